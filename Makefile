@@ -1,0 +1,30 @@
+# Two commands a planner needs: `make demo` and `make test`.
+# Both create or refresh the local virtual environment .venv and install what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+WARD   ?= data/wards/phuoc_binh
+OUT    ?= out/phuoc_binh
+
+.PHONY: demo test venv benchmark clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/tuyensinh plan $(WARD) --out $(OUT)
+
+test: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q --nbmake tests notebooks
+
+benchmark: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,1 @@
+"""tuyensinh package."""

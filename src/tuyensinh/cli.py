@@ -1,0 +1,48 @@
+"""The `tuyensinh` command line: one subcommand per planning step.
+
+Each subcommand lives in `tuyensinh.commands.<name>` and provides `register(subparsers)`,
+which adds its parser and sets `run=<function(args) -> int>` as default.
+Exit codes: 0 success, 2 invalid input data (the problems are printed), 1 unexpected failure.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+
+COMMANDS = ("validate", "forecast", "backtest", "capacity", "zone", "plan", "compare")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tuyensinh",
+        description="Enrollment forecasting, zoning and classroom planning for a ward or commune.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        module_name = f"tuyensinh.commands.{name}"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        importlib.import_module(module_name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from tuyensinh.errors import WardDataError
+
+    try:
+        return int(args.run(args) or 0)
+    except WardDataError as error:
+        print(error.report(), file=sys.stderr)
+        return 2
+    except (ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
