@@ -1,0 +1,49 @@
+"""Atomic outputs: a failed step leaves earlier outputs exactly as they were."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tuyensinh.outputs import staged_output, write_csv_atomic, write_text_atomic
+
+
+def test_csv_round_trips_vietnamese_text(tmp_path):
+    frame = pd.DataFrame({"quarter_id": ["01", "02"], "name": ["Khu phố 1", "Thôn Bản Nầng"]})
+    path = write_csv_atomic(frame, tmp_path / "q.csv")
+    back = pd.read_csv(path, dtype=str)
+    assert back.equals(frame)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_failed_step_keeps_previous_files_and_leaves_no_staging(tmp_path):
+    out = tmp_path / "out"
+    write_text_atomic(out / "forecast.csv", "old")
+    with pytest.raises(RuntimeError):
+        with staged_output(out) as stage:
+            (stage / "forecast.csv").write_text("new, half written")
+            raise RuntimeError("step failed")
+    assert (out / "forecast.csv").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_success_replaces_only_written_files(tmp_path):
+    out = tmp_path / "out"
+    write_text_atomic(out / "forecast.csv", "old")
+    write_text_atomic(out / "keep.txt", "kept")
+    with staged_output(out) as stage:
+        (stage / "forecast.csv").write_text("new")
+        (stage / "maps").mkdir()
+        (stage / "maps" / "a.png").write_bytes(b"png")
+    assert (out / "forecast.csv").read_text() == "new"
+    assert (out / "keep.txt").read_text() == "kept"
+    assert (out / "maps" / "a.png").read_bytes() == b"png"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_replace_whole_swaps_the_folder(tmp_path):
+    out = tmp_path / "out"
+    write_text_atomic(out / "stale.csv", "from an older run")
+    with staged_output(out, replace_whole=True) as stage:
+        (stage / "fresh.csv").write_text("this run")
+    assert sorted(p.name for p in out.iterdir()) == ["fresh.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
