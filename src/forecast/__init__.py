@@ -1,1 +1,36 @@
-"""forecast package."""
+"""forecast: school-age population per quarter × single age × year, with honest intervals.
+
+Public API (plain pandas DataFrames in, tidy DataFrames out; docs/forecast.md):
+
+- `project(population, births=None, housing=None, *, base_year, horizon, ...)` → quarter_id,
+  year, age, mean, lo80, hi80, lo95, hi95;
+- `project_ward(...)` → ward totals by age with ward-calibrated intervals; `project_all(...)`
+  → both at once (`ForecastResult`);
+- `backtest(population, births=None, housing=None, ...)` → `BacktestResult` (cells, summary)
+  of the method against naive persistence, pure aging and un-shrunk Hamilton–Perry;
+- `fan_chart(forecast, quarter_id, ...)`, `ward_fan_chart(ward_forecast, ...)` → Figure;
+- `ForecastSettings` (method choices), `simulate_ward` (a synthetic ward with known future).
+"""
+from forecast.backtest import BacktestResult, backtest, format_summary
+from forecast.charts import fan_chart, ward_fan_chart
+from forecast.project import FORECAST_COLUMNS, WARD_COLUMNS, ForecastResult, project, project_all, project_ward
+from forecast.settings import DEFAULT_SETTINGS, METHODS, ForecastSettings
+from forecast.simulate import simulate_ward
+
+__all__ = [
+    "project",
+    "project_ward",
+    "project_all",
+    "backtest",
+    "format_summary",
+    "fan_chart",
+    "ward_fan_chart",
+    "BacktestResult",
+    "ForecastResult",
+    "ForecastSettings",
+    "DEFAULT_SETTINGS",
+    "METHODS",
+    "FORECAST_COLUMNS",
+    "WARD_COLUMNS",
+    "simulate_ward",
+]

@@ -1,0 +1,1 @@
+"""Benchmarks of tuyensinh: `python -m benchmarks [NAME] [options]` (see __main__)."""

@@ -1,0 +1,242 @@
+"""Capacity analysis per school × school year: pupils, classes, rooms, utilization, flags.
+
+`analyze(demand, assignment, schools, norms)` sends each quarter's demand to its schools
+(pupils = Σ share × demand, so no child is lost or counted twice), plans classes and rooms
+(capacity.classes) and adds:
+- utilization = pupils / seats, where seats = the pupils the available rooms hold at the
+  class-size limits (rooms available ÷ rooms per class × the grade-mix limit). Equivalently
+  Σ_grades (pupils / limit) × rooms per class ÷ rooms available. 1.0 = every seat filled.
+- p_over = probability that the rooms needed exceed the rooms available, from the forecast
+  intervals (capacity.uncertainty: five-quantile distribution, quarters and grades perfectly
+  correlated within a school).
+- flag: `over` when the rooms needed (mean demand) exceed the rooms available; `tight` when
+  p_over ≥ 0.2 or utilization ≥ 0.9 (norm table: flag_tight_p_over, flag_tight_utilization);
+  else `ok`.
+- first_short_year: the first school year in which the school lacks rooms (blank if none).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from capacity.classes import grade_grid, check_schools, effective_limits, level_classes, rooms_available
+from capacity.demand import BOUNDS, DEMAND_COLUMNS
+from capacity.grades import LEVEL_GRADES, LEVELS
+from capacity.norms import Norms
+from capacity.uncertainty import exceedance_probability, quantile_at
+
+__all__ = ["CAPACITY_COLUMNS", "analyze", "pupils_by_school", "check_assignment", "check_demand"]
+
+CAPACITY_COLUMNS: tuple[str, ...] = (
+    "school_id", "level", "school_year",
+    "pupils_mean", "pupils_lo80", "pupils_hi80", "pupils_lo95", "pupils_hi95",
+    "classes", "rooms_needed", "rooms_available", "room_shortfall",
+    "utilization", "p_over", "flag", "first_short_year",
+)
+EXTRA_COLUMNS: tuple[str, ...] = (
+    "classes_lo80", "classes_hi80", "rooms_needed_hi80", "seats", "mean_class_size", "sessions_per_day",
+)
+_QUANTILE_ORDER = ("lo95", "lo80", "mean", "hi80", "hi95")
+
+
+def _rows(mask: np.ndarray, limit: int = 5) -> str:
+    idx = np.flatnonzero(mask)
+    return ", ".join(str(i + 2) for i in idx[:limit]) + (f" and {len(idx) - limit} more" if len(idx) > limit else "")
+
+
+def check_demand(demand: pd.DataFrame) -> pd.DataFrame:
+    """Validate a demand table (capacity.enrollment_demand's columns); return a clean copy."""
+    missing = [c for c in DEMAND_COLUMNS if c not in demand.columns]
+    if missing:
+        raise ValueError(f"demand: missing column(s) {', '.join(missing)}; expected {', '.join(DEMAND_COLUMNS)}")
+    table = demand.loc[:, list(DEMAND_COLUMNS)].reset_index(drop=True).copy()
+    table["quarter_id"] = table["quarter_id"].astype(str)
+    table["school_year"] = pd.to_numeric(table["school_year"], errors="raise").astype(int)
+    for col in BOUNDS:
+        values = pd.to_numeric(table[col], errors="coerce")
+        bad = (values.isna() | (values < 0)).to_numpy()
+        if bad.any():
+            raise ValueError(f"demand: column '{col}' must be a number ≥ 0, see row(s) {_rows(bad)}")
+        table[col] = values.astype(float)
+    return table
+
+
+def check_assignment(assignment: pd.DataFrame, schools: pd.DataFrame, name: str = "zones") -> pd.DataFrame:
+    """Validate an assignment (`quarter_id, level, school_id[, share]`) against the schools.
+
+    Shares default to 1.0, must lie in [0, 1] and sum to 1 per quarter × level; each school
+    must exist and teach the level. Raises ValueError naming the table, rows and column.
+    """
+    missing = [c for c in ("quarter_id", "level", "school_id") if c not in assignment.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {', '.join(missing)}; expected quarter_id, level, school_id [, share]")
+    table = assignment.reset_index(drop=True).copy()
+    for col in ("quarter_id", "school_id"):
+        table[col] = table[col].astype(str)
+    table["share"] = pd.to_numeric(table["share"], errors="coerce") if "share" in table else 1.0
+    table = table[["quarter_id", "level", "school_id", "share"]]
+    bad = ~table["level"].isin(LEVELS).to_numpy()
+    if bad.any():
+        raise ValueError(f"{name}: unknown level in row(s) {_rows(bad)}, column 'level'; use one of {', '.join(LEVELS)}")
+    bad = (table["share"].isna() | (table["share"] < 0) | (table["share"] > 1 + 1e-9)).to_numpy()
+    if bad.any():
+        raise ValueError(f"{name}: column 'share' must be a number between 0 and 1, see row(s) {_rows(bad)}")
+    level_of = dict(zip(schools["school_id"].astype(str), schools["level"]))
+    known = table["school_id"].map(level_of)
+    bad = known.isna().to_numpy()
+    if bad.any():
+        raise ValueError(
+            f"{name}: unknown school_id in row(s) {_rows(bad)} ({', '.join(sorted(set(table.loc[bad, 'school_id'])))}); "
+            "every school must be listed in schools.csv"
+        )
+    bad = (known != table["level"]).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name}: row(s) {_rows(bad)} send {table.at[i, 'level']} pupils to {table.at[i, 'school_id']}, "
+            f"a {known.iloc[i]} school; use a school of the same level"
+        )
+    dup = table.duplicated(["quarter_id", "level", "school_id"]).to_numpy()
+    if dup.any():
+        raise ValueError(f"{name}: the same quarter, level and school appear twice, see row(s) {_rows(dup)}")
+    totals = table.groupby(["quarter_id", "level"])["share"].sum()
+    off = totals[(totals - 1.0).abs() > 1e-6]
+    if len(off):
+        shown = "; ".join(f"{q} {lv}: {s:.3f}" for (q, lv), s in off.head(5).items())
+        raise ValueError(f"{name}: the shares of a quarter and level must sum to 1 ({shown}); fix column 'share'")
+    return table
+
+
+def pupils_by_school(
+    demand: pd.DataFrame,
+    assignment: pd.DataFrame,
+    schools: pd.DataFrame,
+    *,
+    levels: tuple[str, ...] | None = None,
+    school_years: list[int] | None = None,
+) -> pd.DataFrame:
+    """Pupils per school × level × grade × school year: Σ over quarters of share × demand.
+
+    Every school of the levels appears for every year and grade (0 pupils when nobody is sent
+    there). A quarter with demand but no school for its level raises a ValueError (its
+    children would be lost). Returns `school_id, level, grade, school_year, mean, lo80, hi80,
+    lo95, hi95` (pupils).
+    """
+    schools = check_schools(schools)
+    demand = check_demand(demand)
+    assignment = check_assignment(assignment, schools)
+    if levels is None:
+        levels = tuple(lv for lv in LEVELS if (assignment["level"] == lv).any())
+    years = sorted(demand["school_year"].unique().tolist()) if school_years is None else sorted(school_years)
+    demand = demand[demand["level"].isin(levels) & demand["school_year"].isin(years)]
+    joined = demand.merge(assignment, on=["quarter_id", "level"], how="left")
+    lost = joined["school_id"].isna() & (joined["mean"] > 0)
+    if lost.any():
+        gaps = joined.loc[lost].groupby(["quarter_id", "level"])["mean"].sum()
+        shown = "; ".join(f"quarter {q}, {lv} ({m:.0f} pupils over the years)" for (q, lv), m in gaps.head(5).items())
+        raise ValueError(
+            f"zones: {len(gaps)} quarter(s) have pupils but no school: {shown}; "
+            "add a row quarter_id, level, school_id for each to zones.csv"
+        )
+    joined = joined[joined["school_id"].notna()]
+    share = joined["share"].to_numpy(float)
+    for col in BOUNDS:
+        joined[col] = joined[col].to_numpy(float) * share
+    sums = joined.groupby(["school_id", "level", "grade", "school_year"], as_index=False)[list(BOUNDS)].sum()
+    parts = []
+    for level in levels:
+        ids = schools.loc[schools["level"] == level, "school_id"].to_numpy()
+        grades = LEVEL_GRADES[level]
+        n = len(ids) * len(years) * len(grades)
+        parts.append(pd.DataFrame({
+            "school_id": np.repeat(ids, len(years) * len(grades)),
+            "level": np.full(n, level, dtype=object),
+            "grade": np.tile(grades, len(ids) * len(years)),
+            "school_year": np.tile(np.repeat(years, len(grades)), len(ids)),
+        }))
+    grid = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["school_id", "level", "grade", "school_year"])
+    grid["school_year"] = grid["school_year"].astype(int)
+    out = grid.merge(sums, on=["school_id", "level", "grade", "school_year"], how="left")
+    out[list(BOUNDS)] = out[list(BOUNDS)].fillna(0.0)
+    return out
+
+
+def analyze(
+    demand: pd.DataFrame,
+    assignment: pd.DataFrame,
+    schools: pd.DataFrame,
+    norms: Norms,
+    *,
+    horizon: int | None = None,
+    levels: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """The capacity table: one row per school × school year up to `horizon`.
+
+    demand: capacity.enrollment_demand's table; assignment: `quarter_id, level, school_id,
+    share` (zones.csv or a zoning result); schools: the schools table; levels: the levels to
+    analyse (default: those in the assignment). Columns: see CAPACITY_COLUMNS (pupils,
+    classes, rooms) plus `classes_lo80, classes_hi80, rooms_needed_hi80, seats,
+    mean_class_size, sessions_per_day`.
+    """
+    schools = check_schools(schools)
+    demand = check_demand(demand)
+    years = sorted(y for y in demand["school_year"].unique().tolist() if horizon is None or y <= horizon)
+    if not years:
+        raise ValueError(f"demand: no school year up to the horizon {horizon}")
+    pupils = pupils_by_school(demand, assignment, schools, levels=levels, school_years=years)
+    limits = effective_limits(schools, norms)
+    pupils = pupils.merge(limits[["school_id", "grade", "max_class_size"]], on=["school_id", "grade"], how="left")
+    available = rooms_available(schools, years)
+    info = schools.set_index("school_id")
+    parts = []
+    for level in LEVELS:
+        if not (pupils["level"] == level).any():
+            continue
+        index, arr = grade_grid(pupils, level, [*BOUNDS, "max_class_size"])
+        limit = arr["max_class_size"]
+        frame = index.merge(available, on=["school_id", "school_year"], how="left")
+        sessions = info.loc[frame["school_id"], "sessions_per_day"].to_numpy(int)
+        per_class = norms.rooms_per_class(sessions)
+        rooms = frame["rooms_available"].to_numpy(float)
+
+        def needed(pupils_grid: np.ndarray) -> np.ndarray:
+            classes = level_classes(level, pupils_grid, limit, norms)[0].sum(axis=1)
+            return np.maximum(np.ceil(classes * per_class - 1e-9), 0.0)
+
+        frame.insert(1, "level", level)
+        for bound in BOUNDS:
+            frame[f"pupils_{bound}"] = arr[bound].sum(axis=1)
+        classes = {b: level_classes(level, arr[b], limit, norms)[0].sum(axis=1) for b in ("mean", "lo80", "hi80")}
+        frame["classes"] = classes["mean"].astype(int)
+        frame["rooms_needed"] = needed(arr["mean"]).astype(int)
+        frame["room_shortfall"] = np.maximum(frame["rooms_needed"] - rooms, 0).astype(int)
+        load = (arr["mean"] / limit).sum(axis=1) * per_class  # rooms if every class were full
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frame["utilization"] = np.where(rooms > 0, load / np.where(rooms > 0, rooms, 1), np.where(load > 0, np.inf, np.nan))
+            mix_limit = np.where(arr["mean"].sum(axis=1) > 0, arr["mean"].sum(axis=1) / (arr["mean"] / limit).sum(axis=1), limit.mean(axis=1))
+        frame["seats"] = rooms / per_class * mix_limit
+        stacked = np.stack([arr[b] for b in _QUANTILE_ORDER], axis=-1)
+        frame["p_over"] = exceedance_probability(lambda z: needed(quantile_at(stacked, z[:, None])), rooms)
+        frame["classes_lo80"] = classes["lo80"].astype(int)
+        frame["classes_hi80"] = classes["hi80"].astype(int)
+        frame["rooms_needed_hi80"] = needed(arr["hi80"]).astype(int)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frame["mean_class_size"] = np.where(classes["mean"] > 0, frame["pupils_mean"] / np.maximum(classes["mean"], 1), np.nan)
+        frame["sessions_per_day"] = sessions
+        parts.append(frame)
+    table = pd.concat(parts, ignore_index=True)
+    table["rooms_available"] = table["rooms_available"].astype(int)
+    over = table["room_shortfall"].to_numpy() > 0
+    tight = (table["p_over"].to_numpy() >= norms.tight_p_over) | (table["utilization"].fillna(0).to_numpy() >= norms.tight_utilization)
+    table["flag"] = np.where(over, "over", np.where(tight, "tight", "ok"))
+    short_years = table.loc[over].groupby(["school_id", "level"])["school_year"].min().rename("first_short_year")
+    table = table.merge(short_years, on=["school_id", "level"], how="left")
+    table["first_short_year"] = table["first_short_year"].astype("Int64")
+    table = table.loc[:, [*CAPACITY_COLUMNS, *EXTRA_COLUMNS]]
+    return table.sort_values(["level", "school_id", "school_year"], key=_level_key, kind="stable").reset_index(drop=True)
+
+
+def _level_key(column: pd.Series) -> pd.Series:
+    if column.name == "level":
+        return column.map({lv: i for i, lv in enumerate(LEVELS)})
+    return column

@@ -1,0 +1,378 @@
+"""The legal norms and default rates as one versioned table, with per-ward overrides.
+
+The figures live in `norms.csv` (package data): one row per figure with its unit, the document
+and article it comes from and its status (verified, secondary, unverified, assumption, project
+choice). `load_norms()` reads it and applies the overrides a ward sets in ward.toml:
+
+    [norms.max_class_size]      # a province may set a lower class-size limit
+    thcs = 40
+    [rates.participation]       # share of the age group enrolled
+    nha_tre = 0.40
+    [rates.private_share]       # share of enrolled pupils in private schools
+    mam_non = 0.0
+
+An override is either a number (every row of the key), or a table whose keys are level codes
+(`thcs = 40`, or `[norms.max_class_size.mam_non] mg_5_6 = 30`) or group codes (`mg_5_6 = 30`,
+`sessions_1 = 0.5`, `urban = 800`, a grade code for participation). Class-size overrides may
+only lower the legal limit. Anything unknown raises a ValueError naming the ward.toml section,
+the key and the allowed ones.
+"""
+from __future__ import annotations
+
+import difflib
+import io
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from capacity.grades import (
+    GRADE_LEVEL,
+    GRADES,
+    LEVEL_GRADES,
+    LEVELS,
+    PARTICIPATION_GROUP,
+    SETTINGS,
+    check_level,
+)
+
+__all__ = ["Norms", "load_norms", "read_norm_table", "RATE_KEYS", "FIXED_KEYS"]
+
+COLUMNS = ["key", "level", "group", "value", "unit", "document", "article", "status", "note"]
+RATE_KEYS: tuple[str, ...] = ("participation", "private_share")
+FIXED_KEYS: tuple[str, ...] = ("cohort_age",)  # the law's cohort rule: not overridable
+ANY = "*"
+
+# Allowed range of each overridable key: (low, high, must be an integer).
+_RANGES: dict[str, tuple[float, float, bool]] = {
+    "max_class_size": (1, 60, True),
+    "mixed_age_threshold": (0, 1, False),
+    "mixed_grade_max_pupils": (1, 60, True),
+    "mixed_grade_max_grades": (1, 2, True),
+    "infant_eligible_share": (0, 1, False),
+    "rooms_per_class": (0.1, 1, False),
+    "school_min_classes": (1, 200, True),
+    "school_max_classes": (1, 200, True),
+    "land_per_pupil": (0, 1000, False),
+    "boarder_land_per_pupil": (0, 1000, False),
+    "walking_distance": (1, 100_000, False),
+    "rooms_per_10000_residents": (1, 10_000, False),
+    "participation": (0, 1.5, False),
+    "private_share": (0, 1, False),
+    "flag_tight_p_over": (0, 1, False),
+    "flag_tight_utilization": (0, 10, False),
+}
+
+
+def read_norm_table(path: str | Path | None = None) -> tuple[pd.DataFrame, str]:
+    """Read a norm table (default: the packaged norms.csv); return (table, version).
+
+    Lines starting with '#' are comments; the first one carries the version
+    ("... version 2025.12 ...").
+    """
+    if path is None:
+        text = resources.files("capacity").joinpath("norms.csv").read_text(encoding="utf-8")
+        name = "norms.csv"
+    else:
+        text = Path(path).read_text(encoding="utf-8-sig")
+        name = str(path)
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    table = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
+    missing = [c for c in COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
+    values = pd.to_numeric(table["value"], errors="coerce")
+    bad = values.isna()
+    if bad.any():
+        rows = ", ".join(str(i + 2) for i in np.flatnonzero(bad.to_numpy()))
+        raise ValueError(f"{name}: column 'value' is not a number in row(s) {rows}")
+    table = table[COLUMNS].copy()
+    table["value"] = values.astype(float)
+    table["source"] = name
+    version = "unversioned"
+    for line in comments:
+        if "version" in line:
+            version = line.split("version", 1)[1].strip().split()[0].rstrip(",;()")
+            break
+    return table, version
+
+
+def _section(key: str) -> str:
+    return f"ward.toml [rates.{key}]" if key in RATE_KEYS else f"ward.toml [norms.{key}]"
+
+
+def _suggest(word: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(word, allowed, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_value(key: str, where: str, value: Any, legal: float | None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{where}: {value!r} is not a number; write a plain number such as 40 or 0.47")
+    low, high, integer = _RANGES[key]
+    if integer and float(value) != int(value):
+        raise ValueError(f"{where}: {value!r} must be a whole number")
+    if not low <= value <= high:
+        raise ValueError(f"{where}: {value!r} is outside the allowed range {low}–{high}")
+    if key == "max_class_size" and legal is not None and value > legal:
+        raise ValueError(
+            f"{where}: {value:g} is above the legal maximum of {legal:g} pupils per class; "
+            "a province or ward may only set a lower class-size limit"
+        )
+    return float(value)
+
+
+def _set(table: pd.DataFrame, key: str, level: str, group: str, value: Any, where: str) -> pd.DataFrame:
+    """Set (key, level, group) to `value`.
+
+    Rows that match exactly are updated; where a level only has a wider row (group '*', or the
+    participation group of a grade) a specific row is added, so the wider row stays in force
+    for the other groups.
+    """
+    rows = table[table["key"] == key]
+    out = table.copy()
+    added = []
+    changed = 0
+    for lv in (rows["level"].unique() if level == ANY else [level]):
+        at_level = rows[rows["level"] == lv]
+        if group == ANY:
+            targets = at_level
+        else:
+            targets = at_level[at_level["group"] == group]
+            if targets.empty:
+                parent = at_level[at_level["group"].isin([ANY, PARTICIPATION_GROUP.get(group, ANY)])]
+                if parent.empty:
+                    continue
+                new = parent.iloc[[0]].copy()
+                legal = float(new["value"].iloc[0]) if key == "max_class_size" else None
+                new["group"] = group
+                new["value"] = _check_value(key, where, value, legal)
+                new["source"] = where
+                added.append(new)
+                changed += 1
+                continue
+        for idx in targets.index:
+            legal = float(out.at[idx, "value"]) if key == "max_class_size" else None
+            out.at[idx, "value"] = _check_value(key, where, value, legal)
+            out.at[idx, "source"] = where
+            changed += 1
+    if not changed:
+        raise ValueError(f"{where}: this override does not match any figure of the norm table")
+    return pd.concat([out, *added], ignore_index=True) if added else out
+
+
+def _groups_allowed(table: pd.DataFrame, key: str) -> list[str]:
+    rows = table[table["key"] == key]
+    groups = [g for g in rows["group"].unique() if g != ANY]
+    if key in ("max_class_size", "participation"):
+        levels = set(rows["level"]) - {ANY}
+        groups += [g for g in GRADES if GRADE_LEVEL[g] in levels and g not in groups]
+    return groups
+
+
+def _apply(table: pd.DataFrame, key: str, spec: Any) -> pd.DataFrame:
+    where = _section(key)
+    if not isinstance(spec, Mapping):
+        return _set(table, key, ANY, ANY, spec, f"{where.rstrip(']')}]")
+    rows = table[table["key"] == key]
+    levels = [lv for lv in LEVELS if lv in set(rows["level"])]
+    groups = _groups_allowed(table, key)
+    for sub, value in spec.items():
+        sub_where = f"{where} {sub}"
+        if sub in levels and isinstance(value, Mapping):
+            level_groups = [g for g in groups if GRADE_LEVEL.get(g, sub) == sub]
+            for group, val in value.items():
+                if group not in level_groups:
+                    raise ValueError(
+                        f"{where.rstrip(']')}.{sub}]: unknown key {group!r}{_suggest(group, level_groups)}; "
+                        f"allowed: {', '.join(level_groups) or '(none: give one number for the level)'}"
+                    )
+                table = _set(table, key, sub, group, val, f"{where.rstrip(']')}.{sub}] {group}")
+        elif sub in levels:
+            table = _set(table, key, sub, ANY, value, sub_where)
+        elif sub in groups:
+            level = GRADE_LEVEL.get(sub, ANY)
+            table = _set(table, key, level, sub, value, sub_where)
+        else:
+            allowed = list(dict.fromkeys(levels + groups))
+            raise ValueError(
+                f"{where}: unknown key {sub!r}{_suggest(sub, allowed)}; allowed: {', '.join(allowed)}"
+            )
+    return table
+
+
+@dataclass(frozen=True, eq=False)
+class Norms:
+    """The norm table in force for one ward (packaged figures with the ward's overrides).
+
+    `table` has the columns of norms.csv plus `source` (the file, or the ward.toml section that
+    set the value). Lookups fall back from a specific (level, group) row to the level-wide
+    ('*') row and then to the all-levels row.
+    """
+
+    table: pd.DataFrame
+    version: str
+    _values: Mapping[tuple[str, str, str], float] = field(repr=False)
+
+    # ------------------------------------------------------------------ generic lookup
+    def value(self, key: str, level: str = ANY, group: str = ANY) -> float:
+        """The figure for (key, level, group), falling back to '*' rows."""
+        for lv in (level, ANY):
+            for gr in (group, ANY):
+                found = self._values.get((key, lv, gr))
+                if found is not None:
+                    return found
+        raise KeyError(f"the norm table has no value for {key!r} (level {level!r}, group {group!r})")
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of the table in force (for manifests and the norms page)."""
+        return self.table.copy()
+
+    @property
+    def overridden(self) -> pd.DataFrame:
+        """The rows set by the ward (source is a ward.toml section)."""
+        return self.table[self.table["source"].str.startswith("ward.toml")].copy()
+
+    # ------------------------------------------------------------------ class sizes and rooms
+    def max_class_size(self, level: str, grade: str | None = None) -> int:
+        """Maximum pupils per class (per group for nhà trẻ) for a level or a grade."""
+        check_level(level)
+        if grade is None and level == "mam_non":
+            raise ValueError("preschool class-size limits depend on the age group: give grade=")
+        return int(self.value("max_class_size", level, grade or ANY))
+
+    def grade_table(self) -> pd.DataFrame:
+        """One row per grade: level, grade, order, age (cohort rule), participation group,
+        max_class_size (pupils), participation, private_share, eligible_share (shares)."""
+        rows = []
+        for order, grade in enumerate(GRADES):
+            level = GRADE_LEVEL[grade]
+            group = PARTICIPATION_GROUP[grade]
+            eligible = self._values.get(("infant_eligible_share", level, grade), 1.0)
+            rows.append({
+                "level": level,
+                "grade": grade,
+                "order": order,
+                "age": int(self.value("cohort_age", level, grade)),
+                "participation_group": group,
+                "max_class_size": self.max_class_size(level, grade),
+                "participation": self.participation(grade),
+                "private_share": self.private_share(level),
+                "eligible_share": eligible,
+            })
+        return pd.DataFrame(rows)
+
+    def rooms_per_class(self, sessions_per_day: int | np.ndarray | pd.Series) -> Any:
+        """Classrooms one class occupies: 1.0 on two sessions a day, 0.5 on one session."""
+        two, one = self.value("rooms_per_class", ANY, "sessions_2"), self.value("rooms_per_class", ANY, "sessions_1")
+        sessions = np.asarray(sessions_per_day)
+        if not np.isin(sessions, [1, 2]).all():
+            bad = sorted(set(np.asarray(sessions).ravel().tolist()) - {1, 2})
+            raise ValueError(f"sessions_per_day must be 1 or 2 (found {bad}); fix schools.csv column 'sessions_per_day'")
+        result = np.where(sessions == 1, one, two)
+        return float(result) if result.ndim == 0 else result
+
+    @property
+    def mixed_age_threshold(self) -> float:
+        """Share of its limit under which a preschool age group may be merged (0.5)."""
+        return self.value("mixed_age_threshold", "mam_non")
+
+    @property
+    def mixed_grade_max_pupils(self) -> int:
+        """Largest mixed-grade primary class (pupils)."""
+        return int(self.value("mixed_grade_max_pupils", "tieu_hoc"))
+
+    @property
+    def mixed_grade_max_grades(self) -> int:
+        """Most grades joined in one mixed-grade primary class."""
+        return int(self.value("mixed_grade_max_grades", "tieu_hoc"))
+
+    def school_classes(self, level: str) -> tuple[int, int]:
+        """(minimum, maximum) classes per school of a level (TT 13/2020)."""
+        check_level(level)
+        return int(self.value("school_min_classes", level)), int(self.value("school_max_classes", level))
+
+    # ------------------------------------------------------------------ rates
+    def participation(self, grade: str) -> float:
+        """Share of the grade's age group enrolled in any school."""
+        if grade not in GRADE_LEVEL:
+            raise ValueError(f"unknown grade {grade!r}; use one of {', '.join(GRADES)}")
+        level = GRADE_LEVEL[grade]
+        specific = self._values.get(("participation", level, grade))
+        if specific is not None:
+            return specific
+        return self.value("participation", level, PARTICIPATION_GROUP[grade])
+
+    def private_share(self, level: str) -> float:
+        """Share of enrolled pupils of a level who attend private schools."""
+        return self.value("private_share", check_level(level))
+
+    # ------------------------------------------------------------------ land, distance, benchmarks
+    def land_per_pupil(self, level: str, setting: str = "urban") -> float:
+        """Minimum school land per pupil (m²) for a level in a setting."""
+        return self.value("land_per_pupil", check_level(level), _check_setting(setting))
+
+    def walking_distance(self, level: str, setting: str = "urban") -> float:
+        """Service radius (metres) of a school of a level in a setting."""
+        return self.value("walking_distance", check_level(level), _check_setting(setting))
+
+    @property
+    def rooms_per_10000(self) -> float:
+        """MOET benchmark: classrooms per 10,000 school-age residents (300)."""
+        return self.value("rooms_per_10000_residents")
+
+    @property
+    def tight_p_over(self) -> float:
+        """p_over from which a school is flagged tight."""
+        return self.value("flag_tight_p_over")
+
+    @property
+    def tight_utilization(self) -> float:
+        """Utilization from which a school is flagged tight."""
+        return self.value("flag_tight_utilization")
+
+
+def _check_setting(setting: str) -> str:
+    if setting not in SETTINGS:
+        raise ValueError(f"unknown setting {setting!r} (ward.toml [ward] setting); use one of {', '.join(SETTINGS)}")
+    return setting
+
+
+def load_norms(
+    overrides: Mapping[str, Any] | None = None,
+    rates: Mapping[str, Any] | None = None,
+    *,
+    table: str | Path | None = None,
+) -> Norms:
+    """The norm table in force: packaged norms.csv (or `table`) with the ward's overrides.
+
+    `overrides` is ward.toml's [norms] as parsed (`{"max_class_size": {"thcs": 40}}`), `rates`
+    its [rates] (`{"participation": {"nha_tre": 0.4}, "private_share": {"mam_non": 0.0}}`).
+    Raises ValueError naming the section and key for anything unknown or out of range.
+    """
+    frame, version = read_norm_table(table)
+    norm_keys = [k for k in dict.fromkeys(frame["key"]) if k not in RATE_KEYS and k not in FIXED_KEYS]
+    for section, given, allowed in (
+        ("ward.toml [norms]", overrides or {}, norm_keys),
+        ("ward.toml [rates]", rates or {}, list(RATE_KEYS)),
+    ):
+        if not isinstance(given, Mapping):
+            raise ValueError(f"{section} must be a table of keys, got {given!r}")
+        for key, spec in given.items():
+            if key in FIXED_KEYS:
+                raise ValueError(f"{section}: {key!r} is fixed by law (Luật Giáo dục 2019 Art. 28) and cannot be overridden")
+            if key not in allowed:
+                raise ValueError(
+                    f"{section}: unknown key {key!r}{_suggest(key, allowed)}; allowed: {', '.join(allowed)}"
+                )
+            frame = _apply(frame, key, spec)
+    frame = frame.reset_index(drop=True)
+    lookup = {(k, lv, gr): float(v) for k, lv, gr, v in frame[["key", "level", "group", "value"]].itertuples(index=False)}
+    return Norms(table=frame, version=version, _values=MappingProxyType(lookup))

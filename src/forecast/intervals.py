@@ -1,0 +1,168 @@
+"""Prediction intervals calibrated on the method's own rolling-origin errors.
+
+For every cell of a past projection (origin o, horizon h, quarter, age a) the error is
+e = log((actual + 1) / (forecast + 1)). Its variance is modelled by horizon and cohort size:
+
+    Var(e) = θ1·s/(F+1) + θ2·s + θ3·s² + θ4·b/(F+1) + θ5·b + θ6·b²
+
+with F the forecast (persons), s = min(a, h) the years the cohort was aged by ratios and
+b = max(h − a, 0) the years of births extrapolation for cohorts born after the origin. The
+1/(F+1) terms are count noise (smaller, relatively, in big cohorts), the linear terms
+year-to-year migration shocks that accumulate, the squared terms errors in the ratios or the
+births trend that compound. θ ≥ 0 is fitted by non-negative least squares on the mean squared
+error of cells binned by (s, b, size class); the quadratic terms are dropped when the errors
+cover a single horizon (they could not be told apart). The standardized errors z = e / √Var
+give empirical quantiles (2.5, 10, 90, 97.5 %) and the interval is
+
+    lo, hi = (F + 1) · exp(z_q · √Var) − 1,   clipped at 0 and made to contain F.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import nnls
+from scipy.stats import norm
+
+__all__ = ["ErrorSummary", "Calibration", "summarize_errors", "calibrate", "interval_bounds", "FALLBACK"]
+
+QUANTILES = (0.025, 0.10, 0.90, 0.975)
+_NAMES = ("lo95", "lo80", "hi80", "hi95")
+_SIZE_EDGES = np.array([2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 2000.0])  # of F + 1
+_N_SIZE = _SIZE_EDGES.size + 1
+_MAX_STEPS = 40
+
+
+@dataclass(frozen=True)
+class ErrorSummary:
+    """Errors of one origin at one horizon: binned sums plus a subsample of cells."""
+
+    origin: int  # year
+    horizon: int  # years ahead
+    keys: np.ndarray  # bin keys (s, b, size class) encoded as int
+    count: np.ndarray  # cells per bin
+    sum_sq: np.ndarray  # Σ e² per bin
+    sum_features: np.ndarray  # [bins, 6] Σ features per bin
+    sample_e: np.ndarray  # subsample of errors
+    sample_features: np.ndarray  # [n, 6] their features
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Variance model θ and standardized quantiles z (2.5, 10, 90, 97.5 %)."""
+
+    theta: tuple[float, ...]
+    z: tuple[float, float, float, float]
+    n_errors: int
+    horizons: tuple[int, ...]
+
+    def variance(self, features: np.ndarray) -> np.ndarray:
+        return np.maximum(features @ np.asarray(self.theta), 1e-6)
+
+
+#: Used only when the history is too short for any rolling-origin error (exactly 3 years):
+#: Poisson-like count noise plus 7 % relative error per year, compounding; normal quantiles.
+FALLBACK = Calibration(
+    theta=(1.0, 0.005, 0.005, 1.0, 0.01, 0.01),
+    z=tuple(float(v) for v in norm.ppf(QUANTILES)),  # type: ignore[arg-type]
+    n_errors=0,
+    horizons=(),
+)
+
+
+def features(age: np.ndarray, horizon: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Design matrix [cells, 6] of the variance model."""
+    s = np.minimum(age, horizon).astype(float)
+    b = np.maximum(horizon - age, 0).astype(float)
+    inv = 1.0 / (mean + 1.0)
+    return np.stack([s * inv, s, s * s, b * inv, b, b * b], axis=-1)
+
+
+def _keys(age: np.ndarray, horizon: int, mean: np.ndarray) -> np.ndarray:
+    s = np.minimum(age, horizon).clip(0, _MAX_STEPS)
+    b = np.maximum(horizon - age, 0).clip(0, _MAX_STEPS)
+    size = np.searchsorted(_SIZE_EDGES, mean + 1.0, side="right")
+    return (s * (_MAX_STEPS + 1) + b) * _N_SIZE + size
+
+
+def summarize_errors(
+    mean: np.ndarray, actual: np.ndarray, ages: np.ndarray, *, origin: int, horizon: int, max_sample: int
+) -> ErrorSummary:
+    """Summarize errors of cells [Q, A] (forecast `mean`, `actual`; ages per column)."""
+    age_grid = np.broadcast_to(ages[None, :], mean.shape).ravel()
+    m = mean.ravel()
+    e = np.log((actual.ravel() + 1.0) / (m + 1.0))
+    keys = _keys(age_grid, horizon, m)
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    count = np.bincount(inverse, minlength=uniq.size)
+    sum_sq = np.bincount(inverse, weights=e * e, minlength=uniq.size)
+    feats_cols = []
+    s = np.minimum(age_grid, horizon).astype(float)
+    b = np.maximum(horizon - age_grid, 0).astype(float)
+    inv = 1.0 / (m + 1.0)
+    for col in (s * inv, s, s * s, b * inv, b, b * b):
+        feats_cols.append(np.bincount(inverse, weights=col, minlength=uniq.size))
+    step = max(1, int(np.ceil(e.size / max_sample)))
+    pick = np.arange(0, e.size, step)
+    return ErrorSummary(
+        origin, horizon, uniq, count, sum_sq, np.stack(feats_cols, axis=1),
+        e[pick].astype(np.float32), features(age_grid[pick], np.full(pick.size, horizon), m[pick]).astype(np.float32),
+    )
+
+
+def calibrate(summaries: list[ErrorSummary]) -> Calibration:
+    """Fit the variance model and standardized quantiles on error summaries (FALLBACK if none)."""
+    if not summaries:
+        return FALLBACK
+    keys = np.concatenate([s.keys for s in summaries])
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    count = np.bincount(inverse, weights=np.concatenate([s.count for s in summaries]))
+    sum_sq = np.bincount(inverse, weights=np.concatenate([s.sum_sq for s in summaries]))
+    feats_all = np.concatenate([s.sum_features for s in summaries])
+    sum_feats = np.stack([np.bincount(inverse, weights=feats_all[:, j]) for j in range(6)], axis=1)
+    mean_sq = sum_sq / count
+    mean_feats = sum_feats / count[:, None]
+    active = [0, 1, 3, 4]
+    s_values = np.unique(np.round(mean_feats[:, 1], 6))
+    b_values = np.unique(np.round(mean_feats[:, 4], 6))
+    if (s_values > 0).sum() >= 2:
+        active.append(2)
+    if (b_values > 0).sum() >= 2:
+        active.append(5)
+    active.sort()
+    w = np.sqrt(count)
+    theta_active, _ = nnls(mean_feats[:, active] * w[:, None], mean_sq * w)
+    theta = np.zeros(6)
+    theta[active] = theta_active
+    e = np.concatenate([s.sample_e for s in summaries]).astype(float)
+    x = np.concatenate([s.sample_features for s in summaries]).astype(float)
+    var = np.maximum(x @ theta, 1e-6)
+    z = np.quantile(e / np.sqrt(var), QUANTILES)
+    n = int(count.sum())
+    horizons = tuple(sorted({s.horizon for s in summaries}))
+    return Calibration(tuple(float(t) for t in theta), tuple(float(v) for v in z), n, horizons)  # type: ignore[arg-type]
+
+
+def interval_bounds(mean: np.ndarray, ages: np.ndarray, calibration: Calibration) -> dict[str, np.ndarray]:
+    """lo80, hi80, lo95, hi95 for forecasts `mean` [Q, A, H] (horizon = index + 1)."""
+    n_q, n_a, n_h = mean.shape
+    out = {name: np.empty_like(mean) for name in _NAMES}
+    theta = np.asarray(calibration.theta)
+    for j in range(n_h):  # a handful of horizons; every step is vectorized over quarters × ages
+        h = j + 1
+        s = np.minimum(ages, h).astype(float)
+        b = np.maximum(h - ages, 0).astype(float)
+        m = mean[:, :, j]
+        inv = 1.0 / (m + 1.0)
+        var = inv * (theta[0] * s + theta[3] * b)[None, :] + (
+            theta[1] * s + theta[2] * s * s + theta[4] * b + theta[5] * b * b
+        )[None, :]
+        sd = np.sqrt(np.maximum(var, 1e-6))
+        scale = m + 1.0
+        for name, z in zip(_NAMES, calibration.z):
+            out[name][:, :, j] = np.maximum(scale * np.exp(z * sd) - 1.0, 0.0)
+    out["lo80"] = np.minimum(out["lo80"], mean)
+    out["lo95"] = np.minimum(out["lo95"], out["lo80"])
+    out["hi80"] = np.maximum(out["hi80"], mean)
+    out["hi95"] = np.maximum(out["hi95"], out["hi80"])
+    return out

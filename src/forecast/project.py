@@ -1,0 +1,184 @@
+"""`forecast.project`: school-age population per quarter × single age × year, with intervals.
+
+    project(population, births=None, housing=None, *, base_year=None, horizon=2030, ...)
+        -> DataFrame quarter_id, year, age, mean, lo80, hi80, lo95, hi95
+
+Only data up to the end of `base_year` is used (default: the last year of `population`).
+The intervals come from the method's own rolling-origin errors over that history
+(`intervals`); `project_ward` gives ward totals by age with intervals calibrated on ward-level
+errors (a sum of quarter intervals would be too wide); `project_all` returns both at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from forecast.engine import project_means, rolling_errors
+from forecast.intervals import Calibration, calibrate, interval_bounds
+from forecast.settings import DEFAULT_SETTINGS, ForecastSettings
+from forecast.tables import WardArrays, ward_arrays
+
+__all__ = ["ForecastResult", "project", "project_ward", "project_all", "FORECAST_COLUMNS", "WARD_COLUMNS"]
+
+FORECAST_COLUMNS = ["quarter_id", "year", "age", "mean", "lo80", "hi80", "lo95", "hi95"]
+WARD_COLUMNS = ["year", "age", "mean", "lo80", "hi80", "lo95", "hi95"]
+_BOUNDS = ("lo80", "hi80", "lo95", "hi95")
+
+
+@dataclass(frozen=True, eq=False)
+class ForecastResult:
+    """Quarter and ward forecasts with the calibrations their intervals came from."""
+
+    quarters: pd.DataFrame  # FORECAST_COLUMNS
+    ward: pd.DataFrame  # WARD_COLUMNS (quarters summed)
+    calibration: Calibration
+    ward_calibration: Calibration
+    base_year: int
+    settings: ForecastSettings
+
+
+def _ward_total_factors(ward_total: pd.DataFrame, years: np.ndarray, mean: np.ndarray, max_age: int) -> np.ndarray:
+    """Scaling factors [A, H] (or broadcastable) that make quarter sums match `ward_total`."""
+    if not {"year", "count"} <= set(ward_total.columns):
+        raise ValueError("ward_total needs columns year, count (and optionally age): the independent ward forecast.")
+    table = ward_total.copy()
+    table["year"] = pd.to_numeric(table["year"], errors="coerce")
+    table["count"] = pd.to_numeric(table["count"], errors="coerce")
+    if table[["year", "count"]].isna().any().any() or (table["count"] < 0).any():
+        raise ValueError("ward_total: year and count must be numbers and counts >= 0 in every row.")
+    sums = mean.sum(axis=0)  # [A, H]
+    if "age" in table.columns:
+        target = table.pivot_table(index="age", columns="year", values="count", aggfunc="sum")
+        target = target.reindex(index=np.arange(max_age + 1), columns=years)
+        if target.isna().any().any():
+            raise ValueError(
+                f"ward_total must give a count for every age 0–{max_age} and year {years[0]}–{years[-1]}."
+            )
+        return np.divide(target.to_numpy(float), sums, out=np.ones_like(sums), where=sums > 0)
+    target = table.groupby("year")["count"].sum().reindex(years)
+    if target.isna().any():
+        missing = [int(y) for y in target.index[target.isna()]]
+        raise ValueError(f"ward_total has no count for year(s) {', '.join(map(str, missing))}; give every forecast year.")
+    totals = sums.sum(axis=0)
+    factor = np.divide(target.to_numpy(float), totals, out=np.ones_like(totals), where=totals > 0)
+    return np.broadcast_to(factor[None, :], sums.shape)
+
+
+def _tidy(quarters: np.ndarray, years: np.ndarray, ages: np.ndarray, values: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Arrays [Q, A, H] → rows ordered by quarter_id, year, age."""
+    n_q, n_a, n_h = values["mean"].shape
+    data = {
+        "quarter_id": np.repeat(quarters, n_a * n_h),
+        "year": np.tile(np.repeat(years, n_a), n_q),
+        "age": np.tile(ages, n_q * n_h),
+    }
+    for name in ("mean",) + _BOUNDS:
+        data[name] = values[name].transpose(0, 2, 1).ravel()
+    return pd.DataFrame(data, columns=FORECAST_COLUMNS)
+
+
+def _prepend_base(values: dict[str, np.ndarray], base: np.ndarray) -> dict[str, np.ndarray]:
+    return {name: np.concatenate([base[:, :, None], arr], axis=2) for name, arr in values.items()}
+
+
+def project_arrays(
+    arrays: WardArrays,
+    *,
+    horizon: int,
+    max_age: int,
+    intervals: bool,
+    settings: ForecastSettings,
+) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray], Calibration, Calibration]:
+    """(forecast years, quarter arrays, ward arrays, calibrations) for the shrunk method."""
+    base_year = arrays.base_year
+    steps = horizon - base_year
+    n_ages = max_age + 1
+    mean = project_means(arrays, arrays.years.size - 1, steps, "shrunk", settings)[:, :n_ages]
+    quarter_cal = ward_cal = Calibration((0.0,) * 6, (0.0,) * 4, 0, ())
+    if intervals:
+        quarter_errors, ward_errors = rolling_errors(arrays, "shrunk", settings, n_ages=n_ages)
+        quarter_cal, ward_cal = calibrate(quarter_errors), calibrate(ward_errors)
+    ages = arrays.ages[:n_ages]
+    quarter = {"mean": mean, **interval_bounds(mean, ages, quarter_cal)}
+    ward_mean = mean.sum(axis=0, keepdims=True)
+    ward = {"mean": ward_mean, **interval_bounds(ward_mean, ages, ward_cal)}
+    years = np.arange(base_year + 1, horizon + 1)
+    return years, quarter, ward, quarter_cal, ward_cal
+
+
+def project_all(
+    population: pd.DataFrame,
+    births: pd.DataFrame | None = None,
+    housing: pd.DataFrame | None = None,
+    *,
+    base_year: int | None = None,
+    horizon: int = 2030,
+    max_age: int = 18,
+    ward_total: pd.DataFrame | None = None,
+    include_base: bool = False,
+    intervals: bool = True,
+    settings: ForecastSettings = DEFAULT_SETTINGS,
+) -> ForecastResult:
+    """Quarter and ward forecasts (see `project` and `project_ward`)."""
+    arrays = ward_arrays(population, births, housing, base_year=base_year, horizon=horizon, max_age=max_age)
+    base = arrays.base_year
+    if horizon <= base:
+        raise ValueError(f"horizon {horizon} must be after the base year {base}: the forecast covers base + 1 … horizon.")
+    years, quarter, ward, quarter_cal, ward_cal = project_arrays(
+        arrays, horizon=horizon, max_age=max_age, intervals=intervals, settings=settings
+    )
+    if ward_total is not None:
+        factor = _ward_total_factors(ward_total, years, quarter["mean"], max_age)
+        quarter = {name: arr * factor[None] for name, arr in quarter.items()}
+        ward = {name: arr * factor[None] for name, arr in ward.items()}
+    ages = arrays.ages[: max_age + 1]
+    if include_base:
+        observed = arrays.total[:, : max_age + 1, -1]
+        quarter = _prepend_base(quarter, observed)
+        ward = _prepend_base(ward, observed.sum(axis=0, keepdims=True))
+        years = np.r_[base, years]
+    quarter_frame = _tidy(arrays.quarters, years, ages, quarter)
+    ward_frame = _tidy(np.array(["ward"], dtype=object), years, ages, ward).drop(columns="quarter_id")
+    return ForecastResult(quarter_frame, ward_frame, quarter_cal, ward_cal, base, settings)
+
+
+def project(
+    population: pd.DataFrame,
+    births: pd.DataFrame | None = None,
+    housing: pd.DataFrame | None = None,
+    *,
+    base_year: int | None = None,
+    horizon: int = 2030,
+    max_age: int = 18,
+    ward_total: pd.DataFrame | None = None,
+    include_base: bool = False,
+    intervals: bool = True,
+    settings: ForecastSettings = DEFAULT_SETTINGS,
+) -> pd.DataFrame:
+    """Forecast residents per quarter × single age 0…max_age × year base+1…horizon (persons).
+
+    population: quarter_id, year, age, count [, sex] (residents at the end of each year);
+    births: quarter_id, year, births (optional); housing: quarter_id, year, new_dwellings
+    (optional, planned completions, future years included). Only data up to the end of
+    `base_year` is used. `ward_total` (optional: year, count [, age]) rescales quarters so their
+    sum matches an independent ward forecast of ages 0…max_age. Returns quarter_id, year,
+    age, mean, lo80, hi80, lo95, hi95 (80 % and 95 % prediction intervals; with
+    `intervals=False` the bounds equal the mean and no rolling-origin runs are made).
+    """
+    return project_all(
+        population, births, housing, base_year=base_year, horizon=horizon, max_age=max_age,
+        ward_total=ward_total, include_base=include_base, intervals=intervals, settings=settings,
+    ).quarters
+
+
+def project_ward(
+    population: pd.DataFrame,
+    births: pd.DataFrame | None = None,
+    housing: pd.DataFrame | None = None,
+    **options: object,
+) -> pd.DataFrame:
+    """Ward totals by age and year: year, age, mean, lo80, hi80, lo95, hi95 (persons); the
+    intervals are calibrated on the method's ward-level rolling-origin errors."""
+    return project_all(population, births, housing, **options).ward  # type: ignore[arg-type]

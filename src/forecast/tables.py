@@ -1,0 +1,296 @@
+"""Checking the input tables and pivoting them once into dense numpy arrays.
+
+`ward_arrays(population, births, housing, base_year, horizon)` validates the loader's tables
+(planner-readable `ValueError`s naming the table, the column and example rows) and returns a
+`WardArrays` holding populations as [quarter, age, year] arrays (persons), births as
+[quarter, year] and planned dwellings as [quarter, year] from the first history year to the
+horizon. Everything downstream is vectorized on these arrays.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["WardArrays", "ward_arrays", "MIN_HISTORY_YEARS"]
+
+MIN_HISTORY_YEARS = 3  # two one-year transitions: the least that lets ratios and their noise be estimated
+_EXAMPLES = 5
+
+
+@dataclass(frozen=True, eq=False)
+class WardArrays:
+    """A ward's history as dense arrays (persons), years first_year … base year.
+
+    total[q, a, t]: residents of quarter q aged a at the end of year t (summed over sex).
+    female[q, a, t]: the women among them, or None when `sex` was not given.
+    births[q, t]: births in year t, or None.  housing[q, y]: planned dwellings completed in
+    year `first_year + y` for y up to the horizon (0 when none).  exists[q, t]: the quarter
+    has population rows for year t (a new quarter starts later than the others).
+    """
+
+    quarters: np.ndarray
+    years: np.ndarray
+    ages: np.ndarray
+    total: np.ndarray
+    female: np.ndarray | None
+    births: np.ndarray | None
+    housing: np.ndarray | None
+    exists: np.ndarray
+
+    @property
+    def first_year(self) -> int:
+        return int(self.years[0])
+
+    @property
+    def base_year(self) -> int:
+        return int(self.years[-1])
+
+    def truncated(self, base_index: int) -> WardArrays:
+        """The same ward seen at the end of year `years[base_index]` (later years dropped)."""
+        end = base_index + 1
+        return WardArrays(
+            quarters=self.quarters,
+            years=self.years[:end],
+            ages=self.ages,
+            total=self.total[:, :, :end],
+            female=None if self.female is None else self.female[:, :, :end],
+            births=None if self.births is None else self.births[:, :end],
+            housing=self.housing,
+            exists=self.exists[:, :end],
+        )
+
+
+def _require_columns(frame: pd.DataFrame, table: str, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{table}: missing column(s) {', '.join(missing)}; the table needs "
+            f"{', '.join(columns)} (found {', '.join(map(str, frame.columns))})."
+        )
+
+
+def _whole_numbers(frame: pd.DataFrame, table: str, column: str, minimum: float = 0) -> np.ndarray:
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        rows = np.flatnonzero(bad)[:_EXAMPLES] + 2
+        raise ValueError(
+            f"{table}, column '{column}': {int(bad.sum())} blank or non-numeric value(s) "
+            f"(spreadsheet rows {', '.join(map(str, rows))}, …). Fill in a number."
+        )
+    low = values < minimum
+    if low.any():
+        rows = np.flatnonzero(low)[:_EXAMPLES] + 2
+        raise ValueError(
+            f"{table}, column '{column}': {int(low.sum())} value(s) below {minimum:g} "
+            f"(spreadsheet rows {', '.join(map(str, rows))}). Counts cannot be negative: correct them."
+        )
+    return values
+
+
+def _codes(series: pd.Series, categories: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and the sorted unique labels of an id column (strings)."""
+    text = series.astype(str)
+    if categories is None:
+        codes, uniques = pd.factorize(text, sort=True)
+        return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    index = pd.Index(categories)
+    return index.get_indexer(text).astype(np.int64), categories
+
+
+def _population(population: pd.DataFrame, base_year: int | None):
+    _require_columns(population, "population.csv", ("quarter_id", "year", "age", "count"))
+    if len(population) == 0:
+        raise ValueError("population.csv has no rows: it needs residents by quarter, year and age.")
+    years = _whole_numbers(population, "population.csv", "year", minimum=1900).astype(np.int64)
+    if base_year is None:
+        base_year = int(years.max())
+    keep = years <= base_year
+    if not keep.any():
+        raise ValueError(
+            f"population.csv has no rows up to the base year {base_year} "
+            f"(its years are {int(years.min())}–{int(years.max())}). Choose a base year with data."
+        )
+    population = population.loc[keep]
+    years = years[keep]
+    ages = _whole_numbers(population, "population.csv", "age").astype(np.int64)
+    counts = _whole_numbers(population, "population.csv", "count")
+    has_sex = "sex" in population.columns
+    sex = None
+    if has_sex:
+        sex_text = population["sex"].astype(str).str.strip().str.upper()
+        bad = ~sex_text.isin(["M", "F"]).to_numpy()
+        if bad.any():
+            rows = np.flatnonzero(bad)[:_EXAMPLES] + 2
+            raise ValueError(
+                f"population.csv, column 'sex': values must be M or F (spreadsheet rows "
+                f"{', '.join(map(str, rows))}). Use M for boys/men and F for girls/women."
+            )
+        sex = (sex_text == "F").to_numpy().astype(np.int64)
+    return population, years, ages, counts, sex, base_year
+
+
+def _check_years(all_years: np.ndarray, base_year: int) -> np.ndarray:
+    present = np.unique(all_years)
+    first = int(present[0])
+    expected = np.arange(first, base_year + 1)
+    gaps = np.setdiff1d(expected, present)
+    if gaps.size:
+        raise ValueError(
+            f"population.csv has no rows for year(s) {', '.join(map(str, gaps))} between {first} and "
+            f"{base_year}: the history must cover every year without gaps. Add the missing year(s) "
+            f"or start the table after the gap."
+        )
+    if expected.size < MIN_HISTORY_YEARS:
+        raise ValueError(
+            f"population.csv holds {expected.size} year(s) of history up to {base_year} "
+            f"({first}–{base_year}); the forecast needs at least {MIN_HISTORY_YEARS} consecutive years "
+            f"(two one-year transitions). Add earlier years."
+        )
+    return expected
+
+
+def ward_arrays(
+    population: pd.DataFrame,
+    births: pd.DataFrame | None = None,
+    housing: pd.DataFrame | None = None,
+    *,
+    base_year: int | None = None,
+    horizon: int | None = None,
+    max_age: int = 18,
+) -> WardArrays:
+    """Validate the tables and pivot them to dense arrays; only data up to `base_year` is used.
+
+    Raises ValueError (planner-readable) for missing columns, blank or negative values, gaps in
+    years, fewer than 3 years of history, missing or duplicate (quarter, year, age[, sex]) rows,
+    and births/housing rows naming unknown quarters.
+    """
+    population, years, ages, counts, sex, base_year = _population(population, base_year)
+    year_axis = _check_years(years, base_year)
+    max_present = int(ages.max())
+    if max_present < max_age:
+        raise ValueError(
+            f"population.csv stops at age {max_present}; ages 0–{max_age} are needed to forecast "
+            f"school ages. Add the missing ages (rows with count 0 where nobody lives)."
+        )
+    age_axis = np.arange(max_present + 1)
+    q_codes, quarters = _codes(population["quarter_id"])
+    n_q, n_a, n_t = len(quarters), age_axis.size, year_axis.size
+    t_codes = years - year_axis[0]
+    n_s = 2 if sex is not None else 1
+    s_codes = sex if sex is not None else np.zeros_like(q_codes)
+    flat = ((q_codes * n_a + ages) * n_t + t_codes) * n_s + s_codes
+    size = n_q * n_a * n_t * n_s
+    rows_per_cell = np.bincount(flat, minlength=size)
+    if (rows_per_cell > 1).any():
+        dup = np.flatnonzero(rows_per_cell[flat] > 1)[: 2 * _EXAMPLES] + 2
+        key = "quarter_id, year, age" + (", sex" if sex is not None else "")
+        raise ValueError(
+            f"population.csv has duplicate rows for the same {key} (spreadsheet rows "
+            f"{', '.join(map(str, dup))}). Keep one row per {key}."
+        )
+    cells = rows_per_cell.reshape(n_q, n_a, n_t, n_s)
+    quarter_year = cells.sum(axis=(1, 3)) > 0  # [q, t]: the quarter has rows that year
+    # A quarter may start after the first year (new quarter); after its first year it needs every year.
+    started = np.maximum.accumulate(quarter_year, axis=1)
+    gap = started & ~quarter_year
+    if gap.any():
+        q, t = np.nonzero(gap)
+        examples = [f"{quarters[i]} in {year_axis[j]}" for i, j in zip(q[:_EXAMPLES], t[:_EXAMPLES])]
+        raise ValueError(
+            f"population.csv: {len(q)} quarter-year(s) are missing after the quarter first appears "
+            f"(e.g. {'; '.join(examples)}). A quarter needs rows for every year from its first year "
+            f"to {base_year}; add them (count 0 if nobody lived there)."
+        )
+    expected_cells = np.broadcast_to(quarter_year[:, None, :, None], cells.shape)
+    missing = expected_cells & (cells == 0)
+    if missing.any():
+        q, a, t, s = np.nonzero(missing)
+        labels = []
+        for i in range(min(_EXAMPLES, len(q))):
+            label = f"{quarters[q[i]]}, {year_axis[t[i]]}, age {age_axis[a[i]]}"
+            if sex is not None:
+                label += f", sex {'F' if s[i] else 'M'}"
+            labels.append(label)
+        raise ValueError(
+            f"population.csv is missing {len(q)} row(s) for ages 0–{max_present} (e.g. {'; '.join(labels)}). "
+            f"Every quarter and year needs one row per age"
+            + (" and sex" if sex is not None else "")
+            + " from 0 to the oldest age; add rows with count 0 where nobody lives."
+        )
+    by_sex = np.bincount(flat, weights=counts, minlength=size).reshape(n_q, n_a, n_t, n_s)
+    total = by_sex.sum(axis=3)
+    female = by_sex[..., 1].copy() if sex is not None else None
+    exists = quarter_year & (total.sum(axis=1) > 0)
+
+    births_arr = None
+    if births is not None:
+        births_arr = _births(births, quarters, year_axis)
+    housing_arr = None
+    if housing is not None:
+        last = max(int(horizon or base_year), base_year)
+        housing_arr = _housing(housing, quarters, year_axis[0], last)
+    return WardArrays(
+        quarters=quarters,
+        years=year_axis,
+        ages=age_axis,
+        total=total,
+        female=female,
+        births=births_arr,
+        housing=housing_arr,
+        exists=exists,
+    )
+
+
+def _births(births: pd.DataFrame, quarters: np.ndarray, year_axis: np.ndarray) -> np.ndarray:
+    _require_columns(births, "births.csv", ("quarter_id", "year", "births"))
+    years = _whole_numbers(births, "births.csv", "year", minimum=1900).astype(np.int64)
+    keep = (years >= year_axis[0]) & (years <= year_axis[-1])
+    births = births.loc[keep]
+    years = years[keep]
+    values = _whole_numbers(births, "births.csv", "births")
+    codes, _ = _codes(births["quarter_id"], quarters)
+    unknown = codes < 0
+    if unknown.any():
+        names = sorted(set(births["quarter_id"].astype(str).to_numpy()[unknown]))[:_EXAMPLES]
+        raise ValueError(
+            f"births.csv names quarter(s) not in population.csv: {', '.join(names)}. "
+            f"Use the quarter_id spelling of population.csv."
+        )
+    n_q, n_t = len(quarters), year_axis.size
+    flat = codes * n_t + (years - year_axis[0])
+    if (np.bincount(flat, minlength=n_q * n_t) > 1).any():
+        raise ValueError("births.csv has duplicate rows for the same quarter_id and year; keep one per pair.")
+    present = np.bincount(np.unique(years - year_axis[0]), minlength=n_t) > 0
+    covered = present[-MIN_HISTORY_YEARS:]
+    if not covered.all():
+        raise ValueError(
+            f"births.csv must cover the last {MIN_HISTORY_YEARS} years of the population history "
+            f"({year_axis[-MIN_HISTORY_YEARS]}–{year_axis[-1]}); add those years or remove births.csv."
+        )
+    arr = np.bincount(flat, weights=values, minlength=n_q * n_t).reshape(n_q, n_t)
+    # Years before births were recorded are marked NaN so they never count as zero births.
+    arr[:, ~present] = np.nan
+    return arr
+
+
+def _housing(housing: pd.DataFrame, quarters: np.ndarray, first: int, last: int) -> np.ndarray:
+    _require_columns(housing, "housing.csv", ("quarter_id", "year", "new_dwellings"))
+    years = _whole_numbers(housing, "housing.csv", "year", minimum=1900).astype(np.int64)
+    keep = (years >= first) & (years <= last)
+    housing = housing.loc[keep]
+    years = years[keep]
+    values = _whole_numbers(housing, "housing.csv", "new_dwellings")
+    codes, _ = _codes(housing["quarter_id"], quarters)
+    unknown = codes < 0
+    if unknown.any():
+        names = sorted(set(housing["quarter_id"].astype(str).to_numpy()[unknown]))[:_EXAMPLES]
+        raise ValueError(
+            f"housing.csv names quarter(s) not in population.csv: {', '.join(names)}. "
+            f"Use the quarter_id spelling of population.csv."
+        )
+    n_q, n_y = len(quarters), last - first + 1
+    flat = codes * n_y + (years - first)
+    return np.bincount(flat, weights=values, minlength=n_q * n_y).reshape(n_q, n_y)

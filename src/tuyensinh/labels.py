@@ -1,0 +1,235 @@
+"""Every label a planner sees in the outputs of `plan` and `compare`, in one place.
+
+Vietnamese (``lang="vi"``, the default) with correct diacritics, English with ``lang="en"``.
+Codes (levels, grades, flags) stay English snake_case in the CSV files; these functions turn
+them into the words printed in the Excel workbook, the report, the maps' titles and the
+progress lines.
+"""
+from __future__ import annotations
+
+__all__ = [
+    "LANGS",
+    "check_lang",
+    "text",
+    "level_name",
+    "grade_name",
+    "flag_name",
+    "school_year_label",
+    "ward_title",
+    "LEVEL_ORDER",
+    "GRADE_ORDER",
+]
+
+LANGS = ("vi", "en")
+
+LEVEL_ORDER = ("mam_non", "tieu_hoc", "thcs")
+GRADE_ORDER = (
+    "nt_3_12m", "nt_13_24m", "nt_25_36m", "mg_3_4", "mg_4_5", "mg_5_6",
+    "lop_1", "lop_2", "lop_3", "lop_4", "lop_5", "lop_6", "lop_7", "lop_8", "lop_9",
+)
+
+_LEVELS = {
+    "mam_non": ("Mầm non", "Preschool"),
+    "tieu_hoc": ("Tiểu học", "Primary"),
+    "thcs": ("Trung học cơ sở", "Lower secondary"),
+}
+_LEVELS_SHORT = {
+    "mam_non": ("mầm non", "preschool"),
+    "tieu_hoc": ("tiểu học", "primary"),
+    "thcs": ("THCS", "lower secondary"),
+}
+_GRADES = {
+    "nt_3_12m": ("Nhà trẻ 3–12 tháng", "Nursery 3–12 months"),
+    "nt_13_24m": ("Nhà trẻ 13–24 tháng", "Nursery 13–24 months"),
+    "nt_25_36m": ("Nhà trẻ 25–36 tháng", "Nursery 25–36 months"),
+    "mg_3_4": ("Mẫu giáo 3–4 tuổi", "Kindergarten 3–4 years"),
+    "mg_4_5": ("Mẫu giáo 4–5 tuổi", "Kindergarten 4–5 years"),
+    "mg_5_6": ("Mẫu giáo 5–6 tuổi", "Kindergarten 5–6 years"),
+    **{f"lop_{g}": (f"Lớp {g}", f"Grade {g}") for g in range(1, 10)},
+}
+_FLAGS = {
+    "ok": ("Đủ phòng", "Enough rooms"),
+    "tight": ("Sát công suất", "Tight"),
+    "over": ("Thiếu phòng", "Short of rooms"),
+}
+
+# key -> (Vietnamese, English); ``{name}`` fields are filled by `text(key, lang, **fields)`.
+_TEXT: dict[str, tuple[str, str]] = {
+    # progress lines of the plan pipeline
+    "step.validate": ("Kiểm tra dữ liệu phường/xã", "Checking the ward folder"),
+    "step.forecast": ("Dự báo dân số theo độ tuổi", "Forecasting population by age"),
+    "step.demand": ("Tính nhu cầu tuyển sinh", "Computing enrollment demand"),
+    "step.zoning": ("Phân luồng tuyển sinh: {level}", "Enrollment zoning: {level}"),
+    "step.zoning_years": ("Phân luồng từng năm đến {horizon}: {level}",
+                          "Zoning each year to {horizon}: {level}"),
+    "step.capacity": ("Tính lớp, phòng học và chỉ tiêu", "Classes, classrooms and quotas"),
+    "step.charts": ("Vẽ biểu đồ và bản đồ", "Drawing charts and maps"),
+    "step.write": ("Ghi kết quả", "Writing outputs"),
+    "step.done": ("Xong: kết quả trong {out} ({seconds:.1f} giây)",
+                  "Done: outputs in {out} ({seconds:.1f} s)"),
+    "step.scenario": ("Kịch bản: {name}", "Scenario: {name}"),
+    # administrative heading of printed documents
+    "doc.committee": ("ỦY BAN NHÂN DÂN {kind} {name}", "PEOPLE'S COMMITTEE OF {kind} {name}"),
+    "doc.office": ("PHÒNG VĂN HÓA – XÃ HỘI", "CULTURE AND SOCIETY OFFICE"),
+    "doc.republic": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM"),
+    "doc.motto": ("Độc lập – Tự do – Hạnh phúc", "Independence – Freedom – Happiness"),
+    "doc.place_date": ("{name}, ngày … tháng … năm {year}", "{name}, … / … / {year}"),
+    "doc.prepared_by": ("NGƯỜI LẬP BIỂU", "PREPARED BY"),
+    "doc.head_of_office": ("TRƯỞNG PHÒNG VĂN HÓA – XÃ HỘI", "HEAD OF THE CULTURE AND SOCIETY OFFICE"),
+    "doc.sign_hint": ("(Ký, ghi rõ họ tên)", "(Signature and full name)"),
+    "doc.sign_seal_hint": ("(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name and seal)"),
+    # quotas workbook
+    "xlsx.title": ("CHỈ TIÊU TUYỂN SINH NĂM HỌC {school_year}", "ENROLLMENT QUOTAS, SCHOOL YEAR {school_year}"),
+    "xlsx.subtitle": ("Cấp học: {level} – {ward}", "Level: {level} – {ward}"),
+    "xlsx.basis": (
+        "Căn cứ: dự báo dân số cuối năm {base_year} và phương án phân luồng tuyển sinh theo địa bàn "
+        "năm học {school_year}. Các năm sau là số dự kiến để chuẩn bị phòng học.",
+        "Basis: population forecast of December {base_year} and the enrollment zoning for "
+        "{school_year}. Later years are projections for classroom planning.",
+    ),
+    "xlsx.no": ("STT", "No."),
+    "xlsx.school": ("Trường", "School"),
+    "xlsx.grade": ("Khối/lớp", "Grade/group"),
+    "xlsx.school_year": ("Năm học {school_year}", "School year {school_year}"),
+    "xlsx.projected": ("Năm học {school_year} (dự kiến)", "School year {school_year} (projected)"),
+    "xlsx.pupils": ("Số trẻ/học sinh", "Pupils"),
+    "xlsx.classes": ("Số lớp", "Classes"),
+    "xlsx.avg_class": ("Sĩ số bình quân", "Average class size"),
+    "xlsx.rooms": ("Phòng học hiện có", "Classrooms now"),
+    "xlsx.school_total": ("Cộng {school}", "Total {school}"),
+    "xlsx.level_total": ("TỔNG CỘNG", "TOTAL"),
+    "xlsx.note_pupils": (
+        "Số trẻ/học sinh: làm tròn lên từ số dự báo; số lớp theo sĩ số tối đa của Điều lệ trường.",
+        "Pupils: forecast rounded up; classes follow the class-size limits of the school charters.",
+    ),
+    "xlsx.empty": ("Không có trường cấp học này trong dữ liệu.", "No school of this level in the data."),
+    # report
+    "report.title": ("Kế hoạch tuyển sinh và phòng học – {ward}", "Enrollment and classroom plan – {ward}"),
+    "report.subtitle": (
+        "Dự báo cuối năm {base_year}; phân luồng năm học {school_year}; phòng học đến năm học {horizon_label}",
+        "Forecast of December {base_year}; zoning for {school_year}; classrooms to {horizon_label}",
+    ),
+    "report.summary": ("Tóm tắt", "Summary"),
+    "report.flags": ("Những điểm cần chú ý", "Points to act on"),
+    "report.no_flags": ("Không trường nào thiếu phòng hay sát công suất đến năm học {horizon_label}.",
+                        "No school runs short of rooms or close to capacity up to {horizon_label}."),
+    "report.forecast": ("Dự báo dân số độ tuổi đi học", "School-age population forecast"),
+    "report.forecast_note": (
+        "Đường giữa là số dự báo; dải đậm là khoảng tin cậy 80%, dải nhạt 95%.",
+        "The line is the forecast; the dark band is the 80% interval, the light band 95%.",
+    ),
+    "report.zoning": ("Phân luồng tuyển sinh năm học {school_year}", "Enrollment zoning for {school_year}"),
+    "report.capacity": ("Sử dụng phòng học và thiếu phòng đến năm học {horizon_label}",
+                        "Classroom use and shortfall to {horizon_label}"),
+    "report.quotas": ("Chỉ tiêu tuyển sinh năm học {school_year}", "Enrollment quotas for {school_year}"),
+    "report.zonings_compared": ("Thiếu phòng theo phương án phân luồng", "Rooms short by zoning option"),
+    "report.zoning_proposed": ("Phân luồng đề xuất (giữ từ năm học {school_year})",
+                               "Proposed zoning (kept from {school_year})"),
+    "report.zoning_current": ("Phân luồng hiện hành (zones.csv)", "Current zoning (zones.csv)"),
+    "report.zoning_yearly": ("Phân luồng lại từng năm", "Rezoned every year"),
+    "report.solver": ("Thông tin kỹ thuật", "Technical details"),
+    "report.footer": (
+        "Tạo bởi tuyensinh {version} lúc {created}. Dữ liệu đầu vào và thiết lập: manifest.json.",
+        "Made by tuyensinh {version} at {created}. Inputs and settings: manifest.json.",
+    ),
+    "report.changes": ("Khu phố/thôn đổi trường so với hiện hành", "Quarters moved from their current school"),
+    "report.no_changes": ("Không khu phố/thôn nào đổi trường.", "No quarter changes school."),
+    # plain-language flags
+    "flag.short": ("{school} thiếu {rooms} phòng học từ năm học {school_year}",
+                   "{school} is {rooms} classroom(s) short from {school_year}"),
+    "flag.short_grows": ("{school} thiếu {rooms} phòng học từ năm học {school_year}, "
+                         "đến năm học {last_year} thiếu {last_rooms} phòng",
+                         "{school} is {rooms} classroom(s) short from {school_year}, "
+                         "{last_rooms} by {last_year}"),
+    "flag.tight": ("{school} sát công suất năm học {school_year}: dùng {use:.0%} phòng học, "
+                   "khả năng quá tải {p:.0%}",
+                   "{school} is close to capacity in {school_year}: {use:.0%} of rooms used, "
+                   "{p:.0%} chance of overload"),
+    "flag.underused": ("{school} chỉ dùng {use:.0%} phòng học năm học {school_year}: "
+                       "sĩ số bình quân {size:.0f} học sinh/lớp",
+                       "{school} uses only {use:.0%} of its rooms in {school_year}: "
+                       "{size:.0f} pupils per class on average"),
+    "flag.overflow": ("Phân luồng năm học {school_year} ({level}): {pupils:.0f} trẻ/học sinh vượt "
+                      "sức chứa của {school}",
+                      "Zoning {school_year} ({level}): {pupils:.0f} pupils above the capacity of {school}"),
+    "flag.ward_short": ("Cấp {level}: cần thêm {rooms} phòng học đến năm học {school_year}",
+                        "{level}: {rooms} new classroom(s) needed by {school_year}"),
+    # table headers
+    "col.school": ("Trường", "School"),
+    "col.level": ("Cấp học", "Level"),
+    "col.grade": ("Khối/lớp", "Grade"),
+    "col.school_year": ("Năm học", "School year"),
+    "col.pupils": ("Số trẻ/học sinh", "Pupils"),
+    "col.classes": ("Số lớp", "Classes"),
+    "col.rooms_needed": ("Phòng cần", "Rooms needed"),
+    "col.rooms_available": ("Phòng hiện có", "Rooms available"),
+    "col.room_shortfall": ("Thiếu phòng", "Rooms short"),
+    "col.utilization": ("Sử dụng", "Utilization"),
+    "col.p_over": ("Khả năng quá tải", "Chance of overload"),
+    "col.flag": ("Đánh giá", "Assessment"),
+    "col.quarter": ("Khu phố/thôn", "Quarter"),
+    "col.from_school": ("Trường hiện hành", "Current school"),
+    "col.to_school": ("Trường đề xuất", "Proposed school"),
+    "col.distance": ("Khoảng cách (m)", "Distance (m)"),
+    "col.scenario": ("Kịch bản", "Scenario"),
+    "col.pupil_km": ("Học sinh × km", "Pupil-km"),
+    "col.status": ("Trạng thái", "Status"),
+    "col.gap": ("Sai số tối ưu", "Optimality gap"),
+    "col.seconds": ("Thời gian (giây)", "Time (s)"),
+    "col.zoning": ("Phương án", "Zoning"),
+    "col.total": ("Tổng", "Total"),
+    "scenario.baseline": ("Phương án gốc", "Baseline"),
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return `lang` if it is a supported output language, else raise a clear ValueError."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown output language {lang!r}: use 'vi' (Vietnamese) or 'en' (English)")
+    return lang
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[LANGS.index(check_lang(lang))]
+
+
+def text(key: str, lang: str = "vi", **fields: object) -> str:
+    """The label `key` in `lang`, with its ``{fields}`` filled in."""
+    try:
+        pair = _TEXT[key]
+    except KeyError:  # a programming error, not a planner's
+        raise KeyError(f"no label {key!r} in tuyensinh.labels") from None
+    return _pick(pair, lang).format(**fields)
+
+
+def level_name(level: str, lang: str = "vi", short: bool = False) -> str:
+    """'Tiểu học' / 'Primary' for 'tieu_hoc' (short: 'tiểu học', 'THCS' for use inside a sentence)."""
+    table = _LEVELS_SHORT if short else _LEVELS
+    return _pick(table[level], lang) if level in table else level
+
+
+def grade_name(grade: str, lang: str = "vi") -> str:
+    """'Lớp 1' / 'Grade 1' for 'lop_1'; 'Mẫu giáo 5–6 tuổi' for 'mg_5_6'."""
+    return _pick(_GRADES[grade], lang) if grade in _GRADES else grade
+
+
+def flag_name(flag: str, lang: str = "vi") -> str:
+    """'Thiếu phòng' / 'Short of rooms' for the capacity flag 'over'."""
+    return _pick(_FLAGS[flag], lang) if flag in _FLAGS else str(flag)
+
+
+def school_year_label(year: int, lang: str = "vi") -> str:
+    """'2027–2028' for the school year starting in September 2027 (same in both languages)."""
+    check_lang(lang)
+    year = int(year)
+    return f"{year}–{year + 1}"
+
+
+def ward_title(kind: str, name: str, lang: str = "vi") -> str:
+    """'Phường Phước Bình' / 'Phuoc Binh ward'-style title: 'Phước Bình ward' in English."""
+    kind = (kind or "").strip()
+    if lang == "en":
+        english = {"phường": "ward", "xã": "commune"}.get(kind.lower(), kind)
+        return f"{name} {english}".strip()
+    check_lang(lang)
+    return f"{kind[:1].upper()}{kind[1:]} {name}".strip()

@@ -1,0 +1,167 @@
+"""`assign`: enrollment zones for one level under class-size and classroom limits."""
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from zoning.model import ModelOptions, build_model
+from zoning.problem import ZoningProblem, build_problem
+from zoning.result import ZoningResult, solver_report, tables_from_solution
+from zoning.strategy import solve_with_strategy
+
+__all__ = ["assign", "AUTO_K_NEAREST", "AUTO_K_PAIRS"]
+
+AUTO_K_NEAREST = 10
+"""Schools kept per quarter when the instance is large (costs about +0.01% travel)."""
+AUTO_K_PAIRS = 20_000
+"""Quarter × school pairs above which `k_nearest` defaults to `AUTO_K_NEAREST`."""
+
+
+def _as_zones(result_assignment: pd.DataFrame, year: int) -> pd.DataFrame:
+    rows = result_assignment[result_assignment["school_year"] == year]
+    return rows[["quarter_id", "level", "school_id", "share"]]
+
+
+def assign(
+    demand: pd.DataFrame,
+    schools: pd.DataFrame,
+    distances: pd.DataFrame,
+    *,
+    level: str,
+    school_years: int | Sequence[int],
+    norms: Any,
+    current: pd.DataFrame | None = None,
+    grades: Sequence[str] | None = None,
+    split: bool = False,
+    stability: float = 0.0,
+    max_distance: float | None = None,
+    distance_penalty: float = 1.0,
+    setting: str = "urban",
+    contiguity: pd.DataFrame | None = None,
+    k_nearest: int | None = None,
+    per_year: bool = False,
+    time_limit: float = 60.0,
+    solver: str = "highs",
+    strategy: str = "auto",
+    overflow_penalty: float | None = None,
+) -> ZoningResult:
+    """Assign every quarter to a school of `level` for the given school year(s).
+
+    demand: capacity's demand table (`quarter_id, school_year, level, grade, mean`, ...).
+    schools: the schools table (`school_id, name, level, classrooms, sessions_per_day,
+    max_class_size, opens, closes`). distances: `quarter_id, school_id, metres` (see
+    `quarter_school_distances`). norms: capacity's `Norms` (class-size limits, rooms per class,
+    walking-distance norm of `setting`). current: the current zones (`quarter_id, level,
+    school_id, share`), used for `stability` and as the warm start.
+
+    split: a quarter may be shared between schools (continuous shares) instead of going whole.
+    stability: metres of travel one pupil moved away from its current school is worth.
+    distance_penalty: extra weight per pupil-metre beyond the walking-distance norm (1 = such
+    metres count double). max_distance: hard limit in metres (a quarter with no school that
+    close keeps its nearest school, with a note). contiguity: the quarter adjacency table
+    (`quarter_adjacency`) to make every school's zone one connected piece. k_nearest: schools
+    considered per quarter (default: all, or 10 when quarters × schools > 20,000).
+    per_year: zone each school year separately (each year's stability is measured against
+    the year before), instead of one zoning that holds for all the years.
+    time_limit: seconds per model. solver: "highs" (default), "pulp-highs" or "cbc".
+    strategy: "auto", "exact" or "lp_guided" (see `zoning.strategy`).
+
+    Never fails for lack of capacity: pupils beyond the seats are reported as overflow per
+    school (`result.overflow()`). Raises ValueError for inconsistent input, naming the table,
+    column and rows to fix, and when contiguity or distance limits leave no possible zoning.
+    """
+    years = (int(school_years),) if np.isscalar(school_years) else tuple(int(y) for y in school_years)
+    if per_year and len(years) > 1:
+        parts: list[ZoningResult] = []
+        zones_before = current
+        for year in years:
+            part = assign(demand, schools, distances, level=level, school_years=year, norms=norms,
+                          current=zones_before, grades=grades, split=split, stability=stability,
+                          max_distance=max_distance, distance_penalty=distance_penalty,
+                          setting=setting, contiguity=contiguity, k_nearest=k_nearest,
+                          time_limit=time_limit, solver=solver, strategy=strategy,
+                          overflow_penalty=overflow_penalty)
+            parts.append(part)
+            zones_before = _as_zones(part.assignment, year)
+        return ZoningResult(
+            level=level, school_years=years,
+            assignment=pd.concat([p.assignment for p in parts], ignore_index=True),
+            load=pd.concat([p.load for p in parts], ignore_index=True),
+            grades=pd.concat([p.grades for p in parts], ignore_index=True),
+            reports=tuple(r for p in parts for r in p.reports),
+            notes=tuple(dict.fromkeys(n for p in parts for n in p.notes)),
+        )
+
+    began = time.perf_counter()
+    problem = build_problem(demand, schools, distances, level=level, school_years=years, norms=norms,
+                            current=current, grades=grades, setting=setting)
+    return solve_problem(problem, split=split, stability=stability, max_distance=max_distance,
+                         distance_penalty=distance_penalty, contiguity=contiguity,
+                         k_nearest=k_nearest, time_limit=time_limit, solver=solver,
+                         strategy=strategy, overflow_penalty=overflow_penalty, began=began)
+
+
+def solve_problem(
+    problem: ZoningProblem,
+    *,
+    split: bool = False,
+    stability: float = 0.0,
+    max_distance: float | None = None,
+    distance_penalty: float = 1.0,
+    contiguity: pd.DataFrame | None = None,
+    k_nearest: int | None = None,
+    time_limit: float = 60.0,
+    solver: str = "highs",
+    strategy: str = "auto",
+    overflow_penalty: float | None = None,
+    began: float | None = None,
+) -> ZoningResult:
+    """Build, solve and tabulate one `ZoningProblem` (the engine under `assign`)."""
+    began = time.perf_counter() if began is None else began
+    n, m, _, _ = problem.shape
+    if k_nearest is None and n * m > AUTO_K_PAIRS:
+        k_nearest = AUTO_K_NEAREST
+    if k_nearest is not None and k_nearest < 1:
+        raise ValueError("k_nearest must be at least 1 school per quarter")
+    options = ModelOptions(split=split, stability=stability, distance_penalty=distance_penalty,
+                           max_distance=max_distance, k_nearest=k_nearest,
+                           overflow_penalty=overflow_penalty, adjacency=contiguity)
+    model = build_model(problem, options)
+    build_seconds = time.perf_counter() - began
+    solved = solve_with_strategy(model, problem, strategy=strategy, solver=solver,
+                                 time_limit=time_limit)
+    outcome = solved.outcome
+    if outcome.values is None:
+        if outcome.status == "infeasible":
+            raise ValueError(
+                f"no zoning of {problem.level} satisfies the limits asked for"
+                f"{' (contiguous zones)' if contiguity is not None else ''}"
+                f"{f' (at most {max_distance:,.0f} m)' if max_distance else ''}: relax them. "
+                "Capacity alone never makes zoning impossible (pupils over capacity are reported)."
+            )
+        raise ValueError(
+            f"the solver found no zoning of {problem.level} within {time_limit:g} s "
+            f"({outcome.solver}: {outcome.solver_status}); allow more time (--time-limit)"
+        )
+    assignment, load, grades = tables_from_solution(problem, model, outcome.values, split=split,
+                                                    adjacency=contiguity)
+    report = solver_report(problem, model, solved, time_limit=time_limit, build_seconds=build_seconds,
+                           k_nearest=k_nearest, split=split, stability=stability,
+                           distance_penalty=distance_penalty, max_distance=max_distance,
+                           contiguity=contiguity is not None)
+    notes = list(model.notes)
+    if outcome.status != "optimal":
+        gap = "unknown" if outcome.gap is None else f"{outcome.gap:.2%}"
+        notes.append(f"{problem.level} {list(problem.school_years)}: the solver stopped at the time limit "
+                     f"with a zoning not proven optimal (gap {gap}); allow more time for a better one")
+    over = load[load["overflow_pupils"] > 0.005]
+    for row in over.itertuples():
+        notes.append(f"{row.name} ({row.school_id}), school year {row.school_year}: "
+                     f"{row.overflow_pupils:.1f} pupil(s) beyond its seats")
+    return ZoningResult(level=problem.level, school_years=problem.school_years,
+                        assignment=assignment, load=load, grades=grades, reports=(report,),
+                        notes=tuple(notes))

@@ -1,0 +1,240 @@
+"""The zoning problem as arrays: demand, distances, class-size limits and rooms per school.
+
+`build_problem` turns the project's tables (capacity's demand table, the schools table, the
+distances table, the current zones) into a `ZoningProblem`: quarters × school years × grades
+of pupils, quarters × schools of metres, and per school the class-size limit of each grade and
+the classrooms usable in each school year. Every check a planner can act on happens here.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from capacity.grades import LEVEL_GRADES, check_level
+from zoning.distances import distance_matrix
+
+__all__ = ["ZoningProblem", "build_problem", "class_limit", "rooms_per_class", "walking_distance"]
+
+
+@dataclass(frozen=True, eq=False)
+class ZoningProblem:
+    """One level's zoning data as aligned arrays (n quarters, m schools, T years, G grades)."""
+
+    level: str
+    school_years: tuple[int, ...]
+    grades: tuple[str, ...]
+    quarter_ids: np.ndarray          # (n,) str
+    school_ids: np.ndarray           # (m,) str
+    school_names: np.ndarray         # (m,) str
+    demand: np.ndarray               # (n, T, G) pupils (expected, may be fractional)
+    distance: np.ndarray             # (n, m) metres; NaN = no route known
+    class_limit: np.ndarray          # (m, G) pupils per class
+    rooms: np.ndarray                # (m, T) classrooms usable in each school year
+    rooms_per_class: np.ndarray      # (m,) rooms per class: 1 (two sessions) or 0.5 (one)
+    current: np.ndarray | None       # (n, m) current shares, rows sum to 1 (None: no zoning)
+    norm_distance: float | None      # walking-distance norm for the level and setting, metres
+
+    @property
+    def shape(self) -> tuple[int, int, int, int]:
+        """(quarters, schools, school years, grades)."""
+        return (len(self.quarter_ids), len(self.school_ids), len(self.school_years), len(self.grades))
+
+    def quarter_pupils(self) -> np.ndarray:
+        """(n, T) pupils of each quarter in each school year, all grades."""
+        return self.demand.sum(axis=2)
+
+
+# --- the norms (capacity's norm table) ---------------------------------------------------------
+
+def _norm_value(norms: Any, key: str, level: str, group: str) -> float | None:
+    """One figure from capacity's `Norms`, or None when the table has none."""
+    if isinstance(norms, dict):  # {key: {(level, group): value}}, as in tests and notebooks
+        table = norms.get(key, {})
+        for k in ((level, group), (level, "*"), ("*", group), ("*", "*")):
+            if k in table:
+                return float(table[k])
+        return None
+    method = getattr(norms, "value", None)
+    if callable(method):
+        try:
+            result = method(key, level, group)
+        except (KeyError, LookupError, ValueError):
+            return None
+        return None if result is None else float(result)
+    raise TypeError("norms must be capacity's Norms (capacity.load_norms()) or a dict")
+
+
+def class_limit(norms: Any, level: str, grade: str) -> int:
+    """Maximum pupils per class (or preschool group) for `grade` of `level`, from the norms."""
+    method = getattr(norms, "max_class_size", None)
+    value = method(level, grade) if callable(method) else _norm_value(norms, "max_class_size", level, grade)
+    if value is None or not value > 0:
+        raise ValueError(f"the norm table has no class-size limit for {level} {grade}")
+    return int(value)
+
+
+def rooms_per_class(norms: Any, sessions_per_day: int) -> float:
+    """Classrooms one class needs: 1 with two sessions a day, 0.5 with one (two shifts)."""
+    method = getattr(norms, "rooms_per_class", None)
+    if callable(method):
+        return float(method(int(sessions_per_day)))
+    value = _norm_value(norms, "rooms_per_class", "*", f"sessions_{int(sessions_per_day)}")
+    if value is None:
+        raise ValueError(f"the norm table has no rooms-per-class figure for {sessions_per_day} "
+                         "session(s) a day; use 1 or 2 in schools.csv column sessions_per_day")
+    return value
+
+
+def walking_distance(norms: Any, level: str, setting: str) -> float | None:
+    """The walking-distance norm (metres) for `level` in an urban/rural/mountain setting."""
+    method = getattr(norms, "walking_distance", None)
+    if callable(method):
+        value = method(level, setting)
+        return None if value is None else float(value)
+    return _norm_value(norms, "walking_distance", level, setting)
+
+
+# --- building the arrays ---------------------------------------------------------------------
+
+def _open_in(schools: pd.DataFrame, years: Sequence[int]) -> np.ndarray:
+    """(m, T) True when the school takes pupils in the school year (opens ≤ Y < closes)."""
+    years = np.asarray(years, dtype=float)[None, :]
+    opens = pd.to_numeric(schools.get("opens"), errors="coerce") if "opens" in schools else None
+    closes = pd.to_numeric(schools.get("closes"), errors="coerce") if "closes" in schools else None
+    ok = np.ones((len(schools), years.shape[1]), dtype=bool)
+    if opens is not None:
+        o = opens.to_numpy(dtype=float)[:, None]
+        ok &= np.isnan(o) | (o <= years)
+    if closes is not None:
+        c = closes.to_numpy(dtype=float)[:, None]
+        ok &= np.isnan(c) | (years < c)
+    return ok
+
+
+def _current_matrix(zones: pd.DataFrame, level: str, quarter_ids: np.ndarray,
+                    school_ids: np.ndarray) -> np.ndarray:
+    z = zones
+    if "level" in z.columns:
+        z = z[z["level"].astype(str) == level]
+    share = pd.to_numeric(z["share"], errors="coerce").fillna(1.0) if "share" in z.columns \
+        else pd.Series(1.0, index=z.index)
+    qi = pd.Index(quarter_ids).get_indexer(z["quarter_id"].astype(str))
+    si = pd.Index(school_ids).get_indexer(z["school_id"].astype(str))
+    matrix = np.zeros((len(quarter_ids), len(school_ids)))
+    keep = (qi >= 0) & (si >= 0)
+    np.add.at(matrix, (qi[keep], si[keep]), share.to_numpy(dtype=float)[keep])
+    totals = matrix.sum(axis=1, keepdims=True)
+    # shares of a quarter are normalised; quarters absent from the zoning have no current school
+    return np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
+
+
+def build_problem(
+    demand: pd.DataFrame,
+    schools: pd.DataFrame,
+    distances: pd.DataFrame,
+    *,
+    level: str,
+    school_years: int | Sequence[int],
+    norms: Any,
+    current: pd.DataFrame | None = None,
+    grades: Sequence[str] | None = None,
+    setting: str = "urban",
+) -> ZoningProblem:
+    """Align the tables into a `ZoningProblem` for `level` and the given school year(s).
+
+    demand: capacity's demand table (`quarter_id, school_year, level, grade, mean`, ...); the
+    `mean` pupils are summed over ages. schools: the schools table; only the schools of `level`
+    that are open in at least one of the years are kept. distances: `quarter_id, school_id,
+    metres`. current: the zones table (`quarter_id, level, school_id[, share]`). grades: the
+    grades to zone (default every grade of the level; e.g. `["lop_1"]` for the entry grade).
+    """
+    check_level(level)
+    years = (int(school_years),) if np.isscalar(school_years) else tuple(int(y) for y in school_years)
+    if not years:
+        raise ValueError("give at least one school year to zone")
+    if len(set(years)) != len(years):
+        raise ValueError(f"school years repeated: {years}")
+    level_grades = LEVEL_GRADES[level]
+    grades = tuple(level_grades if grades is None else grades)
+    unknown = [g for g in grades if g not in level_grades]
+    if unknown:
+        raise ValueError(f"grade(s) {', '.join(unknown)} are not grades of {level}; "
+                         f"use {', '.join(level_grades)}")
+
+    for column in ("quarter_id", "school_year", "grade", "mean"):
+        if column not in demand.columns:
+            raise ValueError(f"demand: missing column {column!r} (expected capacity.enrollment_demand output)")
+    rows = demand
+    if "level" in rows.columns:
+        rows = rows[rows["level"].astype(str) == level]
+    rows = rows[rows["grade"].astype(str).isin(grades) & rows["school_year"].astype(int).isin(years)]
+    mean = pd.to_numeric(rows["mean"], errors="coerce")
+    if mean.isna().any() or (mean < 0).any():
+        raise ValueError("demand: column 'mean' has missing or negative pupils; it must be ≥ 0")
+    missing_years = sorted(set(years) - set(rows["school_year"].astype(int)))
+    if missing_years:
+        raise ValueError(f"demand has no rows for {level} in school year(s) {missing_years}: "
+                         "forecast to a later horizon or choose another school year")
+    quarter_ids = np.array(sorted(demand["quarter_id"].astype(str).unique()), dtype=object)
+
+    for column in ("school_id", "level", "classrooms"):
+        if column not in schools.columns:
+            raise ValueError(f"schools: missing column {column!r}")
+    level_schools = schools[schools["level"].astype(str) == level]
+    open_mask = _open_in(level_schools, years)
+    level_schools = level_schools[open_mask.any(axis=1)]
+    open_mask = open_mask[open_mask.any(axis=1)]
+    if level_schools.empty:
+        raise ValueError(f"schools: no {level} school is open in school year(s) {list(years)}; "
+                         "add the schools of this level to schools.csv")
+    order = np.argsort(level_schools["school_id"].astype(str).to_numpy(), kind="stable")
+    level_schools = level_schools.iloc[order]
+    open_mask = open_mask[order]
+    school_ids = level_schools["school_id"].astype(str).to_numpy().astype(object)
+    if len(set(school_ids)) != len(school_ids):
+        raise ValueError(f"schools: school_id repeated for level {level}; each school once per level")
+    names = (level_schools["name"].astype(str) if "name" in level_schools else
+             level_schools["school_id"].astype(str)).to_numpy().astype(object)
+
+    classrooms = pd.to_numeric(level_schools["classrooms"], errors="coerce")
+    if classrooms.isna().any() or (classrooms < 0).any():
+        bad = ", ".join(school_ids[(classrooms.isna() | (classrooms < 0)).to_numpy()])
+        raise ValueError(f"schools: 'classrooms' must be a whole number ≥ 0 (school(s) {bad})")
+    sessions = pd.to_numeric(level_schools.get("sessions_per_day", pd.Series(2, index=level_schools.index)),
+                             errors="coerce").fillna(2).astype(int).to_numpy()
+    rpc = np.array([rooms_per_class(norms, s) for s in sessions])
+    rooms = np.floor(classrooms.to_numpy(dtype=float))[:, None] * open_mask
+
+    norm_limits = np.array([class_limit(norms, level, g) for g in grades], dtype=float)
+    own = pd.to_numeric(level_schools.get("max_class_size", pd.Series(np.nan, index=level_schools.index)),
+                        errors="coerce").to_numpy(dtype=float)
+    limits = np.where(np.isnan(own)[:, None], norm_limits[None, :],
+                      np.minimum(norm_limits[None, :], own[:, None]))
+    if (limits < 1).any():
+        raise ValueError("schools: 'max_class_size' must be at least 1 pupil")
+
+    qi = pd.Index(quarter_ids).get_indexer(rows["quarter_id"].astype(str))
+    ti = pd.Index(years).get_indexer(rows["school_year"].astype(int))
+    gi = pd.Index(grades).get_indexer(rows["grade"].astype(str))
+    cube = np.zeros((len(quarter_ids), len(years), len(grades)))
+    np.add.at(cube, (qi, ti, gi), mean.to_numpy(dtype=float))
+
+    dist = distance_matrix(distances, quarter_ids, school_ids)
+    unreachable = np.isnan(dist).all(axis=1)
+    if unreachable.any():
+        raise ValueError(
+            f"distances: no distance to any {level} school for quarter(s) "
+            f"{', '.join(quarter_ids[unreachable][:10])}; add them to distances.csv or omit the "
+            "file so distances are computed from the map"
+        )
+    cur = None if current is None else _current_matrix(current, level, quarter_ids, school_ids)
+    return ZoningProblem(
+        level=level, school_years=years, grades=grades, quarter_ids=quarter_ids,
+        school_ids=school_ids, school_names=names, demand=cube, distance=dist,
+        class_limit=limits, rooms=rooms, rooms_per_class=rpc, current=cur,
+        norm_distance=walking_distance(norms, level, setting),
+    )
