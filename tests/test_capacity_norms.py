@@ -76,6 +76,14 @@ def test_group_overrides_by_code_and_nested_table():
     assert nested.max_class_size("mam_non", "nt_13_24m") == 20
 
 
+def test_level_wide_limit_caps_every_group_of_the_level():
+    norms = load_norms({"max_class_size": {"mam_non": 20}})
+    limits = [norms.max_class_size("mam_non", g) for g in ("nt_3_12m", "nt_13_24m", "nt_25_36m", "mg_3_4", "mg_4_5", "mg_5_6")]
+    assert limits == [15, 20, 20, 20, 20, 20]
+    capped = load_norms({"max_class_size": 40})
+    assert capped.max_class_size("thcs") == 40 and capped.max_class_size("tieu_hoc") == 35
+
+
 def test_setting_and_scalar_overrides():
     norms = load_norms({"walking_distance": {"thcs": 1500}, "land_per_pupil": {"urban": 7},
                         "flag_tight_utilization": 0.85, "rooms_per_class": {"sessions_1": 0.6}})
@@ -125,7 +133,8 @@ def test_unknown_keys_name_the_section_key_and_allowed_ones(overrides, rates, ex
         ({"max_class_size": {"thcs": 40.5}}, None, "whole number"),
         (None, {"private_share": {"mam_non": 1.5}}, "outside the allowed range"),
         ({"cohort_age": {"lop_1": 7}}, None, "fixed by law"),
-        ({"max_class_size": 30}, None, "above the legal maximum of 15"),  # nhà trẻ 3–12 months: 15
+        ({"max_class_size": 50}, None, "above the legal maximum of 45"),
+        ({"max_class_size": {"mam_non": 40}}, None, "above the legal maximum of 35"),
     ],
 )
 def test_bad_override_values_are_refused(overrides, rates, expected):
@@ -152,3 +161,13 @@ def test_unknown_level_and_setting_are_refused():
         norms.walking_distance("tieu_hoc", "suburban")
     with pytest.raises(ValueError, match="sessions_per_day must be 1 or 2"):
         norms.rooms_per_class(3)
+
+
+def test_docs_norms_page_shows_the_table_in_force(repo_root):
+    from capacity.norms import norms_markdown
+
+    page = (repo_root / "docs" / "norms.md").read_text(encoding="utf-8")
+    start = page.index("<!-- norms table: generated from src/capacity/norms.csv -->\n") + len(
+        "<!-- norms table: generated from src/capacity/norms.csv -->\n")
+    end = page.index("\n<!-- end of norms table -->")
+    assert page[start:end] == norms_markdown(), "docs/norms.md is out of date: regenerate its table (see the page)"

@@ -47,3 +47,18 @@ def test_replace_whole_swaps_the_folder(tmp_path):
         (stage / "fresh.csv").write_text("this run")
     assert sorted(p.name for p in out.iterdir()) == ["fresh.csv"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        path = write_text_atomic(tmp_path / "a.csv", "x")
+        with staged_output(tmp_path / "out", replace_whole=True) as stage:
+            (stage / "b.csv").write_text("y")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o755

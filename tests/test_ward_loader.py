@@ -1,6 +1,7 @@
 """The ward folder loader: a valid folder loads exactly; each broken thing is reported precisely."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import unicodedata
@@ -68,6 +69,8 @@ def test_valid_ward_loads_with_contract_types(tmp_path: Path) -> None:
     assert ward.distances["metres"].iloc[1] == 1500.5
     assert ward.housing["new_dwellings"].sum() == 200
     assert ward.optional_files == {"births": True, "housing": True, "zones": True, "distances": True}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ward.base_year = 2025  # type: ignore[misc]
 
 
 def test_optional_files_absent_are_none_and_defaults_fill(tmp_path: Path) -> None:
@@ -168,7 +171,8 @@ def test_missing_required_file(tmp_path: Path, name: str) -> None:
     folder = write_ward(tmp_path / "ward")
     (folder / name).unlink()
     problem = find(problems_of(folder), name, "missing")
-    assert problem.row is None and "add" in problem.fix.lower() or "create" in problem.fix.lower()
+    assert problem.row is None and problem.column is None
+    assert ("add " in problem.fix) or ("create " in problem.fix)
 
 
 def test_missing_quarters_map(tmp_path: Path) -> None:
@@ -193,7 +197,7 @@ def test_misspelled_column_gets_a_suggestion(tmp_path: Path) -> None:
     tables = valid_tables()
     tables["schools"] = tables["schools"].rename(columns={"classrooms": "classroom"})
     problems = problems_of(write_ward(tmp_path / "ward", tables))
-    find(problems, "schools.csv", "is the column 'classroom'" if False else "'classroom'", row=1, column="classroom")
+    find(problems, "schools.csv", "did you mean 'classrooms'", row=1, column="classroom")
     find(problems, "schools.csv", "missing", row=1, column="classrooms")
 
 
@@ -250,9 +254,6 @@ def test_duplicate_population_rows_with_sex(tmp_path: Path) -> None:
 def test_unknown_quarter_referenced(tmp_path: Path, table: str) -> None:
     tables = valid_tables()
     tables[table].loc[1, "quarter_id"] = "KP9"
-    if table == "population":  # keep the population grid complete apart from the unknown id
-        extra = tables[table].iloc[[0]].assign(quarter_id=tables[table].at[0, "quarter_id"])
-        tables[table] = pd.concat([tables[table]], ignore_index=True)
     problems = problems_of(write_ward(tmp_path / "ward", tables))
     problem = find(problems, f"{table}.csv", "'KP9' is not a quarter", row=3, column="quarter_id")
     assert "quarters.geojson" in problem.message and "01, 02, KP3" in problem.fix
@@ -393,8 +394,12 @@ def test_school_outside_the_ward(tmp_path: Path) -> None:
 def test_opens_after_closes(tmp_path: Path) -> None:
     tables = valid_tables()
     tables["schools"].loc[1, ["opens", "closes"]] = ["2028", "2026"]
-    find(problems_of(write_ward(tmp_path / "ward", tables)), "schools.csv", "opens 2028 is after closes 2026",
-         row=3, column="opens")
+    tables["schools"].loc[2, ["opens", "closes"]] = ["2027", "2027"]  # open in no school year
+    tables["schools"].loc[0, ["opens", "closes"]] = ["2026", "2027"]  # open in 2026–2027 only: fine
+    problems = problems_of(write_ward(tmp_path / "ward", tables))
+    find(problems, "schools.csv", "opens 2028 is not before closes 2026", row=3, column="opens")
+    find(problems, "schools.csv", "opens 2027 is not before closes 2027", row=4, column="opens")
+    assert len(problems) == 2
 
 
 @pytest.mark.parametrize(
@@ -563,6 +568,8 @@ def test_utf16_unicode_text_is_refused(tmp_path: Path) -> None:
         (WARD_TOML.replace('setting = "urban"', 'setting = "city"'), "setting 'city'", 9, "setting"),
         (WARD_TOML.replace("mau_giao = 0.99", "mau_giao = 99"), "cannot exceed 1", 16, "rates.participation.mau_giao"),
         (WARD_TOML.replace("[ward]", "[xa]"), "[ward] table is missing", None, None),
+        (WARD_TOML.replace('name = "Phước Bình"\n', ""), "name is missing", None, "name"),
+        ("wrad = 1\n" + WARD_TOML, "unknown table or key 'wrad' (did you mean [ward]?)", 1, "wrad"),
     ],
 )
 def test_bad_ward_toml(tmp_path: Path, toml: str, text: str, row: int | None, column: str | None) -> None:
@@ -666,3 +673,15 @@ def test_default_base_year_and_horizon_checks(tmp_path: Path) -> None:
     find(problems_of(write_ward(tmp_path / "a", tables)), "ward.toml", "last population year 2024", row=7, column="horizon")
     tables["ward.toml"] = WARD_TOML.replace("base_year = 2024", "base_year = 2019")
     find(problems_of(write_ward(tmp_path / "b", tables)), "ward.toml", "first year", row=7, column="base_year")
+
+
+def test_one_wrong_cell_is_reported_once_not_as_missing_rows(tmp_path: Path) -> None:
+    tables = valid_tables()
+    tables["population"].loc[1, "quarter_id"] = "KP9"  # was quarter 01, 2019, age 1
+    problems = problems_of(write_ward(tmp_path / "a", tables))
+    assert [p.column for p in problems] == ["quarter_id", "age"]  # the typo, and the hole it leaves in '01'
+    find(problems, "population.csv", "quarter_id '01', year 2019: no row for age(s) 1", column="age")
+    tables = valid_tables()
+    tables["population"].loc[1, "age"] = "một"
+    problems = problems_of(write_ward(tmp_path / "b", tables))
+    assert len(problems) == 1 and problems[0].row == 3 and problems[0].column == "age"

@@ -91,8 +91,7 @@ def plot_utilization(capacity: pd.DataFrame, schools: pd.DataFrame | None = None
     closed = rooms.reindex(pd.MultiIndex.from_tuples(rows)).reindex(columns=years).to_numpy(float) <= 0
     shown = np.where(np.isfinite(values), values, np.where(np.isinf(values), 2.0, np.nan))
     bounds = [0, 0.5, 0.7, 0.9, 1.0, 1.1, 1.3, 10]
-    cmap = ListedColormap(["#d9ecf7", "#9ccae6", "#6fb36f", "#f2d15c", "#f29b4b", "#e0523f", "#a3162a"])
-    cmap.set_bad("#e6e6e6")
+    cmap = ListedColormap(["#d9ecf7", "#9ccae6", "#6fb36f", "#f2d15c", "#f29b4b", "#e0523f", "#a3162a"]).with_extremes(bad="#e6e6e6")
     norm = BoundaryNorm(bounds, cmap.N)
     height = max(3.0, 0.42 * len(rows) + 1.8)
     fig = Figure(figsize=(max(6.5, 1.3 * len(years) + 4.5), height), layout="constrained")

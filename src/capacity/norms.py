@@ -14,7 +14,8 @@ choice). `load_norms()` reads it and applies the overrides a ward sets in ward.t
 An override is either a number (every row of the key), or a table whose keys are level codes
 (`thcs = 40`, or `[norms.max_class_size.mam_non] mg_5_6 = 30`) or group codes (`mg_5_6 = 30`,
 `sessions_1 = 0.5`, `urban = 800`, a grade code for participation). Class-size overrides may
-only lower the legal limit. Anything unknown raises a ValueError naming the ward.toml section,
+only lower the legal limit; a level-wide limit (`mam_non = 20`) caps every age group of the
+level and leaves the groups whose legal limit is already lower (nhà trẻ 3–12 months: 15). Anything unknown raises a ValueError naming the ward.toml section,
 the key and the allowed ones.
 """
 from __future__ import annotations
@@ -42,7 +43,7 @@ from capacity.grades import (
     check_level,
 )
 
-__all__ = ["Norms", "load_norms", "read_norm_table", "RATE_KEYS", "FIXED_KEYS"]
+__all__ = ["Norms", "load_norms", "read_norm_table", "norms_markdown", "RATE_KEYS", "FIXED_KEYS"]
 
 COLUMNS = ["key", "level", "group", "value", "unit", "document", "article", "status", "note"]
 RATE_KEYS: tuple[str, ...] = ("participation", "private_share")
@@ -158,11 +159,16 @@ def _set(table: pd.DataFrame, key: str, level: str, group: str, value: Any, wher
                 added.append(new)
                 changed += 1
                 continue
+        if key == "max_class_size" and group == ANY:
+            # a level-wide limit caps every group: groups already below it keep their limit
+            _check_value(key, where, value, float(rows["value"].max()) if level == ANY else float(targets["value"].max()))
+            targets = targets[targets["value"] > value]
         for idx in targets.index:
             legal = float(out.at[idx, "value"]) if key == "max_class_size" else None
             out.at[idx, "value"] = _check_value(key, where, value, legal)
             out.at[idx, "source"] = where
             changed += 1
+        changed += int(key == "max_class_size" and group == ANY)
     if not changed:
         raise ValueError(f"{where}: this override does not match any figure of the norm table")
     return pd.concat([out, *added], ignore_index=True) if added else out
@@ -376,3 +382,17 @@ def load_norms(
     frame = frame.reset_index(drop=True)
     lookup = {(k, lv, gr): float(v) for k, lv, gr, v in frame[["key", "level", "group", "value"]].itertuples(index=False)}
     return Norms(table=frame, version=version, _values=MappingProxyType(lookup))
+
+
+def norms_markdown(norms: Norms | None = None) -> str:
+    """The norm table as a Markdown table for planners (docs/norms.md is generated from it)."""
+    table = (norms or load_norms()).to_frame()
+    lines = [
+        "| key | level | group | value | unit | document | article | status | note |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in table.itertuples(index=False):
+        value = f"{row.value:g}"
+        cells = [row.key, row.level, row.group, value, row.unit, row.document, row.article, row.status, row.note]
+        lines.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines)

@@ -33,6 +33,25 @@ def first_origin_index() -> int:
     return MIN_HISTORY_YEARS - 1
 
 
+#: A quarter whose population halves or doubles in one year (a boundary change, a new
+#: quarter filling up) is treated as new from that year: earlier years do not enter its ratios.
+BREAK_FACTOR = 2.0
+
+
+def usable_years(total: np.ndarray, exists: np.ndarray) -> np.ndarray:
+    """[Q, T] years whose population may enter the quarter's ratios: the quarter had residents
+    and no structural break (a one-year jump by BREAK_FACTOR or more) happened later."""
+    people = total.sum(axis=1)  # [Q, T]
+    prev, cur = people[:, :-1], people[:, 1:]
+    jump = (cur > BREAK_FACTOR * prev) | (cur * BREAK_FACTOR < prev)
+    jump &= (cur > 0)
+    jump = np.concatenate([np.zeros((people.shape[0], 1), bool), jump], axis=1)
+    # the latest break year per quarter (0 when none); years before it are not used
+    t_idx = np.arange(people.shape[1])[None, :]
+    last_break = np.where(jump, t_idx, 0).max(axis=1)
+    return exists & (t_idx >= last_break[:, None])
+
+
 def _aging(base: np.ndarray, steps: int) -> np.ndarray:
     out = np.empty(base.shape + (steps,))
     cur = base
@@ -68,12 +87,13 @@ def project_means(
     housing = hist.housing if shrink else None
     yields = yield_by_age(settings.yield_table, n_a)
     numerator = net_of_housing(total, housing, yields)
+    usable = usable_years(total, hist.exists)
     ratios = estimate_ratios(
-        total, numerator, hist.exists, window=settings.window, bands=settings.ratio_bands, bounds=bounds, shrink=shrink
+        total, numerator, usable, window=settings.window, bands=settings.ratio_bands, bounds=bounds, shrink=shrink
     ).ratio
     female = hist.female
     youngest = fit_youngest_age(
-        total, female, hist.births, numerator[:, 0, :], hist.exists,
+        total, female, hist.births, numerator[:, 0, :], usable,
         steps=steps, window=settings.window, model=settings.births_model, min_years=settings.min_years_ets,
         bounds=settings.factor_bounds if shrink else None, shrink=shrink,
     )
@@ -82,7 +102,7 @@ def project_means(
     if female is not None:
         female_num = net_of_housing(female, housing, yields * girls)
         female_ratios = estimate_ratios(
-            female, female_num, hist.exists, window=settings.window, bands=settings.ratio_bands, bounds=bounds, shrink=shrink
+            female, female_num, usable, window=settings.window, bands=settings.ratio_bands, bounds=bounds, shrink=shrink
         ).ratio
     out = np.empty((n_q, n_a, steps))
     cur, cur_f = base, (female[:, :, -1] if female is not None else None)
@@ -117,11 +137,16 @@ def rolling_errors(
     """Error summaries of `method` projected from each origin index (default: every origin
     from the third year to the year before the base) against the actual years up to the base.
 
-    Returns (quarter-level summaries, ward-level summaries: ward totals by age).
+    Returns (quarter-level summaries, ward-level summaries: ward totals by age). Above
+    `settings.calibration_quarters` quarters a seeded sample of quarters is used.
     """
     last = arrays.years.size - 1
     if origins is None:
         origins = list(range(first_origin_index(), last))
+    if arrays.quarters.size > settings.calibration_quarters:
+        rng = np.random.default_rng(20260101)
+        pick = np.sort(rng.choice(arrays.quarters.size, settings.calibration_quarters, replace=False))
+        arrays = arrays.subset(pick)
     ages = arrays.ages[:n_ages]
     quarter_level: list[ErrorSummary] = []
     ward_level: list[ErrorSummary] = []

@@ -70,7 +70,7 @@ def _tidy(quarters: np.ndarray, years: np.ndarray, ages: np.ndarray, values: dic
     """Arrays [Q, A, H] → rows ordered by quarter_id, year, age."""
     n_q, n_a, n_h = values["mean"].shape
     data = {
-        "quarter_id": np.repeat(quarters, n_a * n_h),
+        "quarter_id": pd.Index(quarters).repeat(n_a * n_h),
         "year": np.tile(np.repeat(years, n_a), n_q),
         "age": np.tile(ages, n_q * n_h),
     }

@@ -13,9 +13,10 @@ Shrunk estimate (`estimate_ratios(..., shrink=True)`):
 2. a quarter × age-band migration level M[q, b] = Σ N / Σ D·R (observed over expected from the
    ward's annual ratios), shrunk toward 1 (`shrinkage.shrink_toward_one`);
 3. the single-age deviation S[q, a] of the cell from R·M, shrunk toward 1 the same way.
-r = R · M · S, clipped to `bounds`. A transition only counts in years when the quarter had
-residents (a new quarter's empty years do not make infinite ratios); a cell without any
-exposure takes the ward ratio times its quarter's level.
+r = R · M · S, clipped to `bounds`. A transition only counts in years marked usable (the
+quarter had residents and no later structural break, see `engine.usable_years`), so a new
+quarter's empty years cannot make infinite ratios; a cell without any exposure takes the ward
+ratio times its quarter's level.
 """
 from __future__ import annotations
 
@@ -112,7 +113,9 @@ def estimate_ratios(
     kappa = np.zeros(n_b)
     for b in range(n_b):
         cols = band == b
-        shrunk = shrink_toward_one(num[:, cols].reshape(-1, num.shape[2]), expected_cell[:, cols].reshape(-1, num.shape[2]))
+        shrunk = shrink_toward_one(
+            num[:, cols].reshape(-1, num.shape[2]), expected_cell[:, cols].reshape(-1, num.shape[2]), bounds
+        )
         deviation[:, cols] = shrunk.factor.reshape(n_q, -1)
         weight[:, cols] = shrunk.weight.reshape(n_q, -1)
         kappa[b] = shrunk.kappa

@@ -51,6 +51,9 @@ class ForecastSettings:
         earlier origins exist to calibrate its intervals on.
     max_quantile_cells: cap on the number of errors kept to estimate interval quantiles
         (subsampled deterministically; the variance model always uses every error).
+    calibration_quarters: above this many quarters the rolling-origin runs that calibrate the
+        intervals use a seeded sample of this many quarters (millions of errors already; more
+        would only cost time). The forecast itself always uses every quarter.
     """
 
     window: int = 5
@@ -62,6 +65,7 @@ class ForecastSettings:
     yield_table: tuple[float, ...] = field(default=DEFAULT_YIELD)
     min_calibration_origins: int = 2
     max_quantile_cells: int = 400_000
+    calibration_quarters: int = 5_000
 
     def __post_init__(self) -> None:
         if self.window < 2:

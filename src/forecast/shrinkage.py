@@ -60,7 +60,10 @@ def shrink_toward_one(
     has = exp > 0
     total_exp = exp[has].sum()
     if total_exp > 0:
-        spread = float((exp[has] * (raw[has] - 1.0) ** 2).sum())
+        # raw factors beyond the bounds are clipped first, so one runaway unit (a quarter
+        # filling up from nothing) cannot inflate τ² and loosen the shrinkage of every unit
+        clipped = raw[has] if bounds is None else np.clip(raw[has], bounds[0], bounds[1])
+        spread = float((exp[has] * (clipped - 1.0) ** 2).sum())
         tau2 = max((spread - phi * has.sum()) / total_exp, _TAU2_FLOOR)
     else:
         tau2 = _TAU2_FLOOR

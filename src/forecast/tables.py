@@ -47,6 +47,20 @@ class WardArrays:
     def base_year(self) -> int:
         return int(self.years[-1])
 
+    def subset(self, quarter_index: np.ndarray) -> WardArrays:
+        """The same ward restricted to some quarters (index array)."""
+        pick = np.asarray(quarter_index)
+        return WardArrays(
+            quarters=self.quarters[pick],
+            years=self.years,
+            ages=self.ages,
+            total=self.total[pick],
+            female=None if self.female is None else self.female[pick],
+            births=None if self.births is None else self.births[pick],
+            housing=None if self.housing is None else self.housing[pick],
+            exists=self.exists[pick],
+        )
+
     def truncated(self, base_index: int) -> WardArrays:
         """The same ward seen at the end of year `years[base_index]` (later years dropped)."""
         end = base_index + 1

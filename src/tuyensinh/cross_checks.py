@@ -7,7 +7,6 @@ table; schools stand inside (or near) the ward.
 from __future__ import annotations
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from tuyensinh.codes import VIETNAM_LAT, VIETNAM_LON

@@ -19,12 +19,27 @@ import pandas as pd
 __all__ = ["staged_output", "write_bytes_atomic", "write_text_atomic", "write_csv_atomic"]
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _ordinary_mode(path: Path, directory: bool) -> None:
+    """Give a temporary file or folder the permissions an ordinary one would get.
+
+    `mkstemp`/`mkdtemp` create private (0600/0700) entries; outputs are meant to be shared.
+    """
+    os.chmod(path, (0o777 if directory else 0o666) & ~_current_umask())
+
+
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     """Write `data` to `path` through a temporary file and an atomic rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        _ordinary_mode(Path(tmp), directory=False)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -61,6 +76,7 @@ def staged_output(out_dir: str | os.PathLike, replace_whole: bool = False) -> It
     out = Path(out_dir).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    _ordinary_mode(stage, directory=True)
     try:
         yield stage
     except BaseException:

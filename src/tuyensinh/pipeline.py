@@ -403,22 +403,42 @@ def _school_load(plan: Plan) -> pd.DataFrame:
     return rows[[c for c in keep if c in rows]].rename(columns={"rooms_available": "rooms_usable"})
 
 
+def save_figures(figures: dict[str, Any], folder: Path, map_dpi: int = 300) -> dict[str, bytes]:
+    """Save the maps (maps/<name>.png at `map_dpi` and .pdf) and charts (charts/<name>.png);
+    return each figure as PNG bytes for the report (maps re-rendered at screen resolution)."""
+    from tuyensinh.outputs import write_bytes_atomic
+    from tuyensinh.report import figure_png
+
+    pngs: dict[str, bytes] = {}
+    for name, fig in figures.items():
+        if name.startswith("zones_"):
+            (folder / "maps").mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(folder / "maps" / f"{name}.png", figure_png(fig, dpi=map_dpi, close=False))
+            fig.savefig(folder / "maps" / f"{name}.pdf", bbox_inches="tight")
+            pngs[name] = figure_png(fig, dpi=100, close=False)
+        else:
+            pngs[name] = figure_png(fig, dpi=120, close=False)
+            write_bytes_atomic(folder / "charts" / f"{name}.png", pngs[name])
+    return pngs
+
+
 def write_plan(plan: Plan, stage: Path, progress: Progress) -> list[str]:
     """Write every output of `plan` into the folder `stage`; return the relative file names."""
+    import matplotlib.pyplot as plt
+
     from tuyensinh.excel import write_quotas_xlsx
     from tuyensinh.geo_export import write_zones_gpkg, zones_layers
     from tuyensinh.report import write_report
 
     ward, lang = plan.ward, plan.settings.lang
-    with progress.step(6, "charts", "step.charts"):
-        figures = plan_figures(plan)
-        (stage / "maps").mkdir(parents=True, exist_ok=True)
-        (stage / "charts").mkdir(parents=True, exist_ok=True)
-        for name, fig in figures.items():
-            folder = stage / ("maps" if name.startswith("zones_") else "charts")
-            dpi = plan.settings.map_dpi if name.startswith("zones_") else 150
-            fig.savefig(folder / f"{name}.png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-            fig.savefig(folder / f"{name}.pdf", bbox_inches="tight")
+    figures: dict[str, Any] = {}
+    try:
+        with progress.step(6, "charts", "step.charts"):
+            figures = plan_figures(plan)
+            pngs = save_figures(figures, stage, map_dpi=plan.settings.map_dpi)
+    finally:
+        for fig in figures.values():
+            plt.close(fig)
     with progress.step(7, "write", "step.write"):
         _table_outputs(plan, stage)
         write_quotas_xlsx(stage / "quotas.xlsx", plan.quotas, ward.schools, ward_name=ward.name,
@@ -426,11 +446,7 @@ def write_plan(plan: Plan, stage: Path, progress: Progress) -> list[str]:
                           school_year=plan.school_year, lang=lang)
         write_zones_gpkg(stage / "zones.gpkg", zones_layers(
             ward.quarters, plan.assignment, ward.schools, ward.crs, school_load=_school_load(plan)))
-        write_report(stage / "report.html", plan_report(plan, figures))
-    import matplotlib.pyplot as plt
-
-    for fig in figures.values():
-        plt.close(fig)
+        write_report(stage / "report.html", plan_report(plan, pngs))
     return sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
 
 
@@ -610,13 +626,49 @@ def _solver_table(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def plan_report(plan: Plan, figures: dict[str, Any]) -> str:
-    """The report.html page of a plan (figures: as returned by `plan_figures`)."""
+def _vi_number(text_: str, lang: str) -> str:
+    """Vietnamese writes thousands with a dot: 3,237 → 3.237."""
+    return text_.replace(",", ".") if lang == "vi" else text_
+
+
+def _summary_lines(plan: Plan) -> list[str]:
+    """'Năm học 2027–2028: dự kiến 2.352 trẻ mầm non, 3.237 học sinh tiểu học, ...'."""
+    from tuyensinh.labels import school_year_label
+
+    lang = plan.settings.lang
+    rows = plan.capacity.loc[plan.capacity["school_year"] == plan.school_year]
+    pupils = rows.groupby("level")["pupils_mean"].sum()
+    parts = [
+        _vi_number(text("report.pupils_part", lang, pupils=pupils[level],
+                        level=level_name(level, lang, short=True),
+                        who=text("report.who_children" if level == "mam_non" else "report.who_pupils", lang)),
+                   lang)
+        for level in LEVEL_ORDER if level in pupils.index
+    ]
+    if not parts:
+        return []
+    return [text("report.pupils_line", lang, school_year=school_year_label(plan.school_year, lang),
+                 parts=", ".join(parts))]
+
+
+def _yearly_line(plan: Plan) -> str:
+    """Worst-year rooms short per level when every year is re-zoned."""
+    lang = plan.settings.lang
+    worst = plan.capacity_yearly.groupby(["level", "school_year"])["room_shortfall"].sum().groupby(level=0).max()
+    parts = [text("report.yearly_part", lang, level=level_name(level, lang, short=True),
+                  rooms=int(worst[level]))
+             for level in LEVEL_ORDER if level in worst.index]
+    return text("report.yearly_line", lang, parts=", ".join(parts))
+
+
+def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
+    """The report.html page of a plan (`pngs`: the figures of `plan_figures` as PNG bytes,
+    see `save_figures`)."""
     from importlib import metadata
 
     from tuyensinh.labels import school_year_label, ward_title
     from tuyensinh.report import (
-        ReportFigure, ReportSection, ReportTable, figure_png, flag_sentences, render_report,
+        ReportFigure, ReportSection, ReportTable, flag_sentences, render_report,
         ward_shortfall_sentences,
     )
 
@@ -625,25 +677,20 @@ def plan_report(plan: Plan, figures: dict[str, Any]) -> str:
     horizon = school_year_label(plan.school_years[-1], lang)
     title = text("report.title", lang, ward=ward_title(ward.kind, ward.name, lang))
 
-    def fig(name: str, title_key: str, **fields: Any) -> list[ReportFigure]:
-        if name not in figures:
-            return []
-        return [ReportFigure(text(title_key, lang, **fields) if title_key else "",
-                             figure_png(figures[name], dpi=100, close=False))]
-
     flags = flag_sentences(plan.capacity, ward.schools, lang=lang, overflow=plan.overflow())
     if not any(kind in ("over", "tight") for kind, _ in flags):
         flags = [("info", text("report.no_flags", lang, horizon_label=horizon)), *flags]
-    summary = ward_shortfall_sentences(plan.capacity, lang=lang)
-    forecast_figs = [ReportFigure(label, figure_png(figures[name], dpi=100, close=False),
-                                  text("report.forecast_note", lang))
-                     for name, label in _forecast_figure_titles(plan).items() if name in figures]
-    zoning_figs = [ReportFigure(level_name(level, lang), figure_png(figures[f"zones_{level}"], dpi=100, close=False))
-                   for level in plan.levels if f"zones_{level}" in figures]
+    summary = [*_summary_lines(plan), *ward_shortfall_sentences(plan.capacity, lang=lang)]
+    if plan.capacity_yearly is not None:
+        summary.append(_yearly_line(plan))
+    forecast_figs = [ReportFigure(label, pngs[name], text("report.forecast_note", lang))
+                     for name, label in _forecast_figure_titles(plan).items() if name in pngs]
+    zoning_figs = [ReportFigure(level_name(level, lang), pngs[f"zones_{level}"])
+                   for level in plan.levels if f"zones_{level}" in pngs]
     changes = _changes_table(plan)
     zoning_tables = [ReportTable(text("report.changes", lang), changes)] if not changes.empty else []
-    capacity_figs = [ReportFigure(label, figure_png(figures[name], dpi=100, close=False))
-                     for name, label in _capacity_figure_titles(plan).items() if name in figures]
+    capacity_figs = [ReportFigure(label, pngs[name])
+                     for name, label in _capacity_figure_titles(plan).items() if name in pngs]
     sections = [
         ReportSection(text("report.forecast", lang), figures=forecast_figs),
         ReportSection(text("report.zoning", lang, school_year=coming), figures=zoning_figs,
@@ -676,9 +723,28 @@ def plan_report(plan: Plan, figures: dict[str, Any]) -> str:
 
 # --- figures ----------------------------------------------------------------------------------
 
+def _growth_quarters(plan: Plan, count: int = 2) -> list[str]:
+    """The quarters whose school-age population (ages 3–14) changes most to the horizon."""
+    table = plan.forecast.loc[plan.forecast["age"].between(3, 14)]
+    if table.empty:
+        return []
+    totals = table.groupby(["quarter_id", "year"])["mean"].sum().unstack("year")
+    history = plan.ward.population_by_age()
+    base = (history.loc[(history["year"] == plan.ward.base_year) & history["age"].between(3, 14)]
+            .groupby("quarter_id")["count"].sum())
+    change = (totals[totals.columns.max()] - base.reindex(totals.index).fillna(0)).abs()
+    return change.sort_values(ascending=False, kind="stable").index[:count].astype(str).tolist()
+
+
 def _forecast_figure_titles(plan: Plan) -> dict[str, str]:
-    lang = plan.settings.lang
-    return {"forecast_ward": text("report.forecast", lang)}
+    from tuyensinh.labels import ward_title
+
+    lang, ward = plan.settings.lang, plan.ward
+    names = dict(zip(ward.quarters["quarter_id"].astype(str), ward.quarters["name"].astype(str)))
+    titles = {"forecast_ward": ward_title(ward.kind, ward.name, lang)}
+    for quarter in _growth_quarters(plan):
+        titles[f"forecast_{quarter}"] = names.get(quarter, quarter)
+    return titles
 
 
 def _capacity_figure_titles(plan: Plan) -> dict[str, str]:
@@ -689,13 +755,31 @@ def _capacity_figure_titles(plan: Plan) -> dict[str, str]:
 def plan_figures(plan: Plan) -> dict[str, Any]:
     """Every chart and map of the plan as matplotlib Figures, by output name.
 
-    forecast_*: fan charts (forecast's chart functions); zones_<level>: the zoning map of the
-    coming school year (zoning's map function); utilization, shortfall: capacity's charts.
+    forecast_ward, forecast_<quarter>: fan charts of the ward and of the two quarters whose
+    school-age population changes most (forecast's chart functions); zones_<level>: the
+    zoning map of the coming school year (zoning's map function); utilization, shortfall:
+    capacity's charts (proposed zones held to the horizon).
     """
     from capacity.charts import plot_room_shortfall, plot_utilization
+    from forecast.charts import fan_chart, ward_fan_chart
+    from tuyensinh.labels import ward_title
 
-    lang, schools = plan.settings.lang, plan.ward.schools
+    ward, lang = plan.ward, plan.settings.lang
+    history = ward.population_by_age()
     figures: dict[str, Any] = {}
-    figures["utilization"] = plot_utilization(plan.capacity, schools, lang=lang)
-    figures["shortfall"] = plot_room_shortfall(plan.capacity, schools, lang=lang)
+    if plan.forecast_ward is not None:
+        figures["forecast_ward"] = ward_fan_chart(plan.forecast_ward, history=history, lang=lang,
+                                                  name=ward_title(ward.kind, ward.name, lang))
+    names = dict(zip(ward.quarters["quarter_id"].astype(str), ward.quarters["name"].astype(str)))
+    for quarter in _growth_quarters(plan):
+        figures[f"forecast_{quarter}"] = fan_chart(plan.forecast, quarter, history=history,
+                                                   name=names.get(quarter, quarter), lang=lang)
+    figures.update(zoning_maps(plan))
+    figures["utilization"] = plot_utilization(plan.capacity, ward.schools, lang=lang)
+    figures["shortfall"] = plot_room_shortfall(plan.capacity, ward.schools, lang=lang)
     return figures
+
+
+def zoning_maps(plan: Plan) -> dict[str, Any]:
+    """The zoning map of each level for the coming school year: {"zones_<level>": Figure}."""
+    return {}

@@ -50,11 +50,10 @@ Schools and calibration
 -----------------------
 School sites are fixed WGS84 points inside the ward. Current zoning sends each quarter to the
 nearest open school of each level, except a few listed historical quirks (one quarter split
-between two primary schools). Classrooms are calibrated on the simulated true future, with
-the class-size limits of NORMS.md (nhà trẻ 15/20/25, mẫu giáo 25/30/35, primary 35, THCS 45),
-one class per grade-group started every `limit` pupils, one room per class (two classes per
-room for one session a day) and the participation and private shares written to ward.toml:
-an "ample" school gets its peak 2016–2030 need plus a seeded slack, a "tight" school exactly
+between two primary schools). Classrooms are calibrated on the simulated true future with
+capacity's norm table and the ward's [rates] overrides (cohort ages, class-size limits, rooms
+per class, participation, eligible share of age 0, private shares), one class started every
+`limit` pupils of a grade (no mixed-age classes), then: an "ample" school gets its peak 2016–2030 need plus a seeded slack, a "tight" school exactly
 its 2026 need (every room in use today) so it runs out of rooms by 2028–2030, a "new" or
 "satellite" school a fixed size. The generator checks that the intended features hold (it
 refuses to write data that lost them) and prints the calibration summary.
@@ -73,8 +72,9 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
-from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from shapely.geometry import MultiPolygon, mapping, shape
 
+from capacity import load_norms
 from tuyensinh.outputs import staged_output, write_bytes_atomic
 
 __all__ = [
@@ -272,9 +272,13 @@ PHUOC_BINH = WardSpec(
     slack_rooms=(2, 4),
     land_m2_per_place=(7.0, 11.0),
     toml_extra="""
-# Example of a per-ward override of the national norms (remove the leading '# ' to use it):
-# if the provincial People's Committee sets a lower THCS class size than the national 45,
-# [norms.max_class_size]
+# Rates and norms: the defaults of the norm table apply (docs/norms.md): nhà trẻ 47 %, mẫu giáo
+# 99 %, primary and THCS 100 % enrolled; private schools take 7 % (mầm non) and 1.5 % (primary,
+# THCS). Examples of per-ward overrides (remove the leading '# ' to use them):
+# [rates.private_share]        # a new private kindergarten opens in the ward
+# mam_non = 0.12
+#
+# [norms.max_class_size]       # the province sets a lower THCS class size than the national 45
 # thcs = 40
 """,
 )
@@ -348,9 +352,10 @@ THIEN_HOA = WardSpec(
     slack_rooms=(1, 3),
     land_m2_per_place=(12.0, 20.0),
     toml_extra="""
-# There is no private school in the commune, hence private_share = 0 above (the national
-# defaults assume a few per cent). Example of a norm override (remove the leading '# '):
-# [norms.max_class_size]
+# Above: the commune's 2030 target is every child aged 3–5 in kindergarten (mẫu giáo 100 %),
+# and there is no private school in the commune (private shares 0; the defaults assume 7 % and
+# 1.5 %). Example of a norm override (remove the leading '# ' to use it):
+# [norms.max_class_size]       # the province sets a lower THCS class size than the national 45
 # thcs = 40
 """,
     write_distances=True,
@@ -599,7 +604,7 @@ def current_zones(spec: WardSpec, centres: np.ndarray) -> pd.DataFrame:
     """Zoning in force for the base year: nearest open school per level, plus listed quirks."""
     xy = _school_xy(spec)
     rows = []
-    for level in LEVELS:
+    for level in ("mam_non", "tieu_hoc", "thcs"):
         idx = [i for i, s in enumerate(spec.schools) if s.level == level and _open_in(s, BASE_YEAR)]
         d = np.hypot(centres[:, None, 0] - xy[None, idx, 0], centres[:, None, 1] - xy[None, idx, 1])
         nearest = np.asarray(idx)[np.argmin(d, axis=1)]
@@ -609,7 +614,7 @@ def current_zones(spec: WardSpec, centres: np.ndarray) -> pd.DataFrame:
         zones = zones[~((zones.quarter_id == quarter_id) & (zones.level == level))]
         extra = pd.DataFrame([(quarter_id, level, s, share) for s, share in assignment], columns=zones.columns)
         zones = pd.concat([zones, extra], ignore_index=True)
-    zones["order"] = zones.level.map(LEVELS.index)
+    zones["order"] = zones.level.map({"mam_non": 0, "tieu_hoc": 1, "thcs": 2})
     zones = zones.sort_values(["quarter_id", "order", "school_id"], ignore_index=True)
     return zones.drop(columns="order")
 
@@ -643,25 +648,29 @@ def school_needs(spec: WardSpec, sim: Simulation, zones: pd.DataFrame,
     """Per school and school year: (pupils, classes, rooms needed, fill) under current zoning.
 
     Pupils of a grade = Σ over zoned quarters of share × residents at the grade's age ×
-    participation × (1 − private share); classes = ⌈pupils ÷ limit⌉ per grade; rooms = classes
-    (two sessions a day) or ⌈classes ÷ 2⌉ (one session).
+    participation × eligible share × (1 − private share); classes = ⌈pupils ÷ limit⌉ per grade
+    (no mixed-age or mixed-grade classes); rooms = ⌈classes × rooms per class⌉ (1 on two
+    sessions a day, ½ on one). Ages, limits and rates: capacity's norm table + `spec.rates`.
     """
+    norms = load_norms(None, spec.rates)
+    grade_table = norms.grade_table()
     q_index = {q: i for i, q in enumerate(spec.quarter_ids)}
     out: dict[str, dict[int, tuple[float, int, int, float]]] = {}
     for site in spec.schools:
         mine = zones[zones.school_id == site.school_id]
         weights = np.zeros(len(spec.quarter_ids))
         np.add.at(weights, mine.quarter_id.map(q_index).to_numpy(int), mine.share.to_numpy(float))
-        grades = [g for g in GRADES if g[1] == site.level]
-        ages = np.array([g[3] for g in grades])
-        limits = np.array([g[4] for g in grades], float)
-        rate = np.array([spec.participation[g[2]] for g in grades]) * (1.0 - spec.private_share[site.level])
+        grades = grade_table[grade_table.level == site.level]
+        ages = grades.age.to_numpy(int)
+        limits = grades.max_class_size.to_numpy(float)
+        rate = (grades.participation * grades.eligible_share * (1.0 - grades.private_share)).to_numpy(float)
+        per_room = float(norms.rooms_per_class(site.sessions_per_day))
         per_year = {}
         for year in years:
             pupils = weights @ sim.residents_by_age(year)[:, ages] * rate
             classes = np.ceil(pupils / limits - 1e-9)
             n_classes = int(classes.sum())
-            rooms = n_classes if site.sessions_per_day >= 2 else math.ceil(n_classes / 2)
+            rooms = math.ceil(n_classes * per_room - 1e-9)
             fill = float(pupils.sum() / (classes * limits).sum()) if n_classes else 0.0
             per_year[year] = (float(pupils.sum()), n_classes, rooms, fill)
         out[site.school_id] = per_year
@@ -799,6 +808,12 @@ def _housing_frame(spec: WardSpec) -> pd.DataFrame:
     return frame.groupby(["quarter_id", "year"], as_index=False)["new_dwellings"].sum()
 
 
+RATE_COMMENTS = {
+    "participation": "share of the age group enrolled in any school",
+    "private_share": "share of enrolled pupils in private schools, by level",
+}
+
+
 def ward_toml(spec: WardSpec) -> str:
     """ward.toml text: settings, the rates used for calibration, commented override examples."""
     kind_en = "ward" if spec.kind == "phường" else "commune"
@@ -811,19 +826,15 @@ def ward_toml(spec: WardSpec) -> str:
         f'name = "{spec.name}"',
         f'kind = "{spec.kind}"',
         f'province = "{spec.province}"',
-        f'crs = "{spec.crs}"          # VN-2000 / UTM zone 48N: the {kind_en} lies between 102° and 108°E',
-        f"base_year = {BASE_YEAR}         # population.csv runs 2015–{BASE_YEAR} (December {BASE_YEAR} refresh)",
+        f'crs = "{spec.crs}"      # VN-2000 / UTM zone 48N: the {kind_en} lies between 102° and 108°E',
+        f"base_year = {BASE_YEAR}       # population.csv runs 2015–{BASE_YEAR} (the December {BASE_YEAR} refresh)",
         f"horizon = {HORIZON}",
         f'setting = "{spec.setting}"',
-        "",
-        "[rates.participation]        # share of the age group enrolled in any school",
-        f"nha_tre = {spec.participation['nha_tre']}",
-        f"mau_giao = {spec.participation['mau_giao']}",
-        "",
-        "[rates.private_share]        # share of pupils in private schools, by level",
-        *(f"{level} = {spec.private_share[level]}" for level in LEVELS),
     ]
-    return "\n".join(lines) + "\n" + spec.toml_extra
+    for key, values in spec.rates.items():
+        lines += ["", f"[rates.{key}]{' ' * (22 - len(key))}# {RATE_COMMENTS[key]}"]
+        lines += [f"{name} = {value}" for name, value in values.items()]
+    return "\n".join(lines) + "\n\n" + spec.toml_extra.lstrip("\n")
 
 
 def generate_ward(spec: WardSpec, boundaries: Path) -> GeneratedWard:
@@ -896,7 +907,7 @@ def true_population(slug: str, years: Sequence[int] = range(2015, HORIZON + 1),
     """The simulated truth of a sample ward (by slug), future years 2027–2030 included.
 
     The committed population.csv stops at the base year 2026; this re-runs the seeded
-    simulation (about a second) so forecasts can be scored against what "really" happened.
+    simulation (a couple of seconds) so forecasts can be scored against what "really" happened.
     """
     if slug not in WARDS:
         raise ValueError(f"unknown sample ward {slug!r}; choose one of {', '.join(WARDS)}")

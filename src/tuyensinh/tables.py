@@ -93,50 +93,55 @@ def _missing_column(file: str, name: str, present: Iterable[str], fix: str) -> P
     )
 
 
-def _numbers(text: pd.Series, decimal_comma: bool) -> pd.Series:
+def _numbers(text: pd.Series, decimal_comma: bool) -> np.ndarray:
     if decimal_comma:
         text = text.str.replace(",", ".", regex=False)
-    return pd.to_numeric(text, errors="coerce").astype("float64")
+    return pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan, copy=True)
 
 
 def _check_numeric(raw: RawTable, column: Column, text: pd.Series, filled: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    """Numbers of a column (NaN where blank or wrong) and the problems of its cells."""
     values = _numbers(text, raw.decimal_comma)
+    rows = text.index.to_numpy()
+    filled_ = filled.to_numpy(dtype=bool)
     problems: list[Problem] = []
     unit = f" ({column.unit})" if column.unit else ""
-    bad = filled & values.isna()
+    bad = filled_ & np.isnan(values)
     problems += row_problems(
-        raw.file, bad[bad].index, column.name,
+        raw.file, rows[bad], column.name,
         lambda row: f"'{text[row]}' is not a number",
         column.fix or "write a plain number (digits, a dot for decimals, no spaces or thousands separators)",
     )
-    ok = filled & values.notna()
+    ok = filled_ & ~np.isnan(values)
+    wrong = np.zeros(len(values), dtype=bool)
     if column.kind == "int":
-        fraction = ok & (values % 1 != 0)
+        fraction = ok & (np.mod(values, 1, where=ok, out=np.zeros_like(values)) != 0)
         problems += row_problems(
-            raw.file, fraction[fraction].index, column.name,
+            raw.file, rows[fraction], column.name,
             lambda row: f"'{text[row]}' is not a whole number{unit}",
             column.fix or "write a whole number (counts of people, rooms and years have no decimals)",
         )
-        values = values.where(~fraction)
+        wrong |= fraction
         ok &= ~fraction
     if column.minimum is not None:
         low = ok & (values < column.minimum)
         what = "negative" if column.minimum == 0 else f"below {column.minimum:g}"
         problems += row_problems(
-            raw.file, low[low].index, column.name,
+            raw.file, rows[low], column.name,
             lambda row: f"{text[row]} is {what}; {column.name} must be at least {column.minimum:g}{unit}",
             column.fix or f"correct the value: {column.name} cannot be {what}",
         )
-        values = values.where(~low)
+        wrong |= low
     if column.maximum is not None:
         high = ok & (values > column.maximum)
         problems += row_problems(
-            raw.file, high[high].index, column.name,
+            raw.file, rows[high], column.name,
             lambda row: f"{text[row]} is above {column.maximum:g}, the largest plausible {column.name}{unit}",
             column.fix or "correct the value",
         )
-        values = values.where(~high)
-    return values, problems
+        wrong |= high
+    values[wrong] = np.nan
+    return pd.Series(values, index=text.index, name=column.name), problems
 
 
 def _check_code(raw: RawTable, column: Column, text: pd.Series, filled: pd.Series) -> tuple[pd.Series, list[Problem]]:
@@ -195,7 +200,7 @@ def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: st
             continue
         text = cells[column.name].astype(object)
         filled = text.ne("")
-        if not column.blank_ok:
+        if not column.blank_ok and not filled.all():
             blank = ~filled
             problems += row_problems(
                 raw.file, blank[blank].index, column.name,

@@ -116,7 +116,7 @@ def load_ward(folder: str | Path) -> Ward:
     problems += cross_checks.reference_problems(tables, quarter_ids, map_name, _ids(schools, "school_id"))
     base_year = None
     if population is not None:
-        problems += ward_tables.population_problems(population)
+        problems += ward_tables.population_problems(population, quarter_ids)
         if quarter_ids is not None:
             problems += cross_checks.unpopulated_quarter_problems(population, quarter_ids, map_name)
         if config is not None:

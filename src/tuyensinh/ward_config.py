@@ -59,7 +59,8 @@ def _line_of(text: str, key: str, table: str) -> int | None:
         match = re.match(r"^([A-Za-z0-9_.\-\"' ]+?)\s*=", stripped)
         if match:
             name = match.group(1).replace('"', "").replace("'", "").strip()
-            if (section == table and name == key) or (section is None and name == f"{table}.{key}"):
+            dotted = f"{table}.{key}" if table else key
+            if (section == table and name == key) or (section is None and name == dotted):
                 return number
     return None
 

@@ -145,9 +145,16 @@ def _missing_ages_text(ages: np.ndarray) -> str:
     return ", ".join(str(a) for a in ages[:20]) + (", …" if len(ages) > 20 else "")
 
 
-def population_problems(population: pd.DataFrame) -> list[Problem]:
-    """Years consecutive (at least two), ages 0..≥18 contiguous each year, no hole in the grid."""
+def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None = None) -> list[Problem]:
+    """Years consecutive (at least two), ages 0..≥18 contiguous each year, no hole in the grid.
+
+    The grid (every quarter × year × age [× sex]) is only checked when every key cell is valid
+    and only for the quarters of the map (`quarter_ids`, when known), so that one wrong cell or
+    one misspelt quarter_id is reported once, not again as dozens of missing rows.
+    """
     file = POPULATION.file
+    keys = ["quarter_id", "year", "age"] + (["sex"] if "sex" in population.columns else [])
+    clean_keys = not population[keys].isna().any().any()
     usable = population.dropna(subset=["quarter_id", "year", "age"])
     if usable.empty:
         return [Problem(file, "the file has no data rows", "add one row per quarter, year and age")]
@@ -179,11 +186,13 @@ def population_problems(population: pd.DataFrame) -> list[Problem]:
                       f"ages 0 to at least {MIN_TOP_AGE} without gaps",
                 "add the rows of the missing ages (with count 0 if nobody is that age)", column="age",
             ))
-    if problems:
+    if problems or not clean_keys:
         return problems
     # Every quarter (× sex) needs every age of every year: find the holes in the grid.
     with_sex = "sex" in usable.columns
     tops = top["max"]
+    if quarter_ids is not None:
+        usable = usable[usable["quarter_id"].isin(quarter_ids)]
     quarters = pd.Index(usable["quarter_id"].unique(), name="quarter_id")
     grid = pd.concat(
         [pd.DataFrame({"year": year, "age": np.arange(0, age + 1)}) for year, age in tops.items()], ignore_index=True
@@ -191,7 +200,6 @@ def population_problems(population: pd.DataFrame) -> list[Problem]:
     grid = grid.merge(pd.DataFrame({"quarter_id": quarters}), how="cross")
     if with_sex:
         grid = grid.merge(pd.DataFrame({"sex": list(SEXES)}), how="cross")
-    keys = ["quarter_id", "year", "age"] + (["sex"] if with_sex else [])
     present = usable[keys].assign(year=usable["year"].astype(int), age=usable["age"].astype(int))
     holes = grid.merge(present, on=keys, how="left", indicator=True)
     holes = holes[holes["_merge"] == "left_only"]
@@ -213,14 +221,16 @@ def population_problems(population: pd.DataFrame) -> list[Problem]:
 
 
 def school_problems(schools: pd.DataFrame) -> list[Problem]:
-    """opens not after closes; lon/lat inside Viet Nam (and not swapped)."""
+    """opens before closes; lon/lat inside Viet Nam (and not swapped)."""
     file = SCHOOLS.file
     problems: list[Problem] = []
-    late = schools["opens"].notna() & schools["closes"].notna() & (schools["opens"] > schools["closes"])
+    late = schools["opens"].notna() & schools["closes"].notna() & (schools["opens"] >= schools["closes"])
     problems += row_problems(
         file, late[late].index, "opens",
-        lambda row: f"opens {int(schools.at[row, 'opens'])} is after closes {int(schools.at[row, 'closes'])}",
-        "opens is the first school year with pupils, closes the last one: check both years",
+        lambda row: f"opens {int(schools.at[row, 'opens'])} is not before closes {int(schools.at[row, 'closes'])}: "
+                    "the school would never take pupils",
+        "opens is the first school year with pupils, closes the first school year without pupils "
+        "(2028 = 2028–2029): check both years",
     )
     lon, lat = schools["lon"], schools["lat"]
     known = lon.notna() & lat.notna()

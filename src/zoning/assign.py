@@ -132,7 +132,7 @@ def solve_problem(
                            overflow_penalty=overflow_penalty, adjacency=contiguity)
     model = build_model(problem, options)
     build_seconds = time.perf_counter() - began
-    solved = solve_with_strategy(model, problem, strategy=strategy, solver=solver,
+    solved = solve_with_strategy(model, problem, options, strategy=strategy, solver=solver,
                                  time_limit=time_limit)
     outcome = solved.outcome
     if outcome.values is None:

@@ -2,12 +2,14 @@
 
 - `exact`: the whole MIP in one solver call, warm-started (HiGHS) from a feasible zoning (the
   current zones when given, else every quarter at its nearest candidate school).
-- `lp_guided` (HiGHS only): solve the LP relaxation first; it gives the bound every answer is
-  measured against and, for most quarters, an integral choice already. Then solve the MIP
-  restricted to the pairs the LP uses (plus, per quarter, the few next-best pairs by reduced
-  cost); finally, with the time left, the full MIP warm-started from that solution. The
-  reported bound is the best of the LP bound and the final MIP bound, so the gap is honest for
-  the whole (sparsified) model, not only the restricted one.
+- `lp_guided` (HiGHS, whole quarters, city scale): a plain MIP stalls at tens of percent gap
+  there, so: (1) the LP relaxation gives the bound every answer is measured against;
+  (2) LPs with a few rooms per school held in reserve (whole classes per grade waste on
+  average half a class per grade) are rounded to whole quarters and schools still short of
+  rooms are repaired by greedy moves; the best of these starts is kept; (3) windows of
+  neighbouring schools are re-solved exactly by small MIPs (`zoning.windows`) until the time
+  is up. The reported bound is the LP bound, so the gap is honest for the whole
+  (sparsified) model.
 """
 from __future__ import annotations
 
@@ -16,9 +18,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from zoning.model import MatrixModel
+from zoning.model import MatrixModel, ModelOptions
 from zoning.problem import ZoningProblem
 from zoning.solve import SolveOutcome, relative_gap, solve_model, solve_relaxation
+from zoning.vectors import repair_overflow, round_shares, solution_vector
+from zoning.windows import improve_by_windows
 
 __all__ = ["StrategyOutcome", "solve_with_strategy", "feasible_start", "STRATEGIES",
            "EXACT_MAX_BINARIES"]
@@ -82,35 +86,10 @@ def _is_feasible(model: MatrixModel, values: np.ndarray, tol: float = 1e-6) -> b
                 and (values <= model.col_hi + tol).all() and (values >= model.col_lo - tol).all())
 
 
-def _best(a: SolveOutcome, b: SolveOutcome | None) -> SolveOutcome:
-    if b is None or b.values is None:
-        return a
-    if a.values is None or b.objective < a.objective - 1e-9:
-        return b
-    return a
-
-
-def _restricted_bounds(model: MatrixModel, x_lp: np.ndarray, reduced: np.ndarray,
-                       extra: int) -> np.ndarray:
-    """Upper bounds keeping the pairs the LP uses plus each quarter's `extra` cheapest others."""
-    P = model.n_pairs
-    pq = model.pair_quarter
-    keep = x_lp[:P] > 1e-6
-    if extra > 0:
-        rc = np.where(keep | ~(model.col_hi[:P] > 0), np.inf, reduced[:P])
-        order = np.lexsort((rc, pq))
-        rank = np.empty(P, dtype=np.int64)
-        starts = np.searchsorted(pq[order], pq[order], side="left")
-        rank[order] = np.arange(P) - starts
-        keep |= (rank < extra) & np.isfinite(rc)
-    hi = model.col_hi.copy()
-    hi[:P] = np.where(keep, model.col_hi[:P], 0.0)
-    return hi
-
-
 def solve_with_strategy(
     model: MatrixModel,
     problem: ZoningProblem,
+    options: ModelOptions,
     *,
     strategy: str = "auto",
     solver: str = "highs",
@@ -120,58 +99,79 @@ def solve_with_strategy(
     """Solve `model` with the chosen strategy within about `time_limit` seconds in total."""
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}: use one of {', '.join(STRATEGIES)}")
-    began = time.perf_counter()
+    binaries = int(model.integer[:model.n_pairs].sum())
+    large = binaries > EXACT_MAX_BINARIES
+    if strategy == "auto":
+        strategy = "lp_guided" if (large and solver == "highs" and options.adjacency is None) else "exact"
+    if strategy == "lp_guided":
+        if solver != "highs":
+            raise ValueError("the lp_guided strategy needs solver='highs'")
+        if options.split or options.adjacency is not None:
+            raise ValueError("the lp_guided strategy zones whole quarters without contiguity; "
+                             "use strategy='exact' with split=True or contiguity")
+        return _lp_guided(model, problem, options, time_limit=time_limit)
     start = feasible_start(model, problem)
     start_ok = _is_feasible(model, start)
-    binaries = int(model.integer[:model.n_pairs].sum())
-    if strategy == "auto":
-        strategy = "lp_guided" if (binaries > EXACT_MAX_BINARIES and solver == "highs") else "exact"
-    if strategy == "lp_guided" and solver != "highs":
-        raise ValueError("the lp_guided strategy needs solver='highs'")
-    if strategy == "exact" or binaries == 0:
-        outcome = solve_model(model, solver=solver, time_limit=time_limit,
-                              start=start if start_ok else None, mip_rel_gap=target_gap)
-        step = {"step": "mip", "status": outcome.status, "objective": outcome.objective,
-                "bound": outcome.bound, "seconds": round(outcome.seconds, 3)}
-        return StrategyOutcome(outcome, "exact", None, (step,))
+    outcome = solve_model(model, solver=solver, time_limit=time_limit,
+                          start=start if start_ok else None, mip_rel_gap=target_gap)
+    step = {"step": "mip", "status": outcome.status, "objective": outcome.objective,
+            "bound": outcome.bound, "seconds": round(outcome.seconds, 3)}
+    return StrategyOutcome(outcome, "exact", None, (step,))
 
+
+RESERVES = (0.5, 0.75)
+"""Rooms held back per school in the rounding LPs, per grade beyond the first (× rooms/class)."""
+
+
+def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions, *,
+               time_limit: float) -> StrategyOutcome:
+    began = time.perf_counter()
+    deadline = began + time_limit
+    n, m, T, G = problem.shape
     steps: list[dict] = []
-    lp, reduced = solve_relaxation(model, time_limit=time_limit)
+    lp, _ = solve_relaxation(model, time_limit=time_limit)
     steps.append({"step": "lp_relaxation", "status": lp.status, "objective": lp.objective,
                   "seconds": round(lp.seconds, 3)})
     if lp.values is None:
-        outcome = solve_model(model, solver="highs", time_limit=max(1.0, time_limit - lp.seconds),
-                              start=start if start_ok else None, mip_rel_gap=target_gap)
-        return StrategyOutcome(outcome, "exact", None, tuple(steps))
+        raise ValueError(f"the LP relaxation of the {problem.level} zoning has no solution "
+                         f"({lp.solver_status}); check the limits asked for")
     lp_bound = lp.objective
-    fractional = int(((lp.values[:model.n_pairs] > 1e-6) & (lp.values[:model.n_pairs] < 1 - 1e-6)).sum())
-    steps[-1]["fractional_pairs"] = fractional
-    best: SolveOutcome | None = None
-    if start_ok:
-        best = SolveOutcome(start, "feasible", "start", model.objective(start), None, None, 0.0, "start")
-    remaining = time_limit - (time.perf_counter() - began)
-    hi = _restricted_bounds(model, lp.values, reduced, extra=2)
-    restricted = solve_model(model, solver="highs", time_limit=max(1.0, 0.5 * remaining), col_hi=hi,
-                             mip_rel_gap=target_gap)
-    steps.append({"step": "restricted_mip", "pairs_kept": int((hi[:model.n_pairs] > 0).sum()),
-                  "status": restricted.status, "objective": restricted.objective,
-                  "seconds": round(restricted.seconds, 3)})
-    best = _best(best, restricted) if best is not None else restricted
-    remaining = time_limit - (time.perf_counter() - began)
-    bound = lp_bound
-    if relative_gap(best.objective, lp_bound) is None or relative_gap(best.objective, lp_bound) > target_gap:
-        if remaining > 1.0:
-            full = solve_model(model, solver="highs", time_limit=remaining,
-                               start=best.values, mip_rel_gap=target_gap)
-            steps.append({"step": "full_mip_warm_start", "status": full.status,
-                          "objective": full.objective, "bound": full.bound,
-                          "seconds": round(full.seconds, 3)})
-            if full.bound is not None:
-                bound = max(bound, full.bound)
-            best = _best(best, full)
-    gap = relative_gap(best.objective, bound)
-    status = "optimal" if gap is not None and gap <= target_gap * 1.0001 else "feasible"
-    final = replace(best, status=status, bound=bound, gap=gap,
-                    seconds=time.perf_counter() - began, solver=restricted.solver,
-                    solver_status="; ".join(f"{s['step']}: {s['status']}" for s in steps))
-    return StrategyOutcome(final, "lp_guided", lp_bound, tuple(steps))
+    candidates = [("lp_rounded", lp.values)]
+    room_rows = slice(model.n_rows - m * T, model.n_rows)
+    for reserve in RESERVES:
+        if time.perf_counter() > began + 0.3 * time_limit:
+            break
+        held = reserve * max(G - 1, 0) * float(problem.rooms_per_class.max())
+        if held <= 0:
+            continue
+        row_hi = model.row_hi.copy()
+        row_hi[room_rows] = np.maximum(model.row_hi[room_rows] - held, 0.0)
+        adjusted, _ = solve_relaxation(replace(model, row_hi=row_hi), time_limit=time_limit)
+        if adjusted.values is not None:
+            candidates.append((f"lp_reserve_{held:g}_rooms", adjusted.values))
+    best_chosen, best_objective = None, np.inf
+    for name, values in candidates:
+        t0 = time.perf_counter()
+        chosen = repair_overflow(model, problem, round_shares(model, values))
+        objective = model.objective(solution_vector(model, problem, chosen))
+        steps.append({"step": f"round_and_repair ({name})", "status": "feasible",
+                      "objective": objective, "seconds": round(time.perf_counter() - t0, 3)})
+        if objective < best_objective:
+            best_chosen, best_objective = chosen, objective
+    # seed windows where the zoning costs most beyond the LP's choice
+    x_lp = lp.values[:model.n_pairs]
+    lp_cost = np.bincount(model.pair_quarter, weights=model.cost[:model.n_pairs] * x_lp, minlength=n)
+    excess = model.cost[best_chosen] - lp_cost
+    priority = np.bincount(model.pair_school[best_chosen], weights=excess, minlength=m)
+    t0 = time.perf_counter()
+    chosen, stats = improve_by_windows(model, problem, options, best_chosen, deadline=deadline,
+                                       priority=priority)
+    values = solution_vector(model, problem, chosen)
+    objective = model.objective(values)
+    steps.append({"step": "windows", "status": "feasible", "objective": objective,
+                  "seconds": round(time.perf_counter() - t0, 3), **stats})
+    gap = relative_gap(objective, lp_bound)
+    status = "optimal" if gap is not None and gap <= 1e-4 else "feasible"
+    outcome = SolveOutcome(values, status, "; ".join(f"{s['step']}: {s['status']}" for s in steps),
+                           objective, lp_bound, gap, time.perf_counter() - began, lp.solver)
+    return StrategyOutcome(outcome, "lp_guided", lp_bound, tuple(steps))

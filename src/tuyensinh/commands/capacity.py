@@ -48,20 +48,10 @@ def _read_csv(path: Path, what: str, ids: tuple[str, ...]) -> pd.DataFrame:
         raise ValueError(f"{path}: not UTF-8 text ({error.reason}); in Excel use 'Save as → CSV UTF-8'") from error
 
 
-def _forecast_project():  # noqa: ANN202 - the forecast engine's `project` function
-    """forecast.project (imported from its module while the package export is not there)."""
-    import importlib
-
-    import forecast
-
-    project = getattr(forecast, "project", None)
-    if not callable(project):  # the submodule, not yet re-exported by the package
-        project = importlib.import_module("forecast.project").project
-    return project
-
-
 def run(args: argparse.Namespace) -> int:
     import capacity
+    from capacity.analyze import check_assignment
+    from capacity.demand import check_forecast
     from tuyensinh.outputs import staged_output, write_csv_atomic
     from tuyensinh.ward import load_ward
 
@@ -71,16 +61,6 @@ def run(args: argparse.Namespace) -> int:
     if horizon <= ward.base_year:
         raise ValueError(f"--horizon {horizon} must be after the base year {ward.base_year} (ward.toml)")
 
-    if args.forecast:
-        from capacity.demand import check_forecast
-
-        forecast_table = check_forecast(_read_csv(Path(args.forecast), "--forecast", ("quarter_id",)), name=args.forecast)
-    else:
-        project = _forecast_project()
-        forecast_table = project(
-            ward.population, ward.births, ward.housing,
-            base_year=ward.base_year, horizon=horizon, include_base=True,
-        )
     if args.zones:
         zones = _read_csv(Path(args.zones), "--zones", ("quarter_id", "school_id"))
     elif ward.zones is not None:
@@ -89,6 +69,16 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(
             f"{Path(args.ward_dir) / 'zones.csv'} not found: the capacity analysis needs the current zones "
             "(quarter_id, level, school_id[, share]); add zones.csv to the ward folder or give --zones FILE"
+        )
+    zones = check_assignment(zones, ward.schools, name=args.zones or str(Path(args.ward_dir) / "zones.csv"))
+    if args.forecast:
+        forecast_table = check_forecast(_read_csv(Path(args.forecast), "--forecast", ("quarter_id",)), name=args.forecast)
+    else:
+        import forecast
+
+        forecast_table = forecast.project(
+            ward.population, ward.births, ward.housing,
+            base_year=ward.base_year, horizon=horizon, include_base=True,
         )
     progression = None
     if args.enrolment:

@@ -1,0 +1,96 @@
+"""Whole-quarter zonings as solution vectors, and a greedy repair of schools short of rooms."""
+from __future__ import annotations
+
+import numpy as np
+
+from zoning.model import MatrixModel
+from zoning.problem import ZoningProblem
+
+__all__ = ["solution_vector", "repair_overflow", "round_shares"]
+
+
+def round_shares(model: MatrixModel, shares: np.ndarray) -> np.ndarray:
+    """Pair index per quarter: the pair with the largest share (first by position on ties)."""
+    pq = model.pair_quarter
+    order = np.lexsort((-shares[:model.n_pairs], pq))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = pq[order][1:] != pq[order][:-1]
+    return order[first]
+
+
+def _school_state(problem: ZoningProblem, ps_of_quarter: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(pupils (m, T, G), rooms needed (m, T)) when quarter i goes whole to school ps_of_quarter[i]."""
+    n, m, T, G = problem.shape
+    pupils = np.zeros((m, T, G))
+    np.add.at(pupils, ps_of_quarter, problem.demand)
+    return pupils, _rooms_needed(problem, pupils, np.arange(m))
+
+
+def _rooms_needed(problem: ZoningProblem, pupils: np.ndarray, schools: np.ndarray) -> np.ndarray:
+    """Rooms (k, T) that schools `schools` need for `pupils` (k, T, G) in whole classes per grade."""
+    classes = np.ceil(np.round(pupils / problem.class_limit[schools][:, None, :], 9))
+    return classes.sum(axis=2) * problem.rooms_per_class[schools][:, None]
+
+
+def repair_overflow(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray,
+                    max_moves: int | None = None) -> np.ndarray:
+    """Move whole quarters away from schools short of rooms, cheapest move first.
+
+    `chosen[i]` is the pair index of quarter i's school. A move of quarter i from school a to
+    candidate b is allowed when b still fits its rooms in every year afterwards and a then
+    needs fewer rooms; among allowed moves the one with the least extra cost per room freed
+    is applied, one at a time, until no school is short or no move helps. Vectorised over
+    all candidate moves; the loop runs over moves (at most a few per school short of rooms).
+    """
+    n, m, T, G = problem.shape
+    pq, ps = model.pair_quarter, model.pair_school
+    usable = model.col_hi[:model.n_pairs] > 0
+    chosen = chosen.copy()
+    school_of = ps[chosen]
+    pupils, need = _school_state(problem, school_of)
+    limit_moves = max_moves if max_moves is not None else 20 * n
+    for _ in range(limit_moves):
+        short = (need > problem.rooms + 1e-9).any(axis=1)
+        if not short.any():
+            break
+        # candidate moves: pairs (i, b) with i at a short school a ≠ b
+        at_short = short[school_of[pq]] & usable & (ps != school_of[pq])
+        cand = np.flatnonzero(at_short)
+        if len(cand) == 0:
+            break
+        i, b = pq[cand], ps[cand]
+        a = school_of[i]
+        d = problem.demand[i]                                          # (k, T, G)
+        need_b = _rooms_needed(problem, pupils[b] + d, b)
+        fits = (need_b <= problem.rooms[b] + 1e-9).all(axis=1)
+        freed = (need[a] - _rooms_needed(problem, pupils[a] - d, a)).sum(axis=1)
+        ok = fits & (freed > 0)
+        if not ok.any():
+            break
+        extra = model.cost[cand] - model.cost[chosen[i]]
+        score = np.where(ok, extra / np.maximum(freed, 1e-9), np.inf)
+        best = int(np.argmin(score))
+        qi, sa, sb = i[best], a[best], b[best]
+        chosen[qi] = cand[best]
+        school_of[qi] = sb
+        pupils[sa] -= problem.demand[qi]
+        pupils[sb] += problem.demand[qi]
+        need[[sa, sb]] = _rooms_needed(problem, pupils[[sa, sb]], np.array([sa, sb]))
+    return chosen
+
+
+def solution_vector(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray) -> np.ndarray:
+    """Full column vector for whole-quarter choices `chosen` (pair index per quarter):
+    fewest classes per grade, scaled down where rooms are short, the rest as overflow."""
+    n, m, T, G = problem.shape
+    values = np.zeros(model.n_cols)
+    values[chosen] = 1.0
+    pupils, _ = _school_state(problem, model.pair_school[chosen])
+    limit = problem.class_limit[:, None, :]
+    classes = np.ceil(np.round(pupils / limit, 9))
+    need = classes.sum(axis=2) * problem.rooms_per_class[:, None]
+    scale = np.where(need > problem.rooms, problem.rooms / np.maximum(need, 1e-12), 1.0)
+    classes = np.floor(classes * scale[:, :, None] + 1e-9)
+    values[model.classes_slice] = classes.ravel()
+    values[model.overflow_slice] = np.maximum(pupils - classes * limit, 0.0).ravel()
+    return values
