@@ -200,7 +200,8 @@ def test_tight_flag_from_p_over():
 def test_first_short_year_is_the_first_year_with_a_shortfall():
     demand = pd.concat([one_grade_demand("lop_6", [m], year=y) for y, m in ((2027, 80), (2028, 100), (2029, 80))])
     table = analyze(demand, zones_to(["Q0"], "thcs"), single_school("thcs", 2), NORMS)
-    assert table["flag"].tolist() == ["ok", "over", "ok"] or table["flag"].tolist() == ["tight", "over", "tight"]
+    # 80 pupils: 2 classes in 2 rooms, utilization 80 / 90 = 0.89, P(> 90 pupils) ≈ 0.05 → ok
+    assert table["flag"].tolist() == ["ok", "over", "ok"]
     assert (table["first_short_year"] == 2028).all()
 
 

@@ -77,7 +77,7 @@ def test_summary_metrics_by_hand():
     assert everything["malpe"] == pytest.approx((20 - 10 + 0) / 3)
     assert everything["bias_mean"] == pytest.approx((2.4 + 1.2 - 2.0 + 0.0) / 80 * 100)
     assert everything["cover95"] == pytest.approx(100.0)
-    assert set(s.loc["age"].index) == {"3", "11"}
+    assert set(s.loc["age"].index) == {"3", "4", "11"}
 
 
 def test_too_short_history_for_a_backtest():

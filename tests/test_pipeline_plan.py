@@ -99,7 +99,8 @@ def test_zoning_serves_every_quarter_once_and_no_child_is_lost(vi_run):
     # pupils at the schools = demand of all quarters, per level and year (held zones)
     want = demand.groupby(["level", "school_year"])["mean"].sum()
     got = capacity.groupby(["level", "school_year"])["pupils_mean"].sum()
-    pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False, rtol=1e-6)
+    # (the CSV files keep 6 significant digits, hence the tolerance of 1e-4: a quarter is ≥ 10 pupils)
+    pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False, rtol=1e-4)
     # the coming year's zoned pupils match that year's demand
     coming = demand[demand["school_year"] == 2027].groupby("level")["mean"].sum()
     assert np.allclose(zones.groupby("level")["pupils"].sum().reindex(coming.index), coming, rtol=1e-4)
@@ -236,8 +237,9 @@ def test_a_failed_run_leaves_the_previous_outputs_untouched(vi_run, monkeypatch)
     result, _ = vi_run
     out = result.out
     before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    # reuse the computed plan (fast), then fail in the middle of writing
+    # reuse the computed plan and skip the charts (fast), then fail in the middle of writing
     monkeypatch.setattr(pipeline, "compute_plan", lambda *a, **k: result.plan)
+    monkeypatch.setattr(pipeline, "plan_figures", lambda plan: {})
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -265,6 +267,7 @@ def test_out_folder_that_is_not_a_plan_is_refused(tmp_path, phuoc_binh_dir):
 def test_cli_plan_quiet_and_errors(vi_run, tmp_path, capsys, monkeypatch):
     result, _ = vi_run
     monkeypatch.setattr(pipeline, "compute_plan", lambda *a, **k: result.plan)
+    monkeypatch.setattr(pipeline, "plan_figures", lambda plan: {})
     out = tmp_path / "cli_out"
     code = main(["plan", str(result.plan.ward.folder), "--out", str(out), "--quiet"])
     captured = capsys.readouterr()

@@ -40,6 +40,7 @@ __all__ = [
     "rooms_needed",
     "rooms_available",
     "check_schools",
+    "grade_grid",
 ]
 
 _EPS = 1e-9

@@ -36,7 +36,6 @@ import pandas as pd
 from capacity.grades import (
     GRADE_LEVEL,
     GRADES,
-    LEVEL_GRADES,
     LEVELS,
     PARTICIPATION_GROUP,
     SETTINGS,
