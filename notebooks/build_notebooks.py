@@ -248,7 +248,7 @@ The same sentences appear at the top of `report.html`.
         code('''
 from tuyensinh.report import flag_sentences, ward_shortfall_sentences
 
-for line in ward_shortfall_sentences(plan.capacity):
+for line in ward_shortfall_sentences(plan.capacity, ward.schools):
     print("•", line)
 for kind, line in flag_sentences(plan.capacity, ward.schools, overflow=plan.overflow()):
     print(f"[{kind}]", line)

@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
@@ -121,3 +122,18 @@ def test_figure_png_closes_the_figure():
     before = len(plt.get_fignums())
     assert figure_png(fig).startswith(PNG_MAGIC)
     assert len(plt.get_fignums()) == before - 1
+
+
+def test_a_closed_school_that_still_gets_pupils_needs_new_zones_not_rooms():
+    schools = SCHOOLS.assign(opens=np.nan, closes=[np.nan, 2029.0, np.nan, np.nan])
+    capacity = _capacity()
+    th02 = (capacity["school_id"] == "TH02") & (capacity["school_year"] >= 2029)
+    capacity.loc[th02, ["room_shortfall", "flag"]] = [20, "over"]  # 0 rooms while closed
+    flags = flag_sentences(capacity, schools, lang="vi")
+    assert flags[0] == ("over", "Trường Tiểu học Lê Lợi không còn hoạt động từ năm học 2029–2030 nhưng "
+                                "theo phân luồng đang giữ vẫn có 600 trẻ/học sinh: cần phân luồng lại "
+                                "các khu phố/thôn của trường")
+    assert not any("Lê Lợi thiếu" in s for _, s in flags)
+    # the closed years do not count as classrooms to build
+    assert ward_shortfall_sentences(capacity, schools, lang="vi")[1] == \
+        "Cấp tiểu học: cần thêm 5 phòng học đến năm học 2030–2031"

@@ -209,3 +209,32 @@ def test_compare_cli_help_runs():
     done = subprocess.run([sys.executable, "-m", "tuyensinh.cli", "compare", "--help"],
                           capture_output=True, text=True, check=True)
     assert "--scenario" in done.stdout
+
+
+def test_compare_cli_prints_side_by_side_and_writes_csv(comparison, tmp_path, capsys, monkeypatch,
+                                                         phuoc_binh_dir):
+    import tuyensinh.scenarios as scenarios_module
+    from tuyensinh.cli import main
+
+    seen = {}
+
+    def fake_compare(ward, scenarios, settings, progress=None):
+        seen["names"] = [s.name for s in scenarios]
+        seen["school_year"] = settings.school_year
+        return comparison
+
+    monkeypatch.setattr(scenarios_module, "compare_scenarios", fake_compare)
+    path = tmp_path / "s.toml"
+    path.write_text(SCENARIOS_TOML, encoding="utf-8")
+    out = tmp_path / "cmp"
+    code = main(["compare", str(phuoc_binh_dir), "-s", str(path), "--out", str(out), "--school-year", "2029",
+                 "--quiet"])
+    assert code == 0
+    assert seen == {"names": ["Mở Trường Tiểu học Phước Bình 2", "Dự án nhà ở KP14", "Sĩ số THCS 40",
+                              "Đóng TH03"], "school_year": 2029}
+    printed = capsys.readouterr().out
+    assert "Thiếu phòng" in printed and "Phương án gốc" in printed and "Trường mới 2029" in printed
+    written = pd.read_csv(out / "compare.csv")
+    assert list(written.columns[:3]) == ["scenario", "level", "school_year"]
+    assert len(written) == len(comparison.table)
+    assert "rooms_short_diff" in pd.read_csv(out / "compare_differences.csv").columns

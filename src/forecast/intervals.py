@@ -163,8 +163,8 @@ def interval_bounds(mean: np.ndarray, ages: np.ndarray, calibration: Calibration
         scale = m + 1.0
         for name, z in zip(_NAMES, calibration.z):
             out[name][:, :, j] = np.maximum(scale * np.exp(z * sd) - 1.0, 0.0)
-    out["lo80"] = np.minimum(out["lo80"], mean)
-    out["lo95"] = np.minimum(out["lo95"], out["lo80"])
-    out["hi80"] = np.maximum(out["hi80"], mean)
-    out["hi95"] = np.maximum(out["hi95"], out["hi80"])
+    np.minimum(out["lo80"], mean, out=out["lo80"])
+    np.minimum(out["lo95"], out["lo80"], out=out["lo95"])
+    np.maximum(out["hi80"], mean, out=out["hi80"])
+    np.maximum(out["hi95"], out["hi80"], out=out["hi95"])
     return out

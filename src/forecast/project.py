@@ -67,16 +67,21 @@ def _ward_total_factors(ward_total: pd.DataFrame, years: np.ndarray, mean: np.nd
 
 
 def _tidy(quarters: np.ndarray, years: np.ndarray, ages: np.ndarray, values: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Arrays [Q, A, H] → rows ordered by quarter_id, year, age."""
+    """Arrays [Q, A, H] → rows ordered by quarter_id, year, age.
+
+    The arrays are taken out of `values` one by one and copied into a single float block, so
+    a city-scale forecast never holds two full copies of its numbers at once.
+    """
     n_q, n_a, n_h = values["mean"].shape
-    data = {
-        "quarter_id": pd.Index(quarters).repeat(n_a * n_h),
-        "year": np.tile(np.repeat(years, n_a), n_q),
-        "age": np.tile(ages, n_q * n_h),
-    }
-    for name in ("mean",) + _BOUNDS:
-        data[name] = values[name].transpose(0, 2, 1).ravel()
-    return pd.DataFrame(data, columns=FORECAST_COLUMNS)
+    n = n_q * n_a * n_h
+    block = np.empty((5, n))
+    for i, name in enumerate(("mean",) + _BOUNDS):
+        block[i].reshape(n_q, n_h, n_a)[...] = values.pop(name).transpose(0, 2, 1)
+    frame = pd.DataFrame(block.T, columns=["mean", *_BOUNDS], copy=False)
+    frame.insert(0, "quarter_id", pd.Index(quarters).repeat(n_a * n_h))
+    frame.insert(1, "year", np.tile(np.repeat(years, n_a), n_q))
+    frame.insert(2, "age", np.tile(ages, n_q * n_h))
+    return frame[FORECAST_COLUMNS] if list(frame.columns) != FORECAST_COLUMNS else frame
 
 
 def _prepend_base(values: dict[str, np.ndarray], base: np.ndarray) -> dict[str, np.ndarray]:
@@ -101,8 +106,8 @@ def project_arrays(
         quarter_errors, ward_errors = rolling_errors(arrays, "shrunk", settings, n_ages=n_ages)
         quarter_cal, ward_cal = calibrate(quarter_errors), calibrate(ward_errors)
     ages = arrays.ages[:n_ages]
-    quarter = {"mean": mean, **interval_bounds(mean, ages, quarter_cal)}
     ward_mean = mean.sum(axis=0, keepdims=True)
+    quarter = {"mean": mean, **interval_bounds(mean, ages, quarter_cal)}
     ward = {"mean": ward_mean, **interval_bounds(ward_mean, ages, ward_cal)}
     years = np.arange(base_year + 1, horizon + 1)
     return years, quarter, ward, quarter_cal, ward_cal
@@ -131,8 +136,9 @@ def project_all(
     )
     if ward_total is not None:
         factor = _ward_total_factors(ward_total, years, quarter["mean"], max_age)
-        quarter = {name: arr * factor[None] for name, arr in quarter.items()}
-        ward = {name: arr * factor[None] for name, arr in ward.items()}
+        for values in (quarter, ward):
+            for name in list(values):
+                values[name] = values[name] * factor[None]
     ages = arrays.ages[: max_age + 1]
     if include_base:
         observed = arrays.total[:, : max_age + 1, -1]

@@ -121,6 +121,11 @@ _TEXT: dict[str, tuple[str, str]] = {
         "If the zones are redrawn every year (including when new schools open), worst year: {parts}",
     ),
     "report.yearly_part": ("{level} thiếu {rooms} phòng", "{level} {rooms} room(s) short"),
+    "report.yearly_none": (
+        "Nếu phân luồng lại mỗi năm (kể cả khi trường mới mở), mọi cấp học đủ phòng đến năm học {horizon_label}",
+        "If the zones are redrawn every year (including when new schools open), every level has "
+        "enough rooms up to {horizon_label}",
+    ),
     "report.no_flags": ("Không trường nào thiếu phòng hay sát công suất đến năm học {horizon_label}.",
                         "No school runs short of rooms or close to capacity up to {horizon_label}."),
     "report.forecast": ("Dự báo dân số độ tuổi đi học", "School-age population forecast"),
@@ -156,12 +161,18 @@ _TEXT: dict[str, tuple[str, str]] = {
                    "{school} is close to capacity in {school_year}: {use:.0%} of rooms used, "
                    "{p:.0%} chance of overload"),
     "flag.underused": ("{school} chỉ dùng {use:.0%} phòng học năm học {school_year}: "
-                       "sĩ số bình quân {size:.0f} học sinh/lớp",
+                       "sĩ số bình quân {size:.0f} {who}/lớp",
                        "{school} uses only {use:.0%} of its rooms in {school_year}: "
                        "{size:.0f} pupils per class on average"),
     "flag.overflow": ("Phân luồng năm học {school_year} ({level}): {pupils:.0f} trẻ/học sinh vượt "
                       "sức chứa của {school}",
                       "Zoning {school_year} ({level}): {pupils:.0f} pupils above the capacity of {school}"),
+    "flag.closed_with_pupils": (
+        "{school} không còn hoạt động từ năm học {school_year} nhưng theo phân luồng đang giữ vẫn có "
+        "{pupils:,.0f} trẻ/học sinh: cần phân luồng lại các khu phố/thôn của trường",
+        "{school} is closed from {school_year} but the zones kept would still send it {pupils:,.0f} "
+        "pupils: its quarters need new zones",
+    ),
     "flag.ward_short": ("Cấp {level}: cần thêm {rooms} phòng học đến năm học {school_year}",
                         "{level}: {rooms} new classroom(s) needed by {school_year}"),
     # table headers

@@ -46,7 +46,8 @@ __all__ = [
     "OUTPUT_FILES",
 ]
 
-#: Files every successful run writes (maps/ and charts/ hold one PNG + PDF per level/chart).
+#: Files every successful run writes, besides maps/zones_<level>.png|pdf, charts/*.png and,
+#: when they apply, capacity_current_zones.csv, zones_by_year.csv and capacity_rezoned.csv.
 OUTPUT_FILES = (
     "forecast.csv", "demand.csv", "zones.csv", "capacity.csv", "quotas.csv", "ward_summary.csv",
     "quotas.xlsx", "zones.gpkg", "report.html", "manifest.json",
@@ -186,6 +187,7 @@ class Plan:
                 for report in result.reports:
                     entry = report.to_dict()
                     entry["zoning"] = kind
+                    entry["notes"] = list(getattr(result, "notes", ()))
                     rows.append(entry)
         return rows
 
@@ -280,7 +282,7 @@ def compute_plan(
     settings: PlanSettings | None = None,
     *,
     progress: Progress | bool | Callable[[str], None] | None = None,
-    forecast: pd.DataFrame | None = None,
+    forecast: pd.DataFrame | Any | None = None,
 ) -> Plan:
     """Forecast, demand, zoning, capacity and quotas for `ward` (nothing is written).
 
@@ -320,14 +322,13 @@ def compute_plan(
         label = level_name(level, lang, short=True)
         with progress.step(4, f"zoning.{level}", "step.zoning", level=label):
             zonings[level] = assign(demand, ward.schools, distances, level=level,
-                                           school_years=coming, norms=norms, current=current,
-                                           **options)
+                                    school_years=coming, norms=norms, current=current, **options)
         if yearly is not None:
             with progress.step(4, f"zoning_yearly.{level}", "step.zoning_years", level=label,
                                horizon=ward.horizon):
                 yearly[level] = assign(demand, ward.schools, distances, level=level,
-                                              school_years=years, norms=norms, current=current,
-                                              per_year=True, **options)
+                                       school_years=years, norms=norms, current=current,
+                                       per_year=True, **options)
 
     with progress.step(5, "capacity", "step.capacity"):
         assignment = pd.concat([r.zones(coming) for r in zonings.values()], ignore_index=True)
@@ -340,10 +341,11 @@ def compute_plan(
             capacity_yearly = _analyze_yearly(demand, by_year, ward, norms)
         quotas = entry_quotas(demand, held, ward.schools, norms)
         summary = ward_summary(capacity_table, demand, held, ward.schools, norms,
-                                  forecast=table, setting=ward.setting)
+                               forecast=table, setting=ward.setting)
     return Plan(
         ward=ward, settings=settings, school_year=coming, school_years=years, norms=norms,
-        forecast=table, forecast_ward=ward_table, demand=demand, distances=distances, zonings=zonings, yearly=yearly,
+        forecast=table, forecast_ward=ward_table, demand=demand, distances=distances,
+        zonings=zonings, yearly=yearly,
         assignment=assignment, capacity=capacity_table, capacity_current=capacity_current,
         capacity_yearly=capacity_yearly, quotas=quotas, summary=summary,
         timings=dict(progress.timings),
@@ -511,7 +513,7 @@ def run_plan(
         write_manifest(stage / "manifest.json", manifest)
         files = sorted([*files, "manifest.json"])
     plan = replace(plan, timings=dict(tracker.timings))
-    headlines = tuple(ward_shortfall_sentences(plan.capacity, lang=settings.lang)) + tuple(
+    headlines = tuple(ward_shortfall_sentences(plan.capacity, ward.schools, lang=settings.lang)) + tuple(
         s for kind, s in flag_sentences(plan.capacity, ward.schools, lang=settings.lang,
                                         overflow=plan.overflow()) if kind != "info")
     tracker.say(text("step.done", settings.lang, out=out, seconds=time.perf_counter() - started))
@@ -653,11 +655,16 @@ def _summary_lines(plan: Plan) -> list[str]:
 
 def _yearly_line(plan: Plan) -> str:
     """Worst-year rooms short per level when every year is re-zoned."""
+    from tuyensinh.labels import school_year_label
+
     lang = plan.settings.lang
     worst = plan.capacity_yearly.groupby(["level", "school_year"])["room_shortfall"].sum().groupby(level=0).max()
     parts = [text("report.yearly_part", lang, level=level_name(level, lang, short=True),
                   rooms=int(worst[level]))
-             for level in LEVEL_ORDER if level in worst.index]
+             for level in LEVEL_ORDER if level in worst.index and worst[level] > 0]
+    if not parts:
+        return text("report.yearly_none", lang,
+                    horizon_label=school_year_label(plan.school_years[-1], lang))
     return text("report.yearly_line", lang, parts=", ".join(parts))
 
 
@@ -680,7 +687,7 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
     flags = flag_sentences(plan.capacity, ward.schools, lang=lang, overflow=plan.overflow())
     if not any(kind in ("over", "tight") for kind, _ in flags):
         flags = [("info", text("report.no_flags", lang, horizon_label=horizon)), *flags]
-    summary = [*_summary_lines(plan), *ward_shortfall_sentences(plan.capacity, lang=lang)]
+    summary = [*_summary_lines(plan), *ward_shortfall_sentences(plan.capacity, ward.schools, lang=lang)]
     if plan.capacity_yearly is not None:
         summary.append(_yearly_line(plan))
     forecast_figs = [ReportFigure(label, pngs[name], text("report.forecast_note", lang))

@@ -206,6 +206,14 @@ def flag_sentences(
     if table.empty:
         return []
     first_year = int(table["school_year"].min())
+    closed = _not_open(table, schools) & (table["pupils_mean"] > 0.5)
+    result_closed = []
+    for school_id, rows in table.loc[closed].sort_values("school_year").groupby("school_id", sort=True):
+        first = rows.iloc[0]
+        result_closed.append(("over", text(
+            "flag.closed_with_pupils", lang, school=names.get(school_id, school_id),
+            school_year=school_year_label(first["school_year"], lang), pupils=float(first["pupils_mean"]))))
+    table = table.loc[~closed]
     over: list[tuple[int, float, str]] = []
     tight: list[tuple[int, float, str]] = []
     info: list[tuple[int, float, str]] = []
@@ -238,11 +246,14 @@ def flag_sentences(
             use = float(row["utilization"]) if pd.notna(row["utilization"]) else np.nan
             classes = float(row.get("classes", 0) or 0)
             if classes > 0 and np.isfinite(use) and use < UNDERUSED_BELOW:
+                level = str(row.get("level", ""))
+                who = text("report.who_children" if level == "mam_non" else "report.who_pupils", lang)
                 info.append((first_year, use, text(
-                    "flag.underused", lang, school=name, use=use,
+                    "flag.underused", lang, school=name, use=use, who=who,
                     school_year=school_year_label(first_year, lang),
                     size=float(row["pupils_mean"]) / classes)))
-    result = [("over", s) for *_, s in sorted(over)] + [("tight", s) for *_, s in sorted(tight)]
+    result = [*result_closed, *(("over", s) for *_, s in sorted(over)),
+              *(("tight", s) for *_, s in sorted(tight))]
     if overflow is not None and not overflow.empty:
         for _, row in overflow.sort_values(["school_year", "level", "school_id"]).iterrows():
             if float(row["overflow"]) > 0.5:
@@ -254,9 +265,24 @@ def flag_sentences(
     return result
 
 
-def ward_shortfall_sentences(capacity: pd.DataFrame, *, lang: str = "vi") -> list[str]:
+def _not_open(capacity: pd.DataFrame, schools: pd.DataFrame) -> pd.Series:
+    """True for capacity rows of a school year in which the school is closed or not yet open."""
+    info = schools.assign(school_id=schools["school_id"].astype(str)).set_index("school_id")
+    year = capacity["school_year"].astype(float)
+    ids = capacity["school_id"].astype(str)
+    opens = ids.map(info["opens"]).astype(float) if "opens" in info else pd.Series(np.nan, index=ids.index)
+    closes = ids.map(info["closes"]).astype(float) if "closes" in info else pd.Series(np.nan, index=ids.index)
+    return (opens.notna() & (year < opens)) | (closes.notna() & (year >= closes))
+
+
+def ward_shortfall_sentences(capacity: pd.DataFrame, schools: pd.DataFrame | None = None, *,
+                             lang: str = "vi") -> list[str]:
     """Per level: new classrooms needed by the last year (sum over schools of each one's worst
-    shortfall; a room built for the worst year serves every earlier year)."""
+    shortfall; a room built for the worst year serves every earlier year). With `schools`,
+    years in which a school is closed are left out: its pupils need new zones, not new rooms
+    at a closed site (`flag_sentences` says so)."""
+    if schools is not None:
+        capacity = capacity.loc[~_not_open(capacity, schools)]
     if capacity.empty:
         return []
     last = int(capacity["school_year"].max())

@@ -335,17 +335,18 @@ def compare_scenarios(
     from tuyensinh.pipeline import PlanSettings, Progress, compute_plan
 
     settings = dataclasses.replace(settings or PlanSettings(), rezone_each_year=True)
+    names = [s.name for s in scenarios]
+    if "baseline" in names or len(set(names)) != len(names):
+        raise ValueError("scenario names must be distinct and not 'baseline' (reserved for the plan as is)")
+    changed = [apply_scenario(ward, s) for s in scenarios]  # every change checked before computing
     tracker = progress if isinstance(progress, Progress) else Progress(progress, settings.lang)
     tracker.say(text("step.scenario", settings.lang, name=text("scenario.baseline", settings.lang)))
     base = compute_plan(ward, settings, progress=tracker)
     plans = {"baseline": base}
-    for scenario in scenarios:
-        if scenario.name == "baseline":
-            raise ValueError("a scenario may not be named 'baseline' (reserved for the plan as is)")
+    for scenario, variant in zip(scenarios, changed):
         tracker.say(text("step.scenario", settings.lang, name=scenario.name))
-        changed = apply_scenario(ward, scenario)
         reuse = None if _touches_population(scenario) else _forecast_of(base)
-        plans[scenario.name] = compute_plan(changed, settings, progress=tracker, forecast=reuse)
+        plans[scenario.name] = compute_plan(variant, settings, progress=tracker, forecast=reuse)
     frames = [_metrics(plan).assign(scenario=name) for name, plan in plans.items()]
     table = pd.concat(frames, ignore_index=True)[["scenario", "level", "school_year", *METRICS]]
     base_rows = table.loc[table["scenario"] == "baseline"].drop(columns="scenario")

@@ -192,7 +192,8 @@ def tables_from_solution(
     classes = np.ceil(np.round(at_school / limit, 9))
     overflow = np.maximum(values[model.overflow_slice].reshape(m, T, G), 0.0)
     overflow = np.where(overflow < 1e-6, 0.0, overflow)
-    rooms_needed = classes.sum(axis=2) * problem.rooms_per_class[:, None]
+    # one session a day: two classes share a room, so rooms = ceil(classes × 0.5)
+    rooms_needed = np.ceil(np.round(classes.sum(axis=2) * problem.rooms_per_class[:, None], 9))
     with np.errstate(divide="ignore", invalid="ignore"):
         utilization = np.where(problem.rooms > 0, rooms_needed / problem.rooms, np.nan)
     zone_quarters = np.bincount(ps, minlength=m)

@@ -21,7 +21,7 @@ import numpy as np
 from zoning.model import MatrixModel, ModelOptions
 from zoning.problem import ZoningProblem
 from zoning.solve import SolveOutcome, relative_gap, solve_model, solve_relaxation
-from zoning.vectors import repair_overflow, round_shares, solution_vector
+from zoning.vectors import best_classes, improve_moves, repair_overflow, round_shares, solution_vector
 from zoning.windows import improve_by_windows
 
 __all__ = ["StrategyOutcome", "solve_with_strategy", "feasible_start", "STRATEGIES",
@@ -45,8 +45,8 @@ class StrategyOutcome:
 def feasible_start(model: MatrixModel, problem: ZoningProblem) -> np.ndarray:
     """A feasible column vector: current school (largest share) if a candidate, else nearest.
 
-    Classes per grade are the fewest that seat the pupils, scaled down (rounded down) where
-    a school has too few rooms; the pupils left without a seat become overflow.
+    Classes per grade leave the fewest pupils without a seat (`best_classes`); those pupils
+    become overflow.
     """
     n, m, T, G = problem.shape
     pq, ps = model.pair_quarter, model.pair_school
@@ -63,14 +63,9 @@ def feasible_start(model: MatrixModel, problem: ZoningProblem) -> np.ndarray:
     values[chosen] = 1.0
     pupils = np.zeros((m, T, G))
     np.add.at(pupils, ps[chosen], problem.demand[pq[chosen]])
-    limit = problem.class_limit[:, None, :]
-    classes = np.ceil(pupils / limit - 1e-9)
-    rpc = problem.rooms_per_class[:, None]
-    need = (classes.sum(axis=2) * rpc)                              # (m, T) rooms
-    scale = np.where(need > problem.rooms, problem.rooms / np.maximum(need, 1e-12), 1.0)
-    classes = np.floor(classes * scale[:, :, None] + 1e-9)
+    classes = best_classes(problem, pupils)
     values[model.classes_slice] = classes.ravel()
-    values[model.overflow_slice] = np.maximum(pupils - classes * limit, 0.0).ravel()
+    values[model.overflow_slice] = np.maximum(pupils - classes * problem.class_limit[:, None, :], 0.0).ravel()
     if model.n_cols > model.overflow_slice.stop:  # split-mode moved shares
         moved_cols = np.arange(model.overflow_slice.stop, model.n_cols)
         A = model.matrix.tocsc()[:, moved_cols]
@@ -153,6 +148,7 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
     for name, values in candidates:
         t0 = time.perf_counter()
         chosen = repair_overflow(model, problem, round_shares(model, values))
+        chosen, _ = improve_moves(model, problem, chosen, deadline=t0 + 0.1 * time_limit)
         objective = model.objective(solution_vector(model, problem, chosen))
         steps.append({"step": f"round_and_repair ({name})", "status": "feasible",
                       "objective": objective, "seconds": round(time.perf_counter() - t0, 3)})
@@ -165,7 +161,7 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
     priority = np.bincount(model.pair_school[best_chosen], weights=excess, minlength=m)
     t0 = time.perf_counter()
     chosen, stats = improve_by_windows(model, problem, options, best_chosen, deadline=deadline,
-                                       priority=priority)
+                                       priority=priority, window=8, window_seconds=2.0)
     values = solution_vector(model, problem, chosen)
     objective = model.objective(values)
     steps.append({"step": "windows", "status": "feasible", "objective": objective,

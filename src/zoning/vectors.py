@@ -6,7 +6,7 @@ import numpy as np
 from zoning.model import MatrixModel
 from zoning.problem import ZoningProblem
 
-__all__ = ["solution_vector", "repair_overflow", "round_shares"]
+__all__ = ["solution_vector", "best_classes", "repair_overflow", "round_shares", "improve_moves"]
 
 
 def round_shares(model: MatrixModel, shares: np.ndarray) -> np.ndarray:
@@ -79,18 +79,87 @@ def repair_overflow(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
     return chosen
 
 
+def best_classes(problem: ZoningProblem, pupils: np.ndarray) -> np.ndarray:
+    """(m, T, G) whole classes per grade that leave the fewest pupils without a seat.
+
+    Each class of grade g seats up to its limit L_g: the full classes seat L_g each, the last
+    one the remainder. With too few rooms, the classes seating most pupils are kept first
+    (greedy on these seat counts is optimal: one budget of rooms, concave gains per grade).
+    """
+    m, T, G = pupils.shape
+    limit = np.broadcast_to(problem.class_limit[:, None, :], (m, T, G))
+    ratio = np.round(pupils / limit, 9)
+    full = np.floor(ratio)
+    remainder = np.where(ratio > full, pupils - full * limit, 0.0)
+    cap = np.floor(problem.rooms / problem.rooms_per_class[:, None] + 1e-9)[:, :, None]   # classes
+    value = np.concatenate([limit, remainder], axis=2)                  # (m, T, 2G) seats per class
+    count = np.concatenate([full, (remainder > 0).astype(float)], axis=2)
+    order = np.argsort(-value, axis=2, kind="stable")
+    count_sorted = np.take_along_axis(count, order, axis=2)
+    before = np.cumsum(count_sorted, axis=2) - count_sorted
+    granted_sorted = np.clip(cap - before, 0.0, count_sorted)
+    granted = np.empty_like(granted_sorted)
+    np.put_along_axis(granted, order, granted_sorted, axis=2)
+    return granted[:, :, :G] + granted[:, :, G:]
+
+
 def solution_vector(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray) -> np.ndarray:
-    """Full column vector for whole-quarter choices `chosen` (pair index per quarter):
-    fewest classes per grade, scaled down where rooms are short, the rest as overflow."""
-    n, m, T, G = problem.shape
+    """Full column vector for whole-quarter choices `chosen` (pair index per quarter), with
+    the classes per grade that leave the fewest pupils over capacity (`best_classes`)."""
     values = np.zeros(model.n_cols)
     values[chosen] = 1.0
     pupils, _ = _school_state(problem, model.pair_school[chosen])
-    limit = problem.class_limit[:, None, :]
-    classes = np.ceil(np.round(pupils / limit, 9))
-    need = classes.sum(axis=2) * problem.rooms_per_class[:, None]
-    scale = np.where(need > problem.rooms, problem.rooms / np.maximum(need, 1e-12), 1.0)
-    classes = np.floor(classes * scale[:, :, None] + 1e-9)
+    classes = best_classes(problem, pupils)
     values[model.classes_slice] = classes.ravel()
+    limit = problem.class_limit[:, None, :]
     values[model.overflow_slice] = np.maximum(pupils - classes * limit, 0.0).ravel()
     return values
+
+
+def improve_moves(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, *,
+                  deadline: float, batch: int = 64) -> tuple[np.ndarray, int]:
+    """Local search: move single quarters to cheaper schools that still fit their rooms.
+
+    Each round evaluates every candidate move at once (NumPy), then applies the best
+    improving moves that touch distinct schools; stops when no move improves or at
+    `deadline` (time.perf_counter()). Never creates overflow where there was none: a school
+    only gains a quarter when its rooms still hold all its classes in every year.
+    Returns the choices and the number of moves made.
+    """
+    import time
+
+    pq, ps = model.pair_quarter, model.pair_school
+    usable = model.col_hi[:model.n_pairs] > 0
+    chosen = chosen.copy()
+    school_of = ps[chosen]
+    pupils, need = _school_state(problem, school_of)
+    moves = 0
+    while time.perf_counter() < deadline:
+        gain = model.cost[chosen[pq]] - model.cost[:model.n_pairs]
+        cand = np.flatnonzero(usable & (ps != school_of[pq]) & (gain > 1e-6))
+        if len(cand) == 0:
+            break
+        i, b = pq[cand], ps[cand]
+        fits = (_rooms_needed(problem, pupils[b] + problem.demand[i], b) <= problem.rooms[b] + 1e-9).all(axis=1)
+        cand = cand[fits]
+        if len(cand) == 0:
+            break
+        order = cand[np.argsort(-gain[cand], kind="stable")]
+        used = set()
+        applied = 0
+        for p in order[: batch * 4]:
+            i, a, b = int(pq[p]), int(school_of[pq[p]]), int(ps[p])
+            if a in used or b in used:
+                continue
+            used.update((a, b))
+            chosen[i] = p
+            school_of[i] = b
+            pupils[a] -= problem.demand[i]
+            pupils[b] += problem.demand[i]
+            applied += 1
+            if applied >= batch:
+                break
+        touched = np.fromiter(used, dtype=np.int64)
+        need[touched] = _rooms_needed(problem, pupils[touched], touched)
+        moves += applied
+    return chosen, moves

@@ -1,0 +1,235 @@
+"""Zoning maps for publication: quarters coloured by school, sites, legend, scale bar, north arrow.
+
+Figures are built on `matplotlib.figure.Figure` with the Agg canvas (no pyplot state, no
+display needed) in the ward's projected CRS, so the scale bar measures true metres. Text uses
+DejaVu Sans (bundled with matplotlib), which has every Vietnamese diacritic.
+"""
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib import patheffects
+
+from zoning.distances import quarter_centres, school_points
+from zoning.labels import level_label, map_text, number, percent
+from zoning.result import ZoningResult
+
+__all__ = ["plot_zones", "figure_bytes", "school_colours", "MAX_QUARTER_LABELS", "MAX_LEGEND_SCHOOLS"]
+
+MAX_QUARTER_LABELS = 120
+"""Quarter names are printed when the map has at most this many quarters."""
+MAX_LEGEND_SCHOOLS = 24
+"""Schools listed in the legend; more are summarised in one line."""
+_HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+_PALETTE = (
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#86bcb6", "#8cd17d", "#f1ce63", "#a0cbe8", "#ffbe7d", "#d4a6c8", "#bab0ac",
+    "#499894", "#d37295", "#79706e", "#b6992d",
+)
+
+
+def school_colours(school_ids: Sequence[str]) -> dict[str, str]:
+    """A fixed colour per school (in the order given; the palette repeats beyond 20)."""
+    return {sid: _PALETTE[k % len(_PALETTE)] for k, sid in enumerate(school_ids)}
+
+
+def _nice_length(span_m: float) -> float:
+    """A round scale-bar length (1, 2 or 5 × 10^k metres) of about a fifth of `span_m`."""
+    target = max(span_m / 5.0, 1.0)
+    power = 10 ** math.floor(math.log10(target))
+    return max(step * power for step in (1, 2, 5) if step * power <= target)
+
+
+def _length_text(metres: float, lang: str) -> str:
+    if metres >= 1000:
+        km = metres / 1000
+        return f"{number(km, lang, 0 if km == int(km) else 1)} km"
+    return f"{number(metres, lang)} m"
+
+
+def _scale_bar(ax, lang: str) -> None:  # noqa: ANN001 - matplotlib Axes
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length = _nice_length(x1 - x0)
+    height = (y1 - y0) * 0.008
+    left, bottom = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04
+    for k in range(4):
+        ax.add_patch(Rectangle((left + k * length / 4, bottom), length / 4, height,
+                               facecolor="black" if k % 2 == 0 else "white", edgecolor="black",
+                               linewidth=0.6, zorder=6))
+    for pos, label in ((0, "0"), (length / 2, _length_text(length / 2, lang)),
+                       (length, _length_text(length, lang))):
+        ax.text(left + pos, bottom + 2.2 * height, label, ha="center", va="bottom", fontsize=7,
+                path_effects=_HALO, zorder=6)
+
+
+def _north_arrow(ax, lang: str) -> None:  # noqa: ANN001
+    ax.annotate(map_text("north", lang), xy=(0.95, 0.96), xytext=(0.95, 0.86),
+                xycoords="axes fraction", textcoords="axes fraction", ha="center", va="center",
+                fontsize=11, fontweight="bold",
+                arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.4", "color": "black",
+                            "linewidth": 1.5},
+                path_effects=_HALO, zorder=7)
+
+
+def _projected(quarters: gpd.GeoDataFrame, crs: object | None) -> gpd.GeoDataFrame:
+    if crs is None:
+        if quarters.crs is None:
+            raise ValueError("quarters have no CRS: set it in quarters.geojson or pass crs=")
+        crs = quarters.crs if quarters.crs.is_projected else quarters.estimate_utm_crs()
+    return quarters.to_crs(crs)
+
+
+def _status_text(result: ZoningResult, lang: str) -> str:
+    report = result.solver
+    if report.status == "optimal":
+        status = map_text("status_optimal", lang)
+    elif report.gap is not None:
+        status = map_text("status_gap", lang, gap=percent(report.gap, lang, 1))
+    else:
+        status = map_text("status_unknown", lang)
+    return map_text("note_solver", lang, solver=report.solver, status=status)
+
+
+def plot_zones(
+    result: ZoningResult,
+    quarters: gpd.GeoDataFrame,
+    schools: pd.DataFrame,
+    *,
+    school_year: int | None = None,
+    lang: str = "vi",
+    place: str | None = None,
+    title: str | None = None,
+    notes: Sequence[str] = (),
+    crs: object | None = None,
+    quarter_labels: bool | None = None,
+    figsize: tuple[float, float] | None = None,
+) -> Figure:
+    """The zoning map of one level for one school year (default: the first zoned).
+
+    quarters: `quarter_id[, name]` polygons; schools: the schools table (`school_id, name,
+    lon, lat`) or a GeoDataFrame; place: e.g. "Phường Phước Bình", printed under the title;
+    notes: extra lines printed under the map. quarter_labels: print quarter names (default
+    when there are at most `MAX_QUARTER_LABELS` quarters). figsize: inches (default: fitted to
+    the ward's shape, the map 7.5 in wide plus the legend). Returns a matplotlib Figure (save
+    it with `fig.savefig(path, dpi=300)` or `figure_bytes`).
+    """
+    year = result.school_years[0] if school_year is None else int(school_year)
+    rows = result.zones(year)
+    load = result.load[result.load["school_year"] == year].set_index("school_id")
+    area = _projected(quarters, crs)
+    area = area.assign(quarter_id=area["quarter_id"].astype(str))
+    names = area["name"].astype(str) if "name" in area.columns else area["quarter_id"]
+    area = area.assign(label=names.to_numpy())
+
+    main = rows.sort_values(["quarter_id", "share", "school_id"], ascending=[True, False, True]) \
+        .drop_duplicates("quarter_id")
+    split = rows.groupby("quarter_id")["school_id"].nunique() > 1
+    changed = rows.groupby("quarter_id")["changed"].agg(lambda s: bool(s.fillna(False).any()))
+    order = list(load.index)
+    colours = school_colours(order)
+    area = area.merge(main[["quarter_id", "school_id"]], on="quarter_id", how="left")
+    area["colour"] = area["school_id"].map(colours).fillna("#dddddd")
+    area["split"] = area["quarter_id"].map(split).fillna(False).astype(bool)
+    area["changed"] = area["quarter_id"].map(changed).fillna(False).astype(bool)
+
+    if figsize is None:
+        x0, y0, x1, y1 = area.total_bounds
+        aspect = (y1 - y0) / max(x1 - x0, 1.0)
+        figsize = (11.5, float(np.clip(6.5 * aspect, 4.5, 10.0)) + 1.6)
+    fig = Figure(figsize=figsize, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    area.plot(ax=ax, color=area["colour"], edgecolor="white", linewidth=0.7, alpha=0.85)
+    if area["split"].any():
+        area[area["split"]].plot(ax=ax, facecolor="none", edgecolor="#333333", hatch="////",
+                                 linewidth=0.0)
+    if area["changed"].any():
+        area[area["changed"]].boundary.plot(ax=ax, color="#111111", linewidth=1.6, linestyle="--")
+    gpd.GeoSeries([area.union_all()], crs=area.crs).boundary.plot(ax=ax, color="#222222", linewidth=1.4)
+
+    show_labels = len(area) <= MAX_QUARTER_LABELS if quarter_labels is None else quarter_labels
+    if show_labels:
+        centres = quarter_centres(area[["quarter_id", "geometry"]], area.crs)
+        for label, point in zip(area["label"], centres.geometry):
+            ax.text(point.x, point.y, label, ha="center", va="center", fontsize=6.2, color="#1a1a1a",
+                    path_effects=_HALO, zorder=4)
+
+    sites = school_points(schools[schools["school_id"].astype(str).isin(order)]
+                          .assign(school_id=lambda s: s["school_id"].astype(str)), area.crs)
+    sites = sites.set_index("school_id").reindex(order)
+    over = load["overflow_pupils"] > 0.005
+    x0, _, x1, _ = area.total_bounds
+    for sid, site in sites.iterrows():
+        if site.geometry is None or site.geometry.is_empty:
+            continue
+        edge = "#c00000" if over.get(sid, False) else "black"
+        ax.scatter([site.geometry.x], [site.geometry.y], marker="^", s=110, color=colours[sid],
+                   edgecolors=edge, linewidths=1.8 if edge != "black" else 1.0, zorder=8)
+        share = (site.geometry.x - x0) / max(x1 - x0, 1.0)   # keep names inside the frame
+        align = "left" if share < 0.25 else "right" if share > 0.75 else "center"
+        ax.annotate(str(load.loc[sid, "name"]), (site.geometry.x, site.geometry.y), xytext=(0, 8),
+                    textcoords="offset points", ha=align, va="bottom", fontsize=7.5,
+                    fontweight="bold", path_effects=_HALO, zorder=9)
+
+    handles = []
+    for sid in order[:MAX_LEGEND_SCHOOLS]:
+        r = load.loc[sid]
+        fields = {"name": r["name"], "pupils": number(r["pupils"], lang), "classes": int(r["classes"]),
+                  "use": "—" if pd.isna(r["utilization"]) else percent(r["utilization"], lang),
+                  "over": number(r["overflow_pupils"], lang)}
+        key = "school_entry_over" if over.get(sid, False) else "school_entry"
+        handles.append(Patch(facecolor=colours[sid], edgecolor="white", label=map_text(key, lang, **fields)))
+    if len(order) > MAX_LEGEND_SCHOOLS:
+        handles.append(Patch(facecolor="none", edgecolor="none",
+                             label=map_text("more_schools", lang, count=len(order) - MAX_LEGEND_SCHOOLS)))
+    handles.append(Line2D([], [], marker="^", color="none", markerfacecolor="#bbbbbb",
+                          markeredgecolor="black", markersize=9, label=map_text("school_marker", lang)))
+    if over.any():
+        handles.append(Line2D([], [], marker="^", color="none", markerfacecolor="#bbbbbb",
+                              markeredgecolor="#c00000", markeredgewidth=1.8, markersize=9,
+                              label=map_text("school_over", lang)))
+    if area["split"].any():
+        handles.append(Patch(facecolor="white", edgecolor="#333333", hatch="////",
+                             label=map_text("split", lang)))
+    if area["changed"].any():
+        handles.append(Line2D([], [], color="#111111", linestyle="--", linewidth=1.6,
+                              label=map_text("changed", lang)))
+    legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5,
+                       title=map_text("legend_title", lang), title_fontsize=8.5, frameon=False)
+    legend._legend_box.align = "left"
+
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    _scale_bar(ax, lang)
+    _north_arrow(ax, lang)
+
+    heading = title or map_text("title", lang, level=level_label(result.level, lang),
+                                year=f"{year}–{year + 1}")
+    fig.suptitle(heading + (f"\n{place}" if place else ""), fontsize=13, fontweight="bold")
+    pupils = rows["pupils"].sum()
+    mean = (rows["pupils"] * rows["distance_m"]).sum() / pupils if pupils > 0 else 0.0
+    lines = [map_text("note_pupils", lang, year=f"{year}–{year + 1}"),
+             map_text("note_distance", lang, mean=number(mean, lang)),
+             _status_text(result, lang), *notes]
+    fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=7, color="#333333")
+    fig.get_layout_engine().set(rect=(0, 0.6 / figsize[1], 1, 1 - 0.6 / figsize[1]))
+    return fig
+
+
+def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 300) -> bytes:
+    """The figure rendered as PNG (at `dpi`) or PDF bytes, for atomic writing."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=dpi)
+    return buffer.getvalue()
+
+
