@@ -53,7 +53,7 @@ def _points_in(geom: shapely.Geometry, count: int, rng: np.random.Generator) -> 
 
 
 def synthetic_city(quarters_per_ward: int = 24, schools_per_ward: int = 2, spare: float = 0.08,
-                   seed: int = 7) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
+                   seed: int = 7, grades: tuple[str, ...] = tuple(f"lop_{g}" for g in range(1, 6))) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
     """(quarters, schools, demand) of a synthetic Ho Chi Minh City primary-school zoning."""
     rng = np.random.default_rng(seed)
     wards = gpd.read_file(HCMC).to_crs(CRS).sort_values("code", ignore_index=True)
@@ -73,19 +73,20 @@ def synthetic_city(quarters_per_ward: int = 24, schools_per_ward: int = 2, spare
     chosen = np.concatenate([rng.choice(np.flatnonzero(ward_of == w), size=min(schools_per_ward,
                              int((ward_of == w).sum())), replace=False) for w in range(len(wards))])
     lonlat = gpd.GeoSeries(centres.values[chosen], crs=CRS).to_crs("EPSG:4326")
-    grades = [f"lop_{g}" for g in range(1, 6)]
+    grades = list(grades)
     per_grade = rng.gamma(shape=4.0, scale=15.0 / 4.0, size=(len(quarters), 1)) * \
         rng.uniform(0.85, 1.15, size=(len(quarters), len(grades)))
     demand = pd.DataFrame({
         "quarter_id": np.repeat(quarters["quarter_id"].to_numpy(), len(grades)),
         "school_year": 2027, "level": "tieu_hoc",
-        "grade": np.tile(grades, len(quarters)), "age": np.tile(np.arange(6, 11), len(quarters)),
+        "grade": np.tile(grades, len(quarters)),
+        "age": np.tile([5 + int(g.split("_")[1]) for g in grades], len(quarters)),
         "mean": np.round(per_grade.ravel(), 2),
     })
     classes_needed = np.ceil(per_grade.sum(axis=0) / 35.0).sum()  # city-wide, per grade
     weights = rng.uniform(0.7, 1.3, size=len(chosen))
-    # + 3 rooms per school: whole classes per grade leave on average half a class per grade empty
-    rooms = np.round(weights / weights.sum() * classes_needed * (1 + spare)) + 3
+    # + rooms per school: whole classes per grade leave on average half a class per grade empty
+    rooms = np.round(weights / weights.sum() * classes_needed * (1 + spare)) + np.ceil(0.6 * len(grades))
     schools = pd.DataFrame({
         "school_id": [f"TH{k:03d}" for k in range(len(chosen))],
         "name": [f"Trường Tiểu học số {k}" for k in range(len(chosen))],
@@ -106,15 +107,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quarters-per-ward", type=int, default=24)
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--skip-pulp", action="store_true", help="skip the slow plain PuLP baseline")
+    parser.add_argument("--entry-grade", action="store_true",
+                        help="zone grade 1 only (each school's rooms for grade 1) instead of grades 1–5")
     args = parser.parse_args(argv)
+    grades = ("lop_1",) if args.entry_grade else tuple(f"lop_{g}" for g in range(1, 6))
 
     t0 = time.perf_counter()
-    quarters, schools, demand = synthetic_city(args.quarters_per_ward)
+    quarters, schools, demand = synthetic_city(args.quarters_per_ward, grades=grades)
     distances = quarter_school_distances(quarters, schools, crs=CRS)
     norms = load_norms()
-    problem = build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=norms)
+    problem = build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=norms,
+                            grades=grades)
     n, m, _, _ = problem.shape
-    print(f"zoning benchmark: Ho Chi Minh City, {n} quarters × {m} schools, "
+    print(f"zoning benchmark: Ho Chi Minh City, {n} quarters × {m} schools, grades {grades[0]}–{grades[-1]}, "
           f"{problem.demand.sum():,.0f} pupils, {problem.rooms.sum():,.0f} classrooms "
           f"(instance made in {time.perf_counter() - t0:.1f} s); time limit {args.time_limit:g} s, 1 thread")
 

@@ -204,15 +204,15 @@ pd.DataFrame(rows)
 ## Zoning maps
 
 The maps for publication (PNG 300 dpi and PDF, with legend, scale bar and north arrow) are
-written by `tuyensinh plan` into `maps/`. Here the same map for the three levels:
+written by `tuyensinh plan` into `maps/`, one per level. Here the primary-school map of the
+zoning above (`lang="en"` gives English labels):
 """),
         code('''
 %matplotlib inline
-from tuyensinh.pipeline import PlanSettings, compute_plan, zoning_maps
+from zoning.maps import plot_zones
 
-plan = compute_plan(ward, PlanSettings(rezone_each_year=False), forecast=projected)
-maps = zoning_maps(plan)
-maps.get("zones_tieu_hoc")
+plot_zones(result, ward.quarters, ward.schools, lang="vi", crs=ward.crs,
+           place=f"{ward.kind.capitalize()} {ward.name}")
 '''),
         md("""
 **Next:** `03_phong_hoc.ipynb` — classrooms to 2030, quotas and what-if scenarios.

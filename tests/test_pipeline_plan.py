@@ -37,7 +37,7 @@ def vi_run(phuoc_binh_dir, tmp_path_factory):
     ward = _need(phuoc_binh_dir)
     out = tmp_path_factory.mktemp("plan") / "phuoc_binh"
     lines: list[str] = []
-    result = run_plan(ward, out, progress=lines.append)
+    result = run_plan(ward, out, progress=lines.append, settings=PlanSettings(map_dpi=150))
     return result, lines
 
 

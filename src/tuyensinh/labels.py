@@ -163,7 +163,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "flag.underused": ("{school} chỉ dùng {use:.0%} phòng học năm học {school_year}: "
                        "sĩ số bình quân {size:.0f} {who}/lớp",
                        "{school} uses only {use:.0%} of its rooms in {school_year}: "
-                       "{size:.0f} pupils per class on average"),
+                       "{size:.0f} {who} per class on average"),
     "flag.overflow": ("Phân luồng năm học {school_year} ({level}): {pupils:.0f} trẻ/học sinh vượt "
                       "sức chứa của {school}",
                       "Zoning {school_year} ({level}): {pupils:.0f} pupils above the capacity of {school}"),

@@ -788,5 +788,15 @@ def plan_figures(plan: Plan) -> dict[str, Any]:
 
 
 def zoning_maps(plan: Plan) -> dict[str, Any]:
-    """The zoning map of each level for the coming school year: {"zones_<level>": Figure}."""
-    return {}
+    """The zoning map of each level for the coming school year: {"zones_<level>": Figure}
+    (zoning.maps.plot_zones, in the ward's projected CRS)."""
+    from tuyensinh.labels import ward_title
+    from zoning.maps import plot_zones
+
+    ward, lang = plan.ward, plan.settings.lang
+    place = ward_title(ward.kind, ward.name, lang)
+    return {
+        f"zones_{level}": plot_zones(result, ward.quarters, ward.schools, school_year=plan.school_year,
+                                     lang=lang, place=place, crs=ward.crs)
+        for level, result in plan.zonings.items()
+    }

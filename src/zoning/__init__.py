@@ -1,1 +1,44 @@
-"""zoning package."""
+"""zoning: enrollment zones by a MIP under class-size and classroom limits, and zoning maps.
+
+    distances = quarter_school_distances(ward.quarters, ward.schools, crs=ward.crs)
+    result = assign(demand, ward.schools, distances, level="tieu_hoc", school_years=2027,
+                    norms=norms, current=ward.zones, stability=300)
+    result.zones()          # zones.csv table
+    result.load             # pupils, classes, rooms, overflow per school and year
+    result.solver           # status, objective, best bound, gap as the solver found them
+    fig = plot_zones(result, ward.quarters, ward.schools, crs=ward.crs)
+
+See docs/zoning.md for the model, the solving strategies and the measured performance.
+"""
+from zoning.assign import assign, solve_problem
+from zoning.contiguity import is_contiguous, quarter_adjacency, zone_pieces
+from zoning.distances import (
+    DETOUR_FACTOR,
+    distance_matrix,
+    fill_missing_distances,
+    quarter_centres,
+    quarter_school_distances,
+)
+from zoning.maps import figure_bytes, plot_zones
+from zoning.problem import ZoningProblem, build_problem
+from zoning.result import ZONES_COLUMNS, SolverReport, ZoningResult
+
+__all__ = [
+    "assign",
+    "solve_problem",
+    "ZoningResult",
+    "SolverReport",
+    "ZONES_COLUMNS",
+    "ZoningProblem",
+    "build_problem",
+    "quarter_school_distances",
+    "quarter_centres",
+    "distance_matrix",
+    "fill_missing_distances",
+    "DETOUR_FACTOR",
+    "quarter_adjacency",
+    "zone_pieces",
+    "is_contiguous",
+    "plot_zones",
+    "figure_bytes",
+]

@@ -46,8 +46,9 @@ def quarter_adjacency(
     keep = left < right
     left, right = left[keep], right[keep]
     grown = shapely.buffer(geoms[right], tolerance_m) if tolerance_m > 0 else geoms[right]
-    shared = shapely.length(shapely.intersection(shapely.boundary(geoms[left]), grown))
-    ok = shared >= min_shared_m
+    # the grown neighbour also covers `tolerance_m` of boundary past each end of the shared edge
+    shared = shapely.length(shapely.intersection(shapely.boundary(geoms[left]), grown)) - 2.0 * tolerance_m
+    ok = shared >= min_shared_m          # a shared corner alone gives about 0 here
     a, b = ids[left[ok]], ids[right[ok]]
     first, second = np.minimum(a, b), np.maximum(a, b)
     out = pd.DataFrame({"quarter_id_a": first, "quarter_id_b": second, "shared_m": shared[ok]})

@@ -204,8 +204,8 @@ def plot_zones(
     if area["changed"].any():
         handles.append(Line2D([], [], color="#111111", linestyle="--", linewidth=1.6,
                               label=map_text("changed", lang)))
-    legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5,
-                       title=map_text("legend_title", lang), title_fontsize=8.5, frameon=False)
+    legend = fig.legend(handles=handles, loc="outside right upper", fontsize=7.5,
+                        title=map_text("legend_title", lang), title_fontsize=8.5, frameon=False)
     legend._legend_box.align = "left"
 
     ax.set_aspect("equal")
@@ -215,7 +215,7 @@ def plot_zones(
 
     heading = title or map_text("title", lang, level=level_label(result.level, lang),
                                 year=f"{year}–{year + 1}")
-    fig.suptitle(heading + (f"\n{place}" if place else ""), fontsize=13, fontweight="bold")
+    ax.set_title(heading + (f"\n{place}" if place else ""), fontsize=13, fontweight="bold", pad=10)
     pupils = rows["pupils"].sum()
     mean = (rows["pupils"] * rows["distance_m"]).sum() / pupils if pupils > 0 else 0.0
     lines = [map_text("note_pupils", lang, year=f"{year}–{year + 1}"),

@@ -35,7 +35,9 @@ class ZoningProblem:
     class_limit: np.ndarray          # (m, G) pupils per class
     rooms: np.ndarray                # (m, T) classrooms usable in each school year
     rooms_per_class: np.ndarray      # (m,) rooms per class: 1 (two sessions) or 0.5 (one)
-    current: np.ndarray | None       # (n, m) current shares, rows sum to 1 (None: no zoning)
+    current: np.ndarray | None       # (n, m) current shares (None: no zoning); a row sums to
+                                     # less than 1 when its school is closed or of another level
+    had_current: np.ndarray | None   # (n,) True when the quarter has a current school at all
     norm_distance: float | None      # walking-distance norm for the level and setting, metres
 
     @property
@@ -116,7 +118,8 @@ def _open_in(schools: pd.DataFrame, years: Sequence[int]) -> np.ndarray:
 
 
 def _current_matrix(zones: pd.DataFrame, level: str, quarter_ids: np.ndarray,
-                    school_ids: np.ndarray) -> np.ndarray:
+                    school_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(current shares (n, m), had a current school (n,)) from the zones table."""
     z = zones
     if "level" in z.columns:
         z = z[z["level"].astype(str) == level]
@@ -124,12 +127,16 @@ def _current_matrix(zones: pd.DataFrame, level: str, quarter_ids: np.ndarray,
         else pd.Series(1.0, index=z.index)
     qi = pd.Index(quarter_ids).get_indexer(z["quarter_id"].astype(str))
     si = pd.Index(school_ids).get_indexer(z["school_id"].astype(str))
+    values = share.to_numpy(dtype=float)
+    listed = np.zeros(len(quarter_ids))
+    np.add.at(listed, qi[qi >= 0], values[qi >= 0])
     matrix = np.zeros((len(quarter_ids), len(school_ids)))
     keep = (qi >= 0) & (si >= 0)
-    np.add.at(matrix, (qi[keep], si[keep]), share.to_numpy(dtype=float)[keep])
-    totals = matrix.sum(axis=1, keepdims=True)
-    # shares of a quarter are normalised; quarters absent from the zoning have no current school
-    return np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
+    np.add.at(matrix, (qi[keep], si[keep]), values[keep])
+    # shares summing above 1 (rounding in a spreadsheet) are scaled down; a share at a school
+    # that is closed in these years stays missing, so the quarter counts as moved
+    scale = np.maximum(listed, 1.0)[:, None]
+    return matrix / scale, listed > 0
 
 
 def build_problem(
@@ -231,10 +238,10 @@ def build_problem(
             f"{', '.join(quarter_ids[unreachable][:10])}; add them to distances.csv or omit the "
             "file so distances are computed from the map"
         )
-    cur = None if current is None else _current_matrix(current, level, quarter_ids, school_ids)
+    cur, had = (None, None) if current is None else _current_matrix(current, level, quarter_ids, school_ids)
     return ZoningProblem(
         level=level, school_years=years, grades=grades, quarter_ids=quarter_ids,
         school_ids=school_ids, school_names=names, demand=cube, distance=dist,
-        class_limit=limits, rooms=rooms, rooms_per_class=rpc, current=cur,
+        class_limit=limits, rooms=rooms, rooms_per_class=rpc, current=cur, had_current=had,
         norm_distance=walking_distance(norms, level, setting),
     )

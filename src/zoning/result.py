@@ -167,12 +167,13 @@ def tables_from_solution(
     years = np.asarray(problem.school_years)
     current = None if problem.current is None else problem.current
     if current is not None:
-        had = current.sum(axis=1) > 0
-        # a pair changed when its share differs from the current share at that school
+        had = problem.had_current
+        # a pair changed when its share differs from the current share at that school; a
+        # quarter changed when it leaves a current school (also one closed in these years)
         changed_pair = np.abs(sh - current[pq, ps]) > SHARE_TOL
-        dropped = current.copy()
-        dropped[pq, ps] = 0.0
-        changed_quarter = (dropped > SHARE_TOL).any(axis=1)  # left a current school entirely
+        kept = np.zeros(n)
+        np.add.at(kept, pq, np.minimum(sh, current[pq, ps]))
+        changed_quarter = kept < 1.0 - SHARE_TOL
         changed = np.where(had[pq], changed_pair | changed_quarter[pq], False)
     assignment = pd.DataFrame({
         "school_year": np.repeat(years, len(used)),

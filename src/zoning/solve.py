@@ -21,6 +21,7 @@ import functools
 import os
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -187,14 +188,13 @@ def _pulp_problem(model: MatrixModel, col_hi: np.ndarray | None):  # noqa: ANN20
     import pulp
 
     hi = model.col_hi if col_hi is None else col_hi
-    names = [f"v{c}" for c in range(model.n_cols)]
+    prob = pulp.LpProblem("zoning", pulp.LpMinimize)
     variables = [
-        pulp.LpVariable(names[c], lowBound=float(model.col_lo[c]),
-                        upBound=None if not np.isfinite(hi[c]) else float(hi[c]),
-                        cat=pulp.LpInteger if model.integer[c] else pulp.LpContinuous)
+        prob.add_variable(f"v{c}", lowBound=float(model.col_lo[c]),
+                          upBound=None if not np.isfinite(hi[c]) else float(hi[c]),
+                          cat=pulp.LpInteger if model.integer[c] else pulp.LpContinuous)
         for c in range(model.n_cols)
     ]
-    prob = pulp.LpProblem("zoning", pulp.LpMinimize)
     nz = np.flatnonzero(model.cost)
     prob.setObjective(pulp.LpAffineExpression([(variables[c], float(model.cost[c])) for c in nz],
                                               constant=model.offset))
@@ -226,8 +226,11 @@ def _solve_pulp(model: MatrixModel, *, solver: str, time_limit: float, relax: bo
                             random_seed=SEED)
         name = "HiGHS (via PuLP)"
     else:
-        engine = pulp.PULP_CBC_CMD(mip=mip, msg=False, timeLimit=time_limit, threads=1,
-                                   gapRel=mip_rel_gap, options=[f"randomSeed {SEED}", "randomCbcSeed 1"])
+        cbc = pulp.COIN_CMD if pulp.COIN_CMD().available() else pulp.PULP_CBC_CMD  # PuLP 4 drops the bundled CBC
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            engine = cbc(mip=mip, msg=False, timeLimit=time_limit, threads=1, gapRel=mip_rel_gap,
+                         options=[f"randomSeed {SEED}", "randomCbcSeed 1"])
         name = "CBC (via PuLP)"
     with _quiet_stdout():
         prob.solve(engine)

@@ -28,7 +28,7 @@ __all__ = ["StrategyOutcome", "solve_with_strategy", "feasible_start", "STRATEGI
            "EXACT_MAX_BINARIES"]
 
 STRATEGIES = ("auto", "exact", "lp_guided")
-EXACT_MAX_BINARIES = 6000
+EXACT_MAX_BINARIES = 1500
 """`auto` solves models with at most this many binary pair variables exactly."""
 
 
@@ -161,7 +161,7 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
     priority = np.bincount(model.pair_school[best_chosen], weights=excess, minlength=m)
     t0 = time.perf_counter()
     chosen, stats = improve_by_windows(model, problem, options, best_chosen, deadline=deadline,
-                                       priority=priority, window=8, window_seconds=2.0)
+                                       priority=priority, window=4, window_seconds=0.5)
     values = solution_vector(model, problem, chosen)
     objective = model.objective(values)
     steps.append({"step": "windows", "status": "feasible", "objective": objective,

@@ -34,6 +34,7 @@ def subproblem(problem: ZoningProblem, model: MatrixModel, quarters: np.ndarray,
         distance=dist, class_limit=problem.class_limit[schools], rooms=problem.rooms[schools],
         rooms_per_class=problem.rooms_per_class[schools],
         current=None if problem.current is None else problem.current[np.ix_(quarters, schools)],
+        had_current=None if problem.had_current is None else problem.had_current[quarters],
     )
 
 

@@ -1,0 +1,95 @@
+"""The zoning map: Vietnamese labels with diacritics (English on request), PNG and PDF."""
+from __future__ import annotations
+
+import struct
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from matplotlib.text import Text
+from shapely.geometry import box
+
+from capacity import load_norms
+from zoning import assign, figure_bytes, plot_zones, quarter_school_distances
+
+CRS = "EPSG:3405"
+
+
+@pytest.fixture(scope="module")
+def zoned():
+    x0, y0 = 700_000.0, 1_300_000.0
+    cells = [(r, c) for r in range(3) for c in range(3)]
+    quarters = gpd.GeoDataFrame(
+        {"quarter_id": [f"KP{k + 1:02d}" for k in range(9)], "name": [f"Khu phố {k + 1}" for k in range(9)]},
+        geometry=[box(x0 + c * 600, y0 + r * 600, x0 + (c + 1) * 600, y0 + (r + 1) * 600) for r, c in cells],
+        crs=CRS,
+    )
+    sites = gpd.GeoSeries(gpd.points_from_xy([x0 + 300, x0 + 1500], [y0 + 300, y0 + 1500]), crs=CRS).to_crs(4326)
+    schools = pd.DataFrame({"school_id": ["TH01", "TH02"], "name": ["Trường Tiểu học Hòa Bình", "Trường Tiểu học Lê Lợi"],
+                            "level": "tieu_hoc", "lon": sites.x, "lat": sites.y, "classrooms": [5, 4],
+                            "sessions_per_day": 2})
+    demand = pd.DataFrame({"quarter_id": quarters["quarter_id"], "school_year": 2027, "level": "tieu_hoc",
+                           "grade": "lop_1", "age": 6, "mean": [30.0, 25, 20, 22, 18, 26, 24, 21, 40]})
+    current = pd.DataFrame({"quarter_id": quarters["quarter_id"], "level": "tieu_hoc",
+                            "school_id": ["TH01"] * 5 + ["TH02"] * 4})
+    distances = quarter_school_distances(quarters, schools, crs=CRS)
+    result = assign(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=load_norms(),
+                    grades=["lop_1"], current=current, stability=100.0)
+    return result, quarters, schools
+
+
+def texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
+def test_vietnamese_labels_with_diacritics(zoned):
+    result, quarters, schools = zoned
+    fig = plot_zones(result, quarters, schools, crs=CRS, place="Phường Phước Bình")
+    words = "\n".join(texts(fig))
+    assert "Phân luồng tuyển sinh cấp tiểu học – năm học 2027–2028" in words
+    assert "Phường Phước Bình" in words
+    assert "Trường Tiểu học Hòa Bình" in words and "Trường Tiểu học Lê Lợi" in words
+    assert "Khu phố 5" in words                             # quarter labels
+    assert "Trường và vùng tuyển sinh" in words               # legend title
+    load = result.load.set_index("school_id")
+    classes = int(load.loc["TH01", "classes"])
+    assert f"{classes} lớp" in words and "HS" in words and "phòng học" in words
+    assert "B" in texts(fig)                                  # north arrow: Bắc
+    assert any(t.endswith(" m") or t.endswith(" km") for t in texts(fig))   # scale bar
+    assert "Lời giải: HiGHS" in words and "tối ưu" in words
+
+
+def test_english_labels(zoned):
+    result, quarters, schools = zoned
+    fig = plot_zones(result, quarters, schools, crs=CRS, lang="en")
+    words = "\n".join(texts(fig))
+    assert "Enrollment zones, Primary – school year 2027–2028" in words
+    assert "pupils" in words and "classes" in words and "N" in texts(fig)
+    with pytest.raises(ValueError, match="unknown language"):
+        plot_zones(result, quarters, schools, crs=CRS, lang="fr")
+
+
+def test_png_at_300_dpi_and_pdf(zoned, tmp_path):
+    result, quarters, schools = zoned
+    fig = plot_zones(result, quarters, schools, crs=CRS)
+    png = figure_bytes(fig, "png", 300)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    w_in, h_in = fig.get_size_inches()
+    assert width == pytest.approx(w_in * 300, abs=2) and height == pytest.approx(h_in * 300, abs=2)
+    pdf = figure_bytes(fig, "pdf")
+    assert pdf.startswith(b"%PDF")
+    (tmp_path / "zones.png").write_bytes(png)
+    assert (tmp_path / "zones.png").stat().st_size > 50_000
+
+
+def test_moved_and_overloaded_schools_are_marked(zoned):
+    result, quarters, schools = zoned
+    fig = plot_zones(result, quarters, schools, crs=CRS)
+    words = "\n".join(texts(fig))
+    if result.zones()["changed"].any():
+        assert "Đổi trường so với hiện hành" in words
+    tight = result.load.assign(overflow_pupils=[12.0, 0.0])
+    over = type(result)(result.level, result.school_years, result.assignment, tight, result.grades, result.reports)
+    words = "\n".join(texts(plot_zones(over, quarters, schools, crs=CRS)))
+    assert "vượt 12 HS" in words and "Trường vượt sức chứa" in words
