@@ -67,7 +67,8 @@ class PlanSettings:
     stability: metres of travel one pupil moved away from its current school is worth
         (default `DEFAULT_STABILITY`; 0 = shortest distances, ignoring the current zones).
     max_distance: hard maximum home–school distance in metres (None: none).
-    contiguous: require each school's zone to be contiguous.
+    contiguous: require each school's zone to be one connected piece (default: on, since the
+        zones are published as maps; the rule is cheap at ward scale).
     split: allow a quarter to be split between schools.
     time_limit: solver time limit per zoning model, seconds.
     rezone_each_year: also zone each later school year to the horizon on its own.
@@ -78,7 +79,7 @@ class PlanSettings:
     lang: str = "vi"
     stability: float = DEFAULT_STABILITY
     max_distance: float | None = None
-    contiguous: bool = False
+    contiguous: bool = True
     split: bool = False
     time_limit: float = 60.0
     rezone_each_year: bool = True

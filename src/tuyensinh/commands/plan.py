@@ -34,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "worth (default: 300; 0 = shortest distances only)")
     parser.add_argument("--max-distance", type=float, default=None, metavar="M",
                         help="hard maximum home–school distance in metres (default: none)")
-    parser.add_argument("--contiguous", action="store_true", help="require each school's zone to be contiguous")
+    parser.add_argument("--contiguous", action=argparse.BooleanOptionalAction, default=True,
+                        help="require each school's zone to be one connected piece, as published "
+                             "zoning maps should be (default: on; --no-contiguous turns it off)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S",
                         help="solver time limit per zoning, seconds (default: 60)")
     parser.add_argument("--no-yearly", action="store_true",
