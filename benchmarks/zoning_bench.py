@@ -167,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
           f"bound proven (LP or HiGHS's MIP bound {r.best_bound:,.0f}) {proven}, in "
           f"{r.build_seconds + r.solve_seconds:.1f} s; steps: "
           + ", ".join(f"{s['step']} {s['seconds']} s" for s in r.steps))
+    for s in r.steps:
+        if s.get("objective") is not None:
+            print(f"    {s['step']:44s} {s['seconds']:7.2f} s  {s['objective']:>16,.0f} pupil-m  "
+                  f"{relative_gap(s['objective'], lp_bound):.3%} above the LP bound")
     return 0
 
 

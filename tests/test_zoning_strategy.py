@@ -113,3 +113,93 @@ def test_repair_reduces_overflow_and_keeps_every_quarter(problem):
     # the vector is a feasible point of the model
     activity = model.matrix @ after
     assert (activity <= model.row_hi + 1e-6).all() and (activity >= model.row_lo - 1e-6).all()
+
+
+# --- local search (zoning.local_search) ------------------------------------------------------
+
+from zoning.local_search import improve_locally, unseated, whole_class_counts  # noqa: E402
+from zoning.model import TIE_BREAK  # noqa: E402
+
+
+def _hand_problem(demand_rows, rooms, metres):
+    """Quarters with pupils per grade (two grades), schools with rooms, metres per pair."""
+    n, m = len(demand_rows), len(rooms)
+    qid = [f"Q{i}" for i in range(n)]
+    sid = [f"S{j}" for j in range(m)]
+    demand = pd.DataFrame({"quarter_id": np.repeat(qid, 2), "school_year": 2027, "level": "tieu_hoc",
+                           "grade": np.tile(["lop_1", "lop_2"], n), "age": np.tile([6, 7], n),
+                           "mean": np.asarray(demand_rows, dtype=float).ravel()})
+    schools = pd.DataFrame({"school_id": sid, "name": sid, "level": "tieu_hoc", "classrooms": rooms,
+                            "sessions_per_day": 2})
+    distances = pd.DataFrame({"quarter_id": np.repeat(qid, m), "school_id": np.tile(sid, n),
+                              "metres": np.asarray(metres, dtype=float).ravel()})
+    return build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS,
+                         grades=("lop_1", "lop_2"))
+
+
+def _chosen_for(model, schools_of_quarters):
+    key = model.pair_quarter * 1000 + model.pair_school
+    return np.searchsorted(key, np.arange(len(schools_of_quarters)) * 1000 + np.asarray(schools_of_quarters))
+
+
+def test_swap_between_two_full_schools_is_found():
+    # each school has 2 rooms: one class per grade; each quarter fills a whole grade (30 pupils),
+    # so no single move fits, but swapping the two grade-1 quarters saves 2 × 30 × 900 m
+    prob = _hand_problem([[30, 0], [0, 30], [30, 0], [0, 30]], rooms=[2, 2],
+                         metres=[[1000, 100], [100, 1000], [100, 1000], [1000, 100]])
+    model = build_model(prob, ModelOptions(distance_penalty=0.0))
+    start = _chosen_for(model, [0, 0, 1, 1])                  # Q0 and Q2 at their far school
+    before = model.objective(solution_vector(model, prob, start))
+    moved, _ = improve_locally(model, prob, start, deadline=np.inf, swaps=False)
+    assert np.array_equal(moved, start)                       # no single move fits the rooms
+    swapped, stats = improve_locally(model, prob, start, deadline=np.inf)
+    assert model.pair_school[swapped].tolist() == [1, 0, 0, 1]
+    after = model.objective(solution_vector(model, prob, swapped))
+    assert before - after == pytest.approx(2 * 30 * 900 + 2 * 900 * TIE_BREAK, rel=1e-9)
+    assert stats["swaps"] == 1 and stats["gain"] == pytest.approx(before - after, rel=1e-9)
+
+
+def test_unseated_counts_whole_classes_within_rooms():
+    prob = types.SimpleNamespace(class_limit=np.array([[35.0, 35.0], [35.0, 35.0]]),
+                                 rooms=np.array([[3.0], [1.0]]), rooms_per_class=np.array([1.0, 1.0]))
+    pupils = np.array([[[40.0, 30.0]], [[40.0, 30.0]]])
+    # school 0: 2 + 1 classes fit 3 rooms, all seated; school 1: one class of 35 → 35 unseated
+    assert unseated(prob, pupils, np.array([0, 1])).tolist() == pytest.approx([0.0, 35.0])
+    assert unseated(prob, pupils[[1]], np.array([1])) == pytest.approx(
+        np.maximum(pupils[1] - best_classes(prob, pupils)[1] * 35.0, 0).sum())
+
+
+def test_local_search_never_worsens_and_keeps_capacity(problem):
+    model = build_model(problem, ModelOptions(k_nearest=8))
+    n, m, T, G = problem.shape
+    start = repair_overflow(model, problem,
+                            round_shares(model, -problem.distance[model.pair_quarter, model.pair_school]))
+    start_vec = solution_vector(model, problem, start)
+    before = model.objective(start_vec)
+    improved, stats = improve_locally(model, problem, start, deadline=np.inf)
+    after_vec = solution_vector(model, problem, improved)
+    after = model.objective(after_vec)
+    assert after < before and before - after == pytest.approx(stats["gain"], rel=1e-9)
+    assert stats["moves"] + stats["swaps"] > 0
+    # every quarter exactly once, through its own pairs
+    assert np.array_equal(model.pair_quarter[improved], np.arange(n))
+    # overflow never grows, and the zoning is a feasible point of the model
+    assert after_vec[model.overflow_slice].sum() <= start_vec[model.overflow_slice].sum() + 1e-9
+    activity = model.matrix @ after_vec
+    assert (activity <= model.row_hi + 1e-6).all() and (activity >= model.row_lo - 1e-6).all()
+    # a local optimum: a second run finds nothing
+    again, stats2 = improve_locally(model, problem, improved, deadline=np.inf)
+    assert np.array_equal(again, improved) and stats2["gain"] == 0.0
+
+
+def test_whole_class_counts_fit_the_rooms_and_round_the_smallest_fraction_down():
+    prob = _hand_problem([[50, 40]], rooms=[3], metres=[[100]])
+    model = build_model(prob, ModelOptions())
+    values = np.zeros(model.n_cols)
+    values[0] = 1.0
+    # 50/35 = 1.43 and 40/35 = 1.14 classes: ceil gives 2 + 2 = 4 > 3 rooms; grade 2 rounds down
+    assert whole_class_counts(model, prob, values).ravel().tolist() == [2.0, 1.0]
+    problem = city(n=60, m=5, spare=1.0, seed=3)
+    model = build_model(problem, ModelOptions())
+    counts = whole_class_counts(model, problem, feasible_start(model, problem))
+    assert (counts >= 0).all() and (counts.sum(axis=2) <= problem.rooms + 1e-9).all()

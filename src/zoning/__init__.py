@@ -7,6 +7,7 @@
     result.load             # pupils, classes, rooms, overflow per school and year
     result.solver           # status, objective, best bound, gap as the solver found them
     fig = plot_zones(result, ward.quarters, ward.schools, crs=ward.crs)
+    page = zones_html(result, ward.quarters, ward.schools, crs=ward.crs)   # interactive HTML
 
 See docs/zoning.md for the model, the solving strategies and the measured performance.
 """
@@ -22,6 +23,7 @@ from zoning.distances import (
 from zoning.maps import figure_bytes, plot_zones
 from zoning.problem import ZoningProblem, build_problem
 from zoning.result import ZONES_COLUMNS, SolverReport, ZoningResult
+from zoning.webmap import zones_html
 
 __all__ = [
     "assign",
@@ -41,4 +43,5 @@ __all__ = [
     "is_contiguous",
     "plot_zones",
     "figure_bytes",
+    "zones_html",
 ]

@@ -40,6 +40,27 @@ _TEXT: dict[str, tuple[str, str]] = {
     "status_optimal": ("tối ưu", "optimal"),
     "status_gap": ("cách cận dưới tối đa {gap}", "at most {gap} above the lower bound"),
     "status_unknown": ("chưa chứng minh tối ưu", "optimality not proven"),
+    # the interactive page (zoning.webmap)
+    "web_quarter": ("Khu phố/thôn", "Quarter"),
+    "web_school": ("Trường", "School"),
+    "web_pupils": ("Số học sinh", "Pupils"),
+    "web_distance": ("Khoảng cách đi bộ", "Walking distance"),
+    "web_changed": ("Đổi trường", "Moved school"),
+    "web_yes": ("Có", "Yes"),
+    "web_no": ("Không", "No"),
+    "web_no_current": ("Chưa có phân luồng hiện hành", "No current zoning"),
+    "web_share": ("Tỉ lệ", "Share"),
+    "web_classes": ("Số lớp", "Classes"),
+    "web_rooms": ("Phòng học cần / hiện có", "Classrooms needed / available"),
+    "web_utilization": ("Mức sử dụng phòng học", "Classroom use"),
+    "web_overflow": ("Học sinh vượt sức chứa", "Pupils over capacity"),
+    "web_zone_quarters": ("Số khu phố/thôn trong vùng", "Quarters in the zone"),
+    "web_unassigned": ("Chưa phân luồng", "Not zoned"),
+    "web_help": ("Lăn chuột để phóng to/thu nhỏ, kéo để di chuyển; rê chuột hoặc bấm vào khu phố/thôn "
+                 "hay trường để xem số liệu.",
+                 "Scroll to zoom, drag to pan; hover over or click a quarter or school for its figures."),
+    "web_reset": ("Xem toàn bộ", "Fit to ward"),
+    "web_notes_title": ("Ghi chú", "Notes"),
 }
 
 

@@ -1,13 +1,13 @@
 """Zoning maps for publication: quarters coloured by school, sites, legend, scale bar, north arrow.
 
-Figures are built on `matplotlib.figure.Figure` with the Agg canvas (no pyplot state, no
+What the map shows (colours, each quarter's school, the title and notes) comes from
+`zoning.mapdata`, shared with the interactive page `zoning.webmap`. Figures are built on `matplotlib.figure.Figure` with the Agg canvas (no pyplot state, no
 display needed) in the ward's projected CRS, so the scale bar measures true metres. Text uses
 DejaVu Sans (bundled with matplotlib), which has every Vietnamese diacritic.
 """
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -20,54 +20,30 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib import patheffects
 
 from zoning.distances import quarter_centres, school_points
-from zoning.labels import level_label, map_text, number, percent
+from zoning.labels import map_text, number, percent
+from zoning.mapdata import (MAX_QUARTER_LABELS, length_text, map_title, nice_length, note_lines, school_colours,
+                            zone_layers)
 from zoning.result import ZoningResult
 
 __all__ = ["plot_zones", "figure_bytes", "school_colours", "MAX_QUARTER_LABELS", "MAX_LEGEND_SCHOOLS"]
 
-MAX_QUARTER_LABELS = 120
-"""Quarter names are printed when the map has at most this many quarters."""
 MAX_LEGEND_SCHOOLS = 24
 """Schools listed in the legend; more are summarised in one line."""
 _HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-_PALETTE = (
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#86bcb6", "#8cd17d", "#f1ce63", "#a0cbe8", "#ffbe7d", "#d4a6c8", "#bab0ac",
-    "#499894", "#d37295", "#79706e", "#b6992d",
-)
-
-
-def school_colours(school_ids: Sequence[str]) -> dict[str, str]:
-    """A fixed colour per school (in the order given; the palette repeats beyond 20)."""
-    return {sid: _PALETTE[k % len(_PALETTE)] for k, sid in enumerate(school_ids)}
-
-
-def _nice_length(span_m: float) -> float:
-    """A round scale-bar length (1, 2 or 5 × 10^k metres) of about a fifth of `span_m`."""
-    target = max(span_m / 5.0, 1.0)
-    power = 10 ** math.floor(math.log10(target))
-    return max(step * power for step in (1, 2, 5) if step * power <= target)
-
-
-def _length_text(metres: float, lang: str) -> str:
-    if metres >= 1000:
-        km = metres / 1000
-        return f"{number(km, lang, 0 if km == int(km) else 1)} km"
-    return f"{number(metres, lang)} m"
 
 
 def _scale_bar(ax, lang: str) -> None:  # noqa: ANN001 - matplotlib Axes
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    length = _nice_length(x1 - x0)
+    length = nice_length(x1 - x0)
     height = (y1 - y0) * 0.008
     left, bottom = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04
     for k in range(4):
         ax.add_patch(Rectangle((left + k * length / 4, bottom), length / 4, height,
                                facecolor="black" if k % 2 == 0 else "white", edgecolor="black",
                                linewidth=0.6, zorder=6))
-    for pos, label in ((0, "0"), (length / 2, _length_text(length / 2, lang)),
-                       (length, _length_text(length, lang))):
+    for pos, label in ((0, "0"), (length / 2, length_text(length / 2, lang)),
+                       (length, length_text(length, lang))):
         ax.text(left + pos, bottom + 2.2 * height, label, ha="center", va="bottom", fontsize=7,
                 path_effects=_HALO, zorder=6)
 
@@ -79,25 +55,6 @@ def _north_arrow(ax, lang: str) -> None:  # noqa: ANN001
                 arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.4", "color": "black",
                             "linewidth": 1.5},
                 path_effects=_HALO, zorder=7)
-
-
-def _projected(quarters: gpd.GeoDataFrame, crs: object | None) -> gpd.GeoDataFrame:
-    if crs is None:
-        if quarters.crs is None:
-            raise ValueError("quarters have no CRS: set it in quarters.geojson or pass crs=")
-        crs = quarters.crs if quarters.crs.is_projected else quarters.estimate_utm_crs()
-    return quarters.to_crs(crs)
-
-
-def _status_text(result: ZoningResult, lang: str) -> str:
-    report = result.solver
-    if report.status == "optimal":
-        status = map_text("status_optimal", lang)
-    elif report.gap is not None:
-        status = map_text("status_gap", lang, gap=percent(report.gap, lang, 1))
-    else:
-        status = map_text("status_unknown", lang)
-    return map_text("note_solver", lang, solver=report.solver, status=status)
 
 
 def plot_zones(
@@ -123,24 +80,8 @@ def plot_zones(
     the ward's shape, the map 7.5 in wide plus the legend). Returns a matplotlib Figure (save
     it with `fig.savefig(path, dpi=300)` or `figure_bytes`).
     """
-    year = result.school_years[0] if school_year is None else int(school_year)
-    rows = result.zones(year)
-    load = result.load[result.load["school_year"] == year].set_index("school_id")
-    area = _projected(quarters, crs)
-    area = area.assign(quarter_id=area["quarter_id"].astype(str))
-    names = area["name"].astype(str) if "name" in area.columns else area["quarter_id"]
-    area = area.assign(label=names.to_numpy())
-
-    main = rows.sort_values(["quarter_id", "share", "school_id"], ascending=[True, False, True]) \
-        .drop_duplicates("quarter_id")
-    split = rows.groupby("quarter_id")["school_id"].nunique() > 1
-    changed = rows.groupby("quarter_id")["changed"].agg(lambda s: bool(s.fillna(False).any()))
-    order = list(load.index)
-    colours = school_colours(order)
-    area = area.merge(main[["quarter_id", "school_id"]], on="quarter_id", how="left")
-    area["colour"] = area["school_id"].map(colours).fillna("#dddddd")
-    area["split"] = area["quarter_id"].map(split).fillna(False).astype(bool)
-    area["changed"] = area["quarter_id"].map(changed).fillna(False).astype(bool)
+    layers = zone_layers(result, quarters, school_year=school_year, crs=crs)
+    year, load, area, order, colours = layers.year, layers.load, layers.area, layers.order, layers.colours
 
     if figsize is None:
         x0, y0, x1, y1 = area.total_bounds
@@ -167,7 +108,7 @@ def plot_zones(
     sites = school_points(schools[schools["school_id"].astype(str).isin(order)]
                           .assign(school_id=lambda s: s["school_id"].astype(str)), area.crs)
     sites = sites.set_index("school_id").reindex(order)
-    over = load["overflow_pupils"] > 0.005
+    over = layers.over
     x0, _, x1, _ = area.total_bounds
     for sid, site in sites.iterrows():
         if site.geometry is None or site.geometry.is_empty:
@@ -213,14 +154,9 @@ def plot_zones(
     _scale_bar(ax, lang)
     _north_arrow(ax, lang)
 
-    heading = title or map_text("title", lang, level=level_label(result.level, lang),
-                                year=f"{year}–{year + 1}")
+    heading = map_title(result, year, lang, title)
     ax.set_title(heading + (f"\n{place}" if place else ""), fontsize=13, fontweight="bold", pad=10)
-    pupils = rows["pupils"].sum()
-    mean = (rows["pupils"] * rows["distance_m"]).sum() / pupils if pupils > 0 else 0.0
-    lines = [map_text("note_pupils", lang, year=f"{year}–{year + 1}"),
-             map_text("note_distance", lang, mean=number(mean, lang)),
-             _status_text(result, lang), *notes]
+    lines = note_lines(result, year, lang, notes)
     fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=7, color="#333333")
     fig.get_layout_engine().set(rect=(0, 0.6 / figsize[1], 1, 1 - 0.6 / figsize[1]))
     return fig

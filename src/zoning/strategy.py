@@ -4,12 +4,18 @@
   current zones when given, else every quarter at its nearest candidate school).
 - `lp_guided` (HiGHS, whole quarters, city scale): a plain MIP stalls at tens of percent gap
   there, so: (1) the LP relaxation gives the bound every answer is measured against;
-  (2) LPs with a few rooms per school held in reserve (whole classes per grade waste on
-  average half a class per grade) are rounded to whole quarters and schools still short of
-  rooms are repaired by greedy moves; the best of these starts is kept; (3) windows of
-  neighbouring schools are re-solved exactly by small MIPs (`zoning.windows`) until the time
-  is up. The reported bound is the LP bound, so the gap is honest for the whole
-  (sparsified) model.
+  (2) several fractional starts — the LP itself, LPs with 0.25–1 class per grade held back in
+  every school's rooms (whole classes per grade waste on average half a class per grade), and
+  an LP with the LP's class counts rounded to whole classes that fit the rooms
+  (`whole_class_counts`) — are rounded to whole quarters, schools still short of rooms are
+  repaired by greedy moves, and a vectorised local search of moves and swaps
+  (`zoning.local_search`) finishes each; the best is kept; (3) windows of neighbouring schools
+  re-solved exactly by small MIPs (`zoning.windows`) take turns with the local search until
+  half the time; (4) the whole MIP warm-started from that zoning for the rest (it raises the
+  bound and sometimes the zoning). The reported bound is the LP bound (or HiGHS's MIP bound
+  when higher), so the gap is honest for the whole (sparsified) model. Steps (2) and the
+  local search are deterministic; (3) and (4) are time-limited, so on a slower machine they
+  may stop at other points.
 """
 from __future__ import annotations
 
@@ -21,7 +27,8 @@ import numpy as np
 from zoning.model import MatrixModel, ModelOptions
 from zoning.problem import ZoningProblem
 from zoning.solve import SolveOutcome, relative_gap, solve_model, solve_relaxation
-from zoning.vectors import best_classes, improve_moves, repair_overflow, round_shares, solution_vector
+from zoning.local_search import improve_locally, whole_class_counts
+from zoning.vectors import best_classes, repair_overflow, round_shares, solution_vector
 from zoning.windows import improve_by_windows
 
 __all__ = ["StrategyOutcome", "solve_with_strategy", "feasible_start", "STRATEGIES",
@@ -115,9 +122,15 @@ def solve_with_strategy(
 
 
 WINDOW_SHARE = 0.5
-"""Share of the time limit spent on windows; the rest goes to the warm-started whole MIP."""
-RESERVES = (0.5, 0.75)
+"""Share of the time limit spent up to the end of the windows; the rest goes to the
+warm-started whole MIP (it raises the bound and finds a little better zoning; at city scale
+HiGHS's root cuts take about 30 s and overrun a shorter time limit)."""
+WINDOW_CHUNK = 0.1
+"""Share of the time limit spent on windows between two local searches."""
+RESERVES = (0.25, 0.5, 0.75, 1.0)
 """Rooms held back per school in the rounding LPs, per grade beyond the first (× rooms/class)."""
+LOCAL_SEARCH_SHARE = 0.05
+"""Most of the time limit one local search (moves and swaps) may take."""
 
 
 def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions, *,
@@ -136,7 +149,7 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
     candidates = [("lp_rounded", lp.values)]
     room_rows = slice(model.n_rows - m * T, model.n_rows)
     for reserve in RESERVES:
-        if time.perf_counter() > began + 0.3 * time_limit:
+        if time.perf_counter() > began + 0.2 * time_limit:
             break
         held = reserve * max(G - 1, 0) * float(problem.rooms_per_class.max())
         if held <= 0:
@@ -146,14 +159,22 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
         adjusted, _ = solve_relaxation(replace(model, row_hi=row_hi), time_limit=time_limit)
         if adjusted.values is not None:
             candidates.append((f"lp_reserve_{held:g}_rooms", adjusted.values))
+    if model.integer[model.classes_slice].any() and time.perf_counter() < began + 0.2 * time_limit:
+        fixed = whole_class_counts(model, problem, lp.values)
+        col_lo, col_hi = model.col_lo.copy(), model.col_hi.copy()
+        col_lo[model.classes_slice] = col_hi[model.classes_slice] = fixed.ravel()
+        classes_lp, _ = solve_relaxation(replace(model, col_lo=col_lo, col_hi=col_hi), time_limit=time_limit)
+        if classes_lp.values is not None:
+            candidates.append(("lp_whole_classes", classes_lp.values))
     best_chosen, best_objective = None, np.inf
     for name, values in candidates:
         t0 = time.perf_counter()
         chosen = repair_overflow(model, problem, round_shares(model, values))
-        chosen, _ = improve_moves(model, problem, chosen, deadline=t0 + 0.1 * time_limit)
+        chosen, moves = improve_locally(model, problem, chosen,
+                                        deadline=t0 + LOCAL_SEARCH_SHARE * time_limit)
         objective = model.objective(solution_vector(model, problem, chosen))
         steps.append({"step": f"round_and_repair ({name})", "status": "feasible",
-                      "objective": objective, "seconds": round(time.perf_counter() - t0, 3)})
+                      "objective": objective, "seconds": round(time.perf_counter() - t0, 3), **moves})
         if objective < best_objective:
             best_chosen, best_objective = chosen, objective
     # seed windows where the zoning costs most beyond the LP's choice
@@ -163,12 +184,25 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
     priority = np.bincount(model.pair_school[best_chosen], weights=excess, minlength=m)
     t0 = time.perf_counter()
     window_deadline = began + WINDOW_SHARE * time_limit
-    chosen, stats = improve_by_windows(model, problem, options, best_chosen, deadline=window_deadline,
-                                       priority=priority, window=4, window_seconds=0.5)
+    chosen = best_chosen
+    stats = {"windows": 0, "improved": 0, "gain": 0.0}
+    moves = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
+    while time.perf_counter() + 0.5 < window_deadline:
+        # windows and local search take turns: a window's new zones open new moves and swaps
+        chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * time_limit)
+        chosen, found = improve_by_windows(model, problem, options, chosen, deadline=chunk,
+                                           priority=priority, window=4, window_seconds=0.5)
+        chosen, local = improve_locally(model, problem, chosen,
+                                        deadline=time.perf_counter() + LOCAL_SEARCH_SHARE * time_limit)
+        for key in stats:
+            stats[key] += found[key]
+        for key in moves:
+            moves[key] += local[key]
     values = solution_vector(model, problem, chosen)
     objective = model.objective(values)
     steps.append({"step": "windows", "status": "feasible", "objective": objective,
-                  "seconds": round(time.perf_counter() - t0, 3), **stats})
+                  "seconds": round(time.perf_counter() - t0, 3), **stats,
+                  **{f"local_{k}": v for k, v in moves.items()}})
     bound, solver_name = lp_bound, lp.solver
     remaining = deadline - time.perf_counter()
     if remaining > 1.0:

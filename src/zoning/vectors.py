@@ -6,7 +6,7 @@ import numpy as np
 from zoning.model import MatrixModel
 from zoning.problem import ZoningProblem
 
-__all__ = ["solution_vector", "best_classes", "repair_overflow", "round_shares", "improve_moves"]
+__all__ = ["solution_vector", "best_classes", "repair_overflow", "round_shares"]
 
 
 def round_shares(model: MatrixModel, shares: np.ndarray) -> np.ndarray:
@@ -114,52 +114,3 @@ def solution_vector(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
     limit = problem.class_limit[:, None, :]
     values[model.overflow_slice] = np.maximum(pupils - classes * limit, 0.0).ravel()
     return values
-
-
-def improve_moves(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, *,
-                  deadline: float, batch: int = 64) -> tuple[np.ndarray, int]:
-    """Local search: move single quarters to cheaper schools that still fit their rooms.
-
-    Each round evaluates every candidate move at once (NumPy), then applies the best
-    improving moves that touch distinct schools; stops when no move improves or at
-    `deadline` (time.perf_counter()). Never creates overflow where there was none: a school
-    only gains a quarter when its rooms still hold all its classes in every year.
-    Returns the choices and the number of moves made.
-    """
-    import time
-
-    pq, ps = model.pair_quarter, model.pair_school
-    usable = model.col_hi[:model.n_pairs] > 0
-    chosen = chosen.copy()
-    school_of = ps[chosen]
-    pupils, need = _school_state(problem, school_of)
-    moves = 0
-    while time.perf_counter() < deadline:
-        gain = model.cost[chosen[pq]] - model.cost[:model.n_pairs]
-        cand = np.flatnonzero(usable & (ps != school_of[pq]) & (gain > 1e-6))
-        if len(cand) == 0:
-            break
-        i, b = pq[cand], ps[cand]
-        fits = (_rooms_needed(problem, pupils[b] + problem.demand[i], b) <= problem.rooms[b] + 1e-9).all(axis=1)
-        cand = cand[fits]
-        if len(cand) == 0:
-            break
-        order = cand[np.argsort(-gain[cand], kind="stable")]
-        used = set()
-        applied = 0
-        for p in order[: batch * 4]:
-            i, a, b = int(pq[p]), int(school_of[pq[p]]), int(ps[p])
-            if a in used or b in used:
-                continue
-            used.update((a, b))
-            chosen[i] = p
-            school_of[i] = b
-            pupils[a] -= problem.demand[i]
-            pupils[b] += problem.demand[i]
-            applied += 1
-            if applied >= batch:
-                break
-        touched = np.fromiter(used, dtype=np.int64)
-        need[touched] = _rooms_needed(problem, pupils[touched], touched)
-        moves += applied
-    return chosen, moves
