@@ -8,14 +8,15 @@ DIR, atomically (a failed run leaves DIR as it was):
 - school_load.csv: pupils, classes, rooms and overflow per school and school year;
 - solver.json: how the solver did (status, objective, best bound, gap, time) and the key
   figures (mean distance, pupils moved, pupils over capacity);
-- zones_<level>_<year>.png (300 dpi) and .pdf: the zoning map.
+- zones_<level>_<year>.png (300 dpi) and .pdf: the zoning map;
+- zones_<level>_<year>.html: the same map, interactive (hover a quarter or school for its
+  figures, wheel to zoom), one self-contained page that opens offline in any browser.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from pathlib import Path
 
 __all__ = ["register", "run"]
 
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from zoning.distances import fill_missing_distances, quarter_school_distances
     from zoning.labels import level_label
     from zoning.maps import figure_bytes, plot_zones
+    from zoning.webmap import zones_html
 
     ward = load_ward(args.ward_dir)
     years = sorted(set(args.school_year or [ward.base_year + 1]))
@@ -120,9 +122,12 @@ def run(args: argparse.Namespace) -> int:
             stem = f"zones_{args.level}_{year}"
             write_bytes_atomic(stage / f"{stem}.png", figure_bytes(fig, "png", 300))
             write_bytes_atomic(stage / f"{stem}.pdf", figure_bytes(fig, "pdf"))
+            write_text_atomic(stage / f"{stem}.html",
+                              zones_html(result, ward.quarters, ward.schools, school_year=year,
+                                         lang=args.lang, place=place, crs=ward.crs))
     report = result.solver
     gap = "—" if report.gap is None else f"{report.gap:.2%}"
-    print(f"{args.out}: zones.csv, school_load.csv, solver.json, maps; solver {report.solver}: "
+    print(f"{args.out}: zones.csv, school_load.csv, solver.json, maps (PNG, PDF, HTML); solver {report.solver}: "
           f"{report.status} (gap {gap}, {report.solve_seconds:.1f} s)")
     for note in result.notes:
         print(f"  ! {note}")
