@@ -285,3 +285,36 @@ def test_cli_plan_reports_bad_ward_data(tmp_path):
     code = main(["plan", str(bad), "--out", str(tmp_path / "out"), "--quiet"])
     assert code == 2
     assert not (tmp_path / "out").exists()
+
+
+def test_report_says_how_accurate_the_forecast_has_been(vi_run):
+    """The accuracy section (vi): one sentence per entry grade, the table, and the same figures
+    as the plan's PlanningAccuracy and manifest.json."""
+    result, lines = vi_run
+    acc = result.plan.accuracy
+    assert acc is not None and acc.origins == tuple(range(2019, 2026))
+    assert "[2/7] Đánh giá độ tin cậy của dự báo trên số liệu các năm trước …" in lines
+    page = (result.out / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Độ tin cậy của dự báo</h2>" in page
+    assert "Độ chính xác theo khối đầu cấp và số năm dự báo trước" in page
+    for grade, who in (("mẫu giáo 3–4 tuổi", "trẻ"), ("lớp 1", "trẻ"), ("lớp 6", "học sinh")):
+        assert re.search(rf"Dự báo số {who} vào {grade} của cả phường, 1 năm trước, đúng khoảng \d+%; "
+                         r"số lớp đúng \d/7 lần, lệch không quá 1 lớp \d/7 lần", page), grade
+    row = acc.row("lop_1", 1)
+    exact, n = int(row["exact_count"]), int(row["forecasts"])
+    assert (f"vào lớp 1 của cả phường, 1 năm trước, đúng khoảng {int(np.floor(row['accuracy']))}%; "
+            f"số lớp đúng {exact}/{n} lần") in page
+    manifest = json.loads((result.out / "manifest.json").read_text(encoding="utf-8"))
+    recorded = manifest["forecast_accuracy"]
+    assert recorded["origins"] == list(range(2019, 2026)) and recorded["baseline"] == "naive"
+    assert recorded["ward"]["lop_1"]["h1"]["shrunk"]["classes_exact"] == exact
+    assert set(recorded["school"]) == {"mg_3_4", "lop_1", "lop_6"}
+    assert manifest["settings"]["accuracy"] is True and manifest["timings_s"]["accuracy"] >= 0
+
+
+def test_english_report_says_how_accurate_the_forecast_has_been(en_run):
+    page = (en_run.out / "report.html").read_text(encoding="utf-8")
+    assert "<h2>How accurate the forecast has been</h2>" in page and "Độ tin cậy" not in page
+    assert re.search(r"The forecast of children entering grade 1 in the whole commune, 1 year\(s\) ahead, "
+                     r"has been about \d+% accurate; the number of classes was exactly right \d times out of 7", page)
+    assert "Per school (current zones), 1 year(s) ahead" in page

@@ -8,9 +8,12 @@ Public API (plain pandas DataFrames in, tidy DataFrames out; docs/forecast.md):
   → both at once (`ForecastResult`);
 - `backtest(population, births=None, housing=None, ...)` → `BacktestResult` (cells, summary)
   of the method against naive persistence, pure aging and un-shrunk Hamilton–Perry;
+- `ward_accuracy(cells, groups=None)` → the backtest scored on ward (or catchment) totals:
+  MAPE, weighted MAPE, MALPE and accuracy = 100 − MAPE by horizon and entry age;
 - `fan_chart(forecast, quarter_id, ...)`, `ward_fan_chart(ward_forecast, ...)` → Figure;
 - `ForecastSettings` (method choices), `simulate_ward` (a synthetic ward with known future).
 """
+from forecast.accuracy import accuracy_table, area_totals, total_accuracy, ward_accuracy
 from forecast.backtest import BacktestResult, backtest, format_summary
 from forecast.charts import fan_chart, ward_fan_chart
 from forecast.project import FORECAST_COLUMNS, WARD_COLUMNS, ForecastResult, project, project_all, project_ward
@@ -23,6 +26,10 @@ __all__ = [
     "project_all",
     "backtest",
     "format_summary",
+    "ward_accuracy",
+    "area_totals",
+    "total_accuracy",
+    "accuracy_table",
     "fan_chart",
     "ward_fan_chart",
     "BacktestResult",

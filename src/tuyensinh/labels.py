@@ -149,6 +149,69 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "report.changes": ("Khu phố/thôn đổi trường so với hiện hành", "Quarters moved from their current school"),
     "report.no_changes": ("Không khu phố/thôn nào đổi trường.", "No quarter changes school."),
+    # how accurate the forecast has been (tuyensinh.accuracy)
+    "step.accuracy": ("Đánh giá độ tin cậy của dự báo trên số liệu các năm trước",
+                      "Measuring past forecast accuracy"),
+    "report.accuracy": ("Độ tin cậy của dự báo", "How accurate the forecast has been"),
+    "report.accuracy_intro": (
+        "Dự báo được chạy lại từ mỗi năm {first}–{last}, chỉ dùng số liệu đến năm đó (đúng như "
+        "dự báo đã được lập vào tháng 12 năm ấy), rồi so với số trẻ thực tế các năm sau. Số trẻ "
+        "và số lớp của các khối đầu cấp được tính theo tỷ lệ huy động, tỷ lệ học trường tư và sĩ "
+        "số tối đa như trong kế hoạch này.",
+        "The forecast was re-run from every year {first}–{last} with only the data up to that "
+        "year (exactly what the December forecast of that year would have said) and compared "
+        "with the children actually counted later. Pupils and classes of the entry grades use "
+        "the same participation, private-school shares and class-size limits as this plan.",
+    ),
+    "report.accuracy_none": (
+        "Chưa đủ số năm số liệu dân số để đánh giá độ tin cậy của dự báo (cần ít nhất 6 năm).",
+        "Not enough years of population data to measure the forecast's past accuracy (at least 6 are needed).",
+    ),
+    "report.accuracy_table": ("Độ chính xác theo khối đầu cấp và số năm dự báo trước",
+                              "Accuracy by entry grade and years ahead"),
+    "report.accuracy_note": (
+        "Độ chính xác = 100% − sai số tương đối trung bình (MAPE) của số trẻ/học sinh. Số lớp = "
+        "số trẻ chia sĩ số tối đa, làm tròn lên; \"8/10\" là 8 trong 10 lần dự báo. Từng trường: "
+        "vùng tuyển sinh hiện hành (zones.csv). Giữ nguyên: cách đơn giản lấy số trẻ cùng tuổi "
+        "của năm lập dự báo. Tỷ lệ huy động và học trường tư giữ như kế hoạch, nên chỉ sai số của "
+        "dự báo dân số được đo.",
+        "Accuracy = 100% − mean absolute percentage error (MAPE) of pupils. Classes = pupils "
+        "divided by the class-size limit, rounded up; \"8/10\" means 8 forecasts out of 10. Per "
+        "school: the current zones (zones.csv). Kept: the simple rule of keeping the count of "
+        "the same age in the forecast year. Participation and private shares are held as in the "
+        "plan, so only the population forecast's error is measured.",
+    ),
+    "accuracy.place_ward": ("cả {kind}", "the whole {kind}"),
+    "accuracy.sentence": (
+        "Dự báo số {who} vào {grade} của {place}, {horizon} năm trước, đúng khoảng {accuracy}%; "
+        "số lớp đúng {exact}/{n} lần, lệch không quá 1 lớp {within}/{n} lần",
+        "The forecast of {who} entering {grade} in {place}, {horizon} year(s) ahead, has been "
+        "about {accuracy}% accurate; the number of classes was exactly right {exact} times out "
+        "of {n} and within 1 class {within} times out of {n}",
+    ),
+    "accuracy.baseline_part": (
+        " (nếu giữ nguyên số trẻ năm lập dự báo: đúng khoảng {accuracy}%, số lớp đúng {exact}/{n} lần)",
+        " (keeping the count of the forecast year: about {accuracy}% accurate, classes exactly "
+        "right {exact} times out of {n})",
+    ),
+    "accuracy.school_line": (
+        "Theo từng trường (vùng tuyển sinh hiện hành), {horizon} năm trước: {parts}",
+        "Per school (current zones), {horizon} year(s) ahead: {parts}",
+    ),
+    "accuracy.school_part": (
+        "{grade} đúng khoảng {accuracy}%, số lớp đúng {exact}% số lần, lệch không quá 1 lớp {within}% số lần",
+        "{grade} about {accuracy}% accurate, classes exactly right {exact}% of the time and "
+        "within 1 class {within}% of the time",
+    ),
+    "accuracy.col_horizon": ("Dự báo trước (năm)", "Years ahead"),
+    "accuracy.col_ward_pupils": ("Cả phường/xã: số trẻ đúng", "Whole ward: pupils accuracy"),
+    "accuracy.col_ward_exact": ("Cả phường/xã: số lớp đúng", "Whole ward: classes exact"),
+    "accuracy.col_ward_within": ("Cả phường/xã: lệch ≤ 1 lớp", "Whole ward: classes within 1"),
+    "accuracy.col_school_pupils": ("Từng trường: số trẻ đúng", "Per school: pupils accuracy"),
+    "accuracy.col_school_exact": ("Từng trường: số lớp đúng", "Per school: classes exact"),
+    "accuracy.col_school_within": ("Từng trường: lệch ≤ 1 lớp", "Per school: classes within 1"),
+    "accuracy.col_naive_pupils": ("Giữ nguyên: số trẻ đúng", "Kept: pupils accuracy"),
+    "accuracy.col_naive_exact": ("Giữ nguyên: số lớp đúng", "Kept: classes exact"),
     # plain-language flags
     "flag.short": ("{school} thiếu {rooms} phòng học từ năm học {school_year}",
                    "{school} is {rooms} classroom(s) short from {school_year}"),

@@ -3,8 +3,9 @@
 A ward office that publishes quotas must be able to say later which data and which version of
 the tool produced them. The manifest records the SHA-256 of every input file of the ward
 folder, the versions of the packages that did the work, the run settings, the solver report of
-every zoning (status, objective, bound, gap), the time taken by each step, and the SHA-256 of
-every output file.
+every zoning (status, objective, bound, gap), the time taken by each step, the SHA-256 of
+every output file and, when measured, the headline figures of the forecast's past accuracy
+(`forecast_accuracy`: entry-grade pupils and class counts, tuyensinh.accuracy).
 """
 from __future__ import annotations
 
@@ -104,16 +105,18 @@ def build_manifest(
     solver: list[Mapping[str, Any]],
     outputs: Mapping[str, str] | None = None,
     created_at: _dt.datetime | None = None,
+    accuracy: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assemble the manifest as a JSON-ready dict.
 
     `ward`: identification (code, name, base_year, horizon, ...); `settings`: every option of
     the run; `timings`: seconds per step; `solver`: one entry per zoning solved; `outputs`:
-    SHA-256 per output file (relative path).
+    SHA-256 per output file (relative path); `accuracy`: the headline figures of the
+    forecast's past accuracy (`PlanningAccuracy.headlines()`), recorded as `forecast_accuracy`.
     """
     created = created_at or _dt.datetime.now(_dt.timezone.utc).astimezone()
     versions = package_versions()
-    return _plain({
+    record = {
         "manifest_version": MANIFEST_VERSION,
         "tool": "tuyensinh",
         "tuyensinh_version": versions.get("tuyensinh"),
@@ -130,7 +133,10 @@ def build_manifest(
         "solver": list(solver),
         "timings_s": {k: round(float(v), 3) for k, v in timings.items()},
         "outputs_sha256": dict(outputs or {}),
-    })
+    }
+    if accuracy is not None:
+        record["forecast_accuracy"] = dict(accuracy)
+    return _plain(record)
 
 
 def manifest_json(manifest: Mapping[str, Any]) -> str:

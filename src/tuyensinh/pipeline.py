@@ -57,6 +57,10 @@ OUTPUT_FILES = (
 #: changes school only when that saves more than 300 m per pupil or relieves an overload.
 DEFAULT_STABILITY = 300.0
 
+#: Years of population history a backtest with honest intervals needs (forecast.backtest:
+#: 3 to project from, 2 origins to calibrate on, and an origin with an outcome after it).
+MIN_ACCURACY_YEARS = 6
+
 
 @dataclass(frozen=True)
 class PlanSettings:
@@ -72,6 +76,9 @@ class PlanSettings:
     split: allow a quarter to be split between schools.
     time_limit: solver time limit per zoning model, seconds.
     rezone_each_year: also zone each later school year to the horizon on its own.
+    accuracy: measure how accurate the forecast has been on the ward's history (entry-grade
+        pupils and classes, `tuyensinh.accuracy`; a backtest of about 0.2–1 s on a sample ward),
+        shown in the report and recorded in manifest.json.
     map_dpi: resolution of the PNG maps in maps/ (the PDF is vector).
     """
 
@@ -83,6 +90,7 @@ class PlanSettings:
     split: bool = False
     time_limit: float = 60.0
     rezone_each_year: bool = True
+    accuracy: bool = True
     map_dpi: int = 300
 
     def __post_init__(self) -> None:
@@ -138,6 +146,9 @@ class Plan:
     assignment: the proposed zones of every level (zones.csv).
     capacity: per school × year with the proposed zones held to the horizon (capacity.csv);
         capacity_current / capacity_yearly the same with the current / re-zoned assignments.
+    accuracy: how accurate the forecast has been (`tuyensinh.accuracy.PlanningAccuracy`), or
+        None when switched off, when a forecast was passed in to reuse, or when the history is
+        too short for a backtest.
     """
 
     ward: Ward
@@ -158,6 +169,7 @@ class Plan:
     quotas: pd.DataFrame
     summary: pd.DataFrame
     timings: dict[str, float] = field(default_factory=dict)
+    accuracy: Any | None = None
 
     @property
     def levels(self) -> tuple[str, ...]:
@@ -278,6 +290,16 @@ def _analyze_yearly(demand: pd.DataFrame, yearly: pd.DataFrame, ward: Ward, norm
     return pd.concat(frames, ignore_index=True)
 
 
+def _past_accuracy(ward: Ward, norms: Any) -> Any:
+    """Entry-grade accuracy of the forecast on the ward's history (None: history too short)."""
+    from tuyensinh.accuracy import ward_planning_accuracy
+
+    years = ward.population.loc[ward.population["year"] <= ward.base_year, "year"].nunique()
+    if years < MIN_ACCURACY_YEARS:
+        return None
+    return ward_planning_accuracy(ward, norms=norms)
+
+
 def compute_plan(
     ward: Ward,
     settings: PlanSettings | None = None,
@@ -289,7 +311,8 @@ def compute_plan(
 
     `forecast`: a forecast to reuse (a forecast table, or `forecast.project_all`'s result, e.g.
     the same ward's in a scenario that does not change population or housing); computed when
-    None.
+    None. The forecast's past accuracy (`Plan.accuracy`) is measured only with a forecast
+    computed here (and `settings.accuracy`): a reused forecast comes with its own.
     """
     from capacity.demand import enrollment_demand
     from capacity.norms import load_norms
@@ -311,6 +334,10 @@ def compute_plan(
             table, ward_table = projected, None
         else:
             table, ward_table = projected.quarters, projected.ward
+    accuracy = None
+    if settings.accuracy and forecast is None:
+        with progress.step(2, "accuracy", "step.accuracy"):
+            accuracy = _past_accuracy(ward, norms)
     with progress.step(3, "demand", "step.demand"):
         demand = enrollment_demand(table, norms, school_years=years)
         distances = ward_distances(ward)
@@ -349,7 +376,7 @@ def compute_plan(
         zonings=zonings, yearly=yearly,
         assignment=assignment, capacity=capacity_table, capacity_current=capacity_current,
         capacity_yearly=capacity_yearly, quotas=quotas, summary=summary,
-        timings=dict(progress.timings),
+        timings=dict(progress.timings), accuracy=accuracy,
     )
 
 
@@ -510,6 +537,7 @@ def run_plan(
         manifest = build_manifest(
             ward_folder=ward_folder, ward=_ward_info(ward), settings=_settings_record(plan),
             timings=tracker.timings, solver=plan.solver_reports(), outputs=outputs,
+            accuracy=plan.accuracy.headlines() if plan.accuracy is not None else None,
         )
         write_manifest(stage / "manifest.json", manifest)
         files = sorted([*files, "manifest.json"])
@@ -669,6 +697,28 @@ def _yearly_line(plan: Plan) -> str:
     return text("report.yearly_line", lang, parts=", ".join(parts))
 
 
+def _accuracy_sections(plan: Plan) -> list[Any]:
+    """The report section "Độ tin cậy của dự báo": sentences per entry grade and a compact
+    table (none when the accuracy was switched off)."""
+    from tuyensinh.accuracy import accuracy_report_table, accuracy_sentences
+    from tuyensinh.report import ReportSection, ReportTable
+
+    lang, acc = plan.settings.lang, plan.accuracy
+    heading = text("report.accuracy", lang)
+    if acc is None:
+        population = plan.ward.population
+        years = population.loc[population["year"] <= plan.ward.base_year, "year"].nunique()
+        if not plan.settings.accuracy or years >= MIN_ACCURACY_YEARS:
+            return []  # switched off, or a reused forecast: nothing measured, nothing said
+        return [ReportSection(heading, intro=text("report.accuracy_none", lang))]
+    intro = text("report.accuracy_intro", lang, first=acc.origins[0], last=acc.origins[-1])
+    return [ReportSection(
+        heading, intro=intro, sentences=tuple(accuracy_sentences(acc, lang=lang, kind=plan.ward.kind)),
+        tables=[ReportTable(text("report.accuracy_table", lang), accuracy_report_table(acc, lang=lang),
+                            note=text("report.accuracy_note", lang))],
+    )]
+
+
 def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
     """The report.html page of a plan (`pngs`: the figures of `plan_figures` as PNG bytes,
     see `save_figures`)."""
@@ -701,6 +751,7 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
                      for name, label in _capacity_figure_titles(plan).items() if name in pngs]
     sections = [
         ReportSection(text("report.forecast", lang), figures=forecast_figs),
+        *_accuracy_sections(plan),
         ReportSection(text("report.zoning", lang, school_year=coming), figures=zoning_figs,
                       intro="" if zoning_tables or ward.zones is None else text("report.no_changes", lang),
                       tables=zoning_tables),

@@ -62,12 +62,13 @@ class ReportTable:
 
 @dataclass(frozen=True)
 class ReportSection:
-    """A heading with its explanation, figures and tables."""
+    """A heading with its explanation, key sentences (a bullet list), figures and tables."""
 
     heading: str
     intro: str = ""
     figures: Sequence[ReportFigure] = field(default_factory=tuple)
     tables: Sequence[ReportTable] = field(default_factory=tuple)
+    sentences: Sequence[str] = field(default_factory=tuple)
 
 
 def figure_png(fig: Figure, dpi: int = 110, close: bool = True) -> bytes:
@@ -162,6 +163,8 @@ def render_report(
         parts.append(f"<section><h2>{html.escape(section.heading)}</h2>")
         if section.intro:
             parts.append(f"<p>{html.escape(section.intro)}</p>")
+        if section.sentences:
+            parts.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in section.sentences) + "</ul>")
         parts += [_img(figure) for figure in section.figures]
         parts += [_table(table) for table in section.tables]
         parts.append("</section>")
