@@ -60,6 +60,8 @@ def test_every_output_of_the_issue_is_written(vi_run):
             assert (out / "maps" / f"zones_{level}.{ext}").is_file(), (level, ext)
         assert (out / "maps" / f"zones_{level}.png").read_bytes().startswith(PNG_MAGIC)
         assert (out / "maps" / f"zones_{level}.pdf").read_bytes().startswith(b"%PDF")
+        page = (out / "maps" / f"zones_{level}.html").read_text(encoding="utf-8")
+        assert "Phường Phước Bình" in page and "Khu phố 1" in page and "https://" not in page
     assert set(result.files) == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert not list(out.parent.glob(".phuoc_binh.*"))  # no staging folder left
 

@@ -46,7 +46,7 @@ __all__ = [
     "OUTPUT_FILES",
 ]
 
-#: Files every successful run writes, besides maps/zones_<level>.png|pdf, charts/*.png and,
+#: Files every successful run writes, besides maps/zones_<level>.png|pdf|html, charts/*.png and,
 #: when they apply, capacity_current_zones.csv, zones_by_year.csv and capacity_rezoned.csv.
 OUTPUT_FILES = (
     "forecast.csv", "demand.csv", "zones.csv", "capacity.csv", "quotas.csv", "ward_summary.csv",
@@ -458,6 +458,7 @@ def write_plan(plan: Plan, stage: Path, progress: Progress) -> list[str]:
 
     from tuyensinh.excel import write_quotas_xlsx
     from tuyensinh.geo_export import write_zones_gpkg, zones_layers
+    from tuyensinh.outputs import write_text_atomic
     from tuyensinh.report import write_report
 
     ward, lang = plan.ward, plan.settings.lang
@@ -466,6 +467,8 @@ def write_plan(plan: Plan, stage: Path, progress: Progress) -> list[str]:
         with progress.step(6, "charts", "step.charts"):
             figures = plan_figures(plan)
             pngs = save_figures(figures, stage, map_dpi=plan.settings.map_dpi)
+            for name, page in interactive_maps(plan).items():
+                write_text_atomic(stage / "maps" / f"{name}.html", page)
     finally:
         for fig in figures.values():
             plt.close(fig)
@@ -839,16 +842,29 @@ def plan_figures(plan: Plan) -> dict[str, Any]:
     return figures
 
 
+def _map_arguments(plan: Plan) -> dict[str, Any]:
+    """Keyword arguments shared by the static and the interactive zoning maps."""
+    from tuyensinh.labels import ward_title
+
+    ward, lang = plan.ward, plan.settings.lang
+    return {"school_year": plan.school_year, "lang": lang,
+            "place": ward_title(ward.kind, ward.name, lang), "crs": ward.crs}
+
+
 def zoning_maps(plan: Plan) -> dict[str, Any]:
     """The zoning map of each level for the coming school year: {"zones_<level>": Figure}
     (zoning.maps.plot_zones, in the ward's projected CRS)."""
-    from tuyensinh.labels import ward_title
     from zoning.maps import plot_zones
 
-    ward, lang = plan.ward, plan.settings.lang
-    place = ward_title(ward.kind, ward.name, lang)
-    return {
-        f"zones_{level}": plot_zones(result, ward.quarters, ward.schools, school_year=plan.school_year,
-                                     lang=lang, place=place, crs=ward.crs)
-        for level, result in plan.zonings.items()
-    }
+    ward, options = plan.ward, _map_arguments(plan)
+    return {f"zones_{level}": plot_zones(result, ward.quarters, ward.schools, **options)
+            for level, result in plan.zonings.items()}
+
+
+def interactive_maps(plan: Plan) -> dict[str, str]:
+    """The same maps as self-contained HTML pages (zoning.webmap.zones_html): {"zones_<level>": html}."""
+    from zoning.webmap import zones_html
+
+    ward, options = plan.ward, _map_arguments(plan)
+    return {f"zones_{level}": zones_html(result, ward.quarters, ward.schools, **options)
+            for level, result in plan.zonings.items()}
