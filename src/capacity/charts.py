@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
-from capacity.grades import LEVELS
+from capacity.grades import LEVEL_NAMES_SHORT, LEVELS, school_year_label
 
 __all__ = ["plot_utilization", "plot_room_shortfall", "LABELS"]
 
@@ -45,9 +45,10 @@ LABELS: dict[str, dict[str, str]] = {
         "font": "DejaVu Sans",
     },
 }
+# Chart labels: "Mầm non", "Tiểu học", "THCS" / "Preschool", "Primary", "Lower secondary".
 LEVEL_NAMES = {
-    "vi": {"mam_non": "Mầm non", "tieu_hoc": "Tiểu học", "thcs": "THCS"},
-    "en": {"mam_non": "Preschool", "tieu_hoc": "Primary", "thcs": "Lower secondary"},
+    lang: {level: names[i][:1].upper() + names[i][1:] for level, names in LEVEL_NAMES_SHORT.items()}
+    for i, lang in enumerate(("vi", "en"))
 }
 
 
@@ -56,10 +57,6 @@ def _labels(lang: str) -> dict[str, str]:
         raise ValueError(f"lang must be one of {', '.join(LABELS)}, not {lang!r}")
     return LABELS[lang]
 
-
-def school_year_label(year: int) -> str:
-    """2027 → '2027–2028' (the school year starting in September 2027)."""
-    return f"{int(year)}–{int(year) + 1}"
 
 
 def _names(capacity: pd.DataFrame, schools: pd.DataFrame | None) -> dict[str, str]:

@@ -16,6 +16,10 @@ __all__ = [
     "ENTRY_GRADES",
     "SETTINGS",
     "check_level",
+    "LEVEL_NAMES",
+    "LEVEL_NAMES_SHORT",
+    "GRADE_NAMES",
+    "school_year_label",
 ]
 
 LEVELS: tuple[str, ...] = ("mam_non", "tieu_hoc", "thcs")
@@ -27,6 +31,34 @@ LEVEL_GRADES: dict[str, tuple[str, ...]] = {
 }
 
 GRADES: tuple[str, ...] = tuple(g for level in LEVELS for g in LEVEL_GRADES[level])
+
+# What planners call the levels and grades: code -> (Vietnamese, English). The one place these
+# names live; the report, workbook, charts and maps all read them from here.
+LEVEL_NAMES: dict[str, tuple[str, str]] = {
+    "mam_non": ("Mầm non", "Preschool"),
+    "tieu_hoc": ("Tiểu học", "Primary"),
+    "thcs": ("Trung học cơ sở", "Lower secondary"),
+}
+# Inside a sentence or a chart label: lower case, and the usual abbreviation THCS.
+LEVEL_NAMES_SHORT: dict[str, tuple[str, str]] = {
+    "mam_non": ("mầm non", "preschool"),
+    "tieu_hoc": ("tiểu học", "primary"),
+    "thcs": ("THCS", "lower secondary"),
+}
+GRADE_NAMES: dict[str, tuple[str, str]] = {
+    "nt_3_12m": ("Nhà trẻ 3–12 tháng", "Nursery 3–12 months"),
+    "nt_13_24m": ("Nhà trẻ 13–24 tháng", "Nursery 13–24 months"),
+    "nt_25_36m": ("Nhà trẻ 25–36 tháng", "Nursery 25–36 months"),
+    "mg_3_4": ("Mẫu giáo 3–4 tuổi", "Kindergarten 3–4 years"),
+    "mg_4_5": ("Mẫu giáo 4–5 tuổi", "Kindergarten 4–5 years"),
+    "mg_5_6": ("Mẫu giáo 5–6 tuổi", "Kindergarten 5–6 years"),
+    **{f"lop_{g}": (f"Lớp {g}", f"Grade {g}") for g in range(1, 10)},
+}
+
+
+def school_year_label(year: int) -> str:
+    """2027 → '2027–2028': the school year starting in September 2027 (same in both languages)."""
+    return f"{int(year)}–{int(year) + 1}"
 GRADE_LEVEL: dict[str, str] = {g: level for level in LEVELS for g in LEVEL_GRADES[level]}
 
 # Participation rates are set per group: nhà trẻ (nursery, ages 0-2), mẫu giáo (kindergarten,

@@ -11,6 +11,8 @@ import unicodedata
 
 import pandas as pd
 
+from capacity.grades import LEVELS
+
 __all__ = [
     "LEVELS",
     "SEXES",
@@ -25,7 +27,6 @@ __all__ = [
     "VIETNAM_LAT",
 ]
 
-LEVELS = ("mam_non", "tieu_hoc", "thcs")
 SEXES = ("M", "F")
 KINDS = ("phường", "xã", "đặc khu")
 SETTINGS = ("urban", "rural", "mountain")

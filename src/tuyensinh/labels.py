@@ -7,6 +7,9 @@ progress lines.
 """
 from __future__ import annotations
 
+from capacity.grades import GRADE_NAMES, GRADES, LEVEL_NAMES, LEVEL_NAMES_SHORT, LEVELS
+from capacity.grades import school_year_label as _school_year_label
+
 __all__ = [
     "LANGS",
     "check_lang",
@@ -22,31 +25,12 @@ __all__ = [
 
 LANGS = ("vi", "en")
 
-LEVEL_ORDER = ("mam_non", "tieu_hoc", "thcs")
-GRADE_ORDER = (
-    "nt_3_12m", "nt_13_24m", "nt_25_36m", "mg_3_4", "mg_4_5", "mg_5_6",
-    "lop_1", "lop_2", "lop_3", "lop_4", "lop_5", "lop_6", "lop_7", "lop_8", "lop_9",
-)
+LEVEL_ORDER = LEVELS
+GRADE_ORDER = GRADES
 
-_LEVELS = {
-    "mam_non": ("Mầm non", "Preschool"),
-    "tieu_hoc": ("Tiểu học", "Primary"),
-    "thcs": ("Trung học cơ sở", "Lower secondary"),
-}
-_LEVELS_SHORT = {
-    "mam_non": ("mầm non", "preschool"),
-    "tieu_hoc": ("tiểu học", "primary"),
-    "thcs": ("THCS", "lower secondary"),
-}
-_GRADES = {
-    "nt_3_12m": ("Nhà trẻ 3–12 tháng", "Nursery 3–12 months"),
-    "nt_13_24m": ("Nhà trẻ 13–24 tháng", "Nursery 13–24 months"),
-    "nt_25_36m": ("Nhà trẻ 25–36 tháng", "Nursery 25–36 months"),
-    "mg_3_4": ("Mẫu giáo 3–4 tuổi", "Kindergarten 3–4 years"),
-    "mg_4_5": ("Mẫu giáo 4–5 tuổi", "Kindergarten 4–5 years"),
-    "mg_5_6": ("Mẫu giáo 5–6 tuổi", "Kindergarten 5–6 years"),
-    **{f"lop_{g}": (f"Lớp {g}", f"Grade {g}") for g in range(1, 10)},
-}
+_LEVELS = LEVEL_NAMES
+_LEVELS_SHORT = LEVEL_NAMES_SHORT
+_GRADES = GRADE_NAMES
 _FLAGS = {
     "ok": ("Đủ phòng", "Enough rooms"),
     "tight": ("Sát công suất", "Tight"),
@@ -305,8 +289,7 @@ def flag_name(flag: str, lang: str = "vi") -> str:
 def school_year_label(year: int, lang: str = "vi") -> str:
     """'2027–2028' for the school year starting in September 2027 (same in both languages)."""
     check_lang(lang)
-    year = int(year)
-    return f"{year}–{year + 1}"
+    return _school_year_label(year)
 
 
 def ward_title(kind: str, name: str, lang: str = "vi") -> str:

@@ -1,17 +1,15 @@
 """Words printed on the zoning maps, Vietnamese (default) and English.
 
-(zoning may not import tuyensinh, so its few map labels live here; keep them in step with
-`tuyensinh.labels`.)
+(zoning may not import tuyensinh, so its map labels live here; level names come from
+`capacity.grades`, the one place they are kept.)
 """
 from __future__ import annotations
 
+from capacity.grades import LEVEL_NAMES
+
 __all__ = ["map_text", "level_label", "number", "percent"]
 
-_LEVELS = {
-    "mam_non": ("Mầm non", "Preschool"),
-    "tieu_hoc": ("Tiểu học", "Primary"),
-    "thcs": ("Trung học cơ sở", "Lower secondary"),
-}
+_LEVELS = LEVEL_NAMES
 
 _TEXT: dict[str, tuple[str, str]] = {
     "title": ("Phân luồng tuyển sinh cấp {level} – năm học {year}",
