@@ -236,3 +236,19 @@ def test_bad_zones_are_explained(zones, expected):
 def test_horizon_before_the_demand_is_refused():
     with pytest.raises(ValueError, match="no school year up to the horizon 2020"):
         analyze(one_grade_demand("lop_1", [30.0]), zones_to(["Q0"], "tieu_hoc"), single_school("tieu_hoc", 5), NORMS, horizon=2020)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("school_year", "", r"'school_year' must be a whole year .*row\(s\) 3"),
+        ("grade", "lop_6", r"'level', 'grade' .*row\(s\) 3"),
+        ("level", "primary", r"'level', 'grade' .*row\(s\) 3"),
+    ],
+)
+def test_bad_demand_rows_are_named(column, value, expected):
+    """A demand row with a grade of another level (or an unknown level) would be dropped silently."""
+    demand = one_grade_demand("lop_1", [30.0]).astype({column: object})
+    demand.loc[1, column] = value
+    with pytest.raises(ValueError, match=expected):
+        analyze(demand, zones_to(["Q0"], "tieu_hoc"), single_school("tieu_hoc", 5), NORMS)

@@ -93,3 +93,17 @@ def test_land_norm_breach_is_listed():
     assert summary.loc["thcs", "land_m2_per_pupil"] == pytest.approx(7.5)  # < 10 m² (rural)
     assert summary.loc["thcs", "schools_below_land_norm"] == "CS1"
     assert np.isnan(summary.loc["thcs", "rooms_per_10000"])  # no forecast given
+
+
+def test_base_year_outside_the_demand_is_refused(case):
+    """pupils_added would silently become every pupil (nothing to subtract) for a base year the
+    demand does not cover."""
+    demand, schools, zones, capacity, _ = case
+    with pytest.raises(ValueError, match=r"base_year 2020 is not a school year of the demand \(2027–2029\)"):
+        ward_summary(capacity, demand, zones, schools, NORMS, base_year=2020)
+    with pytest.raises(ValueError, match="base_year 2031"):
+        shortfall_drivers(capacity, demand, zones, schools, base_year=2031)
+    # a base year inside the demand counts from it: Q0 grows 180 → 150 (−30), Q1 35 → 70 (+35)
+    later = ward_summary(capacity, demand, zones, schools, NORMS, base_year=2028)
+    rows = later[later["level"] == "tieu_hoc"].set_index("school_year")
+    assert rows["pupils_added"].tolist() == pytest.approx([135 - 215, 0, 220 - 215])

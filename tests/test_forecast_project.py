@@ -203,6 +203,24 @@ def test_duplicates_negative_and_blank_counts_are_refused():
         project(pop.drop(columns="age"))
 
 
+def test_errors_name_the_spreadsheet_row_when_later_years_are_cut():
+    """With a base year before the last year, the rows of later years are dropped before the
+    checks: the row named must still be the row of the file, not of the filtered table."""
+    pop = small_population()  # rows ordered quarter, age, year: 2024 rows are interleaved
+    k = int(np.flatnonzero((pop.quarter_id == "KP02") & (pop.year == 2023) & (pop.age == 4))[0])
+    bad = pop.copy()
+    bad.loc[k, "count"] = -2
+    with pytest.raises(ValueError, match=rf"column 'count'.*rows {k + 2}\)"):
+        project(bad, base_year=2023, horizon=2026, intervals=False)
+    dup = pd.concat([pop, pop.iloc[[k]]], ignore_index=True)
+    with pytest.raises(ValueError, match=rf"duplicate rows .*spreadsheet rows {k + 2}, {len(pop) + 2}\)"):
+        project(dup, base_year=2023, horizon=2026, intervals=False)
+    births = pd.DataFrame({"quarter_id": ["KP01"] * 6, "year": [2024, 2019, 2020, 2021, 2022, 2023],
+                           "births": [3, 3, 3, 3, "", 3]})
+    with pytest.raises(ValueError, match=r"births.csv, column 'births'.*rows 6,"):
+        project(pop, births.astype({"births": object}), base_year=2023, horizon=2026, intervals=False)
+
+
 def test_quarter_with_a_hole_and_unknown_births_quarter_are_refused():
     pop = small_population()
     with pytest.raises(ValueError, match="KP01 in 2021"):

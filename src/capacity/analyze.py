@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from capacity.classes import grade_grid, check_schools, effective_limits, level_classes, rooms_available
-from capacity.demand import BOUNDS, DEMAND_COLUMNS
-from capacity.grades import LEVEL_GRADES, LEVELS
+from capacity.classes import check_schools, effective_limits, grade_grid, level_classes, rooms_available, rooms_needed
+from capacity.demand import BOUNDS, DEMAND_COLUMNS, _rows
+from capacity.grades import GRADE_LEVEL, LEVEL_GRADES, LEVELS
 from capacity.norms import Norms
 from capacity.uncertainty import exceedance_probability, quantile_at
 
@@ -39,11 +39,6 @@ EXTRA_COLUMNS: tuple[str, ...] = (
 _QUANTILE_ORDER = ("lo95", "lo80", "mean", "hi80", "hi95")
 
 
-def _rows(mask: np.ndarray, limit: int = 5) -> str:
-    idx = np.flatnonzero(mask)
-    return ", ".join(str(i + 2) for i in idx[:limit]) + (f" and {len(idx) - limit} more" if len(idx) > limit else "")
-
-
 def check_demand(demand: pd.DataFrame) -> pd.DataFrame:
     """Validate a demand table (capacity.enrollment_demand's columns); return a clean copy."""
     missing = [c for c in DEMAND_COLUMNS if c not in demand.columns]
@@ -51,7 +46,17 @@ def check_demand(demand: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"demand: missing column(s) {', '.join(missing)}; expected {', '.join(DEMAND_COLUMNS)}")
     table = demand.loc[:, list(DEMAND_COLUMNS)].reset_index(drop=True).copy()
     table["quarter_id"] = table["quarter_id"].astype(str)
-    table["school_year"] = pd.to_numeric(table["school_year"], errors="raise").astype(int)
+    years = pd.to_numeric(table["school_year"], errors="coerce")
+    bad = (years.isna() | (years != years.round())).to_numpy()
+    if bad.any():
+        raise ValueError(f"demand: column 'school_year' must be a whole year such as 2027, see row(s) {_rows(bad)}")
+    table["school_year"] = years.astype(int)
+    bad = (table["grade"].map(GRADE_LEVEL) != table["level"]).to_numpy()
+    if bad.any():
+        raise ValueError(
+            f"demand: columns 'level', 'grade' hold an unknown code or a grade of another level in row(s) "
+            f"{_rows(bad)}; use the codes of docs/architecture.md (e.g. tieu_hoc, lop_1)"
+        )
     for col in BOUNDS:
         values = pd.to_numeric(table[col], errors="coerce")
         bad = (values.isna() | (values < 0)).to_numpy()
@@ -200,15 +205,14 @@ def analyze(
         rooms = frame["rooms_available"].to_numpy(float)
 
         def needed(pupils_grid: np.ndarray) -> np.ndarray:
-            classes = level_classes(level, pupils_grid, limit, norms)[0].sum(axis=1)
-            return np.maximum(np.ceil(classes * per_class - 1e-9), 0.0)
+            return rooms_needed(level_classes(level, pupils_grid, limit, norms)[0].sum(axis=1), sessions, norms)
 
         frame.insert(1, "level", level)
         for bound in BOUNDS:
             frame[f"pupils_{bound}"] = arr[bound].sum(axis=1)
         classes = {b: level_classes(level, arr[b], limit, norms)[0].sum(axis=1) for b in ("mean", "lo80", "hi80")}
         frame["classes"] = classes["mean"].astype(int)
-        frame["rooms_needed"] = needed(arr["mean"]).astype(int)
+        frame["rooms_needed"] = rooms_needed(classes["mean"], sessions, norms).astype(int)
         frame["room_shortfall"] = np.maximum(frame["rooms_needed"] - rooms, 0).astype(int)
         load = (arr["mean"] / limit).sum(axis=1) * per_class  # rooms if every class were full
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -219,7 +223,7 @@ def analyze(
         frame["p_over"] = exceedance_probability(lambda z: needed(quantile_at(stacked, z[:, None])), rooms)
         frame["classes_lo80"] = classes["lo80"].astype(int)
         frame["classes_hi80"] = classes["hi80"].astype(int)
-        frame["rooms_needed_hi80"] = needed(arr["hi80"]).astype(int)
+        frame["rooms_needed_hi80"] = rooms_needed(classes["hi80"], sessions, norms).astype(int)
         with np.errstate(divide="ignore", invalid="ignore"):
             frame["mean_class_size"] = np.where(classes["mean"] > 0, frame["pupils_mean"] / np.maximum(classes["mean"], 1), np.nan)
         frame["sessions_per_day"] = sessions

@@ -43,6 +43,12 @@ def _rows(mask: np.ndarray, limit: int = 5) -> str:
     return shown + (f" and {len(idx) - limit} more" if len(idx) > limit else "")
 
 
+def _enrolled_share(grades: pd.DataFrame) -> pd.Series:
+    """Public-school pupils per resident of each grade's cohort age (`Norms.grade_table()` rows):
+    eligible share × participation × (1 − private share)."""
+    return grades["eligible_share"] * grades["participation"] * (1.0 - grades["private_share"])
+
+
 def check_forecast(forecast: pd.DataFrame, name: str = "forecast") -> pd.DataFrame:
     """Validate a forecast table (`quarter_id, year, age, mean, lo80, hi80, lo95, hi95`).
 
@@ -152,7 +158,7 @@ def enrollment_demand(
             f"forecast: quarter {quarter}, year {year} lacks age(s) {', '.join(map(str, lacking))} "
             f"({len(short)} quarter-year(s) incomplete); the demand needs every age 0–{grades['age'].max()}"
         )
-    grades = grades.assign(factor=grades["eligible_share"] * grades["participation"] * (1.0 - grades["private_share"]))
+    grades = grades.assign(factor=_enrolled_share(grades))
     demand = table.merge(grades[["age", "level", "grade", "order", "factor"]], on="age", how="inner", validate="many_to_one")
     factor = demand["factor"].to_numpy(float)
     if progression is not None:
@@ -192,12 +198,19 @@ def progression_from_history(
     bad = (pupils.isna() | (pupils < 0)).to_numpy()
     if bad.any():
         raise ValueError(f"enrolment: column 'pupils' must be a number ≥ 0, see row(s) {_rows(bad)}")
+    school_year = pd.to_numeric(enrolment["school_year"], errors="coerce")
+    bad = (school_year.isna() | (school_year != school_year.round())).to_numpy()
+    if bad.any():
+        raise ValueError(f"enrolment: column 'school_year' must be a whole year such as 2023, see row(s) {_rows(bad)}")
+    need = [c for c in ("year", "age", "count") if c not in population.columns]
+    if need:
+        raise ValueError(f"population: missing column(s) {', '.join(need)}; expected quarter_id, year, age, count")
     observed = (
-        enrolment.assign(pupils=pupils, school_year=enrolment["school_year"].astype(int))
+        enrolment.assign(pupils=pupils, school_year=school_year.astype(int))
         .groupby(["school_year", "grade"], as_index=False)["pupils"].sum()
     )
     grades = norms.grade_table()
-    grades["factor"] = grades["eligible_share"] * grades["participation"] * (1.0 - grades["private_share"])
+    grades["factor"] = _enrolled_share(grades)
     ward = population.groupby(["year", "age"], as_index=False)["count"].sum()
     expected = ward.merge(grades[["age", "grade", "factor"]], on="age")
     expected["expected"] = expected["count"] * expected["factor"]

@@ -44,6 +44,22 @@ def _listing(pairs: pd.Series, fmt: str) -> str:
     return "; ".join(fmt.format(key=k, value=v) for k, v in pairs.items())
 
 
+def _growth_since(demand: pd.DataFrame, base: int) -> pd.DataFrame:
+    """Pupils per quarter × level × school year (`mean`) and the change since school year
+    `base` (`added`). Raises a ValueError when the demand has no row for `base`."""
+    if not (demand["school_year"] == base).any():
+        have = sorted(demand["school_year"].unique().tolist())
+        raise ValueError(
+            f"base_year {base} is not a school year of the demand ({have[0]}–{have[-1]}); "
+            "pupils added are counted from it: choose a year of the demand or leave it blank"
+        )
+    per_quarter = demand.groupby(["quarter_id", "level", "school_year"], as_index=False)["mean"].sum()
+    at_base = per_quarter[per_quarter["school_year"] == base][["quarter_id", "level", "mean"]].rename(columns={"mean": "base"})
+    per_quarter = per_quarter.merge(at_base, on=["quarter_id", "level"], how="left")
+    per_quarter["added"] = per_quarter["mean"] - per_quarter["base"].fillna(0.0)
+    return per_quarter
+
+
 def shortfall_drivers(
     capacity: pd.DataFrame,
     demand: pd.DataFrame,
@@ -61,10 +77,7 @@ def shortfall_drivers(
     demand = check_demand(demand)
     assignment = check_assignment(assignment, check_schools(schools))
     base = int(demand["school_year"].min()) if base_year is None else int(base_year)
-    per_quarter = demand.groupby(["quarter_id", "level", "school_year"], as_index=False)["mean"].sum()
-    at_base = per_quarter[per_quarter["school_year"] == base][["quarter_id", "level", "mean"]].rename(columns={"mean": "base"})
-    per_quarter = per_quarter.merge(at_base, on=["quarter_id", "level"], how="left")
-    per_quarter["added"] = per_quarter["mean"] - per_quarter["base"].fillna(0.0)
+    per_quarter = _growth_since(demand, base)
     short = capacity.loc[capacity["room_shortfall"] > 0, ["school_id", "level", "school_year"]]
     feeds = short.merge(assignment, on=["school_id", "level"]).merge(per_quarter, on=["quarter_id", "level", "school_year"])
     feeds["pupils"] = feeds["mean"] * feeds["share"]
@@ -139,11 +152,7 @@ def ward_summary(
     ]
 
     # pupils added since the base year and the quarters that drive them
-    per_quarter = demand[demand["school_year"].isin([base, *years])].groupby(
-        ["quarter_id", "level", "school_year"], as_index=False)["mean"].sum()
-    at_base = per_quarter[per_quarter["school_year"] == base][["quarter_id", "level", "mean"]].rename(columns={"mean": "base"})
-    per_quarter = per_quarter.merge(at_base, on=["quarter_id", "level"], how="left")
-    per_quarter["added"] = per_quarter["mean"] - per_quarter["base"].fillna(0.0)
+    per_quarter = _growth_since(demand[demand["school_year"].isin([base, *years])], base)
     added = per_quarter.groupby(["level", "school_year"])["added"].sum()
     table["pupils_added"] = [float(added.get((lv, y), np.nan)) for lv, y in zip(table["level"], table["school_year"])]
     feeds_short = short[["school_id", "level", "school_year"]].merge(assignment, on=["school_id", "level"])

@@ -85,18 +85,32 @@ def _require_columns(frame: pd.DataFrame, table: str, columns: tuple[str, ...]) 
         )
 
 
-def _whole_numbers(frame: pd.DataFrame, table: str, column: str, minimum: float = 0) -> np.ndarray:
+def _sheet_rows(mask: np.ndarray, rows: np.ndarray | None = None, limit: int = _EXAMPLES) -> np.ndarray:
+    """Spreadsheet row numbers (header = row 1) of the first rows where `mask` holds.
+
+    rows: the spreadsheet row of each entry of `mask` when the frame was filtered (e.g. to the
+    years up to the base year); None when `mask` covers the file's rows in order.
+    """
+    idx = np.flatnonzero(mask)[:limit]
+    return idx + 2 if rows is None else rows[idx]
+
+
+def _whole_numbers(
+    frame: pd.DataFrame, table: str, column: str, minimum: float = 0, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """The column as floats; blank, non-numeric or below-`minimum` values raise, naming the
+    spreadsheet rows (`rows`: see `_sheet_rows`)."""
     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values)
     if bad.any():
-        rows = np.flatnonzero(bad)[:_EXAMPLES] + 2
+        rows = _sheet_rows(bad, rows)
         raise ValueError(
             f"{table}, column '{column}': {int(bad.sum())} blank or non-numeric value(s) "
             f"(spreadsheet rows {', '.join(map(str, rows))}, …). Fill in a number."
         )
     low = values < minimum
     if low.any():
-        rows = np.flatnonzero(low)[:_EXAMPLES] + 2
+        rows = _sheet_rows(low, rows)
         raise ValueError(
             f"{table}, column '{column}': {int(low.sum())} value(s) below {minimum:g} "
             f"(spreadsheet rows {', '.join(map(str, rows))}). Counts cannot be negative: correct them."
@@ -129,21 +143,21 @@ def _population(population: pd.DataFrame, base_year: int | None):
         )
     population = population.loc[keep]
     years = years[keep]
-    ages = _whole_numbers(population, "population.csv", "age").astype(np.int64)
-    counts = _whole_numbers(population, "population.csv", "count")
+    rows = np.flatnonzero(keep) + 2  # spreadsheet row of each kept row
+    ages = _whole_numbers(population, "population.csv", "age", rows=rows).astype(np.int64)
+    counts = _whole_numbers(population, "population.csv", "count", rows=rows)
     has_sex = "sex" in population.columns
     sex = None
     if has_sex:
         sex_text = population["sex"].astype(str).str.strip().str.upper()
         bad = ~sex_text.isin(["M", "F"]).to_numpy()
         if bad.any():
-            rows = np.flatnonzero(bad)[:_EXAMPLES] + 2
             raise ValueError(
                 f"population.csv, column 'sex': values must be M or F (spreadsheet rows "
-                f"{', '.join(map(str, rows))}). Use M for boys/men and F for girls/women."
+                f"{', '.join(map(str, _sheet_rows(bad, rows)))}). Use M for boys/men and F for girls/women."
             )
         sex = (sex_text == "F").to_numpy().astype(np.int64)
-    return population, years, ages, counts, sex, base_year
+    return population, rows, years, ages, counts, sex, base_year
 
 
 def _check_years(all_years: np.ndarray, base_year: int) -> np.ndarray:
@@ -181,7 +195,7 @@ def ward_arrays(
     years, fewer than 3 years of history, missing or duplicate (quarter, year, age[, sex]) rows,
     and births/housing rows naming unknown quarters.
     """
-    population, years, ages, counts, sex, base_year = _population(population, base_year)
+    population, sheet_rows, years, ages, counts, sex, base_year = _population(population, base_year)
     year_axis = _check_years(years, base_year)
     max_present = int(ages.max())
     if max_present < max_age:
@@ -199,7 +213,7 @@ def ward_arrays(
     size = n_q * n_a * n_t * n_s
     rows_per_cell = np.bincount(flat, minlength=size)
     if (rows_per_cell > 1).any():
-        dup = np.flatnonzero(rows_per_cell[flat] > 1)[: 2 * _EXAMPLES] + 2
+        dup = _sheet_rows(rows_per_cell[flat] > 1, sheet_rows, 2 * _EXAMPLES)
         key = "quarter_id, year, age" + (", sex" if sex is not None else "")
         raise ValueError(
             f"population.csv has duplicate rows for the same {key} (spreadsheet rows "
@@ -264,7 +278,7 @@ def _births(births: pd.DataFrame, quarters: np.ndarray, year_axis: np.ndarray) -
     keep = (years >= year_axis[0]) & (years <= year_axis[-1])
     births = births.loc[keep]
     years = years[keep]
-    values = _whole_numbers(births, "births.csv", "births")
+    values = _whole_numbers(births, "births.csv", "births", rows=np.flatnonzero(keep) + 2)
     codes, _ = _codes(births["quarter_id"], quarters)
     unknown = codes < 0
     if unknown.any():
@@ -296,7 +310,7 @@ def _housing(housing: pd.DataFrame, quarters: np.ndarray, first: int, last: int)
     keep = (years >= first) & (years <= last)
     housing = housing.loc[keep]
     years = years[keep]
-    values = _whole_numbers(housing, "housing.csv", "new_dwellings")
+    values = _whole_numbers(housing, "housing.csv", "new_dwellings", rows=np.flatnonzero(keep) + 2)
     codes, _ = _codes(housing["quarter_id"], quarters)
     unknown = codes < 0
     if unknown.any():
