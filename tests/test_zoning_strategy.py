@@ -53,6 +53,33 @@ def test_time_limited_mip_is_not_called_optimal(problem):
         assert result.zones()["quarter_id"].is_unique and len(result.zones()) == problem.shape[0]
 
 
+def test_no_solution_in_time_keeps_the_start_instead_of_failing(problem, monkeypatch):
+    """A solver that finds nothing before its limit (PuLP's HiGHS has no warm start) must not
+    crash a planner's run: the nearest-school start is kept, labelled feasible, with a note."""
+    import zoning.strategy as strategy
+    from zoning.solve import SolveOutcome
+
+    def nothing_found(model, **_):
+        return SolveOutcome(values=None, status="no_solution", solver_status="Time limit reached",
+                            objective=None, bound=123.0, gap=None, seconds=0.05, solver="stub")
+
+    monkeypatch.setattr(strategy, "solve_model", nothing_found)
+    result = solve_problem(problem, k_nearest=8, time_limit=0.05, solver="pulp-highs", strategy="exact")
+    model = build_model(problem, ModelOptions(k_nearest=8))
+    start = feasible_start(model, problem)
+    picked = start[:model.n_pairs] > 0.5
+    expected = dict(zip(problem.quarter_ids[model.pair_quarter[picked]], problem.school_ids[model.pair_school[picked]]))
+    zones = result.zones().set_index("quarter_id")["school_id"]
+    assert zones.index.is_unique and len(zones) == problem.shape[0]
+    assert zones.to_dict() == expected                                          # the start, unchanged
+    report = result.solver
+    assert report.status == "feasible"
+    assert report.objective == pytest.approx(model.objective(start))
+    assert report.gap == pytest.approx((report.objective - 123.0) / report.objective)
+    assert any("found no zoning within the time limit" in note for note in result.notes)
+    assert result.assignment.groupby("quarter_id")["share"].sum().eq(1.0).all()
+
+
 def test_lp_guided_search_beats_its_start_and_reports_the_lp_gap(problem):
     options = ModelOptions(k_nearest=8)
     model = build_model(problem, options)

@@ -242,6 +242,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col.scenario": ("Kịch bản", "Scenario"),
     "col.pupil_km": ("Học sinh × km", "Pupil-km"),
     "col.status": ("Trạng thái", "Status"),
+    # solver statuses (zoning.SolverReport.status) in the report's solver table
+    "status.optimal": ("Tối ưu", "Optimal"),
+    "status.feasible": ("Khả thi, chưa chứng minh tối ưu", "Feasible, not proven optimal"),
     "col.gap": ("Sai số tối ưu", "Optimality gap"),
     "col.seconds": ("Thời gian (giây)", "Time (s)"),
     "col.zoning": ("Phương án", "Zoning"),

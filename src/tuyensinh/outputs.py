@@ -88,7 +88,13 @@ def staged_output(out_dir: str | os.PathLike, replace_whole: bool = False) -> It
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
             os.rmdir(old)
             os.replace(out, old)
-        os.replace(stage, out)
+        try:
+            os.replace(stage, out)
+        except BaseException:
+            if old is not None:  # put the previous outputs back
+                os.replace(old, out)
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return

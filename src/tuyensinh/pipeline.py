@@ -290,12 +290,16 @@ def _analyze_yearly(demand: pd.DataFrame, yearly: pd.DataFrame, ward: Ward, norm
     return pd.concat(frames, ignore_index=True)
 
 
+def _history_years(ward: Ward) -> int:
+    """Years of population history up to the base year."""
+    return int(ward.population.loc[ward.population["year"] <= ward.base_year, "year"].nunique())
+
+
 def _past_accuracy(ward: Ward, norms: Any) -> Any:
     """Entry-grade accuracy of the forecast on the ward's history (None: history too short)."""
     from tuyensinh.accuracy import ward_planning_accuracy
 
-    years = ward.population.loc[ward.population["year"] <= ward.base_year, "year"].nunique()
-    if years < MIN_ACCURACY_YEARS:
+    if _history_years(ward) < MIN_ACCURACY_YEARS:
         return None
     return ward_planning_accuracy(ward, norms=norms)
 
@@ -318,7 +322,7 @@ def compute_plan(
     from capacity.norms import load_norms
     from capacity.quotas import quotas as entry_quotas
     from capacity.summary import ward_summary
-    from zoning.assign import assign
+    from zoning.assign import assign, combine_years, zones_of_year
 
     settings = settings or PlanSettings()
     if not isinstance(progress, Progress):
@@ -352,11 +356,14 @@ def compute_plan(
             zonings[level] = assign(demand, ward.schools, distances, level=level,
                                     school_years=coming, norms=norms, current=current, **options)
         if yearly is not None:
+            # the coming year zoned on its own is the proposed zoning: solve the later years only,
+            # each against the year before
             with progress.step(4, f"zoning_yearly.{level}", "step.zoning_years", level=label,
                                horizon=ward.horizon):
-                yearly[level] = assign(demand, ward.schools, distances, level=level,
-                                       school_years=years, norms=norms, current=current,
-                                       per_year=True, **options)
+                later = assign(demand, ward.schools, distances, level=level,
+                               school_years=years[1:], norms=norms,
+                               current=zones_of_year(zonings[level], coming), per_year=True, **options)
+                yearly[level] = combine_years([zonings[level], later])
 
     with progress.step(5, "capacity", "step.capacity"):
         assignment = pd.concat([r.zones(coming) for r in zonings.values()], ignore_index=True)
@@ -653,7 +660,7 @@ def _solver_table(plan: Plan) -> pd.DataFrame:
                 plan.school_year, lang)) if entry["zoning"] == "proposed" else text("report.zoning_yearly", lang)),
             text("col.level", lang): level_name(entry["level"], lang),
             text("col.school_year", lang): ", ".join(school_year_label(y, lang) for y in entry["school_years"]),
-            text("col.status", lang): entry["status"],
+            text("col.status", lang): text(f"status.{entry['status']}", lang),
             text("col.gap", lang): "–" if gap is None else f"{gap:.2%}",
             text("col.seconds", lang): round(float(entry["solve_seconds"]), 2),
         })
@@ -709,9 +716,7 @@ def _accuracy_sections(plan: Plan) -> list[Any]:
     lang, acc = plan.settings.lang, plan.accuracy
     heading = text("report.accuracy", lang)
     if acc is None:
-        population = plan.ward.population
-        years = population.loc[population["year"] <= plan.ward.base_year, "year"].nunique()
-        if not plan.settings.accuracy or years >= MIN_ACCURACY_YEARS:
+        if not plan.settings.accuracy or _history_years(plan.ward) >= MIN_ACCURACY_YEARS:
             return []  # switched off, or a reused forecast: nothing measured, nothing said
         return [ReportSection(heading, intro=text("report.accuracy_none", lang))]
     intro = text("report.accuracy_intro", lang, first=acc.origins[0], last=acc.origins[-1])

@@ -13,7 +13,8 @@ from zoning.problem import ZoningProblem, build_problem
 from zoning.result import ZoningResult, solver_report, tables_from_solution
 from zoning.strategy import solve_with_strategy
 
-__all__ = ["assign", "AUTO_K_NEAREST", "AUTO_K_PAIRS"]
+__all__ = ["assign", "solve_problem", "combine_years", "zones_of_year", "AUTO_K_NEAREST",
+           "AUTO_K_PAIRS"]
 
 AUTO_K_NEAREST = 10
 """Schools kept per quarter when the instance is large (costs about +0.01% travel)."""
@@ -21,9 +22,23 @@ AUTO_K_PAIRS = 20_000
 """Quarter × school pairs above which `k_nearest` defaults to `AUTO_K_NEAREST`."""
 
 
-def _as_zones(result_assignment: pd.DataFrame, year: int) -> pd.DataFrame:
-    rows = result_assignment[result_assignment["school_year"] == year]
+def zones_of_year(result: ZoningResult, year: int) -> pd.DataFrame:
+    """`result`'s zoning of school year `year` as a current-zones table (`quarter_id, level,
+    school_id, share`), to zone the next year against (`per_year`)."""
+    rows = result.assignment[result.assignment["school_year"] == year]
     return rows[["quarter_id", "level", "school_id", "share"]]
+
+
+def combine_years(parts: Sequence[ZoningResult]) -> ZoningResult:
+    """One result of the same level from results of consecutive school years (in order)."""
+    return ZoningResult(
+        level=parts[0].level, school_years=tuple(y for p in parts for y in p.school_years),
+        assignment=pd.concat([p.assignment for p in parts], ignore_index=True),
+        load=pd.concat([p.load for p in parts], ignore_index=True),
+        grades=pd.concat([p.grades for p in parts], ignore_index=True),
+        reports=tuple(r for p in parts for r in p.reports),
+        notes=tuple(dict.fromkeys(n for p in parts for n in p.notes)),
+    )
 
 
 def assign(
@@ -86,15 +101,8 @@ def assign(
                           time_limit=time_limit, solver=solver, strategy=strategy,
                           overflow_penalty=overflow_penalty)
             parts.append(part)
-            zones_before = _as_zones(part.assignment, year)
-        return ZoningResult(
-            level=level, school_years=years,
-            assignment=pd.concat([p.assignment for p in parts], ignore_index=True),
-            load=pd.concat([p.load for p in parts], ignore_index=True),
-            grades=pd.concat([p.grades for p in parts], ignore_index=True),
-            reports=tuple(r for p in parts for r in p.reports),
-            notes=tuple(dict.fromkeys(n for p in parts for n in p.notes)),
-        )
+            zones_before = zones_of_year(part, year)
+        return combine_years(parts)
 
     began = time.perf_counter()
     problem = build_problem(demand, schools, distances, level=level, school_years=years, norms=norms,
@@ -154,7 +162,11 @@ def solve_problem(
                            distance_penalty=distance_penalty, max_distance=max_distance,
                            contiguity=contiguity is not None)
     notes = list(model.notes)
-    if outcome.status != "optimal":
+    if any(step["step"] == "start_kept" for step in solved.steps):
+        notes.append(f"{problem.level} {list(problem.school_years)}: the solver found no zoning within the "
+                     f"time limit of {time_limit:g} s; the zones shown keep each quarter's current school "
+                     "(else the nearest); allow more time (--time-limit) for an optimised zoning")
+    elif outcome.status != "optimal":
         gap = "unknown" if outcome.gap is None else f"{outcome.gap:.2%}"
         notes.append(f"{problem.level} {list(problem.school_years)}: the solver stopped at the time limit "
                      f"with a zoning not proven optimal (gap {gap}); allow more time for a better one")

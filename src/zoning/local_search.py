@@ -2,7 +2,7 @@
 
 A zoning is `chosen` (pair index per quarter). Each school's cost is its pupils' travel plus
 the overflow penalty for pupils its rooms cannot seat in whole classes per grade
-(`unseated`). A *move* sends quarter i from school a to another candidate b; a *swap* sends
+(`zoning.vectors.unseated`). A *move* sends quarter i from school a to another candidate b; a *swap* sends
 i from a to b and quarter k from b to a. The exact change of the objective of every
 candidate move or swap is computed at once with NumPy (travel from the pair costs, overflow
 recounted per school in whole classes); the best improving ones touching distinct schools are
@@ -18,36 +18,9 @@ import numpy as np
 
 from zoning.model import MatrixModel
 from zoning.problem import ZoningProblem
+from zoning.vectors import school_pupils, unseated
 
-__all__ = ["unseated", "improve_locally", "whole_class_counts"]
-
-
-def unseated(problem: ZoningProblem, pupils: np.ndarray, schools: np.ndarray) -> np.ndarray:
-    """Pupils (k,) of schools `schools` left without a seat with `pupils` (k, T, G), summed
-    over the years, when each school opens the whole classes per grade that seat the most
-    within its rooms (the same greedy as `zoning.vectors.best_classes`)."""
-    k, T, G = pupils.shape
-    limit = np.broadcast_to(problem.class_limit[schools][:, None, :], (k, T, G))
-    ratio = np.round(pupils / limit, 9)
-    full = np.floor(ratio)
-    remainder = np.where(ratio > full, pupils - full * limit, 0.0)
-    cap = np.floor(problem.rooms[schools] / problem.rooms_per_class[schools][:, None] + 1e-9)[:, :, None]
-    value = np.concatenate([limit, remainder], axis=2)                  # seats per class
-    count = np.concatenate([full, (remainder > 0).astype(float)], axis=2)
-    order = np.argsort(-value, axis=2, kind="stable")
-    value_sorted = np.take_along_axis(value, order, axis=2)
-    count_sorted = np.take_along_axis(count, order, axis=2)
-    before = np.cumsum(count_sorted, axis=2) - count_sorted
-    granted = np.clip(cap - before, 0.0, count_sorted)
-    seated = (granted * value_sorted).sum(axis=2)
-    return np.maximum(pupils.sum(axis=2) - seated, 0.0).sum(axis=1)
-
-
-def _school_pupils(problem: ZoningProblem, school_of: np.ndarray) -> np.ndarray:
-    n, m, T, G = problem.shape
-    pupils = np.zeros((m, T, G))
-    np.add.at(pupils, school_of, problem.demand)
-    return pupils
+__all__ = ["improve_locally", "whole_class_counts"]
 
 
 def _apply_disjoint(gains: np.ndarray, touched: np.ndarray, limit: int) -> np.ndarray:
@@ -84,7 +57,7 @@ def improve_locally(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
     key = pq.astype(np.int64) * m + ps                     # sorted: pairs go by quarter, then school
     chosen = chosen.copy()
     school_of = ps[chosen]
-    pupils = _school_pupils(problem, school_of)
+    pupils = school_pupils(problem, school_of)
     over = unseated(problem, pupils, np.arange(m))
     stats = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
     demand = problem.demand

@@ -60,7 +60,6 @@ class MatrixModel:
     matrix: sparse.csr_matrix
     row_lo: np.ndarray
     row_hi: np.ndarray
-    offset: float                  # constant added to the objective (stability of split mode)
     pair_quarter: np.ndarray       # (P,) quarter position of x[p]
     pair_school: np.ndarray        # (P,) school position of x[p]
     n_classes: int                 # m · T · G
@@ -94,7 +93,7 @@ class MatrixModel:
 
     def objective(self, values: np.ndarray) -> float:
         """The objective (pupil-metres) of a full column vector."""
-        return float(self.cost @ values + self.offset)
+        return float(self.cost @ values)
 
 
 def candidate_pairs(
@@ -170,7 +169,6 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
         beyond = options.distance_penalty * np.maximum(dist - problem.norm_distance, 0.0)
     per_pupil = dist + beyond                        # metres per pupil on pair p
     cost_x = total * per_pupil + TIE_BREAK * dist
-    offset = 0.0
     current = None if problem.current is None else problem.current[pq, ps]
     moved_pairs = np.zeros(0, dtype=np.int64)
     if options.stability > 0 and problem.current is not None:
@@ -264,7 +262,7 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
     matrix.sort_indices()
     return MatrixModel(
         cost=cost, col_lo=col_lo, col_hi=col_hi, integer=integer, matrix=matrix,
-        row_lo=np.concatenate(lo_parts), row_hi=np.concatenate(hi_parts), offset=offset,
+        row_lo=np.concatenate(lo_parts), row_hi=np.concatenate(hi_parts),
         pair_quarter=pq, pair_school=ps, n_classes=n_cls, overflow_penalty=penalty,
         notes=tuple(notes),
     )

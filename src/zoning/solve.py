@@ -108,7 +108,6 @@ def _highs_lp(model: MatrixModel, relax: bool, col_hi: np.ndarray | None):  # no
     lp.col_upper_ = model.col_hi if col_hi is None else col_hi
     lp.row_lower_ = model.row_lo
     lp.row_upper_ = model.row_hi
-    lp.offset_ = model.offset
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.num_col_ = model.n_cols
     lp.a_matrix_.num_row_ = model.n_rows
@@ -196,8 +195,7 @@ def _pulp_problem(model: MatrixModel, col_hi: np.ndarray | None):  # noqa: ANN20
         for c in range(model.n_cols)
     ]
     nz = np.flatnonzero(model.cost)
-    prob.setObjective(pulp.LpAffineExpression([(variables[c], float(model.cost[c])) for c in nz],
-                                              constant=model.offset))
+    prob.setObjective(pulp.LpAffineExpression([(variables[c], float(model.cost[c])) for c in nz]))
     A = model.matrix
     for r in range(model.n_rows):
         cols = A.indices[A.indptr[r]:A.indptr[r + 1]]

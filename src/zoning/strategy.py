@@ -28,7 +28,7 @@ from zoning.model import MatrixModel, ModelOptions
 from zoning.problem import ZoningProblem
 from zoning.solve import SolveOutcome, relative_gap, solve_model, solve_relaxation
 from zoning.local_search import improve_locally, whole_class_counts
-from zoning.vectors import best_classes, repair_overflow, round_shares, solution_vector
+from zoning.vectors import repair_overflow, round_shares, solution_vector
 from zoning.windows import improve_by_windows
 
 __all__ = ["StrategyOutcome", "solve_with_strategy", "feasible_start", "STRATEGIES",
@@ -55,24 +55,12 @@ def feasible_start(model: MatrixModel, problem: ZoningProblem) -> np.ndarray:
     Classes per grade leave the fewest pupils without a seat (`best_classes`); those pupils
     become overflow.
     """
-    n, m, T, G = problem.shape
     pq, ps = model.pair_quarter, model.pair_school
-    hi = model.col_hi[:model.n_pairs]
     score = problem.distance[pq, ps].copy()
     if problem.current is not None:
         score = score - 1e12 * problem.current[pq, ps]  # current school first
-    score[~(hi > 0)] = np.inf
-    order = np.lexsort((score, pq))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = pq[order][1:] != pq[order][:-1]
-    chosen = order[first]
-    values = np.zeros(model.n_cols)
-    values[chosen] = 1.0
-    pupils = np.zeros((m, T, G))
-    np.add.at(pupils, ps[chosen], problem.demand[pq[chosen]])
-    classes = best_classes(problem, pupils)
-    values[model.classes_slice] = classes.ravel()
-    values[model.overflow_slice] = np.maximum(pupils - classes * problem.class_limit[:, None, :], 0.0).ravel()
+    score[~(model.col_hi[:model.n_pairs] > 0)] = np.inf
+    values = solution_vector(model, problem, round_shares(model, -score))  # lowest score per quarter
     if model.n_cols > model.overflow_slice.stop:  # split-mode moved shares
         moved_cols = np.arange(model.overflow_slice.stop, model.n_cols)
         A = model.matrix.tocsc()[:, moved_cols]
@@ -111,14 +99,23 @@ def solve_with_strategy(
         if options.split or options.adjacency is not None:
             raise ValueError("the lp_guided strategy zones whole quarters without contiguity; "
                              "use strategy='exact' with split=True or contiguity")
-        return _lp_guided(model, problem, options, time_limit=time_limit)
+        return _lp_guided(model, problem, options, time_limit=time_limit, target_gap=target_gap)
     start = feasible_start(model, problem)
     start_ok = _is_feasible(model, start)
     outcome = solve_model(model, solver=solver, time_limit=time_limit,
                           start=start if start_ok else None, mip_rel_gap=target_gap)
-    step = {"step": "mip", "status": outcome.status, "objective": outcome.objective,
-            "bound": outcome.bound, "seconds": round(outcome.seconds, 3)}
-    return StrategyOutcome(outcome, "exact", None, (step,))
+    steps = [{"step": "mip", "status": outcome.status, "objective": outcome.objective,
+              "bound": outcome.bound, "seconds": round(outcome.seconds, 3)}]
+    if outcome.values is None and outcome.status != "infeasible" and start_ok:
+        # The time ran out before the solver found any zoning (a solver without warm start, a
+        # tiny limit): keep the start — current or nearest schools, overflow reported — rather
+        # than failing, and say so through the status and the gap.
+        objective = float(model.objective(start))
+        outcome = replace(outcome, values=start, status="feasible", objective=objective,
+                          gap=relative_gap(objective, outcome.bound))
+        steps.append({"step": "start_kept", "status": "feasible", "objective": objective,
+                      "bound": outcome.bound, "seconds": 0.0})
+    return StrategyOutcome(outcome, "exact", None, tuple(steps))
 
 
 WINDOW_SHARE = 0.5
@@ -134,9 +131,14 @@ LOCAL_SEARCH_SHARE = 0.05
 
 
 def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions, *,
-               time_limit: float) -> StrategyOutcome:
+               time_limit: float, target_gap: float) -> StrategyOutcome:
     began = time.perf_counter()
     deadline = began + time_limit
+
+    def left() -> float:
+        """Seconds left of the time limit (each solver call gets only these)."""
+        return max(deadline - time.perf_counter(), 0.01)
+
     n, m, T, G = problem.shape
     steps: list[dict] = []
     lp, _ = solve_relaxation(model, time_limit=time_limit)
@@ -145,7 +147,7 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
     if lp.values is None:
         raise ValueError(f"the LP relaxation of the {problem.level} zoning has no solution "
                          f"({lp.solver_status}); check the limits asked for")
-    lp_bound = lp.objective
+    lp_bound = lp.bound  # the LP objective only when the LP was solved to optimality
     candidates = [("lp_rounded", lp.values)]
     room_rows = slice(model.n_rows - m * T, model.n_rows)
     for reserve in RESERVES:
@@ -156,14 +158,14 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
             continue
         row_hi = model.row_hi.copy()
         row_hi[room_rows] = np.maximum(model.row_hi[room_rows] - held, 0.0)
-        adjusted, _ = solve_relaxation(replace(model, row_hi=row_hi), time_limit=time_limit)
+        adjusted, _ = solve_relaxation(replace(model, row_hi=row_hi), time_limit=left())
         if adjusted.values is not None:
             candidates.append((f"lp_reserve_{held:g}_rooms", adjusted.values))
     if model.integer[model.classes_slice].any() and time.perf_counter() < began + 0.2 * time_limit:
         fixed = whole_class_counts(model, problem, lp.values)
         col_lo, col_hi = model.col_lo.copy(), model.col_hi.copy()
         col_lo[model.classes_slice] = col_hi[model.classes_slice] = fixed.ravel()
-        classes_lp, _ = solve_relaxation(replace(model, col_lo=col_lo, col_hi=col_hi), time_limit=time_limit)
+        classes_lp, _ = solve_relaxation(replace(model, col_lo=col_lo, col_hi=col_hi), time_limit=left())
         if classes_lp.values is not None:
             candidates.append(("lp_whole_classes", classes_lp.values))
     best_chosen, best_objective = None, np.inf
@@ -207,15 +209,16 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
     remaining = deadline - time.perf_counter()
     if remaining > 1.0:
         # the whole MIP, warm-started: HiGHS may improve the zoning, and its cuts raise the bound
-        full = solve_model(model, solver="highs", time_limit=remaining, start=values)
+        full = solve_model(model, solver="highs", time_limit=remaining, start=values,
+                           mip_rel_gap=target_gap)
         steps.append({"step": "full_mip_warm_start", "status": full.status, "objective": full.objective,
                       "bound": full.bound, "seconds": round(full.seconds, 3)})
         if full.bound is not None:
-            bound = max(bound, full.bound)
+            bound = full.bound if bound is None else max(bound, full.bound)
         if full.values is not None and full.objective < objective - 1e-9:
             values, objective = full.values, full.objective
     gap = relative_gap(objective, bound)
-    status = "optimal" if gap is not None and gap <= 1e-4 else "feasible"
+    status = "optimal" if gap is not None and gap <= target_gap * 1.0001 else "feasible"
     outcome = SolveOutcome(values, status, "; ".join(f"{s['step']}: {s['status']}" for s in steps),
                            objective, bound, gap, time.perf_counter() - began, solver_name)
     return StrategyOutcome(outcome, "lp_guided", lp_bound, tuple(steps))

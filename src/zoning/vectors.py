@@ -6,7 +6,8 @@ import numpy as np
 from zoning.model import MatrixModel
 from zoning.problem import ZoningProblem
 
-__all__ = ["solution_vector", "best_classes", "repair_overflow", "round_shares"]
+__all__ = ["solution_vector", "best_classes", "unseated", "school_pupils", "repair_overflow",
+           "round_shares"]
 
 
 def round_shares(model: MatrixModel, shares: np.ndarray) -> np.ndarray:
@@ -20,10 +21,8 @@ def round_shares(model: MatrixModel, shares: np.ndarray) -> np.ndarray:
 
 def _school_state(problem: ZoningProblem, ps_of_quarter: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(pupils (m, T, G), rooms needed (m, T)) when quarter i goes whole to school ps_of_quarter[i]."""
-    n, m, T, G = problem.shape
-    pupils = np.zeros((m, T, G))
-    np.add.at(pupils, ps_of_quarter, problem.demand)
-    return pupils, _rooms_needed(problem, pupils, np.arange(m))
+    pupils = school_pupils(problem, ps_of_quarter)
+    return pupils, _rooms_needed(problem, pupils, np.arange(len(pupils)))
 
 
 def _rooms_needed(problem: ZoningProblem, pupils: np.ndarray, schools: np.ndarray) -> np.ndarray:
@@ -79,20 +78,23 @@ def repair_overflow(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
     return chosen
 
 
-def best_classes(problem: ZoningProblem, pupils: np.ndarray) -> np.ndarray:
-    """(m, T, G) whole classes per grade that leave the fewest pupils without a seat.
+def best_classes(problem: ZoningProblem, pupils: np.ndarray,
+                 schools: np.ndarray | None = None) -> np.ndarray:
+    """(k, T, G) whole classes per grade that leave the fewest pupils without a seat, for
+    `pupils` (k, T, G) at schools `schools` (default: all m schools, k = m).
 
     Each class of grade g seats up to its limit L_g: the full classes seat L_g each, the last
     one the remainder. With too few rooms, the classes seating most pupils are kept first
     (greedy on these seat counts is optimal: one budget of rooms, concave gains per grade).
     """
-    m, T, G = pupils.shape
-    limit = np.broadcast_to(problem.class_limit[:, None, :], (m, T, G))
+    schools = np.arange(len(pupils)) if schools is None else schools
+    k, T, G = pupils.shape
+    limit = np.broadcast_to(problem.class_limit[schools][:, None, :], (k, T, G))
     ratio = np.round(pupils / limit, 9)
     full = np.floor(ratio)
     remainder = np.where(ratio > full, pupils - full * limit, 0.0)
-    cap = np.floor(problem.rooms / problem.rooms_per_class[:, None] + 1e-9)[:, :, None]   # classes
-    value = np.concatenate([limit, remainder], axis=2)                  # (m, T, 2G) seats per class
+    cap = np.floor(problem.rooms[schools] / problem.rooms_per_class[schools][:, None] + 1e-9)[:, :, None]
+    value = np.concatenate([limit, remainder], axis=2)                  # (k, T, 2G) seats per class
     count = np.concatenate([full, (remainder > 0).astype(float)], axis=2)
     order = np.argsort(-value, axis=2, kind="stable")
     count_sorted = np.take_along_axis(count, order, axis=2)
@@ -103,12 +105,29 @@ def best_classes(problem: ZoningProblem, pupils: np.ndarray) -> np.ndarray:
     return granted[:, :, :G] + granted[:, :, G:]
 
 
+def unseated(problem: ZoningProblem, pupils: np.ndarray, schools: np.ndarray) -> np.ndarray:
+    """Pupils (k,) of schools `schools` left without a seat with `pupils` (k, T, G), summed
+    over the years and grades, when each school opens the `best_classes`."""
+    classes = best_classes(problem, pupils, schools)
+    seats = classes * problem.class_limit[schools][:, None, :]
+    return np.maximum(pupils - seats, 0.0).sum(axis=(1, 2))
+
+
+def school_pupils(problem: ZoningProblem, school_of: np.ndarray) -> np.ndarray:
+    """Pupils (m, T, G) at each school when quarter i goes whole to school `school_of[i]`."""
+    n, m, T, G = problem.shape
+    pupils = np.zeros((m, T, G))
+    np.add.at(pupils, school_of, problem.demand)
+    return pupils
+
+
 def solution_vector(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray) -> np.ndarray:
     """Full column vector for whole-quarter choices `chosen` (pair index per quarter), with
-    the classes per grade that leave the fewest pupils over capacity (`best_classes`)."""
+    the classes per grade that leave the fewest pupils over capacity (`best_classes`) and
+    those pupils as overflow. Split-mode `moved` columns (if any) are left at 0."""
     values = np.zeros(model.n_cols)
     values[chosen] = 1.0
-    pupils, _ = _school_state(problem, model.pair_school[chosen])
+    pupils = school_pupils(problem, model.pair_school[chosen])
     classes = best_classes(problem, pupils)
     values[model.classes_slice] = classes.ravel()
     limit = problem.class_limit[:, None, :]
