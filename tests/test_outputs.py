@@ -62,3 +62,25 @@ def test_outputs_get_ordinary_permissions(tmp_path):
         os.umask(mask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o755
+
+
+def test_failed_final_swap_puts_the_previous_folder_back(tmp_path, monkeypatch):
+    import os
+
+    import tuyensinh.outputs as outputs
+
+    out = tmp_path / "out"
+    write_text_atomic(out / "report.html", "last year's report")
+    real_replace = os.replace
+
+    def failing_replace(src, dst):
+        if ".staging-" in str(src):
+            raise OSError("disk full")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(outputs.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        with staged_output(out, replace_whole=True) as stage:
+            (stage / "report.html").write_text("this year's report")
+    assert (out / "report.html").read_text() == "last year's report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
