@@ -8,14 +8,16 @@
   every school's rooms (whole classes per grade waste on average half a class per grade), and
   an LP with the LP's class counts rounded to whole classes that fit the rooms
   (`whole_class_counts`) — are rounded to whole quarters, schools still short of rooms are
-  repaired by greedy moves, and a vectorised local search of moves and swaps
-  (`zoning.local_search`) finishes each; the best is kept; (3) windows of neighbouring schools
-  re-solved exactly by small MIPs (`zoning.windows`) take turns with the local search until
-  half the time; (4) the whole MIP warm-started from that zoning for the rest (it raises the
-  bound and sometimes the zoning). The reported bound is the LP bound (or HiGHS's MIP bound
-  when higher), so the gap is honest for the whole (sparsified) model. Steps (2) and the
-  local search are deterministic; (3) and (4) are time-limited, so on a slower machine they
-  may stop at other points.
+  repaired by greedy moves, and a vectorised local search of moves, swaps and ejection
+  chains (`zoning.local_search`, `zoning.ejection`) finishes each; the best is kept;
+  (3) windows of neighbouring schools re-solved exactly by small MIPs (`zoning.windows`)
+  take turns with the local search until half the time; (4) the whole MIP warm-started
+  from that zoning for the rest (it raises the bound and sometimes the zoning). The
+  reported bound is the LP bound (or HiGHS's MIP bound when higher), so the gap is honest
+  for the whole (sparsified) model. Step (2) and the local search are deterministic (each
+  capped at `LOCAL_SEARCH_SHARE` of the time: at city scale the ejection chains may reach
+  the cap); (3) and (4) are time-limited, so on a slower machine they may stop at other
+  points.
 """
 from __future__ import annotations
 
@@ -27,7 +29,8 @@ import numpy as np
 from zoning.model import MatrixModel, ModelOptions
 from zoning.problem import ZoningProblem
 from zoning.solve import SolveOutcome, relative_gap, solve_model, solve_relaxation
-from zoning.local_search import improve_locally, whole_class_counts
+from zoning.ejection import improve_by_chains
+from zoning.local_search import whole_class_counts
 from zoning.vectors import repair_overflow, round_shares, solution_vector
 from zoning.windows import improve_by_windows
 
@@ -172,8 +175,8 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
     for name, values in candidates:
         t0 = time.perf_counter()
         chosen = repair_overflow(model, problem, round_shares(model, values))
-        chosen, moves = improve_locally(model, problem, chosen,
-                                        deadline=t0 + LOCAL_SEARCH_SHARE * time_limit)
+        chosen, moves = improve_by_chains(model, problem, chosen,
+                                          deadline=t0 + LOCAL_SEARCH_SHARE * time_limit)
         objective = model.objective(solution_vector(model, problem, chosen))
         steps.append({"step": f"round_and_repair ({name})", "status": "feasible",
                       "objective": objective, "seconds": round(time.perf_counter() - t0, 3), **moves})
@@ -194,8 +197,8 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
         chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * time_limit)
         chosen, found = improve_by_windows(model, problem, options, chosen, deadline=chunk,
                                            priority=priority, window=4, window_seconds=0.5)
-        chosen, local = improve_locally(model, problem, chosen,
-                                        deadline=time.perf_counter() + LOCAL_SEARCH_SHARE * time_limit)
+        chosen, local = improve_by_chains(model, problem, chosen,
+                                          deadline=time.perf_counter() + LOCAL_SEARCH_SHARE * time_limit)
         for key in stats:
             stats[key] += found[key]
         for key in moves:
