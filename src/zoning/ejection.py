@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 
-from zoning.local_search import _apply_disjoint, improve_locally
+from zoning.local_search import apply_disjoint, improve_locally
 from zoning.vectors import school_pupils, unseated
 from zoning.model import MatrixModel
 from zoning.problem import ZoningProblem
@@ -277,7 +277,7 @@ def improve_by_chains(model: MatrixModel, problem: ZoningProblem, chosen: np.nda
         if applied == 0 and time.perf_counter() < deadline:
             gains, pairs, touched = _chain_round(model, problem, chosen, pupils, over, cycles=cycles,
                                                  max_candidates=max_candidates)
-            picked = _apply_disjoint(gains, touched, batch) if len(gains) else []
+            picked = apply_disjoint(gains, touched, batch) if len(gains) else []
             for c in picked:
                 legs = [int(p) for p in pairs[c] if p >= 0]
                 chosen[pq[legs]] = legs

@@ -23,7 +23,7 @@ from zoning.vectors import school_pupils, unseated
 __all__ = ["improve_locally", "whole_class_counts"]
 
 
-def _apply_disjoint(gains: np.ndarray, touched: np.ndarray, limit: int) -> np.ndarray:
+def apply_disjoint(gains: np.ndarray, touched: np.ndarray, limit: int) -> np.ndarray:
     """Indices of the best candidates (by gain, ties by position) whose schools (rows of
     `touched`, −1 = none) are pairwise disjoint; at most `limit` of them."""
     order = np.lexsort((np.arange(len(gains)), -gains))
@@ -108,7 +108,7 @@ def improve_locally(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
         kind_of = np.concatenate([np.full(len(g), j) for j, (_, _, _, g, _) in enumerate(kinds)])
         first = np.concatenate([p for _, p, _, _, _ in kinds])
         second = np.concatenate([np.full(len(kinds[0][1]), -1)] + ([kinds[1][2]] if swaps else []))
-        picked = _apply_disjoint(gains, touched, batch)
+        picked = apply_disjoint(gains, touched, batch)
         changed = touched[picked].ravel()
         for c in picked:
             p = int(first[c])
