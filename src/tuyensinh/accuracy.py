@@ -43,7 +43,9 @@ __all__ = [
     "ENTRY_GRADES",
     "PLAN_METHODS",
     "PLAN_MAX_HORIZON",
+    "MIN_HISTORY_YEARS",
     "PlanningAccuracy",
+    "history_long_enough",
     "entry_grade_totals",
     "score_totals",
     "planning_accuracy",
@@ -59,6 +61,9 @@ ENTRY_GRADES: tuple[tuple[str, str], ...] = (("mg_3_4", "mam_non"), ("lop_1", "t
 PLAN_METHODS: tuple[str, ...] = ("shrunk", "naive")
 #: The plan publishes school years up to 4 years after the base year (2027–2030 from 2026).
 PLAN_MAX_HORIZON = 4
+#: Years of population history a backtest with honest intervals needs (forecast.backtest:
+#: 3 to project from, 2 origins to calibrate on, and an origin with an outcome after it).
+MIN_HISTORY_YEARS = 6
 METHOD, BASELINE = "shrunk", "naive"
 
 TOTALS_COLUMNS = [
@@ -223,6 +228,12 @@ def planning_accuracy(
                                 methods=methods)
     origins = tuple(int(o) for o in sorted(totals["origin"].unique()))
     return PlanningAccuracy(totals=totals, table=score_totals(totals), origins=origins)
+
+
+def history_long_enough(ward: Any) -> bool:
+    """Whether a loaded `Ward` has `MIN_HISTORY_YEARS` years of population up to its base year."""
+    years = ward.population.loc[ward.population["year"] <= ward.base_year, "year"].nunique()
+    return int(years) >= MIN_HISTORY_YEARS
 
 
 def ward_planning_accuracy(

@@ -4,7 +4,7 @@ Everything is inside the file: the CSS is inline, every chart and map is embedde
 PNG, nothing is fetched from the internet (ward offices are often offline or behind filters).
 This module turns figures and tables into that page and turns the capacity table into flags in
 plain words ("Trường Tiểu học X thiếu 3 phòng học từ năm học 2028–2029"); the plan pipeline
-decides what goes in (`tuyensinh.pipeline.plan_report`).
+decides what goes in (`tuyensinh.plan_report`).
 """
 from __future__ import annotations
 
