@@ -75,8 +75,10 @@ def test_flags_from_year_and_overflow():
     flags = flag_sentences(_capacity(), SCHOOLS, lang="vi", from_year=2029, overflow=overflow)
     text = [s for _, s in flags]
     assert text[0].startswith("Trường Tiểu học Phước Bình thiếu 4 phòng học từ năm học 2029–2030")
-    assert ("Phân luồng năm học 2027–2028 (tiểu học): 23 trẻ/học sinh vượt sức chứa của "
-            "Trường Tiểu học Phước Bình") in text
+    # pupils left without a seat are as urgent as missing rooms: before the tight schools
+    assert [kind for kind, _ in flags] == ["over", "over", "over", "tight", "info"]
+    assert text[2] == ("Phân luồng năm học 2027–2028 (tiểu học): 23 trẻ/học sinh vượt sức chứa của "
+                       "Trường Tiểu học Phước Bình")
 
 
 def test_ward_shortfall_sums_each_schools_worst_year():
@@ -137,3 +139,26 @@ def test_a_closed_school_that_still_gets_pupils_needs_new_zones_not_rooms():
     # the closed years do not count as classrooms to build
     assert ward_shortfall_sentences(capacity, schools, lang="vi")[1] == \
         "Cấp tiểu học: cần thêm 5 phòng học đến năm học 2030–2031"
+
+
+def test_numbers_read_the_vietnamese_way():
+    """Tables and sentences write 3.237 and 12,5 in Vietnamese (3,237 and 12.5 in English)."""
+    table = ReportTable("Bảng", pd.DataFrame({"Trường": ["Trường Tiểu học số 1,2"], "Học sinh": [3237],
+                                             "Giây": [12.46]}))
+    vi = render_report(title="t", subtitle="s", flags=[], sections=[ReportSection("h", tables=[table])],
+                       footer="f", lang="vi")
+    assert "<td>3.237</td>" in vi and "<td>12,5</td>" in vi
+    assert "Trường Tiểu học số 1,2" in vi  # text columns are left alone
+    en = render_report(title="t", subtitle="s", flags=[], sections=[ReportSection("h", tables=[table])],
+                       footer="f", lang="en")
+    assert "<td>3,237</td>" in en and "<td>12.5</td>" in en
+    # a closed school's pupils in a sentence: thousands with a dot, the name's own comma kept
+    schools = pd.DataFrame({"school_id": ["TH09"], "name": ["Điểm trường 1,2"], "closes": [2027.0]})
+    capacity = pd.DataFrame({"school_id": ["TH09"], "level": ["tieu_hoc"], "school_year": [2027],
+                             "room_shortfall": [0], "utilization": [np.inf], "p_over": [1.0],
+                             "flag": ["over"], "classes": [36], "pupils_mean": [1234.4]})
+    (kind, sentence), = flag_sentences(capacity, schools, lang="vi")
+    assert kind == "over" and sentence.startswith("Điểm trường 1,2 không còn hoạt động từ năm học 2027–2028")
+    assert "vẫn có 1.234 trẻ/học sinh" in sentence
+    (_, english), = flag_sentences(capacity, schools, lang="en")
+    assert "still send it 1,234 pupils" in english

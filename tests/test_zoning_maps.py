@@ -87,9 +87,11 @@ def test_moved_and_overloaded_schools_are_marked(zoned):
     result, quarters, schools = zoned
     fig = plot_zones(result, quarters, schools, crs=CRS)
     words = "\n".join(texts(fig))
-    if result.zones()["changed"].any():
-        assert "Đổi trường so với hiện hành" in words
+    assert ("Đổi trường so với hiện hành" in words) == bool(result.zones()["changed"].any())
+    # one quarter moved and one school over capacity: both get their legend line
+    moved = result.assignment.assign(changed=result.assignment["quarter_id"] == "KP05")
     tight = result.load.assign(overflow_pupils=[12.0, 0.0])
-    over = type(result)(result.level, result.school_years, result.assignment, tight, result.grades, result.reports)
+    over = type(result)(result.level, result.school_years, moved, tight, result.grades, result.reports)
     words = "\n".join(texts(plot_zones(over, quarters, schools, crs=CRS)))
     assert "vượt 12 HS" in words and "Trường vượt sức chứa" in words
+    assert "Đổi trường so với hiện hành" in words

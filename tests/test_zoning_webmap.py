@@ -233,3 +233,14 @@ def test_zone_command_writes_the_html_map(thien_hoa_dir, tmp_path):
     expected = zones.groupby("quarter_id")["pupils"].sum()
     assert got == pytest.approx(expected.to_dict(), rel=1e-5)
     assert "http://" not in page and "https://" not in page
+
+
+def test_english_solver_notes_stay_out_of_a_vietnamese_page(zoned):
+    result, quarters, schools = zoned
+    note = "Trường Tiểu học Hòa Bình (TH01), school year 2027: 12.0 pupil(s) beyond its seats"
+    noted = type(result)(result.level, result.school_years, result.assignment, result.load, result.grades,
+                         result.reports, notes=(note,))
+    vi = zones_html(noted, quarters, schools, crs=CRS, notes=["Ghi chú riêng"])
+    assert "pupil(s)" not in vi and "<li>Ghi chú riêng</li>" in vi
+    assert "Lời giải: HiGHS" in vi                               # the solver's status, in Vietnamese
+    assert f"<li>{note}</li>" in zones_html(noted, quarters, schools, crs=CRS, lang="en")

@@ -30,6 +30,7 @@ from tuyensinh.labels import (
     level_name,
     school_year_label,
     text,
+    ward_title,
 )
 from tuyensinh.outputs import write_bytes_atomic
 
@@ -110,9 +111,8 @@ def _write_level_sheet(
     _merge_write(ws, 2, half + 1, ncol, text("doc.motto", lang), _font(12, bold=True))
     coming = school_year_label(years[0], lang)
     _merge_write(ws, 4, 1, ncol, text("xlsx.title", lang, school_year=coming), _font(14, bold=True))
-    ward_label = f"{ward_kind.capitalize()} {ward_name}" if lang == "vi" else ward_name
     _merge_write(ws, 5, 1, ncol, text("xlsx.subtitle", lang, level=level_name(level, lang),
-                                      ward=ward_label), _font(12, bold=True))
+                                      ward=ward_title(ward_kind, ward_name, lang)), _font(12, bold=True))
     _merge_write(ws, 6, 1, ncol, text("xlsx.basis", lang, base_year=base_year, school_year=coming),
                  _font(11, italic=True))
     ws.row_dimensions[6].height = 30
@@ -199,7 +199,7 @@ def _write_level_sheet(
         for c in range(1, ncol + 1):
             cell = ws.cell(row=r, column=c)
             cell.border = _BORDER
-            if cell.font is None or not cell.font.bold:
+            if not cell.font.bold:
                 cell.font = _font(11)
             cell.alignment = _CENTER if c in (1,) else (_LEFT if c in (2, 3) else _RIGHT)
 

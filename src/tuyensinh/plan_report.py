@@ -86,7 +86,8 @@ def _changes_table(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame({
         text("col.quarter", lang): [quarter_names.get(q, q) for q, _ in keys],
         text("col.level", lang): [level_name(lv, lang) for _, lv in keys],
-        text("col.from_school", lang): [names.get(current.get(k, ""), current.get(k, "–")) for k in keys],
+        text("col.from_school", lang): [names.get(current[k], current[k]) if k in current.index else "–"
+                                        for k in keys],
         text("col.to_school", lang): proposed["school_id"].map(names).fillna(proposed["school_id"]).to_numpy(),
         text("col.pupils", lang): proposed["pupils"].round(0).astype(int).to_numpy(),
         text("col.distance", lang): proposed["distance_m"].round(0).astype(int).to_numpy(),
@@ -105,6 +106,8 @@ def _quota_table(plan: Plan) -> pd.DataFrame:
 
 
 def _solver_table(plan: Plan) -> pd.DataFrame:
+    from tuyensinh.report import vi_thousands
+
     lang = plan.settings.lang
     rows = []
     for entry in plan.solver_reports():
@@ -115,27 +118,22 @@ def _solver_table(plan: Plan) -> pd.DataFrame:
             text("col.level", lang): level_name(entry["level"], lang),
             text("col.school_year", lang): ", ".join(school_year_label(y, lang) for y in entry["school_years"]),
             text("col.status", lang): text(f"status.{entry['status']}", lang),
-            text("col.gap", lang): "–" if gap is None else f"{gap:.2%}",
+            text("col.gap", lang): "–" if gap is None else vi_thousands(f"{gap:.2%}", lang),
             text("col.seconds", lang): round(float(entry["solve_seconds"]), 2),
         })
     return pd.DataFrame(rows)
 
 
-def _vi_number(text_: str, lang: str) -> str:
-    """Vietnamese writes thousands with a dot: 3,237 → 3.237."""
-    return text_.replace(",", ".") if lang == "vi" else text_
-
-
 def _summary_lines(plan: Plan) -> list[str]:
     """'Năm học 2027–2028: dự kiến 2.352 trẻ mầm non, 3.237 học sinh tiểu học, ...'."""
+    from tuyensinh.report import vi_thousands, who_word
+
     lang = plan.settings.lang
     rows = plan.capacity.loc[plan.capacity["school_year"] == plan.school_year]
     pupils = rows.groupby("level")["pupils_mean"].sum()
     parts = [
-        _vi_number(text("report.pupils_part", lang, pupils=pupils[level],
-                        level=level_name(level, lang, short=True),
-                        who=text("report.who_children" if level == "mam_non" else "report.who_pupils", lang)),
-                   lang)
+        vi_thousands(text("report.pupils_part", lang, pupils=pupils[level],
+                          level=level_name(level, lang, short=True), who=who_word(level, lang)), lang)
         for level in LEVEL_ORDER if level in pupils.index
     ]
     if not parts:

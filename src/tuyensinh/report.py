@@ -12,6 +12,7 @@ import base64
 import html
 import io
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,9 @@ __all__ = [
     "flag_sentences",
     "UNDERUSED_BELOW",
     "ward_shortfall_sentences",
+    "number_text",
+    "vi_thousands",
+    "who_word",
 ]
 
 UNDERUSED_BELOW = 0.5  # a school using under half its rooms' places is named as under-used
@@ -53,7 +57,12 @@ class ReportFigure:
 
 @dataclass(frozen=True)
 class ReportTable:
-    """One table for the report; column names and values as the planner should read them."""
+    """One table for the report; column names and values as the planner should read them.
+
+    Numeric columns are written in the page's language (Vietnamese: 3.237 and 12,5; English:
+    3,237 and 12.5): integers whole, floats with one decimal. Give years as labels
+    (`school_year_label`), not integers, or they get a thousands separator.
+    """
 
     title: str
     frame: pd.DataFrame
@@ -119,11 +128,35 @@ def _img(figure: ReportFigure) -> str:
             f"{caption}</figure>")
 
 
-def _table(table: ReportTable) -> str:
+def number_text(value: float, lang: str, decimals: int = 0) -> str:
+    """A number as the planner writes it: '3.237', '12,5' (Vietnamese), '3,237', '12.5' (English)."""
+    if pd.isna(value):
+        return "–"
+    return vi_thousands(f"{float(value):,.{decimals}f}", lang)
+
+
+def vi_thousands(text_: str, lang: str) -> str:
+    """Swap the English number marks in `text_` for Vietnamese ones when `lang` is "vi":
+    3,237.5 → 3.237,5. Only marks between digits are touched, so names keep their commas."""
+    if lang != "vi":
+        return text_
+    swap = {",": ".", ".": ","}
+    return re.sub(r"(?<=\d)[,.](?=\d)", lambda m: swap[m.group(0)], text_)
+
+
+def who_word(level: str, lang: str) -> str:
+    """How the pupils of a level are called: 'trẻ' (preschool children), 'học sinh' (pupils)."""
+    return text("report.who_children" if level == "mam_non" else "report.who_pupils", lang)
+
+
+def _table(table: ReportTable, lang: str) -> str:
     frame = table.frame.copy()
     for column in frame.columns:
-        if pd.api.types.is_float_dtype(frame[column]):
-            frame[column] = frame[column].map(lambda v: "–" if pd.isna(v) else f"{v:,.1f}")
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+            continue
+        decimals = 1 if pd.api.types.is_float_dtype(values) else 0
+        frame[column] = values.map(lambda v: number_text(v, lang, decimals))
     body = frame.to_html(index=False, border=0, escape=True, na_rep="–")
     note = f'<p class="note">{html.escape(table.note)}</p>' if table.note else ""
     return f"<h3>{html.escape(table.title)}</h3>{body}{note}"
@@ -166,7 +199,7 @@ def render_report(
         if section.sentences:
             parts.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in section.sentences) + "</ul>")
         parts += [_img(figure) for figure in section.figures]
-        parts += [_table(table) for table in section.tables]
+        parts += [_table(table, lang) for table in section.tables]
         parts.append("</section>")
     parts.append(f"<footer>{html.escape(footer)}</footer></body></html>")
     return "\n".join(parts) + "\n"
@@ -198,7 +231,8 @@ def flag_sentences(
     - close to capacity (flag "tight", never short): the first such year ("tight");
     - under-used: utilization below `UNDERUSED_BELOW` in the first year shown ("info").
     `overflow`: optional zoning overflow (`school_id, level, school_year, overflow` pupils the
-    zoning could not seat within a school's rooms).
+    zoning could not seat within a school's rooms; "over", after the schools short of rooms).
+    Order: closed schools still given pupils, short of rooms, overflow, tight, under-used.
     """
     check_lang(lang)
     names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str)))
@@ -213,9 +247,10 @@ def flag_sentences(
     result_closed = []
     for school_id, rows in table.loc[closed].sort_values("school_year").groupby("school_id", sort=True):
         first = rows.iloc[0]
-        result_closed.append(("over", text(
-            "flag.closed_with_pupils", lang, school=names.get(school_id, school_id),
-            school_year=school_year_label(first["school_year"], lang), pupils=float(first["pupils_mean"]))))
+        sentence = text("flag.closed_with_pupils", lang, school="\x00", pupils=float(first["pupils_mean"]),
+                        school_year=school_year_label(first["school_year"], lang))
+        # the school's name goes in after the number marks are localised: its own digits stay
+        result_closed.append(("over", vi_thousands(sentence, lang).replace("\x00", names.get(school_id, school_id))))
     table = table.loc[~closed]
     over: list[tuple[int, float, str]] = []
     tight: list[tuple[int, float, str]] = []
@@ -241,7 +276,7 @@ def flag_sentences(
             row = tight_rows.iloc[0]
             tight.append((int(row["school_year"]), -float(row["utilization"]), text(
                 "flag.tight", lang, school=name, school_year=school_year_label(row["school_year"], lang),
-                use=float(row["utilization"]), p=float(row.get("p_over", 0.0) or 0.0))))
+                use=float(row["utilization"]), p=0.0 if pd.isna(p_over := row.get("p_over")) else float(p_over))))
             continue
         opening = rows.loc[rows["school_year"] == first_year]
         if not opening.empty:
@@ -249,14 +284,12 @@ def flag_sentences(
             use = float(row["utilization"]) if pd.notna(row["utilization"]) else np.nan
             classes = float(row.get("classes", 0) or 0)
             if classes > 0 and np.isfinite(use) and use < UNDERUSED_BELOW:
-                level = str(row.get("level", ""))
-                who = text("report.who_children" if level == "mam_non" else "report.who_pupils", lang)
+                who = who_word(str(row.get("level", "")), lang)
                 info.append((first_year, use, text(
                     "flag.underused", lang, school=name, use=use, who=who,
                     school_year=school_year_label(first_year, lang),
                     size=float(row["pupils_mean"]) / classes)))
-    result = [*result_closed, *(("over", s) for *_, s in sorted(over)),
-              *(("tight", s) for *_, s in sorted(tight))]
+    result = [*result_closed, *(("over", s) for *_, s in sorted(over))]
     if overflow is not None and not overflow.empty:
         for _, row in overflow.sort_values(["school_year", "level", "school_id"]).iterrows():
             if float(row["overflow"]) > 0.5:
@@ -264,6 +297,7 @@ def flag_sentences(
                     "flag.overflow", lang, school=names.get(str(row["school_id"]), row["school_id"]),
                     pupils=float(row["overflow"]), level=level_name(row["level"], lang, short=True),
                     school_year=school_year_label(row["school_year"], lang))))
+    result += [("tight", s) for *_, s in sorted(tight)]
     result += [("info", s) for *_, s in sorted(info)]
     return result
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from zoning.distances import school_points
 from zoning.labels import level_label, map_text, number, percent
 from zoning.result import ZoningResult
 
 __all__ = ["PALETTE", "NO_SCHOOL_COLOUR", "school_colours", "projected_quarters", "ZoneLayers",
-           "zone_layers", "nice_length", "length_text", "status_text", "map_title", "note_lines",
-           "OVERFLOW_TOL", "MAX_QUARTER_LABELS"]
+           "zone_layers", "school_sites", "legend_fields", "show_quarter_labels", "nice_length",
+           "length_text", "status_text", "map_title", "note_lines", "OVERFLOW_TOL", "MAX_QUARTER_LABELS"]
 
 PALETTE = (
     "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
@@ -93,6 +94,28 @@ def zone_layers(result: ZoningResult, quarters: gpd.GeoDataFrame, *, school_year
     area["split"] = area["quarter_id"].map(split).fillna(False).astype(bool)
     area["changed"] = area["quarter_id"].map(changed).fillna(False).astype(bool)
     return ZoneLayers(year=year, area=area, rows=rows, load=load, order=order, colours=colours)
+
+
+def school_sites(schools: pd.DataFrame, layers: ZoneLayers) -> gpd.GeoDataFrame:
+    """The sites of the schools drawn (`layers.order`, in that order, index `school_id`) in the
+    layers' CRS; a school without coordinates has an empty geometry."""
+    own = schools[schools["school_id"].astype(str).isin(layers.order)]
+    sites = school_points(own.assign(school_id=own["school_id"].astype(str)), layers.area.crs)
+    return sites.set_index("school_id").reindex(layers.order)
+
+
+def legend_fields(layers: ZoneLayers, school_id: str, lang: str) -> dict[str, object]:
+    """The figures of a school's legend entry (`map_text("school_entry"…)`): name, pupils,
+    classes, use of rooms, pupils over capacity."""
+    r = layers.load.loc[school_id]
+    return {"name": r["name"], "pupils": number(r["pupils"], lang), "classes": int(r["classes"]),
+            "use": "—" if pd.isna(r["utilization"]) else percent(r["utilization"], lang),
+            "over": number(r["overflow_pupils"], lang)}
+
+
+def show_quarter_labels(layers: ZoneLayers, quarter_labels: bool | None) -> bool:
+    """Whether to print quarter names: as asked, else when at most `MAX_QUARTER_LABELS` quarters."""
+    return len(layers.area) <= MAX_QUARTER_LABELS if quarter_labels is None else bool(quarter_labels)
 
 
 def nice_length(span_m: float, fraction: float = 0.2) -> float:

@@ -1,8 +1,8 @@
 """Zoning maps for publication: quarters coloured by school, sites, legend, scale bar, north arrow.
 
 What the map shows (colours, each quarter's school, the title and notes) comes from
-`zoning.mapdata`, shared with the interactive page `zoning.webmap`. Figures are built on `matplotlib.figure.Figure` with the Agg canvas (no pyplot state, no
-display needed) in the ward's projected CRS, so the scale bar measures true metres. Text uses
+`zoning.mapdata`, shared with the interactive page `zoning.webmap`. Figures are built on
+`matplotlib.figure.Figure` with the Agg canvas (no pyplot state, no display needed) in the ward's projected CRS, so the scale bar measures true metres. Text uses
 DejaVu Sans (bundled with matplotlib), which has every Vietnamese diacritic.
 """
 from __future__ import annotations
@@ -19,10 +19,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib import patheffects
 
-from zoning.distances import quarter_centres, school_points
-from zoning.labels import map_text, number, percent
-from zoning.mapdata import (MAX_QUARTER_LABELS, length_text, map_title, nice_length, note_lines, school_colours,
-                            zone_layers)
+from zoning.distances import quarter_centres
+from zoning.labels import map_text
+from zoning.mapdata import (MAX_QUARTER_LABELS, legend_fields, length_text, map_title, nice_length, note_lines,
+                            school_colours, school_sites, show_quarter_labels, zone_layers)
 from zoning.result import ZoningResult
 
 __all__ = ["plot_zones", "figure_bytes", "school_colours", "MAX_QUARTER_LABELS", "MAX_LEGEND_SCHOOLS"]
@@ -98,16 +98,13 @@ def plot_zones(
         area[area["changed"]].boundary.plot(ax=ax, color="#111111", linewidth=1.6, linestyle="--")
     gpd.GeoSeries([area.union_all()], crs=area.crs).boundary.plot(ax=ax, color="#222222", linewidth=1.4)
 
-    show_labels = len(area) <= MAX_QUARTER_LABELS if quarter_labels is None else quarter_labels
-    if show_labels:
+    if show_quarter_labels(layers, quarter_labels):
         centres = quarter_centres(area[["quarter_id", "geometry"]], area.crs)
         for label, point in zip(area["label"], centres.geometry):
             ax.text(point.x, point.y, label, ha="center", va="center", fontsize=6.2, color="#1a1a1a",
                     path_effects=_HALO, zorder=4)
 
-    sites = school_points(schools[schools["school_id"].astype(str).isin(order)]
-                          .assign(school_id=lambda s: s["school_id"].astype(str)), area.crs)
-    sites = sites.set_index("school_id").reindex(order)
+    sites = school_sites(schools, layers)
     over = layers.over
     x0, _, x1, _ = area.total_bounds
     for sid, site in sites.iterrows():
@@ -124,12 +121,9 @@ def plot_zones(
 
     handles = []
     for sid in order[:MAX_LEGEND_SCHOOLS]:
-        r = load.loc[sid]
-        fields = {"name": r["name"], "pupils": number(r["pupils"], lang), "classes": int(r["classes"]),
-                  "use": "—" if pd.isna(r["utilization"]) else percent(r["utilization"], lang),
-                  "over": number(r["overflow_pupils"], lang)}
         key = "school_entry_over" if over.get(sid, False) else "school_entry"
-        handles.append(Patch(facecolor=colours[sid], edgecolor="white", label=map_text(key, lang, **fields)))
+        handles.append(Patch(facecolor=colours[sid], edgecolor="white",
+                             label=map_text(key, lang, **legend_fields(layers, sid, lang))))
     if len(order) > MAX_LEGEND_SCHOOLS:
         handles.append(Patch(facecolor="none", edgecolor="none",
                              label=map_text("more_schools", lang, count=len(order) - MAX_LEGEND_SCHOOLS)))

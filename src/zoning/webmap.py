@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from zoning.distances import quarter_centres, school_points
+from zoning.distances import quarter_centres
 from zoning.labels import map_text, number, percent
-from zoning.mapdata import (MAX_QUARTER_LABELS, length_text, map_title, nice_length, note_lines,
-                            zone_layers)
+from zoning.mapdata import (legend_fields, length_text, map_title, nice_length, note_lines, school_sites,
+                            show_quarter_labels, zone_layers)
 from zoning.result import ZoningResult
 
 __all__ = ["zones_html", "VIEW_SIZE", "SIMPLIFY_UNITS"]
@@ -146,10 +146,7 @@ def zones_html(
     heading = map_title(result, year, lang, title)
     names = {sid: str(layers.load.loc[sid, "name"]) for sid in order}
 
-    sites = school_points(schools[schools["school_id"].astype(str).isin(order)]
-                          .assign(school_id=lambda s: s["school_id"].astype(str)), area.crs)
-    sites = sites.set_index("school_id").reindex(order)
-    site_geoms = sites.geometry.to_numpy()
+    site_geoms = school_sites(schools, layers).geometry.to_numpy()
     placed = np.array([g is not None and not g.is_empty for g in site_geoms], dtype=bool)
 
     bounds = np.array(area.total_bounds)
@@ -180,8 +177,7 @@ def zones_html(
             hatches.append(f'<path d="{d}"/>')
         if row.changed:
             moved.append(f'<path d="{d}"/>')
-    show_labels = len(area) <= MAX_QUARTER_LABELS if quarter_labels is None else quarter_labels
-    if show_labels:
+    if show_quarter_labels(layers, quarter_labels):
         for label, point in zip(area["label"], centres):
             labels.append(f'<text class="ql" data-x="{point.x:.1f}" data-y="{point.y:.1f}" '
                           f'transform="translate({point.x:.1f} {point.y:.1f})">{_esc(label)}</text>')
@@ -200,11 +196,9 @@ def zones_html(
 
     legend = []
     for j, sid in enumerate(order):
-        r = layers.load.loc[sid]
         key = "school_entry_over" if school_info[j]["over"] else "school_entry"
-        text = map_text(key, lang, name="", pupils=number(r["pupils"], lang), classes=int(r["classes"]),
-                        use="—" if pd.isna(r["utilization"]) else percent(r["utilization"], lang),
-                        over=number(r["overflow_pupils"], lang)).split("\n", 1)[1]
+        # the entry's figures only: the name is printed in bold above them
+        text = map_text(key, lang, **{**legend_fields(layers, sid, lang), "name": ""}).split("\n", 1)[1]
         over = " over" if school_info[j]["over"] else ""
         legend.append(f'<li class="school{over}" data-school="{_esc(sid)}" data-s="{j}">'
                       f'<span class="swatch" style="background:{colours[sid]}"></span>'
@@ -226,7 +220,9 @@ def zones_html(
     bar_m = nice_length(VIEW_SIZE / scale, 0.15)
     data = {"quarters": quarter_info, "schools": school_info, "unitsPerMetre": scale,
             "decimal": "," if lang == "vi" else ".", "group": "." if lang == "vi" else ","}
-    footer = [*note_lines(result, year, lang, notes), *result.notes]
+    # result.notes are the solver's English diagnostics: an English page lists them; a Vietnamese
+    # page states the same facts in Vietnamese (legend "vượt … HS", red markers, solver status)
+    footer = [*note_lines(result, year, lang, notes), *(result.notes if lang == "en" else ())]
     return _PAGE.format(
         lang=lang, title=_esc(heading), place=f'<p class="place">{_esc(place)}</p>' if place else "",
         help=_esc(map_text("web_help", lang)), reset=_esc(map_text("web_reset", lang)),
