@@ -272,21 +272,29 @@ def ward_arrays(
     )
 
 
-def _births(births: pd.DataFrame, quarters: np.ndarray, year_axis: np.ndarray) -> np.ndarray:
-    _require_columns(births, "births.csv", ("quarter_id", "year", "births"))
-    years = _whole_numbers(births, "births.csv", "year", minimum=1900).astype(np.int64)
-    keep = (years >= year_axis[0]) & (years <= year_axis[-1])
-    births = births.loc[keep]
-    years = years[keep]
-    values = _whole_numbers(births, "births.csv", "births", rows=np.flatnonzero(keep) + 2)
-    codes, _ = _codes(births["quarter_id"], quarters)
+def _yearly_counts(table: pd.DataFrame, file: str, column: str, quarters: np.ndarray,
+                   first: int, last: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of a per-quarter yearly file (births.csv, housing.csv) within first…last: their
+    quarter codes, years and whole-number values, checked (file rows named in errors)."""
+    _require_columns(table, file, ("quarter_id", "year", column))
+    years = _whole_numbers(table, file, "year", minimum=1900).astype(np.int64)
+    keep = (years >= first) & (years <= last)
+    table = table.loc[keep]
+    values = _whole_numbers(table, file, column, rows=np.flatnonzero(keep) + 2)
+    codes, _ = _codes(table["quarter_id"], quarters)
     unknown = codes < 0
     if unknown.any():
-        names = sorted(set(births["quarter_id"].astype(str).to_numpy()[unknown]))[:_EXAMPLES]
+        names = sorted(set(table["quarter_id"].astype(str).to_numpy()[unknown]))[:_EXAMPLES]
         raise ValueError(
-            f"births.csv names quarter(s) not in population.csv: {', '.join(names)}. "
+            f"{file} names quarter(s) not in population.csv: {', '.join(names)}. "
             f"Use the quarter_id spelling of population.csv."
         )
+    return codes, years[keep], values
+
+
+def _births(births: pd.DataFrame, quarters: np.ndarray, year_axis: np.ndarray) -> np.ndarray:
+    codes, years, values = _yearly_counts(births, "births.csv", "births", quarters,
+                                          int(year_axis[0]), int(year_axis[-1]))
     n_q, n_t = len(quarters), year_axis.size
     flat = codes * n_t + (years - year_axis[0])
     if (np.bincount(flat, minlength=n_q * n_t) > 1).any():
@@ -305,20 +313,7 @@ def _births(births: pd.DataFrame, quarters: np.ndarray, year_axis: np.ndarray) -
 
 
 def _housing(housing: pd.DataFrame, quarters: np.ndarray, first: int, last: int) -> np.ndarray:
-    _require_columns(housing, "housing.csv", ("quarter_id", "year", "new_dwellings"))
-    years = _whole_numbers(housing, "housing.csv", "year", minimum=1900).astype(np.int64)
-    keep = (years >= first) & (years <= last)
-    housing = housing.loc[keep]
-    years = years[keep]
-    values = _whole_numbers(housing, "housing.csv", "new_dwellings", rows=np.flatnonzero(keep) + 2)
-    codes, _ = _codes(housing["quarter_id"], quarters)
-    unknown = codes < 0
-    if unknown.any():
-        names = sorted(set(housing["quarter_id"].astype(str).to_numpy()[unknown]))[:_EXAMPLES]
-        raise ValueError(
-            f"housing.csv names quarter(s) not in population.csv: {', '.join(names)}. "
-            f"Use the quarter_id spelling of population.csv."
-        )
+    codes, years, values = _yearly_counts(housing, "housing.csv", "new_dwellings", quarters, first, last)
     n_q, n_y = len(quarters), last - first + 1
     flat = codes * n_y + (years - first)
     return np.bincount(flat, weights=values, minlength=n_q * n_y).reshape(n_q, n_y)
