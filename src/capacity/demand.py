@@ -28,6 +28,7 @@ __all__ = [
     "enrollment_demand",
     "progression_from_history",
     "check_forecast",
+    "enrolled_share",
 ]
 
 BOUNDS: tuple[str, ...] = ("mean", "lo80", "hi80", "lo95", "hi95")
@@ -43,7 +44,7 @@ def _rows(mask: np.ndarray, limit: int = 5) -> str:
     return shown + (f" and {len(idx) - limit} more" if len(idx) > limit else "")
 
 
-def _enrolled_share(grades: pd.DataFrame) -> pd.Series:
+def enrolled_share(grades: pd.DataFrame) -> pd.Series:
     """Public-school pupils per resident of each grade's cohort age (`Norms.grade_table()` rows):
     eligible share × participation × (1 − private share)."""
     return grades["eligible_share"] * grades["participation"] * (1.0 - grades["private_share"])
@@ -158,7 +159,7 @@ def enrollment_demand(
             f"forecast: quarter {quarter}, year {year} lacks age(s) {', '.join(map(str, lacking))} "
             f"({len(short)} quarter-year(s) incomplete); the demand needs every age 0–{grades['age'].max()}"
         )
-    grades = grades.assign(factor=_enrolled_share(grades))
+    grades = grades.assign(factor=enrolled_share(grades))
     demand = table.merge(grades[["age", "level", "grade", "order", "factor"]], on="age", how="inner", validate="many_to_one")
     factor = demand["factor"].to_numpy(float)
     if progression is not None:
@@ -210,7 +211,7 @@ def progression_from_history(
         .groupby(["school_year", "grade"], as_index=False)["pupils"].sum()
     )
     grades = norms.grade_table()
-    grades["factor"] = _enrolled_share(grades)
+    grades["factor"] = enrolled_share(grades)
     ward = population.groupby(["year", "age"], as_index=False)["count"].sum()
     expected = ward.merge(grades[["age", "grade", "factor"]], on="age")
     expected["expected"] = expected["count"] * expected["factor"]

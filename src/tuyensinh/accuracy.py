@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from capacity.classes import ceil_classes, effective_limits
+from capacity.demand import enrolled_share
 from capacity.norms import Norms
 from forecast.accuracy import WARD, area_totals
 from forecast.settings import METHODS
@@ -121,7 +122,7 @@ def _grade_rules(norms: Norms) -> pd.DataFrame:
     """grade, level, age, factor (pupils per person), max_class_size of the entry grades."""
     table = norms.grade_table()
     table = table[table["grade"].isin([g for g, _ in ENTRY_GRADES])].copy()
-    table["factor"] = table["eligible_share"] * table["participation"] * (1.0 - table["private_share"])
+    table["factor"] = enrolled_share(table)
     return table[["grade", "level", "age", "factor", "max_class_size"]].reset_index(drop=True)
 
 
