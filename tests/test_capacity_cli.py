@@ -19,7 +19,7 @@ PHUOC_BINH_OVERLOADED = {"MN02", "TH01", "THCS01"}
 
 def need(folder: Path) -> Path:
     if not (folder / "ward.toml").exists():
-        pytest.skip(f"sample ward {folder.name} not generated yet")
+        pytest.fail(f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
     return folder
 
 

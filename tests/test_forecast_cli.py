@@ -13,7 +13,7 @@ from tuyensinh.cli import main
 @pytest.fixture(scope="module")
 def ward_dir(thien_hoa_dir):
     if not (thien_hoa_dir / "population.csv").exists():
-        pytest.skip("sample ward not generated yet")
+        pytest.fail("sample ward missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
     return thien_hoa_dir
 
 

@@ -27,7 +27,7 @@ ISSUE_FILES = ("forecast.csv", "demand.csv", "zones.csv", "capacity.csv", "quota
 
 def _need(folder: Path) -> Path:
     if not (folder / "ward.toml").exists():
-        pytest.skip(f"sample ward {folder.name} not generated yet")
+        pytest.fail(f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
     return folder
 
 

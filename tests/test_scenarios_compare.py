@@ -59,7 +59,7 @@ name = "Đóng TH03"
 @pytest.fixture(scope="module")
 def ward(phuoc_binh_dir):
     if not (phuoc_binh_dir / "ward.toml").exists():
-        pytest.skip("sample ward not generated yet")
+        pytest.fail("sample ward missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
     return load_ward(phuoc_binh_dir)
 
 

@@ -119,7 +119,7 @@ def test_sentences_table_and_report_section_in_both_languages():
 def test_sample_wards_method_at_least_as_accurate_as_naive_for_grade_1(name, repo_root):
     folder = repo_root / "data" / "wards" / name
     if not (folder / "ward.toml").exists():
-        pytest.skip("sample ward not generated yet")
+        pytest.fail("sample ward missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
     ward = load_ward(folder)
     acc = ward_planning_accuracy(ward)
     assert acc.origins[0] >= 2019 and acc.origins[-1] == ward.base_year - 1
@@ -139,7 +139,7 @@ def test_too_short_history_gives_no_accuracy(phuoc_binh_dir):
     from tuyensinh.pipeline import _past_accuracy
 
     if not (phuoc_binh_dir / "ward.toml").exists():
-        pytest.skip("sample ward not generated yet")
+        pytest.fail("sample ward missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
     ward = load_ward(phuoc_binh_dir)
     short = dataclasses.replace(ward, population=ward.population[ward.population["year"] >= 2022])
     assert _past_accuracy(short, load_norms(ward.norms, ward.rates)) is None

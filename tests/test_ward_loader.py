@@ -614,7 +614,7 @@ def test_error_report_lists_every_problem(tmp_path: Path) -> None:
 def test_sample_wards_load(request: pytest.FixtureRequest, fixture: str) -> None:
     folder: Path = request.getfixturevalue(fixture)
     if not (folder / "ward.toml").exists():
-        pytest.skip(f"sample ward {folder.name} not generated yet")
+        pytest.fail(f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
     ward = load_ward(folder)
     assert 15 <= len(ward.quarters) <= 40
     assert ward.population["count"].ge(0).all()
