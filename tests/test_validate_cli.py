@@ -89,18 +89,21 @@ def test_problems_heading_is_vietnamese_by_default(tmp_path: Path, capsys: pytes
     assert main(["validate", str(folder)]) == 2
     err = capsys.readouterr().err
     assert f"Thư mục {folder} có 1 lỗi cần sửa:" in err
-    assert "population.csv (1):\n  - the file is missing" in err
+    assert "population.csv (1):\n  - thiếu tệp; tệp này chứa số dân theo khu phố/thôn" in err
+    assert "Cách sửa: thêm population.csv vào thư mục" in err
 
 
 def test_missing_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(tmp_path / "nowhere")]) == 2
+    assert "không tồn tại" in capsys.readouterr().err
+    assert main(["validate", str(tmp_path / "nowhere"), "--lang", "en"]) == 2
     assert "does not exist" in capsys.readouterr().err
 
 
 def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
     folder = write_ward(tmp_path / "ward")
     (folder / "schools.csv").write_bytes("school_id,name\nA,Trường A\n".encode("cp1258", errors="replace").replace(b"\xc6", b"\xd5"))
-    result = subprocess.run([sys.executable, "-m", "tuyensinh.cli", "validate", str(folder)],
+    result = subprocess.run([sys.executable, "-m", "tuyensinh.cli", "validate", str(folder), "--lang", "en"],
                             capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert result.returncode == 2, result.stderr
     assert "schools.csv" in result.stderr and "not UTF-8" in result.stderr and "CSV UTF-8" in result.stderr

@@ -2,7 +2,8 @@
 
 Each subcommand lives in `tuyensinh.commands.<name>` and provides `register(subparsers)`,
 which adds its parser and sets `run=<function(args) -> int>` as default.
-Exit codes: 0 success, 2 invalid input data (the problems are printed), 1 unexpected failure.
+Exit codes: 0 success, 2 invalid input data (the problems are printed, in the command's --lang:
+Vietnamese by default), 1 unexpected failure.
 """
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except WardDataError as error:
-        print(error.report(), file=sys.stderr)
+        lang = getattr(args, "lang", "vi")
+        print(error.report(lang if lang in ("vi", "en") else "vi"), file=sys.stderr)
         return 2
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from tuyensinh.codes import VIETNAM_LAT, VIETNAM_LON
 from tuyensinh.errors import Problem
+from tuyensinh.problem_texts import Text, text
 from tuyensinh.tables import row_problems, unknown_reference_problems
 from tuyensinh.ward_config import DEFAULT_HORIZON, FILE as TOML, WardConfig
 from tuyensinh.ward_tables import POPULATION, SCHOOLS, ZONES
@@ -37,9 +38,9 @@ def reference_problems(
         if frame is None:
             continue
         if quarter_ids is not None and "quarter_id" in frame:
-            problems += unknown_reference_problems(frame, "quarter_id", quarter_ids, file, quarters_file, "quarter")
+            problems += unknown_reference_problems(frame, "quarter_id", quarter_ids, file, quarters_file, text("noun.quarter"))
         if school_ids is not None and "school_id" in frame and file != SCHOOLS.file:
-            problems += unknown_reference_problems(frame, "school_id", school_ids, file, SCHOOLS.file, "school")
+            problems += unknown_reference_problems(frame, "school_id", school_ids, file, SCHOOLS.file, text("noun.school"))
     return problems
 
 
@@ -48,11 +49,9 @@ def unpopulated_quarter_problems(population: pd.DataFrame, quarter_ids: list[str
     present = set(population["quarter_id"].dropna().unique())
     missing = [q for q in quarter_ids if q not in present]
     return [
-        Problem(
-            POPULATION.file,
-            f"quarter_id '{quarter_id}' of {quarters_file} has no rows; every quarter on the map needs its population",
-            "add its rows (count 0 if nobody lives there) or check that the quarter_id is spelled the same in both files",
-            column="quarter_id",
+        Problem.of(
+            POPULATION.file, text("cross.unpopulated", quarter_id=quarter_id, source=quarters_file),
+            text("fix.cross.unpopulated"), column="quarter_id",
         )
         for quarter_id in missing
     ]
@@ -67,9 +66,9 @@ def zone_problems(zones: pd.DataFrame, schools: pd.DataFrame | None, quarter_ids
         wrong = zones["level"].notna() & school_level.notna() & (zones["level"] != school_level)
         problems += row_problems(
             ZONES.file, wrong[wrong].index, "level",
-            lambda row: f"school_id '{zones.at[row, 'school_id']}' is a {school_level[row]} school in schools.csv, "
-                        f"not {zones.at[row, 'level']}",
-            "send the quarter to a school of this level, or correct the level",
+            lambda row: text("cross.zone_level", school_id=zones.at[row, "school_id"], school_level=school_level[row],
+                             level=zones.at[row, "level"]),
+            text("fix.cross.zone_level"),
         )
     if quarter_ids is not None:
         zoned = zones.dropna(subset=["quarter_id", "level"]).groupby("level")["quarter_id"].agg(set)
@@ -77,12 +76,9 @@ def zone_problems(zones: pd.DataFrame, schools: pd.DataFrame | None, quarter_ids
             missing = [q for q in quarter_ids if q not in covered]
             if missing:
                 shown = ", ".join(f"'{q}'" for q in missing[:15]) + (", …" if len(missing) > 15 else "")
-                problems.append(Problem(
-                    ZONES.file,
-                    f"level {level}: the quarter(s) {shown} have no school; a level that is zoned must be zoned "
-                    "for every quarter",
-                    f"add a row quarter_id, {level}, school_id for each of them",
-                    column="quarter_id",
+                problems.append(Problem.of(
+                    ZONES.file, text("cross.zone_coverage", level=level, shown=shown),
+                    text("fix.cross.zone_coverage", level=level), column="quarter_id",
                 ))
     return problems
 
@@ -96,21 +92,19 @@ def year_problems(config: WardConfig, population: pd.DataFrame) -> tuple[int | N
     problems: list[Problem] = []
     base_year = config.base_year if config.base_year is not None else last
     if config.base_year is not None and not first <= config.base_year <= last:
-        problems.append(Problem(
-            TOML, f"base_year {config.base_year} is not a year of population.csv ({first}–{last})",
-            f"set base_year to the last year of population to use (at most {last}) or add that year's population",
-            row=config.lines.get("base_year"), column="base_year",
+        problems.append(Problem.of(
+            TOML, text("cross.base_not_year", base_year=config.base_year, first=first, last=last),
+            text("fix.cross.base_not_year", last=last), row=config.lines.get("base_year"), column="base_year",
         ))
     elif config.base_year is not None and config.base_year == first:
-        problems.append(Problem(
-            TOML, f"base_year {config.base_year} is the first year of population.csv: no earlier year to learn from",
-            f"set base_year to a later year (up to {last}) or add earlier years",
+        problems.append(Problem.of(
+            TOML, text("cross.base_first", base_year=config.base_year), text("fix.cross.base_first", last=last),
             row=config.lines.get("base_year"), column="base_year",
         ))
     if config.base_year is None and config.horizon <= base_year:
-        problems.append(Problem(
-            TOML, f"horizon {config.horizon} is not after the last population year {base_year}: nothing to forecast",
-            f"set horizon later than {base_year} (default {DEFAULT_HORIZON})",
+        problems.append(Problem.of(
+            TOML, text("cross.horizon", horizon=config.horizon, base_year=base_year),
+            text("fix.cross.horizon", base_year=base_year, default=DEFAULT_HORIZON),
             row=config.lines.get("horizon"), column="horizon",
         ))
     return base_year, problems
@@ -130,11 +124,11 @@ def school_location_problems(schools: pd.DataFrame, quarters: gpd.GeoDataFrame, 
     metres = points.distance(boundary)
     far = metres > OUTSIDE_WARD_M
 
-    def message(row: int) -> str:
-        return (f"the school at lon {located.at[row, 'lon']}, lat {located.at[row, 'lat']} is "
-                f"{metres[row] / 1000:.1f} km outside the ward (the union of the quarters of {quarters_file})")
+    def message(row: int) -> Text:
+        return text("cross.school_outside", lon=located.at[row, "lon"], lat=located.at[row, "lat"],
+                    km=f"{metres[row] / 1000:.1f}", source=quarters_file)
 
     return row_problems(
         SCHOOLS.file, far[far].index, "lon", message,
-        f"check lon and lat (decimal degrees, WGS 84); schools must lie within {OUTSIDE_WARD_M / 1000:g} km of the ward",
+        text("fix.cross.school_outside", limit=f"{OUTSIDE_WARD_M / 1000:g}"),
     )

@@ -18,13 +18,12 @@ import numpy as np
 import pandas as pd
 
 from tuyensinh.errors import Problem
+from tuyensinh.problem_texts import CATALOG
+from tuyensinh.problem_texts import text as say  # `text` names the file's text here
 
 __all__ = ["RawTable", "read_csv_cells", "SAVE_AS_UTF8"]
 
-SAVE_AS_UTF8 = (
-    "open the file in Excel and use File › Save As › 'CSV UTF-8 (Comma delimited) (*.csv)' "
-    "(in LibreOffice: Save As › Text CSV, character set 'Unicode (UTF-8)')"
-)
+SAVE_AS_UTF8 = CATALOG["fix.save_utf8"][1]  # the English wording; Vietnamese in the catalog
 _DELIMITERS = (",", ";", "\t")
 
 
@@ -48,11 +47,7 @@ class RawTable:
 
 def _decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem(
-            file,
-            "the file is UTF-16 text (Excel's 'Unicode Text' format), not CSV UTF-8",
-            SAVE_AS_UTF8,
-        )]
+        return None, [Problem.of(file, say("csv.utf16"), say("fix.save_utf8"))]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -67,15 +62,9 @@ def _decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
         column = names[position] if row > 1 and position < len(names) else None
         guess = data[line_start: data.find(b"\n", error.start) if b"\n" in data[error.start:] else None]
         shown = unicodedata.normalize("NFC", guess.decode("cp1258", errors="replace")).strip()[:60]
-        return None, [Problem(
-            file,
-            f"the file is not UTF-8 text: byte 0x{data[error.start]:02X} cannot be read "
-            f"(the row reads '{shown}' in the Windows code page 1258). Excel's plain "
-            "'CSV (Comma delimited)' format writes Vietnamese letters this way and they would "
-            "be garbled",
-            SAVE_AS_UTF8 + "; do not use plain 'CSV (Comma delimited)'",
-            row=row,
-            column=column,
+        return None, [Problem.of(
+            file, say("csv.not_utf8", byte=f"{data[error.start]:02X}", shown=shown), say("fix.csv.utf8_not_plain"),
+            row=row, column=column,
         )]
 
 
@@ -84,9 +73,8 @@ def _header_problems(header: list[str], file: str) -> list[Problem]:
     seen: set[str] = set()
     for name in header:
         if name and name in seen:
-            problems.append(Problem(
-                file, f"the column '{name}' appears twice in the header", "delete one of the two columns",
-                row=1, column=name,
+            problems.append(Problem.of(
+                file, say("csv.duplicate_column", name=name), say("fix.csv.duplicate_column"), row=1, column=name,
             ))
         seen.add(name)
     return problems
@@ -96,18 +84,13 @@ def _long_row_problems(text: str, delimiter: str, width: int, written: int, file
     """Rows with more values than the header has columns (slow path, only when the fast one fails)."""
     body = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[1:]
     lengths = np.fromiter((len(row) for row in body), dtype=np.int64, count=len(body))
-    hint = (
-        "a number written with a decimal comma (use a dot: 106.95) or a name containing "
-        f"'{delimiter}' without quotes" if delimiter == "," else f"a value containing '{delimiter}'"
-    )
+    hint = say("csv.hint_comma" if delimiter == "," else "csv.hint_other", delimiter=delimiter)
     problems = []
     for index in np.flatnonzero(lengths > width):
         row = body[index]
         if len(row) > written or any(cell.strip() for cell in row[width:]):
-            problems.append(Problem(
-                file,
-                f"this row has {len(row)} values but the header has {width} columns (probably {hint})",
-                "make each row have exactly one value per header column",
+            problems.append(Problem.of(
+                file, say("csv.long_row", n=len(row), width=width, hint=hint), say("fix.csv.long_row"),
                 row=int(index) + 2,
             ))
     return problems
@@ -121,13 +104,13 @@ def read_csv_cells(path: Path, file: str | None = None) -> tuple[RawTable | None
         return None, problems
     text = unicodedata.normalize("NFC", text)
     if not text.strip():
-        return None, [Problem(file, "the file is empty", "write the header row and the data rows")]
+        return None, [Problem.of(file, say("csv.empty"), say("fix.csv.empty"))]
     header_line = text.split("\n", 1)[0]
     delimiter = max(_DELIMITERS, key=header_line.count)
     first = next(csv.reader([header_line.rstrip("\r")], delimiter=delimiter), [])
     header = [name.strip().lower() for name in first]
     if not any(header):
-        return None, [Problem(file, "the first row (the header) is empty", "put the column names in row 1", row=1)]
+        return None, [Problem.of(file, say("csv.empty_header"), say("fix.csv.empty_header"), row=1)]
     written = len(header)  # cells per row as written, counting empty trailing header cells
     while header[-1] == "":
         header.pop()  # trailing separators Excel adds after the last column
@@ -139,7 +122,7 @@ def read_csv_cells(path: Path, file: str | None = None) -> tuple[RawTable | None
         )
     except pd.errors.ParserError:
         found = _long_row_problems(text, delimiter, len(header), written, file)
-        return None, problems + (found or [Problem(file, "the file cannot be read as CSV", "save it again from Excel as 'CSV UTF-8'")])
+        return None, problems + (found or [Problem.of(file, say("csv.unreadable"), say("fix.csv.unreadable"))])
     if problems:
         return None, problems
     cells = cells.iloc[1:, : len(header)].fillna("")
@@ -151,9 +134,8 @@ def read_csv_cells(path: Path, file: str | None = None) -> tuple[RawTable | None
     unnamed = [position for position, name in enumerate(header) if name == ""]
     for position in unnamed:
         if cells.iloc[:, position].ne("").any():
-            problems.append(Problem(
-                file, f"column {position + 1} has values but no name in row 1",
-                "write the column name in row 1 or delete the column", row=1,
+            problems.append(Problem.of(
+                file, say("csv.unnamed_column", number=position + 1), say("fix.csv.unnamed_column"), row=1,
             ))
     if problems:
         return None, problems

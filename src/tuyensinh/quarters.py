@@ -17,30 +17,22 @@ import shapely
 
 from tuyensinh.codes import VIETNAM_LAT, VIETNAM_LON
 from tuyensinh.errors import Problem
+from tuyensinh.problem_texts import GEOMETRY_KINDS, Text, text
 
 __all__ = ["read_quarters", "quarters_file", "WGS84"]
 
 WGS84 = "EPSG:4326"
 OVERLAP_SHARE = 0.01  # overlaps above 1 % of the smaller quarter are reported
-_EXPORT_FIX = (
-    "in QGIS: right-click the layer › Export › Save Features As…, format GeoJSON with CRS "
-    "EPSG:4326, or GeoPackage (which records any CRS)"
-)
+_EXPORT_FIX = text("fix.export")
 
 
 def quarters_file(folder: Path) -> tuple[Path | None, list[Problem]]:
     """The quarters map of `folder` (quarters.geojson or quarters.gpkg) or the problem."""
     found = [folder / name for name in ("quarters.geojson", "quarters.gpkg") if (folder / name).is_file()]
     if len(found) == 2:
-        return None, [Problem(
-            "quarters.geojson", "both quarters.geojson and quarters.gpkg are present; it is unclear which map to use",
-            "keep one of the two files and move the other out of the ward folder",
-        )]
+        return None, [Problem.of("quarters.geojson", text("map.both"), text("fix.map.both"))]
     if not found:
-        return None, [Problem(
-            "quarters.geojson", "the map of quarters is missing (neither quarters.geojson nor quarters.gpkg exists)",
-            "add the quarters as polygons with the columns quarter_id and name; " + _EXPORT_FIX,
-        )]
+        return None, [Problem.of("quarters.geojson", text("map.missing"), text("fix.map.missing", export=_EXPORT_FIX))]
     return found[0], []
 
 
@@ -57,8 +49,10 @@ def _as_id(values: pd.Series) -> pd.Series:
     return values.map(one).astype(object)
 
 
-def _feature(number: int, quarter_id: object) -> str:
-    return f"feature {number}" + (f" (quarter_id '{quarter_id}')" if isinstance(quarter_id, str) else "")
+def _feature(number: int, quarter_id: object) -> Text:
+    if isinstance(quarter_id, str):
+        return text("word.feature_id", number=number, quarter_id=quarter_id)
+    return text("word.feature", number=number)
 
 
 def _read(path: Path) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
@@ -69,21 +63,19 @@ def _read(path: Path) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
             data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
-            return None, [Problem(file, f"the file is not UTF-8 text (line {line}); Vietnamese names would be garbled",
-                                  "export the layer again as GeoJSON, encoding UTF-8 (" + _EXPORT_FIX + ")")]
+            return None, [Problem.of(file, text("map.not_utf8", line=line), text("fix.map.utf8", export=_EXPORT_FIX))]
     try:
         layers = pyogrio.list_layers(path)
         layer = None
         if len(layers) > 1:
             names = [str(name) for name in layers[:, 0]]
             if "quarters" not in names:
-                return None, [Problem(file, f"the GeoPackage holds several layers ({', '.join(names)}) and none is named 'quarters'",
-                                      "name the layer of quarters 'quarters' or keep only that layer")]
+                return None, [Problem.of(file, text("map.layers", names=", ".join(names)), text("fix.map.layers"))]
             layer = "quarters"
         frame = gpd.read_file(path, layer=layer, engine="pyogrio")
     except Exception as error:  # noqa: BLE001 - any reader failure becomes a planner message
-        return None, [Problem(file, f"the map cannot be read ({str(error).splitlines()[0][:200]})",
-                              "check that it is a valid GeoJSON or GeoPackage; " + _EXPORT_FIX)]
+        reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
+        return None, [Problem.of(file, text("map.unreadable", error=reason), text("fix.map.unreadable", export=_EXPORT_FIX))]
     return frame, []
 
 
@@ -97,30 +89,25 @@ def _check_crs(frame: gpd.GeoDataFrame, file: str) -> tuple[gpd.GeoDataFrame | N
     """The quarters in EPSG:4326, or the problem with their coordinate system."""
     valid = frame.geometry[_present(frame.geometry)]
     if frame.crs is None:
-        return None, [Problem(file, "the map has no coordinate reference system (CRS)",
-                              "assign the right CRS (QGIS: Layer Properties › Source › Assigned CRS, e.g. EPSG:3405 "
-                              "for VN-2000 / UTM 48N) and " + _EXPORT_FIX)]
+        return None, [Problem.of(file, text("map.no_crs"), text("fix.map.no_crs", export=_EXPORT_FIX))]
     if valid.empty:
         return None, []
     x0, y0, x1, y1 = valid.total_bounds
     if frame.crs.is_geographic and (min(x0, y0) < -180 or max(x1, y1) > 180):
-        return None, [Problem(
-            file,
-            f"the coordinates look like metres (x up to {x1:,.0f}, y up to {y1:,.0f}) but the map is read as "
-            "longitude/latitude: the CRS is missing (a GeoJSON file without a CRS is taken as EPSG:4326)",
-            "export the map with its CRS: " + _EXPORT_FIX,
+        return None, [Problem.of(
+            file, text("map.metres_as_degrees", x=f"{x1:,.0f}", y=f"{y1:,.0f}"),
+            text("fix.map.export_with_crs", export=_EXPORT_FIX),
         )]
     lonlat = frame.to_crs(WGS84)
     lon0, lat0, lon1, lat1 = lonlat.geometry[_present(lonlat.geometry)].total_bounds
     inside = VIETNAM_LON[0] <= lon0 and lon1 <= VIETNAM_LON[1] and VIETNAM_LAT[0] <= lat0 and lat1 <= VIETNAM_LAT[1]
     if not inside:
         swapped = VIETNAM_LAT[0] <= lon0 and lon1 <= VIETNAM_LAT[1] and VIETNAM_LON[0] <= lat0 and lat1 <= VIETNAM_LON[1]
-        why = ("longitude and latitude are swapped" if swapped
-               else f"the declared CRS ({frame.crs.to_string()}) is probably not the one the coordinates were made in")
-        return None, [Problem(
+        why = text("map.why_swapped") if swapped else text("map.why_crs", crs=frame.crs.to_string())
+        return None, [Problem.of(
             file,
-            f"the quarters lie at longitude {lon0:.3f}…{lon1:.3f}, latitude {lat0:.3f}…{lat1:.3f}, outside Viet Nam: {why}",
-            "assign the right CRS to the layer (QGIS: Layer Properties › Source) and " + _EXPORT_FIX,
+            text("map.outside_vn", lon0=f"{lon0:.3f}", lon1=f"{lon1:.3f}", lat0=f"{lat0:.3f}", lat1=f"{lat1:.3f}", why=why),
+            text("fix.map.assign_crs", export=_EXPORT_FIX),
         )]
     return lonlat, []
 
@@ -131,19 +118,20 @@ def _geometry_problems(frame: gpd.GeoDataFrame, file: str) -> list[Problem]:
     numbers = np.arange(1, len(frame) + 1)
     missing = ~_present(geometry)
     for number, quarter_id in zip(numbers[missing.to_numpy()], frame["quarter_id"][missing]):
-        problems.append(Problem(file, f"{_feature(number, quarter_id)} has an empty geometry",
-                                "draw the quarter's polygon or delete the feature", column="geometry"))
+        problems.append(Problem.of(file, text("map.empty_geometry", feature=_feature(number, quarter_id)),
+                                   text("fix.map.empty_geometry"), column="geometry"))
     kinds = geometry.geom_type
     wrong = ~missing & ~kinds.isin(["Polygon", "MultiPolygon"])
     for number, quarter_id, kind in zip(numbers[wrong.to_numpy()], frame["quarter_id"][wrong], kinds[wrong]):
-        problems.append(Problem(file, f"{_feature(number, quarter_id)} is a {kind}, not a polygon",
-                                "each quarter must be an area (Polygon or MultiPolygon)", column="geometry"))
+        problems.append(Problem.of(file, text("map.not_polygon", feature=_feature(number, quarter_id),
+                                                       kind=Text(GEOMETRY_KINDS.get(kind, kind), kind)),
+                                   text("fix.map.not_polygon"), column="geometry"))
     polygons = ~missing & ~wrong
     invalid = polygons & ~geometry.is_valid
     reasons = shapely.is_valid_reason(geometry[invalid].to_numpy())
     for number, quarter_id, reason in zip(numbers[invalid.to_numpy()], frame["quarter_id"][invalid], reasons):
-        problems.append(Problem(file, f"{_feature(number, quarter_id)} has an invalid polygon ({reason})",
-                                "repair it (QGIS: Vector › Geometry Tools › Fix Geometries) or redraw it", column="geometry"))
+        problems.append(Problem.of(file, text("map.invalid", feature=_feature(number, quarter_id), reason=reason),
+                                   text("fix.map.invalid"), column="geometry"))
     return problems
 
 
@@ -161,11 +149,9 @@ def _overlap_problems(frame: gpd.GeoDataFrame, crs: str, file: str) -> list[Prob
     big = shared > OVERLAP_SHARE * smaller
     ids = projected["quarter_id"].to_numpy()
     return [
-        Problem(file,
-                f"the quarters '{ids[a]}' (feature {a + 1}) and '{ids[b]}' (feature {b + 1}) overlap by "
-                f"{area:,.0f} m² ({area / small:.0%} of the smaller one)",
-                "redraw the shared boundary so that every place belongs to one quarter only",
-                column="geometry")
+        Problem.of(file,
+                   text("map.overlap", a=ids[a], fa=a + 1, b=ids[b], fb=b + 1, area=f"{area:,.0f}", share=f"{area / small:.0%}"),
+                   text("fix.map.overlap"), column="geometry")
         for a, b, area, small in zip(left[big], right[big], shared[big], smaller[big])
     ]
 
@@ -185,28 +171,26 @@ def read_quarters(folder: Path, crs: str | None) -> tuple[gpd.GeoDataFrame | Non
     frame = frame.rename(columns={c: c.strip().lower() for c in frame.columns if c != frame.geometry.name})
     for column in ("quarter_id", "name"):
         if column not in frame.columns:
-            problems.append(Problem(file, f"the attribute '{column}' is missing; the map has: "
-                                          f"{', '.join(c for c in frame.columns if c != frame.geometry.name) or 'no attributes'}",
-                                    f"add a text field '{column}' to the layer (QGIS: Field Calculator) and fill it in",
-                                    column=column))
+            present = ", ".join(c for c in frame.columns if c != frame.geometry.name) or text("word.no_attributes")
+            problems.append(Problem.of(file, text("map.missing_attribute", column=column, present=present),
+                                       text("fix.map.missing_attribute", column=column), column=column))
     if problems:
         return None, problems
     if frame.empty:
-        return None, [Problem(file, "the map has no features", "draw one polygon per quarter")]
+        return None, [Problem.of(file, text("map.no_features"), text("fix.map.no_features"))]
     frame["quarter_id"] = _as_id(frame["quarter_id"])
     frame["name"] = _as_id(frame["name"])
     numbers = np.arange(1, len(frame) + 1)
     for column in ("quarter_id", "name"):
         blank = frame[column].isna().to_numpy()
         for number, quarter_id in zip(numbers[blank], frame["quarter_id"][blank]):
-            problems.append(Problem(file, f"{_feature(number, quarter_id)} has no {column}",
-                                    f"fill in the {column} of every quarter", column=column))
+            problems.append(Problem.of(file, text("map.blank_attribute", feature=_feature(number, quarter_id), column=column),
+                                       text("fix.map.blank_attribute", column=column), column=column))
     repeated = frame["quarter_id"].notna() & frame["quarter_id"].duplicated(keep=False)
     for quarter_id, group in frame[repeated].groupby("quarter_id", sort=False):
         features = ", ".join(str(n) for n in numbers[group.index.to_numpy()])
-        problems.append(Problem(file, f"quarter_id '{quarter_id}' is used by several features ({features})",
-                                "give every quarter its own quarter_id (merge the polygons if they are one quarter)",
-                                column="quarter_id"))
+        problems.append(Problem.of(file, text("map.duplicate_id", quarter_id=quarter_id, features=features),
+                                   text("fix.map.duplicate_id"), column="quarter_id"))
     problems += _geometry_problems(frame, file)
     lonlat, found = _check_crs(frame, file)
     problems += found

@@ -18,6 +18,7 @@ import pandas as pd
 from tuyensinh.codes import LEVELS, NOT_PLANNED_LEVELS, closest, fold_text, level_aliases, normalise_codes, sex_aliases
 from tuyensinh.csv_text import RawTable
 from tuyensinh.errors import Problem
+from tuyensinh.problem_texts import EMPTY, Text, text, unit_text
 
 __all__ = [
     "Column",
@@ -38,7 +39,9 @@ class Column:
     kind: "id" (text kept exactly, "01" stays "01"), "text", "int" (whole number), "number",
     "level" (mam_non | tieu_hoc | thcs or an everyday spelling), "sex" (M | F).
     `required`: the column must be in the file; `blank_ok`: cells may be left empty (they get
-    `default`). `minimum`/`maximum` bound numbers; `unit` words the value in messages.
+    `default`). `minimum`/`maximum` bound numbers; `unit` (English, translated through
+    `problem_texts.UNITS`) words the value in messages; `fix` is a `problem_texts` catalog key
+    that replaces the generic fix of every problem of this column.
     """
 
     name: str
@@ -61,56 +64,55 @@ def row_problems(
     file: str,
     rows: Sequence[int],
     column: str | None,
-    message: Callable[[int], str],
-    fix: str,
+    message: Callable[[int], Text],
+    fix: Text,
     limit: int = MAX_ROWS_PER_PROBLEM,
 ) -> list[Problem]:
     """One Problem per row (message(row) says what is wrong), the rows after `limit` summarised."""
     rows = [int(row) for row in rows]
-    problems = [Problem(file, message(row), fix, row=row, column=column) for row in rows[:limit]]
+    problems = [Problem.of(file, message(row), fix, row=row, column=column) for row in rows[:limit]]
     if len(rows) > limit:
         rest = rows[limit:]
-        problems.append(Problem(
-            file,
-            f"{len(rest)} more rows have the same problem in this column (rows {_rows_text(rest)})",
-            fix,
-            row=rest[0],
-            column=column,
+        problems.append(Problem.of(
+            file, text("table.more_rows", n=len(rest), rows=_rows_text(rest)), fix, row=rest[0], column=column,
         ))
     return problems
 
 
-def _missing_column(file: str, name: str, present: Iterable[str], fix: str) -> Problem:
+def _missing_column(file: str, name: str, present: Iterable[str], fix: Text | None) -> Problem:
     present = list(present)
     lookalike = difflib.get_close_matches(name, present, n=1, cutoff=0.7)
-    hint = f" (is '{lookalike[0]}' meant to be '{name}'?)" if lookalike else ""
-    return Problem(
-        file,
-        f"the column '{name}' is missing{hint}; the header has: {', '.join(present) or 'nothing'}",
-        fix or f"add a column named exactly '{name}' to row 1",
-        row=1,
-        column=name,
+    hint = text("table.hint_lookalike", lookalike=lookalike[0], name=name) if lookalike else EMPTY
+    header = ", ".join(present) or text("word.nothing")
+    return Problem.of(
+        file, text("table.missing_column", name=name, hint=hint, present=header),
+        fix or text("fix.table.add_column", name=name), row=1, column=name,
     )
 
 
-def _numbers(text: pd.Series, decimal_comma: bool) -> np.ndarray:
+def _fix(column: Column, key: str, **fields: object) -> Text:
+    """The column's own fix (catalog key `column.fix`) or the generic one."""
+    return text(column.fix) if column.fix else text(key, **fields)
+
+
+def _numbers(cells: pd.Series, decimal_comma: bool) -> np.ndarray:
     if decimal_comma:
-        text = text.str.replace(",", ".", regex=False)
-    return pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", na_value=np.nan, copy=True)
+        cells = cells.str.replace(",", ".", regex=False)
+    return pd.to_numeric(cells, errors="coerce").to_numpy(dtype="float64", na_value=np.nan, copy=True)
 
 
-def _check_numeric(raw: RawTable, column: Column, text: pd.Series, filled: pd.Series) -> tuple[pd.Series, list[Problem]]:
+def _check_numeric(raw: RawTable, column: Column, cells: pd.Series, filled: pd.Series) -> tuple[pd.Series, list[Problem]]:
     """Numbers of a column (NaN where blank or wrong) and the problems of its cells."""
-    values = _numbers(text, raw.decimal_comma)
-    rows = text.index.to_numpy()
+    values = _numbers(cells, raw.decimal_comma)
+    rows = cells.index.to_numpy()
     filled_ = filled.to_numpy(dtype=bool)
     problems: list[Problem] = []
-    unit = f" ({column.unit})" if column.unit else ""
+    unit = unit_text(column.unit)
     bad = filled_ & np.isnan(values)
     problems += row_problems(
         raw.file, rows[bad], column.name,
-        lambda row: f"'{text[row]}' is not a number",
-        column.fix or "write a plain number (digits, a dot for decimals, no spaces or thousands separators)",
+        lambda row: text("table.not_number", value=cells[row]),
+        _fix(column, "fix.table.number"),
     )
     ok = filled_ & ~np.isnan(values)
     wrong = np.zeros(len(values), dtype=bool)
@@ -118,60 +120,58 @@ def _check_numeric(raw: RawTable, column: Column, text: pd.Series, filled: pd.Se
         fraction = ok & (np.mod(values, 1, where=ok, out=np.zeros_like(values)) != 0)
         problems += row_problems(
             raw.file, rows[fraction], column.name,
-            lambda row: f"'{text[row]}' is not a whole number{unit}",
-            column.fix or "write a whole number (counts of people, rooms and years have no decimals)",
+            lambda row: text("table.not_whole", value=cells[row], unit=unit),
+            _fix(column, "fix.table.whole"),
         )
         wrong |= fraction
         ok &= ~fraction
     if column.minimum is not None:
         low = ok & (values < column.minimum)
-        what = "negative" if column.minimum == 0 else f"below {column.minimum:g}"
+        minimum = f"{column.minimum:g}"
+        what = text("word.negative") if column.minimum == 0 else text("word.below", minimum=minimum)
         problems += row_problems(
             raw.file, rows[low], column.name,
-            lambda row: f"{text[row]} is {what}; {column.name} must be at least {column.minimum:g}{unit}",
-            column.fix or f"correct the value: {column.name} cannot be {what}",
+            lambda row: text("table.below_min", value=cells[row], what=what, name=column.name, minimum=minimum, unit=unit),
+            _fix(column, "fix.table.below_min", name=column.name, what=what),
         )
         wrong |= low
     if column.maximum is not None:
         high = ok & (values > column.maximum)
         problems += row_problems(
             raw.file, rows[high], column.name,
-            lambda row: f"{text[row]} is above {column.maximum:g}, the largest plausible {column.name}{unit}",
-            column.fix or "correct the value",
+            lambda row: text("table.above_max", value=cells[row], maximum=f"{column.maximum:g}", name=column.name, unit=unit),
+            _fix(column, "fix.table.correct"),
         )
         wrong |= high
     values[wrong] = np.nan
-    return pd.Series(values, index=text.index, name=column.name), problems
+    return pd.Series(values, index=cells.index, name=column.name), problems
 
 
-def _check_code(raw: RawTable, column: Column, text: pd.Series, filled: pd.Series) -> tuple[pd.Series, list[Problem]]:
+def _check_code(raw: RawTable, column: Column, cells: pd.Series, filled: pd.Series) -> tuple[pd.Series, list[Problem]]:
     aliases = level_aliases() if column.kind == "level" else sex_aliases()
-    codes = normalise_codes(text.where(filled), aliases)
+    codes = normalise_codes(cells.where(filled), aliases)
     bad = filled & codes.isna()
     if column.kind == "level":
-        allowed = "mam_non (Mầm non), tieu_hoc (Tiểu học) or thcs (Trung học cơ sở)"
+        allowed = text("table.levels_allowed")
 
-        def message(row: int) -> str:
-            value = text[row]
+        def message(row: int) -> Text:
+            value = cells[row]
             if fold_text(value) in NOT_PLANNED_LEVELS:
-                return (f"'{value}' is not a level tuyensinh plans; the allowed levels are {allowed}, "
-                        "one level per row")
+                return text("table.level_not_planned", value=value, allowed=allowed)
             guess = closest(value, [*LEVELS, "Mầm non", "Tiểu học", "THCS"])
-            hint = f" (did you mean '{guess}'?)" if guess else ""
-            return f"'{value}' is not a known level{hint}; the allowed levels are {allowed}"
+            hint = text("hint.did_you_mean", guess=guess) if guess else EMPTY
+            return text("table.level_unknown", value=value, hint=hint, allowed=allowed)
 
-        fix = ("write mam_non, tieu_hoc or thcs (the spellings 'Mầm non', 'Tiểu học', 'THCS' are also "
-               "accepted); a school teaching two levels gets one row per level, each with its own "
-               "school_id; upper-secondary (THPT) schools are left out")
+        fix = text("fix.table.level")
     else:
-        def message(row: int) -> str:
-            return f"'{text[row]}' is not a sex code; use M or F (Nam/Nữ are also accepted)"
+        def message(row: int) -> Text:
+            return text("table.sex", value=cells[row])
 
-        fix = "write M (male, nam) or F (female, nữ), or drop the sex column to give totals"
+        fix = text("fix.table.sex")
     return codes, row_problems(raw.file, bad[bad].index, column.name, message, fix)
 
 
-def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: str = "") -> tuple[pd.DataFrame, list[Problem]]:
+def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: Text | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed frame (index = spreadsheet row) with one column per `Column`, and the problems found.
 
     Absent optional columns are filled with their default. Cells with a problem become missing
@@ -186,10 +186,9 @@ def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: st
             continue
         lookalike = difflib.get_close_matches(name, list(known - set(cells.columns)), n=1, cutoff=0.8)
         if lookalike:
-            problems.append(Problem(
-                raw.file, f"the column '{name}' is not a column of this table; did you mean '{lookalike[0]}'?",
-                f"rename the column to '{lookalike[0]}' (or give it another name if it is a note)",
-                row=1, column=name,
+            problems.append(Problem.of(
+                raw.file, text("table.unknown_column", name=name, guess=lookalike[0]),
+                text("fix.table.rename", guess=lookalike[0]), row=1, column=name,
             ))
     out = pd.DataFrame(index=cells.index)
     for column in columns:
@@ -198,23 +197,23 @@ def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: st
                 problems.append(_missing_column(raw.file, column.name, cells.columns, missing_column_fix))
             out[column.name] = column.default if column.kind != "id" else None
             continue
-        text = cells[column.name].astype(object)
-        filled = text.ne("")
+        written = cells[column.name].astype(object)
+        filled = written.ne("")
         if not column.blank_ok and not filled.all():
             blank = ~filled
             problems += row_problems(
                 raw.file, blank[blank].index, column.name,
-                lambda row, name=column.name: f"the cell is empty; every row needs a {name}",
-                column.fix or f"fill in {column.name} (or delete the row if it is not meant to be there)",
+                lambda row, name=column.name: text("table.blank", name=name),
+                _fix(column, "fix.table.fill", name=column.name),
             )
         if column.kind in ("int", "number"):
-            values, found = _check_numeric(raw, column, text, filled)
+            values, found = _check_numeric(raw, column, written, filled)
             if column.blank_ok and column.default is not None:
                 values = values.where(filled, float(column.default))  # type: ignore[arg-type]
         elif column.kind in ("level", "sex"):
-            values, found = _check_code(raw, column, text, filled)
+            values, found = _check_code(raw, column, written, filled)
         else:
-            values, found = text.where(filled, None), []
+            values, found = written.where(filled, None), []
             if column.blank_ok and column.default is not None:
                 values = values.where(filled, column.default)
         problems += found
@@ -222,7 +221,7 @@ def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: st
     return out, problems
 
 
-def duplicate_problems(frame: pd.DataFrame, keys: Sequence[str], file: str, fix: str) -> list[Problem]:
+def duplicate_problems(frame: pd.DataFrame, keys: Sequence[str], file: str, fix: Text) -> list[Problem]:
     """One Problem per repeated key combination, naming every row that repeats it."""
     usable = frame.dropna(subset=list(keys))
     repeated = usable[usable.duplicated(list(keys), keep=False)]
@@ -238,12 +237,12 @@ def duplicate_problems(frame: pd.DataFrame, keys: Sequence[str], file: str, fix:
     for key, rows in groups.items():
         key = key if isinstance(key, tuple) else (key,)
         what = ", ".join(f"{name} {_show(value)}" for name, value in zip(keys, key))
-        problems.append(Problem(
-            file, f"{what} appears more than once (rows {_rows_text(rows)})", fix, row=rows[1], column=column,
+        problems.append(Problem.of(
+            file, text("table.duplicate", what=what, rows=_rows_text(rows)), fix, row=rows[1], column=column,
         ))
     total = repeated.groupby(list(keys)).ngroups
     if total > MAX_ROWS_PER_PROBLEM + 1:
-        problems.append(Problem(file, f"{total - MAX_ROWS_PER_PROBLEM - 1} more key combinations are repeated", fix, column=column))
+        problems.append(Problem.of(file, text("table.more_duplicates", n=total - MAX_ROWS_PER_PROBLEM - 1), fix, column=column))
     return problems
 
 
@@ -254,9 +253,9 @@ def _show(value: object) -> str:
 
 
 def unknown_reference_problems(
-    frame: pd.DataFrame, column: str, known: Iterable[str], file: str, source: str, noun: str
+    frame: pd.DataFrame, column: str, known: Iterable[str], file: str, source: str, noun: Text
 ) -> list[Problem]:
-    """Rows whose `column` names a quarter or school that `source` does not define."""
+    """Rows whose `column` names a quarter or school (`noun`) that `source` does not define."""
     known = list(known)
     values = frame[column]
     bad = values.notna() & ~values.isin(known)
@@ -264,13 +263,13 @@ def unknown_reference_problems(
         return []
     examples = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
 
-    def message(row: int) -> str:
+    def message(row: int) -> Text:
         value = values[row]
         guess = closest(value, known)
-        hint = f" (did you mean '{guess}'?)" if guess else ""
-        return f"{column} '{value}' is not a {noun} of {source}{hint}"
+        hint = text("hint.did_you_mean", guess=guess) if guess else EMPTY
+        return text("table.unknown_reference", column=column, value=value, noun=noun, source=source, hint=hint)
 
     return row_problems(
         file, bad[bad].index, column, message,
-        f"use a {column} listed in {source} ({examples}) or add the {noun} there",
+        text("fix.table.unknown_reference", column=column, source=source, examples=examples, noun=noun),
     )

@@ -18,6 +18,7 @@ import shapely
 
 from tuyensinh import cross_checks, ward_tables
 from tuyensinh.errors import Problem, WardDataError
+from tuyensinh.problem_texts import text
 from tuyensinh.quarters import WGS84, quarters_file, read_quarters
 from tuyensinh.ward_config import read_ward_toml
 from tuyensinh.ward_tables import BIRTHS, DISTANCES, HOUSING, POPULATION, SCHOOLS, ZONES
@@ -93,9 +94,8 @@ def load_ward(folder: str | Path) -> Ward:
     """Read and validate the ward folder; raise WardDataError listing every problem found."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise WardDataError(str(folder), [Problem(
-            str(folder), "the ward folder does not exist or is not a folder",
-            "give the path of a folder holding ward.toml, quarters.geojson, population.csv and schools.csv",
+        raise WardDataError(str(folder), [Problem.of(
+            str(folder), text("ward.folder_missing"), text("fix.ward.folder_missing"),
         )])
     problems: list[Problem] = []
     config, found = read_ward_toml(folder)

@@ -18,6 +18,8 @@ from pyproj.exceptions import CRSError
 
 from tuyensinh.codes import KINDS, SETTINGS, closest, fold_text
 from tuyensinh.errors import Problem
+from tuyensinh.problem_texts import EMPTY, TOML_REASONS, Text
+from tuyensinh.problem_texts import text as say  # `text` names the file's text here
 
 __all__ = ["WardConfig", "read_ward_toml", "DEFAULT_CRS", "DEFAULT_HORIZON", "FILE"]
 
@@ -68,46 +70,37 @@ def _line_of(text: str, key: str, table: str) -> int | None:
 def _syntax_problem(error: tomllib.TOMLDecodeError) -> Problem:
     text = str(error)
     found = re.search(r"\(at line (\d+), column (\d+)\)", text)
-    reason = re.sub(r"\s*\(at line.*\)$", "", text) or "invalid TOML"
+    written = re.sub(r"\s*\(at (line .*|end of document)\)$", "", text)
+    reason = Text(TOML_REASONS.get(written, written), written) if written else say("toml.invalid")
     if found:
         line, col = int(found.group(1)), int(found.group(2))
-        where = f"at line {line}, column {col}"
+        where = say("toml.where_line", line=line, col=col)
     else:
-        line, where = None, "at the end of the file" if "end of document" in text else ""
-    return Problem(
-        FILE,
-        f"ward.toml is not valid TOML {where}: {reason}".replace("  ", " "),
-        "check that line: text values need double quotes (name = \"Phước Bình\"), numbers none "
-        "(base_year = 2025), each table header on its own line ([ward])",
-        row=line,
-    )
+        line, where = None, say("toml.where_end") if "end of document" in text else EMPTY
+    return Problem.of(FILE, say("toml.syntax", where=where, reason=reason), say("fix.toml.syntax"), row=line)
 
 
 def _projected_crs(value: object, line: int | None) -> tuple[str, list[Problem]]:
-    fix = (f"write crs = \"{DEFAULT_CRS}\" (VN-2000 / UTM 48N, west of 108°E) or \"EPSG:3406\" "
-           "(VN-2000 / UTM 49N, east of 108°E)")
+    fix = say("fix.toml.crs", default=DEFAULT_CRS)
     if not isinstance(value, str) or not value.strip():
-        return DEFAULT_CRS, [Problem(FILE, f"crs must be a text such as \"{DEFAULT_CRS}\", not {value!r}", fix, row=line, column="crs")]
+        return DEFAULT_CRS, [Problem.of(FILE, say("toml.crs_not_text", default=DEFAULT_CRS, value=repr(value)), fix,
+                                        row=line, column="crs")]
     try:
         crs = CRS.from_user_input(value.strip())
     except CRSError:
-        return DEFAULT_CRS, [Problem(FILE, f"the CRS '{value}' is not a coordinate reference system pyproj knows", fix, row=line, column="crs")]
+        return DEFAULT_CRS, [Problem.of(FILE, say("toml.crs_unknown", value=value), fix, row=line, column="crs")]
     if not crs.is_projected:
-        return DEFAULT_CRS, [Problem(
-            FILE, f"the CRS '{value}' is not projected (its units are degrees); distances need metres",
-            fix, row=line, column="crs",
-        )]
+        return DEFAULT_CRS, [Problem.of(FILE, say("toml.crs_geographic", value=value), fix, row=line, column="crs")]
     unit = crs.axis_info[0].unit_name if crs.axis_info else "metre"
     if unit not in ("metre", "meter"):
-        return DEFAULT_CRS, [Problem(FILE, f"the CRS '{value}' measures in {unit}, not metres", fix, row=line, column="crs")]
+        return DEFAULT_CRS, [Problem.of(FILE, say("toml.crs_unit", value=value, unit=unit), fix, row=line, column="crs")]
     return value.strip(), []
 
 
 def _year(value: object, key: str, line: int | None) -> tuple[int | None, list[Problem]]:
     if isinstance(value, bool) or not isinstance(value, int) or not 1950 <= value <= 2100:
-        return None, [Problem(
-            FILE, f"{key} must be a calendar year written as a whole number without quotes, not {value!r}",
-            f"write for example {key} = 2025", row=line, column=key,
+        return None, [Problem.of(
+            FILE, say("toml.year", key=key, value=repr(value)), say("fix.toml.year", key=key), row=line, column=key,
         )]
     return value, []
 
@@ -116,7 +109,7 @@ def _check_overrides(tables: dict[str, Any], top: str, text: str) -> list[Proble
     """Every value under [norms.*] / [rates.*] must be a non-negative number (shares at most 1)."""
     problems: list[Problem] = []
     if not isinstance(tables, dict):
-        return [Problem(FILE, f"'{top}' must be a table ([{top}.…] sections)", f"write [{top}.<name>] sections with key = number lines", column=top)]
+        return [Problem.of(FILE, say("toml.override_not_table", top=top), say("fix.toml.override_not_table", top=top), column=top)]
     for name, entries in tables.items():
         if not isinstance(entries, dict):
             entries = {"": entries}
@@ -124,14 +117,14 @@ def _check_overrides(tables: dict[str, Any], top: str, text: str) -> list[Proble
             path = f"{top}.{name}" + (f".{key}" if key else "")
             line = _line_of(text, key, f"{top}.{name}") if key else _line_of(text, name, top)
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                problems.append(Problem(
-                    FILE, f"{path} must be a number of at least 0, not {value!r}",
-                    "write a plain number without quotes", row=line, column=path,
+                problems.append(Problem.of(
+                    FILE, say("toml.override_number", path=path, value=repr(value)),
+                    say("fix.toml.plain_number"), row=line, column=path,
                 ))
             elif top == "rates" and name in SHARE_TABLES and value > 1:
-                problems.append(Problem(
-                    FILE, f"{path} = {value} is a share and cannot exceed 1",
-                    f"write the share as a fraction, e.g. {value / 100:g} for {value:g} %", row=line, column=path,
+                problems.append(Problem.of(
+                    FILE, say("toml.share_above_1", path=path, value=value),
+                    say("fix.toml.share_fraction", fraction=f"{value / 100:g}", percent=f"{value:g}"), row=line, column=path,
                 ))
     return problems
 
@@ -144,15 +137,12 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     """Parse and check ward.toml; return (config, problems) — config is None when unusable."""
     path = folder / FILE
     if not path.is_file():
-        return None, [Problem(FILE, "the file is missing",
-                              "create ward.toml with a [ward] table (code, name, province, base_year); "
-                              "see docs/data-format.md")]
+        return None, [Problem.of(FILE, say("toml.missing"), say("fix.toml.missing"))]
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return None, [Problem(FILE, "the file is not UTF-8 text", "save it as UTF-8 in your text editor (Notepad: Save As › Encoding UTF-8)",
-                              row=data[: error.start].count(b"\n") + 1)]
+        return None, [Problem.of(FILE, say("toml.not_utf8"), say("fix.toml.utf8"), row=data[: error.start].count(b"\n") + 1)]
     try:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -161,13 +151,15 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     for top in parsed:
         if top not in TOP_TABLES:
             guess = closest(top, TOP_TABLES)
-            problems.append(Problem(
-                FILE, f"unknown table or key '{top}'" + (f" (did you mean [{guess}]?)" if guess else ""),
-                f"use only the tables {', '.join(f'[{t}]' for t in TOP_TABLES)}", row=_line_of(text, top, "") or None, column=top,
+            hint = say("hint.did_you_mean_table", guess=guess) if guess else EMPTY
+            problems.append(Problem.of(
+                FILE, say("toml.unknown_top", top=top, hint=hint),
+                say("fix.toml.tables", tables=", ".join(f"[{t}]" for t in TOP_TABLES)),
+                row=_line_of(text, top, "") or None, column=top,
             ))
     ward = parsed.get("ward")
     if not isinstance(ward, dict):
-        problems.append(Problem(FILE, "the [ward] table is missing", "start the file with a [ward] line followed by code, name, province"))
+        problems.append(Problem.of(FILE, say("toml.no_ward"), say("fix.toml.no_ward")))
         return None, problems
 
     def line(key: str) -> int | None:
@@ -176,37 +168,37 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     for key in ward:
         if key not in WARD_KEYS:
             guess = closest(key, WARD_KEYS)
-            problems.append(Problem(
-                FILE, f"unknown key '{key}' in [ward]" + (f" (did you mean '{guess}'?)" if guess else ""),
-                f"the keys of [ward] are {', '.join(WARD_KEYS)}", row=line(key), column=key,
+            hint = say("hint.did_you_mean", guess=guess) if guess else EMPTY
+            problems.append(Problem.of(
+                FILE, say("toml.unknown_key", key=key, hint=hint),
+                say("fix.toml.keys", keys=", ".join(WARD_KEYS)), row=line(key), column=key,
             ))
     code = ward.get("code")
     if isinstance(code, int) and not isinstance(code, bool):
         code = f"{code:05d}"
     if not isinstance(code, str) or not re.fullmatch(r"\d{5}", code.strip()):
-        problems.append(Problem(
-            FILE, f"code must be the 5-digit administrative code of the ward in quotes, not {ward.get('code')!r}",
-            'write for example code = "25220"', row=line("code"), column="code",
+        problems.append(Problem.of(
+            FILE, say("toml.code", value=repr(ward.get("code"))), say("fix.toml.code"), row=line("code"), column="code",
         ))
         code = str(code or "")
     name = _nfc(ward.get("name", ""))
     if not name:
-        problems.append(Problem(FILE, "name is missing or empty", 'write for example name = "Phước Bình"', row=line("name"), column="name"))
+        problems.append(Problem.of(FILE, say("toml.name"), say("fix.toml.name"), row=line("name"), column="name"))
     kind = _nfc(ward.get("kind", "phường")).lower()
     if kind not in KINDS:
         folded = {fold_text(k): k for k in KINDS}
         if fold_text(kind) in folded:
             kind = folded[fold_text(kind)]
         else:
-            problems.append(Problem(FILE, f"kind '{ward.get('kind')}' is not one of {', '.join(KINDS)}",
-                                    'write kind = "phường" or kind = "xã"', row=line("kind"), column="kind"))
+            problems.append(Problem.of(FILE, say("toml.kind", value=ward.get("kind"), allowed=", ".join(KINDS)),
+                                       say("fix.toml.kind"), row=line("kind"), column="kind"))
     setting = _nfc(ward.get("setting", _DEFAULT_SETTING.get(kind, "urban"))).lower()
     if setting not in SETTINGS:
         guess = closest(setting, SETTINGS)
-        problems.append(Problem(
-            FILE, f"setting '{ward.get('setting')}' is not one of {', '.join(SETTINGS)}" + (f" (did you mean '{guess}'?)" if guess else ""),
-            'write setting = "urban", "rural" or "mountain" (selects the walking-distance norms)',
-            row=line("setting"), column="setting",
+        hint = say("hint.did_you_mean", guess=guess) if guess else EMPTY
+        problems.append(Problem.of(
+            FILE, say("toml.setting", value=ward.get("setting"), allowed=", ".join(SETTINGS), hint=hint),
+            say("fix.toml.setting"), row=line("setting"), column="setting",
         ))
     crs, found = _projected_crs(ward.get("crs", DEFAULT_CRS), line("crs"))
     problems += found
@@ -217,10 +209,9 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     horizon, found = _year(ward.get("horizon", DEFAULT_HORIZON), "horizon", line("horizon"))
     problems += found
     if base_year is not None and horizon is not None and horizon <= base_year:
-        problems.append(Problem(
-            FILE, f"horizon {horizon} is not after base_year {base_year}: there is nothing to forecast",
-            f"set horizon to the last school year to plan for (default {DEFAULT_HORIZON}), later than base_year",
-            row=line("horizon"), column="horizon",
+        problems.append(Problem.of(
+            FILE, say("toml.horizon_before_base", horizon=horizon, base_year=base_year),
+            say("fix.toml.horizon", default=DEFAULT_HORIZON), row=line("horizon"), column="horizon",
         ))
     norms = parsed.get("norms", {})
     rates = parsed.get("rates", {})

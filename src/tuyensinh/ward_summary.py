@@ -115,11 +115,11 @@ def summary_text(ward: Ward, lang: str = "vi") -> str:
 
 
 def problems_text(error: WardDataError, lang: str = "vi") -> str:
-    """Every problem, grouped by file, under a heading in the planner's language."""
+    """Every problem, grouped by file, worded in the planner's language (Vietnamese by default)."""
     lines = [_label("problems", lang).format(folder=error.folder, n=len(error.problems))]
     by_file: dict[str, list[str]] = {}
     for problem in error.problems:
-        by_file.setdefault(problem.file, []).append(str(problem).removeprefix(problem.file).lstrip(", :"))
+        by_file.setdefault(problem.file, []).append(problem.text(lang, with_file=False))
     for file, entries in by_file.items():
         lines += ["", f"{file} ({len(entries)}):"]
         lines += [f"  - {entry}" for entry in entries]

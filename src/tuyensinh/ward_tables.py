@@ -15,6 +15,7 @@ import pandas as pd
 from tuyensinh.codes import SEXES, VIETNAM_LAT, VIETNAM_LON
 from tuyensinh.csv_text import read_csv_cells
 from tuyensinh.errors import Problem
+from tuyensinh.problem_texts import text
 from tuyensinh.tables import Column, duplicate_problems, parse_table, row_problems
 
 __all__ = [
@@ -45,7 +46,7 @@ class TableSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     required: bool
-    purpose: str  # what the file is for, used when it is missing
+    purpose: str  # problem_texts catalog key: what the file is for, said when it is missing
 
 
 _YEAR = dict(minimum=1950, maximum=2100, unit="calendar year")
@@ -61,7 +62,7 @@ POPULATION = TableSpec(
     ),
     ("quarter_id", "year", "age", "sex"),
     True,
-    "the residents by quarter, year and single year of age (the only table the forecast needs)",
+    "purpose.population",
 )
 SCHOOLS = TableSpec(
     "schools.csv",
@@ -73,7 +74,7 @@ SCHOOLS = TableSpec(
         Column("lat", "number", unit="degrees north"),
         Column("classrooms", "int", minimum=0, unit="rooms"),
         Column("sessions_per_day", "int", required=False, blank_ok=True, default=2, minimum=1, maximum=2,
-               fix="write 2 (two sessions a day, the norm) or 1 (one session: the school runs one shift)"),
+               fix="fix.column.sessions_per_day"),
         Column("max_class_size", "int", required=False, blank_ok=True, minimum=1, maximum=60, unit="pupils"),
         Column("opens", "int", required=False, blank_ok=True, **_YEAR),
         Column("closes", "int", required=False, blank_ok=True, **_YEAR),
@@ -81,14 +82,14 @@ SCHOOLS = TableSpec(
     ),
     ("school_id",),
     True,
-    "the schools with their level, location and classrooms",
+    "purpose.schools",
 )
 BIRTHS = TableSpec(
     "births.csv",
     (Column("quarter_id", "id"), Column("year", "int", **_YEAR), Column("births", "int", minimum=0, unit="births")),
     ("quarter_id", "year"),
     False,
-    "births registered per quarter and year",
+    "purpose.births",
 )
 HOUSING = TableSpec(
     "housing.csv",
@@ -96,23 +97,23 @@ HOUSING = TableSpec(
      Column("new_dwellings", "int", minimum=0, unit="dwellings")),
     ("quarter_id", "year"),
     False,
-    "planned housing completions per quarter and year",
+    "purpose.housing",
 )
 ZONES = TableSpec(
     "zones.csv",
     (Column("quarter_id", "id"), Column("level", "level"), Column("school_id", "id"),
      Column("share", "number", required=False, blank_ok=True, default=1.0, minimum=0, maximum=1,
-            fix="write the share of the quarter's pupils sent to this school as a fraction between 0 and 1")),
+            fix="fix.column.share")),
     ("quarter_id", "level", "school_id"),
     False,
-    "the current enrollment zoning",
+    "purpose.zones",
 )
 DISTANCES = TableSpec(
     "distances.csv",
     (Column("quarter_id", "id"), Column("school_id", "id"), Column("metres", "number", minimum=0, unit="metres")),
     ("quarter_id", "school_id"),
     False,
-    "road distances from quarters to schools",
+    "purpose.distances",
 )
 
 
@@ -122,8 +123,8 @@ def read_table(folder: Path, spec: TableSpec) -> tuple[pd.DataFrame | None, list
     if not path.is_file():
         if not spec.required:
             return None, []
-        return None, [Problem(spec.file, f"the file is missing; it holds {spec.purpose}",
-                              f"add {spec.file} to the ward folder (see docs/data-format.md for its columns)")]
+        return None, [Problem.of(spec.file, text("table.file_missing", purpose=text(spec.purpose)),
+                                 text("fix.table.file_missing", file=spec.file))]
     raw, problems = read_csv_cells(path, spec.file)
     if raw is None:
         return None, problems
@@ -136,7 +137,7 @@ def read_table(folder: Path, spec: TableSpec) -> tuple[pd.DataFrame | None, list
     key = [k for k in spec.key if k in frame.columns]
     problems += duplicate_problems(
         frame, key, spec.file,
-        "keep one row per " + " × ".join(key) + " (add up or delete the repeated rows)",
+        text("fix.table.duplicate_key", key=" × ".join(key)),
     )
     return frame, problems
 
@@ -157,22 +158,17 @@ def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None 
     clean_keys = not population[keys].isna().any().any()
     usable = population.dropna(subset=["quarter_id", "year", "age"])
     if usable.empty:
-        return [Problem(file, "the file has no data rows", "add one row per quarter, year and age")]
+        return [Problem.of(file, text("pop.no_rows"), text("fix.pop.no_rows"))]
     problems: list[Problem] = []
     years = np.sort(usable["year"].unique().astype(int))
     gaps = np.setdiff1d(np.arange(years[0], years[-1] + 1), years)
     if len(gaps):
-        problems.append(Problem(
-            file, f"the years must follow each other without gaps; year(s) {', '.join(map(str, gaps))} "
-                  f"missing between {years[0]} and {years[-1]}",
-            "add the rows of the missing years (or remove the years before the gap)", column="year",
+        problems.append(Problem.of(
+            file, text("pop.year_gaps", gaps=", ".join(map(str, gaps)), first=years[0], last=years[-1]),
+            text("fix.pop.year_gaps"), column="year",
         ))
     if len(years) < 2:
-        problems.append(Problem(
-            file, f"only the year {years[0]} is given; a forecast needs at least two consecutive years "
-                  "(five or more give much better forecasts)",
-            "add the population of the previous years", column="year",
-        ))
+        problems.append(Problem.of(file, text("pop.one_year", year=years[0]), text("fix.pop.one_year"), column="year"))
     top = usable.groupby("year")["age"].agg(["max"]).astype(int)
     top.index = top.index.astype(int)
     for year, top_age in top["max"].items():
@@ -181,10 +177,9 @@ def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None 
         wanted = np.arange(0, max(top_age, MIN_TOP_AGE) + 1)
         missing = np.setdiff1d(wanted, present)
         if len(missing):
-            problems.append(Problem(
-                file, f"year {year}: age(s) {_missing_ages_text(missing)} have no row; every year needs single "
-                      f"ages 0 to at least {MIN_TOP_AGE} without gaps",
-                "add the rows of the missing ages (with count 0 if nobody is that age)", column="age",
+            problems.append(Problem.of(
+                file, text("pop.missing_ages_year", year=year, ages=_missing_ages_text(missing), top=MIN_TOP_AGE),
+                text("fix.pop.missing_ages_year"), column="age",
             ))
     if problems or not clean_keys:
         return problems
@@ -209,14 +204,14 @@ def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None 
     grouped = holes.groupby(group_keys, sort=True)["age"].apply(lambda a: np.sort(a.to_numpy()))
     for key, ages in list(grouped.items())[:20]:
         key = key if isinstance(key, tuple) else (key,)
-        where = f"quarter_id '{key[0]}', year {key[1]}" + (f", sex {key[2]}" if with_sex else "")
-        problems.append(Problem(
-            file, f"{where}: no row for age(s) {_missing_ages_text(ages)}",
-            "add the missing rows (count 0 if nobody of that age lives there)", column="age",
+        where = text("pop.where", quarter_id=key[0], year=key[1])
+        if with_sex:
+            where += text("pop.where_sex", sex=key[2])
+        problems.append(Problem.of(
+            file, text("pop.grid_hole", where=where, ages=_missing_ages_text(ages)), text("fix.pop.grid_hole"), column="age",
         ))
     if len(grouped) > 20:
-        problems.append(Problem(file, f"{len(grouped) - 20} more quarter × year combinations miss ages",
-                                "add the missing rows", column="age"))
+        problems.append(Problem.of(file, text("pop.more_holes", n=len(grouped) - 20), text("fix.pop.more_holes"), column="age"))
     return problems
 
 
@@ -227,10 +222,8 @@ def school_problems(schools: pd.DataFrame) -> list[Problem]:
     late = schools["opens"].notna() & schools["closes"].notna() & (schools["opens"] >= schools["closes"])
     problems += row_problems(
         file, late[late].index, "opens",
-        lambda row: f"opens {int(schools.at[row, 'opens'])} is not before closes {int(schools.at[row, 'closes'])}: "
-                    "the school would never take pupils",
-        "opens is the first school year with pupils, closes the first school year without pupils "
-        "(2028 = 2028–2029): check both years",
+        lambda row: text("school.opens_after_closes", opens=int(schools.at[row, "opens"]), closes=int(schools.at[row, "closes"])),
+        text("fix.school.opens_closes"),
     )
     lon, lat = schools["lon"], schools["lat"]
     known = lon.notna() & lat.notna()
@@ -238,16 +231,15 @@ def school_problems(schools: pd.DataFrame) -> list[Problem]:
     swapped = known & ~in_vn & lat.between(*VIETNAM_LON) & lon.between(*VIETNAM_LAT)
     problems += row_problems(
         file, swapped[swapped].index, "lon",
-        lambda row: f"lon {lon[row]} and lat {lat[row]} look swapped (Viet Nam lies at longitude "
-                    f"{VIETNAM_LON[0]:g}–{VIETNAM_LON[1]:g}°E, latitude {VIETNAM_LAT[0]:g}–{VIETNAM_LAT[1]:g}°N)",
-        "exchange the two values: lon is the larger number (about 102–110), lat the smaller (8–24); Google "
-        "Maps copies coordinates as 'lat, lon'",
+        lambda row: text("school.swapped", lon=lon[row], lat=lat[row], lon0=f"{VIETNAM_LON[0]:g}", lon1=f"{VIETNAM_LON[1]:g}",
+                         lat0=f"{VIETNAM_LAT[0]:g}", lat1=f"{VIETNAM_LAT[1]:g}"),
+        text("fix.school.swapped"),
     )
     outside = known & ~in_vn & ~swapped
     problems += row_problems(
         file, outside[outside].index, "lon",
-        lambda row: f"the point lon {lon[row]}, lat {lat[row]} is not in Viet Nam",
-        "write the school's position in decimal degrees (WGS 84), e.g. lon 106.95, lat 11.87",
+        lambda row: text("school.outside_vn", lon=lon[row], lat=lat[row]),
+        text("fix.school.position"),
     )
     return problems
 
@@ -260,12 +252,11 @@ def zone_share_problems(zones: pd.DataFrame) -> list[Problem]:
     )
     bad = sums[(sums["total"] - 1).abs() > SHARE_TOLERANCE]
     return [
-        Problem(
+        Problem.of(
             ZONES.file,
-            f"quarter_id '{quarter_id}', level {level}: the shares add up to {info.total:.3g}, not 1 "
-            f"(rows {', '.join(map(str, info.rows))})",
-            "make the shares of the schools serving this quarter at this level add up to 1 "
-            "(leave share empty when one school takes the whole quarter)",
+            text("zones.share_sum", quarter_id=quarter_id, level=level, total=f"{info.total:.3g}",
+                 rows=", ".join(map(str, info.rows))),
+            text("fix.zones.share_sum"),
             row=int(info.row), column="share",
         )
         for (quarter_id, level), info in bad.iterrows()

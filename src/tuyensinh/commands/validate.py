@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, quarters.geojson, …)")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi",
-                        help="language of the summary: vi (Vietnamese, default) or en (English)")
+                        help="language of the summary and of the problems: vi (Vietnamese, default) or en (English)")
     parser.set_defaults(run=run)
 
 
