@@ -27,6 +27,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from tuyensinh.labels import LEVEL_ORDER, check_lang, level_name, school_year_label, text  # noqa: E402
 from tuyensinh.outputs import write_text_atomic  # noqa: E402
+from zoning.labels import number  # noqa: E402  (one Vietnamese/English number format for maps and report)
 
 __all__ = [
     "ReportFigure",
@@ -132,7 +133,7 @@ def number_text(value: float, lang: str, decimals: int = 0) -> str:
     """A number as the planner writes it: '3.237', '12,5' (Vietnamese), '3,237', '12.5' (English)."""
     if pd.isna(value):
         return "–"
-    return vi_thousands(f"{float(value):,.{decimals}f}", lang)
+    return number(float(value), lang, decimals)
 
 
 def vi_thousands(text_: str, lang: str) -> str:

@@ -105,6 +105,20 @@ def _year(value: object, key: str, line: int | None) -> tuple[int | None, list[P
     return value, []
 
 
+def _unknown_names(found: dict[str, Any], allowed: tuple[str, ...], message: str, hint_key: str,
+                   fix: Text, line: Any, *, field: str) -> list[Problem]:
+    """One problem per name in `found` that is not `allowed`, with the closest allowed name as a
+    hint; `line(name)` gives its ward.toml line, `field` the placeholder the message uses."""
+    problems = []
+    for name in found:
+        if name not in allowed:
+            guess = closest(name, allowed)
+            hint = say(hint_key, guess=guess) if guess else EMPTY
+            problems.append(Problem.of(FILE, say(message, **{field: name}, hint=hint), fix,
+                                       row=line(name), column=name))
+    return problems
+
+
 def _check_overrides(tables: dict[str, Any], top: str, text: str) -> list[Problem]:
     """Every value under [norms.*] / [rates.*] must be a non-negative number (shares at most 1)."""
     problems: list[Problem] = []
@@ -148,15 +162,10 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     except tomllib.TOMLDecodeError as error:
         return None, [_syntax_problem(error)]
     problems: list[Problem] = []
-    for top in parsed:
-        if top not in TOP_TABLES:
-            guess = closest(top, TOP_TABLES)
-            hint = say("hint.did_you_mean_table", guess=guess) if guess else EMPTY
-            problems.append(Problem.of(
-                FILE, say("toml.unknown_top", top=top, hint=hint),
-                say("fix.toml.tables", tables=", ".join(f"[{t}]" for t in TOP_TABLES)),
-                row=_line_of(text, top, "") or None, column=top,
-            ))
+    problems += _unknown_names(
+        parsed, TOP_TABLES, "toml.unknown_top", "hint.did_you_mean_table",
+        say("fix.toml.tables", tables=", ".join(f"[{t}]" for t in TOP_TABLES)),
+        lambda top: _line_of(text, top, "") or None, field="top")
     ward = parsed.get("ward")
     if not isinstance(ward, dict):
         problems.append(Problem.of(FILE, say("toml.no_ward"), say("fix.toml.no_ward")))
@@ -165,14 +174,8 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     def line(key: str) -> int | None:
         return _line_of(text, key, "ward")
 
-    for key in ward:
-        if key not in WARD_KEYS:
-            guess = closest(key, WARD_KEYS)
-            hint = say("hint.did_you_mean", guess=guess) if guess else EMPTY
-            problems.append(Problem.of(
-                FILE, say("toml.unknown_key", key=key, hint=hint),
-                say("fix.toml.keys", keys=", ".join(WARD_KEYS)), row=line(key), column=key,
-            ))
+    problems += _unknown_names(ward, WARD_KEYS, "toml.unknown_key", "hint.did_you_mean",
+                               say("fix.toml.keys", keys=", ".join(WARD_KEYS)), line, field="key")
     code = ward.get("code")
     if isinstance(code, int) and not isinstance(code, bool):
         code = f"{code:05d}"
