@@ -50,8 +50,9 @@ def test_forecast_command_reports_bad_base_year(ward_dir, tmp_path, capsys):
 
 def test_backtest_command_prints_and_writes(ward_dir, tmp_path, capsys):
     assert main(["backtest", str(ward_dir), "--out", str(tmp_path), "--max-horizon", "2"]) == 0
-    printed = capsys.readouterr().out
-    assert "Weighted MAPE (%) by horizon" in printed and "Coverage of the 80% interval" in printed
+    printed = capsys.readouterr().out  # Vietnamese by default (English: tests/test_backtest_printout.py)
+    assert "MAPE có trọng số (%) theo số năm dự báo trước" in printed
+    assert "Tỷ lệ số thực tế nằm trong khoảng dự báo 80% (%)" in printed
     summary = pd.read_csv(tmp_path / "backtest.csv")
     assert {"method", "breakdown", "group", "wmape", "mape", "malpe", "cover80", "cover95"} <= set(summary.columns)
     cells = pd.read_csv(tmp_path / "backtest_cells.csv", dtype={"quarter_id": str})

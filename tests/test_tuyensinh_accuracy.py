@@ -112,7 +112,8 @@ def test_sentences_table_and_report_section_in_both_languages():
     page = render_report(title="t", subtitle="s", flags=[], footer="f", lang="vi",
                          sections=[ReportSection("Độ tin cậy của dự báo", sentences=vi)])
     assert "<li>Dự báo số trẻ vào lớp 1 của cả phường" in page
-    assert "Class count exactly right" in format_planning_accuracy(acc)
+    assert "Class count exactly right (% of forecasts), whole ward" in format_planning_accuracy(acc, "en")
+    assert "Số lớp đúng hoàn toàn (% số lần dự báo), cả phường" in format_planning_accuracy(acc)
 
 
 @pytest.mark.parametrize("name", ["phuoc_binh", "thien_hoa"])

@@ -33,7 +33,10 @@ from forecast.intervals import calibrate, interval_bounds, summarize_errors
 from forecast.settings import DEFAULT_SETTINGS, METHOD_LABELS, METHODS, ForecastSettings
 from forecast.tables import ward_arrays
 
-__all__ = ["BacktestResult", "backtest", "summarize", "ENTRY_AGES", "SIZE_CLASSES"]
+__all__ = [
+    "BacktestResult", "backtest", "summarize", "format_summary", "method_name", "table_text",
+    "ENTRY_AGES", "SIZE_CLASSES", "METHOD_NAMES", "METHOD_DESCRIPTIONS",
+]
 
 ENTRY_AGES = (3, 4, 5, 6, 11)
 SIZE_EDGES = (5, 10, 20, 50, 100)
@@ -191,29 +194,109 @@ def backtest(
     return BacktestResult(cells, summarize(cells))
 
 
-def format_summary(result: BacktestResult) -> str:
-    """The backtest as plain-text tables (English; method names as in METHOD_LABELS)."""
-    lines = ["Methods: " + "; ".join(f"{m} = {METHOD_LABELS[m]}" for m in METHODS if m in set(result.summary["method"]))]
+# --- the printed tables (`tuyensinh backtest`) ------------------------------------------------
+# Wording of the printout: key -> (Vietnamese, English). Vietnamese is the default; the CSV files
+# keep their English column names and method codes (docs/forecast.md).
+_WORDS: dict[str, tuple[str, str]] = {
+    "methods": ("Các phương pháp so sánh", "Methods compared"),
+    "wmape.horizon": ("MAPE có trọng số (%) theo số năm dự báo trước, số dự báo làm tròn thành số người",
+                      "Weighted MAPE (%) by horizon (years ahead), point forecast in whole persons"),
+    "mape.horizon": ("MAPE (%) theo số năm dự báo trước", "MAPE (%) by horizon"),
+    "malpe.horizon": ("MALPE (%, độ lệch) theo số năm dự báo trước", "MALPE (%, bias) by horizon"),
+    "wmape_mean.horizon": ("MAPE có trọng số (%) của số dự báo chưa làm tròn, theo số năm dự báo trước",
+                           "Weighted MAPE (%) of the unrounded mean by horizon"),
+    "bias_mean.horizon": ("Độ lệch của tổng (%, Σ(dự báo − thực tế)/Σ thực tế) theo số năm dự báo trước",
+                          "Bias of totals (%, Σ(mean − actual)/Σ actual) by horizon"),
+    "cover80.horizon": ("Tỷ lệ số thực tế nằm trong khoảng dự báo 80% (%) theo số năm dự báo trước",
+                        "Coverage of the 80% interval (%) by horizon"),
+    "cover95.horizon": ("Tỷ lệ số thực tế nằm trong khoảng dự báo 95% (%) theo số năm dự báo trước",
+                        "Coverage of the 95% interval (%) by horizon"),
+    "wmape.age": ("MAPE có trọng số (%) theo độ tuổi vào lớp đầu cấp", "Weighted MAPE (%) by entry age"),
+    "cover80.age": ("Tỷ lệ số thực tế nằm trong khoảng dự báo 80% (%) theo độ tuổi vào lớp đầu cấp",
+                    "Coverage of the 80% interval (%) by entry age"),
+    "wmape.size": ("MAPE có trọng số (%) theo quy mô nhóm tuổi (số người thực tế)",
+                   "Weighted MAPE (%) by cohort size (actual persons)"),
+    "cover80.size": ("Tỷ lệ số thực tế nằm trong khoảng dự báo 80% (%) theo quy mô nhóm tuổi",
+                     "Coverage of the 80% interval (%) by cohort size"),
+    "all": ("Tất cả các ô (khu phố/thôn × độ tuổi × năm)", "All cells (quarter × age × year)"),
+    # headings of the rows and columns
+    "method": ("Phương pháp", "Method"),
+    "horizon": ("Dự báo trước (năm)", "Years ahead"),
+    "age": ("Tuổi", "Age"),
+    "size": ("Số người thực tế", "Actual persons"),
+    "cells": ("Số ô", "Cells"),
+    "mape": ("MAPE", "MAPE"),
+    "wmape": ("MAPE trọng số", "Weighted MAPE"),
+    "malpe": ("MALPE", "MALPE"),
+    "wmape_mean": ("MAPE trọng số chưa làm tròn", "Weighted MAPE unrounded"),
+    "bias_mean": ("Lệch của tổng", "Bias of totals"),
+    "cover80": ("Trong khoảng 80%", "Inside 80%"),
+    "cover95": ("Trong khoảng 95%", "Inside 95%"),
+}
+#: The methods as printed: code -> (Vietnamese, English) short names (table columns)…
+METHOD_NAMES: dict[str, tuple[str, str]] = {
+    "shrunk": ("Phương pháp này", "This method"),
+    "hp_unshrunk": ("HP không điều chỉnh", "Plain HP"),
+    "aging": ("Chỉ lên tuổi", "Aging only"),
+    "naive": ("Giữ nguyên", "Kept"),
+}
+#: …and descriptions (the legend; the English ones are `settings.METHOD_LABELS`).
+METHOD_DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "shrunk": ("Hamilton–Perry điều chỉnh tỷ số từng khu phố/thôn về mức chung của phường/xã "
+               "(phương pháp tuyensinh dùng)", METHOD_LABELS["shrunk"]),
+    "hp_unshrunk": ("Hamilton–Perry không điều chỉnh (tỷ số riêng của từng khu phố/thôn)",
+                    METHOD_LABELS["hp_unshrunk"]),
+    "aging": ("chỉ lên tuổi (tỷ số 1: không tính người chuyển đi, chuyển đến)", METHOD_LABELS["aging"]),
+    "naive": ("giữ nguyên số người cùng độ tuổi của năm lập dự báo", METHOD_LABELS["naive"]),
+}
+_LANGS = ("vi", "en")
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    if lang not in _LANGS:
+        raise ValueError(f"lang must be 'vi' (Vietnamese) or 'en' (English), not {lang!r}")
+    return pair[_LANGS.index(lang)]
+
+
+def method_name(method: str, lang: str = "vi", *, description: bool = False) -> str:
+    """The printed name of a backtest method ('Giữ nguyên' / 'Kept' for 'naive'); with
+    `description`, the sentence of the legend. Unknown codes are returned as they are."""
+    table = METHOD_DESCRIPTIONS if description else METHOD_NAMES
+    return _pick(table.get(method, (method, method)), lang)
+
+
+def table_text(frame: pd.DataFrame, lang: str = "vi", decimals: int = 2) -> str:
+    """A table as plain text with numbers written the planner's way: decimal comma in
+    Vietnamese (98,54), decimal point in English (98.54); missing values as '–'."""
+    point = _pick((",", "."), lang)
+    return frame.to_string(float_format=lambda v: f"{v:.{decimals}f}".replace(".", point), na_rep="–")
+
+
+def _method_columns(wide: pd.DataFrame, lang: str, row_heading: str) -> pd.DataFrame:
+    """`wide` (rows: groups, columns: method codes) with printed headings."""
+    wide = wide.rename(columns=lambda m: method_name(m, lang))
+    wide.columns.name = _pick(_WORDS["method"], lang)
+    wide.index.name = row_heading
+    return wide
+
+
+def format_summary(result: BacktestResult, lang: str = "vi") -> str:
+    """The backtest as plain-text tables, Vietnamese by default (`lang="en"`: English): a legend
+    of the methods, then each metric by horizon, entry age and cohort size, then every cell."""
+    present = set(result.summary["method"])
+    methods = [m for m in METHODS if m in present]
+    lines = [_pick(_WORDS["methods"], lang) + ":"]
+    lines += [f"  {method_name(m, lang)} ({m}): {method_name(m, lang, description=True)}" for m in methods]
     blocks = [
-        ("Weighted MAPE (%) by horizon (years ahead), point forecast in whole persons", "wmape", "horizon"),
-        ("MAPE (%) by horizon", "mape", "horizon"),
-        ("MALPE (%, bias) by horizon", "malpe", "horizon"),
-        ("Weighted MAPE (%) of the unrounded mean by horizon", "wmape_mean", "horizon"),
-        ("Bias of totals (%, Σ(mean − actual)/Σ actual) by horizon", "bias_mean", "horizon"),
-        ("Coverage of the 80% interval (%) by horizon", "cover80", "horizon"),
-        ("Coverage of the 95% interval (%) by horizon", "cover95", "horizon"),
-        ("Weighted MAPE (%) by entry age", "wmape", "age"),
-        ("Coverage of the 80% interval (%) by entry age", "cover80", "age"),
-        ("Weighted MAPE (%) by cohort size (actual persons)", "wmape", "size"),
-        ("Coverage of the 80% interval (%) by cohort size", "cover80", "size"),
-        ("All cells", None, "all"),
+        ("wmape", "horizon"), ("mape", "horizon"), ("malpe", "horizon"), ("wmape_mean", "horizon"),
+        ("bias_mean", "horizon"), ("cover80", "horizon"), ("cover95", "horizon"),
+        ("wmape", "age"), ("cover80", "age"), ("wmape", "size"), ("cover80", "size"),
     ]
-    for title, metric, breakdown in blocks:
-        lines.append("")
-        lines.append(title)
-        if metric is None:
-            part = result.summary[result.summary["breakdown"] == "all"].drop(columns=["breakdown", "group"])
-            lines.append(part.round(2).to_string(index=False))
-        else:
-            lines.append(result.table(metric, breakdown).round(2).to_string())
+    for metric, breakdown in blocks:
+        wide = _method_columns(result.table(metric, breakdown), lang, _pick(_WORDS[breakdown], lang))
+        lines += ["", _pick(_WORDS[f"{metric}.{breakdown}"], lang), table_text(wide, lang)]
+    part = result.summary[result.summary["breakdown"] == "all"].drop(columns=["breakdown", "group"])
+    part = part.assign(method=part["method"].map(lambda m: method_name(m, lang)))
+    part = part.rename(columns={c: _pick(_WORDS[c], lang) for c in part.columns})
+    lines += ["", _pick(_WORDS["all"], lang), table_text(part.set_index(part.columns[0]), lang)]
     return "\n".join(lines)

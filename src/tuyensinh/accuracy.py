@@ -37,8 +37,9 @@ from capacity.classes import ceil_classes, effective_limits
 from capacity.demand import enrolled_share
 from capacity.norms import Norms
 from forecast.accuracy import WARD, area_totals
+from forecast.backtest import method_name, table_text
 from forecast.settings import METHODS
-from tuyensinh.labels import grade_name, text
+from tuyensinh.labels import grade_name, kind_name, text
 
 __all__ = [
     "ENTRY_GRADES",
@@ -279,10 +280,7 @@ def accuracy_sentences(acc: PlanningAccuracy, *, lang: str = "vi", kind: str = "
     đúng 8/10 lần, lệch không quá 1 lớp 10/10 lần (nếu giữ nguyên …)"), then one for the
     school catchments (all entry grades) when the ward has current zones."""
     lines = []
-    kind = (kind or "phường").strip().lower()
-    if lang == "en":
-        kind = {"phường": "ward", "xã": "commune"}.get(kind, kind)
-    place = text("accuracy.place_ward", lang, kind=kind)
+    place = text("accuracy.place_ward", lang, kind=kind_name(kind or "phường", lang))
     school_parts = []
     for grade, level in ENTRY_GRADES:
         row = acc.row(grade, horizon, "ward", METHOD)
@@ -340,22 +338,29 @@ def accuracy_report_table(acc: PlanningAccuracy, *, lang: str = "vi") -> pd.Data
     return pd.DataFrame(columns).reset_index(drop=True)
 
 
-def format_planning_accuracy(acc: PlanningAccuracy) -> str:
-    """Plain-text tables for `tuyensinh backtest` (English): per scope, entry grade and horizon,
-    accuracy of pupils and class counts exactly right / within one class, every method."""
-    lines = [
-        "Entry grades in the planner's units (pupils = persons × participation × (1 − private share); "
-        "classes = ceil(pupils / class-size limit)); origins "
-        f"{acc.origins[0]}–{acc.origins[-1]}" if acc.origins else "Entry grades: no origin scored",
-    ]
-    for scope, title in (("ward", "whole ward"), ("school", "school catchments under the current zones")):
+def format_planning_accuracy(acc: PlanningAccuracy, lang: str = "vi", *, kind: str = "phường") -> str:
+    """Plain-text tables for `tuyensinh backtest`, Vietnamese by default (`lang="en"`: English):
+    per scope, entry grade and horizon, accuracy of pupils and class counts exactly right /
+    within one class, every method. `kind`: the ward's kind ('phường', 'xã', …) for the titles."""
+    if acc.origins:
+        lines = [text("accuracy.print_intro", lang, first=acc.origins[0], last=acc.origins[-1])]
+    else:
+        lines = [text("accuracy.print_none", lang)]
+    scopes = (("ward", text("accuracy.print_ward", lang, kind=kind_name(kind or "phường", lang))),
+              ("school", text("accuracy.print_school", lang)))
+    for scope, title in scopes:
         part = acc.table[acc.table["scope"] == scope]
         if part.empty:
             continue
-        for metric, label in (("accuracy", "Accuracy of pupils (%, 100 − MAPE)"),
-                              ("classes_exact", "Class count exactly right (% of forecasts)"),
-                              ("classes_within1", "Class count within ±1 class (% of forecasts)")):
+        for metric, key in (("accuracy", "accuracy.print_accuracy"), ("classes_exact", "accuracy.print_exact"),
+                            ("classes_within1", "accuracy.print_within")):
             wide = part.pivot_table(index=["grade", "horizon"], columns="method", values=metric, sort=False)
             wide = wide[[m for m in METHODS if m in wide.columns]]
-            lines += ["", f"{label}, {title}", wide.round(1).to_string()]
+            wide.columns = [method_name(m, lang) for m in wide.columns]
+            wide.columns.name = text("backtest.method", lang)
+            wide.index = pd.MultiIndex.from_arrays(
+                [[grade_name(g, lang) for g in wide.index.get_level_values("grade")],
+                 wide.index.get_level_values("horizon").astype(int)],
+                names=[text("col.grade", lang), text("accuracy.col_horizon", lang)])
+            lines += ["", text(key, lang, scope=title), table_text(wide, lang, decimals=1)]
     return "\n".join(lines)

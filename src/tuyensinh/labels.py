@@ -7,6 +7,8 @@ progress lines.
 """
 from __future__ import annotations
 
+import unicodedata
+
 from capacity.grades import GRADE_NAMES, GRADES, LEVEL_NAMES, LEVEL_NAMES_SHORT, LEVELS
 from capacity.grades import school_year_label as _school_year_label
 
@@ -19,6 +21,8 @@ __all__ = [
     "flag_name",
     "school_year_label",
     "ward_title",
+    "kind_name",
+    "PLACE_KINDS_EN",
     "LEVEL_ORDER",
     "GRADE_ORDER",
 ]
@@ -31,6 +35,14 @@ GRADE_ORDER = GRADES
 _LEVELS = LEVEL_NAMES
 _LEVELS_SHORT = LEVEL_NAMES_SHORT
 _GRADES = GRADE_NAMES
+#: The kinds of commune-level units and their English words (ward.toml `kind`; "thị trấn", a
+#: township, is the pre-2025 kind still found in older files). The one place this mapping lives.
+PLACE_KINDS_EN: dict[str, str] = {
+    "phường": "ward",
+    "xã": "commune",
+    "thị trấn": "township",
+    "đặc khu": "special zone",
+}
 _FLAGS = {
     "ok": ("Đủ phòng", "Enough rooms"),
     "tight": ("Sát công suất", "Tight"),
@@ -196,6 +208,48 @@ _TEXT: dict[str, tuple[str, str]] = {
     "accuracy.col_school_within": ("Từng trường: lệch ≤ 1 lớp", "Per school: classes within 1"),
     "accuracy.col_naive_pupils": ("Giữ nguyên: số trẻ đúng", "Kept: pupils accuracy"),
     "accuracy.col_naive_exact": ("Giữ nguyên: số lớp đúng", "Kept: classes exact"),
+    # the printout of `tuyensinh backtest` (the cell-level tables are worded in forecast.backtest)
+    "backtest.heading": (
+        "Kiểm tra độ chính xác của dự báo trên số liệu các năm trước – {place}: dự báo lập từ các năm "
+        "{first}–{last}, dự báo trước 1–{horizon} năm, độ tuổi 0–{max_age}",
+        "Backtest of the forecast on past data – {place}: forecasts made in {first}–{last}, "
+        "{horizon} year(s) ahead at most, ages 0–{max_age}",
+    ),
+    "backtest.ward_block": (
+        "=== Tổng của cả {kind} (số liệu kế hoạch công bố): cộng các khu phố/thôn, các độ tuổi vào lớp đầu "
+        "cấp {ages} ===",
+        "=== Totals of the whole {kind} (what a planner publishes): quarters summed, entry ages {ages} ===",
+    ),
+    "backtest.accuracy_horizon": ("Độ chính xác (%, 100 − MAPE của tổng cả {kind}) theo số năm dự báo trước",
+                                  "Accuracy (%, 100 − MAPE of {kind} totals) by horizon"),
+    "backtest.wmape_horizon": ("MAPE có trọng số (%) của tổng cả {kind} theo số năm dự báo trước",
+                               "Weighted MAPE (%) of {kind} totals by horizon"),
+    "backtest.malpe_horizon": ("MALPE (%, độ lệch) của tổng cả {kind} theo số năm dự báo trước",
+                               "MALPE (%, bias) of {kind} totals by horizon"),
+    "backtest.accuracy_age": ("Độ chính xác (%, 100 − MAPE của tổng cả {kind}) theo độ tuổi vào lớp đầu cấp",
+                              "Accuracy (%, 100 − MAPE of {kind} totals) by entry age"),
+    "backtest.age": ("Tuổi", "Age"),
+    "backtest.method": ("Phương pháp", "Method"),
+    "backtest.written": ("Đã ghi: {files}", "Written: {files}"),
+    "backtest.max_horizon": ("--max-horizon phải ít nhất là 1 năm (đang là {value})",
+                             "--max-horizon must be at least 1 year (got {value})"),
+    "accuracy.print_intro": (
+        "Các khối đầu cấp tính theo đơn vị của kế hoạch (số trẻ = số người × tỷ lệ huy động × (1 − tỷ lệ học "
+        "trường tư); số lớp = số trẻ chia sĩ số tối đa, làm tròn lên); dự báo lập từ các năm {first}–{last}",
+        "Entry grades in the planner's units (pupils = persons × participation × (1 − private share); "
+        "classes = ceil(pupils / class-size limit)); forecasts made in {first}–{last}",
+    ),
+    "accuracy.print_none": ("Các khối đầu cấp: không có năm lập dự báo nào được chấm",
+                            "Entry grades: no origin scored"),
+    "accuracy.print_ward": ("cả {kind}", "whole {kind}"),
+    "accuracy.print_school": ("từng trường theo vùng tuyển sinh hiện hành",
+                              "school catchments under the current zones"),
+    "accuracy.print_accuracy": ("Độ chính xác số trẻ/học sinh (%, 100 − MAPE), {scope}",
+                                "Accuracy of pupils (%, 100 − MAPE), {scope}"),
+    "accuracy.print_exact": ("Số lớp đúng hoàn toàn (% số lần dự báo), {scope}",
+                             "Class count exactly right (% of forecasts), {scope}"),
+    "accuracy.print_within": ("Số lớp lệch không quá ±1 lớp (% số lần dự báo), {scope}",
+                              "Class count within ±1 class (% of forecasts), {scope}"),
     # plain-language flags
     "flag.short": ("{school} thiếu {rooms} phòng học từ năm học {school_year}",
                    "{school} is {rooms} classroom(s) short from {school_year}"),
@@ -295,11 +349,21 @@ def school_year_label(year: int, lang: str = "vi") -> str:
     return _school_year_label(year)
 
 
-def ward_title(kind: str, name: str, lang: str = "vi") -> str:
-    """'Phường Phước Bình' / 'Phuoc Binh ward'-style title: 'Phước Bình ward' in English."""
-    kind = (kind or "").strip()
-    if lang == "en":
-        english = {"phường": "ward", "xã": "commune"}.get(kind.lower(), kind)
-        return f"{name} {english}".strip()
+def kind_name(kind: str, lang: str = "vi") -> str:
+    """The kind of a ward in `lang`, lower case, for use inside a sentence: 'phường' / 'ward',
+    'xã' / 'commune', 'thị trấn' / 'township', 'đặc khu' / 'special zone' (`PLACE_KINDS_EN`;
+    any case and Unicode form is accepted). A kind not in the table is returned as written."""
     check_lang(lang)
+    written = " ".join(unicodedata.normalize("NFC", kind or "").split())
+    if lang == "vi":
+        return written.lower()
+    return PLACE_KINDS_EN.get(written.lower(), written)
+
+
+def ward_title(kind: str, name: str, lang: str = "vi") -> str:
+    """'Phường Phước Bình' in Vietnamese; 'Phước Bình ward' in English ('Thị trấn X' → 'X township')."""
+    if lang == "en":
+        return f"{name} {kind_name(kind, lang)}".strip()
+    check_lang(lang)
+    kind = (kind or "").strip()
     return f"{kind[:1].upper()}{kind[1:]} {name}".strip()

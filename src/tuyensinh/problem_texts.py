@@ -1,4 +1,5 @@
-"""The wording of every data problem the ward-folder loader reports, in Vietnamese and English.
+"""The wording of every data problem the ward-folder loader and the scenarios file of
+`tuyensinh compare` report, in Vietnamese and English.
 
 One catalog, `CATALOG`: key -> (Vietnamese template, English template). Both templates of a key
 take the same ``{placeholders}``. `text(key, **fields)` renders both languages at once into a
@@ -366,6 +367,110 @@ CATALOG: dict[str, tuple[str, str]] = {
                                  "quanh xã/phường",
                                  "check lon and lat (decimal degrees, WGS 84); schools must lie within {limit} km of "
                                  "the ward"),
+    # --- the scenarios file of `tuyensinh compare` (tuyensinh.scenario_file) --------------------
+    "scenario.where_block": ("kịch bản '{name}' (khối [[scenario]] thứ {number})",
+                             "scenario '{name}' ([[scenario]] block {number})"),
+    "scenario.where_name": ("kịch bản '{name}'", "scenario '{name}'"),
+    "scenario.where_unnamed": ("khối [[scenario]] thứ {number}", "[[scenario]] block {number}"),
+    "scenario.where_change": ("{block}, bảng [[scenario.{table}]] thứ {position}",
+                              "{block}, table [[scenario.{table}]] no. {position}"),
+    "scenario.where_table": ("{block}, bảng [scenario.{table}.…]", "{block}, table [scenario.{table}.…]"),
+    "scenario.not_integer": ("{where}: {key} = {value} không phải là số nguyên",
+                             "{where}: {key} = {value} is not a whole number"),
+    "fix.scenario.integer": ("ghi một số nguyên, không có dấu ngoặc kép và không có phần thập phân, ví dụ "
+                             "{key} = {example}",
+                             "write a whole number without quotes or decimals, e.g. {key} = {example}"),
+    "scenario.not_number": ("{where}: {key} = {value} không phải là số", "{where}: {key} = {value} is not a number"),
+    "fix.scenario.number": ("ghi một số bình thường, không có dấu ngoặc kép (dấu chấm cho phần thập phân), ví dụ "
+                            "{key} = {example}",
+                            "write a plain number without quotes (a dot for decimals), e.g. {key} = {example}"),
+    "scenario.not_text": ("{where}: {key} = {value} không phải là chữ", "{where}: {key} = {value} is not a text"),
+    "fix.scenario.text": ("ghi giá trị trong dấu ngoặc kép, ví dụ {key} = {example}",
+                          "write the value in double quotes, e.g. {key} = {example}"),
+    "scenario.below": ("{where}: {key} = {value} nhỏ hơn {minimum}", "{where}: {key} = {value} is below {minimum}"),
+    "scenario.above": ("{where}: {key} = {value} lớn hơn {maximum}", "{where}: {key} = {value} is above {maximum}"),
+    "fix.scenario.range": ("ghi một giá trị từ {minimum} đến {maximum}", "write a value from {minimum} to {maximum}"),
+    "fix.scenario.at_least": ("ghi một giá trị không nhỏ hơn {minimum}", "write a value of at least {minimum}"),
+    "scenario.outside_vn": ("{where}: {key} = {value} nằm ngoài Việt Nam ({key} phải từ {minimum} đến {maximum})",
+                            "{where}: {key} = {value} is outside Viet Nam ({key} must be from {minimum} to {maximum})"),
+    "fix.scenario.position": ("ghi vị trí của trường bằng độ thập phân (WGS 84), ví dụ lon = 106.95, lat = 11.83; "
+                              "Google Maps sao chép tọa độ theo thứ tự 'lat, lon'",
+                              "write the school's position in decimal degrees (WGS 84), e.g. lon = 106.95, "
+                              "lat = 11.83; Google Maps copies coordinates as 'lat, lon'"),
+    "scenario.swapped": ("{where}: lon = {lon} và lat = {lat} có vẻ bị đảo ngược (Việt Nam nằm ở kinh độ 102–118°Đ, "
+                         "vĩ độ 8–24°B)",
+                         "{where}: lon = {lon} and lat = {lat} look swapped (Viet Nam lies at longitude 102–118°E, "
+                         "latitude 8–24°N)"),
+    "fix.scenario.swapped": ("đổi chỗ hai giá trị: lon = {lon}, lat = {lat}; Google Maps sao chép tọa độ theo thứ tự "
+                             "'lat, lon'",
+                             "exchange the two values: lon = {lon}, lat = {lat}; Google Maps copies coordinates as "
+                             "'lat, lon'"),
+    "scenario.share_above_1": ("{where}: {key} = {value} là một tỷ lệ và không được lớn hơn 1",
+                               "{where}: {key} = {value} is a share and cannot exceed 1"),
+    "scenario.level": ("{where}: level = {value} không phải là cấp học mà tuyensinh lập kế hoạch{hint}",
+                       "{where}: level = {value} is not a level tuyensinh plans{hint}"),
+    "fix.scenario.level": ('ghi level = "mam_non" (mầm non), "tieu_hoc" (tiểu học) hoặc "thcs" (trung học cơ sở)',
+                           'write level = "mam_non" (preschool), "tieu_hoc" (primary) or "thcs" (lower secondary)'),
+    "scenario.missing_key": ("{where}: thiếu {key}", "{where}: {key} is missing"),
+    "fix.scenario.add_key": ("thêm dòng {key} = {example} vào bảng này", "add a line {key} = {example} to this table"),
+    "scenario.unknown_key": ("{where}: khóa '{key}' không hợp lệ{hint}", "{where}: unknown key '{key}'{hint}"),
+    "fix.scenario.keys": ("các khóa của {table} là {keys}", "the keys of {table} are {keys}"),
+    "scenario.not_table": ("{where}: '{key}' phải là một bảng {header}, không phải {value}",
+                           "{where}: '{key}' must be a table {header}, not {value}"),
+    "fix.scenario.table": ("ghi {header} trên một dòng riêng, các dòng khóa = giá trị ở dưới; xem docs/workflow.md",
+                           "write {header} on its own line with the key = value lines below it; see docs/workflow.md"),
+    "scenario.unknown_top": ("khóa hoặc bảng '{key}' không hợp lệ ở đầu tệp{hint}",
+                             "unknown key or table '{key}' at the top of the file{hint}"),
+    "fix.scenario.only_blocks": ("tệp kịch bản chỉ gồm các khối [[scenario]]; xem docs/workflow.md",
+                                 "a scenarios file holds only [[scenario]] blocks; see docs/workflow.md"),
+    "scenario.none": ("không có khối [[scenario]] nào", "no [[scenario]] block found"),
+    "fix.scenario.none": ('bắt đầu mỗi kịch bản bằng dòng [[scenario]], tiếp theo là name = "…" và các thay đổi; '
+                          "xem docs/workflow.md",
+                          'start each scenario with a [[scenario]] line followed by name = "…" and its changes; '
+                          "see docs/workflow.md"),
+    "scenario.name_reserved": ("{where}: tên '{name}' dành cho phương án gốc (kế hoạch khi không có thay đổi nào)",
+                               "{where}: the name '{name}' is reserved for the plan without any change"),
+    "fix.scenario.name_reserved": ("đặt cho kịch bản một tên khác", "give the scenario another name"),
+    "scenario.name_twice": ("{where}: tên '{name}' đã được dùng cho {earlier} trong {file}",
+                            "{where}: the name '{name}' is already used by {earlier} in {file}"),
+    "fix.scenario.name_twice": ("đặt cho mỗi kịch bản một tên riêng (tên hiện trong bảng so sánh)",
+                                "give every scenario its own name (the names head the comparison table)"),
+    "scenario.no_change": ("{where}: không có thay đổi nào", "{where}: no change given"),
+    "fix.scenario.no_change": ("thêm ít nhất một bảng [[scenario.open_school]], [[scenario.close_school]], "
+                               "[[scenario.housing]], [scenario.norms.…] hoặc [scenario.rates.…]",
+                               "add at least one table [[scenario.open_school]], [[scenario.close_school]], "
+                               "[[scenario.housing]], [scenario.norms.…] or [scenario.rates.…]"),
+    "scenario.syntax": ("tệp kịch bản không đúng cú pháp TOML{where}: {reason}",
+                        "the scenarios file is not valid TOML{where}: {reason}"),
+    "fix.scenario.syntax": ('kiểm tra dòng đó: giá trị chữ phải đặt trong dấu ngoặc kép (name = "Dự án nhà ở KP14"), '
+                            "số thì không (new_dwellings = 400), mỗi tiêu đề bảng nằm trên một dòng riêng ([[scenario]])",
+                            'check that line: text values need double quotes (name = "Dự án nhà ở KP14"), numbers '
+                            "none (new_dwellings = 400), each table header on its own line ([[scenario]])"),
+    "scenario.file_missing": ("không có tệp kịch bản này", "the scenarios file does not exist"),
+    "fix.scenario.file_missing": ("kiểm tra đường dẫn ghi sau --scenario", "check the path given after --scenario"),
+    "scenario.year_range": ("{where}: {key} = {value} nằm ngoài các năm của kế hoạch ({first}–{last})",
+                            "{where}: {key} = {value} is outside the years of the plan ({first}–{last})"),
+    "fix.scenario.year_range": ("ghi một năm từ {first} (năm sau base_year {base_year}) đến {last} (horizon trong "
+                                "ward.toml)",
+                                "write a year from {first} (the year after base_year {base_year}) to {last} "
+                                "(horizon in ward.toml)"),
+    "scenario.unknown_quarter": ("{where}: quarter_id = {value} không phải là khu phố/thôn của xã/phường{hint}",
+                                 "{where}: quarter_id = {value} is not a quarter of the ward{hint}"),
+    "fix.scenario.unknown_quarter": ("dùng một quarter_id có trên bản đồ khu phố/thôn ({ids})",
+                                     "use a quarter_id of the map of quarters ({ids})"),
+    "scenario.unknown_school": ("{where}: school_id = {value} không phải là trường trong schools.csv{hint}",
+                                "{where}: school_id = {value} is not a school of schools.csv{hint}"),
+    "fix.scenario.unknown_school": ("dùng một school_id có trong schools.csv hoặc của trường mở trong cùng kịch bản "
+                                    "({ids})",
+                                    "use a school_id of schools.csv or of a school opened in the same scenario ({ids})"),
+    "scenario.school_exists": ("{where}: school_id = {value} đã có trong schools.csv hoặc đã được mở ở bảng trước",
+                               "{where}: school_id = {value} already exists in schools.csv or in an earlier table"),
+    "fix.scenario.school_exists": ("đặt một school_id mới, khác với các mã đã có ({ids})",
+                                   "choose a new school_id, different from those in use ({ids})"),
+    "scenario.norms_rejected": ("{where}: bảng định mức không nhận giá trị này ({reason})",
+                                "{where}: the norm table does not accept it ({reason})"),
+    "fix.scenario.norms_rejected": ("sửa theo thông báo trong ngoặc; các khóa và giới hạn được phép: docs/norms.md",
+                                    "correct it as the message in brackets says; allowed keys and limits: docs/norms.md"),
 }
 
 # What Python's TOML reader says (English) and how a planner reads it; other reasons are shown as written.
@@ -380,6 +485,7 @@ TOML_REASONS: dict[str, str] = {
     "Unclosed array": "danh sách chưa có dấu ']' đóng",
     "Unclosed inline table": "bảng chưa có dấu '}' đóng",
     "Expected ']' at the end of a table declaration": "thiếu dấu ']' ở cuối tiêu đề bảng",
+    "Expected ']]' at the end of an array declaration": "thiếu dấu ']]' ở cuối tiêu đề [[…]]",
 }
 
 # Geometry types a map feature may have instead of a polygon, in Vietnamese (the type kept in brackets).

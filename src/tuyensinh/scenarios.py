@@ -10,7 +10,7 @@ Scenarios file (TOML, UTF-8), any number of ``[[scenario]]`` blocks::
     [[scenario]]
     name = "Mở Trường Tiểu học Phước Bình 2 năm học 2028–2029"
       [[scenario.open_school]]
-      school_id = "TH04"
+      school_id = "TH05"
       name = "Trường Tiểu học Phước Bình 2"
       level = "tieu_hoc"
       lon = 106.935
@@ -38,19 +38,19 @@ Scenarios file (TOML, UTF-8), any number of ``[[scenario]]`` blocks::
       school_id = "TH03"
       year = 2028           # first school year without pupils
 
-Each block may combine several changes. Zoning in a comparison is redone for every school
-year, with the schools open that year (a school opening in 2029 takes pupils from 2029), so
-the numbers show what the ward gets if it re-zones when the change happens.
+Each block needs a name and may combine several changes. Every problem in the file (a wrong
+value type, a float where a whole number is needed, a missing or unknown key, a year outside
+base_year + 1 … horizon, an unknown quarter or school) is reported with the file, line,
+scenario, change, key, value found and what to write, in Vietnamese or English
+(`tuyensinh.scenario_file`, where the changes are defined). Zoning in a comparison is redone
+for every school year, with the schools open that year (a school opening in 2029 takes pupils
+from 2029), so the numbers show what the ward gets if it re-zones when the change happens.
 """
 from __future__ import annotations
 
-import copy
 import dataclasses
-import os
-import tomllib
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,22 @@ import pandas as pd
 
 from tuyensinh.codes import LEVELS
 from tuyensinh.labels import level_name, school_year_label, text
+from tuyensinh.scenario_file import (
+    RESERVED_NAME,
+    Change,
+    CloseSchool,
+    HousingProject,
+    NormOverride,
+    OpenSchool,
+    Scenario,
+    ScenarioFileError,
+    deep_merge,
+    load_scenario_files,
+    load_scenarios,
+    name_problems,
+    parse_scenarios,
+    ward_problems,
+)
 from tuyensinh.ward import Ward
 
 __all__ = [
@@ -65,9 +81,12 @@ __all__ = [
     "CloseSchool",
     "HousingProject",
     "NormOverride",
+    "Change",
     "Scenario",
+    "ScenarioFileError",
     "apply_scenario",
     "load_scenarios",
+    "load_scenario_files",
     "parse_scenarios",
     "compare_scenarios",
     "Comparison",
@@ -75,91 +94,25 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class OpenSchool:
-    """A new school (or site) taking pupils from school year `opens`."""
-
-    school_id: str
-    name: str
-    level: str
-    lon: float
-    lat: float
-    classrooms: int
-    opens: int
-    sessions_per_day: int = 2
-    max_class_size: float | None = None
-    land_m2: float | None = None
-
-
-@dataclass(frozen=True)
-class CloseSchool:
-    """A school (or site) that takes no pupils from school year `year` on."""
-
-    school_id: str
-    year: int
-
-
-@dataclass(frozen=True)
-class HousingProject:
-    """Planned dwellings completed in `year` in a quarter (added to housing.csv)."""
-
-    quarter_id: str
-    year: int
-    new_dwellings: int
-
-
-@dataclass(frozen=True)
-class NormOverride:
-    """Overrides merged into the ward's ward.toml [norms] / [rates] (same shape)."""
-
-    norms: Mapping[str, Any] = field(default_factory=dict)
-    rates: Mapping[str, Any] = field(default_factory=dict)
-
-
-Change = OpenSchool | CloseSchool | HousingProject | NormOverride
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A named set of changes to a ward's data."""
-
-    name: str
-    changes: tuple[Change, ...] = ()
-    description: str = ""
-
-
-def _deep_merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    merged = copy.deepcopy(dict(base))
-    for key, value in extra.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _deep_merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
-def _problem(scenario: str, message: str) -> ValueError:
-    return ValueError(f"scenario {scenario!r}: {message}")
+def _files(scenarios: Sequence[Scenario]) -> str:
+    return ", ".join(dict.fromkeys(s.file for s in scenarios if s.file)) or "(Python)"
 
 
 def apply_scenario(ward: Ward, scenario: Scenario) -> Ward:
     """A new Ward with the scenario's changes applied (the given ward is left as it is).
 
-    Raises ValueError naming the scenario and the change when a change does not fit the ward
-    (unknown school or quarter, a school id that already exists, an unknown level).
+    Raises `ScenarioFileError` (a ValueError) listing what does not fit the ward: an unknown
+    school or quarter, a school id that already exists, a year outside base_year + 1 … horizon,
+    an unknown level, a norm override the norm table refuses (`scenario_file.ward_problems`).
     """
+    problems = ward_problems(ward, scenario)
+    if problems:
+        raise ScenarioFileError(_files([scenario]), problems)
     schools = ward.schools.copy()
     housing = None if ward.housing is None else ward.housing.copy()
     norms, rates = ward.norms, ward.rates
-    quarter_ids = set(ward.quarters["quarter_id"].astype(str))
     for change in scenario.changes:
         if isinstance(change, OpenSchool):
-            if change.school_id in set(schools["school_id"]):
-                raise _problem(scenario.name, f"open_school: school_id {change.school_id!r} already "
-                                              "exists in schools.csv; choose a new id")
-            if change.level not in LEVELS:
-                raise _problem(scenario.name, f"open_school {change.school_id}: unknown level "
-                                              f"{change.level!r}; use one of {', '.join(LEVELS)}")
             row = {column: np.nan for column in schools.columns}
             row.update({k: v for k, v in dataclasses.asdict(change).items() if v is not None})
             new = pd.DataFrame([row])
@@ -170,17 +123,9 @@ def apply_scenario(ward: Ward, scenario: Scenario) -> Ward:
             schools = pd.concat([schools, new[schools.columns]], ignore_index=True)
         elif isinstance(change, CloseSchool):
             hit = schools["school_id"] == change.school_id
-            if not hit.any():
-                raise _problem(scenario.name, f"close_school: no school {change.school_id!r} in "
-                                              "schools.csv; check the school_id")
             old = schools.loc[hit, "closes"]
             schools.loc[hit, "closes"] = np.fmin(old.astype(float), float(change.year))
         elif isinstance(change, HousingProject):
-            if change.quarter_id not in quarter_ids:
-                raise _problem(scenario.name, f"housing: no quarter {change.quarter_id!r} in the "
-                                              "ward's quarters; check the quarter_id")
-            if change.new_dwellings < 0:
-                raise _problem(scenario.name, "housing: new_dwellings must be 0 or more")
             row = pd.DataFrame({"quarter_id": [change.quarter_id], "year": [int(change.year)],
                                 "new_dwellings": [int(change.new_dwellings)]})
             if housing is None:
@@ -190,77 +135,11 @@ def apply_scenario(ward: Ward, scenario: Scenario) -> Ward:
                            .groupby(["quarter_id", "year"], as_index=False, sort=True)["new_dwellings"]
                            .sum())
         elif isinstance(change, NormOverride):
-            norms = _deep_merge(norms, change.norms)
-            rates = _deep_merge(rates, change.rates)
+            norms = deep_merge(norms, change.norms)
+            rates = deep_merge(rates, change.rates)
         else:  # pragma: no cover - typing guards this
             raise TypeError(f"unknown scenario change {change!r}")
     return dataclasses.replace(ward, schools=schools, housing=housing, norms=norms, rates=rates)
-
-
-_FIELDS = {
-    "open_school": (OpenSchool, ("school_id", "name", "level", "lon", "lat", "classrooms", "opens")),
-    "close_school": (CloseSchool, ("school_id", "year")),
-    "housing": (HousingProject, ("quarter_id", "year", "new_dwellings")),
-}
-
-
-def parse_scenarios(data: Mapping[str, Any], source: str = "scenarios") -> list[Scenario]:
-    """Scenarios from parsed TOML (see the module docstring); ValueError names what is wrong."""
-    blocks = data.get("scenario")
-    if not isinstance(blocks, list) or not blocks:
-        raise ValueError(f"{source}: no [[scenario]] block found; see docs/workflow.md for the format")
-    scenarios: list[Scenario] = []
-    for number, block in enumerate(blocks, start=1):
-        name = str(block.get("name") or f"scenario {number}")
-        allowed = {"name", "description", "norms", "rates", *_FIELDS}
-        unknown = sorted(set(block) - allowed)
-        if unknown:
-            raise ValueError(f"{source}, scenario {name!r}: unknown key(s) {', '.join(unknown)}; "
-                             f"allowed: {', '.join(sorted(allowed))}")
-        changes: list[Change] = []
-        for key, (kind, required) in _FIELDS.items():
-            entries = block.get(key, [])
-            if isinstance(entries, Mapping):
-                entries = [entries]
-            for entry in entries:
-                missing = [f for f in required if f not in entry]
-                if missing:
-                    raise ValueError(f"{source}, scenario {name!r}, [{key}]: missing {', '.join(missing)}")
-                names = {f.name for f in dataclasses.fields(kind)}
-                extra = sorted(set(entry) - names)
-                if extra:
-                    raise ValueError(f"{source}, scenario {name!r}, [{key}]: unknown key(s) "
-                                     f"{', '.join(extra)}; allowed: {', '.join(sorted(names))}")
-                values = dict(entry)
-                for id_field in ("school_id", "quarter_id"):
-                    if id_field in values:
-                        values[id_field] = str(values[id_field])
-                changes.append(kind(**values))
-        if "norms" in block or "rates" in block:
-            changes.append(NormOverride(norms=block.get("norms", {}), rates=block.get("rates", {})))
-        if not changes:
-            raise ValueError(f"{source}, scenario {name!r}: no change given (open_school, "
-                             "close_school, housing, norms or rates)")
-        scenarios.append(Scenario(name=name, changes=tuple(changes),
-                                  description=str(block.get("description", ""))))
-    names = [s.name for s in scenarios]
-    if len(set(names)) != len(names):
-        raise ValueError(f"{source}: two scenarios share a name; give each a distinct name")
-    return scenarios
-
-
-def load_scenarios(path: str | os.PathLike) -> list[Scenario]:
-    """Read a scenarios TOML file (UTF-8)."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"scenarios file {path} not found")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{path}: not valid TOML ({error}); check quotes and brackets") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
-    return parse_scenarios(data, source=str(path))
 
 
 # --- comparing ---------------------------------------------------------------------------------
@@ -335,14 +214,15 @@ def compare_scenarios(
     from tuyensinh.pipeline import PlanSettings, Progress, compute_plan
 
     settings = dataclasses.replace(settings or PlanSettings(), rezone_each_year=True)
-    names = [s.name for s in scenarios]
-    if "baseline" in names or len(set(names)) != len(names):
-        raise ValueError("scenario names must be distinct and not 'baseline' (reserved for the plan as is)")
-    changed = [apply_scenario(ward, s) for s in scenarios]  # every change checked before computing
+    # every scenario is checked against the ward before anything is computed, all problems at once
+    problems = name_problems(scenarios) + [p for s in scenarios for p in ward_problems(ward, s)]
+    if problems:
+        raise ScenarioFileError(_files(scenarios), problems)
+    changed = [apply_scenario(ward, s) for s in scenarios]
     tracker = progress if isinstance(progress, Progress) else Progress(progress, settings.lang)
     tracker.say(text("step.scenario", settings.lang, name=text("scenario.baseline", settings.lang)))
     base = compute_plan(ward, settings, progress=tracker)
-    plans = {"baseline": base}
+    plans = {RESERVED_NAME: base}
     for scenario, variant in zip(scenarios, changed):
         tracker.say(text("step.scenario", settings.lang, name=scenario.name))
         reuse = None if _touches_population(scenario) else _forecast_of(base)

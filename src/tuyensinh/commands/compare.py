@@ -4,6 +4,9 @@ Prints, per level and school year, the classes, rooms short and pupil-km of the 
 of every scenario in the TOML file(s) (a school opening or closing, a housing project, a lower
 class-size limit; format in docs/workflow.md), and with --out writes compare.csv (one row per
 scenario × level × school year) and compare_differences.csv (scenario minus baseline).
+A problem in a scenarios file (or a change that does not fit the ward) exits with code 2 and
+lists every problem — file, line, scenario, change, key, value found, what to write — in the
+--lang language (Vietnamese by default), before anything is computed.
 """
 from __future__ import annotations
 
@@ -27,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="also write compare.csv and compare_differences.csv into DIR")
     parser.add_argument("--school-year", type=int, default=None, metavar="Y",
                         help="first school year (default: base year + 1)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="labels (default: vi)")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
+                        help="language of the table and of the problems: vi (Vietnamese, default) or en (English)")
     parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
                         help="solver time limit per zoning model, seconds (default: 60)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
@@ -39,10 +43,10 @@ def run(args: argparse.Namespace) -> int:
 
     from tuyensinh.outputs import staged_output, write_csv_atomic
     from tuyensinh.pipeline import PlanSettings
-    from tuyensinh.scenarios import compare_scenarios, comparison_wide, load_scenarios
+    from tuyensinh.scenarios import compare_scenarios, comparison_wide, load_scenario_files
     from tuyensinh.ward import load_ward
 
-    scenarios = [s for path in args.scenario for s in load_scenarios(path)]
+    scenarios = load_scenario_files(args.scenario)  # every file checked; all problems at once
     ward = load_ward(args.ward_dir)
     settings = PlanSettings(school_year=args.school_year, lang=args.lang, time_limit=args.time_limit)
     comparison = compare_scenarios(ward, scenarios, settings, progress=not args.quiet)
