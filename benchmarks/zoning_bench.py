@@ -164,13 +164,26 @@ def main(argv: list[str] | None = None) -> int:
     proven = "—" if r.gap is None else f"{r.gap:.3%}"
     print(f"  tuyensinh: status {r.status}, gap to LP bound {ours:.3%} "
           f"({'meets' if ours is not None and ours <= 0.01 else 'misses'} the 1% goal), gap to the best "
-          f"bound proven (LP or HiGHS's MIP bound {r.best_bound:,.0f}) {proven}, in "
-          f"{r.build_seconds + r.solve_seconds:.1f} s; steps: "
-          + ", ".join(f"{s['step']} {s['seconds']} s" for s in r.steps))
+          f"bound proven in this run ({r.best_bound:,.0f}: the LP's, or the last step's MIP bound when "
+          f"higher) {proven}, in {r.build_seconds + r.solve_seconds:.1f} s")
+    reached = None
+    print(f"    {'step':44s} {'seconds':>8s} {'ends at':>8s} {'objective':>16s} {'above LP bound':>15s} "
+          f"{'MIP bound':>16s}")
     for s in r.steps:
-        if s.get("objective") is not None:
-            print(f"    {s['step']:44s} {s['seconds']:7.2f} s  {s['objective']:>16,.0f} pupil-m  "
-                  f"{relative_gap(s['objective'], lp_bound):.3%} above the LP bound")
+        elapsed = r.build_seconds + s["ends_at"]
+        o, b = s.get("objective"), s.get("bound")
+        above = relative_gap(o, lp_bound) if o is not None else None
+        if above is not None and above <= 0.01 and reached is None and s["step"] != "lp_relaxation" \
+                and not s["step"].startswith("split_quarter"):
+            reached = elapsed
+        print(f"    {s['step']:44s} {s['seconds']:8.2f} {elapsed:8.2f} "
+              f"{'—' if o is None else f'{o:,.0f}':>16s} {'—' if above is None else f'{above:.3%}':>15s} "
+              f"{'—' if b is None else f'{b:,.0f}':>16s}")
+    if any(s["step"] == "split_quarter_bound" for s in r.steps):
+        print("    (split_quarter_bound: the relaxation in which quarters may be shared; its objective is a "
+              "split zoning, shown for information; its bound holds for whole quarters)")
+    print(f"  first zoning within 1% of the LP bound: "
+          f"{'none' if reached is None else f'after {reached:.1f} s'}")
     return 0
 
 

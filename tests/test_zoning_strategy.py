@@ -18,15 +18,15 @@ NORMS = load_norms()
 GRADES = ("lop_1", "lop_2", "lop_3", "lop_4", "lop_5")
 
 
-def city(n: int = 400, m: int = 24, spare: float = 1.12, seed: int = 0):
-    """Quarters and schools scattered in a 10 km square; primary pupils in five grades."""
+def city(n: int = 400, m: int = 24, spare: float = 1.12, seed: int = 0, grades: tuple[str, ...] = GRADES):
+    """Quarters and schools scattered in a 10 km square; primary pupils in five grades (or `grades`)."""
     rng = np.random.default_rng(seed)
     q = rng.uniform(0, 10_000, size=(n, 2))
     s = rng.uniform(0, 10_000, size=(m, 2))
-    per_grade = rng.gamma(4.0, 3.5, size=(n, 1)) * rng.uniform(0.85, 1.15, size=(n, len(GRADES)))
+    per_grade = rng.gamma(4.0, 3.5, size=(n, 1)) * rng.uniform(0.85, 1.15, size=(n, len(grades)))
     qid = [f"Q{i:04d}" for i in range(n)]
-    demand = pd.DataFrame({"quarter_id": np.repeat(qid, len(GRADES)), "school_year": 2027, "level": "tieu_hoc",
-                           "grade": np.tile(GRADES, n), "age": np.tile(np.arange(6, 11), n),
+    demand = pd.DataFrame({"quarter_id": np.repeat(qid, len(grades)), "school_year": 2027, "level": "tieu_hoc",
+                           "grade": np.tile(grades, n), "age": np.tile(np.arange(6, 6 + len(grades)), n),
                            "mean": per_grade.ravel().round(2)})
     weights = rng.uniform(0.7, 1.3, size=m)
     rooms = np.round(weights / weights.sum() * per_grade.sum() / 35 * spare) + 3
@@ -35,7 +35,8 @@ def city(n: int = 400, m: int = 24, spare: float = 1.12, seed: int = 0):
     metres = np.hypot(q[:, None, 0] - s[None, :, 0], q[:, None, 1] - s[None, :, 1]) * 1.3
     distances = pd.DataFrame({"quarter_id": np.repeat(qid, m), "school_id": np.tile(schools["school_id"], n),
                               "metres": metres.ravel()})
-    return build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS)
+    return build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS,
+                         grades=grades)
 
 
 @pytest.fixture(scope="module")
@@ -93,12 +94,62 @@ def test_lp_guided_search_beats_its_start_and_reports_the_lp_gap(problem):
     steps = {step["step"].split(" ")[0]: step for step in report.steps}
     rounded = min(s["objective"] for s in report.steps if s["step"].startswith("round_and_repair"))
     assert report.objective <= rounded + 1e-6                  # the windows never make it worse
-    assert {"lp_relaxation", "windows", "full_mip_warm_start"} <= set(steps)
+    assert {"lp_relaxation", "windows", "split_quarter_bound"} <= set(steps)   # five grades
     zones = result.zones()
     assert zones["quarter_id"].is_unique and len(zones) == problem.shape[0]
     assert zones["pupils"].sum() == pytest.approx(problem.demand.sum(), rel=1e-6)
     assert report.gap < 0.20
     assert report.solve_seconds < 6.0 + 3.0
+
+
+def test_split_quarter_bound_lies_between_the_lp_and_the_optimum():
+    """The proof step's model is a relaxation: LP bound ≤ its optimum ≤ the whole-quarter
+    optimum, and with five grades it is strictly stronger than the LP here."""
+    from zoning.solve import solve_model, solve_relaxation
+    from zoning.strategy import bounding_model
+
+    small = city(n=36, m=4, spare=1.02, seed=3)
+    model = build_model(small, ModelOptions())
+    split, is_split = bounding_model(model, small)
+    assert is_split
+    assert not split.integer[:model.n_pairs].any() and split.integer[model.classes_slice].all()
+    lp, _ = solve_relaxation(model)
+    relaxed = solve_model(split, time_limit=60)
+    whole = solve_model(model, time_limit=60)
+    assert relaxed.status == whole.status == "optimal"
+    assert lp.objective <= relaxed.objective * (1 + 1e-6)
+    assert relaxed.objective <= whole.objective * (1 + 1e-6)
+    assert relaxed.objective > lp.objective * (1 + 1e-4)      # whole classes per grade bite
+    one_grade = city(n=36, m=4, seed=3, grades=("lop_1",))
+    single = build_model(one_grade, ModelOptions())
+    assert bounding_model(single, one_grade) == (single, False)   # one grade: the whole model
+
+
+def test_lp_guided_with_one_grade_goes_straight_to_the_warm_started_mip():
+    """One grade, one year: the LP is tight, so after the rounded starts the whole MIP gets
+    the time (no windows) and reaches the exact strategy's optimum."""
+    one = city(n=300, m=18, seed=4, grades=("lop_1",))
+    guided = solve_problem(one, k_nearest=8, time_limit=20, strategy="lp_guided").solver
+    exact = solve_problem(one, k_nearest=8, time_limit=20, strategy="exact").solver
+    steps = [step["step"] for step in guided.steps]
+    assert "windows" not in steps and steps[-1] == "full_mip_warm_start"
+    assert exact.status == "optimal" and guided.status == "optimal"
+    assert guided.objective == pytest.approx(exact.objective, rel=2e-4)
+    assert guided.best_bound <= guided.objective + 1e-6
+
+
+def test_a_highs_run_past_its_deadline_is_interrupted_and_keeps_its_start(problem, monkeypatch):
+    """HiGHS checks its own time limit only between phases; the interrupt callback stops it
+    at the deadline (here already passed) with the warm start kept as its incumbent."""
+    import zoning.solve as solve
+
+    monkeypatch.setattr(solve, "DEADLINE_GRACE", -1e6)
+    model = build_model(problem, ModelOptions(k_nearest=8))
+    start = feasible_start(model, problem)
+    outcome = solve.solve_model(model, time_limit=30, start=start)
+    assert "Interrupted" in outcome.solver_status
+    assert outcome.status == "feasible"
+    assert outcome.objective == pytest.approx(model.objective(start))
 
 
 def test_auto_strategy_is_exact_for_small_wards(problem):

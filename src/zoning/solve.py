@@ -120,6 +120,24 @@ def _highs_lp(model: MatrixModel, relax: bool, col_hi: np.ndarray | None):  # no
     return lp
 
 
+DEADLINE_GRACE = 0.25
+"""Seconds past its time limit after which a HiGHS run is interrupted from a callback (HiGHS
+checks its own time limit only between phases: at city scale its root cuts overran by up
+to 7 s)."""
+
+
+def _stop_at(h, deadline: float) -> None:  # noqa: ANN001 - highspy.Highs
+    """Interrupt `h` once time.perf_counter() passes `deadline`: HiGHS keeps its incumbent
+    and bound, and reports the run as interrupted."""
+
+    def check(event) -> None:  # noqa: ANN001 - highspy.HighsCallbackEvent
+        if time.perf_counter() > deadline:
+            event.interrupt()
+
+    for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
+        callback.subscribe(check)
+
+
 def _solve_highs(
     model: MatrixModel,
     *,
@@ -138,6 +156,7 @@ def _solve_highs(
                        ("random_seed", SEED), ("mip_rel_gap", float(mip_rel_gap))):
         h.setOptionValue(key, value)
     h.passModel(_highs_lp(model, relax, col_hi))
+    _stop_at(h, began + time_limit + DEADLINE_GRACE)
     if start is not None and not relax:
         h.setSolution(int(model.n_cols), np.arange(model.n_cols, dtype=np.int32),
                       np.asarray(start, dtype=np.float64))
