@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks zoning", description=__doc__.split("\n")[0])
     parser.add_argument("--quarters-per-ward", type=int, default=24)
     parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--spare", type=float, default=0.08,
+                        help="classrooms above the city's need, as a share (default 0.08; tighter is harder)")
     parser.add_argument("--skip-pulp", action="store_true", help="skip the slow plain PuLP baseline")
     parser.add_argument("--entry-grade", action="store_true",
                         help="zone grade 1 only (each school's rooms for grade 1) instead of grades 1–5")
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     grades = ("lop_1",) if args.entry_grade else tuple(f"lop_{g}" for g in range(1, 6))
 
     t0 = time.perf_counter()
-    quarters, schools, demand = synthetic_city(args.quarters_per_ward, grades=grades)
+    quarters, schools, demand = synthetic_city(args.quarters_per_ward, spare=args.spare, grades=grades)
     distances = quarter_school_distances(quarters, schools, crs=CRS)
     norms = load_norms()
     problem = build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=norms,

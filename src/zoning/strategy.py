@@ -11,13 +11,15 @@
   repaired by greedy moves, and a vectorised local search of moves, swaps and ejection
   chains (`zoning.local_search`, `zoning.ejection`) finishes each; the best is kept;
   (3) windows of neighbouring schools re-solved exactly by small MIPs (`zoning.windows`)
-  take turns with the local search until half the time; (4) the whole MIP warm-started
-  from that zoning for the rest (it raises the bound and sometimes the zoning). The
-  reported bound is the LP bound (or HiGHS's MIP bound when higher), so the gap is honest
-  for the whole (sparsified) model. Step (2) and the local search are deterministic (each
-  capped at `LOCAL_SEARCH_SHARE` of the time: at city scale the ejection chains may reach
-  the cap); (3) and (4) are time-limited, so on a slower machine they may stop at other
-  points.
+  take turns with the local search until `WINDOW_SHARE` of the time; (4) a proof step for
+  the rest, warm-started from that zoning (`bounding_model`): the split-quarter relaxation
+  when several grades or years share the rooms (its bound comes far sooner than the whole
+  MIP's), else the whole MIP itself, run straight after (2) (it may prove the optimum and
+  improve the zoning). The reported bound is the LP bound or the proof step's bound,
+  whichever is higher, so the gap is honest for the whole (sparsified) model. Step (2) and
+  the local search are deterministic (each capped at `LOCAL_SEARCH_SHARE` of the time: at
+  city scale the ejection chains may reach the cap); (3) and (4) are time-limited, so on a
+  slower machine they may stop at other points.
 """
 from __future__ import annotations
 
