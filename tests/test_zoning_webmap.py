@@ -235,12 +235,27 @@ def test_zone_command_writes_the_html_map(thien_hoa_dir, tmp_path):
     assert "http://" not in page and "https://" not in page
 
 
-def test_english_solver_notes_stay_out_of_a_vietnamese_page(zoned):
+def test_notes_are_listed_in_the_page_language(zoned):
+    import html
+
     result, quarters, schools = zoned
-    note = "Trường Tiểu học Hòa Bình (TH01), school year 2027: 12.0 pupil(s) beyond its seats"
-    noted = type(result)(result.level, result.school_years, result.assignment, result.load, result.grades,
-                         result.reports, notes=(note,))
-    vi = zones_html(noted, quarters, schools, crs=CRS, notes=["Ghi chú riêng"])
-    assert "pupil(s)" not in vi and "<li>Ghi chú riêng</li>" in vi
+    # one room per school (one class of 35 each) for the 226 pupils: both schools over capacity
+    demand = result.assignment.groupby("quarter_id", as_index=False)["pupils"].sum().rename(columns={"pupils": "mean"})
+    demand = demand.assign(school_year=2027, level="tieu_hoc", grade="lop_1", age=6)
+    crowded = assign(demand, schools.assign(classrooms=[1, 1]), quarter_school_distances(quarters, schools, crs=CRS),
+                     level="tieu_hoc", school_years=2027, norms=load_norms(), grades=["lop_1"])
+    over = crowded.overflow().set_index("school_id")["overflow_pupils"]
+    assert set(over.index) == {"TH01", "TH02"} and over.sum() == pytest.approx(226 - 70)
+    vi = zones_html(crowded, quarters, schools, crs=CRS, notes=["Ghi chú riêng"])
+    en = zones_html(crowded, quarters, schools, crs=CRS, lang="en")
+    for sid, name in zip(["TH01", "TH02"], SCHOOLS):
+        pupils = int(round(over[sid]))
+        vi_line = (f"{name} ({sid}), năm học 2027–2028: {pupils} học sinh vượt sức chứa (không đủ chỗ trong "
+                   "các phòng học hiện có).")
+        en_line = (f"{name} ({sid}), school year 2027–2028: {pupils} pupils beyond its seats (more than its "
+                   "classrooms hold).")
+        assert f"<li>{html.escape(vi_line)}</li>" in vi and vi_line not in en
+        assert f"<li>{html.escape(en_line)}</li>" in en
+    footer = vi[vi.index("<footer>"):vi.index("</footer>")]
+    assert "pupil" not in footer and "school year" not in footer and "<li>Ghi chú riêng</li>" in footer
     assert "Lời giải: HiGHS" in vi                               # the solver's status, in Vietnamese
-    assert f"<li>{note}</li>" in zones_html(noted, quarters, schools, crs=CRS, lang="en")

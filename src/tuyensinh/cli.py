@@ -3,7 +3,8 @@
 Each subcommand lives in `tuyensinh.commands.<name>` and provides `register(subparsers)`,
 which adds its parser and sets `run=<function(args) -> int>` as default.
 Exit codes: 0 success, 2 invalid input data (the problems are printed, in the command's --lang:
-Vietnamese by default), 1 unexpected failure.
+Vietnamese by default) or a zoning that cannot be made as asked (`zoning.ZoningError`, printed
+in --lang; other ValueErrors as "error: …"), 1 unexpected failure.
 """
 from __future__ import annotations
 
@@ -35,15 +36,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from tuyensinh.errors import WardDataError
 
+    lang = getattr(args, "lang", "vi")
+    lang = lang if lang in ("vi", "en") else "vi"
     try:
         return int(args.run(args) or 0)
     except WardDataError as error:
-        lang = getattr(args, "lang", "vi")
-        print(error.report(lang if lang in ("vi", "en") else "vi"), file=sys.stderr)
+        print(error.report(lang), file=sys.stderr)
         return 2
     except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_error_text(error, lang), file=sys.stderr)
         return 2
+
+
+def _error_text(error: Exception, lang: str) -> str:
+    """'Lỗi: …' / 'error: …' for a `zoning.ZoningError` (worded in `lang`); 'error: …' for any
+    other ValueError. zoning is not imported here: a ZoningError exists only once it is loaded."""
+    notes = sys.modules.get("zoning.notes")
+    if notes is not None and isinstance(error, notes.ZoningError):
+        from zoning.labels import map_text
+
+        return f"{map_text('error.prefix', lang)}: {error.text(lang)}"
+    return f"error: {error}"
 
 
 if __name__ == "__main__":  # pragma: no cover

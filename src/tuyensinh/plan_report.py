@@ -2,8 +2,9 @@
 
 The planner-facing content of the report, in the plan's language: the capacity of each school
 for the coming year and the horizon, the three zonings compared, the quarters that change
-school, the entry quotas, the solver's reports, the summary lines, the forecast's past accuracy,
-and the headlines `tuyensinh plan` prints. `tuyensinh.report` lays the page out.
+school, the entry quotas, the solver's reports and the zoning notes, the summary lines, the
+forecast's past accuracy, and the headlines `tuyensinh plan` prints. `tuyensinh.report` lays
+the page out.
 """
 from __future__ import annotations
 
@@ -21,7 +22,11 @@ if TYPE_CHECKING:
     from tuyensinh.pipeline import Plan
     from tuyensinh.ward import Ward
 
-__all__ = ["plan_report", "plan_headlines"]
+__all__ = ["plan_report", "plan_headlines", "zoning_note_sentences", "REPORTED_NOTE_KINDS"]
+
+#: Zoning notes the report and the headlines repeat (`zoning.notes.NOTE_KINDS`): pupils over
+#: capacity ("overflow") are already the flags' sentences.
+REPORTED_NOTE_KINDS = ("start_kept", "time_limit", "stranded")
 
 
 def _school_names(ward: Ward) -> dict[str, str]:
@@ -124,6 +129,15 @@ def _solver_table(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def zoning_note_sentences(plan: Plan) -> list[str]:
+    """The zoning notes of every zoning solved (proposed, then re-zoned each year), in the plan's
+    language, each once: a time limit reached, quarters with no school within --max-distance."""
+    results = [*plan.zonings.values(), *(plan.yearly or {}).values()]
+    lines = (line for result in results
+             for line in result.note_texts(plan.settings.lang, kinds=REPORTED_NOTE_KINDS))
+    return list(dict.fromkeys(lines))
+
+
 def _summary_lines(plan: Plan) -> list[str]:
     """'Năm học 2027–2028: dự kiến 2.352 trẻ mầm non, 3.237 học sinh tiểu học, ...'."""
     from tuyensinh.report import vi_thousands, who_word
@@ -218,7 +232,7 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
         ReportSection(text("report.quotas", lang, school_year=coming),
                       tables=[ReportTable(text("report.quotas", lang, school_year=coming), _quota_table(plan),
                                           note=text("xlsx.note_pupils", lang))]),
-        ReportSection(text("report.solver", lang),
+        ReportSection(text("report.solver", lang), sentences=zoning_note_sentences(plan),
                       tables=[ReportTable(text("report.solver", lang), _solver_table(plan))]),
     ]
     try:
@@ -237,10 +251,12 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
 
 def plan_headlines(plan: Plan) -> tuple[str, ...]:
     """The key sentences `tuyensinh plan` prints after a run (`PlanResult.headlines`): rooms
-    short in the ward, then the schools' flag sentences (all but the informative ones)."""
+    short in the ward, the schools' flag sentences (all but the informative ones), then the
+    zoning notes (`zoning_note_sentences`)."""
     from tuyensinh.report import flag_sentences, ward_shortfall_sentences
 
     ward, lang = plan.ward, plan.settings.lang
     return tuple(ward_shortfall_sentences(plan.capacity, ward.schools, lang=lang)) + tuple(
         s for kind, s in flag_sentences(plan.capacity, ward.schools, lang=lang,
-                                        overflow=plan.overflow()) if kind != "info")
+                                        overflow=plan.overflow()) if kind != "info") + tuple(
+        zoning_note_sentences(plan))

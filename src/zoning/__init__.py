@@ -6,6 +6,7 @@
     result.zones()          # zones.csv table
     result.load             # pupils, classes, rooms, overflow per school and year
     result.solver           # status, objective, best bound, gap as the solver found them
+    result.note_texts("vi") # what the planner should read (over capacity, time limit, ...)
     fig = plot_zones(result, ward.quarters, ward.schools, crs=ward.crs)
     page = zones_html(result, ward.quarters, ward.schools, crs=ward.crs)   # interactive HTML
 
@@ -21,6 +22,7 @@ from zoning.distances import (
     quarter_school_distances,
 )
 from zoning.maps import figure_bytes, plot_zones
+from zoning.notes import Note, ZoningError
 from zoning.problem import ZoningProblem, build_problem
 from zoning.result import ZONES_COLUMNS, SolverReport, ZoningResult
 from zoning.webmap import zones_html
@@ -30,6 +32,8 @@ __all__ = [
     "solve_problem",
     "ZoningResult",
     "SolverReport",
+    "Note",
+    "ZoningError",
     "ZONES_COLUMNS",
     "ZoningProblem",
     "build_problem",

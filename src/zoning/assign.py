@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from zoning.model import ModelOptions, build_model
+from zoning.notes import Note, ZoningError
 from zoning.problem import ZoningProblem, build_problem
 from zoning.result import ZoningResult, solver_report, tables_from_solution
 from zoning.strategy import solve_with_strategy
@@ -38,6 +39,7 @@ def combine_years(parts: Sequence[ZoningResult]) -> ZoningResult:
         grades=pd.concat([p.grades for p in parts], ignore_index=True),
         reports=tuple(r for p in parts for r in p.reports),
         notes=tuple(dict.fromkeys(n for p in parts for n in p.notes)),
+        note_records=tuple(dict.fromkeys(n for p in parts for n in p.note_records)),
     )
 
 
@@ -86,8 +88,11 @@ def assign(
     strategy: "auto", "exact" or "lp_guided" (see `zoning.strategy`).
 
     Never fails for lack of capacity: pupils beyond the seats are reported as overflow per
-    school (`result.overflow()`). Raises ValueError for inconsistent input, naming the table,
-    column and rows to fix, and when contiguity or distance limits leave no possible zoning.
+    school (`result.overflow()`) and in the notes (`result.notes`, English for scripts;
+    `result.note_texts(lang)` for the planner). Raises ValueError for inconsistent input, naming
+    the table, column and rows to fix, and `zoning.notes.ZoningError` (a ValueError worded in
+    both languages by `error.text(lang)`) when contiguity or distance limits leave no possible
+    zoning or the solver finds none in time.
     """
     years = (int(school_years),) if np.isscalar(school_years) else tuple(int(y) for y in school_years)
     if per_year and len(years) > 1:
@@ -128,7 +133,11 @@ def solve_problem(
     overflow_penalty: float | None = None,
     began: float | None = None,
 ) -> ZoningResult:
-    """Build, solve and tabulate one `ZoningProblem` (the engine under `assign`)."""
+    """Build, solve and tabulate one `ZoningProblem` (the engine under `assign`).
+
+    Raises `ZoningError` "infeasible" (no zoning meets the contiguity / distance limits) or
+    "no_solution" (nothing found within `time_limit` and no start zoning to fall back on).
+    """
     began = time.perf_counter() if began is None else began
     n, m, _, _ = problem.shape
     if k_nearest is None and n * m > AUTO_K_PAIRS:
@@ -145,35 +154,36 @@ def solve_problem(
     outcome = solved.outcome
     if outcome.values is None:
         if outcome.status == "infeasible":
-            raise ValueError(
-                f"no zoning of {problem.level} satisfies the limits asked for"
-                f"{' (contiguous zones)' if contiguity is not None else ''}"
-                f"{f' (at most {max_distance:,.0f} m)' if max_distance else ''}: relax them. "
-                "Capacity alone never makes zoning impossible (pupils over capacity are reported)."
-            )
-        raise ValueError(
-            f"the solver found no zoning of {problem.level} within {time_limit:g} s "
-            f"({outcome.solver}: {outcome.solver_status}); allow more time (--time-limit)"
-        )
+            raise ZoningError("infeasible", level=problem.level, contiguity=contiguity is not None,
+                              max_distance=None if not max_distance else float(max_distance))
+        raise ZoningError("no_solution", level=problem.level, time_limit=float(time_limit),
+                          solver=outcome.solver, solver_status=outcome.solver_status)
     assignment, load, grades = tables_from_solution(problem, model, outcome.values, split=split,
                                                     adjacency=contiguity)
     report = solver_report(problem, model, solved, time_limit=time_limit, build_seconds=build_seconds,
                            k_nearest=k_nearest, split=split, stability=stability,
                            distance_penalty=distance_penalty, max_distance=max_distance,
                            contiguity=contiguity is not None)
-    notes = list(model.notes)
-    if any(step["step"] == "start_kept" for step in solved.steps):
-        notes.append(f"{problem.level} {list(problem.school_years)}: the solver found no zoning within the "
-                     f"time limit of {time_limit:g} s; the zones shown keep each quarter's current school "
-                     "(else the nearest); allow more time (--time-limit) for an optimised zoning")
-    elif outcome.status != "optimal":
-        gap = "unknown" if outcome.gap is None else f"{outcome.gap:.2%}"
-        notes.append(f"{problem.level} {list(problem.school_years)}: the solver stopped at the time limit "
-                     f"with a zoning not proven optimal (gap {gap}); allow more time for a better one")
-    over = load[load["overflow_pupils"] > 0.005]
-    for row in over.itertuples():
-        notes.append(f"{row.name} ({row.school_id}), school year {row.school_year}: "
-                     f"{row.overflow_pupils:.1f} pupil(s) beyond its seats")
+    notes = [*model.notes, *_solver_notes(problem, solved, time_limit), *_overflow_notes(load)]
     return ZoningResult(level=problem.level, school_years=problem.school_years,
                         assignment=assignment, load=load, grades=grades, reports=(report,),
-                        notes=tuple(notes))
+                        notes=tuple(note.script_text() for note in notes), note_records=tuple(notes))
+
+
+def _solver_notes(problem: ZoningProblem, solved: Any, time_limit: float) -> list[Note]:
+    """A note when the time limit cut the search short (start kept, or not proven optimal)."""
+    scope = {"level": problem.level, "school_years": problem.school_years, "time_limit": float(time_limit)}
+    if any(step["step"] == "start_kept" for step in solved.steps):
+        return [Note.of("start_kept", **scope)]
+    if solved.outcome.status != "optimal":
+        return [Note.of("time_limit", **scope, gap=solved.outcome.gap)]
+    return []
+
+
+def _overflow_notes(load: pd.DataFrame) -> list[Note]:
+    """One note per school and school year with pupils beyond its seats (one per school over
+    capacity: a handful of rows, not a loop over pupils or cells)."""
+    over = load[load["overflow_pupils"] > 0.005]
+    return [Note.of("overflow", level=row.level, school_id=row.school_id, name=row.name,
+                    school_year=int(row.school_year), pupils=float(row.overflow_pupils))
+            for row in over.itertuples()]

@@ -19,7 +19,8 @@ from zoning.result import ZoningResult
 
 __all__ = ["PALETTE", "NO_SCHOOL_COLOUR", "school_colours", "projected_quarters", "ZoneLayers",
            "zone_layers", "school_sites", "legend_fields", "show_quarter_labels", "nice_length",
-           "length_text", "status_text", "map_title", "note_lines", "OVERFLOW_TOL", "MAX_QUARTER_LABELS"]
+           "length_text", "status_text", "map_title", "note_lines", "result_notes", "OVERFLOW_TOL",
+           "MAX_QUARTER_LABELS"]
 
 PALETTE = (
     "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
@@ -158,3 +159,12 @@ def note_lines(result: ZoningResult, year: int, lang: str, notes: Sequence[str] 
     return [map_text("note_pupils", lang, year=f"{year}–{year + 1}"),
             map_text("note_distance", lang, mean=number(mean, lang)),
             status_text(result, lang), *notes]
+
+
+def result_notes(result: ZoningResult, year: int, lang: str) -> list[str]:
+    """The result's notes (`ZoningResult.note_texts`) that concern the map of school year `year`,
+    in `lang`: every note but the over-capacity ones of other school years."""
+    if not result.note_records:
+        return list(result.note_texts(lang))
+    return [note.text(lang) for note in result.note_records
+            if note.key != "overflow" or note.fields.get("school_year") == int(year)]

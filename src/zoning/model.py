@@ -28,6 +28,7 @@ import pandas as pd
 from scipy import sparse
 
 from zoning.contiguity import closer_neighbour_pairs
+from zoning.notes import Note, ZoningError
 from zoning.problem import ZoningProblem
 
 __all__ = ["MatrixModel", "ModelOptions", "build_model", "candidate_pairs", "TIE_BREAK"]
@@ -64,7 +65,7 @@ class MatrixModel:
     pair_school: np.ndarray        # (P,) school position of x[p]
     n_classes: int                 # m · T · G
     overflow_penalty: float
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]          # what the planner should read (quarters stranded)
 
     @property
     def n_pairs(self) -> int:
@@ -98,29 +99,28 @@ class MatrixModel:
 
 def candidate_pairs(
     problem: ZoningProblem, *, max_distance: float | None, k_nearest: int | None
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
+) -> tuple[np.ndarray, np.ndarray, list[Note]]:
     """The (quarter, school) pairs the model may use, sorted by quarter then school.
 
     A pair needs a known distance, at most `max_distance` metres, and the school among the
     quarter's `k_nearest`; the quarter's current school(s) are always kept (the current
     zoning stays possible). A quarter with no school within `max_distance` keeps its nearest
-    school, and a note says so.
+    school, and a `Note` ("stranded") says so.
     """
     dist = problem.distance
     n, m = dist.shape
     known = ~np.isnan(dist)
     allowed = known.copy()
-    notes: list[str] = []
+    notes: list[Note] = []
     if max_distance is not None:
         allowed &= np.where(known, dist, np.inf) <= max_distance
         none = ~allowed.any(axis=1)
         if none.any():
             nearest = np.nanargmin(np.where(known, dist, np.inf), axis=1)
             allowed[np.flatnonzero(none), nearest[none]] = True
-            notes.append(
-                f"{int(none.sum())} quarter(s) have no school within {max_distance:,.0f} m and go "
-                f"to their nearest school: {', '.join(problem.quarter_ids[none][:10])}"
-            )
+            notes.append(Note.of("stranded", level=problem.level, count=int(none.sum()),
+                                 max_distance=float(max_distance),
+                                 quarter_ids=problem.quarter_ids[none].astype(str)))
     if k_nearest is not None and k_nearest < m:
         ranked = np.where(allowed, dist, np.inf)
         order = np.argsort(ranked, axis=1, kind="stable")[:, :k_nearest]
@@ -152,12 +152,14 @@ def _overflow_penalty(problem: ZoningProblem, distance_penalty: float, stability
 
 def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) -> MatrixModel:
     """Build the zoning model of `problem` as sparse matrices (vectorised, no Python loops
-    over pairs)."""
+    over pairs). Raises `ZoningError` (a ValueError) for negative weights, split quarters with
+    contiguity, and quarters that no contiguous zone can reach."""
     n, m, T, G = problem.shape
     if options.stability < 0 or options.distance_penalty < 0:
-        raise ValueError("stability and distance_penalty must be ≥ 0 (metres per pupil)")
+        raise ZoningError("negative_weights", stability=float(options.stability),
+                          distance_penalty=float(options.distance_penalty))
     if options.adjacency is not None and options.split:
-        raise ValueError("contiguous zones need whole quarters: use split=False with contiguity")
+        raise ZoningError("split_with_contiguity")
     pq, ps, notes = candidate_pairs(problem, max_distance=options.max_distance,
                                     k_nearest=options.k_nearest)
     P = len(pq)
@@ -248,12 +250,7 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
         stranded = ~(col_hi[:P] > 0)
         blocked = np.bincount(pq[~stranded], minlength=n) == 0
         if blocked.any():
-            raise ValueError(
-                "contiguous zones are impossible for quarter(s) "
-                f"{', '.join(problem.quarter_ids[blocked][:10])}: none of their candidate schools "
-                "can be reached through neighbouring quarters; check quarters.geojson for islands or "
-                "gaps, raise k_nearest / max_distance, or zone without contiguity"
-            )
+            raise ZoningError("contiguity_impossible", quarter_ids=problem.quarter_ids[blocked].astype(str))
     matrix = sparse.csr_matrix(
         (np.concatenate(blocks_v), (np.concatenate(blocks_r), np.concatenate(blocks_c))),
         shape=(row, n_cols),

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from zoning.model import MatrixModel
+from zoning.notes import Note
 from zoning.problem import ZoningProblem
 from zoning.strategy import StrategyOutcome
 
@@ -84,7 +85,11 @@ class ZoningResult:
     grades: per `school_id, school_year, grade`: `pupils, classes, class_limit, overflow_pupils`.
     reports: one `SolverReport` per model solved (one, or one per year with per_year=True).
     notes: warnings a planner should read (quarters without a school within the maximum
-        distance, schools over capacity, time limits reached).
+        distance, schools over capacity, time limits reached), in the fixed English scripts
+        and solver.json read.
+    note_records: the same warnings as `Note(key, params)` records; `note_texts(lang)` words
+        them for the planner in Vietnamese ("vi", default) or English ("en"). Given records
+        and no `notes`, `notes` is filled from the records.
     """
 
     level: str
@@ -94,6 +99,19 @@ class ZoningResult:
     grades: pd.DataFrame
     reports: tuple[SolverReport, ...]
     notes: tuple[str, ...] = ()
+    note_records: tuple[Note, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.note_records and not self.notes:
+            object.__setattr__(self, "notes", tuple(note.script_text() for note in self.note_records))
+
+    def note_texts(self, lang: str = "vi", kinds: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """The notes as the planner reads them in `lang` ("vi" or "en"), optionally only those of
+        `kinds` (see `zoning.notes.NOTE_KINDS`). A result built without records (by hand, from
+        free text) gives its `notes` as written."""
+        if not self.note_records:
+            return self.notes if kinds is None else ()
+        return tuple(note.text(lang) for note in self.note_records if kinds is None or note.key in kinds)
 
     @property
     def solver(self) -> SolverReport:
@@ -141,7 +159,8 @@ class ZoningResult:
             })
         return {"level": self.level, "school_years": list(self.school_years),
                 "pupils": round(pupils, 2), "years": per_year,
-                "solver": [r.to_dict() for r in self.reports], "notes": list(self.notes)}
+                "solver": [r.to_dict() for r in self.reports], "notes": list(self.notes),
+                "note_records": [note.to_dict() for note in self.note_records]}
 
 
 def _shares(model: MatrixModel, values: np.ndarray, split: bool) -> np.ndarray:

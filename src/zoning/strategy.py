@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from zoning.model import MatrixModel, ModelOptions
+from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem
 from zoning.solve import SolveOutcome, relative_gap, solve_model, solve_relaxation
 from zoning.ejection import improve_by_chains
@@ -177,8 +178,9 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
     record({"step": "lp_relaxation", "status": lp.status, "objective": lp.objective,
             "seconds": round(lp.seconds, 3)})
     if lp.values is None:
-        raise ValueError(f"the LP relaxation of the {problem.level} zoning has no solution "
-                         f"({lp.solver_status}); check the limits asked for")
+        # the LP was cut short by the time limit (with overflow seats it is never infeasible)
+        raise ZoningError("no_solution", level=problem.level, time_limit=float(time_limit),
+                          solver=lp.solver, solver_status=lp.solver_status)
     lp_bound = lp.bound  # the LP objective only when the LP was solved to optimality
     candidates = [("lp_rounded", lp.values)]
     room_rows = slice(model.n_rows - m * T, model.n_rows)

@@ -19,8 +19,8 @@ import shapely
 
 from zoning.distances import quarter_centres
 from zoning.labels import map_text, number, percent
-from zoning.mapdata import (legend_fields, length_text, map_title, nice_length, note_lines, school_sites,
-                            show_quarter_labels, zone_layers)
+from zoning.mapdata import (legend_fields, length_text, map_title, nice_length, note_lines, result_notes,
+                            school_sites, show_quarter_labels, zone_layers)
 from zoning.result import ZoningResult
 
 __all__ = ["zones_html", "VIEW_SIZE", "SIMPLIFY_UNITS"]
@@ -138,7 +138,8 @@ def zones_html(
 
     Takes the arguments of `zoning.maps.plot_zones` (quarters: `quarter_id[, name]` polygons;
     schools: the schools table with `lon, lat` or a GeoDataFrame; place: e.g. "Phường Phước
-    Bình"; notes: extra lines under the map; crs: the ward's projected CRS, metres). Returns
+    Bình"; notes: extra lines under the map; crs: the ward's projected CRS, metres). Under the
+    map the page also lists the result's notes in `lang` (`zoning.mapdata.result_notes`). Returns
     the page as text (UTF-8, self-contained: write it with `write_text_atomic`).
     """
     layers = zone_layers(result, quarters, school_year=school_year, crs=crs)
@@ -220,9 +221,9 @@ def zones_html(
     bar_m = nice_length(VIEW_SIZE / scale, 0.15)
     data = {"quarters": quarter_info, "schools": school_info, "unitsPerMetre": scale,
             "decimal": "," if lang == "vi" else ".", "group": "." if lang == "vi" else ","}
-    # result.notes are the solver's English diagnostics: an English page lists them; a Vietnamese
-    # page states the same facts in Vietnamese (legend "vượt … HS", red markers, solver status)
-    footer = [*note_lines(result, year, lang, notes), *(result.notes if lang == "en" else ())]
+    # the result's notes (over capacity this year, time limit, quarters beyond the maximum
+    # distance) in the page's language, after the map's own lines and the caller's notes
+    footer = [*note_lines(result, year, lang, notes), *result_notes(result, year, lang)]
     return _PAGE.format(
         lang=lang, title=_esc(heading), place=f'<p class="place">{_esc(place)}</p>' if place else "",
         help=_esc(map_text("web_help", lang)), reset=_esc(map_text("web_reset", lang)),

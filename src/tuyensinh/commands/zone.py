@@ -11,14 +11,22 @@ DIR, atomically (a failed run leaves DIR as it was):
 - zones_<level>_<year>.png (300 dpi) and .pdf: the zoning map;
 - zones_<level>_<year>.html: the same map, interactive (hover a quarter or school for its
   figures, wheel to zoom), one self-contained page that opens offline in any browser.
+
+It prints progress lines (stderr), then the folder, the files and how the solver did, and the
+zoning's notes as "  ! …" lines (stdout) — all in --lang (Vietnamese by default). A zoning that
+cannot be made (`zoning.ZoningError`) is printed in --lang by `tuyensinh.cli` (exit code 2).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
-__all__ = ["register", "run"]
+if TYPE_CHECKING:
+    from zoning.result import SolverReport, ZoningResult
+
+__all__ = ["register", "run", "solver_line"]
 
 LEVELS = ("mam_non", "tieu_hoc", "thcs")
 
@@ -56,7 +64,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--time-limit", type=float, default=60.0, metavar="S", help="solver time limit, seconds (default 60)")
     parser.add_argument("--solver", choices=("highs", "pulp-highs", "cbc"), default="highs",
                         help="highs (default), pulp-highs (HiGHS through PuLP) or cbc")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="map labels: vi (default) or en")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
+                        help="language of the maps and of what is printed: vi (default) or en")
     parser.set_defaults(run=run)
 
 
@@ -65,26 +74,31 @@ def run(args: argparse.Namespace) -> int:
     import forecast
     from capacity.demand import enrollment_demand
     from capacity.grades import ENTRY_GRADES
+    from tuyensinh.labels import ward_title
     from tuyensinh.outputs import staged_output, write_bytes_atomic, write_csv_atomic, write_text_atomic
     from tuyensinh.ward import load_ward
     from zoning.assign import assign
     from zoning.contiguity import quarter_adjacency
     from zoning.distances import fill_missing_distances, quarter_school_distances
-    from zoning.labels import level_label
+    from zoning.labels import level_in_sentence, map_text, school_years_text
     from zoning.maps import figure_bytes, plot_zones
+    from zoning.notes import ZoningError
     from zoning.webmap import zones_html
 
+    if args.split and args.contiguous:
+        raise ZoningError("split_with_contiguity")
+    if (args.stability or 0.0) < 0 or args.distance_penalty < 0:
+        raise ZoningError("negative_weights", stability=args.stability or 0.0,
+                          distance_penalty=args.distance_penalty)
     ward = load_ward(args.ward_dir)
     years = sorted(set(args.school_year or [ward.base_year + 1]))
     if years[0] <= ward.base_year or years[-1] > ward.horizon:
-        raise ValueError(
-            f"--school-year must be between {ward.base_year + 1} and the horizon {ward.horizon} "
-            f"(ward.toml base_year, horizon); got {', '.join(map(str, years))}"
-        )
+        raise ZoningError("school_year_outside", first=ward.base_year + 1, horizon=ward.horizon, years=years)
     if not (ward.schools["level"] == args.level).any():
-        raise ValueError(f"schools.csv has no school of level {args.level}; nothing to zone")
+        raise ZoningError("no_school_of_level", level=args.level)
     norms = capacity.load_norms(ward.norms, ward.rates)
-    print(f"Dự báo dân số và nhu cầu tuyển sinh ({ward.name})…", file=sys.stderr)
+    place = ward_title(ward.kind, ward.name, args.lang)
+    print(map_text("zone.progress_forecast", args.lang, place=place), file=sys.stderr)
     projected = forecast.project(ward.population, ward.births, ward.housing,
                                  base_year=ward.base_year, horizon=years[-1])
     demand = enrollment_demand(projected, norms, school_years=years)
@@ -97,8 +111,8 @@ def run(args: argparse.Namespace) -> int:
     stability = args.stability if args.stability is not None else (300.0 if current is not None else 0.0)
     adjacency = quarter_adjacency(ward.quarters_projected()) if args.contiguous else None
 
-    print(f"Phân luồng tuyển sinh cấp {level_label(args.level)}, năm học "
-          f"{', '.join(f'{y}–{y + 1}' for y in years)}…", file=sys.stderr)
+    print(map_text("zone.progress_zoning", args.lang, level=level_in_sentence(args.level, args.lang),
+                   years=school_years_text(years, args.lang)), file=sys.stderr)
     result = assign(
         demand, ward.schools, distances, level=args.level, school_years=years, norms=norms,
         current=current, grades=ENTRY_GRADES[args.level] if args.entry_grade else None,
@@ -106,8 +120,6 @@ def run(args: argparse.Namespace) -> int:
         distance_penalty=args.distance_penalty, setting=ward.setting, contiguity=adjacency,
         per_year=args.per_year, time_limit=args.time_limit, solver=args.solver,
     )
-    place = f"{ward.kind[:1].upper()}{ward.kind[1:]} {ward.name}" if args.lang == "vi" else \
-        f"{ward.name} {'ward' if ward.kind == 'phường' else 'commune'}"
     with staged_output(args.out) as stage:
         write_csv_atomic(result.zones(years[0]), stage / "zones.csv", float_format="%.6g")
         if args.per_year:
@@ -125,10 +137,27 @@ def run(args: argparse.Namespace) -> int:
             write_text_atomic(stage / f"{stem}.html",
                               zones_html(result, ward.quarters, ward.schools, school_year=year,
                                          lang=args.lang, place=place, crs=ward.crs))
-    report = result.solver
-    gap = "—" if report.gap is None else f"{report.gap:.2%}"
-    print(f"{args.out}: zones.csv, school_load.csv, solver.json, maps (PNG, PDF, HTML); solver {report.solver}: "
-          f"{report.status} (gap {gap}, {report.solve_seconds:.1f} s)")
-    for note in result.notes:
+    print(f"{map_text('zone.written', args.lang, out=args.out)}; {solver_line(result, args.lang)}")
+    for note in result.note_texts(args.lang):
         print(f"  ! {note}")
     return 0
+
+
+def solver_line(result: ZoningResult, lang: str) -> str:
+    """How the solver did, in `lang`: 'lời giải HiGHS 1.x (highspy): tối ưu (sai số 0,00%,
+    0,4 giây)'; with one model per school year, the status of each year."""
+    from zoning.labels import map_text, number, percent, school_years_text
+
+    def status(report: SolverReport) -> str:
+        gap = map_text("zone.gap_unknown", lang) if report.gap is None else percent(report.gap, lang, 2)
+        key = "zone.status_optimal" if report.status == "optimal" else "zone.status_feasible"
+        return map_text(key, lang, gap=gap, seconds=number(report.solve_seconds, lang, 1))
+
+    reports = result.reports
+    if len(reports) == 1:
+        return map_text("zone.solver", lang, solver=reports[0].solver, status=status(reports[0]))
+    per_year = "; ".join(
+        map_text("zone.solver_year", lang, status=status(r),
+                 year=school_years_text(r.school_years, lang))
+        for r in reports)
+    return map_text("zone.solver", lang, solver=reports[0].solver, status=per_year)
