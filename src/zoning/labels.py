@@ -153,8 +153,8 @@ _TEXT: dict[str, tuple[str, str]] = {
                      "{out}: zones.csv, school_load.csv, solver.json, maps (PNG, PDF, HTML)"),
     "zone.solver": ("lời giải {solver}: {status}", "solver {solver}: {status}"),
     "zone.solver_year": ("{year}: {status}", "{year}: {status}"),
-    "zone.status_optimal": ("tối ưu (sai số {gap}, {seconds} giây)", "optimal (gap {gap}, {seconds} s)"),
-    "zone.status_feasible": ("chưa chứng minh tối ưu (sai số {gap}, {seconds} giây)",
+    "zone.status_optimal": ("tối ưu (chênh lệch so với cận dưới {gap}, {seconds} giây)", "optimal (gap {gap}, {seconds} s)"),
+    "zone.status_feasible": ("chưa chứng minh tối ưu (cách phương án tối ưu tối đa {gap}, {seconds} giây)",
                              "not proven optimal (gap {gap}, {seconds} s)"),
     "zone.gap_unknown": ("chưa biết", "unknown"),
 }

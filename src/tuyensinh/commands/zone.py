@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def solver_line(result: ZoningResult, lang: str) -> str:
-    """How the solver did, in `lang`: 'lời giải HiGHS 1.x (highspy): tối ưu (sai số 0,00%,
+    """How the solver did, in `lang`: 'lời giải HiGHS 1.x (highspy): tối ưu (chênh lệch so với cận dưới 0,00%,
     0,4 giây)'; with one model per school year, the status of each year."""
     from zoning.labels import map_text, number, percent, school_years_text
 
