@@ -128,6 +128,10 @@ WINDOW_SHARE = 0.65
 """Share of the time limit spent up to the end of the windows; the rest goes to proving a
 bound (`bounding_model`: at city scale the split-quarter relaxation's bound comes within
 15–20 s)."""
+WINDOW_SCHOOLS = 4
+"""Schools per window (a seed school and its nearest)."""
+WINDOW_SECONDS = 0.5
+"""Most seconds one window's MIP may take."""
 WINDOW_CHUNK = 0.1
 """Share of the time limit spent on windows between two local searches."""
 RESERVES = (0.25, 0.5, 0.75, 1.0)
@@ -230,7 +234,8 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
         # windows and local search take turns: a window's new zones open new moves and swaps
         chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * time_limit)
         chosen, found = improve_by_windows(model, problem, options, chosen, deadline=chunk,
-                                           priority=priority, window=4, window_seconds=0.5)
+                                           priority=priority, window=WINDOW_SCHOOLS,
+                                           window_seconds=WINDOW_SECONDS)
         chosen, local = improve_by_chains(model, problem, chosen,
                                           deadline=time.perf_counter() + LOCAL_SEARCH_SHARE * time_limit)
         for key in stats:
