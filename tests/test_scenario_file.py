@@ -114,6 +114,10 @@ CASES: dict[str, tuple[str, str]] = {
                        "  year = 2028\n", "ward"),
     "school_exists": (_school().replace('"TH06"', '"TH01"'), "ward"),
     "norm_refused": ('[[scenario]]\nname = "Sĩ số THCS 50"\n  [scenario.norms.max_class_size]\n  thcs = 50\n', "ward"),
+    "norms_refused_many": ('[[scenario]]\nname = "Định mức mới"\n  [scenario.norms.max_class_size]\n  tieu_hoc = 30\n'
+                           "  thcs = 40.5\n  [scenario.norms.max_class_size.mam_non]\n  mg_5_6 = 40\n"
+                           "  [scenario.norms.rooms_per_class]\n  tieu_hoc = 3\n  [scenario.rates.private_share]\n"
+                           "  mam_non = 0.5\n  [scenario.norms.cohort_age]\n  lop_1 = 7\n", "ward"),
 }
 
 
@@ -265,8 +269,31 @@ def test_norm_and_rate_overrides(reported):
     assert "rates.participation.nha_tre = 47 là một tỷ lệ và không được lớn hơn 1" in p.message_vi
     assert p.fix == "write the share as a fraction, e.g. 0.47 for 47 %"
     p = _one(reported, "norm_refused")  # the norm table's own limit: 45 pupils per THCS class
-    assert p.row == 3 and "the norm table does not accept it" in p.message
-    assert "[scenario.norms.max_class_size] thcs: 50 is above the legal maximum of 45" in p.message
+    assert p.row == 4 and p.column == "norms.max_class_size.thcs"
+    assert p.message == ("scenario 'Sĩ số THCS 50' ([[scenario]] block 1), table [scenario.norms.…]: the norm table "
+                         "does not accept it: norms.max_class_size.thcs = 50 is above the legal maximum of 45 pupils "
+                         "per class (TT 32/2020/TT-BGDĐT, Art. 16 §3)")
+    assert p.message_vi.endswith("bảng định mức không nhận giá trị này: norms.max_class_size.thcs = 50 vượt quá sĩ số "
+                                 "tối đa theo quy định là 45 học sinh mỗi lớp (TT 32/2020/TT-BGDĐT, Điều 16 khoản 3)")
+    assert p.fix.startswith("write a number of at most 45, e.g. thcs = 45")
+
+
+def test_every_refused_override_of_a_scenario_is_listed_at_its_line(reported):
+    problems = reported["norms_refused_many"]
+    assert [(p.row, p.column) for p in problems] == [
+        (5, "norms.max_class_size.thcs"),  # 40.5 pupils
+        (7, "norms.max_class_size.mam_non.mg_5_6"),
+        (9, "norms.rooms_per_class.tieu_hoc"),
+        (12, "norms.cohort_age"),  # fixed by law: the header of its table
+    ]  # tieu_hoc = 30 (line 4) and private_share mam_non = 0.5 (line 11) are accepted
+    by_column = {p.column: p for p in problems}
+    assert "norms.max_class_size.thcs = 40.5 is not a whole number (pupils per class)" in by_column[
+        "norms.max_class_size.thcs"].message
+    assert "mg_5_6 = 40 vượt quá sĩ số tối đa theo quy định là 35 học sinh mỗi lớp (Điều lệ trường mầm non, TT " \
+           "52/2020/TT-BGDĐT, Điều 15 khoản 1)" in by_column["norms.max_class_size.mam_non.mg_5_6"].message_vi
+    assert by_column["norms.rooms_per_class.tieu_hoc"].fix == (
+        "the keys allowed in [norms.rooms_per_class] are sessions_2, sessions_1 (see docs/norms.md)")
+    assert "norms.cohort_age is fixed by law (Luật Giáo dục 2019, Art. 28)" in by_column["norms.cohort_age"].message
 
 
 def test_problems_that_need_the_ward(reported):

@@ -96,6 +96,37 @@ CATALOG: dict[str, tuple[str, str]] = {
     "toml.share_above_1": ("{path} = {value} là một tỷ lệ và không được lớn hơn 1", "{path} = {value} is a share and cannot exceed 1"),
     "fix.toml.share_fraction": ("ghi tỷ lệ dưới dạng phân số, ví dụ {fraction} cho {percent} %",
                                 "write the share as a fraction, e.g. {fraction} for {percent} %"),
+    # --- [norms.*] / [rates.*] overrides the norm table refuses (capacity.norms.NormProblem kinds) ---
+    "norm.fixed": ("{path} do luật quy định ({source}) nên không thể thay đổi",
+                   "{path} is fixed by law ({source}) and cannot be changed"),
+    "fix.norm.fixed": ("xóa mục này; tuyensinh luôn xếp lớp theo tuổi như luật quy định (vào lớp 1 là trẻ tròn 6 tuổi "
+                       "trong năm dương lịch)",
+                       "delete it; tuyensinh always places children by age as the law says (grade 1 takes the "
+                       "children turning 6 in the calendar year)"),
+    "norm.unknown_key": ("khóa '{key}' trong [{section}] không hợp lệ{hint}", "unknown key '{key}' in [{section}]{hint}"),
+    "fix.norm.keys": ("các khóa được dùng trong [{section}] là {allowed} (xem docs/norms.md)",
+                      "the keys allowed in [{section}] are {allowed} (see docs/norms.md)"),
+    "fix.norm.one_number": ("[{section}] không có khóa con: ghi một số cho cả cấp học trong [{parent}], ví dụ {level} = 30",
+                            "[{section}] has no keys: give one number for the whole level in [{parent}], e.g. {level} = 30"),
+    "norm.not_number": ("{path} = {value} không phải là số", "{path} = {value} is not a number"),
+    "fix.norm.number": ("ghi một số bình thường, không có dấu ngoặc kép, từ {low} đến {high}{unit}",
+                        "write a plain number without quotes, from {low} to {high}{unit}"),
+    "norm.not_whole": ("{path} = {value} không phải là số nguyên{unit}", "{path} = {value} is not a whole number{unit}"),
+    "fix.norm.whole": ("ghi một số nguyên (số học sinh, số lớp, số khối lớp không có phần thập phân), ví dụ {key} = {example}",
+                       "write a whole number (pupils, classes and grades have no decimals), e.g. {key} = {example}"),
+    "norm.out_of_range": ("{path} = {value} nằm ngoài khoảng cho phép từ {low} đến {high}{unit}",
+                          "{path} = {value} is outside the allowed range {low} to {high}{unit}"),
+    "fix.norm.range": ("ghi một giá trị từ {low} đến {high}", "write a value from {low} to {high}"),
+    "norm.above_legal": ("{path} = {value} vượt quá sĩ số tối đa theo quy định là {legal}{unit} ({source})",
+                         "{path} = {value} is above the legal maximum of {legal}{unit} ({source})"),
+    "fix.norm.above_legal": ("ghi một số không lớn hơn {legal}, ví dụ {key} = {legal}: tỉnh hoặc xã/phường chỉ được "
+                             "quy định sĩ số thấp hơn, không được cao hơn",
+                             "write a number of at most {legal}, e.g. {key} = {legal}: a province or ward may only "
+                             "set a lower class-size limit, never a higher one"),
+    "norm.no_match": ("{path} không ứng với định mức nào trong bảng định mức",
+                      "{path} matches no figure of the norm table"),
+    "fix.norm.no_match": ("xem các cấp học và nhóm của từng định mức trong docs/norms.md",
+                          "see the levels and groups of each figure in docs/norms.md"),
     "toml.missing": ("thiếu tệp", "the file is missing"),
     "fix.toml.missing": ("tạo tệp ward.toml có bảng [ward] (code, name, province, base_year); xem docs/data-format.md",
                          "create ward.toml with a [ward] table (code, name, province, base_year); see docs/data-format.md"),
@@ -467,10 +498,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                                "{where}: school_id = {value} already exists in schools.csv or in an earlier table"),
     "fix.scenario.school_exists": ("đặt một school_id mới, khác với các mã đã có ({ids})",
                                    "choose a new school_id, different from those in use ({ids})"),
-    "scenario.norms_rejected": ("{where}: bảng định mức không nhận giá trị này ({reason})",
-                                "{where}: the norm table does not accept it ({reason})"),
-    "fix.scenario.norms_rejected": ("sửa theo thông báo trong ngoặc; các khóa và giới hạn được phép: docs/norms.md",
-                                    "correct it as the message in brackets says; allowed keys and limits: docs/norms.md"),
+    "scenario.norm_refused": ("{where}: bảng định mức không nhận giá trị này: {reason}",
+                              "{where}: the norm table does not accept it: {reason}"),
 }
 
 # What Python's TOML reader says (English) and how a planner reads it; other reasons are shown as written.
@@ -511,6 +540,21 @@ UNITS: dict[str, str] = {
     "births": "trẻ",
     "dwellings": "căn nhà",
     "metres": "mét",
+    # units of the norm table (capacity/norms.csv), shown with its limits
+    "pupils per class": "học sinh mỗi lớp",
+    "pupils per group": "trẻ mỗi nhóm",
+    "rooms per class": "phòng mỗi lớp",
+    "classes per school": "lớp mỗi trường",
+    "grades per class": "khối lớp mỗi lớp ghép",
+    "m² per pupil": "m² mỗi học sinh",
+    "m² per boarder": "m² mỗi học sinh bán trú",
+    "share of the age group enrolled": "tỷ lệ trẻ trong độ tuổi đi học",
+    "share of enrolled pupils": "tỷ lệ trong số học sinh đi học",
+    "share of the group's limit": "tỷ lệ so với sĩ số tối đa của nhóm",
+    "share of age 0": "tỷ lệ trẻ 0 tuổi",
+    "probability": "xác suất",
+    "share of seats": "tỷ lệ chỗ học",
+    "classrooms per 10000 school-age residents": "phòng học trên 10 000 dân trong độ tuổi đi học",
 }
 
 

@@ -615,11 +615,23 @@ def _id_list(ids: Sequence[str], limit: int = 12) -> str:
     return shown + (", …" if len(ids) > limit else "")
 
 
+def _override_line(place: _Place, refused: Any) -> int | None:
+    """The line of a refused [scenario.norms.*] / [scenario.rates.*] value: its key, else the header
+    of its table, else the first override table of the block."""
+    name = refused.key or refused.section.split(".")[-1]
+    section = refused.section if refused.key else refused.section.rpartition(".")[0]
+    for table, key in ((section, name), (refused.path, "")):
+        if (table, 1, key) in place.lines:
+            return place.lines[(table, 1, key)]
+    return place.first_line(refused.top)
+
+
 def ward_problems(ward: Any, scenario: Scenario) -> list[Problem]:
     """What in `scenario` does not fit the loaded `ward`: a quarter or school it does not have, a
     school id it already has, a year outside base_year + 1 … horizon, an unknown level, a norm or
     rate override the norm table refuses. Empty when the scenario can be applied."""
-    from capacity.norms import load_norms
+    from capacity.norms import check_overrides
+    from tuyensinh.ward_config import norm_problem_texts
 
     place = _Place(scenario.file, scenario.lines)
     block = _block_where(scenario.name, scenario.number)
@@ -678,20 +690,14 @@ def ward_problems(ward: Any, scenario: Scenario) -> list[Problem]:
                     "new_dwellings"))
     overrides = [c for c in scenario.changes if isinstance(c, NormOverride)]
     if overrides:
-        try:
-            load_norms(ward.norms, ward.rates)
-        except ValueError:  # the ward's own overrides are wrong: the plan reports that, not the scenario
+        if check_overrides(ward.norms, ward.rates):  # the ward's own overrides are wrong: its loader reports that
             return problems
         norms, rates = ward.norms, ward.rates
         for change in overrides:
             norms, rates = deep_merge(norms, change.norms), deep_merge(rates, change.rates)
-        try:
-            load_norms(norms, rates)
-        except ValueError as error:
-            reason = str(error).replace("ward.toml [", "[scenario.")
-            top = "rates" if "[scenario.rates" in reason else "norms"
-            problems.append(place.problem(
-                say("scenario.norms_rejected", where=say("scenario.where_table", block=block, table=top),
-                    reason=reason),
-                say("fix.scenario.norms_rejected"), place.first_line(top), top))
+        for refused in check_overrides(norms, rates):
+            message, fix = norm_problem_texts(refused)
+            where = say("scenario.where_table", block=block, table=refused.top)
+            problems.append(place.problem(say("scenario.norm_refused", where=where, reason=message), fix,
+                                          _override_line(place, refused), refused.path))
     return problems

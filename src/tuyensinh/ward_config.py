@@ -16,12 +16,14 @@ from typing import Any
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from capacity.norms import NormProblem, check_overrides
+
 from tuyensinh.codes import KINDS, SETTINGS, closest, fold_text
 from tuyensinh.errors import Problem
-from tuyensinh.problem_texts import EMPTY, TOML_REASONS, Text
+from tuyensinh.problem_texts import EMPTY, TOML_REASONS, UNITS, Text, unit_text
 from tuyensinh.problem_texts import text as say  # `text` names the file's text here
 
-__all__ = ["WardConfig", "read_ward_toml", "DEFAULT_CRS", "DEFAULT_HORIZON", "FILE"]
+__all__ = ["WardConfig", "read_ward_toml", "norm_problem_texts", "DEFAULT_CRS", "DEFAULT_HORIZON", "FILE"]
 
 FILE = "ward.toml"
 DEFAULT_CRS = "EPSG:3405"  # VN-2000 / UTM zone 48N, for longitudes 102–108°E
@@ -119,27 +121,129 @@ def _unknown_names(found: dict[str, Any], allowed: tuple[str, ...], message: str
     return problems
 
 
-def _check_overrides(tables: dict[str, Any], top: str, text: str) -> list[Problem]:
-    """Every value under [norms.*] / [rates.*] must be a non-negative number (shares at most 1)."""
+def _header_line(text: str, table: str) -> int | None:
+    """Line number of the `[table]` header, if it is written as one."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\[\s*([^\]]+?)\s*\]", line.strip())
+        if header and header.group(1).replace('"', "").replace(" ", "") == table:
+            return number
+    return None
+
+
+def _check_overrides(tables: dict[str, Any], top: str, text: str) -> tuple[list[Problem], set[str]]:
+    """Every value under [norms.*] / [rates.*] (and [norms.<key>.<level>]) must be a non-negative
+    number (shares at most 1); returns the problems and the dotted paths they concern."""
     problems: list[Problem] = []
+    flagged: set[str] = set()
     if not isinstance(tables, dict):
-        return [Problem.of(FILE, say("toml.override_not_table", top=top), say("fix.toml.override_not_table", top=top), column=top)]
+        problem = Problem.of(FILE, say("toml.override_not_table", top=top), say("fix.toml.override_not_table", top=top),
+                             row=_line_of(text, top, ""), column=top)
+        return [problem], {top}
     for name, entries in tables.items():
         if not isinstance(entries, dict):
             entries = {"": entries}
         for key, value in entries.items():
-            path = f"{top}.{name}" + (f".{key}" if key else "")
-            line = _line_of(text, key, f"{top}.{name}") if key else _line_of(text, name, top)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                problems.append(Problem.of(
-                    FILE, say("toml.override_number", path=path, value=repr(value)),
-                    say("fix.toml.plain_number"), row=line, column=path,
-                ))
-            elif top == "rates" and name in SHARE_TABLES and value > 1:
-                problems.append(Problem.of(
-                    FILE, say("toml.share_above_1", path=path, value=value),
-                    say("fix.toml.share_fraction", fraction=f"{value / 100:g}", percent=f"{value:g}"), row=line, column=path,
-                ))
+            table = f"{top}.{name}"
+            items = value.items() if isinstance(value, dict) and key else [("", value)]
+            for inner, number in items:  # [norms.max_class_size.mam_non] mg_5_6 = 30: one level deeper
+                section = f"{table}.{key}" if inner else table
+                last = inner or key
+                path = f"{section}.{last}" if last else section
+                line = _line_of(text, last, section) if last else _line_of(text, name, top)
+                if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
+                    problems.append(Problem.of(
+                        FILE, say("toml.override_number", path=path, value=repr(number)),
+                        say("fix.toml.plain_number"), row=line, column=path,
+                    ))
+                    flagged.add(path)
+                elif top == "rates" and name in SHARE_TABLES and number > 1:
+                    problems.append(Problem.of(
+                        FILE, say("toml.share_above_1", path=path, value=number),
+                        say("fix.toml.share_fraction", fraction=f"{number / 100:g}", percent=f"{number:g}"),
+                        row=line, column=path,
+                    ))
+                    flagged.add(path)
+    return problems, flagged
+
+
+def _shown(value: object) -> str:
+    """A value as written in TOML: 50, 40.5, nan, "bốn mươi", true, {…}."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value + '"'
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_shown(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def _legal_source(document: str, article: str) -> Text:
+    """'TT 32/2020/TT-BGDĐT, Điều 16 khoản 3' / '…, Art. 16 §3' (the document alone without an article)."""
+    if not article:
+        return Text(document, document)
+    vi = re.sub(r"§\s*(\d+)", r"khoản \1", re.sub(r"Art\.\s*(\d+)", r"Điều \1", article))
+    return Text(f"{document}, {vi}", f"{document}, {article}")
+
+
+def norm_problem_texts(problem: NormProblem) -> tuple[Text, Text]:
+    """(what is wrong, what to write) for an override the norm table refuses, in both languages."""
+    p, path, key = problem.params, problem.path, problem.key or problem.section.split(".")[-1]
+    value = _shown(problem.value)
+    limits = {"low": _number(p.get("low", 0)), "high": _number(p.get("high", 0)), "unit": unit_text(p.get("unit", ""))}
+    if problem.kind == "not_table":
+        return say("toml.override_not_table", top=path), say("fix.toml.override_not_table", top=path)
+    if problem.kind == "fixed":
+        return (say("norm.fixed", path=path, source=_legal_source(p["document"], p["article"])), say("fix.norm.fixed"))
+    if problem.kind == "unknown_key":
+        guess = p.get("guess")
+        hint = say("hint.did_you_mean", guess=guess) if guess else EMPTY
+        message = say("norm.unknown_key", key=problem.key, section=problem.section, hint=hint)
+        if p["allowed"]:
+            return message, say("fix.norm.keys", section=problem.section, allowed=", ".join(p["allowed"]))
+        parent, level = problem.section.rsplit(".", 1)
+        return message, say("fix.norm.one_number", section=problem.section, parent=parent, level=level)
+    if problem.kind == "not_number":
+        return say("norm.not_number", path=path, value=value), say("fix.norm.number", **limits)
+    if problem.kind == "not_whole":
+        return (say("norm.not_whole", path=path, value=value, unit=limits["unit"]),
+                say("fix.norm.whole", key=key, example=int(problem.value)))
+    if problem.kind == "out_of_range":
+        return (say("norm.out_of_range", path=path, value=value, **limits),
+                say("fix.norm.range", low=limits["low"], high=limits["high"]))
+    if problem.kind == "above_legal":
+        legal = _number(p["legal"])
+        unit = Text(" " + UNITS.get(p["unit"], p["unit"]), " " + p["unit"]) if p["unit"] else EMPTY
+        return (say("norm.above_legal", path=path, value=value, legal=legal, unit=unit,
+                    source=_legal_source(p["document"], p["article"])),
+                say("fix.norm.above_legal", key=key, legal=legal))
+    return say("norm.no_match", path=path), say("fix.norm.no_match")
+
+
+def _norm_line(text: str, problem: NormProblem) -> int | None:
+    """The ward.toml line of the refused value: its key, else its table's header."""
+    if problem.key:
+        found = _line_of(text, problem.key, problem.section) or _header_line(text, problem.path)
+    else:
+        top, _, name = problem.section.rpartition(".")
+        found = _line_of(text, name, top) if top else _line_of(text, name, "")
+    return found or _header_line(text, problem.section)
+
+
+def _norm_problems(norms: Any, rates: Any, text: str, flagged: set[str]) -> list[Problem]:
+    """What the norm table refuses in [norms] / [rates] (the checks load_norms makes), except the
+    values already reported as not numbers or shares above 1."""
+    if not isinstance(norms, dict) or not isinstance(rates, dict):
+        return []
+    problems = []
+    for problem in check_overrides(norms, rates):
+        if problem.path in flagged or any(problem.path.startswith(path + ".") for path in flagged):
+            continue
+        message, fix = norm_problem_texts(problem)
+        problems.append(Problem.of(FILE, message, fix, row=_norm_line(text, problem), column=problem.path))
     return problems
 
 
@@ -218,7 +322,12 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
         ))
     norms = parsed.get("norms", {})
     rates = parsed.get("rates", {})
-    problems += _check_overrides(norms, "norms", text) + _check_overrides(rates, "rates", text)
+    flagged: set[str] = set()
+    for top, tables in (("norms", norms), ("rates", rates)):
+        found, paths = _check_overrides(tables, top, text)
+        problems += found
+        flagged |= paths
+    problems += _norm_problems(norms, rates, text, flagged)
     config = WardConfig(
         code=code.strip(), name=name, kind=kind, province=_nfc(ward.get("province", "")), crs=crs,
         base_year=base_year, horizon=horizon if horizon is not None else DEFAULT_HORIZON, setting=setting,
