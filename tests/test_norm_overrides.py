@@ -244,3 +244,23 @@ def test_a_valid_override_still_loads(tmp_path: Path, capsys: pytest.CaptureFixt
     assert norms.max_class_size("mam_non", "mg_4_5") == 30 and norms.participation("nt_13_24m") == pytest.approx(0.40)
     code, _ = _validate(folder, capsys)
     assert code == 0
+
+
+def test_participation_may_exceed_one_but_private_share_may_not(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Gross enrolment (pupils from outside the ward) lets participation reach 1.5, as the norm
+    table allows; a private share above 1, or a participation written in percent, is refused
+    with the right maximum and the fraction to write instead."""
+    folder, _ = _folder(tmp_path, "\n[rates.participation]\ntieu_hoc = 1.2\n")
+    assert load_norms(load_ward(folder).norms, load_ward(folder).rates).participation("lop_1") == pytest.approx(1.2)
+    assert _validate(folder, capsys)[0] == 0
+    folder, toml = _folder(tmp_path / "b", "\n[rates.participation]\ntieu_hoc = 47\n[rates.private_share]\nmam_non = 1.2\n")
+    code, text = _validate(folder, capsys, "--lang", "en")
+    assert code == 2
+    assert (f"row {_line(toml, 'tieu_hoc = 47')}, column 'rates.participation.tieu_hoc': rates.participation.tieu_hoc = 47 "
+            "is a share and cannot exceed 1.5. Fix: write the share as a fraction, e.g. 0.47 for 47 %") in text
+    assert (f"row {_line(toml, 'mam_non = 1.2')}, column 'rates.private_share.mam_non': rates.private_share.mam_non = 1.2 "
+            "is a share and cannot exceed 1.") in text
+    code, text = _validate(folder, capsys)
+    assert code == 2 and "rates.participation.tieu_hoc = 47 là một tỷ lệ và không được lớn hơn 1.5" in text  # numbers as written in files
+    assert "rates.private_share.mam_non = 1.2 là một tỷ lệ và không được lớn hơn 1." in text

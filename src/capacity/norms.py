@@ -44,7 +44,7 @@ from capacity.grades import (
     check_level,
 )
 
-__all__ = ["Norms", "load_norms", "check_overrides", "NormProblem", "NormOverrideError", "NORM_PROBLEM_KINDS", "read_norm_table", "norms_markdown", "RATE_KEYS", "FIXED_KEYS"]
+__all__ = ["Norms", "load_norms", "check_overrides", "NormProblem", "NormOverrideError", "NORM_PROBLEM_KINDS", "rate_maximum", "read_norm_table", "norms_markdown", "RATE_KEYS", "FIXED_KEYS"]
 
 COLUMNS = ["key", "level", "group", "value", "unit", "document", "article", "status", "note"]
 RATE_KEYS: tuple[str, ...] = ("participation", "private_share")
@@ -70,6 +70,14 @@ _RANGES: dict[str, tuple[float, float, bool]] = {
     "flag_tight_p_over": (0, 1, False),
     "flag_tight_utilization": (0, 10, False),
 }
+
+
+def rate_maximum(key: str) -> float:
+    """The largest value a ward may give rate `key` (a share): 1 for private_share, 1.5 for
+    participation (gross enrolment with pupils from outside the ward)."""
+    if key not in RATE_KEYS:
+        raise ValueError(f"unknown rate {key!r}; use one of {', '.join(RATE_KEYS)}")
+    return float(_RANGES[key][1])
 
 
 def read_norm_table(path: str | Path | None = None) -> tuple[pd.DataFrame, str]:

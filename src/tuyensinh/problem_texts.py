@@ -93,7 +93,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "toml.override_number": ("{path} phải là một số không nhỏ hơn 0, không phải {value}",
                              "{path} must be a number of at least 0, not {value}"),
     "fix.toml.plain_number": ("ghi một số bình thường, không có dấu ngoặc kép", "write a plain number without quotes"),
-    "toml.share_above_1": ("{path} = {value} là một tỷ lệ và không được lớn hơn 1", "{path} = {value} is a share and cannot exceed 1"),
+    "toml.share_above_1": ("{path} = {value} là một tỷ lệ và không được lớn hơn {maximum}",
+                           "{path} = {value} is a share and cannot exceed {maximum}"),
     "fix.toml.share_fraction": ("ghi tỷ lệ dưới dạng phân số, ví dụ {fraction} cho {percent} %",
                                 "write the share as a fraction, e.g. {fraction} for {percent} %"),
     # --- [norms.*] / [rates.*] overrides the norm table refuses (capacity.norms.NormProblem kinds) ---
@@ -436,8 +437,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                              "'lat, lon'",
                              "exchange the two values: lon = {lon}, lat = {lat}; Google Maps copies coordinates as "
                              "'lat, lon'"),
-    "scenario.share_above_1": ("{where}: {key} = {value} là một tỷ lệ và không được lớn hơn 1",
-                               "{where}: {key} = {value} is a share and cannot exceed 1"),
+    "scenario.share_above_1": ("{where}: {key} = {value} là một tỷ lệ và không được lớn hơn {maximum}",
+                               "{where}: {key} = {value} is a share and cannot exceed {maximum}"),
     "scenario.level": ("{where}: level = {value} không phải là cấp học mà tuyensinh lập kế hoạch{hint}",
                        "{where}: level = {value} is not a level tuyensinh plans{hint}"),
     "fix.scenario.level": ('ghi level = "mam_non" (mầm non), "tieu_hoc" (tiểu học) hoặc "thcs" (trung học cơ sở)',

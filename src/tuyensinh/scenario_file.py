@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from capacity.norms import RATE_KEYS, rate_maximum
 from tuyensinh.codes import LEVELS, VIETNAM_LAT, VIETNAM_LON, closest, fold_text, level_aliases
 from tuyensinh.errors import Problem, WardDataError
 from tuyensinh.problem_texts import EMPTY, TOML_REASONS, Text
@@ -184,7 +185,6 @@ _CHANGES: dict[str, tuple[type, tuple[_Key, ...]]] = {
 _TABLE_OF = {cls: table for table, (cls, _) in _CHANGES.items()}
 _OVERRIDES = ("norms", "rates")
 _BLOCK_KEYS = ("name", "description", *_CHANGES, *_OVERRIDES)
-_SHARE_TABLES = ("participation", "private_share")  # [rates.*] tables whose values are shares 0–1
 _NAME_EXAMPLE = '"Dự án nhà ở KP14"'
 
 
@@ -412,7 +412,7 @@ def _check_change(table: str, position: int, entry: object, block: Text, number:
 
 
 def _check_overrides(top: str, tables: object, block: Text, place: _Place) -> list[Problem]:
-    """[scenario.norms.*] / [scenario.rates.*]: tables of non-negative numbers (shares at most 1);
+    """[scenario.norms.*] / [scenario.rates.*]: tables of non-negative numbers (private_share at most 1, participation at most 1.5);
     which keys exist is checked against the norm table with the ward (`ward_problems`)."""
     where = say("scenario.where_table", block=block, table=top)
     if not isinstance(tables, Mapping):
@@ -438,9 +438,10 @@ def _check_overrides(top: str, tables: object, block: Text, place: _Place) -> li
             elif value < 0:
                 problems.append(place.problem(say("scenario.below", where=where, key=path, value=shown, minimum="0"),
                                               say("fix.scenario.at_least", minimum="0"), line, path))
-            elif top == "rates" and name in _SHARE_TABLES and value > 1:
+            elif top == "rates" and name in RATE_KEYS and value > rate_maximum(name):
                 problems.append(place.problem(
-                    say("scenario.share_above_1", where=where, key=path, value=shown),
+                    say("scenario.share_above_1", where=where, key=path, value=shown,
+                        maximum=f"{rate_maximum(name):g}"),
                     say("fix.toml.share_fraction", fraction=f"{value / 100:g}", percent=f"{value:g}"), line, path))
     return problems
 

@@ -16,7 +16,7 @@ from typing import Any
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from capacity.norms import NormProblem, check_overrides
+from capacity.norms import RATE_KEYS, NormProblem, check_overrides, rate_maximum
 
 from tuyensinh.codes import KINDS, SETTINGS, closest, fold_text
 from tuyensinh.errors import Problem
@@ -30,7 +30,6 @@ DEFAULT_CRS = "EPSG:3405"  # VN-2000 / UTM zone 48N, for longitudes 102–108°E
 DEFAULT_HORIZON = 2030
 WARD_KEYS = ("code", "name", "kind", "province", "crs", "base_year", "horizon", "setting")
 TOP_TABLES = ("ward", "norms", "rates")
-SHARE_TABLES = ("participation", "private_share")  # [rates.*] tables whose values are shares 0–1
 _DEFAULT_SETTING = {"phường": "urban", "xã": "rural", "đặc khu": "rural"}
 
 
@@ -132,7 +131,8 @@ def _header_line(text: str, table: str) -> int | None:
 
 def _check_overrides(tables: dict[str, Any], top: str, text: str) -> tuple[list[Problem], set[str]]:
     """Every value under [norms.*] / [rates.*] (and [norms.<key>.<level>]) must be a non-negative
-    number (shares at most 1); returns the problems and the dotted paths they concern."""
+    number (private_share at most 1, participation at most 1.5: `capacity.norms.rate_maximum`);
+    returns the problems and the dotted paths they concern."""
     problems: list[Problem] = []
     flagged: set[str] = set()
     if not isinstance(tables, dict):
@@ -156,9 +156,9 @@ def _check_overrides(tables: dict[str, Any], top: str, text: str) -> tuple[list[
                         say("fix.toml.plain_number"), row=line, column=path,
                     ))
                     flagged.add(path)
-                elif top == "rates" and name in SHARE_TABLES and number > 1:
+                elif top == "rates" and name in RATE_KEYS and number > rate_maximum(name):
                     problems.append(Problem.of(
-                        FILE, say("toml.share_above_1", path=path, value=number),
+                        FILE, say("toml.share_above_1", path=path, value=number, maximum=f"{rate_maximum(name):g}"),
                         say("fix.toml.share_fraction", fraction=f"{number / 100:g}", percent=f"{number:g}"),
                         row=line, column=path,
                     ))
