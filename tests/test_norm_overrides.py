@@ -201,9 +201,9 @@ mam_non = 0.12
          "infant_eligible_share, max_class_size,"),
         ("x = 3", "norms.school_min_classes.thcs.x",
          "khóa 'x' trong [norms.school_min_classes.thcs] không hợp lệ. Cách sửa: [norms.school_min_classes.thcs] "
-         "không có khóa con: ghi một số cho cả cấp học trong [norms.school_min_classes], ví dụ thcs = 30",
+         "không có khóa con: ghi một số cho cả cấp học trong [norms.school_min_classes], ví dụ thcs = 8",  # the table's own figure (norms.csv: 8 classes)
          "unknown key 'x' in [norms.school_min_classes.thcs]. Fix: [norms.school_min_classes.thcs] has no keys: give "
-         "one number for the whole level in [norms.school_min_classes], e.g. thcs = 30"),
+         "one number for the whole level in [norms.school_min_classes], e.g. thcs = 8"),
     ],
 )
 def test_each_kind_of_override_problem_through_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str,

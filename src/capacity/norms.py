@@ -306,8 +306,10 @@ def _apply(table: pd.DataFrame, top: str, key: str, spec: Any, problems: list[No
             level_groups = [g for g in groups if GRADE_LEVEL.get(g, sub) == sub]
             for group, val in value.items():
                 if group not in level_groups:
+                    level_rows = rows[rows["level"] == sub]  # the level's own figure, as an example
                     problems.append(NormProblem(f"{section}.{sub}", str(group), val, "unknown_key", MappingProxyType(
-                        {"allowed": tuple(level_groups), "guess": _guess(group, level_groups)})))
+                        {"allowed": tuple(level_groups), "guess": _guess(group, level_groups),
+                         "example": f"{float(level_rows['value'].iloc[0]):g}"})))
                     continue
                 table = _set(table, key, sub, group, val, (f"{section}.{sub}", group), problems)
         elif sub in levels:

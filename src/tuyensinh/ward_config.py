@@ -205,7 +205,8 @@ def norm_problem_texts(problem: NormProblem) -> tuple[Text, Text]:
         if p["allowed"]:
             return message, say("fix.norm.keys", section=problem.section, allowed=", ".join(p["allowed"]))
         parent, level = problem.section.rsplit(".", 1)
-        return message, say("fix.norm.one_number", section=problem.section, parent=parent, level=level)
+        return message, say("fix.norm.one_number", section=problem.section, parent=parent, level=level,
+                            example=p.get("example", "30"))  # the level's own figure in the norm table
     if problem.kind == "not_number":
         return say("norm.not_number", path=path, value=value), say("fix.norm.number", **limits)
     if problem.kind == "not_whole":
