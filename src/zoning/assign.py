@@ -167,7 +167,7 @@ def solve_problem(
     notes = [*model.notes, *_solver_notes(problem, solved, time_limit), *_overflow_notes(load)]
     return ZoningResult(level=problem.level, school_years=problem.school_years,
                         assignment=assignment, load=load, grades=grades, reports=(report,),
-                        notes=tuple(note.script_text() for note in notes), note_records=tuple(notes))
+                        note_records=tuple(notes))  # `notes` (English) follows from the records
 
 
 def _solver_notes(problem: ZoningProblem, solved: Any, time_limit: float) -> list[Note]:
