@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 WARD   ?= data/wards/phuoc_binh
 OUT    ?= out/phuoc_binh
 
-.PHONY: demo test venv benchmark clean
+.PHONY: demo test venv benchmark clean lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,8 @@ benchmark: $(STAMP)
 
 clean:
 	rm -rf out .pytest_cache
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks notebooks
+	$(BIN)/mypy
