@@ -14,9 +14,11 @@ concerned is dropped for that quarter, or the quarter keeps its nearest school.
 
 Conflict reasons: `unknown_quarter`, `unknown_school` (id not in the ward), `must_and_forbidden`,
 `must_beyond_max_distance`, `two_must_schools`, `no_school_left` (every school is forbidden or
-beyond the maximum distance or the closure rule), `feeder_must_disagree`,
-`feeder_no_common_school`, and (from `zoning.sites`) `must_open_too_late`,
-`must_open_over_budget`, `infeasible`.
+beyond the maximum distance or the closure rule), `only_candidate_sites` (only sites that may
+never open are left: the nearest existing school is kept for the years before), `feeder_must_disagree`,
+`feeder_no_common_school` (no existing school all the group may reach), and (from
+`zoning.sites`) `must_at_closed_school`, `must_open_too_late`, `must_open_over_budget`,
+`infeasible`.
 """
 from __future__ import annotations
 
@@ -154,8 +156,9 @@ def pair_rules(
         choice = np.where(np.isinf(choice).all(axis=1)[:, None], metres, choice)
         nearest = np.argmin(choice, axis=1)
         for i in np.flatnonzero(none):
-            why = limit_name if limit is not None and (metres[i] <= (max_d or np.inf)).any() and \
-                (~forbidden[i] & known[i]).any() else ("max_distance" if max_d is not None else "forbid")
+            open_ = ~forbidden[i] & known[i]
+            within = open_ & (metres[i] <= (max_d if max_d is not None else np.inf))
+            why = "forbid" if not open_.any() else "max_distance" if not within.any() else limit_name
             record(why, str(zp.quarter_ids[i]), str(zp.school_ids[nearest[i]]), "no_school_left", "kept_nearest")
         allowed[np.flatnonzero(none), nearest[none]] = True
 
@@ -196,6 +199,18 @@ def pair_rules(
             nearest_other = np.argmin(np.where((net.kind != "candidate")[None, :] & known, metres, np.inf)[lost], axis=1)
             allowed[np.flatnonzero(lost), nearest_other] = True
 
+    # a candidate site may not open: every quarter keeps a school that exists
+    fixed_school = (net.kind != "candidate")[None, :]
+    only_sites = ~(allowed & fixed_school).any(axis=1)
+    if only_sites.any():
+        choice = np.where(fixed_school & known & ~forbidden, metres, np.inf)
+        choice = np.where(np.isinf(choice).all(axis=1)[:, None], np.where(fixed_school, metres, np.inf), choice)
+        nearest = np.argmin(choice[only_sites], axis=1)
+        for i, j in zip(np.flatnonzero(only_sites), nearest):
+            record("max_distance" if max_d is not None else "forbid", str(zp.quarter_ids[i]), str(zp.school_ids[j]),
+                   "only_candidate_sites", "kept_nearest")
+        allowed[np.flatnonzero(only_sites), nearest] = True
+
     groups: list[np.ndarray] = []
     if c.feeder is not None and level == c.feeder_level and not c.feeder.empty:
         feeder = c.feeder.assign(quarter_id=c.feeder["quarter_id"].astype(str), group=c.feeder["group"].astype(str))
@@ -212,7 +227,7 @@ def pair_rules(
                     record("feeder", str(zp.quarter_ids[i]), str(group), "feeder_must_disagree", "dropped")
                 continue
             common = allowed[idx].all(axis=0)
-            if not common.any():
+            if not (common & (net.kind != "candidate")).any():
                 for i in idx:
                     record("feeder", str(zp.quarter_ids[i]), str(group), "feeder_no_common_school", "dropped")
                 continue

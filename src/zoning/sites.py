@@ -652,7 +652,9 @@ def _diagnose(nets: Sequence[NetworkProblem], rules: Sequence[PairRules], option
                     rows.append({"constraint": "must_open", "level": net.level, "quarter_id": "",
                                  "school_id": str(zp.school_ids[j]), "reason": "infeasible", "action": "none"})
         if family in ("closed", "max_overflow"):
-            rows.append({"constraint": family, "level": "", "quarter_id": "", "school_id": ",".join(options.closed),
+            shut = list(options.closed) + [str(s) for net in nets for s in net.school_ids[net.closable]]
+            rows.append({"constraint": "closures" if family == "closed" else family, "level": "", "quarter_id": "",
+                         "school_id": ",".join(shut) if family == "closed" else "",
                          "reason": "infeasible", "action": "none"})
     if not rows:
         rows.append({"constraint": "model", "level": "", "quarter_id": "", "school_id": "",
@@ -670,13 +672,16 @@ def plan_network(
     mip_rel_gap: float = MIP_REL_GAP,
     start: np.ndarray | None = None,
     rules: Sequence[PairRules] | None = None,
+    diagnose: bool = True,
 ) -> NetworkResult:
     """Choose the sites (and zones, classes, closures) of the levels in `nets` together.
 
     Never raises for the planner's constraints: contradictions found before solving are in
     `result.conflicts` (and dropped so a plan is still made); when the model is still
     infeasible, `status` is "infeasible" and `conflicts` names the constraints and quarters
-    whose removal makes it feasible. Raises ValueError only for bad options.
+    whose removal makes it feasible (`diagnose`). `rules`: the pairs, when already made by
+    `zoning.constraints.pair_rules` (then `constraints` only names them). Raises ValueError
+    only for bad options.
     """
     if options.budget is not None and options.budget < 0:
         raise ValueError("budget must be ≥ 0 VND")
@@ -690,6 +695,11 @@ def plan_network(
             n, m, _, _ = net.shape
             k = options.k_nearest if options.k_nearest is not None else (AUTO_K_NEAREST if n * m > 20_000 else None)
             rules.append(pair_rules(net, constraints, k_nearest=k))
+    for net, rule in zip(nets, rules):
+        shut = np.isin(net.school_ids.astype(str), list(options.closed))
+        for i, j in zip(*np.nonzero(rule.must & shut[None, :])):
+            pre.append({"constraint": "must", "level": net.level, "quarter_id": str(net.zoning.quarter_ids[i]),
+                        "school_id": str(net.school_ids[j]), "reason": "must_at_closed_school", "action": "dropped"})
     conflicts = pd.concat([conflict_frame(pre), *[r.conflicts for r in rules]], ignore_index=True)
     model = build_network_model(nets, rules, options)
     build = time.perf_counter() - began
@@ -697,7 +707,7 @@ def plan_network(
         start = start_vector(model)
     outcome = solve_model(model.as_matrix_model(), solver=solver, time_limit=time_limit, start=start,
                           mip_rel_gap=mip_rel_gap)
-    if outcome.values is None and outcome.status == "infeasible":
+    if outcome.values is None and outcome.status == "infeasible" and diagnose:
         conflicts = pd.concat([conflicts, conflict_frame(_diagnose(nets, rules, options, time_limit))],
                               ignore_index=True)
     return result_from_values(model, outcome, conflicts, build)
