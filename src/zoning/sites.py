@@ -703,10 +703,13 @@ def plan_network(
     conflicts = pd.concat([conflict_frame(pre), *[r.conflicts for r in rules]], ignore_index=True)
     model = build_network_model(nets, rules, options)
     build = time.perf_counter() - began
-    if start is None and solver == "highs":
-        start = start_vector(model)
-    outcome = solve_model(model.as_matrix_model(), solver=solver, time_limit=time_limit, start=start,
-                          mip_rel_gap=mip_rel_gap)
+    if solver == "highs":
+        from zoning.network_strategy import solve_network_model
+
+        outcome, _ = solve_network_model(model, time_limit=time_limit, mip_rel_gap=mip_rel_gap, start=start)
+    else:
+        outcome = solve_model(model.as_matrix_model(), solver=solver, time_limit=time_limit,
+                              mip_rel_gap=mip_rel_gap)
     if outcome.values is None and outcome.status == "infeasible" and diagnose:
         conflicts = pd.concat([conflicts, conflict_frame(_diagnose(nets, rules, options, time_limit))],
                               ignore_index=True)
