@@ -128,7 +128,7 @@ def city_instance(seed: int = 5, n_candidates: int = 100, short: float = 0.06, m
     return [net], NetworkOptions(max_sites=max_sites, k_nearest=10)
 
 
-def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: bool) -> None:  # noqa: ANN001
+def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: bool) -> None:
     sizes = ", ".join(f"{n.level}: {n.shape[0]} quarters × {int((n.kind == 'existing').sum())} schools + "
                       f"{int((n.kind == 'candidate').sum())} sites" for n in nets)
     T = nets[0].shape[2]
@@ -164,7 +164,7 @@ def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: 
               f"{'—' if to_best is None else f'{to_best:.3%}':>18s} {status:>9s} {opened:5d} {over:9.1f}")
     if len(rows) > 1:
         print(f"  ratio: plain PuLP total time / tuyensinh total time = {rows[1][8] / max(rows[0][8], 1e-9):.2f}×")
-    print(f"  sites opened by tuyensinh: " + ", ".join(
+    print("  sites opened by tuyensinh: " + ", ".join(
         f"{r.site_id} ({int(r.rooms)} rooms, {r.opens})" for r in ours.opened.itertuples()) +
         f"; cost {ours.cost / 1e9:,.1f} billion VND; pupils over capacity {ours.overflow_pupils:,.1f}")
 

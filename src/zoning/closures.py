@@ -32,7 +32,7 @@ from zoning.constraints import PairRules, PlannerConstraints, pair_rules
 from zoning.network_problem import NetworkProblem
 from zoning.sites import NetworkOptions, NetworkResult, plan_network
 
-__all__ = ["TripRule", "ClosureStudy", "small_schools", "closure_effects", "trip_limits"]
+__all__ = ["ClosureStudy", "TripRule", "closure_effects", "small_schools", "trip_limits"]
 
 OVERFLOW_TOLERANCE = 0.5
 """Pupils over capacity a closure may add before it counts as creating overflow."""
@@ -91,8 +91,8 @@ def small_schools(load: pd.DataFrame, schools: pd.DataFrame, norms: Any) -> pd.D
         flags |= schools["satellite"].astype(str).str.strip().str.lower().isin(["1", "true", "yes", "x", "có"])
     if "site_of" in schools.columns:
         flags |= schools["site_of"].notna() & (schools["site_of"].astype(str).str.strip() != "")
-    marked = set(zip(schools.loc[flags, "level"].astype(str), schools.loc[flags, "school_id"].astype(str)))
-    satellite = pd.Series([(lv, s) in marked for lv, s in zip(most["level"], most["school_id"])], index=most.index)
+    marked = set(zip(schools.loc[flags, "level"].astype(str), schools.loc[flags, "school_id"].astype(str), strict=False))
+    satellite = pd.Series([(lv, s) in marked for lv, s in zip(most["level"], most["school_id"], strict=False)], index=most.index)
     most["reason"] = np.select([small & satellite, small, satellite], ["small,satellite", "small", "satellite"], "")
     return most[small | satellite].reset_index(drop=True)[["level", "school_id", "name", "classes", "min_classes",
                                                             "reason"]]
@@ -102,7 +102,7 @@ def _before(net: NetworkProblem, plan: NetworkResult) -> tuple[np.ndarray, np.nd
     """(school position, metres) of each quarter's trip before: its current school where the
     ward has a zoning (the farthest when shared), else the baseline plan's in its last year."""
     zp = net.zoning
-    n, m, T, _ = zp.shape
+    n, _m, _T, _ = zp.shape
     trips = plan.trips()
     trips = trips[trips["level"] == zp.level].set_index("quarter_id")
     school = pd.Index(zp.school_ids.astype(str)).get_indexer(trips["school_id"].reindex(zp.quarter_ids.astype(str)))
@@ -134,7 +134,7 @@ def _trips(name: str, nets: Sequence[NetworkProblem], befores: Sequence[tuple[np
     frames = []
     after_all = plan.trips() if len(plan.assignment) else pd.DataFrame(columns=["level", "quarter_id",
                                                                                 "school_id", "distance_m"])
-    for net, (school, metres), limit in zip(nets, befores, limits):
+    for net, (school, metres), limit in zip(nets, befores, limits, strict=False):
         zp = net.zoning
         after = after_all[after_all["level"] == zp.level].set_index("quarter_id").reindex(zp.quarter_ids.astype(str))
         distance_after = after["distance_m"].to_numpy(dtype=float)
@@ -154,18 +154,19 @@ def closure_effects(
     rule: TripRule = TripRule(),
     merges: Mapping[str, str] | None = None,
     constraints: PlannerConstraints | None = None,
-    options: NetworkOptions = NetworkOptions(),
+    options: NetworkOptions | None = None,
     time_limit: float = 30.0,
     combine: bool = True,
 ) -> ClosureStudy:
     """The effect of closing each of `schools` alone, of each merger in `merges` ({closed:
     host}), and (`combine`) of the best combination of the closures allowed alone."""
+    options = options or NetworkOptions()
     baseline = plan_network(nets, constraints=constraints, options=options, time_limit=time_limit)
     befores = [_before(net, baseline) for net in nets]
-    limits = [trip_limits(net, b[1], rule) for net, b in zip(nets, befores)]
+    limits = [trip_limits(net, b[1], rule) for net, b in zip(nets, befores, strict=False)]
     base_rules = [pair_rules(net, constraints, k_nearest=options.k_nearest) for net in nets]
     rule_rules = [pair_rules(net, constraints, k_nearest=options.k_nearest, limit=lim) if lim is not None else r
-                  for net, lim, r in zip(nets, limits, base_rules)]
+                  for net, lim, r in zip(nets, limits, base_rules, strict=False)]
     scenarios: list[dict] = []
     trips = [_trips("baseline", nets, befores, limits, baseline)]
     plans: dict[str, NetworkResult] = {"baseline": baseline}
@@ -197,7 +198,7 @@ def closure_effects(
         if scenarios[-1]["allowed"]:
             allowed_alone.append(s)
     for s, host in (merges or {}).items():
-        zone = [(net.level, str(q)) for net, (school, _) in zip(nets, befores)
+        zone = [(net.level, str(q)) for net, (school, _) in zip(nets, befores, strict=False)
                 for q in net.zoning.quarter_ids[net.zoning.school_ids[school].astype(str) == s]]
         must = pd.DataFrame([{"quarter_id": q, "school_id": host, "level": lv} for lv, q in zone],
                             columns=["quarter_id", "school_id", "level"])
@@ -205,7 +206,7 @@ def closure_effects(
                         must=pd.concat([(constraints.must if constraints and constraints.must is not None
                                          else must.iloc[:0]), must], ignore_index=True))
         merged_rules = [pair_rules(net, extra, k_nearest=options.k_nearest, limit=lim)
-                        for net, lim in zip(nets, limits)]
+                        for net, lim in zip(nets, limits, strict=False)]
         study(f"merge {s} into {host}", "merge", (s,), host, merged_rules, replace(options, closed=(s,)))
     best: tuple[str, ...] = ()
     if combine and len(allowed_alone) > 1:

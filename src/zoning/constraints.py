@@ -30,8 +30,14 @@ import pandas as pd
 
 from zoning.network_problem import NetworkProblem
 
-__all__ = ["PlannerConstraints", "PairRules", "pair_rules", "constraints_from_table", "CONFLICT_COLUMNS",
-           "conflict_frame"]
+__all__ = [
+    "CONFLICT_COLUMNS",
+    "PairRules",
+    "PlannerConstraints",
+    "conflict_frame",
+    "constraints_from_table",
+    "pair_rules",
+]
 
 CONFLICT_COLUMNS = ["constraint", "level", "quarter_id", "school_id", "reason", "action"]
 
@@ -76,7 +82,7 @@ def constraints_from_table(table: pd.DataFrame, feeder: pd.DataFrame | None = No
         if wrong.any():
             rows = ", ".join(str(int(r) + 2) for r in md.index[wrong.to_numpy()][:10])
             raise ValueError(f"constraints: a max_distance row needs a level and metres > 0; rows {rows} do not")
-        limits = {str(lv): float(v) for lv, v in zip(md["level"], metres)}
+        limits = {str(lv): float(v) for lv, v in zip(md["level"], metres, strict=False)}
     pairs = ["quarter_id", "school_id"] + (["level"] if "level" in frame.columns else [])
     for k in ("must", "forbid"):
         rows_k = frame[kind == k]
@@ -141,7 +147,7 @@ def pair_rules(
     forbidden = np.zeros((n, m), dtype=bool)
     for frame, name in ((_of_level(c.forbid, level), "forbid"), (_of_level(c.must, level), "must")):
         qi, si = q_index.get_indexer(frame["quarter_id"]), s_index.get_indexer(frame["school_id"])
-        for q, s, a, b in zip(frame["quarter_id"], frame["school_id"], qi, si):
+        for q, s, a, b in zip(frame["quarter_id"], frame["school_id"], qi, si, strict=False):
             if a < 0 or b < 0:
                 record(name, q, s, "unknown_quarter" if a < 0 else "unknown_school", "ignored")
         ok = (qi >= 0) & (si >= 0)
@@ -153,7 +159,8 @@ def pair_rules(
     none = ~allowed.any(axis=1)
     if none.any():
         choice = np.where(~forbidden & known, metres, np.inf)
-        choice = np.where(np.isinf(choice).all(axis=1)[:, None], metres, choice)
+        nothing = np.asarray(np.isinf(choice).all(axis=1))
+        choice = np.where(nothing[:, None], metres, choice)
         nearest = np.argmin(choice, axis=1)
         for i in np.flatnonzero(none):
             open_ = ~forbidden[i] & known[i]
@@ -165,7 +172,7 @@ def pair_rules(
     must = np.zeros((n, m), dtype=bool)
     frame = _of_level(c.must, level)
     qi, si = q_index.get_indexer(frame["quarter_id"]), s_index.get_indexer(frame["school_id"])
-    for q, s, a, b in zip(frame["quarter_id"], frame["school_id"], qi, si):
+    for q, s, a, b in zip(frame["quarter_id"], frame["school_id"], qi, si, strict=False):
         if a < 0 or b < 0:
             continue
         if forbidden[a, b]:
@@ -204,9 +211,10 @@ def pair_rules(
     only_sites = ~(allowed & fixed_school).any(axis=1)
     if only_sites.any():
         choice = np.where(fixed_school & known & ~forbidden, metres, np.inf)
-        choice = np.where(np.isinf(choice).all(axis=1)[:, None], np.where(fixed_school, metres, np.inf), choice)
+        nothing = np.asarray(np.isinf(choice).all(axis=1))
+        choice = np.where(nothing[:, None], np.where(fixed_school, metres, np.inf), choice)
         nearest = np.argmin(choice[only_sites], axis=1)
-        for i, j in zip(np.flatnonzero(only_sites), nearest):
+        for i, j in zip(np.flatnonzero(only_sites), nearest, strict=False):
             record("max_distance" if max_d is not None else "forbid", str(zp.quarter_ids[i]), str(zp.school_ids[j]),
                    "only_candidate_sites", "kept_nearest")
         allowed[np.flatnonzero(only_sites), nearest] = True

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["NeighbourArrays", "neighbour_arrays", "NEIGHBOUR_COLUMNS"]
+__all__ = ["NEIGHBOUR_COLUMNS", "NeighbourArrays", "neighbour_arrays"]
 
 NEIGHBOUR_COLUMNS = ("school_id", "level", "seats")
 

@@ -23,7 +23,7 @@ from zoning.distances import distance_matrix
 from zoning.neighbours import neighbour_arrays
 from zoning.problem import ZoningProblem, class_limit, rooms_per_class
 
-__all__ = ["NetworkProblem", "build_network_problem", "KINDS", "CANDIDATE_COLUMNS"]
+__all__ = ["CANDIDATE_COLUMNS", "KINDS", "NetworkProblem", "build_network_problem"]
 
 KINDS = ("existing", "candidate", "neighbour")
 """What a school column of the network is: an existing school of the ward, a candidate site,
@@ -147,7 +147,7 @@ def build_network_problem(
         by_site = cand.groupby("site_id", sort=True)
         first_rows = by_site.first().loc[site_ids]
         names += [str(v) if isinstance(v, str) and v else s for s, v in
-                  zip(site_ids, first_rows["name"] if "name" in first_rows else site_ids)]
+                  zip(site_ids, first_rows.get("name", site_ids), strict=False)]
         norm_limits = np.array([class_limit(norms, level, g) for g in grades], dtype=float)
         own = pd.to_numeric(first_rows.get("max_class_size", pd.Series(np.nan, index=first_rows.index)),
                             errors="coerce").to_numpy(dtype=float)

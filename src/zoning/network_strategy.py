@@ -41,14 +41,15 @@ OPEN_THRESHOLD = 0.5
 
 def _choose_sites(model: NetworkModel, lp: np.ndarray) -> list[tuple[int, int, int]]:
     """(block, option, first year index) of the sites to open, from the LP values."""
-    picks, must = [], []
+    picks: list[tuple[float, int, int, int]] = []
+    must: list[tuple[float, int, int, int]] = []
     for bi, b in enumerate(model.blocks):
         net = b.net
         T = net.shape[2]
-        O = len(net.option_school)
-        if not O:
+        n_opt = len(net.option_school)
+        if not n_opt:
             continue
-        z = lp[b.z0:b.z0 + O * T].reshape(O, T)
+        z = lp[b.z0:b.z0 + n_opt * T].reshape(n_opt, T)
         for j in np.flatnonzero(net.kind == "candidate"):
             mine = np.flatnonzero(net.option_school == j)
             value = float(z[mine, T - 1].sum())
@@ -86,14 +87,14 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
     for bi, b in enumerate(model.blocks):
         net, zp = b.net, b.net.zoning
         n, m, T, G = zp.shape
-        O = len(net.option_school)
-        z = np.zeros((O, T))
+        n_opt = len(net.option_school)
+        z = np.zeros((n_opt, T))
         for cb, o, first in chosen:
             if cb == bi:
                 z[o, first:] = 1.0
-        values[b.z0:b.z0 + O * T] = z.ravel()
+        values[b.z0:b.z0 + n_opt * T] = z.ravel()
         option_rooms = np.zeros((m, T))
-        if O:
+        if n_opt:
             np.add.at(option_rooms, net.option_school, z * net.option_rooms[:, None])
         rooms = zp.rooms + option_rooms
         is_site = net.kind == "candidate"

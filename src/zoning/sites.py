@@ -65,8 +65,15 @@ from zoning.network_problem import NetworkProblem
 from zoning.solve import MIP_REL_GAP, SolveOutcome, solve_model
 from zoning.vectors import best_classes
 
-__all__ = ["NetworkOptions", "NetworkModel", "NetworkResult", "build_network_model", "plan_network",
-           "tradeoff_curve", "AUTO_K_NEAREST"]
+__all__ = [
+    "AUTO_K_NEAREST",
+    "NetworkModel",
+    "NetworkOptions",
+    "NetworkResult",
+    "build_network_model",
+    "plan_network",
+    "tradeoff_curve",
+]
 
 AUTO_K_NEAREST = 10
 """Schools (existing, candidate, neighbour) kept per quarter when quarters × schools > 20,000."""
@@ -186,19 +193,19 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
         metres = np.where(np.isnan(zp.distance) | closed[None, :], np.inf, zp.distance)
         allowed[np.flatnonzero(stranded), np.argmin(metres[stranded], axis=1)] = True
     pq, ps = np.nonzero(allowed)
-    P, O = len(pq), len(net.option_school)
+    P, n_opt = len(pq), len(net.option_school)
     closable = np.flatnonzero(net.closable & ~closed)
     C = len(closable)
     n_cls = m * T * G
     x0, n0 = col0, col0 + P * T
     o0 = n0 + n_cls
     z0 = o0 + n_cls
-    c0 = z0 + O * T
+    c0 = z0 + n_opt * T
     total = c0 + C - col0
 
     # --- costs
     dist = zp.distance[pq, ps]
-    beyond = 0.0
+    beyond: np.ndarray | float = 0.0
     if zp.norm_distance is not None and opts.distance_penalty > 0:
         beyond = opts.distance_penalty * np.maximum(dist - zp.norm_distance, 0.0)
     nb_pen = opts.neighbour_penalty if opts.neighbour_penalty is not None else float(zp.norm_distance or 1000.0)
@@ -206,7 +213,7 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
     pupils_qt = zp.demand.sum(axis=2)                                     # (n, T)
     cost_x = (pupils_qt[pq] * per_pupil[:, None] + TIE_BREAK * dist[:, None]).ravel()
     penalty = opts.overflow_penalty or _overflow_penalty(zp, opts.distance_penalty, 0.0)
-    cost_z = np.zeros((O, T))
+    cost_z = np.zeros((n_opt, T))
     cost_z[:, T - 1] = opts.cost_weight * net.option_cost
     cost = np.concatenate([cost_x, np.zeros(n_cls), np.full(n_cls, penalty), cost_z.ravel(), np.zeros(C)])
 
@@ -219,7 +226,7 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
     lo[:P * T] = np.repeat(fixed, T).astype(float)
     start, order = _site_options(net)
     max_site_rooms = np.zeros(m)
-    if O:
+    if n_opt:
         np.maximum.at(max_site_rooms, net.option_school, net.option_rooms)
     room_cap = np.maximum(zp.rooms, max_site_rooms[:, None])                 # (m, T)
     max_classes = np.where(net.integer_classes[:, None], np.floor(room_cap / zp.rooms_per_class[:, None] + 1e-9),
@@ -232,7 +239,8 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
     integer[:P * T] = not opts.split
     integer[P * T:P * T + n_cls] = np.repeat(net.integer_classes, T * G)
     integer[z0 - col0:] = True
-    cols["cost"].append(cost); cols["lo"].append(lo); cols["hi"].append(hi); cols["int"].append(integer)
+    for key, part in (("cost", cost), ("lo", lo), ("hi", hi), ("int", integer)):
+        cols[key].append(part)
 
     xcol = x0 + np.arange(P * T).reshape(P, T)                              # (P, T)
     # assignment: Σ_j x[i,j,t] = 1
@@ -249,8 +257,8 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
     rows.close(np.full(n_cls, -np.inf), np.zeros(n_cls))
     # rooms
     rows.add(np.arange(n_cls) // G, n0 + np.arange(n_cls), np.repeat(zp.rooms_per_class, T * G))
-    if O:
-        ot = np.arange(O * T)
+    if n_opt:
+        ot = np.arange(n_opt * T)
         rows.add(net.option_school[ot // T] * T + ot % T, z0 + ot, -net.option_rooms[ot // T])
     if C:
         kt = np.arange(C * T)
@@ -281,20 +289,20 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
         rows.close(np.full(len(kp) * T, -np.inf), np.ones(len(kp) * T))
     # one option per site and year; must-open sites open by the horizon
     sites = np.flatnonzero(net.kind == "candidate")
-    if O:
+    if n_opt:
         position = np.full(m, -1)
         position[sites] = np.arange(len(sites))
-        ot = np.arange(O * T)
-        rows.add(position[net.option_school[ot // T]] * T + ot % T, z0 + ot, np.ones(O * T))
+        ot = np.arange(n_opt * T)
+        rows.add(position[net.option_school[ot // T]] * T + ot % T, z0 + ot, np.ones(n_opt * T))
         lo_one = np.full((len(sites), T), -np.inf)
         lo_one[net.must_open[sites], T - 1] = 1.0
         rows.close(lo_one.ravel(), np.ones(len(sites) * T))
         if T > 1:   # z[o,t] − z[o,t+1] ≤ 0
-            r = np.arange(O * (T - 1)).reshape(O, T - 1)
-            zc = z0 + np.arange(O * T).reshape(O, T)
+            r = np.arange(n_opt * (T - 1)).reshape(n_opt, T - 1)
+            zc = z0 + np.arange(n_opt * T).reshape(n_opt, T)
             rows.add(r, zc[:, :-1], np.ones(r.shape))
             rows.add(r, zc[:, 1:], -np.ones(r.shape))
-            rows.close(np.full(O * (T - 1), -np.inf), np.zeros(O * (T - 1)))
+            rows.close(np.full(n_opt * (T - 1), -np.inf), np.zeros(n_opt * (T - 1)))
     # feeder groups: x[a,j,t] = x[b,j,t] for consecutive members a, b of a group
     if rules.feeder_groups:
         index = np.full((n, m), -1)
@@ -304,7 +312,8 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
             common = np.flatnonzero(allowed[group].all(axis=0))
             a = index[group[:-1][:, None], common[None, :]].ravel()
             b = index[group[1:][:, None], common[None, :]].ravel()
-            a_list.append(a); b_list.append(b)
+            a_list.append(a)
+            b_list.append(b)
         a, b = np.concatenate(a_list), np.concatenate(b_list)
         r = np.arange(len(a) * T).reshape(len(a), T)
         rows.add(r, xcol[a], np.ones(r.shape))
@@ -322,7 +331,7 @@ def build_network_model(nets: Sequence[NetworkProblem], rules: Sequence[PairRule
     cols: dict[str, list[np.ndarray]] = {"cost": [], "lo": [], "hi": [], "int": []}
     blocks: list[LevelBlock] = []
     col0 = 0
-    for net, rule in zip(nets, rules):
+    for net, rule in zip(nets, rules, strict=False):
         block = _level_block(net, rule, options, col0, rows, cols)
         blocks.append(block)
         col0 = sum(len(c) for c in cols["cost"])
@@ -366,7 +375,7 @@ def start_vector(model: NetworkModel) -> np.ndarray | None:
     values = np.zeros(model.n_cols)
     for b in model.blocks:
         net, zp = b.net, b.net.zoning
-        n, m, T, G = zp.shape
+        _n, m, T, G = zp.shape
         if net.must_open.any() or (b.rules.must[b.pair_quarter, b.pair_school] &
                                    (net.kind[b.pair_school] == "candidate")).any():
             return None
@@ -459,11 +468,11 @@ def _right_size(model: NetworkModel, values: np.ndarray) -> np.ndarray:
     values = values.copy()
     for b in model.blocks:
         net, zp = b.net, b.net.zoning
-        n, m, T, G = zp.shape
-        O = len(net.option_school)
-        if not O:
+        _n, m, T, G = zp.shape
+        n_opt = len(net.option_school)
+        if not n_opt:
             continue
-        z = np.round(values[b.z0:b.z0 + O * T].reshape(O, T))
+        z = np.round(values[b.z0:b.z0 + n_opt * T].reshape(n_opt, T))
         classes = np.round(values[b.n0:b.o0].reshape(m, T, G), 6)
         need = (classes.sum(axis=2) * zp.rooms_per_class[:, None]).max(axis=1)        # (m,)
         for o in np.flatnonzero(z[:, T - 1] > 0.5):
@@ -483,15 +492,15 @@ def _tables(model: NetworkModel, values: np.ndarray) -> dict[str, pd.DataFrame]:
     sites, assign, load, summary = [], [], [], []
     for b in model.blocks:
         net, zp = b.net, b.net.zoning
-        n, m, T, G = zp.shape
-        P, O = len(b.pair_quarter), len(net.option_school)
+        _n, m, T, G = zp.shape
+        P, n_opt = len(b.pair_quarter), len(net.option_school)
         years = np.asarray(zp.school_years)
         x = values[b.x0:b.x0 + P * T].reshape(P, T)
         classes = values[b.n0:b.o0].reshape(m, T, G)
         over = values[b.o0:b.z0].reshape(m, T, G)
-        z = np.round(values[b.z0:b.z0 + O * T].reshape(O, T))
+        z = np.round(values[b.z0:b.z0 + n_opt * T].reshape(n_opt, T))
         option_rooms = np.zeros((m, T))
-        if O:
+        if n_opt:
             np.add.at(option_rooms, net.option_school, z * net.option_rooms[:, None])
         closed = np.zeros(m, dtype=bool)
         closed[b.closable] = values[b.c0:b.c0 + len(b.closable)] > 0.5
@@ -527,7 +536,7 @@ def _tables(model: NetworkModel, values: np.ndarray) -> dict[str, pd.DataFrame]:
             "level": zp.level, "school_year": years, "pupils": total_p, "pupil_metres": travel,
             "mean_distance_m": np.divide(travel, total_p, out=np.zeros(T), where=total_p > 0),
             "overflow_pupils": over.sum(axis=(0, 2)), "neighbour_pupils": nb_pupils,
-            "sites_open": (z.sum(axis=0) if O else np.zeros(T)).astype(int)}))
+            "sites_open": (z.sum(axis=0) if n_opt else np.zeros(T)).astype(int)}))
         for j in np.flatnonzero(net.kind == "candidate"):
             mine = np.flatnonzero(net.option_school == j)
             open_o = mine[z[mine, T - 1] > 0.5]
@@ -571,8 +580,8 @@ def result_from_values(model: NetworkModel, outcome: SolveOutcome, conflicts: pd
     for b in model.blocks:
         net = b.net
         T = net.shape[2]
-        O = len(net.option_school)
-        z = np.round(values[b.z0:b.z0 + O * T].reshape(O, T))
+        n_opt = len(net.option_school)
+        z = np.round(values[b.z0:b.z0 + n_opt * T].reshape(n_opt, T))
         for o in np.flatnonzero(z[:, T - 1] > 0.5):
             row = (sites["level"] == net.level) & (sites["site_id"] == str(net.school_ids[net.option_school[o]]))
             sites.loc[row, "rooms"] = float(net.option_rooms[o])
@@ -635,10 +644,10 @@ def _diagnose(nets: Sequence[NetworkProblem], rules: Sequence[PairRules], option
         outcome = solve_model(model.as_matrix_model(), relax=True, time_limit=time_limit)
         if outcome.status == "infeasible":
             continue
-        for net, rule in zip(nets, rules):
+        for net, rule in zip(nets, rules, strict=False):
             zp = net.zoning
             if family == "must":
-                for i, j in zip(*np.nonzero(rule.must)):
+                for i, j in zip(*np.nonzero(rule.must), strict=False):
                     rows.append({"constraint": "must", "level": net.level, "quarter_id": str(zp.quarter_ids[i]),
                                  "school_id": str(zp.school_ids[j]), "reason": "infeasible", "action": "none"})
             elif family == "feeder":
@@ -695,9 +704,9 @@ def plan_network(
             n, m, _, _ = net.shape
             k = options.k_nearest if options.k_nearest is not None else (AUTO_K_NEAREST if n * m > 20_000 else None)
             rules.append(pair_rules(net, constraints, k_nearest=k))
-    for net, rule in zip(nets, rules):
+    for net, rule in zip(nets, rules, strict=False):
         shut = np.isin(net.school_ids.astype(str), list(options.closed))
-        for i, j in zip(*np.nonzero(rule.must & shut[None, :])):
+        for i, j in zip(*np.nonzero(rule.must & shut[None, :]), strict=False):
             pre.append({"constraint": "must", "level": net.level, "quarter_id": str(net.zoning.quarter_ids[i]),
                         "school_id": str(net.school_ids[j]), "reason": "must_at_closed_school", "action": "dropped"})
     conflicts = pd.concat([conflict_frame(pre), *[r.conflicts for r in rules]], ignore_index=True)
