@@ -5,9 +5,10 @@ pupils over capacity while the LP relaxation has none (ward benchmark: 93% gap a
 So, within one time limit:
 1. the LP relaxation (its bound is also reported when the MIP proves less);
 2. sites from the LP: must-open sites first, then the sites the LP opens at least half
-   (Σ_o z[o,T] ≥ 0.5), largest first, while the budget (money, sites) allows; each with the
-   option the LP uses most, opening in the first year the LP has it half open (not before its
-   earliest year);
+   (Σ_o z[o,T] ≥ 0.5), then the others it opens at all (more sites never lengthen a trip),
+   each group by LP value, while the budget (money, sites) allows; each with the smallest
+   option holding the rooms the LP gives it (per unit opened), opening in the first year
+   the LP has it half open (not before its earliest year);
 3. with those sites fixed, each level is zoned by the zoning engine (`zoning.assign.
    solve_problem`: exact MIP at ward scale, LP-guided with local search at city scale) once
    per phase — the run of years with the same sites open — giving whole quarters, whole
@@ -37,12 +38,17 @@ LP_SHARE = 0.25
 ZONING_SHARE = 0.45
 """Share of the time for zoning the phases (step 3)."""
 OPEN_THRESHOLD = 0.5
+PHASE_STRATEGY = "lp_guided"
+"""How each phase is zoned (`zoning.strategy`): LP rounding, repair and local search find
+a zoning with next to no pupils over capacity in a fraction of a second at ward scale, where
+the exact MIP given the same fraction of a second may keep its nearest-school start."""
 
 
 def _choose_sites(model: NetworkModel, lp: np.ndarray) -> list[tuple[int, int, int]]:
-    """(block, option, first year index) of the sites to open, from the LP values."""
-    picks: list[tuple[float, int, int, int]] = []
-    must: list[tuple[float, int, int, int]] = []
+    """(block, option, first year index) of the sites to open, from the LP values: must-open
+    sites, then those the LP opens at least `OPEN_THRESHOLD`, then (more sites never lengthen a
+    trip) the others the LP opens at all, each group by LP value, while the budget allows."""
+    ranked: list[tuple[int, float, int, int, int]] = []
     for bi, b in enumerate(model.blocks):
         net = b.net
         T = net.shape[2]
@@ -53,19 +59,31 @@ def _choose_sites(model: NetworkModel, lp: np.ndarray) -> list[tuple[int, int, i
         for j in np.flatnonzero(net.kind == "candidate"):
             mine = np.flatnonzero(net.option_school == j)
             value = float(z[mine, T - 1].sum())
-            if value < OPEN_THRESHOLD and not net.must_open[j]:
+            if value < 0.01 and not net.must_open[j]:
                 continue
-            o = int(mine[np.argmax(z[mine, T - 1] + 1e-9 * net.option_rooms[mine])])
+            rooms_if_open = float(z[mine, T - 1] @ net.option_rooms[mine]) / max(value, 1e-9)
+            big_enough = mine[net.option_rooms[mine] >= rooms_if_open - 1e-6]
+            o = int(big_enough[np.argmin(net.option_rooms[big_enough])]) if len(big_enough) else \
+                int(mine[np.argmax(net.option_rooms[mine])])
             half = np.flatnonzero(z[mine].sum(axis=0) >= 0.5 * max(value, 1e-9))
             first = max(int(net.option_first[o]), int(half[0]) if len(half) else T - 1)
-            (must if net.must_open[j] else picks).append((-value, bi, o, first))
+            group = 0 if net.must_open[j] else 1 if value >= OPEN_THRESHOLD else 2
+            ranked.append((group, -value, bi, o, first))
     money = model.options.budget if model.options.budget is not None else np.inf
     count = model.options.max_sites if model.options.max_sites is not None else np.inf
     chosen = []
-    for _, bi, o, first in sorted(must) + sorted(picks):
-        cost = float(model.blocks[bi].net.option_cost[o])
-        if first >= model.blocks[bi].net.shape[2] or cost > money + 1e-6 or count < 1:
+    for _, _, bi, o, first in sorted(ranked):
+        net = model.blocks[bi].net
+        cost = float(net.option_cost[o])
+        if first >= net.shape[2] or count < 1:
             continue
+        if cost > money + 1e-6:   # the largest option it can afford, if any
+            mine = np.flatnonzero((net.option_school == net.option_school[o]) & (net.option_cost <= money + 1e-6))
+            if not len(mine):
+                continue
+            o = int(mine[np.argmax(net.option_rooms[mine])])
+            cost = float(net.option_cost[o])
+            first = max(first, int(net.option_first[o]))
         money -= cost
         count -= 1
         chosen.append((bi, o, first))
@@ -125,7 +143,8 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
             if left <= 0.05:
                 return None
             result = solve_problem(phase, distance_penalty=model.options.distance_penalty,
-                                   overflow_penalty=b.penalty, time_limit=min(left, max(per_phase, 0.2)))
+                                   overflow_penalty=b.penalty, time_limit=min(left, max(per_phase, 0.2)),
+                                   strategy=PHASE_STRATEGY)
             zones = result.assignment[result.assignment["school_year"] == phase.school_years[0]]
             zones = zones.sort_values("share", ascending=False, kind="stable").drop_duplicates("quarter_id")
             qi = pd.Index(zp.quarter_ids.astype(str)).get_indexer(zones["quarter_id"].astype(str))
