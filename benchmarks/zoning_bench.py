@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _zoning_vector(model, problem, result) -> np.ndarray:  # noqa: ANN001
+def _zoning_vector(model, problem, result) -> np.ndarray:
     """The full column vector of `result`'s whole-quarter zoning in `model`."""
     index = {(q, s): p for p, (q, s) in enumerate(zip(problem.quarter_ids[model.pair_quarter],
                                                        problem.school_ids[model.pair_school]))}

@@ -13,16 +13,27 @@ from collections.abc import Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib import patheffects
 
 from zoning.distances import quarter_centres
 from zoning.labels import map_text
-from zoning.mapdata import (MAX_QUARTER_LABELS, legend_fields, length_text, map_title, nice_length, note_lines,
-                            school_colours, school_sites, show_quarter_labels, zone_layers)
+from zoning.mapdata import (
+    MAX_QUARTER_LABELS,
+    legend_fields,
+    length_text,
+    map_title,
+    nice_length,
+    note_lines,
+    school_colours,
+    school_sites,
+    show_quarter_labels,
+    zone_layers,
+)
 from zoning.result import ZoningResult
 
 __all__ = ["plot_zones", "figure_bytes", "school_colours", "MAX_QUARTER_LABELS", "MAX_LEGEND_SCHOOLS"]
@@ -32,7 +43,7 @@ MAX_LEGEND_SCHOOLS = 24
 _HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
 
 
-def _scale_bar(ax, lang: str) -> None:  # noqa: ANN001 - matplotlib Axes
+def _scale_bar(ax: Axes, lang: str) -> None:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     length = nice_length(x1 - x0)
@@ -48,7 +59,7 @@ def _scale_bar(ax, lang: str) -> None:  # noqa: ANN001 - matplotlib Axes
                 path_effects=_HALO, zorder=6)
 
 
-def _north_arrow(ax, lang: str) -> None:  # noqa: ANN001
+def _north_arrow(ax: Axes, lang: str) -> None:
     ax.annotate(map_text("north", lang), xy=(0.95, 0.96), xytext=(0.95, 0.86),
                 xycoords="axes fraction", textcoords="axes fraction", ha="center", va="center",
                 fontsize=11, fontweight="bold",

@@ -88,7 +88,7 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-def _highs_object():  # noqa: ANN202 - highspy.Highs
+def _highs_object():  # -> highspy.Highs (highspy is imported lazily)
     import highspy
 
     with _quiet_stdout():
@@ -97,7 +97,7 @@ def _highs_object():  # noqa: ANN202 - highspy.Highs
     return h
 
 
-def _highs_lp(model: MatrixModel, relax: bool, col_hi: np.ndarray | None):  # noqa: ANN202
+def _highs_lp(model: MatrixModel, relax: bool, col_hi: np.ndarray | None):
     import highspy
 
     lp = highspy.HighsLp()
@@ -128,11 +128,11 @@ MIP's first round of root cuts still runs ≈ 25 s whatever the limit (the split
 that `zoning.strategy` runs there keeps to its limit)."""
 
 
-def _stop_at(h, deadline: float) -> None:  # noqa: ANN001 - highspy.Highs
+def _stop_at(h, deadline: float) -> None:  # h: highspy.Highs
     """Interrupt `h` once time.perf_counter() passes `deadline`: HiGHS keeps its incumbent
     and bound, and reports the run as interrupted."""
 
-    def check(event) -> None:  # noqa: ANN001 - highspy.HighsCallbackEvent
+    def check(event) -> None:  # event: highspy.HighsCallbackEvent
         if time.perf_counter() > deadline:
             event.interrupt()
 
@@ -195,15 +195,13 @@ def _solve_highs(
 @functools.lru_cache(maxsize=1)
 def _highs_version() -> str:
     try:
-        import highspy
-
         h = _highs_object()
         return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
-    except Exception:  # noqa: BLE001 - version text only
+    except Exception:  # version text only
         return "?"
 
 
-def _pulp_problem(model: MatrixModel, col_hi: np.ndarray | None):  # noqa: ANN202
+def _pulp_problem(model: MatrixModel, col_hi: np.ndarray | None):
     """The model as a PuLP problem; every expression built from lists (linear time)."""
     import pulp
 

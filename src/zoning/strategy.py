@@ -28,12 +28,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from zoning.ejection import improve_by_chains
+from zoning.local_search import whole_class_counts
 from zoning.model import MatrixModel, ModelOptions
 from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem
 from zoning.solve import SolveOutcome, relative_gap, solve_model, solve_relaxation
-from zoning.ejection import improve_by_chains
-from zoning.local_search import whole_class_counts
 from zoning.vectors import repair_overflow, round_shares, solution_vector
 from zoning.windows import improve_by_windows
 

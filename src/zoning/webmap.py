@@ -19,8 +19,17 @@ import shapely
 
 from zoning.distances import quarter_centres
 from zoning.labels import map_text, number, percent
-from zoning.mapdata import (legend_fields, length_text, map_title, nice_length, note_lines, result_notes,
-                            school_sites, show_quarter_labels, zone_layers)
+from zoning.mapdata import (
+    legend_fields,
+    length_text,
+    map_title,
+    nice_length,
+    note_lines,
+    result_notes,
+    school_sites,
+    show_quarter_labels,
+    zone_layers,
+)
 from zoning.result import ZoningResult
 
 __all__ = ["zones_html", "VIEW_SIZE", "SIMPLIFY_UNITS"]
@@ -70,7 +79,7 @@ def _changed_text(values: pd.Series, lang: str) -> str:
     return map_text("web_yes" if values.fillna(False).astype(bool).any() else "web_no", lang)
 
 
-def _quarter_info(layers, names: dict[str, str], lang: str) -> list[dict]:  # noqa: ANN001
+def _quarter_info(layers, names: dict[str, str], lang: str) -> list[dict]:
     """Tooltip data per drawn quarter: id, name, pupils, and labelled rows."""
     by_quarter = {qid: grp for qid, grp in layers.rows.groupby("quarter_id", sort=False)}
     info = []
@@ -101,7 +110,7 @@ def _quarter_info(layers, names: dict[str, str], lang: str) -> list[dict]:  # no
     return info
 
 
-def _school_info(layers, lang: str) -> list[dict]:  # noqa: ANN001
+def _school_info(layers, lang: str) -> list[dict]:
     """Tooltip data per school of the level: pupils, classes, rooms, use, overflow."""
     info = []
     for sid in layers.order:
