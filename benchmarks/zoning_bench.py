@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
 def _zoning_vector(model, problem, result) -> np.ndarray:
     """The full column vector of `result`'s whole-quarter zoning in `model`."""
     index = {(q, s): p for p, (q, s) in enumerate(zip(problem.quarter_ids[model.pair_quarter],
-                                                       problem.school_ids[model.pair_school]))}
+                                                       problem.school_ids[model.pair_school], strict=True))}
     school = result.zones().set_index("quarter_id")["school_id"]
     chosen = np.array([index[(q, school[q])] for q in problem.quarter_ids])   # in the model's quarter order
     return solution_vector(model, problem, chosen)

@@ -61,7 +61,7 @@ def _labels(lang: str) -> dict[str, str]:
 
 def _names(capacity: pd.DataFrame, schools: pd.DataFrame | None) -> dict[str, str]:
     if schools is not None and "name" in schools.columns:
-        return dict(zip(schools["school_id"].astype(str), schools["name"].astype(str)))
+        return dict(zip(schools["school_id"].astype(str), schools["name"].astype(str), strict=True))
     return {}
 
 
@@ -69,7 +69,7 @@ def _ordered_schools(capacity: pd.DataFrame) -> list[tuple[str, str]]:
     rank = {lv: i for i, lv in enumerate(LEVELS)}
     pairs = capacity[["level", "school_id"]].drop_duplicates()
     pairs = pairs.assign(_r=pairs["level"].map(rank)).sort_values(["_r", "school_id"])
-    return list(zip(pairs["level"], pairs["school_id"]))
+    return list(zip(pairs["level"], pairs["school_id"], strict=True))
 
 
 def plot_utilization(capacity: pd.DataFrame, schools: pd.DataFrame | None = None, *, lang: str = "vi") -> Figure:
@@ -157,7 +157,7 @@ def plot_room_shortfall(capacity: pd.DataFrame, schools: pd.DataFrame | None = N
         closed = rows["rooms_available"].fillna(0).to_numpy(float) <= 0
         bars = ax.bar(x, mean, width * 0.92, color=colors[k], label=f"{names.get(sid, sid)} ({level_names[level]})",
                       hatch=None)
-        for patch, is_closed in zip(bars.patches, closed):
+        for patch, is_closed in zip(bars.patches, closed, strict=True):
             if is_closed:
                 patch.set_hatch("///")
                 patch.set_edgecolor("white")

@@ -114,10 +114,7 @@ def fit_youngest_age(
         rate = np.full(steps, np.nansum(ward_x[years]) / max(ward_w[years].sum(), 1e-12))
     expected = rate_hist[years][None, :] * w_hist[:, years]
     observed = x_hist[:, years]
-    if shrink:
-        factor = shrink_toward_one(observed, expected, bounds).factor
-    else:
-        factor = raw_factor(observed, expected)[0]
+    factor = shrink_toward_one(observed, expected, bounds).factor if shrink else raw_factor(observed, expected)[0]
     survival = None
     if births is not None:
         b = births[:, years] * exists[:, years]

@@ -161,7 +161,7 @@ def interval_bounds(mean: np.ndarray, ages: np.ndarray, calibration: Calibration
         )[None, :]
         sd = np.sqrt(np.maximum(var, 1e-6))
         scale = m + 1.0
-        for name, z in zip(_NAMES, calibration.z):
+        for name, z in zip(_NAMES, calibration.z, strict=True):
             out[name][:, :, j] = np.maximum(scale * np.exp(z * sd) - 1.0, 0.0)
     np.minimum(out["lo80"], mean, out=out["lo80"])
     np.minimum(out["lo95"], out["lo80"], out=out["lo95"])

@@ -75,7 +75,7 @@ def _tidy(quarters: np.ndarray, years: np.ndarray, ages: np.ndarray, values: dic
     n_q, n_a, n_h = values["mean"].shape
     n = n_q * n_a * n_h
     block = np.empty((5, n))
-    for i, name in enumerate(("mean",) + _BOUNDS):
+    for i, name in enumerate(("mean", *_BOUNDS)):
         block[i].reshape(n_q, n_h, n_a)[...] = values.pop(name).transpose(0, 2, 1)
     frame = pd.DataFrame(block.T, columns=["mean", *_BOUNDS], copy=False)
     frame.insert(0, "quarter_id", pd.Index(quarters).repeat(n_a * n_h))

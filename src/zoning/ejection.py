@@ -265,7 +265,7 @@ def improve_by_chains(model: MatrixModel, problem: ZoningProblem, chosen: np.nda
         if depth >= 2:
             chains, gains = _deep_round(model, problem, chosen, pupils, over, depth=depth, tries=tries)
             used: set[int] = set()
-            for pairs, gain in zip(chains, gains):
+            for pairs, gain in zip(chains, gains, strict=True):
                 schools = set(ps[chosen[pq[pairs]]].tolist()) | set(ps[pairs].tolist())
                 if schools & used:
                     continue

@@ -111,7 +111,7 @@ def plot_zones(
 
     if show_quarter_labels(layers, quarter_labels):
         centres = quarter_centres(area[["quarter_id", "geometry"]], area.crs)
-        for label, point in zip(area["label"], centres.geometry):
+        for label, point in zip(area["label"], centres.geometry, strict=True):
             ax.text(point.x, point.y, label, ha="center", va="center", fontsize=6.2, color="#1a1a1a",
                     path_effects=_HALO, zorder=4)
 

@@ -219,7 +219,7 @@ def _pulp_problem(model: MatrixModel, col_hi: np.ndarray | None):
     for r in range(model.n_rows):
         cols = A.indices[A.indptr[r]:A.indptr[r + 1]]
         vals = A.data[A.indptr[r]:A.indptr[r + 1]]
-        expr = pulp.LpAffineExpression([(variables[c], float(v)) for c, v in zip(cols, vals)])
+        expr = pulp.LpAffineExpression([(variables[c], float(v)) for c, v in zip(cols, vals, strict=True)])
         lo, up = model.row_lo[r], model.row_hi[r]
         if lo == up:
             prob.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintEQ, f"r{r}", float(lo)))
