@@ -6,10 +6,13 @@ under the Agg backend in scripts and the CLI). Labels are Vietnamese by default,
 """
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from capacity.grades import LEVEL_NAMES_SHORT, LEVELS, school_year_label
 
@@ -168,7 +171,7 @@ def plot_room_shortfall(capacity: pd.DataFrame, schools: pd.DataFrame | None = N
     if any_closed:
         ax.bar([np.nan], [0], color="grey", edgecolor="white", hatch="///", label=text["closed"])
     ax.set_ylim(0, top * 1.15 + 1)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    cast(MaxNLocator, ax.yaxis.get_major_locator()).set_params(integer=True)  # the default AutoLocator
     ax.legend(fontsize=7, loc="upper left", frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return fig

@@ -53,6 +53,7 @@ def exposure_kind(n_ages: int, has_sex: bool) -> str:
 def exposure(kind: str, total: np.ndarray, female: np.ndarray | None) -> np.ndarray:
     """Exposure W from arrays [Q, A, ...] (persons); the age axis is 1."""
     if kind == "women_15_49":
+        assert female is not None, "women_15_49 exposure needs the female array"
         return female[:, 15:50].sum(axis=1)
     if kind == "population_20_39":
         return total[:, 20:40].sum(axis=1)

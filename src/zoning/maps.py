@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
@@ -130,7 +133,7 @@ def plot_zones(
                     textcoords="offset points", ha=align, va="bottom", fontsize=7.5,
                     fontweight="bold", path_effects=_HALO, zorder=9)
 
-    handles = []
+    handles: list[Artist] = []
     for sid in order[:MAX_LEGEND_SCHOOLS]:
         key = "school_entry_over" if over.get(sid, False) else "school_entry"
         handles.append(Patch(facecolor=colours[sid], edgecolor="white",
@@ -152,7 +155,7 @@ def plot_zones(
                               label=map_text("changed", lang)))
     legend = fig.legend(handles=handles, loc="outside right upper", fontsize=7.5,
                         title=map_text("legend_title", lang), title_fontsize=8.5, frameon=False)
-    legend._legend_box.align = "left"
+    legend.set_alignment("left")
 
     ax.set_aspect("equal")
     ax.set_axis_off()
@@ -163,7 +166,7 @@ def plot_zones(
     ax.set_title(heading + (f"\n{place}" if place else ""), fontsize=13, fontweight="bold", pad=10)
     lines = note_lines(result, year, lang, notes)
     fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=7, color="#333333")
-    fig.get_layout_engine().set(rect=(0, 0.6 / figsize[1], 1, 1 - 0.6 / figsize[1]))
+    cast(ConstrainedLayoutEngine, fig.get_layout_engine()).set(rect=(0, 0.6 / figsize[1], 1, 1 - 0.6 / figsize[1]))
     return fig
 
 

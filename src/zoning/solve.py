@@ -172,8 +172,7 @@ def _solve_highs(
     is_mip = model.integer.any() and not relax
     duals = None
     if is_mip:
-        bound = float(info.mip_dual_bound)
-        bound = bound if np.isfinite(bound) else None
+        bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
     else:
         bound = objective if status == highspy.HighsModelStatus.kOptimal else None
         if has_solution:

@@ -192,7 +192,7 @@ def zones_html(
             labels.append(f'<text class="ql" data-x="{point.x:.1f}" data-y="{point.y:.1f}" '
                           f'transform="translate({point.x:.1f} {point.y:.1f})">{_esc(label)}</text>')
     markers = []
-    for j, point in zip(np.flatnonzero(placed), site_view, strict=True):
+    for j, point in zip(np.flatnonzero(placed).tolist(), site_view, strict=True):
         sid = order[j]
         share = (point.x - _PAD) / max(width - 2 * _PAD, 1.0)
         anchor = "start" if share < 0.2 else "end" if share > 0.8 else "middle"
