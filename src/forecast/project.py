@@ -11,6 +11,7 @@ errors (a sum of quarter intervals would be too wide); `project_all` returns bot
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -183,8 +184,8 @@ def project_ward(
     population: pd.DataFrame,
     births: pd.DataFrame | None = None,
     housing: pd.DataFrame | None = None,
-    **options: object,
+    **options: Any,
 ) -> pd.DataFrame:
     """Ward totals by age and year: year, age, mean, lo80, hi80, lo95, hi95 (persons); the
     intervals are calibrated on the method's ward-level rolling-origin errors."""
-    return project_all(population, births, housing, **options).ward  # type: ignore[arg-type]
+    return project_all(population, births, housing, **options).ward

@@ -69,7 +69,7 @@ class SolverReport:
             if isinstance(value, (list, tuple)):
                 return [clean(v) for v in value]
             return value
-        return clean(asdict(self))  # type: ignore[return-value]
+        return clean(asdict(self))  # type: ignore[return-value]  # a dict in, a dict out
 
 
 @dataclass(frozen=True, eq=False)

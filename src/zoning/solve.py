@@ -64,7 +64,7 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 def highs_available() -> bool:
     """True when highspy imports."""
     try:
-        import highspy  # noqa: F401
+        import highspy  # noqa: F401 - only whether it imports
     except ImportError:
         return False
     return True
