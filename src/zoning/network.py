@@ -95,7 +95,7 @@ def study_closures(
     schools: pd.DataFrame,
     norms: Any,
     *,
-    rule: TripRule = TripRule(),
+    rule: TripRule | None = None,
     merges: dict[str, str] | None = None,
     extra: Sequence[str] = (),
     constraints: PlannerConstraints | None = None,
@@ -109,6 +109,6 @@ def study_closures(
     baseline = plan_network(nets, constraints=constraints, options=opts, time_limit=time_limit)
     reviewed = small_schools(baseline.load, schools, norms)
     ids = list(dict.fromkeys([*reviewed["school_id"].astype(str), *map(str, extra)]))
-    study = closure_effects(nets, ids, rule=rule, merges=merges, constraints=constraints, options=opts,
+    study = closure_effects(nets, ids, rule=rule or TripRule(), merges=merges, constraints=constraints, options=opts,
                             time_limit=time_limit)
     return reviewed, study
