@@ -28,7 +28,7 @@ import pandas as pd
 
 from zoning.assign import solve_problem
 from zoning.sites import NetworkModel, start_vector
-from zoning.solve import SolveOutcome, solve_model
+from zoning.solve import SolveOutcome, relative_gap, solve_model
 from zoning.vectors import best_classes
 
 __all__ = ["lp_guided_start", "solve_network_model"]
@@ -38,6 +38,8 @@ LP_SHARE = 0.25
 ZONING_SHARE = 0.45
 """Share of the time for zoning the phases (step 3)."""
 OPEN_THRESHOLD = 0.5
+MIN_MIP_SECONDS = 0.5
+"""Below this many seconds left, the MIP is not started (setting it up alone may overrun)."""
 PHASE_STRATEGY = "lp_guided"
 """How each phase is zoned (`zoning.strategy`): LP rounding, repair and local search find
 a zoning with next to no pupils over capacity in a fraction of a second at ward scale, where
@@ -201,12 +203,18 @@ def solve_network_model(model: NetworkModel, *, time_limit: float, mip_rel_gap: 
                 start = None
     if start is not None:
         steps["start_objective"] = model.objective(start)
-    left = max(time_limit - (time.perf_counter() - began), 0.05)
-    outcome = solve_model(model.as_matrix_model(), time_limit=left, start=start, mip_rel_gap=mip_rel_gap)
+        steps["start_ends_at"] = time.perf_counter() - began
+    left = time_limit - (time.perf_counter() - began)
+    if start is not None and left < MIN_MIP_SECONDS:   # no time left for the MIP: the start is the plan
+        steps["mip_skipped"] = True
+        return SolveOutcome(start, "feasible", "time limit before the MIP", model.objective(start), lp_bound,
+                            relative_gap(model.objective(start), lp_bound), time.perf_counter() - began,
+                            "HiGHS (highspy) LP + zoning engine"), steps
+    outcome = solve_model(model.as_matrix_model(), time_limit=max(left, 0.05), start=start,
+                          mip_rel_gap=mip_rel_gap)
     if outcome.values is None and start is not None and outcome.status != "infeasible":
         outcome = replace(outcome, values=start, objective=model.objective(start), status="feasible")
     if lp_bound is not None and (outcome.bound is None or lp_bound > outcome.bound):
-        from zoning.solve import relative_gap
         outcome = replace(outcome, bound=lp_bound, gap=relative_gap(outcome.objective, lp_bound))
     outcome = replace(outcome, seconds=time.perf_counter() - began)
     return outcome, steps

@@ -424,7 +424,8 @@ class NetworkResult:
         neighbour_pupils, sites_open`.
     conflicts: planner constraints that could not all hold (`zoning.constraints`).
     status: optimal, feasible (time limit), infeasible, no_solution; objective / bound / gap as
-    the solver reported them (pupil-metres with penalties).
+    the solver reported them (pupil-metres with penalties). steps: seconds of the LP and of the
+    phase zonings and the start's objective (`zoning.network_strategy`).
     """
 
     status: str
@@ -444,6 +445,7 @@ class NetworkResult:
     conflicts: pd.DataFrame
     closed: tuple[str, ...] = ()
     values: np.ndarray | None = field(default=None, repr=False)
+    steps: dict = field(default_factory=dict)
 
     @property
     def opened(self) -> pd.DataFrame:
@@ -712,17 +714,18 @@ def plan_network(
     conflicts = pd.concat([conflict_frame(pre), *[r.conflicts for r in rules]], ignore_index=True)
     model = build_network_model(nets, rules, options)
     build = time.perf_counter() - began
+    steps: dict = {}
     if solver == "highs":
         from zoning.network_strategy import solve_network_model
 
-        outcome, _ = solve_network_model(model, time_limit=time_limit, mip_rel_gap=mip_rel_gap, start=start)
+        outcome, steps = solve_network_model(model, time_limit=time_limit, mip_rel_gap=mip_rel_gap, start=start)
     else:
         outcome = solve_model(model.as_matrix_model(), solver=solver, time_limit=time_limit,
                               mip_rel_gap=mip_rel_gap)
     if outcome.values is None and outcome.status == "infeasible" and diagnose:
         conflicts = pd.concat([conflicts, conflict_frame(_diagnose(nets, rules, options, time_limit))],
                               ignore_index=True)
-    return result_from_values(model, outcome, conflicts, build)
+    return replace(result_from_values(model, outcome, conflicts, build), steps=steps)
 
 
 def tradeoff_curve(
