@@ -39,7 +39,7 @@ from zoning.sites import NetworkOptions, build_network_model, plan_network
 from zoning.solve import relative_gap, solve_model
 
 YEARS = tuple(range(2026, 2031))
-SAFETY = 1.0
+SAFETY = 1.5
 """Seconds of the time limit kept for building the model and tabulating the plan, so the whole
 run stays within the limit (HiGHS may overrun its own limit by up to 0.25 s)."""
 LEVELS = {"mam_non": 7, "tieu_hoc": 8, "thcs": 5}
