@@ -23,18 +23,20 @@ never open are left: the nearest existing school is kept for the years before), 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from zoning.network_problem import NetworkProblem
+from zoning.network_problem import NetworkProblem, build_network_problem
+from zoning.problem import ZoningProblem
 
 __all__ = [
     "CONFLICT_COLUMNS",
     "PairRules",
     "PlannerConstraints",
     "conflict_frame",
+    "constrain_problem",
     "constraints_from_table",
     "pair_rules",
 ]
@@ -244,3 +246,14 @@ def pair_rules(
                 must[idx, musts[0]] = True
             groups.append(idx)
     return PairRules(allowed=allowed, must=must, feeder_groups=tuple(groups), conflicts=conflict_frame(conflicts))
+
+
+def constrain_problem(problem: ZoningProblem, constraints: PlannerConstraints) -> tuple[ZoningProblem, pd.DataFrame]:
+    """`problem` for the zoning engine (`zoning.assign.solve_problem`) with the must pairs,
+    forbidden pairs and maximum distance of `constraints` applied: a pair the model may not use
+    gets no distance (NaN), which the zoning model leaves out. Returns the problem and the
+    conflicts (as `pair_rules`). Feeder groups need the network model (`zoning.sites`), whose
+    rows tie the quarters together; they are not applied here."""
+    net = build_network_problem(problem, norms=None)
+    rules = pair_rules(net, constraints)
+    return replace(problem, distance=np.where(rules.allowed, problem.distance, np.nan)), rules.conflicts

@@ -116,3 +116,18 @@ def test_constraints_table_and_its_errors():
         constraints_from_table(table.assign(kind=["never", "forbid", "max_distance"]))
     with pytest.raises(ValueError, match=r"max_distance row.*rows 4"):
         constraints_from_table(table.assign(metres=[None, None, -5]))
+
+
+def test_constraints_apply_to_the_zoning_engine_too():
+    from zoning.assign import solve_problem
+    from zoning.constraints import constrain_problem
+
+    net, _ = network({"q1": 0, "q2": 400, "q3": 800, "q4": 1200}, {"A": (0, 2), "B": (1200, 2)},
+                     {"q1": 30, "q2": 20, "q3": 25, "q4": 10})
+    free = solve_problem(net.zoning, distance_penalty=0.0)
+    assert free.zones().set_index("quarter_id").loc["q2", "school_id"] == "A"
+    problem, conflicts = constrain_problem(net.zoning, PlannerConstraints(
+        forbid=pd.DataFrame({"quarter_id": ["q2"], "school_id": ["A"]})))
+    zoned = solve_problem(problem, distance_penalty=0.0)
+    assert zoned.zones().set_index("quarter_id").loc["q2", "school_id"] == "B" and conflicts.empty
+    assert zoned.solver.objective == pytest.approx(26_000, rel=1e-3)
