@@ -33,7 +33,7 @@ from zoning.vectors import best_classes
 
 __all__ = ["lp_guided_start", "solve_network_model"]
 
-LP_SHARE = 0.25
+LP_SHARE = 0.5
 """Most of the time the LP relaxation may take."""
 ZONING_SHARE = 0.45
 """Share of the time for zoning the phases (step 3)."""
