@@ -1,0 +1,704 @@
+"""What a scenario is, and the scenarios file of `tuyensinh compare` (TOML) read and checked.
+
+A scenario is a named list of changes to a ward's data (`OpenSchool`, `CloseSchool`,
+`HousingProject`, `NormOverride`); `tuyensinh.scenarios.compare` applies them and compares the plans.
+The file format is documented in `tuyensinh.scenarios.compare` and docs/workflow.md.
+
+Every problem in a scenarios file becomes a `Problem` naming the file, the line, the key, the
+scenario and the change (``[[scenario.housing]]`` no. 2), the value found and what to write
+instead, worded in Vietnamese and English from `tuyensinh.words.problems`. All problems are
+gathered and raised together as one `ScenarioFileError`, so a planner fixes the file in one
+pass: first what can be checked in the file alone (`load_scenarios`), then what needs the ward
+(`ward_problems`: unknown quarters and schools, years outside base_year + 1 … horizon, norm
+overrides the norm table refuses).
+"""
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from capacity.norms import RATE_KEYS, rate_maximum
+from tuyensinh.ward.codes import LEVELS, VIETNAM_LAT, VIETNAM_LON, closest, fold_text, level_aliases
+from tuyensinh.ward.errors import Problem, WardDataError
+from tuyensinh.words.problems import EMPTY, TOML_REASONS, Text
+from tuyensinh.words.problems import text as say
+
+__all__ = [
+    "OpenSchool",
+    "CloseSchool",
+    "HousingProject",
+    "NormOverride",
+    "Change",
+    "Scenario",
+    "ScenarioFileError",
+    "parse_scenarios",
+    "load_scenarios",
+    "load_scenario_files",
+    "name_problems",
+    "ward_problems",
+    "deep_merge",
+    "RESERVED_NAME",
+]
+
+#: The name of the plan as it is in a comparison; no scenario may use it.
+RESERVED_NAME = "baseline"
+
+
+@dataclass(frozen=True)
+class OpenSchool:
+    """A new school (or site) taking pupils from school year `opens`."""
+
+    school_id: str
+    name: str
+    level: str
+    lon: float
+    lat: float
+    classrooms: int
+    opens: int
+    sessions_per_day: int = 2
+    max_class_size: float | None = None
+    land_m2: float | None = None
+
+
+@dataclass(frozen=True)
+class CloseSchool:
+    """A school (or site) that takes no pupils from school year `year` on."""
+
+    school_id: str
+    year: int
+
+
+@dataclass(frozen=True)
+class HousingProject:
+    """Planned dwellings completed in `year` in a quarter (added to housing.csv)."""
+
+    quarter_id: str
+    year: int
+    new_dwellings: int
+
+
+@dataclass(frozen=True)
+class NormOverride:
+    """Overrides merged into the ward's ward.toml [norms] / [rates] (same shape)."""
+
+    norms: Mapping[str, Any] = field(default_factory=dict)
+    rates: Mapping[str, Any] = field(default_factory=dict)
+
+
+Change = OpenSchool | CloseSchool | HousingProject | NormOverride
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of changes to a ward's data.
+
+    `file`, `number` (its [[scenario]] block, from 1) and `lines` ((table, position, key) →
+    line of the file; key "" is the table's header) say where it was written, for messages;
+    they are empty for a scenario made in Python and do not take part in comparisons.
+    """
+
+    name: str
+    changes: tuple[Change, ...] = ()
+    description: str = ""
+    file: str = field(default="", compare=False)
+    number: int = field(default=0, compare=False)
+    lines: Mapping[tuple[str, int, str], int] = field(default_factory=dict, compare=False, repr=False)
+
+
+class ScenarioFileError(WardDataError, ValueError):
+    """The scenarios file(s) have problems; `problems` lists every one of them (`folder`: the file)."""
+
+    _HEADING = {  # (one file, several files)
+        "vi": ("Tệp kịch bản {file} có {n} lỗi cần sửa:", "Các tệp kịch bản {file} có {n} lỗi cần sửa:"),
+        "en": ("The scenarios file {file} has {n} problem(s):", "The scenarios files {file} have {n} problem(s):"),
+    }
+
+    def report(self, lang: str = "vi") -> str:
+        """Every problem, one per line, under a heading; Vietnamese by default, English with lang="en"."""
+        if lang not in self._HEADING:
+            raise ValueError(f"unknown output language {lang!r}: use 'vi' (Vietnamese) or 'en' (English)")
+        several = len({problem.file for problem in self.problems}) > 1
+        lines = [self._HEADING[lang][several].format(file=self.folder, n=len(self.problems))]
+        lines += [f"  - {problem.text(lang)}" for problem in self.problems]
+        return "\n".join(lines)
+
+
+def deep_merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with `extra` merged in, table by table (neither is modified)."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+# --- the keys of each change ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Key:
+    """One key of a change table: its kind ("id", "text", "level", "int", "year", "number"),
+    whether it must be given, its bounds and an example as written in TOML."""
+
+    name: str
+    kind: str
+    example: str
+    required: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+_CHANGES: dict[str, tuple[type, tuple[_Key, ...]]] = {
+    "open_school": (OpenSchool, (
+        _Key("school_id", "id", '"TH05"'),
+        _Key("name", "text", '"Trường Tiểu học Phước Bình 2"'),
+        _Key("level", "level", '"tieu_hoc"'),
+        _Key("lon", "number", "106.95", minimum=VIETNAM_LON[0], maximum=VIETNAM_LON[1]),
+        _Key("lat", "number", "11.83", minimum=VIETNAM_LAT[0], maximum=VIETNAM_LAT[1]),
+        _Key("classrooms", "int", "20", minimum=1),
+        _Key("opens", "year", "2028"),
+        _Key("sessions_per_day", "int", "2", required=False, minimum=1, maximum=2),
+        _Key("max_class_size", "int", "35", required=False, minimum=1, maximum=60),
+        _Key("land_m2", "number", "8000", required=False, minimum=0),
+    )),
+    "close_school": (CloseSchool, (
+        _Key("school_id", "id", '"TH03"'),
+        _Key("year", "year", "2028"),
+    )),
+    "housing": (HousingProject, (
+        _Key("quarter_id", "id", '"KP14"'),
+        _Key("year", "year", "2027"),
+        _Key("new_dwellings", "int", "400", minimum=0),
+    )),
+}
+_TABLE_OF = {cls: table for table, (cls, _) in _CHANGES.items()}
+_OVERRIDES = ("norms", "rates")
+_BLOCK_KEYS = ("name", "description", *_CHANGES, *_OVERRIDES)
+_NAME_EXAMPLE = '"Dự án nhà ở KP14"'
+
+
+def _shown(value: object) -> str:
+    """A value as it reads in a TOML file: "abc" in double quotes, 40, 2.5, true, [1, 2]."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, Mapping):
+        inner = ", ".join(f"{k} = {_shown(v)}" for k, v in value.items())
+        shown = "{" + inner + "}"
+    elif isinstance(value, list | tuple):
+        shown = "[" + ", ".join(_shown(v) for v in value) + "]"
+    else:
+        shown = str(value)
+    return shown if len(shown) <= 60 else shown[:57] + "…"
+
+
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def _number_text(value: float) -> str:
+    """A bound as a planner writes it: 102, 0.5."""
+    return f"{value:g}"
+
+
+# --- where a problem is: file, line, scenario, change ----------------------------------------------
+
+
+def _key_lines(text: str) -> dict[tuple[int, str, int, str], int]:
+    """(block, table, position, key) → line number of a scenarios file; key "" is a header.
+
+    Tables are "scenario" (the block itself, position 0), "housing", "open_school", … (position:
+    the n-th such table of the block) and override tables such as norms.max_class_size. Best
+    effort: keys of inline tables are not found (the problem then names the table's line).
+    """
+    out: dict[tuple[int, str, int, str], int] = {}
+    block, table, position, counts = 0, "", 0, {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        header = re.match(r"^(\[\[?)\s*([^\]]+?)\s*\]\]?", line)
+        if header:
+            name = header.group(2).replace('"', "").replace("'", "").replace(" ", "")
+            if name == "scenario":
+                block, table, position, counts = block + 1, "scenario", 0, {}
+            elif name.startswith("scenario.") and block:
+                table = name[len("scenario."):]
+                counts[table] = counts.get(table, 0) + 1
+                position = counts[table]
+            else:  # a table outside [[scenario]]: only its header line is kept
+                table = ""
+                out.setdefault((0, name.split(".")[0], 0, ""), number)
+                continue
+            out.setdefault((block, table, position, ""), number)
+            continue
+        key = re.match(r"^([A-Za-z0-9_.\-\"' ]+?)\s*=", line)
+        if key and (table or not block):
+            name = key.group(1).replace('"', "").replace("'", "").strip()
+            if table:
+                out.setdefault((block, table, position, name), number)
+            else:  # a key before the first [[scenario]]
+                out.setdefault((0, name.split(".")[0], 0, ""), number)
+    return out
+
+
+def _block_where(name: str | None, number: int) -> Text:
+    if name and number:
+        return say("scenario.where_block", name=name, number=number)
+    if name:
+        return say("scenario.where_name", name=name)
+    return say("scenario.where_unnamed", number=number)
+
+
+def _change_where(block: Text, table: str, position: int) -> Text:
+    return say("scenario.where_change", block=block, table=table, position=position)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a value sits: the file, its line lookup and the block."""
+
+    file: str
+    lines: Mapping[tuple[str, int, str], int]
+
+    def line(self, table: str, position: int, key: str = "") -> int | None:
+        """The key's line, else its table's header line, else the block's header line."""
+        for candidate in ((table, position, key), (table, position, ""), ("scenario", 0, "")):
+            if candidate in self.lines:
+                return self.lines[candidate]
+        return None
+
+    def first_line(self, table: str) -> int | None:
+        """The first line of `table` or of its sub-tables ("norms" finds [scenario.norms.max_class_size])."""
+        found = [n for (t, _, _), n in self.lines.items() if t == table or t.startswith(table + ".")]
+        return min(found) if found else self.lines.get(("scenario", 0, table), self.lines.get(("scenario", 0, "")))
+
+    def problem(self, message: Text, fix: Text, line: int | None, column: str | None = None) -> Problem:
+        return Problem.of(self.file, message, fix, row=line, column=column)
+
+
+# --- checking values -------------------------------------------------------------------------------
+
+
+def _parsed_number(value: str) -> float | None:
+    """The number a planner meant by a quoted value ("400", " 2,5 "), if any."""
+    try:
+        number = float(value.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int | None) -> tuple[Any, list[Problem]]:
+    """The value converted for the change, or the problems with it."""
+    shown = _shown(value)
+
+    def bad(message: str, fix: str, **fields: object) -> tuple[None, list[Problem]]:
+        return None, [place.problem(say(message, where=where, key=key.name, value=shown),
+                                    say(fix, key=key.name, **fields), line, key.name)]
+
+    if key.kind in ("id", "text", "level"):
+        if key.kind == "id" and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            return bad("scenario.not_text", "fix.scenario.text", example=key.example)
+        value = _nfc(value)
+        if key.kind != "level":
+            return value, []
+        code = level_aliases().get(fold_text(value))
+        if code is None:
+            guess = closest(value, list(LEVELS))
+            hint = say("hint.did_you_mean", guess=guess) if guess else EMPTY
+            return None, [place.problem(say("scenario.level", where=where, value=shown, hint=hint),
+                                        say("fix.scenario.level"), line, key.name)]
+        return code, []
+    if isinstance(value, bool) or not isinstance(value, int | float) or (
+            isinstance(value, float) and not math.isfinite(value)):
+        meant = _parsed_number(value) if isinstance(value, str) else None
+        whole = key.kind in ("int", "year")
+        if meant is not None and (not whole or meant.is_integer()):
+            example = f"{int(meant)}" if whole else f"{meant:g}"
+        else:
+            example = key.example
+        if whole:
+            return bad("scenario.not_integer", "fix.scenario.integer", example=example)
+        return bad("scenario.not_number", "fix.scenario.number", example=example)
+    if key.kind in ("int", "year") and isinstance(value, float):
+        example = f"{int(value)}" if value.is_integer() else key.example
+        return bad("scenario.not_integer", "fix.scenario.integer", example=example)
+    if key.name in ("lon", "lat") and not key.minimum <= value <= key.maximum:
+        return None, [place.problem(
+            say("scenario.outside_vn", where=where, key=key.name, value=shown,
+                minimum=_number_text(key.minimum), maximum=_number_text(key.maximum)),
+            say("fix.scenario.position"), line, key.name)]
+    if key.minimum is not None and value < key.minimum:
+        return _out_of_range("scenario.below", key, shown, where, place, line)
+    if key.maximum is not None and value > key.maximum:
+        return _out_of_range("scenario.above", key, shown, where, place, line)
+    return value, []
+
+
+def _out_of_range(message: str, key: _Key, shown: str, where: Text, place: _Place,
+                  line: int | None) -> tuple[None, list[Problem]]:
+    low = _number_text(key.minimum) if key.minimum is not None else ""
+    high = _number_text(key.maximum) if key.maximum is not None else ""
+    fix = (say("fix.scenario.range", minimum=low, maximum=high) if key.maximum is not None
+           else say("fix.scenario.at_least", minimum=low))
+    return None, [place.problem(say(message, where=where, key=key.name, value=shown, minimum=low, maximum=high),
+                                fix, line, key.name)]
+
+
+def _unknown_keys(found: Iterable[str], allowed: Sequence[str], where: Text, table: str,
+                  place: _Place, line_of: Any) -> list[Problem]:
+    problems = []
+    for name in found:
+        if name in allowed:
+            continue
+        guess = closest(str(name), list(allowed))
+        hint = say("hint.did_you_mean", guess=guess) if guess else EMPTY
+        problems.append(place.problem(say("scenario.unknown_key", where=where, key=name, hint=hint),
+                                      say("fix.scenario.keys", table=table, keys=", ".join(allowed)),
+                                      line_of(name), str(name)))
+    return problems
+
+
+def _check_change(table: str, position: int, entry: object, block: Text, number: int,
+                  place: _Place) -> tuple[Change | None, list[Problem]]:
+    """One [[scenario.<table>]] entry as a change, or its problems."""
+    cls, keys = _CHANGES[table]
+    where = _change_where(block, table, position)
+    header = place.line(table, position)
+    if not isinstance(entry, Mapping):
+        return None, [place.problem(
+            say("scenario.not_table", where=block, key=table, value=_shown(entry), header=f"[[scenario.{table}]]"),
+            say("fix.scenario.table", header=f"[[scenario.{table}]]"), header, table)]
+    problems = _unknown_keys(entry, [k.name for k in keys], where, f"[[scenario.{table}]]", place,
+                             lambda name: place.line(table, position, name))
+    values: dict[str, Any] = {}
+    lon, lat = entry.get("lon"), entry.get("lat")
+    swapped = (all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lon, lat))
+               and VIETNAM_LAT[0] <= lon <= VIETNAM_LAT[1] and VIETNAM_LON[0] <= lat <= VIETNAM_LON[1])
+    if swapped:  # one problem for the pair, not one per coordinate
+        problems.append(place.problem(say("scenario.swapped", where=where, lon=_shown(lon), lat=_shown(lat)),
+                                      say("fix.scenario.swapped", lon=_shown(lat), lat=_shown(lon)),
+                                      place.line(table, position, "lon"), "lon"))
+    for key in keys:
+        if swapped and key.name in ("lon", "lat"):
+            continue
+        if key.name not in entry:
+            if key.required:
+                problems.append(place.problem(say("scenario.missing_key", where=where, key=key.name),
+                                              say("fix.scenario.add_key", key=key.name, example=key.example),
+                                              header, key.name))
+            continue
+        value, found = _check_value(key, entry[key.name], where, place, place.line(table, position, key.name))
+        problems += found
+        values[key.name] = value
+    if problems:
+        return None, problems
+    return cls(**values), []
+
+
+def _check_overrides(top: str, tables: object, block: Text, place: _Place) -> list[Problem]:
+    """[scenario.norms.*] / [scenario.rates.*]: tables of non-negative numbers (private_share at most 1, participation at most 1.5);
+    which keys exist is checked against the norm table with the ward (`ward_problems`)."""
+    where = say("scenario.where_table", block=block, table=top)
+    if not isinstance(tables, Mapping):
+        return [place.problem(say("scenario.not_table", where=block, key=top, value=_shown(tables),
+                                  header=f"[scenario.{top}.…]"),
+                              say("fix.scenario.table", header=f"[scenario.{top}.max_class_size]"),
+                              place.line("scenario", 0, top), top)]
+    problems = []
+    for name, entries in tables.items():
+        items = entries.items() if isinstance(entries, Mapping) else [("", entries)]
+        for key, value in items:
+            path = f"{top}.{name}" + (f".{key}" if key else "")
+            line = place.line(f"{top}.{name}", 1, key) if key else place.line(top, 1, name)
+            shown = _shown(value)
+            if isinstance(value, Mapping):  # [scenario.norms.max_class_size.tieu_hoc] lop_1 = 30
+                continue  # nested grades: the norm table checks them (ward_problems)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                meant = _parsed_number(value) if isinstance(value, str) else None
+                problems.append(place.problem(
+                    say("scenario.not_number", where=where, key=path, value=shown),
+                    say("fix.scenario.number", key=key or name, example=f"{meant:g}" if meant is not None else "40"),
+                    line, path))
+            elif value < 0:
+                problems.append(place.problem(say("scenario.below", where=where, key=path, value=shown, minimum="0"),
+                                              say("fix.scenario.at_least", minimum="0"), line, path))
+            elif top == "rates" and name in RATE_KEYS and value > rate_maximum(name):
+                problems.append(place.problem(
+                    say("scenario.share_above_1", where=where, key=path, value=shown,
+                        maximum=f"{rate_maximum(name):g}"),
+                    say("fix.toml.share_fraction", fraction=f"{value / 100:g}", percent=f"{value:g}"), line, path))
+    return problems
+
+
+def _check_block(block: Mapping[str, Any], number: int, place: _Place) -> tuple[Scenario | None, list[Problem]]:
+    """One [[scenario]] block as a Scenario, or its problems."""
+    problems: list[Problem] = []
+    header = place.line("scenario", 0)
+    raw_name = block.get("name")
+    name = _nfc(raw_name) if isinstance(raw_name, str) else ""
+    where = _block_where(name or None, number)
+    if "name" not in block:
+        problems.append(place.problem(say("scenario.missing_key", where=where, key="name"),
+                                      say("fix.scenario.add_key", key="name", example=_NAME_EXAMPLE), header, "name"))
+    elif not name:
+        problems.append(place.problem(say("scenario.not_text", where=where, key="name", value=_shown(raw_name)),
+                                      say("fix.scenario.text", key="name", example=_NAME_EXAMPLE),
+                                      place.line("scenario", 0, "name"), "name"))
+    elif name == RESERVED_NAME:
+        problems.append(place.problem(say("scenario.name_reserved", where=where, name=name),
+                                      say("fix.scenario.name_reserved"), place.line("scenario", 0, "name"), "name"))
+    problems += _unknown_keys(block, _BLOCK_KEYS, where, "[[scenario]]", place,
+                              lambda key: place.line("scenario", 0, key))
+    description = block.get("description", "")
+    if not isinstance(description, str):
+        problems.append(place.problem(
+            say("scenario.not_text", where=where, key="description", value=_shown(description)),
+            say("fix.scenario.text", key="description", example='"…"'),
+            place.line("scenario", 0, "description"), "description"))
+    changes: list[Change] = []
+    for table in _CHANGES:
+        if table not in block:
+            continue
+        entries = block[table]
+        entries = [entries] if isinstance(entries, Mapping) else entries
+        if not isinstance(entries, list):
+            entries = [entries]
+        for position, entry in enumerate(entries, start=1):
+            change, found = _check_change(table, position, entry, where, number, place)
+            problems += found
+            if change is not None:
+                changes.append(change)
+    found = [p for top in _OVERRIDES if top in block for p in _check_overrides(top, block[top], where, place)]
+    problems += found
+    if any(top in block for top in _OVERRIDES) and not found:
+        changes.append(NormOverride(norms=copy.deepcopy(block.get("norms", {})),
+                                    rates=copy.deepcopy(block.get("rates", {}))))
+    if not any(key in block for key in (*_CHANGES, *_OVERRIDES)):
+        problems.append(place.problem(say("scenario.no_change", where=where), say("fix.scenario.no_change"), header))
+    if problems:
+        return None, problems
+    return Scenario(name=name, changes=tuple(changes), description=_nfc(description), file=place.file,
+                    number=number, lines=place.lines), []
+
+
+def name_problems(scenarios: Sequence[Scenario]) -> list[Problem]:
+    """Scenarios sharing a name (in one file or across files), or named like the baseline."""
+    problems = []
+    first: dict[str, Scenario] = {}
+    for scenario in scenarios:
+        place = _Place(scenario.file, scenario.lines)
+        where = _block_where(scenario.name, scenario.number)
+        line = place.line("scenario", 0, "name")
+        if scenario.name == RESERVED_NAME:
+            problems.append(place.problem(say("scenario.name_reserved", where=where, name=scenario.name),
+                                          say("fix.scenario.name_reserved"), line, "name"))
+        elif scenario.name in first:
+            earlier = first[scenario.name]
+            problems.append(place.problem(
+                say("scenario.name_twice", where=where, name=scenario.name,
+                    earlier=_block_where(earlier.name, earlier.number), file=earlier.file or "Python"),
+                say("fix.scenario.name_twice"), line, "name"))
+        else:
+            first[scenario.name] = scenario
+    return problems
+
+
+def parse_scenarios(data: Mapping[str, Any], source: str = "scenarios", text: str | None = None) -> list[Scenario]:
+    """Scenarios from a parsed TOML file (`source`: its name for messages; `text`: its content,
+    to give line numbers). Raises `ScenarioFileError` listing every problem found."""
+    lines = _key_lines(text) if text else {}
+    problems: list[Problem] = []
+    file_place = _Place(source, {})
+    for key in data:
+        if key != "scenario":
+            guess = closest(str(key), ["scenario"])
+            hint = say("hint.did_you_mean_table", guess="[scenario]") if guess else EMPTY
+            problems.append(file_place.problem(say("scenario.unknown_top", key=key, hint=hint),
+                                               say("fix.scenario.only_blocks"), lines.get((0, str(key), 0, "")),
+                                               str(key)))
+    blocks = data.get("scenario")
+    if isinstance(blocks, Mapping):  # [scenario] with single brackets: one block
+        blocks = [blocks]
+    scenarios: list[Scenario] = []
+    named: list[Scenario] = []  # every block with a usable name, checked for repeats even if it has problems
+    if not isinstance(blocks, list) or not blocks:
+        problems.append(file_place.problem(say("scenario.none"), say("fix.scenario.none"), None))
+    else:
+        for number, block in enumerate(blocks, start=1):
+            place = _Place(source, {(t, p, k): n for (b, t, p, k), n in lines.items() if b == number})
+            if not isinstance(block, Mapping):
+                problems.append(place.problem(
+                    say("scenario.not_table", where=_block_where(None, number), key="scenario",
+                        value=_shown(block), header="[[scenario]]"),
+                    say("fix.scenario.table", header="[[scenario]]"), None, "scenario"))
+                continue
+            scenario, found = _check_block(block, number, place)
+            problems += found
+            if scenario is not None:
+                scenarios.append(scenario)
+            name = block.get("name")
+            if isinstance(name, str) and _nfc(name) and _nfc(name) != RESERVED_NAME:
+                named.append(Scenario(_nfc(name), file=source, number=number, lines=place.lines))
+        problems += name_problems(named)
+    if problems:
+        raise ScenarioFileError(source, problems)
+    return scenarios
+
+
+def _syntax_problem(source: str, error: tomllib.TOMLDecodeError) -> Problem:
+    message = str(error)
+    found = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    written = re.sub(r"\s*\(at (line .*|end of document)\)$", "", message)
+    reason = Text(TOML_REASONS.get(written, written), written) if written else say("toml.invalid")
+    if found:
+        line, where = int(found.group(1)), say("toml.where_line", line=found.group(1), col=found.group(2))
+    else:
+        line, where = None, say("toml.where_end") if "end of document" in message else EMPTY
+    return Problem.of(source, say("scenario.syntax", where=where, reason=reason), say("fix.scenario.syntax"), row=line)
+
+
+def load_scenarios(path: str | os.PathLike) -> list[Scenario]:
+    """Read and check a scenarios TOML file (UTF-8); raises `ScenarioFileError` listing every problem."""
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise ScenarioFileError(source, [Problem.of(source, say("scenario.file_missing"), say("fix.scenario.file_missing"))])
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ScenarioFileError(source, [Problem.of(source, say("toml.not_utf8"), say("fix.toml.utf8"),
+                                                    row=data[: error.start].count(b"\n") + 1)]) from None
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioFileError(source, [_syntax_problem(source, error)]) from None
+    return parse_scenarios(parsed, source=source, text=text)
+
+
+def load_scenario_files(paths: Sequence[str | os.PathLike]) -> list[Scenario]:
+    """The scenarios of several files, checked together (names must differ across files too);
+    raises one `ScenarioFileError` with the problems of every file."""
+    scenarios: list[Scenario] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            scenarios += load_scenarios(path)
+        except ScenarioFileError as error:
+            problems += error.problems
+    problems += name_problems(scenarios)
+    if problems:
+        raise ScenarioFileError(", ".join(dict.fromkeys(p.file for p in problems)), problems)
+    return scenarios
+
+
+# --- checks against the ward -----------------------------------------------------------------------
+
+
+def _id_list(ids: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (", …" if len(ids) > limit else "")
+
+
+def _override_line(place: _Place, refused: Any) -> int | None:
+    """The line of a refused [scenario.norms.*] / [scenario.rates.*] value: its key, else the header
+    of its table, else the first override table of the block."""
+    name = refused.key or refused.section.split(".")[-1]
+    section = refused.section if refused.key else refused.section.rpartition(".")[0]
+    for table, key in ((section, name), (refused.path, "")):
+        if (table, 1, key) in place.lines:
+            return place.lines[(table, 1, key)]
+    return place.first_line(refused.top)
+
+
+def ward_problems(ward: Any, scenario: Scenario) -> list[Problem]:
+    """What in `scenario` does not fit the loaded `ward`: a quarter or school it does not have, a
+    school id it already has, a year outside base_year + 1 … horizon, an unknown level, a norm or
+    rate override the norm table refuses. Empty when the scenario can be applied."""
+    from capacity.norms import check_overrides
+    from tuyensinh.ward.config import norm_problem_texts
+
+    place = _Place(scenario.file, scenario.lines)
+    block = _block_where(scenario.name, scenario.number)
+    first, last = int(ward.base_year) + 1, int(ward.horizon)
+    quarter_ids = sorted(str(q) for q in ward.quarters["quarter_id"])
+    school_ids = [str(s) for s in ward.schools["school_id"]]
+    known = set(school_ids)
+    problems: list[Problem] = []
+    counts: dict[str, int] = {}
+
+    def years(where: Text, table: str, position: int, key: str, value: int) -> None:
+        if not first <= value <= last:
+            problems.append(place.problem(
+                say("scenario.year_range", where=where, key=key, value=value, first=first, last=last),
+                say("fix.scenario.year_range", first=first, last=last, base_year=ward.base_year),
+                place.line(table, position, key), key))
+
+    def unknown_id(where: Text, table: str, position: int, key: str, value: str, ids: list[str], message: str,
+                   fix: str) -> None:
+        guess = closest(value, ids)
+        hint = say("hint.did_you_mean", guess=guess) if guess else EMPTY
+        problems.append(place.problem(say(message, where=where, value=_shown(value), hint=hint),
+                                      say(fix, ids=_id_list(ids)), place.line(table, position, key), key))
+
+    for change in scenario.changes:
+        if isinstance(change, NormOverride):
+            continue
+        table = _TABLE_OF[type(change)]
+        counts[table] = position = counts.get(table, 0) + 1
+        where = _change_where(block, table, position)
+        if isinstance(change, OpenSchool):
+            if change.school_id in known:
+                problems.append(place.problem(
+                    say("scenario.school_exists", where=where, value=_shown(change.school_id)),
+                    say("fix.scenario.school_exists", ids=_id_list(sorted(known))),
+                    place.line(table, position, "school_id"), "school_id"))
+            known.add(change.school_id)
+            if change.level not in LEVELS:
+                problems.append(place.problem(say("scenario.level", where=where, value=_shown(change.level), hint=EMPTY),
+                                              say("fix.scenario.level"), place.line(table, position, "level"), "level"))
+            years(where, table, position, "opens", change.opens)
+        elif isinstance(change, CloseSchool):
+            if change.school_id not in known:
+                unknown_id(where, table, position, "school_id", change.school_id, sorted(known),
+                           "scenario.unknown_school", "fix.scenario.unknown_school")
+            years(where, table, position, "year", change.year)
+        elif isinstance(change, HousingProject):
+            if change.quarter_id not in quarter_ids:
+                unknown_id(where, table, position, "quarter_id", change.quarter_id, quarter_ids,
+                           "scenario.unknown_quarter", "fix.scenario.unknown_quarter")
+            years(where, table, position, "year", change.year)
+            if change.new_dwellings < 0:
+                problems.append(place.problem(
+                    say("scenario.below", where=where, key="new_dwellings", value=change.new_dwellings, minimum="0"),
+                    say("fix.scenario.at_least", minimum="0"), place.line(table, position, "new_dwellings"),
+                    "new_dwellings"))
+    overrides = [c for c in scenario.changes if isinstance(c, NormOverride)]
+    if overrides:
+        if check_overrides(ward.norms, ward.rates):  # the ward's own overrides are wrong: its loader reports that
+            return problems
+        norms, rates = ward.norms, ward.rates
+        for change in overrides:
+            norms, rates = deep_merge(norms, change.norms), deep_merge(rates, change.rates)
+        for refused in check_overrides(norms, rates):
+            message, fix = norm_problem_texts(refused)
+            where = say("scenario.where_table", block=block, table=refused.top)
+            problems.append(place.problem(say("scenario.norm_refused", where=where, reason=message), fix,
+                                          _override_line(place, refused), refused.path))
+    return problems
