@@ -14,6 +14,11 @@ import importlib.util
 import sys
 from collections.abc import Sequence
 
+from tuyensinh.cli.errors import CommandError
+from tuyensinh.ward.errors import WardDataError
+from tuyensinh.words.core import LANGS
+from tuyensinh.words.zone import say
+
 COMMANDS = ("validate", "forecast", "backtest", "capacity", "zone", "plan", "compare")
 
 
@@ -34,10 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from tuyensinh.ward.errors import WardDataError
-
     lang = getattr(args, "lang", "vi")
-    lang = lang if lang in ("vi", "en") else "vi"
+    lang = lang if lang in LANGS else "vi"
     try:
         return int(args.run(args) or 0)
     except WardDataError as error:
@@ -49,15 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _error_text(error: Exception, lang: str) -> str:
-    """'Lỗi: …' / 'error: …' for a `zoning.ZoningError` (worded in `lang`); 'error: …' for any
-    other ValueError. zoning is not imported here: a ZoningError exists only once it is loaded."""
+    """'Lỗi: …' / 'error: …' for a `zoning.ZoningError` or a `CommandError` (worded in `lang`);
+    'error: …' for any other ValueError. zoning is not imported here: a ZoningError exists only
+    once it is loaded."""
     notes = sys.modules.get("zoning.notes")
-    if notes is not None and isinstance(error, notes.ZoningError):
-        from zoning.labels import map_text
-
-        return f"{map_text('error.prefix', lang)}: {error.text(lang)}"
+    if isinstance(error, CommandError) or (notes is not None and isinstance(error, notes.ZoningError)):
+        return f"{say('error.prefix', lang)}: {error.text(lang)}"
     return f"error: {error}"
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

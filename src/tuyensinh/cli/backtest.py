@@ -47,10 +47,10 @@ def ward_totals_text(totals: pd.DataFrame, lang: str = "vi", kind: str = "phư�
     totals by horizon, and accuracy by entry age (`forecast.ward_accuracy` output)."""
     from forecast import accuracy_table
     from forecast.backtest import ENTRY_AGES, method_name, table_text
-    from tuyensinh.words.labels import kind_name, text
+    from tuyensinh.words.labels import kind_name, say
 
     place = kind_name(kind or "phường", lang)
-    lines = [text("backtest.ward_block", lang, kind=place, ages=", ".join(map(str, ENTRY_AGES)))]
+    lines = [say("backtest.ward_block", lang, kind=place, ages=", ".join(map(str, ENTRY_AGES)))]
     for key, metric, breakdown in (
         ("backtest.accuracy_horizon", "accuracy", "horizon"),
         ("backtest.wmape_horizon", "wmape", "horizon"),
@@ -59,9 +59,9 @@ def ward_totals_text(totals: pd.DataFrame, lang: str = "vi", kind: str = "phư�
     ):
         wide = accuracy_table(totals, metric, breakdown)
         wide = wide.rename(columns=lambda m: method_name(m, lang))
-        wide.columns.name = text("backtest.method", lang)
-        wide.index.name = text("accuracy.col_horizon" if breakdown == "horizon" else "backtest.age", lang)
-        lines += ["", text(key, lang, kind=place), table_text(wide, lang)]
+        wide.columns.name = say("backtest.method", lang)
+        wide.index.name = say("accuracy.col_horizon" if breakdown == "horizon" else "backtest.age", lang)
+        lines += ["", say(key, lang, kind=place), table_text(wide, lang)]
     return "\n".join(lines)
 
 
@@ -73,11 +73,11 @@ def run(args: argparse.Namespace) -> int:
     from tuyensinh.plan.accuracy import format_planning_accuracy, planning_accuracy
     from tuyensinh.present.outputs import staged_output, write_csv_atomic
     from tuyensinh.ward import load_ward
-    from tuyensinh.words.labels import text, ward_title
+    from tuyensinh.words.labels import say, ward_title
 
     lang = args.lang
     if args.max_horizon < 1:
-        raise ValueError(text("backtest.max_horizon", lang, value=args.max_horizon))
+        raise ValueError(say("backtest.max_horizon", lang, value=args.max_horizon))
     ward = load_ward(args.ward_dir)
     last = args.base_year if args.base_year is not None else ward.base_year
     max_age = 18
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         for name, frame in zip(names, (result.summary, result.cells, totals, entry.table)):
             write_csv_atomic(frame, stage / name, float_format="%.3f")
     origins = sorted(result.cells["origin"].unique())
-    print(text("backtest.heading", lang, place=ward_title(ward.kind, ward.name, lang), first=origins[0],
+    print(say("backtest.heading", lang, place=ward_title(ward.kind, ward.name, lang), first=origins[0],
                last=origins[-1], horizon=args.max_horizon, max_age=max_age))
     print(format_summary(result, lang))
     print()
@@ -100,5 +100,5 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(format_planning_accuracy(entry, lang, kind=ward.kind))
     print()
-    print(text("backtest.written", lang, files=", ".join(str(out / name) for name in names)))
+    print(say("backtest.written", lang, files=", ".join(str(out / name) for name in names)))
     return 0

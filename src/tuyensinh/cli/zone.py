@@ -23,6 +23,9 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from tuyensinh.cli.errors import CommandError
+from tuyensinh.words.core import Text
+
 if TYPE_CHECKING:
     from zoning.result import SolverReport, ZoningResult
 
@@ -74,13 +77,14 @@ def run(args: argparse.Namespace) -> int:
     import forecast
     from capacity.demand import enrollment_demand
     from capacity.grades import ENTRY_GRADES
+    from tuyensinh.plan import DEFAULT_STABILITY, ward_distances
     from tuyensinh.present.outputs import staged_output, write_bytes_atomic, write_csv_atomic, write_text_atomic
     from tuyensinh.ward import load_ward
     from tuyensinh.words.labels import ward_title
+    from tuyensinh.words.zone import ZONE, say
     from zoning.assign import assign
     from zoning.contiguity import quarter_adjacency
-    from zoning.distances import fill_missing_distances, quarter_school_distances
-    from zoning.labels import level_in_sentence, map_text, school_years_text
+    from zoning.labels import level_in_sentence, school_years_text
     from zoning.maps import figure_bytes, plot_zones
     from zoning.notes import ZoningError
     from zoning.webmap import zones_html
@@ -93,25 +97,26 @@ def run(args: argparse.Namespace) -> int:
     ward = load_ward(args.ward_dir)
     years = sorted(set(args.school_year or [ward.base_year + 1]))
     if years[0] <= ward.base_year or years[-1] > ward.horizon:
-        raise ZoningError("school_year_outside", first=ward.base_year + 1, horizon=ward.horizon, years=years)
+        raise CommandError(ZONE.text("error.school_year_outside", first=ward.base_year + 1, horizon=ward.horizon,
+                                     years=", ".join(str(y) for y in years)))
     if not (ward.schools["level"] == args.level).any():
-        raise ZoningError("no_school_of_level", level=args.level)
+        raise CommandError(ZONE.text("error.no_school_of_level", level=Text(
+            level_in_sentence(args.level, "vi"), level_in_sentence(args.level, "en"))))
     norms = capacity.load_norms(ward.norms, ward.rates)
     place = ward_title(ward.kind, ward.name, args.lang)
-    print(map_text("zone.progress_forecast", args.lang, place=place), file=sys.stderr)
+    print(say("zone.progress_forecast", args.lang, place=place), file=sys.stderr)
     projected = forecast.project(ward.population, ward.births, ward.housing,
                                  base_year=ward.base_year, horizon=years[-1])
     demand = enrollment_demand(projected, norms, school_years=years)
-    distances = fill_missing_distances(ward.distances,
-                                       quarter_school_distances(ward.quarters, ward.schools, crs=ward.crs))
+    distances = ward_distances(ward)
     current = None
     if ward.zones is not None:
         current = ward.zones[ward.zones["level"] == args.level]
         current = current if not current.empty else None
-    stability = args.stability if args.stability is not None else (300.0 if current is not None else 0.0)
+    stability = args.stability if args.stability is not None else (DEFAULT_STABILITY if current is not None else 0.0)
     adjacency = quarter_adjacency(ward.quarters_projected()) if args.contiguous else None
 
-    print(map_text("zone.progress_zoning", args.lang, level=level_in_sentence(args.level, args.lang),
+    print(say("zone.progress_zoning", args.lang, level=level_in_sentence(args.level, args.lang),
                    years=school_years_text(years, args.lang)), file=sys.stderr)
     result = assign(
         demand, ward.schools, distances, level=args.level, school_years=years, norms=norms,
@@ -137,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
             write_text_atomic(stage / f"{stem}.html",
                               zones_html(result, ward.quarters, ward.schools, school_year=year,
                                          lang=args.lang, place=place, crs=ward.crs))
-    print(f"{map_text('zone.written', args.lang, out=args.out)}; {solver_line(result, args.lang)}")
+    print(f"{say('zone.written', args.lang, out=args.out)}; {solver_line(result, args.lang)}")
     for note in result.note_texts(args.lang):
         print(f"  ! {note}")
     return 0
@@ -146,18 +151,19 @@ def run(args: argparse.Namespace) -> int:
 def solver_line(result: ZoningResult, lang: str) -> str:
     """How the solver did, in `lang`: 'lời giải HiGHS 1.x (highspy): tối ưu (chênh lệch so với cận dưới 0,00%,
     0,4 giây)'; with one model per school year, the status of each year."""
-    from zoning.labels import map_text, number, percent, school_years_text
+    from tuyensinh.words.zone import say
+    from zoning.labels import number, percent, school_years_text
 
     def status(report: SolverReport) -> str:
-        gap = map_text("zone.gap_unknown", lang) if report.gap is None else percent(report.gap, lang, 2)
+        gap = say("zone.gap_unknown", lang) if report.gap is None else percent(report.gap, lang, 2)
         key = "zone.status_optimal" if report.status == "optimal" else "zone.status_feasible"
-        return map_text(key, lang, gap=gap, seconds=number(report.solve_seconds, lang, 1))
+        return say(key, lang, gap=gap, seconds=number(report.solve_seconds, lang, 1))
 
     reports = result.reports
     if len(reports) == 1:
-        return map_text("zone.solver", lang, solver=reports[0].solver, status=status(reports[0]))
+        return say("zone.solver", lang, solver=reports[0].solver, status=status(reports[0]))
     per_year = "; ".join(
-        map_text("zone.solver_year", lang, status=status(r),
+        say("zone.solver_year", lang, status=status(r),
                  year=school_years_text(r.school_years, lang))
         for r in reports)
-    return map_text("zone.solver", lang, solver=reports[0].solver, status=per_year)
+    return say("zone.solver", lang, solver=reports[0].solver, status=per_year)

@@ -39,7 +39,7 @@ from capacity.norms import Norms
 from forecast.accuracy import WARD, area_totals
 from forecast.backtest import method_name, table_text
 from forecast.settings import METHODS
-from tuyensinh.words.labels import grade_name, kind_name, text
+from tuyensinh.words.labels import grade_name, kind_name, say
 
 __all__ = [
     "ENTRY_GRADES",
@@ -280,29 +280,29 @@ def accuracy_sentences(acc: PlanningAccuracy, *, lang: str = "vi", kind: str = "
     đúng 8/10 lần, lệch không quá 1 lớp 10/10 lần (nếu giữ nguyên …)"), then one for the
     school catchments (all entry grades) when the ward has current zones."""
     lines = []
-    place = text("accuracy.place_ward", lang, kind=kind_name(kind or "phường", lang))
+    place = say("accuracy.place_ward", lang, kind=kind_name(kind or "phường", lang))
     school_parts = []
     for grade, level in ENTRY_GRADES:
         row = acc.row(grade, horizon, "ward", METHOD)
         if row is not None and not pd.isna(row["accuracy"]):
-            sentence = text(
+            sentence = say(
                 "accuracy.sentence", lang,
-                who=text("report.who_pupils" if level == "thcs" else "report.who_children", lang),
+                who=say("report.who_pupils" if level == "thcs" else "report.who_children", lang),
                 grade=_grade_in_sentence(grade, lang), place=place, horizon=horizon,
                 accuracy=_pct(row["accuracy"]), n=int(row["forecasts"]), exact=int(row["exact_count"]),
                 within=int(row["within1_count"]))
             base = acc.row(grade, horizon, "ward", BASELINE)
             if base is not None and not pd.isna(base["accuracy"]):
-                sentence += text("accuracy.baseline_part", lang, accuracy=_pct(base["accuracy"]),
+                sentence += say("accuracy.baseline_part", lang, accuracy=_pct(base["accuracy"]),
                                  exact=int(base["exact_count"]), n=int(base["forecasts"]))
             lines.append(sentence + ".")
         school = acc.row(grade, horizon, "school", METHOD)
         if school is not None and not pd.isna(school["accuracy"]):
-            school_parts.append(text("accuracy.school_part", lang, grade=_grade_in_sentence(grade, lang),
+            school_parts.append(say("accuracy.school_part", lang, grade=_grade_in_sentence(grade, lang),
                                      accuracy=_pct(school["accuracy"]), exact=_pct(school["classes_exact"]),
                                      within=_pct(school["classes_within1"])))
     if school_parts:
-        lines.append(text("accuracy.school_line", lang, horizon=horizon, parts="; ".join(school_parts)) + ".")
+        lines.append(say("accuracy.school_line", lang, horizon=horizon, parts="; ".join(school_parts)) + ".")
     return lines
 
 
@@ -319,21 +319,21 @@ def accuracy_report_table(acc: PlanningAccuracy, *, lang: str = "vi") -> pd.Data
     decimal = "," if lang == "vi" else "."
     pct = lambda s: s.map(lambda v: "–" if pd.isna(v) else f"{v:.1f}%".replace(".", decimal))  # noqa: E731
     columns = {
-        text("col.grade", lang): ward.index.get_level_values("grade").map(lambda g: grade_name(g, lang)),
-        text("accuracy.col_horizon", lang): ward.index.get_level_values("horizon").astype(int),
-        text("accuracy.col_ward_pupils", lang): pct(ward["accuracy"]).to_numpy(),
-        text("accuracy.col_ward_exact", lang): count(ward, "exact_count").to_numpy(),
-        text("accuracy.col_ward_within", lang): count(ward, "within1_count").to_numpy(),
+        say("col.grade", lang): ward.index.get_level_values("grade").map(lambda g: grade_name(g, lang)),
+        say("accuracy.col_horizon", lang): ward.index.get_level_values("horizon").astype(int),
+        say("accuracy.col_ward_pupils", lang): pct(ward["accuracy"]).to_numpy(),
+        say("accuracy.col_ward_exact", lang): count(ward, "exact_count").to_numpy(),
+        say("accuracy.col_ward_within", lang): count(ward, "within1_count").to_numpy(),
     }
     if not school.empty:
-        columns[text("accuracy.col_school_pupils", lang)] = pct(school["accuracy"].reindex(ward.index)).to_numpy()
-        columns[text("accuracy.col_school_exact", lang)] = pct(school["classes_exact"].reindex(ward.index)).to_numpy()
-        columns[text("accuracy.col_school_within", lang)] = pct(
+        columns[say("accuracy.col_school_pupils", lang)] = pct(school["accuracy"].reindex(ward.index)).to_numpy()
+        columns[say("accuracy.col_school_exact", lang)] = pct(school["classes_exact"].reindex(ward.index)).to_numpy()
+        columns[say("accuracy.col_school_within", lang)] = pct(
             school["classes_within1"].reindex(ward.index)).to_numpy()
     if not base.empty:
-        columns[text("accuracy.col_naive_pupils", lang)] = pct(base["accuracy"].reindex(ward.index)).to_numpy()
+        columns[say("accuracy.col_naive_pupils", lang)] = pct(base["accuracy"].reindex(ward.index)).to_numpy()
         b = base.reindex(ward.index)
-        columns[text("accuracy.col_naive_exact", lang)] = [
+        columns[say("accuracy.col_naive_exact", lang)] = [
             "–" if pd.isna(e) else f"{int(e)}/{int(n)}" for e, n in zip(b["exact_count"], b["forecasts"])]
     return pd.DataFrame(columns).reset_index(drop=True)
 
@@ -343,11 +343,11 @@ def format_planning_accuracy(acc: PlanningAccuracy, lang: str = "vi", *, kind: s
     per scope, entry grade and horizon, accuracy of pupils and class counts exactly right /
     within one class, every method. `kind`: the ward's kind ('phường', 'xã', …) for the titles."""
     if acc.origins:
-        lines = [text("accuracy.print_intro", lang, first=acc.origins[0], last=acc.origins[-1])]
+        lines = [say("accuracy.print_intro", lang, first=acc.origins[0], last=acc.origins[-1])]
     else:
-        lines = [text("accuracy.print_none", lang)]
-    scopes = (("ward", text("accuracy.print_ward", lang, kind=kind_name(kind or "phường", lang))),
-              ("school", text("accuracy.print_school", lang)))
+        lines = [say("accuracy.print_none", lang)]
+    scopes = (("ward", say("accuracy.print_ward", lang, kind=kind_name(kind or "phường", lang))),
+              ("school", say("accuracy.print_school", lang)))
     for scope, title in scopes:
         part = acc.table[acc.table["scope"] == scope]
         if part.empty:
@@ -357,10 +357,10 @@ def format_planning_accuracy(acc: PlanningAccuracy, lang: str = "vi", *, kind: s
             wide = part.pivot_table(index=["grade", "horizon"], columns="method", values=metric, sort=False)
             wide = wide[[m for m in METHODS if m in wide.columns]]
             wide.columns = [method_name(m, lang) for m in wide.columns]
-            wide.columns.name = text("backtest.method", lang)
+            wide.columns.name = say("backtest.method", lang)
             wide.index = pd.MultiIndex.from_arrays(
                 [[grade_name(g, lang) for g in wide.index.get_level_values("grade")],
                  wide.index.get_level_values("horizon").astype(int)],
-                names=[text("col.grade", lang), text("accuracy.col_horizon", lang)])
-            lines += ["", text(key, lang, scope=title), table_text(wide, lang, decimals=1)]
+                names=[say("col.grade", lang), say("accuracy.col_horizon", lang)])
+            lines += ["", say(key, lang, scope=title), table_text(wide, lang, decimals=1)]
     return "\n".join(lines)

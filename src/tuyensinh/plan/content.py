@@ -20,7 +20,7 @@ from tuyensinh.words.labels import (
     grade_name,
     level_name,
     school_year_label,
-    text,
+    say,
     ward_title,
 )
 
@@ -44,18 +44,18 @@ def _capacity_table(plan: Plan, years: list[int]) -> pd.DataFrame:
     lang, names = plan.settings.lang, _school_names(plan.ward)
     rows = plan.capacity.loc[plan.capacity["school_year"].isin(years)].copy()
     table = pd.DataFrame({
-        text("col.school", lang): rows["school_id"].map(names).fillna(rows["school_id"]),
-        text("col.level", lang): rows["level"].map(lambda v: level_name(v, lang)),
-        text("col.school_year", lang): rows["school_year"].map(lambda y: school_year_label(y, lang)),
-        text("col.pupils", lang): rows["pupils_mean"].round(0).astype(int),
-        text("col.classes", lang): rows["classes"].astype(int),
-        text("col.rooms_needed", lang): rows["rooms_needed"].astype(int),
-        text("col.rooms_available", lang): rows["rooms_available"].astype(int),
-        text("col.room_shortfall", lang): rows["room_shortfall"].astype(int),
-        text("col.utilization", lang): rows["utilization"].map(
+        say("col.school", lang): rows["school_id"].map(names).fillna(rows["school_id"]),
+        say("col.level", lang): rows["level"].map(lambda v: level_name(v, lang)),
+        say("col.school_year", lang): rows["school_year"].map(lambda y: school_year_label(y, lang)),
+        say("col.pupils", lang): rows["pupils_mean"].round(0).astype(int),
+        say("col.classes", lang): rows["classes"].astype(int),
+        say("col.rooms_needed", lang): rows["rooms_needed"].astype(int),
+        say("col.rooms_available", lang): rows["rooms_available"].astype(int),
+        say("col.room_shortfall", lang): rows["room_shortfall"].astype(int),
+        say("col.utilization", lang): rows["utilization"].map(
             lambda u: "–" if pd.isna(u) or u == float("inf") else f"{u:.0%}"),
-        text("col.p_over", lang): rows["p_over"].map(lambda p: "–" if pd.isna(p) else f"{p:.0%}"),
-        text("col.flag", lang): rows["flag"].map(lambda f: flag_name(f, lang)),
+        say("col.p_over", lang): rows["p_over"].map(lambda p: "–" if pd.isna(p) else f"{p:.0%}"),
+        say("col.flag", lang): rows["flag"].map(lambda f: flag_name(f, lang)),
     })
     return table.reset_index(drop=True)
 
@@ -63,20 +63,20 @@ def _capacity_table(plan: Plan, years: list[int]) -> pd.DataFrame:
 def _zonings_compared(plan: Plan) -> pd.DataFrame:
     """Rooms short per level × school year under the proposed, current and re-zoned zonings."""
     lang = plan.settings.lang
-    options = [(text("report.zoning_proposed", lang,
+    options = [(say("report.zoning_proposed", lang,
                      school_year=school_year_label(plan.school_year, lang)), plan.capacity)]
     if plan.capacity_current is not None:
-        options.append((text("report.zoning_current", lang), plan.capacity_current))
+        options.append((say("report.zoning_current", lang), plan.capacity_current))
     if plan.capacity_yearly is not None:
-        options.append((text("report.zoning_yearly", lang), plan.capacity_yearly))
+        options.append((say("report.zoning_yearly", lang), plan.capacity_yearly))
     columns = {}
     for label, table in options:
         columns[label] = table.groupby(["level", "school_year"])["room_shortfall"].sum()
     wide = pd.DataFrame(columns).fillna(0).astype(int).reset_index()
     wide["level"] = pd.Categorical(wide["level"], LEVEL_ORDER, ordered=True)
     wide = wide.sort_values(["level", "school_year"])
-    wide.insert(0, text("col.level", lang), wide.pop("level").map(lambda v: level_name(v, lang)))
-    wide.insert(1, text("col.school_year", lang),
+    wide.insert(0, say("col.level", lang), wide.pop("level").map(lambda v: level_name(v, lang)))
+    wide.insert(1, say("col.school_year", lang),
                 wide.pop("school_year").map(lambda y: school_year_label(y, lang)))
     return wide.reset_index(drop=True)
 
@@ -95,13 +95,13 @@ def _changes_table(plan: Plan) -> pd.DataFrame:
                .drop_duplicates(["quarter_id", "level"]).set_index(["quarter_id", "level"])["school_id"])
     keys = list(zip(proposed["quarter_id"], proposed["level"]))
     return pd.DataFrame({
-        text("col.quarter", lang): [quarter_names.get(q, q) for q, _ in keys],
-        text("col.level", lang): [level_name(lv, lang) for _, lv in keys],
-        text("col.from_school", lang): [names.get(current[k], current[k]) if k in current.index else "–"
+        say("col.quarter", lang): [quarter_names.get(q, q) for q, _ in keys],
+        say("col.level", lang): [level_name(lv, lang) for _, lv in keys],
+        say("col.from_school", lang): [names.get(current[k], current[k]) if k in current.index else "–"
                                         for k in keys],
-        text("col.to_school", lang): proposed["school_id"].map(names).fillna(proposed["school_id"]).to_numpy(),
-        text("col.pupils", lang): proposed["pupils"].round(0).astype(int).to_numpy(),
-        text("col.distance", lang): proposed["distance_m"].round(0).astype(int).to_numpy(),
+        say("col.to_school", lang): proposed["school_id"].map(names).fillna(proposed["school_id"]).to_numpy(),
+        say("col.pupils", lang): proposed["pupils"].round(0).astype(int).to_numpy(),
+        say("col.distance", lang): proposed["distance_m"].round(0).astype(int).to_numpy(),
     })
 
 
@@ -109,10 +109,10 @@ def _quota_table(plan: Plan) -> pd.DataFrame:
     lang, names = plan.settings.lang, _school_names(plan.ward)
     rows = plan.quotas.loc[plan.quotas["school_year"] == plan.school_year]
     return pd.DataFrame({
-        text("col.school", lang): rows["school_id"].map(names).fillna(rows["school_id"]),
-        text("col.grade", lang): rows["grade"].map(lambda g: grade_name(g, lang)),
-        text("col.pupils", lang): rows["pupils"].astype(int),
-        text("col.classes", lang): rows["classes"].astype(int),
+        say("col.school", lang): rows["school_id"].map(names).fillna(rows["school_id"]),
+        say("col.grade", lang): rows["grade"].map(lambda g: grade_name(g, lang)),
+        say("col.pupils", lang): rows["pupils"].astype(int),
+        say("col.classes", lang): rows["classes"].astype(int),
     }).reset_index(drop=True)
 
 
@@ -124,13 +124,13 @@ def _solver_table(plan: Plan) -> pd.DataFrame:
     for entry in plan.solver_reports():
         gap = entry.get("gap")
         rows.append({
-            text("col.zoning", lang): (text("report.zoning_proposed", lang, school_year=school_year_label(
-                plan.school_year, lang)) if entry["zoning"] == "proposed" else text("report.zoning_yearly", lang)),
-            text("col.level", lang): level_name(entry["level"], lang),
-            text("col.school_year", lang): ", ".join(school_year_label(y, lang) for y in entry["school_years"]),
-            text("col.status", lang): text(f"status.{entry['status']}", lang),
-            text("col.gap", lang): "–" if gap is None else vi_thousands(f"{gap:.2%}", lang),
-            text("col.seconds", lang): round(float(entry["solve_seconds"]), 2),
+            say("col.zoning", lang): (say("report.zoning_proposed", lang, school_year=school_year_label(
+                plan.school_year, lang)) if entry["zoning"] == "proposed" else say("report.zoning_yearly", lang)),
+            say("col.level", lang): level_name(entry["level"], lang),
+            say("col.school_year", lang): ", ".join(school_year_label(y, lang) for y in entry["school_years"]),
+            say("col.status", lang): say(f"status.{entry['status']}", lang),
+            say("col.gap", lang): "–" if gap is None else vi_thousands(f"{gap:.2%}", lang),
+            say("col.seconds", lang): round(float(entry["solve_seconds"]), 2),
         })
     return pd.DataFrame(rows)
 
@@ -152,13 +152,13 @@ def _summary_lines(plan: Plan) -> list[str]:
     rows = plan.capacity.loc[plan.capacity["school_year"] == plan.school_year]
     pupils = rows.groupby("level")["pupils_mean"].sum()
     parts = [
-        vi_thousands(text("report.pupils_part", lang, pupils=pupils[level],
+        vi_thousands(say("report.pupils_part", lang, pupils=pupils[level],
                           level=level_name(level, lang, short=True), who=who_word(level, lang)), lang)
         for level in LEVEL_ORDER if level in pupils.index
     ]
     if not parts:
         return []
-    return [text("report.pupils_line", lang, school_year=school_year_label(plan.school_year, lang),
+    return [say("report.pupils_line", lang, school_year=school_year_label(plan.school_year, lang),
                  parts=", ".join(parts))]
 
 
@@ -166,13 +166,13 @@ def _yearly_line(plan: Plan) -> str:
     """Worst-year rooms short per level when every year is re-zoned."""
     lang = plan.settings.lang
     worst = plan.capacity_yearly.groupby(["level", "school_year"])["room_shortfall"].sum().groupby(level=0).max()
-    parts = [text("report.yearly_part", lang, level=level_name(level, lang, short=True),
+    parts = [say("report.yearly_part", lang, level=level_name(level, lang, short=True),
                   rooms=int(worst[level]))
              for level in LEVEL_ORDER if level in worst.index and worst[level] > 0]
     if not parts:
-        return text("report.yearly_none", lang,
+        return say("report.yearly_none", lang,
                     horizon_label=school_year_label(plan.school_years[-1], lang))
-    return text("report.yearly_line", lang, parts=", ".join(parts))
+    return say("report.yearly_line", lang, parts=", ".join(parts))
 
 
 def _accuracy_sections(plan: Plan) -> list[Any]:
@@ -182,16 +182,16 @@ def _accuracy_sections(plan: Plan) -> list[Any]:
     from tuyensinh.present.report import ReportSection, ReportTable
 
     lang, acc = plan.settings.lang, plan.accuracy
-    heading = text("report.accuracy", lang)
+    heading = say("report.accuracy", lang)
     if acc is None:
         if not plan.settings.accuracy or history_long_enough(plan.ward):
             return []  # switched off, or a reused forecast: nothing measured, nothing said
-        return [ReportSection(heading, intro=text("report.accuracy_none", lang))]
-    intro = text("report.accuracy_intro", lang, first=acc.origins[0], last=acc.origins[-1])
+        return [ReportSection(heading, intro=say("report.accuracy_none", lang))]
+    intro = say("report.accuracy_intro", lang, first=acc.origins[0], last=acc.origins[-1])
     return [ReportSection(
         heading, intro=intro, sentences=tuple(accuracy_sentences(acc, lang=lang, kind=plan.ward.kind)),
-        tables=[ReportTable(text("report.accuracy_table", lang), accuracy_report_table(acc, lang=lang),
-                            note=text("report.accuracy_note", lang))],
+        tables=[ReportTable(say("report.accuracy_table", lang), accuracy_report_table(acc, lang=lang),
+                            note=say("report.accuracy_note", lang))],
     )]
 
 
@@ -212,38 +212,38 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
     ward, lang = plan.ward, plan.settings.lang
     coming = school_year_label(plan.school_year, lang)
     horizon = school_year_label(plan.school_years[-1], lang)
-    title = text("report.title", lang, ward=ward_title(ward.kind, ward.name, lang))
+    title = say("report.title", lang, ward=ward_title(ward.kind, ward.name, lang))
 
     flags = flag_sentences(plan.capacity, ward.schools, lang=lang, overflow=plan.overflow())
     if not any(kind in ("over", "tight") for kind, _ in flags):
-        flags = [("info", text("report.no_flags", lang, horizon_label=horizon)), *flags]
+        flags = [("info", say("report.no_flags", lang, horizon_label=horizon)), *flags]
     summary = [*_summary_lines(plan), *ward_shortfall_sentences(plan.capacity, ward.schools, lang=lang)]
     if plan.capacity_yearly is not None:
         summary.append(_yearly_line(plan))
-    forecast_figs = [ReportFigure(label, pngs[name], text("report.forecast_note", lang))
+    forecast_figs = [ReportFigure(label, pngs[name], say("report.forecast_note", lang))
                      for name, label in forecast_figure_titles(plan).items() if name in pngs]
     zoning_figs = [ReportFigure(level_name(level, lang), pngs[f"zones_{level}"])
                    for level in plan.levels if f"zones_{level}" in pngs]
     changes = _changes_table(plan)
-    zoning_tables = [ReportTable(text("report.changes", lang), changes)] if not changes.empty else []
+    zoning_tables = [ReportTable(say("report.changes", lang), changes)] if not changes.empty else []
     capacity_figs = [ReportFigure(label, pngs[name])
                      for name, label in capacity_figure_titles(plan).items() if name in pngs]
     sections = [
-        ReportSection(text("report.forecast", lang), figures=forecast_figs),
+        ReportSection(say("report.forecast", lang), figures=forecast_figs),
         *_accuracy_sections(plan),
-        ReportSection(text("report.zoning", lang, school_year=coming), figures=zoning_figs,
-                      intro="" if zoning_tables or ward.zones is None else text("report.no_changes", lang),
+        ReportSection(say("report.zoning", lang, school_year=coming), figures=zoning_figs,
+                      intro="" if zoning_tables or ward.zones is None else say("report.no_changes", lang),
                       tables=zoning_tables),
         ReportSection(
-            text("report.capacity", lang, horizon_label=horizon), figures=capacity_figs,
-            tables=[ReportTable(text("report.zonings_compared", lang), _zonings_compared(plan)),
-                    ReportTable(f"{text('col.school', lang)} – {coming} / {horizon}",
+            say("report.capacity", lang, horizon_label=horizon), figures=capacity_figs,
+            tables=[ReportTable(say("report.zonings_compared", lang), _zonings_compared(plan)),
+                    ReportTable(f"{say('col.school', lang)} – {coming} / {horizon}",
                                 _capacity_table(plan, [plan.school_year, plan.school_years[-1]]))]),
-        ReportSection(text("report.quotas", lang, school_year=coming),
-                      tables=[ReportTable(text("report.quotas", lang, school_year=coming), _quota_table(plan),
-                                          note=text("xlsx.note_pupils", lang))]),
-        ReportSection(text("report.solver", lang), sentences=zoning_note_sentences(plan),
-                      tables=[ReportTable(text("report.solver", lang), _solver_table(plan))]),
+        ReportSection(say("report.quotas", lang, school_year=coming),
+                      tables=[ReportTable(say("report.quotas", lang, school_year=coming), _quota_table(plan),
+                                          note=say("xlsx.note_pupils", lang))]),
+        ReportSection(say("report.solver", lang), sentences=zoning_note_sentences(plan),
+                      tables=[ReportTable(say("report.solver", lang), _solver_table(plan))]),
     ]
     try:
         version = metadata.version("tuyensinh")
@@ -252,10 +252,10 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
     created = time.strftime("%Y-%m-%d %H:%M")
     return render_report(
         title=title,
-        subtitle=text("report.subtitle", lang, base_year=ward.base_year, school_year=coming,
+        subtitle=say("report.subtitle", lang, base_year=ward.base_year, school_year=coming,
                       horizon_label=horizon),
         flags=flags, sections=sections, summary=summary, lang=lang,
-        footer=text("report.footer", lang, version=version, created=created),
+        footer=say("report.footer", lang, version=version, created=created),
     )
 
 

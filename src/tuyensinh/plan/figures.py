@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tuyensinh.words.labels import text, ward_title
+from tuyensinh.words.labels import say, ward_title
 
 if TYPE_CHECKING:
     from tuyensinh.plan.types import Plan
@@ -50,7 +50,7 @@ def forecast_figure_titles(plan: Plan) -> dict[str, str]:
 def capacity_figure_titles(plan: Plan) -> dict[str, str]:
     """Capacity-chart name → title."""
     lang = plan.settings.lang
-    return {"utilization": text("col.utilization", lang), "shortfall": text("col.room_shortfall", lang)}
+    return {"utilization": say("col.utilization", lang), "shortfall": say("col.room_shortfall", lang)}
 
 
 def plan_figures(plan: Plan) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from tuyensinh.plan.content import plan_headlines
 from tuyensinh.plan.files import check_out_folder, write_plan, write_plan_manifest
 from tuyensinh.plan.types import PlanResult, PlanSettings, Progress
 from tuyensinh.ward import load_ward
-from tuyensinh.words.labels import check_lang, text
+from tuyensinh.words.labels import check_lang, say
 
 __all__ = ["run_plan"]
 
@@ -59,6 +59,6 @@ def run_plan(
         files = sorted([*files, "manifest.json"])
     plan = replace(plan, timings=dict(tracker.timings))
     headlines = plan_headlines(plan)
-    tracker.say(text("step.done", settings.lang, out=out, seconds=time.perf_counter() - started))
+    tracker.line(say("step.done", settings.lang, out=out, seconds=time.perf_counter() - started))
     return PlanResult(out=out.resolve(), plan=plan, files=tuple(files), manifest=manifest,
                       headlines=headlines)

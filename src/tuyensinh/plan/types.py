@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from tuyensinh.ward import Ward
-from tuyensinh.words.labels import check_lang, text
+from tuyensinh.words.labels import check_lang, say
 
 __all__ = ["DEFAULT_STABILITY", "PlanSettings", "Plan", "PlanResult", "Progress", "stack_yearly"]
 
@@ -85,14 +85,14 @@ class Progress:
         self.lang = lang
         self.timings: dict[str, float] = {}
 
-    def say(self, line: str) -> None:
+    def line(self, line: str) -> None:
         if self._emit is not None:
             self._emit(line)
 
     @contextmanager
     def step(self, number: int, name: str, key: str, **fields: Any) -> Iterator[None]:
         """Announce step `number` and time it under `name` in the timings."""
-        self.say(f"[{number}/{self.TOTAL}] {text(key, self.lang, **fields)} …")
+        self.line(f"[{number}/{self.TOTAL}] {say(key, self.lang, **fields)} …")
         start = time.perf_counter()
         try:
             yield

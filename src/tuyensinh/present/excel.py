@@ -30,7 +30,7 @@ from tuyensinh.words.labels import (
     grade_name,
     level_name,
     school_year_label,
-    text,
+    say,
     ward_title,
 )
 
@@ -102,18 +102,18 @@ def _write_level_sheet(
     ncol = 3 + len(columns)
     half = max(3, ncol // 2)
     kind = (ward_kind or "").upper() if lang == "vi" else ("WARD" if ward_kind == "phường" else "COMMUNE")
-    committee = text("doc.committee", lang, kind=kind, name=ward_name.upper()).strip()
+    committee = say("doc.committee", lang, kind=kind, name=ward_name.upper()).strip()
 
     # Administrative heading (left: issuing body; right: national motto).
     _merge_write(ws, 1, 1, half, committee, _font(12))
-    _merge_write(ws, 2, 1, half, text("doc.office", lang), _font(12, bold=True))
-    _merge_write(ws, 1, half + 1, ncol, text("doc.republic", lang), _font(12, bold=True))
-    _merge_write(ws, 2, half + 1, ncol, text("doc.motto", lang), _font(12, bold=True))
+    _merge_write(ws, 2, 1, half, say("doc.office", lang), _font(12, bold=True))
+    _merge_write(ws, 1, half + 1, ncol, say("doc.republic", lang), _font(12, bold=True))
+    _merge_write(ws, 2, half + 1, ncol, say("doc.motto", lang), _font(12, bold=True))
     coming = school_year_label(years[0], lang)
-    _merge_write(ws, 4, 1, ncol, text("xlsx.title", lang, school_year=coming), _font(14, bold=True))
-    _merge_write(ws, 5, 1, ncol, text("xlsx.subtitle", lang, level=level_name(level, lang),
+    _merge_write(ws, 4, 1, ncol, say("xlsx.title", lang, school_year=coming), _font(14, bold=True))
+    _merge_write(ws, 5, 1, ncol, say("xlsx.subtitle", lang, level=level_name(level, lang),
                                       ward=ward_title(ward_kind, ward_name, lang)), _font(12, bold=True))
-    _merge_write(ws, 6, 1, ncol, text("xlsx.basis", lang, base_year=base_year, school_year=coming),
+    _merge_write(ws, 6, 1, ncol, say("xlsx.basis", lang, base_year=base_year, school_year=coming),
                  _font(11, italic=True))
     ws.row_dimensions[6].height = 30
 
@@ -121,17 +121,17 @@ def _write_level_sheet(
     h1, h2 = 8, 9
     for col, key in ((1, "xlsx.no"), (2, "xlsx.school"), (3, "xlsx.grade")):
         ws.merge_cells(start_row=h1, start_column=col, end_row=h2, end_column=col)
-        ws.cell(row=h1, column=col, value=text(key, lang))
+        ws.cell(row=h1, column=col, value=say(key, lang))
     col = 4
     for i, year in enumerate(years):
         width = 3 if i == 0 else 2
         key = "xlsx.school_year" if i == 0 else "xlsx.projected"
         ws.merge_cells(start_row=h1, start_column=col, end_row=h1, end_column=col + width - 1)
-        ws.cell(row=h1, column=col, value=text(key, lang, school_year=school_year_label(year, lang)))
-        ws.cell(row=h2, column=col, value=text("xlsx.pupils", lang))
-        ws.cell(row=h2, column=col + 1, value=text("xlsx.classes", lang))
+        ws.cell(row=h1, column=col, value=say(key, lang, school_year=school_year_label(year, lang)))
+        ws.cell(row=h2, column=col, value=say("xlsx.pupils", lang))
+        ws.cell(row=h2, column=col + 1, value=say("xlsx.classes", lang))
         if i == 0:
-            ws.cell(row=h2, column=col + 2, value=text("xlsx.avg_class", lang))
+            ws.cell(row=h2, column=col + 2, value=say("xlsx.avg_class", lang))
         col += width
     for r in (h1, h2):
         ws.row_dimensions[r].height = 32
@@ -146,7 +146,7 @@ def _write_level_sheet(
     row = h2 + 1
     grand = {(y, f): 0.0 for y, f in columns if f != "avg"}
     if table.empty:
-        _merge_write(ws, row, 1, ncol, text("xlsx.empty", lang), _font(11, italic=True))
+        _merge_write(ws, row, 1, ncol, say("xlsx.empty", lang), _font(11, italic=True))
         row += 1
     pivot = (
         table.pivot_table(index=["school_id", "grade"], columns="school_year",
@@ -176,7 +176,7 @@ def _write_level_sheet(
             row += 1
         if len(grades) > 1:
             ws.cell(row=row, column=3,
-                    value=text("xlsx.school_total", lang, school="").strip()).font = _font(11, bold=True)
+                    value=say("xlsx.school_total", lang, school="").strip()).font = _font(11, bold=True)
             _write_totals(ws, row, columns, totals)
             row += 1
         ws.cell(row=first, column=1, value=number)
@@ -188,7 +188,7 @@ def _write_level_sheet(
             grand[key] += totals[key]
     if not table.empty:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-        ws.cell(row=row, column=1, value=text("xlsx.level_total", lang))
+        ws.cell(row=row, column=1, value=say("xlsx.level_total", lang))
         _write_totals(ws, row, columns, grand)
         for c in range(1, ncol + 1):
             ws.cell(row=row, column=c).font = _font(11, bold=True)
@@ -205,16 +205,16 @@ def _write_level_sheet(
 
     # Note and signature block.
     row += 1
-    _merge_write(ws, row, 1, ncol, text("xlsx.note_pupils", lang), _font(10, italic=True), _LEFT)
+    _merge_write(ws, row, 1, ncol, say("xlsx.note_pupils", lang), _font(10, italic=True), _LEFT)
     row += 2
-    _merge_write(ws, row, half + 1, ncol, text("doc.place_date", lang, name=ward_name,
+    _merge_write(ws, row, half + 1, ncol, say("doc.place_date", lang, name=ward_name,
                                               year=base_year), _font(12, italic=True))
     row += 1
-    _merge_write(ws, row, 1, half, text("doc.prepared_by", lang), _font(12, bold=True))
-    _merge_write(ws, row, half + 1, ncol, text("doc.head_of_office", lang), _font(12, bold=True))
+    _merge_write(ws, row, 1, half, say("doc.prepared_by", lang), _font(12, bold=True))
+    _merge_write(ws, row, half + 1, ncol, say("doc.head_of_office", lang), _font(12, bold=True))
     row += 1
-    _merge_write(ws, row, 1, half, text("doc.sign_hint", lang), _font(11, italic=True))
-    _merge_write(ws, row, half + 1, ncol, text("doc.sign_hint", lang), _font(11, italic=True))
+    _merge_write(ws, row, 1, half, say("doc.sign_hint", lang), _font(11, italic=True))
+    _merge_write(ws, row, half + 1, ncol, say("doc.sign_hint", lang), _font(11, italic=True))
 
     # Widths, frozen header, print set-up.
     widths = [6, 34, 22] + [13 if f != "avg" else 11 for _, f in columns]
@@ -293,7 +293,7 @@ def quotas_workbook(
             ws, table.loc[table["level"] == level], names, level=level, years=years,
             ward_name=ward_name, ward_kind=ward_kind, base_year=int(base_year), lang=lang,
         )
-    wb.properties.title = text("xlsx.title", lang, school_year=school_year_label(school_year, lang))
+    wb.properties.title = say("xlsx.title", lang, school_year=school_year_label(school_year, lang))
     wb.properties.creator = "tuyensinh"
     return wb
 

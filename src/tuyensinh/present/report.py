@@ -26,7 +26,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from tuyensinh.present.outputs import write_text_atomic  # noqa: E402
-from tuyensinh.words.labels import LEVEL_ORDER, check_lang, level_name, school_year_label, text  # noqa: E402
+from tuyensinh.words.labels import LEVEL_ORDER, check_lang, level_name, school_year_label, say  # noqa: E402
 from zoning.labels import number  # noqa: E402  (one Vietnamese/English number format for maps and report)
 
 __all__ = [
@@ -147,7 +147,7 @@ def vi_thousands(text_: str, lang: str) -> str:
 
 def who_word(level: str, lang: str) -> str:
     """How the pupils of a level are called: 'trẻ' (preschool children), 'học sinh' (pupils)."""
-    return text("report.who_children" if level == "mam_non" else "report.who_pupils", lang)
+    return say("report.who_children" if level == "mam_non" else "report.who_pupils", lang)
 
 
 def _table(table: ReportTable, lang: str) -> str:
@@ -187,10 +187,10 @@ def render_report(
         f"<header><h1>{html.escape(title)}</h1><p class=\"subtitle\">{html.escape(subtitle)}</p></header>",
     ]
     if summary:
-        parts.append(f"<h2>{html.escape(text('report.summary', lang))}</h2><ul>")
+        parts.append(f"<h2>{html.escape(say('report.summary', lang))}</h2><ul>")
         parts += [f"<li>{html.escape(line)}</li>" for line in summary]
         parts.append("</ul>")
-    parts.append(f"<h2>{html.escape(text('report.flags', lang))}</h2><ul class=\"flags\">")
+    parts.append(f"<h2>{html.escape(say('report.flags', lang))}</h2><ul class=\"flags\">")
     parts += [f'<li class="{html.escape(kind)}">{html.escape(line)}</li>' for kind, line in flags]
     parts.append("</ul>")
     for section in sections:
@@ -248,7 +248,7 @@ def flag_sentences(
     result_closed = []
     for school_id, rows in table.loc[closed].sort_values("school_year").groupby("school_id", sort=True):
         first = rows.iloc[0]
-        sentence = text("flag.closed_with_pupils", lang, school="\x00", pupils=float(first["pupils_mean"]),
+        sentence = say("flag.closed_with_pupils", lang, school="\x00", pupils=float(first["pupils_mean"]),
                         school_year=school_year_label(first["school_year"], lang))
         # the school's name goes in after the number marks are localised: its own digits stay
         result_closed.append(("over", vi_thousands(sentence, lang).replace("\x00", names.get(school_id, school_id))))
@@ -265,17 +265,17 @@ def flag_sentences(
             fields = {"school": name, "rooms": _int(first["room_shortfall"]),
                       "school_year": school_year_label(first["school_year"], lang)}
             if _int(worst["room_shortfall"]) > fields["rooms"]:
-                sentence = text("flag.short_grows", lang, **fields,
+                sentence = say("flag.short_grows", lang, **fields,
                                 last_year=school_year_label(worst["school_year"], lang),
                                 last_rooms=_int(worst["room_shortfall"]))
             else:
-                sentence = text("flag.short", lang, **fields)
+                sentence = say("flag.short", lang, **fields)
             over.append((int(first["school_year"]), -float(worst["room_shortfall"]), sentence))
             continue
         tight_rows = rows.loc[rows["flag"] == "tight"]
         if not tight_rows.empty:
             row = tight_rows.iloc[0]
-            tight.append((int(row["school_year"]), -float(row["utilization"]), text(
+            tight.append((int(row["school_year"]), -float(row["utilization"]), say(
                 "flag.tight", lang, school=name, school_year=school_year_label(row["school_year"], lang),
                 use=float(row["utilization"]), p=0.0 if pd.isna(p_over := row.get("p_over")) else float(p_over))))
             continue
@@ -286,7 +286,7 @@ def flag_sentences(
             classes = float(row.get("classes", 0) or 0)
             if classes > 0 and np.isfinite(use) and use < UNDERUSED_BELOW:
                 who = who_word(str(row.get("level", "")), lang)
-                info.append((first_year, use, text(
+                info.append((first_year, use, say(
                     "flag.underused", lang, school=name, use=use, who=who,
                     school_year=school_year_label(first_year, lang),
                     size=float(row["pupils_mean"]) / classes)))
@@ -294,7 +294,7 @@ def flag_sentences(
     if overflow is not None and not overflow.empty:
         for _, row in overflow.sort_values(["school_year", "level", "school_id"]).iterrows():
             if float(row["overflow"]) > 0.5:
-                result.append(("over", text(
+                result.append(("over", say(
                     "flag.overflow", lang, school=names.get(str(row["school_id"]), row["school_id"]),
                     pupils=float(row["overflow"]), level=level_name(row["level"], lang, short=True),
                     school_year=school_year_label(row["school_year"], lang))))
@@ -329,7 +329,7 @@ def ward_shortfall_sentences(capacity: pd.DataFrame, schools: pd.DataFrame | Non
     for level in sorted(worst.index, key=lambda lv: (LEVEL_ORDER.index(lv) if lv in LEVEL_ORDER else 9, lv)):
         rooms = worst[level]
         if rooms > 1e-9:
-            lines.append(text("flag.ward_short", lang, level=level_name(level, lang, short=lang == "vi"),
+            lines.append(say("flag.ward_short", lang, level=level_name(level, lang, short=lang == "vi"),
                               rooms=_int(rooms), school_year=school_year_label(last, lang)))
     return lines
 

@@ -74,7 +74,7 @@ from tuyensinh.scenarios.file import (
 )
 from tuyensinh.ward import Ward
 from tuyensinh.ward.codes import LEVELS
-from tuyensinh.words.labels import level_name, school_year_label, text
+from tuyensinh.words.labels import level_name, school_year_label, say
 
 __all__ = [
     "OpenSchool",
@@ -221,11 +221,11 @@ def compare_scenarios(
         raise ScenarioFileError(_files(scenarios), problems)
     changed = [apply_scenario(ward, s) for s in scenarios]
     tracker = progress if isinstance(progress, Progress) else Progress(progress, settings.lang)
-    tracker.say(text("step.scenario", settings.lang, name=text("scenario.baseline", settings.lang)))
+    tracker.line(say("step.scenario", settings.lang, name=say("scenario.baseline", settings.lang)))
     base = compute_plan(ward, settings, progress=tracker)
     plans = {RESERVED_NAME: base}
     for scenario, variant in zip(scenarios, changed):
-        tracker.say(text("step.scenario", settings.lang, name=scenario.name))
+        tracker.line(say("step.scenario", settings.lang, name=scenario.name))
         reuse = None if _touches_population(scenario) else _forecast_of(base)
         plans[scenario.name] = compute_plan(variant, settings, progress=tracker, forecast=reuse)
     frames = [_metrics(plan).assign(scenario=name) for name, plan in plans.items()]
@@ -253,16 +253,16 @@ def comparison_wide(comparison: Comparison, lang: str = "vi") -> pd.DataFrame:
     table = comparison.table.copy()
     table["pupil_metres"] = table["pupil_metres"] / 1000.0  # shown as pupil-km
     order = list(dict.fromkeys(table["scenario"]))
-    names = {s: (text("scenario.baseline", lang) if s == "baseline" else s) for s in order}
+    names = {s: (say("scenario.baseline", lang) if s == "baseline" else s) for s in order}
     wide = table.pivot_table(index=["level", "school_year"], columns="scenario",
                              values=list(_METRIC_LABELS), aggfunc="sum", sort=False)
     wide = wide.reindex(columns=pd.MultiIndex.from_product([list(_METRIC_LABELS), order]))
     wide.columns = pd.MultiIndex.from_tuples(
-        [(text(_METRIC_LABELS[m], lang), names[s]) for m, s in wide.columns])
+        [(say(_METRIC_LABELS[m], lang), names[s]) for m, s in wide.columns])
     levels = [lv for lv in LEVELS if lv in wide.index.get_level_values(0)]
     wide = wide.reindex(pd.MultiIndex.from_tuples(
         [(lv, y) for lv in levels for y in sorted(table.loc[table["level"] == lv, "school_year"].unique())]))
     wide.index = pd.MultiIndex.from_tuples(
         [(level_name(lv, lang), school_year_label(y, lang)) for lv, y in wide.index],
-        names=[text("col.level", lang), text("col.school_year", lang)])
+        names=[say("col.level", lang), say("col.school_year", lang)])
     return wide.round(1)

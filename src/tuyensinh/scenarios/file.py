@@ -30,7 +30,8 @@ from capacity.norms import RATE_KEYS, rate_maximum
 from tuyensinh.ward.codes import LEVELS, VIETNAM_LAT, VIETNAM_LON, closest, fold_text, level_aliases
 from tuyensinh.ward.errors import Problem, WardDataError
 from tuyensinh.words.problems import EMPTY, TOML_REASONS, Text
-from tuyensinh.words.problems import text as say
+from tuyensinh.words.problems import text as problem_text
+from tuyensinh.words.validate import problems_heading
 
 __all__ = [
     "OpenSchool",
@@ -117,17 +118,10 @@ class Scenario:
 class ScenarioFileError(WardDataError, ValueError):
     """The scenarios file(s) have problems; `problems` lists every one of them (`folder`: the file)."""
 
-    _HEADING = {  # (one file, several files)
-        "vi": ("Tệp kịch bản {file} có {n} lỗi cần sửa:", "Các tệp kịch bản {file} có {n} lỗi cần sửa:"),
-        "en": ("The scenarios file {file} has {n} problem(s):", "The scenarios files {file} have {n} problem(s):"),
-    }
-
     def report(self, lang: str = "vi") -> str:
         """Every problem, one per line, under a heading; Vietnamese by default, English with lang="en"."""
-        if lang not in self._HEADING:
-            raise ValueError(f"unknown output language {lang!r}: use 'vi' (Vietnamese) or 'en' (English)")
         several = len({problem.file for problem in self.problems}) > 1
-        lines = [self._HEADING[lang][several].format(file=self.folder, n=len(self.problems))]
+        lines = [problems_heading(lang, folder=self.folder, n=len(self.problems), scenarios=True, several=several)]
         lines += [f"  - {problem.text(lang)}" for problem in self.problems]
         return "\n".join(lines)
 
@@ -256,14 +250,14 @@ def _key_lines(text: str) -> dict[tuple[int, str, int, str], int]:
 
 def _block_where(name: str | None, number: int) -> Text:
     if name and number:
-        return say("scenario.where_block", name=name, number=number)
+        return problem_text("scenario.where_block", name=name, number=number)
     if name:
-        return say("scenario.where_name", name=name)
-    return say("scenario.where_unnamed", number=number)
+        return problem_text("scenario.where_name", name=name)
+    return problem_text("scenario.where_unnamed", number=number)
 
 
 def _change_where(block: Text, table: str, position: int) -> Text:
-    return say("scenario.where_change", block=block, table=table, position=position)
+    return problem_text("scenario.where_change", block=block, table=table, position=position)
 
 
 @dataclass(frozen=True)
@@ -306,8 +300,8 @@ def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int
     shown = _shown(value)
 
     def bad(message: str, fix: str, **fields: object) -> tuple[None, list[Problem]]:
-        return None, [place.problem(say(message, where=where, key=key.name, value=shown),
-                                    say(fix, key=key.name, **fields), line, key.name)]
+        return None, [place.problem(problem_text(message, where=where, key=key.name, value=shown),
+                                    problem_text(fix, key=key.name, **fields), line, key.name)]
 
     if key.kind in ("id", "text", "level"):
         if key.kind == "id" and isinstance(value, int) and not isinstance(value, bool):
@@ -320,9 +314,9 @@ def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int
         code = level_aliases().get(fold_text(value))
         if code is None:
             guess = closest(value, list(LEVELS))
-            hint = say("hint.did_you_mean", guess=guess) if guess else EMPTY
-            return None, [place.problem(say("scenario.level", where=where, value=shown, hint=hint),
-                                        say("fix.scenario.level"), line, key.name)]
+            hint = problem_text("hint.did_you_mean", guess=guess) if guess else EMPTY
+            return None, [place.problem(problem_text("scenario.level", where=where, value=shown, hint=hint),
+                                        problem_text("fix.scenario.level"), line, key.name)]
         return code, []
     if isinstance(value, bool) or not isinstance(value, int | float) or (
             isinstance(value, float) and not math.isfinite(value)):
@@ -340,9 +334,9 @@ def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int
         return bad("scenario.not_integer", "fix.scenario.integer", example=example)
     if key.name in ("lon", "lat") and not key.minimum <= value <= key.maximum:
         return None, [place.problem(
-            say("scenario.outside_vn", where=where, key=key.name, value=shown,
+            problem_text("scenario.outside_vn", where=where, key=key.name, value=shown,
                 minimum=_number_text(key.minimum), maximum=_number_text(key.maximum)),
-            say("fix.scenario.position"), line, key.name)]
+            problem_text("fix.scenario.position"), line, key.name)]
     if key.minimum is not None and value < key.minimum:
         return _out_of_range("scenario.below", key, shown, where, place, line)
     if key.maximum is not None and value > key.maximum:
@@ -354,9 +348,9 @@ def _out_of_range(message: str, key: _Key, shown: str, where: Text, place: _Plac
                   line: int | None) -> tuple[None, list[Problem]]:
     low = _number_text(key.minimum) if key.minimum is not None else ""
     high = _number_text(key.maximum) if key.maximum is not None else ""
-    fix = (say("fix.scenario.range", minimum=low, maximum=high) if key.maximum is not None
-           else say("fix.scenario.at_least", minimum=low))
-    return None, [place.problem(say(message, where=where, key=key.name, value=shown, minimum=low, maximum=high),
+    fix = (problem_text("fix.scenario.range", minimum=low, maximum=high) if key.maximum is not None
+           else problem_text("fix.scenario.at_least", minimum=low))
+    return None, [place.problem(problem_text(message, where=where, key=key.name, value=shown, minimum=low, maximum=high),
                                 fix, line, key.name)]
 
 
@@ -367,9 +361,9 @@ def _unknown_keys(found: Iterable[str], allowed: Sequence[str], where: Text, tab
         if name in allowed:
             continue
         guess = closest(str(name), list(allowed))
-        hint = say("hint.did_you_mean", guess=guess) if guess else EMPTY
-        problems.append(place.problem(say("scenario.unknown_key", where=where, key=name, hint=hint),
-                                      say("fix.scenario.keys", table=table, keys=", ".join(allowed)),
+        hint = problem_text("hint.did_you_mean", guess=guess) if guess else EMPTY
+        problems.append(place.problem(problem_text("scenario.unknown_key", where=where, key=name, hint=hint),
+                                      problem_text("fix.scenario.keys", table=table, keys=", ".join(allowed)),
                                       line_of(name), str(name)))
     return problems
 
@@ -382,8 +376,8 @@ def _check_change(table: str, position: int, entry: object, block: Text, number:
     header = place.line(table, position)
     if not isinstance(entry, Mapping):
         return None, [place.problem(
-            say("scenario.not_table", where=block, key=table, value=_shown(entry), header=f"[[scenario.{table}]]"),
-            say("fix.scenario.table", header=f"[[scenario.{table}]]"), header, table)]
+            problem_text("scenario.not_table", where=block, key=table, value=_shown(entry), header=f"[[scenario.{table}]]"),
+            problem_text("fix.scenario.table", header=f"[[scenario.{table}]]"), header, table)]
     problems = _unknown_keys(entry, [k.name for k in keys], where, f"[[scenario.{table}]]", place,
                              lambda name: place.line(table, position, name))
     values: dict[str, Any] = {}
@@ -391,16 +385,16 @@ def _check_change(table: str, position: int, entry: object, block: Text, number:
     swapped = (all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lon, lat))
                and VIETNAM_LAT[0] <= lon <= VIETNAM_LAT[1] and VIETNAM_LON[0] <= lat <= VIETNAM_LON[1])
     if swapped:  # one problem for the pair, not one per coordinate
-        problems.append(place.problem(say("scenario.swapped", where=where, lon=_shown(lon), lat=_shown(lat)),
-                                      say("fix.scenario.swapped", lon=_shown(lat), lat=_shown(lon)),
+        problems.append(place.problem(problem_text("scenario.swapped", where=where, lon=_shown(lon), lat=_shown(lat)),
+                                      problem_text("fix.scenario.swapped", lon=_shown(lat), lat=_shown(lon)),
                                       place.line(table, position, "lon"), "lon"))
     for key in keys:
         if swapped and key.name in ("lon", "lat"):
             continue
         if key.name not in entry:
             if key.required:
-                problems.append(place.problem(say("scenario.missing_key", where=where, key=key.name),
-                                              say("fix.scenario.add_key", key=key.name, example=key.example),
+                problems.append(place.problem(problem_text("scenario.missing_key", where=where, key=key.name),
+                                              problem_text("fix.scenario.add_key", key=key.name, example=key.example),
                                               header, key.name))
             continue
         value, found = _check_value(key, entry[key.name], where, place, place.line(table, position, key.name))
@@ -414,11 +408,11 @@ def _check_change(table: str, position: int, entry: object, block: Text, number:
 def _check_overrides(top: str, tables: object, block: Text, place: _Place) -> list[Problem]:
     """[scenario.norms.*] / [scenario.rates.*]: tables of non-negative numbers (private_share at most 1, participation at most 1.5);
     which keys exist is checked against the norm table with the ward (`ward_problems`)."""
-    where = say("scenario.where_table", block=block, table=top)
+    where = problem_text("scenario.where_table", block=block, table=top)
     if not isinstance(tables, Mapping):
-        return [place.problem(say("scenario.not_table", where=block, key=top, value=_shown(tables),
+        return [place.problem(problem_text("scenario.not_table", where=block, key=top, value=_shown(tables),
                                   header=f"[scenario.{top}.…]"),
-                              say("fix.scenario.table", header=f"[scenario.{top}.max_class_size]"),
+                              problem_text("fix.scenario.table", header=f"[scenario.{top}.max_class_size]"),
                               place.line("scenario", 0, top), top)]
     problems = []
     for name, entries in tables.items():
@@ -432,17 +426,17 @@ def _check_overrides(top: str, tables: object, block: Text, place: _Place) -> li
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
                 meant = _parsed_number(value) if isinstance(value, str) else None
                 problems.append(place.problem(
-                    say("scenario.not_number", where=where, key=path, value=shown),
-                    say("fix.scenario.number", key=key or name, example=f"{meant:g}" if meant is not None else "40"),
+                    problem_text("scenario.not_number", where=where, key=path, value=shown),
+                    problem_text("fix.scenario.number", key=key or name, example=f"{meant:g}" if meant is not None else "40"),
                     line, path))
             elif value < 0:
-                problems.append(place.problem(say("scenario.below", where=where, key=path, value=shown, minimum="0"),
-                                              say("fix.scenario.at_least", minimum="0"), line, path))
+                problems.append(place.problem(problem_text("scenario.below", where=where, key=path, value=shown, minimum="0"),
+                                              problem_text("fix.scenario.at_least", minimum="0"), line, path))
             elif top == "rates" and name in RATE_KEYS and value > rate_maximum(name):
                 problems.append(place.problem(
-                    say("scenario.share_above_1", where=where, key=path, value=shown,
+                    problem_text("scenario.share_above_1", where=where, key=path, value=shown,
                         maximum=f"{rate_maximum(name):g}"),
-                    say("fix.toml.share_fraction", fraction=f"{value / 100:g}", percent=f"{value:g}"), line, path))
+                    problem_text("fix.toml.share_fraction", fraction=f"{value / 100:g}", percent=f"{value:g}"), line, path))
     return problems
 
 
@@ -454,22 +448,22 @@ def _check_block(block: Mapping[str, Any], number: int, place: _Place) -> tuple[
     name = _nfc(raw_name) if isinstance(raw_name, str) else ""
     where = _block_where(name or None, number)
     if "name" not in block:
-        problems.append(place.problem(say("scenario.missing_key", where=where, key="name"),
-                                      say("fix.scenario.add_key", key="name", example=_NAME_EXAMPLE), header, "name"))
+        problems.append(place.problem(problem_text("scenario.missing_key", where=where, key="name"),
+                                      problem_text("fix.scenario.add_key", key="name", example=_NAME_EXAMPLE), header, "name"))
     elif not name:
-        problems.append(place.problem(say("scenario.not_text", where=where, key="name", value=_shown(raw_name)),
-                                      say("fix.scenario.text", key="name", example=_NAME_EXAMPLE),
+        problems.append(place.problem(problem_text("scenario.not_text", where=where, key="name", value=_shown(raw_name)),
+                                      problem_text("fix.scenario.text", key="name", example=_NAME_EXAMPLE),
                                       place.line("scenario", 0, "name"), "name"))
     elif name == RESERVED_NAME:
-        problems.append(place.problem(say("scenario.name_reserved", where=where, name=name),
-                                      say("fix.scenario.name_reserved"), place.line("scenario", 0, "name"), "name"))
+        problems.append(place.problem(problem_text("scenario.name_reserved", where=where, name=name),
+                                      problem_text("fix.scenario.name_reserved"), place.line("scenario", 0, "name"), "name"))
     problems += _unknown_keys(block, _BLOCK_KEYS, where, "[[scenario]]", place,
                               lambda key: place.line("scenario", 0, key))
     description = block.get("description", "")
     if not isinstance(description, str):
         problems.append(place.problem(
-            say("scenario.not_text", where=where, key="description", value=_shown(description)),
-            say("fix.scenario.text", key="description", example='"…"'),
+            problem_text("scenario.not_text", where=where, key="description", value=_shown(description)),
+            problem_text("fix.scenario.text", key="description", example='"…"'),
             place.line("scenario", 0, "description"), "description"))
     changes: list[Change] = []
     for table in _CHANGES:
@@ -490,7 +484,7 @@ def _check_block(block: Mapping[str, Any], number: int, place: _Place) -> tuple[
         changes.append(NormOverride(norms=copy.deepcopy(block.get("norms", {})),
                                     rates=copy.deepcopy(block.get("rates", {}))))
     if not any(key in block for key in (*_CHANGES, *_OVERRIDES)):
-        problems.append(place.problem(say("scenario.no_change", where=where), say("fix.scenario.no_change"), header))
+        problems.append(place.problem(problem_text("scenario.no_change", where=where), problem_text("fix.scenario.no_change"), header))
     if problems:
         return None, problems
     return Scenario(name=name, changes=tuple(changes), description=_nfc(description), file=place.file,
@@ -506,14 +500,14 @@ def name_problems(scenarios: Sequence[Scenario]) -> list[Problem]:
         where = _block_where(scenario.name, scenario.number)
         line = place.line("scenario", 0, "name")
         if scenario.name == RESERVED_NAME:
-            problems.append(place.problem(say("scenario.name_reserved", where=where, name=scenario.name),
-                                          say("fix.scenario.name_reserved"), line, "name"))
+            problems.append(place.problem(problem_text("scenario.name_reserved", where=where, name=scenario.name),
+                                          problem_text("fix.scenario.name_reserved"), line, "name"))
         elif scenario.name in first:
             earlier = first[scenario.name]
             problems.append(place.problem(
-                say("scenario.name_twice", where=where, name=scenario.name,
+                problem_text("scenario.name_twice", where=where, name=scenario.name,
                     earlier=_block_where(earlier.name, earlier.number), file=earlier.file or "Python"),
-                say("fix.scenario.name_twice"), line, "name"))
+                problem_text("fix.scenario.name_twice"), line, "name"))
         else:
             first[scenario.name] = scenario
     return problems
@@ -528,9 +522,9 @@ def parse_scenarios(data: Mapping[str, Any], source: str = "scenarios", text: st
     for key in data:
         if key != "scenario":
             guess = closest(str(key), ["scenario"])
-            hint = say("hint.did_you_mean_table", guess="[scenario]") if guess else EMPTY
-            problems.append(file_place.problem(say("scenario.unknown_top", key=key, hint=hint),
-                                               say("fix.scenario.only_blocks"), lines.get((0, str(key), 0, "")),
+            hint = problem_text("hint.did_you_mean_table", guess="[scenario]") if guess else EMPTY
+            problems.append(file_place.problem(problem_text("scenario.unknown_top", key=key, hint=hint),
+                                               problem_text("fix.scenario.only_blocks"), lines.get((0, str(key), 0, "")),
                                                str(key)))
     blocks = data.get("scenario")
     if isinstance(blocks, Mapping):  # [scenario] with single brackets: one block
@@ -538,15 +532,15 @@ def parse_scenarios(data: Mapping[str, Any], source: str = "scenarios", text: st
     scenarios: list[Scenario] = []
     named: list[Scenario] = []  # every block with a usable name, checked for repeats even if it has problems
     if not isinstance(blocks, list) or not blocks:
-        problems.append(file_place.problem(say("scenario.none"), say("fix.scenario.none"), None))
+        problems.append(file_place.problem(problem_text("scenario.none"), problem_text("fix.scenario.none"), None))
     else:
         for number, block in enumerate(blocks, start=1):
             place = _Place(source, {(t, p, k): n for (b, t, p, k), n in lines.items() if b == number})
             if not isinstance(block, Mapping):
                 problems.append(place.problem(
-                    say("scenario.not_table", where=_block_where(None, number), key="scenario",
+                    problem_text("scenario.not_table", where=_block_where(None, number), key="scenario",
                         value=_shown(block), header="[[scenario]]"),
-                    say("fix.scenario.table", header="[[scenario]]"), None, "scenario"))
+                    problem_text("fix.scenario.table", header="[[scenario]]"), None, "scenario"))
                 continue
             scenario, found = _check_block(block, number, place)
             problems += found
@@ -565,12 +559,12 @@ def _syntax_problem(source: str, error: tomllib.TOMLDecodeError) -> Problem:
     message = str(error)
     found = re.search(r"\(at line (\d+), column (\d+)\)", message)
     written = re.sub(r"\s*\(at (line .*|end of document)\)$", "", message)
-    reason = Text(TOML_REASONS.get(written, written), written) if written else say("toml.invalid")
+    reason = Text(TOML_REASONS.get(written, written), written) if written else problem_text("toml.invalid")
     if found:
-        line, where = int(found.group(1)), say("toml.where_line", line=found.group(1), col=found.group(2))
+        line, where = int(found.group(1)), problem_text("toml.where_line", line=found.group(1), col=found.group(2))
     else:
-        line, where = None, say("toml.where_end") if "end of document" in message else EMPTY
-    return Problem.of(source, say("scenario.syntax", where=where, reason=reason), say("fix.scenario.syntax"), row=line)
+        line, where = None, problem_text("toml.where_end") if "end of document" in message else EMPTY
+    return Problem.of(source, problem_text("scenario.syntax", where=where, reason=reason), problem_text("fix.scenario.syntax"), row=line)
 
 
 def load_scenarios(path: str | os.PathLike) -> list[Scenario]:
@@ -578,12 +572,12 @@ def load_scenarios(path: str | os.PathLike) -> list[Scenario]:
     path = Path(path)
     source = str(path)
     if not path.is_file():
-        raise ScenarioFileError(source, [Problem.of(source, say("scenario.file_missing"), say("fix.scenario.file_missing"))])
+        raise ScenarioFileError(source, [Problem.of(source, problem_text("scenario.file_missing"), problem_text("fix.scenario.file_missing"))])
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ScenarioFileError(source, [Problem.of(source, say("toml.not_utf8"), say("fix.toml.utf8"),
+        raise ScenarioFileError(source, [Problem.of(source, problem_text("toml.not_utf8"), problem_text("fix.toml.utf8"),
                                                     row=data[: error.start].count(b"\n") + 1)]) from None
     try:
         parsed = tomllib.loads(text)
@@ -646,16 +640,16 @@ def ward_problems(ward: Any, scenario: Scenario) -> list[Problem]:
     def years(where: Text, table: str, position: int, key: str, value: int) -> None:
         if not first <= value <= last:
             problems.append(place.problem(
-                say("scenario.year_range", where=where, key=key, value=value, first=first, last=last),
-                say("fix.scenario.year_range", first=first, last=last, base_year=ward.base_year),
+                problem_text("scenario.year_range", where=where, key=key, value=value, first=first, last=last),
+                problem_text("fix.scenario.year_range", first=first, last=last, base_year=ward.base_year),
                 place.line(table, position, key), key))
 
     def unknown_id(where: Text, table: str, position: int, key: str, value: str, ids: list[str], message: str,
                    fix: str) -> None:
         guess = closest(value, ids)
-        hint = say("hint.did_you_mean", guess=guess) if guess else EMPTY
-        problems.append(place.problem(say(message, where=where, value=_shown(value), hint=hint),
-                                      say(fix, ids=_id_list(ids)), place.line(table, position, key), key))
+        hint = problem_text("hint.did_you_mean", guess=guess) if guess else EMPTY
+        problems.append(place.problem(problem_text(message, where=where, value=_shown(value), hint=hint),
+                                      problem_text(fix, ids=_id_list(ids)), place.line(table, position, key), key))
 
     for change in scenario.changes:
         if isinstance(change, NormOverride):
@@ -666,13 +660,13 @@ def ward_problems(ward: Any, scenario: Scenario) -> list[Problem]:
         if isinstance(change, OpenSchool):
             if change.school_id in known:
                 problems.append(place.problem(
-                    say("scenario.school_exists", where=where, value=_shown(change.school_id)),
-                    say("fix.scenario.school_exists", ids=_id_list(sorted(known))),
+                    problem_text("scenario.school_exists", where=where, value=_shown(change.school_id)),
+                    problem_text("fix.scenario.school_exists", ids=_id_list(sorted(known))),
                     place.line(table, position, "school_id"), "school_id"))
             known.add(change.school_id)
             if change.level not in LEVELS:
-                problems.append(place.problem(say("scenario.level", where=where, value=_shown(change.level), hint=EMPTY),
-                                              say("fix.scenario.level"), place.line(table, position, "level"), "level"))
+                problems.append(place.problem(problem_text("scenario.level", where=where, value=_shown(change.level), hint=EMPTY),
+                                              problem_text("fix.scenario.level"), place.line(table, position, "level"), "level"))
             years(where, table, position, "opens", change.opens)
         elif isinstance(change, CloseSchool):
             if change.school_id not in known:
@@ -686,8 +680,8 @@ def ward_problems(ward: Any, scenario: Scenario) -> list[Problem]:
             years(where, table, position, "year", change.year)
             if change.new_dwellings < 0:
                 problems.append(place.problem(
-                    say("scenario.below", where=where, key="new_dwellings", value=change.new_dwellings, minimum="0"),
-                    say("fix.scenario.at_least", minimum="0"), place.line(table, position, "new_dwellings"),
+                    problem_text("scenario.below", where=where, key="new_dwellings", value=change.new_dwellings, minimum="0"),
+                    problem_text("fix.scenario.at_least", minimum="0"), place.line(table, position, "new_dwellings"),
                     "new_dwellings"))
     overrides = [c for c in scenario.changes if isinstance(c, NormOverride)]
     if overrides:
@@ -698,7 +692,7 @@ def ward_problems(ward: Any, scenario: Scenario) -> list[Problem]:
             norms, rates = deep_merge(norms, change.norms), deep_merge(rates, change.rates)
         for refused in check_overrides(norms, rates):
             message, fix = norm_problem_texts(refused)
-            where = say("scenario.where_table", block=block, table=refused.top)
-            problems.append(place.problem(say("scenario.norm_refused", where=where, reason=message), fix,
+            where = problem_text("scenario.where_table", block=block, table=refused.top)
+            problems.append(place.problem(problem_text("scenario.norm_refused", where=where, reason=message), fix,
                                           _override_line(place, refused), refused.path))
     return problems

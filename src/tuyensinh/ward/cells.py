@@ -19,7 +19,7 @@ import pandas as pd
 
 from tuyensinh.ward.errors import Problem
 from tuyensinh.words.problems import CATALOG
-from tuyensinh.words.problems import text as say  # `text` names the file's text here
+from tuyensinh.words.problems import text as problem_text  # `text` names the file's text here
 
 __all__ = ["RawTable", "read_csv_cells", "SAVE_AS_UTF8"]
 
@@ -47,7 +47,7 @@ class RawTable:
 
 def _decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem.of(file, say("csv.utf16"), say("fix.save_utf8"))]
+        return None, [Problem.of(file, problem_text("csv.utf16"), problem_text("fix.save_utf8"))]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -63,7 +63,7 @@ def _decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
         guess = data[line_start: data.find(b"\n", error.start) if b"\n" in data[error.start:] else None]
         shown = unicodedata.normalize("NFC", guess.decode("cp1258", errors="replace")).strip()[:60]
         return None, [Problem.of(
-            file, say("csv.not_utf8", byte=f"{data[error.start]:02X}", shown=shown), say("fix.csv.utf8_not_plain"),
+            file, problem_text("csv.not_utf8", byte=f"{data[error.start]:02X}", shown=shown), problem_text("fix.csv.utf8_not_plain"),
             row=row, column=column,
         )]
 
@@ -74,7 +74,7 @@ def _header_problems(header: list[str], file: str) -> list[Problem]:
     for name in header:
         if name and name in seen:
             problems.append(Problem.of(
-                file, say("csv.duplicate_column", name=name), say("fix.csv.duplicate_column"), row=1, column=name,
+                file, problem_text("csv.duplicate_column", name=name), problem_text("fix.csv.duplicate_column"), row=1, column=name,
             ))
         seen.add(name)
     return problems
@@ -84,13 +84,13 @@ def _long_row_problems(text: str, delimiter: str, width: int, written: int, file
     """Rows with more values than the header has columns (slow path, only when the fast one fails)."""
     body = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[1:]
     lengths = np.fromiter((len(row) for row in body), dtype=np.int64, count=len(body))
-    hint = say("csv.hint_comma" if delimiter == "," else "csv.hint_other", delimiter=delimiter)
+    hint = problem_text("csv.hint_comma" if delimiter == "," else "csv.hint_other", delimiter=delimiter)
     problems = []
     for index in np.flatnonzero(lengths > width):
         row = body[index]
         if len(row) > written or any(cell.strip() for cell in row[width:]):
             problems.append(Problem.of(
-                file, say("csv.long_row", n=len(row), width=width, hint=hint), say("fix.csv.long_row"),
+                file, problem_text("csv.long_row", n=len(row), width=width, hint=hint), problem_text("fix.csv.long_row"),
                 row=int(index) + 2,
             ))
     return problems
@@ -104,13 +104,13 @@ def read_csv_cells(path: Path, file: str | None = None) -> tuple[RawTable | None
         return None, problems
     text = unicodedata.normalize("NFC", text)
     if not text.strip():
-        return None, [Problem.of(file, say("csv.empty"), say("fix.csv.empty"))]
+        return None, [Problem.of(file, problem_text("csv.empty"), problem_text("fix.csv.empty"))]
     header_line = text.split("\n", 1)[0]
     delimiter = max(_DELIMITERS, key=header_line.count)
     first = next(csv.reader([header_line.rstrip("\r")], delimiter=delimiter), [])
     header = [name.strip().lower() for name in first]
     if not any(header):
-        return None, [Problem.of(file, say("csv.empty_header"), say("fix.csv.empty_header"), row=1)]
+        return None, [Problem.of(file, problem_text("csv.empty_header"), problem_text("fix.csv.empty_header"), row=1)]
     written = len(header)  # cells per row as written, counting empty trailing header cells
     while header[-1] == "":
         header.pop()  # trailing separators Excel adds after the last column
@@ -122,7 +122,7 @@ def read_csv_cells(path: Path, file: str | None = None) -> tuple[RawTable | None
         )
     except pd.errors.ParserError:
         found = _long_row_problems(text, delimiter, len(header), written, file)
-        return None, problems + (found or [Problem.of(file, say("csv.unreadable"), say("fix.csv.unreadable"))])
+        return None, problems + (found or [Problem.of(file, problem_text("csv.unreadable"), problem_text("fix.csv.unreadable"))])
     if problems:
         return None, problems
     cells = cells.iloc[1:, : len(header)].fillna("")
@@ -135,7 +135,7 @@ def read_csv_cells(path: Path, file: str | None = None) -> tuple[RawTable | None
     for position in unnamed:
         if cells.iloc[:, position].ne("").any():
             problems.append(Problem.of(
-                file, say("csv.unnamed_column", number=position + 1), say("fix.csv.unnamed_column"), row=1,
+                file, problem_text("csv.unnamed_column", number=position + 1), problem_text("fix.csv.unnamed_column"), row=1,
             ))
     if problems:
         return None, problems

@@ -20,7 +20,7 @@ from capacity.norms import RATE_KEYS, NormProblem, check_overrides, rate_maximum
 from tuyensinh.ward.codes import KINDS, SETTINGS, closest, fold_text
 from tuyensinh.ward.errors import Problem
 from tuyensinh.words.problems import EMPTY, TOML_REASONS, UNITS, Text, unit_text
-from tuyensinh.words.problems import text as say  # `text` names the file's text here
+from tuyensinh.words.problems import text as problem_text  # `text` names the file's text here
 
 __all__ = ["WardConfig", "read_ward_toml", "norm_problem_texts", "DEFAULT_CRS", "DEFAULT_HORIZON", "FILE"]
 
@@ -71,36 +71,36 @@ def _syntax_problem(error: tomllib.TOMLDecodeError) -> Problem:
     text = str(error)
     found = re.search(r"\(at line (\d+), column (\d+)\)", text)
     written = re.sub(r"\s*\(at (line .*|end of document)\)$", "", text)
-    reason = Text(TOML_REASONS.get(written, written), written) if written else say("toml.invalid")
+    reason = Text(TOML_REASONS.get(written, written), written) if written else problem_text("toml.invalid")
     if found:
         line, col = int(found.group(1)), int(found.group(2))
-        where = say("toml.where_line", line=line, col=col)
+        where = problem_text("toml.where_line", line=line, col=col)
     else:
-        line, where = None, say("toml.where_end") if "end of document" in text else EMPTY
-    return Problem.of(FILE, say("toml.syntax", where=where, reason=reason), say("fix.toml.syntax"), row=line)
+        line, where = None, problem_text("toml.where_end") if "end of document" in text else EMPTY
+    return Problem.of(FILE, problem_text("toml.syntax", where=where, reason=reason), problem_text("fix.toml.syntax"), row=line)
 
 
 def _projected_crs(value: object, line: int | None) -> tuple[str, list[Problem]]:
-    fix = say("fix.toml.crs", default=DEFAULT_CRS)
+    fix = problem_text("fix.toml.crs", default=DEFAULT_CRS)
     if not isinstance(value, str) or not value.strip():
-        return DEFAULT_CRS, [Problem.of(FILE, say("toml.crs_not_text", default=DEFAULT_CRS, value=repr(value)), fix,
+        return DEFAULT_CRS, [Problem.of(FILE, problem_text("toml.crs_not_text", default=DEFAULT_CRS, value=repr(value)), fix,
                                         row=line, column="crs")]
     try:
         crs = CRS.from_user_input(value.strip())
     except CRSError:
-        return DEFAULT_CRS, [Problem.of(FILE, say("toml.crs_unknown", value=value), fix, row=line, column="crs")]
+        return DEFAULT_CRS, [Problem.of(FILE, problem_text("toml.crs_unknown", value=value), fix, row=line, column="crs")]
     if not crs.is_projected:
-        return DEFAULT_CRS, [Problem.of(FILE, say("toml.crs_geographic", value=value), fix, row=line, column="crs")]
+        return DEFAULT_CRS, [Problem.of(FILE, problem_text("toml.crs_geographic", value=value), fix, row=line, column="crs")]
     unit = crs.axis_info[0].unit_name if crs.axis_info else "metre"
     if unit not in ("metre", "meter"):
-        return DEFAULT_CRS, [Problem.of(FILE, say("toml.crs_unit", value=value, unit=unit), fix, row=line, column="crs")]
+        return DEFAULT_CRS, [Problem.of(FILE, problem_text("toml.crs_unit", value=value, unit=unit), fix, row=line, column="crs")]
     return value.strip(), []
 
 
 def _year(value: object, key: str, line: int | None) -> tuple[int | None, list[Problem]]:
     if isinstance(value, bool) or not isinstance(value, int) or not 1950 <= value <= 2100:
         return None, [Problem.of(
-            FILE, say("toml.year", key=key, value=repr(value)), say("fix.toml.year", key=key), row=line, column=key,
+            FILE, problem_text("toml.year", key=key, value=repr(value)), problem_text("fix.toml.year", key=key), row=line, column=key,
         )]
     return value, []
 
@@ -113,8 +113,8 @@ def _unknown_names(found: dict[str, Any], allowed: tuple[str, ...], message: str
     for name in found:
         if name not in allowed:
             guess = closest(name, allowed)
-            hint = say(hint_key, guess=guess) if guess else EMPTY
-            problems.append(Problem.of(FILE, say(message, **{field: name}, hint=hint), fix,
+            hint = problem_text(hint_key, guess=guess) if guess else EMPTY
+            problems.append(Problem.of(FILE, problem_text(message, **{field: name}, hint=hint), fix,
                                        row=line(name), column=name))
     return problems
 
@@ -135,7 +135,7 @@ def _check_overrides(tables: dict[str, Any], top: str, text: str) -> tuple[list[
     problems: list[Problem] = []
     flagged: set[str] = set()
     if not isinstance(tables, dict):
-        problem = Problem.of(FILE, say("toml.override_not_table", top=top), say("fix.toml.override_not_table", top=top),
+        problem = Problem.of(FILE, problem_text("toml.override_not_table", top=top), problem_text("fix.toml.override_not_table", top=top),
                              row=_line_of(text, top, ""), column=top)
         return [problem], {top}
     for name, entries in tables.items():
@@ -151,14 +151,14 @@ def _check_overrides(tables: dict[str, Any], top: str, text: str) -> tuple[list[
                 line = _line_of(text, last, section) if last else _line_of(text, name, top)
                 if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
                     problems.append(Problem.of(
-                        FILE, say("toml.override_number", path=path, value=repr(number)),
-                        say("fix.toml.plain_number"), row=line, column=path,
+                        FILE, problem_text("toml.override_number", path=path, value=repr(number)),
+                        problem_text("fix.toml.plain_number"), row=line, column=path,
                     ))
                     flagged.add(path)
                 elif top == "rates" and name in RATE_KEYS and number > rate_maximum(name):
                     problems.append(Problem.of(
-                        FILE, say("toml.share_above_1", path=path, value=number, maximum=f"{rate_maximum(name):g}"),
-                        say("fix.toml.share_fraction", fraction=f"{number / 100:g}", percent=f"{number:g}"),
+                        FILE, problem_text("toml.share_above_1", path=path, value=number, maximum=f"{rate_maximum(name):g}"),
+                        problem_text("fix.toml.share_fraction", fraction=f"{number / 100:g}", percent=f"{number:g}"),
                         row=line, column=path,
                     ))
                     flagged.add(path)
@@ -194,33 +194,33 @@ def norm_problem_texts(problem: NormProblem) -> tuple[Text, Text]:
     value = _shown(problem.value)
     limits = {"low": _number(p.get("low", 0)), "high": _number(p.get("high", 0)), "unit": unit_text(p.get("unit", ""))}
     if problem.kind == "not_table":
-        return say("toml.override_not_table", top=path), say("fix.toml.override_not_table", top=path)
+        return problem_text("toml.override_not_table", top=path), problem_text("fix.toml.override_not_table", top=path)
     if problem.kind == "fixed":
-        return (say("norm.fixed", path=path, source=_legal_source(p["document"], p["article"])), say("fix.norm.fixed"))
+        return (problem_text("norm.fixed", path=path, source=_legal_source(p["document"], p["article"])), problem_text("fix.norm.fixed"))
     if problem.kind == "unknown_key":
         guess = p.get("guess")
-        hint = say("hint.did_you_mean", guess=guess) if guess else EMPTY
-        message = say("norm.unknown_key", key=problem.key, section=problem.section, hint=hint)
+        hint = problem_text("hint.did_you_mean", guess=guess) if guess else EMPTY
+        message = problem_text("norm.unknown_key", key=problem.key, section=problem.section, hint=hint)
         if p["allowed"]:
-            return message, say("fix.norm.keys", section=problem.section, allowed=", ".join(p["allowed"]))
+            return message, problem_text("fix.norm.keys", section=problem.section, allowed=", ".join(p["allowed"]))
         parent, level = problem.section.rsplit(".", 1)
-        return message, say("fix.norm.one_number", section=problem.section, parent=parent, level=level,
+        return message, problem_text("fix.norm.one_number", section=problem.section, parent=parent, level=level,
                             example=p.get("example", "30"))  # the level's own figure in the norm table
     if problem.kind == "not_number":
-        return say("norm.not_number", path=path, value=value), say("fix.norm.number", **limits)
+        return problem_text("norm.not_number", path=path, value=value), problem_text("fix.norm.number", **limits)
     if problem.kind == "not_whole":
-        return (say("norm.not_whole", path=path, value=value, unit=limits["unit"]),
-                say("fix.norm.whole", key=key, example=int(problem.value)))
+        return (problem_text("norm.not_whole", path=path, value=value, unit=limits["unit"]),
+                problem_text("fix.norm.whole", key=key, example=int(problem.value)))
     if problem.kind == "out_of_range":
-        return (say("norm.out_of_range", path=path, value=value, **limits),
-                say("fix.norm.range", low=limits["low"], high=limits["high"]))
+        return (problem_text("norm.out_of_range", path=path, value=value, **limits),
+                problem_text("fix.norm.range", low=limits["low"], high=limits["high"]))
     if problem.kind == "above_legal":
         legal = _number(p["legal"])
         unit = Text(" " + UNITS.get(p["unit"], p["unit"]), " " + p["unit"]) if p["unit"] else EMPTY
-        return (say("norm.above_legal", path=path, value=value, legal=legal, unit=unit,
+        return (problem_text("norm.above_legal", path=path, value=value, legal=legal, unit=unit,
                     source=_legal_source(p["document"], p["article"])),
-                say("fix.norm.above_legal", key=key, legal=legal))
-    return say("norm.no_match", path=path), say("fix.norm.no_match")
+                problem_text("fix.norm.above_legal", key=key, legal=legal))
+    return problem_text("norm.no_match", path=path), problem_text("fix.norm.no_match")
 
 
 def _norm_line(text: str, problem: NormProblem) -> int | None:
@@ -255,12 +255,12 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     """Parse and check ward.toml; return (config, problems) — config is None when unusable."""
     path = folder / FILE
     if not path.is_file():
-        return None, [Problem.of(FILE, say("toml.missing"), say("fix.toml.missing"))]
+        return None, [Problem.of(FILE, problem_text("toml.missing"), problem_text("fix.toml.missing"))]
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return None, [Problem.of(FILE, say("toml.not_utf8"), say("fix.toml.utf8"), row=data[: error.start].count(b"\n") + 1)]
+        return None, [Problem.of(FILE, problem_text("toml.not_utf8"), problem_text("fix.toml.utf8"), row=data[: error.start].count(b"\n") + 1)]
     try:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -268,44 +268,44 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     problems: list[Problem] = []
     problems += _unknown_names(
         parsed, TOP_TABLES, "toml.unknown_top", "hint.did_you_mean_table",
-        say("fix.toml.tables", tables=", ".join(f"[{t}]" for t in TOP_TABLES)),
+        problem_text("fix.toml.tables", tables=", ".join(f"[{t}]" for t in TOP_TABLES)),
         lambda top: _line_of(text, top, "") or None, field="top")
     ward = parsed.get("ward")
     if not isinstance(ward, dict):
-        problems.append(Problem.of(FILE, say("toml.no_ward"), say("fix.toml.no_ward")))
+        problems.append(Problem.of(FILE, problem_text("toml.no_ward"), problem_text("fix.toml.no_ward")))
         return None, problems
 
     def line(key: str) -> int | None:
         return _line_of(text, key, "ward")
 
     problems += _unknown_names(ward, WARD_KEYS, "toml.unknown_key", "hint.did_you_mean",
-                               say("fix.toml.keys", keys=", ".join(WARD_KEYS)), line, field="key")
+                               problem_text("fix.toml.keys", keys=", ".join(WARD_KEYS)), line, field="key")
     code = ward.get("code")
     if isinstance(code, int) and not isinstance(code, bool):
         code = f"{code:05d}"
     if not isinstance(code, str) or not re.fullmatch(r"\d{5}", code.strip()):
         problems.append(Problem.of(
-            FILE, say("toml.code", value=repr(ward.get("code"))), say("fix.toml.code"), row=line("code"), column="code",
+            FILE, problem_text("toml.code", value=repr(ward.get("code"))), problem_text("fix.toml.code"), row=line("code"), column="code",
         ))
         code = str(code or "")
     name = _nfc(ward.get("name", ""))
     if not name:
-        problems.append(Problem.of(FILE, say("toml.name"), say("fix.toml.name"), row=line("name"), column="name"))
+        problems.append(Problem.of(FILE, problem_text("toml.name"), problem_text("fix.toml.name"), row=line("name"), column="name"))
     kind = _nfc(ward.get("kind", "phường")).lower()
     if kind not in KINDS:
         folded = {fold_text(k): k for k in KINDS}
         if fold_text(kind) in folded:
             kind = folded[fold_text(kind)]
         else:
-            problems.append(Problem.of(FILE, say("toml.kind", value=ward.get("kind"), allowed=", ".join(KINDS)),
-                                       say("fix.toml.kind"), row=line("kind"), column="kind"))
+            problems.append(Problem.of(FILE, problem_text("toml.kind", value=ward.get("kind"), allowed=", ".join(KINDS)),
+                                       problem_text("fix.toml.kind"), row=line("kind"), column="kind"))
     setting = _nfc(ward.get("setting", _DEFAULT_SETTING.get(kind, "urban"))).lower()
     if setting not in SETTINGS:
         guess = closest(setting, SETTINGS)
-        hint = say("hint.did_you_mean", guess=guess) if guess else EMPTY
+        hint = problem_text("hint.did_you_mean", guess=guess) if guess else EMPTY
         problems.append(Problem.of(
-            FILE, say("toml.setting", value=ward.get("setting"), allowed=", ".join(SETTINGS), hint=hint),
-            say("fix.toml.setting"), row=line("setting"), column="setting",
+            FILE, problem_text("toml.setting", value=ward.get("setting"), allowed=", ".join(SETTINGS), hint=hint),
+            problem_text("fix.toml.setting"), row=line("setting"), column="setting",
         ))
     crs, found = _projected_crs(ward.get("crs", DEFAULT_CRS), line("crs"))
     problems += found
@@ -317,8 +317,8 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     problems += found
     if base_year is not None and horizon is not None and horizon <= base_year:
         problems.append(Problem.of(
-            FILE, say("toml.horizon_before_base", horizon=horizon, base_year=base_year),
-            say("fix.toml.horizon", default=DEFAULT_HORIZON), row=line("horizon"), column="horizon",
+            FILE, problem_text("toml.horizon_before_base", horizon=horizon, base_year=base_year),
+            problem_text("fix.toml.horizon", default=DEFAULT_HORIZON), row=line("horizon"), column="horizon",
         ))
     norms = parsed.get("norms", {})
     rates = parsed.get("rates", {})

@@ -11,25 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tuyensinh.words.problems import Text
+from tuyensinh.words.core import Text
+from tuyensinh.words.validate import problems_heading, say
 
 __all__ = ["Problem", "WardDataError"]
-
-_WORDS = {  # (row, column, fix) in each language
-    "vi": ("dòng", "cột", "Cách sửa"),
-    "en": ("row", "column", "Fix"),
-}
-_HEADING = {
-    "vi": "Thư mục {folder} có {n} lỗi cần sửa:",
-    "en": "The ward folder {folder} has {n} problem(s):",
-}
-
-
-def _check(lang: str) -> str:
-    if lang not in _WORDS:
-        raise ValueError(f"unknown output language {lang!r}: use 'vi' (Vietnamese) or 'en' (English)")
-    return lang
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -50,7 +35,7 @@ class Problem:
 
     def location(self, lang: str = "vi") -> str:
         """'dòng 12, cột 'count'' / 'row 12, column 'count'' (empty when the whole file is meant)."""
-        row_word, column_word, _ = _WORDS[_check(lang)]
+        row_word, column_word = say("problem.row", lang), say("problem.column", lang)
         parts = []
         if self.row is not None:
             parts.append(f"{row_word} {self.row}")
@@ -60,7 +45,7 @@ class Problem:
 
     def text(self, lang: str = "vi", with_file: bool = True) -> str:
         """The problem in the planner's language: where, what is wrong, how to fix it."""
-        _, _, fix_word = _WORDS[_check(lang)]
+        fix_word = say("problem.fix", lang)
         message = self.message_vi if lang == "vi" and self.message_vi else self.message
         fix = self.fix_vi if lang == "vi" and self.fix_vi else self.fix
         where = ", ".join(part for part in (self.file if with_file else "", self.location(lang)) if part)
@@ -84,7 +69,7 @@ class WardDataError(Exception):
 
     def report(self, lang: str = "vi") -> str:
         """Every problem, one per line, under a heading; Vietnamese by default, English with lang="en"."""
-        lines = [_HEADING[_check(lang)].format(folder=self.folder, n=len(self.problems))]
+        lines = [problems_heading(lang, folder=self.folder, n=len(self.problems))]
         lines += [f"  - {problem.text(lang)}" for problem in self.problems]
         return "\n".join(lines)
 

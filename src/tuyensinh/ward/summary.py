@@ -12,39 +12,16 @@ import pandas as pd
 from tuyensinh.ward import Ward
 from tuyensinh.ward.codes import LEVELS
 from tuyensinh.ward.errors import WardDataError
-from tuyensinh.words.labels import check_lang, level_name, ward_title
+from tuyensinh.words.labels import level_name, ward_title
+from tuyensinh.words.validate import VALIDATE, say
 
 __all__ = ["AGE_BANDS", "population_by_band", "schools_by_level", "summary_text", "problems_text"]
 
 # School-age bands (completed age at the end of the year): nhà trẻ, mẫu giáo, tiểu học, THCS, THPT.
 AGE_BANDS: tuple[tuple[int, int], ...] = ((0, 2), (3, 5), (6, 10), (11, 14), (15, 17))
 
-_LABELS = {
-    "quarters": ("Số khu phố/thôn", "Quarters"),
-    "crs": ("Hệ tọa độ tính khoảng cách", "Projected CRS for distances"),
-    "years": ("Năm có số liệu dân số", "Population years"),
-    "base": ("Năm gốc / năm dự báo cuối", "Base year / horizon"),
-    "setting": ("Loại địa bàn", "Setting"),
-    "population": ("Dân số theo nhóm tuổi (người, cuối năm)", "Population by age band (persons, end of year)"),
-    "year": ("Năm", "Year"),
-    "total": ("Tổng 0–17", "Total 0–17"),
-    "schools": ("Trường và phòng học theo cấp", "Schools and classrooms by level"),
-    "level": ("Cấp học", "Level"),
-    "n_schools": ("Số trường", "Schools"),
-    "classrooms": ("Phòng học", "Classrooms"),
-    "optional": ("Tệp tùy chọn", "Optional files"),
-    "present": ("có", "present"),
-    "absent": ("không có", "absent"),
-    "valid": ("Dữ liệu hợp lệ.", "The ward folder is valid."),
-    "problems": ("Thư mục {folder} có {n} lỗi cần sửa:", "The ward folder {folder} has {n} problem(s) to fix:"),
-    "age_unit": ("tuổi", "years"),
-    "sum": ("Cộng", "All levels"),
-}
-_SETTINGS = {"urban": ("đô thị", "urban"), "rural": ("nông thôn", "rural"), "mountain": ("miền núi", "mountain")}
 
 
-def _label(key: str, lang: str) -> str:
-    return _LABELS[key][0 if check_lang(lang) == "vi" else 1]
 
 
 def population_by_band(ward: Ward) -> pd.DataFrame:
@@ -88,35 +65,35 @@ def _table(frame: pd.DataFrame, index_label: str) -> list[str]:
 def summary_text(ward: Ward, lang: str = "vi") -> str:
     """The summary `tuyensinh validate` prints for a valid ward folder."""
     years = ward.years
-    setting = _SETTINGS.get(ward.setting, (ward.setting, ward.setting))[0 if lang == "vi" else 1]
+    setting = say(f"setting.{ward.setting}", lang) if f"setting.{ward.setting}" in VALIDATE else ward.setting
     lines = [
         f"{ward_title(ward.kind, ward.name, lang)} ({ward.code}), {ward.province}".rstrip(", "),
-        _label("valid", lang),
+        say("summary.valid", lang),
         "",
-        f"{_label('quarters', lang)}: {len(ward.quarters)}",
-        f"{_label('years', lang)}: {years[0]}–{years[-1]}",
-        f"{_label('base', lang)}: {ward.base_year} / {ward.horizon}",
-        f"{_label('setting', lang)}: {setting}",
-        f"{_label('crs', lang)}: {ward.crs}",
+        f"{say('summary.quarters', lang)}: {len(ward.quarters)}",
+        f"{say('summary.years', lang)}: {years[0]}–{years[-1]}",
+        f"{say('summary.base', lang)}: {ward.base_year} / {ward.horizon}",
+        f"{say('summary.setting', lang)}: {setting}",
+        f"{say('summary.crs', lang)}: {ward.crs}",
         "",
-        _label("population", lang) + ":",
+        say("summary.population", lang) + ":",
     ]
-    lines += ["  " + line for line in _table(population_by_band(ward), _label("year", lang))]
+    lines += ["  " + line for line in _table(population_by_band(ward), say("summary.year", lang))]
     schools = schools_by_level(ward)
     schools.index = [level_name(level, lang) for level in schools.index]
-    schools.loc[_label("sum", lang)] = schools.sum()
-    schools.columns = [_label("n_schools", lang), _label("classrooms", lang)]
-    lines += ["", _label("schools", lang) + ":"]
-    lines += ["  " + line for line in _table(schools, _label("level", lang))]
-    present, absent = _label("present", lang), _label("absent", lang)
+    schools.loc[say("summary.sum", lang)] = schools.sum()
+    schools.columns = [say("summary.n_schools", lang), say("summary.classrooms", lang)]
+    lines += ["", say("summary.schools", lang) + ":"]
+    lines += ["  " + line for line in _table(schools, say("summary.level", lang))]
+    present, absent = say("summary.present", lang), say("summary.absent", lang)
     files = ", ".join(f"{name}.csv: {present if here else absent}" for name, here in ward.optional_files.items())
-    lines += ["", f"{_label('optional', lang)}: {files}"]
+    lines += ["", f"{say('summary.optional', lang)}: {files}"]
     return "\n".join(lines)
 
 
 def problems_text(error: WardDataError, lang: str = "vi") -> str:
     """Every problem, grouped by file, worded in the planner's language (Vietnamese by default)."""
-    lines = [_label("problems", lang).format(folder=error.folder, n=len(error.problems))]
+    lines = [say("summary.problems", lang, folder=error.folder, n=len(error.problems))]
     by_file: dict[str, list[str]] = {}
     for problem in error.problems:
         by_file.setdefault(problem.file, []).append(problem.text(lang, with_file=False))

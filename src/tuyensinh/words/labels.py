@@ -11,11 +11,14 @@ import unicodedata
 
 from capacity.grades import GRADE_NAMES, GRADES, LEVEL_NAMES, LEVEL_NAMES_SHORT, LEVELS
 from capacity.grades import school_year_label as _school_year_label
+from tuyensinh.words.core import LANGS, Catalog, check_lang
+from tuyensinh.words.core import pick as _pick
 
 __all__ = [
     "LANGS",
     "check_lang",
-    "text",
+    "LABELS",
+    "say",
     "level_name",
     "grade_name",
     "flag_name",
@@ -27,7 +30,6 @@ __all__ = [
     "GRADE_ORDER",
 ]
 
-LANGS = ("vi", "en")
 
 LEVEL_ORDER = LEVELS
 GRADE_ORDER = GRADES
@@ -49,7 +51,7 @@ _FLAGS = {
     "over": ("Thiếu phòng", "Short of rooms"),
 }
 
-# key -> (Vietnamese, English); ``{name}`` fields are filled by `text(key, lang, **fields)`.
+# key -> (Vietnamese, English); ``{name}`` fields are filled by `say(key, lang, **fields)`.
 _TEXT: dict[str, tuple[str, str]] = {
     # progress lines of the plan pipeline
     "step.validate": ("Kiểm tra dữ liệu phường/xã", "Checking the ward folder"),
@@ -307,24 +309,13 @@ _TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-def check_lang(lang: str) -> str:
-    """Return `lang` if it is a supported output language, else raise a clear ValueError."""
-    if lang not in LANGS:
-        raise ValueError(f"unknown output language {lang!r}: use 'vi' (Vietnamese) or 'en' (English)")
-    return lang
+#: The labels as a `Catalog`.
+LABELS = Catalog(__name__, _TEXT)
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[LANGS.index(check_lang(lang))]
-
-
-def text(key: str, lang: str = "vi", **fields: object) -> str:
+def say(key: str, /, lang: str = "vi", **fields: object) -> str:
     """The label `key` in `lang`, with its ``{fields}`` filled in."""
-    try:
-        pair = _TEXT[key]
-    except KeyError:  # a programming error, not a planner's
-        raise KeyError(f"no label {key!r} in tuyensinh.words.labels") from None
-    return _pick(pair, lang).format(**fields)
+    return LABELS.say(key, lang, **fields)
 
 
 def level_name(level: str, lang: str = "vi", short: bool = False) -> str:

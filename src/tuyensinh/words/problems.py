@@ -10,31 +10,10 @@ the words of a Phòng Văn hóa – Xã hội officer: tệp, dòng, cột, khu 
 """
 from __future__ import annotations
 
-import string
-from dataclasses import dataclass
+from tuyensinh.words.core import EMPTY, LANGS, Catalog, Text, placeholders
 
-__all__ = ["Text", "EMPTY", "CATALOG", "UNITS", "TOML_REASONS", "GEOMETRY_KINDS", "text", "unit_text", "placeholders", "LANGS"]
-
-LANGS = ("vi", "en")
-
-
-@dataclass(frozen=True)
-class Text:
-    """One text in both languages."""
-
-    vi: str
-    en: str
-
-    def get(self, lang: str = "vi") -> str:
-        if lang not in LANGS:
-            raise ValueError(f"unknown output language {lang!r}: use 'vi' (Vietnamese) or 'en' (English)")
-        return self.vi if lang == "vi" else self.en
-
-    def __add__(self, other: Text) -> Text:
-        return Text(self.vi + other.vi, self.en + other.en)
-
-
-EMPTY = Text("", "")
+__all__ = ["Text", "EMPTY", "CATALOG", "PROBLEMS", "UNITS", "TOML_REASONS", "GEOMETRY_KINDS", "text", "unit_text",
+           "placeholders", "LANGS"]
 
 _EXPORT_EN = ("in QGIS: right-click the layer › Export › Save Features As…, format GeoJSON with CRS "
               "EPSG:4326, or GeoPackage (which records any CRS)")
@@ -559,18 +538,14 @@ UNITS: dict[str, str] = {
 }
 
 
-def placeholders(template: str) -> set[str]:
-    """The names of the ``{placeholders}`` of a template."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+#: The catalog as a `Catalog` (the one `say` / `text` of every wording catalog).
+PROBLEMS = Catalog(__name__, CATALOG)
 
 
 def text(key: str, /, **fields: object) -> Text:
     """The catalog entry `key` rendered in both languages with `fields`."""
-    vi, en = CATALOG[key]
-    return Text(
-        vi.format(**{name: value.vi if isinstance(value, Text) else value for name, value in fields.items()}),
-        en.format(**{name: value.en if isinstance(value, Text) else value for name, value in fields.items()}),
-    )
+    return PROBLEMS.text(key, **fields)
 
 
 def unit_text(unit: str) -> Text:
