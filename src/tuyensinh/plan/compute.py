@@ -24,9 +24,20 @@ from typing import Any
 
 import pandas as pd
 
+from capacity.analyze import analyze
+from capacity.demand import enrollment_demand
+from capacity.norms import Norms, load_norms
+from capacity.quotas import quotas as entry_quotas
+from capacity.summary import ward_summary
+from forecast.project import ForecastResult, project_all
+from tuyensinh.plan.accuracy import PlanningAccuracy, history_long_enough, ward_planning_accuracy
 from tuyensinh.plan.types import Plan, PlanSettings, Progress, stack_yearly
 from tuyensinh.ward import Ward
 from tuyensinh.words.labels import LEVEL_ORDER, level_name
+from zoning.assign import assign, combine_years, zones_of_year
+from zoning.contiguity import quarter_adjacency
+from zoning.distances import fill_missing_distances, quarter_school_distances
+from zoning.result import ZoningResult
 
 __all__ = ["compute_plan", "project_forecast", "ward_distances"]
 
@@ -48,19 +59,15 @@ def _levels_with_schools(ward: Ward) -> tuple[str, ...]:
     return tuple(level for level in LEVEL_ORDER if level in present)
 
 
-def project_forecast(ward: Ward) -> Any:
+def project_forecast(ward: Ward) -> ForecastResult:
     """The population forecast of the ward: `forecast.project_all` on the ward's tables
     (`.quarters`: quarter × age × year; `.ward`: ward totals with their own intervals)."""
-    from forecast.project import project_all
-
     return project_all(ward.population, ward.births, ward.housing,
                        base_year=ward.base_year, horizon=ward.horizon)
 
 
 def ward_distances(ward: Ward) -> pd.DataFrame:
     """Quarter → school metres: distances.csv where given, straight line × detour elsewhere."""
-    from zoning.distances import fill_missing_distances, quarter_school_distances
-
     computed = quarter_school_distances(ward.quarters, ward.schools, crs=ward.crs)
     return fill_missing_distances(ward.distances, computed)
 
@@ -75,8 +82,6 @@ def _zoning_options(ward: Ward, settings: PlanSettings) -> dict[str, Any]:
     if ward.zones is not None:
         options["stability"] = settings.stability
     if settings.contiguous:
-        from zoning.contiguity import quarter_adjacency
-
         options["contiguity"] = quarter_adjacency(ward.quarters_projected())
     return options
 
@@ -88,15 +93,12 @@ def _current_zones(ward: Ward, level: str) -> pd.DataFrame | None:
     return zones if not zones.empty else None
 
 
-def _analyze(demand: pd.DataFrame, assignment: pd.DataFrame, ward: Ward, norms: Any) -> pd.DataFrame:
-    from capacity.analyze import analyze
-
+def _analyze(demand: pd.DataFrame, assignment: pd.DataFrame, ward: Ward, norms: Norms) -> pd.DataFrame:
     zones = assignment[["quarter_id", "level", "school_id", "share"]]
     return analyze(demand, zones, ward.schools, norms, horizon=ward.horizon)
 
 
-
-def _analyze_yearly(demand: pd.DataFrame, yearly: pd.DataFrame, ward: Ward, norms: Any) -> pd.DataFrame:
+def _analyze_yearly(demand: pd.DataFrame, yearly: pd.DataFrame, ward: Ward, norms: Norms) -> pd.DataFrame:
     """Capacity when each school year uses its own zoning."""
     frames = []
     for year, zones in yearly.groupby("school_year", sort=True):
@@ -104,10 +106,8 @@ def _analyze_yearly(demand: pd.DataFrame, yearly: pd.DataFrame, ward: Ward, norm
     return pd.concat(frames, ignore_index=True)
 
 
-def _past_accuracy(ward: Ward, norms: Any) -> Any:
+def _past_accuracy(ward: Ward, norms: Norms) -> PlanningAccuracy | None:
     """Entry-grade accuracy of the forecast on the ward's history (None: history too short)."""
-    from tuyensinh.plan.accuracy import history_long_enough, ward_planning_accuracy
-
     if not history_long_enough(ward):
         return None
     return ward_planning_accuracy(ward, norms=norms)
@@ -118,7 +118,7 @@ def compute_plan(
     settings: PlanSettings | None = None,
     *,
     progress: Progress | bool | Callable[[str], None] | None = None,
-    forecast: pd.DataFrame | Any | None = None,
+    forecast: pd.DataFrame | ForecastResult | None = None,
 ) -> Plan:
     """Forecast, demand, zoning, capacity and quotas for `ward` (nothing is written).
 
@@ -127,12 +127,6 @@ def compute_plan(
     None. The forecast's past accuracy (`Plan.accuracy`) is measured only with a forecast
     computed here (and `settings.accuracy`): a reused forecast comes with its own.
     """
-    from capacity.demand import enrollment_demand
-    from capacity.norms import load_norms
-    from capacity.quotas import quotas as entry_quotas
-    from capacity.summary import ward_summary
-    from zoning.assign import assign, combine_years, zones_of_year
-
     settings = settings or PlanSettings()
     if not isinstance(progress, Progress):
         progress = Progress(progress, settings.lang)
@@ -156,8 +150,8 @@ def compute_plan(
         distances = ward_distances(ward)
 
     options = _zoning_options(ward, settings)
-    zonings: dict[str, Any] = {}
-    yearly: dict[str, Any] | None = {} if settings.rezone_each_year and len(years) > 1 else None
+    zonings: dict[str, ZoningResult] = {}
+    yearly: dict[str, ZoningResult] | None = {} if settings.rezone_each_year and len(years) > 1 else None
     for level in _levels_with_schools(ward):
         current = _current_zones(ward, level)
         label = level_name(level, lang, short=True)

@@ -19,8 +19,8 @@ from tuyensinh.words.labels import (
     flag_name,
     grade_name,
     level_name,
-    school_year_label,
     say,
+    school_year_label,
     ward_title,
 )
 

@@ -16,8 +16,11 @@ from typing import Any
 
 import pandas as pd
 
+from capacity.norms import Norms
+from tuyensinh.plan.accuracy import PlanningAccuracy
 from tuyensinh.ward import Ward
 from tuyensinh.words.labels import check_lang, say
+from zoning.result import ZoningResult
 
 __all__ = ["DEFAULT_STABILITY", "PlanSettings", "Plan", "PlanResult", "Progress", "stack_yearly"]
 
@@ -119,13 +122,13 @@ class Plan:
     settings: PlanSettings
     school_year: int
     school_years: tuple[int, ...]
-    norms: Any
+    norms: Norms
     forecast: pd.DataFrame
     forecast_ward: pd.DataFrame | None
     demand: pd.DataFrame
     distances: pd.DataFrame
-    zonings: dict[str, Any]
-    yearly: dict[str, Any] | None
+    zonings: dict[str, ZoningResult]
+    yearly: dict[str, ZoningResult] | None
     assignment: pd.DataFrame
     capacity: pd.DataFrame
     capacity_current: pd.DataFrame | None
@@ -133,7 +136,7 @@ class Plan:
     quotas: pd.DataFrame
     summary: pd.DataFrame
     timings: dict[str, float] = field(default_factory=dict)
-    accuracy: Any | None = None
+    accuracy: PlanningAccuracy | None = None
 
     @property
     def levels(self) -> tuple[str, ...]:
@@ -178,7 +181,7 @@ class PlanResult:
     headlines: tuple[str, ...] = ()
 
 
-def stack_yearly(yearly: dict[str, Any] | None) -> pd.DataFrame | None:
+def stack_yearly(yearly: dict[str, ZoningResult] | None) -> pd.DataFrame | None:
     """The re-zoned assignments of every level and year (None when no year was re-zoned)."""
     if not yearly:
         return None

@@ -29,8 +29,8 @@ from tuyensinh.words.labels import (
     check_lang,
     grade_name,
     level_name,
-    school_year_label,
     say,
+    school_year_label,
     ward_title,
 )
 

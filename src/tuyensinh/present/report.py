@@ -26,7 +26,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from tuyensinh.present.outputs import write_text_atomic  # noqa: E402
-from tuyensinh.words.labels import LEVEL_ORDER, check_lang, level_name, school_year_label, say  # noqa: E402
+from tuyensinh.words.labels import LEVEL_ORDER, check_lang, level_name, say, school_year_label  # noqa: E402
 from zoning.labels import number  # noqa: E402  (one Vietnamese/English number format for maps and report)
 
 __all__ = [

@@ -74,7 +74,7 @@ from tuyensinh.scenarios.file import (
 )
 from tuyensinh.ward import Ward
 from tuyensinh.ward.codes import LEVELS
-from tuyensinh.words.labels import level_name, school_year_label, say
+from tuyensinh.words.labels import level_name, say, school_year_label
 
 __all__ = [
     "OpenSchool",

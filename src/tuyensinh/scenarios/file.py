@@ -1,7 +1,8 @@
-"""What a scenario is, and the scenarios file of `tuyensinh compare` (TOML) read and checked.
+"""The scenarios file of `tuyensinh compare` (TOML) read and checked into `Scenario`s.
 
 A scenario is a named list of changes to a ward's data (`OpenSchool`, `CloseSchool`,
-`HousingProject`, `NormOverride`); `tuyensinh.scenarios.compare` applies them and compares the plans.
+`HousingProject`, `NormOverride`: `tuyensinh.scenarios.changes`); `tuyensinh.scenarios.compare`
+applies them and compares the plans.
 The file format is documented in `tuyensinh.scenarios.compare` and docs/workflow.md.
 
 Every problem in a scenarios file becomes a `Problem` naming the file, the line, the key, the
@@ -15,23 +16,46 @@ overrides the norm table refuses).
 from __future__ import annotations
 
 import copy
-import json
 import math
 import os
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from capacity.norms import RATE_KEYS, rate_maximum
+from tuyensinh.scenarios.changes import (
+    _BLOCK_KEYS,
+    _CHANGES,
+    _NAME_EXAMPLE,
+    _OVERRIDES,
+    RESERVED_NAME,
+    Change,
+    CloseSchool,
+    HousingProject,
+    NormOverride,
+    OpenSchool,
+    Scenario,
+    ScenarioFileError,
+    _Key,
+    deep_merge,
+)
+from tuyensinh.scenarios.fit import ward_problems
+from tuyensinh.scenarios.places import (
+    _block_where,
+    _change_where,
+    _key_lines,
+    _nfc,
+    _number_text,
+    _parsed_number,
+    _Place,
+    _shown,
+)
 from tuyensinh.ward.codes import LEVELS, VIETNAM_LAT, VIETNAM_LON, closest, fold_text, level_aliases
-from tuyensinh.ward.errors import Problem, WardDataError
+from tuyensinh.ward.errors import Problem
 from tuyensinh.words.problems import EMPTY, TOML_REASONS, Text
 from tuyensinh.words.problems import text as problem_text
-from tuyensinh.words.validate import problems_heading
 
 __all__ = [
     "OpenSchool",
@@ -49,250 +73,6 @@ __all__ = [
     "deep_merge",
     "RESERVED_NAME",
 ]
-
-#: The name of the plan as it is in a comparison; no scenario may use it.
-RESERVED_NAME = "baseline"
-
-
-@dataclass(frozen=True)
-class OpenSchool:
-    """A new school (or site) taking pupils from school year `opens`."""
-
-    school_id: str
-    name: str
-    level: str
-    lon: float
-    lat: float
-    classrooms: int
-    opens: int
-    sessions_per_day: int = 2
-    max_class_size: float | None = None
-    land_m2: float | None = None
-
-
-@dataclass(frozen=True)
-class CloseSchool:
-    """A school (or site) that takes no pupils from school year `year` on."""
-
-    school_id: str
-    year: int
-
-
-@dataclass(frozen=True)
-class HousingProject:
-    """Planned dwellings completed in `year` in a quarter (added to housing.csv)."""
-
-    quarter_id: str
-    year: int
-    new_dwellings: int
-
-
-@dataclass(frozen=True)
-class NormOverride:
-    """Overrides merged into the ward's ward.toml [norms] / [rates] (same shape)."""
-
-    norms: Mapping[str, Any] = field(default_factory=dict)
-    rates: Mapping[str, Any] = field(default_factory=dict)
-
-
-Change = OpenSchool | CloseSchool | HousingProject | NormOverride
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A named set of changes to a ward's data.
-
-    `file`, `number` (its [[scenario]] block, from 1) and `lines` ((table, position, key) →
-    line of the file; key "" is the table's header) say where it was written, for messages;
-    they are empty for a scenario made in Python and do not take part in comparisons.
-    """
-
-    name: str
-    changes: tuple[Change, ...] = ()
-    description: str = ""
-    file: str = field(default="", compare=False)
-    number: int = field(default=0, compare=False)
-    lines: Mapping[tuple[str, int, str], int] = field(default_factory=dict, compare=False, repr=False)
-
-
-class ScenarioFileError(WardDataError, ValueError):
-    """The scenarios file(s) have problems; `problems` lists every one of them (`folder`: the file)."""
-
-    def report(self, lang: str = "vi") -> str:
-        """Every problem, one per line, under a heading; Vietnamese by default, English with lang="en"."""
-        several = len({problem.file for problem in self.problems}) > 1
-        lines = [problems_heading(lang, folder=self.folder, n=len(self.problems), scenarios=True, several=several)]
-        lines += [f"  - {problem.text(lang)}" for problem in self.problems]
-        return "\n".join(lines)
-
-
-def deep_merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    """`base` with `extra` merged in, table by table (neither is modified)."""
-    merged = copy.deepcopy(dict(base))
-    for key, value in extra.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
-# --- the keys of each change ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Key:
-    """One key of a change table: its kind ("id", "text", "level", "int", "year", "number"),
-    whether it must be given, its bounds and an example as written in TOML."""
-
-    name: str
-    kind: str
-    example: str
-    required: bool = True
-    minimum: float | None = None
-    maximum: float | None = None
-
-
-_CHANGES: dict[str, tuple[type, tuple[_Key, ...]]] = {
-    "open_school": (OpenSchool, (
-        _Key("school_id", "id", '"TH05"'),
-        _Key("name", "text", '"Trường Tiểu học Phước Bình 2"'),
-        _Key("level", "level", '"tieu_hoc"'),
-        _Key("lon", "number", "106.95", minimum=VIETNAM_LON[0], maximum=VIETNAM_LON[1]),
-        _Key("lat", "number", "11.83", minimum=VIETNAM_LAT[0], maximum=VIETNAM_LAT[1]),
-        _Key("classrooms", "int", "20", minimum=1),
-        _Key("opens", "year", "2028"),
-        _Key("sessions_per_day", "int", "2", required=False, minimum=1, maximum=2),
-        _Key("max_class_size", "int", "35", required=False, minimum=1, maximum=60),
-        _Key("land_m2", "number", "8000", required=False, minimum=0),
-    )),
-    "close_school": (CloseSchool, (
-        _Key("school_id", "id", '"TH03"'),
-        _Key("year", "year", "2028"),
-    )),
-    "housing": (HousingProject, (
-        _Key("quarter_id", "id", '"KP14"'),
-        _Key("year", "year", "2027"),
-        _Key("new_dwellings", "int", "400", minimum=0),
-    )),
-}
-_TABLE_OF = {cls: table for table, (cls, _) in _CHANGES.items()}
-_OVERRIDES = ("norms", "rates")
-_BLOCK_KEYS = ("name", "description", *_CHANGES, *_OVERRIDES)
-_NAME_EXAMPLE = '"Dự án nhà ở KP14"'
-
-
-def _shown(value: object) -> str:
-    """A value as it reads in a TOML file: "abc" in double quotes, 40, 2.5, true, [1, 2]."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, Mapping):
-        inner = ", ".join(f"{k} = {_shown(v)}" for k, v in value.items())
-        shown = "{" + inner + "}"
-    elif isinstance(value, list | tuple):
-        shown = "[" + ", ".join(_shown(v) for v in value) + "]"
-    else:
-        shown = str(value)
-    return shown if len(shown) <= 60 else shown[:57] + "…"
-
-
-def _nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value).strip()
-
-
-def _number_text(value: float) -> str:
-    """A bound as a planner writes it: 102, 0.5."""
-    return f"{value:g}"
-
-
-# --- where a problem is: file, line, scenario, change ----------------------------------------------
-
-
-def _key_lines(text: str) -> dict[tuple[int, str, int, str], int]:
-    """(block, table, position, key) → line number of a scenarios file; key "" is a header.
-
-    Tables are "scenario" (the block itself, position 0), "housing", "open_school", … (position:
-    the n-th such table of the block) and override tables such as norms.max_class_size. Best
-    effort: keys of inline tables are not found (the problem then names the table's line).
-    """
-    out: dict[tuple[int, str, int, str], int] = {}
-    block, table, position, counts = 0, "", 0, {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        header = re.match(r"^(\[\[?)\s*([^\]]+?)\s*\]\]?", line)
-        if header:
-            name = header.group(2).replace('"', "").replace("'", "").replace(" ", "")
-            if name == "scenario":
-                block, table, position, counts = block + 1, "scenario", 0, {}
-            elif name.startswith("scenario.") and block:
-                table = name[len("scenario."):]
-                counts[table] = counts.get(table, 0) + 1
-                position = counts[table]
-            else:  # a table outside [[scenario]]: only its header line is kept
-                table = ""
-                out.setdefault((0, name.split(".")[0], 0, ""), number)
-                continue
-            out.setdefault((block, table, position, ""), number)
-            continue
-        key = re.match(r"^([A-Za-z0-9_.\-\"' ]+?)\s*=", line)
-        if key and (table or not block):
-            name = key.group(1).replace('"', "").replace("'", "").strip()
-            if table:
-                out.setdefault((block, table, position, name), number)
-            else:  # a key before the first [[scenario]]
-                out.setdefault((0, name.split(".")[0], 0, ""), number)
-    return out
-
-
-def _block_where(name: str | None, number: int) -> Text:
-    if name and number:
-        return problem_text("scenario.where_block", name=name, number=number)
-    if name:
-        return problem_text("scenario.where_name", name=name)
-    return problem_text("scenario.where_unnamed", number=number)
-
-
-def _change_where(block: Text, table: str, position: int) -> Text:
-    return problem_text("scenario.where_change", block=block, table=table, position=position)
-
-
-@dataclass(frozen=True)
-class _Place:
-    """Where a value sits: the file, its line lookup and the block."""
-
-    file: str
-    lines: Mapping[tuple[str, int, str], int]
-
-    def line(self, table: str, position: int, key: str = "") -> int | None:
-        """The key's line, else its table's header line, else the block's header line."""
-        for candidate in ((table, position, key), (table, position, ""), ("scenario", 0, "")):
-            if candidate in self.lines:
-                return self.lines[candidate]
-        return None
-
-    def first_line(self, table: str) -> int | None:
-        """The first line of `table` or of its sub-tables ("norms" finds [scenario.norms.max_class_size])."""
-        found = [n for (t, _, _), n in self.lines.items() if t == table or t.startswith(table + ".")]
-        return min(found) if found else self.lines.get(("scenario", 0, table), self.lines.get(("scenario", 0, "")))
-
-    def problem(self, message: Text, fix: Text, line: int | None, column: str | None = None) -> Problem:
-        return Problem.of(self.file, message, fix, row=line, column=column)
-
-
-# --- checking values -------------------------------------------------------------------------------
-
-
-def _parsed_number(value: str) -> float | None:
-    """The number a planner meant by a quoted value ("400", " 2,5 "), if any."""
-    try:
-        number = float(value.strip().replace(",", "."))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
 
 
 def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int | None) -> tuple[Any, list[Problem]]:
@@ -600,99 +380,3 @@ def load_scenario_files(paths: Sequence[str | os.PathLike]) -> list[Scenario]:
     if problems:
         raise ScenarioFileError(", ".join(dict.fromkeys(p.file for p in problems)), problems)
     return scenarios
-
-
-# --- checks against the ward -----------------------------------------------------------------------
-
-
-def _id_list(ids: Sequence[str], limit: int = 12) -> str:
-    shown = ", ".join(ids[:limit])
-    return shown + (", …" if len(ids) > limit else "")
-
-
-def _override_line(place: _Place, refused: Any) -> int | None:
-    """The line of a refused [scenario.norms.*] / [scenario.rates.*] value: its key, else the header
-    of its table, else the first override table of the block."""
-    name = refused.key or refused.section.split(".")[-1]
-    section = refused.section if refused.key else refused.section.rpartition(".")[0]
-    for table, key in ((section, name), (refused.path, "")):
-        if (table, 1, key) in place.lines:
-            return place.lines[(table, 1, key)]
-    return place.first_line(refused.top)
-
-
-def ward_problems(ward: Any, scenario: Scenario) -> list[Problem]:
-    """What in `scenario` does not fit the loaded `ward`: a quarter or school it does not have, a
-    school id it already has, a year outside base_year + 1 … horizon, an unknown level, a norm or
-    rate override the norm table refuses. Empty when the scenario can be applied."""
-    from capacity.norms import check_overrides
-    from tuyensinh.ward.config import norm_problem_texts
-
-    place = _Place(scenario.file, scenario.lines)
-    block = _block_where(scenario.name, scenario.number)
-    first, last = int(ward.base_year) + 1, int(ward.horizon)
-    quarter_ids = sorted(str(q) for q in ward.quarters["quarter_id"])
-    school_ids = [str(s) for s in ward.schools["school_id"]]
-    known = set(school_ids)
-    problems: list[Problem] = []
-    counts: dict[str, int] = {}
-
-    def years(where: Text, table: str, position: int, key: str, value: int) -> None:
-        if not first <= value <= last:
-            problems.append(place.problem(
-                problem_text("scenario.year_range", where=where, key=key, value=value, first=first, last=last),
-                problem_text("fix.scenario.year_range", first=first, last=last, base_year=ward.base_year),
-                place.line(table, position, key), key))
-
-    def unknown_id(where: Text, table: str, position: int, key: str, value: str, ids: list[str], message: str,
-                   fix: str) -> None:
-        guess = closest(value, ids)
-        hint = problem_text("hint.did_you_mean", guess=guess) if guess else EMPTY
-        problems.append(place.problem(problem_text(message, where=where, value=_shown(value), hint=hint),
-                                      problem_text(fix, ids=_id_list(ids)), place.line(table, position, key), key))
-
-    for change in scenario.changes:
-        if isinstance(change, NormOverride):
-            continue
-        table = _TABLE_OF[type(change)]
-        counts[table] = position = counts.get(table, 0) + 1
-        where = _change_where(block, table, position)
-        if isinstance(change, OpenSchool):
-            if change.school_id in known:
-                problems.append(place.problem(
-                    problem_text("scenario.school_exists", where=where, value=_shown(change.school_id)),
-                    problem_text("fix.scenario.school_exists", ids=_id_list(sorted(known))),
-                    place.line(table, position, "school_id"), "school_id"))
-            known.add(change.school_id)
-            if change.level not in LEVELS:
-                problems.append(place.problem(problem_text("scenario.level", where=where, value=_shown(change.level), hint=EMPTY),
-                                              problem_text("fix.scenario.level"), place.line(table, position, "level"), "level"))
-            years(where, table, position, "opens", change.opens)
-        elif isinstance(change, CloseSchool):
-            if change.school_id not in known:
-                unknown_id(where, table, position, "school_id", change.school_id, sorted(known),
-                           "scenario.unknown_school", "fix.scenario.unknown_school")
-            years(where, table, position, "year", change.year)
-        elif isinstance(change, HousingProject):
-            if change.quarter_id not in quarter_ids:
-                unknown_id(where, table, position, "quarter_id", change.quarter_id, quarter_ids,
-                           "scenario.unknown_quarter", "fix.scenario.unknown_quarter")
-            years(where, table, position, "year", change.year)
-            if change.new_dwellings < 0:
-                problems.append(place.problem(
-                    problem_text("scenario.below", where=where, key="new_dwellings", value=change.new_dwellings, minimum="0"),
-                    problem_text("fix.scenario.at_least", minimum="0"), place.line(table, position, "new_dwellings"),
-                    "new_dwellings"))
-    overrides = [c for c in scenario.changes if isinstance(c, NormOverride)]
-    if overrides:
-        if check_overrides(ward.norms, ward.rates):  # the ward's own overrides are wrong: its loader reports that
-            return problems
-        norms, rates = ward.norms, ward.rates
-        for change in overrides:
-            norms, rates = deep_merge(norms, change.norms), deep_merge(rates, change.rates)
-        for refused in check_overrides(norms, rates):
-            message, fix = norm_problem_texts(refused)
-            where = problem_text("scenario.where_table", block=block, table=refused.top)
-            problems.append(place.problem(problem_text("scenario.norm_refused", where=where, reason=message), fix,
-                                          _override_line(place, refused), refused.path))
-    return problems

@@ -19,6 +19,7 @@ from pyproj.exceptions import CRSError
 from capacity.norms import RATE_KEYS, NormProblem, check_overrides, rate_maximum
 from tuyensinh.ward.codes import KINDS, SETTINGS, closest, fold_text
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.toml_lines import header_line, line_of
 from tuyensinh.words.problems import EMPTY, TOML_REASONS, UNITS, Text, unit_text
 from tuyensinh.words.problems import text as problem_text  # `text` names the file's text here
 
@@ -47,24 +48,6 @@ class WardConfig:
     norms: dict[str, Any] = field(default_factory=dict)
     rates: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int | None] = field(default_factory=dict)  # [ward] key -> line in ward.toml
-
-
-def _line_of(text: str, key: str, table: str) -> int | None:
-    """Line number of `key = …` inside `[table]` (or a dotted `table.key`), if it can be found."""
-    section = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        header = re.match(r"^\[\s*([^\]]+?)\s*\]", stripped)
-        if header:
-            section = header.group(1).replace('"', "")
-            continue
-        match = re.match(r"^([A-Za-z0-9_.\-\"' ]+?)\s*=", stripped)
-        if match:
-            name = match.group(1).replace('"', "").replace("'", "").strip()
-            dotted = f"{table}.{key}" if table else key
-            if (section == table and name == key) or (section is None and name == dotted):
-                return number
-    return None
 
 
 def _syntax_problem(error: tomllib.TOMLDecodeError) -> Problem:
@@ -119,15 +102,6 @@ def _unknown_names(found: dict[str, Any], allowed: tuple[str, ...], message: str
     return problems
 
 
-def _header_line(text: str, table: str) -> int | None:
-    """Line number of the `[table]` header, if it is written as one."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = re.match(r"^\[\s*([^\]]+?)\s*\]", line.strip())
-        if header and header.group(1).replace('"', "").replace(" ", "") == table:
-            return number
-    return None
-
-
 def _check_overrides(tables: dict[str, Any], top: str, text: str) -> tuple[list[Problem], set[str]]:
     """Every value under [norms.*] / [rates.*] (and [norms.<key>.<level>]) must be a non-negative
     number (private_share at most 1, participation at most 1.5: `capacity.norms.rate_maximum`);
@@ -136,7 +110,7 @@ def _check_overrides(tables: dict[str, Any], top: str, text: str) -> tuple[list[
     flagged: set[str] = set()
     if not isinstance(tables, dict):
         problem = Problem.of(FILE, problem_text("toml.override_not_table", top=top), problem_text("fix.toml.override_not_table", top=top),
-                             row=_line_of(text, top, ""), column=top)
+                             row=line_of(text, top, ""), column=top)
         return [problem], {top}
     for name, entries in tables.items():
         if not isinstance(entries, dict):
@@ -148,7 +122,7 @@ def _check_overrides(tables: dict[str, Any], top: str, text: str) -> tuple[list[
                 section = f"{table}.{key}" if inner else table
                 last = inner or key
                 path = f"{section}.{last}" if last else section
-                line = _line_of(text, last, section) if last else _line_of(text, name, top)
+                line = line_of(text, last, section) if last else line_of(text, name, top)
                 if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
                     problems.append(Problem.of(
                         FILE, problem_text("toml.override_number", path=path, value=repr(number)),
@@ -226,11 +200,11 @@ def norm_problem_texts(problem: NormProblem) -> tuple[Text, Text]:
 def _norm_line(text: str, problem: NormProblem) -> int | None:
     """The ward.toml line of the refused value: its key, else its table's header."""
     if problem.key:
-        found = _line_of(text, problem.key, problem.section) or _header_line(text, problem.path)
+        found = line_of(text, problem.key, problem.section) or header_line(text, problem.path)
     else:
         top, _, name = problem.section.rpartition(".")
-        found = _line_of(text, name, top) if top else _line_of(text, name, "")
-    return found or _header_line(text, problem.section)
+        found = line_of(text, name, top) if top else line_of(text, name, "")
+    return found or header_line(text, problem.section)
 
 
 def _norm_problems(norms: Any, rates: Any, text: str, flagged: set[str]) -> list[Problem]:
@@ -269,14 +243,14 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     problems += _unknown_names(
         parsed, TOP_TABLES, "toml.unknown_top", "hint.did_you_mean_table",
         problem_text("fix.toml.tables", tables=", ".join(f"[{t}]" for t in TOP_TABLES)),
-        lambda top: _line_of(text, top, "") or None, field="top")
+        lambda top: line_of(text, top, "") or None, field="top")
     ward = parsed.get("ward")
     if not isinstance(ward, dict):
         problems.append(Problem.of(FILE, problem_text("toml.no_ward"), problem_text("fix.toml.no_ward")))
         return None, problems
 
     def line(key: str) -> int | None:
-        return _line_of(text, key, "ward")
+        return line_of(text, key, "ward")
 
     problems += _unknown_names(ward, WARD_KEYS, "toml.unknown_key", "hint.did_you_mean",
                                problem_text("fix.toml.keys", keys=", ".join(WARD_KEYS)), line, field="key")

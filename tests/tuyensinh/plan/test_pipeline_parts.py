@@ -11,9 +11,9 @@ import pyogrio
 import pytest
 from shapely.geometry import box
 
-from tuyensinh.words import labels
 from tuyensinh.present.geo import write_zones_gpkg, zones_layers
 from tuyensinh.present.manifest import build_manifest, file_hashes, manifest_json, package_versions
+from tuyensinh.words import labels
 
 # --- labels -------------------------------------------------------------------------------------
 

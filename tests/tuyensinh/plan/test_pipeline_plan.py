@@ -16,9 +16,9 @@ import pyogrio
 import pytest
 
 from tuyensinh.cli import main
-from tuyensinh.plan import PlanSettings, run_plan
 from tuyensinh.plan import files as plan_files
 from tuyensinh.plan import run as pipeline
+from tuyensinh.plan import run_plan
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 LEVELS = ("mam_non", "tieu_hoc", "thcs")
@@ -30,25 +30,6 @@ def _need(folder: Path) -> Path:
     if not (folder / "ward.toml").exists():
         pytest.fail(f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
     return folder
-
-
-@pytest.fixture(scope="module")
-def vi_run(phuoc_binh_dir, tmp_path_factory):
-    """One Vietnamese run on Phước Bình shared by the tests below (progress lines captured)."""
-    ward = _need(phuoc_binh_dir)
-    out = tmp_path_factory.mktemp("plan") / "phuoc_binh"
-    lines: list[str] = []
-    result = run_plan(ward, out, progress=lines.append, settings=PlanSettings(map_dpi=150))
-    return result, lines
-
-
-@pytest.fixture(scope="module")
-def en_run(thien_hoa_dir, tmp_path_factory):
-    """An English run on Thiện Hòa, without the yearly re-zoning (faster)."""
-    ward = _need(thien_hoa_dir)
-    out = tmp_path_factory.mktemp("plan_en") / "thien_hoa"
-    return run_plan(ward, out, lang="en", progress=False,
-                    settings=PlanSettings(rezone_each_year=False, map_dpi=100))
 
 
 def test_every_output_of_the_issue_is_written(vi_run):

@@ -25,7 +25,7 @@ from tuyensinh.words.problems import CATALOG, UNITS, Text, placeholders, text
 SRC = Path(__file__).resolve().parents[3] / "src" / "tuyensinh"
 LOADER_MODULES = ["ward/folder.py", "ward/config.py", "ward/tables.py", "ward/columns.py", "ward/quarters.py",
                   "ward/cells.py", "ward/cross_checks.py",
-                  "scenarios/file.py"]  # the scenarios file of `compare` words its problems from the same catalog
+                  "scenarios/changes.py", "scenarios/places.py", "scenarios/file.py", "scenarios/fit.py"]  # the scenarios file of `compare` words its problems from the same catalog
 VIETNAMESE_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
 
 
