@@ -178,7 +178,7 @@ def closure_effects(
         frame = _trips(name, nets, befores, limits, plan)
         trips.append(frame)
         solved = plan.status in ("optimal", "feasible")
-        breaking = frame.loc[~frame["within_rule"].astype(bool), "quarter_id"].tolist()
+        breaking = list(dict.fromkeys(frame.loc[~frame["within_rule"].astype(bool), "quarter_id"])) if solved else []
         extra = plan.overflow_pupils - baseline.overflow_pupils if solved else np.nan
         reason = "infeasible" if not solved else "trip_rule" if breaking else \
             "overflow" if extra > OVERFLOW_TOLERANCE else ""

@@ -188,9 +188,10 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
     n, m, T, G = zp.shape
     closed = np.isin(zp.school_ids.astype(str), list(opts.closed))
     allowed = rules.allowed & ~closed[None, :]
-    stranded = ~allowed.any(axis=1)
-    if stranded.any():   # every school of the quarter is closed: keep its nearest open one
-        metres = np.where(np.isnan(zp.distance) | closed[None, :], np.inf, zp.distance)
+    fixed = (net.kind != "candidate")[None, :]
+    stranded = ~(allowed & fixed).any(axis=1)
+    if stranded.any():   # every school of the quarter that exists is closed: keep its nearest open one
+        metres = np.where(np.isnan(zp.distance) | closed[None, :] | ~fixed, np.inf, zp.distance)
         allowed[np.flatnonzero(stranded), np.argmin(metres[stranded], axis=1)] = True
     pq, ps = np.nonzero(allowed)
     P, n_opt = len(pq), len(net.option_school)
