@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from zoning.assign import solve_problem
-from zoning.sites import NetworkModel, start_vector
+from zoning.network_model import NetworkModel, start_vector
 from zoning.solve import SolveOutcome, relative_gap, solve_model
 from zoning.vectors import best_classes
 

@@ -112,7 +112,7 @@ def compute_network(ward: Ward, settings: NetworkSettings = NetworkSettings(),
     without = plan_network(nets, constraints=constraints, options=replace(options, budget=0.0, max_sites=0),
                            time_limit=settings.time_limit)
     n_sites = sum(int((net.kind == "candidate").sum()) for net in nets)
-    budgets = list(range(0, min(settings.curve_sites, n_sites) + 1))
+    budgets = list(range(min(settings.curve_sites, n_sites) + 1))
     curve = pd.DataFrame()
     if len(budgets) > 1:
         say("progress.curve", {"n": len(budgets)})

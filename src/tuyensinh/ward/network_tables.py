@@ -23,7 +23,6 @@ from tuyensinh.words.network import text
 
 __all__ = ["CANDIDATES", "CONSTRAINTS", "NEIGHBOURS", "NetworkTables", "read_network_tables", "YES", "NO"]
 
-_YEAR = dict(minimum=1950, maximum=2100, unit="calendar year")
 YES = ("1", "x", "yes", "true", "có", "co")
 NO = ("", "0", "no", "false", "không", "khong")
 KINDS = ("must", "forbid", "max_distance", "feeder")
@@ -33,7 +32,7 @@ CANDIDATES = TableSpec(
     (Column("site_id", "id"), Column("name", "text", required=False, blank_ok=True), Column("level", "level"),
      Column("lon", "number", unit="degrees east"), Column("lat", "number", unit="degrees north"),
      Column("rooms", "int", minimum=1, unit="rooms"), Column("cost", "number", minimum=0),
-     Column("earliest_year", "int", required=False, blank_ok=True, **_YEAR),
+     Column("earliest_year", "int", required=False, blank_ok=True, minimum=1950, maximum=2100, unit="calendar year"),
      Column("must_open", "text", required=False, blank_ok=True)),
     ("site_id", "rooms"), False, "purpose.schools",
 )
@@ -50,7 +49,7 @@ NEIGHBOURS = TableSpec(
      Column("ward", "text", required=False, blank_ok=True),
      Column("lon", "number", unit="degrees east"), Column("lat", "number", unit="degrees north"),
      Column("seats", "int", minimum=0, unit="pupils"),
-     Column("school_year", "int", required=False, blank_ok=True, **_YEAR)),
+     Column("school_year", "int", required=False, blank_ok=True, minimum=1950, maximum=2100, unit="calendar year")),
     ("school_id", "level", "school_year"), False, "purpose.schools",
 )
 
@@ -121,22 +120,24 @@ def read_network_tables(ward: Ward) -> NetworkTables:
     ward's quarters and schools; WardDataError lists every problem."""
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame | None] = {}
+    clean: dict[str, bool] = {}
     for spec in (CANDIDATES, CONSTRAINTS, NEIGHBOURS):
         frames[spec.file], found = read_table(ward.folder, spec)
         problems += found
+        clean[spec.file] = frames[spec.file] is not None and not found
     school_ids = [str(s) for s in ward.schools["school_id"]]
     candidates, constraints, neighbours = (frames[s.file] for s in (CANDIDATES, CONSTRAINTS, NEIGHBOURS))
     site_ids = [] if candidates is None else [str(s) for s in candidates["site_id"].dropna().unique()]
-    if candidates is not None and not problems:
+    if candidates is not None and clean[CANDIDATES.file]:
         problems += _candidate_problems(candidates, school_ids)
     neighbour_ids: list[str] = []
-    if neighbours is not None and not problems:
+    if neighbours is not None and clean[NEIGHBOURS.file]:
         neighbour_ids = [str(s) for s in neighbours["school_id"].dropna().unique()]
         clash = neighbours["school_id"].isin(school_ids + site_ids)
         problems += row_problems(NEIGHBOURS.file, clash[clash].index, "school_id",
                                  lambda row: text("table.neighbour_is_school", value=neighbours.at[row, "school_id"]),
                                  text("fix.table.neighbour_is_school"))
-    if constraints is not None and not problems:
+    if constraints is not None and clean[CONSTRAINTS.file]:
         primary = ward.zones is not None and (ward.zones["level"] == "tieu_hoc").any()
         problems += _constraint_problems(constraints, [str(q) for q in ward.quarters["quarter_id"]],
                                          school_ids + site_ids + neighbour_ids, bool(primary))
@@ -144,12 +145,11 @@ def read_network_tables(ward: Ward) -> NetworkTables:
         raise WardDataError(str(ward.folder), problems)
     out = {name: None if frame is None else finish(frame, spec)
            for (name, frame), spec in zip(frames.items(), (CANDIDATES, CONSTRAINTS, NEIGHBOURS), strict=True)}
-    if out[CANDIDATES.file] is not None:
-        table = out[CANDIDATES.file]
-        out[CANDIDATES.file] = table.assign(
-            must_open=table["must_open"].fillna("").astype(str).str.strip().str.lower().isin(YES)
-            if "must_open" in table.columns else False)
-    if out[CONSTRAINTS.file] is not None:
-        table = out[CONSTRAINTS.file]
-        out[CONSTRAINTS.file] = table.assign(kind=table["kind"].astype(str).str.strip().str.lower())
+    sites = out[CANDIDATES.file]
+    if sites is not None:
+        word = sites["must_open"] if "must_open" in sites.columns else pd.Series("", index=sites.index)
+        out[CANDIDATES.file] = sites.assign(must_open=word.fillna("").astype(str).str.strip().str.lower().isin(YES))
+    rules = out[CONSTRAINTS.file]
+    if rules is not None:
+        out[CONSTRAINTS.file] = rules.assign(kind=rules["kind"].astype(str).str.strip().str.lower())
     return NetworkTables(out[CANDIDATES.file], out[CONSTRAINTS.file], out[NEIGHBOURS.file])
