@@ -42,8 +42,8 @@ def run_plan(
     school network (`tuyensinh.plan.network`: new sites, closures, the ward's constraints) and
     write its outputs into `out/network/`.
     """
+    from tuyensinh.present.network import add_to_report, write_network
     from tuyensinh.present.network import network_lines as lines_of_network
-    from tuyensinh.present.network import write_network
     from tuyensinh.present.outputs import staged_output
 
     settings = settings or PlanSettings()
@@ -67,6 +67,8 @@ def run_plan(
             files = [*files, *(f"network/{name}" for name in write_network(outcome, stage / "network",
                                                                              settings.lang))]
             network_lines = lines_of_network(outcome, settings.lang)[:1]
+            if (stage / "report.html").is_file():
+                add_to_report(stage / "report.html", outcome, settings.lang)
         manifest = write_plan_manifest(plan, stage, files, ward_folder=ward_folder,
                                        timings=tracker.timings)
         files = sorted([*files, "manifest.json"])

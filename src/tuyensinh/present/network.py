@@ -24,7 +24,7 @@ from tuyensinh.words.core import pick
 from tuyensinh.words.labels import level_name
 from tuyensinh.words.network import CONFLICT_REASONS, KIND_NAMES, say
 
-__all__ = ["write_network", "report_section", "network_lines", "FILES"]
+__all__ = ["write_network", "report_section", "network_lines", "add_to_report", "FILES"]
 
 FILES = ("network_sites.csv", "network_zones.csv", "network_load.csv", "network_summary.csv", "network_curve.csv",
          "network_conflicts.csv", "network_closures.csv", "network_closure_trips.csv", "network.xlsx",
@@ -207,3 +207,14 @@ def write_network(outcome: Any, folder: str | Path, lang: str = "vi") -> list[st
             f"</body></html>")
     write_text_atomic(folder / "network.html", page)
     return list(FILES)
+
+
+def add_to_report(report: str | Path, outcome: Any, lang: str = "vi", image: str = "network/network_map.png") -> None:
+    """Insert the network section (with its map, `image` relative to the report) into an
+    existing report page, before its footer (or at the end of its body)."""
+    path = Path(report)
+    page = path.read_text(encoding="utf-8")
+    section = report_section(outcome, lang).replace(
+        "</section>", f"<p><img src='{html.escape(image)}' style='max-width:100%'></p></section>", 1)
+    marker = "<footer>" if "<footer>" in page else "</body>"
+    write_text_atomic(path, page.replace(marker, section + "\n" + marker, 1))
