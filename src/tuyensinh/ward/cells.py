@@ -21,10 +21,11 @@ from tuyensinh.ward.errors import Problem
 from tuyensinh.words.problems import CATALOG
 from tuyensinh.words.problems import text as problem_text  # `text` names the file's text here
 
-__all__ = ["RawTable", "read_csv_cells", "SAVE_AS_UTF8"]
+__all__ = ["RawTable", "read_csv_cells", "SAVE_AS_UTF8", "WORKBOOK_DELIMITER"]
 
 SAVE_AS_UTF8 = CATALOG["fix.save_utf8"][1]  # the English wording; Vietnamese in the catalog
 _DELIMITERS = (",", ";", "\t")
+WORKBOOK_DELIMITER = "xlsx"  # RawTable.delimiter of a table read from an Excel workbook
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,9 @@ class RawTable:
 
     @property
     def decimal_comma(self) -> bool:
-        """True when numbers may be written with a decimal comma (semicolon-separated file)."""
-        return self.delimiter == ";"
+        """True when numbers may be written with a decimal comma (semicolon-separated file, or a
+        number typed as text in a workbook under Vietnamese settings)."""
+        return self.delimiter in (";", WORKBOOK_DELIMITER)
 
 
 def _decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:

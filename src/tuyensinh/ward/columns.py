@@ -26,6 +26,7 @@ from tuyensinh.ward.codes import (
     sex_aliases,
 )
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.numbers import PLAUSIBLE_RANGE, read_numbers
 from tuyensinh.words.problems import EMPTY, Text, text, unit_text
 
 __all__ = [
@@ -103,22 +104,35 @@ def _fix(column: Column, key: str, **fields: object) -> Text:
     return text(column.fix) if column.fix else text(key, **fields)
 
 
-def _numbers(cells: pd.Series, decimal_comma: bool) -> np.ndarray:
-    if decimal_comma:
-        cells = cells.str.replace(",", ".", regex=False)
-    return pd.to_numeric(cells, errors="coerce").to_numpy(dtype="float64", na_value=np.nan, copy=True)
+def _acceptable(column: Column) -> Callable[[np.ndarray], np.ndarray]:
+    """Which values the column can hold: settles a thousands separator such as '7.300'."""
+    low, high = PLAUSIBLE_RANGE.get(column.name, (-np.inf, np.inf))
+    floor = max(column.minimum if column.minimum is not None else -np.inf, low)
+    ceiling = min(column.maximum if column.maximum is not None else np.inf, high)
+
+    def acceptable(values: np.ndarray) -> np.ndarray:
+        ok = (values >= floor) & (values <= ceiling)
+        return ok & (np.mod(values, 1) == 0) if column.kind == "int" else ok
+
+    return acceptable
 
 
 def _check_numeric(raw: RawTable, column: Column, cells: pd.Series, filled: pd.Series) -> tuple[pd.Series, list[Problem]]:
     """Numbers of a column (NaN where blank or wrong) and the problems of its cells."""
-    values = _numbers(cells, raw.decimal_comma)
+    reading = read_numbers(cells, raw.decimal_comma, _acceptable(column))
+    values = reading.values
     rows = cells.index.to_numpy()
     filled_ = filled.to_numpy(dtype=bool)
     problems: list[Problem] = []
     unit = unit_text(column.unit)
     bad = filled_ & np.isnan(values)
+    specific = np.isin(rows, list(reading.refused)) if reading.refused else np.zeros(len(rows), dtype=bool)
+    problems += [
+        Problem.of(raw.file, *reading.refused[int(row)], row=int(row), column=column.name)
+        for row in rows[bad & specific][:MAX_ROWS_PER_PROBLEM]
+    ]
     problems += row_problems(
-        raw.file, rows[bad], column.name,
+        raw.file, rows[bad & ~specific], column.name,
         lambda row: text("table.not_number", value=cells[row]),
         _fix(column, "fix.table.number"),
     )

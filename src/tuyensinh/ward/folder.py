@@ -22,6 +22,7 @@ from tuyensinh.ward.config import read_ward_toml
 from tuyensinh.ward.errors import Problem, WardDataError
 from tuyensinh.ward.quarters import WGS84, quarters_file, read_quarters
 from tuyensinh.ward.tables import BIRTHS, DISTANCES, HOUSING, POPULATION, SCHOOLS, ZONES
+from tuyensinh.ward.workbook import Locator, without_repeats
 from tuyensinh.words.problems import text
 
 __all__ = ["Ward", "load_ward"]
@@ -108,8 +109,9 @@ def load_ward(folder: str | Path) -> Ward:
     map_name = map_path.name if map_path is not None else "quarters.geojson"
 
     tables: dict[str, pd.DataFrame | None] = {}
+    locators: dict[str, Locator] = {}  # tables read from a workbook: where each row is in Excel
     for spec in (POPULATION, SCHOOLS, BIRTHS, HOUSING, ZONES, DISTANCES):
-        tables[spec.file], found = ward_tables.read_table(folder, spec)
+        tables[spec.file], found = ward_tables.read_table(folder, spec, locators)
         problems += found
     population, schools, zones = tables[POPULATION.file], tables[SCHOOLS.file], tables[ZONES.file]
 
@@ -131,6 +133,9 @@ def load_ward(folder: str | Path) -> Ward:
         problems += ward_tables.zone_share_problems(zones)
         problems += cross_checks.zone_problems(zones, schools, quarter_ids)
 
+    for locator in locators.values():
+        problems = [locator.locate(problem) for problem in problems]
+    problems = without_repeats(problems)
     if problems:
         raise WardDataError(str(folder), problems)
     assert config is not None and quarters is not None and population is not None and schools is not None

@@ -12,11 +12,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tuyensinh.ward.cells import read_csv_cells
+from tuyensinh.ward.cells import RawTable, read_csv_cells
 from tuyensinh.ward.codes import SEXES, VIETNAM_LAT, VIETNAM_LON
 from tuyensinh.ward.columns import Column, duplicate_problems, parse_table, row_problems
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.workbook import WARD_WORKBOOK, Locator, table_workbook
+from tuyensinh.ward.workbook_tables import read_workbook_table
 from tuyensinh.words.problems import text
+from tuyensinh.words.workbook import text as workbook_text
 
 __all__ = [
     "TableSpec",
@@ -117,15 +120,39 @@ DISTANCES = TableSpec(
 )
 
 
-def read_table(folder: Path, spec: TableSpec) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Read and type one CSV table; None when absent (optional) or unreadable."""
+def _read_cells(folder: Path, spec: TableSpec, locators: dict[str, Locator] | None) -> tuple[bool, RawTable | None, list[Problem]]:
+    """The table's text cells from its CSV file or its workbook: (found, cells, problems)."""
     path = folder / spec.file
-    if not path.is_file():
+    book = table_workbook(folder, spec.file)
+    if path.is_file():
+        if book is not None and book.name != WARD_WORKBOOK:
+            return True, None, [Problem.of(spec.file, workbook_text("xlsx.both", csv=spec.file, xlsx=book.name),
+                                           workbook_text("fix.xlsx.both"))]
+        raw, problems = read_csv_cells(path, spec.file)
+        return True, raw, problems
+    if book is None:
+        return False, None, []
+    needed = tuple(column.name for column in spec.columns if column.required)
+    found, raw, locator, problems = read_workbook_table(book, spec.file, Path(spec.file).stem, needed)
+    if locator is not None and locators is not None:
+        locators[spec.file] = locator
+    return found, raw, problems
+
+
+def read_table(
+    folder: Path, spec: TableSpec, locators: dict[str, Locator] | None = None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read and type one table (CSV file, or a sheet of a workbook); None when absent (optional) or unreadable.
+
+    A table read from a workbook leaves its `Locator` in `locators[spec.file]`, to place the
+    problems found later in its sheet and cell.
+    """
+    present, raw, problems = _read_cells(folder, spec, locators)
+    if not present:
         if not spec.required:
             return None, []
         return None, [Problem.of(spec.file, text("table.file_missing", purpose=text(spec.purpose)),
                                  text("fix.table.file_missing", file=spec.file))]
-    raw, problems = read_csv_cells(path, spec.file)
     if raw is None:
         return None, problems
     if "sex" in raw.cells.columns and raw.cells["sex"].eq("").all():
