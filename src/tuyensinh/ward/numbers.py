@@ -9,7 +9,8 @@ One group of three digits after a single dot or comma (`7.300`, `12,500`) is amb
 a Vietnamese thousands dot, or 7.3. It is read as thousands only when the other reading cannot be
 right for the column (not a whole number where one is needed, outside the column's range, or
 below the column's plausible minimum, e.g. 7.3 m² of school land); otherwise the cell is refused
-with both readings and how to write it — never silently read as a decimal.
+with both readings and how to write it — never silently read as a decimal. When neither reading
+fits, the cell keeps its plain reading and the column's range check reports it.
 
 Cells that are not numbers get a specific message: an open group (`18+`), a range (`6-10`),
 a number with words (`5 tuổi`), a decimal comma in a comma-separated file.
@@ -100,6 +101,8 @@ def _read_one(cell: str, decimal_comma: bool, acceptable: Callable[[np.ndarray],
             return thousands, None
         if decimal_ok and not thousands_ok:
             return decimal, None
+        if not decimal_ok and not thousands_ok:  # neither fits: the range checks say what is wrong
+            return (decimal if sep == "." or decimal_comma else np.nan), None
         return np.nan, (
             text("num.ambiguous", value=cell, thousands=_show(thousands), sep=sep,
                  decimal=Text(_vi_decimal(decimal), _show(decimal))),

@@ -16,10 +16,9 @@ from tuyensinh.ward.cells import RawTable, read_csv_cells
 from tuyensinh.ward.codes import SEXES, VIETNAM_LAT, VIETNAM_LON
 from tuyensinh.ward.columns import Column, duplicate_problems, parse_table, row_problems
 from tuyensinh.ward.errors import Problem
-from tuyensinh.ward.workbook import WARD_WORKBOOK, Locator, table_workbook
+from tuyensinh.ward.workbook import WARD_WORKBOOK, Locator, both_problem, table_workbook
 from tuyensinh.ward.workbook_tables import read_workbook_table
 from tuyensinh.words.problems import text
-from tuyensinh.words.workbook import text as workbook_text
 
 __all__ = [
     "TableSpec",
@@ -126,8 +125,7 @@ def _read_cells(folder: Path, spec: TableSpec, locators: dict[str, Locator] | No
     book = table_workbook(folder, spec.file)
     if path.is_file():
         if book is not None and book.name != WARD_WORKBOOK:
-            return True, None, [Problem.of(spec.file, workbook_text("xlsx.both", csv=spec.file, xlsx=book.name),
-                                           workbook_text("fix.xlsx.both"))]
+            return True, None, [both_problem(spec.file, book.name)]
         raw, problems = read_csv_cells(path, spec.file)
         return True, raw, problems
     if book is None:

@@ -39,6 +39,7 @@ __all__ = [
     "Locator",
     "SheetCells",
     "table_workbook",
+    "both_problem",
     "read_sheets",
     "sheet_to_raw",
     "column_letter",
@@ -130,6 +131,11 @@ class SheetCells:
     grid: pd.DataFrame  # index: Excel row, columns: Excel column number
     merged: tuple[tuple[int, int, int, int], ...]  # (min_row, min_col, max_row, max_col)
     formulas: dict[tuple[int, int], str]  # (row, col) -> formula of a cell without a computed value
+
+
+def both_problem(csv_name: str, xlsx_name: str) -> Problem:
+    """A table given twice, as a CSV file and as its own workbook."""
+    return Problem.of(csv_name, text("xlsx.both", csv=csv_name, xlsx=xlsx_name), text("fix.xlsx.both"))
 
 
 def table_workbook(folder: Path, csv_name: str) -> Path | None:

@@ -219,3 +219,21 @@ def test_a_decimal_comma_stays_a_decimal_in_a_semicolon_file() -> None:
 
 def test_column_letters_follow_excel() -> None:
     assert [column_letter(i) for i in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]
+
+
+def test_the_workbook_catalog_has_both_languages_and_every_entry_is_used() -> None:
+    import re
+    import string
+
+    from tuyensinh.words.core import placeholders
+    from tuyensinh.words.workbook import WORKBOOK
+
+    src = Path(__file__).resolve().parents[3] / "src" / "tuyensinh"
+    code = "\n".join((src / name).read_text(encoding="utf-8") for name in
+                     ("ward/workbook.py", "ward/workbook_tables.py", "ward/numbers.py", "ward/errors.py"))
+    used = set(re.findall(r'"((?:where|xlsx|fix|survey|num)\.[a-z_.]+)"', code))
+    assert used == set(WORKBOOK)
+    for key in WORKBOOK:
+        vi, en = WORKBOOK[key]
+        assert vi != en and placeholders(vi) == placeholders(en), key
+        list(string.Formatter().parse(vi))
