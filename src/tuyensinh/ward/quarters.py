@@ -156,12 +156,15 @@ def _overlap_problems(frame: gpd.GeoDataFrame, crs: str, file: str) -> list[Prob
     ]
 
 
-def read_quarters(folder: Path, crs: str | None) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+def read_quarters(folder: Path, crs: str | None, path: Path | None = None) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
     """The quarters (quarter_id, name, geometry) in EPSG:4326, or None and the problems.
 
     `crs` (the ward's projected CRS, when valid) is used to measure overlaps in square metres.
+    `path`: read this layer instead of the folder's quarters.geojson / quarters.gpkg.
     """
-    path, problems = quarters_file(folder)
+    problems: list[Problem] = []
+    if path is None:
+        path, problems = quarters_file(folder)
     if path is None:
         return None, problems
     file = path.name

@@ -159,6 +159,8 @@ def read_table(
                or spec.file == SCHOOLS.file]
     frame, found = parse_table(raw, columns)
     problems += found
+    if spec is SCHOOLS and frame.empty and not problems:
+        problems.append(Problem.of(spec.file, text("table.no_rows", purpose=text(spec.purpose)), text("fix.table.no_rows")))
     key = [k for k in spec.key if k in frame.columns]
     problems += duplicate_problems(
         frame, key, spec.file,

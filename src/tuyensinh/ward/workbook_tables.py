@@ -119,6 +119,13 @@ def _survey_sheet(sheet: SheetCells, header_row: int, file: str) -> tuple[pd.Dat
     long["year"] = np.where(np.isnan(year), "", pd.Series(year).map(lambda v: f"{v:.0f}" if v == v else "").to_numpy())
     long["age"] = np.where(np.isnan(year), "", pd.Series(year - birth).map(lambda v: f"{v:.0f}" if v == v else "").to_numpy())
     long["sheet"] = sheet.name
+    blank = long["count"].eq("") & long["quarter_id"].ne("")
+    if blank.any():  # said once per sheet with its cells (not row by row), then not again as blank
+        shown = [f"{column_letter(c)}{r}" for r, c in zip(long.loc[blank, "excel_row"], long.loc[blank, "excel_column"], strict=True)]
+        listed = ", ".join(shown[:30]) + (", …" if len(shown) > 30 else "")
+        problems.append(replace(Problem.of(file, text("survey.blank_counts", n=len(shown), cells=listed), text("fix.survey.blank_counts")),
+                                sheet=sheet.name, cell=shown[0]))
+        long.loc[blank, "count"] = "0"
     long["quarter_letter"] = letters.get("quarter_id", "")
     long["count_letter"] = long["excel_column"].map(column_letter)
     return long, problems
@@ -147,8 +154,8 @@ def _survey_table(sheets: list[tuple[SheetCells, int]], file: str, workbook: str
         for row, sheet, excel_row, q_letter, c_letter in zip(
             long.index, long["sheet"], long["excel_row"], long["quarter_letter"], long["count_letter"], strict=True)
     }
-    sheet = sheets[0][0].name if len(sheets) == 1 else None
-    return RawTable(file, cells, WORKBOOK_DELIMITER), Locator(file, workbook, rows, sheet), problems
+    only = sheets[0][0].name if len(sheets) == 1 else None
+    return RawTable(file, cells, WORKBOOK_DELIMITER), Locator(file, workbook, rows, only), problems
 
 
 def read_workbook_table(
@@ -202,5 +209,5 @@ def _stack(regular: list[tuple[SheetCells, int]], file: str, workbook: str) -> t
         next_row += len(cells)
         parts.append(cells)
     cells = pd.concat(parts).fillna("")
-    sheet = regular[0][0].name if len(regular) == 1 else None
-    return RawTable(file, cells, WORKBOOK_DELIMITER), Locator(file, workbook, rows, sheet), problems
+    only = regular[0][0].name if len(regular) == 1 else None
+    return RawTable(file, cells, WORKBOOK_DELIMITER), Locator(file, workbook, rows, only), problems

@@ -232,6 +232,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "purpose.housing": ("số nhà ở dự kiến hoàn thành theo khu phố/thôn và năm", "planned housing completions per quarter and year"),
     "purpose.zones": ("phân tuyến tuyển sinh hiện hành", "the current enrollment zoning"),
     "purpose.distances": ("khoảng cách đường bộ từ khu phố/thôn đến trường", "road distances from quarters to schools"),
+    "table.no_rows": ("bảng chưa có dòng số liệu nào ({purpose})", "the table has no data rows yet ({purpose})"),
+    "fix.table.no_rows": ("ghi mỗi trường một dòng dưới dòng tiêu đề", "write one row per school below the header"),
     "pop.no_rows": ("tệp không có dòng số liệu nào", "the file has no data rows"),
     "fix.pop.no_rows": ("thêm một dòng cho mỗi khu phố/thôn, năm và độ tuổi", "add one row per quarter, year and age"),
     "pop.year_gaps": ("các năm phải liên tiếp, không bị ngắt quãng; thiếu năm {gaps} trong khoảng {first} đến {last}",

@@ -48,6 +48,8 @@ WORKBOOK = Catalog(__name__, {
                               "check the year of birth in the header and the year of the sheet"),
     "survey.birth_year_twice": ("năm sinh {birth} có hai cột ({cells})", "year of birth {birth} has two columns ({cells})"),
     "fix.survey.birth_year_twice": ("giữ một cột cho mỗi năm sinh", "keep one column per year of birth"),
+    "survey.blank_counts": ("{n} ô số trẻ còn trống: {cells}", "{n} cells of children are empty: {cells}"),
+    "fix.survey.blank_counts": ("ghi số trẻ vào từng ô (ghi 0 nếu không có trẻ nào)", "write the number of children in every cell (0 if there are none)"),
     "survey.year_twice": ("năm {year} có ở hai trang tính ('{first}' và '{second}')",
                           "the year {year} is in two sheets ('{first}' and '{second}')"),
     "fix.survey.year_twice": ("giữ một trang tính cho mỗi năm", "keep one sheet per year"),
