@@ -9,6 +9,7 @@ references to unknown quarters or schools.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -274,6 +275,37 @@ def _show(value: object) -> str:
     return f"'{value}'" if isinstance(value, str) else str(value)
 
 
+def _id_shape(value: str) -> str:
+    """The shape of an id: letters as 'A', digit runs as '9' ('T01' → 'A9', '1' → '9', 'KP-03' → 'AA-9')."""
+    return re.sub(r"\d+", "9", re.sub(r"[^\W\d_]", "A", value))
+
+
+def _id_pattern_problem(
+    unknown: pd.Series, known: list[str], column: str, file: str, source: str, noun: Text
+) -> Problem | None:
+    """One problem when the unknown ids are written in another pattern than `source`'s ('1' vs 'T01').
+
+    Said when at least three different ids are unknown and none of them has a shape of the known
+    ids: the file as a whole follows another convention, so one message with the pattern (and
+    the likely correspondence by number) replaces one message per row.
+    """
+    distinct = list(dict.fromkeys(str(value) for value in unknown))
+    known_shapes = {_id_shape(value) for value in known}
+    if len(distinct) < 3 or any(_id_shape(value) in known_shapes for value in distinct):
+        return None
+    numbers = {int(found[0]): value for value in known if (found := re.findall(r"\d+", value))}
+    pairs = [(value, numbers[int(found[0])]) for value in distinct[:3] if (found := re.findall(r"\d+", value)) and int(found[0]) in numbers]
+    mapping = ", ".join(f"'{mine}' → '{theirs}'" for mine, theirs in pairs) or "—"
+    rows = unknown.index.tolist()
+    return Problem.of(
+        file,
+        text("table.id_pattern", column=column, n=len(rows), mine=", ".join(distinct[:4]), source=source,
+             theirs=", ".join(known[:4]), noun=noun),
+        text("fix.table.id_pattern", column=column, source=source, mapping=mapping),
+        row=int(rows[0]), column=column,
+    )
+
+
 def unknown_reference_problems(
     frame: pd.DataFrame, column: str, known: Iterable[str], file: str, source: str, noun: Text
 ) -> list[Problem]:
@@ -284,6 +316,9 @@ def unknown_reference_problems(
     if not bad.any():
         return []
     examples = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
+    pattern = _id_pattern_problem(values[bad], known, column, file, source, noun)
+    if pattern is not None:
+        return [pattern]
 
     def message(row: int) -> Text:
         value = values[row]

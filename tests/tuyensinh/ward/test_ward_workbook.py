@@ -237,3 +237,19 @@ def test_the_workbook_catalog_has_both_languages_and_every_entry_is_used() -> No
         vi, en = WORKBOOK[key]
         assert vi != en and placeholders(vi) == placeholders(en), key
         list(string.Formatter().parse(vi))
+
+
+def test_ids_written_in_another_pattern_give_one_message_with_the_pattern(tmp_path: Path, thien_hoa_dir: Path) -> None:
+    folder = _copy(thien_hoa_dir, tmp_path / "ward")
+    population = pd.read_csv(folder / "population.csv", dtype=str, keep_default_na=False)
+    known = sorted(population["quarter_id"].unique())
+    population["quarter_id"] = population["quarter_id"].str.replace(r"^\D+0*", "", regex=True)  # 'T01' typed as '1'
+    population.to_csv(folder / "population.csv", index=False)
+    with pytest.raises(WardDataError) as caught:
+        load_ward(folder)
+    about_ids = [p for p in caught.value.problems if p.column == "quarter_id" and p.file == "population.csv"]
+    assert len(about_ids) == 1  # one message for the whole file, not one per row
+    said = about_ids[0].text("en")
+    assert f"rows write quarter_id in another pattern than quarters.geojson: this file has 1, " in said
+    first_number = int("".join(ch for ch in known[0] if ch.isdigit()))
+    assert f"'{first_number}' → '{known[0]}'" in said

@@ -260,6 +260,9 @@ def _scenarios() -> dict[str, object]:
             "quarter_id,school_id,metres\n01,MN01,500,5\n", encoding="utf-8")),
         "csv_long_row_semicolon": after(valid, lambda f: (f / "distances.csv").write_text(
             "quarter_id;school_id;metres\n01;MN01;500;5\n", encoding="utf-8")),
+        "schools_no_rows": tables_with(schools=lambda s: s.iloc[0:0]),
+        "ids_in_another_pattern": tables_with(population=lambda p: p.assign(
+            quarter_id=p["quarter_id"].map({"01": "Q-1", "02": "Q-2", "KP3": "Q-3"}))),
         "csv_unnamed": after(valid, lambda f: (f / "housing.csv").write_text(
             "quarter_id,,year,new_dwellings\n02,note,2025,120\n", encoding="utf-8")),
     }
