@@ -250,6 +250,6 @@ def test_ids_written_in_another_pattern_give_one_message_with_the_pattern(tmp_pa
     about_ids = [p for p in caught.value.problems if p.column == "quarter_id" and p.file == "population.csv"]
     assert len(about_ids) == 1  # one message for the whole file, not one per row
     said = about_ids[0].text("en")
-    assert f"rows write quarter_id in another pattern than quarters.geojson: this file has 1, " in said
+    assert "rows write quarter_id in another pattern than quarters.geojson: this file has 1, " in said
     first_number = int("".join(ch for ch in known[0] if ch.isdigit()))
     assert f"'{first_number}' → '{known[0]}'" in said
