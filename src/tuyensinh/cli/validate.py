@@ -11,6 +11,8 @@ import sys
 from tuyensinh.ward import load_ward
 from tuyensinh.ward.errors import WardDataError
 from tuyensinh.ward.summary import problems_text, summary_text
+from tuyensinh.ward.warnings import data_warnings
+from tuyensinh.words.checks import say
 
 __all__ = ["register", "run"]
 
@@ -35,4 +37,8 @@ def run(args: argparse.Namespace) -> int:
         print(problems_text(error, args.lang), file=sys.stderr)
         return 2
     print(summary_text(ward, args.lang))
+    warnings = data_warnings(ward)
+    if warnings:
+        print("\n" + say("heading", args.lang, n=len(warnings)))
+        print("\n".join(f"  - {warning.text(args.lang)}" for warning in warnings))
     return 0

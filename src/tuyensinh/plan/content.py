@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from tuyensinh.plan.figures import capacity_figure_titles, forecast_figure_titles
+from tuyensinh.ward.warnings import data_warnings
+from tuyensinh.words.checks import say as checks_say
 from tuyensinh.words.labels import (
     LEVEL_ORDER,
     flag_name,
@@ -195,6 +197,15 @@ def _accuracy_sections(plan: Plan) -> list[Any]:
     )]
 
 
+def _warning_sections(plan: Plan, section: type) -> list[Any]:
+    """'Cảnh báo về số liệu': plausible but suspicious data (`tuyensinh.ward.warnings`), when there are any."""
+    warnings = data_warnings(plan.ward)
+    if not warnings:
+        return []
+    lang = plan.settings.lang
+    return [section(checks_say("heading", lang, n=len(warnings)), sentences=[w.text(lang) for w in warnings])]
+
+
 def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
     """The report.html page of a plan (`pngs`: the figures of `tuyensinh.plan.figures.plan_figures`
     as PNG bytes, see `tuyensinh.plan.files.save_figures`)."""
@@ -244,6 +255,7 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
                                           note=say("xlsx.note_pupils", lang))]),
         ReportSection(say("report.solver", lang), sentences=zoning_note_sentences(plan),
                       tables=[ReportTable(say("report.solver", lang), _solver_table(plan))]),
+        *_warning_sections(plan, ReportSection),
     ]
     try:
         version = metadata.version("tuyensinh")
