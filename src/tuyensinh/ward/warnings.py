@@ -7,8 +7,8 @@
 - A population jump: a quarter's residents (all ages given) changing by more than 30% in one
   year, from at least 50 persons (a boundary change, new housing, or a wrong year).
 - Cohort ratios far outside the ward's: the children aged 0–17 of a quarter in year y against
-  the same cohorts aged 1–18 in y + 1, more than 0.25 away from the ward's ratio that year, from
-  at least 100 children.
+  the same cohorts aged 1–18 in y + 1, more than 0.25 away from the ward's usual ratio that year
+  (the median over its quarters, so one odd quarter does not move it), from at least 100 children.
 - A school farther than the walking norm (norm table, by level and setting) from every quarter
   (from the nearest quarter's edge; schools more than 2 km outside are refused by the loader):
   usually a mistyped position.
@@ -95,8 +95,8 @@ def _cohorts(ward: Ward) -> list[Problem]:
     for year0, year1 in itertools.pairwise(years):
         den = young.xs(year0, level="year")
         num = aged.xs(year1, level="year").reindex(den.index).fillna(0)
-        ward_ratio = num.sum() / den.sum() if den.sum() else np.nan
         ratio = num / den.where(den > 0)
+        ward_ratio = ratio[den >= COHORT_MIN_CHILDREN].median()  # what the ward's quarters usually show
         odd = ratio[(den >= COHORT_MIN_CHILDREN) & ((ratio - ward_ratio).abs() > COHORT_GAP)]
         found += [Problem.of("population.csv", text("cohort", quarter_id=q, year0=year0, year1=year1, ratio=f"{r:.2f}",
                                                     ward_ratio=f"{ward_ratio:.2f}"), text("fix.cohort"), column="count")
