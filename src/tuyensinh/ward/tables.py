@@ -208,25 +208,35 @@ def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None 
                 file, text("pop.missing_ages_year", year=year, ages=_missing_ages_text(missing), top=MIN_TOP_AGE),
                 text("fix.pop.missing_ages_year"), column="age",
             ))
-    if problems or not clean_keys:
-        return problems
-    # Every quarter (× sex) needs every age of every year: find the holes in the grid.
+    if population["quarter_id"].isna().any():
+        return problems  # a row whose quarter is unknown could fill any hole: the grid waits for it
+    # Every quarter (× sex) needs every age of every year: find the holes in the grid, in the same
+    # pass as the problems above (every problem at once), leaving out what they already say: the
+    # quarter × year groups holding a row with a wrong key cell, and the ages missing in a whole year.
     with_sex = "sex" in usable.columns
     tops = top["max"]
     if quarter_ids is not None:
         usable = usable[usable["quarter_id"].isin(quarter_ids)]
+    unclear = population[population[keys].isna().any(axis=1)]
+    without_year = set(unclear.loc[unclear["year"].isna(), "quarter_id"])  # such a row could be any year's
+    usable = usable[~usable["quarter_id"].isin(without_year)]
     quarters = pd.Index(usable["quarter_id"].unique(), name="quarter_id")
     grid = pd.concat(
         [pd.DataFrame({"year": year, "age": np.arange(0, age + 1)}) for year, age in tops.items()], ignore_index=True
     )
+    seen = usable[["year", "age"]].drop_duplicates().astype(int)
+    grid = grid.merge(seen, on=["year", "age"])  # ages absent from a whole year are said once, above
+    skip = pd.MultiIndex.from_arrays([unclear["quarter_id"], unclear["year"].astype(float)])
     grid = grid.merge(pd.DataFrame({"quarter_id": quarters}), how="cross")
     if with_sex:
         grid = grid.merge(pd.DataFrame({"sex": list(SEXES)}), how="cross")
     present = usable[keys].assign(year=usable["year"].astype(int), age=usable["age"].astype(int))
     holes = grid.merge(present, on=keys, how="left", indicator=True)
     holes = holes[holes["_merge"] == "left_only"]
+    if len(skip):
+        holes = holes[~pd.MultiIndex.from_arrays([holes["quarter_id"], holes["year"].astype(float)]).isin(skip)]
     if holes.empty:
-        return []
+        return problems
     group_keys = ["quarter_id", "year"] + (["sex"] if with_sex else [])
     grouped = holes.groupby(group_keys, sort=True)["age"].apply(lambda a: np.sort(a.to_numpy()))
     for key, ages in list(grouped.items())[:20]:

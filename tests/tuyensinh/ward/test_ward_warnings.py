@@ -82,3 +82,21 @@ def test_validate_lists_warnings_and_still_exits_0(tmp_path: Path, capsys: pytes
     out = capsys.readouterr().out
     assert "Cảnh báo (1) — số liệu có thể đúng nhưng nên kiểm tra lại" in out
     assert "tổng số phòng học tiểu học (1) chưa bằng một nửa số lớp cần năm 2024" in out
+
+
+def test_a_missing_row_is_reported_in_the_same_pass_as_a_wrong_age_cell(tmp_path: Path) -> None:
+    """Every problem at once: a hole in the grid is not held back until a wrong cell elsewhere is fixed."""
+    from tuyensinh.ward.errors import WardDataError
+
+    tables = valid_tables()
+    population = tables["population"]
+    wrong = population.index[(population["quarter_id"] == "01") & (population["year"] == "2020") & (population["age"] == "5")][0]
+    population.loc[wrong, "age"] = "5 tuổi"
+    hole = population.index[(population["quarter_id"] == "02") & (population["year"] == "2021") & (population["age"] == "7")]
+    tables["population"] = population.drop(index=hole)
+    with pytest.raises(WardDataError) as caught:
+        load_ward(write_ward(tmp_path / "ward", tables))
+    texts = [p.text("en") for p in caught.value.problems]
+    assert any("'5 tuổi' has words with the number" in t for t in texts)
+    holes = [t for t in texts if "have no row" in t or "no row" in t]
+    assert len(holes) == 1 and "02" in holes[0] and "2021" in holes[0] and "7" in holes[0]  # and not 01/2020 again
