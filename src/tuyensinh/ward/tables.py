@@ -182,7 +182,6 @@ def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None 
     """
     file = POPULATION.file
     keys = ["quarter_id", "year", "age"] + (["sex"] if "sex" in population.columns else [])
-    clean_keys = not population[keys].isna().any().any()
     usable = population.dropna(subset=["quarter_id", "year", "age"])
     if usable.empty:
         return [Problem.of(file, text("pop.no_rows"), text("fix.pop.no_rows"))]
