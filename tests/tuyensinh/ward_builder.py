@@ -8,6 +8,7 @@ text (dtype object) so a test can put any cell value in.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -45,15 +46,15 @@ def population_counts(quarter: int, year: int, age: int) -> int:
     return 20 + 3 * quarter + (age * 7 + year) % 11
 
 
-def valid_tables() -> dict[str, object]:
+def valid_tables() -> dict[str, Any]:
     """The content of a valid ward folder (edit it, then `write_ward`)."""
     quarters = gpd.GeoDataFrame(
         {"quarter_id": QUARTER_IDS, "name": QUARTER_NAMES},
         geometry=[box(LON0 + i * STEP, LAT0, LON0 + (i + 1) * STEP, LAT0 + STEP) for i in range(3)],
         crs="EPSG:4326",
     )
-    q, y, a = np.meshgrid(np.arange(3), YEARS, AGES, indexing="ij")
-    q, y, a = q.ravel(), y.ravel(), a.ravel()
+    grid = np.meshgrid(np.arange(3), YEARS, AGES, indexing="ij")
+    q, y, a = (axis.ravel().tolist() for axis in grid)
     population = pd.DataFrame({
         "quarter_id": np.array(QUARTER_IDS, dtype=object)[q],
         "year": y, "age": a,
@@ -91,12 +92,12 @@ def valid_tables() -> dict[str, object]:
     return {"ward.toml": WARD_TOML, "quarters": quarters, **text}
 
 
-def write_ward(folder: Path, tables: dict[str, object] | None = None, quarters_format: str = "geojson") -> Path:
+def write_ward(folder: Path, tables: dict[str, Any] | None = None, quarters_format: str = "geojson") -> Path:
     """Write a ward folder; a table set to None is not written (an absent optional file)."""
     tables = valid_tables() if tables is None else tables
     folder.mkdir(parents=True, exist_ok=True)
     if tables.get("ward.toml") is not None:
-        (folder / "ward.toml").write_text(tables["ward.toml"], encoding="utf-8")  # type: ignore[arg-type]
+        (folder / "ward.toml").write_text(tables["ward.toml"], encoding="utf-8")
     quarters = tables.get("quarters")
     if quarters is not None:
         assert isinstance(quarters, gpd.GeoDataFrame)

@@ -165,6 +165,7 @@ def _summary_lines(plan: Plan) -> list[str]:
 def _yearly_line(plan: Plan) -> str:
     """Worst-year rooms short per level when every year is re-zoned."""
     lang = plan.settings.lang
+    assert plan.capacity_yearly is not None  # called only when the years were re-zoned
     worst = plan.capacity_yearly.groupby(["level", "school_year"])["room_shortfall"].sum().groupby(level=0).max()
     parts = [say("report.yearly_part", lang, level=level_name(level, lang, short=True),
                   rooms=int(worst[level]))

@@ -184,8 +184,8 @@ def _write_level_sheet(
         if row - 1 > first:
             ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
             ws.merge_cells(start_row=first, start_column=2, end_row=row - 1, end_column=2)
-        for key in grand:
-            grand[key] += totals[key]
+        for cell_key in grand:
+            grand[cell_key] += totals[cell_key]
     if not table.empty:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
         ws.cell(row=row, column=1, value=say("xlsx.level_total", lang))

@@ -16,7 +16,7 @@ import math
 import os
 import platform
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -102,7 +102,7 @@ def build_manifest(
     ward: Mapping[str, Any],
     settings: Mapping[str, Any],
     timings: Mapping[str, float],
-    solver: list[Mapping[str, Any]],
+    solver: Sequence[Mapping[str, Any]],
     outputs: Mapping[str, str] | None = None,
     created_at: _dt.datetime | None = None,
     accuracy: Mapping[str, Any] | None = None,

@@ -76,9 +76,9 @@ def schools_frame(spec: WardSpec, calibration: Sequence[SchoolCalibration],
 
 def population_frame(spec: WardSpec, sim: Simulation, years: Sequence[int] = OUTPUT_YEARS) -> pd.DataFrame:
     """Residents `quarter_id, year, age, sex, count` at the end of each of `years`."""
-    years = np.asarray(years)
-    counts = sim.residents[np.searchsorted(sim.years, years)]              # (Y, Q, 2, A)
-    y, q, s, a = np.meshgrid(years, np.asarray(spec.quarter_ids), np.asarray(SEXES), AGES, indexing="ij")
+    year_array = np.asarray(years)
+    counts = sim.residents[np.searchsorted(sim.years, year_array)]              # (Y, Q, 2, A)
+    y, q, s, a = np.meshgrid(year_array, np.asarray(spec.quarter_ids), np.asarray(SEXES), AGES, indexing="ij")
     frame = pd.DataFrame({"quarter_id": q.ravel(), "year": y.ravel(), "age": a.ravel(),
                           "sex": s.ravel(), "count": counts.ravel()})
     return frame.sort_values(["quarter_id", "year", "age", "sex"], ignore_index=True, kind="stable")

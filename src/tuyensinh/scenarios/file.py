@@ -112,7 +112,8 @@ def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int
     if key.kind in ("int", "year") and isinstance(value, float):
         example = f"{int(value)}" if value.is_integer() else key.example
         return bad("scenario.not_integer", "fix.scenario.integer", example=example)
-    if key.name in ("lon", "lat") and not key.minimum <= value <= key.maximum:
+    if key.name in ("lon", "lat") and key.minimum is not None and key.maximum is not None \
+            and not key.minimum <= value <= key.maximum:
         return None, [place.problem(
             problem_text("scenario.outside_vn", where=where, key=key.name, value=shown,
                 minimum=_number_text(key.minimum), maximum=_number_text(key.maximum)),
@@ -162,7 +163,8 @@ def _check_change(table: str, position: int, entry: object, block: Text, number:
                              lambda name: place.line(table, position, name))
     values: dict[str, Any] = {}
     lon, lat = entry.get("lon"), entry.get("lat")
-    swapped = (all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lon, lat))
+    swapped = (isinstance(lon, int | float) and isinstance(lat, int | float) and not isinstance(lon, bool)
+               and not isinstance(lat, bool)
                and VIETNAM_LAT[0] <= lon <= VIETNAM_LAT[1] and VIETNAM_LON[0] <= lat <= VIETNAM_LON[1])
     if swapped:  # one problem for the pair, not one per coordinate
         problems.append(place.problem(problem_text("scenario.swapped", where=where, lon=_shown(lon), lat=_shown(lat)),

@@ -51,7 +51,8 @@ def _key_lines(text: str) -> dict[tuple[int, str, int, str], int]:
     effort: keys of inline tables are not found (the problem then names the table's line).
     """
     out: dict[tuple[int, str, int, str], int] = {}
-    block, table, position, counts = 0, "", 0, {}
+    block, table, position = 0, "", 0
+    counts: dict[str, int] = {}
     for line in toml_lines(text):
         if line.header is not None:
             name = line.header.replace('"', "").replace("'", "").replace(" ", "")

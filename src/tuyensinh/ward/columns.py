@@ -209,9 +209,9 @@ def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: Te
         filled = written.ne("")
         if not column.blank_ok and not filled.all():
             blank = ~filled
+            blank_text = text("table.blank", name=column.name)
             problems += row_problems(
-                raw.file, blank[blank].index, column.name,
-                lambda row, name=column.name: text("table.blank", name=name),
+                raw.file, blank[blank].index, column.name, lambda row: blank_text,
                 _fix(column, "fix.table.fill", name=column.name),
             )
         if column.kind in ("int", "number"):

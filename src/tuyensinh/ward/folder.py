@@ -102,7 +102,7 @@ def load_ward(folder: str | Path) -> Ward:
     config, found = read_ward_toml(folder)
     problems += found
     crs_ok = config is not None and not any(p.column == "crs" for p in found)
-    quarters, found = read_quarters(folder, config.crs if crs_ok else None)
+    quarters, found = read_quarters(folder, config.crs if config is not None and crs_ok else None)
     problems += found
     map_path, _ = quarters_file(folder)
     map_name = map_path.name if map_path is not None else "quarters.geojson"
@@ -141,6 +141,7 @@ def load_ward(folder: str | Path) -> Ward:
         return None if frame is None else ward_tables.finish(frame, spec)
 
     population_out = final(POPULATION)
+    assert population_out is not None  # population.csv is required: a ward is returned only when it was read
     population_out = population_out.sort_values(
         [c for c in ("quarter_id", "year", "age", "sex") if c in population_out], ignore_index=True
     )

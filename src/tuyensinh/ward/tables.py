@@ -6,6 +6,8 @@ later checks can still name rows) or None when the file cannot be read, plus the
 """
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +51,7 @@ class TableSpec:
     purpose: str  # words.problems catalog key: what the file is for, said when it is missing
 
 
-_YEAR = dict(minimum=1950, maximum=2100, unit="calendar year")
+_YEAR: dict[str, Any] = {"minimum": 1950, "maximum": 2100, "unit": "calendar year"}
 
 POPULATION = TableSpec(
     "population.csv",

@@ -119,5 +119,5 @@ def test_zones_gpkg_failure_leaves_no_file(tmp_path):
     bad = {"quarters": gpd.GeoDataFrame({"x": [1]}, geometry=[None], crs="EPSG:3405"),
            "broken": "not a frame"}
     with pytest.raises(AttributeError):
-        write_zones_gpkg(tmp_path / "zones.gpkg", bad)  # type: ignore[arg-type]
+        write_zones_gpkg(tmp_path / "zones.gpkg", bad)
     assert list(tmp_path.iterdir()) == []

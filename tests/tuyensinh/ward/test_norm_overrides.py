@@ -103,7 +103,7 @@ def test_unknown_keys_carry_the_allowed_ones_and_a_guess() -> None:
 
 
 def test_not_a_table_and_no_match() -> None:
-    (problem,) = check_overrides(5, None)
+    (problem,) = check_overrides(5, None)  # type: ignore[arg-type]  # a [norms] that is not a table, as TOML can give
     assert (problem.kind, problem.section, problem.value) == ("not_table", "norms", 5)
     assert str(problem) == "ward.toml [norms] must be a table of keys, got 5"
     # no figure of the packaged table is unreachable by a known key, so the wording is checked directly

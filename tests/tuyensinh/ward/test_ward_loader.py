@@ -65,6 +65,7 @@ def test_valid_ward_loads_with_contract_types(tmp_path: Path) -> None:
     assert schools.at["TH01", "max_class_size"] == 35 and math.isnan(schools.at["MN01", "max_class_size"])
     assert schools["opens"].isna().all() and schools.at["THCS01", "land_m2"] == 9000.5
     assert schools["classrooms"].tolist() == [8, 20, 16]
+    assert ward.zones is not None and ward.distances is not None and ward.housing is not None
     assert ward.zones["share"].tolist() == [1.0] * 9
     assert ward.distances["metres"].iloc[1] == 1500.5
     assert ward.housing["new_dwellings"].sum() == 200
@@ -83,6 +84,7 @@ def test_optional_files_absent_are_none_and_defaults_fill(tmp_path: Path) -> Non
     tables["schools"] = schools
     ward = load_ward(write_ward(tmp_path / "ward", tables))
     assert ward.births is None and ward.housing is None and ward.distances is None
+    assert ward.zones is not None
     assert ward.zones["share"].tolist() == [1.0] * 9
     assert ward.base_year == 2024  # the last population year
     assert ward.horizon == 2030 and ward.crs == "EPSG:3405" and ward.kind == "phường" and ward.setting == "urban"
@@ -160,6 +162,7 @@ def test_vietnamese_level_spellings_become_codes(tmp_path: Path) -> None:
     tables["zones"]["level"] = ["mam non"] * 3 + ["TIỂU HỌC"] * 3 + ["Trung học cơ sở"] * 3
     ward = load_ward(write_ward(tmp_path / "ward", tables))
     assert ward.schools["level"].tolist() == ["mam_non", "tieu_hoc", "thcs"]
+    assert ward.zones is not None
     assert sorted(set(ward.zones["level"])) == ["mam_non", "thcs", "tieu_hoc"]
 
 
@@ -444,6 +447,7 @@ def test_zone_split_summing_to_one_is_valid(tmp_path: Path) -> None:
     extra = pd.DataFrame({"quarter_id": ["02"], "level": ["thcs"], "school_id": ["THCS02"], "share": ["0.6"]})
     tables["zones"] = pd.concat([tables["zones"], extra], ignore_index=True)
     ward = load_ward(write_ward(tmp_path / "ward", tables))
+    assert ward.zones is not None
     sums = ward.zones.groupby(["quarter_id", "level"])["share"].sum()
     assert np.allclose(sums, 1.0) and len(sums) == 9
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import string
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -135,7 +136,7 @@ def _toml(old: str, new: str) -> str:
     return WARD_TOML.replace(old, new)
 
 
-def _scenarios() -> dict[str, object]:
+def _scenarios() -> dict[str, Callable[[Path], None]]:
     """name -> function(folder) that writes a broken ward folder."""
     def tables_with(**changes: object):
         def build(folder: Path) -> None:
