@@ -99,7 +99,7 @@ fig
 school_age = result.quarters[result.quarters.age.between(3, 14)]
 growth = school_age.groupby(["quarter_id", "year"])["mean"].sum().unstack()
 fastest = (growth[ward.horizon] - growth[ward.base_year + 1]).idxmax()
-names = dict(zip(ward.quarters.quarter_id, ward.quarters.name))
+names = dict(zip(ward.quarters.quarter_id, ward.quarters.name, strict=True))
 forecast.fan_chart(result.quarters, fastest, history=history, name=names[fastest])
 '''),
         md("""
@@ -145,9 +145,9 @@ reported honestly.
         code('''
 import capacity
 import forecast
+from tuyensinh.plan import ward_distances
 from tuyensinh.ward import load_ward
 from zoning.assign import assign
-from tuyensinh.plan import ward_distances
 
 ward = load_ward(WARD_DIR)
 coming = ward.base_year + 1            # the school year 2027 means 2027–2028
@@ -176,7 +176,7 @@ result.load[["name", "pupils", "classes", "rooms_needed", "rooms_available", "ut
 '''),
         code('''
 # Quarters that change school compared with today's zones.
-names = dict(zip(ward.quarters.quarter_id, ward.quarters.name))
+names = dict(zip(ward.quarters.quarter_id, ward.quarters.name, strict=True))
 zones = result.zones(coming)
 zones[zones.changed.fillna(False).astype(bool)].assign(quarter=lambda t: t.quarter_id.map(names))
 '''),
@@ -287,6 +287,7 @@ temporary folder.
 """),
         code('''
 import tempfile
+
 from tuyensinh.present.excel import write_quotas_xlsx
 
 coming = plan.quotas[plan.quotas.school_year == plan.school_year]
@@ -305,8 +306,14 @@ The comparison shows classes, rooms short and pupil-km (how far all children wal
 The same scenarios can be written in a TOML file for `tuyensinh compare` (docs/workflow.md).
 """),
         code('''
-from tuyensinh.scenarios import (HousingProject, NormOverride, OpenSchool, Scenario,
-                                 compare_scenarios, comparison_wide)
+from tuyensinh.scenarios import (
+    HousingProject,
+    NormOverride,
+    OpenSchool,
+    Scenario,
+    compare_scenarios,
+    comparison_wide,
+)
 
 th01 = ward.schools.set_index("school_id").loc["TH01"]
 scenarios = [

@@ -51,7 +51,7 @@ def one_grade_demand(grade: str, means, spread=0.1, quarters=None, year: int = 2
     quarters = quarters or [f"Q{i}" for i in range(len(means))]
     level = GRADE_LEVEL[grade]
     rows = []
-    for q, m in zip(quarters, means):
+    for q, m in zip(quarters, means, strict=True):
         for g in LEVEL_GRADES[level]:
             v = float(m) if g == grade else 0.0
             rows.append((q, year, level, g, 0, v, v * (1 - spread), v * (1 + spread), v * (1 - 1.6 * spread), v * (1 + 1.6 * spread)))

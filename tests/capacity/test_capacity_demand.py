@@ -8,7 +8,7 @@ import pytest
 from capacity import DEMAND_COLUMNS, enrollment_demand, load_norms, progression_from_history
 
 
-def forecast_table(quarters=("Q1",), years=(2027,), ages=range(0, 19), count=lambda q, y, a: 100.0 + a) -> pd.DataFrame:
+def forecast_table(quarters=("Q1",), years=(2027,), ages=range(19), count=lambda q, y, a: 100.0 + a) -> pd.DataFrame:
     rows = []
     for q in quarters:
         for y in years:
@@ -84,7 +84,7 @@ def test_progression_multiplies_only_its_grades():
     per_quarter = pd.DataFrame({"quarter_id": ["Q2"], "grade": ["lop_7"], "ratio": [1.1]})
     scaled = enrollment_demand(table, norms, progression=per_quarter)
     changed = scaled["mean"] / base["mean"] != 1.0
-    assert set(zip(scaled.loc[changed, "quarter_id"], scaled.loc[changed, "grade"])) == {("Q2", "lop_7")}
+    assert set(zip(scaled.loc[changed, "quarter_id"], scaled.loc[changed, "grade"], strict=True)) == {("Q2", "lop_7")}
 
 
 def test_progression_from_history_is_observed_over_expected():

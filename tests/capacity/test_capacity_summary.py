@@ -84,7 +84,7 @@ def test_shortfall_drivers_lists_the_feeding_quarters(case):
 
 
 def test_land_norm_breach_is_listed():
-    rows = [("Q0", 2027, "thcs", g, 11, m, m, m, m, m) for g, m in zip(LEVEL_GRADES["thcs"], [200.0, 0, 0, 0])]
+    rows = [("Q0", 2027, "thcs", g, 11, m, m, m, m, m) for g, m in zip(LEVEL_GRADES["thcs"], [200.0, 0, 0, 0], strict=True)]
     demand = pd.DataFrame(rows, columns=["quarter_id", "school_year", "level", "grade", "age", "mean", "lo80", "hi80", "lo95", "hi95"])
     schools = pd.DataFrame({"school_id": ["CS1"], "level": ["thcs"], "classrooms": [10], "land_m2": [1500.0]})
     zones = pd.DataFrame({"quarter_id": ["Q0"], "level": ["thcs"], "school_id": ["CS1"]})

@@ -87,7 +87,9 @@ def test_too_short_history_for_a_backtest():
 
 
 def _load(folder):
-    read = lambda name: pd.read_csv(folder / name, dtype={"quarter_id": str}) if (folder / name).exists() else None  # noqa: E731
+    def read(name):
+        return pd.read_csv(folder / name, dtype={"quarter_id": str}) if (folder / name).exists() else None
+
     return read("population.csv"), read("births.csv"), read("housing.csv")
 
 

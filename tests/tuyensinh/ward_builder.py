@@ -18,7 +18,7 @@ from shapely.geometry import box
 QUARTER_IDS = ["01", "02", "KP3"]
 QUARTER_NAMES = ["Khu phố Phước Bình 1", "Thôn Bản Nầng", "Khu phố 3"]
 YEARS = list(range(2019, 2025))
-AGES = list(range(0, 19))
+AGES = list(range(19))
 LON0, LAT0, STEP = 106.90, 11.80, 0.01  # quarters side by side along longitude
 
 WARD_TOML = """\
@@ -58,7 +58,7 @@ def valid_tables() -> dict[str, Any]:
     population = pd.DataFrame({
         "quarter_id": np.array(QUARTER_IDS, dtype=object)[q],
         "year": y, "age": a,
-        "count": [population_counts(i, j, k) for i, j, k in zip(q, y, a)],
+        "count": [population_counts(i, j, k) for i, j, k in zip(q, y, a, strict=True)],
     })
     schools = pd.DataFrame({
         "school_id": ["MN01", "TH01", "THCS01"],

@@ -72,7 +72,7 @@ def test_distance_table_errors_name_rows():
 def test_adjacency_needs_a_shared_edge_not_a_corner():
     quarters = grid(2, 2)
     adjacency = quarter_adjacency(quarters)
-    pairs = set(zip(adjacency["quarter_id_a"], adjacency["quarter_id_b"]))
+    pairs = set(zip(adjacency["quarter_id_a"], adjacency["quarter_id_b"], strict=True))
     assert pairs == {("r0c0", "r0c1"), ("r0c0", "r1c0"), ("r0c1", "r1c1"), ("r1c0", "r1c1")}
     np.testing.assert_allclose(adjacency["shared_m"], 1000.0, rtol=1e-6)
 
@@ -108,4 +108,4 @@ def test_closer_neighbour_rule_data():
     anchor, rows, cols = closer_neighbour_pairs(np.array([0, 1, 2]), np.array([0, 0, 0]), distance,
                                                 adjacency, np.array(["q0", "q1", "q2"]))
     assert anchor.tolist() == [True, False, False]
-    assert sorted(zip(rows.tolist(), cols.tolist())) == [(1, 0), (2, 1)]
+    assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == [(1, 0), (2, 1)]

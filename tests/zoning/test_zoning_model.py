@@ -250,7 +250,9 @@ def test_distance_beyond_the_norm_is_penalised():
     weighted = solve(demand, schools, distances, grades=["lop_1"], distance_penalty=1.0)
     assert plain.solver.norm_distance == 500
     assert weighted.zones().set_index("quarter_id")["school_id"].to_dict() == {"q1": "A", "q2": "B"}
-    beyond = lambda r: (np.maximum(r.zones()["distance_m"] - 500, 0) * r.zones()["pupils"]).sum()  # noqa: E731
+    def beyond(r):
+        return (np.maximum(r.zones()["distance_m"] - 500, 0) * r.zones()["pupils"]).sum()
+
     assert beyond(weighted) <= beyond(plain)
 
 

@@ -103,7 +103,7 @@ def test_quarters_beyond_the_maximum_distance_note():
 
 def test_many_stranded_quarters_are_counted_beyond_ten():
     positions = {"q00": 0.0, **{f"q{k:02d}": 4000.0 + k for k in range(1, 13)}}
-    demand, schools, distances = line_instance(positions, {"A": 0}, {q: 5.0 for q in positions}, {"A": 9})
+    demand, schools, distances = line_instance(positions, {"A": 0}, dict.fromkeys(positions, 5.0), {"A": 9})
     result = solve(demand, schools, distances, max_distance=1500)
     listed = ", ".join(f"q{k:02d}" for k in range(1, 11))
     assert result.note_texts("vi") == (f"12 khu phố/thôn không có trường tiểu học nào trong phạm vi 1.500 m nên "

@@ -10,7 +10,8 @@ import pytest
 
 from capacity import load_norms
 from zoning import build_problem, solve_problem
-from zoning.model import ModelOptions, build_model
+from zoning.local_search import improve_locally, unseated, whole_class_counts
+from zoning.model import TIE_BREAK, ModelOptions, build_model
 from zoning.strategy import feasible_start
 from zoning.vectors import best_classes, repair_overflow, round_shares, solution_vector
 
@@ -69,7 +70,7 @@ def test_no_solution_in_time_keeps_the_start_instead_of_failing(problem, monkeyp
     model = build_model(problem, ModelOptions(k_nearest=8))
     start = feasible_start(model, problem)
     picked = start[:model.n_pairs] > 0.5
-    expected = dict(zip(problem.quarter_ids[model.pair_quarter[picked]], problem.school_ids[model.pair_school[picked]]))
+    expected = dict(zip(problem.quarter_ids[model.pair_quarter[picked]], problem.school_ids[model.pair_school[picked]], strict=True))
     zones = result.zones().set_index("quarter_id")["school_id"]
     assert zones.index.is_unique and len(zones) == problem.shape[0]
     assert zones.to_dict() == expected                                          # the start, unchanged
@@ -195,8 +196,6 @@ def test_repair_reduces_overflow_and_keeps_every_quarter(problem):
 
 # --- local search (zoning.local_search) ------------------------------------------------------
 
-from zoning.local_search import improve_locally, unseated, whole_class_counts  # noqa: E402
-from zoning.model import TIE_BREAK  # noqa: E402
 
 
 def _hand_problem(demand_rows, rooms, metres):

@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(args.ward_dir) / "backtest"
     names = ("backtest.csv", "backtest_cells.csv", "backtest_ward.csv", "backtest_entry_grades.csv")
     with staged_output(out) as stage:
-        for name, frame in zip(names, (result.summary, result.cells, totals, entry.table)):
+        for name, frame in zip(names, (result.summary, result.cells, totals, entry.table), strict=True):
             write_csv_atomic(frame, stage / name, float_format="%.3f")
     origins = sorted(result.cells["origin"].unique())
     print(say("backtest.heading", lang, place=ward_title(ward.kind, ward.name, lang), first=origins[0],

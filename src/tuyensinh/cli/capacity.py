@@ -43,7 +43,7 @@ def _read_csv(path: Path, what: str, ids: tuple[str, ...]) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(f"{what}: file {path} not found")
     try:
-        return pd.read_csv(path, dtype={c: str for c in ids}, encoding="utf-8-sig")
+        return pd.read_csv(path, dtype=dict.fromkeys(ids, str), encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValueError(f"{path}: not UTF-8 text ({error.reason}); in Excel use 'Save as → CSV UTF-8'") from error
 
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_flags(table: pd.DataFrame, schools: pd.DataFrame, horizon: int, out: str) -> None:
-    names = dict(zip(schools["school_id"].astype(str), schools.get("name", schools["school_id"]).astype(str)))
+    names = dict(zip(schools["school_id"].astype(str), schools.get("name", schools["school_id"]).astype(str), strict=True))
     last = table[table["school_year"] == table["school_year"].max()]
     lines = [f"Capacity to school year {horizon}–{horizon + 1}: written to {out}"]
     for row in table.drop_duplicates(["school_id", "level"]).itertuples(index=False):

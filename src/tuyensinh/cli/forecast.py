@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _up_to(table, year: int):  # noqa: ANN001, ANN202 - DataFrame | None
+def _up_to(table, year: int):  # DataFrame | None
     if table is None:
         return None
     return table[table["year"].astype(int) <= year]

@@ -314,10 +314,16 @@ def accuracy_report_table(acc: PlanningAccuracy, *, lang: str = "vi") -> pd.Data
     ward = t[(t["scope"] == "ward") & (t["method"] == METHOD)].set_index(key)
     base = t[(t["scope"] == "ward") & (t["method"] == BASELINE)].set_index(key)
     school = t[(t["scope"] == "school") & (t["method"] == METHOD)].set_index(key)
-    count = lambda frame, col: frame.apply(  # noqa: E731
-        lambda r: f"{int(r[col])}/{int(r['forecasts'])}", axis=1) if not frame.empty else pd.Series(dtype=object)
     decimal = "," if lang == "vi" else "."
-    pct = lambda s: s.map(lambda v: "–" if pd.isna(v) else f"{v:.1f}%".replace(".", decimal))  # noqa: E731
+
+    def count(frame: pd.DataFrame, col: str) -> pd.Series:
+        if frame.empty:
+            return pd.Series(dtype=object)
+        return frame.apply(lambda r: f"{int(r[col])}/{int(r['forecasts'])}", axis=1)
+
+    def pct(values: pd.Series) -> pd.Series:
+        return values.map(lambda v: "–" if pd.isna(v) else f"{v:.1f}%".replace(".", decimal))
+
     columns = {
         say("col.grade", lang): ward.index.get_level_values("grade").map(lambda g: grade_name(g, lang)),
         say("accuracy.col_horizon", lang): ward.index.get_level_values("horizon").astype(int),
@@ -334,7 +340,7 @@ def accuracy_report_table(acc: PlanningAccuracy, *, lang: str = "vi") -> pd.Data
         columns[say("accuracy.col_naive_pupils", lang)] = pct(base["accuracy"].reindex(ward.index)).to_numpy()
         b = base.reindex(ward.index)
         columns[say("accuracy.col_naive_exact", lang)] = [
-            "–" if pd.isna(e) else f"{int(e)}/{int(n)}" for e, n in zip(b["exact_count"], b["forecasts"])]
+            "–" if pd.isna(e) else f"{int(e)}/{int(n)}" for e, n in zip(b["exact_count"], b["forecasts"], strict=True)]
     return pd.DataFrame(columns).reset_index(drop=True)
 
 

@@ -36,7 +36,7 @@ REPORTED_NOTE_KINDS = ("start_kept", "time_limit", "stranded")
 
 
 def _school_names(ward: Ward) -> dict[str, str]:
-    return dict(zip(ward.schools["school_id"].astype(str), ward.schools["name"].astype(str)))
+    return dict(zip(ward.schools["school_id"].astype(str), ward.schools["name"].astype(str), strict=True))
 
 
 def _capacity_table(plan: Plan, years: list[int]) -> pd.DataFrame:
@@ -87,13 +87,13 @@ def _changes_table(plan: Plan) -> pd.DataFrame:
     if ward.zones is None:
         return pd.DataFrame()
     names = _school_names(ward)
-    quarter_names = dict(zip(ward.quarters["quarter_id"].astype(str), ward.quarters["name"].astype(str)))
+    quarter_names = dict(zip(ward.quarters["quarter_id"].astype(str), ward.quarters["name"].astype(str), strict=True))
     proposed = plan.assignment.loc[plan.assignment["changed"].fillna(False).astype(bool)]
     if proposed.empty:
         return pd.DataFrame()
     current = (ward.zones.sort_values("share", ascending=False)
                .drop_duplicates(["quarter_id", "level"]).set_index(["quarter_id", "level"])["school_id"])
-    keys = list(zip(proposed["quarter_id"], proposed["level"]))
+    keys = list(zip(proposed["quarter_id"], proposed["level"], strict=True))
     return pd.DataFrame({
         say("col.quarter", lang): [quarter_names.get(q, q) for q, _ in keys],
         say("col.level", lang): [level_name(lv, lang) for _, lv in keys],

@@ -40,7 +40,7 @@ def forecast_figure_titles(plan: Plan) -> dict[str, str]:
     """Fan-chart name → title: "forecast_ward" (the ward) and "forecast_<quarter>" for the two
     quarters whose school-age population changes most."""
     lang, ward = plan.settings.lang, plan.ward
-    names = dict(zip(ward.quarters["quarter_id"].astype(str), ward.quarters["name"].astype(str)))
+    names = dict(zip(ward.quarters["quarter_id"].astype(str), ward.quarters["name"].astype(str), strict=True))
     titles = {"forecast_ward": ward_title(ward.kind, ward.name, lang)}
     for quarter in _growth_quarters(plan):
         titles[f"forecast_{quarter}"] = names.get(quarter, quarter)

@@ -280,7 +280,7 @@ def quotas_workbook(
     """
     check_lang(lang)
     _check_quotas(quotas)
-    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str)))
+    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str), strict=True))
     table = quotas.loc[quotas["school_year"].astype(int) >= int(school_year)].copy()
     table["school_id"] = table["school_id"].astype(str)
     table["school_year"] = table["school_year"].astype(int)

@@ -62,7 +62,7 @@ def zones_layers(
     school year's). `school_load`: optional per `school_id` columns to add to the schools
     layer (e.g. the coming year's rows of the capacity table).
     """
-    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str)))
+    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str), strict=True))
     base = quarters[["quarter_id", "name", "geometry"]].copy()
     base["quarter_id"] = base["quarter_id"].astype(str)
     base = base.to_crs(crs)

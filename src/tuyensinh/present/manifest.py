@@ -114,7 +114,7 @@ def build_manifest(
     SHA-256 per output file (relative path); `accuracy`: the headline figures of the
     forecast's past accuracy (`PlanningAccuracy.headlines()`), recorded as `forecast_accuracy`.
     """
-    created = created_at or _dt.datetime.now(_dt.timezone.utc).astimezone()
+    created = created_at or _dt.datetime.now(_dt.UTC).astimezone()
     versions = package_versions()
     record = {
         "manifest_version": MANIFEST_VERSION,

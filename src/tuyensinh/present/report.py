@@ -20,14 +20,14 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # files only: never open a window
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-from tuyensinh.present.outputs import write_text_atomic  # noqa: E402
-from tuyensinh.words.labels import LEVEL_ORDER, check_lang, level_name, say, school_year_label  # noqa: E402
-from zoning.labels import number  # noqa: E402  (one Vietnamese/English number format for maps and report)
+from tuyensinh.present.outputs import write_text_atomic
+from tuyensinh.words.labels import LEVEL_ORDER, check_lang, level_name, say, school_year_label
+from zoning.labels import number  # one Vietnamese/English number format for maps and report
 
 __all__ = [
     "ReportFigure",
@@ -157,7 +157,7 @@ def _table(table: ReportTable, lang: str) -> str:
         if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
             continue
         decimals = 1 if pd.api.types.is_float_dtype(values) else 0
-        frame[column] = values.map(lambda v: number_text(v, lang, decimals))
+        frame[column] = values.map(lambda v, decimals=decimals: number_text(v, lang, decimals))
     body = frame.to_html(index=False, border=0, escape=True, na_rep="–")
     note = f'<p class="note">{html.escape(table.note)}</p>' if table.note else ""
     return f"<h3>{html.escape(table.title)}</h3>{body}{note}"
@@ -236,7 +236,7 @@ def flag_sentences(
     Order: closed schools still given pupils, short of rooms, overflow, tight, under-used.
     """
     check_lang(lang)
-    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str)))
+    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str), strict=True))
     table = capacity.copy()
     table["school_id"] = table["school_id"].astype(str)
     if from_year is not None:

@@ -45,7 +45,7 @@ HOUSING_YIELD_KNOTS: tuple[tuple[int, float], ...] = (
 
 def _knots(knots: Sequence[tuple[int, float]], x: np.ndarray) -> np.ndarray:
     """Piecewise-linear interpolation of (x, value) knots, flat outside."""
-    xs, ys = zip(*knots)
+    xs, ys = zip(*knots, strict=True)
     return np.interp(x, np.asarray(xs, float), np.asarray(ys, float))
 
 

@@ -31,7 +31,7 @@ def csv_text(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
-def _round_coords(obj):  # noqa: ANN001, ANN202 - nested GeoJSON coordinate lists
+def _round_coords(obj):  # nested GeoJSON coordinate lists
     if isinstance(obj, (list, tuple)):
         if obj and isinstance(obj[0], (int, float)):
             return [round(float(v), 6) for v in obj]
@@ -42,7 +42,7 @@ def _round_coords(obj):  # noqa: ANN001, ANN202 - nested GeoJSON coordinate list
 def quarters_geojson(spec: WardSpec, polygons: list) -> str:
     """quarters.geojson text: EPSG:4326 (CRS84) features sorted by quarter_id, 6 decimals."""
     features = []
-    for qid, name, geom in sorted(zip(spec.quarter_ids, spec.quarter_names, polygons)):
+    for qid, name, geom in sorted(zip(spec.quarter_ids, spec.quarter_names, polygons, strict=True)):
         geometry = mapping(shapely.normalize(geom))
         geometry = {"type": geometry["type"], "coordinates": _round_coords(geometry["coordinates"])}
         features.append({"type": "Feature", "properties": {"quarter_id": qid, "name": name},
@@ -60,7 +60,7 @@ def schools_frame(spec: WardSpec, calibration: Sequence[SchoolCalibration],
                   rng: np.random.Generator) -> pd.DataFrame:
     """schools.csv rows: sites, calibrated classrooms and seeded land (m²), sorted by school_id."""
     rows = []
-    for site, cal in zip(spec.schools, calibration):
+    for site, cal in zip(spec.schools, calibration, strict=True):
         per_place = rng.uniform(*spec.land_m2_per_place)
         places = cal.classrooms * PLACES_PER_ROOM[site.level] * (1 if site.sessions_per_day >= 2 else 2)
         rows.append({

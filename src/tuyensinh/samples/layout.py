@@ -27,11 +27,11 @@ def _to_wgs84(crs: str) -> Transformer:
     return Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
 
-def _transform(geom, transformer: Transformer):  # noqa: ANN001, ANN202 - shapely geometry
+def _transform(geom, transformer: Transformer):  # shapely geometry
     return shapely.transform(geom, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 
-def project(crs: str, lon, lat) -> np.ndarray:  # noqa: ANN001 - array-likes of degrees
+def project(crs: str, lon, lat) -> np.ndarray:  # array-likes of degrees
     """Points (n, 2) in metres of `crs` from WGS84 longitudes and latitudes."""
     return np.column_stack(to_projected(crs).transform(lon, lat))
 
@@ -41,7 +41,7 @@ def pairwise_metres(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.hypot(a[:, None, 0] - b[None, :, 0], a[:, None, 1] - b[None, :, 1])
 
 
-def read_boundary(path: Path):  # noqa: ANN201 - shapely geometry (EPSG:4326)
+def read_boundary(path: Path):  # shapely geometry (EPSG:4326)
     """The ward outline (one feature, EPSG:4326) from a boundary GeoJSON file."""
     data = json.loads(path.read_text(encoding="utf-8"))
     geoms = [shape(f["geometry"]) for f in data["features"]]
@@ -65,11 +65,11 @@ def _greedy_spaced(candidates: np.ndarray, n: int, spacing: float, taken: np.nda
     return np.asarray(chosen).reshape(-1, 2)
 
 
-def _inside(boundary, xy: np.ndarray) -> np.ndarray:  # noqa: ANN001
+def _inside(boundary, xy: np.ndarray) -> np.ndarray:
     return xy[shapely.contains_xy(boundary, xy[:, 0], xy[:, 1])]
 
 
-def seed_points(spec: WardSpec, boundary_m, rng: np.random.Generator) -> np.ndarray:  # noqa: ANN001
+def seed_points(spec: WardSpec, boundary_m, rng: np.random.Generator) -> np.ndarray:
     """Settlement points (metres) for the quarters: a dense town core or valley clusters."""
     n = len(spec.quarter_ids)
     minx, miny, maxx, maxy = boundary_m.bounds
@@ -104,7 +104,7 @@ def seed_points(spec: WardSpec, boundary_m, rng: np.random.Generator) -> np.ndar
     return points[order]
 
 
-def _merge_fragments(cells: list) -> list:  # noqa: ANN001
+def _merge_fragments(cells: list) -> list:
     """Give detached fragments of a clipped cell to the neighbour sharing the longest border."""
     mains, orphans = [], []
     for i, cell in enumerate(cells):
@@ -121,14 +121,14 @@ def _merge_fragments(cells: list) -> list:  # noqa: ANN001
             for i in range(len(cells))]
 
 
-def _polygonal(geom):  # noqa: ANN001, ANN202
+def _polygonal(geom):
     """Keep only the polygonal parts of a geometry (set_precision may leave stray lines)."""
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
     polys = [q for p in parts for q in getattr(p, "geoms", [p])]
     return polys[0] if len(polys) == 1 else MultiPolygon(polys)
 
 
-def tessellate(spec: WardSpec, boundary_ll, rng: np.random.Generator) -> tuple[list, np.ndarray]:  # noqa: ANN001
+def tessellate(spec: WardSpec, boundary_ll, rng: np.random.Generator) -> tuple[list, np.ndarray]:
     """Quarter polygons (EPSG:4326) tiling the outline, and their settlement points (metres)."""
     fwd, back = to_projected(spec.crs), _to_wgs84(spec.crs)
     boundary_m = _transform(boundary_ll, fwd)

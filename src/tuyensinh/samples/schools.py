@@ -34,7 +34,7 @@ def current_zones(spec: WardSpec, centres: np.ndarray) -> pd.DataFrame:
     for level in LEVELS:
         idx = [i for i, s in enumerate(spec.schools) if s.level == level and s.open_in(BASE_YEAR)]
         nearest = np.asarray(idx)[np.argmin(pairwise_metres(centres, xy[idx]), axis=1)]
-        rows += [(q, level, spec.schools[j].school_id, 1.0) for q, j in zip(spec.quarter_ids, nearest)]
+        rows += [(q, level, spec.schools[j].school_id, 1.0) for q, j in zip(spec.quarter_ids, nearest, strict=True)]
     zones = pd.DataFrame(rows, columns=["quarter_id", "level", "school_id", "share"])
     for quarter_id, level, assignment in spec.zone_quirks:
         zones = zones[~((zones.quarter_id == quarter_id) & (zones.level == level))]

@@ -113,7 +113,7 @@ def apply_scenario(ward: Ward, scenario: Scenario) -> Ward:
     norms, rates = ward.norms, ward.rates
     for change in scenario.changes:
         if isinstance(change, OpenSchool):
-            row = {column: np.nan for column in schools.columns}
+            row = dict.fromkeys(schools.columns, np.nan)
             row.update({k: v for k, v in dataclasses.asdict(change).items() if v is not None})
             new = pd.DataFrame([row])
             for column in schools.columns:  # keep the loader's dtypes (ids as strings, floats)
@@ -224,7 +224,7 @@ def compare_scenarios(
     tracker.line(say("step.scenario", settings.lang, name=say("scenario.baseline", settings.lang)))
     base = compute_plan(ward, settings, progress=tracker)
     plans = {RESERVED_NAME: base}
-    for scenario, variant in zip(scenarios, changed):
+    for scenario, variant in zip(scenarios, changed, strict=True):
         tracker.line(say("step.scenario", settings.lang, name=scenario.name))
         reuse = None if _touches_population(scenario) else _forecast_of(base)
         plans[scenario.name] = compute_plan(variant, settings, progress=tracker, forecast=reuse)

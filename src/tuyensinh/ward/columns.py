@@ -98,6 +98,11 @@ def _missing_column(file: str, name: str, present: Iterable[str], fix: Text | No
     )
 
 
+def _same_for_every_row(said: Text) -> Callable[[int], Text]:
+    """A `row_problems` message that does not depend on the row."""
+    return lambda row: said
+
+
 def _fix(column: Column, key: str, **fields: object) -> Text:
     """The column's own fix (catalog key `column.fix`) or the generic one."""
     return text(column.fix) if column.fix else text(key, **fields)
@@ -211,7 +216,7 @@ def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: Te
             blank = ~filled
             blank_text = text("table.blank", name=column.name)
             problems += row_problems(
-                raw.file, blank[blank].index, column.name, lambda row: blank_text,
+                raw.file, blank[blank].index, column.name, _same_for_every_row(blank_text),
                 _fix(column, "fix.table.fill", name=column.name),
             )
         if column.kind in ("int", "number"):
@@ -244,7 +249,7 @@ def duplicate_problems(frame: pd.DataFrame, keys: Sequence[str], file: str, fix:
     problems = []
     for key, rows in groups.items():
         key = key if isinstance(key, tuple) else (key,)
-        what = ", ".join(f"{name} {_show(value)}" for name, value in zip(keys, key))
+        what = ", ".join(f"{name} {_show(value)}" for name, value in zip(keys, key, strict=True))
         problems.append(Problem.of(
             file, text("table.duplicate", what=what, rows=_rows_text(rows)), fix, row=rows[1], column=column,
         ))

@@ -88,7 +88,7 @@ class Ward:
 def _ids(frame: pd.DataFrame | None, column: str) -> list[str] | None:
     if frame is None:
         return None
-    return [value for value in pd.unique(frame[column].dropna())]
+    return list(pd.unique(frame[column].dropna()))
 
 
 def load_ward(folder: str | Path) -> Ward:

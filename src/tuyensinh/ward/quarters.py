@@ -73,7 +73,7 @@ def _read(path: Path) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
                 return None, [Problem.of(file, text("map.layers", names=", ".join(names)), text("fix.map.layers"))]
             layer = "quarters"
         frame = gpd.read_file(path, layer=layer, engine="pyogrio")
-    except Exception as error:  # noqa: BLE001 - any reader failure becomes a planner message
+    except Exception as error:  # any reader failure becomes a planner message
         reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
         return None, [Problem.of(file, text("map.unreadable", error=reason), text("fix.map.unreadable", export=_EXPORT_FIX))]
     return frame, []
@@ -117,19 +117,19 @@ def _geometry_problems(frame: gpd.GeoDataFrame, file: str) -> list[Problem]:
     geometry = frame.geometry
     numbers = np.arange(1, len(frame) + 1)
     missing = ~_present(geometry)
-    for number, quarter_id in zip(numbers[missing.to_numpy()], frame["quarter_id"][missing]):
+    for number, quarter_id in zip(numbers[missing.to_numpy()], frame["quarter_id"][missing], strict=True):
         problems.append(Problem.of(file, text("map.empty_geometry", feature=_feature(number, quarter_id)),
                                    text("fix.map.empty_geometry"), column="geometry"))
     kinds = geometry.geom_type
     wrong = ~missing & ~kinds.isin(["Polygon", "MultiPolygon"])
-    for number, quarter_id, kind in zip(numbers[wrong.to_numpy()], frame["quarter_id"][wrong], kinds[wrong]):
+    for number, quarter_id, kind in zip(numbers[wrong.to_numpy()], frame["quarter_id"][wrong], kinds[wrong], strict=True):
         problems.append(Problem.of(file, text("map.not_polygon", feature=_feature(number, quarter_id),
                                                        kind=Text(GEOMETRY_KINDS.get(kind, kind), kind)),
                                    text("fix.map.not_polygon"), column="geometry"))
     polygons = ~missing & ~wrong
     invalid = polygons & ~geometry.is_valid
     reasons = shapely.is_valid_reason(geometry[invalid].to_numpy())
-    for number, quarter_id, reason in zip(numbers[invalid.to_numpy()], frame["quarter_id"][invalid], reasons):
+    for number, quarter_id, reason in zip(numbers[invalid.to_numpy()], frame["quarter_id"][invalid], reasons, strict=True):
         problems.append(Problem.of(file, text("map.invalid", feature=_feature(number, quarter_id), reason=reason),
                                    text("fix.map.invalid"), column="geometry"))
     return problems
@@ -152,7 +152,7 @@ def _overlap_problems(frame: gpd.GeoDataFrame, crs: str, file: str) -> list[Prob
         Problem.of(file,
                    text("map.overlap", a=ids[a], fa=a + 1, b=ids[b], fb=b + 1, area=f"{area:,.0f}", share=f"{area / small:.0%}"),
                    text("fix.map.overlap"), column="geometry")
-        for a, b, area, small in zip(left[big], right[big], shared[big], smaller[big])
+        for a, b, area, small in zip(left[big], right[big], shared[big], smaller[big], strict=True)
     ]
 
 
@@ -183,7 +183,7 @@ def read_quarters(folder: Path, crs: str | None) -> tuple[gpd.GeoDataFrame | Non
     numbers = np.arange(1, len(frame) + 1)
     for column in ("quarter_id", "name"):
         blank = frame[column].isna().to_numpy()
-        for number, quarter_id in zip(numbers[blank], frame["quarter_id"][blank]):
+        for number, quarter_id in zip(numbers[blank], frame["quarter_id"][blank], strict=True):
             problems.append(Problem.of(file, text("map.blank_attribute", feature=_feature(number, quarter_id), column=column),
                                        text("fix.map.blank_attribute", column=column), column=column))
     repeated = frame["quarter_id"].notna() & frame["quarter_id"].duplicated(keep=False)

@@ -55,10 +55,10 @@ def _table(frame: pd.DataFrame, index_label: str) -> list[str]:
     """A plain-text table with right-aligned numbers."""
     header = [index_label, *map(str, frame.columns)]
     rows = [[str(index), *(f"{value:,}".replace(",", " ") for value in values)]
-            for index, values in zip(frame.index, frame.to_numpy())]
+            for index, values in zip(frame.index, frame.to_numpy(), strict=True)]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     def line(cells: list[str]) -> str:
-        return "  ".join([cells[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:], widths[1:]))])
+        return "  ".join([cells[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))])
     return [line(header), *(line(row) for row in rows)]
 
 

@@ -6,10 +6,9 @@ later checks can still name rows) or None when the file cannot be read, plus the
 """
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -27,7 +27,7 @@ def test_population_by_band_matches_hand_sums(tmp_path: Path) -> None:
     assert list(table.columns) == ["0–2", "3–5", "6–10", "11–14", "15–17", "0–17"]
     assert list(table.index) == YEARS
     for year in YEARS:
-        for band, (low, high) in zip(table.columns, [(0, 2), (3, 5), (6, 10), (11, 14), (15, 17), (0, 17)]):
+        for band, (low, high) in zip(table.columns, [(0, 2), (3, 5), (6, 10), (11, 14), (15, 17), (0, 17)], strict=True):
             assert table.at[year, band] == expected_band(year, low, high)
     # age 18 is in the population but in no band: the bands add up to the 0–17 total, not more
     assert (table.iloc[:, :5].sum(axis=1) == table["0–17"]).all()

@@ -26,17 +26,17 @@ def test_labels_vietnamese_by_default_english_on_request():
     assert labels.school_year_label(2027) == "2027–2028"
     assert labels.ward_title("phường", "Phước Bình") == "Phường Phước Bình"
     assert labels.ward_title("xã", "Thiện Hòa", "en") == "Thiện Hòa commune"
-    assert labels.text("step.zoning", level="tiểu học") == "Phân luồng tuyển sinh: tiểu học"
+    assert labels.say("step.zoning", level="tiểu học") == "Phân luồng tuyển sinh: tiểu học"
 
 
 def test_unknown_language_is_a_clear_error():
-    with pytest.raises(ValueError, match="'vi'.*'en'"):
-        labels.text("report.flags", "fr")
+    with pytest.raises(ValueError, match=r"'vi'.*'en'"):
+        labels.say("report.flags", "fr")
 
 
 def test_every_label_exists_in_both_languages():
-    for key in labels._TEXT:  # noqa: SLF001 - checking the table itself
-        vi, en = labels._TEXT[key]  # noqa: SLF001
+    for key in labels._TEXT:  # checking the table itself
+        vi, en = labels._TEXT[key]
         assert vi and en and vi.count("{") == en.count("{"), key
 
 

@@ -50,7 +50,9 @@ def test_every_output_of_the_issue_is_written(vi_run):
 
 def test_csv_tables_follow_the_contracts(vi_run):
     out = vi_run[0].out
-    read = lambda name: pd.read_csv(out / name, dtype={"quarter_id": str, "school_id": str})  # noqa: E731
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(out / name, dtype={"quarter_id": str, "school_id": str})
+
     assert list(read("forecast.csv").columns) == ["quarter_id", "year", "age", "mean", "lo80", "hi80", "lo95", "hi95"]
     demand = read("demand.csv")
     assert list(demand.columns) == ["quarter_id", "school_year", "level", "grade", "age", "mean", "lo80",
@@ -163,7 +165,7 @@ def test_report_is_self_contained_and_in_vietnamese(vi_run):
 def test_report_flags_match_the_capacity_table(vi_run):
     result, _ = vi_run
     page = (result.out / "report.html").read_text(encoding="utf-8")
-    names = dict(zip(result.plan.ward.schools["school_id"], result.plan.ward.schools["name"]))
+    names = dict(zip(result.plan.ward.schools["school_id"], result.plan.ward.schools["name"], strict=True))
     short = result.plan.capacity.query("room_shortfall > 0")
     assert not short.empty
     for school_id, rows in short.groupby("school_id"):

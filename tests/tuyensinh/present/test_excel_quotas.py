@@ -21,11 +21,11 @@ QUOTAS = pd.DataFrame({
     "pupils": [71, 40, 80, 35, 20, 31, 33, 90, 999],
     "classes": [3, 2, 3, 1, 1, 1, 1, 2, 99],
 })
-OPTIONS = dict(ward_name="Phước Bình", ward_kind="phường", base_year=2026, school_year=2027)
+OPTIONS = {"ward_name": "Phước Bình", "ward_kind": "phường", "base_year": 2026, "school_year": 2027}
 
 
 def _rows(ws) -> list[tuple]:
-    return [row for row in ws.iter_rows(values_only=True)]
+    return list(ws.iter_rows(values_only=True))
 
 
 def _find(ws, value) -> tuple[int, int]:

@@ -7,12 +7,12 @@ import re
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-from tuyensinh.present.report import (  # noqa: E402
+from tuyensinh.present.report import (
     ReportFigure,
     ReportSection,
     ReportTable,

@@ -41,7 +41,7 @@ def _quarters(slug: str) -> gpd.GeoDataFrame:
     return gpd.read_file(WARD_DIRS[slug] / "quarters.geojson")
 
 
-def _boundary_m(slug: str):  # noqa: ANN202
+def _boundary_m(slug: str):
     spec = sd.WARDS[slug]
     outline = gpd.read_file(BOUNDARIES / spec.boundary_file)
     return outline.to_crs(spec.crs).union_all()
@@ -117,7 +117,7 @@ def test_thien_hoa_school_age_cohorts_shrink() -> None:
 
 
 def test_phuoc_binh_child_population_grows() -> None:
-    for ages in (range(0, 15), range(6, 11), range(11, 15)):
+    for ages in (range(15), range(6, 11), range(11, 15)):
         kids = _children("phuoc_binh", ages)
         assert kids[2026] > 1.05 * kids[2016], (ages, kids.to_dict())
 
@@ -178,7 +178,7 @@ def test_ward_toml_settings() -> None:
     assert th["ward"]["name"] == "Thiện Hòa" and th["ward"]["setting"] == "mountain"
     assert th["rates"]["private_share"] == {"mam_non": 0.0, "tieu_hoc": 0.0, "thcs": 0.0}
     import capacity
-    for slug, spec in sd.WARDS.items():  # capacity accepts the overrides as written
+    for slug in sd.WARDS:  # capacity accepts the overrides as written
         capacity.load_norms(None, tomllib.loads((WARD_DIRS[slug] / "ward.toml").read_text(encoding="utf-8")).get("rates"))
 
 
@@ -190,7 +190,7 @@ def test_schools_are_inside_the_ward_and_well_formed(slug: str) -> None:
     assert schools.school_id.is_unique
     assert set(schools.level) == {"mam_non", "tieu_hoc", "thcs"}
     prefix = {"mam_non": "MN", "tieu_hoc": "TH", "thcs": "THCS"}
-    for sid, level in zip(schools.school_id, schools.level):
+    for sid, level in zip(schools.school_id, schools.level, strict=True):
         assert re.fullmatch(prefix[level] + r"\d\d", sid)
     assert (schools.classrooms > 0).all() and (schools.land_m2 > 0).all()
     assert schools.sessions_per_day.isin([1, 2]).all()

@@ -99,7 +99,7 @@ def test_bad_scenario_files_say_what_to_fix(toml, message):
 def test_toml_syntax_error_names_the_file(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[[scenario]\nname = 'x'\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="bad.toml, row 1: the scenarios file is not valid TOML"):
+    with pytest.raises(ValueError, match=r"bad\.toml, row 1: the scenarios file is not valid TOML"):
         load_scenarios(path)
 
 
@@ -127,9 +127,9 @@ def test_apply_leaves_the_original_ward_untouched(ward, scenarios):
 
 
 def test_changes_that_do_not_fit_the_ward(ward):
-    with pytest.raises(ValueError, match="'x'.*TH01.*already exists"):
+    with pytest.raises(ValueError, match=r"'x'.*TH01.*already exists"):
         apply_scenario(ward, Scenario("x", (OpenSchool("TH01", "T", "tieu_hoc", 106.9, 11.8, 10, 2028),)))
-    with pytest.raises(ValueError, match='school_id = "TH99" is not a school of schools.csv'):
+    with pytest.raises(ValueError, match=r'school_id = "TH99" is not a school of schools\.csv'):
         apply_scenario(ward, Scenario("x", (CloseSchool("TH99", 2028),)))
     with pytest.raises(ValueError, match='quarter_id = "KP99" is not a quarter'):
         apply_scenario(ward, Scenario("x", (HousingProject("KP99", 2028, 10),)))

@@ -175,7 +175,6 @@ def _scenarios() -> dict[str, Callable[[Path], None]]:
         collection.pop("crs", None)
         (folder / "quarters.geojson").write_text(json.dumps(collection), encoding="utf-8")
 
-    population = valid_tables()["population"]
     return {
         "toml_values": tables_with(**{"ward.toml": lambda _: _toml('code = "25220"', 'code = "2522"')
                                       .replace('kind = "phường"', 'kind = "thị trấn"')
@@ -218,7 +217,7 @@ def _scenarios() -> dict[str, Callable[[Path], None]]:
         "map_wrong_crs": tables_with(quarters=quarters.to_crs("EPSG:3405").set_crs("EPSG:3857", allow_override=True)),
         "population_cells": tables_with(population=cells(count={10: "-4", 11: "7.5", 12: "abc"},
                                                          quarter_id={20: "KP9", 21: ""}, age={30: "130"})),
-        "population_many": tables_with(population=cells(count={i: "x" for i in range(0, 60)})),
+        "population_many": tables_with(population=cells(count=dict.fromkeys(range(60), "x"))),
         "population_grid": tables_with(population=lambda p: p.drop(index=[40, 41, 200])),
         "population_holes": tables_with(population=lambda p: p[~((p["age"] == "5") & (p["year"] != "2019"))]),
         "population_year_gap": tables_with(population=lambda p: p[p["year"] != "2021"]),
@@ -318,7 +317,7 @@ def test_every_problem_is_worded_in_vietnamese_with_every_detail(reported: dict[
         vi = problem.text("vi")
         assert problem.message_vi and problem.fix_vi, (name, str(problem))
         assert vi.startswith(problem.file), (name, vi)
-        assert ("dòng %d" % problem.row in vi) if problem.row is not None else (", dòng " not in vi), (name, vi)
+        assert (f"dòng {problem.row}" in vi) if problem.row is not None else (", dòng " not in vi), (name, vi)
         if problem.column is not None:
             assert f"cột '{problem.column}'" in vi, (name, vi)
         assert re.search(r"[.?] Cách sửa: ", vi) and "Fix:" not in vi, (name, vi)
