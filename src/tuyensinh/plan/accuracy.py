@@ -36,7 +36,7 @@ import pandas as pd
 from capacity.classes import ceil_classes, effective_limits
 from capacity.demand import enrolled_share
 from capacity.norms import Norms
-from forecast.accuracy import WARD, area_totals
+from forecast.accuracy import WARD, area_totals, error_scores
 from forecast.backtest import method_name, table_text
 from forecast.settings import METHODS
 from tuyensinh.words.labels import grade_name, kind_name, say
@@ -184,26 +184,19 @@ def score_totals(totals: pd.DataFrame) -> pd.DataFrame:
     classes_within1: percent of forecasts whose class count is exactly right / off by at most
     one class (exact_count / within1_count of `forecasts`).
     """
-    actual = totals["actual_pupils"].to_numpy(float)
-    err = totals["forecast_pupils"].to_numpy(float) - actual
-    positive = actual > 0
-    safe = np.where(positive, actual, 1.0)
+    keys = totals[["scope", "level", "grade", "age", "method", "horizon"]]
+    scores = error_scores(keys, totals["actual_pupils"].to_numpy(float), totals["forecast_pupils"].to_numpy(float),
+                          sort=False)
     miss = np.abs(totals["forecast_classes"].to_numpy(int) - totals["actual_classes"].to_numpy(int))
-    work = totals[["scope", "level", "grade", "age", "method", "horizon"]].assign(
-        actual=actual, abs_err=np.abs(err),
-        ape=np.where(positive, np.abs(err) / safe, np.nan),
-        pe=np.where(positive, err / safe, np.nan),
-        exact=miss == 0, within1=miss <= 1,
-    )
-    g = work.groupby(["scope", "level", "grade", "age", "method", "horizon"], sort=False)
+    classes = keys.assign(exact=miss == 0, within1=miss <= 1).groupby(list(keys.columns), sort=False)
     table = pd.DataFrame({
-        "forecasts": g.size(),
-        "actual_pupils": g["actual"].sum(),
-        "mape": g["ape"].mean() * 100,
-        "wmape": g["abs_err"].sum() / g["actual"].sum() * 100,
-        "malpe": g["pe"].mean() * 100,
-        "exact_count": g["exact"].sum().astype(int),
-        "within1_count": g["within1"].sum().astype(int),
+        "forecasts": scores["totals"],
+        "actual_pupils": scores["actual"],
+        "mape": scores["mape"],
+        "wmape": scores["wmape"],
+        "malpe": scores["malpe"],
+        "exact_count": classes["exact"].sum().astype(int),
+        "within1_count": classes["within1"].sum().astype(int),
     }).reset_index()
     table["accuracy"] = 100.0 - table["mape"]
     table["classes_exact"] = table["exact_count"] / table["forecasts"] * 100
