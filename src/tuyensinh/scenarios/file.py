@@ -38,7 +38,6 @@ from tuyensinh.scenarios.changes import (
     OpenSchool,
     Scenario,
     ScenarioFileError,
-    _Key,
     deep_merge,
 )
 from tuyensinh.scenarios.fit import ward_problems
@@ -53,6 +52,7 @@ from tuyensinh.scenarios.places import (
     _shown,
 )
 from tuyensinh.ward.codes import LEVELS, VIETNAM_LAT, VIETNAM_LON, closest, fold_text, level_aliases
+from tuyensinh.ward.columns import Column
 from tuyensinh.ward.errors import Problem
 from tuyensinh.words.problems import EMPTY, TOML_REASONS, Text
 from tuyensinh.words.problems import text as problem_text
@@ -75,7 +75,7 @@ __all__ = [
 ]
 
 
-def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int | None) -> tuple[Any, list[Problem]]:
+def _check_value(key: Column, value: object, where: Text, place: _Place, line: int | None) -> tuple[Any, list[Problem]]:
     """The value converted for the change, or the problems with it."""
     shown = _shown(value)
 
@@ -101,7 +101,7 @@ def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int
     if isinstance(value, bool) or not isinstance(value, int | float) or (
             isinstance(value, float) and not math.isfinite(value)):
         meant = _parsed_number(value) if isinstance(value, str) else None
-        whole = key.kind in ("int", "year")
+        whole = key.kind == "int"
         if meant is not None and (not whole or meant.is_integer()):
             example = f"{int(meant)}" if whole else f"{meant:g}"
         else:
@@ -109,7 +109,7 @@ def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int
         if whole:
             return bad("scenario.not_integer", "fix.scenario.integer", example=example)
         return bad("scenario.not_number", "fix.scenario.number", example=example)
-    if key.kind in ("int", "year") and isinstance(value, float):
+    if key.kind == "int" and isinstance(value, float):
         example = f"{int(value)}" if value.is_integer() else key.example
         return bad("scenario.not_integer", "fix.scenario.integer", example=example)
     if key.name in ("lon", "lat") and key.minimum is not None and key.maximum is not None \
@@ -125,7 +125,7 @@ def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int
     return value, []
 
 
-def _out_of_range(message: str, key: _Key, shown: str, where: Text, place: _Place,
+def _out_of_range(message: str, key: Column, shown: str, where: Text, place: _Place,
                   line: int | None) -> tuple[None, list[Problem]]:
     low = _number_text(key.minimum) if key.minimum is not None else ""
     high = _number_text(key.maximum) if key.maximum is not None else ""

@@ -49,7 +49,8 @@ class Column:
     `required`: the column must be in the file; `blank_ok`: cells may be left empty (they get
     `default`). `minimum`/`maximum` bound numbers; `unit` (English, translated through
     `words.problems.UNITS`) words the value in messages; `fix` is a `words.problems` catalog key
-    that replaces the generic fix of every problem of this column.
+    that replaces the generic fix of every problem of this column. `example`: a value as a planner
+    writes it in a scenarios file (the same columns are the keys of its change tables).
     """
 
     name: str
@@ -61,6 +62,7 @@ class Column:
     maximum: float | None = None
     unit: str = ""
     fix: str = ""
+    example: str = ""
 
 
 def _rows_text(rows: Sequence[int]) -> str:
