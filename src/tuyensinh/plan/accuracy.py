@@ -35,9 +35,9 @@ import pandas as pd
 
 from capacity.classes import ceil_classes, effective_limits
 from capacity.demand import enrolled_share
-from capacity.norms import Norms
+from capacity.norms import Norms, load_norms
 from forecast.accuracy import WARD, area_totals, error_scores
-from forecast.backtest import method_name, table_text
+from forecast.backtest import backtest, method_name, table_text
 from forecast.settings import METHODS
 from tuyensinh.words.labels import grade_name, kind_name, say
 
@@ -87,7 +87,6 @@ class PlanningAccuracy:
     table: the scores per scope × grade × method × horizon (percent; counts of forecasts);
     origins: the origin years scored.
     """
-
     totals: pd.DataFrame
     table: pd.DataFrame
     origins: tuple[int, ...]
@@ -243,9 +242,6 @@ def ward_planning_accuracy(
     norms, schools and current zones. `cells`: a backtest of the ward to reuse (else the method
     and the naive baseline are backtested, about 0.2 s on a sample ward). Raises ValueError
     when the history is too short for a backtest."""
-    from capacity.norms import load_norms
-    from forecast.backtest import backtest
-
     norms = norms if norms is not None else load_norms(ward.norms, ward.rates)
     if cells is None:
         cells = backtest(ward.population, ward.births, ward.housing, max_horizon=max_horizon,

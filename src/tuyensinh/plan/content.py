@@ -9,11 +9,25 @@ the page out.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from importlib import metadata
+from typing import Any
 
 import pandas as pd
 
+from tuyensinh.plan.accuracy import accuracy_report_table, accuracy_sentences, history_long_enough
 from tuyensinh.plan.figures import capacity_figure_titles, forecast_figure_titles
+from tuyensinh.plan.types import Plan
+from tuyensinh.present.report import (
+    ReportFigure,
+    ReportSection,
+    ReportTable,
+    flag_sentences,
+    render_report,
+    vi_thousands,
+    ward_shortfall_sentences,
+    who_word,
+)
+from tuyensinh.ward import Ward
 from tuyensinh.words.labels import (
     LEVEL_ORDER,
     flag_name,
@@ -23,10 +37,6 @@ from tuyensinh.words.labels import (
     school_year_label,
     ward_title,
 )
-
-if TYPE_CHECKING:
-    from tuyensinh.plan.types import Plan
-    from tuyensinh.ward import Ward
 
 __all__ = ["plan_report", "plan_headlines", "zoning_note_sentences", "REPORTED_NOTE_KINDS"]
 
@@ -117,7 +127,6 @@ def _quota_table(plan: Plan) -> pd.DataFrame:
 
 
 def _solver_table(plan: Plan) -> pd.DataFrame:
-    from tuyensinh.present.report import vi_thousands
 
     lang = plan.settings.lang
     rows = []
@@ -146,8 +155,6 @@ def zoning_note_sentences(plan: Plan) -> list[str]:
 
 def _summary_lines(plan: Plan) -> list[str]:
     """'Năm học 2027–2028: dự kiến 2.352 trẻ mầm non, 3.237 học sinh tiểu học, ...'."""
-    from tuyensinh.present.report import vi_thousands, who_word
-
     lang = plan.settings.lang
     rows = plan.capacity.loc[plan.capacity["school_year"] == plan.school_year]
     pupils = rows.groupby("level")["pupils_mean"].sum()
@@ -179,9 +186,6 @@ def _yearly_line(plan: Plan) -> str:
 def _accuracy_sections(plan: Plan) -> list[Any]:
     """The report section "Độ tin cậy của dự báo": sentences per entry grade and a compact
     table (none when the accuracy was switched off)."""
-    from tuyensinh.plan.accuracy import accuracy_report_table, accuracy_sentences, history_long_enough
-    from tuyensinh.present.report import ReportSection, ReportTable
-
     lang, acc = plan.settings.lang, plan.accuracy
     heading = say("report.accuracy", lang)
     if acc is None:
@@ -199,17 +203,6 @@ def _accuracy_sections(plan: Plan) -> list[Any]:
 def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
     """The report.html page of a plan (`pngs`: the figures of `tuyensinh.plan.figures.plan_figures`
     as PNG bytes, see `tuyensinh.plan.files.save_figures`)."""
-    from importlib import metadata
-
-    from tuyensinh.present.report import (
-        ReportFigure,
-        ReportSection,
-        ReportTable,
-        flag_sentences,
-        render_report,
-        ward_shortfall_sentences,
-    )
-
     ward, lang = plan.ward, plan.settings.lang
     coming = school_year_label(plan.school_year, lang)
     horizon = school_year_label(plan.school_years[-1], lang)
@@ -264,8 +257,6 @@ def plan_headlines(plan: Plan) -> tuple[str, ...]:
     """The key sentences `tuyensinh plan` prints after a run (`PlanResult.headlines`): rooms
     short in the ward, the schools' flag sentences (all but the informative ones), then the
     zoning notes (`zoning_note_sentences`)."""
-    from tuyensinh.present.report import flag_sentences, ward_shortfall_sentences
-
     ward, lang = plan.ward, plan.settings.lang
     return tuple(ward_shortfall_sentences(plan.capacity, ward.schools, lang=lang)) + tuple(
         s for kind, s in flag_sentences(plan.capacity, ward.schools, lang=lang,

@@ -7,12 +7,14 @@ under the titles given by `forecast_figure_titles` and `capacity_figure_titles`.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from capacity.charts import plot_room_shortfall, plot_utilization
+from forecast.charts import fan_chart, ward_fan_chart
+from tuyensinh.plan.types import Plan
 from tuyensinh.words.labels import say, ward_title
-
-if TYPE_CHECKING:
-    from tuyensinh.plan.types import Plan
+from zoning.maps import plot_zones
+from zoning.webmap import zones_html
 
 __all__ = [
     "plan_figures",
@@ -61,9 +63,6 @@ def plan_figures(plan: Plan) -> dict[str, Any]:
     zoning map of the coming school year (zoning's map function); utilization, shortfall:
     capacity's charts (proposed zones held to the horizon).
     """
-    from capacity.charts import plot_room_shortfall, plot_utilization
-    from forecast.charts import fan_chart, ward_fan_chart
-
     ward, lang = plan.ward, plan.settings.lang
     history = ward.population_by_age()
     figures: dict[str, Any] = {}
@@ -90,8 +89,6 @@ def _map_arguments(plan: Plan) -> dict[str, Any]:
 def zoning_maps(plan: Plan) -> dict[str, Any]:
     """The zoning map of each level for the coming school year: {"zones_<level>": Figure}
     (zoning.maps.plot_zones, in the ward's projected CRS)."""
-    from zoning.maps import plot_zones
-
     ward, options = plan.ward, _map_arguments(plan)
     return {f"zones_{level}": plot_zones(result, ward.quarters, ward.schools, **options)
             for level, result in plan.zonings.items()}
@@ -99,8 +96,6 @@ def zoning_maps(plan: Plan) -> dict[str, Any]:
 
 def interactive_maps(plan: Plan) -> dict[str, str]:
     """The same maps as self-contained HTML pages (zoning.webmap.zones_html): {"zones_<level>": html}."""
-    from zoning.webmap import zones_html
-
     ward, options = plan.ward, _map_arguments(plan)
     return {f"zones_{level}": zones_html(result, ward.quarters, ward.schools, **options)
             for level, result in plan.zonings.items()}

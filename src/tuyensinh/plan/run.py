@@ -18,6 +18,7 @@ from tuyensinh.plan.compute import compute_plan
 from tuyensinh.plan.content import plan_headlines
 from tuyensinh.plan.files import check_out_folder, write_plan, write_plan_manifest
 from tuyensinh.plan.types import PlanResult, PlanSettings, Progress
+from tuyensinh.present.outputs import staged_output
 from tuyensinh.ward import load_ward
 from tuyensinh.words.labels import check_lang, say
 
@@ -38,8 +39,6 @@ def run_plan(
     short lines on stderr, False is silent, a callable receives each line. The previous
     contents of `out` are replaced only when the whole run succeeds.
     """
-    from tuyensinh.present.outputs import staged_output
-
     settings = settings or PlanSettings()
     if school_year is not None:
         settings = replace(settings, school_year=int(school_year))

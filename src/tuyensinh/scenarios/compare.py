@@ -51,11 +51,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from tuyensinh.plan.compute import compute_plan
+from tuyensinh.plan.types import PlanSettings, Progress
 from tuyensinh.scenarios.file import (
     RESERVED_NAME,
     Change,
@@ -157,7 +160,6 @@ class Comparison:
     differences: the same rows minus the baseline's (`<metric>_diff`), scenarios only.
     plans: the computed plan of each scenario (tuyensinh.plan.types.Plan), baseline included.
     """
-
     table: pd.DataFrame
     differences: pd.DataFrame
     plans: dict[str, Any]
@@ -187,8 +189,6 @@ def _metrics(plan: Any) -> pd.DataFrame:
 
 def _forecast_of(plan: Any) -> Any:
     """The baseline's forecast in the form compute_plan reuses (quarters and ward tables)."""
-    from types import SimpleNamespace
-
     if plan.forecast_ward is None:
         return plan.forecast
     return SimpleNamespace(quarters=plan.forecast, ward=plan.forecast_ward)
@@ -211,9 +211,6 @@ def compare_scenarios(
     2029 takes pupils from 2029 on. The forecast is computed once and reused by scenarios that
     do not change population or housing.
     """
-    from tuyensinh.plan.compute import compute_plan
-    from tuyensinh.plan.types import PlanSettings, Progress
-
     settings = dataclasses.replace(settings or PlanSettings(), rezone_each_year=True)
     # every scenario is checked against the ward before anything is computed, all problems at once
     problems = name_problems(scenarios) + [p for s in scenarios for p in ward_problems(ward, s)]
