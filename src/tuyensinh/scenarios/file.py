@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from capacity.norms import RATE_KEYS, rate_maximum
+from capacity.norms import rate_maximum
 from tuyensinh.scenarios.changes import (
     _BLOCK_KEYS,
     _CHANGES,
@@ -54,6 +54,7 @@ from tuyensinh.scenarios.places import (
 from tuyensinh.ward.codes import LEVELS, VIETNAM_LAT, VIETNAM_LON, closest, fold_text, level_aliases
 from tuyensinh.ward.columns import Column
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.overrides import override_values
 from tuyensinh.words.problems import EMPTY, TOML_REASONS, Text
 from tuyensinh.words.problems import text as problem_text
 
@@ -197,28 +198,28 @@ def _check_overrides(top: str, tables: object, block: Text, place: _Place) -> li
                               problem_text("fix.scenario.table", header=f"[scenario.{top}.max_class_size]"),
                               place.line("scenario", 0, top), top)]
     problems = []
-    for name, entries in tables.items():
-        items = entries.items() if isinstance(entries, Mapping) else [("", entries)]
-        for key, value in items:
-            path = f"{top}.{name}" + (f".{key}" if key else "")
-            line = place.line(f"{top}.{name}", 1, key) if key else place.line(top, 1, name)
-            shown = _shown(value)
-            if isinstance(value, Mapping):  # [scenario.norms.max_class_size.tieu_hoc] lop_1 = 30
-                continue  # nested grades: the norm table checks them (ward_problems)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                meant = _parsed_number(value) if isinstance(value, str) else None
-                problems.append(place.problem(
-                    problem_text("scenario.not_number", where=where, key=path, value=shown),
-                    problem_text("fix.scenario.number", key=key or name, example=f"{meant:g}" if meant is not None else "40"),
-                    line, path))
-            elif value < 0:
-                problems.append(place.problem(problem_text("scenario.below", where=where, key=path, value=shown, minimum="0"),
-                                              problem_text("fix.scenario.at_least", minimum="0"), line, path))
-            elif top == "rates" and name in RATE_KEYS and value > rate_maximum(name):
-                problems.append(place.problem(
-                    problem_text("scenario.share_above_1", where=where, key=path, value=shown,
-                        maximum=f"{rate_maximum(name):g}"),
-                    problem_text("fix.toml.share_fraction", fraction=f"{value / 100:g}", percent=f"{value:g}"), line, path))
+    for found in override_values(top, tables, nested=False):  # nested grades: the norm table checks them (ward_problems)
+        if found.fault is None:
+            continue
+        value, shown = found.value, _shown(found.value)
+        line = place.line(f"{top}.{found.name}", 1, found.key) if found.key else place.line(top, 1, found.name)
+        number = value if isinstance(value, int | float) and math.isfinite(value) and found.fault != "not_number" else None
+        if number is None:  # not a number, nan or ±inf
+            meant = _parsed_number(value) if isinstance(value, str) else None
+            problems.append(place.problem(
+                problem_text("scenario.not_number", where=where, key=found.path, value=shown),
+                problem_text("fix.scenario.number", key=found.key or found.name,
+                             example=f"{meant:g}" if meant is not None else "40"),
+                line, found.path))
+        elif found.fault == "negative":
+            problems.append(place.problem(problem_text("scenario.below", where=where, key=found.path, value=shown, minimum="0"),
+                                          problem_text("fix.scenario.at_least", minimum="0"), line, found.path))
+        else:  # above_maximum
+            problems.append(place.problem(
+                problem_text("scenario.share_above_1", where=where, key=found.path, value=shown,
+                             maximum=f"{rate_maximum(found.name):g}"),
+                problem_text("fix.toml.share_fraction", fraction=f"{number / 100:g}", percent=f"{number:g}"),
+                line, found.path))
     return problems
 
 

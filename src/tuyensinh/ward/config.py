@@ -16,9 +16,10 @@ from typing import Any
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from capacity.norms import RATE_KEYS, NormProblem, check_overrides, rate_maximum
+from capacity.norms import NormProblem, check_overrides, rate_maximum
 from tuyensinh.ward.codes import KINDS, SETTINGS, closest, fold_text
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.overrides import override_values
 from tuyensinh.ward.toml_lines import header_line, line_of
 from tuyensinh.words.problems import EMPTY, TOML_REASONS, UNITS, Text, unit_text
 from tuyensinh.words.problems import text as problem_text  # `text` names the file's text here
@@ -112,30 +113,26 @@ def _check_overrides(tables: dict[str, Any], top: str, text: str) -> tuple[list[
         problem = Problem.of(FILE, problem_text("toml.override_not_table", top=top), problem_text("fix.toml.override_not_table", top=top),
                              row=line_of(text, top, ""), column=top)
         return [problem], {top}
-    for name, entries in tables.items():
-        if not isinstance(entries, dict):
-            entries = {"": entries}
-        for key, value in entries.items():
-            table = f"{top}.{name}"
-            items = value.items() if isinstance(value, dict) and key else [("", value)]
-            for inner, number in items:  # [norms.max_class_size.mam_non] mg_5_6 = 30: one level deeper
-                section = f"{table}.{key}" if inner else table
-                last = inner or key
-                path = f"{section}.{last}" if last else section
-                line = line_of(text, last, section) if last else line_of(text, name, top)
-                if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
-                    problems.append(Problem.of(
-                        FILE, problem_text("toml.override_number", path=path, value=repr(number)),
-                        problem_text("fix.toml.plain_number"), row=line, column=path,
-                    ))
-                    flagged.add(path)
-                elif top == "rates" and name in RATE_KEYS and number > rate_maximum(name):
-                    problems.append(Problem.of(
-                        FILE, problem_text("toml.share_above_1", path=path, value=number, maximum=f"{rate_maximum(name):g}"),
-                        problem_text("fix.toml.share_fraction", fraction=f"{number / 100:g}", percent=f"{number:g}"),
-                        row=line, column=path,
-                    ))
-                    flagged.add(path)
+    for found in override_values(top, tables, nested=True):
+        # nan and inf are left to the norm table, which words them with the value's range
+        if found.fault is None or found.fault == "not_finite":
+            continue
+        line = line_of(text, found.last, found.section) if found.last else line_of(text, found.name, top)
+        if found.fault in ("not_number", "negative"):
+            problems.append(Problem.of(
+                FILE, problem_text("toml.override_number", path=found.path, value=repr(found.value)),
+                problem_text("fix.toml.plain_number"), row=line, column=found.path,
+            ))
+        else:  # above_maximum
+            number = found.value
+            assert isinstance(number, int | float)  # above a maximum: a number
+            problems.append(Problem.of(
+                FILE, problem_text("toml.share_above_1", path=found.path, value=found.value,
+                                   maximum=f"{rate_maximum(found.name):g}"),
+                problem_text("fix.toml.share_fraction", fraction=f"{number / 100:g}", percent=f"{number:g}"),
+                row=line, column=found.path,
+            ))
+        flagged.add(found.path)
     return problems, flagged
 
 
