@@ -15,6 +15,7 @@ import io
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -299,9 +300,10 @@ def quotas_workbook(
 
 
 def write_quotas_xlsx(path: str | os.PathLike, quotas: pd.DataFrame, schools: pd.DataFrame,
-                      **options: object) -> Path:
-    """Build the workbook (see `quotas_workbook`) and write it atomically to `path`."""
-    wb = quotas_workbook(quotas, schools, **options)  # type: ignore[arg-type]
+                      **options: Any) -> Path:
+    """Build the workbook (see `quotas_workbook`, whose keywords `options` are) and write it
+    atomically to `path`."""
+    wb = quotas_workbook(quotas, schools, **options)
     buffer = io.BytesIO()
     wb.save(buffer)
     return write_bytes_atomic(path, buffer.getvalue())

@@ -224,7 +224,7 @@ def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: Te
         if column.kind in ("int", "number"):
             values, found = _check_numeric(raw, column, written, filled)
             if column.blank_ok and column.default is not None:
-                values = values.where(filled, float(column.default))  # type: ignore[arg-type]
+                values = values.where(filled, float(column.default))  # type: ignore[arg-type]  # default: a number for numeric columns
         elif column.kind in ("level", "sex"):
             values, found = _check_code(raw, column, written, filled)
         else:
