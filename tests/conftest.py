@@ -4,6 +4,7 @@
 run on Thiện Hòa without the yearly re-zoning; both session-scoped, so every test that reads a
 plan's outputs shares the same two runs.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,7 +38,9 @@ def thien_hoa_dir() -> Path:
 
 def _need(folder: Path) -> Path:
     if not (folder / "ward.toml").exists():
-        pytest.fail(f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
+        pytest.fail(
+            f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards"
+        )
     return folder
 
 
@@ -60,5 +63,4 @@ def en_run(thien_hoa_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pla
 
     ward = _need(thien_hoa_dir)
     out = tmp_path_factory.mktemp("plan_en") / "thien_hoa"
-    return run_plan(ward, out, lang="en", progress=False,
-                    settings=PlanSettings(rezone_each_year=False, map_dpi=100))
+    return run_plan(ward, out, lang="en", progress=False, settings=PlanSettings(rezone_each_year=False, map_dpi=100))

@@ -5,6 +5,7 @@
 objects the test may change; `write_ward(folder, tables)` writes them. CSV tables are kept as
 text (dtype object) so a test can put any cell value in.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -55,40 +56,57 @@ def valid_tables() -> dict[str, Any]:
     )
     grid = np.meshgrid(np.arange(3), YEARS, AGES, indexing="ij")
     q, y, a = (axis.ravel().tolist() for axis in grid)
-    population = pd.DataFrame({
-        "quarter_id": np.array(QUARTER_IDS, dtype=object)[q],
-        "year": y, "age": a,
-        "count": [population_counts(i, j, k) for i, j, k in zip(q, y, a, strict=True)],
-    })
-    schools = pd.DataFrame({
-        "school_id": ["MN01", "TH01", "THCS01"],
-        "name": ["Trường Mầm non Hoa Sen", "Trường Tiểu học Phước Bình", "Trường THCS Bản Nầng"],
-        "level": ["mam_non", "tieu_hoc", "thcs"],
-        "lon": [LON0 + 0.005, LON0 + 0.015, LON0 + 0.025],
-        "lat": [LAT0 + 0.005, LAT0 + 0.004, LAT0 + 0.006],
-        "classrooms": [8, 20, 16],
-        "sessions_per_day": [2, 2, ""],
-        "max_class_size": ["", 35, ""],
-        "opens": ["", "", ""],
-        "closes": ["", "", ""],
-        "land_m2": [3000, "", 9000.5],
-    })
+    population = pd.DataFrame(
+        {
+            "quarter_id": np.array(QUARTER_IDS, dtype=object)[q],
+            "year": y,
+            "age": a,
+            "count": [population_counts(i, j, k) for i, j, k in zip(q, y, a, strict=True)],
+        }
+    )
+    schools = pd.DataFrame(
+        {
+            "school_id": ["MN01", "TH01", "THCS01"],
+            "name": ["Trường Mầm non Hoa Sen", "Trường Tiểu học Phước Bình", "Trường THCS Bản Nầng"],
+            "level": ["mam_non", "tieu_hoc", "thcs"],
+            "lon": [LON0 + 0.005, LON0 + 0.015, LON0 + 0.025],
+            "lat": [LAT0 + 0.005, LAT0 + 0.004, LAT0 + 0.006],
+            "classrooms": [8, 20, 16],
+            "sessions_per_day": [2, 2, ""],
+            "max_class_size": ["", 35, ""],
+            "opens": ["", "", ""],
+            "closes": ["", "", ""],
+            "land_m2": [3000, "", 9000.5],
+        }
+    )
     births = pd.DataFrame({"quarter_id": np.repeat(QUARTER_IDS, len(YEARS)), "year": YEARS * 3, "births": 25})
     housing = pd.DataFrame({"quarter_id": ["02", "02"], "year": [2025, 2026], "new_dwellings": [120, 80]})
-    zones = pd.DataFrame({
-        "quarter_id": QUARTER_IDS * 3,
-        "level": ["mam_non"] * 3 + ["tieu_hoc"] * 3 + ["thcs"] * 3,
-        "school_id": ["MN01"] * 3 + ["TH01"] * 3 + ["THCS01"] * 3,
-        "share": [1, 1, 1, 1, 1, 1, 1, 1, 1],
-    })
-    distances = pd.DataFrame({
-        "quarter_id": np.repeat(QUARTER_IDS, 3), "school_id": ["MN01", "TH01", "THCS01"] * 3,
-        "metres": [500, 1500.5, 2600, 1200, 400, 1500, 2300, 1300, 350],
-    })
-    text = {name: frame.astype(str).astype(object) for name, frame in {
-        "population": population, "schools": schools, "births": births, "housing": housing,
-        "zones": zones, "distances": distances,
-    }.items()}
+    zones = pd.DataFrame(
+        {
+            "quarter_id": QUARTER_IDS * 3,
+            "level": ["mam_non"] * 3 + ["tieu_hoc"] * 3 + ["thcs"] * 3,
+            "school_id": ["MN01"] * 3 + ["TH01"] * 3 + ["THCS01"] * 3,
+            "share": [1, 1, 1, 1, 1, 1, 1, 1, 1],
+        }
+    )
+    distances = pd.DataFrame(
+        {
+            "quarter_id": np.repeat(QUARTER_IDS, 3),
+            "school_id": ["MN01", "TH01", "THCS01"] * 3,
+            "metres": [500, 1500.5, 2600, 1200, 400, 1500, 2300, 1300, 350],
+        }
+    )
+    text = {
+        name: frame.astype(str).astype(object)
+        for name, frame in {
+            "population": population,
+            "schools": schools,
+            "births": births,
+            "housing": housing,
+            "zones": zones,
+            "distances": distances,
+        }.items()
+    }
     return {"ward.toml": WARD_TOML, "quarters": quarters, **text}
 
 
@@ -101,7 +119,9 @@ def write_ward(folder: Path, tables: dict[str, Any] | None = None, quarters_form
     quarters = tables.get("quarters")
     if quarters is not None:
         assert isinstance(quarters, gpd.GeoDataFrame)
-        quarters.to_file(folder / f"quarters.{quarters_format}", driver="GPKG" if quarters_format == "gpkg" else "GeoJSON")
+        quarters.to_file(
+            folder / f"quarters.{quarters_format}", driver="GPKG" if quarters_format == "gpkg" else "GeoJSON"
+        )
     for name in ("population", "schools", "births", "housing", "zones", "distances"):
         frame = tables.get(name)
         if frame is not None:

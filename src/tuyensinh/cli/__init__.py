@@ -9,6 +9,7 @@ Exit codes: 0 success, 2 invalid input data (the problems are printed, in the co
 Vietnamese by default) or a zoning that cannot be made as asked (`zoning.ZoningError`, printed
 in --lang; other ValueErrors as "error: …"), 1 unexpected failure.
 """
+
 from __future__ import annotations
 
 import argparse

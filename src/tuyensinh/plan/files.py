@@ -7,6 +7,7 @@ capacity_current_zones.csv, zones_by_year.csv and capacity_rezoned.csv; `write_p
 adds manifest.json. `check_out_folder` refuses output folders whose replacement would destroy
 other data.
 """
+
 from __future__ import annotations
 
 import os
@@ -70,8 +71,16 @@ def _write_tables(plan: Plan, stage: Path) -> None:
 def _school_load(plan: Plan) -> pd.DataFrame:
     """The coming year's capacity rows per school, for the schools layer of zones.gpkg."""
     rows = plan.capacity.loc[plan.capacity["school_year"] == plan.school_year]
-    keep = ["school_id", "pupils_mean", "classes", "rooms_needed", "rooms_available",
-            "room_shortfall", "utilization", "flag"]
+    keep = [
+        "school_id",
+        "pupils_mean",
+        "classes",
+        "rooms_needed",
+        "rooms_available",
+        "room_shortfall",
+        "utilization",
+        "flag",
+    ]
     return rows[[c for c in keep if c in rows]].rename(columns={"rooms_available": "rooms_usable"})
 
 
@@ -107,32 +116,51 @@ def write_plan(plan: Plan, stage: Path, progress: Progress) -> list[str]:
             plt.close(fig)
     with progress.step(7, "write", "step.write"):
         _write_tables(plan, stage)
-        write_quotas_xlsx(stage / "quotas.xlsx", plan.quotas, ward.schools, ward_name=ward.name,
-                          ward_kind=ward.kind, base_year=ward.base_year,
-                          school_year=plan.school_year, lang=lang)
-        geo.write_zones_gpkg(stage / "zones.gpkg", geo.zones_layers(
-            ward.quarters, plan.assignment, ward.schools, ward.crs, school_load=_school_load(plan)))
+        write_quotas_xlsx(
+            stage / "quotas.xlsx",
+            plan.quotas,
+            ward.schools,
+            ward_name=ward.name,
+            ward_kind=ward.kind,
+            base_year=ward.base_year,
+            school_year=plan.school_year,
+            lang=lang,
+        )
+        geo.write_zones_gpkg(
+            stage / "zones.gpkg",
+            geo.zones_layers(ward.quarters, plan.assignment, ward.schools, ward.crs, school_load=_school_load(plan)),
+        )
         write_report(stage / "report.html", plan_report(plan, pngs))
     return sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
 
 
 def _ward_record(plan: Plan) -> dict[str, Any]:
     ward = plan.ward
-    return {"code": ward.code, "name": ward.name, "kind": ward.kind, "province": ward.province,
-            "crs": ward.crs, "base_year": ward.base_year, "horizon": ward.horizon,
-            "setting": ward.setting, "norms": ward.norms, "rates": ward.rates}
+    return {
+        "code": ward.code,
+        "name": ward.name,
+        "kind": ward.kind,
+        "province": ward.province,
+        "crs": ward.crs,
+        "base_year": ward.base_year,
+        "horizon": ward.horizon,
+        "setting": ward.setting,
+        "norms": ward.norms,
+        "rates": ward.rates,
+    }
 
 
 def _settings_record(plan: Plan) -> dict[str, Any]:
     record = asdict(plan.settings)
-    record.update({
-        "school_year": plan.school_year,
-        "school_years": list(plan.school_years),
-        "levels": list(plan.levels),
-        "norms_version": getattr(plan.norms, "version", None),
-        "norms_overridden": plan.norms.overridden[["key", "level", "group", "value", "source"]]
-        .to_dict("records"),
-    })
+    record.update(
+        {
+            "school_year": plan.school_year,
+            "school_years": list(plan.school_years),
+            "levels": list(plan.levels),
+            "norms_version": getattr(plan.norms, "version", None),
+            "norms_overridden": plan.norms.overridden[["key", "level", "group", "value", "source"]].to_dict("records"),
+        }
+    )
     return record
 
 
@@ -149,8 +177,12 @@ def write_plan_manifest(
     (relative to `stage`); return the manifest."""
     outputs = {name: sha256_file(stage / name) for name in files}
     manifest = build_manifest(
-        ward_folder=ward_folder, ward=_ward_record(plan), settings=_settings_record(plan),
-        timings=timings, solver=plan.solver_reports(), outputs=outputs,
+        ward_folder=ward_folder,
+        ward=_ward_record(plan),
+        settings=_settings_record(plan),
+        timings=timings,
+        solver=plan.solver_reports(),
+        outputs=outputs,
         accuracy=plan.accuracy.headlines() if plan.accuracy is not None else None,
     )
     write_manifest(stage / "manifest.json", manifest)

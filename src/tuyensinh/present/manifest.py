@@ -7,6 +7,7 @@ every zoning (status, objective, bound, gap), the time taken by each step, the S
 every output file and, when measured, the headline figures of the forecast's past accuracy
 (`forecast_accuracy`: entry-grade pupils and class counts, tuyensinh.plan.accuracy).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -36,8 +37,19 @@ __all__ = [
 
 MANIFEST_VERSION = 1
 PACKAGES = (
-    "tuyensinh", "numpy", "pandas", "scipy", "statsmodels", "PuLP", "highspy",
-    "geopandas", "shapely", "pyproj", "pyogrio", "matplotlib", "openpyxl",
+    "tuyensinh",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "PuLP",
+    "highspy",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "pyogrio",
+    "matplotlib",
+    "openpyxl",
 )
 
 

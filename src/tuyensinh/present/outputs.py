@@ -5,6 +5,7 @@ the finished files into place when the whole step succeeded (`staged_output`). S
 are written to a temporary file in the same folder and renamed (`write_*_atomic`), which is
 atomic on POSIX and Windows file systems.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -4,6 +4,7 @@ Quarters are a Voronoi tessellation of seeded settlement points in the ward's pr
 clipped to the real outline: a dense town core with a sparse ring (urban) or clusters strung
 along valleys plus a few upland hamlets (mountain). Distances are in metres.
 """
+
 from __future__ import annotations
 
 import json
@@ -90,8 +91,9 @@ def seed_points(spec: WardSpec, boundary_m, rng: np.random.Generator) -> np.ndar
         lengths = np.array([ln.length for ln in lines])
         which = rng.choice(len(lines), size=3000, p=lengths / lengths.sum())
         along = rng.uniform(0.0, 1.0, size=3000)
-        base = shapely.get_coordinates(shapely.line_interpolate_point(
-            np.asarray(lines, dtype=object)[which], along, normalized=True))
+        base = shapely.get_coordinates(
+            shapely.line_interpolate_point(np.asarray(lines, dtype=object)[which], along, normalized=True)
+        )
         near = _inside(boundary_m, base + rng.normal(0.0, 550.0, size=base.shape))
         valley_pts = _greedy_spaced(near, n - 3, 1500.0, no_points)
         upland = _inside(boundary_m, rng.uniform([minx, miny], [maxx, maxy], size=(3000, 2)))
@@ -113,12 +115,10 @@ def _merge_fragments(cells: list) -> list:
         orphans += [(i, p) for p in parts[1:]]
     extra: dict[int, list] = {}
     for own, piece in orphans:
-        shared = [(mains[j].boundary.intersection(piece.boundary).length, j)
-                  for j in range(len(mains)) if j != own]
+        shared = [(mains[j].boundary.intersection(piece.boundary).length, j) for j in range(len(mains)) if j != own]
         length, best = max(shared)
         extra.setdefault(best if length > 0 else own, []).append(piece)
-    return [shapely.union_all([mains[i], *extra[i]]) if i in extra else mains[i]
-            for i in range(len(cells))]
+    return [shapely.union_all([mains[i], *extra[i]]) if i in extra else mains[i] for i in range(len(cells))]
 
 
 def _polygonal(geom):

@@ -4,6 +4,7 @@ the keys each change table of a scenarios file takes, and `ScenarioFileError`.
 `tuyensinh.scenarios.file` reads and checks a scenarios file into these records;
 `tuyensinh.scenarios.compare` applies them to a ward and compares the plans.
 """
+
 from __future__ import annotations
 
 import copy
@@ -132,29 +133,38 @@ def _key(spec: TableSpec, name: str, example: str, **changes: Any) -> Column:
 _ANY_YEAR: dict[str, Any] = {"minimum": None, "maximum": None}
 
 _CHANGES: dict[str, tuple[type, tuple[Column, ...]]] = {
-    "open_school": (OpenSchool, (
-        _key(SCHOOLS, "school_id", '"TH05"'),
-        _key(SCHOOLS, "name", '"Trường Tiểu học Phước Bình 2"'),
-        _key(SCHOOLS, "level", '"tieu_hoc"'),
-        # a new site must lie in Viet Nam (schools.csv checks its sites against the quarters instead)
-        _key(SCHOOLS, "lon", "106.95", minimum=VIETNAM_LON[0], maximum=VIETNAM_LON[1]),
-        _key(SCHOOLS, "lat", "11.83", minimum=VIETNAM_LAT[0], maximum=VIETNAM_LAT[1]),
-        # a school that opens has rooms (schools.csv allows 0: a school still being built)
-        _key(SCHOOLS, "classrooms", "20", minimum=1),
-        _key(SCHOOLS, "opens", "2028", required=True, **_ANY_YEAR),  # when it opens is the change itself
-        _key(SCHOOLS, "sessions_per_day", "2"),
-        _key(SCHOOLS, "max_class_size", "35"),
-        _key(SCHOOLS, "land_m2", "8000"),
-    )),
-    "close_school": (CloseSchool, (
-        _key(SCHOOLS, "school_id", '"TH03"'),
-        Column("year", "int", example="2028"),
-    )),
-    "housing": (HousingProject, (
-        _key(HOUSING, "quarter_id", '"KP14"'),
-        _key(HOUSING, "year", "2027", **_ANY_YEAR),
-        _key(HOUSING, "new_dwellings", "400"),
-    )),
+    "open_school": (
+        OpenSchool,
+        (
+            _key(SCHOOLS, "school_id", '"TH05"'),
+            _key(SCHOOLS, "name", '"Trường Tiểu học Phước Bình 2"'),
+            _key(SCHOOLS, "level", '"tieu_hoc"'),
+            # a new site must lie in Viet Nam (schools.csv checks its sites against the quarters instead)
+            _key(SCHOOLS, "lon", "106.95", minimum=VIETNAM_LON[0], maximum=VIETNAM_LON[1]),
+            _key(SCHOOLS, "lat", "11.83", minimum=VIETNAM_LAT[0], maximum=VIETNAM_LAT[1]),
+            # a school that opens has rooms (schools.csv allows 0: a school still being built)
+            _key(SCHOOLS, "classrooms", "20", minimum=1),
+            _key(SCHOOLS, "opens", "2028", required=True, **_ANY_YEAR),  # when it opens is the change itself
+            _key(SCHOOLS, "sessions_per_day", "2"),
+            _key(SCHOOLS, "max_class_size", "35"),
+            _key(SCHOOLS, "land_m2", "8000"),
+        ),
+    ),
+    "close_school": (
+        CloseSchool,
+        (
+            _key(SCHOOLS, "school_id", '"TH03"'),
+            Column("year", "int", example="2028"),
+        ),
+    ),
+    "housing": (
+        HousingProject,
+        (
+            _key(HOUSING, "quarter_id", '"KP14"'),
+            _key(HOUSING, "year", "2027", **_ANY_YEAR),
+            _key(HOUSING, "new_dwellings", "400"),
+        ),
+    ),
 }
 _TABLE_OF = {cls: table for table, (cls, _) in _CHANGES.items()}
 _OVERRIDES = ("norms", "rates")

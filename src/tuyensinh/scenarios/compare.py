@@ -46,6 +46,7 @@ scenario, change, key, value found and what to write, in Vietnamese or English
 for every school year, with the schools open that year (a school opening in 2029 takes pupils
 from 2029), so the numbers show what the ward gets if it re-zones when the change happens.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -122,21 +123,29 @@ def apply_scenario(ward: Ward, scenario: Scenario) -> Ward:
             for column in schools.columns:  # keep the loader's dtypes (ids as strings, floats)
                 if column in new and schools[column].dtype.kind in "fiu":
                     new[column] = pd.to_numeric(new[column]).astype(
-                        "float64" if schools[column].dtype.kind == "f" else schools[column].dtype)
+                        "float64" if schools[column].dtype.kind == "f" else schools[column].dtype
+                    )
             schools = pd.concat([schools, new[schools.columns]], ignore_index=True)
         elif isinstance(change, CloseSchool):
             hit = schools["school_id"] == change.school_id
             old = schools.loc[hit, "closes"]
             schools.loc[hit, "closes"] = np.fmin(old.astype(float), float(change.year))
         elif isinstance(change, HousingProject):
-            row = pd.DataFrame({"quarter_id": [change.quarter_id], "year": [int(change.year)],
-                                "new_dwellings": [int(change.new_dwellings)]})
+            row = pd.DataFrame(
+                {
+                    "quarter_id": [change.quarter_id],
+                    "year": [int(change.year)],
+                    "new_dwellings": [int(change.new_dwellings)],
+                }
+            )
             if housing is None:
                 housing = row
             else:
-                housing = (pd.concat([housing, row.astype(housing.dtypes.to_dict())], ignore_index=True)
-                           .groupby(["quarter_id", "year"], as_index=False, sort=True)["new_dwellings"]
-                           .sum())
+                housing = (
+                    pd.concat([housing, row.astype(housing.dtypes.to_dict())], ignore_index=True)
+                    .groupby(["quarter_id", "year"], as_index=False, sort=True)["new_dwellings"]
+                    .sum()
+                )
         elif isinstance(change, NormOverride):
             norms = deep_merge(norms, change.norms)
             rates = deep_merge(rates, change.rates)
@@ -160,6 +169,7 @@ class Comparison:
     differences: the same rows minus the baseline's (`<metric>_diff`), scenarios only.
     plans: the computed plan of each scenario (tuyensinh.plan.types.Plan), baseline included.
     """
+
     table: pd.DataFrame
     differences: pd.DataFrame
     plans: dict[str, Any]
@@ -169,16 +179,19 @@ def _metrics(plan: Any) -> pd.DataFrame:
     """Per level × school year: classes and rooms short (re-zoned years), pupil-metres."""
     cap = plan.capacity_yearly if plan.capacity_yearly is not None else plan.capacity
     by = cap.groupby(["level", "school_year"], sort=True)
-    table = pd.DataFrame({
-        "pupils": by["pupils_mean"].sum(),
-        "classes": by["classes"].sum(),
-        "rooms_short": by["room_shortfall"].sum(),
-    })
+    table = pd.DataFrame(
+        {
+            "pupils": by["pupils_mean"].sum(),
+            "classes": by["classes"].sum(),
+            "rooms_short": by["room_shortfall"].sum(),
+        }
+    )
     zones = plan.yearly_assignment()
     if zones is None:  # a single school year: the proposed zoning is that year's
         zones = plan.assignment.assign(school_year=plan.school_year)
-    travel = (zones.assign(pm=zones["pupils"] * zones["distance_m"])
-              .groupby(["level", "school_year"])[["pm", "pupils"]].sum())
+    travel = (
+        zones.assign(pm=zones["pupils"] * zones["distance_m"]).groupby(["level", "school_year"])[["pm", "pupils"]].sum()
+    )
     table["pupil_metres"] = travel["pm"]
     table["mean_distance_m"] = travel["pm"] / travel["pupils"].where(travel["pupils"] > 0)
     results = list((plan.yearly or plan.zonings).values())
@@ -233,8 +246,7 @@ def compare_scenarios(
     differences = merged[["scenario", "level", "school_year"]].copy()
     for metric in METRICS:
         differences[f"{metric}_diff"] = merged[metric] - merged[f"{metric}_base"]
-    return Comparison(table=table.reset_index(drop=True),
-                      differences=differences.reset_index(drop=True), plans=plans)
+    return Comparison(table=table.reset_index(drop=True), differences=differences.reset_index(drop=True), plans=plans)
 
 
 _METRIC_LABELS = {
@@ -251,15 +263,19 @@ def comparison_wide(comparison: Comparison, lang: str = "vi") -> pd.DataFrame:
     table["pupil_metres"] = table["pupil_metres"] / 1000.0  # shown as pupil-km
     order = list(dict.fromkeys(table["scenario"]))
     names = {s: (say("scenario.baseline", lang) if s == "baseline" else s) for s in order}
-    wide = table.pivot_table(index=["level", "school_year"], columns="scenario",
-                             values=list(_METRIC_LABELS), aggfunc="sum", sort=False)
+    wide = table.pivot_table(
+        index=["level", "school_year"], columns="scenario", values=list(_METRIC_LABELS), aggfunc="sum", sort=False
+    )
     wide = wide.reindex(columns=pd.MultiIndex.from_product([list(_METRIC_LABELS), order]))
-    wide.columns = pd.MultiIndex.from_tuples(
-        [(say(_METRIC_LABELS[m], lang), names[s]) for m, s in wide.columns])
+    wide.columns = pd.MultiIndex.from_tuples([(say(_METRIC_LABELS[m], lang), names[s]) for m, s in wide.columns])
     levels = [lv for lv in LEVELS if lv in wide.index.get_level_values(0)]
-    wide = wide.reindex(pd.MultiIndex.from_tuples(
-        [(lv, y) for lv in levels for y in sorted(table.loc[table["level"] == lv, "school_year"].unique())]))
+    wide = wide.reindex(
+        pd.MultiIndex.from_tuples(
+            [(lv, y) for lv in levels for y in sorted(table.loc[table["level"] == lv, "school_year"].unique())]
+        )
+    )
     wide.index = pd.MultiIndex.from_tuples(
         [(level_name(lv, lang), school_year_label(y, lang)) for lv, y in wide.index],
-        names=[say("col.level", lang), say("col.school_year", lang)])
+        names=[say("col.level", lang), say("col.school_year", lang)],
+    )
     return wide.round(1)

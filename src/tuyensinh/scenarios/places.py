@@ -1,4 +1,5 @@
 """Where a problem of a scenarios file is (file, line, scenario, change) and how a value is shown in it."""
+
 from __future__ import annotations
 
 import json
@@ -59,7 +60,7 @@ def _key_lines(text: str) -> dict[tuple[int, str, int, str], int]:
             if name == "scenario":
                 block, table, position, counts = block + 1, "scenario", 0, {}
             elif name.startswith("scenario.") and block:
-                table = name[len("scenario."):]
+                table = name[len("scenario.") :]
                 counts[table] = counts.get(table, 0) + 1
                 position = counts[table]
             else:  # a table outside [[scenario]]: only its header line is kept

@@ -6,6 +6,7 @@ must not be, not a number, not a whole number, out of range or not an allowed co
 file, the spreadsheet row, the column and the fix. Row-level helpers report duplicate keys and
 references to unknown quarters or schools.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -83,9 +84,15 @@ def row_problems(
     problems = [Problem.of(file, message(row), fix, row=row, column=column) for row in rows[:limit]]
     if len(rows) > limit:
         rest = rows[limit:]
-        problems.append(Problem.of(
-            file, text("table.more_rows", n=len(rest), rows=_rows_text(rest)), fix, row=rest[0], column=column,
-        ))
+        problems.append(
+            Problem.of(
+                file,
+                text("table.more_rows", n=len(rest), rows=_rows_text(rest)),
+                fix,
+                row=rest[0],
+                column=column,
+            )
+        )
     return problems
 
 
@@ -95,8 +102,11 @@ def _missing_column(file: str, name: str, present: Iterable[str], fix: Text | No
     hint = text("table.hint_lookalike", lookalike=lookalike[0], name=name) if lookalike else EMPTY
     header = ", ".join(present) or text("word.nothing")
     return Problem.of(
-        file, text("table.missing_column", name=name, hint=hint, present=header),
-        fix or text("fix.table.add_column", name=name), row=1, column=name,
+        file,
+        text("table.missing_column", name=name, hint=hint, present=header),
+        fix or text("fix.table.add_column", name=name),
+        row=1,
+        column=name,
     )
 
 
@@ -116,7 +126,9 @@ def _numbers(cells: pd.Series, decimal_comma: bool) -> np.ndarray:
     return pd.to_numeric(cells, errors="coerce").to_numpy(dtype="float64", na_value=np.nan, copy=True)
 
 
-def _check_numeric(raw: RawTable, column: Column, cells: pd.Series, filled: pd.Series) -> tuple[pd.Series, list[Problem]]:
+def _check_numeric(
+    raw: RawTable, column: Column, cells: pd.Series, filled: pd.Series
+) -> tuple[pd.Series, list[Problem]]:
     """Numbers of a column (NaN where blank or wrong) and the problems of its cells."""
     values = _numbers(cells, raw.decimal_comma)
     rows = cells.index.to_numpy()
@@ -125,7 +137,9 @@ def _check_numeric(raw: RawTable, column: Column, cells: pd.Series, filled: pd.S
     unit = unit_text(column.unit)
     bad = filled_ & np.isnan(values)
     problems += row_problems(
-        raw.file, rows[bad], column.name,
+        raw.file,
+        rows[bad],
+        column.name,
         lambda row: text("table.not_number", value=cells[row]),
         _fix(column, "fix.table.number"),
     )
@@ -134,7 +148,9 @@ def _check_numeric(raw: RawTable, column: Column, cells: pd.Series, filled: pd.S
     if column.kind == "int":
         fraction = ok & (np.mod(values, 1, where=ok, out=np.zeros_like(values)) != 0)
         problems += row_problems(
-            raw.file, rows[fraction], column.name,
+            raw.file,
+            rows[fraction],
+            column.name,
             lambda row: text("table.not_whole", value=cells[row], unit=unit),
             _fix(column, "fix.table.whole"),
         )
@@ -145,16 +161,24 @@ def _check_numeric(raw: RawTable, column: Column, cells: pd.Series, filled: pd.S
         minimum = f"{column.minimum:g}"
         what = text("word.negative") if column.minimum == 0 else text("word.below", minimum=minimum)
         problems += row_problems(
-            raw.file, rows[low], column.name,
-            lambda row: text("table.below_min", value=cells[row], what=what, name=column.name, minimum=minimum, unit=unit),
+            raw.file,
+            rows[low],
+            column.name,
+            lambda row: text(
+                "table.below_min", value=cells[row], what=what, name=column.name, minimum=minimum, unit=unit
+            ),
             _fix(column, "fix.table.below_min", name=column.name, what=what),
         )
         wrong |= low
     if column.maximum is not None:
         high = ok & (values > column.maximum)
         problems += row_problems(
-            raw.file, rows[high], column.name,
-            lambda row: text("table.above_max", value=cells[row], maximum=f"{column.maximum:g}", name=column.name, unit=unit),
+            raw.file,
+            rows[high],
+            column.name,
+            lambda row: text(
+                "table.above_max", value=cells[row], maximum=f"{column.maximum:g}", name=column.name, unit=unit
+            ),
             _fix(column, "fix.table.correct"),
         )
         wrong |= high
@@ -179,6 +203,7 @@ def _check_code(raw: RawTable, column: Column, cells: pd.Series, filled: pd.Seri
 
         fix = text("fix.table.level")
     else:
+
         def message(row: int) -> Text:
             return text("table.sex", value=cells[row])
 
@@ -186,7 +211,9 @@ def _check_code(raw: RawTable, column: Column, cells: pd.Series, filled: pd.Seri
     return codes, row_problems(raw.file, bad[bad].index, column.name, message, fix)
 
 
-def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: Text | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+def parse_table(
+    raw: RawTable, columns: Sequence[Column], missing_column_fix: Text | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed frame (index = spreadsheet row) with one column per `Column`, and the problems found.
 
     Absent optional columns are filled with their default. Cells with a problem become missing
@@ -201,10 +228,15 @@ def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: Te
             continue
         lookalike = difflib.get_close_matches(name, list(known - set(cells.columns)), n=1, cutoff=0.8)
         if lookalike:
-            problems.append(Problem.of(
-                raw.file, text("table.unknown_column", name=name, guess=lookalike[0]),
-                text("fix.table.rename", guess=lookalike[0]), row=1, column=name,
-            ))
+            problems.append(
+                Problem.of(
+                    raw.file,
+                    text("table.unknown_column", name=name, guess=lookalike[0]),
+                    text("fix.table.rename", guess=lookalike[0]),
+                    row=1,
+                    column=name,
+                )
+            )
     out = pd.DataFrame(index=cells.index)
     for column in columns:
         if column.name not in cells.columns:
@@ -218,7 +250,10 @@ def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: Te
             blank = ~filled
             blank_text = text("table.blank", name=column.name)
             problems += row_problems(
-                raw.file, blank[blank].index, column.name, _same_for_every_row(blank_text),
+                raw.file,
+                blank[blank].index,
+                column.name,
+                _same_for_every_row(blank_text),
                 _fix(column, "fix.table.fill", name=column.name),
             )
         if column.kind in ("int", "number"):
@@ -242,22 +277,26 @@ def duplicate_problems(frame: pd.DataFrame, keys: Sequence[str], file: str, fix:
     repeated = usable[usable.duplicated(list(keys), keep=False)]
     if repeated.empty:
         return []
-    groups = (
-        repeated.reset_index()
-        .groupby(list(keys), sort=False)["row"].apply(list)
-        .head(MAX_ROWS_PER_PROBLEM + 1)
-    )
+    groups = repeated.reset_index().groupby(list(keys), sort=False)["row"].apply(list).head(MAX_ROWS_PER_PROBLEM + 1)
     column = keys[0] if len(keys) == 1 else ", ".join(keys)
     problems = []
     for key, rows in groups.items():
         key = key if isinstance(key, tuple) else (key,)
         what = ", ".join(f"{name} {_show(value)}" for name, value in zip(keys, key, strict=True))
-        problems.append(Problem.of(
-            file, text("table.duplicate", what=what, rows=_rows_text(rows)), fix, row=rows[1], column=column,
-        ))
+        problems.append(
+            Problem.of(
+                file,
+                text("table.duplicate", what=what, rows=_rows_text(rows)),
+                fix,
+                row=rows[1],
+                column=column,
+            )
+        )
     total = repeated.groupby(list(keys)).ngroups
     if total > MAX_ROWS_PER_PROBLEM + 1:
-        problems.append(Problem.of(file, text("table.more_duplicates", n=total - MAX_ROWS_PER_PROBLEM - 1), fix, column=column))
+        problems.append(
+            Problem.of(file, text("table.more_duplicates", n=total - MAX_ROWS_PER_PROBLEM - 1), fix, column=column)
+        )
     return problems
 
 
@@ -285,6 +324,9 @@ def unknown_reference_problems(
         return text("table.unknown_reference", column=column, value=value, noun=noun, source=source, hint=hint)
 
     return row_problems(
-        file, bad[bad].index, column, message,
+        file,
+        bad[bad].index,
+        column,
+        message,
         text("fix.table.unknown_reference", column=column, source=source, examples=examples, noun=noun),
     )

@@ -7,6 +7,7 @@ the first data row is row 2), the column, what is wrong and how to fix it — in
 default); `str(problem)` is the English wording. `WardDataError` carries every problem found,
 so a planner fixes the whole file in one pass.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from tuyensinh.words.core import Text
 from tuyensinh.words.validate import problems_heading, say
 
 __all__ = ["Problem", "WardDataError"]
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -5,6 +5,7 @@ finds and raises `WardDataError` listing all of them; a `Ward` is only returned 
 none, so nothing is ever half-loaded. Text is normalised to Unicode NFC, ids stay text
 ("01" stays "01"), counts are whole numbers.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -95,9 +96,16 @@ def load_ward(folder: str | Path) -> Ward:
     """Read and validate the ward folder; raise WardDataError listing every problem found."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise WardDataError(str(folder), [Problem.of(
-            str(folder), text("ward.folder_missing"), text("fix.ward.folder_missing"),
-        )])
+        raise WardDataError(
+            str(folder),
+            [
+                Problem.of(
+                    str(folder),
+                    text("ward.folder_missing"),
+                    text("fix.ward.folder_missing"),
+                )
+            ],
+        )
     problems: list[Problem] = []
     config, found = read_ward_toml(folder)
     problems += found

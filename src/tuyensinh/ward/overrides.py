@@ -6,6 +6,7 @@ enrolment). `override_values` walks the tables and classifies every value; each 
 faults in its own terms (ward.toml: `tuyensinh.ward.config`, scenarios: `tuyensinh.scenarios.file`).
 Which keys exist is the norm table's own check (`capacity.norms.check_overrides`).
 """
+
 from __future__ import annotations
 
 import math
@@ -72,8 +73,10 @@ def override_values(top: str, tables: Mapping[str, object], *, nested: bool) -> 
         for key, value in items:
             if isinstance(value, Mapping) and key:
                 if nested:
-                    found += [OverrideValue(top, name, key, inner, number, _fault(top, name, number))
-                              for inner, number in value.items()]
+                    found += [
+                        OverrideValue(top, name, key, inner, number, _fault(top, name, number))
+                        for inner, number in value.items()
+                    ]
                 continue
             found.append(OverrideValue(top, name, key, "", value, _fault(top, name, value)))
     return found

@@ -1,4 +1,5 @@
 """Atomic outputs: a failed step leaves earlier outputs exactly as they were."""
+
 from __future__ import annotations
 
 import pandas as pd
