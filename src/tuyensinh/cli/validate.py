@@ -3,6 +3,7 @@
 Exit 0 when the folder is valid (a summary is printed), 2 when it is not (every problem is
 printed to stderr, grouped by file, with its row, column and fix).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,11 +23,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validate",
         help="check a ward folder and summarise it (or list every problem)",
         description="Check every file of a ward folder (docs/data-format.md). Prints a summary and exits 0 when "
-                    "the folder is valid; prints every problem (file, row, column, fix) and exits 2 when not.",
+        "the folder is valid; prints every problem (file, row, column, fix) and exits 2 when not.",
     )
     parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, quarters.geojson, …)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
-                        help="language of the summary and of the problems: vi (Vietnamese, default) or en (English)")
+    parser.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of the summary and of the problems: vi (Vietnamese, default) or en (English)",
+    )
     parser.set_defaults(run=run)
 
 

@@ -7,6 +7,7 @@ the first data row is row 2), the column, what is wrong and how to fix it — in
 default); `str(problem)` is the English wording. `WardDataError` carries every problem found,
 so a planner fixes the whole file in one pass.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from tuyensinh.words.validate import problems_heading, say
 from tuyensinh.words.workbook import WORKBOOK as workbook_words
 
 __all__ = ["Problem", "WardDataError"]
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -5,6 +5,7 @@ finds and raises `WardDataError` listing all of them; a `Ward` is only returned 
 none, so nothing is ever half-loaded. Text is normalised to Unicode NFC, ids stay text
 ("01" stays "01"), counts are whole numbers.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -89,21 +90,28 @@ class Ward:
 def _ids(frame: pd.DataFrame | None, column: str) -> list[str] | None:
     if frame is None:
         return None
-    return [value for value in pd.unique(frame[column].dropna())]
+    return list(pd.unique(frame[column].dropna()))
 
 
 def load_ward(folder: str | Path) -> Ward:
     """Read and validate the ward folder; raise WardDataError listing every problem found."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise WardDataError(str(folder), [Problem.of(
-            str(folder), text("ward.folder_missing"), text("fix.ward.folder_missing"),
-        )])
+        raise WardDataError(
+            str(folder),
+            [
+                Problem.of(
+                    str(folder),
+                    text("ward.folder_missing"),
+                    text("fix.ward.folder_missing"),
+                )
+            ],
+        )
     problems: list[Problem] = []
     config, found = read_ward_toml(folder)
     problems += found
     crs_ok = config is not None and not any(p.column == "crs" for p in found)
-    quarters, found = read_quarters(folder, config.crs if crs_ok else None)
+    quarters, found = read_quarters(folder, config.crs if config is not None and crs_ok else None)
     problems += found
     map_path, _ = quarters_file(folder)
     map_name = map_path.name if map_path is not None else "quarters.geojson"
@@ -146,6 +154,7 @@ def load_ward(folder: str | Path) -> Ward:
         return None if frame is None else ward_tables.finish(frame, spec)
 
     population_out = final(POPULATION)
+    assert population_out is not None  # population.csv is required: a ward is returned only when it was read
     population_out = population_out.sort_values(
         [c for c in ("quarter_id", "year", "age", "sex") if c in population_out], ignore_index=True
     )
