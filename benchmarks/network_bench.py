@@ -18,6 +18,7 @@ pupils over capacity.
 
 Run: `python -m benchmarks network [--skip-city] [--skip-pulp] [--ward-limit 10] [--city-limit 60]`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,7 +44,7 @@ SAFETY = 1.5
 """Seconds of the time limit kept for building the model and tabulating the plan, so the whole
 run stays within the limit (HiGHS may overrun its own limit by up to 0.25 s)."""
 LEVELS = {"mam_non": 7, "tieu_hoc": 8, "thcs": 5}
-PER_GRADE = {"mam_non": 9.0, "tieu_hoc": 14.0, "thcs": 13.0}   # pupils per quarter and grade (mean)
+PER_GRADE = {"mam_non": 9.0, "tieu_hoc": 14.0, "thcs": 13.0}  # pupils per quarter and grade (mean)
 
 
 def _quarters(geom: shapely.Geometry, count: int, rng: np.random.Generator, prefix: str) -> gpd.GeoDataFrame:
@@ -61,8 +62,9 @@ def _sites(quarters: gpd.GeoDataFrame, count: int, rng: np.random.Generator) -> 
     return lonlat.x.to_numpy(), lonlat.y.to_numpy()
 
 
-def ward_instance(seed: int = 11, n_quarters: int = 100, short: float = 0.08, budget_sites: float = 8.0,
-                  entry_grade: bool = False):
+def ward_instance(
+    seed: int = 11, n_quarters: int = 100, short: float = 0.08, budget_sites: float = 8.0, entry_grade: bool = False
+):
     """(networks per level, options) of the ward-scale benchmark."""
     rng = np.random.default_rng(seed)
     wards = gpd.read_file(HCMC).to_crs(CRS)
@@ -73,41 +75,82 @@ def ward_instance(seed: int = 11, n_quarters: int = 100, short: float = 0.08, bu
     growth = 1.04 ** (np.asarray(YEARS) - YEARS[0])
     schools, candidates, demand = [], [], []
     for level, count in LEVELS.items():
-        grades = LEVEL_GRADES[level][-1:] if entry_grade and level == "mam_non" else \
-            LEVEL_GRADES[level][:1] if entry_grade else LEVEL_GRADES[level]
+        grades = (
+            LEVEL_GRADES[level][-1:]
+            if entry_grade and level == "mam_non"
+            else LEVEL_GRADES[level][:1]
+            if entry_grade
+            else LEVEL_GRADES[level]
+        )
         base = rng.gamma(4.0, PER_GRADE[level] / 4.0, size=(n, 1)) * rng.uniform(0.85, 1.15, size=(n, len(grades)))
-        cube = base[:, None, :] * growth[None, :, None]                           # (n, T, G)
-        demand.append(pd.DataFrame({
-            "quarter_id": np.repeat(quarters["quarter_id"].to_numpy(), len(YEARS) * len(grades)),
-            "school_year": np.tile(np.repeat(YEARS, len(grades)), n), "level": level,
-            "grade": np.tile(grades, n * len(YEARS)), "mean": np.round(cube.ravel(), 2)}))
+        cube = base[:, None, :] * growth[None, :, None]  # (n, T, G)
+        demand.append(
+            pd.DataFrame(
+                {
+                    "quarter_id": np.repeat(quarters["quarter_id"].to_numpy(), len(YEARS) * len(grades)),
+                    "school_year": np.tile(np.repeat(YEARS, len(grades)), n),
+                    "level": level,
+                    "grade": np.tile(grades, n * len(YEARS)),
+                    "mean": np.round(cube.ravel(), 2),
+                }
+            )
+        )
         limits = np.array([norms.max_class_size(level, g) for g in grades], dtype=float)
         need = np.ceil(cube[:, -1, :].sum(axis=0) / limits).sum()
         weights = rng.uniform(0.7, 1.3, size=count)
         rooms = np.round(weights / weights.sum() * need * (1 - short)) + len(grades) // 2
         lon, lat = _sites(quarters, count, rng)
-        schools.append(pd.DataFrame({"school_id": [f"{level[:2].upper()}{k:02d}" for k in range(count)],
-                                     "name": [f"{level} {k}" for k in range(count)], "level": level,
-                                     "lon": lon, "lat": lat, "classrooms": rooms.astype(int), "sessions_per_day": 2}))
+        schools.append(
+            pd.DataFrame(
+                {
+                    "school_id": [f"{level[:2].upper()}{k:02d}" for k in range(count)],
+                    "name": [f"{level} {k}" for k in range(count)],
+                    "level": level,
+                    "lon": lon,
+                    "lat": lat,
+                    "classrooms": rooms.astype(int),
+                    "sessions_per_day": 2,
+                }
+            )
+        )
         lon, lat = _sites(quarters, 10, rng)
         size = np.array([0.5, 0.75, 1.0]) * max(need / count, len(grades))
         for k in range(10):
             for s in np.unique(np.maximum(np.round(size).astype(int), 1)):
-                candidates.append({"site_id": f"C{level[:2].upper()}{k:02d}", "level": level, "lon": lon[k],
-                                   "lat": lat[k], "rooms": int(s), "cost": 20e9 + 2.5e9 * s,
-                                   "earliest_year": int(rng.choice([2027, 2028]))})
+                candidates.append(
+                    {
+                        "site_id": f"C{level[:2].upper()}{k:02d}",
+                        "level": level,
+                        "lon": lon[k],
+                        "lat": lat[k],
+                        "rooms": int(s),
+                        "cost": 20e9 + 2.5e9 * s,
+                        "earliest_year": int(rng.choice([2027, 2028])),
+                    }
+                )
     schools_df = pd.concat(schools, ignore_index=True)
     cand = pd.DataFrame(candidates)
     cand["earliest_year"] = cand.groupby("site_id")["earliest_year"].transform("first")
     demand_df = pd.concat(demand, ignore_index=True)
-    points = pd.concat([schools_df[["school_id", "lon", "lat"]],
-                        cand.drop_duplicates("site_id").rename(columns={"site_id": "school_id"})[
-                            ["school_id", "lon", "lat"]]], ignore_index=True)
+    points = pd.concat(
+        [
+            schools_df[["school_id", "lon", "lat"]],
+            cand.drop_duplicates("site_id").rename(columns={"site_id": "school_id"})[["school_id", "lon", "lat"]],
+        ],
+        ignore_index=True,
+    )
     distances = quarter_school_distances(quarters, points, crs=CRS)
     nets = []
     for level in LEVELS:
-        problem = build_problem(demand_df, schools_df, distances, level=level, school_years=list(YEARS), norms=norms,
-                                grades=sorted(demand_df.loc[demand_df["level"] == level, "grade"].unique()))
+        problem = build_problem(
+            demand_df,
+            schools_df,
+            distances,
+            level=level,
+            school_years=list(YEARS),
+            norms=norms,
+            grades=sorted(demand_df.loc[demand_df["level"] == level, "grade"].unique()),
+        )
         nets.append(build_network_problem(problem, norms=norms, candidates=cand, distances=distances))
     budget = float(cand.groupby("site_id")["cost"].median().sum()) * budget_sites / cand["site_id"].nunique()
     return nets, NetworkOptions(budget=budget)
@@ -120,32 +163,65 @@ def city_instance(seed: int = 5, n_candidates: int = 100, short: float = 0.06, m
     lon, lat = _sites(quarters, n_candidates, rng)
     mean_rooms = float(schools["classrooms"].mean())
     sizes = np.round(np.array([0.5, 1.0, 1.5]) * mean_rooms).astype(int)
-    cand = pd.DataFrame([{"site_id": f"C{k:03d}", "level": "tieu_hoc", "lon": lon[k], "lat": lat[k], "rooms": int(s),
-                          "cost": 20e9 + 2.5e9 * s} for k in range(n_candidates) for s in sizes])
-    points = pd.concat([schools[["school_id", "lon", "lat"]],
-                        cand.drop_duplicates("site_id").rename(columns={"site_id": "school_id"})[
-                            ["school_id", "lon", "lat"]]], ignore_index=True)
+    cand = pd.DataFrame(
+        [
+            {
+                "site_id": f"C{k:03d}",
+                "level": "tieu_hoc",
+                "lon": lon[k],
+                "lat": lat[k],
+                "rooms": int(s),
+                "cost": 20e9 + 2.5e9 * s,
+            }
+            for k in range(n_candidates)
+            for s in sizes
+        ]
+    )
+    points = pd.concat(
+        [
+            schools[["school_id", "lon", "lat"]],
+            cand.drop_duplicates("site_id").rename(columns={"site_id": "school_id"})[["school_id", "lon", "lat"]],
+        ],
+        ignore_index=True,
+    )
     distances = quarter_school_distances(quarters, points, crs=CRS)
     norms = load_norms()
-    problem = build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=norms,
-                            grades=["lop_1"])
+    problem = build_problem(
+        demand, schools, distances, level="tieu_hoc", school_years=2027, norms=norms, grades=["lop_1"]
+    )
     net = build_network_problem(problem, norms=norms, candidates=cand, distances=distances)
     return [net], NetworkOptions(max_sites=max_sites, k_nearest=10)
 
 
 def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: bool) -> None:
-    sizes = ", ".join(f"{n.level}: {n.shape[0]} quarters × {int((n.kind == 'existing').sum())} schools + "
-                      f"{int((n.kind == 'candidate').sum())} sites" for n in nets)
+    sizes = ", ".join(
+        f"{n.level}: {n.shape[0]} quarters × {int((n.kind == 'existing').sum())} schools + "
+        f"{int((n.kind == 'candidate').sum())} sites"
+        for n in nets
+    )
     T = nets[0].shape[2]
     began = time.perf_counter()
     ours = plan_network(nets, options=options, time_limit=limit - SAFETY)
     wall = time.perf_counter() - began
     rules = [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets]
     model = build_network_model(nets, rules, options)
-    print(f"{name}: {sizes}; {T} school year(s); {model.n_cols:,} columns ({int(model.integer.sum()):,} integer), "
-          f"{model.n_rows:,} rows; time limit {limit:g} s, 1 thread")
-    rows = [("tuyensinh: NumPy model, HiGHS direct", ours.build_seconds, ours.seconds, ours.objective, ours.bound,
-             ours.status, int(ours.sites["opened"].sum()), ours.overflow_pupils, wall)]
+    print(
+        f"{name}: {sizes}; {T} school year(s); {model.n_cols:,} columns ({int(model.integer.sum()):,} integer), "
+        f"{model.n_rows:,} rows; time limit {limit:g} s, 1 thread"
+    )
+    rows = [
+        (
+            "tuyensinh: NumPy model, HiGHS direct",
+            ours.build_seconds,
+            ours.seconds,
+            ours.objective,
+            ours.bound,
+            ours.status,
+            int(ours.sites["opened"].sum()),
+            ours.overflow_pupils,
+            wall,
+        )
+    ]
     if not skip_pulp:
         began = time.perf_counter()
         pulp = solve_model(model.as_matrix_model(), solver="pulp-highs", time_limit=limit)
@@ -154,29 +230,49 @@ def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: 
         over = float("nan")
         if pulp.values is not None:
             from zoning.sites import result_from_values
+
             plan = result_from_values(model, pulp, ours.conflicts)
             opened, over = int(plan.sites["opened"].sum()), plan.overflow_pupils
-        rows.append(("plain PuLP + HiGHS (same model)", 0.0, pulp.seconds, pulp.objective, pulp.bound, pulp.status,
-                     opened, over, wall_p))
+        rows.append(
+            (
+                "plain PuLP + HiGHS (same model)",
+                0.0,
+                pulp.seconds,
+                pulp.objective,
+                pulp.bound,
+                pulp.status,
+                opened,
+                over,
+                wall_p,
+            )
+        )
     best_bound = max((r[4] for r in rows if r[4] is not None), default=None)
-    print(f"  {'method':38s} {'build s':>8s} {'solve s':>8s} {'total s':>8s} {'objective':>16s} {'best bound':>16s} "
-          f"{'own gap':>8s} {'gap to best bound':>18s} {'status':>9s} {'sites':>5s} {'overflow':>9s}")
+    print(
+        f"  {'method':38s} {'build s':>8s} {'solve s':>8s} {'total s':>8s} {'objective':>16s} {'best bound':>16s} "
+        f"{'own gap':>8s} {'gap to best bound':>18s} {'status':>9s} {'sites':>5s} {'overflow':>9s}"
+    )
     for label, b, s, obj, bound, status, opened, over, wall_r in rows:
         own = relative_gap(obj, bound)
         to_best = relative_gap(obj, best_bound)
-        print(f"  {label:38s} {b:8.2f} {s:8.2f} {wall_r:8.2f} {'—' if obj is None else f'{obj:,.0f}':>16s} "
-              f"{'—' if bound is None else f'{bound:,.0f}':>16s} {'—' if own is None else f'{own:.3%}':>8s} "
-              f"{'—' if to_best is None else f'{to_best:.3%}':>18s} {status:>9s} {opened:5d} {over:9.1f}")
+        print(
+            f"  {label:38s} {b:8.2f} {s:8.2f} {wall_r:8.2f} {'—' if obj is None else f'{obj:,.0f}':>16s} "
+            f"{'—' if bound is None else f'{bound:,.0f}':>16s} {'—' if own is None else f'{own:.3%}':>8s} "
+            f"{'—' if to_best is None else f'{to_best:.3%}':>18s} {status:>9s} {opened:5d} {over:9.1f}"
+        )
     if len(rows) > 1:
         print(f"  ratio: plain PuLP total time / tuyensinh total time = {rows[1][8] / max(rows[0][8], 1e-9):.2f}×")
     st = ours.steps
     if "start_objective" in st:
-        print(f"  tuyensinh steps: LP {st.get('lp_seconds', 0):.1f} s, phase zonings {st.get('zoning_seconds', 0):.1f} s; "
-              f"start at {st['start_ends_at']:.1f} s: {st['start_objective']:,.0f} "
-              f"({relative_gap(st['start_objective'], best_bound):.3%} above the best bound), then the MIP")
-    print("  sites opened by tuyensinh: " + ", ".join(
-        f"{r.site_id} ({int(r.rooms)} rooms, {r.opens})" for r in ours.opened.itertuples()) +
-        f"; cost {ours.cost / 1e9:,.1f} billion VND; pupils over capacity {ours.overflow_pupils:,.1f}")
+        print(
+            f"  tuyensinh steps: LP {st.get('lp_seconds', 0):.1f} s, phase zonings {st.get('zoning_seconds', 0):.1f} s; "
+            f"start at {st['start_ends_at']:.1f} s: {st['start_objective']:,.0f} "
+            f"({relative_gap(st['start_objective'], best_bound):.3%} above the best bound), then the MIP"
+        )
+    print(
+        "  sites opened by tuyensinh: "
+        + ", ".join(f"{r.site_id} ({int(r.rooms)} rooms, {r.opens})" for r in ours.opened.itertuples())
+        + f"; cost {ours.cost / 1e9:,.1f} billion VND; pupils over capacity {ours.overflow_pupils:,.1f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,8 +287,10 @@ def main(argv: list[str] | None = None) -> int:
         for entry, label in ((False, "ward scale, every grade"), (True, "ward scale, entry grades")):
             t0 = time.perf_counter()
             nets, options = ward_instance(entry_grade=entry)
-            print(f"(ward instance made in {time.perf_counter() - t0:.1f} s; budget "
-                  f"{(options.budget or 0) / 1e9:,.0f} billion VND)")
+            print(
+                f"(ward instance made in {time.perf_counter() - t0:.1f} s; budget "
+                f"{(options.budget or 0) / 1e9:,.0f} billion VND)"
+            )
             _compare(label, nets, options, args.ward_limit, args.skip_pulp)
     if not args.skip_city:
         t0 = time.perf_counter()

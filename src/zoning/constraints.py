@@ -20,6 +20,7 @@ never open are left: the nearest existing school is kept for the years before), 
 `zoning.sites`) `must_at_closed_school`, `must_open_too_late`, `must_open_over_budget`,
 `infeasible`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -74,8 +75,10 @@ def constraints_from_table(table: pd.DataFrame, feeder: pd.DataFrame | None = No
     bad = ~kind.isin(["must", "forbid", "max_distance"])
     if bad.any():
         rows = ", ".join(str(int(r) + 2) for r in frame.index[bad.to_numpy()][:10])
-        raise ValueError(f"constraints: column 'kind' must be must, forbid or max_distance; rows {rows} are not "
-                         "(row 1 is the header)")
+        raise ValueError(
+            f"constraints: column 'kind' must be must, forbid or max_distance; rows {rows} are not "
+            "(row 1 is the header)"
+        )
     limits: dict[str, float] = {}
     md = frame[kind == "max_distance"]
     if len(md):
@@ -90,10 +93,16 @@ def constraints_from_table(table: pd.DataFrame, feeder: pd.DataFrame | None = No
         rows_k = frame[kind == k]
         if len(rows_k) and rows_k[["quarter_id", "school_id"]].isna().any(axis=1).any():
             bad_rows = rows_k.index[rows_k[["quarter_id", "school_id"]].isna().any(axis=1).to_numpy()]
-            raise ValueError(f"constraints: a {k} row needs quarter_id and school_id; rows "
-                             f"{', '.join(str(int(r) + 2) for r in bad_rows[:10])} miss one")
-    return PlannerConstraints(must=frame.loc[kind == "must", pairs], forbid=frame.loc[kind == "forbid", pairs],
-                              max_distance=limits, feeder=feeder)
+            raise ValueError(
+                f"constraints: a {k} row needs quarter_id and school_id; rows "
+                f"{', '.join(str(int(r) + 2) for r in bad_rows[:10])} miss one"
+            )
+    return PlannerConstraints(
+        must=frame.loc[kind == "must", pairs],
+        forbid=frame.loc[kind == "forbid", pairs],
+        max_distance=limits,
+        feeder=feeder,
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,8 +146,16 @@ def pair_rules(
     conflicts: list[dict] = []
 
     def record(constraint: str, q: str, s: str, reason: str, action: str) -> None:
-        conflicts.append({"constraint": constraint, "level": level, "quarter_id": q, "school_id": s,
-                          "reason": reason, "action": action})
+        conflicts.append(
+            {
+                "constraint": constraint,
+                "level": level,
+                "quarter_id": q,
+                "school_id": s,
+                "reason": reason,
+                "action": action,
+            }
+        )
 
     known = ~np.isnan(dist)
     metres = np.where(known, dist, np.inf)
@@ -186,7 +203,7 @@ def pair_rules(
         else:
             must[a, b] = True
     has_must = must.any(axis=1)
-    allowed[has_must] = must[has_must]   # the quarter goes to that school when it exists ...
+    allowed[has_must] = must[has_must]  # the quarter goes to that school when it exists ...
     # ... and, for a candidate site, to its other schools in the years before the site opens
     cand_must = has_must & (must & (net.kind == "candidate")[None, :]).any(axis=1)
     allowed[cand_must] = known[cand_must] & ~forbidden[cand_must] & (net.kind != "candidate")[None, :]
@@ -205,7 +222,9 @@ def pair_rules(
         # a quarter with a must pair at a candidate keeps a school for the years before it opens
         lost = cand_must & ~(allowed & (net.kind != "candidate")[None, :]).any(axis=1)
         if lost.any():
-            nearest_other = np.argmin(np.where((net.kind != "candidate")[None, :] & known, metres, np.inf)[lost], axis=1)
+            nearest_other = np.argmin(
+                np.where((net.kind != "candidate")[None, :] & known, metres, np.inf)[lost], axis=1
+            )
             allowed[np.flatnonzero(lost), nearest_other] = True
 
     # a candidate site may not open: every quarter keeps a school that exists
@@ -217,8 +236,13 @@ def pair_rules(
         choice = np.where(nothing[:, None], np.where(fixed_school, metres, np.inf), choice)
         nearest = np.argmin(choice[only_sites], axis=1)
         for i, j in zip(np.flatnonzero(only_sites), nearest, strict=False):
-            record("max_distance" if max_d is not None else "forbid", str(zp.quarter_ids[i]), str(zp.school_ids[j]),
-                   "only_candidate_sites", "kept_nearest")
+            record(
+                "max_distance" if max_d is not None else "forbid",
+                str(zp.quarter_ids[i]),
+                str(zp.school_ids[j]),
+                "only_candidate_sites",
+                "kept_nearest",
+            )
         allowed[np.flatnonzero(only_sites), nearest] = True
 
     groups: list[np.ndarray] = []

@@ -9,6 +9,7 @@ pupils up to its seats and no whole classes are counted for it; every pupil sent
 `neighbour_penalty` metres on top of the trip (see `zoning.sites`), so the ward's own schools
 are preferred and neighbours are used when the ward is short.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,28 +40,36 @@ def neighbour_arrays(neighbours: pd.DataFrame, level: str, years: tuple[int, ...
     """
     missing = [c for c in NEIGHBOUR_COLUMNS if c not in neighbours.columns]
     if missing:
-        raise ValueError(f"neighbours: missing column(s) {', '.join(missing)}; expected "
-                         f"{', '.join(NEIGHBOUR_COLUMNS)}[, name, ward, school_year]")
+        raise ValueError(
+            f"neighbours: missing column(s) {', '.join(missing)}; expected "
+            f"{', '.join(NEIGHBOUR_COLUMNS)}[, name, ward, school_year]"
+        )
     frame = neighbours.reset_index(drop=True)
     seats = pd.to_numeric(frame["seats"], errors="coerce")
     bad = seats.isna() | (seats < 0)
     if bad.any():
         rows = ", ".join(str(int(r) + 2) for r in frame.index[bad.to_numpy()][:10])
-        raise ValueError(f"neighbours: column 'seats' must be a number of pupils ≥ 0; rows {rows} are not "
-                         "(row 1 is the header)")
+        raise ValueError(
+            f"neighbours: column 'seats' must be a number of pupils ≥ 0; rows {rows} are not (row 1 is the header)"
+        )
     frame = frame.assign(seats=seats, school_id=frame["school_id"].astype(str))
     rows = frame[frame["level"].astype(str) == level]
     key = ["school_id", "school_year"] if "school_year" in rows.columns else ["school_id"]
     twice = rows.duplicated(key, keep=False)
     if twice.any():
         listed = ", ".join(str(int(r) + 2) for r in rows.index[twice.to_numpy()][:10])
-        raise ValueError(f"neighbours: rows {listed} give the same school{' and year' if len(key) > 1 else ''} "
-                         "twice; keep one row each")
+        raise ValueError(
+            f"neighbours: rows {listed} give the same school{' and year' if len(key) > 1 else ''} "
+            "twice; keep one row each"
+        )
     ids = np.array(sorted(rows["school_id"].unique()), dtype=object)
     first = rows.groupby("school_id").first().reindex(ids)
     names = (first["name"].astype(str) if "name" in first else pd.Series(ids, index=ids)).to_numpy().astype(object)
-    wards = (first["ward"].fillna("").astype(str) if "ward" in first else
-             pd.Series("", index=ids)).to_numpy().astype(object)
+    wards = (
+        (first["ward"].fillna("").astype(str) if "ward" in first else pd.Series("", index=ids))
+        .to_numpy()
+        .astype(object)
+    )
     table = np.zeros((len(ids), len(years)))
     if "school_year" in rows.columns:
         year = pd.to_numeric(rows["school_year"], errors="coerce")

@@ -13,6 +13,7 @@
 site id / the neighbour's id), e.g. `quarter_school_distances(quarters, points)` over a table
 of all their positions (`network_points`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -29,14 +30,16 @@ from zoning.sites import NetworkOptions, NetworkResult, plan_network, tradeoff_c
 __all__ = ["network_points", "network_problems", "plan_school_network", "study_closures", "tradeoff_curve"]
 
 
-def network_points(schools: pd.DataFrame, candidates: pd.DataFrame | None = None,
-                   neighbours: pd.DataFrame | None = None) -> pd.DataFrame:
+def network_points(
+    schools: pd.DataFrame, candidates: pd.DataFrame | None = None, neighbours: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """`school_id, lon, lat` of the schools, the candidate sites (one row per site) and the
     neighbour schools, for `quarter_school_distances`."""
     parts = [schools[["school_id", "lon", "lat"]]]
     if candidates is not None and len(candidates):
-        parts.append(candidates.drop_duplicates("site_id").rename(columns={"site_id": "school_id"})[
-            ["school_id", "lon", "lat"]])
+        parts.append(
+            candidates.drop_duplicates("site_id").rename(columns={"site_id": "school_id"})[["school_id", "lon", "lat"]]
+        )
     if neighbours is not None and len(neighbours):
         parts.append(neighbours.drop_duplicates("school_id")[["school_id", "lon", "lat"]])
     points = pd.concat(parts, ignore_index=True)
@@ -63,11 +66,28 @@ def network_problems(
     years = [int(y) for y in school_years]
     nets = []
     for level in levels:
-        problem = build_problem(demand, schools, distances, level=level, school_years=years, norms=norms,
-                                current=current, grades=(grades or {}).get(level), setting=setting)
+        problem = build_problem(
+            demand,
+            schools,
+            distances,
+            level=level,
+            school_years=years,
+            norms=norms,
+            current=current,
+            grades=(grades or {}).get(level),
+            setting=setting,
+        )
         ids = set(problem.school_ids.astype(str))
-        nets.append(build_network_problem(problem, norms=norms, candidates=candidates, neighbours=neighbours,
-                                          distances=distances, closable=[s for s in closable if s in ids]))
+        nets.append(
+            build_network_problem(
+                problem,
+                norms=norms,
+                candidates=candidates,
+                neighbours=neighbours,
+                distances=distances,
+                closable=[s for s in closable if s in ids],
+            )
+        )
     return nets
 
 
@@ -85,9 +105,13 @@ def plan_school_network(
     `nets` together (a money `budget` in VND and/or `max_sites` shared by the levels). Other
     keyword arguments are `NetworkOptions` fields (k_nearest, distance_penalty,
     neighbour_penalty, overflow_penalty, split, closed)."""
-    return plan_network(nets, constraints=constraints,
-                        options=NetworkOptions(budget=budget, max_sites=max_sites, **options),
-                        time_limit=time_limit, solver=solver)
+    return plan_network(
+        nets,
+        constraints=constraints,
+        options=NetworkOptions(budget=budget, max_sites=max_sites, **options),
+        time_limit=time_limit,
+        solver=solver,
+    )
 
 
 def study_closures(
@@ -109,6 +133,7 @@ def study_closures(
     baseline = plan_network(nets, constraints=constraints, options=opts, time_limit=time_limit)
     reviewed = small_schools(baseline.load, schools, norms)
     ids = list(dict.fromkeys([*reviewed["school_id"].astype(str), *map(str, extra)]))
-    study = closure_effects(nets, ids, rule=rule or TripRule(), merges=merges, constraints=constraints, options=opts,
-                            time_limit=time_limit)
+    study = closure_effects(
+        nets, ids, rule=rule or TripRule(), merges=merges, constraints=constraints, options=opts, time_limit=time_limit
+    )
     return reviewed, study

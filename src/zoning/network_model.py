@@ -50,6 +50,7 @@ subject to
 Every year is planned to the horizon T; the travel of all years counts. Without candidate
 sites, neighbours and closures the model is the zoning model of each year.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -105,15 +106,15 @@ class LevelBlock:
 
     net: NetworkProblem
     rules: PairRules
-    pair_quarter: np.ndarray     # (P,)
-    pair_school: np.ndarray      # (P,)
-    x0: int                      # x[p,t] at x0 + p·T + t
-    n0: int                      # n[j,t,g] at n0 + (j·T + t)·G + g
-    o0: int                      # overflow, same layout from o0
-    z0: int                      # z[o,t] at z0 + o·T + t
-    c0: int                      # c[k] at c0 + k for the closable schools `closable`
-    closable: np.ndarray         # school columns that may close
-    penalty: float               # overflow penalty (metres per pupil)
+    pair_quarter: np.ndarray  # (P,)
+    pair_school: np.ndarray  # (P,)
+    x0: int  # x[p,t] at x0 + p·T + t
+    n0: int  # n[j,t,g] at n0 + (j·T + t)·G + g
+    o0: int  # overflow, same layout from o0
+    z0: int  # z[o,t] at z0 + o·T + t
+    c0: int  # c[k] at c0 + k for the closable schools `closable`
+    closable: np.ndarray  # school columns that may close
+    penalty: float  # overflow penalty (metres per pupil)
     neighbour_penalty: float
 
 
@@ -160,8 +161,9 @@ class _Rows:
         self.count = 0
 
     def add(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> None:
-        r, c, v = np.broadcast_arrays(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64),
-                                      np.asarray(vals, dtype=float))
+        r, c, v = np.broadcast_arrays(
+            np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), np.asarray(vals, dtype=float)
+        )
         self.r.append(r.ravel() + self.count)
         self.c.append(c.ravel())
         self.v.append(v.ravel())
@@ -180,8 +182,14 @@ def _site_options(net: NetworkProblem) -> tuple[np.ndarray, np.ndarray]:
     return start, order
 
 
-def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, col0: int, rows: _Rows,
-                 cols: dict[str, list[np.ndarray]]) -> LevelBlock:
+def _level_block(
+    net: NetworkProblem,
+    rules: PairRules,
+    opts: NetworkOptions,
+    col0: int,
+    rows: _Rows,
+    cols: dict[str, list[np.ndarray]],
+) -> LevelBlock:
     """Append one level's columns (to `cols`) and rows (to `rows`); return where they are."""
     zp = net.zoning
     n, m, T, G = zp.shape
@@ -189,7 +197,7 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
     allowed = rules.allowed & ~closed[None, :]
     fixed = (net.kind != "candidate")[None, :]
     stranded = ~(allowed & fixed).any(axis=1)
-    if stranded.any():   # every school of the quarter that exists is closed: keep its nearest open one
+    if stranded.any():  # every school of the quarter that exists is closed: keep its nearest open one
         metres = np.where(np.isnan(zp.distance) | closed[None, :] | ~fixed, np.inf, zp.distance)
         allowed[np.flatnonzero(stranded), np.argmin(metres[stranded], axis=1)] = True
     pq, ps = np.nonzero(allowed)
@@ -210,7 +218,7 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
         beyond = opts.distance_penalty * np.maximum(dist - zp.norm_distance, 0.0)
     nb_pen = opts.neighbour_penalty if opts.neighbour_penalty is not None else float(zp.norm_distance or 1000.0)
     per_pupil = dist + beyond + np.where(net.kind[ps] == "neighbour", nb_pen, 0.0)
-    pupils_qt = zp.demand.sum(axis=2)                                     # (n, T)
+    pupils_qt = zp.demand.sum(axis=2)  # (n, T)
     cost_x = (pupils_qt[pq] * per_pupil[:, None] + TIE_BREAK * dist[:, None]).ravel()
     penalty = opts.overflow_penalty or _overflow_penalty(zp, opts.distance_penalty, 0.0)
     cost_z = np.zeros((n_opt, T))
@@ -220,34 +228,37 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
     # --- bounds and integrality
     lo = np.zeros(total)
     hi = np.full(total, np.inf)
-    hi[:P * T] = 1.0
+    hi[: P * T] = 1.0
     must_pair = rules.must[pq, ps]
     fixed = must_pair & (net.kind[ps] != "candidate")
-    lo[:P * T] = np.repeat(fixed, T).astype(float)
+    lo[: P * T] = np.repeat(fixed, T).astype(float)
     start, order = _site_options(net)
     max_site_rooms = np.zeros(m)
     if n_opt:
         np.maximum.at(max_site_rooms, net.option_school, net.option_rooms)
-    room_cap = np.maximum(zp.rooms, max_site_rooms[:, None])                 # (m, T)
-    max_classes = np.where(net.integer_classes[:, None], np.floor(room_cap / zp.rooms_per_class[:, None] + 1e-9),
-                           room_cap / zp.rooms_per_class[:, None])
-    hi[P * T:P * T + n_cls] = np.repeat(max_classes.ravel(), G)
+    room_cap = np.maximum(zp.rooms, max_site_rooms[:, None])  # (m, T)
+    max_classes = np.where(
+        net.integer_classes[:, None],
+        np.floor(room_cap / zp.rooms_per_class[:, None] + 1e-9),
+        room_cap / zp.rooms_per_class[:, None],
+    )
+    hi[P * T : P * T + n_cls] = np.repeat(max_classes.ravel(), G)
     zhi = (np.arange(T)[None, :] >= net.option_first[:, None]).astype(float)
-    hi[z0 - col0:c0 - col0] = zhi.ravel()
-    hi[c0 - col0:] = 1.0
+    hi[z0 - col0 : c0 - col0] = zhi.ravel()
+    hi[c0 - col0 :] = 1.0
     integer = np.zeros(total, dtype=bool)
-    integer[:P * T] = not opts.split
-    integer[P * T:P * T + n_cls] = np.repeat(net.integer_classes, T * G)
-    integer[z0 - col0:] = True
+    integer[: P * T] = not opts.split
+    integer[P * T : P * T + n_cls] = np.repeat(net.integer_classes, T * G)
+    integer[z0 - col0 :] = True
     for key, part in (("cost", cost), ("lo", lo), ("hi", hi), ("int", integer)):
         cols[key].append(part)
 
-    xcol = x0 + np.arange(P * T).reshape(P, T)                              # (P, T)
+    xcol = x0 + np.arange(P * T).reshape(P, T)  # (P, T)
     # assignment: Σ_j x[i,j,t] = 1
     rows.add(pq[:, None] * T + np.arange(T)[None, :], xcol, np.ones((P, T)))
     rows.close(np.ones(n * T), np.ones(n * T))
     # seats
-    d = zp.demand[pq]                                                        # (P, T, G)
+    d = zp.demand[pq]  # (P, T, G)
     cell = (ps[:, None, None] * T + np.arange(T)[None, :, None]) * G + np.arange(G)[None, None, :]
     nz = d > 0
     rows.add(cell[nz], np.broadcast_to(xcol[:, :, None], d.shape)[nz], d[nz])
@@ -268,13 +279,13 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
     # candidate links: x[p,t] − Σ_o z[o,t] ≤ 0 (= 0 for must pairs)
     cp = np.flatnonzero(net.kind[ps] == "candidate")
     if len(cp):
-        k_opts = start[ps[cp] + 1] - start[ps[cp]]                           # options per pair
+        k_opts = start[ps[cp] + 1] - start[ps[cp]]  # options per pair
         r = np.arange(len(cp) * T).reshape(len(cp), T)
         rows.add(r, xcol[cp], np.ones((len(cp), T)))
         pair_of = np.repeat(np.arange(len(cp)), k_opts)
         offset = np.arange(len(pair_of)) - np.repeat(np.cumsum(k_opts) - k_opts, k_opts)
         option = order[start[ps[cp]][pair_of] + offset]
-        rr = (pair_of[:, None] * T + np.arange(T)[None, :])
+        rr = pair_of[:, None] * T + np.arange(T)[None, :]
         rows.add(rr, z0 + option[:, None] * T + np.arange(T)[None, :], -np.ones(rr.shape))
         lo_link = np.where(np.repeat(must_pair[cp], T), 0.0, -np.inf)
         rows.close(lo_link, np.zeros(len(cp) * T))
@@ -297,7 +308,7 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
         lo_one = np.full((len(sites), T), -np.inf)
         lo_one[net.must_open[sites], T - 1] = 1.0
         rows.close(lo_one.ravel(), np.ones(len(sites) * T))
-        if T > 1:   # z[o,t] − z[o,t+1] ≤ 0
+        if T > 1:  # z[o,t] − z[o,t+1] ≤ 0
             r = np.arange(n_opt * (T - 1)).reshape(n_opt, T - 1)
             zc = z0 + np.arange(n_opt * T).reshape(n_opt, T)
             rows.add(r, zc[:, :-1], np.ones(r.shape))
@@ -319,12 +330,25 @@ def _level_block(net: NetworkProblem, rules: PairRules, opts: NetworkOptions, co
         rows.add(r, xcol[a], np.ones(r.shape))
         rows.add(r, xcol[b], -np.ones(r.shape))
         rows.close(np.zeros(len(a) * T), np.zeros(len(a) * T))
-    return LevelBlock(net=net, rules=rules, pair_quarter=pq, pair_school=ps, x0=x0, n0=n0, o0=o0, z0=z0,
-                      c0=c0, closable=closable, penalty=penalty, neighbour_penalty=nb_pen)
+    return LevelBlock(
+        net=net,
+        rules=rules,
+        pair_quarter=pq,
+        pair_school=ps,
+        x0=x0,
+        n0=n0,
+        o0=o0,
+        z0=z0,
+        c0=c0,
+        closable=closable,
+        penalty=penalty,
+        neighbour_penalty=nb_pen,
+    )
 
 
-def build_network_model(nets: Sequence[NetworkProblem], rules: Sequence[PairRules],
-                        options: NetworkOptions = NetworkOptions()) -> NetworkModel:
+def build_network_model(
+    nets: Sequence[NetworkProblem], rules: Sequence[PairRules], options: NetworkOptions = NetworkOptions()
+) -> NetworkModel:
     """The network model of one or more levels (see the module docstring), with the budget
     rows shared by the levels. Vectorised over pairs, years and grades."""
     rows = _Rows()
@@ -353,17 +377,26 @@ def build_network_model(nets: Sequence[NetworkProblem], rules: Sequence[PairRule
         rows.add(np.zeros(len(o_cols)), o_cols, np.ones(len(o_cols)))
         rows.close(np.array([-np.inf]), np.array([float(options.max_overflow)]))
     n_cols = col0
-    matrix = sparse.csr_matrix((np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))),
-                               shape=(rows.count, n_cols))
+    matrix = sparse.csr_matrix(
+        (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))), shape=(rows.count, n_cols)
+    )
     matrix.sum_duplicates()
     matrix.sort_indices()
-    return NetworkModel(cost=np.concatenate(cols["cost"]), col_lo=np.concatenate(cols["lo"]),
-                        col_hi=np.concatenate(cols["hi"]), integer=np.concatenate(cols["int"]), matrix=matrix,
-                        row_lo=np.concatenate(rows.lo), row_hi=np.concatenate(rows.hi), blocks=tuple(blocks),
-                        options=options)
+    return NetworkModel(
+        cost=np.concatenate(cols["cost"]),
+        col_lo=np.concatenate(cols["lo"]),
+        col_hi=np.concatenate(cols["hi"]),
+        integer=np.concatenate(cols["int"]),
+        matrix=matrix,
+        row_lo=np.concatenate(rows.lo),
+        row_hi=np.concatenate(rows.hi),
+        blocks=tuple(blocks),
+        options=options,
+    )
 
 
 # --- a start: no site opened, every quarter at its nearest allowed school ----------------------
+
 
 def start_vector(model: NetworkModel) -> np.ndarray | None:
     """A feasible column vector: no candidate opened, no school closed, each quarter (each
@@ -376,8 +409,10 @@ def start_vector(model: NetworkModel) -> np.ndarray | None:
     for b in model.blocks:
         net, zp = b.net, b.net.zoning
         _n, m, T, G = zp.shape
-        if net.must_open.any() or (b.rules.must[b.pair_quarter, b.pair_school] &
-                                   (net.kind[b.pair_school] == "candidate")).any():
+        if (
+            net.must_open.any()
+            or (b.rules.must[b.pair_quarter, b.pair_school] & (net.kind[b.pair_school] == "candidate")).any()
+        ):
             return None
         P = len(b.pair_quarter)
         metres = zp.distance[b.pair_quarter, b.pair_school]
@@ -385,10 +420,11 @@ def start_vector(model: NetworkModel) -> np.ndarray | None:
         score = np.where(usable, metres, np.inf)
         must = b.rules.must[b.pair_quarter, b.pair_school]
         score = np.where(must, -1.0, score)
-        for group in b.rules.feeder_groups:   # one school for the whole group: least total metres
+        for group in b.rules.feeder_groups:  # one school for the whole group: least total metres
             members = np.isin(b.pair_quarter, group)
-            total = np.bincount(b.pair_school[members], weights=np.where(np.isinf(score[members]), 1e12,
-                                                                         score[members]), minlength=m)
+            total = np.bincount(
+                b.pair_school[members], weights=np.where(np.isinf(score[members]), 1e12, score[members]), minlength=m
+            )
             count = np.bincount(b.pair_school[members], minlength=m)
             total = np.where(count == len(group), total, np.inf)
             best = int(np.argmin(total))
@@ -403,6 +439,6 @@ def start_vector(model: NetworkModel) -> np.ndarray | None:
         pupils = np.zeros((m, T, G))
         np.add.at(pupils, b.pair_school[chosen], zp.demand[b.pair_quarter[chosen]])
         classes = best_classes(zp, pupils)
-        values[b.n0:b.o0] = classes.ravel()
-        values[b.o0:b.z0] = np.maximum(pupils - classes * zp.class_limit[:, None, :], 0.0).ravel()
+        values[b.n0 : b.o0] = classes.ravel()
+        values[b.o0 : b.z0] = np.maximum(pupils - classes * zp.class_limit[:, None, :], 0.0).ravel()
     return values

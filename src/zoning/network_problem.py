@@ -10,6 +10,7 @@
 Each gets a column of the distance matrix from the `distances` table (`quarter_id,
 school_id, metres`, the site ids and neighbour school ids in `school_id`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -44,15 +45,15 @@ class NetworkProblem:
     """
 
     zoning: ZoningProblem
-    kind: np.ndarray                 # (m,) one of KINDS
-    ward: np.ndarray                 # (m,) neighbour's ward ("" for the ward's own schools)
-    integer_classes: np.ndarray      # (m,) False for neighbours (seats, not classes)
-    closable: np.ndarray             # (m,) existing schools the model may close
-    must_open: np.ndarray            # (m,) candidate sites that must be open by the horizon
-    option_school: np.ndarray        # (O,) school column of each room option
-    option_rooms: np.ndarray         # (O,) classrooms of the option
-    option_cost: np.ndarray          # (O,) VND
-    option_first: np.ndarray         # (O,) first school-year index in which it may open
+    kind: np.ndarray  # (m,) one of KINDS
+    ward: np.ndarray  # (m,) neighbour's ward ("" for the ward's own schools)
+    integer_classes: np.ndarray  # (m,) False for neighbours (seats, not classes)
+    closable: np.ndarray  # (m,) existing schools the model may close
+    must_open: np.ndarray  # (m,) candidate sites that must be open by the horizon
+    option_school: np.ndarray  # (O,) school column of each room option
+    option_rooms: np.ndarray  # (O,) classrooms of the option
+    option_cost: np.ndarray  # (O,) VND
+    option_first: np.ndarray  # (O,) first school-year index in which it may open
 
     @property
     def level(self) -> str:
@@ -76,8 +77,10 @@ def _candidate_rows(candidates: pd.DataFrame, level: str, years: tuple[int, ...]
     """The candidate option rows of `level`, checked: numbers ≥ 0, earliest year known."""
     missing = [c for c in CANDIDATE_COLUMNS if c not in candidates.columns]
     if missing:
-        raise ValueError(f"candidates: missing column(s) {', '.join(missing)}; one row per room option "
-                         f"of a site: {', '.join(CANDIDATE_COLUMNS)}[, name, earliest_year, must_open]")
+        raise ValueError(
+            f"candidates: missing column(s) {', '.join(missing)}; one row per room option "
+            f"of a site: {', '.join(CANDIDATE_COLUMNS)}[, name, earliest_year, must_open]"
+        )
     frame = candidates.reset_index(drop=True)
     rows = frame[frame["level"].astype(str) == level].copy()
     for column, fix in (("rooms", "a whole number of classrooms ≥ 1"), ("cost", "the cost in VND, ≥ 0")):
@@ -118,24 +121,31 @@ def build_network_problem(
     level, years, grades = problem.level, problem.school_years, problem.grades
     n, m0, T, G = problem.shape
     cand = _candidate_rows(candidates, level, years) if candidates is not None else None
-    site_ids = np.array(sorted(cand["site_id"].unique()), dtype=object) if cand is not None else \
-        np.array([], dtype=object)
+    site_ids = (
+        np.array(sorted(cand["site_id"].unique()), dtype=object) if cand is not None else np.array([], dtype=object)
+    )
     nb = neighbour_arrays(neighbours, level, years) if neighbours is not None else None
     nb_ids = nb.school_ids if nb is not None else np.array([], dtype=object)
     new_ids = np.concatenate([site_ids, nb_ids]).astype(object)
     clash = set(new_ids) & set(problem.school_ids.astype(str))
     if len(set(new_ids)) != len(new_ids) or clash:
-        raise ValueError(f"candidates/neighbours: id(s) {', '.join(sorted(clash) or ['repeated'])} are "
-                         "already used by another school; give every site and school its own id")
+        raise ValueError(
+            f"candidates/neighbours: id(s) {', '.join(sorted(clash) or ['repeated'])} are "
+            "already used by another school; give every site and school its own id"
+        )
     k, b = len(site_ids), len(nb_ids)
     if k + b and distances is None:
-        raise ValueError("distances: needed for the candidate sites and neighbour schools "
-                         "(quarter_id, school_id, metres); see zoning.quarter_school_distances")
+        raise ValueError(
+            "distances: needed for the candidate sites and neighbour schools "
+            "(quarter_id, school_id, metres); see zoning.quarter_school_distances"
+        )
     extra = distance_matrix(distances, problem.quarter_ids, new_ids) if k + b else np.zeros((n, 0))
     unknown = np.isnan(extra).all(axis=0)
     if unknown.any():
-        raise ValueError(f"distances: no distance from any quarter to {', '.join(new_ids[unknown][:10])}; "
-                         "add them to the distances table")
+        raise ValueError(
+            f"distances: no distance from any quarter to {', '.join(new_ids[unknown][:10])}; "
+            "add them to the distances table"
+        )
 
     names = list(problem.school_names)
     limits = [problem.class_limit]
@@ -146,18 +156,25 @@ def build_network_problem(
     if cand is not None and k:
         by_site = cand.groupby("site_id", sort=True)
         first_rows = by_site.first().loc[site_ids]
-        names += [str(v) if isinstance(v, str) and v else s for s, v in
-                  zip(site_ids, first_rows.get("name", site_ids), strict=False)]
+        names += [
+            str(v) if isinstance(v, str) and v else s
+            for s, v in zip(site_ids, first_rows.get("name", site_ids), strict=False)
+        ]
         norm_limits = np.array([class_limit(norms, level, g) for g in grades], dtype=float)
-        own = pd.to_numeric(first_rows.get("max_class_size", pd.Series(np.nan, index=first_rows.index)),
-                            errors="coerce").to_numpy(dtype=float)
-        limits.append(np.where(np.isnan(own)[:, None], norm_limits[None, :],
-                               np.minimum(norm_limits[None, :], own[:, None])))
-        sessions = pd.to_numeric(first_rows.get("sessions_per_day", pd.Series(2, index=first_rows.index)),
-                                 errors="coerce").fillna(2).astype(int)
+        own = pd.to_numeric(
+            first_rows.get("max_class_size", pd.Series(np.nan, index=first_rows.index)), errors="coerce"
+        ).to_numpy(dtype=float)
+        limits.append(
+            np.where(np.isnan(own)[:, None], norm_limits[None, :], np.minimum(norm_limits[None, :], own[:, None]))
+        )
+        sessions = (
+            pd.to_numeric(first_rows.get("sessions_per_day", pd.Series(2, index=first_rows.index)), errors="coerce")
+            .fillna(2)
+            .astype(int)
+        )
         rpc.append(np.array([rooms_per_class(norms, s) for s in sessions]))
         rooms.append(np.zeros((k, T)))
-        must[m0:m0 + k] = by_site["must_open"].any().loc[site_ids].to_numpy()
+        must[m0 : m0 + k] = by_site["must_open"].any().loc[site_ids].to_numpy()
         position = pd.Index(site_ids).get_indexer(cand["site_id"])
         opt_school = m0 + position
         opt_rooms = cand["rooms"].to_numpy(dtype=float)
@@ -169,8 +186,9 @@ def build_network_problem(
         rpc.append(np.ones(b))
         rooms.append(nb.seats)
     kind = np.array(["existing"] * m0 + ["candidate"] * k + ["neighbour"] * b, dtype=object)
-    ward = np.concatenate([np.full(m0 + k, "", dtype=object),
-                           nb.wards if nb is not None else np.array([], dtype=object)])
+    ward = np.concatenate(
+        [np.full(m0 + k, "", dtype=object), nb.wards if nb is not None else np.array([], dtype=object)]
+    )
     closable_ids = {str(s) for s in closable}
     unknown_closable = closable_ids - set(problem.school_ids.astype(str))
     if unknown_closable:
@@ -184,12 +202,20 @@ def build_network_problem(
         school_ids=np.concatenate([problem.school_ids, new_ids]).astype(object),
         school_names=np.array(names, dtype=object),
         distance=np.hstack([problem.distance, extra]),
-        class_limit=np.vstack(limits), rooms=np.vstack(rooms).astype(float),
-        rooms_per_class=np.concatenate(rpc), current=current,
+        class_limit=np.vstack(limits),
+        rooms=np.vstack(rooms).astype(float),
+        rooms_per_class=np.concatenate(rpc),
+        current=current,
     )
     return NetworkProblem(
-        zoning=zoning, kind=kind, ward=ward, integer_classes=kind != "neighbour", closable=close,
-        must_open=must, option_school=np.asarray(opt_school, dtype=np.int64),
-        option_rooms=np.asarray(opt_rooms, dtype=float), option_cost=np.asarray(opt_cost, dtype=float),
+        zoning=zoning,
+        kind=kind,
+        ward=ward,
+        integer_classes=kind != "neighbour",
+        closable=close,
+        must_open=must,
+        option_school=np.asarray(opt_school, dtype=np.int64),
+        option_rooms=np.asarray(opt_rooms, dtype=float),
+        option_cost=np.asarray(opt_cost, dtype=float),
         option_first=np.asarray(opt_first, dtype=np.int64),
     )

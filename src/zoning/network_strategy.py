@@ -18,6 +18,7 @@ So, within one time limit:
 Levels with feeder groups are zoned in step 3 by their nearest school per group (the zoning
 engine has no feeder rows); the MIP then improves them.
 """
+
 from __future__ import annotations
 
 import time
@@ -57,7 +58,7 @@ def _choose_sites(model: NetworkModel, lp: np.ndarray) -> list[tuple[int, int, i
         n_opt = len(net.option_school)
         if not n_opt:
             continue
-        z = lp[b.z0:b.z0 + n_opt * T].reshape(n_opt, T)
+        z = lp[b.z0 : b.z0 + n_opt * T].reshape(n_opt, T)
         for j in np.flatnonzero(net.kind == "candidate"):
             mine = np.flatnonzero(net.option_school == j)
             value = float(z[mine, T - 1].sum())
@@ -65,8 +66,11 @@ def _choose_sites(model: NetworkModel, lp: np.ndarray) -> list[tuple[int, int, i
                 continue
             rooms_if_open = float(z[mine, T - 1] @ net.option_rooms[mine]) / max(value, 1e-9)
             big_enough = mine[net.option_rooms[mine] >= rooms_if_open - 1e-6]
-            o = int(big_enough[np.argmin(net.option_rooms[big_enough])]) if len(big_enough) else \
-                int(mine[np.argmax(net.option_rooms[mine])])
+            o = (
+                int(big_enough[np.argmin(net.option_rooms[big_enough])])
+                if len(big_enough)
+                else int(mine[np.argmax(net.option_rooms[mine])])
+            )
             half = np.flatnonzero(z[mine].sum(axis=0) >= 0.5 * max(value, 1e-9))
             first = max(int(net.option_first[o]), int(half[0]) if len(half) else T - 1)
             group = 0 if net.must_open[j] else 1 if value >= OPEN_THRESHOLD else 2
@@ -79,7 +83,7 @@ def _choose_sites(model: NetworkModel, lp: np.ndarray) -> list[tuple[int, int, i
         cost = float(net.option_cost[o])
         if first >= net.shape[2] or count < 1:
             continue
-        if cost > money + 1e-6:   # the largest option it can afford, if any
+        if cost > money + 1e-6:  # the largest option it can afford, if any
             mine = np.flatnonzero((net.option_school == net.option_school[o]) & (net.option_cost <= money + 1e-6))
             if not len(mine):
                 continue
@@ -101,8 +105,10 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
     fallback = start_vector(model)
     values = np.zeros(model.n_cols) if fallback is None else fallback.copy()
     chosen = _choose_sites(model, lp)
-    phases_total = sum(len({tuple(sorted(f <= t for _, _, f in [c for c in chosen if c[0] == bi]))
-                            for t in range(b.net.shape[2])}) for bi, b in enumerate(model.blocks))
+    phases_total = sum(
+        len({tuple(sorted(f <= t for _, _, f in [c for c in chosen if c[0] == bi])) for t in range(b.net.shape[2])})
+        for bi, b in enumerate(model.blocks)
+    )
     per_phase = time_limit / max(phases_total, 1)
     for bi, b in enumerate(model.blocks):
         net, zp = b.net, b.net.zoning
@@ -112,19 +118,19 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
         for cb, o, first in chosen:
             if cb == bi:
                 z[o, first:] = 1.0
-        values[b.z0:b.z0 + n_opt * T] = z.ravel()
+        values[b.z0 : b.z0 + n_opt * T] = z.ravel()
         option_rooms = np.zeros((m, T))
         if n_opt:
             np.add.at(option_rooms, net.option_school, z * net.option_rooms[:, None])
         rooms = zp.rooms + option_rooms
         is_site = net.kind == "candidate"
-        open_site = (option_rooms > 0) | ~is_site[:, None]                  # (m, T)
+        open_site = (option_rooms > 0) | ~is_site[:, None]  # (m, T)
         allowed = np.zeros((n, m), dtype=bool)
         allowed[b.pair_quarter, b.pair_school] = True
         must_site = b.rules.must & is_site[None, :]
         school_of = np.full((n, T), -1)
         if b.rules.feeder_groups:
-            continue   # keep the nearest-school start of this level (see the module docstring)
+            continue  # keep the nearest-school start of this level (see the module docstring)
         keys = [tuple(open_site[:, t]) for t in range(T)]
         t = 0
         while t < T:
@@ -137,16 +143,29 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
             forced = must_site[:, cols].any(axis=1)
             ok[forced] = must_site[forced][:, cols]
             dist = np.where(ok, zp.distance[:, cols], np.nan)
-            phase = replace(zp, school_years=tuple(zp.school_years[y] for y in years), demand=zp.demand[:, years],
-                            school_ids=zp.school_ids[cols], school_names=zp.school_names[cols], distance=dist,
-                            class_limit=zp.class_limit[cols], rooms=rooms[cols][:, years],
-                            rooms_per_class=zp.rooms_per_class[cols], current=None, had_current=None)
+            phase = replace(
+                zp,
+                school_years=tuple(zp.school_years[y] for y in years),
+                demand=zp.demand[:, years],
+                school_ids=zp.school_ids[cols],
+                school_names=zp.school_names[cols],
+                distance=dist,
+                class_limit=zp.class_limit[cols],
+                rooms=rooms[cols][:, years],
+                rooms_per_class=zp.rooms_per_class[cols],
+                current=None,
+                had_current=None,
+            )
             left = time_limit - (time.perf_counter() - began)
             if left <= 0.05:
                 return None
-            result = solve_problem(phase, distance_penalty=model.options.distance_penalty,
-                                   overflow_penalty=b.penalty, time_limit=min(left, max(per_phase, 0.2)),
-                                   strategy=PHASE_STRATEGY)
+            result = solve_problem(
+                phase,
+                distance_penalty=model.options.distance_penalty,
+                overflow_penalty=b.penalty,
+                time_limit=min(left, max(per_phase, 0.2)),
+                strategy=PHASE_STRATEGY,
+            )
             zones = result.assignment[result.assignment["school_year"] == phase.school_years[0]]
             zones = zones.sort_values("share", ascending=False, kind="stable").drop_duplicates("quarter_id")
             qi = pd.Index(zp.quarter_ids.astype(str)).get_indexer(zones["quarter_id"].astype(str))
@@ -155,29 +174,33 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
             t = end + 1
         index = np.full((n, m), -1)
         index[b.pair_quarter, b.pair_school] = np.arange(len(b.pair_quarter))
-        pairs = index[np.arange(n)[:, None], school_of]                      # (n, T)
+        pairs = index[np.arange(n)[:, None], school_of]  # (n, T)
         if (pairs < 0).any():
             return None
         x = np.zeros((len(b.pair_quarter), T))
         x[pairs, np.arange(T)[None, :]] = 1.0
-        values[b.x0:b.n0] = x.ravel()
+        values[b.x0 : b.n0] = x.ravel()
         pupils = np.zeros((m, T, G))
-        np.add.at(pupils, (school_of[:, :, None], np.arange(T)[None, :, None], np.arange(G)[None, None, :]),
-                  zp.demand)
+        np.add.at(pupils, (school_of[:, :, None], np.arange(T)[None, :, None], np.arange(G)[None, None, :]), zp.demand)
         classes = best_classes(replace(zp, rooms=rooms), pupils)
-        values[b.n0:b.o0] = classes.ravel()
-        values[b.o0:b.z0] = np.maximum(pupils - classes * zp.class_limit[:, None, :], 0.0).ravel()
+        values[b.n0 : b.o0] = classes.ravel()
+        values[b.o0 : b.z0] = np.maximum(pupils - classes * zp.class_limit[:, None, :], 0.0).ravel()
     return values
 
 
 def _feasible(model: NetworkModel, values: np.ndarray, tol: float = 1e-6) -> bool:
     activity = model.matrix @ values
-    return bool((activity >= model.row_lo - tol).all() and (activity <= model.row_hi + tol).all()
-                and (values >= model.col_lo - tol).all() and (values <= model.col_hi + tol).all())
+    return bool(
+        (activity >= model.row_lo - tol).all()
+        and (activity <= model.row_hi + tol).all()
+        and (values >= model.col_lo - tol).all()
+        and (values <= model.col_hi + tol).all()
+    )
 
 
-def solve_network_model(model: NetworkModel, *, time_limit: float, mip_rel_gap: float,
-                        start: np.ndarray | None = None) -> tuple[SolveOutcome, dict]:
+def solve_network_model(
+    model: NetworkModel, *, time_limit: float, mip_rel_gap: float, start: np.ndarray | None = None
+) -> tuple[SolveOutcome, dict]:
     """Steps 1–4 (module docstring) with HiGHS; `start` (a previous plan) skips steps 1–3.
     Returns the outcome (its bound the better of the LP's and the MIP's) and step timings."""
     began = time.perf_counter()
@@ -205,13 +228,19 @@ def solve_network_model(model: NetworkModel, *, time_limit: float, mip_rel_gap: 
         steps["start_objective"] = model.objective(start)
         steps["start_ends_at"] = time.perf_counter() - began
     left = time_limit - (time.perf_counter() - began)
-    if start is not None and left < MIN_MIP_SECONDS:   # no time left for the MIP: the start is the plan
+    if start is not None and left < MIN_MIP_SECONDS:  # no time left for the MIP: the start is the plan
         steps["mip_skipped"] = True
-        return SolveOutcome(start, "feasible", "time limit before the MIP", model.objective(start), lp_bound,
-                            relative_gap(model.objective(start), lp_bound), time.perf_counter() - began,
-                            "HiGHS (highspy) LP + zoning engine"), steps
-    outcome = solve_model(model.as_matrix_model(), time_limit=max(left, 0.05), start=start,
-                          mip_rel_gap=mip_rel_gap)
+        return SolveOutcome(
+            start,
+            "feasible",
+            "time limit before the MIP",
+            model.objective(start),
+            lp_bound,
+            relative_gap(model.objective(start), lp_bound),
+            time.perf_counter() - began,
+            "HiGHS (highspy) LP + zoning engine",
+        ), steps
+    outcome = solve_model(model.as_matrix_model(), time_limit=max(left, 0.05), start=start, mip_rel_gap=mip_rel_gap)
     if outcome.values is None and start is not None and outcome.status != "infeasible":
         outcome = replace(outcome, values=start, objective=model.objective(start), status="feasible")
     if lp_bound is not None and (outcome.bound is None or lp_bound > outcome.bound):

@@ -1,5 +1,6 @@
 """Closing and merging small schools (zoning.closures) and the planner's constraints
 (zoning.constraints) on toys checked by hand; infeasibility reported, never raised."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -17,22 +18,39 @@ FREE = NetworkOptions(distance_penalty=0.0)
 
 
 def network(positions, schools, pupils, closable=(), current=None):
-    demand = pd.DataFrame([{"quarter_id": q, "school_year": 2027, "level": "tieu_hoc", "grade": "lop_1", "mean": v}
-                           for q, v in pupils.items()])
-    table = pd.DataFrame({"school_id": list(schools), "name": list(schools), "level": "tieu_hoc",
-                          "classrooms": [r for _, r in schools.values()], "sessions_per_day": 2})
-    distances = pd.DataFrame([(q, s, abs(positions[q] - x)) for q in positions for s, (x, _) in schools.items()],
-                             columns=["quarter_id", "school_id", "metres"])
-    problem = build_problem(demand, table, distances, level="tieu_hoc", school_years=2027, norms=NORMS,
-                            grades=["lop_1"], current=current)
+    demand = pd.DataFrame(
+        [
+            {"quarter_id": q, "school_year": 2027, "level": "tieu_hoc", "grade": "lop_1", "mean": v}
+            for q, v in pupils.items()
+        ]
+    )
+    table = pd.DataFrame(
+        {
+            "school_id": list(schools),
+            "name": list(schools),
+            "level": "tieu_hoc",
+            "classrooms": [r for _, r in schools.values()],
+            "sessions_per_day": 2,
+        }
+    )
+    distances = pd.DataFrame(
+        [(q, s, abs(positions[q] - x)) for q in positions for s, (x, _) in schools.items()],
+        columns=["quarter_id", "school_id", "metres"],
+    )
+    problem = build_problem(
+        demand, table, distances, level="tieu_hoc", school_years=2027, norms=NORMS, grades=["lop_1"], current=current
+    )
     return build_network_problem(problem, norms=NORMS, closable=closable), table
 
 
 def satellite_ward():
     # A (3 rooms) @0, satellite S (2 rooms) @1,000, B (3 rooms) @1,500;
     # q1 30 @0, q2 20 @900, q3 20 @1,100, q4 30 @1,500: before, q2 and q3 walk 100 m to S.
-    return network({"q1": 0, "q2": 900, "q3": 1100, "q4": 1500}, {"A": (0, 3), "S": (1000, 2), "B": (1500, 3)},
-                   {"q1": 30, "q2": 20, "q3": 20, "q4": 30})
+    return network(
+        {"q1": 0, "q2": 900, "q3": 1100, "q4": 1500},
+        {"A": (0, 3), "S": (1000, 2), "B": (1500, 3)},
+        {"q1": 30, "q2": 20, "q3": 20, "q4": 30},
+    )
 
 
 def test_closure_that_lengthens_trips_is_refused_under_the_rule():
@@ -52,7 +70,7 @@ def test_closure_that_lengthens_trips_is_refused_under_the_rule():
 
 
 def test_walking_norm_rule_refuses_trips_beyond_500_m():
-    net, _ = satellite_ward()   # primary urban norm 500 m: q2's 600 m breaks it
+    net, _ = satellite_ward()  # primary urban norm 500 m: q2's 600 m breaks it
     study = closure_effects([net], ["S"], rule=TripRule(within_norm=True), options=FREE, combine=False)
     assert study.scenarios.loc[0, "refused_quarters"] == "q2"
 
@@ -82,7 +100,8 @@ def test_contradictions_become_records_not_errors():
     constraints = PlannerConstraints(
         must=pd.DataFrame({"quarter_id": ["q1", "q9", "q4"], "school_id": ["A", "A", "B"]}),
         forbid=pd.DataFrame({"quarter_id": ["q1", "q3", "q3", "q3"], "school_id": ["A", "A", "S", "B"]}),
-        max_distance={"tieu_hoc": 1200})
+        max_distance={"tieu_hoc": 1200},
+    )
     plan = plan_network([net], constraints=constraints, options=FREE)
     assert plan.status == "optimal"
     found = {(r.constraint, r.quarter_id, r.reason) for r in plan.conflicts.itertuples()}
@@ -107,9 +126,15 @@ def test_infeasible_model_reports_the_constraint():
 
 
 def test_constraints_table_and_its_errors():
-    table = pd.DataFrame({"kind": ["must", "forbid", "max_distance"], "level": ["tieu_hoc", None, "thcs"],
-                          "quarter_id": ["q1", "q2", None], "school_id": ["A", "B", None],
-                          "metres": [None, None, 2000]})
+    table = pd.DataFrame(
+        {
+            "kind": ["must", "forbid", "max_distance"],
+            "level": ["tieu_hoc", None, "thcs"],
+            "quarter_id": ["q1", "q2", None],
+            "school_id": ["A", "B", None],
+            "metres": [None, None, 2000],
+        }
+    )
     c = constraints_from_table(table)
     assert c.max_distance == {"thcs": 2000.0} and len(c.must) == 1 and len(c.forbid) == 1
     with pytest.raises(ValueError, match="rows 2"):
@@ -122,12 +147,16 @@ def test_constraints_apply_to_the_zoning_engine_too():
     from zoning.assign import solve_problem
     from zoning.constraints import constrain_problem
 
-    net, _ = network({"q1": 0, "q2": 400, "q3": 800, "q4": 1200}, {"A": (0, 2), "B": (1200, 2)},
-                     {"q1": 30, "q2": 20, "q3": 25, "q4": 10})
+    net, _ = network(
+        {"q1": 0, "q2": 400, "q3": 800, "q4": 1200},
+        {"A": (0, 2), "B": (1200, 2)},
+        {"q1": 30, "q2": 20, "q3": 25, "q4": 10},
+    )
     free = solve_problem(net.zoning, distance_penalty=0.0)
     assert free.zones().set_index("quarter_id").loc["q2", "school_id"] == "A"
-    problem, conflicts = constrain_problem(net.zoning, PlannerConstraints(
-        forbid=pd.DataFrame({"quarter_id": ["q2"], "school_id": ["A"]})))
+    problem, conflicts = constrain_problem(
+        net.zoning, PlannerConstraints(forbid=pd.DataFrame({"quarter_id": ["q2"], "school_id": ["A"]}))
+    )
     zoned = solve_problem(problem, distance_penalty=0.0)
     assert zoned.zones().set_index("quarter_id").loc["q2", "school_id"] == "B" and conflicts.empty
     assert zoned.solver.objective == pytest.approx(26_000, rel=1e-3)

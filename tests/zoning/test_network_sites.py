@@ -1,4 +1,5 @@
 """The school-network model (zoning.sites) on toys checked by hand, and its invariants."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,35 +12,75 @@ from zoning.network_problem import build_network_problem
 from zoning.problem import build_problem
 from zoning.sites import NetworkOptions, plan_network, tradeoff_curve
 
-NORMS = load_norms()   # primary: 35 pupils per class, one room per class on two sessions
+NORMS = load_norms()  # primary: 35 pupils per class, one room per class on two sessions
 FREE = NetworkOptions(distance_penalty=0.0)
 
 
-def line_network(positions, schools, sites, pupils, years=(2027,), candidates=None, neighbours=None,
-                 level="tieu_hoc", grade="lop_1", closable=()):
+def line_network(
+    positions,
+    schools,
+    sites,
+    pupils,
+    years=(2027,),
+    candidates=None,
+    neighbours=None,
+    level="tieu_hoc",
+    grade="lop_1",
+    closable=(),
+):
     """Quarters, schools and candidate sites on a line (metres); `pupils[q]` per year."""
-    demand = pd.DataFrame([{"quarter_id": q, "school_year": y, "level": level, "grade": grade, "mean": v}
-                           for q, v in pupils.items() for y in years])
-    table = pd.DataFrame({"school_id": list(schools), "name": list(schools), "level": level,
-                          "classrooms": [r for _, r in schools.values()], "sessions_per_day": 2})
+    demand = pd.DataFrame(
+        [
+            {"quarter_id": q, "school_year": y, "level": level, "grade": grade, "mean": v}
+            for q, v in pupils.items()
+            for y in years
+        ]
+    )
+    table = pd.DataFrame(
+        {
+            "school_id": list(schools),
+            "name": list(schools),
+            "level": level,
+            "classrooms": [r for _, r in schools.values()],
+            "sessions_per_day": 2,
+        }
+    )
     points = {**{s: x for s, (x, _) in schools.items()}, **sites}
     if neighbours is not None:
         points.update(dict(zip(neighbours["school_id"], neighbours["x"], strict=False)))
-    distances = pd.DataFrame([(q, s, abs(positions[q] - x)) for q in positions for s, x in points.items()],
-                             columns=["quarter_id", "school_id", "metres"])
-    problem = build_problem(demand, table, distances, level=level, school_years=list(years), norms=NORMS,
-                            grades=[grade])
-    return build_network_problem(problem, norms=NORMS, candidates=candidates, neighbours=neighbours,
-                                 distances=distances, closable=closable)
+    distances = pd.DataFrame(
+        [(q, s, abs(positions[q] - x)) for q in positions for s, x in points.items()],
+        columns=["quarter_id", "school_id", "metres"],
+    )
+    problem = build_problem(
+        demand, table, distances, level=level, school_years=list(years), norms=NORMS, grades=[grade]
+    )
+    return build_network_problem(
+        problem, norms=NORMS, candidates=candidates, neighbours=neighbours, distances=distances, closable=closable
+    )
 
 
 def far_site_network(years=(2027, 2028), earliest=2028, must_open=False):
     # A (3 rooms = 105 seats) at 0; q1 30 at 0, q2 20 at 400, q3 25 at 2,000, q4 10 at 2,400;
     # site K at 2,200 with 1 room (10 bn VND) or 2 rooms (15 bn VND), from `earliest`.
-    candidates = pd.DataFrame({"site_id": ["K", "K"], "level": "tieu_hoc", "rooms": [1, 2],
-                               "cost": [10e9, 15e9], "earliest_year": earliest, "must_open": must_open})
-    return line_network({"q1": 0, "q2": 400, "q3": 2000, "q4": 2400}, {"A": (0, 3)}, {"K": 2200},
-                        {"q1": 30, "q2": 20, "q3": 25, "q4": 10}, years=years, candidates=candidates)
+    candidates = pd.DataFrame(
+        {
+            "site_id": ["K", "K"],
+            "level": "tieu_hoc",
+            "rooms": [1, 2],
+            "cost": [10e9, 15e9],
+            "earliest_year": earliest,
+            "must_open": must_open,
+        }
+    )
+    return line_network(
+        {"q1": 0, "q2": 400, "q3": 2000, "q4": 2400},
+        {"A": (0, 3)},
+        {"K": 2200},
+        {"q1": 30, "q2": 20, "q3": 25, "q4": 10},
+        years=years,
+        candidates=candidates,
+    )
 
 
 def test_candidate_opens_when_it_saves_travel_hand_checked():
@@ -52,26 +93,25 @@ def test_candidate_opens_when_it_saves_travel_hand_checked():
     assert bool(site["opened"]) and site["opens"] == 2028 and site["rooms"] == 1 and site["cost"] == 10e9
     trips = plan.trips(2028).set_index("quarter_id")["school_id"].to_dict()
     assert trips == {"q1": "A", "q2": "A", "q3": "K", "q4": "K"}
-    assert plan.trips(2027).set_index("quarter_id")["school_id"].eq("A").all()   # not open before 2028
+    assert plan.trips(2027).set_index("quarter_id")["school_id"].eq("A").all()  # not open before 2028
 
 
 def test_site_that_must_open_opens_even_when_useless():
     # K lies where nobody lives: the optimum would leave it closed; must_open forces it, cheapest option
-    candidates = pd.DataFrame({"site_id": ["K", "K"], "level": "tieu_hoc", "rooms": [1, 2], "cost": [10e9, 15e9],
-                               "must_open": ["yes", "yes"]})
-    net = line_network({"q1": 0, "q2": 100}, {"A": (0, 2)}, {"K": 5000}, {"q1": 20, "q2": 20},
-                       candidates=candidates)
+    candidates = pd.DataFrame(
+        {"site_id": ["K", "K"], "level": "tieu_hoc", "rooms": [1, 2], "cost": [10e9, 15e9], "must_open": ["yes", "yes"]}
+    )
+    net = line_network({"q1": 0, "q2": 100}, {"A": (0, 2)}, {"K": 5000}, {"q1": 20, "q2": 20}, candidates=candidates)
     plan = plan_network([net], options=FREE, time_limit=20)
     site = plan.sites.set_index("site_id").loc["K"]
     assert bool(site["opened"]) and site["rooms"] == 1 and plan.cost == 10e9
-    assert plan.pupil_metres == pytest.approx(20 * 100)   # nobody walks 5 km to it
+    assert plan.pupil_metres == pytest.approx(20 * 100)  # nobody walks 5 km to it
 
 
 def test_budget_that_allows_none_opens_none_and_reports_overflow():
     # A has 1 room (35 seats) for 60 pupils; the cheapest option costs 10 bn, the budget is 5 bn
     candidates = pd.DataFrame({"site_id": ["K"], "level": "tieu_hoc", "rooms": [2], "cost": [10e9]})
-    net = line_network({"q1": 0, "q2": 300}, {"A": (0, 1)}, {"K": 300}, {"q1": 30, "q2": 30},
-                       candidates=candidates)
+    net = line_network({"q1": 0, "q2": 300}, {"A": (0, 1)}, {"K": 300}, {"q1": 30, "q2": 30}, candidates=candidates)
     plan = plan_network([net], options=NetworkOptions(distance_penalty=0.0, budget=5e9), time_limit=20)
     assert not plan.sites["opened"].any() and plan.cost == 0
     assert plan.overflow_pupils == pytest.approx(60 - 35)
@@ -86,8 +126,12 @@ def test_forbidden_pair_changes_the_answer():
     # A, B: 2 rooms each; q1 30 @0, q2 20 @400, q3 25 @800, q4 10 @1,200.
     # Free: q1, q2 → A (50 ≤ 70), q3, q4 → B: 20·400 + 25·400 = 18,000.
     # q2 may not go to A (a highway): q2 → B at 800 m: 20·800 + 25·400 = 26,000.
-    net = line_network({"q1": 0, "q2": 400, "q3": 800, "q4": 1200}, {"A": (0, 2), "B": (1200, 2)}, {},
-                       {"q1": 30, "q2": 20, "q3": 25, "q4": 10})
+    net = line_network(
+        {"q1": 0, "q2": 400, "q3": 800, "q4": 1200},
+        {"A": (0, 2), "B": (1200, 2)},
+        {},
+        {"q1": 30, "q2": 20, "q3": 25, "q4": 10},
+    )
     free = plan_network([net], options=FREE, time_limit=20)
     assert free.pupil_metres == pytest.approx(18_000)
     forbid = PlannerConstraints(forbid=pd.DataFrame({"quarter_id": ["q2"], "school_id": ["A"]}))
@@ -98,8 +142,12 @@ def test_forbidden_pair_changes_the_answer():
 
 
 def test_must_pair_holds():
-    net = line_network({"q1": 0, "q2": 400, "q3": 800, "q4": 1200}, {"A": (0, 2), "B": (1200, 2)}, {},
-                       {"q1": 30, "q2": 20, "q3": 25, "q4": 10})
+    net = line_network(
+        {"q1": 0, "q2": 400, "q3": 800, "q4": 1200},
+        {"A": (0, 2), "B": (1200, 2)},
+        {},
+        {"q1": 30, "q2": 20, "q3": 25, "q4": 10},
+    )
     must = PlannerConstraints(must=pd.DataFrame({"quarter_id": ["q3"], "school_id": ["A"]}))
     plan = plan_network([net], constraints=must, options=FREE, time_limit=20)
     trips = plan.trips().set_index("quarter_id")["school_id"]
@@ -109,8 +157,9 @@ def test_must_pair_holds():
 
 def test_feeder_groups_go_to_one_school():
     # q1 @0 and q2 @1,000 form one primary zone; THCS A @0 and B @1,000: free they split
-    net = line_network({"q1": 0, "q2": 1000}, {"A": (0, 2), "B": (1000, 2)}, {}, {"q1": 30, "q2": 30},
-                       level="thcs", grade="lop_6")
+    net = line_network(
+        {"q1": 0, "q2": 1000}, {"A": (0, 2), "B": (1000, 2)}, {}, {"q1": 30, "q2": 30}, level="thcs", grade="lop_6"
+    )
     assert plan_network([net], options=FREE, time_limit=20).pupil_metres == pytest.approx(0)
     feeder = PlannerConstraints(feeder=pd.DataFrame({"quarter_id": ["q1", "q2"], "group": ["TH1", "TH1"]}))
     plan = plan_network([net], constraints=feeder, options=FREE, time_limit=20)
@@ -119,8 +168,16 @@ def test_feeder_groups_go_to_one_school():
 
 def test_neighbour_school_used_when_the_ward_is_short_and_reported():
     # A: 1 room for 60 pupils; a school of the next ward 600 m away offers 20 seats
-    neighbours = pd.DataFrame({"school_id": ["N1"], "name": ["TH Bên cạnh"], "level": "tieu_hoc",
-                               "ward": ["Phường Bên"], "seats": [20], "x": [600]})
+    neighbours = pd.DataFrame(
+        {
+            "school_id": ["N1"],
+            "name": ["TH Bên cạnh"],
+            "level": "tieu_hoc",
+            "ward": ["Phường Bên"],
+            "seats": [20],
+            "x": [600],
+        }
+    )
     net = line_network({"q1": 0, "q2": 500}, {"A": (0, 1)}, {}, {"q1": 40, "q2": 20}, neighbours=neighbours)
     plan = plan_network([net], options=FREE, time_limit=20)
     trips = plan.trips().set_index("quarter_id")
@@ -141,10 +198,16 @@ def test_tradeoff_curve_travel_never_rises_with_budget():
     rng = np.random.default_rng(3)
     positions = {f"q{i:02d}": float(x) for i, x in enumerate(rng.uniform(0, 4000, 14))}
     sites = {f"K{k}": float(x) for k, x in enumerate(rng.uniform(0, 4000, 4))}
-    candidates = pd.DataFrame([{"site_id": k, "level": "tieu_hoc", "rooms": r, "cost": 10e9 + r * 1e9}
-                               for k in sites for r in (1, 2)])
-    net = line_network(positions, {"A": (0, 4), "B": (4000, 4)}, sites,
-                       {q: float(rng.uniform(5, 30)) for q in positions}, candidates=candidates)
+    candidates = pd.DataFrame(
+        [{"site_id": k, "level": "tieu_hoc", "rooms": r, "cost": 10e9 + r * 1e9} for k in sites for r in (1, 2)]
+    )
+    net = line_network(
+        positions,
+        {"A": (0, 4), "B": (4000, 4)},
+        sites,
+        {q: float(rng.uniform(5, 30)) for q in positions},
+        candidates=candidates,
+    )
     table, _plans = tradeoff_curve([net], [0, 1, 2, 3], options=FREE, time_limit=20)
     assert list(table["sites"]) == sorted(table["sites"]) and (table["sites"] <= table["budget"]).all()
     assert (np.diff(table["pupil_metres"] + 1e6 * table["overflow_pupils"]) <= 1e-6).all()
@@ -154,12 +217,16 @@ def test_invariants_every_quarter_served_once_capacity_respected_or_overflow_rep
     rng = np.random.default_rng(7)
     positions = {f"q{i:02d}": float(x) for i, x in enumerate(rng.uniform(0, 5000, 20))}
     sites = {f"K{k}": float(x) for k, x in enumerate(rng.uniform(0, 5000, 5))}
-    candidates = pd.DataFrame([{"site_id": k, "level": "tieu_hoc", "rooms": r, "cost": 20e9 + r * 2e9,
-                                "earliest_year": 2028} for k in sites for r in (1, 2, 3)])
+    candidates = pd.DataFrame(
+        [
+            {"site_id": k, "level": "tieu_hoc", "rooms": r, "cost": 20e9 + r * 2e9, "earliest_year": 2028}
+            for k in sites
+            for r in (1, 2, 3)
+        ]
+    )
     years = (2027, 2028, 2029)
     pupils = {q: float(rng.uniform(5, 40)) for q in positions}
-    net = line_network(positions, {"A": (1000, 3), "B": (4000, 3)}, sites, pupils, years=years,
-                       candidates=candidates)
+    net = line_network(positions, {"A": (1000, 3), "B": (4000, 3)}, sites, pupils, years=years, candidates=candidates)
     plan = plan_network([net], options=NetworkOptions(budget=60e9), time_limit=30)
     a = plan.assignment
     shares = a.groupby(["school_year", "quarter_id"])["share"].sum()
@@ -171,7 +238,7 @@ def test_invariants_every_quarter_served_once_capacity_respected_or_overflow_rep
     assert np.allclose(load["overflow_pupils"], np.maximum(load["pupils"] - seats, 0.0), atol=1e-4)
     assert plan.cost <= 60e9
     opened = plan.opened
-    for row in opened.itertuples():   # a site opened stays open, and takes nobody before it opens
+    for row in opened.itertuples():  # a site opened stays open, and takes nobody before it opens
         held = load[(load["school_id"] == row.site_id)]
         assert (held.loc[held["school_year"] >= row.opens, "rooms_available"] == row.rooms).all()
         assert (a.loc[(a["school_id"] == row.site_id), "school_year"] >= row.opens).all()

@@ -10,6 +10,7 @@
 
 Nothing is written here (`tuyensinh.present.network` writes the files).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -74,15 +75,18 @@ def ward_constraints(ward: Ward, table: pd.DataFrame | None) -> PlannerConstrain
     if (table["kind"] == "feeder").any() and ward.zones is not None:
         primary = ward.zones[ward.zones["level"] == "tieu_hoc"]
         primary = primary.sort_values("share", ascending=False, kind="stable").drop_duplicates("quarter_id")
-        feeder = pd.DataFrame({"quarter_id": primary["quarter_id"].astype(str),
-                               "group": primary["school_id"].astype(str)})
+        feeder = pd.DataFrame(
+            {"quarter_id": primary["quarter_id"].astype(str), "group": primary["school_id"].astype(str)}
+        )
     rest = table[table["kind"] != "feeder"].copy()
     if "level" in rest.columns:
         rest["level"] = rest["level"].where(rest["level"].notna(), None)
     return constraints_from_table(rest, feeder=feeder)
 
 
-def network_inputs(ward: Ward, tables: NetworkTables, levels: tuple[str, ...] | None) -> tuple[list[NetworkProblem], tuple[int, ...]]:
+def network_inputs(
+    ward: Ward, tables: NetworkTables, levels: tuple[str, ...] | None
+) -> tuple[list[NetworkProblem], tuple[int, ...]]:
     """The network problems of the ward's levels for every year to the horizon."""
     norms = load_norms(ward.norms, ward.rates)
     years = tuple(range(ward.base_year + 1, ward.horizon + 1))
@@ -91,14 +95,24 @@ def network_inputs(ward: Ward, tables: NetworkTables, levels: tuple[str, ...] | 
     distances = fill_missing_distances(ward.distances, quarter_school_distances(ward.quarters, points, crs=ward.crs))
     present = set(ward.schools["level"])
     chosen = [lv for lv in LEVEL_ORDER if lv in present and (levels is None or lv in levels)]
-    nets = network_problems(demand, ward.schools, distances, levels=chosen, school_years=years, norms=norms,
-                            candidates=tables.candidates, neighbours=tables.neighbours, current=ward.zones,
-                            setting=ward.setting)
+    nets = network_problems(
+        demand,
+        ward.schools,
+        distances,
+        levels=chosen,
+        school_years=years,
+        norms=norms,
+        candidates=tables.candidates,
+        neighbours=tables.neighbours,
+        current=ward.zones,
+        setting=ward.setting,
+    )
     return nets, years
 
 
-def compute_network(ward: Ward, settings: NetworkSettings = NetworkSettings(),
-                    progress: Callable[[str, dict], None] | None = None) -> NetworkOutcome:
+def compute_network(
+    ward: Ward, settings: NetworkSettings = NetworkSettings(), progress: Callable[[str, dict], None] | None = None
+) -> NetworkOutcome:
     """Plan the ward's school network (see the module docstring). Raises WardDataError for
     bad network tables and ValueError for inconsistent options."""
     say = progress or (lambda key, fields: None)
@@ -109,24 +123,45 @@ def compute_network(ward: Ward, settings: NetworkSettings = NetworkSettings(),
     options = NetworkOptions(budget=settings.budget, max_sites=settings.max_sites)
     say("progress.plan", {"years": f"{years[0]}–{years[-1]}"})
     plan = plan_network(nets, constraints=constraints, options=options, time_limit=settings.time_limit)
-    without = plan_network(nets, constraints=constraints, options=replace(options, budget=0.0, max_sites=0),
-                           time_limit=settings.time_limit)
+    without = plan_network(
+        nets, constraints=constraints, options=replace(options, budget=0.0, max_sites=0), time_limit=settings.time_limit
+    )
     n_sites = sum(int((net.kind == "candidate").sum()) for net in nets)
     budgets = list(range(min(settings.curve_sites, n_sites) + 1))
     curve = pd.DataFrame()
     if len(budgets) > 1:
         say("progress.curve", {"n": len(budgets)})
-        curve, _ = tradeoff_curve(nets, budgets, by="sites", constraints=constraints,
-                                  options=replace(options, budget=settings.budget),
-                                  time_limit=settings.time_limit / 2)
+        curve, _ = tradeoff_curve(
+            nets,
+            budgets,
+            by="sites",
+            constraints=constraints,
+            options=replace(options, budget=settings.budget),
+            time_limit=settings.time_limit / 2,
+        )
     reviewed, study = pd.DataFrame(), None
     if settings.closures:
         existing = [replace(net, must_open=net.must_open & False) for net in nets]
         rule = TripRule(max_increase=settings.max_increase, within_norm=settings.within_norm)
-        reviewed, study = study_closures(existing, ward.schools, load_norms(ward.norms, ward.rates), rule=rule,
-                                         constraints=constraints, time_limit=settings.time_limit / 2, max_sites=0)
+        reviewed, study = study_closures(
+            existing,
+            ward.schools,
+            load_norms(ward.norms, ward.rates),
+            rule=rule,
+            constraints=constraints,
+            time_limit=settings.time_limit / 2,
+            max_sites=0,
+        )
         say("progress.closures", {"n": len(reviewed)})
         if reviewed.empty:
             study = None
-    return NetworkOutcome(ward=ward, tables=tables, school_years=years, plan=plan, without_sites=without,
-                          curve=curve, reviewed=reviewed, closures=study)
+    return NetworkOutcome(
+        ward=ward,
+        tables=tables,
+        school_years=years,
+        plan=plan,
+        without_sites=without,
+        curve=curve,
+        reviewed=reviewed,
+        closures=study,
+    )

@@ -1,5 +1,6 @@
 """`tuyensinh network` on the sample commune Thiện Hòa (candidate sites, a satellite site, a river),
 and the loader's messages for the network tables."""
+
 from __future__ import annotations
 
 import shutil
@@ -16,12 +17,19 @@ from tuyensinh.ward.network_tables import read_network_tables
 @pytest.mark.slow
 def test_network_command_writes_sites_zones_closures_and_report(thien_hoa_dir, tmp_path, capsys):
     out = tmp_path / "network"
-    code = main(["network", str(thien_hoa_dir), "--out", str(out), "--budget", "45", "--time-limit", "5",
-                 "--curve", "1"])
+    code = main(
+        ["network", str(thien_hoa_dir), "--out", str(out), "--budget", "45", "--time-limit", "5", "--curve", "1"]
+    )
     assert code == 0
     printed = capsys.readouterr().out
-    for name in ("network_sites.csv", "network_zones.csv", "network_closures.csv", "network.xlsx", "network_map.png",
-                 "network.html"):
+    for name in (
+        "network_sites.csv",
+        "network_zones.csv",
+        "network_closures.csv",
+        "network.xlsx",
+        "network_map.png",
+        "network.html",
+    ):
         assert (out / name).is_file(), name
     sites = pd.read_csv(out / "network_sites.csv")
     assert sites["opened"].any() and sites.loc[sites["opened"], "cost"].sum() <= 45e9
@@ -31,7 +39,7 @@ def test_network_command_writes_sites_zones_closures_and_report(thien_hoa_dir, t
     # the river: Thôn Khòn Pát never goes to the Pác Khuông THCS
     assert not ((zones["quarter_id"] == "THON03") & (zones["school_id"] == "THCS02")).any()
     closures = pd.read_csv(out / "network_closures.csv")
-    assert "TH03" in set(closures["closed"])     # the satellite site is reviewed
+    assert "TH03" in set(closures["closed"])  # the satellite site is reviewed
     assert "Mở " in printed and "tỷ đồng" in printed and "Đóng TH03" in printed
     page = (out / "network.html").read_text(encoding="utf-8")
     assert "Mạng lưới trường học" in page and "Địa điểm xây mới được chọn" in page
@@ -43,18 +51,23 @@ def test_network_tables_name_file_row_and_fix(thien_hoa_dir, tmp_path):
     (ward_dir / "candidates.csv").write_text(
         "site_id,level,lon,lat,rooms,cost,earliest_year,must_open\n"
         "TH01,tieu_hoc,106.1,22.07,6,1e9,2028,\n"
-        "DD01,tieu_hoc,106.1,22.07,0,1e9,2028,maybe\n", encoding="utf-8")
+        "DD01,tieu_hoc,106.1,22.07,0,1e9,2028,maybe\n",
+        encoding="utf-8",
+    )
     (ward_dir / "constraints.csv").write_text(
         "kind,level,quarter_id,school_id,metres\nforbid,thcs,THON99,THCS02,\nnever,,,,\nmax_distance,thcs,,,0\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     ward = load_ward(ward_dir)
     with pytest.raises(WardDataError) as caught:
         read_network_tables(ward)
     report = caught.value.report("en")
-    assert "candidates.csv" in report and "rooms" in report            # 0 rooms: below the minimum
+    assert "candidates.csv" in report and "rooms" in report  # 0 rooms: below the minimum
     (ward_dir / "candidates.csv").write_text(
         "site_id,level,lon,lat,rooms,cost,earliest_year,must_open\n"
-        "TH01,tieu_hoc,106.1,22.07,6,1e9,2028,\nDD01,tieu_hoc,106.1,22.07,8,1e9,2028,maybe\n", encoding="utf-8")
+        "TH01,tieu_hoc,106.1,22.07,6,1e9,2028,\nDD01,tieu_hoc,106.1,22.07,8,1e9,2028,maybe\n",
+        encoding="utf-8",
+    )
     with pytest.raises(WardDataError) as caught:
         read_network_tables(load_ward(ward_dir))
     report = caught.value.report("en")
