@@ -78,3 +78,30 @@ def test_network_tables_name_file_row_and_fix(thien_hoa_dir, tmp_path):
         read_network_tables(load_ward(ward_dir))
     report = caught.value.report("vi")
     assert "THON99" in report and "kind phải là must" in report and "max_distance" in report
+
+
+@pytest.mark.slow
+def test_plan_with_network_adds_its_files_and_report_section(thien_hoa_dir, tmp_path):
+    out = tmp_path / "plan"
+    code = main(
+        [
+            "plan",
+            str(thien_hoa_dir),
+            "--out",
+            str(out),
+            "--network",
+            "--budget",
+            "45",
+            "--no-yearly",
+            "--time-limit",
+            "5",
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    assert (out / "network" / "network_sites.csv").is_file() and (out / "network" / "network_map.png").is_file()
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "Mạng lưới trường học" in report and "network/network_map.png" in report
+    assert report.index("Mạng lưới trường học") < report.index("<footer>")
+    manifest = (out / "manifest.json").read_text(encoding="utf-8")
+    assert "network/network_sites.csv" in manifest
