@@ -123,9 +123,15 @@ def compute_network(
     options = NetworkOptions(budget=settings.budget, max_sites=settings.max_sites)
     say("progress.plan", {"years": f"{years[0]}–{years[-1]}"})
     plan = plan_network(nets, constraints=constraints, options=options, time_limit=settings.time_limit)
-    without = plan_network(
-        nets, constraints=constraints, options=replace(options, budget=0.0, max_sites=0), time_limit=settings.time_limit
-    )
+    # the same network without new sites (what the sites save); the plan itself when it opens none
+    without = plan
+    if plan.values is not None and plan.sites["opened"].any():
+        without = plan_network(
+            nets,
+            constraints=constraints,
+            options=replace(options, budget=0.0, max_sites=0),
+            time_limit=settings.time_limit,
+        )
     n_sites = sum(int((net.kind == "candidate").sum()) for net in nets)
     budgets = list(range(min(settings.curve_sites, n_sites) + 1))
     curve = pd.DataFrame()

@@ -138,8 +138,9 @@ NETWORK = Catalog(
             "  Best combination of closures: {schools}.",
         ),
         "closure.none": (
-            "  Không đóng/sáp nhập được trường nào mà không làm tăng quãng đường quá quy định.",
-            "  No school can close without trips longer than the rule allows.",
+            "  Không đóng/sáp nhập được trường nào mà vẫn giữ quãng đường đi học trong giới hạn và không thêm học sinh "
+            "vượt sức chứa.",
+            "  No school can close with every trip within the rule and no more pupils over capacity.",
         ),
         # the report section and the map
         "report.title": (
