@@ -57,6 +57,7 @@ at once (file, row, column, what to fix) instead of stopping at the first.
 """),
             code("""
 from tuyensinh.ward import load_ward
+from tuyensinh.ward.summary import population_by_band
 
 ward = load_ward(WARD_DIR)
 history = ward.population_by_age()
@@ -64,8 +65,6 @@ print(f"{ward.kind} {ward.name} ({ward.province}): {len(ward.quarters)} quarters
       f"population {history.year.min()}–{history.year.max()}, base year {ward.base_year}, "
       f"horizon {ward.horizon}")
 # Children by age band, ages 0–17 only (the same table `tuyensinh validate` prints).
-from tuyensinh.ward.summary import population_by_band
-
 bands = population_by_band(ward)
 assert bands["0–17"].equals(history[history.age <= 17].groupby("year")["count"].sum().rename("0–17"))
 bands
