@@ -13,6 +13,7 @@ in --lang; other ValueErrors as "error: …"), 1 unexpected failure.
 from __future__ import annotations
 
 import argparse
+from importlib import metadata
 import importlib
 import importlib.util
 import sys
@@ -26,11 +27,20 @@ from tuyensinh.words.zone import say
 COMMANDS = ("init", "validate", "forecast", "backtest", "capacity", "zone", "plan", "compare")
 
 
+def _version() -> str:
+    """The installed version (pyproject.toml), or '?' when running from a bare source tree."""
+    try:
+        return metadata.version("tuyensinh")
+    except metadata.PackageNotFoundError:  # pragma: no cover - not installed
+        return "?"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tuyensinh",
         description="Enrollment forecasting, zoning and classroom planning for a ward or commune.",
     )
+    parser.add_argument("--version", action="version", version=f"tuyensinh {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         module_name = f"tuyensinh.cli.{name}"
