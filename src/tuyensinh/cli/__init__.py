@@ -13,11 +13,11 @@ in --lang; other ValueErrors as "error: …"), 1 unexpected failure.
 from __future__ import annotations
 
 import argparse
-from importlib import metadata
 import importlib
 import importlib.util
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 from tuyensinh.cli.errors import CommandError
 from tuyensinh.ward.errors import WardDataError
