@@ -78,7 +78,8 @@ def ward_constraints(ward: Ward, table: pd.DataFrame | None) -> PlannerConstrain
         feeder = pd.DataFrame(
             {"quarter_id": primary["quarter_id"].astype(str), "group": primary["school_id"].astype(str)}
         )
-    rest = table[table["kind"] != "feeder"].copy()
+    columns = ["kind", "level", "quarter_id", "school_id", "metres"]
+    rest = table[table["kind"] != "feeder"].reindex(columns=columns)
     if "level" in rest.columns:
         rest["level"] = rest["level"].where(rest["level"].notna(), None)
     return constraints_from_table(rest, feeder=feeder)
