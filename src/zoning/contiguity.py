@@ -16,7 +16,8 @@ import shapely
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["quarter_adjacency", "zone_pieces", "is_contiguous", "closer_neighbour_pairs"]
+__all__ = ["quarter_adjacency", "zone_pieces", "is_contiguous", "closer_neighbour_pairs", "reachable_pairs",
+           "island_components"]
 
 
 def quarter_adjacency(
@@ -102,21 +103,30 @@ def closer_neighbour_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The data of the contiguity rule for candidate pairs p = (quarter i, school j).
 
-    Returns `(anchor, rows, cols)`: `anchor[p]` is True when i is j's anchor quarter (nearest
-    to the site) or has no neighbour at all (an island may form a piece of its own); for non-anchor pairs, (rows[e], cols[e]) lists each pair p with a pair
-    q = (k, j) where k is a neighbour of i strictly closer to j than i is. Vectorised over
-    all pairs and edges.
+    `distance`: the metres of each pair (P,), or the dense (n, m) matrix. Pairs must be sorted
+    by quarter, then school. Returns `(anchor, rows, cols)`: `anchor[p]` is True when i is j's
+    anchor quarter (nearest to the site among j's candidate quarters) or has no neighbour at
+    all (an island may form a piece of its own); for non-anchor pairs, (rows[e], cols[e])
+    lists each pair p with a pair q = (k, j) where k is a neighbour of i strictly closer to j
+    than i is. Vectorised over all pairs and edges (no quarters × schools array).
     """
-    n, m = distance.shape
+    n = len(quarter_ids)
     n_pairs = len(pair_quarter)
-    finite = np.where(np.isfinite(distance), distance, np.inf)
+    pair_quarter = np.asarray(pair_quarter, dtype=np.int64)
+    pair_school = np.asarray(pair_school, dtype=np.int64)
+    if distance.ndim == 2:
+        metres = distance[pair_quarter, pair_school]
+    else:
+        metres = np.asarray(distance, dtype=float)
+    metres = np.where(np.isfinite(metres), metres, np.inf)
+    m = int(pair_school.max()) + 1 if n_pairs else 0
     # anchor of school j: the candidate quarter nearest to the site (first by position on ties)
-    masked = np.full((n, m), np.inf)
-    masked[pair_quarter, pair_school] = finite[pair_quarter, pair_school]
-    anchor_of_school = np.argmin(masked, axis=0)
-    anchor = anchor_of_school[pair_school] == pair_quarter
-    lookup = np.full((n, m), -1, dtype=np.int64)
-    lookup[pair_quarter, pair_school] = np.arange(n_pairs)
+    by_school = np.lexsort((pair_quarter, metres, pair_school))
+    first = np.ones(n_pairs, dtype=bool)
+    first[1:] = pair_school[by_school][1:] != pair_school[by_school][:-1]
+    anchor = np.zeros(n_pairs, dtype=bool)
+    anchor[by_school[first]] = True
+    keys = pair_quarter * max(m, 1) + pair_school
     src, dst = _edge_index(adjacency, quarter_ids)
     order = np.argsort(src, kind="stable")
     src, dst = src[order], dst[order]
@@ -127,7 +137,46 @@ def closer_neighbour_pairs(
     offsets = np.arange(len(p_rep)) - np.repeat(np.cumsum(degree) - degree, degree)
     k = dst[np.repeat(starts[pair_quarter], degree) + offsets]
     j = pair_school[p_rep]
-    q = lookup[k, j]
+    wanted = k.astype(np.int64) * max(m, 1) + j
+    if n_pairs:
+        at = np.minimum(np.searchsorted(keys, wanted), n_pairs - 1)
+        q = np.where(keys[at] == wanted, at, -1)
+    else:
+        q = np.full(len(wanted), -1, dtype=np.int64)
     ok = (q >= 0) & ~anchor[p_rep]
-    ok[ok] = finite[k[ok], j[ok]] < finite[pair_quarter[p_rep[ok]], j[ok]]
+    ok[ok] = metres[q[ok]] < metres[p_rep[ok]]
     return anchor, p_rep[ok], q[ok]
+
+
+def reachable_pairs(anchor: np.ndarray, rows: np.ndarray, cols: np.ndarray,
+                    usable: np.ndarray | None = None) -> np.ndarray:
+    """Pairs that some contiguous zoning may use: anchors, and pairs with a closer neighbour
+    pair (rows[e] → cols[e], from `closer_neighbour_pairs`) that is reachable itself.
+
+    Chains of ever-closer neighbours end at an anchor or nowhere; a pair whose every chain ends
+    nowhere must stay 0 in any zoning under the rule. Vectorised, one pass per chain step.
+    """
+    usable = np.ones(len(anchor), dtype=bool) if usable is None else usable
+    reached = anchor & usable
+    while True:
+        support = np.zeros(len(anchor), dtype=bool)
+        support[rows[reached[cols]]] = True
+        grown = reached | (support & usable)
+        if (grown == reached).all():
+            return reached
+        reached = grown
+
+
+def island_components(adjacency: pd.DataFrame, quarter_ids: np.ndarray, quarters: np.ndarray) -> np.ndarray:
+    """Connected component (label) of each quarter of `quarters` within the neighbour graph
+    restricted to `quarters` (positions)."""
+    n = len(quarter_ids)
+    src, dst = _edge_index(adjacency, quarter_ids)
+    inside = np.zeros(n, dtype=bool)
+    inside[quarters] = True
+    keep = inside[src] & inside[dst]
+    local = np.full(n, -1)
+    local[quarters] = np.arange(len(quarters))
+    graph = sparse.coo_matrix((np.ones(int(keep.sum())), (local[src[keep]], local[dst[keep]])),
+                              shape=(len(quarters), len(quarters)))
+    return connected_components(graph, directed=False)[1]

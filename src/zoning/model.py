@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from zoning.contiguity import closer_neighbour_pairs
+from zoning.contiguity import closer_neighbour_pairs, island_components, reachable_pairs
 from zoning.notes import Note, ZoningError
 from zoning.problem import ZoningProblem
 
@@ -66,6 +66,9 @@ class MatrixModel:
     n_classes: int                 # m · T · G
     overflow_penalty: float
     notes: tuple[Note, ...]          # what the planner should read (quarters stranded)
+    anchor: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # (P,) with contiguity: pairs free of the rule (a school's anchor quarter, quarters with no
+    # neighbour, exempted islands); empty without contiguity
 
     @property
     def n_pairs(self) -> int:
@@ -102,35 +105,38 @@ def candidate_pairs(
 ) -> tuple[np.ndarray, np.ndarray, list[Note]]:
     """The (quarter, school) pairs the model may use, sorted by quarter then school.
 
-    A pair needs a known distance, at most `max_distance` metres, and the school among the
-    quarter's `k_nearest`; the quarter's current school(s) are always kept (the current
-    zoning stays possible). A quarter with no school within `max_distance` keeps its nearest
-    school, and a `Note` ("stranded") says so.
+    A pair needs a known distance (a link of the problem), at most `max_distance` metres, and
+    the school among the quarter's `k_nearest`; the quarter's current school(s) are always
+    kept (the current zoning stays possible). A quarter with no school within `max_distance`
+    keeps its nearest school, and a `Note` ("stranded") says so. Vectorised over the links
+    (never a quarters × schools array).
     """
-    dist = problem.distance
-    n, m = dist.shape
-    known = ~np.isnan(dist)
-    allowed = known.copy()
+    lq, ls, lm = problem.link_quarter, problem.link_school, problem.link_metres
+    n = len(problem.quarter_ids)
+    allowed = np.ones(len(lq), dtype=bool)
     notes: list[Note] = []
+    # links by quarter, nearest first (ties by school position): rank of each link in its quarter
+    order = np.lexsort((ls, lm, lq))
     if max_distance is not None:
-        allowed &= np.where(known, dist, np.inf) <= max_distance
-        none = ~allowed.any(axis=1)
+        allowed &= lm <= max_distance
+        none = np.bincount(lq[allowed], minlength=n) == 0
         if none.any():
-            nearest = np.nanargmin(np.where(known, dist, np.inf), axis=1)
-            allowed[np.flatnonzero(none), nearest[none]] = True
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = lq[order][1:] != lq[order][:-1]
+            nearest = order[first]                      # nearest link of each quarter, by quarter
+            allowed[nearest[none[lq[nearest]]]] = True
             notes.append(Note.of("stranded", level=problem.level, count=int(none.sum()),
                                  max_distance=float(max_distance),
                                  quarter_ids=problem.quarter_ids[none].astype(str)))
-    if k_nearest is not None and k_nearest < m:
-        ranked = np.where(allowed, dist, np.inf)
-        order = np.argsort(ranked, axis=1, kind="stable")[:, :k_nearest]
-        keep = np.zeros_like(allowed)
-        np.put_along_axis(keep, order, True, axis=1)
-        allowed &= keep
-    if problem.current is not None:
-        allowed |= (problem.current > 0) & known
-    qi, sj = np.nonzero(allowed)
-    return qi, sj, notes
+    if k_nearest is not None:
+        ranked = order[np.lexsort((np.arange(len(order)), ~allowed[order], lq[order]))]  # allowed first
+        start = np.searchsorted(lq[ranked], np.arange(n))
+        rank = np.empty(len(ranked), dtype=np.int64)
+        rank[ranked] = np.arange(len(ranked)) - start[lq[ranked]]
+        allowed &= rank < k_nearest
+    if problem.has_current:
+        allowed |= problem.current_at(lq, ls) > 0
+    return lq[allowed], ls[allowed], notes
 
 
 OVERFLOW_METRES = 200.0
@@ -145,7 +151,7 @@ def _overflow_penalty(problem: ZoningProblem, distance_penalty: float, stability
     a whole quarter of 100 pupils 2 km further is preferred to leaving one pupil without a seat,
     while a quarter on an island is not shipped hundreds of kilometres to avoid overflow.
     """
-    nearest = np.nanmin(problem.distance, axis=1)
+    nearest = problem.nearest_metres()
     reference = max(problem.norm_distance or 1000.0, float(np.median(nearest)))
     return OVERFLOW_METRES * (reference * (1.0 + distance_penalty) + stability)
 
@@ -163,7 +169,7 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
     pq, ps, notes = candidate_pairs(problem, max_distance=options.max_distance,
                                     k_nearest=options.k_nearest)
     P = len(pq)
-    dist = problem.distance[pq, ps]
+    dist = problem.metres(pq, ps)
     pupils = problem.demand[pq]                      # (P, T, G)
     total = pupils.sum(axis=(1, 2))                  # (P,) pupils over all years and grades
     beyond = 0.0
@@ -171,10 +177,10 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
         beyond = options.distance_penalty * np.maximum(dist - problem.norm_distance, 0.0)
     per_pupil = dist + beyond                        # metres per pupil on pair p
     cost_x = total * per_pupil + TIE_BREAK * dist
-    current = None if problem.current is None else problem.current[pq, ps]
+    current = problem.current_at(pq, ps) if problem.has_current else None
     moved_pairs = np.zeros(0, dtype=np.int64)
-    if options.stability > 0 and problem.current is not None:
-        has_current = problem.current.sum(axis=1)[pq] > 0
+    if options.stability > 0 and current is not None:
+        has_current = problem.current_total()[pq] > 0
         if options.split:
             moved_pairs = np.flatnonzero(current > 0)
         else:
@@ -232,25 +238,26 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
         lo_parts.append(current[moved_pairs]); hi_parts.append(np.full(n_mv, np.inf))
         row += n_mv
     # contiguity rows: x[p] − Σ x[q] ≤ 0 for non-anchor pairs
+    anchor = np.zeros(0, dtype=bool)
     if options.adjacency is not None:
-        anchor, rows_p, cols_q = closer_neighbour_pairs(pq, ps, problem.distance, options.adjacency,
+        anchor, rows_p, cols_q = closer_neighbour_pairs(pq, ps, dist, options.adjacency,
                                                          problem.quarter_ids)
-        has_closer = np.zeros(P, dtype=bool)
-        has_closer[rows_p] = True
-        forbidden = ~anchor & ~has_closer
-        col_hi[:P][forbidden] = 0.0
-        constrained = np.flatnonzero(~anchor & has_closer)
+        anchor, exempt = _exempt_islands(problem, pq, ps, dist, anchor, rows_p, cols_q, col_hi[:P] > 0,
+                                         options.adjacency)
+        if exempt.any():
+            notes.append(Note.of("contiguity_exempt", level=problem.level, count=int(exempt.sum()),
+                                 quarter_ids=problem.quarter_ids[exempt].astype(str)))
+        reach = reachable_pairs(anchor, rows_p, cols_q, col_hi[:P] > 0)
+        col_hi[:P][~reach] = 0.0                          # no chain of closer neighbours to an anchor
+        constrained = np.flatnonzero(reach & ~anchor)
         position = np.full(P, -1)
         position[constrained] = np.arange(len(constrained))
-        blocks_r += [row + np.arange(len(constrained)), row + position[rows_p]]
-        blocks_c += [constrained, cols_q]
-        blocks_v += [np.ones(len(constrained)), -np.ones(len(rows_p))]
+        edge = position[rows_p] >= 0
+        blocks_r += [row + np.arange(len(constrained)), row + position[rows_p[edge]]]
+        blocks_c += [constrained, cols_q[edge]]
+        blocks_v += [np.ones(len(constrained)), -np.ones(int(edge.sum()))]
         lo_parts.append(np.full(len(constrained), -np.inf)); hi_parts.append(np.zeros(len(constrained)))
         row += len(constrained)
-        stranded = ~(col_hi[:P] > 0)
-        blocked = np.bincount(pq[~stranded], minlength=n) == 0
-        if blocked.any():
-            raise ZoningError("contiguity_impossible", quarter_ids=problem.quarter_ids[blocked].astype(str))
     matrix = sparse.csr_matrix(
         (np.concatenate(blocks_v), (np.concatenate(blocks_r), np.concatenate(blocks_c))),
         shape=(row, n_cols),
@@ -261,5 +268,36 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
         cost=cost, col_lo=col_lo, col_hi=col_hi, integer=integer, matrix=matrix,
         row_lo=np.concatenate(lo_parts), row_hi=np.concatenate(hi_parts),
         pair_quarter=pq, pair_school=ps, n_classes=n_cls, overflow_penalty=penalty,
-        notes=tuple(notes),
+        notes=tuple(notes), anchor=anchor,
     )
+
+
+def _exempt_islands(problem: ZoningProblem, pq: np.ndarray, ps: np.ndarray, dist: np.ndarray,
+                    anchor: np.ndarray, rows_p: np.ndarray, cols_q: np.ndarray, usable: np.ndarray,
+                    adjacency: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(anchors, exempt quarters (n,) bool): quarters that no chain of ever-closer neighbours
+    joins to any candidate school's anchor (an island, a group cut off by gaps between
+    boundaries) are exempted from the contiguity rule instead of making the zoning impossible.
+
+    Within each connected group of such quarters, the quarter nearest to each candidate school
+    becomes that school's local anchor, so the group still forms compact pieces; a quarter
+    still cut off then is free altogether.
+    """
+    n = len(problem.quarter_ids)
+    reach = reachable_pairs(anchor, rows_p, cols_q, usable)
+    blocked = np.bincount(pq[reach], minlength=n) == 0
+    if not blocked.any():
+        return anchor, blocked
+    anchor = anchor.copy()
+    cut_off = np.flatnonzero(blocked)
+    group = np.full(n, -1)
+    group[cut_off] = island_components(adjacency, problem.quarter_ids, cut_off)
+    cand = np.flatnonzero(blocked[pq] & usable)
+    order = cand[np.lexsort((pq[cand], dist[cand], ps[cand], group[pq[cand]]))]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (group[pq[order]][1:] != group[pq[order]][:-1]) | (ps[order][1:] != ps[order][:-1])
+    anchor[order[first]] = True
+    reach = reachable_pairs(anchor, rows_p, cols_q, usable)
+    still = np.bincount(pq[reach], minlength=n) == 0
+    anchor |= still[pq]
+    return anchor, blocked

@@ -62,9 +62,9 @@ def feasible_start(model: MatrixModel, problem: ZoningProblem) -> np.ndarray:
     become overflow.
     """
     pq, ps = model.pair_quarter, model.pair_school
-    score = problem.distance[pq, ps].copy()
-    if problem.current is not None:
-        score = score - 1e12 * problem.current[pq, ps]  # current school first
+    score = problem.metres(pq, ps)
+    if problem.has_current:
+        score = score - 1e12 * problem.current_at(pq, ps)  # current school first
     score[~(model.col_hi[:model.n_pairs] > 0)] = np.inf
     values = solution_vector(model, problem, round_shares(model, -score))  # lowest score per quarter
     if model.n_cols > model.overflow_slice.stop:  # split-mode moved shares

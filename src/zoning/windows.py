@@ -23,26 +23,46 @@ __all__ = ["improve_by_windows", "subproblem"]
 
 def subproblem(problem: ZoningProblem, model: MatrixModel, quarters: np.ndarray,
                schools: np.ndarray) -> ZoningProblem:
-    """The problem restricted to `quarters` × `schools`, keeping only the main model's pairs."""
-    allowed = np.zeros(problem.distance.shape, dtype=bool)
-    allowed[model.pair_quarter, model.pair_school] = model.col_hi[:model.n_pairs] > 0
-    dist = np.where(allowed, problem.distance, np.nan)[np.ix_(quarters, schools)]
+    """The problem restricted to `quarters` × `schools` (sorted positions), keeping only the
+    main model's usable pairs as its links."""
+    n, m = len(problem.quarter_ids), len(problem.school_ids)
+    q_local = np.full(n, -1)
+    q_local[quarters] = np.arange(len(quarters))
+    s_local = np.full(m, -1)
+    s_local[schools] = np.arange(len(schools))
+    pq, ps = model.pair_quarter, model.pair_school
+    keep = (model.col_hi[:model.n_pairs] > 0) & (q_local[pq] >= 0) & (s_local[ps] >= 0)
+    lq, ls = q_local[pq[keep]], s_local[ps[keep]]
+    current: dict = {"current_quarter": None, "current_school": None, "current_share": None}
+    if problem.has_current:
+        assert problem.current_quarter is not None and problem.current_school is not None
+        inside = (q_local[problem.current_quarter] >= 0) & (s_local[problem.current_school] >= 0)
+        current = {"current_quarter": q_local[problem.current_quarter[inside]],
+                   "current_school": s_local[problem.current_school[inside]],
+                   "current_share": np.asarray(problem.current_share)[inside]}
     return replace(
         problem,
         quarter_ids=problem.quarter_ids[quarters], school_ids=problem.school_ids[schools],
         school_names=problem.school_names[schools], demand=problem.demand[quarters],
-        distance=dist, class_limit=problem.class_limit[schools], rooms=problem.rooms[schools],
-        rooms_per_class=problem.rooms_per_class[schools],
-        current=None if problem.current is None else problem.current[np.ix_(quarters, schools)],
+        link_quarter=lq, link_school=ls, link_metres=problem.metres(pq[keep], ps[keep]),
+        class_limit=problem.class_limit[schools], rooms=problem.rooms[schools],
+        rooms_per_class=problem.rooms_per_class[schools], **current,
         had_current=None if problem.had_current is None else problem.had_current[quarters],
     )
 
 
 def _school_neighbours(problem: ZoningProblem) -> np.ndarray:
-    """(m, m) schools ordered by distance from each school's nearest quarter (self first)."""
-    dist = np.where(np.isnan(problem.distance), np.inf, problem.distance)
-    anchor = np.argmin(dist, axis=0)                  # quarter nearest to each school
-    between = dist[anchor]                             # (m, m): from school a's quarter to b
+    """(m, m) schools ordered by distance from each school's nearest quarter (self first);
+    schools with no known distance from that quarter come last, by position."""
+    m = len(problem.school_ids)
+    lq, ls, lm = problem.link_quarter, problem.link_school, problem.link_metres
+    by_school = np.lexsort((lq, lm, ls))
+    first = np.ones(len(by_school), dtype=bool)
+    first[1:] = ls[by_school][1:] != ls[by_school][:-1]
+    anchor = np.zeros(m, dtype=np.int64)
+    anchor[ls[by_school[first]]] = lq[by_school[first]]     # quarter nearest to each school
+    between = problem.metres(np.repeat(anchor, m), np.tile(np.arange(m), m)).reshape(m, m)
+    between = np.where(np.isnan(between), np.inf, between)
     np.fill_diagonal(between, -1.0)
     return np.argsort(between, axis=1, kind="stable")
 
