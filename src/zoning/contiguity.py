@@ -9,6 +9,8 @@ neighbours from any quarter of the zone ends at the anchor, so every zone is con
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -17,7 +19,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 __all__ = ["quarter_adjacency", "zone_pieces", "is_contiguous", "closer_neighbour_pairs", "reachable_pairs",
-           "island_components"]
+           "island_components", "ContiguityRule", "grow_zones"]
 
 
 def quarter_adjacency(
@@ -180,3 +182,76 @@ def island_components(adjacency: pd.DataFrame, quarter_ids: np.ndarray, quarters
     graph = sparse.coo_matrix((np.ones(int(keep.sum())), (local[src[keep]], local[dst[keep]])),
                               shape=(len(quarters), len(quarters)))
     return connected_components(graph, directed=False)[1]
+
+
+@dataclass(frozen=True, eq=False)
+class ContiguityRule:
+    """The contiguity rule of a model over its candidate pairs p = (quarter i, school j).
+
+    `anchor[p]`: free of the rule (j's anchor quarter, a quarter with no neighbour, an
+    exempted island); edge e says pair rows[e] is supported when its closer neighbour pair
+    cols[e] is chosen. A zoning obeys the rule when every chosen pair is an anchor or has a
+    chosen supporter.
+    """
+
+    anchor: np.ndarray   # (P,) bool
+    rows: np.ndarray     # (E,) pair needing support
+    cols: np.ndarray     # (E,) closer neighbour pair giving it
+
+    def support(self, chosen: np.ndarray) -> np.ndarray:
+        """(P,) number of chosen supporters of each pair; `chosen` is a (P,) bool mask."""
+        return np.bincount(self.rows[chosen[self.cols]], minlength=len(self.anchor))
+
+    def supported(self, chosen: np.ndarray) -> np.ndarray:
+        """(P,) True where a quarter may take the pair now: an anchor, or a supporter chosen."""
+        return self.anchor | (self.support(chosen) > 0)
+
+    def movable(self, chosen: np.ndarray) -> np.ndarray:
+        """(P,) True for chosen pairs whose quarter may leave without leaving a chosen pair of
+        its school unsupported (no one depends on it alone)."""
+        count = self.support(chosen)
+        leaning = chosen[self.rows] & chosen[self.cols] & ~self.anchor[self.rows] & (count[self.rows] == 1)
+        critical = np.zeros(len(self.anchor), dtype=bool)
+        critical[self.cols[leaning]] = True
+        return chosen & ~critical
+
+    def holds(self, chosen: np.ndarray) -> bool:
+        """True when every chosen pair is an anchor or supported."""
+        return bool((self.supported(chosen) | ~chosen).all())
+
+
+def grow_zones(pair_quarter: np.ndarray, n: int, rule: ContiguityRule, usable: np.ndarray,
+               preference: np.ndarray, metres: np.ndarray) -> np.ndarray:
+    """A zoning obeying the contiguity rule, grown from the schools' anchors over the
+    neighbour graph: pair index per quarter (−1 where no zone could reach the quarter).
+
+    Round by round every quarter not yet zoned takes, among its pairs that are anchors or
+    have a chosen closer neighbour, the one it prefers most (`preference`, e.g. the LP's
+    shares; ties by metres). First only each quarter's preferred pairs may grow (so the zones
+    follow the preference), then any pair. A chosen pair keeps its supporter (zoned quarters
+    never move), so the rule holds throughout. Vectorised per round; rounds ≈ the zones'
+    depth in quarters.
+    """
+    P = len(pair_quarter)
+    order = np.lexsort((metres, -preference, pair_quarter))
+    first = np.ones(P, dtype=bool)
+    first[1:] = pair_quarter[order][1:] != pair_quarter[order][:-1]
+    top = np.zeros(P, dtype=bool)
+    top[order[first]] = True
+    rank = np.empty(P, dtype=np.int64)
+    rank[order] = np.arange(P)
+    chosen_pair = np.full(n, -1, dtype=np.int64)
+    chosen = np.zeros(P, dtype=bool)
+    for tier in (top & usable, usable):
+        while True:
+            free = chosen_pair[pair_quarter] < 0
+            cand = np.flatnonzero(tier & free & rule.supported(chosen))
+            if len(cand) == 0:
+                break
+            cand = cand[np.argsort(rank[cand], kind="stable")]
+            firsts = np.ones(len(cand), dtype=bool)
+            firsts[1:] = pair_quarter[cand][1:] != pair_quarter[cand][:-1]
+            pick = cand[firsts]
+            chosen_pair[pair_quarter[pick]] = pick
+            chosen[pick] = True
+    return chosen_pair

@@ -130,7 +130,8 @@ def _chain_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray,
 
 
 def _deep_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, pupils: np.ndarray,
-                over: np.ndarray, *, depth: int, tries: int) -> tuple[list[list[int]], list[float]]:
+                over: np.ndarray, *, depth: int, tries: int,
+                deadline: float = np.inf) -> tuple[list[list[int]], list[float]]:
     """Longer ejection chains i₁: s₀ → s₁, i₂: s₁ → s₂, …, found by a depth-limited
     longest-path search over (quarter, new school) pairs, then checked exactly.
 
@@ -194,7 +195,9 @@ def _deep_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, 
     order = np.lexsort((at[:, 1], at[:, 0], -gains))
     chains, exact = [], []
     seen: set[tuple[int, ...]] = set()
-    for c in order:
+    for number, c in enumerate(order):
+        if number % 64 == 63 and time.perf_counter() >= deadline:
+            break
         d, r = int(at[c, 0]), int(at[c, 1])
         path = [r]
         for level in range(d - 1, 0, -1):
@@ -263,7 +266,8 @@ def improve_by_chains(model: MatrixModel, problem: ZoningProblem, chosen: np.nda
         over = unseated(problem, pupils, np.arange(m))
         applied = 0
         if depth >= 2:
-            chains, gains = _deep_round(model, problem, chosen, pupils, over, depth=depth, tries=tries)
+            chains, gains = _deep_round(model, problem, chosen, pupils, over, depth=depth, tries=tries,
+                                        deadline=deadline)
             used: set[int] = set()
             for pairs, gain in zip(chains, gains):
                 schools = set(ps[chosen[pq[pairs]]].tolist()) | set(ps[pairs].tolist())

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from zoning.contiguity import closer_neighbour_pairs, island_components, reachable_pairs
+from zoning.contiguity import ContiguityRule, closer_neighbour_pairs, island_components, reachable_pairs
 from zoning.notes import Note, ZoningError
 from zoning.problem import ZoningProblem
 
@@ -69,6 +69,16 @@ class MatrixModel:
     anchor: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     # (P,) with contiguity: pairs free of the rule (a school's anchor quarter, quarters with no
     # neighbour, exempted islands); empty without contiguity
+    support_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    support_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # (E,) with contiguity: pair support_rows[e] may be chosen when pair support_cols[e] (a
+    # closer neighbour at the same school) is
+
+    def contiguity_rule(self) -> ContiguityRule | None:
+        """The contiguity rule over the pairs (None without contiguity)."""
+        if len(self.anchor) == 0:
+            return None
+        return ContiguityRule(self.anchor, self.support_rows, self.support_cols)
 
     @property
     def n_pairs(self) -> int:
@@ -239,6 +249,7 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
         row += n_mv
     # contiguity rows: x[p] − Σ x[q] ≤ 0 for non-anchor pairs
     anchor = np.zeros(0, dtype=bool)
+    support_rows = support_cols = np.zeros(0, dtype=np.int64)
     if options.adjacency is not None:
         anchor, rows_p, cols_q = closer_neighbour_pairs(pq, ps, dist, options.adjacency,
                                                          problem.quarter_ids)
@@ -256,6 +267,7 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
         blocks_r += [row + np.arange(len(constrained)), row + position[rows_p[edge]]]
         blocks_c += [constrained, cols_q[edge]]
         blocks_v += [np.ones(len(constrained)), -np.ones(int(edge.sum()))]
+        support_rows, support_cols = rows_p[edge], cols_q[edge]
         lo_parts.append(np.full(len(constrained), -np.inf)); hi_parts.append(np.zeros(len(constrained)))
         row += len(constrained)
     matrix = sparse.csr_matrix(
@@ -268,7 +280,7 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
         cost=cost, col_lo=col_lo, col_hi=col_hi, integer=integer, matrix=matrix,
         row_lo=np.concatenate(lo_parts), row_hi=np.concatenate(hi_parts),
         pair_quarter=pq, pair_school=ps, n_classes=n_cls, overflow_penalty=penalty,
-        notes=tuple(notes), anchor=anchor,
+        notes=tuple(notes), anchor=anchor, support_rows=support_rows, support_cols=support_cols,
     )
 
 

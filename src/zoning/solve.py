@@ -18,18 +18,20 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import multiprocessing
 import os
 import sys
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from zoning.model import MatrixModel
 
-__all__ = ["SolveOutcome", "solve_model", "highs_available", "SOLVERS", "relative_gap"]
+__all__ = ["SolveOutcome", "solve_model", "solve_relaxation", "highs_available", "SOLVERS", "relative_gap",
+           "solve_by_deadline"]
 
 SOLVERS = ("highs", "pulp-highs", "cbc")
 MIP_REL_GAP = 1e-4
@@ -128,16 +130,40 @@ MIP's first round of root cuts still runs ≈ 25 s whatever the limit (the split
 that `zoning.strategy` runs there keeps to its limit)."""
 
 
-def _stop_at(h, deadline: float) -> None:  # noqa: ANN001 - highspy.Highs
+Progress = Callable[[float | None, float | None, "np.ndarray | None"], None]
+"""progress(best bound, incumbent objective, incumbent values or None) during a MIP run."""
+
+
+def _stop_at(h, deadline: float, progress: Progress | None = None) -> None:  # noqa: ANN001 - highspy.Highs
     """Interrupt `h` once time.perf_counter() passes `deadline`: HiGHS keeps its incumbent
-    and bound, and reports the run as interrupted."""
+    and bound, and reports the run as interrupted. `progress` hears of every improving
+    solution and, at most every 0.25 s, of the bound."""
+    last = [0.0]
 
     def check(event) -> None:  # noqa: ANN001 - highspy.HighsCallbackEvent
-        if time.perf_counter() > deadline:
+        now = time.perf_counter()
+        if now > deadline:
             event.interrupt()
+        if progress is not None and now - last[0] > 0.25:
+            last[0] = now
+            out = event.data_out
+            progress(_finite(out.mip_dual_bound), _finite(out.mip_primal_bound), None)
+
+    def improving(event) -> None:  # noqa: ANN001 - highspy.HighsCallbackEvent
+        out = event.data_out
+        if progress is not None:
+            progress(_finite(out.mip_dual_bound), _finite(out.objective_function_value),
+                     np.array(out.mip_solution, dtype=np.float64))
 
     for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
         callback.subscribe(check)
+    if progress is not None:
+        h.cbMipImprovingSolution.subscribe(improving)
+
+
+def _finite(value: float) -> float | None:
+    value = float(value)
+    return value if np.isfinite(value) and abs(value) < 1e300 else None
 
 
 def _solve_highs(
@@ -148,6 +174,7 @@ def _solve_highs(
     start: np.ndarray | None,
     col_hi: np.ndarray | None,
     mip_rel_gap: float,
+    progress: Progress | None = None,
 ) -> tuple[SolveOutcome, np.ndarray | None]:
     """Solve with highspy; also return the column duals (reduced costs) of an LP."""
     import highspy
@@ -158,7 +185,7 @@ def _solve_highs(
                        ("random_seed", SEED), ("mip_rel_gap", float(mip_rel_gap))):
         h.setOptionValue(key, value)
     h.passModel(_highs_lp(model, relax, col_hi))
-    _stop_at(h, began + time_limit + DEADLINE_GRACE)
+    _stop_at(h, began + time_limit + DEADLINE_GRACE, progress)
     if start is not None and not relax:
         h.setSolution(int(model.n_cols), np.arange(model.n_cols, dtype=np.int32),
                       np.asarray(start, dtype=np.float64))
@@ -313,3 +340,114 @@ def solve_relaxation(model: MatrixModel, *, time_limit: float = 60.0,
     """The LP relaxation with HiGHS: outcome and reduced costs of the columns."""
     return _solve_highs(model, time_limit=time_limit, relax=True, start=None, col_hi=col_hi,
                         mip_rel_gap=MIP_REL_GAP)
+
+
+# --- a hard deadline: HiGHS in a child process ----------------------------------------------
+
+KILL_MARGIN = 0.05
+"""Seconds before the hard deadline at which a child still solving is killed (the parent then
+reads back what it last reported)."""
+
+
+def _fork_available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _child(conn, model: MatrixModel, kwargs: dict) -> None:  # noqa: ANN001 - a Connection
+    """The child's side of `solve_by_deadline`: solve, report progress and the outcome."""
+    def progress(bound: float | None, objective: float | None, values: np.ndarray | None) -> None:
+        try:
+            conn.send(("progress", bound, objective, values))
+        except (BrokenPipeError, OSError):
+            os._exit(0)
+
+    try:
+        outcome, duals = _solve_highs(model, progress=progress, **kwargs)
+        conn.send(("done", outcome, duals))
+    except BaseException as error:  # noqa: BLE001 - reported to the parent, which re-raises
+        try:
+            conn.send(("error", repr(error), None))
+        except (BrokenPipeError, OSError):
+            pass
+    finally:
+        conn.close()
+        os._exit(0)
+
+
+def solve_by_deadline(
+    model: MatrixModel,
+    *,
+    deadline: float,
+    relax: bool = False,
+    start: np.ndarray | None = None,
+    col_hi: np.ndarray | None = None,
+    mip_rel_gap: float = MIP_REL_GAP,
+) -> tuple[SolveOutcome, np.ndarray | None]:
+    """HiGHS on `model` ending by `deadline` (a time.perf_counter() value) whatever it is doing.
+
+    HiGHS keeps its own time limit only at some points (not inside presolve, some LP phases or
+    a MIP's rounds of root cuts, which take tens of seconds at city scale). Here it runs in a
+    forked child process that reports its best bound and every improving solution as it goes;
+    at the deadline a child still running is killed and the outcome is what it last reported
+    (status "feasible" with that incumbent, or "no_solution"; `solver_status` says "killed at
+    the deadline"). Without `fork` (Windows, macOS spawn) HiGHS runs in this process with its
+    own limit. Returns the outcome and, for an LP, the reduced costs.
+    """
+    began = time.perf_counter()
+    limit = max(deadline - began - 2 * KILL_MARGIN, 0.01)
+    kwargs = {"time_limit": limit, "relax": relax, "start": start, "col_hi": col_hi, "mip_rel_gap": mip_rel_gap}
+    if not highs_available():
+        outcome = _solve_pulp(model, solver="cbc", time_limit=limit, relax=relax, col_hi=col_hi,
+                              mip_rel_gap=mip_rel_gap)
+        return outcome, None
+    if not _fork_available():
+        return _solve_highs(model, **kwargs)
+    _highs_version()  # read once in this process (the child's copy is discarded)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(send, model, kwargs), daemon=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    process.start()
+    send.close()
+    bound = objective = values = None
+    final = None
+    try:
+        while final is None:
+            left = deadline - KILL_MARGIN - time.perf_counter()
+            if left <= 0 or not receive.poll(min(max(left, 0.0), 0.05)):
+                if left <= 0:
+                    break
+                if not process.is_alive() and not receive.poll(0):
+                    break
+                continue
+            try:
+                message = receive.recv()
+            except (EOFError, OSError):
+                break
+            if message[0] == "progress":
+                _, b, o, v = message
+                bound = b if b is not None else bound
+                if v is not None:
+                    objective, values = o, v
+            else:
+                final = message
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receive.close()
+    if final is not None and final[0] == "done":
+        return final[1], final[2]
+    if final is not None:
+        raise RuntimeError(f"HiGHS failed in its child process: {final[1]}")
+    if objective is not None and values is not None and bound is not None and not relax:
+        gap = relative_gap(objective, bound)
+    else:
+        gap = None
+    has = values is not None and not relax
+    outcome = SolveOutcome(values if has else None, "feasible" if has else "no_solution",
+                           "killed at the deadline", objective if has else None,
+                           None if relax else bound, gap if has else None,
+                           time.perf_counter() - began, f"HiGHS {_highs_version()} (highspy)")
+    return outcome, None

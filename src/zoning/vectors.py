@@ -1,6 +1,8 @@
 """Whole-quarter zonings as solution vectors, and a greedy repair of schools short of rooms."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from zoning.model import MatrixModel
@@ -32,13 +34,14 @@ def _rooms_needed(problem: ZoningProblem, pupils: np.ndarray, schools: np.ndarra
 
 
 def repair_overflow(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray,
-                    max_moves: int | None = None) -> np.ndarray:
+                    max_moves: int | None = None, deadline: float | None = None) -> np.ndarray:
     """Move whole quarters away from schools short of rooms, cheapest move first.
 
     `chosen[i]` is the pair index of quarter i's school. A move of quarter i from school a to
     candidate b is allowed when b still fits its rooms in every year afterwards and a then
     needs fewer rooms; among allowed moves the one with the least extra cost per room freed
-    is applied, one at a time, until no school is short or no move helps. Vectorised over
+    is applied, one at a time, until no school is short, no move helps or `deadline` (a
+    time.perf_counter() value) passes. Vectorised over
     all candidate moves; the loop runs over moves (at most a few per school short of rooms).
     """
     n, m, T, G = problem.shape
@@ -49,6 +52,8 @@ def repair_overflow(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
     pupils, need = _school_state(problem, school_of)
     limit_moves = max_moves if max_moves is not None else 20 * n
     for _ in range(limit_moves):
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
         short = (need > problem.rooms + 1e-9).any(axis=1)
         if not short.any():
             break
