@@ -221,7 +221,7 @@ class ContiguityRule:
 
 
 def grow_zones(pair_quarter: np.ndarray, n: int, rule: ContiguityRule, usable: np.ndarray,
-               preference: np.ndarray, metres: np.ndarray) -> np.ndarray:
+               preference: np.ndarray, metres: np.ndarray, *, max_repairs: int = 30) -> np.ndarray:
     """A zoning obeying the contiguity rule, grown from the schools' anchors over the
     neighbour graph: pair index per quarter (−1 where no zone could reach the quarter).
 
@@ -229,8 +229,11 @@ def grow_zones(pair_quarter: np.ndarray, n: int, rule: ContiguityRule, usable: n
     have a chosen closer neighbour, the one it prefers most (`preference`, e.g. the LP's
     shares; ties by metres). First only each quarter's preferred pairs may grow (so the zones
     follow the preference), then any pair. A chosen pair keeps its supporter (zoned quarters
-    never move), so the rule holds throughout. Vectorised per round; rounds ≈ the zones'
-    depth in quarters.
+    never move), so the rule holds throughout. A quarter left out (its closer neighbours all
+    went to other schools) then takes its nearest usable school together with the chain of
+    ever-closer neighbours leading there; quarters that lose their support by it are freed
+    and the zones regrown, up to `max_repairs` times. `usable` pairs must all be reachable
+    (`reachable_pairs`). Vectorised per round; rounds ≈ the zones' depth in quarters.
     """
     P = len(pair_quarter)
     order = np.lexsort((metres, -preference, pair_quarter))
@@ -242,16 +245,52 @@ def grow_zones(pair_quarter: np.ndarray, n: int, rule: ContiguityRule, usable: n
     rank[order] = np.arange(P)
     chosen_pair = np.full(n, -1, dtype=np.int64)
     chosen = np.zeros(P, dtype=bool)
-    for tier in (top & usable, usable):
+
+    def grow(tier: np.ndarray) -> None:
         while True:
             free = chosen_pair[pair_quarter] < 0
             cand = np.flatnonzero(tier & free & rule.supported(chosen))
             if len(cand) == 0:
-                break
+                return
             cand = cand[np.argsort(rank[cand], kind="stable")]
             firsts = np.ones(len(cand), dtype=bool)
             firsts[1:] = pair_quarter[cand][1:] != pair_quarter[cand][:-1]
             pick = cand[firsts]
             chosen_pair[pair_quarter[pick]] = pick
             chosen[pick] = True
+
+    grow(top & usable)
+    grow(usable)
+    by_row = np.argsort(rule.rows, kind="stable")
+    row_start = np.searchsorted(rule.rows[by_row], np.arange(P + 1))
+    for _ in range(max_repairs):
+        stuck = np.flatnonzero(chosen_pair < 0)
+        if len(stuck) == 0:
+            break
+        for i in stuck:          # a few quarters: force each one's chain to its nearest school
+            own = np.flatnonzero((pair_quarter == i) & usable)
+            if len(own) == 0 or chosen_pair[i] >= 0:
+                continue
+            p = int(own[np.argmin(metres[own])])
+            path = [p]
+            while not rule.anchor[p]:
+                support = rule.cols[by_row[row_start[p]:row_start[p + 1]]]
+                support = support[usable[support]]
+                if len(support) == 0 or chosen[support].any():
+                    break
+                p = int(support[np.argmin(metres[support])])
+                path.append(p)
+            for q in path:
+                old = chosen_pair[pair_quarter[q]]
+                if old >= 0:
+                    chosen[old] = False
+                chosen_pair[pair_quarter[q]] = q
+                chosen[q] = True
+        while True:              # free the quarters that lost their support, then regrow
+            broken = np.flatnonzero(chosen & ~rule.supported(chosen))
+            if len(broken) == 0:
+                break
+            chosen[broken] = False
+            chosen_pair[pair_quarter[broken]] = -1
+        grow(usable)
     return chosen_pair
