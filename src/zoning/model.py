@@ -1,23 +1,54 @@
 """The zoning model as sparse matrices, ready for HiGHS (direct) or PuLP (HiGHS, CBC).
 
+Symbols (units; where they come from):
+
+| symbol | meaning |
+|---|---|
+| i, k | quarters (khu phố, thôn), n of them; k a neighbour of i |
+| j | schools of the level, m of them |
+| t | school years zoned, T of them |
+| g | grades of the level zoned (lớp 1…5, 6…9, preschool groups), G of them |
+| p = (i, j) | a candidate pair: school j may serve quarter i (`candidate_pairs`) |
+| d[i,t,g] | pupils of quarter i, year t, grade g (capacity's demand table, `mean`; pupils) |
+| dist[i,j] | walking metres from quarter i to school j (distances table; metres) |
+| D | walking-distance norm of the level and setting (norm table; metres) |
+| L[j,g] | most pupils per class of grade g at school j (norm table, lowered by the school's own limit) |
+| r[j] | rooms one class needs at school j: 1 (two sessions a day) or 0.5 (one) |
+| R[j,t] | classrooms school j can use in year t (0 unless opens ≤ t < closes) |
+| c[i,j] | current share of quarter i at school j (zones.csv; 0 or 1 for whole quarters) |
+| w_s | `stability`: metres per pupil moved from the current school |
+| w_d | `distance_penalty`: extra weight per pupil-metre beyond D |
+| M | `overflow_penalty`: metres per pupil without a seat (`_overflow_penalty`) |
+| ε | `TIE_BREAK`: pupils charged per metre on every pair |
+| x[p] | share of quarter i at school j: binary (whole quarters) or in [0, 1] (split) |
+| n[j,t,g] | classes of grade g at school j in year t (integer ≥ 0) |
+| o[j,t,g] | pupils of grade g at school j in year t beyond n·L (overflow, ≥ 0) |
+| mv[p] | share of quarter i that leaves its current school j (split mode with w_s > 0) |
+| a(j) | school j's anchor: the candidate quarter nearest to its site (contiguity) |
+| N⁻(i, j) | neighbours k of i with dist[k,j] < dist[i,j] and a pair (k, j) (contiguity) |
+
 Variables (columns, in this order):
 - x[p] for each candidate pair p = (quarter i, school j): the share of quarter i's pupils
   sent to school j; binary (whole quarters) or continuous in [0, 1] (split quarters);
-- classes[j, t, g] ≥ 0 integer: classes of grade g opened at school j in school year t;
-- overflow[j, t, g] ≥ 0: pupils of grade g at school j in year t beyond classes × limit;
-- moved[p] ≥ 0 (split mode with a stability weight only): share of quarter i that leaves its
-  current school j.
+- classes[j, t, g] = n[j,t,g] ≥ 0 integer: classes of grade g opened at school j in year t;
+- overflow[j, t, g] = o[j,t,g] ≥ 0: pupils of grade g at school j in year t beyond classes × limit;
+- moved[p] = mv[p] ≥ 0 (split mode with a stability weight only): share of quarter i that
+  leaves its current school j.
 
 Rows:
 - assignment: Σ_j x[i, j] = 1 for every quarter (served exactly once);
-- seats: Σ_i pupils[i, t, g] · x[i, j] − limit[j, g] · classes[j, t, g] − overflow[j, t, g] ≤ 0;
-- rooms: Σ_g rooms_per_class[j] · classes[j, t, g] ≤ rooms[j, t];
-- stability (split): moved[i, j] + x[i, j] ≥ current[i, j];
-- contiguity (optional): x[i, j] ≤ Σ x[k, j] over neighbours k of i closer to j than i.
+- seats: Σ_i d[i, t, g] · x[i, j] − L[j, g] · n[j, t, g] − o[j, t, g] ≤ 0;
+- rooms: Σ_g r[j] · n[j, t, g] ≤ R[j, t];
+- stability (split): mv[i, j] + x[i, j] ≥ c[i, j];
+- contiguity (optional): x[i, j] ≤ Σ_{k ∈ N⁻(i, j)} x[k, j] unless i = a(j) (or i has no
+  neighbour, or i is exempted as an island: `_exempt_islands`); pairs no chain of closer
+  neighbours joins to an anchor are fixed to 0.
 
-Objective (pupil-metres, summed over the school years): pupils × metres for every pair, plus
-`distance_penalty` × pupils × metres beyond the walking-distance norm, plus `stability` metres
-per pupil moved from the current school, plus `overflow_penalty` metres per pupil over capacity.
+Objective (pupil-metres, summed over the school years):
+  Σ_p (Σ_t,g d[i,t,g]) · (dist[i,j] + w_d · max(dist[i,j] − D, 0)) · x[p] + ε · dist[i,j] · x[p]
+  + w_s · (pupils moved from their current school: Σ_t,g d[i,t,g] · (1 − c[i,j]) · x[p] for whole
+    quarters, Σ_t,g d[i,t,g] · mv[p] when split)
+  + M · Σ_j,t,g o[j,t,g].
 """
 from __future__ import annotations
 
