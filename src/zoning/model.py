@@ -276,6 +276,7 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
         r = row + np.arange(n_mv)
         blocks_r += [r, r]; blocks_c += [moved_pairs, mv0 + np.arange(n_mv)]
         blocks_v += [np.ones(n_mv), np.ones(n_mv)]
+        assert current is not None
         lo_parts.append(current[moved_pairs]); hi_parts.append(np.full(n_mv, np.inf))
         row += n_mv
     # contiguity rows: x[p] − Σ x[q] ≤ 0 for non-anchor pairs

@@ -187,6 +187,7 @@ def tables_from_solution(
     current = problem.current_at(pq, ps) if problem.has_current else None
     if current is not None:
         had = problem.had_current
+        assert had is not None
         # a pair changed when its share differs from the current share at that school; a
         # quarter changed when it leaves a current school (also one closed in these years)
         changed_pair = np.abs(sh - current) > SHARE_TOL

@@ -25,13 +25,14 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from zoning.model import MatrixModel
 
 __all__ = ["SolveOutcome", "solve_model", "solve_relaxation", "highs_available", "SOLVERS", "relative_gap",
-           "solve_by_deadline"]
+           "solve_by_deadline", "BackgroundSolve"]
 
 SOLVERS = ("highs", "pulp-highs", "cbc")
 MIP_REL_GAP = 1e-4
@@ -353,7 +354,7 @@ def _fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _child(conn, model: MatrixModel, kwargs: dict) -> None:  # noqa: ANN001 - a Connection
+def _child(conn, model: MatrixModel, kwargs: dict[str, Any]) -> None:  # noqa: ANN001 - a Connection
     """The child's side of `solve_by_deadline`: solve, report progress and the outcome."""
     def progress(bound: float | None, objective: float | None, values: np.ndarray | None) -> None:
         try:
@@ -393,61 +394,84 @@ def solve_by_deadline(
     the deadline"). Without `fork` (Windows, macOS spawn) HiGHS runs in this process with its
     own limit. Returns the outcome and, for an LP, the reduced costs.
     """
-    began = time.perf_counter()
-    limit = max(deadline - began - 2 * KILL_MARGIN, 0.01)
-    kwargs = {"time_limit": limit, "relax": relax, "start": start, "col_hi": col_hi, "mip_rel_gap": mip_rel_gap}
-    if not highs_available():
-        outcome = _solve_pulp(model, solver="cbc", time_limit=limit, relax=relax, col_hi=col_hi,
-                              mip_rel_gap=mip_rel_gap)
-        return outcome, None
-    if not _fork_available():
-        return _solve_highs(model, **kwargs)
-    _highs_version()  # read once in this process (the child's copy is discarded)
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(send, model, kwargs), daemon=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    process.start()
-    send.close()
-    bound = objective = values = None
-    final = None
-    try:
-        while final is None:
-            left = deadline - KILL_MARGIN - time.perf_counter()
-            if left <= 0 or not receive.poll(min(max(left, 0.0), 0.05)):
+    return BackgroundSolve(model, deadline=deadline, relax=relax, start=start, col_hi=col_hi,
+                           mip_rel_gap=mip_rel_gap).finish()
+
+
+class BackgroundSolve:
+    """HiGHS on `model` in a forked child process, started at once and ending by `deadline`;
+    `finish()` waits for it (or kills it at the deadline) and returns what `solve_by_deadline`
+    returns. Meanwhile this process is free: the LP-guided search runs its windows while the
+    child proves a bound (two processes on two cores). Without `fork`, or without highspy,
+    the solve runs in `finish()` instead."""
+
+    def __init__(self, model: MatrixModel, *, deadline: float, relax: bool = False,
+                 start: np.ndarray | None = None, col_hi: np.ndarray | None = None,
+                 mip_rel_gap: float = MIP_REL_GAP) -> None:
+        self.model, self.deadline, self.relax = model, deadline, relax
+        self.began = time.perf_counter()
+        limit = max(deadline - self.began - 2 * KILL_MARGIN, 0.01)
+        self.start, self.col_hi, self.mip_rel_gap = start, col_hi, mip_rel_gap
+        self.kwargs: dict[str, Any] = {"time_limit": limit, "relax": relax, "start": start, "col_hi": col_hi,
+                                       "mip_rel_gap": mip_rel_gap}
+        self.process = None
+        if highs_available() and _fork_available():
+            _highs_version()  # read once in this process (the child's copy is discarded)
+            context = multiprocessing.get_context("fork")
+            self.receive, send = context.Pipe(duplex=False)
+            self.process = context.Process(target=_child, args=(send, model, self.kwargs), daemon=True)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            self.process.start()
+            send.close()
+
+    def finish(self) -> tuple[SolveOutcome, np.ndarray | None]:
+        """The outcome, by the deadline at the latest."""
+        model, relax = self.model, self.relax
+        if self.process is None:
+            limit = max(self.deadline - time.perf_counter() - 2 * KILL_MARGIN, 0.01)
+            if not highs_available():
+                outcome = _solve_pulp(model, solver="cbc", time_limit=limit, relax=relax, col_hi=self.col_hi,
+                                      mip_rel_gap=self.mip_rel_gap)
+                return outcome, None
+            return _solve_highs(model, time_limit=limit, relax=relax, start=self.start, col_hi=self.col_hi,
+                                mip_rel_gap=self.mip_rel_gap)
+        process, receive = self.process, self.receive
+        bound = objective = values = None
+        final = None
+        try:
+            while final is None:
+                left = self.deadline - KILL_MARGIN - time.perf_counter()
                 if left <= 0:
                     break
-                if not process.is_alive() and not receive.poll(0):
+                if not receive.poll(min(left, 0.05)):
+                    if not process.is_alive() and not receive.poll(0):
+                        break
+                    continue
+                try:
+                    message = receive.recv()
+                except (EOFError, OSError):
                     break
-                continue
-            try:
-                message = receive.recv()
-            except (EOFError, OSError):
-                break
-            if message[0] == "progress":
-                _, b, o, v = message
-                bound = b if b is not None else bound
-                if v is not None:
-                    objective, values = o, v
-            else:
-                final = message
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
-        receive.close()
-    if final is not None and final[0] == "done":
-        return final[1], final[2]
-    if final is not None:
-        raise RuntimeError(f"HiGHS failed in its child process: {final[1]}")
-    if objective is not None and values is not None and bound is not None and not relax:
-        gap = relative_gap(objective, bound)
-    else:
-        gap = None
-    has = values is not None and not relax
-    outcome = SolveOutcome(values if has else None, "feasible" if has else "no_solution",
-                           "killed at the deadline", objective if has else None,
-                           None if relax else bound, gap if has else None,
-                           time.perf_counter() - began, f"HiGHS {_highs_version()} (highspy)")
-    return outcome, None
+                if message[0] == "progress":
+                    _, b, o, v = message
+                    bound = b if b is not None else bound
+                    if v is not None:
+                        objective, values = o, v
+                else:
+                    final = message
+        finally:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receive.close()
+        if final is not None and final[0] == "done":
+            return final[1], final[2]
+        if final is not None:
+            raise RuntimeError(f"HiGHS failed in its child process: {final[1]}")
+        has = values is not None and not relax
+        gap = relative_gap(objective, bound) if has else None
+        outcome = SolveOutcome(values if has else None, "feasible" if has else "no_solution",
+                               "killed at the deadline", objective if has else None,
+                               None if relax else bound, gap,
+                               time.perf_counter() - self.began, f"HiGHS {_highs_version()} (highspy)")
+        return outcome, None

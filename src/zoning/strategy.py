@@ -13,11 +13,14 @@
      are repaired by greedy moves, and a vectorised local search of moves, swaps and ejection
      chains (`zoning.local_search`, `zoning.ejection`) finishes each; the best is kept;
   3. `windows` — windows of neighbouring schools re-solved exactly by small MIPs
-     (`zoning.windows`) take turns with the local search until `WINDOW_SHARE` of the time;
-  4. `proof` — for the rest, warm-started from that zoning (`bounding_model`): the
-     split-quarter relaxation when several grades or years share the rooms (its bound comes
-     far sooner than the whole MIP's), else the whole MIP itself, run straight after (2) (it
-     may prove the optimum and improve the zoning).
+     (`zoning.windows`) take turns with the local search until `WINDOW_SHARE` of the time
+     (`PARALLEL_WINDOW_END` when the proof runs beside them);
+  4. `proof` — warm-started from the best zoning of (2) (`bounding_model`): the split-quarter
+     relaxation when several grades or years share the rooms (its bound comes far sooner than
+     the whole MIP's) — in a child process beside the windows from the end of (2) to the
+     deadline when the machine has two cores (`PARALLEL_PROOF`), else after them — or, with
+     one grade and year, the whole MIP itself, run straight after (2) (it may prove the
+     optimum and improve the zoning).
   The reported bound is the LP bound or the proof step's bound, whichever is higher, so the
   gap is honest for the whole (sparsified) model.
 - `contiguous` (HiGHS, contiguity at city scale): `bound` (the LP with the contiguity rows),
@@ -35,6 +38,7 @@ stop at other points.
 """
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -46,7 +50,7 @@ from zoning.ejection import improve_by_chains
 from zoning.local_search import improve_locally, whole_class_counts
 from zoning.model import MatrixModel, ModelOptions
 from zoning.problem import ZoningProblem
-from zoning.solve import SolveOutcome, relative_gap, solve_by_deadline, solve_model
+from zoning.solve import BackgroundSolve, SolveOutcome, relative_gap, solve_by_deadline, solve_model
 from zoning.vectors import repair_overflow, round_shares, solution_vector
 from zoning.windows import improve_by_windows
 
@@ -176,6 +180,11 @@ stopped at `START_LP_END` of the time)."""
 START_LP_END = 0.3
 STARTS_SHARE = 0.4
 """Share of the time limit by which the rounding of fractional starts ends."""
+PARALLEL_PROOF = (os.cpu_count() or 1) >= 2
+"""With two cores or more, the split-quarter proof runs in a child process beside the windows
+(from the end of the starts to the deadline) instead of after them."""
+PARALLEL_WINDOW_END = 0.97
+"""Share of the time limit at which the windows stop when the proof runs beside them."""
 MIN_PROOF_SECONDS = 1.0
 """The proof step runs only with at least this many seconds left."""
 
@@ -239,6 +248,8 @@ class Search:
     best_values: np.ndarray | None = None     # a better full vector found by a MIP, if any
     solver_name: str = "HiGHS"
     proof_split: bool = False
+    pending_proof: BackgroundSolve | None = None   # the proof running beside the windows
+    chain_round: float = 0.0                        # seconds one round of the local search took, at most
 
     def at(self, share: float) -> float:
         """The clock (time.perf_counter()) at `share` of the time limit, never past the deadline."""
@@ -301,7 +312,7 @@ def starts_phase(search: Search) -> None:
     """Fractional starts rounded to whole quarters, repaired, and improved by moves, swaps and
     ejection chains; the best is kept."""
     model, problem, lp = search.model, search.problem, search.lp
-    if lp is None:
+    if lp is None or lp.values is None:
         return
     _, m, T, G = problem.shape
     candidates = [("lp_rounded", lp.values)]
@@ -333,7 +344,9 @@ def starts_phase(search: Search) -> None:
         # the LP's own rounding is always made (up to 90% of the time), the others only in time
         stop = min(t0 + LOCAL_SEARCH_SHARE * search.time_limit, search.at(0.9) if number == 0 else end)
         chosen = repair_overflow(model, problem, round_shares(model, values), deadline=stop)
+        t1 = time.perf_counter()
         chosen, moves = improve_by_chains(model, problem, chosen, deadline=stop)
+        search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(moves["rounds"], 1))
         zoning = Zoning.of(model, problem, chosen)
         search.record({"step": f"round_and_repair ({name})", "status": "feasible",
                        "objective": zoning.objective, "seconds": round(time.perf_counter() - t0, 3), **moves})
@@ -347,7 +360,7 @@ def windows_phase(search: Search) -> None:
     model, problem = search.model, search.problem
     bounding, is_split = bounding_model(model, problem)
     search.proof_split = is_split
-    if not is_split or search.lp is None or search.best is None:
+    if not is_split or search.lp is None or search.lp.values is None or search.best is None:
         return
     n, m, _, _ = problem.shape
     x_lp = search.lp.values[:model.n_pairs]
@@ -358,6 +371,11 @@ def windows_phase(search: Search) -> None:
     priority = np.bincount(model.pair_school[best], weights=excess, minlength=m)
     t0 = time.perf_counter()
     window_deadline = search.at(WINDOW_SHARE)
+    if PARALLEL_PROOF and search.left() > MIN_PROOF_SECONDS:
+        search.pending_proof = BackgroundSolve(bounding, deadline=search.deadline,
+                                               start=search.best.values(model, problem),
+                                               mip_rel_gap=search.target_gap)
+        window_deadline = search.at(PARALLEL_WINDOW_END)
     chosen = best
     stats = {"windows": 0, "improved": 0, "gain": 0.0}
     moves = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
@@ -367,10 +385,15 @@ def windows_phase(search: Search) -> None:
         chosen, found = improve_by_windows(model, problem, search.options, chosen, deadline=chunk,
                                            priority=priority, window=WINDOW_SCHOOLS,
                                            window_seconds=WINDOW_SECONDS)
-        stop = min(time.perf_counter() + LOCAL_SEARCH_SHARE * search.time_limit, search.at(0.95))
-        chosen, local = improve_by_chains(model, problem, chosen, deadline=stop)
         for key in stats:
             stats[key] += found[key]
+        last_call = search.at(0.98)
+        if time.perf_counter() + search.chain_round >= last_call:
+            continue                                    # one more round of chains would not fit
+        stop = min(time.perf_counter() + LOCAL_SEARCH_SHARE * search.time_limit, last_call)
+        t1 = time.perf_counter()
+        chosen, local = improve_by_chains(model, problem, chosen, deadline=stop)
+        search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(local["rounds"], 1))
         for key in moves:
             moves[key] += local[key]
     if stats["windows"] or moves["rounds"]:
@@ -386,11 +409,15 @@ def proof_phase(search: Search) -> None:
     (one grade and year, or contiguity), warm-started from the best zoning; killed at the
     deadline, keeping what it last reported."""
     model, problem = search.model, search.problem
-    if search.left() < MIN_PROOF_SECONDS or (search.best is None and model.contiguity_rule() is None):
-        return
     bounding, is_split = bounding_model(model, problem) if model.contiguity_rule() is None else (model, False)
-    values = None if search.best is None else search.best.values(model, problem)
-    proof, _ = solve_by_deadline(bounding, deadline=search.deadline, start=values, mip_rel_gap=search.target_gap)
+    if search.pending_proof is not None:             # started beside the windows
+        proof, _ = search.pending_proof.finish()
+        search.pending_proof = None
+    else:
+        if search.left() < MIN_PROOF_SECONDS or (search.best is None and model.contiguity_rule() is None):
+            return
+        values = None if search.best is None else search.best.values(model, problem)
+        proof, _ = solve_by_deadline(bounding, deadline=search.deadline, start=values, mip_rel_gap=search.target_gap)
     name = "split_quarter_bound" if is_split else ("contiguous_mip" if model.contiguity_rule() is not None
                                                    else "full_mip_warm_start")
     search.record({"step": name, "status": proof.status, "objective": proof.objective,
@@ -411,7 +438,8 @@ def grow_phase(search: Search) -> None:
     rule = model.contiguity_rule()
     assert rule is not None
     t0 = time.perf_counter()
-    preference = np.zeros(model.n_pairs) if search.lp is None else search.lp.values[:model.n_pairs]
+    lp_values = None if search.lp is None else search.lp.values
+    preference = np.zeros(model.n_pairs) if lp_values is None else lp_values[:model.n_pairs]
     usable = model.col_hi[:model.n_pairs] > 0
     chosen = grow_zones(model.pair_quarter, problem.shape[0], rule, usable, preference,
                         problem.metres(model.pair_quarter, model.pair_school))
