@@ -156,10 +156,15 @@ def _stop_at(h, deadline: float, progress: Progress | None = None) -> None:  # n
             progress(_finite(out.mip_dual_bound), _finite(out.objective_function_value),
                      np.array(out.mip_solution, dtype=np.float64))
 
+    def logged(event) -> None:  # noqa: ANN001 - highspy.HighsCallbackEvent
+        if progress is not None:   # the MIP's log lines carry its bound, also during root cuts
+            progress(_finite(event.data_out.mip_dual_bound), _finite(event.data_out.mip_primal_bound), None)
+
     for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
         callback.subscribe(check)
     if progress is not None:
         h.cbMipImprovingSolution.subscribe(improving)
+        h.cbMipLogging.subscribe(logged)
 
 
 def _finite(value: float) -> float | None:

@@ -27,7 +27,9 @@
   `grow` (zones grown from the schools' anchors over the neighbour graph, each quarter taking
   the school the LP prefers among those whose zone reaches it: `zoning.contiguity.grow_zones`
   — always a zoning that keeps the rule), `moves` (the local search, only moves that keep the
-  rule), and `mip` (the whole MIP warm-started from it for the rest of the time).
+  rule), `windows` (windows of 4 schools re-solved exactly under the rule, taking turns with
+  the moves) and `mip` (the whole MIP warm-started from the moves' zoning — beside the windows
+  in a child process with two cores, else after them — for its bound and any better zoning).
 
 The time limit is kept: every HiGHS call that may run long goes to a child process that is
 killed at its deadline (`zoning.solve.solve_by_deadline`; the parent keeps the bound and the
@@ -468,10 +470,51 @@ def moves_phase(search: Search) -> None:
                    "seconds": round(time.perf_counter() - t0, 3), **moves})
 
 
+def contiguous_windows_phase(search: Search) -> None:
+    """Windows of neighbouring schools re-solved exactly under the contiguity rule (the main
+    model with the other columns held), taking turns with rule-keeping moves; the whole MIP
+    runs beside them in a child process when the machine has two cores."""
+    model, problem = search.model, search.problem
+    if search.best is None or search.lp is None or search.lp.values is None:
+        return
+    n, m, _, _ = problem.shape
+    best = search.best.chosen
+    x_lp = search.lp.values[:model.n_pairs]
+    lp_cost = np.bincount(model.pair_quarter, weights=model.cost[:model.n_pairs] * x_lp, minlength=n)
+    priority = np.bincount(model.pair_school[best], weights=model.cost[best] - lp_cost, minlength=m)
+    window_deadline = search.at(WINDOW_SHARE)
+    if PARALLEL_PROOF and search.left() > MIN_PROOF_SECONDS:
+        search.pending_proof = BackgroundSolve(model, deadline=search.deadline, start=search.best.values(model, problem),
+                                               mip_rel_gap=search.target_gap)
+        window_deadline = search.at(PARALLEL_WINDOW_END)
+    t0 = time.perf_counter()
+    chosen = best
+    stats = {"windows": 0, "improved": 0, "gain": 0.0}
+    moves = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
+    rule = model.contiguity_rule()
+    while time.perf_counter() + 0.5 < window_deadline:
+        chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * search.time_limit)
+        chosen, found = improve_by_windows(model, problem, search.options, chosen, deadline=chunk,
+                                           priority=priority, window=WINDOW_SCHOOLS, window_seconds=WINDOW_SECONDS)
+        chosen, local = improve_locally(model, problem, chosen, deadline=min(window_deadline, search.at(0.98)),
+                                        rule=rule)
+        for key in stats:
+            stats[key] += found[key]
+        for key in moves:
+            moves[key] += local[key]
+    if stats["windows"] or moves["rounds"]:
+        zoning = Zoning.of(model, problem, chosen)
+        search.offer(zoning)
+        search.record({"step": "contiguous_windows", "status": "feasible", "objective": zoning.objective,
+                       "seconds": round(time.perf_counter() - t0, 3), **stats,
+                       **{f"local_{k}": v for k, v in moves.items()}})
+
+
 Phase = Callable[[Search], None]
 LP_GUIDED_PHASES: tuple[tuple[str, Phase], ...] = (
     ("bound", bound_phase), ("starts", starts_phase), ("windows", windows_phase), ("proof", proof_phase))
 """The LP-guided strategy, phase by phase (name, function of the `Search`)."""
 CONTIGUOUS_PHASES: tuple[tuple[str, Phase], ...] = (
-    ("bound", bound_phase), ("grow", grow_phase), ("moves", moves_phase), ("mip", proof_phase))
+    ("bound", bound_phase), ("grow", grow_phase), ("moves", moves_phase), ("windows", contiguous_windows_phase),
+    ("mip", proof_phase))
 """The contiguous strategy at city scale, phase by phase."""
