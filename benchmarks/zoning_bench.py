@@ -233,7 +233,7 @@ def _city(args: argparse.Namespace, grades: tuple[str, ...]) -> int:
     return 0
 
 
-def _zoning_vector(model, problem, result) -> np.ndarray:  # noqa: ANN001
+def _zoning_vector(model, problem, result) -> np.ndarray:
     """The full column vector of `result`'s whole-quarter zoning in `model`."""
     index = {(q, s): p for p, (q, s) in enumerate(zip(problem.quarter_ids[model.pair_quarter],
                                                        problem.school_ids[model.pair_school]))}
@@ -261,7 +261,7 @@ def _peak_rss_mb() -> tuple[float, float]:
             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 
 
-def _zoning_line(label: str, problem, result, limit: float, elapsed: float) -> None:  # noqa: ANN001
+def _zoning_line(label: str, problem, result, limit: float, elapsed: float) -> None:
     r = result.solver
     lp = relative_gap(r.objective, r.lp_bound)
     proven = r.gap
@@ -324,7 +324,7 @@ def scale_section(args: argparse.Namespace) -> int:
     return 0
 
 
-def _steps_line(r) -> None:  # noqa: ANN001 - SolverReport
+def _steps_line(r) -> None:
     parts = [f"{s['step'].split(' ')[0]} {s['ends_at']:.1f}s" for s in r.steps]
     print(f"      steps (ending at): {'; '.join(parts)}; LP bound {r.lp_bound or float('nan'):,.0f}, "
           f"proven bound {r.best_bound or float('nan'):,.0f}")

@@ -116,10 +116,7 @@ def closer_neighbour_pairs(
     n_pairs = len(pair_quarter)
     pair_quarter = np.asarray(pair_quarter, dtype=np.int64)
     pair_school = np.asarray(pair_school, dtype=np.int64)
-    if distance.ndim == 2:
-        metres = distance[pair_quarter, pair_school]
-    else:
-        metres = np.asarray(distance, dtype=float)
+    metres = distance[pair_quarter, pair_school] if distance.ndim == 2 else np.asarray(distance, dtype=float)
     metres = np.where(np.isfinite(metres), metres, np.inf)
     m = int(pair_school.max()) + 1 if n_pairs else 0
     # anchor of school j: the candidate quarter nearest to the site (first by position on ties)

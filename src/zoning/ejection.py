@@ -25,9 +25,9 @@ import time
 import numpy as np
 
 from zoning.local_search import apply_disjoint, improve_locally
-from zoning.vectors import school_pupils, unseated
 from zoning.model import MatrixModel
 from zoning.problem import ZoningProblem
+from zoning.vectors import school_pupils, unseated
 
 __all__ = ["improve_by_chains"]
 

@@ -199,7 +199,7 @@ class ZoningError(ValueError):
         _check_lang(lang)
         return map_text(f"error.{self.key}", lang, **_planner_fields(self.key, self.params, lang))
 
-    def __reduce__(self):  # noqa: ANN204 - keep key and params through pickling (multiprocessing)
+    def __reduce__(self):
         return (_rebuild_error, (self.key, self.params))
 
 

@@ -91,7 +91,7 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-def _highs_object():  # noqa: ANN202 - highspy.Highs
+def _highs_object():
     import highspy
 
     with _quiet_stdout():
@@ -100,7 +100,7 @@ def _highs_object():  # noqa: ANN202 - highspy.Highs
     return h
 
 
-def _highs_lp(model: MatrixModel, relax: bool, col_hi: np.ndarray | None):  # noqa: ANN202
+def _highs_lp(model: MatrixModel, relax: bool, col_hi: np.ndarray | None):
     import highspy
 
     lp = highspy.HighsLp()
@@ -135,13 +135,13 @@ Progress = Callable[[float | None, float | None, "np.ndarray | None"], None]
 """progress(best bound, incumbent objective, incumbent values or None) during a MIP run."""
 
 
-def _stop_at(h, deadline: float, progress: Progress | None = None) -> None:  # noqa: ANN001 - highspy.Highs
+def _stop_at(h, deadline: float, progress: Progress | None = None) -> None:
     """Interrupt `h` once time.perf_counter() passes `deadline`: HiGHS keeps its incumbent
     and bound, and reports the run as interrupted. `progress` hears of every improving
     solution and, at most every 0.25 s, of the bound."""
     last = [0.0]
 
-    def check(event) -> None:  # noqa: ANN001 - highspy.HighsCallbackEvent
+    def check(event) -> None:
         now = time.perf_counter()
         if now > deadline:
             event.interrupt()
@@ -150,13 +150,13 @@ def _stop_at(h, deadline: float, progress: Progress | None = None) -> None:  # n
             out = event.data_out
             progress(_finite(out.mip_dual_bound), _finite(out.mip_primal_bound), None)
 
-    def improving(event) -> None:  # noqa: ANN001 - highspy.HighsCallbackEvent
+    def improving(event) -> None:
         out = event.data_out
         if progress is not None:
             progress(_finite(out.mip_dual_bound), _finite(out.objective_function_value),
                      np.array(out.mip_solution, dtype=np.float64))
 
-    def logged(event) -> None:  # noqa: ANN001 - highspy.HighsCallbackEvent
+    def logged(event) -> None:
         if progress is not None:   # the MIP's log lines carry its bound, also during root cuts
             progress(_finite(event.data_out.mip_dual_bound), _finite(event.data_out.mip_primal_bound), None)
 
@@ -228,15 +228,14 @@ def _solve_highs(
 @functools.lru_cache(maxsize=1)
 def _highs_version() -> str:
     try:
-        import highspy
 
         h = _highs_object()
         return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
-    except Exception:  # noqa: BLE001 - version text only
+    except Exception:
         return "?"
 
 
-def _pulp_problem(model: MatrixModel, col_hi: np.ndarray | None):  # noqa: ANN202
+def _pulp_problem(model: MatrixModel, col_hi: np.ndarray | None):
     """The model as a PuLP problem; every expression built from lists (linear time)."""
     import pulp
 
@@ -359,7 +358,7 @@ def _fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _child(conn, model: MatrixModel, kwargs: dict[str, Any]) -> None:  # noqa: ANN001 - a Connection
+def _child(conn, model: MatrixModel, kwargs: dict[str, Any]) -> None:
     """The child's side of `solve_by_deadline`: solve, report progress and the outcome."""
     def progress(bound: float | None, objective: float | None, values: np.ndarray | None) -> None:
         try:
@@ -370,11 +369,9 @@ def _child(conn, model: MatrixModel, kwargs: dict[str, Any]) -> None:  # noqa: A
     try:
         outcome, duals = _solve_highs(model, progress=progress, **kwargs)
         conn.send(("done", outcome, duals))
-    except BaseException as error:  # noqa: BLE001 - reported to the parent, which re-raises
-        try:
+    except BaseException as error:  # reported to the parent, which re-raises
+        with contextlib.suppress(BrokenPipeError, OSError):
             conn.send(("error", repr(error), None))
-        except (BrokenPipeError, OSError):
-            pass
     finally:
         conn.close()
         os._exit(0)

@@ -53,12 +53,12 @@ def test_k_nearest_of_each_level_and_every_school_within_the_radius():
     schools = pd.concat([sites(30, 3600.0, "tieu_hoc", 1), sites(12, 3600.0, "thcs", 2)], ignore_index=True)
     table = quarter_school_distances(quarters, schools, crs=CRS, nearest=3, within=1000.0)
     full = brute_force(quarters, schools)
-    level = dict(zip(schools["school_id"], schools["level"]))
+    level = dict(zip(schools["school_id"], schools["level"], strict=True))
     full["level"] = full["school_id"].map(level)
     full["rank"] = full.groupby(["quarter_id", "level"])["metres"].rank(method="first")
     expected = full[(full["rank"] <= 3) | (full["metres"] <= 1000.0)]
-    got = set(zip(table["quarter_id"], table["school_id"]))
-    assert got == set(zip(expected["quarter_id"], expected["school_id"]))
+    got = set(zip(table["quarter_id"], table["school_id"], strict=True))
+    assert got == set(zip(expected["quarter_id"], expected["school_id"], strict=True))
     assert len(table) < len(full) / 2                                      # not the full table
     merged = table.merge(full, on=["quarter_id", "school_id"], suffixes=("", "_full"))
     np.testing.assert_allclose(merged["metres"], merged["metres_full"])
@@ -74,7 +74,7 @@ def test_default_radius_is_the_longest_walking_norm_of_the_level():
     full = brute_force(quarters, schools)
     radius = max(load_norms().walking_distance("tieu_hoc", s) for s in ("urban", "rural", "mountain"))
     within = full[full["metres"] <= radius]
-    assert set(zip(within["quarter_id"], within["school_id"])) <= set(zip(table["quarter_id"], table["school_id"]))
+    assert set(zip(within["quarter_id"], within["school_id"], strict=True)) <= set(zip(table["quarter_id"], table["school_id"], strict=True))
     assert table.groupby("quarter_id").size().min() >= 1
 
 
@@ -84,7 +84,7 @@ def test_current_zones_and_given_distances_beyond_the_candidates_are_kept():
     far = brute_force(quarters, schools).sort_values("metres").groupby("quarter_id").tail(1)  # farthest school
     current = far.iloc[:3][["quarter_id", "school_id"]]
     table = quarter_school_distances(quarters, schools, crs=CRS, nearest=2, within=0.0, include=current)
-    assert set(zip(current["quarter_id"], current["school_id"])) <= set(zip(table["quarter_id"], table["school_id"]))
+    assert set(zip(current["quarter_id"], current["school_id"], strict=True)) <= set(zip(table["quarter_id"], table["school_id"], strict=True))
     # a measured route (distances.csv) to a school beyond the candidates is added, one inside overrides
     beyond = far.iloc[3]
     inside = table.iloc[0]
@@ -129,3 +129,17 @@ def test_problem_and_model_from_links_match_the_full_table():
 def test_nearest_must_be_positive():
     with pytest.raises(ValueError, match="at least 1"):
         quarter_school_distances(squares(2), sites(3, 600.0, "tieu_hoc", 0), crs=CRS, nearest=0)
+
+
+@pytest.mark.parametrize("ward", ["phuoc_binh", "thien_hoa"])
+def test_sample_wards_keep_their_full_table(ward):
+    """The sample wards have at most 20 schools of a level: their candidate links are the full
+    table, row for row, so their zonings are unchanged."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "data" / "wards" / ward
+    quarters = gpd.read_file(folder / "quarters.geojson")
+    schools = pd.read_csv(folder / "schools.csv")
+    pd.testing.assert_frame_equal(quarter_school_distances(quarters, schools),
+                                  quarter_school_distances(quarters, schools, nearest=None))
+    assert len(quarter_school_distances(quarters, schools)) == len(quarters) * len(schools)
