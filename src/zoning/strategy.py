@@ -15,12 +15,12 @@
   3. `windows` — windows of neighbouring schools re-solved exactly by small MIPs
      (`zoning.windows`) take turns with the local search until `WINDOW_SHARE` of the time
      (`PARALLEL_WINDOW_END` when the proof runs beside them);
-  4. `proof` — warm-started from the best zoning of (2) (`bounding_model`): the split-quarter
-     relaxation when several grades or years share the rooms (its bound comes far sooner than
-     the whole MIP's) — in a child process beside the windows from the end of (2) to the
-     deadline when the machine has two cores (`PARALLEL_PROOF`), else after them — or, with
-     one grade and year, the whole MIP itself, run straight after (2) (it may prove the
-     optimum and improve the zoning).
+  4. `proof` (`bounding_model`): the split-quarter relaxation when several grades or years
+     share the rooms (its bound comes far sooner than the whole MIP's) — launched right after
+     (1) in a child process beside (2) and (3) until the deadline when the machine has two
+     cores (`PARALLEL_PROOF`, phase `launch_proof`), else after (3), warm-started from the best
+     zoning — or, with one grade and year, the whole MIP itself, run straight after (2) (it
+     may prove the optimum and improve the zoning).
   The reported bound is the LP bound or the proof step's bound, whichever is higher, so the
   gap is honest for the whole (sparsified) model.
 - `contiguous` (HiGHS, contiguity at city scale): `bound` (the LP with the contiguity rows),
@@ -310,6 +310,17 @@ def bound_phase(search: Search) -> None:
         search.raise_bound(lp.bound)  # the LP objective only when the LP was solved to optimality
 
 
+def launch_proof_phase(search: Search) -> None:
+    """With two cores and several grades or years, start the split-quarter proof in a child
+    process now, beside the starts and windows, until the deadline (its bound is what it is
+    for, and the bound does not need a good start; the nearest-school zoning warm-starts it)."""
+    bounding, is_split = bounding_model(search.model, search.problem)
+    if PARALLEL_PROOF and is_split and search.best is not None and search.left() > MIN_PROOF_SECONDS:
+        search.pending_proof = BackgroundSolve(bounding, deadline=search.deadline,
+                                               start=search.best.values(search.model, search.problem),
+                                               mip_rel_gap=search.target_gap)
+
+
 def starts_phase(search: Search) -> None:
     """Fractional starts rounded to whole quarters, repaired, and improved by moves, swaps and
     ejection chains; the best is kept."""
@@ -372,12 +383,7 @@ def windows_phase(search: Search) -> None:
     excess = model.cost[best] - lp_cost
     priority = np.bincount(model.pair_school[best], weights=excess, minlength=m)
     t0 = time.perf_counter()
-    window_deadline = search.at(WINDOW_SHARE)
-    if PARALLEL_PROOF and search.left() > MIN_PROOF_SECONDS:
-        search.pending_proof = BackgroundSolve(bounding, deadline=search.deadline,
-                                               start=search.best.values(model, problem),
-                                               mip_rel_gap=search.target_gap)
-        window_deadline = search.at(PARALLEL_WINDOW_END)
+    window_deadline = search.at(PARALLEL_WINDOW_END if search.pending_proof is not None else WINDOW_SHARE)
     chosen = best
     stats = {"windows": 0, "improved": 0, "gain": 0.0}
     moves = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
@@ -512,7 +518,8 @@ def contiguous_windows_phase(search: Search) -> None:
 
 Phase = Callable[[Search], None]
 LP_GUIDED_PHASES: tuple[tuple[str, Phase], ...] = (
-    ("bound", bound_phase), ("starts", starts_phase), ("windows", windows_phase), ("proof", proof_phase))
+    ("bound", bound_phase), ("launch_proof", launch_proof_phase), ("starts", starts_phase),
+    ("windows", windows_phase), ("proof", proof_phase))
 """The LP-guided strategy, phase by phase (name, function of the `Search`)."""
 CONTIGUOUS_PHASES: tuple[tuple[str, Phase], ...] = (
     ("bound", bound_phase), ("grow", grow_phase), ("moves", moves_phase), ("windows", contiguous_windows_phase),
