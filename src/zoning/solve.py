@@ -417,6 +417,11 @@ class BackgroundSolve:
         self.kwargs: dict[str, Any] = {"time_limit": limit, "relax": relax, "start": start, "col_hi": col_hi,
                                        "mip_rel_gap": mip_rel_gap}
         self.process = None
+        self.final: tuple | None = None
+        self.closed = False
+        self.bound: float | None = None
+        self.objective: float | None = None
+        self.values: np.ndarray | None = None
         if highs_available() and _fork_available():
             _highs_version()  # read once in this process (the child's copy is discarded)
             context = multiprocessing.get_context("fork")
@@ -439,33 +444,35 @@ class BackgroundSolve:
             return _solve_highs(model, time_limit=limit, relax=relax, start=self.start, col_hi=self.col_hi,
                                 mip_rel_gap=self.mip_rel_gap)
         process, receive = self.process, self.receive
-        bound = objective = values = None
-        final = None
+        final = self.final
         try:
-            while final is None:
+            while final is None and not self.closed:
                 left = self.deadline - KILL_MARGIN - time.perf_counter()
-                if left <= 0:
-                    break
-                if not receive.poll(min(left, 0.05)):
-                    if not process.is_alive() and not receive.poll(0):
+                # read what is there (also when the time is up: the last bound may be waiting)
+                while final is None and receive.poll(0 if left <= 0 else min(left, 0.05)):
+                    try:
+                        message = receive.recv()
+                    except (EOFError, OSError):
+                        left = 0.0
                         break
-                    continue
-                try:
-                    message = receive.recv()
-                except (EOFError, OSError):
+                    if message[0] == "progress":
+                        _, b, o, v = message
+                        self.bound = b if b is not None else self.bound
+                        if v is not None:
+                            self.objective, self.values = o, v
+                    else:
+                        final = self.final = message
+                    left = self.deadline - KILL_MARGIN - time.perf_counter()
+                if final is not None or left <= 0 or not process.is_alive():
                     break
-                if message[0] == "progress":
-                    _, b, o, v = message
-                    bound = b if b is not None else bound
-                    if v is not None:
-                        objective, values = o, v
-                else:
-                    final = message
         finally:
-            if process.is_alive():
-                process.kill()
-            process.join()
-            receive.close()
+            if not self.closed:
+                if process.is_alive():
+                    process.kill()
+                process.join()
+                receive.close()
+                self.closed = True
+        bound, objective, values = self.bound, self.objective, self.values
         if final is not None and final[0] == "done":
             return final[1], final[2]
         if final is not None:

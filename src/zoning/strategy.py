@@ -136,8 +136,7 @@ def solve_with_strategy(
             raise ValueError("the contiguous strategy needs the contiguity rule (adjacency)")
         search = Search(model, problem, options, time_limit=time_limit, deadline=deadline, target_gap=target_gap)
         phases = LP_GUIDED_PHASES if strategy == "lp_guided" else CONTIGUOUS_PHASES
-        for _, phase in phases:
-            phase(search)
+        _run_phases(search, phases)
         return search.outcome(strategy)
     start = feasible_start(model, problem)
     start_ok = _is_feasible(model, start)
@@ -257,6 +256,11 @@ class Search:
         """The clock (time.perf_counter()) at `share` of the time limit, never past the deadline."""
         return min(self.began + share * self.time_limit, self.deadline)
 
+    @property
+    def child_deadline(self) -> float:
+        """When solver children must have ended: before the deadline alarm of `_run_phases`."""
+        return self.deadline - OUTCOME_SECONDS - OUTCOME_PER_PAIR * self.model.n_pairs - 0.02
+
     def left(self) -> float:
         """Seconds left before the deadline."""
         return self.deadline - time.perf_counter()
@@ -301,7 +305,7 @@ def bound_phase(search: Search) -> None:
     rule = model.contiguity_rule()
     if rule is None or _is_feasible(model, start):
         search.offer(Zoning.of(model, problem, round_shares(model, start)))
-    lp, _ = solve_by_deadline(model, relax=True, deadline=search.deadline)
+    lp, _ = solve_by_deadline(model, relax=True, deadline=search.child_deadline)
     search.solver_name = lp.solver
     search.record({"step": "lp_relaxation", "status": lp.status, "objective": lp.objective,
                    "seconds": round(lp.seconds, 3)})
@@ -316,7 +320,7 @@ def launch_proof_phase(search: Search) -> None:
     for, and the bound does not need a good start; the nearest-school zoning warm-starts it)."""
     bounding, is_split = bounding_model(search.model, search.problem)
     if PARALLEL_PROOF and is_split and search.best is not None and search.left() > MIN_PROOF_SECONDS:
-        search.pending_proof = BackgroundSolve(bounding, deadline=search.deadline,
+        search.pending_proof = BackgroundSolve(bounding, deadline=search.child_deadline,
                                                start=search.best.values(search.model, search.problem),
                                                mip_rel_gap=search.target_gap)
 
@@ -425,7 +429,7 @@ def proof_phase(search: Search) -> None:
         if search.left() < MIN_PROOF_SECONDS or (search.best is None and model.contiguity_rule() is None):
             return
         values = None if search.best is None else search.best.values(model, problem)
-        proof, _ = solve_by_deadline(bounding, deadline=search.deadline, start=values, mip_rel_gap=search.target_gap)
+        proof, _ = solve_by_deadline(bounding, deadline=search.child_deadline, start=values, mip_rel_gap=search.target_gap)
     name = "split_quarter_bound" if is_split else ("contiguous_mip" if model.contiguity_rule() is not None
                                                    else "full_mip_warm_start")
     search.record({"step": name, "status": proof.status, "objective": proof.objective,
@@ -490,7 +494,7 @@ def contiguous_windows_phase(search: Search) -> None:
     priority = np.bincount(model.pair_school[best], weights=model.cost[best] - lp_cost, minlength=m)
     window_deadline = search.at(WINDOW_SHARE)
     if PARALLEL_PROOF and search.left() > MIN_PROOF_SECONDS:
-        search.pending_proof = BackgroundSolve(model, deadline=search.deadline, start=search.best.values(model, problem),
+        search.pending_proof = BackgroundSolve(model, deadline=search.child_deadline, start=search.best.values(model, problem),
                                                mip_rel_gap=search.target_gap)
         window_deadline = search.at(PARALLEL_WINDOW_END)
     t0 = time.perf_counter()
@@ -514,6 +518,44 @@ def contiguous_windows_phase(search: Search) -> None:
         search.record({"step": "contiguous_windows", "status": "feasible", "objective": zoning.objective,
                        "seconds": round(time.perf_counter() - t0, 3), **stats,
                        **{f"local_{k}": v for k, v in moves.items()}})
+
+
+class OutOfTime(Exception):
+    """Raised in the search by the deadline alarm (`_run_phases`)."""
+
+
+OUTCOME_SECONDS = 0.05
+OUTCOME_PER_PAIR = 1e-6
+"""Seconds kept before the deadline for the outcome (the best zoning's full vector)."""
+
+
+def _run_phases(search: Search, phases: tuple[tuple[str, Phase], ...]) -> None:
+    """Run `phases` in turn; at the deadline an alarm (SIGALRM, main thread on POSIX only)
+    interrupts whatever NumPy step is running, and the search keeps the best zoning and bound
+    it had. Children still running are killed, their last report read."""
+    import signal
+    import threading
+
+    alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    margin = OUTCOME_SECONDS + OUTCOME_PER_PAIR * search.model.n_pairs
+    previous = None
+    if alarm:
+        def ring(signum: int, frame: object) -> None:
+            raise OutOfTime
+
+        previous = signal.signal(signal.SIGALRM, ring)
+        signal.setitimer(signal.ITIMER_REAL, max(search.deadline - margin - time.perf_counter(), 0.001))
+    try:
+        for _, phase in phases:
+            phase(search)
+    except OutOfTime:
+        search.record({"step": "deadline", "status": "stopped", "objective": None, "seconds": 0.0})
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    if search.pending_proof is not None:             # interrupted while the proof ran: its last report
+        proof_phase(search)
 
 
 Phase = Callable[[Search], None]

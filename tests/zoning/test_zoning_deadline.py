@@ -65,15 +65,15 @@ def test_a_tight_time_limit_ends_within_five_percent(problem, limit):
 
 
 def test_a_solver_run_past_its_deadline_is_killed_and_keeps_what_it_reported(problem):
-    """HiGHS on the whole five-grade MIP does not finish in 1.5 s (its first round of root cuts
+    """HiGHS on the whole five-grade MIP does not finish in 4 s (its first round of root cuts
     alone takes longer): the child is killed at the deadline; an incumbent it reported (the warm
     start once accepted, or better) comes back feasible, else no solution is claimed."""
     model = build_model(problem, ModelOptions(k_nearest=10))
     start = feasible_start(model, problem)
     began = time.perf_counter()
-    outcome, _ = solve_by_deadline(model, deadline=began + 1.5, start=start)
+    outcome, _ = solve_by_deadline(model, deadline=began + 4.0, start=start)
     elapsed = time.perf_counter() - began
-    assert elapsed <= 1.5 * 1.05
+    assert elapsed <= 4.0 * 1.05
     assert outcome.solver_status == "killed at the deadline"
     if outcome.values is None:
         assert outcome.status == "no_solution" and outcome.objective is None
