@@ -15,8 +15,23 @@ Compared in the same run, with the same time limit:
 Printed: build time, solve time, objective, pupils over capacity, and the gap to the LP
 relaxation bound of the same (10-nearest) model.
 
+Sections (all by default; `--sections city,scale` for some), each printing its baselines
+measured in the same run:
+- city: the above on the 4,032-quarter, 5-grade city (with the recorded figure of an
+  independently written PuLP + HiGHS model beside the project's own PuLP translation);
+- entry: grade 1 only (must stay optimal);
+- scale: 504 / 2,016 / 4,032 / 10,080 quarters (one school per 12): the candidate links from the
+  k-d tree against the full quarter × school table (rows, MB, seconds), and 60 s zonings (above
+  the LP bound, above the bound proven in the run, wall time ÷ limit);
+- deadline: tight limits (10 s at 4,032; 15 s and 30 s at 10,080 quarters): wall time ÷ limit;
+- contiguous: the 4,032-quarter city with contiguous zones;
+- memory: 20,160 quarters × 1,680 schools in a fresh process: links, problem, model and a 60 s
+  zoning, peak memory (goal: within 4 GB).
+The first line gives the machine and its load average: the machine is shared with other
+engineers, so timings and what a time-limited search reaches vary from run to run.
+
 Run: `python -m benchmarks zoning` (all benchmarks: `python -m benchmarks`), options:
-`python -m benchmarks.zoning_bench --time-limit 60 --quarters-per-ward 24 --skip-pulp`.
+`python -m benchmarks.zoning_bench --time-limit 60 --quarters-per-ward 24 --skip-pulp --sections city`.
 """
 from __future__ import annotations
 

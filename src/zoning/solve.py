@@ -31,8 +31,8 @@ import numpy as np
 
 from zoning.model import MatrixModel
 
-__all__ = ["SolveOutcome", "solve_model", "solve_relaxation", "highs_available", "SOLVERS", "relative_gap",
-           "solve_by_deadline", "BackgroundSolve"]
+__all__ = ["SOLVERS", "BackgroundSolve", "SolveOutcome", "highs_available", "relative_gap",
+           "solve_by_deadline", "solve_model", "solve_relaxation"]
 
 SOLVERS = ("highs", "pulp-highs", "cbc")
 MIP_REL_GAP = 1e-4

@@ -56,8 +56,8 @@ from zoning.solve import BackgroundSolve, SolveOutcome, relative_gap, solve_by_d
 from zoning.vectors import repair_overflow, round_shares, solution_vector
 from zoning.windows import improve_by_windows
 
-__all__ = ["StrategyOutcome", "solve_with_strategy", "feasible_start", "STRATEGIES",
-           "EXACT_MAX_BINARIES", "Zoning", "Search", "LP_GUIDED_PHASES", "CONTIGUOUS_PHASES"]
+__all__ = ["CONTIGUOUS_PHASES", "EXACT_MAX_BINARIES", "LP_GUIDED_PHASES", "STRATEGIES", "Search",
+           "StrategyOutcome", "Zoning", "feasible_start", "solve_with_strategy"]
 
 STRATEGIES = ("auto", "exact", "lp_guided", "contiguous")
 EXACT_MAX_BINARIES = 1500
@@ -375,7 +375,7 @@ def windows_phase(search: Search) -> None:
     until `WINDOW_SHARE` of the time (with several grades or years; with one, the whole MIP
     of the proof phase does better)."""
     model, problem = search.model, search.problem
-    bounding, is_split = bounding_model(model, problem)
+    _, is_split = bounding_model(model, problem)
     search.proof_split = is_split
     if not is_split or search.lp is None or search.lp.values is None or search.best is None:
         return
