@@ -531,8 +531,10 @@ OUTCOME_PER_PAIR = 1e-6
 
 def _run_phases(search: Search, phases: tuple[tuple[str, Phase], ...]) -> None:
     """Run `phases` in turn; at the deadline an alarm (SIGALRM, main thread on POSIX only)
-    interrupts whatever NumPy step is running, and the search keeps the best zoning and bound
-    it had. Children still running are killed, their last report read."""
+    interrupts whatever NumPy step of the search is running, and the search keeps the best
+    zoning and bound it had. The last phase (the proof, or the contiguous MIP) runs without
+    the alarm: its solver child ends by `Search.child_deadline` by itself, and it reads back
+    what the child (also one running beside the earlier phases) last reported."""
     import signal
     import threading
 
@@ -546,7 +548,7 @@ def _run_phases(search: Search, phases: tuple[tuple[str, Phase], ...]) -> None:
         previous = signal.signal(signal.SIGALRM, ring)
         signal.setitimer(signal.ITIMER_REAL, max(search.deadline - margin - time.perf_counter(), 0.001))
     try:
-        for _, phase in phases:
+        for _, phase in phases[:-1]:
             phase(search)
     except OutOfTime:
         search.record({"step": "deadline", "status": "stopped", "objective": None, "seconds": 0.0})
@@ -554,8 +556,7 @@ def _run_phases(search: Search, phases: tuple[tuple[str, Phase], ...]) -> None:
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-    if search.pending_proof is not None:             # interrupted while the proof ran: its last report
-        proof_phase(search)
+    phases[-1][1](search)
 
 
 Phase = Callable[[Search], None]
