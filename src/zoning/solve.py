@@ -67,7 +67,7 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 def highs_available() -> bool:
     """True when highspy imports."""
     try:
-        import highspy  # noqa: F401
+        import highspy  # noqa: F401 - only whether it imports
     except ImportError:
         return False
     return True
@@ -91,7 +91,7 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-def _highs_object():
+def _highs_object():  # -> highspy.Highs (highspy is imported lazily)
     import highspy
 
     with _quiet_stdout():
@@ -135,7 +135,7 @@ Progress = Callable[[float | None, float | None, "np.ndarray | None"], None]
 """progress(best bound, incumbent objective, incumbent values or None) during a MIP run."""
 
 
-def _stop_at(h, deadline: float, progress: Progress | None = None) -> None:
+def _stop_at(h, deadline: float, progress: Progress | None = None) -> None:  # h: highspy.Highs
     """Interrupt `h` once time.perf_counter() passes `deadline`: HiGHS keeps its incumbent
     and bound, and reports the run as interrupted. `progress` hears of every improving
     solution and, at most every 0.25 s, of the bound."""
@@ -205,8 +205,7 @@ def _solve_highs(
     is_mip = model.integer.any() and not relax
     duals = None
     if is_mip:
-        bound = float(info.mip_dual_bound)
-        bound = bound if np.isfinite(bound) else None
+        bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
     else:
         bound = objective if status == highspy.HighsModelStatus.kOptimal else None
         if has_solution:
@@ -228,10 +227,9 @@ def _solve_highs(
 @functools.lru_cache(maxsize=1)
 def _highs_version() -> str:
     try:
-
         h = _highs_object()
         return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
-    except Exception:
+    except Exception:  # version text only
         return "?"
 
 
@@ -253,7 +251,7 @@ def _pulp_problem(model: MatrixModel, col_hi: np.ndarray | None):
     for r in range(model.n_rows):
         cols = A.indices[A.indptr[r]:A.indptr[r + 1]]
         vals = A.data[A.indptr[r]:A.indptr[r + 1]]
-        expr = pulp.LpAffineExpression([(variables[c], float(v)) for c, v in zip(cols, vals)])
+        expr = pulp.LpAffineExpression([(variables[c], float(v)) for c, v in zip(cols, vals, strict=True)])
         lo, up = model.row_lo[r], model.row_hi[r]
         if lo == up:
             prob.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintEQ, f"r{r}", float(lo)))

@@ -54,7 +54,7 @@ def repair_overflow(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
     for _ in range(limit_moves):
         if deadline is not None and time.perf_counter() >= deadline:
             break
-        short = (need > problem.rooms + 1e-9).any(axis=1)
+        short = np.asarray((need > problem.rooms + 1e-9).any(axis=1))
         if not short.any():
             break
         # candidate moves: pairs (i, b) with i at a short school a ≠ b
