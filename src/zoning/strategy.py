@@ -391,29 +391,31 @@ def windows_phase(search: Search) -> None:
     chosen = best
     stats = {"windows": 0, "improved": 0, "gain": 0.0}
     moves = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
-    while time.perf_counter() + 0.5 < window_deadline:
-        # windows and local search take turns: a window's new zones open new moves and swaps
-        chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * search.time_limit)
-        chosen, found = improve_by_windows(model, problem, search.options, chosen, deadline=chunk,
-                                           priority=priority, window=WINDOW_SCHOOLS,
-                                           window_seconds=WINDOW_SECONDS)
-        for key in stats:
-            stats[key] += found[key]
-        last_call = search.at(0.98)
-        if time.perf_counter() + search.chain_round >= last_call:
-            continue                                    # one more round of chains would not fit
-        stop = min(time.perf_counter() + LOCAL_SEARCH_SHARE * search.time_limit, last_call)
-        t1 = time.perf_counter()
-        chosen, local = improve_by_chains(model, problem, chosen, deadline=stop)
-        search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(local["rounds"], 1))
-        for key in moves:
-            moves[key] += local[key]
-    if stats["windows"] or moves["rounds"]:
-        zoning = Zoning.of(model, problem, chosen)
-        search.offer(zoning)
-        search.record({"step": "windows", "status": "feasible", "objective": zoning.objective,
-                       "seconds": round(time.perf_counter() - t0, 3), **stats,
-                       **{f"local_{k}": v for k, v in moves.items()}})
+    try:
+        while time.perf_counter() + 0.5 < window_deadline:
+            # windows and local search take turns: a window's new zones open new moves and swaps
+            chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * search.time_limit)
+            chosen, found = improve_by_windows(model, problem, search.options, chosen, deadline=chunk,
+                                               priority=priority, window=WINDOW_SCHOOLS,
+                                               window_seconds=WINDOW_SECONDS)
+            for key in stats:
+                stats[key] += found[key]
+            search.offer(Zoning.of(model, problem, chosen))   # kept should the deadline alarm ring
+            last_call = search.at(0.98)
+            if time.perf_counter() + search.chain_round >= last_call:
+                continue                                    # one more round of chains would not fit
+            stop = min(time.perf_counter() + LOCAL_SEARCH_SHARE * search.time_limit, last_call)
+            t1 = time.perf_counter()
+            chosen, local = improve_by_chains(model, problem, chosen, deadline=stop)
+            search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(local["rounds"], 1))
+            for key in moves:
+                moves[key] += local[key]
+            search.offer(Zoning.of(model, problem, chosen))
+    finally:
+        if (stats["windows"] or moves["rounds"]) and search.best is not None:
+            search.record({"step": "windows", "status": "feasible", "objective": search.best.objective,
+                           "seconds": round(time.perf_counter() - t0, 3), **stats,
+                           **{f"local_{k}": v for k, v in moves.items()}})
 
 
 def proof_phase(search: Search) -> None:
@@ -502,22 +504,25 @@ def contiguous_windows_phase(search: Search) -> None:
     stats = {"windows": 0, "improved": 0, "gain": 0.0}
     moves = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
     rule = model.contiguity_rule()
-    while time.perf_counter() + 0.5 < window_deadline:
-        chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * search.time_limit)
-        chosen, found = improve_by_windows(model, problem, search.options, chosen, deadline=chunk,
-                                           priority=priority, window=WINDOW_SCHOOLS, window_seconds=WINDOW_SECONDS)
-        chosen, local = improve_locally(model, problem, chosen, deadline=min(window_deadline, search.at(0.98)),
-                                        rule=rule)
-        for key in stats:
-            stats[key] += found[key]
-        for key in moves:
-            moves[key] += local[key]
-    if stats["windows"] or moves["rounds"]:
-        zoning = Zoning.of(model, problem, chosen)
-        search.offer(zoning)
-        search.record({"step": "contiguous_windows", "status": "feasible", "objective": zoning.objective,
-                       "seconds": round(time.perf_counter() - t0, 3), **stats,
-                       **{f"local_{k}": v for k, v in moves.items()}})
+    try:
+        while time.perf_counter() + 0.5 < window_deadline:
+            chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * search.time_limit)
+            chosen, found = improve_by_windows(model, problem, search.options, chosen, deadline=chunk,
+                                               priority=priority, window=WINDOW_SCHOOLS,
+                                               window_seconds=WINDOW_SECONDS)
+            for key in stats:
+                stats[key] += found[key]
+            search.offer(Zoning.of(model, problem, chosen))   # kept should the deadline alarm ring
+            chosen, local = improve_locally(model, problem, chosen, deadline=min(window_deadline, search.at(0.98)),
+                                            rule=rule)
+            for key in moves:
+                moves[key] += local[key]
+            search.offer(Zoning.of(model, problem, chosen))
+    finally:
+        if (stats["windows"] or moves["rounds"]) and search.best is not None:
+            search.record({"step": "contiguous_windows", "status": "feasible", "objective": search.best.objective,
+                           "seconds": round(time.perf_counter() - t0, 3), **stats,
+                           **{f"local_{k}": v for k, v in moves.items()}})
 
 
 class OutOfTime(Exception):
