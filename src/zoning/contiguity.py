@@ -72,23 +72,22 @@ def zone_pieces(assignment: pd.DataFrame, adjacency: pd.DataFrame) -> pd.Series:
     """Number of connected pieces of each school's zone (1 = contiguous), indexed by school_id.
 
     `assignment` is the zoning table (`quarter_id, school_id, share`); a quarter belongs to
-    the zone of every school with a share above 0.
+    the zone of every school with a share above 0. One connected-components pass over the
+    graph of (quarter, school) memberships joined by neighbouring quarters of the same school
+    (no loop over schools).
     """
-    rows = assignment[assignment["share"] > 1e-9]
-    quarter_ids = np.unique(rows["quarter_id"].astype(str).to_numpy())
-    src, dst = _edge_index(adjacency, quarter_ids)
-    pieces = {}
-    for school, zone in rows.groupby("school_id", sort=True):
-        members = np.zeros(len(quarter_ids), dtype=bool)
-        members[np.searchsorted(quarter_ids, zone["quarter_id"].astype(str).to_numpy())] = True
-        inside = members[src] & members[dst]
-        local = np.cumsum(members) - 1
-        size = int(members.sum())
-        graph = sparse.coo_matrix(
-            (np.ones(int(inside.sum())), (local[src[inside]], local[dst[inside]])), shape=(size, size)
-        )
-        pieces[school] = connected_components(graph, directed=False)[0]
-    return pd.Series(pieces, name="pieces", dtype="int64")
+    rows = assignment.loc[assignment["share"] > 1e-9, ["quarter_id", "school_id"]].astype(str)
+    rows = rows.drop_duplicates().reset_index(drop=True)
+    rows["node"] = np.arange(len(rows))
+    edges = adjacency[["quarter_id_a", "quarter_id_b"]].astype(str)
+    joined = edges.merge(rows.rename(columns={"quarter_id": "quarter_id_a"}), on="quarter_id_a") \
+        .merge(rows.rename(columns={"quarter_id": "quarter_id_b", "node": "other"}), on=["quarter_id_b", "school_id"])
+    size = len(rows)
+    graph = sparse.coo_matrix((np.ones(len(joined)), (joined["node"].to_numpy(), joined["other"].to_numpy())),
+                              shape=(size, size))
+    labels = connected_components(graph, directed=False)[1] if size else np.zeros(0, dtype=int)
+    pieces = pd.Series(labels, index=rows["school_id"].to_numpy()).groupby(level=0, sort=True).nunique()
+    return pieces.rename("pieces").astype("int64").rename_axis(None)
 
 
 def is_contiguous(assignment: pd.DataFrame, adjacency: pd.DataFrame) -> bool:
