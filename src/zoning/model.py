@@ -213,7 +213,7 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
     dist = problem.metres(pq, ps)
     pupils = problem.demand[pq]                      # (P, T, G)
     total = pupils.sum(axis=(1, 2))                  # (P,) pupils over all years and grades
-    beyond = 0.0
+    beyond: float | np.ndarray = 0.0
     if problem.norm_distance is not None and options.distance_penalty > 0:
         beyond = options.distance_penalty * np.maximum(dist - problem.norm_distance, 0.0)
     per_pupil = dist + beyond                        # metres per pupil on pair p
