@@ -353,7 +353,9 @@ reads back what it last reported)."""
 
 
 def _fork_available() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """True when HiGHS can run in a forked child: POSIX fork, and this process is not itself a
+    daemonic worker (e.g. of a multiprocessing pool), which may not have children."""
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
 
 
 def _child(conn, model: MatrixModel, kwargs: dict[str, Any]) -> None:
