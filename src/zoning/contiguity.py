@@ -217,7 +217,9 @@ class ContiguityRule:
 
 
 def grow_zones(pair_quarter: np.ndarray, n: int, rule: ContiguityRule, usable: np.ndarray,
-               preference: np.ndarray, metres: np.ndarray, *, max_repairs: int = 30) -> np.ndarray:
+               preference: np.ndarray, metres: np.ndarray, *, max_repairs: int = 30,
+               pair_school: np.ndarray | None = None, pupils: np.ndarray | None = None,
+               seats: np.ndarray | None = None) -> np.ndarray:
     """A zoning obeying the contiguity rule, grown from the schools' anchors over the
     neighbour graph: pair index per quarter (−1 where no zone could reach the quarter).
 
@@ -229,9 +231,12 @@ def grow_zones(pair_quarter: np.ndarray, n: int, rule: ContiguityRule, usable: n
     went to other schools) then takes its nearest usable school together with the chain of
     ever-closer neighbours leading there; quarters that lose their support by it are freed
     and the zones regrown, up to `max_repairs` times. `usable` pairs must all be reachable
-    (`reachable_pairs`). Vectorised per round; rounds ≈ the zones' depth in quarters.
+    (`reachable_pairs`). With `pair_school`, `pupils` (n,) and `seats` (m,), the first two
+    tiers also keep each school within its seats (in preference order within a round); a last
+    tier ignores them. Vectorised per round; rounds ≈ the zones' depth in quarters.
     """
     P = len(pair_quarter)
+    room = None if seats is None else np.asarray(seats, dtype=float).copy()
     order = np.lexsort((metres, -preference, pair_quarter))
     first = np.ones(P, dtype=bool)
     first[1:] = pair_quarter[order][1:] != pair_quarter[order][:-1]
@@ -242,19 +247,39 @@ def grow_zones(pair_quarter: np.ndarray, n: int, rule: ContiguityRule, usable: n
     chosen_pair = np.full(n, -1, dtype=np.int64)
     chosen = np.zeros(P, dtype=bool)
 
-    def grow(tier: np.ndarray) -> None:
+    def grow(tier: np.ndarray, fit: bool = False) -> None:
         while True:
             free = chosen_pair[pair_quarter] < 0
-            cand = np.flatnonzero(tier & free & rule.supported(chosen))
+            ok = tier & free & rule.supported(chosen)
+            if fit:
+                assert room is not None and pair_school is not None and pupils is not None
+                ok &= room[pair_school] >= pupils[pair_quarter]
+            cand = np.flatnonzero(ok)
             if len(cand) == 0:
                 return
             cand = cand[np.argsort(rank[cand], kind="stable")]
             firsts = np.ones(len(cand), dtype=bool)
             firsts[1:] = pair_quarter[cand][1:] != pair_quarter[cand][:-1]
             pick = cand[firsts]
+            if fit:
+                # per school, in preference order, the quarters its remaining seats still hold
+                assert room is not None and pair_school is not None and pupils is not None
+                order = pick[np.lexsort((rank[pick], pair_school[pick]))]
+                school = pair_school[order]
+                load = np.cumsum(pupils[pair_quarter[order]])
+                start = np.searchsorted(school, school)          # first of each school's run
+                before = np.where(start > 0, load[np.maximum(start - 1, 0)], 0.0)
+                pick = order[load - before <= room[school] + 1e-9]
+                if len(pick) == 0:
+                    return
+                np.subtract.at(room, pair_school[pick], pupils[pair_quarter[pick]])
             chosen_pair[pair_quarter[pick]] = pick
             chosen[pick] = True
 
+    capacity = room is not None and pair_school is not None and pupils is not None
+    if capacity:
+        grow(top & usable, fit=True)
+        grow(usable, fit=True)
     grow(top & usable)
     grow(usable)
     by_row = np.argsort(rule.rows, kind="stable")

@@ -455,8 +455,12 @@ def grow_phase(search: Search) -> None:
     lp_values = None if search.lp is None else search.lp.values
     preference = np.zeros(model.n_pairs) if lp_values is None else lp_values[:model.n_pairs]
     usable = model.col_hi[:model.n_pairs] > 0
+    # seats per school: whole classes of the grades' mean limit in its rooms, the tightest year
+    classes = np.floor(problem.rooms / problem.rooms_per_class[:, None] + 1e-9)          # (m, T)
+    seats = (classes * problem.class_limit.mean(axis=1)[:, None]).min(axis=1)
     chosen = grow_zones(model.pair_quarter, problem.shape[0], rule, usable, preference,
-                        problem.metres(model.pair_quarter, model.pair_school))
+                        problem.metres(model.pair_quarter, model.pair_school), pair_school=model.pair_school,
+                        pupils=problem.quarter_pupils().max(axis=1), seats=seats)
     stuck = int((chosen < 0).sum())
     if stuck == 0:
         zoning = Zoning.of(model, problem, chosen)
