@@ -63,6 +63,8 @@ _KEY_SIZE = 7.0
 _LEGEND_SIZE = 8.0
 _NOTE_SIZE = 7.5
 _HALO = [patheffects.withStroke(linewidth=2.4, foreground="white")]
+_STRIP_IN = 0.6
+"""Height kept free under the ward for the scale bar and the north arrow, inches."""
 _MARKER_PT = 13.0
 """School triangle's width, points."""
 
@@ -131,17 +133,9 @@ def _corner_box(ax_box: tuple[float, float, float, float], corner: str, w: float
     return left, bottom, left + w, bottom + h
 
 
-def _free_corner(ward: shapely.Geometry, ax_box: tuple[float, float, float, float], w: float, h: float,
-                 inset: float, corners: Sequence[str]) -> str:
-    """The corner (in order of preference) where a w × h block covers the least of the ward."""
-    cover = [shapely.area(shapely.intersection(ward, shapely.box(*_corner_box(ax_box, c, w, h, inset))))
-             for c in corners]
-    return corners[int(np.argmin(np.round(np.asarray(cover) / max(w * h, 1.0), 2)))]
-
-
-def _scale_bar(ax: Axes, board: LabelBoard, ward: shapely.Geometry, lang: str, paper: str,
-               metres_per_inch: float) -> str:
-    """A 4-segment bar (0, half, full length) and the printed scale, in the freest lower corner."""
+def _scale_bar(ax: Axes, board: LabelBoard, lang: str, paper: str, metres_per_inch: float) -> None:
+    """A 4-segment bar (0, half, full length) and the printed scale, in the lower left corner
+    (the strip kept free under the ward)."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     mpp = board.mpp
@@ -149,9 +143,7 @@ def _scale_bar(ax: Axes, board: LabelBoard, ward: shapely.Geometry, lang: str, p
     ratio = map_text("scale_ratio", lang, ratio=number(scale_denominator(metres_per_inch), lang), paper=paper)
     width = max(length + 28 * mpp, board.measure(ratio, 7.0, "normal")[0] * mpp) + 6 * mpp
     height = 34 * mpp
-    corner = _free_corner(ward, (x0, y0, x1, y1), width, height, 6 * mpp,
-                          ("lower left", "lower right", "upper left", "upper right"))
-    bx0, by0, bx1, by1 = _corner_box((x0, y0, x1, y1), corner, width, height, 6 * mpp)
+    bx0, by0, bx1, by1 = _corner_box((x0, y0, x1, y1), "lower left", width, height, 2 * mpp)
     left, bottom, bar_h = bx0 + 12 * mpp, by0 + 12 * mpp, 4.5 * mpp
     for k in range(4):
         ax.add_patch(Rectangle((left + k * length / 4, bottom), length / 4, bar_h,
@@ -163,16 +155,14 @@ def _scale_bar(ax: Axes, board: LabelBoard, ward: shapely.Geometry, lang: str, p
     ax.text(left, bottom - 3 * mpp, ratio, ha="left", va="top", fontsize=7, color="#333333",
             path_effects=_HALO, zorder=6)
     board.block((bx0, by0, bx1, by1))
-    return corner
 
 
-def _north_arrow(ax: Axes, board: LabelBoard, ward: shapely.Geometry, lang: str, taken: str) -> None:
+def _north_arrow(ax: Axes, board: LabelBoard, lang: str) -> None:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     mpp = board.mpp
     w, h = 24 * mpp, 40 * mpp
-    corners = [c for c in ("upper right", "upper left", "lower right", "lower left") if c != taken]
-    box = _corner_box((x0, y0, x1, y1), _free_corner(ward, (x0, y0, x1, y1), w, h, 6 * mpp, corners), w, h, 6 * mpp)
+    box = _corner_box((x0, y0, x1, y1), "lower right", w, h, 2 * mpp)
     cx = (box[0] + box[2]) / 2
     ax.annotate(map_text("north", lang), xy=(cx, box[3]), xytext=(cx, box[1] + 7 * mpp), ha="center", va="center",
                 fontsize=11, fontweight="bold", zorder=7, path_effects=_HALO,
@@ -318,19 +308,22 @@ def plot_zones(
         xy = shapely.get_coordinates(placed)
         gx0, gy0 = min(gx0, xy[:, 0].min()), min(gy0, xy[:, 1].min())
         gx1, gy1 = max(gx1, xy[:, 0].max()), max(gy1, xy[:, 1].max())
+    # and a strip kept free under it for the scale bar (left) and the north arrow (right)
     span = max(gx1 - gx0, gy1 - gy0) * 0.03
     gx0, gy0, gx1, gy1 = gx0 - span, gy0 - span, gx1 + span, gy1 + span
-    metres_per_inch = max((gx1 - gx0) / rect[2], (gy1 - gy0) / rect[3])
-    cx, cy = (gx0 + gx1) / 2, (gy0 + gy1) / 2
+    metres_per_inch = max((gx1 - gx0) / rect[2], (gy1 - gy0) / (rect[3] - _STRIP_IN))
+    cx = (gx0 + gx1) / 2
+    spare = rect[3] * metres_per_inch - (gy1 - gy0) - _STRIP_IN * metres_per_inch
+    bottom = gy0 - _STRIP_IN * metres_per_inch - spare / 2
     ax.set_xlim(cx - rect[2] * metres_per_inch / 2, cx + rect[2] * metres_per_inch / 2)
-    ax.set_ylim(cy - rect[3] * metres_per_inch / 2, cy + rect[3] * metres_per_inch / 2)
+    ax.set_ylim(bottom, bottom + rect[3] * metres_per_inch)
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
 
     _draw_zones(ax, area, ctx)
     board = LabelBoard(frame=(x0, y0, x1, y1), mpp=metres_per_inch / 72.0, measure=_measure(fig))
-    corner = _scale_bar(ax, board, ward, lang, paper.upper(), metres_per_inch)
-    _north_arrow(ax, board, ward, lang, corner)
+    _scale_bar(ax, board, lang, paper.upper(), metres_per_inch)
+    _north_arrow(ax, board, lang)
     half = _MARKER_PT / 2 * board.mpp
     site_xy = []
     for sid, site in sites.iterrows():
