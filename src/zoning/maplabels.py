@@ -166,6 +166,15 @@ class LabelBoard:
                                             box, leader, ref))
         return None
 
+    def place_along(self, text: str, points: np.ndarray, *, size: float, weight: str, kind: str) -> Placed | None:
+        """A label centred on the first free of `points` ((k, 2) metres, e.g. along a road)."""
+        hw, hh = self.size_m(text, size, weight)
+        free = np.flatnonzero(self._free(points[:, 0], points[:, 1], hw, hh))
+        if not len(free):
+            return None
+        x, y = points[free[0]]
+        return self._add(Placed(text, float(x), float(y), size, weight, kind, (x - hw, y - hh, x + hw, y + hh)))
+
     def place_inside(self, polygons: Sequence[shapely.Geometry], texts: Sequence[str], refs: Sequence[str], *,
                      sizes: Sequence[float], weight: str = "normal", outside: shapely.Geometry | None = None,
                      key_size: float = 7.0) -> list[int]:

@@ -199,12 +199,13 @@ def _context_labels(board: LabelBoard, context: Sequence[ContextLayer]) -> None:
                 continue
             if layer.kind == "line":
                 part = max(shapely.get_parts(geom), key=lambda g: g.length)
-                p = part.interpolate(0.5, normalized=True)
-                board.place_point(str(name), p.x, p.y, size=6.8, weight="normal", kind="context", gap_pt=-3.0,
-                                  rings=0, wrap=False)
+                along = shapely.line_interpolate_point(part, np.linspace(0.1, 0.9, 17), normalized=True)
+                order = np.argsort(np.abs(np.linspace(0.1, 0.9, 17) - 0.5), kind="stable")   # middle first
+                board.place_along(str(name), shapely.get_coordinates(along)[order], size=7.0, weight="normal",
+                                  kind="context")
             else:
                 p = geom.representative_point()
-                board.place_point(str(name), p.x, p.y, size=6.8, weight="normal", kind="context", gap_pt=3.0,
+                board.place_point(str(name), p.x, p.y, size=7.0, weight="normal", kind="context", gap_pt=3.0,
                                   rings=1, wrap=True)
 
 

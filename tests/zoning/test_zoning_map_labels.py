@@ -160,3 +160,31 @@ def test_orientation_follows_the_ward_shape(maps):
     assert (w, h) == pytest.approx((297 / 25.4, 210 / 25.4))
     with pytest.raises(ValueError, match="paper"):
         plot_zones(result, quarters, schools, crs=crs, paper="Letter")
+
+
+def test_context_layers_drawn_named_and_in_the_legend(maps):
+    from shapely.geometry import LineString, Point
+
+    from zoning.mapcontext import context_layer
+
+    result, quarters, schools, crs = maps["commune_45"]
+    x0, y0, x1, y1 = quarters.total_bounds
+    roads = context_layer(gpd.GeoDataFrame({"ten": ["Quốc lộ 4A", "Đường tỉnh 229"]}, geometry=[
+        LineString([(x0, (y0 + y1) / 2), (x1, (y0 + y1) / 2 + 500)]),
+        LineString([((x0 + x1) / 2, y0), ((x0 + x1) / 2 - 800, y1)])], crs=crs), "Đường chính", label="ten")
+    river = context_layer(gpd.GeoDataFrame(geometry=[LineString([(x0, y0 + 1500), (x1, y1 - 2500)])], crs=crs),
+                          "Sông, suối")
+    places = context_layer(gpd.GeoDataFrame({"ten": ["Chợ Nà Pàn", "Trạm y tế xã"]}, geometry=[
+        Point(x0 + 3000, y0 + 4000), Point(x1 - 4000, y1 - 3000)], crs=crs).to_crs(4326), "Địa điểm", label="ten")
+    fig = plot_zones(result, quarters, schools, crs=crs, context=[roads, river, places])
+    texts = rendered_texts(fig)
+    words = [t.get_text() for t, _ in texts]
+    assert {"Đường chính", "Sông, suối", "Địa điểm"} <= set(words)             # legend entries
+    assert "Quốc lộ 4A" in words or "Đường tỉnh 229" in words                   # at least one road named
+    assert not [1 for (_, a), (_, b) in itertools.combinations(texts, 2) if overlaps(a, b)]
+    colours = {line.get_color() for line in fig.legends[0].get_lines()}
+    assert "#5c5c5c" in colours and "#2f78c4" in colours                       # roads grey, the river blue
+    with pytest.raises(ValueError, match="mixes"):
+        context_layer(gpd.GeoDataFrame(geometry=[Point(0, 0), LineString([(0, 0), (1, 1)])], crs=crs), "x")
+    with pytest.raises(ValueError, match="no column"):
+        context_layer(roads.frame, "Đường", label="name")
