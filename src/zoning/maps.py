@@ -133,17 +133,17 @@ def _corner_box(ax_box: tuple[float, float, float, float], corner: str, w: float
     return left, bottom, left + w, bottom + h
 
 
-def _scale_bar(ax: Axes, board: LabelBoard, lang: str, paper: str, metres_per_inch: float) -> None:
-    """A 4-segment bar (0, half, full length) and the printed scale, in the lower left corner
-    (the strip kept free under the ward)."""
+def _scale_bar(ax: Axes, board: LabelBoard, strip: tuple[float, float, float, float], lang: str, paper: str,
+               metres_per_inch: float) -> None:
+    """A 4-segment bar (0, half, full length) and the printed scale, at the left of the strip
+    kept free under the ward (metres)."""
     x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
     mpp = board.mpp
     length = nice_length(x1 - x0, 0.22)
     ratio = map_text("scale_ratio", lang, ratio=number(scale_denominator(metres_per_inch), lang), paper=paper)
     width = max(length + 28 * mpp, board.measure(ratio, 7.0, "normal")[0] * mpp) + 6 * mpp
     height = 34 * mpp
-    bx0, by0, bx1, by1 = _corner_box((x0, y0, x1, y1), "lower left", width, height, 2 * mpp)
+    bx0, by0, bx1, by1 = _corner_box(strip, "lower left", width, height, 2 * mpp)
     left, bottom, bar_h = bx0 + 12 * mpp, by0 + 12 * mpp, 4.5 * mpp
     for k in range(4):
         ax.add_patch(Rectangle((left + k * length / 4, bottom), length / 4, bar_h,
@@ -157,12 +157,10 @@ def _scale_bar(ax: Axes, board: LabelBoard, lang: str, paper: str, metres_per_in
     board.block((bx0, by0, bx1, by1))
 
 
-def _north_arrow(ax: Axes, board: LabelBoard, lang: str) -> None:
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
+def _north_arrow(ax: Axes, board: LabelBoard, strip: tuple[float, float, float, float], lang: str) -> None:
     mpp = board.mpp
     w, h = 24 * mpp, 40 * mpp
-    box = _corner_box((x0, y0, x1, y1), "lower right", w, h, 2 * mpp)
+    box = _corner_box(strip, "lower right", w, h, 2 * mpp)
     cx = (box[0] + box[2]) / 2
     ax.annotate(map_text("north", lang), xy=(cx, box[3]), xytext=(cx, box[1] + 7 * mpp), ha="center", va="center",
                 fontsize=11, fontweight="bold", zorder=7, path_effects=_HALO,
@@ -299,23 +297,27 @@ def plot_zones(
         panel = legend_h + 0.2
         rect = (margin, margin + notes_h + panel, width - 2 * margin, height - 2 * margin - notes_h - title_h - panel)
         legend_xy = (margin, margin + notes_h + legend_h + 0.1)
-    legend.set_bbox_to_anchor((legend_xy[0] / width, legend_xy[1] / height), transform=fig.transFigure)
-    ax = fig.add_axes((rect[0] / width, rect[1] / height, rect[2] / width, rect[3] / height))
-    ax.set_axis_off()
 
-    # the data window: the ward (and its schools) padded 3 %, widened to the axes' shape (equal scale)
+    # the data window: the ward (and its schools) padded 3 %, widened to the axes' shape (equal
+    # scale), and a strip kept free under it for the scale bar (left) and the north arrow (right)
     placed = [g for g in sites.geometry if g is not None and not g.is_empty]
     if placed:
         xy = shapely.get_coordinates(placed)
         gx0, gy0 = min(gx0, xy[:, 0].min()), min(gy0, xy[:, 1].min())
         gx1, gy1 = max(gx1, xy[:, 0].max()), max(gy1, xy[:, 1].max())
-    # and a strip kept free under it for the scale bar (left) and the north arrow (right)
     span = max(gx1 - gx0, gy1 - gy0) * 0.03
     gx0, gy0, gx1, gy1 = gx0 - span, gy0 - span, gx1 + span, gy1 + span
     metres_per_inch = max((gx1 - gx0) / rect[2], (gy1 - gy0) / (rect[3] - _STRIP_IN))
+    spare = rect[3] - (gy1 - gy0) / metres_per_inch - _STRIP_IN           # inches
+    if orientation == "portrait" and spare > 0:      # the legend follows the map, not the sheet's foot
+        rect = (rect[0], rect[1] + spare, rect[2], rect[3] - spare)
+        legend_xy = (legend_xy[0], rect[1] - 0.1)
+        spare = 0.0
+    legend.set_bbox_to_anchor((legend_xy[0] / width, legend_xy[1] / height), transform=fig.transFigure)
+    ax = fig.add_axes((rect[0] / width, rect[1] / height, rect[2] / width, rect[3] / height))
+    ax.set_axis_off()
     cx = (gx0 + gx1) / 2
-    spare = rect[3] * metres_per_inch - (gy1 - gy0) - _STRIP_IN * metres_per_inch
-    bottom = gy0 - _STRIP_IN * metres_per_inch - spare / 2
+    bottom = gy0 - (_STRIP_IN + spare / 2) * metres_per_inch
     ax.set_xlim(cx - rect[2] * metres_per_inch / 2, cx + rect[2] * metres_per_inch / 2)
     ax.set_ylim(bottom, bottom + rect[3] * metres_per_inch)
     x0, x1 = ax.get_xlim()
@@ -323,8 +325,11 @@ def plot_zones(
 
     _draw_zones(ax, area, ctx)
     board = LabelBoard(frame=(x0, y0, x1, y1), mpp=metres_per_inch / 72.0, measure=_measure(fig))
-    _scale_bar(ax, board, lang, paper.upper(), metres_per_inch)
-    _north_arrow(ax, board, lang)
+    narrow = gx1 - gx0 < 0.5 * (x1 - x0)             # a tall ward: the strip spans the whole frame
+    strip = (x0 if narrow else max(gx0, x0), max(gy0 - _STRIP_IN * metres_per_inch, y0),
+             x1 if narrow else min(gx1, x1), gy0)
+    _scale_bar(ax, board, strip, lang, paper.upper(), metres_per_inch)
+    _north_arrow(ax, board, strip, lang)
     half = _MARKER_PT / 2 * board.mpp
     site_xy = []
     for sid, site in sites.iterrows():
