@@ -341,6 +341,11 @@ def plot_zones(
         board.block((site.geometry.x - half, site.geometry.y - half, site.geometry.x + half, site.geometry.y + half))
         site_xy.append((str(sid), site.geometry.x, site.geometry.y))
 
+    dot = 4.0 * board.mpp                            # context points: no label over them either
+    for layer in ctx:
+        if layer.kind == "point":
+            for px, py in shapely.get_coordinates(layer.frame.geometry.to_numpy()):
+                board.block((px - dot, py - dot, px + dot, py + dot))
     show_quarters = show_quarter_labels(layers, quarter_labels)
     geoms = list(area.geometry)
     anchors = np.array([[p.x, p.y] for p in shapely.point_on_surface(geoms)]) if show_quarters else None

@@ -135,13 +135,13 @@ def run(args: argparse.Namespace) -> int:
                           json.dumps(result.summary(), ensure_ascii=False, indent=2) + "\n")
         for year in (years if args.per_year else years[:1]):
             fig = plot_zones(result, ward.quarters, ward.schools, school_year=year, lang=args.lang,
-                             place=place, crs=ward.crs)
+                             place=place, crs=ward.crs, context=ward.context)
             stem = f"zones_{args.level}_{year}"
             write_bytes_atomic(stage / f"{stem}.png", figure_bytes(fig, "png", 300))
             write_bytes_atomic(stage / f"{stem}.pdf", figure_bytes(fig, "pdf"))
             write_text_atomic(stage / f"{stem}.html",
                               zones_html(result, ward.quarters, ward.schools, school_year=year,
-                                         lang=args.lang, place=place, crs=ward.crs))
+                                         lang=args.lang, place=place, crs=ward.crs, context=ward.context))
     print(f"{say('zone.written', args.lang, out=args.out)}; {solver_line(result, args.lang)}")
     for note in result.note_texts(args.lang):
         print(f"  ! {note}")

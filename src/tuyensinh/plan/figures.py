@@ -84,7 +84,8 @@ def _map_arguments(plan: Plan) -> dict[str, Any]:
     """Keyword arguments shared by the static and the interactive zoning maps."""
     ward, lang = plan.ward, plan.settings.lang
     return {"school_year": plan.school_year, "lang": lang,
-            "place": ward_title(ward.kind, ward.name, lang), "crs": ward.crs}
+            "place": ward_title(ward.kind, ward.name, lang), "crs": ward.crs,
+            "context": ward.context}
 
 
 def zoning_maps(plan: Plan) -> dict[str, Any]:

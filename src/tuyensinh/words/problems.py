@@ -297,6 +297,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     "map.unreadable": ('không đọc được bản đồ (thông báo lỗi của thư viện đọc bản đồ: "{error}")', "the map cannot be read ({error})"),
     "fix.map.unreadable": ("kiểm tra xem tệp có phải GeoJSON hoặc GeoPackage hợp lệ không; {export}",
                            "check that it is a valid GeoJSON or GeoPackage; {export}"),
+    # --- context layers (context/*.geojson, *.gpkg: roads, rivers, landmarks) ----------------------
+    "context.unreadable": ('không đọc được lớp bản đồ nền (thông báo lỗi của thư viện đọc bản đồ: "{error}")',
+                           "the context layer cannot be read ({error})"),
+    "context.no_crs": ("lớp bản đồ nền không có hệ quy chiếu tọa độ (CRS)",
+                       "the context layer has no coordinate reference system (CRS)"),
+    "context.kinds": ("lớp bản đồ nền trộn nhiều loại hình ({kinds}); mỗi tệp chỉ được một loại: đường, điểm "
+                      "hoặc vùng", "the context layer mixes kinds of geometry ({kinds}); one kind per file: lines, "
+                      "points or polygons"),
+    "fix.context": ("tách thành nhiều tệp trong thư mục context/ (mỗi loại một tệp) rồi xuất lại; {export}",
+                    "split it into several files in context/ (one per kind) and export again; {export}"),
     "map.no_crs": ("bản đồ không có hệ quy chiếu tọa độ (CRS)", "the map has no coordinate reference system (CRS)"),
     "fix.map.no_crs": ("gán đúng CRS (QGIS: Layer Properties › Source › Assigned CRS, ví dụ EPSG:3405 cho VN-2000 / "
                        "UTM 48N) và {export}",
