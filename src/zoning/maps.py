@@ -223,8 +223,9 @@ def _draw_labels(ax: Axes, labels: Sequence[Placed]) -> None:
 
 
 def _key_table(fig: Figure, entries: list[str], lang: str, left: float, top: float, width: float,
-               bottom: float) -> None:
-    """'1  Khu phố 9' lines under a heading, in as many columns as the height allows (inches)."""
+               bottom: float) -> float:
+    """'1  Khu phố 9' lines under a heading, in as many columns as the height allows (inches);
+    returns the table's lower edge (inches from the sheet's foot)."""
     measure = _measure(fig)
     line = _KEY_SIZE * 1.35 / 72.0
     fig.text(left / fig.get_figwidth(), top / fig.get_figheight(), map_text("key_title", lang),
@@ -237,6 +238,7 @@ def _key_table(fig: Figure, entries: list[str], lang: str, left: float, top: flo
         x = left + c * min(col_w, width / max(len(columns), 1))
         fig.text(x / fig.get_figwidth(), top / fig.get_figheight(), "\n".join(column), ha="left", va="top",
                  fontsize=_KEY_SIZE, linespacing=1.35)
+    return top - min(rows, len(entries)) * line
 
 
 def plot_zones(
@@ -359,6 +361,7 @@ def plot_zones(
     _context_labels(board, ctx)
     _draw_labels(ax, board.placed)
 
+    panel_bottom = legend_xy[1] - legend_h
     if keyed:
         labels = list(area["label"])
         entries = [f"{k}  {labels[i]}" for k, i in enumerate(keyed, start=1)]
@@ -366,15 +369,18 @@ def plot_zones(
             _key_table(fig, entries, lang, legend_xy[0], legend_xy[1] - legend_h - 0.25, legend_w,
                        margin + notes_h)
         else:
-            _key_table(fig, entries, lang, legend_xy[0] + legend_w + 0.35, legend_xy[1],
-                       width - 2 * margin - legend_w - 0.35, margin + notes_h)
+            panel_bottom = min(panel_bottom, _key_table(fig, entries, lang, legend_xy[0] + legend_w + 0.35,
+                                                        legend_xy[1], width - 2 * margin - legend_w - 0.35,
+                                                        margin + notes_h))
 
     heading = map_title(result, year, lang, title)
     fig.text(margin / width, 1 - margin / height, heading, ha="left", va="top", fontsize=14, fontweight="bold")
     if place:
         fig.text(margin / width, 1 - (margin + 0.3) / height, place, ha="left", va="top", fontsize=11.5,
                  fontweight="bold", color="#333333")
-    fig.text(margin / width, margin / height, "\n".join(lines), ha="left", va="bottom", fontsize=_NOTE_SIZE,
+    # the notes: at the sheet's foot in landscape, right under the legend in portrait
+    notes_top = margin + notes_h - 0.12 if orientation == "landscape" else max(panel_bottom - 0.2, margin + notes_h)
+    fig.text(margin / width, notes_top / height, "\n".join(lines), ha="left", va="top", fontsize=_NOTE_SIZE,
              color="#333333", linespacing=1.3)
     return fig
 
