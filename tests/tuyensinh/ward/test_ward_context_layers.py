@@ -66,3 +66,4 @@ def test_zone_draws_the_context_layers(ward_with_context, tmp_path):
     pdf = (out / "zones_tieu_hoc_2027.pdf").read_bytes()
     box = re.search(rb"/MediaBox \[ *0 0 ([\d.]+) ([\d.]+) *\]", pdf).groups()
     assert sorted(float(v) for v in box) == pytest.approx([595.276, 841.89], abs=0.5)          # A4
+
