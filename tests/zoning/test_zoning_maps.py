@@ -55,7 +55,7 @@ def test_vietnamese_labels_with_diacritics(zoned):
     classes = int(load.loc["TH01", "classes"])
     assert f"{classes} lớp" in words and "HS" in words and "phòng học" in words
     assert "B" in texts(fig)                                  # north arrow: Bắc
-    assert any(t.endswith(" m") or t.endswith(" km") for t in texts(fig))   # scale bar
+    assert any(t.endswith((" m", " km")) for t in texts(fig))   # scale bar
     assert "Lời giải: HiGHS" in words and "tối ưu" in words
 
 

@@ -57,7 +57,7 @@ class _Page(HTMLParser):
         self._in_title = False
         self._script: dict | None = None
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         self.attrs += [(tag, k, v) for k, v in attrs]
         if tag == "path" and "q" in (a.get("class") or "").split():
@@ -68,13 +68,13 @@ class _Page(HTMLParser):
             self._script = {**a, "text": ""}
             self.scripts.append(self._script)
 
-    def handle_endtag(self, tag):  # noqa: ANN001
+    def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
         if tag == "script":
             self._script = None
 
-    def handle_data(self, data):  # noqa: ANN001
+    def handle_data(self, data):
         if self._in_title:
             self.quarters[-1]["title"] += data
         elif self._script is not None:
@@ -249,8 +249,8 @@ def test_notes_are_listed_in_the_page_language(zoned):
     assert set(over.index) == {"TH01", "TH02"} and over.sum() == pytest.approx(226 - 70)
     vi = zones_html(crowded, quarters, schools, crs=CRS, notes=["Ghi chú riêng"])
     en = zones_html(crowded, quarters, schools, crs=CRS, lang="en")
-    for sid, name in zip(["TH01", "TH02"], SCHOOLS):
-        pupils = int(round(over[sid]))
+    for sid, name in zip(["TH01", "TH02"], SCHOOLS, strict=True):
+        pupils = round(over[sid])
         vi_line = (f"{name} ({sid}), năm học 2027–2028: {pupils} học sinh vượt sức chứa (không đủ chỗ trong "
                    "các phòng học hiện có).")
         en_line = (f"{name} ({sid}), school year 2027–2028: {pupils} pupils beyond its seats (more than its "
