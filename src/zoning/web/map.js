@@ -25,6 +25,8 @@
     .concat(Array.prototype.slice.call(document.querySelectorAll("#overlay .ql")))
     .concat(Array.prototype.slice.call(document.querySelectorAll("#overlay .cl")));
   var markers = Array.prototype.slice.call(document.querySelectorAll("#overlay .site path"));
+  var SCHOOL_SPOTS = [["0", "-14", "middle", "auto"], ["0", "10", "middle", "hanging"],
+                      ["12", "0", "start", "central"], ["-12", "0", "end", "central"]];
   function declutter() {
     var box = document.getElementById("mapbox").getBoundingClientRect(), taken = [];
     function hits(r) {
@@ -33,11 +35,20 @@
       });
     }
     markers.forEach(function (m) { taken.push(m.getBoundingClientRect()); });
+    function fits(r) {
+      var inside = r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
+      return inside && r.width > 0 && !hits(r);
+    }
     labelOrder.forEach(function (el) {
       el.classList.remove("lbl-hidden");
-      var r = el.getBoundingClientRect();
-      var inside = r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
-      if (!inside || r.width === 0 || hits(r)) {
+      var r = el.getBoundingClientRect(), spots = el.classList.contains("sl") ? SCHOOL_SPOTS : [];
+      // a school name tries above, below, right and left of its marker before it is hidden
+      for (var i = 0; i < spots.length && !fits(r); i++) {
+        el.setAttribute("x", spots[i][0]); el.setAttribute("y", spots[i][1]);
+        el.setAttribute("text-anchor", spots[i][2]); el.setAttribute("dominant-baseline", spots[i][3]);
+        r = el.getBoundingClientRect();
+      }
+      if (!fits(r)) {
         el.classList.add("lbl-hidden"); el.removeAttribute("data-box"); return;
       }
       taken.push(r);
