@@ -18,7 +18,7 @@ import geopandas as gpd
 import pyogrio
 
 from tuyensinh.ward.errors import Problem
-from tuyensinh.words.problems import text
+from tuyensinh.words.problems import GEOMETRY_KINDS, Text, text
 from zoning.mapcontext import ContextLayer, context_layer
 
 __all__ = ["read_context", "CONTEXT_FOLDER", "LABEL_COLUMNS"]
@@ -54,7 +54,8 @@ def _layer(path: Path, file: str, name: str, layer: str | None) -> tuple[Context
     try:
         return context_layer(frame, name, label=label, colour=colour), []
     except ValueError:
-        kinds = ", ".join(sorted(frame.geom_type.dropna().unique()))
+        types = sorted(frame.geom_type.dropna().unique())
+        kinds = Text(", ".join(GEOMETRY_KINDS.get(t, t) for t in types), ", ".join(types))
         return None, [Problem.of(file, text("context.kinds", kinds=kinds), fix)]
 
 

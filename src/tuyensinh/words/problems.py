@@ -507,7 +507,7 @@ TOML_REASONS: dict[str, str] = {
     "Expected ']]' at the end of an array declaration": "thiếu dấu ']]' ở cuối tiêu đề [[…]]",
 }
 
-# Geometry types a map feature may have instead of a polygon, in Vietnamese (the type kept in brackets).
+# Geometry types of map features, in Vietnamese (the type kept in brackets).
 GEOMETRY_KINDS: dict[str, str] = {
     "Point": "điểm (Point)",
     "MultiPoint": "nhóm điểm (MultiPoint)",
@@ -515,6 +515,8 @@ GEOMETRY_KINDS: dict[str, str] = {
     "MultiLineString": "nhóm đường (MultiLineString)",
     "LinearRing": "đường khép kín (LinearRing)",
     "GeometryCollection": "tập hợp hình (GeometryCollection)",
+    "Polygon": "vùng (Polygon)",
+    "MultiPolygon": "nhóm vùng (MultiPolygon)",
 }
 
 # Units of the table columns (`tables.Column.unit`, English) and their Vietnamese words.

@@ -14,7 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import LineString, Point, Polygon, box
 from ward_builder import LAT0, LON0, STEP, WARD_TOML, valid_tables, write_ward
 
 from tuyensinh.cli import main
@@ -24,7 +24,7 @@ from tuyensinh.words.problems import CATALOG, UNITS, Text, placeholders, text
 
 SRC = Path(__file__).resolve().parents[3] / "src" / "tuyensinh"
 LOADER_MODULES = ["ward/folder.py", "ward/config.py", "ward/tables.py", "ward/columns.py", "ward/quarters.py",
-                  "ward/cells.py", "ward/cross_checks.py",
+                  "ward/cells.py", "ward/cross_checks.py", "ward/context.py",
                   "scenarios/changes.py", "scenarios/places.py", "scenarios/file.py", "scenarios/fit.py"]  # the scenarios file of `compare` words its problems from the same catalog
 VIETNAMESE_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
 
@@ -133,6 +133,14 @@ def test_ward_data_error_report_is_vietnamese_by_default() -> None:
 def _toml(old: str, new: str) -> str:
     assert old in WARD_TOML
     return WARD_TOML.replace(old, new)
+
+
+def _broken_context(folder: Path) -> None:
+    """context/: a layer mixing points and lines, and a file that is not GeoJSON."""
+    (folder / "context").mkdir()
+    gpd.GeoDataFrame(geometry=[Point(LON0, LAT0), LineString([(LON0, LAT0), (LON0 + STEP, LAT0)])],
+                     crs="EPSG:4326").to_file(folder / "context" / "duong.geojson")
+    (folder / "context" / "song.geojson").write_text("{ not json", encoding="utf-8")
 
 
 def _scenarios() -> dict[str, object]:
@@ -262,6 +270,7 @@ def _scenarios() -> dict[str, object]:
             "quarter_id;school_id;metres\n01;MN01;500;5\n", encoding="utf-8")),
         "csv_unnamed": after(valid, lambda f: (f / "housing.csv").write_text(
             "quarter_id,,year,new_dwellings\n02,note,2025,120\n", encoding="utf-8")),
+        "context_files": after(valid, _broken_context),
     }
 
 
@@ -307,7 +316,7 @@ def test_the_broken_folders_cover_the_catalog(reported: dict[str, list[Problem]]
                "fix.map.no_features", "csv.unreadable", "fix.csv.unreadable", "toml.override_not_table",
                "fix.toml.override_not_table", "table.more_duplicates", "pop.more_holes", "fix.pop.more_holes",
                "map.why_swapped", "word.feature", "fix.map.blank_attribute", "map.blank_attribute",
-               "norm.no_match", "fix.norm.no_match"}  # no known key misses the packaged table: test_norm_overrides
+               "norm.no_match", "fix.norm.no_match", "context.no_crs"}  # no known key misses the packaged table: test_norm_overrides
     assert sorted(set(unseen) - allowed) == []
     assert len(_all(reported)) >= 60
 
