@@ -27,6 +27,7 @@ VALIDATE = Catalog(__name__, {
     "summary.optional": ("Tệp tùy chọn", "Optional files"),
     "summary.present": ("có", "present"),
     "summary.absent": ("không có", "absent"),
+    "summary.context": ("Lớp bản đồ nền (context/)", "Map context layers (context/)"),
     "summary.valid": ("Dữ liệu hợp lệ.", "The ward folder is valid."),
     "summary.problems": ("Thư mục {folder} có {n} lỗi cần sửa:", "The ward folder {folder} has {n} problem(s) to fix:"),
     "summary.age_unit": ("tuổi", "years"),

@@ -67,3 +67,11 @@ def test_zone_draws_the_context_layers(ward_with_context, tmp_path):
     box = re.search(rb"/MediaBox \[ *0 0 ([\d.]+) ([\d.]+) *\]", pdf).groups()
     assert sorted(float(v) for v in box) == pytest.approx([595.276, 841.89], abs=0.5)          # A4
 
+
+
+def test_validate_lists_the_context_layers(ward_with_context, capsys):
+    from tuyensinh.cli import main
+
+    assert main(["validate", str(ward_with_context)]) == 0
+    out = capsys.readouterr().out
+    assert "Lớp bản đồ nền (context/): Địa điểm (2), Đường chính (1), Sông suối (1)" in out
