@@ -188,3 +188,36 @@ def test_context_layers_drawn_named_and_in_the_legend(maps):
         context_layer(gpd.GeoDataFrame(geometry=[Point(0, 0), LineString([(0, 0), (1, 1)])], crs=crs), "x")
     with pytest.raises(ValueError, match="no column"):
         context_layer(roads.frame, "Đường", label="name")
+
+
+def test_a_long_key_table_gets_room_from_the_map():
+    """120 quarters, a dense centre, forced A4 landscape: about 100 numbered quarters whose key
+    table does not fit beside the legend; the map gives up width and nothing overlaps or leaves
+    the sheet."""
+    rng = np.random.default_rng(7)
+    x0, y0 = 620_000.0, 2_440_000.0
+    outline = shapely.box(x0 - 6000, y0 - 4000, x0 + 6000, y0 + 4000)
+    points = np.vstack([rng.normal([x0, y0], 1500, size=(60, 2)),
+                        rng.uniform([x0 - 6000, y0 - 4000], [x0 + 6000, y0 + 4000], size=(60, 2))])
+    cells = shapely.voronoi_polygons(shapely.multipoints(points), extend_to=outline.buffer(1000))
+    geoms = [g for g in (shapely.intersection(c, outline) for c in shapely.get_parts(cells)) if not g.is_empty]
+    quarters = gpd.GeoDataFrame({"quarter_id": [f"T{k:03d}" for k in range(len(geoms))],
+                                 "name": [f"Tổ dân phố số {k + 1}" for k in range(len(geoms))]}, geometry=geoms, crs=CRS)
+    sites = gpd.GeoSeries(shapely.point_on_surface(np.asarray(geoms)[[0, 10, 40, 70, 100]]), crs=CRS).to_crs(4326)
+    schools = pd.DataFrame({"school_id": [f"S{k}" for k in range(5)], "name": [f"Trường Tiểu học số {k + 1}" for k in range(5)],
+                            "level": "tieu_hoc", "lon": sites.x, "lat": sites.y, "classrooms": 10, "sessions_per_day": 2})
+    demand = pd.DataFrame({"quarter_id": quarters["quarter_id"], "school_year": 2027, "level": "tieu_hoc",
+                           "grade": "lop_1", "age": 6, "mean": rng.uniform(4, 30, len(quarters))})
+    result = assign(demand, schools, quarter_school_distances(quarters, schools, crs=CRS), level="tieu_hoc",
+                    school_years=2027, norms=capacity.load_norms(), grades=["lop_1"])
+    fig = plot_zones(result, quarters, schools, crs=CRS, orientation="landscape")
+    texts = rendered_texts(fig)
+    ax = fig.axes[0]
+    numbers = [t for t, _ in texts if t.axes is ax and t.get_bbox_patch() is not None]    # the circled numbers
+    assert len(numbers) >= 60                                   # a long key table
+    assert not [1 for (_, a), (_, b) in itertools.combinations(texts, 2) if overlaps(a, b)]
+    margin = 10 * fig.dpi / 25.4 - 1
+    assert all(b.x0 >= margin and b.x1 <= fig.bbox.x1 - margin and b.y0 >= margin and b.y1 <= fig.bbox.y1 - margin
+               for _, b in texts)
+    key = "\n".join(t.get_text() for t, _ in texts if t.axes is None)
+    assert all(re.search(rf"^{t.get_text()}  Tổ dân phố số \d+$", key, flags=re.M) for t in numbers)
