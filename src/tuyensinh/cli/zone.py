@@ -103,7 +103,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="language of the maps and of what is printed: vi (default) or en",
     )
     parser.add_argument(
-        "--paper", choices=("A4", "A3"), default="A4", help="sheet of the PNG and PDF map: A4 (default) or A3, 10 mm margins"
+        "--paper",
+        choices=("A4", "A3"),
+        default="A4",
+        help="sheet of the PNG and PDF map: A4 (default) or A3, 10 mm margins",
     )
     parser.add_argument(
         "--orientation",

@@ -8,6 +8,7 @@ GeoPackage; features are named from the first of the columns `name`,
 `ten`, `tên`, `label` present. Water layers (a name with sông, suối, kênh, rạch, hồ, river,
 canal, stream, lake, water) are drawn blue, the others in the default colours of their kind.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,9 @@ def _layer(path: Path, file: str, name: str, layer: str | None) -> tuple[Context
     if frame.crs is None:
         return None, [Problem.of(file, text("context.no_crs"), fix)]
     label = next((c for c in LABEL_COLUMNS if c in frame.columns), None)
-    colour = WATER if _WATER_WORDS.search(_plain(name)) and not frame.geom_type.isin(["Point", "MultiPoint"]).all() \
-        else None
+    colour = (
+        WATER if _WATER_WORDS.search(_plain(name)) and not frame.geom_type.isin(["Point", "MultiPoint"]).all() else None
+    )
     try:
         return context_layer(frame, name, label=label, colour=colour), []
     except ValueError:
@@ -74,8 +76,11 @@ def read_context(folder: Path) -> tuple[tuple[ContextLayer, ...], list[Problem]]
             names = [str(n) for n in pyogrio.list_layers(path)[:, 0]] if path.suffix.lower() == ".gpkg" else [None]
         except Exception as error:  # any reader failure becomes a planner message
             reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
-            problems.append(Problem.of(file, text("context.unreadable", error=reason),
-                                       text("fix.context", export=text("fix.export"))))
+            problems.append(
+                Problem.of(
+                    file, text("context.unreadable", error=reason), text("fix.context", export=text("fix.export"))
+                )
+            )
             continue
         for layer in names:
             legend = _legend_name(layer if layer is not None else path.stem)
