@@ -24,7 +24,7 @@ from tuyensinh.ward.errors import WardDataError
 from tuyensinh.words.core import LANGS
 from tuyensinh.words.zone import say
 
-COMMANDS = ("init", "validate", "forecast", "backtest", "capacity", "zone", "plan", "compare")
+COMMANDS = ("init", "validate", "forecast", "backtest", "capacity", "zone", "plan", "compare", "network")
 
 
 def _version() -> str:
