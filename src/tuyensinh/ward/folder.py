@@ -20,11 +20,13 @@ import shapely
 from tuyensinh.ward import cross_checks
 from tuyensinh.ward import tables as ward_tables
 from tuyensinh.ward.config import read_ward_toml
+from tuyensinh.ward.context import read_context
 from tuyensinh.ward.errors import Problem, WardDataError
 from tuyensinh.ward.quarters import WGS84, quarters_file, read_quarters
 from tuyensinh.ward.tables import BIRTHS, DISTANCES, HOUSING, POPULATION, SCHOOLS, ZONES
 from tuyensinh.ward.workbook import Locator, without_repeats
 from tuyensinh.words.problems import text
+from zoning.mapcontext import ContextLayer
 
 __all__ = ["Ward", "load_ward"]
 
@@ -37,6 +39,7 @@ class Ward:
     distances. `population` has `quarter_id, year, age, count` (persons, + `sex` when given);
     `schools` has every column of the contract, optional ones filled (`sessions_per_day` 2,
     `max_class_size`, `opens`, `closes`, `land_m2` NaN). Optional tables are None when absent.
+    `context`: the map layers of context/ (roads, rivers, landmarks; `tuyensinh.ward.context`).
     """
 
     folder: Path
@@ -57,6 +60,7 @@ class Ward:
     housing: pd.DataFrame | None
     zones: pd.DataFrame | None
     distances: pd.DataFrame | None
+    context: tuple[ContextLayer, ...] = ()
 
     def population_by_age(self) -> pd.DataFrame:
         """Residents per quarter, year and single age, summed over sex (persons)."""
@@ -141,6 +145,9 @@ def load_ward(folder: str | Path) -> Ward:
         problems += ward_tables.zone_share_problems(zones)
         problems += cross_checks.zone_problems(zones, schools, quarter_ids)
 
+    context, found = read_context(folder)
+    problems += found
+
     for locator in locators.values():
         problems = [locator.locate(problem) for problem in problems]
     problems = without_repeats(problems)
@@ -177,4 +184,5 @@ def load_ward(folder: str | Path) -> Ward:
         housing=final(HOUSING),
         zones=final(ZONES),
         distances=final(DISTANCES),
+        context=context,
     )
