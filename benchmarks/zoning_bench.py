@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from typing import Any
 from pathlib import Path
 
 import geopandas as gpd
@@ -299,7 +300,7 @@ def scale_section(args: argparse.Namespace) -> int:
           "links (k-d tree: 20 nearest + every school within the walking norm) against the full quarter × school "
           "table (baseline: quarter_school_distances(nearest=None)), measured in the same run")
     norms = load_norms()
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for qpw, spw in SCALES:
         quarters, schools, demand = synthetic_city(qpw, spw, spare=args.spare)
         t0 = time.perf_counter()
