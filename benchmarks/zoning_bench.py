@@ -38,8 +38,8 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
