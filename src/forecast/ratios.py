@@ -26,7 +26,7 @@ import numpy as np
 
 from forecast.shrinkage import raw_factor, shrink_toward_one
 
-__all__ = ["CohortRatios", "estimate_ratios", "window_transitions"]
+__all__ = ["CohortRatios", "estimate_ratios", "window_transitions", "ValidatedRatios", "validated_ratios"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,10 @@ class CohortRatios:
 
 
 def window_transitions(
-    population: np.ndarray, numerator_population: np.ndarray, exists: np.ndarray, window: int
+    population: np.ndarray,
+    numerator_population: np.ndarray,
+    exists: np.ndarray,
+    window: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Denominators D[q, a, k] = P[q, a, t] and numerators N[q, a, k] = P*[q, a+1, t+1]
     for the last `window` transitions t → t+1 (k ordered in time); zero where the quarter had
@@ -123,3 +126,87 @@ def estimate_ratios(
     if bounds is not None:
         ratio = np.clip(ratio, bounds[0], bounds[1])
     return CohortRatios(ratio, ward, ward_raw, level_age, weight, kappa)
+
+
+# --- time-weighted ratios with validated shrinkage (the project's method) --------------------
+#: Candidate decays λ and shrinkage constants κ (persons at risk, time-weighted) among which
+#: `validated_ratios` picks by one-year-ahead validation inside the history.
+DECAYS: tuple[float, ...] = (0.7, 0.85, 1.0)
+KAPPAS: tuple[float, ...] = (25.0, 50.0, 100.0, 200.0, 400.0, 800.0, 1600.0, 3200.0)
+
+
+@dataclass(frozen=True)
+class ValidatedRatios:
+    """Time-weighted, shrunk ratios [Q, A-1] and the (λ, κ) chosen for them."""
+
+    ratio: np.ndarray
+    ward: np.ndarray  # [A-1] the ward ratio (all quarters pooled, same time weights)
+    decay: float
+    kappa: float
+
+
+def _weighted_ratios(
+    den: np.ndarray, num: np.ndarray, weights: np.ndarray, kappa: float, bounds: tuple[float, float] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """r = w·raw + (1 − w)·R with sums weighted over time; w = D / (D + κ)."""
+    d = den @ weights  # [Q, A-1]
+    n = num @ weights
+    ward_d, ward_n = d.sum(axis=0), n.sum(axis=0)
+    ward = np.divide(ward_n, ward_d, out=np.ones_like(ward_d), where=ward_d > 0)
+    raw = np.divide(n, d, out=np.zeros_like(n), where=d > 0)
+    w = d / (d + kappa)
+    ratio = w * raw + (1.0 - w) * ward[None, :]
+    if bounds is not None:
+        ratio = np.clip(ratio, bounds[0], bounds[1])
+    return ratio, ward
+
+
+def validated_ratios(
+    population: np.ndarray,
+    numerator_population: np.ndarray,
+    exists: np.ndarray,
+    *,
+    bounds: tuple[float, float] | None = (0.5, 2.0),
+    validation_years: int = 4,
+    decays: tuple[float, ...] = DECAYS,
+    kappas: tuple[float, ...] = KAPPAS,
+    validation_quarters: int = 5000,
+) -> ValidatedRatios:
+    """Cohort-change ratios from every usable year, recent years weighted most, each quarter
+    shrunk toward the ward's ratio of the same age:
+
+        D[q, a] = Σ_k λ^(K−1−k) P[q, a, t_k],   N[q, a] = Σ_k λ^(K−1−k) P*[q, a+1, t_k + 1]
+        r[q, a] = w·N/D + (1 − w)·R[a],   w = D / (D + κ),   R[a] = Σ_q N / Σ_q D
+
+    (λ, κ) are not assumed: each candidate pair predicts each of the last `validation_years`
+    one-year transitions from the transitions before it (N̂ = D_t · r), and the pair with the
+    least absolute error in persons is kept — how much a quarter's own past says about its
+    next year, measured on the ward itself. With fewer than 3 transitions the middle values
+    (λ = 0.85, κ = 400) are used. Above `validation_quarters` quarters the choice is made on a
+    seeded sample of that many (it is one pair for the whole ward).
+    """
+    n_t = population.shape[2]
+    alive = exists[:, :-1][:, None, :]
+    den = population[:, :-1, :-1] * alive  # [Q, A-1, K] transition k: year k → k+1
+    num = numerator_population[:, 1:, 1:] * alive
+    n_k = n_t - 1
+    best = (np.inf, 0.85, 400.0)
+    first = max(2, n_k - validation_years)
+    vden, vnum = den, num
+    if den.shape[0] > validation_quarters:
+        pick = np.sort(np.random.default_rng(20260102).choice(den.shape[0], validation_quarters, replace=False))
+        vden, vnum = den[pick], num[pick]
+    if n_k >= 3:
+        for decay in decays:
+            for kappa in kappas:
+                err = 0.0
+                for k in range(first, n_k):  # predict transition k from transitions 0 … k-1
+                    weights = decay ** np.arange(k - 1, -1, -1, dtype=float)
+                    r, _ = _weighted_ratios(vden[:, :, :k], vnum[:, :, :k], weights, kappa, bounds)
+                    err += float(np.abs(vden[:, :, k] * r - vnum[:, :, k]).sum())
+                if err < best[0]:
+                    best = (err, decay, kappa)
+    _, decay, kappa = best
+    weights = decay ** np.arange(n_k - 1, -1, -1, dtype=float)
+    ratio, ward = _weighted_ratios(den, num, weights, kappa, bounds)
+    return ValidatedRatios(ratio, ward, decay, kappa)
