@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from capacity.norms import Norms
 from zoning.model import ModelOptions, build_model
 from zoning.notes import Note, ZoningError
 from zoning.problem import ZoningProblem, build_problem
@@ -50,7 +51,7 @@ def assign(
     *,
     level: str,
     school_years: int | Sequence[int],
-    norms: Any,
+    norms: Norms,
     current: pd.DataFrame | None = None,
     grades: Sequence[str] | None = None,
     split: bool = False,
@@ -94,7 +95,7 @@ def assign(
     both languages by `error.text(lang)`) when contiguity or distance limits leave no possible
     zoning or the solver finds none in time.
     """
-    years = (int(school_years),) if np.isscalar(school_years) else tuple(int(y) for y in school_years)
+    years = (int(school_years),) if np.isscalar(school_years) else tuple(int(y) for y in school_years)  # type: ignore[arg-type, union-attr]  # np.isscalar does not narrow
     if per_year and len(years) > 1:
         parts: list[ZoningResult] = []
         zones_before = current
