@@ -31,6 +31,7 @@ import argparse
 import sys
 import time
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -131,13 +132,15 @@ def report(cells: pd.DataFrame) -> tuple[str, bool]:
     table["ratio"] = table["project"] / table["baseline"]
     table["target"] = [TARGETS[h] for h in table.index]
     table["met"] = np.where(table["ratio"] <= table["target"], "yes", "NO")
+    table["ratio"] = table["ratio"].round(4)
     in80 = (scored["actual"] >= scored["lo80"]) & (scored["actual"] <= scored["hi80"])
     in95 = (scored["actual"] >= scored["lo95"]) & (scored["actual"] <= scored["hi95"])
     table["cover80"] = in80.groupby(scored["horizon"]).mean() * 100
     table["cover95"] = in95.groupby(scored["horizon"]).mean() * 100
     lines += ["Weighted MAPE (%) of ages " + " and ".join(map(str, SCORED_AGES)) + " by horizon, "
               f"bases {', '.join(map(str, sorted(cells['base'].unique())))}; ratio = project / baseline",
-              table.to_string(float_format=lambda v: f"{v:.3f}" if v < 10 else f"{v:.2f}")]
+              table.to_string(formatters={"ratio": "{:.4f}".format},
+                              float_format=lambda v: f"{v:.3f}" if v < 10 else f"{v:.2f}")]
     per_age = pd.DataFrame({
         "project": wmape(scored, "mean", ["age", "horizon"]), "baseline": wmape(scored, "baseline", ["age", "horizon"])
     })
@@ -185,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     for item in args.set:
         name, _, value = item.partition("=")
         current = getattr(settings, name)
-        parsed: object = value
+        parsed: Any = value
         if isinstance(current, bool):
             parsed = value.lower() in ("1", "true", "yes")
         elif isinstance(current, int):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -76,6 +77,19 @@ def forecast_rate(history: np.ndarray, steps: int, model: str = "holt_damped", m
     flat = np.full(steps, series[-3:].mean())
     if model == "mean" or series.size < min_years or steps == 0:
         return flat
+    path = _damped_path(series.tobytes(), max(steps, _PATH_YEARS))
+    return flat if path is None else path[:steps].copy()
+
+
+_PATH_YEARS = 40
+
+
+@lru_cache(maxsize=256)
+def _damped_path(series_bytes: bytes, steps: int) -> np.ndarray | None:
+    """Damped-trend exponential smoothing of log(rate), `steps` years ahead, kept within the
+    observed range ± half of it; None when the fit fails. Cached: the rolling-origin fits and
+    backtests forecast the same ward series from the same origins many times."""
+    series = np.frombuffer(series_bytes, dtype=float)
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     with warnings.catch_warnings():
@@ -86,12 +100,14 @@ def forecast_rate(history: np.ndarray, steps: int, model: str = "holt_damped", m
             ).fit()
             path = np.exp(np.asarray(fit.forecast(steps), dtype=float))
         except (ValueError, np.linalg.LinAlgError):
-            return flat
+            return None
     if not np.all(np.isfinite(path)):
-        return flat
+        return None
     # A damped trend cannot leave the range the ward has seen by more than half of it.
     lo, hi = series.min(), series.max()
-    return np.clip(path, lo - 0.5 * (hi - lo), hi + 0.5 * (hi - lo))
+    path = np.clip(path, lo - 0.5 * (hi - lo), hi + 0.5 * (hi - lo))
+    path.flags.writeable = False
+    return path
 
 
 def fit_youngest_age(

@@ -13,9 +13,11 @@ redistributes the ward's children among quarters. The forecast is the blend
 
     F[q, a, h] = (1 − β_h) · C[q, a, h] + β_h · S[q, a, h]
 
-with β_h fitted on the method's own rolling-origin forecasts inside the history (least absolute
-error in persons over a grid of 0, 0.05, …, 1; non-decreasing in h, since the cohort's own
-information fades with the horizon; horizons beyond those observed keep the last β). Planned
+with β fitted per horizon h and band of 5 ages on the method's own rolling-origin forecasts
+inside the history (least absolute error in persons over a grid of 0, 0.05, …, 1;
+non-decreasing in h, since the cohort's own information fades with the horizon; horizons beyond
+those observed keep the last β). Bands, because how much a quarter's share says differs by
+age: young families choose quarters, school-age cohorts mostly stay. Planned
 housing is kept out of both components (the share would spread a new estate over the ward) and
 added back afterwards.
 """
@@ -23,9 +25,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["quarter_shares", "share_component", "fit_blend", "blend"]
+__all__ = ["quarter_shares", "share_component", "fit_blend", "blend", "age_bands"]
 
 BETA_GRID = np.round(np.arange(0.0, 1.0001, 0.05), 2)
+BAND_WIDTH = 5  # ages per band of blend weights
 
 
 def _pool_ages(x: np.ndarray, axis: int) -> np.ndarray:
@@ -53,32 +56,50 @@ def share_component(shares: np.ndarray, cohort: np.ndarray) -> np.ndarray:
     return shares[:, :, None] * cohort.sum(axis=0)[None, :, :]
 
 
+def age_bands(n_ages: int, width: int = BAND_WIDTH) -> np.ndarray:
+    """Band index of each age 0 … n_ages-1 (bands of `width` ages)."""
+    return np.arange(n_ages) // width
+
+
 def blend(cohort: np.ndarray, share: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    """(1 − β_h)·C + β_h·S for arrays [Q, A, H]; β beyond its length keeps its last value."""
-    n_h = cohort.shape[2]
+    """(1 − β)·C + β·S for arrays [Q, A, H]; β [bands, H'] by age band and horizon (a band or
+    horizon beyond those fitted keeps the last one; an empty β means the cohort alone)."""
     b = np.asarray(beta, dtype=float)
     if b.size == 0:
         return cohort.copy()
-    b = np.concatenate([b, np.full(max(0, n_h - b.size), b[-1])])[:n_h]
-    return cohort + b[None, None, :] * (share - cohort)
+    if b.ndim == 1:
+        b = b[None, :]
+    n_a, n_h = cohort.shape[1], cohort.shape[2]
+    rows = np.minimum(age_bands(n_a), b.shape[0] - 1)
+    cols = np.minimum(np.arange(n_h), b.shape[1] - 1)
+    weight = b[rows][:, cols]  # [A, H]
+    return cohort + weight[None, :, :] * (share - cohort)
 
 
 def fit_blend(
     errors: list[tuple[np.ndarray, np.ndarray, np.ndarray]], max_horizon: int, grid: np.ndarray = BETA_GRID
 ) -> np.ndarray:
-    """β_h (h = 1 … up to `max_horizon`) from past forecasts: `errors` holds one (C, S, A)
-    triple of arrays [cells, H_o] per origin (cohort, share, actual). Returns [] when nothing
-    was observed."""
-    loss = np.zeros((max_horizon, grid.size))
+    """β [bands, H] (H ≤ `max_horizon`) from past forecasts: `errors` holds one (C, S, A)
+    triple of arrays [Q, A, H_o] per origin (cohort, share, actual), ages from 0. Each age band
+    × horizon gets the β of least absolute error; β never falls with the horizon within a band.
+    Returns an empty array when nothing was observed."""
+    if not errors:
+        return np.zeros(0)
+    n_a = errors[0][0].shape[1]
+    band = age_bands(n_a)
+    n_b = int(band.max()) + 1
+    loss = np.zeros((n_b, max_horizon, grid.size))
     seen = np.zeros(max_horizon, bool)
     for c, s, a in errors:
-        for j in range(min(max_horizon, c.shape[1])):
-            d = s[:, j] - c[:, j]
-            resid = c[:, j] - a[:, j]
-            loss[j] += np.abs(resid[:, None] + d[:, None] * grid[None, :]).sum(axis=0)
+        for j in range(min(max_horizon, c.shape[2])):
+            d = s[:, :, j] - c[:, :, j]  # [Q, A]
+            resid = c[:, :, j] - a[:, :, j]
+            for g, beta in enumerate(grid):
+                by_age = np.abs(resid + beta * d).sum(axis=0)
+                loss[:, j, g] += np.bincount(band, weights=by_age, minlength=n_b)
             seen[j] = True
     if not seen.any():
         return np.zeros(0)
     last = int(np.flatnonzero(seen)[-1]) + 1
-    beta = grid[loss[:last].argmin(axis=1)]
-    return np.maximum.accumulate(beta)
+    beta = grid[loss[:, :last].argmin(axis=2)]
+    return np.maximum.accumulate(beta, axis=1)

@@ -103,7 +103,7 @@ def _cohort_projection(
         female_num = net_of_housing(female, housing, yields * girls)
         if shrink:
             female_ratios = validated_ratios(
-                female, female_num, usable, bounds=bounds, decays=(fitted.decay,), kappas=(fitted.kappa,)
+                female, female_num, usable, bounds=bounds, fixed=(fitted.decay, fitted.kappa, fitted.neighbours)
             ).ratio
         else:
             female_ratios = estimate_ratios(
@@ -208,8 +208,8 @@ def fit_combination(
         extra = comp.housing[alive, :n_fit] if comp.housing is not None else 0.0
         c = comp.cohort[alive, :n_fit] + extra
         sh = comp.share[alive, :n_fit] + extra
-        triples.append(tuple(v.reshape(-1, v.shape[-1]) for v in (c, sh, actual)))
-    beta = fit_blend(triples, settings.max_fit_horizon)  # type: ignore[arg-type]
+        triples.append((c, sh, actual))
+    beta = fit_blend(triples, settings.max_fit_horizon)
     if not settings.learned or beta.size == 0:
         return Combination(beta, NO_CORRECTION), past
     rng = np.random.default_rng(20260104)
@@ -234,7 +234,7 @@ def fit_combination(
             rows.append((f, fc, act, np.full(fc.size, j + 1), np.full(fc.size, o + 1 + j)))
     if not rows:
         return Combination(beta, NO_CORRECTION), past
-    f, fc, act, h, year = (np.concatenate(parts) for parts in zip(*rows))
+    f, fc, act, h, year = (np.concatenate(parts) for parts in zip(*rows, strict=True))
     correction = fit_correction(f, fc, act, h, year, max_rows=settings.learned_rows)
     return Combination(beta, correction), past
 
@@ -289,7 +289,7 @@ def shrunk_hamilton_perry(total: np.ndarray, steps: int) -> np.ndarray:
     w = den / (den + HP_PSEUDO)
     ratio = w * raw + (1 - w) * ward[None, :]
     age0 = total[:, 0, -HP_WINDOW:].mean(axis=1)
-    out = np.empty(total.shape[:2] + (steps,))
+    out = np.empty((*total.shape[:2], steps))
     cur = total[:, :, -1]
     for j in range(steps):
         nxt = np.empty_like(cur)

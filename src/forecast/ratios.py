@@ -129,33 +129,44 @@ def estimate_ratios(
 
 
 # --- time-weighted ratios with validated shrinkage (the project's method) --------------------
-#: Candidate decays λ and shrinkage constants κ (persons at risk, time-weighted) among which
+#: Candidate decays λ, shrinkage constants κ (persons, time-weighted) and neighbour weights ν among which
 #: `validated_ratios` picks by one-year-ahead validation inside the history.
 DECAYS: tuple[float, ...] = (0.7, 0.85, 1.0)
 KAPPAS: tuple[float, ...] = (25.0, 50.0, 100.0, 200.0, 400.0, 800.0, 1600.0, 3200.0)
+NEIGHBOURS: tuple[float, ...] = (0.0, 0.5, 1.0)
 
 
 @dataclass(frozen=True)
 class ValidatedRatios:
-    """Time-weighted, shrunk ratios [Q, A-1] and the (λ, κ) chosen for them."""
+    """Time-weighted, shrunk ratios [Q, A-1] and the (λ, κ per age) chosen for them."""
 
     ratio: np.ndarray
     ward: np.ndarray  # [A-1] the ward ratio (all quarters pooled, same time weights)
     decay: float
-    kappa: float
+    kappa: np.ndarray  # [A-1] κ of each age (persons expected, time-weighted)
+    neighbours: float = 0.0  # ν: weight of the neighbouring ages in the quarter's level
 
 
 def _weighted_ratios(
-    den: np.ndarray, num: np.ndarray, weights: np.ndarray, kappa: float, bounds: tuple[float, float] | None
+    den: np.ndarray, num: np.ndarray, weights: np.ndarray, kappa: np.ndarray | float,
+    bounds: tuple[float, float] | None, neighbours: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """r = w·raw + (1 − w)·R with sums weighted over time; w = D / (D + κ)."""
+    """r = R·(1 + w·(f − 1)) with sums weighted over time (see `validated_ratios`)."""
     d = den @ weights  # [Q, A-1]
     n = num @ weights
     ward_d, ward_n = d.sum(axis=0), n.sum(axis=0)
     ward = np.divide(ward_n, ward_d, out=np.ones_like(ward_d), where=ward_d > 0)
-    raw = np.divide(n, d, out=np.zeros_like(n), where=d > 0)
-    w = d / (d + kappa)
-    ratio = w * raw + (1.0 - w) * ward[None, :]
+    e = d * ward[None, :]  # expected from the ward's ratio
+    if neighbours:
+        n = n.copy()
+        e = e.copy()
+        n[:, 1:] += neighbours * (num @ weights)[:, :-1]
+        n[:, :-1] += neighbours * (num @ weights)[:, 1:]
+        e[:, 1:] += neighbours * (d * ward[None, :])[:, :-1]
+        e[:, :-1] += neighbours * (d * ward[None, :])[:, 1:]
+    f = np.divide(n, e, out=np.ones_like(n), where=e > 0)
+    w = e / (e + kappa)
+    ratio = ward[None, :] * (1.0 + w * (f - 1.0))
     if bounds is not None:
         ratio = np.clip(ratio, bounds[0], bounds[1])
     return ratio, ward
@@ -170,43 +181,64 @@ def validated_ratios(
     validation_years: int = 4,
     decays: tuple[float, ...] = DECAYS,
     kappas: tuple[float, ...] = KAPPAS,
+    kappa_band: int = 5,
     validation_quarters: int = 5000,
+    neighbour_weights: tuple[float, ...] = NEIGHBOURS,
+    fixed: tuple[float, np.ndarray, float] | None = None,
 ) -> ValidatedRatios:
     """Cohort-change ratios from every usable year, recent years weighted most, each quarter
     shrunk toward the ward's ratio of the same age:
 
         D[q, a] = Σ_k λ^(K−1−k) P[q, a, t_k],   N[q, a] = Σ_k λ^(K−1−k) P*[q, a+1, t_k + 1]
-        r[q, a] = w·N/D + (1 − w)·R[a],   w = D / (D + κ),   R[a] = Σ_q N / Σ_q D
+        R[a] = Σ_q N / Σ_q D,   E = D·R (expected from the ward)
+        f[q, a] = (N[a] + ν·(N[a−1] + N[a+1])) / (E[a] + ν·(E[a−1] + E[a+1]))
+        r[q, a] = R[a] · (1 + w·(f − 1)),   w = E_ν / (E_ν + κ_a)   (E_ν: the pooled denominator)
 
-    (λ, κ) are not assumed: each candidate pair predicts each of the last `validation_years`
-    one-year transitions from the transitions before it (N̂ = D_t · r), and the pair with the
-    least absolute error in persons is kept — how much a quarter's own past says about its
-    next year, measured on the ward itself. With fewer than 3 transitions the middle values
-    (λ = 0.85, κ = 400) are used. Above `validation_quarters` quarters the choice is made on a
-    seeded sample of that many (it is one pair for the whole ward).
+    f is the quarter's level relative to the ward, borrowing strength from the neighbouring
+    ages with weight ν (a quarter that gains families at age 4 gains them at 3 and 5 too).
+    λ, ν and κ are not assumed: each candidate predicts each of the last `validation_years`
+    one-year transitions from the transitions before it (N̂ = D_t · r); the (λ, ν) with the
+    least absolute error in persons is kept, and for each band of `kappa_band` ages the κ with
+    the least error in that band — how much a quarter's own past says about its next year,
+    measured on the ward itself. (Ages differ: young families move by choice of quarter, so
+    quarters' ratios at ages 0–5 differ for real; at school ages most differences are noise.)
+    With fewer than 3 transitions the middle candidates (λ = 0.85, κ = 400) are used. Above
+    `validation_quarters` quarters the choice is made on a seeded sample of that many.
+    `fixed` = (λ, κ per age, ν) skips the choice (the women's ratios reuse the total's).
     """
     n_t = population.shape[2]
     alive = exists[:, :-1][:, None, :]
     den = population[:, :-1, :-1] * alive  # [Q, A-1, K] transition k: year k → k+1
     num = numerator_population[:, 1:, 1:] * alive
-    n_k = n_t - 1
-    best = (np.inf, 0.85, 400.0)
-    first = max(2, n_k - validation_years)
+    n_k, n_r = n_t - 1, den.shape[1]
+    band = np.arange(n_r) // kappa_band
+    n_band = int(band.max()) + 1 if n_r else 0
+    decay = decays[len(decays) // 2]
+    kappa = np.full(n_r, kappas[len(kappas) // 2])
+    nu = 0.0
     vden, vnum = den, num
     if den.shape[0] > validation_quarters:
         pick = np.sort(np.random.default_rng(20260102).choice(den.shape[0], validation_quarters, replace=False))
         vden, vnum = den[pick], num[pick]
-    if n_k >= 3:
-        for decay in decays:
-            for kappa in kappas:
-                err = 0.0
-                for k in range(first, n_k):  # predict transition k from transitions 0 … k-1
-                    weights = decay ** np.arange(k - 1, -1, -1, dtype=float)
-                    r, _ = _weighted_ratios(vden[:, :, :k], vnum[:, :, :k], weights, kappa, bounds)
-                    err += float(np.abs(vden[:, :, k] * r - vnum[:, :, k]).sum())
-                if err < best[0]:
-                    best = (err, decay, kappa)
-    _, decay, kappa = best
+    first = max(2, n_k - validation_years)
+    if fixed is not None:
+        decay, kappa, nu = fixed[0], np.asarray(fixed[1], dtype=float), fixed[2]
+    elif n_k >= 3 and len(decays) * len(kappas) * len(neighbour_weights) > 1 and n_r:
+        # err[(λ, ν), κ, band]: absolute one-year-ahead errors (persons)
+        pairs = [(lam, v) for lam in decays for v in neighbour_weights]
+        err = np.zeros((len(pairs), len(kappas), n_band))
+        for i, (lam, v) in enumerate(pairs):
+            for k in range(first, n_k):  # predict transition k from transitions 0 … k-1
+                weights = lam ** np.arange(k - 1, -1, -1, dtype=float)
+                for j, kap in enumerate(kappas):
+                    r, _ = _weighted_ratios(vden[:, :, :k], vnum[:, :, :k], weights, kap, bounds, v)
+                    by_age = np.abs(vden[:, :, k] * r - vnum[:, :, k]).sum(axis=0)
+                    err[i, j] += np.bincount(band, weights=by_age, minlength=n_band)
+        best_k = err.argmin(axis=1)  # [pair, band]
+        totals = np.take_along_axis(err, best_k[:, None, :], axis=1)[:, 0, :].sum(axis=1)
+        i = int(totals.argmin())
+        decay, nu = pairs[i]
+        kappa = np.asarray(kappas, dtype=float)[best_k[i]][band]
     weights = decay ** np.arange(n_k - 1, -1, -1, dtype=float)
-    ratio, ward = _weighted_ratios(den, num, weights, kappa, bounds)
-    return ValidatedRatios(ratio, ward, decay, kappa)
+    ratio, ward = _weighted_ratios(den, num, weights, kappa, bounds, nu)
+    return ValidatedRatios(ratio, ward, decay, kappa, nu)

@@ -75,7 +75,7 @@ class ForecastSettings:
     max_quantile_cells: int = 400_000
     calibration_quarters: int = 5_000
     combine: bool = True
-    learned: bool = True
+    learned: bool = False
     fit_max_age: int = 20
     max_fit_horizon: int = 10
     learned_rows: int = 60_000
@@ -88,6 +88,14 @@ class ForecastSettings:
             raise ValueError("ForecastSettings.ratio_bounds must satisfy 0 < low <= 1 <= high")
         if self.births_model not in ("holt_damped", "mean"):
             raise ValueError("ForecastSettings.births_model must be 'holt_damped' or 'mean'")
+        if self.learned:
+            import importlib.util
+
+            if importlib.util.find_spec("sklearn") is None:
+                raise ValueError(
+                    "ForecastSettings(learned=True) needs scikit-learn: pip install 'tuyensinh[learned]' "
+                    "(or scikit-learn), or keep learned=False."
+                )
         if any(y < 0 for y in self.yield_table):
             raise ValueError("ForecastSettings.yield_table must hold children per dwelling >= 0")
 

@@ -341,7 +341,7 @@ def _women(women: pd.DataFrame, quarters: np.ndarray, year_axis: np.ndarray, pre
     lacking = present & (seen == 0)
     if lacking.any():
         q, t = np.nonzero(lacking)
-        examples = "; ".join(f"{quarters[i]} in {year_axis[j]}" for i, j in zip(q[:_EXAMPLES], t[:_EXAMPLES]))
+        examples = "; ".join(f"{quarters[i]} in {year_axis[j]}" for i, j in zip(q[:_EXAMPLES], t[:_EXAMPLES], strict=True))
         raise ValueError(
             f"{file} has no row for {len(q)} quarter-year(s) of population.csv (e.g. {examples}); "
             f"give women 15–49 for every quarter and year, or leave the table out."

@@ -226,7 +226,7 @@ def test_quarter_with_a_hole_and_unknown_births_quarter_are_refused():
     with pytest.raises(ValueError, match="KP01 in 2021"):
         project(pop[~((pop.quarter_id == "KP01") & (pop.year == 2021))])
     births = pd.DataFrame({"quarter_id": ["KP09"] * 3, "year": [2022, 2023, 2024], "births": [1, 2, 3]})
-    with pytest.raises(ValueError, match="births.csv names quarter"):
+    with pytest.raises(ValueError, match=r"births\.csv names quarter"):
         project(pop, births)
     with pytest.raises(ValueError, match="horizon 2024 must be after the base year"):
         project(pop, horizon=2024)
