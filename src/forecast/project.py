@@ -106,7 +106,8 @@ def project_arrays(
     combination, past = PLAIN, None
     if settings.combine:
         combination, past = fit_combination(sample, base_index, settings)
-    mean = project_means(arrays, base_index, steps, "shrunk", settings, combination)[:, :n_ages]
+    # quarters merged away before the base year have no forecast; their past still trains the method
+    mean = project_means(arrays, base_index, steps, "shrunk", settings, combination)[arrays.exists[:, -1], :n_ages]
     quarter_cal = ward_cal = Calibration((0.0,) * 6, (0.0,) * 4, 0, ())
     if intervals:
         quarter_errors, ward_errors = rolling_errors(
@@ -151,12 +152,13 @@ def project_all(
             for name in list(values):
                 values[name] = values[name] * factor[None]
     ages = arrays.ages[: max_age + 1]
+    now = arrays.exists[:, -1]
     if include_base:
-        observed = arrays.total[:, : max_age + 1, -1]
+        observed = arrays.total[now, : max_age + 1, -1]
         quarter = _prepend_base(quarter, observed)
         ward = _prepend_base(ward, observed.sum(axis=0, keepdims=True))
         years = np.r_[base, years]
-    quarter_frame = _tidy(arrays.quarters, years, ages, quarter)
+    quarter_frame = _tidy(arrays.quarters[now], years, ages, quarter)
     ward_frame = _tidy(np.array(["ward"], dtype=object), years, ages, ward).drop(columns="quarter_id")
     return ForecastResult(quarter_frame, ward_frame, quarter_cal, ward_cal, base, settings)
 

@@ -227,16 +227,18 @@ def ward_arrays(
         )
     cells = rows_per_cell.reshape(n_q, n_a, n_t, n_s)
     quarter_year = cells.sum(axis=(1, 3)) > 0  # [q, t]: the quarter has rows that year
-    # A quarter may start after the first year (new quarter); after its first year it needs every year.
+    # A quarter may start after the first year (a new quarter) or stop before the base year (merged
+    # away); between its first and its last year it needs every year.
     started = np.maximum.accumulate(quarter_year, axis=1)
-    gap = started & ~quarter_year
+    still = np.maximum.accumulate(quarter_year[:, ::-1], axis=1)[:, ::-1]
+    gap = started & still & ~quarter_year
     if gap.any():
         q, t = np.nonzero(gap)
         examples = [f"{quarters[i]} in {year_axis[j]}" for i, j in zip(q[:_EXAMPLES], t[:_EXAMPLES], strict=True)]
         raise ValueError(
-            f"population.csv: {len(q)} quarter-year(s) are missing after the quarter first appears "
-            f"(e.g. {'; '.join(examples)}). A quarter needs rows for every year from its first year "
-            f"to {base_year}; add them (count 0 if nobody lived there)."
+            f"population.csv: {len(q)} quarter-year(s) are missing between the first and the last year of "
+            f"their quarter (e.g. {'; '.join(examples)}). A quarter needs rows for every year from its first "
+            f"to its last year; add them (count 0 if nobody lived there)."
         )
     expected_cells = np.broadcast_to(quarter_year[:, None, :, None], cells.shape)
     missing = expected_cells & (cells == 0)

@@ -214,3 +214,17 @@ def test_women_table_is_the_age0_exposure(small_sim):
     assert bumped.loc[a0, "mean"].iloc[0] > base.loc[a0, "mean"].iloc[0]
     with pytest.raises(ValueError, match="women_15_49 table has no row"):
         project(pop, women=women.iloc[1:], horizon=2024, intervals=False)
+
+
+def test_a_new_quarter_and_a_merged_away_quarter_are_forecast_as_they_are(small_sim):
+    pop = small_sim.population[small_sim.population["year"] <= 2021]
+    q_new, q_gone = small_sim.quarter_ids[0], small_sim.quarter_ids[1]
+    late = pop[~((pop["quarter_id"] == q_new) & (pop["year"] < 2016))]  # first year 2016
+    both = late[~((late["quarter_id"] == q_gone) & (late["year"] > 2018))]  # last year 2018
+    f = project(both, base_year=2021, horizon=2024)
+    assert q_new in set(f["quarter_id"]) and q_gone not in set(f["quarter_id"])
+    assert f["quarter_id"].nunique() == 11 and np.isfinite(f[["mean", "lo80", "hi95"]]).all().all()
+    # a hole between a quarter's first and last year is still refused, naming it
+    hole = pop[~((pop["quarter_id"] == q_new) & (pop["year"] == 2017))]
+    with pytest.raises(ValueError, match=f"{q_new} in 2017"):
+        project(hole, base_year=2021, horizon=2024)
