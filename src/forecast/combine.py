@@ -73,7 +73,10 @@ def blend(cohort: np.ndarray, share: np.ndarray, beta: np.ndarray) -> np.ndarray
     rows = np.minimum(age_bands(n_a), b.shape[0] - 1)
     cols = np.minimum(np.arange(n_h), b.shape[1] - 1)
     weight = b[rows][:, cols]  # [A, H]
-    return cohort + weight[None, :, :] * (share - cohort)
+    out = share - cohort  # in place from here: one array of the forecast's size, not three
+    out *= weight[None, :, :]
+    out += cohort
+    return out
 
 
 def fit_blend(

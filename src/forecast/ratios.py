@@ -147,6 +147,16 @@ class ValidatedRatios:
     neighbours: float = 0.0  # ν: weight of the neighbouring ages in the quarter's level
 
 
+def _pool_neighbours(x: np.ndarray, nu: float) -> np.ndarray:
+    """x[:, a] + ν·(x[:, a−1] + x[:, a+1]) (the ages present at the edges)."""
+    if not nu:
+        return x
+    out = x.copy()
+    out[:, 1:] += nu * x[:, :-1]
+    out[:, :-1] += nu * x[:, 1:]
+    return out
+
+
 def _weighted_ratios(
     den: np.ndarray, num: np.ndarray, weights: np.ndarray, kappa: np.ndarray | float,
     bounds: tuple[float, float] | None, neighbours: float = 0.0,
@@ -156,16 +166,10 @@ def _weighted_ratios(
     n = num @ weights
     ward_d, ward_n = d.sum(axis=0), n.sum(axis=0)
     ward = np.divide(ward_n, ward_d, out=np.ones_like(ward_d), where=ward_d > 0)
-    e = d * ward[None, :]  # expected from the ward's ratio
-    if neighbours:
-        n = n.copy()
-        e = e.copy()
-        n[:, 1:] += neighbours * (num @ weights)[:, :-1]
-        n[:, :-1] += neighbours * (num @ weights)[:, 1:]
-        e[:, 1:] += neighbours * (d * ward[None, :])[:, :-1]
-        e[:, :-1] += neighbours * (d * ward[None, :])[:, 1:]
-    f = np.divide(n, e, out=np.ones_like(n), where=e > 0)
-    w = e / (e + kappa)
+    n_p = _pool_neighbours(n, neighbours)
+    e_p = _pool_neighbours(d * ward[None, :], neighbours)  # expected from the ward's ratio
+    f = np.divide(n_p, e_p, out=np.ones_like(n_p), where=e_p > 0)
+    w = e_p / (e_p + kappa)
     ratio = ward[None, :] * (1.0 + w * (f - 1.0))
     if bounds is not None:
         ratio = np.clip(ratio, bounds[0], bounds[1])
@@ -182,7 +186,7 @@ def validated_ratios(
     decays: tuple[float, ...] = DECAYS,
     kappas: tuple[float, ...] = KAPPAS,
     kappa_band: int = 5,
-    validation_quarters: int = 5000,
+    validation_quarters: int = 2000,
     neighbour_weights: tuple[float, ...] = NEIGHBOURS,
     fixed: tuple[float, np.ndarray, float] | None = None,
 ) -> ValidatedRatios:
@@ -203,7 +207,8 @@ def validated_ratios(
     measured on the ward itself. (Ages differ: young families move by choice of quarter, so
     quarters' ratios at ages 0–5 differ for real; at school ages most differences are noise.)
     With fewer than 3 transitions the middle candidates (λ = 0.85, κ = 400) are used. Above
-    `validation_quarters` quarters the choice is made on a seeded sample of that many.
+    `validation_quarters` quarters the choice is made on a seeded sample of that many (one
+    choice for the ward: 2,000 quarters × ages × 4 years are plenty).
     `fixed` = (λ, κ per age, ν) skips the choice (the women's ratios reuse the total's).
     """
     n_t = population.shape[2]
@@ -224,16 +229,29 @@ def validated_ratios(
     if fixed is not None:
         decay, kappa, nu = fixed[0], np.asarray(fixed[1], dtype=float), fixed[2]
     elif n_k >= 3 and len(decays) * len(kappas) * len(neighbour_weights) > 1 and n_r:
-        # err[(λ, ν), κ, band]: absolute one-year-ahead errors (persons)
+        # err[(λ, ν), κ, band]: absolute one-year-ahead errors (persons); the sums are formed once
+        # per (λ, year) and every κ is tried at once
         pairs = [(lam, v) for lam in decays for v in neighbour_weights]
         err = np.zeros((len(pairs), len(kappas), n_band))
-        for i, (lam, v) in enumerate(pairs):
+        kap = np.asarray(kappas, dtype=float)[:, None, None]
+        for i0, lam in enumerate(decays):
             for k in range(first, n_k):  # predict transition k from transitions 0 … k-1
                 weights = lam ** np.arange(k - 1, -1, -1, dtype=float)
-                for j, kap in enumerate(kappas):
-                    r, _ = _weighted_ratios(vden[:, :, :k], vnum[:, :, :k], weights, kap, bounds, v)
-                    by_age = np.abs(vden[:, :, k] * r - vnum[:, :, k]).sum(axis=0)
-                    err[i, j] += np.bincount(band, weights=by_age, minlength=n_band)
+                d = vden[:, :, :k] @ weights
+                n = vnum[:, :, :k] @ weights
+                ward_d = d.sum(axis=0)
+                ward = np.divide(n.sum(axis=0), ward_d, out=np.ones_like(ward_d), where=ward_d > 0)
+                e = d * ward[None, :]
+                for i1, v in enumerate(neighbour_weights):
+                    n_p, e_p = _pool_neighbours(n, v), _pool_neighbours(e, v)
+                    f = np.divide(n_p, e_p, out=np.ones_like(n_p), where=e_p > 0)
+                    r = ward[None, None, :] * (1.0 + e_p[None] / (e_p[None] + kap) * (f[None] - 1.0))
+                    if bounds is not None:
+                        np.clip(r, bounds[0], bounds[1], out=r)
+                    by_age = np.abs(vden[None, :, :, k] * r - vnum[None, :, :, k]).sum(axis=1)  # [κ, A-1]
+                    i = i0 * len(neighbour_weights) + i1
+                    for j in range(len(kappas)):
+                        err[i, j] += np.bincount(band, weights=by_age[j], minlength=n_band)
         best_k = err.argmin(axis=1)  # [pair, band]
         totals = np.take_along_axis(err, best_k[:, None, :], axis=1)[:, 0, :].sum(axis=1)
         i = int(totals.argmin())
