@@ -244,8 +244,8 @@ METHOD_NAMES: dict[str, tuple[str, str]] = {
 }
 #: …and descriptions (the legend; the English ones are `settings.METHOD_LABELS`).
 METHOD_DESCRIPTIONS: dict[str, tuple[str, str]] = {
-    "shrunk": ("tỷ số thay đổi đoàn hệ kiểm định trên số liệu cũ, kết hợp tỷ phần của khu phố/thôn trong "
-               "phường/xã và hiệu chỉnh học từ sai số quá khứ (phương pháp tuyensinh dùng)", METHOD_LABELS["shrunk"]),
+    "shrunk": ("tỷ số thay đổi theo đoàn hệ kiểm định trên số liệu các năm trước, kết hợp tỷ phần của khu "
+               "phố/thôn trong phường/xã (phương pháp tuyensinh dùng)", METHOD_LABELS["shrunk"]),
     "hp_shrunk": ("Hamilton–Perry đơn giản: tỷ số 5 năm của từng khu phố/thôn kéo về tỷ số chung "
                   "của phường/xã (hệ số 2000)", METHOD_LABELS["hp_shrunk"]),
     "hp_unshrunk": ("Hamilton–Perry không điều chỉnh (tỷ số riêng của từng khu phố/thôn)",

@@ -24,7 +24,7 @@ DEFAULT_YIELD: tuple[float, ...] = (
 #: Methods run by `forecast.backtest`: the project's method and the three baselines.
 METHODS: tuple[str, ...] = ("shrunk", "hp_shrunk", "hp_unshrunk", "aging", "naive")
 METHOD_LABELS: dict[str, str] = {
-    "shrunk": "this method (validated cohort ratios, share of the ward, learned correction)",
+    "shrunk": "this method (cohort ratios validated on the ward's past, leaning toward the quarter's share of the ward)",
     "hp_shrunk": "simple shrunk Hamilton–Perry (5 years, pseudo-count 2000)",
     "hp_unshrunk": "un-shrunk Hamilton–Perry",
     "aging": "pure aging (ratio 1)",
