@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="measure forecast accuracy on the ward's own history against simple baselines",
         description=(
             "Re-run the forecast from every past year and compare with what happened: weighted "
-            "MAPE, MAPE, MALPE and 80%%/95%% interval coverage by horizon, entry age and cohort size, "
+            "MAPE, MAPE, MALPE and 80%/95% interval coverage by horizon, entry age and cohort size, "
             "for the method and three baselines."
         ),
     )
