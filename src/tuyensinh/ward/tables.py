@@ -206,7 +206,8 @@ def _missing_ages_text(ages: np.ndarray) -> str:
 
 
 def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None = None) -> list[Problem]:
-    """Years consecutive (at least two), ages 0..≥18 contiguous each year, no hole in the grid.
+    """Years consecutive (at least two), ages 0..≥18 contiguous each year, no hole in the grid
+    (every quarter × age [× sex] in every year from the quarter's first to its last year).
 
     The grid (every quarter × year × age [× sex]) is only checked when every key cell is valid
     and only for the quarters of the map (`quarter_ids`, when known), so that one wrong cell or
@@ -267,6 +268,11 @@ def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None 
     grid = grid.merge(seen, on=["year", "age"])  # ages absent from a whole year are said once, above
     skip = pd.MultiIndex.from_arrays([unclear["quarter_id"], unclear["year"].astype(float)])
     grid = grid.merge(pd.DataFrame({"quarter_id": quarters}), how="cross")
+    # A quarter may start after the ward's first year (a new quarter) or stop before its last
+    # (merged away): its grid runs from its own first to its own last year.
+    span = usable.assign(year=usable["year"].astype(int)).groupby("quarter_id")["year"].agg(["min", "max"])
+    grid = grid.join(span, on="quarter_id")
+    grid = grid[(grid["year"] >= grid["min"]) & (grid["year"] <= grid["max"])].drop(columns=["min", "max"])
     if with_sex:
         grid = grid.merge(pd.DataFrame({"sex": list(SEXES)}), how="cross")
     present = usable[keys].assign(year=usable["year"].astype(int), age=usable["age"].astype(int))
