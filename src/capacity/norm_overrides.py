@@ -55,6 +55,16 @@ _RANGES: dict[str, tuple[float, float, bool]] = {
     "private_share": (0, 1, False),
     "flag_tight_p_over": (0, 1, False),
     "flag_tight_utilization": (0, 10, False),
+    "teachers_per_class": (0.1, 5, False),
+    "classroom_cost": (0, 1_000_000, False),
+    "functional_room_cost": (0, 1_000_000, False),
+    "functional_rooms_min": (0, 50, True),
+    "permanent_classroom_target": (0, 1, False),
+    "permanent_target_year": (2000, 2100, True),
+    "semi_boarding_share": (0, 1, False),
+    "universal_min": (0, 1, False),
+    "rate_prior_weight": (0, 1_000_000, False),
+    "forecast_accuracy_target": (0, 1, False),
 }
 
 

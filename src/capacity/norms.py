@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from capacity.grades import GRADE_LEVEL, GRADES, PARTICIPATION_GROUP, SETTINGS, check_level
+from capacity.grades import GRADE_LEVEL, GRADES, LEVEL_GRADES, PARTICIPATION_GROUP, SETTINGS, check_level
 from capacity.norm_overrides import (
     FIXED_KEYS,
     NORM_PROBLEM_KINDS,
@@ -184,6 +184,52 @@ class Norms:
     def tight_utilization(self) -> float:
         """Utilization from which a school is flagged tight."""
         return self.value("flag_tight_utilization")
+
+
+    # ------------------------------------------------------------------ teachers, cost, standards
+    def teachers_per_class(self, level: str, sessions_per_day: int = 2) -> np.ndarray:
+        """Teachers per class of each grade of `level` (array over LEVEL_GRADES[level]) on one or
+        two sessions a day (TT 19/2023, TT 20/2023): nhóm trẻ 2.5, mẫu giáo 2.2 (1.2 on one
+        session), primary 1.5 (1.2), THCS 1.9."""
+        check_level(level)
+        if sessions_per_day not in (1, 2):
+            raise ValueError(f"sessions_per_day must be 1 or 2, got {sessions_per_day!r}")
+        s = f"sessions_{sessions_per_day}"
+        ratios = []
+        for grade in LEVEL_GRADES[level]:
+            if level == "mam_non":
+                group = PARTICIPATION_GROUP[grade]
+                ratios.append(self.value("teachers_per_class", level, "nha_tre" if group == "nha_tre" else f"mau_giao_{s}"))
+            else:
+                ratios.append(self.value("teachers_per_class", level, s))
+        return np.array(ratios, dtype=float)
+
+    def room_cost(self, level: str, kind: str = "classroom") -> float:
+        """Unit cost of one room (million VND): kind 'classroom' or 'functional'."""
+        if kind not in ("classroom", "functional"):
+            raise ValueError(f"kind must be 'classroom' or 'functional', got {kind!r}")
+        return self.value(f"{kind}_room_cost" if kind == "functional" else "classroom_cost", check_level(level))
+
+    def functional_rooms_min(self, level: str) -> int:
+        """Functional (subject) rooms a school of the level should have (TT 13/2020; assumption)."""
+        return int(self.value("functional_rooms_min", check_level(level)))
+
+    def boarder_land_per_pupil(self, level: str) -> float:
+        """Extra land per boarding pupil (m²); 0 where the table has no figure for the level."""
+        try:
+            return self.value("boarder_land_per_pupil", check_level(level))
+        except KeyError:
+            return 0.0
+
+    def universal_thresholds(self) -> pd.DataFrame:
+        """The universalisation thresholds: `level, indicator, degree (1–3, 0 = single standard),
+        minimum (share), document, article, status, source`."""
+        rows = self.table[self.table["key"] == "universal_min"].copy()
+        degree = rows["group"].str.extract(r"_m(\d)$")[0]
+        rows["indicator"] = rows["group"].str.replace(r"_m\d$", "", regex=True)
+        rows["degree"] = degree.fillna("0").astype(int)
+        rows = rows.rename(columns={"value": "minimum"})
+        return rows[["level", "indicator", "degree", "minimum", "document", "article", "status", "source"]].reset_index(drop=True)
 
 
 def _check_setting(setting: str) -> str:
