@@ -117,7 +117,7 @@ def check_count_column(
 def check_codes(frame: pd.DataFrame, table: str, column: str, allowed: Sequence[str],
                 problems: list[TableProblem]) -> np.ndarray:
     """Mask of the rows whose `column` holds one of `allowed`; the others add one problem."""
-    ok = frame[column].astype(str).isin(list(allowed)).to_numpy()
+    ok = frame[column].astype(str).isin(list(allowed)).to_numpy().copy()
     if not ok.all():
         first = frame[column].iloc[int(np.flatnonzero(~ok)[0])]
         problems.append(TableProblem(table, column, sheet_rows(~ok), "unknown_code", first,
