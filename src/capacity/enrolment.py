@@ -54,9 +54,13 @@ INTAKE_ACCURACY_COLUMNS: tuple[str, ...] = (
 
 
 def enrolment_problems(enrolment: pd.DataFrame, schools: pd.DataFrame | None = None,
-                       name: str = "enrolment") -> tuple[pd.DataFrame, list[TableProblem]]:
-    """The enrolment table cleaned (bad rows dropped) and the problems of its bad cells."""
+                       name: str = "enrolment", *, need_school: bool = True) -> tuple[pd.DataFrame, list[TableProblem]]:
+    """The enrolment table cleaned (bad rows dropped) and the problems of its bad cells.
+
+    need_school=False accepts a ward-level table without `school_id` (rates, universalisation)."""
     problems: list[TableProblem] = []
+    if not need_school and "school_id" not in enrolment.columns:
+        enrolment = enrolment.assign(school_id="")
     missing = [c for c in ENROLMENT_COLUMNS if c not in enrolment.columns]
     for column in missing:
         problems.append(TableProblem(name, column, (), "missing_column", None,
@@ -97,7 +101,7 @@ def enrolment_problems(enrolment: pd.DataFrame, schools: pd.DataFrame | None = N
         table["quarter_id"] = table["quarter_id"].astype(str)
     if schools is not None:
         public = (table["sector"] == "public").to_numpy()
-        known = set(schools["school_id"].astype(str))
+        known = set(schools["school_id"].astype(str)) | ({""} if not need_school else set())
         unknown = public & ~table["school_id"].isin(known).to_numpy()
         if unknown.any():
             problems.append(TableProblem(name, "school_id", sheet_rows(unknown), "unknown_code",
@@ -114,9 +118,10 @@ def enrolment_problems(enrolment: pd.DataFrame, schools: pd.DataFrame | None = N
     return table.reset_index(drop=True), problems
 
 
-def check_enrolment(enrolment: pd.DataFrame, schools: pd.DataFrame | None = None, name: str = "enrolment") -> pd.DataFrame:
+def check_enrolment(enrolment: pd.DataFrame, schools: pd.DataFrame | None = None, name: str = "enrolment", *,
+                    need_school: bool = True) -> pd.DataFrame:
     """The enrolment table cleaned; raises TableError listing every bad cell."""
-    table, problems = enrolment_problems(enrolment, schools, name)
+    table, problems = enrolment_problems(enrolment, schools, name, need_school=need_school)
     if problems:
         raise TableError(problems)
     return table

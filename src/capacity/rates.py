@@ -65,7 +65,7 @@ def _source(w: np.ndarray) -> np.ndarray:
 
 def estimate_rates(enrolment: pd.DataFrame, population: pd.DataFrame, norms: Norms) -> pd.DataFrame:
     """Rates from actual enrolment (RATE_COLUMNS, one row per rate × group); see module doc."""
-    table = check_enrolment(enrolment)
+    table = check_enrolment(enrolment, need_school=False)
     pop = _ward_population(population)
     grades = norms.grade_table().set_index("grade")
     years = sorted(set(table["school_year"]) & set(pop.index.get_level_values("year")))

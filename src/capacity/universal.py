@@ -71,7 +71,7 @@ def universalisation(
     population: `year, age, count` (any other columns summed over). school_years: default the
     years of the enrolment table that the population covers.
     """
-    table = check_enrolment(enrolment)
+    table = check_enrolment(enrolment, need_school=False)
     pop = population.assign(count=pd.to_numeric(population["count"], errors="coerce").fillna(0.0))
     pop = pop.groupby(["year", "age"])["count"].sum()
     pop_years = set(pop.index.get_level_values("year"))

@@ -177,3 +177,32 @@ def test_bad_school_columns_are_precise_records():
     assert ("land_m2", "below_minimum", (2,)) in problems
     assert "schools: column 'teachers' must be a number" in str(caught.value)
     assert isinstance(caught.value, ValueError)
+
+
+def test_programme_matches_the_summary_and_conserves_rooms():
+    """Σ new classrooms due up to Y = the summary's new_rooms_to_date; teachers never below classes × the
+    smallest ratio; the rooms and capacity invariants of analyze still hold with the new columns."""
+    from capacity import enrollment_demand, ward_summary
+    rng = np.random.default_rng(3)
+    q, y, a = np.meshgrid([f"Q{i}" for i in range(5)], [2026, 2027, 2028, 2029, 2030], np.arange(15), indexing="ij")
+    mean = rng.gamma(4.0, 9.0, size=q.shape) * (1 + 0.15 * (y - 2026))
+    fc = pd.DataFrame({"quarter_id": q.ravel(), "year": y.ravel(), "age": a.ravel(), "mean": mean.ravel(),
+                       "lo80": 0.9 * mean.ravel(), "hi80": 1.1 * mean.ravel(), "lo95": 0.85 * mean.ravel(),
+                       "hi95": 1.15 * mean.ravel()})
+    schools = pd.DataFrame({"school_id": ["MN1", "TH1", "TH2", "CS1"], "level": ["mam_non", "tieu_hoc", "tieu_hoc", "thcs"],
+                            "classrooms": [6, 5, 4, 4], "sessions_per_day": [2, 2, 1, 2], "teachers": [10, 8, 6, 9]})
+    zones = pd.DataFrame([(f"Q{i}", lv, s, sh) for i in range(5) for lv, s, sh in
+                          [("mam_non", "MN1", 1.0), ("tieu_hoc", "TH1", 0.6), ("tieu_hoc", "TH2", 0.4), ("thcs", "CS1", 1.0)]],
+                         columns=["quarter_id", "level", "school_id", "share"])
+    demand = enrollment_demand(fc, NORMS)
+    table = analyze(demand, zones, schools, NORMS)
+    assert (table["room_shortfall"] == np.maximum(table["rooms_needed"] - table["rooms_available"], 0)).all()
+    assert table["pupils_mean"].sum() == pytest.approx(demand["mean"].sum())  # no child lost or counted twice
+    assert (table["teachers_needed"] >= np.floor(table["classes"] * 1.2)).all()
+    assert (table["teacher_shortfall"] == np.maximum(table["teachers_needed"] - table["teachers"], 0)).all()
+    summary = ward_summary(table, demand, zones, schools, NORMS)
+    prog = building_programme(table, schools, NORMS)
+    rooms = prog[prog["item"] == "classroom"].groupby("school_year")["rooms"].sum().reindex(range(2026, 2031), fill_value=0)
+    to_date = summary[summary["level"] == "all"].set_index("school_year")["new_rooms_to_date"]
+    assert table["room_shortfall"].sum() > 0
+    assert rooms.cumsum().tolist() == to_date.tolist()
