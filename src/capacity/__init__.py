@@ -17,6 +17,7 @@ from capacity.analyze import CAPACITY_COLUMNS, analyze, pupils_by_school
 from capacity.building import BUILD_COLUMNS, building_by_year, building_programme
 from capacity.charts import plot_room_shortfall, plot_utilization
 from capacity.classes import classes_by_grade, effective_limits, rooms_available, rooms_needed
+from capacity.coverage import COVERAGE_COLUMNS, data_coverage
 from capacity.demand import DEMAND_COLUMNS, enrollment_demand, progression_from_history
 from capacity.enrolment import INTAKE_ACCURACY_COLUMNS, INTAKE_COLUMNS, check_enrolment, intake_accuracy, intake_report
 from capacity.facilities import FACILITY_COLUMNS, facility_standard, mixed_class_runs
@@ -32,6 +33,7 @@ from capacity.universal import UNIVERSAL_COLUMNS, universalisation
 __all__ = [
     "BUILD_COLUMNS",
     "CAPACITY_COLUMNS",
+    "COVERAGE_COLUMNS",
     "DEMAND_COLUMNS",
     "ENTRY_GRADES",
     "FACILITY_COLUMNS",
@@ -53,6 +55,7 @@ __all__ = [
     "building_programme",
     "check_enrolment",
     "classes_by_grade",
+    "data_coverage",
     "effective_limits",
     "enrollment_demand",
     "estimate_rates",

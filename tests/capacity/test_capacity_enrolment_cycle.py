@@ -162,3 +162,18 @@ def test_bad_enrolment_cells_are_precise_records():
     assert ("school_id", "unknown_code", (4,)) in kinds
     with pytest.raises(TableError, match="missing column 'pupils'"):
         check_enrolment(bad.drop(columns=["pupils"]))
+
+
+def test_data_coverage_says_what_enables_each_output():
+    from capacity.coverage import data_coverage
+    schools = pd.DataFrame({"school_id": ["MN1", "TH1"], "level": ["mam_non", "tieu_hoc"], "classrooms": [5, 5],
+                            "teachers": [10, None]})
+    bare = data_coverage(schools).set_index("feature")
+    assert bool(bare.loc["teacher_shortfall", "enabled"]) and bare.loc["teacher_shortfall", "schools_with_data"] == 1
+    assert not bare.loc["permanent_share", "enabled"] and bare.loc["permanent_share", "needs"] == "schools.permanent_classrooms"
+    assert not bare.loc["intake_report", "enabled"] and not bare.loc["rates_from_enrolment", "enabled"]
+    enrol, _ = universal_data()
+    quotas = pd.DataFrame({"school_id": ["TH1"], "grade": ["lop_1"], "school_year": [2026], "pupils": [100], "classes": [3]})
+    full = data_coverage(schools, enrol, quotas).set_index("feature")
+    assert full.loc[["intake_report", "rates_from_enrolment", "universal_by_age", "completion_indicators"], "enabled"].all()
+    assert full.loc["semi_boarding", "schools"] == 1  # preschools only

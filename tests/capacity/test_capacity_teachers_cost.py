@@ -206,3 +206,21 @@ def test_programme_matches_the_summary_and_conserves_rooms():
     to_date = summary[summary["level"] == "all"].set_index("school_year")["new_rooms_to_date"]
     assert table["room_shortfall"].sum() > 0
     assert rooms.cumsum().tolist() == to_date.tolist()
+
+
+def test_summary_sums_teachers_and_leaves_unknown_blank():
+    schools = pd.DataFrame({"school_id": ["TH1", "TH2"], "level": "tieu_hoc", "classrooms": [10, 10],
+                            "sessions_per_day": [2, 1], "teachers": [5, np.nan]})
+    demand = pd.concat([demand_rows({(2027, "lop_1"): 71, (2027, "lop_2"): 35}, "Q1"),
+                        demand_rows({(2027, "lop_1"): 36}, "Q2")], ignore_index=True)
+    zones = pd.DataFrame({"quarter_id": ["Q1", "Q2"], "level": "tieu_hoc", "school_id": ["TH1", "TH2"]})
+    from capacity import ward_summary
+    table = analyze(demand, zones, schools, NORMS)
+    row = ward_summary(table, demand, zones, schools, NORMS).set_index("level").loc["tieu_hoc"]
+    assert row["teachers_needed"] == 8 and row["teachers"] == 5 and row["teachers_short"] == 1  # 6 + 2; TH1 short 1
+    blank = ward_summary(table, demand, zones, schools.drop(columns=["teachers"]),
+                         NORMS).set_index("level").loc["tieu_hoc"]
+    assert blank["teachers_needed"] == 8
+    none = analyze(demand, zones, schools.drop(columns=["teachers"]), NORMS)
+    row = ward_summary(none, demand, zones, schools, NORMS).set_index("level").loc["tieu_hoc"]
+    assert pd.isna(row["teachers"]) and pd.isna(row["teachers_short"])
