@@ -224,3 +224,20 @@ def test_summary_sums_teachers_and_leaves_unknown_blank():
     none = analyze(demand, zones, schools.drop(columns=["teachers"]), NORMS)
     row = ward_summary(none, demand, zones, schools, NORMS).set_index("level").loc["tieu_hoc"]
     assert pd.isna(row["teachers"]) and pd.isna(row["teachers_short"])
+
+
+def test_staffing_and_threshold_overrides_from_ward_toml():
+    from capacity.norms import NormOverrideError
+    norms = load_norms({"teachers_per_class": {"sessions_2": 1.4, "thcs": 1.8, "mam_non": {"nha_tre": 2.0}},
+                        "universal_min": {"grade1_age6_m3": 0.99}})
+    assert list(norms.teachers_per_class("tieu_hoc", 2)) == [1.4] * 5
+    assert list(norms.teachers_per_class("tieu_hoc", 1)) == [1.2] * 5
+    assert list(norms.teachers_per_class("thcs")) == [1.8] * 4
+    assert list(norms.teachers_per_class("mam_non")) == [2.0, 2.0, 2.0, 2.2, 2.2, 2.2]
+    thresholds = norms.universal_thresholds().set_index(["indicator", "degree"])
+    assert thresholds.loc[("grade1_age6", 3), "minimum"] == 0.99
+    assert thresholds.loc[("grade1_age6", 3), "source"].startswith("ward.toml")
+    with pytest.raises(NormOverrideError) as caught:
+        load_norms({"teachers_per_class": {"thcs": 9}, "functional_rooms_min": {"thcs": 2.5}})
+    kinds = {(p.section, p.kind) for p in caught.value.problems}
+    assert ("norms.teachers_per_class", "out_of_range") in kinds and ("norms.functional_rooms_min", "not_whole") in kinds
