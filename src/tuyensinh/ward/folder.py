@@ -19,6 +19,7 @@ import shapely
 from tuyensinh.ward import cross_checks
 from tuyensinh.ward import tables as ward_tables
 from tuyensinh.ward.config import read_ward_toml
+from tuyensinh.ward.enrolment import ENROLMENT, QUOTAS_PUBLISHED, enrolment_problems, quotas_published_problems
 from tuyensinh.ward.errors import Problem, WardDataError
 from tuyensinh.ward.quarters import WGS84, quarters_file, read_quarters
 from tuyensinh.ward.tables import BIRTHS, DISTANCES, HOUSING, POPULATION, SCHOOLS, ZONES
@@ -34,7 +35,10 @@ class Ward:
     `quarters` is in longitude/latitude (EPSG:4326); `crs` is the projected CRS (metres) used for
     distances. `population` has `quarter_id, year, age, count` (persons, + `sex` when given);
     `schools` has every column of the contract, optional ones filled (`sessions_per_day` 2,
-    `max_class_size`, `opens`, `closes`, `land_m2` NaN). Optional tables are None when absent.
+    `max_class_size`, `opens`, `closes`, `land_m2` and the facility columns `teachers`,
+    `permanent_classrooms`, `functional_rooms`, `semi_boarding_places`, `boarders` NaN). Optional
+    tables are None when absent; `enrolment` (enrolment.csv) and `quotas_published`
+    (quotas_published.csv) feed the enrolment cycle (capacity.enrolment).
     """
 
     folder: Path
@@ -55,6 +59,8 @@ class Ward:
     housing: pd.DataFrame | None
     zones: pd.DataFrame | None
     distances: pd.DataFrame | None
+    enrolment: pd.DataFrame | None = None
+    quotas_published: pd.DataFrame | None = None
 
     def population_by_age(self) -> pd.DataFrame:
         """Residents per quarter, year and single age, summed over sex (persons)."""
@@ -81,8 +87,10 @@ class Ward:
 
     @property
     def optional_files(self) -> dict[str, bool]:
-        """Which optional tables the folder provides (births, housing, zones, distances)."""
-        return {name: getattr(self, name) is not None for name in ("births", "housing", "zones", "distances")}
+        """Which optional tables the folder provides (births, housing, zones, distances, enrolment,
+        quotas_published)."""
+        names = ("births", "housing", "zones", "distances", "enrolment", "quotas_published")
+        return {name: getattr(self, name) is not None for name in names}
 
 
 def _ids(frame: pd.DataFrame | None, column: str) -> list[str] | None:
@@ -131,13 +139,22 @@ def load_ward(folder: str | Path) -> Ward:
         problems += ward_tables.zone_share_problems(zones)
         problems += cross_checks.zone_problems(zones, schools, quarter_ids)
 
+    cycle: dict[str, pd.DataFrame | None] = {}
+    for spec in (ENROLMENT, QUOTAS_PUBLISHED):
+        cycle[spec.file], found = ward_tables.read_table(folder, spec)
+        problems += found
+    if cycle[ENROLMENT.file] is not None:
+        problems += enrolment_problems(cycle[ENROLMENT.file], _ids(schools, "school_id"), quarter_ids, map_name)
+    if cycle[QUOTAS_PUBLISHED.file] is not None:
+        problems += quotas_published_problems(cycle[QUOTAS_PUBLISHED.file], _ids(schools, "school_id"))
+
     if problems:
         raise WardDataError(str(folder), problems)
     assert config is not None and quarters is not None and population is not None and schools is not None
     assert base_year is not None
 
     def final(spec: ward_tables.TableSpec) -> pd.DataFrame | None:
-        frame = tables[spec.file]
+        frame = tables[spec.file] if spec.file in tables else cycle[spec.file]
         return None if frame is None else ward_tables.finish(frame, spec)
 
     population_out = final(POPULATION)
@@ -163,4 +180,6 @@ def load_ward(folder: str | Path) -> Ward:
         housing=final(HOUSING),
         zones=final(ZONES),
         distances=final(DISTANCES),
+        enrolment=final(ENROLMENT),
+        quotas_published=final(QUOTAS_PUBLISHED),
     )

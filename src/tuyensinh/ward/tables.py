@@ -79,6 +79,12 @@ SCHOOLS = TableSpec(
         Column("opens", "int", required=False, blank_ok=True, **_YEAR),
         Column("closes", "int", required=False, blank_ok=True, **_YEAR),
         Column("land_m2", "number", required=False, blank_ok=True, minimum=0, unit="m²"),
+        # optional facility and staff columns (capacity.school_columns)
+        Column("teachers", "int", required=False, blank_ok=True, minimum=0, unit="teachers"),
+        Column("permanent_classrooms", "int", required=False, blank_ok=True, minimum=0, unit="rooms"),
+        Column("functional_rooms", "int", required=False, blank_ok=True, minimum=0, unit="rooms"),
+        Column("semi_boarding_places", "int", required=False, blank_ok=True, minimum=0, unit="places"),
+        Column("boarders", "int", required=False, blank_ok=True, minimum=0, unit="pupils"),
     ),
     ("school_id",),
     True,
@@ -216,7 +222,8 @@ def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None 
 
 
 def school_problems(schools: pd.DataFrame) -> list[Problem]:
-    """opens before closes; lon/lat inside Viet Nam (and not swapped)."""
+    """opens before closes; permanent classrooms at most the classrooms; lon/lat inside Viet Nam
+    (and not swapped)."""
     file = SCHOOLS.file
     problems: list[Problem] = []
     late = schools["opens"].notna() & schools["closes"].notna() & (schools["opens"] >= schools["closes"])
@@ -224,6 +231,14 @@ def school_problems(schools: pd.DataFrame) -> list[Problem]:
         file, late[late].index, "opens",
         lambda row: text("school.opens_after_closes", opens=int(schools.at[row, "opens"]), closes=int(schools.at[row, "closes"])),
         text("fix.school.opens_closes"),
+    )
+    above = schools["permanent_classrooms"].notna() & schools["classrooms"].notna() & (
+        schools["permanent_classrooms"] > schools["classrooms"])
+    problems += row_problems(
+        file, above[above].index, "permanent_classrooms",
+        lambda row: text("school.permanent_above", permanent=int(schools.at[row, "permanent_classrooms"]),
+                         classrooms=int(schools.at[row, "classrooms"])),
+        text("fix.school.permanent_above"),
     )
     lon, lat = schools["lon"], schools["lat"]
     known = lon.notna() & lat.notna()
