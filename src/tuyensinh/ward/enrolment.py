@@ -20,19 +20,18 @@ from tuyensinh.words.problems import text
 
 __all__ = ["ENROLMENT", "QUOTAS_PUBLISHED", "enrolment_problems", "quotas_published_problems"]
 
-_YEAR = dict(minimum=1950, maximum=2100, unit="calendar year")
 _ENTRY = [g for grades in ENTRY_GRADES.values() for g in grades]
 
 ENROLMENT = TableSpec(
     "enrolment.csv",
     (
         Column("school_id", "id"),
-        Column("school_year", "int", **_YEAR),
+        Column("school_year", "int", minimum=1950, maximum=2100, unit="calendar year"),
         Column("grade", "id"),
         Column("pupils", "int", minimum=0, unit="pupils"),
         Column("sector", "id", required=False, blank_ok=True, default="public"),
         Column("quarter_id", "id", required=False, blank_ok=True),
-        Column("birth_year", "int", required=False, blank_ok=True, **_YEAR),
+        Column("birth_year", "int", required=False, blank_ok=True, minimum=1950, maximum=2100, unit="calendar year"),
         Column("classes", "int", required=False, blank_ok=True, minimum=0, unit="classes"),
         Column("completed", "int", required=False, blank_ok=True, minimum=0, unit="pupils"),
     ),
@@ -45,7 +44,7 @@ QUOTAS_PUBLISHED = TableSpec(
     (
         Column("school_id", "id"),
         Column("grade", "id"),
-        Column("school_year", "int", **_YEAR),
+        Column("school_year", "int", minimum=1950, maximum=2100, unit="calendar year"),
         Column("pupils", "int", minimum=0, unit="pupils"),
         Column("classes", "int", required=False, blank_ok=True, minimum=0, unit="classes"),
         Column("forecast", "number", required=False, blank_ok=True, minimum=0, unit="pupils"),

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from ward_builder import valid_tables, write_ward
 
 from tuyensinh.ward import load_ward
 from tuyensinh.ward.errors import WardDataError
-from ward_builder import valid_tables, write_ward
 
 
 def folder_with(tmp_path: Path, enrolment: str | None = None, quotas: str | None = None,
