@@ -209,6 +209,8 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
         ward_shortfall_sentences,
     )
 
+    from tuyensinh.plan.cycle_report import cycle_sections
+
     ward, lang = plan.ward, plan.settings.lang
     coming = school_year_label(plan.school_year, lang)
     horizon = school_year_label(plan.school_years[-1], lang)
@@ -239,6 +241,7 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
             tables=[ReportTable(say("report.zonings_compared", lang), _zonings_compared(plan)),
                     ReportTable(f"{say('col.school', lang)} – {coming} / {horizon}",
                                 _capacity_table(plan, [plan.school_year, plan.school_years[-1]]))]),
+        *cycle_sections(plan),
         ReportSection(say("report.quotas", lang, school_year=coming),
                       tables=[ReportTable(say("report.quotas", lang, school_year=coming), _quota_table(plan),
                                           note=say("xlsx.note_pupils", lang))]),
