@@ -14,7 +14,8 @@ ward's schools' pupils (public and private) standing in for the residents' enrol
 Completed primary for a cohort = the larger of (a) Σ `completed` of its lớp 5 rows in the
 school years before Y and (b) its pupils enrolled in THCS in year Y — both count children who
 surely completed, so the larger is the better lower bound. THCS diplomas = Σ `completed` of its
-lớp 9 rows before Y. Without `birth_year` the preschool and grade-1 indicators read the grade
+lớp 9 rows before Y, only when the table has lớp 9 rows for every school year Y − 4 … Y − 1
+(otherwise blank: an incomplete history would understate it). Without `birth_year` the preschool and grade-1 indicators read the grade
 as the age (mẫu giáo 5–6 = 5-year-olds, all of grade 1; `method` says so, and grade 1 is then a
 gross intake that late entrants and repeaters inflate) and the completion indicators are blank.
 
@@ -125,8 +126,12 @@ def universalisation(
                 else:
                     method = "needs birth_year"
             else:
-                if has_birth and has_completed:
+                # diplomas of ages 15–18 were earned in school years Y − 4 … Y − 1: all must be in the table
+                covered = set(range(year - (hi - 14), year)) <= set(table.loc[table["grade"] == "lop_9", "school_year"])
+                if has_birth and has_completed and covered:
                     numerator, method = float(completed_before("lop_9", year, ages).sum()), "completed lớp 9"
+                elif has_birth and has_completed:
+                    method = f"needs lớp 9 completions of school years {year - (hi - 14)}–{year - 1}"
                 else:
                     method = "needs birth_year and completed"
             if not have_pop:

@@ -133,6 +133,10 @@ def test_universalisation_indicators_hand_computed():
     assert table.loc["thcs_completed_15_18", "value"] == pytest.approx((47 + 45 + 44 + 49) / 200)
     assert table.loc["thcs_completed_15_18", "degree_reached"] == 2  # 0.925: ≥ 0.90 (level 2), < 0.95 (level 3)
     assert table.loc["thcs_completed_15_18", "min_m2"] == pytest.approx(0.90)
+    # a history that does not reach back to the diplomas of the 18-year-olds leaves it blank
+    short = universalisation(enrol[enrol["school_year"] != 2022], pop, NORMS, school_years=[2026]).set_index("indicator")
+    assert pd.isna(short.loc["thcs_completed_15_18", "value"])
+    assert short.loc["thcs_completed_15_18", "method"] == "needs lớp 9 completions of school years 2022–2025"
 
 
 def test_universalisation_without_birth_year_says_what_it_needs():

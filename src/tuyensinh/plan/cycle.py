@@ -120,7 +120,10 @@ def compute_cycle(ward: Ward, norms: Any, capacity: pd.DataFrame, demand: pd.Dat
     intake = accuracy = universal = None
     if enrolment is not None and not enrolment.empty:
         if "school_id" in enrolment and published is not None and not published.empty:
-            forecast = published.rename(columns={"forecast": "mean"}) if "forecast" in published else published
+            # the forecast behind the quotas when given, else the quotas themselves (rounded-up forecasts)
+            forecast = published
+            if "forecast" in published and published["forecast"].notna().any():
+                forecast = published.drop(columns="pupils").rename(columns={"forecast": "pupils"})
             intake = intake_report(enrolment, quotas=published, forecast=forecast)
             accuracy = intake_accuracy(intake, norms)
         universal = universalisation(enrolment, ward.population_by_age(), norms)
