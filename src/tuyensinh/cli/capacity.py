@@ -57,11 +57,10 @@ def run(args: argparse.Namespace) -> int:
     import capacity
     from capacity.analyze import check_assignment
     from capacity.demand import check_forecast
-    from tuyensinh.present.outputs import staged_output, write_csv_atomic
-    from tuyensinh.ward import load_ward
-
     from tuyensinh.plan.cycle import CYCLE_FILES, compute_cycle, cycle_sheets, plan_norms
     from tuyensinh.present.capacity_xlsx import write_capacity_xlsx
+    from tuyensinh.present.outputs import staged_output, write_csv_atomic
+    from tuyensinh.ward import load_ward
 
     ward = load_ward(args.ward_dir)
     # rates from the ward's enrolment.csv (ward.toml wins), unless --enrolment gives a history
