@@ -24,7 +24,7 @@ from tuyensinh.words.problems import CATALOG, UNITS, Text, placeholders, text
 
 SRC = Path(__file__).resolve().parents[3] / "src" / "tuyensinh"
 LOADER_MODULES = ["ward/folder.py", "ward/config.py", "ward/tables.py", "ward/columns.py", "ward/quarters.py",
-                  "ward/cells.py", "ward/cross_checks.py",
+                  "ward/cells.py", "ward/cross_checks.py", "ward/enrolment.py",
                   "scenarios/changes.py", "scenarios/places.py", "scenarios/file.py", "scenarios/fit.py"]  # the scenarios file of `compare` words its problems from the same catalog
 VIETNAMESE_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
 
@@ -241,6 +241,13 @@ def _scenarios() -> dict[str, object]:
         "schools_outside_ward": tables_with(schools=cells(lon={1: str(LON0 + 0.1)})),
         "schools_column": tables_with(schools=lambda s: s.rename(columns={"classrooms": "clasrooms"})),
         "schools_duplicate": tables_with(schools=cells(school_id={2: "TH01"})),
+        "schools_permanent": tables_with(schools=lambda s: s.assign(permanent_classrooms=[99, "", ""])),
+        "enrolment_cells": after(valid, lambda f: (f / "enrolment.csv").write_text(
+            "school_id,school_year,grade,pupils,sector,birth_year,completed\n"
+            "TH01,2024,lop_10,40,,2018,\nTH01,2024,lop_1,40,cong,2018,\nTH01,2023,lop_5,38,,1980,39\n",
+            encoding="utf-8")),
+        "quotas_published_grade": after(valid, lambda f: (f / "quotas_published.csv").write_text(
+            "school_id,grade,school_year,pupils\nTH01,lop_2,2024,42\n", encoding="utf-8")),
         "zones": tables_with(zones=cells(share={0: "0.5"}, school_id={4: "THCS01"}),
                              distances=cells(school_id={0: "TH1"})),
         "zones_coverage": tables_with(zones=lambda z: z[z["quarter_id"] != "KP3"]),
@@ -303,7 +310,8 @@ def test_the_broken_folders_cover_the_catalog(reported: dict[str, list[Problem]]
             unseen.append(key)
     # fragments and GeoPackage-only problems are not produced on their own by these folders; the
     # optional files are never "missing"; tomllib always gives a reason
-    allowed = {"purpose.births", "purpose.housing", "purpose.zones", "purpose.distances", "toml.invalid","word.unit", "map.layers", "fix.map.layers", "map.no_crs", "fix.map.no_crs", "map.no_features",
+    allowed = {"purpose.births", "purpose.housing", "purpose.zones", "purpose.distances", "purpose.enrolment",
+               "purpose.quotas_published", "toml.invalid","word.unit", "map.layers", "fix.map.layers", "map.no_crs", "fix.map.no_crs", "map.no_features",
                "fix.map.no_features", "csv.unreadable", "fix.csv.unreadable", "toml.override_not_table",
                "fix.toml.override_not_table", "table.more_duplicates", "pop.more_holes", "fix.pop.more_holes",
                "map.why_swapped", "word.feature", "fix.map.blank_attribute", "map.blank_attribute",
