@@ -1,11 +1,15 @@
 """The `tuyensinh` command line: one subcommand per planning step.
 
 Each subcommand lives in `tuyensinh.cli.<name>` and provides `register(subparsers)`,
-which adds its parser and sets `run=<function(args) -> int>` as default.
+which adds its parser and sets `run=<function(args) -> int>` as default: parse → call → print.
+A command imports the engines it calls inside its `run`, so `tuyensinh --help` or `validate`
+start without loading the solver and plotting stacks (the only imports inside functions left in
+the app layer).
 Exit codes: 0 success, 2 invalid input data (the problems are printed, in the command's --lang:
 Vietnamese by default) or a zoning that cannot be made as asked (`zoning.ZoningError`, printed
 in --lang; other ValueErrors as "error: …"), 1 unexpected failure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +23,7 @@ from tuyensinh.ward.errors import WardDataError
 from tuyensinh.words.core import LANGS
 from tuyensinh.words.zone import say
 
-COMMANDS = ("validate", "forecast", "backtest", "capacity", "zone", "plan", "compare")
+COMMANDS = ("init", "validate", "forecast", "backtest", "capacity", "zone", "plan", "compare")
 
 
 def build_parser() -> argparse.ArgumentParser:
