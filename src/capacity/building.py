@@ -18,6 +18,7 @@ and [norms.functional_room_cost]):
 
 cost = rooms × unit cost (classroom_cost for classroom and permanent_rebuild).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -30,7 +31,13 @@ from capacity.norms import Norms
 __all__ = ["BUILD_COLUMNS", "BUILD_ITEMS", "building_by_year", "building_programme"]
 
 BUILD_COLUMNS: tuple[str, ...] = (
-    "school_id", "level", "school_year", "item", "rooms", "unit_cost_million_vnd", "cost_million_vnd",
+    "school_id",
+    "level",
+    "school_year",
+    "item",
+    "rooms",
+    "unit_cost_million_vnd",
+    "cost_million_vnd",
 )
 BUILD_ITEMS: tuple[str, ...] = ("classroom", "functional_room", "permanent_rebuild")
 
@@ -59,10 +66,21 @@ def building_programme(capacity: pd.DataFrame, schools: pd.DataFrame, norms: Nor
     info = schools.set_index("school_id")
     levels = info["level"]
     has_functional = info["functional_rooms"].notna()
-    gap = np.maximum(levels[has_functional].map(norms.functional_rooms_min) - info.loc[has_functional, "functional_rooms"], 0)
+    gap = np.maximum(
+        levels[has_functional].map(norms.functional_rooms_min) - info.loc[has_functional, "functional_rooms"], 0
+    )
     gap = gap[gap > 0]
-    parts.append(pd.DataFrame({"school_id": gap.index, "level": levels[gap.index].to_numpy(), "school_year": first,
-                               "rooms": gap.to_numpy(float), "item": "functional_room"}))
+    parts.append(
+        pd.DataFrame(
+            {
+                "school_id": gap.index,
+                "level": levels[gap.index].to_numpy(),
+                "school_year": first,
+                "rooms": gap.to_numpy(float),
+                "item": "functional_room",
+            }
+        )
+    )
 
     target = int(norms.value("permanent_target_year"))
     share = norms.value("permanent_classroom_target")
@@ -70,28 +88,38 @@ def building_programme(capacity: pd.DataFrame, schools: pd.DataFrame, norms: Nor
     if plan_years:
         open_at_target = rooms_available(schools, [target]).set_index("school_id")["open"]
         rebuild = np.ceil(share * info["classrooms"] - info["permanent_classrooms"] - 1e-9).clip(lower=0)
-        rebuild = rebuild[info["permanent_classrooms"].notna() & open_at_target.reindex(info.index).fillna(False).astype(bool)]
+        rebuild = rebuild[
+            info["permanent_classrooms"].notna() & open_at_target.reindex(info.index).fillna(False).astype(bool)
+        ]
         rebuild = rebuild[rebuild > 0]
         if len(rebuild):
             grid = _even_schedule(rebuild.to_numpy(float), len(plan_years))
-            parts.append(pd.DataFrame({
-                "school_id": np.repeat(rebuild.index.to_numpy(), len(plan_years)),
-                "level": np.repeat(levels[rebuild.index].to_numpy(), len(plan_years)),
-                "school_year": np.tile(plan_years, len(rebuild)),
-                "rooms": grid.ravel(),
-                "item": "permanent_rebuild",
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "school_id": np.repeat(rebuild.index.to_numpy(), len(plan_years)),
+                        "level": np.repeat(levels[rebuild.index].to_numpy(), len(plan_years)),
+                        "school_year": np.tile(plan_years, len(rebuild)),
+                        "rooms": grid.ravel(),
+                        "item": "permanent_rebuild",
+                    }
+                )
+            )
     table = pd.concat(parts, ignore_index=True)
     table = table[table["rooms"] > 0].copy()
-    unit = {(lv, item): norms.room_cost(lv, "functional" if item == "functional_room" else "classroom")
-            for lv in LEVELS for item in BUILD_ITEMS}
+    unit = {
+        (lv, item): norms.room_cost(lv, "functional" if item == "functional_room" else "classroom")
+        for lv in LEVELS
+        for item in BUILD_ITEMS
+    }
     table["unit_cost_million_vnd"] = [unit[(lv, item)] for lv, item in zip(table["level"], table["item"], strict=True)]
     table["rooms"] = table["rooms"].astype(int)
     table["school_year"] = table["school_year"].astype(int)
     table["cost_million_vnd"] = table["rooms"] * table["unit_cost_million_vnd"]
     order = {item: i for i, item in enumerate(BUILD_ITEMS)}
-    table = table.sort_values(["school_year", "school_id", "item"], key=lambda c: c.map(order) if c.name == "item" else c,
-                              kind="stable")
+    table = table.sort_values(
+        ["school_year", "school_id", "item"], key=lambda c: c.map(order) if c.name == "item" else c, kind="stable"
+    )
     return table.loc[:, list(BUILD_COLUMNS)].reset_index(drop=True)
 
 
@@ -99,10 +127,14 @@ def building_by_year(programme: pd.DataFrame, school_years: list[int]) -> pd.Dat
     """Rooms and money per level (and `all`) × school year × item, zeros included, with the
     running total: `level, school_year, item, rooms, cost_million_vnd, cost_to_date_million_vnd`."""
     levels = [*LEVELS, "all"]
-    grid = pd.MultiIndex.from_product([levels, sorted(school_years), list(BUILD_ITEMS)], names=["level", "school_year", "item"])
+    grid = pd.MultiIndex.from_product(
+        [levels, sorted(school_years), list(BUILD_ITEMS)], names=["level", "school_year", "item"]
+    )
     by_level = programme.groupby(["level", "school_year", "item"])[["rooms", "cost_million_vnd"]].sum()
     whole = programme.groupby(["school_year", "item"])[["rooms", "cost_million_vnd"]].sum()
-    whole.index = pd.MultiIndex.from_tuples([("all", y, i) for y, i in whole.index], names=["level", "school_year", "item"])
+    whole.index = pd.MultiIndex.from_tuples(
+        [("all", y, i) for y, i in whole.index], names=["level", "school_year", "item"]
+    )
     table = pd.concat([by_level, whole]).reindex(grid, fill_value=0).reset_index()
     table["rooms"] = table["rooms"].astype(int)
     table["cost_million_vnd"] = table["cost_million_vnd"].astype(float)

@@ -5,6 +5,7 @@
 (`schools.teachers`, `enrolment.birth_year`, `quotas`) the feature reads, so the app layer can
 say "add column teachers to schools.csv to get the teacher shortfall". No wording here.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -35,8 +36,9 @@ def _filled(frame: pd.DataFrame | None, column: str) -> pd.Series | None:
     return values.notna() & (values.astype(str).str.strip() != "")
 
 
-def data_coverage(schools: pd.DataFrame, enrolment: pd.DataFrame | None = None,
-                  quotas: pd.DataFrame | None = None) -> pd.DataFrame:
+def data_coverage(
+    schools: pd.DataFrame, enrolment: pd.DataFrame | None = None, quotas: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per optional feature (COVERAGE_COLUMNS); see the module doc."""
     rows = []
     for feature, (needs, level) in FEATURES.items():
@@ -55,7 +57,13 @@ def data_coverage(schools: pd.DataFrame, enrolment: pd.DataFrame | None = None,
             elif need.startswith("enrolment."):
                 filled = _filled(enrolment, need.split(".", 1)[1])
                 enabled &= filled is not None and bool(filled.any())
-        rows.append({"feature": feature, "enabled": bool(enabled),
-                     "schools_with_data": with_data if school_needs else pd.NA, "schools": len(concerned),
-                     "needs": ", ".join(needs)})
+        rows.append(
+            {
+                "feature": feature,
+                "enabled": bool(enabled),
+                "schools_with_data": with_data if school_needs else pd.NA,
+                "schools": len(concerned),
+                "needs": ", ".join(needs),
+            }
+        )
     return pd.DataFrame(rows, columns=list(COVERAGE_COLUMNS))

@@ -20,6 +20,7 @@ per level and year accuracy = 1 − Σ|forecast − actual| ÷ Σ actual over sc
 (a weighted mean absolute percentage error), and the ward-total accuracy 1 − |Σ forecast − Σ
 actual| ÷ Σ actual; the same for classes.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -44,17 +45,40 @@ ENROLMENT_COLUMNS: tuple[str, ...] = ("school_id", "school_year", "grade", "pupi
 OPTIONAL_COLUMNS: tuple[str, ...] = ("sector", "quarter_id", "birth_year", "classes", "completed")
 SECTORS: tuple[str, ...] = ("public", "private")
 INTAKE_COLUMNS: tuple[str, ...] = (
-    "school_id", "level", "grade", "school_year", "quota", "forecast", "actual", "actual_minus_quota", "fill_rate",
-    "forecast_error", "accuracy", "quota_classes", "actual_classes", "classes_error",
+    "school_id",
+    "level",
+    "grade",
+    "school_year",
+    "quota",
+    "forecast",
+    "actual",
+    "actual_minus_quota",
+    "fill_rate",
+    "forecast_error",
+    "accuracy",
+    "quota_classes",
+    "actual_classes",
+    "classes_error",
 )
 INTAKE_ACCURACY_COLUMNS: tuple[str, ...] = (
-    "level", "school_year", "rows", "quota", "forecast", "actual", "accuracy", "ward_accuracy",
-    "classes_accuracy", "classes_exact_share", "accuracy_target", "meets_target",
+    "level",
+    "school_year",
+    "rows",
+    "quota",
+    "forecast",
+    "actual",
+    "accuracy",
+    "ward_accuracy",
+    "classes_accuracy",
+    "classes_exact_share",
+    "accuracy_target",
+    "meets_target",
 )
 
 
-def enrolment_problems(enrolment: pd.DataFrame, schools: pd.DataFrame | None = None,
-                       name: str = "enrolment", *, need_school: bool = True) -> tuple[pd.DataFrame, list[TableProblem]]:
+def enrolment_problems(
+    enrolment: pd.DataFrame, schools: pd.DataFrame | None = None, name: str = "enrolment", *, need_school: bool = True
+) -> tuple[pd.DataFrame, list[TableProblem]]:
     """The enrolment table cleaned (bad rows dropped) and the problems of its bad cells.
 
     need_school=False accepts a ward-level table without `school_id` (rates, universalisation)."""
@@ -63,8 +87,9 @@ def enrolment_problems(enrolment: pd.DataFrame, schools: pd.DataFrame | None = N
         enrolment = enrolment.assign(school_id="")
     missing = [c for c in ENROLMENT_COLUMNS if c not in enrolment.columns]
     for column in missing:
-        problems.append(TableProblem(name, column, (), "missing_column", None,
-                                     {"expected": ENROLMENT_COLUMNS + OPTIONAL_COLUMNS}))
+        problems.append(
+            TableProblem(name, column, (), "missing_column", None, {"expected": ENROLMENT_COLUMNS + OPTIONAL_COLUMNS})
+        )
     if missing:
         return pd.DataFrame(columns=list(ENROLMENT_COLUMNS)), problems
     table = enrolment.reset_index(drop=True).copy()
@@ -82,20 +107,37 @@ def enrolment_problems(enrolment: pd.DataFrame, schools: pd.DataFrame | None = N
     ok &= table["school_year"].notna().to_numpy() & table["pupils"].notna().to_numpy()
     for column in ("classes", "completed"):
         if column in table:
-            table[column] = check_count_column(table, name, column, problems, unit="pupils" if column == "completed" else "classes")
+            table[column] = check_count_column(
+                table, name, column, problems, unit="pupils" if column == "completed" else "classes"
+            )
     if "completed" in table:
         over = (table["completed"] > table["pupils"]).to_numpy()
         if over.any():
-            problems.append(TableProblem(name, "completed", sheet_rows(over), "above_column",
-                                         table["completed"].iloc[int(np.flatnonzero(over)[0])], {"other": "pupils"}))
+            problems.append(
+                TableProblem(
+                    name,
+                    "completed",
+                    sheet_rows(over),
+                    "above_column",
+                    table["completed"].iloc[int(np.flatnonzero(over)[0])],
+                    {"other": "pupils"},
+                )
+            )
     if "birth_year" in table:
         birth = check_count_column(table, name, "birth_year", problems, low=1990, high=2100)
         age = table["school_year"] - birth
         odd = ((age < 0) | (age > 25)).to_numpy()
         if odd.any():
-            problems.append(TableProblem(name, "birth_year", sheet_rows(odd), "below_minimum",
-                                         table["birth_year"].iloc[int(np.flatnonzero(odd)[0])],
-                                         {"low": float(np.nanmin(table["school_year"]) - 25)}))
+            problems.append(
+                TableProblem(
+                    name,
+                    "birth_year",
+                    sheet_rows(odd),
+                    "below_minimum",
+                    table["birth_year"].iloc[int(np.flatnonzero(odd)[0])],
+                    {"low": float(np.nanmin(table["school_year"]) - 25)},
+                )
+            )
         table["birth_year"] = birth.where(~odd)
     if "quarter_id" in table:
         table["quarter_id"] = table["quarter_id"].astype(str)
@@ -104,9 +146,16 @@ def enrolment_problems(enrolment: pd.DataFrame, schools: pd.DataFrame | None = N
         known = set(schools["school_id"].astype(str)) | ({""} if not need_school else set())
         unknown = public & ~table["school_id"].isin(known).to_numpy()
         if unknown.any():
-            problems.append(TableProblem(name, "school_id", sheet_rows(unknown), "unknown_code",
-                                         table["school_id"].iloc[int(np.flatnonzero(unknown)[0])],
-                                         {"allowed": tuple(sorted(known))}))
+            problems.append(
+                TableProblem(
+                    name,
+                    "school_id",
+                    sheet_rows(unknown),
+                    "unknown_code",
+                    table["school_id"].iloc[int(np.flatnonzero(unknown)[0])],
+                    {"allowed": tuple(sorted(known))},
+                )
+            )
             ok &= ~unknown
     keys = [c for c in ("school_id", "school_year", "grade", "sector", "quarter_id", "birth_year") if c in table]
     dup = table.duplicated(keys, keep="first").to_numpy() & ok
@@ -118,8 +167,9 @@ def enrolment_problems(enrolment: pd.DataFrame, schools: pd.DataFrame | None = N
     return table.reset_index(drop=True), problems
 
 
-def check_enrolment(enrolment: pd.DataFrame, schools: pd.DataFrame | None = None, name: str = "enrolment", *,
-                    need_school: bool = True) -> pd.DataFrame:
+def check_enrolment(
+    enrolment: pd.DataFrame, schools: pd.DataFrame | None = None, name: str = "enrolment", *, need_school: bool = True
+) -> pd.DataFrame:
     """The enrolment table cleaned; raises TableError listing every bad cell."""
     table, problems = enrolment_problems(enrolment, schools, name, need_school=need_school)
     if problems:
@@ -174,8 +224,9 @@ def intake_report(
         table["accuracy"] = np.where(a > 0, 1.0 - np.abs(f - a) / a, np.nan)
     table["classes_error"] = table["quota_classes"] - table["actual_classes"]
     order = {g: i for i, g in enumerate(GRADES)}
-    table = table.sort_values(["school_year", "school_id", "grade"], key=lambda c: c.map(order) if c.name == "grade" else c,
-                              kind="stable")
+    table = table.sort_values(
+        ["school_year", "school_id", "grade"], key=lambda c: c.map(order) if c.name == "grade" else c, kind="stable"
+    )
     return table.loc[:, list(INTAKE_COLUMNS)].reset_index(drop=True)
 
 
@@ -195,16 +246,30 @@ def intake_accuracy(report: pd.DataFrame, norms: Norms) -> pd.DataFrame:
     rows["class_exact"] = np.where(has_classes, rows["class_err"] == 0, np.nan)
     both = pd.concat([rows, rows.assign(level="all")], ignore_index=True)
     g = both.groupby(["level", "school_year"])
-    table = g.agg(rows=("actual", "size"), quota=("quota", "sum"), forecast=("forecast", "sum"), actual=("actual", "sum"),
-                  abs_err=("abs_err", "sum"), class_err=("class_err", "sum"), class_actual=("class_actual", "sum"),
-                  classes_exact_share=("class_exact", "mean")).reset_index()
+    table = g.agg(
+        rows=("actual", "size"),
+        quota=("quota", "sum"),
+        forecast=("forecast", "sum"),
+        actual=("actual", "sum"),
+        abs_err=("abs_err", "sum"),
+        class_err=("class_err", "sum"),
+        class_actual=("class_actual", "sum"),
+        classes_exact_share=("class_exact", "mean"),
+    ).reset_index()
     with np.errstate(divide="ignore", invalid="ignore"):
         table["accuracy"] = np.where(table["actual"] > 0, 1 - table["abs_err"] / table["actual"], np.nan)
-        table["ward_accuracy"] = np.where(table["actual"] > 0, 1 - (table["forecast"] - table["actual"]).abs() / table["actual"], np.nan)
-        table["classes_accuracy"] = np.where(table["class_actual"] > 0, 1 - table["class_err"] / table["class_actual"], np.nan)
+        table["ward_accuracy"] = np.where(
+            table["actual"] > 0, 1 - (table["forecast"] - table["actual"]).abs() / table["actual"], np.nan
+        )
+        table["classes_accuracy"] = np.where(
+            table["class_actual"] > 0, 1 - table["class_err"] / table["class_actual"], np.nan
+        )
     table["accuracy_target"] = norms.value("forecast_accuracy_target")
-    table["meets_target"] = pd.array(np.where(table["accuracy"].isna(), None, table["accuracy"] >= table["accuracy_target"]),
-                                     dtype="boolean")
+    table["meets_target"] = pd.array(
+        np.where(table["accuracy"].isna(), None, table["accuracy"] >= table["accuracy_target"]), dtype="boolean"
+    )
     order = {lv: i for i, lv in enumerate([*LEVELS, "all"])}
-    table = table.sort_values(["school_year", "level"], key=lambda c: c.map(order) if c.name == "level" else c, kind="stable")
+    table = table.sort_values(
+        ["school_year", "level"], key=lambda c: c.map(order) if c.name == "level" else c, kind="stable"
+    )
     return table.loc[:, list(INTAKE_ACCURACY_COLUMNS)].reset_index(drop=True)

@@ -8,6 +8,7 @@ level and leaves the groups whose legal limit is already lower (nhà trẻ 3–1
 `check_overrides` lists every override the table refuses as `NormProblem` records (section,
 key, value, kind, params); `load_norms` raises them together as a `NormOverrideError`.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -77,15 +78,15 @@ def rate_maximum(key: str) -> float:
 
 
 NORM_PROBLEM_KINDS: tuple[str, ...] = (
-    "not_table",    # [norms] / [rates] (or a nested level) is not a table of keys
-    "fixed",        # the key is fixed by law (params: document, article)
+    "not_table",  # [norms] / [rates] (or a nested level) is not a table of keys
+    "fixed",  # the key is fixed by law (params: document, article)
     "unknown_key",  # no such key here (params: allowed, guess)
-    "not_number",   # not a finite number
-    "not_whole",    # the figure counts pupils, classes or grades: a whole number is needed
+    "not_number",  # not a finite number
+    "not_whole",  # the figure counts pupils, classes or grades: a whole number is needed
     "out_of_range",  # outside the plausible range of the figure
     # (not_number, not_whole and out_of_range carry params low, high, integer, unit)
     "above_legal",  # a class-size limit above the legal one (params: legal, unit, document, article)
-    "no_match",     # the override matches no figure of the norm table
+    "no_match",  # the override matches no figure of the norm table
 )
 
 
@@ -123,8 +124,10 @@ class NormProblem:
         if self.kind == "not_table":
             return f"{file} [{self.section}] must be a table of keys, got {value!r}"
         if self.kind == "fixed":
-            return (f"{file} [{self.section}]: {self.key!r} is fixed by law ({p['document']} {p['article']}) "
-                    "and cannot be overridden")
+            return (
+                f"{file} [{self.section}]: {self.key!r} is fixed by law ({p['document']} {p['article']}) "
+                "and cannot be overridden"
+            )
         if self.kind == "unknown_key":
             guess = f" (did you mean {p['guess']!r}?)" if p.get("guess") else ""
             allowed = ", ".join(p["allowed"]) or "(none: give one number for the level)"
@@ -136,8 +139,10 @@ class NormProblem:
         if self.kind == "out_of_range":
             return f"{where}: {value!r} is outside the allowed range {p['low']}–{p['high']}"
         if self.kind == "above_legal":
-            return (f"{where}: {value:g} is above the legal maximum of {p['legal']:g} pupils per class; "
-                    "a province or ward may only set a lower class-size limit")
+            return (
+                f"{where}: {value:g} is above the legal maximum of {p['legal']:g} pupils per class; "
+                "a province or ward may only set a lower class-size limit"
+            )
         return f"{where}: this override does not match any figure of the norm table"
 
     def __str__(self) -> str:
@@ -169,8 +174,9 @@ def _legal_params(row: pd.Series) -> dict[str, Any]:
     return {"legal": float(row["value"]), "unit": row["unit"], "document": row["document"], "article": row["article"]}
 
 
-def _check_value(key: str, at: tuple[str, str], value: Any, legal: pd.Series | None,
-                 problems: list[NormProblem], unit: str = "") -> float | None:
+def _check_value(
+    key: str, at: tuple[str, str], value: Any, legal: pd.Series | None, problems: list[NormProblem], unit: str = ""
+) -> float | None:
     """`value` as a float, or None after adding its problem; `legal` is the norm-table row of the
     legal class-size limit the value must not exceed."""
     section, sub = at
@@ -192,8 +198,9 @@ def _check_value(key: str, at: tuple[str, str], value: Any, legal: pd.Series | N
     return float(value)
 
 
-def _set(table: pd.DataFrame, key: str, level: str, group: str, value: Any, at: tuple[str, str],
-         problems: list[NormProblem]) -> pd.DataFrame:
+def _set(
+    table: pd.DataFrame, key: str, level: str, group: str, value: Any, at: tuple[str, str], problems: list[NormProblem]
+) -> pd.DataFrame:
     """Set (key, level, group) to `value`; a refused value adds its problem and changes nothing.
 
     Rows that match exactly are updated; where a level only has a wider row (group '*', or the
@@ -206,7 +213,7 @@ def _set(table: pd.DataFrame, key: str, level: str, group: str, value: Any, at: 
     added = []
     matched = False
     where = _source(*at)
-    for lv in (rows["level"].unique() if level == ANY else [level]):
+    for lv in rows["level"].unique() if level == ANY else [level]:
         at_level = rows[rows["level"] == lv]
         if group == ANY:
             targets = at_level
@@ -269,9 +276,21 @@ def _apply(table: pd.DataFrame, top: str, key: str, spec: Any, problems: list[No
             for group, val in value.items():
                 if group not in level_groups:
                     level_rows = rows[rows["level"] == sub]  # the level's own figure, as an example
-                    problems.append(NormProblem(f"{section}.{sub}", str(group), val, "unknown_key", MappingProxyType(
-                        {"allowed": tuple(level_groups), "guess": _guess(group, level_groups),
-                         "example": f"{float(level_rows['value'].iloc[0]):g}"})))
+                    problems.append(
+                        NormProblem(
+                            f"{section}.{sub}",
+                            str(group),
+                            val,
+                            "unknown_key",
+                            MappingProxyType(
+                                {
+                                    "allowed": tuple(level_groups),
+                                    "guess": _guess(group, level_groups),
+                                    "example": f"{float(level_rows['value'].iloc[0]):g}",
+                                }
+                            ),
+                        )
+                    )
                     continue
                 table = _set(table, key, sub, group, val, (f"{section}.{sub}", group), problems)
         elif sub in levels:
@@ -280,8 +299,15 @@ def _apply(table: pd.DataFrame, top: str, key: str, spec: Any, problems: list[No
             table = _set(table, key, GRADE_LEVEL.get(sub, ANY), sub, value, (section, sub), problems)
         else:
             allowed = list(dict.fromkeys(levels + groups))
-            problems.append(NormProblem(section, str(sub), value, "unknown_key", MappingProxyType(
-                {"allowed": tuple(allowed), "guess": _guess(sub, allowed)})))
+            problems.append(
+                NormProblem(
+                    section,
+                    str(sub),
+                    value,
+                    "unknown_key",
+                    MappingProxyType({"allowed": tuple(allowed), "guess": _guess(sub, allowed)}),
+                )
+            )
     return table
 
 
@@ -297,11 +323,25 @@ def overridden_table(frame: pd.DataFrame, overrides: Any, rates: Any) -> tuple[p
             if key in FIXED_KEYS:
                 rows = frame[frame["key"] == key]  # the document most of the key's rows cite
                 row = rows[rows["document"] == rows["document"].mode().iloc[0]].iloc[0]
-                problems.append(NormProblem(top, str(key), spec, "fixed", MappingProxyType(
-                    {"document": row["document"], "article": row["article"]})))
+                problems.append(
+                    NormProblem(
+                        top,
+                        str(key),
+                        spec,
+                        "fixed",
+                        MappingProxyType({"document": row["document"], "article": row["article"]}),
+                    )
+                )
             elif key not in allowed:
-                problems.append(NormProblem(top, str(key), spec, "unknown_key", MappingProxyType(
-                    {"allowed": tuple(allowed), "guess": _guess(key, allowed)})))
+                problems.append(
+                    NormProblem(
+                        top,
+                        str(key),
+                        spec,
+                        "unknown_key",
+                        MappingProxyType({"allowed": tuple(allowed), "guess": _guess(key, allowed)}),
+                    )
+                )
             else:
                 frame = _apply(frame, top, key, spec, problems)
     return frame.reset_index(drop=True), problems
@@ -317,4 +357,3 @@ def check_overrides(
     `load_norms(overrides, rates)` would accept them. Each refused value is reported once."""
     frame, _ = read_norm_table(table)
     return overridden_table(frame, overrides, rates)[1]
-

@@ -1,5 +1,6 @@
 """Reading the norm table file (norms.csv): one row per figure with its unit, document, article
 and status. Lines starting with '#' are comments; the first one carries the version."""
+
 from __future__ import annotations
 
 import io
@@ -13,6 +14,7 @@ __all__ = ["ANY", "COLUMNS", "read_norm_table"]
 
 COLUMNS = ["key", "level", "group", "value", "unit", "document", "article", "status", "note"]
 ANY = "*"
+
 
 def read_norm_table(path: str | Path | None = None) -> tuple[pd.DataFrame, str]:
     """Read a norm table (default: the packaged norms.csv); return (table, version).
@@ -46,4 +48,3 @@ def read_norm_table(path: str | Path | None = None) -> tuple[pd.DataFrame, str]:
             version = line.split("version", 1)[1].strip().split()[0].rstrip(",;()")
             break
     return table, version
-

@@ -23,6 +23,7 @@ clipped to the allowed range (participation ≤ 1.5, shares 0–1, progression 0
 says where each rate came from: `data` (w ≥ 0.9), `data + norm table` (0 < w < 0.9) or `norm
 table` (no data).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -38,7 +39,16 @@ from capacity.norms import Norms, rate_maximum
 __all__ = ["RATE_COLUMNS", "estimate_rates", "rates_for_plan"]
 
 RATE_COLUMNS: tuple[str, ...] = (
-    "rate", "level", "group", "default", "observed", "n", "weight_data", "estimate", "source", "years",
+    "rate",
+    "level",
+    "group",
+    "default",
+    "observed",
+    "n",
+    "weight_data",
+    "estimate",
+    "source",
+    "years",
 )
 DATA_ONLY = 0.9
 
@@ -52,7 +62,9 @@ def _ward_population(population: pd.DataFrame) -> pd.Series:
     return frame.groupby(["year", "age"])["count"].sum()
 
 
-def _shrink(observed: np.ndarray, n: np.ndarray, default: np.ndarray, k: float, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
+def _shrink(
+    observed: np.ndarray, n: np.ndarray, default: np.ndarray, k: float, low: float, high: float
+) -> tuple[np.ndarray, np.ndarray]:
     n = np.nan_to_num(np.asarray(n, float))
     w = np.where(n > 0, n / (n + k) if k > 0 else 1.0, 0.0)
     est = np.where(n > 0, w * np.nan_to_num(observed) + (1 - w) * default, default)
@@ -93,8 +105,20 @@ def estimate_rates(enrolment: pd.DataFrame, population: pd.DataFrame, norms: Nor
         obs = private / total if has_private and total > 0 else np.nan
         est, w = _shrink(np.array([obs]), np.array([n]), np.array([default]), k, 0.0, rate_maximum("private_share"))
         private_est[level] = float(est[0])
-        rows.append({"rate": "private_share", "level": level, "group": level, "default": default, "observed": obs,
-                     "n": n, "weight_data": float(w[0]), "estimate": float(est[0]), "source": str(_source(w)[0]), "years": span})
+        rows.append(
+            {
+                "rate": "private_share",
+                "level": level,
+                "group": level,
+                "default": default,
+                "observed": obs,
+                "n": n,
+                "weight_data": float(w[0]),
+                "estimate": float(est[0]),
+                "source": str(_source(w)[0]),
+                "years": span,
+            }
+        )
 
     # participation per group
     part_est: dict[str, float] = {}
@@ -110,11 +134,25 @@ def estimate_rates(enrolment: pd.DataFrame, population: pd.DataFrame, norms: Nor
         default = float(np.mean([norms.participation(g) for g in gs]))
         est, w = _shrink(np.array([obs]), np.array([n]), np.array([default]), k, 0.0, rate_maximum("participation"))
         part_est[group] = float(est[0])
-        rows.append({"rate": "participation", "level": level, "group": group, "default": default, "observed": obs,
-                     "n": n, "weight_data": float(w[0]), "estimate": float(est[0]), "source": str(_source(w)[0]), "years": span})
+        rows.append(
+            {
+                "rate": "participation",
+                "level": level,
+                "group": group,
+                "default": default,
+                "observed": obs,
+                "n": n,
+                "weight_data": float(w[0]),
+                "estimate": float(est[0]),
+                "source": str(_source(w)[0]),
+                "years": span,
+            }
+        )
 
     # progression per grade (residual of the grade against its group's participation)
-    expected = np.array([eligible[g] * part_est[PARTICIPATION_GROUP[g]] * (1 - private_est[GRADE_LEVEL[g]]) for g in GRADES])
+    expected = np.array(
+        [eligible[g] * part_est[PARTICIPATION_GROUP[g]] * (1 - private_est[GRADE_LEVEL[g]]) for g in GRADES]
+    )
     public = enrolled["public"].to_numpy(float)
     seen = enrolled.sum(axis=1).to_numpy(float) > 0
     n_prog = np.where(seen, expected, 0.0)
@@ -123,8 +161,20 @@ def estimate_rates(enrolment: pd.DataFrame, population: pd.DataFrame, norms: Nor
     est_prog, w_prog = _shrink(obs_prog, n_prog, np.ones(len(GRADES)), k, *PROGRESSION_RANGE)
     src = _source(w_prog)
     for i, g in enumerate(GRADES):
-        rows.append({"rate": "progression", "level": GRADE_LEVEL[g], "group": g, "default": 1.0, "observed": obs_prog[i],
-                     "n": n_prog[i], "weight_data": w_prog[i], "estimate": est_prog[i], "source": str(src[i]), "years": span})
+        rows.append(
+            {
+                "rate": "progression",
+                "level": GRADE_LEVEL[g],
+                "group": g,
+                "default": 1.0,
+                "observed": obs_prog[i],
+                "n": n_prog[i],
+                "weight_data": w_prog[i],
+                "estimate": est_prog[i],
+                "source": str(src[i]),
+                "years": span,
+            }
+        )
     return pd.DataFrame(rows, columns=list(RATE_COLUMNS))
 
 
@@ -138,5 +188,7 @@ def rates_for_plan(estimates: pd.DataFrame) -> tuple[dict[str, dict[str, float]]
         part = used[used["rate"] == key]
         if len(part):
             rates[key] = {str(g): round(float(v), 6) for g, v in zip(part["group"], part["estimate"], strict=True)}
-    prog = used[used["rate"] == "progression"][["group", "estimate"]].rename(columns={"group": "grade", "estimate": "ratio"})
+    prog = used[used["rate"] == "progression"][["group", "estimate"]].rename(
+        columns={"group": "grade", "estimate": "ratio"}
+    )
     return rates, prog.reset_index(drop=True)

@@ -11,6 +11,7 @@
 
 Blank = unknown: the indicator that needs the column is left blank for that school.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -42,11 +43,23 @@ def school_column_problems(schools: pd.DataFrame, name: str = "schools") -> tupl
             table[column] = np.nan
             continue
         table[column] = check_count_column(table, name, column, problems, integer=integer, unit=unit)
-    rooms = pd.to_numeric(table["classrooms"], errors="coerce") if "classrooms" in table else pd.Series(np.nan, index=table.index)
+    rooms = (
+        pd.to_numeric(table["classrooms"], errors="coerce")
+        if "classrooms" in table
+        else pd.Series(np.nan, index=table.index)
+    )
     over = (table["permanent_classrooms"] > rooms).to_numpy()
     if over.any():
         first = table["permanent_classrooms"].iloc[int(np.flatnonzero(over)[0])]
-        problems.append(TableProblem(name, "permanent_classrooms", sheet_rows(over), "above_column", first,
-                                     {"other": "classrooms", "unit": "rooms"}))
+        problems.append(
+            TableProblem(
+                name,
+                "permanent_classrooms",
+                sheet_rows(over),
+                "above_column",
+                first,
+                {"other": "classrooms", "unit": "rooms"},
+            )
+        )
         table.loc[over, "permanent_classrooms"] = np.nan
     return table, problems

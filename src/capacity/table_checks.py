@@ -15,6 +15,7 @@ Kinds:
 - `duplicate`        the same key appears twice (params: keys)
 Rows are spreadsheet rows (header = row 1, first data row = 2).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -28,8 +29,14 @@ import pandas as pd
 __all__ = ["TABLE_PROBLEM_KINDS", "TableError", "TableProblem", "check_codes", "check_count_column", "sheet_rows"]
 
 TABLE_PROBLEM_KINDS: tuple[str, ...] = (
-    "missing_column", "not_number", "not_whole", "below_minimum", "above_maximum", "above_column",
-    "unknown_code", "duplicate",
+    "missing_column",
+    "not_number",
+    "not_whole",
+    "below_minimum",
+    "above_maximum",
+    "above_column",
+    "unknown_code",
+    "duplicate",
 )
 
 
@@ -87,8 +94,15 @@ class TableError(ValueError):
 
 
 def check_count_column(
-    frame: pd.DataFrame, table: str, column: str, problems: list[TableProblem], *,
-    integer: bool = True, low: float = 0.0, high: float = np.inf, unit: str = "",
+    frame: pd.DataFrame,
+    table: str,
+    column: str,
+    problems: list[TableProblem],
+    *,
+    integer: bool = True,
+    low: float = 0.0,
+    high: float = np.inf,
+    unit: str = "",
 ) -> pd.Series:
     """The column as floats (blank = NaN); a bad cell adds its problem and becomes NaN.
 
@@ -114,12 +128,16 @@ def check_count_column(
     return values.where(~bad_any)
 
 
-def check_codes(frame: pd.DataFrame, table: str, column: str, allowed: Sequence[str],
-                problems: list[TableProblem]) -> np.ndarray:
+def check_codes(
+    frame: pd.DataFrame, table: str, column: str, allowed: Sequence[str], problems: list[TableProblem]
+) -> np.ndarray:
     """Mask of the rows whose `column` holds one of `allowed`; the others add one problem."""
     ok = frame[column].astype(str).isin(list(allowed)).to_numpy().copy()
     if not ok.all():
         first = frame[column].iloc[int(np.flatnonzero(~ok)[0])]
-        problems.append(TableProblem(table, column, sheet_rows(~ok), "unknown_code", first,
-                                     MappingProxyType({"allowed": tuple(allowed)})))
+        problems.append(
+            TableProblem(
+                table, column, sheet_rows(~ok), "unknown_code", first, MappingProxyType({"allowed": tuple(allowed)})
+            )
+        )
     return ok

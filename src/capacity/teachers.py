@@ -10,6 +10,7 @@ THCS 1.9 (TT 20/2023/TT-BGDĐT). A mixed class (lớp ghép, nhóm ghép) is one
 maximum per class; rounding half up (10.5 → 11) is a project choice, and `teachers_norm` keeps the
 exact figure. `teachers` is the optional column of the schools table.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,8 +23,15 @@ from capacity.norms import Norms
 __all__ = ["TEACHER_COLUMNS", "add_teacher_columns", "round_teachers", "teacher_needs", "teacher_ratios"]
 
 TEACHER_COLUMNS: tuple[str, ...] = (
-    "school_id", "level", "school_year", "classes", "teachers_norm", "teachers_needed", "teachers",
-    "teacher_shortfall", "first_teacher_short_year",
+    "school_id",
+    "level",
+    "school_year",
+    "classes",
+    "teachers_norm",
+    "teachers_needed",
+    "teachers",
+    "teacher_shortfall",
+    "first_teacher_short_year",
 )
 
 
@@ -45,7 +53,9 @@ def add_teacher_columns(table: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFr
     out = table.copy()
     out["teachers"] = out["school_id"].map(schools.set_index("school_id")["teachers"]).astype(float)
     short = np.maximum(out["teachers_needed"].to_numpy(float) - out["teachers"].to_numpy(float), 0.0)
-    out["teacher_shortfall"] = pd.array(np.where(np.isnan(short), np.nan, short), dtype="Float64").round().astype("Int64")
+    out["teacher_shortfall"] = (
+        pd.array(np.where(np.isnan(short), np.nan, short), dtype="Float64").round().astype("Int64")
+    )
     first = out.loc[out["teacher_shortfall"].fillna(0) > 0].groupby(["school_id", "level"])["school_year"].min()
     keys = pd.MultiIndex.from_frame(out[["school_id", "level"]])
     out["first_teacher_short_year"] = pd.array(first.reindex(keys).to_numpy(), dtype="Int64")
@@ -64,8 +74,9 @@ def teacher_needs(classes: pd.DataFrame, schools: pd.DataFrame, norms: Norms) ->
         if part.empty:
             continue
         grades = LEVEL_GRADES[level]
-        wide = part.pivot_table(index=["school_id", "school_year"], columns="grade", values="classes",
-                                aggfunc="sum", fill_value=0).reindex(columns=list(grades), fill_value=0)
+        wide = part.pivot_table(
+            index=["school_id", "school_year"], columns="grade", values="classes", aggfunc="sum", fill_value=0
+        ).reindex(columns=list(grades), fill_value=0)
         ratios = teacher_ratios(level, sessions.loc[wide.index.get_level_values("school_id")].to_numpy(), norms)
         grid = wide.to_numpy(float)
         frame = wide.index.to_frame(index=False)

@@ -24,6 +24,7 @@ standard 1 = met. target: the ward's target (`targets`) or the threshold of `tar
 The phổ cập survey counts residents wherever they study; pupils from outside the ward and
 residents schooled elsewhere are the caveat of reading it from the ward's schools.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -48,8 +49,20 @@ INDICATORS: dict[str, tuple[str, int, int]] = {
     "thcs_completed_15_18": ("thcs", 15, 18),
 }
 UNIVERSAL_COLUMNS: tuple[str, ...] = (
-    "school_year", "level", "indicator", "ages", "numerator", "population", "value", "method",
-    "min_m1", "min_m2", "min_m3", "degree_reached", "target", "meets_target",
+    "school_year",
+    "level",
+    "indicator",
+    "ages",
+    "numerator",
+    "population",
+    "value",
+    "method",
+    "min_m1",
+    "min_m2",
+    "min_m3",
+    "degree_reached",
+    "target",
+    "meets_target",
 )
 
 
@@ -109,8 +122,11 @@ def universalisation(
             if name.startswith("preschool") or name == "grade1_age6":
                 grades = mg if name.startswith("preschool") else ["lop_1"]
                 if has_birth:
-                    sel = table[(table["school_year"] == year) & table["grade"].isin(
-                        LEVEL_GRADES["mam_non"] if name.startswith("preschool") else grades) & table["age"].between(lo, hi)]
+                    sel = table[
+                        (table["school_year"] == year)
+                        & table["grade"].isin(LEVEL_GRADES["mam_non"] if name.startswith("preschool") else grades)
+                        & table["age"].between(lo, hi)
+                    ]
                     numerator, method = float(sel["pupils"].sum()), "by birth year"
                 else:
                     pick = ["mg_5_6"] if name == "preschool_age5" else grades
@@ -119,10 +135,15 @@ def universalisation(
             elif name.startswith("primary_completed"):
                 if has_birth:
                     in_thcs = table[(table["school_year"] == year) & (table["level"] == "thcs")]
-                    thcs = _cohort_counts(in_thcs, "pupils").reindex([(year, a) for a in ages]).fillna(0.0).to_numpy(float)
+                    thcs = (
+                        _cohort_counts(in_thcs, "pupils").reindex([(year, a) for a in ages]).fillna(0.0).to_numpy(float)
+                    )
                     numerator = float(np.maximum(thcs, completed_before("lop_5", year, ages)).sum())
-                    method = ("completed lớp 5 or enrolled in THCS, the larger" if has_completed
-                              else "enrolled in THCS (no 'completed' column: a lower bound)")
+                    method = (
+                        "completed lớp 5 or enrolled in THCS, the larger"
+                        if has_completed
+                        else "enrolled in THCS (no 'completed' column: a lower bound)"
+                    )
                 else:
                     method = "needs birth_year"
             else:
@@ -135,11 +156,23 @@ def universalisation(
                 else:
                     method = "needs birth_year and completed"
             if not have_pop:
-                numerator, method = np.nan, f"no population for ages {lo}–{hi}" if hi > lo else f"no population for age {lo}"
+                numerator, method = (
+                    np.nan,
+                    f"no population for ages {lo}–{hi}" if hi > lo else f"no population for age {lo}",
+                )
             value = numerator / population_n if population_n > 0 and np.isfinite(numerator) else np.nan
-            rows_out.append({"school_year": year, "level": level, "indicator": name,
-                             "ages": f"{lo}" if lo == hi else f"{lo}–{hi}", "numerator": numerator,
-                             "population": population_n if have_pop else np.nan, "value": value, "method": method})
+            rows_out.append(
+                {
+                    "school_year": year,
+                    "level": level,
+                    "indicator": name,
+                    "ages": f"{lo}" if lo == hi else f"{lo}–{hi}",
+                    "numerator": numerator,
+                    "population": population_n if have_pop else np.nan,
+                    "value": value,
+                    "method": method,
+                }
+            )
     out = pd.DataFrame(rows_out, columns=list(UNIVERSAL_COLUMNS[:8]))
     wide = thresholds.pivot_table(index="indicator", columns="degree", values="minimum", aggfunc="first")
     for d in (1, 2, 3):
@@ -162,5 +195,7 @@ def universalisation(
     default_target = out[f"min_m{degree}"].fillna(out["min_m1"]) if 1 <= degree <= 3 else out["min_m1"]
     given = out["indicator"].map(dict(targets or {})).astype(float)
     out["target"] = given.fillna(default_target)
-    out["meets_target"] = (out["value"] >= out["target"] - 1e-12).astype("boolean").mask(out["value"].isna() | out["target"].isna())
+    out["meets_target"] = (
+        (out["value"] >= out["target"] - 1e-12).astype("boolean").mask(out["value"].isna() | out["target"].isna())
+    )
     return out.loc[:, list(UNIVERSAL_COLUMNS)]

@@ -8,6 +8,7 @@ rate written in ward.toml wins), and the progression per grade feeds the demand.
 `compute_cycle(...)` computes the tables (`CapacityCycle`); `cycle_sheets` lists them for
 capacity_plan.xlsx, each empty one with the data that would fill it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -88,14 +89,21 @@ def plan_norms(ward: Ward) -> tuple[Any, pd.DataFrame | None, pd.DataFrame | Non
         for i in table.index[mask]:
             group = str(table.at[i, "group"])
             level = str(table.at[i, "level"])
-            table.at[i, "estimate"] = (norms.value("participation", level, group) if key == "participation"
-                                       else norms.private_share(level))
+            table.at[i, "estimate"] = (
+                norms.value("participation", level, group) if key == "participation" else norms.private_share(level)
+            )
             table.at[i, "source"] = "ward.toml"
     return norms, progression if len(progression) else None, table
 
 
-def compute_cycle(ward: Ward, norms: Any, capacity: pd.DataFrame, demand: pd.DataFrame, assignment: pd.DataFrame,
-                  rates: pd.DataFrame | None = None) -> CapacityCycle:
+def compute_cycle(
+    ward: Ward,
+    norms: Any,
+    capacity: pd.DataFrame,
+    demand: pd.DataFrame,
+    assignment: pd.DataFrame,
+    rates: pd.DataFrame | None = None,
+) -> CapacityCycle:
     """Every table of the cycle for the plan's capacity table (proposed zones held)."""
     from capacity.analyze import pupils_by_school
     from capacity.building import building_by_year, building_programme
@@ -127,9 +135,18 @@ def compute_cycle(ward: Ward, norms: Any, capacity: pd.DataFrame, demand: pd.Dat
             intake = intake_report(enrolment, quotas=published, forecast=forecast)
             accuracy = intake_accuracy(intake, norms)
         universal = universalisation(enrolment, ward.population_by_age(), norms)
-    return CapacityCycle(teachers=teachers, building=build, building_by_year=by_year, facilities=facilities,
-                         mixed_classes=mixed, coverage=coverage, intake=intake, intake_accuracy=accuracy,
-                         rates=rates, universal=universal)
+    return CapacityCycle(
+        teachers=teachers,
+        building=build,
+        building_by_year=by_year,
+        facilities=facilities,
+        mixed_classes=mixed,
+        coverage=coverage,
+        intake=intake,
+        intake_accuracy=accuracy,
+        rates=rates,
+        universal=universal,
+    )
 
 
 def cycle_sheets(cycle: CapacityCycle) -> list[Any]:

@@ -7,6 +7,7 @@ and where each came from; the universalisation indicators; the data still to add
 table is empty says which data would fill it. Codes (levels, grades, items, indicators) are
 written as the planner's words; shares as percentages, money with thousands separators.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,9 +30,25 @@ _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 _WRAP = Alignment(wrap_text=True, vertical="center")
-_SHARES = {"permanent_share", "permanent_target", "fill_rate", "accuracy", "ward_accuracy", "classes_accuracy",
-           "classes_exact_share", "accuracy_target", "default", "observed", "weight_data", "estimate", "value",
-           "min_m1", "min_m2", "min_m3", "target"}
+_SHARES = {
+    "permanent_share",
+    "permanent_target",
+    "fill_rate",
+    "accuracy",
+    "ward_accuracy",
+    "classes_accuracy",
+    "classes_exact_share",
+    "accuracy_target",
+    "default",
+    "observed",
+    "weight_data",
+    "estimate",
+    "value",
+    "min_m1",
+    "min_m2",
+    "min_m3",
+    "target",
+}
 _MONEY = {"unit_cost_million_vnd", "cost_million_vnd", "cost_to_date_million_vnd"}
 _CODES = {"item", "size_flag", "indicator", "rate", "source", "feature"}
 _YEARS = {"school_year", "first_year", "last_year", "first_teacher_short_year"}
@@ -68,8 +85,9 @@ def _cell_value(column: str, value: object, lang: str, names: dict[str, str]) ->
     return value.item() if hasattr(value, "item") else value
 
 
-def capacity_workbook(sheets: Sequence[CapacitySheet], schools: pd.DataFrame | None = None,
-                      lang: str = "vi") -> Workbook:
+def capacity_workbook(
+    sheets: Sequence[CapacitySheet], schools: pd.DataFrame | None = None, lang: str = "vi"
+) -> Workbook:
     """The workbook: one formatted sheet per CapacitySheet, in order."""
     lang = check_lang(lang)
     names = {}
@@ -83,7 +101,11 @@ def capacity_workbook(sheets: Sequence[CapacitySheet], schools: pd.DataFrame | N
         ws.cell(row=1, column=1, value=title).font = Font(name=_FONT, size=14, bold=True)
         table = sheet.table
         if table is None or table.empty:
-            text = cycle_text("empty", lang, needs=needs_sentence(sheet.needs, lang)) if sheet.needs else cycle_text("none", lang)
+            text = (
+                cycle_text("empty", lang, needs=needs_sentence(sheet.needs, lang))
+                if sheet.needs
+                else cycle_text("none", lang)
+            )
             ws.cell(row=3, column=1, value=text).font = Font(name=_FONT, size=12, italic=True)
             ws.column_dimensions["A"].width = 100
             continue
@@ -117,8 +139,9 @@ def capacity_workbook(sheets: Sequence[CapacitySheet], schools: pd.DataFrame | N
     return wb
 
 
-def write_capacity_xlsx(path: str | os.PathLike, sheets: Sequence[CapacitySheet], schools: pd.DataFrame | None = None,
-                        lang: str = "vi") -> None:
+def write_capacity_xlsx(
+    path: str | os.PathLike, sheets: Sequence[CapacitySheet], schools: pd.DataFrame | None = None, lang: str = "vi"
+) -> None:
     """Write capacity_plan.xlsx atomically."""
     import io
 

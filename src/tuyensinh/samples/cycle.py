@@ -8,6 +8,7 @@ share) × seeded noise; 4 % of a grade's pupils are a year older (late entry, re
 completions of lớp 5 and lớp 9 are 97–99 % of the pupils; the quota is the intake plus a seeded
 forecast error. Its own seeded stream, so the other files of the ward do not change.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -25,11 +26,12 @@ __all__ = ["ENROLMENT_YEARS", "cycle_frames", "school_extra_columns"]
 
 ENROLMENT_YEARS = range(BASE_YEAR - 4, BASE_YEAR + 1)  # school years of enrolment.csv
 PRIVATE_ID = "TT01"  # a private school (not in schools.csv)
-OLDER_SHARE = 0.04   # pupils a year older than their grade's cohort
+OLDER_SHARE = 0.04  # pupils a year older than their grade's cohort
 
 
-def school_extra_columns(spec: WardSpec, schools: pd.DataFrame, calibration: Sequence[SchoolCalibration],
-                         rng: np.random.Generator) -> pd.DataFrame:
+def school_extra_columns(
+    spec: WardSpec, schools: pd.DataFrame, calibration: Sequence[SchoolCalibration], rng: np.random.Generator
+) -> pd.DataFrame:
     """schools.csv with teachers, permanent_classrooms, functional_rooms, semi_boarding_places and
     boarders (seeded; one school left blank in each so the blank path shows too)."""
     norms = load_norms(rates=spec.rates)
@@ -37,7 +39,9 @@ def school_extra_columns(spec: WardSpec, schools: pd.DataFrame, calibration: Seq
     rooms = out["classrooms"].to_numpy(int)
     per_class = np.array([norms.teachers_per_class(level, 2)[-1] for level in out["level"]])
     out["teachers"] = np.round(rooms * per_class * rng.uniform(0.85, 1.02, len(out))).astype(int).astype(object)
-    out["permanent_classrooms"] = np.minimum(rooms, np.round(rooms * rng.uniform(0.6, 1.0, len(out)))).astype(int).astype(object)
+    out["permanent_classrooms"] = (
+        np.minimum(rooms, np.round(rooms * rng.uniform(0.6, 1.0, len(out)))).astype(int).astype(object)
+    )
     out["functional_rooms"] = rng.integers(1, 7, len(out)).astype(object)
     preschool = (out["level"] == "mam_non").to_numpy()
     places = np.round(rooms * 25 * rng.uniform(0.7, 1.0, len(out)), -1).astype(int)
@@ -75,7 +79,9 @@ def _public_pupils(spec: WardSpec, sim: Simulation, zones: pd.DataFrame, rng: np
     return pd.DataFrame(rows, columns=["school_id", "school_year", "grade", "birth_year", "pupils"])
 
 
-def cycle_frames(spec: WardSpec, sim: Simulation, zones: pd.DataFrame, rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+def cycle_frames(
+    spec: WardSpec, sim: Simulation, zones: pd.DataFrame, rng: np.random.Generator
+) -> dict[str, pd.DataFrame]:
     """enrolment.csv and quotas_published.csv of the sample ward."""
     norms = load_norms(rates=spec.rates)
     public = _public_pupils(spec, sim, zones, rng)
@@ -86,8 +92,9 @@ def cycle_frames(spec: WardSpec, sim: Simulation, zones: pd.DataFrame, rng: np.r
     on_age = public.groupby(["school_year", "grade", "birth_year"], as_index=False)["pupils"].sum()
     on_age = on_age.sort_values("birth_year").groupby(["school_year", "grade"], as_index=False).last()
     share = on_age["grade"].map(GRADE_LEVEL).map(norms.private_share)
-    private = on_age.assign(pupils=np.round(on_age["pupils"] * share / (1 - share)).astype(int), school_id=PRIVATE_ID,
-                            sector="private")
+    private = on_age.assign(
+        pupils=np.round(on_age["pupils"] * share / (1 - share)).astype(int), school_id=PRIVATE_ID, sector="private"
+    )
     private = private[private["pupils"] > 0]
     table = pd.concat([public, private], ignore_index=True)
     # classes on the grade's first row of each school and year; completions of lớp 5 and lớp 9
@@ -96,11 +103,18 @@ def cycle_frames(spec: WardSpec, sim: Simulation, zones: pd.DataFrame, rng: np.r
     first = ~table.duplicated(["school_id", "school_year", "grade"])
     table["classes"] = np.where(first, np.ceil(totals / table["grade"].map(limits)).astype(int), -1)
     done = table["grade"].isin(["lop_5", "lop_9"]) & (table["school_year"] < BASE_YEAR)
-    table["completed"] = np.where(done, np.floor(table["pupils"] * rng.uniform(0.97, 0.995, len(table))), -1).astype(int)
+    table["completed"] = np.where(done, np.floor(table["pupils"] * rng.uniform(0.97, 0.995, len(table))), -1).astype(
+        int
+    )
     order = {g: i for i, g in enumerate(limits.index)}
-    table = table.sort_values(["school_year", "school_id", "grade", "birth_year"],
-                              key=lambda c: c.map(order) if c.name == "grade" else c, ignore_index=True)
-    enrolment = table[["school_id", "school_year", "grade", "sector", "birth_year", "pupils", "classes", "completed"]].astype(object)
+    table = table.sort_values(
+        ["school_year", "school_id", "grade", "birth_year"],
+        key=lambda c: c.map(order) if c.name == "grade" else c,
+        ignore_index=True,
+    )
+    enrolment = table[
+        ["school_id", "school_year", "grade", "sector", "birth_year", "pupils", "classes", "completed"]
+    ].astype(object)
     enrolment.loc[enrolment["classes"] == -1, "classes"] = ""
     enrolment.loc[enrolment["completed"] == -1, "completed"] = ""
     enrolment.loc[enrolment["sector"] == "public", "sector"] = ""  # blank = public
@@ -109,9 +123,14 @@ def cycle_frames(spec: WardSpec, sim: Simulation, zones: pd.DataFrame, rng: np.r
     intake = public[public["grade"].isin(entry) & (public["school_year"] == BASE_YEAR)]
     intake = intake.groupby(["school_id", "grade"], as_index=False)["pupils"].sum()
     forecast = intake["pupils"] * rng.normal(1.02, 0.05, len(intake))
-    quotas = pd.DataFrame({
-        "school_id": intake["school_id"], "grade": intake["grade"], "school_year": BASE_YEAR,
-        "pupils": np.ceil(forecast).astype(int), "classes": np.ceil(np.ceil(forecast) / intake["grade"].map(limits)).astype(int),
-        "forecast": np.round(forecast, 1),
-    })
+    quotas = pd.DataFrame(
+        {
+            "school_id": intake["school_id"],
+            "grade": intake["grade"],
+            "school_year": BASE_YEAR,
+            "pupils": np.ceil(forecast).astype(int),
+            "classes": np.ceil(np.ceil(forecast) / intake["grade"].map(limits)).astype(int),
+            "forecast": np.round(forecast, 1),
+        }
+    )
     return {"enrolment.csv": enrolment, "quotas_published.csv": quotas}

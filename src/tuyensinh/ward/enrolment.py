@@ -7,6 +7,7 @@ quotas_published.csv: `school_id, grade, school_year, pupils` [, `classes`, `for
 year's quotas.csv as published (its `pupils` are the quota; `forecast`, when given, the
 expected pupils behind it).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -18,7 +19,13 @@ from tuyensinh.ward.errors import Problem
 from tuyensinh.ward.tables import TableSpec
 from tuyensinh.words.problems import text
 
-__all__ = ["ENROLMENT", "QUOTAS_PUBLISHED", "enrolment_problems", "quotas_published_problems"]
+__all__ = [
+    "ENROLMENT",
+    "QUOTAS_PUBLISHED",
+    "enrolment_problems",
+    "facility_problems",
+    "quotas_published_problems",
+]
 
 _ENTRY = [g for grades in ENTRY_GRADES.values() for g in grades]
 
@@ -60,14 +67,17 @@ def _code_problems(frame: pd.DataFrame, file: str, column: str, allowed: list[st
     values = frame[column]
     bad = values.notna() & ~values.isin(allowed)
     return row_problems(
-        file, bad[bad].index, column,
+        file,
+        bad[bad].index,
+        column,
         lambda row: text("cycle.unknown_code", column=column, value=values[row], allowed=", ".join(allowed)),
         text("fix.cycle.code", column=column, allowed=", ".join(allowed)),
     )
 
 
-def enrolment_problems(enrolment: pd.DataFrame, school_ids: list[str] | None, quarter_ids: list[str] | None,
-                       quarters_file: str) -> list[Problem]:
+def enrolment_problems(
+    enrolment: pd.DataFrame, school_ids: list[str] | None, quarter_ids: list[str] | None, quarters_file: str
+) -> list[Problem]:
     """Grade and sector codes, public schools known, quarters known, completed ≤ pupils, a
     birth year 0–25 years before the school year."""
     file = ENROLMENT.file
@@ -75,24 +85,42 @@ def enrolment_problems(enrolment: pd.DataFrame, school_ids: list[str] | None, qu
     problems += _code_problems(enrolment, file, "sector", list(SECTORS))
     public = enrolment[enrolment["sector"].fillna("public") == "public"]
     if school_ids is not None:
-        problems += unknown_reference_problems(public, "school_id", school_ids, file, "schools.csv", text("noun.school"))
+        problems += unknown_reference_problems(
+            public, "school_id", school_ids, file, "schools.csv", text("noun.school")
+        )
     if quarter_ids is not None and "quarter_id" in enrolment:
-        problems += unknown_reference_problems(enrolment, "quarter_id", quarter_ids, file, quarters_file, text("noun.quarter"))
+        problems += unknown_reference_problems(
+            enrolment, "quarter_id", quarter_ids, file, quarters_file, text("noun.quarter")
+        )
     if "completed" in enrolment:
-        over = enrolment["completed"].notna() & enrolment["pupils"].notna() & (enrolment["completed"] > enrolment["pupils"])
+        over = (
+            enrolment["completed"].notna()
+            & enrolment["pupils"].notna()
+            & (enrolment["completed"] > enrolment["pupils"])
+        )
         problems += row_problems(
-            file, over[over].index, "completed",
-            lambda row: text("cycle.completed_above", completed=int(enrolment.at[row, "completed"]),
-                             pupils=int(enrolment.at[row, "pupils"])),
+            file,
+            over[over].index,
+            "completed",
+            lambda row: text(
+                "cycle.completed_above",
+                completed=int(enrolment.at[row, "completed"]),
+                pupils=int(enrolment.at[row, "pupils"]),
+            ),
             text("fix.cycle.completed_above"),
         )
     if "birth_year" in enrolment:
         age = enrolment["school_year"] - enrolment["birth_year"]
         odd = age.notna() & ((age < 0) | (age > 25))
         problems += row_problems(
-            file, odd[odd].index, "birth_year",
-            lambda row: text("cycle.birth_year_odd", birth_year=int(enrolment.at[row, "birth_year"]),
-                             school_year=int(enrolment.at[row, "school_year"])),
+            file,
+            odd[odd].index,
+            "birth_year",
+            lambda row: text(
+                "cycle.birth_year_odd",
+                birth_year=int(enrolment.at[row, "birth_year"]),
+                school_year=int(enrolment.at[row, "school_year"]),
+            ),
             text("fix.cycle.birth_year_odd"),
         )
     return problems
@@ -103,5 +131,27 @@ def quotas_published_problems(quotas: pd.DataFrame, school_ids: list[str] | None
     file = QUOTAS_PUBLISHED.file
     problems = _code_problems(quotas, file, "grade", _ENTRY)
     if school_ids is not None:
-        problems += unknown_reference_problems(quotas, "school_id", school_ids, file, "schools.csv", text("noun.school"))
+        problems += unknown_reference_problems(
+            quotas, "school_id", school_ids, file, "schools.csv", text("noun.school")
+        )
     return problems
+
+
+def facility_problems(schools: pd.DataFrame) -> list[Problem]:
+    """The facility columns of schools.csv: permanent classrooms at most the classrooms."""
+    above = (
+        schools["permanent_classrooms"].notna()
+        & schools["classrooms"].notna()
+        & (schools["permanent_classrooms"] > schools["classrooms"])
+    )
+    return row_problems(
+        "schools.csv",
+        above[above].index,
+        "permanent_classrooms",
+        lambda row: text(
+            "school.permanent_above",
+            permanent=int(schools.at[row, "permanent_classrooms"]),
+            classrooms=int(schools.at[row, "classrooms"]),
+        ),
+        text("fix.school.permanent_above"),
+    )

@@ -20,7 +20,13 @@ import shapely
 from tuyensinh.ward import cross_checks
 from tuyensinh.ward import tables as ward_tables
 from tuyensinh.ward.config import read_ward_toml
-from tuyensinh.ward.enrolment import ENROLMENT, QUOTAS_PUBLISHED, enrolment_problems, quotas_published_problems
+from tuyensinh.ward.enrolment import (
+    ENROLMENT,
+    QUOTAS_PUBLISHED,
+    enrolment_problems,
+    facility_problems,
+    quotas_published_problems,
+)
 from tuyensinh.ward.errors import Problem, WardDataError
 from tuyensinh.ward.quarters import WGS84, quarters_file, read_quarters
 from tuyensinh.ward.tables import BIRTHS, DISTANCES, HOUSING, POPULATION, SCHOOLS, ZONES
@@ -143,6 +149,7 @@ def load_ward(folder: str | Path) -> Ward:
             problems += found
     if schools is not None:
         problems += ward_tables.school_problems(schools)
+        problems += facility_problems(schools)
         if quarters is not None and crs_ok and config is not None:
             problems += cross_checks.school_location_problems(schools, quarters, config.crs, map_name)
     if zones is not None:

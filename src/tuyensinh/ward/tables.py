@@ -305,8 +305,7 @@ def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None 
 
 
 def school_problems(schools: pd.DataFrame) -> list[Problem]:
-    """opens before closes; permanent classrooms at most the classrooms; lon/lat inside Viet Nam
-    (and not swapped)."""
+    """opens before closes; lon/lat inside Viet Nam (and not swapped)."""
     file = SCHOOLS.file
     problems: list[Problem] = []
     late = schools["opens"].notna() & schools["closes"].notna() & (schools["opens"] >= schools["closes"])
@@ -318,14 +317,6 @@ def school_problems(schools: pd.DataFrame) -> list[Problem]:
             "school.opens_after_closes", opens=int(schools.at[row, "opens"]), closes=int(schools.at[row, "closes"])
         ),
         text("fix.school.opens_closes"),
-    )
-    above = schools["permanent_classrooms"].notna() & schools["classrooms"].notna() & (
-        schools["permanent_classrooms"] > schools["classrooms"])
-    problems += row_problems(
-        file, above[above].index, "permanent_classrooms",
-        lambda row: text("school.permanent_above", permanent=int(schools.at[row, "permanent_classrooms"]),
-                         classrooms=int(schools.at[row, "classrooms"])),
-        text("fix.school.permanent_above"),
     )
     lon, lat = schools["lon"], schools["lat"]
     known = lon.notna() & lat.notna()

@@ -1,6 +1,7 @@
 """Words of the capacity cycle outputs (teachers, building programme, facilities, lớp ghép, the
 15 August intake report, rates, universalisation, data coverage): column headers, sheet titles
 and the names of codes, Vietnamese (default) and English."""
+
 from __future__ import annotations
 
 from tuyensinh.words.core import pick
@@ -105,7 +106,10 @@ _CODES: dict[str, tuple[str, str]] = {
     "grade1_age6": ("Trẻ 6 tuổi vào lớp 1", "6-year-olds in grade 1"),
     "primary_completed_age11": ("Trẻ 11 tuổi hoàn thành chương trình tiểu học", "11-year-olds who completed primary"),
     "primary_completed_age14": ("Trẻ 14 tuổi hoàn thành chương trình tiểu học", "14-year-olds who completed primary"),
-    "primary_completed_11_14": ("Trẻ 11–14 tuổi hoàn thành chương trình tiểu học", "11–14-year-olds who completed primary"),
+    "primary_completed_11_14": (
+        "Trẻ 11–14 tuổi hoàn thành chương trình tiểu học",
+        "11–14-year-olds who completed primary",
+    ),
     "thcs_completed_15_18": ("Thanh thiếu niên 15–18 tuổi tốt nghiệp THCS", "15–18-year-olds with the THCS diploma"),
     "participation": ("Tỷ lệ huy động", "Participation"),
     "private_share": ("Tỷ lệ học ngoài công lập", "Private-school share"),
@@ -141,8 +145,10 @@ CYCLE_SHEETS: dict[str, tuple[str, str]] = {
 
 _TEXTS: dict[str, tuple[str, str]] = {
     # report.html sections
-    "report.facilities": ("Giáo viên, cơ sở vật chất và kinh phí đầu tư đến {horizon}",
-                          "Teachers, facilities and the investment to {horizon}"),
+    "report.facilities": (
+        "Giáo viên, cơ sở vật chất và kinh phí đầu tư đến {horizon}",
+        "Teachers, facilities and the investment to {horizon}",
+    ),
     "report.facilities_intro": (
         "Số giáo viên cần theo định mức (TT 19/2023, TT 20/2023 — số liệu chưa đối chiếu văn bản gốc), số phòng "
         "cần xây và kinh phí (đơn giá là GIẢ ĐỊNH cho đến khi nhập suất vốn đầu tư của tỉnh vào ward.toml), và "
@@ -150,51 +156,74 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Teachers needed by the staffing norm (TT 19/2023, TT 20/2023 — figures not yet checked against the "
         "official text), rooms to build and their cost (unit costs are ASSUMPTIONS until the province's "
         "investment rates are set in ward.toml) and facilities against the standard (TT 13/2020). Details: "
-        "capacity_plan.xlsx."),
-    "report.teachers": ("Năm học {year}: cần {needed} giáo viên theo định mức{have}.",
-                        "School year {year}: {needed} teachers needed by the norm{have}."),
+        "capacity_plan.xlsx.",
+    ),
+    "report.teachers": (
+        "Năm học {year}: cần {needed} giáo viên theo định mức{have}.",
+        "School year {year}: {needed} teachers needed by the norm{have}.",
+    ),
     "report.teachers_have": ("; hiện có {have}, thiếu {short} ({schools})", "; {have} now, {short} short ({schools})"),
     "report.teachers_enough": ("; hiện có {have}, đủ theo định mức", "; {have} now, enough by the norm"),
-    "report.investment": ("Đến năm học {horizon}: xây mới {new} phòng học, {functional} phòng chức năng, kiên cố "
-                          "hóa {rebuild} phòng; tổng kinh phí khoảng {cost} triệu đồng.",
-                          "To school year {horizon}: {new} new classrooms, {functional} functional rooms, {rebuild} "
-                          "rooms rebuilt as permanent; about {cost} million VND in all."),
-    "report.permanent": ("Tỷ lệ phòng học kiên cố hiện nay {share} (mục tiêu {target} vào năm {year}).",
-                         "Permanent classrooms now {share} (target {target} by {year})."),
-    "report.land_below": ("Trường dưới chuẩn diện tích đất năm {year}: {schools}.",
-                          "Schools below the land standard in {year}: {schools}."),
-    "report.size_small": ("Trường dưới quy mô tối thiểu (xem xét sáp nhập) năm {year}: {schools}.",
-                          "Schools below the minimum size (candidates for merging) in {year}: {schools}."),
-    "report.size_large": ("Trường vượt quy mô tối đa (tách trường hoặc mở điểm mới) năm {year}: {schools}.",
-                          "Schools above the maximum size (split or open a new site) in {year}: {schools}."),
-    "report.semi_boarding": ("Thiếu chỗ bán trú mầm non năm {year}: {schools}.",
-                             "Preschool semi-boarding places short in {year}: {schools}."),
+    "report.investment": (
+        "Đến năm học {horizon}: xây mới {new} phòng học, {functional} phòng chức năng, kiên cố "
+        "hóa {rebuild} phòng; tổng kinh phí khoảng {cost} triệu đồng.",
+        "To school year {horizon}: {new} new classrooms, {functional} functional rooms, {rebuild} "
+        "rooms rebuilt as permanent; about {cost} million VND in all.",
+    ),
+    "report.permanent": (
+        "Tỷ lệ phòng học kiên cố hiện nay {share} (mục tiêu {target} vào năm {year}).",
+        "Permanent classrooms now {share} (target {target} by {year}).",
+    ),
+    "report.land_below": (
+        "Trường dưới chuẩn diện tích đất năm {year}: {schools}.",
+        "Schools below the land standard in {year}: {schools}.",
+    ),
+    "report.size_small": (
+        "Trường dưới quy mô tối thiểu (xem xét sáp nhập) năm {year}: {schools}.",
+        "Schools below the minimum size (candidates for merging) in {year}: {schools}.",
+    ),
+    "report.size_large": (
+        "Trường vượt quy mô tối đa (tách trường hoặc mở điểm mới) năm {year}: {schools}.",
+        "Schools above the maximum size (split or open a new site) in {year}: {schools}.",
+    ),
+    "report.semi_boarding": (
+        "Thiếu chỗ bán trú mầm non năm {year}: {schools}.",
+        "Preschool semi-boarding places short in {year}: {schools}.",
+    ),
     "report.mixed_long": ("Lớp ghép kéo dài trên một năm: {runs}.", "Mixed classes lasting more than a year: {runs}."),
     "report.needs": ("Chưa tính được “{feature}”: cần bổ sung {needs}.", "“{feature}” not computed: add {needs}."),
-    "report.investment_table": ("Số phòng và kinh phí theo năm học (toàn phường/xã)",
-                                "Rooms and money by school year (whole ward)"),
+    "report.investment_table": (
+        "Số phòng và kinh phí theo năm học (toàn phường/xã)",
+        "Rooms and money by school year (whole ward)",
+    ),
     "report.whole_ward": ("Toàn phường/xã", "Whole ward"),
     "report.cycle": ("Kết quả tuyển sinh và phổ cập giáo dục", "Enrolment results and universalisation"),
-    "report.cycle_none": ("Chưa có tệp enrolment.csv (số học sinh thực tuyển): thêm tệp này để có báo cáo tuyển sinh "
-                          "15/8, độ chính xác dự báo, tỷ lệ ước tính từ thực tế và các chỉ tiêu phổ cập.",
-                          "No enrolment.csv (actual enrolment): add it to get the 15 August intake report, the "
-                          "forecast accuracy achieved, rates estimated from it and the universalisation indicators."),
-    "report.intake": ("Năm học {year}, {level}: thực tuyển {actual}, chỉ tiêu {quota}, độ chính xác dự báo {accuracy} "
-                      "(mục tiêu {target}).",
-                      "School year {year}, {level}: actual intake {actual}, quota {quota}, forecast accuracy "
-                      "{accuracy} (target {target})."),
-    "report.rates": ("Tỷ lệ dùng cho kế hoạch: {data} tỷ lệ từ dữ liệu thực tế, {mixed} kết hợp với định mức, "
-                     "{norm} theo bảng định mức, {ward} theo ward.toml (xem sheet “Tỷ lệ sử dụng”).",
-                     "Rates used by the plan: {data} from actual enrolment, {mixed} combined with the norm table, "
-                     "{norm} from the norm table, {ward} from ward.toml (sheet “Rates used”)."),
+    "report.cycle_none": (
+        "Chưa có tệp enrolment.csv (số học sinh thực tuyển): thêm tệp này để có báo cáo tuyển sinh "
+        "15/8, độ chính xác dự báo, tỷ lệ ước tính từ thực tế và các chỉ tiêu phổ cập.",
+        "No enrolment.csv (actual enrolment): add it to get the 15 August intake report, the "
+        "forecast accuracy achieved, rates estimated from it and the universalisation indicators.",
+    ),
+    "report.intake": (
+        "Năm học {year}, {level}: thực tuyển {actual}, chỉ tiêu {quota}, độ chính xác dự báo {accuracy} "
+        "(mục tiêu {target}).",
+        "School year {year}, {level}: actual intake {actual}, quota {quota}, forecast accuracy "
+        "{accuracy} (target {target}).",
+    ),
+    "report.rates": (
+        "Tỷ lệ dùng cho kế hoạch: {data} tỷ lệ từ dữ liệu thực tế, {mixed} kết hợp với định mức, "
+        "{norm} theo bảng định mức, {ward} theo ward.toml (xem sheet “Tỷ lệ sử dụng”).",
+        "Rates used by the plan: {data} from actual enrolment, {mixed} combined with the norm table, "
+        "{norm} from the norm table, {ward} from ward.toml (sheet “Rates used”).",
+    ),
     "report.universal_table": ("Phổ cập giáo dục, năm học {year}", "Universalisation, school year {year}"),
     "report.universal_note": (
         "Mức theo Nghị định 20/2014/NĐ-CP (phổ cập 3–5 tuổi: Nghị quyết 218/2025/QH15, ngưỡng là giả định); tính "
         "từ học sinh các trường trong phường/xã thay cho điều tra phổ cập theo nơi cư trú.",
         "Levels of Nghị định 20/2014/NĐ-CP (ages 3–5: Nghị quyết 218/2025/QH15, threshold assumed); computed from "
-        "the pupils of the ward's schools instead of the residents' survey."),
-    "empty": ("Chưa có dữ liệu để lập bảng này. Cần bổ sung: {needs}.",
-              "No data for this table yet. Needed: {needs}."),
+        "the pupils of the ward's schools instead of the residents' survey.",
+    ),
+    "empty": ("Chưa có dữ liệu để lập bảng này. Cần bổ sung: {needs}.", "No data for this table yet. Needed: {needs}."),
     "none": ("Không có.", "None."),
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),
@@ -203,20 +232,31 @@ _TEXTS: dict[str, tuple[str, str]] = {
 # what each need means for the planner
 _NEEDS: dict[str, tuple[str, str]] = {
     "schools.teachers": ("cột teachers (số giáo viên) trong schools.csv", "column teachers in schools.csv"),
-    "schools.permanent_classrooms": ("cột permanent_classrooms (phòng học kiên cố) trong schools.csv",
-                                     "column permanent_classrooms in schools.csv"),
-    "schools.functional_rooms": ("cột functional_rooms (phòng chức năng) trong schools.csv",
-                                 "column functional_rooms in schools.csv"),
+    "schools.permanent_classrooms": (
+        "cột permanent_classrooms (phòng học kiên cố) trong schools.csv",
+        "column permanent_classrooms in schools.csv",
+    ),
+    "schools.functional_rooms": (
+        "cột functional_rooms (phòng chức năng) trong schools.csv",
+        "column functional_rooms in schools.csv",
+    ),
     "schools.land_m2": ("cột land_m2 (diện tích đất) trong schools.csv", "column land_m2 in schools.csv"),
     "schools.boarders": ("cột boarders (học sinh bán trú/nội trú) trong schools.csv", "column boarders in schools.csv"),
-    "schools.semi_boarding_places": ("cột semi_boarding_places (chỗ bán trú) trong schools.csv",
-                                     "column semi_boarding_places in schools.csv"),
+    "schools.semi_boarding_places": (
+        "cột semi_boarding_places (chỗ bán trú) trong schools.csv",
+        "column semi_boarding_places in schools.csv",
+    ),
     "enrolment": ("tệp enrolment.csv (số học sinh thực tuyển)", "the file enrolment.csv (actual enrolment)"),
     "enrolment.school_id": ("tệp enrolment.csv có cột school_id", "enrolment.csv with column school_id"),
     "enrolment.birth_year": ("cột birth_year (năm sinh) trong enrolment.csv", "column birth_year in enrolment.csv"),
-    "enrolment.completed": ("cột completed (số hoàn thành lớp 5 / tốt nghiệp lớp 9) trong enrolment.csv",
-                            "column completed in enrolment.csv"),
-    "quotas": ("tệp quotas_published.csv (chỉ tiêu đã giao năm trước)", "the file quotas_published.csv (last year's quotas)"),
+    "enrolment.completed": (
+        "cột completed (số hoàn thành lớp 5 / tốt nghiệp lớp 9) trong enrolment.csv",
+        "column completed in enrolment.csv",
+    ),
+    "quotas": (
+        "tệp quotas_published.csv (chỉ tiêu đã giao năm trước)",
+        "the file quotas_published.csv (last year's quotas)",
+    ),
 }
 
 

@@ -1,5 +1,6 @@
 """`tuyensinh capacity` writes the capacity cycle too: on Phước Bình (enrolment.csv present) the
 intake report and universalisation, on a copy without the cycle tables only what the data allow."""
+
 from __future__ import annotations
 
 import shutil
@@ -17,8 +18,15 @@ pytestmark = pytest.mark.slow
 def test_capacity_command_writes_the_cycle(phuoc_binh_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["capacity", str(phuoc_binh_dir), "--out", str(out)]) == 0
-    for name in ("capacity_plan.xlsx", "building_programme.csv", "facilities.csv", "intake_report.csv",
-                 "rates_used.csv", "universalisation.csv", "data_coverage.csv"):
+    for name in (
+        "capacity_plan.xlsx",
+        "building_programme.csv",
+        "facilities.csv",
+        "intake_report.csv",
+        "rates_used.csv",
+        "universalisation.csv",
+        "data_coverage.csv",
+    ):
         assert (out / name).is_file(), name
     assert openpyxl.load_workbook(out / "capacity_plan.xlsx").sheetnames[0] == "Giáo viên"
     bare = tmp_path / "bare"

@@ -1,6 +1,7 @@
 """The plan's capacity cycle on the sample wards: Phước Bình (facility columns, enrolment.csv,
 quotas_published.csv) exercises every path; Thiện Hòa (none of them) still runs and says what
 data would enable the missing outputs."""
+
 from __future__ import annotations
 
 import openpyxl
@@ -8,23 +9,43 @@ import pandas as pd
 
 from tuyensinh.plan import PlanResult
 
-VI_SHEETS = ["Giáo viên", "Kế hoạch đầu tư theo năm", "Xây dựng theo trường", "Cơ sở vật chất", "Lớp ghép",
-             "Báo cáo tuyển sinh 15-8", "Độ chính xác dự báo", "Tỷ lệ sử dụng", "Phổ cập giáo dục", "Dữ liệu còn thiếu"]
+VI_SHEETS = [
+    "Giáo viên",
+    "Kế hoạch đầu tư theo năm",
+    "Xây dựng theo trường",
+    "Cơ sở vật chất",
+    "Lớp ghép",
+    "Báo cáo tuyển sinh 15-8",
+    "Độ chính xác dự báo",
+    "Tỷ lệ sử dụng",
+    "Phổ cập giáo dục",
+    "Dữ liệu còn thiếu",
+]
 
 
 def test_full_cycle_on_phuoc_binh(vi_run: tuple[PlanResult, list[str]]) -> None:
     result, _ = vi_run
     out = result.out
-    for name in ("building_programme.csv", "building_by_year.csv", "facilities.csv", "mixed_classes.csv",
-                 "intake_report.csv", "intake_accuracy.csv", "rates_used.csv", "universalisation.csv",
-                 "data_coverage.csv", "capacity_plan.xlsx"):
+    for name in (
+        "building_programme.csv",
+        "building_by_year.csv",
+        "facilities.csv",
+        "mixed_classes.csv",
+        "intake_report.csv",
+        "intake_accuracy.csv",
+        "rates_used.csv",
+        "universalisation.csv",
+        "data_coverage.csv",
+        "capacity_plan.xlsx",
+    ):
         assert (out / name).is_file(), name
     capacity = pd.read_csv(out / "capacity.csv")
     assert {"teachers_needed", "teachers", "teacher_shortfall", "first_teacher_short_year"} <= set(capacity.columns)
     assert capacity["teachers"].notna().any() and capacity["teacher_shortfall"].notna().any()
     coverage = pd.read_csv(out / "data_coverage.csv").set_index("feature")
-    assert coverage.loc[["teacher_shortfall", "intake_report", "rates_from_enrolment", "completion_indicators"],
-                        "enabled"].all()
+    assert coverage.loc[
+        ["teacher_shortfall", "intake_report", "rates_from_enrolment", "completion_indicators"], "enabled"
+    ].all()
     rates = pd.read_csv(out / "rates_used.csv")
     assert set(rates["source"]) <= {"data", "data + norm table", "norm table", "ward.toml"}
     assert (rates["source"] != "norm table").any()  # the enrolment table moved the rates

@@ -1,5 +1,6 @@
 """plan_norms: rates estimated from enrolment.csv fill what ward.toml leaves unset; a rate the
 ward wrote wins and is marked `ward.toml`; without enrolment.csv the norm table is untouched."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,6 +21,7 @@ def test_rates_from_enrolment_under_the_wards_own(tmp_path: Path) -> None:
     rows += [f"MN01,{year},mg_3_4,5" for year in (2022, 2023, 2024)]
     (folder / "enrolment.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     norms, progression, rates = plan_norms(load_ward(folder))
+    assert rates is not None
     table = rates.set_index(["rate", "group"])
     assert table.loc[("participation", "nha_tre"), "source"] == "ward.toml"
     assert table.loc[("participation", "mau_giao"), "source"] == "ward.toml"
