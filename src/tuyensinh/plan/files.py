@@ -11,6 +11,7 @@ other data.
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import asdict
 from pathlib import Path
@@ -90,15 +91,20 @@ def _school_load(plan: Plan) -> pd.DataFrame:
 
 
 def save_figures(figures: dict[str, Any], folder: Path, map_dpi: int = 300) -> dict[str, bytes]:
-    """Save the maps (maps/<name>.png at `map_dpi` and .pdf) and charts (charts/<name>.png);
-    return each figure as PNG bytes for the report (maps re-rendered at screen resolution)."""
+    """Save the maps (maps/<name>.png at `map_dpi` and .pdf: the whole A4/A3 sheet, margins
+    kept, so they print at 100 %) and charts (charts/<name>.png); return each figure as PNG
+    bytes for the report (a map as its "report_<name>" copy when there is one, at 150 dpi)."""
     pngs: dict[str, bytes] = {}
     for name, fig in figures.items():
+        if name.startswith("report_"):
+            continue
         if name.startswith("zones_"):
             (folder / "maps").mkdir(parents=True, exist_ok=True)
-            write_bytes_atomic(folder / "maps" / f"{name}.png", figure_png(fig, dpi=map_dpi, close=False))
-            fig.savefig(folder / "maps" / f"{name}.pdf", bbox_inches="tight")
-            pngs[name] = figure_png(fig, dpi=100, close=False)
+            for fmt, dpi in (("png", map_dpi), ("pdf", 72)):
+                buffer = io.BytesIO()
+                fig.savefig(buffer, format=fmt, dpi=dpi, metadata={"Software": None} if fmt == "png" else None)
+                write_bytes_atomic(folder / "maps" / f"{name}.{fmt}", buffer.getvalue())
+            pngs[name] = figure_png(figures.get(f"report_{name}", fig), dpi=150, close=False)
         else:
             pngs[name] = figure_png(fig, dpi=120, close=False)
             write_bytes_atomic(folder / "charts" / f"{name}.png", pngs[name])

@@ -20,6 +20,7 @@ import shapely
 from tuyensinh.ward import cross_checks
 from tuyensinh.ward import tables as ward_tables
 from tuyensinh.ward.config import read_ward_toml
+from tuyensinh.ward.context import read_context
 from tuyensinh.ward.enrolment import (
     ENROLMENT,
     QUOTAS_PUBLISHED,
@@ -32,6 +33,7 @@ from tuyensinh.ward.quarters import WGS84, quarters_file, read_quarters
 from tuyensinh.ward.tables import BIRTHS, DISTANCES, HOUSING, POPULATION, SCHOOLS, ZONES
 from tuyensinh.ward.workbook import Locator, without_repeats
 from tuyensinh.words.problems import text
+from zoning.mapcontext import ContextLayer
 
 __all__ = ["Ward", "load_ward"]
 
@@ -47,6 +49,7 @@ class Ward:
     `permanent_classrooms`, `functional_rooms`, `semi_boarding_places`, `boarders` NaN). Optional
     tables are None when absent; `enrolment` (enrolment.csv) and `quotas_published`
     (quotas_published.csv) feed the enrolment cycle (capacity.enrolment).
+    `context`: the map layers of context/ (roads, rivers, landmarks; `tuyensinh.ward.context`).
     """
 
     folder: Path
@@ -69,6 +72,7 @@ class Ward:
     distances: pd.DataFrame | None
     enrolment: pd.DataFrame | None = None
     quotas_published: pd.DataFrame | None = None
+    context: tuple[ContextLayer, ...] = ()
 
     def population_by_age(self) -> pd.DataFrame:
         """Residents per quarter, year and single age, summed over sex (persons)."""
@@ -164,6 +168,8 @@ def load_ward(folder: str | Path) -> Ward:
         problems += enrolment_problems(cycle[ENROLMENT.file], _ids(schools, "school_id"), quarter_ids, map_name)
     if cycle[QUOTAS_PUBLISHED.file] is not None:
         problems += quotas_published_problems(cycle[QUOTAS_PUBLISHED.file], _ids(schools, "school_id"))
+    context, found = read_context(folder)
+    problems += found
 
     for locator in locators.values():
         problems = [locator.locate(problem) for problem in problems]
@@ -203,4 +209,5 @@ def load_ward(folder: str | Path) -> Ward:
         distances=final(DISTANCES),
         enrolment=final(ENROLMENT),
         quotas_published=final(QUOTAS_PUBLISHED),
+        context=context,
     )

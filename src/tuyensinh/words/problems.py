@@ -562,6 +562,23 @@ CATALOG: dict[str, tuple[str, str]] = {
         "kiểm tra xem tệp có phải GeoJSON hoặc GeoPackage hợp lệ không; {export}",
         "check that it is a valid GeoJSON or GeoPackage; {export}",
     ),
+    # --- context layers (context/*.geojson, *.gpkg: roads, rivers, landmarks) ----------------------
+    "context.unreadable": (
+        'không đọc được lớp bản đồ nền (thông báo lỗi của thư viện đọc bản đồ: "{error}")',
+        "the context layer cannot be read ({error})",
+    ),
+    "context.no_crs": (
+        "lớp bản đồ nền không có hệ quy chiếu tọa độ (CRS)",
+        "the context layer has no coordinate reference system (CRS)",
+    ),
+    "context.kinds": (
+        "lớp bản đồ nền trộn nhiều loại hình ({kinds}); mỗi tệp chỉ được một loại: đường, điểm hoặc vùng",
+        "the context layer mixes kinds of geometry ({kinds}); one kind per file: lines, points or polygons",
+    ),
+    "fix.context": (
+        "tách thành nhiều tệp trong thư mục context/ (mỗi loại một tệp) rồi xuất lại; {export}",
+        "split it into several files in context/ (one per kind) and export again; {export}",
+    ),
     "map.no_crs": ("bản đồ không có hệ quy chiếu tọa độ (CRS)", "the map has no coordinate reference system (CRS)"),
     "fix.map.no_crs": (
         "gán đúng CRS (QGIS: Layer Properties › Source › Assigned CRS, ví dụ EPSG:3405 cho VN-2000 / "
@@ -867,7 +884,7 @@ TOML_REASONS: dict[str, str] = {
     "Expected ']]' at the end of an array declaration": "thiếu dấu ']]' ở cuối tiêu đề [[…]]",
 }
 
-# Geometry types a map feature may have instead of a polygon, in Vietnamese (the type kept in brackets).
+# Geometry types of map features, in Vietnamese (the type kept in brackets).
 GEOMETRY_KINDS: dict[str, str] = {
     "Point": "điểm (Point)",
     "MultiPoint": "nhóm điểm (MultiPoint)",
@@ -875,6 +892,8 @@ GEOMETRY_KINDS: dict[str, str] = {
     "MultiLineString": "nhóm đường (MultiLineString)",
     "LinearRing": "đường khép kín (LinearRing)",
     "GeometryCollection": "tập hợp hình (GeometryCollection)",
+    "Polygon": "vùng (Polygon)",
+    "MultiPolygon": "nhóm vùng (MultiPolygon)",
 }
 
 # Units of the table columns (`tables.Column.unit`, English) and their Vietnamese words.

@@ -16,7 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import LineString, Point, Polygon, box
 from ward_builder import LAT0, LON0, STEP, WARD_TOML, valid_tables, write_ward
 
 from tuyensinh.cli import main
@@ -33,6 +33,7 @@ LOADER_MODULES = [
     "ward/quarters.py",
     "ward/cells.py",
     "ward/cross_checks.py",
+    "ward/context.py",
     "ward/enrolment.py",
     "scenarios/changes.py",
     "scenarios/places.py",
@@ -178,6 +179,15 @@ def test_ward_data_error_report_is_vietnamese_by_default() -> None:
 def _toml(old: str, new: str) -> str:
     assert old in WARD_TOML
     return WARD_TOML.replace(old, new)
+
+
+def _broken_context(folder: Path) -> None:
+    """context/: a layer mixing points and lines, and a file that is not GeoJSON."""
+    (folder / "context").mkdir()
+    gpd.GeoDataFrame(
+        geometry=[Point(LON0, LAT0), LineString([(LON0, LAT0), (LON0 + STEP, LAT0)])], crs="EPSG:4326"
+    ).to_file(folder / "context" / "duong.geojson")
+    (folder / "context" / "song.geojson").write_text("{ not json", encoding="utf-8")
 
 
 def _scenarios() -> dict[str, Callable[[Path], None]]:
@@ -395,6 +405,7 @@ def _scenarios() -> dict[str, Callable[[Path], None]]:
                 "quarter_id,,year,new_dwellings\n02,note,2025,120\n", encoding="utf-8"
             ),
         ),
+        "context_files": after(valid, _broken_context),
     }
 
 
@@ -464,6 +475,7 @@ def test_the_broken_folders_cover_the_catalog(reported: dict[str, list[Problem]]
         "map.blank_attribute",
         "norm.no_match",
         "fix.norm.no_match",
+        "context.no_crs",  # GeoPackage only: GeoJSON without a CRS is EPSG:4326
     }  # no known key misses the packaged table: test_norm_overrides
     assert sorted(set(unseen) - allowed) == []
     assert len(_all(reported)) >= 60
