@@ -2,6 +2,7 @@
 
 `write_plan` writes every output into a staging folder (`tuyensinh.present.outputs.staged_output`):
 forecast.csv, demand.csv, zones.csv, capacity.csv, quotas.csv, ward_summary.csv, quotas.xlsx,
+capacity_plan.xlsx and the capacity cycle's tables (tuyensinh.plan.cycle.CYCLE_FILES),
 zones.gpkg, report.html, maps/zones_<level>.png|pdf|html, charts/*.png and, when they apply,
 capacity_current_zones.csv, zones_by_year.csv and capacity_rezoned.csv; `write_plan_manifest`
 adds manifest.json. `check_out_folder` refuses output folders whose replacement would destroy
@@ -65,6 +66,9 @@ def _write_tables(plan: Plan, stage: Path) -> None:
         "zones_by_year.csv": plan.yearly_assignment(),
         "capacity_rezoned.csv": plan.capacity_yearly,
     }
+    if plan.cycle is not None:
+        from tuyensinh.plan.cycle import CYCLE_FILES
+        tables.update({name: getattr(plan.cycle, field) for name, field in CYCLE_FILES.items()})
     for name, table in tables.items():
         if table is not None:
             write_csv_atomic(table, stage / name, float_format="%.6g")
@@ -133,6 +137,11 @@ def write_plan(plan: Plan, stage: Path, progress: Progress) -> list[str]:
             school_year=plan.school_year,
             lang=lang,
         )
+        if plan.cycle is not None:
+            from tuyensinh.plan.cycle import cycle_sheets
+            from tuyensinh.present.capacity_xlsx import write_capacity_xlsx
+
+            write_capacity_xlsx(stage / "capacity_plan.xlsx", cycle_sheets(plan.cycle), ward.schools, lang=lang)
         geo.write_zones_gpkg(
             stage / "zones.gpkg",
             geo.zones_layers(ward.quarters, plan.assignment, ward.schools, ward.crs, school_load=_school_load(plan)),

@@ -91,6 +91,12 @@ SCHOOLS = TableSpec(
         Column("opens", "int", required=False, blank_ok=True, **_YEAR),
         Column("closes", "int", required=False, blank_ok=True, **_YEAR),
         Column("land_m2", "number", required=False, blank_ok=True, minimum=0, unit="m²"),
+        # optional facility and staff columns (capacity.school_columns)
+        Column("teachers", "int", required=False, blank_ok=True, minimum=0, unit="teachers"),
+        Column("permanent_classrooms", "int", required=False, blank_ok=True, minimum=0, unit="rooms"),
+        Column("functional_rooms", "int", required=False, blank_ok=True, minimum=0, unit="rooms"),
+        Column("semi_boarding_places", "int", required=False, blank_ok=True, minimum=0, unit="places"),
+        Column("boarders", "int", required=False, blank_ok=True, minimum=0, unit="pupils"),
     ),
     ("school_id",),
     True,

@@ -79,7 +79,13 @@ def test_valid_ward_loads_with_contract_types(tmp_path: Path) -> None:
         "opens",
         "closes",
         "land_m2",
+        "teachers",
+        "permanent_classrooms",
+        "functional_rooms",
+        "semi_boarding_places",
+        "boarders",
     ]
+    assert schools["teachers"].isna().all()  # optional facility columns absent: blank
     assert schools["sessions_per_day"].tolist() == [2, 2, 2]  # THCS01 left blank: default 2
     assert schools.at["TH01", "max_class_size"] == 35 and math.isnan(schools.at["MN01", "max_class_size"])
     assert schools["opens"].isna().all() and schools.at["THCS01", "land_m2"] == 9000.5
@@ -88,7 +94,8 @@ def test_valid_ward_loads_with_contract_types(tmp_path: Path) -> None:
     assert ward.zones["share"].tolist() == [1.0] * 9
     assert ward.distances["metres"].iloc[1] == 1500.5
     assert ward.housing["new_dwellings"].sum() == 200
-    assert ward.optional_files == {"births": True, "housing": True, "zones": True, "distances": True}
+    assert ward.optional_files == {"births": True, "housing": True, "zones": True, "distances": True,
+                                   "enrolment": False, "quotas_published": False}
     with pytest.raises(dataclasses.FrozenInstanceError):
         ward.base_year = 2025  # type: ignore[misc]
 

@@ -34,6 +34,7 @@ LOADER_MODULES = [
     "ward/cells.py",
     "ward/cross_checks.py",
     "ward/context.py",
+    "ward/enrolment.py",
     "scenarios/changes.py",
     "scenarios/places.py",
     "scenarios/file.py",
@@ -342,6 +343,13 @@ def _scenarios() -> dict[str, Callable[[Path], None]]:
         "schools_outside_ward": tables_with(schools=cells(lon={1: str(LON0 + 0.1)})),
         "schools_column": tables_with(schools=lambda s: s.rename(columns={"classrooms": "clasrooms"})),
         "schools_duplicate": tables_with(schools=cells(school_id={2: "TH01"})),
+        "schools_permanent": tables_with(schools=lambda s: s.assign(permanent_classrooms=[99, "", ""])),
+        "enrolment_cells": after(valid, lambda f: (f / "enrolment.csv").write_text(
+            "school_id,school_year,grade,pupils,sector,birth_year,completed\n"
+            "TH01,2024,lop_10,40,,2018,\nTH01,2024,lop_1,40,cong,2018,\nTH01,2023,lop_5,38,,1980,39\n",
+            encoding="utf-8")),
+        "quotas_published_grade": after(valid, lambda f: (f / "quotas_published.csv").write_text(
+            "school_id,grade,school_year,pupils\nTH01,lop_2,2024,42\n", encoding="utf-8")),
         "zones": tables_with(
             zones=cells(share={0: "0.5"}, school_id={4: "THCS01"}), distances=cells(school_id={0: "TH1"})
         ),
@@ -444,6 +452,8 @@ def test_the_broken_folders_cover_the_catalog(reported: dict[str, list[Problem]]
         "purpose.housing",
         "purpose.zones",
         "purpose.distances",
+        "purpose.enrolment",
+        "purpose.quotas_published",
         "toml.invalid",
         "word.unit",
         "map.layers",
