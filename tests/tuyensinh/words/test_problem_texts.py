@@ -33,8 +33,10 @@ LOADER_MODULES = [
     "ward/quarters.py",
     "ward/cells.py",
     "ward/cross_checks.py",
+    "ward/norm_problems.py",
     "scenarios/changes.py",
     "scenarios/places.py",
+    "scenarios/checks.py",
     "scenarios/file.py",
     "scenarios/fit.py",
 ]  # the scenarios file of `compare` words its problems from the same catalog
