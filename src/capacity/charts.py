@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from capacity.grades import LEVEL_NAMES_SHORT, LEVELS, school_year_label
+from forecast.langs import check_lang
 
 __all__ = ["plot_utilization", "plot_room_shortfall", "LABELS"]
 
@@ -56,9 +57,7 @@ LEVEL_NAMES = {
 
 
 def _labels(lang: str) -> dict[str, str]:
-    if lang not in LABELS:
-        raise ValueError(f"lang must be one of {', '.join(LABELS)}, not {lang!r}")
-    return LABELS[lang]
+    return LABELS[check_lang(lang)]
 
 
 

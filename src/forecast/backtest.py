@@ -30,6 +30,7 @@ import pandas as pd
 
 from forecast.engine import first_origin_index, project_means
 from forecast.intervals import calibrate, interval_bounds, summarize_errors
+from forecast.langs import check_lang
 from forecast.settings import DEFAULT_SETTINGS, METHOD_LABELS, METHODS, ForecastSettings
 from forecast.tables import ward_arrays
 
@@ -257,9 +258,7 @@ _LANGS = ("vi", "en")
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
-    if lang not in _LANGS:
-        raise ValueError(f"lang must be 'vi' (Vietnamese) or 'en' (English), not {lang!r}")
-    return pair[_LANGS.index(lang)]
+    return pair[_LANGS.index(check_lang(lang))]
 
 
 def method_name(method: str, lang: str = "vi", *, description: bool = False) -> str:

@@ -13,6 +13,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from forecast.langs import check_lang
+
 __all__ = ["fan_chart", "ward_fan_chart", "LABELS"]
 
 ENTRY_AGES = (3, 5, 6, 11)
@@ -46,9 +48,7 @@ LABELS = {
 
 
 def _labels(lang: str) -> dict[str, str]:
-    if lang not in LABELS:
-        raise ValueError(f"lang must be one of {', '.join(LABELS)} (got {lang!r})")
-    return LABELS[lang]
+    return LABELS[check_lang(lang)]
 
 
 def _panels(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from capacity.grades import LEVEL_NAMES, LEVEL_NAMES_SHORT, school_year_label
+from forecast.langs import check_lang
 
 __all__ = ["map_text", "level_label", "level_in_sentence", "school_years_text", "number", "percent",
            "SCRIPT_TEXT"]
@@ -185,9 +186,7 @@ SCRIPT_TEXT: dict[str, str] = {
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
-    if lang not in ("vi", "en"):
-        raise ValueError(f"unknown language {lang!r}: use 'vi' (Vietnamese) or 'en' (English)")
-    return pair[0 if lang == "vi" else 1]
+    return pair[0 if check_lang(lang) == "vi" else 1]
 
 
 def map_text(key: str, lang: str = "vi", **fields: object) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from capacity.grades import school_year_label
+from forecast.langs import check_lang
 from zoning.labels import SCRIPT_TEXT, level_in_sentence, map_text, number, percent, school_years_text
 
 __all__ = ["Note", "ZoningError", "NOTE_KINDS", "ERROR_KINDS", "MAX_LISTED_QUARTERS"]
@@ -44,9 +45,7 @@ def _plain(value: Any) -> Any:
 
 
 def _check_lang(lang: str) -> str:
-    if lang not in ("vi", "en"):
-        raise ValueError(f"unknown language {lang!r}: use 'vi' (Vietnamese) or 'en' (English)")
-    return lang
+    return check_lang(lang)
 
 
 def _decimal(value: float, lang: str) -> str:

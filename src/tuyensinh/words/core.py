@@ -13,17 +13,10 @@ import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from forecast.langs import LANGS, check_lang  # the one language check, shared with the engines
+
 __all__ = ["LANGS", "check_lang", "pick", "placeholders", "Text", "EMPTY", "Catalog"]
 
-#: The output languages: Vietnamese (the default) and English.
-LANGS = ("vi", "en")
-
-
-def check_lang(lang: str) -> str:
-    """Return `lang` if it is a supported output language, else raise a clear ValueError."""
-    if lang not in LANGS:
-        raise ValueError(f"unknown output language {lang!r}: use 'vi' (Vietnamese) or 'en' (English)")
-    return lang
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:
