@@ -26,22 +26,16 @@ __all__ = ["check_out_folder", "save_figures", "write_plan", "write_plan_manifes
 
 
 def check_out_folder(ward_folder: Path, out: Path) -> None:
-    """Refuse output folders whose replacement would destroy data that is not a plan output."""
+    """Refuse output folders whose replacement would destroy data that is not a plan output:
+    the ward folder itself (or one inside or around it), a file, a mount point, or a folder
+    holding anything tuyensinh did not write (`tuyensinh.present.owned`)."""
+    from tuyensinh.present.owned import OutputFolderError, check_replaceable
+    from tuyensinh.words.system import text
+
     ward_folder, out = ward_folder.resolve(), out.resolve()
     if out == ward_folder or out in ward_folder.parents or ward_folder in out.parents:
-        raise ValueError(
-            f"--out {out} overlaps the ward folder {ward_folder}: the output folder is replaced as "
-            "a whole, so it must be a separate folder (e.g. out/<ward>)"
-        )
-    if out.exists():
-        if not out.is_dir():
-            raise ValueError(f"--out {out} is a file; give a folder path")
-        if any(out.iterdir()) and not (out / "manifest.json").is_file():
-            raise ValueError(
-                f"--out {out} already holds files that are not a previous tuyensinh plan (no "
-                "manifest.json); the folder would be replaced as a whole, so choose an empty or "
-                "new folder"
-            )
+        raise OutputFolderError(text("out.overlaps", out=out, ward=ward_folder))
+    check_replaceable(out)
 
 
 def _write_tables(plan: Plan, stage: Path) -> None:
