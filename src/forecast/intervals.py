@@ -114,6 +114,7 @@ def summarize_errors(
 
 def calibrate(summaries: list[ErrorSummary]) -> Calibration:
     """Fit the variance model and standardized quantiles on error summaries (FALLBACK if none)."""
+    summaries = [s for s in summaries if s.sample_e.size]  # e.g. a population of zeros but one cell
     if not summaries:
         return FALLBACK
     keys = np.concatenate([s.keys for s in summaries])

@@ -16,11 +16,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from tuyensinh.present.owned import check_replaceable
+from tuyensinh.ward.codes import FORMULA_START
 
-__all__ = ["staged_output", "tidy_leftovers", "write_bytes_atomic", "write_text_atomic", "write_csv_atomic"]
+__all__ = ["FORMULA_START", "neutralise_formulas", "staged_output", "tidy_leftovers", "write_bytes_atomic", "write_text_atomic", "write_csv_atomic"]
 
 
 def _current_umask() -> int:
@@ -61,10 +63,41 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     return write_bytes_atomic(path, text.encode("utf-8"))
 
 
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text cell that starts with = + - @ tab or carriage return prefixed by ',
+    and infinities blank (a ratio over nothing, e.g. the utilization of a school without rooms).
+
+    OWASP's advice against CSV injection: a spreadsheet opening the CSV then shows the text
+    instead of running it as a formula. Only text cells change (numbers, even negative ones,
+    are left alone); ids cannot be touched because the loader refuses ids starting with these
+    characters (docs/data-format.md, "Text in the output files").
+    """
+    changed = None
+    for position, name in enumerate(frame.columns):
+        column = frame.iloc[:, position]
+        if pd.api.types.is_float_dtype(column) and np.isinf(column.to_numpy()).any():
+            changed = frame.copy() if changed is None else changed
+            changed[name] = column.where(np.isfinite(column.to_numpy()))  # undefined ratio: blank
+            continue
+        if not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
+            continue
+        try:
+            risky = column.str.startswith(FORMULA_START, na=False).to_numpy(dtype=bool)
+        except AttributeError:  # an object column holding no text
+            continue
+        if risky.any():
+            changed = frame.copy() if changed is None else changed
+            values = column.to_numpy(dtype=object, copy=True)
+            values[risky] = "'" + column[risky].astype(str).to_numpy(dtype=object)
+            changed[name] = values
+    return frame if changed is None else changed
+
+
 def write_csv_atomic(frame: pd.DataFrame, path: str | os.PathLike, **to_csv: object) -> Path:
-    """Write a DataFrame as UTF-8 CSV (no index) atomically."""
+    """Write a DataFrame as UTF-8 CSV (no index) atomically, formulas neutralised
+    (`neutralise_formulas`)."""
     to_csv.setdefault("index", False)
-    return write_text_atomic(path, frame.to_csv(**to_csv))  # type: ignore[arg-type]
+    return write_text_atomic(path, neutralise_formulas(frame).to_csv(**to_csv))  # type: ignore[arg-type]
 
 
 def _fsync_dir(path: Path) -> None:

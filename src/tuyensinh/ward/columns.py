@@ -17,6 +17,7 @@ import pandas as pd
 
 from tuyensinh.ward.cells import RawTable
 from tuyensinh.ward.codes import (
+    FORMULA_START,
     LEVELS,
     NOT_PLANNED_LEVELS,
     closest,
@@ -35,9 +36,14 @@ __all__ = [
     "duplicate_problems",
     "unknown_reference_problems",
     "MAX_ROWS_PER_PROBLEM",
+    "MAX_ID_LENGTH",
+    "MAX_TEXT_LENGTH",
+    "plausibility_warnings",
 ]
 
 MAX_ROWS_PER_PROBLEM = 20  # rows reported one by one before the rest are summarised
+MAX_ID_LENGTH = 64  # characters of a quarter_id or school_id
+MAX_TEXT_LENGTH = 200  # characters of a name (the longest real school name is about 80)
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,10 @@ class Column:
     `required`: the column must be in the file; `blank_ok`: cells may be left empty (they get
     `default`). `minimum`/`maximum` bound numbers; `unit` (English, translated through
     `words.problems.UNITS`) words the value in messages; `fix` is a `words.problems` catalog key
-    that replaces the generic fix of every problem of this column.
+    that replaces the generic fix of every problem of this column; values above `plausible` are
+    accepted with a warning (`plausibility_warnings`). Every number must be finite; ids may not
+    start with a character spreadsheets read as a formula (`FORMULA_START`) and are at most
+    `MAX_ID_LENGTH` characters, texts at most `MAX_TEXT_LENGTH`.
     """
 
     name: str
@@ -61,6 +70,7 @@ class Column:
     maximum: float | None = None
     unit: str = ""
     fix: str = ""
+    plausible: float | None = None  # above this a value is possible but unusual: a warning, not a refusal
 
 
 def _rows_text(rows: Sequence[int]) -> str:
@@ -122,8 +132,14 @@ def _check_numeric(raw: RawTable, column: Column, cells: pd.Series, filled: pd.S
         lambda row: text("table.not_number", value=cells[row]),
         _fix(column, "fix.table.number"),
     )
-    ok = filled_ & ~np.isnan(values)
-    wrong = np.zeros(len(values), dtype=bool)
+    infinite = filled_ & np.isinf(values)
+    problems += row_problems(
+        raw.file, rows[infinite], column.name,
+        lambda row: text("table.not_finite", value=cells[row]),
+        _fix(column, "fix.table.number"),
+    )
+    ok = filled_ & np.isfinite(values)
+    wrong = infinite.copy()
     if column.kind == "int":
         fraction = ok & (np.mod(values, 1, where=ok, out=np.zeros_like(values)) != 0)
         problems += row_problems(
@@ -153,6 +169,45 @@ def _check_numeric(raw: RawTable, column: Column, cells: pd.Series, filled: pd.S
         wrong |= high
     values[wrong] = np.nan
     return pd.Series(values, index=cells.index, name=column.name), problems
+
+
+def _check_text(raw: RawTable, column: Column, cells: pd.Series, filled: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    """Ids and texts: not longer than their limit; ids not starting like a formula (vectorised)."""
+    limit = MAX_ID_LENGTH if column.kind == "id" else MAX_TEXT_LENGTH
+    lengths = cells.str.len()
+    long = filled & (lengths > limit)
+    problems = row_problems(
+        raw.file, long[long].index, column.name,
+        lambda row: text("table.too_long", value=cells[row][:40] + "…", n=int(lengths[row]), limit=limit),
+        text("fix.table.too_long", limit=limit),
+    )
+    bad = long
+    if column.kind == "id":
+        formula = filled & ~long & cells.str.startswith(FORMULA_START)
+        problems += row_problems(
+            raw.file, formula[formula].index, column.name,
+            lambda row: text("table.id_formula", value=cells[row], char=cells[row][:1]),
+            text("fix.table.id_formula"),
+        )
+        bad = bad | formula
+    return cells.where(filled & ~bad, None), problems
+
+
+def plausibility_warnings(frame: pd.DataFrame, columns: Sequence[Column], file: str) -> list[Problem]:
+    """Values above a column's `plausible` bound: accepted, but worth a second look (warnings)."""
+    warnings: list[Problem] = []
+    for column in columns:
+        if column.plausible is None or column.name not in frame.columns:
+            continue
+        values = pd.to_numeric(frame[column.name], errors="coerce")
+        high = values > column.plausible
+        warnings += row_problems(
+            file, high[high].index, column.name,
+            lambda row, c=column, v=values: text("table.implausible", value=f"{v[row]:g}", name=c.name,
+                                                 plausible=f"{c.plausible:g}", unit=unit_text(c.unit)),
+            text("fix.table.implausible"), limit=5,
+        )
+    return warnings
 
 
 def _check_code(raw: RawTable, column: Column, cells: pd.Series, filled: pd.Series) -> tuple[pd.Series, list[Problem]]:
@@ -221,7 +276,7 @@ def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: Te
         elif column.kind in ("level", "sex"):
             values, found = _check_code(raw, column, written, filled)
         else:
-            values, found = written.where(filled, None), []
+            values, found = _check_text(raw, column, written, filled)
             if column.blank_ok and column.default is not None:
                 values = values.where(filled, column.default)
         problems += found

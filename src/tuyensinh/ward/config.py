@@ -19,6 +19,7 @@ from pyproj.exceptions import CRSError
 from capacity.norms import RATE_KEYS, NormProblem, check_overrides, rate_maximum
 from tuyensinh.ward.codes import KINDS, SETTINGS, closest, fold_text
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.files import present, read_input
 from tuyensinh.ward.toml_lines import header_line, line_of
 from tuyensinh.words.problems import EMPTY, TOML_REASONS, UNITS, Text, unit_text
 from tuyensinh.words.problems import text as problem_text  # `text` names the file's text here
@@ -30,6 +31,8 @@ DEFAULT_CRS = "EPSG:3405"  # VN-2000 / UTM zone 48N, for longitudes 102–108°E
 DEFAULT_HORIZON = 2030
 WARD_KEYS = ("code", "name", "kind", "province", "crs", "base_year", "horizon", "setting")
 TOP_TABLES = ("ward", "norms", "rates")
+MAX_UNKNOWN_NAMES = 50  # unknown keys of one table reported one by one before the rest are counted
+MAX_NAME_LENGTH = 200  # characters of the ward's and province's names
 _DEFAULT_SETTING = {"phường": "urban", "xã": "rural", "đặc khu": "rural"}
 
 
@@ -93,12 +96,17 @@ def _unknown_names(found: dict[str, Any], allowed: tuple[str, ...], message: str
     """One problem per name in `found` that is not `allowed`, with the closest allowed name as a
     hint; `line(name)` gives its ward.toml line, `field` the placeholder the message uses."""
     problems = []
-    for name in found:
+    unknown = [name for name in found if name not in allowed]
+    for name in unknown[:MAX_UNKNOWN_NAMES]:
         if name not in allowed:
             guess = closest(name, allowed)
             hint = problem_text(hint_key, guess=guess) if guess else EMPTY
             problems.append(Problem.of(FILE, problem_text(message, **{field: name}, hint=hint), fix,
                                        row=line(name), column=name))
+    if len(unknown) > MAX_UNKNOWN_NAMES:
+        rest = len(unknown) - MAX_UNKNOWN_NAMES
+        problems.append(Problem.of(FILE, problem_text("problems.more", n=rest, cap=MAX_UNKNOWN_NAMES),
+                                   problem_text("fix.problems.more")))
     return problems
 
 
@@ -228,9 +236,11 @@ def _nfc(value: object) -> str:
 def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     """Parse and check ward.toml; return (config, problems) — config is None when unusable."""
     path = folder / FILE
-    if not path.is_file():
+    if not present(path):
         return None, [Problem.of(FILE, problem_text("toml.missing"), problem_text("fix.toml.missing"))]
-    data = path.read_bytes()
+    data, problems = read_input(path, FILE)
+    if data is None:
+        return None, problems
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -239,7 +249,8 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return None, [_syntax_problem(error)]
-    problems: list[Problem] = []
+    except RecursionError:  # arrays inside arrays thousands deep
+        return None, [Problem.of(FILE, problem_text("toml.too_deep"), problem_text("fix.toml.too_deep"))]
     problems += _unknown_names(
         parsed, TOP_TABLES, "toml.unknown_top", "hint.did_you_mean_table",
         problem_text("fix.toml.tables", tables=", ".join(f"[{t}]" for t in TOP_TABLES)),
@@ -265,6 +276,11 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     name = _nfc(ward.get("name", ""))
     if not name:
         problems.append(Problem.of(FILE, problem_text("toml.name"), problem_text("fix.toml.name"), row=line("name"), column="name"))
+    for key in ("name", "province"):
+        written = _nfc(ward.get(key, ""))
+        if len(written) > MAX_NAME_LENGTH:
+            problems.append(Problem.of(FILE, problem_text("toml.too_long", key=key, n=len(written), limit=MAX_NAME_LENGTH),
+                                       problem_text("fix.table.too_long", limit=MAX_NAME_LENGTH), row=line(key), column=key))
     kind = _nfc(ward.get("kind", "phường")).lower()
     if kind not in KINDS:
         folded = {fold_text(k): k for k in KINDS}

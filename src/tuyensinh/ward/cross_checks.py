@@ -24,6 +24,9 @@ __all__ = [
     "year_problems",
     "school_location_problems",
     "OUTSIDE_WARD_M",
+    "empty_population_problems",
+    "MIN_RESIDENTS",
+    "few_residents_warnings",
 ]
 
 OUTSIDE_WARD_M = 2000.0  # a school farther than this outside the quarters is misplaced (metres)
@@ -133,3 +136,28 @@ def school_location_problems(schools: pd.DataFrame, quarters: gpd.GeoDataFrame, 
         SCHOOLS.file, far[far].index, "lon", message,
         text("fix.cross.school_outside", limit=f"{OUTSIDE_WARD_M / 1000:g}"),
     )
+
+
+MIN_RESIDENTS = 1  # a population table summing to fewer persons than this cannot be forecast
+FEW_RESIDENTS = 100  # fewer persons aged 0–18 than this in the last year: accepted with a warning
+
+
+def empty_population_problems(population: pd.DataFrame) -> list[Problem]:
+    """An all-zero population table (a wrong column exported, figures lost) is refused plainly
+    instead of failing deep inside the forecast's interval calibration."""
+    counts = population["count"].to_numpy(dtype=float)
+    total = float(counts.sum())
+    if total < MIN_RESIDENTS:
+        return [Problem.of(POPULATION.file, text("pop.all_zero", total=f"{total:g}"), text("fix.pop.all_zero"),
+                           column="count")]
+    return []
+
+
+def few_residents_warnings(population: pd.DataFrame) -> list[Problem]:
+    """A warning when the last year counts fewer than FEW_RESIDENTS persons (a test file, lost rows)."""
+    last = population.loc[population["year"] == population["year"].max(), "count"].to_numpy(dtype=float)
+    if last.sum() >= FEW_RESIDENTS:
+        return []
+    year = int(population["year"].max())
+    return [Problem.of(POPULATION.file, text("pop.near_empty", year=year, total=f"{last.sum():g}",
+                                             cells=int((last > 0).sum())), text("fix.pop.all_zero"), column="count")]

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from tuyensinh.words.core import Text
 from tuyensinh.words.validate import problems_heading, say
 
-__all__ = ["Problem", "WardDataError"]
+__all__ = ["Problem", "WardDataError", "cap_per_file", "MAX_PROBLEMS_PER_FILE"]
+
+MAX_PROBLEMS_PER_FILE = 200  # problems shown per file; the rest are counted ("… and N more")
 
 @dataclass(frozen=True)
 class Problem:
@@ -55,6 +57,22 @@ class Problem:
 
     def __str__(self) -> str:
         return self.text("en")
+
+
+def cap_per_file(problems: list[Problem], cap: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
+    """The first `cap` problems of each file, then one line per file counting the rest."""
+    from tuyensinh.words.problems import text
+
+    kept: list[Problem] = []
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem.file] = counts.get(problem.file, 0) + 1
+        if counts[problem.file] <= cap:
+            kept.append(problem)
+    for file, n in counts.items():
+        if n > cap:
+            kept.append(Problem.of(file, text("problems.more", n=n - cap, cap=cap), text("fix.problems.more")))
+    return kept
 
 
 @dataclass

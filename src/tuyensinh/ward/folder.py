@@ -18,8 +18,9 @@ import shapely
 
 from tuyensinh.ward import cross_checks
 from tuyensinh.ward import tables as ward_tables
+from tuyensinh.ward.columns import plausibility_warnings
 from tuyensinh.ward.config import read_ward_toml
-from tuyensinh.ward.errors import Problem, WardDataError
+from tuyensinh.ward.errors import Problem, WardDataError, cap_per_file
 from tuyensinh.ward.quarters import WGS84, quarters_file, read_quarters
 from tuyensinh.ward.tables import BIRTHS, DISTANCES, HOUSING, POPULATION, SCHOOLS, ZONES
 from tuyensinh.words.problems import text
@@ -55,6 +56,7 @@ class Ward:
     housing: pd.DataFrame | None
     zones: pd.DataFrame | None
     distances: pd.DataFrame | None
+    warnings: tuple[Problem, ...] = ()  # values accepted but unusual (above a column's plausible bound)
 
     def population_by_age(self) -> pd.DataFrame:
         """Residents per quarter, year and single age, summed over sex (persons)."""
@@ -131,8 +133,10 @@ def load_ward(folder: str | Path) -> Ward:
         problems += ward_tables.zone_share_problems(zones)
         problems += cross_checks.zone_problems(zones, schools, quarter_ids)
 
+    if population is not None and not problems:
+        problems += cross_checks.empty_population_problems(population)
     if problems:
-        raise WardDataError(str(folder), problems)
+        raise WardDataError(str(folder), cap_per_file(problems))
     assert config is not None and quarters is not None and population is not None and schools is not None
     assert base_year is not None
 
@@ -163,4 +167,6 @@ def load_ward(folder: str | Path) -> Ward:
         housing=final(HOUSING),
         zones=final(ZONES),
         distances=final(DISTANCES),
+        warnings=tuple(cross_checks.few_residents_warnings(population)) + tuple(warning for spec in (POPULATION, SCHOOLS, BIRTHS, HOUSING, DISTANCES) if tables[spec.file] is not None
+                       for warning in plausibility_warnings(tables[spec.file], spec.columns, spec.file)),
     )

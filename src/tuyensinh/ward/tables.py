@@ -16,6 +16,7 @@ from tuyensinh.ward.cells import read_csv_cells
 from tuyensinh.ward.codes import SEXES, VIETNAM_LAT, VIETNAM_LON
 from tuyensinh.ward.columns import Column, duplicate_problems, parse_table, row_problems
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.files import present
 from tuyensinh.words.problems import text
 
 __all__ = [
@@ -57,7 +58,7 @@ POPULATION = TableSpec(
         Column("quarter_id", "id"),
         Column("year", "int", **_YEAR),
         Column("age", "int", minimum=0, maximum=120, unit="years"),
-        Column("count", "int", minimum=0, unit="persons"),
+        Column("count", "int", minimum=0, maximum=100_000, plausible=5_000, unit="persons"),
         Column("sex", "sex", required=False),
     ),
     ("quarter_id", "year", "age", "sex"),
@@ -72,13 +73,14 @@ SCHOOLS = TableSpec(
         Column("level", "level"),
         Column("lon", "number", unit="degrees east"),
         Column("lat", "number", unit="degrees north"),
-        Column("classrooms", "int", minimum=0, unit="rooms"),
+        Column("classrooms", "int", minimum=0, maximum=500, plausible=150, unit="rooms"),
         Column("sessions_per_day", "int", required=False, blank_ok=True, default=2, minimum=1, maximum=2,
                fix="fix.column.sessions_per_day"),
         Column("max_class_size", "int", required=False, blank_ok=True, minimum=1, maximum=60, unit="pupils"),
         Column("opens", "int", required=False, blank_ok=True, **_YEAR),
         Column("closes", "int", required=False, blank_ok=True, **_YEAR),
-        Column("land_m2", "number", required=False, blank_ok=True, minimum=0, unit="m²"),
+        Column("land_m2", "number", required=False, blank_ok=True, minimum=0, maximum=10_000_000, plausible=500_000,
+               unit="m²"),
     ),
     ("school_id",),
     True,
@@ -86,7 +88,8 @@ SCHOOLS = TableSpec(
 )
 BIRTHS = TableSpec(
     "births.csv",
-    (Column("quarter_id", "id"), Column("year", "int", **_YEAR), Column("births", "int", minimum=0, unit="births")),
+    (Column("quarter_id", "id"), Column("year", "int", **_YEAR), Column("births", "int", minimum=0, maximum=100_000, plausible=5_000,
+                                                                                          unit="births")),
     ("quarter_id", "year"),
     False,
     "purpose.births",
@@ -94,7 +97,7 @@ BIRTHS = TableSpec(
 HOUSING = TableSpec(
     "housing.csv",
     (Column("quarter_id", "id"), Column("year", "int", **_YEAR),
-     Column("new_dwellings", "int", minimum=0, unit="dwellings")),
+     Column("new_dwellings", "int", minimum=0, maximum=100_000, plausible=10_000, unit="dwellings")),
     ("quarter_id", "year"),
     False,
     "purpose.housing",
@@ -110,7 +113,8 @@ ZONES = TableSpec(
 )
 DISTANCES = TableSpec(
     "distances.csv",
-    (Column("quarter_id", "id"), Column("school_id", "id"), Column("metres", "number", minimum=0, unit="metres")),
+    (Column("quarter_id", "id"), Column("school_id", "id"), Column("metres", "number", minimum=0, maximum=200_000, plausible=30_000,
+                                                                            unit="metres")),
     ("quarter_id", "school_id"),
     False,
     "purpose.distances",
@@ -120,7 +124,7 @@ DISTANCES = TableSpec(
 def read_table(folder: Path, spec: TableSpec) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read and type one CSV table; None when absent (optional) or unreadable."""
     path = folder / spec.file
-    if not path.is_file():
+    if not present(path):
         if not spec.required:
             return None, []
         return None, [Problem.of(spec.file, text("table.file_missing", purpose=text(spec.purpose)),
