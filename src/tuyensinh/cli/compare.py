@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tuyensinh.cli.errors import finite_number
+
 __all__ = ["register", "run"]
 
 
@@ -32,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="first school year (default: base year + 1)")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi",
                         help="language of the table and of the problems: vi (Vietnamese, default) or en (English)")
-    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
+    parser.add_argument("--time-limit", type=finite_number, default=60.0, metavar="S",
                         help="solver time limit per zoning model, seconds (default: 60)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
     parser.set_defaults(run=run)

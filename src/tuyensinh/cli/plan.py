@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tuyensinh.cli.errors import finite_number
+
 __all__ = ["register", "run"]
 
 
@@ -29,15 +31,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="school year to zone and set quotas for (Y = Y–Y+1; default: base year + 1)")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi",
                         help="language of the report, workbook and maps (default: vi)")
-    parser.add_argument("--stability", type=float, default=None, metavar="W",
+    parser.add_argument("--stability", type=finite_number, default=None, metavar="W",
                         help="metres of travel one pupil moved away from its current school is "
                              "worth (default: 300; 0 = shortest distances only)")
-    parser.add_argument("--max-distance", type=float, default=None, metavar="M",
+    parser.add_argument("--max-distance", type=finite_number, default=None, metavar="M",
                         help="hard maximum home–school distance in metres (default: none)")
     parser.add_argument("--contiguous", action=argparse.BooleanOptionalAction, default=True,
                         help="require each school's zone to be one connected piece, as published "
                              "zoning maps should be (default: on; --no-contiguous turns it off)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
+    parser.add_argument("--time-limit", type=finite_number, default=None, metavar="S",
                         help="solver time limit per zoning, seconds (default: 60)")
     parser.add_argument("--no-yearly", action="store_true",
                         help="skip re-zoning each later year (faster; the coming year's zones still hold)")

@@ -23,7 +23,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from tuyensinh.cli.errors import CommandError
+from tuyensinh.cli.errors import CommandError, finite_number
 from tuyensinh.words.core import Text
 
 if TYPE_CHECKING:
@@ -55,16 +55,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument("--entry-grade", action="store_true",
                         help="zone only the entry grade (grade 1, grade 6; every preschool group)")
-    parser.add_argument("--stability", type=float, default=None, metavar="M",
+    parser.add_argument("--stability", type=finite_number, default=None, metavar="M",
                         help="metres of extra walking worth keeping one pupil at the current school "
                              "(default 300 when the ward has zones.csv, else 0)")
-    parser.add_argument("--max-distance", type=float, default=None, metavar="M",
+    parser.add_argument("--max-distance", type=finite_number, default=None, metavar="M",
                         help="hard limit on the walking distance, metres")
-    parser.add_argument("--distance-penalty", type=float, default=1.0, metavar="W",
+    parser.add_argument("--distance-penalty", type=finite_number, default=1.0, metavar="W",
                         help="extra weight of each metre beyond the walking-distance norm (default 1: counts double)")
     parser.add_argument("--contiguous", action="store_true", help="make every school's zone one connected piece")
     parser.add_argument("--split", action="store_true", help="allow a quarter to be shared between schools")
-    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S", help="solver time limit, seconds (default 60)")
+    parser.add_argument("--time-limit", type=finite_number, default=60.0, metavar="S", help="solver time limit, seconds (default 60)")
     parser.add_argument("--solver", choices=("highs", "pulp-highs", "cbc"), default="highs",
                         help="highs (default), pulp-highs (HiGHS through PuLP) or cbc")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi",

@@ -65,7 +65,8 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with every text cell that starts with = + - @ tab or carriage return prefixed by ',
-    and infinities blank (a ratio over nothing, e.g. the utilization of a school without rooms).
+    and infinities blank (a ratio over nothing, e.g. the utilization of a school without rooms);
+    carriage returns inside text become line feeds (which the CSV writer quotes).
 
     OWASP's advice against CSV injection: a spreadsheet opening the CSV then shows the text
     instead of running it as a formula. Only text cells change (numbers, even negative ones,
@@ -83,12 +84,15 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         try:
             risky = column.str.startswith(FORMULA_START, na=False).to_numpy(dtype=bool)
+            returns = column.str.contains("\r", regex=False, na=False).to_numpy(dtype=bool)
         except AttributeError:  # an object column holding no text
             continue
-        if risky.any():
+        if risky.any() or returns.any():
             changed = frame.copy() if changed is None else changed
             values = column.to_numpy(dtype=object, copy=True)
             values[risky] = "'" + column[risky].astype(str).to_numpy(dtype=object)
+            # a lone carriage return is not quoted by the CSV writer and would split the row
+            values[returns] = pd.Series(values[returns], dtype=object).str.replace("\r\n?", "\n", regex=True).to_numpy()
             changed[name] = values
     return frame if changed is None else changed
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -96,7 +97,9 @@ def _read(path: Path) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
             if "quarters" not in names:
                 return None, [Problem.of(file, text("map.layers", names=", ".join(names)), text("fix.map.layers"))]
             layer = "quarters"
-        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+        with warnings.catch_warnings():  # GDAL's own notes (e.g. "Non closed ring detected") are reworded below
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = gpd.read_file(path, layer=layer, engine="pyogrio")
     except Exception as error:  # noqa: BLE001 - any reader failure becomes a planner message
         unclosed = _unclosed_rings(data, file) if path.suffix == ".geojson" else []
         if unclosed:

@@ -88,6 +88,9 @@ def summary_text(ward: Ward, lang: str = "vi") -> str:
     present, absent = say("summary.present", lang), say("summary.absent", lang)
     files = ", ".join(f"{name}.csv: {present if here else absent}" for name, here in ward.optional_files.items())
     lines += ["", f"{say('summary.optional', lang)}: {files}"]
+    if ward.warnings:
+        lines += ["", say("summary.warnings", lang, n=len(ward.warnings))]
+        lines += [f"  - {warning.text(lang)}" for warning in ward.warnings]
     return "\n".join(lines)
 
 

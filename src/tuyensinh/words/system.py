@@ -70,6 +70,8 @@ SYSTEM = Catalog(__name__, {
     "os.other": ("không {action} được {path}: {reason}", "could not {action} {path}: {reason}"),
     "action.read": ("đọc", "read"),
     "action.write": ("ghi", "write"),
+    "arg.finite": ("phải là một số hữu hạn không âm, không phải '{value}'",
+                   "must be a finite number of at least 0, not '{value}'"),
     "interrupted": ("Đã dừng theo yêu cầu (Ctrl-C); không có gì bị ghi, kết quả trước vẫn giữ nguyên.",
                     "Stopped at your request (Ctrl-C); nothing was written and earlier outputs are kept."),
     "too_deep": ("một tệp đầu vào lồng nhau quá sâu để đọc (ví dụ mảng trong mảng hàng nghìn lần trong ward.toml "

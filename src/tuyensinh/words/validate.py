@@ -31,6 +31,8 @@ VALIDATE = Catalog(__name__, {
     "summary.problems": ("Thư mục {folder} có {n} lỗi cần sửa:", "The ward folder {folder} has {n} problem(s) to fix:"),
     "summary.age_unit": ("tuổi", "years"),
     "summary.sum": ("Cộng", "All levels"),
+    "summary.warnings": ("{n} cảnh báo (số liệu vẫn được dùng như đã ghi; hãy kiểm tra lại):",
+                         "{n} warning(s) (the data is used as written; please check):"),
     # the settings of ward.toml
     "setting.urban": ("đô thị", "urban"),
     "setting.rural": ("nông thôn", "rural"),
