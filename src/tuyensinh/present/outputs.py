@@ -227,7 +227,12 @@ def staged_output(out_dir: str | os.PathLike, replace_whole: bool = False, only_
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-{os.getpid()}-", dir=out.parent))
     try:
         _ordinary_mode(stage, directory=True)
-        yield stage
+        try:
+            yield stage
+        except OSError as error:
+            if error.filename is None and error.errno is not None:  # a write that names no file: say where
+                raise OSError(error.errno, error.strerror, str(out)) from error
+            raise
         _fsync_tree(stage)
         if replace_whole:
             if only_own:
