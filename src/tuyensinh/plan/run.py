@@ -50,6 +50,8 @@ def run_plan(
     ward_folder, out = Path(ward_folder), Path(out)
     with tracker.step(1, "validate", "step.validate"):
         ward = load_ward(ward_folder)
+    for warning in ward.warnings:  # accepted but unusual values (above a column's plausible bound)
+        tracker.line(warning.text(settings.lang))
     check_out_folder(ward_folder, out)
     with staged_output(out, replace_whole=True) as stage:
         plan = compute_plan(ward, settings, progress=tracker)
