@@ -7,6 +7,7 @@ file per key, 5,000 keys 17 s, 200,000 over 13 CPU-minutes) and `read_table` on 
 with N and factor × N non-finite counts, and prints each ratio: close to `factor` means linear,
 close to factor² quadratic.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,10 @@ def main(argv: list[str] | None = None) -> int:
             times[("csv", n)] = _time(lambda: read_table(folder, POPULATION))
         for kind in ("toml", "csv"):
             small, large = times[(kind, args.keys)], times[(kind, args.keys * args.factor)]
-            print(f"{kind}: {args.keys:>7} bad entries {small:7.3f} s, {args.keys * args.factor:>7} {large:7.3f} s, "
-                  f"ratio {large / small:5.1f} (linear ≈ {args.factor}, quadratic ≈ {args.factor ** 2})")
+            print(
+                f"{kind}: {args.keys:>7} bad entries {small:7.3f} s, {args.keys * args.factor:>7} {large:7.3f} s, "
+                f"ratio {large / small:5.1f} (linear ≈ {args.factor}, quadratic ≈ {args.factor**2})"
+            )
     return 0
 
 

@@ -1,13 +1,17 @@
 """The `tuyensinh` command line: one subcommand per planning step.
 
 Each subcommand lives in `tuyensinh.cli.<name>` and provides `register(subparsers)`,
-which adds its parser and sets `run=<function(args) -> int>` as default.
+which adds its parser and sets `run=<function(args) -> int>` as default: parse → call → print.
+A command imports the engines it calls inside its `run`, so `tuyensinh --help` or `validate`
+start without loading the solver and plotting stacks (the only imports inside functions left in
+the app layer).
 Exit codes: 0 success, 2 invalid input data (the problems are printed, in the command's --lang:
 Vietnamese by default), a zoning that cannot be made as asked (`zoning.ZoningError`, printed
 in --lang; other ValueErrors as "error: …"), an output folder that may not be replaced or an
 operating-system error (permissions, disk full, read-only, busy: one sentence, no traceback),
 130 stopped with Ctrl-C, 1 unexpected failure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +28,7 @@ from tuyensinh.words.system import os_error_text
 from tuyensinh.words.system import say as say_system
 from tuyensinh.words.zone import say
 
-COMMANDS = ("validate", "forecast", "backtest", "capacity", "zone", "plan", "compare")
+COMMANDS = ("init", "validate", "forecast", "backtest", "capacity", "zone", "plan", "compare")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,5 @@
 """Errors of a command's own arguments, found before any engine runs, worded in the planner's language."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,9 @@ def finite_number(written: str) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"{say('arg.finite', 'vi', value=written)} / {say('arg.finite', 'en', value=written)}")
+        raise argparse.ArgumentTypeError(
+            f"{say('arg.finite', 'vi', value=written)} / {say('arg.finite', 'en', value=written)}"
+        )
     return value
 
 

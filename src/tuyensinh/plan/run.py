@@ -6,6 +6,7 @@ previous outputs exactly as they were. The outputs are written by `tuyensinh.pla
 report's content comes from `tuyensinh.plan.content`, its charts and maps from
 `tuyensinh.plan.figures`.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,6 +19,7 @@ from tuyensinh.plan.compute import compute_plan
 from tuyensinh.plan.content import plan_headlines
 from tuyensinh.plan.files import check_out_folder, write_plan, write_plan_manifest
 from tuyensinh.plan.types import PlanResult, PlanSettings, Progress
+from tuyensinh.present.outputs import staged_output
 from tuyensinh.ward import load_ward
 from tuyensinh.words.labels import check_lang, say
 
@@ -38,8 +40,6 @@ def run_plan(
     short lines on stderr, False is silent, a callable receives each line. The previous
     contents of `out` are replaced only when the whole run succeeds.
     """
-    from tuyensinh.present.outputs import staged_output
-
     settings = settings or PlanSettings()
     if school_year is not None:
         settings = replace(settings, school_year=int(school_year))
@@ -50,17 +50,13 @@ def run_plan(
     ward_folder, out = Path(ward_folder), Path(out)
     with tracker.step(1, "validate", "step.validate"):
         ward = load_ward(ward_folder)
-    for warning in ward.warnings:  # accepted but unusual values (above a column's plausible bound)
-        tracker.line(warning.text(settings.lang))
     check_out_folder(ward_folder, out)
     with staged_output(out, replace_whole=True) as stage:
         plan = compute_plan(ward, settings, progress=tracker)
         files = write_plan(plan, stage, tracker)
-        manifest = write_plan_manifest(plan, stage, files, ward_folder=ward_folder,
-                                       timings=tracker.timings)
+        manifest = write_plan_manifest(plan, stage, files, ward_folder=ward_folder, timings=tracker.timings)
         files = sorted([*files, "manifest.json"])
     plan = replace(plan, timings=dict(tracker.timings))
     headlines = plan_headlines(plan)
     tracker.line(say("step.done", settings.lang, out=out, seconds=time.perf_counter() - started))
-    return PlanResult(out=out.resolve(), plan=plan, files=tuple(files), manifest=manifest,
-                      headlines=headlines)
+    return PlanResult(out=out.resolve(), plan=plan, files=tuple(files), manifest=manifest, headlines=headlines)

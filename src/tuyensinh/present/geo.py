@@ -11,6 +11,7 @@ Layers (all in the ward's projected CRS, VN-2000 / UTM, the national reference s
 - ``zones_<level>``: one polygon per school, the union of its quarters, with the pupils zoned
   to it — ready to style and label.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,15 +35,14 @@ def _main_school(assignment: pd.DataFrame) -> pd.DataFrame:
     if "share" not in table:
         table["share"] = 1.0
     table = table.loc[table["share"] > 1e-9]
-    ordered = table.sort_values(["quarter_id", "level", "share", "school_id"],
-                                ascending=[True, True, False, True])
+    ordered = table.sort_values(["quarter_id", "level", "share", "school_id"], ascending=[True, True, False, True])
     main = ordered.drop_duplicates(["quarter_id", "level"]).set_index(["quarter_id", "level"])
-    parts = ordered.assign(part=ordered["school_id"] + " " + (ordered["share"] * 100).round().astype(int)
-                           .astype(str) + "%")
+    parts = ordered.assign(
+        part=ordered["school_id"] + " " + (ordered["share"] * 100).round().astype(int).astype(str) + "%"
+    )
     grouped = parts.groupby(["quarter_id", "level"], sort=True)
     split = grouped["part"].agg("; ".join).where(grouped.size() > 1, "")
-    out = pd.DataFrame({"school_id": main["school_id"], "share": main["share"].round(4),
-                        "split": split})
+    out = pd.DataFrame({"school_id": main["school_id"], "share": main["share"].round(4), "split": split})
     if "pupils" in table:
         out["pupils"] = table.groupby(["quarter_id", "level"])["pupils"].sum().round(2)
     return out.reset_index()
@@ -62,7 +62,7 @@ def zones_layers(
     school year's). `school_load`: optional per `school_id` columns to add to the schools
     layer (e.g. the coming year's rows of the capacity table).
     """
-    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str)))
+    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str), strict=True))
     base = quarters[["quarter_id", "name", "geometry"]].copy()
     base["quarter_id"] = base["quarter_id"].astype(str)
     base = base.to_crs(crs)
@@ -76,11 +76,23 @@ def zones_layers(
         layer[f"split_{level}"] = layer["quarter_id"].map(part["split"]).astype(object).fillna("")
         if "pupils" in part:
             layer[f"pupils_{level}"] = layer["quarter_id"].map(part["pupils"])
-    layers: dict[str, gpd.GeoDataFrame] = {"quarters": gpd.GeoDataFrame(layer, geometry="geometry",
-                                                                         crs=crs)}
+    layers: dict[str, gpd.GeoDataFrame] = {"quarters": gpd.GeoDataFrame(layer, geometry="geometry", crs=crs)}
 
-    keep = [c for c in ("school_id", "name", "level", "classrooms", "sessions_per_day",
-                        "max_class_size", "opens", "closes", "land_m2") if c in schools]
+    keep = [
+        c
+        for c in (
+            "school_id",
+            "name",
+            "level",
+            "classrooms",
+            "sessions_per_day",
+            "max_class_size",
+            "opens",
+            "closes",
+            "land_m2",
+        )
+        if c in schools
+    ]
     sites = schools[keep].copy()
     sites["school_id"] = sites["school_id"].astype(str)
     if school_load is not None and not school_load.empty:
@@ -100,9 +112,11 @@ def zones_layers(
         if f"pupils_{level}" in zoned:
             agg[f"pupils_{level}"] = "sum"
         dissolved = zoned[[column, "quarter_id", *agg.keys() - {"quarter_id"}, "geometry"]].dissolve(
-            by=column, aggfunc=agg, as_index=False)
-        dissolved = dissolved.rename(columns={column: "school_id", "quarter_id": "quarters",
-                                              f"pupils_{level}": "pupils"})
+            by=column, aggfunc=agg, as_index=False
+        )
+        dissolved = dissolved.rename(
+            columns={column: "school_id", "quarter_id": "quarters", f"pupils_{level}": "pupils"}
+        )
         dissolved.insert(1, "name", dissolved["school_id"].map(names))
         layers[f"zones_{level}"] = dissolved
     return layers

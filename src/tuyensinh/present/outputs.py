@@ -5,6 +5,7 @@ the finished files into place when the whole step succeeded (`staged_output`). S
 are written to a temporary file in the same folder and renamed (`write_*_atomic`), which is
 atomic on POSIX and Windows file systems.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,7 +23,15 @@ import pandas as pd
 from tuyensinh.present.owned import check_replaceable
 from tuyensinh.ward.codes import FORMULA_START
 
-__all__ = ["FORMULA_START", "neutralise_formulas", "staged_output", "tidy_leftovers", "write_bytes_atomic", "write_text_atomic", "write_csv_atomic"]
+__all__ = [
+    "FORMULA_START",
+    "neutralise_formulas",
+    "staged_output",
+    "tidy_leftovers",
+    "write_bytes_atomic",
+    "write_text_atomic",
+    "write_csv_atomic",
+]
 
 
 def _current_umask() -> int:
@@ -101,7 +110,7 @@ def write_csv_atomic(frame: pd.DataFrame, path: str | os.PathLike, **to_csv: obj
     """Write a DataFrame as UTF-8 CSV (no index) atomically, formulas neutralised
     (`neutralise_formulas`)."""
     to_csv.setdefault("index", False)
-    return write_text_atomic(path, neutralise_formulas(frame).to_csv(**to_csv))  # type: ignore[arg-type]
+    return write_text_atomic(path, neutralise_formulas(frame).to_csv(**to_csv))
 
 
 def _fsync_dir(path: Path) -> None:
@@ -159,8 +168,11 @@ def tidy_leftovers(out: str | os.PathLike) -> Path | None:
     for entry in parent.glob(pattern + "staging-*"):
         if entry.is_dir() and not entry.is_symlink() and not _owner_alive(entry):
             shutil.rmtree(entry, ignore_errors=True)
-    olds = [entry for entry in parent.glob(pattern + "old-*")
-            if entry.is_dir() and not entry.is_symlink() and not _owner_alive(entry)]
+    olds = [
+        entry
+        for entry in parent.glob(pattern + "old-*")
+        if entry.is_dir() and not entry.is_symlink() and not _owner_alive(entry)
+    ]
     olds.sort(key=lambda entry: entry.stat().st_mtime)
     restored = None
     if olds and not os.path.lexists(out):

@@ -10,6 +10,7 @@ litter of file browsers, `.DS_Store`, `Thumbs.db`, `desktop.ini`, are expected t
 else — an unlisted file, a changed file, a symbolic link, a mount point — is refused:
 `replace_refusal(out)` says why, worded in both languages, and `OutputFolderError` carries it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -53,8 +54,11 @@ def listed_outputs(manifest_path: Path) -> tuple[dict[str, str] | None, Text | N
         record = json.loads(manifest_path.read_bytes())
     except (ValueError, RecursionError):
         return None, text("why.not_json")
-    if not isinstance(record, dict) or record.get("tool") != "tuyensinh" \
-            or not isinstance(record.get("manifest_version"), int):
+    if (
+        not isinstance(record, dict)
+        or record.get("tool") != "tuyensinh"
+        or not isinstance(record.get("manifest_version"), int)
+    ):
         return None, text("why.not_tool")
     outputs = record.get("outputs_sha256")
     if not isinstance(outputs, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in outputs.items()):

@@ -6,9 +6,11 @@ must not be, not a number, not a whole number, out of range or not an allowed co
 file, the spreadsheet row, the column and the fix. Row-level helpers report duplicate keys and
 references to unknown quarters or schools.
 """
+
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -17,7 +19,6 @@ import pandas as pd
 
 from tuyensinh.ward.cells import RawTable
 from tuyensinh.ward.codes import (
-    FORMULA_START,
     LEVELS,
     NOT_PLANNED_LEVELS,
     closest,
@@ -27,6 +28,15 @@ from tuyensinh.ward.codes import (
     sex_aliases,
 )
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.limits import (
+    MAX_ID_LENGTH,
+    MAX_ROWS_PER_PROBLEM,
+    MAX_TEXT_LENGTH,
+    row_problems,
+    rows_text,
+    text_cells,
+)
+from tuyensinh.ward.numbers import PLAUSIBLE_RANGE, read_numbers
 from tuyensinh.words.problems import EMPTY, Text, text, unit_text
 
 __all__ = [
@@ -38,12 +48,7 @@ __all__ = [
     "MAX_ROWS_PER_PROBLEM",
     "MAX_ID_LENGTH",
     "MAX_TEXT_LENGTH",
-    "plausibility_warnings",
 ]
-
-MAX_ROWS_PER_PROBLEM = 20  # rows reported one by one before the rest are summarised
-MAX_ID_LENGTH = 64  # characters of a quarter_id or school_id
-MAX_TEXT_LENGTH = 200  # characters of a name (the longest real school name is about 80)
 
 
 @dataclass(frozen=True)
@@ -55,10 +60,11 @@ class Column:
     `required`: the column must be in the file; `blank_ok`: cells may be left empty (they get
     `default`). `minimum`/`maximum` bound numbers; `unit` (English, translated through
     `words.problems.UNITS`) words the value in messages; `fix` is a `words.problems` catalog key
-    that replaces the generic fix of every problem of this column; values above `plausible` are
-    accepted with a warning (`plausibility_warnings`). Every number must be finite; ids may not
-    start with a character spreadsheets read as a formula (`FORMULA_START`) and are at most
-    `MAX_ID_LENGTH` characters, texts at most `MAX_TEXT_LENGTH`.
+    that replaces the generic fix of every problem of this column. `example`: a value as a planner
+    writes it in a scenarios file (the same columns are the keys of its change tables). Values
+    above `plausible` are accepted with a warning (`plausibility_warnings`). Every number must be
+    finite; ids may not start with a character spreadsheets read as a formula (`FORMULA_START`)
+    and are at most `MAX_ID_LENGTH` characters, texts at most `MAX_TEXT_LENGTH`.
     """
 
     name: str
@@ -70,31 +76,8 @@ class Column:
     maximum: float | None = None
     unit: str = ""
     fix: str = ""
+    example: str = ""
     plausible: float | None = None  # above this a value is possible but unusual: a warning, not a refusal
-
-
-def _rows_text(rows: Sequence[int]) -> str:
-    shown = ", ".join(str(row) for row in rows[:30])
-    return shown + (", …" if len(rows) > 30 else "")
-
-
-def row_problems(
-    file: str,
-    rows: Sequence[int],
-    column: str | None,
-    message: Callable[[int], Text],
-    fix: Text,
-    limit: int = MAX_ROWS_PER_PROBLEM,
-) -> list[Problem]:
-    """One Problem per row (message(row) says what is wrong), the rows after `limit` summarised."""
-    rows = [int(row) for row in rows]
-    problems = [Problem.of(file, message(row), fix, row=row, column=column) for row in rows[:limit]]
-    if len(rows) > limit:
-        rest = rows[limit:]
-        problems.append(Problem.of(
-            file, text("table.more_rows", n=len(rest), rows=_rows_text(rest)), fix, row=rest[0], column=column,
-        ))
-    return problems
 
 
 def _missing_column(file: str, name: str, present: Iterable[str], fix: Text | None) -> Problem:
@@ -103,9 +86,17 @@ def _missing_column(file: str, name: str, present: Iterable[str], fix: Text | No
     hint = text("table.hint_lookalike", lookalike=lookalike[0], name=name) if lookalike else EMPTY
     header = ", ".join(present) or text("word.nothing")
     return Problem.of(
-        file, text("table.missing_column", name=name, hint=hint, present=header),
-        fix or text("fix.table.add_column", name=name), row=1, column=name,
+        file,
+        text("table.missing_column", name=name, hint=hint, present=header),
+        fix or text("fix.table.add_column", name=name),
+        row=1,
+        column=name,
     )
+
+
+def _same_for_every_row(said: Text) -> Callable[[int], Text]:
+    """A `row_problems` message that does not depend on the row."""
+    return lambda row: said
 
 
 def _fix(column: Column, key: str, **fields: object) -> Text:
@@ -113,28 +104,47 @@ def _fix(column: Column, key: str, **fields: object) -> Text:
     return text(column.fix) if column.fix else text(key, **fields)
 
 
-def _numbers(cells: pd.Series, decimal_comma: bool) -> np.ndarray:
-    if decimal_comma:
-        cells = cells.str.replace(",", ".", regex=False)
-    return pd.to_numeric(cells, errors="coerce").to_numpy(dtype="float64", na_value=np.nan, copy=True)
+def _acceptable(column: Column) -> Callable[[np.ndarray], np.ndarray]:
+    """Which values the column can hold: settles a thousands separator such as '7.300'."""
+    low, high = PLAUSIBLE_RANGE.get(column.name, (-np.inf, np.inf))
+    floor = max(column.minimum if column.minimum is not None else -np.inf, low)
+    ceiling = min(column.maximum if column.maximum is not None else np.inf, high)
+
+    def acceptable(values: np.ndarray) -> np.ndarray:
+        ok = (values >= floor) & (values <= ceiling)
+        return ok & (np.mod(values, 1) == 0) if column.kind == "int" else ok
+
+    return acceptable
 
 
-def _check_numeric(raw: RawTable, column: Column, cells: pd.Series, filled: pd.Series) -> tuple[pd.Series, list[Problem]]:
+def _check_numeric(
+    raw: RawTable, column: Column, cells: pd.Series, filled: pd.Series
+) -> tuple[pd.Series, list[Problem]]:
     """Numbers of a column (NaN where blank or wrong) and the problems of its cells."""
-    values = _numbers(cells, raw.decimal_comma)
+    reading = read_numbers(cells, raw.decimal_comma, _acceptable(column))
+    values = reading.values
     rows = cells.index.to_numpy()
     filled_ = filled.to_numpy(dtype=bool)
     problems: list[Problem] = []
     unit = unit_text(column.unit)
     bad = filled_ & np.isnan(values)
+    specific = np.isin(rows, list(reading.refused)) if reading.refused else np.zeros(len(rows), dtype=bool)
+    problems += [
+        Problem.of(raw.file, *reading.refused[int(row)], row=int(row), column=column.name)
+        for row in rows[bad & specific][:MAX_ROWS_PER_PROBLEM]
+    ]
     problems += row_problems(
-        raw.file, rows[bad], column.name,
+        raw.file,
+        rows[bad & ~specific],
+        column.name,
         lambda row: text("table.not_number", value=cells[row]),
         _fix(column, "fix.table.number"),
     )
     infinite = filled_ & np.isinf(values)
     problems += row_problems(
-        raw.file, rows[infinite], column.name,
+        raw.file,
+        rows[infinite],
+        column.name,
         lambda row: text("table.not_finite", value=cells[row]),
         _fix(column, "fix.table.number"),
     )
@@ -143,7 +153,9 @@ def _check_numeric(raw: RawTable, column: Column, cells: pd.Series, filled: pd.S
     if column.kind == "int":
         fraction = ok & (np.mod(values, 1, where=ok, out=np.zeros_like(values)) != 0)
         problems += row_problems(
-            raw.file, rows[fraction], column.name,
+            raw.file,
+            rows[fraction],
+            column.name,
             lambda row: text("table.not_whole", value=cells[row], unit=unit),
             _fix(column, "fix.table.whole"),
         )
@@ -154,60 +166,29 @@ def _check_numeric(raw: RawTable, column: Column, cells: pd.Series, filled: pd.S
         minimum = f"{column.minimum:g}"
         what = text("word.negative") if column.minimum == 0 else text("word.below", minimum=minimum)
         problems += row_problems(
-            raw.file, rows[low], column.name,
-            lambda row: text("table.below_min", value=cells[row], what=what, name=column.name, minimum=minimum, unit=unit),
+            raw.file,
+            rows[low],
+            column.name,
+            lambda row: text(
+                "table.below_min", value=cells[row], what=what, name=column.name, minimum=minimum, unit=unit
+            ),
             _fix(column, "fix.table.below_min", name=column.name, what=what),
         )
         wrong |= low
     if column.maximum is not None:
         high = ok & (values > column.maximum)
         problems += row_problems(
-            raw.file, rows[high], column.name,
-            lambda row: text("table.above_max", value=cells[row], maximum=f"{column.maximum:g}", name=column.name, unit=unit),
+            raw.file,
+            rows[high],
+            column.name,
+            lambda row: text(
+                "table.above_max", value=cells[row], maximum=f"{column.maximum:g}", name=column.name, unit=unit
+            ),
             _fix(column, "fix.table.correct"),
         )
         wrong |= high
     values[wrong] = np.nan
     return pd.Series(values, index=cells.index, name=column.name), problems
-
-
-def _check_text(raw: RawTable, column: Column, cells: pd.Series, filled: pd.Series) -> tuple[pd.Series, list[Problem]]:
-    """Ids and texts: not longer than their limit; ids not starting like a formula (vectorised)."""
-    limit = MAX_ID_LENGTH if column.kind == "id" else MAX_TEXT_LENGTH
-    lengths = cells.str.len()
-    long = filled & (lengths > limit)
-    problems = row_problems(
-        raw.file, long[long].index, column.name,
-        lambda row: text("table.too_long", value=cells[row][:40] + "…", n=int(lengths[row]), limit=limit),
-        text("fix.table.too_long", limit=limit),
-    )
-    bad = long
-    if column.kind == "id":
-        formula = filled & ~long & cells.str.startswith(FORMULA_START)
-        problems += row_problems(
-            raw.file, formula[formula].index, column.name,
-            lambda row: text("table.id_formula", value=cells[row], char=cells[row][:1]),
-            text("fix.table.id_formula"),
-        )
-        bad = bad | formula
-    return cells.where(filled & ~bad, None), problems
-
-
-def plausibility_warnings(frame: pd.DataFrame, columns: Sequence[Column], file: str) -> list[Problem]:
-    """Values above a column's `plausible` bound: accepted, but worth a second look (warnings)."""
-    warnings: list[Problem] = []
-    for column in columns:
-        if column.plausible is None or column.name not in frame.columns:
-            continue
-        values = pd.to_numeric(frame[column.name], errors="coerce")
-        high = values > column.plausible
-        warnings += row_problems(
-            file, high[high].index, column.name,
-            lambda row, c=column, v=values: text("table.implausible", value=f"{v[row]:g}", name=c.name,
-                                                 plausible=f"{c.plausible:g}", unit=unit_text(c.unit)),
-            text("fix.table.implausible"), limit=5,
-        )
-    return warnings
 
 
 def _check_code(raw: RawTable, column: Column, cells: pd.Series, filled: pd.Series) -> tuple[pd.Series, list[Problem]]:
@@ -227,6 +208,7 @@ def _check_code(raw: RawTable, column: Column, cells: pd.Series, filled: pd.Seri
 
         fix = text("fix.table.level")
     else:
+
         def message(row: int) -> Text:
             return text("table.sex", value=cells[row])
 
@@ -234,7 +216,9 @@ def _check_code(raw: RawTable, column: Column, cells: pd.Series, filled: pd.Seri
     return codes, row_problems(raw.file, bad[bad].index, column.name, message, fix)
 
 
-def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: Text | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+def parse_table(
+    raw: RawTable, columns: Sequence[Column], missing_column_fix: Text | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Typed frame (index = spreadsheet row) with one column per `Column`, and the problems found.
 
     Absent optional columns are filled with their default. Cells with a problem become missing
@@ -249,10 +233,15 @@ def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: Te
             continue
         lookalike = difflib.get_close_matches(name, list(known - set(cells.columns)), n=1, cutoff=0.8)
         if lookalike:
-            problems.append(Problem.of(
-                raw.file, text("table.unknown_column", name=name, guess=lookalike[0]),
-                text("fix.table.rename", guess=lookalike[0]), row=1, column=name,
-            ))
+            problems.append(
+                Problem.of(
+                    raw.file,
+                    text("table.unknown_column", name=name, guess=lookalike[0]),
+                    text("fix.table.rename", guess=lookalike[0]),
+                    row=1,
+                    column=name,
+                )
+            )
     out = pd.DataFrame(index=cells.index)
     for column in columns:
         if column.name not in cells.columns:
@@ -264,19 +253,22 @@ def parse_table(raw: RawTable, columns: Sequence[Column], missing_column_fix: Te
         filled = written.ne("")
         if not column.blank_ok and not filled.all():
             blank = ~filled
+            blank_text = text("table.blank", name=column.name)
             problems += row_problems(
-                raw.file, blank[blank].index, column.name,
-                lambda row, name=column.name: text("table.blank", name=name),
+                raw.file,
+                blank[blank].index,
+                column.name,
+                _same_for_every_row(blank_text),
                 _fix(column, "fix.table.fill", name=column.name),
             )
         if column.kind in ("int", "number"):
             values, found = _check_numeric(raw, column, written, filled)
             if column.blank_ok and column.default is not None:
-                values = values.where(filled, float(column.default))  # type: ignore[arg-type]
+                values = values.where(filled, float(column.default))  # type: ignore[arg-type]  # default: a number for numeric columns
         elif column.kind in ("level", "sex"):
             values, found = _check_code(raw, column, written, filled)
         else:
-            values, found = _check_text(raw, column, written, filled)
+            values, found = text_cells(raw.file, column.name, column.kind, written, filled)
             if column.blank_ok and column.default is not None:
                 values = values.where(filled, column.default)
         problems += found
@@ -290,22 +282,26 @@ def duplicate_problems(frame: pd.DataFrame, keys: Sequence[str], file: str, fix:
     repeated = usable[usable.duplicated(list(keys), keep=False)]
     if repeated.empty:
         return []
-    groups = (
-        repeated.reset_index()
-        .groupby(list(keys), sort=False)["row"].apply(list)
-        .head(MAX_ROWS_PER_PROBLEM + 1)
-    )
+    groups = repeated.reset_index().groupby(list(keys), sort=False)["row"].apply(list).head(MAX_ROWS_PER_PROBLEM + 1)
     column = keys[0] if len(keys) == 1 else ", ".join(keys)
     problems = []
     for key, rows in groups.items():
         key = key if isinstance(key, tuple) else (key,)
-        what = ", ".join(f"{name} {_show(value)}" for name, value in zip(keys, key))
-        problems.append(Problem.of(
-            file, text("table.duplicate", what=what, rows=_rows_text(rows)), fix, row=rows[1], column=column,
-        ))
+        what = ", ".join(f"{name} {_show(value)}" for name, value in zip(keys, key, strict=True))
+        problems.append(
+            Problem.of(
+                file,
+                text("table.duplicate", what=what, rows=rows_text(rows)),
+                fix,
+                row=rows[1],
+                column=column,
+            )
+        )
     total = repeated.groupby(list(keys)).ngroups
     if total > MAX_ROWS_PER_PROBLEM + 1:
-        problems.append(Problem.of(file, text("table.more_duplicates", n=total - MAX_ROWS_PER_PROBLEM - 1), fix, column=column))
+        problems.append(
+            Problem.of(file, text("table.more_duplicates", n=total - MAX_ROWS_PER_PROBLEM - 1), fix, column=column)
+        )
     return problems
 
 
@@ -313,6 +309,49 @@ def _show(value: object) -> str:
     if isinstance(value, float | np.floating) and float(value).is_integer():
         return str(int(value))
     return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+def _id_shape(value: str) -> str:
+    """The shape of an id: letters as 'A', digit runs as '9' ('T01' → 'A9', '1' → '9', 'KP-03' → 'AA-9')."""
+    return re.sub(r"\d+", "9", re.sub(r"[^\W\d_]", "A", value))
+
+
+def _id_pattern_problem(
+    unknown: pd.Series, known: list[str], column: str, file: str, source: str, noun: Text
+) -> Problem | None:
+    """One problem when the unknown ids are written in another pattern than `source`'s ('1' vs 'T01').
+
+    Said when at least three different ids are unknown and none of them has a shape of the known
+    ids: the file as a whole follows another convention, so one message with the pattern (and
+    the likely correspondence by number) replaces one message per row.
+    """
+    distinct = list(dict.fromkeys(str(value) for value in unknown))
+    known_shapes = {_id_shape(value) for value in known}
+    if len(distinct) < 3 or any(_id_shape(value) in known_shapes for value in distinct):
+        return None
+    numbers = {int(found[0]): value for value in known if (found := re.findall(r"\d+", value))}
+    pairs = [
+        (value, numbers[int(found[0])])
+        for value in distinct[:3]
+        if (found := re.findall(r"\d+", value)) and int(found[0]) in numbers
+    ]
+    mapping = ", ".join(f"'{mine}' → '{theirs}'" for mine, theirs in pairs) or "—"
+    rows = unknown.index.tolist()
+    return Problem.of(
+        file,
+        text(
+            "table.id_pattern",
+            column=column,
+            n=len(rows),
+            mine=", ".join(distinct[:4]),
+            source=source,
+            theirs=", ".join(known[:4]),
+            noun=noun,
+        ),
+        text("fix.table.id_pattern", column=column, source=source, mapping=mapping),
+        row=int(rows[0]),
+        column=column,
+    )
 
 
 def unknown_reference_problems(
@@ -325,6 +364,9 @@ def unknown_reference_problems(
     if not bad.any():
         return []
     examples = ", ".join(known[:8]) + (", …" if len(known) > 8 else "")
+    pattern = _id_pattern_problem(values[bad], known, column, file, source, noun)
+    if pattern is not None:
+        return [pattern]
 
     def message(row: int) -> Text:
         value = values[row]
@@ -333,6 +375,9 @@ def unknown_reference_problems(
         return text("table.unknown_reference", column=column, value=value, noun=noun, source=source, hint=hint)
 
     return row_problems(
-        file, bad[bad].index, column, message,
+        file,
+        bad[bad].index,
+        column,
+        message,
         text("fix.table.unknown_reference", column=column, source=source, examples=examples, noun=noun),
     )

@@ -5,6 +5,7 @@ or round in a loop, a device, or a file the planner may not read. `read_input` r
 bytes of a regular file, or the problem worded for the planner (never "file missing" for
 something that is there but is not a readable file); `present` says whether anything is there.
 """
+
 from __future__ import annotations
 
 import errno
@@ -32,8 +33,9 @@ def _state_problem(path: Path, file: str) -> Problem | None:
             return Problem.of(file, text("file.loop", file=file), text("fix.file.link"))
         if error.errno == errno.ENOENT:
             return Problem.of(file, text("file.broken_link", file=file), text("fix.file.link"))
-        return Problem.of(file, text("file.unreadable", file=file, reason=error.strerror or str(error)),
-                          text("fix.file.unreadable"))
+        return Problem.of(
+            file, text("file.unreadable", file=file, reason=error.strerror or str(error)), text("fix.file.unreadable")
+        )
     if stat.S_ISDIR(info.st_mode):
         return Problem.of(file, text("file.is_folder", file=file), text("fix.file.is_folder", file=file))
     if not stat.S_ISREG(info.st_mode):
@@ -53,5 +55,10 @@ def read_input(path: Path, file: str | None = None) -> tuple[bytes | None, list[
     try:
         return path.read_bytes(), []
     except OSError as error:
-        return None, [Problem.of(file, text("file.unreadable", file=file, reason=error.strerror or str(error)),
-                                 text("fix.file.unreadable"))]
+        return None, [
+            Problem.of(
+                file,
+                text("file.unreadable", file=file, reason=error.strerror or str(error)),
+                text("fix.file.unreadable"),
+            )
+        ]

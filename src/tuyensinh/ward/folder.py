@@ -5,6 +5,7 @@ finds and raises `WardDataError` listing all of them; a `Ward` is only returned 
 none, so nothing is ever half-loaded. Text is normalised to Unicode NFC, ids stay text
 ("01" stays "01"), counts are whole numbers.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,11 +19,12 @@ import shapely
 
 from tuyensinh.ward import cross_checks
 from tuyensinh.ward import tables as ward_tables
-from tuyensinh.ward.columns import plausibility_warnings
 from tuyensinh.ward.config import read_ward_toml
-from tuyensinh.ward.errors import Problem, WardDataError, cap_per_file
+from tuyensinh.ward.errors import Problem, WardDataError
+from tuyensinh.ward.limits import cap_per_file
 from tuyensinh.ward.quarters import WGS84, quarters_file, read_quarters
 from tuyensinh.ward.tables import BIRTHS, DISTANCES, HOUSING, POPULATION, SCHOOLS, ZONES
+from tuyensinh.ward.workbook import Locator, without_repeats
 from tuyensinh.words.problems import text
 
 __all__ = ["Ward", "load_ward"]
@@ -56,7 +58,7 @@ class Ward:
     housing: pd.DataFrame | None
     zones: pd.DataFrame | None
     distances: pd.DataFrame | None
-    warnings: tuple[Problem, ...] = ()  # values accepted but unusual (above a column's plausible bound)
+    input_warnings: tuple[Problem, ...] = ()  # values accepted but unusual, placed by file, row and column
 
     def population_by_age(self) -> pd.DataFrame:
         """Residents per quarter, year and single age, summed over sex (persons)."""
@@ -90,28 +92,36 @@ class Ward:
 def _ids(frame: pd.DataFrame | None, column: str) -> list[str] | None:
     if frame is None:
         return None
-    return [value for value in pd.unique(frame[column].dropna())]
+    return list(pd.unique(frame[column].dropna()))
 
 
 def load_ward(folder: str | Path) -> Ward:
     """Read and validate the ward folder; raise WardDataError listing every problem found."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise WardDataError(str(folder), [Problem.of(
-            str(folder), text("ward.folder_missing"), text("fix.ward.folder_missing"),
-        )])
+        raise WardDataError(
+            str(folder),
+            [
+                Problem.of(
+                    str(folder),
+                    text("ward.folder_missing"),
+                    text("fix.ward.folder_missing"),
+                )
+            ],
+        )
     problems: list[Problem] = []
     config, found = read_ward_toml(folder)
     problems += found
     crs_ok = config is not None and not any(p.column == "crs" for p in found)
-    quarters, found = read_quarters(folder, config.crs if crs_ok else None)
+    quarters, found = read_quarters(folder, config.crs if config is not None and crs_ok else None)
     problems += found
     map_path, _ = quarters_file(folder)
     map_name = map_path.name if map_path is not None else "quarters.geojson"
 
     tables: dict[str, pd.DataFrame | None] = {}
+    locators: dict[str, Locator] = {}  # tables read from a workbook: where each row is in Excel
     for spec in (POPULATION, SCHOOLS, BIRTHS, HOUSING, ZONES, DISTANCES):
-        tables[spec.file], found = ward_tables.read_table(folder, spec)
+        tables[spec.file], found = ward_tables.read_table(folder, spec, locators)
         problems += found
     population, schools, zones = tables[POPULATION.file], tables[SCHOOLS.file], tables[ZONES.file]
 
@@ -135,6 +145,9 @@ def load_ward(folder: str | Path) -> Ward:
 
     if population is not None and not problems:
         problems += cross_checks.empty_population_problems(population)
+    for locator in locators.values():
+        problems = [locator.locate(problem) for problem in problems]
+    problems = without_repeats(problems)
     if problems:
         raise WardDataError(str(folder), cap_per_file(problems))
     assert config is not None and quarters is not None and population is not None and schools is not None
@@ -144,7 +157,15 @@ def load_ward(folder: str | Path) -> Ward:
         frame = tables[spec.file]
         return None if frame is None else ward_tables.finish(frame, spec)
 
+    warnings = [*cross_checks.few_residents_warnings(population)]
+    for spec in (POPULATION, SCHOOLS, BIRTHS, HOUSING, DISTANCES):
+        frame = tables[spec.file]
+        if frame is not None:
+            warnings += cross_checks.plausibility_warnings(frame, spec.columns, spec.file)
+    for locator in locators.values():
+        warnings = [locator.locate(warning) for warning in warnings]
     population_out = final(POPULATION)
+    assert population_out is not None  # population.csv is required: a ward is returned only when it was read
     population_out = population_out.sort_values(
         [c for c in ("quarter_id", "year", "age", "sex") if c in population_out], ignore_index=True
     )
@@ -167,6 +188,5 @@ def load_ward(folder: str | Path) -> Ward:
         housing=final(HOUSING),
         zones=final(ZONES),
         distances=final(DISTANCES),
-        warnings=tuple(cross_checks.few_residents_warnings(population)) + tuple(warning for spec in (POPULATION, SCHOOLS, BIRTHS, HOUSING, DISTANCES) if tables[spec.file] is not None
-                       for warning in plausibility_warnings(tables[spec.file], spec.columns, spec.file)),
+        input_warnings=tuple(warnings),
     )

@@ -6,6 +6,7 @@ the text once, line by line, and yields each table header (`[norms.max_class_siz
 line a planner has to change. Best effort: keys of inline tables and multi-line values are not
 followed (the problem then names the table's line).
 """
+
 from __future__ import annotations
 
 import functools
@@ -66,8 +67,11 @@ def _index(text: str) -> tuple[dict[tuple[str | None, str], int], dict[str, int]
 def line_of(text: str, key: str, table: str) -> int | None:
     """Line number of `key = …` inside `[table]` (or a dotted `table.key` before any table), if found."""
     keys, _ = _index(text)
-    found = [number for number in (keys.get((table, key)), keys.get((None, f"{table}.{key}" if table else key)))
-             if number is not None]
+    found = [
+        number
+        for number in (keys.get((table, key)), keys.get((None, f"{table}.{key}" if table else key)))
+        if number is not None
+    ]
     return min(found) if found else None
 
 

@@ -1,4 +1,5 @@
 """Atomic outputs: a failed step leaves earlier outputs exactly as they were."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -15,8 +16,9 @@ def _previous_plan(out, files):
     for name, content in files.items():
         write_text_atomic(out / name, content)
     digests = {name: hashlib.sha256(content.encode()).hexdigest() for name, content in files.items()}
-    write_text_atomic(out / "manifest.json", json.dumps(
-        {"manifest_version": 1, "tool": "tuyensinh", "outputs_sha256": digests}))
+    write_text_atomic(
+        out / "manifest.json", json.dumps({"manifest_version": 1, "tool": "tuyensinh", "outputs_sha256": digests})
+    )
 
 
 def test_csv_round_trips_vietnamese_text(tmp_path):
@@ -30,10 +32,9 @@ def test_csv_round_trips_vietnamese_text(tmp_path):
 def test_failed_step_keeps_previous_files_and_leaves_no_staging(tmp_path):
     out = tmp_path / "out"
     write_text_atomic(out / "forecast.csv", "old")
-    with pytest.raises(RuntimeError):
-        with staged_output(out) as stage:
-            (stage / "forecast.csv").write_text("new, half written")
-            raise RuntimeError("step failed")
+    with pytest.raises(RuntimeError), staged_output(out) as stage:
+        (stage / "forecast.csv").write_text("new, half written")
+        raise RuntimeError("step failed")
     assert (out / "forecast.csv").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
@@ -91,8 +92,7 @@ def test_failed_final_swap_puts_the_previous_folder_back(tmp_path, monkeypatch):
         return real_replace(src, dst)
 
     monkeypatch.setattr(outputs.os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
-        with staged_output(out, replace_whole=True) as stage:
-            (stage / "report.html").write_text("this year's report")
+    with pytest.raises(OSError, match="disk full"), staged_output(out, replace_whole=True) as stage:
+        (stage / "report.html").write_text("this year's report")
     assert (out / "report.html").read_text() == "last year's report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -5,6 +5,7 @@ that names the file, the row / line / feature, the column when there is one, and
 English and in Vietnamese); and that the folder is exactly as it was (nothing written or lost).
 Cases are built from the small valid ward of tests/tuyensinh/ward_builder.py with one fault each.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,12 +34,14 @@ class Case:
 
 def cell(table: str, index: int, column: str, value: object) -> Callable[[Path], None]:
     """A valid ward with one cell of one CSV table replaced."""
+
     def build(folder: Path) -> None:
         tables = valid_tables()
         frame = tables[table].copy()
         frame.loc[index, column] = value
         tables[table] = frame
         write_ward(folder, tables)
+
     return build
 
 
@@ -48,23 +51,45 @@ def tables(**changes: Callable[[object], object]) -> Callable[[Path], None]:
         for name, change in changes.items():
             found[name] = change(found[name])
         write_ward(folder, found)
+
     return build
 
 
 def then(edit: Callable[[Path], object]) -> Callable[[Path], None]:
     """A valid ward, then `edit(folder)`."""
+
     def build(folder: Path) -> None:
         write_ward(folder)
         edit(folder)
+
     return build
 
 
 def replace_with_folder(name: str) -> Callable[[Path], object]:
-    return lambda f: ((f / name).unlink(), (f / name).mkdir(), (f / name / "x.csv").write_text("a"))
+    def edit(folder: Path) -> None:
+        (folder / name).unlink()
+        (folder / name).mkdir()
+        (folder / name / "x.csv").write_text("a")
+
+    return edit
 
 
 def replace_with_loop(name: str) -> Callable[[Path], object]:
-    return lambda f: ((f / name).unlink(), (f / name).symlink_to(f / name))
+    def edit(folder: Path) -> None:
+        (folder / name).unlink()
+        (folder / name).symlink_to(folder / name)
+
+    return edit
+
+
+def _dangling(folder: Path) -> None:
+    (folder / "schools.csv").unlink()
+    (folder / "schools.csv").symlink_to(folder / "gone.csv")
+
+
+def _fifo(folder: Path) -> None:
+    (folder / "population.csv").unlink()
+    os.mkfifo(folder / "population.csv")
 
 
 def toml(old: str, new: str) -> Callable[[Path], None]:
@@ -74,9 +99,10 @@ def toml(old: str, new: str) -> Callable[[Path], None]:
 
 def geojson(edit: Callable[[dict], None]) -> Callable[[Path], None]:
     def change(folder: Path) -> None:
-        collection = json.loads(valid_tables()["quarters"].to_json())  # type: ignore[union-attr]
+        collection = json.loads(valid_tables()["quarters"].to_json())
         edit(collection)
         (folder / "quarters.geojson").write_text(json.dumps(collection), encoding="utf-8")
+
     return then(change)
 
 
@@ -88,6 +114,7 @@ def _unclose(collection: dict) -> None:
 def _set_property(number: int, key: str, value: object) -> Callable[[dict], None]:
     def edit(collection: dict) -> None:
         collection["features"][number]["properties"][key] = value
+
     return edit
 
 
@@ -104,8 +131,9 @@ def _huge_header(folder: Path) -> None:
 
 
 def _unclosed_quote(folder: Path) -> None:
-    (folder / "housing.csv").write_text('quarter_id,year,new_dwellings\n02,2025,"' + "9" * 200_000 + "\n",
-                                        encoding="utf-8")
+    (folder / "housing.csv").write_text(
+        'quarter_id,year,new_dwellings\n02,2025,"' + "9" * 200_000 + "\n", encoding="utf-8"
+    )
 
 
 def _binary(folder: Path) -> None:
@@ -139,33 +167,52 @@ CASES = [
     Case("metres_billion", cell("distances", 4, "metres", "1e9"), ("distances.csv", "row 6", "'metres'", "200000")),
     Case("metres_negative", cell("distances", 0, "metres", "-5"), ("distances.csv", "row 2", "'metres'", "negative")),
     Case("births_20_digits", cell("births", 0, "births", BIG), ("births.csv", "row 2", "'births'", "100000")),
-    Case("dwellings_inf", cell("housing", 0, "new_dwellings", "inf"), ("housing.csv", "row 2", "'new_dwellings'", "finite")),
+    Case(
+        "dwellings_inf",
+        cell("housing", 0, "new_dwellings", "inf"),
+        ("housing.csv", "row 2", "'new_dwellings'", "finite"),
+    ),
     Case("share_inf", cell("zones", 0, "share", "inf"), ("zones.csv", "row 2", "'share'", "finite")),
     Case("share_nan", cell("zones", 0, "share", "nan"), ("zones.csv", "row 2", "'share'", "not a number")),
     # --- ids and names: formulas, lengths, duplicates --------------------------------------------
-    Case("quarter_id_hyperlink", cell("population", 0, "quarter_id", '=HYPERLINK("http://x","click")'),
-         (P, "row 2", "'quarter_id'", "formula")),
+    Case(
+        "quarter_id_hyperlink",
+        cell("population", 0, "quarter_id", '=HYPERLINK("http://x","click")'),
+        (P, "row 2", "'quarter_id'", "formula"),
+    ),
     Case("quarter_id_plus", cell("population", 0, "quarter_id", "+01"), (P, "row 2", "'quarter_id'", "formula")),
     Case("quarter_id_at", cell("population", 0, "quarter_id", "@SUM(A1)"), (P, "row 2", "'quarter_id'", "formula")),
     Case("quarter_id_minus", cell("population", 0, "quarter_id", "-2"), (P, "row 2", "'quarter_id'", "formula")),
-    Case("zones_school_id_at", cell("zones", 0, "school_id", "@MN01"), ("zones.csv", "row 2", "'school_id'", "formula")),
-    Case("distances_quarter_plus", cell("distances", 0, "quarter_id", "+01"),
-         ("distances.csv", "row 2", "'quarter_id'", "formula")),
+    Case(
+        "zones_school_id_at", cell("zones", 0, "school_id", "@MN01"), ("zones.csv", "row 2", "'school_id'", "formula")
+    ),
+    Case(
+        "distances_quarter_plus",
+        cell("distances", 0, "quarter_id", "+01"),
+        ("distances.csv", "row 2", "'quarter_id'", "formula"),
+    ),
     Case("count_hex", cell("population", 0, "count", "0x10"), (P, "row 2", "'count'", "not a number")),
     Case("births_year_overflow", cell("births", 1, "year", "1e400"), ("births.csv", "row 3", "'year'", "finite")),
-    Case("school_id_dde", cell("schools", 1, "school_id", "=cmd|' /C calc'!A0"), (S, "row 3", "'school_id'", "formula")),
+    Case(
+        "school_id_dde", cell("schools", 1, "school_id", "=cmd|' /C calc'!A0"), (S, "row 3", "'school_id'", "formula")
+    ),
     Case("quarter_id_too_long", cell("population", 0, "quarter_id", "Q" * 100), (P, "row 2", "'quarter_id'", "64")),
     Case("school_name_million_chars", cell("schools", 0, "name", "T" * 1_000_000), (S, "row 2", "'name'", "200")),
     Case("map_duplicate_names", tables(quarters=_rename_quarters), ("quarters.geojson", "'name'", "Khu phố 1", "1, 2")),
-    Case("map_name_too_long", geojson(_set_property(0, "name", "K" * 1_000_000)), ("quarters.geojson", "'name'", "200")),
-    Case("map_id_formula", geojson(_set_property(2, "quarter_id", "=1+1")), ("quarters.geojson", "'quarter_id'", "formula")),
+    Case(
+        "map_name_too_long", geojson(_set_property(0, "name", "K" * 1_000_000)), ("quarters.geojson", "'name'", "200")
+    ),
+    Case(
+        "map_id_formula",
+        geojson(_set_property(2, "quarter_id", "=1+1")),
+        ("quarters.geojson", "'quarter_id'", "formula"),
+    ),
     Case("map_unclosed_ring", geojson(_unclose), ("quarters.geojson", "feature 2", "quarter_id '02'", "not closed")),
     # --- what stands in place of a file ------------------------------------------------------------
     Case("population_is_a_folder", then(replace_with_folder(P)), (P, "is a folder")),
     Case("population_symlink_loop", then(replace_with_loop(P)), (P, "symbolic link loop")),
-    Case("schools_dangling_link", then(lambda f: ((f / S).unlink(), (f / S).symlink_to(f / "gone.csv"))),
-         (S, "does not exist")),
-    Case("population_fifo", then(lambda f: ((f / P).unlink(), os.mkfifo(f / P))), (P, "not a regular file")),
+    Case("schools_dangling_link", then(_dangling), (S, "does not exist")),
+    Case("population_fifo", then(_fifo), (P, "not a regular file")),
     Case("toml_is_a_folder", then(replace_with_folder("ward.toml")), ("ward.toml", "is a folder")),
     Case("map_is_a_folder", then(replace_with_folder("quarters.geojson")), ("quarters.geojson", "is a folder")),
     Case("map_symlink_loop", then(replace_with_loop("quarters.geojson")), ("quarters.geojson", "loop")),
@@ -174,19 +221,32 @@ CASES = [
     Case("csv_unclosed_quote_200k", then(_unclosed_quote), ("housing.csv", "131,072", "quote")),
     Case("csv_binary_garbage", then(_binary), (P, "UTF-8")),
     Case("csv_empty_file", then(lambda f: (f / P).write_bytes(b"")), (P, "empty")),
-    Case("csv_nul_bytes", then(lambda f: (f / "housing.csv").write_bytes(b"quarter_id,year,new_dwellings\n02,20\x0025,1\n")),
-         ("housing.csv", "row 2", "'year'")),
+    Case(
+        "csv_nul_bytes",
+        then(lambda f: (f / "housing.csv").write_bytes(b"quarter_id,year,new_dwellings\n02,20\x0025,1\n")),
+        ("housing.csv", "row 2", "'year'"),
+    ),
     # --- ward.toml -----------------------------------------------------------------------------------
-    Case("toml_nested_100k", tables(**{"ward.toml": lambda _: WARD_TOML + "x = " + "[" * 100_000 + "]" * 100_000 + "\n"}),
-         ("ward.toml", "nested too deeply")),
-    Case("toml_name_300", toml('name = "Phước Bình"', f'name = "{"P" * 300}"'), ("ward.toml", "row 3", "'name'", "200")),
+    Case(
+        "toml_nested_100k",
+        tables(**{"ward.toml": lambda _: WARD_TOML + "x = " + "[" * 100_000 + "]" * 100_000 + "\n"}),
+        ("ward.toml", "nested too deeply"),
+    ),
+    Case(
+        "toml_name_300", toml('name = "Phước Bình"', f'name = "{"P" * 300}"'), ("ward.toml", "row 3", "'name'", "200")
+    ),
     Case("toml_base_year_huge", toml("base_year = 2024", f"base_year = {BIG}"), ("ward.toml", "row 7", "'base_year'")),
     Case("toml_horizon_inf", toml("horizon = 2030", "horizon = inf"), ("ward.toml", "row 8", "'horizon'", "inf")),
     Case("toml_norm_inf", toml("thcs = 40", "thcs = inf"), ("ward.toml", "row 12", "max_class_size.thcs", "inf")),
     Case("toml_norm_nan", toml("thcs = 40", "thcs = nan"), ("ward.toml", "row 12", "max_class_size.thcs", "nan")),
-    Case("toml_rate_huge", toml("nha_tre = 0.47", f"nha_tre = {BIG}"), ("ward.toml", "row 15", "participation.nha_tre")),
-    Case("toml_5000_unknown_keys", toml('setting = "urban"', 'setting = "urban"\n' + "".join(f"k{i} = {i}\n" for i in range(5000))),
-         ("ward.toml", "k0", "4950 more")),
+    Case(
+        "toml_rate_huge", toml("nha_tre = 0.47", f"nha_tre = {BIG}"), ("ward.toml", "row 15", "participation.nha_tre")
+    ),
+    Case(
+        "toml_5000_unknown_keys",
+        toml('setting = "urban"', 'setting = "urban"\n' + "".join(f"k{i} = {i}\n" for i in range(5000))),
+        ("ward.toml", "k0", "4950 more"),
+    ),
     Case("toml_empty", tables(**{"ward.toml": lambda _: ""}), ("ward.toml", "[ward]")),
 ]
 

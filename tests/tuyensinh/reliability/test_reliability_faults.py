@@ -6,12 +6,13 @@ traceback, the earlier outputs intact and no staging folder left. The cases that
 tmpfs (a tiny one for ENOSPC, a read-only one, an empty mount point) mount one when the test
 runs as root with mount permitted, and are skipped with the reason otherwise.
 """
+
 from __future__ import annotations
 
 import errno
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def _mount(target: Path, options: str) -> None:
 
 
 @pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[callable]:
+def tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
     mounted: list[Path] = []
 
     def mount(name: str, options: str = "size=16k") -> Path:
@@ -113,8 +114,11 @@ def test_busy_folder_swap_fails_cleanly(tmpfs, tmp_path):
     assert "busy" in os_error_text(info.value).en
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file: permissions cannot be taken away (the "
-                    "wording is checked by test_unreadable_input_file_is_named)")
+@pytest.mark.skipif(
+    os.geteuid() == 0,
+    reason="root reads any file: permissions cannot be taken away (the "
+    "wording is checked by test_unreadable_input_file_is_named)",
+)
 def test_unreadable_input_file_for_real(ward, tmp_path, capsys):
     folder = write_ward(tmp_path / "w")
     (folder / "population.csv").chmod(0)
@@ -151,8 +155,15 @@ def test_ctrl_c_exits_130_and_keeps_the_previous_plan(ward, tmp_path, capsys, mo
     files = {"report.html": b"last year", "maps/zones_thcs.png": b"png"}
     for name, data in files.items():
         (out / name).write_bytes(data)
-    (out / "manifest.json").write_text(json.dumps({"manifest_version": 1, "tool": "tuyensinh", "outputs_sha256": {
-        name: hashlib.sha256(data).hexdigest() for name, data in files.items()}}))
+    (out / "manifest.json").write_text(
+        json.dumps(
+            {
+                "manifest_version": 1,
+                "tool": "tuyensinh",
+                "outputs_sha256": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+            }
+        )
+    )
     before = _files(out)
 
     def interrupt(*args: object, **kwargs: object) -> None:
@@ -194,17 +205,20 @@ def test_plan_options_must_be_finite_numbers(ward, tmp_path, capsys, option, val
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("code, path, en, vi", [
-    (errno.EACCES, "/srv/out", "permission denied", "không có quyền"),
-    (errno.ENOSPC, "/mnt/usb/out", "disk holding /mnt/usb/out is full", "đã đầy"),
-    (errno.EROFS, "/media/cd/out", "read-only", "chỉ đọc"),
-    (errno.EBUSY, "/mnt/usb", "busy", "đang được dùng"),
-    (errno.ENOENT, "/nowhere", "does not exist", "không tìm thấy"),
-    (errno.EISDIR, "/srv/x", "is a folder", "là một thư mục"),
-    (errno.ENOTDIR, "/srv/file/x", "is a file", "là tệp"),
-    (errno.ELOOP, "/srv/loop", "symbolic link loop", "vòng tròn"),
-    (errno.EIO, "/srv/bad", "Input/output error", "không ghi được"),
-])
+@pytest.mark.parametrize(
+    "code, path, en, vi",
+    [
+        (errno.EACCES, "/srv/out", "permission denied", "không có quyền"),
+        (errno.ENOSPC, "/mnt/usb/out", "disk holding /mnt/usb/out is full", "đã đầy"),
+        (errno.EROFS, "/media/cd/out", "read-only", "chỉ đọc"),
+        (errno.EBUSY, "/mnt/usb", "busy", "đang được dùng"),
+        (errno.ENOENT, "/nowhere", "does not exist", "không tìm thấy"),
+        (errno.EISDIR, "/srv/x", "is a folder", "là một thư mục"),
+        (errno.ENOTDIR, "/srv/file/x", "is a file", "là tệp"),
+        (errno.ELOOP, "/srv/loop", "symbolic link loop", "vòng tròn"),
+        (errno.EIO, "/srv/bad", "Input/output error", "không ghi được"),
+    ],
+)
 def test_every_os_error_is_one_sentence_in_both_languages(code, path, en, vi):
     worded = os_error_text(OSError(code, os.strerror(code), path))
     assert path in worded.en and path in worded.vi

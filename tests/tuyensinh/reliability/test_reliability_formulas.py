@@ -5,6 +5,7 @@ prefix when it starts like a formula. CSV outputs: text starting with = + - @ ta
 return gets a leading ' (OWASP); numbers, even negative, and ids are written exactly; an
 infinite ratio is written blank. report.html: every text is escaped.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,11 +35,13 @@ PAYLOADS = [
 
 def _workbook_bytes(names: list[str]) -> bytes:
     ids = [f"TH{i:02d}" for i in range(len(names))]
-    quotas = pd.DataFrame({"school_id": ids, "level": "tieu_hoc", "grade": "lop_1", "school_year": 2025,
-                           "pupils": 70, "classes": 2})
+    quotas = pd.DataFrame(
+        {"school_id": ids, "level": "tieu_hoc", "grade": "lop_1", "school_year": 2025, "pupils": 70, "classes": 2}
+    )
     schools = pd.DataFrame({"school_id": ids, "name": names})
-    wb = quotas_workbook(quotas, schools, ward_name='=HYPERLINK("x")', ward_kind="phường", base_year=2024,
-                         school_year=2025, lang="vi")
+    wb = quotas_workbook(
+        quotas, schools, ward_name='=HYPERLINK("x")', ward_kind="phường", base_year=2024, school_year=2025, lang="vi"
+    )
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -64,8 +67,14 @@ def test_no_school_name_becomes_a_formula_in_quotas_xlsx():
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_csv_text_starting_like_a_formula_gets_a_quote(tmp_path, payload):
-    frame = pd.DataFrame({"school_id": ["TH01", "TH02"], "name": [payload, "Trường Lê Lợi"],
-                          "room_shortfall": [-3, 2], "utilization": [np.inf, 0.5]})
+    frame = pd.DataFrame(
+        {
+            "school_id": ["TH01", "TH02"],
+            "name": [payload, "Trường Lê Lợi"],
+            "room_shortfall": [-3, 2],
+            "utilization": [np.inf, 0.5],
+        }
+    )
     path = write_csv_atomic(frame, tmp_path / "capacity.csv")
     back = pd.read_csv(path, dtype={"school_id": str, "name": str}, keep_default_na=False)
     assert back.loc[0, "name"] == "'" + payload.replace("\r", "\n")  # a lone CR would split the row
@@ -84,8 +93,13 @@ def test_neutralising_leaves_safe_frames_alone():
 def test_report_escapes_every_text():
     evil = '<script>alert("x")</script>'
     table = ReportTable(title=evil, frame=pd.DataFrame({"Trường": [evil, "=1+1"], "Số phòng": [1, 2]}))
-    page = render_report(title=evil, subtitle=evil, flags=[("over", evil)], summary=[evil],
-                         sections=[ReportSection(heading=evil, intro=evil, sentences=[evil], tables=[table])],
-                         footer=evil)
+    page = render_report(
+        title=evil,
+        subtitle=evil,
+        flags=[("over", evil)],
+        summary=[evil],
+        sections=[ReportSection(heading=evil, intro=evil, sentences=[evil], tables=[table])],
+        footer=evil,
+    )
     assert "<script>" not in page and "alert(&quot;x&quot;)" in page
     assert len(re.findall(r"&lt;script&gt;", page)) >= 8

@@ -7,6 +7,7 @@ it must either accept the folder (exit 0) or refuse it (exit 2) naming the file,
 never raise. `derandomize=True` makes the examples the same on every run (seeded by the test),
 `max_examples` bounds the time (a few seconds; TUYENSINH_FUZZ_EXAMPLES=500 for a longer hunt).
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,13 +28,32 @@ from tuyensinh.ward.errors import WardDataError  # noqa: E402
 
 IDS = st.one_of(
     st.sampled_from(["01", "02", "KP3", "MN01", "TH01", "THCS01", "", " ", "=1+1", "+01", "-02", "@x", "\t01", "KP 3"]),
-    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=80),
 )
 NUMBERS = st.one_of(
-    st.integers(min_value=-10**25, max_value=10**25).map(str),
+    st.integers(min_value=-(10**25), max_value=10**25).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.sampled_from(["", "inf", "-inf", "nan", "NaN", "1e400", "1,5", "12.0", "0x10", "99999999999999999999", "٣",
-                     "１２", "1_000", " 7 ", "--1", "3e", "null"]),
+    st.sampled_from(
+        [
+            "",
+            "inf",
+            "-inf",
+            "nan",
+            "NaN",
+            "1e400",
+            "1,5",
+            "12.0",
+            "0x10",
+            "99999999999999999999",
+            "٣",
+            "１２",
+            "1_000",
+            " 7 ",
+            "--1",
+            "3e",
+            "null",
+        ]
+    ),
     st.text(max_size=12),
 )
 
@@ -58,8 +78,10 @@ def table(draw: st.DrawFn, header: list[str], kinds: list[st.SearchStrategy[str]
 
 
 POPULATION = table(["quarter_id", "year", "age", "count"], [IDS, NUMBERS, NUMBERS, NUMBERS])
-SCHOOLS = table(["school_id", "name", "level", "lon", "lat", "classrooms"],
-                [IDS, IDS, st.sampled_from(["tieu_hoc", "thcs", "mam_non", "Tiểu học", "x", ""]), NUMBERS, NUMBERS, NUMBERS])
+SCHOOLS = table(
+    ["school_id", "name", "level", "lon", "lat", "classrooms"],
+    [IDS, IDS, st.sampled_from(["tieu_hoc", "thcs", "mam_non", "Tiểu học", "x", ""]), NUMBERS, NUMBERS, NUMBERS],
+)
 DISTANCES = table(["quarter_id", "school_id", "metres"], [IDS, IDS, NUMBERS])
 
 
@@ -71,12 +93,22 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 EXAMPLES = int(os.environ.get("TUYENSINH_FUZZ_EXAMPLES", "25"))
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 25, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(which=st.sampled_from(["population.csv", "schools.csv", "distances.csv"]), population=POPULATION,
-       schools=SCHOOLS, distances=DISTANCES)
-def test_the_loader_accepts_or_refuses_never_crashes(folder: Path, which: str, population: str, schools: str,
-                                                     distances: str) -> None:
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=EXAMPLES <= 25,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    which=st.sampled_from(["population.csv", "schools.csv", "distances.csv"]),
+    population=POPULATION,
+    schools=SCHOOLS,
+    distances=DISTANCES,
+)
+def test_the_loader_accepts_or_refuses_never_crashes(
+    folder: Path, which: str, population: str, schools: str, distances: str
+) -> None:
     original = (folder / which).read_bytes()
     text = {"population.csv": population, "schools.csv": schools, "distances.csv": distances}[which]
     (folder / which).write_text(text, encoding="utf-8")
@@ -91,10 +123,17 @@ def test_the_loader_accepts_or_refuses_never_crashes(folder: Path, which: str, p
         (folder / which).write_bytes(original)
 
 
-@settings(max_examples=max(EXAMPLES // 3, 5), deadline=None, derandomize=EXAMPLES <= 25, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=max(EXAMPLES // 3, 5),
+    deadline=None,
+    derandomize=EXAMPLES <= 25,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(population=POPULATION)
-def test_validate_exits_0_or_2_with_a_message(folder: Path, capsys: pytest.CaptureFixture[str], population: str) -> None:
+def test_validate_exits_0_or_2_with_a_message(
+    folder: Path, capsys: pytest.CaptureFixture[str], population: str
+) -> None:
     original = (folder / "population.csv").read_bytes()
     (folder / "population.csv").write_text(population, encoding="utf-8")
     try:

@@ -3,6 +3,7 @@
 Every refusal: exit code 2, one sentence naming the folder and what is in the way (Vietnamese by
 default, English with --lang en), and every file of the folder still there, byte for byte.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     for root, _dirs, names in os.walk(folder):
         for name in names:
             path = Path(root) / name
-            found[path.relative_to(folder).as_posix()] = os.readlink(path).encode() if path.is_symlink() \
-                else path.read_bytes()
+            found[path.relative_to(folder).as_posix()] = (
+                os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
+            )
     return found
 
 
@@ -40,8 +42,11 @@ def previous_plan(out: Path, files: dict[str, bytes], **manifest: object) -> Non
     for name, data in files.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
-    record = {"manifest_version": 1, "tool": "tuyensinh",
-              "outputs_sha256": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}}
+    record = {
+        "manifest_version": 1,
+        "tool": "tuyensinh",
+        "outputs_sha256": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+    }
     record.update(manifest)
     (out / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
 
@@ -185,8 +190,10 @@ def test_a_real_plan_manifest_is_recognised(tmp_path):
     for name, data in PLAN.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
-    write_manifest(out / "manifest.json", build_manifest(
-        ward_folder=tmp_path, ward={}, settings={}, timings={}, solver=[], outputs=file_hashes(out)))
+    write_manifest(
+        out / "manifest.json",
+        build_manifest(ward_folder=tmp_path, ward={}, settings={}, timings={}, solver=[], outputs=file_hashes(out)),
+    )
     assert replace_refusal(out) is None
     (out / "extra.txt").write_text("x")
     assert replace_refusal(out) is not None
