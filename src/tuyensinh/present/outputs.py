@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tuyensinh.present.owned import check_replaceable
+from tuyensinh.present.owned import OutputFolderError, check_replaceable, merge_refusal, record_outputs
 from tuyensinh.ward.codes import FORMULA_START
 
 __all__ = [
@@ -203,8 +203,14 @@ def _swap(stage: Path, out: Path) -> None:
 
 
 def _merge(stage: Path, out: Path) -> None:
-    """Move each file of `stage` into `out`, replacing its namesake; other files of `out` are kept."""
+    """Move each file of `stage` into `out`, replacing its namesake only when tuyensinh wrote it
+    (`tuyensinh.present.owned.merge_refusal`, else `OutputFolderError` and nothing is moved);
+    other files of `out` are kept."""
     out.mkdir(parents=True, exist_ok=True)
+    names = sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
+    refusal = merge_refusal(out, names)
+    if refusal is not None:
+        raise OutputFolderError(refusal)
     folders = {out}
     for source in sorted(stage.rglob("*")):
         target = out / source.relative_to(stage)
@@ -214,6 +220,7 @@ def _merge(stage: Path, out: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
             folders.add(target.parent)
+    record_outputs(out, names)
     for folder in folders:
         _fsync_dir(folder)
 

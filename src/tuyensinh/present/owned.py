@@ -9,6 +9,11 @@ in it with their recorded hash (listed files may be missing; the folders they si
 litter of file browsers, `.DS_Store`, `Thumbs.db`, `desktop.ini`, are expected too). Anything
 else — an unlisted file, a changed file, a symbolic link, a mount point — is refused:
 `replace_refusal(out)` says why, worded in both languages, and `OutputFolderError` carries it.
+
+Commands that add files to a folder (forecast, zone, capacity, backtest, compare) replace a file
+of the same name only when tuyensinh wrote it and nobody changed it since: they keep the SHA-256
+of what they wrote in the hidden `.tuyensinh-outputs.json` of the folder (`record_outputs`), and
+`merge_refusal` refuses any other namesake.
 """
 
 from __future__ import annotations
@@ -16,14 +21,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
 
 from tuyensinh.words.core import Text
 from tuyensinh.words.system import text
 
-__all__ = ["MANIFEST", "OutputFolderError", "replace_refusal", "check_replaceable", "listed_outputs"]
+__all__ = [
+    "MANIFEST",
+    "RECORD",
+    "OutputFolderError",
+    "replace_refusal",
+    "check_replaceable",
+    "listed_outputs",
+    "written_outputs",
+    "merge_refusal",
+    "record_outputs",
+]
 
 MANIFEST = "manifest.json"
+RECORD = ".tuyensinh-outputs.json"  # what forecast, zone, capacity, backtest, compare wrote into a folder
 BROWSER_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 SHOWN = 5  # file names shown in a refusal before "… and N more"
 
@@ -89,7 +106,8 @@ def _contents(out: Path) -> tuple[list[str], set[str], list[str]]:
                 folders.add(rel)
         for name in names:
             rel = (base / name).as_posix()
-            (links if os.path.islink(os.path.join(root, name)) else files).append(rel)
+            path = os.path.join(root, name)  # links, pipes and devices are never tuyensinh's: unexpected
+            (links if os.path.islink(path) or not os.path.isfile(path) else files).append(rel)
     return sorted(files), folders, sorted(links)
 
 
@@ -115,14 +133,72 @@ def replace_refusal(out: str | os.PathLike) -> Text | None:
     if listed is None:
         return text("out.bad_manifest", out=shown, why=why, files=_names(links + files))
     parents = {parent.as_posix() for rel in listed for parent in Path(rel).parents if parent.as_posix() != "."}
-    extra = [rel for rel in files if rel != MANIFEST and rel not in listed and Path(rel).name not in BROWSER_LITTER]
+    written = written_outputs(out)  # files a later command (forecast, zone, …) wrote into the plan's folder
+    expected = {MANIFEST, RECORD, *listed, *written}
+    extra = [rel for rel in files if rel not in expected and Path(rel).name not in BROWSER_LITTER]
     extra += links + sorted(folder for folder in folders if folder not in parents)
     if extra:
         return text("out.extra", out=shown, n=len(extra), files=_names(extra))
-    changed = [rel for rel in files if rel in listed and _sha256(out / rel) != listed[rel]]
+    changed = [
+        rel
+        for rel in files
+        if rel in listed or rel in written
+        if _sha256(out / rel) not in (listed.get(rel), written.get(rel))
+    ]
     if changed:
         return text("out.changed", out=shown, n=len(changed), files=_names(changed))
     return None
+
+
+def written_outputs(out: Path) -> dict[str, str]:
+    """The files commands adding to a folder (`staged_output` without `replace_whole`) wrote there:
+    relative path -> SHA-256, from `RECORD` ({} when absent or unreadable)."""
+    try:
+        record = json.loads((out / RECORD).read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(record, dict):
+        return {}
+    return {k: v for k, v in record.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def merge_refusal(out: Path, names: list[str]) -> Text | None:
+    """Why the files `names` may not be written into `out` (None when they may): a namesake that
+    tuyensinh did not write, or changed since (not in `RECORD` or the plan's manifest with its
+    SHA-256), is never replaced."""
+    present = [name for name in names if os.path.lexists(out / name)]
+    if not present:
+        return None
+    known = written_outputs(out)
+    if (out / MANIFEST).is_file():
+        known = {**(listed_outputs(out / MANIFEST)[0] or {}), **known}
+    foreign = [
+        name
+        for name in present
+        if (out / name).is_symlink() or not (out / name).is_file() or known.get(name) != _sha256(out / name)
+    ]
+    if foreign:
+        return text("out.replace_foreign", out=str(out), n=len(foreign), files=_names(foreign))
+    return None
+
+
+def record_outputs(out: Path, names: list[str]) -> None:
+    """Add the SHA-256 of the files `names`, just written into `out`, to its `RECORD`."""
+    record = written_outputs(out)
+    record.update({name: _sha256(out / name) for name in names})
+    fd, tmp = tempfile.mkstemp(prefix=f".{RECORD}.", suffix=".tmp", dir=out)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(dict(sorted(record.items())), handle, ensure_ascii=False, indent=1)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, out / RECORD)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def check_replaceable(out: str | os.PathLike) -> None:

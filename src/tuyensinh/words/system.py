@@ -60,6 +60,12 @@ SYSTEM = Catalog(
             "written so those changes are not lost; keep the edited copies elsewhere or choose another "
             "--out folder",
         ),
+        "out.replace_foreign": (
+            "--out {out} đã có {n} tệp cùng tên không phải do tuyensinh ghi hoặc đã bị sửa ({files}); không có gì bị "
+            "ghi để khỏi mất chúng; " + _CHOOSE_VI,
+            "--out {out} already has {n} file(s) of the same name that tuyensinh did not write or that were changed "
+            "since ({files}); nothing was written so they are not lost; " + _CHOOSE_EN,
+        ),
         "why.not_json": ("không đọc được dưới dạng JSON", "it is not readable JSON"),
         "why.not_tool": ('không có khóa "tool": "tuyensinh"', 'it has no "tool": "tuyensinh" key'),
         "why.no_outputs": (

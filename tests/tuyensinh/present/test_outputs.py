@@ -41,7 +41,8 @@ def test_failed_step_keeps_previous_files_and_leaves_no_staging(tmp_path):
 
 def test_success_replaces_only_written_files(tmp_path):
     out = tmp_path / "out"
-    write_text_atomic(out / "forecast.csv", "old")
+    with staged_output(out) as stage:  # an earlier run of the same command
+        (stage / "forecast.csv").write_text("old")
     write_text_atomic(out / "keep.txt", "kept")
     with staged_output(out) as stage:
         (stage / "forecast.csv").write_text("new")

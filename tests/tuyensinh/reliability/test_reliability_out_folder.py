@@ -264,3 +264,41 @@ def test_renames_are_fsynced(tmp_path, monkeypatch):
     with staged_output(tmp_path / "out", replace_whole=True) as stage:
         (stage / "report.html").write_text("new")
     assert len(synced) >= 3  # the file, the staging folder, the parent folder after the rename
+
+
+def test_adding_commands_never_replace_a_file_they_did_not_write(tmp_path, ward, capsys):
+    """forecast / zone / capacity / backtest / compare --out DIR add files to DIR: a namesake the
+    planner wrote (or changed after tuyensinh wrote it) is refused, nothing is moved."""
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "forecast.csv").write_text("my own forecast, typed by hand")
+    before = snapshot(out)
+    code = main(["forecast", str(ward), "--out", str(out), "--lang", "en"])
+    err = capsys.readouterr().err
+    assert code == 2 and "forecast.csv" in err and "did not write" in err and "Traceback" not in err
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["documents"]
+
+
+def test_adding_commands_replace_what_they_wrote_but_not_once_edited(tmp_path):
+    out = tmp_path / "out"
+    with staged_output(out) as stage:
+        (stage / "forecast.csv").write_text("run 1")
+    with staged_output(out) as stage:  # its own file, unchanged: replaced
+        (stage / "forecast.csv").write_text("run 2")
+    assert (out / "forecast.csv").read_text() == "run 2"
+    (out / "forecast.csv").write_text("run 2, corrected by hand")
+    with pytest.raises(OutputFolderError, match="changed"), staged_output(out) as stage:
+        (stage / "forecast.csv").write_text("run 3")
+    assert (out / "forecast.csv").read_text() == "run 2, corrected by hand"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_plan_folder_with_later_command_outputs_is_still_replaceable(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    previous_plan(out, PLAN)
+    with staged_output(out) as stage:  # e.g. tuyensinh zone --out the plan's folder
+        (stage / "report.html").write_text("rewritten by a later command")
+        (stage / "school_load.csv").write_text("new file")
+    assert replace_refusal(out) is None
