@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from tuyensinh.plan.content import plan_report
@@ -75,7 +76,10 @@ def _school_load(plan: Plan) -> pd.DataFrame:
         "utilization",
         "flag",
     ]
-    return rows[[c for c in keep if c in rows]].rename(columns={"rooms_available": "rooms_usable"})
+    load = rows[[c for c in keep if c in rows]].rename(columns={"rooms_available": "rooms_usable"})
+    if "utilization" in load:  # a school without rooms: blank (its flag says over), never inf
+        load = load.assign(utilization=load["utilization"].replace([np.inf, -np.inf], np.nan))
+    return load
 
 
 def save_figures(figures: dict[str, Any], folder: Path, map_dpi: int = 300) -> dict[str, bytes]:
