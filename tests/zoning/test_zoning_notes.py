@@ -298,21 +298,9 @@ CHAIN = pd.DataFrame({"quarter_id_a": ["q0", "q1"], "quarter_id_b": ["q1", "q2"]
 
 
 def test_infeasible_limits_error():
-    # within 1,500 m q2 can only go to B; B's anchor is the island q3, and q2's neighbour q1,
-    # the one closer to B, has no closer neighbour at B itself: a contiguous B zone cannot hold q2
-    metres = {
-        ("q0", "A"): 100,
-        ("q0", "B"): 5000,
-        ("q1", "A"): 900,
-        ("q1", "B"): 1000,
-        ("q2", "A"): 5000,
-        ("q2", "B"): 1200,
-        ("q3", "A"): 5000,
-        ("q3", "B"): 50,
-    }
-    with pytest.raises(ZoningError) as caught:
-        solve(*table_instance(metres), max_distance=1500, contiguity=CHAIN)
-    error = caught.value
+    # (a chain of quarters cut off from every school's anchor is no longer infeasible: it is
+    # exempted, see test_cut_off_quarter_is_exempted_and_named; the wording stays)
+    error = ZoningError("infeasible", level="tieu_hoc", contiguity=True, max_distance=1500.0)
     assert isinstance(error, ValueError) and error.key == "infeasible"
     assert error.text("vi") == (
         "Không có phương án phân luồng cấp tiểu học nào đáp ứng các giới hạn đã đặt (vùng tuyển sinh liền "
@@ -332,22 +320,29 @@ def test_infeasible_limits_error():
     )
 
 
-def test_impossible_contiguity_error():
-    # as above, but q1 is now farther from B than q2: no neighbour of q2 leads towards B
-    metres = {
-        ("q0", "A"): 100,
-        ("q0", "B"): 5000,
-        ("q1", "A"): 900,
-        ("q1", "B"): 1300,
-        ("q2", "A"): 5000,
-        ("q2", "B"): 1200,
-        ("q3", "A"): 5000,
-        ("q3", "B"): 50,
-    }
-    with pytest.raises(ZoningError) as caught:
-        solve(*table_instance(metres), max_distance=1500, contiguity=CHAIN)
-    error = caught.value
-    assert error.key == "contiguity_impossible" and error.params == {"quarter_ids": ("q2",)}
+@pytest.mark.parametrize("q1_to_b", [1000, 1300])
+def test_cut_off_quarter_is_exempted_and_named(q1_to_b):
+    # within 1,500 m q2 can only go to B; B's anchor is the island q3, and no chain of ever-closer
+    # neighbours leads from q2 to it (q1 is closer to B but has no closer neighbour at B, or is
+    # farther): q2 cannot be contiguous with any zone, so it is exempted and named, not a failure
+    metres = {("q0", "A"): 100, ("q0", "B"): 5000, ("q1", "A"): 900, ("q1", "B"): q1_to_b,
+              ("q2", "A"): 5000, ("q2", "B"): 1200, ("q3", "A"): 5000, ("q3", "B"): 50}
+    result = solve(*table_instance(metres), max_distance=1500, contiguity=CHAIN)
+    zones = result.zones().set_index("quarter_id")["school_id"].to_dict()
+    assert zones == {"q0": "A", "q1": "A", "q2": "B", "q3": "B"}
+    exempt = [n for n in result.note_records if n.key == "contiguity_exempt"]
+    assert len(exempt) == 1 and exempt[0].fields["quarter_ids"] == ("q2",)
+    assert exempt[0].text("en") == (
+        "1 quarter cannot be joined to any primary school's zone through neighbouring quarters (an "
+        "island, or gaps between boundaries) and is exempted from contiguity, forming a separate piece of "
+        "its zone: q2.")
+    assert exempt[0].text("vi").startswith("1 khu phố/thôn không thể nối liền với vùng tuyển sinh của trường "
+                                           "tiểu học nào")
+    assert any(note.startswith("1 quarter(s) cannot be contiguous with any school's zone") for note in result.notes)
+
+
+def test_impossible_contiguity_error_wording():
+    error = ZoningError("contiguity_impossible", quarter_ids=["q2"])
     assert error.text("vi") == (
         "Không thể tạo vùng tuyển sinh liền khối cho khu phố/thôn q2: không trường nào được xét cho các khu "
         "phố/thôn này nối được với chúng qua một chuỗi khu phố/thôn liền kề. Hãy kiểm tra quarters.geojson "

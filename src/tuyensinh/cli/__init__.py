@@ -19,6 +19,7 @@ import importlib
 import importlib.util
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 from tuyensinh.cli.errors import CommandError
 from tuyensinh.present.owned import OutputFolderError
@@ -28,7 +29,15 @@ from tuyensinh.words.system import os_error_text
 from tuyensinh.words.system import say as say_system
 from tuyensinh.words.zone import say
 
-COMMANDS = ("init", "validate", "forecast", "backtest", "capacity", "zone", "plan", "compare")
+COMMANDS = ("init", "validate", "forecast", "backtest", "capacity", "zone", "plan", "compare", "network")
+
+
+def _version() -> str:
+    """The installed version (pyproject.toml), or '?' when running from a bare source tree."""
+    try:
+        return metadata.version("tuyensinh")
+    except metadata.PackageNotFoundError:  # pragma: no cover - not installed
+        return "?"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tuyensinh",
         description="Enrollment forecasting, zoning and classroom planning for a ward or commune.",
     )
+    parser.add_argument("--version", action="version", version=f"tuyensinh {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         module_name = f"tuyensinh.cli.{name}"

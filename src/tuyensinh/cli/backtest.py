@@ -1,4 +1,4 @@
-"""`tuyensinh backtest WARD_DIR [--out DIR] [--max-horizon 5] [--lang vi|en]`.
+"""`tuyensinh backtest WARD_DIR [--out DIR] [--max-horizon 5] [--lang vi|en]` (files only with --out).
 
 Rolling-origin backtest of the forecast method against naive persistence, pure aging and
 un-shrunk Hamilton–Perry: prints the tables (weighted MAPE, MAPE, MALPE and interval coverage
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="measure forecast accuracy on the ward's own history against simple baselines",
         description=(
             "Re-run the forecast from every past year and compare with what happened: weighted "
-            "MAPE, MAPE, MALPE and 80%%/95%% interval coverage by horizon, entry age and cohort size, "
+            "MAPE, MAPE, MALPE and 80%/95% interval coverage by horizon, entry age and cohort size, "
             "for the method and three baselines."
         ),
     )
@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         metavar="DIR",
         help="output folder for backtest.csv, backtest_cells.csv, backtest_ward.csv and "
-        "backtest_entry_grades.csv (default: WARD_DIR/backtest)",
+        "backtest_entry_grades.csv (default: none — the tables are printed, nothing is written)",
     )
     parser.add_argument("--max-horizon", type=int, default=5, metavar="H", help="years ahead evaluated (default: 5)")
     parser.add_argument(
@@ -102,11 +102,12 @@ def run(args: argparse.Namespace) -> int:
         zones=ward.zones,
         max_horizon=args.max_horizon,
     )
-    out = Path(args.out) if args.out else Path(args.ward_dir) / "backtest"
+    out = Path(args.out) if args.out else None  # outputs only where --out says (never into the ward folder)
     names = ("backtest.csv", "backtest_cells.csv", "backtest_ward.csv", "backtest_entry_grades.csv")
-    with staged_output(out) as stage:
-        for name, frame in zip(names, (result.summary, result.cells, totals, entry.table), strict=True):
-            write_csv_atomic(frame, stage / name, float_format="%.3f")
+    if out is not None:
+        with staged_output(out) as stage:
+            for name, frame in zip(names, (result.summary, result.cells, totals, entry.table), strict=True):
+                write_csv_atomic(frame, stage / name, float_format="%.3f")
     origins = sorted(result.cells["origin"].unique())
     print(
         say(
@@ -125,5 +126,6 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(format_planning_accuracy(entry, lang, kind=ward.kind))
     print()
-    print(say("backtest.written", lang, files=", ".join(str(out / name) for name in names)))
+    if out is not None:
+        print(say("backtest.written", lang, files=", ".join(str(out / name) for name in names)))
     return 0

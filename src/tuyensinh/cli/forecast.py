@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="forecast children per quarter, single age and year with prediction intervals",
         description=(
             "Forecast residents aged 0–18 per quarter, single age and year (to the horizon) from "
-            "the population history, with 80%% and 95%% prediction intervals; writes forecast.csv "
+            "the population history, with 80% and 95% prediction intervals; writes forecast.csv "
             "and forecast_ward.csv into --out."
         ),
     )

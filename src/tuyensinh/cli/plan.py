@@ -72,6 +72,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="skip re-zoning each later year (faster; the coming year's zones still hold)",
     )
+    parser.add_argument(
+        "--network",
+        action="store_true",
+        help="also plan the school network (candidates.csv, constraints.csv, neighbours.csv: new sites, "
+        "closures) into DIR/network/ and the report, as `tuyensinh network` does",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        metavar="TỶ",
+        help="with --network: money for all new sites, billion VND (default: no limit)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
     parser.set_defaults(run=run)
 
@@ -91,7 +104,14 @@ def run(args: argparse.Namespace) -> int:
         rezone_each_year=not args.no_yearly,
         **{k: v for k, v in options.items() if v is not None},
     )
-    result = run_plan(args.ward_dir, args.out, settings=settings, progress=not args.quiet)
+    network = None
+    if args.network:
+        from tuyensinh.plan.network import NetworkSettings
+
+        network = NetworkSettings(
+            budget=None if args.budget is None else args.budget * 1e9, time_limit=min(settings.time_limit, 20.0)
+        )
+    result = run_plan(args.ward_dir, args.out, settings=settings, progress=not args.quiet, network=network)
     if not args.quiet:
         for line in result.headlines:
             print(line, file=sys.stderr)

@@ -88,7 +88,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="W",
         help="extra weight of each metre beyond the walking-distance norm (default 1: counts double)",
     )
-    parser.add_argument("--contiguous", action="store_true", help="make every school's zone one connected piece")
+    parser.add_argument(
+        "--contiguous",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="make every school's zone one connected piece, as in `tuyensinh plan` (default: on, off "
+        "with --split; --no-contiguous turns it off)",
+    )
     parser.add_argument("--split", action="store_true", help="allow a quarter to be shared between schools")
     parser.add_argument(
         "--time-limit", type=finite_number, default=60.0, metavar="S", help="solver time limit, seconds (default 60)"
@@ -125,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
     from zoning.notes import ZoningError
     from zoning.webmap import zones_html
 
+    if args.contiguous is None:  # the plan's default; split quarters cannot be contiguous zones
+        args.contiguous = not args.split
     if args.split and args.contiguous:
         raise ZoningError("split_with_contiguity")
     if (args.stability or 0.0) < 0 or args.distance_penalty < 0:

@@ -27,6 +27,7 @@ from tuyensinh.present.excel import write_quotas_xlsx
 from tuyensinh.present.manifest import build_manifest, sha256_file, write_manifest
 from tuyensinh.present.outputs import write_bytes_atomic, write_csv_atomic, write_text_atomic
 from tuyensinh.present.report import figure_png, write_report
+from tuyensinh.words.labels import level_name
 from zoning.result import ZONES_COLUMNS
 
 __all__ = ["check_out_folder", "save_figures", "write_plan", "write_plan_manifest"]
@@ -76,7 +77,7 @@ def _school_load(plan: Plan) -> pd.DataFrame:
         "utilization",
         "flag",
     ]
-    load = rows[[c for c in keep if c in rows]].rename(columns={"rooms_available": "rooms_usable"})
+    load = rows[[c for c in keep if c in rows]]
     if "utilization" in load:  # a school without rooms: blank (its flag says over), never inf
         load = load.assign(utilization=load["utilization"].replace([np.inf, -np.inf], np.nan))
     return load
@@ -127,6 +128,7 @@ def write_plan(plan: Plan, stage: Path, progress: Progress) -> list[str]:
         geo.write_zones_gpkg(
             stage / "zones.gpkg",
             geo.zones_layers(ward.quarters, plan.assignment, ward.schools, ward.crs, school_load=_school_load(plan)),
+            level_names={level: level_name(level, lang) for level in plan.levels},
         )
         write_report(stage / "report.html", plan_report(plan, pngs))
     return sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())

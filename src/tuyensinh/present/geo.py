@@ -9,7 +9,11 @@ Layers (all in the ward's projected CRS, VN-2000 / UTM, the national reference s
 - ``schools``: the school sites (points) with their classrooms and, when given, the coming
   year's load (pupils, classes, rooms needed, utilization, flag);
 - ``zones_<level>``: one polygon per school, the union of its quarters, with the pupils zoned
-  to it — ready to style and label.
+  to it;
+- ``boundary``: the ward's outline (the union of its quarters).
+Column names are those of the CSV outputs (``rooms_available``, not another name); years are
+whole numbers (``opens``, ``closes``: 2029, not 2029.0). Every layer carries its QGIS style
+(`tuyensinh.present.geo_styles`), so the file opens styled and labelled.
 """
 
 from __future__ import annotations
@@ -22,9 +26,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from tuyensinh.words.labels import LEVEL_ORDER
+from tuyensinh.present.geo_styles import write_layer_styles
+from tuyensinh.words.labels import LEVEL_ORDER, level_name
 
-__all__ = ["zones_layers", "write_zones_gpkg"]
+__all__ = ["zones_layers", "write_zones_gpkg", "YEAR_COLUMNS"]
+
+#: Columns holding calendar or school years: written as whole numbers, never 2029.0.
+YEAR_COLUMNS = {"opens", "closes", "school_year", "first_short_year", "first_teacher_short_year"}
 
 
 def _main_school(assignment: pd.DataFrame) -> pd.DataFrame:
@@ -119,11 +127,20 @@ def zones_layers(
         )
         dissolved.insert(1, "name", dissolved["school_id"].map(names))
         layers[f"zones_{level}"] = dissolved
+    outline = base.dissolve()[["geometry"]]
+    outline.insert(0, "name", "")
+    layers["boundary"] = gpd.GeoDataFrame(outline, geometry="geometry", crs=crs)
+    for frame in layers.values():
+        for column in YEAR_COLUMNS & set(frame.columns):
+            frame[column] = pd.array(frame[column].round(), dtype="Int64")
     return layers
 
 
-def write_zones_gpkg(path: str | os.PathLike, layers: dict[str, gpd.GeoDataFrame]) -> Path:
-    """Write the layers into one GeoPackage atomically (temporary file, then rename)."""
+def write_zones_gpkg(
+    path: str | os.PathLike, layers: dict[str, gpd.GeoDataFrame], level_names: dict[str, str] | None = None
+) -> Path:
+    """Write the layers and their QGIS styles into one GeoPackage atomically (temporary file, then
+    rename). `level_names`: level code → the name the legend shows (Vietnamese by default)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".gpkg", dir=path.parent)
@@ -132,6 +149,7 @@ def write_zones_gpkg(path: str | os.PathLike, layers: dict[str, gpd.GeoDataFrame
     try:
         for name, frame in layers.items():
             frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+        write_layer_styles(Path(tmp), layers, level_names or {level: level_name(level) for level in LEVEL_ORDER})
         os.replace(tmp, path)
     except BaseException:
         for leftover in (tmp, tmp + "-journal", tmp + "-wal", tmp + "-shm"):

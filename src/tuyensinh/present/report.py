@@ -118,7 +118,14 @@ td:first-child, td.text { text-align: left; }
 p.note { color: var(--muted); font-size: 0.88em; margin-top: -8px; }
 footer { margin-top: 36px; color: var(--muted); font-size: 0.85em; border-top: 1px solid var(--line);
          padding-top: 8px; }
-@media print { body { max-width: none; padding: 0; } h2 { page-break-after: avoid; } }
+@page { size: A4 portrait; margin: 16mm 14mm 16mm 14mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  figure, table, ul.flags li, p.note { break-inside: avoid; page-break-inside: avoid; }
+  figure img { max-height: 230mm; }
+  thead { display: table-header-group; }
+}
 """
 
 
@@ -261,7 +268,7 @@ def flag_sentences(
         # the school's name goes in after the number marks are localised: its own digits stay
         result_closed.append(("over", vi_thousands(sentence, lang).replace("\x00", names.get(school_id, school_id))))
     table = table.loc[~closed]
-    over: list[tuple[int, float, str]] = []
+    over: list[tuple[int, float, str, str]] = []
     tight: list[tuple[int, float, str]] = []
     info: list[tuple[int, float, str]] = []
     for school_id, rows in table.sort_values("school_year").groupby("school_id", sort=True):
@@ -285,7 +292,7 @@ def flag_sentences(
                 )
             else:
                 sentence = say("flag.short", lang, **fields)
-            over.append((int(first["school_year"]), -float(worst["room_shortfall"]), sentence))
+            over.append((int(first["school_year"]), -float(worst["room_shortfall"]), sentence, str(school_id)))
             continue
         tight_rows = rows.loc[rows["flag"] == "tight"]
         if not tight_rows.empty:
@@ -327,10 +334,24 @@ def flag_sentences(
                         ),
                     )
                 )
-    result = [*result_closed, *(("over", s) for *_, s in sorted(over))]
+    # A school both short of rooms and given pupils the zoning could not seat is said once: the
+    # overflow joins its shortage sentence instead of repeating the school in a second point.
+    merged: dict[str, str] = {}
+    if overflow is not None and not overflow.empty:
+        short_ids = {sid for *_, sid in over}
+        for _, row in overflow.sort_values(["school_year", "level", "school_id"]).iterrows():
+            sid = str(row["school_id"])
+            if float(row["overflow"]) > 0.5 and sid in short_ids and sid not in merged:
+                merged[sid] = say(
+                    "flag.overflow_clause",
+                    lang,
+                    pupils=float(row["overflow"]),
+                    school_year=school_year_label(row["school_year"], lang),
+                )
+    result = [*result_closed, *(("over", s + merged.get(sid, "")) for *_, s, sid in sorted(over))]
     if overflow is not None and not overflow.empty:
         for _, row in overflow.sort_values(["school_year", "level", "school_id"]).iterrows():
-            if float(row["overflow"]) > 0.5:
+            if float(row["overflow"]) > 0.5 and str(row["school_id"]) not in merged:
                 result.append(
                     (
                         "over",

@@ -110,6 +110,19 @@ def housing_frame(spec: WardSpec) -> pd.DataFrame:
     return frame.groupby(["quarter_id", "year"], as_index=False)["new_dwellings"].sum()
 
 
+def candidates_frame(spec: WardSpec) -> pd.DataFrame:
+    """candidates.csv: the candidate school sites, one row per room option."""
+    frame = pd.DataFrame(list(spec.candidates), columns=["site_id", "name", "level", "lon", "lat", "rooms", "cost",
+                                                         "earliest_year"])
+    return frame.assign(lon=frame["lon"].map(lambda v: f"{v:.6f}"), lat=frame["lat"].map(lambda v: f"{v:.6f}"),
+                        cost=frame["cost"].astype("int64"))
+
+
+def constraints_frame(spec: WardSpec) -> pd.DataFrame:
+    """constraints.csv: the planner's own rules (must, forbid, max_distance, feeder)."""
+    return pd.DataFrame(list(spec.constraints), columns=["kind", "level", "quarter_id", "school_id", "metres"])
+
+
 def zones_frame(zones: pd.DataFrame) -> pd.DataFrame:
     """zones.csv rows: shares written in their shortest form (1, 0.5)."""
     return zones.assign(share=zones.share.map(lambda v: f"{v:g}"))

@@ -71,6 +71,10 @@ def generate_ward(spec: WardSpec, boundaries: Path) -> GeneratedWard:
         frames["housing.csv"] = files.housing_frame(spec)
     if spec.write_distances:
         frames["distances.csv"] = road_distances(spec, centres, school_rng)
+    if spec.candidates:
+        frames["candidates.csv"] = files.candidates_frame(spec)
+    if spec.constraints:
+        frames["constraints.csv"] = files.constraints_frame(spec)
     texts = {"ward.toml": files.ward_toml(spec), "quarters.geojson": files.quarters_geojson(spec, polygons)}
     texts |= {name: files.csv_text(frame) for name, frame in frames.items()}
     totals = {int(y): int(sim.residents[i].sum()) for i, y in enumerate(sim.years)}

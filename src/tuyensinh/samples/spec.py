@@ -95,3 +95,8 @@ class WardSpec:
     valleys: tuple[tuple[tuple[float, float], ...], ...] = ()
     centre: tuple[float, float] = (0.0, 0.0)  # ward/commune centre (lon, lat)
     toml_extra: str = ""
+    # the school network (tuyensinh network): candidate sites, one row per room option —
+    # (site_id, name, level, lon, lat, rooms, cost VND, earliest school year) — and the
+    # planner's constraints (kind, level, quarter_id, school_id, metres); "" = empty cell
+    candidates: tuple[tuple[str, str, str, float, float, int, float, int], ...] = ()
+    constraints: tuple[tuple[str, str, str, str, str], ...] = ()

@@ -190,6 +190,19 @@ THIEN_HOA_SCHOOLS = (
     SchoolSite("THCS02", "Trường PTDTBT THCS Pác Khuông", "thcs", 106.2620, 22.0890, "ample"),
 )
 
+# The network review (tuyensinh network): a new primary school at Nà Pàn could replace the
+# satellite site TH03 (closing in 2028), a preschool between the centre and Phiêng Quăn; the
+# river between Thôn Khòn Pát and the Pác Khuông school forbids that pair.
+THIEN_HOA_CANDIDATES = (
+    ("DD01", "Điểm xây mới Tiểu học Nà Pàn", "tieu_hoc", 106.1300, 22.0700, 6, 28e9, 2028),
+    ("DD01", "Điểm xây mới Tiểu học Nà Pàn", "tieu_hoc", 106.1300, 22.0700, 10, 38e9, 2028),
+    ("DD02", "Điểm xây mới Mầm non Khau Ràng", "mam_non", 106.2950, 22.1000, 4, 15e9, 2027),
+    ("DD02", "Điểm xây mới Mầm non Khau Ràng", "mam_non", 106.2950, 22.1000, 6, 20e9, 2027),
+)
+THIEN_HOA_CONSTRAINTS = (
+    ("forbid", "thcs", "THON03", "THCS02", ""),
+)
+
 THIEN_HOA = WardSpec(
     slug="thien_hoa",
     code="06085",
@@ -236,6 +249,8 @@ THIEN_HOA = WardSpec(
     ),
     centre=(106.2190, 22.0775),
     schools=THIEN_HOA_SCHOOLS,
+    candidates=THIEN_HOA_CANDIDATES,
+    constraints=THIEN_HOA_CONSTRAINTS,
     zone_quirks=(
         # Pò Mò sends its children down the valley road to the commune centre
         ("THON05", "tieu_hoc", (("TH01", 1.0),)),

@@ -1,4 +1,5 @@
 """A new ward folder for a planner to fill in (`tuyensinh init`): boundary, quarters, ward.toml, template workbook."""
+
 from __future__ import annotations
 
 from tuyensinh.start.folder import StartedWard, start_ward

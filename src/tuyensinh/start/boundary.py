@@ -1,4 +1,5 @@
 """The commune's outline: one of the real boundaries shipped in data/boundaries (by code), or a file."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,7 +54,9 @@ def find_boundary(spec: str) -> tuple[Boundary | None, list[Problem]]:
             frame = gpd.read_file(path)
         except Exception as error:
             reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
-            return None, [Problem.of(path.name, text("boundary.unreadable", reason=reason), text("fix.boundary.unreadable"))]
+            return None, [
+                Problem.of(path.name, text("boundary.unreadable", reason=reason), text("fix.boundary.unreadable"))
+            ]
         frame = frame[frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
         if frame.empty:
             return None, [Problem.of(path.name, text("boundary.not_polygon"), text("fix.boundary.unreadable"))]

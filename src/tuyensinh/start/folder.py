@@ -6,6 +6,7 @@ for the planner), `quarters.geojson` (the polygons given, or Voronoi cells aroun
 marked approximate), and the template workbook `ward.xlsx`. It never writes into a folder that
 already holds files.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,19 +47,21 @@ def _toml_text(value: str) -> str:
 
 def ward_toml(boundary: Boundary, base_year: int, kind: str, province: str) -> str:
     """The [ward] table of a new folder, every key the loader knows, with a comment for each."""
-    return "\n".join([
-        "# Written by `tuyensinh init`; check every value (docs/data-format.md, ward.toml).",
-        "[ward]",
-        f"code = {_toml_text(boundary.code)}",
-        f"name = {_toml_text(boundary.name)}",
-        f"kind = {_toml_text(kind)}          # phường | xã | đặc khu",
-        f"province = {_toml_text(province)}",
-        f"crs = {_toml_text(projected_crs(boundary.outline))}   # VN-2000 / UTM: EPSG:3405 west of 108°E, 3406 east",
-        f"base_year = {base_year}       # the last year of population data (December refresh)",
-        "horizon = 2030",
-        f"setting = {_toml_text(_SETTING.get(kind, 'urban'))}   # urban | rural | mountain (walking-distance norms)",
-        "",
-    ])
+    return "\n".join(
+        [
+            "# Written by `tuyensinh init`; check every value (docs/data-format.md, ward.toml).",
+            "[ward]",
+            f"code = {_toml_text(boundary.code)}",
+            f"name = {_toml_text(boundary.name)}",
+            f"kind = {_toml_text(kind)}          # phường | xã | đặc khu",
+            f"province = {_toml_text(province)}",
+            f"crs = {_toml_text(projected_crs(boundary.outline))}   # VN-2000 / UTM: EPSG:3405 west of 108°E, 3406 east",
+            f"base_year = {base_year}       # the last year of population data (December refresh)",
+            "horizon = 2030",
+            f"setting = {_toml_text(_SETTING.get(kind, 'urban'))}   # urban | rural | mountain (walking-distance norms)",
+            "",
+        ]
+    )
 
 
 def start_ward(
@@ -76,8 +79,10 @@ def start_ward(
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
         names = ", ".join(sorted(p.name for p in folder.iterdir())[:5])
-        raise WardDataError(str(folder), [Problem.of(str(folder), text("init.not_empty", folder=folder, files=names),
-                                                     text("fix.init.not_empty"))])
+        raise WardDataError(
+            str(folder),
+            [Problem.of(str(folder), text("init.not_empty", folder=folder, files=names), text("fix.init.not_empty"))],
+        )
     found, problems = find_boundary(boundary)
     if found is None:
         raise WardDataError(str(folder), problems)

@@ -5,6 +5,7 @@ the part of the commune nearer to it than to any other point (a Voronoi cell, co
 in VN-2000 / UTM), clipped to the outline: the cells cover the commune, do not overlap, and keep
 the points' ids and names. They are approximate boundaries, and say so.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -50,40 +51,86 @@ def read_points(path: Path, boundary: Boundary) -> tuple[gpd.GeoDataFrame | None
         return None, problems
     for column in ("quarter_id", "name", "lon", "lat"):
         if column not in frame.columns:
-            problems.append(Problem.of(file, text("points.missing_column", column=column),
-                                       text("fix.points.missing_column", column=column), row=1, column=column))
+            problems.append(
+                Problem.of(
+                    file,
+                    text("points.missing_column", column=column),
+                    text("fix.points.missing_column", column=column),
+                    row=1,
+                    column=column,
+                )
+            )
     if problems:
         return None, problems
     rows = frame.index.to_numpy() + 2
     for column in ("quarter_id", "name", "lon", "lat"):
         blank = frame[column].str.strip().eq("").to_numpy()
-        problems += [Problem.of(file, text("points.blank", column=column), text("fix.points.blank"), row=int(r), column=column)
-                     for r in rows[blank][:20]]
+        problems += [
+            Problem.of(file, text("points.blank", column=column), text("fix.points.blank"), row=int(r), column=column)
+            for r in rows[blank][:20]
+        ]
     lon = pd.to_numeric(frame["lon"], errors="coerce").to_numpy()
     lat = pd.to_numeric(frame["lat"], errors="coerce").to_numpy()
     for column, values in (("lon", lon), ("lat", lat)):
         bad = np.isnan(values) & frame[column].str.strip().ne("").to_numpy()
-        problems += [Problem.of(file, text("points.not_number", value=frame[column].iloc[r - 2]), text("fix.points.not_number"),
-                                row=int(r), column=column) for r in rows[bad][:20]]
+        problems += [
+            Problem.of(
+                file,
+                text("points.not_number", value=frame[column].iloc[r - 2]),
+                text("fix.points.not_number"),
+                row=int(r),
+                column=column,
+            )
+            for r in rows[bad][:20]
+        ]
     ids = frame["quarter_id"].str.strip()
     for quarter_id in ids[ids.duplicated() & ids.ne("")].unique()[:20]:
         where = rows[(ids == quarter_id).to_numpy()]
-        problems.append(Problem.of(file, text("points.duplicate_id", quarter_id=quarter_id), text("fix.points.duplicate_id"),
-                                   row=int(where[1]), column="quarter_id"))
+        problems.append(
+            Problem.of(
+                file,
+                text("points.duplicate_id", quarter_id=quarter_id),
+                text("fix.points.duplicate_id"),
+                row=int(where[1]),
+                column="quarter_id",
+            )
+        )
     if problems:
         return None, problems
-    points = gpd.GeoDataFrame({"quarter_id": ids.to_numpy(), "name": frame["name"].str.strip().to_numpy()},
-                              geometry=gpd.points_from_xy(lon, lat), crs=WGS84)
+    points = gpd.GeoDataFrame(
+        {"quarter_id": ids.to_numpy(), "name": frame["name"].str.strip().to_numpy()},
+        geometry=gpd.points_from_xy(lon, lat),
+        crs=WGS84,
+    )
     inside = points.geometry.within(boundary.outline).to_numpy()
     for r in np.flatnonzero(~inside)[:20]:
-        problems.append(Problem.of(file, text("points.outside", quarter_id=ids.iloc[r], lon=frame["lon"].iloc[r],
-                                              lat=frame["lat"].iloc[r], ward=boundary.name or boundary.code),
-                                   text("fix.points.outside"), row=int(rows[r]), column="lon"))
+        problems.append(
+            Problem.of(
+                file,
+                text(
+                    "points.outside",
+                    quarter_id=ids.iloc[r],
+                    lon=frame["lon"].iloc[r],
+                    lat=frame["lat"].iloc[r],
+                    ward=boundary.name or boundary.code,
+                ),
+                text("fix.points.outside"),
+                row=int(rows[r]),
+                column="lon",
+            )
+        )
     same = points.geometry.to_wkb().duplicated()
     for r in np.flatnonzero(same.to_numpy())[:20]:
         first = int(np.flatnonzero((points.geometry.to_wkb() == points.geometry.to_wkb().iloc[r]).to_numpy())[0])
-        problems.append(Problem.of(file, text("points.same_place", a=ids.iloc[first], b=ids.iloc[r]), text("fix.points.same_place"),
-                                   row=int(rows[r]), column="lon"))
+        problems.append(
+            Problem.of(
+                file,
+                text("points.same_place", a=ids.iloc[first], b=ids.iloc[r]),
+                text("fix.points.same_place"),
+                row=int(rows[r]),
+                column="lon",
+            )
+        )
     if len(points) < 2:
         problems.append(Problem.of(file, text("points.too_few", n=len(points)), text("fix.points.too_few")))
     return (None, problems) if problems else (points, [])
@@ -104,6 +151,9 @@ def voronoi_quarters(points: gpd.GeoDataFrame, boundary: Boundary) -> gpd.GeoDat
     order = np.empty(len(projected), dtype=int)
     order[owner[0]] = owner[1]
     clipped = shapely.intersection(cells[order], outline)
-    quarters = gpd.GeoDataFrame({"quarter_id": points["quarter_id"].to_numpy(), "name": points["name"].to_numpy(),
-                                 "boundary": APPROXIMATE}, geometry=clipped, crs=crs)
+    quarters = gpd.GeoDataFrame(
+        {"quarter_id": points["quarter_id"].to_numpy(), "name": points["name"].to_numpy(), "boundary": APPROXIMATE},
+        geometry=clipped,
+        crs=crs,
+    )
     return quarters.to_crs(WGS84)

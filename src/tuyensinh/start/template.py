@@ -6,6 +6,7 @@ already written, one column per year of birth for ages 0–18); `Trường` with
 Vietnamese headers and a drop-down list of levels. Empty cells are what `tuyensinh validate`
 then reports as still missing, cell by cell.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,8 +21,19 @@ from tuyensinh.words.start import say
 __all__ = ["write_template", "SCHOOL_HEADERS", "TOP_AGE"]
 
 TOP_AGE = 18  # the survey columns cover ages 0..18, as population.csv must
-SCHOOL_HEADERS = ("Mã trường", "Tên trường", "Cấp học", "Kinh độ", "Vĩ độ", "Số phòng học", "Số buổi/ngày",
-                  "Sĩ số tối đa", "Năm mở", "Năm đóng", "Diện tích đất")
+SCHOOL_HEADERS = (
+    "Mã trường",
+    "Tên trường",
+    "Cấp học",
+    "Kinh độ",
+    "Vĩ độ",
+    "Số phòng học",
+    "Số buổi/ngày",
+    "Sĩ số tối đa",
+    "Năm mở",
+    "Năm đóng",
+    "Diện tích đất",
+)
 LEVELS = ("Mầm non", "Tiểu học", "THCS")
 _HEADER = Font(bold=True)
 _FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -35,7 +47,9 @@ def _text_cells(sheet, values) -> None:
             cell.data_type = "s"
 
 
-def write_template(path: Path, quarters: pd.DataFrame, base_year: int, ward: str, approximate: bool, lang: str = "vi") -> None:
+def write_template(
+    path: Path, quarters: pd.DataFrame, base_year: int, ward: str, approximate: bool, lang: str = "vi"
+) -> None:
     """Write the template workbook for the quarters (`quarter_id, name`) and the base year."""
     book = Workbook()
     guide = book.active
@@ -72,8 +86,13 @@ def write_template(path: Path, quarters: pd.DataFrame, base_year: int, ward: str
     schools.append(list(SCHOOL_HEADERS))
     for cell in schools[1]:
         cell.font, cell.fill = _HEADER, _FILL
-    levels = DataValidation(type="list", formula1='"' + ",".join(LEVELS) + '"', allow_blank=True,
-                            showErrorMessage=True, error=say("level.list_error", lang))
+    levels = DataValidation(
+        type="list",
+        formula1='"' + ",".join(LEVELS) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        error=say("level.list_error", lang),
+    )
     schools.add_data_validation(levels)
     levels.add("C2:C500")
     sessions = DataValidation(type="list", formula1='"1,2"', allow_blank=True)

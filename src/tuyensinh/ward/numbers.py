@@ -15,6 +15,7 @@ fits, the cell keeps its plain reading and the column's range check reports it.
 Cells that are not numbers get a specific message: an open group (`18+`), a range (`6-10`),
 a number with words (`5 tuổi`), a decimal comma in a comma-separated file.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,7 +64,9 @@ def _vi_decimal(value: float) -> str:
     return _show(value).replace(".", ",")
 
 
-def read_numbers(cells: pd.Series, decimal_comma: bool, acceptable: Callable[[np.ndarray], np.ndarray]) -> NumberReading:
+def read_numbers(
+    cells: pd.Series, decimal_comma: bool, acceptable: Callable[[np.ndarray], np.ndarray]
+) -> NumberReading:
     """Read the text `cells` (index = spreadsheet row) as numbers.
 
     `acceptable(values)` says which values the column can hold (whole, within range, plausible):
@@ -75,7 +78,9 @@ def read_numbers(cells: pd.Series, decimal_comma: bool, acceptable: Callable[[np
     values = pd.to_numeric(prepared, errors="coerce").to_numpy(dtype="float64", na_value=np.nan, copy=True)
     refused: dict[int, tuple[Text, Text]] = {}
     filled = written.ne("").to_numpy()
-    candidates = np.flatnonzero(filled & (np.isnan(values) | written.str.fullmatch(r"[+-]?\d{1,3}[.,]\d{3}").to_numpy()))
+    candidates = np.flatnonzero(
+        filled & (np.isnan(values) | written.str.fullmatch(r"[+-]?\d{1,3}[.,]\d{3}").to_numpy())
+    )
     rows = cells.index.to_numpy()
     for position in candidates:
         cell = written.iloc[position].strip()
@@ -87,7 +92,9 @@ def read_numbers(cells: pd.Series, decimal_comma: bool, acceptable: Callable[[np
     return NumberReading(values, refused)
 
 
-def _read_one(cell: str, decimal_comma: bool, acceptable: Callable[[np.ndarray], np.ndarray]) -> tuple[float, tuple[Text, Text] | None]:
+def _read_one(
+    cell: str, decimal_comma: bool, acceptable: Callable[[np.ndarray], np.ndarray]
+) -> tuple[float, tuple[Text, Text] | None]:
     """One cell that is not a plain number, or a `d.ddd` / `d,ddd` one."""
     one = _ONE_GROUP.match(cell)
     if one:
@@ -104,8 +111,13 @@ def _read_one(cell: str, decimal_comma: bool, acceptable: Callable[[np.ndarray],
         if not decimal_ok and not thousands_ok:  # neither fits: the range checks say what is wrong
             return (decimal if sep == "." or decimal_comma else np.nan), None
         return np.nan, (
-            text("num.ambiguous", value=cell, thousands=_show(thousands), sep=sep,
-                 decimal=Text(_vi_decimal(decimal), _show(decimal))),
+            text(
+                "num.ambiguous",
+                value=cell,
+                thousands=_show(thousands),
+                sep=sep,
+                decimal=Text(_vi_decimal(decimal), _show(decimal)),
+            ),
             text("fix.num.ambiguous", thousands=_show(thousands), decimal_dot=_show(decimal)),
         )
     if _MANY_GROUPS.match(cell):

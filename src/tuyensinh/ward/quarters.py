@@ -287,7 +287,9 @@ def _overlap_problems(frame: gpd.GeoDataFrame, crs: str, file: str) -> list[Prob
     ]
 
 
-def read_quarters(folder: Path, crs: str | None, path: Path | None = None) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+def read_quarters(
+    folder: Path, crs: str | None, path: Path | None = None
+) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
     """The quarters (quarter_id, name, geometry) in EPSG:4326, or None and the problems.
 
     `crs` (the ward's projected CRS, when valid) is used to measure overlaps in square metres.

@@ -16,6 +16,7 @@
   population of fewer than 100 persons in its last year, found by the loader (`Ward.input_warnings`).
 Each warning is a `Problem` record (file, row, column, what, what to check), worded in both languages.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -43,8 +44,10 @@ MAX_WARNINGS_PER_KIND = 10
 
 
 def _level_text(level: str) -> Text:
-    return Text(level_name(level, "vi").lower() if level != "thcs" else "THCS", level_name(level, "en").lower()
-                if level != "thcs" else "lower secondary")
+    return Text(
+        level_name(level, "vi").lower() if level != "thcs" else "THCS",
+        level_name(level, "en").lower() if level != "thcs" else "lower secondary",
+    )
 
 
 def _rooms(ward: Ward, norms: Norms) -> list[Problem]:
@@ -53,10 +56,14 @@ def _rooms(ward: Ward, norms: Norms) -> list[Problem]:
     population = ward.population_by_age()
     at_base = population[population["year"] == year].groupby("age")["count"].sum()
     table["children"] = table["age"].map(at_base).fillna(0.0)
-    table["pupils"] = table["children"] * table["participation"] * table["eligible_share"] * (1 - table["private_share"])
+    table["pupils"] = (
+        table["children"] * table["participation"] * table["eligible_share"] * (1 - table["private_share"])
+    )
     table["classes"] = np.ceil(table["pupils"] / table["max_class_size"])
     schools = ward.schools
-    open_now = (schools["opens"].isna() | (schools["opens"] <= year)) & (schools["closes"].isna() | (schools["closes"] > year))
+    open_now = (schools["opens"].isna() | (schools["opens"] <= year)) & (
+        schools["closes"].isna() | (schools["closes"] > year)
+    )
     rooms = schools[open_now].groupby("level")["classrooms"].sum()
     found = []
     for level in LEVELS:
@@ -64,9 +71,14 @@ def _rooms(ward: Ward, norms: Norms) -> list[Problem]:
         classes, pupils = int(part["classes"].sum()), round(part["pupils"].sum())
         have = int(rooms.get(level, 0))
         if classes > 0 and have < ROOMS_SHARE * classes:
-            found.append(Problem.of("schools.csv", text("rooms_low", level=_level_text(level), rooms=have, year=year,
-                                                        classes=classes, pupils=pupils),
-                                    text("fix.rooms_low"), column="classrooms"))
+            found.append(
+                Problem.of(
+                    "schools.csv",
+                    text("rooms_low", level=_level_text(level), rooms=have, year=year, classes=classes, pupils=pupils),
+                    text("fix.rooms_low"),
+                    column="classrooms",
+                )
+            )
     return found
 
 
@@ -80,10 +92,23 @@ def _jumps(ward: Ward) -> list[Problem]:
     for q, y in flagged[:MAX_WARNINGS_PER_KIND]:
         year0, year1 = int(totals.columns[y]), int(totals.columns[y + 1])
         share = f"{abs(change[q, y]):.0%}"
-        found.append(Problem.of("population.csv", text("jump", quarter_id=totals.index[q], share=share, year0=year0, year1=year1,
-                                                       before=int(before[q, y]), after=int(after[q, y]),
-                                                       change=text("jump.up" if change[q, y] > 0 else "jump.down")),
-                                text("fix.jump", year1=year1), column="count"))
+        found.append(
+            Problem.of(
+                "population.csv",
+                text(
+                    "jump",
+                    quarter_id=totals.index[q],
+                    share=share,
+                    year0=year0,
+                    year1=year1,
+                    before=int(before[q, y]),
+                    after=int(after[q, y]),
+                    change=text("jump.up" if change[q, y] > 0 else "jump.down"),
+                ),
+                text("fix.jump", year1=year1),
+                column="count",
+            )
+        )
     return found
 
 
@@ -100,23 +125,44 @@ def _cohorts(ward: Ward) -> list[Problem]:
         ratio = num / den.where(den > 0)
         ward_ratio = ratio[den >= COHORT_MIN_CHILDREN].median()  # what the ward's quarters usually show
         odd = ratio[(den >= COHORT_MIN_CHILDREN) & ((ratio - ward_ratio).abs() > COHORT_GAP)]
-        found += [Problem.of("population.csv", text("cohort", quarter_id=q, year0=year0, year1=year1, ratio=f"{r:.2f}",
-                                                    ward_ratio=f"{ward_ratio:.2f}"), text("fix.cohort"), column="count")
-                  for q, r in odd.items()]
+        found += [
+            Problem.of(
+                "population.csv",
+                text(
+                    "cohort", quarter_id=q, year0=year0, year1=year1, ratio=f"{r:.2f}", ward_ratio=f"{ward_ratio:.2f}"
+                ),
+                text("fix.cohort"),
+                column="count",
+            )
+            for q, r in odd.items()
+        ]
     return found[:MAX_WARNINGS_PER_KIND]
 
 
 def _far_schools(ward: Ward, norms: Norms) -> list[Problem]:
     quarters = ward.quarters_projected()[["quarter_id", "geometry"]]
     schools = ward.schools_projected().reset_index(names="position")
-    nearest = gpd.sjoin_nearest(schools, quarters, distance_col="metres").drop_duplicates("position").sort_values("position")
+    nearest = (
+        gpd.sjoin_nearest(schools, quarters, distance_col="metres").drop_duplicates("position").sort_values("position")
+    )
     norm = np.array([norms.walking_distance(level, ward.setting) for level in nearest["level"]])
     far = nearest[nearest["metres"].to_numpy() > norm]
     return [
-        Problem.of("schools.csv", text("far_school", school_id=school.school_id, name=school["name"], quarter_id=school.quarter_id,
-                                       distance=f"{school.metres:,.0f}".replace(",", " "),
-                                       norm=f"{limit:,.0f}".replace(",", " "), level=_level_text(school.level)),
-                   text("fix.far_school"), row=int(school.position) + 2, column="lon")
+        Problem.of(
+            "schools.csv",
+            text(
+                "far_school",
+                school_id=school.school_id,
+                name=school["name"],
+                quarter_id=school.quarter_id,
+                distance=f"{school.metres:,.0f}".replace(",", " "),
+                norm=f"{limit:,.0f}".replace(",", " "),
+                level=_level_text(school.level),
+            ),
+            text("fix.far_school"),
+            row=int(school.position) + 2,
+            column="lon",
+        )
         for (_, school), limit in zip(far.iterrows(), norm[nearest["metres"].to_numpy() > norm], strict=True)
     ][:MAX_WARNINGS_PER_KIND]
 

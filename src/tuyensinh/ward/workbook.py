@@ -17,6 +17,7 @@ Each table read from a workbook comes with a `Locator`, which turns the rows and
 problem found later (by the column checks or the checks between files) into the sheet and the
 Excel cell the planner must open.
 """
+
 from __future__ import annotations
 
 import re
@@ -61,8 +62,10 @@ SHEET_NAMES: dict[str, tuple[str, ...]] = {
 
 #: Vietnamese (folded) column headers and the column each one stands for.
 HEADER_ALIASES: dict[str, str] = {
-    **dict.fromkeys(("ma khu pho", "ma thon", "ma to dan pho", "ma to", "ma khu vuc", "ma ap", "ma ban",
-                     "ma khu pho/thon"), "quarter_id"),
+    **dict.fromkeys(
+        ("ma khu pho", "ma thon", "ma to dan pho", "ma to", "ma khu vuc", "ma ap", "ma ban", "ma khu pho/thon"),
+        "quarter_id",
+    ),
     **dict.fromkeys(("nam",), "year"),
     **dict.fromkeys(("tuoi", "do tuoi"), "age"),
     **dict.fromkeys(("so nguoi", "so tre", "so luong", "so dan"), "count"),
@@ -200,8 +203,7 @@ def _is_total(cells: Iterable[str]) -> bool:
     for value in cells:
         if value:
             folded = fold_text(value).strip()
-            return any(folded == word or folded.startswith((word + " ", word + ":"))
-                       for word in _TOTAL_WORDS)
+            return any(folded == word or folded.startswith((word + " ", word + ":")) for word in _TOTAL_WORDS)
     return False
 
 
@@ -264,11 +266,21 @@ def merged_problems(sheet: SheetCells, header_row: int, file: str, skip_rows: se
             continue  # a title above the header
         span = f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max_row}"
         if min_row <= header_row <= max_row and max_col > min_col:
-            problems.append(replace(Problem.of(file, text("xlsx.merged_header", cells=span), text("fix.xlsx.merged_header")),
-                                    sheet=sheet.name, cell=f"{column_letter(min_col)}{min_row}"))
+            problems.append(
+                replace(
+                    Problem.of(file, text("xlsx.merged_header", cells=span), text("fix.xlsx.merged_header")),
+                    sheet=sheet.name,
+                    cell=f"{column_letter(min_col)}{min_row}",
+                )
+            )
         elif min_row > header_row and not set(range(min_row, max_row + 1)) <= skip_rows:
-            problems.append(replace(Problem.of(file, text("xlsx.merged_data", cells=span), text("fix.xlsx.merged_data")),
-                                    sheet=sheet.name, cell=f"{column_letter(min_col)}{min_row}"))
+            problems.append(
+                replace(
+                    Problem.of(file, text("xlsx.merged_data", cells=span), text("fix.xlsx.merged_data")),
+                    sheet=sheet.name,
+                    cell=f"{column_letter(min_col)}{min_row}",
+                )
+            )
     return problems
 
 
@@ -276,22 +288,31 @@ def cell_value_problems(sheet: SheetCells, rows: Iterable[int], columns: Iterabl
     """Formulas without a computed value and Excel error values inside the table."""
     rows, columns = set(rows), set(columns)
     problems = [
-        replace(Problem.of(file, text("xlsx.formula_no_value", formula=formula[:60]), text("fix.xlsx.formula_no_value")),
-                sheet=sheet.name, cell=f"{column_letter(c)}{r}")
-        for (r, c), formula in sorted(sheet.formulas.items()) if r in rows and c in columns
+        replace(
+            Problem.of(file, text("xlsx.formula_no_value", formula=formula[:60]), text("fix.xlsx.formula_no_value")),
+            sheet=sheet.name,
+            cell=f"{column_letter(c)}{r}",
+        )
+        for (r, c), formula in sorted(sheet.formulas.items())
+        if r in rows and c in columns
     ]
     block = sheet.grid.loc[sorted(rows), sorted(columns)] if rows and columns else sheet.grid.iloc[0:0]
     errors = block.isin(_EXCEL_ERRORS)
     for r, c in zip(*errors.to_numpy().nonzero(), strict=True):
         row, col = int(block.index[r]), int(block.columns[c])
-        problems.append(replace(
-            Problem.of(file, text("xlsx.error_value", value=block.iat[r, c]), text("fix.xlsx.error_value")),
-            sheet=sheet.name, cell=f"{column_letter(col)}{row}",
-        ))
+        problems.append(
+            replace(
+                Problem.of(file, text("xlsx.error_value", value=block.iat[r, c]), text("fix.xlsx.error_value")),
+                sheet=sheet.name,
+                cell=f"{column_letter(col)}{row}",
+            )
+        )
     return problems
 
 
-def sheet_to_raw(sheet: SheetCells, header_row: int, file: str, workbook: str) -> tuple[RawTable, Locator, list[Problem]]:
+def sheet_to_raw(
+    sheet: SheetCells, header_row: int, file: str, workbook: str
+) -> tuple[RawTable, Locator, list[Problem]]:
     """The table below `header_row` as a `RawTable` (index = Excel row) with its `Locator`.
 
     Blank rows and a totals row are left out; columns without a header name are dropped when
@@ -299,7 +320,7 @@ def sheet_to_raw(sheet: SheetCells, header_row: int, file: str, workbook: str) -
     """
     grid = sheet.grid
     header = [canonical_header(value) if value else "" for value in grid.loc[header_row]]
-    body = grid.loc[header_row + 1:]
+    body = grid.loc[header_row + 1 :]
     body = body.loc[body.ne("").any(axis=1)]
     totals = {int(row) for row, cells in body.iterrows() if _is_total(cells)}
     body = body.drop(index=list(totals))
@@ -307,11 +328,17 @@ def sheet_to_raw(sheet: SheetCells, header_row: int, file: str, workbook: str) -
     problems += cell_value_problems(sheet, body.index, [i + 1 for i, name in enumerate(header) if name], file)
     for position, name in enumerate(header):
         if not name and body.iloc[:, position].ne("").any():
-            problems.append(replace(
-                Problem.of(file, text("xlsx.no_header", columns=column_letter(position + 1), rows=header_row),
-                           text("fix.xlsx.no_header")),
-                sheet=sheet.name, cell=f"{column_letter(position + 1)}{header_row}",
-            ))
+            problems.append(
+                replace(
+                    Problem.of(
+                        file,
+                        text("xlsx.no_header", columns=column_letter(position + 1), rows=header_row),
+                        text("fix.xlsx.no_header"),
+                    ),
+                    sheet=sheet.name,
+                    cell=f"{column_letter(position + 1)}{header_row}",
+                )
+            )
     keep = [position for position, name in enumerate(header) if name]
     cells = body.iloc[:, keep].copy()
     cells.columns = [header[position] for position in keep]

@@ -13,6 +13,7 @@ So sheet 'Dân số 2025', column 'Sinh năm 2019', row 'KP01' → quarter_id KP
 A year of birth after the survey year, more than 120 years before it, or given twice in one
 sheet is reported with its cell; so is a year given by two sheets.
 """
+
 from __future__ import annotations
 
 import re
@@ -87,7 +88,9 @@ def _survey_sheet(sheet: SheetCells, header_row: int, file: str) -> tuple[pd.Dat
     else:
         year = survey_year(sheet.name)
         if year is None:
-            problems.append(replace(Problem.of(file, text("survey.no_year"), text("fix.survey.no_year")), sheet=sheet.name))
+            problems.append(
+                replace(Problem.of(file, text("survey.no_year"), text("fix.survey.no_year")), sheet=sheet.name)
+            )
             return pd.DataFrame(), problems
         years = pd.Series(float(year), index=cells.index)
     seen: dict[int, str] = {}
@@ -95,17 +98,44 @@ def _survey_sheet(sheet: SheetCells, header_row: int, file: str) -> tuple[pd.Dat
     for column, birth in births.items():
         cell = f"{column_letter(column)}{header_row}"
         if birth in seen:
-            problems.append(replace(Problem.of(file, text("survey.birth_year_twice", birth=birth, cells=f"{seen[birth]}, {cell}"),
-                                               text("fix.survey.birth_year_twice")), sheet=sheet.name, cell=cell))
+            problems.append(
+                replace(
+                    Problem.of(
+                        file,
+                        text("survey.birth_year_twice", birth=birth, cells=f"{seen[birth]}, {cell}"),
+                        text("fix.survey.birth_year_twice"),
+                    ),
+                    sheet=sheet.name,
+                    cell=cell,
+                )
+            )
             continue
         seen[birth] = cell
         top = years.max() if years.notna().any() else np.nan
         if top == top and birth > top:
-            problems.append(replace(Problem.of(file, text("survey.birth_year_future", birth=birth, year=int(top)),
-                                               text("fix.survey.birth_year")), sheet=sheet.name, cell=cell))
+            problems.append(
+                replace(
+                    Problem.of(
+                        file,
+                        text("survey.birth_year_future", birth=birth, year=int(top)),
+                        text("fix.survey.birth_year"),
+                    ),
+                    sheet=sheet.name,
+                    cell=cell,
+                )
+            )
         elif top == top and top - birth > MAX_SURVEY_AGE:
-            problems.append(replace(Problem.of(file, text("survey.birth_year_old", birth=birth, year=int(top), limit=MAX_SURVEY_AGE),
-                                               text("fix.survey.birth_year")), sheet=sheet.name, cell=cell))
+            problems.append(
+                replace(
+                    Problem.of(
+                        file,
+                        text("survey.birth_year_old", birth=birth, year=int(top), limit=MAX_SURVEY_AGE),
+                        text("fix.survey.birth_year"),
+                    ),
+                    sheet=sheet.name,
+                    cell=cell,
+                )
+            )
         else:
             usable[column] = birth
     if "quarter_id" not in cells.columns or not usable:
@@ -117,21 +147,35 @@ def _survey_sheet(sheet: SheetCells, header_row: int, file: str) -> tuple[pd.Dat
     year = years.reindex(long["excel_row"]).to_numpy()
     long["quarter_id"] = cells["quarter_id"].reindex(long["excel_row"]).to_numpy()
     long["year"] = np.where(np.isnan(year), "", pd.Series(year).map(lambda v: f"{v:.0f}" if v == v else "").to_numpy())
-    long["age"] = np.where(np.isnan(year), "", pd.Series(year - birth).map(lambda v: f"{v:.0f}" if v == v else "").to_numpy())
+    long["age"] = np.where(
+        np.isnan(year), "", pd.Series(year - birth).map(lambda v: f"{v:.0f}" if v == v else "").to_numpy()
+    )
     long["sheet"] = sheet.name
     blank = long["count"].eq("") & long["quarter_id"].ne("")
     if blank.any():  # said once per sheet with its cells (not row by row), then not again as blank
-        shown = [f"{column_letter(c)}{r}" for r, c in zip(long.loc[blank, "excel_row"], long.loc[blank, "excel_column"], strict=True)]
+        shown = [
+            f"{column_letter(c)}{r}"
+            for r, c in zip(long.loc[blank, "excel_row"], long.loc[blank, "excel_column"], strict=True)
+        ]
         listed = ", ".join(shown[:30]) + (", …" if len(shown) > 30 else "")
-        problems.append(replace(Problem.of(file, text("survey.blank_counts", n=len(shown), cells=listed), text("fix.survey.blank_counts")),
-                                sheet=sheet.name, cell=shown[0]))
+        problems.append(
+            replace(
+                Problem.of(
+                    file, text("survey.blank_counts", n=len(shown), cells=listed), text("fix.survey.blank_counts")
+                ),
+                sheet=sheet.name,
+                cell=shown[0],
+            )
+        )
         long.loc[blank, "count"] = "0"
     long["quarter_letter"] = letters.get("quarter_id", "")
     long["count_letter"] = long["excel_column"].map(column_letter)
     return long, problems
 
 
-def _survey_table(sheets: list[tuple[SheetCells, int]], file: str, workbook: str) -> tuple[RawTable | None, Locator | None, list[Problem]]:
+def _survey_table(
+    sheets: list[tuple[SheetCells, int]], file: str, workbook: str
+) -> tuple[RawTable | None, Locator | None, list[Problem]]:
     """The population table from survey sheets: one row per quarter × survey year × year of birth."""
     problems: list[Problem] = []
     parts = []
@@ -145,14 +189,27 @@ def _survey_table(sheets: list[tuple[SheetCells, int]], file: str, workbook: str
     long = pd.concat(parts, ignore_index=True)
     twice = long.drop_duplicates(["year", "sheet"]).groupby("year")["sheet"].agg(list)
     for year, names in twice[twice.map(len) > 1].items():
-        problems.append(replace(Problem.of(file, text("survey.year_twice", year=year, first=names[0], second=names[1]),
-                                           text("fix.survey.year_twice")), sheet=names[1]))
+        problems.append(
+            replace(
+                Problem.of(
+                    file,
+                    text("survey.year_twice", year=year, first=names[0], second=names[1]),
+                    text("fix.survey.year_twice"),
+                ),
+                sheet=names[1],
+            )
+        )
     long.index = pd.RangeIndex(2, 2 + len(long), name="row")
     cells = long[["quarter_id", "year", "age", "count"]].copy()
     rows = {
-        int(row): (sheet, int(excel_row), {"quarter_id": q_letter, "count": c_letter, "age": c_letter, "year": c_letter})
+        int(row): (
+            sheet,
+            int(excel_row),
+            {"quarter_id": q_letter, "count": c_letter, "age": c_letter, "year": c_letter},
+        )
         for row, sheet, excel_row, q_letter, c_letter in zip(
-            long.index, long["sheet"], long["excel_row"], long["quarter_letter"], long["count_letter"], strict=True)
+            long.index, long["sheet"], long["excel_row"], long["quarter_letter"], long["count_letter"], strict=True
+        )
     }
     only = sheets[0][0].name if len(sheets) == 1 else None
     return RawTable(file, cells, WORKBOOK_DELIMITER), Locator(file, workbook, rows, only), problems
@@ -184,10 +241,31 @@ def read_workbook_table(
     if not regular:
         columns = ", ".join(needed)
         if shared:
-            return True, None, None, [replace(Problem.of(path.name, text("xlsx.no_header", columns=columns, rows=30),
-                                                         text("fix.xlsx.no_header")), sheet=candidates[0].name)]
-        return True, None, None, [Problem.of(path.name, text("xlsx.no_sheet", table=table, columns=columns),
-                                             text("fix.xlsx.no_sheet", sheet=table))]
+            return (
+                True,
+                None,
+                None,
+                [
+                    replace(
+                        Problem.of(
+                            path.name, text("xlsx.no_header", columns=columns, rows=30), text("fix.xlsx.no_header")
+                        ),
+                        sheet=candidates[0].name,
+                    )
+                ],
+            )
+        return (
+            True,
+            None,
+            None,
+            [
+                Problem.of(
+                    path.name,
+                    text("xlsx.no_sheet", table=table, columns=columns),
+                    text("fix.xlsx.no_sheet", sheet=table),
+                )
+            ],
+        )
     if len(regular) > 1 and table == "population":
         return True, *_stack(regular, file, path.name)
     sheet, header_row = regular[0]
@@ -195,7 +273,9 @@ def read_workbook_table(
     return True, raw, locator, [replace(p, file=path.name) for p in found]
 
 
-def _stack(regular: list[tuple[SheetCells, int]], file: str, workbook: str) -> tuple[RawTable | None, Locator | None, list[Problem]]:
+def _stack(
+    regular: list[tuple[SheetCells, int]], file: str, workbook: str
+) -> tuple[RawTable | None, Locator | None, list[Problem]]:
     """Several sheets of the table layout (e.g. one per year) as one table with its own row numbers."""
     parts, rows, problems = [], {}, []
     next_row = 2

@@ -294,6 +294,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{school} chỉ dùng {use:.0%} phòng học năm học {school_year}: sĩ số bình quân {size:.0f} {who}/lớp",
         "{school} uses only {use:.0%} of its rooms in {school_year}: {size:.0f} {who} per class on average",
     ),
+    "flag.overflow_clause": (
+        "; phân luồng năm học {school_year} còn {pupils:.0f} trẻ/học sinh vượt sức chứa",
+        "; the zoning of {school_year} leaves {pupils:.0f} pupils above its capacity",
+    ),
     "flag.overflow": (
         "Phân luồng năm học {school_year} ({level}): {pupils:.0f} trẻ/học sinh vượt sức chứa của {school}",
         "Zoning {school_year} ({level}): {pupils:.0f} pupils above the capacity of {school}",

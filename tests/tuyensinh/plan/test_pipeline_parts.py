@@ -106,7 +106,7 @@ def test_zones_gpkg_round_trip(tmp_path):
         tmp_path / "zones.gpkg", zones_layers(QUARTERS, ASSIGNMENT, SCHOOLS, "EPSG:3405", school_load=load)
     )
     layers = set(pyogrio.list_layers(path)[:, 0])
-    assert layers == {"quarters", "schools", "zones_mam_non", "zones_tieu_hoc"}
+    assert layers == {"quarters", "schools", "zones_mam_non", "zones_tieu_hoc", "boundary", "layer_styles"}
     quarters = gpd.read_file(path, layer="quarters").set_index("quarter_id")
     assert quarters.crs.to_epsg() == 3405
     assert quarters.loc["Q2", "school_tieu_hoc"] == "TH01"  # the larger share
@@ -124,6 +124,46 @@ def test_zones_gpkg_round_trip(tmp_path):
     # the dissolved zones cover exactly the ward
     assert zones.union_all().area == pytest.approx(quarters.union_all().area, rel=1e-6)
     assert not list(tmp_path.glob(".*"))  # no temporary file left
+
+
+def test_zones_gpkg_opens_styled_in_qgis_with_whole_years_and_the_boundary(tmp_path):
+    """layer_styles holds one default QML style per layer (QGIS applies it); years are integers."""
+    import sqlite3
+    import xml.etree.ElementTree as ET
+
+    schools = SCHOOLS.assign(opens=[float("nan"), 2029.0, float("nan")])
+    load = pd.DataFrame({"school_id": ["TH01"], "rooms_available": [20], "first_short_year": [2028.0]})
+    layers = zones_layers(QUARTERS, ASSIGNMENT, schools, "EPSG:3405", school_load=load)
+    path = write_zones_gpkg(tmp_path / "zones.gpkg", layers, level_names={"tieu_hoc": "Tiểu học", "mam_non": "Mầm non"})
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT f_table_name, f_geometry_column, styleQML, useAsDefault FROM layer_styles").fetchall()
+        geometry = dict(db.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall())
+        types = dict(db.execute("SELECT name, type FROM pragma_table_info('schools')").fetchall())
+    db.close()
+    styles = {name: (column, ET.fromstring(qml.split(">", 1)[1]), default) for name, column, qml, default in rows}
+    assert set(styles) == {"quarters", "schools", "zones_mam_non", "zones_tieu_hoc", "boundary"}
+    assert all(column == geometry[name] and default == 1 for name, (column, _, default) in styles.items())
+    zone_style = styles["zones_tieu_hoc"][1]
+    categories = {c.get("value"): c.get("label") for c in zone_style.iter("category")}
+    assert categories == {
+        "TH01": "Trường Tiểu học Phước Bình",
+        "TH02": "Trường Tiểu học Lê Lợi",
+    }  # one colour per school
+    fills = [o.get("value") for o in zone_style.iter("Option") if o.get("name") == "color"]
+    assert len(set(fills)) == 2
+    assert zone_style.find(".//text-style").get("fieldName") == "name"  # labelled with the school's name
+    assert {c.get("label") for c in styles["schools"][1].iter("category")} == {"Tiểu học", "Mầm non"}
+    assert types["opens"] in ("INTEGER", "MEDIUMINT", "BIGINT") and types["first_short_year"] in (
+        "INTEGER",
+        "MEDIUMINT",
+        "BIGINT",
+    )
+    assert "rooms_available" in types  # the CSV files' name
+    sites = gpd.read_file(path, layer="schools").set_index("school_id")
+    assert sites.loc["TH02", "opens"] == 2029 and pd.isna(sites.loc["TH01", "opens"])
+    boundary = gpd.read_file(path, layer="boundary")
+    assert len(boundary) == 1
+    assert boundary.area.iloc[0] == pytest.approx(QUARTERS.to_crs(3405).union_all().area, rel=1e-9)
 
 
 def test_zones_gpkg_failure_leaves_no_file(tmp_path):

@@ -97,12 +97,23 @@ def test_flags_from_year_and_overflow():
     overflow = pd.DataFrame({"school_id": ["TH01"], "level": ["tieu_hoc"], "school_year": [2027], "overflow": [23.4]})
     flags = flag_sentences(_capacity(), SCHOOLS, lang="vi", from_year=2029, overflow=overflow)
     text = [s for _, s in flags]
-    assert text[0].startswith("Trường Tiểu học Phước Bình thiếu 4 phòng học từ năm học 2029–2030")
-    # pupils left without a seat are as urgent as missing rooms: before the tight schools
-    assert [kind for kind, _ in flags] == ["over", "over", "over", "tight", "info"]
-    assert text[2] == (
-        "Phân luồng năm học 2027–2028 (tiểu học): 23 trẻ/học sinh vượt sức chứa của Trường Tiểu học Phước Bình"
+    # a school short of rooms whose zoning also leaves pupils without a seat is named once, not twice
+    assert text[0] == (
+        "Trường Tiểu học Phước Bình thiếu 4 phòng học từ năm học 2029–2030, đến năm học 2030–2031 thiếu 5 phòng; "
+        "phân luồng năm học 2027–2028 còn 23 trẻ/học sinh vượt sức chứa"
     )
+    assert [kind for kind, _ in flags] == ["over", "over", "tight", "info"]
+    assert sum("Phước Bình" in sentence for sentence in text) == 1
+    # overflow at a school with enough rooms keeps its own point, as urgent as missing rooms
+    lone = pd.DataFrame({"school_id": ["TH02"], "level": ["tieu_hoc"], "school_year": [2027], "overflow": [7.0]})
+    alone = [s for _, s in flag_sentences(_capacity(), SCHOOLS, lang="vi", from_year=2029, overflow=lone)]
+    assert "Phân luồng năm học 2027–2028 (tiểu học): 7 trẻ/học sinh vượt sức chứa của Trường Tiểu học Lê Lợi" in alone
+
+
+def test_report_prints_on_a4_with_headings_kept_with_their_content():
+    page = render_report(title="T", subtitle="S", flags=[], sections=[], summary=[], lang="vi", footer="F")
+    assert "@page { size: A4 portrait;" in page
+    assert "h1, h2, h3 { break-after: avoid;" in page and "break-inside: avoid" in page
 
 
 def test_ward_shortfall_sums_each_schools_worst_year():

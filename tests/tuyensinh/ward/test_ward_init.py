@@ -1,4 +1,5 @@
 """`tuyensinh init`: a new ward folder from a shipped boundary and the quarters as points or polygons."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,28 +31,38 @@ def _points_inside(code: str, n: int, seed: int = 7) -> pd.DataFrame:
         lon, lat = rng.uniform(x0, x1), rng.uniform(y0, y1)
         if boundary.outline.contains(shapely.Point(lon, lat)):
             found.append((round(lon, 6), round(lat, 6)))
-    return pd.DataFrame({"quarter_id": [f"T{i:02d}" for i in range(1, n + 1)],
-                         "name": [f"Thôn số {i}" for i in range(1, n + 1)],
-                         "lon": [p[0] for p in found], "lat": [p[1] for p in found]})
+    return pd.DataFrame(
+        {
+            "quarter_id": [f"T{i:02d}" for i in range(1, n + 1)],
+            "name": [f"Thôn số {i}" for i in range(1, n + 1)],
+            "lon": [p[0] for p in found],
+            "lat": [p[1] for p in found],
+        }
+    )
 
 
 def test_voronoi_quarters_cover_the_commune_do_not_overlap_and_keep_ids(tmp_path: Path) -> None:
     points = _points_inside("06085", 45)
     source = tmp_path / "nha_van_hoa.csv"
     points.to_csv(source, index=False)
-    assert main(["init", str(tmp_path / "ward"), "--boundary", "06085", "--points", str(source), "--base-year", "2026"]) == 0
+    assert (
+        main(["init", str(tmp_path / "ward"), "--boundary", "06085", "--points", str(source), "--base-year", "2026"])
+        == 0
+    )
     quarters = gpd.read_file(tmp_path / "ward" / "quarters.geojson").to_crs(METRES)
     outline = gpd.read_file(BOUNDARIES / "06085_thien_hoa.geojson").to_crs(METRES).union_all()
     union = quarters.union_all()
     assert abs(union.area - outline.area) / outline.area < 1e-6  # they cover the commune
     assert abs(quarters.area.sum() - union.area) / union.area < 1e-6  # and do not overlap
     assert quarters.within(outline.buffer(1.0)).all()
-    located = gpd.GeoDataFrame(points, geometry=gpd.points_from_xy(points.lon, points.lat), crs="EPSG:4326").to_crs(METRES)
+    located = gpd.GeoDataFrame(points, geometry=gpd.points_from_xy(points.lon, points.lat), crs="EPSG:4326").to_crs(
+        METRES
+    )
     joined = gpd.sjoin(located, quarters, predicate="within", lsuffix="point", rsuffix="cell")
     assert len(joined) == 45
     assert (joined["quarter_id_point"] == joined["quarter_id_cell"]).all()  # each cell keeps its point's id
     assert (joined["name_point"] == joined["name_cell"]).all()
-    assert set(quarters["boundary"].str.startswith("approximate"))  == {True}
+    assert set(quarters["boundary"].str.startswith("approximate")) == {True}
 
 
 def test_init_from_polygons_keeps_the_layer_and_writes_what_is_known(tmp_path: Path, thien_hoa_dir: Path) -> None:
@@ -63,7 +74,12 @@ def test_init_from_polygons_keeps_the_layer_and_writes_what_is_known(tmp_path: P
     assert written["quarter_id"].tolist() == given["quarter_id"].astype(str).tolist()
     assert written["name"].tolist() == given["name"].tolist()
     toml = (out / "ward.toml").read_text(encoding="utf-8")
-    assert 'code = "06085"' in toml and 'kind = "xã"' in toml and 'crs = "EPSG:3405"' in toml and "base_year = 2026" in toml
+    assert (
+        'code = "06085"' in toml
+        and 'kind = "xã"' in toml
+        and 'crs = "EPSG:3405"' in toml
+        and "base_year = 2026" in toml
+    )
     book = openpyxl.load_workbook(out / "ward.xlsx")
     assert book.sheetnames == ["Hướng dẫn", "Dân số 2025", "Dân số 2026", "Trường"]
     sheet = book["Dân số 2026"]
@@ -73,7 +89,9 @@ def test_init_from_polygons_keeps_the_layer_and_writes_what_is_known(tmp_path: P
     assert any(rule.formula1 == '"Mầm non,Tiểu học,THCS"' and "C2:C500" in str(rule.sqref) for rule in rules)
 
 
-def test_validate_after_init_says_what_is_missing_and_passes_once_filled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_after_init_says_what_is_missing_and_passes_once_filled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     points = _points_inside("06085", 4)
     source = tmp_path / "points.csv"
     points.to_csv(source, index=False)
@@ -92,8 +110,14 @@ def test_validate_after_init_says_what_is_missing_and_passes_once_filled(tmp_pat
             for cell in row:
                 cell.value = 20
     schools = book["Trường"]
-    for i, (level, lon, lat) in enumerate([("Mầm non", *points.iloc[0][["lon", "lat"]]), ("Tiểu học", *points.iloc[1][["lon", "lat"]]),
-                                           ("THCS", *points.iloc[2][["lon", "lat"]])], start=1):
+    for i, (level, lon, lat) in enumerate(
+        [
+            ("Mầm non", *points.iloc[0][["lon", "lat"]]),
+            ("Tiểu học", *points.iloc[1][["lon", "lat"]]),
+            ("THCS", *points.iloc[2][["lon", "lat"]]),
+        ],
+        start=1,
+    ):
         schools.append([f"S{i}", f"Trường {i}", level, float(lon), float(lat), 10, 2])
     book.save(ward / "ward.xlsx")
     loaded = load_ward(ward)
@@ -101,14 +125,19 @@ def test_validate_after_init_says_what_is_missing_and_passes_once_filled(tmp_pat
     assert sorted(loaded.schools["level"]) == ["mam_non", "thcs", "tieu_hoc"]
 
 
-@pytest.mark.parametrize(("edit", "expected"), [
-    (lambda f: f.assign(lon=f.lon.where(f.index != 1, 105.0)), "the point 'T02' (105.0, "),
-    (lambda f: f.assign(quarter_id=["T01", "T01", "T03"]), "the id 'T01' is repeated"),
-    (lambda f: f.drop(columns="lat"), "the column 'lat' is missing"),
-    (lambda f: f.assign(lat=f.lat.astype(str).where(f.index != 2, "22,1")), "'22,1' is not a coordinate"),
-    (lambda f: f.assign(lon=f.lon.iloc[0], lat=f.lat.iloc[0]), "'T01' and 'T02' are at the same place"),
-])
-def test_bad_points_are_refused_and_nothing_is_written(tmp_path: Path, capsys: pytest.CaptureFixture[str], edit, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda f: f.assign(lon=f.lon.where(f.index != 1, 105.0)), "the point 'T02' (105.0, "),
+        (lambda f: f.assign(quarter_id=["T01", "T01", "T03"]), "the id 'T01' is repeated"),
+        (lambda f: f.drop(columns="lat"), "the column 'lat' is missing"),
+        (lambda f: f.assign(lat=f.lat.astype(str).where(f.index != 2, "22,1")), "'22,1' is not a coordinate"),
+        (lambda f: f.assign(lon=f.lon.iloc[0], lat=f.lat.iloc[0]), "'T01' and 'T02' are at the same place"),
+    ],
+)
+def test_bad_points_are_refused_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edit, expected: str
+) -> None:
     source = tmp_path / "points.csv"
     edit(_points_inside("06085", 3)).to_csv(source, index=False)
     ward = tmp_path / "ward"
@@ -118,7 +147,9 @@ def test_bad_points_are_refused_and_nothing_is_written(tmp_path: Path, capsys: p
     assert not list(tmp_path.glob(".ward.*"))  # no staging folder left behind
 
 
-def test_init_never_writes_into_a_folder_with_files_and_names_unknown_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_never_writes_into_a_folder_with_files_and_names_unknown_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     ward = tmp_path / "ward"
     ward.mkdir()
     (ward / "notes.txt").write_text("keep me", encoding="utf-8")

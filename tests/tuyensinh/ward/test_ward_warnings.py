@@ -1,4 +1,5 @@
 """Warnings about plausible but suspicious data: hand-computed on the small builder ward, never blocking."""
+
 from __future__ import annotations
 
 import math
@@ -31,13 +32,20 @@ def test_a_population_jump_and_the_cohort_ratio_it_makes_are_warned(tmp_path: Pa
     before = sum(population_counts(2, 2023, a) for a in range(19))
     after = 2 * sum(population_counts(2, 2024, a) for a in range(19))
     share = f"{(after - before) / before:.0%}"
-    assert any(f"the population of quarter KP3 rose by {share} from 2023 ({before} persons) to 2024 ({after})" in t for t in texts)
+    assert any(
+        f"the population of quarter KP3 rose by {share} from 2023 ({before} persons) to 2024 ({after})" in t
+        for t in texts
+    )
     young = sum(population_counts(2, 2023, a) for a in range(18))
     aged = 2 * sum(population_counts(2, 2024, a) for a in range(1, 19))
-    ratios = [sum(population_counts(q, 2024, a) for a in range(1, 19)) / sum(population_counts(q, 2023, a) for a in range(18))
-              for q in range(2)] + [aged / young]
-    expected = (f"quarter KP3: the children aged 0–17 in 2023 are {aged / young:.2f} of themselves in 2024; "
-                f"the ward's quarters usually show {np.median(ratios):.2f}")
+    ratios = [
+        sum(population_counts(q, 2024, a) for a in range(1, 19)) / sum(population_counts(q, 2023, a) for a in range(18))
+        for q in range(2)
+    ] + [aged / young]
+    expected = (
+        f"quarter KP3: the children aged 0–17 in 2023 are {aged / young:.2f} of themselves in 2024; "
+        f"the ward's quarters usually show {np.median(ratios):.2f}"
+    )
     assert any(expected in t for t in texts)
     assert not any("quarter 01" in t or "quarter 02" in t for t in texts)  # the others are in line
 
@@ -56,7 +64,9 @@ def test_classrooms_far_below_the_classes_needed_are_warned(tmp_path: Path) -> N
         classes += math.ceil(pupils / row.max_class_size)
     texts = _texts(folder)
     assert len(texts) == 1
-    assert f"the primary schools have 1 classrooms, less than half the about {classes} classes needed in 2024" in texts[0]
+    assert (
+        f"the primary schools have 1 classrooms, less than half the about {classes} classes needed in 2024" in texts[0]
+    )
 
 
 def test_a_school_beyond_the_walking_norm_from_every_quarter_is_warned(tmp_path: Path) -> None:
@@ -69,9 +79,13 @@ def test_a_school_beyond_the_walking_norm_from_every_quarter_is_warned(tmp_path:
     assert metres > norm  # the case is what it claims
     texts = _texts(folder)
     shown = f"{metres:,.0f}".replace(",", " ")
-    assert texts == [f"schools.csv, row 4, column 'lon': school THCS01 (Trường THCS Bản Nầng) is {shown} m from the nearest "
-                     f"quarter (KP3), farther than the lower secondary walking norm of {norm:,.0f} m. "
-                     "Fix: check the school's longitude and latitude (longitude first; enough decimals)".replace(f"{norm:,.0f}", f"{norm:,.0f}".replace(",", " "))]
+    assert texts == [
+        f"schools.csv, row 4, column 'lon': school THCS01 (Trường THCS Bản Nầng) is {shown} m from the nearest "
+        f"quarter (KP3), farther than the lower secondary walking norm of {norm:,.0f} m. "
+        "Fix: check the school's longitude and latitude (longitude first; enough decimals)".replace(
+            f"{norm:,.0f}", f"{norm:,.0f}".replace(",", " ")
+        )
+    ]
 
 
 def test_validate_lists_warnings_and_still_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -90,9 +104,13 @@ def test_a_missing_row_is_reported_in_the_same_pass_as_a_wrong_age_cell(tmp_path
 
     tables = valid_tables()
     population = tables["population"]
-    wrong = population.index[(population["quarter_id"] == "01") & (population["year"] == "2020") & (population["age"] == "5")][0]
+    wrong = population.index[
+        (population["quarter_id"] == "01") & (population["year"] == "2020") & (population["age"] == "5")
+    ][0]
     population.loc[wrong, "age"] = "5 tuổi"
-    hole = population.index[(population["quarter_id"] == "02") & (population["year"] == "2021") & (population["age"] == "7")]
+    hole = population.index[
+        (population["quarter_id"] == "02") & (population["year"] == "2021") & (population["age"] == "7")
+    ]
     tables["population"] = population.drop(index=hole)
     with pytest.raises(WardDataError) as caught:
         load_ward(write_ward(tmp_path / "ward", tables))

@@ -1,4 +1,5 @@
 """Ward tables from Excel workbooks: the survey layout, what Excel adds, and messages with sheet and cell."""
+
 from __future__ import annotations
 
 import shutil
@@ -63,7 +64,9 @@ def test_survey_cell_becomes_quarter_year_age_by_the_documented_rule(tmp_path: P
     assert not (ward.population["quarter_id"] == "Tổng cộng").any()  # the totals row is left out
 
 
-def test_survey_workbook_gives_the_same_ward_as_the_csv_and_the_full_plan_runs(tmp_path: Path, phuoc_binh_dir: Path) -> None:
+def test_survey_workbook_gives_the_same_ward_as_the_csv_and_the_full_plan_runs(
+    tmp_path: Path, phuoc_binh_dir: Path
+) -> None:
     """Several sheets, a merged title row, a totals row, Vietnamese headers and a thousands dot → the same tables."""
     folder = _copy(phuoc_binh_dir, tmp_path / "ward")
     csv_ward = load_ward(phuoc_binh_dir)
@@ -75,17 +78,32 @@ def test_survey_workbook_gives_the_same_ward_as_the_csv_and_the_full_plan_runs(t
     sheet.title = "Trường"
     sheet.append(["DANH SÁCH TRƯỜNG HỌC"])
     sheet.merge_cells("A1:E1")
-    sheet.append(["Mã trường", "Tên trường", "Cấp học", "Kinh độ", "Vĩ độ", "Số phòng học", "sessions_per_day", "Diện tích đất"])
+    sheet.append(
+        ["Mã trường", "Tên trường", "Cấp học", "Kinh độ", "Vĩ độ", "Số phòng học", "sessions_per_day", "Diện tích đất"]
+    )
     for _, school in schools.iterrows():
         land = f"{int(school.land_m2) // 1000}.{int(school.land_m2) % 1000:03d}" if school.land_m2 else ""
-        sheet.append([school.school_id, school["name"], school.level, float(school.lon), float(school.lat),
-                      int(school.classrooms), int(school.sessions_per_day), land])  # land typed '7.300': thousands dot
+        sheet.append(
+            [
+                school.school_id,
+                school["name"],
+                school.level,
+                float(school.lon),
+                float(school.lat),
+                int(school.classrooms),
+                int(school.sessions_per_day),
+                land,
+            ]
+        )  # land typed '7.300': thousands dot
     sheet.column_dimensions["G"].hidden = True  # a hidden column is read like the others
     book.save(folder / "ward.xlsx")
 
     ward = load_ward(folder)
-    pd.testing.assert_frame_equal(ward.population, csv_ward.population_by_age().sort_values(
-        ["quarter_id", "year", "age"], ignore_index=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        ward.population,
+        csv_ward.population_by_age().sort_values(["quarter_id", "year", "age"], ignore_index=True),
+        check_dtype=False,
+    )
     assert ward.schools["land_m2"].tolist() == csv_ward.schools["land_m2"].tolist()  # 7.300 read as 7300 m²
     assert ward.schools["classrooms"].sum() == csv_ward.schools["classrooms"].sum()
 
@@ -120,12 +138,19 @@ def _edit(folder: Path, sheet_name: str, edits: dict[str, object]) -> None:
 def test_each_survey_mistake_is_named_with_its_sheet_and_cell(survey_folder: Path) -> None:
     last = max(int(name.split()[-1]) for name in openpyxl.load_workbook(survey_folder / "population.xlsx").sheetnames)
     sheet = f"Dân số {last}"
-    _edit(survey_folder, sheet, {"C4": "18+", "D5": "#REF!", "E6": "5 tuổi", "F7": "=SUM(A1:A2)", "G3": f"Sinh năm {last + 1}"})
+    _edit(
+        survey_folder,
+        sheet,
+        {"C4": "18+", "D5": "#REF!", "E6": "5 tuổi", "F7": "=SUM(A1:A2)", "G3": f"Sinh năm {last + 1}"},
+    )
     texts = _problems(survey_folder)
     joined = "\n".join(texts)
     assert f"population.xlsx, sheet '{sheet}', cell C4, column 'count': '18+' is an open age group" in joined
     assert f"sheet '{sheet}', cell D5: the cell holds the Excel error #REF!" in joined
-    assert f"sheet '{sheet}', cell E6, column 'count': '5 tuổi' has words with the number. Fix: write only the number: 5" in joined
+    assert (
+        f"sheet '{sheet}', cell E6, column 'count': '5 tuổi' has words with the number. Fix: write only the number: 5"
+        in joined
+    )
     assert f"sheet '{sheet}', cell F7: the cell holds the formula '=SUM(A1:A2)' but no computed value" in joined
     assert f"sheet '{sheet}', cell G3: year of birth {last + 1} is after the survey year {last}" in joined
     assert sum("cell D5" in line for line in texts) == 1  # said once, not again as 'not a number'
@@ -169,7 +194,9 @@ def test_validate_exits_2_and_names_the_cell(survey_folder: Path, capsys: pytest
     assert f"trang tính '{sheet}', ô C5, cột 'count': '6-10' là một khoảng" in said
 
 
-def _read(values: list[str], decimal_comma: bool = False, whole: bool = True, low: float = 0) -> tuple[np.ndarray, dict]:
+def _read(
+    values: list[str], decimal_comma: bool = False, whole: bool = True, low: float = 0
+) -> tuple[np.ndarray, dict]:
     def acceptable(v: np.ndarray) -> np.ndarray:
         return (v >= low) & ((np.mod(v, 1) == 0) if whole else True)
 
@@ -177,15 +204,18 @@ def _read(values: list[str], decimal_comma: bool = False, whole: bool = True, lo
     return reading.values, {row: (m.en, f.en) for row, (m, f) in reading.refused.items()}
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    ("7.300", 7300.0),  # a whole number is needed: 7.3 cannot be right
-    ("1.234.567", 1234567.0),  # several groups: only thousands
-    ("1,234,567", 1234567.0),
-    ("1 234", 1234.0),
-    ("1.234,5", 1234.5),  # both marks: the last one is the decimal mark
-    ("1,234.5", 1234.5),
-    ("12", 12.0),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("7.300", 7300.0),  # a whole number is needed: 7.3 cannot be right
+        ("1.234.567", 1234567.0),  # several groups: only thousands
+        ("1,234,567", 1234567.0),
+        ("1 234", 1234.0),
+        ("1.234,5", 1234.5),  # both marks: the last one is the decimal mark
+        ("1,234.5", 1234.5),
+        ("12", 12.0),
+    ],
+)
 def test_thousands_separators_are_read_when_only_one_reading_fits(cell: str, expected: float) -> None:
     values, refused = _read([cell], whole=not cell.endswith(",5") and not cell.endswith(".5"))
     assert values[0] == expected and not refused
@@ -200,13 +230,16 @@ def test_an_ambiguous_thousands_dot_is_refused_not_read_as_a_decimal() -> None:
     assert values[0] == 7300 and not refused
 
 
-@pytest.mark.parametrize(("cell", "message"), [
-    ("18+", "'18+' is an open age group, not a single value"),
-    ("6-10", "'6-10' is a range, not a number"),
-    ("6–10", "'6–10' is a range, not a number"),
-    ("5 tuổi", "'5 tuổi' has words with the number"),
-    ("12,5", "'12,5' uses a decimal comma in a comma-separated file"),
-])
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("18+", "'18+' is an open age group, not a single value"),
+        ("6-10", "'6-10' is a range, not a number"),
+        ("6–10", "'6–10' is a range, not a number"),
+        ("5 tuổi", "'5 tuổi' has words with the number"),
+        ("12,5", "'12,5' uses a decimal comma in a comma-separated file"),
+    ],
+)
 def test_cells_that_are_not_numbers_get_a_specific_message(cell: str, message: str) -> None:
     values, refused = _read([cell])
     assert np.isnan(values[0]) and refused[2][0] == message
@@ -229,8 +262,10 @@ def test_the_workbook_catalog_has_both_languages_and_every_entry_is_used() -> No
     from tuyensinh.words.workbook import WORKBOOK
 
     src = Path(__file__).resolve().parents[3] / "src" / "tuyensinh"
-    code = "\n".join((src / name).read_text(encoding="utf-8") for name in
-                     ("ward/workbook.py", "ward/workbook_tables.py", "ward/numbers.py", "ward/errors.py"))
+    code = "\n".join(
+        (src / name).read_text(encoding="utf-8")
+        for name in ("ward/workbook.py", "ward/workbook_tables.py", "ward/numbers.py", "ward/errors.py")
+    )
     used = set(re.findall(r'"((?:where|xlsx|fix|survey|num)\.[a-z_.]+)"', code))
     assert used == set(WORKBOOK)
     for key in WORKBOOK:
@@ -253,3 +288,13 @@ def test_ids_written_in_another_pattern_give_one_message_with_the_pattern(tmp_pa
     assert "rows write quarter_id in another pattern than quarters.geojson: this file has 1, " in said
     first_number = int("".join(ch for ch in known[0] if ch.isdigit()))
     assert f"'{first_number}' → '{known[0]}'" in said
+
+
+def test_a_merged_birth_year_header_is_named_with_its_range(survey_folder: Path) -> None:
+    path = survey_folder / "population.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book[book.sheetnames[-1]]
+    sheet.merge_cells("E3:F3")  # one 'Sinh năm' header over two columns
+    book.save(path)
+    joined = "\n".join(_problems(survey_folder))
+    assert f"sheet '{sheet.title}', cell E3: a header cell is merged across the columns E3:F3" in joined
