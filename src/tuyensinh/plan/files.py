@@ -37,10 +37,10 @@ def check_out_folder(ward_folder: Path, out: Path) -> None:
     """Refuse output folders whose replacement would destroy data that is not a plan output:
     the ward folder itself (or one inside or around it), a file, a mount point, or a folder
     holding anything tuyensinh did not write (`tuyensinh.present.owned`)."""
-    from tuyensinh.present.owned import OutputFolderError, check_replaceable
+    from tuyensinh.present.owned import OutputFolderError, check_replaceable, resolved
     from tuyensinh.words.system import text
 
-    ward_folder, out = ward_folder.resolve(), out.resolve()
+    ward_folder, out = resolved(ward_folder), resolved(out)
     if out == ward_folder or out in ward_folder.parents or ward_folder in out.parents:
         raise OutputFolderError(text("out.overlaps", out=out, ward=ward_folder))
     check_replaceable(out)

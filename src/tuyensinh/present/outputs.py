@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tuyensinh.present.owned import OutputFolderError, check_replaceable, merge_refusal, record_outputs
+from tuyensinh.present.owned import OutputFolderError, check_replaceable, merge_refusal, record_outputs, resolved
 from tuyensinh.ward.codes import FORMULA_START
 
 __all__ = [
@@ -238,7 +238,7 @@ def staged_output(out_dir: str | os.PathLike, replace_whole: bool = False, only_
     the staging folder is deleted and `out_dir` is left exactly as it was. Leftovers of a killed
     run beside `out_dir` are tidied first (`tidy_leftovers`); renames are fsynced.
     """
-    out = Path(out_dir).resolve()
+    out = resolved(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     tidy_leftovers(out)
     if replace_whole and only_own:

@@ -18,6 +18,7 @@ of what they wrote in the hidden `.tuyensinh-outputs.json` of the folder (`recor
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -37,6 +38,7 @@ __all__ = [
     "written_outputs",
     "merge_refusal",
     "record_outputs",
+    "resolved",
 ]
 
 MANIFEST = "manifest.json"
@@ -199,6 +201,15 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def resolved(path: str | os.PathLike) -> Path:
+    """`path` made absolute with its links followed; a link loop is an `OSError` (ELOOP) naming it,
+    which the command line words as one sentence (Python's own `RuntimeError` would not be)."""
+    try:
+        return Path(path).resolve()
+    except RuntimeError:
+        raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), os.fspath(path)) from None
 
 
 def check_replaceable(out: str | os.PathLike) -> None:

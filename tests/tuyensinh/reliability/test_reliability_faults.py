@@ -223,3 +223,13 @@ def test_every_os_error_is_one_sentence_in_both_languages(code, path, en, vi):
     worded = os_error_text(OSError(code, os.strerror(code), path))
     assert path in worded.en and path in worded.vi
     assert en in worded.en and vi in worded.vi
+
+
+@pytest.mark.parametrize("command", ["plan", "forecast"])
+def test_out_as_a_symlink_loop_is_one_sentence(ward, tmp_path, capsys, command):
+    out = tmp_path / "loop"
+    out.symlink_to(out)
+    code = main([command, str(ward), "--out", str(out), "--lang", "en"])
+    line = _one_sentence(capsys.readouterr().err)
+    assert code == 2 and "symbolic link loop" in line and str(out) in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loop"]
