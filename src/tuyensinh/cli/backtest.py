@@ -30,7 +30,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "for the method and three baselines."
         ),
     )
-    parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, ...)")
+    parser.add_argument(
+        "ward_dir",
+        metavar="WARD_DIR",
+        help="the ward folder, a folder with only population.csv (births.csv, housing.csv, "
+        "ward.toml optional), or a population CSV file",
+    )
     parser.add_argument(
         "--out",
         default=None,
@@ -82,31 +87,37 @@ def run(args: argparse.Namespace) -> int:
     from forecast import backtest, format_summary, ward_accuracy
     from tuyensinh.plan.accuracy import format_planning_accuracy, planning_accuracy
     from tuyensinh.present.outputs import staged_output, write_csv_atomic
-    from tuyensinh.ward import load_ward
+    from tuyensinh.ward.population_only import load_forecast_inputs
     from tuyensinh.words.labels import say, ward_title
 
     lang = args.lang
     if args.max_horizon < 1:
         raise ValueError(say("backtest.max_horizon", lang, value=args.max_horizon))
-    ward = load_ward(args.ward_dir)
+    ward = load_forecast_inputs(args.ward_dir)
     last = args.base_year if args.base_year is not None else ward.base_year
     max_age = 18
     result = backtest(
         ward.population, ward.births, ward.housing, max_horizon=args.max_horizon, last_year=last, max_age=max_age
     )
     totals = ward_accuracy(result.cells)
-    entry = planning_accuracy(
-        result.cells,
-        load_norms(ward.norms, ward.rates),
-        schools=ward.schools,
-        zones=ward.zones,
-        max_horizon=args.max_horizon,
-    )
+    full = ward.full
+    entry = None
+    if full is not None:  # pupils and classes need the schools, zones and norms of a whole ward
+        entry = planning_accuracy(
+            result.cells,
+            load_norms(full.norms, full.rates),
+            schools=full.schools,
+            zones=full.zones,
+            max_horizon=args.max_horizon,
+        )
     out = Path(args.out) if args.out else None  # outputs only where --out says (never into the ward folder)
-    names = ("backtest.csv", "backtest_cells.csv", "backtest_ward.csv", "backtest_entry_grades.csv")
+    files = {"backtest.csv": result.summary, "backtest_cells.csv": result.cells, "backtest_ward.csv": totals}
+    if entry is not None:
+        files["backtest_entry_grades.csv"] = entry.table
+    names = tuple(files)
     if out is not None:
         with staged_output(out) as stage:
-            for name, frame in zip(names, (result.summary, result.cells, totals, entry.table), strict=True):
+            for name, frame in files.items():
                 write_csv_atomic(frame, stage / name, float_format="%.3f")
     origins = sorted(result.cells["origin"].unique())
     print(
@@ -124,7 +135,10 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(ward_totals_text(totals, lang, ward.kind))
     print()
-    print(format_planning_accuracy(entry, lang, kind=ward.kind))
+    if entry is not None:
+        print(format_planning_accuracy(entry, lang, kind=ward.kind))
+    else:
+        print(say("backtest.population_only", lang))
     print()
     if out is not None:
         print(say("backtest.written", lang, files=", ".join(str(out / name) for name in names)))

@@ -10,6 +10,7 @@ docs/data-format.md "Text in the output files"); `too_long` is the problem of on
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -27,12 +28,20 @@ __all__ = [
     "too_long",
     "cap_per_file",
     "MAX_PROBLEMS_PER_FILE",
+    "COUNT_RANGE",
+    "LAND_RANGE",
+    "METRES_RANGE",
 ]
 
 MAX_ROWS_PER_PROBLEM = 20  # rows reported one by one before the rest are summarised
 MAX_ID_LENGTH = 64  # characters of a quarter_id or school_id
 MAX_TEXT_LENGTH = 200  # characters of a name (the longest real school name is about 80)
 MAX_PROBLEMS_PER_FILE = 200  # problems shown per file; the rest are counted ("… and N more")
+# plausible ranges of the tables' columns (docs/data-format.md): refused outside minimum…maximum,
+# a warning above plausible
+COUNT_RANGE: dict[str, Any] = {"minimum": 0, "maximum": 100_000, "plausible": 5_000}  # persons, births per cell
+LAND_RANGE: dict[str, Any] = {"minimum": 0, "maximum": 10_000_000, "plausible": 500_000}  # m² of school land
+METRES_RANGE: dict[str, Any] = {"minimum": 0, "maximum": 200_000, "plausible": 30_000}  # quarter to school
 
 
 def rows_text(rows: Sequence[int]) -> str:

@@ -19,6 +19,7 @@ from tuyensinh.ward.codes import SEXES, VIETNAM_LAT, VIETNAM_LON
 from tuyensinh.ward.columns import Column, duplicate_problems, parse_table, row_problems
 from tuyensinh.ward.errors import Problem
 from tuyensinh.ward.files import present as something_at
+from tuyensinh.ward.limits import COUNT_RANGE, LAND_RANGE, METRES_RANGE
 from tuyensinh.ward.workbook import WARD_WORKBOOK, Locator, both_problem, table_workbook
 from tuyensinh.ward.workbook_tables import read_workbook_table
 from tuyensinh.words.problems import text
@@ -55,10 +56,6 @@ class TableSpec:
 
 
 _YEAR: dict[str, Any] = {"minimum": 1950, "maximum": 2100, "unit": "calendar year"}
-# plausible ranges (docs/data-format.md): refused outside minimum…maximum, a warning above plausible
-_COUNT: dict[str, Any] = {"minimum": 0, "maximum": 100_000, "plausible": 5_000}  # persons, births per cell
-_LAND: dict[str, Any] = {"minimum": 0, "maximum": 10_000_000, "plausible": 500_000}  # m² of school land
-_METRES: dict[str, Any] = {"minimum": 0, "maximum": 200_000, "plausible": 30_000}  # quarter to school
 
 POPULATION = TableSpec(
     "population.csv",
@@ -66,7 +63,7 @@ POPULATION = TableSpec(
         Column("quarter_id", "id"),
         Column("year", "int", **_YEAR),
         Column("age", "int", minimum=0, maximum=120, unit="years"),
-        Column("count", "int", unit="persons", **_COUNT),
+        Column("count", "int", unit="persons", **COUNT_RANGE),
         Column("sex", "sex", required=False),
     ),
     ("quarter_id", "year", "age", "sex"),
@@ -95,7 +92,13 @@ SCHOOLS = TableSpec(
         Column("max_class_size", "int", required=False, blank_ok=True, minimum=1, maximum=60, unit="pupils"),
         Column("opens", "int", required=False, blank_ok=True, **_YEAR),
         Column("closes", "int", required=False, blank_ok=True, **_YEAR),
-        Column("land_m2", "number", required=False, blank_ok=True, unit="m²", **_LAND),
+        Column("land_m2", "number", required=False, blank_ok=True, unit="m²", **LAND_RANGE),
+        # optional facility and staff columns (capacity.school_columns)
+        Column("teachers", "int", required=False, blank_ok=True, minimum=0, unit="teachers"),
+        Column("permanent_classrooms", "int", required=False, blank_ok=True, minimum=0, unit="rooms"),
+        Column("functional_rooms", "int", required=False, blank_ok=True, minimum=0, unit="rooms"),
+        Column("semi_boarding_places", "int", required=False, blank_ok=True, minimum=0, unit="places"),
+        Column("boarders", "int", required=False, blank_ok=True, minimum=0, unit="pupils"),
     ),
     ("school_id",),
     True,
@@ -103,7 +106,7 @@ SCHOOLS = TableSpec(
 )
 BIRTHS = TableSpec(
     "births.csv",
-    (Column("quarter_id", "id"), Column("year", "int", **_YEAR), Column("births", "int", unit="births", **_COUNT)),
+    (Column("quarter_id", "id"), Column("year", "int", **_YEAR), Column("births", "int", unit="births", **COUNT_RANGE)),
     ("quarter_id", "year"),
     False,
     "purpose.births",
@@ -135,7 +138,7 @@ ZONES = TableSpec(
 )
 DISTANCES = TableSpec(
     "distances.csv",
-    (Column("quarter_id", "id"), Column("school_id", "id"), Column("metres", "number", unit="metres", **_METRES)),
+    (Column("quarter_id", "id"), Column("school_id", "id"), Column("metres", "number", unit="metres", **METRES_RANGE)),
     ("quarter_id", "school_id"),
     False,
     "purpose.distances",
@@ -211,7 +214,8 @@ def _missing_ages_text(ages: np.ndarray) -> str:
 
 
 def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None = None) -> list[Problem]:
-    """Years consecutive (at least two), ages 0..≥18 contiguous each year, no hole in the grid.
+    """Years consecutive (at least two), ages 0..≥18 contiguous each year, no hole in the grid
+    (every quarter × age [× sex] in every year from the quarter's first to its last year).
 
     The grid (every quarter × year × age [× sex]) is only checked when every key cell is valid
     and only for the quarters of the map (`quarter_ids`, when known), so that one wrong cell or
@@ -272,6 +276,11 @@ def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None 
     grid = grid.merge(seen, on=["year", "age"])  # ages absent from a whole year are said once, above
     skip = pd.MultiIndex.from_arrays([unclear["quarter_id"], unclear["year"].astype(float)])
     grid = grid.merge(pd.DataFrame({"quarter_id": quarters}), how="cross")
+    # A quarter may start after the ward's first year (a new quarter) or stop before its last
+    # (merged away): its grid runs from its own first to its own last year.
+    span = usable.assign(year=usable["year"].astype(int)).groupby("quarter_id")["year"].agg(["min", "max"])
+    grid = grid.join(span, on="quarter_id")
+    grid = grid[(grid["year"] >= grid["min"]) & (grid["year"] <= grid["max"])].drop(columns=["min", "max"])
     if with_sex:
         grid = grid.merge(pd.DataFrame({"sex": list(SEXES)}), how="cross")
     present = usable[keys].assign(year=usable["year"].astype(int), age=usable["age"].astype(int))
