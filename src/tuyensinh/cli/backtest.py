@@ -85,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
 
     from capacity.norms import load_norms
     from forecast import backtest, format_summary, ward_accuracy
-    from tuyensinh.plan.accuracy import format_planning_accuracy, planning_accuracy
+    from tuyensinh.plan.accuracy import planning_accuracy
+    from tuyensinh.plan.accuracy_words import format_planning_accuracy
     from tuyensinh.present.outputs import staged_output, write_csv_atomic
     from tuyensinh.ward.population_only import load_forecast_inputs
     from tuyensinh.words.labels import say, ward_title

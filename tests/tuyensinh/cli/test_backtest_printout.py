@@ -12,7 +12,8 @@ from forecast import backtest, format_summary
 from forecast.backtest import _WORDS, METHOD_DESCRIPTIONS, METHOD_NAMES, SUMMARY_COLUMNS, method_name, table_text
 from forecast.simulate import simulate_ward
 from tuyensinh.cli import main
-from tuyensinh.plan.accuracy import format_planning_accuracy, planning_accuracy
+from tuyensinh.plan.accuracy import planning_accuracy
+from tuyensinh.plan.accuracy_words import format_planning_accuracy
 from tuyensinh.words.labels import _TEXT
 
 VIETNAMESE_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")

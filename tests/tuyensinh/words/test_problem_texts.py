@@ -38,8 +38,10 @@ LOADER_MODULES = [
     "ward/limits.py",
     "ward/context.py",
     "ward/enrolment.py",
+    "ward/norm_problems.py",
     "scenarios/changes.py",
     "scenarios/places.py",
+    "scenarios/checks.py",
     "scenarios/file.py",
     "scenarios/fit.py",
 ]  # the scenarios file of `compare` words its problems from the same catalog
@@ -347,12 +349,20 @@ def _scenarios() -> dict[str, Callable[[Path], None]]:
         "schools_column": tables_with(schools=lambda s: s.rename(columns={"classrooms": "clasrooms"})),
         "schools_duplicate": tables_with(schools=cells(school_id={2: "TH01"})),
         "schools_permanent": tables_with(schools=lambda s: s.assign(permanent_classrooms=[99, "", ""])),
-        "enrolment_cells": after(valid, lambda f: (f / "enrolment.csv").write_text(
-            "school_id,school_year,grade,pupils,sector,birth_year,completed\n"
-            "TH01,2024,lop_10,40,,2018,\nTH01,2024,lop_1,40,cong,2018,\nTH01,2023,lop_5,38,,1980,39\n",
-            encoding="utf-8")),
-        "quotas_published_grade": after(valid, lambda f: (f / "quotas_published.csv").write_text(
-            "school_id,grade,school_year,pupils\nTH01,lop_2,2024,42\n", encoding="utf-8")),
+        "enrolment_cells": after(
+            valid,
+            lambda f: (f / "enrolment.csv").write_text(
+                "school_id,school_year,grade,pupils,sector,birth_year,completed\n"
+                "TH01,2024,lop_10,40,,2018,\nTH01,2024,lop_1,40,cong,2018,\nTH01,2023,lop_5,38,,1980,39\n",
+                encoding="utf-8",
+            ),
+        ),
+        "quotas_published_grade": after(
+            valid,
+            lambda f: (f / "quotas_published.csv").write_text(
+                "school_id,grade,school_year,pupils\nTH01,lop_2,2024,42\n", encoding="utf-8"
+            ),
+        ),
         "zones": tables_with(
             zones=cells(share={0: "0.5"}, school_id={4: "THCS01"}), distances=cells(school_id={0: "TH1"})
         ),
