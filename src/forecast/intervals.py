@@ -62,6 +62,11 @@ class Calibration:
 
 #: Used only when the history is too short for any rolling-origin error (exactly 3 years):
 #: Poisson-like count noise plus 7 % relative error per year, compounding; normal quantiles.
+#: Widest log-scale half-width of an interval: bounds stay within (mean + 1) / 10 … (mean + 1) × 10.
+#: One mistyped cell (100 000 children among tens) once gave 95% bounds of 10^43 through the
+#: calibrated quantiles; no planning interval needs to be wider than a factor of ten.
+MAX_LOG_SPREAD = float(np.log(10.0))
+
 FALLBACK = Calibration(
     theta=(1.0, 0.005, 0.005, 1.0, 0.01, 0.01),
     z=tuple(float(v) for v in norm.ppf(QUANTILES)),  # type: ignore[arg-type]  # four QUANTILES, four z
@@ -114,6 +119,7 @@ def summarize_errors(
 
 def calibrate(summaries: list[ErrorSummary]) -> Calibration:
     """Fit the variance model and standardized quantiles on error summaries (FALLBACK if none)."""
+    summaries = [s for s in summaries if s.sample_e.size]  # e.g. a population of zeros but one cell
     if not summaries:
         return FALLBACK
     keys = np.concatenate([s.keys for s in summaries])
@@ -162,7 +168,8 @@ def interval_bounds(mean: np.ndarray, ages: np.ndarray, calibration: Calibration
         sd = np.sqrt(np.maximum(var, 1e-6))
         scale = m + 1.0
         for name, z in zip(_NAMES, calibration.z, strict=True):
-            out[name][:, :, j] = np.maximum(scale * np.exp(z * sd) - 1.0, 0.0)
+            spread = np.clip(z * sd, -MAX_LOG_SPREAD, MAX_LOG_SPREAD)  # sane bounds even after a wild past error
+            out[name][:, :, j] = np.maximum(scale * np.exp(spread) - 1.0, 0.0)
     np.minimum(out["lo80"], mean, out=out["lo80"])
     np.minimum(out["lo95"], out["lo80"], out=out["lo95"])
     np.maximum(out["hi80"], mean, out=out["hi80"])

@@ -6,8 +6,10 @@ A command imports the engines it calls inside its `run`, so `tuyensinh --help` o
 start without loading the solver and plotting stacks (the only imports inside functions left in
 the app layer).
 Exit codes: 0 success, 2 invalid input data (the problems are printed, in the command's --lang:
-Vietnamese by default) or a zoning that cannot be made as asked (`zoning.ZoningError`, printed
-in --lang; other ValueErrors as "error: …"), 1 unexpected failure.
+Vietnamese by default), a zoning that cannot be made as asked (`zoning.ZoningError`, printed
+in --lang; other ValueErrors as "error: …"), an output folder that may not be replaced or an
+operating-system error (permissions, disk full, read-only, busy: one sentence, no traceback),
+130 stopped with Ctrl-C, 1 unexpected failure.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from collections.abc import Sequence
 from importlib import metadata
 
 from tuyensinh.cli.errors import CommandError
+from tuyensinh.present.owned import OutputFolderError
 from tuyensinh.ward.errors import WardDataError
 from tuyensinh.words.core import LANGS
+from tuyensinh.words.system import os_error_text
+from tuyensinh.words.system import say as say_system
 from tuyensinh.words.zone import say
 
 COMMANDS = ("init", "validate", "forecast", "backtest", "capacity", "zone", "plan", "compare", "network")
@@ -60,9 +65,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WardDataError as error:
         print(error.report(lang), file=sys.stderr)
         return 2
-    except (ValueError, FileNotFoundError) as error:
+    except ValueError as error:
         print(_error_text(error, lang), file=sys.stderr)
         return 2
+    except OSError as error:
+        said = os_error_text(error).get(lang) if error.errno is not None else str(error)
+        print(f"{say_system('os.prefix', lang)}: {said}", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print(f"{say_system('os.prefix', lang)}: {say_system('too_deep', lang)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(say_system("interrupted", lang), file=sys.stderr)
+        return 130
 
 
 def _error_text(error: Exception, lang: str) -> str:
@@ -70,6 +85,7 @@ def _error_text(error: Exception, lang: str) -> str:
     'error: …' for any other ValueError. zoning is not imported here: a ZoningError exists only
     once it is loaded."""
     notes = sys.modules.get("zoning.notes")
-    if isinstance(error, CommandError) or (notes is not None and isinstance(error, notes.ZoningError)):
-        return f"{say('error.prefix', lang)}: {error.text(lang)}"
+    worded = isinstance(error, (CommandError, OutputFolderError))
+    if worded or (notes is not None and isinstance(error, notes.ZoningError)):
+        return f"{say('error.prefix', lang)}: {error.text(lang)}"  # type: ignore[attr-defined]
     return f"error: {error}"

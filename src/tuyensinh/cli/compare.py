@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tuyensinh.cli.errors import finite_number
+
 __all__ = ["register", "run"]
 
 
@@ -47,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--time-limit",
-        type=float,
+        type=finite_number,
         default=60.0,
         metavar="S",
         help="solver time limit per zoning model, seconds (default: 60)",

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
-from tuyensinh.words.core import Text
+import argparse
+import math
 
-__all__ = ["CommandError"]
+from tuyensinh.words.core import Text
+from tuyensinh.words.system import say
+
+__all__ = ["CommandError", "finite_number"]
+
+
+def finite_number(written: str) -> float:
+    """An argparse type: a finite number of at least 0 (`nan`, `inf`, `-1` refused, in both languages,
+    since the command's --lang is not known while its arguments are read)."""
+    try:
+        value = float(written)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(
+            f"{say('arg.finite', 'vi', value=written)} / {say('arg.finite', 'en', value=written)}"
+        )
+    return value
 
 
 class CommandError(ValueError):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tuyensinh.cli.errors import finite_number
+
 __all__ = ["register", "run"]
 
 
@@ -38,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--stability",
-        type=float,
+        type=finite_number,
         default=None,
         metavar="W",
         help="metres of travel one pupil moved away from its current school is "
@@ -46,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--max-distance",
-        type=float,
+        type=finite_number,
         default=None,
         metavar="M",
         help="hard maximum home–school distance in metres (default: none)",
@@ -60,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--time-limit",
-        type=float,
+        type=finite_number,
         default=None,
         metavar="S",
         help="solver time limit per zoning, seconds (default: 60)",

@@ -25,7 +25,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from tuyensinh.cli.errors import CommandError
+from tuyensinh.cli.errors import CommandError, finite_number
 from tuyensinh.words.core import Text
 
 if TYPE_CHECKING:
@@ -69,18 +69,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--stability",
-        type=float,
+        type=finite_number,
         default=None,
         metavar="M",
         help="metres of extra walking worth keeping one pupil at the current school "
         "(default 300 when the ward has zones.csv, else 0)",
     )
     parser.add_argument(
-        "--max-distance", type=float, default=None, metavar="M", help="hard limit on the walking distance, metres"
+        "--max-distance",
+        type=finite_number,
+        default=None,
+        metavar="M",
+        help="hard limit on the walking distance, metres",
     )
     parser.add_argument(
         "--distance-penalty",
-        type=float,
+        type=finite_number,
         default=1.0,
         metavar="W",
         help="extra weight of each metre beyond the walking-distance norm (default 1: counts double)",
@@ -94,7 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--split", action="store_true", help="allow a quarter to be shared between schools")
     parser.add_argument(
-        "--time-limit", type=float, default=60.0, metavar="S", help="solver time limit, seconds (default 60)"
+        "--time-limit", type=finite_number, default=60.0, metavar="S", help="solver time limit, seconds (default 60)"
     )
     parser.add_argument(
         "--solver",

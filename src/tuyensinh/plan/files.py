@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from tuyensinh.plan.content import plan_report
@@ -35,22 +36,16 @@ __all__ = ["check_out_folder", "save_figures", "write_plan", "write_plan_manifes
 
 
 def check_out_folder(ward_folder: Path, out: Path) -> None:
-    """Refuse output folders whose replacement would destroy data that is not a plan output."""
-    ward_folder, out = ward_folder.resolve(), out.resolve()
+    """Refuse output folders whose replacement would destroy data that is not a plan output:
+    the ward folder itself (or one inside or around it), a file, a mount point, or a folder
+    holding anything tuyensinh did not write (`tuyensinh.present.owned`)."""
+    from tuyensinh.present.owned import OutputFolderError, check_replaceable, resolved
+    from tuyensinh.words.system import text
+
+    ward_folder, out = resolved(ward_folder), resolved(out)
     if out == ward_folder or out in ward_folder.parents or ward_folder in out.parents:
-        raise ValueError(
-            f"--out {out} overlaps the ward folder {ward_folder}: the output folder is replaced as "
-            "a whole, so it must be a separate folder (e.g. out/<ward>)"
-        )
-    if out.exists():
-        if not out.is_dir():
-            raise ValueError(f"--out {out} is a file; give a folder path")
-        if any(out.iterdir()) and not (out / "manifest.json").is_file():
-            raise ValueError(
-                f"--out {out} already holds files that are not a previous tuyensinh plan (no "
-                "manifest.json); the folder would be replaced as a whole, so choose an empty or "
-                "new folder"
-            )
+        raise OutputFolderError(text("out.overlaps", out=out, ward=ward_folder))
+    check_replaceable(out)
 
 
 def _write_tables(plan: Plan, stage: Path) -> None:
@@ -87,7 +82,10 @@ def _school_load(plan: Plan) -> pd.DataFrame:
         "utilization",
         "flag",
     ]
-    return rows[[c for c in keep if c in rows]]
+    load = rows[[c for c in keep if c in rows]]
+    if "utilization" in load:  # a school without rooms: blank (its flag says over), never inf
+        load = load.assign(utilization=load["utilization"].replace([np.inf, -np.inf], np.nan))
+    return load
 
 
 def save_figures(figures: dict[str, Any], folder: Path, map_dpi: int = 300) -> dict[str, bytes]:

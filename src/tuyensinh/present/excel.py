@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tuyensinh.present.outputs import write_bytes_atomic
+from tuyensinh.present.outputs import FORMULA_START, write_bytes_atomic
 from tuyensinh.words.labels import (
     GRADE_ORDER,
     LEVEL_ORDER,
@@ -320,9 +320,28 @@ def quotas_workbook(
             base_year=int(base_year),
             lang=lang,
         )
+    cells_as_text(wb)
     wb.properties.title = say("xlsx.title", lang, school_year=school_year_label(school_year, lang))
     wb.properties.creator = "tuyensinh"
     return wb
+
+
+def cells_as_text(wb: Workbook) -> None:
+    """Make every text cell of `wb` a text cell, whatever it starts with.
+
+    openpyxl stores a string starting with "=" as a formula, so a school named
+    `=HYPERLINK(...)` or `=cmd|' /C calc'!A0` would run in the signed workbook. Every string is
+    stored as text (`data_type` "s", written as an inline string); one starting with a character
+    a spreadsheet reads as a formula (= + - @ tab, carriage return) also gets the quote prefix,
+    so it stays text when the cell is edited in Excel or LibreOffice.
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if cell.value.startswith(FORMULA_START):
+                        cell.quotePrefix = True
 
 
 def write_quotas_xlsx(path: str | os.PathLike, quotas: pd.DataFrame, schools: pd.DataFrame, **options: Any) -> Path:

@@ -149,7 +149,7 @@ def generate(
         if failures:
             raise RuntimeError(f"{slug}: the generated data lost its intended features: " + "; ".join(failures))
         folder = Path(out) / slug
-        with staged_output(folder, replace_whole=True) as stage:
+        with staged_output(folder, replace_whole=True, only_own=False) as stage:
             stage.chmod(0o755)  # data meant to be committed and shared: not private temp files
             for name, text in sorted(ward.files.items()):
                 write_bytes_atomic(stage / name, text.encode("utf-8")).chmod(0o644)

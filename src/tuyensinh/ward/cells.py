@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.files import read_input
 from tuyensinh.words.problems import CATALOG
 from tuyensinh.words.problems import text as problem_text  # `text` names the file's text here
 
@@ -94,6 +95,16 @@ def _header_problems(header: list[str], file: str) -> list[Problem]:
     return problems
 
 
+def _field_too_long(file: str, row: int | None) -> Problem:
+    limit = csv.field_size_limit()
+    return Problem.of(
+        file,
+        problem_text("csv.field_too_long", row=row if row is not None else "?", limit=f"{limit:,}"),
+        problem_text("fix.csv.field_too_long"),
+        row=row,
+    )
+
+
 def _long_row_problems(text: str, delimiter: str, width: int, written: int, file: str) -> list[Problem]:
     """Rows with more values than the header has columns (slow path, only when the fast one fails)."""
     body = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[1:]
@@ -117,7 +128,10 @@ def _long_row_problems(text: str, delimiter: str, width: int, written: int, file
 def read_csv_cells(path: Path, file: str | None = None) -> tuple[RawTable | None, list[Problem]]:
     """Read `path` as text cells; return (table, []) or (None, problems) when unreadable."""
     file = file or path.name
-    text, problems = _decode(path.read_bytes(), file)
+    data, problems = read_input(path, file)
+    if data is None:
+        return None, problems
+    text, problems = _decode(data, file)
     if text is None:
         return None, problems
     text = unicodedata.normalize("NFC", text)
@@ -125,7 +139,10 @@ def read_csv_cells(path: Path, file: str | None = None) -> tuple[RawTable | None
         return None, [Problem.of(file, problem_text("csv.empty"), problem_text("fix.csv.empty"))]
     header_line = text.split("\n", 1)[0]
     delimiter = max(_DELIMITERS, key=header_line.count)
-    first = next(csv.reader([header_line.rstrip("\r")], delimiter=delimiter), [])
+    try:
+        first = next(csv.reader([header_line.rstrip("\r")], delimiter=delimiter), [])
+    except csv.Error:  # a header cell over csv.field_size_limit()
+        return None, [_field_too_long(file, 1)]
     header = [name.strip().lower() for name in first]
     if not any(header):
         return None, [Problem.of(file, problem_text("csv.empty_header"), problem_text("fix.csv.empty_header"), row=1)]
@@ -144,7 +161,10 @@ def read_csv_cells(path: Path, file: str | None = None) -> tuple[RawTable | None
             engine="c",
         )
     except pd.errors.ParserError:
-        found = _long_row_problems(text, delimiter, len(header), written, file)
+        try:
+            found = _long_row_problems(text, delimiter, len(header), written, file)
+        except csv.Error:
+            found = [_field_too_long(file, None)]
         return None, problems + (
             found or [Problem.of(file, problem_text("csv.unreadable"), problem_text("fix.csv.unreadable"))]
         )

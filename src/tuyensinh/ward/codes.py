@@ -26,6 +26,7 @@ __all__ = [
     "closest",
     "VIETNAM_LON",
     "VIETNAM_LAT",
+    "FORMULA_START",
 ]
 
 SEXES = ("M", "F")
@@ -33,6 +34,9 @@ KINDS = ("phường", "xã", "đặc khu")
 SETTINGS = ("urban", "rural", "mountain")
 VIETNAM_LON = (102.0, 118.0)  # degrees east: mainland 102–110, islands (Hoàng Sa, Trường Sa) to 118
 VIETNAM_LAT = (8.0, 24.0)  # degrees north
+#: What a spreadsheet reads as the start of a formula (OWASP, CSV injection): ids may not start
+#: with it (so they are written exactly), output text that does is written with a leading '.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def fold_text(value: str) -> str:

@@ -28,6 +28,14 @@ from tuyensinh.ward.codes import (
     sex_aliases,
 )
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.limits import (
+    MAX_ID_LENGTH,
+    MAX_ROWS_PER_PROBLEM,
+    MAX_TEXT_LENGTH,
+    row_problems,
+    rows_text,
+    text_cells,
+)
 from tuyensinh.ward.numbers import PLAUSIBLE_RANGE, read_numbers
 from tuyensinh.words.problems import EMPTY, Text, text, unit_text
 
@@ -38,9 +46,9 @@ __all__ = [
     "duplicate_problems",
     "unknown_reference_problems",
     "MAX_ROWS_PER_PROBLEM",
+    "MAX_ID_LENGTH",
+    "MAX_TEXT_LENGTH",
 ]
-
-MAX_ROWS_PER_PROBLEM = 20  # rows reported one by one before the rest are summarised
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,10 @@ class Column:
     `default`). `minimum`/`maximum` bound numbers; `unit` (English, translated through
     `words.problems.UNITS`) words the value in messages; `fix` is a `words.problems` catalog key
     that replaces the generic fix of every problem of this column. `example`: a value as a planner
-    writes it in a scenarios file (the same columns are the keys of its change tables).
+    writes it in a scenarios file (the same columns are the keys of its change tables). Values
+    above `plausible` are accepted with a warning (`plausibility_warnings`). Every number must be
+    finite; ids may not start with a character spreadsheets read as a formula (`FORMULA_START`)
+    and are at most `MAX_ID_LENGTH` characters, texts at most `MAX_TEXT_LENGTH`.
     """
 
     name: str
@@ -66,36 +77,7 @@ class Column:
     unit: str = ""
     fix: str = ""
     example: str = ""
-
-
-def _rows_text(rows: Sequence[int]) -> str:
-    shown = ", ".join(str(row) for row in rows[:30])
-    return shown + (", …" if len(rows) > 30 else "")
-
-
-def row_problems(
-    file: str,
-    rows: Sequence[int],
-    column: str | None,
-    message: Callable[[int], Text],
-    fix: Text,
-    limit: int = MAX_ROWS_PER_PROBLEM,
-) -> list[Problem]:
-    """One Problem per row (message(row) says what is wrong), the rows after `limit` summarised."""
-    rows = [int(row) for row in rows]
-    problems = [Problem.of(file, message(row), fix, row=row, column=column) for row in rows[:limit]]
-    if len(rows) > limit:
-        rest = rows[limit:]
-        problems.append(
-            Problem.of(
-                file,
-                text("table.more_rows", n=len(rest), rows=_rows_text(rest)),
-                fix,
-                row=rest[0],
-                column=column,
-            )
-        )
-    return problems
+    plausible: float | None = None  # above this a value is possible but unusual: a warning, not a refusal
 
 
 def _missing_column(file: str, name: str, present: Iterable[str], fix: Text | None) -> Problem:
@@ -158,8 +140,16 @@ def _check_numeric(
         lambda row: text("table.not_number", value=cells[row]),
         _fix(column, "fix.table.number"),
     )
-    ok = filled_ & ~np.isnan(values)
-    wrong = np.zeros(len(values), dtype=bool)
+    infinite = filled_ & np.isinf(values)
+    problems += row_problems(
+        raw.file,
+        rows[infinite],
+        column.name,
+        lambda row: text("table.not_finite", value=cells[row]),
+        _fix(column, "fix.table.number"),
+    )
+    ok = filled_ & np.isfinite(values)
+    wrong = infinite.copy()
     if column.kind == "int":
         fraction = ok & (np.mod(values, 1, where=ok, out=np.zeros_like(values)) != 0)
         problems += row_problems(
@@ -278,7 +268,7 @@ def parse_table(
         elif column.kind in ("level", "sex"):
             values, found = _check_code(raw, column, written, filled)
         else:
-            values, found = written.where(filled, None), []
+            values, found = text_cells(raw.file, column.name, column.kind, written, filled)
             if column.blank_ok and column.default is not None:
                 values = values.where(filled, column.default)
         problems += found
@@ -301,7 +291,7 @@ def duplicate_problems(frame: pd.DataFrame, keys: Sequence[str], file: str, fix:
         problems.append(
             Problem.of(
                 file,
-                text("table.duplicate", what=what, rows=_rows_text(rows)),
+                text("table.duplicate", what=what, rows=rows_text(rows)),
                 fix,
                 row=rows[1],
                 column=column,

@@ -20,6 +20,8 @@ from pyproj.exceptions import CRSError
 from capacity.norms import NormProblem, check_overrides, rate_maximum
 from tuyensinh.ward.codes import KINDS, SETTINGS, closest, fold_text
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.files import present, read_input
+from tuyensinh.ward.limits import MAX_TEXT_LENGTH, too_long
 from tuyensinh.ward.norm_problems import norm_problem_texts
 from tuyensinh.ward.overrides import override_values
 from tuyensinh.ward.toml_lines import header_line, line_of
@@ -33,6 +35,8 @@ DEFAULT_CRS = "EPSG:3405"  # VN-2000 / UTM zone 48N, for longitudes 102–108°E
 DEFAULT_HORIZON = 2030
 WARD_KEYS = ("code", "name", "kind", "province", "crs", "base_year", "horizon", "setting")
 TOP_TABLES = ("ward", "norms", "rates")
+MAX_UNKNOWN_NAMES = 50  # unknown keys of one table reported one by one before the rest are counted
+MAX_NAME_LENGTH = MAX_TEXT_LENGTH  # characters of the ward's and province's names
 _DEFAULT_SETTING = {"phường": "urban", "xã": "rural", "đặc khu": "rural"}
 
 
@@ -118,13 +122,16 @@ def _unknown_names(
     """One problem per name in `found` that is not `allowed`, with the closest allowed name as a
     hint; `line(name)` gives its ward.toml line, `field` the placeholder the message uses."""
     problems = []
-    for name in found:
-        if name not in allowed:
-            guess = closest(name, allowed)
-            hint = problem_text(hint_key, guess=guess) if guess else EMPTY
-            problems.append(
-                Problem.of(FILE, problem_text(message, **{field: name}, hint=hint), fix, row=line(name), column=name)
-            )
+    unknown = [name for name in found if name not in allowed]
+    for name in unknown[:MAX_UNKNOWN_NAMES]:
+        guess = closest(name, allowed)
+        hint = problem_text(hint_key, guess=guess) if guess else EMPTY
+        problems.append(
+            Problem.of(FILE, problem_text(message, **{field: name}, hint=hint), fix, row=line(name), column=name)
+        )
+    if len(unknown) > MAX_UNKNOWN_NAMES:  # counted, not listed: checking stays linear in the file's size
+        more = problem_text("problems.more", n=len(unknown) - MAX_UNKNOWN_NAMES, cap=MAX_UNKNOWN_NAMES)
+        problems.append(Problem.of(FILE, more, problem_text("fix.problems.more")))
     return problems
 
 
@@ -210,9 +217,11 @@ def _nfc(value: object) -> str:
 def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     """Parse and check ward.toml; return (config, problems) — config is None when unusable."""
     path = folder / FILE
-    if not path.is_file():
+    if not present(path):
         return None, [Problem.of(FILE, problem_text("toml.missing"), problem_text("fix.toml.missing"))]
-    data = path.read_bytes()
+    data, unreadable = read_input(path, FILE)
+    if data is None:
+        return None, unreadable
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -228,6 +237,8 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return None, [_syntax_problem(error)]
+    except RecursionError:  # arrays inside arrays thousands deep
+        return None, [Problem.of(FILE, problem_text("toml.too_deep"), problem_text("fix.toml.too_deep"))]
     problems: list[Problem] = []
     problems += _unknown_names(
         parsed,
@@ -274,6 +285,11 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
         problems.append(
             Problem.of(FILE, problem_text("toml.name"), problem_text("fix.toml.name"), row=line("name"), column="name")
         )
+    problems += [  # a name of a million characters once crashed the map
+        too_long(FILE, key, _nfc(ward.get(key, "")), MAX_NAME_LENGTH, line(key))
+        for key in ("name", "province")
+        if len(_nfc(ward.get(key, ""))) > MAX_NAME_LENGTH
+    ]
     kind = _nfc(ward.get("kind", "phường")).lower()
     if kind not in KINDS:
         folded = {fold_text(k): k for k in KINDS}

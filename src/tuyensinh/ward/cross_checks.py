@@ -7,16 +7,18 @@ table; schools stand inside (or near) the ward.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import geopandas as gpd
 import pandas as pd
 
 from tuyensinh.ward.codes import VIETNAM_LAT, VIETNAM_LON
-from tuyensinh.ward.columns import row_problems, unknown_reference_problems
+from tuyensinh.ward.columns import Column, row_problems, unknown_reference_problems
 from tuyensinh.ward.config import DEFAULT_HORIZON, WardConfig
 from tuyensinh.ward.config import FILE as TOML
 from tuyensinh.ward.errors import Problem
 from tuyensinh.ward.tables import POPULATION, SCHOOLS, ZONES
-from tuyensinh.words.problems import Text, text
+from tuyensinh.words.problems import Text, text, unit_text
 
 __all__ = [
     "reference_problems",
@@ -25,6 +27,10 @@ __all__ = [
     "year_problems",
     "school_location_problems",
     "OUTSIDE_WARD_M",
+    "empty_population_problems",
+    "MIN_RESIDENTS",
+    "few_residents_warnings",
+    "plausibility_warnings",
 ]
 
 OUTSIDE_WARD_M = 2000.0  # a school farther than this outside the quarters is misplaced (metres)
@@ -184,3 +190,59 @@ def school_location_problems(
         message,
         text("fix.cross.school_outside", limit=f"{OUTSIDE_WARD_M / 1000:g}"),
     )
+
+
+MIN_RESIDENTS = 1  # a population table summing to fewer persons than this cannot be forecast
+FEW_RESIDENTS = 100  # fewer persons aged 0–18 than this in the last year: accepted with a warning
+
+
+def empty_population_problems(population: pd.DataFrame) -> list[Problem]:
+    """An all-zero population table (a wrong column exported, figures lost) is refused plainly
+    instead of failing deep inside the forecast's interval calibration."""
+    counts = population["count"].to_numpy(dtype=float)
+    total = float(counts.sum())
+    if total < MIN_RESIDENTS:
+        return [
+            Problem.of(
+                POPULATION.file, text("pop.all_zero", total=f"{total:g}"), text("fix.pop.all_zero"), column="count"
+            )
+        ]
+    return []
+
+
+def few_residents_warnings(population: pd.DataFrame) -> list[Problem]:
+    """A warning when the last year counts fewer than FEW_RESIDENTS persons (a test file, lost rows)."""
+    last = population.loc[population["year"] == population["year"].max(), "count"].to_numpy(dtype=float)
+    if last.sum() >= FEW_RESIDENTS:
+        return []
+    year = int(population["year"].max())
+    return [
+        Problem.of(
+            POPULATION.file,
+            text("pop.near_empty", year=year, total=f"{last.sum():g}", cells=int((last > 0).sum())),
+            text("fix.pop.all_zero"),
+            column="count",
+        )
+    ]
+
+
+def plausibility_warnings(frame: pd.DataFrame, columns: Sequence[Column], file: str) -> list[Problem]:
+    """Values above a column's `plausible` bound: accepted, but worth a second look (warnings)."""
+    warnings: list[Problem] = []
+    for column in columns:
+        if column.plausible is None or column.name not in frame.columns:
+            continue
+        values = pd.to_numeric(frame[column.name], errors="coerce")
+        high = values > column.plausible
+
+        def message(row: int, c: Column = column, v: pd.Series = values) -> Text:
+            return text(
+                "table.implausible",
+                value=f"{v[row]:g}",
+                name=c.name,
+                plausible=f"{c.plausible:g}",
+                unit=unit_text(c.unit),
+            )
+
+        warnings += row_problems(file, high[high].index, column.name, message, text("fix.table.implausible"), limit=5)
+    return warnings

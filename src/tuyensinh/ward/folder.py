@@ -29,6 +29,7 @@ from tuyensinh.ward.enrolment import (
     quotas_published_problems,
 )
 from tuyensinh.ward.errors import Problem, WardDataError
+from tuyensinh.ward.limits import cap_per_file
 from tuyensinh.ward.quarters import WGS84, quarters_file, read_quarters
 from tuyensinh.ward.tables import BIRTHS, DISTANCES, HOUSING, POPULATION, SCHOOLS, ZONES
 from tuyensinh.ward.workbook import Locator, without_repeats
@@ -73,6 +74,7 @@ class Ward:
     enrolment: pd.DataFrame | None = None
     quotas_published: pd.DataFrame | None = None
     context: tuple[ContextLayer, ...] = ()
+    input_warnings: tuple[Problem, ...] = ()  # values accepted but unusual, placed by file, row and column
 
     def population_by_age(self) -> pd.DataFrame:
         """Residents per quarter, year and single age, summed over sex (persons)."""
@@ -171,11 +173,13 @@ def load_ward(folder: str | Path) -> Ward:
     context, found = read_context(folder)
     problems += found
 
+    if population is not None and not problems:
+        problems += cross_checks.empty_population_problems(population)
     for locator in locators.values():
         problems = [locator.locate(problem) for problem in problems]
     problems = without_repeats(problems)
     if problems:
-        raise WardDataError(str(folder), problems)
+        raise WardDataError(str(folder), cap_per_file(problems))
     assert config is not None and quarters is not None and population is not None and schools is not None
     assert base_year is not None
 
@@ -183,6 +187,13 @@ def load_ward(folder: str | Path) -> Ward:
         frame = tables[spec.file] if spec.file in tables else cycle[spec.file]
         return None if frame is None else ward_tables.finish(frame, spec)
 
+    warnings = [*cross_checks.few_residents_warnings(population)]
+    for spec in (POPULATION, SCHOOLS, BIRTHS, HOUSING, DISTANCES):
+        frame = tables[spec.file]
+        if frame is not None:
+            warnings += cross_checks.plausibility_warnings(frame, spec.columns, spec.file)
+    for locator in locators.values():
+        warnings = [locator.locate(warning) for warning in warnings]
     population_out = final(POPULATION)
     assert population_out is not None  # population.csv is required: a ward is returned only when it was read
     population_out = population_out.sort_values(
@@ -210,4 +221,5 @@ def load_ward(folder: str | Path) -> Ward:
         enrolment=final(ENROLMENT),
         quotas_published=final(QUOTAS_PUBLISHED),
         context=context,
+        input_warnings=tuple(warnings),
     )

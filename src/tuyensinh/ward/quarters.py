@@ -7,7 +7,9 @@ in the file ("feature 3", counted from 1, as in the QGIS attribute table) and th
 
 from __future__ import annotations
 
+import json
 import unicodedata
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,8 +18,10 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from tuyensinh.ward.codes import VIETNAM_LAT, VIETNAM_LON
+from tuyensinh.ward.codes import FORMULA_START, VIETNAM_LAT, VIETNAM_LON
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.files import present, read_input
+from tuyensinh.ward.limits import MAX_ID_LENGTH, MAX_TEXT_LENGTH
 from tuyensinh.words.problems import GEOMETRY_KINDS, Text, text
 
 __all__ = ["read_quarters", "quarters_file", "WGS84"]
@@ -29,7 +33,7 @@ _EXPORT_FIX = text("fix.export")
 
 def quarters_file(folder: Path) -> tuple[Path | None, list[Problem]]:
     """The quarters map of `folder` (quarters.geojson or quarters.gpkg) or the problem."""
-    found = [folder / name for name in ("quarters.geojson", "quarters.gpkg") if (folder / name).is_file()]
+    found = [folder / name for name in ("quarters.geojson", "quarters.gpkg") if present(folder / name)]
     if len(found) == 2:
         return None, [Problem.of("quarters.geojson", text("map.both"), text("fix.map.both"))]
     if not found:
@@ -51,6 +55,34 @@ def _as_id(values: pd.Series) -> pd.Series:
     return values.map(one).astype(object)
 
 
+def _text_problems(frame: gpd.GeoDataFrame, numbers: np.ndarray, file: str) -> list[Problem]:
+    """quarter_id and name not too long, quarter_id not starting like a formula (= + - @)."""
+    problems = []
+    for column, limit in (("quarter_id", MAX_ID_LENGTH), ("name", MAX_TEXT_LENGTH)):
+        values = frame[column]
+        lengths = values.str.len()
+        long = (lengths > limit).fillna(False).to_numpy(dtype=bool)
+        for number, value, n in zip(numbers[long], values[long], lengths[long], strict=True):
+            problems.append(
+                Problem.of(
+                    file,
+                    text("table.too_long", value=value[:40] + "…", n=int(n), limit=limit),
+                    text("fix.table.too_long", limit=limit),
+                    column=column,
+                )
+            )
+            frame.loc[frame.index[number - 1], column] = None
+    ids = frame["quarter_id"]
+    formula = ids.str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool)
+    for value in ids[formula]:
+        problems.append(
+            Problem.of(
+                file, text("table.id_formula", value=value, char=value[:1]), text("fix.table.id_formula"), column="quarter_id"
+            )
+        )
+    return problems
+
+
 def _feature(number: int, quarter_id: object) -> Text:
     if isinstance(quarter_id, str):
         return text("word.feature_id", number=number, quarter_id=quarter_id)
@@ -59,8 +91,10 @@ def _feature(number: int, quarter_id: object) -> Text:
 
 def _read(path: Path) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
     file = path.name
+    data, problems = read_input(path, file)
+    if data is None:
+        return None, problems
     if path.suffix == ".geojson":
-        data = path.read_bytes()
         try:
             data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -74,13 +108,60 @@ def _read(path: Path) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
             if "quarters" not in names:
                 return None, [Problem.of(file, text("map.layers", names=", ".join(names)), text("fix.map.layers"))]
             layer = "quarters"
-        frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+        with warnings.catch_warnings():  # GDAL's own notes (e.g. "Non closed ring detected") are reworded below
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = gpd.read_file(path, layer=layer, engine="pyogrio")
     except Exception as error:  # any reader failure becomes a planner message
+        unclosed = _unclosed_rings(data, file) if path.suffix == ".geojson" else []
+        if unclosed:
+            return None, unclosed
         reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
         return None, [
             Problem.of(file, text("map.unreadable", error=reason), text("fix.map.unreadable", export=_EXPORT_FIX))
         ]
     return frame, []
+
+
+def _rings(geometry: object) -> list[object]:
+    """The rings of a GeoJSON Polygon or MultiPolygon geometry (anything else: none)."""
+    if not isinstance(geometry, dict):
+        return []
+    coordinates = geometry.get("coordinates")
+    if not isinstance(coordinates, list):
+        return []
+    if geometry.get("type") == "Polygon":
+        return list(coordinates)
+    if geometry.get("type") == "MultiPolygon":
+        return [ring for polygon in coordinates if isinstance(polygon, list) for ring in polygon]
+    return []
+
+
+def _unclosed_rings(data: bytes, file: str) -> list[Problem]:
+    """Features of a GeoJSON file with a ring whose last point is not its first, named by number
+    and quarter_id (the map reader stops at the first one and names neither). Only read when the
+    map could not be read, so the loop over features costs nothing on valid maps."""
+    try:
+        features = json.loads(data.decode("utf-8-sig")).get("features", [])
+    except (ValueError, RecursionError, AttributeError):
+        return []
+    problems = []
+    for number, feature in enumerate(features if isinstance(features, list) else [], start=1):
+        if not isinstance(feature, dict):
+            continue
+        rings = _rings(feature.get("geometry"))
+        if any(isinstance(ring, list) and len(ring) > 0 and ring[0] != ring[-1] for ring in rings):
+            properties = feature.get("properties")
+            quarter_id = properties.get("quarter_id") if isinstance(properties, dict) else None
+            quarter_id = str(quarter_id) if quarter_id is not None else None
+            problems.append(
+                Problem.of(
+                    file,
+                    text("map.unclosed_ring", feature=_feature(number, quarter_id)),
+                    text("fix.map.unclosed_ring"),
+                    column="geometry",
+                )
+            )
+    return problems
 
 
 def _present(geometry: gpd.GeoSeries) -> pd.Series:
@@ -253,6 +334,7 @@ def read_quarters(
                     column=column,
                 )
             )
+    problems += _text_problems(frame, numbers, file)
     repeated = frame["quarter_id"].notna() & frame["quarter_id"].duplicated(keep=False)
     for quarter_id, group in frame[repeated].groupby("quarter_id", sort=False):
         features = ", ".join(str(n) for n in numbers[group.index.to_numpy()])
@@ -262,6 +344,14 @@ def read_quarters(
                 text("map.duplicate_id", quarter_id=quarter_id, features=features),
                 text("fix.map.duplicate_id"),
                 column="quarter_id",
+            )
+        )
+    same_name = frame["name"].notna() & frame["name"].duplicated(keep=False)
+    for name, group in frame[same_name].groupby("name", sort=False):
+        features = ", ".join(str(n) for n in numbers[group.index.to_numpy()])
+        problems.append(
+            Problem.of(
+                file, text("map.duplicate_name", name=name, features=features), text("fix.map.duplicate_name"), column="name"
             )
         )
     problems += _geometry_problems(frame, file)

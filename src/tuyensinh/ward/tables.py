@@ -18,6 +18,8 @@ from tuyensinh.ward.cells import RawTable, read_csv_cells
 from tuyensinh.ward.codes import SEXES, VIETNAM_LAT, VIETNAM_LON
 from tuyensinh.ward.columns import Column, duplicate_problems, parse_table, row_problems
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.files import present as something_at
+from tuyensinh.ward.limits import COUNT_RANGE, LAND_RANGE, METRES_RANGE
 from tuyensinh.ward.workbook import WARD_WORKBOOK, Locator, both_problem, table_workbook
 from tuyensinh.ward.workbook_tables import read_workbook_table
 from tuyensinh.words.problems import text
@@ -61,7 +63,7 @@ POPULATION = TableSpec(
         Column("quarter_id", "id"),
         Column("year", "int", **_YEAR),
         Column("age", "int", minimum=0, maximum=120, unit="years"),
-        Column("count", "int", minimum=0, unit="persons"),
+        Column("count", "int", unit="persons", **COUNT_RANGE),
         Column("sex", "sex", required=False),
     ),
     ("quarter_id", "year", "age", "sex"),
@@ -76,7 +78,7 @@ SCHOOLS = TableSpec(
         Column("level", "level"),
         Column("lon", "number", unit="degrees east"),
         Column("lat", "number", unit="degrees north"),
-        Column("classrooms", "int", minimum=0, unit="rooms"),
+        Column("classrooms", "int", minimum=0, maximum=500, plausible=150, unit="rooms"),
         Column(
             "sessions_per_day",
             "int",
@@ -90,7 +92,7 @@ SCHOOLS = TableSpec(
         Column("max_class_size", "int", required=False, blank_ok=True, minimum=1, maximum=60, unit="pupils"),
         Column("opens", "int", required=False, blank_ok=True, **_YEAR),
         Column("closes", "int", required=False, blank_ok=True, **_YEAR),
-        Column("land_m2", "number", required=False, blank_ok=True, minimum=0, unit="m²"),
+        Column("land_m2", "number", required=False, blank_ok=True, unit="m²", **LAND_RANGE),
         # optional facility and staff columns (capacity.school_columns)
         Column("teachers", "int", required=False, blank_ok=True, minimum=0, unit="teachers"),
         Column("permanent_classrooms", "int", required=False, blank_ok=True, minimum=0, unit="rooms"),
@@ -104,7 +106,7 @@ SCHOOLS = TableSpec(
 )
 BIRTHS = TableSpec(
     "births.csv",
-    (Column("quarter_id", "id"), Column("year", "int", **_YEAR), Column("births", "int", minimum=0, unit="births")),
+    (Column("quarter_id", "id"), Column("year", "int", **_YEAR), Column("births", "int", unit="births", **COUNT_RANGE)),
     ("quarter_id", "year"),
     False,
     "purpose.births",
@@ -114,7 +116,7 @@ HOUSING = TableSpec(
     (
         Column("quarter_id", "id"),
         Column("year", "int", **_YEAR),
-        Column("new_dwellings", "int", minimum=0, unit="dwellings"),
+        Column("new_dwellings", "int", minimum=0, maximum=100_000, plausible=10_000, unit="dwellings"),
     ),
     ("quarter_id", "year"),
     False,
@@ -136,7 +138,7 @@ ZONES = TableSpec(
 )
 DISTANCES = TableSpec(
     "distances.csv",
-    (Column("quarter_id", "id"), Column("school_id", "id"), Column("metres", "number", minimum=0, unit="metres")),
+    (Column("quarter_id", "id"), Column("school_id", "id"), Column("metres", "number", unit="metres", **METRES_RANGE)),
     ("quarter_id", "school_id"),
     False,
     "purpose.distances",
@@ -149,7 +151,7 @@ def _read_cells(
     """The table's text cells from its CSV file or its workbook: (found, cells, problems)."""
     path = folder / spec.file
     book = table_workbook(folder, spec.file)
-    if path.is_file():
+    if something_at(path):  # a file, or a folder / link / device said for what it is by read_csv_cells
         if book is not None and book.name != WARD_WORKBOOK:
             return True, None, [both_problem(spec.file, book.name)]
         raw, problems = read_csv_cells(path, spec.file)

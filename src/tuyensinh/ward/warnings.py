@@ -12,6 +12,8 @@
 - A school farther than the walking norm (norm table, by level and setting) from every quarter
   (from the nearest quarter's edge; schools more than 2 km outside are refused by the loader):
   usually a mistyped position.
+- Values above a column's plausible bound (docs/data-format.md, "Plausible ranges") and a
+  population of fewer than 100 persons in its last year, found by the loader (`Ward.input_warnings`).
 Each warning is a `Problem` record (file, row, column, what, what to check), worded in both languages.
 """
 
@@ -168,4 +170,4 @@ def _far_schools(ward: Ward, norms: Norms) -> list[Problem]:
 def data_warnings(ward: Ward) -> list[Problem]:
     """Every warning about the ward's data (empty when nothing looks suspicious)."""
     norms = load_norms(ward.norms, ward.rates)
-    return [*_rooms(ward, norms), *_jumps(ward), *_cohorts(ward), *_far_schools(ward, norms)]
+    return [*ward.input_warnings, *_rooms(ward, norms), *_jumps(ward), *_cohorts(ward), *_far_schools(ward, norms)]

@@ -867,6 +867,103 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{where}: bảng định mức không nhận giá trị này: {reason}",
         "{where}: the norm table does not accept it: {reason}",
     ),
+    # --- limits against hostile or broken input (issue 17) ------------------------------------
+    "table.not_finite": ("'{value}' không phải là một số hữu hạn", "'{value}' is not a finite number"),
+    "table.too_long": (
+        "'{value}' dài {n} ký tự, quá giới hạn {limit} ký tự",
+        "'{value}' is {n} characters long, over the limit of {limit}",
+    ),
+    "fix.table.too_long": ("rút gọn còn tối đa {limit} ký tự", "shorten it to at most {limit} characters"),
+    "table.id_formula": (
+        "mã '{value}' bắt đầu bằng '{char}', ký tự mà Excel hiểu là công thức; mã không được bắt đầu bằng = + - @",
+        "the id '{value}' starts with '{char}', which spreadsheets read as a formula; ids may not start with = + - @",
+    ),
+    "fix.table.id_formula": (
+        "bỏ ký tự đó, chỉ dùng chữ và số (ví dụ KP01)",
+        "remove that character; use letters and digits (e.g. KP01)",
+    ),
+    "table.implausible": (
+        "{value} lớn bất thường cho cột '{name}' (thường không quá {plausible}{unit}); vẫn được dùng",
+        "{value} is unusually large for '{name}' (normally at most {plausible}{unit}); it is used as written",
+    ),
+    "fix.table.implausible": ("kiểm tra lại giá trị này (có thể gõ thừa chữ số)", "check this value (an extra digit?)"),
+    "problems.more": (
+        "… và {n} lỗi khác trong tệp này (chỉ hiện {cap} lỗi đầu tiên của mỗi tệp)",
+        "… and {n} more problems in this file (only the first {cap} of each file are shown)",
+    ),
+    "fix.problems.more": (
+        "sửa các lỗi trên rồi chạy lại để xem các lỗi còn lại",
+        "fix the problems above and run again to see the rest",
+    ),
+    "pop.all_zero": (
+        "mọi số dân đều bằng 0 (tổng {total} người); không thể dự báo từ dữ liệu trống",
+        "every count is 0 (total {total} persons); nothing can be forecast from empty data",
+    ),
+    "pop.near_empty": (
+        "năm {year} chỉ có {total} người trong toàn bộ tệp ({cells} ô khác 0); dự báo từ số liệu ít như "
+        "vậy rất bất định",
+        "only {total} persons in year {year} in the whole file ({cells} non-zero cells); a forecast from "
+        "so few is very uncertain",
+    ),
+    "fix.pop.all_zero": (
+        "kiểm tra cột count: có thể đã xuất nhầm cột hoặc mất số liệu",
+        "check the count column: a wrong column may have been exported or the figures lost",
+    ),
+    "file.is_folder": ("{file} là một thư mục, không phải tệp", "{file} is a folder, not a file"),
+    "fix.file.is_folder": (
+        "đặt tệp {file} thật vào chỗ thư mục đó",
+        "put the real {file} file in place of that folder",
+    ),
+    "file.loop": (
+        "{file} là một liên kết tượng trưng (symlink) vòng tròn, trỏ lại chính nó",
+        "{file} is a symbolic link loop (it points back to itself)",
+    ),
+    "file.broken_link": (
+        "{file} là một liên kết tượng trưng (symlink) trỏ tới tệp không tồn tại",
+        "{file} is a symbolic link to a file that does not exist",
+    ),
+    "fix.file.link": ("thay liên kết đó bằng tệp thật", "replace the link with the real file"),
+    "file.unreadable": ("không đọc được {file}: {reason}", "{file} cannot be read: {reason}"),
+    "fix.file.unreadable": (
+        "kiểm tra quyền đọc của tệp (chuột phải › Properties › Security) hoặc chép lại tệp",
+        "check the file's read permission (chmod a+r, or Properties › Security) or copy it again",
+    ),
+    "file.not_regular": (
+        "{file} không phải là tệp thường (có thể là thiết bị hoặc ống dẫn)",
+        "{file} is not a regular file (a device or a pipe)",
+    ),
+    "csv.field_too_long": (
+        "dòng {row} có một ô dài hơn {limit} ký tự (thường do thiếu dấu ngoặc kép đóng)",
+        "row {row} holds a cell longer than {limit} characters (often a missing closing quote)",
+    ),
+    "fix.csv.field_too_long": (
+        "kiểm tra dấu ngoặc kép ở dòng đó và các dòng trước",
+        "check the quotes on that row and the rows before it",
+    ),
+    "toml.too_deep": (
+        "ward.toml lồng nhau quá sâu (mảng hoặc bảng lồng trong nhau hàng nghìn lần)",
+        "ward.toml is nested too deeply (arrays or tables inside each other thousands of times)",
+    ),
+    "fix.toml.too_deep": (
+        "viết lại ward.toml theo mẫu trong docs/data-format.md",
+        "rewrite ward.toml from the example in docs/data-format.md",
+    ),
+    "map.duplicate_name": (
+        "tên '{name}' được dùng cho nhiều khu phố/thôn ({features}); bản đồ và báo cáo sẽ không phân biệt được",
+        "the name '{name}' is used by several quarters ({features}); maps and the report could not tell them apart",
+    ),
+    "fix.map.duplicate_name": (
+        "đặt cho mỗi khu phố/thôn một tên riêng (ví dụ thêm số hoặc tên thôn)",
+        "give each quarter its own name (e.g. add its number or hamlet)",
+    ),
+    "map.unclosed_ring": (
+        "{feature}: vòng ranh giới không khép kín (điểm cuối khác điểm đầu)",
+        "{feature}: a boundary ring is not closed (its last point differs from its first)",
+    ),
+    "fix.map.unclosed_ring": (
+        "trong QGIS dùng Vector › Geometry Tools › Fix Geometries rồi xuất lại",
+        "in QGIS run Vector › Geometry Tools › Fix Geometries and export again",
+    ),
 }
 
 # What Python's TOML reader says (English) and how a planner reads it; other reasons are shown as written.

@@ -297,7 +297,7 @@ def test_out_folder_that_is_not_a_plan_is_refused(tmp_path, phuoc_binh_dir):
     precious = tmp_path / "documents"
     precious.mkdir()
     (precious / "letter.docx").write_bytes(b"keep me")
-    with pytest.raises(ValueError, match="not a previous tuyensinh plan"):
+    with pytest.raises(ValueError, match="tuyensinh did not write"):
         run_plan(phuoc_binh_dir, precious, progress=False)
     assert (precious / "letter.docx").read_bytes() == b"keep me"
     with pytest.raises(ValueError, match="overlaps the ward folder"):

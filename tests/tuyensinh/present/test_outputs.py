@@ -8,6 +8,19 @@ import pytest
 from tuyensinh.present.outputs import staged_output, write_csv_atomic, write_text_atomic
 
 
+def _previous_plan(out, files):
+    """A folder as a previous plan left it: `files` (name -> text) and the manifest listing them."""
+    import hashlib
+    import json
+
+    for name, content in files.items():
+        write_text_atomic(out / name, content)
+    digests = {name: hashlib.sha256(content.encode()).hexdigest() for name, content in files.items()}
+    write_text_atomic(
+        out / "manifest.json", json.dumps({"manifest_version": 1, "tool": "tuyensinh", "outputs_sha256": digests})
+    )
+
+
 def test_csv_round_trips_vietnamese_text(tmp_path):
     frame = pd.DataFrame({"quarter_id": ["01", "02"], "name": ["Khu phố 1", "Thôn Bản Nầng"]})
     path = write_csv_atomic(frame, tmp_path / "q.csv")
@@ -28,7 +41,8 @@ def test_failed_step_keeps_previous_files_and_leaves_no_staging(tmp_path):
 
 def test_success_replaces_only_written_files(tmp_path):
     out = tmp_path / "out"
-    write_text_atomic(out / "forecast.csv", "old")
+    with staged_output(out) as stage:  # an earlier run of the same command
+        (stage / "forecast.csv").write_text("old")
     write_text_atomic(out / "keep.txt", "kept")
     with staged_output(out) as stage:
         (stage / "forecast.csv").write_text("new")
@@ -42,7 +56,7 @@ def test_success_replaces_only_written_files(tmp_path):
 
 def test_replace_whole_swaps_the_folder(tmp_path):
     out = tmp_path / "out"
-    write_text_atomic(out / "stale.csv", "from an older run")
+    _previous_plan(out, {"stale.csv": "from an older run"})
     with staged_output(out, replace_whole=True) as stage:
         (stage / "fresh.csv").write_text("this run")
     assert sorted(p.name for p in out.iterdir()) == ["fresh.csv"]
@@ -70,7 +84,7 @@ def test_failed_final_swap_puts_the_previous_folder_back(tmp_path, monkeypatch):
     import tuyensinh.present.outputs as outputs
 
     out = tmp_path / "out"
-    write_text_atomic(out / "report.html", "last year's report")
+    _previous_plan(out, {"report.html": "last year's report"})
     real_replace = os.replace
 
     def failing_replace(src, dst):

@@ -8,6 +8,7 @@ placeholders, every key the loader uses is there) and the `validate` command's o
 from __future__ import annotations
 
 import json
+import os
 import re
 import string
 from collections.abc import Callable
@@ -33,6 +34,8 @@ LOADER_MODULES = [
     "ward/quarters.py",
     "ward/cells.py",
     "ward/cross_checks.py",
+    "ward/files.py",
+    "ward/limits.py",
     "ward/context.py",
     "ward/enrolment.py",
     "ward/norm_problems.py",
@@ -415,8 +418,55 @@ def _scenarios() -> dict[str, Callable[[Path], None]]:
                 "quarter_id,,year,new_dwellings\n02,note,2025,120\n", encoding="utf-8"
             ),
         ),
+        # hostile or broken input (issue 17; the full corpus is tests/tuyensinh/reliability/)
+        "limits": tables_with(
+            schools=cells(name={0: "x" * 300}, school_id={1: "=HYPERLINK(1)"}, lon={2: "1e400"}),
+            population=cells(count={3: "99999999999999999999"}),
+        ),
+        "all_zero": tables_with(population=lambda p: p.assign(count="0")),
+        "too_many": tables_with(
+            **{
+                "ward.toml": lambda _: _toml(
+                    "[norms.max_class_size]",
+                    "".join(f"key_{i} = {i}\n" for i in range(300)) + "\n[norms.max_class_size]",
+                )
+            }
+        ),
+        "population_folder": after(valid, lambda f: ((f / "population.csv").unlink(), (f / "population.csv").mkdir())),
+        "population_loop": after(
+            valid, lambda f: ((f / "population.csv").unlink(), (f / "population.csv").symlink_to(f / "population.csv"))
+        ),
+        "births_dangling": after(
+            valid, lambda f: ((f / "births.csv").unlink(), (f / "births.csv").symlink_to(f / "nowhere.csv"))
+        ),
+        "housing_fifo": after(valid, _fifo_housing),
+        "toml_deep": tables_with(**{"ward.toml": lambda _: WARD_TOML + "x = " + "[" * 100_000 + "]" * 100_000 + "\n"}),
+        "toml_long_name": tables_with(**{"ward.toml": lambda _: _toml('name = "Phước Bình"', f'name = "{"P" * 300}"')}),
+        "csv_huge_field": after(
+            valid,
+            lambda f: (f / "housing.csv").write_text(
+                "quarter_id,year," + "n" * 200_000 + "\n02,2025,120\n", encoding="utf-8"
+            ),
+        ),
+        "map_twin_names": tables_with(quarters=quarters.assign(name=["Khu phố 1", "Khu phố 1", "Khu phố 3"])),
+        "map_unclosed": after(
+            valid, lambda f: (f / "quarters.geojson").write_text(json.dumps(_unclosed(quarters)), encoding="utf-8")
+        ),
         "context_files": after(valid, _broken_context),
     }
+
+
+def _fifo_housing(folder: Path) -> None:
+    (folder / "housing.csv").unlink()
+    os.mkfifo(folder / "housing.csv")
+
+
+def _unclosed(quarters: gpd.GeoDataFrame) -> dict:
+    """The quarters as GeoJSON with the last point of the second ring dropped (not closed)."""
+    collection = json.loads(quarters.to_json())
+    ring = collection["features"][1]["geometry"]["coordinates"][0]
+    collection["features"][1]["geometry"]["coordinates"][0] = ring[:-1]
+    return collection
 
 
 SCENARIOS = _scenarios()
@@ -485,6 +535,12 @@ def test_the_broken_folders_cover_the_catalog(reported: dict[str, list[Problem]]
         "map.blank_attribute",
         "norm.no_match",
         "fix.norm.no_match",
+        # warnings (accepted values) and what root may always read: not produced by a refused folder
+        "table.implausible",
+        "fix.table.implausible",
+        "pop.near_empty",
+        "file.unreadable",
+        "fix.file.unreadable",
         "context.no_crs",  # GeoPackage only: GeoJSON without a CRS is EPSG:4326
     }  # no known key misses the packaged table: test_norm_overrides
     assert sorted(set(unseen) - allowed) == []
