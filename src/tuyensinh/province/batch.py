@@ -215,7 +215,7 @@ def run_batch(
                     job = futures[future]
                     try:
                         outcome = future.result()
-                    except Exception as error:  # noqa: BLE001 - a lost worker fails one ward only
+                    except Exception as error:
                         outcome = _lost(job, error)
                     outcomes[job.name] = outcome
                     tracker.finished(job.name, outcome.ok, outcome.seconds)

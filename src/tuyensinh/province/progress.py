@@ -25,7 +25,7 @@ _WORDS = {
 
 def format_seconds(seconds: float) -> str:
     """'1:05:09', '4:02' or '0:09' (h:mm:ss / m:ss)."""
-    seconds = max(0, int(round(seconds)))
+    seconds = max(0, round(seconds))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -68,8 +68,8 @@ PROVINCE_NAME = "Thành phố Hồ Chí Minh"
 START_WARD = "Sài Gòn"            # a small province grows outward from this ward
 QUARTERS = (4, 8)                 # quarters per ward (fewer for small wards)
 RESIDENTS = (5_000, 12_000)       # residents 0–64 at the end of 2004, seeded per ward
-INFLOW_SHARE = 0.035              # in-migrants per year ÷ initial residents (Phước Bình: 950 / 24,500)
-TIGHT_SHARE = 0.35                # share of schools sized to exactly their 2026 need
+INFLOW_SHARE = 0.05               # in-migrants per year ÷ initial residents (Phước Bình: 950 / 24,500)
+TIGHT_SHARE = 0.4                 # share of schools sized to exactly their 2026 need
 MARKER = ".sample.json"           # parameters of a generated province (hidden: not a ward file)
 
 

@@ -13,6 +13,7 @@ import os
 import time
 import traceback
 from dataclasses import dataclass, field
+from typing import Any
 
 from tuyensinh.province.folders import WardJob
 
@@ -71,7 +72,7 @@ def plan_ward(job: WardJob, settings: object) -> WardOutcome:
 
     started = time.perf_counter()
     worker = f"{os.uname().nodename if hasattr(os, 'uname') else 'local'}:{os.getpid()}"
-    base = {"name": job.name, "folder": job.folder, "out": job.out, "worker": worker}
+    base: dict[str, Any] = {"name": job.name, "folder": job.folder, "out": job.out, "worker": worker}
     try:
         inputs = file_hashes(job.folder)
     except OSError:
@@ -89,7 +90,7 @@ def plan_ward(job: WardJob, settings: object) -> WardOutcome:
         en = worded("en") if callable(worded) else str(problem)
         return WardOutcome(**base, status=FAILED, seconds=time.perf_counter() - started,
                            problems=(vi,), problems_en=(en,), peak_mb=peak_memory_mb(), inputs=inputs)
-    except Exception as unexpected:  # noqa: BLE001 - one ward's crash must not stop the province
+    except Exception as unexpected:
         return WardOutcome(**base, status=ERROR, seconds=time.perf_counter() - started,
                            error=f"{type(unexpected).__name__}: {unexpected}\n{traceback.format_exc(limit=8)}",
                            problems=(f"Lỗi ngoài dự kiến khi lập kế hoạch: {type(unexpected).__name__}: {unexpected}",),
