@@ -54,11 +54,13 @@ def _points_in(geom: shapely.Geometry, count: int, rng: np.random.Generator) -> 
 
 
 def synthetic_city(quarters_per_ward: int = 24, schools_per_ward: int = 2, spare: float = 0.08,
-                   seed: int = 7, grades: tuple[str, ...] = tuple(f"lop_{g}" for g in range(1, 6))) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
+                   seed: int = 7, grades: tuple[str, ...] = ("lop_1", "lop_2", "lop_3", "lop_4", "lop_5")) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
     """(quarters, schools, demand) of a synthetic Ho Chi Minh City primary-school zoning."""
     rng = np.random.default_rng(seed)
     wards = gpd.read_file(HCMC).to_crs(CRS).sort_values("code", ignore_index=True)
-    cells, ids, ward_of = [], [], []
+    cells: list[shapely.Geometry] = []
+    ids: list[str] = []
+    ward_of: list[int] = []
     for w, geom in enumerate(wards.geometry.values):
         points = _points_in(geom, quarters_per_ward, rng)
         voronoi = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=geom))
@@ -69,12 +71,11 @@ def synthetic_city(quarters_per_ward: int = 24, schools_per_ward: int = 2, spare
         ward_of.extend([w] * len(clipped))
     quarters = gpd.GeoDataFrame({"quarter_id": ids, "ward": ward_of}, geometry=cells, crs=CRS)
     centres = quarters.geometry.representative_point()
-    ward_of = np.asarray(ward_of)
+    ward_index = np.asarray(ward_of)
     # schools at the centres of randomly chosen quarters, `schools_per_ward` per ward
-    chosen = np.concatenate([rng.choice(np.flatnonzero(ward_of == w), size=min(schools_per_ward,
-                             int((ward_of == w).sum())), replace=False) for w in range(len(wards))])
+    chosen = np.concatenate([rng.choice(np.flatnonzero(ward_index == w), size=min(schools_per_ward,
+                             int((ward_index == w).sum())), replace=False) for w in range(len(wards))])
     lonlat = gpd.GeoSeries(centres.values[chosen], crs=CRS).to_crs("EPSG:4326")
-    grades = list(grades)
     per_grade = rng.gamma(shape=4.0, scale=15.0 / 4.0, size=(len(quarters), 1)) * \
         rng.uniform(0.85, 1.15, size=(len(quarters), len(grades)))
     demand = pd.DataFrame({
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{model.n_rows:,} rows; NumPy build {build:.2f} s; LP relaxation bound {lp_bound:,.0f} "
           f"pupil-m in {lp.seconds:.1f} s")
 
-    rows = []
+    rows: list[tuple[str, float, float, float | None, float]] = []
     obj, over = _nearest_baseline(model, problem)
     rows.append(("nearest school (baseline)", 0.0, 0.0, obj, over))
 
@@ -158,15 +159,16 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"  {'method':38s} {'build s':>8s} {'solve s':>8s} {'objective':>16s} {'over LP bound':>14s} "
           f"{'overflow':>9s}   (PuLP's own model build is part of its solve time)")
-    for name, b, s, o, ov in rows:
+    for name, build_s, solve_s, o, ov in rows:
         gap = relative_gap(o, lp_bound)
         gap_text = "—" if gap is None else f"{gap:.3%}"
         obj_text = "no solution" if o is None else f"{o:,.0f}"
-        print(f"  {name:38s} {b:8.2f} {s:8.2f} {obj_text:>16s} {gap_text:>14s} {ov:9.1f}")
+        print(f"  {name:38s} {build_s:8.2f} {solve_s:8.2f} {obj_text:>16s} {gap_text:>14s} {ov:9.1f}")
     ours = relative_gap(r.objective, lp_bound)
-    if not args.skip_pulp and rows[1][3] is not None:
+    pulp_gap = relative_gap(rows[1][3], lp_bound) if not args.skip_pulp else None
+    if pulp_gap is not None and ours is not None:
         print(f"  ratio: plain PuLP gap / tuyensinh gap = "
-              f"{relative_gap(rows[1][3], lp_bound) / max(ours, 1e-9):.1f}×; total time ratio "
+              f"{pulp_gap / max(ours, 1e-9):.1f}×; total time ratio "
               f"{(rows[1][1] + rows[1][2]) / (r.build_seconds + r.solve_seconds):.2f}×")
     proven = "—" if r.gap is None else f"{r.gap:.3%}"
     beyond = relative_gap(r.best_bound, lp_bound)
@@ -210,10 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _zoning_vector(model, problem, result) -> np.ndarray:  # noqa: ANN001
+def _zoning_vector(model, problem, result) -> np.ndarray:
     """The full column vector of `result`'s whole-quarter zoning in `model`."""
     index = {(q, s): p for p, (q, s) in enumerate(zip(problem.quarter_ids[model.pair_quarter],
-                                                       problem.school_ids[model.pair_school]))}
+                                                       problem.school_ids[model.pair_school], strict=True))}
     school = result.zones().set_index("quarter_id")["school_id"]
     chosen = np.array([index[(q, school[q])] for q in problem.quarter_ids])   # in the model's quarter order
     return solution_vector(model, problem, chosen)

@@ -86,7 +86,7 @@ def check_assignment(assignment: pd.DataFrame, schools: pd.DataFrame, name: str 
     bad = (table["share"].isna() | (table["share"] < 0) | (table["share"] > 1 + 1e-9)).to_numpy()
     if bad.any():
         raise ValueError(f"{name}: column 'share' must be a number between 0 and 1, see row(s) {_rows(bad)}")
-    level_of = dict(zip(schools["school_id"].astype(str), schools["level"]))
+    level_of = dict(zip(schools["school_id"].astype(str), schools["level"], strict=True))
     known = table["school_id"].map(level_of)
     bad = known.isna().to_numpy()
     if bad.any():
@@ -205,7 +205,7 @@ def analyze(
         rooms = frame["rooms_available"].to_numpy(float)
 
         def needed(pupils_grid: np.ndarray) -> np.ndarray:
-            return rooms_needed(level_classes(level, pupils_grid, limit, norms)[0].sum(axis=1), sessions, norms)
+            return rooms_needed(level_classes(level, pupils_grid, limit, norms)[0].sum(axis=1), sessions, norms)  # noqa: B023 - called only inside this iteration
 
         frame.insert(1, "level", level)
         for bound in BOUNDS:
@@ -220,7 +220,7 @@ def analyze(
             mix_limit = np.where(arr["mean"].sum(axis=1) > 0, arr["mean"].sum(axis=1) / (arr["mean"] / limit).sum(axis=1), limit.mean(axis=1))
         frame["seats"] = rooms / per_class * mix_limit
         stacked = np.stack([arr[b] for b in _QUANTILE_ORDER], axis=-1)
-        frame["p_over"] = exceedance_probability(lambda z: needed(quantile_at(stacked, z[:, None])), rooms)
+        frame["p_over"] = exceedance_probability(lambda z: needed(quantile_at(stacked, z[:, None])), rooms)  # noqa: B023 - called at once
         frame["classes_lo80"] = classes["lo80"].astype(int)
         frame["classes_hi80"] = classes["hi80"].astype(int)
         frame["rooms_needed_hi80"] = rooms_needed(classes["hi80"], sessions, norms).astype(int)

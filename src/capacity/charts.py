@@ -6,10 +6,13 @@ under the Agg backend in scripts and the CLI). Labels are Vietnamese by default,
 """
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from capacity.grades import LEVEL_NAMES_SHORT, LEVELS, school_year_label
 
@@ -61,7 +64,7 @@ def _labels(lang: str) -> dict[str, str]:
 
 def _names(capacity: pd.DataFrame, schools: pd.DataFrame | None) -> dict[str, str]:
     if schools is not None and "name" in schools.columns:
-        return dict(zip(schools["school_id"].astype(str), schools["name"].astype(str)))
+        return dict(zip(schools["school_id"].astype(str), schools["name"].astype(str), strict=True))
     return {}
 
 
@@ -69,7 +72,7 @@ def _ordered_schools(capacity: pd.DataFrame) -> list[tuple[str, str]]:
     rank = {lv: i for i, lv in enumerate(LEVELS)}
     pairs = capacity[["level", "school_id"]].drop_duplicates()
     pairs = pairs.assign(_r=pairs["level"].map(rank)).sort_values(["_r", "school_id"])
-    return list(zip(pairs["level"], pairs["school_id"]))
+    return list(zip(pairs["level"], pairs["school_id"], strict=True))
 
 
 def plot_utilization(capacity: pd.DataFrame, schools: pd.DataFrame | None = None, *, lang: str = "vi") -> Figure:
@@ -157,7 +160,7 @@ def plot_room_shortfall(capacity: pd.DataFrame, schools: pd.DataFrame | None = N
         closed = rows["rooms_available"].fillna(0).to_numpy(float) <= 0
         bars = ax.bar(x, mean, width * 0.92, color=colors[k], label=f"{names.get(sid, sid)} ({level_names[level]})",
                       hatch=None)
-        for patch, is_closed in zip(bars.patches, closed):
+        for patch, is_closed in zip(bars.patches, closed, strict=True):
             if is_closed:
                 patch.set_hatch("///")
                 patch.set_edgecolor("white")
@@ -168,7 +171,7 @@ def plot_room_shortfall(capacity: pd.DataFrame, schools: pd.DataFrame | None = N
     if any_closed:
         ax.bar([np.nan], [0], color="grey", edgecolor="white", hatch="///", label=text["closed"])
     ax.set_ylim(0, top * 1.15 + 1)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    cast(MaxNLocator, ax.yaxis.get_major_locator()).set_params(integer=True)  # the default AutoLocator
     ax.legend(fontsize=7, loc="upper left", frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return fig

@@ -79,7 +79,7 @@ def _groupings(level: str, max_mixed_grades: int) -> tuple[tuple[tuple[int, int]
         options = _compositions(len(LEVEL_GRADES[level]), max(max_mixed_grades, 1))
     else:
         options = [tuple((i, i + 1) for i in range(len(LEVEL_GRADES[level])))]
-    merged = lambda option: (sum(e - b > 1 for b, e in option), sum(e - b for b, e in option if e - b > 1))  # noqa: E731
+    merged = lambda option: (sum(e - b > 1 for b, e in option), sum(e - b for b, e in option if e - b > 1))  # noqa: E731 - the sort key, named
     return tuple(sorted(options, key=merged))
 
 
@@ -133,7 +133,7 @@ def check_schools(schools: pd.DataFrame, name: str = "schools") -> pd.DataFrame:
         raise ValueError(f"{name}: missing column(s) {', '.join(need)}; see docs/data-format.md (schools.csv)")
     table = schools.reset_index(drop=True).copy()
     table["school_id"] = table["school_id"].astype(str)
-    rows = lambda mask: ", ".join(str(i + 2) for i in np.flatnonzero(mask)[:5])  # noqa: E731
+    rows = lambda mask: ", ".join(str(i + 2) for i in np.flatnonzero(mask)[:5])  # noqa: E731 - row numbers for the messages below
     dup = table["school_id"].duplicated().to_numpy()
     if dup.any():
         raise ValueError(f"{name}: duplicate school_id in row(s) {rows(dup)}; each school needs its own id")

@@ -64,10 +64,10 @@ GRADE_LEVEL: dict[str, str] = {g: level for level in LEVELS for g in LEVEL_GRADE
 # Participation rates are set per group: nhà trẻ (nursery, ages 0-2), mẫu giáo (kindergarten,
 # ages 3-5), and the two general-education levels.
 PARTICIPATION_GROUP: dict[str, str] = {
-    **{g: "nha_tre" for g in LEVEL_GRADES["mam_non"][:3]},
-    **{g: "mau_giao" for g in LEVEL_GRADES["mam_non"][3:]},
-    **{g: "tieu_hoc" for g in LEVEL_GRADES["tieu_hoc"]},
-    **{g: "thcs" for g in LEVEL_GRADES["thcs"]},
+    **dict.fromkeys(LEVEL_GRADES["mam_non"][:3], "nha_tre"),
+    **dict.fromkeys(LEVEL_GRADES["mam_non"][3:], "mau_giao"),
+    **dict.fromkeys(LEVEL_GRADES["tieu_hoc"], "tieu_hoc"),
+    **dict.fromkeys(LEVEL_GRADES["thcs"], "thcs"),
 }
 
 # Mixed-age groups are formed inside nhà trẻ or inside mẫu giáo, never across the two

@@ -50,7 +50,7 @@ def quotas(
     entry["pupils"] = entry["mean"].astype(int)
     groups = entry["class_group"].astype(str).str.split("+")
     entry["mixed_with"] = [
-        "+".join(g for g in members if g != grade) for members, grade in zip(groups, entry["grade"])
+        "+".join(g for g in members if g != grade) for members, grade in zip(groups, entry["grade"], strict=True)
     ]
     entry["max_class_size"] = entry["max_class_size"].astype(int)
     years = sorted(entry["school_year"].unique().tolist())

@@ -139,7 +139,7 @@ def ward_summary(
     short = cap[cap["room_shortfall"] > 0]
     table["schools_short"] = [
         _listing(short[(short["level"] == lv) & (short["school_year"] == y)].set_index("school_id")["room_shortfall"], "{key} ({value})")
-        for lv, y in zip(table["level"], table["school_year"])
+        for lv, y in zip(table["level"], table["school_year"], strict=True)
     ]
     table["land_norm_m2_per_pupil"] = [norms.land_per_pupil(lv, setting) for lv in table["level"]]
     below = cap[has_land & (cap["pupils_mean"] > 0)].copy()
@@ -148,17 +148,17 @@ def ward_summary(
     below = below[below["per_pupil"] < below["norm"]]
     table["schools_below_land_norm"] = [
         ", ".join(below.loc[(below["level"] == lv) & (below["school_year"] == y), "school_id"])
-        for lv, y in zip(table["level"], table["school_year"])
+        for lv, y in zip(table["level"], table["school_year"], strict=True)
     ]
 
     # pupils added since the base year and the quarters that drive them
     per_quarter = _growth_since(demand[demand["school_year"].isin([base, *years])], base)
     added = per_quarter.groupby(["level", "school_year"])["added"].sum()
-    table["pupils_added"] = [float(added.get((lv, y), np.nan)) for lv, y in zip(table["level"], table["school_year"])]
+    table["pupils_added"] = [float(added.get((lv, y), np.nan)) for lv, y in zip(table["level"], table["school_year"], strict=True)]
     feeds_short = short[["school_id", "level", "school_year"]].merge(assignment, on=["school_id", "level"])
     feeds_short = feeds_short.groupby(["level", "school_year", "quarter_id"])["share"].sum().rename("share").reset_index()
     tops = []
-    for lv, y in zip(table["level"], table["school_year"]):
+    for lv, y in zip(table["level"], table["school_year"], strict=True):
         rows = per_quarter[(per_quarter["level"] == lv) & (per_quarter["school_year"] == y)]
         feeding = feeds_short[(feeds_short["level"] == lv) & (feeds_short["school_year"] == y)]
         if len(feeding):

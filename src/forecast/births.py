@@ -53,6 +53,7 @@ def exposure_kind(n_ages: int, has_sex: bool) -> str:
 def exposure(kind: str, total: np.ndarray, female: np.ndarray | None) -> np.ndarray:
     """Exposure W from arrays [Q, A, ...] (persons); the age axis is 1."""
     if kind == "women_15_49":
+        assert female is not None, "women_15_49 exposure needs the female array"
         return female[:, 15:50].sum(axis=1)
     if kind == "population_20_39":
         return total[:, 20:40].sum(axis=1)
@@ -114,10 +115,7 @@ def fit_youngest_age(
         rate = np.full(steps, np.nansum(ward_x[years]) / max(ward_w[years].sum(), 1e-12))
     expected = rate_hist[years][None, :] * w_hist[:, years]
     observed = x_hist[:, years]
-    if shrink:
-        factor = shrink_toward_one(observed, expected, bounds).factor
-    else:
-        factor = raw_factor(observed, expected)[0]
+    factor = shrink_toward_one(observed, expected, bounds).factor if shrink else raw_factor(observed, expected)[0]
     survival = None
     if births is not None:
         b = births[:, years] * exists[:, years]

@@ -67,7 +67,7 @@ def _panels(
     fig = Figure(figsize=(5.2 * cols, 3.4 * rows), layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
-    for ax, age in zip(axes, ages):
+    for ax, age in zip(axes, ages, strict=False):  # the grid may have one axis more than ages
         part = forecast[forecast["age"] == age].sort_values("year")
         years = part["year"].to_numpy()
         ax.fill_between(years, part["lo95"], part["hi95"], color="#9ecae1", alpha=0.5, label=text["band95"], linewidth=0)

@@ -53,7 +53,7 @@ def usable_years(total: np.ndarray, exists: np.ndarray) -> np.ndarray:
 
 
 def _aging(base: np.ndarray, steps: int) -> np.ndarray:
-    out = np.empty(base.shape + (steps,))
+    out = np.empty((*base.shape, steps))
     cur = base
     for j in range(steps):
         nxt = np.empty_like(cur)

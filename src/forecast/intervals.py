@@ -64,7 +64,7 @@ class Calibration:
 #: Poisson-like count noise plus 7 % relative error per year, compounding; normal quantiles.
 FALLBACK = Calibration(
     theta=(1.0, 0.005, 0.005, 1.0, 0.01, 0.01),
-    z=tuple(float(v) for v in norm.ppf(QUANTILES)),  # type: ignore[arg-type]
+    z=tuple(float(v) for v in norm.ppf(QUANTILES)),  # type: ignore[arg-type]  # four QUANTILES, four z
     n_errors=0,
     horizons=(),
 )
@@ -142,7 +142,7 @@ def calibrate(summaries: list[ErrorSummary]) -> Calibration:
     z = np.quantile(e / np.sqrt(var), QUANTILES)
     n = int(count.sum())
     horizons = tuple(sorted({s.horizon for s in summaries}))
-    return Calibration(tuple(float(t) for t in theta), tuple(float(v) for v in z), n, horizons)  # type: ignore[arg-type]
+    return Calibration(tuple(float(t) for t in theta), tuple(float(v) for v in z), n, horizons)  # type: ignore[arg-type]  # four QUANTILES, four z
 
 
 def interval_bounds(mean: np.ndarray, ages: np.ndarray, calibration: Calibration) -> dict[str, np.ndarray]:
@@ -161,7 +161,7 @@ def interval_bounds(mean: np.ndarray, ages: np.ndarray, calibration: Calibration
         )[None, :]
         sd = np.sqrt(np.maximum(var, 1e-6))
         scale = m + 1.0
-        for name, z in zip(_NAMES, calibration.z):
+        for name, z in zip(_NAMES, calibration.z, strict=True):
             out[name][:, :, j] = np.maximum(scale * np.exp(z * sd) - 1.0, 0.0)
     np.minimum(out["lo80"], mean, out=out["lo80"])
     np.minimum(out["lo95"], out["lo80"], out=out["lo95"])

@@ -11,6 +11,7 @@ errors (a sum of quarter intervals would be too wide); `project_all` returns bot
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,7 +76,7 @@ def _tidy(quarters: np.ndarray, years: np.ndarray, ages: np.ndarray, values: dic
     n_q, n_a, n_h = values["mean"].shape
     n = n_q * n_a * n_h
     block = np.empty((5, n))
-    for i, name in enumerate(("mean",) + _BOUNDS):
+    for i, name in enumerate(("mean", *_BOUNDS)):
         block[i].reshape(n_q, n_h, n_a)[...] = values.pop(name).transpose(0, 2, 1)
     frame = pd.DataFrame(block.T, columns=["mean", *_BOUNDS], copy=False)
     frame.insert(0, "quarter_id", pd.Index(quarters).repeat(n_a * n_h))
@@ -183,8 +184,8 @@ def project_ward(
     population: pd.DataFrame,
     births: pd.DataFrame | None = None,
     housing: pd.DataFrame | None = None,
-    **options: object,
+    **options: Any,
 ) -> pd.DataFrame:
     """Ward totals by age and year: year, age, mean, lo80, hi80, lo95, hi95 (persons); the
     intervals are calibrated on the method's ward-level rolling-origin errors."""
-    return project_all(population, births, housing, **options).ward  # type: ignore[arg-type]
+    return project_all(population, births, housing, **options).ward

@@ -92,19 +92,19 @@ def simulate_ward(
         return total, births
     quarter_ids = np.array([f"Q{i + 1:03d}" for i in range(n_quarters)], dtype=object)
     years = np.arange(first_year, last_year + 1)
-    q, a, t = np.meshgrid(np.arange(n_quarters), ages, np.arange(n_t), indexing="ij")
+    q, a, ti = np.meshgrid(np.arange(n_quarters), ages, np.arange(n_t), indexing="ij")
     if with_sex:
         male = total - female
         frames = []
         for sex, arr in (("F", female), ("M", male)):
             frames.append(pd.DataFrame({
-                "quarter_id": quarter_ids[q.ravel()], "year": years[t.ravel()], "age": a.ravel(),
+                "quarter_id": quarter_ids[q.ravel()], "year": years[ti.ravel()], "age": a.ravel(),
                 "sex": sex, "count": arr.ravel().astype(np.int64),
             }))
         population = pd.concat(frames, ignore_index=True)
     else:
         population = pd.DataFrame({
-            "quarter_id": quarter_ids[q.ravel()], "year": years[t.ravel()], "age": a.ravel(),
+            "quarter_id": quarter_ids[q.ravel()], "year": years[ti.ravel()], "age": a.ravel(),
             "count": total.ravel().astype(np.int64),
         })
     qb, tb = np.meshgrid(np.arange(n_quarters), np.arange(n_t), indexing="ij")

@@ -226,7 +226,7 @@ def ward_arrays(
     gap = started & ~quarter_year
     if gap.any():
         q, t = np.nonzero(gap)
-        examples = [f"{quarters[i]} in {year_axis[j]}" for i, j in zip(q[:_EXAMPLES], t[:_EXAMPLES])]
+        examples = [f"{quarters[i]} in {year_axis[j]}" for i, j in zip(q[:_EXAMPLES], t[:_EXAMPLES], strict=True)]
         raise ValueError(
             f"population.csv: {len(q)} quarter-year(s) are missing after the quarter first appears "
             f"(e.g. {'; '.join(examples)}). A quarter needs rows for every year from its first year "

@@ -94,7 +94,7 @@ def assign(
     both languages by `error.text(lang)`) when contiguity or distance limits leave no possible
     zoning or the solver finds none in time.
     """
-    years = (int(school_years),) if np.isscalar(school_years) else tuple(int(y) for y in school_years)
+    years = (int(school_years),) if np.isscalar(school_years) else tuple(int(y) for y in school_years)  # type: ignore[arg-type, union-attr]  # np.isscalar does not narrow
     if per_year and len(years) > 1:
         parts: list[ZoningResult] = []
         zones_before = current

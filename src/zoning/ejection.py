@@ -25,9 +25,9 @@ import time
 import numpy as np
 
 from zoning.local_search import apply_disjoint, improve_locally
-from zoning.vectors import school_pupils, unseated
 from zoning.model import MatrixModel
 from zoning.problem import ZoningProblem
+from zoning.vectors import school_pupils, unseated
 
 __all__ = ["improve_by_chains"]
 
@@ -263,21 +263,21 @@ def improve_by_chains(model: MatrixModel, problem: ZoningProblem, chosen: np.nda
         over = unseated(problem, pupils, np.arange(m))
         applied = 0
         if depth >= 2:
-            chains, gains = _deep_round(model, problem, chosen, pupils, over, depth=depth, tries=tries)
+            chains, chain_gains = _deep_round(model, problem, chosen, pupils, over, depth=depth, tries=tries)
             used: set[int] = set()
-            for pairs, gain in zip(chains, gains):
-                schools = set(ps[chosen[pq[pairs]]].tolist()) | set(ps[pairs].tolist())
+            for chain, gain in zip(chains, chain_gains, strict=True):
+                schools = set(ps[chosen[pq[chain]]].tolist()) | set(ps[chain].tolist())
                 if schools & used:
                     continue
                 used |= schools
-                chosen[pq[pairs]] = pairs
+                chosen[pq[chain]] = chain
                 stats["chains"] += 1
                 stats["gain"] += gain
                 applied += 1
         if applied == 0 and time.perf_counter() < deadline:
             gains, pairs, touched = _chain_round(model, problem, chosen, pupils, over, cycles=cycles,
                                                  max_candidates=max_candidates)
-            picked = apply_disjoint(gains, touched, batch) if len(gains) else []
+            picked: np.ndarray | list[int] = apply_disjoint(gains, touched, batch) if len(gains) else []
             for c in picked:
                 legs = [int(p) for p in pairs[c] if p >= 0]
                 chosen[pq[legs]] = legs

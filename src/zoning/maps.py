@@ -9,20 +9,34 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib import patheffects
 
 from zoning.distances import quarter_centres
 from zoning.labels import map_text
-from zoning.mapdata import (MAX_QUARTER_LABELS, legend_fields, length_text, map_title, nice_length, note_lines,
-                            school_colours, school_sites, show_quarter_labels, zone_layers)
+from zoning.mapdata import (
+    MAX_QUARTER_LABELS,
+    legend_fields,
+    length_text,
+    map_title,
+    nice_length,
+    note_lines,
+    school_colours,
+    school_sites,
+    show_quarter_labels,
+    zone_layers,
+)
 from zoning.result import ZoningResult
 
 __all__ = ["plot_zones", "figure_bytes", "school_colours", "MAX_QUARTER_LABELS", "MAX_LEGEND_SCHOOLS"]
@@ -32,7 +46,7 @@ MAX_LEGEND_SCHOOLS = 24
 _HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
 
 
-def _scale_bar(ax, lang: str) -> None:  # noqa: ANN001 - matplotlib Axes
+def _scale_bar(ax: Axes, lang: str) -> None:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     length = nice_length(x1 - x0)
@@ -48,7 +62,7 @@ def _scale_bar(ax, lang: str) -> None:  # noqa: ANN001 - matplotlib Axes
                 path_effects=_HALO, zorder=6)
 
 
-def _north_arrow(ax, lang: str) -> None:  # noqa: ANN001
+def _north_arrow(ax: Axes, lang: str) -> None:
     ax.annotate(map_text("north", lang), xy=(0.95, 0.96), xytext=(0.95, 0.86),
                 xycoords="axes fraction", textcoords="axes fraction", ha="center", va="center",
                 fontsize=11, fontweight="bold",
@@ -100,7 +114,7 @@ def plot_zones(
 
     if show_quarter_labels(layers, quarter_labels):
         centres = quarter_centres(area[["quarter_id", "geometry"]], area.crs)
-        for label, point in zip(area["label"], centres.geometry):
+        for label, point in zip(area["label"], centres.geometry, strict=True):
             ax.text(point.x, point.y, label, ha="center", va="center", fontsize=6.2, color="#1a1a1a",
                     path_effects=_HALO, zorder=4)
 
@@ -119,7 +133,7 @@ def plot_zones(
                     textcoords="offset points", ha=align, va="bottom", fontsize=7.5,
                     fontweight="bold", path_effects=_HALO, zorder=9)
 
-    handles = []
+    handles: list[Artist] = []
     for sid in order[:MAX_LEGEND_SCHOOLS]:
         key = "school_entry_over" if over.get(sid, False) else "school_entry"
         handles.append(Patch(facecolor=colours[sid], edgecolor="white",
@@ -141,7 +155,7 @@ def plot_zones(
                               label=map_text("changed", lang)))
     legend = fig.legend(handles=handles, loc="outside right upper", fontsize=7.5,
                         title=map_text("legend_title", lang), title_fontsize=8.5, frameon=False)
-    legend._legend_box.align = "left"
+    legend.set_alignment("left")
 
     ax.set_aspect("equal")
     ax.set_axis_off()
@@ -152,7 +166,7 @@ def plot_zones(
     ax.set_title(heading + (f"\n{place}" if place else ""), fontsize=13, fontweight="bold", pad=10)
     lines = note_lines(result, year, lang, notes)
     fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=7, color="#333333")
-    fig.get_layout_engine().set(rect=(0, 0.6 / figsize[1], 1, 1 - 0.6 / figsize[1]))
+    cast(ConstrainedLayoutEngine, fig.get_layout_engine()).set(rect=(0, 0.6 / figsize[1], 1, 1 - 0.6 / figsize[1]))
     return fig
 
 

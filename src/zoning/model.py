@@ -171,7 +171,7 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
         beyond = options.distance_penalty * np.maximum(dist - problem.norm_distance, 0.0)
     per_pupil = dist + beyond                        # metres per pupil on pair p
     cost_x = total * per_pupil + TIE_BREAK * dist
-    current = None if problem.current is None else problem.current[pq, ps]
+    current = np.zeros(P) if problem.current is None else problem.current[pq, ps]  # read only when there is one
     moved_pairs = np.zeros(0, dtype=np.int64)
     if options.stability > 0 and problem.current is not None:
         has_current = problem.current.sum(axis=1)[pq] > 0

@@ -58,7 +58,7 @@ def _pupils(value: float, lang: str) -> str:
     """Pupils, to one decimal unless whole: 30 → '30', 12.34 → '12,3'; 0.02 → 'dưới 0,1' (a
     forecast mean just over the seats)."""
     rounded = round(float(value), 1)
-    if 0 < value and rounded == 0:
+    if value > 0 and rounded == 0:
         return map_text("piece.less_than", lang, value=number(0.1, lang, 1))
     return number(rounded, lang, 0 if rounded == round(rounded) else 1)
 
@@ -196,7 +196,7 @@ class ZoningError(ValueError):
         _check_lang(lang)
         return map_text(f"error.{self.key}", lang, **_planner_fields(self.key, self.params, lang))
 
-    def __reduce__(self):  # noqa: ANN204 - keep key and params through pickling (multiprocessing)
+    def __reduce__(self):  # keep key and params through pickling (multiprocessing)
         return (_rebuild_error, (self.key, self.params))
 
 

@@ -104,16 +104,16 @@ def walking_distance(norms: Any, level: str, setting: str) -> float | None:
 
 def _open_in(schools: pd.DataFrame, years: Sequence[int]) -> np.ndarray:
     """(m, T) True when the school takes pupils in the school year (opens ≤ Y < closes)."""
-    years = np.asarray(years, dtype=float)[None, :]
+    year_row = np.asarray(years, dtype=float)[None, :]
     opens = pd.to_numeric(schools.get("opens"), errors="coerce") if "opens" in schools else None
     closes = pd.to_numeric(schools.get("closes"), errors="coerce") if "closes" in schools else None
-    ok = np.ones((len(schools), years.shape[1]), dtype=bool)
+    ok = np.ones((len(schools), year_row.shape[1]), dtype=np.bool_)
     if opens is not None:
         o = opens.to_numpy(dtype=float)[:, None]
-        ok &= np.isnan(o) | (o <= years)
+        ok &= np.isnan(o) | (o <= year_row)
     if closes is not None:
         c = closes.to_numpy(dtype=float)[:, None]
-        ok &= np.isnan(c) | (years < c)
+        ok &= np.isnan(c) | (year_row < c)
     return ok
 
 
@@ -160,7 +160,7 @@ def build_problem(
     grades to zone (default every grade of the level; e.g. `["lop_1"]` for the entry grade).
     """
     check_level(level)
-    years = (int(school_years),) if np.isscalar(school_years) else tuple(int(y) for y in school_years)
+    years = (int(school_years),) if np.isscalar(school_years) else tuple(int(y) for y in school_years)  # type: ignore[arg-type, union-attr]  # np.isscalar does not narrow
     if not years:
         raise ValueError("give at least one school year to zone")
     if len(set(years)) != len(years):

@@ -69,7 +69,7 @@ class SolverReport:
             if isinstance(value, (list, tuple)):
                 return [clean(v) for v in value]
             return value
-        return clean(asdict(self))  # type: ignore[return-value]
+        return clean(asdict(self))  # type: ignore[return-value]  # a dict in, a dict out
 
 
 @dataclass(frozen=True, eq=False)
@@ -187,6 +187,7 @@ def tables_from_solution(
     current = None if problem.current is None else problem.current
     if current is not None:
         had = problem.had_current
+        assert had is not None, "build_problem sets had_current with current"
         # a pair changed when its share differs from the current share at that school; a
         # quarter changed when it leaves a current school (also one closed in these years)
         changed_pair = np.abs(sh - current[pq, ps]) > SHARE_TOL

@@ -64,7 +64,7 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 def highs_available() -> bool:
     """True when highspy imports."""
     try:
-        import highspy  # noqa: F401
+        import highspy  # noqa: F401 - only whether it imports
     except ImportError:
         return False
     return True
@@ -88,7 +88,7 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-def _highs_object():  # noqa: ANN202 - highspy.Highs
+def _highs_object():  # -> highspy.Highs (highspy is imported lazily)
     import highspy
 
     with _quiet_stdout():
@@ -97,7 +97,7 @@ def _highs_object():  # noqa: ANN202 - highspy.Highs
     return h
 
 
-def _highs_lp(model: MatrixModel, relax: bool, col_hi: np.ndarray | None):  # noqa: ANN202
+def _highs_lp(model: MatrixModel, relax: bool, col_hi: np.ndarray | None):
     import highspy
 
     lp = highspy.HighsLp()
@@ -128,11 +128,11 @@ MIP's first round of root cuts still runs ≈ 25 s whatever the limit (the split
 that `zoning.strategy` runs there keeps to its limit)."""
 
 
-def _stop_at(h, deadline: float) -> None:  # noqa: ANN001 - highspy.Highs
+def _stop_at(h, deadline: float) -> None:  # h: highspy.Highs
     """Interrupt `h` once time.perf_counter() passes `deadline`: HiGHS keeps its incumbent
     and bound, and reports the run as interrupted."""
 
-    def check(event) -> None:  # noqa: ANN001 - highspy.HighsCallbackEvent
+    def check(event) -> None:  # event: highspy.HighsCallbackEvent
         if time.perf_counter() > deadline:
             event.interrupt()
 
@@ -172,8 +172,7 @@ def _solve_highs(
     is_mip = model.integer.any() and not relax
     duals = None
     if is_mip:
-        bound = float(info.mip_dual_bound)
-        bound = bound if np.isfinite(bound) else None
+        bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
     else:
         bound = objective if status == highspy.HighsModelStatus.kOptimal else None
         if has_solution:
@@ -195,15 +194,13 @@ def _solve_highs(
 @functools.lru_cache(maxsize=1)
 def _highs_version() -> str:
     try:
-        import highspy
-
         h = _highs_object()
         return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
-    except Exception:  # noqa: BLE001 - version text only
+    except Exception:  # version text only
         return "?"
 
 
-def _pulp_problem(model: MatrixModel, col_hi: np.ndarray | None):  # noqa: ANN202
+def _pulp_problem(model: MatrixModel, col_hi: np.ndarray | None):
     """The model as a PuLP problem; every expression built from lists (linear time)."""
     import pulp
 
@@ -221,7 +218,7 @@ def _pulp_problem(model: MatrixModel, col_hi: np.ndarray | None):  # noqa: ANN20
     for r in range(model.n_rows):
         cols = A.indices[A.indptr[r]:A.indptr[r + 1]]
         vals = A.data[A.indptr[r]:A.indptr[r + 1]]
-        expr = pulp.LpAffineExpression([(variables[c], float(v)) for c, v in zip(cols, vals)])
+        expr = pulp.LpAffineExpression([(variables[c], float(v)) for c, v in zip(cols, vals, strict=True)])
         lo, up = model.row_lo[r], model.row_hi[r]
         if lo == up:
             prob.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintEQ, f"r{r}", float(lo)))

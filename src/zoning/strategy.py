@@ -28,12 +28,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from zoning.ejection import improve_by_chains
+from zoning.local_search import whole_class_counts
 from zoning.model import MatrixModel, ModelOptions
 from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem
 from zoning.solve import SolveOutcome, relative_gap, solve_model, solve_relaxation
-from zoning.ejection import improve_by_chains
-from zoning.local_search import whole_class_counts
 from zoning.vectors import repair_overflow, round_shares, solution_vector
 from zoning.windows import improve_by_windows
 
@@ -217,6 +217,7 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
                 "objective": objective, "seconds": round(time.perf_counter() - t0, 3), **moves})
         if objective < best_objective:
             best_chosen, best_objective = chosen, objective
+    assert best_chosen is not None, "the LP's own rounding is always a candidate"
     # seed windows where the zoning costs most beyond the LP's choice
     x_lp = lp.values[:model.n_pairs]
     lp_cost = np.bincount(model.pair_quarter, weights=model.cost[:model.n_pairs] * x_lp, minlength=n)
@@ -259,7 +260,7 @@ def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions
                 "bound": proof.bound, "seconds": round(proof.seconds, 3)})
         if proof.bound is not None:
             bound = proof.bound if bound is None else max(bound, proof.bound)
-        if not is_split and proof.values is not None and proof.objective < objective - 1e-9:
+        if not is_split and proof.values is not None and proof.objective is not None and proof.objective < objective - 1e-9:
             values, objective = proof.values, proof.objective
     gap = relative_gap(objective, bound)
     status = "optimal" if gap is not None and gap <= target_gap * 1.0001 else "feasible"

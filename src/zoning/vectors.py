@@ -49,7 +49,7 @@ def repair_overflow(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
     pupils, need = _school_state(problem, school_of)
     limit_moves = max_moves if max_moves is not None else 20 * n
     for _ in range(limit_moves):
-        short = (need > problem.rooms + 1e-9).any(axis=1)
+        short = np.asarray((need > problem.rooms + 1e-9).any(axis=1))
         if not short.any():
             break
         # candidate moves: pairs (i, b) with i at a short school a ≠ b

@@ -19,8 +19,17 @@ import shapely
 
 from zoning.distances import quarter_centres
 from zoning.labels import map_text, number, percent
-from zoning.mapdata import (legend_fields, length_text, map_title, nice_length, note_lines, result_notes,
-                            school_sites, show_quarter_labels, zone_layers)
+from zoning.mapdata import (
+    legend_fields,
+    length_text,
+    map_title,
+    nice_length,
+    note_lines,
+    result_notes,
+    school_sites,
+    show_quarter_labels,
+    zone_layers,
+)
 from zoning.result import ZoningResult
 
 __all__ = ["zones_html", "VIEW_SIZE", "SIMPLIFY_UNITS"]
@@ -70,11 +79,11 @@ def _changed_text(values: pd.Series, lang: str) -> str:
     return map_text("web_yes" if values.fillna(False).astype(bool).any() else "web_no", lang)
 
 
-def _quarter_info(layers, names: dict[str, str], lang: str) -> list[dict]:  # noqa: ANN001
+def _quarter_info(layers, names: dict[str, str], lang: str) -> list[dict]:
     """Tooltip data per drawn quarter: id, name, pupils, and labelled rows."""
-    by_quarter = {qid: grp for qid, grp in layers.rows.groupby("quarter_id", sort=False)}
+    by_quarter = {qid: grp for qid, grp in layers.rows.groupby("quarter_id", sort=False)}  # noqa: C416 - dict() would take GroupBy.keys for a mapping
     info = []
-    for qid, label in zip(layers.area["quarter_id"], layers.area["label"]):
+    for qid, label in zip(layers.area["quarter_id"], layers.area["label"], strict=True):
         rows = by_quarter.get(qid)
         heading = label if label == qid else f"{label} ({qid})"
         if rows is None:
@@ -88,7 +97,7 @@ def _quarter_info(layers, names: dict[str, str], lang: str) -> list[dict]:  # no
             distance = f"{number(rows['distance_m'].iat[0], lang)} m"
         else:
             school = "; ".join(f"{names.get(s, s)} ({percent(share, lang)})"
-                               for s, share in zip(rows["school_id"], rows["share"]))
+                               for s, share in zip(rows["school_id"], rows["share"], strict=True))
             distance = "; ".join(f"{number(d, lang)} m" for d in rows["distance_m"])
         info.append({
             "id": qid, "name": heading, "pupils": round(pupils, 3),
@@ -101,7 +110,7 @@ def _quarter_info(layers, names: dict[str, str], lang: str) -> list[dict]:  # no
     return info
 
 
-def _school_info(layers, lang: str) -> list[dict]:  # noqa: ANN001
+def _school_info(layers, lang: str) -> list[dict]:
     """Tooltip data per school of the level: pupils, classes, rooms, use, overflow."""
     info = []
     for sid in layers.order:
@@ -168,7 +177,7 @@ def zones_html(
     school_info = _school_info(layers, lang)
 
     paths, hatches, moved, labels = [], [], [], []
-    for k, (geom, row) in enumerate(zip(shapes, area.itertuples(index=False))):
+    for k, (geom, row) in enumerate(zip(shapes, area.itertuples(index=False), strict=True)):
         d = _path_data(geom)
         school = "" if pd.isna(row.school_id) else row.school_id
         paths.append(f'<path class="q" d="{d}" fill="{row.colour}" data-k="{k}" '
@@ -179,11 +188,11 @@ def zones_html(
         if row.changed:
             moved.append(f'<path d="{d}"/>')
     if show_quarter_labels(layers, quarter_labels):
-        for label, point in zip(area["label"], centres):
+        for label, point in zip(area["label"], centres, strict=True):
             labels.append(f'<text class="ql" data-x="{point.x:.1f}" data-y="{point.y:.1f}" '
                           f'transform="translate({point.x:.1f} {point.y:.1f})">{_esc(label)}</text>')
     markers = []
-    for j, point in zip(np.flatnonzero(placed), site_view):
+    for j, point in zip(np.flatnonzero(placed).tolist(), site_view, strict=True):
         sid = order[j]
         share = (point.x - _PAD) / max(width - 2 * _PAD, 1.0)
         anchor = "start" if share < 0.2 else "end" if share > 0.8 else "middle"

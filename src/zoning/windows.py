@@ -103,7 +103,7 @@ def improve_by_windows(
             break
         outcome = solve_model(sub_model, time_limit=limit, start=start)
         stats["windows"] += 1
-        if outcome.values is None or outcome.objective >= before - 1e-6 * max(1.0, abs(before)):
+        if outcome.values is None or outcome.objective is None or outcome.objective >= before - 1e-6 * max(1.0, abs(before)):
             continue
         x = outcome.values[:sub_model.n_pairs] > 0.5
         new_q = sub_model.pair_quarter[x]
