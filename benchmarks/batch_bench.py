@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     folders = ensure_sample_province(cache, wards=args.wards)
     print(f"sample province: {len(folders)} wards in {cache} ({time.perf_counter() - t0:.1f} s to generate "
           "or find)", flush=True)
+    if hasattr(os, "getloadavg"):
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start "
+              "(other users' processes share the cores)", flush=True)
     work = args.work or REPO / "out" / "bench_batch_work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -72,18 +75,22 @@ def main(argv: list[str] | None = None) -> int:
               f"{serial_s / timed:.1f} s per ward", flush=True)
 
         runs: dict[int, float] = {}
-        for workers in [int(w) for w in args.workers_list.split(",")]:
+        counts = [int(w) for w in args.workers_list.split(",")]
+        for workers in counts:
             out = work / f"batch_{workers}"
             t0 = time.perf_counter()
             result = run_batch(cache, out, workers=workers, progress=False)
             runs[workers] = time.perf_counter() - t0
-            per_ward = [o.seconds for o in result.outcomes if o.status == "planned"]
+            planned = [o for o in result.outcomes if o.status == "planned"]
+            wall = sum(o.seconds for o in planned) / max(len(planned), 1)
+            cpu = sum(o.cpu_seconds for o in planned)
             peaks = result.peak_memory_by_worker()
             print(f"batch, {workers} worker(s): {runs[workers]:.1f} s ({result.count('planned')} planned, "
-                  f"{len(result.failed)} failed; mean {sum(per_ward) / max(len(per_ward), 1):.1f} s per ward on a "
-                  f"worker); peak memory per worker: "
+                  f"{len(result.failed)} failed; per ward on a worker: {wall:.1f} s wall, "
+                  f"{cpu / max(len(planned), 1):.1f} s CPU; the workers got {100 * cpu / (runs[workers] * workers):.0f}% "
+                  f"of {workers} core(s) over the run); peak memory per worker: "
                   + ", ".join(f"{mb:.0f} MB" for mb in sorted(peaks.values())), flush=True)
-            if workers == max(runs):
+            if workers == max(counts):
                 t0 = time.perf_counter()
                 again = run_batch(cache, out, workers=workers, progress=False)
                 rerun = time.perf_counter() - t0

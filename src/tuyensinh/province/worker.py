@@ -29,8 +29,9 @@ class WardOutcome:
     status: "planned" (outputs written now), "unchanged" (inputs and settings as in its last
     plan: skipped), "failed" (data problems: `problems`), "error" (unexpected: `error`).
     problems / problems_en: the ward's problems in Vietnamese and English, one line each.
-    seconds: wall time of the plan on the worker; worker: "host:pid"; peak_mb: the worker
-    process's peak resident memory so far (MB).
+    seconds: wall time of the plan on the worker; cpu_seconds: CPU time of the worker process
+    during it (all its threads; on a shared machine, less than `seconds`); worker: "host:pid";
+    peak_mb: the worker process's peak resident memory so far (MB).
     """
 
     name: str
@@ -38,6 +39,7 @@ class WardOutcome:
     out: str
     status: str
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     problems: tuple[str, ...] = ()
     problems_en: tuple[str, ...] = ()
     error: str = ""
@@ -70,9 +72,13 @@ def plan_ward(job: WardJob, settings: object) -> WardOutcome:
     os.environ.setdefault("MPLBACKEND", "Agg")
     from tuyensinh.province.bridge import WardDataError, file_hashes, run_plan
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     worker = f"{os.uname().nodename if hasattr(os, 'uname') else 'local'}:{os.getpid()}"
     base: dict[str, Any] = {"name": job.name, "folder": job.folder, "out": job.out, "worker": worker}
+
+    def spent() -> dict[str, Any]:
+        return {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu}
+
     try:
         inputs = file_hashes(job.folder)
     except OSError:
@@ -80,7 +86,7 @@ def plan_ward(job: WardJob, settings: object) -> WardOutcome:
     try:
         run_plan(job.folder, job.out, settings=settings, progress=False)  # type: ignore[arg-type]
     except WardDataError as problem:
-        return WardOutcome(**base, status=FAILED, seconds=time.perf_counter() - started,
+        return WardOutcome(**base, status=FAILED, **spent(),
                            problems=tuple(p.text("vi") for p in problem.problems),
                            problems_en=tuple(p.text("en") for p in problem.problems),
                            peak_mb=peak_memory_mb(), inputs=inputs)
@@ -88,13 +94,13 @@ def plan_ward(job: WardJob, settings: object) -> WardOutcome:
         worded = getattr(problem, "text", None)
         vi = worded("vi") if callable(worded) else str(problem)
         en = worded("en") if callable(worded) else str(problem)
-        return WardOutcome(**base, status=FAILED, seconds=time.perf_counter() - started,
+        return WardOutcome(**base, status=FAILED, **spent(),
                            problems=(vi,), problems_en=(en,), peak_mb=peak_memory_mb(), inputs=inputs)
     except Exception as unexpected:
-        return WardOutcome(**base, status=ERROR, seconds=time.perf_counter() - started,
+        return WardOutcome(**base, status=ERROR, **spent(),
                            error=f"{type(unexpected).__name__}: {unexpected}\n{traceback.format_exc(limit=8)}",
                            problems=(f"Lỗi ngoài dự kiến khi lập kế hoạch: {type(unexpected).__name__}: {unexpected}",),
                            problems_en=(f"Unexpected failure: {type(unexpected).__name__}: {unexpected}",),
                            peak_mb=peak_memory_mb(), inputs=inputs)
-    return WardOutcome(**base, status=PLANNED, seconds=time.perf_counter() - started,
+    return WardOutcome(**base, status=PLANNED, **spent(),
                        peak_mb=peak_memory_mb(), inputs=inputs)
