@@ -111,3 +111,20 @@ def test_measure_hand_computed() -> None:
     assert figures["pupils"] == 80 and figures["pupil_metres"] == 11_000
     assert figures["pupils_over_capacity"] == pytest.approx(35.0)
     assert figures["mean_distance_m"] == pytest.approx(137.5)
+
+
+def test_plan_ward_reports_problems_and_crashes_instead_of_raising(tmp_path: Path) -> None:
+    from tuyensinh.province.worker import plan_ward
+
+    ward = next(w for w in hcmc_wards() if w.name == "Bàn Cờ")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for name, text in break_ward(ward_files(ward)).items():
+        (bad / name).write_text(text, encoding="utf-8")
+    job = WardJob(name="bad", folder=str(bad), out=str(tmp_path / "out" / "bad"), size=0)
+    failed = plan_ward(job, PlanSettings())
+    assert failed.status == "failed" and not failed.ok and len(failed.problems) == 2
+    assert failed.inputs == file_hashes(bad) and failed.peak_mb > 0
+    crashed = plan_ward(job, "not settings")                      # a programming error, not the ward's
+    assert crashed.status == "error" and "AttributeError" in crashed.error and crashed.problems
+    assert not (tmp_path / "out" / "bad").exists()
