@@ -122,7 +122,10 @@ def test_workbook_and_page_show_totals_problems_and_missing_columns(province: di
 def test_rerun_skips_unchanged_wards_and_force_redoes_them(province: dict) -> None:
     root, first, broken = province["root"], province["result"], province["broken"]
     stamps = {o.name: (Path(o.out) / "manifest.json").stat().st_mtime_ns for o in _ok(first)}
+    workbook = (first.out / "province.xlsx").stat().st_mtime_ns
     again = run_batch(root / "hcmc", root / "out", workers=2, settings=SETTINGS, progress=False)
+    assert (again.out / "province.xlsx").stat().st_mtime_ns == workbook   # nothing changed: roll-up kept
+    assert again.rollup_files == first.rollup_files
     assert {o.name: o.status for o in again.outcomes} == {
         **dict.fromkeys(stamps, "unchanged"), broken: "failed"}
     assert again.workers == 0                                     # no cluster was even started

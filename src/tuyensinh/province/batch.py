@@ -8,6 +8,7 @@ province roll-up.
     as tasks finish: progress (done / failed / left, time remaining)
     → OUT/batch.json (every ward's status, problems, seconds, worker, peak memory)
     → the roll-up (`tuyensinh.province.rollup`): province.xlsx, province_report.html, ...
+      (kept as it is when no ward's outcome or manifest changed since it was written)
 
 Cluster: a local Dask cluster of `workers` processes with one thread each (the plan's
 NumPy/HiGHS work holds the GIL often enough that threads would not scale; a process per core
@@ -99,16 +100,39 @@ def dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
         cluster.close()
 
 
-def _previous_failures(out: Path) -> dict[str, dict[str, Any]]:
-    """Wards that failed with data problems in the last batch, by name (from batch.json)."""
+def _previous_record(out: Path) -> dict[str, Any]:
+    """The last batch's batch.json ({} when absent or unreadable)."""
     path = out / BATCH_FILE
     if not path.is_file():
         return {}
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-        return {w["name"]: w for w in record.get("wards", []) if w.get("status") == FAILED}
-    except (ValueError, KeyError, TypeError):
+    except ValueError:
         return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _previous_failures(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Wards that failed with data problems in the last batch, by name."""
+    try:
+        return {w["name"]: w for w in record.get("wards", []) if w.get("status") == FAILED}
+    except (KeyError, TypeError, AttributeError):
+        return {}
+
+
+def rollup_key(outcomes: tuple[WardOutcome, ...], province: dict[str, str], lang: str) -> str:
+    """SHA-256 of what the roll-up is made of: each ward's status and problems and the hash of
+    its manifest.json (a new plan writes a new manifest), the province and the language."""
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps([province, lang], ensure_ascii=False).encode("utf-8"))
+    for o in outcomes:
+        manifest = ""
+        path = Path(o.out) / "manifest.json"
+        if o.ok and path.is_file():
+            manifest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest.update(json.dumps([o.name, o.ok, o.problems, manifest], ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _settings_record(settings: PlanSettings) -> dict[str, Any]:
@@ -136,7 +160,7 @@ def _lost(job: WardJob, error: BaseException) -> WardOutcome:
                        problems_en=(f"The task did not complete (worker lost?): {type(error).__name__}: {error}",))
 
 
-def _write_batch_file(out: Path, result: BatchResult, settings: PlanSettings) -> None:
+def _write_batch_file(out: Path, result: BatchResult, settings: PlanSettings, key: str) -> None:
     wards = []
     for o in result.outcomes:
         entry = asdict(o)
@@ -151,6 +175,8 @@ def _write_batch_file(out: Path, result: BatchResult, settings: PlanSettings) ->
         "counts": {s: result.count(s) for s in ("planned", "unchanged", "failed", "error")},
         "peak_memory_mb_by_worker": {k: round(v, 1) for k, v in result.peak_memory_by_worker().items()},
         "settings": _settings_record(settings),
+        "rollup_key": key,
+        "rollup_files": list(result.rollup_files),
         "wards": wards,
     }
     write_text_atomic(out / BATCH_FILE, manifest_json(record))
@@ -186,7 +212,8 @@ def run_batch(
         raise ValueError("--workers must be at least 1")
     out_path.mkdir(parents=True, exist_ok=True)
 
-    previous = {} if force else _previous_failures(out_path)
+    last = _previous_record(out_path)
+    previous = {} if force else _previous_failures(last)
     outcomes: dict[str, WardOutcome] = {}
     todo: list[WardJob] = []
     for job in jobs:
@@ -223,15 +250,19 @@ def run_batch(
                 tracker.close()
                 for future in futures:
                     future.cancel()
-    result = BatchResult(out=out_path, outcomes=tuple(outcomes[j.name] for j in jobs),
-                         seconds=time.perf_counter() - started, workers=used_workers,
-                         scheduler=scheduler or ("local" if todo else "none"), province=province)
-    _write_batch_file(out_path, result, settings)
+    ordered = tuple(outcomes[j.name] for j in jobs)
+    key = rollup_key(ordered, province, settings.lang)
+    files: list[str] = []
     if rollup:
-        from tuyensinh.province.rollup import write_rollup
+        kept = [str(f) for f in last.get("rollup_files", [])]
+        if not force and last.get("rollup_key") == key and kept and all((out_path / f).is_file() for f in kept):
+            files = kept            # nothing changed since the last roll-up: keep it
+        else:
+            from tuyensinh.province.rollup import write_rollup
 
-        files = write_rollup(out_path, result.outcomes, province=province, lang=settings.lang)
-        result = BatchResult(out=result.out, outcomes=result.outcomes, seconds=time.perf_counter() - started,
-                             workers=result.workers, scheduler=result.scheduler, province=province,
-                             rollup_files=tuple(files))
+            files = write_rollup(out_path, ordered, province=province, lang=settings.lang)
+    result = BatchResult(out=out_path, outcomes=ordered, seconds=time.perf_counter() - started,
+                         workers=used_workers, scheduler=scheduler or ("local" if todo else "none"),
+                         province=province, rollup_files=tuple(files))
+    _write_batch_file(out_path, result, settings, key if rollup else "")
     return result

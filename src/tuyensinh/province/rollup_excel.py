@@ -171,7 +171,9 @@ def _level_sheet(ws: Worksheet, rollup: Rollup, level: str) -> None:
     _header_row(ws, row, names, widths)
     na = say("not_available", lang)
     levels = rollup.levels[rollup.levels["level"] == level]
+    shortage = levels.pivot_table(index="ward", columns="school_year", values="rooms_short", aggfunc="sum")
     wards = rollup.wards[rollup.wards["level"] == level].set_index("ward") if len(rollup.wards) else pd.DataFrame()
+    records = wards.to_dict("index")
     shown = 0
     for _, s in rollup.status.iterrows():
         ok = s["status"] in ("planned", "unchanged")
@@ -185,8 +187,8 @@ def _level_sheet(ws: Worksheet, rollup: Rollup, level: str) -> None:
                                                                   say(f"status.{s['status']}", lang)]
             _data_row(ws, row, values, fill=_FAILED_FILL)
             continue
-        w = wards.loc[s["ward"]]
-        short = levels[levels["ward"] == s["ward"]].set_index("school_year")["rooms_short"]
+        w = records[s["ward"]]
+        short = shortage.loc[s["ward"]]
         first = w["first_short_year"]
         values = base + [w["pupils"], w["classes"]] + [short.get(y) for y in years] + [
             school_year_label(int(first), lang) if pd.notna(first) else say("none_short", lang),

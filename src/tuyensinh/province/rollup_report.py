@@ -145,13 +145,15 @@ def _level_table(rollup: Rollup, level: str) -> str:
     headers += [say("first_short", lang), say("teachers_short_horizon", lang, year=school_year_label(horizon, lang)),
                 say("build_cost", lang), say("accuracy", lang), say("accuracy_naive", lang)]
     wards = rollup.wards[rollup.wards["level"] == level].set_index("ward") if len(rollup.wards) else pd.DataFrame()
+    records = wards.to_dict("index")
     levels = rollup.levels[rollup.levels["level"] == level]
+    shortage = levels.pivot_table(index="ward", columns="school_year", values="rooms_short", aggfunc="sum")
     rows, classes = [], []
     for _, s in rollup.status.iterrows():
-        if s["ward"] not in wards.index:
+        if s["ward"] not in records:
             continue
-        w = wards.loc[s["ward"]]
-        short = levels[levels["ward"] == s["ward"]].set_index("school_year")["rooms_short"]
+        w = records[s["ward"]]
+        short = shortage.loc[s["ward"]]
         first = w["first_short_year"]
         rows.append([str(s["name"]), fmt(w["pupils"], lang), fmt(w["classes"], lang),
                      *[fmt(short.get(y), lang) for y in years],
