@@ -147,7 +147,7 @@ import capacity
 import forecast
 from tuyensinh.ward import load_ward
 from zoning.assign import assign
-from tuyensinh.pipeline import ward_distances
+from tuyensinh.plan import ward_distances
 
 ward = load_ward(WARD_DIR)
 coming = ward.base_year + 1            # the school year 2027 means 2027–2028
@@ -232,7 +232,7 @@ available — year by year, with the probability that demand exceeds the rooms.
 """),
         code(FIND_REPO),
         code('''
-from tuyensinh.pipeline import PlanSettings, compute_plan
+from tuyensinh.plan import PlanSettings, compute_plan
 from tuyensinh.ward import load_ward
 
 ward = load_ward(WARD_DIR)
@@ -246,7 +246,7 @@ plan.summary[["level", "school_year", "pupils_mean", "classes", "rooms_needed",
 The same sentences appear at the top of `report.html`.
 """),
         code('''
-from tuyensinh.report import flag_sentences, ward_shortfall_sentences
+from tuyensinh.present.report import flag_sentences, ward_shortfall_sentences
 
 for line in ward_shortfall_sentences(plan.capacity, ward.schools):
     print("•", line)
@@ -287,7 +287,7 @@ temporary folder.
 """),
         code('''
 import tempfile
-from tuyensinh.excel import write_quotas_xlsx
+from tuyensinh.present.excel import write_quotas_xlsx
 
 coming = plan.quotas[plan.quotas.school_year == plan.school_year]
 print(coming.pivot_table(index="school_id", columns="grade", values="pupils", aggfunc="sum", fill_value=0))

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from capacity.norms import Norms
 from zoning.model import ModelOptions, build_model
 from zoning.notes import Note, ZoningError
 from zoning.problem import ZoningProblem, build_problem
@@ -50,7 +51,7 @@ def assign(
     *,
     level: str,
     school_years: int | Sequence[int],
-    norms: Any,
+    norms: Norms,
     current: pd.DataFrame | None = None,
     grades: Sequence[str] | None = None,
     split: bool = False,

@@ -1,5 +1,6 @@
-"""Words a planner reads from zoning, Vietnamese (default) and English: the map labels, the
-zoning notes and errors (`zoning.notes`) and the lines `tuyensinh zone` prints.
+"""Words a planner reads from zoning, Vietnamese (default) and English: the map labels and the
+zoning notes and errors (`zoning.notes`). The lines `tuyensinh zone` prints are the app's
+(`tuyensinh.words.zone`).
 
 (zoning may not import tuyensinh, so its labels live here; level names come from
 `capacity.grades`, the one place they are kept.) `SCRIPT_TEXT` holds the fixed English of
@@ -123,14 +124,6 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{stability} và {distance_penalty}.",
         "--stability and --distance-penalty must be 0 or more (metres per pupil); got {stability} "
         "and {distance_penalty}."),
-    "error.school_year_outside": (
-        "--school-year phải là năm từ {first} (năm sau năm gốc base_year) đến {horizon} (năm cuối dự "
-        "báo horizon) của ward.toml; đã nhập {years}.",
-        "--school-year must be a year from {first} (the year after base_year) to {horizon} (the "
-        "horizon) of ward.toml; got {years}."),
-    "error.no_school_of_level": ("schools.csv không có trường cấp {level} nào; không có gì để phân luồng.",
-                                 "schools.csv has no {level} school; nothing to zone."),
-    "error.prefix": ("Lỗi", "error"),
     # pieces of the sentences above
     "piece.year_one": ("năm học {years}", "school year {years}"),
     "piece.year_many": ("các năm học {years}", "school years {years}"),
@@ -144,19 +137,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     "piece.relax_distance": ("tăng khoảng cách tối đa", "raise the maximum distance"),
     "piece.relax_other": ("nới các giới hạn này", "relax them"),
     "piece.or": (" hoặc ", " or "),
-    # what `tuyensinh zone` prints
-    "zone.progress_forecast": ("Dự báo dân số và nhu cầu tuyển sinh ({place})…",
-                               "Forecasting population and enrollment demand ({place})…"),
-    "zone.progress_zoning": ("Phân luồng tuyển sinh cấp {level}, {years}…",
-                             "Zoning {level} schools, {years}…"),
-    "zone.written": ("{out}: zones.csv, school_load.csv, solver.json, bản đồ (PNG, PDF, HTML)",
-                     "{out}: zones.csv, school_load.csv, solver.json, maps (PNG, PDF, HTML)"),
-    "zone.solver": ("lời giải {solver}: {status}", "solver {solver}: {status}"),
-    "zone.solver_year": ("{year}: {status}", "{year}: {status}"),
-    "zone.status_optimal": ("tối ưu (chênh lệch so với cận dưới {gap}, {seconds} giây)", "optimal (gap {gap}, {seconds} s)"),
-    "zone.status_feasible": ("chưa chứng minh tối ưu (cách phương án tối ưu tối đa {gap}, {seconds} giây)",
-                             "not proven optimal (gap {gap}, {seconds} s)"),
-    "zone.gap_unknown": ("chưa biết", "unknown"),
 }
 
 SCRIPT_TEXT: dict[str, str] = {
@@ -180,9 +160,6 @@ SCRIPT_TEXT: dict[str, str] = {
         "gaps, raise k_nearest / max_distance, or zone without contiguity"),
     "error.split_with_contiguity": "contiguous zones need whole quarters: use split=False with contiguity",
     "error.negative_weights": "stability and distance_penalty must be ≥ 0 (metres per pupil)",
-    "error.school_year_outside": ("--school-year must be between {first} and the horizon {horizon} "
-                                  "(ward.toml base_year, horizon); got {years_text}"),
-    "error.no_school_of_level": "schools.csv has no school of level {level}; nothing to zone",
 }
 
 

@@ -27,7 +27,7 @@ NOTE_KINDS = ("stranded", "start_kept", "time_limit", "overflow")
 start_kept: the solver found nothing in time, the start zoning is shown; time_limit: a zoning
 not proven optimal; overflow: pupils beyond a school's seats in one school year."""
 ERROR_KINDS = ("infeasible", "no_solution", "contiguity_impossible", "split_with_contiguity",
-               "negative_weights", "school_year_outside", "no_school_of_level")
+               "negative_weights")
 MAX_LISTED_QUARTERS = 10
 """Quarters named in a note or an error; the rest are counted."""
 
@@ -107,8 +107,6 @@ def _planner_fields(key: str, params: Mapping[str, Any], lang: str) -> dict[str,
     if key == "negative_weights":
         fields["stability"] = _decimal(params["stability"], lang)
         fields["distance_penalty"] = _decimal(params["distance_penalty"], lang)
-    if key == "school_year_outside":
-        fields["years"] = ", ".join(str(y) for y in params["years"])
     return fields
 
 
@@ -124,8 +122,6 @@ def _script_fields(params: Mapping[str, Any]) -> dict[str, Any]:
     fields["contiguity_text"] = " (contiguous zones)" if params.get("contiguity") else ""
     max_distance = params.get("max_distance")
     fields["distance_text"] = f" (at most {max_distance:,.0f} m)" if max_distance else ""
-    if "years" in params:
-        fields["years_text"] = ", ".join(str(y) for y in params["years"])
     return fields
 
 
@@ -180,8 +176,8 @@ class ZoningError(ValueError):
 
     Params by key: infeasible: level, contiguity (bool), max_distance (metres or None);
     no_solution: level, time_limit, solver, solver_status; contiguity_impossible: quarter_ids;
-    split_with_contiguity: none; negative_weights: stability, distance_penalty;
-    school_year_outside: first, horizon, years; no_school_of_level: level.
+    split_with_contiguity: none; negative_weights: stability, distance_penalty.
+    (The errors of `tuyensinh zone`'s own arguments are the command's: `tuyensinh.cli.errors`.)
     """
 
     def __init__(self, key: str, **params: Any) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tuyensinh.outputs import staged_output, write_bytes_atomic
+from tuyensinh.present.outputs import staged_output, write_bytes_atomic
 from tuyensinh.samples import files
 from tuyensinh.samples.demography import Simulation, simulate
 from tuyensinh.samples.layout import quarter_centres, read_boundary, road_distances, tessellate

@@ -1,0 +1,61 @@
+"""The `tuyensinh` command line: one subcommand per planning step.
+
+Each subcommand lives in `tuyensinh.cli.<name>` and provides `register(subparsers)`,
+which adds its parser and sets `run=<function(args) -> int>` as default.
+Exit codes: 0 success, 2 invalid input data (the problems are printed, in the command's --lang:
+Vietnamese by default) or a zoning that cannot be made as asked (`zoning.ZoningError`, printed
+in --lang; other ValueErrors as "error: …"), 1 unexpected failure.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import sys
+from collections.abc import Sequence
+
+from tuyensinh.cli.errors import CommandError
+from tuyensinh.ward.errors import WardDataError
+from tuyensinh.words.core import LANGS
+from tuyensinh.words.zone import say
+
+COMMANDS = ("validate", "forecast", "backtest", "capacity", "zone", "plan", "compare")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tuyensinh",
+        description="Enrollment forecasting, zoning and classroom planning for a ward or commune.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        module_name = f"tuyensinh.cli.{name}"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        importlib.import_module(module_name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang = getattr(args, "lang", "vi")
+    lang = lang if lang in LANGS else "vi"
+    try:
+        return int(args.run(args) or 0)
+    except WardDataError as error:
+        print(error.report(lang), file=sys.stderr)
+        return 2
+    except (ValueError, FileNotFoundError) as error:
+        print(_error_text(error, lang), file=sys.stderr)
+        return 2
+
+
+def _error_text(error: Exception, lang: str) -> str:
+    """'Lỗi: …' / 'error: …' for a `zoning.ZoningError` or a `CommandError` (worded in `lang`);
+    'error: …' for any other ValueError. zoning is not imported here: a ZoningError exists only
+    once it is loaded."""
+    notes = sys.modules.get("zoning.notes")
+    if isinstance(error, CommandError) or (notes is not None and isinstance(error, notes.ZoningError)):
+        return f"{say('error.prefix', lang)}: {error.text(lang)}"
+    return f"error: {error}"

@@ -1,0 +1,126 @@
+"""`tuyensinh capacity WARD_DIR --out DIR [--zones FILE] [--forecast FILE]`.
+
+Loads the ward, forecasts its population (or reads forecast.csv), turns it into enrollment
+demand, sends it to the schools of the zones (the ward's zones.csv unless --zones) and writes
+demand.csv, capacity.csv, quotas.csv, ward_summary.csv, utilization.png and room_shortfall.png
+into DIR, atomically (a failed run leaves DIR as it was).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["register", "run"]
+
+OUTPUTS = ("demand.csv", "capacity.csv", "quotas.csv", "ward_summary.csv", "utilization.png", "room_shortfall.png")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "capacity",
+        help="enrollment demand, classes, classrooms, quotas and shortfall flags to the horizon",
+        description=(
+            "Turn the population forecast into enrollment demand, send it to the schools of the "
+            "current zones and write demand.csv, capacity.csv, quotas.csv, ward_summary.csv and two "
+            "charts (utilization heat map, classroom shortfall)."
+        ),
+    )
+    parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, schools.csv, ...)")
+    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--zones", metavar="FILE", help="zones CSV (quarter_id, level, school_id[, share]); default: the ward's zones.csv")
+    parser.add_argument("--forecast", metavar="FILE", help="forecast.csv from `tuyensinh forecast`; default: forecast now")
+    parser.add_argument("--enrolment", metavar="FILE",
+                        help="optional enrolment history (school_year, grade, pupils) to estimate progression per grade")
+    parser.add_argument("--horizon", type=int, metavar="YEAR", help="last school year (default: ward.toml horizon)")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="chart labels: vi (default) or en")
+    parser.set_defaults(run=run)
+
+
+def _read_csv(path: Path, what: str, ids: tuple[str, ...]) -> pd.DataFrame:
+    if not path.is_file():
+        raise FileNotFoundError(f"{what}: file {path} not found")
+    try:
+        return pd.read_csv(path, dtype={c: str for c in ids}, encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}: not UTF-8 text ({error.reason}); in Excel use 'Save as → CSV UTF-8'") from error
+
+
+def run(args: argparse.Namespace) -> int:
+    import capacity
+    from capacity.analyze import check_assignment
+    from capacity.demand import check_forecast
+    from tuyensinh.present.outputs import staged_output, write_csv_atomic
+    from tuyensinh.ward import load_ward
+
+    ward = load_ward(args.ward_dir)
+    norms = capacity.load_norms(ward.norms, ward.rates)
+    horizon = args.horizon or ward.horizon
+    if horizon <= ward.base_year:
+        raise ValueError(f"--horizon {horizon} must be after the base year {ward.base_year} (ward.toml)")
+
+    if args.zones:
+        zones = _read_csv(Path(args.zones), "--zones", ("quarter_id", "school_id"))
+    elif ward.zones is not None:
+        zones = ward.zones
+    else:
+        raise ValueError(
+            f"{Path(args.ward_dir) / 'zones.csv'} not found: the capacity analysis needs the current zones "
+            "(quarter_id, level, school_id[, share]); add zones.csv to the ward folder or give --zones FILE"
+        )
+    zones = check_assignment(zones, ward.schools, name=args.zones or str(Path(args.ward_dir) / "zones.csv"))
+    if args.forecast:
+        forecast_table = check_forecast(_read_csv(Path(args.forecast), "--forecast", ("quarter_id",)), name=args.forecast)
+    else:
+        import forecast
+
+        forecast_table = forecast.project(
+            ward.population, ward.births, ward.housing,
+            base_year=ward.base_year, horizon=horizon, include_base=True,
+        )
+    progression = None
+    if args.enrolment:
+        enrolment = _read_csv(Path(args.enrolment), "--enrolment", ())
+        progression = capacity.progression_from_history(enrolment, ward.population_by_age(), norms)
+
+    years = sorted(y for y in pd.to_numeric(forecast_table["year"]).unique().tolist() if y <= horizon)
+    demand = capacity.enrollment_demand(forecast_table, norms, school_years=years, progression=progression)
+    table = capacity.analyze(demand, zones, ward.schools, norms, horizon=horizon)
+    coming = [y for y in years if y > ward.base_year] or years
+    places = capacity.quotas(demand, zones, ward.schools, norms, school_years=coming)
+    base = ward.base_year if ward.base_year in years else None
+    summary = capacity.ward_summary(
+        table, demand, zones, ward.schools, norms, forecast=forecast_table, setting=ward.setting, base_year=base,
+    )
+    utilization = capacity.plot_utilization(table, ward.schools, lang=args.lang)
+    shortfall = capacity.plot_room_shortfall(table, ward.schools, lang=args.lang)
+
+    with staged_output(args.out) as stage:
+        write_csv_atomic(demand, stage / "demand.csv")
+        write_csv_atomic(table, stage / "capacity.csv")
+        write_csv_atomic(places, stage / "quotas.csv")
+        write_csv_atomic(summary, stage / "ward_summary.csv")
+        utilization.savefig(stage / "utilization.png", dpi=150)
+        shortfall.savefig(stage / "room_shortfall.png", dpi=150)
+
+    _print_flags(table, ward.schools, horizon, args.out)
+    return 0
+
+
+def _print_flags(table: pd.DataFrame, schools: pd.DataFrame, horizon: int, out: str) -> None:
+    names = dict(zip(schools["school_id"].astype(str), schools.get("name", schools["school_id"]).astype(str)))
+    last = table[table["school_year"] == table["school_year"].max()]
+    lines = [f"Capacity to school year {horizon}–{horizon + 1}: written to {out}"]
+    for row in table.drop_duplicates(["school_id", "level"]).itertuples(index=False):
+        end = last[(last["school_id"] == row.school_id) & (last["level"] == row.level)].iloc[0]
+        first = "" if pd.isna(row.first_short_year) else f", short of rooms from {int(row.first_short_year)}"
+        if end["rooms_available"] == 0 and end["pupils_mean"] > 0:
+            state = f"not open in {int(end['school_year'])} but {end['pupils_mean']:.0f} pupils are zoned to it"
+        elif end["rooms_available"] == 0:
+            state = f"not open in {int(end['school_year'])}"
+        else:
+            state = f"utilization {end['utilization']:.0%} in {int(end['school_year'])}, {int(end['room_shortfall'])} room(s) short"
+        lines.append(f"  {row.school_id:<8} {names.get(row.school_id, ''):<45} {end['flag']:<5} {state}{first}")
+    print("\n".join(lines), file=sys.stdout)

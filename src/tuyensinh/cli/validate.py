@@ -1,0 +1,38 @@
+"""`tuyensinh validate WARD_DIR`: check a ward folder and summarise it, or list every problem.
+
+Exit 0 when the folder is valid (a summary is printed), 2 when it is not (every problem is
+printed to stderr, grouped by file, with its row, column and fix).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tuyensinh.ward import load_ward
+from tuyensinh.ward.errors import WardDataError
+from tuyensinh.ward.summary import problems_text, summary_text
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check a ward folder and summarise it (or list every problem)",
+        description="Check every file of a ward folder (docs/data-format.md). Prints a summary and exits 0 when "
+                    "the folder is valid; prints every problem (file, row, column, fix) and exits 2 when not.",
+    )
+    parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, quarters.geojson, …)")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
+                        help="language of the summary and of the problems: vi (Vietnamese, default) or en (English)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        ward = load_ward(args.ward_dir)
+    except WardDataError as error:
+        print(problems_text(error, args.lang), file=sys.stderr)
+        return 2
+    print(summary_text(ward, args.lang))
+    return 0

@@ -1,0 +1,366 @@
+"""How accurate the December forecast has been, in the planner's units: entry-grade pupils and classes.
+
+Local plans ask the forecast for "90–95 % accuracy for enrollment size and number of classes".
+This module answers with the ward's own history. The rolling-origin backtest
+(`forecast.backtest`) re-runs the forecast from every past origin year with only the data up
+to that year — exactly what `forecast.project(..., base_year=origin)` would have published —
+and the cells are summed (`forecast.area_totals`) to the totals a planner publishes:
+
+- entry grades: mẫu giáo 3–4 (age 3), lớp 1 (age 6), lớp 6 (age 11), by the cohort rule of
+  docs/architecture.md (school year Y reads the population of year Y);
+- scope `ward` (the whole ward) and `school` (each school's catchment under the ward's current
+  zones, zones.csv shares: a split quarter sends its share of children to each school);
+- pupils = persons × eligible share × participation × (1 − private share), the factor of
+  `capacity.enrollment_demand` (norms with the ward's overrides), for the forecast (the
+  expected count, as demand.csv) and the outcome alike;
+- classes = ceil(pupils / class-size limit): the legal limit of the grade for the ward, the
+  school's own limit (`capacity.effective_limits`) for a catchment.
+
+Scores per grade × scope × horizon (1–4 years ahead), for every method in the backtest (the
+plan runs the method and the naive baseline "keep the origin year's count"): accuracy of pupils
+= 100 − MAPE (percent), weighted MAPE, MALPE, and the share of forecasts whose class count is
+exactly right and within ±1 class (with the counts, e.g. 8 of 10).
+
+What is not scored: the participation and private-school rates are the same on both sides (no
+enrolment history is read), so these figures measure the population forecast as it reaches
+pupils and classes; mixed-age and mixed-grade classes are not formed (one grade, whole classes).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from capacity.classes import ceil_classes, effective_limits
+from capacity.demand import enrolled_share
+from capacity.norms import Norms
+from forecast.accuracy import WARD, area_totals
+from forecast.backtest import method_name, table_text
+from forecast.settings import METHODS
+from tuyensinh.words.labels import grade_name, kind_name, say
+
+__all__ = [
+    "ENTRY_GRADES",
+    "PLAN_METHODS",
+    "PLAN_MAX_HORIZON",
+    "MIN_HISTORY_YEARS",
+    "PlanningAccuracy",
+    "history_long_enough",
+    "entry_grade_totals",
+    "score_totals",
+    "planning_accuracy",
+    "ward_planning_accuracy",
+    "accuracy_sentences",
+    "accuracy_report_table",
+    "format_planning_accuracy",
+]
+
+#: Entry grades scored: (grade, level); their ages follow the norm table's cohort rule.
+ENTRY_GRADES: tuple[tuple[str, str], ...] = (("mg_3_4", "mam_non"), ("lop_1", "tieu_hoc"), ("lop_6", "thcs"))
+#: Methods the plan backtests: the forecast method and naive persistence (the baseline).
+PLAN_METHODS: tuple[str, ...] = ("shrunk", "naive")
+#: The plan publishes school years up to 4 years after the base year (2027–2030 from 2026).
+PLAN_MAX_HORIZON = 4
+#: Years of population history a backtest with honest intervals needs (forecast.backtest:
+#: 3 to project from, 2 origins to calibrate on, and an origin with an outcome after it).
+MIN_HISTORY_YEARS = 6
+METHOD, BASELINE = "shrunk", "naive"
+
+TOTALS_COLUMNS = [
+    "scope", "area", "level", "grade", "age", "method", "origin", "horizon", "school_year",
+    "actual_pupils", "forecast_pupils", "max_class_size", "actual_classes", "forecast_classes",
+]
+TABLE_COLUMNS = [
+    "scope", "level", "grade", "age", "method", "horizon", "forecasts", "actual_pupils",
+    "accuracy", "mape", "wmape", "malpe", "classes_exact", "classes_within1",
+    "exact_count", "within1_count",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class PlanningAccuracy:
+    """Entry-grade accuracy of the forecast on the ward's history.
+
+    totals: one row per scope × area × grade × method × origin × horizon (pupils, classes);
+    table: the scores per scope × grade × method × horizon (percent; counts of forecasts);
+    origins: the origin years scored.
+    """
+
+    totals: pd.DataFrame
+    table: pd.DataFrame
+    origins: tuple[int, ...]
+
+    def row(self, grade: str, horizon: int = 1, scope: str = "ward", method: str = METHOD) -> pd.Series | None:
+        """The scores of one grade × horizon × scope × method (None when not scored)."""
+        t = self.table
+        hit = t[(t["grade"] == grade) & (t["horizon"] == horizon) & (t["scope"] == scope) & (t["method"] == method)]
+        return None if hit.empty else hit.iloc[0]
+
+    def headlines(self) -> dict[str, Any]:
+        """The figures for manifest.json: per scope, grade and horizon, the method and the
+        baseline (accuracy %, classes exact / within 1 as counts and %)."""
+        out: dict[str, Any] = {"origins": list(self.origins), "method": METHOD, "baseline": BASELINE,
+                               "metric": "accuracy = 100 - MAPE of entry-grade pupils (percent)"}
+        for scope, part in self.table.groupby("scope", sort=False):
+            entry: dict[str, Any] = {}
+            for (grade, horizon, method), row in part.set_index(["grade", "horizon", "method"]).iterrows():
+                entry.setdefault(grade, {}).setdefault(f"h{int(horizon)}", {})[method] = {
+                    "forecasts": int(row["forecasts"]),
+                    "accuracy": round(float(row["accuracy"]), 2),
+                    "wmape": round(float(row["wmape"]), 2),
+                    "classes_exact": int(row["exact_count"]),
+                    "classes_within1": int(row["within1_count"]),
+                    "classes_exact_pct": round(float(row["classes_exact"]), 1),
+                    "classes_within1_pct": round(float(row["classes_within1"]), 1),
+                }
+            out[scope] = entry
+        return out
+
+
+def _grade_rules(norms: Norms) -> pd.DataFrame:
+    """grade, level, age, factor (pupils per person), max_class_size of the entry grades."""
+    table = norms.grade_table()
+    table = table[table["grade"].isin([g for g, _ in ENTRY_GRADES])].copy()
+    table["factor"] = enrolled_share(table)
+    return table[["grade", "level", "age", "factor", "max_class_size"]].reset_index(drop=True)
+
+
+def entry_grade_totals(
+    cells: pd.DataFrame,
+    norms: Norms,
+    *,
+    schools: pd.DataFrame | None = None,
+    zones: pd.DataFrame | None = None,
+    max_horizon: int = PLAN_MAX_HORIZON,
+    methods: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Entry-grade pupils and classes, forecast and actual, per scope × area × origin × horizon.
+
+    cells: `forecast.backtest(...).cells`; norms: `capacity.load_norms(ward.norms, ward.rates)`;
+    schools, zones: the ward's schools and current zones (`quarter_id, level, school_id,
+    share`) for the catchment scope (left out when either is None).
+    Returns the columns of `TOTALS_COLUMNS` (pupils may be fractional; classes whole).
+    """
+    rules = _grade_rules(norms)
+    part = cells[(cells["horizon"] <= max_horizon) & cells["age"].isin(rules["age"])]
+    if methods is not None:
+        part = part[part["method"].isin(methods)]
+    frames = [area_totals(part, None, ages=None).assign(scope="ward")]
+    frames[0] = frames[0].merge(rules, on="age", how="inner")
+    limits = None
+    if schools is not None and zones is not None and not zones.empty:
+        limits = effective_limits(schools, norms).rename(columns={"school_id": "area"})
+        for grade, level in ENTRY_GRADES:
+            rule = rules[rules["grade"] == grade]
+            level_zones = zones.loc[zones["level"] == level, ["quarter_id", "school_id", "share"]]
+            if rule.empty or level_zones.empty:
+                continue
+            age = int(rule["age"].iloc[0])
+            by_school = area_totals(part, level_zones.rename(columns={"school_id": "area"}), ages=[age])
+            frames.append(by_school.assign(scope="school").merge(rule, on="age", how="inner"))
+    totals = pd.concat(frames, ignore_index=True)
+    if limits is not None:  # a catchment's classes follow its school's own limit
+        own = limits[["area", "grade", "max_class_size"]].rename(columns={"max_class_size": "own_limit"})
+        totals = totals.merge(own, on=["area", "grade"], how="left")
+        use_own = (totals["scope"] == "school") & totals["own_limit"].notna()
+        totals["max_class_size"] = np.where(use_own, totals["own_limit"], totals["max_class_size"])
+    factor = totals["factor"].to_numpy(float)
+    limit = totals["max_class_size"].to_numpy(float)
+    totals["actual_pupils"] = totals["actual"].to_numpy(float) * factor
+    totals["forecast_pupils"] = totals["mean"].to_numpy(float) * factor
+    totals["actual_classes"] = ceil_classes(totals["actual_pupils"].to_numpy(), limit).astype(int)
+    totals["forecast_classes"] = ceil_classes(totals["forecast_pupils"].to_numpy(), limit).astype(int)
+    totals["school_year"] = totals["year"]
+    totals.loc[totals["scope"] == "ward", "area"] = WARD
+    return totals[TOTALS_COLUMNS].reset_index(drop=True)
+
+
+def score_totals(totals: pd.DataFrame) -> pd.DataFrame:
+    """Scores of `entry_grade_totals` per scope × grade × method × horizon (`TABLE_COLUMNS`).
+
+    accuracy = 100 − MAPE of pupils over totals with actual pupils > 0; classes_exact /
+    classes_within1: percent of forecasts whose class count is exactly right / off by at most
+    one class (exact_count / within1_count of `forecasts`).
+    """
+    actual = totals["actual_pupils"].to_numpy(float)
+    err = totals["forecast_pupils"].to_numpy(float) - actual
+    positive = actual > 0
+    safe = np.where(positive, actual, 1.0)
+    miss = np.abs(totals["forecast_classes"].to_numpy(int) - totals["actual_classes"].to_numpy(int))
+    work = totals[["scope", "level", "grade", "age", "method", "horizon"]].assign(
+        actual=actual, abs_err=np.abs(err),
+        ape=np.where(positive, np.abs(err) / safe, np.nan),
+        pe=np.where(positive, err / safe, np.nan),
+        exact=miss == 0, within1=miss <= 1,
+    )
+    g = work.groupby(["scope", "level", "grade", "age", "method", "horizon"], sort=False)
+    table = pd.DataFrame({
+        "forecasts": g.size(),
+        "actual_pupils": g["actual"].sum(),
+        "mape": g["ape"].mean() * 100,
+        "wmape": g["abs_err"].sum() / g["actual"].sum() * 100,
+        "malpe": g["pe"].mean() * 100,
+        "exact_count": g["exact"].sum().astype(int),
+        "within1_count": g["within1"].sum().astype(int),
+    }).reset_index()
+    table["accuracy"] = 100.0 - table["mape"]
+    table["classes_exact"] = table["exact_count"] / table["forecasts"] * 100
+    table["classes_within1"] = table["within1_count"] / table["forecasts"] * 100
+    grade_order = {g: i for i, (g, _) in enumerate(ENTRY_GRADES)}
+    method_order = {m: i for i, m in enumerate(METHODS)}
+    table = table.assign(_s=table["scope"].map({"ward": 0, "school": 1}), _g=table["grade"].map(grade_order),
+                         _m=table["method"].map(method_order).fillna(len(METHODS)))
+    table = table.sort_values(["_s", "_g", "horizon", "_m"], kind="stable")
+    return table[TABLE_COLUMNS].reset_index(drop=True)
+
+
+def planning_accuracy(
+    cells: pd.DataFrame,
+    norms: Norms,
+    *,
+    schools: pd.DataFrame | None = None,
+    zones: pd.DataFrame | None = None,
+    max_horizon: int = PLAN_MAX_HORIZON,
+    methods: tuple[str, ...] | None = None,
+) -> PlanningAccuracy:
+    """Entry-grade pupil and class-count accuracy of backtest `cells` (see the module docstring)."""
+    totals = entry_grade_totals(cells, norms, schools=schools, zones=zones, max_horizon=max_horizon,
+                                methods=methods)
+    origins = tuple(int(o) for o in sorted(totals["origin"].unique()))
+    return PlanningAccuracy(totals=totals, table=score_totals(totals), origins=origins)
+
+
+def history_long_enough(ward: Any) -> bool:
+    """Whether a loaded `Ward` has `MIN_HISTORY_YEARS` years of population up to its base year."""
+    years = ward.population.loc[ward.population["year"] <= ward.base_year, "year"].nunique()
+    return int(years) >= MIN_HISTORY_YEARS
+
+
+def ward_planning_accuracy(
+    ward: Any,
+    *,
+    norms: Norms | None = None,
+    cells: pd.DataFrame | None = None,
+    max_horizon: int = PLAN_MAX_HORIZON,
+    methods: tuple[str, ...] = PLAN_METHODS,
+) -> PlanningAccuracy:
+    """`planning_accuracy` of a loaded `Ward` on its history up to its base year, with its
+    norms, schools and current zones. `cells`: a backtest of the ward to reuse (else the method
+    and the naive baseline are backtested, about 0.2 s on a sample ward). Raises ValueError
+    when the history is too short for a backtest."""
+    from capacity.norms import load_norms
+    from forecast.backtest import backtest
+
+    norms = norms if norms is not None else load_norms(ward.norms, ward.rates)
+    if cells is None:
+        cells = backtest(ward.population, ward.births, ward.housing, max_horizon=max_horizon,
+                         last_year=ward.base_year, methods=methods).cells
+    return planning_accuracy(cells, norms, schools=ward.schools, zones=ward.zones,
+                             max_horizon=max_horizon, methods=methods)
+
+
+# --- words for the planner ----------------------------------------------------------------------
+
+def _grade_in_sentence(grade: str, lang: str) -> str:
+    name = grade_name(grade, lang)
+    return name[:1].lower() + name[1:]
+
+
+def _pct(value: float) -> str:
+    """Whole percent rounded down, so a sentence never overstates (99.6 → "99")."""
+    return f"{int(np.floor(float(value) + 1e-9))}"
+
+
+def accuracy_sentences(acc: PlanningAccuracy, *, lang: str = "vi", kind: str = "phường",
+                       horizon: int = 1) -> list[str]:
+    """Plain sentences on the forecasts made `horizon` year(s) ahead: one per entry grade for the
+    whole ward ("Dự báo số trẻ vào lớp 1 của cả phường, 1 năm trước, đúng khoảng 97%; số lớp
+    đúng 8/10 lần, lệch không quá 1 lớp 10/10 lần (nếu giữ nguyên …)"), then one for the
+    school catchments (all entry grades) when the ward has current zones."""
+    lines = []
+    place = say("accuracy.place_ward", lang, kind=kind_name(kind or "phường", lang))
+    school_parts = []
+    for grade, level in ENTRY_GRADES:
+        row = acc.row(grade, horizon, "ward", METHOD)
+        if row is not None and not pd.isna(row["accuracy"]):
+            sentence = say(
+                "accuracy.sentence", lang,
+                who=say("report.who_pupils" if level == "thcs" else "report.who_children", lang),
+                grade=_grade_in_sentence(grade, lang), place=place, horizon=horizon,
+                accuracy=_pct(row["accuracy"]), n=int(row["forecasts"]), exact=int(row["exact_count"]),
+                within=int(row["within1_count"]))
+            base = acc.row(grade, horizon, "ward", BASELINE)
+            if base is not None and not pd.isna(base["accuracy"]):
+                sentence += say("accuracy.baseline_part", lang, accuracy=_pct(base["accuracy"]),
+                                 exact=int(base["exact_count"]), n=int(base["forecasts"]))
+            lines.append(sentence + ".")
+        school = acc.row(grade, horizon, "school", METHOD)
+        if school is not None and not pd.isna(school["accuracy"]):
+            school_parts.append(say("accuracy.school_part", lang, grade=_grade_in_sentence(grade, lang),
+                                     accuracy=_pct(school["accuracy"]), exact=_pct(school["classes_exact"]),
+                                     within=_pct(school["classes_within1"])))
+    if school_parts:
+        lines.append(say("accuracy.school_line", lang, horizon=horizon, parts="; ".join(school_parts)) + ".")
+    return lines
+
+
+def accuracy_report_table(acc: PlanningAccuracy, *, lang: str = "vi") -> pd.DataFrame:
+    """The compact table of the report: one row per entry grade × horizon; the method for the
+    whole ward and per school catchment, and the naive baseline for the whole ward."""
+    t = acc.table
+    key = ["grade", "horizon"]
+    ward = t[(t["scope"] == "ward") & (t["method"] == METHOD)].set_index(key)
+    base = t[(t["scope"] == "ward") & (t["method"] == BASELINE)].set_index(key)
+    school = t[(t["scope"] == "school") & (t["method"] == METHOD)].set_index(key)
+    count = lambda frame, col: frame.apply(  # noqa: E731
+        lambda r: f"{int(r[col])}/{int(r['forecasts'])}", axis=1) if not frame.empty else pd.Series(dtype=object)
+    decimal = "," if lang == "vi" else "."
+    pct = lambda s: s.map(lambda v: "–" if pd.isna(v) else f"{v:.1f}%".replace(".", decimal))  # noqa: E731
+    columns = {
+        say("col.grade", lang): ward.index.get_level_values("grade").map(lambda g: grade_name(g, lang)),
+        say("accuracy.col_horizon", lang): ward.index.get_level_values("horizon").astype(int),
+        say("accuracy.col_ward_pupils", lang): pct(ward["accuracy"]).to_numpy(),
+        say("accuracy.col_ward_exact", lang): count(ward, "exact_count").to_numpy(),
+        say("accuracy.col_ward_within", lang): count(ward, "within1_count").to_numpy(),
+    }
+    if not school.empty:
+        columns[say("accuracy.col_school_pupils", lang)] = pct(school["accuracy"].reindex(ward.index)).to_numpy()
+        columns[say("accuracy.col_school_exact", lang)] = pct(school["classes_exact"].reindex(ward.index)).to_numpy()
+        columns[say("accuracy.col_school_within", lang)] = pct(
+            school["classes_within1"].reindex(ward.index)).to_numpy()
+    if not base.empty:
+        columns[say("accuracy.col_naive_pupils", lang)] = pct(base["accuracy"].reindex(ward.index)).to_numpy()
+        b = base.reindex(ward.index)
+        columns[say("accuracy.col_naive_exact", lang)] = [
+            "–" if pd.isna(e) else f"{int(e)}/{int(n)}" for e, n in zip(b["exact_count"], b["forecasts"])]
+    return pd.DataFrame(columns).reset_index(drop=True)
+
+
+def format_planning_accuracy(acc: PlanningAccuracy, lang: str = "vi", *, kind: str = "phường") -> str:
+    """Plain-text tables for `tuyensinh backtest`, Vietnamese by default (`lang="en"`: English):
+    per scope, entry grade and horizon, accuracy of pupils and class counts exactly right /
+    within one class, every method. `kind`: the ward's kind ('phường', 'xã', …) for the titles."""
+    if acc.origins:
+        lines = [say("accuracy.print_intro", lang, first=acc.origins[0], last=acc.origins[-1])]
+    else:
+        lines = [say("accuracy.print_none", lang)]
+    scopes = (("ward", say("accuracy.print_ward", lang, kind=kind_name(kind or "phường", lang))),
+              ("school", say("accuracy.print_school", lang)))
+    for scope, title in scopes:
+        part = acc.table[acc.table["scope"] == scope]
+        if part.empty:
+            continue
+        for metric, key in (("accuracy", "accuracy.print_accuracy"), ("classes_exact", "accuracy.print_exact"),
+                            ("classes_within1", "accuracy.print_within")):
+            wide = part.pivot_table(index=["grade", "horizon"], columns="method", values=metric, sort=False)
+            wide = wide[[m for m in METHODS if m in wide.columns]]
+            wide.columns = [method_name(m, lang) for m in wide.columns]
+            wide.columns.name = say("backtest.method", lang)
+            wide.index = pd.MultiIndex.from_arrays(
+                [[grade_name(g, lang) for g in wide.index.get_level_values("grade")],
+                 wide.index.get_level_values("horizon").astype(int)],
+                names=[say("col.grade", lang), say("accuracy.col_horizon", lang)])
+            lines += ["", say(key, lang, scope=title), table_text(wide, lang, decimals=1)]
+    return "\n".join(lines)

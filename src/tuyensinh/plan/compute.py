@@ -1,0 +1,188 @@
+"""The December workflow's computing: `compute_plan(ward, settings) -> Plan` (nothing is written).
+
+    validate (load_ward) → forecast (forecast.project) → demand (capacity.enrollment_demand)
+    → zoning per level for the coming school year (zoning.assign), and re-zoned for each
+      later year to the horizon → classes, rooms, flags and quotas (capacity.analyze, quotas,
+      ward_summary) → outputs
+
+Zoning decisions (docs/workflow.md):
+- the *proposed* zoning is the coming school year's optimum; it is what the ward publishes,
+  and capacity.csv / quotas.csv show it held unchanged to the horizon ("if we keep these
+  zones, where do rooms run short?");
+- the *current* zoning (zones.csv of the ward folder, when present) gives
+  capacity_current_zones.csv: the same question for today's zones;
+- each later year is also re-zoned on its own (zones_by_year.csv, capacity_rezoned.csv):
+  what re-zoning every year could achieve, e.g. once a new school opens.
+
+`compute_plan` does all the computing and writes nothing (the notebooks and the scenarios use
+it); `tuyensinh.plan.run.run_plan` loads the ward, computes and writes every output.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from capacity.analyze import analyze
+from capacity.demand import enrollment_demand
+from capacity.norms import Norms, load_norms
+from capacity.quotas import quotas as entry_quotas
+from capacity.summary import ward_summary
+from forecast.project import ForecastResult, project_all
+from tuyensinh.plan.accuracy import PlanningAccuracy, history_long_enough, ward_planning_accuracy
+from tuyensinh.plan.types import Plan, PlanSettings, Progress, stack_yearly
+from tuyensinh.ward import Ward
+from tuyensinh.words.labels import LEVEL_ORDER, level_name
+from zoning.assign import assign, combine_years, zones_of_year
+from zoning.contiguity import quarter_adjacency
+from zoning.distances import fill_missing_distances, quarter_school_distances
+from zoning.result import ZoningResult
+
+__all__ = ["compute_plan", "project_forecast", "ward_distances"]
+
+
+def _coming_year(ward: Ward, school_year: int | None) -> int:
+    """The school year to zone: default base year + 1; must lie within the forecast."""
+    year = ward.base_year + 1 if school_year is None else int(school_year)
+    if not ward.base_year + 1 <= year <= ward.horizon:
+        raise ValueError(
+            f"--school-year {year} is outside the forecast of this ward: the population data end "
+            f"in {ward.base_year} (ward.toml base_year) and the horizon is {ward.horizon}; choose a "
+            f"school year from {ward.base_year + 1} to {ward.horizon}"
+        )
+    return year
+
+
+def _levels_with_schools(ward: Ward) -> tuple[str, ...]:
+    present = set(ward.schools["level"])
+    return tuple(level for level in LEVEL_ORDER if level in present)
+
+
+def project_forecast(ward: Ward) -> ForecastResult:
+    """The population forecast of the ward: `forecast.project_all` on the ward's tables
+    (`.quarters`: quarter × age × year; `.ward`: ward totals with their own intervals)."""
+    return project_all(ward.population, ward.births, ward.housing,
+                       base_year=ward.base_year, horizon=ward.horizon)
+
+
+def ward_distances(ward: Ward) -> pd.DataFrame:
+    """Quarter → school metres: distances.csv where given, straight line × detour elsewhere."""
+    computed = quarter_school_distances(ward.quarters, ward.schools, crs=ward.crs)
+    return fill_missing_distances(ward.distances, computed)
+
+
+def _zoning_options(ward: Ward, settings: PlanSettings) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "split": settings.split,
+        "max_distance": settings.max_distance,
+        "setting": ward.setting,
+        "time_limit": settings.time_limit,
+    }
+    if ward.zones is not None:
+        options["stability"] = settings.stability
+    if settings.contiguous:
+        options["contiguity"] = quarter_adjacency(ward.quarters_projected())
+    return options
+
+
+def _current_zones(ward: Ward, level: str) -> pd.DataFrame | None:
+    if ward.zones is None:
+        return None
+    zones = ward.zones.loc[ward.zones["level"] == level, ["quarter_id", "level", "school_id", "share"]]
+    return zones if not zones.empty else None
+
+
+def _analyze(demand: pd.DataFrame, assignment: pd.DataFrame, ward: Ward, norms: Norms) -> pd.DataFrame:
+    zones = assignment[["quarter_id", "level", "school_id", "share"]]
+    return analyze(demand, zones, ward.schools, norms, horizon=ward.horizon)
+
+
+def _analyze_yearly(demand: pd.DataFrame, yearly: pd.DataFrame, ward: Ward, norms: Norms) -> pd.DataFrame:
+    """Capacity when each school year uses its own zoning."""
+    frames = []
+    for year, zones in yearly.groupby("school_year", sort=True):
+        frames.append(_analyze(demand.loc[demand["school_year"] == year], zones, ward, norms))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _past_accuracy(ward: Ward, norms: Norms) -> PlanningAccuracy | None:
+    """Entry-grade accuracy of the forecast on the ward's history (None: history too short)."""
+    if not history_long_enough(ward):
+        return None
+    return ward_planning_accuracy(ward, norms=norms)
+
+
+def compute_plan(
+    ward: Ward,
+    settings: PlanSettings | None = None,
+    *,
+    progress: Progress | bool | Callable[[str], None] | None = None,
+    forecast: pd.DataFrame | ForecastResult | None = None,
+) -> Plan:
+    """Forecast, demand, zoning, capacity and quotas for `ward` (nothing is written).
+
+    `forecast`: a forecast to reuse (a forecast table, or `forecast.project_all`'s result, e.g.
+    the same ward's in a scenario that does not change population or housing); computed when
+    None. The forecast's past accuracy (`Plan.accuracy`) is measured only with a forecast
+    computed here (and `settings.accuracy`): a reused forecast comes with its own.
+    """
+    settings = settings or PlanSettings()
+    if not isinstance(progress, Progress):
+        progress = Progress(progress, settings.lang)
+    lang = settings.lang
+    coming = _coming_year(ward, settings.school_year)
+    years = tuple(range(coming, ward.horizon + 1))
+    norms = load_norms(ward.norms, ward.rates)
+
+    with progress.step(2, "forecast", "step.forecast"):
+        projected = project_forecast(ward) if forecast is None else forecast
+        if isinstance(projected, pd.DataFrame):
+            table, ward_table = projected, None
+        else:
+            table, ward_table = projected.quarters, projected.ward
+    accuracy = None
+    if settings.accuracy and forecast is None:
+        with progress.step(2, "accuracy", "step.accuracy"):
+            accuracy = _past_accuracy(ward, norms)
+    with progress.step(3, "demand", "step.demand"):
+        demand = enrollment_demand(table, norms, school_years=years)
+        distances = ward_distances(ward)
+
+    options = _zoning_options(ward, settings)
+    zonings: dict[str, ZoningResult] = {}
+    yearly: dict[str, ZoningResult] | None = {} if settings.rezone_each_year and len(years) > 1 else None
+    for level in _levels_with_schools(ward):
+        current = _current_zones(ward, level)
+        label = level_name(level, lang, short=True)
+        with progress.step(4, f"zoning.{level}", "step.zoning", level=label):
+            zonings[level] = assign(demand, ward.schools, distances, level=level,
+                                    school_years=coming, norms=norms, current=current, **options)
+        if yearly is not None:
+            # the coming year zoned on its own is the proposed zoning: solve the later years only,
+            # each against the year before
+            with progress.step(4, f"zoning_yearly.{level}", "step.zoning_years", level=label,
+                               horizon=ward.horizon):
+                later = assign(demand, ward.schools, distances, level=level,
+                               school_years=years[1:], norms=norms,
+                               current=zones_of_year(zonings[level], coming), per_year=True, **options)
+                yearly[level] = combine_years([zonings[level], later])
+
+    with progress.step(5, "capacity", "step.capacity"):
+        assignment = pd.concat([r.zones(coming) for r in zonings.values()], ignore_index=True)
+        held = assignment[["quarter_id", "level", "school_id", "share"]]
+        capacity_table = _analyze(demand, held, ward, norms)
+        capacity_current = _analyze(demand, ward.zones, ward, norms) if ward.zones is not None else None
+        by_year = stack_yearly(yearly)
+        capacity_yearly = _analyze_yearly(demand, by_year, ward, norms) if by_year is not None else None
+        quotas = entry_quotas(demand, held, ward.schools, norms)
+        summary = ward_summary(capacity_table, demand, held, ward.schools, norms,
+                               forecast=table, setting=ward.setting)
+    return Plan(
+        ward=ward, settings=settings, school_year=coming, school_years=years, norms=norms,
+        forecast=table, forecast_ward=ward_table, demand=demand, distances=distances,
+        zonings=zonings, yearly=yearly,
+        assignment=assignment, capacity=capacity_table, capacity_current=capacity_current,
+        capacity_yearly=capacity_yearly, quotas=quotas, summary=summary,
+        timings=dict(progress.timings), accuracy=accuracy,
+    )

@@ -1,0 +1,106 @@
+"""The charts and maps of a plan (`tuyensinh.plan.types.Plan`), as matplotlib Figures or HTML.
+
+forecast fan charts (forecast.charts), the zoning map of each level for the coming school
+year (zoning.maps, zoning.webmap) and the capacity charts (capacity.charts). Nothing is saved
+here: `tuyensinh.plan.files` writes them, `tuyensinh.plan.content` puts them in report.html
+under the titles given by `forecast_figure_titles` and `capacity_figure_titles`.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tuyensinh.words.labels import say, ward_title
+
+if TYPE_CHECKING:
+    from tuyensinh.plan.types import Plan
+
+__all__ = [
+    "plan_figures",
+    "zoning_maps",
+    "interactive_maps",
+    "forecast_figure_titles",
+    "capacity_figure_titles",
+]
+
+
+def _growth_quarters(plan: Plan, count: int = 2) -> list[str]:
+    """The quarters whose school-age population (ages 3–14) changes most to the horizon."""
+    table = plan.forecast.loc[plan.forecast["age"].between(3, 14)]
+    if table.empty:
+        return []
+    totals = table.groupby(["quarter_id", "year"])["mean"].sum().unstack("year")
+    history = plan.ward.population_by_age()
+    base = (history.loc[(history["year"] == plan.ward.base_year) & history["age"].between(3, 14)]
+            .groupby("quarter_id")["count"].sum())
+    change = (totals[totals.columns.max()] - base.reindex(totals.index).fillna(0)).abs()
+    return change.sort_values(ascending=False, kind="stable").index[:count].astype(str).tolist()
+
+
+def forecast_figure_titles(plan: Plan) -> dict[str, str]:
+    """Fan-chart name → title: "forecast_ward" (the ward) and "forecast_<quarter>" for the two
+    quarters whose school-age population changes most."""
+    lang, ward = plan.settings.lang, plan.ward
+    names = dict(zip(ward.quarters["quarter_id"].astype(str), ward.quarters["name"].astype(str)))
+    titles = {"forecast_ward": ward_title(ward.kind, ward.name, lang)}
+    for quarter in _growth_quarters(plan):
+        titles[f"forecast_{quarter}"] = names.get(quarter, quarter)
+    return titles
+
+
+def capacity_figure_titles(plan: Plan) -> dict[str, str]:
+    """Capacity-chart name → title."""
+    lang = plan.settings.lang
+    return {"utilization": say("col.utilization", lang), "shortfall": say("col.room_shortfall", lang)}
+
+
+def plan_figures(plan: Plan) -> dict[str, Any]:
+    """Every chart and map of the plan as matplotlib Figures, by output name.
+
+    forecast_ward, forecast_<quarter>: fan charts of the ward and of the two quarters whose
+    school-age population changes most (forecast's chart functions); zones_<level>: the
+    zoning map of the coming school year (zoning's map function); utilization, shortfall:
+    capacity's charts (proposed zones held to the horizon).
+    """
+    from capacity.charts import plot_room_shortfall, plot_utilization
+    from forecast.charts import fan_chart, ward_fan_chart
+
+    ward, lang = plan.ward, plan.settings.lang
+    history = ward.population_by_age()
+    figures: dict[str, Any] = {}
+    for name, title in forecast_figure_titles(plan).items():
+        if name == "forecast_ward":
+            if plan.forecast_ward is not None:
+                figures[name] = ward_fan_chart(plan.forecast_ward, history=history, lang=lang, name=title)
+        else:
+            figures[name] = fan_chart(plan.forecast, name.removeprefix("forecast_"), history=history,
+                                      name=title, lang=lang)
+    figures.update(zoning_maps(plan))
+    figures["utilization"] = plot_utilization(plan.capacity, ward.schools, lang=lang)
+    figures["shortfall"] = plot_room_shortfall(plan.capacity, ward.schools, lang=lang)
+    return figures
+
+
+def _map_arguments(plan: Plan) -> dict[str, Any]:
+    """Keyword arguments shared by the static and the interactive zoning maps."""
+    ward, lang = plan.ward, plan.settings.lang
+    return {"school_year": plan.school_year, "lang": lang,
+            "place": ward_title(ward.kind, ward.name, lang), "crs": ward.crs}
+
+
+def zoning_maps(plan: Plan) -> dict[str, Any]:
+    """The zoning map of each level for the coming school year: {"zones_<level>": Figure}
+    (zoning.maps.plot_zones, in the ward's projected CRS)."""
+    from zoning.maps import plot_zones
+
+    ward, options = plan.ward, _map_arguments(plan)
+    return {f"zones_{level}": plot_zones(result, ward.quarters, ward.schools, **options)
+            for level, result in plan.zonings.items()}
+
+
+def interactive_maps(plan: Plan) -> dict[str, str]:
+    """The same maps as self-contained HTML pages (zoning.webmap.zones_html): {"zones_<level>": html}."""
+    from zoning.webmap import zones_html
+
+    ward, options = plan.ward, _map_arguments(plan)
+    return {f"zones_{level}": zones_html(result, ward.quarters, ward.schools, **options)
+            for level, result in plan.zonings.items()}

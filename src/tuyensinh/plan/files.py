@@ -1,0 +1,167 @@
+"""The files of a plan (`tuyensinh.plan.types.Plan`): tables, maps, charts, report and manifest.
+
+`write_plan` writes every output into a staging folder (`tuyensinh.present.outputs.staged_output`):
+forecast.csv, demand.csv, zones.csv, capacity.csv, quotas.csv, ward_summary.csv, quotas.xlsx,
+zones.gpkg, report.html, maps/zones_<level>.png|pdf|html, charts/*.png and, when they apply,
+capacity_current_zones.csv, zones_by_year.csv and capacity_rezoned.csv; `write_plan_manifest`
+adds manifest.json. `check_out_folder` refuses output folders whose replacement would destroy
+other data.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from tuyensinh.plan.content import plan_report
+from tuyensinh.plan.figures import interactive_maps, plan_figures
+
+if TYPE_CHECKING:
+    from tuyensinh.plan.types import Plan, Progress
+
+__all__ = ["check_out_folder", "save_figures", "write_plan", "write_plan_manifest"]
+
+
+def check_out_folder(ward_folder: Path, out: Path) -> None:
+    """Refuse output folders whose replacement would destroy data that is not a plan output."""
+    ward_folder, out = ward_folder.resolve(), out.resolve()
+    if out == ward_folder or out in ward_folder.parents or ward_folder in out.parents:
+        raise ValueError(
+            f"--out {out} overlaps the ward folder {ward_folder}: the output folder is replaced as "
+            "a whole, so it must be a separate folder (e.g. out/<ward>)"
+        )
+    if out.exists():
+        if not out.is_dir():
+            raise ValueError(f"--out {out} is a file; give a folder path")
+        if any(out.iterdir()) and not (out / "manifest.json").is_file():
+            raise ValueError(
+                f"--out {out} already holds files that are not a previous tuyensinh plan (no "
+                "manifest.json); the folder would be replaced as a whole, so choose an empty or "
+                "new folder"
+            )
+
+
+def _write_tables(plan: Plan, stage: Path) -> None:
+    """The CSV tables of the plan (numbers with 6 significant digits)."""
+    from tuyensinh.present.outputs import write_csv_atomic
+    from zoning.result import ZONES_COLUMNS
+
+    tables = {
+        "forecast.csv": plan.forecast,
+        "demand.csv": plan.demand,
+        "zones.csv": plan.assignment[ZONES_COLUMNS],
+        "capacity.csv": plan.capacity,
+        "quotas.csv": plan.quotas,
+        "ward_summary.csv": plan.summary,
+        "capacity_current_zones.csv": plan.capacity_current,
+        "zones_by_year.csv": plan.yearly_assignment(),
+        "capacity_rezoned.csv": plan.capacity_yearly,
+    }
+    for name, table in tables.items():
+        if table is not None:
+            write_csv_atomic(table, stage / name, float_format="%.6g")
+
+
+def _school_load(plan: Plan) -> pd.DataFrame:
+    """The coming year's capacity rows per school, for the schools layer of zones.gpkg."""
+    rows = plan.capacity.loc[plan.capacity["school_year"] == plan.school_year]
+    keep = ["school_id", "pupils_mean", "classes", "rooms_needed", "rooms_available",
+            "room_shortfall", "utilization", "flag"]
+    return rows[[c for c in keep if c in rows]].rename(columns={"rooms_available": "rooms_usable"})
+
+
+def save_figures(figures: dict[str, Any], folder: Path, map_dpi: int = 300) -> dict[str, bytes]:
+    """Save the maps (maps/<name>.png at `map_dpi` and .pdf) and charts (charts/<name>.png);
+    return each figure as PNG bytes for the report (maps re-rendered at screen resolution)."""
+    from tuyensinh.present.outputs import write_bytes_atomic
+    from tuyensinh.present.report import figure_png
+
+    pngs: dict[str, bytes] = {}
+    for name, fig in figures.items():
+        if name.startswith("zones_"):
+            (folder / "maps").mkdir(parents=True, exist_ok=True)
+            write_bytes_atomic(folder / "maps" / f"{name}.png", figure_png(fig, dpi=map_dpi, close=False))
+            fig.savefig(folder / "maps" / f"{name}.pdf", bbox_inches="tight")
+            pngs[name] = figure_png(fig, dpi=100, close=False)
+        else:
+            pngs[name] = figure_png(fig, dpi=120, close=False)
+            write_bytes_atomic(folder / "charts" / f"{name}.png", pngs[name])
+    return pngs
+
+
+def write_plan(plan: Plan, stage: Path, progress: Progress) -> list[str]:
+    """Write every output of `plan` but manifest.json into the folder `stage` (steps 6 and 7
+    of `progress`); return the relative file names."""
+    import matplotlib.pyplot as plt
+
+    from tuyensinh.present.excel import write_quotas_xlsx
+    from tuyensinh.present.geo import write_zones_gpkg, zones_layers
+    from tuyensinh.present.outputs import write_text_atomic
+    from tuyensinh.present.report import write_report
+
+    ward, lang = plan.ward, plan.settings.lang
+    figures: dict[str, Any] = {}
+    try:
+        with progress.step(6, "charts", "step.charts"):
+            figures = plan_figures(plan)
+            pngs = save_figures(figures, stage, map_dpi=plan.settings.map_dpi)
+            for name, page in interactive_maps(plan).items():
+                write_text_atomic(stage / "maps" / f"{name}.html", page)
+    finally:
+        for fig in figures.values():
+            plt.close(fig)
+    with progress.step(7, "write", "step.write"):
+        _write_tables(plan, stage)
+        write_quotas_xlsx(stage / "quotas.xlsx", plan.quotas, ward.schools, ward_name=ward.name,
+                          ward_kind=ward.kind, base_year=ward.base_year,
+                          school_year=plan.school_year, lang=lang)
+        write_zones_gpkg(stage / "zones.gpkg", zones_layers(
+            ward.quarters, plan.assignment, ward.schools, ward.crs, school_load=_school_load(plan)))
+        write_report(stage / "report.html", plan_report(plan, pngs))
+    return sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
+
+
+def _ward_record(plan: Plan) -> dict[str, Any]:
+    ward = plan.ward
+    return {"code": ward.code, "name": ward.name, "kind": ward.kind, "province": ward.province,
+            "crs": ward.crs, "base_year": ward.base_year, "horizon": ward.horizon,
+            "setting": ward.setting, "norms": ward.norms, "rates": ward.rates}
+
+
+def _settings_record(plan: Plan) -> dict[str, Any]:
+    record = asdict(plan.settings)
+    record.update({
+        "school_year": plan.school_year,
+        "school_years": list(plan.school_years),
+        "levels": list(plan.levels),
+        "norms_version": getattr(plan.norms, "version", None),
+        "norms_overridden": plan.norms.overridden[["key", "level", "group", "value", "source"]]
+        .to_dict("records"),
+    })
+    return record
+
+
+def write_plan_manifest(
+    plan: Plan,
+    stage: Path,
+    files: list[str],
+    *,
+    ward_folder: str | os.PathLike,
+    timings: dict[str, float],
+) -> dict[str, Any]:
+    """Write stage/manifest.json: the ward, its input files, the settings, the solver reports,
+    the step `timings` (seconds), the past accuracy and the SHA-256 of the output `files`
+    (relative to `stage`); return the manifest."""
+    from tuyensinh.present.manifest import build_manifest, sha256_file, write_manifest
+
+    outputs = {name: sha256_file(stage / name) for name in files}
+    manifest = build_manifest(
+        ward_folder=ward_folder, ward=_ward_record(plan), settings=_settings_record(plan),
+        timings=timings, solver=plan.solver_reports(), outputs=outputs,
+        accuracy=plan.accuracy.headlines() if plan.accuracy is not None else None,
+    )
+    write_manifest(stage / "manifest.json", manifest)
+    return manifest

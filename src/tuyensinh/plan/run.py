@@ -1,0 +1,64 @@
+"""Run the December workflow on a ward folder and write every output: `run_plan(ward_folder, out)`.
+
+The ward is loaded, the plan computed (`tuyensinh.plan.compute`) and every output written inside
+`tuyensinh.present.outputs.staged_output(out, replace_whole=True)`, so a failed run leaves the
+previous outputs exactly as they were. The outputs are written by `tuyensinh.plan.files`, the
+report's content comes from `tuyensinh.plan.content`, its charts and maps from
+`tuyensinh.plan.figures`.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from tuyensinh.plan.compute import compute_plan
+from tuyensinh.plan.content import plan_headlines
+from tuyensinh.plan.files import check_out_folder, write_plan, write_plan_manifest
+from tuyensinh.plan.types import PlanResult, PlanSettings, Progress
+from tuyensinh.ward import load_ward
+from tuyensinh.words.labels import check_lang, say
+
+__all__ = ["run_plan"]
+
+
+def run_plan(
+    ward_folder: str | os.PathLike,
+    out: str | os.PathLike,
+    school_year: int | None = None,
+    lang: str | None = None,
+    progress: bool | Callable[[str], None] | None = True,
+    settings: PlanSettings | None = None,
+) -> PlanResult:
+    """Run the December workflow on a ward folder and write every output into `out`.
+
+    `school_year` / `lang` override the same fields of `settings`. `progress`: True prints
+    short lines on stderr, False is silent, a callable receives each line. The previous
+    contents of `out` are replaced only when the whole run succeeds.
+    """
+    from tuyensinh.present.outputs import staged_output
+
+    settings = settings or PlanSettings()
+    if school_year is not None:
+        settings = replace(settings, school_year=int(school_year))
+    if lang is not None:
+        settings = replace(settings, lang=check_lang(lang))
+    tracker = Progress(progress, settings.lang)
+    started = time.perf_counter()
+    ward_folder, out = Path(ward_folder), Path(out)
+    with tracker.step(1, "validate", "step.validate"):
+        ward = load_ward(ward_folder)
+    check_out_folder(ward_folder, out)
+    with staged_output(out, replace_whole=True) as stage:
+        plan = compute_plan(ward, settings, progress=tracker)
+        files = write_plan(plan, stage, tracker)
+        manifest = write_plan_manifest(plan, stage, files, ward_folder=ward_folder,
+                                       timings=tracker.timings)
+        files = sorted([*files, "manifest.json"])
+    plan = replace(plan, timings=dict(tracker.timings))
+    headlines = plan_headlines(plan)
+    tracker.line(say("step.done", settings.lang, out=out, seconds=time.perf_counter() - started))
+    return PlanResult(out=out.resolve(), plan=plan, files=tuple(files), manifest=manifest,
+                      headlines=headlines)
