@@ -173,3 +173,17 @@ def test_citywide_serves_every_quarter_once_and_reports_overflow(province: dict)
         assert rows.loc["citywide", "pupils_over_capacity"] == pytest.approx(load["overflow_pupils"].sum(), abs=0.5)
         assert rows.loc["citywide", "pupils_over_capacity"] <= rows.loc["ward_by_ward", "pupils_over_capacity"] + 1e-6
     assert rows.loc["ward_by_ward", "pupils_over_capacity"] > 0     # the tight city really is short
+
+
+def test_the_batch_command_of_the_cli(province: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    from tuyensinh.cli import main
+
+    root = province["root"]
+    code = main(["batch", str(root / "hcmc"), "--out", str(root / "out"), "--map-dpi", "40", "--no-yearly",
+                 "--time-limit", "20"])
+    captured = capsys.readouterr()
+    assert code == 3                                               # one ward has data problems
+    assert captured.out.strip() == str((root / "out").resolve())
+    assert "xong 0, không đổi 3, lỗi 1" in captured.err           # the same settings: nothing re-planned
+    assert main(["batch", str(root / "missing"), "--out", str(root / "out2")]) == 2
+    assert "does not exist" in capsys.readouterr().err

@@ -19,7 +19,7 @@ from tuyensinh.ward.errors import WardDataError
 from tuyensinh.words.core import LANGS
 from tuyensinh.words.zone import say
 
-COMMANDS = ("validate", "forecast", "backtest", "capacity", "zone", "plan", "compare")
+COMMANDS = ("validate", "forecast", "backtest", "capacity", "zone", "plan", "compare", "batch")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -35,6 +35,7 @@ from tuyensinh.province.bridge import PlanSettings, manifest_json, write_text_at
 from tuyensinh.province.folders import WardJob, check_out_dir, plan_is_current, province_info, ward_jobs
 from tuyensinh.province.progress import BatchProgress
 from tuyensinh.province.worker import ERROR, FAILED, UNCHANGED, WardOutcome, plan_ward
+from tuyensinh.words.province import say
 
 __all__ = ["BatchResult", "default_workers", "run_batch"]
 
@@ -156,8 +157,8 @@ def _lost(job: WardJob, error: BaseException) -> WardOutcome:
     """A task that never returned (its worker died, the cluster went away)."""
     return WardOutcome(name=job.name, folder=job.folder, out=job.out, status=ERROR,
                        error=f"{type(error).__name__}: {error}",
-                       problems=(f"Tác vụ không hoàn thành (máy tính toán bị dừng?): {type(error).__name__}: {error}",),
-                       problems_en=(f"The task did not complete (worker lost?): {type(error).__name__}: {error}",))
+                       problems=(say("batch.lost", "vi", error=f"{type(error).__name__}: {error}"),),
+                       problems_en=(say("batch.lost", "en", error=f"{type(error).__name__}: {error}"),))
 
 
 def _write_batch_file(out: Path, result: BatchResult, settings: PlanSettings, key: str) -> None:
@@ -258,7 +259,7 @@ def run_batch(
         if not force and last.get("rollup_key") == key and kept and all((out_path / f).is_file() for f in kept):
             files = kept            # nothing changed since the last roll-up: keep it
         else:
-            from tuyensinh.province.rollup import write_rollup
+            from tuyensinh.province.rollup_files import write_rollup
 
             files = write_rollup(out_path, ordered, province=province, lang=settings.lang)
     result = BatchResult(out=out_path, outcomes=ordered, seconds=time.perf_counter() - started,

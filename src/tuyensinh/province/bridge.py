@@ -6,11 +6,9 @@ nowhere else, so a reorganisation of `tuyensinh` changes this module only.
 """
 from __future__ import annotations
 
-from tuyensinh.errors import Problem, WardDataError
-from tuyensinh.labels import level_name, school_year_label, ward_title
-from tuyensinh.manifest import file_hashes, manifest_json
-from tuyensinh.outputs import staged_output, write_bytes_atomic, write_csv_atomic, write_text_atomic
-from tuyensinh.pipeline import PlanSettings, run_plan
+from tuyensinh.plan import PlanSettings, run_plan
+from tuyensinh.present.manifest import file_hashes, manifest_json
+from tuyensinh.present.outputs import staged_output, write_bytes_atomic, write_csv_atomic, write_text_atomic
 from tuyensinh.samples import files as sample_files
 from tuyensinh.samples.demography import simulate
 from tuyensinh.samples.layout import (
@@ -33,6 +31,8 @@ from tuyensinh.samples.schools import calibrate, current_zones
 from tuyensinh.samples.spec import Demography, SchoolSite, WardSpec
 from tuyensinh.samples.wards import PHUOC_BINH, THIEN_HOA
 from tuyensinh.ward import Ward, load_ward
+from tuyensinh.ward.errors import Problem, WardDataError
+from tuyensinh.words.labels import level_name, school_year_label, ward_title
 
 __all__ = [
     "PHUOC_BINH",

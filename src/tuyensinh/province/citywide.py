@@ -222,6 +222,9 @@ def citywide_map_png(result: CitywideResult, dpi: int = 150, lang: str = "vi") -
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
+    from tuyensinh.province.bridge import level_name, school_year_label
+    from tuyensinh.words.province import say
+
     quarters = result.quarters.merge(result.zones[["quarter_id", "crosses", "changed"]], on="quarter_id")
     fig, ax = plt.subplots(figsize=(9, 9))
     try:
@@ -229,14 +232,11 @@ def citywide_map_png(result: CitywideResult, dpi: int = 150, lang: str = "vi") -
                                             np.where(quarters["changed"], "#ffe0b2", "#e8eef5")),
                       edgecolor="#bbbbbb", linewidth=0.2)
         quarters.dissolve("ward").boundary.plot(ax=ax, color="#333333", linewidth=0.6)
-        words = {"vi": ("Khu phố học trường của phường, xã khác", "Đổi trường, cùng phường, xã", "Giữ trường"),
-                 "en": ("Quarter zoned to another ward's school", "Changed school, same ward", "Unchanged")}[lang]
-        ax.legend(handles=[Patch(color="#f28e2b", label=words[0]), Patch(color="#ffe0b2", label=words[1]),
-                           Patch(color="#e8eef5", label=words[2])], loc="lower left", fontsize=9)
-        title = {"vi": f"Phân luồng {result.level.upper() if result.level == 'thcs' else result.level} toàn thành phố, "
-                       f"năm học {result.school_year}–{result.school_year + 1}",
-                 "en": f"City-wide zoning {result.level}, school year {result.school_year}–{result.school_year + 1}"}
-        ax.set_title(title[lang])
+        ax.legend(handles=[Patch(color="#f28e2b", label=say("city.crosses", lang)),
+                           Patch(color="#ffe0b2", label=say("city.changed", lang)),
+                           Patch(color="#e8eef5", label=say("city.kept", lang))], loc="lower left", fontsize=9)
+        ax.set_title(say("city.title", lang, level=level_name(result.level, lang, short=True),
+                         year=school_year_label(result.school_year, lang)))
         ax.set_axis_off()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")

@@ -13,14 +13,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from tuyensinh.words.province import say
+
 __all__ = ["BatchProgress", "format_seconds"]
 
-_WORDS = {
-    "vi": {"done": "xong", "failed": "lỗi", "left": "còn", "eta": "còn khoảng", "skipped": "không đổi",
-           "desc": "Lập kế hoạch các phường, xã"},
-    "en": {"done": "done", "failed": "failed", "left": "left", "eta": "about", "skipped": "unchanged",
-           "desc": "Planning wards"},
-}
 
 
 def format_seconds(seconds: float) -> str:
@@ -43,7 +39,8 @@ class BatchProgress:
         self.total, self.unchanged, self.lang = total, unchanged, lang
         self.done = self.failed = 0
         self.started = time.perf_counter()
-        self._words = _WORDS[lang]
+        self._words = {key: say(f"progress.{key}", lang) for key in
+                       ("desc", "unit", "done", "failed", "left", "eta", "unchanged")}
         self._bar: Any = None
         self._emit: Callable[[str], None] | None = None
         if callable(sink):
@@ -52,7 +49,7 @@ class BatchProgress:
             if sys.stderr.isatty():
                 from tqdm import tqdm
 
-                self._bar = tqdm(total=total, desc=self._words["desc"], unit=" phường" if lang == "vi" else " ward",
+                self._bar = tqdm(total=total, desc=self._words["desc"], unit=self._words["unit"],
                                  file=sys.stderr, dynamic_ncols=True, smoothing=0.0)
                 self._bar.set_postfix_str(self._counts(), refresh=True)
             else:
@@ -73,7 +70,7 @@ class BatchProgress:
         w = self._words
         text = f"{w['done']} {self.done} · {w['failed']} {self.failed} · {w['left']} {self.left}"
         if self.unchanged:
-            text += f" · {w['skipped']} {self.unchanged}"
+            text += f" · {w['unchanged']} {self.unchanged}"
         return text
 
     def start(self) -> None:

@@ -22,8 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tuyensinh.province.bridge import level_name, school_year_label
-from tuyensinh.province.labels import say
 from tuyensinh.province.rollup import LEVELS, Rollup
+from tuyensinh.words.province import say
 
 __all__ = ["rollup_workbook"]
 

@@ -20,9 +20,9 @@ from typing import Any
 import pandas as pd
 
 from tuyensinh.province.bridge import level_name, school_year_label
-from tuyensinh.province.labels import say
 from tuyensinh.province.rollup import LEVELS, Rollup
 from tuyensinh.province.worker import WardOutcome
+from tuyensinh.words.province import say
 
 __all__ = ["fmt", "province_map_png", "rollup_page"]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tuyensinh.province.folders import WardJob
+from tuyensinh.words.province import say
 
 __all__ = ["WardOutcome", "peak_memory_mb", "plan_ward"]
 
@@ -99,8 +100,8 @@ def plan_ward(job: WardJob, settings: object) -> WardOutcome:
     except Exception as unexpected:
         return WardOutcome(**base, status=ERROR, **spent(),
                            error=f"{type(unexpected).__name__}: {unexpected}\n{traceback.format_exc(limit=8)}",
-                           problems=(f"Lỗi ngoài dự kiến khi lập kế hoạch: {type(unexpected).__name__}: {unexpected}",),
-                           problems_en=(f"Unexpected failure: {type(unexpected).__name__}: {unexpected}",),
+                           problems=(say("batch.crashed", "vi", error=f"{type(unexpected).__name__}: {unexpected}"),),
+                           problems_en=(say("batch.crashed", "en", error=f"{type(unexpected).__name__}: {unexpected}"),),
                            peak_mb=peak_memory_mb(), inputs=inputs)
     return WardOutcome(**base, status=PLANNED, **spent(),
                        peak_mb=peak_memory_mb(), inputs=inputs)

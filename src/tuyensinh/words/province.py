@@ -1,10 +1,13 @@
-"""Wording of the province outputs (workbook, report page, map, city-wide zoning), Vietnamese
-with correct diacritics by default and English with lang="en"."""
+"""The wording of the province outputs (`tuyensinh.province`): the roll-up workbook, report page
+and map, the batch's progress and summary, the city-wide zoning map — Vietnamese with correct
+diacritics by default, English with lang="en"."""
 from __future__ import annotations
 
-__all__ = ["NOT_AVAILABLE", "say"]
+from tuyensinh.words.core import Catalog
 
-_TEXTS: dict[str, tuple[str, str]] = {
+__all__ = ["PROVINCE", "say"]
+
+PROVINCE = Catalog(__name__, {
     "title": ("BÁO CÁO TỔNG HỢP QUY MÔ LỚP HỌC, PHÒNG HỌC VÀ GIÁO VIÊN CÁC PHƯỜNG, XÃ, ĐẶC KHU",
               "PROVINCE SUMMARY OF CLASSES, CLASSROOMS AND TEACHERS BY WARD AND COMMUNE"),
     "page_title": ("Tổng hợp kế hoạch tuyển sinh và phòng học — {province}",
@@ -82,12 +85,27 @@ _TEXTS: dict[str, tuple[str, str]] = {
                       "Accuracy = 100 − mean absolute percentage error of the entry-grade pupils forecast one "
                       "year ahead on the ward's own history (next column: the naive 'next year as this year')."),
     "generated": ("Tạo bởi tuyensinh batch.", "Made by tuyensinh batch."),
-}
+    # progress of the batch (tuyensinh.province.progress) and its summary line
+    "progress.desc": ("Lập kế hoạch các phường, xã", "Planning wards"),
+    "progress.unit": (" phường", " ward"),
+    "progress.done": ("xong", "done"),
+    "progress.failed": ("lỗi", "failed"),
+    "progress.left": ("còn", "left"),
+    "progress.eta": ("còn khoảng", "about"),
+    "progress.unchanged": ("không đổi", "unchanged"),
+    "batch.summary": ("xong {planned}, không đổi {unchanged}, lỗi {failed}, {seconds} giây",
+                      "planned {planned}, unchanged {unchanged}, failed {failed}, {seconds} s"),
+    "batch.crashed": ("Lỗi ngoài dự kiến khi lập kế hoạch: {error}", "Unexpected failure: {error}"),
+    "batch.lost": ("Tác vụ không hoàn thành (máy tính toán bị dừng?): {error}",
+                   "The task did not complete (worker lost?): {error}"),
+    # the city-wide zoning map
+    "city.crosses": ("Khu phố học trường của phường, xã khác", "Quarter zoned to another ward's school"),
+    "city.changed": ("Đổi trường, cùng phường, xã", "Changed school, same ward"),
+    "city.kept": ("Giữ trường", "Unchanged"),
+    "city.title": ("Phân luồng {level} toàn thành phố, năm học {year}", "City-wide zoning, {level}, school year {year}"),
+})
 
-NOT_AVAILABLE = "not_available"
 
-
-def say(key: str, lang: str = "vi", **fields: object) -> str:
-    """The text `key` in `lang` ("vi" or "en") with `fields` filled in."""
-    vi, en = _TEXTS[key]
-    return (en if lang == "en" else vi).format(**fields)
+def say(key: str, /, lang: str = "vi", **fields: object) -> str:
+    """The entry `key` of `PROVINCE` in `lang`, with its ``{fields}`` filled in."""
+    return PROVINCE.say(key, lang, **fields)
