@@ -61,6 +61,7 @@ class CitywideResult:
     wards: tuple[str, ...]
     seconds: float
     quarters: Any = None      # GeoDataFrame of the city's quarters (for the map)
+    schools: Any = None       # GeoDataFrame of the city's schools of the level (for the map)
     notes: tuple[str, ...] = ()
 
 
@@ -209,17 +210,22 @@ def citywide_zoning(
     return CitywideResult(level=level, school_year=year, zones=table, comparison=comparison, load=load,
                           solver=result.solver.to_dict(), wards=tuple(p["code"] for p in parts),
                           seconds=time.perf_counter() - began, quarters=quarters.to_crs(crs),
+                          schools=gpd.GeoDataFrame(schools[["school_id", "ward"]],
+                                                   geometry=gpd.points_from_xy(schools["lon"], schools["lat"]),
+                                                   crs="EPSG:4326").to_crs(crs),
                           notes=tuple(result.note_texts("vi")))
 
 
 def citywide_map_png(result: CitywideResult, dpi: int = 150, lang: str = "vi") -> bytes:
-    """Quarters zoned across a ward line (orange) and ward outlines (dark lines)."""
+    """Quarters zoned across a ward line (orange), changed within their ward (light orange),
+    ward outlines (dark lines) and the schools (triangles)."""
     import io
 
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     from tuyensinh.province.bridge import level_name, school_year_label
@@ -232,9 +238,13 @@ def citywide_map_png(result: CitywideResult, dpi: int = 150, lang: str = "vi") -
                                             np.where(quarters["changed"], "#ffe0b2", "#e8eef5")),
                       edgecolor="#bbbbbb", linewidth=0.2)
         quarters.dissolve("ward").boundary.plot(ax=ax, color="#333333", linewidth=0.6)
+        if result.schools is not None and len(result.schools):
+            result.schools.plot(ax=ax, marker="^", color="#1f4e79", markersize=28, zorder=3)
         ax.legend(handles=[Patch(color="#f28e2b", label=say("city.crosses", lang)),
                            Patch(color="#ffe0b2", label=say("city.changed", lang)),
-                           Patch(color="#e8eef5", label=say("city.kept", lang))], loc="lower left", fontsize=9)
+                           Patch(color="#e8eef5", label=say("city.kept", lang)),
+                           Line2D([], [], marker="^", color="#1f4e79", linestyle="", label=say("city.school", lang))],
+                  loc="lower left", fontsize=9)
         ax.set_title(say("city.title", lang, level=level_name(result.level, lang, short=True),
                          year=school_year_label(result.school_year, lang)))
         ax.set_axis_off()

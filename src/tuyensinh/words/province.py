@@ -102,6 +102,7 @@ PROVINCE = Catalog(__name__, {
     "city.crosses": ("Khu phố học trường của phường, xã khác", "Quarter zoned to another ward's school"),
     "city.changed": ("Đổi trường, cùng phường, xã", "Changed school, same ward"),
     "city.kept": ("Giữ trường", "Unchanged"),
+    "city.school": ("Trường", "School"),
     "city.title": ("Phân luồng {level} toàn thành phố, năm học {year}", "City-wide zoning, {level}, school year {year}"),
 })
 
