@@ -123,7 +123,3 @@ def plan_is_current(job: WardJob, settings: PlanSettings) -> bool:
         return False
     return recorded_inputs == file_hashes(job.folder) and _settings_match(recorded_settings, settings)
 
-
-def inputs_digest(job: WardJob) -> dict[str, str]:
-    """The input hashes of a ward folder (as manifest.json records them)."""
-    return file_hashes(job.folder)
