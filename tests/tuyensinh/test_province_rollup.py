@@ -114,4 +114,5 @@ def test_page_in_english_and_number_format(outcomes: list[WardOutcome]) -> None:
     rollup = build_rollup(outcomes, province={"name": "Test"}, lang="en")
     page = rollup_page(rollup, b"png")
     assert "Province totals by level and year" in page and "bad" in page and "not available" not in page
+    assert "most rooms short is 2028–2029: the province lacks 4 classrooms (1 wards short)" in page
     assert fmt(3237.0, "vi") == "3.237" and fmt(12.5, "vi", 1) == "12,5" and fmt(3237.0, "en") == "3,237"

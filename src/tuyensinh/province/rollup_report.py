@@ -208,14 +208,16 @@ def rollup_page(rollup: Rollup, map_png: bytes) -> str:
                  unchanged=int((status == "unchanged").sum()), failed=int((~status.isin(["planned", "unchanged"])).sum()),
                  total=len(status))
     headline = ""
-    if rollup.school_years:
-        last = rollup.school_years[-1]
-        whole = rollup.totals[(rollup.totals["level"] == "all") & (rollup.totals["school_year"] == last)]
-        short_wards = rollup.levels[(rollup.levels["school_year"] == last) & (rollup.levels["rooms_short"] > 0)]
-        if len(whole):
-            headline = say("headline_short", lang, year=school_year_label(last, lang),
-                           rooms=fmt(float(whole["rooms_short"].iloc[0]), lang),
-                           wards=short_wards["ward"].nunique())
+    whole = rollup.totals[rollup.totals["level"] == "all"]
+    if len(whole):
+        worst = whole.sort_values(["rooms_short", "school_year"], ascending=[False, True]).iloc[0]
+        year = int(worst["school_year"])
+        if worst["rooms_short"] > 0:
+            short_wards = rollup.levels[(rollup.levels["school_year"] == year) & (rollup.levels["rooms_short"] > 0)]
+            headline = say("headline_short", lang, year=school_year_label(year, lang),
+                           rooms=fmt(float(worst["rooms_short"]), lang), wards=short_wards["ward"].nunique())
+        else:
+            headline = say("headline_none", lang, year=school_year_label(int(whole["school_year"].max()), lang))
     notes = []
     if not rollup.has_teachers:
         notes.append(say("not_available_note", lang, what=say("teachers_short", lang)))

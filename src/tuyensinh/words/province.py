@@ -76,9 +76,12 @@ PROVINCE = Catalog(__name__, {
     "section_totals": ("Tổng hợp toàn tỉnh, thành phố theo cấp học và năm học", "Province totals by level and year"),
     "section_level": ("{level}: từng phường, xã", "{level}: ward by ward"),
     "section_problems": ("Phường, xã có lỗi dữ liệu", "Wards with data problems"),
-    "headline_short": ("Đến năm học {year}, toàn tỉnh, thành phố thiếu {rooms} phòng học ({wards} phường, xã "
-                       "thiếu phòng).",
-                       "By school year {year} the province lacks {rooms} classrooms ({wards} wards short)."),
+    "headline_short": ("Năm học thiếu nhiều phòng học nhất là {year}: toàn tỉnh, thành phố thiếu {rooms} phòng học "
+                       "({wards} phường, xã thiếu phòng).",
+                       "The school year with most rooms short is {year}: the province lacks {rooms} classrooms "
+                       "({wards} wards short)."),
+    "headline_none": ("Không phường, xã nào thiếu phòng học đến năm học {year}.",
+                      "No ward is short of classrooms up to school year {year}."),
     "accuracy_note": ("Độ chính xác = 100 − sai số phần trăm tuyệt đối trung bình của số trẻ, học sinh vào lớp "
                       "đầu cấp, dự báo trước 1 năm trên số liệu của chính phường, xã (cột bên: cách đơn giản "
                       "“năm sau bằng năm nay”).",
