@@ -22,6 +22,7 @@ after removing only what differs between two runs of the *same* code:
 Everything else (CSV tables, PNG charts and maps, web maps) must be identical as written.
 Exit status 0: identical; 1: a difference (listed); 2: a run failed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,7 @@ NORMALISED = re.compile(r"^(report\.html|quotas\.xlsx|zones\.gpkg|maps/.*\.pdf|m
 
 def export_src(rev: str, into: Path) -> Path:
     """`src/` of commit `rev` extracted under `into` (returns the src folder)."""
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "src"], check=True,
-                             capture_output=True).stdout
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "src"], check=True, capture_output=True).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     return into / "src"
@@ -60,8 +60,18 @@ def run_plans(src: Path, out: Path) -> None:
     for ward in WARDS:
         for lang in LANGS:
             target = out / f"{ward}_{lang}"
-            command = [sys.executable, "-c", RUN, "plan", str(REPO / "data" / "wards" / ward),
-                       "--out", str(target), "--lang", lang, "-q"]
+            command = [
+                sys.executable,
+                "-c",
+                RUN,
+                "plan",
+                str(REPO / "data" / "wards" / ward),
+                "--out",
+                str(target),
+                "--lang",
+                lang,
+                "-q",
+            ]
             done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=str(out))
             if done.returncode != 0:
                 sys.stderr.write(f"plan failed for {ward} ({lang}) with {src}:\n{done.stderr}\n")
@@ -82,8 +92,9 @@ def _manifest(data: bytes) -> bytes:
         manifest.pop(key, None)
     manifest.get("inputs", {}).pop("folder", None)
     manifest.get("packages", {}).pop("tuyensinh", None)
-    manifest["outputs_sha256"] = {name: digest for name, digest in manifest.get("outputs_sha256", {}).items()
-                                  if not NORMALISED.match(name)}
+    manifest["outputs_sha256"] = {
+        name: digest for name, digest in manifest.get("outputs_sha256", {}).items() if not NORMALISED.match(name)
+    }
     return json.dumps(_drop_seconds(manifest), sort_keys=True, ensure_ascii=False, indent=1).encode()
 
 
@@ -107,9 +118,14 @@ def _blank_seconds_column(table: str) -> str:
 def _report(data: bytes) -> bytes:
     html = data.decode()
     html = re.sub(r"<table.*?</table>", lambda m: _blank_seconds_column(m.group(0)), html, flags=re.S)
-    html = re.sub(r"<footer>.*?</footer>", lambda m: re.sub(
-        r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "<time>", re.sub(r"tuyensinh \S+", "tuyensinh <version>", m.group(0))),
-        html, flags=re.S)
+    html = re.sub(
+        r"<footer>.*?</footer>",
+        lambda m: re.sub(
+            r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "<time>", re.sub(r"tuyensinh \S+", "tuyensinh <version>", m.group(0))
+        ),
+        html,
+        flags=re.S,
+    )
     return html.encode()
 
 
@@ -186,8 +202,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(f"  {p}" for p in problems))
         return 1
     count = sum(1 for _ in sides["after"].rglob("*") if _.is_file()) if args.keep else None
-    print(f"plan outputs identical ({label}; {len(WARDS)} wards × {len(LANGS)} languages"
-          + (f", {count} files)" if count else ")"))
+    print(
+        f"plan outputs identical ({label}; {len(WARDS)} wards × {len(LANGS)} languages"
+        + (f", {count} files)" if count else ")")
+    )
     return 0
 
 

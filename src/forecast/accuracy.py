@@ -29,7 +29,8 @@ from forecast.backtest import ENTRY_AGES
 from forecast.settings import METHODS
 
 __all__ = [
-    "TOTAL_COLUMNS", "ACCURACY_COLUMNS", "WARD", "area_totals", "total_accuracy", "ward_accuracy", "accuracy_table",
+    "TOTAL_COLUMNS", "ACCURACY_COLUMNS", "WARD", "area_totals", "error_scores", "total_accuracy", "ward_accuracy",
+    "accuracy_table",
 ]
 
 #: The area name of ward totals (no grouping given).
@@ -109,6 +110,30 @@ def area_totals(
     return totals[TOTAL_COLUMNS]
 
 
+def error_scores(groups: pd.DataFrame, actual: np.ndarray, forecast: np.ndarray, *, sort: bool = True) -> pd.DataFrame:
+    """The scores of forecasts against actuals per group of the rows of `groups` (every column a key).
+
+    Returns, indexed by the group keys: `totals` (rows scored), `actual` (their sum), and in
+    percent `mape` = mean |F − A| / A and `malpe` = mean (F − A) / A over rows with A > 0, and
+    `wmape` = Σ |F − A| / Σ A. The one implementation of these scores (the app's entry-grade
+    accuracy uses it too).
+    """
+    actual = np.asarray(actual, float)
+    err = np.asarray(forecast, float) - actual
+    positive = actual > 0
+    safe = np.where(positive, actual, 1.0)
+    work = groups.assign(_actual=actual, _abs=np.abs(err), _ape=np.where(positive, np.abs(err) / safe, np.nan),
+                         _pe=np.where(positive, err / safe, np.nan))
+    g = work.groupby(list(groups.columns), sort=sort)
+    return pd.DataFrame({
+        "totals": g.size(),
+        "actual": g["_actual"].sum(),
+        "mape": g["_ape"].mean() * 100,
+        "wmape": g["_abs"].sum() / g["_actual"].sum() * 100,
+        "malpe": g["_pe"].mean() * 100,
+    })
+
+
 def total_accuracy(totals: pd.DataFrame) -> pd.DataFrame:
     """Metrics (percent) of `area_totals` per method × breakdown (all, horizon, age, horizon_age).
 
@@ -117,24 +142,16 @@ def total_accuracy(totals: pd.DataFrame) -> pd.DataFrame:
     is the number of totals scored, `actual` their sum (persons).
     """
     actual = totals["actual"].to_numpy(float)
-    positive = actual > 0
-    safe = np.where(positive, actual, 1.0)
-    work = pd.DataFrame({"method": totals["method"].to_numpy(), "horizon": totals["horizon"].to_numpy(),
-                         "age": totals["age"].to_numpy(), "actual": actual})
-    for suffix, column in (("", "mean"), ("_point", "point")):
-        err = totals[column].to_numpy(float) - actual
-        work[f"abs{suffix}"] = np.abs(err)
-        work[f"ape{suffix}"] = np.where(positive, np.abs(err) / safe, np.nan)
-        work[f"pe{suffix}"] = np.where(positive, err / safe, np.nan)
+    keys_frame = pd.DataFrame({"method": totals["method"].to_numpy(), "horizon": totals["horizon"].to_numpy(),
+                               "age": totals["age"].to_numpy()})
     parts = []
     for breakdown, keys in (("all", []), ("horizon", ["horizon"]), ("age", ["age"]),
                             ("horizon_age", ["horizon", "age"])):
-        g = work.groupby(["method", *keys], sort=True)
-        table = pd.DataFrame({"totals": g.size(), "actual": g["actual"].sum()})
-        for suffix in ("", "_point"):
-            table[f"mape{suffix}"] = g[f"ape{suffix}"].mean() * 100
-            table[f"wmape{suffix}"] = g[f"abs{suffix}"].sum() / g["actual"].sum() * 100
-            table[f"malpe{suffix}"] = g[f"pe{suffix}"].mean() * 100
+        by = keys_frame[["method", *keys]]
+        table = error_scores(by, actual, totals["mean"].to_numpy(float))
+        point = error_scores(by, actual, totals["point"].to_numpy(float))
+        for metric in ("mape", "wmape", "malpe"):
+            table[f"{metric}_point"] = point[metric]
         table = table.reset_index()
         for key in ("horizon", "age"):
             table[key] = table[key].astype("Int64") if key in keys else pd.array([pd.NA] * len(table), "Int64")

@@ -7,6 +7,7 @@ in the subpackage ``tuyensinh.samples`` (its docstring lists the modules); this 
 re-exports its public names, so ``from tuyensinh.sample_data import true_population`` works.
 Only the ward outlines are real; everything else is synthetic (data/README.md).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -84,11 +85,17 @@ __all__ = [
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m tuyensinh.sample_data [--out DIR] [--boundaries DIR] [--ward SLUG]…``."""
-    parser = argparse.ArgumentParser(prog="python -m tuyensinh.sample_data",
-                                     description="Regenerate the embedded sample wards (seeded, byte-identical).")
+    parser = argparse.ArgumentParser(
+        prog="python -m tuyensinh.sample_data",
+        description="Regenerate the embedded sample wards (seeded, byte-identical).",
+    )
     parser.add_argument("--out", type=Path, default=Path("data/wards"), help="folder receiving one sub-folder per ward")
-    parser.add_argument("--boundaries", type=Path, default=None,
-                        help="folder with the boundary GeoJSON files (default: data/boundaries of this checkout)")
+    parser.add_argument(
+        "--boundaries",
+        type=Path,
+        default=None,
+        help="folder with the boundary GeoJSON files (default: data/boundaries of this checkout)",
+    )
     parser.add_argument("--ward", action="append", choices=list(WARDS), help="generate only this ward; repeatable")
     args = parser.parse_args(argv)
     generate(args.out, args.boundaries, args.ward)

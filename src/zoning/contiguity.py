@@ -9,6 +9,8 @@ neighbours from any quarter of the zone ends at the anchor, so every zone is con
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -16,7 +18,8 @@ import shapely
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["quarter_adjacency", "zone_pieces", "is_contiguous", "closer_neighbour_pairs"]
+__all__ = ["quarter_adjacency", "zone_pieces", "is_contiguous", "closer_neighbour_pairs", "reachable_pairs",
+           "island_components", "ContiguityRule", "grow_zones"]
 
 
 def quarter_adjacency(
@@ -69,23 +72,22 @@ def zone_pieces(assignment: pd.DataFrame, adjacency: pd.DataFrame) -> pd.Series:
     """Number of connected pieces of each school's zone (1 = contiguous), indexed by school_id.
 
     `assignment` is the zoning table (`quarter_id, school_id, share`); a quarter belongs to
-    the zone of every school with a share above 0.
+    the zone of every school with a share above 0. One connected-components pass over the
+    graph of (quarter, school) memberships joined by neighbouring quarters of the same school
+    (no loop over schools).
     """
-    rows = assignment[assignment["share"] > 1e-9]
-    quarter_ids = np.unique(rows["quarter_id"].astype(str).to_numpy())
-    src, dst = _edge_index(adjacency, quarter_ids)
-    pieces = {}
-    for school, zone in rows.groupby("school_id", sort=True):
-        members = np.zeros(len(quarter_ids), dtype=bool)
-        members[np.searchsorted(quarter_ids, zone["quarter_id"].astype(str).to_numpy())] = True
-        inside = members[src] & members[dst]
-        local = np.cumsum(members) - 1
-        size = int(members.sum())
-        graph = sparse.coo_matrix(
-            (np.ones(int(inside.sum())), (local[src[inside]], local[dst[inside]])), shape=(size, size)
-        )
-        pieces[school] = connected_components(graph, directed=False)[0]
-    return pd.Series(pieces, name="pieces", dtype="int64")
+    rows = assignment.loc[assignment["share"] > 1e-9, ["quarter_id", "school_id"]].astype(str)
+    rows = rows.drop_duplicates().reset_index(drop=True)
+    rows["node"] = np.arange(len(rows))
+    edges = adjacency[["quarter_id_a", "quarter_id_b"]].astype(str)
+    joined = edges.merge(rows.rename(columns={"quarter_id": "quarter_id_a"}), on="quarter_id_a") \
+        .merge(rows.rename(columns={"quarter_id": "quarter_id_b", "node": "other"}), on=["quarter_id_b", "school_id"])
+    size = len(rows)
+    graph = sparse.coo_matrix((np.ones(len(joined)), (joined["node"].to_numpy(), joined["other"].to_numpy())),
+                              shape=(size, size))
+    labels = connected_components(graph, directed=False)[1] if size else np.zeros(0, dtype=int)
+    pieces = pd.Series(labels, index=rows["school_id"].to_numpy()).groupby(level=0, sort=True).nunique()
+    return pieces.rename("pieces").astype("int64").rename_axis(None)
 
 
 def is_contiguous(assignment: pd.DataFrame, adjacency: pd.DataFrame) -> bool:
@@ -102,21 +104,27 @@ def closer_neighbour_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The data of the contiguity rule for candidate pairs p = (quarter i, school j).
 
-    Returns `(anchor, rows, cols)`: `anchor[p]` is True when i is j's anchor quarter (nearest
-    to the site) or has no neighbour at all (an island may form a piece of its own); for non-anchor pairs, (rows[e], cols[e]) lists each pair p with a pair
-    q = (k, j) where k is a neighbour of i strictly closer to j than i is. Vectorised over
-    all pairs and edges.
+    `distance`: the metres of each pair (P,), or the dense (n, m) matrix. Pairs must be sorted
+    by quarter, then school. Returns `(anchor, rows, cols)`: `anchor[p]` is True when i is j's
+    anchor quarter (nearest to the site among j's candidate quarters) or has no neighbour at
+    all (an island may form a piece of its own); for non-anchor pairs, (rows[e], cols[e])
+    lists each pair p with a pair q = (k, j) where k is a neighbour of i strictly closer to j
+    than i is. Vectorised over all pairs and edges (no quarters × schools array).
     """
-    n, m = distance.shape
+    n = len(quarter_ids)
     n_pairs = len(pair_quarter)
-    finite = np.where(np.isfinite(distance), distance, np.inf)
+    pair_quarter = np.asarray(pair_quarter, dtype=np.int64)
+    pair_school = np.asarray(pair_school, dtype=np.int64)
+    metres = distance[pair_quarter, pair_school] if distance.ndim == 2 else np.asarray(distance, dtype=float)
+    metres = np.where(np.isfinite(metres), metres, np.inf)
+    m = int(pair_school.max()) + 1 if n_pairs else 0
     # anchor of school j: the candidate quarter nearest to the site (first by position on ties)
-    masked = np.full((n, m), np.inf)
-    masked[pair_quarter, pair_school] = finite[pair_quarter, pair_school]
-    anchor_of_school = np.argmin(masked, axis=0)
-    anchor = anchor_of_school[pair_school] == pair_quarter
-    lookup = np.full((n, m), -1, dtype=np.int64)
-    lookup[pair_quarter, pair_school] = np.arange(n_pairs)
+    by_school = np.lexsort((pair_quarter, metres, pair_school))
+    first = np.ones(n_pairs, dtype=bool)
+    first[1:] = pair_school[by_school][1:] != pair_school[by_school][:-1]
+    anchor = np.zeros(n_pairs, dtype=bool)
+    anchor[by_school[first]] = True
+    keys = pair_quarter * max(m, 1) + pair_school
     src, dst = _edge_index(adjacency, quarter_ids)
     order = np.argsort(src, kind="stable")
     src, dst = src[order], dst[order]
@@ -127,7 +135,183 @@ def closer_neighbour_pairs(
     offsets = np.arange(len(p_rep)) - np.repeat(np.cumsum(degree) - degree, degree)
     k = dst[np.repeat(starts[pair_quarter], degree) + offsets]
     j = pair_school[p_rep]
-    q = lookup[k, j]
+    wanted = k.astype(np.int64) * max(m, 1) + j
+    if n_pairs:
+        at = np.minimum(np.searchsorted(keys, wanted), n_pairs - 1)
+        q = np.where(keys[at] == wanted, at, -1)
+    else:
+        q = np.full(len(wanted), -1, dtype=np.int64)
     ok = (q >= 0) & ~anchor[p_rep]
-    ok[ok] = finite[k[ok], j[ok]] < finite[pair_quarter[p_rep[ok]], j[ok]]
+    ok[ok] = metres[q[ok]] < metres[p_rep[ok]]
     return anchor, p_rep[ok], q[ok]
+
+
+def reachable_pairs(anchor: np.ndarray, rows: np.ndarray, cols: np.ndarray,
+                    usable: np.ndarray | None = None) -> np.ndarray:
+    """Pairs that some contiguous zoning may use: anchors, and pairs with a closer neighbour
+    pair (rows[e] → cols[e], from `closer_neighbour_pairs`) that is reachable itself.
+
+    Chains of ever-closer neighbours end at an anchor or nowhere; a pair whose every chain ends
+    nowhere must stay 0 in any zoning under the rule. Vectorised, one pass per chain step.
+    """
+    usable = np.ones(len(anchor), dtype=bool) if usable is None else usable
+    reached = anchor & usable
+    while True:
+        support = np.zeros(len(anchor), dtype=bool)
+        support[rows[reached[cols]]] = True
+        grown = reached | (support & usable)
+        if (grown == reached).all():
+            return reached
+        reached = grown
+
+
+def island_components(adjacency: pd.DataFrame, quarter_ids: np.ndarray, quarters: np.ndarray) -> np.ndarray:
+    """Connected component (label) of each quarter of `quarters` within the neighbour graph
+    restricted to `quarters` (positions)."""
+    n = len(quarter_ids)
+    src, dst = _edge_index(adjacency, quarter_ids)
+    inside = np.zeros(n, dtype=bool)
+    inside[quarters] = True
+    keep = inside[src] & inside[dst]
+    local = np.full(n, -1)
+    local[quarters] = np.arange(len(quarters))
+    graph = sparse.coo_matrix((np.ones(int(keep.sum())), (local[src[keep]], local[dst[keep]])),
+                              shape=(len(quarters), len(quarters)))
+    return connected_components(graph, directed=False)[1]
+
+
+@dataclass(frozen=True, eq=False)
+class ContiguityRule:
+    """The contiguity rule of a model over its candidate pairs p = (quarter i, school j).
+
+    `anchor[p]`: free of the rule (j's anchor quarter, a quarter with no neighbour, an
+    exempted island); edge e says pair rows[e] is supported when its closer neighbour pair
+    cols[e] is chosen. A zoning obeys the rule when every chosen pair is an anchor or has a
+    chosen supporter.
+    """
+
+    anchor: np.ndarray   # (P,) bool
+    rows: np.ndarray     # (E,) pair needing support
+    cols: np.ndarray     # (E,) closer neighbour pair giving it
+
+    def support(self, chosen: np.ndarray) -> np.ndarray:
+        """(P,) number of chosen supporters of each pair; `chosen` is a (P,) bool mask."""
+        return np.bincount(self.rows[chosen[self.cols]], minlength=len(self.anchor))
+
+    def supported(self, chosen: np.ndarray) -> np.ndarray:
+        """(P,) True where a quarter may take the pair now: an anchor, or a supporter chosen."""
+        return self.anchor | (self.support(chosen) > 0)
+
+    def movable(self, chosen: np.ndarray) -> np.ndarray:
+        """(P,) True for chosen pairs whose quarter may leave without leaving a chosen pair of
+        its school unsupported (no one depends on it alone)."""
+        count = self.support(chosen)
+        leaning = chosen[self.rows] & chosen[self.cols] & ~self.anchor[self.rows] & (count[self.rows] == 1)
+        critical = np.zeros(len(self.anchor), dtype=bool)
+        critical[self.cols[leaning]] = True
+        return chosen & ~critical
+
+    def holds(self, chosen: np.ndarray) -> bool:
+        """True when every chosen pair is an anchor or supported."""
+        return bool((self.supported(chosen) | ~chosen).all())
+
+
+def grow_zones(pair_quarter: np.ndarray, n: int, rule: ContiguityRule, usable: np.ndarray,
+               preference: np.ndarray, metres: np.ndarray, *, max_repairs: int = 30,
+               pair_school: np.ndarray | None = None, pupils: np.ndarray | None = None,
+               seats: np.ndarray | None = None) -> np.ndarray:
+    """A zoning obeying the contiguity rule, grown from the schools' anchors over the
+    neighbour graph: pair index per quarter (−1 where no zone could reach the quarter).
+
+    Round by round every quarter not yet zoned takes, among its pairs that are anchors or
+    have a chosen closer neighbour, the one it prefers most (`preference`, e.g. the LP's
+    shares; ties by metres). First only each quarter's preferred pairs may grow (so the zones
+    follow the preference), then any pair. A chosen pair keeps its supporter (zoned quarters
+    never move), so the rule holds throughout. A quarter left out (its closer neighbours all
+    went to other schools) then takes its nearest usable school together with the chain of
+    ever-closer neighbours leading there; quarters that lose their support by it are freed
+    and the zones regrown, up to `max_repairs` times. `usable` pairs must all be reachable
+    (`reachable_pairs`). With `pair_school`, `pupils` (n,) and `seats` (m,), the first two
+    tiers also keep each school within its seats (in preference order within a round); a last
+    tier ignores them. Vectorised per round; rounds ≈ the zones' depth in quarters.
+    """
+    P = len(pair_quarter)
+    room = None if seats is None else np.asarray(seats, dtype=float).copy()
+    order = np.lexsort((metres, -preference, pair_quarter))
+    first = np.ones(P, dtype=bool)
+    first[1:] = pair_quarter[order][1:] != pair_quarter[order][:-1]
+    top = np.zeros(P, dtype=bool)
+    top[order[first]] = True
+    rank = np.empty(P, dtype=np.int64)
+    rank[order] = np.arange(P)
+    chosen_pair = np.full(n, -1, dtype=np.int64)
+    chosen = np.zeros(P, dtype=bool)
+
+    def grow(tier: np.ndarray, fit: bool = False) -> None:
+        while True:
+            free = chosen_pair[pair_quarter] < 0
+            ok = tier & free & rule.supported(chosen)
+            if fit:
+                assert room is not None and pair_school is not None and pupils is not None
+                ok &= room[pair_school] >= pupils[pair_quarter]
+            cand = np.flatnonzero(ok)
+            if len(cand) == 0:
+                return
+            cand = cand[np.argsort(rank[cand], kind="stable")]
+            firsts = np.ones(len(cand), dtype=bool)
+            firsts[1:] = pair_quarter[cand][1:] != pair_quarter[cand][:-1]
+            pick = cand[firsts]
+            if fit:
+                # per school, in preference order, the quarters its remaining seats still hold
+                assert room is not None and pair_school is not None and pupils is not None
+                order = pick[np.lexsort((rank[pick], pair_school[pick]))]
+                school = pair_school[order]
+                load = np.cumsum(pupils[pair_quarter[order]])
+                start = np.searchsorted(school, school)          # first of each school's run
+                before = np.where(start > 0, load[np.maximum(start - 1, 0)], 0.0)
+                pick = order[load - before <= room[school] + 1e-9]
+                if len(pick) == 0:
+                    return
+                np.subtract.at(room, pair_school[pick], pupils[pair_quarter[pick]])
+            chosen_pair[pair_quarter[pick]] = pick
+            chosen[pick] = True
+
+    capacity = room is not None and pair_school is not None and pupils is not None
+    if capacity:
+        grow(top & usable, fit=True)
+        grow(usable, fit=True)
+    grow(top & usable)
+    grow(usable)
+    by_row = np.argsort(rule.rows, kind="stable")
+    row_start = np.searchsorted(rule.rows[by_row], np.arange(P + 1))
+    for _ in range(max_repairs):
+        stuck = np.flatnonzero(chosen_pair < 0)
+        if len(stuck) == 0:
+            break
+        for i in stuck:          # a few quarters: force each one's chain to its nearest school
+            own = np.flatnonzero((pair_quarter == i) & usable)
+            if len(own) == 0 or chosen_pair[i] >= 0:
+                continue
+            p = int(own[np.argmin(metres[own])])
+            path = [p]
+            while not rule.anchor[p]:
+                support = rule.cols[by_row[row_start[p]:row_start[p + 1]]]
+                support = support[usable[support]]
+                if len(support) == 0 or chosen[support].any():
+                    break
+                p = int(support[np.argmin(metres[support])])
+                path.append(p)
+            for q in path:
+                old = chosen_pair[pair_quarter[q]]
+                if old >= 0:
+                    chosen[old] = False
+                chosen_pair[pair_quarter[q]] = q
+                chosen[q] = True
+        while True:              # free the quarters that lost their support, then regrow
+            broken = np.flatnonzero(chosen & ~rule.supported(chosen))
+            if len(broken) == 0:
+                break
+            chosen[broken] = False
+            chosen_pair[pair_quarter[broken]] = -1
+        grow(usable)
+    return chosen_pair

@@ -130,7 +130,8 @@ def _chain_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray,
 
 
 def _deep_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, pupils: np.ndarray,
-                over: np.ndarray, *, depth: int, tries: int) -> tuple[list[list[int]], list[float]]:
+                over: np.ndarray, *, depth: int, tries: int,
+                deadline: float = np.inf) -> tuple[list[list[int]], list[float]]:
     """Longer ejection chains i₁: s₀ → s₁, i₂: s₁ → s₂, …, found by a depth-limited
     longest-path search over (quarter, new school) pairs, then checked exactly.
 
@@ -194,7 +195,9 @@ def _deep_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, 
     order = np.lexsort((at[:, 1], at[:, 0], -gains))
     chains, exact = [], []
     seen: set[tuple[int, ...]] = set()
-    for c in order:
+    for number, c in enumerate(order):
+        if number % 64 == 63 and time.perf_counter() >= deadline:
+            break
         d, r = int(at[c, 0]), int(at[c, 1])
         path = [r]
         for level in range(d - 1, 0, -1):
@@ -252,18 +255,22 @@ def improve_by_chains(model: MatrixModel, problem: ZoningProblem, chosen: np.nda
     pq, ps = model.pair_quarter, model.pair_school
     chosen = np.asarray(chosen, dtype=np.int64).copy()
     stats = {"rounds": 0, "moves": 0, "swaps": 0, "chains": 0, "cycles": 0, "gain": 0.0}
+    last_round = 0.0                                     # seconds of the longest round of chains so far
     for _ in range(max_rounds):
         chosen, local = improve_locally(model, problem, chosen, deadline=deadline)
         for key in ("moves", "swaps", "gain"):
             stats[key] += local[key]
-        if time.perf_counter() >= deadline:
+        # a round of chains cannot be interrupted: start one only when the last one would fit
+        if time.perf_counter() + last_round >= deadline:
             break
         stats["rounds"] += 1
+        round_began = time.perf_counter()
         pupils = school_pupils(problem, ps[chosen])
         over = unseated(problem, pupils, np.arange(m))
         applied = 0
         if depth >= 2:
-            chains, chain_gains = _deep_round(model, problem, chosen, pupils, over, depth=depth, tries=tries)
+            chains, chain_gains = _deep_round(model, problem, chosen, pupils, over, depth=depth, tries=tries,
+                                              deadline=deadline)
             used: set[int] = set()
             for chain, gain in zip(chains, chain_gains, strict=True):
                 schools = set(ps[chosen[pq[chain]]].tolist()) | set(ps[chain].tolist())
@@ -274,7 +281,7 @@ def improve_by_chains(model: MatrixModel, problem: ZoningProblem, chosen: np.nda
                 stats["chains"] += 1
                 stats["gain"] += gain
                 applied += 1
-        if applied == 0 and time.perf_counter() < deadline:
+        if applied == 0 and time.perf_counter() + 0.5 * last_round < deadline:
             gains, pairs, touched = _chain_round(model, problem, chosen, pupils, over, cycles=cycles,
                                                  max_candidates=max_candidates)
             picked: np.ndarray | list[int] = apply_disjoint(gains, touched, batch) if len(gains) else []
@@ -284,6 +291,7 @@ def improve_by_chains(model: MatrixModel, problem: ZoningProblem, chosen: np.nda
                 stats["cycles" if len(legs) == 3 else "chains"] += 1
                 stats["gain"] += float(gains[c])
                 applied += 1
+        last_round = max(last_round, time.perf_counter() - round_began)
         if applied == 0:
             break
     return chosen, stats

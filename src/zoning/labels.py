@@ -75,6 +75,20 @@ _TEXT: dict[str, tuple[str, str]] = {
                           "được phân về trường gần nhất: {quarters}.",
                           "1 quarter has no {level} school within {max_distance} m and goes to its "
                           "nearest school: {quarters}."),
+    "note.contiguity_exempt": (
+        "{count} khu phố/thôn không thể nối liền với vùng tuyển sinh của trường {level} nào qua các khu "
+        "phố/thôn liền kề (đảo, hoặc khe hở giữa các ranh giới) nên được miễn yêu cầu liền khối và tạo "
+        "thành mảnh riêng của vùng: {quarters}.",
+        "{count} quarters cannot be joined to any {level} school's zone through neighbouring quarters "
+        "(an island, or gaps between boundaries) and are exempted from contiguity, forming separate "
+        "pieces of their zones: {quarters}."),
+    "note.contiguity_exempt_one": (
+        "1 khu phố/thôn không thể nối liền với vùng tuyển sinh của trường {level} nào qua các khu phố/thôn "
+        "liền kề (đảo, hoặc khe hở giữa các ranh giới) nên được miễn yêu cầu liền khối và tạo thành mảnh "
+        "riêng của vùng: {quarters}.",
+        "1 quarter cannot be joined to any {level} school's zone through neighbouring quarters (an island, "
+        "or gaps between boundaries) and is exempted from contiguity, forming a separate piece of its "
+        "zone: {quarters}."),
     "note.start_kept": ("Phân luồng cấp {level}, {years}: sau {seconds} giây bộ giải chưa tìm được phương án "
                         "nào; phương án hiển thị giữ trường hiện hành của từng khu phố/thôn (chưa có thì "
                         "trường gần nhất); tăng thời gian giải (--time-limit) để có phương án tối ưu.",
@@ -143,6 +157,8 @@ SCRIPT_TEXT: dict[str, str] = {
     # ZoningResult.notes and str(ZoningError): the English scripts match on (fields in zoning.notes)
     "note.stranded": ("{count} quarter(s) have no school within {max_distance:,.0f} m and go to their "
                       "nearest school: {first_quarters}"),
+    "note.contiguity_exempt": ("{count} quarter(s) cannot be contiguous with any school's zone (islands or "
+                               "gaps) and are exempted from contiguity: {first_quarters}"),
     "note.start_kept": ("{level} {years_list}: the solver found no zoning within the time limit of "
                         "{time_limit:g} s; the zones shown keep each quarter's current school (else the "
                         "nearest); allow more time (--time-limit) for an optimised zoning"),

@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from zoning.contiguity import ContiguityRule
 from zoning.model import MatrixModel
 from zoning.problem import ZoningProblem
 from zoning.vectors import school_pupils, unseated
@@ -42,12 +43,16 @@ def apply_disjoint(gains: np.ndarray, touched: np.ndarray, limit: int) -> np.nda
 
 def improve_locally(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, *,
                     deadline: float, swaps: bool = True, batch: int = 200,
-                    max_rounds: int = 1000) -> tuple[np.ndarray, dict]:
+                    max_rounds: int = 1000, rule: ContiguityRule | None = None) -> tuple[np.ndarray, dict]:
     """Improve whole-quarter choices `chosen` by moves and swaps; never makes them worse.
 
-    deadline: a time.perf_counter() value (checked between rounds). Returns the new choices
+    deadline: a time.perf_counter() value (checked between rounds). rule: the model's
+    contiguity rule — then only moves keeping it are made (the quarter's new pair is supported,
+    no quarter of its old school leans on it alone; moves applied together touch distinct
+    schools, so they cannot undo each other's support) and no swaps. Returns the new choices
     and counters {rounds, moves, swaps, gain}.
     """
+    swaps = swaps and rule is None
     n, m, T, G = problem.shape
     pq, ps = model.pair_quarter, model.pair_school
     P = model.n_pairs
@@ -66,7 +71,12 @@ def improve_locally(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
             break
         stats["rounds"] += 1
         # --- single moves: quarter i from a to b
-        cand = np.flatnonzero(usable & (ps != school_of[pq]))
+        ok_move = usable & (ps != school_of[pq])
+        if rule is not None:
+            mask = np.zeros(P, dtype=bool)
+            mask[chosen] = True
+            ok_move &= rule.supported(mask) & rule.movable(mask)[chosen[pq]]
+        cand = np.flatnonzero(ok_move)
         i, b = pq[cand], ps[cand]
         a = school_of[i]
         travel = cost[chosen[i]] - cost[cand]

@@ -1,23 +1,54 @@
 """The zoning model as sparse matrices, ready for HiGHS (direct) or PuLP (HiGHS, CBC).
 
+Symbols (units; where they come from):
+
+| symbol | meaning |
+|---|---|
+| i, k | quarters (khu phố, thôn), n of them; k a neighbour of i |
+| j | schools of the level, m of them |
+| t | school years zoned, T of them |
+| g | grades of the level zoned (lớp 1…5, 6…9, preschool groups), G of them |
+| p = (i, j) | a candidate pair: school j may serve quarter i (`candidate_pairs`) |
+| d[i,t,g] | pupils of quarter i, year t, grade g (capacity's demand table, `mean`; pupils) |
+| dist[i,j] | walking metres from quarter i to school j (distances table; metres) |
+| D | walking-distance norm of the level and setting (norm table; metres) |
+| L[j,g] | most pupils per class of grade g at school j (norm table, lowered by the school's own limit) |
+| r[j] | rooms one class needs at school j: 1 (two sessions a day) or 0.5 (one) |
+| R[j,t] | classrooms school j can use in year t (0 unless opens ≤ t < closes) |
+| c[i,j] | current share of quarter i at school j (zones.csv; 0 or 1 for whole quarters) |
+| w_s | `stability`: metres per pupil moved from the current school |
+| w_d | `distance_penalty`: extra weight per pupil-metre beyond D |
+| M | `overflow_penalty`: metres per pupil without a seat (`_overflow_penalty`) |
+| ε | `TIE_BREAK`: pupils charged per metre on every pair |
+| x[p] | share of quarter i at school j: binary (whole quarters) or in [0, 1] (split) |
+| n[j,t,g] | classes of grade g at school j in year t (integer ≥ 0) |
+| o[j,t,g] | pupils of grade g at school j in year t beyond n·L (overflow, ≥ 0) |
+| mv[p] | share of quarter i that leaves its current school j (split mode with w_s > 0) |
+| a(j) | school j's anchor: the candidate quarter nearest to its site (contiguity) |
+| N⁻(i, j) | neighbours k of i with dist[k,j] < dist[i,j] and a pair (k, j) (contiguity) |
+
 Variables (columns, in this order):
 - x[p] for each candidate pair p = (quarter i, school j): the share of quarter i's pupils
   sent to school j; binary (whole quarters) or continuous in [0, 1] (split quarters);
-- classes[j, t, g] ≥ 0 integer: classes of grade g opened at school j in school year t;
-- overflow[j, t, g] ≥ 0: pupils of grade g at school j in year t beyond classes × limit;
-- moved[p] ≥ 0 (split mode with a stability weight only): share of quarter i that leaves its
-  current school j.
+- classes[j, t, g] = n[j,t,g] ≥ 0 integer: classes of grade g opened at school j in year t;
+- overflow[j, t, g] = o[j,t,g] ≥ 0: pupils of grade g at school j in year t beyond classes × limit;
+- moved[p] = mv[p] ≥ 0 (split mode with a stability weight only): share of quarter i that
+  leaves its current school j.
 
 Rows:
 - assignment: Σ_j x[i, j] = 1 for every quarter (served exactly once);
-- seats: Σ_i pupils[i, t, g] · x[i, j] − limit[j, g] · classes[j, t, g] − overflow[j, t, g] ≤ 0;
-- rooms: Σ_g rooms_per_class[j] · classes[j, t, g] ≤ rooms[j, t];
-- stability (split): moved[i, j] + x[i, j] ≥ current[i, j];
-- contiguity (optional): x[i, j] ≤ Σ x[k, j] over neighbours k of i closer to j than i.
+- seats: Σ_i d[i, t, g] · x[i, j] − L[j, g] · n[j, t, g] − o[j, t, g] ≤ 0;
+- rooms: Σ_g r[j] · n[j, t, g] ≤ R[j, t];
+- stability (split): mv[i, j] + x[i, j] ≥ c[i, j];
+- contiguity (optional): x[i, j] ≤ Σ_{k ∈ N⁻(i, j)} x[k, j] unless i = a(j) (or i has no
+  neighbour, or i is exempted as an island: `_exempt_islands`); pairs no chain of closer
+  neighbours joins to an anchor are fixed to 0.
 
-Objective (pupil-metres, summed over the school years): pupils × metres for every pair, plus
-`distance_penalty` × pupils × metres beyond the walking-distance norm, plus `stability` metres
-per pupil moved from the current school, plus `overflow_penalty` metres per pupil over capacity.
+Objective (pupil-metres, summed over the school years):
+  Σ_p (Σ_t,g d[i,t,g]) · (dist[i,j] + w_d · max(dist[i,j] − D, 0)) · x[p] + ε · dist[i,j] · x[p]
+  + w_s · (pupils moved from their current school: Σ_t,g d[i,t,g] · (1 − c[i,j]) · x[p] for whole
+    quarters, Σ_t,g d[i,t,g] · mv[p] when split)
+  + M · Σ_j,t,g o[j,t,g].
 """
 from __future__ import annotations
 
@@ -27,7 +58,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from zoning.contiguity import closer_neighbour_pairs
+from zoning.contiguity import ContiguityRule, closer_neighbour_pairs, island_components, reachable_pairs
 from zoning.notes import Note, ZoningError
 from zoning.problem import ZoningProblem
 
@@ -66,6 +97,19 @@ class MatrixModel:
     n_classes: int                 # m · T · G
     overflow_penalty: float
     notes: tuple[Note, ...]          # what the planner should read (quarters stranded)
+    anchor: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # (P,) with contiguity: pairs free of the rule (a school's anchor quarter, quarters with no
+    # neighbour, exempted islands); empty without contiguity
+    support_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    support_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # (E,) with contiguity: pair support_rows[e] may be chosen when pair support_cols[e] (a
+    # closer neighbour at the same school) is
+
+    def contiguity_rule(self) -> ContiguityRule | None:
+        """The contiguity rule over the pairs (None without contiguity)."""
+        if len(self.anchor) == 0:
+            return None
+        return ContiguityRule(self.anchor, self.support_rows, self.support_cols)
 
     @property
     def n_pairs(self) -> int:
@@ -102,35 +146,38 @@ def candidate_pairs(
 ) -> tuple[np.ndarray, np.ndarray, list[Note]]:
     """The (quarter, school) pairs the model may use, sorted by quarter then school.
 
-    A pair needs a known distance, at most `max_distance` metres, and the school among the
-    quarter's `k_nearest`; the quarter's current school(s) are always kept (the current
-    zoning stays possible). A quarter with no school within `max_distance` keeps its nearest
-    school, and a `Note` ("stranded") says so.
+    A pair needs a known distance (a link of the problem), at most `max_distance` metres, and
+    the school among the quarter's `k_nearest`; the quarter's current school(s) are always
+    kept (the current zoning stays possible). A quarter with no school within `max_distance`
+    keeps its nearest school, and a `Note` ("stranded") says so. Vectorised over the links
+    (never a quarters × schools array).
     """
-    dist = problem.distance
-    n, m = dist.shape
-    known = ~np.isnan(dist)
-    allowed = known.copy()
+    lq, ls, lm = problem.link_quarter, problem.link_school, problem.link_metres
+    n = len(problem.quarter_ids)
+    allowed = np.ones(len(lq), dtype=bool)
     notes: list[Note] = []
+    # links by quarter, nearest first (ties by school position): rank of each link in its quarter
+    order = np.lexsort((ls, lm, lq))
     if max_distance is not None:
-        allowed &= np.where(known, dist, np.inf) <= max_distance
-        none = ~allowed.any(axis=1)
+        allowed &= lm <= max_distance
+        none = np.bincount(lq[allowed], minlength=n) == 0
         if none.any():
-            nearest = np.nanargmin(np.where(known, dist, np.inf), axis=1)
-            allowed[np.flatnonzero(none), nearest[none]] = True
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = lq[order][1:] != lq[order][:-1]
+            nearest = order[first]                      # nearest link of each quarter, by quarter
+            allowed[nearest[none[lq[nearest]]]] = True
             notes.append(Note.of("stranded", level=problem.level, count=int(none.sum()),
                                  max_distance=float(max_distance),
                                  quarter_ids=problem.quarter_ids[none].astype(str)))
-    if k_nearest is not None and k_nearest < m:
-        ranked = np.where(allowed, dist, np.inf)
-        order = np.argsort(ranked, axis=1, kind="stable")[:, :k_nearest]
-        keep = np.zeros_like(allowed)
-        np.put_along_axis(keep, order, True, axis=1)
-        allowed &= keep
-    if problem.current is not None:
-        allowed |= (problem.current > 0) & known
-    qi, sj = np.nonzero(allowed)
-    return qi, sj, notes
+    if k_nearest is not None:
+        ranked = order[np.lexsort((np.arange(len(order)), ~allowed[order], lq[order]))]  # allowed first
+        start = np.searchsorted(lq[ranked], np.arange(n))
+        rank = np.empty(len(ranked), dtype=np.int64)
+        rank[ranked] = np.arange(len(ranked)) - start[lq[ranked]]
+        allowed &= rank < k_nearest
+    if problem.has_current:
+        allowed |= problem.current_at(lq, ls) > 0
+    return lq[allowed], ls[allowed], notes
 
 
 OVERFLOW_METRES = 200.0
@@ -145,7 +192,7 @@ def _overflow_penalty(problem: ZoningProblem, distance_penalty: float, stability
     a whole quarter of 100 pupils 2 km further is preferred to leaving one pupil without a seat,
     while a quarter on an island is not shipped hundreds of kilometres to avoid overflow.
     """
-    nearest = np.nanmin(problem.distance, axis=1)
+    nearest = problem.nearest_metres()
     reference = max(problem.norm_distance or 1000.0, float(np.median(nearest)))
     return OVERFLOW_METRES * (reference * (1.0 + distance_penalty) + stability)
 
@@ -163,18 +210,18 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
     pq, ps, notes = candidate_pairs(problem, max_distance=options.max_distance,
                                     k_nearest=options.k_nearest)
     P = len(pq)
-    dist = problem.distance[pq, ps]
+    dist = problem.metres(pq, ps)
     pupils = problem.demand[pq]                      # (P, T, G)
     total = pupils.sum(axis=(1, 2))                  # (P,) pupils over all years and grades
-    beyond = 0.0
+    beyond: float | np.ndarray = 0.0
     if problem.norm_distance is not None and options.distance_penalty > 0:
         beyond = options.distance_penalty * np.maximum(dist - problem.norm_distance, 0.0)
     per_pupil = dist + beyond                        # metres per pupil on pair p
     cost_x = total * per_pupil + TIE_BREAK * dist
-    current = np.zeros(P) if problem.current is None else problem.current[pq, ps]  # read only when there is one
+    current = problem.current_at(pq, ps) if problem.has_current else None
     moved_pairs = np.zeros(0, dtype=np.int64)
-    if options.stability > 0 and problem.current is not None:
-        has_current = problem.current.sum(axis=1)[pq] > 0
+    if options.stability > 0 and current is not None:
+        has_current = problem.current_total()[pq] > 0
         if options.split:
             moved_pairs = np.flatnonzero(current > 0)
         else:
@@ -229,28 +276,32 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
         r = row + np.arange(n_mv)
         blocks_r += [r, r]; blocks_c += [moved_pairs, mv0 + np.arange(n_mv)]
         blocks_v += [np.ones(n_mv), np.ones(n_mv)]
+        assert current is not None
         lo_parts.append(current[moved_pairs]); hi_parts.append(np.full(n_mv, np.inf))
         row += n_mv
     # contiguity rows: x[p] − Σ x[q] ≤ 0 for non-anchor pairs
+    anchor = np.zeros(0, dtype=bool)
+    support_rows = support_cols = np.zeros(0, dtype=np.int64)
     if options.adjacency is not None:
-        anchor, rows_p, cols_q = closer_neighbour_pairs(pq, ps, problem.distance, options.adjacency,
+        anchor, rows_p, cols_q = closer_neighbour_pairs(pq, ps, dist, options.adjacency,
                                                          problem.quarter_ids)
-        has_closer = np.zeros(P, dtype=bool)
-        has_closer[rows_p] = True
-        forbidden = ~anchor & ~has_closer
-        col_hi[:P][forbidden] = 0.0
-        constrained = np.flatnonzero(~anchor & has_closer)
+        anchor, exempt = _exempt_islands(problem, pq, ps, dist, anchor, rows_p, cols_q, col_hi[:P] > 0,
+                                         options.adjacency)
+        if exempt.any():
+            notes.append(Note.of("contiguity_exempt", level=problem.level, count=int(exempt.sum()),
+                                 quarter_ids=problem.quarter_ids[exempt].astype(str)))
+        reach = reachable_pairs(anchor, rows_p, cols_q, col_hi[:P] > 0)
+        col_hi[:P][~reach] = 0.0                          # no chain of closer neighbours to an anchor
+        constrained = np.flatnonzero(reach & ~anchor)
         position = np.full(P, -1)
         position[constrained] = np.arange(len(constrained))
-        blocks_r += [row + np.arange(len(constrained)), row + position[rows_p]]
-        blocks_c += [constrained, cols_q]
-        blocks_v += [np.ones(len(constrained)), -np.ones(len(rows_p))]
+        edge = position[rows_p] >= 0
+        blocks_r += [row + np.arange(len(constrained)), row + position[rows_p[edge]]]
+        blocks_c += [constrained, cols_q[edge]]
+        blocks_v += [np.ones(len(constrained)), -np.ones(int(edge.sum()))]
+        support_rows, support_cols = rows_p[edge], cols_q[edge]
         lo_parts.append(np.full(len(constrained), -np.inf)); hi_parts.append(np.zeros(len(constrained)))
         row += len(constrained)
-        stranded = ~(col_hi[:P] > 0)
-        blocked = np.bincount(pq[~stranded], minlength=n) == 0
-        if blocked.any():
-            raise ZoningError("contiguity_impossible", quarter_ids=problem.quarter_ids[blocked].astype(str))
     matrix = sparse.csr_matrix(
         (np.concatenate(blocks_v), (np.concatenate(blocks_r), np.concatenate(blocks_c))),
         shape=(row, n_cols),
@@ -261,5 +312,36 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
         cost=cost, col_lo=col_lo, col_hi=col_hi, integer=integer, matrix=matrix,
         row_lo=np.concatenate(lo_parts), row_hi=np.concatenate(hi_parts),
         pair_quarter=pq, pair_school=ps, n_classes=n_cls, overflow_penalty=penalty,
-        notes=tuple(notes),
+        notes=tuple(notes), anchor=anchor, support_rows=support_rows, support_cols=support_cols,
     )
+
+
+def _exempt_islands(problem: ZoningProblem, pq: np.ndarray, ps: np.ndarray, dist: np.ndarray,
+                    anchor: np.ndarray, rows_p: np.ndarray, cols_q: np.ndarray, usable: np.ndarray,
+                    adjacency: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(anchors, exempt quarters (n,) bool): quarters that no chain of ever-closer neighbours
+    joins to any candidate school's anchor (an island, a group cut off by gaps between
+    boundaries) are exempted from the contiguity rule instead of making the zoning impossible.
+
+    Within each connected group of such quarters, the quarter nearest to each candidate school
+    becomes that school's local anchor, so the group still forms compact pieces; a quarter
+    still cut off then is free altogether.
+    """
+    n = len(problem.quarter_ids)
+    reach = reachable_pairs(anchor, rows_p, cols_q, usable)
+    blocked = np.bincount(pq[reach], minlength=n) == 0
+    if not blocked.any():
+        return anchor, blocked
+    anchor = anchor.copy()
+    cut_off = np.flatnonzero(blocked)
+    group = np.full(n, -1)
+    group[cut_off] = island_components(adjacency, problem.quarter_ids, cut_off)
+    cand = np.flatnonzero(blocked[pq] & usable)
+    order = cand[np.lexsort((pq[cand], dist[cand], ps[cand], group[pq[cand]]))]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (group[pq[order]][1:] != group[pq[order]][:-1]) | (ps[order][1:] != ps[order][:-1])
+    anchor[order[first]] = True
+    reach = reachable_pairs(anchor, rows_p, cols_q, usable)
+    still = np.bincount(pq[reach], minlength=n) == 0
+    anchor |= still[pq]
+    return anchor, blocked

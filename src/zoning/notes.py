@@ -22,8 +22,10 @@ from zoning.labels import SCRIPT_TEXT, level_in_sentence, map_text, number, perc
 
 __all__ = ["Note", "ZoningError", "NOTE_KINDS", "ERROR_KINDS", "MAX_LISTED_QUARTERS"]
 
-NOTE_KINDS = ("stranded", "start_kept", "time_limit", "overflow")
+NOTE_KINDS = ("stranded", "start_kept", "time_limit", "overflow", "contiguity_exempt")
 """stranded: quarters with no school within `max_distance` (they keep their nearest school);
+contiguity_exempt: quarters that no contiguous zone can reach (islands, gaps between
+boundaries), exempted from the contiguity rule;
 start_kept: the solver found nothing in time, the start zoning is shown; time_limit: a zoning
 not proven optimal; overflow: pupils beyond a school's seats in one school year."""
 ERROR_KINDS = ("infeasible", "no_solution", "contiguity_impossible", "split_with_contiguity",
@@ -130,7 +132,8 @@ class Note:
     """One thing a planner should read about a zoning: `key` (one of `NOTE_KINDS`) and its
     `params` as (name, value) pairs; build it with `Note.of(key, **params)`.
 
-    Params by key: stranded: level, count, max_distance (metres), quarter_ids; start_kept:
+    Params by key: stranded: level, count, max_distance (metres), quarter_ids;
+    contiguity_exempt: level, count, quarter_ids; start_kept:
     level, school_years, time_limit (seconds); time_limit: the same and gap (fraction or None);
     overflow: level, school_id, name, school_year, pupils.
     """
@@ -156,8 +159,8 @@ class Note:
         """The note as the planner reads it, in `lang` ("vi" or "en")."""
         _check_lang(lang)
         key = self.key
-        if key == "stranded" and self.fields.get("count") == 1:
-            key = "stranded_one"
+        if key in ("stranded", "contiguity_exempt") and self.fields.get("count") == 1:
+            key = f"{key}_one"
         return map_text(f"note.{key}", lang, **_planner_fields(self.key, self.fields, lang))
 
     def script_text(self) -> str:

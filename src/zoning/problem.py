@@ -9,20 +9,41 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from capacity.grades import LEVEL_GRADES, check_level
-from zoning.distances import distance_matrix
+from zoning.distances import distance_links
 
-__all__ = ["ZoningProblem", "build_problem", "class_limit", "rooms_per_class", "walking_distance"]
+__all__ = ["ZoningProblem", "build_problem", "class_limit", "rooms_per_class", "walking_distance",
+           "pair_positions"]
+
+
+def pair_positions(key_quarter: np.ndarray, key_school: np.ndarray, m: int, quarter: np.ndarray,
+                   school: np.ndarray) -> np.ndarray:
+    """Position of each (quarter, school) in the pair list (key_quarter, key_school), sorted by
+    quarter then school; −1 where the pair is not listed. Vectorised (binary search)."""
+    keys = key_quarter.astype(np.int64) * m + key_school
+    wanted = np.asarray(quarter, dtype=np.int64) * m + np.asarray(school, dtype=np.int64)
+    if len(keys) == 0:
+        return np.full(wanted.shape, -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[at] == wanted, at, -1)
 
 
 @dataclass(frozen=True, eq=False)
 class ZoningProblem:
-    """One level's zoning data as aligned arrays (n quarters, m schools, T years, G grades)."""
+    """One level's zoning data as aligned arrays (n quarters, m schools, T years, G grades).
+
+    Distances are kept only for the pairs the distances table lists (*links*: from a spatial
+    index, the k nearest schools and every school within the walking-distance norm, plus the
+    ward's own distances.csv), never as a full quarters × schools table: memory grows with the
+    links, not with n × m. `distance` and `current` still give the dense (n, m) matrices for
+    small instances and old scripts.
+    """
 
     level: str
     school_years: tuple[int, ...]
@@ -31,12 +52,16 @@ class ZoningProblem:
     school_ids: np.ndarray           # (m,) str
     school_names: np.ndarray         # (m,) str
     demand: np.ndarray               # (n, T, G) pupils (expected, may be fractional)
-    distance: np.ndarray             # (n, m) metres; NaN = no route known
+    link_quarter: np.ndarray         # (L,) quarter position of each known distance, sorted by
+    link_school: np.ndarray          # (L,) school position      quarter, then school
+    link_metres: np.ndarray          # (L,) metres
     class_limit: np.ndarray          # (m, G) pupils per class
     rooms: np.ndarray                # (m, T) classrooms usable in each school year
     rooms_per_class: np.ndarray      # (m,) rooms per class: 1 (two sessions) or 0.5 (one)
-    current: np.ndarray | None       # (n, m) current shares (None: no zoning); a row sums to
-                                     # less than 1 when its school is closed or of another level
+    current_quarter: np.ndarray | None  # (C,) current zoning as (quarter, school, share) triples
+    current_school: np.ndarray | None   # (C,) sorted by quarter then school (None: no zoning);
+    current_share: np.ndarray | None    # (C,) a quarter's shares sum to less than 1 when its
+                                        # school is closed or of another level
     had_current: np.ndarray | None   # (n,) True when the quarter has a current school at all
     norm_distance: float | None      # walking-distance norm for the level and setting, metres
 
@@ -48,6 +73,57 @@ class ZoningProblem:
     def quarter_pupils(self) -> np.ndarray:
         """(n, T) pupils of each quarter in each school year, all grades."""
         return self.demand.sum(axis=2)
+
+    @property
+    def has_current(self) -> bool:
+        """True when a current zoning was given."""
+        return self.current_quarter is not None
+
+    def metres(self, quarter: np.ndarray, school: np.ndarray) -> np.ndarray:
+        """Metres from quarters to schools (element-wise positions); NaN where no distance is known."""
+        at = pair_positions(self.link_quarter, self.link_school, len(self.school_ids), quarter, school)
+        return np.where(at >= 0, self.link_metres[np.maximum(at, 0)], np.nan)
+
+    def current_at(self, quarter: np.ndarray, school: np.ndarray) -> np.ndarray:
+        """Current shares of (quarter, school) pairs (0 where none; all 0 without a current zoning)."""
+        quarter = np.asarray(quarter)
+        if self.current_quarter is None or len(self.current_quarter) == 0:
+            return np.zeros(quarter.shape)
+        assert self.current_school is not None and self.current_share is not None
+        at = pair_positions(self.current_quarter, self.current_school, len(self.school_ids), quarter, school)
+        return np.where(at >= 0, self.current_share[np.maximum(at, 0)], 0.0)
+
+    def current_total(self) -> np.ndarray:
+        """(n,) sum of each quarter's current shares at this level's open schools (0: none)."""
+        n = len(self.quarter_ids)
+        if self.current_quarter is None:
+            return np.zeros(n)
+        return np.bincount(self.current_quarter, weights=self.current_share, minlength=n)
+
+    def nearest_metres(self) -> np.ndarray:
+        """(n,) metres from each quarter to its nearest school with a known distance."""
+        out = np.full(len(self.quarter_ids), np.inf)
+        np.minimum.at(out, self.link_quarter, self.link_metres)
+        return out
+
+    @cached_property
+    def distance(self) -> np.ndarray:
+        """(n, m) metres, NaN where no distance is known: the dense matrix (n × m floats; for
+        small instances and old scripts — the engine itself works on the links)."""
+        n, m = len(self.quarter_ids), len(self.school_ids)
+        dense = np.full((n, m), np.nan)
+        dense[self.link_quarter, self.link_school] = self.link_metres
+        return dense
+
+    @cached_property
+    def current(self) -> np.ndarray | None:
+        """(n, m) current shares (None: no zoning), dense; see `current_at` for pairs."""
+        if self.current_quarter is None:
+            return None
+        assert self.current_school is not None and self.current_share is not None
+        dense = np.zeros((len(self.quarter_ids), len(self.school_ids)))
+        dense[self.current_quarter, self.current_school] = self.current_share
+        return dense
 
 
 # --- the norms (capacity's norm table) ---------------------------------------------------------
@@ -117,9 +193,10 @@ def _open_in(schools: pd.DataFrame, years: Sequence[int]) -> np.ndarray:
     return ok
 
 
-def _current_matrix(zones: pd.DataFrame, level: str, quarter_ids: np.ndarray,
-                    school_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(current shares (n, m), had a current school (n,)) from the zones table."""
+def _current_shares(zones: pd.DataFrame, level: str, quarter_ids: np.ndarray,
+                    school_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(quarter, school, share) triples sorted by quarter then school, and had a current school
+    (n,), from the zones table."""
     z = zones
     if "level" in z.columns:
         z = z[z["level"].astype(str) == level]
@@ -130,13 +207,15 @@ def _current_matrix(zones: pd.DataFrame, level: str, quarter_ids: np.ndarray,
     values = share.to_numpy(dtype=float)
     listed = np.zeros(len(quarter_ids))
     np.add.at(listed, qi[qi >= 0], values[qi >= 0])
-    matrix = np.zeros((len(quarter_ids), len(school_ids)))
     keep = (qi >= 0) & (si >= 0)
-    np.add.at(matrix, (qi[keep], si[keep]), values[keep])
+    key = qi[keep].astype(np.int64) * len(school_ids) + si[keep]
+    unique, inverse = np.unique(key, return_inverse=True)
+    share_sum = np.bincount(inverse, weights=values[keep], minlength=len(unique))
+    cq, cs = unique // len(school_ids), unique % len(school_ids)
     # shares summing above 1 (rounding in a spreadsheet) are scaled down; a share at a school
     # that is closed in these years stays missing, so the quarter counts as moved
-    scale = np.maximum(listed, 1.0)[:, None]
-    return matrix / scale, listed > 0
+    scale = np.maximum(listed, 1.0)[cq]
+    return cq, cs, share_sum / scale, listed > 0
 
 
 def build_problem(
@@ -230,18 +309,22 @@ def build_problem(
     cube = np.zeros((len(quarter_ids), len(years), len(grades)))
     np.add.at(cube, (qi, ti, gi), mean.to_numpy(dtype=float))
 
-    dist = distance_matrix(distances, quarter_ids, school_ids)
-    unreachable = np.isnan(dist).all(axis=1)
+    lq, ls, lm = distance_links(distances, quarter_ids, school_ids)
+    unreachable = np.bincount(lq, minlength=len(quarter_ids)) == 0
     if unreachable.any():
         raise ValueError(
             f"distances: no distance to any {level} school for quarter(s) "
             f"{', '.join(quarter_ids[unreachable][:10])}; add them to distances.csv or omit the "
             "file so distances are computed from the map"
         )
-    cur, had = (None, None) if current is None else _current_matrix(current, level, quarter_ids, school_ids)
+    cq = cs = cv = had = None
+    if current is not None:
+        cq, cs, cv, had = _current_shares(current, level, quarter_ids, school_ids)
     return ZoningProblem(
         level=level, school_years=years, grades=grades, quarter_ids=quarter_ids,
-        school_ids=school_ids, school_names=names, demand=cube, distance=dist,
-        class_limit=limits, rooms=rooms, rooms_per_class=rpc, current=cur, had_current=had,
+        school_ids=school_ids, school_names=names, demand=cube,
+        link_quarter=lq, link_school=ls, link_metres=lm,
+        class_limit=limits, rooms=rooms, rooms_per_class=rpc,
+        current_quarter=cq, current_school=cs, current_share=cv, had_current=had,
         norm_distance=walking_distance(norms, level, setting),
     )

@@ -184,15 +184,15 @@ def tables_from_solution(
     pq, ps, sh = model.pair_quarter[used], model.pair_school[used], share[used]
     pupils = problem.demand[pq] * sh[:, None, None]                    # (U, T, G)
     years = np.asarray(problem.school_years)
-    current = None if problem.current is None else problem.current
+    current = problem.current_at(pq, ps) if problem.has_current else None
     if current is not None:
         had = problem.had_current
         assert had is not None, "build_problem sets had_current with current"
         # a pair changed when its share differs from the current share at that school; a
         # quarter changed when it leaves a current school (also one closed in these years)
-        changed_pair = np.abs(sh - current[pq, ps]) > SHARE_TOL
+        changed_pair = np.abs(sh - current) > SHARE_TOL
         kept = np.zeros(n)
-        np.add.at(kept, pq, np.minimum(sh, current[pq, ps]))
+        np.add.at(kept, pq, np.minimum(sh, current))
         changed_quarter = kept < 1.0 - SHARE_TOL
         changed = np.where(had[pq], changed_pair | changed_quarter[pq], False)
     assignment = pd.DataFrame({
@@ -202,7 +202,7 @@ def tables_from_solution(
         "school_id": np.tile(problem.school_ids[ps], T).astype(str),
         "share": np.tile(np.round(sh, 6), T),
         "pupils": np.round(pupils.sum(axis=2).T.ravel(), 3),
-        "distance_m": np.tile(np.round(problem.distance[pq, ps], 1), T),
+        "distance_m": np.tile(np.round(problem.metres(pq, ps), 1), T),
         "changed": pd.array(np.tile(changed, T), dtype="boolean") if current is not None
         else pd.array([pd.NA] * (T * len(used)), dtype="boolean"),
     }).sort_values(["school_year", "quarter_id", "school_id"], ignore_index=True)

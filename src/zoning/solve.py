@@ -18,18 +18,21 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import multiprocessing
 import os
 import sys
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from zoning.model import MatrixModel
 
-__all__ = ["SolveOutcome", "solve_model", "highs_available", "SOLVERS", "relative_gap"]
+__all__ = ["SOLVERS", "BackgroundSolve", "SolveOutcome", "highs_available", "relative_gap",
+           "solve_by_deadline", "solve_model", "solve_relaxation"]
 
 SOLVERS = ("highs", "pulp-highs", "cbc")
 MIP_REL_GAP = 1e-4
@@ -128,16 +131,45 @@ MIP's first round of root cuts still runs ≈ 25 s whatever the limit (the split
 that `zoning.strategy` runs there keeps to its limit)."""
 
 
-def _stop_at(h, deadline: float) -> None:  # h: highspy.Highs
-    """Interrupt `h` once time.perf_counter() passes `deadline`: HiGHS keeps its incumbent
-    and bound, and reports the run as interrupted."""
+Progress = Callable[[float | None, float | None, "np.ndarray | None"], None]
+"""progress(best bound, incumbent objective, incumbent values or None) during a MIP run."""
 
-    def check(event) -> None:  # event: highspy.HighsCallbackEvent
-        if time.perf_counter() > deadline:
+
+def _stop_at(h, deadline: float, progress: Progress | None = None) -> None:  # h: highspy.Highs
+    """Interrupt `h` once time.perf_counter() passes `deadline`: HiGHS keeps its incumbent
+    and bound, and reports the run as interrupted. `progress` hears of every improving
+    solution and, at most every 0.25 s, of the bound."""
+    last = [0.0]
+
+    def check(event) -> None:
+        now = time.perf_counter()
+        if now > deadline:
             event.interrupt()
+        if progress is not None and now - last[0] > 0.25:
+            last[0] = now
+            out = event.data_out
+            progress(_finite(out.mip_dual_bound), _finite(out.mip_primal_bound), None)
+
+    def improving(event) -> None:
+        out = event.data_out
+        if progress is not None:
+            progress(_finite(out.mip_dual_bound), _finite(out.objective_function_value),
+                     np.array(out.mip_solution, dtype=np.float64))
+
+    def logged(event) -> None:
+        if progress is not None:   # the MIP's log lines carry its bound, also during root cuts
+            progress(_finite(event.data_out.mip_dual_bound), _finite(event.data_out.mip_primal_bound), None)
 
     for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
         callback.subscribe(check)
+    if progress is not None:
+        h.cbMipImprovingSolution.subscribe(improving)
+        h.cbMipLogging.subscribe(logged)
+
+
+def _finite(value: float) -> float | None:
+    value = float(value)
+    return value if np.isfinite(value) and abs(value) < 1e300 else None
 
 
 def _solve_highs(
@@ -148,6 +180,7 @@ def _solve_highs(
     start: np.ndarray | None,
     col_hi: np.ndarray | None,
     mip_rel_gap: float,
+    progress: Progress | None = None,
 ) -> tuple[SolveOutcome, np.ndarray | None]:
     """Solve with highspy; also return the column duals (reduced costs) of an LP."""
     import highspy
@@ -158,7 +191,7 @@ def _solve_highs(
                        ("random_seed", SEED), ("mip_rel_gap", float(mip_rel_gap))):
         h.setOptionValue(key, value)
     h.passModel(_highs_lp(model, relax, col_hi))
-    _stop_at(h, began + time_limit + DEADLINE_GRACE)
+    _stop_at(h, began + time_limit + DEADLINE_GRACE, progress)
     if start is not None and not relax:
         h.setSolution(int(model.n_cols), np.arange(model.n_cols, dtype=np.int32),
                       np.asarray(start, dtype=np.float64))
@@ -310,3 +343,144 @@ def solve_relaxation(model: MatrixModel, *, time_limit: float = 60.0,
     """The LP relaxation with HiGHS: outcome and reduced costs of the columns."""
     return _solve_highs(model, time_limit=time_limit, relax=True, start=None, col_hi=col_hi,
                         mip_rel_gap=MIP_REL_GAP)
+
+
+# --- a hard deadline: HiGHS in a child process ----------------------------------------------
+
+KILL_MARGIN = 0.05
+"""Seconds before the hard deadline at which a child still solving is killed (the parent then
+reads back what it last reported)."""
+
+
+def _fork_available() -> bool:
+    """True when HiGHS can run in a forked child: POSIX fork, and this process is not itself a
+    daemonic worker (e.g. of a multiprocessing pool), which may not have children."""
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+
+
+def _child(conn, model: MatrixModel, kwargs: dict[str, Any]) -> None:
+    """The child's side of `solve_by_deadline`: solve, report progress and the outcome."""
+    def progress(bound: float | None, objective: float | None, values: np.ndarray | None) -> None:
+        try:
+            conn.send(("progress", bound, objective, values))
+        except (BrokenPipeError, OSError):
+            os._exit(0)
+
+    try:
+        outcome, duals = _solve_highs(model, progress=progress, **kwargs)
+        conn.send(("done", outcome, duals))
+    except BaseException as error:  # reported to the parent, which re-raises
+        with contextlib.suppress(BrokenPipeError, OSError):
+            conn.send(("error", repr(error), None))
+    finally:
+        conn.close()
+        os._exit(0)
+
+
+def solve_by_deadline(
+    model: MatrixModel,
+    *,
+    deadline: float,
+    relax: bool = False,
+    start: np.ndarray | None = None,
+    col_hi: np.ndarray | None = None,
+    mip_rel_gap: float = MIP_REL_GAP,
+) -> tuple[SolveOutcome, np.ndarray | None]:
+    """HiGHS on `model` ending by `deadline` (a time.perf_counter() value) whatever it is doing.
+
+    HiGHS keeps its own time limit only at some points (not inside presolve, some LP phases or
+    a MIP's rounds of root cuts, which take tens of seconds at city scale). Here it runs in a
+    forked child process that reports its best bound and every improving solution as it goes;
+    at the deadline a child still running is killed and the outcome is what it last reported
+    (status "feasible" with that incumbent, or "no_solution"; `solver_status` says "killed at
+    the deadline"). Without `fork` (Windows, macOS spawn) HiGHS runs in this process with its
+    own limit. Returns the outcome and, for an LP, the reduced costs.
+    """
+    return BackgroundSolve(model, deadline=deadline, relax=relax, start=start, col_hi=col_hi,
+                           mip_rel_gap=mip_rel_gap).finish()
+
+
+class BackgroundSolve:
+    """HiGHS on `model` in a forked child process, started at once and ending by `deadline`;
+    `finish()` waits for it (or kills it at the deadline) and returns what `solve_by_deadline`
+    returns. Meanwhile this process is free: the LP-guided search runs its windows while the
+    child proves a bound (two processes on two cores). Without `fork`, or without highspy,
+    the solve runs in `finish()` instead."""
+
+    def __init__(self, model: MatrixModel, *, deadline: float, relax: bool = False,
+                 start: np.ndarray | None = None, col_hi: np.ndarray | None = None,
+                 mip_rel_gap: float = MIP_REL_GAP) -> None:
+        self.model, self.deadline, self.relax = model, deadline, relax
+        self.began = time.perf_counter()
+        limit = max(deadline - self.began - 2 * KILL_MARGIN, 0.01)
+        self.start, self.col_hi, self.mip_rel_gap = start, col_hi, mip_rel_gap
+        self.kwargs: dict[str, Any] = {"time_limit": limit, "relax": relax, "start": start, "col_hi": col_hi,
+                                       "mip_rel_gap": mip_rel_gap}
+        self.process = None
+        self.final: tuple | None = None
+        self.closed = False
+        self.bound: float | None = None
+        self.objective: float | None = None
+        self.values: np.ndarray | None = None
+        if highs_available() and _fork_available():
+            _highs_version()  # read once in this process (the child's copy is discarded)
+            context = multiprocessing.get_context("fork")
+            self.receive, send = context.Pipe(duplex=False)
+            self.process = context.Process(target=_child, args=(send, model, self.kwargs), daemon=True)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            self.process.start()
+            send.close()
+
+    def finish(self) -> tuple[SolveOutcome, np.ndarray | None]:
+        """The outcome, by the deadline at the latest."""
+        model, relax = self.model, self.relax
+        if self.process is None:
+            limit = max(self.deadline - time.perf_counter() - 2 * KILL_MARGIN, 0.01)
+            if not highs_available():
+                outcome = _solve_pulp(model, solver="cbc", time_limit=limit, relax=relax, col_hi=self.col_hi,
+                                      mip_rel_gap=self.mip_rel_gap)
+                return outcome, None
+            return _solve_highs(model, time_limit=limit, relax=relax, start=self.start, col_hi=self.col_hi,
+                                mip_rel_gap=self.mip_rel_gap)
+        process, receive = self.process, self.receive
+        final = self.final
+        try:
+            while final is None and not self.closed:
+                left = self.deadline - KILL_MARGIN - time.perf_counter()
+                # read what is there (also when the time is up: the last bound may be waiting)
+                while final is None and receive.poll(0 if left <= 0 else min(left, 0.05)):
+                    try:
+                        message = receive.recv()
+                    except (EOFError, OSError):
+                        left = 0.0
+                        break
+                    if message[0] == "progress":
+                        _, b, o, v = message
+                        self.bound = b if b is not None else self.bound
+                        if v is not None:
+                            self.objective, self.values = o, v
+                    else:
+                        final = self.final = message
+                    left = self.deadline - KILL_MARGIN - time.perf_counter()
+                if final is not None or left <= 0 or not process.is_alive():
+                    break
+        finally:
+            if not self.closed:
+                if process.is_alive():
+                    process.kill()
+                process.join()
+                receive.close()
+                self.closed = True
+        bound, objective, values = self.bound, self.objective, self.values
+        if final is not None and final[0] == "done":
+            return final[1], final[2]
+        if final is not None:
+            raise RuntimeError(f"HiGHS failed in its child process: {final[1]}")
+        has = values is not None and not relax
+        gap = relative_gap(objective, bound) if has else None
+        outcome = SolveOutcome(values if has else None, "feasible" if has else "no_solution",
+                               "killed at the deadline", objective if has else None,
+                               None if relax else bound, gap,
+                               time.perf_counter() - self.began, f"HiGHS {_highs_version()} (highspy)")
+        return outcome, None

@@ -1,46 +1,65 @@
-"""How a zoning model is solved: exactly, or LP-guided at city scale.
+"""How a zoning model is solved: exactly, LP-guided at city scale, or grown contiguous zones.
 
 - `exact`: the whole MIP in one solver call, warm-started (HiGHS) from a feasible zoning (the
   current zones when given, else every quarter at its nearest candidate school).
 - `lp_guided` (HiGHS, whole quarters, city scale): a plain MIP stalls at tens of percent gap
-  there, so: (1) the LP relaxation gives the bound every answer is measured against;
-  (2) several fractional starts — the LP itself, LPs with 0.25–1 class per grade held back in
-  every school's rooms (whole classes per grade waste on average half a class per grade), and
-  an LP with the LP's class counts rounded to whole classes that fit the rooms
-  (`whole_class_counts`) — are rounded to whole quarters, schools still short of rooms are
-  repaired by greedy moves, and a vectorised local search of moves, swaps and ejection
-  chains (`zoning.local_search`, `zoning.ejection`) finishes each; the best is kept;
-  (3) windows of neighbouring schools re-solved exactly by small MIPs (`zoning.windows`)
-  take turns with the local search until `WINDOW_SHARE` of the time; (4) a proof step for
-  the rest, warm-started from that zoning (`bounding_model`): the split-quarter relaxation
-  when several grades or years share the rooms (its bound comes far sooner than the whole
-  MIP's), else the whole MIP itself, run straight after (2) (it may prove the optimum and
-  improve the zoning). The reported bound is the LP bound or the proof step's bound,
-  whichever is higher, so the gap is honest for the whole (sparsified) model. Step (2) and
-  the local search are deterministic (each capped at `LOCAL_SEARCH_SHARE` of the time: at
-  city scale the ejection chains may reach the cap); (3) and (4) are time-limited, so on a
-  slower machine they may stop at other points.
+  there, so the search runs as named phases (`LP_GUIDED_PHASES`) over one state (`Search`,
+  holding the best `Zoning` so far):
+  1. `bound` — the LP relaxation gives the bound every answer is measured against;
+  2. `starts` — several fractional starts — the LP itself, LPs with 0.25–1 class per grade
+     held back in every school's rooms (whole classes per grade waste on average half a class
+     per grade), and an LP with the LP's class counts rounded to whole classes that fit the
+     rooms (`whole_class_counts`) — are rounded to whole quarters, schools still short of rooms
+     are repaired by greedy moves, and a vectorised local search of moves, swaps and ejection
+     chains (`zoning.local_search`, `zoning.ejection`) finishes each; the best is kept;
+  3. `windows` — windows of neighbouring schools re-solved exactly by small MIPs
+     (`zoning.windows`) take turns with the local search until `WINDOW_SHARE` of the time
+     (`PARALLEL_WINDOW_END` when the proof runs beside them);
+  4. `proof` (`bounding_model`): the split-quarter relaxation when several grades or years
+     share the rooms (its bound comes far sooner than the whole MIP's) — launched right after
+     (1) in a child process beside (2) and (3) until the deadline when the machine has two
+     cores (`PARALLEL_PROOF`, phase `launch_proof`), else after (3), warm-started from the best
+     zoning — or, with one grade and year, the whole MIP itself, run straight after (2) (it
+     may prove the optimum and improve the zoning).
+  The reported bound is the LP bound or the proof step's bound, whichever is higher, so the
+  gap is honest for the whole (sparsified) model.
+- `contiguous` (HiGHS, contiguity at city scale): `bound` (the LP with the contiguity rows),
+  `grow` (zones grown from the schools' anchors over the neighbour graph, each quarter taking
+  the school the LP prefers among those whose zone reaches it: `zoning.contiguity.grow_zones`
+  — always a zoning that keeps the rule), `moves` (the local search, only moves that keep the
+  rule), `windows` (windows of 4 schools re-solved exactly under the rule, taking turns with
+  the moves) and `mip` (the whole MIP warm-started from the moves' zoning — beside the windows
+  in a child process with two cores, else after them — for its bound and any better zoning).
+
+The time limit is kept: every HiGHS call that may run long goes to a child process that is
+killed at its deadline (`zoning.solve.solve_by_deadline`; the parent keeps the bound and the
+incumbent the child last reported), each phase ends at its share of the time, and the
+NumPy steps check the clock between rounds. Phases 1–2 and the local search are
+deterministic; the windows and the proof are time-limited, so on a slower machine they may
+stop at other points.
 """
 from __future__ import annotations
 
+import os
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from zoning.contiguity import grow_zones
 from zoning.ejection import improve_by_chains
-from zoning.local_search import whole_class_counts
+from zoning.local_search import improve_locally, whole_class_counts
 from zoning.model import MatrixModel, ModelOptions
-from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem
-from zoning.solve import SolveOutcome, relative_gap, solve_model, solve_relaxation
+from zoning.solve import BackgroundSolve, SolveOutcome, relative_gap, solve_by_deadline, solve_model
 from zoning.vectors import repair_overflow, round_shares, solution_vector
 from zoning.windows import improve_by_windows
 
-__all__ = ["StrategyOutcome", "solve_with_strategy", "feasible_start", "STRATEGIES",
-           "EXACT_MAX_BINARIES"]
+__all__ = ["CONTIGUOUS_PHASES", "EXACT_MAX_BINARIES", "LP_GUIDED_PHASES", "STRATEGIES", "Search",
+           "StrategyOutcome", "Zoning", "feasible_start", "solve_with_strategy"]
 
-STRATEGIES = ("auto", "exact", "lp_guided")
+STRATEGIES = ("auto", "exact", "lp_guided", "contiguous")
 EXACT_MAX_BINARIES = 1500
 """`auto` solves models with at most this many binary pair variables exactly."""
 
@@ -62,9 +81,9 @@ def feasible_start(model: MatrixModel, problem: ZoningProblem) -> np.ndarray:
     become overflow.
     """
     pq, ps = model.pair_quarter, model.pair_school
-    score = problem.distance[pq, ps].copy()
-    if problem.current is not None:
-        score = score - 1e12 * problem.current[pq, ps]  # current school first
+    score = problem.metres(pq, ps)
+    if problem.has_current:
+        score = score - 1e12 * problem.current_at(pq, ps)  # current school first
     score[~(model.col_hi[:model.n_pairs] > 0)] = np.inf
     values = solution_vector(model, problem, round_shares(model, -score))  # lowest score per quarter
     if model.n_cols > model.overflow_slice.stop:  # split-mode moved shares
@@ -91,25 +110,43 @@ def solve_with_strategy(
     solver: str = "highs",
     time_limit: float = 60.0,
     target_gap: float = 1e-4,
+    deadline: float | None = None,
 ) -> StrategyOutcome:
-    """Solve `model` with the chosen strategy within about `time_limit` seconds in total."""
+    """Solve `model` with the chosen strategy by `deadline` (a time.perf_counter() value;
+    default `time_limit` seconds from now). `time_limit` also sets the phases' shares."""
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}: use one of {', '.join(STRATEGIES)}")
+    deadline = time.perf_counter() + time_limit if deadline is None else deadline
     binaries = int(model.integer[:model.n_pairs].sum())
     large = binaries > EXACT_MAX_BINARIES
     if strategy == "auto":
-        strategy = "lp_guided" if (large and solver == "highs" and options.adjacency is None) else "exact"
-    if strategy == "lp_guided":
+        if large and solver == "highs" and not options.split:
+            strategy = "contiguous" if options.adjacency is not None else "lp_guided"
+        else:
+            strategy = "exact"
+    if strategy in ("lp_guided", "contiguous"):
         if solver != "highs":
-            raise ValueError("the lp_guided strategy needs solver='highs'")
-        if options.split or options.adjacency is not None:
-            raise ValueError("the lp_guided strategy zones whole quarters without contiguity; "
-                             "use strategy='exact' with split=True or contiguity")
-        return _lp_guided(model, problem, options, time_limit=time_limit, target_gap=target_gap)
+            raise ValueError(f"the {strategy} strategy needs solver='highs'")
+        if options.split:
+            raise ValueError(f"the {strategy} strategy zones whole quarters; use strategy='exact' with split=True")
+        if strategy == "lp_guided" and options.adjacency is not None:
+            raise ValueError("the lp_guided strategy zones without contiguity; use strategy='contiguous' "
+                             "or 'exact' with contiguity")
+        if strategy == "contiguous" and options.adjacency is None:
+            raise ValueError("the contiguous strategy needs the contiguity rule (adjacency)")
+        search = Search(model, problem, options, time_limit=time_limit, deadline=deadline, target_gap=target_gap)
+        phases = LP_GUIDED_PHASES if strategy == "lp_guided" else CONTIGUOUS_PHASES
+        _run_phases(search, phases)
+        return search.outcome(strategy)
     start = feasible_start(model, problem)
     start_ok = _is_feasible(model, start)
-    outcome = solve_model(model, solver=solver, time_limit=time_limit,
-                          start=start if start_ok else None, mip_rel_gap=target_gap)
+    if solver == "highs" and large:
+        # a big model: HiGHS's own limit is not kept inside its root cuts; the child is killed
+        outcome, _ = solve_by_deadline(model, deadline=deadline, start=start if start_ok else None,
+                                       mip_rel_gap=target_gap)
+    else:
+        outcome = solve_model(model, solver=solver, time_limit=max(deadline - time.perf_counter(), 0.01),
+                              start=start if start_ok else None, mip_rel_gap=target_gap)
     steps = [{"step": "mip", "status": outcome.status, "objective": outcome.objective,
               "bound": outcome.bound, "seconds": round(outcome.seconds, 3)}]
     if outcome.values is None and outcome.status != "infeasible" and start_ok:
@@ -136,10 +173,21 @@ WINDOW_CHUNK = 0.1
 """Share of the time limit spent on windows between two local searches."""
 RESERVES = (0.25, 0.5, 0.75, 1.0)
 """Rooms held back per school in the rounding LPs, per grade beyond the first (× rooms/class)."""
-FINISH_SECONDS = 0.5
-"""Seconds kept at the end of the time limit for reading back the last solver run."""
 LOCAL_SEARCH_SHARE = 0.05
 """Most of the time limit one local search (moves and swaps) may take."""
+START_LPS_SHARE = 0.2
+"""Share of the time limit after which no further rounding LP is started (each one is
+stopped at `START_LP_END` of the time)."""
+START_LP_END = 0.3
+STARTS_SHARE = 0.4
+"""Share of the time limit by which the rounding of fractional starts ends."""
+PARALLEL_PROOF = (os.cpu_count() or 1) >= 2
+"""With two cores or more, the split-quarter proof runs in a child process beside the windows
+(from the end of the starts to the deadline) instead of after them."""
+PARALLEL_WINDOW_END = 0.97
+"""Share of the time limit at which the windows stop when the proof runs beside them."""
+MIN_PROOF_SECONDS = 1.0
+"""The proof step runs only with at least this many seconds left."""
 
 
 def bounding_model(model: MatrixModel, problem: ZoningProblem) -> tuple[MatrixModel, bool]:
@@ -162,108 +210,370 @@ def bounding_model(model: MatrixModel, problem: ZoningProblem) -> tuple[MatrixMo
     return replace(model, integer=integer), True
 
 
-def _lp_guided(model: MatrixModel, problem: ZoningProblem, options: ModelOptions, *,
-               time_limit: float, target_gap: float) -> StrategyOutcome:
-    began = time.perf_counter()
-    deadline = began + time_limit
+@dataclass(frozen=True, eq=False)
+class Zoning:
+    """A whole-quarter zoning of a model: `chosen[i]` is the pair index (column of x) of
+    quarter i's school; `objective` its cost in pupil-metres (travel, penalties, pupils
+    without a seat in whole classes)."""
 
-    def left() -> float:
-        """Seconds left of the time limit (each solver call gets only these)."""
-        return max(deadline - time.perf_counter(), 0.01)
+    chosen: np.ndarray
+    objective: float
 
-    n, m, T, G = problem.shape
-    steps: list[dict] = []
+    @classmethod
+    def of(cls, model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray) -> Zoning:
+        """The zoning `chosen`, with its objective."""
+        chosen = np.asarray(chosen, dtype=np.int64)
+        return cls(chosen, model.objective(solution_vector(model, problem, chosen)))
 
-    def record(step: dict) -> None:
+    def values(self, model: MatrixModel, problem: ZoningProblem) -> np.ndarray:
+        """The full column vector (classes per grade leaving the fewest pupils unseated)."""
+        return solution_vector(model, problem, self.chosen)
+
+
+@dataclass(eq=False)
+class Search:
+    """The state of one LP-guided or contiguous search: the clock, the steps reported, the LP,
+    the best bound and the best zoning so far. Phases read and update it in turn."""
+
+    model: MatrixModel
+    problem: ZoningProblem
+    options: ModelOptions
+    time_limit: float
+    deadline: float
+    target_gap: float
+    began: float = field(default_factory=time.perf_counter)
+    steps: list[dict] = field(default_factory=list)
+    lp: SolveOutcome | None = None
+    bound: float | None = None
+    best: Zoning | None = None
+    best_values: np.ndarray | None = None     # a better full vector found by a MIP, if any
+    solver_name: str = "HiGHS"
+    proof_split: bool = False
+    pending_proof: BackgroundSolve | None = None   # the proof running beside the windows
+    chain_round: float = 0.0                        # seconds one round of the local search took, at most
+
+    def at(self, share: float) -> float:
+        """The clock (time.perf_counter()) at `share` of the time limit, never past the deadline."""
+        return min(self.began + share * self.time_limit, self.deadline)
+
+    @property
+    def child_deadline(self) -> float:
+        """When solver children must have ended: before the deadline alarm of `_run_phases`."""
+        return self.deadline - OUTCOME_SECONDS - OUTCOME_PER_PAIR * self.model.n_pairs - 0.02
+
+    def left(self) -> float:
+        """Seconds left before the deadline."""
+        return self.deadline - time.perf_counter()
+
+    def record(self, step: dict) -> None:
         """Add a step to the report with the seconds since the start when it ended."""
-        steps.append({**step, "ends_at": round(time.perf_counter() - began, 3)})
+        self.steps.append({**step, "ends_at": round(time.perf_counter() - self.began, 3)})
 
-    lp, _ = solve_relaxation(model, time_limit=time_limit)
-    record({"step": "lp_relaxation", "status": lp.status, "objective": lp.objective,
-            "seconds": round(lp.seconds, 3)})
-    if lp.values is None:
-        # the LP was cut short by the time limit (with overflow seats it is never infeasible)
-        raise ZoningError("no_solution", level=problem.level, time_limit=float(time_limit),
-                          solver=lp.solver, solver_status=lp.solver_status)
-    lp_bound = lp.bound  # the LP objective only when the LP was solved to optimality
+    def offer(self, zoning: Zoning) -> bool:
+        """Keep `zoning` when it is the best so far; True when kept."""
+        if self.best is None or zoning.objective < self.best.objective - 1e-9:
+            self.best, self.best_values = zoning, None
+            return True
+        return False
+
+    def raise_bound(self, bound: float | None) -> None:
+        if bound is not None:
+            self.bound = bound if self.bound is None else max(self.bound, bound)
+
+    def outcome(self, strategy: str) -> StrategyOutcome:
+        """The final outcome: the best zoning, the best bound, and the honest gap."""
+        lp_bound = None if self.lp is None else self.lp.bound
+        if self.best is None:
+            nothing = SolveOutcome(None, "no_solution", "; ".join(f"{s['step']}: {s['status']}" for s in self.steps),
+                                   None, self.bound, None, time.perf_counter() - self.began, self.solver_name)
+            return StrategyOutcome(nothing, strategy, lp_bound, tuple(self.steps))
+        values = self.best_values if self.best_values is not None else self.best.values(self.model, self.problem)
+        objective = self.model.objective(values)
+        gap = relative_gap(objective, self.bound)
+        status = "optimal" if gap is not None and gap <= self.target_gap * 1.0001 else "feasible"
+        outcome = SolveOutcome(values, status, "; ".join(f"{s['step']}: {s['status']}" for s in self.steps),
+                               objective, self.bound, gap, time.perf_counter() - self.began, self.solver_name)
+        return StrategyOutcome(outcome, strategy, lp_bound, tuple(self.steps))
+
+
+def bound_phase(search: Search) -> None:
+    """The LP relaxation: the bound every answer is measured against, and the fractional
+    zoning the starts are rounded from. A start (current or nearest school) is kept in case
+    nothing else fits in the time."""
+    model, problem = search.model, search.problem
+    start = feasible_start(model, problem)
+    rule = model.contiguity_rule()
+    if rule is None or _is_feasible(model, start):
+        search.offer(Zoning.of(model, problem, round_shares(model, start)))
+    lp, _ = solve_by_deadline(model, relax=True, deadline=search.child_deadline)
+    search.solver_name = lp.solver
+    search.record({"step": "lp_relaxation", "status": lp.status, "objective": lp.objective,
+                   "seconds": round(lp.seconds, 3)})
+    if lp.values is not None:
+        search.lp = lp
+        search.raise_bound(lp.bound)  # the LP objective only when the LP was solved to optimality
+
+
+def launch_proof_phase(search: Search) -> None:
+    """With two cores and several grades or years, start the split-quarter proof in a child
+    process now, beside the starts and windows, until the deadline (its bound is what it is
+    for, and the bound does not need a good start; the nearest-school zoning warm-starts it)."""
+    bounding, is_split = bounding_model(search.model, search.problem)
+    if PARALLEL_PROOF and is_split and search.best is not None and search.left() > MIN_PROOF_SECONDS:
+        search.pending_proof = BackgroundSolve(bounding, deadline=search.child_deadline,
+                                               start=search.best.values(search.model, search.problem),
+                                               mip_rel_gap=search.target_gap)
+
+
+def starts_phase(search: Search) -> None:
+    """Fractional starts rounded to whole quarters, repaired, and improved by moves, swaps and
+    ejection chains; the best is kept."""
+    model, problem, lp = search.model, search.problem, search.lp
+    if lp is None or lp.values is None:
+        return
+    _, m, T, G = problem.shape
     candidates = [("lp_rounded", lp.values)]
     room_rows = slice(model.n_rows - m * T, model.n_rows)
     for reserve in RESERVES:
-        if time.perf_counter() > began + 0.2 * time_limit:
+        if time.perf_counter() > search.at(START_LPS_SHARE):
             break
         held = reserve * max(G - 1, 0) * float(problem.rooms_per_class.max())
         if held <= 0:
             continue
         row_hi = model.row_hi.copy()
         row_hi[room_rows] = np.maximum(model.row_hi[room_rows] - held, 0.0)
-        adjusted, _ = solve_relaxation(replace(model, row_hi=row_hi), time_limit=left())
+        adjusted, _ = solve_by_deadline(replace(model, row_hi=row_hi), relax=True, deadline=search.at(START_LP_END))
         if adjusted.values is not None:
             candidates.append((f"lp_reserve_{held:g}_rooms", adjusted.values))
-    if model.integer[model.classes_slice].any() and time.perf_counter() < began + 0.2 * time_limit:
+    if model.integer[model.classes_slice].any() and time.perf_counter() < search.at(START_LPS_SHARE):
         fixed = whole_class_counts(model, problem, lp.values)
         col_lo, col_hi = model.col_lo.copy(), model.col_hi.copy()
         col_lo[model.classes_slice] = col_hi[model.classes_slice] = fixed.ravel()
-        classes_lp, _ = solve_relaxation(replace(model, col_lo=col_lo, col_hi=col_hi), time_limit=left())
+        classes_lp, _ = solve_by_deadline(replace(model, col_lo=col_lo, col_hi=col_hi), relax=True,
+                                          deadline=search.at(START_LP_END))
         if classes_lp.values is not None:
             candidates.append(("lp_whole_classes", classes_lp.values))
-    best_chosen, best_objective = None, np.inf
-    for name, values in candidates:
+    end = search.at(STARTS_SHARE)
+    for number, (name, values) in enumerate(candidates):
         t0 = time.perf_counter()
-        chosen = repair_overflow(model, problem, round_shares(model, values))
-        chosen, moves = improve_by_chains(model, problem, chosen,
-                                          deadline=t0 + LOCAL_SEARCH_SHARE * time_limit)
-        objective = model.objective(solution_vector(model, problem, chosen))
-        record({"step": f"round_and_repair ({name})", "status": "feasible",
-                "objective": objective, "seconds": round(time.perf_counter() - t0, 3), **moves})
-        if objective < best_objective:
-            best_chosen, best_objective = chosen, objective
-    assert best_chosen is not None, "the LP's own rounding is always a candidate"
+        if number > 0 and t0 >= end:
+            break
+        # the LP's own rounding is always made (up to 90% of the time), the others only in time
+        stop = min(t0 + LOCAL_SEARCH_SHARE * search.time_limit, search.at(0.9) if number == 0 else end)
+        chosen = repair_overflow(model, problem, round_shares(model, values), deadline=stop)
+        t1 = time.perf_counter()
+        chosen, moves = improve_by_chains(model, problem, chosen, deadline=stop)
+        search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(moves["rounds"], 1))
+        zoning = Zoning.of(model, problem, chosen)
+        search.record({"step": f"round_and_repair ({name})", "status": "feasible",
+                       "objective": zoning.objective, "seconds": round(time.perf_counter() - t0, 3), **moves})
+        search.offer(zoning)
+
+
+def windows_phase(search: Search) -> None:
+    """Windows of neighbouring schools re-solved exactly, taking turns with the local search,
+    until `WINDOW_SHARE` of the time (with several grades or years; with one, the whole MIP
+    of the proof phase does better)."""
+    model, problem = search.model, search.problem
+    _, is_split = bounding_model(model, problem)
+    search.proof_split = is_split
+    if not is_split or search.lp is None or search.lp.values is None or search.best is None:
+        return
+    n, m, _, _ = problem.shape
+    x_lp = search.lp.values[:model.n_pairs]
+    best = search.best.chosen
     # seed windows where the zoning costs most beyond the LP's choice
-    x_lp = lp.values[:model.n_pairs]
     lp_cost = np.bincount(model.pair_quarter, weights=model.cost[:model.n_pairs] * x_lp, minlength=n)
-    excess = model.cost[best_chosen] - lp_cost
-    priority = np.bincount(model.pair_school[best_chosen], weights=excess, minlength=m)
+    excess = model.cost[best] - lp_cost
+    priority = np.bincount(model.pair_school[best], weights=excess, minlength=m)
     t0 = time.perf_counter()
-    bounding, is_split = bounding_model(model, problem)
-    # one grade and one year: the whole MIP, warm-started, beats the windows (city benchmark:
-    # proven optimal in 32 s, against 0.47% above the LP bound after 35 s of windows)
-    window_deadline = began + (WINDOW_SHARE if is_split else 0.0) * time_limit
-    chosen = best_chosen
+    window_deadline = search.at(PARALLEL_WINDOW_END if search.pending_proof is not None else WINDOW_SHARE)
+    chosen = best
     stats = {"windows": 0, "improved": 0, "gain": 0.0}
     moves = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
-    while time.perf_counter() + 0.5 < window_deadline:
-        # windows and local search take turns: a window's new zones open new moves and swaps
-        chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * time_limit)
-        chosen, found = improve_by_windows(model, problem, options, chosen, deadline=chunk,
-                                           priority=priority, window=WINDOW_SCHOOLS,
-                                           window_seconds=WINDOW_SECONDS)
-        chosen, local = improve_by_chains(model, problem, chosen,
-                                          deadline=time.perf_counter() + LOCAL_SEARCH_SHARE * time_limit)
-        for key in stats:
-            stats[key] += found[key]
-        for key in moves:
-            moves[key] += local[key]
-    values = solution_vector(model, problem, chosen)
-    objective = model.objective(values)
-    if stats["windows"] or moves["rounds"]:
-        record({"step": "windows", "status": "feasible", "objective": objective,
-                "seconds": round(time.perf_counter() - t0, 3), **stats,
-                **{f"local_{k}": v for k, v in moves.items()}})
-    bound, solver_name = lp_bound, lp.solver
-    remaining = deadline - time.perf_counter()
-    if remaining > 2 * FINISH_SECONDS:
-        # a proof step for the rest of the time: its bound is reported when above the LP's
-        proof = solve_model(bounding, solver="highs", time_limit=remaining - FINISH_SECONDS, start=values,
-                            mip_rel_gap=target_gap)
-        record({"step": "split_quarter_bound" if is_split else "full_mip_warm_start",
-                "status": proof.status, "objective": proof.objective,
-                "bound": proof.bound, "seconds": round(proof.seconds, 3)})
-        if proof.bound is not None:
-            bound = proof.bound if bound is None else max(bound, proof.bound)
-        if not is_split and proof.values is not None and proof.objective is not None and proof.objective < objective - 1e-9:
-            values, objective = proof.values, proof.objective
-    gap = relative_gap(objective, bound)
-    status = "optimal" if gap is not None and gap <= target_gap * 1.0001 else "feasible"
-    outcome = SolveOutcome(values, status, "; ".join(f"{s['step']}: {s['status']}" for s in steps),
-                           objective, bound, gap, time.perf_counter() - began, solver_name)
-    return StrategyOutcome(outcome, "lp_guided", lp_bound, tuple(steps))
+    try:
+        while time.perf_counter() + 0.5 < window_deadline:
+            # windows and local search take turns: a window's new zones open new moves and swaps
+            chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * search.time_limit)
+            chosen, found = improve_by_windows(model, problem, search.options, chosen, deadline=chunk,
+                                               priority=priority, window=WINDOW_SCHOOLS,
+                                               window_seconds=WINDOW_SECONDS)
+            for key in stats:
+                stats[key] += found[key]
+            search.offer(Zoning.of(model, problem, chosen))   # kept should the deadline alarm ring
+            last_call = search.at(0.98)
+            if time.perf_counter() + search.chain_round >= last_call:
+                continue                                    # one more round of chains would not fit
+            stop = min(time.perf_counter() + LOCAL_SEARCH_SHARE * search.time_limit, last_call)
+            t1 = time.perf_counter()
+            chosen, local = improve_by_chains(model, problem, chosen, deadline=stop)
+            search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(local["rounds"], 1))
+            for key in moves:
+                moves[key] += local[key]
+            search.offer(Zoning.of(model, problem, chosen))
+    finally:
+        if (stats["windows"] or moves["rounds"]) and search.best is not None:
+            search.record({"step": "windows", "status": "feasible", "objective": search.best.objective,
+                           "seconds": round(time.perf_counter() - t0, 3), **stats,
+                           **{f"local_{k}": v for k, v in moves.items()}})
+
+
+def proof_phase(search: Search) -> None:
+    """The rest of the time proves a bound (split-quarter relaxation) or runs the whole MIP
+    (one grade and year, or contiguity), warm-started from the best zoning; killed at the
+    deadline, keeping what it last reported."""
+    model, problem = search.model, search.problem
+    bounding, is_split = bounding_model(model, problem) if model.contiguity_rule() is None else (model, False)
+    if search.pending_proof is not None:             # started beside the windows
+        proof, _ = search.pending_proof.finish()
+        search.pending_proof = None
+    else:
+        if search.left() < MIN_PROOF_SECONDS or (search.best is None and model.contiguity_rule() is None):
+            return
+        values = None if search.best is None else search.best.values(model, problem)
+        proof, _ = solve_by_deadline(bounding, deadline=search.child_deadline, start=values, mip_rel_gap=search.target_gap)
+    name = "split_quarter_bound" if is_split else ("contiguous_mip" if model.contiguity_rule() is not None
+                                                   else "full_mip_warm_start")
+    search.record({"step": name, "status": proof.status, "objective": proof.objective,
+                   "bound": proof.bound, "seconds": round(proof.seconds, 3)})
+    search.raise_bound(proof.bound)
+    if not is_split and proof.values is not None and proof.objective is not None \
+            and (search.best is None or proof.objective < search.best.objective - 1e-9) \
+            and _is_feasible(model, proof.values, 1e-5):
+        x = proof.values[:model.n_pairs]
+        chosen = round_shares(model, x)
+        search.best = Zoning(chosen, float(proof.objective))
+        search.best_values = proof.values
+
+
+def grow_phase(search: Search) -> None:
+    """Contiguous zones grown from the schools' anchors, following the LP's preferences."""
+    model, problem = search.model, search.problem
+    rule = model.contiguity_rule()
+    assert rule is not None
+    t0 = time.perf_counter()
+    lp_values = None if search.lp is None else search.lp.values
+    preference = np.zeros(model.n_pairs) if lp_values is None else lp_values[:model.n_pairs]
+    usable = model.col_hi[:model.n_pairs] > 0
+    # seats per school: whole classes of the grades' mean limit in its rooms, the tightest year
+    classes = np.floor(problem.rooms / problem.rooms_per_class[:, None] + 1e-9)          # (m, T)
+    seats = (classes * problem.class_limit.mean(axis=1)[:, None]).min(axis=1)
+    chosen = grow_zones(model.pair_quarter, problem.shape[0], rule, usable, preference,
+                        problem.metres(model.pair_quarter, model.pair_school), pair_school=model.pair_school,
+                        pupils=problem.quarter_pupils().max(axis=1), seats=seats)
+    stuck = int((chosen < 0).sum())
+    if stuck == 0:
+        zoning = Zoning.of(model, problem, chosen)
+        search.offer(zoning)
+        objective: float | None = zoning.objective
+    else:
+        objective = None
+    search.record({"step": "grow_contiguous", "status": "feasible" if stuck == 0 else "incomplete",
+                   "objective": objective, "seconds": round(time.perf_counter() - t0, 3), "unreached": stuck})
+
+
+def moves_phase(search: Search) -> None:
+    """The local search keeping the contiguity rule (moves only), until `STARTS_SHARE`."""
+    model, problem = search.model, search.problem
+    if search.best is None:
+        return
+    t0 = time.perf_counter()
+    chosen, moves = improve_locally(model, problem, search.best.chosen, deadline=search.at(STARTS_SHARE),
+                                    rule=model.contiguity_rule())
+    zoning = Zoning.of(model, problem, chosen)
+    search.offer(zoning)
+    search.record({"step": "contiguous_moves", "status": "feasible", "objective": zoning.objective,
+                   "seconds": round(time.perf_counter() - t0, 3), **moves})
+
+
+def contiguous_windows_phase(search: Search) -> None:
+    """Windows of neighbouring schools re-solved exactly under the contiguity rule (the main
+    model with the other columns held), taking turns with rule-keeping moves; the whole MIP
+    runs beside them in a child process when the machine has two cores."""
+    model, problem = search.model, search.problem
+    if search.best is None or search.lp is None or search.lp.values is None:
+        return
+    n, m, _, _ = problem.shape
+    best = search.best.chosen
+    x_lp = search.lp.values[:model.n_pairs]
+    lp_cost = np.bincount(model.pair_quarter, weights=model.cost[:model.n_pairs] * x_lp, minlength=n)
+    priority = np.bincount(model.pair_school[best], weights=model.cost[best] - lp_cost, minlength=m)
+    window_deadline = search.at(WINDOW_SHARE)
+    if PARALLEL_PROOF and search.left() > MIN_PROOF_SECONDS:
+        search.pending_proof = BackgroundSolve(model, deadline=search.child_deadline, start=search.best.values(model, problem),
+                                               mip_rel_gap=search.target_gap)
+        window_deadline = search.at(PARALLEL_WINDOW_END)
+    t0 = time.perf_counter()
+    chosen = best
+    stats = {"windows": 0, "improved": 0, "gain": 0.0}
+    moves = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
+    rule = model.contiguity_rule()
+    try:
+        while time.perf_counter() + 0.5 < window_deadline:
+            chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * search.time_limit)
+            chosen, found = improve_by_windows(model, problem, search.options, chosen, deadline=chunk,
+                                               priority=priority, window=WINDOW_SCHOOLS,
+                                               window_seconds=WINDOW_SECONDS)
+            for key in stats:
+                stats[key] += found[key]
+            search.offer(Zoning.of(model, problem, chosen))   # kept should the deadline alarm ring
+            chosen, local = improve_locally(model, problem, chosen, deadline=min(window_deadline, search.at(0.98)),
+                                            rule=rule)
+            for key in moves:
+                moves[key] += local[key]
+            search.offer(Zoning.of(model, problem, chosen))
+    finally:
+        if (stats["windows"] or moves["rounds"]) and search.best is not None:
+            search.record({"step": "contiguous_windows", "status": "feasible", "objective": search.best.objective,
+                           "seconds": round(time.perf_counter() - t0, 3), **stats,
+                           **{f"local_{k}": v for k, v in moves.items()}})
+
+
+class OutOfTime(Exception):
+    """Raised in the search by the deadline alarm (`_run_phases`)."""
+
+
+OUTCOME_SECONDS = 0.05
+OUTCOME_PER_PAIR = 1e-6
+"""Seconds kept before the deadline for the outcome (the best zoning's full vector)."""
+
+
+def _run_phases(search: Search, phases: tuple[tuple[str, Phase], ...]) -> None:
+    """Run `phases` in turn; at the deadline an alarm (SIGALRM, main thread on POSIX only)
+    interrupts whatever NumPy step of the search is running, and the search keeps the best
+    zoning and bound it had. The last phase (the proof, or the contiguous MIP) runs without
+    the alarm: its solver child ends by `Search.child_deadline` by itself, and it reads back
+    what the child (also one running beside the earlier phases) last reported."""
+    import signal
+    import threading
+
+    alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    margin = OUTCOME_SECONDS + OUTCOME_PER_PAIR * search.model.n_pairs
+    previous = None
+    if alarm:
+        def ring(signum: int, frame: object) -> None:
+            raise OutOfTime
+
+        previous = signal.signal(signal.SIGALRM, ring)
+        signal.setitimer(signal.ITIMER_REAL, max(search.deadline - margin - time.perf_counter(), 0.001))
+    try:
+        for _, phase in phases[:-1]:
+            phase(search)
+    except OutOfTime:
+        search.record({"step": "deadline", "status": "stopped", "objective": None, "seconds": 0.0})
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    phases[-1][1](search)
+
+
+Phase = Callable[[Search], None]
+LP_GUIDED_PHASES: tuple[tuple[str, Phase], ...] = (
+    ("bound", bound_phase), ("launch_proof", launch_proof_phase), ("starts", starts_phase),
+    ("windows", windows_phase), ("proof", proof_phase))
+"""The LP-guided strategy, phase by phase (name, function of the `Search`)."""
+CONTIGUOUS_PHASES: tuple[tuple[str, Phase], ...] = (
+    ("bound", bound_phase), ("grow", grow_phase), ("moves", moves_phase), ("windows", contiguous_windows_phase),
+    ("mip", proof_phase))
+"""The contiguous strategy at city scale, phase by phase."""

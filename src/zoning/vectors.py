@@ -1,6 +1,8 @@
 """Whole-quarter zonings as solution vectors, and a greedy repair of schools short of rooms."""
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from zoning.model import MatrixModel
@@ -32,14 +34,15 @@ def _rooms_needed(problem: ZoningProblem, pupils: np.ndarray, schools: np.ndarra
 
 
 def repair_overflow(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray,
-                    max_moves: int | None = None) -> np.ndarray:
+                    max_moves: int | None = None, deadline: float | None = None) -> np.ndarray:
     """Move whole quarters away from schools short of rooms, cheapest move first.
 
     `chosen[i]` is the pair index of quarter i's school. A move of quarter i from school a to
     candidate b is allowed when b still fits its rooms in every year afterwards and a then
-    needs fewer rooms; among allowed moves the one with the least extra cost per room freed
-    is applied, one at a time, until no school is short or no move helps. Vectorised over
-    all candidate moves; the loop runs over moves (at most a few per school short of rooms).
+    needs fewer rooms; the moves with the least extra cost per room freed are applied, those
+    touching distinct schools together in one batch, until no school is short, no move helps
+    or `deadline` (a time.perf_counter() value) passes. Vectorised over all candidate moves;
+    the loop runs over batches.
     """
     n, m, T, G = problem.shape
     pq, ps = model.pair_quarter, model.pair_school
@@ -49,6 +52,8 @@ def repair_overflow(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
     pupils, need = _school_state(problem, school_of)
     limit_moves = max_moves if max_moves is not None else 20 * n
     for _ in range(limit_moves):
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
         short = np.asarray((need > problem.rooms + 1e-9).any(axis=1))
         if not short.any():
             break
@@ -68,14 +73,52 @@ def repair_overflow(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
             break
         extra = model.cost[cand] - model.cost[chosen[i]]
         score = np.where(ok, extra / np.maximum(freed, 1e-9), np.inf)
-        best = int(np.argmin(score))
-        qi, sa, sb = i[best], a[best], b[best]
-        chosen[qi] = cand[best]
-        school_of[qi] = sb
-        pupils[sa] -= problem.demand[qi]
-        pupils[sb] += problem.demand[qi]
-        need[[sa, sb]] = _rooms_needed(problem, pupils[[sa, sb]], np.array([sa, sb]))
+        # the cheapest move per room freed of every short school, those touching distinct
+        # schools applied together (each school's rooms recounted after the batch)
+        good = np.flatnonzero(ok)
+        picked = good[_disjoint_best(score[good], a[good], b[good], m)]
+        for best in picked:
+            qi, sa, sb = i[best], a[best], b[best]
+            chosen[qi] = cand[best]
+            school_of[qi] = sb
+            pupils[sa] -= problem.demand[qi]
+            pupils[sb] += problem.demand[qi]
+        touched = np.unique(np.concatenate([a[picked], b[picked]]))
+        need[touched] = _rooms_needed(problem, pupils[touched], touched)
     return chosen
+
+
+def _disjoint_best(score: np.ndarray, a: np.ndarray, b: np.ndarray, m: int) -> np.ndarray:
+    """Indices of the lowest-score moves (a → b) such that no school is touched twice, greedy
+    in score order (ties by position); vectorised passes, each keeping per school its best."""
+    order = np.lexsort((np.arange(len(score)), score))
+    taken = np.zeros(m, dtype=bool)
+    picked = []
+    remaining = order
+    while len(remaining):
+        # the best remaining move of each source school, then of each target among those
+        ra, rb = a[remaining], b[remaining]
+        ok = ~taken[ra] & ~taken[rb]
+        remaining = remaining[ok]
+        if len(remaining) == 0:
+            break
+        ra, rb = a[remaining], b[remaining]
+        first_a = np.unique(ra, return_index=True)[1]
+        cand = remaining[np.sort(first_a)]
+        first_b = np.unique(b[cand], return_index=True)[1]
+        cand = cand[np.sort(first_b)]
+        # a school may be a source in one move and a target in another: keep the better one
+        seen = np.zeros(m, dtype=bool)
+        keep = []
+        for c in cand:                      # at most one per school: a few hundred at city scale
+            if seen[a[c]] or seen[b[c]]:
+                continue
+            seen[a[c]] = seen[b[c]] = True
+            keep.append(c)
+        picked.extend(keep)
+        taken[a[keep]] = True
+        taken[b[keep]] = True
+    return np.asarray(picked, dtype=np.int64)
 
 
 def best_classes(problem: ZoningProblem, pupils: np.ndarray,

@@ -23,26 +23,46 @@ __all__ = ["improve_by_windows", "subproblem"]
 
 def subproblem(problem: ZoningProblem, model: MatrixModel, quarters: np.ndarray,
                schools: np.ndarray) -> ZoningProblem:
-    """The problem restricted to `quarters` × `schools`, keeping only the main model's pairs."""
-    allowed = np.zeros(problem.distance.shape, dtype=bool)
-    allowed[model.pair_quarter, model.pair_school] = model.col_hi[:model.n_pairs] > 0
-    dist = np.where(allowed, problem.distance, np.nan)[np.ix_(quarters, schools)]
+    """The problem restricted to `quarters` × `schools` (sorted positions), keeping only the
+    main model's usable pairs as its links."""
+    n, m = len(problem.quarter_ids), len(problem.school_ids)
+    q_local = np.full(n, -1)
+    q_local[quarters] = np.arange(len(quarters))
+    s_local = np.full(m, -1)
+    s_local[schools] = np.arange(len(schools))
+    pq, ps = model.pair_quarter, model.pair_school
+    keep = (model.col_hi[:model.n_pairs] > 0) & (q_local[pq] >= 0) & (s_local[ps] >= 0)
+    lq, ls = q_local[pq[keep]], s_local[ps[keep]]
+    current: dict = {"current_quarter": None, "current_school": None, "current_share": None}
+    if problem.has_current:
+        assert problem.current_quarter is not None and problem.current_school is not None
+        inside = (q_local[problem.current_quarter] >= 0) & (s_local[problem.current_school] >= 0)
+        current = {"current_quarter": q_local[problem.current_quarter[inside]],
+                   "current_school": s_local[problem.current_school[inside]],
+                   "current_share": np.asarray(problem.current_share)[inside]}
     return replace(
         problem,
         quarter_ids=problem.quarter_ids[quarters], school_ids=problem.school_ids[schools],
         school_names=problem.school_names[schools], demand=problem.demand[quarters],
-        distance=dist, class_limit=problem.class_limit[schools], rooms=problem.rooms[schools],
-        rooms_per_class=problem.rooms_per_class[schools],
-        current=None if problem.current is None else problem.current[np.ix_(quarters, schools)],
+        link_quarter=lq, link_school=ls, link_metres=problem.metres(pq[keep], ps[keep]),
+        class_limit=problem.class_limit[schools], rooms=problem.rooms[schools],
+        rooms_per_class=problem.rooms_per_class[schools], **current,
         had_current=None if problem.had_current is None else problem.had_current[quarters],
     )
 
 
 def _school_neighbours(problem: ZoningProblem) -> np.ndarray:
-    """(m, m) schools ordered by distance from each school's nearest quarter (self first)."""
-    dist = np.where(np.isnan(problem.distance), np.inf, problem.distance)
-    anchor = np.argmin(dist, axis=0)                  # quarter nearest to each school
-    between = dist[anchor]                             # (m, m): from school a's quarter to b
+    """(m, m) schools ordered by distance from each school's nearest quarter (self first);
+    schools with no known distance from that quarter come last, by position."""
+    m = len(problem.school_ids)
+    lq, ls, lm = problem.link_quarter, problem.link_school, problem.link_metres
+    by_school = np.lexsort((lq, lm, ls))
+    first = np.ones(len(by_school), dtype=bool)
+    first[1:] = ls[by_school][1:] != ls[by_school][:-1]
+    anchor = np.zeros(m, dtype=np.int64)
+    anchor[ls[by_school[first]]] = lq[by_school[first]]     # quarter nearest to each school
+    between = problem.metres(np.repeat(anchor, m), np.tile(np.arange(m), m)).reshape(m, m)
+    between = np.where(np.isnan(between), np.inf, between)
     np.fill_diagonal(between, -1.0)
     return np.argsort(between, axis=1, kind="stable")
 
@@ -90,6 +110,18 @@ def improve_by_windows(
         quarters = np.flatnonzero(np.isin(school_of, schools))
         if len(quarters) == 0:
             continue
+        limit = min(window_seconds, deadline - time.perf_counter())
+        if limit <= 0.05:
+            break
+        if model.contiguity_rule() is not None:
+            found = _window_of_model(model, problem, chosen, quarters, schools, limit)
+            stats["windows"] += 1
+            if found is not None:
+                new_chosen, gain = found
+                chosen[quarters] = new_chosen
+                stats["improved"] += 1
+                stats["gain"] += gain
+            continue
         sub = subproblem(problem, model, quarters, schools)
         sub_model = build_model(sub, sub_options)
         sub_lookup = np.full((len(quarters), len(schools)), -1, dtype=np.int64)
@@ -112,3 +144,50 @@ def improve_by_windows(
         stats["improved"] += 1
         stats["gain"] += before - outcome.objective
     return chosen, stats
+
+
+def _window_of_model(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, quarters: np.ndarray,
+                     schools: np.ndarray, limit: float) -> tuple[np.ndarray, float] | None:
+    """Re-solve the window as the main model with every other column held at its value (the
+    rows keep every rule of the model — contiguity included: a supporter outside the window is
+    a quarter at another school, held at 0). Returns (new pair of each window quarter, gain)
+    when the window's MIP finds a better zoning within `limit` seconds, else None."""
+    n, m, T, G = problem.shape
+    values = solution_vector(model, problem, chosen)
+    pq, ps = model.pair_quarter, model.pair_school
+    in_q = np.zeros(n, dtype=bool)
+    in_q[quarters] = True
+    in_s = np.zeros(m, dtype=bool)
+    in_s[schools] = True
+    free_pairs = np.flatnonzero(in_q[pq] & in_s[ps] & (model.col_hi[:model.n_pairs] > 0))
+    cells = ((schools[:, None] * T + np.arange(T)[None, :])[:, :, None] * G + np.arange(G)[None, None, :]).ravel()
+    classes = model.classes_slice.start + cells
+    overflow = model.overflow_slice.start + cells
+    free = np.concatenate([free_pairs, classes, overflow])
+    held = values.copy()
+    held[free] = 0.0
+    offset = model.matrix @ held                      # what the held columns contribute to each row
+    columns = model.matrix.tocsc()[:, free]
+    rows = np.unique(columns.indices)
+    sub = MatrixModel(
+        cost=model.cost[free], col_lo=model.col_lo[free], col_hi=model.col_hi[free], integer=model.integer[free],
+        matrix=columns[rows].tocsr(), row_lo=model.row_lo[rows] - offset[rows], row_hi=model.row_hi[rows] - offset[rows],
+        pair_quarter=pq[free_pairs], pair_school=ps[free_pairs], n_classes=len(classes),
+        overflow_penalty=model.overflow_penalty, notes=(),
+    )
+    start = values[free]
+    before = float(sub.cost @ start)
+    outcome = solve_model(sub, time_limit=limit, start=start)
+    if outcome.values is None or outcome.objective is None or \
+            outcome.objective >= before - 1e-6 * max(1.0, abs(before)):
+        return None
+    x = outcome.values[:len(free_pairs)] > 0.5
+    new = np.full(n, -1, dtype=np.int64)
+    new[pq[free_pairs[x]]] = free_pairs[x]
+    if (new[quarters] < 0).any():
+        return None
+    # the classes of the MIP may differ from best_classes: judge by the whole objective
+    trial = chosen.copy()
+    trial[quarters] = new[quarters]
+    gain = model.objective(values) - model.objective(solution_vector(model, problem, trial))
+    return (new[quarters], gain) if gain > 1e-6 * max(1.0, before) else None

@@ -1,4 +1,5 @@
 """capacity.analyze: conservation, hand-computed rows, overrides, p_over and flags, errors."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,23 +18,38 @@ def random_forecast(quarters: int = 6, years=(2027, 2028, 2029, 2030), seed: int
     q, y, a = np.meshgrid([f"Q{i}" for i in range(quarters)], years, np.arange(19), indexing="ij")
     mean = rng.gamma(4.0, 8.0, size=q.shape)
     width = rng.uniform(0.05, 0.3, size=q.shape)
-    return pd.DataFrame({
-        "quarter_id": q.ravel(), "year": y.ravel(), "age": a.ravel(), "mean": mean.ravel(),
-        "lo80": (mean * (1 - width)).ravel(), "hi80": (mean * (1 + width)).ravel(),
-        "lo95": (mean * (1 - 1.5 * width)).ravel(), "hi95": (mean * (1 + 1.7 * width)).ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "quarter_id": q.ravel(),
+            "year": y.ravel(),
+            "age": a.ravel(),
+            "mean": mean.ravel(),
+            "lo80": (mean * (1 - width)).ravel(),
+            "hi80": (mean * (1 + width)).ravel(),
+            "lo95": (mean * (1 - 1.5 * width)).ravel(),
+            "hi95": (mean * (1 + 1.7 * width)).ravel(),
+        }
+    )
 
 
 def two_schools_per_level() -> pd.DataFrame:
-    return pd.DataFrame({
-        "school_id": ["MN1", "MN2", "TH1", "TH2", "CS1", "CS2"],
-        "name": ["Trường Mầm non Hoa Sen", "Trường Mầm non Sơn Ca", "Trường Tiểu học A", "Trường Tiểu học B",
-                 "Trường THCS A", "Trường THCS B"],
-        "level": ["mam_non", "mam_non", "tieu_hoc", "tieu_hoc", "thcs", "thcs"],
-        "classrooms": [20, 10, 25, 8, 12, 6],
-        "sessions_per_day": [2, 2, 2, 1, 2, 2],
-        "opens": [np.nan, np.nan, np.nan, 2029, np.nan, np.nan],
-    })
+    return pd.DataFrame(
+        {
+            "school_id": ["MN1", "MN2", "TH1", "TH2", "CS1", "CS2"],
+            "name": [
+                "Trường Mầm non Hoa Sen",
+                "Trường Mầm non Sơn Ca",
+                "Trường Tiểu học A",
+                "Trường Tiểu học B",
+                "Trường THCS A",
+                "Trường THCS B",
+            ],
+            "level": ["mam_non", "mam_non", "tieu_hoc", "tieu_hoc", "thcs", "thcs"],
+            "classrooms": [20, 10, 25, 8, 12, 6],
+            "sessions_per_day": [2, 2, 2, 1, 2, 2],
+            "opens": [np.nan, np.nan, np.nan, 2029, np.nan, np.nan],
+        }
+    )
 
 
 def split_zones(quarters: int = 6) -> pd.DataFrame:
@@ -51,15 +67,32 @@ def one_grade_demand(grade: str, means, spread=0.1, quarters=None, year: int = 2
     quarters = quarters or [f"Q{i}" for i in range(len(means))]
     level = GRADE_LEVEL[grade]
     rows = []
-    for q, m in zip(quarters, means):
+    for q, m in zip(quarters, means, strict=True):
         for g in LEVEL_GRADES[level]:
             v = float(m) if g == grade else 0.0
-            rows.append((q, year, level, g, 0, v, v * (1 - spread), v * (1 + spread), v * (1 - 1.6 * spread), v * (1 + 1.6 * spread)))
-    return pd.DataFrame(rows, columns=["quarter_id", "school_year", "level", "grade", "age", "mean", "lo80", "hi80", "lo95", "hi95"])
+            rows.append(
+                (
+                    q,
+                    year,
+                    level,
+                    g,
+                    0,
+                    v,
+                    v * (1 - spread),
+                    v * (1 + spread),
+                    v * (1 - 1.6 * spread),
+                    v * (1 + 1.6 * spread),
+                )
+            )
+    return pd.DataFrame(
+        rows, columns=["quarter_id", "school_year", "level", "grade", "age", "mean", "lo80", "hi80", "lo95", "hi95"]
+    )
 
 
 def single_school(level: str, classrooms: int, sessions: int = 2, **extra) -> pd.DataFrame:
-    return pd.DataFrame({"school_id": ["S1"], "level": [level], "classrooms": [classrooms], "sessions_per_day": [sessions], **extra})
+    return pd.DataFrame(
+        {"school_id": ["S1"], "level": [level], "classrooms": [classrooms], "sessions_per_day": [sessions], **extra}
+    )
 
 
 def zones_to(quarters, level: str, school: str = "S1") -> pd.DataFrame:
@@ -80,8 +113,12 @@ def test_no_child_lost_or_double_counted_per_grade_and_year():
     wanted = demand.groupby(["level", "school_year"])["mean"].sum()
     pd.testing.assert_series_equal(by_level.sort_index(), wanted.sort_index(), check_names=False, rtol=1e-12)
     # a split quarter sends exactly its shares
-    q0 = demand[(demand["quarter_id"] == "Q0") & (demand["level"] == "tieu_hoc") & (demand["school_year"] == 2027)]["mean"].sum()
-    q_rest = demand[(demand["quarter_id"].isin(["Q1", "Q2"])) & (demand["level"] == "tieu_hoc") & (demand["school_year"] == 2027)]["mean"].sum()
+    q0 = demand[(demand["quarter_id"] == "Q0") & (demand["level"] == "tieu_hoc") & (demand["school_year"] == 2027)][
+        "mean"
+    ].sum()
+    q_rest = demand[
+        (demand["quarter_id"].isin(["Q1", "Q2"])) & (demand["level"] == "tieu_hoc") & (demand["school_year"] == 2027)
+    ]["mean"].sum()
     th2 = table[(table["school_id"] == "TH2") & (table["school_year"] == 2027)]["pupils_mean"].iloc[0]
     assert th2 == pytest.approx(0.3 * (q0 + q_rest))
 
@@ -151,7 +188,11 @@ def test_p_over_follows_the_normal_reading_of_the_80_band():
     sd, z90 = 20.0, normal.ppf(0.9)
     demand = one_grade_demand("lop_6", [150.0])
     demand.loc[demand["grade"] == "lop_6", ["lo80", "hi80", "lo95", "hi95"]] = [
-        150 - z90 * sd, 150 + z90 * sd, 150 - normal.ppf(0.975) * sd, 150 + normal.ppf(0.975) * sd]
+        150 - z90 * sd,
+        150 + z90 * sd,
+        150 - normal.ppf(0.975) * sd,
+        150 + normal.ppf(0.975) * sd,
+    ]
     r = analyze(demand, zones_to(["Q0"], "thcs"), single_school("thcs", 4), NORMS).iloc[0]
     assert r["p_over"] == pytest.approx(1 - normal.cdf((180 - 150) / sd), abs=1e-6)
     assert r["flag"] == "ok"  # p_over ≈ 0.067 < 0.2 and utilization 150 / 180 = 0.83 < 0.9
@@ -215,27 +256,47 @@ def test_quarter_without_a_school_is_reported_not_lost():
 @pytest.mark.parametrize(
     ("zones", "expected"),
     [
-        (pd.DataFrame({"quarter_id": ["Q0", "Q0"], "level": "tieu_hoc", "school_id": ["S1", "S2"], "share": [0.6, 0.6]}),
-         r"shares of a quarter and level must sum to 1 \(Q0 tieu_hoc: 1.200\)"),
-        (pd.DataFrame({"quarter_id": ["Q0"], "level": "tieu_hoc", "school_id": ["S9"], "share": [1.0]}),
-         r"unknown school_id in row\(s\) 2 \(S9\)"),
-        (pd.DataFrame({"quarter_id": ["Q0"], "level": "tieu_hoc", "school_id": ["C1"], "share": [1.0]}),
-         "send tieu_hoc pupils to C1, a thcs school"),
-        (pd.DataFrame({"quarter_id": ["Q0"], "level": "primary", "school_id": ["S1"], "share": [1.0]}),
-         "unknown level in row"),
-        (pd.DataFrame({"quarter_id": ["Q0"], "level": "tieu_hoc", "school_id": ["S1"], "share": [1.5]}),
-         "'share' must be a number between 0 and 1"),
+        (
+            pd.DataFrame(
+                {"quarter_id": ["Q0", "Q0"], "level": "tieu_hoc", "school_id": ["S1", "S2"], "share": [0.6, 0.6]}
+            ),
+            r"shares of a quarter and level must sum to 1 \(Q0 tieu_hoc: 1.200\)",
+        ),
+        (
+            pd.DataFrame({"quarter_id": ["Q0"], "level": "tieu_hoc", "school_id": ["S9"], "share": [1.0]}),
+            r"unknown school_id in row\(s\) 2 \(S9\)",
+        ),
+        (
+            pd.DataFrame({"quarter_id": ["Q0"], "level": "tieu_hoc", "school_id": ["C1"], "share": [1.0]}),
+            "send tieu_hoc pupils to C1, a thcs school",
+        ),
+        (
+            pd.DataFrame({"quarter_id": ["Q0"], "level": "primary", "school_id": ["S1"], "share": [1.0]}),
+            "unknown level in row",
+        ),
+        (
+            pd.DataFrame({"quarter_id": ["Q0"], "level": "tieu_hoc", "school_id": ["S1"], "share": [1.5]}),
+            "'share' must be a number between 0 and 1",
+        ),
     ],
 )
 def test_bad_zones_are_explained(zones, expected):
-    schools = pd.DataFrame({"school_id": ["S1", "S2", "C1"], "level": ["tieu_hoc", "tieu_hoc", "thcs"], "classrooms": [5, 5, 5]})
+    schools = pd.DataFrame(
+        {"school_id": ["S1", "S2", "C1"], "level": ["tieu_hoc", "tieu_hoc", "thcs"], "classrooms": [5, 5, 5]}
+    )
     with pytest.raises(ValueError, match=expected):
         analyze(one_grade_demand("lop_1", [30.0]), zones, schools, NORMS)
 
 
 def test_horizon_before_the_demand_is_refused():
     with pytest.raises(ValueError, match="no school year up to the horizon 2020"):
-        analyze(one_grade_demand("lop_1", [30.0]), zones_to(["Q0"], "tieu_hoc"), single_school("tieu_hoc", 5), NORMS, horizon=2020)
+        analyze(
+            one_grade_demand("lop_1", [30.0]),
+            zones_to(["Q0"], "tieu_hoc"),
+            single_school("tieu_hoc", 5),
+            NORMS,
+            horizon=2020,
+        )
 
 
 @pytest.mark.parametrize(

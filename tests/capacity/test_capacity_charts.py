@@ -1,4 +1,5 @@
 """Utilization heat map and room-shortfall chart: labels (Vietnamese / English), content, PNG."""
+
 from __future__ import annotations
 
 import io
@@ -16,18 +17,34 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 def capacity_table(short: bool = True) -> pd.DataFrame:
     rows = []
-    for sid, level, rooms, util, shortfall in (("TH1", "tieu_hoc", 10, [0.8, 0.95, 1.12], [0, 0, 2]),
-                                              ("CS1", "thcs", 12, [0.5, 0.55, 0.6], [0, 0, 0]),
-                                              ("MN1", "mam_non", 0, [np.nan, np.nan, np.inf], [0, 0, 3])):
+    for sid, level, rooms, util, shortfall in (
+        ("TH1", "tieu_hoc", 10, [0.8, 0.95, 1.12], [0, 0, 2]),
+        ("CS1", "thcs", 12, [0.5, 0.55, 0.6], [0, 0, 0]),
+        ("MN1", "mam_non", 0, [np.nan, np.nan, np.inf], [0, 0, 3]),
+    ):
         for k, year in enumerate((2027, 2028, 2029)):
             s = shortfall[k] if short else 0
-            rows.append({"school_id": sid, "level": level, "school_year": year, "utilization": util[k],
-                         "rooms_available": rooms if (sid != "MN1" or not short) else 0,
-                         "room_shortfall": s, "rooms_needed": rooms + s, "rooms_needed_hi80": rooms + s + (1 if s else 0)})
+            rows.append(
+                {
+                    "school_id": sid,
+                    "level": level,
+                    "school_year": year,
+                    "utilization": util[k],
+                    "rooms_available": rooms if (sid != "MN1" or not short) else 0,
+                    "room_shortfall": s,
+                    "rooms_needed": rooms + s,
+                    "rooms_needed_hi80": rooms + s + (1 if s else 0),
+                }
+            )
     return pd.DataFrame(rows)
 
 
-SCHOOLS = pd.DataFrame({"school_id": ["TH1", "CS1", "MN1"], "name": ["Trường Tiểu học Phước Bình", "Trường THCS Lê Lợi", "Trường Mầm non Sơn Ca"]})
+SCHOOLS = pd.DataFrame(
+    {
+        "school_id": ["TH1", "CS1", "MN1"],
+        "name": ["Trường Tiểu học Phước Bình", "Trường THCS Lê Lợi", "Trường Mầm non Sơn Ca"],
+    }
+)
 
 
 def texts(fig) -> list[str]:

@@ -1,4 +1,5 @@
 """Classes per grade (mixed-age and mixed-grade rules), rooms per class, rooms available."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -49,11 +50,14 @@ def test_no_merge_when_no_group_is_under_half_or_across_blocks():
 
 def test_primary_mixed_grade_class_of_at_most_15_pupils_and_2_grades():
     limits = np.full((3, 5), 35.0)
-    pupils = np.array([
-        [8, 6, 20, 20, 20],   # 8 + 6 = 14 ≤ 15 → one mixed class
-        [8, 8, 20, 20, 20],   # 16 > 15 → separate
-        [5, 4, 3, 0, 0],      # at most two grades per class: 2 classes, not 1
-    ], float)
+    pupils = np.array(
+        [
+            [8, 6, 20, 20, 20],  # 8 + 6 = 14 ≤ 15 → one mixed class
+            [8, 8, 20, 20, 20],  # 16 > 15 → separate
+            [5, 4, 3, 0, 0],  # at most two grades per class: 2 classes, not 1
+        ],
+        float,
+    )
     classes, group = level_classes("tieu_hoc", pupils, limits, NORMS)
     assert classes.sum(axis=1).tolist() == [4, 5, 2]
     assert group[0].tolist() == [0, 0, 2, 3, 4]
@@ -84,8 +88,14 @@ def test_school_not_yet_open_or_closed_has_no_rooms():
 
 
 def test_school_limit_lowers_the_norm_and_never_raises_it():
-    schools = pd.DataFrame({"school_id": ["CS1", "MN1", "CS2"], "level": ["thcs", "mam_non", "thcs"],
-                            "classrooms": [10, 10, 10], "max_class_size": [40, 20, 50]})
+    schools = pd.DataFrame(
+        {
+            "school_id": ["CS1", "MN1", "CS2"],
+            "level": ["thcs", "mam_non", "thcs"],
+            "classrooms": [10, 10, 10],
+            "max_class_size": [40, 20, 50],
+        }
+    )
     with pytest.warns(UserWarning, match="CS2"):
         limits = effective_limits(schools, NORMS).set_index(["school_id", "grade"])["max_class_size"]
     assert limits.loc[("CS1", "lop_6")] == 40
@@ -94,11 +104,16 @@ def test_school_limit_lowers_the_norm_and_never_raises_it():
 
 
 def test_classes_by_grade_labels_mixed_groups():
-    pupils = pd.DataFrame({
-        "school_id": "MN1", "level": "mam_non",
-        "grade": ["nt_3_12m", "nt_13_24m", "nt_25_36m", "mg_3_4", "mg_4_5", "mg_5_6"],
-        "school_year": 2027, "mean": [0, 0, 30, 10, 12, 71], "hi80": [0, 0, 30, 14, 16, 80],
-    })
+    pupils = pd.DataFrame(
+        {
+            "school_id": "MN1",
+            "level": "mam_non",
+            "grade": ["nt_3_12m", "nt_13_24m", "nt_25_36m", "mg_3_4", "mg_4_5", "mg_5_6"],
+            "school_year": 2027,
+            "mean": [0, 0, 30, 10, 12, 71],
+            "hi80": [0, 0, 30, 14, 16, 80],
+        }
+    )
     schools = pd.DataFrame({"school_id": ["MN1"], "level": ["mam_non"], "classrooms": [8]})
     out = classes_by_grade(pupils, schools, NORMS).set_index("grade")
     assert out.loc["mg_3_4", "class_group"] == "mg_3_4+mg_4_5" == out.loc["mg_4_5", "class_group"]
@@ -111,10 +126,22 @@ def test_classes_by_grade_labels_mixed_groups():
 @pytest.mark.parametrize(
     ("schools", "expected"),
     [
-        (pd.DataFrame({"school_id": ["A", "A"], "level": ["thcs"] * 2, "classrooms": [1, 2]}), "duplicate school_id in row"),
-        (pd.DataFrame({"school_id": ["A"], "level": ["THCS"], "classrooms": [1]}), "unknown level in row.*column 'level'"),
-        (pd.DataFrame({"school_id": ["A"], "level": ["thcs"], "classrooms": [-1]}), "'classrooms' must be a number ≥ 0"),
-        (pd.DataFrame({"school_id": ["A"], "level": ["thcs"], "classrooms": [3], "sessions_per_day": [3]}), "'sessions_per_day' must be 1 or 2"),
+        (
+            pd.DataFrame({"school_id": ["A", "A"], "level": ["thcs"] * 2, "classrooms": [1, 2]}),
+            "duplicate school_id in row",
+        ),
+        (
+            pd.DataFrame({"school_id": ["A"], "level": ["THCS"], "classrooms": [1]}),
+            "unknown level in row.*column 'level'",
+        ),
+        (
+            pd.DataFrame({"school_id": ["A"], "level": ["thcs"], "classrooms": [-1]}),
+            "'classrooms' must be a number ≥ 0",
+        ),
+        (
+            pd.DataFrame({"school_id": ["A"], "level": ["thcs"], "classrooms": [3], "sessions_per_day": [3]}),
+            "'sessions_per_day' must be 1 or 2",
+        ),
         (pd.DataFrame({"school_id": ["A"], "level": ["thcs"]}), "missing column.*classrooms"),
     ],
 )

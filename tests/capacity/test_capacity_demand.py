@@ -1,4 +1,5 @@
 """Enrollment demand from the population forecast: cohort rule, rates, intervals, progression."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +9,7 @@ import pytest
 from capacity import DEMAND_COLUMNS, enrollment_demand, load_norms, progression_from_history
 
 
-def forecast_table(quarters=("Q1",), years=(2027,), ages=range(0, 19), count=lambda q, y, a: 100.0 + a) -> pd.DataFrame:
+def forecast_table(quarters=("Q1",), years=(2027,), ages=range(19), count=lambda q, y, a: 100.0 + a) -> pd.DataFrame:
     rows = []
     for q in quarters:
         for y in years:
@@ -67,7 +68,9 @@ def test_school_year_reads_the_population_of_the_same_year():
 def test_rates_overrides_change_demand():
     table = forecast_table()
     base = enrollment_demand(table, load_norms())
-    lower = enrollment_demand(table, load_norms(rates={"participation": {"nha_tre": 0.235}, "private_share": {"mam_non": 0.0}}))
+    lower = enrollment_demand(
+        table, load_norms(rates={"participation": {"nha_tre": 0.235}, "private_share": {"mam_non": 0.0}})
+    )
     assert row(lower, "nt_13_24m")["mean"] == pytest.approx(101 * 0.235)
     assert row(lower, "mg_4_5")["mean"] == pytest.approx(row(base, "mg_4_5")["mean"] / 0.93)
 
@@ -84,13 +87,19 @@ def test_progression_multiplies_only_its_grades():
     per_quarter = pd.DataFrame({"quarter_id": ["Q2"], "grade": ["lop_7"], "ratio": [1.1]})
     scaled = enrollment_demand(table, norms, progression=per_quarter)
     changed = scaled["mean"] / base["mean"] != 1.0
-    assert set(zip(scaled.loc[changed, "quarter_id"], scaled.loc[changed, "grade"])) == {("Q2", "lop_7")}
+    assert set(zip(scaled.loc[changed, "quarter_id"], scaled.loc[changed, "grade"], strict=True)) == {("Q2", "lop_7")}
 
 
 def test_progression_from_history_is_observed_over_expected():
     norms = load_norms(rates={"private_share": {"tieu_hoc": 0.0}})
-    population = pd.DataFrame({"quarter_id": ["A", "B", "A", "B"], "year": [2024, 2024, 2025, 2025],
-                               "age": [7, 7, 7, 7], "count": [60, 40, 70, 30]})
+    population = pd.DataFrame(
+        {
+            "quarter_id": ["A", "B", "A", "B"],
+            "year": [2024, 2024, 2025, 2025],
+            "age": [7, 7, 7, 7],
+            "count": [60, 40, 70, 30],
+        }
+    )
     enrolment = pd.DataFrame({"school_year": [2024, 2025], "grade": ["lop_2", "lop_2"], "pupils": [95, 95]})
     result = progression_from_history(enrolment, population, norms)
     assert list(result["grade"]) == ["lop_2"]
@@ -115,8 +124,14 @@ def test_missing_school_year_is_explained():
     [
         (lambda t: t.drop(columns="hi95"), "missing column.*hi95"),
         (lambda t: t.assign(lo80=t["mean"] * 1.5), r"lo95 ≤ lo80 ≤ mean ≤ hi80 ≤ hi95, not so in row\(s\) 2, 3"),
-        (lambda t: t.assign(mean=np.where(t.index == 4, -1.0, t["mean"]), lo80=-2.0, lo95=-3.0), r"negative persons in row\(s\) 2"),
-        (lambda t: t.assign(age=t["age"].astype(object).where(t.index != 3, "x")), r"column 'age' is empty or not a number in row\(s\) 5"),
+        (
+            lambda t: t.assign(mean=np.where(t.index == 4, -1.0, t["mean"]), lo80=-2.0, lo95=-3.0),
+            r"negative persons in row\(s\) 2",
+        ),
+        (
+            lambda t: t.assign(age=t["age"].astype(object).where(t.index != 3, "x")),
+            r"column 'age' is empty or not a number in row\(s\) 5",
+        ),
         (lambda t: pd.concat([t, t.iloc[[0]]], ignore_index=True), "appear twice"),
     ],
 )
@@ -127,6 +142,10 @@ def test_bad_forecast_tables_get_specific_errors(change, expected):
 
 def test_bad_progression_table():
     with pytest.raises(ValueError, match="unknown grade code"):
-        enrollment_demand(forecast_table(), load_norms(), progression=pd.DataFrame({"grade": ["lop_10"], "ratio": [1.0]}))
+        enrollment_demand(
+            forecast_table(), load_norms(), progression=pd.DataFrame({"grade": ["lop_10"], "ratio": [1.0]})
+        )
     with pytest.raises(ValueError, match="positive number"):
-        enrollment_demand(forecast_table(), load_norms(), progression=pd.DataFrame({"grade": ["lop_1"], "ratio": [0.0]}))
+        enrollment_demand(
+            forecast_table(), load_norms(), progression=pd.DataFrame({"grade": ["lop_1"], "ratio": [0.0]})
+        )

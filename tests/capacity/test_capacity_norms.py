@@ -1,4 +1,5 @@
 """The norm table and the ward.toml overrides."""
+
 from __future__ import annotations
 
 import pytest
@@ -78,15 +79,23 @@ def test_group_overrides_by_code_and_nested_table():
 
 def test_level_wide_limit_caps_every_group_of_the_level():
     norms = load_norms({"max_class_size": {"mam_non": 20}})
-    limits = [norms.max_class_size("mam_non", g) for g in ("nt_3_12m", "nt_13_24m", "nt_25_36m", "mg_3_4", "mg_4_5", "mg_5_6")]
+    limits = [
+        norms.max_class_size("mam_non", g) for g in ("nt_3_12m", "nt_13_24m", "nt_25_36m", "mg_3_4", "mg_4_5", "mg_5_6")
+    ]
     assert limits == [15, 20, 20, 20, 20, 20]
     capped = load_norms({"max_class_size": 40})
     assert capped.max_class_size("thcs") == 40 and capped.max_class_size("tieu_hoc") == 35
 
 
 def test_setting_and_scalar_overrides():
-    norms = load_norms({"walking_distance": {"thcs": 1500}, "land_per_pupil": {"urban": 7},
-                        "flag_tight_utilization": 0.85, "rooms_per_class": {"sessions_1": 0.6}})
+    norms = load_norms(
+        {
+            "walking_distance": {"thcs": 1500},
+            "land_per_pupil": {"urban": 7},
+            "flag_tight_utilization": 0.85,
+            "rooms_per_class": {"sessions_1": 0.6},
+        }
+    )
     assert [norms.walking_distance("thcs", s) for s in ("urban", "rural", "mountain")] == [1500, 1500, 1500]
     assert norms.walking_distance("tieu_hoc", "urban") == 500
     assert norms.land_per_pupil("mam_non", "urban") == 7 and norms.land_per_pupil("mam_non", "rural") == 12
@@ -109,13 +118,29 @@ def test_rate_overrides_by_group_level_and_grade():
 @pytest.mark.parametrize(
     ("overrides", "rates", "expected"),
     [
-        ({"max_class": {"thcs": 40}}, None, ["ward.toml [norms]", "'max_class'", "did you mean 'max_class_size'", "walking_distance"]),
-        ({"max_class_size": {"thcss": 40}}, None, ["ward.toml [norms.max_class_size]", "'thcss'", "allowed", "thcs", "mg_5_6"]),
-        ({"max_class_size": {"mam_non": {"lop_1": 20}}}, None, ["[norms.max_class_size.mam_non]", "'lop_1'", "nt_3_12m"]),
+        (
+            {"max_class": {"thcs": 40}},
+            None,
+            ["ward.toml [norms]", "'max_class'", "did you mean 'max_class_size'", "walking_distance"],
+        ),
+        (
+            {"max_class_size": {"thcss": 40}},
+            None,
+            ["ward.toml [norms.max_class_size]", "'thcss'", "allowed", "thcs", "mg_5_6"],
+        ),
+        (
+            {"max_class_size": {"mam_non": {"lop_1": 20}}},
+            None,
+            ["[norms.max_class_size.mam_non]", "'lop_1'", "nt_3_12m"],
+        ),
         ({"rooms_per_class": {"thcs": 1}}, None, ["[norms.rooms_per_class]", "'thcs'", "sessions_1"]),
         (None, {"participation": {"nhatre": 0.4}}, ["ward.toml [rates.participation]", "'nhatre'", "nha_tre"]),
         (None, {"private": {"mam_non": 0}}, ["ward.toml [rates]", "'private'", "private_share"]),
-        (None, {"max_class_size": {"thcs": 40}}, ["ward.toml [rates]", "'max_class_size'", "participation, private_share"]),
+        (
+            None,
+            {"max_class_size": {"thcs": 40}},
+            ["ward.toml [rates]", "'max_class_size'", "participation, private_share"],
+        ),
     ],
 )
 def test_unknown_keys_name_the_section_key_and_allowed_ones(overrides, rates, expected):
@@ -145,7 +170,8 @@ def test_bad_override_values_are_refused(overrides, rates, expected):
 def test_a_custom_table_file_is_read_with_its_version(tmp_path):
     text = read_norm_table.__globals__["resources"].files("capacity").joinpath("norms.csv").read_text(encoding="utf-8")
     text = text.replace("version 2025.12", "version 2031.1").replace(
-        "max_class_size,thcs,*,45,", "max_class_size,thcs,*,42,")
+        "max_class_size,thcs,*,45,", "max_class_size,thcs,*,42,"
+    )
     path = tmp_path / "norms.csv"
     path.write_text(text, encoding="utf-8")
     norms = load_norms(table=path)
@@ -168,6 +194,7 @@ def test_docs_norms_page_shows_the_table_in_force(repo_root):
 
     page = (repo_root / "docs" / "norms.md").read_text(encoding="utf-8")
     start = page.index("<!-- norms table: generated from src/capacity/norms.csv -->\n") + len(
-        "<!-- norms table: generated from src/capacity/norms.csv -->\n")
+        "<!-- norms table: generated from src/capacity/norms.csv -->\n"
+    )
     end = page.index("\n<!-- end of norms table -->")
     assert page[start:end] == norms_markdown(), "docs/norms.md is out of date: regenerate its table (see the page)"

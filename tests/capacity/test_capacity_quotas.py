@@ -1,4 +1,5 @@
 """Entry quotas (chỉ tiêu tuyển sinh) per school × entry grade × school year."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,7 +20,9 @@ def demand_rows(values: dict[str, float], quarter: str = "Q0", year: int = 2027)
         for g in LEVEL_GRADES[level]:
             v = float(values.get(g, 0.0))
             rows.append((quarter, year, level, g, 0, v, v * 0.9, v * 1.1, v * 0.8, v * 1.2))
-    return pd.DataFrame(rows, columns=["quarter_id", "school_year", "level", "grade", "age", "mean", "lo80", "hi80", "lo95", "hi95"])
+    return pd.DataFrame(
+        rows, columns=["quarter_id", "school_year", "level", "grade", "age", "mean", "lo80", "hi80", "lo95", "hi95"]
+    )
 
 
 def test_grade_1_and_6_quotas_round_places_up():
@@ -36,7 +39,9 @@ def test_grade_1_and_6_quotas_round_places_up():
 
 
 def test_preschool_quota_for_every_age_group_with_mixed_groups():
-    demand = demand_rows({"nt_3_12m": 4.2, "nt_13_24m": 18.0, "nt_25_36m": 26.0, "mg_3_4": 10.0, "mg_4_5": 12.0, "mg_5_6": 71.0})
+    demand = demand_rows(
+        {"nt_3_12m": 4.2, "nt_13_24m": 18.0, "nt_25_36m": 26.0, "mg_3_4": 10.0, "mg_4_5": 12.0, "mg_5_6": 71.0}
+    )
     schools = pd.DataFrame({"school_id": ["MN1"], "level": ["mam_non"], "classrooms": [10]})
     zones = pd.DataFrame({"quarter_id": ["Q0"], "level": ["mam_non"], "school_id": ["MN1"]})
     table = quotas(demand, zones, schools, NORMS).set_index("grade")
@@ -52,16 +57,40 @@ def test_quotas_cover_the_demand_and_respect_class_limits():
     rng = np.random.default_rng(3)
     q, y, a = np.meshgrid([f"Q{i}" for i in range(4)], [2027, 2028], np.arange(19), indexing="ij")
     mean = rng.gamma(3.0, 10.0, size=q.shape)
-    forecast = pd.DataFrame({"quarter_id": q.ravel(), "year": y.ravel(), "age": a.ravel(), "mean": mean.ravel(),
-                             "lo80": mean.ravel() * 0.9, "hi80": mean.ravel() * 1.1, "lo95": mean.ravel() * 0.8, "hi95": mean.ravel() * 1.2})
+    forecast = pd.DataFrame(
+        {
+            "quarter_id": q.ravel(),
+            "year": y.ravel(),
+            "age": a.ravel(),
+            "mean": mean.ravel(),
+            "lo80": mean.ravel() * 0.9,
+            "hi80": mean.ravel() * 1.1,
+            "lo95": mean.ravel() * 0.8,
+            "hi95": mean.ravel() * 1.2,
+        }
+    )
     demand = enrollment_demand(forecast, NORMS)
-    schools = pd.DataFrame({"school_id": ["MN1", "TH1", "TH2", "CS1"], "level": ["mam_non", "tieu_hoc", "tieu_hoc", "thcs"],
-                            "classrooms": [10, 10, 10, 10], "closes": [np.nan, np.nan, 2028, np.nan]})
-    zones = pd.concat([
-        pd.DataFrame({"quarter_id": [f"Q{i}" for i in range(4)], "level": "mam_non", "school_id": "MN1", "share": 1.0}),
-        pd.DataFrame({"quarter_id": [f"Q{i}" for i in range(4)], "level": "tieu_hoc", "school_id": "TH1", "share": 1.0}),
-        pd.DataFrame({"quarter_id": [f"Q{i}" for i in range(4)], "level": "thcs", "school_id": "CS1", "share": 1.0}),
-    ])
+    schools = pd.DataFrame(
+        {
+            "school_id": ["MN1", "TH1", "TH2", "CS1"],
+            "level": ["mam_non", "tieu_hoc", "tieu_hoc", "thcs"],
+            "classrooms": [10, 10, 10, 10],
+            "closes": [np.nan, np.nan, 2028, np.nan],
+        }
+    )
+    zones = pd.concat(
+        [
+            pd.DataFrame(
+                {"quarter_id": [f"Q{i}" for i in range(4)], "level": "mam_non", "school_id": "MN1", "share": 1.0}
+            ),
+            pd.DataFrame(
+                {"quarter_id": [f"Q{i}" for i in range(4)], "level": "tieu_hoc", "school_id": "TH1", "share": 1.0}
+            ),
+            pd.DataFrame(
+                {"quarter_id": [f"Q{i}" for i in range(4)], "level": "thcs", "school_id": "CS1", "share": 1.0}
+            ),
+        ]
+    )
     table = quotas(demand, zones, schools, NORMS)
     # TH2 gets nobody and is closed in 2028: no row then; open in 2027: a row with 0 places
     assert table[(table["school_id"] == "TH2")]["school_year"].tolist() == [2027]

@@ -1,4 +1,5 @@
 """The ward summary: rooms to build, where, pupils added, benchmarks (hand-computed)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,8 +10,7 @@ from capacity import SUMMARY_COLUMNS, analyze, load_norms, shortfall_drivers, wa
 from capacity.grades import LEVEL_GRADES
 
 NORMS = load_norms()
-GRADE1 = {("Q0", 2027): 100, ("Q0", 2028): 180, ("Q0", 2029): 150,
-          ("Q1", 2027): 35, ("Q1", 2028): 35, ("Q1", 2029): 70}
+GRADE1 = {("Q0", 2027): 100, ("Q0", 2028): 180, ("Q0", 2029): 150, ("Q1", 2027): 35, ("Q1", 2028): 35, ("Q1", 2029): 70}
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +20,12 @@ def case():
         for g in LEVEL_GRADES["tieu_hoc"]:
             m = float(v) if g == "lop_1" else 0.0
             rows.append((q, y, "tieu_hoc", g, 6, m, m * 0.95, m * 1.05, m * 0.9, m * 1.1))
-    demand = pd.DataFrame(rows, columns=["quarter_id", "school_year", "level", "grade", "age", "mean", "lo80", "hi80", "lo95", "hi95"])
-    schools = pd.DataFrame({"school_id": ["TH1", "TH2"], "level": "tieu_hoc", "classrooms": [4, 10],
-                            "land_m2": [np.nan, 3000.0]})
+    demand = pd.DataFrame(
+        rows, columns=["quarter_id", "school_year", "level", "grade", "age", "mean", "lo80", "hi80", "lo95", "hi95"]
+    )
+    schools = pd.DataFrame(
+        {"school_id": ["TH1", "TH2"], "level": "tieu_hoc", "classrooms": [4, 10], "land_m2": [np.nan, 3000.0]}
+    )
     zones = pd.DataFrame({"quarter_id": ["Q0", "Q1"], "level": "tieu_hoc", "school_id": ["TH1", "TH2"], "share": 1.0})
     q, y, a = np.meshgrid(["Q0", "Q1"], [2027, 2028, 2029], np.arange(19), indexing="ij")
     forecast = pd.DataFrame({"quarter_id": q.ravel(), "year": y.ravel(), "age": a.ravel(), "mean": 100.0})
@@ -78,14 +81,21 @@ def test_ward_rows_sum_the_levels(case):
 def test_shortfall_drivers_lists_the_feeding_quarters(case):
     demand, schools, zones, capacity, _ = case
     drivers = shortfall_drivers(capacity, demand, zones, schools)
-    assert drivers[["school_id", "school_year", "quarter_id"]].values.tolist() == [["TH1", 2028, "Q0"], ["TH1", 2029, "Q0"]]
+    assert drivers[["school_id", "school_year", "quarter_id"]].values.tolist() == [
+        ["TH1", 2028, "Q0"],
+        ["TH1", 2029, "Q0"],
+    ]
     assert drivers["pupils"].tolist() == pytest.approx([180, 150])
     assert drivers["pupils_added"].tolist() == pytest.approx([80, 50])
 
 
 def test_land_norm_breach_is_listed():
-    rows = [("Q0", 2027, "thcs", g, 11, m, m, m, m, m) for g, m in zip(LEVEL_GRADES["thcs"], [200.0, 0, 0, 0])]
-    demand = pd.DataFrame(rows, columns=["quarter_id", "school_year", "level", "grade", "age", "mean", "lo80", "hi80", "lo95", "hi95"])
+    rows = [
+        ("Q0", 2027, "thcs", g, 11, m, m, m, m, m) for g, m in zip(LEVEL_GRADES["thcs"], [200.0, 0, 0, 0], strict=True)
+    ]
+    demand = pd.DataFrame(
+        rows, columns=["quarter_id", "school_year", "level", "grade", "age", "mean", "lo80", "hi80", "lo95", "hi95"]
+    )
     schools = pd.DataFrame({"school_id": ["CS1"], "level": ["thcs"], "classrooms": [10], "land_m2": [1500.0]})
     zones = pd.DataFrame({"quarter_id": ["Q0"], "level": ["thcs"], "school_id": ["CS1"]})
     capacity = analyze(demand, zones, schools, NORMS)

@@ -1,4 +1,5 @@
 """forecast.ward_accuracy: backtest cells summed to ward (or catchment) totals and scored."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,10 +15,14 @@ def _cells() -> pd.DataFrame:
     """Two quarters, age 6, one origin, horizons 1–2, the method and the naive baseline."""
     rows = [
         # method, horizon, quarter, actual, mean, point
-        ("shrunk", 1, "Q1", 10, 11.4, 11), ("shrunk", 1, "Q2", 30, 27.8, 28),
-        ("shrunk", 2, "Q1", 12, 12.0, 12), ("shrunk", 2, "Q2", 28, 30.6, 31),
-        ("naive", 1, "Q1", 10, 8.0, 8), ("naive", 1, "Q2", 30, 30.0, 30),
-        ("naive", 2, "Q1", 12, 8.0, 8), ("naive", 2, "Q2", 28, 30.0, 30),
+        ("shrunk", 1, "Q1", 10, 11.4, 11),
+        ("shrunk", 1, "Q2", 30, 27.8, 28),
+        ("shrunk", 2, "Q1", 12, 12.0, 12),
+        ("shrunk", 2, "Q2", 28, 30.6, 31),
+        ("naive", 1, "Q1", 10, 8.0, 8),
+        ("naive", 1, "Q2", 30, 30.0, 30),
+        ("naive", 2, "Q1", 12, 8.0, 8),
+        ("naive", 2, "Q2", 28, 30.0, 30),
     ]
     cells = pd.DataFrame(rows, columns=["method", "horizon", "quarter_id", "actual", "mean", "point"])
     cells["origin"] = 2020

@@ -1,4 +1,5 @@
 """forecast.backtest: honest intervals, metrics by hand, and the sample wards' results."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -59,12 +60,20 @@ def test_intervals_use_only_data_before_the_origin(sim):
 
 
 def test_summary_metrics_by_hand():
-    cells = pd.DataFrame({
-        "method": ["shrunk"] * 4, "horizon": [1, 1, 2, 2], "age": [3, 4, 3, 11],
-        "actual": [10.0, 0.0, 20.0, 50.0], "mean": [12.4, 1.2, 18.0, 50.0], "point": [12.0, 1.0, 18.0, 50.0],
-        "lo80": [11.0, 0.0, 15.0, 51.0], "hi80": [13.0, 2.0, 21.0, 55.0],
-        "lo95": [9.0, 0.0, 14.0, 45.0], "hi95": [14.0, 3.0, 22.0, 56.0],
-    })
+    cells = pd.DataFrame(
+        {
+            "method": ["shrunk"] * 4,
+            "horizon": [1, 1, 2, 2],
+            "age": [3, 4, 3, 11],
+            "actual": [10.0, 0.0, 20.0, 50.0],
+            "mean": [12.4, 1.2, 18.0, 50.0],
+            "point": [12.0, 1.0, 18.0, 50.0],
+            "lo80": [11.0, 0.0, 15.0, 51.0],
+            "hi80": [13.0, 2.0, 21.0, 55.0],
+            "lo95": [9.0, 0.0, 14.0, 45.0],
+            "hi95": [14.0, 3.0, 22.0, 56.0],
+        }
+    )
     s = summarize(cells).set_index(["breakdown", "group"])
     h1 = s.loc[("horizon", "1")]
     assert h1["wmape"] == pytest.approx((2 + 1) / 10 * 100)  # Σ|F−A| / ΣA with whole-person F
@@ -87,7 +96,9 @@ def test_too_short_history_for_a_backtest():
 
 
 def _load(folder):
-    read = lambda name: pd.read_csv(folder / name, dtype={"quarter_id": str}) if (folder / name).exists() else None  # noqa: E731
+    def read(name):
+        return pd.read_csv(folder / name, dtype={"quarter_id": str}) if (folder / name).exists() else None
+
     return read("population.csv"), read("births.csv"), read("housing.csv")
 
 

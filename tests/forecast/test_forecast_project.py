@@ -1,4 +1,5 @@
 """forecast.project: a tiny ward projected by hand, edge cases, invariants and input errors."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -146,7 +147,9 @@ def test_ward_forecast_has_its_own_intervals(sim):
     res = project_all(sim.population, sim.births, base_year=2024, horizon=2027)
     summed = res.quarters.groupby(["year", "age"])["mean"].sum().to_numpy()
     assert res.ward["mean"].to_numpy() == pytest.approx(summed)
-    quarter_width = (res.quarters.groupby(["year", "age"])["hi80"].sum() - res.quarters.groupby(["year", "age"])["lo80"].sum())
+    quarter_width = (
+        res.quarters.groupby(["year", "age"])["hi80"].sum() - res.quarters.groupby(["year", "age"])["lo80"].sum()
+    )
     ward_width = (res.ward["hi80"] - res.ward["lo80"]).to_numpy()
     assert (ward_width < quarter_width.to_numpy()).mean() > 0.9  # errors partly cancel over quarters
 
@@ -160,6 +163,7 @@ def test_include_base_adds_observed_year(sim):
 
 
 # ---- planner-readable errors -----------------------------------------------------------------
+
 
 def small_population() -> pd.DataFrame:
     years = np.arange(2019, 2025)
@@ -215,8 +219,9 @@ def test_errors_name_the_spreadsheet_row_when_later_years_are_cut():
     dup = pd.concat([pop, pop.iloc[[k]]], ignore_index=True)
     with pytest.raises(ValueError, match=rf"duplicate rows .*spreadsheet rows {k + 2}, {len(pop) + 2}\)"):
         project(dup, base_year=2023, horizon=2026, intervals=False)
-    births = pd.DataFrame({"quarter_id": ["KP01"] * 6, "year": [2024, 2019, 2020, 2021, 2022, 2023],
-                           "births": [3, 3, 3, 3, "", 3]})
+    births = pd.DataFrame(
+        {"quarter_id": ["KP01"] * 6, "year": [2024, 2019, 2020, 2021, 2022, 2023], "births": [3, 3, 3, 3, "", 3]}
+    )
     with pytest.raises(ValueError, match=r"births.csv, column 'births'.*rows 6,"):
         project(pop, births.astype({"births": object}), base_year=2023, horizon=2026, intervals=False)
 
@@ -226,7 +231,7 @@ def test_quarter_with_a_hole_and_unknown_births_quarter_are_refused():
     with pytest.raises(ValueError, match="KP01 in 2021"):
         project(pop[~((pop.quarter_id == "KP01") & (pop.year == 2021))])
     births = pd.DataFrame({"quarter_id": ["KP09"] * 3, "year": [2022, 2023, 2024], "births": [1, 2, 3]})
-    with pytest.raises(ValueError, match="births.csv names quarter"):
+    with pytest.raises(ValueError, match=r"births\.csv names quarter"):
         project(pop, births)
     with pytest.raises(ValueError, match="horizon 2024 must be after the base year"):
         project(pop, horizon=2024)

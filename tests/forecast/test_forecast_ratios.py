@@ -1,4 +1,5 @@
 """Cohort-change ratios and their shrinkage, checked against hand computations."""
+
 from __future__ import annotations
 
 import numpy as np

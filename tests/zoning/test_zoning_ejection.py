@@ -1,4 +1,5 @@
 """Ejection chains and cyclic transfers (`zoning.ejection`): hand-computed cases and invariants."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,14 +22,31 @@ FAR = 50_000.0
 def tiny(pupils: dict[str, float], rooms: dict[str, int], metres: dict[tuple[str, str], float]):
     """One grade (35 pupils per class, 1 room per class); unlisted pairs are FAR metres."""
     qid, sid = list(pupils), list(rooms)
-    demand = pd.DataFrame({"quarter_id": qid, "school_year": 2027, "level": "tieu_hoc", "grade": "lop_1",
-                           "age": 6, "mean": [pupils[q] for q in qid]})
-    schools = pd.DataFrame({"school_id": sid, "name": sid, "level": "tieu_hoc",
-                            "classrooms": [rooms[s] for s in sid], "sessions_per_day": 2})
-    distances = pd.DataFrame([(q, s, metres.get((q, s), FAR)) for q in qid for s in sid],
-                             columns=["quarter_id", "school_id", "metres"])
-    problem = build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS,
-                            grades=("lop_1",))
+    demand = pd.DataFrame(
+        {
+            "quarter_id": qid,
+            "school_year": 2027,
+            "level": "tieu_hoc",
+            "grade": "lop_1",
+            "age": 6,
+            "mean": [pupils[q] for q in qid],
+        }
+    )
+    schools = pd.DataFrame(
+        {
+            "school_id": sid,
+            "name": sid,
+            "level": "tieu_hoc",
+            "classrooms": [rooms[s] for s in sid],
+            "sessions_per_day": 2,
+        }
+    )
+    distances = pd.DataFrame(
+        [(q, s, metres.get((q, s), FAR)) for q in qid for s in sid], columns=["quarter_id", "school_id", "metres"]
+    )
+    problem = build_problem(
+        demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS, grades=("lop_1",)
+    )
     model = build_model(problem, ModelOptions(k_nearest=2, distance_penalty=0.0))
     return problem, model
 
@@ -45,8 +63,9 @@ def pairs_for(model, problem, schools: dict[str, str]) -> np.ndarray:
 
 
 def schools_of(model, problem, chosen) -> dict[str, str]:
-    return {str(problem.quarter_ids[model.pair_quarter[p]]): str(problem.school_ids[model.pair_school[p]])
-            for p in chosen}
+    return {
+        str(problem.quarter_ids[model.pair_quarter[p]]): str(problem.school_ids[model.pair_school[p]]) for p in chosen
+    }
 
 
 def test_chain_that_no_move_or_swap_finds():
@@ -54,8 +73,11 @@ def test_chain_that_no_move_or_swap_finds():
     # I → B alone: 40 pupils in one 35-seat class, 5 without a seat. K → C alone: +200 m each.
     # Swap I ↔ K: K has no pair at A (2 nearest schools: B, C). The chain I: A → B with
     # K: B → C saves 20 × 2,500 − 20 × 200 = 46,000 pupil-m.
-    problem, model = tiny({"I": 20, "K": 20}, {"A": 1, "B": 1, "C": 1},
-                          {("I", "A"): 3000, ("I", "B"): 500, ("K", "B"): 1000, ("K", "C"): 1200})
+    problem, model = tiny(
+        {"I": 20, "K": 20},
+        {"A": 1, "B": 1, "C": 1},
+        {("I", "A"): 3000, ("I", "B"): 500, ("K", "B"): 1000, ("K", "C"): 1200},
+    )
     start = pairs_for(model, problem, {"I": "A", "K": "B"})
     before = model.objective(solution_vector(model, problem, start))
     local, stats = improve_locally(model, problem, start, deadline=np.inf)
@@ -74,9 +96,11 @@ def test_three_cycle_that_no_move_swap_or_chain_of_two_finds():
     # A, B, C have one room each, full with 20 pupils; each quarter lives nearer the next school.
     # Any two legs leave 40 pupils in a one-room school; the cycle I: A → B, K: B → C,
     # L: C → A saves 20 × (2,000 + 1,000 + 1,500) = 90,000 pupil-m.
-    problem, model = tiny({"I": 20, "K": 20, "L": 20}, {"A": 1, "B": 1, "C": 1},
-                          {("I", "A"): 2500, ("I", "B"): 500, ("K", "B"): 1500, ("K", "C"): 500,
-                           ("L", "C"): 2000, ("L", "A"): 500})
+    problem, model = tiny(
+        {"I": 20, "K": 20, "L": 20},
+        {"A": 1, "B": 1, "C": 1},
+        {("I", "A"): 2500, ("I", "B"): 500, ("K", "B"): 1500, ("K", "C"): 500, ("L", "C"): 2000, ("L", "A"): 500},
+    )
     start = pairs_for(model, problem, {"I": "A", "K": "B", "L": "C"})
     before = model.objective(solution_vector(model, problem, start))
     paths_only, stats = improve_by_chains(model, problem, start, deadline=np.inf, cycles=False)
@@ -94,16 +118,31 @@ def city(n: int = 300, m: int = 18, seed: int = 3):
     q, s = rng.uniform(0, 10_000, size=(n, 2)), rng.uniform(0, 10_000, size=(m, 2))
     per_grade = rng.gamma(4.0, 3.5, size=(n, 1)) * rng.uniform(0.85, 1.15, size=(n, len(GRADES)))
     qid = [f"Q{i:04d}" for i in range(n)]
-    demand = pd.DataFrame({"quarter_id": np.repeat(qid, len(GRADES)), "school_year": 2027, "level": "tieu_hoc",
-                           "grade": np.tile(GRADES, n), "age": np.tile(np.arange(6, 11), n),
-                           "mean": per_grade.ravel().round(2)})
+    demand = pd.DataFrame(
+        {
+            "quarter_id": np.repeat(qid, len(GRADES)),
+            "school_year": 2027,
+            "level": "tieu_hoc",
+            "grade": np.tile(GRADES, n),
+            "age": np.tile(np.arange(6, 11), n),
+            "mean": per_grade.ravel().round(2),
+        }
+    )
     weights = rng.uniform(0.7, 1.3, size=m)
     rooms = np.round(weights / weights.sum() * per_grade.sum() / 35 * 1.1) + 3
-    schools = pd.DataFrame({"school_id": [f"S{j:03d}" for j in range(m)], "name": [f"T{j}" for j in range(m)],
-                            "level": "tieu_hoc", "classrooms": rooms.astype(int), "sessions_per_day": 2})
+    schools = pd.DataFrame(
+        {
+            "school_id": [f"S{j:03d}" for j in range(m)],
+            "name": [f"T{j}" for j in range(m)],
+            "level": "tieu_hoc",
+            "classrooms": rooms.astype(int),
+            "sessions_per_day": 2,
+        }
+    )
     metres = np.hypot(q[:, None, 0] - s[None, :, 0], q[:, None, 1] - s[None, :, 1]) * 1.3
-    distances = pd.DataFrame({"quarter_id": np.repeat(qid, m), "school_id": np.tile(schools["school_id"], n),
-                              "metres": metres.ravel()})
+    distances = pd.DataFrame(
+        {"quarter_id": np.repeat(qid, m), "school_id": np.tile(schools["school_id"], n), "metres": metres.ravel()}
+    )
     problem = build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS)
     return problem, build_model(problem, ModelOptions(k_nearest=6))
 
@@ -118,8 +157,8 @@ def test_chains_never_worsen_keep_every_quarter_once_and_are_deterministic():
     first, stats = improve_by_chains(model, problem, start, deadline=np.inf)
     second, _ = improve_by_chains(model, problem, start, deadline=np.inf)
     np.testing.assert_array_equal(first, second)
-    assert stats["chains"] + stats["cycles"] > 0          # this instance has chains to find
-    np.testing.assert_array_equal(model.pair_quarter[first], np.arange(n))   # each quarter once
+    assert stats["chains"] + stats["cycles"] > 0  # this instance has chains to find
+    np.testing.assert_array_equal(model.pair_quarter[first], np.arange(n))  # each quarter once
     assert (model.col_hi[first] > 0).all()
     after_values = solution_vector(model, problem, first)
     after = model.objective(after_values)
@@ -128,5 +167,5 @@ def test_chains_never_worsen_keep_every_quarter_once_and_are_deterministic():
     assert after_values[model.overflow_slice].sum() <= over_before + 1e-9
     pupils = np.zeros((m, 1, len(GRADES)))
     np.add.at(pupils, model.pair_school[first], problem.demand)
-    assert pupils.sum() == pytest.approx(problem.demand.sum())            # no child lost
+    assert pupils.sum() == pytest.approx(problem.demand.sum())  # no child lost
     assert unseated(problem, pupils, np.arange(m)).sum() == pytest.approx(after_values[model.overflow_slice].sum())

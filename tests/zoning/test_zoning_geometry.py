@@ -1,4 +1,5 @@
 """Distances and quarter adjacency from geometry."""
+
 from __future__ import annotations
 
 import geopandas as gpd
@@ -25,7 +26,7 @@ def grid(rows: int = 2, cols: int = 2, size: float = 1000.0) -> gpd.GeoDataFrame
 
 
 def test_straight_line_distances_times_detour():
-    quarters = grid(1, 2)                                  # centres at (500, 500) and (1500, 500)
+    quarters = grid(1, 2)  # centres at (500, 500) and (1500, 500)
     site = gpd.GeoSeries(gpd.points_from_xy([700_500.0], [1_300_500.0 + 3000.0]), crs=CRS).to_crs("EPSG:4326")
     schools = pd.DataFrame({"school_id": ["S1"], "lon": site.x, "lat": site.y})
     table = quarter_school_distances(quarters, schools, crs=CRS)
@@ -49,8 +50,9 @@ def test_centre_of_a_crescent_lies_inside_it():
 
 
 def test_given_distances_override_computed_ones():
-    computed = pd.DataFrame({"quarter_id": ["a", "a", "b", "b"], "school_id": ["S", "T", "S", "T"],
-                             "metres": [100.0, 200.0, 300.0, 400.0]})
+    computed = pd.DataFrame(
+        {"quarter_id": ["a", "a", "b", "b"], "school_id": ["S", "T", "S", "T"], "metres": [100.0, 200.0, 300.0, 400.0]}
+    )
     given = pd.DataFrame({"quarter_id": ["b"], "school_id": ["T"], "metres": [950.0]})
     merged = fill_missing_distances(given, computed).set_index(["quarter_id", "school_id"])
     assert merged.loc[("b", "T"), "metres"] == 950.0 and merged.loc[("b", "T"), "source"] == "given"
@@ -64,22 +66,24 @@ def test_distance_table_errors_name_rows():
     table = pd.DataFrame({"quarter_id": ["a", "b"], "school_id": ["S", "S"], "metres": [1, "xa"]})
     with pytest.raises(ValueError, match="rows 3"):
         distance_matrix(table, np.array(["a", "b"]), np.array(["S"]))
-    ok = distance_matrix(pd.DataFrame({"quarter_id": ["b"], "school_id": ["S"], "metres": [7.0]}),
-                         np.array(["a", "b"]), np.array(["S"]))
+    ok = distance_matrix(
+        pd.DataFrame({"quarter_id": ["b"], "school_id": ["S"], "metres": [7.0]}), np.array(["a", "b"]), np.array(["S"])
+    )
     assert np.isnan(ok[0, 0]) and ok[1, 0] == 7.0
 
 
 def test_adjacency_needs_a_shared_edge_not_a_corner():
     quarters = grid(2, 2)
     adjacency = quarter_adjacency(quarters)
-    pairs = set(zip(adjacency["quarter_id_a"], adjacency["quarter_id_b"]))
+    pairs = set(zip(adjacency["quarter_id_a"], adjacency["quarter_id_b"], strict=True))
     assert pairs == {("r0c0", "r0c1"), ("r0c0", "r1c0"), ("r0c1", "r1c1"), ("r1c0", "r1c1")}
     np.testing.assert_allclose(adjacency["shared_m"], 1000.0, rtol=1e-6)
 
 
 def test_adjacency_forgives_small_digitising_gaps():
-    quarters = gpd.GeoDataFrame({"quarter_id": ["a", "b"]},
-                                geometry=[box(0, 0, 100, 100), box(100.3, 0, 200, 100)], crs=CRS)
+    quarters = gpd.GeoDataFrame(
+        {"quarter_id": ["a", "b"]}, geometry=[box(0, 0, 100, 100), box(100.3, 0, 200, 100)], crs=CRS
+    )
     assert len(quarter_adjacency(quarters, tolerance_m=0.5)) == 1
     assert len(quarter_adjacency(quarters, tolerance_m=0.0)) == 0
 
@@ -92,9 +96,10 @@ def test_adjacency_works_from_longitude_latitude():
 
 
 def test_zone_pieces_counts_connected_parts():
-    adjacency = quarter_adjacency(grid(1, 4))             # r0c0 - r0c1 - r0c2 - r0c3
-    zones = pd.DataFrame({"quarter_id": ["r0c0", "r0c1", "r0c2", "r0c3"], "school_id": ["A", "B", "A", "A"],
-                          "share": 1.0})
+    adjacency = quarter_adjacency(grid(1, 4))  # r0c0 - r0c1 - r0c2 - r0c3
+    zones = pd.DataFrame(
+        {"quarter_id": ["r0c0", "r0c1", "r0c2", "r0c3"], "school_id": ["A", "B", "A", "A"], "share": 1.0}
+    )
     pieces = zone_pieces(zones, adjacency)
     assert pieces["A"] == 2 and pieces["B"] == 1
     assert not is_contiguous(zones, adjacency)
@@ -105,7 +110,8 @@ def test_closer_neighbour_rule_data():
     # a row of 3 quarters, one school at quarter 0: quarter 1's closer neighbour is 0, 2's is 1
     distance = np.array([[0.0], [1000.0], [2000.0]])
     adjacency = pd.DataFrame({"quarter_id_a": ["q0", "q1"], "quarter_id_b": ["q1", "q2"]})
-    anchor, rows, cols = closer_neighbour_pairs(np.array([0, 1, 2]), np.array([0, 0, 0]), distance,
-                                                adjacency, np.array(["q0", "q1", "q2"]))
+    anchor, rows, cols = closer_neighbour_pairs(
+        np.array([0, 1, 2]), np.array([0, 0, 0]), distance, adjacency, np.array(["q0", "q1", "q2"])
+    )
     assert anchor.tolist() == [True, False, False]
-    assert sorted(zip(rows.tolist(), cols.tolist())) == [(1, 0), (2, 1)]
+    assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == [(1, 0), (2, 1)]

@@ -1,4 +1,5 @@
 """The zoning map: Vietnamese labels with diacritics (English on request), PNG and PDF."""
+
 from __future__ import annotations
 
 import struct
@@ -25,16 +26,42 @@ def zoned():
         crs=CRS,
     )
     sites = gpd.GeoSeries(gpd.points_from_xy([x0 + 300, x0 + 1500], [y0 + 300, y0 + 1500]), crs=CRS).to_crs(4326)
-    schools = pd.DataFrame({"school_id": ["TH01", "TH02"], "name": ["Trường Tiểu học Hòa Bình", "Trường Tiểu học Lê Lợi"],
-                            "level": "tieu_hoc", "lon": sites.x, "lat": sites.y, "classrooms": [5, 4],
-                            "sessions_per_day": 2})
-    demand = pd.DataFrame({"quarter_id": quarters["quarter_id"], "school_year": 2027, "level": "tieu_hoc",
-                           "grade": "lop_1", "age": 6, "mean": [30.0, 25, 20, 22, 18, 26, 24, 21, 40]})
-    current = pd.DataFrame({"quarter_id": quarters["quarter_id"], "level": "tieu_hoc",
-                            "school_id": ["TH01"] * 5 + ["TH02"] * 4})
+    schools = pd.DataFrame(
+        {
+            "school_id": ["TH01", "TH02"],
+            "name": ["Trường Tiểu học Hòa Bình", "Trường Tiểu học Lê Lợi"],
+            "level": "tieu_hoc",
+            "lon": sites.x,
+            "lat": sites.y,
+            "classrooms": [5, 4],
+            "sessions_per_day": 2,
+        }
+    )
+    demand = pd.DataFrame(
+        {
+            "quarter_id": quarters["quarter_id"],
+            "school_year": 2027,
+            "level": "tieu_hoc",
+            "grade": "lop_1",
+            "age": 6,
+            "mean": [30.0, 25, 20, 22, 18, 26, 24, 21, 40],
+        }
+    )
+    current = pd.DataFrame(
+        {"quarter_id": quarters["quarter_id"], "level": "tieu_hoc", "school_id": ["TH01"] * 5 + ["TH02"] * 4}
+    )
     distances = quarter_school_distances(quarters, schools, crs=CRS)
-    result = assign(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=load_norms(),
-                    grades=["lop_1"], current=current, stability=100.0)
+    result = assign(
+        demand,
+        schools,
+        distances,
+        level="tieu_hoc",
+        school_years=2027,
+        norms=load_norms(),
+        grades=["lop_1"],
+        current=current,
+        stability=100.0,
+    )
     return result, quarters, schools
 
 
@@ -49,13 +76,13 @@ def test_vietnamese_labels_with_diacritics(zoned):
     assert "Phân luồng tuyển sinh cấp tiểu học – năm học 2027–2028" in words
     assert "Phường Phước Bình" in words
     assert "Trường Tiểu học Hòa Bình" in words and "Trường Tiểu học Lê Lợi" in words
-    assert "Khu phố 5" in words                             # quarter labels
-    assert "Trường và vùng tuyển sinh" in words               # legend title
+    assert "Khu phố 5" in words  # quarter labels
+    assert "Trường và vùng tuyển sinh" in words  # legend title
     load = result.load.set_index("school_id")
     classes = int(load.loc["TH01", "classes"])
     assert f"{classes} lớp" in words and "HS" in words and "phòng học" in words
-    assert "B" in texts(fig)                                  # north arrow: Bắc
-    assert any(t.endswith(" m") or t.endswith(" km") for t in texts(fig))   # scale bar
+    assert "B" in texts(fig)  # north arrow: Bắc
+    assert any(t.endswith((" m", " km")) for t in texts(fig))  # scale bar
     assert "Lời giải: HiGHS" in words and "tối ưu" in words
 
 

@@ -1,4 +1,5 @@
 """The zoning model on tiny instances whose optimum is checked by hand, and its invariants."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,20 +14,37 @@ NORMS = load_norms()
 LIMIT = 35  # primary class-size limit in the packaged norm table (TT 28/2020)
 
 
-def line_instance(positions: dict[str, float], sites: dict[str, float], pupils: dict[str, dict[str, float]],
-                  rooms: dict[str, int], year: int = 2027, **school_columns: dict[str, object]):
+def line_instance(
+    positions: dict[str, float],
+    sites: dict[str, float],
+    pupils: dict[str, dict[str, float]],
+    rooms: dict[str, int],
+    year: int = 2027,
+    **school_columns: dict[str, object],
+):
     """Quarters and schools on a line (metres); pupils per quarter per grade."""
-    demand = pd.DataFrame([
-        {"quarter_id": q, "school_year": year, "level": "tieu_hoc", "grade": g, "age": 5 + int(g[-1]), "mean": v}
-        for q, grades in pupils.items() for g, v in grades.items()
-    ])
-    schools = pd.DataFrame({"school_id": list(sites), "name": [f"Trường {s}" for s in sites],
-                            "level": "tieu_hoc", "classrooms": [rooms[s] for s in sites],
-                            "sessions_per_day": 2})
+    demand = pd.DataFrame(
+        [
+            {"quarter_id": q, "school_year": year, "level": "tieu_hoc", "grade": g, "age": 5 + int(g[-1]), "mean": v}
+            for q, grades in pupils.items()
+            for g, v in grades.items()
+        ]
+    )
+    schools = pd.DataFrame(
+        {
+            "school_id": list(sites),
+            "name": [f"Trường {s}" for s in sites],
+            "level": "tieu_hoc",
+            "classrooms": [rooms[s] for s in sites],
+            "sessions_per_day": 2,
+        }
+    )
     for column, values in school_columns.items():
         schools[column] = [values.get(s, np.nan) for s in sites]
-    distances = pd.DataFrame([(q, s, abs(positions[q] - sites[s])) for q in positions for s in sites],
-                             columns=["quarter_id", "school_id", "metres"])
+    distances = pd.DataFrame(
+        [(q, s, abs(positions[q] - sites[s])) for q in positions for s in sites],
+        columns=["quarter_id", "school_id", "metres"],
+    )
     return demand, schools, distances
 
 
@@ -42,19 +60,29 @@ def random_instance(seed: int, n: int = 12, m: int = 3, grades=("lop_1", "lop_2"
 
 def solve(demand, schools, distances, **options):
     options.setdefault("distance_penalty", 0.0)
-    return assign(demand, schools, distances, level="tieu_hoc", school_years=options.pop("school_years", 2027),
-                  norms=NORMS, **options)
+    return assign(
+        demand,
+        schools,
+        distances,
+        level="tieu_hoc",
+        school_years=options.pop("school_years", 2027),
+        norms=NORMS,
+        **options,
+    )
 
 
 # --- hand-checked optima ----------------------------------------------------------------------
+
 
 def test_four_quarters_two_schools_hand_checked_optimum():
     # A (1 room = 35 seats) at 0 m, B (2 rooms) at 1,200 m; quarters at 0, 400, 800, 1,200 m.
     # q1 (30) fills A; q2 + q1 = 50 > 35, so q2, q3, q4 go to B: 20·800 + 25·400 + 10·0 = 26,000.
     demand, schools, distances = line_instance(
-        {"q1": 0, "q2": 400, "q3": 800, "q4": 1200}, {"A": 0, "B": 1200},
+        {"q1": 0, "q2": 400, "q3": 800, "q4": 1200},
+        {"A": 0, "B": 1200},
         {"q1": {"lop_1": 30}, "q2": {"lop_1": 20}, "q3": {"lop_1": 25}, "q4": {"lop_1": 10}},
-        {"A": 1, "B": 2})
+        {"A": 1, "B": 2},
+    )
     result = solve(demand, schools, distances, grades=["lop_1"])
     zones = result.zones().set_index("quarter_id")["school_id"].to_dict()
     assert zones == {"q1": "A", "q2": "B", "q3": "B", "q4": "B"}
@@ -69,8 +97,11 @@ def test_integer_classes_per_grade_share_the_rooms():
     # would hold all 60 pupils, but grade 1 then needs 2 classes and grade 2 one: 3 rooms > 2.
     # So one quarter goes to B (2 km away): the cheaper one to move is q2 (20 pupils, not 40).
     demand, schools, distances = line_instance(
-        {"q1": 0, "q2": 100}, {"A": 0, "B": 2000},
-        {"q1": {"lop_1": 20, "lop_2": 20}, "q2": {"lop_1": 20, "lop_2": 0}}, {"A": 2, "B": 5})
+        {"q1": 0, "q2": 100},
+        {"A": 0, "B": 2000},
+        {"q1": {"lop_1": 20, "lop_2": 20}, "q2": {"lop_1": 20, "lop_2": 0}},
+        {"A": 2, "B": 5},
+    )
     result = solve(demand, schools, distances, grades=["lop_1", "lop_2"])
     zones = result.zones().set_index("quarter_id")["school_id"].to_dict()
     assert zones == {"q1": "A", "q2": "B"}
@@ -86,19 +117,28 @@ def test_contiguity_changes_the_hand_checked_optimum():
     # 55 > 35). All at B costs 262,500, so the free optimum is A = {q1, q3}: 145,000 pupil-m,
     # with A's zone skipping q2. The contiguous optimum is A = {q1}: 150,000 pupil-m.
     positions = {f"q{k}": 1000.0 * (k - 1) for k in range(1, 6)}
-    pupils = {"q1": {"lop_1": 25}, "q2": {"lop_1": 30}, "q3": {"lop_1": 10}, "q4": {"lop_1": 10},
-              "q5": {"lop_1": 10}}
+    pupils = {"q1": {"lop_1": 25}, "q2": {"lop_1": 30}, "q3": {"lop_1": 10}, "q4": {"lop_1": 10}, "q5": {"lop_1": 10}}
     demand, schools, distances = line_instance(positions, {"A": 0, "B": 4500}, pupils, {"A": 1, "B": 9})
     adjacency = pd.DataFrame({"quarter_id_a": ["q1", "q2", "q3", "q4"], "quarter_id_b": ["q2", "q3", "q4", "q5"]})
     free = solve(demand, schools, distances, grades=["lop_1"])
-    assert free.zones().set_index("quarter_id")["school_id"].to_dict() == \
-        {"q1": "A", "q2": "B", "q3": "A", "q4": "B", "q5": "B"}
+    assert free.zones().set_index("quarter_id")["school_id"].to_dict() == {
+        "q1": "A",
+        "q2": "B",
+        "q3": "A",
+        "q4": "B",
+        "q5": "B",
+    }
     assert free.pupil_metres == pytest.approx(145_000)
     assert (zone_pieces(free.zones(), adjacency) > 1).any()
 
     tied = solve(demand, schools, distances, grades=["lop_1"], contiguity=adjacency)
-    assert tied.zones().set_index("quarter_id")["school_id"].to_dict() == \
-        {"q1": "A", "q2": "B", "q3": "B", "q4": "B", "q5": "B"}
+    assert tied.zones().set_index("quarter_id")["school_id"].to_dict() == {
+        "q1": "A",
+        "q2": "B",
+        "q3": "B",
+        "q4": "B",
+        "q5": "B",
+    }
     assert tied.pupil_metres == pytest.approx(150_000)
     assert (zone_pieces(tied.zones(), adjacency) == 1).all()
     assert tied.load["contiguous"].all()
@@ -112,6 +152,7 @@ def test_contiguity_needs_whole_quarters():
 
 
 # --- invariants -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("split", [False, True])
 @pytest.mark.parametrize("seed", [3, 4])
@@ -140,7 +181,7 @@ def test_capacity_respected_or_overflow_reported(seed):
     for school, rows in g.groupby("school_id"):
         unseated = np.maximum(rows["pupils"] - rows["classes"] * rows["class_limit"], 0).sum()
         if over_school[school] <= 1e-6:
-            assert unseated <= 1e-6           # every pupil seated in whole classes
+            assert unseated <= 1e-6  # every pupil seated in whole classes
     load = result.load.set_index("school_id")
     fits = load["rooms_needed"] <= load["rooms_available"] + 1e-9
     assert (fits | (load["overflow_pupils"] > 0)).all()  # never over the rooms without a flag
@@ -151,7 +192,8 @@ def test_capacity_respected_or_overflow_reported(seed):
 
 def test_too_few_rooms_is_reported_as_overflow_not_an_error():
     demand, schools, distances = line_instance(
-        {"q1": 0, "q2": 300}, {"A": 0}, {"q1": {"lop_1": 40}, "q2": {"lop_1": 25}}, {"A": 1})
+        {"q1": 0, "q2": 300}, {"A": 0}, {"q1": {"lop_1": 40}, "q2": {"lop_1": 25}}, {"A": 1}
+    )
     result = solve(demand, schools, distances, grades=["lop_1"])
     over = result.overflow()
     assert list(over["school_id"]) == ["A"]
@@ -162,8 +204,12 @@ def test_too_few_rooms_is_reported_as_overflow_not_an_error():
 
 def test_closed_school_takes_no_pupils_in_the_years_it_is_closed():
     demand, schools, distances = line_instance(
-        {"q1": 0, "q2": 500}, {"A": 0, "B": 2000}, {"q1": {"lop_1": 20}, "q2": {"lop_1": 20}},
-        {"A": 2, "B": 2}, closes={"A": 2028})
+        {"q1": 0, "q2": 500},
+        {"A": 0, "B": 2000},
+        {"q1": {"lop_1": 20}, "q2": {"lop_1": 20}},
+        {"A": 2, "B": 2},
+        closes={"A": 2028},
+    )
     demand = pd.concat([demand, demand.assign(school_year=2028)], ignore_index=True)
     result = solve(demand, schools, distances, grades=["lop_1"], school_years=[2027, 2028], per_year=True)
     assert len(result.reports) == 2
@@ -176,8 +222,7 @@ def test_closed_school_takes_no_pupils_in_the_years_it_is_closed():
 def test_one_zoning_holds_for_several_years_with_capacity_each_year():
     # Grade 1 grows from 30 to 40 pupils in q1: in 2028 one room at A no longer holds q1, so a
     # zoning valid for both years sends q1 to B, although A is closer.
-    demand, schools, distances = line_instance(
-        {"q1": 0}, {"A": 0, "B": 800}, {"q1": {"lop_1": 30}}, {"A": 1, "B": 3})
+    demand, schools, distances = line_instance({"q1": 0}, {"A": 0, "B": 800}, {"q1": {"lop_1": 30}}, {"A": 1, "B": 3})
     demand = pd.concat([demand, demand.assign(school_year=2028, mean=40.0)], ignore_index=True)
     single = solve(demand, schools, distances, grades=["lop_1"], school_years=2027)
     both = solve(demand, schools, distances, grades=["lop_1"], school_years=[2027, 2028])
@@ -205,12 +250,15 @@ def test_stability_weight_changes_fewer_zones_as_it_grows():
 
 def test_max_distance_is_hard_but_never_leaves_a_quarter_without_school():
     demand, schools, distances = line_instance(
-        {"q1": 0, "q2": 900, "q3": 5000}, {"A": 0, "B": 1000},
-        {"q1": {"lop_1": 10}, "q2": {"lop_1": 10}, "q3": {"lop_1": 10}}, {"A": 3, "B": 3})
+        {"q1": 0, "q2": 900, "q3": 5000},
+        {"A": 0, "B": 1000},
+        {"q1": {"lop_1": 10}, "q2": {"lop_1": 10}, "q3": {"lop_1": 10}},
+        {"A": 3, "B": 3},
+    )
     result = solve(demand, schools, distances, grades=["lop_1"], max_distance=1200)
     zones = result.zones().set_index("quarter_id")
     assert zones.loc["q1", "distance_m"] <= 1200 and zones.loc["q2", "distance_m"] <= 1200
-    assert zones.loc["q3", "school_id"] == "B"        # nearest, though beyond the limit
+    assert zones.loc["q3", "school_id"] == "B"  # nearest, though beyond the limit
     assert any("q3" in note and "1,200 m" in note for note in result.notes)
 
 
@@ -244,13 +292,16 @@ def test_distance_beyond_the_norm_is_penalised():
     # q2 is 600 m from A and 700 m from B; A has room for one quarter only. The urban primary
     # norm is 500 m: with the penalty, q1 (400 / 1,100 m) goes to A and q2 to B.
     demand, schools, distances = line_instance(
-        {"q1": 0, "q2": 600}, {"A": 400, "B": 1300}, {"q1": {"lop_1": 20}, "q2": {"lop_1": 20}},
-        {"A": 1, "B": 1})
+        {"q1": 0, "q2": 600}, {"A": 400, "B": 1300}, {"q1": {"lop_1": 20}, "q2": {"lop_1": 20}}, {"A": 1, "B": 1}
+    )
     plain = solve(demand, schools, distances, grades=["lop_1"], distance_penalty=0.0)
     weighted = solve(demand, schools, distances, grades=["lop_1"], distance_penalty=1.0)
     assert plain.solver.norm_distance == 500
     assert weighted.zones().set_index("quarter_id")["school_id"].to_dict() == {"q1": "A", "q2": "B"}
-    beyond = lambda r: (np.maximum(r.zones()["distance_m"] - 500, 0) * r.zones()["pupils"]).sum()  # noqa: E731
+
+    def beyond(r):
+        return (np.maximum(r.zones()["distance_m"] - 500, 0) * r.zones()["pupils"]).sum()
+
     assert beyond(weighted) <= beyond(plain)
 
 

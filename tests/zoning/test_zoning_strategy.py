@@ -1,4 +1,5 @@
 """Solving larger instances: honest reports under time limits, LP-guided search, its building blocks."""
+
 from __future__ import annotations
 
 import itertools
@@ -10,7 +11,8 @@ import pytest
 
 from capacity import load_norms
 from zoning import build_problem, solve_problem
-from zoning.model import ModelOptions, build_model
+from zoning.local_search import improve_locally, unseated, whole_class_counts
+from zoning.model import TIE_BREAK, ModelOptions, build_model
 from zoning.strategy import feasible_start
 from zoning.vectors import best_classes, repair_overflow, round_shares, solution_vector
 
@@ -25,18 +27,32 @@ def city(n: int = 400, m: int = 24, spare: float = 1.12, seed: int = 0, grades: 
     s = rng.uniform(0, 10_000, size=(m, 2))
     per_grade = rng.gamma(4.0, 3.5, size=(n, 1)) * rng.uniform(0.85, 1.15, size=(n, len(grades)))
     qid = [f"Q{i:04d}" for i in range(n)]
-    demand = pd.DataFrame({"quarter_id": np.repeat(qid, len(grades)), "school_year": 2027, "level": "tieu_hoc",
-                           "grade": np.tile(grades, n), "age": np.tile(np.arange(6, 6 + len(grades)), n),
-                           "mean": per_grade.ravel().round(2)})
+    demand = pd.DataFrame(
+        {
+            "quarter_id": np.repeat(qid, len(grades)),
+            "school_year": 2027,
+            "level": "tieu_hoc",
+            "grade": np.tile(grades, n),
+            "age": np.tile(np.arange(6, 6 + len(grades)), n),
+            "mean": per_grade.ravel().round(2),
+        }
+    )
     weights = rng.uniform(0.7, 1.3, size=m)
     rooms = np.round(weights / weights.sum() * per_grade.sum() / 35 * spare) + 3
-    schools = pd.DataFrame({"school_id": [f"S{j:03d}" for j in range(m)], "name": [f"Trường {j}" for j in range(m)],
-                            "level": "tieu_hoc", "classrooms": rooms.astype(int), "sessions_per_day": 2})
+    schools = pd.DataFrame(
+        {
+            "school_id": [f"S{j:03d}" for j in range(m)],
+            "name": [f"Trường {j}" for j in range(m)],
+            "level": "tieu_hoc",
+            "classrooms": rooms.astype(int),
+            "sessions_per_day": 2,
+        }
+    )
     metres = np.hypot(q[:, None, 0] - s[None, :, 0], q[:, None, 1] - s[None, :, 1]) * 1.3
-    distances = pd.DataFrame({"quarter_id": np.repeat(qid, m), "school_id": np.tile(schools["school_id"], n),
-                              "metres": metres.ravel()})
-    return build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS,
-                         grades=grades)
+    distances = pd.DataFrame(
+        {"quarter_id": np.repeat(qid, m), "school_id": np.tile(schools["school_id"], n), "metres": metres.ravel()}
+    )
+    return build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS, grades=grades)
 
 
 @pytest.fixture(scope="module")
@@ -61,18 +77,28 @@ def test_no_solution_in_time_keeps_the_start_instead_of_failing(problem, monkeyp
     from zoning.solve import SolveOutcome
 
     def nothing_found(model, **_):
-        return SolveOutcome(values=None, status="no_solution", solver_status="Time limit reached",
-                            objective=None, bound=123.0, gap=None, seconds=0.05, solver="stub")
+        return SolveOutcome(
+            values=None,
+            status="no_solution",
+            solver_status="Time limit reached",
+            objective=None,
+            bound=123.0,
+            gap=None,
+            seconds=0.05,
+            solver="stub",
+        )
 
     monkeypatch.setattr(strategy, "solve_model", nothing_found)
     result = solve_problem(problem, k_nearest=8, time_limit=0.05, solver="pulp-highs", strategy="exact")
     model = build_model(problem, ModelOptions(k_nearest=8))
     start = feasible_start(model, problem)
-    picked = start[:model.n_pairs] > 0.5
-    expected = dict(zip(problem.quarter_ids[model.pair_quarter[picked]], problem.school_ids[model.pair_school[picked]]))
+    picked = start[: model.n_pairs] > 0.5
+    expected = dict(
+        zip(problem.quarter_ids[model.pair_quarter[picked]], problem.school_ids[model.pair_school[picked]], strict=True)
+    )
     zones = result.zones().set_index("quarter_id")["school_id"]
     assert zones.index.is_unique and len(zones) == problem.shape[0]
-    assert zones.to_dict() == expected                                          # the start, unchanged
+    assert zones.to_dict() == expected  # the start, unchanged
     report = result.solver
     assert report.status == "feasible"
     assert report.objective == pytest.approx(model.objective(start))
@@ -93,8 +119,8 @@ def test_lp_guided_search_beats_its_start_and_reports_the_lp_gap(problem):
     assert report.objective < start
     steps = {step["step"].split(" ")[0]: step for step in report.steps}
     rounded = min(s["objective"] for s in report.steps if s["step"].startswith("round_and_repair"))
-    assert report.objective <= rounded + 1e-6                  # the windows never make it worse
-    assert {"lp_relaxation", "windows", "split_quarter_bound"} <= set(steps)   # five grades
+    assert report.objective <= rounded + 1e-6  # the windows never make it worse
+    assert {"lp_relaxation", "windows", "split_quarter_bound"} <= set(steps)  # five grades
     zones = result.zones()
     assert zones["quarter_id"].is_unique and len(zones) == problem.shape[0]
     assert zones["pupils"].sum() == pytest.approx(problem.demand.sum(), rel=1e-6)
@@ -112,17 +138,17 @@ def test_split_quarter_bound_lies_between_the_lp_and_the_optimum():
     model = build_model(small, ModelOptions())
     split, is_split = bounding_model(model, small)
     assert is_split
-    assert not split.integer[:model.n_pairs].any() and split.integer[model.classes_slice].all()
+    assert not split.integer[: model.n_pairs].any() and split.integer[model.classes_slice].all()
     lp, _ = solve_relaxation(model)
     relaxed = solve_model(split, time_limit=60)
     whole = solve_model(model, time_limit=60)
     assert relaxed.status == whole.status == "optimal"
     assert lp.objective <= relaxed.objective * (1 + 1e-6)
     assert relaxed.objective <= whole.objective * (1 + 1e-6)
-    assert relaxed.objective > lp.objective * (1 + 1e-4)      # whole classes per grade bite
+    assert relaxed.objective > lp.objective * (1 + 1e-4)  # whole classes per grade bite
     one_grade = city(n=36, m=4, seed=3, grades=("lop_1",))
     single = build_model(one_grade, ModelOptions())
-    assert bounding_model(single, one_grade) == (single, False)   # one grade: the whole model
+    assert bounding_model(single, one_grade) == (single, False)  # one grade: the whole model
 
 
 def test_lp_guided_with_one_grade_goes_straight_to_the_warm_started_mip():
@@ -163,21 +189,26 @@ def test_best_classes_matches_brute_force():
         limits = np.array([15.0, 20.0, 25.0])[rng.permutation(3)]
         pupils = rng.uniform(0, 70, size=(1, 1, 3))
         rooms = int(rng.integers(0, 9))
-        prob = types.SimpleNamespace(class_limit=limits[None, :], rooms=np.array([[rooms]]),
-                                     rooms_per_class=np.array([1.0]))
+        prob = types.SimpleNamespace(
+            class_limit=limits[None, :], rooms=np.array([[rooms]]), rooms_per_class=np.array([1.0])
+        )
         classes = best_classes(prob, pupils)
         assert classes.sum() <= rooms
         unseated = np.maximum(pupils - classes * limits, 0).sum()
-        best = min(np.maximum(pupils[0, 0] - np.array(n) * limits, 0).sum()
-                   for n in itertools.product(range(6), repeat=3) if sum(n) <= rooms)
+        best = min(
+            np.maximum(pupils[0, 0] - np.array(n) * limits, 0).sum()
+            for n in itertools.product(range(6), repeat=3)
+            if sum(n) <= rooms
+        )
         assert unseated == pytest.approx(best, abs=1e-9)
 
 
 def test_one_session_schools_seat_two_classes_per_room():
-    prob = types.SimpleNamespace(class_limit=np.array([[35.0, 35.0]]), rooms=np.array([[2.0]]),
-                                 rooms_per_class=np.array([0.5]))
+    prob = types.SimpleNamespace(
+        class_limit=np.array([[35.0, 35.0]]), rooms=np.array([[2.0]]), rooms_per_class=np.array([0.5])
+    )
     classes = best_classes(prob, np.array([[[70.0, 70.0]]]))
-    assert classes.tolist() == [[[2.0, 2.0]]]                 # 4 classes in 2 rooms, two shifts
+    assert classes.tolist() == [[[2.0, 2.0]]]  # 4 classes in 2 rooms, two shifts
 
 
 def test_repair_reduces_overflow_and_keeps_every_quarter(problem):
@@ -195,24 +226,35 @@ def test_repair_reduces_overflow_and_keeps_every_quarter(problem):
 
 # --- local search (zoning.local_search) ------------------------------------------------------
 
-from zoning.local_search import improve_locally, unseated, whole_class_counts  # noqa: E402
-from zoning.model import TIE_BREAK  # noqa: E402
-
 
 def _hand_problem(demand_rows, rooms, metres):
     """Quarters with pupils per grade (two grades), schools with rooms, metres per pair."""
     n, m = len(demand_rows), len(rooms)
     qid = [f"Q{i}" for i in range(n)]
     sid = [f"S{j}" for j in range(m)]
-    demand = pd.DataFrame({"quarter_id": np.repeat(qid, 2), "school_year": 2027, "level": "tieu_hoc",
-                           "grade": np.tile(["lop_1", "lop_2"], n), "age": np.tile([6, 7], n),
-                           "mean": np.asarray(demand_rows, dtype=float).ravel()})
-    schools = pd.DataFrame({"school_id": sid, "name": sid, "level": "tieu_hoc", "classrooms": rooms,
-                            "sessions_per_day": 2})
-    distances = pd.DataFrame({"quarter_id": np.repeat(qid, m), "school_id": np.tile(sid, n),
-                              "metres": np.asarray(metres, dtype=float).ravel()})
-    return build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS,
-                         grades=("lop_1", "lop_2"))
+    demand = pd.DataFrame(
+        {
+            "quarter_id": np.repeat(qid, 2),
+            "school_year": 2027,
+            "level": "tieu_hoc",
+            "grade": np.tile(["lop_1", "lop_2"], n),
+            "age": np.tile([6, 7], n),
+            "mean": np.asarray(demand_rows, dtype=float).ravel(),
+        }
+    )
+    schools = pd.DataFrame(
+        {"school_id": sid, "name": sid, "level": "tieu_hoc", "classrooms": rooms, "sessions_per_day": 2}
+    )
+    distances = pd.DataFrame(
+        {
+            "quarter_id": np.repeat(qid, m),
+            "school_id": np.tile(sid, n),
+            "metres": np.asarray(metres, dtype=float).ravel(),
+        }
+    )
+    return build_problem(
+        demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS, grades=("lop_1", "lop_2")
+    )
 
 
 def _chosen_for(model, schools_of_quarters):
@@ -223,13 +265,14 @@ def _chosen_for(model, schools_of_quarters):
 def test_swap_between_two_full_schools_is_found():
     # each school has 2 rooms: one class per grade; each quarter fills a whole grade (30 pupils),
     # so no single move fits, but swapping the two grade-1 quarters saves 2 × 30 × 900 m
-    prob = _hand_problem([[30, 0], [0, 30], [30, 0], [0, 30]], rooms=[2, 2],
-                         metres=[[1000, 100], [100, 1000], [100, 1000], [1000, 100]])
+    prob = _hand_problem(
+        [[30, 0], [0, 30], [30, 0], [0, 30]], rooms=[2, 2], metres=[[1000, 100], [100, 1000], [100, 1000], [1000, 100]]
+    )
     model = build_model(prob, ModelOptions(distance_penalty=0.0))
-    start = _chosen_for(model, [0, 0, 1, 1])                  # Q0 and Q2 at their far school
+    start = _chosen_for(model, [0, 0, 1, 1])  # Q0 and Q2 at their far school
     before = model.objective(solution_vector(model, prob, start))
     moved, _ = improve_locally(model, prob, start, deadline=np.inf, swaps=False)
-    assert np.array_equal(moved, start)                       # no single move fits the rooms
+    assert np.array_equal(moved, start)  # no single move fits the rooms
     swapped, stats = improve_locally(model, prob, start, deadline=np.inf)
     assert model.pair_school[swapped].tolist() == [1, 0, 0, 1]
     after = model.objective(solution_vector(model, prob, swapped))
@@ -238,20 +281,25 @@ def test_swap_between_two_full_schools_is_found():
 
 
 def test_unseated_counts_whole_classes_within_rooms():
-    prob = types.SimpleNamespace(class_limit=np.array([[35.0, 35.0], [35.0, 35.0]]),
-                                 rooms=np.array([[3.0], [1.0]]), rooms_per_class=np.array([1.0, 1.0]))
+    prob = types.SimpleNamespace(
+        class_limit=np.array([[35.0, 35.0], [35.0, 35.0]]),
+        rooms=np.array([[3.0], [1.0]]),
+        rooms_per_class=np.array([1.0, 1.0]),
+    )
     pupils = np.array([[[40.0, 30.0]], [[40.0, 30.0]]])
     # school 0: 2 + 1 classes fit 3 rooms, all seated; school 1: one class of 35 → 35 unseated
     assert unseated(prob, pupils, np.array([0, 1])).tolist() == pytest.approx([0.0, 35.0])
     assert unseated(prob, pupils[[1]], np.array([1])) == pytest.approx(
-        np.maximum(pupils[1] - best_classes(prob, pupils)[1] * 35.0, 0).sum())
+        np.maximum(pupils[1] - best_classes(prob, pupils)[1] * 35.0, 0).sum()
+    )
 
 
 def test_local_search_never_worsens_and_keeps_capacity(problem):
     model = build_model(problem, ModelOptions(k_nearest=8))
     n, m, T, G = problem.shape
-    start = repair_overflow(model, problem,
-                            round_shares(model, -problem.distance[model.pair_quarter, model.pair_school]))
+    start = repair_overflow(
+        model, problem, round_shares(model, -problem.distance[model.pair_quarter, model.pair_school])
+    )
     start_vec = solution_vector(model, problem, start)
     before = model.objective(start_vec)
     improved, stats = improve_locally(model, problem, start, deadline=np.inf)

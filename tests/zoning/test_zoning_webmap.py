@@ -1,5 +1,6 @@
 """The interactive HTML zoning map: one path per quarter, labels with diacritics, escaped names,
 tooltip figures equal to the result, nothing loaded from the network, written by `tuyensinh zone`."""
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ from zoning.webmap import VIEW_SIZE, zones_html
 CRS = "EPSG:3405"
 X0, Y0, CELL = 700_000.0, 1_300_000.0, 600.0
 NAMES = [f"Khu phố {k + 1}" for k in range(9)]
-NAMES[4] = 'Khu <b>"Đồng" & Tâm\'s'                     # must be escaped everywhere
+NAMES[4] = 'Khu <b>"Đồng" & Tâm\'s'  # must be escaped everywhere
 SCHOOLS = ["Trường Tiểu học Hòa Bình", "Trường Tiểu học Lê Lợi & <Trần Phú>"]
 
 
@@ -28,20 +29,49 @@ SCHOOLS = ["Trường Tiểu học Hòa Bình", "Trường Tiểu học Lê Lợ
 def zoned():
     cells = [(r, c) for r in range(3) for c in range(3)]
     # boundaries digitised with a vertex every 2 m: the page must simplify them back to corners
-    geoms = shapely.segmentize(np.array([box(X0 + c * CELL, Y0 + r * CELL, X0 + (c + 1) * CELL,
-                                             Y0 + (r + 1) * CELL) for r, c in cells]), 2.0)
-    quarters = gpd.GeoDataFrame({"quarter_id": [f"KP{k + 1:02d}" for k in range(9)], "name": NAMES},
-                                geometry=geoms, crs=CRS)
+    geoms = shapely.segmentize(
+        np.array([box(X0 + c * CELL, Y0 + r * CELL, X0 + (c + 1) * CELL, Y0 + (r + 1) * CELL) for r, c in cells]), 2.0
+    )
+    quarters = gpd.GeoDataFrame(
+        {"quarter_id": [f"KP{k + 1:02d}" for k in range(9)], "name": NAMES}, geometry=geoms, crs=CRS
+    )
     sites = gpd.GeoSeries(gpd.points_from_xy([X0 + 300, X0 + 1500], [Y0 + 300, Y0 + 1500]), crs=CRS).to_crs(4326)
-    schools = pd.DataFrame({"school_id": ["TH01", "TH02"], "name": SCHOOLS, "level": "tieu_hoc",
-                            "lon": sites.x, "lat": sites.y, "classrooms": [5, 4], "sessions_per_day": 2})
-    demand = pd.DataFrame({"quarter_id": quarters["quarter_id"], "school_year": 2027, "level": "tieu_hoc",
-                           "grade": "lop_1", "age": 6, "mean": [30.0, 25, 20, 22, 18, 26, 24, 21, 40]})
-    current = pd.DataFrame({"quarter_id": quarters["quarter_id"], "level": "tieu_hoc",
-                            "school_id": ["TH01"] * 5 + ["TH02"] * 4})
+    schools = pd.DataFrame(
+        {
+            "school_id": ["TH01", "TH02"],
+            "name": SCHOOLS,
+            "level": "tieu_hoc",
+            "lon": sites.x,
+            "lat": sites.y,
+            "classrooms": [5, 4],
+            "sessions_per_day": 2,
+        }
+    )
+    demand = pd.DataFrame(
+        {
+            "quarter_id": quarters["quarter_id"],
+            "school_year": 2027,
+            "level": "tieu_hoc",
+            "grade": "lop_1",
+            "age": 6,
+            "mean": [30.0, 25, 20, 22, 18, 26, 24, 21, 40],
+        }
+    )
+    current = pd.DataFrame(
+        {"quarter_id": quarters["quarter_id"], "level": "tieu_hoc", "school_id": ["TH01"] * 5 + ["TH02"] * 4}
+    )
     distances = quarter_school_distances(quarters, schools, crs=CRS)
-    result = assign(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=load_norms(),
-                    grades=["lop_1"], current=current, stability=100.0)
+    result = assign(
+        demand,
+        schools,
+        distances,
+        level="tieu_hoc",
+        school_years=2027,
+        norms=load_norms(),
+        grades=["lop_1"],
+        current=current,
+        stability=100.0,
+    )
     return result, quarters, schools
 
 
@@ -57,7 +87,7 @@ class _Page(HTMLParser):
         self._in_title = False
         self._script: dict | None = None
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         self.attrs += [(tag, k, v) for k, v in attrs]
         if tag == "path" and "q" in (a.get("class") or "").split():
@@ -68,13 +98,13 @@ class _Page(HTMLParser):
             self._script = {**a, "text": ""}
             self.scripts.append(self._script)
 
-    def handle_endtag(self, tag):  # noqa: ANN001
+    def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
         if tag == "script":
             self._script = None
 
-    def handle_data(self, data):  # noqa: ANN001
+    def handle_data(self, data):
         if self._in_title:
             self.quarters[-1]["title"] += data
         elif self._script is not None:
@@ -100,26 +130,26 @@ def test_one_path_per_quarter_with_id_name_and_colour(zoned):
     result, quarters, schools = zoned
     parsed = parse(zones_html(result, quarters, schools, crs=CRS))
     assert [q["data-quarter"] for q in parsed.quarters] == list(quarters["quarter_id"])
-    assert [q["title"] for q in parsed.quarters] == NAMES                # unescaped back to the raw name
+    assert [q["title"] for q in parsed.quarters] == NAMES  # unescaped back to the raw name
     zones = result.zones().set_index("quarter_id")
     for q in parsed.quarters:
         assert q["data-school"] == zones.loc[q["data-quarter"], "school_id"]
     fills = {q["data-school"]: q["fill"] for q in parsed.quarters}
-    assert fills == {"TH01": "#4e79a7", "TH02": "#f28e2b"}               # the static map's palette
+    assert fills == {"TH01": "#4e79a7", "TH02": "#f28e2b"}  # the static map's palette
 
 
 def test_geometry_projected_scaled_and_simplified(zoned):
     result, quarters, schools = zoned
     page = zones_html(result, quarters, schools, crs=CRS)
     width, height = map(float, re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', page).groups())
-    assert width == pytest.approx(height) == pytest.approx(VIEW_SIZE + 48)   # square ward, 24-unit margins
+    assert width == pytest.approx(height) == pytest.approx(VIEW_SIZE + 48)  # square ward, 24-unit margins
     parsed = parse(page)
-    first = next(q for q in parsed.quarters if q["data-quarter"] == "KP01")     # the south-west cell
+    first = next(q for q in parsed.quarters if q["data-quarter"] == "KP01")  # the south-west cell
     points = np.array(re.findall(r"(-?[\d.]+),(-?[\d.]+)", first["d"]), dtype=float)
-    assert len(points) == 4                                      # 1,200 digitised vertices → 4 corners
+    assert len(points) == 4  # 1,200 digitised vertices → 4 corners
     third = VIEW_SIZE / 3
     assert sorted(set(points[:, 0].round(1))) == [24.0, round(24 + third, 1)]
-    assert sorted(set(points[:, 1].round(1))) == [round(24 + 2 * third, 1), 1024.0]   # north up: south at the bottom
+    assert sorted(set(points[:, 1].round(1))) == [round(24 + 2 * third, 1), 1024.0]  # north up: south at the bottom
     data = page_data(parsed)
     assert data["unitsPerMetre"] == pytest.approx(VIEW_SIZE / (3 * CELL))
 
@@ -154,7 +184,7 @@ def test_self_contained_no_network_resources(zoned):
     parsed = parse(page)
     assert not [a for a in parsed.attrs if a[1] in ("src", "href", "xlink:href")]
     assert "<link" not in page and "@import" not in page
-    assert set(re.findall(r"url\(([^)]*)\)", page)) == {"#hatch"}          # only the page's own pattern
+    assert set(re.findall(r"url\(([^)]*)\)", page)) == {"#hatch"}  # only the page's own pattern
     assert all(s.get("src") is None for s in parsed.scripts)
 
 
@@ -166,9 +196,9 @@ def test_names_are_escaped(zoned):
     assert "Khu &lt;b&gt;&quot;Đồng&quot; &amp; Tâm&#x27;s" in page
     assert "Trường Tiểu học Lê Lợi &amp; &lt;Trần Phú&gt;" in page
     assert "<title>Vùng &lt;i&gt;&quot;mới&quot;&lt;/i&gt; &amp; cũ</title>" in page
-    assert page.count("</script>") == 2                          # the data cannot close its script
+    assert page.count("</script>") == 2  # the data cannot close its script
     data = page_data(parse(page))
-    assert data["quarters"][4]["name"] == f"{NAMES[4]} (KP05)"   # the raw name survives JSON
+    assert data["quarters"][4]["name"] == f"{NAMES[4]} (KP05)"  # the raw name survives JSON
 
 
 def test_tooltip_figures_match_the_result(zoned):
@@ -178,11 +208,12 @@ def test_tooltip_figures_match_the_result(zoned):
     expected = zones.groupby("quarter_id")["pupils"].sum()
     got = pd.Series({q["id"]: q["pupils"] for q in data["quarters"]})
     pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False)
-    assert sum(q["pupils"] for q in data["quarters"]) == pytest.approx(226.0)   # no pupil lost
+    assert sum(q["pupils"] for q in data["quarters"]) == pytest.approx(226.0)  # no pupil lost
     kp09 = dict(data["quarters"][8]["rows"])
-    assert kp09["Số học sinh"] == "40" and kp09["Khoảng cách đi bộ"] == "0 m"   # the school's own quarter
-    assert kp09["Trường"] == zones.set_index("quarter_id").loc["KP09", "school_id"].replace(
-        "TH01", SCHOOLS[0]).replace("TH02", SCHOOLS[1])
+    assert kp09["Số học sinh"] == "40" and kp09["Khoảng cách đi bộ"] == "0 m"  # the school's own quarter
+    assert kp09["Trường"] == zones.set_index("quarter_id").loc["KP09", "school_id"].replace("TH01", SCHOOLS[0]).replace(
+        "TH02", SCHOOLS[1]
+    )
     load = result.load.set_index("school_id")
     for school in data["schools"]:
         rows = dict(school["rows"])
@@ -198,10 +229,14 @@ def test_split_moved_and_overloaded_are_shown(zoned):
     a = result.assignment
     kp05 = a[a["quarter_id"] == "KP05"].iloc[0]
     other = "TH02" if kp05["school_id"] == "TH01" else "TH01"
-    split = pd.concat([a[a["quarter_id"] != "KP05"],
-                       kp05.to_frame().T.assign(share=0.6, pupils=10.8, changed=True),
-                       kp05.to_frame().T.assign(school_id=other, share=0.4, pupils=7.2, distance_m=900.0,
-                                                changed=True)], ignore_index=True)
+    split = pd.concat(
+        [
+            a[a["quarter_id"] != "KP05"],
+            kp05.to_frame().T.assign(share=0.6, pupils=10.8, changed=True),
+            kp05.to_frame().T.assign(school_id=other, share=0.4, pupils=7.2, distance_m=900.0, changed=True),
+        ],
+        ignore_index=True,
+    )
     split["changed"] = split["changed"].astype("boolean")
     load = result.load.assign(overflow_pupils=[12.0, 0.0])
     shown = type(result)(result.level, result.school_years, split, load, result.grades, result.reports)
@@ -222,8 +257,24 @@ def test_zone_command_writes_the_html_map(thien_hoa_dir, tmp_path):
     from tuyensinh.cli import main
 
     out = tmp_path / "zones"
-    assert main(["zone", str(thien_hoa_dir), "--level", "thcs", "--school-year", "2027", "--entry-grade",
-                 "--out", str(out), "--time-limit", "10"]) == 0
+    assert (
+        main(
+            [
+                "zone",
+                str(thien_hoa_dir),
+                "--level",
+                "thcs",
+                "--school-year",
+                "2027",
+                "--entry-grade",
+                "--out",
+                str(out),
+                "--time-limit",
+                "10",
+            ]
+        )
+        == 0
+    )
     page = (out / "zones_thcs_2027.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Xã Thiện Hòa" in page
     zones = pd.read_csv(out / "zones.csv", dtype={"quarter_id": str})
@@ -242,20 +293,30 @@ def test_notes_are_listed_in_the_page_language(zoned):
     # one room per school (one class of 35 each) for the 226 pupils: both schools over capacity
     demand = result.assignment.groupby("quarter_id", as_index=False)["pupils"].sum().rename(columns={"pupils": "mean"})
     demand = demand.assign(school_year=2027, level="tieu_hoc", grade="lop_1", age=6)
-    crowded = assign(demand, schools.assign(classrooms=[1, 1]), quarter_school_distances(quarters, schools, crs=CRS),
-                     level="tieu_hoc", school_years=2027, norms=load_norms(), grades=["lop_1"])
+    crowded = assign(
+        demand,
+        schools.assign(classrooms=[1, 1]),
+        quarter_school_distances(quarters, schools, crs=CRS),
+        level="tieu_hoc",
+        school_years=2027,
+        norms=load_norms(),
+        grades=["lop_1"],
+    )
     over = crowded.overflow().set_index("school_id")["overflow_pupils"]
     assert set(over.index) == {"TH01", "TH02"} and over.sum() == pytest.approx(226 - 70)
     vi = zones_html(crowded, quarters, schools, crs=CRS, notes=["Ghi chú riêng"])
     en = zones_html(crowded, quarters, schools, crs=CRS, lang="en")
-    for sid, name in zip(["TH01", "TH02"], SCHOOLS):
-        pupils = int(round(over[sid]))
-        vi_line = (f"{name} ({sid}), năm học 2027–2028: {pupils} học sinh vượt sức chứa (không đủ chỗ trong "
-                   "các phòng học hiện có).")
-        en_line = (f"{name} ({sid}), school year 2027–2028: {pupils} pupils beyond its seats (more than its "
-                   "classrooms hold).")
+    for sid, name in zip(["TH01", "TH02"], SCHOOLS, strict=True):
+        pupils = round(over[sid])
+        vi_line = (
+            f"{name} ({sid}), năm học 2027–2028: {pupils} học sinh vượt sức chứa (không đủ chỗ trong "
+            "các phòng học hiện có)."
+        )
+        en_line = (
+            f"{name} ({sid}), school year 2027–2028: {pupils} pupils beyond its seats (more than its classrooms hold)."
+        )
         assert f"<li>{html.escape(vi_line)}</li>" in vi and vi_line not in en
         assert f"<li>{html.escape(en_line)}</li>" in en
-    footer = vi[vi.index("<footer>"):vi.index("</footer>")]
+    footer = vi[vi.index("<footer>") : vi.index("</footer>")]
     assert "pupil" not in footer and "school year" not in footer and "<li>Ghi chú riêng</li>" in footer
-    assert "Lời giải: HiGHS" in vi                               # the solver's status, in Vietnamese
+    assert "Lời giải: HiGHS" in vi  # the solver's status, in Vietnamese

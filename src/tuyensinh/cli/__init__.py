@@ -1,11 +1,15 @@
 """The `tuyensinh` command line: one subcommand per planning step.
 
 Each subcommand lives in `tuyensinh.cli.<name>` and provides `register(subparsers)`,
-which adds its parser and sets `run=<function(args) -> int>` as default.
+which adds its parser and sets `run=<function(args) -> int>` as default: parse → call → print.
+A command imports the engines it calls inside its `run`, so `tuyensinh --help` or `validate`
+start without loading the solver and plotting stacks (the only imports inside functions left in
+the app layer).
 Exit codes: 0 success, 2 invalid input data (the problems are printed, in the command's --lang:
 Vietnamese by default) or a zoning that cannot be made as asked (`zoning.ZoningError`, printed
 in --lang; other ValueErrors as "error: …"), 1 unexpected failure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,13 +17,22 @@ import importlib
 import importlib.util
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 from tuyensinh.cli.errors import CommandError
 from tuyensinh.ward.errors import WardDataError
 from tuyensinh.words.core import LANGS
 from tuyensinh.words.zone import say
 
-COMMANDS = ("validate", "forecast", "backtest", "capacity", "zone", "plan", "compare", "batch")
+COMMANDS = ("init", "validate", "forecast", "backtest", "capacity", "zone", "plan", "compare", "network", "batch")
+
+
+def _version() -> str:
+    """The installed version (pyproject.toml), or '?' when running from a bare source tree."""
+    try:
+        return metadata.version("tuyensinh")
+    except metadata.PackageNotFoundError:  # pragma: no cover - not installed
+        return "?"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tuyensinh",
         description="Enrollment forecasting, zoning and classroom planning for a ward or commune.",
     )
+    parser.add_argument("--version", action="version", version=f"tuyensinh {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         module_name = f"tuyensinh.cli.{name}"

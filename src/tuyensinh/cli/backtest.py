@@ -10,6 +10,7 @@ backtest_ward.csv (ward-total metrics) and backtest_entry_grades.csv (pupils and
 scores) into --out. The printout is Vietnamese by default (decimal commas), English with
 --lang en; the CSV files keep their English column names and method codes in both languages.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,20 +26,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="measure forecast accuracy on the ward's own history against simple baselines",
         description=(
             "Re-run the forecast from every past year and compare with what happened: weighted "
-            "MAPE, MAPE, MALPE and 80%%/95%% interval coverage by horizon, entry age and cohort size, "
+            "MAPE, MAPE, MALPE and 80%/95% interval coverage by horizon, entry age and cohort size, "
             "for the method and three baselines."
         ),
     )
     parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, ...)")
-    parser.add_argument("--out", default=None, metavar="DIR",
-                        help="output folder for backtest.csv, backtest_cells.csv, backtest_ward.csv and "
-                             "backtest_entry_grades.csv (default: WARD_DIR/backtest)")
+    parser.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="output folder for backtest.csv, backtest_cells.csv, backtest_ward.csv and "
+        "backtest_entry_grades.csv (default: WARD_DIR/backtest)",
+    )
     parser.add_argument("--max-horizon", type=int, default=5, metavar="H", help="years ahead evaluated (default: 5)")
-    parser.add_argument("--base-year", type=int, default=None, metavar="Y",
-                        help="last year of data used (default: ward.toml base_year)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
-                        help="language of the printed tables: vi (Vietnamese, default) or en (English); "
-                             "the CSV files are the same in both")
+    parser.add_argument(
+        "--base-year", type=int, default=None, metavar="Y", help="last year of data used (default: ward.toml base_year)"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of the printed tables: vi (Vietnamese, default) or en (English); "
+        "the CSV files are the same in both",
+    )
     parser.set_defaults(run=run)
 
 
@@ -81,19 +91,34 @@ def run(args: argparse.Namespace) -> int:
     ward = load_ward(args.ward_dir)
     last = args.base_year if args.base_year is not None else ward.base_year
     max_age = 18
-    result = backtest(ward.population, ward.births, ward.housing, max_horizon=args.max_horizon, last_year=last,
-                      max_age=max_age)
+    result = backtest(
+        ward.population, ward.births, ward.housing, max_horizon=args.max_horizon, last_year=last, max_age=max_age
+    )
     totals = ward_accuracy(result.cells)
-    entry = planning_accuracy(result.cells, load_norms(ward.norms, ward.rates), schools=ward.schools,
-                              zones=ward.zones, max_horizon=args.max_horizon)
+    entry = planning_accuracy(
+        result.cells,
+        load_norms(ward.norms, ward.rates),
+        schools=ward.schools,
+        zones=ward.zones,
+        max_horizon=args.max_horizon,
+    )
     out = Path(args.out) if args.out else Path(args.ward_dir) / "backtest"
     names = ("backtest.csv", "backtest_cells.csv", "backtest_ward.csv", "backtest_entry_grades.csv")
     with staged_output(out) as stage:
-        for name, frame in zip(names, (result.summary, result.cells, totals, entry.table)):
+        for name, frame in zip(names, (result.summary, result.cells, totals, entry.table), strict=True):
             write_csv_atomic(frame, stage / name, float_format="%.3f")
     origins = sorted(result.cells["origin"].unique())
-    print(say("backtest.heading", lang, place=ward_title(ward.kind, ward.name, lang), first=origins[0],
-               last=origins[-1], horizon=args.max_horizon, max_age=max_age))
+    print(
+        say(
+            "backtest.heading",
+            lang,
+            place=ward_title(ward.kind, ward.name, lang),
+            first=origins[0],
+            last=origins[-1],
+            horizon=args.max_horizon,
+            max_age=max_age,
+        )
+    )
     print(format_summary(result, lang))
     print()
     print(ward_totals_text(totals, lang, ward.kind))

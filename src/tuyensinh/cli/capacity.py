@@ -5,6 +5,7 @@ demand, sends it to the schools of the zones (the ward's zones.csv unless --zone
 demand.csv, capacity.csv, quotas.csv, ward_summary.csv, utilization.png and room_shortfall.png
 into DIR, atomically (a failed run leaves DIR as it was).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,12 +29,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "charts (utilization heat map, classroom shortfall)."
         ),
     )
-    parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, schools.csv, ...)")
+    parser.add_argument(
+        "ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, schools.csv, ...)"
+    )
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument("--zones", metavar="FILE", help="zones CSV (quarter_id, level, school_id[, share]); default: the ward's zones.csv")
-    parser.add_argument("--forecast", metavar="FILE", help="forecast.csv from `tuyensinh forecast`; default: forecast now")
-    parser.add_argument("--enrolment", metavar="FILE",
-                        help="optional enrolment history (school_year, grade, pupils) to estimate progression per grade")
+    parser.add_argument(
+        "--zones",
+        metavar="FILE",
+        help="zones CSV (quarter_id, level, school_id[, share]); default: the ward's zones.csv",
+    )
+    parser.add_argument(
+        "--forecast", metavar="FILE", help="forecast.csv from `tuyensinh forecast`; default: forecast now"
+    )
+    parser.add_argument(
+        "--enrolment",
+        metavar="FILE",
+        help="optional enrolment history (school_year, grade, pupils) to estimate progression per grade",
+    )
     parser.add_argument("--horizon", type=int, metavar="YEAR", help="last school year (default: ward.toml horizon)")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="chart labels: vi (default) or en")
     parser.set_defaults(run=run)
@@ -43,7 +55,7 @@ def _read_csv(path: Path, what: str, ids: tuple[str, ...]) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(f"{what}: file {path} not found")
     try:
-        return pd.read_csv(path, dtype={c: str for c in ids}, encoding="utf-8-sig")
+        return pd.read_csv(path, dtype=dict.fromkeys(ids, str), encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValueError(f"{path}: not UTF-8 text ({error.reason}); in Excel use 'Save as → CSV UTF-8'") from error
 
@@ -72,13 +84,19 @@ def run(args: argparse.Namespace) -> int:
         )
     zones = check_assignment(zones, ward.schools, name=args.zones or str(Path(args.ward_dir) / "zones.csv"))
     if args.forecast:
-        forecast_table = check_forecast(_read_csv(Path(args.forecast), "--forecast", ("quarter_id",)), name=args.forecast)
+        forecast_table = check_forecast(
+            _read_csv(Path(args.forecast), "--forecast", ("quarter_id",)), name=args.forecast
+        )
     else:
         import forecast
 
         forecast_table = forecast.project(
-            ward.population, ward.births, ward.housing,
-            base_year=ward.base_year, horizon=horizon, include_base=True,
+            ward.population,
+            ward.births,
+            ward.housing,
+            base_year=ward.base_year,
+            horizon=horizon,
+            include_base=True,
         )
     progression = None
     if args.enrolment:
@@ -92,7 +110,14 @@ def run(args: argparse.Namespace) -> int:
     places = capacity.quotas(demand, zones, ward.schools, norms, school_years=coming)
     base = ward.base_year if ward.base_year in years else None
     summary = capacity.ward_summary(
-        table, demand, zones, ward.schools, norms, forecast=forecast_table, setting=ward.setting, base_year=base,
+        table,
+        demand,
+        zones,
+        ward.schools,
+        norms,
+        forecast=forecast_table,
+        setting=ward.setting,
+        base_year=base,
     )
     utilization = capacity.plot_utilization(table, ward.schools, lang=args.lang)
     shortfall = capacity.plot_room_shortfall(table, ward.schools, lang=args.lang)
@@ -110,7 +135,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_flags(table: pd.DataFrame, schools: pd.DataFrame, horizon: int, out: str) -> None:
-    names = dict(zip(schools["school_id"].astype(str), schools.get("name", schools["school_id"]).astype(str)))
+    names = dict(
+        zip(schools["school_id"].astype(str), schools.get("name", schools["school_id"]).astype(str), strict=True)
+    )
     last = table[table["school_year"] == table["school_year"].max()]
     lines = [f"Capacity to school year {horizon}–{horizon + 1}: written to {out}"]
     for row in table.drop_duplicates(["school_id", "level"]).itertuples(index=False):

@@ -8,6 +8,7 @@ A problem in a scenarios file (or a change that does not fit the ward) exits wit
 lists every problem — file, line, scenario, change, key, value found, what to write — in the
 --lang language (Vietnamese by default), before anything is computed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,19 +22,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "compare",
         help="compare the plan under what-if scenarios (new school, housing, class sizes, closing)",
         description="Compute the plan for the ward as it is and for each scenario, and show "
-                    "classes, rooms short and pupil-km side by side per level and school year.",
+        "classes, rooms short and pupil-km side by side per level and school year.",
     )
     parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder")
-    parser.add_argument("--scenario", "-s", action="append", required=True, metavar="FILE",
-                        help="scenarios TOML file (repeatable; each may hold several [[scenario]])")
-    parser.add_argument("--out", metavar="DIR", default=None,
-                        help="also write compare.csv and compare_differences.csv into DIR")
-    parser.add_argument("--school-year", type=int, default=None, metavar="Y",
-                        help="first school year (default: base year + 1)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
-                        help="language of the table and of the problems: vi (Vietnamese, default) or en (English)")
-    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
-                        help="solver time limit per zoning model, seconds (default: 60)")
+    parser.add_argument(
+        "--scenario",
+        "-s",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="scenarios TOML file (repeatable; each may hold several [[scenario]])",
+    )
+    parser.add_argument(
+        "--out", metavar="DIR", default=None, help="also write compare.csv and compare_differences.csv into DIR"
+    )
+    parser.add_argument(
+        "--school-year", type=int, default=None, metavar="Y", help="first school year (default: base year + 1)"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of the table and of the problems: vi (Vietnamese, default) or en (English)",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="solver time limit per zoning model, seconds (default: 60)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
     parser.set_defaults(run=run)
 
@@ -56,8 +74,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         with staged_output(args.out) as stage:
             write_csv_atomic(comparison.table, stage / "compare.csv", float_format="%.6g")
-            write_csv_atomic(comparison.differences, stage / "compare_differences.csv",
-                             float_format="%.6g")
+            write_csv_atomic(comparison.differences, stage / "compare_differences.csv", float_format="%.6g")
         if not args.quiet:
             print(f"compare.csv, compare_differences.csv → {args.out}", file=sys.stderr)
     return 0

@@ -1,4 +1,5 @@
 """Errors of a command's own arguments, found before any engine runs, worded in the planner's language."""
+
 from __future__ import annotations
 
 from tuyensinh.words.core import Text

@@ -7,6 +7,7 @@ ward fan chart (forecast_ward.png). `--base-year Y` uses only data up to the end
 so anyone can backtest by hand. Only population.csv is needed; births.csv and housing.csv
 are used when present.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,22 +21,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="forecast children per quarter, single age and year with prediction intervals",
         description=(
             "Forecast residents aged 0–18 per quarter, single age and year (to the horizon) from "
-            "the population history, with 80%% and 95%% prediction intervals; writes forecast.csv "
+            "the population history, with 80% and 95% prediction intervals; writes forecast.csv "
             "and forecast_ward.csv into --out."
         ),
     )
     parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, ...)")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument("--base-year", type=int, default=None, metavar="Y",
-                        help="use only data up to the end of year Y (default: ward.toml base_year)")
-    parser.add_argument("--horizon", type=int, default=None, metavar="Y",
-                        help="last forecast year (default: ward.toml horizon, normally 2030)")
+    parser.add_argument(
+        "--base-year",
+        type=int,
+        default=None,
+        metavar="Y",
+        help="use only data up to the end of year Y (default: ward.toml base_year)",
+    )
+    parser.add_argument(
+        "--horizon",
+        type=int,
+        default=None,
+        metavar="Y",
+        help="last forecast year (default: ward.toml horizon, normally 2030)",
+    )
     parser.add_argument("--charts", action="store_true", help="also draw the ward fan chart (forecast_ward.png)")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="chart labels (default: vi)")
     parser.set_defaults(run=run)
 
 
-def _up_to(table, year: int):  # noqa: ANN001, ANN202 - DataFrame | None
+def _up_to(table, year: int):  # DataFrame | None
     if table is None:
         return None
     return table[table["year"].astype(int) <= year]

@@ -5,6 +5,7 @@ horizon) → classes, rooms and quotas → forecast.csv, demand.csv, zones.csv, 
 quotas.csv, quotas.xlsx, zones.gpkg, maps/, report.html, manifest.json — written atomically:
 a failed run leaves the previous outputs as they were.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,22 +26,63 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, ...)")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced as a whole)")
-    parser.add_argument("--school-year", type=int, default=None, metavar="Y",
-                        help="school year to zone and set quotas for (Y = Y–Y+1; default: base year + 1)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
-                        help="language of the report, workbook and maps (default: vi)")
-    parser.add_argument("--stability", type=float, default=None, metavar="W",
-                        help="metres of travel one pupil moved away from its current school is "
-                             "worth (default: 300; 0 = shortest distances only)")
-    parser.add_argument("--max-distance", type=float, default=None, metavar="M",
-                        help="hard maximum home–school distance in metres (default: none)")
-    parser.add_argument("--contiguous", action=argparse.BooleanOptionalAction, default=True,
-                        help="require each school's zone to be one connected piece, as published "
-                             "zoning maps should be (default: on; --no-contiguous turns it off)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S",
-                        help="solver time limit per zoning, seconds (default: 60)")
-    parser.add_argument("--no-yearly", action="store_true",
-                        help="skip re-zoning each later year (faster; the coming year's zones still hold)")
+    parser.add_argument(
+        "--school-year",
+        type=int,
+        default=None,
+        metavar="Y",
+        help="school year to zone and set quotas for (Y = Y–Y+1; default: base year + 1)",
+    )
+    parser.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="language of the report, workbook and maps (default: vi)"
+    )
+    parser.add_argument(
+        "--stability",
+        type=float,
+        default=None,
+        metavar="W",
+        help="metres of travel one pupil moved away from its current school is "
+        "worth (default: 300; 0 = shortest distances only)",
+    )
+    parser.add_argument(
+        "--max-distance",
+        type=float,
+        default=None,
+        metavar="M",
+        help="hard maximum home–school distance in metres (default: none)",
+    )
+    parser.add_argument(
+        "--contiguous",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="require each school's zone to be one connected piece, as published "
+        "zoning maps should be (default: on; --no-contiguous turns it off)",
+    )
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        metavar="S",
+        help="solver time limit per zoning, seconds (default: 60)",
+    )
+    parser.add_argument(
+        "--no-yearly",
+        action="store_true",
+        help="skip re-zoning each later year (faster; the coming year's zones still hold)",
+    )
+    parser.add_argument(
+        "--network",
+        action="store_true",
+        help="also plan the school network (candidates.csv, constraints.csv, neighbours.csv: new sites, "
+        "closures) into DIR/network/ and the report, as `tuyensinh network` does",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        metavar="TỶ",
+        help="with --network: money for all new sites, billion VND (default: no limit)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
     parser.set_defaults(run=run)
 
@@ -55,10 +97,19 @@ def run(args: argparse.Namespace) -> int:
         "time_limit": args.time_limit,
     }
     settings = PlanSettings(
-        school_year=args.school_year, lang=args.lang, rezone_each_year=not args.no_yearly,
+        school_year=args.school_year,
+        lang=args.lang,
+        rezone_each_year=not args.no_yearly,
         **{k: v for k, v in options.items() if v is not None},
     )
-    result = run_plan(args.ward_dir, args.out, settings=settings, progress=not args.quiet)
+    network = None
+    if args.network:
+        from tuyensinh.plan.network import NetworkSettings
+
+        network = NetworkSettings(
+            budget=None if args.budget is None else args.budget * 1e9, time_limit=min(settings.time_limit, 20.0)
+        )
+    result = run_plan(args.ward_dir, args.out, settings=settings, progress=not args.quiet, network=network)
     if not args.quiet:
         for line in result.headlines:
             print(line, file=sys.stderr)

@@ -3,6 +3,7 @@
 Exit 0 when the folder is valid (a summary is printed), 2 when it is not (every problem is
 printed to stderr, grouped by file, with its row, column and fix).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,6 +12,8 @@ import sys
 from tuyensinh.ward import load_ward
 from tuyensinh.ward.errors import WardDataError
 from tuyensinh.ward.summary import problems_text, summary_text
+from tuyensinh.ward.warnings import data_warnings
+from tuyensinh.words.checks import say
 
 __all__ = ["register", "run"]
 
@@ -20,11 +23,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validate",
         help="check a ward folder and summarise it (or list every problem)",
         description="Check every file of a ward folder (docs/data-format.md). Prints a summary and exits 0 when "
-                    "the folder is valid; prints every problem (file, row, column, fix) and exits 2 when not.",
+        "the folder is valid; prints every problem (file, row, column, fix) and exits 2 when not.",
     )
     parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, quarters.geojson, …)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
-                        help="language of the summary and of the problems: vi (Vietnamese, default) or en (English)")
+    parser.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of the summary and of the problems: vi (Vietnamese, default) or en (English)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -35,4 +42,8 @@ def run(args: argparse.Namespace) -> int:
         print(problems_text(error, args.lang), file=sys.stderr)
         return 2
     print(summary_text(ward, args.lang))
+    warnings = data_warnings(ward)
+    if warnings:
+        print("\n" + say("heading", args.lang, n=len(warnings)))
+        print("\n".join(f"  - {warning.text(args.lang)}" for warning in warnings))
     return 0

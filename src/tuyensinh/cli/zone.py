@@ -16,6 +16,7 @@ It prints progress lines (stderr), then the folder, the files and how the solver
 zoning's notes as "  ! …" lines (stdout) — all in --lang (Vietnamese by default). A zoning that
 cannot be made (`zoning.ZoningError`) is printed in --lang by `tuyensinh.cli` (exit code 2).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,31 +45,62 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "classrooms; pupils who cannot be seated are reported per school, never dropped."
         ),
     )
-    parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, schools.csv, ...)")
-    parser.add_argument("--level", required=True, choices=LEVELS,
-                        help="mam_non (mầm non), tieu_hoc (tiểu học) or thcs (THCS)")
-    parser.add_argument("--school-year", type=int, nargs="+", metavar="YEAR",
-                        help="school year(s) to zone, e.g. 2027 for 2027–2028 (default: the year after the base year); "
-                             "several years give one zoning that holds for all of them")
-    parser.add_argument("--per-year", action="store_true",
-                        help="with several --school-year values: a separate zoning for each year")
+    parser.add_argument(
+        "ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, schools.csv, ...)"
+    )
+    parser.add_argument(
+        "--level", required=True, choices=LEVELS, help="mam_non (mầm non), tieu_hoc (tiểu học) or thcs (THCS)"
+    )
+    parser.add_argument(
+        "--school-year",
+        type=int,
+        nargs="+",
+        metavar="YEAR",
+        help="school year(s) to zone, e.g. 2027 for 2027–2028 (default: the year after the base year); "
+        "several years give one zoning that holds for all of them",
+    )
+    parser.add_argument(
+        "--per-year", action="store_true", help="with several --school-year values: a separate zoning for each year"
+    )
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument("--entry-grade", action="store_true",
-                        help="zone only the entry grade (grade 1, grade 6; every preschool group)")
-    parser.add_argument("--stability", type=float, default=None, metavar="M",
-                        help="metres of extra walking worth keeping one pupil at the current school "
-                             "(default 300 when the ward has zones.csv, else 0)")
-    parser.add_argument("--max-distance", type=float, default=None, metavar="M",
-                        help="hard limit on the walking distance, metres")
-    parser.add_argument("--distance-penalty", type=float, default=1.0, metavar="W",
-                        help="extra weight of each metre beyond the walking-distance norm (default 1: counts double)")
+    parser.add_argument(
+        "--entry-grade", action="store_true", help="zone only the entry grade (grade 1, grade 6; every preschool group)"
+    )
+    parser.add_argument(
+        "--stability",
+        type=float,
+        default=None,
+        metavar="M",
+        help="metres of extra walking worth keeping one pupil at the current school "
+        "(default 300 when the ward has zones.csv, else 0)",
+    )
+    parser.add_argument(
+        "--max-distance", type=float, default=None, metavar="M", help="hard limit on the walking distance, metres"
+    )
+    parser.add_argument(
+        "--distance-penalty",
+        type=float,
+        default=1.0,
+        metavar="W",
+        help="extra weight of each metre beyond the walking-distance norm (default 1: counts double)",
+    )
     parser.add_argument("--contiguous", action="store_true", help="make every school's zone one connected piece")
     parser.add_argument("--split", action="store_true", help="allow a quarter to be shared between schools")
-    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S", help="solver time limit, seconds (default 60)")
-    parser.add_argument("--solver", choices=("highs", "pulp-highs", "cbc"), default="highs",
-                        help="highs (default), pulp-highs (HiGHS through PuLP) or cbc")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
-                        help="language of the maps and of what is printed: vi (default) or en")
+    parser.add_argument(
+        "--time-limit", type=float, default=60.0, metavar="S", help="solver time limit, seconds (default 60)"
+    )
+    parser.add_argument(
+        "--solver",
+        choices=("highs", "pulp-highs", "cbc"),
+        default="highs",
+        help="highs (default), pulp-highs (HiGHS through PuLP) or cbc",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of the maps and of what is printed: vi (default) or en",
+    )
     parser.set_defaults(run=run)
 
 
@@ -92,21 +124,31 @@ def run(args: argparse.Namespace) -> int:
     if args.split and args.contiguous:
         raise ZoningError("split_with_contiguity")
     if (args.stability or 0.0) < 0 or args.distance_penalty < 0:
-        raise ZoningError("negative_weights", stability=args.stability or 0.0,
-                          distance_penalty=args.distance_penalty)
+        raise ZoningError("negative_weights", stability=args.stability or 0.0, distance_penalty=args.distance_penalty)
     ward = load_ward(args.ward_dir)
     years = sorted(set(args.school_year or [ward.base_year + 1]))
     if years[0] <= ward.base_year or years[-1] > ward.horizon:
-        raise CommandError(ZONE.text("error.school_year_outside", first=ward.base_year + 1, horizon=ward.horizon,
-                                     years=", ".join(str(y) for y in years)))
+        raise CommandError(
+            ZONE.text(
+                "error.school_year_outside",
+                first=ward.base_year + 1,
+                horizon=ward.horizon,
+                years=", ".join(str(y) for y in years),
+            )
+        )
     if not (ward.schools["level"] == args.level).any():
-        raise CommandError(ZONE.text("error.no_school_of_level", level=Text(
-            level_in_sentence(args.level, "vi"), level_in_sentence(args.level, "en"))))
+        raise CommandError(
+            ZONE.text(
+                "error.no_school_of_level",
+                level=Text(level_in_sentence(args.level, "vi"), level_in_sentence(args.level, "en")),
+            )
+        )
     norms = capacity.load_norms(ward.norms, ward.rates)
     place = ward_title(ward.kind, ward.name, args.lang)
     print(say("zone.progress_forecast", args.lang, place=place), file=sys.stderr)
-    projected = forecast.project(ward.population, ward.births, ward.housing,
-                                 base_year=ward.base_year, horizon=years[-1])
+    projected = forecast.project(
+        ward.population, ward.births, ward.housing, base_year=ward.base_year, horizon=years[-1]
+    )
     demand = enrollment_demand(projected, norms, school_years=years)
     distances = ward_distances(ward)
     current = None
@@ -116,14 +158,33 @@ def run(args: argparse.Namespace) -> int:
     stability = args.stability if args.stability is not None else (DEFAULT_STABILITY if current is not None else 0.0)
     adjacency = quarter_adjacency(ward.quarters_projected()) if args.contiguous else None
 
-    print(say("zone.progress_zoning", args.lang, level=level_in_sentence(args.level, args.lang),
-                   years=school_years_text(years, args.lang)), file=sys.stderr)
+    print(
+        say(
+            "zone.progress_zoning",
+            args.lang,
+            level=level_in_sentence(args.level, args.lang),
+            years=school_years_text(years, args.lang),
+        ),
+        file=sys.stderr,
+    )
     result = assign(
-        demand, ward.schools, distances, level=args.level, school_years=years, norms=norms,
-        current=current, grades=ENTRY_GRADES[args.level] if args.entry_grade else None,
-        split=args.split, stability=stability, max_distance=args.max_distance,
-        distance_penalty=args.distance_penalty, setting=ward.setting, contiguity=adjacency,
-        per_year=args.per_year, time_limit=args.time_limit, solver=args.solver,
+        demand,
+        ward.schools,
+        distances,
+        level=args.level,
+        school_years=years,
+        norms=norms,
+        current=current,
+        grades=ENTRY_GRADES[args.level] if args.entry_grade else None,
+        split=args.split,
+        stability=stability,
+        max_distance=args.max_distance,
+        distance_penalty=args.distance_penalty,
+        setting=ward.setting,
+        contiguity=adjacency,
+        per_year=args.per_year,
+        time_limit=args.time_limit,
+        solver=args.solver,
     )
     with staged_output(args.out) as stage:
         write_csv_atomic(result.zones(years[0]), stage / "zones.csv", float_format="%.6g")
@@ -131,17 +192,20 @@ def run(args: argparse.Namespace) -> int:
             for year in years:
                 write_csv_atomic(result.zones(year), stage / f"zones_{year}.csv", float_format="%.6g")
         write_csv_atomic(result.load, stage / "school_load.csv", float_format="%.6g")
-        write_text_atomic(stage / "solver.json",
-                          json.dumps(result.summary(), ensure_ascii=False, indent=2) + "\n")
-        for year in (years if args.per_year else years[:1]):
-            fig = plot_zones(result, ward.quarters, ward.schools, school_year=year, lang=args.lang,
-                             place=place, crs=ward.crs)
+        write_text_atomic(stage / "solver.json", json.dumps(result.summary(), ensure_ascii=False, indent=2) + "\n")
+        for year in years if args.per_year else years[:1]:
+            fig = plot_zones(
+                result, ward.quarters, ward.schools, school_year=year, lang=args.lang, place=place, crs=ward.crs
+            )
             stem = f"zones_{args.level}_{year}"
             write_bytes_atomic(stage / f"{stem}.png", figure_bytes(fig, "png", 300))
             write_bytes_atomic(stage / f"{stem}.pdf", figure_bytes(fig, "pdf"))
-            write_text_atomic(stage / f"{stem}.html",
-                              zones_html(result, ward.quarters, ward.schools, school_year=year,
-                                         lang=args.lang, place=place, crs=ward.crs))
+            write_text_atomic(
+                stage / f"{stem}.html",
+                zones_html(
+                    result, ward.quarters, ward.schools, school_year=year, lang=args.lang, place=place, crs=ward.crs
+                ),
+            )
     print(f"{say('zone.written', args.lang, out=args.out)}; {solver_line(result, args.lang)}")
     for note in result.note_texts(args.lang):
         print(f"  ! {note}")
@@ -163,7 +227,6 @@ def solver_line(result: ZoningResult, lang: str) -> str:
     if len(reports) == 1:
         return say("zone.solver", lang, solver=reports[0].solver, status=status(reports[0]))
     per_year = "; ".join(
-        say("zone.solver_year", lang, status=status(r),
-                 year=school_years_text(r.school_years, lang))
-        for r in reports)
+        say("zone.solver_year", lang, status=status(r), year=school_years_text(r.school_years, lang)) for r in reports
+    )
     return say("zone.solver", lang, solver=reports[0].solver, status=per_year)

@@ -7,6 +7,7 @@
 
 `accuracy` measures how accurate the forecast has been on the ward's history (entry grades).
 """
+
 from tuyensinh.plan.compute import compute_plan, project_forecast, ward_distances
 from tuyensinh.plan.run import run_plan
 from tuyensinh.plan.types import DEFAULT_STABILITY, Plan, PlanResult, PlanSettings, Progress

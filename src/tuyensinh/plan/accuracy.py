@@ -25,6 +25,7 @@ What is not scored: the participation and private-school rates are the same on b
 enrolment history is read), so these figures measure the population forecast as it reaches
 pupils and classes; mixed-age and mixed-grade classes are not formed (one grade, whole classes).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,9 +36,9 @@ import pandas as pd
 
 from capacity.classes import ceil_classes, effective_limits
 from capacity.demand import enrolled_share
-from capacity.norms import Norms
-from forecast.accuracy import WARD, area_totals
-from forecast.backtest import method_name, table_text
+from capacity.norms import Norms, load_norms
+from forecast.accuracy import WARD, area_totals, error_scores
+from forecast.backtest import backtest, method_name, table_text
 from forecast.settings import METHODS
 from tuyensinh.words.labels import grade_name, kind_name, say
 
@@ -69,13 +70,38 @@ MIN_HISTORY_YEARS = 6
 METHOD, BASELINE = "shrunk", "naive"
 
 TOTALS_COLUMNS = [
-    "scope", "area", "level", "grade", "age", "method", "origin", "horizon", "school_year",
-    "actual_pupils", "forecast_pupils", "max_class_size", "actual_classes", "forecast_classes",
+    "scope",
+    "area",
+    "level",
+    "grade",
+    "age",
+    "method",
+    "origin",
+    "horizon",
+    "school_year",
+    "actual_pupils",
+    "forecast_pupils",
+    "max_class_size",
+    "actual_classes",
+    "forecast_classes",
 ]
 TABLE_COLUMNS = [
-    "scope", "level", "grade", "age", "method", "horizon", "forecasts", "actual_pupils",
-    "accuracy", "mape", "wmape", "malpe", "classes_exact", "classes_within1",
-    "exact_count", "within1_count",
+    "scope",
+    "level",
+    "grade",
+    "age",
+    "method",
+    "horizon",
+    "forecasts",
+    "actual_pupils",
+    "accuracy",
+    "mape",
+    "wmape",
+    "malpe",
+    "classes_exact",
+    "classes_within1",
+    "exact_count",
+    "within1_count",
 ]
 
 
@@ -101,8 +127,12 @@ class PlanningAccuracy:
     def headlines(self) -> dict[str, Any]:
         """The figures for manifest.json: per scope, grade and horizon, the method and the
         baseline (accuracy %, classes exact / within 1 as counts and %)."""
-        out: dict[str, Any] = {"origins": list(self.origins), "method": METHOD, "baseline": BASELINE,
-                               "metric": "accuracy = 100 - MAPE of entry-grade pupils (percent)"}
+        out: dict[str, Any] = {
+            "origins": list(self.origins),
+            "method": METHOD,
+            "baseline": BASELINE,
+            "metric": "accuracy = 100 - MAPE of entry-grade pupils (percent)",
+        }
         for scope, part in self.table.groupby("scope", sort=False):
             entry: dict[str, Any] = {}
             for (grade, horizon, method), row in part.set_index(["grade", "horizon", "method"]).iterrows():
@@ -184,34 +214,33 @@ def score_totals(totals: pd.DataFrame) -> pd.DataFrame:
     classes_within1: percent of forecasts whose class count is exactly right / off by at most
     one class (exact_count / within1_count of `forecasts`).
     """
-    actual = totals["actual_pupils"].to_numpy(float)
-    err = totals["forecast_pupils"].to_numpy(float) - actual
-    positive = actual > 0
-    safe = np.where(positive, actual, 1.0)
-    miss = np.abs(totals["forecast_classes"].to_numpy(int) - totals["actual_classes"].to_numpy(int))
-    work = totals[["scope", "level", "grade", "age", "method", "horizon"]].assign(
-        actual=actual, abs_err=np.abs(err),
-        ape=np.where(positive, np.abs(err) / safe, np.nan),
-        pe=np.where(positive, err / safe, np.nan),
-        exact=miss == 0, within1=miss <= 1,
+    keys = totals[["scope", "level", "grade", "age", "method", "horizon"]]
+    scores = error_scores(
+        keys, totals["actual_pupils"].to_numpy(float), totals["forecast_pupils"].to_numpy(float), sort=False
     )
-    g = work.groupby(["scope", "level", "grade", "age", "method", "horizon"], sort=False)
-    table = pd.DataFrame({
-        "forecasts": g.size(),
-        "actual_pupils": g["actual"].sum(),
-        "mape": g["ape"].mean() * 100,
-        "wmape": g["abs_err"].sum() / g["actual"].sum() * 100,
-        "malpe": g["pe"].mean() * 100,
-        "exact_count": g["exact"].sum().astype(int),
-        "within1_count": g["within1"].sum().astype(int),
-    }).reset_index()
+    miss = np.abs(totals["forecast_classes"].to_numpy(int) - totals["actual_classes"].to_numpy(int))
+    classes = keys.assign(exact=miss == 0, within1=miss <= 1).groupby(list(keys.columns), sort=False)
+    table = pd.DataFrame(
+        {
+            "forecasts": scores["totals"],
+            "actual_pupils": scores["actual"],
+            "mape": scores["mape"],
+            "wmape": scores["wmape"],
+            "malpe": scores["malpe"],
+            "exact_count": classes["exact"].sum().astype(int),
+            "within1_count": classes["within1"].sum().astype(int),
+        }
+    ).reset_index()
     table["accuracy"] = 100.0 - table["mape"]
     table["classes_exact"] = table["exact_count"] / table["forecasts"] * 100
     table["classes_within1"] = table["within1_count"] / table["forecasts"] * 100
     grade_order = {g: i for i, (g, _) in enumerate(ENTRY_GRADES)}
     method_order = {m: i for i, m in enumerate(METHODS)}
-    table = table.assign(_s=table["scope"].map({"ward": 0, "school": 1}), _g=table["grade"].map(grade_order),
-                         _m=table["method"].map(method_order).fillna(len(METHODS)))
+    table = table.assign(
+        _s=table["scope"].map({"ward": 0, "school": 1}),
+        _g=table["grade"].map(grade_order),
+        _m=table["method"].map(method_order).fillna(len(METHODS)),
+    )
     table = table.sort_values(["_s", "_g", "horizon", "_m"], kind="stable")
     return table[TABLE_COLUMNS].reset_index(drop=True)
 
@@ -226,8 +255,7 @@ def planning_accuracy(
     methods: tuple[str, ...] | None = None,
 ) -> PlanningAccuracy:
     """Entry-grade pupil and class-count accuracy of backtest `cells` (see the module docstring)."""
-    totals = entry_grade_totals(cells, norms, schools=schools, zones=zones, max_horizon=max_horizon,
-                                methods=methods)
+    totals = entry_grade_totals(cells, norms, schools=schools, zones=zones, max_horizon=max_horizon, methods=methods)
     origins = tuple(int(o) for o in sorted(totals["origin"].unique()))
     return PlanningAccuracy(totals=totals, table=score_totals(totals), origins=origins)
 
@@ -250,18 +278,23 @@ def ward_planning_accuracy(
     norms, schools and current zones. `cells`: a backtest of the ward to reuse (else the method
     and the naive baseline are backtested, about 0.2 s on a sample ward). Raises ValueError
     when the history is too short for a backtest."""
-    from capacity.norms import load_norms
-    from forecast.backtest import backtest
-
     norms = norms if norms is not None else load_norms(ward.norms, ward.rates)
     if cells is None:
-        cells = backtest(ward.population, ward.births, ward.housing, max_horizon=max_horizon,
-                         last_year=ward.base_year, methods=methods).cells
-    return planning_accuracy(cells, norms, schools=ward.schools, zones=ward.zones,
-                             max_horizon=max_horizon, methods=methods)
+        cells = backtest(
+            ward.population,
+            ward.births,
+            ward.housing,
+            max_horizon=max_horizon,
+            last_year=ward.base_year,
+            methods=methods,
+        ).cells
+    return planning_accuracy(
+        cells, norms, schools=ward.schools, zones=ward.zones, max_horizon=max_horizon, methods=methods
+    )
 
 
 # --- words for the planner ----------------------------------------------------------------------
+
 
 def _grade_in_sentence(grade: str, lang: str) -> str:
     name = grade_name(grade, lang)
@@ -273,8 +306,7 @@ def _pct(value: float) -> str:
     return f"{int(np.floor(float(value) + 1e-9))}"
 
 
-def accuracy_sentences(acc: PlanningAccuracy, *, lang: str = "vi", kind: str = "phường",
-                       horizon: int = 1) -> list[str]:
+def accuracy_sentences(acc: PlanningAccuracy, *, lang: str = "vi", kind: str = "phường", horizon: int = 1) -> list[str]:
     """Plain sentences on the forecasts made `horizon` year(s) ahead: one per entry grade for the
     whole ward ("Dự báo số trẻ vào lớp 1 của cả phường, 1 năm trước, đúng khoảng 97%; số lớp
     đúng 8/10 lần, lệch không quá 1 lớp 10/10 lần (nếu giữ nguyên …)"), then one for the
@@ -286,21 +318,39 @@ def accuracy_sentences(acc: PlanningAccuracy, *, lang: str = "vi", kind: str = "
         row = acc.row(grade, horizon, "ward", METHOD)
         if row is not None and not pd.isna(row["accuracy"]):
             sentence = say(
-                "accuracy.sentence", lang,
+                "accuracy.sentence",
+                lang,
                 who=say("report.who_pupils" if level == "thcs" else "report.who_children", lang),
-                grade=_grade_in_sentence(grade, lang), place=place, horizon=horizon,
-                accuracy=_pct(row["accuracy"]), n=int(row["forecasts"]), exact=int(row["exact_count"]),
-                within=int(row["within1_count"]))
+                grade=_grade_in_sentence(grade, lang),
+                place=place,
+                horizon=horizon,
+                accuracy=_pct(row["accuracy"]),
+                n=int(row["forecasts"]),
+                exact=int(row["exact_count"]),
+                within=int(row["within1_count"]),
+            )
             base = acc.row(grade, horizon, "ward", BASELINE)
             if base is not None and not pd.isna(base["accuracy"]):
-                sentence += say("accuracy.baseline_part", lang, accuracy=_pct(base["accuracy"]),
-                                 exact=int(base["exact_count"]), n=int(base["forecasts"]))
+                sentence += say(
+                    "accuracy.baseline_part",
+                    lang,
+                    accuracy=_pct(base["accuracy"]),
+                    exact=int(base["exact_count"]),
+                    n=int(base["forecasts"]),
+                )
             lines.append(sentence + ".")
         school = acc.row(grade, horizon, "school", METHOD)
         if school is not None and not pd.isna(school["accuracy"]):
-            school_parts.append(say("accuracy.school_part", lang, grade=_grade_in_sentence(grade, lang),
-                                     accuracy=_pct(school["accuracy"]), exact=_pct(school["classes_exact"]),
-                                     within=_pct(school["classes_within1"])))
+            school_parts.append(
+                say(
+                    "accuracy.school_part",
+                    lang,
+                    grade=_grade_in_sentence(grade, lang),
+                    accuracy=_pct(school["accuracy"]),
+                    exact=_pct(school["classes_exact"]),
+                    within=_pct(school["classes_within1"]),
+                )
+            )
     if school_parts:
         lines.append(say("accuracy.school_line", lang, horizon=horizon, parts="; ".join(school_parts)) + ".")
     return lines
@@ -314,10 +364,16 @@ def accuracy_report_table(acc: PlanningAccuracy, *, lang: str = "vi") -> pd.Data
     ward = t[(t["scope"] == "ward") & (t["method"] == METHOD)].set_index(key)
     base = t[(t["scope"] == "ward") & (t["method"] == BASELINE)].set_index(key)
     school = t[(t["scope"] == "school") & (t["method"] == METHOD)].set_index(key)
-    count = lambda frame, col: frame.apply(  # noqa: E731
-        lambda r: f"{int(r[col])}/{int(r['forecasts'])}", axis=1) if not frame.empty else pd.Series(dtype=object)
     decimal = "," if lang == "vi" else "."
-    pct = lambda s: s.map(lambda v: "–" if pd.isna(v) else f"{v:.1f}%".replace(".", decimal))  # noqa: E731
+
+    def count(frame: pd.DataFrame, col: str) -> pd.Series:
+        if frame.empty:
+            return pd.Series(dtype=object)
+        return frame.apply(lambda r: f"{int(r[col])}/{int(r['forecasts'])}", axis=1)
+
+    def pct(values: pd.Series) -> pd.Series:
+        return values.map(lambda v: "–" if pd.isna(v) else f"{v:.1f}%".replace(".", decimal))
+
     columns = {
         say("col.grade", lang): ward.index.get_level_values("grade").map(lambda g: grade_name(g, lang)),
         say("accuracy.col_horizon", lang): ward.index.get_level_values("horizon").astype(int),
@@ -328,13 +384,13 @@ def accuracy_report_table(acc: PlanningAccuracy, *, lang: str = "vi") -> pd.Data
     if not school.empty:
         columns[say("accuracy.col_school_pupils", lang)] = pct(school["accuracy"].reindex(ward.index)).to_numpy()
         columns[say("accuracy.col_school_exact", lang)] = pct(school["classes_exact"].reindex(ward.index)).to_numpy()
-        columns[say("accuracy.col_school_within", lang)] = pct(
-            school["classes_within1"].reindex(ward.index)).to_numpy()
+        columns[say("accuracy.col_school_within", lang)] = pct(school["classes_within1"].reindex(ward.index)).to_numpy()
     if not base.empty:
         columns[say("accuracy.col_naive_pupils", lang)] = pct(base["accuracy"].reindex(ward.index)).to_numpy()
         b = base.reindex(ward.index)
         columns[say("accuracy.col_naive_exact", lang)] = [
-            "–" if pd.isna(e) else f"{int(e)}/{int(n)}" for e, n in zip(b["exact_count"], b["forecasts"])]
+            "–" if pd.isna(e) else f"{int(e)}/{int(n)}" for e, n in zip(b["exact_count"], b["forecasts"], strict=True)
+        ]
     return pd.DataFrame(columns).reset_index(drop=True)
 
 
@@ -346,21 +402,29 @@ def format_planning_accuracy(acc: PlanningAccuracy, lang: str = "vi", *, kind: s
         lines = [say("accuracy.print_intro", lang, first=acc.origins[0], last=acc.origins[-1])]
     else:
         lines = [say("accuracy.print_none", lang)]
-    scopes = (("ward", say("accuracy.print_ward", lang, kind=kind_name(kind or "phường", lang))),
-              ("school", say("accuracy.print_school", lang)))
+    scopes = (
+        ("ward", say("accuracy.print_ward", lang, kind=kind_name(kind or "phường", lang))),
+        ("school", say("accuracy.print_school", lang)),
+    )
     for scope, title in scopes:
         part = acc.table[acc.table["scope"] == scope]
         if part.empty:
             continue
-        for metric, key in (("accuracy", "accuracy.print_accuracy"), ("classes_exact", "accuracy.print_exact"),
-                            ("classes_within1", "accuracy.print_within")):
+        for metric, key in (
+            ("accuracy", "accuracy.print_accuracy"),
+            ("classes_exact", "accuracy.print_exact"),
+            ("classes_within1", "accuracy.print_within"),
+        ):
             wide = part.pivot_table(index=["grade", "horizon"], columns="method", values=metric, sort=False)
             wide = wide[[m for m in METHODS if m in wide.columns]]
             wide.columns = [method_name(m, lang) for m in wide.columns]
             wide.columns.name = say("backtest.method", lang)
             wide.index = pd.MultiIndex.from_arrays(
-                [[grade_name(g, lang) for g in wide.index.get_level_values("grade")],
-                 wide.index.get_level_values("horizon").astype(int)],
-                names=[say("col.grade", lang), say("accuracy.col_horizon", lang)])
+                [
+                    [grade_name(g, lang) for g in wide.index.get_level_values("grade")],
+                    wide.index.get_level_values("horizon").astype(int),
+                ],
+                names=[say("col.grade", lang), say("accuracy.col_horizon", lang)],
+            )
             lines += ["", say(key, lang, scope=title), table_text(wide, lang, decimals=1)]
     return "\n".join(lines)

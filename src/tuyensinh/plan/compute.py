@@ -17,6 +17,7 @@ Zoning decisions (docs/workflow.md):
 `compute_plan` does all the computing and writes nothing (the notebooks and the scenarios use
 it); `tuyensinh.plan.run.run_plan` loads the ward, computes and writes every output.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -62,8 +63,7 @@ def _levels_with_schools(ward: Ward) -> tuple[str, ...]:
 def project_forecast(ward: Ward) -> ForecastResult:
     """The population forecast of the ward: `forecast.project_all` on the ward's tables
     (`.quarters`: quarter × age × year; `.ward`: ward totals with their own intervals)."""
-    return project_all(ward.population, ward.births, ward.housing,
-                       base_year=ward.base_year, horizon=ward.horizon)
+    return project_all(ward.population, ward.births, ward.housing, base_year=ward.base_year, horizon=ward.horizon)
 
 
 def ward_distances(ward: Ward) -> pd.DataFrame:
@@ -156,16 +156,31 @@ def compute_plan(
         current = _current_zones(ward, level)
         label = level_name(level, lang, short=True)
         with progress.step(4, f"zoning.{level}", "step.zoning", level=label):
-            zonings[level] = assign(demand, ward.schools, distances, level=level,
-                                    school_years=coming, norms=norms, current=current, **options)
+            zonings[level] = assign(
+                demand,
+                ward.schools,
+                distances,
+                level=level,
+                school_years=coming,
+                norms=norms,
+                current=current,
+                **options,
+            )
         if yearly is not None:
             # the coming year zoned on its own is the proposed zoning: solve the later years only,
             # each against the year before
-            with progress.step(4, f"zoning_yearly.{level}", "step.zoning_years", level=label,
-                               horizon=ward.horizon):
-                later = assign(demand, ward.schools, distances, level=level,
-                               school_years=years[1:], norms=norms,
-                               current=zones_of_year(zonings[level], coming), per_year=True, **options)
+            with progress.step(4, f"zoning_yearly.{level}", "step.zoning_years", level=label, horizon=ward.horizon):
+                later = assign(
+                    demand,
+                    ward.schools,
+                    distances,
+                    level=level,
+                    school_years=years[1:],
+                    norms=norms,
+                    current=zones_of_year(zonings[level], coming),
+                    per_year=True,
+                    **options,
+                )
                 yearly[level] = combine_years([zonings[level], later])
 
     with progress.step(5, "capacity", "step.capacity"):
@@ -176,13 +191,25 @@ def compute_plan(
         by_year = stack_yearly(yearly)
         capacity_yearly = _analyze_yearly(demand, by_year, ward, norms) if by_year is not None else None
         quotas = entry_quotas(demand, held, ward.schools, norms)
-        summary = ward_summary(capacity_table, demand, held, ward.schools, norms,
-                               forecast=table, setting=ward.setting)
+        summary = ward_summary(capacity_table, demand, held, ward.schools, norms, forecast=table, setting=ward.setting)
     return Plan(
-        ward=ward, settings=settings, school_year=coming, school_years=years, norms=norms,
-        forecast=table, forecast_ward=ward_table, demand=demand, distances=distances,
-        zonings=zonings, yearly=yearly,
-        assignment=assignment, capacity=capacity_table, capacity_current=capacity_current,
-        capacity_yearly=capacity_yearly, quotas=quotas, summary=summary,
-        timings=dict(progress.timings), accuracy=accuracy,
+        ward=ward,
+        settings=settings,
+        school_year=coming,
+        school_years=years,
+        norms=norms,
+        forecast=table,
+        forecast_ward=ward_table,
+        demand=demand,
+        distances=distances,
+        zonings=zonings,
+        yearly=yearly,
+        assignment=assignment,
+        capacity=capacity_table,
+        capacity_current=capacity_current,
+        capacity_yearly=capacity_yearly,
+        quotas=quotas,
+        summary=summary,
+        timings=dict(progress.timings),
+        accuracy=accuracy,
     )

@@ -5,14 +5,17 @@ year (zoning.maps, zoning.webmap) and the capacity charts (capacity.charts). Not
 here: `tuyensinh.plan.files` writes them, `tuyensinh.plan.content` puts them in report.html
 under the titles given by `forecast_figure_titles` and `capacity_figure_titles`.
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from capacity.charts import plot_room_shortfall, plot_utilization
+from forecast.charts import fan_chart, ward_fan_chart
+from tuyensinh.plan.types import Plan
 from tuyensinh.words.labels import say, ward_title
-
-if TYPE_CHECKING:
-    from tuyensinh.plan.types import Plan
+from zoning.maps import plot_zones
+from zoning.webmap import zones_html
 
 __all__ = [
     "plan_figures",
@@ -30,8 +33,11 @@ def _growth_quarters(plan: Plan, count: int = 2) -> list[str]:
         return []
     totals = table.groupby(["quarter_id", "year"])["mean"].sum().unstack("year")
     history = plan.ward.population_by_age()
-    base = (history.loc[(history["year"] == plan.ward.base_year) & history["age"].between(3, 14)]
-            .groupby("quarter_id")["count"].sum())
+    base = (
+        history.loc[(history["year"] == plan.ward.base_year) & history["age"].between(3, 14)]
+        .groupby("quarter_id")["count"]
+        .sum()
+    )
     change = (totals[totals.columns.max()] - base.reindex(totals.index).fillna(0)).abs()
     return change.sort_values(ascending=False, kind="stable").index[:count].astype(str).tolist()
 
@@ -40,7 +46,7 @@ def forecast_figure_titles(plan: Plan) -> dict[str, str]:
     """Fan-chart name → title: "forecast_ward" (the ward) and "forecast_<quarter>" for the two
     quarters whose school-age population changes most."""
     lang, ward = plan.settings.lang, plan.ward
-    names = dict(zip(ward.quarters["quarter_id"].astype(str), ward.quarters["name"].astype(str)))
+    names = dict(zip(ward.quarters["quarter_id"].astype(str), ward.quarters["name"].astype(str), strict=True))
     titles = {"forecast_ward": ward_title(ward.kind, ward.name, lang)}
     for quarter in _growth_quarters(plan):
         titles[f"forecast_{quarter}"] = names.get(quarter, quarter)
@@ -61,9 +67,6 @@ def plan_figures(plan: Plan) -> dict[str, Any]:
     zoning map of the coming school year (zoning's map function); utilization, shortfall:
     capacity's charts (proposed zones held to the horizon).
     """
-    from capacity.charts import plot_room_shortfall, plot_utilization
-    from forecast.charts import fan_chart, ward_fan_chart
-
     ward, lang = plan.ward, plan.settings.lang
     history = ward.population_by_age()
     figures: dict[str, Any] = {}
@@ -72,8 +75,9 @@ def plan_figures(plan: Plan) -> dict[str, Any]:
             if plan.forecast_ward is not None:
                 figures[name] = ward_fan_chart(plan.forecast_ward, history=history, lang=lang, name=title)
         else:
-            figures[name] = fan_chart(plan.forecast, name.removeprefix("forecast_"), history=history,
-                                      name=title, lang=lang)
+            figures[name] = fan_chart(
+                plan.forecast, name.removeprefix("forecast_"), history=history, name=title, lang=lang
+            )
     figures.update(zoning_maps(plan))
     figures["utilization"] = plot_utilization(plan.capacity, ward.schools, lang=lang)
     figures["shortfall"] = plot_room_shortfall(plan.capacity, ward.schools, lang=lang)
@@ -83,24 +87,28 @@ def plan_figures(plan: Plan) -> dict[str, Any]:
 def _map_arguments(plan: Plan) -> dict[str, Any]:
     """Keyword arguments shared by the static and the interactive zoning maps."""
     ward, lang = plan.ward, plan.settings.lang
-    return {"school_year": plan.school_year, "lang": lang,
-            "place": ward_title(ward.kind, ward.name, lang), "crs": ward.crs}
+    return {
+        "school_year": plan.school_year,
+        "lang": lang,
+        "place": ward_title(ward.kind, ward.name, lang),
+        "crs": ward.crs,
+    }
 
 
 def zoning_maps(plan: Plan) -> dict[str, Any]:
     """The zoning map of each level for the coming school year: {"zones_<level>": Figure}
     (zoning.maps.plot_zones, in the ward's projected CRS)."""
-    from zoning.maps import plot_zones
-
     ward, options = plan.ward, _map_arguments(plan)
-    return {f"zones_{level}": plot_zones(result, ward.quarters, ward.schools, **options)
-            for level, result in plan.zonings.items()}
+    return {
+        f"zones_{level}": plot_zones(result, ward.quarters, ward.schools, **options)
+        for level, result in plan.zonings.items()
+    }
 
 
 def interactive_maps(plan: Plan) -> dict[str, str]:
     """The same maps as self-contained HTML pages (zoning.webmap.zones_html): {"zones_<level>": html}."""
-    from zoning.webmap import zones_html
-
     ward, options = plan.ward, _map_arguments(plan)
-    return {f"zones_{level}": zones_html(result, ward.quarters, ward.schools, **options)
-            for level, result in plan.zonings.items()}
+    return {
+        f"zones_{level}": zones_html(result, ward.quarters, ward.schools, **options)
+        for level, result in plan.zonings.items()
+    }

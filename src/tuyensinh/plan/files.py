@@ -7,20 +7,27 @@ capacity_current_zones.csv, zones_by_year.csv and capacity_rezoned.csv; `write_p
 adds manifest.json. `check_out_folder` refuses output folders whose replacement would destroy
 other data.
 """
+
 from __future__ import annotations
 
 import os
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
 from tuyensinh.plan.content import plan_report
 from tuyensinh.plan.figures import interactive_maps, plan_figures
-
-if TYPE_CHECKING:
-    from tuyensinh.plan.types import Plan, Progress
+from tuyensinh.plan.types import Plan, Progress
+from tuyensinh.present import geo
+from tuyensinh.present.excel import write_quotas_xlsx
+from tuyensinh.present.manifest import build_manifest, sha256_file, write_manifest
+from tuyensinh.present.outputs import write_bytes_atomic, write_csv_atomic, write_text_atomic
+from tuyensinh.present.report import figure_png, write_report
+from tuyensinh.words.labels import level_name
+from zoning.result import ZONES_COLUMNS
 
 __all__ = ["check_out_folder", "save_figures", "write_plan", "write_plan_manifest"]
 
@@ -46,9 +53,6 @@ def check_out_folder(ward_folder: Path, out: Path) -> None:
 
 def _write_tables(plan: Plan, stage: Path) -> None:
     """The CSV tables of the plan (numbers with 6 significant digits)."""
-    from tuyensinh.present.outputs import write_csv_atomic
-    from zoning.result import ZONES_COLUMNS
-
     tables = {
         "forecast.csv": plan.forecast,
         "demand.csv": plan.demand,
@@ -68,17 +72,22 @@ def _write_tables(plan: Plan, stage: Path) -> None:
 def _school_load(plan: Plan) -> pd.DataFrame:
     """The coming year's capacity rows per school, for the schools layer of zones.gpkg."""
     rows = plan.capacity.loc[plan.capacity["school_year"] == plan.school_year]
-    keep = ["school_id", "pupils_mean", "classes", "rooms_needed", "rooms_available",
-            "room_shortfall", "utilization", "flag"]
-    return rows[[c for c in keep if c in rows]].rename(columns={"rooms_available": "rooms_usable"})
+    keep = [
+        "school_id",
+        "pupils_mean",
+        "classes",
+        "rooms_needed",
+        "rooms_available",
+        "room_shortfall",
+        "utilization",
+        "flag",
+    ]
+    return rows[[c for c in keep if c in rows]]
 
 
 def save_figures(figures: dict[str, Any], folder: Path, map_dpi: int = 300) -> dict[str, bytes]:
     """Save the maps (maps/<name>.png at `map_dpi` and .pdf) and charts (charts/<name>.png);
     return each figure as PNG bytes for the report (maps re-rendered at screen resolution)."""
-    from tuyensinh.present.outputs import write_bytes_atomic
-    from tuyensinh.present.report import figure_png
-
     pngs: dict[str, bytes] = {}
     for name, fig in figures.items():
         if name.startswith("zones_"):
@@ -95,13 +104,6 @@ def save_figures(figures: dict[str, Any], folder: Path, map_dpi: int = 300) -> d
 def write_plan(plan: Plan, stage: Path, progress: Progress) -> list[str]:
     """Write every output of `plan` but manifest.json into the folder `stage` (steps 6 and 7
     of `progress`); return the relative file names."""
-    import matplotlib.pyplot as plt
-
-    from tuyensinh.present.excel import write_quotas_xlsx
-    from tuyensinh.present.geo import write_zones_gpkg, zones_layers
-    from tuyensinh.present.outputs import write_text_atomic
-    from tuyensinh.present.report import write_report
-
     ward, lang = plan.ward, plan.settings.lang
     figures: dict[str, Any] = {}
     try:
@@ -115,32 +117,52 @@ def write_plan(plan: Plan, stage: Path, progress: Progress) -> list[str]:
             plt.close(fig)
     with progress.step(7, "write", "step.write"):
         _write_tables(plan, stage)
-        write_quotas_xlsx(stage / "quotas.xlsx", plan.quotas, ward.schools, ward_name=ward.name,
-                          ward_kind=ward.kind, base_year=ward.base_year,
-                          school_year=plan.school_year, lang=lang)
-        write_zones_gpkg(stage / "zones.gpkg", zones_layers(
-            ward.quarters, plan.assignment, ward.schools, ward.crs, school_load=_school_load(plan)))
+        write_quotas_xlsx(
+            stage / "quotas.xlsx",
+            plan.quotas,
+            ward.schools,
+            ward_name=ward.name,
+            ward_kind=ward.kind,
+            base_year=ward.base_year,
+            school_year=plan.school_year,
+            lang=lang,
+        )
+        geo.write_zones_gpkg(
+            stage / "zones.gpkg",
+            geo.zones_layers(ward.quarters, plan.assignment, ward.schools, ward.crs, school_load=_school_load(plan)),
+            level_names={level: level_name(level, lang) for level in plan.levels},
+        )
         write_report(stage / "report.html", plan_report(plan, pngs))
     return sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
 
 
 def _ward_record(plan: Plan) -> dict[str, Any]:
     ward = plan.ward
-    return {"code": ward.code, "name": ward.name, "kind": ward.kind, "province": ward.province,
-            "crs": ward.crs, "base_year": ward.base_year, "horizon": ward.horizon,
-            "setting": ward.setting, "norms": ward.norms, "rates": ward.rates}
+    return {
+        "code": ward.code,
+        "name": ward.name,
+        "kind": ward.kind,
+        "province": ward.province,
+        "crs": ward.crs,
+        "base_year": ward.base_year,
+        "horizon": ward.horizon,
+        "setting": ward.setting,
+        "norms": ward.norms,
+        "rates": ward.rates,
+    }
 
 
 def _settings_record(plan: Plan) -> dict[str, Any]:
     record = asdict(plan.settings)
-    record.update({
-        "school_year": plan.school_year,
-        "school_years": list(plan.school_years),
-        "levels": list(plan.levels),
-        "norms_version": getattr(plan.norms, "version", None),
-        "norms_overridden": plan.norms.overridden[["key", "level", "group", "value", "source"]]
-        .to_dict("records"),
-    })
+    record.update(
+        {
+            "school_year": plan.school_year,
+            "school_years": list(plan.school_years),
+            "levels": list(plan.levels),
+            "norms_version": getattr(plan.norms, "version", None),
+            "norms_overridden": plan.norms.overridden[["key", "level", "group", "value", "source"]].to_dict("records"),
+        }
+    )
     return record
 
 
@@ -155,12 +177,14 @@ def write_plan_manifest(
     """Write stage/manifest.json: the ward, its input files, the settings, the solver reports,
     the step `timings` (seconds), the past accuracy and the SHA-256 of the output `files`
     (relative to `stage`); return the manifest."""
-    from tuyensinh.present.manifest import build_manifest, sha256_file, write_manifest
-
     outputs = {name: sha256_file(stage / name) for name in files}
     manifest = build_manifest(
-        ward_folder=ward_folder, ward=_ward_record(plan), settings=_settings_record(plan),
-        timings=timings, solver=plan.solver_reports(), outputs=outputs,
+        ward_folder=ward_folder,
+        ward=_ward_record(plan),
+        settings=_settings_record(plan),
+        timings=timings,
+        solver=plan.solver_reports(),
+        outputs=outputs,
         accuracy=plan.accuracy.headlines() if plan.accuracy is not None else None,
     )
     write_manifest(stage / "manifest.json", manifest)

@@ -6,6 +6,7 @@ previous outputs exactly as they were. The outputs are written by `tuyensinh.pla
 report's content comes from `tuyensinh.plan.content`, its charts and maps from
 `tuyensinh.plan.figures`.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,11 @@ from pathlib import Path
 from tuyensinh.plan.compute import compute_plan
 from tuyensinh.plan.content import plan_headlines
 from tuyensinh.plan.files import check_out_folder, write_plan, write_plan_manifest
+from tuyensinh.plan.network import NetworkSettings, compute_network
 from tuyensinh.plan.types import PlanResult, PlanSettings, Progress
+from tuyensinh.present.network import add_to_report, write_network
+from tuyensinh.present.network import network_lines as lines_of_network
+from tuyensinh.present.outputs import staged_output
 from tuyensinh.ward import load_ward
 from tuyensinh.words.labels import check_lang, say
 
@@ -31,15 +36,16 @@ def run_plan(
     lang: str | None = None,
     progress: bool | Callable[[str], None] | None = True,
     settings: PlanSettings | None = None,
+    network: NetworkSettings | None = None,
 ) -> PlanResult:
     """Run the December workflow on a ward folder and write every output into `out`.
 
     `school_year` / `lang` override the same fields of `settings`. `progress`: True prints
     short lines on stderr, False is silent, a callable receives each line. The previous
-    contents of `out` are replaced only when the whole run succeeds.
+    contents of `out` are replaced only when the whole run succeeds. `network`: also plan the
+    school network (`tuyensinh.plan.network`: new sites, closures, the ward's constraints),
+    write its outputs into `out/network/` and add its section to report.html.
     """
-    from tuyensinh.present.outputs import staged_output
-
     settings = settings or PlanSettings()
     if school_year is not None:
         settings = replace(settings, school_year=int(school_year))
@@ -54,11 +60,18 @@ def run_plan(
     with staged_output(out, replace_whole=True) as stage:
         plan = compute_plan(ward, settings, progress=tracker)
         files = write_plan(plan, stage, tracker)
-        manifest = write_plan_manifest(plan, stage, files, ward_folder=ward_folder,
-                                       timings=tracker.timings)
+        network_lines: list[str] = []
+        if network is not None:
+            outcome = compute_network(ward, network)
+            (stage / "network").mkdir()
+            written = write_network(outcome, stage / "network", settings.lang)
+            files = [*files, *(f"network/{name}" for name in written)]
+            network_lines = lines_of_network(outcome, settings.lang)[:1]
+            if (stage / "report.html").is_file():
+                add_to_report(stage / "report.html", outcome, settings.lang)
+        manifest = write_plan_manifest(plan, stage, files, ward_folder=ward_folder, timings=tracker.timings)
         files = sorted([*files, "manifest.json"])
     plan = replace(plan, timings=dict(tracker.timings))
-    headlines = plan_headlines(plan)
+    headlines = (*plan_headlines(plan), *network_lines)
     tracker.line(say("step.done", settings.lang, out=out, seconds=time.perf_counter() - started))
-    return PlanResult(out=out.resolve(), plan=plan, files=tuple(files), manifest=manifest,
-                      headlines=headlines)
+    return PlanResult(out=out.resolve(), plan=plan, files=tuple(files), manifest=manifest, headlines=headlines)

@@ -4,6 +4,7 @@
 computed, nothing written) → `tuyensinh.plan.run.run_plan` → `PlanResult` (the files written).
 `Progress` prints the short "[n/7] …" lines and keeps the timings of each step (seconds).
 """
+
 from __future__ import annotations
 
 import sys
@@ -154,8 +155,7 @@ class Plan:
         if not frames:
             return pd.DataFrame(columns=["school_id", "level", "school_year", "overflow"])
         table = pd.concat(frames, ignore_index=True)
-        return table.rename(columns={"overflow_pupils": "overflow"})[
-            ["school_id", "level", "school_year", "overflow"]]
+        return table.rename(columns={"overflow_pupils": "overflow"})[["school_id", "level", "school_year", "overflow"]]
 
     def solver_reports(self) -> list[dict[str, Any]]:
         """One dict per model solved: which zoning, status, objective, bound, gap, seconds."""
@@ -186,4 +186,3 @@ def stack_yearly(yearly: dict[str, ZoningResult] | None) -> pd.DataFrame | None:
     if not yearly:
         return None
     return pd.concat([r.assignment for r in yearly.values()], ignore_index=True)
-

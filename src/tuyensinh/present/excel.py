@@ -9,12 +9,14 @@ with the header rows repeated on every page.
 
 Values are written as numbers, not formulas, so any program reading the file sees them.
 """
+
 from __future__ import annotations
 
 import io
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -67,8 +69,9 @@ def _check_quotas(quotas: pd.DataFrame) -> None:
         )
 
 
-def _merge_write(ws: Worksheet, row: int, col1: int, col2: int, value: str, font: Font,
-                 align: Alignment = _CENTER) -> None:
+def _merge_write(
+    ws: Worksheet, row: int, col1: int, col2: int, value: str, font: Font, align: Alignment = _CENTER
+) -> None:
     if col2 > col1:
         ws.merge_cells(start_row=row, start_column=col1, end_row=row, end_column=col2)
     cell = ws.cell(row=row, column=col1, value=value)
@@ -111,10 +114,17 @@ def _write_level_sheet(
     _merge_write(ws, 2, half + 1, ncol, say("doc.motto", lang), _font(12, bold=True))
     coming = school_year_label(years[0], lang)
     _merge_write(ws, 4, 1, ncol, say("xlsx.title", lang, school_year=coming), _font(14, bold=True))
-    _merge_write(ws, 5, 1, ncol, say("xlsx.subtitle", lang, level=level_name(level, lang),
-                                      ward=ward_title(ward_kind, ward_name, lang)), _font(12, bold=True))
-    _merge_write(ws, 6, 1, ncol, say("xlsx.basis", lang, base_year=base_year, school_year=coming),
-                 _font(11, italic=True))
+    _merge_write(
+        ws,
+        5,
+        1,
+        ncol,
+        say("xlsx.subtitle", lang, level=level_name(level, lang), ward=ward_title(ward_kind, ward_name, lang)),
+        _font(12, bold=True),
+    )
+    _merge_write(
+        ws, 6, 1, ncol, say("xlsx.basis", lang, base_year=base_year, school_year=coming), _font(11, italic=True)
+    )
     ws.row_dimensions[6].height = 30
 
     # Two header rows: the school year over its pupils / classes columns.
@@ -149,14 +159,21 @@ def _write_level_sheet(
         _merge_write(ws, row, 1, ncol, say("xlsx.empty", lang), _font(11, italic=True))
         row += 1
     pivot = (
-        table.pivot_table(index=["school_id", "grade"], columns="school_year",
-                          values=["pupils", "classes"], aggfunc="sum", fill_value=0)
-        if not table.empty else None
+        table.pivot_table(
+            index=["school_id", "grade"],
+            columns="school_year",
+            values=["pupils", "classes"],
+            aggfunc="sum",
+            fill_value=0,
+        )
+        if not table.empty
+        else None
     )
     grade_rank = {g: i for i, g in enumerate(GRADE_ORDER)}
     for number, school_id in enumerate(sorted(table["school_id"].unique()), start=1):
-        grades = sorted(table.loc[table["school_id"] == school_id, "grade"].unique(),
-                        key=lambda g: (grade_rank.get(g, 99), g))
+        grades = sorted(
+            table.loc[table["school_id"] == school_id, "grade"].unique(), key=lambda g: (grade_rank.get(g, 99), g)
+        )
         first = row
         totals = {(y, f): 0.0 for y, f in columns if f != "avg"}
         for grade in grades:
@@ -175,8 +192,9 @@ def _write_level_sheet(
                     cell.number_format = "#,##0"
             row += 1
         if len(grades) > 1:
-            ws.cell(row=row, column=3,
-                    value=say("xlsx.school_total", lang, school="").strip()).font = _font(11, bold=True)
+            ws.cell(row=row, column=3, value=say("xlsx.school_total", lang, school="").strip()).font = _font(
+                11, bold=True
+            )
             _write_totals(ws, row, columns, totals)
             row += 1
         ws.cell(row=first, column=1, value=number)
@@ -184,8 +202,8 @@ def _write_level_sheet(
         if row - 1 > first:
             ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
             ws.merge_cells(start_row=first, start_column=2, end_row=row - 1, end_column=2)
-        for key in grand:
-            grand[key] += totals[key]
+        for cell_key in grand:
+            grand[cell_key] += totals[cell_key]
     if not table.empty:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
         ws.cell(row=row, column=1, value=say("xlsx.level_total", lang))
@@ -207,8 +225,9 @@ def _write_level_sheet(
     row += 1
     _merge_write(ws, row, 1, ncol, say("xlsx.note_pupils", lang), _font(10, italic=True), _LEFT)
     row += 2
-    _merge_write(ws, row, half + 1, ncol, say("doc.place_date", lang, name=ward_name,
-                                              year=base_year), _font(12, italic=True))
+    _merge_write(
+        ws, row, half + 1, ncol, say("doc.place_date", lang, name=ward_name, year=base_year), _font(12, italic=True)
+    )
     row += 1
     _merge_write(ws, row, 1, half, say("doc.prepared_by", lang), _font(12, bold=True))
     _merge_write(ws, row, half + 1, ncol, say("doc.head_of_office", lang), _font(12, bold=True))
@@ -247,8 +266,9 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(float(value), 1)
 
 
-def _write_totals(ws: Worksheet, row: int, columns: list[tuple[int, str]],
-                  totals: dict[tuple[int, str], float]) -> None:
+def _write_totals(
+    ws: Worksheet, row: int, columns: list[tuple[int, str]], totals: dict[tuple[int, str], float]
+) -> None:
     for offset, (year, field) in enumerate(columns):
         cell = ws.cell(row=row, column=4 + offset)
         if field == "avg":
@@ -280,7 +300,7 @@ def quotas_workbook(
     """
     check_lang(lang)
     _check_quotas(quotas)
-    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str)))
+    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str), strict=True))
     table = quotas.loc[quotas["school_year"].astype(int) >= int(school_year)].copy()
     table["school_id"] = table["school_id"].astype(str)
     table["school_year"] = table["school_year"].astype(int)
@@ -290,19 +310,25 @@ def quotas_workbook(
     for level in levels:
         ws = wb.create_sheet(sheet_name(level, lang))
         _write_level_sheet(
-            ws, table.loc[table["level"] == level], names, level=level, years=years,
-            ward_name=ward_name, ward_kind=ward_kind, base_year=int(base_year), lang=lang,
+            ws,
+            table.loc[table["level"] == level],
+            names,
+            level=level,
+            years=years,
+            ward_name=ward_name,
+            ward_kind=ward_kind,
+            base_year=int(base_year),
+            lang=lang,
         )
     wb.properties.title = say("xlsx.title", lang, school_year=school_year_label(school_year, lang))
     wb.properties.creator = "tuyensinh"
     return wb
 
 
-def write_quotas_xlsx(path: str | os.PathLike, quotas: pd.DataFrame, schools: pd.DataFrame,
-                      **options: object) -> Path:
-    """Build the workbook (see `quotas_workbook`) and write it atomically to `path`."""
-    wb = quotas_workbook(quotas, schools, **options)  # type: ignore[arg-type]
+def write_quotas_xlsx(path: str | os.PathLike, quotas: pd.DataFrame, schools: pd.DataFrame, **options: Any) -> Path:
+    """Build the workbook (see `quotas_workbook`, whose keywords `options` are) and write it
+    atomically to `path`."""
+    wb = quotas_workbook(quotas, schools, **options)
     buffer = io.BytesIO()
     wb.save(buffer)
     return write_bytes_atomic(path, buffer.getvalue())
-

@@ -9,8 +9,13 @@ Layers (all in the ward's projected CRS, VN-2000 / UTM, the national reference s
 - ``schools``: the school sites (points) with their classrooms and, when given, the coming
   year's load (pupils, classes, rooms needed, utilization, flag);
 - ``zones_<level>``: one polygon per school, the union of its quarters, with the pupils zoned
-  to it — ready to style and label.
+  to it;
+- ``boundary``: the ward's outline (the union of its quarters).
+Column names are those of the CSV outputs (``rooms_available``, not another name); years are
+whole numbers (``opens``, ``closes``: 2029, not 2029.0). Every layer carries its QGIS style
+(`tuyensinh.present.geo_styles`), so the file opens styled and labelled.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,9 +26,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from tuyensinh.words.labels import LEVEL_ORDER
+from tuyensinh.present.geo_styles import write_layer_styles
+from tuyensinh.words.labels import LEVEL_ORDER, level_name
 
-__all__ = ["zones_layers", "write_zones_gpkg"]
+__all__ = ["zones_layers", "write_zones_gpkg", "YEAR_COLUMNS"]
+
+#: Columns holding calendar or school years: written as whole numbers, never 2029.0.
+YEAR_COLUMNS = {"opens", "closes", "school_year", "first_short_year", "first_teacher_short_year"}
 
 
 def _main_school(assignment: pd.DataFrame) -> pd.DataFrame:
@@ -34,15 +43,14 @@ def _main_school(assignment: pd.DataFrame) -> pd.DataFrame:
     if "share" not in table:
         table["share"] = 1.0
     table = table.loc[table["share"] > 1e-9]
-    ordered = table.sort_values(["quarter_id", "level", "share", "school_id"],
-                                ascending=[True, True, False, True])
+    ordered = table.sort_values(["quarter_id", "level", "share", "school_id"], ascending=[True, True, False, True])
     main = ordered.drop_duplicates(["quarter_id", "level"]).set_index(["quarter_id", "level"])
-    parts = ordered.assign(part=ordered["school_id"] + " " + (ordered["share"] * 100).round().astype(int)
-                           .astype(str) + "%")
+    parts = ordered.assign(
+        part=ordered["school_id"] + " " + (ordered["share"] * 100).round().astype(int).astype(str) + "%"
+    )
     grouped = parts.groupby(["quarter_id", "level"], sort=True)
     split = grouped["part"].agg("; ".join).where(grouped.size() > 1, "")
-    out = pd.DataFrame({"school_id": main["school_id"], "share": main["share"].round(4),
-                        "split": split})
+    out = pd.DataFrame({"school_id": main["school_id"], "share": main["share"].round(4), "split": split})
     if "pupils" in table:
         out["pupils"] = table.groupby(["quarter_id", "level"])["pupils"].sum().round(2)
     return out.reset_index()
@@ -62,7 +70,7 @@ def zones_layers(
     school year's). `school_load`: optional per `school_id` columns to add to the schools
     layer (e.g. the coming year's rows of the capacity table).
     """
-    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str)))
+    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str), strict=True))
     base = quarters[["quarter_id", "name", "geometry"]].copy()
     base["quarter_id"] = base["quarter_id"].astype(str)
     base = base.to_crs(crs)
@@ -76,11 +84,23 @@ def zones_layers(
         layer[f"split_{level}"] = layer["quarter_id"].map(part["split"]).astype(object).fillna("")
         if "pupils" in part:
             layer[f"pupils_{level}"] = layer["quarter_id"].map(part["pupils"])
-    layers: dict[str, gpd.GeoDataFrame] = {"quarters": gpd.GeoDataFrame(layer, geometry="geometry",
-                                                                         crs=crs)}
+    layers: dict[str, gpd.GeoDataFrame] = {"quarters": gpd.GeoDataFrame(layer, geometry="geometry", crs=crs)}
 
-    keep = [c for c in ("school_id", "name", "level", "classrooms", "sessions_per_day",
-                        "max_class_size", "opens", "closes", "land_m2") if c in schools]
+    keep = [
+        c
+        for c in (
+            "school_id",
+            "name",
+            "level",
+            "classrooms",
+            "sessions_per_day",
+            "max_class_size",
+            "opens",
+            "closes",
+            "land_m2",
+        )
+        if c in schools
+    ]
     sites = schools[keep].copy()
     sites["school_id"] = sites["school_id"].astype(str)
     if school_load is not None and not school_load.empty:
@@ -100,16 +120,27 @@ def zones_layers(
         if f"pupils_{level}" in zoned:
             agg[f"pupils_{level}"] = "sum"
         dissolved = zoned[[column, "quarter_id", *agg.keys() - {"quarter_id"}, "geometry"]].dissolve(
-            by=column, aggfunc=agg, as_index=False)
-        dissolved = dissolved.rename(columns={column: "school_id", "quarter_id": "quarters",
-                                              f"pupils_{level}": "pupils"})
+            by=column, aggfunc=agg, as_index=False
+        )
+        dissolved = dissolved.rename(
+            columns={column: "school_id", "quarter_id": "quarters", f"pupils_{level}": "pupils"}
+        )
         dissolved.insert(1, "name", dissolved["school_id"].map(names))
         layers[f"zones_{level}"] = dissolved
+    outline = base.dissolve()[["geometry"]]
+    outline.insert(0, "name", "")
+    layers["boundary"] = gpd.GeoDataFrame(outline, geometry="geometry", crs=crs)
+    for frame in layers.values():
+        for column in YEAR_COLUMNS & set(frame.columns):
+            frame[column] = pd.array(frame[column].round(), dtype="Int64")
     return layers
 
 
-def write_zones_gpkg(path: str | os.PathLike, layers: dict[str, gpd.GeoDataFrame]) -> Path:
-    """Write the layers into one GeoPackage atomically (temporary file, then rename)."""
+def write_zones_gpkg(
+    path: str | os.PathLike, layers: dict[str, gpd.GeoDataFrame], level_names: dict[str, str] | None = None
+) -> Path:
+    """Write the layers and their QGIS styles into one GeoPackage atomically (temporary file, then
+    rename). `level_names`: level code → the name the legend shows (Vietnamese by default)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".gpkg", dir=path.parent)
@@ -118,6 +149,7 @@ def write_zones_gpkg(path: str | os.PathLike, layers: dict[str, gpd.GeoDataFrame
     try:
         for name, frame in layers.items():
             frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+        write_layer_styles(Path(tmp), layers, level_names or {level: level_name(level) for level in LEVEL_ORDER})
         os.replace(tmp, path)
     except BaseException:
         for leftover in (tmp, tmp + "-journal", tmp + "-wal", tmp + "-shm"):

@@ -7,6 +7,7 @@ every zoning (status, objective, bound, gap), the time taken by each step, the S
 every output file and, when measured, the headline figures of the forecast's past accuracy
 (`forecast_accuracy`: entry-grade pupils and class counts, tuyensinh.plan.accuracy).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -16,7 +17,7 @@ import math
 import os
 import platform
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,19 @@ __all__ = [
 
 MANIFEST_VERSION = 1
 PACKAGES = (
-    "tuyensinh", "numpy", "pandas", "scipy", "statsmodels", "PuLP", "highspy",
-    "geopandas", "shapely", "pyproj", "pyogrio", "matplotlib", "openpyxl",
+    "tuyensinh",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "PuLP",
+    "highspy",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "pyogrio",
+    "matplotlib",
+    "openpyxl",
 )
 
 
@@ -102,7 +114,7 @@ def build_manifest(
     ward: Mapping[str, Any],
     settings: Mapping[str, Any],
     timings: Mapping[str, float],
-    solver: list[Mapping[str, Any]],
+    solver: Sequence[Mapping[str, Any]],
     outputs: Mapping[str, str] | None = None,
     created_at: _dt.datetime | None = None,
     accuracy: Mapping[str, Any] | None = None,
@@ -114,7 +126,7 @@ def build_manifest(
     SHA-256 per output file (relative path); `accuracy`: the headline figures of the
     forecast's past accuracy (`PlanningAccuracy.headlines()`), recorded as `forecast_accuracy`.
     """
-    created = created_at or _dt.datetime.now(_dt.timezone.utc).astimezone()
+    created = created_at or _dt.datetime.now(_dt.UTC).astimezone()
     versions = package_versions()
     record = {
         "manifest_version": MANIFEST_VERSION,

@@ -5,6 +5,7 @@ the finished files into place when the whole step succeeded (`staged_output`). S
 are written to a temporary file in the same folder and renamed (`write_*_atomic`), which is
 atomic on POSIX and Windows file systems.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -60,7 +61,7 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
 def write_csv_atomic(frame: pd.DataFrame, path: str | os.PathLike, **to_csv: object) -> Path:
     """Write a DataFrame as UTF-8 CSV (no index) atomically."""
     to_csv.setdefault("index", False)
-    return write_text_atomic(path, frame.to_csv(**to_csv))  # type: ignore[arg-type]
+    return write_text_atomic(path, frame.to_csv(**to_csv))
 
 
 @contextlib.contextmanager

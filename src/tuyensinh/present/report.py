@@ -6,6 +6,7 @@ This module turns figures and tables into that page and turns the capacity table
 plain words ("Trường Tiểu học X thiếu 3 phòng học từ năm học 2028–2029"); the plan pipeline
 decides what goes in (`tuyensinh.plan.content`).
 """
+
 from __future__ import annotations
 
 import base64
@@ -20,14 +21,14 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # files only: never open a window
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-from tuyensinh.present.outputs import write_text_atomic  # noqa: E402
-from tuyensinh.words.labels import LEVEL_ORDER, check_lang, level_name, say, school_year_label  # noqa: E402
-from zoning.labels import number  # noqa: E402  (one Vietnamese/English number format for maps and report)
+from tuyensinh.present.outputs import write_text_atomic
+from tuyensinh.words.labels import LEVEL_ORDER, check_lang, level_name, say, school_year_label
+from zoning.labels import number  # one Vietnamese/English number format for maps and report
 
 __all__ = [
     "ReportFigure",
@@ -117,16 +118,25 @@ td:first-child, td.text { text-align: left; }
 p.note { color: var(--muted); font-size: 0.88em; margin-top: -8px; }
 footer { margin-top: 36px; color: var(--muted); font-size: 0.85em; border-top: 1px solid var(--line);
          padding-top: 8px; }
-@media print { body { max-width: none; padding: 0; } h2 { page-break-after: avoid; } }
+@page { size: A4 portrait; margin: 16mm 14mm 16mm 14mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  figure, table, ul.flags li, p.note { break-inside: avoid; page-break-inside: avoid; }
+  figure img { max-height: 230mm; }
+  thead { display: table-header-group; }
+}
 """
 
 
 def _img(figure: ReportFigure) -> str:
     data = base64.b64encode(figure.png).decode("ascii")
     caption = f"<figcaption>{html.escape(figure.caption)}</figcaption>" if figure.caption else ""
-    return (f'<figure><h3>{html.escape(figure.title)}</h3>'
-            f'<img alt="{html.escape(figure.title, quote=True)}" src="data:image/png;base64,{data}">'
-            f"{caption}</figure>")
+    return (
+        f"<figure><h3>{html.escape(figure.title)}</h3>"
+        f'<img alt="{html.escape(figure.title, quote=True)}" src="data:image/png;base64,{data}">'
+        f"{caption}</figure>"
+    )
 
 
 def number_text(value: float, lang: str, decimals: int = 0) -> str:
@@ -157,7 +167,7 @@ def _table(table: ReportTable, lang: str) -> str:
         if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
             continue
         decimals = 1 if pd.api.types.is_float_dtype(values) else 0
-        frame[column] = values.map(lambda v: number_text(v, lang, decimals))
+        frame[column] = values.map(lambda v, decimals=decimals: number_text(v, lang, decimals))
     body = frame.to_html(index=False, border=0, escape=True, na_rep="–")
     note = f'<p class="note">{html.escape(table.note)}</p>' if table.note else ""
     return f"<h3>{html.escape(table.title)}</h3>{body}{note}"
@@ -184,13 +194,13 @@ def render_report(
         f'<html lang="{lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
-        f"<header><h1>{html.escape(title)}</h1><p class=\"subtitle\">{html.escape(subtitle)}</p></header>",
+        f'<header><h1>{html.escape(title)}</h1><p class="subtitle">{html.escape(subtitle)}</p></header>',
     ]
     if summary:
         parts.append(f"<h2>{html.escape(say('report.summary', lang))}</h2><ul>")
         parts += [f"<li>{html.escape(line)}</li>" for line in summary]
         parts.append("</ul>")
-    parts.append(f"<h2>{html.escape(say('report.flags', lang))}</h2><ul class=\"flags\">")
+    parts.append(f'<h2>{html.escape(say("report.flags", lang))}</h2><ul class="flags">')
     parts += [f'<li class="{html.escape(kind)}">{html.escape(line)}</li>' for kind, line in flags]
     parts.append("</ul>")
     for section in sections:
@@ -236,7 +246,7 @@ def flag_sentences(
     Order: closed schools still given pupils, short of rooms, overflow, tight, under-used.
     """
     check_lang(lang)
-    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str)))
+    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str), strict=True))
     table = capacity.copy()
     table["school_id"] = table["school_id"].astype(str)
     if from_year is not None:
@@ -248,12 +258,17 @@ def flag_sentences(
     result_closed = []
     for school_id, rows in table.loc[closed].sort_values("school_year").groupby("school_id", sort=True):
         first = rows.iloc[0]
-        sentence = say("flag.closed_with_pupils", lang, school="\x00", pupils=float(first["pupils_mean"]),
-                        school_year=school_year_label(first["school_year"], lang))
+        sentence = say(
+            "flag.closed_with_pupils",
+            lang,
+            school="\x00",
+            pupils=float(first["pupils_mean"]),
+            school_year=school_year_label(first["school_year"], lang),
+        )
         # the school's name goes in after the number marks are localised: its own digits stay
         result_closed.append(("over", vi_thousands(sentence, lang).replace("\x00", names.get(school_id, school_id))))
     table = table.loc[~closed]
-    over: list[tuple[int, float, str]] = []
+    over: list[tuple[int, float, str, str]] = []
     tight: list[tuple[int, float, str]] = []
     info: list[tuple[int, float, str]] = []
     for school_id, rows in table.sort_values("school_year").groupby("school_id", sort=True):
@@ -262,22 +277,40 @@ def flag_sentences(
         if not short.empty:
             first = short.iloc[0]
             worst = short.loc[short["room_shortfall"].idxmax()]
-            fields = {"school": name, "rooms": _int(first["room_shortfall"]),
-                      "school_year": school_year_label(first["school_year"], lang)}
+            fields = {
+                "school": name,
+                "rooms": _int(first["room_shortfall"]),
+                "school_year": school_year_label(first["school_year"], lang),
+            }
             if _int(worst["room_shortfall"]) > fields["rooms"]:
-                sentence = say("flag.short_grows", lang, **fields,
-                                last_year=school_year_label(worst["school_year"], lang),
-                                last_rooms=_int(worst["room_shortfall"]))
+                sentence = say(
+                    "flag.short_grows",
+                    lang,
+                    **fields,
+                    last_year=school_year_label(worst["school_year"], lang),
+                    last_rooms=_int(worst["room_shortfall"]),
+                )
             else:
                 sentence = say("flag.short", lang, **fields)
-            over.append((int(first["school_year"]), -float(worst["room_shortfall"]), sentence))
+            over.append((int(first["school_year"]), -float(worst["room_shortfall"]), sentence, str(school_id)))
             continue
         tight_rows = rows.loc[rows["flag"] == "tight"]
         if not tight_rows.empty:
             row = tight_rows.iloc[0]
-            tight.append((int(row["school_year"]), -float(row["utilization"]), say(
-                "flag.tight", lang, school=name, school_year=school_year_label(row["school_year"], lang),
-                use=float(row["utilization"]), p=0.0 if pd.isna(p_over := row.get("p_over")) else float(p_over))))
+            tight.append(
+                (
+                    int(row["school_year"]),
+                    -float(row["utilization"]),
+                    say(
+                        "flag.tight",
+                        lang,
+                        school=name,
+                        school_year=school_year_label(row["school_year"], lang),
+                        use=float(row["utilization"]),
+                        p=0.0 if pd.isna(p_over := row.get("p_over")) else float(p_over),
+                    ),
+                )
+            )
             continue
         opening = rows.loc[rows["school_year"] == first_year]
         if not opening.empty:
@@ -286,18 +319,52 @@ def flag_sentences(
             classes = float(row.get("classes", 0) or 0)
             if classes > 0 and np.isfinite(use) and use < UNDERUSED_BELOW:
                 who = who_word(str(row.get("level", "")), lang)
-                info.append((first_year, use, say(
-                    "flag.underused", lang, school=name, use=use, who=who,
-                    school_year=school_year_label(first_year, lang),
-                    size=float(row["pupils_mean"]) / classes)))
-    result = [*result_closed, *(("over", s) for *_, s in sorted(over))]
+                info.append(
+                    (
+                        first_year,
+                        use,
+                        say(
+                            "flag.underused",
+                            lang,
+                            school=name,
+                            use=use,
+                            who=who,
+                            school_year=school_year_label(first_year, lang),
+                            size=float(row["pupils_mean"]) / classes,
+                        ),
+                    )
+                )
+    # A school both short of rooms and given pupils the zoning could not seat is said once: the
+    # overflow joins its shortage sentence instead of repeating the school in a second point.
+    merged: dict[str, str] = {}
+    if overflow is not None and not overflow.empty:
+        short_ids = {sid for *_, sid in over}
+        for _, row in overflow.sort_values(["school_year", "level", "school_id"]).iterrows():
+            sid = str(row["school_id"])
+            if float(row["overflow"]) > 0.5 and sid in short_ids and sid not in merged:
+                merged[sid] = say(
+                    "flag.overflow_clause",
+                    lang,
+                    pupils=float(row["overflow"]),
+                    school_year=school_year_label(row["school_year"], lang),
+                )
+    result = [*result_closed, *(("over", s + merged.get(sid, "")) for *_, s, sid in sorted(over))]
     if overflow is not None and not overflow.empty:
         for _, row in overflow.sort_values(["school_year", "level", "school_id"]).iterrows():
-            if float(row["overflow"]) > 0.5:
-                result.append(("over", say(
-                    "flag.overflow", lang, school=names.get(str(row["school_id"]), row["school_id"]),
-                    pupils=float(row["overflow"]), level=level_name(row["level"], lang, short=True),
-                    school_year=school_year_label(row["school_year"], lang))))
+            if float(row["overflow"]) > 0.5 and str(row["school_id"]) not in merged:
+                result.append(
+                    (
+                        "over",
+                        say(
+                            "flag.overflow",
+                            lang,
+                            school=names.get(str(row["school_id"]), row["school_id"]),
+                            pupils=float(row["overflow"]),
+                            level=level_name(row["level"], lang, short=True),
+                            school_year=school_year_label(row["school_year"], lang),
+                        ),
+                    )
+                )
     result += [("tight", s) for *_, s in sorted(tight)]
     result += [("info", s) for *_, s in sorted(info)]
     return result
@@ -313,8 +380,9 @@ def _not_open(capacity: pd.DataFrame, schools: pd.DataFrame) -> pd.Series:
     return (opens.notna() & (year < opens)) | (closes.notna() & (year >= closes))
 
 
-def ward_shortfall_sentences(capacity: pd.DataFrame, schools: pd.DataFrame | None = None, *,
-                             lang: str = "vi") -> list[str]:
+def ward_shortfall_sentences(
+    capacity: pd.DataFrame, schools: pd.DataFrame | None = None, *, lang: str = "vi"
+) -> list[str]:
     """Per level: new classrooms needed by the last year (sum over schools of each one's worst
     shortfall; a room built for the worst year serves every earlier year). With `schools`,
     years in which a school is closed are left out: its pupils need new zones, not new rooms
@@ -329,7 +397,13 @@ def ward_shortfall_sentences(capacity: pd.DataFrame, schools: pd.DataFrame | Non
     for level in sorted(worst.index, key=lambda lv: (LEVEL_ORDER.index(lv) if lv in LEVEL_ORDER else 9, lv)):
         rooms = worst[level]
         if rooms > 1e-9:
-            lines.append(say("flag.ward_short", lang, level=level_name(level, lang, short=lang == "vi"),
-                              rooms=_int(rooms), school_year=school_year_label(last, lang)))
+            lines.append(
+                say(
+                    "flag.ward_short",
+                    lang,
+                    level=level_name(level, lang, short=lang == "vi"),
+                    rooms=_int(rooms),
+                    school_year=school_year_label(last, lang),
+                )
+            )
     return lines
-

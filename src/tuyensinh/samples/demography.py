@@ -18,6 +18,7 @@ only to size the classrooms. Each year:
 Quarter propensities (fertility, out-migration, attractiveness) are persistent lognormal
 factors, so small-area cohort-change ratios are noisy but informative.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ import numpy as np
 from tuyensinh.samples.layout import to_projected
 from tuyensinh.samples.spec import AGES, HORIZON, START_YEAR, Demography, WardSpec
 
-SEX_RATIO_AT_BIRTH = 1.11    # boys per girl
+SEX_RATIO_AT_BIRTH = 1.11  # boys per girl
 P_BOY = SEX_RATIO_AT_BIRTH / (1.0 + SEX_RATIO_AT_BIRTH)
 OCCUPANCY_LAG = (0.50, 0.35, 0.15)  # share of a year's completions moving in at lag 0, 1, 2 years
 
@@ -37,15 +38,27 @@ OCCUPANCY_LAG = (0.50, 0.35, 0.15)  # share of a year's completions moving in at
 # nhà trẻ ages 0–2: 0.26, mẫu giáo 3–5: 0.22, primary 6–10: 0.33, THCS 11–14: 0.20, 15–17: 0.09,
 # adults 18–64: 2.68 — about 3.8 persons per dwelling.
 HOUSING_YIELD_KNOTS: tuple[tuple[int, float], ...] = (
-    (0, 0.09), (5, 0.07), (10, 0.062), (11, 0.052), (14, 0.048), (15, 0.032), (17, 0.028),
-    (18, 0.02), (22, 0.06), (27, 0.17), (32, 0.13), (37, 0.06), (45, 0.025), (55, 0.02),
+    (0, 0.09),
+    (5, 0.07),
+    (10, 0.062),
+    (11, 0.052),
+    (14, 0.048),
+    (15, 0.032),
+    (17, 0.028),
+    (18, 0.02),
+    (22, 0.06),
+    (27, 0.17),
+    (32, 0.13),
+    (37, 0.06),
+    (45, 0.025),
+    (55, 0.02),
     (64, 0.01),
 )
 
 
 def _knots(knots: Sequence[tuple[int, float]], x: np.ndarray) -> np.ndarray:
     """Piecewise-linear interpolation of (x, value) knots, flat outside."""
-    xs, ys = zip(*knots)
+    xs, ys = zip(*knots, strict=True)
     return np.interp(x, np.asarray(xs, float), np.asarray(ys, float))
 
 
@@ -68,9 +81,9 @@ def fertility_schedule(dem: Demography, year: int) -> np.ndarray:
 class Simulation:
     """True simulated history and future: residents and births per year (START_YEAR…HORIZON)."""
 
-    years: np.ndarray            # (Y,)
-    residents: np.ndarray        # (Y, Q, 2, 65) int64, end of year
-    births: np.ndarray           # (Y, Q) int64, during the year
+    years: np.ndarray  # (Y,)
+    residents: np.ndarray  # (Y, Q, 2, 65) int64, end of year
+    births: np.ndarray  # (Y, Q) int64, during the year
 
     def residents_by_age(self, year: int) -> np.ndarray:
         """Residents per quarter and single age (both sexes), end of `year` — (Q, 65)."""
@@ -118,11 +131,11 @@ def simulate(spec: WardSpec, settlements: np.ndarray, rng: np.random.Generator) 
     expected0 = dem.initial_population * (size / size.sum())[:, None, None] * (age_shape / age_shape.sum() / 2.0)
     residents = rng.poisson(np.broadcast_to(expected0, (n_q, 2, n_a))).astype(np.int64)
 
-    qx = death_probabilities(dem.mortality_multiplier)[None]                  # (1, 2, A)
+    qx = death_probabilities(dem.mortality_multiplier)[None]  # (1, 2, A)
     out_rate = np.broadcast_to(_knots(dem.out_rate_knots, ages), (2, n_a)).copy()
     young = (ages >= 18) & (ages <= 35)
     out_rate[0, young] *= dem.out_female_multiplier
-    out_rate = out_rate[None] * out_prop[:, None, None]                       # (Q, 2, A)
+    out_rate = out_rate[None] * out_prop[:, None, None]  # (Q, 2, A)
     in_age = _knots(dem.inflow_age_knots, ages)
     in_age = np.broadcast_to(in_age / in_age.sum() / 2.0, (2, n_a))
     inflow = dem.inflow_per_year * (attract / attract.sum())[:, None, None] * in_age[None]

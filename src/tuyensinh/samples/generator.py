@@ -4,6 +4,7 @@ the checks that its intended features hold, writing the folders, and the simulat
 Each ward draws three independent seeded streams (layout, demography, schools) from its seed,
 so the output is byte-identical from run to run on the same library versions.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -35,8 +36,8 @@ class GeneratedWard:
     spec: WardSpec
     files: dict[str, str]
     calibration: list[SchoolCalibration] = field(default_factory=list)
-    totals: dict[int, int] = field(default_factory=dict)   # year → residents 0–64
-    simulation: Simulation | None = None                   # the full simulated truth
+    totals: dict[int, int] = field(default_factory=dict)  # year → residents 0–64
+    simulation: Simulation | None = None  # the full simulated truth
 
     def true_population(self, years: Sequence[int] = TRUE_YEARS) -> pd.DataFrame:
         """Simulated residents `quarter_id, year, age, sex, count`, including the unpublished
@@ -45,8 +46,10 @@ class GeneratedWard:
             raise ValueError("this GeneratedWard carries no simulation")
         bad = [y for y in years if y not in self.simulation.years]
         if bad:
-            raise ValueError(f"years {bad} were not simulated; choose years in "
-                             f"{self.simulation.years[0]}–{self.simulation.years[-1]}")
+            raise ValueError(
+                f"years {bad} were not simulated; choose years in "
+                f"{self.simulation.years[0]}–{self.simulation.years[-1]}"
+            )
         return files.population_frame(self.spec, self.simulation, years)
 
 
@@ -68,6 +71,10 @@ def generate_ward(spec: WardSpec, boundaries: Path) -> GeneratedWard:
         frames["housing.csv"] = files.housing_frame(spec)
     if spec.write_distances:
         frames["distances.csv"] = road_distances(spec, centres, school_rng)
+    if spec.candidates:
+        frames["candidates.csv"] = files.candidates_frame(spec)
+    if spec.constraints:
+        frames["constraints.csv"] = files.constraints_frame(spec)
     texts = {"ward.toml": files.ward_toml(spec), "quarters.geojson": files.quarters_geojson(spec, polygons)}
     texts |= {name: files.csv_text(frame) for name, frame in frames.items()}
     totals = {int(y): int(sim.residents[i].sum()) for i, y in enumerate(sim.years)}
@@ -80,18 +87,28 @@ def check_features(ward: GeneratedWard) -> list[str]:
     cal = ward.calibration
     if ward.spec.setting == "urban":
         for level in ("tieu_hoc", "thcs"):
-            if not any(max(c.rooms_needed[y] for y in (2028, 2029, 2030)) > c.classrooms
-                       for c in cal if c.level == level and c.role == "tight"):
+            if not any(
+                max(c.rooms_needed[y] for y in (2028, 2029, 2030)) > c.classrooms
+                for c in cal
+                if c.level == level and c.role == "tight"
+            ):
                 failures.append(f"no {level} school is short of rooms in 2028–2030")
         if not any(c.status(HORIZON) == "ok" for c in cal if c.role == "ample"):
             failures.append(f"no school stays within its rooms in {HORIZON}")
-        failures += [f"{c.school_id} is already short of rooms in {BASE_YEAR}"
-                     for c in cal if c.status(BASE_YEAR) == "short of rooms"]
+        failures += [
+            f"{c.school_id} is already short of rooms in {BASE_YEAR}"
+            for c in cal
+            if c.status(BASE_YEAR) == "short of rooms"
+        ]
     else:
         if not any(c.fill[HORIZON] < 0.45 for c in cal if c.status(HORIZON) == "ok"):
             failures.append(f"no open school has classes under 45% full in {HORIZON}")
-        failures += [f"{c.school_id} is short of rooms in {y}" for c in cal for y in c.rooms_needed
-                     if c.status(y) == "short of rooms"]
+        failures += [
+            f"{c.school_id} is short of rooms in {y}"
+            for c in cal
+            for y in c.rooms_needed
+            if c.status(y) == "short of rooms"
+        ]
     return failures
 
 
@@ -105,8 +122,7 @@ def default_boundaries() -> Path:
     return Path(__file__).resolve().parents[3] / "data" / "boundaries"
 
 
-def true_population(slug: str, years: Sequence[int] = TRUE_YEARS,
-                    boundaries: Path | None = None) -> pd.DataFrame:
+def true_population(slug: str, years: Sequence[int] = TRUE_YEARS, boundaries: Path | None = None) -> pd.DataFrame:
     """The simulated truth of a sample ward (by slug), future years 2027–2030 included.
 
     The committed population.csv stops at the base year 2026; this re-runs the seeded
@@ -117,8 +133,9 @@ def true_population(slug: str, years: Sequence[int] = TRUE_YEARS,
     return generate_ward(WARDS[slug], boundaries or default_boundaries()).true_population(years)
 
 
-def generate(out: Path, boundaries: Path | None = None, wards: Sequence[str] | None = None,
-             echo: bool = True) -> list[GeneratedWard]:
+def generate(
+    out: Path, boundaries: Path | None = None, wards: Sequence[str] | None = None, echo: bool = True
+) -> list[GeneratedWard]:
     """Generate the sample wards into out/<slug>/ (each folder replaced atomically as a whole)."""
     boundaries = boundaries or default_boundaries()
     results = []
@@ -135,7 +152,10 @@ def generate(out: Path, boundaries: Path | None = None, wards: Sequence[str] | N
         if echo:
             spec = ward.spec
             print(f"\n{spec.name} ({spec.kind}, {spec.province}, {spec.code}) → {folder}")
-            print("residents aged 0–64: " + ", ".join(f"{y}: {ward.totals[y]:,}" for y in (2015, 2020, BASE_YEAR, HORIZON)))
+            print(
+                "residents aged 0–64: "
+                + ", ".join(f"{y}: {ward.totals[y]:,}" for y in (2015, 2020, BASE_YEAR, HORIZON))
+            )
             print(calibration_table(ward))
         results.append(ward)
     return results

@@ -4,6 +4,7 @@ Quarters are a Voronoi tessellation of seeded settlement points in the ward's pr
 clipped to the real outline: a dense town core with a sparse ring (urban) or clusters strung
 along valleys plus a few upland hamlets (mountain). Distances are in metres.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,11 +28,11 @@ def _to_wgs84(crs: str) -> Transformer:
     return Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
 
-def _transform(geom, transformer: Transformer):  # noqa: ANN001, ANN202 - shapely geometry
+def _transform(geom, transformer: Transformer):  # shapely geometry
     return shapely.transform(geom, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 
-def project(crs: str, lon, lat) -> np.ndarray:  # noqa: ANN001 - array-likes of degrees
+def project(crs: str, lon, lat) -> np.ndarray:  # array-likes of degrees
     """Points (n, 2) in metres of `crs` from WGS84 longitudes and latitudes."""
     return np.column_stack(to_projected(crs).transform(lon, lat))
 
@@ -41,7 +42,7 @@ def pairwise_metres(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.hypot(a[:, None, 0] - b[None, :, 0], a[:, None, 1] - b[None, :, 1])
 
 
-def read_boundary(path: Path):  # noqa: ANN201 - shapely geometry (EPSG:4326)
+def read_boundary(path: Path):  # shapely geometry (EPSG:4326)
     """The ward outline (one feature, EPSG:4326) from a boundary GeoJSON file."""
     data = json.loads(path.read_text(encoding="utf-8"))
     geoms = [shape(f["geometry"]) for f in data["features"]]
@@ -65,11 +66,11 @@ def _greedy_spaced(candidates: np.ndarray, n: int, spacing: float, taken: np.nda
     return np.asarray(chosen).reshape(-1, 2)
 
 
-def _inside(boundary, xy: np.ndarray) -> np.ndarray:  # noqa: ANN001
+def _inside(boundary, xy: np.ndarray) -> np.ndarray:
     return xy[shapely.contains_xy(boundary, xy[:, 0], xy[:, 1])]
 
 
-def seed_points(spec: WardSpec, boundary_m, rng: np.random.Generator) -> np.ndarray:  # noqa: ANN001
+def seed_points(spec: WardSpec, boundary_m, rng: np.random.Generator) -> np.ndarray:
     """Settlement points (metres) for the quarters: a dense town core or valley clusters."""
     n = len(spec.quarter_ids)
     minx, miny, maxx, maxy = boundary_m.bounds
@@ -90,8 +91,9 @@ def seed_points(spec: WardSpec, boundary_m, rng: np.random.Generator) -> np.ndar
         lengths = np.array([ln.length for ln in lines])
         which = rng.choice(len(lines), size=3000, p=lengths / lengths.sum())
         along = rng.uniform(0.0, 1.0, size=3000)
-        base = shapely.get_coordinates(shapely.line_interpolate_point(
-            np.asarray(lines, dtype=object)[which], along, normalized=True))
+        base = shapely.get_coordinates(
+            shapely.line_interpolate_point(np.asarray(lines, dtype=object)[which], along, normalized=True)
+        )
         near = _inside(boundary_m, base + rng.normal(0.0, 550.0, size=base.shape))
         valley_pts = _greedy_spaced(near, n - 3, 1500.0, no_points)
         upland = _inside(boundary_m, rng.uniform([minx, miny], [maxx, maxy], size=(3000, 2)))
@@ -104,7 +106,7 @@ def seed_points(spec: WardSpec, boundary_m, rng: np.random.Generator) -> np.ndar
     return points[order]
 
 
-def _merge_fragments(cells: list) -> list:  # noqa: ANN001
+def _merge_fragments(cells: list) -> list:
     """Give detached fragments of a clipped cell to the neighbour sharing the longest border."""
     mains, orphans = [], []
     for i, cell in enumerate(cells):
@@ -113,22 +115,20 @@ def _merge_fragments(cells: list) -> list:  # noqa: ANN001
         orphans += [(i, p) for p in parts[1:]]
     extra: dict[int, list] = {}
     for own, piece in orphans:
-        shared = [(mains[j].boundary.intersection(piece.boundary).length, j)
-                  for j in range(len(mains)) if j != own]
+        shared = [(mains[j].boundary.intersection(piece.boundary).length, j) for j in range(len(mains)) if j != own]
         length, best = max(shared)
         extra.setdefault(best if length > 0 else own, []).append(piece)
-    return [shapely.union_all([mains[i], *extra[i]]) if i in extra else mains[i]
-            for i in range(len(cells))]
+    return [shapely.union_all([mains[i], *extra[i]]) if i in extra else mains[i] for i in range(len(cells))]
 
 
-def _polygonal(geom):  # noqa: ANN001, ANN202
+def _polygonal(geom):
     """Keep only the polygonal parts of a geometry (set_precision may leave stray lines)."""
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
     polys = [q for p in parts for q in getattr(p, "geoms", [p])]
     return polys[0] if len(polys) == 1 else MultiPolygon(polys)
 
 
-def tessellate(spec: WardSpec, boundary_ll, rng: np.random.Generator) -> tuple[list, np.ndarray]:  # noqa: ANN001
+def tessellate(spec: WardSpec, boundary_ll, rng: np.random.Generator) -> tuple[list, np.ndarray]:
     """Quarter polygons (EPSG:4326) tiling the outline, and their settlement points (metres)."""
     fwd, back = to_projected(spec.crs), _to_wgs84(spec.crs)
     boundary_m = _transform(boundary_ll, fwd)

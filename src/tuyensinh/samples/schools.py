@@ -9,6 +9,7 @@ shares), one class started every `limit` pupils of a grade (no mixed-age classes
 2026 need (every room in use today) so it runs out of rooms by 2028–2030, a "new" or
 "satellite" school a fixed size.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,7 +24,7 @@ from tuyensinh.samples.demography import Simulation
 from tuyensinh.samples.layout import pairwise_metres, school_xy
 from tuyensinh.samples.spec import BASE_YEAR, HORIZON, LEVELS, WardSpec
 
-CALIBRATION_YEARS = (2026, 2030)    # school years shown in the calibration summary
+CALIBRATION_YEARS = (2026, 2030)  # school years shown in the calibration summary
 CALIBRATED_YEARS = range(2016, HORIZON + 1)  # school years an "ample" school must hold
 
 
@@ -34,7 +35,7 @@ def current_zones(spec: WardSpec, centres: np.ndarray) -> pd.DataFrame:
     for level in LEVELS:
         idx = [i for i, s in enumerate(spec.schools) if s.level == level and s.open_in(BASE_YEAR)]
         nearest = np.asarray(idx)[np.argmin(pairwise_metres(centres, xy[idx]), axis=1)]
-        rows += [(q, level, spec.schools[j].school_id, 1.0) for q, j in zip(spec.quarter_ids, nearest)]
+        rows += [(q, level, spec.schools[j].school_id, 1.0) for q, j in zip(spec.quarter_ids, nearest, strict=True)]
     zones = pd.DataFrame(rows, columns=["quarter_id", "level", "school_id", "share"])
     for quarter_id, level, assignment in spec.zone_quirks:
         zones = zones[~((zones.quarter_id == quarter_id) & (zones.level == level))]
@@ -54,9 +55,9 @@ class SchoolCalibration:
     level: str
     role: str
     classrooms: int
-    rooms_needed: dict[int, int]        # school year → rooms needed under current zoning
-    pupils: dict[int, float]            # school year → expected public-school pupils
-    fill: dict[int, float]              # school year → pupils ÷ (classes × class-size limit)
+    rooms_needed: dict[int, int]  # school year → rooms needed under current zoning
+    pupils: dict[int, float]  # school year → expected public-school pupils
+    fill: dict[int, float]  # school year → pupils ÷ (classes × class-size limit)
 
     opens: int | None = None
     closes: int | None = None
@@ -70,8 +71,9 @@ class SchoolCalibration:
         return "short of rooms" if self.rooms_needed[year] > self.classrooms else "ok"
 
 
-def school_needs(spec: WardSpec, sim: Simulation, zones: pd.DataFrame,
-                 years: Sequence[int]) -> dict[str, dict[int, tuple[float, int, int, float]]]:
+def school_needs(
+    spec: WardSpec, sim: Simulation, zones: pd.DataFrame, years: Sequence[int]
+) -> dict[str, dict[int, tuple[float, int, int, float]]]:
     """Per school and school year: (pupils, classes, rooms needed, fill) under current zoning.
 
     Pupils of a grade = Σ over zoned quarters of share × residents at the grade's age ×
@@ -104,8 +106,9 @@ def school_needs(spec: WardSpec, sim: Simulation, zones: pd.DataFrame,
     return out
 
 
-def calibrate(spec: WardSpec, sim: Simulation, zones: pd.DataFrame,
-              rng: np.random.Generator) -> list[SchoolCalibration]:
+def calibrate(
+    spec: WardSpec, sim: Simulation, zones: pd.DataFrame, rng: np.random.Generator
+) -> list[SchoolCalibration]:
     """Give each school its classrooms from the simulated true future (see module docstring)."""
     needs = school_needs(spec, sim, zones, CALIBRATED_YEARS)
     result = []
@@ -120,20 +123,32 @@ def calibrate(spec: WardSpec, sim: Simulation, zones: pd.DataFrame,
             classrooms = max(rooms.values()) + slack
         else:
             classrooms = int(site.classrooms or 0)
-        result.append(SchoolCalibration(
-            school_id=site.school_id, name=site.name, level=site.level, role=site.role,
-            classrooms=classrooms, rooms_needed=rooms, opens=site.opens, closes=site.closes,
-            pupils={y: v[0] for y, v in need.items()}, fill={y: v[3] for y, v in need.items()},
-        ))
+        result.append(
+            SchoolCalibration(
+                school_id=site.school_id,
+                name=site.name,
+                level=site.level,
+                role=site.role,
+                classrooms=classrooms,
+                rooms_needed=rooms,
+                opens=site.opens,
+                closes=site.closes,
+                pupils={y: v[0] for y, v in need.items()},
+                fill={y: v[3] for y, v in need.items()},
+            )
+        )
     return result
 
 
-def calibration_markdown(calibration: Sequence[SchoolCalibration],
-                      years: Sequence[int] = CALIBRATION_YEARS) -> str:
+def calibration_markdown(calibration: Sequence[SchoolCalibration], years: Sequence[int] = CALIBRATION_YEARS) -> str:
     """Markdown table: rooms available vs needed and how full classes are, per school."""
     last = years[-1]
-    head = ["school", "level", "rooms"] + [f"need {y}" for y in years] + [f"pupils {y}" for y in years] \
+    head = (
+        ["school", "level", "rooms"]
+        + [f"need {y}" for y in years]
+        + [f"pupils {y}" for y in years]
         + [f"class fill {last}", f"status {last}"]
+    )
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for c in calibration:
         cells = [f"{c.school_id} {c.name}", c.level, str(c.classrooms)]

@@ -3,6 +3,7 @@
 `file` reads and checks scenario TOML files; `compare` applies scenarios to a ward and compares
 their plans. The public names are importable from `tuyensinh.scenarios`.
 """
+
 from tuyensinh.scenarios.compare import (
     Change,
     CloseSchool,

@@ -4,15 +4,18 @@ the keys each change table of a scenarios file takes, and `ScenarioFileError`.
 `tuyensinh.scenarios.file` reads and checks a scenarios file into these records;
 `tuyensinh.scenarios.compare` applies them to a ward and compares the plans.
 """
+
 from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tuyensinh.ward.codes import VIETNAM_LAT, VIETNAM_LON
+from tuyensinh.ward.columns import Column
 from tuyensinh.ward.errors import WardDataError
+from tuyensinh.ward.tables import HOUSING, SCHOOLS, TableSpec
 from tuyensinh.words.validate import problems_heading
 
 __all__ = [
@@ -117,41 +120,51 @@ def deep_merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, A
 # --- the keys of each change ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Key:
-    """One key of a change table: its kind ("id", "text", "level", "int", "year", "number"),
-    whether it must be given, its bounds and an example as written in TOML."""
-
-    name: str
-    kind: str
-    example: str
-    required: bool = True
-    minimum: float | None = None
-    maximum: float | None = None
+def _key(spec: TableSpec, name: str, example: str, **changes: Any) -> Column:
+    """The column `name` of a ward table as a key of a change table: the same kind and bounds (one
+    column schema for the ward folder and the scenarios file), with `example` as written in TOML
+    and the `changes` a scenario needs, each said where it is used."""
+    column = next(c for c in spec.columns if c.name == name)
+    return replace(column, example=example, **changes)
 
 
-_CHANGES: dict[str, tuple[type, tuple[_Key, ...]]] = {
-    "open_school": (OpenSchool, (
-        _Key("school_id", "id", '"TH05"'),
-        _Key("name", "text", '"Trường Tiểu học Phước Bình 2"'),
-        _Key("level", "level", '"tieu_hoc"'),
-        _Key("lon", "number", "106.95", minimum=VIETNAM_LON[0], maximum=VIETNAM_LON[1]),
-        _Key("lat", "number", "11.83", minimum=VIETNAM_LAT[0], maximum=VIETNAM_LAT[1]),
-        _Key("classrooms", "int", "20", minimum=1),
-        _Key("opens", "year", "2028"),
-        _Key("sessions_per_day", "int", "2", required=False, minimum=1, maximum=2),
-        _Key("max_class_size", "int", "35", required=False, minimum=1, maximum=60),
-        _Key("land_m2", "number", "8000", required=False, minimum=0),
-    )),
-    "close_school": (CloseSchool, (
-        _Key("school_id", "id", '"TH03"'),
-        _Key("year", "year", "2028"),
-    )),
-    "housing": (HousingProject, (
-        _Key("quarter_id", "id", '"KP14"'),
-        _Key("year", "year", "2027"),
-        _Key("new_dwellings", "int", "400", minimum=0),
-    )),
+#: A year of a change is checked against the ward's base year and horizon (`fit.ward_problems`),
+#: not against the 1950–2100 of the tables.
+_ANY_YEAR: dict[str, Any] = {"minimum": None, "maximum": None}
+
+_CHANGES: dict[str, tuple[type, tuple[Column, ...]]] = {
+    "open_school": (
+        OpenSchool,
+        (
+            _key(SCHOOLS, "school_id", '"TH05"'),
+            _key(SCHOOLS, "name", '"Trường Tiểu học Phước Bình 2"'),
+            _key(SCHOOLS, "level", '"tieu_hoc"'),
+            # a new site must lie in Viet Nam (schools.csv checks its sites against the quarters instead)
+            _key(SCHOOLS, "lon", "106.95", minimum=VIETNAM_LON[0], maximum=VIETNAM_LON[1]),
+            _key(SCHOOLS, "lat", "11.83", minimum=VIETNAM_LAT[0], maximum=VIETNAM_LAT[1]),
+            # a school that opens has rooms (schools.csv allows 0: a school still being built)
+            _key(SCHOOLS, "classrooms", "20", minimum=1),
+            _key(SCHOOLS, "opens", "2028", required=True, **_ANY_YEAR),  # when it opens is the change itself
+            _key(SCHOOLS, "sessions_per_day", "2"),
+            _key(SCHOOLS, "max_class_size", "35"),
+            _key(SCHOOLS, "land_m2", "8000"),
+        ),
+    ),
+    "close_school": (
+        CloseSchool,
+        (
+            _key(SCHOOLS, "school_id", '"TH03"'),
+            Column("year", "int", example="2028"),
+        ),
+    ),
+    "housing": (
+        HousingProject,
+        (
+            _key(HOUSING, "quarter_id", '"KP14"'),
+            _key(HOUSING, "year", "2027", **_ANY_YEAR),
+            _key(HOUSING, "new_dwellings", "400"),
+        ),
+    ),
 }
 _TABLE_OF = {cls: table for table, (cls, _) in _CHANGES.items()}
 _OVERRIDES = ("norms", "rates")

@@ -46,16 +46,20 @@ scenario, change, key, value found and what to write, in Vietnamese or English
 for every school year, with the schools open that year (a school opening in 2029 takes pupils
 from 2029), so the numbers show what the ward gets if it re-zones when the change happens.
 """
+
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from tuyensinh.plan.compute import compute_plan
+from tuyensinh.plan.types import PlanSettings, Progress
 from tuyensinh.scenarios.file import (
     RESERVED_NAME,
     Change,
@@ -113,27 +117,35 @@ def apply_scenario(ward: Ward, scenario: Scenario) -> Ward:
     norms, rates = ward.norms, ward.rates
     for change in scenario.changes:
         if isinstance(change, OpenSchool):
-            row = {column: np.nan for column in schools.columns}
+            row = dict.fromkeys(schools.columns, np.nan)
             row.update({k: v for k, v in dataclasses.asdict(change).items() if v is not None})
             new = pd.DataFrame([row])
             for column in schools.columns:  # keep the loader's dtypes (ids as strings, floats)
                 if column in new and schools[column].dtype.kind in "fiu":
                     new[column] = pd.to_numeric(new[column]).astype(
-                        "float64" if schools[column].dtype.kind == "f" else schools[column].dtype)
+                        "float64" if schools[column].dtype.kind == "f" else schools[column].dtype
+                    )
             schools = pd.concat([schools, new[schools.columns]], ignore_index=True)
         elif isinstance(change, CloseSchool):
             hit = schools["school_id"] == change.school_id
             old = schools.loc[hit, "closes"]
             schools.loc[hit, "closes"] = np.fmin(old.astype(float), float(change.year))
         elif isinstance(change, HousingProject):
-            row = pd.DataFrame({"quarter_id": [change.quarter_id], "year": [int(change.year)],
-                                "new_dwellings": [int(change.new_dwellings)]})
+            row = pd.DataFrame(
+                {
+                    "quarter_id": [change.quarter_id],
+                    "year": [int(change.year)],
+                    "new_dwellings": [int(change.new_dwellings)],
+                }
+            )
             if housing is None:
                 housing = row
             else:
-                housing = (pd.concat([housing, row.astype(housing.dtypes.to_dict())], ignore_index=True)
-                           .groupby(["quarter_id", "year"], as_index=False, sort=True)["new_dwellings"]
-                           .sum())
+                housing = (
+                    pd.concat([housing, row.astype(housing.dtypes.to_dict())], ignore_index=True)
+                    .groupby(["quarter_id", "year"], as_index=False, sort=True)["new_dwellings"]
+                    .sum()
+                )
         elif isinstance(change, NormOverride):
             norms = deep_merge(norms, change.norms)
             rates = deep_merge(rates, change.rates)
@@ -167,16 +179,19 @@ def _metrics(plan: Any) -> pd.DataFrame:
     """Per level × school year: classes and rooms short (re-zoned years), pupil-metres."""
     cap = plan.capacity_yearly if plan.capacity_yearly is not None else plan.capacity
     by = cap.groupby(["level", "school_year"], sort=True)
-    table = pd.DataFrame({
-        "pupils": by["pupils_mean"].sum(),
-        "classes": by["classes"].sum(),
-        "rooms_short": by["room_shortfall"].sum(),
-    })
+    table = pd.DataFrame(
+        {
+            "pupils": by["pupils_mean"].sum(),
+            "classes": by["classes"].sum(),
+            "rooms_short": by["room_shortfall"].sum(),
+        }
+    )
     zones = plan.yearly_assignment()
     if zones is None:  # a single school year: the proposed zoning is that year's
         zones = plan.assignment.assign(school_year=plan.school_year)
-    travel = (zones.assign(pm=zones["pupils"] * zones["distance_m"])
-              .groupby(["level", "school_year"])[["pm", "pupils"]].sum())
+    travel = (
+        zones.assign(pm=zones["pupils"] * zones["distance_m"]).groupby(["level", "school_year"])[["pm", "pupils"]].sum()
+    )
     table["pupil_metres"] = travel["pm"]
     table["mean_distance_m"] = travel["pm"] / travel["pupils"].where(travel["pupils"] > 0)
     results = list((plan.yearly or plan.zonings).values())
@@ -187,8 +202,6 @@ def _metrics(plan: Any) -> pd.DataFrame:
 
 def _forecast_of(plan: Any) -> Any:
     """The baseline's forecast in the form compute_plan reuses (quarters and ward tables)."""
-    from types import SimpleNamespace
-
     if plan.forecast_ward is None:
         return plan.forecast
     return SimpleNamespace(quarters=plan.forecast, ward=plan.forecast_ward)
@@ -211,9 +224,6 @@ def compare_scenarios(
     2029 takes pupils from 2029 on. The forecast is computed once and reused by scenarios that
     do not change population or housing.
     """
-    from tuyensinh.plan.compute import compute_plan
-    from tuyensinh.plan.types import PlanSettings, Progress
-
     settings = dataclasses.replace(settings or PlanSettings(), rezone_each_year=True)
     # every scenario is checked against the ward before anything is computed, all problems at once
     problems = name_problems(scenarios) + [p for s in scenarios for p in ward_problems(ward, s)]
@@ -224,7 +234,7 @@ def compare_scenarios(
     tracker.line(say("step.scenario", settings.lang, name=say("scenario.baseline", settings.lang)))
     base = compute_plan(ward, settings, progress=tracker)
     plans = {RESERVED_NAME: base}
-    for scenario, variant in zip(scenarios, changed):
+    for scenario, variant in zip(scenarios, changed, strict=True):
         tracker.line(say("step.scenario", settings.lang, name=scenario.name))
         reuse = None if _touches_population(scenario) else _forecast_of(base)
         plans[scenario.name] = compute_plan(variant, settings, progress=tracker, forecast=reuse)
@@ -236,8 +246,7 @@ def compare_scenarios(
     differences = merged[["scenario", "level", "school_year"]].copy()
     for metric in METRICS:
         differences[f"{metric}_diff"] = merged[metric] - merged[f"{metric}_base"]
-    return Comparison(table=table.reset_index(drop=True),
-                      differences=differences.reset_index(drop=True), plans=plans)
+    return Comparison(table=table.reset_index(drop=True), differences=differences.reset_index(drop=True), plans=plans)
 
 
 _METRIC_LABELS = {
@@ -254,15 +263,19 @@ def comparison_wide(comparison: Comparison, lang: str = "vi") -> pd.DataFrame:
     table["pupil_metres"] = table["pupil_metres"] / 1000.0  # shown as pupil-km
     order = list(dict.fromkeys(table["scenario"]))
     names = {s: (say("scenario.baseline", lang) if s == "baseline" else s) for s in order}
-    wide = table.pivot_table(index=["level", "school_year"], columns="scenario",
-                             values=list(_METRIC_LABELS), aggfunc="sum", sort=False)
+    wide = table.pivot_table(
+        index=["level", "school_year"], columns="scenario", values=list(_METRIC_LABELS), aggfunc="sum", sort=False
+    )
     wide = wide.reindex(columns=pd.MultiIndex.from_product([list(_METRIC_LABELS), order]))
-    wide.columns = pd.MultiIndex.from_tuples(
-        [(say(_METRIC_LABELS[m], lang), names[s]) for m, s in wide.columns])
+    wide.columns = pd.MultiIndex.from_tuples([(say(_METRIC_LABELS[m], lang), names[s]) for m, s in wide.columns])
     levels = [lv for lv in LEVELS if lv in wide.index.get_level_values(0)]
-    wide = wide.reindex(pd.MultiIndex.from_tuples(
-        [(lv, y) for lv in levels for y in sorted(table.loc[table["level"] == lv, "school_year"].unique())]))
+    wide = wide.reindex(
+        pd.MultiIndex.from_tuples(
+            [(lv, y) for lv in levels for y in sorted(table.loc[table["level"] == lv, "school_year"].unique())]
+        )
+    )
     wide.index = pd.MultiIndex.from_tuples(
         [(level_name(lv, lang), school_year_label(y, lang)) for lv, y in wide.index],
-        names=[say("col.level", lang), say("col.school_year", lang)])
+        names=[say("col.level", lang), say("col.school_year", lang)],
+    )
     return wide.round(1)

@@ -13,6 +13,7 @@ pass: first what can be checked in the file alone (`load_scenarios`), then what 
 (`ward_problems`: unknown quarters and schools, years outside base_year + 1 … horizon, norm
 overrides the norm table refuses).
 """
+
 from __future__ import annotations
 
 import copy
@@ -24,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from capacity.norms import RATE_KEYS, rate_maximum
+from capacity.norms import rate_maximum
 from tuyensinh.scenarios.changes import (
     _BLOCK_KEYS,
     _CHANGES,
@@ -38,7 +39,6 @@ from tuyensinh.scenarios.changes import (
     OpenSchool,
     Scenario,
     ScenarioFileError,
-    _Key,
     deep_merge,
 )
 from tuyensinh.scenarios.fit import ward_problems
@@ -53,7 +53,9 @@ from tuyensinh.scenarios.places import (
     _shown,
 )
 from tuyensinh.ward.codes import LEVELS, VIETNAM_LAT, VIETNAM_LON, closest, fold_text, level_aliases
+from tuyensinh.ward.columns import Column
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.overrides import override_values
 from tuyensinh.words.problems import EMPTY, TOML_REASONS, Text
 from tuyensinh.words.problems import text as problem_text
 
@@ -75,13 +77,19 @@ __all__ = [
 ]
 
 
-def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int | None) -> tuple[Any, list[Problem]]:
+def _check_value(key: Column, value: object, where: Text, place: _Place, line: int | None) -> tuple[Any, list[Problem]]:
     """The value converted for the change, or the problems with it."""
     shown = _shown(value)
 
     def bad(message: str, fix: str, **fields: object) -> tuple[None, list[Problem]]:
-        return None, [place.problem(problem_text(message, where=where, key=key.name, value=shown),
-                                    problem_text(fix, key=key.name, **fields), line, key.name)]
+        return None, [
+            place.problem(
+                problem_text(message, where=where, key=key.name, value=shown),
+                problem_text(fix, key=key.name, **fields),
+                line,
+                key.name,
+            )
+        ]
 
     if key.kind in ("id", "text", "level"):
         if key.kind == "id" and isinstance(value, int) and not isinstance(value, bool):
@@ -95,13 +103,22 @@ def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int
         if code is None:
             guess = closest(value, list(LEVELS))
             hint = problem_text("hint.did_you_mean", guess=guess) if guess else EMPTY
-            return None, [place.problem(problem_text("scenario.level", where=where, value=shown, hint=hint),
-                                        problem_text("fix.scenario.level"), line, key.name)]
+            return None, [
+                place.problem(
+                    problem_text("scenario.level", where=where, value=shown, hint=hint),
+                    problem_text("fix.scenario.level"),
+                    line,
+                    key.name,
+                )
+            ]
         return code, []
-    if isinstance(value, bool) or not isinstance(value, int | float) or (
-            isinstance(value, float) and not math.isfinite(value)):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not math.isfinite(value))
+    ):
         meant = _parsed_number(value) if isinstance(value, str) else None
-        whole = key.kind in ("int", "year")
+        whole = key.kind == "int"
         if meant is not None and (not whole or meant.is_integer()):
             example = f"{int(meant)}" if whole else f"{meant:g}"
         else:
@@ -109,14 +126,30 @@ def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int
         if whole:
             return bad("scenario.not_integer", "fix.scenario.integer", example=example)
         return bad("scenario.not_number", "fix.scenario.number", example=example)
-    if key.kind in ("int", "year") and isinstance(value, float):
+    if key.kind == "int" and isinstance(value, float):
         example = f"{int(value)}" if value.is_integer() else key.example
         return bad("scenario.not_integer", "fix.scenario.integer", example=example)
-    if key.name in ("lon", "lat") and not key.minimum <= value <= key.maximum:
-        return None, [place.problem(
-            problem_text("scenario.outside_vn", where=where, key=key.name, value=shown,
-                minimum=_number_text(key.minimum), maximum=_number_text(key.maximum)),
-            problem_text("fix.scenario.position"), line, key.name)]
+    if (
+        key.name in ("lon", "lat")
+        and key.minimum is not None
+        and key.maximum is not None
+        and not key.minimum <= value <= key.maximum
+    ):
+        return None, [
+            place.problem(
+                problem_text(
+                    "scenario.outside_vn",
+                    where=where,
+                    key=key.name,
+                    value=shown,
+                    minimum=_number_text(key.minimum),
+                    maximum=_number_text(key.maximum),
+                ),
+                problem_text("fix.scenario.position"),
+                line,
+                key.name,
+            )
+        ]
     if key.minimum is not None and value < key.minimum:
         return _out_of_range("scenario.below", key, shown, where, place, line)
     if key.maximum is not None and value > key.maximum:
@@ -124,58 +157,104 @@ def _check_value(key: _Key, value: object, where: Text, place: _Place, line: int
     return value, []
 
 
-def _out_of_range(message: str, key: _Key, shown: str, where: Text, place: _Place,
-                  line: int | None) -> tuple[None, list[Problem]]:
+def _out_of_range(
+    message: str, key: Column, shown: str, where: Text, place: _Place, line: int | None
+) -> tuple[None, list[Problem]]:
     low = _number_text(key.minimum) if key.minimum is not None else ""
     high = _number_text(key.maximum) if key.maximum is not None else ""
-    fix = (problem_text("fix.scenario.range", minimum=low, maximum=high) if key.maximum is not None
-           else problem_text("fix.scenario.at_least", minimum=low))
-    return None, [place.problem(problem_text(message, where=where, key=key.name, value=shown, minimum=low, maximum=high),
-                                fix, line, key.name)]
+    fix = (
+        problem_text("fix.scenario.range", minimum=low, maximum=high)
+        if key.maximum is not None
+        else problem_text("fix.scenario.at_least", minimum=low)
+    )
+    return None, [
+        place.problem(
+            problem_text(message, where=where, key=key.name, value=shown, minimum=low, maximum=high),
+            fix,
+            line,
+            key.name,
+        )
+    ]
 
 
-def _unknown_keys(found: Iterable[str], allowed: Sequence[str], where: Text, table: str,
-                  place: _Place, line_of: Any) -> list[Problem]:
+def _unknown_keys(
+    found: Iterable[str], allowed: Sequence[str], where: Text, table: str, place: _Place, line_of: Any
+) -> list[Problem]:
     problems = []
     for name in found:
         if name in allowed:
             continue
         guess = closest(str(name), list(allowed))
         hint = problem_text("hint.did_you_mean", guess=guess) if guess else EMPTY
-        problems.append(place.problem(problem_text("scenario.unknown_key", where=where, key=name, hint=hint),
-                                      problem_text("fix.scenario.keys", table=table, keys=", ".join(allowed)),
-                                      line_of(name), str(name)))
+        problems.append(
+            place.problem(
+                problem_text("scenario.unknown_key", where=where, key=name, hint=hint),
+                problem_text("fix.scenario.keys", table=table, keys=", ".join(allowed)),
+                line_of(name),
+                str(name),
+            )
+        )
     return problems
 
 
-def _check_change(table: str, position: int, entry: object, block: Text, number: int,
-                  place: _Place) -> tuple[Change | None, list[Problem]]:
+def _check_change(
+    table: str, position: int, entry: object, block: Text, number: int, place: _Place
+) -> tuple[Change | None, list[Problem]]:
     """One [[scenario.<table>]] entry as a change, or its problems."""
     cls, keys = _CHANGES[table]
     where = _change_where(block, table, position)
     header = place.line(table, position)
     if not isinstance(entry, Mapping):
-        return None, [place.problem(
-            problem_text("scenario.not_table", where=block, key=table, value=_shown(entry), header=f"[[scenario.{table}]]"),
-            problem_text("fix.scenario.table", header=f"[[scenario.{table}]]"), header, table)]
-    problems = _unknown_keys(entry, [k.name for k in keys], where, f"[[scenario.{table}]]", place,
-                             lambda name: place.line(table, position, name))
+        return None, [
+            place.problem(
+                problem_text(
+                    "scenario.not_table", where=block, key=table, value=_shown(entry), header=f"[[scenario.{table}]]"
+                ),
+                problem_text("fix.scenario.table", header=f"[[scenario.{table}]]"),
+                header,
+                table,
+            )
+        ]
+    problems = _unknown_keys(
+        entry,
+        [k.name for k in keys],
+        where,
+        f"[[scenario.{table}]]",
+        place,
+        lambda name: place.line(table, position, name),
+    )
     values: dict[str, Any] = {}
     lon, lat = entry.get("lon"), entry.get("lat")
-    swapped = (all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lon, lat))
-               and VIETNAM_LAT[0] <= lon <= VIETNAM_LAT[1] and VIETNAM_LON[0] <= lat <= VIETNAM_LON[1])
+    swapped = (
+        isinstance(lon, int | float)
+        and isinstance(lat, int | float)
+        and not isinstance(lon, bool)
+        and not isinstance(lat, bool)
+        and VIETNAM_LAT[0] <= lon <= VIETNAM_LAT[1]
+        and VIETNAM_LON[0] <= lat <= VIETNAM_LON[1]
+    )
     if swapped:  # one problem for the pair, not one per coordinate
-        problems.append(place.problem(problem_text("scenario.swapped", where=where, lon=_shown(lon), lat=_shown(lat)),
-                                      problem_text("fix.scenario.swapped", lon=_shown(lat), lat=_shown(lon)),
-                                      place.line(table, position, "lon"), "lon"))
+        problems.append(
+            place.problem(
+                problem_text("scenario.swapped", where=where, lon=_shown(lon), lat=_shown(lat)),
+                problem_text("fix.scenario.swapped", lon=_shown(lat), lat=_shown(lon)),
+                place.line(table, position, "lon"),
+                "lon",
+            )
+        )
     for key in keys:
         if swapped and key.name in ("lon", "lat"):
             continue
         if key.name not in entry:
             if key.required:
-                problems.append(place.problem(problem_text("scenario.missing_key", where=where, key=key.name),
-                                              problem_text("fix.scenario.add_key", key=key.name, example=key.example),
-                                              header, key.name))
+                problems.append(
+                    place.problem(
+                        problem_text("scenario.missing_key", where=where, key=key.name),
+                        problem_text("fix.scenario.add_key", key=key.name, example=key.example),
+                        header,
+                        key.name,
+                    )
+                )
             continue
         value, found = _check_value(key, entry[key.name], where, place, place.line(table, position, key.name))
         problems += found
@@ -190,33 +269,65 @@ def _check_overrides(top: str, tables: object, block: Text, place: _Place) -> li
     which keys exist is checked against the norm table with the ward (`ward_problems`)."""
     where = problem_text("scenario.where_table", block=block, table=top)
     if not isinstance(tables, Mapping):
-        return [place.problem(problem_text("scenario.not_table", where=block, key=top, value=_shown(tables),
-                                  header=f"[scenario.{top}.…]"),
-                              problem_text("fix.scenario.table", header=f"[scenario.{top}.max_class_size]"),
-                              place.line("scenario", 0, top), top)]
+        return [
+            place.problem(
+                problem_text(
+                    "scenario.not_table", where=block, key=top, value=_shown(tables), header=f"[scenario.{top}.…]"
+                ),
+                problem_text("fix.scenario.table", header=f"[scenario.{top}.max_class_size]"),
+                place.line("scenario", 0, top),
+                top,
+            )
+        ]
     problems = []
-    for name, entries in tables.items():
-        items = entries.items() if isinstance(entries, Mapping) else [("", entries)]
-        for key, value in items:
-            path = f"{top}.{name}" + (f".{key}" if key else "")
-            line = place.line(f"{top}.{name}", 1, key) if key else place.line(top, 1, name)
-            shown = _shown(value)
-            if isinstance(value, Mapping):  # [scenario.norms.max_class_size.tieu_hoc] lop_1 = 30
-                continue  # nested grades: the norm table checks them (ward_problems)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                meant = _parsed_number(value) if isinstance(value, str) else None
-                problems.append(place.problem(
-                    problem_text("scenario.not_number", where=where, key=path, value=shown),
-                    problem_text("fix.scenario.number", key=key or name, example=f"{meant:g}" if meant is not None else "40"),
-                    line, path))
-            elif value < 0:
-                problems.append(place.problem(problem_text("scenario.below", where=where, key=path, value=shown, minimum="0"),
-                                              problem_text("fix.scenario.at_least", minimum="0"), line, path))
-            elif top == "rates" and name in RATE_KEYS and value > rate_maximum(name):
-                problems.append(place.problem(
-                    problem_text("scenario.share_above_1", where=where, key=path, value=shown,
-                        maximum=f"{rate_maximum(name):g}"),
-                    problem_text("fix.toml.share_fraction", fraction=f"{value / 100:g}", percent=f"{value:g}"), line, path))
+    for found in override_values(
+        top, tables, nested=False
+    ):  # nested grades: the norm table checks them (ward_problems)
+        if found.fault is None:
+            continue
+        value, shown = found.value, _shown(found.value)
+        line = place.line(f"{top}.{found.name}", 1, found.key) if found.key else place.line(top, 1, found.name)
+        number = (
+            value if isinstance(value, int | float) and math.isfinite(value) and found.fault != "not_number" else None
+        )
+        if number is None:  # not a number, nan or ±inf
+            meant = _parsed_number(value) if isinstance(value, str) else None
+            problems.append(
+                place.problem(
+                    problem_text("scenario.not_number", where=where, key=found.path, value=shown),
+                    problem_text(
+                        "fix.scenario.number",
+                        key=found.key or found.name,
+                        example=f"{meant:g}" if meant is not None else "40",
+                    ),
+                    line,
+                    found.path,
+                )
+            )
+        elif found.fault == "negative":
+            problems.append(
+                place.problem(
+                    problem_text("scenario.below", where=where, key=found.path, value=shown, minimum="0"),
+                    problem_text("fix.scenario.at_least", minimum="0"),
+                    line,
+                    found.path,
+                )
+            )
+        else:  # above_maximum
+            problems.append(
+                place.problem(
+                    problem_text(
+                        "scenario.share_above_1",
+                        where=where,
+                        key=found.path,
+                        value=shown,
+                        maximum=f"{rate_maximum(found.name):g}",
+                    ),
+                    problem_text("fix.toml.share_fraction", fraction=f"{number / 100:g}", percent=f"{number:g}"),
+                    line,
+                    found.path,
+                )
+            )
     return problems
 
 
@@ -228,23 +339,45 @@ def _check_block(block: Mapping[str, Any], number: int, place: _Place) -> tuple[
     name = _nfc(raw_name) if isinstance(raw_name, str) else ""
     where = _block_where(name or None, number)
     if "name" not in block:
-        problems.append(place.problem(problem_text("scenario.missing_key", where=where, key="name"),
-                                      problem_text("fix.scenario.add_key", key="name", example=_NAME_EXAMPLE), header, "name"))
+        problems.append(
+            place.problem(
+                problem_text("scenario.missing_key", where=where, key="name"),
+                problem_text("fix.scenario.add_key", key="name", example=_NAME_EXAMPLE),
+                header,
+                "name",
+            )
+        )
     elif not name:
-        problems.append(place.problem(problem_text("scenario.not_text", where=where, key="name", value=_shown(raw_name)),
-                                      problem_text("fix.scenario.text", key="name", example=_NAME_EXAMPLE),
-                                      place.line("scenario", 0, "name"), "name"))
+        problems.append(
+            place.problem(
+                problem_text("scenario.not_text", where=where, key="name", value=_shown(raw_name)),
+                problem_text("fix.scenario.text", key="name", example=_NAME_EXAMPLE),
+                place.line("scenario", 0, "name"),
+                "name",
+            )
+        )
     elif name == RESERVED_NAME:
-        problems.append(place.problem(problem_text("scenario.name_reserved", where=where, name=name),
-                                      problem_text("fix.scenario.name_reserved"), place.line("scenario", 0, "name"), "name"))
-    problems += _unknown_keys(block, _BLOCK_KEYS, where, "[[scenario]]", place,
-                              lambda key: place.line("scenario", 0, key))
+        problems.append(
+            place.problem(
+                problem_text("scenario.name_reserved", where=where, name=name),
+                problem_text("fix.scenario.name_reserved"),
+                place.line("scenario", 0, "name"),
+                "name",
+            )
+        )
+    problems += _unknown_keys(
+        block, _BLOCK_KEYS, where, "[[scenario]]", place, lambda key: place.line("scenario", 0, key)
+    )
     description = block.get("description", "")
     if not isinstance(description, str):
-        problems.append(place.problem(
-            problem_text("scenario.not_text", where=where, key="description", value=_shown(description)),
-            problem_text("fix.scenario.text", key="description", example='"…"'),
-            place.line("scenario", 0, "description"), "description"))
+        problems.append(
+            place.problem(
+                problem_text("scenario.not_text", where=where, key="description", value=_shown(description)),
+                problem_text("fix.scenario.text", key="description", example='"…"'),
+                place.line("scenario", 0, "description"),
+                "description",
+            )
+        )
     changes: list[Change] = []
     for table in _CHANGES:
         if table not in block:
@@ -261,14 +394,25 @@ def _check_block(block: Mapping[str, Any], number: int, place: _Place) -> tuple[
     found = [p for top in _OVERRIDES if top in block for p in _check_overrides(top, block[top], where, place)]
     problems += found
     if any(top in block for top in _OVERRIDES) and not found:
-        changes.append(NormOverride(norms=copy.deepcopy(block.get("norms", {})),
-                                    rates=copy.deepcopy(block.get("rates", {}))))
+        changes.append(
+            NormOverride(norms=copy.deepcopy(block.get("norms", {})), rates=copy.deepcopy(block.get("rates", {})))
+        )
     if not any(key in block for key in (*_CHANGES, *_OVERRIDES)):
-        problems.append(place.problem(problem_text("scenario.no_change", where=where), problem_text("fix.scenario.no_change"), header))
+        problems.append(
+            place.problem(
+                problem_text("scenario.no_change", where=where), problem_text("fix.scenario.no_change"), header
+            )
+        )
     if problems:
         return None, problems
-    return Scenario(name=name, changes=tuple(changes), description=_nfc(description), file=place.file,
-                    number=number, lines=place.lines), []
+    return Scenario(
+        name=name,
+        changes=tuple(changes),
+        description=_nfc(description),
+        file=place.file,
+        number=number,
+        lines=place.lines,
+    ), []
 
 
 def name_problems(scenarios: Sequence[Scenario]) -> list[Problem]:
@@ -280,14 +424,30 @@ def name_problems(scenarios: Sequence[Scenario]) -> list[Problem]:
         where = _block_where(scenario.name, scenario.number)
         line = place.line("scenario", 0, "name")
         if scenario.name == RESERVED_NAME:
-            problems.append(place.problem(problem_text("scenario.name_reserved", where=where, name=scenario.name),
-                                          problem_text("fix.scenario.name_reserved"), line, "name"))
+            problems.append(
+                place.problem(
+                    problem_text("scenario.name_reserved", where=where, name=scenario.name),
+                    problem_text("fix.scenario.name_reserved"),
+                    line,
+                    "name",
+                )
+            )
         elif scenario.name in first:
             earlier = first[scenario.name]
-            problems.append(place.problem(
-                problem_text("scenario.name_twice", where=where, name=scenario.name,
-                    earlier=_block_where(earlier.name, earlier.number), file=earlier.file or "Python"),
-                problem_text("fix.scenario.name_twice"), line, "name"))
+            problems.append(
+                place.problem(
+                    problem_text(
+                        "scenario.name_twice",
+                        where=where,
+                        name=scenario.name,
+                        earlier=_block_where(earlier.name, earlier.number),
+                        file=earlier.file or "Python",
+                    ),
+                    problem_text("fix.scenario.name_twice"),
+                    line,
+                    "name",
+                )
+            )
         else:
             first[scenario.name] = scenario
     return problems
@@ -303,9 +463,14 @@ def parse_scenarios(data: Mapping[str, Any], source: str = "scenarios", text: st
         if key != "scenario":
             guess = closest(str(key), ["scenario"])
             hint = problem_text("hint.did_you_mean_table", guess="[scenario]") if guess else EMPTY
-            problems.append(file_place.problem(problem_text("scenario.unknown_top", key=key, hint=hint),
-                                               problem_text("fix.scenario.only_blocks"), lines.get((0, str(key), 0, "")),
-                                               str(key)))
+            problems.append(
+                file_place.problem(
+                    problem_text("scenario.unknown_top", key=key, hint=hint),
+                    problem_text("fix.scenario.only_blocks"),
+                    lines.get((0, str(key), 0, "")),
+                    str(key),
+                )
+            )
     blocks = data.get("scenario")
     if isinstance(blocks, Mapping):  # [scenario] with single brackets: one block
         blocks = [blocks]
@@ -317,10 +482,20 @@ def parse_scenarios(data: Mapping[str, Any], source: str = "scenarios", text: st
         for number, block in enumerate(blocks, start=1):
             place = _Place(source, {(t, p, k): n for (b, t, p, k), n in lines.items() if b == number})
             if not isinstance(block, Mapping):
-                problems.append(place.problem(
-                    problem_text("scenario.not_table", where=_block_where(None, number), key="scenario",
-                        value=_shown(block), header="[[scenario]]"),
-                    problem_text("fix.scenario.table", header="[[scenario]]"), None, "scenario"))
+                problems.append(
+                    place.problem(
+                        problem_text(
+                            "scenario.not_table",
+                            where=_block_where(None, number),
+                            key="scenario",
+                            value=_shown(block),
+                            header="[[scenario]]",
+                        ),
+                        problem_text("fix.scenario.table", header="[[scenario]]"),
+                        None,
+                        "scenario",
+                    )
+                )
                 continue
             scenario, found = _check_block(block, number, place)
             problems += found
@@ -344,7 +519,12 @@ def _syntax_problem(source: str, error: tomllib.TOMLDecodeError) -> Problem:
         line, where = int(found.group(1)), problem_text("toml.where_line", line=found.group(1), col=found.group(2))
     else:
         line, where = None, problem_text("toml.where_end") if "end of document" in message else EMPTY
-    return Problem.of(source, problem_text("scenario.syntax", where=where, reason=reason), problem_text("fix.scenario.syntax"), row=line)
+    return Problem.of(
+        source,
+        problem_text("scenario.syntax", where=where, reason=reason),
+        problem_text("fix.scenario.syntax"),
+        row=line,
+    )
 
 
 def load_scenarios(path: str | os.PathLike) -> list[Scenario]:
@@ -352,13 +532,25 @@ def load_scenarios(path: str | os.PathLike) -> list[Scenario]:
     path = Path(path)
     source = str(path)
     if not path.is_file():
-        raise ScenarioFileError(source, [Problem.of(source, problem_text("scenario.file_missing"), problem_text("fix.scenario.file_missing"))])
+        raise ScenarioFileError(
+            source,
+            [Problem.of(source, problem_text("scenario.file_missing"), problem_text("fix.scenario.file_missing"))],
+        )
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ScenarioFileError(source, [Problem.of(source, problem_text("toml.not_utf8"), problem_text("fix.toml.utf8"),
-                                                    row=data[: error.start].count(b"\n") + 1)]) from None
+        raise ScenarioFileError(
+            source,
+            [
+                Problem.of(
+                    source,
+                    problem_text("toml.not_utf8"),
+                    problem_text("fix.toml.utf8"),
+                    row=data[: error.start].count(b"\n") + 1,
+                )
+            ],
+        ) from None
     try:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

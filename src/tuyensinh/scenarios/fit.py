@@ -1,5 +1,6 @@
 """What in a scenario does not fit the loaded ward: unknown quarters and schools, a school id that
 already exists, years outside base_year + 1 … horizon, norm overrides the norm table refuses."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -56,17 +57,28 @@ def ward_problems(ward: Any, scenario: Scenario) -> list[Problem]:
 
     def years(where: Text, table: str, position: int, key: str, value: int) -> None:
         if not first <= value <= last:
-            problems.append(place.problem(
-                problem_text("scenario.year_range", where=where, key=key, value=value, first=first, last=last),
-                problem_text("fix.scenario.year_range", first=first, last=last, base_year=ward.base_year),
-                place.line(table, position, key), key))
+            problems.append(
+                place.problem(
+                    problem_text("scenario.year_range", where=where, key=key, value=value, first=first, last=last),
+                    problem_text("fix.scenario.year_range", first=first, last=last, base_year=ward.base_year),
+                    place.line(table, position, key),
+                    key,
+                )
+            )
 
-    def unknown_id(where: Text, table: str, position: int, key: str, value: str, ids: list[str], message: str,
-                   fix: str) -> None:
+    def unknown_id(
+        where: Text, table: str, position: int, key: str, value: str, ids: list[str], message: str, fix: str
+    ) -> None:
         guess = closest(value, ids)
         hint = problem_text("hint.did_you_mean", guess=guess) if guess else EMPTY
-        problems.append(place.problem(problem_text(message, where=where, value=_shown(value), hint=hint),
-                                      problem_text(fix, ids=_id_list(ids)), place.line(table, position, key), key))
+        problems.append(
+            place.problem(
+                problem_text(message, where=where, value=_shown(value), hint=hint),
+                problem_text(fix, ids=_id_list(ids)),
+                place.line(table, position, key),
+                key,
+            )
+        )
 
     for change in scenario.changes:
         if isinstance(change, NormOverride):
@@ -76,30 +88,62 @@ def ward_problems(ward: Any, scenario: Scenario) -> list[Problem]:
         where = _change_where(block, table, position)
         if isinstance(change, OpenSchool):
             if change.school_id in known:
-                problems.append(place.problem(
-                    problem_text("scenario.school_exists", where=where, value=_shown(change.school_id)),
-                    problem_text("fix.scenario.school_exists", ids=_id_list(sorted(known))),
-                    place.line(table, position, "school_id"), "school_id"))
+                problems.append(
+                    place.problem(
+                        problem_text("scenario.school_exists", where=where, value=_shown(change.school_id)),
+                        problem_text("fix.scenario.school_exists", ids=_id_list(sorted(known))),
+                        place.line(table, position, "school_id"),
+                        "school_id",
+                    )
+                )
             known.add(change.school_id)
             if change.level not in LEVELS:
-                problems.append(place.problem(problem_text("scenario.level", where=where, value=_shown(change.level), hint=EMPTY),
-                                              problem_text("fix.scenario.level"), place.line(table, position, "level"), "level"))
+                problems.append(
+                    place.problem(
+                        problem_text("scenario.level", where=where, value=_shown(change.level), hint=EMPTY),
+                        problem_text("fix.scenario.level"),
+                        place.line(table, position, "level"),
+                        "level",
+                    )
+                )
             years(where, table, position, "opens", change.opens)
         elif isinstance(change, CloseSchool):
             if change.school_id not in known:
-                unknown_id(where, table, position, "school_id", change.school_id, sorted(known),
-                           "scenario.unknown_school", "fix.scenario.unknown_school")
+                unknown_id(
+                    where,
+                    table,
+                    position,
+                    "school_id",
+                    change.school_id,
+                    sorted(known),
+                    "scenario.unknown_school",
+                    "fix.scenario.unknown_school",
+                )
             years(where, table, position, "year", change.year)
         elif isinstance(change, HousingProject):
             if change.quarter_id not in quarter_ids:
-                unknown_id(where, table, position, "quarter_id", change.quarter_id, quarter_ids,
-                           "scenario.unknown_quarter", "fix.scenario.unknown_quarter")
+                unknown_id(
+                    where,
+                    table,
+                    position,
+                    "quarter_id",
+                    change.quarter_id,
+                    quarter_ids,
+                    "scenario.unknown_quarter",
+                    "fix.scenario.unknown_quarter",
+                )
             years(where, table, position, "year", change.year)
             if change.new_dwellings < 0:
-                problems.append(place.problem(
-                    problem_text("scenario.below", where=where, key="new_dwellings", value=change.new_dwellings, minimum="0"),
-                    problem_text("fix.scenario.at_least", minimum="0"), place.line(table, position, "new_dwellings"),
-                    "new_dwellings"))
+                problems.append(
+                    place.problem(
+                        problem_text(
+                            "scenario.below", where=where, key="new_dwellings", value=change.new_dwellings, minimum="0"
+                        ),
+                        problem_text("fix.scenario.at_least", minimum="0"),
+                        place.line(table, position, "new_dwellings"),
+                        "new_dwellings",
+                    )
+                )
     overrides = [c for c in scenario.changes if isinstance(c, NormOverride)]
     if overrides:
         if check_overrides(ward.norms, ward.rates):  # the ward's own overrides are wrong: its loader reports that
@@ -110,6 +154,12 @@ def ward_problems(ward: Any, scenario: Scenario) -> list[Problem]:
         for refused in check_overrides(norms, rates):
             message, fix = norm_problem_texts(refused)
             where = problem_text("scenario.where_table", block=block, table=refused.top)
-            problems.append(place.problem(problem_text("scenario.norm_refused", where=where, reason=message), fix,
-                                          _override_line(place, refused), refused.path))
+            problems.append(
+                place.problem(
+                    problem_text("scenario.norm_refused", where=where, reason=message),
+                    fix,
+                    _override_line(place, refused),
+                    refused.path,
+                )
+            )
     return problems

@@ -1,4 +1,5 @@
 """Where a problem of a scenarios file is (file, line, scenario, change) and how a value is shown in it."""
+
 from __future__ import annotations
 
 import json
@@ -51,14 +52,15 @@ def _key_lines(text: str) -> dict[tuple[int, str, int, str], int]:
     effort: keys of inline tables are not found (the problem then names the table's line).
     """
     out: dict[tuple[int, str, int, str], int] = {}
-    block, table, position, counts = 0, "", 0, {}
+    block, table, position = 0, "", 0
+    counts: dict[str, int] = {}
     for line in toml_lines(text):
         if line.header is not None:
             name = line.header.replace('"', "").replace("'", "").replace(" ", "")
             if name == "scenario":
                 block, table, position, counts = block + 1, "scenario", 0, {}
             elif name.startswith("scenario.") and block:
-                table = name[len("scenario."):]
+                table = name[len("scenario.") :]
                 counts[table] = counts.get(table, 0) + 1
                 position = counts[table]
             else:  # a table outside [[scenario]]: only its header line is kept

@@ -6,6 +6,7 @@ writes semicolons and decimal commas), trailing empty columns and blank rows. Re
 the row and the way out, what would silently corrupt Vietnamese names: text in a Windows code
 page (Excel's plain "CSV (Comma delimited)") or UTF-16 ("Unicode Text").
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,10 +22,11 @@ from tuyensinh.ward.errors import Problem
 from tuyensinh.words.problems import CATALOG
 from tuyensinh.words.problems import text as problem_text  # `text` names the file's text here
 
-__all__ = ["RawTable", "read_csv_cells", "SAVE_AS_UTF8"]
+__all__ = ["RawTable", "read_csv_cells", "SAVE_AS_UTF8", "WORKBOOK_DELIMITER"]
 
 SAVE_AS_UTF8 = CATALOG["fix.save_utf8"][1]  # the English wording; Vietnamese in the catalog
 _DELIMITERS = (",", ";", "\t")
+WORKBOOK_DELIMITER = "xlsx"  # RawTable.delimiter of a table read from an Excel workbook
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,9 @@ class RawTable:
 
     @property
     def decimal_comma(self) -> bool:
-        """True when numbers may be written with a decimal comma (semicolon-separated file)."""
-        return self.delimiter == ";"
+        """True when numbers may be written with a decimal comma (semicolon-separated file, or a
+        number typed as text in a workbook under Vietnamese settings)."""
+        return self.delimiter in (";", WORKBOOK_DELIMITER)
 
 
 def _decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
@@ -58,14 +61,19 @@ def _decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
         header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip("\r")
         delimiter = max(_DELIMITERS, key=header.count)
         names = [name.strip().lower() for name in header.split(delimiter)]
-        position = data[line_start: error.start].count(delimiter.encode())
+        position = data[line_start : error.start].count(delimiter.encode())
         column = names[position] if row > 1 and position < len(names) else None
-        guess = data[line_start: data.find(b"\n", error.start) if b"\n" in data[error.start:] else None]
+        guess = data[line_start : data.find(b"\n", error.start) if b"\n" in data[error.start :] else None]
         shown = unicodedata.normalize("NFC", guess.decode("cp1258", errors="replace")).strip()[:60]
-        return None, [Problem.of(
-            file, problem_text("csv.not_utf8", byte=f"{data[error.start]:02X}", shown=shown), problem_text("fix.csv.utf8_not_plain"),
-            row=row, column=column,
-        )]
+        return None, [
+            Problem.of(
+                file,
+                problem_text("csv.not_utf8", byte=f"{data[error.start]:02X}", shown=shown),
+                problem_text("fix.csv.utf8_not_plain"),
+                row=row,
+                column=column,
+            )
+        ]
 
 
 def _header_problems(header: list[str], file: str) -> list[Problem]:
@@ -73,9 +81,15 @@ def _header_problems(header: list[str], file: str) -> list[Problem]:
     seen: set[str] = set()
     for name in header:
         if name and name in seen:
-            problems.append(Problem.of(
-                file, problem_text("csv.duplicate_column", name=name), problem_text("fix.csv.duplicate_column"), row=1, column=name,
-            ))
+            problems.append(
+                Problem.of(
+                    file,
+                    problem_text("csv.duplicate_column", name=name),
+                    problem_text("fix.csv.duplicate_column"),
+                    row=1,
+                    column=name,
+                )
+            )
         seen.add(name)
     return problems
 
@@ -89,10 +103,14 @@ def _long_row_problems(text: str, delimiter: str, width: int, written: int, file
     for index in np.flatnonzero(lengths > width):
         row = body[index]
         if len(row) > written or any(cell.strip() for cell in row[width:]):
-            problems.append(Problem.of(
-                file, problem_text("csv.long_row", n=len(row), width=width, hint=hint), problem_text("fix.csv.long_row"),
-                row=int(index) + 2,
-            ))
+            problems.append(
+                Problem.of(
+                    file,
+                    problem_text("csv.long_row", n=len(row), width=width, hint=hint),
+                    problem_text("fix.csv.long_row"),
+                    row=int(index) + 2,
+                )
+            )
     return problems
 
 
@@ -117,12 +135,19 @@ def read_csv_cells(path: Path, file: str | None = None) -> tuple[RawTable | None
     problems = _header_problems(header, file)
     try:
         cells = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, dtype=object, na_filter=False,
-            skip_blank_lines=False, engine="c",
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
         )
     except pd.errors.ParserError:
         found = _long_row_problems(text, delimiter, len(header), written, file)
-        return None, problems + (found or [Problem.of(file, problem_text("csv.unreadable"), problem_text("fix.csv.unreadable"))])
+        return None, problems + (
+            found or [Problem.of(file, problem_text("csv.unreadable"), problem_text("fix.csv.unreadable"))]
+        )
     if problems:
         return None, problems
     cells = cells.iloc[1:, : len(header)].fillna("")
@@ -134,9 +159,14 @@ def read_csv_cells(path: Path, file: str | None = None) -> tuple[RawTable | None
     unnamed = [position for position, name in enumerate(header) if name == ""]
     for position in unnamed:
         if cells.iloc[:, position].ne("").any():
-            problems.append(Problem.of(
-                file, problem_text("csv.unnamed_column", number=position + 1), problem_text("fix.csv.unnamed_column"), row=1,
-            ))
+            problems.append(
+                Problem.of(
+                    file,
+                    problem_text("csv.unnamed_column", number=position + 1),
+                    problem_text("fix.csv.unnamed_column"),
+                    row=1,
+                )
+            )
     if problems:
         return None, problems
     cells = cells.loc[:, [name != "" for name in header]]

@@ -4,6 +4,7 @@ Planners type levels the way they say them ("Mầm non", "Tiểu học", "THCS")
 the common spellings into the codes the engines use (docs/architecture.md, "Codes") and
 names the allowed codes when a value is not recognised.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -48,22 +49,42 @@ def _folded(mapping: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 
 # Everyday spellings (compared after `fold_text`, so "Mầm non", "MẦM NON" and "mam non" agree).
-_LEVEL_ALIASES = _folded({
-    "mam_non": ("mầm non", "mn", "trường mầm non", "preschool", "kindergarten", "mẫu giáo"),
-    "tieu_hoc": ("tiểu học", "th", "trường tiểu học", "primary", "cấp 1", "cấp i"),
-    "thcs": ("trung học cơ sở", "trường thcs", "trường trung học cơ sở", "lower secondary",
-             "secondary", "cấp 2", "cấp ii"),
-})
-_SEX_ALIASES = _folded({
-    "M": ("nam", "male", "m", "1"),
-    "F": ("nữ", "nu", "female", "f", "2"),
-})
+_LEVEL_ALIASES = _folded(
+    {
+        "mam_non": ("mầm non", "mn", "trường mầm non", "preschool", "kindergarten", "mẫu giáo"),
+        "tieu_hoc": ("tiểu học", "th", "trường tiểu học", "primary", "cấp 1", "cấp i"),
+        "thcs": (
+            "trung học cơ sở",
+            "trường thcs",
+            "trường trung học cơ sở",
+            "lower secondary",
+            "secondary",
+            "cấp 2",
+            "cấp ii",
+        ),
+    }
+)
+_SEX_ALIASES = _folded(
+    {
+        "M": ("nam", "male", "m", "1"),
+        "F": ("nữ", "nu", "female", "f", "2"),
+    }
+)
 
 # Values that are real but outside what tuyensinh plans; they get their own explanation.
 NOT_PLANNED_LEVELS = {
     fold_text(v): v
-    for v in ("thpt", "trung học phổ thông", "cấp 3", "cấp iii", "liên cấp", "th và thcs",
-              "th & thcs", "tiểu học và thcs", "thcs và thpt")
+    for v in (
+        "thpt",
+        "trung học phổ thông",
+        "cấp 3",
+        "cấp iii",
+        "liên cấp",
+        "th và thcs",
+        "th & thcs",
+        "tiểu học và thcs",
+        "thcs và thpt",
+    )
 }
 
 

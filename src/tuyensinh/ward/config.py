@@ -4,6 +4,7 @@
 ignored) and the values that can be checked without the tables; `base_year` against the
 population years is checked by the loader.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,9 +17,10 @@ from typing import Any
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from capacity.norms import RATE_KEYS, NormProblem, check_overrides, rate_maximum
+from capacity.norms import NormProblem, check_overrides, rate_maximum
 from tuyensinh.ward.codes import KINDS, SETTINGS, closest, fold_text
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.overrides import override_values
 from tuyensinh.ward.toml_lines import header_line, line_of
 from tuyensinh.words.problems import EMPTY, TOML_REASONS, UNITS, Text, unit_text
 from tuyensinh.words.problems import text as problem_text  # `text` names the file's text here
@@ -60,36 +62,58 @@ def _syntax_problem(error: tomllib.TOMLDecodeError) -> Problem:
         where = problem_text("toml.where_line", line=line, col=col)
     else:
         line, where = None, problem_text("toml.where_end") if "end of document" in text else EMPTY
-    return Problem.of(FILE, problem_text("toml.syntax", where=where, reason=reason), problem_text("fix.toml.syntax"), row=line)
+    return Problem.of(
+        FILE, problem_text("toml.syntax", where=where, reason=reason), problem_text("fix.toml.syntax"), row=line
+    )
 
 
 def _projected_crs(value: object, line: int | None) -> tuple[str, list[Problem]]:
     fix = problem_text("fix.toml.crs", default=DEFAULT_CRS)
     if not isinstance(value, str) or not value.strip():
-        return DEFAULT_CRS, [Problem.of(FILE, problem_text("toml.crs_not_text", default=DEFAULT_CRS, value=repr(value)), fix,
-                                        row=line, column="crs")]
+        return DEFAULT_CRS, [
+            Problem.of(
+                FILE,
+                problem_text("toml.crs_not_text", default=DEFAULT_CRS, value=repr(value)),
+                fix,
+                row=line,
+                column="crs",
+            )
+        ]
     try:
         crs = CRS.from_user_input(value.strip())
     except CRSError:
-        return DEFAULT_CRS, [Problem.of(FILE, problem_text("toml.crs_unknown", value=value), fix, row=line, column="crs")]
+        return DEFAULT_CRS, [
+            Problem.of(FILE, problem_text("toml.crs_unknown", value=value), fix, row=line, column="crs")
+        ]
     if not crs.is_projected:
-        return DEFAULT_CRS, [Problem.of(FILE, problem_text("toml.crs_geographic", value=value), fix, row=line, column="crs")]
+        return DEFAULT_CRS, [
+            Problem.of(FILE, problem_text("toml.crs_geographic", value=value), fix, row=line, column="crs")
+        ]
     unit = crs.axis_info[0].unit_name if crs.axis_info else "metre"
     if unit not in ("metre", "meter"):
-        return DEFAULT_CRS, [Problem.of(FILE, problem_text("toml.crs_unit", value=value, unit=unit), fix, row=line, column="crs")]
+        return DEFAULT_CRS, [
+            Problem.of(FILE, problem_text("toml.crs_unit", value=value, unit=unit), fix, row=line, column="crs")
+        ]
     return value.strip(), []
 
 
 def _year(value: object, key: str, line: int | None) -> tuple[int | None, list[Problem]]:
     if isinstance(value, bool) or not isinstance(value, int) or not 1950 <= value <= 2100:
-        return None, [Problem.of(
-            FILE, problem_text("toml.year", key=key, value=repr(value)), problem_text("fix.toml.year", key=key), row=line, column=key,
-        )]
+        return None, [
+            Problem.of(
+                FILE,
+                problem_text("toml.year", key=key, value=repr(value)),
+                problem_text("fix.toml.year", key=key),
+                row=line,
+                column=key,
+            )
+        ]
     return value, []
 
 
-def _unknown_names(found: dict[str, Any], allowed: tuple[str, ...], message: str, hint_key: str,
-                   fix: Text, line: Any, *, field: str) -> list[Problem]:
+def _unknown_names(
+    found: dict[str, Any], allowed: tuple[str, ...], message: str, hint_key: str, fix: Text, line: Any, *, field: str
+) -> list[Problem]:
     """One problem per name in `found` that is not `allowed`, with the closest allowed name as a
     hint; `line(name)` gives its ward.toml line, `field` the placeholder the message uses."""
     problems = []
@@ -97,8 +121,9 @@ def _unknown_names(found: dict[str, Any], allowed: tuple[str, ...], message: str
         if name not in allowed:
             guess = closest(name, allowed)
             hint = problem_text(hint_key, guess=guess) if guess else EMPTY
-            problems.append(Problem.of(FILE, problem_text(message, **{field: name}, hint=hint), fix,
-                                       row=line(name), column=name))
+            problems.append(
+                Problem.of(FILE, problem_text(message, **{field: name}, hint=hint), fix, row=line(name), column=name)
+            )
     return problems
 
 
@@ -109,33 +134,47 @@ def _check_overrides(tables: dict[str, Any], top: str, text: str) -> tuple[list[
     problems: list[Problem] = []
     flagged: set[str] = set()
     if not isinstance(tables, dict):
-        problem = Problem.of(FILE, problem_text("toml.override_not_table", top=top), problem_text("fix.toml.override_not_table", top=top),
-                             row=line_of(text, top, ""), column=top)
+        problem = Problem.of(
+            FILE,
+            problem_text("toml.override_not_table", top=top),
+            problem_text("fix.toml.override_not_table", top=top),
+            row=line_of(text, top, ""),
+            column=top,
+        )
         return [problem], {top}
-    for name, entries in tables.items():
-        if not isinstance(entries, dict):
-            entries = {"": entries}
-        for key, value in entries.items():
-            table = f"{top}.{name}"
-            items = value.items() if isinstance(value, dict) and key else [("", value)]
-            for inner, number in items:  # [norms.max_class_size.mam_non] mg_5_6 = 30: one level deeper
-                section = f"{table}.{key}" if inner else table
-                last = inner or key
-                path = f"{section}.{last}" if last else section
-                line = line_of(text, last, section) if last else line_of(text, name, top)
-                if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
-                    problems.append(Problem.of(
-                        FILE, problem_text("toml.override_number", path=path, value=repr(number)),
-                        problem_text("fix.toml.plain_number"), row=line, column=path,
-                    ))
-                    flagged.add(path)
-                elif top == "rates" and name in RATE_KEYS and number > rate_maximum(name):
-                    problems.append(Problem.of(
-                        FILE, problem_text("toml.share_above_1", path=path, value=number, maximum=f"{rate_maximum(name):g}"),
-                        problem_text("fix.toml.share_fraction", fraction=f"{number / 100:g}", percent=f"{number:g}"),
-                        row=line, column=path,
-                    ))
-                    flagged.add(path)
+    for found in override_values(top, tables, nested=True):
+        # nan and inf are left to the norm table, which words them with the value's range
+        if found.fault is None or found.fault == "not_finite":
+            continue
+        line = line_of(text, found.last, found.section) if found.last else line_of(text, found.name, top)
+        if found.fault in ("not_number", "negative"):
+            problems.append(
+                Problem.of(
+                    FILE,
+                    problem_text("toml.override_number", path=found.path, value=repr(found.value)),
+                    problem_text("fix.toml.plain_number"),
+                    row=line,
+                    column=found.path,
+                )
+            )
+        else:  # above_maximum
+            number = found.value
+            assert isinstance(number, int | float)  # above a maximum: a number
+            problems.append(
+                Problem.of(
+                    FILE,
+                    problem_text(
+                        "toml.share_above_1",
+                        path=found.path,
+                        value=found.value,
+                        maximum=f"{rate_maximum(found.name):g}",
+                    ),
+                    problem_text("fix.toml.share_fraction", fraction=f"{number / 100:g}", percent=f"{number:g}"),
+                    row=line,
+                    column=found.path,
+                )
+            )
+        flagged.add(found.path)
     return problems, flagged
 
 
@@ -170,7 +209,10 @@ def norm_problem_texts(problem: NormProblem) -> tuple[Text, Text]:
     if problem.kind == "not_table":
         return problem_text("toml.override_not_table", top=path), problem_text("fix.toml.override_not_table", top=path)
     if problem.kind == "fixed":
-        return (problem_text("norm.fixed", path=path, source=_legal_source(p["document"], p["article"])), problem_text("fix.norm.fixed"))
+        return (
+            problem_text("norm.fixed", path=path, source=_legal_source(p["document"], p["article"])),
+            problem_text("fix.norm.fixed"),
+        )
     if problem.kind == "unknown_key":
         guess = p.get("guess")
         hint = problem_text("hint.did_you_mean", guess=guess) if guess else EMPTY
@@ -178,22 +220,35 @@ def norm_problem_texts(problem: NormProblem) -> tuple[Text, Text]:
         if p["allowed"]:
             return message, problem_text("fix.norm.keys", section=problem.section, allowed=", ".join(p["allowed"]))
         parent, level = problem.section.rsplit(".", 1)
-        return message, problem_text("fix.norm.one_number", section=problem.section, parent=parent, level=level,
-                            example=p.get("example", "30"))  # the level's own figure in the norm table
+        return message, problem_text(
+            "fix.norm.one_number", section=problem.section, parent=parent, level=level, example=p.get("example", "30")
+        )  # the level's own figure in the norm table
     if problem.kind == "not_number":
         return problem_text("norm.not_number", path=path, value=value), problem_text("fix.norm.number", **limits)
     if problem.kind == "not_whole":
-        return (problem_text("norm.not_whole", path=path, value=value, unit=limits["unit"]),
-                problem_text("fix.norm.whole", key=key, example=int(problem.value)))
+        return (
+            problem_text("norm.not_whole", path=path, value=value, unit=limits["unit"]),
+            problem_text("fix.norm.whole", key=key, example=int(problem.value)),
+        )
     if problem.kind == "out_of_range":
-        return (problem_text("norm.out_of_range", path=path, value=value, **limits),
-                problem_text("fix.norm.range", low=limits["low"], high=limits["high"]))
+        return (
+            problem_text("norm.out_of_range", path=path, value=value, **limits),
+            problem_text("fix.norm.range", low=limits["low"], high=limits["high"]),
+        )
     if problem.kind == "above_legal":
         legal = _number(p["legal"])
         unit = Text(" " + UNITS.get(p["unit"], p["unit"]), " " + p["unit"]) if p["unit"] else EMPTY
-        return (problem_text("norm.above_legal", path=path, value=value, legal=legal, unit=unit,
-                    source=_legal_source(p["document"], p["article"])),
-                problem_text("fix.norm.above_legal", key=key, legal=legal))
+        return (
+            problem_text(
+                "norm.above_legal",
+                path=path,
+                value=value,
+                legal=legal,
+                unit=unit,
+                source=_legal_source(p["document"], p["article"]),
+            ),
+            problem_text("fix.norm.above_legal", key=key, legal=legal),
+        )
     return problem_text("norm.no_match", path=path), problem_text("fix.norm.no_match")
 
 
@@ -234,16 +289,28 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return None, [Problem.of(FILE, problem_text("toml.not_utf8"), problem_text("fix.toml.utf8"), row=data[: error.start].count(b"\n") + 1)]
+        return None, [
+            Problem.of(
+                FILE,
+                problem_text("toml.not_utf8"),
+                problem_text("fix.toml.utf8"),
+                row=data[: error.start].count(b"\n") + 1,
+            )
+        ]
     try:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return None, [_syntax_problem(error)]
     problems: list[Problem] = []
     problems += _unknown_names(
-        parsed, TOP_TABLES, "toml.unknown_top", "hint.did_you_mean_table",
+        parsed,
+        TOP_TABLES,
+        "toml.unknown_top",
+        "hint.did_you_mean_table",
         problem_text("fix.toml.tables", tables=", ".join(f"[{t}]" for t in TOP_TABLES)),
-        lambda top: line_of(text, top, "") or None, field="top")
+        lambda top: line_of(text, top, "") or None,
+        field="top",
+    )
     ward = parsed.get("ward")
     if not isinstance(ward, dict):
         problems.append(Problem.of(FILE, problem_text("toml.no_ward"), problem_text("fix.toml.no_ward")))
@@ -252,35 +319,62 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     def line(key: str) -> int | None:
         return line_of(text, key, "ward")
 
-    problems += _unknown_names(ward, WARD_KEYS, "toml.unknown_key", "hint.did_you_mean",
-                               problem_text("fix.toml.keys", keys=", ".join(WARD_KEYS)), line, field="key")
+    problems += _unknown_names(
+        ward,
+        WARD_KEYS,
+        "toml.unknown_key",
+        "hint.did_you_mean",
+        problem_text("fix.toml.keys", keys=", ".join(WARD_KEYS)),
+        line,
+        field="key",
+    )
     code = ward.get("code")
     if isinstance(code, int) and not isinstance(code, bool):
         code = f"{code:05d}"
     if not isinstance(code, str) or not re.fullmatch(r"\d{5}", code.strip()):
-        problems.append(Problem.of(
-            FILE, problem_text("toml.code", value=repr(ward.get("code"))), problem_text("fix.toml.code"), row=line("code"), column="code",
-        ))
+        problems.append(
+            Problem.of(
+                FILE,
+                problem_text("toml.code", value=repr(ward.get("code"))),
+                problem_text("fix.toml.code"),
+                row=line("code"),
+                column="code",
+            )
+        )
         code = str(code or "")
     name = _nfc(ward.get("name", ""))
     if not name:
-        problems.append(Problem.of(FILE, problem_text("toml.name"), problem_text("fix.toml.name"), row=line("name"), column="name"))
+        problems.append(
+            Problem.of(FILE, problem_text("toml.name"), problem_text("fix.toml.name"), row=line("name"), column="name")
+        )
     kind = _nfc(ward.get("kind", "phường")).lower()
     if kind not in KINDS:
         folded = {fold_text(k): k for k in KINDS}
         if fold_text(kind) in folded:
             kind = folded[fold_text(kind)]
         else:
-            problems.append(Problem.of(FILE, problem_text("toml.kind", value=ward.get("kind"), allowed=", ".join(KINDS)),
-                                       problem_text("fix.toml.kind"), row=line("kind"), column="kind"))
+            problems.append(
+                Problem.of(
+                    FILE,
+                    problem_text("toml.kind", value=ward.get("kind"), allowed=", ".join(KINDS)),
+                    problem_text("fix.toml.kind"),
+                    row=line("kind"),
+                    column="kind",
+                )
+            )
     setting = _nfc(ward.get("setting", _DEFAULT_SETTING.get(kind, "urban"))).lower()
     if setting not in SETTINGS:
         guess = closest(setting, SETTINGS)
         hint = problem_text("hint.did_you_mean", guess=guess) if guess else EMPTY
-        problems.append(Problem.of(
-            FILE, problem_text("toml.setting", value=ward.get("setting"), allowed=", ".join(SETTINGS), hint=hint),
-            problem_text("fix.toml.setting"), row=line("setting"), column="setting",
-        ))
+        problems.append(
+            Problem.of(
+                FILE,
+                problem_text("toml.setting", value=ward.get("setting"), allowed=", ".join(SETTINGS), hint=hint),
+                problem_text("fix.toml.setting"),
+                row=line("setting"),
+                column="setting",
+            )
+        )
     crs, found = _projected_crs(ward.get("crs", DEFAULT_CRS), line("crs"))
     problems += found
     base_year = None
@@ -290,10 +384,15 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
     horizon, found = _year(ward.get("horizon", DEFAULT_HORIZON), "horizon", line("horizon"))
     problems += found
     if base_year is not None and horizon is not None and horizon <= base_year:
-        problems.append(Problem.of(
-            FILE, problem_text("toml.horizon_before_base", horizon=horizon, base_year=base_year),
-            problem_text("fix.toml.horizon", default=DEFAULT_HORIZON), row=line("horizon"), column="horizon",
-        ))
+        problems.append(
+            Problem.of(
+                FILE,
+                problem_text("toml.horizon_before_base", horizon=horizon, base_year=base_year),
+                problem_text("fix.toml.horizon", default=DEFAULT_HORIZON),
+                row=line("horizon"),
+                column="horizon",
+            )
+        )
     norms = parsed.get("norms", {})
     rates = parsed.get("rates", {})
     flagged: set[str] = set()
@@ -303,9 +402,16 @@ def read_ward_toml(folder: Path) -> tuple[WardConfig | None, list[Problem]]:
         flagged |= paths
     problems += _norm_problems(norms, rates, text, flagged)
     config = WardConfig(
-        code=code.strip(), name=name, kind=kind, province=_nfc(ward.get("province", "")), crs=crs,
-        base_year=base_year, horizon=horizon if horizon is not None else DEFAULT_HORIZON, setting=setting,
-        norms=norms if isinstance(norms, dict) else {}, rates=rates if isinstance(rates, dict) else {},
+        code=code.strip(),
+        name=name,
+        kind=kind,
+        province=_nfc(ward.get("province", "")),
+        crs=crs,
+        base_year=base_year,
+        horizon=horizon if horizon is not None else DEFAULT_HORIZON,
+        setting=setting,
+        norms=norms if isinstance(norms, dict) else {},
+        rates=rates if isinstance(rates, dict) else {},
         lines={key: line(key) for key in WARD_KEYS},
     )
     return config, problems

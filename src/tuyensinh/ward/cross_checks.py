@@ -4,6 +4,7 @@ Every quarter and school a table names must exist; every quarter on the map need
 zones send each quarter to schools of the right level; base_year is a year of the population
 table; schools stand inside (or near) the ward.
 """
+
 from __future__ import annotations
 
 import geopandas as gpd
@@ -30,7 +31,9 @@ OUTSIDE_WARD_M = 2000.0  # a school farther than this outside the quarters is mi
 
 
 def reference_problems(
-    tables: dict[str, pd.DataFrame | None], quarter_ids: list[str] | None, quarters_file: str,
+    tables: dict[str, pd.DataFrame | None],
+    quarter_ids: list[str] | None,
+    quarters_file: str,
     school_ids: list[str] | None,
 ) -> list[Problem]:
     """Unknown quarter_id / school_id in population, births, housing, zones and distances."""
@@ -39,20 +42,32 @@ def reference_problems(
         if frame is None:
             continue
         if quarter_ids is not None and "quarter_id" in frame:
-            problems += unknown_reference_problems(frame, "quarter_id", quarter_ids, file, quarters_file, text("noun.quarter"))
+            problems += unknown_reference_problems(
+                frame, "quarter_id", quarter_ids, file, quarters_file, text("noun.quarter")
+            )
         if school_ids is not None and "school_id" in frame and file != SCHOOLS.file:
-            problems += unknown_reference_problems(frame, "school_id", school_ids, file, SCHOOLS.file, text("noun.school"))
+            problems += unknown_reference_problems(
+                frame, "school_id", school_ids, file, SCHOOLS.file, text("noun.school")
+            )
     return problems
 
 
 def unpopulated_quarter_problems(population: pd.DataFrame, quarter_ids: list[str], quarters_file: str) -> list[Problem]:
-    """Quarters on the map without any row in population.csv."""
+    """Quarters on the map without any row in population.csv.
+
+    Not said when no quarter_id of population.csv is on the map at all: the ids are then written
+    in another pattern, which the reference check reports once for the whole file.
+    """
     present = set(population["quarter_id"].dropna().unique())
+    if present and not present & set(quarter_ids):
+        return []
     missing = [q for q in quarter_ids if q not in present]
     return [
         Problem.of(
-            POPULATION.file, text("cross.unpopulated", quarter_id=quarter_id, source=quarters_file),
-            text("fix.cross.unpopulated"), column="quarter_id",
+            POPULATION.file,
+            text("cross.unpopulated", quarter_id=quarter_id, source=quarters_file),
+            text("fix.cross.unpopulated"),
+            column="quarter_id",
         )
         for quarter_id in missing
     ]
@@ -66,9 +81,15 @@ def zone_problems(zones: pd.DataFrame, schools: pd.DataFrame | None, quarter_ids
         school_level = zones["school_id"].map(level_of)
         wrong = zones["level"].notna() & school_level.notna() & (zones["level"] != school_level)
         problems += row_problems(
-            ZONES.file, wrong[wrong].index, "level",
-            lambda row: text("cross.zone_level", school_id=zones.at[row, "school_id"], school_level=school_level[row],
-                             level=zones.at[row, "level"]),
+            ZONES.file,
+            wrong[wrong].index,
+            "level",
+            lambda row: text(
+                "cross.zone_level",
+                school_id=zones.at[row, "school_id"],
+                school_level=school_level[row],
+                level=zones.at[row, "level"],
+            ),
             text("fix.cross.zone_level"),
         )
     if quarter_ids is not None:
@@ -77,10 +98,14 @@ def zone_problems(zones: pd.DataFrame, schools: pd.DataFrame | None, quarter_ids
             missing = [q for q in quarter_ids if q not in covered]
             if missing:
                 shown = ", ".join(f"'{q}'" for q in missing[:15]) + (", …" if len(missing) > 15 else "")
-                problems.append(Problem.of(
-                    ZONES.file, text("cross.zone_coverage", level=level, shown=shown),
-                    text("fix.cross.zone_coverage", level=level), column="quarter_id",
-                ))
+                problems.append(
+                    Problem.of(
+                        ZONES.file,
+                        text("cross.zone_coverage", level=level, shown=shown),
+                        text("fix.cross.zone_coverage", level=level),
+                        column="quarter_id",
+                    )
+                )
     return problems
 
 
@@ -93,25 +118,41 @@ def year_problems(config: WardConfig, population: pd.DataFrame) -> tuple[int | N
     problems: list[Problem] = []
     base_year = config.base_year if config.base_year is not None else last
     if config.base_year is not None and not first <= config.base_year <= last:
-        problems.append(Problem.of(
-            TOML, text("cross.base_not_year", base_year=config.base_year, first=first, last=last),
-            text("fix.cross.base_not_year", last=last), row=config.lines.get("base_year"), column="base_year",
-        ))
+        problems.append(
+            Problem.of(
+                TOML,
+                text("cross.base_not_year", base_year=config.base_year, first=first, last=last),
+                text("fix.cross.base_not_year", last=last),
+                row=config.lines.get("base_year"),
+                column="base_year",
+            )
+        )
     elif config.base_year is not None and config.base_year == first:
-        problems.append(Problem.of(
-            TOML, text("cross.base_first", base_year=config.base_year), text("fix.cross.base_first", last=last),
-            row=config.lines.get("base_year"), column="base_year",
-        ))
+        problems.append(
+            Problem.of(
+                TOML,
+                text("cross.base_first", base_year=config.base_year),
+                text("fix.cross.base_first", last=last),
+                row=config.lines.get("base_year"),
+                column="base_year",
+            )
+        )
     if config.base_year is None and config.horizon <= base_year:
-        problems.append(Problem.of(
-            TOML, text("cross.horizon", horizon=config.horizon, base_year=base_year),
-            text("fix.cross.horizon", base_year=base_year, default=DEFAULT_HORIZON),
-            row=config.lines.get("horizon"), column="horizon",
-        ))
+        problems.append(
+            Problem.of(
+                TOML,
+                text("cross.horizon", horizon=config.horizon, base_year=base_year),
+                text("fix.cross.horizon", base_year=base_year, default=DEFAULT_HORIZON),
+                row=config.lines.get("horizon"),
+                column="horizon",
+            )
+        )
     return base_year, problems
 
 
-def school_location_problems(schools: pd.DataFrame, quarters: gpd.GeoDataFrame, crs: str, quarters_file: str) -> list[Problem]:
+def school_location_problems(
+    schools: pd.DataFrame, quarters: gpd.GeoDataFrame, crs: str, quarters_file: str
+) -> list[Problem]:
     """Schools standing more than OUTSIDE_WARD_M metres outside the union of the quarters.
 
     Points outside Viet Nam (or with lon and lat swapped) are reported by
@@ -121,15 +162,25 @@ def school_location_problems(schools: pd.DataFrame, quarters: gpd.GeoDataFrame, 
     if located.empty:
         return []
     boundary = quarters.to_crs(crs).union_all()
-    points = gpd.GeoSeries(gpd.points_from_xy(located["lon"], located["lat"]), index=located.index, crs="EPSG:4326").to_crs(crs)
+    points = gpd.GeoSeries(
+        gpd.points_from_xy(located["lon"], located["lat"]), index=located.index, crs="EPSG:4326"
+    ).to_crs(crs)
     metres = points.distance(boundary)
     far = metres > OUTSIDE_WARD_M
 
     def message(row: int) -> Text:
-        return text("cross.school_outside", lon=located.at[row, "lon"], lat=located.at[row, "lat"],
-                    km=f"{metres[row] / 1000:.1f}", source=quarters_file)
+        return text(
+            "cross.school_outside",
+            lon=located.at[row, "lon"],
+            lat=located.at[row, "lat"],
+            km=f"{metres[row] / 1000:.1f}",
+            source=quarters_file,
+        )
 
     return row_problems(
-        SCHOOLS.file, far[far].index, "lon", message,
+        SCHOOLS.file,
+        far[far].index,
+        "lon",
+        message,
         text("fix.cross.school_outside", limit=f"{OUTSIDE_WARD_M / 1000:g}"),
     )

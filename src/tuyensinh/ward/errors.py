@@ -7,14 +7,17 @@ the first data row is row 2), the column, what is wrong and how to fix it — in
 default); `str(problem)` is the English wording. `WardDataError` carries every problem found,
 so a planner fixes the whole file in one pass.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from tuyensinh.words.core import Text
 from tuyensinh.words.validate import problems_heading, say
+from tuyensinh.words.workbook import WORKBOOK as workbook_words
 
 __all__ = ["Problem", "WardDataError"]
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -27,6 +30,8 @@ class Problem:
     column: str | None = None
     message_vi: str = ""  # empty: no Vietnamese wording, the English one is shown
     fix_vi: str = ""
+    sheet: str | None = None  # the Excel sheet, when the table came from a workbook
+    cell: str | None = None  # the Excel cell ('F12'), when the table came from a workbook
 
     @classmethod
     def of(cls, file: str, message: Text, fix: Text, row: int | None = None, column: str | None = None) -> Problem:
@@ -37,6 +42,16 @@ class Problem:
         """'dòng 12, cột 'count'' / 'row 12, column 'count'' (empty when the whole file is meant)."""
         row_word, column_word = say("problem.row", lang), say("problem.column", lang)
         parts = []
+        if self.sheet is not None:
+            if self.cell is not None:
+                parts.append(workbook_words.say("where.cell", lang, sheet=self.sheet, cell=self.cell))
+            elif self.row is not None:
+                parts.append(workbook_words.say("where.row", lang, sheet=self.sheet, row=self.row))
+            else:
+                parts.append(workbook_words.say("where.sheet", lang, sheet=self.sheet))
+            if self.column is not None:
+                parts.append(f"{column_word} '{self.column}'")
+            return ", ".join(parts)
         if self.row is not None:
             parts.append(f"{row_word} {self.row}")
         if self.column is not None:

@@ -5,6 +5,7 @@ finds and raises `WardDataError` listing all of them; a `Ward` is only returned 
 none, so nothing is ever half-loaded. Text is normalised to Unicode NFC, ids stay text
 ("01" stays "01"), counts are whole numbers.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from tuyensinh.ward.config import read_ward_toml
 from tuyensinh.ward.errors import Problem, WardDataError
 from tuyensinh.ward.quarters import WGS84, quarters_file, read_quarters
 from tuyensinh.ward.tables import BIRTHS, DISTANCES, HOUSING, POPULATION, SCHOOLS, ZONES
+from tuyensinh.ward.workbook import Locator, without_repeats
 from tuyensinh.words.problems import text
 
 __all__ = ["Ward", "load_ward"]
@@ -88,28 +90,36 @@ class Ward:
 def _ids(frame: pd.DataFrame | None, column: str) -> list[str] | None:
     if frame is None:
         return None
-    return [value for value in pd.unique(frame[column].dropna())]
+    return list(pd.unique(frame[column].dropna()))
 
 
 def load_ward(folder: str | Path) -> Ward:
     """Read and validate the ward folder; raise WardDataError listing every problem found."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise WardDataError(str(folder), [Problem.of(
-            str(folder), text("ward.folder_missing"), text("fix.ward.folder_missing"),
-        )])
+        raise WardDataError(
+            str(folder),
+            [
+                Problem.of(
+                    str(folder),
+                    text("ward.folder_missing"),
+                    text("fix.ward.folder_missing"),
+                )
+            ],
+        )
     problems: list[Problem] = []
     config, found = read_ward_toml(folder)
     problems += found
     crs_ok = config is not None and not any(p.column == "crs" for p in found)
-    quarters, found = read_quarters(folder, config.crs if crs_ok else None)
+    quarters, found = read_quarters(folder, config.crs if config is not None and crs_ok else None)
     problems += found
     map_path, _ = quarters_file(folder)
     map_name = map_path.name if map_path is not None else "quarters.geojson"
 
     tables: dict[str, pd.DataFrame | None] = {}
+    locators: dict[str, Locator] = {}  # tables read from a workbook: where each row is in Excel
     for spec in (POPULATION, SCHOOLS, BIRTHS, HOUSING, ZONES, DISTANCES):
-        tables[spec.file], found = ward_tables.read_table(folder, spec)
+        tables[spec.file], found = ward_tables.read_table(folder, spec, locators)
         problems += found
     population, schools, zones = tables[POPULATION.file], tables[SCHOOLS.file], tables[ZONES.file]
 
@@ -131,6 +141,9 @@ def load_ward(folder: str | Path) -> Ward:
         problems += ward_tables.zone_share_problems(zones)
         problems += cross_checks.zone_problems(zones, schools, quarter_ids)
 
+    for locator in locators.values():
+        problems = [locator.locate(problem) for problem in problems]
+    problems = without_repeats(problems)
     if problems:
         raise WardDataError(str(folder), problems)
     assert config is not None and quarters is not None and population is not None and schools is not None
@@ -141,6 +154,7 @@ def load_ward(folder: str | Path) -> Ward:
         return None if frame is None else ward_tables.finish(frame, spec)
 
     population_out = final(POPULATION)
+    assert population_out is not None  # population.csv is required: a ward is returned only when it was read
     population_out = population_out.sort_values(
         [c for c in ("quarter_id", "year", "age", "sex") if c in population_out], ignore_index=True
     )

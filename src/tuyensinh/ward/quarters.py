@@ -4,6 +4,7 @@ Reads the map with geopandas (pyogrio), checks ids, names, the CRS and every geo
 returns the quarters in longitude/latitude (EPSG:4326). Features are named by their position
 in the file ("feature 3", counted from 1, as in the QGIS attribute table) and their quarter_id.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -38,6 +39,7 @@ def quarters_file(folder: Path) -> tuple[Path | None, list[Problem]]:
 
 def _as_id(values: pd.Series) -> pd.Series:
     """Ids as stripped NFC text; whole numbers stored as numbers lose no digits ('7', not '7.0')."""
+
     def one(value: object) -> str | None:
         if value is None or (isinstance(value, float) and np.isnan(value)):
             return None
@@ -73,9 +75,11 @@ def _read(path: Path) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
                 return None, [Problem.of(file, text("map.layers", names=", ".join(names)), text("fix.map.layers"))]
             layer = "quarters"
         frame = gpd.read_file(path, layer=layer, engine="pyogrio")
-    except Exception as error:  # noqa: BLE001 - any reader failure becomes a planner message
+    except Exception as error:  # any reader failure becomes a planner message
         reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
-        return None, [Problem.of(file, text("map.unreadable", error=reason), text("fix.map.unreadable", export=_EXPORT_FIX))]
+        return None, [
+            Problem.of(file, text("map.unreadable", error=reason), text("fix.map.unreadable", export=_EXPORT_FIX))
+        ]
     return frame, []
 
 
@@ -94,21 +98,35 @@ def _check_crs(frame: gpd.GeoDataFrame, file: str) -> tuple[gpd.GeoDataFrame | N
         return None, []
     x0, y0, x1, y1 = valid.total_bounds
     if frame.crs.is_geographic and (min(x0, y0) < -180 or max(x1, y1) > 180):
-        return None, [Problem.of(
-            file, text("map.metres_as_degrees", x=f"{x1:,.0f}", y=f"{y1:,.0f}"),
-            text("fix.map.export_with_crs", export=_EXPORT_FIX),
-        )]
+        return None, [
+            Problem.of(
+                file,
+                text("map.metres_as_degrees", x=f"{x1:,.0f}", y=f"{y1:,.0f}"),
+                text("fix.map.export_with_crs", export=_EXPORT_FIX),
+            )
+        ]
     lonlat = frame.to_crs(WGS84)
     lon0, lat0, lon1, lat1 = lonlat.geometry[_present(lonlat.geometry)].total_bounds
     inside = VIETNAM_LON[0] <= lon0 and lon1 <= VIETNAM_LON[1] and VIETNAM_LAT[0] <= lat0 and lat1 <= VIETNAM_LAT[1]
     if not inside:
-        swapped = VIETNAM_LAT[0] <= lon0 and lon1 <= VIETNAM_LAT[1] and VIETNAM_LON[0] <= lat0 and lat1 <= VIETNAM_LON[1]
+        swapped = (
+            VIETNAM_LAT[0] <= lon0 and lon1 <= VIETNAM_LAT[1] and VIETNAM_LON[0] <= lat0 and lat1 <= VIETNAM_LON[1]
+        )
         why = text("map.why_swapped") if swapped else text("map.why_crs", crs=frame.crs.to_string())
-        return None, [Problem.of(
-            file,
-            text("map.outside_vn", lon0=f"{lon0:.3f}", lon1=f"{lon1:.3f}", lat0=f"{lat0:.3f}", lat1=f"{lat1:.3f}", why=why),
-            text("fix.map.assign_crs", export=_EXPORT_FIX),
-        )]
+        return None, [
+            Problem.of(
+                file,
+                text(
+                    "map.outside_vn",
+                    lon0=f"{lon0:.3f}",
+                    lon1=f"{lon1:.3f}",
+                    lat0=f"{lat0:.3f}",
+                    lat1=f"{lat1:.3f}",
+                    why=why,
+                ),
+                text("fix.map.assign_crs", export=_EXPORT_FIX),
+            )
+        ]
     return lonlat, []
 
 
@@ -117,21 +135,46 @@ def _geometry_problems(frame: gpd.GeoDataFrame, file: str) -> list[Problem]:
     geometry = frame.geometry
     numbers = np.arange(1, len(frame) + 1)
     missing = ~_present(geometry)
-    for number, quarter_id in zip(numbers[missing.to_numpy()], frame["quarter_id"][missing]):
-        problems.append(Problem.of(file, text("map.empty_geometry", feature=_feature(number, quarter_id)),
-                                   text("fix.map.empty_geometry"), column="geometry"))
+    for number, quarter_id in zip(numbers[missing.to_numpy()], frame["quarter_id"][missing], strict=True):
+        problems.append(
+            Problem.of(
+                file,
+                text("map.empty_geometry", feature=_feature(number, quarter_id)),
+                text("fix.map.empty_geometry"),
+                column="geometry",
+            )
+        )
     kinds = geometry.geom_type
     wrong = ~missing & ~kinds.isin(["Polygon", "MultiPolygon"])
-    for number, quarter_id, kind in zip(numbers[wrong.to_numpy()], frame["quarter_id"][wrong], kinds[wrong]):
-        problems.append(Problem.of(file, text("map.not_polygon", feature=_feature(number, quarter_id),
-                                                       kind=Text(GEOMETRY_KINDS.get(kind, kind), kind)),
-                                   text("fix.map.not_polygon"), column="geometry"))
+    for number, quarter_id, kind in zip(
+        numbers[wrong.to_numpy()], frame["quarter_id"][wrong], kinds[wrong], strict=True
+    ):
+        problems.append(
+            Problem.of(
+                file,
+                text(
+                    "map.not_polygon",
+                    feature=_feature(number, quarter_id),
+                    kind=Text(GEOMETRY_KINDS.get(kind, kind), kind),
+                ),
+                text("fix.map.not_polygon"),
+                column="geometry",
+            )
+        )
     polygons = ~missing & ~wrong
     invalid = polygons & ~geometry.is_valid
     reasons = shapely.is_valid_reason(geometry[invalid].to_numpy())
-    for number, quarter_id, reason in zip(numbers[invalid.to_numpy()], frame["quarter_id"][invalid], reasons):
-        problems.append(Problem.of(file, text("map.invalid", feature=_feature(number, quarter_id), reason=reason),
-                                   text("fix.map.invalid"), column="geometry"))
+    for number, quarter_id, reason in zip(
+        numbers[invalid.to_numpy()], frame["quarter_id"][invalid], reasons, strict=True
+    ):
+        problems.append(
+            Problem.of(
+                file,
+                text("map.invalid", feature=_feature(number, quarter_id), reason=reason),
+                text("fix.map.invalid"),
+                column="geometry",
+            )
+        )
     return problems
 
 
@@ -143,25 +186,37 @@ def _overlap_problems(frame: gpd.GeoDataFrame, crs: str, file: str) -> list[Prob
     left, right = left[pairs], right[pairs]
     if len(left) == 0:
         return []
-    shared = shapely.area(shapely.intersection(projected.geometry.to_numpy()[left], projected.geometry.to_numpy()[right]))
+    shared = shapely.area(
+        shapely.intersection(projected.geometry.to_numpy()[left], projected.geometry.to_numpy()[right])
+    )
     areas = projected.geometry.area.to_numpy()
     smaller = np.minimum(areas[left], areas[right])
     big = shared > OVERLAP_SHARE * smaller
     ids = projected["quarter_id"].to_numpy()
     return [
-        Problem.of(file,
-                   text("map.overlap", a=ids[a], fa=a + 1, b=ids[b], fb=b + 1, area=f"{area:,.0f}", share=f"{area / small:.0%}"),
-                   text("fix.map.overlap"), column="geometry")
-        for a, b, area, small in zip(left[big], right[big], shared[big], smaller[big])
+        Problem.of(
+            file,
+            text(
+                "map.overlap", a=ids[a], fa=a + 1, b=ids[b], fb=b + 1, area=f"{area:,.0f}", share=f"{area / small:.0%}"
+            ),
+            text("fix.map.overlap"),
+            column="geometry",
+        )
+        for a, b, area, small in zip(left[big], right[big], shared[big], smaller[big], strict=True)
     ]
 
 
-def read_quarters(folder: Path, crs: str | None) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+def read_quarters(
+    folder: Path, crs: str | None, path: Path | None = None
+) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
     """The quarters (quarter_id, name, geometry) in EPSG:4326, or None and the problems.
 
     `crs` (the ward's projected CRS, when valid) is used to measure overlaps in square metres.
+    `path`: read this layer instead of the folder's quarters.geojson / quarters.gpkg.
     """
-    path, problems = quarters_file(folder)
+    problems: list[Problem] = []
+    if path is None:
+        path, problems = quarters_file(folder)
     if path is None:
         return None, problems
     file = path.name
@@ -172,8 +227,14 @@ def read_quarters(folder: Path, crs: str | None) -> tuple[gpd.GeoDataFrame | Non
     for column in ("quarter_id", "name"):
         if column not in frame.columns:
             present = ", ".join(c for c in frame.columns if c != frame.geometry.name) or text("word.no_attributes")
-            problems.append(Problem.of(file, text("map.missing_attribute", column=column, present=present),
-                                       text("fix.map.missing_attribute", column=column), column=column))
+            problems.append(
+                Problem.of(
+                    file,
+                    text("map.missing_attribute", column=column, present=present),
+                    text("fix.map.missing_attribute", column=column),
+                    column=column,
+                )
+            )
     if problems:
         return None, problems
     if frame.empty:
@@ -183,14 +244,26 @@ def read_quarters(folder: Path, crs: str | None) -> tuple[gpd.GeoDataFrame | Non
     numbers = np.arange(1, len(frame) + 1)
     for column in ("quarter_id", "name"):
         blank = frame[column].isna().to_numpy()
-        for number, quarter_id in zip(numbers[blank], frame["quarter_id"][blank]):
-            problems.append(Problem.of(file, text("map.blank_attribute", feature=_feature(number, quarter_id), column=column),
-                                       text("fix.map.blank_attribute", column=column), column=column))
+        for number, quarter_id in zip(numbers[blank], frame["quarter_id"][blank], strict=True):
+            problems.append(
+                Problem.of(
+                    file,
+                    text("map.blank_attribute", feature=_feature(number, quarter_id), column=column),
+                    text("fix.map.blank_attribute", column=column),
+                    column=column,
+                )
+            )
     repeated = frame["quarter_id"].notna() & frame["quarter_id"].duplicated(keep=False)
     for quarter_id, group in frame[repeated].groupby("quarter_id", sort=False):
         features = ", ".join(str(n) for n in numbers[group.index.to_numpy()])
-        problems.append(Problem.of(file, text("map.duplicate_id", quarter_id=quarter_id, features=features),
-                                   text("fix.map.duplicate_id"), column="quarter_id"))
+        problems.append(
+            Problem.of(
+                file,
+                text("map.duplicate_id", quarter_id=quarter_id, features=features),
+                text("fix.map.duplicate_id"),
+                column="quarter_id",
+            )
+        )
     problems += _geometry_problems(frame, file)
     lonlat, found = _check_crs(frame, file)
     problems += found
@@ -200,7 +273,8 @@ def read_quarters(folder: Path, crs: str | None) -> tuple[gpd.GeoDataFrame | Non
         return None, problems
     quarters = gpd.GeoDataFrame(
         lonlat[["quarter_id", "name"]].reset_index(drop=True),
-        geometry=lonlat.geometry.reset_index(drop=True), crs=WGS84,
+        geometry=lonlat.geometry.reset_index(drop=True),
+        crs=WGS84,
     )
     quarters["quarter_id"] = quarters["quarter_id"].astype(object)
     quarters["name"] = quarters["name"].astype(object)

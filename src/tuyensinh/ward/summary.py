@@ -4,6 +4,7 @@ Used by `tuyensinh validate`: the quarters, the population by school-age band an
 schools and classrooms by level and which optional files are present. Labels are Vietnamese by
 default, English with ``lang="en"``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,9 +20,6 @@ __all__ = ["AGE_BANDS", "population_by_band", "schools_by_level", "summary_text"
 
 # School-age bands (completed age at the end of the year): nhà trẻ, mẫu giáo, tiểu học, THCS, THPT.
 AGE_BANDS: tuple[tuple[int, int], ...] = ((0, 2), (3, 5), (6, 10), (11, 14), (15, 17))
-
-
-
 
 
 def population_by_band(ward: Ward) -> pd.DataFrame:
@@ -54,11 +52,15 @@ def schools_by_level(ward: Ward) -> pd.DataFrame:
 def _table(frame: pd.DataFrame, index_label: str) -> list[str]:
     """A plain-text table with right-aligned numbers."""
     header = [index_label, *map(str, frame.columns)]
-    rows = [[str(index), *(f"{value:,}".replace(",", " ") for value in values)]
-            for index, values in zip(frame.index, frame.to_numpy())]
+    rows = [
+        [str(index), *(f"{value:,}".replace(",", " ") for value in values)]
+        for index, values in zip(frame.index, frame.to_numpy(), strict=True)
+    ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
     def line(cells: list[str]) -> str:
-        return "  ".join([cells[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:], widths[1:]))])
+        return "  ".join([cells[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))])
+
     return [line(header), *(line(row) for row in rows)]
 
 

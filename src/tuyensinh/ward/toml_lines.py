@@ -6,6 +6,7 @@ the text once, line by line, and yields each table header (`[norms.max_class_siz
 line a planner has to change. Best effort: keys of inline tables and multi-line values are not
 followed (the problem then names the table's line).
 """
+
 from __future__ import annotations
 
 import re
@@ -48,7 +49,9 @@ def line_of(text: str, key: str, table: str) -> int | None:
     for line in toml_lines(text):
         if line.header is not None:
             section = line.header.replace('"', "")
-        elif (section == table and line.key == key) or (section is None and line.key == (f"{table}.{key}" if table else key)):
+        elif (section == table and line.key == key) or (
+            section is None and line.key == (f"{table}.{key}" if table else key)
+        ):
             return line.number
     return None
 

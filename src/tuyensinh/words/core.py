@@ -6,6 +6,7 @@ A catalog maps a key to a (Vietnamese, English) pair of templates with the same
 `Text` is inserted in the matching language; any other field is inserted as written (numbers
 are formatted by the caller, so values read from the planner's files appear exactly as they are).
 """
+
 from __future__ import annotations
 
 import string

@@ -5,6 +5,7 @@ Codes (levels, grades, flags) stay English snake_case in the CSV files; these fu
 them into the words printed in the Excel workbook, the report, the maps' titles and the
 progress lines.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -58,13 +59,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "step.forecast": ("Dự báo dân số theo độ tuổi", "Forecasting population by age"),
     "step.demand": ("Tính nhu cầu tuyển sinh", "Computing enrollment demand"),
     "step.zoning": ("Phân luồng tuyển sinh: {level}", "Enrollment zoning: {level}"),
-    "step.zoning_years": ("Phân luồng từng năm đến {horizon}: {level}",
-                          "Zoning each year to {horizon}: {level}"),
+    "step.zoning_years": ("Phân luồng từng năm đến {horizon}: {level}", "Zoning each year to {horizon}: {level}"),
     "step.capacity": ("Tính lớp, phòng học và chỉ tiêu", "Classes, classrooms and quotas"),
     "step.charts": ("Vẽ biểu đồ và bản đồ", "Drawing charts and maps"),
     "step.write": ("Ghi kết quả", "Writing outputs"),
-    "step.done": ("Xong: kết quả trong {out} ({seconds:.1f} giây)",
-                  "Done: outputs in {out} ({seconds:.1f} s)"),
+    "step.done": ("Xong: kết quả trong {out} ({seconds:.1f} giây)", "Done: outputs in {out} ({seconds:.1f} s)"),
     "step.scenario": ("Kịch bản: {name}", "Scenario: {name}"),
     # administrative heading of printed documents
     "doc.committee": ("ỦY BAN NHÂN DÂN {kind} {name}", "PEOPLE'S COMMITTEE OF {kind} {name}"),
@@ -109,8 +108,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "report.summary": ("Tóm tắt", "Summary"),
     "report.flags": ("Những điểm cần chú ý", "Points to act on"),
-    "report.pupils_line": ("Năm học {school_year}: dự kiến {parts}",
-                           "School year {school_year}: expected {parts}"),
+    "report.pupils_line": ("Năm học {school_year}: dự kiến {parts}", "School year {school_year}: expected {parts}"),
     "report.pupils_part": ("{pupils:,.0f} {who} {level}", "{pupils:,.0f} {level} {who}"),
     "report.who_children": ("trẻ", "children"),
     "report.who_pupils": ("học sinh", "pupils"),
@@ -124,20 +122,26 @@ _TEXT: dict[str, tuple[str, str]] = {
         "If the zones are redrawn every year (including when new schools open), every level has "
         "enough rooms up to {horizon_label}",
     ),
-    "report.no_flags": ("Không trường nào thiếu phòng hay sát công suất đến năm học {horizon_label}.",
-                        "No school runs short of rooms or close to capacity up to {horizon_label}."),
+    "report.no_flags": (
+        "Không trường nào thiếu phòng hay sát công suất đến năm học {horizon_label}.",
+        "No school runs short of rooms or close to capacity up to {horizon_label}.",
+    ),
     "report.forecast": ("Dự báo dân số độ tuổi đi học", "School-age population forecast"),
     "report.forecast_note": (
         "Đường giữa là số dự báo; dải đậm là khoảng tin cậy 80%, dải nhạt 95%.",
         "The line is the forecast; the dark band is the 80% interval, the light band 95%.",
     ),
     "report.zoning": ("Phân luồng tuyển sinh năm học {school_year}", "Enrollment zoning for {school_year}"),
-    "report.capacity": ("Sử dụng phòng học và thiếu phòng đến năm học {horizon_label}",
-                        "Classroom use and shortfall to {horizon_label}"),
+    "report.capacity": (
+        "Sử dụng phòng học và thiếu phòng đến năm học {horizon_label}",
+        "Classroom use and shortfall to {horizon_label}",
+    ),
     "report.quotas": ("Chỉ tiêu tuyển sinh năm học {school_year}", "Enrollment quotas for {school_year}"),
     "report.zonings_compared": ("Thiếu phòng theo phương án phân luồng", "Rooms short by zoning option"),
-    "report.zoning_proposed": ("Phân luồng đề xuất (giữ từ năm học {school_year})",
-                               "Proposed zoning (kept from {school_year})"),
+    "report.zoning_proposed": (
+        "Phân luồng đề xuất (giữ từ năm học {school_year})",
+        "Proposed zoning (kept from {school_year})",
+    ),
     "report.zoning_current": ("Phân luồng hiện hành (zones.csv)", "Current zoning (zones.csv)"),
     "report.zoning_yearly": ("Phân luồng lại từng năm", "Rezoned every year"),
     "report.solver": ("Thông tin kỹ thuật", "Technical details"),
@@ -148,8 +152,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "report.changes": ("Khu phố/thôn đổi trường so với hiện hành", "Quarters moved from their current school"),
     "report.no_changes": ("Không khu phố/thôn nào đổi trường.", "No quarter changes school."),
     # how accurate the forecast has been (tuyensinh.plan.accuracy)
-    "step.accuracy": ("Đánh giá độ tin cậy của dự báo trên số liệu các năm trước",
-                      "Measuring past forecast accuracy"),
+    "step.accuracy": ("Đánh giá độ tin cậy của dự báo trên số liệu các năm trước", "Measuring past forecast accuracy"),
     "report.accuracy": ("Độ tin cậy của dự báo", "How accurate the forecast has been"),
     "report.accuracy_intro": (
         "Dự báo được chạy lại từ mỗi năm {first}–{last}, chỉ dùng số liệu đến năm đó (đúng như "
@@ -165,16 +168,18 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Chưa đủ số năm số liệu dân số để đánh giá độ tin cậy của dự báo (cần ít nhất 6 năm).",
         "Not enough years of population data to measure the forecast's past accuracy (at least 6 are needed).",
     ),
-    "report.accuracy_table": ("Độ chính xác theo khối đầu cấp và số năm dự báo trước",
-                              "Accuracy by entry grade and years ahead"),
+    "report.accuracy_table": (
+        "Độ chính xác theo khối đầu cấp và số năm dự báo trước",
+        "Accuracy by entry grade and years ahead",
+    ),
     "report.accuracy_note": (
         "Độ chính xác = 100% − sai số tương đối trung bình (MAPE) của số trẻ/học sinh. Số lớp = "
-        "số trẻ chia sĩ số tối đa, làm tròn lên; \"8/10\" là 8 trong 10 lần dự báo. Từng trường: "
+        'số trẻ chia sĩ số tối đa, làm tròn lên; "8/10" là 8 trong 10 lần dự báo. Từng trường: '
         "vùng tuyển sinh hiện hành (zones.csv). Giữ nguyên: cách đơn giản lấy số trẻ cùng tuổi "
         "của năm lập dự báo. Tỷ lệ huy động và học trường tư giữ như kế hoạch, nên chỉ sai số của "
         "dự báo dân số được đo.",
         "Accuracy = 100% − mean absolute percentage error (MAPE) of pupils. Classes = pupils "
-        "divided by the class-size limit, rounded up; \"8/10\" means 8 forecasts out of 10. Per "
+        'divided by the class-size limit, rounded up; "8/10" means 8 forecasts out of 10. Per '
         "school: the current zones (zones.csv). Kept: the simple rule of keeping the count of "
         "the same age in the forecast year. Participation and private shares are held as in the "
         "plan, so only the population forecast's error is measured.",
@@ -222,62 +227,91 @@ _TEXT: dict[str, tuple[str, str]] = {
         "cấp {ages} ===",
         "=== Totals of the whole {kind} (what a planner publishes): quarters summed, entry ages {ages} ===",
     ),
-    "backtest.accuracy_horizon": ("Độ chính xác (%, 100 − MAPE của tổng cả {kind}) theo số năm dự báo trước",
-                                  "Accuracy (%, 100 − MAPE of {kind} totals) by horizon"),
-    "backtest.wmape_horizon": ("MAPE có trọng số (%) của tổng cả {kind} theo số năm dự báo trước",
-                               "Weighted MAPE (%) of {kind} totals by horizon"),
-    "backtest.malpe_horizon": ("MALPE (%, độ lệch) của tổng cả {kind} theo số năm dự báo trước",
-                               "MALPE (%, bias) of {kind} totals by horizon"),
-    "backtest.accuracy_age": ("Độ chính xác (%, 100 − MAPE của tổng cả {kind}) theo độ tuổi vào lớp đầu cấp",
-                              "Accuracy (%, 100 − MAPE of {kind} totals) by entry age"),
+    "backtest.accuracy_horizon": (
+        "Độ chính xác (%, 100 − MAPE của tổng cả {kind}) theo số năm dự báo trước",
+        "Accuracy (%, 100 − MAPE of {kind} totals) by horizon",
+    ),
+    "backtest.wmape_horizon": (
+        "MAPE có trọng số (%) của tổng cả {kind} theo số năm dự báo trước",
+        "Weighted MAPE (%) of {kind} totals by horizon",
+    ),
+    "backtest.malpe_horizon": (
+        "MALPE (%, độ lệch) của tổng cả {kind} theo số năm dự báo trước",
+        "MALPE (%, bias) of {kind} totals by horizon",
+    ),
+    "backtest.accuracy_age": (
+        "Độ chính xác (%, 100 − MAPE của tổng cả {kind}) theo độ tuổi vào lớp đầu cấp",
+        "Accuracy (%, 100 − MAPE of {kind} totals) by entry age",
+    ),
     "backtest.age": ("Tuổi", "Age"),
     "backtest.method": ("Phương pháp", "Method"),
     "backtest.written": ("Đã ghi: {files}", "Written: {files}"),
-    "backtest.max_horizon": ("--max-horizon phải ít nhất là 1 năm (đang là {value})",
-                             "--max-horizon must be at least 1 year (got {value})"),
+    "backtest.max_horizon": (
+        "--max-horizon phải ít nhất là 1 năm (đang là {value})",
+        "--max-horizon must be at least 1 year (got {value})",
+    ),
     "accuracy.print_intro": (
         "Các khối đầu cấp tính theo đơn vị của kế hoạch (số trẻ = số người × tỷ lệ huy động × (1 − tỷ lệ học "
         "trường tư); số lớp = số trẻ chia sĩ số tối đa, làm tròn lên); dự báo lập từ các năm {first}–{last}",
         "Entry grades in the planner's units (pupils = persons × participation × (1 − private share); "
         "classes = ceil(pupils / class-size limit)); forecasts made in {first}–{last}",
     ),
-    "accuracy.print_none": ("Các khối đầu cấp: không có năm lập dự báo nào được chấm",
-                            "Entry grades: no origin scored"),
+    "accuracy.print_none": (
+        "Các khối đầu cấp: không có năm lập dự báo nào được chấm",
+        "Entry grades: no origin scored",
+    ),
     "accuracy.print_ward": ("cả {kind}", "whole {kind}"),
-    "accuracy.print_school": ("từng trường theo vùng tuyển sinh hiện hành",
-                              "school catchments under the current zones"),
-    "accuracy.print_accuracy": ("Độ chính xác số trẻ/học sinh (%, 100 − MAPE), {scope}",
-                                "Accuracy of pupils (%, 100 − MAPE), {scope}"),
-    "accuracy.print_exact": ("Số lớp đúng hoàn toàn (% số lần dự báo), {scope}",
-                             "Class count exactly right (% of forecasts), {scope}"),
-    "accuracy.print_within": ("Số lớp lệch không quá ±1 lớp (% số lần dự báo), {scope}",
-                              "Class count within ±1 class (% of forecasts), {scope}"),
+    "accuracy.print_school": (
+        "từng trường theo vùng tuyển sinh hiện hành",
+        "school catchments under the current zones",
+    ),
+    "accuracy.print_accuracy": (
+        "Độ chính xác số trẻ/học sinh (%, 100 − MAPE), {scope}",
+        "Accuracy of pupils (%, 100 − MAPE), {scope}",
+    ),
+    "accuracy.print_exact": (
+        "Số lớp đúng hoàn toàn (% số lần dự báo), {scope}",
+        "Class count exactly right (% of forecasts), {scope}",
+    ),
+    "accuracy.print_within": (
+        "Số lớp lệch không quá ±1 lớp (% số lần dự báo), {scope}",
+        "Class count within ±1 class (% of forecasts), {scope}",
+    ),
     # plain-language flags
-    "flag.short": ("{school} thiếu {rooms} phòng học từ năm học {school_year}",
-                   "{school} is {rooms} classroom(s) short from {school_year}"),
-    "flag.short_grows": ("{school} thiếu {rooms} phòng học từ năm học {school_year}, "
-                         "đến năm học {last_year} thiếu {last_rooms} phòng",
-                         "{school} is {rooms} classroom(s) short from {school_year}, "
-                         "{last_rooms} by {last_year}"),
-    "flag.tight": ("{school} sát công suất năm học {school_year}: dùng {use:.0%} phòng học, "
-                   "khả năng quá tải {p:.0%}",
-                   "{school} is close to capacity in {school_year}: {use:.0%} of rooms used, "
-                   "{p:.0%} chance of overload"),
-    "flag.underused": ("{school} chỉ dùng {use:.0%} phòng học năm học {school_year}: "
-                       "sĩ số bình quân {size:.0f} {who}/lớp",
-                       "{school} uses only {use:.0%} of its rooms in {school_year}: "
-                       "{size:.0f} {who} per class on average"),
-    "flag.overflow": ("Phân luồng năm học {school_year} ({level}): {pupils:.0f} trẻ/học sinh vượt "
-                      "sức chứa của {school}",
-                      "Zoning {school_year} ({level}): {pupils:.0f} pupils above the capacity of {school}"),
+    "flag.short": (
+        "{school} thiếu {rooms} phòng học từ năm học {school_year}",
+        "{school} is {rooms} classroom(s) short from {school_year}",
+    ),
+    "flag.short_grows": (
+        "{school} thiếu {rooms} phòng học từ năm học {school_year}, đến năm học {last_year} thiếu {last_rooms} phòng",
+        "{school} is {rooms} classroom(s) short from {school_year}, {last_rooms} by {last_year}",
+    ),
+    "flag.tight": (
+        "{school} sát công suất năm học {school_year}: dùng {use:.0%} phòng học, khả năng quá tải {p:.0%}",
+        "{school} is close to capacity in {school_year}: {use:.0%} of rooms used, {p:.0%} chance of overload",
+    ),
+    "flag.underused": (
+        "{school} chỉ dùng {use:.0%} phòng học năm học {school_year}: sĩ số bình quân {size:.0f} {who}/lớp",
+        "{school} uses only {use:.0%} of its rooms in {school_year}: {size:.0f} {who} per class on average",
+    ),
+    "flag.overflow_clause": (
+        "; phân luồng năm học {school_year} còn {pupils:.0f} trẻ/học sinh vượt sức chứa",
+        "; the zoning of {school_year} leaves {pupils:.0f} pupils above its capacity",
+    ),
+    "flag.overflow": (
+        "Phân luồng năm học {school_year} ({level}): {pupils:.0f} trẻ/học sinh vượt sức chứa của {school}",
+        "Zoning {school_year} ({level}): {pupils:.0f} pupils above the capacity of {school}",
+    ),
     "flag.closed_with_pupils": (
         "{school} không còn hoạt động từ năm học {school_year} nhưng theo phân luồng đang giữ vẫn có "
         "{pupils:,.0f} trẻ/học sinh: cần phân luồng lại các khu phố/thôn của trường",
         "{school} is closed from {school_year} but the zones kept would still send it {pupils:,.0f} "
         "pupils: its quarters need new zones",
     ),
-    "flag.ward_short": ("Cấp {level}: cần thêm {rooms} phòng học đến năm học {school_year}",
-                        "{level}: {rooms} new classroom(s) needed by {school_year}"),
+    "flag.ward_short": (
+        "Cấp {level}: cần thêm {rooms} phòng học đến năm học {school_year}",
+        "{level}: {rooms} new classroom(s) needed by {school_year}",
+    ),
     # table headers
     "col.school": ("Trường", "School"),
     "col.level": ("Cấp học", "Level"),

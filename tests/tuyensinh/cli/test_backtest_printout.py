@@ -1,4 +1,5 @@
 """`tuyensinh backtest` prints Vietnamese by default and English with --lang en; the CSV files do not change."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,12 @@ VIETNAMESE_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫ�
 
 def _english_headings() -> set[str]:
     """Every English wording of the printout that differs from its Vietnamese one (fields cut out)."""
-    pairs = [*_WORDS.values(), *METHOD_NAMES.values(), *METHOD_DESCRIPTIONS.values(),
-             *(pair for key, pair in _TEXT.items() if key.startswith(("backtest.", "accuracy.print_")))]
+    pairs = [
+        *_WORDS.values(),
+        *METHOD_NAMES.values(),
+        *METHOD_DESCRIPTIONS.values(),
+        *(pair for key, pair in _TEXT.items() if key.startswith(("backtest.", "accuracy.print_"))),
+    ]
     pieces = set()
     for vi, en in pairs:
         if vi != en:
@@ -62,10 +67,16 @@ def test_summary_is_vietnamese_by_default(result):
 
 def test_summary_in_english(result):
     en = format_summary(result, "en")
-    for heading in ("Methods compared:", "  This method (shrunk): shrunk Hamilton–Perry (this method)",
-                    "Weighted MAPE (%) by horizon (years ahead), point forecast in whole persons",
-                    "Coverage of the 80% interval (%) by cohort size", "All cells (quarter × age × year)",
-                    "\nYears ahead", "\nActual persons", "Inside 95%"):
+    for heading in (
+        "Methods compared:",
+        "  This method (shrunk): shrunk Hamilton–Perry (this method)",
+        "Weighted MAPE (%) by horizon (years ahead), point forecast in whole persons",
+        "Coverage of the 80% interval (%) by cohort size",
+        "All cells (quarter × age × year)",
+        "\nYears ahead",
+        "\nActual persons",
+        "Inside 95%",
+    ):
         assert heading in en, heading
     assert not set(en.lower()) & VIETNAMESE_LETTERS
 
@@ -86,8 +97,17 @@ def test_numbers_are_written_the_planners_way(result):
 
 def test_entry_grade_tables_in_both_languages():
     norms = load_norms({}, {"private_share": {"tieu_hoc": 0.0}})
-    cells = pd.DataFrame({"method": ["shrunk", "naive"] * 2, "origin": [2020, 2020, 2021, 2021], "horizon": 1,
-                          "quarter_id": "Q1", "actual": 70.0, "mean": [70.0, 60.0, 71.0, 60.0], "age": 6})
+    cells = pd.DataFrame(
+        {
+            "method": ["shrunk", "naive"] * 2,
+            "origin": [2020, 2020, 2021, 2021],
+            "horizon": 1,
+            "quarter_id": "Q1",
+            "actual": 70.0,
+            "mean": [70.0, 60.0, 71.0, 60.0],
+            "age": 6,
+        }
+    )
     cells["year"], cells["point"] = cells["origin"] + 1, cells["mean"].round()
     acc = planning_accuracy(cells, norms)
     vi = format_planning_accuracy(acc, kind="xã")
@@ -100,8 +120,13 @@ def test_entry_grade_tables_in_both_languages():
     assert lines[header + 1].split() == ["Phương", "pháp", "Phương", "pháp", "này", "Giữ", "nguyên"]
     assert lines[header + 2].split() == ["Khối/lớp", "Dự", "báo", "trước", "(năm)"]
     # 70 vs 70 and 71: accuracy 100 − (0 + 1/70)/2 %; naive 60: 100 − 10/70 %
-    assert lines[header + 3].split() == ["Lớp", "1", "1", f"{100 - 50 / 70:.1f}".replace(".", ","),
-                                         f"{100 - 1000 / 70:.1f}".replace(".", ",")]
+    assert lines[header + 3].split() == [
+        "Lớp",
+        "1",
+        "1",
+        f"{100 - 50 / 70:.1f}".replace(".", ","),
+        f"{100 - 1000 / 70:.1f}".replace(".", ","),
+    ]
     assert not {piece for piece in _english_headings() if piece in vi}
     en = format_planning_accuracy(acc, "en", kind="xã")
     assert "Accuracy of pupils (%, 100 − MAPE), whole commune" in en and "Grade 1" in en
@@ -110,7 +135,9 @@ def test_entry_grade_tables_in_both_languages():
 
 def test_backtest_command_in_both_languages(thien_hoa_dir, tmp_path, capsys):
     if not (thien_hoa_dir / "population.csv").exists():
-        pytest.fail("sample ward missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
+        pytest.fail(
+            "sample ward missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards"
+        )
     texts, folders = {}, {}
     for lang in ("vi", "en"):
         folders[lang] = tmp_path / lang
@@ -118,17 +145,24 @@ def test_backtest_command_in_both_languages(thien_hoa_dir, tmp_path, capsys):
         assert main(args + (["--lang", "en"] if lang == "en" else [])) == 0
         texts[lang] = capsys.readouterr().out
     vi, en = texts["vi"], texts["en"]
-    assert vi.startswith("Kiểm tra độ chính xác của dự báo trên số liệu các năm trước – Xã Thiện Hòa: dự báo lập "
-                         "từ các năm 2019–2025, dự báo trước 1–2 năm, độ tuổi 0–18\n")
-    assert en.startswith("Backtest of the forecast on past data – Thiện Hòa commune: forecasts made in 2019–2025, "
-                         "2 year(s) ahead at most, ages 0–18\n")
-    for heading in ("=== Tổng của cả xã (số liệu kế hoạch công bố): cộng các khu phố/thôn, các độ tuổi vào lớp đầu "
-                    "cấp 3, 4, 5, 6, 11 ===",
-                    "Độ chính xác (%, 100 − MAPE của tổng cả xã) theo số năm dự báo trước",
-                    "MALPE (%, độ lệch) của tổng cả xã theo số năm dự báo trước",
-                    "Độ chính xác (%, 100 − MAPE của tổng cả xã) theo độ tuổi vào lớp đầu cấp",
-                    "Số lớp đúng hoàn toàn (% số lần dự báo), từng trường theo vùng tuyển sinh hiện hành",
-                    "Mẫu giáo 3–4 tuổi", "Lớp 6"):
+    assert vi.startswith(
+        "Kiểm tra độ chính xác của dự báo trên số liệu các năm trước – Xã Thiện Hòa: dự báo lập "
+        "từ các năm 2019–2025, dự báo trước 1–2 năm, độ tuổi 0–18\n"
+    )
+    assert en.startswith(
+        "Backtest of the forecast on past data – Thiện Hòa commune: forecasts made in 2019–2025, "
+        "2 year(s) ahead at most, ages 0–18\n"
+    )
+    for heading in (
+        "=== Tổng của cả xã (số liệu kế hoạch công bố): cộng các khu phố/thôn, các độ tuổi vào lớp đầu "
+        "cấp 3, 4, 5, 6, 11 ===",
+        "Độ chính xác (%, 100 − MAPE của tổng cả xã) theo số năm dự báo trước",
+        "MALPE (%, độ lệch) của tổng cả xã theo số năm dự báo trước",
+        "Độ chính xác (%, 100 − MAPE của tổng cả xã) theo độ tuổi vào lớp đầu cấp",
+        "Số lớp đúng hoàn toàn (% số lần dự báo), từng trường theo vùng tuyển sinh hiện hành",
+        "Mẫu giáo 3–4 tuổi",
+        "Lớp 6",
+    ):
         assert heading in vi, heading
     assert not {piece for piece in _english_headings() if piece in vi}
     assert "mg_3_4" not in vi and "lop_1" not in vi
@@ -136,8 +170,11 @@ def test_backtest_command_in_both_languages(thien_hoa_dir, tmp_path, capsys):
     names = ("backtest.csv", "backtest_cells.csv", "backtest_ward.csv", "backtest_entry_grades.csv")
     assert vi.rstrip().endswith("Đã ghi: " + ", ".join(str(folder_vi / n) for n in names))
     assert en.rstrip().endswith("Written: " + ", ".join(str(folder_en / n) for n in names))
-    for heading in ("=== Totals of the whole commune (what a planner publishes)", "Kindergarten 3–4 years",
-                    "Class count within ±1 class (% of forecasts), school catchments under the current zones"):
+    for heading in (
+        "=== Totals of the whole commune (what a planner publishes)",
+        "Kindergarten 3–4 years",
+        "Class count within ±1 class (% of forecasts), school catchments under the current zones",
+    ):
         assert heading in en
     # the CSV files are the documented contract: the same bytes whatever the language
     for name in names:

@@ -1,5 +1,6 @@
 """`tuyensinh capacity` on the sample wards: outputs, options, errors, and the built-in features
 (the schools Phước Bình's data was built to overload; half-empty classes in Thiện Hòa)."""
+
 from __future__ import annotations
 
 import shutil
@@ -19,7 +20,9 @@ PHUOC_BINH_OVERLOADED = {"MN02", "TH01", "THCS01"}
 
 def need(folder: Path) -> Path:
     if not (folder / "ward.toml").exists():
-        pytest.fail(f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
+        pytest.fail(
+            f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards"
+        )
     return folder
 
 
@@ -41,7 +44,9 @@ def thien_hoa_forecast(thien_hoa_dir, tmp_path_factory) -> Path:
     from tuyensinh.ward import load_ward
 
     ward = load_ward(need(thien_hoa_dir))
-    table = project(ward.population, ward.births, ward.housing, base_year=ward.base_year, horizon=ward.horizon, include_base=True)
+    table = project(
+        ward.population, ward.births, ward.housing, base_year=ward.base_year, horizon=ward.horizon, include_base=True
+    )
     path = tmp_path_factory.mktemp("th") / "forecast.csv"
     table.to_csv(path, index=False)
     return path
@@ -50,7 +55,10 @@ def thien_hoa_forecast(thien_hoa_dir, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def thien_hoa_run(thien_hoa_dir, thien_hoa_forecast, tmp_path_factory):
     out = tmp_path_factory.mktemp("th") / "out"
-    assert main(["capacity", str(thien_hoa_dir), "--out", str(out), "--forecast", str(thien_hoa_forecast), "--lang", "en"]) == 0
+    assert (
+        main(["capacity", str(thien_hoa_dir), "--out", str(out), "--forecast", str(thien_hoa_forecast), "--lang", "en"])
+        == 0
+    )
     return out
 
 
@@ -88,7 +96,16 @@ def test_phuoc_binh_flags_the_schools_built_to_overload(phuoc_binh_run):
 def test_phuoc_binh_quotas_for_the_coming_school_years(phuoc_binh_run):
     quotas = read(phuoc_binh_run, "quotas.csv")
     assert sorted(quotas["school_year"].unique()) == [2027, 2028, 2029, 2030]
-    assert set(quotas["grade"]) == {"nt_3_12m", "nt_13_24m", "nt_25_36m", "mg_3_4", "mg_4_5", "mg_5_6", "lop_1", "lop_6"}
+    assert set(quotas["grade"]) == {
+        "nt_3_12m",
+        "nt_13_24m",
+        "nt_25_36m",
+        "mg_3_4",
+        "mg_4_5",
+        "mg_5_6",
+        "lop_1",
+        "lop_6",
+    }
     grade1 = quotas[(quotas["grade"] == "lop_1") & (quotas["school_year"] == 2027)]
     assert grade1["pupils"].sum() > 0
     assert (grade1["pupils"] <= grade1["classes"] * 35).all()
@@ -115,7 +132,21 @@ def test_zones_option_replaces_the_ward_zones(thien_hoa_dir, thien_hoa_forecast,
     path = tmp_path / "new_zones.csv"
     zones.to_csv(path, index=False)
     out = tmp_path / "out"
-    assert main(["capacity", str(thien_hoa_dir), "--out", str(out), "--forecast", str(thien_hoa_forecast), "--zones", str(path)]) == 0
+    assert (
+        main(
+            [
+                "capacity",
+                str(thien_hoa_dir),
+                "--out",
+                str(out),
+                "--forecast",
+                str(thien_hoa_forecast),
+                "--zones",
+                str(path),
+            ]
+        )
+        == 0
+    )
     table = read(out, "capacity.csv")
     assert table.loc[table["school_id"] == "TH03", "pupils_mean"].sum() == 0
     assert (table["flag"] != "over").all()

@@ -1,4 +1,5 @@
 """`tuyensinh forecast` and `tuyensinh backtest` on the sample ward, and the fan charts."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,7 +14,9 @@ from tuyensinh.cli import main
 @pytest.fixture(scope="module")
 def ward_dir(thien_hoa_dir):
     if not (thien_hoa_dir / "population.csv").exists():
-        pytest.fail("sample ward missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
+        pytest.fail(
+            "sample ward missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards"
+        )
     return thien_hoa_dir
 
 
@@ -38,7 +41,9 @@ def test_forecast_command_base_year_and_horizon(ward_dir, tmp_path):
     assert sorted(table["year"].unique()) == [2023, 2024, 2025, 2026]
     population = pd.read_csv(ward_dir / "population.csv", dtype={"quarter_id": str})
     births = pd.read_csv(ward_dir / "births.csv", dtype={"quarter_id": str})
-    by_hand = project_all(population[population.year <= 2022], births[births.year <= 2022], base_year=2022, horizon=2026)
+    by_hand = project_all(
+        population[population.year <= 2022], births[births.year <= 2022], base_year=2022, horizon=2026
+    )
     assert table["mean"].to_numpy() == pytest.approx(by_hand.quarters["mean"].to_numpy(), abs=1e-3)
 
 

@@ -1,4 +1,5 @@
 """The README's Python example is what planners copy first: it must run and mean what it says."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """`tuyensinh validate`: summary and exit 0 for a valid folder, every problem and exit 2 otherwise."""
+
 from __future__ import annotations
 
 import subprocess
@@ -27,7 +28,9 @@ def test_population_by_band_matches_hand_sums(tmp_path: Path) -> None:
     assert list(table.columns) == ["0–2", "3–5", "6–10", "11–14", "15–17", "0–17"]
     assert list(table.index) == YEARS
     for year in YEARS:
-        for band, (low, high) in zip(table.columns, [(0, 2), (3, 5), (6, 10), (11, 14), (15, 17), (0, 17)]):
+        for band, (low, high) in zip(
+            table.columns, [(0, 2), (3, 5), (6, 10), (11, 14), (15, 17), (0, 17)], strict=True
+        ):
             assert table.at[year, band] == expected_band(year, low, high)
     # age 18 is in the population but in no band: the bands add up to the 0–17 total, not more
     assert (table.iloc[:, :5].sum(axis=1) == table["0–17"]).all()
@@ -102,18 +105,29 @@ def test_missing_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
     folder = write_ward(tmp_path / "ward")
-    (folder / "schools.csv").write_bytes("school_id,name\nA,Trường A\n".encode("cp1258", errors="replace").replace(b"\xc6", b"\xd5"))
-    result = subprocess.run([sys.executable, "-m", "tuyensinh.cli", "validate", str(folder), "--lang", "en"],
-                            capture_output=True, text=True, encoding="utf-8", timeout=120)
+    (folder / "schools.csv").write_bytes(
+        "school_id,name\nA,Trường A\n".encode("cp1258", errors="replace").replace(b"\xc6", b"\xd5")
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "tuyensinh.cli", "validate", str(folder), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert result.returncode == 2, result.stderr
     assert "schools.csv" in result.stderr and "not UTF-8" in result.stderr and "CSV UTF-8" in result.stderr
 
 
 @pytest.mark.parametrize("fixture", ["phuoc_binh_dir", "thien_hoa_dir"])
-def test_sample_wards_validate(request: pytest.FixtureRequest, fixture: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sample_wards_validate(
+    request: pytest.FixtureRequest, fixture: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder: Path = request.getfixturevalue(fixture)
     if not (folder / "ward.toml").exists():
-        pytest.fail(f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
+        pytest.fail(
+            f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards"
+        )
     assert main(["validate", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "Dữ liệu hợp lệ." in out and "Trung học cơ sở" in out

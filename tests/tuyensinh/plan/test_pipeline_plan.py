@@ -1,5 +1,6 @@
 """`tuyensinh plan` end to end on the sample wards: every output of issue 6, their content,
 Vietnamese by default and English on request, the manifest, and atomic replacement."""
+
 from __future__ import annotations
 
 import base64
@@ -22,13 +23,24 @@ from tuyensinh.plan import run_plan
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 LEVELS = ("mam_non", "tieu_hoc", "thcs")
-ISSUE_FILES = ("forecast.csv", "demand.csv", "zones.csv", "capacity.csv", "quotas.csv",
-               "quotas.xlsx", "zones.gpkg", "report.html", "manifest.json")
+ISSUE_FILES = (
+    "forecast.csv",
+    "demand.csv",
+    "zones.csv",
+    "capacity.csv",
+    "quotas.csv",
+    "quotas.xlsx",
+    "zones.gpkg",
+    "report.html",
+    "manifest.json",
+)
 
 
 def _need(folder: Path) -> Path:
     if not (folder / "ward.toml").exists():
-        pytest.fail(f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
+        pytest.fail(
+            f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards"
+        )
     return folder
 
 
@@ -50,18 +62,45 @@ def test_every_output_of_the_issue_is_written(vi_run):
 
 def test_csv_tables_follow_the_contracts(vi_run):
     out = vi_run[0].out
-    read = lambda name: pd.read_csv(out / name, dtype={"quarter_id": str, "school_id": str})  # noqa: E731
+
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(out / name, dtype={"quarter_id": str, "school_id": str})
+
     assert list(read("forecast.csv").columns) == ["quarter_id", "year", "age", "mean", "lo80", "hi80", "lo95", "hi95"]
     demand = read("demand.csv")
-    assert list(demand.columns) == ["quarter_id", "school_year", "level", "grade", "age", "mean", "lo80",
-                                    "hi80", "lo95", "hi95"]
+    assert list(demand.columns) == [
+        "quarter_id",
+        "school_year",
+        "level",
+        "grade",
+        "age",
+        "mean",
+        "lo80",
+        "hi80",
+        "lo95",
+        "hi95",
+    ]
     zones = read("zones.csv")
     assert list(zones.columns) == ["quarter_id", "level", "school_id", "share", "pupils", "distance_m", "changed"]
     capacity = read("capacity.csv")
     assert list(capacity.columns[:16]) == [
-        "school_id", "level", "school_year", "pupils_mean", "pupils_lo80", "pupils_hi80", "pupils_lo95",
-        "pupils_hi95", "classes", "rooms_needed", "rooms_available", "room_shortfall", "utilization",
-        "p_over", "flag", "first_short_year"]
+        "school_id",
+        "level",
+        "school_year",
+        "pupils_mean",
+        "pupils_lo80",
+        "pupils_hi80",
+        "pupils_lo95",
+        "pupils_hi95",
+        "classes",
+        "rooms_needed",
+        "rooms_available",
+        "room_shortfall",
+        "utilization",
+        "p_over",
+        "flag",
+        "first_short_year",
+    ]
     assert list(read("quotas.csv").columns[:6]) == ["school_id", "level", "grade", "school_year", "pupils", "classes"]
     # the coming school year (base 2026 + 1) to the horizon 2030
     assert sorted(demand["school_year"].unique()) == [2027, 2028, 2029, 2030]
@@ -111,9 +150,18 @@ def test_quotas_workbook_in_vietnamese(vi_run):
     assert wb.sheetnames == ["Mầm non", "Tiểu học", "THCS"]
     ws = wb["Tiểu học"]
     values = {v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)}
-    assert {"Trường", "Khối/lớp", "Năm học 2027–2028", "Số trẻ/học sinh", "Số lớp", "Lớp 1",
-            "NGƯỜI LẬP BIỂU", "TRƯỞNG PHÒNG VĂN HÓA – XÃ HỘI", "ỦY BAN NHÂN DÂN PHƯỜNG PHƯỚC BÌNH",
-            "CHỈ TIÊU TUYỂN SINH NĂM HỌC 2027–2028"} <= values
+    assert {
+        "Trường",
+        "Khối/lớp",
+        "Năm học 2027–2028",
+        "Số trẻ/học sinh",
+        "Số lớp",
+        "Lớp 1",
+        "NGƯỜI LẬP BIỂU",
+        "TRƯỞNG PHÒNG VĂN HÓA – XÃ HỘI",
+        "ỦY BAN NHÂN DÂN PHƯỜNG PHƯỚC BÌNH",
+        "CHỈ TIÊU TUYỂN SINH NĂM HỌC 2027–2028",
+    } <= values
     # the grade-1 quota of the ward equals quotas.csv
     quotas = pd.read_csv(result.out / "quotas.csv")
     grade1 = quotas.query("grade == 'lop_1' and school_year == 2027")["pupils"].sum()
@@ -130,8 +178,12 @@ def test_zones_geopackage_for_qgis(vi_run):
     assert len(quarters) == len(ward.quarters) and quarters.crs.to_epsg() == 3405
     zones = pd.read_csv(result.out / "zones.csv", dtype={"quarter_id": str, "school_id": str})
     for level in LEVELS:
-        main = (zones[zones["level"] == level].sort_values("share").drop_duplicates("quarter_id", keep="last")
-                .set_index("quarter_id")["school_id"])
+        main = (
+            zones[zones["level"] == level]
+            .sort_values("share")
+            .drop_duplicates("quarter_id", keep="last")
+            .set_index("quarter_id")["school_id"]
+        )
         assert quarters.set_index("quarter_id")[f"school_{level}"].to_dict() == main.to_dict()
     schools = gpd.read_file(path, layer="schools")
     assert set(schools["school_id"]) == set(ward.schools["school_id"])
@@ -147,9 +199,13 @@ def test_report_is_self_contained_and_in_vietnamese(vi_run):
     page = (result.out / "report.html").read_text(encoding="utf-8")
     assert '<html lang="vi">' in page
     assert "Kế hoạch tuyển sinh và phòng học – Phường Phước Bình" in page
-    for heading in ("Những điểm cần chú ý", "Dự báo dân số độ tuổi đi học",
-                    "Phân luồng tuyển sinh năm học 2027–2028", "Chỉ tiêu tuyển sinh năm học 2027–2028",
-                    "Thiếu phòng theo phương án phân luồng"):
+    for heading in (
+        "Những điểm cần chú ý",
+        "Dự báo dân số độ tuổi đi học",
+        "Phân luồng tuyển sinh năm học 2027–2028",
+        "Chỉ tiêu tuyển sinh năm học 2027–2028",
+        "Thiếu phòng theo phương án phân luồng",
+    ):
         assert heading in page, heading
     # flags in plain words, naming the schools the sample ward was built to overload
     assert re.search(r"Trường [^<]+ thiếu \d+ phòng học từ năm học 20\d\d–20\d\d", page)
@@ -163,7 +219,7 @@ def test_report_is_self_contained_and_in_vietnamese(vi_run):
 def test_report_flags_match_the_capacity_table(vi_run):
     result, _ = vi_run
     page = (result.out / "report.html").read_text(encoding="utf-8")
-    names = dict(zip(result.plan.ward.schools["school_id"], result.plan.ward.schools["name"]))
+    names = dict(zip(result.plan.ward.schools["school_id"], result.plan.ward.schools["name"], strict=True))
     short = result.plan.capacity.query("room_shortfall > 0")
     assert not short.empty
     for school_id, rows in short.groupby("school_id"):
@@ -282,12 +338,17 @@ def test_report_says_how_accurate_the_forecast_has_been(vi_run):
     assert "<h2>Độ tin cậy của dự báo</h2>" in page
     assert "Độ chính xác theo khối đầu cấp và số năm dự báo trước" in page
     for grade, who in (("mẫu giáo 3–4 tuổi", "trẻ"), ("lớp 1", "trẻ"), ("lớp 6", "học sinh")):
-        assert re.search(rf"Dự báo số {who} vào {grade} của cả phường, 1 năm trước, đúng khoảng \d+%; "
-                         r"số lớp đúng \d/7 lần, lệch không quá 1 lớp \d/7 lần", page), grade
+        assert re.search(
+            rf"Dự báo số {who} vào {grade} của cả phường, 1 năm trước, đúng khoảng \d+%; "
+            r"số lớp đúng \d/7 lần, lệch không quá 1 lớp \d/7 lần",
+            page,
+        ), grade
     row = acc.row("lop_1", 1)
     exact, n = int(row["exact_count"]), int(row["forecasts"])
-    assert (f"vào lớp 1 của cả phường, 1 năm trước, đúng khoảng {int(np.floor(row['accuracy']))}%; "
-            f"số lớp đúng {exact}/{n} lần") in page
+    assert (
+        f"vào lớp 1 của cả phường, 1 năm trước, đúng khoảng {int(np.floor(row['accuracy']))}%; "
+        f"số lớp đúng {exact}/{n} lần"
+    ) in page
     manifest = json.loads((result.out / "manifest.json").read_text(encoding="utf-8"))
     recorded = manifest["forecast_accuracy"]
     assert recorded["origins"] == list(range(2019, 2026)) and recorded["baseline"] == "naive"
@@ -299,6 +360,9 @@ def test_report_says_how_accurate_the_forecast_has_been(vi_run):
 def test_english_report_says_how_accurate_the_forecast_has_been(en_run):
     page = (en_run.out / "report.html").read_text(encoding="utf-8")
     assert "<h2>How accurate the forecast has been</h2>" in page and "Độ tin cậy" not in page
-    assert re.search(r"The forecast of children entering grade 1 in the whole commune, 1 year\(s\) ahead, "
-                     r"has been about \d+% accurate; the number of classes was exactly right \d times out of 7", page)
+    assert re.search(
+        r"The forecast of children entering grade 1 in the whole commune, 1 year\(s\) ahead, "
+        r"has been about \d+% accurate; the number of classes was exactly right \d times out of 7",
+        page,
+    )
     assert "Per school (current zones), 1 year(s) ahead" in page

@@ -1,4 +1,5 @@
 """quotas.xlsx read back with openpyxl: headers, numbers, totals, signature block, print set-up."""
+
 from __future__ import annotations
 
 import openpyxl
@@ -7,25 +8,33 @@ import pytest
 
 from tuyensinh.present.excel import quotas_workbook, sheet_name, write_quotas_xlsx
 
-SCHOOLS = pd.DataFrame({
-    "school_id": ["TH01", "TH02", "MN01", "THCS01"],
-    "name": ["Trường Tiểu học Phước Bình", "Trường Tiểu học Lê Lợi", "Trường Mầm non Hoa Sen",
-             "Trường THCS Nguyễn Du"],
-    "level": ["tieu_hoc", "tieu_hoc", "mam_non", "thcs"],
-})
-QUOTAS = pd.DataFrame({
-    "school_id": ["TH01", "TH02", "TH01", "TH02", "MN01", "MN01", "MN01", "THCS01", "TH01"],
-    "level": ["tieu_hoc"] * 4 + ["mam_non"] * 3 + ["thcs", "tieu_hoc"],
-    "grade": ["lop_1", "lop_1", "lop_1", "lop_1", "mg_3_4", "mg_5_6", "mg_5_6", "lop_6", "lop_1"],
-    "school_year": [2027, 2027, 2028, 2028, 2027, 2027, 2028, 2027, 2026],
-    "pupils": [71, 40, 80, 35, 20, 31, 33, 90, 999],
-    "classes": [3, 2, 3, 1, 1, 1, 1, 2, 99],
-})
-OPTIONS = dict(ward_name="Phước Bình", ward_kind="phường", base_year=2026, school_year=2027)
+SCHOOLS = pd.DataFrame(
+    {
+        "school_id": ["TH01", "TH02", "MN01", "THCS01"],
+        "name": [
+            "Trường Tiểu học Phước Bình",
+            "Trường Tiểu học Lê Lợi",
+            "Trường Mầm non Hoa Sen",
+            "Trường THCS Nguyễn Du",
+        ],
+        "level": ["tieu_hoc", "tieu_hoc", "mam_non", "thcs"],
+    }
+)
+QUOTAS = pd.DataFrame(
+    {
+        "school_id": ["TH01", "TH02", "TH01", "TH02", "MN01", "MN01", "MN01", "THCS01", "TH01"],
+        "level": ["tieu_hoc"] * 4 + ["mam_non"] * 3 + ["thcs", "tieu_hoc"],
+        "grade": ["lop_1", "lop_1", "lop_1", "lop_1", "mg_3_4", "mg_5_6", "mg_5_6", "lop_6", "lop_1"],
+        "school_year": [2027, 2027, 2028, 2028, 2027, 2027, 2028, 2027, 2026],
+        "pupils": [71, 40, 80, 35, 20, 31, 33, 90, 999],
+        "classes": [3, 2, 3, 1, 1, 1, 1, 2, 99],
+    }
+)
+OPTIONS = {"ward_name": "Phước Bình", "ward_kind": "phường", "base_year": 2026, "school_year": 2027}
 
 
 def _rows(ws) -> list[tuple]:
-    return [row for row in ws.iter_rows(values_only=True)]
+    return list(ws.iter_rows(values_only=True))
 
 
 def _find(ws, value) -> tuple[int, int]:
@@ -50,12 +59,26 @@ def test_one_sheet_per_level_in_vietnamese(workbook):
 def test_headers_title_and_heading_in_vietnamese(workbook):
     ws = workbook["Tiểu học"]
     values = {v for row in _rows(ws) for v in row if isinstance(v, str)}
-    for expected in ("ỦY BAN NHÂN DÂN PHƯỜNG PHƯỚC BÌNH", "PHÒNG VĂN HÓA – XÃ HỘI",
-                     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc",
-                     "CHỈ TIÊU TUYỂN SINH NĂM HỌC 2027–2028", "Trường", "Khối/lớp", "STT",
-                     "Năm học 2027–2028", "Năm học 2028–2029 (dự kiến)", "Số trẻ/học sinh",
-                     "Số lớp", "Sĩ số bình quân", "NGƯỜI LẬP BIỂU", "TRƯỞNG PHÒNG VĂN HÓA – XÃ HỘI",
-                     "Lớp 1", "Trường Tiểu học Phước Bình", "TỔNG CỘNG"):
+    for expected in (
+        "ỦY BAN NHÂN DÂN PHƯỜNG PHƯỚC BÌNH",
+        "PHÒNG VĂN HÓA – XÃ HỘI",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập – Tự do – Hạnh phúc",
+        "CHỈ TIÊU TUYỂN SINH NĂM HỌC 2027–2028",
+        "Trường",
+        "Khối/lớp",
+        "STT",
+        "Năm học 2027–2028",
+        "Năm học 2028–2029 (dự kiến)",
+        "Số trẻ/học sinh",
+        "Số lớp",
+        "Sĩ số bình quân",
+        "NGƯỜI LẬP BIỂU",
+        "TRƯỞNG PHÒNG VĂN HÓA – XÃ HỘI",
+        "Lớp 1",
+        "Trường Tiểu học Phước Bình",
+        "TỔNG CỘNG",
+    ):
         assert expected in values, expected
     assert "Cấp học: Tiểu học – Phường Phước Bình" in values
 
@@ -100,8 +123,14 @@ def test_english_labels(tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Preschool", "Primary", "Lower secondary"]
     values = {v for row in _rows(wb["Primary"]) for v in row if isinstance(v, str)}
-    assert {"School", "Grade 1", "Pupils", "Classes", "PREPARED BY",
-            "ENROLLMENT QUOTAS, SCHOOL YEAR 2027–2028"} <= values
+    assert {
+        "School",
+        "Grade 1",
+        "Pupils",
+        "Classes",
+        "PREPARED BY",
+        "ENROLLMENT QUOTAS, SCHOOL YEAR 2027–2028",
+    } <= values
     assert not any("Trưởng" in v or "Số lớp" in v for v in values)
 
 
@@ -117,5 +146,4 @@ def test_missing_column_is_a_clear_error():
 
 
 def test_sheet_name_fits_excel_limit():
-    assert all(len(sheet_name(level, lang)) <= 31 for level in ("mam_non", "tieu_hoc", "thcs")
-               for lang in ("vi", "en"))
+    assert all(len(sheet_name(level, lang)) <= 31 for level in ("mam_non", "tieu_hoc", "thcs") for lang in ("vi", "en"))

@@ -1,4 +1,5 @@
 """Atomic outputs: a failed step leaves earlier outputs exactly as they were."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -18,10 +19,9 @@ def test_csv_round_trips_vietnamese_text(tmp_path):
 def test_failed_step_keeps_previous_files_and_leaves_no_staging(tmp_path):
     out = tmp_path / "out"
     write_text_atomic(out / "forecast.csv", "old")
-    with pytest.raises(RuntimeError):
-        with staged_output(out) as stage:
-            (stage / "forecast.csv").write_text("new, half written")
-            raise RuntimeError("step failed")
+    with pytest.raises(RuntimeError), staged_output(out) as stage:
+        (stage / "forecast.csv").write_text("new, half written")
+        raise RuntimeError("step failed")
     assert (out / "forecast.csv").read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
@@ -79,8 +79,7 @@ def test_failed_final_swap_puts_the_previous_folder_back(tmp_path, monkeypatch):
         return real_replace(src, dst)
 
     monkeypatch.setattr(outputs.os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
-        with staged_output(out, replace_whole=True) as stage:
-            (stage / "report.html").write_text("this year's report")
+    with pytest.raises(OSError, match="disk full"), staged_output(out, replace_whole=True) as stage:
+        (stage / "report.html").write_text("this year's report")
     assert (out / "report.html").read_text() == "last year's report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

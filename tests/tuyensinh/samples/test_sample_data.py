@@ -1,4 +1,5 @@
 """The embedded sample wards: reproducible, internally consistent, and showing their features."""
+
 from __future__ import annotations
 
 import contextlib
@@ -41,7 +42,7 @@ def _quarters(slug: str) -> gpd.GeoDataFrame:
     return gpd.read_file(WARD_DIRS[slug] / "quarters.geojson")
 
 
-def _boundary_m(slug: str):  # noqa: ANN202
+def _boundary_m(slug: str):
     spec = sd.WARDS[slug]
     outline = gpd.read_file(BOUNDARIES / spec.boundary_file)
     return outline.to_crs(spec.crs).union_all()
@@ -117,7 +118,7 @@ def test_thien_hoa_school_age_cohorts_shrink() -> None:
 
 
 def test_phuoc_binh_child_population_grows() -> None:
-    for ages in (range(0, 15), range(6, 11), range(11, 15)):
+    for ages in (range(15), range(6, 11), range(11, 15)):
         kids = _children("phuoc_binh", ages)
         assert kids[2026] > 1.05 * kids[2016], (ages, kids.to_dict())
 
@@ -178,8 +179,11 @@ def test_ward_toml_settings() -> None:
     assert th["ward"]["name"] == "Thiện Hòa" and th["ward"]["setting"] == "mountain"
     assert th["rates"]["private_share"] == {"mam_non": 0.0, "tieu_hoc": 0.0, "thcs": 0.0}
     import capacity
-    for slug, spec in sd.WARDS.items():  # capacity accepts the overrides as written
-        capacity.load_norms(None, tomllib.loads((WARD_DIRS[slug] / "ward.toml").read_text(encoding="utf-8")).get("rates"))
+
+    for slug in sd.WARDS:  # capacity accepts the overrides as written
+        capacity.load_norms(
+            None, tomllib.loads((WARD_DIRS[slug] / "ward.toml").read_text(encoding="utf-8")).get("rates")
+        )
 
 
 # --- schools, zones, distances -----------------------------------------------------------------
@@ -190,7 +194,7 @@ def test_schools_are_inside_the_ward_and_well_formed(slug: str) -> None:
     assert schools.school_id.is_unique
     assert set(schools.level) == {"mam_non", "tieu_hoc", "thcs"}
     prefix = {"mam_non": "MN", "tieu_hoc": "TH", "thcs": "THCS"}
-    for sid, level in zip(schools.school_id, schools.level):
+    for sid, level in zip(schools.school_id, schools.level, strict=True):
         assert re.fullmatch(prefix[level] + r"\d\d", sid)
     assert (schools.classrooms > 0).all() and (schools.land_m2 > 0).all()
     assert schools.sessions_per_day.isin([1, 2]).all()
@@ -243,7 +247,8 @@ def test_thien_hoa_distances_are_detoured_straight_lines() -> None:
     centres = quarters.geometry.centroid
     sites = gpd.GeoSeries(gpd.points_from_xy(schools.lon, schools.lat), index=schools.index, crs=4326).to_crs(spec.crs)
     straight = np.maximum(
-        centres.loc[dist.quarter_id].distance(sites.loc[dist.school_id], align=False).to_numpy(), 100.0)
+        centres.loc[dist.quarter_id].distance(sites.loc[dist.school_id], align=False).to_numpy(), 100.0
+    )
     factor = dist.metres.to_numpy() / straight
     assert factor.min() >= 1.3 - 0.01 and factor.max() <= 1.9 + 0.01
     assert dist.metres.max() > 10_000  # long distances in the mountain commune
@@ -273,35 +278,49 @@ def test_calibrated_features_hold(generated: dict[str, sd.GeneratedWard]) -> Non
 def test_school_needs_hand_computed() -> None:
     """Two quarters, one primary and one THCS school, known residents."""
     spec = dataclasses.replace(
-        sd.THIEN_HOA, quarter_ids=("A", "B"), quarter_names=("A", "B"),
+        sd.THIEN_HOA,
+        quarter_ids=("A", "B"),
+        quarter_names=("A", "B"),
         rates={"participation": {"tieu_hoc": 1.0, "thcs": 1.0}, "private_share": {"tieu_hoc": 0.2, "thcs": 0.0}},
-        schools=(sd.SchoolSite("TH01", "P", "tieu_hoc", 0, 0, "ample"),
-                 sd.SchoolSite("THCS01", "S", "thcs", 0, 0, "ample", sessions_per_day=1)),
+        schools=(
+            sd.SchoolSite("TH01", "P", "tieu_hoc", 0, 0, "ample"),
+            sd.SchoolSite("THCS01", "S", "thcs", 0, 0, "ample", sessions_per_day=1),
+        ),
     )
     residents = np.zeros((1, 2, 2, 65), dtype=np.int64)
-    residents[0, 0, 0, 6] = 50   # quarter A, girls aged 6 (grade 1)
-    residents[0, 1, 1, 6] = 20   # quarter B, boys aged 6
+    residents[0, 0, 0, 6] = 50  # quarter A, girls aged 6 (grade 1)
+    residents[0, 1, 1, 6] = 20  # quarter B, boys aged 6
     residents[0, 0, 1, 11] = 100  # quarter A, boys aged 11 (grade 6)
-    residents[0, 0, 0, 14] = 91   # quarter A, girls aged 14 (grade 9)
+    residents[0, 0, 0, 14] = 91  # quarter A, girls aged 14 (grade 9)
     sim = sd.Simulation(years=np.array([2026]), residents=residents, births=np.zeros((1, 2), np.int64))
-    zones = pd.DataFrame({"quarter_id": ["A", "B", "A"], "level": ["tieu_hoc", "tieu_hoc", "thcs"],
-                          "school_id": ["TH01", "TH01", "THCS01"], "share": [1.0, 0.5, 1.0]})
+    zones = pd.DataFrame(
+        {
+            "quarter_id": ["A", "B", "A"],
+            "level": ["tieu_hoc", "tieu_hoc", "thcs"],
+            "school_id": ["TH01", "TH01", "THCS01"],
+            "share": [1.0, 0.5, 1.0],
+        }
+    )
     needs = sd.school_needs(spec, sim, zones, [2026])
     pupils, classes, rooms, fill = needs["TH01"][2026]
-    assert pupils == pytest.approx((50 + 0.5 * 20) * 0.8)     # 48 public-school pupils
-    assert (classes, rooms) == (2, 2)                          # ⌈48 / 35⌉ = 2, two sessions
+    assert pupils == pytest.approx((50 + 0.5 * 20) * 0.8)  # 48 public-school pupils
+    assert (classes, rooms) == (2, 2)  # ⌈48 / 35⌉ = 2, two sessions
     assert fill == pytest.approx(48 / 70)
     pupils, classes, rooms, fill = needs["THCS01"][2026]
-    assert pupils == 191 and classes == 3 + 3                  # ⌈100/45⌉ + ⌈91/45⌉
-    assert rooms == 3                                          # one session: two classes a room
+    assert pupils == 191 and classes == 3 + 3  # ⌈100/45⌉ + ⌈91/45⌉
+    assert rooms == 3  # one session: two classes a room
 
 
 # --- the simulation's accounting -----------------------------------------------------------------
 def test_simulation_ages_every_person_exactly_once() -> None:
     """With no deaths and no migration, each cohort moves up one age a year, nobody lost or added."""
     dem = dataclasses.replace(
-        sd.PHUOC_BINH.demography, infant_mortality=0.0, mortality_multiplier=0.0,
-        out_rate_knots=((0, 0.0), (64, 0.0)), inflow_per_year=0.0)
+        sd.PHUOC_BINH.demography,
+        infant_mortality=0.0,
+        mortality_multiplier=0.0,
+        out_rate_knots=((0, 0.0), (64, 0.0)),
+        inflow_per_year=0.0,
+    )
     spec = dataclasses.replace(sd.PHUOC_BINH, demography=dem, housing=())
     settlements = np.column_stack([np.linspace(700_000, 715_000, 30), np.full(30, 1_308_000.0)])
     sim = sd.simulate(spec, settlements, np.random.default_rng(1))
@@ -331,8 +350,10 @@ def test_rates_are_plausible() -> None:
             assert 1.7 <= asfr.sum() <= 2.3 and int(np.argmax(asfr)) + 15 in range(22, 29)
     qx = sd.death_probabilities(1.0)
     assert (qx > 0).all() and (qx < 0.02).all() and (qx[1] > qx[0]).all()
-    assert sd.fertility_schedule(sd.THIEN_HOA.demography, 2026).sum() < sd.fertility_schedule(
-        sd.THIEN_HOA.demography, 2015).sum()
+    assert (
+        sd.fertility_schedule(sd.THIEN_HOA.demography, 2026).sum()
+        < sd.fertility_schedule(sd.THIEN_HOA.demography, 2015).sum()
+    )
 
 
 # --- the files load with the project's loader ---------------------------------------------------

@@ -1,4 +1,5 @@
 """Scenarios: TOML parsing, changes applied to a copy of the ward, and the comparison's signs."""
+
 from __future__ import annotations
 
 import subprocess
@@ -59,7 +60,9 @@ name = "Đóng TH03"
 @pytest.fixture(scope="module")
 def ward(phuoc_binh_dir):
     if not (phuoc_binh_dir / "ward.toml").exists():
-        pytest.fail("sample ward missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
+        pytest.fail(
+            "sample ward missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards"
+        )
     return load_ward(phuoc_binh_dir)
 
 
@@ -71,8 +74,12 @@ def scenarios(tmp_path_factory) -> list[Scenario]:
 
 
 def test_parse_every_kind_of_change(scenarios):
-    assert [s.name for s in scenarios] == ["Mở Trường Tiểu học Phước Bình 2", "Dự án nhà ở KP14",
-                                           "Sĩ số THCS 40", "Đóng TH03"]
+    assert [s.name for s in scenarios] == [
+        "Mở Trường Tiểu học Phước Bình 2",
+        "Dự án nhà ở KP14",
+        "Sĩ số THCS 40",
+        "Đóng TH03",
+    ]
     opened = scenarios[0].changes[0]
     assert isinstance(opened, OpenSchool) and opened.opens == 2027 and opened.classrooms == 30
     assert scenarios[1].changes == (HousingProject("KP14", 2027, 600),)
@@ -80,14 +87,19 @@ def test_parse_every_kind_of_change(scenarios):
     assert scenarios[3].changes == (CloseSchool("TH03", 2028),)
 
 
-@pytest.mark.parametrize("toml, message", [
-    ("", "no \\[\\[scenario\\]\\] block"),
-    ('[[scenario]]\nname = "a"\n', "no change given"),
-    ('[[scenario]]\nname = "a"\n[[scenario.close_school]]\nschool_id = "TH01"\n', "year is missing"),
-    ('[[scenario]]\nname = "a"\n[[scenario.close_school]]\nschool_id = "TH01"\nyear = 2028\nwhen = 1\n',
-     "unknown key 'when'"),
-    ('[[scenario]]\nname = "a"\nopen = 1\n', "unknown key 'open'"),
-])
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ("", "no \\[\\[scenario\\]\\] block"),
+        ('[[scenario]]\nname = "a"\n', "no change given"),
+        ('[[scenario]]\nname = "a"\n[[scenario.close_school]]\nschool_id = "TH01"\n', "year is missing"),
+        (
+            '[[scenario]]\nname = "a"\n[[scenario.close_school]]\nschool_id = "TH01"\nyear = 2028\nwhen = 1\n',
+            "unknown key 'when'",
+        ),
+        ('[[scenario]]\nname = "a"\nopen = 1\n', "unknown key 'open'"),
+    ],
+)
 def test_bad_scenario_files_say_what_to_fix(toml, message):
     import tomllib
 
@@ -99,7 +111,7 @@ def test_bad_scenario_files_say_what_to_fix(toml, message):
 def test_toml_syntax_error_names_the_file(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[[scenario]\nname = 'x'\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="bad.toml, row 1: the scenarios file is not valid TOML"):
+    with pytest.raises(ValueError, match=r"bad\.toml, row 1: the scenarios file is not valid TOML"):
         load_scenarios(path)
 
 
@@ -127,9 +139,9 @@ def test_apply_leaves_the_original_ward_untouched(ward, scenarios):
 
 
 def test_changes_that_do_not_fit_the_ward(ward):
-    with pytest.raises(ValueError, match="'x'.*TH01.*already exists"):
+    with pytest.raises(ValueError, match=r"'x'.*TH01.*already exists"):
         apply_scenario(ward, Scenario("x", (OpenSchool("TH01", "T", "tieu_hoc", 106.9, 11.8, 10, 2028),)))
-    with pytest.raises(ValueError, match='school_id = "TH99" is not a school of schools.csv'):
+    with pytest.raises(ValueError, match=r'school_id = "TH99" is not a school of schools\.csv'):
         apply_scenario(ward, Scenario("x", (CloseSchool("TH99", 2028),)))
     with pytest.raises(ValueError, match='quarter_id = "KP99" is not a quarter'):
         apply_scenario(ward, Scenario("x", (HousingProject("KP99", 2028, 10),)))
@@ -141,9 +153,20 @@ def comparison(ward, scenarios):
     rooms run short); scenarios: a new primary school on TH03's site from 2029, THCS classes of 40."""
     closed = apply_scenario(ward, Scenario("closed", (*scenarios[3].changes, CloseSchool("TH04", 2029))))
     th03 = ward.schools.set_index("school_id").loc["TH03"]
-    reopen = Scenario("Trường mới 2029", (OpenSchool(
-        "TH05", "Trường Tiểu học Phước Bình 2", "tieu_hoc", float(th03["lon"]), float(th03["lat"]),
-        classrooms=31, opens=2029),))
+    reopen = Scenario(
+        "Trường mới 2029",
+        (
+            OpenSchool(
+                "TH05",
+                "Trường Tiểu học Phước Bình 2",
+                "tieu_hoc",
+                float(th03["lon"]),
+                float(th03["lat"]),
+                classrooms=31,
+                opens=2029,
+            ),
+        ),
+    )
     settings = PlanSettings(school_year=2029, time_limit=30)
     return compare_scenarios(closed, [reopen, scenarios[2]], settings)
 
@@ -191,15 +214,15 @@ def test_side_by_side_table_in_vietnamese_and_english(comparison):
     assert ("Tiểu học", "2029–2030") in wide.index
     english = comparison_wide(comparison, "en")
     assert ("Rooms short", "Baseline") in english.columns and ("Primary", "2030–2031") in english.index
-    base_short = comparison.table.query(
-        "scenario == 'baseline' and level == 'tieu_hoc' and school_year == 2030")
+    base_short = comparison.table.query("scenario == 'baseline' and level == 'tieu_hoc' and school_year == 2030")
     assert english.loc[("Primary", "2030–2031"), ("Rooms short", "Baseline")] == base_short["rooms_short"].iloc[0]
 
 
 def test_compare_cli_rejects_a_bad_scenario_file(tmp_path, phuoc_binh_dir):
     bad = tmp_path / "s.toml"
-    bad.write_text('[[scenario]]\nname = "x"\n[[scenario.close_school]]\nschool_id = "TH99"\nyear = 2028\n',
-                   encoding="utf-8")
+    bad.write_text(
+        '[[scenario]]\nname = "x"\n[[scenario.close_school]]\nschool_id = "TH99"\nyear = 2028\n', encoding="utf-8"
+    )
     from tuyensinh.cli import main
 
     code = main(["compare", str(phuoc_binh_dir), "--scenario", str(bad), "--quiet"])
@@ -207,13 +230,13 @@ def test_compare_cli_rejects_a_bad_scenario_file(tmp_path, phuoc_binh_dir):
 
 
 def test_compare_cli_help_runs():
-    done = subprocess.run([sys.executable, "-m", "tuyensinh.cli", "compare", "--help"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "tuyensinh.cli", "compare", "--help"], capture_output=True, text=True, check=True
+    )
     assert "--scenario" in done.stdout
 
 
-def test_compare_cli_prints_side_by_side_and_writes_csv(comparison, tmp_path, capsys, monkeypatch,
-                                                         phuoc_binh_dir):
+def test_compare_cli_prints_side_by_side_and_writes_csv(comparison, tmp_path, capsys, monkeypatch, phuoc_binh_dir):
     import tuyensinh.scenarios.compare as scenarios_module
     from tuyensinh.cli import main
 
@@ -228,11 +251,14 @@ def test_compare_cli_prints_side_by_side_and_writes_csv(comparison, tmp_path, ca
     path = tmp_path / "s.toml"
     path.write_text(SCENARIOS_TOML, encoding="utf-8")
     out = tmp_path / "cmp"
-    code = main(["compare", str(phuoc_binh_dir), "-s", str(path), "--out", str(out), "--school-year", "2029",
-                 "--quiet"])
+    code = main(
+        ["compare", str(phuoc_binh_dir), "-s", str(path), "--out", str(out), "--school-year", "2029", "--quiet"]
+    )
     assert code == 0
-    assert seen == {"names": ["Mở Trường Tiểu học Phước Bình 2", "Dự án nhà ở KP14", "Sĩ số THCS 40",
-                              "Đóng TH03"], "school_year": 2029}
+    assert seen == {
+        "names": ["Mở Trường Tiểu học Phước Bình 2", "Dự án nhà ở KP14", "Sĩ số THCS 40", "Đóng TH03"],
+        "school_year": 2029,
+    }
     printed = capsys.readouterr().out
     assert "Thiếu phòng" in printed and "Phương án gốc" in printed and "Trường mới 2029" in printed
     written = pd.read_csv(out / "compare.csv")

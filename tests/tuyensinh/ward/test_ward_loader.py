@@ -1,4 +1,5 @@
 """The ward folder loader: a valid folder loads exactly; each broken thing is reported precisely."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -27,10 +28,17 @@ def problems_of(folder: Path) -> list[Problem]:
 
 def find(problems: list[Problem], file: str, text: str, row: int | None = None, column: str | None = None) -> Problem:
     """The one problem of `file` whose message contains `text` (and has this row/column)."""
-    hits = [p for p in problems if p.file == file and text in p.message
-            and (row is None or p.row == row) and (column is None or p.column == column)]
-    assert len(hits) == 1, f"expected one problem {file!r} ~ {text!r} row={row} column={column}, got:\n" + \
-        "\n".join(map(str, problems))
+    hits = [
+        p
+        for p in problems
+        if p.file == file
+        and text in p.message
+        and (row is None or p.row == row)
+        and (column is None or p.column == column)
+    ]
+    assert len(hits) == 1, f"expected one problem {file!r} ~ {text!r} row={row} column={column}, got:\n" + "\n".join(
+        map(str, problems)
+    )
     return hits[0]
 
 
@@ -59,12 +67,24 @@ def test_valid_ward_loads_with_contract_types(tmp_path: Path) -> None:
     assert set(ward.population["quarter_id"]) == set(QUARTER_IDS)
     assert ward.years == list(range(2019, 2025))
     schools = ward.schools.set_index("school_id")
-    assert list(ward.schools.columns) == ["school_id", "name", "level", "lon", "lat", "classrooms", "sessions_per_day",
-                                          "max_class_size", "opens", "closes", "land_m2"]
+    assert list(ward.schools.columns) == [
+        "school_id",
+        "name",
+        "level",
+        "lon",
+        "lat",
+        "classrooms",
+        "sessions_per_day",
+        "max_class_size",
+        "opens",
+        "closes",
+        "land_m2",
+    ]
     assert schools["sessions_per_day"].tolist() == [2, 2, 2]  # THCS01 left blank: default 2
     assert schools.at["TH01", "max_class_size"] == 35 and math.isnan(schools.at["MN01", "max_class_size"])
     assert schools["opens"].isna().all() and schools.at["THCS01", "land_m2"] == 9000.5
     assert schools["classrooms"].tolist() == [8, 20, 16]
+    assert ward.zones is not None and ward.distances is not None and ward.housing is not None
     assert ward.zones["share"].tolist() == [1.0] * 9
     assert ward.distances["metres"].iloc[1] == 1500.5
     assert ward.housing["new_dwellings"].sum() == 200
@@ -83,6 +103,7 @@ def test_optional_files_absent_are_none_and_defaults_fill(tmp_path: Path) -> Non
     tables["schools"] = schools
     ward = load_ward(write_ward(tmp_path / "ward", tables))
     assert ward.births is None and ward.housing is None and ward.distances is None
+    assert ward.zones is not None
     assert ward.zones["share"].tolist() == [1.0] * 9
     assert ward.base_year == 2024  # the last population year
     assert ward.horizon == 2030 and ward.crs == "EPSG:3405" and ward.kind == "phường" and ward.setting == "urban"
@@ -140,7 +161,10 @@ def test_excel_csv_utf8_with_bom_and_nfd_text_round_trip_as_nfc(tmp_path: Path) 
     (folder / "schools.csv").write_bytes(b"\xef\xbb\xbf" + decomposed.replace("\n", "\r\n").encode("utf-8"))
     ward = load_ward(folder)
     assert ward.schools["name"].tolist() == [
-        "Trường Mầm non Hoa Sen", "Trường Tiểu học Phước Bình", "Trường THCS Bản Nầng"]
+        "Trường Mầm non Hoa Sen",
+        "Trường Tiểu học Phước Bình",
+        "Trường THCS Bản Nầng",
+    ]
     assert all(unicodedata.is_normalized("NFC", name) for name in ward.schools["name"])
     assert ward.quarters["name"].tolist() == QUARTER_NAMES
 
@@ -160,6 +184,7 @@ def test_vietnamese_level_spellings_become_codes(tmp_path: Path) -> None:
     tables["zones"]["level"] = ["mam non"] * 3 + ["TIỂU HỌC"] * 3 + ["Trung học cơ sở"] * 3
     ward = load_ward(write_ward(tmp_path / "ward", tables))
     assert ward.schools["level"].tolist() == ["mam_non", "tieu_hoc", "thcs"]
+    assert ward.zones is not None
     assert sorted(set(ward.zones["level"])) == ["mam_non", "thcs", "tieu_hoc"]
 
 
@@ -189,7 +214,9 @@ def test_missing_folder() -> None:
 def test_missing_column_is_named_with_the_header_row(tmp_path: Path) -> None:
     tables = valid_tables()
     tables["population"] = tables["population"].rename(columns={"count": "so_nguoi"})
-    problem = find(problems_of(write_ward(tmp_path / "ward", tables)), "population.csv", "missing", row=1, column="count")
+    problem = find(
+        problems_of(write_ward(tmp_path / "ward", tables)), "population.csv", "missing", row=1, column="count"
+    )
     assert "so_nguoi" in problem.message  # the header actually found is shown
 
 
@@ -222,7 +249,9 @@ def test_duplicate_school_id_names_both_rows(tmp_path: Path) -> None:
     tables["schools"].loc[2, "school_id"] = "TH01"
     tables["zones"] = None
     tables["distances"] = None
-    problem = find(problems_of(write_ward(tmp_path / "ward", tables)), "schools.csv", "more than once", column="school_id")
+    problem = find(
+        problems_of(write_ward(tmp_path / "ward", tables)), "schools.csv", "more than once", column="school_id"
+    )
     assert problem.row == 4 and "rows 3, 4" in problem.message
 
 
@@ -230,11 +259,18 @@ def test_duplicate_population_rows(tmp_path: Path) -> None:
     tables = valid_tables()
     pop = tables["population"]
     tables["population"] = pd.concat([pop, pop.iloc[[40]]], ignore_index=True)
-    problem = find(problems_of(write_ward(tmp_path / "ward", tables)), "population.csv", "more than once",
-                   column="quarter_id, year, age")
+    problem = find(
+        problems_of(write_ward(tmp_path / "ward", tables)),
+        "population.csv",
+        "more than once",
+        column="quarter_id, year, age",
+    )
     last = len(pop) + 2
     assert problem.row == last and f"rows 42, {last}" in problem.message
-    assert f"quarter_id '{pop.at[40, 'quarter_id']}', year {pop.at[40, 'year']}, age {pop.at[40, 'age']}" in problem.message
+    assert (
+        f"quarter_id '{pop.at[40, 'quarter_id']}', year {pop.at[40, 'year']}, age {pop.at[40, 'age']}"
+        in problem.message
+    )
 
 
 def test_duplicate_population_rows_with_sex(tmp_path: Path) -> None:
@@ -291,9 +327,14 @@ def test_bad_count(tmp_path: Path, value: str, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("table", "column", "value", "text"),
-    [("births", "births", "-1", "negative"), ("housing", "new_dwellings", "7.5", "not a whole number"),
-     ("schools", "classrooms", "-2", "negative"), ("distances", "metres", "-10", "negative"),
-     ("schools", "sessions_per_day", "3", "above 2"), ("schools", "lat", "", "empty")],
+    [
+        ("births", "births", "-1", "negative"),
+        ("housing", "new_dwellings", "7.5", "not a whole number"),
+        ("schools", "classrooms", "-2", "negative"),
+        ("distances", "metres", "-10", "negative"),
+        ("schools", "sessions_per_day", "3", "above 2"),
+        ("schools", "lat", "", "empty"),
+    ],
 )
 def test_bad_numbers_in_other_tables(tmp_path: Path, table: str, column: str, value: str, text: str) -> None:
     tables = valid_tables()
@@ -343,7 +384,9 @@ def test_one_quarter_missing_ages(tmp_path: Path) -> None:
     tables = valid_tables()
     pop = tables["population"]
     tables["population"] = pop[~((pop["quarter_id"] == "KP3") & (pop["year"] == "2022") & (pop["age"] == "0"))]
-    problem = find(problems_of(write_ward(tmp_path / "ward", tables)), "population.csv", "'KP3', year 2022", column="age")
+    problem = find(
+        problems_of(write_ward(tmp_path / "ward", tables)), "population.csv", "'KP3', year 2022", column="age"
+    )
     assert "age(s) 0" in problem.message
 
 
@@ -418,7 +461,13 @@ def test_unknown_sex(tmp_path: Path) -> None:
     tables = valid_tables()
     tables["population"]["sex"] = "M"
     tables["population"].loc[3, "sex"] = "X"
-    find(problems_of(write_ward(tmp_path / "ward", tables)), "population.csv", "'X' is not a sex code", row=5, column="sex")
+    find(
+        problems_of(write_ward(tmp_path / "ward", tables)),
+        "population.csv",
+        "'X' is not a sex code",
+        row=5,
+        column="sex",
+    )
 
 
 # --- zones ---------------------------------------------------------------------------------
@@ -430,20 +479,27 @@ def test_zone_shares_must_sum_to_one(tmp_path: Path) -> None:
     extra = pd.DataFrame({"quarter_id": ["02"], "level": ["thcs"], "school_id": ["THCS01"], "share": ["0.3"]})
     zones.loc[7, "share"] = "0.6"
     zones.loc[7, "school_id"] = "THCS01"
-    tables["schools"] = pd.concat([tables["schools"], tables["schools"].iloc[[2]].assign(school_id="THCS02")], ignore_index=True)
+    tables["schools"] = pd.concat(
+        [tables["schools"], tables["schools"].iloc[[2]].assign(school_id="THCS02")], ignore_index=True
+    )
     extra["school_id"] = "THCS02"
     tables["zones"] = pd.concat([zones, extra], ignore_index=True)
-    problem = find(problems_of(write_ward(tmp_path / "ward", tables)), "zones.csv", "add up to 0.9", row=9, column="share")
+    problem = find(
+        problems_of(write_ward(tmp_path / "ward", tables)), "zones.csv", "add up to 0.9", row=9, column="share"
+    )
     assert "rows 9, 11" in problem.message
 
 
 def test_zone_split_summing_to_one_is_valid(tmp_path: Path) -> None:
     tables = valid_tables()
-    tables["schools"] = pd.concat([tables["schools"], tables["schools"].iloc[[2]].assign(school_id="THCS02")], ignore_index=True)
+    tables["schools"] = pd.concat(
+        [tables["schools"], tables["schools"].iloc[[2]].assign(school_id="THCS02")], ignore_index=True
+    )
     tables["zones"].loc[7, "share"] = "0.4"
     extra = pd.DataFrame({"quarter_id": ["02"], "level": ["thcs"], "school_id": ["THCS02"], "share": ["0.6"]})
     tables["zones"] = pd.concat([tables["zones"], extra], ignore_index=True)
     ward = load_ward(write_ward(tmp_path / "ward", tables))
+    assert ward.zones is not None
     sums = ward.zones.groupby(["quarter_id", "level"])["share"].sum()
     assert np.allclose(sums, 1.0) and len(sums) == 9
 
@@ -494,13 +550,20 @@ def test_empty_invalid_and_point_geometries(tmp_path: Path) -> None:
     tables = valid_tables()
     quarters = tables["quarters"]
     bowtie = Polygon([(LON0, LAT0), (LON0 + STEP, LAT0 + STEP), (LON0 + STEP, LAT0), (LON0, LAT0 + STEP)])
-    quarters = gpd.GeoDataFrame(quarters.drop(columns="geometry"),
-                                geometry=[Polygon(), bowtie, Point(LON0 + 0.025, LAT0 + 0.005)], crs="EPSG:4326")
+    quarters = gpd.GeoDataFrame(
+        quarters.drop(columns="geometry"),
+        geometry=[Polygon(), bowtie, Point(LON0 + 0.025, LAT0 + 0.005)],
+        crs="EPSG:4326",
+    )
     tables["quarters"] = quarters
     problems = problems_of(write_ward(tmp_path / "ward", tables))
     find(problems, "quarters.geojson", "feature 1 (quarter_id '01') has an empty geometry", column="geometry")
-    find(problems, "quarters.geojson", "feature 2 (quarter_id '02') has an invalid polygon (Self-intersection",
-         column="geometry")
+    find(
+        problems,
+        "quarters.geojson",
+        "feature 2 (quarter_id '02') has an invalid polygon (Self-intersection",
+        column="geometry",
+    )
     find(problems, "quarters.geojson", "feature 3 (quarter_id 'KP3') is a Point", column="geometry")
 
 
@@ -561,8 +624,18 @@ def test_utf16_unicode_text_is_refused(tmp_path: Path) -> None:
         (WARD_TOML.replace('name = "Phước Bình"', "name = Phước Bình"), "not valid TOML at line 3", 3, None),
         (WARD_TOML.replace('crs = "EPSG:3405"', 'crs = "EPSG:99999"'), "not a coordinate reference system", 6, "crs"),
         (WARD_TOML.replace('crs = "EPSG:3405"', 'crs = "EPSG:4326"'), "not projected", 6, "crs"),
-        (WARD_TOML.replace("base_year = 2024", "base_year = 2026"), "not a year of population.csv (2019–2024)", 7, "base_year"),
-        (WARD_TOML.replace("horizon = 2030", "horizon = 2020"), "horizon 2020 is not after base_year 2024", 8, "horizon"),
+        (
+            WARD_TOML.replace("base_year = 2024", "base_year = 2026"),
+            "not a year of population.csv (2019–2024)",
+            7,
+            "base_year",
+        ),
+        (
+            WARD_TOML.replace("horizon = 2030", "horizon = 2020"),
+            "horizon 2020 is not after base_year 2024",
+            8,
+            "horizon",
+        ),
         (WARD_TOML.replace("base_year", "base-year"), "did you mean 'base_year'", 7, "base-year"),
         (WARD_TOML.replace('code = "25220"', 'code = "2522"'), "5-digit", 2, "code"),
         (WARD_TOML.replace('setting = "urban"', 'setting = "city"'), "setting 'city'", 9, "setting"),
@@ -590,7 +663,9 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     tables["ward.toml"] = WARD_TOML.replace('crs = "EPSG:3405"', 'crs = "EPSG:4326"')
     problems = problems_of(write_ward(tmp_path / "ward", tables))
     assert {(p.file, p.row, p.column) for p in problems} == {
-        ("population.csv", 5, "count"), ("schools.csv", 2, "classrooms"), ("births.csv", 4, "quarter_id"),
+        ("population.csv", 5, "count"),
+        ("schools.csv", 2, "classrooms"),
+        ("births.csv", 4, "quarter_id"),
         ("ward.toml", 6, "crs"),
     }
 
@@ -614,7 +689,9 @@ def test_error_report_lists_every_problem(tmp_path: Path) -> None:
 def test_sample_wards_load(request: pytest.FixtureRequest, fixture: str) -> None:
     folder: Path = request.getfixturevalue(fixture)
     if not (folder / "ward.toml").exists():
-        pytest.fail(f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards")
+        pytest.fail(
+            f"sample ward {folder.name} missing from data/wards: regenerate it with python -m tuyensinh.sample_data --out data/wards"
+        )
     ward = load_ward(folder)
     assert 15 <= len(ward.quarters) <= 40
     assert ward.population["count"].ge(0).all()
@@ -670,7 +747,13 @@ def test_geopackage_with_a_quarters_layer_among_others(tmp_path: Path) -> None:
 def test_default_base_year_and_horizon_checks(tmp_path: Path) -> None:
     tables = valid_tables()
     tables["ward.toml"] = WARD_TOML.replace("base_year = 2024\n", "").replace("horizon = 2030", "horizon = 2024")
-    find(problems_of(write_ward(tmp_path / "a", tables)), "ward.toml", "last population year 2024", row=7, column="horizon")
+    find(
+        problems_of(write_ward(tmp_path / "a", tables)),
+        "ward.toml",
+        "last population year 2024",
+        row=7,
+        column="horizon",
+    )
     tables["ward.toml"] = WARD_TOML.replace("base_year = 2024", "base_year = 2019")
     find(problems_of(write_ward(tmp_path / "b", tables)), "ward.toml", "first year", row=7, column="base_year")
 

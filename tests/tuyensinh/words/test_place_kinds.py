@@ -1,4 +1,5 @@
 """The kinds of wards (phường, xã, thị trấn, đặc khu) in English headings: one mapping, any case."""
+
 from __future__ import annotations
 
 import re
@@ -15,12 +16,22 @@ from tuyensinh.words.labels import PLACE_KINDS_EN, kind_name, ward_title
 SRC = Path(__file__).resolve().parents[3] / "src" / "tuyensinh"
 
 
-@pytest.mark.parametrize("kind, english", [
-    ("phường", "ward"), ("Phường", "ward"), ("PHƯỜNG", "ward"),
-    ("xã", "commune"), ("Xã", "commune"),
-    ("thị trấn", "township"), ("Thị trấn", "township"), ("THỊ TRẤN", "township"), ("  thị   trấn ", "township"),
-    ("đặc khu", "special zone"), ("Đặc khu", "special zone"),
-])
+@pytest.mark.parametrize(
+    "kind, english",
+    [
+        ("phường", "ward"),
+        ("Phường", "ward"),
+        ("PHƯỜNG", "ward"),
+        ("xã", "commune"),
+        ("Xã", "commune"),
+        ("thị trấn", "township"),
+        ("Thị trấn", "township"),
+        ("THỊ TRẤN", "township"),
+        ("  thị   trấn ", "township"),
+        ("đặc khu", "special zone"),
+        ("Đặc khu", "special zone"),
+    ],
+)
 def test_every_kind_has_its_english_word_in_any_case(kind, english):
     assert kind_name(kind, "en") == english
     assert kind_name(unicodedata.normalize("NFD", kind), "en") == english  # decomposed letters too
@@ -38,8 +49,17 @@ def test_vietnamese_keeps_the_kind_as_written():
 
 def test_accuracy_sentences_and_printout_use_the_same_words():
     norms = load_norms({}, {"private_share": {"tieu_hoc": 0.0}})
-    cells = pd.DataFrame({"method": "shrunk", "origin": [2020, 2021], "horizon": 1, "quarter_id": "Q1",
-                          "actual": [70.0, 72.0], "mean": [70.0, 71.0], "age": 6})
+    cells = pd.DataFrame(
+        {
+            "method": "shrunk",
+            "origin": [2020, 2021],
+            "horizon": 1,
+            "quarter_id": "Q1",
+            "actual": [70.0, 72.0],
+            "mean": [70.0, 71.0],
+            "age": 6,
+        }
+    )
     cells["year"], cells["point"] = cells["origin"] + 1, cells["mean"].round()
     acc = planning_accuracy(cells, norms)
     for kind, english in PLACE_KINDS_EN.items():

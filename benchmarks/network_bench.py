@@ -1,0 +1,304 @@
+"""School-network benchmark: choosing candidate sites with the whole-class model.
+
+Two synthetic instances on real boundaries (data/boundaries/79_ho_chi_minh_wards.geojson):
+- ward scale: one ward, 100 quarters, 20 existing schools (7 preschools, 8 primary, 5 THCS),
+  30 candidate sites (10 per level, 3 room options each, opening from 2027 or 2028), school
+  years 2026–2030 with demand growing 4% a year, classrooms about 8% short of the 2030 need,
+  a money budget shared by the levels (about 8 sites); solved twice: with every grade of the
+  3 levels sharing each school's rooms, and with the entry grades only (mẫu giáo 5–6 tuổi,
+  lớp 1, lớp 6: the admission zoning, each school's rooms for its entry grade);
+- city scale: the zoning benchmark's city (`benchmarks.zoning_bench.synthetic_city`: 4,032
+  quarters, 336 primary schools, grade 1, school year 2027) with classrooms 6% short of the
+  need, 100 candidate sites (3 room options each), at most 30 sites.
+Both are solved in the same run by tuyensinh (`zoning.sites.plan_network`: the NumPy-built
+model passed to HiGHS through highspy, warm-started) and by plain PuLP + HiGHS on the same
+model (`solver="pulp-highs"`: the matrices written as a PuLP problem), with the same time
+limit, 1 thread. Printed: build and solve seconds, objective, best bound, gap, sites opened,
+pupils over capacity.
+
+Run: `python -m benchmarks network [--skip-city] [--skip-pulp] [--ward-limit 10] [--city-limit 60]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from benchmarks.zoning_bench import CRS, HCMC, _points_in, synthetic_city
+from capacity import load_norms
+from capacity.grades import LEVEL_GRADES
+from zoning.constraints import pair_rules
+from zoning.distances import quarter_school_distances
+from zoning.network_problem import build_network_problem
+from zoning.problem import build_problem
+from zoning.sites import NetworkOptions, build_network_model, plan_network
+from zoning.solve import relative_gap, solve_model
+
+YEARS = tuple(range(2026, 2031))
+SAFETY = 1.5
+"""Seconds of the time limit kept for building the model and tabulating the plan, so the whole
+run stays within the limit (HiGHS may overrun its own limit by up to 0.25 s)."""
+LEVELS = {"mam_non": 7, "tieu_hoc": 8, "thcs": 5}
+PER_GRADE = {"mam_non": 9.0, "tieu_hoc": 14.0, "thcs": 13.0}  # pupils per quarter and grade (mean)
+
+
+def _quarters(geom: shapely.Geometry, count: int, rng: np.random.Generator, prefix: str) -> gpd.GeoDataFrame:
+    points = _points_in(geom, count, rng)
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(points), extend_to=geom))
+    cells = shapely.intersection(cells, geom)
+    cells = cells[~shapely.is_empty(cells) & (shapely.area(cells) > 1.0)]
+    return gpd.GeoDataFrame({"quarter_id": [f"{prefix}{k:03d}" for k in range(len(cells))]}, geometry=cells, crs=CRS)
+
+
+def _sites(quarters: gpd.GeoDataFrame, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    centres = quarters.geometry.representative_point()
+    chosen = rng.choice(len(quarters), size=count, replace=False)
+    lonlat = gpd.GeoSeries(centres.values[chosen], crs=CRS).to_crs("EPSG:4326")
+    return lonlat.x.to_numpy(), lonlat.y.to_numpy()
+
+
+def ward_instance(
+    seed: int = 11, n_quarters: int = 100, short: float = 0.08, budget_sites: float = 8.0, entry_grade: bool = False
+):
+    """(networks per level, options) of the ward-scale benchmark."""
+    rng = np.random.default_rng(seed)
+    wards = gpd.read_file(HCMC).to_crs(CRS)
+    ward = wards.iloc[int(np.argsort(wards.geometry.area.to_numpy())[len(wards) // 2])].geometry
+    quarters = _quarters(ward, n_quarters, rng, "Q")
+    n = len(quarters)
+    norms = load_norms()
+    growth = 1.04 ** (np.asarray(YEARS) - YEARS[0])
+    schools, candidates, demand = [], [], []
+    for level, count in LEVELS.items():
+        grades = (
+            LEVEL_GRADES[level][-1:]
+            if entry_grade and level == "mam_non"
+            else LEVEL_GRADES[level][:1]
+            if entry_grade
+            else LEVEL_GRADES[level]
+        )
+        base = rng.gamma(4.0, PER_GRADE[level] / 4.0, size=(n, 1)) * rng.uniform(0.85, 1.15, size=(n, len(grades)))
+        cube = base[:, None, :] * growth[None, :, None]  # (n, T, G)
+        demand.append(
+            pd.DataFrame(
+                {
+                    "quarter_id": np.repeat(quarters["quarter_id"].to_numpy(), len(YEARS) * len(grades)),
+                    "school_year": np.tile(np.repeat(YEARS, len(grades)), n),
+                    "level": level,
+                    "grade": np.tile(grades, n * len(YEARS)),
+                    "mean": np.round(cube.ravel(), 2),
+                }
+            )
+        )
+        limits = np.array([norms.max_class_size(level, g) for g in grades], dtype=float)
+        need = np.ceil(cube[:, -1, :].sum(axis=0) / limits).sum()
+        weights = rng.uniform(0.7, 1.3, size=count)
+        rooms = np.round(weights / weights.sum() * need * (1 - short)) + len(grades) // 2
+        lon, lat = _sites(quarters, count, rng)
+        schools.append(
+            pd.DataFrame(
+                {
+                    "school_id": [f"{level[:2].upper()}{k:02d}" for k in range(count)],
+                    "name": [f"{level} {k}" for k in range(count)],
+                    "level": level,
+                    "lon": lon,
+                    "lat": lat,
+                    "classrooms": rooms.astype(int),
+                    "sessions_per_day": 2,
+                }
+            )
+        )
+        lon, lat = _sites(quarters, 10, rng)
+        size = np.array([0.5, 0.75, 1.0]) * max(need / count, len(grades))
+        for k in range(10):
+            for s in np.unique(np.maximum(np.round(size).astype(int), 1)):
+                candidates.append(
+                    {
+                        "site_id": f"C{level[:2].upper()}{k:02d}",
+                        "level": level,
+                        "lon": lon[k],
+                        "lat": lat[k],
+                        "rooms": int(s),
+                        "cost": 20e9 + 2.5e9 * s,
+                        "earliest_year": int(rng.choice([2027, 2028])),
+                    }
+                )
+    schools_df = pd.concat(schools, ignore_index=True)
+    cand = pd.DataFrame(candidates)
+    cand["earliest_year"] = cand.groupby("site_id")["earliest_year"].transform("first")
+    demand_df = pd.concat(demand, ignore_index=True)
+    points = pd.concat(
+        [
+            schools_df[["school_id", "lon", "lat"]],
+            cand.drop_duplicates("site_id").rename(columns={"site_id": "school_id"})[["school_id", "lon", "lat"]],
+        ],
+        ignore_index=True,
+    )
+    distances = quarter_school_distances(quarters, points, crs=CRS)
+    nets = []
+    for level in LEVELS:
+        problem = build_problem(
+            demand_df,
+            schools_df,
+            distances,
+            level=level,
+            school_years=list(YEARS),
+            norms=norms,
+            grades=sorted(demand_df.loc[demand_df["level"] == level, "grade"].unique()),
+        )
+        nets.append(build_network_problem(problem, norms=norms, candidates=cand, distances=distances))
+    budget = float(cand.groupby("site_id")["cost"].median().sum()) * budget_sites / cand["site_id"].nunique()
+    return nets, NetworkOptions(budget=budget)
+
+
+def city_instance(seed: int = 5, n_candidates: int = 100, short: float = 0.06, max_sites: int = 30):
+    """(networks, options) of the city-scale benchmark (grade 1, one school year)."""
+    quarters, schools, demand = synthetic_city(24, spare=-short, grades=("lop_1",))
+    rng = np.random.default_rng(seed)
+    lon, lat = _sites(quarters, n_candidates, rng)
+    mean_rooms = float(schools["classrooms"].mean())
+    sizes = np.round(np.array([0.5, 1.0, 1.5]) * mean_rooms).astype(int)
+    cand = pd.DataFrame(
+        [
+            {
+                "site_id": f"C{k:03d}",
+                "level": "tieu_hoc",
+                "lon": lon[k],
+                "lat": lat[k],
+                "rooms": int(s),
+                "cost": 20e9 + 2.5e9 * s,
+            }
+            for k in range(n_candidates)
+            for s in sizes
+        ]
+    )
+    points = pd.concat(
+        [
+            schools[["school_id", "lon", "lat"]],
+            cand.drop_duplicates("site_id").rename(columns={"site_id": "school_id"})[["school_id", "lon", "lat"]],
+        ],
+        ignore_index=True,
+    )
+    distances = quarter_school_distances(quarters, points, crs=CRS)
+    norms = load_norms()
+    problem = build_problem(
+        demand, schools, distances, level="tieu_hoc", school_years=2027, norms=norms, grades=["lop_1"]
+    )
+    net = build_network_problem(problem, norms=norms, candidates=cand, distances=distances)
+    return [net], NetworkOptions(max_sites=max_sites, k_nearest=10)
+
+
+def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: bool) -> None:
+    sizes = ", ".join(
+        f"{n.level}: {n.shape[0]} quarters × {int((n.kind == 'existing').sum())} schools + "
+        f"{int((n.kind == 'candidate').sum())} sites"
+        for n in nets
+    )
+    T = nets[0].shape[2]
+    began = time.perf_counter()
+    ours = plan_network(nets, options=options, time_limit=limit - SAFETY)
+    wall = time.perf_counter() - began
+    rules = [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets]
+    model = build_network_model(nets, rules, options)
+    print(
+        f"{name}: {sizes}; {T} school year(s); {model.n_cols:,} columns ({int(model.integer.sum()):,} integer), "
+        f"{model.n_rows:,} rows; time limit {limit:g} s, 1 thread"
+    )
+    rows = [
+        (
+            "tuyensinh: NumPy model, HiGHS direct",
+            ours.build_seconds,
+            ours.seconds,
+            ours.objective,
+            ours.bound,
+            ours.status,
+            int(ours.sites["opened"].sum()),
+            ours.overflow_pupils,
+            wall,
+        )
+    ]
+    if not skip_pulp:
+        began = time.perf_counter()
+        pulp = solve_model(model.as_matrix_model(), solver="pulp-highs", time_limit=limit)
+        wall_p = time.perf_counter() - began
+        opened = 0
+        over = float("nan")
+        if pulp.values is not None:
+            from zoning.sites import result_from_values
+
+            plan = result_from_values(model, pulp, ours.conflicts)
+            opened, over = int(plan.sites["opened"].sum()), plan.overflow_pupils
+        rows.append(
+            (
+                "plain PuLP + HiGHS (same model)",
+                0.0,
+                pulp.seconds,
+                pulp.objective,
+                pulp.bound,
+                pulp.status,
+                opened,
+                over,
+                wall_p,
+            )
+        )
+    best_bound = max((r[4] for r in rows if r[4] is not None), default=None)
+    print(
+        f"  {'method':38s} {'build s':>8s} {'solve s':>8s} {'total s':>8s} {'objective':>16s} {'best bound':>16s} "
+        f"{'own gap':>8s} {'gap to best bound':>18s} {'status':>9s} {'sites':>5s} {'overflow':>9s}"
+    )
+    for label, b, s, obj, bound, status, opened, over, wall_r in rows:
+        own = relative_gap(obj, bound)
+        to_best = relative_gap(obj, best_bound)
+        print(
+            f"  {label:38s} {b:8.2f} {s:8.2f} {wall_r:8.2f} {'—' if obj is None else f'{obj:,.0f}':>16s} "
+            f"{'—' if bound is None else f'{bound:,.0f}':>16s} {'—' if own is None else f'{own:.3%}':>8s} "
+            f"{'—' if to_best is None else f'{to_best:.3%}':>18s} {status:>9s} {opened:5d} {over:9.1f}"
+        )
+    if len(rows) > 1:
+        print(f"  ratio: plain PuLP total time / tuyensinh total time = {rows[1][8] / max(rows[0][8], 1e-9):.2f}×")
+    st = ours.steps
+    if "start_objective" in st:
+        print(
+            f"  tuyensinh steps: LP {st.get('lp_seconds', 0):.1f} s, phase zonings {st.get('zoning_seconds', 0):.1f} s; "
+            f"start at {st['start_ends_at']:.1f} s: {st['start_objective']:,.0f} "
+            f"({relative_gap(st['start_objective'], best_bound):.3%} above the best bound), then the MIP"
+        )
+    print(
+        "  sites opened by tuyensinh: "
+        + ", ".join(f"{r.site_id} ({int(r.rooms)} rooms, {r.opens})" for r in ours.opened.itertuples())
+        + f"; cost {ours.cost / 1e9:,.1f} billion VND; pupils over capacity {ours.overflow_pupils:,.1f}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks network", description=__doc__.split("\n")[0])
+    parser.add_argument("--ward-limit", type=float, default=10.0)
+    parser.add_argument("--city-limit", type=float, default=60.0)
+    parser.add_argument("--skip-city", action="store_true")
+    parser.add_argument("--skip-ward", action="store_true")
+    parser.add_argument("--skip-pulp", action="store_true", help="skip the plain PuLP + HiGHS baseline")
+    args = parser.parse_args(argv)
+    if not args.skip_ward:
+        for entry, label in ((False, "ward scale, every grade"), (True, "ward scale, entry grades")):
+            t0 = time.perf_counter()
+            nets, options = ward_instance(entry_grade=entry)
+            print(
+                f"(ward instance made in {time.perf_counter() - t0:.1f} s; budget "
+                f"{(options.budget or 0) / 1e9:,.0f} billion VND)"
+            )
+            _compare(label, nets, options, args.ward_limit, args.skip_pulp)
+    if not args.skip_city:
+        t0 = time.perf_counter()
+        nets, options = city_instance()
+        print(f"(city instance made in {time.perf_counter() - t0:.1f} s)")
+        _compare("city scale", nets, options, args.city_limit, args.skip_pulp)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

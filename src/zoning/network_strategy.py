@@ -1,0 +1,249 @@
+"""How the network model is solved: LP-guided sites, zoned by the zoning engine, then the MIP.
+
+A plain MIP of the network model stalls: HiGHS keeps an early incumbent with hundreds of
+pupils over capacity while the LP relaxation has none (ward benchmark: 93% gap after 10 s).
+So, within one time limit:
+1. the LP relaxation (its bound is also reported when the MIP proves less);
+2. sites from the LP: must-open sites first, then the sites the LP opens at least half
+   (Σ_o z[o,T] ≥ 0.5), then the others it opens at all (more sites never lengthen a trip),
+   each group by LP value, while the budget (money, sites) allows; each with the smallest
+   option holding the rooms the LP gives it (per unit opened), opening in the first year
+   the LP has it half open (not before its earliest year);
+3. with those sites fixed, each level is zoned by the zoning engine (`zoning.assign.
+   solve_problem`: exact MIP at ward scale, LP-guided with local search at city scale) once
+   per phase — the run of years with the same sites open — giving whole quarters, whole
+   classes per grade and the pupils over capacity: a full start vector;
+4. the whole network MIP, warm-started from it, for the rest of the time (it may open other
+   sites, rezone, and prove the optimum).
+Levels with feeder groups are zoned in step 3 by their nearest school per group (the zoning
+engine has no feeder rows); the MIP then improves them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from zoning.assign import solve_problem
+from zoning.network_model import NetworkModel, start_vector
+from zoning.solve import SolveOutcome, relative_gap, solve_model
+from zoning.vectors import best_classes
+
+__all__ = ["lp_guided_start", "solve_network_model"]
+
+LP_SHARE = 0.5
+"""Most of the time the LP relaxation may take."""
+ZONING_SHARE = 0.45
+"""Share of the time for zoning the phases (step 3)."""
+OPEN_THRESHOLD = 0.5
+MIN_MIP_SECONDS = 0.5
+"""Below this many seconds left, the MIP is not started (setting it up alone may overrun)."""
+PHASE_STRATEGY = "lp_guided"
+"""How each phase is zoned (`zoning.strategy`): LP rounding, repair and local search find
+a zoning with next to no pupils over capacity in a fraction of a second at ward scale, where
+the exact MIP given the same fraction of a second may keep its nearest-school start."""
+
+
+def _choose_sites(model: NetworkModel, lp: np.ndarray) -> list[tuple[int, int, int]]:
+    """(block, option, first year index) of the sites to open, from the LP values: must-open
+    sites, then those the LP opens at least `OPEN_THRESHOLD`, then (more sites never lengthen a
+    trip) the others the LP opens at all, each group by LP value, while the budget allows."""
+    ranked: list[tuple[int, float, int, int, int]] = []
+    for bi, b in enumerate(model.blocks):
+        net = b.net
+        T = net.shape[2]
+        n_opt = len(net.option_school)
+        if not n_opt:
+            continue
+        z = lp[b.z0 : b.z0 + n_opt * T].reshape(n_opt, T)
+        for j in np.flatnonzero(net.kind == "candidate"):
+            mine = np.flatnonzero(net.option_school == j)
+            value = float(z[mine, T - 1].sum())
+            if value < 0.01 and not net.must_open[j]:
+                continue
+            rooms_if_open = float(z[mine, T - 1] @ net.option_rooms[mine]) / max(value, 1e-9)
+            big_enough = mine[net.option_rooms[mine] >= rooms_if_open - 1e-6]
+            o = (
+                int(big_enough[np.argmin(net.option_rooms[big_enough])])
+                if len(big_enough)
+                else int(mine[np.argmax(net.option_rooms[mine])])
+            )
+            half = np.flatnonzero(z[mine].sum(axis=0) >= 0.5 * max(value, 1e-9))
+            first = max(int(net.option_first[o]), int(half[0]) if len(half) else T - 1)
+            group = 0 if net.must_open[j] else 1 if value >= OPEN_THRESHOLD else 2
+            ranked.append((group, -value, bi, o, first))
+    money = model.options.budget if model.options.budget is not None else np.inf
+    count = model.options.max_sites if model.options.max_sites is not None else np.inf
+    chosen = []
+    for _, _, bi, o, first in sorted(ranked):
+        net = model.blocks[bi].net
+        cost = float(net.option_cost[o])
+        if first >= net.shape[2] or count < 1:
+            continue
+        if cost > money + 1e-6:  # the largest option it can afford, if any
+            mine = np.flatnonzero((net.option_school == net.option_school[o]) & (net.option_cost <= money + 1e-6))
+            if not len(mine):
+                continue
+            o = int(mine[np.argmax(net.option_rooms[mine])])
+            cost = float(net.option_cost[o])
+            first = max(first, int(net.option_first[o]))
+        money -= cost
+        count -= 1
+        chosen.append((bi, o, first))
+    return chosen
+
+
+def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> np.ndarray | None:
+    """A full start vector: the LP's sites (step 2) zoned by the zoning engine (step 3).
+    None when the model forces closures or bounds the overflow (then HiGHS starts alone)."""
+    if model.options.min_closed or model.options.max_overflow is not None:
+        return None
+    began = time.perf_counter()
+    fallback = start_vector(model)
+    values = np.zeros(model.n_cols) if fallback is None else fallback.copy()
+    chosen = _choose_sites(model, lp)
+    phases_total = sum(
+        len({tuple(sorted(f <= t for _, _, f in [c for c in chosen if c[0] == bi])) for t in range(b.net.shape[2])})
+        for bi, b in enumerate(model.blocks)
+    )
+    per_phase = time_limit / max(phases_total, 1)
+    for bi, b in enumerate(model.blocks):
+        net, zp = b.net, b.net.zoning
+        n, m, T, G = zp.shape
+        n_opt = len(net.option_school)
+        z = np.zeros((n_opt, T))
+        for cb, o, first in chosen:
+            if cb == bi:
+                z[o, first:] = 1.0
+        values[b.z0 : b.z0 + n_opt * T] = z.ravel()
+        option_rooms = np.zeros((m, T))
+        if n_opt:
+            np.add.at(option_rooms, net.option_school, z * net.option_rooms[:, None])
+        rooms = zp.rooms + option_rooms
+        is_site = net.kind == "candidate"
+        open_site = (option_rooms > 0) | ~is_site[:, None]  # (m, T)
+        allowed = np.zeros((n, m), dtype=bool)
+        allowed[b.pair_quarter, b.pair_school] = True
+        must_site = b.rules.must & is_site[None, :]
+        school_of = np.full((n, T), -1)
+        if b.rules.feeder_groups:
+            continue  # keep the nearest-school start of this level (see the module docstring)
+        keys = [tuple(open_site[:, t]) for t in range(T)]
+        t = 0
+        while t < T:
+            end = t
+            while end + 1 < T and keys[end + 1] == keys[t]:
+                end += 1
+            years = np.arange(t, end + 1)
+            cols = np.flatnonzero(open_site[:, t])
+            ok = allowed[:, cols].copy()
+            forced = must_site[:, cols].any(axis=1)
+            ok[forced] = must_site[forced][:, cols]
+            dist = np.where(ok, zp.distance[:, cols], np.nan)
+            phase = replace(
+                zp,
+                school_years=tuple(zp.school_years[y] for y in years),
+                demand=zp.demand[:, years],
+                school_ids=zp.school_ids[cols],
+                school_names=zp.school_names[cols],
+                distance=dist,
+                class_limit=zp.class_limit[cols],
+                rooms=rooms[cols][:, years],
+                rooms_per_class=zp.rooms_per_class[cols],
+                current=None,
+                had_current=None,
+            )
+            left = time_limit - (time.perf_counter() - began)
+            if left <= 0.05:
+                return None
+            result = solve_problem(
+                phase,
+                distance_penalty=model.options.distance_penalty,
+                overflow_penalty=b.penalty,
+                time_limit=min(left, max(per_phase, 0.2)),
+                strategy=PHASE_STRATEGY,
+            )
+            zones = result.assignment[result.assignment["school_year"] == phase.school_years[0]]
+            zones = zones.sort_values("share", ascending=False, kind="stable").drop_duplicates("quarter_id")
+            qi = pd.Index(zp.quarter_ids.astype(str)).get_indexer(zones["quarter_id"].astype(str))
+            si = cols[pd.Index(zp.school_ids[cols].astype(str)).get_indexer(zones["school_id"].astype(str))]
+            school_of[np.ix_(qi, years)] = si[:, None]
+            t = end + 1
+        index = np.full((n, m), -1)
+        index[b.pair_quarter, b.pair_school] = np.arange(len(b.pair_quarter))
+        pairs = index[np.arange(n)[:, None], school_of]  # (n, T)
+        if (pairs < 0).any():
+            return None
+        x = np.zeros((len(b.pair_quarter), T))
+        x[pairs, np.arange(T)[None, :]] = 1.0
+        values[b.x0 : b.n0] = x.ravel()
+        pupils = np.zeros((m, T, G))
+        np.add.at(pupils, (school_of[:, :, None], np.arange(T)[None, :, None], np.arange(G)[None, None, :]), zp.demand)
+        classes = best_classes(replace(zp, rooms=rooms), pupils)
+        values[b.n0 : b.o0] = classes.ravel()
+        values[b.o0 : b.z0] = np.maximum(pupils - classes * zp.class_limit[:, None, :], 0.0).ravel()
+    return values
+
+
+def _feasible(model: NetworkModel, values: np.ndarray, tol: float = 1e-6) -> bool:
+    activity = model.matrix @ values
+    return bool(
+        (activity >= model.row_lo - tol).all()
+        and (activity <= model.row_hi + tol).all()
+        and (values >= model.col_lo - tol).all()
+        and (values <= model.col_hi + tol).all()
+    )
+
+
+def solve_network_model(
+    model: NetworkModel, *, time_limit: float, mip_rel_gap: float, start: np.ndarray | None = None
+) -> tuple[SolveOutcome, dict]:
+    """Steps 1–4 (module docstring) with HiGHS; `start` (a previous plan) skips steps 1–3.
+    Returns the outcome (its bound the better of the LP's and the MIP's) and step timings."""
+    began = time.perf_counter()
+    steps: dict = {}
+    lp_bound = None
+    if start is None or not _feasible(model, start):
+        lp = solve_model(model.as_matrix_model(), relax=True, time_limit=time_limit * LP_SHARE)
+        steps["lp_seconds"] = lp.seconds
+        lp_bound = lp.objective if lp.status == "optimal" else None
+        if lp.status == "infeasible":
+            return lp, steps
+        start = None
+        if lp.values is not None:
+            t0 = time.perf_counter()
+            left = time_limit - (time.perf_counter() - began)
+            start = lp_guided_start(model, lp.values, left * ZONING_SHARE)
+            steps["zoning_seconds"] = time.perf_counter() - t0
+            if start is not None and not _feasible(model, start):
+                start = None
+        if start is None:
+            start = start_vector(model)
+            if start is not None and not _feasible(model, start):
+                start = None
+    if start is not None:
+        steps["start_objective"] = model.objective(start)
+        steps["start_ends_at"] = time.perf_counter() - began
+    left = time_limit - (time.perf_counter() - began)
+    if start is not None and left < MIN_MIP_SECONDS:  # no time left for the MIP: the start is the plan
+        steps["mip_skipped"] = True
+        return SolveOutcome(
+            start,
+            "feasible",
+            "time limit before the MIP",
+            model.objective(start),
+            lp_bound,
+            relative_gap(model.objective(start), lp_bound),
+            time.perf_counter() - began,
+            "HiGHS (highspy) LP + zoning engine",
+        ), steps
+    outcome = solve_model(model.as_matrix_model(), time_limit=max(left, 0.05), start=start, mip_rel_gap=mip_rel_gap)
+    if outcome.values is None and start is not None and outcome.status != "infeasible":
+        outcome = replace(outcome, values=start, objective=model.objective(start), status="feasible")
+    if lp_bound is not None and (outcome.bound is None or lp_bound > outcome.bound):
+        outcome = replace(outcome, bound=lp_bound, gap=relative_gap(outcome.objective, lp_bound))
+    outcome = replace(outcome, seconds=time.perf_counter() - began)
+    return outcome, steps

@@ -1,0 +1,84 @@
+"""The time limit is a deadline: a deliberately tight limit on a mid-size instance ends within
+5% of it, with a complete zoning and an honest report.
+
+This asserts behaviour (the deadline is kept), not speed: the instance is sized so that its
+LP-guided search has far more to do than the limit allows (HiGHS's proof step alone would run
+much longer), so a broken deadline shows as an overrun of seconds, not milliseconds. What the
+search reaches in the time is benchmarked in `python -m benchmarks zoning`, not asserted here.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from capacity import load_norms
+from zoning import build_problem, solve_problem
+from zoning.model import ModelOptions, build_model
+from zoning.solve import solve_by_deadline
+from zoning.strategy import feasible_start
+
+NORMS = load_norms()
+GRADES = ("lop_1", "lop_2", "lop_3", "lop_4", "lop_5")
+
+
+def city(n: int = 2500, m: int = 120, seed: int = 3):
+    """Quarters and schools scattered in a 20 km square; five grades sharing tight rooms."""
+    rng = np.random.default_rng(seed)
+    q = rng.uniform(0, 20_000, size=(n, 2))
+    s = rng.uniform(0, 20_000, size=(m, 2))
+    per_grade = rng.gamma(4.0, 3.5, size=(n, 1)) * rng.uniform(0.85, 1.15, size=(n, len(GRADES)))
+    qid = [f"Q{i:05d}" for i in range(n)]
+    demand = pd.DataFrame({"quarter_id": np.repeat(qid, len(GRADES)), "school_year": 2027, "level": "tieu_hoc",
+                           "grade": np.tile(GRADES, n), "age": np.tile(np.arange(6, 11), n),
+                           "mean": per_grade.ravel().round(2)})
+    weights = rng.uniform(0.7, 1.3, size=m)
+    rooms = np.round(weights / weights.sum() * per_grade.sum() / 35 * 1.05) + 3
+    schools = pd.DataFrame({"school_id": [f"S{j:03d}" for j in range(m)], "name": [f"Trường {j}" for j in range(m)],
+                            "level": "tieu_hoc", "classrooms": rooms.astype(int), "sessions_per_day": 2})
+    metres = np.hypot(q[:, None, 0] - s[None, :, 0], q[:, None, 1] - s[None, :, 1]) * 1.3
+    distances = pd.DataFrame({"quarter_id": np.repeat(qid, m), "school_id": np.tile(schools["school_id"], n),
+                              "metres": metres.ravel()})
+    return build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS)
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return city()
+
+
+@pytest.mark.parametrize("limit", [3.0, 5.0])
+def test_a_tight_time_limit_ends_within_five_percent(problem, limit):
+    began = time.perf_counter()
+    result = solve_problem(problem, time_limit=limit)
+    elapsed = time.perf_counter() - began
+    assert elapsed <= 1.05 * limit, f"{elapsed:.2f} s for a {limit:g} s limit"
+    report = result.solver
+    assert report.strategy == "lp_guided" and report.status == "feasible"
+    zones = result.zones()
+    assert zones["quarter_id"].is_unique and len(zones) == problem.shape[0]    # a complete zoning
+    assert zones["pupils"].sum() == pytest.approx(problem.demand.sum(), rel=1e-6)
+    assert report.best_bound is None or report.best_bound <= report.objective + 1e-6
+    assert report.steps[-1]["ends_at"] <= limit
+
+
+def test_a_solver_run_past_its_deadline_is_killed_and_keeps_what_it_reported(problem):
+    """HiGHS on the whole five-grade MIP does not finish in 4 s (its first round of root cuts
+    alone takes longer): the child is killed at the deadline; an incumbent it reported (the warm
+    start once accepted, or better) comes back feasible, else no solution is claimed."""
+    model = build_model(problem, ModelOptions(k_nearest=10))
+    start = feasible_start(model, problem)
+    began = time.perf_counter()
+    outcome, _ = solve_by_deadline(model, deadline=began + 4.0, start=start)
+    elapsed = time.perf_counter() - began
+    assert elapsed <= 4.0 * 1.05
+    assert outcome.solver_status == "killed at the deadline"
+    if outcome.values is None:
+        assert outcome.status == "no_solution" and outcome.objective is None
+        return
+    assert outcome.status == "feasible"
+    assert outcome.objective <= model.objective(start) + 1e-6
+    activity = model.matrix @ outcome.values
+    assert (activity <= model.row_hi + 1e-6).all() and (activity >= model.row_lo - 1e-6).all()
