@@ -8,15 +8,27 @@ size), and the ratio against a straightforward per-quarter pandas loop doing the
 (Hamilton–Perry ratios, a projection loop, intervals from the quarter's own rolling errors),
 timed on a few hundred quarters in the same run and scaled to 100,000.
 
-Run: `python -m benchmarks forecast` (options: --quarters, --loop-quarters).
+`--before REV` (default `main`; `--before ''` skips it) also times the forecast engine of
+commit REV on the same data in a child process (`git archive` of its src/), alternately with
+this tree's when `--repeat` > 1, and prints the ratio of times and memory: how today's change
+compares with the method it replaces, in one run on the same loaded machine.
+
+Run: `python -m benchmarks forecast` (options: --quarters, --loop-quarters, --before, --repeat).
 """
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import os
 import resource
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -81,10 +93,67 @@ def loop_forecast(population: pd.DataFrame, window: int = 5) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+_CHILD = """
+import json, resource, sys, time, tracemalloc
+import numpy as np, pandas as pd
+from forecast import project_all
+data = np.load(sys.argv[1], allow_pickle=True)
+population = pd.DataFrame({k: data[k] for k in ("quarter_id", "year", "age", "count")})
+tracemalloc.start()
+t0 = time.perf_counter()
+result = project_all(population, base_year=int(sys.argv[2]), horizon=int(sys.argv[3]))
+seconds = time.perf_counter() - t0
+peak = tracemalloc.get_traced_memory()[1]
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"seconds": seconds, "peak": peak, "rss": rss, "rows": len(result.quarters)}))
+"""
+
+
+def _export(rev: str, folder: Path) -> Path:
+    """src/ of commit `rev` (git archive) under `folder`; its path."""
+    repo = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "src"], check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "src"
+
+
+def _child(src: Path, data: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(data), str(BASE), str(HORIZON)], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def compare_before(population: pd.DataFrame, rev: str, repeat: int) -> None:
+    """Time project_all of commit `rev` and of this tree on the same data, each in a fresh child
+    process, alternately `repeat` times; print the medians and the ratios."""
+    here = Path(__file__).resolve().parents[1] / "src"
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "population.npz"
+        np.savez(data, **{k: population[k].to_numpy() for k in ("quarter_id", "year", "age", "count")})
+        before_src = _export(rev, Path(tmp) / "before")
+        runs: dict[str, list[dict]] = {"before": [], "now": []}
+        for _ in range(repeat):
+            runs["before"].append(_child(before_src, data))
+            runs["now"].append(_child(here, data))
+    med = {side: {k: float(np.median([r[k] for r in rs])) for k in ("seconds", "peak", "rss")} for side, rs in runs.items()}
+    for side, label in (("before", f"commit {rev}"), ("now", "this tree")):
+        m = med[side]
+        print(f"  {label:>14}: {m['seconds']:.1f} s in the call, {m['peak'] / 2**30:.2f} GiB traced peak, "
+              f"{m['rss'] / 2**30:.2f} GiB maximum resident (median of {repeat}, each in a fresh process)")
+    print(f"  ratio this tree / {rev}: time {med['now']['seconds'] / med['before']['seconds']:.2f}×, "
+          f"traced peak {med['now']['peak'] / med['before']['peak']:.2f}×, "
+          f"resident {med['now']['rss'] / med['before']['rss']:.2f}×")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks forecast", description=__doc__.split("\n")[0])
     parser.add_argument("--quarters", type=int, default=100_000)
     parser.add_argument("--loop-quarters", type=int, default=300)
+    parser.add_argument("--before", default="main", metavar="REV",
+                        help="also time the engine of this commit on the same data ('' to skip)")
+    parser.add_argument("--repeat", type=int, default=1, help="alternate runs of each side (--before)")
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -112,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"per-quarter pandas loop: {loop_s:.0f} s scaled to {args.quarters:,} quarters "
           f"(measured on {len(ids)} quarters)")
     print(f"ratio loop / vectorized: {loop_s / vector_s:.0f}×")
+    if args.before:
+        print(f"same data, this tree against commit {args.before} (child processes):", flush=True)
+        compare_before(population, args.before, args.repeat)
     return 0
 
 

@@ -39,6 +39,7 @@ import argparse
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -299,7 +300,7 @@ def scale_section(args: argparse.Namespace) -> int:
           "links (k-d tree: 20 nearest + every school within the walking norm) against the full quarter × school "
           "table (baseline: quarter_school_distances(nearest=None)), measured in the same run")
     norms = load_norms()
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for qpw, spw in SCALES:
         quarters, schools, demand = synthetic_city(qpw, spw, spare=args.spare)
         t0 = time.perf_counter()

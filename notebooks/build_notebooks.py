@@ -328,6 +328,33 @@ path = write_quotas_xlsx(Path(tempfile.mkdtemp()) / "quotas.xlsx", plan.quotas, 
 print("written:", path)
 """),
             md("""
+## Teachers, the building programme and the enrolment cycle
+
+`plan.cycle` holds the rest of the ward's plan (`capacity_plan.xlsx`, in Vietnamese, has one
+sheet for each): teachers needed by the staffing norm against the `teachers` column of
+schools.csv; rooms to build and their cost per year to 2030 (the unit costs are ASSUMPTIONS
+until the province's figures are written in ward.toml `[norms.classroom_cost]`); facilities
+against the standard (permanent classrooms, land, school size, semi-boarding places); mixed
+classes that last more than a year; and — with `enrolment.csv` — the 15 August intake report
+with the forecast accuracy achieved, the rates estimated from actual enrolment and the
+universalisation indicators. `plan.cycle.coverage` says which data would enable what is missing.
+"""),
+            code("""
+cycle = plan.cycle
+print(cycle.teachers.groupby(["level", "school_year"])[["teachers_needed", "teachers", "teacher_shortfall"]].sum())
+cycle.building_by_year[cycle.building_by_year.level == "all"].pivot_table(
+    index="school_year", columns="item", values=["rooms", "cost_million_vnd"], aggfunc="sum")
+"""),
+            code("""
+cycle.coverage[["feature", "enabled", "needs"]]
+"""),
+            code("""
+# with enrolment.csv in the ward folder (the sample Phước Bình has one)
+if cycle.universal is not None:
+    display(cycle.intake_accuracy)
+    display(cycle.universal[cycle.universal.school_year == cycle.universal.school_year.max()])
+"""),
+            md("""
 ## What if …? Scenarios side by side
 
 A scenario changes the ward's data — a new school opening in a given year, a housing project, a

@@ -13,6 +13,8 @@
   p_over ≥ 0.2 or utilization ≥ 0.9 (norm table: flag_tight_p_over, flag_tight_utilization);
   else `ok`.
 - first_short_year: the first school year in which the school lacks rooms (blank if none).
+- teachers_needed: classes × teachers per class of the staffing norm (capacity.teachers), against
+  the school's `teachers` (optional): teacher_shortfall and first_teacher_short_year.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from capacity.classes import check_schools, effective_limits, grade_grid, level_
 from capacity.demand import BOUNDS, DEMAND_COLUMNS, _rows
 from capacity.grades import GRADE_LEVEL, LEVEL_GRADES, LEVELS
 from capacity.norms import Norms
+from capacity.teachers import add_teacher_columns, round_teachers, teacher_ratios
 from capacity.uncertainty import exceedance_probability, quantile_at
 
 __all__ = ["CAPACITY_COLUMNS", "analyze", "pupils_by_school", "check_assignment", "check_demand"]
@@ -35,6 +38,7 @@ CAPACITY_COLUMNS: tuple[str, ...] = (
 )
 EXTRA_COLUMNS: tuple[str, ...] = (
     "classes_lo80", "classes_hi80", "rooms_needed_hi80", "seats", "mean_class_size", "sessions_per_day",
+    "teachers_norm", "teachers_needed", "teachers", "teacher_shortfall", "first_teacher_short_year",
 )
 _QUANTILE_ORDER = ("lo95", "lo80", "mean", "hi80", "hi95")
 
@@ -210,7 +214,10 @@ def analyze(
         frame.insert(1, "level", level)
         for bound in BOUNDS:
             frame[f"pupils_{bound}"] = arr[bound].sum(axis=1)
-        classes = {b: level_classes(level, arr[b], limit, norms)[0].sum(axis=1) for b in ("mean", "lo80", "hi80")}
+        grids = {b: level_classes(level, arr[b], limit, norms)[0] for b in ("mean", "lo80", "hi80")}
+        classes = {b: grid.sum(axis=1) for b, grid in grids.items()}
+        frame["teachers_norm"] = (grids["mean"] * teacher_ratios(level, sessions, norms)).sum(axis=1)
+        frame["teachers_needed"] = round_teachers(frame["teachers_norm"])
         frame["classes"] = classes["mean"].astype(int)
         frame["rooms_needed"] = rooms_needed(classes["mean"], sessions, norms).astype(int)
         frame["room_shortfall"] = np.maximum(frame["rooms_needed"] - rooms, 0).astype(int)
@@ -236,6 +243,7 @@ def analyze(
     short_years = table.loc[over].groupby(["school_id", "level"])["school_year"].min().rename("first_short_year")
     table = table.merge(short_years, on=["school_id", "level"], how="left")
     table["first_short_year"] = table["first_short_year"].astype("Int64")
+    table = add_teacher_columns(table, schools)
     table = table.loc[:, [*CAPACITY_COLUMNS, *EXTRA_COLUMNS]]
     return table.sort_values(["level", "school_id", "school_year"], key=_level_key, kind="stable").reset_index(drop=True)
 

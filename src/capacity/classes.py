@@ -31,6 +31,8 @@ import pandas as pd
 
 from capacity.grades import LEVEL_GRADES, LEVELS, PRESCHOOL_BLOCKS
 from capacity.norms import Norms
+from capacity.school_columns import school_column_problems
+from capacity.table_checks import TableError
 
 __all__ = [
     "ceil_classes",
@@ -127,7 +129,10 @@ def level_classes(level: str, pupils: np.ndarray, limits: np.ndarray, norms: Nor
 
 
 def check_schools(schools: pd.DataFrame, name: str = "schools") -> pd.DataFrame:
-    """Validate the schools table; return a copy with defaults filled (sessions 2, NaN others)."""
+    """Validate the schools table; return a copy with defaults filled (sessions 2, NaN others).
+
+    The optional facility columns (capacity.school_columns) are checked too: their bad cells
+    raise a TableError listing every problem (a ValueError)."""
     need = [c for c in ("school_id", "level", "classrooms") if c not in schools.columns]
     if need:
         raise ValueError(f"{name}: missing column(s) {', '.join(need)}; see docs/data-format.md (schools.csv)")
@@ -147,7 +152,10 @@ def check_schools(schools: pd.DataFrame, name: str = "schools") -> pd.DataFrame:
     if bad.any():
         raise ValueError(f"{name}: column 'sessions_per_day' must be 1 or 2, see row(s) {rows(bad)}")
     table["sessions_per_day"] = table["sessions_per_day"].astype(int)
-    for col in ("classrooms", "max_class_size", "opens", "closes", "land_m2"):
+    table, problems = school_column_problems(table, name)
+    if problems:
+        raise TableError(problems)
+    for col in ("classrooms", "max_class_size", "opens", "closes"):
         if col not in table:
             table[col] = np.nan
         table[col] = pd.to_numeric(table[col], errors="coerce").astype(float)

@@ -18,6 +18,9 @@ Definitions (docs/capacity.md):
   them, against the MOET benchmark of 300 (defined over every level, so indicative per level).
 - land_m2_per_pupil: Σ land of the open schools with land_m2 given ÷ their pupils, against the
   norm of the ward's setting; schools_below_land_norm lists those under it.
+- teachers_needed: Σ of the schools' teachers by the staffing norm (capacity.teachers);
+  teachers: Σ of the schools' `teachers` (blank when no school gives it); teachers_short: Σ of
+  the shortfalls of the schools that give it (present only when analyze added the columns).
 Rows with level `all` sum the three levels.
 """
 from __future__ import annotations
@@ -37,6 +40,7 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "rooms_available", "rooms_short", "rooms_short_hi80", "new_rooms_to_date", "room_balance",
     "schools_short", "pupils_added", "top_quarters", "residents_school_age", "rooms_per_10000",
     "rooms_per_10000_benchmark", "land_m2_per_pupil", "land_norm_m2_per_pupil", "schools_below_land_norm",
+    "teachers_needed", "teachers", "teachers_short",
 )
 
 
@@ -114,6 +118,8 @@ def ward_summary(
     cap["built_to_date"] = cap.groupby(["school_id", "level"])["room_shortfall"].cummax()
     cap["short_hi80"] = np.maximum(cap["rooms_needed_hi80"] - cap["rooms_available"], 0)
     cap["open"] = cap["rooms_available"] > 0
+    for col in ("teachers_needed", "teachers", "teacher_shortfall"):  # tables from before the teacher columns
+        cap[col] = cap[col].astype(float) if col in cap else np.nan
     land = schools.set_index("school_id")["land_m2"]
     cap["land_m2"] = cap["school_id"].map(land)
     has_land = cap["open"] & cap["land_m2"].notna()
@@ -133,6 +139,9 @@ def ward_summary(
         new_rooms_to_date=("built_to_date", "sum"),
         land_used=("land_used", "sum"),
         land_pupils=("land_pupils", "sum"),
+        teachers_needed=("teachers_needed", "sum"),
+        teachers=("teachers", lambda s: s.sum(min_count=1)),
+        teachers_short=("teacher_shortfall", lambda s: s.sum(min_count=1)),
     ).reset_index()
     table["room_balance"] = table["rooms_available"] - table["rooms_needed"]
 
@@ -182,7 +191,7 @@ def ward_summary(
     # the ward as a whole
     sums = ["schools_open", "pupils_mean", "pupils_hi80", "classes", "rooms_needed", "rooms_available", "rooms_short",
             "rooms_short_hi80", "new_rooms_to_date", "room_balance", "land_used", "land_pupils", "pupils_added",
-            "residents_school_age"]
+            "residents_school_age", "teachers_needed", "teachers", "teachers_short"]
     whole = table.groupby("school_year")[sums].sum(min_count=1).reset_index()
     whole["level"] = "all"
     whole["schools_short"] = table.groupby("school_year")["schools_short"].agg(lambda s: "; ".join(x for x in s if x)).to_numpy()

@@ -136,12 +136,13 @@ def backtest(
     last_year: int | None = None,
     methods: tuple[str, ...] = METHODS,
     settings: ForecastSettings = DEFAULT_SETTINGS,
+    women: pd.DataFrame | None = None,
 ) -> BacktestResult:
     """Rolling-origin backtest over the history up to `last_year` (default: the last year).
 
     Returns a `BacktestResult` with the cells and the summary (see the module docstring).
     """
-    arrays = ward_arrays(population, births, housing, base_year=last_year, max_age=max_age)
+    arrays = ward_arrays(population, births, housing, base_year=last_year, max_age=max_age, women=women)
     n_ages = max_age + 1
     ages = arrays.ages[:n_ages]
     last = arrays.years.size - 1
@@ -236,14 +237,17 @@ _WORDS: dict[str, tuple[str, str]] = {
 #: The methods as printed: code -> (Vietnamese, English) short names (table columns)…
 METHOD_NAMES: dict[str, tuple[str, str]] = {
     "shrunk": ("Phương pháp này", "This method"),
+    "hp_shrunk": ("HP điều chỉnh đơn giản", "Simple shrunk HP"),
     "hp_unshrunk": ("HP không điều chỉnh", "Plain HP"),
     "aging": ("Chỉ lên tuổi", "Aging only"),
     "naive": ("Giữ nguyên", "Kept"),
 }
 #: …and descriptions (the legend; the English ones are `settings.METHOD_LABELS`).
 METHOD_DESCRIPTIONS: dict[str, tuple[str, str]] = {
-    "shrunk": ("Hamilton–Perry điều chỉnh tỷ số từng khu phố/thôn về mức chung của phường/xã "
-               "(phương pháp tuyensinh dùng)", METHOD_LABELS["shrunk"]),
+    "shrunk": ("tỷ số thay đổi theo đoàn hệ kiểm định trên số liệu các năm trước, kết hợp tỷ phần của khu "
+               "phố/thôn trong phường/xã (phương pháp tuyensinh dùng)", METHOD_LABELS["shrunk"]),
+    "hp_shrunk": ("Hamilton–Perry đơn giản: tỷ số 5 năm của từng khu phố/thôn kéo về tỷ số chung "
+                  "của phường/xã (hệ số 2000)", METHOD_LABELS["hp_shrunk"]),
     "hp_unshrunk": ("Hamilton–Perry không điều chỉnh (tỷ số riêng của từng khu phố/thôn)",
                     METHOD_LABELS["hp_unshrunk"]),
     "aging": ("chỉ lên tuổi (tỷ số 1: không tính người chuyển đi, chuyển đến)", METHOD_LABELS["aging"]),

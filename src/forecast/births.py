@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from forecast.shrinkage import raw_factor, shrink_toward_one
 
-__all__ = ["YoungestAgeModel", "exposure_kind", "exposure", "fit_youngest_age", "forecast_rate"]
+__all__ = ["YoungestAgeModel", "exposure_kind", "exposure", "fit_youngest_age", "forecast_rate", "women_projection"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,14 @@ class YoungestAgeModel:
     factor: np.ndarray  # [Q] quarter factor f
     survival: np.ndarray | None  # [Q] age 0 per birth (None when X is age 0 itself)
     girls_share: float  # girls among age 0 (ward, window); 0.485 when sex is unknown
+    women_path: np.ndarray | None = None  # [Q, H] women 15–49 projected (given as a table), or None
+
+    def exposure_of(self, total: np.ndarray, female: np.ndarray | None, step: int) -> np.ndarray:
+        """Exposure [Q] in projection year `step` from the projected population (or the
+        projected women 15–49 when they were given as their own table)."""
+        if self.women_path is not None:
+            return self.women_path[:, step]
+        return exposure(self.kind, total, female)
 
     def age0(self, exposure_now: np.ndarray, step: int) -> np.ndarray:
         """Expected age-0 residents [Q] at the end of projection year `step`."""
@@ -68,6 +77,19 @@ def forecast_rate(history: np.ndarray, steps: int, model: str = "holt_damped", m
     flat = np.full(steps, series[-3:].mean())
     if model == "mean" or series.size < min_years or steps == 0:
         return flat
+    path = _damped_path(series.tobytes(), max(steps, _PATH_YEARS))
+    return flat if path is None else path[:steps].copy()
+
+
+_PATH_YEARS = 40
+
+
+@lru_cache(maxsize=256)
+def _damped_path(series_bytes: bytes, steps: int) -> np.ndarray | None:
+    """Damped-trend exponential smoothing of log(rate), `steps` years ahead, kept within the
+    observed range ± half of it; None when the fit fails. Cached: the rolling-origin fits and
+    backtests forecast the same ward series from the same origins many times."""
+    series = np.frombuffer(series_bytes, dtype=float)
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
     with warnings.catch_warnings():
@@ -78,12 +100,14 @@ def forecast_rate(history: np.ndarray, steps: int, model: str = "holt_damped", m
             ).fit()
             path = np.exp(np.asarray(fit.forecast(steps), dtype=float))
         except (ValueError, np.linalg.LinAlgError):
-            return flat
+            return None
     if not np.all(np.isfinite(path)):
-        return flat
+        return None
     # A damped trend cannot leave the range the ward has seen by more than half of it.
     lo, hi = series.min(), series.max()
-    return np.clip(path, lo - 0.5 * (hi - lo), hi + 0.5 * (hi - lo))
+    path = np.clip(path, lo - 0.5 * (hi - lo), hi + 0.5 * (hi - lo))
+    path.flags.writeable = False
+    return path
 
 
 def fit_youngest_age(
@@ -99,10 +123,14 @@ def fit_youngest_age(
     min_years: int,
     bounds: tuple[float, float] | None,
     shrink: bool = True,
+    women: np.ndarray | None = None,
 ) -> YoungestAgeModel:
-    """Fit the age-0 model on history arrays ending at the base year (total [Q, A, T])."""
-    kind = exposure_kind(total.shape[1], female is not None)
-    w_hist = exposure(kind, total, female) * exists  # [Q, T]
+    """Fit the age-0 model on history arrays ending at the base year (total [Q, A, T]).
+
+    women [Q, T]: women 15–49 given as their own table (when the population table has no sex or
+    stops before 49); they are then the exposure, projected by `women_projection`."""
+    kind = "women_15_49" if women is not None else exposure_kind(total.shape[1], female is not None)
+    w_hist = (women if women is not None else exposure(kind, total, female)) * exists  # [Q, T]
     x_hist = (births if births is not None else age0_numerator) * exists
     usable = np.isfinite(x_hist).all(axis=0)
     ward_x = np.where(usable, np.nansum(x_hist, axis=0), np.nan)
@@ -129,4 +157,21 @@ def fit_youngest_age(
     if female is not None:
         all0 = total[:, 0, years].sum()
         girls = float(female[:, 0, years].sum() / all0) if all0 > 0 else girls
-    return YoungestAgeModel(kind, rate, factor, survival, girls)
+    path = women_projection(women, exists, window, steps) if women is not None else None
+    return YoungestAgeModel(kind, rate, factor, survival, girls, path)
+
+
+def women_projection(women: np.ndarray, exists: np.ndarray, window: int, steps: int) -> np.ndarray:
+    """Women 15–49 [Q, steps] after the base year when only their total is known: each
+    quarter's last count × the ward's mean yearly change over the window, compounded (no age
+    detail to age them with)."""
+    w = women * exists
+    last = w[:, -1]
+    k = min(window, w.shape[1] - 1)
+    if k >= 1:
+        now, before = w[:, -k:].sum(axis=0), w[:, -k - 1 : -1].sum(axis=0)
+        ok = before > 0
+        growth = float(np.exp(np.log(now[ok] / before[ok]).mean())) if ok.any() and (now[ok] > 0).all() else 1.0
+    else:
+        growth = 1.0
+    return last[:, None] * growth ** np.arange(1, steps + 1)[None, :]

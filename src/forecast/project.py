@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecast.engine import project_means, rolling_errors
+from forecast.engine import PLAIN, calibration_sample, fit_combination, project_means, rolling_errors
 from forecast.intervals import Calibration, calibrate, interval_bounds
 from forecast.settings import DEFAULT_SETTINGS, ForecastSettings
 from forecast.tables import WardArrays, ward_arrays
@@ -101,10 +101,18 @@ def project_arrays(
     base_year = arrays.base_year
     steps = horizon - base_year
     n_ages = max_age + 1
-    mean = project_means(arrays, arrays.years.size - 1, steps, "shrunk", settings)[:, :n_ages]
+    base_index = arrays.years.size - 1
+    sample = calibration_sample(arrays, settings)
+    combination, past = PLAIN, None
+    if settings.combine:
+        combination, past = fit_combination(sample, base_index, settings)
+    # quarters merged away before the base year have no forecast; their past still trains the method
+    mean = project_means(arrays, base_index, steps, "shrunk", settings, combination)[arrays.exists[:, -1], :n_ages]
     quarter_cal = ward_cal = Calibration((0.0,) * 6, (0.0,) * 4, 0, ())
     if intervals:
-        quarter_errors, ward_errors = rolling_errors(arrays, "shrunk", settings, n_ages=n_ages)
+        quarter_errors, ward_errors = rolling_errors(
+            sample, "shrunk", settings, n_ages=n_ages, combination=combination, past=past
+        )
         quarter_cal, ward_cal = calibrate(quarter_errors), calibrate(ward_errors)
     ages = arrays.ages[:n_ages]
     ward_mean = mean.sum(axis=0, keepdims=True)
@@ -126,9 +134,12 @@ def project_all(
     include_base: bool = False,
     intervals: bool = True,
     settings: ForecastSettings = DEFAULT_SETTINGS,
+    women: pd.DataFrame | None = None,
 ) -> ForecastResult:
     """Quarter and ward forecasts (see `project` and `project_ward`)."""
-    arrays = ward_arrays(population, births, housing, base_year=base_year, horizon=horizon, max_age=max_age)
+    arrays = ward_arrays(
+        population, births, housing, base_year=base_year, horizon=horizon, max_age=max_age, women=women
+    )
     base = arrays.base_year
     if horizon <= base:
         raise ValueError(f"horizon {horizon} must be after the base year {base}: the forecast covers base + 1 … horizon.")
@@ -141,12 +152,13 @@ def project_all(
             for name in list(values):
                 values[name] = values[name] * factor[None]
     ages = arrays.ages[: max_age + 1]
+    now = arrays.exists[:, -1]
     if include_base:
-        observed = arrays.total[:, : max_age + 1, -1]
+        observed = arrays.total[now, : max_age + 1, -1]
         quarter = _prepend_base(quarter, observed)
         ward = _prepend_base(ward, observed.sum(axis=0, keepdims=True))
         years = np.r_[base, years]
-    quarter_frame = _tidy(arrays.quarters, years, ages, quarter)
+    quarter_frame = _tidy(arrays.quarters[now], years, ages, quarter)
     ward_frame = _tidy(np.array(["ward"], dtype=object), years, ages, ward).drop(columns="quarter_id")
     return ForecastResult(quarter_frame, ward_frame, quarter_cal, ward_cal, base, settings)
 
@@ -163,6 +175,7 @@ def project(
     include_base: bool = False,
     intervals: bool = True,
     settings: ForecastSettings = DEFAULT_SETTINGS,
+    women: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Forecast residents per quarter × single age 0…max_age × year base+1…horizon (persons).
 
@@ -172,11 +185,12 @@ def project(
     `base_year` is used. `ward_total` (optional: year, count [, age]) rescales quarters so their
     sum matches an independent ward forecast of ages 0…max_age. Returns quarter_id, year,
     age, mean, lo80, hi80, lo95, hi95 (80 % and 95 % prediction intervals; with
-    `intervals=False` the bounds equal the mean and no rolling-origin runs are made).
+    `intervals=False` the bounds equal the mean). `women` (quarter_id, year, women_15_49;
+    optional) gives the age-0 model its exposure when the population table has no sex.
     """
     return project_all(
         population, births, housing, base_year=base_year, horizon=horizon, max_age=max_age,
-        ward_total=ward_total, include_base=include_base, intervals=intervals, settings=settings,
+        ward_total=ward_total, include_base=include_base, intervals=intervals, settings=settings, women=women,
     ).quarters
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from forecast.shrinkage import raw_factor, shrink_toward_one
 
-__all__ = ["CohortRatios", "estimate_ratios", "window_transitions"]
+__all__ = ["CohortRatios", "estimate_ratios", "window_transitions", "ValidatedRatios", "validated_ratios"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,10 @@ class CohortRatios:
 
 
 def window_transitions(
-    population: np.ndarray, numerator_population: np.ndarray, exists: np.ndarray, window: int
+    population: np.ndarray,
+    numerator_population: np.ndarray,
+    exists: np.ndarray,
+    window: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Denominators D[q, a, k] = P[q, a, t] and numerators N[q, a, k] = P*[q, a+1, t+1]
     for the last `window` transitions t → t+1 (k ordered in time); zero where the quarter had
@@ -123,3 +126,137 @@ def estimate_ratios(
     if bounds is not None:
         ratio = np.clip(ratio, bounds[0], bounds[1])
     return CohortRatios(ratio, ward, ward_raw, level_age, weight, kappa)
+
+
+# --- time-weighted ratios with validated shrinkage (the project's method) --------------------
+#: Candidate decays λ, shrinkage constants κ (persons, time-weighted) and neighbour weights ν among which
+#: `validated_ratios` picks by one-year-ahead validation inside the history.
+DECAYS: tuple[float, ...] = (0.7, 0.85, 1.0)
+KAPPAS: tuple[float, ...] = (25.0, 50.0, 100.0, 200.0, 400.0, 800.0, 1600.0, 3200.0)
+NEIGHBOURS: tuple[float, ...] = (0.0, 0.5, 1.0)
+
+
+@dataclass(frozen=True)
+class ValidatedRatios:
+    """Time-weighted, shrunk ratios [Q, A-1] and the (λ, κ per age) chosen for them."""
+
+    ratio: np.ndarray
+    ward: np.ndarray  # [A-1] the ward ratio (all quarters pooled, same time weights)
+    decay: float
+    kappa: np.ndarray  # [A-1] κ of each age (persons expected, time-weighted)
+    neighbours: float = 0.0  # ν: weight of the neighbouring ages in the quarter's level
+
+
+def _pool_neighbours(x: np.ndarray, nu: float) -> np.ndarray:
+    """x[:, a] + ν·(x[:, a−1] + x[:, a+1]) (the ages present at the edges)."""
+    if not nu:
+        return x
+    out = x.copy()
+    out[:, 1:] += nu * x[:, :-1]
+    out[:, :-1] += nu * x[:, 1:]
+    return out
+
+
+def _weighted_ratios(
+    den: np.ndarray, num: np.ndarray, weights: np.ndarray, kappa: np.ndarray | float,
+    bounds: tuple[float, float] | None, neighbours: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """r = R·(1 + w·(f − 1)) with sums weighted over time (see `validated_ratios`)."""
+    d = den @ weights  # [Q, A-1]
+    n = num @ weights
+    ward_d, ward_n = d.sum(axis=0), n.sum(axis=0)
+    ward = np.divide(ward_n, ward_d, out=np.ones_like(ward_d), where=ward_d > 0)
+    n_p = _pool_neighbours(n, neighbours)
+    e_p = _pool_neighbours(d * ward[None, :], neighbours)  # expected from the ward's ratio
+    f = np.divide(n_p, e_p, out=np.ones_like(n_p), where=e_p > 0)
+    w = e_p / (e_p + kappa)
+    ratio = ward[None, :] * (1.0 + w * (f - 1.0))
+    if bounds is not None:
+        ratio = np.clip(ratio, bounds[0], bounds[1])
+    return ratio, ward
+
+
+def validated_ratios(
+    population: np.ndarray,
+    numerator_population: np.ndarray,
+    exists: np.ndarray,
+    *,
+    bounds: tuple[float, float] | None = (0.5, 2.0),
+    validation_years: int = 4,
+    decays: tuple[float, ...] = DECAYS,
+    kappas: tuple[float, ...] = KAPPAS,
+    kappa_band: int = 5,
+    validation_quarters: int = 2000,
+    neighbour_weights: tuple[float, ...] = NEIGHBOURS,
+    fixed: tuple[float, np.ndarray, float] | None = None,
+) -> ValidatedRatios:
+    """Cohort-change ratios from every usable year, recent years weighted most, each quarter
+    shrunk toward the ward's ratio of the same age:
+
+        D[q, a] = Σ_k λ^(K−1−k) P[q, a, t_k],   N[q, a] = Σ_k λ^(K−1−k) P*[q, a+1, t_k + 1]
+        R[a] = Σ_q N / Σ_q D,   E = D·R (expected from the ward)
+        f[q, a] = (N[a] + ν·(N[a−1] + N[a+1])) / (E[a] + ν·(E[a−1] + E[a+1]))
+        r[q, a] = R[a] · (1 + w·(f − 1)),   w = E_ν / (E_ν + κ_a)   (E_ν: the pooled denominator)
+
+    f is the quarter's level relative to the ward, borrowing strength from the neighbouring
+    ages with weight ν (a quarter that gains families at age 4 gains them at 3 and 5 too).
+    λ, ν and κ are not assumed: each candidate predicts each of the last `validation_years`
+    one-year transitions from the transitions before it (N̂ = D_t · r); the (λ, ν) with the
+    least absolute error in persons is kept, and for each band of `kappa_band` ages the κ with
+    the least error in that band — how much a quarter's own past says about its next year,
+    measured on the ward itself. (Ages differ: young families move by choice of quarter, so
+    quarters' ratios at ages 0–5 differ for real; at school ages most differences are noise.)
+    With fewer than 3 transitions the middle candidates (λ = 0.85, κ = 400) are used. Above
+    `validation_quarters` quarters the choice is made on a seeded sample of that many (one
+    choice for the ward: 2,000 quarters × ages × 4 years are plenty).
+    `fixed` = (λ, κ per age, ν) skips the choice (the women's ratios reuse the total's).
+    """
+    n_t = population.shape[2]
+    alive = exists[:, :-1][:, None, :]
+    den = population[:, :-1, :-1] * alive  # [Q, A-1, K] transition k: year k → k+1
+    num = numerator_population[:, 1:, 1:] * alive
+    n_k, n_r = n_t - 1, den.shape[1]
+    band = np.arange(n_r) // kappa_band
+    n_band = int(band.max()) + 1 if n_r else 0
+    decay = decays[len(decays) // 2]
+    kappa = np.full(n_r, kappas[len(kappas) // 2])
+    nu = 0.0
+    vden, vnum = den, num
+    if den.shape[0] > validation_quarters:
+        pick = np.sort(np.random.default_rng(20260102).choice(den.shape[0], validation_quarters, replace=False))
+        vden, vnum = den[pick], num[pick]
+    first = max(2, n_k - validation_years)
+    if fixed is not None:
+        decay, kappa, nu = fixed[0], np.asarray(fixed[1], dtype=float), fixed[2]
+    elif n_k >= 3 and len(decays) * len(kappas) * len(neighbour_weights) > 1 and n_r:
+        # err[(λ, ν), κ, band]: absolute one-year-ahead errors (persons); the sums are formed once
+        # per (λ, year) and every κ is tried at once
+        pairs = [(lam, v) for lam in decays for v in neighbour_weights]
+        err = np.zeros((len(pairs), len(kappas), n_band))
+        kap = np.asarray(kappas, dtype=float)[:, None, None]
+        for i0, lam in enumerate(decays):
+            for k in range(first, n_k):  # predict transition k from transitions 0 … k-1
+                weights = lam ** np.arange(k - 1, -1, -1, dtype=float)
+                d = vden[:, :, :k] @ weights
+                n = vnum[:, :, :k] @ weights
+                ward_d = d.sum(axis=0)
+                ward = np.divide(n.sum(axis=0), ward_d, out=np.ones_like(ward_d), where=ward_d > 0)
+                e = d * ward[None, :]
+                for i1, v in enumerate(neighbour_weights):
+                    n_p, e_p = _pool_neighbours(n, v), _pool_neighbours(e, v)
+                    f = np.divide(n_p, e_p, out=np.ones_like(n_p), where=e_p > 0)
+                    r = ward[None, None, :] * (1.0 + e_p[None] / (e_p[None] + kap) * (f[None] - 1.0))
+                    if bounds is not None:
+                        np.clip(r, bounds[0], bounds[1], out=r)
+                    by_age = np.abs(vden[None, :, :, k] * r - vnum[None, :, :, k]).sum(axis=1)  # [κ, A-1]
+                    i = i0 * len(neighbour_weights) + i1
+                    for j in range(len(kappas)):
+                        err[i, j] += np.bincount(band, weights=by_age[j], minlength=n_band)
+        best_k = err.argmin(axis=1)  # [pair, band]
+        totals = np.take_along_axis(err, best_k[:, None, :], axis=1)[:, 0, :].sum(axis=1)
+        i = int(totals.argmin())
+        decay, nu = pairs[i]
+        kappa = np.asarray(kappas, dtype=float)[best_k[i]][band]
+    weights = decay ** np.arange(n_k - 1, -1, -1, dtype=float)
+    ratio, ward = _weighted_ratios(den, num, weights, kappa, bounds, nu)
+    return ValidatedRatios(ratio, ward, decay, kappa, nu)

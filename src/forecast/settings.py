@@ -22,9 +22,10 @@ DEFAULT_YIELD: tuple[float, ...] = (
 )
 
 #: Methods run by `forecast.backtest`: the project's method and the three baselines.
-METHODS: tuple[str, ...] = ("shrunk", "hp_unshrunk", "aging", "naive")
+METHODS: tuple[str, ...] = ("shrunk", "hp_shrunk", "hp_unshrunk", "aging", "naive")
 METHOD_LABELS: dict[str, str] = {
-    "shrunk": "shrunk Hamilton–Perry (this method)",
+    "shrunk": "this method (cohort ratios validated on the ward's past, leaning toward the quarter's share of the ward)",
+    "hp_shrunk": "simple shrunk Hamilton–Perry (5 years, pseudo-count 2000)",
     "hp_unshrunk": "un-shrunk Hamilton–Perry",
     "aging": "pure aging (ratio 1)",
     "naive": "naive same-age persistence",
@@ -51,6 +52,13 @@ class ForecastSettings:
         earlier origins exist to calibrate its intervals on.
     max_quantile_cells: cap on the number of errors kept to estimate interval quantiles
         (subsampled deterministically; the variance model always uses every error).
+    combine: lean toward the quarter's share of the ward with blend weights fitted on the
+        method's own past forecasts (`combine.py`); False: the cohort projection alone.
+    learned: add the learned correction (`learned.py`, scikit-learn gradient boosting) trained
+        on the method's own past forecasts; False: the blend alone.
+    fit_max_age: the blend weights and the correction are fitted on ages 0 … fit_max_age.
+    max_fit_horizon: longest horizon (years) of past forecasts used to fit them.
+    learned_rows: cap on the past cells the correction is trained on (seeded subsample).
     calibration_quarters: above this many quarters the rolling-origin runs that calibrate the
         intervals use a seeded sample of this many quarters (millions of errors already; more
         would only cost time). The forecast itself always uses every quarter.
@@ -66,6 +74,11 @@ class ForecastSettings:
     min_calibration_origins: int = 2
     max_quantile_cells: int = 400_000
     calibration_quarters: int = 5_000
+    combine: bool = True
+    learned: bool = False
+    fit_max_age: int = 20
+    max_fit_horizon: int = 10
+    learned_rows: int = 60_000
 
     def __post_init__(self) -> None:
         if self.window < 2:
@@ -75,6 +88,14 @@ class ForecastSettings:
             raise ValueError("ForecastSettings.ratio_bounds must satisfy 0 < low <= 1 <= high")
         if self.births_model not in ("holt_damped", "mean"):
             raise ValueError("ForecastSettings.births_model must be 'holt_damped' or 'mean'")
+        if self.learned:
+            import importlib.util
+
+            if importlib.util.find_spec("sklearn") is None:
+                raise ValueError(
+                    "ForecastSettings(learned=True) needs scikit-learn: pip install 'tuyensinh[learned]' "
+                    "(or scikit-learn), or keep learned=False."
+                )
         if any(y < 0 for y in self.yield_table):
             raise ValueError("ForecastSettings.yield_table must hold children per dwelling >= 0")
 

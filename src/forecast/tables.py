@@ -27,7 +27,8 @@ class WardArrays:
     female[q, a, t]: the women among them, or None when `sex` was not given.
     births[q, t]: births in year t, or None.  housing[q, y]: planned dwellings completed in
     year `first_year + y` for y up to the horizon (0 when none).  exists[q, t]: the quarter
-    has population rows for year t (a new quarter starts later than the others).
+    has population rows for year t (a new quarter starts later than the others).  women[q, t]:
+    women aged 15–49 from their own table (the age-0 model's exposure), or None.
     """
 
     quarters: np.ndarray
@@ -38,6 +39,7 @@ class WardArrays:
     births: np.ndarray | None
     housing: np.ndarray | None
     exists: np.ndarray
+    women: np.ndarray | None = None
 
     @property
     def first_year(self) -> int:
@@ -59,6 +61,7 @@ class WardArrays:
             births=None if self.births is None else self.births[pick],
             housing=None if self.housing is None else self.housing[pick],
             exists=self.exists[pick],
+            women=None if self.women is None else self.women[pick],
         )
 
     def truncated(self, base_index: int) -> WardArrays:
@@ -73,6 +76,7 @@ class WardArrays:
             births=None if self.births is None else self.births[:, :end],
             housing=self.housing,
             exists=self.exists[:, :end],
+            women=None if self.women is None else self.women[:, :end],
         )
 
 
@@ -188,12 +192,14 @@ def ward_arrays(
     base_year: int | None = None,
     horizon: int | None = None,
     max_age: int = 18,
+    women: pd.DataFrame | None = None,
 ) -> WardArrays:
     """Validate the tables and pivot them to dense arrays; only data up to `base_year` is used.
 
     Raises ValueError (planner-readable) for missing columns, blank or negative values, gaps in
     years, fewer than 3 years of history, missing or duplicate (quarter, year, age[, sex]) rows,
-    and births/housing rows naming unknown quarters.
+    and births/housing/women rows naming unknown quarters. `women` (quarter_id, year,
+    women_15_49; optional) must cover every quarter-year of the population table.
     """
     population, sheet_rows, years, ages, counts, sex, base_year = _population(population, base_year)
     year_axis = _check_years(years, base_year)
@@ -221,16 +227,18 @@ def ward_arrays(
         )
     cells = rows_per_cell.reshape(n_q, n_a, n_t, n_s)
     quarter_year = cells.sum(axis=(1, 3)) > 0  # [q, t]: the quarter has rows that year
-    # A quarter may start after the first year (new quarter); after its first year it needs every year.
+    # A quarter may start after the first year (a new quarter) or stop before the base year (merged
+    # away); between its first and its last year it needs every year.
     started = np.maximum.accumulate(quarter_year, axis=1)
-    gap = started & ~quarter_year
+    still = np.maximum.accumulate(quarter_year[:, ::-1], axis=1)[:, ::-1]
+    gap = started & still & ~quarter_year
     if gap.any():
         q, t = np.nonzero(gap)
         examples = [f"{quarters[i]} in {year_axis[j]}" for i, j in zip(q[:_EXAMPLES], t[:_EXAMPLES], strict=True)]
         raise ValueError(
-            f"population.csv: {len(q)} quarter-year(s) are missing after the quarter first appears "
-            f"(e.g. {'; '.join(examples)}). A quarter needs rows for every year from its first year "
-            f"to {base_year}; add them (count 0 if nobody lived there)."
+            f"population.csv: {len(q)} quarter-year(s) are missing between the first and the last year of "
+            f"their quarter (e.g. {'; '.join(examples)}). A quarter needs rows for every year from its first "
+            f"to its last year; add them (count 0 if nobody lived there)."
         )
     expected_cells = np.broadcast_to(quarter_year[:, None, :, None], cells.shape)
     missing = expected_cells & (cells == 0)
@@ -260,6 +268,9 @@ def ward_arrays(
     if housing is not None:
         last = max(int(horizon or base_year), base_year)
         housing_arr = _housing(housing, quarters, year_axis[0], last)
+    women_arr = None
+    if women is not None:
+        women_arr = _women(women, quarters, year_axis, quarter_year)
     return WardArrays(
         quarters=quarters,
         years=year_axis,
@@ -269,6 +280,7 @@ def ward_arrays(
         births=births_arr,
         housing=housing_arr,
         exists=exists,
+        women=women_arr,
     )
 
 
@@ -317,3 +329,23 @@ def _housing(housing: pd.DataFrame, quarters: np.ndarray, first: int, last: int)
     n_q, n_y = len(quarters), last - first + 1
     flat = codes * n_y + (years - first)
     return np.bincount(flat, weights=values, minlength=n_q * n_y).reshape(n_q, n_y)
+
+
+def _women(women: pd.DataFrame, quarters: np.ndarray, year_axis: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """women[q, t] (women aged 15–49) from a table quarter_id, year, women_15_49."""
+    file = "women_15_49 table"
+    codes, years, values = _yearly_counts(women, file, "women_15_49", quarters, int(year_axis[0]), int(year_axis[-1]))
+    n_q, n_t = len(quarters), year_axis.size
+    flat = codes * n_t + (years - year_axis[0])
+    seen = np.bincount(flat, minlength=n_q * n_t).reshape(n_q, n_t)
+    if (seen > 1).any():
+        raise ValueError(f"{file} has duplicate rows for the same quarter_id and year; keep one per pair.")
+    lacking = present & (seen == 0)
+    if lacking.any():
+        q, t = np.nonzero(lacking)
+        examples = "; ".join(f"{quarters[i]} in {year_axis[j]}" for i, j in zip(q[:_EXAMPLES], t[:_EXAMPLES], strict=True))
+        raise ValueError(
+            f"{file} has no row for {len(q)} quarter-year(s) of population.csv (e.g. {examples}); "
+            f"give women 15–49 for every quarter and year, or leave the table out."
+        )
+    return np.bincount(flat, weights=values, minlength=n_q * n_t).reshape(n_q, n_t)

@@ -24,13 +24,13 @@ never open are left: the nearest existing school is kept for the years before), 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from zoning.network_problem import NetworkProblem, build_network_problem
-from zoning.problem import ZoningProblem
+from zoning.problem import ZoningProblem, with_dense
 
 __all__ = [
     "CONFLICT_COLUMNS",
@@ -280,4 +280,4 @@ def constrain_problem(problem: ZoningProblem, constraints: PlannerConstraints) -
     rows tie the quarters together; they are not applied here."""
     net = build_network_problem(problem, norms=None)
     rules = pair_rules(net, constraints)
-    return replace(problem, distance=np.where(rules.allowed, problem.distance, np.nan)), rules.conflicts
+    return with_dense(problem, distance=np.where(rules.allowed, problem.distance, np.nan)), rules.conflicts

@@ -35,6 +35,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "changed": ("Đổi trường so với hiện hành", "Moved from the current school"),
     "more_schools": ("… và {count} trường khác", "… and {count} more schools"),
     "north": ("B", "N"),
+    "key_title": ("Khu phố/thôn ghi bằng số trên bản đồ", "Quarters numbered on the map"),
+    "scale_ratio": ("Tỉ lệ 1:{ratio} khi in khổ {paper}", "Scale 1:{ratio} printed on {paper}"),
     "note_pupils": ("Số học sinh (HS): dự báo trung bình năm học {year}; số lớp theo sĩ số tối đa của "
                     "Điều lệ trường.",
                     "Pupils: mean forecast for {year}; classes at the class-size limits of the "
@@ -66,6 +68,9 @@ _TEXT: dict[str, tuple[str, str]] = {
                  "Scroll to zoom, drag to pan; hover over or click a quarter or school for its figures."),
     "web_reset": ("Xem toàn bộ", "Fit to ward"),
     "web_notes_title": ("Ghi chú", "Notes"),
+    "web_search": ("Tìm khu phố/thôn hoặc trường", "Find a quarter or school"),
+    "web_search_none": ("Không tìm thấy", "Not found"),
+    "web_year": ("Năm học", "School year"),
     # zoning notes (zoning.notes.Note; fields prepared by zoning.notes)
     "note.stranded": ("{count} khu phố/thôn không có trường {level} nào trong phạm vi {max_distance} m nên "
                       "được phân về trường gần nhất: {quarters}.",

@@ -14,7 +14,7 @@ school_id, metres`, the site ids and neighbour school ids in `school_id`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,7 @@ import pandas as pd
 
 from zoning.distances import distance_matrix
 from zoning.neighbours import neighbour_arrays
-from zoning.problem import ZoningProblem, class_limit, rooms_per_class
+from zoning.problem import ZoningProblem, class_limit, rooms_per_class, with_dense
 
 __all__ = ["CANDIDATE_COLUMNS", "KINDS", "NetworkProblem", "build_network_problem"]
 
@@ -197,7 +197,7 @@ def build_network_problem(
     current = problem.current
     if current is not None:
         current = np.hstack([current, np.zeros((n, k + b))])
-    zoning = replace(
+    zoning = with_dense(
         problem,
         school_ids=np.concatenate([problem.school_ids, new_ids]).astype(object),
         school_names=np.array(names, dtype=object),

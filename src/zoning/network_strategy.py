@@ -29,6 +29,7 @@ import pandas as pd
 
 from zoning.assign import solve_problem
 from zoning.network_model import NetworkModel, start_vector
+from zoning.problem import with_dense
 from zoning.solve import SolveOutcome, relative_gap, solve_model
 from zoning.vectors import best_classes
 
@@ -143,7 +144,7 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
             forced = must_site[:, cols].any(axis=1)
             ok[forced] = must_site[forced][:, cols]
             dist = np.where(ok, zp.distance[:, cols], np.nan)
-            phase = replace(
+            phase = with_dense(
                 zp,
                 school_years=tuple(zp.school_years[y] for y in years),
                 demand=zp.demand[:, years],

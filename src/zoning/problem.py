@@ -8,7 +8,7 @@ the classrooms usable in each school year. Every check a planner can act on happ
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -124,6 +124,27 @@ class ZoningProblem:
         dense = np.zeros((len(self.quarter_ids), len(self.school_ids)))
         dense[self.current_quarter, self.current_school] = self.current_share
         return dense
+
+
+_KEEP: Any = object()
+
+
+def with_dense(problem: ZoningProblem, *, distance: np.ndarray | None = None, current: Any = _KEEP,
+               **changes: Any) -> ZoningProblem:
+    """A copy of `problem` with `changes`, where `distance` ((n, m) metres, NaN: unknown) and
+    `current` ((n, m) shares, or None for no current zoning) are given as dense matrices and
+    stored as links, as `build_problem` stores them (for code that edits a problem's columns)."""
+    fields = dict(changes)
+    if distance is not None:
+        quarter, school = np.nonzero(~np.isnan(distance))  # row-major: sorted by quarter, then school
+        fields.update(link_quarter=quarter, link_school=school, link_metres=distance[quarter, school])
+    if current is not _KEEP:
+        if current is None:
+            fields.update(current_quarter=None, current_school=None, current_share=None)
+        else:
+            quarter, school = np.nonzero(current > 0)
+            fields.update(current_quarter=quarter, current_school=school, current_share=current[quarter, school])
+    return replace(problem, **fields)
 
 
 # --- the norms (capacity's norm table) ---------------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from capacity.classes import ceil_classes
 from zoning.model import MatrixModel
 from zoning.notes import Note
 from zoning.problem import ZoningProblem
@@ -210,7 +211,7 @@ def tables_from_solution(
     at_school = np.zeros((m, T, G))
     np.add.at(at_school, ps, pupils)
     limit = problem.class_limit[:, None, :]
-    classes = np.ceil(np.round(at_school / limit, 9))
+    classes = ceil_classes(at_school, limit)  # capacity's whole classes, one rule everywhere
     overflow = np.maximum(values[model.overflow_slice].reshape(m, T, G), 0.0)
     overflow = np.where(overflow < 1e-6, 0.0, overflow)
     # one session a day: two classes share a room, so rooms = ceil(classes × 0.5)

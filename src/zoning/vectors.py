@@ -5,6 +5,7 @@ import time
 
 import numpy as np
 
+from capacity.classes import ceil_classes
 from zoning.model import MatrixModel
 from zoning.problem import ZoningProblem
 
@@ -29,7 +30,7 @@ def _school_state(problem: ZoningProblem, ps_of_quarter: np.ndarray) -> tuple[np
 
 def _rooms_needed(problem: ZoningProblem, pupils: np.ndarray, schools: np.ndarray) -> np.ndarray:
     """Rooms (k, T) that schools `schools` need for `pupils` (k, T, G) in whole classes per grade."""
-    classes = np.ceil(np.round(pupils / problem.class_limit[schools][:, None, :], 9))
+    classes = ceil_classes(pupils, problem.class_limit[schools][:, None, :])  # capacity's whole classes
     return classes.sum(axis=2) * problem.rooms_per_class[schools][:, None]
 
 

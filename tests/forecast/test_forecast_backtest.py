@@ -29,7 +29,7 @@ def test_cells_cover_every_method_origin_and_horizon(sim_backtest):
     per = cells.groupby(["method", "origin"])["horizon"].max()
     assert per.loc[("shrunk", 2019)] == 3 and per.loc[("shrunk", 2023)] == 1
     assert (cells["year"] == cells["origin"] + cells["horizon"]).all()
-    assert len(cells) == 4 * 15 * 19 * (3 + 3 + 3 + 2 + 1)
+    assert len(cells) == len(METHODS) * 15 * 19 * (3 + 3 + 3 + 2 + 1)
 
 
 def test_baselines_are_what_they_claim(sim, sim_backtest):
@@ -42,6 +42,9 @@ def test_baselines_are_what_they_claim(sim, sim_backtest):
     assert cells.loc[("aging", 2020, 3, q, 7), "mean"] == pop.loc[(q, 2020, 4)]
     # pure aging: cohorts born after the origin keep the origin's age-0 count
     assert cells.loc[("aging", 2020, 3, q, 1), "mean"] == pop.loc[(q, 2020, 0)]
+    # simple shrunk Hamilton–Perry: age 0 held at the quarter's mean of the last 5 years
+    recent = [pop.loc[(q, y, 0)] for y in range(2016, 2021)]
+    assert cells.loc[("hp_shrunk", 2020, 2, q, 0), "mean"] == pytest.approx(np.mean(recent))
     # actual values are the observed ones
     assert cells.loc[("shrunk", 2021, 2, q, 5), "actual"] == pop.loc[(q, 2023, 5)]
 

@@ -123,7 +123,8 @@ def parse(page: str) -> _Page:
 def page_data(parsed: _Page) -> dict:
     (data,) = [s for s in parsed.scripts if s.get("id") == "zones-data"]
     assert data.get("type") == "application/json"
-    return json.loads(data["text"])
+    page = json.loads(data["text"])
+    return {**page, **page["years"][page["selected"]]}  # the figures of the year shown first
 
 
 def test_one_path_per_quarter_with_id_name_and_colour(zoned):

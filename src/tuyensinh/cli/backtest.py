@@ -1,4 +1,4 @@
-"""`tuyensinh backtest WARD_DIR [--out DIR] [--max-horizon 5] [--lang vi|en]`.
+"""`tuyensinh backtest WARD_DIR [--out DIR] [--max-horizon 5] [--lang vi|en]` (files only with --out).
 
 Rolling-origin backtest of the forecast method against naive persistence, pure aging and
 un-shrunk Hamilton–Perry: prints the tables (weighted MAPE, MAPE, MALPE and interval coverage
@@ -30,13 +30,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "for the method and three baselines."
         ),
     )
-    parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, ...)")
+    parser.add_argument(
+        "ward_dir",
+        metavar="WARD_DIR",
+        help="the ward folder, a folder with only population.csv (births.csv, housing.csv, "
+        "ward.toml optional), or a population CSV file",
+    )
     parser.add_argument(
         "--out",
         default=None,
         metavar="DIR",
         help="output folder for backtest.csv, backtest_cells.csv, backtest_ward.csv and "
-        "backtest_entry_grades.csv (default: WARD_DIR/backtest)",
+        "backtest_entry_grades.csv (default: none — the tables are printed, nothing is written)",
     )
     parser.add_argument("--max-horizon", type=int, default=5, metavar="H", help="years ahead evaluated (default: 5)")
     parser.add_argument(
@@ -80,33 +85,41 @@ def run(args: argparse.Namespace) -> int:
 
     from capacity.norms import load_norms
     from forecast import backtest, format_summary, ward_accuracy
-    from tuyensinh.plan.accuracy import format_planning_accuracy, planning_accuracy
+    from tuyensinh.plan.accuracy import planning_accuracy
+    from tuyensinh.plan.accuracy_words import format_planning_accuracy
     from tuyensinh.present.outputs import staged_output, write_csv_atomic
-    from tuyensinh.ward import load_ward
+    from tuyensinh.ward.population_only import load_forecast_inputs
     from tuyensinh.words.labels import say, ward_title
 
     lang = args.lang
     if args.max_horizon < 1:
         raise ValueError(say("backtest.max_horizon", lang, value=args.max_horizon))
-    ward = load_ward(args.ward_dir)
+    ward = load_forecast_inputs(args.ward_dir)
     last = args.base_year if args.base_year is not None else ward.base_year
     max_age = 18
     result = backtest(
         ward.population, ward.births, ward.housing, max_horizon=args.max_horizon, last_year=last, max_age=max_age
     )
     totals = ward_accuracy(result.cells)
-    entry = planning_accuracy(
-        result.cells,
-        load_norms(ward.norms, ward.rates),
-        schools=ward.schools,
-        zones=ward.zones,
-        max_horizon=args.max_horizon,
-    )
-    out = Path(args.out) if args.out else Path(args.ward_dir) / "backtest"
-    names = ("backtest.csv", "backtest_cells.csv", "backtest_ward.csv", "backtest_entry_grades.csv")
-    with staged_output(out) as stage:
-        for name, frame in zip(names, (result.summary, result.cells, totals, entry.table), strict=True):
-            write_csv_atomic(frame, stage / name, float_format="%.3f")
+    full = ward.full
+    entry = None
+    if full is not None:  # pupils and classes need the schools, zones and norms of a whole ward
+        entry = planning_accuracy(
+            result.cells,
+            load_norms(full.norms, full.rates),
+            schools=full.schools,
+            zones=full.zones,
+            max_horizon=args.max_horizon,
+        )
+    out = Path(args.out) if args.out else None  # outputs only where --out says (never into the ward folder)
+    files = {"backtest.csv": result.summary, "backtest_cells.csv": result.cells, "backtest_ward.csv": totals}
+    if entry is not None:
+        files["backtest_entry_grades.csv"] = entry.table
+    names = tuple(files)
+    if out is not None:
+        with staged_output(out) as stage:
+            for name, frame in files.items():
+                write_csv_atomic(frame, stage / name, float_format="%.3f")
     origins = sorted(result.cells["origin"].unique())
     print(
         say(
@@ -123,7 +136,11 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(ward_totals_text(totals, lang, ward.kind))
     print()
-    print(format_planning_accuracy(entry, lang, kind=ward.kind))
+    if entry is not None:
+        print(format_planning_accuracy(entry, lang, kind=ward.kind))
+    else:
+        print(say("backtest.population_only", lang))
     print()
-    print(say("backtest.written", lang, files=", ".join(str(out / name) for name in names)))
+    if out is not None:
+        print(say("backtest.written", lang, files=", ".join(str(out / name) for name in names)))
     return 0

@@ -2,7 +2,10 @@
 
 Loads the ward, forecasts its population (or reads forecast.csv), turns it into enrollment
 demand, sends it to the schools of the zones (the ward's zones.csv unless --zones) and writes
-demand.csv, capacity.csv, quotas.csv, ward_summary.csv, utilization.png and room_shortfall.png
+demand.csv, capacity.csv, quotas.csv, ward_summary.csv, utilization.png and room_shortfall.png,
+and the capacity cycle (tuyensinh.plan.cycle): building_programme.csv, building_by_year.csv,
+facilities.csv, mixed_classes.csv, data_coverage.csv, capacity_plan.xlsx and — with the ward's
+enrolment.csv — intake_report.csv, intake_accuracy.csv, rates_used.csv and universalisation.csv,
 into DIR, atomically (a failed run leaves DIR as it was).
 """
 
@@ -16,7 +19,9 @@ import pandas as pd
 
 __all__ = ["register", "run"]
 
-OUTPUTS = ("demand.csv", "capacity.csv", "quotas.csv", "ward_summary.csv", "utilization.png", "room_shortfall.png")
+OUTPUTS = ("demand.csv", "capacity.csv", "quotas.csv", "ward_summary.csv", "utilization.png", "room_shortfall.png",
+           "capacity_plan.xlsx", "building_programme.csv", "building_by_year.csv", "facilities.csv", "mixed_classes.csv",
+           "data_coverage.csv")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,11 +69,15 @@ def run(args: argparse.Namespace) -> int:
     import capacity
     from capacity.analyze import check_assignment
     from capacity.demand import check_forecast
+    from tuyensinh.plan.cycle import CYCLE_FILES, compute_cycle, cycle_sheets, plan_norms
+    from tuyensinh.present.capacity_xlsx import write_capacity_xlsx
     from tuyensinh.present.outputs import staged_output, write_csv_atomic
     from tuyensinh.ward import load_ward
 
     ward = load_ward(args.ward_dir)
-    norms = capacity.load_norms(ward.norms, ward.rates)
+    # rates from the ward's enrolment.csv (ward.toml wins), unless --enrolment gives a history
+    norms, progression, rates_used = plan_norms(ward) if not args.enrolment else (
+        capacity.load_norms(ward.norms, ward.rates), None, None)
     horizon = args.horizon or ward.horizon
     if horizon <= ward.base_year:
         raise ValueError(f"--horizon {horizon} must be after the base year {ward.base_year} (ward.toml)")
@@ -98,7 +107,6 @@ def run(args: argparse.Namespace) -> int:
             horizon=horizon,
             include_base=True,
         )
-    progression = None
     if args.enrolment:
         enrolment = _read_csv(Path(args.enrolment), "--enrolment", ())
         progression = capacity.progression_from_history(enrolment, ward.population_by_age(), norms)
@@ -119,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         setting=ward.setting,
         base_year=base,
     )
+    cycle = compute_cycle(ward, norms, table, demand, zones, rates_used)
     utilization = capacity.plot_utilization(table, ward.schools, lang=args.lang)
     shortfall = capacity.plot_room_shortfall(table, ward.schools, lang=args.lang)
 
@@ -127,6 +136,10 @@ def run(args: argparse.Namespace) -> int:
         write_csv_atomic(table, stage / "capacity.csv")
         write_csv_atomic(places, stage / "quotas.csv")
         write_csv_atomic(summary, stage / "ward_summary.csv")
+        for name, field in CYCLE_FILES.items():
+            if getattr(cycle, field) is not None:
+                write_csv_atomic(getattr(cycle, field), stage / name)
+        write_capacity_xlsx(stage / "capacity_plan.xlsx", cycle_sheets(cycle), ward.schools, lang=args.lang)
         utilization.savefig(stage / "utilization.png", dpi=150)
         shortfall.savefig(stage / "room_shortfall.png", dpi=150)
 

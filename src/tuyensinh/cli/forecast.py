@@ -4,8 +4,9 @@ Writes forecast.csv (quarter_id, year, age, mean, lo80, hi80, lo95, hi95: reside
 quarter × single age 0–18 × year, persons, with 80 % and 95 % prediction intervals) and
 forecast_ward.csv (ward totals by age with their own intervals); with `--charts` also the
 ward fan chart (forecast_ward.png). `--base-year Y` uses only data up to the end of year Y,
-so anyone can backtest by hand. Only population.csv is needed; births.csv and housing.csv
-are used when present.
+so anyone can backtest by hand. Only population.csv is needed: WARD_DIR may be a folder with
+nothing else (births.csv, housing.csv and ward.toml are used when present) or the population
+CSV file itself (`tuyensinh.ward.population_only`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "and forecast_ward.csv into --out."
         ),
     )
-    parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, ...)")
+    parser.add_argument("ward_dir", metavar="WARD_DIR",
+                        help="the ward folder, a folder with only population.csv (births.csv, housing.csv, "
+                             "ward.toml optional), or a population CSV file")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument(
         "--base-year",
@@ -57,9 +60,9 @@ def run(args: argparse.Namespace) -> int:
 
     from forecast import project_all, ward_fan_chart
     from tuyensinh.present.outputs import staged_output, write_bytes_atomic, write_csv_atomic
-    from tuyensinh.ward import load_ward
+    from tuyensinh.ward.population_only import load_forecast_inputs
 
-    ward = load_ward(args.ward_dir)
+    ward = load_forecast_inputs(args.ward_dir)
     base_year = args.base_year if args.base_year is not None else ward.base_year
     horizon = args.horizon if args.horizon is not None else ward.horizon
     population = _up_to(ward.population, base_year)

@@ -8,7 +8,8 @@ DIR, atomically (a failed run leaves DIR as it was):
 - school_load.csv: pupils, classes, rooms and overflow per school and school year;
 - solver.json: how the solver did (status, objective, best bound, gap, time) and the key
   figures (mean distance, pupils moved, pupils over capacity);
-- zones_<level>_<year>.png (300 dpi) and .pdf: the zoning map;
+- zones_<level>_<year>.png (300 dpi) and .pdf: the zoning map on an A4 or A3 sheet (--paper,
+  --orientation);
 - zones_<level>_<year>.html: the same map, interactive (hover a quarter or school for its
   figures, wheel to zoom), one self-contained page that opens offline in any browser.
 
@@ -84,7 +85,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="W",
         help="extra weight of each metre beyond the walking-distance norm (default 1: counts double)",
     )
-    parser.add_argument("--contiguous", action="store_true", help="make every school's zone one connected piece")
+    parser.add_argument(
+        "--contiguous",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="make every school's zone one connected piece, as in `tuyensinh plan` (default: on, off "
+        "with --split; --no-contiguous turns it off)",
+    )
     parser.add_argument("--split", action="store_true", help="allow a quarter to be shared between schools")
     parser.add_argument(
         "--time-limit", type=float, default=60.0, metavar="S", help="solver time limit, seconds (default 60)"
@@ -100,6 +107,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=("vi", "en"),
         default="vi",
         help="language of the maps and of what is printed: vi (default) or en",
+    )
+    parser.add_argument(
+        "--paper",
+        choices=("A4", "A3"),
+        default="A4",
+        help="sheet of the PNG and PDF map: A4 (default) or A3, 10 mm margins",
+    )
+    parser.add_argument(
+        "--orientation",
+        choices=("auto", "portrait", "landscape"),
+        default="auto",
+        help="portrait or landscape sheet (default auto: the one that prints the ward larger)",
     )
     parser.set_defaults(run=run)
 
@@ -121,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
     from zoning.notes import ZoningError
     from zoning.webmap import zones_html
 
+    if args.contiguous is None:  # the plan's default; split quarters cannot be contiguous zones
+        args.contiguous = not args.split
     if args.split and args.contiguous:
         raise ZoningError("split_with_contiguity")
     if (args.stability or 0.0) < 0 or args.distance_penalty < 0:
@@ -195,7 +216,16 @@ def run(args: argparse.Namespace) -> int:
         write_text_atomic(stage / "solver.json", json.dumps(result.summary(), ensure_ascii=False, indent=2) + "\n")
         for year in years if args.per_year else years[:1]:
             fig = plot_zones(
-                result, ward.quarters, ward.schools, school_year=year, lang=args.lang, place=place, crs=ward.crs
+                result,
+                ward.quarters,
+                ward.schools,
+                school_year=year,
+                lang=args.lang,
+                place=place,
+                crs=ward.crs,
+                context=ward.context,
+                paper=args.paper,
+                orientation=None if args.orientation == "auto" else args.orientation,
             )
             stem = f"zones_{args.level}_{year}"
             write_bytes_atomic(stage / f"{stem}.png", figure_bytes(fig, "png", 300))
@@ -203,7 +233,14 @@ def run(args: argparse.Namespace) -> int:
             write_text_atomic(
                 stage / f"{stem}.html",
                 zones_html(
-                    result, ward.quarters, ward.schools, school_year=year, lang=args.lang, place=place, crs=ward.crs
+                    result,
+                    ward.quarters,
+                    ward.schools,
+                    school_year=year,
+                    lang=args.lang,
+                    place=place,
+                    crs=ward.crs,
+                    context=ward.context,
                 ),
             )
     print(f"{say('zone.written', args.lang, out=args.out)}; {solver_line(result, args.lang)}")

@@ -27,11 +27,12 @@ import pandas as pd
 
 from capacity.analyze import analyze
 from capacity.demand import enrollment_demand
-from capacity.norms import Norms, load_norms
+from capacity.norms import Norms
 from capacity.quotas import quotas as entry_quotas
 from capacity.summary import ward_summary
 from forecast.project import ForecastResult, project_all
 from tuyensinh.plan.accuracy import PlanningAccuracy, history_long_enough, ward_planning_accuracy
+from tuyensinh.plan.cycle import compute_cycle, plan_norms
 from tuyensinh.plan.types import Plan, PlanSettings, Progress, stack_yearly
 from tuyensinh.ward import Ward
 from tuyensinh.words.labels import LEVEL_ORDER, level_name
@@ -133,7 +134,7 @@ def compute_plan(
     lang = settings.lang
     coming = _coming_year(ward, settings.school_year)
     years = tuple(range(coming, ward.horizon + 1))
-    norms = load_norms(ward.norms, ward.rates)
+    norms, progression, rates_used = plan_norms(ward)  # rates from enrolment.csv when given
 
     with progress.step(2, "forecast", "step.forecast"):
         projected = project_forecast(ward) if forecast is None else forecast
@@ -146,7 +147,7 @@ def compute_plan(
         with progress.step(2, "accuracy", "step.accuracy"):
             accuracy = _past_accuracy(ward, norms)
     with progress.step(3, "demand", "step.demand"):
-        demand = enrollment_demand(table, norms, school_years=years)
+        demand = enrollment_demand(table, norms, school_years=years, progression=progression)
         distances = ward_distances(ward)
 
     options = _zoning_options(ward, settings)
@@ -192,6 +193,7 @@ def compute_plan(
         capacity_yearly = _analyze_yearly(demand, by_year, ward, norms) if by_year is not None else None
         quotas = entry_quotas(demand, held, ward.schools, norms)
         summary = ward_summary(capacity_table, demand, held, ward.schools, norms, forecast=table, setting=ward.setting)
+        cycle = compute_cycle(ward, norms, capacity_table, demand, held, rates_used)
     return Plan(
         ward=ward,
         settings=settings,
@@ -212,4 +214,5 @@ def compute_plan(
         summary=summary,
         timings=dict(progress.timings),
         accuracy=accuracy,
+        cycle=cycle,
     )

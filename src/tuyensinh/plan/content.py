@@ -15,7 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from tuyensinh.plan.accuracy import accuracy_report_table, accuracy_sentences, history_long_enough
+from tuyensinh.plan.accuracy import history_long_enough
+from tuyensinh.plan.accuracy_words import accuracy_report_table, accuracy_sentences
+from tuyensinh.plan.cycle_report import cycle_sections
 from tuyensinh.plan.figures import capacity_figure_titles, forecast_figure_titles
 from tuyensinh.plan.types import Plan
 from tuyensinh.present.report import (
@@ -296,6 +298,7 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
                 ),
             ],
         ),
+        *cycle_sections(plan),
         ReportSection(
             say("report.quotas", lang, school_year=coming),
             tables=[

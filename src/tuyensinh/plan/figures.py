@@ -79,6 +79,9 @@ def plan_figures(plan: Plan) -> dict[str, Any]:
                 plan.forecast, name.removeprefix("forecast_"), history=history, name=title, lang=lang
             )
     figures.update(zoning_maps(plan))
+    # report.html shows each map as an A4 portrait sheet: as wide as the page's column, so its
+    # 7-8 pt labels stay 7-8 pt when the report is printed and ~15 px on screen
+    figures.update(zoning_maps(plan, orientation="portrait", prefix="report_zones_"))
     figures["utilization"] = plot_utilization(plan.capacity, ward.schools, lang=lang)
     figures["shortfall"] = plot_room_shortfall(plan.capacity, ward.schools, lang=lang)
     return figures
@@ -92,15 +95,17 @@ def _map_arguments(plan: Plan) -> dict[str, Any]:
         "lang": lang,
         "place": ward_title(ward.kind, ward.name, lang),
         "crs": ward.crs,
+        "context": ward.context,
     }
 
 
-def zoning_maps(plan: Plan) -> dict[str, Any]:
-    """The zoning map of each level for the coming school year: {"zones_<level>": Figure}
-    (zoning.maps.plot_zones, in the ward's projected CRS)."""
+def zoning_maps(plan: Plan, orientation: str | None = None, prefix: str = "zones_") -> dict[str, Any]:
+    """The zoning map of each level for the coming school year: {"<prefix><level>": Figure}
+    (zoning.maps.plot_zones: an A4 sheet, `orientation` portrait or landscape, default the one
+    printing the ward larger; in the ward's projected CRS)."""
     ward, options = plan.ward, _map_arguments(plan)
     return {
-        f"zones_{level}": plot_zones(result, ward.quarters, ward.schools, **options)
+        f"{prefix}{level}": plot_zones(result, ward.quarters, ward.schools, orientation=orientation, **options)
         for level, result in plan.zonings.items()
     }
 

@@ -2,6 +2,7 @@
 
 `write_plan` writes every output into a staging folder (`tuyensinh.present.outputs.staged_output`):
 forecast.csv, demand.csv, zones.csv, capacity.csv, quotas.csv, ward_summary.csv, quotas.xlsx,
+capacity_plan.xlsx and the capacity cycle's tables (tuyensinh.plan.cycle.CYCLE_FILES),
 zones.gpkg, report.html, maps/zones_<level>.png|pdf|html, charts/*.png and, when they apply,
 capacity_current_zones.csv, zones_by_year.csv and capacity_rezoned.csv; `write_plan_manifest`
 adds manifest.json. `check_out_folder` refuses output folders whose replacement would destroy
@@ -10,6 +11,7 @@ other data.
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import asdict
 from pathlib import Path
@@ -64,6 +66,9 @@ def _write_tables(plan: Plan, stage: Path) -> None:
         "zones_by_year.csv": plan.yearly_assignment(),
         "capacity_rezoned.csv": plan.capacity_yearly,
     }
+    if plan.cycle is not None:
+        from tuyensinh.plan.cycle import CYCLE_FILES
+        tables.update({name: getattr(plan.cycle, field) for name, field in CYCLE_FILES.items()})
     for name, table in tables.items():
         if table is not None:
             write_csv_atomic(table, stage / name, float_format="%.6g")
@@ -86,15 +91,20 @@ def _school_load(plan: Plan) -> pd.DataFrame:
 
 
 def save_figures(figures: dict[str, Any], folder: Path, map_dpi: int = 300) -> dict[str, bytes]:
-    """Save the maps (maps/<name>.png at `map_dpi` and .pdf) and charts (charts/<name>.png);
-    return each figure as PNG bytes for the report (maps re-rendered at screen resolution)."""
+    """Save the maps (maps/<name>.png at `map_dpi` and .pdf: the whole A4/A3 sheet, margins
+    kept, so they print at 100 %) and charts (charts/<name>.png); return each figure as PNG
+    bytes for the report (a map as its "report_<name>" copy when there is one, at 150 dpi)."""
     pngs: dict[str, bytes] = {}
     for name, fig in figures.items():
+        if name.startswith("report_"):
+            continue
         if name.startswith("zones_"):
             (folder / "maps").mkdir(parents=True, exist_ok=True)
-            write_bytes_atomic(folder / "maps" / f"{name}.png", figure_png(fig, dpi=map_dpi, close=False))
-            fig.savefig(folder / "maps" / f"{name}.pdf", bbox_inches="tight")
-            pngs[name] = figure_png(fig, dpi=100, close=False)
+            for fmt, dpi in (("png", map_dpi), ("pdf", 72)):
+                buffer = io.BytesIO()
+                fig.savefig(buffer, format=fmt, dpi=dpi, metadata={"Software": None} if fmt == "png" else None)
+                write_bytes_atomic(folder / "maps" / f"{name}.{fmt}", buffer.getvalue())
+            pngs[name] = figure_png(figures.get(f"report_{name}", fig), dpi=150, close=False)
         else:
             pngs[name] = figure_png(fig, dpi=120, close=False)
             write_bytes_atomic(folder / "charts" / f"{name}.png", pngs[name])
@@ -127,6 +137,11 @@ def write_plan(plan: Plan, stage: Path, progress: Progress) -> list[str]:
             school_year=plan.school_year,
             lang=lang,
         )
+        if plan.cycle is not None:
+            from tuyensinh.plan.cycle import cycle_sheets
+            from tuyensinh.present.capacity_xlsx import write_capacity_xlsx
+
+            write_capacity_xlsx(stage / "capacity_plan.xlsx", cycle_sheets(plan.cycle), ward.schools, lang=lang)
         geo.write_zones_gpkg(
             stage / "zones.gpkg",
             geo.zones_layers(ward.quarters, plan.assignment, ward.schools, ward.crs, school_load=_school_load(plan)),

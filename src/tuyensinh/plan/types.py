@@ -19,6 +19,7 @@ import pandas as pd
 
 from capacity.norms import Norms
 from tuyensinh.plan.accuracy import PlanningAccuracy
+from tuyensinh.plan.cycle import CapacityCycle
 from tuyensinh.ward import Ward
 from tuyensinh.words.labels import check_lang, say
 from zoning.result import ZoningResult
@@ -117,6 +118,9 @@ class Plan:
     accuracy: how accurate the forecast has been (`tuyensinh.plan.accuracy.PlanningAccuracy`), or
         None when switched off, when a forecast was passed in to reuse, or when the history is
         too short for a backtest.
+    cycle: teachers, the costed building programme, facilities, lớp ghép and — with
+        enrolment.csv — the intake report, the rates used and universalisation
+        (`tuyensinh.plan.cycle.CapacityCycle`).
     """
 
     ward: Ward
@@ -138,6 +142,7 @@ class Plan:
     summary: pd.DataFrame
     timings: dict[str, float] = field(default_factory=dict)
     accuracy: PlanningAccuracy | None = None
+    cycle: CapacityCycle | None = None
 
     @property
     def levels(self) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from tuyensinh.present.outputs import staged_output, write_bytes_atomic
-from tuyensinh.samples import files
+from tuyensinh.samples import cycle, files
 from tuyensinh.samples.demography import Simulation, simulate
 from tuyensinh.samples.layout import quarter_centres, read_boundary, road_distances, tessellate
 from tuyensinh.samples.schools import (
@@ -67,6 +67,10 @@ def generate_ward(spec: WardSpec, boundaries: Path) -> GeneratedWard:
         "schools.csv": files.schools_frame(spec, calibration, school_rng),
         "zones.csv": files.zones_frame(zones),
     }
+    if spec.cycle_data:  # its own stream: the other files stay as they were
+        cycle_rng = np.random.default_rng([spec.seed, 13])
+        frames["schools.csv"] = cycle.school_extra_columns(spec, frames["schools.csv"], calibration, cycle_rng)
+        frames |= cycle.cycle_frames(spec, sim, zones, cycle_rng)
     if spec.housing:
         frames["housing.csv"] = files.housing_frame(spec)
     if spec.write_distances:

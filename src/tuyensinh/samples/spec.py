@@ -89,6 +89,7 @@ class WardSpec:
     slack_rooms: tuple[int, int] = (2, 4)  # seeded extra rooms of an "ample" school
     land_m2_per_place: tuple[float, float] = (9.0, 14.0)  # seeded range, m² of land per pupil place
     write_distances: bool = False
+    cycle_data: bool = False  # schools.csv facility columns, enrolment.csv, quotas_published.csv
     detour_range: tuple[float, float] = (1.3, 1.9)
     # settlement pattern (lon/lat), see layout.seed_points
     core: tuple[float, float] | None = None

@@ -60,6 +60,7 @@ PHUOC_BINH_HOUSING = (
 
 PHUOC_BINH = WardSpec(
     slug="phuoc_binh",
+    cycle_data=True,
     code="25220",
     name="Phước Bình",
     kind="phường",

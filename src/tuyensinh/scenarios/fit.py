@@ -18,8 +18,8 @@ from tuyensinh.scenarios.changes import (
 )
 from tuyensinh.scenarios.places import _block_where, _change_where, _Place, _shown
 from tuyensinh.ward.codes import LEVELS, closest
-from tuyensinh.ward.config import norm_problem_texts
 from tuyensinh.ward.errors import Problem
+from tuyensinh.ward.norm_problems import norm_problem_texts
 from tuyensinh.words.problems import EMPTY, Text
 from tuyensinh.words.problems import text as problem_text
 

@@ -20,11 +20,20 @@ import shapely
 from tuyensinh.ward import cross_checks
 from tuyensinh.ward import tables as ward_tables
 from tuyensinh.ward.config import read_ward_toml
+from tuyensinh.ward.context import read_context
+from tuyensinh.ward.enrolment import (
+    ENROLMENT,
+    QUOTAS_PUBLISHED,
+    enrolment_problems,
+    facility_problems,
+    quotas_published_problems,
+)
 from tuyensinh.ward.errors import Problem, WardDataError
 from tuyensinh.ward.quarters import WGS84, quarters_file, read_quarters
 from tuyensinh.ward.tables import BIRTHS, DISTANCES, HOUSING, POPULATION, SCHOOLS, ZONES
 from tuyensinh.ward.workbook import Locator, without_repeats
 from tuyensinh.words.problems import text
+from zoning.mapcontext import ContextLayer
 
 __all__ = ["Ward", "load_ward"]
 
@@ -36,7 +45,11 @@ class Ward:
     `quarters` is in longitude/latitude (EPSG:4326); `crs` is the projected CRS (metres) used for
     distances. `population` has `quarter_id, year, age, count` (persons, + `sex` when given);
     `schools` has every column of the contract, optional ones filled (`sessions_per_day` 2,
-    `max_class_size`, `opens`, `closes`, `land_m2` NaN). Optional tables are None when absent.
+    `max_class_size`, `opens`, `closes`, `land_m2` and the facility columns `teachers`,
+    `permanent_classrooms`, `functional_rooms`, `semi_boarding_places`, `boarders` NaN). Optional
+    tables are None when absent; `enrolment` (enrolment.csv) and `quotas_published`
+    (quotas_published.csv) feed the enrolment cycle (capacity.enrolment).
+    `context`: the map layers of context/ (roads, rivers, landmarks; `tuyensinh.ward.context`).
     """
 
     folder: Path
@@ -57,6 +70,9 @@ class Ward:
     housing: pd.DataFrame | None
     zones: pd.DataFrame | None
     distances: pd.DataFrame | None
+    enrolment: pd.DataFrame | None = None
+    quotas_published: pd.DataFrame | None = None
+    context: tuple[ContextLayer, ...] = ()
 
     def population_by_age(self) -> pd.DataFrame:
         """Residents per quarter, year and single age, summed over sex (persons)."""
@@ -83,8 +99,10 @@ class Ward:
 
     @property
     def optional_files(self) -> dict[str, bool]:
-        """Which optional tables the folder provides (births, housing, zones, distances)."""
-        return {name: getattr(self, name) is not None for name in ("births", "housing", "zones", "distances")}
+        """Which optional tables the folder provides (births, housing, zones, distances, enrolment,
+        quotas_published)."""
+        names = ("births", "housing", "zones", "distances", "enrolment", "quotas_published")
+        return {name: getattr(self, name) is not None for name in names}
 
 
 def _ids(frame: pd.DataFrame | None, column: str) -> list[str] | None:
@@ -135,11 +153,23 @@ def load_ward(folder: str | Path) -> Ward:
             problems += found
     if schools is not None:
         problems += ward_tables.school_problems(schools)
+        problems += facility_problems(schools)
         if quarters is not None and crs_ok and config is not None:
             problems += cross_checks.school_location_problems(schools, quarters, config.crs, map_name)
     if zones is not None:
         problems += ward_tables.zone_share_problems(zones)
         problems += cross_checks.zone_problems(zones, schools, quarter_ids)
+
+    cycle: dict[str, pd.DataFrame | None] = {}
+    for spec in (ENROLMENT, QUOTAS_PUBLISHED):
+        cycle[spec.file], found = ward_tables.read_table(folder, spec, locators)
+        problems += found
+    if cycle[ENROLMENT.file] is not None:
+        problems += enrolment_problems(cycle[ENROLMENT.file], _ids(schools, "school_id"), quarter_ids, map_name)
+    if cycle[QUOTAS_PUBLISHED.file] is not None:
+        problems += quotas_published_problems(cycle[QUOTAS_PUBLISHED.file], _ids(schools, "school_id"))
+    context, found = read_context(folder)
+    problems += found
 
     for locator in locators.values():
         problems = [locator.locate(problem) for problem in problems]
@@ -150,7 +180,7 @@ def load_ward(folder: str | Path) -> Ward:
     assert base_year is not None
 
     def final(spec: ward_tables.TableSpec) -> pd.DataFrame | None:
-        frame = tables[spec.file]
+        frame = tables[spec.file] if spec.file in tables else cycle[spec.file]
         return None if frame is None else ward_tables.finish(frame, spec)
 
     population_out = final(POPULATION)
@@ -177,4 +207,7 @@ def load_ward(folder: str | Path) -> Ward:
         housing=final(HOUSING),
         zones=final(ZONES),
         distances=final(DISTANCES),
+        enrolment=final(ENROLMENT),
+        quotas_published=final(QUOTAS_PUBLISHED),
+        context=context,
     )

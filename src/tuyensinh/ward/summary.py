@@ -90,6 +90,9 @@ def summary_text(ward: Ward, lang: str = "vi") -> str:
     present, absent = say("summary.present", lang), say("summary.absent", lang)
     files = ", ".join(f"{name}.csv: {present if here else absent}" for name, here in ward.optional_files.items())
     lines += ["", f"{say('summary.optional', lang)}: {files}"]
+    if ward.context:
+        layers = ", ".join(f"{layer.name} ({len(layer.frame)})" for layer in ward.context)
+        lines += [f"{say('summary.context', lang)}: {layers}"]
     return "\n".join(lines)
 
 

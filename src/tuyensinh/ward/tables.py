@@ -91,6 +91,12 @@ SCHOOLS = TableSpec(
         Column("opens", "int", required=False, blank_ok=True, **_YEAR),
         Column("closes", "int", required=False, blank_ok=True, **_YEAR),
         Column("land_m2", "number", required=False, blank_ok=True, minimum=0, unit="m²"),
+        # optional facility and staff columns (capacity.school_columns)
+        Column("teachers", "int", required=False, blank_ok=True, minimum=0, unit="teachers"),
+        Column("permanent_classrooms", "int", required=False, blank_ok=True, minimum=0, unit="rooms"),
+        Column("functional_rooms", "int", required=False, blank_ok=True, minimum=0, unit="rooms"),
+        Column("semi_boarding_places", "int", required=False, blank_ok=True, minimum=0, unit="places"),
+        Column("boarders", "int", required=False, blank_ok=True, minimum=0, unit="pupils"),
     ),
     ("school_id",),
     True,
@@ -206,7 +212,8 @@ def _missing_ages_text(ages: np.ndarray) -> str:
 
 
 def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None = None) -> list[Problem]:
-    """Years consecutive (at least two), ages 0..≥18 contiguous each year, no hole in the grid.
+    """Years consecutive (at least two), ages 0..≥18 contiguous each year, no hole in the grid
+    (every quarter × age [× sex] in every year from the quarter's first to its last year).
 
     The grid (every quarter × year × age [× sex]) is only checked when every key cell is valid
     and only for the quarters of the map (`quarter_ids`, when known), so that one wrong cell or
@@ -267,6 +274,11 @@ def population_problems(population: pd.DataFrame, quarter_ids: list[str] | None 
     grid = grid.merge(seen, on=["year", "age"])  # ages absent from a whole year are said once, above
     skip = pd.MultiIndex.from_arrays([unclear["quarter_id"], unclear["year"].astype(float)])
     grid = grid.merge(pd.DataFrame({"quarter_id": quarters}), how="cross")
+    # A quarter may start after the ward's first year (a new quarter) or stop before its last
+    # (merged away): its grid runs from its own first to its own last year.
+    span = usable.assign(year=usable["year"].astype(int)).groupby("quarter_id")["year"].agg(["min", "max"])
+    grid = grid.join(span, on="quarter_id")
+    grid = grid[(grid["year"] >= grid["min"]) & (grid["year"] <= grid["max"])].drop(columns=["min", "max"])
     if with_sex:
         grid = grid.merge(pd.DataFrame({"sex": list(SEXES)}), how="cross")
     present = usable[keys].assign(year=usable["year"].astype(int), age=usable["age"].astype(int))

@@ -58,6 +58,8 @@ SHEET_NAMES: dict[str, tuple[str, ...]] = {
     "housing": ("housing", "nha o", "du an nha o"),
     "zones": ("zones", "phan tuyen", "tuyen sinh"),
     "distances": ("distances", "khoang cach"),
+    "enrolment": ("enrolment", "thuc tuyen", "hoc sinh thuc te"),
+    "quotas_published": ("quotas published", "quotas_published", "chi tieu da giao"),
 }
 
 #: Vietnamese (folded) column headers and the column each one stands for.

@@ -246,6 +246,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "backtest.age": ("Tuổi", "Age"),
     "backtest.method": ("Phương pháp", "Method"),
     "backtest.written": ("Đã ghi: {files}", "Written: {files}"),
+    "backtest.population_only": (
+        "Chỉ có số liệu dân số (không có schools.csv và bản đồ khu phố/thôn): bỏ qua phần số học sinh và "
+        "số lớp của các lớp đầu cấp theo trường.",
+        "Population data only (no schools.csv and quarters map): the entry-grade pupils and classes per "
+        "school are left out.",
+    ),
     "backtest.max_horizon": (
         "--max-horizon phải ít nhất là 1 năm (đang là {value})",
         "--max-horizon must be at least 1 year (got {value})",

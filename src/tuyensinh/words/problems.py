@@ -424,6 +424,25 @@ CATALOG: dict[str, tuple[str, str]] = {
         "planned housing completions per quarter and year",
     ),
     "purpose.zones": ("phân tuyến tuyển sinh hiện hành", "the current enrollment zoning"),
+    "purpose.enrolment": ("số học sinh thực tuyển theo trường, năm học và khối lớp (báo cáo tuyển sinh)",
+                          "actual enrolment per school, school year and grade"),
+    "purpose.quotas_published": ("chỉ tiêu tuyển sinh đã giao trước năm học", "the quotas published before the school year"),
+    "cycle.unknown_code": ("cột '{column}' có giá trị '{value}' không hợp lệ; các mã được dùng: {allowed}",
+                           "column '{column}' holds '{value}', not a valid code; the codes are: {allowed}"),
+    "fix.cycle.code": ("ghi một trong các mã của cột '{column}': {allowed} (docs/data-format.md)",
+                       "write one of the codes of column '{column}': {allowed} (docs/data-format.md)"),
+    "cycle.completed_above": ("số học sinh hoàn thành ({completed}) lớn hơn số học sinh của dòng ({pupils})",
+                              "pupils who completed ({completed}) exceed the pupils of the row ({pupils})"),
+    "fix.cycle.completed_above": ("ghi vào cột 'completed' số học sinh của dòng đã hoàn thành lớp, không lớn hơn cột 'pupils'",
+                                  "write in 'completed' the pupils of the row who completed the grade, at most 'pupils'"),
+    "cycle.birth_year_odd": ("năm sinh {birth_year} không hợp lý cho năm học {school_year} (tuổi phải từ 0 đến 25)",
+                             "birth year {birth_year} is implausible for school year {school_year} (age must be 0–25)"),
+    "fix.cycle.birth_year_odd": ("kiểm tra cột 'birth_year' (năm sinh, ví dụ 2019) và cột 'school_year' (năm bắt đầu năm học)",
+                                 "check 'birth_year' (e.g. 2019) and 'school_year' (the year the school year starts)"),
+    "school.permanent_above": ("số phòng học kiên cố ({permanent}) lớn hơn tổng số phòng học ({classrooms})",
+                               "permanent classrooms ({permanent}) exceed the classrooms ({classrooms})"),
+    "fix.school.permanent_above": ("ghi vào 'permanent_classrooms' số phòng học kiên cố trong số phòng ở cột 'classrooms'",
+                                   "write in 'permanent_classrooms' how many of the 'classrooms' are permanent"),
     "purpose.distances": ("khoảng cách đường bộ từ khu phố/thôn đến trường", "road distances from quarters to schools"),
     "table.no_rows": ("bảng chưa có dòng số liệu nào ({purpose})", "the table has no data rows yet ({purpose})"),
     "fix.table.no_rows": ("ghi mỗi trường một dòng dưới dòng tiêu đề", "write one row per school below the header"),
@@ -542,6 +561,23 @@ CATALOG: dict[str, tuple[str, str]] = {
     "fix.map.unreadable": (
         "kiểm tra xem tệp có phải GeoJSON hoặc GeoPackage hợp lệ không; {export}",
         "check that it is a valid GeoJSON or GeoPackage; {export}",
+    ),
+    # --- context layers (context/*.geojson, *.gpkg: roads, rivers, landmarks) ----------------------
+    "context.unreadable": (
+        'không đọc được lớp bản đồ nền (thông báo lỗi của thư viện đọc bản đồ: "{error}")',
+        "the context layer cannot be read ({error})",
+    ),
+    "context.no_crs": (
+        "lớp bản đồ nền không có hệ quy chiếu tọa độ (CRS)",
+        "the context layer has no coordinate reference system (CRS)",
+    ),
+    "context.kinds": (
+        "lớp bản đồ nền trộn nhiều loại hình ({kinds}); mỗi tệp chỉ được một loại: đường, điểm hoặc vùng",
+        "the context layer mixes kinds of geometry ({kinds}); one kind per file: lines, points or polygons",
+    ),
+    "fix.context": (
+        "tách thành nhiều tệp trong thư mục context/ (mỗi loại một tệp) rồi xuất lại; {export}",
+        "split it into several files in context/ (one per kind) and export again; {export}",
     ),
     "map.no_crs": ("bản đồ không có hệ quy chiếu tọa độ (CRS)", "the map has no coordinate reference system (CRS)"),
     "fix.map.no_crs": (
@@ -848,7 +884,7 @@ TOML_REASONS: dict[str, str] = {
     "Expected ']]' at the end of an array declaration": "thiếu dấu ']]' ở cuối tiêu đề [[…]]",
 }
 
-# Geometry types a map feature may have instead of a polygon, in Vietnamese (the type kept in brackets).
+# Geometry types of map features, in Vietnamese (the type kept in brackets).
 GEOMETRY_KINDS: dict[str, str] = {
     "Point": "điểm (Point)",
     "MultiPoint": "nhóm điểm (MultiPoint)",
@@ -856,6 +892,8 @@ GEOMETRY_KINDS: dict[str, str] = {
     "MultiLineString": "nhóm đường (MultiLineString)",
     "LinearRing": "đường khép kín (LinearRing)",
     "GeometryCollection": "tập hợp hình (GeometryCollection)",
+    "Polygon": "vùng (Polygon)",
+    "MultiPolygon": "nhóm vùng (MultiPolygon)",
 }
 
 # Units of the table columns (`tables.Column.unit`, English) and their Vietnamese words.
@@ -867,6 +905,9 @@ UNITS: dict[str, str] = {
     "degrees north": "độ vĩ bắc",
     "rooms": "phòng",
     "pupils": "học sinh",
+    "teachers": "giáo viên",
+    "places": "chỗ",
+    "classes": "lớp",
     "m²": "m²",
     "births": "trẻ",
     "dwellings": "căn nhà",

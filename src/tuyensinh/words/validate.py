@@ -33,6 +33,7 @@ VALIDATE = Catalog(
         "summary.optional": ("Tệp tùy chọn", "Optional files"),
         "summary.present": ("có", "present"),
         "summary.absent": ("không có", "absent"),
+        "summary.context": ("Lớp bản đồ nền (context/)", "Map context layers (context/)"),
         "summary.valid": ("Dữ liệu hợp lệ.", "The ward folder is valid."),
         "summary.problems": (
             "Thư mục {folder} có {n} lỗi cần sửa:",

@@ -12,7 +12,8 @@ from forecast import backtest, format_summary
 from forecast.backtest import _WORDS, METHOD_DESCRIPTIONS, METHOD_NAMES, SUMMARY_COLUMNS, method_name, table_text
 from forecast.simulate import simulate_ward
 from tuyensinh.cli import main
-from tuyensinh.plan.accuracy import format_planning_accuracy, planning_accuracy
+from tuyensinh.plan.accuracy import planning_accuracy
+from tuyensinh.plan.accuracy_words import format_planning_accuracy
 from tuyensinh.words.labels import _TEXT
 
 VIETNAMESE_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
@@ -44,7 +45,8 @@ def test_summary_is_vietnamese_by_default(result):
     assert vi == format_summary(result, "vi")
     for heading in (
         "Các phương pháp so sánh:",
-        "  Phương pháp này (shrunk): Hamilton–Perry điều chỉnh tỷ số từng khu phố/thôn",
+        "  Phương pháp này (shrunk): tỷ số thay đổi theo đoàn hệ kiểm định trên số liệu các năm trước",
+        "  HP điều chỉnh đơn giản (hp_shrunk): Hamilton–Perry đơn giản",
         "  Giữ nguyên (naive): giữ nguyên số người cùng độ tuổi của năm lập dự báo",
         "MAPE có trọng số (%) theo số năm dự báo trước, số dự báo làm tròn thành số người",
         "MALPE (%, độ lệch) theo số năm dự báo trước",
@@ -69,7 +71,8 @@ def test_summary_in_english(result):
     en = format_summary(result, "en")
     for heading in (
         "Methods compared:",
-        "  This method (shrunk): shrunk Hamilton–Perry (this method)",
+        "  This method (shrunk): this method (cohort ratios validated on the ward's past",
+        "  Simple shrunk HP (hp_shrunk): simple shrunk Hamilton–Perry (5 years, pseudo-count 2000)",
         "Weighted MAPE (%) by horizon (years ahead), point forecast in whole persons",
         "Coverage of the 80% interval (%) by cohort size",
         "All cells (quarter × age × year)",

@@ -64,6 +64,40 @@ def test_backtest_command_prints_and_writes(ward_dir, tmp_path, capsys):
     assert cells["horizon"].max() == 2
 
 
+def test_forecast_and_backtest_need_only_a_population_table(ward_dir, tmp_path, capsys):
+    import shutil
+
+    folder = tmp_path / "only_population"
+    folder.mkdir()
+    shutil.copy(ward_dir / "population.csv", folder / "population.csv")
+    shutil.copy(ward_dir / "births.csv", folder / "births.csv")
+    # a folder with population.csv and births.csv, no ward.toml, schools or map
+    assert main(["forecast", str(folder), "--out", str(tmp_path / "a")]) == 0
+    table = pd.read_csv(tmp_path / "a" / "forecast.csv", dtype={"quarter_id": str})
+    population = pd.read_csv(ward_dir / "population.csv", dtype={"quarter_id": str})
+    births = pd.read_csv(ward_dir / "births.csv", dtype={"quarter_id": str})
+    last = int(population["year"].max())
+    assert sorted(table["year"].unique()) == list(range(last + 1, 2031))
+    by_hand = project_all(population, births, base_year=last, horizon=2030)
+    assert table["mean"].to_numpy() == pytest.approx(by_hand.quarters["mean"].to_numpy(), abs=1e-3)
+    # the population file alone
+    single = tmp_path / "dan_so.csv"
+    shutil.copy(ward_dir / "population.csv", single)
+    assert main(["forecast", str(single), "--out", str(tmp_path / "b"), "--horizon", str(last + 2)]) == 0
+    alone = pd.read_csv(tmp_path / "b" / "forecast.csv", dtype={"quarter_id": str})
+    assert sorted(alone["year"].unique()) == [last + 1, last + 2]
+    capsys.readouterr()
+    assert main(["backtest", str(single), "--out", str(tmp_path / "c"), "--max-horizon", "2", "--lang", "en"]) == 0
+    printed = capsys.readouterr().out
+    assert "Population data only" in printed and "Simple shrunk HP" in printed
+    assert (tmp_path / "c" / "backtest_ward.csv").exists() and not (tmp_path / "c" / "backtest_entry_grades.csv").exists()
+    # a bad population file is reported with its own name, not a traceback
+    broken = tmp_path / "hong.csv"
+    broken.write_text("quarter_id,year,age,count\nKP1,2020,0,-3\n", encoding="utf-8")
+    assert main(["forecast", str(broken), "--out", str(tmp_path / "d")]) == 2
+    assert "hong.csv" in capsys.readouterr().err
+
+
 @pytest.fixture(scope="module")
 def small_forecast():
     sim = simulate_ward(4, 2015, 2024, 65, seed=8)

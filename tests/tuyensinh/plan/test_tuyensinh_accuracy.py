@@ -9,13 +9,8 @@ import pandas as pd
 import pytest
 
 from capacity.norms import load_norms
-from tuyensinh.plan.accuracy import (
-    accuracy_report_table,
-    accuracy_sentences,
-    format_planning_accuracy,
-    planning_accuracy,
-    ward_planning_accuracy,
-)
+from tuyensinh.plan.accuracy import planning_accuracy, ward_planning_accuracy
+from tuyensinh.plan.accuracy_words import accuracy_report_table, accuracy_sentences, format_planning_accuracy
 from tuyensinh.present.report import ReportSection, render_report
 from tuyensinh.ward import load_ward
 

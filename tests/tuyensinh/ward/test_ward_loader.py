@@ -79,7 +79,13 @@ def test_valid_ward_loads_with_contract_types(tmp_path: Path) -> None:
         "opens",
         "closes",
         "land_m2",
+        "teachers",
+        "permanent_classrooms",
+        "functional_rooms",
+        "semi_boarding_places",
+        "boarders",
     ]
+    assert schools["teachers"].isna().all()  # optional facility columns absent: blank
     assert schools["sessions_per_day"].tolist() == [2, 2, 2]  # THCS01 left blank: default 2
     assert schools.at["TH01", "max_class_size"] == 35 and math.isnan(schools.at["MN01", "max_class_size"])
     assert schools["opens"].isna().all() and schools.at["THCS01", "land_m2"] == 9000.5
@@ -88,7 +94,8 @@ def test_valid_ward_loads_with_contract_types(tmp_path: Path) -> None:
     assert ward.zones["share"].tolist() == [1.0] * 9
     assert ward.distances["metres"].iloc[1] == 1500.5
     assert ward.housing["new_dwellings"].sum() == 200
-    assert ward.optional_files == {"births": True, "housing": True, "zones": True, "distances": True}
+    assert ward.optional_files == {"births": True, "housing": True, "zones": True, "distances": True,
+                                   "enrolment": False, "quotas_published": False}
     with pytest.raises(dataclasses.FrozenInstanceError):
         ward.base_year = 2025  # type: ignore[misc]
 
@@ -768,3 +775,23 @@ def test_one_wrong_cell_is_reported_once_not_as_missing_rows(tmp_path: Path) -> 
     tables["population"].loc[1, "age"] = "một"
     problems = problems_of(write_ward(tmp_path / "b", tables))
     assert len(problems) == 1 and problems[0].row == 3 and problems[0].column == "age"
+
+
+def test_a_quarter_may_start_later_or_stop_but_not_skip_a_year(tmp_path: Path) -> None:
+    tables = valid_tables()
+    pop = tables["population"]
+    year = pop["year"].astype(int)
+    new = (pop["quarter_id"] == "02") & (year < 2021)  # a new quarter: first year 2021
+    gone = (pop["quarter_id"] == "KP3") & (year > 2022)  # merged away after 2022
+    tables["population"] = pop[~new & ~gone].reset_index(drop=True)
+    ward = load_ward(write_ward(tmp_path / "a", tables))
+    years = ward.population.groupby("quarter_id")["year"].agg(["min", "max"])
+    assert years.loc["02"].tolist() == [2021, 2024] and years.loc["KP3"].tolist() == [2019, 2022]
+    assert years.loc["01"].tolist() == [2019, 2024]
+    # a year missing between a quarter's first and last year is still a hole, named once
+    tables = valid_tables()
+    pop = tables["population"]
+    tables["population"] = pop[~((pop["quarter_id"] == "02") & (pop["year"].astype(int) == 2021))].reset_index(drop=True)
+    problems = problems_of(write_ward(tmp_path / "b", tables))
+    assert len(problems) == 1
+    find(problems, "population.csv", "quarter_id '02', year 2021: no row for age(s) 0, 1, 2", column="age")

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from capacity.norms import load_norms
-from tuyensinh.plan.accuracy import accuracy_sentences, format_planning_accuracy, planning_accuracy
+from tuyensinh.plan.accuracy import planning_accuracy
+from tuyensinh.plan.accuracy_words import accuracy_sentences, format_planning_accuracy
 from tuyensinh.words.labels import PLACE_KINDS_EN, kind_name, ward_title
 
 SRC = Path(__file__).resolve().parents[3] / "src" / "tuyensinh"

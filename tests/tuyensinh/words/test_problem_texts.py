@@ -16,7 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from shapely.geometry import Point, Polygon, box
+from shapely.geometry import LineString, Point, Polygon, box
 from ward_builder import LAT0, LON0, STEP, WARD_TOML, valid_tables, write_ward
 
 from tuyensinh.cli import main
@@ -33,8 +33,12 @@ LOADER_MODULES = [
     "ward/quarters.py",
     "ward/cells.py",
     "ward/cross_checks.py",
+    "ward/context.py",
+    "ward/enrolment.py",
+    "ward/norm_problems.py",
     "scenarios/changes.py",
     "scenarios/places.py",
+    "scenarios/checks.py",
     "scenarios/file.py",
     "scenarios/fit.py",
 ]  # the scenarios file of `compare` words its problems from the same catalog
@@ -177,6 +181,15 @@ def test_ward_data_error_report_is_vietnamese_by_default() -> None:
 def _toml(old: str, new: str) -> str:
     assert old in WARD_TOML
     return WARD_TOML.replace(old, new)
+
+
+def _broken_context(folder: Path) -> None:
+    """context/: a layer mixing points and lines, and a file that is not GeoJSON."""
+    (folder / "context").mkdir()
+    gpd.GeoDataFrame(
+        geometry=[Point(LON0, LAT0), LineString([(LON0, LAT0), (LON0 + STEP, LAT0)])], crs="EPSG:4326"
+    ).to_file(folder / "context" / "duong.geojson")
+    (folder / "context" / "song.geojson").write_text("{ not json", encoding="utf-8")
 
 
 def _scenarios() -> dict[str, Callable[[Path], None]]:
@@ -332,6 +345,21 @@ def _scenarios() -> dict[str, Callable[[Path], None]]:
         "schools_outside_ward": tables_with(schools=cells(lon={1: str(LON0 + 0.1)})),
         "schools_column": tables_with(schools=lambda s: s.rename(columns={"classrooms": "clasrooms"})),
         "schools_duplicate": tables_with(schools=cells(school_id={2: "TH01"})),
+        "schools_permanent": tables_with(schools=lambda s: s.assign(permanent_classrooms=[99, "", ""])),
+        "enrolment_cells": after(
+            valid,
+            lambda f: (f / "enrolment.csv").write_text(
+                "school_id,school_year,grade,pupils,sector,birth_year,completed\n"
+                "TH01,2024,lop_10,40,,2018,\nTH01,2024,lop_1,40,cong,2018,\nTH01,2023,lop_5,38,,1980,39\n",
+                encoding="utf-8",
+            ),
+        ),
+        "quotas_published_grade": after(
+            valid,
+            lambda f: (f / "quotas_published.csv").write_text(
+                "school_id,grade,school_year,pupils\nTH01,lop_2,2024,42\n", encoding="utf-8"
+            ),
+        ),
         "zones": tables_with(
             zones=cells(share={0: "0.5"}, school_id={4: "THCS01"}), distances=cells(school_id={0: "TH1"})
         ),
@@ -387,6 +415,7 @@ def _scenarios() -> dict[str, Callable[[Path], None]]:
                 "quarter_id,,year,new_dwellings\n02,note,2025,120\n", encoding="utf-8"
             ),
         ),
+        "context_files": after(valid, _broken_context),
     }
 
 
@@ -433,6 +462,8 @@ def test_the_broken_folders_cover_the_catalog(reported: dict[str, list[Problem]]
         "purpose.housing",
         "purpose.zones",
         "purpose.distances",
+        "purpose.enrolment",
+        "purpose.quotas_published",
         "toml.invalid",
         "word.unit",
         "map.layers",
@@ -454,6 +485,7 @@ def test_the_broken_folders_cover_the_catalog(reported: dict[str, list[Problem]]
         "map.blank_attribute",
         "norm.no_match",
         "fix.norm.no_match",
+        "context.no_crs",  # GeoPackage only: GeoJSON without a CRS is EPSG:4326
     }  # no known key misses the packaged table: test_norm_overrides
     assert sorted(set(unseen) - allowed) == []
     assert len(_all(reported)) >= 60
