@@ -29,7 +29,7 @@ from tuyensinh.words.system import os_error_text
 from tuyensinh.words.system import say as say_system
 from tuyensinh.words.zone import say
 
-COMMANDS = ("init", "validate", "forecast", "backtest", "capacity", "zone", "plan", "compare", "network")
+COMMANDS = ("init", "validate", "forecast", "backtest", "capacity", "zone", "plan", "compare", "network", "batch")
 
 
 def _version() -> str:

@@ -1,0 +1,1 @@
+"""Province scale: many ward plans at once on Dask, the province roll-up, city-wide zoning."""
