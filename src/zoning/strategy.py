@@ -145,7 +145,8 @@ def solve_with_strategy(
         outcome, _ = solve_by_deadline(model, deadline=deadline, start=start if start_ok else None,
                                        mip_rel_gap=target_gap)
     else:
-        outcome = solve_model(model, solver=solver, time_limit=max(deadline - time.perf_counter(), 0.01),
+        # the time left, never more than asked and at least a millisecond (a tiny limit stays tiny)
+        outcome = solve_model(model, solver=solver, time_limit=max(min(time_limit, deadline - time.perf_counter()), 1e-3),
                               start=start if start_ok else None, mip_rel_gap=target_gap)
     steps = [{"step": "mip", "status": outcome.status, "objective": outcome.objective,
               "bound": outcome.bound, "seconds": round(outcome.seconds, 3)}]
