@@ -20,13 +20,14 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/tuyensinh plan $(WARD) --out $(OUT)
 
-# the linter and the type checker first (zero findings; the few justified exceptions are written
-# where they occur), then the tests and the notebooks
+# the linter, the formatter's check and the type checker first (zero findings; the few justified
+# exceptions are written where they occur), then the tests and the notebooks
 test: check
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q --nbmake tests notebooks
 
 check: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks notebooks scripts
+	$(BIN)/ruff format --check src tests benchmarks notebooks scripts
 	$(BIN)/mypy
 
 benchmark: $(STAMP)
@@ -36,4 +37,3 @@ clean:
 	rm -rf out .pytest_cache
 
 lint: check
-	$(BIN)/ruff format --check src tests benchmarks notebooks scripts

@@ -5,6 +5,7 @@
 
 Each benchmark prints its own timings and the ratio against a baseline measured in the same run.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -15,6 +15,7 @@ compares with the method it replaces, in one run on the same loaded machine.
 
 Run: `python -m benchmarks forecast` (options: --quarters, --loop-quarters, --before, --repeat).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,9 +46,14 @@ def city_population(n_quarters: int, seed: int = 7) -> pd.DataFrame:
     ids = np.array([f"Q{i:06d}" for i in range(n_quarters)], dtype=object)
     n_t = BASE - FIRST + 1
     q, a, t = np.indices((n_quarters, N_AGES, n_t)).reshape(3, -1)
-    return pd.DataFrame({
-        "quarter_id": ids[q], "year": FIRST + t, "age": a, "count": total.reshape(-1).astype(np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "quarter_id": ids[q],
+            "year": FIRST + t,
+            "age": a,
+            "count": total.reshape(-1).astype(np.int64),
+        }
+    )
 
 
 def loop_forecast(population: pd.DataFrame, window: int = 5) -> pd.DataFrame:
@@ -57,7 +63,7 @@ def loop_forecast(population: pd.DataFrame, window: int = 5) -> pd.DataFrame:
         wide = rows.pivot_table(index="age", columns="year", values="count", aggfunc="sum").astype(float)
 
         def project(table: pd.DataFrame, steps: int) -> pd.DataFrame:
-            years = list(table.columns)[-window - 1:]
+            years = list(table.columns)[-window - 1 :]
             num = sum(table[y1].shift(-1).iloc[:-1] for y1 in years[1:])
             den = sum(table[y0].iloc[:-1] for y0 in years[:-1])
             ratio = (num / den.replace(0, np.nan)).fillna(1.0).clip(0.5, 2.0)
@@ -85,11 +91,20 @@ def loop_forecast(population: pd.DataFrame, window: int = 5) -> pd.DataFrame:
         for year in fc.columns:
             h = min(year - BASE, int(q.index.max()))
             mean = fc[year]
-            frames.append(pd.DataFrame({
-                "quarter_id": quarter, "year": year, "age": mean.index, "mean": mean.to_numpy(),
-                "lo95": (mean + 1) * np.exp(q.loc[h, 0.025]) - 1, "lo80": (mean + 1) * np.exp(q.loc[h, 0.1]) - 1,
-                "hi80": (mean + 1) * np.exp(q.loc[h, 0.9]) - 1, "hi95": (mean + 1) * np.exp(q.loc[h, 0.975]) - 1,
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "quarter_id": quarter,
+                        "year": year,
+                        "age": mean.index,
+                        "mean": mean.to_numpy(),
+                        "lo95": (mean + 1) * np.exp(q.loc[h, 0.025]) - 1,
+                        "lo80": (mean + 1) * np.exp(q.loc[h, 0.1]) - 1,
+                        "hi80": (mean + 1) * np.exp(q.loc[h, 0.9]) - 1,
+                        "hi95": (mean + 1) * np.exp(q.loc[h, 0.975]) - 1,
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -120,8 +135,13 @@ def _export(rev: str, folder: Path) -> Path:
 
 def _child(src: Path, data: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(src)}
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(data), str(BASE), str(HORIZON)], env=env,
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(data), str(BASE), str(HORIZON)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -137,29 +157,42 @@ def compare_before(population: pd.DataFrame, rev: str, repeat: int) -> None:
         for _ in range(repeat):
             runs["before"].append(_child(before_src, data))
             runs["now"].append(_child(here, data))
-    med = {side: {k: float(np.median([r[k] for r in rs])) for k in ("seconds", "peak", "rss")} for side, rs in runs.items()}
+    med = {
+        side: {k: float(np.median([r[k] for r in rs])) for k in ("seconds", "peak", "rss")} for side, rs in runs.items()
+    }
     for side, label in (("before", f"commit {rev}"), ("now", "this tree")):
         m = med[side]
-        print(f"  {label:>14}: {m['seconds']:.1f} s in the call, {m['peak'] / 2**30:.2f} GiB traced peak, "
-              f"{m['rss'] / 2**30:.2f} GiB maximum resident (median of {repeat}, each in a fresh process)")
-    print(f"  ratio this tree / {rev}: time {med['now']['seconds'] / med['before']['seconds']:.2f}×, "
-          f"traced peak {med['now']['peak'] / med['before']['peak']:.2f}×, "
-          f"resident {med['now']['rss'] / med['before']['rss']:.2f}×")
+        print(
+            f"  {label:>14}: {m['seconds']:.1f} s in the call, {m['peak'] / 2**30:.2f} GiB traced peak, "
+            f"{m['rss'] / 2**30:.2f} GiB maximum resident (median of {repeat}, each in a fresh process)"
+        )
+    print(
+        f"  ratio this tree / {rev}: time {med['now']['seconds'] / med['before']['seconds']:.2f}×, "
+        f"traced peak {med['now']['peak'] / med['before']['peak']:.2f}×, "
+        f"resident {med['now']['rss'] / med['before']['rss']:.2f}×"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks forecast", description=__doc__.split("\n")[0])
     parser.add_argument("--quarters", type=int, default=100_000)
     parser.add_argument("--loop-quarters", type=int, default=300)
-    parser.add_argument("--before", default="main", metavar="REV",
-                        help="also time the engine of this commit on the same data ('' to skip)")
+    parser.add_argument(
+        "--before",
+        default="main",
+        metavar="REV",
+        help="also time the engine of this commit on the same data ('' to skip)",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="alternate runs of each side (--before)")
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
     population = city_population(args.quarters)
-    print(f"data: {args.quarters:,} quarters × ages 0–18 × {BASE - FIRST + 1} years = {len(population):,} rows "
-          f"(generated in {time.perf_counter() - t0:.1f} s)", flush=True)
+    print(
+        f"data: {args.quarters:,} quarters × ages 0–18 × {BASE - FIRST + 1} years = {len(population):,} rows "
+        f"(generated in {time.perf_counter() - t0:.1f} s)",
+        flush=True,
+    )
 
     tracemalloc.start()
     t0 = time.perf_counter()
@@ -169,17 +202,23 @@ def main(argv: list[str] | None = None) -> int:
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1024 if sys.platform != "darwin" else 1024**2)
     cells = len(result.quarters)
-    print(f"tuyensinh forecast.project_all: {vector_s:.1f} s for {cells:,} quarter × age × year cells with "
-          f"80/95% intervals (calibrated on {result.calibration.n_errors:,} rolling-origin errors)")
-    print(f"peak memory: {peak / 2**30:.2f} GiB traced in the forecast call; process maximum resident {rss / 1024:.2f} GiB")
+    print(
+        f"tuyensinh forecast.project_all: {vector_s:.1f} s for {cells:,} quarter × age × year cells with "
+        f"80/95% intervals (calibrated on {result.calibration.n_errors:,} rolling-origin errors)"
+    )
+    print(
+        f"peak memory: {peak / 2**30:.2f} GiB traced in the forecast call; process maximum resident {rss / 1024:.2f} GiB"
+    )
 
     ids = population["quarter_id"].drop_duplicates().iloc[: args.loop_quarters]
     sample = population[population["quarter_id"].isin(set(ids))]
     t0 = time.perf_counter()
     loop_forecast(sample)
     loop_s = (time.perf_counter() - t0) * args.quarters / len(ids)
-    print(f"per-quarter pandas loop: {loop_s:.0f} s scaled to {args.quarters:,} quarters "
-          f"(measured on {len(ids)} quarters)")
+    print(
+        f"per-quarter pandas loop: {loop_s:.0f} s scaled to {args.quarters:,} quarters "
+        f"(measured on {len(ids)} quarters)"
+    )
     print(f"ratio loop / vectorized: {loop_s / vector_s:.0f}×")
     if args.before:
         print(f"same data, this tree against commit {args.before} (child processes):", flush=True)

@@ -25,6 +25,7 @@ age 0 held at the area's mean of the last 5 years; aged forward year by year.
 By default every ward (the part of `quarter_id` before the first '-') is forecast on its own,
 as `tuyensinh` forecasts one ward folder at a time; `--group all` forecasts all areas together.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -109,12 +110,23 @@ def run(
         h = fc["year"].to_numpy() - base
         a = fc["age"].to_numpy()
         t = b + h
-        rows.append(pd.DataFrame({
-            "base": base, "horizon": h, "quarter_id": fc["quarter_id"].to_numpy(), "age": a,
-            "actual": arr[qi, a, t], "mean": fc["mean"].to_numpy(), "baseline": base_fc[qi, a, h - 1],
-            "lo80": fc["lo80"].to_numpy(), "hi80": fc["hi80"].to_numpy(),
-            "lo95": fc["lo95"].to_numpy(), "hi95": fc["hi95"].to_numpy(),
-        }))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "base": base,
+                    "horizon": h,
+                    "quarter_id": fc["quarter_id"].to_numpy(),
+                    "age": a,
+                    "actual": arr[qi, a, t],
+                    "mean": fc["mean"].to_numpy(),
+                    "baseline": base_fc[qi, a, h - 1],
+                    "lo80": fc["lo80"].to_numpy(),
+                    "hi80": fc["hi80"].to_numpy(),
+                    "lo95": fc["lo95"].to_numpy(),
+                    "hi95": fc["hi95"].to_numpy(),
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -128,7 +140,9 @@ def report(cells: pd.DataFrame) -> tuple[str, bool]:
     """The printed tables and whether every target is met."""
     scored = cells[cells["age"].isin(SCORED_AGES)]
     lines = []
-    table = pd.DataFrame({"project": wmape(scored, "mean", ["horizon"]), "baseline": wmape(scored, "baseline", ["horizon"])})
+    table = pd.DataFrame(
+        {"project": wmape(scored, "mean", ["horizon"]), "baseline": wmape(scored, "baseline", ["horizon"])}
+    )
     table["ratio"] = table["project"] / table["baseline"]
     table["target"] = [TARGETS[h] for h in table.index]
     table["met"] = np.where(table["ratio"] <= table["target"], "yes", "NO")
@@ -137,35 +151,57 @@ def report(cells: pd.DataFrame) -> tuple[str, bool]:
     in95 = (scored["actual"] >= scored["lo95"]) & (scored["actual"] <= scored["hi95"])
     table["cover80"] = in80.groupby(scored["horizon"]).mean() * 100
     table["cover95"] = in95.groupby(scored["horizon"]).mean() * 100
-    lines += ["Weighted MAPE (%) of ages " + " and ".join(map(str, SCORED_AGES)) + " by horizon, "
-              f"bases {', '.join(map(str, sorted(cells['base'].unique())))}; ratio = project / baseline",
-              table.to_string(formatters={"ratio": "{:.4f}".format},
-                              float_format=lambda v: f"{v:.3f}" if v < 10 else f"{v:.2f}")]
-    per_age = pd.DataFrame({
-        "project": wmape(scored, "mean", ["age", "horizon"]), "baseline": wmape(scored, "baseline", ["age", "horizon"])
-    })
+    lines += [
+        "Weighted MAPE (%) of ages " + " and ".join(map(str, SCORED_AGES)) + " by horizon, "
+        f"bases {', '.join(map(str, sorted(cells['base'].unique())))}; ratio = project / baseline",
+        table.to_string(
+            formatters={"ratio": "{:.4f}".format}, float_format=lambda v: f"{v:.3f}" if v < 10 else f"{v:.2f}"
+        ),
+    ]
+    per_age = pd.DataFrame(
+        {
+            "project": wmape(scored, "mean", ["age", "horizon"]),
+            "baseline": wmape(scored, "baseline", ["age", "horizon"]),
+        }
+    )
     per_age["ratio"] = per_age["project"] / per_age["baseline"]
     per_age["cover80"] = in80.groupby([scored["age"], scored["horizon"]]).mean() * 100
     lines += ["", "Per age", per_age.to_string(float_format=lambda v: f"{v:.3f}" if v < 10 else f"{v:.2f}")]
-    per_base = pd.DataFrame({
-        "project": wmape(scored, "mean", ["base", "horizon"]), "baseline": wmape(scored, "baseline", ["base", "horizon"])
-    })
+    per_base = pd.DataFrame(
+        {
+            "project": wmape(scored, "mean", ["base", "horizon"]),
+            "baseline": wmape(scored, "baseline", ["base", "horizon"]),
+        }
+    )
     per_base["ratio"] = per_base["project"] / per_base["baseline"]
     per_base = per_base["ratio"].unstack("horizon")
-    lines += ["", "Ratio project / baseline per base year (rows) and horizon (columns)",
-              per_base.to_string(float_format=lambda v: f"{v:.3f}")]
+    lines += [
+        "",
+        "Ratio project / baseline per base year (rows) and horizon (columns)",
+        per_base.to_string(float_format=lambda v: f"{v:.3f}"),
+    ]
     school = cells[cells["age"] <= 18]
-    all80 = ((school["actual"] >= school["lo80"]) & (school["actual"] <= school["hi80"])).groupby(school["horizon"]).mean()
-    all95 = ((school["actual"] >= school["lo95"]) & (school["actual"] <= school["hi95"])).groupby(school["horizon"]).mean()
-    lines += ["", "Coverage (%) of the project's intervals, all ages 0–18, by horizon",
-              pd.DataFrame({"cover80": all80 * 100, "cover95": all95 * 100}).to_string(float_format=lambda v: f"{v:.1f}")]
+    all80 = (
+        ((school["actual"] >= school["lo80"]) & (school["actual"] <= school["hi80"])).groupby(school["horizon"]).mean()
+    )
+    all95 = (
+        ((school["actual"] >= school["lo95"]) & (school["actual"] <= school["hi95"])).groupby(school["horizon"]).mean()
+    )
+    lines += [
+        "",
+        "Coverage (%) of the project's intervals, all ages 0–18, by horizon",
+        pd.DataFrame({"cover80": all80 * 100, "cover95": all95 * 100}).to_string(float_format=lambda v: f"{v:.1f}"),
+    ]
     big = cells["actual"] >= 20
     miss_p = (big & ((cells["mean"] - cells["actual"]).abs() >= cells["actual"])).sum()
     miss_b = (big & ((cells["baseline"] - cells["actual"]).abs() >= cells["actual"])).sum()
     big_s = scored["actual"] >= 20
     miss_ps = (big_s & ((scored["mean"] - scored["actual"]).abs() >= scored["actual"])).sum()
-    lines += ["", f"Cohorts of 20 or more missed by 100 % or more: project {miss_p} (ages 6/11: {miss_ps}), "
-              f"baseline {miss_b}, of {int(big.sum()):,} cells (ages 0–18)"]
+    lines += [
+        "",
+        f"Cohorts of 20 or more missed by 100 % or more: project {miss_p} (ages 6/11: {miss_ps}), "
+        f"baseline {miss_b}, of {int(big.sum()):,} cells (ages 0–18)",
+    ]
     ok = bool((table["ratio"] <= table["target"]).all() and table["cover80"].between(75, 85).all() and miss_p == 0)
     lines.append("Every target met: " + ("yes" if ok else "NO"))
     return "\n".join(lines), ok
@@ -178,8 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bases", type=int, nargs="+", default=list(BASES))
     parser.add_argument("--group", choices=("ward", "all"), default="ward")
     parser.add_argument("--cells", help="write the scored cells to this CSV")
-    parser.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
-                        help="override ForecastSettings fields (ablation), e.g. --set learned=False")
+    parser.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override ForecastSettings fields (ablation), e.g. --set learned=False",
+    )
     args = parser.parse_args(argv)
     if not args.data:
         print("forecast-real: skipped (give --data PATH: a real register series; see the module docstring)")
@@ -201,9 +242,11 @@ def main(argv: list[str] | None = None) -> int:
     women = pd.read_csv(args.women) if args.women else None
     cells = run(population, women, tuple(args.bases), args.group, settings)
     text, ok = report(cells)
-    print(f"data: {args.data}: {population['quarter_id'].nunique()} areas, years "
-          f"{population['year'].min()}–{population['year'].max()}, ages 0–{population['age'].max()}; "
-          f"grouping: {args.group}; settings overridden: {', '.join(args.set) or 'none'}")
+    print(
+        f"data: {args.data}: {population['quarter_id'].nunique()} areas, years "
+        f"{population['year'].min()}–{population['year'].max()}, ages 0–{population['age'].max()}; "
+        f"grouping: {args.group}; settings overridden: {', '.join(args.set) or 'none'}"
+    )
     print(text)
     print(f"({time.perf_counter() - t0:.1f} s)")
     if args.cells:

@@ -13,6 +13,7 @@
 
 See docs/capacity.md (definitions) and docs/norms.md (the norm table and its sources).
 """
+
 from capacity.analyze import CAPACITY_COLUMNS, analyze, pupils_by_school
 from capacity.building import BUILD_COLUMNS, building_by_year, building_programme
 from capacity.charts import plot_room_shortfall, plot_utilization

@@ -16,6 +16,7 @@
 - teachers_needed: classes × teachers per class of the staffing norm (capacity.teachers), against
   the school's `teachers` (optional): teacher_shortfall and first_teacher_short_year.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,14 +32,35 @@ from capacity.uncertainty import exceedance_probability, quantile_at
 __all__ = ["CAPACITY_COLUMNS", "analyze", "pupils_by_school", "check_assignment", "check_demand"]
 
 CAPACITY_COLUMNS: tuple[str, ...] = (
-    "school_id", "level", "school_year",
-    "pupils_mean", "pupils_lo80", "pupils_hi80", "pupils_lo95", "pupils_hi95",
-    "classes", "rooms_needed", "rooms_available", "room_shortfall",
-    "utilization", "p_over", "flag", "first_short_year",
+    "school_id",
+    "level",
+    "school_year",
+    "pupils_mean",
+    "pupils_lo80",
+    "pupils_hi80",
+    "pupils_lo95",
+    "pupils_hi95",
+    "classes",
+    "rooms_needed",
+    "rooms_available",
+    "room_shortfall",
+    "utilization",
+    "p_over",
+    "flag",
+    "first_short_year",
 )
 EXTRA_COLUMNS: tuple[str, ...] = (
-    "classes_lo80", "classes_hi80", "rooms_needed_hi80", "seats", "mean_class_size", "sessions_per_day",
-    "teachers_norm", "teachers_needed", "teachers", "teacher_shortfall", "first_teacher_short_year",
+    "classes_lo80",
+    "classes_hi80",
+    "rooms_needed_hi80",
+    "seats",
+    "mean_class_size",
+    "sessions_per_day",
+    "teachers_norm",
+    "teachers_needed",
+    "teachers",
+    "teacher_shortfall",
+    "first_teacher_short_year",
 )
 _QUANTILE_ORDER = ("lo95", "lo80", "mean", "hi80", "hi95")
 
@@ -78,7 +100,9 @@ def check_assignment(assignment: pd.DataFrame, schools: pd.DataFrame, name: str 
     """
     missing = [c for c in ("quarter_id", "level", "school_id") if c not in assignment.columns]
     if missing:
-        raise ValueError(f"{name}: missing column(s) {', '.join(missing)}; expected quarter_id, level, school_id [, share]")
+        raise ValueError(
+            f"{name}: missing column(s) {', '.join(missing)}; expected quarter_id, level, school_id [, share]"
+        )
     table = assignment.reset_index(drop=True).copy()
     for col in ("quarter_id", "school_id"):
         table[col] = table[col].astype(str)
@@ -86,7 +110,9 @@ def check_assignment(assignment: pd.DataFrame, schools: pd.DataFrame, name: str 
     table = table[["quarter_id", "level", "school_id", "share"]]
     bad = ~table["level"].isin(LEVELS).to_numpy()
     if bad.any():
-        raise ValueError(f"{name}: unknown level in row(s) {_rows(bad)}, column 'level'; use one of {', '.join(LEVELS)}")
+        raise ValueError(
+            f"{name}: unknown level in row(s) {_rows(bad)}, column 'level'; use one of {', '.join(LEVELS)}"
+        )
     bad = (table["share"].isna() | (table["share"] < 0) | (table["share"] > 1 + 1e-9)).to_numpy()
     if bad.any():
         raise ValueError(f"{name}: column 'share' must be a number between 0 and 1, see row(s) {_rows(bad)}")
@@ -157,13 +183,21 @@ def pupils_by_school(
         ids = schools.loc[schools["level"] == level, "school_id"].to_numpy()
         grades = LEVEL_GRADES[level]
         n = len(ids) * len(years) * len(grades)
-        parts.append(pd.DataFrame({
-            "school_id": np.repeat(ids, len(years) * len(grades)),
-            "level": np.full(n, level, dtype=object),
-            "grade": np.tile(grades, len(ids) * len(years)),
-            "school_year": np.tile(np.repeat(years, len(grades)), len(ids)),
-        }))
-    grid = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["school_id", "level", "grade", "school_year"])
+        parts.append(
+            pd.DataFrame(
+                {
+                    "school_id": np.repeat(ids, len(years) * len(grades)),
+                    "level": np.full(n, level, dtype=object),
+                    "grade": np.tile(grades, len(ids) * len(years)),
+                    "school_year": np.tile(np.repeat(years, len(grades)), len(ids)),
+                }
+            )
+        )
+    grid = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["school_id", "level", "grade", "school_year"])
+    )
     grid["school_year"] = grid["school_year"].astype(int)
     out = grid.merge(sums, on=["school_id", "level", "grade", "school_year"], how="left")
     out[list(BOUNDS)] = out[list(BOUNDS)].fillna(0.0)
@@ -223,8 +257,14 @@ def analyze(
         frame["room_shortfall"] = np.maximum(frame["rooms_needed"] - rooms, 0).astype(int)
         load = (arr["mean"] / limit).sum(axis=1) * per_class  # rooms if every class were full
         with np.errstate(divide="ignore", invalid="ignore"):
-            frame["utilization"] = np.where(rooms > 0, load / np.where(rooms > 0, rooms, 1), np.where(load > 0, np.inf, np.nan))
-            mix_limit = np.where(arr["mean"].sum(axis=1) > 0, arr["mean"].sum(axis=1) / (arr["mean"] / limit).sum(axis=1), limit.mean(axis=1))
+            frame["utilization"] = np.where(
+                rooms > 0, load / np.where(rooms > 0, rooms, 1), np.where(load > 0, np.inf, np.nan)
+            )
+            mix_limit = np.where(
+                arr["mean"].sum(axis=1) > 0,
+                arr["mean"].sum(axis=1) / (arr["mean"] / limit).sum(axis=1),
+                limit.mean(axis=1),
+            )
         frame["seats"] = rooms / per_class * mix_limit
         stacked = np.stack([arr[b] for b in _QUANTILE_ORDER], axis=-1)
         frame["p_over"] = exceedance_probability(lambda z: needed(quantile_at(stacked, z[:, None])), rooms)  # noqa: B023 - called at once
@@ -232,20 +272,26 @@ def analyze(
         frame["classes_hi80"] = classes["hi80"].astype(int)
         frame["rooms_needed_hi80"] = rooms_needed(classes["hi80"], sessions, norms).astype(int)
         with np.errstate(divide="ignore", invalid="ignore"):
-            frame["mean_class_size"] = np.where(classes["mean"] > 0, frame["pupils_mean"] / np.maximum(classes["mean"], 1), np.nan)
+            frame["mean_class_size"] = np.where(
+                classes["mean"] > 0, frame["pupils_mean"] / np.maximum(classes["mean"], 1), np.nan
+            )
         frame["sessions_per_day"] = sessions
         parts.append(frame)
     table = pd.concat(parts, ignore_index=True)
     table["rooms_available"] = table["rooms_available"].astype(int)
     over = table["room_shortfall"].to_numpy() > 0
-    tight = (table["p_over"].to_numpy() >= norms.tight_p_over) | (table["utilization"].fillna(0).to_numpy() >= norms.tight_utilization)
+    tight = (table["p_over"].to_numpy() >= norms.tight_p_over) | (
+        table["utilization"].fillna(0).to_numpy() >= norms.tight_utilization
+    )
     table["flag"] = np.where(over, "over", np.where(tight, "tight", "ok"))
     short_years = table.loc[over].groupby(["school_id", "level"])["school_year"].min().rename("first_short_year")
     table = table.merge(short_years, on=["school_id", "level"], how="left")
     table["first_short_year"] = table["first_short_year"].astype("Int64")
     table = add_teacher_columns(table, schools)
     table = table.loc[:, [*CAPACITY_COLUMNS, *EXTRA_COLUMNS]]
-    return table.sort_values(["level", "school_id", "school_year"], key=_level_key, kind="stable").reset_index(drop=True)
+    return table.sort_values(["level", "school_id", "school_year"], key=_level_key, kind="stable").reset_index(
+        drop=True
+    )
 
 
 def _level_key(column: pd.Series) -> pd.Series:

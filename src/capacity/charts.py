@@ -4,6 +4,7 @@ Both return a matplotlib Figure (built with the object API, no pyplot state, so 
 under the Agg backend in scripts and the CLI). Labels are Vietnamese by default, English with
 `lang="en"`; DejaVu Sans (bundled with matplotlib) renders the diacritics.
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -60,7 +61,6 @@ def _labels(lang: str) -> dict[str, str]:
     return LABELS[check_lang(lang)]
 
 
-
 def _names(capacity: pd.DataFrame, schools: pd.DataFrame | None) -> dict[str, str]:
     if schools is not None and "name" in schools.columns:
         return dict(zip(schools["school_id"].astype(str), schools["name"].astype(str), strict=True))
@@ -84,13 +84,19 @@ def plot_utilization(capacity: pd.DataFrame, schools: pd.DataFrame | None = None
     names = _names(capacity, schools)
     rows = _ordered_schools(capacity)
     years = sorted(capacity["school_year"].unique().tolist())
-    grid = capacity.pivot_table(index=["level", "school_id"], columns="school_year", values="utilization", aggfunc="first")
-    rooms = capacity.pivot_table(index=["level", "school_id"], columns="school_year", values="rooms_available", aggfunc="first")
+    grid = capacity.pivot_table(
+        index=["level", "school_id"], columns="school_year", values="utilization", aggfunc="first"
+    )
+    rooms = capacity.pivot_table(
+        index=["level", "school_id"], columns="school_year", values="rooms_available", aggfunc="first"
+    )
     values = grid.reindex(pd.MultiIndex.from_tuples(rows)).reindex(columns=years).to_numpy(float)
     closed = rooms.reindex(pd.MultiIndex.from_tuples(rows)).reindex(columns=years).to_numpy(float) <= 0
     shown = np.where(np.isfinite(values), values, np.where(np.isinf(values), 2.0, np.nan))
     bounds = [0, 0.5, 0.7, 0.9, 1.0, 1.1, 1.3, 10]
-    cmap = ListedColormap(["#d9ecf7", "#9ccae6", "#6fb36f", "#f2d15c", "#f29b4b", "#e0523f", "#a3162a"]).with_extremes(bad="#e6e6e6")
+    cmap = ListedColormap(["#d9ecf7", "#9ccae6", "#6fb36f", "#f2d15c", "#f29b4b", "#e0523f", "#a3162a"]).with_extremes(
+        bad="#e6e6e6"
+    )
     norm = BoundaryNorm(bounds, cmap.N)
     height = max(3.0, 0.42 * len(rows) + 1.8)
     fig = Figure(figsize=(max(6.5, 1.3 * len(years) + 4.5), height), layout="constrained")
@@ -134,7 +140,11 @@ def plot_room_shortfall(capacity: pd.DataFrame, schools: pd.DataFrame | None = N
     end = school_year_label(years[-1])
     hi = np.maximum(capacity["rooms_needed_hi80"] - capacity["rooms_available"], 0)
     table = capacity.assign(short_hi80=hi)
-    short_ids = [pair for pair in _ordered_schools(table) if (table.loc[(table["school_id"] == pair[1]) & (table["level"] == pair[0]), "short_hi80"] > 0).any()]
+    short_ids = [
+        pair
+        for pair in _ordered_schools(table)
+        if (table.loc[(table["school_id"] == pair[1]) & (table["level"] == pair[0]), "short_hi80"] > 0).any()
+    ]
     fig = Figure(figsize=(max(7.0, 1.4 * len(years) + 3.5), 4.2), layout="constrained")
     ax = fig.add_subplot()
     ax.set_title(f"{text['short_title'].format(end=end)}\n{text['short_sub']}", fontsize=10)
@@ -142,7 +152,9 @@ def plot_room_shortfall(capacity: pd.DataFrame, schools: pd.DataFrame | None = N
     ax.set_xlabel(text["school_year"])
     ax.set_ylabel(text["short_y"])
     if not short_ids:
-        ax.text(0.5, 0.5, text["short_none"].format(end=end), transform=ax.transAxes, ha="center", va="center", fontsize=11)
+        ax.text(
+            0.5, 0.5, text["short_none"].format(end=end), transform=ax.transAxes, ha="center", va="center", fontsize=11
+        )
         ax.set_yticks([])
         return fig
     width = 0.8 / len(short_ids)
@@ -157,8 +169,9 @@ def plot_room_shortfall(capacity: pd.DataFrame, schools: pd.DataFrame | None = N
         upper = rows["short_hi80"].fillna(0).to_numpy(float)
         ax.bar(x, upper, width * 0.92, fill=False, edgecolor=colors[k], linestyle="--", linewidth=0.8)
         closed = rows["rooms_available"].fillna(0).to_numpy(float) <= 0
-        bars = ax.bar(x, mean, width * 0.92, color=colors[k], label=f"{names.get(sid, sid)} ({level_names[level]})",
-                      hatch=None)
+        bars = ax.bar(
+            x, mean, width * 0.92, color=colors[k], label=f"{names.get(sid, sid)} ({level_names[level]})", hatch=None
+        )
         for patch, is_closed in zip(bars.patches, closed, strict=True):
             if is_closed:
                 patch.set_hatch("///")

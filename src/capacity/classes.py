@@ -19,6 +19,7 @@ Rules (norm table keys in brackets):
 Everything is vectorized over school × school-year rows; the only loops are over the few
 possible groupings of a level's grades.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -74,7 +75,9 @@ def _groupings(level: str, max_mixed_grades: int) -> tuple[tuple[tuple[int, int]
     if level == "mam_non":
         offset, per_block = 0, []
         for block in PRESCHOOL_BLOCKS:
-            per_block.append([tuple((b + offset, e + offset) for b, e in c) for c in _compositions(len(block), len(block))])
+            per_block.append(
+                [tuple((b + offset, e + offset) for b, e in c) for c in _compositions(len(block), len(block))]
+            )
             offset += len(block)
         options = [sum(parts, ()) for parts in itertools.product(*per_block)]
     elif level == "tieu_hoc":
@@ -175,7 +178,9 @@ def effective_limits(schools: pd.DataFrame, norms: Norms) -> pd.DataFrame:
     each school's level.
     """
     table = check_schools(schools)
-    grades = norms.grade_table()[["level", "grade", "order", "max_class_size"]].rename(columns={"max_class_size": "norm"})
+    grades = norms.grade_table()[["level", "grade", "order", "max_class_size"]].rename(
+        columns={"max_class_size": "norm"}
+    )
     limits = table[["school_id", "level", "max_class_size"]].merge(grades, on="level", how="inner")
     own = limits["max_class_size"]
     above = limits[own > limits["norm"]]
@@ -219,19 +224,23 @@ def classes_by_grade(pupils: pd.DataFrame, schools: pd.DataFrame, norms: Norms) 
     frame = pupils.merge(limits[["school_id", "grade", "max_class_size"]], on=["school_id", "grade"], how="left")
     if frame["max_class_size"].isna().any():
         bad = frame.loc[frame["max_class_size"].isna(), ["school_id", "grade"]].iloc[0]
-        raise ValueError(f"pupils of grade {bad['grade']} are counted at school {bad['school_id']}, which does not teach that level")
+        raise ValueError(
+            f"pupils of grade {bad['grade']} are counted at school {bad['school_id']}, which does not teach that level"
+        )
     parts = []
     for level in LEVELS:
         if not (frame["level"] == level).any():
             continue
         index, arrays = grade_grid(frame, level, [*bounds, "max_class_size"])
         grades = LEVEL_GRADES[level]
-        out = pd.DataFrame({
-            "school_id": np.repeat(index["school_id"].to_numpy(), len(grades)),
-            "level": level,
-            "grade": np.tile(grades, len(index)),
-            "school_year": np.repeat(index["school_year"].to_numpy(), len(grades)),
-        })
+        out = pd.DataFrame(
+            {
+                "school_id": np.repeat(index["school_id"].to_numpy(), len(grades)),
+                "level": level,
+                "grade": np.tile(grades, len(index)),
+                "school_year": np.repeat(index["school_year"].to_numpy(), len(grades)),
+            }
+        )
         for col in bounds:
             out[col] = arrays[col].ravel()
         out["max_class_size"] = arrays["max_class_size"].ravel()
@@ -257,7 +266,7 @@ def _group_labels(grades: tuple[str, ...], group: np.ndarray) -> np.ndarray:
         for end in range(start, width):
             mask = (group == start) & (last == end)
             if mask.any():
-                labels[mask] = "+".join(grades[start:end + 1])
+                labels[mask] = "+".join(grades[start : end + 1])
     return labels
 
 
@@ -274,10 +283,12 @@ def rooms_available(schools: pd.DataFrame, school_years: Iterable[int]) -> pd.Da
     """
     table = check_schools(schools)
     years = np.array(sorted({int(y) for y in school_years}))
-    grid = pd.DataFrame({
-        "school_id": np.repeat(table["school_id"].to_numpy(), len(years)),
-        "school_year": np.tile(years, len(table)),
-    })
+    grid = pd.DataFrame(
+        {
+            "school_id": np.repeat(table["school_id"].to_numpy(), len(years)),
+            "school_year": np.tile(years, len(table)),
+        }
+    )
     opens = np.repeat(table["opens"].fillna(-np.inf).to_numpy(float), len(years))
     closes = np.repeat(table["closes"].fillna(np.inf).to_numpy(float), len(years))
     is_open = (opens <= grid["school_year"].to_numpy()) & (grid["school_year"].to_numpy() < closes)

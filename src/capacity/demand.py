@@ -10,6 +10,7 @@ the share of age 0 already 3 months old on 1 September counts (`infant_eligible_
 Every interval bound (lo80, hi80, lo95, hi95) is scaled by the same positive factor, so it
 stays the same quantile of the demand.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -160,7 +161,9 @@ def enrollment_demand(
             f"({len(short)} quarter-year(s) incomplete); the demand needs every age 0–{grades['age'].max()}"
         )
     grades = grades.assign(factor=enrolled_share(grades))
-    demand = table.merge(grades[["age", "level", "grade", "order", "factor"]], on="age", how="inner", validate="many_to_one")
+    demand = table.merge(
+        grades[["age", "level", "grade", "order", "factor"]], on="age", how="inner", validate="many_to_one"
+    )
     factor = demand["factor"].to_numpy(float)
     if progression is not None:
         prog = _check_progression(progression)
@@ -208,7 +211,8 @@ def progression_from_history(
         raise ValueError(f"population: missing column(s) {', '.join(need)}; expected quarter_id, year, age, count")
     observed = (
         enrolment.assign(pupils=pupils, school_year=school_year.astype(int))
-        .groupby(["school_year", "grade"], as_index=False)["pupils"].sum()
+        .groupby(["school_year", "grade"], as_index=False)["pupils"]
+        .sum()
     )
     grades = norms.grade_table()
     grades["factor"] = enrolled_share(grades)
@@ -217,11 +221,16 @@ def progression_from_history(
     expected["expected"] = expected["count"] * expected["factor"]
     both = observed.merge(
         expected.rename(columns={"year": "school_year"})[["school_year", "grade", "expected"]],
-        on=["school_year", "grade"], how="inner",
+        on=["school_year", "grade"],
+        how="inner",
     )
     if both.empty:
-        raise ValueError("enrolment: no school year in common with the population history; progression cannot be estimated")
-    sums = both.groupby("grade").agg(pupils=("pupils", "sum"), expected=("expected", "sum"), years=("school_year", "nunique"))
+        raise ValueError(
+            "enrolment: no school year in common with the population history; progression cannot be estimated"
+        )
+    sums = both.groupby("grade").agg(
+        pupils=("pupils", "sum"), expected=("expected", "sum"), years=("school_year", "nunique")
+    )
     sums = sums[sums["expected"] > 0]
     ratio = sums["pupils"] / sums["expected"]
     low, high = PROGRESSION_RANGE
@@ -233,6 +242,8 @@ def progression_from_history(
             + "; clipped — check the enrolment figures and the population of those ages",
             stacklevel=2,
         )
-    result = pd.DataFrame({"grade": ratio.index, "ratio": ratio.clip(low, high).to_numpy(), "years": sums["years"].to_numpy()})
+    result = pd.DataFrame(
+        {"grade": ratio.index, "ratio": ratio.clip(low, high).to_numpy(), "years": sums["years"].to_numpy()}
+    )
     order = {g: i for i, g in enumerate(GRADES)}
     return result.sort_values("grade", key=lambda s: s.map(order)).reset_index(drop=True)

@@ -4,6 +4,7 @@ Ages per grade (the cohort rule) are not here: they are regulation figures and l
 norm table (`norms.csv`, key `cohort_age`, Luật Giáo dục 2019 Art. 28); `Norms.grade_table()`
 joins them to these codes.
 """
+
 from __future__ import annotations
 
 __all__ = [
@@ -59,6 +60,8 @@ GRADE_NAMES: dict[str, tuple[str, str]] = {
 def school_year_label(year: int) -> str:
     """2027 → '2027–2028': the school year starting in September 2027 (same in both languages)."""
     return f"{int(year)}–{int(year) + 1}"
+
+
 GRADE_LEVEL: dict[str, str] = {g: level for level in LEVELS for g in LEVEL_GRADES[level]}
 
 # Participation rates are set per group: nhà trẻ (nursery, ages 0-2), mẫu giáo (kindergarten,

@@ -15,6 +15,7 @@ The module is split by purpose: `norm_table` reads the file, `norm_overrides` ch
 overrides (NormProblem, NormOverrideError, check_overrides), and this module holds the lookups
 (`Norms`) and `load_norms`; every public name stays importable from here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -103,17 +104,19 @@ class Norms:
             level = GRADE_LEVEL[grade]
             group = PARTICIPATION_GROUP[grade]
             eligible = self._values.get(("infant_eligible_share", level, grade), 1.0)
-            rows.append({
-                "level": level,
-                "grade": grade,
-                "order": order,
-                "age": int(self.value("cohort_age", level, grade)),
-                "participation_group": group,
-                "max_class_size": self.max_class_size(level, grade),
-                "participation": self.participation(grade),
-                "private_share": self.private_share(level),
-                "eligible_share": eligible,
-            })
+            rows.append(
+                {
+                    "level": level,
+                    "grade": grade,
+                    "order": order,
+                    "age": int(self.value("cohort_age", level, grade)),
+                    "participation_group": group,
+                    "max_class_size": self.max_class_size(level, grade),
+                    "participation": self.participation(grade),
+                    "private_share": self.private_share(level),
+                    "eligible_share": eligible,
+                }
+            )
         return pd.DataFrame(rows)
 
     def rooms_per_class(self, sessions_per_day: int | np.ndarray | pd.Series) -> Any:
@@ -122,7 +125,9 @@ class Norms:
         sessions = np.asarray(sessions_per_day)
         if not np.isin(sessions, [1, 2]).all():
             bad = sorted(set(np.asarray(sessions).ravel().tolist()) - {1, 2})
-            raise ValueError(f"sessions_per_day must be 1 or 2 (found {bad}); fix schools.csv column 'sessions_per_day'")
+            raise ValueError(
+                f"sessions_per_day must be 1 or 2 (found {bad}); fix schools.csv column 'sessions_per_day'"
+            )
         result = np.where(sessions == 1, one, two)
         return float(result) if result.ndim == 0 else result
 
@@ -185,7 +190,6 @@ class Norms:
         """Utilization from which a school is flagged tight."""
         return self.value("flag_tight_utilization")
 
-
     # ------------------------------------------------------------------ teachers, cost, standards
     def teachers_per_class(self, level: str, sessions_per_day: int = 2) -> np.ndarray:
         """Teachers per class of each grade of `level` (array over LEVEL_GRADES[level]) on one or
@@ -199,7 +203,9 @@ class Norms:
         for grade in LEVEL_GRADES[level]:
             if level == "mam_non":
                 group = PARTICIPATION_GROUP[grade]
-                ratios.append(self.value("teachers_per_class", level, "nha_tre" if group == "nha_tre" else f"mau_giao_{s}"))
+                ratios.append(
+                    self.value("teachers_per_class", level, "nha_tre" if group == "nha_tre" else f"mau_giao_{s}")
+                )
             else:
                 ratios.append(self.value("teachers_per_class", level, s))
         return np.array(ratios, dtype=float)
@@ -229,7 +235,9 @@ class Norms:
         rows["indicator"] = rows["group"].str.replace(r"_m\d$", "", regex=True)
         rows["degree"] = degree.fillna("0").astype(int)
         rows = rows.rename(columns={"value": "minimum"})
-        return rows[["level", "indicator", "degree", "minimum", "document", "article", "status", "source"]].reset_index(drop=True)
+        return rows[["level", "indicator", "degree", "minimum", "document", "article", "status", "source"]].reset_index(
+            drop=True
+        )
 
 
 def _check_setting(setting: str) -> str:
@@ -255,7 +263,9 @@ def load_norms(
     frame, problems = overridden_table(frame, overrides, rates)
     if problems:
         raise NormOverrideError(problems)
-    lookup = {(k, lv, gr): float(v) for k, lv, gr, v in frame[["key", "level", "group", "value"]].itertuples(index=False)}
+    lookup = {
+        (k, lv, gr): float(v) for k, lv, gr, v in frame[["key", "level", "group", "value"]].itertuples(index=False)
+    }
     return Norms(table=frame, version=version, _values=MappingProxyType(lookup))
 
 

@@ -10,6 +10,7 @@ admit into every group each year, so the quota of a group is the number of place
   `mixed_with` names the other grades of a mixed class ('' otherwise).
 Rows: every school open that year, plus any closed school that is still sent pupils.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,7 +23,16 @@ from capacity.norms import Norms
 
 __all__ = ["QUOTA_COLUMNS", "quotas"]
 
-QUOTA_COLUMNS: tuple[str, ...] = ("school_id", "level", "grade", "school_year", "pupils", "classes", "mixed_with", "max_class_size")
+QUOTA_COLUMNS: tuple[str, ...] = (
+    "school_id",
+    "level",
+    "grade",
+    "school_year",
+    "pupils",
+    "classes",
+    "mixed_with",
+    "max_class_size",
+)
 
 
 def quotas(

@@ -23,6 +23,7 @@ Definitions (docs/capacity.md):
   the shortfalls of the schools that give it (present only when analyze added the columns).
 Rows with level `all` sum the three levels.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,11 +37,30 @@ from capacity.norms import Norms
 __all__ = ["SUMMARY_COLUMNS", "ward_summary", "shortfall_drivers"]
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "level", "school_year", "schools_open", "pupils_mean", "pupils_hi80", "classes", "rooms_needed",
-    "rooms_available", "rooms_short", "rooms_short_hi80", "new_rooms_to_date", "room_balance",
-    "schools_short", "pupils_added", "top_quarters", "residents_school_age", "rooms_per_10000",
-    "rooms_per_10000_benchmark", "land_m2_per_pupil", "land_norm_m2_per_pupil", "schools_below_land_norm",
-    "teachers_needed", "teachers", "teachers_short",
+    "level",
+    "school_year",
+    "schools_open",
+    "pupils_mean",
+    "pupils_hi80",
+    "classes",
+    "rooms_needed",
+    "rooms_available",
+    "rooms_short",
+    "rooms_short_hi80",
+    "new_rooms_to_date",
+    "room_balance",
+    "schools_short",
+    "pupils_added",
+    "top_quarters",
+    "residents_school_age",
+    "rooms_per_10000",
+    "rooms_per_10000_benchmark",
+    "land_m2_per_pupil",
+    "land_norm_m2_per_pupil",
+    "schools_below_land_norm",
+    "teachers_needed",
+    "teachers",
+    "teachers_short",
 )
 
 
@@ -58,7 +78,9 @@ def _growth_since(demand: pd.DataFrame, base: int) -> pd.DataFrame:
             "pupils added are counted from it: choose a year of the demand or leave it blank"
         )
     per_quarter = demand.groupby(["quarter_id", "level", "school_year"], as_index=False)["mean"].sum()
-    at_base = per_quarter[per_quarter["school_year"] == base][["quarter_id", "level", "mean"]].rename(columns={"mean": "base"})
+    at_base = per_quarter[per_quarter["school_year"] == base][["quarter_id", "level", "mean"]].rename(
+        columns={"mean": "base"}
+    )
     per_quarter = per_quarter.merge(at_base, on=["quarter_id", "level"], how="left")
     per_quarter["added"] = per_quarter["mean"] - per_quarter["base"].fillna(0.0)
     return per_quarter
@@ -83,10 +105,14 @@ def shortfall_drivers(
     base = int(demand["school_year"].min()) if base_year is None else int(base_year)
     per_quarter = _growth_since(demand, base)
     short = capacity.loc[capacity["room_shortfall"] > 0, ["school_id", "level", "school_year"]]
-    feeds = short.merge(assignment, on=["school_id", "level"]).merge(per_quarter, on=["quarter_id", "level", "school_year"])
+    feeds = short.merge(assignment, on=["school_id", "level"]).merge(
+        per_quarter, on=["quarter_id", "level", "school_year"]
+    )
     feeds["pupils"] = feeds["mean"] * feeds["share"]
     feeds["pupils_added"] = feeds["added"] * feeds["share"]
-    feeds = feeds.sort_values(["level", "school_id", "school_year", "pupils_added"], ascending=[True, True, True, False], kind="stable")
+    feeds = feeds.sort_values(
+        ["level", "school_id", "school_year", "pupils_added"], ascending=[True, True, True, False], kind="stable"
+    )
     return feeds[["school_id", "level", "school_year", "quarter_id", "pupils", "pupils_added"]].reset_index(drop=True)
 
 
@@ -147,7 +173,10 @@ def ward_summary(
 
     short = cap[cap["room_shortfall"] > 0]
     table["schools_short"] = [
-        _listing(short[(short["level"] == lv) & (short["school_year"] == y)].set_index("school_id")["room_shortfall"], "{key} ({value})")
+        _listing(
+            short[(short["level"] == lv) & (short["school_year"] == y)].set_index("school_id")["room_shortfall"],
+            "{key} ({value})",
+        )
         for lv, y in zip(table["level"], table["school_year"], strict=True)
     ]
     table["land_norm_m2_per_pupil"] = [norms.land_per_pupil(lv, setting) for lv in table["level"]]
@@ -163,9 +192,13 @@ def ward_summary(
     # pupils added since the base year and the quarters that drive them
     per_quarter = _growth_since(demand[demand["school_year"].isin([base, *years])], base)
     added = per_quarter.groupby(["level", "school_year"])["added"].sum()
-    table["pupils_added"] = [float(added.get((lv, y), np.nan)) for lv, y in zip(table["level"], table["school_year"], strict=True)]
+    table["pupils_added"] = [
+        float(added.get((lv, y), np.nan)) for lv, y in zip(table["level"], table["school_year"], strict=True)
+    ]
     feeds_short = short[["school_id", "level", "school_year"]].merge(assignment, on=["school_id", "level"])
-    feeds_short = feeds_short.groupby(["level", "school_year", "quarter_id"])["share"].sum().rename("share").reset_index()
+    feeds_short = (
+        feeds_short.groupby(["level", "school_year", "quarter_id"])["share"].sum().rename("share").reset_index()
+    )
     tops = []
     for lv, y in zip(table["level"], table["school_year"], strict=True):
         rows = per_quarter[(per_quarter["level"] == lv) & (per_quarter["school_year"] == y)]
@@ -189,24 +222,56 @@ def ward_summary(
             table.loc[mask, "residents_school_age"] = table.loc[mask, "school_year"].map(residents).to_numpy(float)
 
     # the ward as a whole
-    sums = ["schools_open", "pupils_mean", "pupils_hi80", "classes", "rooms_needed", "rooms_available", "rooms_short",
-            "rooms_short_hi80", "new_rooms_to_date", "room_balance", "land_used", "land_pupils", "pupils_added",
-            "residents_school_age", "teachers_needed", "teachers", "teachers_short"]
+    sums = [
+        "schools_open",
+        "pupils_mean",
+        "pupils_hi80",
+        "classes",
+        "rooms_needed",
+        "rooms_available",
+        "rooms_short",
+        "rooms_short_hi80",
+        "new_rooms_to_date",
+        "room_balance",
+        "land_used",
+        "land_pupils",
+        "pupils_added",
+        "residents_school_age",
+        "teachers_needed",
+        "teachers",
+        "teachers_short",
+    ]
     whole = table.groupby("school_year")[sums].sum(min_count=1).reset_index()
     whole["level"] = "all"
-    whole["schools_short"] = table.groupby("school_year")["schools_short"].agg(lambda s: "; ".join(x for x in s if x)).to_numpy()
-    whole["schools_below_land_norm"] = table.groupby("school_year")["schools_below_land_norm"].agg(lambda s: ", ".join(x for x in s if x)).to_numpy()
+    whole["schools_short"] = (
+        table.groupby("school_year")["schools_short"].agg(lambda s: "; ".join(x for x in s if x)).to_numpy()
+    )
+    whole["schools_below_land_norm"] = (
+        table.groupby("school_year")["schools_below_land_norm"].agg(lambda s: ", ".join(x for x in s if x)).to_numpy()
+    )
     whole["top_quarters"] = ""
     whole["land_norm_m2_per_pupil"] = np.nan
     table = pd.concat([table, whole], ignore_index=True)
 
     with np.errstate(divide="ignore", invalid="ignore"):
         table["rooms_per_10000"] = table["rooms_available"] / table["residents_school_age"] * 10_000
-        table["land_m2_per_pupil"] = np.where(table["land_pupils"] > 0, table["land_used"] / table["land_pupils"], np.nan)
+        table["land_m2_per_pupil"] = np.where(
+            table["land_pupils"] > 0, table["land_used"] / table["land_pupils"], np.nan
+        )
     table["rooms_per_10000_benchmark"] = norms.rooms_per_10000
     order = {lv: i for i, lv in enumerate([*LEVELS, "all"])}
-    table = table.sort_values(["level", "school_year"], key=lambda c: c.map(order) if c.name == "level" else c, kind="stable")
-    for col in ("schools_open", "classes", "rooms_needed", "rooms_available", "rooms_short", "rooms_short_hi80",
-                "new_rooms_to_date", "room_balance"):
+    table = table.sort_values(
+        ["level", "school_year"], key=lambda c: c.map(order) if c.name == "level" else c, kind="stable"
+    )
+    for col in (
+        "schools_open",
+        "classes",
+        "rooms_needed",
+        "rooms_available",
+        "rooms_short",
+        "rooms_short_hi80",
+        "new_rooms_to_date",
+        "room_balance",
+    ):
         table[col] = table[col].astype(int)
     return table.loc[:, list(SUMMARY_COLUMNS)].reset_index(drop=True)

@@ -14,6 +14,7 @@ Distributional assumption (documented in docs/capacity.md):
   the class-size limits. Rooms needed never decrease as z grows, so the threshold score z* is
   found by bisection and p_over = 1 − Φ(z*).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

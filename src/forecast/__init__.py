@@ -13,6 +13,7 @@ Public API (plain pandas DataFrames in, tidy DataFrames out; docs/forecast.md):
 - `fan_chart(forecast, quarter_id, ...)`, `ward_fan_chart(ward_forecast, ...)` → Figure;
 - `ForecastSettings` (method choices), `simulate_ward` (a synthetic ward with known future).
 """
+
 from forecast.accuracy import accuracy_table, area_totals, total_accuracy, ward_accuracy
 from forecast.backtest import BacktestResult, backtest, format_summary
 from forecast.charts import fan_chart, ward_fan_chart

@@ -18,6 +18,7 @@ with F the summed `mean` (the published figure); `mape_point`, `wmape_point` and
 `malpe_point` score the summed whole-person points as well. Breakdowns: `all`, `horizon`
 (pooling the ages asked for), `age` (pooling horizons) and `horizon_age`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -29,7 +30,13 @@ from forecast.backtest import ENTRY_AGES
 from forecast.settings import METHODS
 
 __all__ = [
-    "TOTAL_COLUMNS", "ACCURACY_COLUMNS", "WARD", "area_totals", "error_scores", "total_accuracy", "ward_accuracy",
+    "TOTAL_COLUMNS",
+    "ACCURACY_COLUMNS",
+    "WARD",
+    "area_totals",
+    "error_scores",
+    "total_accuracy",
+    "ward_accuracy",
     "accuracy_table",
 ]
 
@@ -37,8 +44,19 @@ __all__ = [
 WARD = "ward"
 TOTAL_COLUMNS = ["method", "origin", "horizon", "year", "area", "age", "actual", "mean", "point"]
 ACCURACY_COLUMNS = [
-    "method", "breakdown", "horizon", "age", "totals", "actual",
-    "mape", "wmape", "malpe", "accuracy", "mape_point", "wmape_point", "malpe_point",
+    "method",
+    "breakdown",
+    "horizon",
+    "age",
+    "totals",
+    "actual",
+    "mape",
+    "wmape",
+    "malpe",
+    "accuracy",
+    "mape_point",
+    "wmape_point",
+    "malpe_point",
 ]
 _CELL_NEEDS = ("method", "origin", "horizon", "quarter_id", "age", "actual", "mean", "point")
 _KEYS = ["method", "origin", "horizon", "year", "area", "age"]
@@ -69,7 +87,8 @@ def _groups_table(groups: Mapping[str, str] | pd.Series | pd.DataFrame) -> pd.Da
     over = sums[sums > 1 + 1e-6]
     if len(over):
         raise ValueError(
-            "groups: the shares of quarter(s) " + ", ".join(over.index[:5].astype(str))
+            "groups: the shares of quarter(s) "
+            + ", ".join(over.index[:5].astype(str))
             + " add up to more than 1, which would count their children twice; shares of a quarter must sum to 1"
         )
     return table
@@ -122,16 +141,22 @@ def error_scores(groups: pd.DataFrame, actual: np.ndarray, forecast: np.ndarray,
     err = np.asarray(forecast, float) - actual
     positive = actual > 0
     safe = np.where(positive, actual, 1.0)
-    work = groups.assign(_actual=actual, _abs=np.abs(err), _ape=np.where(positive, np.abs(err) / safe, np.nan),
-                         _pe=np.where(positive, err / safe, np.nan))
+    work = groups.assign(
+        _actual=actual,
+        _abs=np.abs(err),
+        _ape=np.where(positive, np.abs(err) / safe, np.nan),
+        _pe=np.where(positive, err / safe, np.nan),
+    )
     g = work.groupby(list(groups.columns), sort=sort)
-    return pd.DataFrame({
-        "totals": g.size(),
-        "actual": g["_actual"].sum(),
-        "mape": g["_ape"].mean() * 100,
-        "wmape": g["_abs"].sum() / g["_actual"].sum() * 100,
-        "malpe": g["_pe"].mean() * 100,
-    })
+    return pd.DataFrame(
+        {
+            "totals": g.size(),
+            "actual": g["_actual"].sum(),
+            "mape": g["_ape"].mean() * 100,
+            "wmape": g["_abs"].sum() / g["_actual"].sum() * 100,
+            "malpe": g["_pe"].mean() * 100,
+        }
+    )
 
 
 def total_accuracy(totals: pd.DataFrame) -> pd.DataFrame:
@@ -142,11 +167,20 @@ def total_accuracy(totals: pd.DataFrame) -> pd.DataFrame:
     is the number of totals scored, `actual` their sum (persons).
     """
     actual = totals["actual"].to_numpy(float)
-    keys_frame = pd.DataFrame({"method": totals["method"].to_numpy(), "horizon": totals["horizon"].to_numpy(),
-                               "age": totals["age"].to_numpy()})
+    keys_frame = pd.DataFrame(
+        {
+            "method": totals["method"].to_numpy(),
+            "horizon": totals["horizon"].to_numpy(),
+            "age": totals["age"].to_numpy(),
+        }
+    )
     parts = []
-    for breakdown, keys in (("all", []), ("horizon", ["horizon"]), ("age", ["age"]),
-                            ("horizon_age", ["horizon", "age"])):
+    for breakdown, keys in (
+        ("all", []),
+        ("horizon", ["horizon"]),
+        ("age", ["age"]),
+        ("horizon_age", ["horizon", "age"]),
+    ):
         by = keys_frame[["method", *keys]]
         table = error_scores(by, actual, totals["mean"].to_numpy(float))
         point = error_scores(by, actual, totals["point"].to_numpy(float))

@@ -21,6 +21,7 @@ unrounded mean), bias_mean (Σ(mean − A) / ΣA: the bias of totals) and the co
 80 % and 95 % intervals, by horizon, by entry age (3, 4, 5, 6, 11) and by cohort-size class
 (of the actual count).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,16 +36,48 @@ from forecast.settings import DEFAULT_SETTINGS, METHOD_LABELS, METHODS, Forecast
 from forecast.tables import ward_arrays
 
 __all__ = [
-    "BacktestResult", "backtest", "summarize", "format_summary", "method_name", "table_text",
-    "ENTRY_AGES", "SIZE_CLASSES", "METHOD_NAMES", "METHOD_DESCRIPTIONS",
+    "BacktestResult",
+    "backtest",
+    "summarize",
+    "format_summary",
+    "method_name",
+    "table_text",
+    "ENTRY_AGES",
+    "SIZE_CLASSES",
+    "METHOD_NAMES",
+    "METHOD_DESCRIPTIONS",
 ]
 
 ENTRY_AGES = (3, 4, 5, 6, 11)
 SIZE_EDGES = (5, 10, 20, 50, 100)
 SIZE_CLASSES = ("0–4", "5–9", "10–19", "20–49", "50–99", "100+")
-CELL_COLUMNS = ["method", "origin", "horizon", "year", "quarter_id", "age", "actual", "mean", "point", "lo80", "hi80", "lo95", "hi95"]
+CELL_COLUMNS = [
+    "method",
+    "origin",
+    "horizon",
+    "year",
+    "quarter_id",
+    "age",
+    "actual",
+    "mean",
+    "point",
+    "lo80",
+    "hi80",
+    "lo95",
+    "hi95",
+]
 SUMMARY_COLUMNS = [
-    "method", "breakdown", "group", "cells", "mape", "wmape", "malpe", "wmape_mean", "bias_mean", "cover80", "cover95"
+    "method",
+    "breakdown",
+    "group",
+    "cells",
+    "mape",
+    "wmape",
+    "malpe",
+    "wmape_mean",
+    "bias_mean",
+    "cover80",
+    "cover95",
 ]
 
 
@@ -80,20 +113,22 @@ def summarize(cells: pd.DataFrame) -> pd.DataFrame:
     mean = cells["point"].to_numpy(float)
     expected = cells["mean"].to_numpy(float)
     positive = actual > 0
-    work = pd.DataFrame({
-        "method": cells["method"].to_numpy(),
-        "horizon": cells["horizon"].to_numpy(),
-        "age": cells["age"].to_numpy(),
-        "size": _size_class(actual),
-        "actual": actual,
-        "abs_err": np.abs(mean - actual),
-        "ape": np.where(positive, np.abs(mean - actual) / np.where(positive, actual, 1), np.nan),
-        "pe": np.where(positive, (mean - actual) / np.where(positive, actual, 1), np.nan),
-        "abs_err_mean": np.abs(expected - actual),
-        "err_mean": expected - actual,
-        "in80": (actual >= cells["lo80"].to_numpy()) & (actual <= cells["hi80"].to_numpy()),
-        "in95": (actual >= cells["lo95"].to_numpy()) & (actual <= cells["hi95"].to_numpy()),
-    })
+    work = pd.DataFrame(
+        {
+            "method": cells["method"].to_numpy(),
+            "horizon": cells["horizon"].to_numpy(),
+            "age": cells["age"].to_numpy(),
+            "size": _size_class(actual),
+            "actual": actual,
+            "abs_err": np.abs(mean - actual),
+            "ape": np.where(positive, np.abs(mean - actual) / np.where(positive, actual, 1), np.nan),
+            "pe": np.where(positive, (mean - actual) / np.where(positive, actual, 1), np.nan),
+            "abs_err_mean": np.abs(expected - actual),
+            "err_mean": expected - actual,
+            "in80": (actual >= cells["lo80"].to_numpy()) & (actual <= cells["hi80"].to_numpy()),
+            "in95": (actual >= cells["lo95"].to_numpy()) & (actual <= cells["hi95"].to_numpy()),
+        }
+    )
     parts = []
     for breakdown, key, subset in (
         ("all", None, work),
@@ -103,16 +138,18 @@ def summarize(cells: pd.DataFrame) -> pd.DataFrame:
     ):
         keys = ["method"] if key is None else ["method", key]
         g = subset.groupby(keys, sort=False)
-        table = pd.DataFrame({
-            "cells": g.size(),
-            "mape": g["ape"].mean() * 100,
-            "wmape": g["abs_err"].sum() / g["actual"].sum() * 100,
-            "malpe": g["pe"].mean() * 100,
-            "wmape_mean": g["abs_err_mean"].sum() / g["actual"].sum() * 100,
-            "bias_mean": g["err_mean"].sum() / g["actual"].sum() * 100,
-            "cover80": g["in80"].mean() * 100,
-            "cover95": g["in95"].mean() * 100,
-        }).reset_index()
+        table = pd.DataFrame(
+            {
+                "cells": g.size(),
+                "mape": g["ape"].mean() * 100,
+                "wmape": g["abs_err"].sum() / g["actual"].sum() * 100,
+                "malpe": g["pe"].mean() * 100,
+                "wmape_mean": g["abs_err_mean"].sum() / g["actual"].sum() * 100,
+                "bias_mean": g["err_mean"].sum() / g["actual"].sum() * 100,
+                "cover80": g["in80"].mean() * 100,
+                "cover95": g["in95"].mean() * 100,
+            }
+        ).reset_index()
         table["breakdown"] = breakdown
         table["group"] = "all" if key is None else table[key].astype(str)
         if key == "size":
@@ -164,10 +201,16 @@ def backtest(
             means[o] = mean
             alive = arrays.exists[:, o]
             for j in range(last - o):
-                errors.append(summarize_errors(
-                    mean[alive, :, j], arrays.total[alive, :n_ages, o + 1 + j], ages,
-                    origin=int(arrays.years[o]), horizon=j + 1, max_sample=settings.max_quantile_cells,
-                ))
+                errors.append(
+                    summarize_errors(
+                        mean[alive, :, j],
+                        arrays.total[alive, :n_ages, o + 1 + j],
+                        ages,
+                        origin=int(arrays.years[o]),
+                        horizon=j + 1,
+                        max_sample=settings.max_quantile_cells,
+                    )
+                )
         for o in origins:
             if o < first_eval:
                 continue
@@ -180,18 +223,22 @@ def backtest(
             actual = arrays.total[alive][:, :n_ages, o + 1 : o + 1 + steps]
             n_q = alive.size
             shape = (n_q, n_ages, steps)
-            frames.append(pd.DataFrame({
-                "method": method,
-                "origin": year,
-                "horizon": np.broadcast_to(np.arange(1, steps + 1)[None, None, :], shape).ravel(),
-                "year": year + np.broadcast_to(np.arange(1, steps + 1)[None, None, :], shape).ravel(),
-                "quarter_id": np.broadcast_to(arrays.quarters[alive][:, None, None], shape).ravel(),
-                "age": np.broadcast_to(ages[None, :, None], shape).ravel(),
-                "actual": actual.ravel(),
-                "mean": mean[alive].ravel(),
-                "point": np.round(mean[alive]).ravel(),
-                **{name: arr[alive].ravel() for name, arr in bounds.items()},
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "method": method,
+                        "origin": year,
+                        "horizon": np.broadcast_to(np.arange(1, steps + 1)[None, None, :], shape).ravel(),
+                        "year": year + np.broadcast_to(np.arange(1, steps + 1)[None, None, :], shape).ravel(),
+                        "quarter_id": np.broadcast_to(arrays.quarters[alive][:, None, None], shape).ravel(),
+                        "age": np.broadcast_to(ages[None, :, None], shape).ravel(),
+                        "actual": actual.ravel(),
+                        "mean": mean[alive].ravel(),
+                        "point": np.round(mean[alive]).ravel(),
+                        **{name: arr[alive].ravel() for name, arr in bounds.items()},
+                    }
+                )
+            )
     cells = pd.concat(frames, ignore_index=True)[CELL_COLUMNS]
     return BacktestResult(cells, summarize(cells))
 
@@ -201,25 +248,41 @@ def backtest(
 # keep their English column names and method codes (docs/forecast.md).
 _WORDS: dict[str, tuple[str, str]] = {
     "methods": ("Các phương pháp so sánh", "Methods compared"),
-    "wmape.horizon": ("MAPE có trọng số (%) theo số năm dự báo trước, số dự báo làm tròn thành số người",
-                      "Weighted MAPE (%) by horizon (years ahead), point forecast in whole persons"),
+    "wmape.horizon": (
+        "MAPE có trọng số (%) theo số năm dự báo trước, số dự báo làm tròn thành số người",
+        "Weighted MAPE (%) by horizon (years ahead), point forecast in whole persons",
+    ),
     "mape.horizon": ("MAPE (%) theo số năm dự báo trước", "MAPE (%) by horizon"),
     "malpe.horizon": ("MALPE (%, độ lệch) theo số năm dự báo trước", "MALPE (%, bias) by horizon"),
-    "wmape_mean.horizon": ("MAPE có trọng số (%) của số dự báo chưa làm tròn, theo số năm dự báo trước",
-                           "Weighted MAPE (%) of the unrounded mean by horizon"),
-    "bias_mean.horizon": ("Độ lệch của tổng (%, Σ(dự báo − thực tế)/Σ thực tế) theo số năm dự báo trước",
-                          "Bias of totals (%, Σ(mean − actual)/Σ actual) by horizon"),
-    "cover80.horizon": ("Tỷ lệ số thực tế nằm trong khoảng dự báo 80% (%) theo số năm dự báo trước",
-                        "Coverage of the 80% interval (%) by horizon"),
-    "cover95.horizon": ("Tỷ lệ số thực tế nằm trong khoảng dự báo 95% (%) theo số năm dự báo trước",
-                        "Coverage of the 95% interval (%) by horizon"),
+    "wmape_mean.horizon": (
+        "MAPE có trọng số (%) của số dự báo chưa làm tròn, theo số năm dự báo trước",
+        "Weighted MAPE (%) of the unrounded mean by horizon",
+    ),
+    "bias_mean.horizon": (
+        "Độ lệch của tổng (%, Σ(dự báo − thực tế)/Σ thực tế) theo số năm dự báo trước",
+        "Bias of totals (%, Σ(mean − actual)/Σ actual) by horizon",
+    ),
+    "cover80.horizon": (
+        "Tỷ lệ số thực tế nằm trong khoảng dự báo 80% (%) theo số năm dự báo trước",
+        "Coverage of the 80% interval (%) by horizon",
+    ),
+    "cover95.horizon": (
+        "Tỷ lệ số thực tế nằm trong khoảng dự báo 95% (%) theo số năm dự báo trước",
+        "Coverage of the 95% interval (%) by horizon",
+    ),
     "wmape.age": ("MAPE có trọng số (%) theo độ tuổi vào lớp đầu cấp", "Weighted MAPE (%) by entry age"),
-    "cover80.age": ("Tỷ lệ số thực tế nằm trong khoảng dự báo 80% (%) theo độ tuổi vào lớp đầu cấp",
-                    "Coverage of the 80% interval (%) by entry age"),
-    "wmape.size": ("MAPE có trọng số (%) theo quy mô nhóm tuổi (số người thực tế)",
-                   "Weighted MAPE (%) by cohort size (actual persons)"),
-    "cover80.size": ("Tỷ lệ số thực tế nằm trong khoảng dự báo 80% (%) theo quy mô nhóm tuổi",
-                     "Coverage of the 80% interval (%) by cohort size"),
+    "cover80.age": (
+        "Tỷ lệ số thực tế nằm trong khoảng dự báo 80% (%) theo độ tuổi vào lớp đầu cấp",
+        "Coverage of the 80% interval (%) by entry age",
+    ),
+    "wmape.size": (
+        "MAPE có trọng số (%) theo quy mô nhóm tuổi (số người thực tế)",
+        "Weighted MAPE (%) by cohort size (actual persons)",
+    ),
+    "cover80.size": (
+        "Tỷ lệ số thực tế nằm trong khoảng dự báo 80% (%) theo quy mô nhóm tuổi",
+        "Coverage of the 80% interval (%) by cohort size",
+    ),
     "all": ("Tất cả các ô (khu phố/thôn × độ tuổi × năm)", "All cells (quarter × age × year)"),
     # headings of the rows and columns
     "method": ("Phương pháp", "Method"),
@@ -245,12 +308,19 @@ METHOD_NAMES: dict[str, tuple[str, str]] = {
 }
 #: …and descriptions (the legend; the English ones are `settings.METHOD_LABELS`).
 METHOD_DESCRIPTIONS: dict[str, tuple[str, str]] = {
-    "shrunk": ("tỷ số thay đổi theo đoàn hệ kiểm định trên số liệu các năm trước, kết hợp tỷ phần của khu "
-               "phố/thôn trong phường/xã (phương pháp tuyensinh dùng)", METHOD_LABELS["shrunk"]),
-    "hp_shrunk": ("Hamilton–Perry đơn giản: tỷ số 5 năm của từng khu phố/thôn kéo về tỷ số chung "
-                  "của phường/xã (hệ số 2000)", METHOD_LABELS["hp_shrunk"]),
-    "hp_unshrunk": ("Hamilton–Perry không điều chỉnh (tỷ số riêng của từng khu phố/thôn)",
-                    METHOD_LABELS["hp_unshrunk"]),
+    "shrunk": (
+        "tỷ số thay đổi theo đoàn hệ kiểm định trên số liệu các năm trước, kết hợp tỷ phần của khu "
+        "phố/thôn trong phường/xã (phương pháp tuyensinh dùng)",
+        METHOD_LABELS["shrunk"],
+    ),
+    "hp_shrunk": (
+        "Hamilton–Perry đơn giản: tỷ số 5 năm của từng khu phố/thôn kéo về tỷ số chung của phường/xã (hệ số 2000)",
+        METHOD_LABELS["hp_shrunk"],
+    ),
+    "hp_unshrunk": (
+        "Hamilton–Perry không điều chỉnh (tỷ số riêng của từng khu phố/thôn)",
+        METHOD_LABELS["hp_unshrunk"],
+    ),
     "aging": ("chỉ lên tuổi (tỷ số 1: không tính người chuyển đi, chuyển đến)", METHOD_LABELS["aging"]),
     "naive": ("giữ nguyên số người cùng độ tuổi của năm lập dự báo", METHOD_LABELS["naive"]),
 }
@@ -291,9 +361,17 @@ def format_summary(result: BacktestResult, lang: str = "vi") -> str:
     lines = [_pick(_WORDS["methods"], lang) + ":"]
     lines += [f"  {method_name(m, lang)} ({m}): {method_name(m, lang, description=True)}" for m in methods]
     blocks = [
-        ("wmape", "horizon"), ("mape", "horizon"), ("malpe", "horizon"), ("wmape_mean", "horizon"),
-        ("bias_mean", "horizon"), ("cover80", "horizon"), ("cover95", "horizon"),
-        ("wmape", "age"), ("cover80", "age"), ("wmape", "size"), ("cover80", "size"),
+        ("wmape", "horizon"),
+        ("mape", "horizon"),
+        ("malpe", "horizon"),
+        ("wmape_mean", "horizon"),
+        ("bias_mean", "horizon"),
+        ("cover80", "horizon"),
+        ("cover95", "horizon"),
+        ("wmape", "age"),
+        ("cover80", "age"),
+        ("wmape", "size"),
+        ("cover80", "size"),
     ]
     for metric, breakdown in blocks:
         wide = _method_columns(result.table(metric, breakdown), lang, _pick(_WORDS[breakdown], lang))

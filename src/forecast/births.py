@@ -13,6 +13,7 @@ ward over the window, shrunk toward 1 (`shrinkage`); Ŵ: the projected exposure.
 age 0 = X̂ · s[q], s the share of a year's births living in the quarter at the year's end
 (survival and infant migration), shrunk toward the ward's share.
 """
+
 from __future__ import annotations
 
 import warnings

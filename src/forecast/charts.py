@@ -4,6 +4,7 @@ Labels are Vietnamese by default (`lang="vi"`), English with `lang="en"`. The fu
 return a matplotlib Figure (Agg canvas, so they work without a display) and never call
 `pyplot`, so notebooks, the report and the CLI can save or show them as they like.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -70,15 +71,24 @@ def _panels(
     for ax, age in zip(axes, ages, strict=False):  # the grid may have one axis more than ages
         part = forecast[forecast["age"] == age].sort_values("year")
         years = part["year"].to_numpy()
-        ax.fill_between(years, part["lo95"], part["hi95"], color="#9ecae1", alpha=0.5, label=text["band95"], linewidth=0)
-        ax.fill_between(years, part["lo80"], part["hi80"], color="#4292c6", alpha=0.5, label=text["band80"], linewidth=0)
+        ax.fill_between(
+            years, part["lo95"], part["hi95"], color="#9ecae1", alpha=0.5, label=text["band95"], linewidth=0
+        )
+        ax.fill_between(
+            years, part["lo80"], part["hi80"], color="#4292c6", alpha=0.5, label=text["band80"], linewidth=0
+        )
         ax.plot(years, part["mean"], color="#08306b", marker="o", markersize=3, label=text["mean"])
         if history is not None:
             past = history[history["age"] == age].sort_values("year")
             ax.plot(past["year"], past["count"], color="#222222", marker="s", markersize=3, label=text["history"])
             if len(past) and len(part):  # join the last observation to the first forecast
-                ax.plot([past["year"].iloc[-1], years[0]], [past["count"].iloc[-1], part["mean"].iloc[0]],
-                        color="#08306b", linestyle=":", linewidth=1)
+                ax.plot(
+                    [past["year"].iloc[-1], years[0]],
+                    [past["count"].iloc[-1], part["mean"].iloc[0]],
+                    color="#08306b",
+                    linestyle=":",
+                    linewidth=1,
+                )
         ax.set_title(text["age"].format(age=age))
         ax.set_xlabel(text["year"])
         ax.set_ylabel(text["persons"])

@@ -21,6 +21,7 @@ age: young families choose quarters, school-age cohorts mostly stay. Planned
 housing is kept out of both components (the share would spread a new estate over the ward) and
 added back afterwards.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -14,6 +14,7 @@
 `rolling_errors` projects from every earlier origin and summarizes the errors against what
 happened up to the base year (the material `intervals.calibrate` fits intervals on).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,17 @@ from forecast.settings import DEFAULT_SETTINGS, METHODS, ForecastSettings
 from forecast.tables import MIN_HISTORY_YEARS, WardArrays
 
 __all__ = [
-    "project_means", "rolling_errors", "first_origin_index", "components", "combine", "fit_combination",
-    "Components", "Combination", "PLAIN", "calibration_sample", "shrunk_hamilton_perry",
+    "project_means",
+    "rolling_errors",
+    "first_origin_index",
+    "components",
+    "combine",
+    "fit_combination",
+    "Components",
+    "Combination",
+    "PLAIN",
+    "calibration_sample",
+    "shrunk_hamilton_perry",
 ]
 
 
@@ -51,7 +61,7 @@ def usable_years(total: np.ndarray, exists: np.ndarray) -> np.ndarray:
     people = total.sum(axis=1)  # [Q, T]
     prev, cur = people[:, :-1], people[:, 1:]
     jump = (cur > BREAK_FACTOR * prev) | (cur * BREAK_FACTOR < prev)
-    jump &= (cur > 0)
+    jump &= cur > 0
     jump = np.concatenate([np.zeros((people.shape[0], 1), bool), jump], axis=1)
     # the latest break year per quarter (0 when none); years before it are not used
     t_idx = np.arange(people.shape[1])[None, :]
@@ -93,9 +103,18 @@ def _cohort_projection(
             total, numerator, usable, window=settings.window, bands=settings.ratio_bands, bounds=bounds, shrink=False
         ).ratio
     youngest = fit_youngest_age(
-        total, female, hist.births, numerator[:, 0, :], usable,
-        steps=steps, window=settings.window, model=settings.births_model, min_years=settings.min_years_ets,
-        bounds=settings.factor_bounds if shrink else None, shrink=shrink, women=hist.women,
+        total,
+        female,
+        hist.births,
+        numerator[:, 0, :],
+        usable,
+        steps=steps,
+        window=settings.window,
+        model=settings.births_model,
+        min_years=settings.min_years_ets,
+        bounds=settings.factor_bounds if shrink else None,
+        shrink=shrink,
+        women=hist.women,
     )
     girls = youngest.girls_share
     female_ratios = None
@@ -107,7 +126,12 @@ def _cohort_projection(
             ).ratio
         else:
             female_ratios = estimate_ratios(
-                female, female_num, usable, window=settings.window, bands=settings.ratio_bands, bounds=bounds,
+                female,
+                female_num,
+                usable,
+                window=settings.window,
+                bands=settings.ratio_bands,
+                bounds=bounds,
                 shrink=False,
             ).ratio
     has_housing = housing is not None and housing[:, n_t : n_t + steps].any()
@@ -355,8 +379,12 @@ def rolling_errors(
             )
             ward_level.append(
                 summarize_errors(
-                    m.sum(axis=0, keepdims=True), actual.sum(axis=0, keepdims=True), ages,
-                    origin=year, horizon=j + 1, max_sample=per_summary,
+                    m.sum(axis=0, keepdims=True),
+                    actual.sum(axis=0, keepdims=True),
+                    ages,
+                    origin=year,
+                    horizon=j + 1,
+                    max_sample=per_summary,
                 )
             )
     return quarter_level, ward_level

@@ -9,6 +9,7 @@ completions brought are removed from the numerators of the historical ratios (an
 age-0 series) before ratios are estimated: ratios describe the quarter without new housing,
 and the housing table adds it explicitly, in the past and in the future alike.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -16,6 +16,7 @@ give empirical quantiles (2.5, 10, 90, 97.5 %) and the interval is
 
     lo, hi = (F + 1) · exp(z_q · √Var) − 1,   clipped at 0 and made to contain F.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -112,8 +113,14 @@ def summarize_errors(
     step = max(1, int(np.ceil(e.size / max_sample)))
     pick = np.arange(0, e.size, step)
     return ErrorSummary(
-        origin, horizon, uniq, count, sum_sq, np.stack(feats_cols, axis=1),
-        e[pick].astype(np.float32), features(age_grid[pick], np.full(pick.size, horizon), m[pick]).astype(np.float32),
+        origin,
+        horizon,
+        uniq,
+        count,
+        sum_sq,
+        np.stack(feats_cols, axis=1),
+        e[pick].astype(np.float32),
+        features(age_grid[pick], np.full(pick.size, horizon), m[pick]).astype(np.float32),
     )
 
 
@@ -162,9 +169,10 @@ def interval_bounds(mean: np.ndarray, ages: np.ndarray, calibration: Calibration
         b = np.maximum(h - ages, 0).astype(float)
         m = mean[:, :, j]
         inv = 1.0 / (m + 1.0)
-        var = inv * (theta[0] * s + theta[3] * b)[None, :] + (
-            theta[1] * s + theta[2] * s * s + theta[4] * b + theta[5] * b * b
-        )[None, :]
+        var = (
+            inv * (theta[0] * s + theta[3] * b)[None, :]
+            + (theta[1] * s + theta[2] * s * s + theta[4] * b + theta[5] * b * b)[None, :]
+        )
         sd = np.sqrt(np.maximum(var, 1e-6))
         scale = m + 1.0
         for name, z in zip(_NAMES, calibration.z, strict=True):

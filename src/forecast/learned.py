@@ -22,6 +22,7 @@ persons) on those held-out outcomes is kept; then it is refitted on everything. 
 the correction did not help on the held-out years gets none (γ = 0); horizons never held out
 keep the last γ. Cohorts born after the origin (x < h) are not corrected.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -112,8 +113,12 @@ def _model(n_rows: int, seed: int) -> object:
     from sklearn.ensemble import HistGradientBoostingRegressor
 
     return HistGradientBoostingRegressor(
-        max_iter=100, learning_rate=0.1, max_leaf_nodes=15,
-        min_samples_leaf=max(20, min(200, n_rows // 50)), early_stopping=False, random_state=seed,
+        max_iter=100,
+        learning_rate=0.1,
+        max_leaf_nodes=15,
+        min_samples_leaf=max(20, min(200, n_rows // 50)),
+        early_stopping=False,
+        random_state=seed,
     )
 
 

@@ -8,6 +8,7 @@ The intervals come from the method's own rolling-origin errors over that history
 (`intervals`); `project_ward` gives ward totals by age with intervals calibrated on ward-level
 errors (a sum of quarter intervals would be too wide); `project_all` returns both at once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -54,14 +55,14 @@ def _ward_total_factors(ward_total: pd.DataFrame, years: np.ndarray, mean: np.nd
         target = table.pivot_table(index="age", columns="year", values="count", aggfunc="sum")
         target = target.reindex(index=np.arange(max_age + 1), columns=years)
         if target.isna().any().any():
-            raise ValueError(
-                f"ward_total must give a count for every age 0–{max_age} and year {years[0]}–{years[-1]}."
-            )
+            raise ValueError(f"ward_total must give a count for every age 0–{max_age} and year {years[0]}–{years[-1]}.")
         return np.divide(target.to_numpy(float), sums, out=np.ones_like(sums), where=sums > 0)
     target = table.groupby("year")["count"].sum().reindex(years)
     if target.isna().any():
         missing = [int(y) for y in target.index[target.isna()]]
-        raise ValueError(f"ward_total has no count for year(s) {', '.join(map(str, missing))}; give every forecast year.")
+        raise ValueError(
+            f"ward_total has no count for year(s) {', '.join(map(str, missing))}; give every forecast year."
+        )
     totals = sums.sum(axis=0)
     factor = np.divide(target.to_numpy(float), totals, out=np.ones_like(totals), where=totals > 0)
     return np.broadcast_to(factor[None, :], sums.shape)
@@ -142,7 +143,9 @@ def project_all(
     )
     base = arrays.base_year
     if horizon <= base:
-        raise ValueError(f"horizon {horizon} must be after the base year {base}: the forecast covers base + 1 … horizon.")
+        raise ValueError(
+            f"horizon {horizon} must be after the base year {base}: the forecast covers base + 1 … horizon."
+        )
     years, quarter, ward, quarter_cal, ward_cal = project_arrays(
         arrays, horizon=horizon, max_age=max_age, intervals=intervals, settings=settings
     )
@@ -189,8 +192,17 @@ def project(
     optional) gives the age-0 model its exposure when the population table has no sex.
     """
     return project_all(
-        population, births, housing, base_year=base_year, horizon=horizon, max_age=max_age,
-        ward_total=ward_total, include_base=include_base, intervals=intervals, settings=settings, women=women,
+        population,
+        births,
+        housing,
+        base_year=base_year,
+        horizon=horizon,
+        max_age=max_age,
+        ward_total=ward_total,
+        include_base=include_base,
+        intervals=intervals,
+        settings=settings,
+        women=women,
     ).quarters
 
 

@@ -18,6 +18,7 @@ quarter had residents and no later structural break, see `engine.usable_years`),
 quarter's empty years cannot make infinite ratios; a cell without any exposure takes the ward
 ratio times its quarter's level.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -88,7 +89,9 @@ def estimate_ratios(
 
     # 1. ward toward 1.0
     years = np.isfinite(annual).sum(axis=1)
-    centred = np.where(np.isfinite(annual), annual - np.nanmean(np.where(years[:, None] > 0, annual, 1.0), axis=1)[:, None], 0.0)
+    centred = np.where(
+        np.isfinite(annual), annual - np.nanmean(np.where(years[:, None] > 0, annual, 1.0), axis=1)[:, None], 0.0
+    )
     var_years = np.where(years > 1, (centred**2).sum(axis=1) / np.maximum(years - 1, 1), np.nan)
     noise = var_years / np.maximum(years, 1)
     fallback = np.nanmedian(noise) if np.isfinite(noise).any() else 1e-4
@@ -158,8 +161,12 @@ def _pool_neighbours(x: np.ndarray, nu: float) -> np.ndarray:
 
 
 def _weighted_ratios(
-    den: np.ndarray, num: np.ndarray, weights: np.ndarray, kappa: np.ndarray | float,
-    bounds: tuple[float, float] | None, neighbours: float = 0.0,
+    den: np.ndarray,
+    num: np.ndarray,
+    weights: np.ndarray,
+    kappa: np.ndarray | float,
+    bounds: tuple[float, float] | None,
+    neighbours: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """r = R·(1 + w·(f − 1)) with sums weighted over time (see `validated_ratios`)."""
     d = den @ weights  # [Q, A-1]

@@ -3,6 +3,7 @@
 Every default is justified in docs/forecast.md (most were chosen by rolling-origin backtests on
 the sample wards, never on the years being evaluated).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -12,6 +12,7 @@ Poisson is measured, not assumed); τ² is the between-unit variance of true fac
 exposure-weighted variance of raw factors minus the part the within-unit noise explains
 (method of moments). Small exposure E → w → 0 → the parent's value.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,9 +46,7 @@ def raw_factor(observed: np.ndarray, expected: np.ndarray) -> tuple[np.ndarray, 
     return raw, obs, exp
 
 
-def shrink_toward_one(
-    observed: np.ndarray, expected: np.ndarray, bounds: tuple[float, float] | None = None
-) -> Shrunk:
+def shrink_toward_one(observed: np.ndarray, expected: np.ndarray, bounds: tuple[float, float] | None = None) -> Shrunk:
     """Shrink each unit's factor O/E toward 1 (arrays [unit, year]; NaN years are ignored)."""
     raw, _, exp = raw_factor(observed, expected)
     fitted = expected * raw[..., None]

@@ -8,6 +8,7 @@ from women 15–49 (or from a latent quarter size when only school ages are simu
 slowly declining fertility level. The tables cover `first_year … last_year`; cut them at a base
 year to forecast and compare with the rest (the truth).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -97,18 +98,33 @@ def simulate_ward(
         male = total - female
         frames = []
         for sex, arr in (("F", female), ("M", male)):
-            frames.append(pd.DataFrame({
-                "quarter_id": quarter_ids[q.ravel()], "year": years[ti.ravel()], "age": a.ravel(),
-                "sex": sex, "count": arr.ravel().astype(np.int64),
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "quarter_id": quarter_ids[q.ravel()],
+                        "year": years[ti.ravel()],
+                        "age": a.ravel(),
+                        "sex": sex,
+                        "count": arr.ravel().astype(np.int64),
+                    }
+                )
+            )
         population = pd.concat(frames, ignore_index=True)
     else:
-        population = pd.DataFrame({
-            "quarter_id": quarter_ids[q.ravel()], "year": years[ti.ravel()], "age": a.ravel(),
-            "count": total.ravel().astype(np.int64),
-        })
+        population = pd.DataFrame(
+            {
+                "quarter_id": quarter_ids[q.ravel()],
+                "year": years[ti.ravel()],
+                "age": a.ravel(),
+                "count": total.ravel().astype(np.int64),
+            }
+        )
     qb, tb = np.meshgrid(np.arange(n_quarters), np.arange(n_t), indexing="ij")
-    births_frame = pd.DataFrame({
-        "quarter_id": quarter_ids[qb.ravel()], "year": years[tb.ravel()], "births": births.ravel().astype(np.int64),
-    })
+    births_frame = pd.DataFrame(
+        {
+            "quarter_id": quarter_ids[qb.ravel()],
+            "year": years[tb.ravel()],
+            "births": births.ravel().astype(np.int64),
+        }
+    )
     return SimulatedWard(population, births_frame, quarter_ids)

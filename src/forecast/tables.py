@@ -6,6 +6,7 @@
 [quarter, year] and planned dwellings as [quarter, year] from the first history year to the
 horizon. Everything downstream is vectorized on these arrays.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -284,8 +285,9 @@ def ward_arrays(
     )
 
 
-def _yearly_counts(table: pd.DataFrame, file: str, column: str, quarters: np.ndarray,
-                   first: int, last: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _yearly_counts(
+    table: pd.DataFrame, file: str, column: str, quarters: np.ndarray, first: int, last: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows of a per-quarter yearly file (births.csv, housing.csv) within first…last: their
     quarter codes, years and whole-number values, checked (file rows named in errors)."""
     _require_columns(table, file, ("quarter_id", "year", column))
@@ -305,8 +307,9 @@ def _yearly_counts(table: pd.DataFrame, file: str, column: str, quarters: np.nda
 
 
 def _births(births: pd.DataFrame, quarters: np.ndarray, year_axis: np.ndarray) -> np.ndarray:
-    codes, years, values = _yearly_counts(births, "births.csv", "births", quarters,
-                                          int(year_axis[0]), int(year_axis[-1]))
+    codes, years, values = _yearly_counts(
+        births, "births.csv", "births", quarters, int(year_axis[0]), int(year_axis[-1])
+    )
     n_q, n_t = len(quarters), year_axis.size
     flat = codes * n_t + (years - year_axis[0])
     if (np.bincount(flat, minlength=n_q * n_t) > 1).any():
@@ -343,7 +346,9 @@ def _women(women: pd.DataFrame, quarters: np.ndarray, year_axis: np.ndarray, pre
     lacking = present & (seen == 0)
     if lacking.any():
         q, t = np.nonzero(lacking)
-        examples = "; ".join(f"{quarters[i]} in {year_axis[j]}" for i, j in zip(q[:_EXAMPLES], t[:_EXAMPLES], strict=True))
+        examples = "; ".join(
+            f"{quarters[i]} in {year_axis[j]}" for i, j in zip(q[:_EXAMPLES], t[:_EXAMPLES], strict=True)
+        )
         raise ValueError(
             f"{file} has no row for {len(q)} quarter-year(s) of population.csv (e.g. {examples}); "
             f"give women 15–49 for every quarter and year, or leave the table out."

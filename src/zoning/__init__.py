@@ -12,6 +12,7 @@
 
 See docs/zoning.md for the model, the solving strategies and the measured performance.
 """
+
 from zoning.assign import assign, solve_problem
 from zoning.contiguity import is_contiguous, quarter_adjacency, zone_pieces
 from zoning.distances import (

@@ -1,4 +1,5 @@
 """`assign`: enrollment zones for one level under class-size and classroom limits."""
+
 from __future__ import annotations
 
 import time
@@ -15,8 +16,7 @@ from zoning.problem import ZoningProblem, build_problem
 from zoning.result import ZoningResult, solver_report, tables_from_solution
 from zoning.strategy import solve_with_strategy
 
-__all__ = ["assign", "solve_problem", "combine_years", "zones_of_year", "AUTO_K_NEAREST",
-           "AUTO_K_PAIRS"]
+__all__ = ["assign", "solve_problem", "combine_years", "zones_of_year", "AUTO_K_NEAREST", "AUTO_K_PAIRS"]
 
 AUTO_K_NEAREST = 10
 """Schools kept per quarter when the instance is large (costs about +0.01% travel)."""
@@ -38,7 +38,8 @@ def zones_of_year(result: ZoningResult, year: int) -> pd.DataFrame:
 def combine_years(parts: Sequence[ZoningResult]) -> ZoningResult:
     """One result of the same level from results of consecutive school years (in order)."""
     return ZoningResult(
-        level=parts[0].level, school_years=tuple(y for p in parts for y in p.school_years),
+        level=parts[0].level,
+        school_years=tuple(y for p in parts for y in p.school_years),
         assignment=pd.concat([p.assignment for p in parts], ignore_index=True),
         load=pd.concat([p.load for p in parts], ignore_index=True),
         grades=pd.concat([p.grades for p in parts], ignore_index=True),
@@ -104,23 +105,57 @@ def assign(
         parts: list[ZoningResult] = []
         zones_before = current
         for year in years:
-            part = assign(demand, schools, distances, level=level, school_years=year, norms=norms,
-                          current=zones_before, grades=grades, split=split, stability=stability,
-                          max_distance=max_distance, distance_penalty=distance_penalty,
-                          setting=setting, contiguity=contiguity, k_nearest=k_nearest,
-                          time_limit=time_limit, solver=solver, strategy=strategy,
-                          overflow_penalty=overflow_penalty)
+            part = assign(
+                demand,
+                schools,
+                distances,
+                level=level,
+                school_years=year,
+                norms=norms,
+                current=zones_before,
+                grades=grades,
+                split=split,
+                stability=stability,
+                max_distance=max_distance,
+                distance_penalty=distance_penalty,
+                setting=setting,
+                contiguity=contiguity,
+                k_nearest=k_nearest,
+                time_limit=time_limit,
+                solver=solver,
+                strategy=strategy,
+                overflow_penalty=overflow_penalty,
+            )
             parts.append(part)
             zones_before = zones_of_year(part, year)
         return combine_years(parts)
 
     began = time.perf_counter()
-    problem = build_problem(demand, schools, distances, level=level, school_years=years, norms=norms,
-                            current=current, grades=grades, setting=setting)
-    return solve_problem(problem, split=split, stability=stability, max_distance=max_distance,
-                         distance_penalty=distance_penalty, contiguity=contiguity,
-                         k_nearest=k_nearest, time_limit=time_limit, solver=solver,
-                         strategy=strategy, overflow_penalty=overflow_penalty, began=began)
+    problem = build_problem(
+        demand,
+        schools,
+        distances,
+        level=level,
+        school_years=years,
+        norms=norms,
+        current=current,
+        grades=grades,
+        setting=setting,
+    )
+    return solve_problem(
+        problem,
+        split=split,
+        stability=stability,
+        max_distance=max_distance,
+        distance_penalty=distance_penalty,
+        contiguity=contiguity,
+        k_nearest=k_nearest,
+        time_limit=time_limit,
+        solver=solver,
+        strategy=strategy,
+        overflow_penalty=overflow_penalty,
+        began=began,
+    )
 
 
 def solve_problem(
@@ -149,33 +184,69 @@ def solve_problem(
         k_nearest = AUTO_K_NEAREST
     if k_nearest is not None and k_nearest < 1:
         raise ValueError("k_nearest must be at least 1 school per quarter")
-    options = ModelOptions(split=split, stability=stability, distance_penalty=distance_penalty,
-                           max_distance=max_distance, k_nearest=k_nearest,
-                           overflow_penalty=overflow_penalty, adjacency=contiguity)
+    options = ModelOptions(
+        split=split,
+        stability=stability,
+        distance_penalty=distance_penalty,
+        max_distance=max_distance,
+        k_nearest=k_nearest,
+        overflow_penalty=overflow_penalty,
+        adjacency=contiguity,
+    )
     model = build_model(problem, options)
     build_seconds = time.perf_counter() - began
     # the time limit holds for the whole call: building, solving and the result's tables
     finish = min(FINISH_SECONDS + FINISH_PER_PAIR * model.n_pairs, 0.02 * time_limit)
     deadline = began + time_limit - finish
-    solved = solve_with_strategy(model, problem, options, strategy=strategy, solver=solver,
-                                 time_limit=time_limit, deadline=max(deadline, time.perf_counter() + 0.01))
+    solved = solve_with_strategy(
+        model,
+        problem,
+        options,
+        strategy=strategy,
+        solver=solver,
+        time_limit=time_limit,
+        deadline=max(deadline, time.perf_counter() + 0.01),
+    )
     outcome = solved.outcome
     if outcome.values is None:
         if outcome.status == "infeasible":
-            raise ZoningError("infeasible", level=problem.level, contiguity=contiguity is not None,
-                              max_distance=None if not max_distance else float(max_distance))
-        raise ZoningError("no_solution", level=problem.level, time_limit=float(time_limit),
-                          solver=outcome.solver, solver_status=outcome.solver_status)
-    assignment, load, grades = tables_from_solution(problem, model, outcome.values, split=split,
-                                                    adjacency=contiguity)
-    report = solver_report(problem, model, solved, time_limit=time_limit, build_seconds=build_seconds,
-                           k_nearest=k_nearest, split=split, stability=stability,
-                           distance_penalty=distance_penalty, max_distance=max_distance,
-                           contiguity=contiguity is not None)
+            raise ZoningError(
+                "infeasible",
+                level=problem.level,
+                contiguity=contiguity is not None,
+                max_distance=None if not max_distance else float(max_distance),
+            )
+        raise ZoningError(
+            "no_solution",
+            level=problem.level,
+            time_limit=float(time_limit),
+            solver=outcome.solver,
+            solver_status=outcome.solver_status,
+        )
+    assignment, load, grades = tables_from_solution(problem, model, outcome.values, split=split, adjacency=contiguity)
+    report = solver_report(
+        problem,
+        model,
+        solved,
+        time_limit=time_limit,
+        build_seconds=build_seconds,
+        k_nearest=k_nearest,
+        split=split,
+        stability=stability,
+        distance_penalty=distance_penalty,
+        max_distance=max_distance,
+        contiguity=contiguity is not None,
+    )
     notes = [*model.notes, *_solver_notes(problem, solved, time_limit), *_overflow_notes(load)]
-    return ZoningResult(level=problem.level, school_years=problem.school_years,
-                        assignment=assignment, load=load, grades=grades, reports=(report,),
-                        note_records=tuple(notes))  # `notes` (English) follows from the records
+    return ZoningResult(
+        level=problem.level,
+        school_years=problem.school_years,
+        assignment=assignment,
+        load=load,
+        grades=grades,
+        reports=(report,),
+        note_records=tuple(notes),
+    )  # `notes` (English) follows from the records
 
 
 def _solver_notes(problem: ZoningProblem, solved: Any, time_limit: float) -> list[Note]:
@@ -192,6 +263,14 @@ def _overflow_notes(load: pd.DataFrame) -> list[Note]:
     """One note per school and school year with pupils beyond its seats (one per school over
     capacity: a handful of rows, not a loop over pupils or cells)."""
     over = load[load["overflow_pupils"] > 0.005]
-    return [Note.of("overflow", level=row.level, school_id=row.school_id, name=row.name,
-                    school_year=int(row.school_year), pupils=float(row.overflow_pupils))
-            for row in over.itertuples()]
+    return [
+        Note.of(
+            "overflow",
+            level=row.level,
+            school_id=row.school_id,
+            name=row.name,
+            school_year=int(row.school_year),
+            pupils=float(row.overflow_pupils),
+        )
+        for row in over.itertuples()
+    ]

@@ -7,6 +7,7 @@ may go to school j only if one of its neighbours that is strictly closer to j go
 unless it is j's anchor quarter (the quarter nearest to the school's site). Following ever-closer
 neighbours from any quarter of the zone ends at the anchor, so every zone is connected.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,16 @@ import shapely
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["quarter_adjacency", "zone_pieces", "is_contiguous", "closer_neighbour_pairs", "reachable_pairs",
-           "island_components", "ContiguityRule", "grow_zones"]
+__all__ = [
+    "quarter_adjacency",
+    "zone_pieces",
+    "is_contiguous",
+    "closer_neighbour_pairs",
+    "reachable_pairs",
+    "island_components",
+    "ContiguityRule",
+    "grow_zones",
+]
 
 
 def quarter_adjacency(
@@ -38,20 +47,21 @@ def quarter_adjacency(
     if "quarter_id" not in quarters.columns:
         raise ValueError("quarters: missing column quarter_id")
     if crs is None:
-        crs = quarters.crs if quarters.crs is not None and quarters.crs.is_projected \
-            else quarters.estimate_utm_crs()
+        crs = quarters.crs if quarters.crs is not None and quarters.crs.is_projected else quarters.estimate_utm_crs()
     projected = quarters.to_crs(crs)
     ids = projected["quarter_id"].astype(str).to_numpy()
     geoms = shapely.make_valid(projected.geometry.values)
-    left, right = projected.sindex.query(
-        geoms, predicate="dwithin", distance=tolerance_m
-    ) if tolerance_m > 0 else projected.sindex.query(geoms, predicate="intersects")
+    left, right = (
+        projected.sindex.query(geoms, predicate="dwithin", distance=tolerance_m)
+        if tolerance_m > 0
+        else projected.sindex.query(geoms, predicate="intersects")
+    )
     keep = left < right
     left, right = left[keep], right[keep]
     grown = shapely.buffer(geoms[right], tolerance_m) if tolerance_m > 0 else geoms[right]
     # the grown neighbour also covers `tolerance_m` of boundary past each end of the shared edge
     shared = shapely.length(shapely.intersection(shapely.boundary(geoms[left]), grown)) - 2.0 * tolerance_m
-    ok = shared >= min_shared_m          # a shared corner alone gives about 0 here
+    ok = shared >= min_shared_m  # a shared corner alone gives about 0 here
     a, b = ids[left[ok]], ids[right[ok]]
     first, second = np.minimum(a, b), np.maximum(a, b)
     out = pd.DataFrame({"quarter_id_a": first, "quarter_id_b": second, "shared_m": shared[ok]})
@@ -80,11 +90,13 @@ def zone_pieces(assignment: pd.DataFrame, adjacency: pd.DataFrame) -> pd.Series:
     rows = rows.drop_duplicates().reset_index(drop=True)
     rows["node"] = np.arange(len(rows))
     edges = adjacency[["quarter_id_a", "quarter_id_b"]].astype(str)
-    joined = edges.merge(rows.rename(columns={"quarter_id": "quarter_id_a"}), on="quarter_id_a") \
-        .merge(rows.rename(columns={"quarter_id": "quarter_id_b", "node": "other"}), on=["quarter_id_b", "school_id"])
+    joined = edges.merge(rows.rename(columns={"quarter_id": "quarter_id_a"}), on="quarter_id_a").merge(
+        rows.rename(columns={"quarter_id": "quarter_id_b", "node": "other"}), on=["quarter_id_b", "school_id"]
+    )
     size = len(rows)
-    graph = sparse.coo_matrix((np.ones(len(joined)), (joined["node"].to_numpy(), joined["other"].to_numpy())),
-                              shape=(size, size))
+    graph = sparse.coo_matrix(
+        (np.ones(len(joined)), (joined["node"].to_numpy(), joined["other"].to_numpy())), shape=(size, size)
+    )
     labels = connected_components(graph, directed=False)[1] if size else np.zeros(0, dtype=int)
     pieces = pd.Series(labels, index=rows["school_id"].to_numpy()).groupby(level=0, sort=True).nunique()
     return pieces.rename("pieces").astype("int64").rename_axis(None)
@@ -146,8 +158,9 @@ def closer_neighbour_pairs(
     return anchor, p_rep[ok], q[ok]
 
 
-def reachable_pairs(anchor: np.ndarray, rows: np.ndarray, cols: np.ndarray,
-                    usable: np.ndarray | None = None) -> np.ndarray:
+def reachable_pairs(
+    anchor: np.ndarray, rows: np.ndarray, cols: np.ndarray, usable: np.ndarray | None = None
+) -> np.ndarray:
     """Pairs that some contiguous zoning may use: anchors, and pairs with a closer neighbour
     pair (rows[e] → cols[e], from `closer_neighbour_pairs`) that is reachable itself.
 
@@ -175,8 +188,9 @@ def island_components(adjacency: pd.DataFrame, quarter_ids: np.ndarray, quarters
     keep = inside[src] & inside[dst]
     local = np.full(n, -1)
     local[quarters] = np.arange(len(quarters))
-    graph = sparse.coo_matrix((np.ones(int(keep.sum())), (local[src[keep]], local[dst[keep]])),
-                              shape=(len(quarters), len(quarters)))
+    graph = sparse.coo_matrix(
+        (np.ones(int(keep.sum())), (local[src[keep]], local[dst[keep]])), shape=(len(quarters), len(quarters))
+    )
     return connected_components(graph, directed=False)[1]
 
 
@@ -190,9 +204,9 @@ class ContiguityRule:
     chosen supporter.
     """
 
-    anchor: np.ndarray   # (P,) bool
-    rows: np.ndarray     # (E,) pair needing support
-    cols: np.ndarray     # (E,) closer neighbour pair giving it
+    anchor: np.ndarray  # (P,) bool
+    rows: np.ndarray  # (E,) pair needing support
+    cols: np.ndarray  # (E,) closer neighbour pair giving it
 
     def support(self, chosen: np.ndarray) -> np.ndarray:
         """(P,) number of chosen supporters of each pair; `chosen` is a (P,) bool mask."""
@@ -216,10 +230,19 @@ class ContiguityRule:
         return bool((self.supported(chosen) | ~chosen).all())
 
 
-def grow_zones(pair_quarter: np.ndarray, n: int, rule: ContiguityRule, usable: np.ndarray,
-               preference: np.ndarray, metres: np.ndarray, *, max_repairs: int = 30,
-               pair_school: np.ndarray | None = None, pupils: np.ndarray | None = None,
-               seats: np.ndarray | None = None) -> np.ndarray:
+def grow_zones(
+    pair_quarter: np.ndarray,
+    n: int,
+    rule: ContiguityRule,
+    usable: np.ndarray,
+    preference: np.ndarray,
+    metres: np.ndarray,
+    *,
+    max_repairs: int = 30,
+    pair_school: np.ndarray | None = None,
+    pupils: np.ndarray | None = None,
+    seats: np.ndarray | None = None,
+) -> np.ndarray:
     """A zoning obeying the contiguity rule, grown from the schools' anchors over the
     neighbour graph: pair index per quarter (−1 where no zone could reach the quarter).
 
@@ -267,7 +290,7 @@ def grow_zones(pair_quarter: np.ndarray, n: int, rule: ContiguityRule, usable: n
                 order = pick[np.lexsort((rank[pick], pair_school[pick]))]
                 school = pair_school[order]
                 load = np.cumsum(pupils[pair_quarter[order]])
-                start = np.searchsorted(school, school)          # first of each school's run
+                start = np.searchsorted(school, school)  # first of each school's run
                 before = np.where(start > 0, load[np.maximum(start - 1, 0)], 0.0)
                 pick = order[load - before <= room[school] + 1e-9]
                 if len(pick) == 0:
@@ -288,14 +311,14 @@ def grow_zones(pair_quarter: np.ndarray, n: int, rule: ContiguityRule, usable: n
         stuck = np.flatnonzero(chosen_pair < 0)
         if len(stuck) == 0:
             break
-        for i in stuck:          # a few quarters: force each one's chain to its nearest school
+        for i in stuck:  # a few quarters: force each one's chain to its nearest school
             own = np.flatnonzero((pair_quarter == i) & usable)
             if len(own) == 0 or chosen_pair[i] >= 0:
                 continue
             p = int(own[np.argmin(metres[own])])
             path = [p]
             while not rule.anchor[p]:
-                support = rule.cols[by_row[row_start[p]:row_start[p + 1]]]
+                support = rule.cols[by_row[row_start[p] : row_start[p + 1]]]
                 support = support[usable[support]]
                 if len(support) == 0 or chosen[support].any():
                     break
@@ -307,7 +330,7 @@ def grow_zones(pair_quarter: np.ndarray, n: int, rule: ContiguityRule, usable: n
                     chosen[old] = False
                 chosen_pair[pair_quarter[q]] = q
                 chosen[q] = True
-        while True:              # free the quarters that lost their support, then regrow
+        while True:  # free the quarters that lost their support, then regrow
             broken = np.flatnonzero(chosen & ~rule.supported(chosen))
             if len(broken) == 0:
                 break

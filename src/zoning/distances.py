@@ -13,6 +13,7 @@ level). A ward with at most that many schools per level gets the full table, as 
 city of 20,000 quarters × 1,700 schools gets about 25 pairs per quarter instead of 1,700 —
 memory and time grow with the quarters, not with quarters × schools.
 """
+
 from __future__ import annotations
 
 import functools
@@ -149,8 +150,9 @@ def quarter_school_distances(
     local UTM zone.
     """
     if not detour >= 1.0:
-        raise ValueError(f"the detour factor must be at least 1 (a route is never shorter than "
-                         f"the straight line); got {detour}")
+        raise ValueError(
+            f"the detour factor must be at least 1 (a route is never shorter than the straight line); got {detour}"
+        )
     if nearest is not None and nearest < 1:
         raise ValueError(f"nearest must be at least 1 school per quarter; got {nearest}")
     centres = quarter_centres(quarters, crs)
@@ -169,8 +171,9 @@ def quarter_school_distances(
             radius = within.get(level) if isinstance(within, Mapping) else within
             if radius is None and not isinstance(within, Mapping) and level:
                 radius = _norm_radius(level) if level in _known_levels() else None
-            pairs = candidate_pairs_xy(qxy, sxy[members], nearest=nearest,
-                                       within=None if radius is None else float(radius) / detour)
+            pairs = candidate_pairs_xy(
+                qxy, sxy[members], nearest=nearest, within=None if radius is None else float(radius) / detour
+            )
         keys.append(pairs[:, 0].astype(np.int64) * m + members[pairs[:, 1]])
     if include is not None and len(include):
         qi = pd.Index(centres["quarter_id"].to_numpy()).get_indexer(include["quarter_id"].astype(str))
@@ -180,11 +183,13 @@ def quarter_school_distances(
     unique = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
     qi, si = unique // m, unique % m
     metres = np.hypot(qxy[qi, 0] - sxy[si, 0], qxy[qi, 1] - sxy[si, 1]) * detour
-    return pd.DataFrame({
-        "quarter_id": centres["quarter_id"].to_numpy()[qi],
-        "school_id": school_ids[si],
-        "metres": metres,
-    })
+    return pd.DataFrame(
+        {
+            "quarter_id": centres["quarter_id"].to_numpy()[qi],
+            "school_id": school_ids[si],
+            "metres": metres,
+        }
+    )
 
 
 def _known_levels() -> tuple[str, ...]:
@@ -193,9 +198,7 @@ def _known_levels() -> tuple[str, ...]:
     return tuple(LEVEL_GRADES)
 
 
-def distance_matrix(
-    distances: pd.DataFrame, quarter_ids: np.ndarray, school_ids: np.ndarray
-) -> np.ndarray:
+def distance_matrix(distances: pd.DataFrame, quarter_ids: np.ndarray, school_ids: np.ndarray) -> np.ndarray:
     """The quarters × schools matrix of metres from a `distances` table; NaN where a pair is absent.
 
     Raises ValueError naming the rows when a distance is negative or not a number, or when a
@@ -264,27 +267,38 @@ def fill_missing_distances(given: pd.DataFrame | None, computed: pd.DataFrame) -
     if given is None or given.empty:
         return out
     distance_matrix(given, out["quarter_id"].unique(), out["school_id"].unique())  # validates
-    given = given.assign(quarter_id=given["quarter_id"].astype(str),
-                         school_id=given["school_id"].astype(str))
-    merged = out.merge(given[["quarter_id", "school_id", "metres"]], how="left",
-                       on=["quarter_id", "school_id"], suffixes=("", "_given"))
+    given = given.assign(quarter_id=given["quarter_id"].astype(str), school_id=given["school_id"].astype(str))
+    merged = out.merge(
+        given[["quarter_id", "school_id", "metres"]],
+        how="left",
+        on=["quarter_id", "school_id"],
+        suffixes=("", "_given"),
+    )
     has = merged["metres_given"].notna().to_numpy()
     merged["metres"] = np.where(has, merged["metres_given"], merged["metres"])
     merged["source"] = np.where(has, "given", "computed")
     merged = merged.drop(columns="metres_given")
     known = given["quarter_id"].isin(out["quarter_id"].unique()) & given["school_id"].isin(out["school_id"].unique())
-    extra = given[known].merge(out[["quarter_id", "school_id"]], how="left", on=["quarter_id", "school_id"],
-                               indicator=True)
+    extra = given[known].merge(
+        out[["quarter_id", "school_id"]], how="left", on=["quarter_id", "school_id"], indicator=True
+    )
     extra = extra[extra["_merge"] == "left_only"]
     if extra.empty:
         return merged
-    added = pd.DataFrame({"quarter_id": extra["quarter_id"].to_numpy(), "school_id": extra["school_id"].to_numpy(),
-                          "metres": pd.to_numeric(extra["metres"]).to_numpy(dtype=float), "source": "given"})
+    added = pd.DataFrame(
+        {
+            "quarter_id": extra["quarter_id"].to_numpy(),
+            "school_id": extra["school_id"].to_numpy(),
+            "metres": pd.to_numeric(extra["metres"]).to_numpy(dtype=float),
+            "source": "given",
+        }
+    )
     return pd.concat([merged, added], ignore_index=True)
 
 
 def _require_columns(frame: pd.DataFrame, columns: list[str], table: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"{table}: missing column(s) {', '.join(missing)}; "
-                         f"the table has {', '.join(map(str, frame.columns))}")
+        raise ValueError(
+            f"{table}: missing column(s) {', '.join(missing)}; the table has {', '.join(map(str, frame.columns))}"
+        )

@@ -18,6 +18,7 @@ rooms: i₂ makes room for i₁), and so on until a school takes the last quarte
 The rounds take turns with the moves and swaps until nothing improves or the deadline passes.
 The objective never increases and the result depends only on the input (no randomness).
 """
+
 from __future__ import annotations
 
 import time
@@ -39,8 +40,16 @@ def _expand(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndar
     return owner, starts[owner] + offset
 
 
-def _chain_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, pupils: np.ndarray,
-                 over: np.ndarray, *, cycles: bool, max_candidates: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _chain_round(
+    model: MatrixModel,
+    problem: ZoningProblem,
+    chosen: np.ndarray,
+    pupils: np.ndarray,
+    over: np.ndarray,
+    *,
+    cycles: bool,
+    max_candidates: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All improving chains of the current zoning: (gains, pairs (c, 3), schools (c, 3)).
 
     pairs holds the new pair of each quarter moved (−1 when the chain has two legs); schools
@@ -57,7 +66,7 @@ def _chain_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray,
     pair_start = np.searchsorted(pq, np.arange(n + 1))
     by_school = np.argsort(school_of, kind="stable")
     school_start = np.searchsorted(school_of[by_school], np.arange(m + 1))
-    saving = cost[chosen[pq]] - cost                                  # travel saved by pair p
+    saving = cost[chosen[pq]] - cost  # travel saved by pair p
     empty = (np.zeros(0),) + (np.zeros((0, 3), dtype=np.int64),) * 2
     # leg 1: quarter i from a to b, saving travel (otherwise a plain move would do as well)
     first = np.flatnonzero(usable & (ps != school_of[pq]) & (saving > 1e-9))
@@ -118,8 +127,12 @@ def _chain_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray,
             new_a = unseated(problem, pupils[aa] - demand[ii] + demand[ll], aa)
             new_b = unseated(problem, pupils[bb] + demand[ii] - demand[kk3], bb)
             new_c = unseated(problem, pupils[cc3] + demand[kk3] - demand[ll], cc3)
-            gain = (saving[first[r3]] + saving[s23] + saving[third]
-                    + penalty * (over[aa] + over[bb] + over[cc3] - new_a - new_b - new_c))
+            gain = (
+                saving[first[r3]]
+                + saving[s23]
+                + saving[third]
+                + penalty * (over[aa] + over[bb] + over[cc3] - new_a - new_b - new_c)
+            )
             ok = gain > 1e-6 * np.maximum(1.0, np.abs(cost[first[r3]]))
             gains_all.append(gain[ok])
             pairs_all.append(np.stack([first[r3[ok]], s23[ok], third[ok]], axis=1))
@@ -129,9 +142,17 @@ def _chain_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray,
     return np.concatenate(gains_all), np.concatenate(pairs_all), np.concatenate(schools_all)
 
 
-def _deep_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, pupils: np.ndarray,
-                over: np.ndarray, *, depth: int, tries: int,
-                deadline: float = np.inf) -> tuple[list[list[int]], list[float]]:
+def _deep_round(
+    model: MatrixModel,
+    problem: ZoningProblem,
+    chosen: np.ndarray,
+    pupils: np.ndarray,
+    over: np.ndarray,
+    *,
+    depth: int,
+    tries: int,
+    deadline: float = np.inf,
+) -> tuple[list[list[int]], list[float]]:
     """Longer ejection chains i₁: s₀ → s₁, i₂: s₁ → s₂, …, found by a depth-limited
     longest-path search over (quarter, new school) pairs, then checked exactly.
 
@@ -160,9 +181,9 @@ def _deep_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, 
     k = by_school[pos]
     s = ms[r_in]
     step = penalty * (over[s] - unseated(problem, pupils[s] + demand[mq[r_in]] - demand[k], s))
-    keep = step > -1e-9                                   # k makes room for q at s
+    keep = step > -1e-9  # k makes room for q at s
     r_in, k, step = r_in[keep], k[keep], step[keep]
-    value = saving[movable] + leave                       # depth 1: one quarter moved
+    value = saving[movable] + leave  # depth 1: one quarter moved
     preds = []
     found_gain, found_at = [], []
     for d in range(1, depth + 1):
@@ -183,10 +204,10 @@ def _deep_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, 
         best_of[k[best_r]] = through[best_r]
         pred_of[k[best_r]] = r_in[best_r]
         value = best_of[mq] + saving[movable]
-        preds.append(pred_of[mq])                         # depth d+1 state → depth d state
+        preds.append(pred_of[mq])  # depth d+1 state → depth d state
     if not found_gain:
         return [], []
-    per_depth = max(tries // len(found_gain), 1)        # long loops must not crowd out short chains
+    per_depth = max(tries // len(found_gain), 1)  # long loops must not crowd out short chains
     for j, g in enumerate(found_gain):
         top = np.lexsort((found_at[j][:, 1], -g))[:per_depth]
         found_gain[j], found_at[j] = g[top], found_at[j][top]
@@ -219,8 +240,14 @@ def _deep_round(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, 
     return chains, exact
 
 
-def _exact_gain(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, pupils: np.ndarray,
-                over: np.ndarray, pairs: np.ndarray) -> float:
+def _exact_gain(
+    model: MatrixModel,
+    problem: ZoningProblem,
+    chosen: np.ndarray,
+    pupils: np.ndarray,
+    over: np.ndarray,
+    pairs: np.ndarray,
+) -> float:
     """Exact change of the objective (pupil-metres saved) when the quarters of `pairs` move."""
     pq, ps = model.pair_quarter, model.pair_school
     quarters = pq[pairs]
@@ -235,10 +262,19 @@ def _exact_gain(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, 
     return travel + model.overflow_penalty * float(over[touched].sum() - unseated(problem, after, touched).sum())
 
 
-def improve_by_chains(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, *,
-                      deadline: float, depth: int = 8, cycles: bool = True, tries: int = 2000,
-                      batch: int = 200, max_candidates: int = 2_000_000,
-                      max_rounds: int = 1000) -> tuple[np.ndarray, dict]:
+def improve_by_chains(
+    model: MatrixModel,
+    problem: ZoningProblem,
+    chosen: np.ndarray,
+    *,
+    deadline: float,
+    depth: int = 8,
+    cycles: bool = True,
+    tries: int = 2000,
+    batch: int = 200,
+    max_candidates: int = 2_000_000,
+    max_rounds: int = 1000,
+) -> tuple[np.ndarray, dict]:
     """Improve whole-quarter choices `chosen` (pair index per quarter) by moves and swaps
     (`improve_locally`), ejection chains of up to `depth` quarters and, when `cycles`, cyclic
     transfers of three quarters; never makes them worse.
@@ -255,7 +291,7 @@ def improve_by_chains(model: MatrixModel, problem: ZoningProblem, chosen: np.nda
     pq, ps = model.pair_quarter, model.pair_school
     chosen = np.asarray(chosen, dtype=np.int64).copy()
     stats = {"rounds": 0, "moves": 0, "swaps": 0, "chains": 0, "cycles": 0, "gain": 0.0}
-    last_round = 0.0                                     # seconds of the longest round of chains so far
+    last_round = 0.0  # seconds of the longest round of chains so far
     for _ in range(max_rounds):
         chosen, local = improve_locally(model, problem, chosen, deadline=deadline)
         for key in ("moves", "swaps", "gain"):
@@ -269,8 +305,9 @@ def improve_by_chains(model: MatrixModel, problem: ZoningProblem, chosen: np.nda
         over = unseated(problem, pupils, np.arange(m))
         applied = 0
         if depth >= 2:
-            chains, chain_gains = _deep_round(model, problem, chosen, pupils, over, depth=depth, tries=tries,
-                                              deadline=deadline)
+            chains, chain_gains = _deep_round(
+                model, problem, chosen, pupils, over, depth=depth, tries=tries, deadline=deadline
+            )
             used: set[int] = set()
             for chain, gain in zip(chains, chain_gains, strict=True):
                 schools = set(ps[chosen[pq[chain]]].tolist()) | set(ps[chain].tolist())
@@ -282,8 +319,9 @@ def improve_by_chains(model: MatrixModel, problem: ZoningProblem, chosen: np.nda
                 stats["gain"] += gain
                 applied += 1
         if applied == 0 and time.perf_counter() + 0.5 * last_round < deadline:
-            gains, pairs, touched = _chain_round(model, problem, chosen, pupils, over, cycles=cycles,
-                                                 max_candidates=max_candidates)
+            gains, pairs, touched = _chain_round(
+                model, problem, chosen, pupils, over, cycles=cycles, max_candidates=max_candidates
+            )
             picked: np.ndarray | list[int] = apply_disjoint(gains, touched, batch) if len(gains) else []
             for c in picked:
                 legs = [int(p) for p in pairs[c] if p >= 0]

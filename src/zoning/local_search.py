@@ -10,6 +10,7 @@ applied together, and the rounds repeat until none improves or the deadline pass
 objective never increases, and no school gains pupils beyond its seats unless that lowers
 the overflow it already has.
 """
+
 from __future__ import annotations
 
 import time
@@ -41,9 +42,17 @@ def apply_disjoint(gains: np.ndarray, touched: np.ndarray, limit: int) -> np.nda
     return np.asarray(picked, dtype=np.int64)
 
 
-def improve_locally(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, *,
-                    deadline: float, swaps: bool = True, batch: int = 200,
-                    max_rounds: int = 1000, rule: ContiguityRule | None = None) -> tuple[np.ndarray, dict]:
+def improve_locally(
+    model: MatrixModel,
+    problem: ZoningProblem,
+    chosen: np.ndarray,
+    *,
+    deadline: float,
+    swaps: bool = True,
+    batch: int = 200,
+    max_rounds: int = 1000,
+    rule: ContiguityRule | None = None,
+) -> tuple[np.ndarray, dict]:
     """Improve whole-quarter choices `chosen` by moves and swaps; never makes them worse.
 
     deadline: a time.perf_counter() value (checked between rounds). rule: the model's
@@ -59,7 +68,7 @@ def improve_locally(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
     cost = model.cost[:P]
     penalty = model.overflow_penalty
     usable = model.col_hi[:P] > 0
-    key = pq.astype(np.int64) * m + ps                     # sorted: pairs go by quarter, then school
+    key = pq.astype(np.int64) * m + ps  # sorted: pairs go by quarter, then school
     chosen = chosen.copy()
     school_of = ps[chosen]
     pupils = school_pupils(problem, school_of)
@@ -150,12 +159,12 @@ def whole_class_counts(model: MatrixModel, problem: ZoningProblem, values: np.nd
     n, m, T, G = problem.shape
     pq, ps = model.pair_quarter, model.pair_school
     pupils = np.zeros((m, T, G))
-    np.add.at(pupils, ps, values[:model.n_pairs, None, None] * problem.demand[pq])
+    np.add.at(pupils, ps, values[: model.n_pairs, None, None] * problem.demand[pq])
     classes = np.round(pupils / problem.class_limit[:, None, :], 6)
     counts = np.ceil(classes)
-    cap = np.floor(problem.rooms / problem.rooms_per_class[:, None] + 1e-9)        # (m, T)
+    cap = np.floor(problem.rooms / problem.rooms_per_class[:, None] + 1e-9)  # (m, T)
     fraction = classes - np.floor(classes)
-    fraction = np.where(fraction > 0, fraction, 1.0)                                # of the last class
+    fraction = np.where(fraction > 0, fraction, 1.0)  # of the last class
     while True:  # one class per grade per pass; a pass or two in practice
         excess = np.maximum(counts.sum(axis=2) - cap, 0.0)
         if not (excess > 0).any():

@@ -6,6 +6,7 @@ and optionally the column holding each feature's name. Both maps draw them in mu
 the zone colours but beneath the quarter boundaries, school sites and labels, and list each layer
 in the legend. Reading them from a ward folder is the app layer's work.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -16,11 +17,19 @@ import geopandas as gpd
 __all__ = ["ContextLayer", "KINDS", "context_layer", "projected_context"]
 
 KINDS = ("line", "point", "polygon")
-_GEOMETRY_KIND = {"LineString": "line", "MultiLineString": "line", "Point": "point", "MultiPoint": "point",
-                  "Polygon": "polygon", "MultiPolygon": "polygon"}
-_COLOURS = {"line": ("#5c5c5c", "#2f78c4", "#9a6a3a", "#7d4f9e"),
-            "point": ("#222222", "#8b1a1a", "#1f5f8b"),
-            "polygon": ("#8fc1e3", "#b7d9a8", "#d9c7a8")}
+_GEOMETRY_KIND = {
+    "LineString": "line",
+    "MultiLineString": "line",
+    "Point": "point",
+    "MultiPoint": "point",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
+_COLOURS = {
+    "line": ("#5c5c5c", "#2f78c4", "#9a6a3a", "#7d4f9e"),
+    "point": ("#222222", "#8b1a1a", "#1f5f8b"),
+    "polygon": ("#8fc1e3", "#b7d9a8", "#d9c7a8"),
+}
 """Default colours per kind, in layer order: roads grey, then blue (rivers, canals), brown, purple."""
 
 
@@ -37,16 +46,18 @@ class ContextLayer:
     colour: str | None = None
 
 
-def context_layer(frame: gpd.GeoDataFrame, name: str, *, kind: str | None = None, label: str | None = None,
-                  colour: str | None = None) -> ContextLayer:
+def context_layer(
+    frame: gpd.GeoDataFrame, name: str, *, kind: str | None = None, label: str | None = None, colour: str | None = None
+) -> ContextLayer:
     """A checked context layer; kind defaults to the geometry type of its features."""
     if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
         raise ValueError(f"context layer {name!r}: needs a GeoDataFrame with a CRS")
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     found = {_GEOMETRY_KIND.get(t) for t in frame.geom_type.unique()}
     if None in found:
-        raise ValueError(f"context layer {name!r}: geometry types {sorted(frame.geom_type.unique())} — use "
-                         "lines, points or polygons")
+        raise ValueError(
+            f"context layer {name!r}: geometry types {sorted(frame.geom_type.unique())} — use lines, points or polygons"
+        )
     if kind is None:
         if len(found) != 1:
             raise ValueError(f"context layer {name!r}: mixes {sorted(k for k in found if k)}; one kind per layer")

@@ -4,6 +4,7 @@ split and moved quarters, scale-bar lengths, the title and the notes.
 Shared by the static publication map (`zoning.maps`, matplotlib) and the interactive page
 (`zoning.webmap`, SVG), so both show the same school in the same colour with the same words.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,15 +18,47 @@ from zoning.distances import school_points
 from zoning.labels import level_label, map_text, number, percent
 from zoning.result import ZoningResult
 
-__all__ = ["PALETTE", "NO_SCHOOL_COLOUR", "school_colours", "projected_quarters", "ZoneLayers",
-           "zone_layers", "school_sites", "legend_fields", "show_quarter_labels", "nice_length",
-           "length_text", "status_text", "map_title", "note_lines", "result_notes", "OVERFLOW_TOL",
-           "MAX_QUARTER_LABELS"]
+__all__ = [
+    "PALETTE",
+    "NO_SCHOOL_COLOUR",
+    "school_colours",
+    "projected_quarters",
+    "ZoneLayers",
+    "zone_layers",
+    "school_sites",
+    "legend_fields",
+    "show_quarter_labels",
+    "nice_length",
+    "length_text",
+    "status_text",
+    "map_title",
+    "note_lines",
+    "result_notes",
+    "OVERFLOW_TOL",
+    "MAX_QUARTER_LABELS",
+]
 
 PALETTE = (
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
-    "#9c755f", "#86bcb6", "#8cd17d", "#f1ce63", "#a0cbe8", "#ffbe7d", "#d4a6c8", "#bab0ac",
-    "#499894", "#d37295", "#79706e", "#b6992d",
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#86bcb6",
+    "#8cd17d",
+    "#f1ce63",
+    "#a0cbe8",
+    "#ffbe7d",
+    "#d4a6c8",
+    "#bab0ac",
+    "#499894",
+    "#d37295",
+    "#79706e",
+    "#b6992d",
 )
 """School fill colours (Tableau 20 order); repeats beyond 20 schools."""
 NO_SCHOOL_COLOUR = "#dddddd"
@@ -73,8 +106,9 @@ class ZoneLayers:
         return self.load["overflow_pupils"] > OVERFLOW_TOL
 
 
-def zone_layers(result: ZoningResult, quarters: gpd.GeoDataFrame, *, school_year: int | None = None,
-                crs: object | None = None) -> ZoneLayers:
+def zone_layers(
+    result: ZoningResult, quarters: gpd.GeoDataFrame, *, school_year: int | None = None, crs: object | None = None
+) -> ZoneLayers:
     """The quarters of `result` for one school year (default: the first zoned), projected."""
     year = result.school_years[0] if school_year is None else int(school_year)
     rows = result.zones(year)
@@ -84,8 +118,9 @@ def zone_layers(result: ZoningResult, quarters: gpd.GeoDataFrame, *, school_year
     names = area["name"].astype(str) if "name" in area.columns else area["quarter_id"]
     area = area.assign(label=names.to_numpy())
 
-    main = rows.sort_values(["quarter_id", "share", "school_id"], ascending=[True, False, True]) \
-        .drop_duplicates("quarter_id")
+    main = rows.sort_values(["quarter_id", "share", "school_id"], ascending=[True, False, True]).drop_duplicates(
+        "quarter_id"
+    )
     split = rows.groupby("quarter_id")["school_id"].nunique() > 1
     changed = rows.groupby("quarter_id")["changed"].agg(lambda s: bool(s.fillna(False).any()))
     order = list(load.index)
@@ -109,9 +144,13 @@ def legend_fields(layers: ZoneLayers, school_id: str, lang: str) -> dict[str, ob
     """The figures of a school's legend entry (`map_text("school_entry"…)`): name, pupils,
     classes, use of rooms, pupils over capacity."""
     r = layers.load.loc[school_id]
-    return {"name": r["name"], "pupils": number(r["pupils"], lang), "classes": int(r["classes"]),
-            "use": "—" if pd.isna(r["utilization"]) else percent(r["utilization"], lang),
-            "over": number(r["overflow_pupils"], lang)}
+    return {
+        "name": r["name"],
+        "pupils": number(r["pupils"], lang),
+        "classes": int(r["classes"]),
+        "use": "—" if pd.isna(r["utilization"]) else percent(r["utilization"], lang),
+        "over": number(r["overflow_pupils"], lang),
+    }
 
 
 def show_quarter_labels(layers: ZoneLayers, quarter_labels: bool | None) -> bool:
@@ -156,9 +195,12 @@ def note_lines(result: ZoningResult, year: int, lang: str, notes: Sequence[str] 
     rows = result.zones(year)
     pupils = rows["pupils"].sum()
     mean = (rows["pupils"] * rows["distance_m"]).sum() / pupils if pupils > 0 else 0.0
-    return [map_text("note_pupils", lang, year=f"{year}–{year + 1}"),
-            map_text("note_distance", lang, mean=number(mean, lang)),
-            status_text(result, lang), *notes]
+    return [
+        map_text("note_pupils", lang, year=f"{year}–{year + 1}"),
+        map_text("note_distance", lang, mean=number(mean, lang)),
+        status_text(result, lang),
+        *notes,
+    ]
 
 
 def result_notes(result: ZoningResult, year: int, lang: str) -> list[str]:
@@ -166,5 +208,8 @@ def result_notes(result: ZoningResult, year: int, lang: str) -> list[str]:
     in `lang`: every note but the over-capacity ones of other school years."""
     if not result.note_records:
         return list(result.note_texts(lang))
-    return [note.text(lang) for note in result.note_records
-            if note.key != "overflow" or note.fields.get("school_year") == int(year)]
+    return [
+        note.text(lang)
+        for note in result.note_records
+        if note.key != "overflow" or note.fields.get("school_year") == int(year)
+    ]

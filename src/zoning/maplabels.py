@@ -16,6 +16,7 @@ software applies them), in map metres with text sizes measured by the figure's r
 A candidate fits when its box (text extent plus `pad_pt`) lies inside the frame, overlaps no
 placed box and no obstacle, and, for a quarter name, lies inside the quarter.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -108,8 +109,12 @@ class LabelBoard:
         ok = (cx - hw >= fx0) & (cx + hw <= fx1) & (cy - hh >= fy0) & (cy + hh <= fy1)
         if self._boxes:
             b = np.asarray(self._boxes)
-            hit = ((cx[:, None] - hw < b[None, :, 2]) & (cx[:, None] + hw > b[None, :, 0])
-                   & (cy[:, None] - hh < b[None, :, 3]) & (cy[:, None] + hh > b[None, :, 1]))
+            hit = (
+                (cx[:, None] - hw < b[None, :, 2])
+                & (cx[:, None] + hw > b[None, :, 0])
+                & (cy[:, None] - hh < b[None, :, 3])
+                & (cy[:, None] + hh > b[None, :, 1])
+            )
             ok &= ~hit.any(axis=1)
         return ok
 
@@ -134,9 +139,21 @@ class LabelBoard:
         """From the anchor to the nearest point of the box's edge."""
         return ax, ay, float(np.clip(ax, box[0], box[2])), float(np.clip(ay, box[1], box[3]))
 
-    def place_point(self, text: str, x: float, y: float, *, size: float, weight: str, kind: str,
-                    gap_pt: float, rings: int = 4, soft: np.ndarray | None = None, wrap: bool = True,
-                    ref: str = "") -> Placed | None:
+    def place_point(
+        self,
+        text: str,
+        x: float,
+        y: float,
+        *,
+        size: float,
+        weight: str,
+        kind: str,
+        gap_pt: float,
+        rings: int = 4,
+        soft: np.ndarray | None = None,
+        wrap: bool = True,
+        ref: str = "",
+    ) -> Placed | None:
         """A label beside the point (x, y): 8 directions at `gap_pt` from it, then `rings` rings
         farther out with a leader line; among the free positions of the nearest ring, the one
         covering fewest `soft` points ((k, 2) metres: other labels' anchors). None if none is free."""
@@ -145,8 +162,13 @@ class LabelBoard:
             for variant in variants:
                 hw, hh = self.size_m(variant, size, weight)
                 gap = gap_pt * self.mpp * (1 + 1.6 * ring)
-                steps = _DIRECTIONS if ring == 0 else tuple(
-                    (float(np.cos(a)), float(np.sin(a))) for a in np.linspace(np.pi / 2, -1.5 * np.pi, 17)[:-1])
+                steps = (
+                    _DIRECTIONS
+                    if ring == 0
+                    else tuple(
+                        (float(np.cos(a)), float(np.sin(a))) for a in np.linspace(np.pi / 2, -1.5 * np.pi, 17)[:-1]
+                    )
+                )
                 d = np.asarray(steps, dtype=float)
                 cx = x + d[:, 0] * (hw + gap) * (1 if ring == 0 else 1.2)
                 cy = y + d[:, 1] * (hh + gap)
@@ -154,16 +176,17 @@ class LabelBoard:
                 if not len(free):
                     continue
                 if soft is not None and len(soft):
-                    covered = ((np.abs(soft[None, :, 0] - cx[free, None]) < hw)
-                               & (np.abs(soft[None, :, 1] - cy[free, None]) < hh)).sum(axis=1)
+                    covered = (
+                        (np.abs(soft[None, :, 0] - cx[free, None]) < hw)
+                        & (np.abs(soft[None, :, 1] - cy[free, None]) < hh)
+                    ).sum(axis=1)
                     free = free[np.argsort(covered, kind="stable")]
                 for k in free:
                     box = (cx[k] - hw, cy[k] - hh, cx[k] + hw, cy[k] + hh)
                     leader = self._leader(x, y, box) if ring else None
                     if leader is not None and self._crosses(leader):
                         continue
-                    return self._add(Placed(variant, float(cx[k]), float(cy[k]), size, weight, kind,
-                                            box, leader, ref))
+                    return self._add(Placed(variant, float(cx[k]), float(cy[k]), size, weight, kind, box, leader, ref))
         return None
 
     def place_along(self, text: str, points: np.ndarray, *, size: float, weight: str, kind: str) -> Placed | None:
@@ -175,9 +198,17 @@ class LabelBoard:
         x, y = points[free[0]]
         return self._add(Placed(text, float(x), float(y), size, weight, kind, (x - hw, y - hh, x + hw, y + hh)))
 
-    def place_inside(self, polygons: Sequence[shapely.Geometry], texts: Sequence[str], refs: Sequence[str], *,
-                     sizes: Sequence[float], weight: str = "normal", outside: shapely.Geometry | None = None,
-                     key_size: float = 7.0) -> list[int]:
+    def place_inside(
+        self,
+        polygons: Sequence[shapely.Geometry],
+        texts: Sequence[str],
+        refs: Sequence[str],
+        *,
+        sizes: Sequence[float],
+        weight: str = "normal",
+        outside: shapely.Geometry | None = None,
+        key_size: float = 7.0,
+    ) -> list[int]:
         """Quarter names inside their polygons (metres), in passes of decreasing size (one line,
         then two); then, for those left, the name outside `outside` (the ward) with a leader
         line, else a numbered key. Returns the indices of the quarters shown by a number (quarter
@@ -209,13 +240,26 @@ class LabelBoard:
                 shown.append(i)
                 continue
             px, py = inner[i][0] if len(inner[i]) else shapely.get_coordinates(polygons[i].centroid)[0]
-            if self.place_point(text, px, py, size=key_size, weight="bold", kind="key", gap_pt=3.0,
-                                wrap=False, ref=refs[i]) is not None:
+            if (
+                self.place_point(
+                    text, px, py, size=key_size, weight="bold", kind="key", gap_pt=3.0, wrap=False, ref=refs[i]
+                )
+                is not None
+            ):
                 shown.append(i)
         return shown
 
-    def _inside(self, poly: shapely.Geometry, points: np.ndarray, text: str, size: float, weight: str,
-                kind: str, ref: str, strict: bool = True) -> bool:
+    def _inside(
+        self,
+        poly: shapely.Geometry,
+        points: np.ndarray,
+        text: str,
+        size: float,
+        weight: str,
+        kind: str,
+        ref: str,
+        strict: bool = True,
+    ) -> bool:
         if not len(points):
             return False
         hw, hh = self.size_m(text, size, weight)
@@ -223,18 +267,38 @@ class LabelBoard:
         ok = self._free(cx, cy, hw, hh)
         if strict and ok.any():
             idx = np.flatnonzero(ok)
-            inset = self.pad_pt * self.mpp                      # the padding may touch the boundary
+            inset = self.pad_pt * self.mpp  # the padding may touch the boundary
             boxes = shapely.box(cx[idx] - hw + inset, cy[idx] - hh + inset, cx[idx] + hw - inset, cy[idx] + hh - inset)
             ok[idx] = shapely.contains(poly, boxes)
         if not ok.any():
             return False
         k = int(np.flatnonzero(ok)[0])
-        self._add(Placed(text, float(cx[k]), float(cy[k]), size, weight, kind,
-                         (cx[k] - hw, cy[k] - hh, cx[k] + hw, cy[k] + hh), None, ref))
+        self._add(
+            Placed(
+                text,
+                float(cx[k]),
+                float(cy[k]),
+                size,
+                weight,
+                kind,
+                (cx[k] - hw, cy[k] - hh, cx[k] + hw, cy[k] + hh),
+                None,
+                ref,
+            )
+        )
         return True
 
-    def _outside(self, text: str, px: float, py: float, size: float, weight: str, ward: shapely.Geometry,
-                 ref: str, max_leader_pt: float = 60.0) -> bool:
+    def _outside(
+        self,
+        text: str,
+        px: float,
+        py: float,
+        size: float,
+        weight: str,
+        ward: shapely.Geometry,
+        ref: str,
+        max_leader_pt: float = 60.0,
+    ) -> bool:
         """The name outside the ward, within `max_leader_pt` of its anchor, with a leader line."""
         hw, hh = self.size_m(text, size, weight)
         angles = np.linspace(0, 2 * np.pi, 24, endpoint=False)

@@ -5,12 +5,20 @@ The static map (`zoning.maps`) is drawn on a figure exactly the size of the pape
 page is A4 or A3 (the MediaBox in points) and its PNG prints at 100 % on that paper. The margin
 keeps every mark 10 mm inside the sheet edge, where office printers cannot print.
 """
+
 from __future__ import annotations
 
 import math
 
-__all__ = ["PAPER_MM", "MARGIN_MM", "ORIENTATIONS", "MM_PER_INCH", "page_inches", "choose_orientation",
-           "scale_denominator"]
+__all__ = [
+    "PAPER_MM",
+    "MARGIN_MM",
+    "ORIENTATIONS",
+    "MM_PER_INCH",
+    "page_inches",
+    "choose_orientation",
+    "scale_denominator",
+]
 
 PAPER_MM: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 """ISO 216 sheet sizes, millimetres (short side, long side)."""
@@ -31,8 +39,9 @@ def page_inches(paper: str, orientation: str) -> tuple[float, float]:
     return (short, long) if orientation == "portrait" else (long, short)
 
 
-def choose_orientation(paper: str, ward_width_m: float, ward_height_m: float, panel_width_in: float,
-                       panel_height_in: float) -> str:
+def choose_orientation(
+    paper: str, ward_width_m: float, ward_height_m: float, panel_width_in: float, panel_height_in: float
+) -> str:
     """The orientation that prints the ward at the larger scale.
 
     Landscape puts the legend panel (`panel_width_in` wide) beside the map, portrait puts it
@@ -40,7 +49,7 @@ def choose_orientation(paper: str, ward_width_m: float, ward_height_m: float, pa
     band. Compares min(map width / ward width, map height / ward height) of both (inches per metre).
     """
     margin = 2 * MARGIN_MM / MM_PER_INCH
-    bands = 1.35                                    # title (two lines) and notes (three lines), inches
+    bands = 1.35  # title (two lines) and notes (three lines), inches
 
     def drawn_scale(orientation: str) -> float:
         width, height = page_inches(paper, orientation)

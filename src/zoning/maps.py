@@ -10,6 +10,7 @@ the ward's projected CRS so the scale bar measures true metres. Labels are place
 names do not fit). Text uses DejaVu Sans (bundled with matplotlib), which has every Vietnamese
 diacritic; sizes are points on paper (quarter names 7–8 pt, school names 8.5 pt).
 """
+
 from __future__ import annotations
 
 import io
@@ -51,8 +52,15 @@ from zoning.maplabels import LabelBoard
 from zoning.mappage import MARGIN_MM, MM_PER_INCH, choose_orientation, page_inches
 from zoning.result import ZoningResult
 
-__all__ = ["plot_zones", "figure_bytes", "school_colours", "MAX_QUARTER_LABELS", "MAX_LEGEND_SCHOOLS",
-           "QUARTER_SIZES", "SCHOOL_SIZE"]
+__all__ = [
+    "plot_zones",
+    "figure_bytes",
+    "school_colours",
+    "MAX_QUARTER_LABELS",
+    "MAX_LEGEND_SCHOOLS",
+    "QUARTER_SIZES",
+    "SCHOOL_SIZE",
+]
 
 QUARTER_SIZES = (8.0, 7.0)
 """Font sizes of quarter names, points: the first that fits (one line, then two) is used."""
@@ -89,18 +97,43 @@ def plot_zones(
     rivers, landmarks (`zoning.mapcontext.context_layer`). The Figure is the sheet (save it with
     `figure_bytes`; the PDF page is the paper size).
     """
-    args = (result, quarters, schools, school_year, lang, place, title, notes, crs, quarter_labels, paper,
-            orientation, context)
+    args = (
+        result,
+        quarters,
+        schools,
+        school_year,
+        lang,
+        place,
+        title,
+        notes,
+        crs,
+        quarter_labels,
+        paper,
+        orientation,
+        context,
+    )
     fig, room = _sheet(*args, key_room=(0.0, 0.0))
-    if room != (0.0, 0.0):                  # the key table needs more room: the map gives it up
+    if room != (0.0, 0.0):  # the key table needs more room: the map gives it up
         fig, _ = _sheet(*args, key_room=room)
     return fig
 
 
-def _sheet(result: ZoningResult, quarters: gpd.GeoDataFrame, schools: pd.DataFrame, school_year: int | None,
-           lang: str, place: str | None, title: str | None, notes: Sequence[str], crs: object | None,
-           quarter_labels: bool | None, paper: str, orientation: str | None, context: Sequence[ContextLayer],
-           key_room: tuple[float, float]) -> tuple[Figure, tuple[float, float]]:
+def _sheet(
+    result: ZoningResult,
+    quarters: gpd.GeoDataFrame,
+    schools: pd.DataFrame,
+    school_year: int | None,
+    lang: str,
+    place: str | None,
+    title: str | None,
+    notes: Sequence[str],
+    crs: object | None,
+    quarter_labels: bool | None,
+    paper: str,
+    orientation: str | None,
+    context: Sequence[ContextLayer],
+    key_room: tuple[float, float],
+) -> tuple[Figure, tuple[float, float]]:
     """The sheet of `plot_zones`; key_room: (width, height) in inches kept for the key table
     (landscape: the panel's width; portrait: the panel's height). Returns the figure and the
     room the key table lacked ((0, 0) when it fitted or when room was already given)."""
@@ -148,8 +181,8 @@ def _sheet(result: ZoningResult, quarters: gpd.GeoDataFrame, schools: pd.DataFra
     span = max(gx1 - gx0, gy1 - gy0) * 0.03
     gx0, gy0, gx1, gy1 = gx0 - span, gy0 - span, gx1 + span, gy1 + span
     metres_per_inch = max((gx1 - gx0) / rect[2], (gy1 - gy0) / (rect[3] - _STRIP_IN))
-    spare = rect[3] - (gy1 - gy0) / metres_per_inch - _STRIP_IN           # inches
-    if orientation == "portrait" and spare > 0:      # the legend follows the map, not the sheet's foot
+    spare = rect[3] - (gy1 - gy0) / metres_per_inch - _STRIP_IN  # inches
+    if orientation == "portrait" and spare > 0:  # the legend follows the map, not the sheet's foot
         rect = (rect[0], rect[1] + spare, rect[2], rect[3] - spare)
         legend_xy = (legend_xy[0], rect[1] - 0.1)
         spare = 0.0
@@ -165,9 +198,13 @@ def _sheet(result: ZoningResult, quarters: gpd.GeoDataFrame, schools: pd.DataFra
 
     draw_zones(ax, area, ctx)
     board = LabelBoard(frame=(x0, y0, x1, y1), mpp=metres_per_inch / 72.0, measure=measure_text(fig))
-    narrow = gx1 - gx0 < 0.5 * (x1 - x0)             # a tall ward: the strip spans the whole frame
-    strip = (x0 if narrow else max(gx0, x0), max(gy0 - _STRIP_IN * metres_per_inch, y0),
-             x1 if narrow else min(gx1, x1), gy0)
+    narrow = gx1 - gx0 < 0.5 * (x1 - x0)  # a tall ward: the strip spans the whole frame
+    strip = (
+        x0 if narrow else max(gx0, x0),
+        max(gy0 - _STRIP_IN * metres_per_inch, y0),
+        x1 if narrow else min(gx1, x1),
+        gy0,
+    )
     scale_bar(ax, board, strip, lang, paper.upper(), metres_per_inch)
     north_arrow(ax, board, strip, lang)
     half = MARKER_PT / 2 * board.mpp
@@ -176,12 +213,20 @@ def _sheet(result: ZoningResult, quarters: gpd.GeoDataFrame, schools: pd.DataFra
         if site.geometry is None or site.geometry.is_empty:
             continue
         over = bool(layers.over.get(sid, False))
-        ax.scatter([site.geometry.x], [site.geometry.y], marker="^", s=MARKER_PT ** 2 * 0.75, color=colours[sid],
-                   edgecolors="#c00000" if over else "black", linewidths=1.8 if over else 1.0, zorder=9)
+        ax.scatter(
+            [site.geometry.x],
+            [site.geometry.y],
+            marker="^",
+            s=MARKER_PT**2 * 0.75,
+            color=colours[sid],
+            edgecolors="#c00000" if over else "black",
+            linewidths=1.8 if over else 1.0,
+            zorder=9,
+        )
         board.block((site.geometry.x - half, site.geometry.y - half, site.geometry.x + half, site.geometry.y + half))
         site_xy.append((str(sid), site.geometry.x, site.geometry.y))
 
-    dot = 4.0 * board.mpp                            # context points: no label over them either
+    dot = 4.0 * board.mpp  # context points: no label over them either
     for layer in ctx:
         if layer.kind == "point":
             for px, py in shapely.get_coordinates(layer.frame.geometry.to_numpy()):
@@ -190,12 +235,22 @@ def _sheet(result: ZoningResult, quarters: gpd.GeoDataFrame, schools: pd.DataFra
     geoms = list(area.geometry)
     anchors = np.array([[p.x, p.y] for p in shapely.point_on_surface(geoms)]) if show_quarters else None
     for sid, sx, sy in site_xy:
-        board.place_point(str(load.loc[sid, "name"]), sx, sy, size=SCHOOL_SIZE, weight="bold", kind="school",
-                          gap_pt=MARKER_PT / 2 + 1.0, soft=anchors, ref=sid)
+        board.place_point(
+            str(load.loc[sid, "name"]),
+            sx,
+            sy,
+            size=SCHOOL_SIZE,
+            weight="bold",
+            kind="school",
+            gap_pt=MARKER_PT / 2 + 1.0,
+            soft=anchors,
+            ref=sid,
+        )
     keyed: list[int] = []
     if show_quarters:
-        keyed = board.place_inside(geoms, list(area["label"]), list(area["quarter_id"]), sizes=QUARTER_SIZES,
-                                   outside=ward, key_size=KEY_SIZE)
+        keyed = board.place_inside(
+            geoms, list(area["label"]), list(area["quarter_id"]), sizes=QUARTER_SIZES, outside=ward, key_size=KEY_SIZE
+        )
     context_labels(board, ctx)
     draw_labels(ax, board.placed)
 
@@ -205,24 +260,49 @@ def _sheet(result: ZoningResult, quarters: gpd.GeoDataFrame, schools: pd.DataFra
         entries = [f"{k}  {labels[i]}" for k, i in enumerate(keyed, start=1)]
         force = key_room != (0.0, 0.0)
         if orientation == "landscape":
-            _, room = key_table(fig, entries, lang, legend_xy[0], legend_xy[1] - legend_h - 0.25, panel_w,
-                                 margin + notes_h, force)
+            _, room = key_table(
+                fig, entries, lang, legend_xy[0], legend_xy[1] - legend_h - 0.25, panel_w, margin + notes_h, force
+            )
             lacking = (room[0], 0.0) if room else lacking
         else:
-            key_bottom, room = key_table(fig, entries, lang, legend_xy[0] + legend_w + 0.35, legend_xy[1],
-                                          width - 2 * margin - legend_w - 0.35, margin + notes_h, force)
+            key_bottom, room = key_table(
+                fig,
+                entries,
+                lang,
+                legend_xy[0] + legend_w + 0.35,
+                legend_xy[1],
+                width - 2 * margin - legend_w - 0.35,
+                margin + notes_h,
+                force,
+            )
             panel_bottom = min(panel_bottom, key_bottom)
             lacking = (0.0, room[1]) if room else lacking
 
     heading = map_title(result, year, lang, title)
     fig.text(margin / width, 1 - margin / height, heading, ha="left", va="top", fontsize=14, fontweight="bold")
     if place:
-        fig.text(margin / width, 1 - (margin + 0.3) / height, place, ha="left", va="top", fontsize=11.5,
-                 fontweight="bold", color="#333333")
+        fig.text(
+            margin / width,
+            1 - (margin + 0.3) / height,
+            place,
+            ha="left",
+            va="top",
+            fontsize=11.5,
+            fontweight="bold",
+            color="#333333",
+        )
     # the notes: at the sheet's foot in landscape, right under the legend in portrait
     notes_top = margin + notes_h - 0.12 if orientation == "landscape" else max(panel_bottom - 0.2, margin + notes_h)
-    fig.text(margin / width, notes_top / height, "\n".join(lines), ha="left", va="top", fontsize=_NOTE_SIZE,
-             color="#333333", linespacing=1.3)
+    fig.text(
+        margin / width,
+        notes_top / height,
+        "\n".join(lines),
+        ha="left",
+        va="top",
+        fontsize=_NOTE_SIZE,
+        color="#333333",
+        linespacing=1.3,
+    )
     return fig, lacking
 
 

@@ -50,6 +50,7 @@ Objective (pupil-metres, summed over the school years):
     quarters, Σ_t,g d[i,t,g] · mv[p] when split)
   + M · Σ_j,t,g o[j,t,g].
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -88,15 +89,15 @@ class MatrixModel:
     cost: np.ndarray
     col_lo: np.ndarray
     col_hi: np.ndarray
-    integer: np.ndarray            # bool per column
+    integer: np.ndarray  # bool per column
     matrix: sparse.csr_matrix
     row_lo: np.ndarray
     row_hi: np.ndarray
-    pair_quarter: np.ndarray       # (P,) quarter position of x[p]
-    pair_school: np.ndarray        # (P,) school position of x[p]
-    n_classes: int                 # m · T · G
+    pair_quarter: np.ndarray  # (P,) quarter position of x[p]
+    pair_school: np.ndarray  # (P,) school position of x[p]
+    n_classes: int  # m · T · G
     overflow_penalty: float
-    notes: tuple[Note, ...]          # what the planner should read (quarters stranded)
+    notes: tuple[Note, ...]  # what the planner should read (quarters stranded)
     anchor: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     # (P,) with contiguity: pairs free of the rule (a school's anchor quarter, quarters with no
     # neighbour, exempted islands); empty without contiguity
@@ -164,11 +165,17 @@ def candidate_pairs(
         if none.any():
             first = np.ones(len(order), dtype=bool)
             first[1:] = lq[order][1:] != lq[order][:-1]
-            nearest = order[first]                      # nearest link of each quarter, by quarter
+            nearest = order[first]  # nearest link of each quarter, by quarter
             allowed[nearest[none[lq[nearest]]]] = True
-            notes.append(Note.of("stranded", level=problem.level, count=int(none.sum()),
-                                 max_distance=float(max_distance),
-                                 quarter_ids=problem.quarter_ids[none].astype(str)))
+            notes.append(
+                Note.of(
+                    "stranded",
+                    level=problem.level,
+                    count=int(none.sum()),
+                    max_distance=float(max_distance),
+                    quarter_ids=problem.quarter_ids[none].astype(str),
+                )
+            )
     if k_nearest is not None:
         ranked = order[np.lexsort((np.arange(len(order)), ~allowed[order], lq[order]))]  # allowed first
         start = np.searchsorted(lq[ranked], np.arange(n))
@@ -203,20 +210,20 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
     contiguity, and quarters that no contiguous zone can reach."""
     n, m, T, G = problem.shape
     if options.stability < 0 or options.distance_penalty < 0:
-        raise ZoningError("negative_weights", stability=float(options.stability),
-                          distance_penalty=float(options.distance_penalty))
+        raise ZoningError(
+            "negative_weights", stability=float(options.stability), distance_penalty=float(options.distance_penalty)
+        )
     if options.adjacency is not None and options.split:
         raise ZoningError("split_with_contiguity")
-    pq, ps, notes = candidate_pairs(problem, max_distance=options.max_distance,
-                                    k_nearest=options.k_nearest)
+    pq, ps, notes = candidate_pairs(problem, max_distance=options.max_distance, k_nearest=options.k_nearest)
     P = len(pq)
     dist = problem.metres(pq, ps)
-    pupils = problem.demand[pq]                      # (P, T, G)
-    total = pupils.sum(axis=(1, 2))                  # (P,) pupils over all years and grades
+    pupils = problem.demand[pq]  # (P, T, G)
+    total = pupils.sum(axis=(1, 2))  # (P,) pupils over all years and grades
     beyond: float | np.ndarray = 0.0
     if problem.norm_distance is not None and options.distance_penalty > 0:
         beyond = options.distance_penalty * np.maximum(dist - problem.norm_distance, 0.0)
-    per_pupil = dist + beyond                        # metres per pupil on pair p
+    per_pupil = dist + beyond  # metres per pupil on pair p
     cost_x = total * per_pupil + TIE_BREAK * dist
     current = problem.current_at(pq, ps) if problem.has_current else None
     moved_pairs = np.zeros(0, dtype=np.int64)
@@ -235,17 +242,17 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
     cls0, ovf0, mv0 = P, P + n_cls, P + 2 * n_cls
     cost = np.zeros(n_cols)
     cost[:P] = cost_x
-    cost[ovf0:ovf0 + n_cls] = penalty
+    cost[ovf0 : ovf0 + n_cls] = penalty
     if n_mv:
         pupils_q = total[moved_pairs]
         cost[mv0:] = options.stability * pupils_q
     col_lo = np.zeros(n_cols)
     col_hi = np.full(n_cols, np.inf)
     col_hi[:P] = 1.0
-    max_classes = np.floor(problem.rooms / problem.rooms_per_class[:, None] + 1e-9)   # (m, T)
-    col_hi[cls0:cls0 + n_cls] = np.repeat(max_classes.ravel(), G)
+    max_classes = np.floor(problem.rooms / problem.rooms_per_class[:, None] + 1e-9)  # (m, T)
+    col_hi[cls0 : cls0 + n_cls] = np.repeat(max_classes.ravel(), G)
     integer = np.zeros(n_cols, dtype=bool)
-    integer[cls0:cls0 + n_cls] = True
+    integer[cls0 : cls0 + n_cls] = True
     if not options.split:
         integer[:P] = True
 
@@ -253,45 +260,64 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
     lo_parts, hi_parts = [], []
     row = 0
     # assignment rows
-    blocks_r.append(pq); blocks_c.append(np.arange(P)); blocks_v.append(np.ones(P))
-    lo_parts.append(np.ones(n)); hi_parts.append(np.ones(n))
+    blocks_r.append(pq)
+    blocks_c.append(np.arange(P))
+    blocks_v.append(np.ones(P))
+    lo_parts.append(np.ones(n))
+    hi_parts.append(np.ones(n))
     row += n
     # seat rows, index (j, t, g) → row + (j*T + t)*G + g
     cell = (ps[:, None, None] * T + np.arange(T)[None, :, None]) * G + np.arange(G)[None, None, :]
     nz = pupils > 0
-    blocks_r.append(row + cell[nz]); blocks_c.append(np.broadcast_to(np.arange(P)[:, None, None], pupils.shape)[nz])
+    blocks_r.append(row + cell[nz])
+    blocks_c.append(np.broadcast_to(np.arange(P)[:, None, None], pupils.shape)[nz])
     blocks_v.append(pupils[nz])
     limit = np.broadcast_to(problem.class_limit[:, None, :], (m, T, G)).ravel()
-    blocks_r.append(row + np.arange(n_cls)); blocks_c.append(cls0 + np.arange(n_cls)); blocks_v.append(-limit)
-    blocks_r.append(row + np.arange(n_cls)); blocks_c.append(ovf0 + np.arange(n_cls)); blocks_v.append(-np.ones(n_cls))
-    lo_parts.append(np.full(n_cls, -np.inf)); hi_parts.append(np.zeros(n_cls))
+    blocks_r.append(row + np.arange(n_cls))
+    blocks_c.append(cls0 + np.arange(n_cls))
+    blocks_v.append(-limit)
+    blocks_r.append(row + np.arange(n_cls))
+    blocks_c.append(ovf0 + np.arange(n_cls))
+    blocks_v.append(-np.ones(n_cls))
+    lo_parts.append(np.full(n_cls, -np.inf))
+    hi_parts.append(np.zeros(n_cls))
     row += n_cls
     # room rows, index (j, t)
-    blocks_r.append(row + np.arange(n_cls) // G); blocks_c.append(cls0 + np.arange(n_cls))
+    blocks_r.append(row + np.arange(n_cls) // G)
+    blocks_c.append(cls0 + np.arange(n_cls))
     blocks_v.append(np.repeat(problem.rooms_per_class, T * G))
-    lo_parts.append(np.full(m * T, -np.inf)); hi_parts.append(problem.rooms.ravel().astype(float))
+    lo_parts.append(np.full(m * T, -np.inf))
+    hi_parts.append(problem.rooms.ravel().astype(float))
     row += m * T
     # stability rows (split mode): moved + x ≥ current
     if n_mv:
         r = row + np.arange(n_mv)
-        blocks_r += [r, r]; blocks_c += [moved_pairs, mv0 + np.arange(n_mv)]
+        blocks_r += [r, r]
+        blocks_c += [moved_pairs, mv0 + np.arange(n_mv)]
         blocks_v += [np.ones(n_mv), np.ones(n_mv)]
         assert current is not None
-        lo_parts.append(current[moved_pairs]); hi_parts.append(np.full(n_mv, np.inf))
+        lo_parts.append(current[moved_pairs])
+        hi_parts.append(np.full(n_mv, np.inf))
         row += n_mv
     # contiguity rows: x[p] − Σ x[q] ≤ 0 for non-anchor pairs
     anchor = np.zeros(0, dtype=bool)
     support_rows = support_cols = np.zeros(0, dtype=np.int64)
     if options.adjacency is not None:
-        anchor, rows_p, cols_q = closer_neighbour_pairs(pq, ps, dist, options.adjacency,
-                                                         problem.quarter_ids)
-        anchor, exempt = _exempt_islands(problem, pq, ps, dist, anchor, rows_p, cols_q, col_hi[:P] > 0,
-                                         options.adjacency)
+        anchor, rows_p, cols_q = closer_neighbour_pairs(pq, ps, dist, options.adjacency, problem.quarter_ids)
+        anchor, exempt = _exempt_islands(
+            problem, pq, ps, dist, anchor, rows_p, cols_q, col_hi[:P] > 0, options.adjacency
+        )
         if exempt.any():
-            notes.append(Note.of("contiguity_exempt", level=problem.level, count=int(exempt.sum()),
-                                 quarter_ids=problem.quarter_ids[exempt].astype(str)))
+            notes.append(
+                Note.of(
+                    "contiguity_exempt",
+                    level=problem.level,
+                    count=int(exempt.sum()),
+                    quarter_ids=problem.quarter_ids[exempt].astype(str),
+                )
+            )
         reach = reachable_pairs(anchor, rows_p, cols_q, col_hi[:P] > 0)
-        col_hi[:P][~reach] = 0.0                          # no chain of closer neighbours to an anchor
+        col_hi[:P][~reach] = 0.0  # no chain of closer neighbours to an anchor
         constrained = np.flatnonzero(reach & ~anchor)
         position = np.full(P, -1)
         position[constrained] = np.arange(len(constrained))
@@ -300,7 +326,8 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
         blocks_c += [constrained, cols_q[edge]]
         blocks_v += [np.ones(len(constrained)), -np.ones(int(edge.sum()))]
         support_rows, support_cols = rows_p[edge], cols_q[edge]
-        lo_parts.append(np.full(len(constrained), -np.inf)); hi_parts.append(np.zeros(len(constrained)))
+        lo_parts.append(np.full(len(constrained), -np.inf))
+        hi_parts.append(np.zeros(len(constrained)))
         row += len(constrained)
     matrix = sparse.csr_matrix(
         (np.concatenate(blocks_v), (np.concatenate(blocks_r), np.concatenate(blocks_c))),
@@ -309,16 +336,35 @@ def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) 
     matrix.sum_duplicates()
     matrix.sort_indices()
     return MatrixModel(
-        cost=cost, col_lo=col_lo, col_hi=col_hi, integer=integer, matrix=matrix,
-        row_lo=np.concatenate(lo_parts), row_hi=np.concatenate(hi_parts),
-        pair_quarter=pq, pair_school=ps, n_classes=n_cls, overflow_penalty=penalty,
-        notes=tuple(notes), anchor=anchor, support_rows=support_rows, support_cols=support_cols,
+        cost=cost,
+        col_lo=col_lo,
+        col_hi=col_hi,
+        integer=integer,
+        matrix=matrix,
+        row_lo=np.concatenate(lo_parts),
+        row_hi=np.concatenate(hi_parts),
+        pair_quarter=pq,
+        pair_school=ps,
+        n_classes=n_cls,
+        overflow_penalty=penalty,
+        notes=tuple(notes),
+        anchor=anchor,
+        support_rows=support_rows,
+        support_cols=support_cols,
     )
 
 
-def _exempt_islands(problem: ZoningProblem, pq: np.ndarray, ps: np.ndarray, dist: np.ndarray,
-                    anchor: np.ndarray, rows_p: np.ndarray, cols_q: np.ndarray, usable: np.ndarray,
-                    adjacency: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _exempt_islands(
+    problem: ZoningProblem,
+    pq: np.ndarray,
+    ps: np.ndarray,
+    dist: np.ndarray,
+    anchor: np.ndarray,
+    rows_p: np.ndarray,
+    cols_q: np.ndarray,
+    usable: np.ndarray,
+    adjacency: pd.DataFrame,
+) -> tuple[np.ndarray, np.ndarray]:
     """(anchors, exempt quarters (n,) bool): quarters that no chain of ever-closer neighbours
     joins to any candidate school's anchor (an island, a group cut off by gaps between
     boundaries) are exempted from the contiguity rule instead of making the zoning impossible.

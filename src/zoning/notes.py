@@ -9,6 +9,7 @@ made. Both are worded by `text(lang)` from the one wording table in `zoning.labe
 `Note.script_text()` and `str(ZoningError)` are the fixed English that `ZoningResult.notes`,
 solver.json and scripts have always read.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -29,8 +30,7 @@ contiguity_exempt: quarters that no contiguous zone can reach (islands, gaps bet
 boundaries), exempted from the contiguity rule;
 start_kept: the solver found nothing in time, the start zoning is shown; time_limit: a zoning
 not proven optimal; overflow: pupils beyond a school's seats in one school year."""
-ERROR_KINDS = ("infeasible", "no_solution", "contiguity_impossible", "split_with_contiguity",
-               "negative_weights")
+ERROR_KINDS = ("infeasible", "no_solution", "contiguity_impossible", "split_with_contiguity", "negative_weights")
 MAX_LISTED_QUARTERS = 10
 """Quarters named in a note or an error; the rest are counted."""
 
@@ -93,8 +93,11 @@ def _planner_fields(key: str, params: Mapping[str, Any], lang: str) -> dict[str,
         fields["quarters"] = _quarters(params["quarter_ids"], lang)
     if key == "time_limit":
         gap = params.get("gap")
-        fields["gap"] = map_text("note.gap_unknown", lang) if gap is None else \
-            map_text("note.gap_known", lang, gap=percent(gap, lang, 2))
+        fields["gap"] = (
+            map_text("note.gap_unknown", lang)
+            if gap is None
+            else map_text("note.gap_known", lang, gap=percent(gap, lang, 2))
+        )
     if key == "infeasible":
         limits, relax = [], []
         if params.get("contiguity"):
@@ -168,8 +171,10 @@ class Note:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: {"key": ..., "params": {...}} (tuples as lists)."""
-        return {"key": self.key, "params": {name: list(value) if isinstance(value, tuple) else value
-                                            for name, value in self.params}}
+        return {
+            "key": self.key,
+            "params": {name: list(value) if isinstance(value, tuple) else value for name, value in self.params},
+        }
 
 
 class ZoningError(ValueError):

@@ -5,6 +5,7 @@ distances table, the current zones) into a `ZoningProblem`: quarters × school y
 of pupils, quarters × schools of metres, and per school the class-size limit of each grade and
 the classrooms usable in each school year. Every check a planner can act on happens here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -18,12 +19,12 @@ import pandas as pd
 from capacity.grades import LEVEL_GRADES, check_level
 from zoning.distances import distance_links
 
-__all__ = ["ZoningProblem", "build_problem", "class_limit", "rooms_per_class", "walking_distance",
-           "pair_positions"]
+__all__ = ["ZoningProblem", "build_problem", "class_limit", "rooms_per_class", "walking_distance", "pair_positions"]
 
 
-def pair_positions(key_quarter: np.ndarray, key_school: np.ndarray, m: int, quarter: np.ndarray,
-                   school: np.ndarray) -> np.ndarray:
+def pair_positions(
+    key_quarter: np.ndarray, key_school: np.ndarray, m: int, quarter: np.ndarray, school: np.ndarray
+) -> np.ndarray:
     """Position of each (quarter, school) in the pair list (key_quarter, key_school), sorted by
     quarter then school; −1 where the pair is not listed. Vectorised (binary search)."""
     keys = key_quarter.astype(np.int64) * m + key_school
@@ -48,22 +49,22 @@ class ZoningProblem:
     level: str
     school_years: tuple[int, ...]
     grades: tuple[str, ...]
-    quarter_ids: np.ndarray          # (n,) str
-    school_ids: np.ndarray           # (m,) str
-    school_names: np.ndarray         # (m,) str
-    demand: np.ndarray               # (n, T, G) pupils (expected, may be fractional)
-    link_quarter: np.ndarray         # (L,) quarter position of each known distance, sorted by
-    link_school: np.ndarray          # (L,) school position      quarter, then school
-    link_metres: np.ndarray          # (L,) metres
-    class_limit: np.ndarray          # (m, G) pupils per class
-    rooms: np.ndarray                # (m, T) classrooms usable in each school year
-    rooms_per_class: np.ndarray      # (m,) rooms per class: 1 (two sessions) or 0.5 (one)
+    quarter_ids: np.ndarray  # (n,) str
+    school_ids: np.ndarray  # (m,) str
+    school_names: np.ndarray  # (m,) str
+    demand: np.ndarray  # (n, T, G) pupils (expected, may be fractional)
+    link_quarter: np.ndarray  # (L,) quarter position of each known distance, sorted by
+    link_school: np.ndarray  # (L,) school position      quarter, then school
+    link_metres: np.ndarray  # (L,) metres
+    class_limit: np.ndarray  # (m, G) pupils per class
+    rooms: np.ndarray  # (m, T) classrooms usable in each school year
+    rooms_per_class: np.ndarray  # (m,) rooms per class: 1 (two sessions) or 0.5 (one)
     current_quarter: np.ndarray | None  # (C,) current zoning as (quarter, school, share) triples
-    current_school: np.ndarray | None   # (C,) sorted by quarter then school (None: no zoning);
-    current_share: np.ndarray | None    # (C,) a quarter's shares sum to less than 1 when its
-                                        # school is closed or of another level
-    had_current: np.ndarray | None   # (n,) True when the quarter has a current school at all
-    norm_distance: float | None      # walking-distance norm for the level and setting, metres
+    current_school: np.ndarray | None  # (C,) sorted by quarter then school (None: no zoning);
+    current_share: np.ndarray | None  # (C,) a quarter's shares sum to less than 1 when its
+    # school is closed or of another level
+    had_current: np.ndarray | None  # (n,) True when the quarter has a current school at all
+    norm_distance: float | None  # walking-distance norm for the level and setting, metres
 
     @property
     def shape(self) -> tuple[int, int, int, int]:
@@ -129,8 +130,9 @@ class ZoningProblem:
 _KEEP: Any = object()
 
 
-def with_dense(problem: ZoningProblem, *, distance: np.ndarray | None = None, current: Any = _KEEP,
-               **changes: Any) -> ZoningProblem:
+def with_dense(
+    problem: ZoningProblem, *, distance: np.ndarray | None = None, current: Any = _KEEP, **changes: Any
+) -> ZoningProblem:
     """A copy of `problem` with `changes`, where `distance` ((n, m) metres, NaN: unknown) and
     `current` ((n, m) shares, or None for no current zoning) are given as dense matrices and
     stored as links, as `build_problem` stores them (for code that edits a problem's columns)."""
@@ -148,6 +150,7 @@ def with_dense(problem: ZoningProblem, *, distance: np.ndarray | None = None, cu
 
 
 # --- the norms (capacity's norm table) ---------------------------------------------------------
+
 
 def _norm_value(norms: Any, key: str, level: str, group: str) -> float | None:
     """One figure from capacity's `Norms`, or None when the table has none."""
@@ -183,8 +186,10 @@ def rooms_per_class(norms: Any, sessions_per_day: int) -> float:
         return float(method(int(sessions_per_day)))
     value = _norm_value(norms, "rooms_per_class", "*", f"sessions_{int(sessions_per_day)}")
     if value is None:
-        raise ValueError(f"the norm table has no rooms-per-class figure for {sessions_per_day} "
-                         "session(s) a day; use 1 or 2 in schools.csv column sessions_per_day")
+        raise ValueError(
+            f"the norm table has no rooms-per-class figure for {sessions_per_day} "
+            "session(s) a day; use 1 or 2 in schools.csv column sessions_per_day"
+        )
     return value
 
 
@@ -198,6 +203,7 @@ def walking_distance(norms: Any, level: str, setting: str) -> float | None:
 
 
 # --- building the arrays ---------------------------------------------------------------------
+
 
 def _open_in(schools: pd.DataFrame, years: Sequence[int]) -> np.ndarray:
     """(m, T) True when the school takes pupils in the school year (opens ≤ Y < closes)."""
@@ -214,15 +220,19 @@ def _open_in(schools: pd.DataFrame, years: Sequence[int]) -> np.ndarray:
     return ok
 
 
-def _current_shares(zones: pd.DataFrame, level: str, quarter_ids: np.ndarray,
-                    school_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _current_shares(
+    zones: pd.DataFrame, level: str, quarter_ids: np.ndarray, school_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(quarter, school, share) triples sorted by quarter then school, and had a current school
     (n,), from the zones table."""
     z = zones
     if "level" in z.columns:
         z = z[z["level"].astype(str) == level]
-    share = pd.to_numeric(z["share"], errors="coerce").fillna(1.0) if "share" in z.columns \
+    share = (
+        pd.to_numeric(z["share"], errors="coerce").fillna(1.0)
+        if "share" in z.columns
         else pd.Series(1.0, index=z.index)
+    )
     qi = pd.Index(quarter_ids).get_indexer(z["quarter_id"].astype(str))
     si = pd.Index(school_ids).get_indexer(z["school_id"].astype(str))
     values = share.to_numpy(dtype=float)
@@ -269,8 +279,7 @@ def build_problem(
     grades = tuple(level_grades if grades is None else grades)
     unknown = [g for g in grades if g not in level_grades]
     if unknown:
-        raise ValueError(f"grade(s) {', '.join(unknown)} are not grades of {level}; "
-                         f"use {', '.join(level_grades)}")
+        raise ValueError(f"grade(s) {', '.join(unknown)} are not grades of {level}; use {', '.join(level_grades)}")
 
     for column in ("quarter_id", "school_year", "grade", "mean"):
         if column not in demand.columns:
@@ -284,8 +293,10 @@ def build_problem(
         raise ValueError("demand: column 'mean' has missing or negative pupils; it must be ≥ 0")
     missing_years = sorted(set(years) - set(rows["school_year"].astype(int)))
     if missing_years:
-        raise ValueError(f"demand has no rows for {level} in school year(s) {missing_years}: "
-                         "forecast to a later horizon or choose another school year")
+        raise ValueError(
+            f"demand has no rows for {level} in school year(s) {missing_years}: "
+            "forecast to a later horizon or choose another school year"
+        )
     quarter_ids = np.array(sorted(demand["quarter_id"].astype(str).unique()), dtype=object)
 
     for column in ("school_id", "level", "classrooms"):
@@ -296,31 +307,40 @@ def build_problem(
     level_schools = level_schools[open_mask.any(axis=1)]
     open_mask = open_mask[open_mask.any(axis=1)]
     if level_schools.empty:
-        raise ValueError(f"schools: no {level} school is open in school year(s) {list(years)}; "
-                         "add the schools of this level to schools.csv")
+        raise ValueError(
+            f"schools: no {level} school is open in school year(s) {list(years)}; "
+            "add the schools of this level to schools.csv"
+        )
     order = np.argsort(level_schools["school_id"].astype(str).to_numpy(), kind="stable")
     level_schools = level_schools.iloc[order]
     open_mask = open_mask[order]
     school_ids = level_schools["school_id"].astype(str).to_numpy().astype(object)
     if len(set(school_ids)) != len(school_ids):
         raise ValueError(f"schools: school_id repeated for level {level}; each school once per level")
-    names = (level_schools["name"].astype(str) if "name" in level_schools else
-             level_schools["school_id"].astype(str)).to_numpy().astype(object)
+    names = (
+        (level_schools["name"].astype(str) if "name" in level_schools else level_schools["school_id"].astype(str))
+        .to_numpy()
+        .astype(object)
+    )
 
     classrooms = pd.to_numeric(level_schools["classrooms"], errors="coerce")
     if classrooms.isna().any() or (classrooms < 0).any():
         bad = ", ".join(school_ids[(classrooms.isna() | (classrooms < 0)).to_numpy()])
         raise ValueError(f"schools: 'classrooms' must be a whole number ≥ 0 (school(s) {bad})")
-    sessions = pd.to_numeric(level_schools.get("sessions_per_day", pd.Series(2, index=level_schools.index)),
-                             errors="coerce").fillna(2).astype(int).to_numpy()
+    sessions = (
+        pd.to_numeric(level_schools.get("sessions_per_day", pd.Series(2, index=level_schools.index)), errors="coerce")
+        .fillna(2)
+        .astype(int)
+        .to_numpy()
+    )
     rpc = np.array([rooms_per_class(norms, s) for s in sessions])
     rooms = np.floor(classrooms.to_numpy(dtype=float))[:, None] * open_mask
 
     norm_limits = np.array([class_limit(norms, level, g) for g in grades], dtype=float)
-    own = pd.to_numeric(level_schools.get("max_class_size", pd.Series(np.nan, index=level_schools.index)),
-                        errors="coerce").to_numpy(dtype=float)
-    limits = np.where(np.isnan(own)[:, None], norm_limits[None, :],
-                      np.minimum(norm_limits[None, :], own[:, None]))
+    own = pd.to_numeric(
+        level_schools.get("max_class_size", pd.Series(np.nan, index=level_schools.index)), errors="coerce"
+    ).to_numpy(dtype=float)
+    limits = np.where(np.isnan(own)[:, None], norm_limits[None, :], np.minimum(norm_limits[None, :], own[:, None]))
     if (limits < 1).any():
         raise ValueError("schools: 'max_class_size' must be at least 1 pupil")
 
@@ -342,10 +362,22 @@ def build_problem(
     if current is not None:
         cq, cs, cv, had = _current_shares(current, level, quarter_ids, school_ids)
     return ZoningProblem(
-        level=level, school_years=years, grades=grades, quarter_ids=quarter_ids,
-        school_ids=school_ids, school_names=names, demand=cube,
-        link_quarter=lq, link_school=ls, link_metres=lm,
-        class_limit=limits, rooms=rooms, rooms_per_class=rpc,
-        current_quarter=cq, current_school=cs, current_share=cv, had_current=had,
+        level=level,
+        school_years=years,
+        grades=grades,
+        quarter_ids=quarter_ids,
+        school_ids=school_ids,
+        school_names=names,
+        demand=cube,
+        link_quarter=lq,
+        link_school=ls,
+        link_metres=lm,
+        class_limit=limits,
+        rooms=rooms,
+        rooms_per_class=rpc,
+        current_quarter=cq,
+        current_school=cs,
+        current_share=cv,
+        had_current=had,
         norm_distance=walking_distance(norms, level, setting),
     )

@@ -1,4 +1,5 @@
 """The zoning result: who goes where, what each school then holds, and how the solver did."""
+
 from __future__ import annotations
 
 import math
@@ -60,6 +61,7 @@ class SolverReport:
 
     def to_dict(self) -> dict:
         """JSON-ready dict (NaN/inf become None)."""
+
         def clean(value: object) -> object:
             if isinstance(value, float) and not math.isfinite(value):
                 return None
@@ -70,6 +72,7 @@ class SolverReport:
             if isinstance(value, (list, tuple)):
                 return [clean(v) for v in value]
             return value
+
         return clean(asdict(self))  # type: ignore[return-value]  # a dict in, a dict out
 
 
@@ -147,26 +150,39 @@ class ZoningResult:
             rows = a[a["school_year"] == year]
             load = self.load[self.load["school_year"] == year]
             p = float(rows["pupils"].sum())
-            per_year.append({
-                "school_year": int(year),
-                "pupils": round(p, 2),
-                "mean_distance_m": round(float((rows["pupils"] * rows["distance_m"]).sum() / p), 1) if p else None,
-                "pupils_moved": round(float(rows.loc[rows["changed"].fillna(False).astype(bool), "pupils"].sum()), 2)
-                if rows["changed"].notna().any() else None,
-                "quarters_changed": int(rows.loc[rows["changed"].fillna(False).astype(bool), "quarter_id"].nunique())
-                if rows["changed"].notna().any() else None,
-                "overflow_pupils": round(float(load["overflow_pupils"].sum()), 2),
-                "schools_over_capacity": sorted(load.loc[load["overflow_pupils"] > 0.005, "school_id"].tolist()),
-            })
-        return {"level": self.level, "school_years": list(self.school_years),
-                "pupils": round(pupils, 2), "years": per_year,
-                "solver": [r.to_dict() for r in self.reports], "notes": list(self.notes),
-                "note_records": [note.to_dict() for note in self.note_records]}
+            per_year.append(
+                {
+                    "school_year": int(year),
+                    "pupils": round(p, 2),
+                    "mean_distance_m": round(float((rows["pupils"] * rows["distance_m"]).sum() / p), 1) if p else None,
+                    "pupils_moved": round(
+                        float(rows.loc[rows["changed"].fillna(False).astype(bool), "pupils"].sum()), 2
+                    )
+                    if rows["changed"].notna().any()
+                    else None,
+                    "quarters_changed": int(
+                        rows.loc[rows["changed"].fillna(False).astype(bool), "quarter_id"].nunique()
+                    )
+                    if rows["changed"].notna().any()
+                    else None,
+                    "overflow_pupils": round(float(load["overflow_pupils"].sum()), 2),
+                    "schools_over_capacity": sorted(load.loc[load["overflow_pupils"] > 0.005, "school_id"].tolist()),
+                }
+            )
+        return {
+            "level": self.level,
+            "school_years": list(self.school_years),
+            "pupils": round(pupils, 2),
+            "years": per_year,
+            "solver": [r.to_dict() for r in self.reports],
+            "notes": list(self.notes),
+            "note_records": [note.to_dict() for note in self.note_records],
+        }
 
 
 def _shares(model: MatrixModel, values: np.ndarray, split: bool) -> np.ndarray:
     """Clean shares per pair: 0/1 for whole quarters; tiny shares dropped and renormalised."""
-    x = np.clip(values[:model.n_pairs], 0.0, 1.0)
+    x = np.clip(values[: model.n_pairs], 0.0, 1.0)
     if not split:
         return (x > 0.5).astype(float)
     x = np.where(x < SHARE_TOL, 0.0, x)
@@ -175,7 +191,11 @@ def _shares(model: MatrixModel, values: np.ndarray, split: bool) -> np.ndarray:
 
 
 def tables_from_solution(
-    problem: ZoningProblem, model: MatrixModel, values: np.ndarray, *, split: bool,
+    problem: ZoningProblem,
+    model: MatrixModel,
+    values: np.ndarray,
+    *,
+    split: bool,
     adjacency: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(assignment, load, grades) tables of a solution vector (see `ZoningResult`)."""
@@ -183,7 +203,7 @@ def tables_from_solution(
     share = _shares(model, values, split)
     used = np.flatnonzero(share > 0)
     pq, ps, sh = model.pair_quarter[used], model.pair_school[used], share[used]
-    pupils = problem.demand[pq] * sh[:, None, None]                    # (U, T, G)
+    pupils = problem.demand[pq] * sh[:, None, None]  # (U, T, G)
     years = np.asarray(problem.school_years)
     current = problem.current_at(pq, ps) if problem.has_current else None
     if current is not None:
@@ -196,17 +216,20 @@ def tables_from_solution(
         np.add.at(kept, pq, np.minimum(sh, current))
         changed_quarter = kept < 1.0 - SHARE_TOL
         changed = np.where(had[pq], changed_pair | changed_quarter[pq], False)
-    assignment = pd.DataFrame({
-        "school_year": np.repeat(years, len(used)),
-        "quarter_id": np.tile(problem.quarter_ids[pq], T).astype(str),
-        "level": problem.level,
-        "school_id": np.tile(problem.school_ids[ps], T).astype(str),
-        "share": np.tile(np.round(sh, 6), T),
-        "pupils": np.round(pupils.sum(axis=2).T.ravel(), 3),
-        "distance_m": np.tile(np.round(problem.metres(pq, ps), 1), T),
-        "changed": pd.array(np.tile(changed, T), dtype="boolean") if current is not None
-        else pd.array([pd.NA] * (T * len(used)), dtype="boolean"),
-    }).sort_values(["school_year", "quarter_id", "school_id"], ignore_index=True)
+    assignment = pd.DataFrame(
+        {
+            "school_year": np.repeat(years, len(used)),
+            "quarter_id": np.tile(problem.quarter_ids[pq], T).astype(str),
+            "level": problem.level,
+            "school_id": np.tile(problem.school_ids[ps], T).astype(str),
+            "share": np.tile(np.round(sh, 6), T),
+            "pupils": np.round(pupils.sum(axis=2).T.ravel(), 3),
+            "distance_m": np.tile(np.round(problem.metres(pq, ps), 1), T),
+            "changed": pd.array(np.tile(changed, T), dtype="boolean")
+            if current is not None
+            else pd.array([pd.NA] * (T * len(used)), dtype="boolean"),
+        }
+    ).sort_values(["school_year", "quarter_id", "school_id"], ignore_index=True)
 
     at_school = np.zeros((m, T, G))
     np.add.at(at_school, ps, pupils)
@@ -219,53 +242,84 @@ def tables_from_solution(
     with np.errstate(divide="ignore", invalid="ignore"):
         utilization = np.where(problem.rooms > 0, rooms_needed / problem.rooms, np.nan)
     zone_quarters = np.bincount(ps, minlength=m)
-    load = pd.DataFrame({
-        "school_id": np.repeat(problem.school_ids, T).astype(str),
-        "school_year": np.tile(years, m),
-        "name": np.repeat(problem.school_names, T).astype(str),
-        "level": problem.level,
-        "pupils": np.round(at_school.sum(axis=2).ravel(), 3),
-        "classes": classes.sum(axis=2).ravel().astype(int),
-        "rooms_needed": rooms_needed.ravel(),
-        "rooms_available": problem.rooms.ravel(),
-        "utilization": np.round(utilization.ravel(), 4),
-        "overflow_pupils": np.round(overflow.sum(axis=2).ravel(), 3),
-        "room_shortfall": np.maximum(rooms_needed - problem.rooms, 0.0).ravel(),
-        "zone_quarters": np.repeat(zone_quarters, T),
-    })
+    load = pd.DataFrame(
+        {
+            "school_id": np.repeat(problem.school_ids, T).astype(str),
+            "school_year": np.tile(years, m),
+            "name": np.repeat(problem.school_names, T).astype(str),
+            "level": problem.level,
+            "pupils": np.round(at_school.sum(axis=2).ravel(), 3),
+            "classes": classes.sum(axis=2).ravel().astype(int),
+            "rooms_needed": rooms_needed.ravel(),
+            "rooms_available": problem.rooms.ravel(),
+            "utilization": np.round(utilization.ravel(), 4),
+            "overflow_pupils": np.round(overflow.sum(axis=2).ravel(), 3),
+            "room_shortfall": np.maximum(rooms_needed - problem.rooms, 0.0).ravel(),
+            "zone_quarters": np.repeat(zone_quarters, T),
+        }
+    )
     if adjacency is not None:
         from zoning.contiguity import zone_pieces
 
         pieces = zone_pieces(assignment[assignment["school_year"] == years[0]], adjacency)
         load["contiguous"] = (load["school_id"].map(pieces).fillna(0) <= 1).to_numpy()
-    grades = pd.DataFrame({
-        "school_id": np.repeat(problem.school_ids, T * G).astype(str),
-        "school_year": np.tile(np.repeat(years, G), m),
-        "grade": np.tile(np.asarray(problem.grades), m * T),
-        "pupils": np.round(at_school.ravel(), 3),
-        "classes": classes.ravel().astype(int),
-        "class_limit": np.broadcast_to(limit, (m, T, G)).ravel().astype(int),
-        "overflow_pupils": np.round(overflow.ravel(), 3),
-    })
+    grades = pd.DataFrame(
+        {
+            "school_id": np.repeat(problem.school_ids, T * G).astype(str),
+            "school_year": np.tile(np.repeat(years, G), m),
+            "grade": np.tile(np.asarray(problem.grades), m * T),
+            "pupils": np.round(at_school.ravel(), 3),
+            "classes": classes.ravel().astype(int),
+            "class_limit": np.broadcast_to(limit, (m, T, G)).ravel().astype(int),
+            "overflow_pupils": np.round(overflow.ravel(), 3),
+        }
+    )
     return assignment, load.sort_values(["school_year", "school_id"], ignore_index=True), grades
 
 
-def solver_report(problem: ZoningProblem, model: MatrixModel, solved: StrategyOutcome, *,
-                  time_limit: float, build_seconds: float, k_nearest: int | None, split: bool,
-                  stability: float, distance_penalty: float, max_distance: float | None,
-                  contiguity: bool) -> SolverReport:
+def solver_report(
+    problem: ZoningProblem,
+    model: MatrixModel,
+    solved: StrategyOutcome,
+    *,
+    time_limit: float,
+    build_seconds: float,
+    k_nearest: int | None,
+    split: bool,
+    stability: float,
+    distance_penalty: float,
+    max_distance: float | None,
+    contiguity: bool,
+) -> SolverReport:
     """The `SolverReport` of one solved model."""
     o = solved.outcome
     return SolverReport(
-        level=problem.level, school_years=problem.school_years, solver=o.solver,
-        strategy=solved.strategy, status=o.status, solver_status=o.solver_status,
-        objective=o.objective, best_bound=o.bound, gap=o.gap, lp_bound=solved.lp_bound,
-        time_limit=float(time_limit), build_seconds=round(build_seconds, 3),
-        solve_seconds=round(o.seconds, 3), quarters=len(problem.quarter_ids),
-        schools=len(problem.school_ids), pairs=model.n_pairs, k_nearest=k_nearest,
-        variables=model.n_cols, integer_variables=int(model.integer.sum()),
-        constraints=model.n_rows, split=split, stability=float(stability),
-        distance_penalty=float(distance_penalty), max_distance=max_distance,
-        norm_distance=problem.norm_distance, overflow_penalty=model.overflow_penalty,
-        contiguity=contiguity, steps=solved.steps,
+        level=problem.level,
+        school_years=problem.school_years,
+        solver=o.solver,
+        strategy=solved.strategy,
+        status=o.status,
+        solver_status=o.solver_status,
+        objective=o.objective,
+        best_bound=o.bound,
+        gap=o.gap,
+        lp_bound=solved.lp_bound,
+        time_limit=float(time_limit),
+        build_seconds=round(build_seconds, 3),
+        solve_seconds=round(o.seconds, 3),
+        quarters=len(problem.quarter_ids),
+        schools=len(problem.school_ids),
+        pairs=model.n_pairs,
+        k_nearest=k_nearest,
+        variables=model.n_cols,
+        integer_variables=int(model.integer.sum()),
+        constraints=model.n_rows,
+        split=split,
+        stability=float(stability),
+        distance_penalty=float(distance_penalty),
+        max_distance=max_distance,
+        norm_distance=problem.norm_distance,
+        overflow_penalty=model.overflow_penalty,
+        contiguity=contiguity,
+        steps=solved.steps,
     )

@@ -14,6 +14,7 @@ Every backend runs single-threaded with a fixed random seed: the same input give
 zones whenever the solver finishes within its limits (a time limit that cuts the search short
 can stop at different points on machines of different speed).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -31,8 +32,16 @@ import numpy as np
 
 from zoning.model import MatrixModel
 
-__all__ = ["SOLVERS", "BackgroundSolve", "SolveOutcome", "highs_available", "relative_gap",
-           "solve_by_deadline", "solve_model", "solve_relaxation"]
+__all__ = [
+    "SOLVERS",
+    "BackgroundSolve",
+    "SolveOutcome",
+    "highs_available",
+    "relative_gap",
+    "solve_by_deadline",
+    "solve_model",
+    "solve_relaxation",
+]
 
 SOLVERS = ("highs", "pulp-highs", "cbc")
 MIP_REL_GAP = 1e-4
@@ -118,8 +127,9 @@ def _highs_lp(model: MatrixModel, relax: bool, col_hi: np.ndarray | None):
     lp.a_matrix_.index_ = model.matrix.indices.astype(np.int32)
     lp.a_matrix_.value_ = model.matrix.data.astype(np.float64)
     if not relax and model.integer.any():
-        lp.integrality_ = [highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
-                           for flag in model.integer]
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in model.integer
+        ]
     return lp
 
 
@@ -153,11 +163,14 @@ def _stop_at(h, deadline: float, progress: Progress | None = None) -> None:  # h
     def improving(event) -> None:
         out = event.data_out
         if progress is not None:
-            progress(_finite(out.mip_dual_bound), _finite(out.objective_function_value),
-                     np.array(out.mip_solution, dtype=np.float64))
+            progress(
+                _finite(out.mip_dual_bound),
+                _finite(out.objective_function_value),
+                np.array(out.mip_solution, dtype=np.float64),
+            )
 
     def logged(event) -> None:
-        if progress is not None:   # the MIP's log lines carry its bound, also during root cuts
+        if progress is not None:  # the MIP's log lines carry its bound, also during root cuts
             progress(_finite(event.data_out.mip_dual_bound), _finite(event.data_out.mip_primal_bound), None)
 
     for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
@@ -187,14 +200,17 @@ def _solve_highs(
 
     began = time.perf_counter()
     h = _highs_object()
-    for key, value in (("time_limit", float(max(time_limit, 0.01))), ("threads", 1),
-                       ("random_seed", SEED), ("mip_rel_gap", float(mip_rel_gap))):
+    for key, value in (
+        ("time_limit", float(max(time_limit, 0.01))),
+        ("threads", 1),
+        ("random_seed", SEED),
+        ("mip_rel_gap", float(mip_rel_gap)),
+    ):
         h.setOptionValue(key, value)
     h.passModel(_highs_lp(model, relax, col_hi))
     _stop_at(h, began + time_limit + DEADLINE_GRACE, progress)
     if start is not None and not relax:
-        h.setSolution(int(model.n_cols), np.arange(model.n_cols, dtype=np.int32),
-                      np.asarray(start, dtype=np.float64))
+        h.setSolution(int(model.n_cols), np.arange(model.n_cols, dtype=np.int32), np.asarray(start, dtype=np.float64))
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()
@@ -219,8 +235,9 @@ def _solve_highs(
         verdict = "optimal"
     else:
         verdict = "feasible"
-    outcome = SolveOutcome(values, verdict, text, objective, bound, gap,
-                           time.perf_counter() - began, f"HiGHS {_highs_version()} (highspy)")
+    outcome = SolveOutcome(
+        values, verdict, text, objective, bound, gap, time.perf_counter() - began, f"HiGHS {_highs_version()} (highspy)"
+    )
     return outcome, duals
 
 
@@ -240,17 +257,20 @@ def _pulp_problem(model: MatrixModel, col_hi: np.ndarray | None):
     hi = model.col_hi if col_hi is None else col_hi
     prob = pulp.LpProblem("zoning", pulp.LpMinimize)
     variables = [
-        prob.add_variable(f"v{c}", lowBound=float(model.col_lo[c]),
-                          upBound=None if not np.isfinite(hi[c]) else float(hi[c]),
-                          cat=pulp.LpInteger if model.integer[c] else pulp.LpContinuous)
+        prob.add_variable(
+            f"v{c}",
+            lowBound=float(model.col_lo[c]),
+            upBound=None if not np.isfinite(hi[c]) else float(hi[c]),
+            cat=pulp.LpInteger if model.integer[c] else pulp.LpContinuous,
+        )
         for c in range(model.n_cols)
     ]
     nz = np.flatnonzero(model.cost)
     prob.setObjective(pulp.LpAffineExpression([(variables[c], float(model.cost[c])) for c in nz]))
     A = model.matrix
     for r in range(model.n_rows):
-        cols = A.indices[A.indptr[r]:A.indptr[r + 1]]
-        vals = A.data[A.indptr[r]:A.indptr[r + 1]]
+        cols = A.indices[A.indptr[r] : A.indptr[r + 1]]
+        vals = A.data[A.indptr[r] : A.indptr[r + 1]]
         expr = pulp.LpAffineExpression([(variables[c], float(v)) for c, v in zip(cols, vals, strict=True)])
         lo, up = model.row_lo[r], model.row_hi[r]
         if lo == up:
@@ -263,30 +283,37 @@ def _pulp_problem(model: MatrixModel, col_hi: np.ndarray | None):
     return prob, variables
 
 
-def _solve_pulp(model: MatrixModel, *, solver: str, time_limit: float, relax: bool,
-                col_hi: np.ndarray | None, mip_rel_gap: float) -> SolveOutcome:
+def _solve_pulp(
+    model: MatrixModel, *, solver: str, time_limit: float, relax: bool, col_hi: np.ndarray | None, mip_rel_gap: float
+) -> SolveOutcome:
     import pulp
 
     began = time.perf_counter()
     prob, variables = _pulp_problem(model, col_hi)
     mip = not relax
     if solver == "pulp-highs":
-        engine = pulp.HiGHS(mip=mip, msg=False, timeLimit=time_limit, threads=1, gapRel=mip_rel_gap,
-                            random_seed=SEED)
+        engine = pulp.HiGHS(mip=mip, msg=False, timeLimit=time_limit, threads=1, gapRel=mip_rel_gap, random_seed=SEED)
         name = "HiGHS (via PuLP)"
     else:
         cbc = pulp.COIN_CMD if pulp.COIN_CMD().available() else pulp.PULP_CBC_CMD  # PuLP 4 drops the bundled CBC
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            engine = cbc(mip=mip, msg=False, timeLimit=time_limit, threads=1, gapRel=mip_rel_gap,
-                         options=[f"randomSeed {SEED}", "randomCbcSeed 1"])
+            engine = cbc(
+                mip=mip,
+                msg=False,
+                timeLimit=time_limit,
+                threads=1,
+                gapRel=mip_rel_gap,
+                options=[f"randomSeed {SEED}", "randomCbcSeed 1"],
+            )
         name = "CBC (via PuLP)"
     with _quiet_stdout():
         prob.solve(engine)
     raw = pulp.LpStatus[prob.status]
     values = np.array([v.varValue if v.varValue is not None else np.nan for v in variables])
-    has_solution = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible) \
-        and not np.isnan(values).any()
+    has_solution = (
+        prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible) and not np.isnan(values).any()
+    )
     objective = model.objective(values) if has_solution else None
     bound = None
     if solver == "pulp-highs" and getattr(prob, "solverModel", None) is not None:
@@ -307,8 +334,9 @@ def _solve_pulp(model: MatrixModel, *, solver: str, time_limit: float, relax: bo
         verdict = "optimal"
     else:
         verdict = "feasible"
-    return SolveOutcome(values if has_solution else None, verdict, raw, objective, bound, gap,
-                        time.perf_counter() - began, name)
+    return SolveOutcome(
+        values if has_solution else None, verdict, raw, objective, bound, gap, time.perf_counter() - began, name
+    )
 
 
 def solve_model(
@@ -332,17 +360,17 @@ def solve_model(
     if solver in ("highs", "pulp-highs") and not highs_available():
         solver = "cbc"
     if solver == "highs":
-        return _solve_highs(model, time_limit=time_limit, relax=relax, start=start, col_hi=col_hi,
-                            mip_rel_gap=mip_rel_gap)[0]
-    return _solve_pulp(model, solver=solver, time_limit=time_limit, relax=relax, col_hi=col_hi,
-                       mip_rel_gap=mip_rel_gap)
+        return _solve_highs(
+            model, time_limit=time_limit, relax=relax, start=start, col_hi=col_hi, mip_rel_gap=mip_rel_gap
+        )[0]
+    return _solve_pulp(model, solver=solver, time_limit=time_limit, relax=relax, col_hi=col_hi, mip_rel_gap=mip_rel_gap)
 
 
-def solve_relaxation(model: MatrixModel, *, time_limit: float = 60.0,
-                     col_hi: np.ndarray | None = None) -> tuple[SolveOutcome, np.ndarray | None]:
+def solve_relaxation(
+    model: MatrixModel, *, time_limit: float = 60.0, col_hi: np.ndarray | None = None
+) -> tuple[SolveOutcome, np.ndarray | None]:
     """The LP relaxation with HiGHS: outcome and reduced costs of the columns."""
-    return _solve_highs(model, time_limit=time_limit, relax=True, start=None, col_hi=col_hi,
-                        mip_rel_gap=MIP_REL_GAP)
+    return _solve_highs(model, time_limit=time_limit, relax=True, start=None, col_hi=col_hi, mip_rel_gap=MIP_REL_GAP)
 
 
 # --- a hard deadline: HiGHS in a child process ----------------------------------------------
@@ -360,6 +388,7 @@ def _fork_available() -> bool:
 
 def _child(conn, model: MatrixModel, kwargs: dict[str, Any]) -> None:
     """The child's side of `solve_by_deadline`: solve, report progress and the outcome."""
+
     def progress(bound: float | None, objective: float | None, values: np.ndarray | None) -> None:
         try:
             conn.send(("progress", bound, objective, values))
@@ -396,8 +425,9 @@ def solve_by_deadline(
     the deadline"). Without `fork` (Windows, macOS spawn) HiGHS runs in this process with its
     own limit. Returns the outcome and, for an LP, the reduced costs.
     """
-    return BackgroundSolve(model, deadline=deadline, relax=relax, start=start, col_hi=col_hi,
-                           mip_rel_gap=mip_rel_gap).finish()
+    return BackgroundSolve(
+        model, deadline=deadline, relax=relax, start=start, col_hi=col_hi, mip_rel_gap=mip_rel_gap
+    ).finish()
 
 
 class BackgroundSolve:
@@ -407,15 +437,27 @@ class BackgroundSolve:
     child proves a bound (two processes on two cores). Without `fork`, or without highspy,
     the solve runs in `finish()` instead."""
 
-    def __init__(self, model: MatrixModel, *, deadline: float, relax: bool = False,
-                 start: np.ndarray | None = None, col_hi: np.ndarray | None = None,
-                 mip_rel_gap: float = MIP_REL_GAP) -> None:
+    def __init__(
+        self,
+        model: MatrixModel,
+        *,
+        deadline: float,
+        relax: bool = False,
+        start: np.ndarray | None = None,
+        col_hi: np.ndarray | None = None,
+        mip_rel_gap: float = MIP_REL_GAP,
+    ) -> None:
         self.model, self.deadline, self.relax = model, deadline, relax
         self.began = time.perf_counter()
         limit = max(deadline - self.began - 2 * KILL_MARGIN, 0.01)
         self.start, self.col_hi, self.mip_rel_gap = start, col_hi, mip_rel_gap
-        self.kwargs: dict[str, Any] = {"time_limit": limit, "relax": relax, "start": start, "col_hi": col_hi,
-                                       "mip_rel_gap": mip_rel_gap}
+        self.kwargs: dict[str, Any] = {
+            "time_limit": limit,
+            "relax": relax,
+            "start": start,
+            "col_hi": col_hi,
+            "mip_rel_gap": mip_rel_gap,
+        }
         self.process = None
         self.final: tuple | None = None
         self.closed = False
@@ -438,11 +480,13 @@ class BackgroundSolve:
         if self.process is None:
             limit = max(self.deadline - time.perf_counter() - 2 * KILL_MARGIN, 0.01)
             if not highs_available():
-                outcome = _solve_pulp(model, solver="cbc", time_limit=limit, relax=relax, col_hi=self.col_hi,
-                                      mip_rel_gap=self.mip_rel_gap)
+                outcome = _solve_pulp(
+                    model, solver="cbc", time_limit=limit, relax=relax, col_hi=self.col_hi, mip_rel_gap=self.mip_rel_gap
+                )
                 return outcome, None
-            return _solve_highs(model, time_limit=limit, relax=relax, start=self.start, col_hi=self.col_hi,
-                                mip_rel_gap=self.mip_rel_gap)
+            return _solve_highs(
+                model, time_limit=limit, relax=relax, start=self.start, col_hi=self.col_hi, mip_rel_gap=self.mip_rel_gap
+            )
         process, receive = self.process, self.receive
         final = self.final
         try:
@@ -479,8 +523,14 @@ class BackgroundSolve:
             raise RuntimeError(f"HiGHS failed in its child process: {final[1]}")
         has = values is not None and not relax
         gap = relative_gap(objective, bound) if has else None
-        outcome = SolveOutcome(values if has else None, "feasible" if has else "no_solution",
-                               "killed at the deadline", objective if has else None,
-                               None if relax else bound, gap,
-                               time.perf_counter() - self.began, f"HiGHS {_highs_version()} (highspy)")
+        outcome = SolveOutcome(
+            values if has else None,
+            "feasible" if has else "no_solution",
+            "killed at the deadline",
+            objective if has else None,
+            None if relax else bound,
+            gap,
+            time.perf_counter() - self.began,
+            f"HiGHS {_highs_version()} (highspy)",
+        )
         return outcome, None

@@ -38,6 +38,7 @@ NumPy steps check the clock between rounds. Phases 1–2 and the local search ar
 deterministic; the windows and the proof are time-limited, so on a slower machine they may
 stop at other points.
 """
+
 from __future__ import annotations
 
 import os
@@ -56,8 +57,17 @@ from zoning.solve import BackgroundSolve, SolveOutcome, relative_gap, solve_by_d
 from zoning.vectors import repair_overflow, round_shares, solution_vector
 from zoning.windows import improve_by_windows
 
-__all__ = ["CONTIGUOUS_PHASES", "EXACT_MAX_BINARIES", "LP_GUIDED_PHASES", "STRATEGIES", "Search",
-           "StrategyOutcome", "Zoning", "feasible_start", "solve_with_strategy"]
+__all__ = [
+    "CONTIGUOUS_PHASES",
+    "EXACT_MAX_BINARIES",
+    "LP_GUIDED_PHASES",
+    "STRATEGIES",
+    "Search",
+    "StrategyOutcome",
+    "Zoning",
+    "feasible_start",
+    "solve_with_strategy",
+]
 
 STRATEGIES = ("auto", "exact", "lp_guided", "contiguous")
 EXACT_MAX_BINARIES = 1500
@@ -84,21 +94,25 @@ def feasible_start(model: MatrixModel, problem: ZoningProblem) -> np.ndarray:
     score = problem.metres(pq, ps)
     if problem.has_current:
         score = score - 1e12 * problem.current_at(pq, ps)  # current school first
-    score[~(model.col_hi[:model.n_pairs] > 0)] = np.inf
+    score[~(model.col_hi[: model.n_pairs] > 0)] = np.inf
     values = solution_vector(model, problem, round_shares(model, -score))  # lowest score per quarter
     if model.n_cols > model.overflow_slice.stop:  # split-mode moved shares
         moved_cols = np.arange(model.overflow_slice.stop, model.n_cols)
         A = model.matrix.tocsc()[:, moved_cols]
         rows = A.indices[A.indptr[:-1]]
-        x_part = model.matrix[rows][:, :model.n_pairs] @ values[:model.n_pairs]
+        x_part = model.matrix[rows][:, : model.n_pairs] @ values[: model.n_pairs]
         values[moved_cols] = np.maximum(model.row_lo[rows] - x_part, 0.0)
     return values
 
 
 def _is_feasible(model: MatrixModel, values: np.ndarray, tol: float = 1e-6) -> bool:
     activity = model.matrix @ values
-    return bool((activity >= model.row_lo - tol).all() and (activity <= model.row_hi + tol).all()
-                and (values <= model.col_hi + tol).all() and (values >= model.col_lo - tol).all())
+    return bool(
+        (activity >= model.row_lo - tol).all()
+        and (activity <= model.row_hi + tol).all()
+        and (values <= model.col_hi + tol).all()
+        and (values >= model.col_lo - tol).all()
+    )
 
 
 def solve_with_strategy(
@@ -117,7 +131,7 @@ def solve_with_strategy(
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}: use one of {', '.join(STRATEGIES)}")
     deadline = time.perf_counter() + time_limit if deadline is None else deadline
-    binaries = int(model.integer[:model.n_pairs].sum())
+    binaries = int(model.integer[: model.n_pairs].sum())
     large = binaries > EXACT_MAX_BINARIES
     if strategy == "auto":
         if large and solver == "highs" and not options.split:
@@ -130,8 +144,9 @@ def solve_with_strategy(
         if options.split:
             raise ValueError(f"the {strategy} strategy zones whole quarters; use strategy='exact' with split=True")
         if strategy == "lp_guided" and options.adjacency is not None:
-            raise ValueError("the lp_guided strategy zones without contiguity; use strategy='contiguous' "
-                             "or 'exact' with contiguity")
+            raise ValueError(
+                "the lp_guided strategy zones without contiguity; use strategy='contiguous' or 'exact' with contiguity"
+            )
         if strategy == "contiguous" and options.adjacency is None:
             raise ValueError("the contiguous strategy needs the contiguity rule (adjacency)")
         search = Search(model, problem, options, time_limit=time_limit, deadline=deadline, target_gap=target_gap)
@@ -142,23 +157,38 @@ def solve_with_strategy(
     start_ok = _is_feasible(model, start)
     if solver == "highs" and large:
         # a big model: HiGHS's own limit is not kept inside its root cuts; the child is killed
-        outcome, _ = solve_by_deadline(model, deadline=deadline, start=start if start_ok else None,
-                                       mip_rel_gap=target_gap)
+        outcome, _ = solve_by_deadline(
+            model, deadline=deadline, start=start if start_ok else None, mip_rel_gap=target_gap
+        )
     else:
         # the time left, never more than asked and at least a millisecond (a tiny limit stays tiny)
-        outcome = solve_model(model, solver=solver, time_limit=max(min(time_limit, deadline - time.perf_counter()), 1e-3),
-                              start=start if start_ok else None, mip_rel_gap=target_gap)
-    steps = [{"step": "mip", "status": outcome.status, "objective": outcome.objective,
-              "bound": outcome.bound, "seconds": round(outcome.seconds, 3)}]
+        outcome = solve_model(
+            model,
+            solver=solver,
+            time_limit=max(min(time_limit, deadline - time.perf_counter()), 1e-3),
+            start=start if start_ok else None,
+            mip_rel_gap=target_gap,
+        )
+    steps = [
+        {
+            "step": "mip",
+            "status": outcome.status,
+            "objective": outcome.objective,
+            "bound": outcome.bound,
+            "seconds": round(outcome.seconds, 3),
+        }
+    ]
     if outcome.values is None and outcome.status != "infeasible" and start_ok:
         # The time ran out before the solver found any zoning (a solver without warm start, a
         # tiny limit): keep the start — current or nearest schools, overflow reported — rather
         # than failing, and say so through the status and the gap.
         objective = float(model.objective(start))
-        outcome = replace(outcome, values=start, status="feasible", objective=objective,
-                          gap=relative_gap(objective, outcome.bound))
-        steps.append({"step": "start_kept", "status": "feasible", "objective": objective,
-                      "bound": outcome.bound, "seconds": 0.0})
+        outcome = replace(
+            outcome, values=start, status="feasible", objective=objective, gap=relative_gap(objective, outcome.bound)
+        )
+        steps.append(
+            {"step": "start_kept", "status": "feasible", "objective": objective, "bound": outcome.bound, "seconds": 0.0}
+        )
     return StrategyOutcome(outcome, "exact", None, tuple(steps))
 
 
@@ -204,10 +234,10 @@ def bounding_model(model: MatrixModel, problem: ZoningProblem) -> tuple[MatrixMo
     (its LP is tight, and HiGHS may prove the optimum and find a better zoning).
     """
     _, _, years, grades = problem.shape
-    if years * grades <= 1 or not model.integer[:model.n_pairs].any():
+    if years * grades <= 1 or not model.integer[: model.n_pairs].any():
         return model, False
     integer = model.integer.copy()
-    integer[:model.n_pairs] = False
+    integer[: model.n_pairs] = False
     return replace(model, integer=integer), True
 
 
@@ -247,11 +277,11 @@ class Search:
     lp: SolveOutcome | None = None
     bound: float | None = None
     best: Zoning | None = None
-    best_values: np.ndarray | None = None     # a better full vector found by a MIP, if any
+    best_values: np.ndarray | None = None  # a better full vector found by a MIP, if any
     solver_name: str = "HiGHS"
     proof_split: bool = False
-    pending_proof: BackgroundSolve | None = None   # the proof running beside the windows
-    chain_round: float = 0.0                        # seconds one round of the local search took, at most
+    pending_proof: BackgroundSolve | None = None  # the proof running beside the windows
+    chain_round: float = 0.0  # seconds one round of the local search took, at most
 
     def at(self, share: float) -> float:
         """The clock (time.perf_counter()) at `share` of the time limit, never past the deadline."""
@@ -285,15 +315,31 @@ class Search:
         """The final outcome: the best zoning, the best bound, and the honest gap."""
         lp_bound = None if self.lp is None else self.lp.bound
         if self.best is None:
-            nothing = SolveOutcome(None, "no_solution", "; ".join(f"{s['step']}: {s['status']}" for s in self.steps),
-                                   None, self.bound, None, time.perf_counter() - self.began, self.solver_name)
+            nothing = SolveOutcome(
+                None,
+                "no_solution",
+                "; ".join(f"{s['step']}: {s['status']}" for s in self.steps),
+                None,
+                self.bound,
+                None,
+                time.perf_counter() - self.began,
+                self.solver_name,
+            )
             return StrategyOutcome(nothing, strategy, lp_bound, tuple(self.steps))
         values = self.best_values if self.best_values is not None else self.best.values(self.model, self.problem)
         objective = self.model.objective(values)
         gap = relative_gap(objective, self.bound)
         status = "optimal" if gap is not None and gap <= self.target_gap * 1.0001 else "feasible"
-        outcome = SolveOutcome(values, status, "; ".join(f"{s['step']}: {s['status']}" for s in self.steps),
-                               objective, self.bound, gap, time.perf_counter() - self.began, self.solver_name)
+        outcome = SolveOutcome(
+            values,
+            status,
+            "; ".join(f"{s['step']}: {s['status']}" for s in self.steps),
+            objective,
+            self.bound,
+            gap,
+            time.perf_counter() - self.began,
+            self.solver_name,
+        )
         return StrategyOutcome(outcome, strategy, lp_bound, tuple(self.steps))
 
 
@@ -308,8 +354,9 @@ def bound_phase(search: Search) -> None:
         search.offer(Zoning.of(model, problem, round_shares(model, start)))
     lp, _ = solve_by_deadline(model, relax=True, deadline=search.child_deadline)
     search.solver_name = lp.solver
-    search.record({"step": "lp_relaxation", "status": lp.status, "objective": lp.objective,
-                   "seconds": round(lp.seconds, 3)})
+    search.record(
+        {"step": "lp_relaxation", "status": lp.status, "objective": lp.objective, "seconds": round(lp.seconds, 3)}
+    )
     if lp.values is not None:
         search.lp = lp
         search.raise_bound(lp.bound)  # the LP objective only when the LP was solved to optimality
@@ -321,9 +368,12 @@ def launch_proof_phase(search: Search) -> None:
     for, and the bound does not need a good start; the nearest-school zoning warm-starts it)."""
     bounding, is_split = bounding_model(search.model, search.problem)
     if PARALLEL_PROOF and is_split and search.best is not None and search.left() > MIN_PROOF_SECONDS:
-        search.pending_proof = BackgroundSolve(bounding, deadline=search.child_deadline,
-                                               start=search.best.values(search.model, search.problem),
-                                               mip_rel_gap=search.target_gap)
+        search.pending_proof = BackgroundSolve(
+            bounding,
+            deadline=search.child_deadline,
+            start=search.best.values(search.model, search.problem),
+            mip_rel_gap=search.target_gap,
+        )
 
 
 def starts_phase(search: Search) -> None:
@@ -350,8 +400,9 @@ def starts_phase(search: Search) -> None:
         fixed = whole_class_counts(model, problem, lp.values)
         col_lo, col_hi = model.col_lo.copy(), model.col_hi.copy()
         col_lo[model.classes_slice] = col_hi[model.classes_slice] = fixed.ravel()
-        classes_lp, _ = solve_by_deadline(replace(model, col_lo=col_lo, col_hi=col_hi), relax=True,
-                                          deadline=search.at(START_LP_END))
+        classes_lp, _ = solve_by_deadline(
+            replace(model, col_lo=col_lo, col_hi=col_hi), relax=True, deadline=search.at(START_LP_END)
+        )
         if classes_lp.values is not None:
             candidates.append(("lp_whole_classes", classes_lp.values))
     end = search.at(STARTS_SHARE)
@@ -366,8 +417,15 @@ def starts_phase(search: Search) -> None:
         chosen, moves = improve_by_chains(model, problem, chosen, deadline=stop)
         search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(moves["rounds"], 1))
         zoning = Zoning.of(model, problem, chosen)
-        search.record({"step": f"round_and_repair ({name})", "status": "feasible",
-                       "objective": zoning.objective, "seconds": round(time.perf_counter() - t0, 3), **moves})
+        search.record(
+            {
+                "step": f"round_and_repair ({name})",
+                "status": "feasible",
+                "objective": zoning.objective,
+                "seconds": round(time.perf_counter() - t0, 3),
+                **moves,
+            }
+        )
         search.offer(zoning)
 
 
@@ -381,10 +439,10 @@ def windows_phase(search: Search) -> None:
     if not is_split or search.lp is None or search.lp.values is None or search.best is None:
         return
     n, m, _, _ = problem.shape
-    x_lp = search.lp.values[:model.n_pairs]
+    x_lp = search.lp.values[: model.n_pairs]
     best = search.best.chosen
     # seed windows where the zoning costs most beyond the LP's choice
-    lp_cost = np.bincount(model.pair_quarter, weights=model.cost[:model.n_pairs] * x_lp, minlength=n)
+    lp_cost = np.bincount(model.pair_quarter, weights=model.cost[: model.n_pairs] * x_lp, minlength=n)
     excess = model.cost[best] - lp_cost
     priority = np.bincount(model.pair_school[best], weights=excess, minlength=m)
     t0 = time.perf_counter()
@@ -396,15 +454,22 @@ def windows_phase(search: Search) -> None:
         while time.perf_counter() + 0.5 < window_deadline:
             # windows and local search take turns: a window's new zones open new moves and swaps
             chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * search.time_limit)
-            chosen, found = improve_by_windows(model, problem, search.options, chosen, deadline=chunk,
-                                               priority=priority, window=WINDOW_SCHOOLS,
-                                               window_seconds=WINDOW_SECONDS)
+            chosen, found = improve_by_windows(
+                model,
+                problem,
+                search.options,
+                chosen,
+                deadline=chunk,
+                priority=priority,
+                window=WINDOW_SCHOOLS,
+                window_seconds=WINDOW_SECONDS,
+            )
             for key in stats:
                 stats[key] += found[key]
-            search.offer(Zoning.of(model, problem, chosen))   # kept should the deadline alarm ring
+            search.offer(Zoning.of(model, problem, chosen))  # kept should the deadline alarm ring
             last_call = search.at(0.98)
             if time.perf_counter() + search.chain_round >= last_call:
-                continue                                    # one more round of chains would not fit
+                continue  # one more round of chains would not fit
             stop = min(time.perf_counter() + LOCAL_SEARCH_SHARE * search.time_limit, last_call)
             t1 = time.perf_counter()
             chosen, local = improve_by_chains(model, problem, chosen, deadline=stop)
@@ -414,9 +479,16 @@ def windows_phase(search: Search) -> None:
             search.offer(Zoning.of(model, problem, chosen))
     finally:
         if (stats["windows"] or moves["rounds"]) and search.best is not None:
-            search.record({"step": "windows", "status": "feasible", "objective": search.best.objective,
-                           "seconds": round(time.perf_counter() - t0, 3), **stats,
-                           **{f"local_{k}": v for k, v in moves.items()}})
+            search.record(
+                {
+                    "step": "windows",
+                    "status": "feasible",
+                    "objective": search.best.objective,
+                    "seconds": round(time.perf_counter() - t0, 3),
+                    **stats,
+                    **{f"local_{k}": v for k, v in moves.items()},
+                }
+            )
 
 
 def proof_phase(search: Search) -> None:
@@ -425,23 +497,39 @@ def proof_phase(search: Search) -> None:
     deadline, keeping what it last reported."""
     model, problem = search.model, search.problem
     bounding, is_split = bounding_model(model, problem) if model.contiguity_rule() is None else (model, False)
-    if search.pending_proof is not None:             # started beside the windows
+    if search.pending_proof is not None:  # started beside the windows
         proof, _ = search.pending_proof.finish()
         search.pending_proof = None
     else:
         if search.left() < MIN_PROOF_SECONDS or (search.best is None and model.contiguity_rule() is None):
             return
         values = None if search.best is None else search.best.values(model, problem)
-        proof, _ = solve_by_deadline(bounding, deadline=search.child_deadline, start=values, mip_rel_gap=search.target_gap)
-    name = "split_quarter_bound" if is_split else ("contiguous_mip" if model.contiguity_rule() is not None
-                                                   else "full_mip_warm_start")
-    search.record({"step": name, "status": proof.status, "objective": proof.objective,
-                   "bound": proof.bound, "seconds": round(proof.seconds, 3)})
+        proof, _ = solve_by_deadline(
+            bounding, deadline=search.child_deadline, start=values, mip_rel_gap=search.target_gap
+        )
+    name = (
+        "split_quarter_bound"
+        if is_split
+        else ("contiguous_mip" if model.contiguity_rule() is not None else "full_mip_warm_start")
+    )
+    search.record(
+        {
+            "step": name,
+            "status": proof.status,
+            "objective": proof.objective,
+            "bound": proof.bound,
+            "seconds": round(proof.seconds, 3),
+        }
+    )
     search.raise_bound(proof.bound)
-    if not is_split and proof.values is not None and proof.objective is not None \
-            and (search.best is None or proof.objective < search.best.objective - 1e-9) \
-            and _is_feasible(model, proof.values, 1e-5):
-        x = proof.values[:model.n_pairs]
+    if (
+        not is_split
+        and proof.values is not None
+        and proof.objective is not None
+        and (search.best is None or proof.objective < search.best.objective - 1e-9)
+        and _is_feasible(model, proof.values, 1e-5)
+    ):
+        x = proof.values[: model.n_pairs]
         chosen = round_shares(model, x)
         search.best = Zoning(chosen, float(proof.objective))
         search.best_values = proof.values
@@ -454,14 +542,22 @@ def grow_phase(search: Search) -> None:
     assert rule is not None
     t0 = time.perf_counter()
     lp_values = None if search.lp is None else search.lp.values
-    preference = np.zeros(model.n_pairs) if lp_values is None else lp_values[:model.n_pairs]
-    usable = model.col_hi[:model.n_pairs] > 0
+    preference = np.zeros(model.n_pairs) if lp_values is None else lp_values[: model.n_pairs]
+    usable = model.col_hi[: model.n_pairs] > 0
     # seats per school: whole classes of the grades' mean limit in its rooms, the tightest year
-    classes = np.floor(problem.rooms / problem.rooms_per_class[:, None] + 1e-9)          # (m, T)
+    classes = np.floor(problem.rooms / problem.rooms_per_class[:, None] + 1e-9)  # (m, T)
     seats = (classes * problem.class_limit.mean(axis=1)[:, None]).min(axis=1)
-    chosen = grow_zones(model.pair_quarter, problem.shape[0], rule, usable, preference,
-                        problem.metres(model.pair_quarter, model.pair_school), pair_school=model.pair_school,
-                        pupils=problem.quarter_pupils().max(axis=1), seats=seats)
+    chosen = grow_zones(
+        model.pair_quarter,
+        problem.shape[0],
+        rule,
+        usable,
+        preference,
+        problem.metres(model.pair_quarter, model.pair_school),
+        pair_school=model.pair_school,
+        pupils=problem.quarter_pupils().max(axis=1),
+        seats=seats,
+    )
     stuck = int((chosen < 0).sum())
     if stuck == 0:
         zoning = Zoning.of(model, problem, chosen)
@@ -469,8 +565,15 @@ def grow_phase(search: Search) -> None:
         objective: float | None = zoning.objective
     else:
         objective = None
-    search.record({"step": "grow_contiguous", "status": "feasible" if stuck == 0 else "incomplete",
-                   "objective": objective, "seconds": round(time.perf_counter() - t0, 3), "unreached": stuck})
+    search.record(
+        {
+            "step": "grow_contiguous",
+            "status": "feasible" if stuck == 0 else "incomplete",
+            "objective": objective,
+            "seconds": round(time.perf_counter() - t0, 3),
+            "unreached": stuck,
+        }
+    )
 
 
 def moves_phase(search: Search) -> None:
@@ -479,12 +582,20 @@ def moves_phase(search: Search) -> None:
     if search.best is None:
         return
     t0 = time.perf_counter()
-    chosen, moves = improve_locally(model, problem, search.best.chosen, deadline=search.at(STARTS_SHARE),
-                                    rule=model.contiguity_rule())
+    chosen, moves = improve_locally(
+        model, problem, search.best.chosen, deadline=search.at(STARTS_SHARE), rule=model.contiguity_rule()
+    )
     zoning = Zoning.of(model, problem, chosen)
     search.offer(zoning)
-    search.record({"step": "contiguous_moves", "status": "feasible", "objective": zoning.objective,
-                   "seconds": round(time.perf_counter() - t0, 3), **moves})
+    search.record(
+        {
+            "step": "contiguous_moves",
+            "status": "feasible",
+            "objective": zoning.objective,
+            "seconds": round(time.perf_counter() - t0, 3),
+            **moves,
+        }
+    )
 
 
 def contiguous_windows_phase(search: Search) -> None:
@@ -496,13 +607,17 @@ def contiguous_windows_phase(search: Search) -> None:
         return
     n, m, _, _ = problem.shape
     best = search.best.chosen
-    x_lp = search.lp.values[:model.n_pairs]
-    lp_cost = np.bincount(model.pair_quarter, weights=model.cost[:model.n_pairs] * x_lp, minlength=n)
+    x_lp = search.lp.values[: model.n_pairs]
+    lp_cost = np.bincount(model.pair_quarter, weights=model.cost[: model.n_pairs] * x_lp, minlength=n)
     priority = np.bincount(model.pair_school[best], weights=model.cost[best] - lp_cost, minlength=m)
     window_deadline = search.at(WINDOW_SHARE)
     if PARALLEL_PROOF and search.left() > MIN_PROOF_SECONDS:
-        search.pending_proof = BackgroundSolve(model, deadline=search.child_deadline, start=search.best.values(model, problem),
-                                               mip_rel_gap=search.target_gap)
+        search.pending_proof = BackgroundSolve(
+            model,
+            deadline=search.child_deadline,
+            start=search.best.values(model, problem),
+            mip_rel_gap=search.target_gap,
+        )
         window_deadline = search.at(PARALLEL_WINDOW_END)
     t0 = time.perf_counter()
     chosen = best
@@ -512,22 +627,37 @@ def contiguous_windows_phase(search: Search) -> None:
     try:
         while time.perf_counter() + 0.5 < window_deadline:
             chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * search.time_limit)
-            chosen, found = improve_by_windows(model, problem, search.options, chosen, deadline=chunk,
-                                               priority=priority, window=WINDOW_SCHOOLS,
-                                               window_seconds=WINDOW_SECONDS)
+            chosen, found = improve_by_windows(
+                model,
+                problem,
+                search.options,
+                chosen,
+                deadline=chunk,
+                priority=priority,
+                window=WINDOW_SCHOOLS,
+                window_seconds=WINDOW_SECONDS,
+            )
             for key in stats:
                 stats[key] += found[key]
-            search.offer(Zoning.of(model, problem, chosen))   # kept should the deadline alarm ring
-            chosen, local = improve_locally(model, problem, chosen, deadline=min(window_deadline, search.at(0.98)),
-                                            rule=rule)
+            search.offer(Zoning.of(model, problem, chosen))  # kept should the deadline alarm ring
+            chosen, local = improve_locally(
+                model, problem, chosen, deadline=min(window_deadline, search.at(0.98)), rule=rule
+            )
             for key in moves:
                 moves[key] += local[key]
             search.offer(Zoning.of(model, problem, chosen))
     finally:
         if (stats["windows"] or moves["rounds"]) and search.best is not None:
-            search.record({"step": "contiguous_windows", "status": "feasible", "objective": search.best.objective,
-                           "seconds": round(time.perf_counter() - t0, 3), **stats,
-                           **{f"local_{k}": v for k, v in moves.items()}})
+            search.record(
+                {
+                    "step": "contiguous_windows",
+                    "status": "feasible",
+                    "objective": search.best.objective,
+                    "seconds": round(time.perf_counter() - t0, 3),
+                    **stats,
+                    **{f"local_{k}": v for k, v in moves.items()},
+                }
+            )
 
 
 class OutOfTime(Exception):
@@ -552,6 +682,7 @@ def _run_phases(search: Search, phases: tuple[tuple[str, Phase], ...]) -> None:
     margin = OUTCOME_SECONDS + OUTCOME_PER_PAIR * search.model.n_pairs
     previous = None
     if alarm:
+
         def ring(signum: int, frame: object) -> None:
             raise OutOfTime
 
@@ -571,10 +702,18 @@ def _run_phases(search: Search, phases: tuple[tuple[str, Phase], ...]) -> None:
 
 Phase = Callable[[Search], None]
 LP_GUIDED_PHASES: tuple[tuple[str, Phase], ...] = (
-    ("bound", bound_phase), ("launch_proof", launch_proof_phase), ("starts", starts_phase),
-    ("windows", windows_phase), ("proof", proof_phase))
+    ("bound", bound_phase),
+    ("launch_proof", launch_proof_phase),
+    ("starts", starts_phase),
+    ("windows", windows_phase),
+    ("proof", proof_phase),
+)
 """The LP-guided strategy, phase by phase (name, function of the `Search`)."""
 CONTIGUOUS_PHASES: tuple[tuple[str, Phase], ...] = (
-    ("bound", bound_phase), ("grow", grow_phase), ("moves", moves_phase), ("windows", contiguous_windows_phase),
-    ("mip", proof_phase))
+    ("bound", bound_phase),
+    ("grow", grow_phase),
+    ("moves", moves_phase),
+    ("windows", contiguous_windows_phase),
+    ("mip", proof_phase),
+)
 """The contiguous strategy at city scale, phase by phase."""

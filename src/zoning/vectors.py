@@ -1,4 +1,5 @@
 """Whole-quarter zonings as solution vectors, and a greedy repair of schools short of rooms."""
+
 from __future__ import annotations
 
 import time
@@ -9,14 +10,13 @@ from capacity.classes import ceil_classes
 from zoning.model import MatrixModel
 from zoning.problem import ZoningProblem
 
-__all__ = ["solution_vector", "best_classes", "unseated", "school_pupils", "repair_overflow",
-           "round_shares"]
+__all__ = ["solution_vector", "best_classes", "unseated", "school_pupils", "repair_overflow", "round_shares"]
 
 
 def round_shares(model: MatrixModel, shares: np.ndarray) -> np.ndarray:
     """Pair index per quarter: the pair with the largest share (first by position on ties)."""
     pq = model.pair_quarter
-    order = np.lexsort((-shares[:model.n_pairs], pq))
+    order = np.lexsort((-shares[: model.n_pairs], pq))
     first = np.ones(len(order), dtype=bool)
     first[1:] = pq[order][1:] != pq[order][:-1]
     return order[first]
@@ -34,8 +34,13 @@ def _rooms_needed(problem: ZoningProblem, pupils: np.ndarray, schools: np.ndarra
     return classes.sum(axis=2) * problem.rooms_per_class[schools][:, None]
 
 
-def repair_overflow(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray,
-                    max_moves: int | None = None, deadline: float | None = None) -> np.ndarray:
+def repair_overflow(
+    model: MatrixModel,
+    problem: ZoningProblem,
+    chosen: np.ndarray,
+    max_moves: int | None = None,
+    deadline: float | None = None,
+) -> np.ndarray:
     """Move whole quarters away from schools short of rooms, cheapest move first.
 
     `chosen[i]` is the pair index of quarter i's school. A move of quarter i from school a to
@@ -47,7 +52,7 @@ def repair_overflow(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
     """
     n, m, T, G = problem.shape
     pq, ps = model.pair_quarter, model.pair_school
-    usable = model.col_hi[:model.n_pairs] > 0
+    usable = model.col_hi[: model.n_pairs] > 0
     chosen = chosen.copy()
     school_of = ps[chosen]
     pupils, need = _school_state(problem, school_of)
@@ -65,7 +70,7 @@ def repair_overflow(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarr
             break
         i, b = pq[cand], ps[cand]
         a = school_of[i]
-        d = problem.demand[i]                                          # (k, T, G)
+        d = problem.demand[i]  # (k, T, G)
         need_b = _rooms_needed(problem, pupils[b] + d, b)
         fits = (need_b <= problem.rooms[b] + 1e-9).all(axis=1)
         freed = (need[a] - _rooms_needed(problem, pupils[a] - d, a)).sum(axis=1)
@@ -111,7 +116,7 @@ def _disjoint_best(score: np.ndarray, a: np.ndarray, b: np.ndarray, m: int) -> n
         # a school may be a source in one move and a target in another: keep the better one
         seen = np.zeros(m, dtype=bool)
         keep = []
-        for c in cand:                      # at most one per school: a few hundred at city scale
+        for c in cand:  # at most one per school: a few hundred at city scale
             if seen[a[c]] or seen[b[c]]:
                 continue
             seen[a[c]] = seen[b[c]] = True
@@ -122,8 +127,7 @@ def _disjoint_best(score: np.ndarray, a: np.ndarray, b: np.ndarray, m: int) -> n
     return np.asarray(picked, dtype=np.int64)
 
 
-def best_classes(problem: ZoningProblem, pupils: np.ndarray,
-                 schools: np.ndarray | None = None) -> np.ndarray:
+def best_classes(problem: ZoningProblem, pupils: np.ndarray, schools: np.ndarray | None = None) -> np.ndarray:
     """(k, T, G) whole classes per grade that leave the fewest pupils without a seat, for
     `pupils` (k, T, G) at schools `schools` (default: all m schools, k = m).
 
@@ -138,7 +142,7 @@ def best_classes(problem: ZoningProblem, pupils: np.ndarray,
     full = np.floor(ratio)
     remainder = np.where(ratio > full, pupils - full * limit, 0.0)
     cap = np.floor(problem.rooms[schools] / problem.rooms_per_class[schools][:, None] + 1e-9)[:, :, None]
-    value = np.concatenate([limit, remainder], axis=2)                  # (k, T, 2G) seats per class
+    value = np.concatenate([limit, remainder], axis=2)  # (k, T, 2G) seats per class
     count = np.concatenate([full, (remainder > 0).astype(float)], axis=2)
     order = np.argsort(-value, axis=2, kind="stable")
     count_sorted = np.take_along_axis(count, order, axis=2)

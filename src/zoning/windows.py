@@ -6,6 +6,7 @@ a small MIP warm-started from the current zoning, so a window never makes the zo
 Windows are taken around the schools whose pupils travel furthest beyond the LP relaxation's
 choice first, then around every other school in turn, until the time is up.
 """
+
 from __future__ import annotations
 
 import time
@@ -21,8 +22,7 @@ from zoning.vectors import solution_vector
 __all__ = ["improve_by_windows", "subproblem"]
 
 
-def subproblem(problem: ZoningProblem, model: MatrixModel, quarters: np.ndarray,
-               schools: np.ndarray) -> ZoningProblem:
+def subproblem(problem: ZoningProblem, model: MatrixModel, quarters: np.ndarray, schools: np.ndarray) -> ZoningProblem:
     """The problem restricted to `quarters` × `schools` (sorted positions), keeping only the
     main model's usable pairs as its links."""
     n, m = len(problem.quarter_ids), len(problem.school_ids)
@@ -31,22 +31,30 @@ def subproblem(problem: ZoningProblem, model: MatrixModel, quarters: np.ndarray,
     s_local = np.full(m, -1)
     s_local[schools] = np.arange(len(schools))
     pq, ps = model.pair_quarter, model.pair_school
-    keep = (model.col_hi[:model.n_pairs] > 0) & (q_local[pq] >= 0) & (s_local[ps] >= 0)
+    keep = (model.col_hi[: model.n_pairs] > 0) & (q_local[pq] >= 0) & (s_local[ps] >= 0)
     lq, ls = q_local[pq[keep]], s_local[ps[keep]]
     current: dict = {"current_quarter": None, "current_school": None, "current_share": None}
     if problem.has_current:
         assert problem.current_quarter is not None and problem.current_school is not None
         inside = (q_local[problem.current_quarter] >= 0) & (s_local[problem.current_school] >= 0)
-        current = {"current_quarter": q_local[problem.current_quarter[inside]],
-                   "current_school": s_local[problem.current_school[inside]],
-                   "current_share": np.asarray(problem.current_share)[inside]}
+        current = {
+            "current_quarter": q_local[problem.current_quarter[inside]],
+            "current_school": s_local[problem.current_school[inside]],
+            "current_share": np.asarray(problem.current_share)[inside],
+        }
     return replace(
         problem,
-        quarter_ids=problem.quarter_ids[quarters], school_ids=problem.school_ids[schools],
-        school_names=problem.school_names[schools], demand=problem.demand[quarters],
-        link_quarter=lq, link_school=ls, link_metres=problem.metres(pq[keep], ps[keep]),
-        class_limit=problem.class_limit[schools], rooms=problem.rooms[schools],
-        rooms_per_class=problem.rooms_per_class[schools], **current,
+        quarter_ids=problem.quarter_ids[quarters],
+        school_ids=problem.school_ids[schools],
+        school_names=problem.school_names[schools],
+        demand=problem.demand[quarters],
+        link_quarter=lq,
+        link_school=ls,
+        link_metres=problem.metres(pq[keep], ps[keep]),
+        class_limit=problem.class_limit[schools],
+        rooms=problem.rooms[schools],
+        rooms_per_class=problem.rooms_per_class[schools],
+        **current,
         had_current=None if problem.had_current is None else problem.had_current[quarters],
     )
 
@@ -60,7 +68,7 @@ def _school_neighbours(problem: ZoningProblem) -> np.ndarray:
     first = np.ones(len(by_school), dtype=bool)
     first[1:] = ls[by_school][1:] != ls[by_school][:-1]
     anchor = np.zeros(m, dtype=np.int64)
-    anchor[ls[by_school[first]]] = lq[by_school[first]]     # quarter nearest to each school
+    anchor[ls[by_school[first]]] = lq[by_school[first]]  # quarter nearest to each school
     between = problem.metres(np.repeat(anchor, m), np.tile(np.arange(m), m)).reshape(m, m)
     between = np.where(np.isnan(between), np.inf, between)
     np.fill_diagonal(between, -1.0)
@@ -91,8 +99,9 @@ def improve_by_windows(
     seeds = np.argsort(-priority, kind="stable") if priority is not None else np.arange(m)
     chosen = chosen.copy()
     stats = {"windows": 0, "improved": 0, "gain": 0.0}
-    sub_options = replace(options, k_nearest=None, max_distance=None, adjacency=None,
-                          overflow_penalty=model.overflow_penalty)
+    sub_options = replace(
+        options, k_nearest=None, max_distance=None, adjacency=None, overflow_penalty=model.overflow_penalty
+    )
     done = np.zeros(m, dtype=bool)
     position = 0
     while time.perf_counter() + 0.2 < deadline:
@@ -135,9 +144,13 @@ def improve_by_windows(
             break
         outcome = solve_model(sub_model, time_limit=limit, start=start)
         stats["windows"] += 1
-        if outcome.values is None or outcome.objective is None or outcome.objective >= before - 1e-6 * max(1.0, abs(before)):
+        if (
+            outcome.values is None
+            or outcome.objective is None
+            or outcome.objective >= before - 1e-6 * max(1.0, abs(before))
+        ):
             continue
-        x = outcome.values[:sub_model.n_pairs] > 0.5
+        x = outcome.values[: sub_model.n_pairs] > 0.5
         new_q = sub_model.pair_quarter[x]
         new_s = schools[sub_model.pair_school[x]]
         chosen[quarters[new_q]] = lookup[quarters[new_q], new_s]
@@ -146,8 +159,14 @@ def improve_by_windows(
     return chosen, stats
 
 
-def _window_of_model(model: MatrixModel, problem: ZoningProblem, chosen: np.ndarray, quarters: np.ndarray,
-                     schools: np.ndarray, limit: float) -> tuple[np.ndarray, float] | None:
+def _window_of_model(
+    model: MatrixModel,
+    problem: ZoningProblem,
+    chosen: np.ndarray,
+    quarters: np.ndarray,
+    schools: np.ndarray,
+    limit: float,
+) -> tuple[np.ndarray, float] | None:
     """Re-solve the window as the main model with every other column held at its value (the
     rows keep every rule of the model — contiguity included: a supporter outside the window is
     a quarter at another school, held at 0). Returns (new pair of each window quarter, gain)
@@ -159,29 +178,40 @@ def _window_of_model(model: MatrixModel, problem: ZoningProblem, chosen: np.ndar
     in_q[quarters] = True
     in_s = np.zeros(m, dtype=bool)
     in_s[schools] = True
-    free_pairs = np.flatnonzero(in_q[pq] & in_s[ps] & (model.col_hi[:model.n_pairs] > 0))
+    free_pairs = np.flatnonzero(in_q[pq] & in_s[ps] & (model.col_hi[: model.n_pairs] > 0))
     cells = ((schools[:, None] * T + np.arange(T)[None, :])[:, :, None] * G + np.arange(G)[None, None, :]).ravel()
     classes = model.classes_slice.start + cells
     overflow = model.overflow_slice.start + cells
     free = np.concatenate([free_pairs, classes, overflow])
     held = values.copy()
     held[free] = 0.0
-    offset = model.matrix @ held                      # what the held columns contribute to each row
+    offset = model.matrix @ held  # what the held columns contribute to each row
     columns = model.matrix.tocsc()[:, free]
     rows = np.unique(columns.indices)
     sub = MatrixModel(
-        cost=model.cost[free], col_lo=model.col_lo[free], col_hi=model.col_hi[free], integer=model.integer[free],
-        matrix=columns[rows].tocsr(), row_lo=model.row_lo[rows] - offset[rows], row_hi=model.row_hi[rows] - offset[rows],
-        pair_quarter=pq[free_pairs], pair_school=ps[free_pairs], n_classes=len(classes),
-        overflow_penalty=model.overflow_penalty, notes=(),
+        cost=model.cost[free],
+        col_lo=model.col_lo[free],
+        col_hi=model.col_hi[free],
+        integer=model.integer[free],
+        matrix=columns[rows].tocsr(),
+        row_lo=model.row_lo[rows] - offset[rows],
+        row_hi=model.row_hi[rows] - offset[rows],
+        pair_quarter=pq[free_pairs],
+        pair_school=ps[free_pairs],
+        n_classes=len(classes),
+        overflow_penalty=model.overflow_penalty,
+        notes=(),
     )
     start = values[free]
     before = float(sub.cost @ start)
     outcome = solve_model(sub, time_limit=limit, start=start)
-    if outcome.values is None or outcome.objective is None or \
-            outcome.objective >= before - 1e-6 * max(1.0, abs(before)):
+    if (
+        outcome.values is None
+        or outcome.objective is None
+        or outcome.objective >= before - 1e-6 * max(1.0, abs(before))
+    ):
         return None
-    x = outcome.values[:len(free_pairs)] > 0.5
+    x = outcome.values[: len(free_pairs)] > 0.5
     new = np.full(n, -1, dtype=np.int64)
     new[pq[free_pairs[x]]] = free_pairs[x]
     if (new[quarters] < 0).any():

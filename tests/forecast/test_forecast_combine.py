@@ -2,6 +2,7 @@
 validated time-weighted ratios, the share-of-ward component and its blend weights, the learned
 correction and its guard, the simple shrunk Hamilton–Perry baseline, women 15–49 as a table,
 and no leakage of data after the base year into anything fitted."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -25,7 +26,9 @@ def test_validated_ratios_by_hand_for_one_candidate():
     p[0, 1] = [0, 12, 18]  # transitions: 10 → 12, 20 → 18
     p[1, 0] = [30, 30, 0]
     p[1, 1] = [0, 30, 45]  # 30 → 30, 30 → 45
-    r = validated_ratios(p, p, np.ones((2, 3), bool), bounds=None, decays=(0.5,), kappas=(10.0,), neighbour_weights=(0.0,))
+    r = validated_ratios(
+        p, p, np.ones((2, 3), bool), bounds=None, decays=(0.5,), kappas=(10.0,), neighbour_weights=(0.0,)
+    )
     d0, n0 = 0.5 * 10 + 20, 0.5 * 12 + 18  # 25, 24
     d1, n1 = 0.5 * 30 + 30, 0.5 * 30 + 45  # 45, 60
     ward = (n0 + n1) / (d0 + d1)

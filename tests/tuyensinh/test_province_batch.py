@@ -3,6 +3,7 @@ REAL local Dask cluster of worker processes: the broken ward is reported and doe
 the others, the roll-up adds up to the wards' own outputs, a rerun skips unchanged wards,
 --force redoes them, and the city-wide zoning serves every quarter once within capacity or
 with the overflow reported."""
+
 from __future__ import annotations
 
 import shutil
@@ -52,12 +53,12 @@ def test_broken_ward_is_reported_and_the_others_are_planned(province: dict) -> N
     assert set(statuses.values()) == {"planned"}
     broken = next(o for o in result.outcomes if o.name == broken_name)
     text = "\n".join(broken.problems)
-    assert "population.csv" in text and "count" in text          # the negative head count
-    assert "schools.csv" in text and "dai_hoc" in text           # the unknown level
-    assert not (Path(broken.out) / "manifest.json").exists()     # nothing half-written for it
+    assert "population.csv" in text and "count" in text  # the negative head count
+    assert "schools.csv" in text and "dai_hoc" in text  # the unknown level
+    assert not (Path(broken.out) / "manifest.json").exists()  # nothing half-written for it
     for o in _ok(result):
         assert (Path(o.out) / "manifest.json").is_file() and (Path(o.out) / "report.html").is_file()
-        assert not list(Path(o.out).parent.glob(".*staging*"))   # atomic: no staging left behind
+        assert not list(Path(o.out).parent.glob(".*staging*"))  # atomic: no staging left behind
 
 
 def test_wards_ran_on_two_worker_processes(province: dict) -> None:
@@ -65,7 +66,8 @@ def test_wards_ran_on_two_worker_processes(province: dict) -> None:
     assert result.workers == 2
     pids = {o.worker for o in result.outcomes}
     import os
-    assert f"{os.uname().nodename}:{os.getpid()}" not in pids    # not in this (client) process
+
+    assert f"{os.uname().nodename}:{os.getpid()}" not in pids  # not in this (client) process
     assert all(mb > 50 for mb in result.peak_memory_by_worker().values())
 
 
@@ -73,7 +75,7 @@ def test_progress_counts_done_failed_left(province: dict) -> None:
     lines = province["lines"]
     assert lines[0].startswith("Lập kế hoạch các phường, xã: 4")
     assert lines[-1].endswith("xong 3 · lỗi 1 · còn 0") or "xong 3 · lỗi 1 · còn 0" in lines[-1]
-    assert any("còn khoảng" in line for line in lines[1:-1])     # time remaining while wards are left
+    assert any("còn khoảng" in line for line in lines[1:-1])  # time remaining while wards are left
 
 
 def test_rollup_totals_equal_the_sum_of_the_wards_own_outputs(province: dict) -> None:
@@ -84,17 +86,25 @@ def test_rollup_totals_equal_the_sum_of_the_wards_own_outputs(province: dict) ->
         summary = pd.read_csv(Path(o.out) / "ward_summary.csv")
         frames.append(summary[summary["level"] != "all"])
     wards = pd.concat(frames)
-    expected = wards.groupby(["level", "school_year"])[["pupils_mean", "classes", "rooms_needed",
-                                                         "rooms_available", "rooms_short"]].sum()
+    expected = wards.groupby(["level", "school_year"])[
+        ["pupils_mean", "classes", "rooms_needed", "rooms_available", "rooms_short"]
+    ].sum()
     got = totals[totals["level"] != "all"].set_index(["level", "school_year"])
-    for column, source in (("pupils", "pupils_mean"), ("classes", "classes"), ("rooms_needed", "rooms_needed"),
-                           ("rooms_available", "rooms_available"), ("rooms_short", "rooms_short")):
-        np.testing.assert_allclose(got[column].sort_index().to_numpy(), expected[source].sort_index().to_numpy(),
-                                   rtol=1e-5)
+    for column, source in (
+        ("pupils", "pupils_mean"),
+        ("classes", "classes"),
+        ("rooms_needed", "rooms_needed"),
+        ("rooms_available", "rooms_available"),
+        ("rooms_short", "rooms_short"),
+    ):
+        np.testing.assert_allclose(
+            got[column].sort_index().to_numpy(), expected[source].sort_index().to_numpy(), rtol=1e-5
+        )
     whole = totals[totals["level"] == "all"].set_index("school_year")["pupils"]
-    np.testing.assert_allclose(whole.to_numpy(), wards.groupby("school_year")["pupils_mean"].sum().to_numpy(),
-                               rtol=1e-5)
-    assert set(totals["wards"]) == {3}                            # the broken ward is not counted
+    np.testing.assert_allclose(
+        whole.to_numpy(), wards.groupby("school_year")["pupils_mean"].sum().to_numpy(), rtol=1e-5
+    )
+    assert set(totals["wards"]) == {3}  # the broken ward is not counted
 
 
 def test_workbook_and_page_show_totals_problems_and_missing_columns(province: dict) -> None:
@@ -108,7 +118,7 @@ def test_workbook_and_page_show_totals_problems_and_missing_columns(province: di
     coming = totals[(totals["level"] == "thcs")]["school_year"].min()
     thcs_pupils = float(totals[(totals["level"] == "thcs") & (totals["school_year"] == coming)]["pupils"].iloc[0])
     assert total[3] == pytest.approx(thcs_pupils, abs=0.06)
-    assert any(r[-1] == "Lỗi dữ liệu" for r in rows)               # the broken ward's row
+    assert any(r[-1] == "Lỗi dữ liệu" for r in rows)  # the broken ward's row
     assert "không có số liệu" in [c.value for c in book["Tổng hợp"][8]]  # no teachers column in the sample
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows
     problems = [[c.value for c in row] for row in book["Lỗi dữ liệu"].iter_rows()]
@@ -124,21 +134,21 @@ def test_rerun_skips_unchanged_wards_and_force_redoes_them(province: dict) -> No
     stamps = {o.name: (Path(o.out) / "manifest.json").stat().st_mtime_ns for o in _ok(first)}
     workbook = (first.out / "province.xlsx").stat().st_mtime_ns
     again = run_batch(root / "hcmc", root / "out", workers=2, settings=SETTINGS, progress=False)
-    assert (again.out / "province.xlsx").stat().st_mtime_ns == workbook   # nothing changed: roll-up kept
+    assert (again.out / "province.xlsx").stat().st_mtime_ns == workbook  # nothing changed: roll-up kept
     assert again.rollup_files == first.rollup_files
-    assert {o.name: o.status for o in again.outcomes} == {
-        **dict.fromkeys(stamps, "unchanged"), broken: "failed"}
-    assert again.workers == 0                                     # no cluster was even started
+    assert {o.name: o.status for o in again.outcomes} == {**dict.fromkeys(stamps, "unchanged"), broken: "failed"}
+    assert again.workers == 0  # no cluster was even started
     assert {o.name: (Path(o.out) / "manifest.json").stat().st_mtime_ns for o in _ok(again)} == stamps
-    assert next(o for o in again.outcomes if o.name == broken).problems   # still listed in the roll-up
+    assert next(o for o in again.outcomes if o.name == broken).problems  # still listed in the roll-up
     # a changed input file: only that ward
     ward = next(o for o in again.outcomes if o.ok)
     with open(Path(ward.folder) / "ward.toml", "a", encoding="utf-8") as handle:
         handle.write("# edited\n")
     one = run_batch(root / "hcmc", root / "out", workers=1, settings=SETTINGS, progress=False, rollup=False)
     assert [o.name for o in one.outcomes if o.status == "planned"] == [ward.name]
-    forced = run_batch(root / "hcmc", root / "out", workers=2, settings=SETTINGS, progress=False, force=True,
-                       rollup=False)
+    forced = run_batch(
+        root / "hcmc", root / "out", workers=2, settings=SETTINGS, progress=False, force=True, rollup=False
+    )
     assert sorted(o.status for o in forced.outcomes) == ["failed", "planned", "planned", "planned"]
 
 
@@ -158,32 +168,42 @@ def test_citywide_serves_every_quarter_once_and_reports_overflow(province: dict)
     for case in (wards, tight_wards):
         city = citywide_zoning(case, level="thcs", time_limit=20.0)
         zones = city.zones
-        assert zones["quarter_id"].is_unique                       # never serves a quarter twice
-        demand = pd.concat([pd.read_csv(Path(out) / "demand.csv").assign(ward=Path(out).name)
-                            for _, out in case])
+        assert zones["quarter_id"].is_unique  # never serves a quarter twice
+        demand = pd.concat([pd.read_csv(Path(out) / "demand.csv").assign(ward=Path(out).name) for _, out in case])
         demand = demand[(demand["level"] == "thcs") & (demand["school_year"] == city.school_year)]
-        assert len(zones) == demand.groupby(["ward", "quarter_id"]).ngroups   # and serves every quarter
-        assert zones["pupils"].sum() == pytest.approx(demand["mean"].sum(), rel=1e-9)   # no pupil lost
+        assert len(zones) == demand.groupby(["ward", "quarter_id"]).ngroups  # and serves every quarter
+        assert zones["pupils"].sum() == pytest.approx(demand["mean"].sum(), rel=1e-9)  # no pupil lost
         load = city.load
         within = load["rooms_needed"] <= load["rooms_available"] + 1e-9
-        assert (within | (load["overflow_pupils"] > 0)).all()       # capacity respected or overflow reported
+        assert (within | (load["overflow_pupils"] > 0)).all()  # capacity respected or overflow reported
         rows = city.comparison.set_index("zoning")
         assert rows.loc["ward_by_ward", "quarters_crossing"] == 0
         assert rows.loc["citywide", "quarters_crossing"] == int(zones["crosses"].sum())
         assert rows.loc["citywide", "pupils_over_capacity"] == pytest.approx(load["overflow_pupils"].sum(), abs=0.5)
         assert rows.loc["citywide", "pupils_over_capacity"] <= rows.loc["ward_by_ward", "pupils_over_capacity"] + 1e-6
-    assert rows.loc["ward_by_ward", "pupils_over_capacity"] > 0     # the tight city really is short
+    assert rows.loc["ward_by_ward", "pupils_over_capacity"] > 0  # the tight city really is short
 
 
 def test_the_batch_command_of_the_cli(province: dict, capsys: pytest.CaptureFixture[str]) -> None:
     from tuyensinh.cli import main
 
     root = province["root"]
-    code = main(["batch", str(root / "hcmc"), "--out", str(root / "out"), "--map-dpi", "40", "--no-yearly",
-                 "--time-limit", "20"])
+    code = main(
+        [
+            "batch",
+            str(root / "hcmc"),
+            "--out",
+            str(root / "out"),
+            "--map-dpi",
+            "40",
+            "--no-yearly",
+            "--time-limit",
+            "20",
+        ]
+    )
     captured = capsys.readouterr()
-    assert code == 3                                               # one ward has data problems
+    assert code == 3  # one ward has data problems
     assert captured.out.strip() == str((root / "out").resolve())
-    assert "xong 0, không đổi 3, lỗi 1" in captured.err           # the same settings: nothing re-planned
+    assert "xong 0, không đổi 3, lỗi 1" in captured.err  # the same settings: nothing re-planned
     assert main(["batch", str(root / "missing"), "--out", str(root / "out2")]) == 2
     assert "does not exist" in capsys.readouterr().err

@@ -1,5 +1,6 @@
 """Parts of the province package: the sample province, ward discovery and the skip rule, the
 progress counts, and the city-wide measure on a hand-computed case."""
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,7 @@ def test_the_hcmc_outlines_are_all_there() -> None:
 def test_a_sample_ward_is_seeded_valid_and_breakable(tmp_path: Path) -> None:
     ward = next(w for w in hcmc_wards() if w.name == "Bàn Cờ")
     files = ward_files(ward)
-    assert files == ward_files(ward)                              # seeded: the same text every time
+    assert files == ward_files(ward)  # seeded: the same text every time
     good, bad = tmp_path / "good", tmp_path / "bad"
     for folder, content in ((good, files), (bad, break_ward(files))):
         folder.mkdir()
@@ -68,9 +69,11 @@ def test_a_plan_is_current_only_with_the_same_inputs_and_settings(tmp_path: Path
     (folder / "ward.toml").write_text("[ward]\n", encoding="utf-8")
     job = WardJob(name="ward", folder=str(folder), out=str(out), size=0)
     settings = PlanSettings(map_dpi=40)
-    assert not plan_is_current(job, settings)                    # no manifest yet
-    record = {"inputs": {"sha256": file_hashes(folder)},
-              "settings": {**json.loads(json.dumps(settings.__dict__)), "school_year": 2027}}
+    assert not plan_is_current(job, settings)  # no manifest yet
+    record = {
+        "inputs": {"sha256": file_hashes(folder)},
+        "settings": {**json.loads(json.dumps(settings.__dict__)), "school_year": 2027},
+    }
     (out / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
     assert plan_is_current(job, settings)
     assert not plan_is_current(job, PlanSettings(map_dpi=41))
@@ -99,14 +102,35 @@ def test_measure_hand_computed() -> None:
     from capacity import load_norms
     from zoning.problem import build_problem
 
-    demand = pd.DataFrame({"quarter_id": ["q1", "q2"], "school_year": 2027, "level": "thcs", "grade": "lop_6",
-                           "age": 11, "mean": [50.0, 30.0]})
-    schools = pd.DataFrame({"school_id": ["s1"], "name": ["S"], "level": ["thcs"], "classrooms": [1],
-                            "sessions_per_day": [2], "max_class_size": [np.nan], "opens": [np.nan],
-                            "closes": [np.nan], "lon": [106.7], "lat": [10.8], "land_m2": [np.nan]})
+    demand = pd.DataFrame(
+        {
+            "quarter_id": ["q1", "q2"],
+            "school_year": 2027,
+            "level": "thcs",
+            "grade": "lop_6",
+            "age": 11,
+            "mean": [50.0, 30.0],
+        }
+    )
+    schools = pd.DataFrame(
+        {
+            "school_id": ["s1"],
+            "name": ["S"],
+            "level": ["thcs"],
+            "classrooms": [1],
+            "sessions_per_day": [2],
+            "max_class_size": [np.nan],
+            "opens": [np.nan],
+            "closes": [np.nan],
+            "lon": [106.7],
+            "lat": [10.8],
+            "land_m2": [np.nan],
+        }
+    )
     distances = pd.DataFrame({"quarter_id": ["q1", "q2"], "school_id": ["s1", "s1"], "metres": [100.0, 200.0]})
-    problem = build_problem(demand, schools, distances, level="thcs", school_years=2027, norms=load_norms(),
-                            grades=["lop_6"])
+    problem = build_problem(
+        demand, schools, distances, level="thcs", school_years=2027, norms=load_norms(), grades=["lop_6"]
+    )
     figures = measure(problem, np.array([0, 0]))
     assert figures["pupils"] == 80 and figures["pupil_metres"] == 11_000
     assert figures["pupils_over_capacity"] == pytest.approx(35.0)
@@ -125,6 +149,6 @@ def test_plan_ward_reports_problems_and_crashes_instead_of_raising(tmp_path: Pat
     failed = plan_ward(job, PlanSettings())
     assert failed.status == "failed" and not failed.ok and len(failed.problems) == 2
     assert failed.inputs == file_hashes(bad) and failed.peak_mb > 0
-    crashed = plan_ward(job, "not settings")                      # a programming error, not the ward's
+    crashed = plan_ward(job, "not settings")  # a programming error, not the ward's
     assert crashed.status == "error" and "AttributeError" in crashed.error and crashed.problems
     assert not (tmp_path / "out" / "bad").exists()

@@ -6,6 +6,7 @@ LP-guided search has far more to do than the limit allows (HiGHS's proof step al
 much longer), so a broken deadline shows as an overrun of seconds, not milliseconds. What the
 search reaches in the time is benchmarked in `python -m benchmarks zoning`, not asserted here.
 """
+
 from __future__ import annotations
 
 import time
@@ -31,16 +32,31 @@ def city(n: int = 2500, m: int = 120, seed: int = 3):
     s = rng.uniform(0, 20_000, size=(m, 2))
     per_grade = rng.gamma(4.0, 3.5, size=(n, 1)) * rng.uniform(0.85, 1.15, size=(n, len(GRADES)))
     qid = [f"Q{i:05d}" for i in range(n)]
-    demand = pd.DataFrame({"quarter_id": np.repeat(qid, len(GRADES)), "school_year": 2027, "level": "tieu_hoc",
-                           "grade": np.tile(GRADES, n), "age": np.tile(np.arange(6, 11), n),
-                           "mean": per_grade.ravel().round(2)})
+    demand = pd.DataFrame(
+        {
+            "quarter_id": np.repeat(qid, len(GRADES)),
+            "school_year": 2027,
+            "level": "tieu_hoc",
+            "grade": np.tile(GRADES, n),
+            "age": np.tile(np.arange(6, 11), n),
+            "mean": per_grade.ravel().round(2),
+        }
+    )
     weights = rng.uniform(0.7, 1.3, size=m)
     rooms = np.round(weights / weights.sum() * per_grade.sum() / 35 * 1.05) + 3
-    schools = pd.DataFrame({"school_id": [f"S{j:03d}" for j in range(m)], "name": [f"Trường {j}" for j in range(m)],
-                            "level": "tieu_hoc", "classrooms": rooms.astype(int), "sessions_per_day": 2})
+    schools = pd.DataFrame(
+        {
+            "school_id": [f"S{j:03d}" for j in range(m)],
+            "name": [f"Trường {j}" for j in range(m)],
+            "level": "tieu_hoc",
+            "classrooms": rooms.astype(int),
+            "sessions_per_day": 2,
+        }
+    )
     metres = np.hypot(q[:, None, 0] - s[None, :, 0], q[:, None, 1] - s[None, :, 1]) * 1.3
-    distances = pd.DataFrame({"quarter_id": np.repeat(qid, m), "school_id": np.tile(schools["school_id"], n),
-                              "metres": metres.ravel()})
+    distances = pd.DataFrame(
+        {"quarter_id": np.repeat(qid, m), "school_id": np.tile(schools["school_id"], n), "metres": metres.ravel()}
+    )
     return build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS)
 
 
@@ -58,7 +74,7 @@ def test_a_tight_time_limit_ends_within_five_percent(problem, limit):
     report = result.solver
     assert report.strategy == "lp_guided" and report.status == "feasible"
     zones = result.zones()
-    assert zones["quarter_id"].is_unique and len(zones) == problem.shape[0]    # a complete zoning
+    assert zones["quarter_id"].is_unique and len(zones) == problem.shape[0]  # a complete zoning
     assert zones["pupils"].sum() == pytest.approx(problem.demand.sum(), rel=1e-6)
     assert report.best_bound is None or report.best_bound <= report.objective + 1e-6
     assert report.steps[-1]["ends_at"] <= limit

@@ -1,6 +1,7 @@
 """Contiguous zones with islands: a group of quarters that no chain of neighbours joins to any
 school is named and exempted (a Note), not a reason to fail; the grown contiguous start and the
 contiguous strategy keep the rule everywhere else."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,22 +24,46 @@ def archipelago(side: int = 10, m: int = 5, seed: int = 1):
     rng = np.random.default_rng(seed)
     cells = [(r, c) for r in range(side) for c in range(side)]
     ids = [f"Q{r:02d}{c:02d}" for r, c in cells] + ["I1", "I2"]
-    xy = np.vstack([np.array(cells, dtype=float)[:, ::-1] * 300 + 150,
-                    [[side * 300 + 3000.0, 1000.0], [side * 300 + 3000.0, 1300.0]]])
+    xy = np.vstack(
+        [
+            np.array(cells, dtype=float)[:, ::-1] * 300 + 150,
+            [[side * 300 + 3000.0, 1000.0], [side * 300 + 3000.0, 1300.0]],
+        ]
+    )
     site = rng.uniform(0, side * 300, size=(m, 2))
     per = rng.gamma(4.0, 3.0, size=(len(ids), len(GRADES)))
-    demand = pd.DataFrame({"quarter_id": np.repeat(ids, len(GRADES)), "school_year": 2027, "level": "tieu_hoc",
-                           "grade": np.tile(GRADES, len(ids)), "age": np.tile([6, 7, 8], len(ids)),
-                           "mean": per.ravel().round(2)})
-    schools = pd.DataFrame({"school_id": [f"S{j}" for j in range(m)], "name": [f"Trường {j}" for j in range(m)],
-                            "level": "tieu_hoc", "classrooms": int(per.sum() / 35 / m * 1.15) + 3,
-                            "sessions_per_day": 2})
+    demand = pd.DataFrame(
+        {
+            "quarter_id": np.repeat(ids, len(GRADES)),
+            "school_year": 2027,
+            "level": "tieu_hoc",
+            "grade": np.tile(GRADES, len(ids)),
+            "age": np.tile([6, 7, 8], len(ids)),
+            "mean": per.ravel().round(2),
+        }
+    )
+    schools = pd.DataFrame(
+        {
+            "school_id": [f"S{j}" for j in range(m)],
+            "name": [f"Trường {j}" for j in range(m)],
+            "level": "tieu_hoc",
+            "classrooms": int(per.sum() / 35 / m * 1.15) + 3,
+            "sessions_per_day": 2,
+        }
+    )
     metres = np.hypot(xy[:, None, 0] - site[None, :, 0], xy[:, None, 1] - site[None, :, 1]) * 1.3
-    distances = pd.DataFrame({"quarter_id": np.repeat(ids, m), "school_id": np.tile(schools["school_id"], len(ids)),
-                              "metres": metres.ravel()})
-    edges = [(f"Q{r:02d}{c:02d}", f"Q{r:02d}{c + 1:02d}") for r in range(side) for c in range(side - 1)] + \
-            [(f"Q{r:02d}{c:02d}", f"Q{r + 1:02d}{c:02d}") for r in range(side - 1) for c in range(side)] + \
-            [("I1", "I2")]
+    distances = pd.DataFrame(
+        {
+            "quarter_id": np.repeat(ids, m),
+            "school_id": np.tile(schools["school_id"], len(ids)),
+            "metres": metres.ravel(),
+        }
+    )
+    edges = (
+        [(f"Q{r:02d}{c:02d}", f"Q{r:02d}{c + 1:02d}") for r in range(side) for c in range(side - 1)]
+        + [(f"Q{r:02d}{c:02d}", f"Q{r + 1:02d}{c:02d}") for r in range(side - 1) for c in range(side)]
+        + [("I1", "I2")]
+    )
     adjacency = pd.DataFrame(edges, columns=["quarter_id_a", "quarter_id_b"])
     problem = build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS)
     return problem, adjacency
@@ -46,9 +71,9 @@ def archipelago(side: int = 10, m: int = 5, seed: int = 1):
 
 def check_contiguous_but_the_island(result, adjacency):
     zones = result.zones()
-    assert zones["quarter_id"].is_unique and len(zones) == 102           # every quarter zoned once
+    assert zones["quarter_id"].is_unique and len(zones) == 102  # every quarter zoned once
     mainland = zones[~zones["quarter_id"].isin(["I1", "I2"])].assign(share=1.0)
-    assert (zone_pieces(mainland, adjacency) == 1).all()                  # the rule holds on the mainland
+    assert (zone_pieces(mainland, adjacency) == 1).all()  # the rule holds on the mainland
     exempt = [n for n in result.note_records if n.key == "contiguity_exempt"]
     assert len(exempt) == 1 and exempt[0].fields["quarter_ids"] == ("I1", "I2")
     assert exempt[0].fields["count"] == 2
@@ -71,8 +96,14 @@ def test_contiguous_strategy_grows_a_start_that_keeps_the_rule():
     model = build_model(problem, options)
     rule = model.contiguity_rule()
     assert rule is not None
-    chosen = grow_zones(model.pair_quarter, problem.shape[0], rule, model.col_hi[:model.n_pairs] > 0,
-                        np.zeros(model.n_pairs), problem.metres(model.pair_quarter, model.pair_school))
+    chosen = grow_zones(
+        model.pair_quarter,
+        problem.shape[0],
+        rule,
+        model.col_hi[: model.n_pairs] > 0,
+        np.zeros(model.n_pairs),
+        problem.metres(model.pair_quarter, model.pair_school),
+    )
     assert (chosen >= 0).all() and (model.pair_quarter[chosen] == np.arange(problem.shape[0])).all()
     mask = np.zeros(model.n_pairs, dtype=bool)
     mask[chosen] = True
@@ -81,7 +112,7 @@ def test_contiguous_strategy_grows_a_start_that_keeps_the_rule():
     steps = [s["step"] for s in solved.steps]
     assert steps[:3] == ["lp_relaxation", "grow_contiguous", "contiguous_moves"]
     grown = solved.steps[1]["objective"]
-    assert solved.outcome.objective <= grown + 1e-6                       # moves and the MIP never worsen it
+    assert solved.outcome.objective <= grown + 1e-6  # moves and the MIP never worsen it
     values = solved.outcome.values
     activity = model.matrix @ values
     assert (activity <= model.row_hi + 1e-6).all() and (activity >= model.row_lo - 1e-6).all()
@@ -92,7 +123,7 @@ def test_contiguous_strategy_grows_a_start_that_keeps_the_rule():
 def test_contiguous_zoning_through_solve_problem(strategy, monkeypatch):
     import zoning.strategy
 
-    monkeypatch.setattr(zoning.strategy, "EXACT_MAX_BINARIES", 100)      # "city scale" for auto
+    monkeypatch.setattr(zoning.strategy, "EXACT_MAX_BINARIES", 100)  # "city scale" for auto
     problem, adjacency = archipelago()
     result = solve_problem(problem, contiguity=adjacency, time_limit=10, strategy=strategy)
     assert result.solver.strategy == "contiguous"

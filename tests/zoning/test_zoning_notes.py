@@ -325,8 +325,16 @@ def test_cut_off_quarter_is_exempted_and_named(q1_to_b):
     # within 1,500 m q2 can only go to B; B's anchor is the island q3, and no chain of ever-closer
     # neighbours leads from q2 to it (q1 is closer to B but has no closer neighbour at B, or is
     # farther): q2 cannot be contiguous with any zone, so it is exempted and named, not a failure
-    metres = {("q0", "A"): 100, ("q0", "B"): 5000, ("q1", "A"): 900, ("q1", "B"): q1_to_b,
-              ("q2", "A"): 5000, ("q2", "B"): 1200, ("q3", "A"): 5000, ("q3", "B"): 50}
+    metres = {
+        ("q0", "A"): 100,
+        ("q0", "B"): 5000,
+        ("q1", "A"): 900,
+        ("q1", "B"): q1_to_b,
+        ("q2", "A"): 5000,
+        ("q2", "B"): 1200,
+        ("q3", "A"): 5000,
+        ("q3", "B"): 50,
+    }
     result = solve(*table_instance(metres), max_distance=1500, contiguity=CHAIN)
     zones = result.zones().set_index("quarter_id")["school_id"].to_dict()
     assert zones == {"q0": "A", "q1": "A", "q2": "B", "q3": "B"}
@@ -335,9 +343,11 @@ def test_cut_off_quarter_is_exempted_and_named(q1_to_b):
     assert exempt[0].text("en") == (
         "1 quarter cannot be joined to any primary school's zone through neighbouring quarters (an "
         "island, or gaps between boundaries) and is exempted from contiguity, forming a separate piece of "
-        "its zone: q2.")
-    assert exempt[0].text("vi").startswith("1 khu phố/thôn không thể nối liền với vùng tuyển sinh của trường "
-                                           "tiểu học nào")
+        "its zone: q2."
+    )
+    assert (
+        exempt[0].text("vi").startswith("1 khu phố/thôn không thể nối liền với vùng tuyển sinh của trường tiểu học nào")
+    )
     assert any(note.startswith("1 quarter(s) cannot be contiguous with any school's zone") for note in result.notes)
 
 

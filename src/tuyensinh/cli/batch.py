@@ -5,6 +5,7 @@ The command is `tuyensinh.province`'s (docs/province.md); this module only regis
 Exit codes: 0 every ward planned, 3 some wards have data problems (listed on stderr and in the
 roll-up), 2 bad options or an unusable folder, 1 an unexpected failure.
 """
+
 from __future__ import annotations
 
 import argparse

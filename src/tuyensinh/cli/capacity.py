@@ -19,9 +19,20 @@ import pandas as pd
 
 __all__ = ["register", "run"]
 
-OUTPUTS = ("demand.csv", "capacity.csv", "quotas.csv", "ward_summary.csv", "utilization.png", "room_shortfall.png",
-           "capacity_plan.xlsx", "building_programme.csv", "building_by_year.csv", "facilities.csv", "mixed_classes.csv",
-           "data_coverage.csv")
+OUTPUTS = (
+    "demand.csv",
+    "capacity.csv",
+    "quotas.csv",
+    "ward_summary.csv",
+    "utilization.png",
+    "room_shortfall.png",
+    "capacity_plan.xlsx",
+    "building_programme.csv",
+    "building_by_year.csv",
+    "facilities.csv",
+    "mixed_classes.csv",
+    "data_coverage.csv",
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -76,8 +87,9 @@ def run(args: argparse.Namespace) -> int:
 
     ward = load_ward(args.ward_dir)
     # rates from the ward's enrolment.csv (ward.toml wins), unless --enrolment gives a history
-    norms, progression, rates_used = plan_norms(ward) if not args.enrolment else (
-        capacity.load_norms(ward.norms, ward.rates), None, None)
+    norms, progression, rates_used = (
+        plan_norms(ward) if not args.enrolment else (capacity.load_norms(ward.norms, ward.rates), None, None)
+    )
     horizon = args.horizon or ward.horizon
     if horizon <= ward.base_year:
         raise ValueError(f"--horizon {horizon} must be after the base year {ward.base_year} (ward.toml)")

@@ -26,9 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "and forecast_ward.csv into --out."
         ),
     )
-    parser.add_argument("ward_dir", metavar="WARD_DIR",
-                        help="the ward folder, a folder with only population.csv (births.csv, housing.csv, "
-                             "ward.toml optional), or a population CSV file")
+    parser.add_argument(
+        "ward_dir",
+        metavar="WARD_DIR",
+        help="the ward folder, a folder with only population.csv (births.csv, housing.csv, "
+        "ward.toml optional), or a population CSV file",
+    )
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument(
         "--base-year",

@@ -63,6 +63,7 @@ def _write_tables(plan: Plan, stage: Path) -> None:
     }
     if plan.cycle is not None:
         from tuyensinh.plan.cycle import CYCLE_FILES
+
         tables.update({name: getattr(plan.cycle, field) for name, field in CYCLE_FILES.items()})
     for name, table in tables.items():
         if table is not None:

@@ -1,4 +1,5 @@
 """`python -m tuyensinh.province batch|citywide|sample …` (see `tuyensinh.province.command`)."""
+
 import sys
 
 from tuyensinh.province.command import main

@@ -19,6 +19,7 @@ PROVINCE_DIR and OUT paths (a shared file system). Tasks are submitted biggest w
 problems, an impossible zoning, even a crash or a lost worker) is recorded and never stops the
 other wards.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -89,8 +90,9 @@ def dask_client(workers: int, scheduler: str | None) -> Iterator[Any]:
         finally:
             client.close()
         return
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                           silence_logs=logging.ERROR)
+    cluster = LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+    )
     try:
         client = Client(cluster)
         try:
@@ -148,17 +150,28 @@ def _still_failing(job: WardJob, previous: dict[str, Any] | None, settings: Plan
 
     if previous.get("inputs") != file_hashes(job.folder):
         return None
-    return WardOutcome(name=job.name, folder=job.folder, out=job.out, status=FAILED,
-                       problems=tuple(previous.get("problems", ())), problems_en=tuple(previous.get("problems_en", ())),
-                       inputs=previous["inputs"])
+    return WardOutcome(
+        name=job.name,
+        folder=job.folder,
+        out=job.out,
+        status=FAILED,
+        problems=tuple(previous.get("problems", ())),
+        problems_en=tuple(previous.get("problems_en", ())),
+        inputs=previous["inputs"],
+    )
 
 
 def _lost(job: WardJob, error: BaseException) -> WardOutcome:
     """A task that never returned (its worker died, the cluster went away)."""
-    return WardOutcome(name=job.name, folder=job.folder, out=job.out, status=ERROR,
-                       error=f"{type(error).__name__}: {error}",
-                       problems=(say("batch.lost", "vi", error=f"{type(error).__name__}: {error}"),),
-                       problems_en=(say("batch.lost", "en", error=f"{type(error).__name__}: {error}"),))
+    return WardOutcome(
+        name=job.name,
+        folder=job.folder,
+        out=job.out,
+        status=ERROR,
+        error=f"{type(error).__name__}: {error}",
+        problems=(say("batch.lost", "vi", error=f"{type(error).__name__}: {error}"),),
+        problems_en=(say("batch.lost", "en", error=f"{type(error).__name__}: {error}"),),
+    )
 
 
 def _write_batch_file(out: Path, result: BatchResult, settings: PlanSettings, key: str) -> None:
@@ -231,13 +244,15 @@ def run_batch(
     used_workers = 0
     if todo:
         tracker.start()
-        todo.sort(key=lambda j: (-j.size, j.name))   # biggest first: the tail of the run is short tasks
+        todo.sort(key=lambda j: (-j.size, j.name))  # biggest first: the tail of the run is short tasks
         with dask_client(min(workers, len(todo)), scheduler) as client:
             from dask.distributed import as_completed
 
             used_workers = len(client.scheduler_info().get("workers", {})) or min(workers, len(todo))
-            futures = {client.submit(plan_ward, job, settings, key=f"plan-{i:05d}-{job.name}", pure=False): job
-                       for i, job in enumerate(todo)}
+            futures = {
+                client.submit(plan_ward, job, settings, key=f"plan-{i:05d}-{job.name}", pure=False): job
+                for i, job in enumerate(todo)
+            }
             try:
                 for future in as_completed(list(futures)):
                     job = futures[future]
@@ -257,13 +272,19 @@ def run_batch(
     if rollup:
         kept = [str(f) for f in last.get("rollup_files", [])]
         if not force and last.get("rollup_key") == key and kept and all((out_path / f).is_file() for f in kept):
-            files = kept            # nothing changed since the last roll-up: keep it
+            files = kept  # nothing changed since the last roll-up: keep it
         else:
             from tuyensinh.province.rollup_files import write_rollup
 
             files = write_rollup(out_path, ordered, province=province, lang=settings.lang)
-    result = BatchResult(out=out_path, outcomes=ordered, seconds=time.perf_counter() - started,
-                         workers=used_workers, scheduler=scheduler or ("local" if todo else "none"),
-                         province=province, rollup_files=tuple(files))
+    result = BatchResult(
+        out=out_path,
+        outcomes=ordered,
+        seconds=time.perf_counter() - started,
+        workers=used_workers,
+        scheduler=scheduler or ("local" if todo else "none"),
+        province=province,
+        rollup_files=tuple(files),
+    )
     _write_batch_file(out_path, result, settings, key if rollup else "")
     return result

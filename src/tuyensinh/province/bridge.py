@@ -4,6 +4,7 @@ Every name the province package needs from the ward-level app (the plan run, the
 the manifest hashes, atomic output, labels and the sample generator) is imported here and
 nowhere else, so a reorganisation of `tuyensinh` changes this module only.
 """
+
 from __future__ import annotations
 
 from tuyensinh.plan import PlanSettings, run_plan

@@ -23,6 +23,7 @@ measured the same way on the same city model (`measure`):
                         per grade that seat the most pupils in its rooms (zoning.vectors)
     quarters crossing   quarters zoned to a school of another ward (0 for the baseline)
 """
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,8 @@ class CitywideResult:
     solver: dict[str, Any]
     wards: tuple[str, ...]
     seconds: float
-    quarters: Any = None      # GeoDataFrame of the city's quarters (for the map)
-    schools: Any = None       # GeoDataFrame of the city's schools of the level (for the map)
+    quarters: Any = None  # GeoDataFrame of the city's quarters (for the map)
+    schools: Any = None  # GeoDataFrame of the city's schools of the level (for the map)
     notes: tuple[str, ...] = ()
 
 
@@ -105,8 +106,17 @@ def _ward_tables(folder: str, out: str, level: str, year: int | None, national: 
         given = ward.distances.copy()
         given["quarter_id"] = _prefix(given["quarter_id"], code)
         given["school_id"] = _prefix(given["school_id"], code)
-    return {"code": code, "crs": ward.crs, "schools": schools, "demand": demand, "zones": zones,
-            "quarters": quarters, "distances": given, "year": coming, "name": ward.name}
+    return {
+        "code": code,
+        "crs": ward.crs,
+        "schools": schools,
+        "demand": demand,
+        "zones": zones,
+        "quarters": quarters,
+        "distances": given,
+        "year": coming,
+        "name": ward.name,
+    }
 
 
 def measure(problem: Any, school_of: np.ndarray) -> dict[str, float]:
@@ -119,9 +129,12 @@ def measure(problem: Any, school_of: np.ndarray) -> dict[str, float]:
     pupils_s = school_pupils(problem, school_of)
     over = unseated(problem, pupils_s, np.arange(pupils_s.shape[0]))
     total = float(pupils_q.sum())
-    return {"pupils": total, "pupil_metres": float((pupils_q * metres).sum()),
-            "mean_distance_m": float((pupils_q * metres).sum() / total) if total else float("nan"),
-            "pupils_over_capacity": float(over.sum())}
+    return {
+        "pupils": total,
+        "pupil_metres": float((pupils_q * metres).sum()),
+        "mean_distance_m": float((pupils_q * metres).sum() / total) if total else float("nan"),
+        "pupils_over_capacity": float(over.sum()),
+    }
 
 
 def _school_index(problem: Any, zones: pd.DataFrame) -> np.ndarray:
@@ -181,10 +194,20 @@ def citywide_zoning(
 
         options["contiguity"] = quarter_adjacency(quarters.to_crs(crs))
     current = baseline[["quarter_id", "level", "school_id", "share"]]
-    result = assign(demand, schools, distances, level=level, school_years=year, norms=national,
-                    current=current, stability=0.0, **options)
-    problem = build_problem(demand, schools, distances, level=level, school_years=year, norms=national,
-                            current=current, setting=setting)
+    result = assign(
+        demand,
+        schools,
+        distances,
+        level=level,
+        school_years=year,
+        norms=national,
+        current=current,
+        stability=0.0,
+        **options,
+    )
+    problem = build_problem(
+        demand, schools, distances, level=level, school_years=year, norms=national, current=current, setting=setting
+    )
     base_of = _school_index(problem, baseline)
     zones = result.zones(year)
     city_of = _school_index(problem, zones)
@@ -199,21 +222,36 @@ def citywide_zoning(
         rows.append({"zoning": name, **figures})
     comparison = pd.DataFrame(rows)
     pupils_q = problem.demand.sum(axis=(1, 2))
-    table = pd.DataFrame({
-        "quarter_id": problem.quarter_ids, "ward": ward_of_quarter, "level": level,
-        "school_id": problem.school_ids[city_of], "school_ward": ward_of_school[city_of],
-        "crosses": ward_of_school[city_of] != ward_of_quarter, "pupils": pupils_q,
-        "distance_m": problem.distance[np.arange(len(city_of)), city_of],
-        "baseline_school_id": problem.school_ids[base_of], "changed": city_of != base_of,
-    })
+    table = pd.DataFrame(
+        {
+            "quarter_id": problem.quarter_ids,
+            "ward": ward_of_quarter,
+            "level": level,
+            "school_id": problem.school_ids[city_of],
+            "school_ward": ward_of_school[city_of],
+            "crosses": ward_of_school[city_of] != ward_of_quarter,
+            "pupils": pupils_q,
+            "distance_m": problem.distance[np.arange(len(city_of)), city_of],
+            "baseline_school_id": problem.school_ids[base_of],
+            "changed": city_of != base_of,
+        }
+    )
     load = result.load.copy()
-    return CitywideResult(level=level, school_year=year, zones=table, comparison=comparison, load=load,
-                          solver=result.solver.to_dict(), wards=tuple(p["code"] for p in parts),
-                          seconds=time.perf_counter() - began, quarters=quarters.to_crs(crs),
-                          schools=gpd.GeoDataFrame(schools[["school_id", "ward"]],
-                                                   geometry=gpd.points_from_xy(schools["lon"], schools["lat"]),
-                                                   crs="EPSG:4326").to_crs(crs),
-                          notes=tuple(result.note_texts("vi")))
+    return CitywideResult(
+        level=level,
+        school_year=year,
+        zones=table,
+        comparison=comparison,
+        load=load,
+        solver=result.solver.to_dict(),
+        wards=tuple(p["code"] for p in parts),
+        seconds=time.perf_counter() - began,
+        quarters=quarters.to_crs(crs),
+        schools=gpd.GeoDataFrame(
+            schools[["school_id", "ward"]], geometry=gpd.points_from_xy(schools["lon"], schools["lat"]), crs="EPSG:4326"
+        ).to_crs(crs),
+        notes=tuple(result.note_texts("vi")),
+    )
 
 
 def citywide_map_png(result: CitywideResult, dpi: int = 150, lang: str = "vi") -> bytes:
@@ -234,19 +272,33 @@ def citywide_map_png(result: CitywideResult, dpi: int = 150, lang: str = "vi") -
     quarters = result.quarters.merge(result.zones[["quarter_id", "crosses", "changed"]], on="quarter_id")
     fig, ax = plt.subplots(figsize=(9, 9))
     try:
-        quarters.plot(ax=ax, color=np.where(quarters["crosses"], "#f28e2b",
-                                            np.where(quarters["changed"], "#ffe0b2", "#e8eef5")),
-                      edgecolor="#bbbbbb", linewidth=0.2)
+        quarters.plot(
+            ax=ax,
+            color=np.where(quarters["crosses"], "#f28e2b", np.where(quarters["changed"], "#ffe0b2", "#e8eef5")),
+            edgecolor="#bbbbbb",
+            linewidth=0.2,
+        )
         quarters.dissolve("ward").boundary.plot(ax=ax, color="#333333", linewidth=0.6)
         if result.schools is not None and len(result.schools):
             result.schools.plot(ax=ax, marker="^", color="#1f4e79", markersize=28, zorder=3)
-        ax.legend(handles=[Patch(color="#f28e2b", label=say("city.crosses", lang)),
-                           Patch(color="#ffe0b2", label=say("city.changed", lang)),
-                           Patch(color="#e8eef5", label=say("city.kept", lang)),
-                           Line2D([], [], marker="^", color="#1f4e79", linestyle="", label=say("city.school", lang))],
-                  loc="lower left", fontsize=9)
-        ax.set_title(say("city.title", lang, level=level_name(result.level, lang, short=True),
-                         year=school_year_label(result.school_year, lang)))
+        ax.legend(
+            handles=[
+                Patch(color="#f28e2b", label=say("city.crosses", lang)),
+                Patch(color="#ffe0b2", label=say("city.changed", lang)),
+                Patch(color="#e8eef5", label=say("city.kept", lang)),
+                Line2D([], [], marker="^", color="#1f4e79", linestyle="", label=say("city.school", lang)),
+            ],
+            loc="lower left",
+            fontsize=9,
+        )
+        ax.set_title(
+            say(
+                "city.title",
+                lang,
+                level=level_name(result.level, lang, short=True),
+                year=school_year_label(result.school_year, lang),
+            )
+        )
         ax.set_axis_off()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
@@ -265,9 +317,15 @@ def write_citywide(result: CitywideResult, out: str | os.PathLike, lang: str = "
         write_csv_atomic(result.zones, stage / "zones.csv", float_format="%.6g")
         write_csv_atomic(result.comparison, stage / "comparison.csv", float_format="%.6g")
         write_csv_atomic(result.load, stage / "load.csv", float_format="%.6g")
-        record = {"level": result.level, "school_year": result.school_year, "wards": list(result.wards),
-                  "seconds": round(result.seconds, 3), "solver": result.solver, "notes": list(result.notes),
-                  "comparison": result.comparison.to_dict("records")}
+        record = {
+            "level": result.level,
+            "school_year": result.school_year,
+            "wards": list(result.wards),
+            "seconds": round(result.seconds, 3),
+            "solver": result.solver,
+            "notes": list(result.notes),
+            "comparison": result.comparison.to_dict("records"),
+        }
         write_bytes_atomic(stage / "solver.json", manifest_json(record).encode("utf-8"))
         write_bytes_atomic(stage / "map.png", citywide_map_png(result, lang=lang))
     return sorted(p.name for p in folder.iterdir())

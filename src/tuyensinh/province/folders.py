@@ -1,6 +1,7 @@
 """The ward folders of a province directory, where each ward's plan goes, and whether a ward's
 earlier plan is still current (its manifest's input hashes and settings match).
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ __all__ = [
     "ward_jobs",
 ]
 
-WARDS_DIR = "wards"      # OUT/wards/<ward folder>/ holds each ward's plan
+WARDS_DIR = "wards"  # OUT/wards/<ward folder>/ holds each ward's plan
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,10 @@ def find_wards(province_dir: str | os.PathLike) -> list[Path]:
     Hidden folders are skipped, and a ward folder's own sub-folders are not searched."""
     root = Path(province_dir)
     if not root.is_dir():
-        raise ValueError(f"{root}: the province directory does not exist or is not a folder; give the folder "
-                         "that holds one sub-folder per ward (each with its ward.toml)")
+        raise ValueError(
+            f"{root}: the province directory does not exist or is not a folder; give the folder "
+            "that holds one sub-folder per ward (each with its ward.toml)"
+        )
     found: list[Path] = []
 
     def walk(folder: Path) -> None:
@@ -54,8 +57,10 @@ def find_wards(province_dir: str | os.PathLike) -> list[Path]:
 
     walk(root)
     if not found:
-        raise ValueError(f"{root}: no ward folder found (a ward folder holds ward.toml); put one sub-folder per "
-                         "ward in it, e.g. 26740_sai_gon/ward.toml")
+        raise ValueError(
+            f"{root}: no ward folder found (a ward folder holds ward.toml); put one sub-folder per "
+            "ward in it, e.g. 26740_sai_gon/ward.toml"
+        )
     return found
 
 
@@ -76,14 +81,17 @@ def check_out_dir(province_dir: str | os.PathLike, out: str | os.PathLike) -> No
     """Refuse an output folder that overlaps the province directory or holds other data."""
     root, out = Path(province_dir).resolve(), Path(out).resolve()
     if out == root or out in root.parents or root in out.parents:
-        raise ValueError(f"--out {out} overlaps the province directory {root}: give a separate folder, "
-                         "e.g. out/<province>")
+        raise ValueError(
+            f"--out {out} overlaps the province directory {root}: give a separate folder, e.g. out/<province>"
+        )
     if out.exists():
         if not out.is_dir():
             raise ValueError(f"--out {out} is a file; give a folder path")
         if any(out.iterdir()) and not (out / "batch.json").is_file():
-            raise ValueError(f"--out {out} already holds files that are not an earlier tuyensinh batch (no "
-                             "batch.json); choose an empty or new folder")
+            raise ValueError(
+                f"--out {out} already holds files that are not an earlier tuyensinh batch (no "
+                "batch.json); choose an empty or new folder"
+            )
 
 
 def province_info(province_dir: str | os.PathLike) -> dict[str, str]:
@@ -94,8 +102,9 @@ def province_info(province_dir: str | os.PathLike) -> dict[str, str]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path}: not valid TOML ({error}); write [province] code = \"79\", "
-                         "name = \"Thành phố Hồ Chí Minh\"") from None
+        raise ValueError(
+            f'{path}: not valid TOML ({error}); write [province] code = "79", name = "Thành phố Hồ Chí Minh"'
+        ) from None
     section = data.get("province", {})
     return {k: str(v) for k, v in section.items() if k in ("code", "name")} if isinstance(section, dict) else {}
 
@@ -122,4 +131,3 @@ def plan_is_current(job: WardJob, settings: PlanSettings) -> bool:
     except (ValueError, KeyError, TypeError):
         return False
     return recorded_inputs == file_hashes(job.folder) and _settings_match(recorded_settings, settings)
-

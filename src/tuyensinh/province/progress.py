@@ -6,6 +6,7 @@ a built-in rate and time-remaining estimate, and it degrades to nothing on a pip
 the mean wall time per finished ward so far × the wards left (the cluster works on several at
 once, so this wall-clock rate already includes the parallelism).
 """
+
 from __future__ import annotations
 
 import sys
@@ -16,7 +17,6 @@ from typing import Any
 from tuyensinh.words.province import say
 
 __all__ = ["BatchProgress", "format_seconds"]
-
 
 
 def format_seconds(seconds: float) -> str:
@@ -34,13 +34,15 @@ class BatchProgress:
     callable taking each line.
     """
 
-    def __init__(self, total: int, unchanged: int = 0, sink: bool | Callable[[str], None] | None = True,
-                 lang: str = "vi") -> None:
+    def __init__(
+        self, total: int, unchanged: int = 0, sink: bool | Callable[[str], None] | None = True, lang: str = "vi"
+    ) -> None:
         self.total, self.unchanged, self.lang = total, unchanged, lang
         self.done = self.failed = 0
         self.started = time.perf_counter()
-        self._words = {key: say(f"progress.{key}", lang) for key in
-                       ("desc", "unit", "done", "failed", "left", "eta", "unchanged")}
+        self._words = {
+            key: say(f"progress.{key}", lang) for key in ("desc", "unit", "done", "failed", "left", "eta", "unchanged")
+        }
         self._bar: Any = None
         self._emit: Callable[[str], None] | None = None
         if callable(sink):
@@ -49,8 +51,14 @@ class BatchProgress:
             if sys.stderr.isatty():
                 from tqdm import tqdm
 
-                self._bar = tqdm(total=total, desc=self._words["desc"], unit=self._words["unit"],
-                                 file=sys.stderr, dynamic_ncols=True, smoothing=0.0)
+                self._bar = tqdm(
+                    total=total,
+                    desc=self._words["desc"],
+                    unit=self._words["unit"],
+                    file=sys.stderr,
+                    dynamic_ncols=True,
+                    smoothing=0.0,
+                )
                 self._bar.set_postfix_str(self._counts(), refresh=True)
             else:
                 self._emit = lambda line: print(line, file=sys.stderr, flush=True)

@@ -23,6 +23,7 @@ Tables (`Rollup`):
 A ward that failed contributes no figures (even if an older plan of it is on disk) and is listed
 with its problems.
 """
+
 from __future__ import annotations
 
 import json
@@ -74,24 +75,27 @@ def _schools_short(value: Any) -> int:
 def _ward_levels(out: Path) -> pd.DataFrame:
     """Per level × school year from the ward's own ward_summary.csv (+ teachers, cost)."""
     summary = pd.read_csv(out / "ward_summary.csv", keep_default_na=True)
-    summary = summary[summary["level"].astype(str) != "all"]   # the ward's own total row
-    table = pd.DataFrame({
-        "level": summary["level"].astype(str),
-        "school_year": summary["school_year"].astype(int),
-        "pupils": summary["pupils_mean"].astype(float),
-        "classes": summary["classes"].astype(float),
-        "rooms_needed": summary["rooms_needed"].astype(float),
-        "rooms_available": summary["rooms_available"].astype(float),
-        "rooms_short": summary["rooms_short"].astype(float),
-        "schools_short": [_schools_short(v) for v in summary["schools_short"]],
-    })
+    summary = summary[summary["level"].astype(str) != "all"]  # the ward's own total row
+    table = pd.DataFrame(
+        {
+            "level": summary["level"].astype(str),
+            "school_year": summary["school_year"].astype(int),
+            "pupils": summary["pupils_mean"].astype(float),
+            "classes": summary["classes"].astype(float),
+            "rooms_needed": summary["rooms_needed"].astype(float),
+            "rooms_available": summary["rooms_available"].astype(float),
+            "rooms_short": summary["rooms_short"].astype(float),
+            "schools_short": [_schools_short(v) for v in summary["schools_short"]],
+        }
+    )
     capacity_path = out / "capacity.csv"
     if capacity_path.is_file():
         capacity = pd.read_csv(capacity_path)
         if TEACHER_COLUMN in capacity and capacity[TEACHER_COLUMN].notna().any():
             teachers = capacity.groupby(["level", "school_year"])[TEACHER_COLUMN].sum(min_count=1)
-            table = table.merge(teachers.rename("teachers_short").reset_index(), on=["level", "school_year"],
-                                how="left")
+            table = table.merge(
+                teachers.rename("teachers_short").reset_index(), on=["level", "school_year"], how="left"
+            )
     cost = _building_cost(out)
     if cost is not None:
         table = table.merge(cost, on=["level", "school_year"], how="left")
@@ -128,14 +132,22 @@ def _accuracy(manifest: dict[str, Any], level: str) -> tuple[float, float]:
     return (np.nan, np.nan)
 
 
-def build_rollup(outcomes: Sequence[WardOutcome], *, province: dict[str, str] | None = None,
-                 lang: str = "vi") -> Rollup:
+def build_rollup(
+    outcomes: Sequence[WardOutcome], *, province: dict[str, str] | None = None, lang: str = "vi"
+) -> Rollup:
     """Gather the wards' outputs (outcomes of a batch, in ward order) into the province tables."""
     status_rows, level_frames, ward_rows = [], [], []
     coming, horizon = set(), set()
     for o in outcomes:
-        info: dict[str, Any] = {"ward": o.name, "status": o.status, "problems": "\n".join(o.problems),
-                                "problems_en": "\n".join(o.problems_en), "code": "", "name": o.name, "kind": ""}
+        info: dict[str, Any] = {
+            "ward": o.name,
+            "status": o.status,
+            "problems": "\n".join(o.problems),
+            "problems_en": "\n".join(o.problems_en),
+            "code": "",
+            "name": o.name,
+            "kind": "",
+        }
         manifest: dict[str, Any] = {}
         if o.ok:
             manifest = json.loads((Path(o.out) / "manifest.json").read_text(encoding="utf-8"))
@@ -161,21 +173,26 @@ def build_rollup(outcomes: Sequence[WardOutcome], *, province: dict[str, str] | 
             short = rows.loc[rows["rooms_short"] > 0, "school_year"]
             accuracy, naive = _accuracy(manifest, str(level))
             entry = {
-                "ward": o.name, "level": level,
+                "ward": o.name,
+                "level": level,
                 "pupils": float(now["pupils"].sum()) if len(now) else np.nan,
                 "classes": float(now["classes"].sum()) if len(now) else np.nan,
                 "rooms_short_max": float(rows["rooms_short"].max()),
                 "rooms_short_horizon": float(last["rooms_short"]),
                 "first_short_year": float(short.min()) if len(short) else np.nan,
-                "accuracy_h1": accuracy, "accuracy_naive_h1": naive,
+                "accuracy_h1": accuracy,
+                "accuracy_naive_h1": naive,
             }
             if "teachers_short" in rows:
                 entry["teachers_short_horizon"] = float(last["teachers_short"])
             if "build_cost_million_vnd" in rows:
                 entry["build_cost_million_vnd"] = float(rows["build_cost_million_vnd"].sum())
             ward_rows.append(entry)
-    levels = pd.concat(level_frames, ignore_index=True) if level_frames else pd.DataFrame(
-        columns=["ward", "level", "school_year", *SUM_COLUMNS])
+    levels = (
+        pd.concat(level_frames, ignore_index=True)
+        if level_frames
+        else pd.DataFrame(columns=["ward", "level", "school_year", *SUM_COLUMNS])
+    )
     has_teachers = "teachers_short" in levels and levels["teachers_short"].notna().any()
     has_cost = "build_cost_million_vnd" in levels
     status = pd.DataFrame(status_rows)
@@ -183,10 +200,19 @@ def build_rollup(outcomes: Sequence[WardOutcome], *, province: dict[str, str] | 
     wards = pd.DataFrame(ward_rows)
     totals = province_totals(levels)
     years = tuple(sorted(int(y) for y in levels["school_year"].unique())) if len(levels) else ()
-    return Rollup(province=dict(province or {}), status=status, levels=levels, wards=wards, totals=totals,
-                  school_years=years, coming_year=min((y for y in coming if y is not None), default=None),
-                  horizon=max((h for h in horizon if h is not None), default=None),
-                  has_teachers=bool(has_teachers), has_cost=bool(has_cost), lang=lang)
+    return Rollup(
+        province=dict(province or {}),
+        status=status,
+        levels=levels,
+        wards=wards,
+        totals=totals,
+        school_years=years,
+        coming_year=min((y for y in coming if y is not None), default=None),
+        horizon=max((h for h in horizon if h is not None), default=None),
+        has_teachers=bool(has_teachers),
+        has_cost=bool(has_cost),
+        lang=lang,
+    )
 
 
 def _ward_names_from_toml(path: Path) -> dict[str, str]:
@@ -204,15 +230,16 @@ def _density(levels: pd.DataFrame) -> pd.DataFrame:
     """Per ward, its worst school year (most rooms short, all levels together; the earliest
     on a tie): rooms short, pupils and rooms short per 1,000 pupils of that year."""
     if levels.empty:
-        return pd.DataFrame(columns=["ward", "worst_year", "rooms_short_worst", "pupils_worst",
-                                     "rooms_short_per_1000"])
+        return pd.DataFrame(columns=["ward", "worst_year", "rooms_short_worst", "pupils_worst", "rooms_short_per_1000"])
     per_year = levels.groupby(["ward", "school_year"], sort=True)[["rooms_short", "pupils"]].sum().reset_index()
     per_year = per_year.sort_values(["ward", "rooms_short", "school_year"], ascending=[True, False, True])
     worst = per_year.drop_duplicates("ward", keep="first").set_index("ward")
-    worst["rooms_short_per_1000"] = np.where(worst["pupils"] > 0, worst["rooms_short"] / worst["pupils"] * 1000.0,
-                                             np.nan)
-    worst = worst.rename(columns={"school_year": "worst_year", "rooms_short": "rooms_short_worst",
-                                  "pupils": "pupils_worst"})
+    worst["rooms_short_per_1000"] = np.where(
+        worst["pupils"] > 0, worst["rooms_short"] / worst["pupils"] * 1000.0, np.nan
+    )
+    worst = worst.rename(
+        columns={"school_year": "worst_year", "rooms_short": "rooms_short_worst", "pupils": "pupils_worst"}
+    )
     return worst.reset_index()
 
 

@@ -8,6 +8,7 @@ Sở GD&ĐT document, Times New Roman, borders, frozen and repeated header rows,
 fitted to one page wide; the totals sheet ends with the signature block. Values are numbers
 (never formulas); a figure the wards' outputs do not provide is written "không có số liệu".
 """
+
 from __future__ import annotations
 
 import io
@@ -71,9 +72,14 @@ def _heading(ws: Worksheet, rollup: Rollup, width: int, title: str) -> int:
         cell.font, cell.alignment = font, _CENTER
     planned = int((rollup.status["status"].isin(["planned", "unchanged"])).sum())
     failed = int(len(rollup.status) - planned)
-    basis = say("basis", lang, planned=planned, failed=failed,
-                coming=school_year_label(rollup.coming_year, lang) if rollup.coming_year else "—",
-                horizon=school_year_label(rollup.horizon, lang) if rollup.horizon else "—")
+    basis = say(
+        "basis",
+        lang,
+        planned=planned,
+        failed=failed,
+        coming=school_year_label(rollup.coming_year, lang) if rollup.coming_year else "—",
+        horizon=school_year_label(rollup.horizon, lang) if rollup.horizon else "—",
+    )
     ws.merge_cells(start_row=5, start_column=1, end_row=5, end_column=width)
     cell = ws.cell(row=5, column=1, value=basis)
     cell.font, cell.alignment = _font(11, italic=True), _CENTER
@@ -91,8 +97,9 @@ def _header_row(ws: Worksheet, row: int, names: Sequence[str], widths: Sequence[
     ws.print_title_rows = f"{row}:{row}"
 
 
-def _data_row(ws: Worksheet, row: int, values: Sequence[Any], fill: PatternFill | None = None,
-              bold: bool = False) -> None:
+def _data_row(
+    ws: Worksheet, row: int, values: Sequence[Any], fill: PatternFill | None = None, bold: bool = False
+) -> None:
     for col, value in enumerate(values, start=1):
         cell = ws.cell(row=row, column=col, value=_value(value))
         cell.font, cell.border = _font(11, bold=bold), _BORDER
@@ -117,11 +124,13 @@ def _print_setup(ws: Worksheet) -> None:
 
 def _signature(ws: Worksheet, row: int, width: int, lang: str) -> None:
     half = max(2, width // 2)
-    lines = [(row, half + 1, width, say("date_line", lang), _font(12, italic=True)),
-             (row + 1, 1, half, say("signer_left", lang), _font(12, bold=True)),
-             (row + 1, half + 1, width, say("signer_right", lang), _font(12, bold=True)),
-             (row + 2, 1, half, say("sign_hint", lang), _font(11, italic=True)),
-             (row + 2, half + 1, width, say("sign_hint_seal", lang), _font(11, italic=True))]
+    lines = [
+        (row, half + 1, width, say("date_line", lang), _font(12, italic=True)),
+        (row + 1, 1, half, say("signer_left", lang), _font(12, bold=True)),
+        (row + 1, half + 1, width, say("signer_right", lang), _font(12, bold=True)),
+        (row + 2, 1, half, say("sign_hint", lang), _font(11, italic=True)),
+        (row + 2, half + 1, width, say("sign_hint_seal", lang), _font(11, italic=True)),
+    ]
     for r, c1, c2, value, font in lines:
         ws.merge_cells(start_row=r, start_column=c1, end_row=r, end_column=c2)
         cell = ws.cell(row=r, column=c1, value=value)
@@ -134,21 +143,38 @@ def _level_label(level: str, lang: str) -> str:
 
 def _totals_sheet(ws: Worksheet, rollup: Rollup) -> None:
     lang = rollup.lang
-    names = [say("level", lang), say("school_year", lang), say("wards", lang), say("pupils", lang),
-             say("classes", lang), say("rooms_needed", lang), say("rooms_available", lang),
-             say("rooms_short", lang), say("schools_short", lang), say("teachers_short", lang),
-             say("build_cost", lang)]
+    names = [
+        say("level", lang),
+        say("school_year", lang),
+        say("wards", lang),
+        say("pupils", lang),
+        say("classes", lang),
+        say("rooms_needed", lang),
+        say("rooms_available", lang),
+        say("rooms_short", lang),
+        say("schools_short", lang),
+        say("teachers_short", lang),
+        say("build_cost", lang),
+    ]
     widths = [18, 13, 11, 15, 10, 12, 12, 12, 13, 13, 17]
     row = _heading(ws, rollup, len(names), say("totals_heading", lang))
     _header_row(ws, row, names, widths)
     na = say("not_available", lang)
     for _, t in rollup.totals.iterrows():
         row += 1
-        values = [_level_label(t["level"], lang), school_year_label(int(t["school_year"]), lang), t["wards"],
-                  t["pupils"], t["classes"], t["rooms_needed"], t["rooms_available"], t["rooms_short"],
-                  t["schools_short"],
-                  t["teachers_short"] if rollup.has_teachers else na,
-                  t["build_cost_million_vnd"] if rollup.has_cost else na]
+        values = [
+            _level_label(t["level"], lang),
+            school_year_label(int(t["school_year"]), lang),
+            t["wards"],
+            t["pupils"],
+            t["classes"],
+            t["rooms_needed"],
+            t["rooms_available"],
+            t["rooms_short"],
+            t["schools_short"],
+            t["teachers_short"] if rollup.has_teachers else na,
+            t["build_cost_million_vnd"] if rollup.has_cost else na,
+        ]
         _data_row(ws, row, values, fill=_TOTAL_FILL if t["level"] == "all" else None, bold=t["level"] == "all")
     _signature(ws, row + 2, len(names), lang)
     _print_setup(ws)
@@ -159,12 +185,22 @@ def _level_sheet(ws: Worksheet, rollup: Rollup, level: str) -> None:
     years = list(rollup.school_years)
     coming = rollup.coming_year or (years[0] if years else 0)
     horizon = rollup.horizon or (years[-1] if years else 0)
-    names = [say("no", lang), say("code", lang), say("ward", lang),
-             say("pupils_coming", lang, year=school_year_label(coming, lang)),
-             say("classes_coming", lang, year=school_year_label(coming, lang))]
+    names = [
+        say("no", lang),
+        say("code", lang),
+        say("ward", lang),
+        say("pupils_coming", lang, year=school_year_label(coming, lang)),
+        say("classes_coming", lang, year=school_year_label(coming, lang)),
+    ]
     names += [say("rooms_short_year", lang, year=school_year_label(y, lang)) for y in years]
-    names += [say("first_short", lang), say("teachers_short_horizon", lang, year=school_year_label(horizon, lang)),
-              say("build_cost", lang), say("accuracy", lang), say("accuracy_naive", lang), say("status", lang)]
+    names += [
+        say("first_short", lang),
+        say("teachers_short_horizon", lang, year=school_year_label(horizon, lang)),
+        say("build_cost", lang),
+        say("accuracy", lang),
+        say("accuracy_naive", lang),
+        say("status", lang),
+    ]
     widths = [6, 8, 22, 14, 11, *[11] * len(years), 13, 12, 15, 13, 12, 16]
     title = f"{say('title', lang)} — {level_name(level, lang).upper()}"
     row = _heading(ws, rollup, len(names), title)
@@ -178,32 +214,48 @@ def _level_sheet(ws: Worksheet, rollup: Rollup, level: str) -> None:
     for _, s in rollup.status.iterrows():
         ok = s["status"] in ("planned", "unchanged")
         if ok and s["ward"] not in wards.index:
-            continue   # the ward has no school of this level
+            continue  # the ward has no school of this level
         shown += 1
         row += 1
         base = [shown, s["code"], s["name"]]
         if not ok:
-            values = base + [None, None] + [None] * len(years) + [None, None, None, None, None,
-                                                                  say(f"status.{s['status']}", lang)]
+            values = (
+                base
+                + [None, None]
+                + [None] * len(years)
+                + [None, None, None, None, None, say(f"status.{s['status']}", lang)]
+            )
             _data_row(ws, row, values, fill=_FAILED_FILL)
             continue
         w = records[s["ward"]]
         short = shortage.loc[s["ward"]]
         first = w["first_short_year"]
-        values = base + [w["pupils"], w["classes"]] + [short.get(y) for y in years] + [
-            school_year_label(int(first), lang) if pd.notna(first) else say("none_short", lang),
-            w["teachers_short_horizon"] if rollup.has_teachers and "teachers_short_horizon" in w else na,
-            w["build_cost_million_vnd"] if rollup.has_cost and "build_cost_million_vnd" in w else na,
-            w["accuracy_h1"], w["accuracy_naive_h1"], say(f"status.{s['status']}", lang)]
+        values = (
+            base
+            + [w["pupils"], w["classes"]]
+            + [short.get(y) for y in years]
+            + [
+                school_year_label(int(first), lang) if pd.notna(first) else say("none_short", lang),
+                w["teachers_short_horizon"] if rollup.has_teachers and "teachers_short_horizon" in w else na,
+                w["build_cost_million_vnd"] if rollup.has_cost and "build_cost_million_vnd" in w else na,
+                w["accuracy_h1"],
+                w["accuracy_naive_h1"],
+                say(f"status.{s['status']}", lang),
+            ]
+        )
         _data_row(ws, row, values)
     row += 1
     total = rollup.totals[rollup.totals["level"] == level].set_index("school_year")
-    values = [None, None, say("total", lang),
-              total["pupils"].get(coming), total["classes"].get(coming)]
+    values = [None, None, say("total", lang), total["pupils"].get(coming), total["classes"].get(coming)]
     values += [total["rooms_short"].get(y) for y in years]
-    values += [None,
-               total["teachers_short"].get(horizon) if rollup.has_teachers and "teachers_short" in total else na,
-               total["build_cost_million_vnd"].sum() if rollup.has_cost else na, None, None, None]
+    values += [
+        None,
+        total["teachers_short"].get(horizon) if rollup.has_teachers and "teachers_short" in total else na,
+        total["build_cost_million_vnd"].sum() if rollup.has_cost else na,
+        None,
+        None,
+        None,
+    ]
     _data_row(ws, row, values, fill=_TOTAL_FILL, bold=True)
     ws.merge_cells(start_row=row + 2, start_column=1, end_row=row + 2, end_column=len(names))
     cell = ws.cell(row=row + 2, column=1, value=say("accuracy_note", lang))

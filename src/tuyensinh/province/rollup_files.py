@@ -1,4 +1,5 @@
 """The roll-up's files: the tables as CSV, province.xlsx, province_map.png, province_report.html."""
+
 from __future__ import annotations
 
 import os
@@ -14,16 +15,20 @@ from tuyensinh.province.worker import WardOutcome
 __all__ = ["write_rollup"]
 
 
-def write_rollup(out: str | os.PathLike, outcomes: Sequence[WardOutcome], *,
-                 province: dict[str, str] | None = None, lang: str = "vi") -> list[str]:
+def write_rollup(
+    out: str | os.PathLike, outcomes: Sequence[WardOutcome], *, province: dict[str, str] | None = None, lang: str = "vi"
+) -> list[str]:
     """Write the roll-up files into `out` (each atomically); return their names:
     province_levels.csv, province_wards.csv, province_status.csv, province_totals.csv,
     province.xlsx, province_map.png, province_report.html."""
     out = Path(out)
     rollup = build_rollup(outcomes, province=province, lang=lang)
-    tables = {"province_levels.csv": rollup.levels, "province_wards.csv": rollup.wards,
-              "province_status.csv": rollup.status.drop(columns=["problems_en"] if lang == "vi" else ["problems"]),
-              "province_totals.csv": rollup.totals}
+    tables = {
+        "province_levels.csv": rollup.levels,
+        "province_wards.csv": rollup.wards,
+        "province_status.csv": rollup.status.drop(columns=["problems_en"] if lang == "vi" else ["problems"]),
+        "province_totals.csv": rollup.totals,
+    }
     for name, table in tables.items():
         write_csv_atomic(table, out / name, float_format="%.6g")
     write_bytes_atomic(out / "province.xlsx", rollup_workbook(rollup))

@@ -7,6 +7,7 @@ each ward's outline (the union of its quarters, from the ward folder) coloured b
 short per 1,000 pupils in its worst school year (most rooms short), all levels together;
 wards with data problems are grey and hatched.
 """
+
 from __future__ import annotations
 
 import base64
@@ -73,19 +74,26 @@ def province_map_png(rollup: Rollup, outcomes: Sequence[WardOutcome], dpi: int =
     try:
         if len(outlines):
             crs = outlines.estimate_utm_crs()
-            shapes = outlines.to_crs(crs).merge(rollup.status[["ward", "status", "rooms_short_per_1000"]],
-                                                on="ward", how="left")
+            shapes = outlines.to_crs(crs).merge(
+                rollup.status[["ward", "status", "rooms_short_per_1000"]], on="ward", how="left"
+            )
             ok = shapes["status"].isin(["planned", "unchanged"])
             values = shapes.loc[ok, "rooms_short_per_1000"].fillna(0.0)
             top = max(float(values.max()) if len(values) else 0.0, 1.0)
             norm = Normalize(vmin=0.0, vmax=top)
             if ok.any():
-                shapes[ok].assign(value=values).plot(column="value", cmap="OrRd", norm=norm, ax=ax,
-                                                     edgecolor="#555555", linewidth=0.4)
+                shapes[ok].assign(value=values).plot(
+                    column="value", cmap="OrRd", norm=norm, ax=ax, edgecolor="#555555", linewidth=0.4
+                )
             if (~ok).any():
                 shapes[~ok].plot(ax=ax, color="#d9d9d9", hatch="///", edgecolor="#555555", linewidth=0.4)
-                ax.legend(handles=[Patch(facecolor="#d9d9d9", hatch="///", edgecolor="#555555",
-                                         label=say("map_failed", lang))], loc="lower left", fontsize=9)
+                ax.legend(
+                    handles=[
+                        Patch(facecolor="#d9d9d9", hatch="///", edgecolor="#555555", label=say("map_failed", lang))
+                    ],
+                    loc="lower left",
+                    fontsize=9,
+                )
             mappable = plt.cm.ScalarMappable(norm=norm, cmap="OrRd")
             bar = fig.colorbar(mappable, ax=ax, shrink=0.6, pad=0.02)
             bar.set_label(say("map_legend", lang))
@@ -93,8 +101,9 @@ def province_map_png(rollup: Rollup, outcomes: Sequence[WardOutcome], dpi: int =
                 names = rollup.status.set_index("ward")["name"]
                 for _, s in shapes.iterrows():
                     point = s.geometry.representative_point()
-                    ax.annotate(str(names.get(s["ward"], s["ward"])), (point.x, point.y), ha="center",
-                                va="center", fontsize=7)
+                    ax.annotate(
+                        str(names.get(s["ward"], s["ward"])), (point.x, point.y), ha="center", va="center", fontsize=7
+                    )
         year = rollup.school_years[-1] if rollup.school_years else None
         ax.set_title(say("map_title", lang, year=school_year_label(year, lang) if year else "—"), fontsize=12)
         ax.set_axis_off()
@@ -117,18 +126,37 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], classes: Seque
 def _totals_table(rollup: Rollup) -> str:
     lang = rollup.lang
     na = say("not_available", lang)
-    headers = [say("level", lang), say("school_year", lang), say("wards", lang), say("pupils", lang),
-               say("classes", lang), say("rooms_needed", lang), say("rooms_available", lang),
-               say("rooms_short", lang), say("schools_short", lang), say("teachers_short", lang),
-               say("build_cost", lang)]
+    headers = [
+        say("level", lang),
+        say("school_year", lang),
+        say("wards", lang),
+        say("pupils", lang),
+        say("classes", lang),
+        say("rooms_needed", lang),
+        say("rooms_available", lang),
+        say("rooms_short", lang),
+        say("schools_short", lang),
+        say("teachers_short", lang),
+        say("build_cost", lang),
+    ]
     rows, classes = [], []
     for _, t in rollup.totals.iterrows():
         level = say("all_levels", lang) if t["level"] == "all" else level_name(t["level"], lang)
-        rows.append([level, school_year_label(int(t["school_year"]), lang), fmt(t["wards"], lang),
-                     fmt(t["pupils"], lang), fmt(t["classes"], lang), fmt(t["rooms_needed"], lang),
-                     fmt(t["rooms_available"], lang), fmt(t["rooms_short"], lang), fmt(t["schools_short"], lang),
-                     fmt(t["teachers_short"], lang) if rollup.has_teachers else na,
-                     fmt(t["build_cost_million_vnd"], lang) if rollup.has_cost else na])
+        rows.append(
+            [
+                level,
+                school_year_label(int(t["school_year"]), lang),
+                fmt(t["wards"], lang),
+                fmt(t["pupils"], lang),
+                fmt(t["classes"], lang),
+                fmt(t["rooms_needed"], lang),
+                fmt(t["rooms_available"], lang),
+                fmt(t["rooms_short"], lang),
+                fmt(t["schools_short"], lang),
+                fmt(t["teachers_short"], lang) if rollup.has_teachers else na,
+                fmt(t["build_cost_million_vnd"], lang) if rollup.has_cost else na,
+            ]
+        )
         classes.append("total" if t["level"] == "all" else "")
     return _table(headers, rows, classes)
 
@@ -139,11 +167,19 @@ def _level_table(rollup: Rollup, level: str) -> str:
     years = list(rollup.school_years)
     coming = rollup.coming_year or (years[0] if years else 0)
     horizon = rollup.horizon or (years[-1] if years else 0)
-    headers = [say("ward", lang), say("pupils_coming", lang, year=school_year_label(coming, lang)),
-               say("classes_coming", lang, year=school_year_label(coming, lang))]
+    headers = [
+        say("ward", lang),
+        say("pupils_coming", lang, year=school_year_label(coming, lang)),
+        say("classes_coming", lang, year=school_year_label(coming, lang)),
+    ]
     headers += [say("rooms_short_year", lang, year=school_year_label(y, lang)) for y in years]
-    headers += [say("first_short", lang), say("teachers_short_horizon", lang, year=school_year_label(horizon, lang)),
-                say("build_cost", lang), say("accuracy", lang), say("accuracy_naive", lang)]
+    headers += [
+        say("first_short", lang),
+        say("teachers_short_horizon", lang, year=school_year_label(horizon, lang)),
+        say("build_cost", lang),
+        say("accuracy", lang),
+        say("accuracy_naive", lang),
+    ]
     wards = rollup.wards[rollup.wards["level"] == level].set_index("ward") if len(rollup.wards) else pd.DataFrame()
     records = wards.to_dict("index")
     levels = rollup.levels[rollup.levels["level"] == level]
@@ -155,21 +191,35 @@ def _level_table(rollup: Rollup, level: str) -> str:
         w = records[s["ward"]]
         short = shortage.loc[s["ward"]]
         first = w["first_short_year"]
-        rows.append([str(s["name"]), fmt(w["pupils"], lang), fmt(w["classes"], lang),
-                     *[fmt(short.get(y), lang) for y in years],
-                     school_year_label(int(first), lang) if pd.notna(first) else say("none_short", lang),
-                     fmt(w["teachers_short_horizon"], lang) if rollup.has_teachers and "teachers_short_horizon" in w
-                     else na,
-                     fmt(w["build_cost_million_vnd"], lang) if rollup.has_cost and "build_cost_million_vnd" in w
-                     else na,
-                     fmt(w["accuracy_h1"], lang, 1), fmt(w["accuracy_naive_h1"], lang, 1)])
+        rows.append(
+            [
+                str(s["name"]),
+                fmt(w["pupils"], lang),
+                fmt(w["classes"], lang),
+                *[fmt(short.get(y), lang) for y in years],
+                school_year_label(int(first), lang) if pd.notna(first) else say("none_short", lang),
+                fmt(w["teachers_short_horizon"], lang) if rollup.has_teachers and "teachers_short_horizon" in w else na,
+                fmt(w["build_cost_million_vnd"], lang) if rollup.has_cost and "build_cost_million_vnd" in w else na,
+                fmt(w["accuracy_h1"], lang, 1),
+                fmt(w["accuracy_naive_h1"], lang, 1),
+            ]
+        )
         classes.append("short" if pd.notna(first) else "")
     total = rollup.totals[rollup.totals["level"] == level].set_index("school_year")
     if len(total):
-        rows.append([say("total", lang), fmt(total["pupils"].get(coming), lang),
-                     fmt(total["classes"].get(coming), lang), *[fmt(total["rooms_short"].get(y), lang) for y in years],
-                     "", fmt(total["teachers_short"].get(horizon), lang) if rollup.has_teachers else na,
-                     fmt(total["build_cost_million_vnd"].sum(), lang) if rollup.has_cost else na, "", ""])
+        rows.append(
+            [
+                say("total", lang),
+                fmt(total["pupils"].get(coming), lang),
+                fmt(total["classes"].get(coming), lang),
+                *[fmt(total["rooms_short"].get(y), lang) for y in years],
+                "",
+                fmt(total["teachers_short"].get(horizon), lang) if rollup.has_teachers else na,
+                fmt(total["build_cost_million_vnd"].sum(), lang) if rollup.has_cost else na,
+                "",
+                "",
+            ]
+        )
         classes.append("total")
     return _table(headers, rows, classes)
 
@@ -183,8 +233,10 @@ def _problems(rollup: Rollup) -> str:
     parts = []
     for _, s in failed.iterrows():
         items = "".join(f"<li>{html.escape(p)}</li>" for p in str(s[column]).split("\n") if p)
-        parts.append(f"<h3>{html.escape(str(s['name']))} ({html.escape(str(s['code']))}) — "
-                     f"{html.escape(say('status.' + s['status'], lang))}</h3><ul>{items}</ul>")
+        parts.append(
+            f"<h3>{html.escape(str(s['name']))} ({html.escape(str(s['code']))}) — "
+            f"{html.escape(say('status.' + s['status'], lang))}</h3><ul>{items}</ul>"
+        )
     return "".join(parts)
 
 
@@ -204,9 +256,14 @@ def rollup_page(rollup: Rollup, map_png: bytes) -> str:
     province = rollup.province.get("name", "")
     title = say("page_title", lang, province=province)
     status = rollup.status["status"]
-    counts = say("counts", lang, planned=int(status.isin(["planned", "unchanged"]).sum()),
-                 unchanged=int((status == "unchanged").sum()), failed=int((~status.isin(["planned", "unchanged"])).sum()),
-                 total=len(status))
+    counts = say(
+        "counts",
+        lang,
+        planned=int(status.isin(["planned", "unchanged"]).sum()),
+        unchanged=int((status == "unchanged").sum()),
+        failed=int((~status.isin(["planned", "unchanged"])).sum()),
+        total=len(status),
+    )
     headline = ""
     whole = rollup.totals[rollup.totals["level"] == "all"]
     if len(whole):
@@ -214,8 +271,13 @@ def rollup_page(rollup: Rollup, map_png: bytes) -> str:
         year = int(worst["school_year"])
         if worst["rooms_short"] > 0:
             short_wards = rollup.levels[(rollup.levels["school_year"] == year) & (rollup.levels["rooms_short"] > 0)]
-            headline = say("headline_short", lang, year=school_year_label(year, lang),
-                           rooms=fmt(float(worst["rooms_short"]), lang), wards=short_wards["ward"].nunique())
+            headline = say(
+                "headline_short",
+                lang,
+                year=school_year_label(year, lang),
+                rooms=fmt(float(worst["rooms_short"]), lang),
+                wards=short_wards["ward"].nunique(),
+            )
         else:
             headline = say("headline_none", lang, year=school_year_label(int(whole["school_year"].max()), lang))
     notes = []
@@ -238,8 +300,14 @@ def rollup_page(rollup: Rollup, map_png: bytes) -> str:
             sections.append(f"<h2>{html.escape(say('section_level', lang, level=level_name(level, lang)))}</h2>")
             sections.append(_level_table(rollup, level))
             sections.append(f'<p class="note">{html.escape(say("accuracy_note", lang))}</p>')
-    sections += [f"<h2>{html.escape(say('section_problems', lang))}</h2>", _problems(rollup),
-                 f'<p class="note">{html.escape(say("generated", lang))}</p>']
-    return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-            + "\n".join(s for s in sections if s) + "</body></html>\n")
+    sections += [
+        f"<h2>{html.escape(say('section_problems', lang))}</h2>",
+        _problems(rollup),
+        f'<p class="note">{html.escape(say("generated", lang))}</p>',
+    ]
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+        + "\n".join(s for s in sections if s)
+        + "</body></html>\n"
+    )

@@ -20,6 +20,7 @@ unknown level), to show how a batch reports a ward with data problems.
 `--wards N` keeps the N wards nearest (by centre) to Phường Sài Gòn, so that a small province
 is one connected piece of the city and city-wide zoning has ward lines to cross.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,12 +66,12 @@ GENERATOR_VERSION = 1
 HCMC_BOUNDARIES = "79_ho_chi_minh_wards.geojson"
 PROVINCE_CODE = "79"
 PROVINCE_NAME = "Thành phố Hồ Chí Minh"
-START_WARD = "Sài Gòn"            # a small province grows outward from this ward
-QUARTERS = (4, 8)                 # quarters per ward (fewer for small wards)
-RESIDENTS = (5_000, 12_000)       # residents 0–64 at the end of 2004, seeded per ward
-INFLOW_SHARE = 0.05               # in-migrants per year ÷ initial residents (Phước Bình: 950 / 24,500)
-TIGHT_SHARE = 0.4                 # share of schools sized to exactly their 2026 need
-MARKER = ".sample.json"           # parameters of a generated province (hidden: not a ward file)
+START_WARD = "Sài Gòn"  # a small province grows outward from this ward
+QUARTERS = (4, 8)  # quarters per ward (fewer for small wards)
+RESIDENTS = (5_000, 12_000)  # residents 0–64 at the end of 2004, seeded per ward
+INFLOW_SHARE = 0.05  # in-migrants per year ÷ initial residents (Phước Bình: 950 / 24,500)
+TIGHT_SHARE = 0.4  # share of schools sized to exactly their 2026 need
+MARKER = ".sample.json"  # parameters of a generated province (hidden: not a ward file)
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,10 @@ class SampleWard:
 
     code: str
     name: str
-    kind: str          # "phường", "xã" or "đặc khu"
+    kind: str  # "phường", "xã" or "đặc khu"
     name_en: str
     area_km2: float
-    geometry: shapely.Geometry   # EPSG:4326
+    geometry: shapely.Geometry  # EPSG:4326
 
     @property
     def folder(self) -> str:
@@ -106,17 +107,26 @@ def hcmc_wards(boundaries: Path | None = None) -> list[SampleWard]:
     """The real outlines of Ho Chi Minh City's wards, communes and special zone, by code."""
     path = (boundaries or default_boundaries()) / HCMC_BOUNDARIES
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: the Ho Chi Minh City boundary file is missing; it ships with the "
-                                "source checkout in data/boundaries/ (give --boundaries DIR)")
+        raise FileNotFoundError(
+            f"{path}: the Ho Chi Minh City boundary file is missing; it ships with the "
+            "source checkout in data/boundaries/ (give --boundaries DIR)"
+        )
     data = json.loads(path.read_text(encoding="utf-8"))
     wards = []
     for feature in data["features"]:
         props = feature["properties"]
         full = str(props.get("fullName", ""))
         kind = "phường" if full.startswith("Phường") else "đặc khu" if full.startswith("Đặc khu") else "xã"
-        wards.append(SampleWard(code=str(props["code"]), name=str(props["name"]), kind=kind,
-                                name_en=str(props.get("nameEn", "")), area_km2=float(props.get("areaKm2", 0.0)),
-                                geometry=shape(feature["geometry"])))
+        wards.append(
+            SampleWard(
+                code=str(props["code"]),
+                name=str(props["name"]),
+                kind=kind,
+                name_en=str(props.get("nameEn", "")),
+                area_km2=float(props.get("areaKm2", 0.0)),
+                geometry=shape(feature["geometry"]),
+            )
+        )
     return sorted(wards, key=lambda w: w.code)
 
 
@@ -135,13 +145,13 @@ def pick_wards(wards: list[SampleWard], count: int | None) -> list[SampleWard]:
 
 # --- one ward ------------------------------------------------------------------------------
 
+
 def _crs(geometry: shapely.Geometry) -> str:
     """VN-2000 / UTM 48N west of 108°E, 49N east of it."""
     return "EPSG:3405" if geometry.representative_point().x < 108.0 else "EPSG:3406"
 
 
-def _tessellate(boundary_ll: shapely.Geometry, crs: str, n: int,
-                rng: np.random.Generator) -> tuple[list, np.ndarray]:
+def _tessellate(boundary_ll: shapely.Geometry, crs: str, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
     """`n` quarters tiling the outline (EPSG:4326) and their settlement points (metres).
 
     Points are drawn uniformly inside the outline, each at least 0.55 × √(area / n) from the
@@ -175,9 +185,11 @@ def _tessellate(boundary_ll: shapely.Geometry, crs: str, n: int,
 def _schools(ward: SampleWard, centres_ll: np.ndarray, rng: np.random.Generator) -> tuple[SchoolSite, ...]:
     """One or two schools per level at quarter centres; a seeded share of them 'tight'."""
     n = len(centres_ll)
-    plan = (("mam_non", "MN", "Trường Mầm non", 1 + (n >= 6)),
-            ("tieu_hoc", "TH", "Trường Tiểu học", 1 + (n >= 5)),
-            ("thcs", "THCS", "Trường THCS", 1 + (n >= 7)))
+    plan = (
+        ("mam_non", "MN", "Trường Mầm non", 1 + (n >= 6)),
+        ("tieu_hoc", "TH", "Trường Tiểu học", 1 + (n >= 5)),
+        ("thcs", "THCS", "Trường THCS", 1 + (n >= 7)),
+    )
     sites = []
     for offset, (level, prefix, title, count) in enumerate(plan):
         quarters = rng.permutation(n)[:count]
@@ -185,8 +197,9 @@ def _schools(ward: SampleWard, centres_ll: np.ndarray, rng: np.random.Generator)
             role = "tight" if rng.uniform() < TIGHT_SHARE else "ample"
             name = f"{title} {ward.name}" + (f" số {k + 1}" if count > 1 else "")
             lon, lat = centres_ll[q] + rng.normal(0.0, 0.0004, 2) * (offset > 0)
-            sites.append(SchoolSite(f"{prefix}{k + 1:02d}", name, level, round(float(lon), 6),
-                                    round(float(lat), 6), role))
+            sites.append(
+                SchoolSite(f"{prefix}{k + 1:02d}", name, level, round(float(lon), 6), round(float(lat), 6), role)
+            )
     return tuple(sites)
 
 
@@ -202,14 +215,26 @@ def ward_files(ward: SampleWard) -> dict[str, str]:
     residents = int(layout_rng.integers(*RESIDENTS))
     urban = ward.kind == "phường"
     spec = WardSpec(
-        slug=slug(ward.name_en or ward.name), code=ward.code, name=ward.name, kind=ward.kind,
-        province=PROVINCE_NAME, crs=crs, setting="urban" if urban else "rural", boundary_file=HCMC_BOUNDARIES,
-        seed=seed, quarter_ids=tuple(f"KP{i:02d}" for i in range(1, n + 1)),
+        slug=slug(ward.name_en or ward.name),
+        code=ward.code,
+        name=ward.name,
+        kind=ward.kind,
+        province=PROVINCE_NAME,
+        crs=crs,
+        setting="urban" if urban else "rural",
+        boundary_file=HCMC_BOUNDARIES,
+        seed=seed,
+        quarter_ids=tuple(f"KP{i:02d}" for i in range(1, n + 1)),
         quarter_names=tuple(f"{'Khu phố' if urban else 'Ấp'} {i}" for i in range(1, n + 1)),
-        demography=replace(PHUOC_BINH.demography, initial_population=residents,
-                           inflow_per_year=round(INFLOW_SHARE * residents, 1)),
-        rates={}, schools=(), core=(centre.x, centre.y) if urban else None, centre=(centre.x, centre.y),
-        slack_rooms=(1, 3), land_m2_per_place=(6.0, 12.0),
+        demography=replace(
+            PHUOC_BINH.demography, initial_population=residents, inflow_per_year=round(INFLOW_SHARE * residents, 1)
+        ),
+        rates={},
+        schools=(),
+        core=(centre.x, centre.y) if urban else None,
+        centre=(centre.x, centre.y),
+        slack_rooms=(1, 3),
+        land_m2_per_place=(6.0, 12.0),
         toml_extra="# Sample province: the outline is real, everything else SYNTHETIC (tuyensinh.province.sample).\n",
     )
     sim = simulate(spec, settlements, demog_rng)
@@ -224,8 +249,9 @@ def ward_files(ward: SampleWard) -> dict[str, str]:
         "schools.csv": sample_files.schools_frame(spec, calibration, school_rng),
         "zones.csv": sample_files.zones_frame(zones),
     }
-    toml = sample_files.ward_toml(spec).replace("python -m tuyensinh.sample_data",
-                                               "python -m tuyensinh.province sample")
+    toml = sample_files.ward_toml(spec).replace(
+        "python -m tuyensinh.sample_data", "python -m tuyensinh.province sample"
+    )
     texts = {"ward.toml": toml, "quarters.geojson": sample_files.quarters_geojson(spec, polygons)}
     return texts | {name: sample_files.csv_text(frame) for name, frame in frames.items()}
 
@@ -251,6 +277,7 @@ def break_ward(files: dict[str, str]) -> dict[str, str]:
 
 # --- the province ----------------------------------------------------------------------------
 
+
 def _write_folder(folder: Path, files: dict[str, str]) -> None:
     with staged_output(folder, replace_whole=True) as stage:
         stage.chmod(0o755)
@@ -258,8 +285,9 @@ def _write_folder(folder: Path, files: dict[str, str]) -> None:
             write_bytes_atomic(stage / name, text.encode("utf-8")).chmod(0o644)
 
 
-def sample_province(out: str | Path, *, wards: int | None = None, broken: int = 0,
-                    boundaries: Path | None = None) -> list[Path]:
+def sample_province(
+    out: str | Path, *, wards: int | None = None, broken: int = 0, boundaries: Path | None = None
+) -> list[Path]:
     """Write one synthetic ward folder per chosen HCMC ward into `out` and `province.toml`;
     return the ward folders. `wards`: keep the N wards nearest Phường Sài Gòn (default all
     168); `broken`: spoil the last K of them (`break_ward`)."""
@@ -275,15 +303,18 @@ def sample_province(out: str | Path, *, wards: int | None = None, broken: int = 
             files = break_ward(files)
         _write_folder(out / ward.folder, files)
         folders.append(out / ward.folder)
-    toml = (f"# Sample province generated by `python -m tuyensinh.province sample` from the real ward\n"
-            f"# outlines of {PROVINCE_NAME}; all data inside the ward folders are SYNTHETIC.\n"
-            f'[province]\ncode = "{PROVINCE_CODE}"\nname = "{PROVINCE_NAME}"\n')
+    toml = (
+        f"# Sample province generated by `python -m tuyensinh.province sample` from the real ward\n"
+        f"# outlines of {PROVINCE_NAME}; all data inside the ward folders are SYNTHETIC.\n"
+        f'[province]\ncode = "{PROVINCE_CODE}"\nname = "{PROVINCE_NAME}"\n'
+    )
     write_bytes_atomic(out / "province.toml", toml.encode("utf-8"))
     return folders
 
 
-def ensure_sample_province(out: str | Path, *, wards: int | None = None, broken: int = 0,
-                           boundaries: Path | None = None) -> list[Path]:
+def ensure_sample_province(
+    out: str | Path, *, wards: int | None = None, broken: int = 0, boundaries: Path | None = None
+) -> list[Path]:
     """`sample_province` unless `out` already holds the same one (same generator version,
     ward count and broken count, every folder present): a cache for the benchmark."""
     out = Path(out)

@@ -7,6 +7,7 @@ The ward's outputs are written by `run_plan` itself, atomically (a staging folde
 as a whole), so a failed ward keeps its previous outputs untouched. The outcome also carries
 the worker's process id and peak resident memory, for the benchmark.
 """
+
 from __future__ import annotations
 
 import os
@@ -87,21 +88,31 @@ def plan_ward(job: WardJob, settings: object) -> WardOutcome:
     try:
         run_plan(job.folder, job.out, settings=settings, progress=False)  # type: ignore[arg-type]
     except WardDataError as problem:
-        return WardOutcome(**base, status=FAILED, **spent(),
-                           problems=tuple(p.text("vi") for p in problem.problems),
-                           problems_en=tuple(p.text("en") for p in problem.problems),
-                           peak_mb=peak_memory_mb(), inputs=inputs)
+        return WardOutcome(
+            **base,
+            status=FAILED,
+            **spent(),
+            problems=tuple(p.text("vi") for p in problem.problems),
+            problems_en=tuple(p.text("en") for p in problem.problems),
+            peak_mb=peak_memory_mb(),
+            inputs=inputs,
+        )
     except ValueError as problem:  # an option out of range, an impossible zoning (ZoningError)
         worded = getattr(problem, "text", None)
         vi = worded("vi") if callable(worded) else str(problem)
         en = worded("en") if callable(worded) else str(problem)
-        return WardOutcome(**base, status=FAILED, **spent(),
-                           problems=(vi,), problems_en=(en,), peak_mb=peak_memory_mb(), inputs=inputs)
+        return WardOutcome(
+            **base, status=FAILED, **spent(), problems=(vi,), problems_en=(en,), peak_mb=peak_memory_mb(), inputs=inputs
+        )
     except Exception as unexpected:
-        return WardOutcome(**base, status=ERROR, **spent(),
-                           error=f"{type(unexpected).__name__}: {unexpected}\n{traceback.format_exc(limit=8)}",
-                           problems=(say("batch.crashed", "vi", error=f"{type(unexpected).__name__}: {unexpected}"),),
-                           problems_en=(say("batch.crashed", "en", error=f"{type(unexpected).__name__}: {unexpected}"),),
-                           peak_mb=peak_memory_mb(), inputs=inputs)
-    return WardOutcome(**base, status=PLANNED, **spent(),
-                       peak_mb=peak_memory_mb(), inputs=inputs)
+        return WardOutcome(
+            **base,
+            status=ERROR,
+            **spent(),
+            error=f"{type(unexpected).__name__}: {unexpected}\n{traceback.format_exc(limit=8)}",
+            problems=(say("batch.crashed", "vi", error=f"{type(unexpected).__name__}: {unexpected}"),),
+            problems_en=(say("batch.crashed", "en", error=f"{type(unexpected).__name__}: {unexpected}"),),
+            peak_mb=peak_memory_mb(),
+            inputs=inputs,
+        )
+    return WardOutcome(**base, status=PLANNED, **spent(), peak_mb=peak_memory_mb(), inputs=inputs)

@@ -112,10 +112,14 @@ def housing_frame(spec: WardSpec) -> pd.DataFrame:
 
 def candidates_frame(spec: WardSpec) -> pd.DataFrame:
     """candidates.csv: the candidate school sites, one row per room option."""
-    frame = pd.DataFrame(list(spec.candidates), columns=["site_id", "name", "level", "lon", "lat", "rooms", "cost",
-                                                         "earliest_year"])
-    return frame.assign(lon=frame["lon"].map(lambda v: f"{v:.6f}"), lat=frame["lat"].map(lambda v: f"{v:.6f}"),
-                        cost=frame["cost"].astype("int64"))
+    frame = pd.DataFrame(
+        list(spec.candidates), columns=["site_id", "name", "level", "lon", "lat", "rooms", "cost", "earliest_year"]
+    )
+    return frame.assign(
+        lon=frame["lon"].map(lambda v: f"{v:.6f}"),
+        lat=frame["lat"].map(lambda v: f"{v:.6f}"),
+        cost=frame["cost"].astype("int64"),
+    )
 
 
 def constraints_frame(spec: WardSpec) -> pd.DataFrame:

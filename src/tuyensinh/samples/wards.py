@@ -200,9 +200,7 @@ THIEN_HOA_CANDIDATES = (
     ("DD02", "Điểm xây mới Mầm non Khau Ràng", "mam_non", 106.2950, 22.1000, 4, 15e9, 2027),
     ("DD02", "Điểm xây mới Mầm non Khau Ràng", "mam_non", 106.2950, 22.1000, 6, 20e9, 2027),
 )
-THIEN_HOA_CONSTRAINTS = (
-    ("forbid", "thcs", "THON03", "THCS02", ""),
-)
+THIEN_HOA_CONSTRAINTS = (("forbid", "thcs", "THON03", "THCS02", ""),)
 
 THIEN_HOA = WardSpec(
     slug="thien_hoa",

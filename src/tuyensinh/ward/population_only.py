@@ -7,6 +7,7 @@ the years, births and housing naming known quarters) with the loader's own probl
 returns `ForecastInputs`; `full` holds the whole `Ward` when the folder has one (schools and a
 map), so that the commands can add the planners' blocks that need schools.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -53,12 +54,20 @@ def load_forecast_inputs(path: str | Path) -> ForecastInputs:
     path = Path(path)
     if path.is_dir() and _is_whole_ward(path):
         ward = load_ward(path)
-        return ForecastInputs(path, ward.name, ward.kind, ward.population, ward.births, ward.housing,
-                              ward.base_year, ward.horizon, ward)
+        return ForecastInputs(
+            path, ward.name, ward.kind, ward.population, ward.births, ward.housing, ward.base_year, ward.horizon, ward
+        )
     if not path.exists():
-        raise WardDataError(str(path), [Problem.of(
-            str(path), text("ward.folder_missing"), text("fix.ward.folder_missing"),
-        )])
+        raise WardDataError(
+            str(path),
+            [
+                Problem.of(
+                    str(path),
+                    text("ward.folder_missing"),
+                    text("fix.ward.folder_missing"),
+                )
+            ],
+        )
     problems: list[Problem] = []
     config = None
     if path.is_file():

@@ -77,7 +77,10 @@ def _text_problems(frame: gpd.GeoDataFrame, numbers: np.ndarray, file: str) -> l
     for value in ids[formula]:
         problems.append(
             Problem.of(
-                file, text("table.id_formula", value=value, char=value[:1]), text("fix.table.id_formula"), column="quarter_id"
+                file,
+                text("table.id_formula", value=value, char=value[:1]),
+                text("fix.table.id_formula"),
+                column="quarter_id",
             )
         )
     return problems
@@ -351,7 +354,10 @@ def read_quarters(
         features = ", ".join(str(n) for n in numbers[group.index.to_numpy()])
         problems.append(
             Problem.of(
-                file, text("map.duplicate_name", name=name, features=features), text("fix.map.duplicate_name"), column="name"
+                file,
+                text("map.duplicate_name", name=name, features=features),
+                text("fix.map.duplicate_name"),
+                column="name",
             )
         )
     problems += _geometry_problems(frame, file)

@@ -18,7 +18,6 @@ from forecast.langs import LANGS, check_lang  # the one language check, shared w
 __all__ = ["LANGS", "check_lang", "pick", "placeholders", "Text", "EMPTY", "Catalog"]
 
 
-
 def pick(pair: tuple[str, str], lang: str) -> str:
     """The `lang` member of a (Vietnamese, English) pair."""
     return pair[LANGS.index(check_lang(lang))]

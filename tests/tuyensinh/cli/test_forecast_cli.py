@@ -90,7 +90,9 @@ def test_forecast_and_backtest_need_only_a_population_table(ward_dir, tmp_path, 
     assert main(["backtest", str(single), "--out", str(tmp_path / "c"), "--max-horizon", "2", "--lang", "en"]) == 0
     printed = capsys.readouterr().out
     assert "Population data only" in printed and "Simple shrunk HP" in printed
-    assert (tmp_path / "c" / "backtest_ward.csv").exists() and not (tmp_path / "c" / "backtest_entry_grades.csv").exists()
+    assert (tmp_path / "c" / "backtest_ward.csv").exists() and not (
+        tmp_path / "c" / "backtest_entry_grades.csv"
+    ).exists()
     # a bad population file is reported with its own name, not a traceback
     broken = tmp_path / "hong.csv"
     broken.write_text("quarter_id,year,age,count\nKP1,2020,0,-3\n", encoding="utf-8")

@@ -237,7 +237,9 @@ def test_levels_coordinates_and_bounds(reported):
     p = _one(reported, "outside_vn")
     assert p.column == "lon" and "lon = 96.5 is outside Viet Nam (lon must be from 102 to 118)" in p.message
     p = _one(reported, "below_minimum")
-    assert "new_dwellings = -40 nhỏ hơn 0" in p.message_vi and p.fix == "write a value from 0 to 100000"  # docs: plausible ranges
+    assert (
+        "new_dwellings = -40 nhỏ hơn 0" in p.message_vi and p.fix == "write a value from 0 to 100000"
+    )  # docs: plausible ranges
     p = _one(reported, "above_maximum")
     assert p.column == "sessions_per_day" and "sessions_per_day = 3 is above 2" in p.message
     assert p.fix_vi == "ghi một giá trị từ 1 đến 2"

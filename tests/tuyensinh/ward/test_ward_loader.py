@@ -94,8 +94,14 @@ def test_valid_ward_loads_with_contract_types(tmp_path: Path) -> None:
     assert ward.zones["share"].tolist() == [1.0] * 9
     assert ward.distances["metres"].iloc[1] == 1500.5
     assert ward.housing["new_dwellings"].sum() == 200
-    assert ward.optional_files == {"births": True, "housing": True, "zones": True, "distances": True,
-                                   "enrolment": False, "quotas_published": False}
+    assert ward.optional_files == {
+        "births": True,
+        "housing": True,
+        "zones": True,
+        "distances": True,
+        "enrolment": False,
+        "quotas_published": False,
+    }
     with pytest.raises(dataclasses.FrozenInstanceError):
         ward.base_year = 2025  # type: ignore[misc]
 
@@ -791,7 +797,9 @@ def test_a_quarter_may_start_later_or_stop_but_not_skip_a_year(tmp_path: Path) -
     # a year missing between a quarter's first and last year is still a hole, named once
     tables = valid_tables()
     pop = tables["population"]
-    tables["population"] = pop[~((pop["quarter_id"] == "02") & (pop["year"].astype(int) == 2021))].reset_index(drop=True)
+    tables["population"] = pop[~((pop["quarter_id"] == "02") & (pop["year"].astype(int) == 2021))].reset_index(
+        drop=True
+    )
     problems = problems_of(write_ward(tmp_path / "b", tables))
     assert len(problems) == 1
     find(problems, "population.csv", "quarter_id '02', year 2021: no row for age(s) 0, 1, 2", column="age")
