@@ -92,7 +92,7 @@ def test_english_labels(zoned):
     words = "\n".join(texts(fig))
     assert "Enrollment zones, Primary – school year 2027–2028" in words
     assert "pupils" in words and "classes" in words and "N" in texts(fig)
-    with pytest.raises(ValueError, match="unknown language"):
+    with pytest.raises(ValueError, match="unknown output language"):
         plot_zones(result, quarters, schools, crs=CRS, lang="fr")
 
 

@@ -255,7 +255,7 @@ def test_preschool_notes_speak_of_children_and_group_thousands():
     )
     assert tiny.text("en").startswith("Trường B (TH04), school year 2029–2030: less than 0.1 pupils beyond its seats")
     assert tiny.script_text() == "Trường B (TH04), school year 2029: 0.0 pupil(s) beyond its seats"
-    with pytest.raises(ValueError, match="unknown language"):
+    with pytest.raises(ValueError, match="unknown output language"):
         note.text("fr")
     with pytest.raises(ValueError, match="unknown zoning note"):
         Note.of("typo")

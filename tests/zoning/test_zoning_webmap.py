@@ -174,7 +174,7 @@ def test_vietnamese_by_default_english_on_request(zoned):
     assert "Schools and their zones" in english and "Phân luồng" not in english
     rows = page_data(parse(english))["schools"][0]["rows"]
     assert [r[0] for r in rows][:3] == ["Pupils", "Classes", "Classrooms needed / available"]
-    with pytest.raises(ValueError, match="unknown language"):
+    with pytest.raises(ValueError, match="unknown output language"):
         zones_html(result, quarters, schools, crs=CRS, lang="fr")
 
 
