@@ -132,6 +132,7 @@ def noted_runs(phuoc_binh_dir, tmp_path_factory):
                     "600",
                     "--time-limit",
                     "0.001",
+                    "--no-contiguous",  # the LP-guided search, whose 1 ms limit the notes speak of
                     "--lang",
                     lang,
                 ]
@@ -155,14 +156,18 @@ def test_zone_command_speaks_vietnamese_only(noted_runs):
     notes = [line[4:] for line in lines[1:]]
     assert all(line.startswith("  ! ") for line in lines[1:])
     report = json.loads((out / "solver.json").read_text(encoding="utf-8"))
-    assert len(notes) == len(report["notes"]) == len(report["note_records"]) >= 2
+    # the stranded quarters always; the time-limit and over-capacity notes when the run has them (a
+    # quiet machine proves this small model optimal within the limit; their wording is pinned in
+    # tests/zoning/test_zoning_notes.py)
+    assert len(notes) == len(report["notes"]) == len(report["note_records"]) >= 1
     assert notes[0].startswith(
         "27 khu phố/thôn không có trường tiểu học nào trong phạm vi 600 m nên được phân về "
         "trường gần nhất: KP02, KP03, KP04,"
     )
     assert notes[0].endswith(" và 17 khu phố/thôn khác.")
     over = [n for n in notes if "vượt sức chứa" in n]
-    assert over and all(
+    assert len(over) == sum(r["key"] == "overflow" for r in report["note_records"])
+    assert all(
         re.fullmatch(
             r"Trường Tiểu học [^(]+ \(TH\d\d\), năm học 2029–2030: (dưới )?[\d.]+(,\d)? học sinh "
             r"vượt sức chứa \(không đủ chỗ trong các phòng học hiện có\)\.",
