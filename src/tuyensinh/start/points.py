@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 
 from tuyensinh.start.boundary import Boundary, projected_crs
+from tuyensinh.ward.cells import read_csv_cells
 from tuyensinh.ward.errors import Problem
 from tuyensinh.ward.quarters import WGS84
 from tuyensinh.ward.workbook import canonical_header
@@ -29,9 +30,13 @@ APPROXIMATE = "approximate (Voronoi cells around points) / gần đúng (vùng V
 def _table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     file = path.name
     if path.suffix.lower() in (".csv", ".txt"):
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=None, engine="python")
-        frame.columns = [canonical_header(str(name)) for name in frame.columns]
-        return frame, []
+        # the ward folder's CSV reader: UTF-8 (BOM or not), comma/semicolon/tab, a code page named by row
+        raw, problems = read_csv_cells(path, file)
+        if raw is None:
+            return None, problems
+        cells = raw.cells.copy()
+        cells.columns = [canonical_header(str(name)) for name in cells.columns]
+        return cells, []  # indexed by spreadsheet row (header = 1), blank rows left out
     frame = gpd.read_file(path)
     points = frame[frame.geometry.geom_type == "Point"]
     if points.empty:
@@ -40,7 +45,8 @@ def _table(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     out = pd.DataFrame({canonical_header(str(c)): points[c].astype(str) for c in points.columns if c != "geometry"})
     out["lon"] = points.geometry.x.map(repr)
     out["lat"] = points.geometry.y.map(repr)
-    return out.reset_index(drop=True), []
+    out.index = pd.RangeIndex(2, 2 + len(out), name="row")  # feature k is numbered as row k + 1
+    return out, []
 
 
 def read_points(path: Path, boundary: Boundary) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
@@ -62,7 +68,7 @@ def read_points(path: Path, boundary: Boundary) -> tuple[gpd.GeoDataFrame | None
             )
     if problems:
         return None, problems
-    rows = frame.index.to_numpy() + 2
+    rows = frame.index.to_numpy()
     for column in ("quarter_id", "name", "lon", "lat"):
         blank = frame[column].str.strip().eq("").to_numpy()
         problems += [
@@ -76,7 +82,7 @@ def read_points(path: Path, boundary: Boundary) -> tuple[gpd.GeoDataFrame | None
         problems += [
             Problem.of(
                 file,
-                text("points.not_number", value=frame[column].iloc[r - 2]),
+                text("points.not_number", value=frame.at[r, column]),
                 text("fix.points.not_number"),
                 row=int(r),
                 column=column,
@@ -119,9 +125,10 @@ def read_points(path: Path, boundary: Boundary) -> tuple[gpd.GeoDataFrame | None
                 column="lon",
             )
         )
-    same = points.geometry.to_wkb().duplicated()
-    for r in np.flatnonzero(same.to_numpy())[:20]:
-        first = int(np.flatnonzero((points.geometry.to_wkb() == points.geometry.to_wkb().iloc[r]).to_numpy())[0])
+    places = points.geometry.to_wkb()
+    first_at = places.groupby(places, sort=False).transform(lambda group: group.index[0])  # first point at each place
+    for r in np.flatnonzero(places.duplicated().to_numpy())[:20]:
+        first = int(first_at.iloc[r])
         problems.append(
             Problem.of(
                 file,
