@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from tuyensinh.ward.cells import WORKBOOK_DELIMITER, RawTable
@@ -201,12 +202,16 @@ def find_header(sheet: SheetCells, needed: Sequence[str], enough: int) -> int | 
     return None
 
 
-def _is_total(cells: Iterable[str]) -> bool:
-    for value in cells:
-        if value:
-            folded = fold_text(value).strip()
-            return any(folded == word or folded.startswith((word + " ", word + ":")) for word in _TOTAL_WORDS)
-    return False
+def _total_rows(body: pd.DataFrame) -> set[int]:
+    """The rows whose first filled cell starts with a totals word (Tổng cộng, Cộng, Total…)."""
+    if body.empty:
+        return set()
+    filled = body.ne("").to_numpy()
+    first = body.to_numpy()[np.arange(len(body)), filled.argmax(axis=1)]  # rows here are never all blank
+    folded = pd.Series(first).map(fold_text).str.strip()
+    words = "|".join(re.escape(word) for word in _TOTAL_WORDS)
+    is_total = folded.str.fullmatch(rf"(?:{words})(?:[ :].*)?").to_numpy()
+    return {int(row) for row in body.index[is_total]}
 
 
 @dataclass(frozen=True)
@@ -324,7 +329,7 @@ def sheet_to_raw(
     header = [canonical_header(value) if value else "" for value in grid.loc[header_row]]
     body = grid.loc[header_row + 1 :]
     body = body.loc[body.ne("").any(axis=1)]
-    totals = {int(row) for row, cells in body.iterrows() if _is_total(cells)}
+    totals = _total_rows(body)
     body = body.drop(index=list(totals))
     problems = merged_problems(sheet, header_row, file, totals)
     problems += cell_value_problems(sheet, body.index, [i + 1 for i, name in enumerate(header) if name], file)

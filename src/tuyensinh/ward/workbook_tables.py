@@ -77,6 +77,14 @@ def _survey_header(sheet: SheetCells) -> int | None:
     return None
 
 
+def _whole_text(values: np.ndarray) -> np.ndarray:
+    """Whole numbers as text cells ('2025'), '' where unknown (NaN): vectorised."""
+    known = ~np.isnan(values)
+    out = np.full(values.shape, "", dtype=object)
+    out[known] = np.round(values[known]).astype(np.int64).astype(str)
+    return out
+
+
 def _survey_sheet(sheet: SheetCells, header_row: int, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """One survey sheet as long rows: quarter_id, year, age, count (text) and their cells."""
     raw, locator, problems = sheet_to_raw(sheet, header_row, file, "")
@@ -146,10 +154,8 @@ def _survey_sheet(sheet: SheetCells, header_row: int, file: str) -> tuple[pd.Dat
     birth = long["excel_column"].map(usable).to_numpy()
     year = years.reindex(long["excel_row"]).to_numpy()
     long["quarter_id"] = cells["quarter_id"].reindex(long["excel_row"]).to_numpy()
-    long["year"] = np.where(np.isnan(year), "", pd.Series(year).map(lambda v: f"{v:.0f}" if v == v else "").to_numpy())
-    long["age"] = np.where(
-        np.isnan(year), "", pd.Series(year - birth).map(lambda v: f"{v:.0f}" if v == v else "").to_numpy()
-    )
+    long["year"] = _whole_text(year)
+    long["age"] = _whole_text(year - birth)
     long["sheet"] = sheet.name
     blank = long["count"].eq("") & long["quarter_id"].ne("")
     if blank.any():  # said once per sheet with its cells (not row by row), then not again as blank
