@@ -8,6 +8,8 @@ under the titles given by `forecast_figure_titles` and `capacity_figure_titles`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from capacity.charts import plot_room_shortfall, plot_utilization
@@ -19,6 +21,7 @@ from zoning.webmap import zones_html
 
 __all__ = [
     "plan_figures",
+    "chart_builders",
     "zoning_maps",
     "interactive_maps",
     "forecast_figure_titles",
@@ -59,31 +62,53 @@ def capacity_figure_titles(plan: Plan) -> dict[str, str]:
     return {"utilization": say("col.utilization", lang), "shortfall": say("col.room_shortfall", lang)}
 
 
-def plan_figures(plan: Plan) -> dict[str, Any]:
-    """Every chart and map of the plan as matplotlib Figures, by output name.
+def _ward_fan(plan: Plan, title: str) -> Any:
+    history = plan.ward.population_by_age()
+    return ward_fan_chart(plan.forecast_ward, history=history, lang=plan.settings.lang, name=title)
+
+
+def _quarter_fan(plan: Plan, quarter: str, title: str) -> Any:
+    history = plan.ward.population_by_age()
+    return fan_chart(plan.forecast, quarter, history=history, name=title, lang=plan.settings.lang)
+
+
+def _utilization(plan: Plan) -> Any:
+    return plot_utilization(plan.capacity, plan.ward.schools, lang=plan.settings.lang)
+
+
+def _shortfall(plan: Plan) -> Any:
+    return plot_room_shortfall(plan.capacity, plan.ward.schools, lang=plan.settings.lang)
+
+
+def chart_builders(plan: Plan) -> dict[str, Callable[[Plan], Any]]:
+    """The plan's charts by output name, each as a function building its matplotlib Figure.
 
     forecast_ward, forecast_<quarter>: fan charts of the ward and of the two quarters whose
-    school-age population changes most (forecast's chart functions); zones_<level>: the
-    zoning map of the coming school year (zoning's map function); utilization, shortfall:
+    school-age population changes most (forecast's chart functions); utilization, shortfall:
     capacity's charts (proposed zones held to the horizon).
     """
-    ward, lang = plan.ward, plan.settings.lang
-    history = ward.population_by_age()
-    figures: dict[str, Any] = {}
+    builders: dict[str, Callable[[Plan], Any]] = {}
     for name, title in forecast_figure_titles(plan).items():
         if name == "forecast_ward":
             if plan.forecast_ward is not None:
-                figures[name] = ward_fan_chart(plan.forecast_ward, history=history, lang=lang, name=title)
+                builders[name] = partial(_ward_fan, title=title)
         else:
-            figures[name] = fan_chart(
-                plan.forecast, name.removeprefix("forecast_"), history=history, name=title, lang=lang
-            )
+            builders[name] = partial(_quarter_fan, quarter=name.removeprefix("forecast_"), title=title)
+    builders["utilization"] = _utilization
+    builders["shortfall"] = _shortfall
+    return builders
+
+
+def plan_figures(plan: Plan) -> dict[str, Any]:
+    """Every chart and map of the plan as matplotlib Figures, by output name: the charts of
+    `chart_builders`, zones_<level> (the zoning map of the coming school year) and
+    report_zones_<level> (the same map as an A4 portrait sheet, as report.html shows it: as
+    wide as the page's column, so its 7-8 pt labels stay 7-8 pt when the report is printed and
+    ~15 px on screen). `tuyensinh.plan.drawing` draws and saves them one by one."""
+    figures = {name: build(plan) for name, build in chart_builders(plan).items() if name.startswith("forecast_")}
     figures.update(zoning_maps(plan))
-    # report.html shows each map as an A4 portrait sheet: as wide as the page's column, so its
-    # 7-8 pt labels stay 7-8 pt when the report is printed and ~15 px on screen
     figures.update(zoning_maps(plan, orientation="portrait", prefix="report_zones_"))
-    figures["utilization"] = plot_utilization(plan.capacity, ward.schools, lang=lang)
-    figures["shortfall"] = plot_room_shortfall(plan.capacity, ward.schools, lang=lang)
+    figures.update({name: build(plan) for name, build in chart_builders(plan).items() if name not in figures})
     return figures
 
 
@@ -99,21 +124,25 @@ def _map_arguments(plan: Plan) -> dict[str, Any]:
     }
 
 
-def zoning_maps(plan: Plan, orientation: str | None = None, prefix: str = "zones_") -> dict[str, Any]:
-    """The zoning map of each level for the coming school year: {"<prefix><level>": Figure}
-    (zoning.maps.plot_zones: an A4 sheet, `orientation` portrait or landscape, default the one
-    printing the ward larger; in the ward's projected CRS)."""
+def zoning_maps(
+    plan: Plan, orientation: str | None = None, prefix: str = "zones_", levels: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """The zoning map of each level (or of `levels`) for the coming school year:
+    {"<prefix><level>": Figure} (zoning.maps.plot_zones: an A4 sheet, `orientation` portrait or
+    landscape, default the one printing the ward larger; in the ward's projected CRS)."""
     ward, options = plan.ward, _map_arguments(plan)
     return {
         f"{prefix}{level}": plot_zones(result, ward.quarters, ward.schools, orientation=orientation, **options)
         for level, result in plan.zonings.items()
+        if levels is None or level in levels
     }
 
 
-def interactive_maps(plan: Plan) -> dict[str, str]:
+def interactive_maps(plan: Plan, levels: Sequence[str] | None = None) -> dict[str, str]:
     """The same maps as self-contained HTML pages (zoning.webmap.zones_html): {"zones_<level>": html}."""
     ward, options = plan.ward, _map_arguments(plan)
     return {
         f"zones_{level}": zones_html(result, ward.quarters, ward.schools, **options)
         for level, result in plan.zonings.items()
+        if levels is None or level in levels
     }
