@@ -17,7 +17,6 @@ import pyogrio
 import pytest
 
 from tuyensinh.cli import main
-from tuyensinh.plan import files as plan_files
 from tuyensinh.plan import run as pipeline
 from tuyensinh.plan import run_plan
 
