@@ -1,6 +1,7 @@
 """Draw and save the plan's charts and maps, one job per figure, serially or on a pool of processes.
 
-Each figure (`tuyensinh.plan.figures`) is built once and saved in every format it is written in:
+Each figure (`tuyensinh.plan.figures`) is built once and saved in every format it is written in,
+each PNG from a single draw (`tuyensinh.plan.pngs`):
 
     zones_<level>         the A4 sheet → maps/zones_<level>.png (`map_dpi`) and .pdf
     report_zones_<level>  the portrait sheet shown in report.html → PNG, 150 dpi, cropped
@@ -27,10 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tuyensinh.plan.pngs import cropped_png, sheet_png
 from tuyensinh.plan.types import Plan
 from tuyensinh.present.outputs import write_bytes_atomic, write_text_atomic
 
-__all__ = ["WORKERS_ENV", "Drawing", "FigureJob", "draw_figures", "figure_jobs", "figure_workers", "png_bytes"]
+__all__ = ["WORKERS_ENV", "Drawing", "FigureJob", "draw_figures", "figure_jobs", "figure_workers"]
 
 WORKERS_ENV = "TUYENSINH_FIGURE_WORKERS"
 """Environment variable: processes drawing a plan's figures (0 or 1: serial in the calling process)."""
@@ -40,9 +42,6 @@ REPORT_MAP_DPI = 150
 """Resolution of the maps shown in report.html (an A4 portrait sheet as wide as the page)."""
 CHART_DPI = 120
 """Resolution of charts/*.png (also shown in report.html)."""
-PNG_COMPRESSION = 3
-"""zlib level of the PNG files (1 fastest … 9 smallest; matplotlib's default is 6): level 3
-writes a 300-dpi A4 map twice as fast as 6 for 1–10 % more bytes. The pixels are the same."""
 
 
 @dataclass(frozen=True)
@@ -53,46 +52,6 @@ class FigureJob:
 
     run: Callable[[Plan, Path], dict[str, bytes]]
     cost: float = 1.0
-
-
-def png_bytes(fig: Any, dpi: float, *, crop: bool = False) -> bytes:
-    """`fig` as PNG bytes: opaque RGB (the figures have white backgrounds), no metadata (runs
-    are comparable), zlib level `PNG_COMPRESSION`; `crop` trims the margins to the drawn
-    content (matplotlib's tight bounding box, 0.1 in of padding)."""
-    buffer = io.BytesIO()
-    fig.savefig(
-        buffer,
-        format="png",
-        dpi=dpi,
-        bbox_inches="tight" if crop else None,
-        metadata={"Software": None},
-        pil_kwargs={"compress_level": PNG_COMPRESSION},
-    )
-    return buffer.getvalue()
-
-
-def sheet_png(fig: Any, dpi: float) -> bytes:
-    """A whole sheet (no cropping) as PNG bytes, like `png_bytes`, stored as RGB when every
-    pixel is opaque (a quarter fewer bytes to compress than RGBA: an A4 map at 300 dpi is
-    8.7 million pixels)."""
-    import numpy as np
-    from PIL import Image
-
-    width, height = fig.get_size_inches()
-    size = (int(width * dpi), int(height * dpi))  # the Agg canvas' size at `dpi`
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="rgba", dpi=dpi)
-    raw = buffer.getvalue()
-    if len(raw) != size[0] * size[1] * 4:
-        return png_bytes(fig, dpi)
-    pixels = np.frombuffer(raw, dtype=np.uint8).reshape(size[1], size[0], 4)
-    if pixels[..., 3].min() < 255:
-        return png_bytes(fig, dpi)
-    out = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(pixels[..., :3])).save(
-        out, format="png", compress_level=PNG_COMPRESSION, dpi=(dpi, dpi)
-    )
-    return out.getvalue()
 
 
 def _pdf_bytes(fig: Any) -> bytes:
@@ -118,7 +77,7 @@ def _report_map_job(level: str) -> FigureJob:
         from tuyensinh.plan.figures import zoning_maps
 
         fig = zoning_maps(plan, orientation="portrait", prefix="report_zones_", levels=(level,))
-        return {f"zones_{level}": png_bytes(fig[f"report_zones_{level}"], REPORT_MAP_DPI, crop=True)}
+        return {f"zones_{level}": cropped_png(fig[f"report_zones_{level}"], REPORT_MAP_DPI)}
 
     return FigureJob(run, cost=1.5)
 
@@ -136,7 +95,7 @@ def _web_map_job(level: str) -> FigureJob:
 
 def _chart_job(name: str, build: Callable[[Plan], Any]) -> FigureJob:
     def run(plan: Plan, stage: Path) -> dict[str, bytes]:
-        png = png_bytes(build(plan), CHART_DPI, crop=True)
+        png = cropped_png(build(plan), CHART_DPI)
         write_bytes_atomic(stage / "charts" / f"{name}.png", png)
         return {name: png}
 
