@@ -97,12 +97,16 @@ def test_the_pool_writes_what_the_serial_path_writes(vi_run, tmp_path, monkeypat
         results[workers] = (pngs, files)
     (serial_pngs, serial_files), (pool_pngs, pool_files) = results[1], results[2]
     assert set(serial_pngs) == set(pool_pngs) == {f"zones_{level}", "shortfall"}
-    assert set(serial_files) == set(pool_files) == {
-        f"maps/zones_{level}.png",
-        f"maps/zones_{level}.pdf",
-        f"maps/zones_{level}.html",
-        "charts/shortfall.png",
-    }
+    assert (
+        set(serial_files)
+        == set(pool_files)
+        == {
+            f"maps/zones_{level}.png",
+            f"maps/zones_{level}.pdf",
+            f"maps/zones_{level}.html",
+            "charts/shortfall.png",
+        }
+    )
     for name in serial_pngs:
         assert serial_pngs[name] == pool_pngs[name]
     for name in ("charts/shortfall.png", f"maps/zones_{level}.png", f"maps/zones_{level}.html"):
