@@ -19,6 +19,7 @@ plans serial (figure_workers=1). Without the fork start method (Windows) the job
 
 from __future__ import annotations
 
+import gc
 import io
 import multiprocessing
 import os
@@ -48,7 +49,8 @@ CHART_DPI = 120
 class FigureJob:
     """One figure to draw and save: `run(plan, stage)` writes its files into the staging folder
     `stage` and returns the PNG bytes report.html shows ({report name: bytes}, or {}).
-    cost: relative drawing time, so that the longest jobs start first."""
+    cost: relative drawing time (≈ CPU seconds on the sample wards), so that the longest jobs
+    start first."""
 
     run: Callable[[Plan, Path], dict[str, bytes]]
     cost: float = 1.0
@@ -69,7 +71,7 @@ def _map_job(level: str) -> FigureJob:
         write_bytes_atomic(stage / "maps" / f"zones_{level}.pdf", _pdf_bytes(fig))
         return {}
 
-    return FigureJob(run, cost=3.0)
+    return FigureJob(run, cost=1.5)
 
 
 def _report_map_job(level: str) -> FigureJob:
@@ -79,7 +81,7 @@ def _report_map_job(level: str) -> FigureJob:
         fig = zoning_maps(plan, orientation="portrait", prefix="report_zones_", levels=(level,))
         return {f"zones_{level}": cropped_png(fig[f"report_zones_{level}"], REPORT_MAP_DPI)}
 
-    return FigureJob(run, cost=1.5)
+    return FigureJob(run, cost=0.9)
 
 
 def _web_map_job(level: str) -> FigureJob:
@@ -90,7 +92,7 @@ def _web_map_job(level: str) -> FigureJob:
             write_text_atomic(stage / "maps" / f"{name}.html", page)
         return {}
 
-    return FigureJob(run, cost=0.2)
+    return FigureJob(run, cost=0.15)
 
 
 def _chart_job(name: str, build: Callable[[Plan], Any]) -> FigureJob:
@@ -99,7 +101,7 @@ def _chart_job(name: str, build: Callable[[Plan], Any]) -> FigureJob:
         write_bytes_atomic(stage / "charts" / f"{name}.png", png)
         return {name: png}
 
-    return FigureJob(run, cost=0.6)
+    return FigureJob(run, cost=1.0 if name.startswith("forecast_") else 0.6)
 
 
 def figure_jobs(plan: Plan) -> dict[str, FigureJob]:
@@ -174,6 +176,7 @@ class Drawing:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            gc.unfreeze()
 
 
 def draw_figures(plan: Plan, stage: Path, workers: int | None = None) -> Drawing:
@@ -186,6 +189,9 @@ def draw_figures(plan: Plan, stage: Path, workers: int | None = None) -> Drawing
         for job in jobs.values():
             pngs.update(job.run(plan, stage))
         return Drawing(None, [], pngs)
+    # the objects that exist now are the workers' inheritance: out of the collector's sight, so
+    # the workers' collections neither walk them nor copy their memory pages (copy-on-write)
+    gc.freeze()
     pool = ProcessPoolExecutor(
         max_workers=count,
         mp_context=multiprocessing.get_context("fork"),
@@ -197,5 +203,6 @@ def draw_figures(plan: Plan, stage: Path, workers: int | None = None) -> Drawing
         futures = [pool.submit(_run_job, name) for name in order]
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
         raise
     return Drawing(pool, futures, {})
