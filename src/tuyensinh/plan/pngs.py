@@ -7,9 +7,11 @@ Both give the pixels matplotlib's `savefig` gives, in fewer passes and fewer byt
   measures every artist's extent, then draws again into a canvas the size of the padded box.
   `cropped_png` draws once into the whole canvas at the same resolution, measures the same box
   on that renderer (the text layouts are cached by then) and cuts it out of the pixels. The cut
-  is exact when the box's corner falls on whole pixels, as it does for the plan's charts and
-  maps (their tight boxes are set by text and axes placed on the pixel grid); otherwise, or
-  when the box reaches past the sheet, it falls back to `savefig` itself.
+  is exact when the box's corner falls on whole pixels, as it does for the plan's fan charts,
+  shortfall chart and maps (their tight boxes are set by text and axes placed on the pixel
+  grid); otherwise, when the box reaches past the sheet, or for a figure with a raster image or
+  a colour bar (the utilization heat map: its box came out a pixel wider), it falls back to
+  `savefig` itself.
 - The PNG is stored as RGB when every pixel is opaque (the figures have white backgrounds):
   a quarter fewer bytes for zlib than RGBA (an A4 map at 300 dpi has 8.7 million pixels), at
   zlib level `PNG_COMPRESSION`. No metadata but the resolution (runs are comparable).
@@ -91,6 +93,8 @@ def sheet_png(fig: Any, dpi: float) -> bytes:
 def cropped_png(fig: Any, dpi: float) -> bytes:
     """The figure trimmed to its drawn content plus `PAD_INCHES`, as PNG bytes: the pixels of
     `savefig(bbox_inches="tight")` from one draw (see the module docstring)."""
+    if any(ax.images or getattr(ax, "_colorbar", None) is not None for ax in fig.axes):
+        return _savefig_png(fig, dpi, crop=True)  # raster images and colour bars: savefig's own pass
     pixels, box = _render(fig, dpi, measure=True)
     rows = pixels.shape[0]
     width, height = int(box.width * dpi), int(box.height * dpi)  # savefig's canvas size
