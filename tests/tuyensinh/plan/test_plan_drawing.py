@@ -48,18 +48,6 @@ def test_a_cropped_png_has_the_pixels_of_savefig_tight(dpi):
     assert np.abs(ours - theirs).mean() <= 0.5
 
 
-def test_a_heat_map_with_a_colour_bar_is_cropped_by_savefig_itself():
-    def heat_map() -> Figure:
-        fig = Figure(figsize=(5.0, 3.0), layout="constrained")
-        ax = fig.add_subplot()
-        fig.colorbar(ax.imshow(np.arange(12.0).reshape(3, 4)), ax=ax)
-        return fig
-
-    ours = _pixels(cropped_png(heat_map(), 120))
-    theirs = _pixels(_savefig(heat_map(), 120, bbox_inches="tight", pad_inches=0.1))
-    assert np.array_equal(ours, theirs)
-
-
 def test_a_sheet_png_is_the_whole_figure_in_rgb_with_its_resolution():
     data = sheet_png(_chart(), 200)
     image = Image.open(io.BytesIO(data))
