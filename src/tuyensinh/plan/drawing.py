@@ -1,7 +1,7 @@
 """Draw and save the plan's charts and maps, one job per figure, serially or on a pool of processes.
 
-Each figure (`tuyensinh.plan.figures`) is built once and saved in every format it is written in,
-each PNG from a single draw (`tuyensinh.plan.pngs`):
+Each figure (`tuyensinh.plan.figures`) is built once and saved in every format it is written in
+(PNG bytes by `tuyensinh.plan.pngs`):
 
     zones_<level>         the A4 sheet → maps/zones_<level>.png (`map_dpi`) and .pdf
     report_zones_<level>  the portrait sheet shown in report.html → PNG, 150 dpi, cropped
