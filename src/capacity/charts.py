@@ -23,8 +23,8 @@ __all__ = ["plot_utilization", "plot_room_shortfall", "LABELS"]
 LABELS: dict[str, dict[str, str]] = {
     "vi": {
         "util_title": "Mức sử dụng phòng học theo năm học",
-        "util_sub": "Tỷ lệ chỗ học đã dùng theo sĩ số tối đa; ≥ 100%: thiếu phòng học",
-        "util_cbar": "Mức sử dụng (học sinh / chỗ học)",
+        "util_sub": "Phòng học cần (lớp đủ theo sĩ số tối đa) ÷ phòng học hiện có; trên 100%: thiếu phòng học",
+        "util_cbar": "Mức sử dụng (phòng học cần / phòng học có)",
         "school": "Trường",
         "school_year": "Năm học",
         "short_title": "Số phòng học còn thiếu đến năm học {end}",
@@ -37,8 +37,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "util_title": "Classroom utilization by school year",
-        "util_sub": "Share of seats used at the class-size limits; ≥ 100%: short of classrooms",
-        "util_cbar": "Utilization (pupils / seats)",
+        "util_sub": "Classrooms needed (whole classes at the size limits) ÷ classrooms available; above 100%: short of classrooms",
+        "util_cbar": "Utilization (classrooms needed / available)",
         "school": "School",
         "school_year": "School year",
         "short_title": "Classroom shortfall to school year {end}",
@@ -77,7 +77,9 @@ def _ordered_schools(capacity: pd.DataFrame) -> list[tuple[str, str]]:
 def plot_utilization(capacity: pd.DataFrame, schools: pd.DataFrame | None = None, *, lang: str = "vi") -> Figure:
     """Heat map of utilization, schools (rows, grouped by level) × school years (columns).
 
-    Cells show the utilization in percent; grey cells are years a school is not open.
+    Cells show the utilization (rooms needed ÷ rooms available, capacity.analyze) in percent;
+    a cell is orange or red exactly when the school is short of rooms (above 100 %), 100 %
+    itself (every room used) is not; grey cells are years a school is not open.
     capacity: capacity.analyze's table; schools: optional, for school names.
     """
     text = _labels(lang)
@@ -97,7 +99,8 @@ def plot_utilization(capacity: pd.DataFrame, schools: pd.DataFrame | None = None
     cmap = ListedColormap(["#d9ecf7", "#9ccae6", "#6fb36f", "#f2d15c", "#f29b4b", "#e0523f", "#a3162a"]).with_extremes(
         bad="#e6e6e6"
     )
-    norm = BoundaryNorm(bounds, cmap.N)
+    # colour bins close on the right at 100 %: a school using every room is not short
+    norm = BoundaryNorm([b + 1e-9 if b == 1.0 else b for b in bounds], cmap.N)
     height = max(3.0, 0.42 * len(rows) + 1.8)
     fig = Figure(figsize=(max(6.5, 1.3 * len(years) + 4.5), height), layout="constrained")
     ax = fig.add_subplot()

@@ -8,7 +8,12 @@
 Zoning decisions (docs/workflow.md):
 - the *proposed* zoning is the coming school year's optimum; it is what the ward publishes,
   and capacity.csv / quotas.csv show it held unchanged to the horizon ("if we keep these
-  zones, where do rooms run short?");
+  zones, where do rooms run short?") — except from a school year in which a school of the
+  level opens or closes: the years from then to the next such change are zoned again as one
+  zoning with the schools open then (against the held zones, with the stability weight), and
+  held. So a school
+  opening in 2029 takes quarters, pupils and a quota from 2029–30, and a closed school keeps
+  none (`Plan.held`: the proposed zones per school year);
 - the *current* zoning (zones.csv of the ward folder, when present) gives
   capacity_current_zones.csv: the same question for today's zones;
 - each later year is also re-zoned on its own (zones_by_year.csv, capacity_rezoned.csv):
@@ -23,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from capacity.analyze import analyze
@@ -41,7 +47,7 @@ from zoning.contiguity import quarter_adjacency
 from zoning.distances import fill_missing_distances, quarter_school_distances
 from zoning.result import ZoningResult
 
-__all__ = ["compute_plan", "project_forecast", "ward_distances"]
+__all__ = ["compute_plan", "project_forecast", "school_set_changes", "ward_distances"]
 
 
 def _coming_year(ward: Ward, school_year: int | None) -> int:
@@ -94,8 +100,30 @@ def _current_zones(ward: Ward, level: str) -> pd.DataFrame | None:
     return zones if not zones.empty else None
 
 
+def school_set_changes(schools: pd.DataFrame, level: str, years: tuple[int, ...]) -> list[int]:
+    """The school years after the first in which the open schools of `level` differ from the
+    year before (a school opens or closes: `opens ≤ Y < closes`)."""
+    own = schools[schools["level"] == level]
+    opens = pd.to_numeric(own["opens"], errors="coerce").fillna(-1e9).to_numpy(float)
+    closes = pd.to_numeric(own["closes"], errors="coerce").fillna(1e9).to_numpy(float)
+    year = np.asarray(years, dtype=float)[:, None]
+    is_open = (opens[None, :] <= year) & (year < closes[None, :])  # (years, schools)
+    differs = (is_open[1:] != is_open[:-1]).any(axis=1)
+    return [int(y) for y, d in zip(years[1:], differs, strict=True) if d]
+
+
+def _held_zones(first: pd.DataFrame, changed: dict[int, pd.DataFrame], years: tuple[int, ...]) -> pd.DataFrame:
+    """Zones per school year: `first` from the first year, each `changed[Y]` from year Y on."""
+    frames, zones = [], first
+    for year in years:
+        zones = changed.get(year, zones)
+        frames.append(zones[["quarter_id", "level", "school_id", "share"]].assign(school_year=year))
+    return pd.concat(frames, ignore_index=True)
+
+
 def _analyze(demand: pd.DataFrame, assignment: pd.DataFrame, ward: Ward, norms: Norms) -> pd.DataFrame:
-    zones = assignment[["quarter_id", "level", "school_id", "share"]]
+    keys = ["school_year"] if "school_year" in assignment.columns else []
+    zones = assignment[["quarter_id", "level", "school_id", "share", *keys]]
     return analyze(demand, zones, ward.schools, norms, horizon=ward.horizon)
 
 
@@ -152,6 +180,8 @@ def compute_plan(
 
     options = _zoning_options(ward, settings)
     zonings: dict[str, ZoningResult] = {}
+    reopened: dict[str, ZoningResult] = {}
+    held_parts: list[pd.DataFrame] = []
     yearly: dict[str, ZoningResult] | None = {} if settings.rezone_each_year and len(years) > 1 else None
     for level in _levels_with_schools(ward):
         current = _current_zones(ward, level)
@@ -183,10 +213,33 @@ def compute_plan(
                     **options,
                 )
                 yearly[level] = combine_years([zonings[level], later])
+        # a school opens or closes after the coming year: zone that year again with the schools
+        # open then, against the zones held so far, and hold the new zones from then on
+        zones = zones_of_year(zonings[level], coming)
+        changed: dict[int, pd.DataFrame] = {}
+        parts: list[ZoningResult] = []
+        starts = school_set_changes(ward.schools, level, years)
+        for year, end in zip(starts, [*starts[1:], ward.horizon + 1][: len(starts)], strict=True):
+            with progress.step(4, f"zoning_change.{level}", "step.zoning", level=label):
+                again = assign(  # one zoning for the years until the next change
+                    demand,
+                    ward.schools,
+                    distances,
+                    level=level,
+                    school_years=list(range(year, end)),
+                    norms=norms,
+                    current=zones,
+                    **{**options, "stability": settings.stability},
+                )
+            zones = changed[year] = zones_of_year(again, year)
+            parts.append(again)
+        if parts:
+            reopened[level] = combine_years(parts)
+        held_parts.append(_held_zones(zones_of_year(zonings[level], coming), changed, years))
 
     with progress.step(5, "capacity", "step.capacity"):
         assignment = pd.concat([r.zones(coming) for r in zonings.values()], ignore_index=True)
-        held = assignment[["quarter_id", "level", "school_id", "share"]]
+        held = pd.concat(held_parts, ignore_index=True)  # proposed zones per school year
         capacity_table = _analyze(demand, held, ward, norms)
         capacity_current = _analyze(demand, ward.zones, ward, norms) if ward.zones is not None else None
         by_year = stack_yearly(yearly)
@@ -215,4 +268,6 @@ def compute_plan(
         timings=dict(progress.timings),
         accuracy=accuracy,
         cycle=cycle,
+        held=held,
+        reopened=reopened,
     )

@@ -118,6 +118,10 @@ class Plan:
     accuracy: how accurate the forecast has been (`tuyensinh.plan.accuracy.PlanningAccuracy`), or
         None when switched off, when a forecast was passed in to reuse, or when the history is
         too short for a backtest.
+    held: the proposed zones per school year (`school_year, quarter_id, level, school_id,
+        share`): the coming year's zones, zoned again from each year a school opens or closes
+        (capacity, quotas and the cycle use these).
+    reopened: per level, the zonings of the years a school opens or closes (empty when none).
     cycle: teachers, the costed building programme, facilities, lớp ghép and — with
         enrolment.csv — the intake report, the rates used and universalisation
         (`tuyensinh.plan.cycle.CapacityCycle`).
@@ -143,6 +147,8 @@ class Plan:
     timings: dict[str, float] = field(default_factory=dict)
     accuracy: PlanningAccuracy | None = None
     cycle: CapacityCycle | None = None
+    held: pd.DataFrame | None = None
+    reopened: dict[str, ZoningResult] = field(default_factory=dict)
 
     @property
     def levels(self) -> tuple[str, ...]:
@@ -165,7 +171,7 @@ class Plan:
     def solver_reports(self) -> list[dict[str, Any]]:
         """One dict per model solved: which zoning, status, objective, bound, gap, seconds."""
         rows = []
-        for kind, results in (("proposed", self.zonings), ("yearly", self.yearly or {})):
+        for kind, results in (("proposed", self.zonings), ("yearly", self.yearly or {}), ("opening", self.reopened)):
             for result in results.values():
                 for report in result.reports:
                     entry = report.to_dict()
