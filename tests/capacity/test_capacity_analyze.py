@@ -144,8 +144,9 @@ def test_hand_computed_primary_school():
     assert r["pupils_mean"] == pytest.approx(71)
     assert r["classes"] == 3 and r["rooms_needed"] == 3 and r["rooms_available"] == 10
     assert r["room_shortfall"] == 0
-    assert r["utilization"] == pytest.approx(71 / 35 / 10)  # pupils / seats (10 rooms × 35)
+    assert r["utilization"] == pytest.approx(3 / 10)  # rooms needed / rooms available
     assert r["seats"] == pytest.approx(350)
+    assert r["seat_fill"] == pytest.approx(71 / 350)  # pupils / seats (10 rooms × 35): its own name
     assert r["mean_class_size"] == pytest.approx(71 / 3)
     assert r["p_over"] == pytest.approx(0.0, abs=1e-12)
     assert r["flag"] == "ok" and pd.isna(r["first_short_year"])
@@ -157,7 +158,8 @@ def test_two_sessions_rule_in_the_analysis():
     one = analyze(demand, zones_to(["Q0"], "tieu_hoc"), single_school("tieu_hoc", 3, sessions=1), NORMS).iloc[0]
     assert (two["classes"], two["rooms_needed"], two["room_shortfall"], two["flag"]) == (4, 4, 1, "over")
     assert (one["classes"], one["rooms_needed"], one["room_shortfall"]) == (4, 2, 0)
-    assert one["utilization"] == pytest.approx(140 / 35 * 0.5 / 3)
+    assert one["utilization"] == pytest.approx(2 / 3)  # 4 classes, 2 rooms of 3
+    assert one["seat_fill"] == pytest.approx(140 / (3 / 0.5 * 35))
 
 
 def test_school_not_yet_open_has_no_rooms_and_runs_short():
@@ -195,7 +197,8 @@ def test_p_over_follows_the_normal_reading_of_the_80_band():
     ]
     r = analyze(demand, zones_to(["Q0"], "thcs"), single_school("thcs", 4), NORMS).iloc[0]
     assert r["p_over"] == pytest.approx(1 - normal.cdf((180 - 150) / sd), abs=1e-6)
-    assert r["flag"] == "ok"  # p_over ≈ 0.067 < 0.2 and utilization 150 / 180 = 0.83 < 0.9
+    # p_over ≈ 0.067 < 0.2, but 150 pupils fill 4 classes in the 4 rooms: utilization 4 / 4 ≥ 0.9
+    assert r["flag"] == "tight" and r["utilization"] == 1.0
 
 
 def test_p_over_is_monotone_in_demand_and_consistent_with_the_flag():
@@ -221,12 +224,16 @@ def test_p_over_is_monotone_in_demand_and_consistent_with_the_flag():
 
 
 def test_tight_flag_from_utilization():
-    # 170 pupils in grade 6: 4 classes at 45 in 4 rooms, utilization 170 / 180 = 0.94 ≥ 0.9, no shortfall
+    # 130 pupils in grade 6: 3 classes at 45 in 4 rooms, utilization 3 / 4 = 0.75 < 0.9: ok;
+    # 170 pupils: 4 classes in 4 rooms, utilization 1.0 ≥ 0.9, no shortfall: tight
+    small = one_grade_demand("lop_6", [130.0], spread=0.0001)
+    r = analyze(small, zones_to(["Q0"], "thcs"), single_school("thcs", 4), NORMS).iloc[0]
+    assert r["utilization"] == 0.75 and r["flag"] == "ok"
     demand = one_grade_demand("lop_6", [170.0], spread=0.0001)
     r = analyze(demand, zones_to(["Q0"], "thcs"), single_school("thcs", 4), NORMS).iloc[0]
     assert r["room_shortfall"] == 0 and r["p_over"] < 0.2
     assert r["flag"] == "tight"
-    relaxed = load_norms({"flag_tight_utilization": 0.95})
+    relaxed = load_norms({"flag_tight_utilization": 1.01})
     assert analyze(demand, zones_to(["Q0"], "thcs"), single_school("thcs", 4), relaxed).iloc[0]["flag"] == "ok"
 
 
@@ -241,8 +248,8 @@ def test_tight_flag_from_p_over():
 def test_first_short_year_is_the_first_year_with_a_shortfall():
     demand = pd.concat([one_grade_demand("lop_6", [m], year=y) for y, m in ((2027, 80), (2028, 100), (2029, 80))])
     table = analyze(demand, zones_to(["Q0"], "thcs"), single_school("thcs", 2), NORMS)
-    # 80 pupils: 2 classes in 2 rooms, utilization 80 / 90 = 0.89, P(> 90 pupils) ≈ 0.05 → ok
-    assert table["flag"].tolist() == ["ok", "over", "ok"]
+    # 80 pupils: 2 classes in 2 rooms, utilization 2 / 2 → tight (every room used), not short
+    assert table["flag"].tolist() == ["tight", "over", "tight"]
     assert (table["first_short_year"] == 2028).all()
 
 

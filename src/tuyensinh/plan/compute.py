@@ -26,6 +26,7 @@ it); `tuyensinh.plan.run.run_plan` loads the ward, computes and writes every out
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -47,7 +48,7 @@ from zoning.contiguity import quarter_adjacency
 from zoning.distances import fill_missing_distances, quarter_school_distances
 from zoning.result import ZoningResult
 
-__all__ = ["compute_plan", "project_forecast", "school_set_changes", "ward_distances"]
+__all__ = ["compute_plan", "project_forecast", "school_set_changes", "ward_distances", "with_capacity_figures"]
 
 
 def _coming_year(ward: Ward, school_year: int | None) -> int:
@@ -119,6 +120,25 @@ def _held_zones(first: pd.DataFrame, changed: dict[int, pd.DataFrame], years: tu
         zones = changed.get(year, zones)
         frames.append(zones[["quarter_id", "level", "school_id", "share"]].assign(school_year=year))
     return pd.concat(frames, ignore_index=True)
+
+
+#: The load columns that the zoning maps show and capacity.analyze recounts (the plan's one count).
+_RECOUNTED = ["classes", "rooms_needed", "room_shortfall", "utilization"]
+
+
+def with_capacity_figures(result: ZoningResult, capacity: pd.DataFrame) -> ZoningResult:
+    """`result` with its load's classes, rooms and utilization taken from the capacity table of
+    the same zones, so the maps, the report, capacity.csv and zones.gpkg print the same numbers
+    (the zoning model counts classes without mixed-age groups, capacity.analyze with them; a
+    school without rooms that is sent pupils has a blank utilization on the map, its flag says
+    over). The zoning's own overflow is kept."""
+    keys = ["school_id", "level", "school_year"]
+    figures = capacity[[*keys, *_RECOUNTED]].astype({"school_id": str})
+    figures = figures.assign(utilization=figures["utilization"].replace([np.inf, -np.inf], np.nan))
+    load = result.load.drop(columns=_RECOUNTED).merge(figures, on=keys, how="left", validate="one_to_one")
+    for column in _RECOUNTED:  # a year capacity did not analyse keeps the zoning's count
+        load[column] = load[column].fillna(result.load[column].set_axis(load.index))
+    return replace(result, load=load[list(result.load.columns)])
 
 
 def _analyze(demand: pd.DataFrame, assignment: pd.DataFrame, ward: Ward, norms: Norms) -> pd.DataFrame:
@@ -244,6 +264,7 @@ def compute_plan(
         capacity_current = _analyze(demand, ward.zones, ward, norms) if ward.zones is not None else None
         by_year = stack_yearly(yearly)
         capacity_yearly = _analyze_yearly(demand, by_year, ward, norms) if by_year is not None else None
+        zonings = {level: with_capacity_figures(result, capacity_table) for level, result in zonings.items()}
         quotas = entry_quotas(demand, held, ward.schools, norms)
         summary = ward_summary(capacity_table, demand, held, ward.schools, norms, forecast=table, setting=ward.setting)
         cycle = compute_cycle(ward, norms, capacity_table, demand, held, rates_used)
