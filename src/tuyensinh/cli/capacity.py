@@ -145,7 +145,8 @@ def run(args: argparse.Namespace) -> int:
 
     with staged_output(args.out) as stage:
         write_csv_atomic(demand, stage / "demand.csv")
-        write_csv_atomic(table, stage / "capacity.csv")
+        # which zones it assumes: the ward folder's zones.csv (current), or the file of --zones
+        write_csv_atomic(table.assign(zones="given" if args.zones else "current"), stage / "capacity.csv")
         write_csv_atomic(places, stage / "quotas.csv")
         write_csv_atomic(summary, stage / "ward_summary.csv")
         for name, field in CYCLE_FILES.items():
@@ -155,6 +156,12 @@ def run(args: argparse.Namespace) -> int:
         utilization.savefig(stage / "utilization.png", dpi=150)
         shortfall.savefig(stage / "room_shortfall.png", dpi=150)
 
+    from tuyensinh.words.labels import say
+
+    if args.zones:
+        print(say("cli.capacity_zones_given", args.lang, file=args.zones), file=sys.stdout)
+    else:
+        print(say("cli.capacity_zones", args.lang, file=Path(args.ward_dir) / "zones.csv"), file=sys.stdout)
     _print_flags(table, ward.schools, horizon, args.out)
     return 0
 

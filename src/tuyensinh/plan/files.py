@@ -48,18 +48,25 @@ def check_out_folder(ward_folder: Path, out: Path) -> None:
     check_replaceable(out)
 
 
+def _with_zones(capacity: pd.DataFrame | None, zones: str) -> pd.DataFrame | None:
+    """A capacity table with the column `zones` saying which zones it assumes: `proposed`
+    (the plan's zones, redrawn from a year a school opens or closes), `current` (the ward
+    folder's zones.csv) or `rezoned_each_year`."""
+    return None if capacity is None else capacity.assign(zones=zones)
+
+
 def _write_tables(plan: Plan, stage: Path) -> None:
     """The CSV tables of the plan (numbers with 6 significant digits)."""
     tables = {
         "forecast.csv": plan.forecast,
         "demand.csv": plan.demand,
         "zones.csv": plan.assignment[ZONES_COLUMNS],
-        "capacity.csv": plan.capacity,
+        "capacity.csv": _with_zones(plan.capacity, "proposed"),
         "quotas.csv": plan.quotas,
         "ward_summary.csv": plan.summary,
-        "capacity_current_zones.csv": plan.capacity_current,
+        "capacity_current_zones.csv": _with_zones(plan.capacity_current, "current"),
         "zones_by_year.csv": plan.yearly_assignment(),
-        "capacity_rezoned.csv": plan.capacity_yearly,
+        "capacity_rezoned.csv": _with_zones(plan.capacity_yearly, "rezoned_each_year"),
     }
     if plan.cycle is not None:
         from tuyensinh.plan.cycle import CYCLE_FILES
