@@ -320,3 +320,59 @@ def test_bad_demand_rows_are_named(column, value, expected):
     demand.loc[1, column] = value
     with pytest.raises(ValueError, match=expected):
         analyze(demand, zones_to(["Q0"], "tieu_hoc"), single_school("tieu_hoc", 5), NORMS)
+
+
+# ------------------------------------------------------------------ one meaning of utilization
+def test_utilization_is_rooms_and_above_one_exactly_when_short():
+    # over a range of demand: utilization = rooms needed / rooms available, > 1 ⇔ rooms short
+    base = enrollment_demand(random_forecast(), NORMS)
+    seen_short = seen_full = 0
+    for scale in np.linspace(0.4, 2.0, 7):
+        demand = base.copy()
+        demand[["mean", "lo80", "hi80", "lo95", "hi95"]] *= scale
+        table = analyze(demand, split_zones(), two_schools_per_level(), NORMS)
+        open_ = table["rooms_available"] > 0
+        t = table[open_]
+        assert np.array_equal(t["utilization"] > 1.0, t["room_shortfall"] > 0)
+        assert t["utilization"].to_numpy() == pytest.approx((t["rooms_needed"] / t["rooms_available"]).to_numpy())
+        assert t["seat_fill"].to_numpy() == pytest.approx((t["pupils_mean"] / t["seats"]).to_numpy())
+        assert ((t["flag"] == "over") == (t["utilization"] > 1.0)).all()
+        seen_short += int((t["room_shortfall"] > 0).sum())
+        seen_full += int((t["utilization"] == 1.0).sum())
+    assert seen_short > 0
+
+
+def test_short_of_a_room_while_seats_are_not_full():
+    # grade 6: 46 pupils (2 classes at 45), grade 7: 30 (1 class) in 2 rooms: 3 rooms needed,
+    # one short; the seats (2 rooms × 45) are only 76 / 90 full — seat fill, not utilization
+    demand = pd.concat([one_grade_demand("lop_6", [46.0]), one_grade_demand("lop_7", [30.0])])
+    demand = demand.groupby(["quarter_id", "school_year", "level", "grade"], as_index=False).agg(
+        {"age": "first", "mean": "sum", "lo80": "sum", "hi80": "sum", "lo95": "sum", "hi95": "sum"}
+    )
+    r = analyze(demand, zones_to(["Q0"], "thcs"), single_school("thcs", 2), NORMS).iloc[0]
+    assert (r["classes"], r["rooms_needed"], r["room_shortfall"]) == (3, 3, 1)
+    assert r["utilization"] == pytest.approx(1.5) and r["flag"] == "over"
+    assert r["seat_fill"] == pytest.approx(76 / 90)
+
+
+def test_assignment_per_school_year_sends_each_year_its_own_zones():
+    # Q0 goes to CS1 in 2027 and to CS2 in 2028 (e.g. CS2 opens): pupils follow the year's rows
+    demand = pd.concat([one_grade_demand("lop_6", [50.0], year=y) for y in (2027, 2028)], ignore_index=True)
+    schools = pd.DataFrame(
+        {"school_id": ["CS1", "CS2"], "level": "thcs", "classrooms": [4, 4], "opens": [np.nan, 2028]}
+    )
+    zones = pd.DataFrame(
+        {
+            "quarter_id": ["Q0", "Q0"],
+            "level": "thcs",
+            "school_id": ["CS1", "CS2"],
+            "share": 1.0,
+            "school_year": [2027, 2028],
+        }
+    )
+    table = analyze(demand, zones, schools, NORMS).set_index(["school_id", "school_year"])
+    assert table.loc[("CS1", 2027), "pupils_mean"] == pytest.approx(50)
+    assert table.loc[("CS2", 2027), "pupils_mean"] == 0
+    assert table.loc[("CS1", 2028), "pupils_mean"] == 0
+    assert table.loc[("CS2", 2028), "pupils_mean"] == pytest.approx(50)
+    assert table["room_shortfall"].sum() == 0
