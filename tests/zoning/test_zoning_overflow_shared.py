@@ -36,9 +36,7 @@ def two_full_schools(extra: dict[str, float], *, years=(2027,)):
 
 def solve(extra, split=False, years=(2027,)):
     demand, schools, distances = two_full_schools(extra, years=years)
-    result = assign(
-        demand, schools, distances, level="tieu_hoc", school_years=list(years), norms=NORMS, split=split
-    )
+    result = assign(demand, schools, distances, level="tieu_hoc", school_years=list(years), norms=NORMS, split=split)
     return demand, result
 
 
