@@ -192,8 +192,8 @@ def _write_level_sheet(
             ws.cell(row=row, column=3, value=grade_name(grade, lang))
             values = {(y, f): _value(pivot, f, school_id, grade, y) for y, f in columns if f != "avg"}
             _write_numbers(ws, formulas, row, columns, values)
-            for key, value in values.items():
-                totals[key] += value
+            for cell_key, value in values.items():
+                totals[cell_key] += value
             row += 1
         if len(grades) > 1:
             ws.cell(row=row, column=3, value=say("xlsx.school_total", lang, school="").strip()).font = _font(

@@ -165,7 +165,7 @@ METHODS_TEXT = Catalog(
             "mọi phương án (cận LP): 0% là tối ưu đã được chứng minh.",
             "Each quarter is assigned to a school by an integer programming model (MIP) solved with "
             "HiGHS: the least total travel (pupil-metres), plus {stability} metres for each pupil "
-            "moved away from the current school, within each school's rooms{contiguous}. The "
+            "moved away from the current school, within each school's rooms{contiguous}. The solver's "
             "“optimality gap” is how far the plan found may be from the best possible one, "
             "measured against the LP bound: 0% is proven optimal.",
         ),

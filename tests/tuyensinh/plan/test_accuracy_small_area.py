@@ -104,4 +104,4 @@ def test_the_plans_report_compares_with_hp_shrunk(vi_run):
     assert "Ở từng khu phố/thôn, số trẻ 6 tuổi và 11 tuổi" in main and "một cách tính đơn giản hơn lệch" in main
     assert "Sai số theo từng khu phố/thôn, tuổi 6 và 11 (MAPE có trọng số, %)" in appendix
     assert "Phương pháp này / hp_shrunk" in appendix
-    assert "small_area" in result.manifest["accuracy"]
+    assert result.manifest["forecast_accuracy"]["small_area"]["baseline"] == "hp_shrunk"
