@@ -200,6 +200,7 @@ by_horizon = bt.summary[bt.summary.breakdown == "horizon"]
 
 def by_method(value: str):
     table = by_horizon.pivot_table(index="group", columns="method", values=value)
+    table = table[[method for method in forecast.METHODS if method in table.columns]]
     return table.rename(columns=method_name).rename_axis(index="số năm dự báo trước", columns="")
 
 
@@ -409,8 +410,9 @@ table
 
 Bản đồ để công bố (PNG 300 dpi và PDF, có chú giải, thước tỷ lệ và mũi tên chỉ hướng bắc) do
 lệnh `tuyensinh plan` ghi vào thư mục `maps/`, mỗi cấp học một bản. Dưới đây là bản đồ tiểu học
-của cách phân tuyến ở trên: mỗi màu là vùng tuyển của một trường, ký hiệu trường đặt tại vị trí
-trường. Đổi `lang="vi"` thành `lang="en"` nếu cần nhãn tiếng Anh.
+của cách phân tuyến ở trên: mỗi màu là vùng tuyển của một trường; chú giải bên phải cho biết ký
+hiệu vị trí trường, khu phố đổi trường so với hiện nay, và số học sinh, số lớp của từng trường.
+Ghi chú dưới bản đồ nói số liệu của năm học nào và khoảng cách tính thế nào. Đổi `lang="vi"` thành `lang="en"` nếu cần nhãn tiếng Anh.
 """
             ),
             code(
@@ -519,8 +521,9 @@ for kind, line in flag_sentences(plan.capacity, ward.schools, overflow=plan.over
             ),
             md(
                 """
-**Cách đọc biểu đồ nhiệt:** mỗi dòng là một trường, mỗi cột một năm học; ô ghi mức sử dụng phòng
-học (phần trăm). Ô càng đậm càng gần hoặc vượt số phòng có; ô xám là năm trường chưa hoạt động.
+**Cách đọc biểu đồ nhiệt:** mỗi dòng là một trường, mỗi cột một năm học; số trong ô và màu là mức
+sử dụng của trường năm đó, theo định nghĩa ghi dưới tiêu đề biểu đồ. Màu cam, đỏ là quá tải; ô
+xám là năm trường chưa hoạt động.
 Biểu đồ cột sau đó cho số phòng thiếu của từng trường theo năm học, viền mảnh là mức thiếu khi số
 trẻ ở mép trên khoảng 80%.
 """
@@ -621,8 +624,8 @@ teachers = cycle.teachers.groupby(["level", "school_year"])[["teachers_needed", 
 teachers = teachers.reindex(LEVEL_ORDER, level=0).rename(index=level_name, level=0)
 display(teachers.rename(index=school_year_label, level=1).rename(columns=column_label).rename_axis(["cấp học", "năm học"]))
 building = cycle.building_by_year[cycle.building_by_year.level == "all"].pivot_table(
-    index="school_year", columns="item", values=["rooms", "cost_million_vnd"], aggfunc="sum"
-)
+    index="school_year", columns="item", values=["rooms", "cost_million_vnd"], aggfunc="sum", fill_value=0
+).round(0).astype(int)
 building.rename(index=school_year_label).rename(columns=column_label, level=0).rename(columns=code_name, level=1).rename_axis(
     index="năm học", columns=["", ""]
 )
@@ -631,7 +634,8 @@ building.rename(index=school_year_label).rename(columns=column_label, level=0).r
             md(
                 """
 **Dữ liệu nào đang có, dữ liệu nào cần bổ sung:** mỗi dòng là một nội dung của kế hoạch; cột
-"Cần bổ sung" nói tệp hoặc cột nào cần thêm vào thư mục dữ liệu để có nội dung đó.
+"Cần bổ sung" nói tệp hoặc cột nào của thư mục dữ liệu nội dung đó cần (với nội dung "chưa" có
+dữ liệu, đó là việc cần làm để có nó).
 """
             ),
             code(
@@ -641,7 +645,8 @@ coverage = cycle.coverage.assign(
     enabled=cycle.coverage.enabled.map({True: "có", False: "chưa"}),
     needs=cycle.coverage.needs.map(needs_sentence),
 )
-coverage[["feature", "enabled", "needs"]].rename(columns=column_label)
+with pd.option_context("display.max_colwidth", None):
+    display(coverage[["feature", "enabled", "needs"]].rename(columns=column_label))
 """
             ),
             md(
@@ -657,6 +662,7 @@ if cycle.universal is not None:
     intake = cycle.intake_accuracy
     intake = intake.assign(
         level=intake.level.map(level_words),
+        school_year=intake.school_year.map(school_year_label),
         accuracy=(100 * intake.accuracy).round(1),
         meets_target=intake.meets_target.map({True: "đạt", False: "chưa đạt"}),
     )
@@ -664,7 +670,10 @@ if cycle.universal is not None:
     display(intake[columns].rename(columns=column_label).rename(columns={"Độ chính xác": "Độ chính xác (%)"}))
     latest = cycle.universal[cycle.universal.school_year == cycle.universal.school_year.max()]
     latest = latest.assign(
-        level=latest.level.map(level_name), indicator=latest.indicator.map(code_name), value=(100 * latest.value).round(1)
+        level=latest.level.map(level_name),
+        school_year=latest.school_year.map(school_year_label),
+        indicator=latest.indicator.map(code_name),
+        value=(100 * latest.value).round(1),
     )
     columns = ["school_year", "level", "indicator", "ages", "numerator", "population", "value"]
     display(latest[columns].rename(columns=column_label).rename(columns={"Tỷ lệ": "Tỷ lệ (%)"}))

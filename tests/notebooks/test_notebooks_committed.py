@@ -168,7 +168,7 @@ def test_committed_notebook_carries_its_outputs(name: str) -> None:
         kinds = {output.output_type for output in cell.outputs}
         assert "error" not in kinds, f"{name} cell {cell.id} failed"
         streams = {output.name for output in cell.outputs if output.output_type == "stream"}
-        assert "stderr" not in streams, f"{name} cell {cell.id} writes warnings"
+        assert "stderr" not in streams, f"{name} cell {cell.id} writes to stderr (a warning or a progress bar)"
         assert "execution" not in cell.metadata, "timings churn on every build"
     images = [o for c in code for o in c.outputs if "image/png" in o.get("data", {})]
     tables = [o for c in code for o in c.outputs if "text/html" in o.get("data", {})]
