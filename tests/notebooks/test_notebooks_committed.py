@@ -15,6 +15,7 @@ import importlib.util
 import re
 import tempfile
 import tomllib
+from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
 
@@ -183,6 +184,75 @@ def test_committed_notebook_carries_its_outputs(name: str) -> None:
 def test_committed_notebook_is_small(name: str) -> None:
     size = (NOTEBOOKS / f"{name}.ipynb").stat().st_size
     assert size < MAX_BYTES, f"{name}.ipynb is {size / 1e6:.2f} MB: lower the charts' dpi"
+
+
+# --- the bugs of issue 16, as the committed notebooks show them ---------------------------------
+
+
+class _TableParser(HTMLParser):
+    """The first HTML table of an output: its first header row and its body rows (index left out)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header: list[str] = []
+        self.rows: list[list[str]] = []
+        self._section, self._kind = "", ""
+        self._row: list[str] = []
+        self._cell: str | None = None
+        self._header_rows = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("thead", "tbody"):
+            self._section = tag
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("th", "td"):
+            self._cell, self._kind = "", tag
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._cell is not None:
+            if self._section == "thead" or self._kind == "td":
+                self._row.append(self._cell.strip())
+            self._cell = None
+        elif tag == "tr" and self._section == "thead":
+            self._header_rows += 1
+            if self._header_rows == 1:
+                self.header = self._row[1:]
+        elif tag == "tr" and self._section == "tbody":
+            self.rows.append(self._row)
+
+
+def _shown_table(name: str, cell_id: str) -> dict[str, list[float]]:
+    """The table a committed notebook shows in cell `cell_id`, column → numbers."""
+    (cell,) = [cell for cell in _committed(name).cells if cell.id == cell_id]
+    (html,) = [o["data"]["text/html"] for o in cell.outputs if "text/html" in o.get("data", {})]
+    parser = _TableParser()
+    parser.feed(html)
+    return {column: [float(row[i]) for row in parser.rows] for i, column in enumerate(parser.header)}
+
+
+def test_notebook_01_bands_are_of_children_only() -> None:
+    # issue 16: the "15–17" column summed ages 15–64 (the age was clipped at 15)
+    bands = _shown_table("01_du_bao", "01-03")
+    parts = ["0–2", "3–5", "6–10", "11–14", "15–17"]
+    assert list(bands) == [*parts, "0–17"]
+    for row, total in enumerate(bands["0–17"]):
+        assert sum(bands[part][row] for part in parts) == total
+        # three single years of age cannot hold twice as many people per year as the four before
+        assert bands["15–17"][row] / 3 < 2 * bands["11–14"][row] / 4
+
+
+def test_notebook_02_stability_table_shows_a_trade_off() -> None:
+    # issue 16: the stability table showed identical rows for 0, 300 and 3,000
+    table = _shown_table("02_phan_luong", "02-10")
+    moved, walk = table["số khu phố đổi trường"], table["quãng đường trung bình (m)"]
+    assert table["trọng số ổn định (m)"] == [0, 300, 1000, 3000]
+    assert moved == sorted(moved, reverse=True) and moved[0] > moved[-1]  # more weight, fewer moves
+    assert walk == sorted(walk) and walk[0] < walk[-1]  # … and more walking
 
 
 # --- make notebook ----------------------------------------------------------------------------
