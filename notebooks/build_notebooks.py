@@ -243,7 +243,7 @@ def zoning_notebook() -> nbformat.NotebookNode:
 Mỗi khu phố / thôn được giao cho một trường ở mỗi cấp học (mầm non, tiểu học, THCS) sao cho trẻ
 đi học càng gần càng tốt **mà không trường nào phải nhận nhiều học sinh hơn số phòng học cho
 phép** với sĩ số theo quy định (tiểu học tối đa 35 em/lớp, THCS 45 em/lớp, mầm non 25–35 trẻ
-/nhóm, lớp). Bài toán được giải chính xác bằng phần mềm tối ưu HiGHS; trạng thái lời giải và
+mỗi nhóm, lớp). Bài toán được giải chính xác bằng phần mềm tối ưu HiGHS; trạng thái lời giải và
 sai số được báo đúng như kết quả.
 
 Khoảng cách lấy từ `distances.csv` nếu thư mục có tệp này; nếu không, lấy đường chim bay nhân
