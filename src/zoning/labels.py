@@ -66,7 +66,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "web_share": ("Tỉ lệ", "Share"),
     "web_classes": ("Số lớp", "Classes"),
     "web_rooms": ("Phòng học cần / hiện có", "Classrooms needed / available"),
-    "web_utilization": ("Mức sử dụng phòng học", "Classroom use"),
+    "web_utilization": ("Mức sử dụng phòng học", "Classroom utilization"),
     "web_overflow": ("Học sinh vượt sức chứa", "Pupils over capacity"),
     "web_zone_quarters": ("Số khu phố/thôn trong vùng", "Quarters in the zone"),
     "web_unassigned": ("Chưa phân luồng", "Not zoned"),

@@ -136,7 +136,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "report.zoning": ("Phân luồng tuyển sinh năm học {school_year}", "Enrollment zoning for {school_year}"),
     "report.capacity": (
         "Sử dụng phòng học và thiếu phòng đến năm học {horizon_label}",
-        "Classroom use and shortfall to {horizon_label}",
+        "Classroom utilization and shortfall to {horizon_label}",
     ),
     "report.quotas": ("Chỉ tiêu tuyển sinh năm học {school_year}", "Enrollment quotas for {school_year}"),
     "report.zonings_compared": ("Thiếu phòng theo phương án phân luồng", "Rooms short by zoning option"),
