@@ -22,7 +22,7 @@ from tuyensinh.plan.appendix import appendix_sections
 from tuyensinh.plan.cycle_report import cycle_sections
 from tuyensinh.plan.figures import capacity_figure_titles, forecast_figure_titles
 from tuyensinh.plan.types import Plan
-from tuyensinh.plan.zone_words import current_shortfall, shortfall_sentences
+from tuyensinh.plan.zone_words import current_shortfall, rezoning_sentences, shortfall_sentences
 from tuyensinh.present.report import (
     ReportFigure,
     ReportSection,
@@ -242,7 +242,7 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
     flags = flag_sentences(plan.capacity, ward.schools, lang=lang, overflow=plan.overflow())
     if not any(kind in ("over", "tight") for kind, _ in flags):
         flags = [("info", say("report.no_flags", lang, horizon_label=horizon)), *flags]
-    summary = [*_summary_lines(plan), *shortfall_sentences(plan)]
+    summary = [*_summary_lines(plan), *shortfall_sentences(plan), *rezoning_sentences(plan)]
     if plan.capacity_yearly is not None:
         summary.append(_yearly_line(plan))
     forecast_figs = [

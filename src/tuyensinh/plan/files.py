@@ -4,7 +4,8 @@
 forecast.csv, demand.csv, zones.csv, capacity.csv, quotas.csv, ward_summary.csv, quotas.xlsx,
 capacity_plan.xlsx and the capacity cycle's tables (tuyensinh.plan.cycle.CYCLE_FILES),
 zones.gpkg, report.html, maps/zones_<level>.png|pdf|html, charts/*.png and, when they apply,
-capacity_current_zones.csv, zones_by_year.csv and capacity_rezoned.csv; `write_plan_manifest`
+capacity_current_zones.csv, zones_by_year.csv, capacity_rezoned.csv and
+zones_proposed_by_year.csv (the proposed zones of each year, when a school opens or closes); `write_plan_manifest`
 adds manifest.json. `check_out_folder` refuses output folders whose replacement would destroy
 other data.
 """
@@ -66,6 +67,7 @@ def _write_tables(plan: Plan, stage: Path) -> None:
         "ward_summary.csv": plan.summary,
         "capacity_current_zones.csv": _with_zones(plan.capacity_current, "current"),
         "zones_by_year.csv": plan.yearly_assignment(),
+        "zones_proposed_by_year.csv": plan.held if plan.reopened else None,  # re-zoned when a school opens/closes
         "capacity_rezoned.csv": _with_zones(plan.capacity_yearly, "rezoned_each_year"),
     }
     if plan.cycle is not None:

@@ -7,9 +7,9 @@ import pandas as pd
 
 from tuyensinh.plan.types import Plan
 from tuyensinh.present.flags import ward_shortfall_sentences
-from tuyensinh.words.labels import say
+from tuyensinh.words.labels import say, school_year_label
 
-__all__ = ["current_shortfall", "shortfall_sentences"]
+__all__ = ["current_shortfall", "rezoning_sentences", "shortfall_sentences"]
 
 
 def current_shortfall(plan: Plan, rows: pd.DataFrame) -> dict[str, pd.Series]:
@@ -34,4 +34,44 @@ def shortfall_sentences(plan: Plan) -> list[str]:
     lines = ward_shortfall_sentences(plan.capacity, ward.schools, lang=lang, zones="proposed")
     if plan.capacity_current is not None:
         lines += ward_shortfall_sentences(plan.capacity_current, ward.schools, lang=lang, zones="current")
+    return lines
+
+
+def _open_ids(schools: pd.DataFrame, level: str, year: int) -> set[str]:
+    own = schools[schools["level"] == level]
+    opens = pd.to_numeric(own["opens"], errors="coerce").fillna(-1e9)
+    closes = pd.to_numeric(own["closes"], errors="coerce").fillna(1e9)
+    return set(own.loc[(opens <= year) & (year < closes), "school_id"].astype(str))
+
+
+def rezoning_sentences(plan: Plan) -> list[str]:
+    """One sentence per level and school year from which the proposed zones are drawn again
+    because a school opens or closes (`Plan.held`): which schools, and how many quarters change
+    school (the zones of each year: zones_proposed_by_year.csv)."""
+    held, lang = plan.held, plan.settings.lang
+    if held is None or not plan.reopened:
+        return []
+    schools = plan.ward.schools
+    names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str), strict=True))
+    lines = []
+    for level in plan.reopened:
+        own = held[held["level"] == level]
+        main = own.sort_values("share", ascending=False).drop_duplicates(["school_year", "quarter_id"])
+        school_of = main.pivot(index="quarter_id", columns="school_year", values="school_id")
+        for year in plan.school_years[1:]:
+            before, now = _open_ids(schools, level, year - 1), _open_ids(schools, level, year)
+            if before == now:
+                continue
+            events = [say("rezone.opens", lang, school=names.get(s, s)) for s in sorted(now - before)]
+            events += [say("rezone.closes", lang, school=names.get(s, s)) for s in sorted(before - now)]
+            moved = int((school_of[year] != school_of[year - 1]).sum())
+            lines.append(
+                say(
+                    "rezone.sentence",
+                    lang,
+                    school_year=school_year_label(year, lang),
+                    events=", ".join(events),
+                    moved=moved,
+                )
+            )
     return lines

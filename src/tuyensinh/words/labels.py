@@ -135,7 +135,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "report.zoning": ("Phân luồng tuyển sinh năm học {school_year}", "Enrollment zoning for {school_year}"),
     "report.capacity": (
-        "Sử dụng phòng học và thiếu phòng đến năm học {horizon_label}",
+        "Mức sử dụng phòng học và thiếu phòng đến năm học {horizon_label}",
         "Classroom utilization and shortfall to {horizon_label}",
     ),
     "report.quotas": ("Chỉ tiêu tuyển sinh năm học {school_year}", "Enrollment quotas for {school_year}"),
@@ -384,6 +384,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "cli.capacity_zones": (
         "Tính theo tuyến hiện hành ({file})",
         "With the current zones ({file})",
+    ),
+    "rezone.opens": ("{school} mở", "{school} opens"),
+    "rezone.closes": ("{school} ngừng hoạt động", "{school} closes"),
+    "rezone.sentence": (
+        "Năm học {school_year} ({events}): tuyến đề xuất được lập lại từ năm học này, {moved} khu "
+        "phố/thôn đổi trường (tuyến từng năm: zones_proposed_by_year.csv).",
+        "{school_year} ({events}): the proposed zones are drawn again from this school year, "
+        "{moved} quarter(s) change school (zones of each year: zones_proposed_by_year.csv).",
     ),
     "cli.capacity_zones_given": ("Tính theo tuyến trong {file}", "With the zones in {file}"),
     # --- end of the consistency block ---

@@ -220,3 +220,13 @@ def test_sample_school_opening_in_2029_gets_pupils_and_quota(vi_run):
     quotas = pd.read_csv(out / "quotas.csv")
     mine = quotas[(quotas["school_id"] == "TH04") & (quotas["school_year"] == 2029)]
     assert len(mine) == 1 and mine["pupils"].iloc[0] > 0 and mine["classes"].iloc[0] > 0
+    # the zones of each year are written, and the report says from when and why they change
+    by_year = pd.read_csv(out / "zones_proposed_by_year.csv")
+    to_new = by_year[(by_year["school_id"] == "TH04")]
+    assert set(to_new["school_year"]) == {2029, 2030}
+    zones = pd.read_csv(out / "zones.csv")
+    assert "TH04" not in set(zones["school_id"])
+    page = (out / "report.html").read_text(encoding="utf-8")
+    moved = to_new[to_new["school_year"] == 2029]["quarter_id"].nunique()
+    assert "Năm học 2029–2030 (Trường Tiểu học Trần Quốc Toản mở)" in page
+    assert f"{moved} khu phố/thôn đổi trường" in page
