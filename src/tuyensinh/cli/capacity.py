@@ -152,7 +152,13 @@ def run(args: argparse.Namespace) -> int:
         for name, field in CYCLE_FILES.items():
             if getattr(cycle, field) is not None:
                 write_csv_atomic(getattr(cycle, field), stage / name)
-        write_capacity_xlsx(stage / "capacity_plan.xlsx", cycle_sheets(cycle), ward.schools, lang=args.lang)
+        write_capacity_xlsx(
+            stage / "capacity_plan.xlsx",
+            cycle_sheets(cycle),
+            ward.schools,
+            lang=args.lang,
+            zones="given" if args.zones else "current",
+        )
         utilization.savefig(stage / "utilization.png", dpi=150)
         shortfall.savefig(stage / "room_shortfall.png", dpi=150)
 

@@ -149,7 +149,9 @@ def write_plan(plan: Plan, stage: Path, progress: Progress) -> list[str]:
             from tuyensinh.plan.cycle import cycle_sheets
             from tuyensinh.present.capacity_xlsx import write_capacity_xlsx
 
-            write_capacity_xlsx(stage / "capacity_plan.xlsx", cycle_sheets(plan.cycle), ward.schools, lang=lang)
+            write_capacity_xlsx(
+                stage / "capacity_plan.xlsx", cycle_sheets(plan.cycle), ward.schools, lang=lang, zones="proposed"
+            )
         geo.write_zones_gpkg(
             stage / "zones.gpkg",
             geo.zones_layers(ward.quarters, plan.assignment, ward.schools, ward.crs, school_load=_school_load(plan)),

@@ -385,6 +385,8 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Tính theo tuyến hiện hành ({file})",
         "With the current zones ({file})",
     ),
+    "zones.given": ("theo tuyến trong tệp --zones", "zones of the --zones file"),
+    "xlsx.zones": ("Các số tính {zones}.", "Figures assume the {zones}."),
     "rezone.opens": ("{school} mở", "{school} opens"),
     "rezone.closes": ("{school} ngừng hoạt động", "{school} closes"),
     "rezone.sentence": (

@@ -230,3 +230,14 @@ def test_sample_school_opening_in_2029_gets_pupils_and_quota(vi_run):
     moved = to_new[to_new["school_year"] == 2029]["quarter_id"].nunique()
     assert "Năm học 2029–2030 (Trường Tiểu học Trần Quốc Toản mở)" in page
     assert f"{moved} khu phố/thôn đổi trường" in page
+
+
+def test_capacity_workbook_says_which_zones(vi_run, en_run):
+    from openpyxl import load_workbook
+
+    for result, lang in _runs(vi_run, en_run):
+        book = load_workbook(result.out / "capacity_plan.xlsx", read_only=True)
+        line = say("xlsx.zones", lang, zones=say("zones.proposed", lang))
+        assert line in ("Các số tính theo tuyến đề xuất.", "Figures assume the proposed zones.")
+        for sheet in book.worksheets:
+            assert sheet["A2"].value == line, sheet.title
