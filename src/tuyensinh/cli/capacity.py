@@ -140,8 +140,11 @@ def run(args: argparse.Namespace) -> int:
         base_year=base,
     )
     cycle = compute_cycle(ward, norms, table, demand, zones, rates_used)
-    utilization = capacity.plot_utilization(table, ward.schools, lang=args.lang)
-    shortfall = capacity.plot_room_shortfall(table, ward.schools, lang=args.lang)
+    from tuyensinh.words.labels import say
+
+    zones_words = say("zones.given" if args.zones else "zones.current", args.lang)
+    utilization = capacity.plot_utilization(table, ward.schools, lang=args.lang, zones=zones_words)
+    shortfall = capacity.plot_room_shortfall(table, ward.schools, lang=args.lang, zones=zones_words)
 
     with staged_output(args.out) as stage:
         write_csv_atomic(demand, stage / "demand.csv")
@@ -161,8 +164,6 @@ def run(args: argparse.Namespace) -> int:
         )
         utilization.savefig(stage / "utilization.png", dpi=150)
         shortfall.savefig(stage / "room_shortfall.png", dpi=150)
-
-    from tuyensinh.words.labels import say
 
     if args.zones:
         print(say("cli.capacity_zones_given", args.lang, file=args.zones), file=sys.stdout)

@@ -99,6 +99,18 @@ def test_heat_map_says_above_100_percent_and_rooms(vi_run):
     title = fig.axes[0].get_title()
     assert "above 100%: short of classrooms" in title and "≥ 100%" not in title
     assert "classrooms needed" in fig.axes[1].get_ylabel()
+    # the plan's charts name their zones in the title
+    from tuyensinh.plan.figures import plan_figures
+
+    figures = plan_figures(vi_run[0].plan)
+    try:
+        for name in ("utilization", "shortfall"):
+            assert f"({say('zones.proposed', 'vi')})" in figures[name].axes[0].get_title(), name
+    finally:
+        import matplotlib.pyplot as plt
+
+        for figure in figures.values():
+            plt.close(figure)
 
 
 # ------------------------------------------------------------------ 2. which zones each figure assumes
