@@ -14,7 +14,10 @@ from tuyensinh.words.core import Catalog
 
 __all__ = ["ARGPARSE", "CLI", "METAVARS", "say"]
 
-_WARD_DIR = ("thư mục dữ liệu của phường/xã (ward.toml, population.csv, schools.csv, …)", "the ward folder (ward.toml, population.csv, schools.csv, ...)")
+_WARD_DIR = (
+    "thư mục dữ liệu của phường/xã (ward.toml, population.csv, schools.csv, …)",
+    "the ward folder (ward.toml, population.csv, schools.csv, ...)",
+)
 _POP_DIR = (
     "thư mục của phường/xã, một thư mục chỉ có population.csv (births.csv, housing.csv, ward.toml nếu có), "
     "hoặc chính tệp CSV dân số",
@@ -144,10 +147,8 @@ _HELP: dict[str, tuple[str, str]] = {
         "last year of data used (default: ward.toml base_year)",
     ),
     "backtest.lang": (
-        "ngôn ngữ của các bảng in ra: vi (tiếng Việt, mặc định) hoặc en (tiếng Anh); các tệp CSV giống nhau "
-        "ở cả hai",
-        "language of the printed tables: vi (Vietnamese, default) or en (English); the CSV files are the same "
-        "in both",
+        "ngôn ngữ của các bảng in ra: vi (tiếng Việt, mặc định) hoặc en (tiếng Anh); các tệp CSV giống nhau ở cả hai",
+        "language of the printed tables: vi (Vietnamese, default) or en (English); the CSV files are the same in both",
     ),
     # capacity
     "capacity.help": (
@@ -277,8 +278,7 @@ _HELP: dict[str, tuple[str, str]] = {
     ),
     "plan.lang": _LANG,
     "plan.stability": (
-        "số mét đi thêm đáng để giữ một học sinh ở trường hiện tại (mặc định: 300; 0 = chỉ tính quãng đường "
-        "ngắn nhất)",
+        "số mét đi thêm đáng để giữ một học sinh ở trường hiện tại (mặc định: 300; 0 = chỉ tính quãng đường ngắn nhất)",
         "metres of travel one pupil moved away from its current school is worth (default: 300; 0 = shortest "
         "distances only)",
     ),
@@ -489,7 +489,17 @@ _SAY: dict[str, tuple[str, str]] = {
     ),
     # what `compare` prints
     "said.compare_written": ("{files} → {out}", "{files} → {out}"),
-    "said.compare_scenario": ("Phương án", "Option"),
+    "said.compare_versus": ("Kịch bản: {name}", "Scenario: {name}"),
+    "said.compare_brackets": (
+        "Mỗi kịch bản: trong ngoặc là chênh lệch so với phương án gốc (không ghi khi bằng nhau).",
+        "Each scenario: in brackets, the difference from the baseline (none when equal).",
+    ),
+    "said.compare_sheet": ("So sánh kịch bản", "Scenarios"),
+    "said.compare_title": ("So sánh các kịch bản – {place}", "Scenarios compared – {place}"),
+    "said.compare_note": (
+        "Số lớp và phòng học còn thiếu khi phân vùng lại từng năm học; học sinh × km: tổng quãng đường đi học.",
+        "Classes and rooms short with every school year re-zoned; pupil-km: the total home–school distance.",
+    ),
     # the progress bars
     "said.bar_left": ("còn", "left"),
     "said.bar_at_most": ("tối đa", "at most"),
