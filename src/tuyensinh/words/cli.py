@@ -191,7 +191,7 @@ _HELP: dict[str, tuple[str, str]] = {
         "Giao mỗi khu phố/thôn cho một trường của cấp học sao cho học sinh đi học gần nhất, sĩ số không vượt "
         "quy định và số lớp vừa số phòng học; học sinh không xếp được chỗ được báo theo từng trường, không bị "
         "bỏ sót.",
-        "Assign every quarter (khu phố/thôn) to a school of the level so that pupils walk as little as "
+        "Assign every quarter to a school of the level so that pupils walk as little as "
         "possible, classes stay within the class-size limits and classes fit the classrooms; pupils who cannot "
         "be seated are reported per school, never dropped.",
     ),
@@ -358,7 +358,7 @@ _HELP: dict[str, tuple[str, str]] = {
     "network.out": ("thư mục kết quả", "output folder"),
     "network.budget": (
         "kinh phí cho mọi điểm xây mới, tỷ đồng; mặc định: không giới hạn",
-        "money for all new sites, in billion VND (tỷ đồng); default: no money limit",
+        "money for all new sites, in billion VND; default: no money limit",
     ),
     "network.max_sites": ("mở tối đa N điểm", "open at most N sites"),
     "network.level": ("các cấp học cần lập kế hoạch (mặc định: tất cả)", "levels to plan (default: all)"),
