@@ -90,7 +90,7 @@ def _escaped(text: str) -> str:
     return text.replace("%", "%%")
 
 
-def _metavar(metavar: object, lang: str) -> object:
+def _metavar(metavar: str | tuple[str, ...] | None, lang: str) -> str | tuple[str, ...] | None:
     if isinstance(metavar, str) and metavar in METAVARS:
         return METAVARS[metavar][LANGS.index(lang)]
     return metavar
