@@ -77,9 +77,11 @@ def compare_workbook(wide: pd.DataFrame, place: str, lang: str = "vi") -> Workbo
             cell.number_format = "#,##0.0" if metric == km else "#,##0"
     ws.column_dimensions["A"].width = max(12, *(len(str(v)) + 2 for v in wide.index.get_level_values(0)))
     ws.column_dimensions["B"].width = 12
-    for j, (_, option) in enumerate(wide.columns, start=3):
-        ws.column_dimensions[get_column_letter(j)].width = min(28, max(11, len(str(option)) // 2 + 3))
-    ws.row_dimensions[option_row].height = 48
+    longest = max((len(str(option)) for _, option in wide.columns), default=10)
+    lines = min(5, -(-longest // 14))  # an option's name wrapped on at most 5 lines of ~14 characters
+    for j in range(3, 3 + len(wide.columns)):
+        ws.column_dimensions[get_column_letter(j)].width = 15
+    ws.row_dimensions[option_row].height = 15 * max(2, lines) + 4
     ws.freeze_panes = ws.cell(row=option_row + 1, column=3)
     ws.print_title_rows = f"{metric_row}:{option_row}"
     ws.page_setup.orientation = "landscape"
