@@ -173,6 +173,7 @@ def _print_flags(table: pd.DataFrame, schools: pd.DataFrame, horizon: int, out: 
         say("said.capacity_heading", lang, years=school_year_label(horizon, lang), out=out),
         say("said.capacity_zones_note", lang, zones=zones),
     ]
+    wide = max(len(flag_name(flag, lang)) for flag in ("ok", "tight", "over"))
     for row in table.drop_duplicates(["school_id", "level"]).itertuples(index=False):
         end = last[(last["school_id"] == row.school_id) & (last["level"] == row.level)].iloc[0]
         year = int(end["school_year"])
@@ -194,5 +195,5 @@ def _print_flags(table: pd.DataFrame, schools: pd.DataFrame, horizon: int, out: 
                 short=number(end["room_shortfall"], lang),
             )
         flag = flag_name(str(end["flag"]), lang)
-        lines.append(f"  {row.school_id:<8} {names.get(row.school_id, ''):<40} {flag:<12} {state}{first}")
+        lines.append(f"  {row.school_id:<8} {names.get(row.school_id, ''):<40} {flag:<{wide}} {state}{first}")
     print("\n".join(lines), file=sys.stdout)
