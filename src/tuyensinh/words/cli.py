@@ -310,6 +310,14 @@ _HELP: dict[str, tuple[str, str]] = {
         "khi có --network: kinh phí cho mọi điểm xây mới, tỷ đồng (mặc định: không giới hạn)",
         "with --network: money for all new sites, billion VND (default: no limit)",
     ),
+    "plan.paper": (
+        "khổ giấy của bản đồ (maps/*.pdf, *.png) và của báo cáo khi in: A4 (mặc định) hoặc A3",
+        "paper of the maps (maps/*.pdf, *.png) and of the printed report: A4 (default) or A3",
+    ),
+    "plan.orientation": (
+        "bản đồ khổ dọc (portrait) hoặc ngang (landscape) (mặc định auto: khổ in phường/xã to hơn)",
+        "portrait or landscape map sheets (default auto: the one that prints the ward larger)",
+    ),
     "plan.quiet": _QUIET,
     # compare
     "compare.help": (
