@@ -161,6 +161,7 @@ def test_without_out_nothing_is_written(command, extra, thien_hoa_dir, tmp_path,
     cwd.mkdir()
     monkeypatch.chdir(cwd)
     before = snapshot(ward)
+    code: object
     try:
         code = main([command, str(ward), *extra])
     except SystemExit as refused:
