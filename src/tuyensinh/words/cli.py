@@ -302,7 +302,7 @@ _HELP: dict[str, tuple[str, str]] = {
     ),
     "plan.network": (
         "lập thêm kế hoạch mạng lưới trường (candidates.csv, constraints.csv, neighbours.csv: điểm xây mới, "
-        "đóng trường) vào DIR/network/ và báo cáo, như `tuyensinh network`",
+        "đóng trường) vào THƯ_MỤC/network/ và báo cáo, như `tuyensinh network`",
         "also plan the school network (candidates.csv, constraints.csv, neighbours.csv: new sites, closures) "
         "into DIR/network/ and the report, as `tuyensinh network` does",
     ),
@@ -336,7 +336,7 @@ _HELP: dict[str, tuple[str, str]] = {
         "scenarios TOML file (repeatable; each may hold several [[scenario]])",
     ),
     "compare.out": (
-        "ghi thêm compare.csv, compare_differences.csv và compare.xlsx vào DIR",
+        "ghi thêm compare.csv, compare_differences.csv và compare.xlsx vào THƯ_MỤC",
         "also write compare.csv, compare_differences.csv and compare.xlsx into DIR",
     ),
     "compare.school_year": (
@@ -375,7 +375,7 @@ _HELP: dict[str, tuple[str, str]] = {
         "solver time limit per model, seconds (default 20)",
     ),
     "network.max_increase": (
-        "quy tắc đóng trường: quãng đường của không khu phố/thôn nào được tăng quá M mét (mặc định 300)",
+        "quy tắc đóng trường: quãng đường đi học của mỗi khu phố/thôn không được tăng quá MÉT mét (mặc định 300)",
         "closure rule: no quarter's trip may grow by more than M metres (default 300)",
     ),
     "network.within_norm": (
@@ -394,9 +394,9 @@ _HELP: dict[str, tuple[str, str]] = {
         "plan every ward folder of a province in parallel (Dask), then the province roll-up",
     ),
     "batch.description": (
-        "Lập kế hoạch cho mọi thư mục phường/xã trong PROVINCE_DIR, song song trên một cụm Dask tại máy "
-        "(--workers N) hoặc một cụm có sẵn (--scheduler ADDRESS); kết quả của mỗi phường/xã trong "
-        "DIR/wards/<phường>/, rồi bảng tổng hợp toàn tỉnh (province.xlsx, province_report.html, bản đồ). Chạy "
+        "Lập kế hoạch cho mọi thư mục phường/xã trong THƯ_MỤC_TỈNH, song song trên một cụm Dask tại máy "
+        "(--workers N) hoặc một cụm có sẵn (--scheduler ĐỊA_CHỈ); kết quả của mỗi phường/xã trong "
+        "THƯ_MỤC/wards/<phường>/, rồi bảng tổng hợp toàn tỉnh (province.xlsx, province_report.html, bản đồ). Chạy "
         "lại sẽ bỏ qua các phường/xã có dữ liệu và thiết lập không đổi; --force lập lại tất cả.",
         "Plan every ward folder under PROVINCE_DIR in parallel on a local Dask cluster (--workers N) or an "
         "existing one (--scheduler ADDRESS); each ward's outputs in DIR/wards/<ward>/, then the province "
@@ -426,7 +426,7 @@ _HELP: dict[str, tuple[str, str]] = {
         "plan every ward again, even those whose inputs and settings are unchanged",
     ),
     "batch.citywide": (
-        "phân vùng thêm cấp LEVEL vượt qua ranh giới phường/xã (thcs, tieu_hoc; dùng được nhiều lần)",
+        "phân vùng thêm cấp CẤP_HỌC vượt qua ranh giới phường/xã (thcs, tieu_hoc; dùng được nhiều lần)",
         "also zone LEVEL across ward lines (thcs, tieu_hoc; repeatable)",
     ),
     "batch.citywide_time_limit": (
