@@ -138,6 +138,9 @@ class Progress:
         start = time.perf_counter()
         try:
             yield
+        except BaseException:
+            self.close()  # the error is printed below the bars, not across them
+            raise
         finally:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
             if self._bars is not None:

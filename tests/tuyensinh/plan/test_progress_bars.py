@@ -71,3 +71,13 @@ def test_quiet_writes_nothing(capsys) -> None:
     _run_steps(Progress(False, "vi"))
     _run_steps(Progress(None, "en"))
     assert capsys.readouterr() == ("", "")
+
+
+def test_a_failing_step_ends_the_bars(monkeypatch) -> None:
+    terminal = FakeTerminal()
+    progress = Progress(True, "vi", stream=terminal)
+    with pytest.raises(ValueError), progress.step(4, "zoning.thcs", "step.zoning", level="THCS", seconds_at_most=5):
+        raise ValueError("no zoning")
+    assert terminal.getvalue().endswith("\n")  # the cursor below the bars for the error message
+    progress.line("Lỗi: …")
+    assert terminal.getvalue().endswith("Lỗi: …\n")  # a plain line once the bars ended
