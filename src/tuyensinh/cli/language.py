@@ -26,6 +26,7 @@ from tuyensinh.words.core import LANGS, pick
 
 __all__ = ["active_lang", "argparse_in", "localize", "requested_lang", "subparsers_of"]
 
+_LANG_SPELLINGS = ("--la", "--lan", "--lang")  # --lang and its abbreviations argparse accepts
 _active: list[str] = []  # the language of the `argparse_in` block running, if any
 
 
@@ -35,15 +36,17 @@ def active_lang() -> str | None:
 
 
 def requested_lang(argv: Sequence[str]) -> str:
-    """The language asked for on the command line: the last `--lang X` / `--lang=X` with X in
-    `LANGS`, else "vi" (an unknown X is left for argparse to refuse)."""
+    """The language asked for on the command line: the last `--lang X` / `--lang=X` (or argparse's
+    abbreviations `--la`, `--lan`) with X in `LANGS`, else "vi" (an unknown X is left for argparse
+    to refuse)."""
     lang = "vi"
     for i, arg in enumerate(argv):
         if arg == "--":
             break
-        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else None
-        if arg == "--lang" and i + 1 < len(argv):
-            value = argv[i + 1]
+        option, equals, written = arg.partition("=")
+        if option not in _LANG_SPELLINGS:
+            continue
+        value = written if equals else (argv[i + 1] if i + 1 < len(argv) else None)
         if value in LANGS:
             lang = value
     return lang

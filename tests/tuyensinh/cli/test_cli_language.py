@@ -140,6 +140,8 @@ def test_requested_lang_reads_argv_before_parsing() -> None:
     assert requested_lang(["plan", "--lang", "fr"]) == "vi"  # argparse refuses it, in Vietnamese
     assert requested_lang(["plan", "--lang", "en", "--lang", "vi"]) == "vi"  # the last wins, as in argparse
     assert requested_lang(["plan", "--", "--lang", "en"]) == "vi"
+    assert requested_lang(["plan", "W", "--lan", "en"]) == requested_lang(["plan", "--la=en"]) == "en"  # abbreviated
+    assert requested_lang(["plan", "W", "--lang"]) == "vi"
 
 
 def test_finite_number_speaks_one_language_inside_the_command_line() -> None:
