@@ -22,6 +22,7 @@ Run: `python -m benchmarks network [--skip-city] [--skip-pulp] [--ward-limit 10]
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import geopandas as gpd
@@ -43,6 +44,8 @@ YEARS = tuple(range(2026, 2031))
 SAFETY = 1.5
 """Seconds of the time limit kept for building the model and tabulating the plan, so the whole
 run stays within the limit (HiGHS may overrun its own limit by up to 0.25 s)."""
+PROVEN_GAP = 1e-4
+"""Proven optimal: within HiGHS's default relative MIP gap of the best bound of the run."""
 LEVELS = {"mam_non": 7, "tieu_hoc": 8, "thcs": 5}
 PER_GRADE = {"mam_non": 9.0, "tieu_hoc": 14.0, "thcs": 13.0}  # pupils per quarter and grade (mean)
 
@@ -134,12 +137,14 @@ def ward_instance(
     demand_df = pd.concat(demand, ignore_index=True)
     points = pd.concat(
         [
-            schools_df[["school_id", "lon", "lat"]],
-            cand.drop_duplicates("site_id").rename(columns={"site_id": "school_id"})[["school_id", "lon", "lat"]],
+            schools_df[["school_id", "level", "lon", "lat"]],
+            cand.drop_duplicates("site_id").rename(columns={"site_id": "school_id"})[
+                ["school_id", "level", "lon", "lat"]
+            ],
         ],
         ignore_index=True,
     )
-    distances = quarter_school_distances(quarters, points, crs=CRS)
+    distances = quarter_school_distances(quarters, points, crs=CRS)  # every school of the level (≤ 20)
     nets = []
     for level in LEVELS:
         problem = build_problem(
@@ -249,16 +254,25 @@ def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: 
     best_bound = max((r[4] for r in rows if r[4] is not None), default=None)
     print(
         f"  {'method':38s} {'build s':>8s} {'solve s':>8s} {'total s':>8s} {'objective':>16s} {'best bound':>16s} "
-        f"{'own gap':>8s} {'gap to best bound':>18s} {'status':>9s} {'sites':>5s} {'overflow':>9s}"
+        f"{'own gap':>8s} {'gap to best bound':>18s} {'status':>9s} {'proven':>6s} {'sites':>5s} {'overflow':>9s}"
     )
     for label, b, s, obj, bound, status, opened, over, wall_r in rows:
         own = relative_gap(obj, bound)
         to_best = relative_gap(obj, best_bound)
+        proven = "yes" if to_best is not None and to_best <= PROVEN_GAP else "no"
         print(
             f"  {label:38s} {b:8.2f} {s:8.2f} {wall_r:8.2f} {'—' if obj is None else f'{obj:,.0f}':>16s} "
             f"{'—' if bound is None else f'{bound:,.0f}':>16s} {'—' if own is None else f'{own:.3%}':>8s} "
-            f"{'—' if to_best is None else f'{to_best:.3%}':>18s} {status:>9s} {opened:5d} {over:9.1f}"
+            f"{'—' if to_best is None else f'{to_best:.3%}':>18s} {status:>9s} {proven:>6s} {opened:5d} {over:9.1f}"
         )
+    print(
+        f"  proven optimal (gap to the best bound ≤ {PROVEN_GAP:.2%}): "
+        + "; ".join(
+            f"{r[0].split(':')[0]} {'yes' if (g := relative_gap(r[3], best_bound)) is not None and g <= PROVEN_GAP else 'no'}"
+            for r in rows
+        )
+        + f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     if len(rows) > 1:
         print(f"  ratio: plain PuLP total time / tuyensinh total time = {rows[1][8] / max(rows[0][8], 1e-9):.2f}×")
     st = ours.steps
