@@ -199,7 +199,7 @@ def _early_options(net: NetworkProblem, rules: PairRules, opts: NetworkOptions) 
     `reductions`, except at sites with a must pair (opening there moves a quarter)."""
     if not opts.reductions or not len(net.option_school):
         return np.zeros(len(net.option_school), dtype=bool)
-    must_site = rules.must.any(axis=0)
+    must_site = np.asarray(rules.must.any(axis=0), dtype=bool)
     return ~must_site[net.option_school]
 
 
