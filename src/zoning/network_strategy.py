@@ -7,8 +7,9 @@ So, within one time limit:
 2. sites from the LP: must-open sites first, then the sites the LP opens at least half
    (Σ_o z[o,T] ≥ 0.5), then the others it opens at all (more sites never lengthen a trip),
    each group by LP value, while the budget (money, sites) allows; each with the smallest
-   option holding the rooms the LP gives it (per unit opened), opening in the first year
-   the LP has it half open (not before its earliest year);
+   option holding the rooms the LP gives it (per unit opened), opening in its earliest year
+   (the model's reduction; at a site with a must pair: the first year the LP has it half
+   open, not before its earliest year);
 3. with those sites fixed, each level is zoned by the zoning engine (`zoning.assign.
    solve_problem`: exact MIP at ward scale, LP-guided with local search at city scale) once
    per phase — the run of years with the same sites open — giving whole quarters, whole
