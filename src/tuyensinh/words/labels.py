@@ -63,7 +63,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "step.capacity": ("Tính lớp, phòng học và chỉ tiêu", "Classes, classrooms and quotas"),
     "step.charts": ("Vẽ biểu đồ và bản đồ", "Drawing charts and maps"),
     "step.write": ("Ghi kết quả", "Writing outputs"),
-    "step.done": ("Xong: kết quả trong {out} ({seconds:.1f} giây)", "Done: outputs in {out} ({seconds:.1f} s)"),
+    "step.done": ("Xong: kết quả trong {out} ({seconds} giây)", "Done: outputs in {out} ({seconds} s)"),
     "step.scenario": ("Kịch bản: {name}", "Scenario: {name}"),
     # administrative heading of printed documents
     "doc.committee": ("ỦY BAN NHÂN DÂN {kind} {name}", "PEOPLE'S COMMITTEE OF {kind} {name}"),
@@ -381,10 +381,6 @@ _TEXT: dict[str, tuple[str, str]] = {
         "zones (zones.csv). Classroom utilization = classrooms needed (whole classes at the size "
         "limits) ÷ classrooms available: above 100% means rooms are short.",
     ),
-    "cli.capacity_zones": (
-        "Tính theo tuyến hiện hành ({file})",
-        "With the current zones ({file})",
-    ),
     "zones.given": ("theo tuyến trong tệp --zones", "zones of the --zones file"),
     "xlsx.zones": ("Các số tính {zones}.", "Figures assume the {zones}."),
     "rezone.opens": ("{school} mở", "{school} opens"),
@@ -395,7 +391,6 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{school_year} ({events}): the proposed zones are drawn again from this school year, "
         "{moved} quarter(s) change school (zones of each year: zones_proposed_by_year.csv).",
     ),
-    "cli.capacity_zones_given": ("Tính theo tuyến trong {file}", "With the zones in {file}"),
     # --- end of the consistency block ---
 }
 
