@@ -50,6 +50,7 @@ import numpy as np
 
 from zoning.contiguity import grow_zones
 from zoning.ejection import improve_by_chains
+from zoning.lagrange import BackgroundBound, ClassCountBound, class_count_bound
 from zoning.local_search import improve_locally, whole_class_counts
 from zoning.model import MatrixModel, ModelOptions
 from zoning.problem import ZoningProblem
@@ -217,6 +218,10 @@ PARALLEL_PROOF = (os.cpu_count() or 1) >= 2
 (from the end of the starts to the deadline) instead of after them."""
 PARALLEL_WINDOW_END = 0.97
 """Share of the time limit at which the windows stop when the proof runs beside them."""
+PROOF_METHOD = "class_count"
+"""The proof step with several grades or years: "class_count" (the Lagrangian bound with whole
+classes per school, `zoning.lagrange`; from the LP duals, so only when the LP was solved) or
+"split_quarter" (HiGHS on the split-quarter relaxation, `bounding_model`)."""
 MIN_PROOF_SECONDS = 1.0
 """The proof step runs only with at least this many seconds left."""
 
@@ -281,6 +286,8 @@ class Search:
     solver_name: str = "HiGHS"
     proof_split: bool = False
     pending_proof: BackgroundSolve | None = None  # the proof running beside the windows
+    pending_bound: BackgroundBound | None = None  # the class-count bound running beside them
+    lp_duals: np.ndarray | None = None  # the LP's reduced costs (one per column), when optimal
     chain_round: float = 0.0  # seconds one round of the local search took, at most
 
     def at(self, share: float) -> float:
@@ -352,7 +359,7 @@ def bound_phase(search: Search) -> None:
     rule = model.contiguity_rule()
     if rule is None or _is_feasible(model, start):
         search.offer(Zoning.of(model, problem, round_shares(model, start)))
-    lp, _ = solve_by_deadline(model, relax=True, deadline=search.child_deadline)
+    lp, duals = solve_by_deadline(model, relax=True, deadline=search.child_deadline)
     search.solver_name = lp.solver
     search.record(
         {"step": "lp_relaxation", "status": lp.status, "objective": lp.objective, "seconds": round(lp.seconds, 3)}
@@ -360,14 +367,31 @@ def bound_phase(search: Search) -> None:
     if lp.values is not None:
         search.lp = lp
         search.raise_bound(lp.bound)  # the LP objective only when the LP was solved to optimality
+        if lp.bound is not None and duals is not None:
+            search.lp_duals = duals
+
+
+def _class_count_proof(search: Search) -> bool:
+    """True when the proof step is the class-count bound (`zoning.lagrange`): several grades or
+    years, the LP solved to optimality (its duals start the multipliers), `PROOF_METHOD`."""
+    _, is_split = bounding_model(search.model, search.problem)
+    return is_split and PROOF_METHOD == "class_count" and search.lp_duals is not None
 
 
 def launch_proof_phase(search: Search) -> None:
-    """With two cores and several grades or years, start the split-quarter proof in a child
-    process now, beside the starts and windows, until the deadline (its bound is what it is
-    for, and the bound does not need a good start; the nearest-school zoning warm-starts it)."""
+    """With two cores and several grades or years, start the proof in a child process now,
+    beside the starts and windows, until the deadline (its bound is what it is for, and the
+    bound does not need a good start): the class-count bound from the LP duals, or (LP cut
+    short, or `PROOF_METHOD`) the split-quarter MIP warm-started from the nearest schools."""
     bounding, is_split = bounding_model(search.model, search.problem)
-    if PARALLEL_PROOF and is_split and search.best is not None and search.left() > MIN_PROOF_SECONDS:
+    if not PARALLEL_PROOF or search.left() <= MIN_PROOF_SECONDS:
+        return
+    if _class_count_proof(search):
+        assert search.lp_duals is not None
+        search.pending_bound = BackgroundBound(
+            search.model, search.problem, search.lp_duals, deadline=search.child_deadline
+        )
+    elif is_split and search.best is not None:
         search.pending_proof = BackgroundSolve(
             bounding,
             deadline=search.child_deadline,
@@ -446,7 +470,8 @@ def windows_phase(search: Search) -> None:
     excess = model.cost[best] - lp_cost
     priority = np.bincount(model.pair_school[best], weights=excess, minlength=m)
     t0 = time.perf_counter()
-    window_deadline = search.at(PARALLEL_WINDOW_END if search.pending_proof is not None else WINDOW_SHARE)
+    beside = search.pending_proof is not None or search.pending_bound is not None
+    window_deadline = search.at(PARALLEL_WINDOW_END if beside else WINDOW_SHARE)
     chosen = best
     stats = {"windows": 0, "improved": 0, "gain": 0.0}
     moves = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
@@ -496,6 +521,11 @@ def proof_phase(search: Search) -> None:
     (one grade and year, or contiguity), warm-started from the best zoning; killed at the
     deadline, keeping what it last reported."""
     model, problem = search.model, search.problem
+    if search.pending_bound is not None or (
+        model.contiguity_rule() is None and search.pending_proof is None and _class_count_proof(search)
+    ):
+        _finish_class_count_bound(search)
+        return
     bounding, is_split = bounding_model(model, problem) if model.contiguity_rule() is None else (model, False)
     if search.pending_proof is not None:  # started beside the windows
         proof, _ = search.pending_proof.finish()
@@ -533,6 +563,34 @@ def proof_phase(search: Search) -> None:
         chosen = round_shares(model, x)
         search.best = Zoning(chosen, float(proof.objective))
         search.best_values = proof.values
+
+
+def _finish_class_count_bound(search: Search) -> None:
+    """The class-count bound: read back from its child process, or (one core) computed now
+    until the deadline."""
+    if search.pending_bound is not None:
+        result = search.pending_bound.finish()
+        search.pending_bound = None
+    elif search.left() >= MIN_PROOF_SECONDS:
+        assert search.lp_duals is not None
+        target = None if search.best is None else search.best.objective
+        result = class_count_bound(
+            search.model, search.problem, search.lp_duals, deadline=search.child_deadline, target=target
+        )
+    else:
+        result = ClassCountBound(None, None, 0, 0.0)
+    search.record(
+        {
+            "step": "class_count_bound",
+            "status": "bound" if result.bound is not None else "no_bound",
+            "objective": None,
+            "bound": result.bound,
+            "first_bound": result.first_bound,
+            "subgradient_steps": result.steps,
+            "seconds": round(result.seconds, 3),
+        }
+    )
+    search.raise_bound(result.bound)
 
 
 def grow_phase(search: Search) -> None:
