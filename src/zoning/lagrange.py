@@ -102,6 +102,7 @@ class SchoolPieces:
         cells = T * G
         self.pairs: list[np.ndarray] = []
         self.solvers: list = []
+        self.integral: list[bool] = []
         for j in range(m):
             pairs = order[bounds[j] : bounds[j + 1]]
             cls = model.classes_slice.start + j * cells + np.arange(cells)
@@ -131,9 +132,12 @@ class SchoolPieces:
             h.passModel(lp)
             self.pairs.append(pairs)
             self.solvers.append(h)
+            self.integral.append(bool(model.integer[cols[len(pairs) :]].any()))
 
     def evaluate(self, u: np.ndarray, deadline: float) -> tuple[float | None, np.ndarray]:
         """θ(u) and the pieces' x (P,); θ is None when the deadline came first."""
+        import highspy
+
         reduced = self.cost - u[self.pq]
         x = np.zeros(self.P)
         total = float(u.sum())
@@ -149,7 +153,12 @@ class SchoolPieces:
             h.changeColsCost(len(pairs), np.arange(len(pairs), dtype=np.int32), reduced[pairs].astype(np.float64))
             h.run()
             info = h.getInfo()
-            bound = float(info.mip_dual_bound)
+            if self.integral[j]:
+                bound = float(info.mip_dual_bound)
+            elif h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                bound = float(info.objective_function_value)  # a piece without integers: an LP
+            else:
+                return None, x
             if not np.isfinite(bound):
                 return None, x
             total += bound
