@@ -389,7 +389,7 @@ def launch_proof_phase(search: Search) -> None:
     if _class_count_proof(search):
         assert search.lp_duals is not None
         search.pending_bound = BackgroundBound(
-            search.model, search.problem, search.lp_duals, deadline=search.child_deadline
+            search.model, search.problem, search.lp_duals, deadline=search.child_deadline, lp_bound=search.bound
         )
     elif is_split and search.best is not None:
         search.pending_proof = BackgroundSolve(
@@ -575,7 +575,12 @@ def _finish_class_count_bound(search: Search) -> None:
         assert search.lp_duals is not None
         target = None if search.best is None else search.best.objective
         result = class_count_bound(
-            search.model, search.problem, search.lp_duals, deadline=search.child_deadline, target=target
+            search.model,
+            search.problem,
+            search.lp_duals,
+            deadline=search.child_deadline,
+            lp_bound=None if search.lp is None else search.lp.bound,
+            target=target,
         )
     else:
         result = ClassCountBound(None, None, 0, 0.0)
