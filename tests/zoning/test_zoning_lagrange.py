@@ -88,7 +88,8 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp():
     rng = np.random.default_rng(0)
     for scale in (0.0, 0.05, 0.3):
         trial = u * (1 + scale * rng.standard_normal(len(u)))
-        value, x = pieces.evaluate(trial, time.perf_counter() + 30)
+        value, x, complete = pieces.evaluate(trial, time.perf_counter() + 30)
+        assert complete
         assert value is not None and value <= whole.objective * (1 + 1e-7)
         assert ((x >= -1e-9) & (x <= 1 + 1e-9)).all()
     relaxed = model.integer.copy()
@@ -96,7 +97,7 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp():
     from dataclasses import replace
 
     lp_pieces = SchoolPieces(replace(model, integer=relaxed), small)
-    value, _ = lp_pieces.evaluate(u, time.perf_counter() + 30)
+    value, _, _ = lp_pieces.evaluate(u, time.perf_counter() + 30)
     assert value == pytest.approx(lp.objective, rel=1e-6)
 
 
