@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from zoning.model import MatrixModel
 from zoning.problem import ZoningProblem
@@ -94,13 +95,10 @@ STALL_STEPS = 3
 
 
 class SchoolPieces:
-    """One HiGHS MIP per school (`piece_j`), built from the model's columns and rows."""
+    """One HiGHS MIP per school (`piece_j`), built from the model's columns and rows when first
+    needed (a school none of whose pairs is ever worth taking has none)."""
 
     def __init__(self, model: MatrixModel, problem: ZoningProblem) -> None:
-        import highspy
-
-        from zoning.solve import _highs_object
-
         n, m, T, G = problem.shape
         P = model.n_pairs
         if model.n_cols != model.overflow_slice.stop or model.contiguity_rule() is not None:
@@ -114,54 +112,70 @@ class SchoolPieces:
         order = np.flatnonzero(usable)
         order = order[np.argsort(self.ps[order], kind="stable")]
         bounds = np.searchsorted(self.ps[order], np.arange(m + 1))
-        csc = model.matrix.tocsc()
         cells = T * G
-        self.pairs: list[np.ndarray] = []
-        self.solvers: list = []  # the pieces as MIPs
-        self.relaxed: list = []  # the same with the classes relaxed (LPs)
-        self.integral: list[bool] = []
-        for j in range(m):
-            pairs = order[bounds[j] : bounds[j + 1]]
-            cls = model.classes_slice.start + j * cells + np.arange(cells)
-            ovf = model.overflow_slice.start + j * cells + np.arange(cells)
-            cols = np.concatenate([pairs, cls, ovf])
-            rows = np.concatenate([n + j * cells + np.arange(cells), n + m * cells + j * T + np.arange(T)])
-            sub = csc[:, cols][rows, :].tocsr()
-            lp = highspy.HighsLp()
-            lp.num_col_, lp.num_row_ = len(cols), len(rows)
-            lp.col_cost_ = model.cost[cols].astype(np.float64)
-            lp.col_lower_ = model.col_lo[cols].astype(np.float64)
-            lp.col_upper_ = model.col_hi[cols].astype(np.float64)
-            lp.row_lower_ = model.row_lo[rows].astype(np.float64)
-            lp.row_upper_ = model.row_hi[rows].astype(np.float64)
-            lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-            lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cols), len(rows)
-            lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
-            lp.a_matrix_.index_ = sub.indices.astype(np.int32)
-            lp.a_matrix_.value_ = sub.data.astype(np.float64)
-            lp.integrality_ = [
-                highspy.HighsVarType.kInteger if model.integer[c] and c >= P else highspy.HighsVarType.kContinuous
-                for c in cols
-            ]
-            mip, relaxed = _highs_object(), _highs_object()
-            for h in (mip, relaxed):
-                for key, value in (("threads", 1), ("mip_rel_gap", 1e-6), ("random_seed", 12345)):
-                    h.setOptionValue(key, value)
-            for key in PIECE_HEURISTICS_OFF:
-                mip.setOptionValue(key, False)
-            mip.passModel(lp)
-            lp.integrality_ = []
-            relaxed.passModel(lp)
-            self.pairs.append(pairs)
-            self.solvers.append(mip)
-            self.relaxed.append(relaxed)
-            self.integral.append(bool(model.integer[cols[len(pairs) :]].any()))
+        # the seat and room rows (after the n assignment rows); school j's rows are
+        # contiguous and hold only its own columns
+        self.block_rows = model.matrix[n : n + m * cells + m * T].tocsr()
+        self.local = np.full(model.n_cols, -1, dtype=np.int64)
+        self.T = T
+        self.pairs = [order[bounds[j] : bounds[j + 1]] for j in range(m)]
+        self.integral = [bool(model.integer[model.classes_slice][j * cells : (j + 1) * cells].any()) for j in range(m)]
+        self.solvers: list = [None] * m  # the pieces as MIPs, made when first needed
+        self.relaxed: list = [None] * m  # the same with the classes relaxed (LPs)
         # the state each piece was last solved in (see `evaluate`)
         self.solved = np.zeros(m, dtype=bool)
         self.solved_value = np.zeros(m)
         self.solved_reduced = np.zeros(P)
         self.solved_total = 0.0
         self.x = np.zeros(P)
+
+    def _build(self, j: int) -> None:
+        """Piece j's HiGHS models (MIP and LP), from the model's columns and rows."""
+        import highspy
+
+        from zoning.solve import _highs_object
+
+        model, n, m, T, cells = self.model, self.n, self.m, self.T, self.cells
+        pairs = self.pairs[j]
+        cls = model.classes_slice.start + j * cells + np.arange(cells)
+        ovf = model.overflow_slice.start + j * cells + np.arange(cells)
+        cols = np.concatenate([pairs, cls, ovf])
+        rows = np.concatenate([n + j * cells + np.arange(cells), n + m * cells + j * T + np.arange(T)])
+        block = self.block_rows
+        piece = sparse.vstack(
+            [block[j * cells : (j + 1) * cells], block[m * cells + j * T : m * cells + (j + 1) * T]]
+        ).tocoo()
+        local = self.local
+        local[cols] = np.arange(len(cols))
+        keep = local[piece.col] >= 0  # unusable pairs (fixed at 0) are left out
+        sub = sparse.csr_matrix(
+            (piece.data[keep], (piece.row[keep], local[piece.col[keep]])), shape=(len(rows), len(cols))
+        )
+        local[cols] = -1
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(cols), len(rows)
+        lp.col_cost_ = model.cost[cols].astype(np.float64)
+        lp.col_lower_ = model.col_lo[cols].astype(np.float64)
+        lp.col_upper_ = model.col_hi[cols].astype(np.float64)
+        lp.row_lower_ = model.row_lo[rows].astype(np.float64)
+        lp.row_upper_ = model.row_hi[rows].astype(np.float64)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cols), len(rows)
+        lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = sub.indices.astype(np.int32)
+        lp.a_matrix_.value_ = sub.data.astype(np.float64)
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        lp.integrality_ = [kinds[int(model.integer[c] and c >= self.P)] for c in cols]
+        mip, relaxed = _highs_object(), _highs_object()
+        for h in (mip, relaxed):
+            for key, value in (("threads", 1), ("mip_rel_gap", 1e-6), ("random_seed", 12345)):
+                h.setOptionValue(key, value)
+        for key in PIECE_HEURISTICS_OFF:
+            mip.setOptionValue(key, False)
+        mip.passModel(lp)
+        lp.integrality_ = []
+        relaxed.passModel(lp)
+        self.solvers[j], self.relaxed[j] = mip, relaxed
 
     def evaluate(
         self, u: np.ndarray, deadline: float, progress: Callable[[float], None] | None = None
@@ -198,6 +212,8 @@ class SchoolPieces:
                 continue
             if time.perf_counter() > deadline:
                 return None, self.x.copy(), False
+            if self.relaxed[j] is None:
+                self._build(j)
             h = self.relaxed[j]
             h.changeColsCost(len(pairs), np.arange(len(pairs), dtype=np.int32), reduced[pairs].astype(np.float64))
             h.run()
