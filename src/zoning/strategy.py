@@ -406,57 +406,81 @@ def launch_proof_phase(search: Search) -> None:
         )
 
 
-def starts_phase(search: Search) -> None:
-    """Fractional starts rounded to whole quarters, repaired, and improved by moves, swaps and
-    ejection chains; the best is kept."""
+def _start_models(search: Search) -> list[tuple[str, MatrixModel]]:
+    """The rounding LPs after the LP itself, in the order they are tried: rooms held back
+    (`RESERVES`), then the LP's class counts rounded to whole classes that fit the rooms."""
     model, problem, lp = search.model, search.problem, search.lp
-    if lp is None or lp.values is None:
-        return
+    assert lp is not None and lp.values is not None
     _, m, T, G = problem.shape
-    candidates = [("lp_rounded", lp.values)]
+    models: list[tuple[str, MatrixModel]] = []
     room_rows = slice(model.n_rows - m * T, model.n_rows)
     for reserve in RESERVES:
-        if time.perf_counter() > search.at(START_LPS_SHARE):
-            break
         held = reserve * max(G - 1, 0) * float(problem.rooms_per_class.max())
         if held <= 0:
             continue
         row_hi = model.row_hi.copy()
         row_hi[room_rows] = np.maximum(model.row_hi[room_rows] - held, 0.0)
-        adjusted, _ = solve_by_deadline(replace(model, row_hi=row_hi), relax=True, deadline=search.at(START_LP_END))
-        if adjusted.values is not None:
-            candidates.append((f"lp_reserve_{held:g}_rooms", adjusted.values))
-    if model.integer[model.classes_slice].any() and time.perf_counter() < search.at(START_LPS_SHARE):
+        models.append((f"lp_reserve_{held:g}_rooms", replace(model, row_hi=row_hi)))
+    if model.integer[model.classes_slice].any():
         fixed = whole_class_counts(model, problem, lp.values)
         col_lo, col_hi = model.col_lo.copy(), model.col_hi.copy()
         col_lo[model.classes_slice] = col_hi[model.classes_slice] = fixed.ravel()
-        classes_lp, _ = solve_by_deadline(
-            replace(model, col_lo=col_lo, col_hi=col_hi), relax=True, deadline=search.at(START_LP_END)
-        )
-        if classes_lp.values is not None:
-            candidates.append(("lp_whole_classes", classes_lp.values))
+        models.append(("lp_whole_classes", replace(model, col_lo=col_lo, col_hi=col_hi)))
+    return models
+
+
+def starts_phase(search: Search) -> None:
+    """Fractional starts rounded to whole quarters, repaired, and improved by moves, swaps and
+    ejection chains; the best is kept. Each rounding LP is solved in a child process while the
+    previous start is being rounded and improved (no LP starts after `START_LPS_SHARE` of the
+    time, each stops at `START_LP_END`; no rounding starts after `STARTS_SHARE`, except the
+    LP's own)."""
+    model, problem, lp = search.model, search.problem, search.lp
+    if lp is None or lp.values is None:
+        return
+    waiting = _start_models(search)
     end = search.at(STARTS_SHARE)
-    for number, (name, values) in enumerate(candidates):
-        t0 = time.perf_counter()
-        if number > 0 and t0 >= end:
-            break
-        # the LP's own rounding is always made (up to 90% of the time), the others only in time
-        stop = min(t0 + LOCAL_SEARCH_SHARE * search.time_limit, search.at(0.9) if number == 0 else end)
-        chosen = repair_overflow(model, problem, round_shares(model, values), deadline=stop)
-        t1 = time.perf_counter()
-        chosen, moves = improve_by_chains(model, problem, chosen, deadline=stop)
-        search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(moves["rounds"], 1))
-        zoning = Zoning.of(model, problem, chosen)
-        search.record(
-            {
-                "step": f"round_and_repair ({name})",
-                "status": "feasible",
-                "objective": zoning.objective,
-                "seconds": round(time.perf_counter() - t0, 3),
-                **moves,
-            }
-        )
-        search.offer(zoning)
+
+    def launch() -> tuple[str, BackgroundSolve] | None:
+        if not waiting or time.perf_counter() > search.at(START_LPS_SHARE):
+            return None
+        name, lp_model = waiting.pop(0)
+        return name, BackgroundSolve(lp_model, relax=True, deadline=search.at(START_LP_END))
+
+    running = launch()
+    name, number = "lp_rounded", 0
+    values: np.ndarray | None = lp.values
+    try:
+        while True:
+            t0 = time.perf_counter()
+            if values is not None and (number == 0 or t0 < end):
+                # the LP's own rounding is always made (up to 90% of the time), the others in time
+                stop = min(t0 + LOCAL_SEARCH_SHARE * search.time_limit, search.at(0.9) if number == 0 else end)
+                chosen = repair_overflow(model, problem, round_shares(model, values), deadline=stop)
+                t1 = time.perf_counter()
+                chosen, moves = improve_by_chains(model, problem, chosen, deadline=stop)
+                search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(moves["rounds"], 1))
+                zoning = Zoning.of(model, problem, chosen)
+                search.record(
+                    {
+                        "step": f"round_and_repair ({name})",
+                        "status": "feasible",
+                        "objective": zoning.objective,
+                        "seconds": round(time.perf_counter() - t0, 3),
+                        **moves,
+                    }
+                )
+                search.offer(zoning)
+                number += 1
+            if running is None or time.perf_counter() >= end:
+                break
+            name, solve = running
+            outcome, _ = solve.finish()
+            running = launch()
+            values = outcome.values
+    finally:
+        if running is not None:
+            running[1].cancel()
 
 
 def _excess_priority(search: Search, chosen: np.ndarray) -> np.ndarray:
