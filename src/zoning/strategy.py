@@ -6,12 +6,13 @@
   there, so the search runs as named phases (`LP_GUIDED_PHASES`) over one state (`Search`,
   holding the best `Zoning` so far):
   1. `bound` — the LP relaxation gives the bound every answer is measured against;
-  2. `starts` — several fractional starts — the LP itself, LPs with 0.5, 0.75, 0.25, 1 class per grade
-     held back in every school's rooms (whole classes per grade waste on average half a class
-     per grade), and an LP with the LP's class counts rounded to whole classes that fit the
+  2. `starts` — several fractional starts — the LP itself, LPs with 0.5, 0.75, 0.25 and 1
+     class per grade held back in every school's rooms (whole classes per grade waste on
+     average half a class per grade), and an LP with the LP's class counts rounded to whole classes that fit the
      rooms (`whole_class_counts`) — are rounded to whole quarters, schools still short of rooms
      are repaired by greedy moves, and a vectorised local search of moves, swaps and ejection
-     chains (`zoning.local_search`, `zoning.ejection`) finishes each; the best is kept;
+     chains (`zoning.local_search`, `zoning.ejection`) finishes each (each rounding LP is
+     solved in a child process while the previous start is rounded); the best is kept;
   3. `windows` — windows of neighbouring schools re-solved exactly by small MIPs
      (`zoning.windows`) take turns with the local search until `WINDOW_SHARE` of the time
      (`PARALLEL_WINDOW_END` when the proof runs beside them);
