@@ -271,21 +271,22 @@ def class_count_bound(
     deadline: float,
     lp_bound: float | None = None,
     target: float | None = None,
-    report: Callable[[float], None] | None = None,
+    report: Callable[[float, float | None, int], None] | None = None,
 ) -> ClassCountBound:
     """The best θ(u) reached by `deadline` (time.perf_counter()), from the LP duals (`duals`:
     the LP's reduced costs, one per column, `lp_bound` its objective), by Polyak steps towards
     `TARGET_SHARE` above θ at the duals (never above `target`, e.g. the best zoning's
-    objective). `report(bound)` hears of every better bound."""
+    objective). `report(bound, first bound, steps)` hears of every better bound (the first bound
+    is None while the first round is still running)."""
     began = time.perf_counter()
     pieces = SchoolPieces(model, problem)
     u = assignment_duals(model, problem, duals)
-    value, x, complete = pieces.evaluate(u, deadline, report)
+    value, x, complete = pieces.evaluate(u, deadline, None if report is None else lambda b: report(b, None, 0))
     if value is None:
         return ClassCountBound(None, None, 0, time.perf_counter() - began)
     first = best = value
     if report is not None:
-        report(best)
+        report(best, first, 0)
     floor = first / 1.01 if lp_bound is None else min(lp_bound, first)  # where the rise is measured from
     aim = first + TARGET_SHARE * (first - floor)
     step_size, stall, steps = 1.0, 0, 0
@@ -308,14 +309,14 @@ def class_count_bound(
             if trial_value > best:
                 best = trial_value
                 if report is not None:
-                    report(best)
+                    report(best, first, steps)
             break
         steps += 1
         u, value, x = trial, trial_value, trial_x
         if value > best:
             best, stall = value, 0
             if report is not None:
-                report(best)
+                report(best, first, steps)
         else:
             stall += 1
             if stall >= STALL_STEPS:
@@ -326,9 +327,9 @@ def class_count_bound(
 def _child(conn, model: MatrixModel, problem: ZoningProblem, duals: np.ndarray, kwargs: dict[str, Any]) -> None:
     """The child's side of `BackgroundBound`: report every better bound, then the result."""
 
-    def report(bound: float) -> None:
+    def report(bound: float, first: float | None, steps: int) -> None:
         try:
-            conn.send(("bound", bound))
+            conn.send(("bound", bound, first, steps))
         except (BrokenPipeError, OSError):
             os._exit(0)
 
@@ -364,6 +365,8 @@ class BackgroundBound:
         self.kwargs: dict[str, Any] = {"lp_bound": lp_bound, "target": target}
         self.began = time.perf_counter()
         self.bound: float | None = None
+        self.first: float | None = None
+        self.steps = 0
         self.result: ClassCountBound | None = None
         self.process = None
         self.margin = KILL_MARGIN
@@ -397,7 +400,8 @@ class BackgroundBound:
                 except (EOFError, OSError):
                     break
                 if message[0] == "bound":
-                    self.bound = message[1] if self.bound is None else max(self.bound, message[1])
+                    if self.bound is None or message[1] > self.bound:
+                        self.bound, self.first, self.steps = message[1:]
                 elif message[0] == "done":
                     self.result = message[1]
                 else:
@@ -409,4 +413,4 @@ class BackgroundBound:
             receive.close()
         if self.result is not None:
             return self.result
-        return ClassCountBound(self.bound, None, 0, time.perf_counter() - self.began)
+        return ClassCountBound(self.bound, self.first, self.steps, time.perf_counter() - self.began)

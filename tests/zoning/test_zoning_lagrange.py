@@ -107,6 +107,13 @@ def test_the_bound_in_a_child_process_reports_what_it_found():
     lp, duals = solve_relaxation(model)
     result = BackgroundBound(model, small, duals, deadline=time.perf_counter() + 2.0).finish()
     assert result.bound is not None and result.bound >= lp.objective * (1 - 1e-7)
+    assert result.first_bound is not None and result.first_bound <= result.bound
+    heard: list[tuple[float, float | None, int]] = []
+    alone = class_count_bound(
+        model, small, duals, deadline=time.perf_counter() + 1.0, report=lambda *args: heard.append(args)
+    )
+    assert heard and heard[-1][:2] == (alone.bound, alone.first_bound) and heard[-1][2] <= alone.steps
+    assert [b for b, _, _ in heard] == sorted(b for b, _, _ in heard)  # only better bounds are heard
 
 
 def test_lp_guided_reports_the_class_count_bound():
