@@ -156,7 +156,8 @@ def compute_plan(
     for level in _levels_with_schools(ward):
         current = _current_zones(ward, level)
         label = level_name(level, lang, short=True)
-        with progress.step(4, f"zoning.{level}", "step.zoning", level=label):
+        limit = settings.time_limit  # one model: the solver stops at its time limit
+        with progress.step(4, f"zoning.{level}", "step.zoning", level=label, seconds_at_most=limit):
             zonings[level] = assign(
                 demand,
                 ward.schools,
@@ -170,7 +171,15 @@ def compute_plan(
         if yearly is not None:
             # the coming year zoned on its own is the proposed zoning: solve the later years only,
             # each against the year before
-            with progress.step(4, f"zoning_yearly.{level}", "step.zoning_years", level=label, horizon=ward.horizon):
+            bound = limit * (len(years) - 1)  # one model per later year
+            with progress.step(
+                4,
+                f"zoning_yearly.{level}",
+                "step.zoning_years",
+                level=label,
+                horizon=ward.horizon,
+                seconds_at_most=bound,
+            ):
                 later = assign(
                     demand,
                     ward.schools,

@@ -63,7 +63,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "step.capacity": ("Tính lớp, phòng học và chỉ tiêu", "Classes, classrooms and quotas"),
     "step.charts": ("Vẽ biểu đồ và bản đồ", "Drawing charts and maps"),
     "step.write": ("Ghi kết quả", "Writing outputs"),
-    "step.done": ("Xong: kết quả trong {out} ({seconds:.1f} giây)", "Done: outputs in {out} ({seconds:.1f} s)"),
+    "step.done": ("Xong: kết quả trong {out} ({seconds} giây)", "Done: outputs in {out} ({seconds} s)"),
     "step.scenario": ("Kịch bản: {name}", "Scenario: {name}"),
     # administrative heading of printed documents
     "doc.committee": ("ỦY BAN NHÂN DÂN {kind} {name}", "PEOPLE'S COMMITTEE OF {kind} {name}"),

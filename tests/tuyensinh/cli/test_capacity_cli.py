@@ -159,6 +159,9 @@ def test_missing_zones_is_a_clear_error(thien_hoa_dir, thien_hoa_forecast, tmp_p
     out = tmp_path / "out"
     assert main(["capacity", str(ward), "--out", str(out), "--forecast", str(thien_hoa_forecast)]) == 2
     err = capsys.readouterr().err
+    assert "Lỗi: không thấy" in err and "zones.csv" in err and "--zones TỆP" in err  # Vietnamese by default
+    assert main(["capacity", str(ward), "--out", str(out), "--forecast", str(thien_hoa_forecast), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
     assert "zones.csv not found" in err and "--zones FILE" in err
     assert not out.exists()
 
