@@ -13,13 +13,14 @@ from capacity import load_norms
 from zoning import build_problem, solve_problem
 from zoning.lagrange import BackgroundBound, SchoolPieces, assignment_duals, class_count_bound
 from zoning.model import ModelOptions, build_model
+from zoning.problem import ZoningProblem
 from zoning.solve import solve_model, solve_relaxation
 
 NORMS = load_norms()
 GRADES = ("lop_1", "lop_2", "lop_3", "lop_4", "lop_5")
 
 
-def toy(n: int = 36, m: int = 4, spare: float = 1.02, seed: int = 3, years: tuple[int, ...] = (2027,)):
+def toy(n: int = 36, m: int = 4, spare: float = 1.02, seed: int = 3, years: tuple[int, ...] = (2027,)) -> ZoningProblem:
     """A hand-sized 5-grade city: `n` quarters and `m` schools in a 10 km square, tight rooms."""
     rng = np.random.default_rng(seed)
     q = rng.uniform(0, 10_000, size=(n, 2))
@@ -61,7 +62,7 @@ def toy(n: int = 36, m: int = 4, spare: float = 1.02, seed: int = 3, years: tupl
 
 
 @pytest.mark.parametrize(("n", "seed", "years"), [(36, 3, (2027,)), (28, 1, (2027, 2028))])
-def test_class_count_bound_lies_between_the_lp_and_the_optimum(n, seed, years):
+def test_class_count_bound_lies_between_the_lp_and_the_optimum(n: int, seed: int, years: tuple[int, ...]) -> None:
     """LP bound ≤ θ(LP duals) ≤ θ after subgradient steps ≤ the exact whole-quarter optimum,
     and whole classes per grade make it strictly stronger than the LP here."""
     small = toy(n=n, m=3, seed=seed, years=years)
@@ -76,7 +77,7 @@ def test_class_count_bound_lies_between_the_lp_and_the_optimum(n, seed, years):
     assert result.first_bound > lp.objective * (1 + 1e-4)  # whole classes per grade bite
 
 
-def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp():
+def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp() -> None:
     """Weak duality: θ(u) ≤ the optimum for arbitrary u. With the LP duals and each piece's
     classes relaxed, θ is the LP bound (the duals are read back correctly)."""
     small = toy(seed=5)
@@ -101,7 +102,7 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp():
     assert value == pytest.approx(lp.objective, rel=1e-6)
 
 
-def test_the_bound_in_a_child_process_reports_what_it_found():
+def test_the_bound_in_a_child_process_reports_what_it_found() -> None:
     small = toy(seed=7)
     model = build_model(small, ModelOptions())
     lp, duals = solve_relaxation(model)
@@ -116,7 +117,7 @@ def test_the_bound_in_a_child_process_reports_what_it_found():
     assert [b for b, _, _ in heard] == sorted(b for b, _, _ in heard)  # only better bounds are heard
 
 
-def test_lp_guided_reports_the_class_count_bound():
+def test_lp_guided_reports_the_class_count_bound() -> None:
     """Five grades: the strategy's proof step is the class-count bound, and the reported bound
     is the best of it and the LP bound, never above the zoning."""
     problem = toy(n=300, m=18, spare=1.05, seed=2)
