@@ -80,9 +80,11 @@ def _tidy(quarters: np.ndarray, years: np.ndarray, ages: np.ndarray, values: dic
     for i, name in enumerate(("mean", *_BOUNDS)):
         block[i].reshape(n_q, n_h, n_a)[...] = values.pop(name).transpose(0, 2, 1)
     frame = pd.DataFrame(block.T, columns=["mean", *_BOUNDS], copy=False)
-    frame.insert(0, "quarter_id", pd.Index(quarters).repeat(n_a * n_h))
-    frame.insert(1, "year", np.tile(np.repeat(years, n_a), n_q))
-    frame.insert(2, "age", np.tile(ages, n_q * n_h))
+    # each column inserted as a Series sharing its array (an array or Index would be copied again)
+    ids = pd.Index(quarters).repeat(n_a * n_h).array
+    frame.insert(0, "quarter_id", pd.Series(ids, index=frame.index, copy=False))
+    frame.insert(1, "year", pd.Series(np.tile(np.repeat(years, n_a), n_q), index=frame.index, copy=False))
+    frame.insert(2, "age", pd.Series(np.tile(ages, n_q * n_h), index=frame.index, copy=False))
     return frame[FORECAST_COLUMNS] if list(frame.columns) != FORECAST_COLUMNS else frame
 
 
