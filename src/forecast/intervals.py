@@ -25,7 +25,15 @@ import numpy as np
 from scipy.optimize import nnls
 from scipy.stats import norm
 
-__all__ = ["ErrorSummary", "Calibration", "summarize_errors", "calibrate", "interval_bounds", "FALLBACK"]
+__all__ = [
+    "ErrorSummary",
+    "Calibration",
+    "summarize_errors",
+    "calibrate",
+    "age_quantiles",
+    "interval_bounds",
+    "FALLBACK",
+]
 
 QUANTILES = (0.025, 0.10, 0.90, 0.975)
 _NAMES = ("lo95", "lo80", "hi80", "hi95")
@@ -46,6 +54,7 @@ class ErrorSummary:
     sum_features: np.ndarray  # [bins, 6] Σ features per bin
     sample_e: np.ndarray  # subsample of errors
     sample_features: np.ndarray  # [n, 6] their features
+    sample_age: np.ndarray | None = None  # their ages (per-age quantiles)
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,8 @@ def summarize_errors(
     for col in (s * inv, s, s * s, b * inv, b, b * b):
         feats_cols.append(np.bincount(keys, weights=col, minlength=n_bins)[uniq])
     step = max(1, int(np.ceil(e.size / max_sample)))
+    while step > 1 and np.gcd(step, ages.size) != 1:  # a stride sharing a factor with the ages skips ages
+        step += 1
     pick = np.arange(0, e.size, step)
     return ErrorSummary(
         origin,
@@ -133,6 +144,7 @@ def summarize_errors(
         np.stack(feats_cols, axis=1),
         e[pick].astype(np.float32),
         features(age_grid[pick], np.full(pick.size, horizon), m[pick]).astype(np.float32),
+        age_grid[pick].astype(np.int16),
     )
 
 
@@ -164,10 +176,37 @@ def calibrate(summaries: list[ErrorSummary]) -> Calibration:
     e = np.concatenate([s.sample_e for s in summaries]).astype(float)
     x = np.concatenate([s.sample_features for s in summaries]).astype(float)
     var = np.maximum(x @ theta, 1e-6)
-    z = np.quantile(e / np.sqrt(var), QUANTILES)
+    u = e / np.sqrt(var)
+    z = np.quantile(u, QUANTILES)
     n = int(count.sum())
     horizons = tuple(sorted({s.horizon for s in summaries}))
-    return Calibration(tuple(float(t) for t in theta), tuple(float(v) for v in z), n, horizons)  # type: ignore[arg-type]  # four QUANTILES, four z
+    z_age: tuple[tuple[float, float, float, float], ...] = ()
+    if all(s.sample_age is not None for s in summaries):
+        ages = np.concatenate([s.sample_age for s in summaries if s.sample_age is not None])
+        z_age = tuple(tuple(float(v) for v in row) for row in age_quantiles(u, ages, z))  # type: ignore[misc]  # four z
+    return Calibration(tuple(float(t) for t in theta), tuple(float(v) for v in z), n, horizons, z_age)  # type: ignore[arg-type]  # four QUANTILES, four z
+
+
+#: Per-age quantiles lean on the pooled ones as if the pooled quantiles were worth this many
+#: errors of the age: z_a = (n_a·ẑ_a + Z_PRIOR·z) / (n_a + Z_PRIOR).
+Z_PRIOR = 200.0
+
+
+def age_quantiles(u: np.ndarray, ages: np.ndarray, pooled: np.ndarray) -> np.ndarray:
+    """Standardized quantiles per age [A, 4] (ages 0 … max): each age's own empirical
+    quantiles of the standardized errors `u`, shrunk toward the `pooled` ones by its number of
+    errors (Z_PRIOR). Ages differ in what the variance model misses: children starting school
+    move with their families more than the size and horizon terms say, older pupils less."""
+    n_ages = int(ages.max()) + 1 if ages.size else 0
+    out = np.broadcast_to(np.asarray(pooled, dtype=float), (n_ages, len(QUANTILES))).copy()
+    order = np.argsort(ages, kind="stable")
+    bounds = np.searchsorted(ages[order], np.arange(n_ages + 1))
+    for a in range(n_ages):  # one sort, then each age's slice: ~20 ages
+        own = u[order[bounds[a] : bounds[a + 1]]]
+        if own.size:
+            w = own.size / (own.size + Z_PRIOR)
+            out[a] = w * np.quantile(own, QUANTILES) + (1.0 - w) * out[a]
+    return out
 
 
 #: Quarters per chunk when interval bounds are computed: the temporaries of a chunk stay in
