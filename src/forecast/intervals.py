@@ -32,6 +32,7 @@ __all__ = [
     "calibrate",
     "age_quantiles",
     "interval_bounds",
+    "fill_bounds",
     "FALLBACK",
 ]
 
@@ -231,11 +232,29 @@ def interval_bounds(mean: np.ndarray, ages: np.ndarray, calibration: Calibration
     in float64."""
     n_q, n_a, n_h = mean.shape
     out = {name: np.empty_like(mean, dtype=float) for name in _NAMES}
+    fill_bounds(mean, ages, calibration, [out[name] for name in _NAMES], age_axis=1)
+    return out
+
+
+def fill_bounds(
+    mean: np.ndarray, ages: np.ndarray, calibration: Calibration, out: list[np.ndarray], age_axis: int = 1
+) -> None:
+    """Write lo95, lo80, hi80, hi95 of forecasts `mean` [Q, A, H] (`age_axis` = 1) or [Q, H, A]
+    (`age_axis` = 2) into the four arrays `out` of the same shape (any strides)."""
+    n_q = mean.shape[0]
+    n_a, n_h = (mean.shape[1], mean.shape[2]) if age_axis == 1 else (mean.shape[2], mean.shape[1])
     c_inv, c_0 = (c.astype(np.float32) for c in _coefficients(ages, n_h, np.asarray(calibration.theta)))
-    z = calibration.z_for(ages).astype(np.float32)[:, :, None]  # [A, 4, 1]
+    z = calibration.z_for(ages).astype(np.float32)  # [A, 4]
+    if age_axis == 1:
+        zk = [z[:, k][:, None] for k in range(4)]  # [A, 1]
+    else:
+        c_inv, c_0 = c_inv.T.copy(), c_0.T.copy()  # [H, A]
+        zk = [z[:, k][None, :] for k in range(4)]  # [1, A]
+    lo95, lo80, hi80, hi95 = out
     step = max(1, _CHUNK_CELLS // max(1, n_a * n_h))
     for q0 in range(0, n_q, step):  # chunks of quarters, each vectorized over quarters × ages × horizons
-        m = mean[q0 : q0 + step]
+        q1 = q0 + step
+        m = mean[q0:q1]
         scale = m + 1.0
         sd = scale.astype(np.float32)
         np.divide(c_inv, sd, out=sd)
@@ -243,16 +262,15 @@ def interval_bounds(mean: np.ndarray, ages: np.ndarray, calibration: Calibration
         np.maximum(sd, np.float32(1e-6), out=sd)
         np.sqrt(sd, out=sd)
         spread = np.empty_like(sd)
-        for k, name in enumerate(_NAMES):
-            np.multiply(sd, z[:, k], out=spread)
+        for k, bound_all in enumerate(out):
+            np.multiply(sd, zk[k], out=spread)
             np.clip(spread, -_MAX_SPREAD32, _MAX_SPREAD32, out=spread)  # sane even after a wild past error
             np.exp(spread, out=spread)
-            bound = out[name][q0 : q0 + step]
+            bound = bound_all[q0:q1]
             np.multiply(scale, spread, out=bound)
             bound -= 1.0
             np.maximum(bound, 0.0, out=bound)
-        np.minimum(out["lo80"][q0 : q0 + step], m, out=out["lo80"][q0 : q0 + step])
-        np.maximum(out["hi80"][q0 : q0 + step], m, out=out["hi80"][q0 : q0 + step])
-    np.minimum(out["lo95"], out["lo80"], out=out["lo95"])
-    np.maximum(out["hi95"], out["hi80"], out=out["hi95"])
-    return out
+        np.minimum(lo80[q0:q1], m, out=lo80[q0:q1])
+        np.minimum(lo95[q0:q1], lo80[q0:q1], out=lo95[q0:q1])
+        np.maximum(hi80[q0:q1], m, out=hi80[q0:q1])
+        np.maximum(hi95[q0:q1], hi80[q0:q1], out=hi95[q0:q1])

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine import PLAIN, calibration_sample, fit_combination, project_means, rolling_errors
-from forecast.intervals import Calibration, calibrate, interval_bounds
+from forecast.intervals import Calibration, calibrate, fill_bounds
 from forecast.settings import DEFAULT_SETTINGS, ForecastSettings
 from forecast.tables import WardArrays, ward_arrays
 
@@ -95,21 +95,32 @@ def _tidy(
     views = [block[i].reshape(n_q, n_y, n_a) for i in range(5)]
     for q0 in range(0, n_q, _TIDY_QUARTERS):  # chunks of quarters, each vectorized
         q1 = min(n_q, q0 + _TIDY_QUARTERS)
-        m = mean[q0:q1]
-        bounds = interval_bounds(m, ages, calibration) if calibration is not None else {}
-        for i, name in enumerate(("mean", *_BOUNDS)):
-            values = bounds.get(name, m)
-            if factor is not None:
-                values = values * factor[None]
-            views[i][q0:q1, first:] = values.transpose(0, 2, 1)
-            if observed is not None:
+        m = views[0][q0:q1, first:]
+        m[...] = mean[q0:q1].transpose(0, 2, 1)  # [q, H, A]: the table's order
+        parts = [
+            views[i][q0:q1, first:] for i in (3, 1, 2, 4)
+        ]  # lo95, lo80, hi80, hi95 (columns: mean, lo80, hi80, lo95, hi95)
+        if calibration is not None:
+            fill_bounds(m, ages, calibration, parts, age_axis=2)
+        else:
+            for part in parts:
+                part[...] = m
+        if factor is not None:
+            for i in range(5):
+                views[i][q0:q1, first:] *= factor.T[None]
+        if observed is not None:
+            for i in range(5):
                 views[i][q0:q1, 0] = observed[q0:q1]
     frame = pd.DataFrame(block.T, columns=["mean", *_BOUNDS], copy=False)
     # each column inserted as a Series sharing its array (an array or Index would be copied again)
     ids = pd.Index(quarters).repeat(n_a * n_y).array
     frame.insert(0, "quarter_id", pd.Series(ids, index=frame.index, copy=False))
-    frame.insert(1, "year", pd.Series(np.tile(np.repeat(years, n_a), n_q), index=frame.index, copy=False))
-    frame.insert(2, "age", pd.Series(np.tile(ages, n_q * n_y), index=frame.index, copy=False))
+    year_col = np.empty((n_q, n_y * n_a), dtype=np.int64)
+    year_col[...] = np.repeat(years, n_a)  # one broadcast copy, not a tile
+    age_col = np.empty((n_q * n_y, n_a), dtype=np.int64)
+    age_col[...] = ages
+    frame.insert(1, "year", pd.Series(year_col.reshape(-1), index=frame.index, copy=False))
+    frame.insert(2, "age", pd.Series(age_col.reshape(-1), index=frame.index, copy=False))
     return frame[FORECAST_COLUMNS] if list(frame.columns) != FORECAST_COLUMNS else frame
 
 

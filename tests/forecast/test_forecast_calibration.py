@@ -145,3 +145,17 @@ def test_integer_and_text_columns_give_the_same_arrays():
     a, b = ward_arrays(pop), ward_arrays(as_text)
     assert np.array_equal(a.total, b.total) and list(a.quarters) == list(b.quarters)
     assert np.array_equal(a.exists, b.exists)
+
+
+def test_bounds_in_the_tables_order_equal_the_bounds_by_age():
+    """`fill_bounds` on [Q, H, A] (how the tidy table is laid out) gives the same numbers."""
+    rng = np.random.default_rng(5)
+    mean = rng.gamma(2.0, 10.0, size=(9, 19, 4))
+    ages = np.arange(19)
+    cal = Calibration((0.5, 0.01, 0.002, 0.7, 0.03, 0.004), (-2.0, -1.2, 1.3, 2.2), 1, (1,))
+    want = interval_bounds(mean, ages, cal)
+    m_t = np.ascontiguousarray(mean.transpose(0, 2, 1))
+    parts = [np.empty_like(m_t) for _ in range(4)]
+    intervals.fill_bounds(m_t, ages, cal, parts, age_axis=2)
+    for name, part in zip(("lo95", "lo80", "hi80", "hi95"), parts, strict=True):
+        np.testing.assert_array_equal(part.transpose(0, 2, 1), want[name])
