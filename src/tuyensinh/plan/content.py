@@ -1,10 +1,11 @@
 """What report.html of a plan (`tuyensinh.plan.types.Plan`) says: its tables and sentences.
 
-The planner-facing content of the report, in the plan's language: the capacity of each school
-for the coming year and the horizon, the three zonings compared, the quarters that change
-school, the entry quotas, the solver's reports and the zoning notes, the summary lines, the
-forecast's past accuracy, and the headlines `tuyensinh plan` prints. `tuyensinh.present.report` lays
-the page out.
+The planner-facing content of the report, in the plan's language and in plain words: the capacity
+of each school for the coming year and the horizon, the three zonings compared, the quarters that
+change school and the zoning notes, the entry quotas, the summary lines, the forecast's past
+accuracy, and the headlines `tuyensinh plan` prints; the methods, their scores and the solver's
+reports go to the appendix at the end (`tuyensinh.plan.appendix`). `tuyensinh.present.report`
+lays the page out.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 import pandas as pd
 
 from tuyensinh.plan.accuracy import history_long_enough
-from tuyensinh.plan.accuracy_words import accuracy_report_table, accuracy_sentences
+from tuyensinh.plan.accuracy_words import accuracy_report_table, accuracy_sentences, small_area_sentence
+from tuyensinh.plan.appendix import appendix_sections
 from tuyensinh.plan.cycle_report import cycle_sections
 from tuyensinh.plan.figures import capacity_figure_titles, forecast_figure_titles
 from tuyensinh.plan.types import Plan
@@ -42,6 +44,7 @@ from tuyensinh.words.labels import (
     school_year_label,
     ward_title,
 )
+from tuyensinh.words.methods import say as methods_say
 
 __all__ = ["plan_report", "plan_headlines", "zoning_note_sentences", "REPORTED_NOTE_KINDS"]
 
@@ -142,29 +145,6 @@ def _quota_table(plan: Plan) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _solver_table(plan: Plan) -> pd.DataFrame:
-
-    lang = plan.settings.lang
-    rows = []
-    for entry in plan.solver_reports():
-        gap = entry.get("gap")
-        rows.append(
-            {
-                say("col.zoning", lang): (
-                    say("report.zoning_proposed", lang, school_year=school_year_label(plan.school_year, lang))
-                    if entry["zoning"] == "proposed"
-                    else say("report.zoning_yearly", lang)
-                ),
-                say("col.level", lang): level_name(entry["level"], lang),
-                say("col.school_year", lang): ", ".join(school_year_label(y, lang) for y in entry["school_years"]),
-                say("col.status", lang): say(f"status.{entry['status']}", lang),
-                say("col.gap", lang): "–" if gap is None else vi_thousands(f"{gap:.2%}", lang),
-                say("col.seconds", lang): round(float(entry["solve_seconds"]), 2),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def zoning_note_sentences(plan: Plan) -> list[str]:
     """The zoning notes of every zoning solved (proposed, then re-zoned each year), in the plan's
     language, each once: a time limit reached, quarters with no school within --max-distance."""
@@ -228,7 +208,8 @@ def _accuracy_sections(plan: Plan) -> list[Any]:
         ReportSection(
             heading,
             intro=intro,
-            sentences=tuple(accuracy_sentences(acc, lang=lang, kind=plan.ward.kind)),
+            sentences=tuple(accuracy_sentences(acc, lang=lang, kind=plan.ward.kind))
+            + tuple(line for line in (small_area_sentence(acc, lang),) if line),
             tables=[
                 ReportTable(
                     say("report.accuracy_table", lang),
@@ -285,6 +266,7 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
             say("report.zoning", lang, school_year=coming),
             figures=zoning_figs,
             intro="" if zoning_tables or ward.zones is None else say("report.no_changes", lang),
+            sentences=zoning_note_sentences(plan),
             tables=zoning_tables,
         ),
         ReportSection(
@@ -309,11 +291,6 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
                 )
             ],
         ),
-        ReportSection(
-            say("report.solver", lang),
-            sentences=zoning_note_sentences(plan),
-            tables=[ReportTable(say("report.solver", lang), _solver_table(plan))],
-        ),
         *_warning_sections(plan),
     ]
     try:
@@ -329,6 +306,10 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
         summary=summary,
         lang=lang,
         footer=say("report.footer", lang, version=version, created=created),
+        appendix=appendix_sections(plan),
+        appendix_heading=methods_say("appendix.heading", lang),
+        appendix_intro=methods_say("appendix.intro", lang),
+        paper=plan.settings.paper,
     )
 
 

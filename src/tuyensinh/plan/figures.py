@@ -78,9 +78,10 @@ def plan_figures(plan: Plan) -> dict[str, Any]:
             figures[name] = fan_chart(
                 plan.forecast, name.removeprefix("forecast_"), history=history, name=title, lang=lang
             )
-    figures.update(zoning_maps(plan))
-    # report.html shows each map as an A4 portrait sheet: as wide as the page's column, so its
-    # 7-8 pt labels stay 7-8 pt when the report is printed and ~15 px on screen
+    orientation = None if plan.settings.map_orientation == "auto" else plan.settings.map_orientation
+    figures.update(zoning_maps(plan, orientation=orientation))
+    # report.html shows each map as a portrait sheet of the report's paper: as wide as the page's
+    # column, so its 7-8 pt labels stay 7-8 pt when the report is printed and ~15 px on screen
     figures.update(zoning_maps(plan, orientation="portrait", prefix="report_zones_"))
     figures["utilization"] = plot_utilization(plan.capacity, ward.schools, lang=lang)
     figures["shortfall"] = plot_room_shortfall(plan.capacity, ward.schools, lang=lang)
@@ -101,11 +102,14 @@ def _map_arguments(plan: Plan) -> dict[str, Any]:
 
 def zoning_maps(plan: Plan, orientation: str | None = None, prefix: str = "zones_") -> dict[str, Any]:
     """The zoning map of each level for the coming school year: {"<prefix><level>": Figure}
-    (zoning.maps.plot_zones: an A4 sheet, `orientation` portrait or landscape, default the one
-    printing the ward larger; in the ward's projected CRS)."""
+    (zoning.maps.plot_zones: a sheet of the plan's paper, A4 or A3, `orientation` portrait or
+    landscape, default the one printing the ward larger; in the ward's projected CRS)."""
     ward, options = plan.ward, _map_arguments(plan)
+    paper = plan.settings.paper
     return {
-        f"{prefix}{level}": plot_zones(result, ward.quarters, ward.schools, orientation=orientation, **options)
+        f"{prefix}{level}": plot_zones(
+            result, ward.quarters, ward.schools, orientation=orientation, paper=paper, **options
+        )
         for level, result in plan.zonings.items()
     }
 

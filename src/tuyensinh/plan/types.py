@@ -49,6 +49,10 @@ class PlanSettings:
         pupils and classes, `tuyensinh.plan.accuracy`; a backtest of about 0.2–1 s on a sample ward),
         shown in the report and recorded in manifest.json.
     map_dpi: resolution of the PNG maps in maps/ (the PDF is vector).
+    paper: "A4" (default) or "A3": the sheet of the maps in maps/ (PNG and PDF) and the printed
+        page of report.html.
+    map_orientation: "auto" (default: the one printing the ward larger), "portrait" or
+        "landscape": the sheet of the maps in maps/ (report.html shows portrait copies).
     """
 
     school_year: int | None = None
@@ -61,9 +65,15 @@ class PlanSettings:
     rezone_each_year: bool = True
     accuracy: bool = True
     map_dpi: int = 300
+    paper: str = "A4"
+    map_orientation: str = "auto"
 
     def __post_init__(self) -> None:
         check_lang(self.lang)
+        if self.paper not in ("A4", "A3"):
+            raise ValueError(f"--paper must be A4 or A3, not {self.paper!r}")
+        if self.map_orientation not in ("auto", "portrait", "landscape"):
+            raise ValueError(f"--orientation must be auto, portrait or landscape, not {self.map_orientation!r}")
         if self.time_limit <= 0:
             raise ValueError("time limit must be a positive number of seconds")
         if self.stability < 0:

@@ -128,8 +128,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "report.forecast": ("Dự báo dân số độ tuổi đi học", "School-age population forecast"),
     "report.forecast_note": (
-        "Đường giữa là số dự báo; dải đậm là khoảng tin cậy 80%, dải nhạt 95%.",
-        "The line is the forecast; the dark band is the 80% interval, the light band 95%.",
+        "Đường giữa là số dự báo; số thực tế nằm trong dải đậm 8 trong 10 khả năng, trong dải nhạt "
+        "19 trong 20 khả năng.",
+        "The line is the forecast; the real count falls in the dark band 8 times in 10, in the light "
+        "band 19 times in 20.",
     ),
     "report.zoning": ("Phân luồng tuyển sinh năm học {school_year}", "Enrollment zoning for {school_year}"),
     "report.capacity": (
@@ -173,16 +175,18 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Accuracy by entry grade and years ahead",
     ),
     "report.accuracy_note": (
-        "Độ chính xác = 100% − sai số tương đối trung bình (MAPE) của số trẻ/học sinh. Số lớp = "
-        'số trẻ chia sĩ số tối đa, làm tròn lên; "8/10" là 8 trong 10 lần dự báo. Từng trường: '
-        "vùng tuyển sinh hiện hành (zones.csv). Giữ nguyên: cách đơn giản lấy số trẻ cùng tuổi "
-        "của năm lập dự báo. Tỷ lệ huy động và học trường tư giữ như kế hoạch, nên chỉ sai số của "
-        "dự báo dân số được đo.",
-        "Accuracy = 100% − mean absolute percentage error (MAPE) of pupils. Classes = pupils "
-        'divided by the class-size limit, rounded up; "8/10" means 8 forecasts out of 10. Per '
-        "school: the current zones (zones.csv). Kept: the simple rule of keeping the count of "
-        "the same age in the forecast year. Participation and private shares are held as in the "
-        "plan, so only the population forecast's error is measured.",
+        "Số trẻ đúng 98% nghĩa là số dự báo lệch trung bình khoảng 2% so với số trẻ thực tế. Số "
+        'lớp = số trẻ chia sĩ số tối đa, làm tròn lên; "8/10" là 8 trong 10 lần dự báo. Từng '
+        "trường: vùng tuyển sinh hiện hành (zones.csv). Cách đơn giản: tỷ số giữa các độ tuổi "
+        "của 5 năm gần nhất; giữ nguyên: lấy số trẻ cùng tuổi của năm lập dự báo (cách tính: "
+        "xem Phụ lục). Tỷ lệ huy động và học trường tư giữ như kế hoạch, nên chỉ sai số của dự "
+        "báo dân số được đo.",
+        "Pupils 98% accurate means the forecast was off by about 2% on average from the children "
+        'counted. Classes = pupils divided by the class-size limit, rounded up; "8/10" means 8 '
+        "forecasts out of 10. Per school: the current zones (zones.csv). Simple calculation: "
+        "the ratios between ages over the last 5 years; kept: the count of the same age in the "
+        "forecast year (how they are computed: see the Appendix). Participation and private "
+        "shares are held as in the plan, so only the population forecast's error is measured.",
     ),
     "accuracy.place_ward": ("cả {kind}", "the whole {kind}"),
     "accuracy.sentence": (
