@@ -258,9 +258,9 @@ def ward_arrays(
     n_q, n_a, n_t = len(quarters), age_axis.size, year_axis.size
     n_s = 2 if sex is not None else 1
     size = n_q * n_a * n_t * n_s
-    # flat cell index ((q·A + a)·T + t)·S + s, built in place (one array of the table's length;
-    # 32-bit when the cells allow: half the memory traffic)
-    flat = q_codes.astype(np.int32) if size < 2**31 else q_codes
+    # flat cell index ((q·A + a)·T + t)·S + s, built in place in the codes' array (int64: what
+    # bincount counts without a conversion)
+    flat = q_codes
     flat *= n_a
     flat += ages
     flat *= n_t
