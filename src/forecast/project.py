@@ -143,7 +143,10 @@ def project_arrays(
     if settings.combine:
         combination, past = fit_combination(sample, base_index, settings)
     # quarters merged away before the base year have no forecast; their past still trains the method
-    mean = project_means(arrays, base_index, steps, "shrunk", settings, combination)[arrays.exists[:, -1], :n_ages]
+    mean = project_means(arrays, base_index, steps, "shrunk", settings, combination)[:, :n_ages]
+    now = arrays.exists[:, -1]
+    if not now.all():
+        mean = mean[now]
     quarter_cal = ward_cal = None
     if intervals:
         quarter_errors, ward_errors = rolling_errors(
