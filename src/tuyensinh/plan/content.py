@@ -22,6 +22,7 @@ from tuyensinh.plan.appendix import appendix_sections
 from tuyensinh.plan.cycle_report import cycle_sections
 from tuyensinh.plan.figures import capacity_figure_titles, forecast_figure_titles
 from tuyensinh.plan.types import Plan
+from tuyensinh.plan.zone_words import current_shortfall, rezoning_sentences, shortfall_sentences
 from tuyensinh.present.report import (
     ReportFigure,
     ReportSection,
@@ -29,7 +30,6 @@ from tuyensinh.present.report import (
     flag_sentences,
     render_report,
     vi_thousands,
-    ward_shortfall_sentences,
     who_word,
 )
 from tuyensinh.ward import Ward
@@ -70,7 +70,8 @@ def _capacity_table(plan: Plan, years: list[int]) -> pd.DataFrame:
             say("col.classes", lang): rows["classes"].astype(int),
             say("col.rooms_needed", lang): rows["rooms_needed"].astype(int),
             say("col.rooms_available", lang): rows["rooms_available"].astype(int),
-            say("col.room_shortfall", lang): rows["room_shortfall"].astype(int),
+            say("col.room_shortfall_proposed", lang): rows["room_shortfall"].astype(int),
+            **current_shortfall(plan, rows),
             say("col.utilization", lang): rows["utilization"].map(
                 lambda u: "–" if pd.isna(u) or u == float("inf") else f"{u:.0%}"
             ),
@@ -241,7 +242,7 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
     flags = flag_sentences(plan.capacity, ward.schools, lang=lang, overflow=plan.overflow())
     if not any(kind in ("over", "tight") for kind, _ in flags):
         flags = [("info", say("report.no_flags", lang, horizon_label=horizon)), *flags]
-    summary = [*_summary_lines(plan), *ward_shortfall_sentences(plan.capacity, ward.schools, lang=lang)]
+    summary = [*_summary_lines(plan), *shortfall_sentences(plan), *rezoning_sentences(plan)]
     if plan.capacity_yearly is not None:
         summary.append(_yearly_line(plan))
     forecast_figs = [
@@ -257,7 +258,9 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
     changes = _changes_table(plan)
     zoning_tables = [ReportTable(say("report.changes", lang), changes)] if not changes.empty else []
     capacity_figs = [
-        ReportFigure(label, pngs[name]) for name, label in capacity_figure_titles(plan).items() if name in pngs
+        ReportFigure(f"{label} ({say('zones.proposed', lang)})", pngs[name])
+        for name, label in capacity_figure_titles(plan).items()
+        if name in pngs
     ]
     sections = [
         ReportSection(say("report.forecast", lang), figures=forecast_figs),
@@ -271,6 +274,10 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
         ),
         ReportSection(
             say("report.capacity", lang, horizon_label=horizon),
+            intro=say(
+                "report.capacity_zones" if plan.capacity_current is not None else "report.capacity_zones_proposed_only",
+                lang,
+            ),
             figures=capacity_figs,
             tables=[
                 ReportTable(say("report.zonings_compared", lang), _zonings_compared(plan)),
@@ -319,7 +326,7 @@ def plan_headlines(plan: Plan) -> tuple[str, ...]:
     zoning notes (`zoning_note_sentences`)."""
     ward, lang = plan.ward, plan.settings.lang
     return (
-        tuple(ward_shortfall_sentences(plan.capacity, ward.schools, lang=lang))
+        tuple(shortfall_sentences(plan))
         + tuple(
             s
             for kind, s in flag_sentences(plan.capacity, ward.schools, lang=lang, overflow=plan.overflow())

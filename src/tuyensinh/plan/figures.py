@@ -83,8 +83,9 @@ def plan_figures(plan: Plan) -> dict[str, Any]:
     # report.html shows each map as a portrait sheet of the report's paper: as wide as the page's
     # column, so its 7-8 pt labels stay 7-8 pt when the report is printed and ~15 px on screen
     figures.update(zoning_maps(plan, orientation="portrait", prefix="report_zones_"))
-    figures["utilization"] = plot_utilization(plan.capacity, ward.schools, lang=lang)
-    figures["shortfall"] = plot_room_shortfall(plan.capacity, ward.schools, lang=lang)
+    zones = say("zones.proposed", lang)  # which zones the charts assume
+    figures["utilization"] = plot_utilization(plan.capacity, ward.schools, lang=lang, zones=zones)
+    figures["shortfall"] = plot_room_shortfall(plan.capacity, ward.schools, lang=lang, zones=zones)
     return figures
 
 

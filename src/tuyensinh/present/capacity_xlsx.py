@@ -25,7 +25,7 @@ from tuyensinh.present.excel import cells_as_text
 from tuyensinh.present.outputs import write_bytes_atomic
 from tuyensinh.present.xlsx_print import set_up_printing
 from tuyensinh.words.cycle import CYCLE_SHEETS, code_name, column_label, cycle_text, needs_sentence
-from tuyensinh.words.labels import check_lang, grade_name, level_name, school_year_label
+from tuyensinh.words.labels import check_lang, grade_name, level_name, say, school_year_label
 
 __all__ = ["CapacitySheet", "capacity_workbook", "write_capacity_xlsx"]
 
@@ -90,9 +90,10 @@ def _cell_value(column: str, value: object, lang: str, names: dict[str, str]) ->
 
 
 def capacity_workbook(
-    sheets: Sequence[CapacitySheet], schools: pd.DataFrame | None = None, lang: str = "vi"
+    sheets: Sequence[CapacitySheet], schools: pd.DataFrame | None = None, lang: str = "vi", zones: str | None = None
 ) -> Workbook:
-    """The workbook: one formatted sheet per CapacitySheet, in order."""
+    """The workbook: one formatted sheet per CapacitySheet, in order. `zones` ("proposed",
+    "current", "given"): a line under each title says which zones the figures assume."""
     lang = check_lang(lang)
     names = {}
     if schools is not None and "name" in schools:
@@ -103,6 +104,9 @@ def capacity_workbook(
         title = CYCLE_SHEETS[sheet.key][0 if lang == "vi" else 1][:31]
         ws = wb.create_sheet(title)
         ws.cell(row=1, column=1, value=title).font = Font(name=_FONT, size=14, bold=True)
+        if zones is not None:
+            zones_line = say("xlsx.zones", lang, zones=say(f"zones.{zones}", lang))
+            ws.cell(row=2, column=1, value=zones_line).font = Font(name=_FONT, size=11, italic=True)
         table = sheet.table
         if table is None or table.empty:
             text = (
@@ -142,11 +146,15 @@ def capacity_workbook(
 
 
 def write_capacity_xlsx(
-    path: str | os.PathLike, sheets: Sequence[CapacitySheet], schools: pd.DataFrame | None = None, lang: str = "vi"
+    path: str | os.PathLike,
+    sheets: Sequence[CapacitySheet],
+    schools: pd.DataFrame | None = None,
+    lang: str = "vi",
+    zones: str | None = None,
 ) -> None:
-    """Write capacity_plan.xlsx atomically."""
+    """Write capacity_plan.xlsx atomically (`zones`: see `capacity_workbook`)."""
     import io
 
     buffer = io.BytesIO()
-    capacity_workbook(sheets, schools, lang).save(buffer)
+    capacity_workbook(sheets, schools, lang, zones).save(buffer)
     write_bytes_atomic(path, buffer.getvalue())

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from tuyensinh.present.outputs import write_bytes_atomic, write_csv_atomic, write_text_atomic
-from tuyensinh.words.core import pick
+from tuyensinh.words.core import number, pick
 from tuyensinh.words.labels import level_name
 from tuyensinh.words.network import CONFLICT_REASONS, KIND_NAMES, say
 
@@ -43,8 +43,7 @@ FILES = (
 
 
 def _num(value: float, lang: str, digits: int = 0) -> str:
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".") if lang == "vi" else text
+    return number(value, lang, digits)
 
 
 def _km(metres: float, lang: str) -> str:

@@ -63,7 +63,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "step.capacity": ("Tính lớp, phòng học và chỉ tiêu", "Classes, classrooms and quotas"),
     "step.charts": ("Vẽ biểu đồ và bản đồ", "Drawing charts and maps"),
     "step.write": ("Ghi kết quả", "Writing outputs"),
-    "step.done": ("Xong: kết quả trong {out} ({seconds:.1f} giây)", "Done: outputs in {out} ({seconds:.1f} s)"),
+    "step.done": ("Xong: kết quả trong {out} ({seconds} giây)", "Done: outputs in {out} ({seconds} s)"),
     "step.scenario": ("Kịch bản: {name}", "Scenario: {name}"),
     # administrative heading of printed documents
     "doc.committee": ("ỦY BAN NHÂN DÂN {kind} {name}", "PEOPLE'S COMMITTEE OF {kind} {name}"),
@@ -135,14 +135,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "report.zoning": ("Phân luồng tuyển sinh năm học {school_year}", "Enrollment zoning for {school_year}"),
     "report.capacity": (
-        "Sử dụng phòng học và thiếu phòng đến năm học {horizon_label}",
-        "Classroom use and shortfall to {horizon_label}",
+        "Mức sử dụng phòng học và thiếu phòng đến năm học {horizon_label}",
+        "Classroom utilization and shortfall to {horizon_label}",
     ),
     "report.quotas": ("Chỉ tiêu tuyển sinh năm học {school_year}", "Enrollment quotas for {school_year}"),
     "report.zonings_compared": ("Thiếu phòng theo phương án phân luồng", "Rooms short by zoning option"),
     "report.zoning_proposed": (
-        "Phân luồng đề xuất (giữ từ năm học {school_year})",
-        "Proposed zoning (kept from {school_year})",
+        "Phân luồng đề xuất (giữ từ năm học {school_year}, phân luồng lại năm có trường mở hoặc đóng)",
+        "Proposed zoning (kept from {school_year}, redrawn in a year a school opens or closes)",
     ),
     "report.zoning_current": ("Phân luồng hiện hành (zones.csv)", "Current zoning (zones.csv)"),
     "report.zoning_yearly": ("Phân luồng lại từng năm", "Rezoned every year"),
@@ -332,7 +332,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col.rooms_needed": ("Phòng cần", "Rooms needed"),
     "col.rooms_available": ("Phòng hiện có", "Rooms available"),
     "col.room_shortfall": ("Thiếu phòng", "Rooms short"),
-    "col.utilization": ("Sử dụng", "Utilization"),
+    "col.utilization": ("Mức sử dụng phòng học", "Classroom utilization"),
     "col.p_over": ("Khả năng quá tải", "Chance of overload"),
     "col.flag": ("Đánh giá", "Assessment"),
     "col.quarter": ("Khu phố/thôn", "Quarter"),
@@ -350,6 +350,48 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col.zoning": ("Phương án", "Zoning"),
     "col.total": ("Tổng", "Total"),
     "scenario.baseline": ("Phương án gốc", "Baseline"),
+    # --- which zones a figure assumes; one meaning of utilization (issue 16, consistency) ---
+    "zones.proposed": ("theo tuyến đề xuất", "proposed zones"),
+    "zones.current": ("theo tuyến hiện hành", "current zones"),
+    "col.room_shortfall_proposed": ("Thiếu phòng (theo tuyến đề xuất)", "Rooms short (proposed zones)"),
+    "col.room_shortfall_current": ("Thiếu phòng (theo tuyến hiện hành)", "Rooms short (current zones)"),
+    "col.seat_fill": ("Tỷ lệ lấp đầy chỗ học", "Seat fill"),
+    "flag.ward_short_zones": (
+        "Cấp {level} ({zones}): cần thêm {rooms} phòng học đến năm học {school_year}",
+        "{level} ({zones}): {rooms} new classroom(s) needed by {school_year}",
+    ),
+    "report.capacity_zones": (
+        "Các số của phần này tính theo tuyến đề xuất (zones.csv trong thư mục kết quả, phân luồng lại "
+        "từ năm học có trường mở hoặc đóng). Cột «Thiếu phòng (theo tuyến hiện hành)» tính với tuyến "
+        "đang áp dụng (zones.csv của phường/xã), như lệnh tuyensinh capacity. Mức sử dụng phòng học = "
+        "số phòng học cần (lớp đủ theo sĩ số tối đa) ÷ số phòng học hiện có: trên 100% là thiếu phòng.",
+        "The figures of this section assume the proposed zones (zones.csv in the output folder, redrawn "
+        "from a school year in which a school opens or closes). The column “Rooms short (current "
+        "zones)” uses the zones in force (the ward folder's zones.csv), as tuyensinh capacity does. "
+        "Classroom utilization = classrooms needed (whole classes at the size limits) ÷ classrooms "
+        "available: above 100% means rooms are short.",
+    ),
+    "report.capacity_zones_proposed_only": (
+        "Các số của phần này tính theo tuyến đề xuất (zones.csv trong thư mục kết quả, phân luồng lại "
+        "từ năm học có trường mở hoặc đóng); phường/xã chưa có tuyến hiện hành (zones.csv). Mức sử "
+        "dụng phòng học = số phòng học cần (lớp đủ theo sĩ số tối đa) ÷ số phòng học hiện có: trên "
+        "100% là thiếu phòng.",
+        "The figures of this section assume the proposed zones (zones.csv in the output folder, "
+        "redrawn from a school year in which a school opens or closes); the ward has no current "
+        "zones (zones.csv). Classroom utilization = classrooms needed (whole classes at the size "
+        "limits) ÷ classrooms available: above 100% means rooms are short.",
+    ),
+    "zones.given": ("theo tuyến trong tệp --zones", "zones of the --zones file"),
+    "xlsx.zones": ("Các số tính {zones}.", "Figures assume the {zones}."),
+    "rezone.opens": ("{school} mở", "{school} opens"),
+    "rezone.closes": ("{school} ngừng hoạt động", "{school} closes"),
+    "rezone.sentence": (
+        "Năm học {school_year} ({events}): tuyến đề xuất được lập lại từ năm học này, {moved} khu "
+        "phố/thôn đổi trường (tuyến từng năm: zones_proposed_by_year.csv).",
+        "{school_year} ({events}): the proposed zones are drawn again from this school year, "
+        "{moved} quarter(s) change school (zones of each year: zones_proposed_by_year.csv).",
+    ),
+    # --- end of the consistency block ---
 }
 
 

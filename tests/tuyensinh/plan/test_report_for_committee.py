@@ -60,6 +60,7 @@ def test_main_sections_have_no_method_words_and_the_appendix_has_them(lang, requ
 
 def _pdf_pages(page: Path, out: Path) -> tuple[tuple[float, float], list[str]]:
     pdf = out / f"{page.stem}.pdf"
+    assert BROWSER is not None
     subprocess.run(
         [
             BROWSER,
@@ -77,8 +78,11 @@ def _pdf_pages(page: Path, out: Path) -> tuple[tuple[float, float], list[str]]:
     )
     assert pdf.is_file(), "Chromium wrote no PDF"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    width, height = (float(v) * 25.4 / 72 for v in re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
-    count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    size_line = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info)
+    pages_line = re.search(r"Pages:\s+(\d+)", info)
+    assert size_line and pages_line, info
+    width, height = (float(v) * 25.4 / 72 for v in size_line.groups())
+    count = int(pages_line.group(1))
     pages = [
         subprocess.run(
             ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True
@@ -127,7 +131,8 @@ def test_report_prints_on_a3_when_asked(tmp_path):
 def _mediabox_mm(pdf: bytes) -> tuple[int, int]:
     box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert box, "no MediaBox"
-    return tuple(round(float(v) * 25.4 / 72) for v in box.groups())
+    width, height = (round(float(v) * 25.4 / 72) for v in box.groups())
+    return width, height
 
 
 def test_paper_option_sets_the_maps_sheet(vi_run):

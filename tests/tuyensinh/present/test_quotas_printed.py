@@ -52,8 +52,10 @@ def evaluate(ws, coordinate: str) -> float | str | None:
             total += cell or 0
         return total
     if m := _RATIO.match(value):
-        test, num, den = (evaluate(ws, c) for c in m.groups())
-        return num / den if den and den > 0 else ""
+        _, num, den = (evaluate(ws, c) for c in m.groups())
+        if isinstance(num, (int, float)) and isinstance(den, (int, float)) and den > 0:
+            return num / den
+        return ""
     raise AssertionError(f"{ws.title}!{coordinate}: a formula tuyensinh does not write: {value}")
 
 
@@ -68,7 +70,7 @@ def _expected(quotas: pd.DataFrame, level: str, school_year: int) -> list[int]:
     return [int(v) for year in sums.index for v in sums.loc[year]]
 
 
-def _shown_totals(ws, row: int) -> list[float]:
+def _shown_totals(ws, row: int) -> list[float | str | None]:
     """The total row's pupils and classes (average class size left out) as computed."""
     values = []
     for col in range(4, ws.max_column + 1):
@@ -160,6 +162,7 @@ def _pdf_pages(xlsx: list[Path], out: Path) -> dict[str, list[str]]:
     """Convert workbooks to PDF with LibreOffice (own profile: parallel runs do not clash) and
     return each one's pages as text."""
     profile = out / "profile"
+    assert SOFFICE is not None
     subprocess.run(
         [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out)]
         + [str(p) for p in xlsx],
@@ -174,7 +177,9 @@ def _pdf_pages(xlsx: list[Path], out: Path) -> dict[str, list[str]]:
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
         assert size and sorted(round(float(v) * 25.4 / 72) for v in size.groups()) == [210, 297], info  # A4, mm
-        count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        pages_line = re.search(r"Pages:\s+(\d+)", info)
+        assert pages_line, info
+        count = int(pages_line.group(1))
         pages[path.stem] = [
             subprocess.run(
                 ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
