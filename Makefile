@@ -1,13 +1,14 @@
-# Two commands a planner needs: `make demo` and `make test`.
-# Both create or refresh the local virtual environment .venv and install what they need.
+# Two commands a planner needs: `make demo` and `make test` (and `make notebook` to open the notebooks).
+# Each creates or refreshes the local virtual environment .venv and installs what it needs.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NOTEBOOK_STAMP := $(VENV)/.installed-notebook
 WARD   ?= data/wards/phuoc_binh
 OUT    ?= out/phuoc_binh
 
-.PHONY: demo test venv benchmark clean lint check
+.PHONY: demo test venv benchmark clean lint check notebook notebooks-build
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,21 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/tuyensinh plan $(WARD) --out $(OUT)
+
+# JupyterLab (the `notebook` extra of pyproject.toml) into the same .venv — only for `make notebook`,
+# never for `make test`
+$(NOTEBOOK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,notebook]"
+	touch $(NOTEBOOK_STAMP)
+
+# opens the planners' notebooks in JupyterLab (in the browser); JUPYTER_ARGS="--no-browser --port 8899" e.g.
+notebook: $(NOTEBOOK_STAMP)
+	$(BIN)/jupyter lab notebooks/ $(JUPYTER_ARGS)
+
+# rewrites notebooks/*.ipynb from notebooks/build_notebooks.py, executed (outputs stored; ~2 minutes):
+# after changing a cell in the builder, or when the plan's figures change
+notebooks-build: $(STAMP)
+	$(BIN)/python notebooks/build_notebooks.py
 
 # the linter, the formatter's check and the type checker first (zero findings; the few justified
 # exceptions are written where they occur), then the tests and the notebooks

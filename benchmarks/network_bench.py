@@ -16,13 +16,16 @@ model (`solver="pulp-highs"`: the matrices written as a PuLP problem), with the 
 limit, 1 thread. Printed: build and solve seconds, objective, best bound, gap, sites opened,
 pupils over capacity.
 
-Run: `python -m benchmarks network [--skip-city] [--skip-pulp] [--ward-limit 10] [--city-limit 60]`.
+Run: `python -m benchmarks network [--skip-city] [--skip-pulp] [--ward-limit 10] [--city-limit 60]
+[--gap-study S]` (`--gap-study`: where each ward plan's gap lies, see `gap_study`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
+from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
@@ -35,6 +38,7 @@ from capacity.grades import LEVEL_GRADES
 from zoning.constraints import pair_rules
 from zoning.distances import quarter_school_distances
 from zoning.network_problem import build_network_problem
+from zoning.network_strategy import whole_sites_relaxation
 from zoning.problem import build_problem
 from zoning.sites import NetworkOptions, build_network_model, plan_network
 from zoning.solve import relative_gap, solve_model
@@ -43,6 +47,8 @@ YEARS = tuple(range(2026, 2031))
 SAFETY = 1.5
 """Seconds of the time limit kept for building the model and tabulating the plan, so the whole
 run stays within the limit (HiGHS may overrun its own limit by up to 0.25 s)."""
+PROVEN_GAP = 1e-4
+"""Proven optimal: within HiGHS's default relative MIP gap of the best bound of the run."""
 LEVELS = {"mam_non": 7, "tieu_hoc": 8, "thcs": 5}
 PER_GRADE = {"mam_non": 9.0, "tieu_hoc": 14.0, "thcs": 13.0}  # pupils per quarter and grade (mean)
 
@@ -134,12 +140,14 @@ def ward_instance(
     demand_df = pd.concat(demand, ignore_index=True)
     points = pd.concat(
         [
-            schools_df[["school_id", "lon", "lat"]],
-            cand.drop_duplicates("site_id").rename(columns={"site_id": "school_id"})[["school_id", "lon", "lat"]],
+            schools_df[["school_id", "level", "lon", "lat"]],
+            cand.drop_duplicates("site_id").rename(columns={"site_id": "school_id"})[
+                ["school_id", "level", "lon", "lat"]
+            ],
         ],
         ignore_index=True,
     )
-    distances = quarter_school_distances(quarters, points, crs=CRS)
+    distances = quarter_school_distances(quarters, points, crs=CRS)  # every school of the level (≤ 20)
     nets = []
     for level in LEVELS:
         problem = build_problem(
@@ -193,7 +201,7 @@ def city_instance(seed: int = 5, n_candidates: int = 100, short: float = 0.06, m
     return [net], NetworkOptions(max_sites=max_sites, k_nearest=10)
 
 
-def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: bool) -> None:
+def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: bool):
     sizes = ", ".join(
         f"{n.level}: {n.shape[0]} quarters × {int((n.kind == 'existing').sum())} schools + "
         f"{int((n.kind == 'candidate').sum())} sites"
@@ -249,16 +257,25 @@ def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: 
     best_bound = max((r[4] for r in rows if r[4] is not None), default=None)
     print(
         f"  {'method':38s} {'build s':>8s} {'solve s':>8s} {'total s':>8s} {'objective':>16s} {'best bound':>16s} "
-        f"{'own gap':>8s} {'gap to best bound':>18s} {'status':>9s} {'sites':>5s} {'overflow':>9s}"
+        f"{'own gap':>8s} {'gap to best bound':>18s} {'status':>9s} {'proven':>6s} {'sites':>5s} {'overflow':>9s}"
     )
     for label, b, s, obj, bound, status, opened, over, wall_r in rows:
         own = relative_gap(obj, bound)
         to_best = relative_gap(obj, best_bound)
+        proven = "yes" if to_best is not None and to_best <= PROVEN_GAP else "no"
         print(
             f"  {label:38s} {b:8.2f} {s:8.2f} {wall_r:8.2f} {'—' if obj is None else f'{obj:,.0f}':>16s} "
             f"{'—' if bound is None else f'{bound:,.0f}':>16s} {'—' if own is None else f'{own:.3%}':>8s} "
-            f"{'—' if to_best is None else f'{to_best:.3%}':>18s} {status:>9s} {opened:5d} {over:9.1f}"
+            f"{'—' if to_best is None else f'{to_best:.3%}':>18s} {status:>9s} {proven:>6s} {opened:5d} {over:9.1f}"
         )
+    print(
+        f"  proven optimal (gap to the best bound ≤ {PROVEN_GAP:.2%}): "
+        + "; ".join(
+            f"{r[0].split(':')[0]} {'yes' if (g := relative_gap(r[3], best_bound)) is not None and g <= PROVEN_GAP else 'no'}"
+            for r in rows
+        )
+        + f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     if len(rows) > 1:
         print(f"  ratio: plain PuLP total time / tuyensinh total time = {rows[1][8] / max(rows[0][8], 1e-9):.2f}×")
     st = ours.steps
@@ -273,6 +290,37 @@ def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: 
         + ", ".join(f"{r.site_id} ({int(r.rooms)} rooms, {r.opens})" for r in ours.opened.itertuples())
         + f"; cost {ours.cost / 1e9:,.1f} billion VND; pupils over capacity {ours.overflow_pupils:,.1f}"
     )
+    return ours
+
+
+def gap_study(nets, options: NetworkOptions, plan_values: np.ndarray, seconds: float) -> None:
+    """Where the gap of a ward plan lies: the LP bound; the bound with whole sites and
+    fractional zones (`whole_sites_relaxation`, the site choice's share of the gap); and with
+    the plan's own sites fixed, the LP and the MIP (the whole quarters' and classes' share)."""
+    rules = [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets]
+    model = build_network_model(nets, rules, options)
+    plan = model.objective(plan_values)
+    lp = solve_model(model.as_matrix_model(), relax=True, time_limit=seconds)
+    sites = solve_model(
+        whole_sites_relaxation(model).as_matrix_model(), time_limit=seconds, start=plan_values, mip_rel_gap=1e-4
+    )
+    fixed_cols = whole_sites_relaxation(model).integer
+    lo, hi = model.col_lo.copy(), model.col_hi.copy()
+    lo[fixed_cols] = hi[fixed_cols] = np.round(plan_values[fixed_cols])
+    fixed = replace(model, col_lo=lo, col_hi=hi)
+    fixed_lp = solve_model(fixed.as_matrix_model(), relax=True, time_limit=seconds)
+    fixed_mip = solve_model(fixed.as_matrix_model(), time_limit=seconds, start=plan_values)
+
+    def show(label: str, value: float | None, proven: float | None = None) -> None:
+        text = "—" if value is None else f"{value:,.0f} ({relative_gap(plan, value):+.3%} below the plan)"
+        more = "" if proven is None else f"; best found {proven:,.0f} ({relative_gap(plan, proven):+.3%})"
+        print(f"    {label:58s} {text}{more}")
+
+    print(f"  gap study ({seconds:g} s per solve; load average {os.getloadavg()[0]:.1f}): plan {plan:,.0f}")
+    show("LP bound", lp.objective)
+    show("whole sites, fractional zones: bound", sites.bound, sites.objective)
+    show("the plan's sites fixed: LP", fixed_lp.objective)
+    show("the plan's sites fixed: MIP bound", fixed_mip.bound, fixed_mip.objective)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -282,6 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-city", action="store_true")
     parser.add_argument("--skip-ward", action="store_true")
     parser.add_argument("--skip-pulp", action="store_true", help="skip the plain PuLP + HiGHS baseline")
+    parser.add_argument(
+        "--gap-study", type=float, default=0.0, metavar="S", help="ward: where the gap lies (S seconds per solve)"
+    )
     args = parser.parse_args(argv)
     if not args.skip_ward:
         for entry, label in ((False, "ward scale, every grade"), (True, "ward scale, entry grades")):
@@ -291,7 +342,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"(ward instance made in {time.perf_counter() - t0:.1f} s; budget "
                 f"{(options.budget or 0) / 1e9:,.0f} billion VND)"
             )
-            _compare(label, nets, options, args.ward_limit, args.skip_pulp)
+            ours = _compare(label, nets, options, args.ward_limit, args.skip_pulp)
+            if args.gap_study > 0 and ours.values is not None:
+                gap_study(nets, options, ours.values, args.gap_study)
     if not args.skip_city:
         t0 = time.perf_counter()
         nets, options = city_instance()

@@ -284,14 +284,11 @@ def _city(args: argparse.Namespace, grades: tuple[str, ...]) -> int:
         verdict = "misses the 1% goal"
     print(
         f"  tuyensinh: status {r.status}, gap to LP bound {ours:.3%} ({verdict}), gap to the best "
-        f"bound proven in this run ({r.best_bound:,.0f}: the LP's, or the last step's MIP bound when "
+        f"bound proven in this run ({r.best_bound:,.0f}: the LP's, or the proof step's bound when "
         f"higher) {proven}, in {r.build_seconds + r.solve_seconds:.1f} s"
     )
     reached = None
-    print(
-        f"    {'step':44s} {'seconds':>8s} {'ends at':>8s} {'objective':>16s} {'above LP bound':>15s} "
-        f"{'MIP bound':>16s}"
-    )
+    print(f"    {'step':44s} {'seconds':>8s} {'ends at':>8s} {'objective':>16s} {'above LP bound':>15s} {'bound':>16s}")
     for s in r.steps:
         elapsed = r.build_seconds + s["ends_at"]
         o, b = s.get("objective"), s.get("bound")
@@ -308,6 +305,11 @@ def _city(args: argparse.Namespace, grades: tuple[str, ...]) -> int:
             f"    {s['step']:44s} {s['seconds']:8.2f} {elapsed:8.2f} "
             f"{'—' if o is None else f'{o:,.0f}':>16s} {'—' if above is None else f'{above:.3%}':>15s} "
             f"{'—' if b is None else f'{b:,.0f}':>16s}"
+        )
+    if any(s["step"] == "class_count_bound" for s in r.steps):
+        print(
+            "    (class_count_bound: the Lagrangian bound with whole classes per school, zoning.lagrange, "
+            "computed beside the search)"
         )
     if any(s["step"] == "split_quarter_bound" for s in r.steps):
         print(

@@ -3,14 +3,19 @@
 `analyze(demand, assignment, schools, norms)` sends each quarter's demand to its schools
 (pupils = Σ share × demand, so no child is lost or counted twice), plans classes and rooms
 (capacity.classes) and adds:
-- utilization = pupils / seats, where seats = the pupils the available rooms hold at the
-  class-size limits (rooms available ÷ rooms per class × the grade-mix limit). Equivalently
-  Σ_grades (pupils / limit) × rooms per class ÷ rooms available. 1.0 = every seat filled.
+- utilization = rooms needed ÷ rooms available (whole classes of the mean demand, in rooms):
+  the one meaning of "utilization" (mức sử dụng phòng học) in every output. 1.0 = every room
+  used; above 1.0 exactly when rooms are short (room_shortfall > 0). Infinite for a school
+  without rooms that is sent pupils, blank (NaN) for one without rooms or pupils.
+- seat_fill = pupils ÷ seats, where seats = the pupils the available rooms hold at the
+  class-size limits (rooms available ÷ rooms per class × the grade-mix limit): how full the
+  seats are, a different quantity with its own name (tỷ lệ lấp đầy chỗ học). It can stay
+  below 1.0 while rooms are short, because classes are whole.
 - p_over = probability that the rooms needed exceed the rooms available, from the forecast
   intervals (capacity.uncertainty: five-quantile distribution, quarters and grades perfectly
   correlated within a school).
 - flag: `over` when the rooms needed (mean demand) exceed the rooms available; `tight` when
-  p_over ≥ 0.2 or utilization ≥ 0.9 (norm table: flag_tight_p_over, flag_tight_utilization);
+  p_over ≥ 0.2 or utilization ≥ 0.9 of the rooms (norm table: flag_tight_p_over, flag_tight_utilization);
   else `ok`.
 - first_short_year: the first school year in which the school lacks rooms (blank if none).
 - teachers_needed: classes × teachers per class of the staffing norm (capacity.teachers), against
@@ -29,7 +34,7 @@ from capacity.norms import Norms
 from capacity.teachers import add_teacher_columns, round_teachers, teacher_ratios
 from capacity.uncertainty import exceedance_probability, quantile_at
 
-__all__ = ["CAPACITY_COLUMNS", "analyze", "pupils_by_school", "check_assignment", "check_demand"]
+__all__ = ["CAPACITY_COLUMNS", "analyze", "pupils_by_school", "check_assignment", "check_demand", "year_keys"]
 
 CAPACITY_COLUMNS: tuple[str, ...] = (
     "school_id",
@@ -54,6 +59,7 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "classes_hi80",
     "rooms_needed_hi80",
     "seats",
+    "seat_fill",
     "mean_class_size",
     "sessions_per_day",
     "teachers_norm",
@@ -93,10 +99,12 @@ def check_demand(demand: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_assignment(assignment: pd.DataFrame, schools: pd.DataFrame, name: str = "zones") -> pd.DataFrame:
-    """Validate an assignment (`quarter_id, level, school_id[, share]`) against the schools.
+    """Validate an assignment (`quarter_id, level, school_id[, share][, school_year]`) against the schools.
 
-    Shares default to 1.0, must lie in [0, 1] and sum to 1 per quarter × level; each school
-    must exist and teach the level. Raises ValueError naming the table, rows and column.
+    Shares default to 1.0, must lie in [0, 1] and sum to 1 per quarter × level (× school year
+    when the assignment has a `school_year` column: a zoning per school year, each year using
+    its own rows); each school must exist and teach the level. Raises ValueError naming the
+    table, rows and column.
     """
     missing = [c for c in ("quarter_id", "level", "school_id") if c not in assignment.columns]
     if missing:
@@ -107,7 +115,14 @@ def check_assignment(assignment: pd.DataFrame, schools: pd.DataFrame, name: str 
     for col in ("quarter_id", "school_id"):
         table[col] = table[col].astype(str)
     table["share"] = pd.to_numeric(table["share"], errors="coerce") if "share" in table else 1.0
-    table = table[["quarter_id", "level", "school_id", "share"]]
+    keys = year_keys(table)
+    if keys:
+        years = pd.to_numeric(table["school_year"], errors="coerce")
+        bad = (years.isna() | (years != years.round())).to_numpy()
+        if bad.any():
+            raise ValueError(f"{name}: column 'school_year' must be a whole year such as 2027, see row(s) {_rows(bad)}")
+        table["school_year"] = years.astype(int)
+    table = table[["quarter_id", "level", "school_id", "share", *keys]]
     bad = ~table["level"].isin(LEVELS).to_numpy()
     if bad.any():
         raise ValueError(
@@ -131,15 +146,20 @@ def check_assignment(assignment: pd.DataFrame, schools: pd.DataFrame, name: str 
             f"{name}: row(s) {_rows(bad)} send {table.at[i, 'level']} pupils to {table.at[i, 'school_id']}, "
             f"a {known.iloc[i]} school; use a school of the same level"
         )
-    dup = table.duplicated(["quarter_id", "level", "school_id"]).to_numpy()
+    dup = table.duplicated(["quarter_id", "level", "school_id", *keys]).to_numpy()
     if dup.any():
         raise ValueError(f"{name}: the same quarter, level and school appear twice, see row(s) {_rows(dup)}")
-    totals = table.groupby(["quarter_id", "level"])["share"].sum()
+    totals = table.groupby(["quarter_id", "level", *keys])["share"].sum()
     off = totals[(totals - 1.0).abs() > 1e-6]
     if len(off):
-        shown = "; ".join(f"{q} {lv}: {s:.3f}" for (q, lv), s in off.head(5).items())
+        shown = "; ".join(f"{' '.join(map(str, key))}: {s:.3f}" for key, s in off.head(5).items())
         raise ValueError(f"{name}: the shares of a quarter and level must sum to 1 ({shown}); fix column 'share'")
     return table
+
+
+def year_keys(assignment: pd.DataFrame) -> list[str]:
+    """["school_year"] for a zoning per school year (the column is present), else []."""
+    return ["school_year"] if "school_year" in assignment.columns else []
 
 
 def pupils_by_school(
@@ -151,6 +171,9 @@ def pupils_by_school(
     school_years: list[int] | None = None,
 ) -> pd.DataFrame:
     """Pupils per school × level × grade × school year: Σ over quarters of share × demand.
+
+    An assignment with a `school_year` column is a zoning per school year: the pupils of year
+    Y follow that year's rows (e.g. a school opening in Y takes quarters from Y on).
 
     Every school of the levels appears for every year and grade (0 pupils when nobody is sent
     there). A quarter with demand but no school for its level raises a ValueError (its
@@ -164,7 +187,7 @@ def pupils_by_school(
         levels = tuple(lv for lv in LEVELS if (assignment["level"] == lv).any())
     years = sorted(demand["school_year"].unique().tolist()) if school_years is None else sorted(school_years)
     demand = demand[demand["level"].isin(levels) & demand["school_year"].isin(years)]
-    joined = demand.merge(assignment, on=["quarter_id", "level"], how="left")
+    joined = demand.merge(assignment, on=["quarter_id", "level", *year_keys(assignment)], how="left")
     lost = joined["school_id"].isna() & (joined["mean"] > 0)
     if lost.any():
         gaps = joined.loc[lost].groupby(["quarter_id", "level"])["mean"].sum()
@@ -218,8 +241,8 @@ def analyze(
     demand: capacity.enrollment_demand's table; assignment: `quarter_id, level, school_id,
     share` (zones.csv or a zoning result); schools: the schools table; levels: the levels to
     analyse (default: those in the assignment). Columns: see CAPACITY_COLUMNS (pupils,
-    classes, rooms) plus `classes_lo80, classes_hi80, rooms_needed_hi80, seats,
-    mean_class_size, sessions_per_day`.
+    classes, rooms) plus `classes_lo80, classes_hi80, rooms_needed_hi80, seats, seat_fill,
+    mean_class_size, sessions_per_day`. utilization = rooms_needed / rooms_available.
     """
     schools = check_schools(schools)
     demand = check_demand(demand)
@@ -255,17 +278,16 @@ def analyze(
         frame["classes"] = classes["mean"].astype(int)
         frame["rooms_needed"] = rooms_needed(classes["mean"], sessions, norms).astype(int)
         frame["room_shortfall"] = np.maximum(frame["rooms_needed"] - rooms, 0).astype(int)
-        load = (arr["mean"] / limit).sum(axis=1) * per_class  # rooms if every class were full
+        used = frame["rooms_needed"].to_numpy(float)  # whole classes, in rooms
+        frame["utilization"] = _ratio(used, rooms)
         with np.errstate(divide="ignore", invalid="ignore"):
-            frame["utilization"] = np.where(
-                rooms > 0, load / np.where(rooms > 0, rooms, 1), np.where(load > 0, np.inf, np.nan)
-            )
             mix_limit = np.where(
                 arr["mean"].sum(axis=1) > 0,
                 arr["mean"].sum(axis=1) / (arr["mean"] / limit).sum(axis=1),
                 limit.mean(axis=1),
             )
         frame["seats"] = rooms / per_class * mix_limit
+        frame["seat_fill"] = _ratio(frame["pupils_mean"].to_numpy(float), frame["seats"].to_numpy(float))
         stacked = np.stack([arr[b] for b in _QUANTILE_ORDER], axis=-1)
         frame["p_over"] = exceedance_probability(lambda z: needed(quantile_at(stacked, z[:, None])), rooms)  # noqa: B023 - called at once
         frame["classes_lo80"] = classes["lo80"].astype(int)
@@ -292,6 +314,12 @@ def analyze(
     return table.sort_values(["level", "school_id", "school_year"], key=_level_key, kind="stable").reset_index(
         drop=True
     )
+
+
+def _ratio(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """part / whole; infinite where whole is 0 and part > 0, NaN where both are 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(whole > 0, part / np.where(whole > 0, whole, 1), np.where(part > 0, np.inf, np.nan))
 
 
 def _level_key(column: pd.Series) -> pd.Series:

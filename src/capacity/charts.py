@@ -23,29 +23,29 @@ __all__ = ["plot_utilization", "plot_room_shortfall", "LABELS"]
 LABELS: dict[str, dict[str, str]] = {
     "vi": {
         "util_title": "Mức sử dụng phòng học theo năm học",
-        "util_sub": "Tỷ lệ chỗ học đã dùng theo sĩ số tối đa; ≥ 100%: thiếu phòng học",
-        "util_cbar": "Mức sử dụng (học sinh / chỗ học)",
+        "util_sub": "Phòng học cần (lớp đủ theo sĩ số tối đa) ÷ phòng học hiện có; trên 100%: thiếu phòng học",
+        "util_cbar": "Mức sử dụng (phòng học cần / phòng học có)",
         "school": "Trường",
         "school_year": "Năm học",
         "short_title": "Số phòng học còn thiếu đến năm học {end}",
         "short_sub": "Phòng học cần thêm so với số phòng hiện có, theo trường",
         "short_y": "Số phòng học thiếu",
         "short_none": "Không trường nào thiếu phòng học đến năm học {end}",
-        "hi80": "cận trên 80%",
+        "hi80": "nếu số trẻ ở mức cao (1/10 khả năng)",
         "closed": "trường chưa mở hoặc đã đóng nhưng vẫn được phân tuyến",
         "font": "DejaVu Sans",
     },
     "en": {
         "util_title": "Classroom utilization by school year",
-        "util_sub": "Share of seats used at the class-size limits; ≥ 100%: short of classrooms",
-        "util_cbar": "Utilization (pupils / seats)",
+        "util_sub": "Classrooms needed (whole classes at the size limits) ÷ classrooms available; above 100%: short of classrooms",
+        "util_cbar": "Utilization (classrooms needed / available)",
         "school": "School",
         "school_year": "School year",
         "short_title": "Classroom shortfall to school year {end}",
         "short_sub": "Classrooms needed beyond those available, by school",
         "short_y": "Classrooms short",
         "short_none": "No school is short of classrooms up to school year {end}",
-        "hi80": "upper 80% bound",
+        "hi80": "if numbers run high (1 chance in 10)",
         "closed": "school not open but still zoned",
         "font": "DejaVu Sans",
     },
@@ -61,6 +61,11 @@ def _labels(lang: str) -> dict[str, str]:
     return LABELS[check_lang(lang)]
 
 
+def _zones(zones: str | None) -> str:
+    """' (theo tuyến đề xuất)' for a title, '' without zones."""
+    return f" ({zones})" if zones else ""
+
+
 def _names(capacity: pd.DataFrame, schools: pd.DataFrame | None) -> dict[str, str]:
     if schools is not None and "name" in schools.columns:
         return dict(zip(schools["school_id"].astype(str), schools["name"].astype(str), strict=True))
@@ -74,11 +79,16 @@ def _ordered_schools(capacity: pd.DataFrame) -> list[tuple[str, str]]:
     return list(zip(pairs["level"], pairs["school_id"], strict=True))
 
 
-def plot_utilization(capacity: pd.DataFrame, schools: pd.DataFrame | None = None, *, lang: str = "vi") -> Figure:
+def plot_utilization(
+    capacity: pd.DataFrame, schools: pd.DataFrame | None = None, *, lang: str = "vi", zones: str | None = None
+) -> Figure:
     """Heat map of utilization, schools (rows, grouped by level) × school years (columns).
 
-    Cells show the utilization in percent; grey cells are years a school is not open.
-    capacity: capacity.analyze's table; schools: optional, for school names.
+    Cells show the utilization (rooms needed ÷ rooms available, capacity.analyze) in percent;
+    a cell is orange or red exactly when the school is short of rooms (above 100 %), 100 %
+    itself (every room used) is not; grey cells are years a school is not open.
+    capacity: capacity.analyze's table; schools: optional, for school names; zones: which zones
+    the table assumes, as the caller words it (e.g. "theo tuyến đề xuất"), added to the title.
     """
     text = _labels(lang)
     names = _names(capacity, schools)
@@ -97,7 +107,8 @@ def plot_utilization(capacity: pd.DataFrame, schools: pd.DataFrame | None = None
     cmap = ListedColormap(["#d9ecf7", "#9ccae6", "#6fb36f", "#f2d15c", "#f29b4b", "#e0523f", "#a3162a"]).with_extremes(
         bad="#e6e6e6"
     )
-    norm = BoundaryNorm(bounds, cmap.N)
+    # colour bins close on the right at 100 %: a school using every room is not short
+    norm = BoundaryNorm([b + 1e-9 if b == 1.0 else b for b in bounds], cmap.N)
     height = max(3.0, 0.42 * len(rows) + 1.8)
     fig = Figure(figsize=(max(6.5, 1.3 * len(years) + 4.5), height), layout="constrained")
     ax = fig.add_subplot()
@@ -122,7 +133,7 @@ def plot_utilization(capacity: pd.DataFrame, schools: pd.DataFrame | None = None
     for k in range(1, len(rows)):  # separate the levels
         if rows[k][0] != rows[k - 1][0]:
             ax.axhline(k - 0.5, color="black", linewidth=1.2)
-    ax.set_title(f"{text['util_title']}\n{text['util_sub']}", fontsize=10)
+    ax.set_title(f"{text['util_title']}{_zones(zones)}\n{text['util_sub']}", fontsize=10)
     bar = fig.colorbar(image, ax=ax, ticks=bounds[:-1], shrink=0.9)
     bar.ax.set_yticklabels([f"{b * 100:.0f}%" for b in bounds[:-2]] + [f"≥{bounds[-2] * 100:.0f}%"], fontsize=7)
     bar.set_label(text["util_cbar"], fontsize=8)
@@ -131,9 +142,12 @@ def plot_utilization(capacity: pd.DataFrame, schools: pd.DataFrame | None = None
     return fig
 
 
-def plot_room_shortfall(capacity: pd.DataFrame, schools: pd.DataFrame | None = None, *, lang: str = "vi") -> Figure:
+def plot_room_shortfall(
+    capacity: pd.DataFrame, schools: pd.DataFrame | None = None, *, lang: str = "vi", zones: str | None = None
+) -> Figure:
     """Grouped bars: classrooms short per school (schools short in some year) × school year,
-    with the upper 80% bound as a thin outline; a note when no school is short."""
+    with the upper 80% bound as a thin outline; a note when no school is short. zones: as in
+    `plot_utilization`."""
     text = _labels(lang)
     names = _names(capacity, schools)
     years = sorted(capacity["school_year"].unique().tolist())
@@ -147,7 +161,7 @@ def plot_room_shortfall(capacity: pd.DataFrame, schools: pd.DataFrame | None = N
     ]
     fig = Figure(figsize=(max(7.0, 1.4 * len(years) + 3.5), 4.2), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title(f"{text['short_title'].format(end=end)}\n{text['short_sub']}", fontsize=10)
+    ax.set_title(f"{text['short_title'].format(end=end)}{_zones(zones)}\n{text['short_sub']}", fontsize=10)
     ax.set_xticks(range(len(years)), [school_year_label(y) for y in years], fontsize=8)
     ax.set_xlabel(text["school_year"])
     ax.set_ylabel(text["short_y"])

@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from capacity.analyze import check_assignment, check_demand
+from capacity.analyze import check_assignment, check_demand, year_keys
 from capacity.classes import check_schools
 from capacity.grades import LEVELS
 from capacity.norms import Norms
@@ -105,7 +105,7 @@ def shortfall_drivers(
     base = int(demand["school_year"].min()) if base_year is None else int(base_year)
     per_quarter = _growth_since(demand, base)
     short = capacity.loc[capacity["room_shortfall"] > 0, ["school_id", "level", "school_year"]]
-    feeds = short.merge(assignment, on=["school_id", "level"]).merge(
+    feeds = short.merge(assignment, on=["school_id", "level", *year_keys(assignment)]).merge(
         per_quarter, on=["quarter_id", "level", "school_year"]
     )
     feeds["pupils"] = feeds["mean"] * feeds["share"]
@@ -195,7 +195,9 @@ def ward_summary(
     table["pupils_added"] = [
         float(added.get((lv, y), np.nan)) for lv, y in zip(table["level"], table["school_year"], strict=True)
     ]
-    feeds_short = short[["school_id", "level", "school_year"]].merge(assignment, on=["school_id", "level"])
+    feeds_short = short[["school_id", "level", "school_year"]].merge(
+        assignment, on=["school_id", "level", *year_keys(assignment)]
+    )
     feeds_short = (
         feeds_short.groupby(["level", "school_year", "quarter_id"])["share"].sum().rename("share").reset_index()
     )

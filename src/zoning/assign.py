@@ -14,6 +14,7 @@ from zoning.model import ModelOptions, build_model
 from zoning.notes import Note, ZoningError
 from zoning.problem import ZoningProblem, build_problem
 from zoning.result import ZoningResult, solver_report, tables_from_solution
+from zoning.share_overflow import share_overflow
 from zoning.strategy import solve_with_strategy
 
 __all__ = ["assign", "solve_problem", "combine_years", "zones_of_year", "AUTO_K_NEAREST", "AUTO_K_PAIRS"]
@@ -22,6 +23,10 @@ AUTO_K_NEAREST = 10
 """Schools kept per quarter when the instance is large (costs about +0.01% travel)."""
 AUTO_K_PAIRS = 20_000
 """Quarter × school pairs above which `k_nearest` defaults to `AUTO_K_NEAREST`."""
+SHARE_SECONDS = 2.0
+SHARE_SHARE = 0.1
+"""The second pass sharing out overflow gets at most max(SHARE_SECONDS, SHARE_SHARE × time
+limit) seconds, within what the time limit leaves."""
 FINISH_SECONDS = 0.05
 FINISH_PER_PAIR = 2e-6
 """Seconds kept at the end of the time limit for the result's tables: a constant and per pair
@@ -223,7 +228,13 @@ def solve_problem(
             solver=outcome.solver,
             solver_status=outcome.solver_status,
         )
-    assignment, load, grades = tables_from_solution(problem, model, outcome.values, split=split, adjacency=contiguity)
+    values = outcome.values
+    # pupils over capacity are shared out, never piled on one school (zoning.share_overflow)
+    left = min(deadline - time.perf_counter(), max(SHARE_SECONDS, SHARE_SHARE * time_limit))
+    shared = share_overflow(model, problem, values, solver=solver, time_limit=left)
+    if shared is not None:
+        values = shared
+    assignment, load, grades = tables_from_solution(problem, model, values, split=split, adjacency=contiguity)
     report = solver_report(
         problem,
         model,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from capacity.grades import LEVEL_NAMES, LEVEL_NAMES_SHORT, school_year_label
-from forecast.langs import check_lang
+from forecast.langs import check_lang, format_number
 
 __all__ = ["map_text", "level_label", "level_in_sentence", "school_years_text", "number", "percent", "SCRIPT_TEXT"]
 
@@ -66,7 +66,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "web_share": ("Tỉ lệ", "Share"),
     "web_classes": ("Số lớp", "Classes"),
     "web_rooms": ("Phòng học cần / hiện có", "Classrooms needed / available"),
-    "web_utilization": ("Mức sử dụng phòng học", "Classroom use"),
+    "web_utilization": ("Mức sử dụng phòng học", "Classroom utilization"),
     "web_overflow": ("Học sinh vượt sức chứa", "Pupils over capacity"),
     "web_zone_quarters": ("Số khu phố/thôn trong vùng", "Quarters in the zone"),
     "web_unassigned": ("Chưa phân luồng", "Not zoned"),
@@ -253,11 +253,9 @@ def school_years_text(years: Sequence[int], lang: str = "vi") -> str:
 
 
 def number(value: float, lang: str = "vi", decimals: int = 0) -> str:
-    """1.234 / 1,234 style grouping: Vietnamese uses '.' for thousands and ',' for decimals."""
-    text = f"{value:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    """1.234 / 1,234 style grouping: Vietnamese uses '.' for thousands and ',' for decimals
+    (`forecast.langs.format_number`, the one number format)."""
+    return format_number(value, lang, decimals)
 
 
 def percent(value: float, lang: str = "vi", decimals: int = 0) -> str:

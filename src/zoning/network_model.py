@@ -47,6 +47,14 @@ subject to
     Σ_levels Σ_o cost[o]·z[o,T] ≤ B  and/or  Σ_o z[o,T] ≤ p        budget (money, sites)
     Σ_j c[j] ≥ K;  Σ o ≤ Ō                              (closure combinations only)
 
+Reduction (`NetworkOptions.reductions`, on by default; the optimum and the LP bound are
+unchanged, the site variables 1/T as many — measured: no change of the gap in 10 s at ward
+scale):
+    z[o,t] = z[o,t+1] for t ≥ first[o] at a site without a must pair: an opened site is
+    open from its first year (its cost counts once, at T; more rooms in earlier years never
+    cost a pupil-metre), so only which option opens is decided; the plan reports a site
+    from the first year it takes pupils (`zoning.sites`).
+
 Every year is planned to the horizon T; the travel of all years counts. Without candidate
 sites, neighbours and closures the model is the zoning model of each year.
 """
@@ -72,6 +80,7 @@ __all__ = [
     "NetworkModel",
     "NetworkOptions",
     "build_network_model",
+    "early_fixed",
     "start_vector",
 ]
 
@@ -85,7 +94,8 @@ COST_WEIGHT = 1e-9
 class NetworkOptions:
     """Modelling choices. budget: VND for all the sites opened by the horizon (all levels);
     max_sites: sites opened by the horizon; closed: existing school ids closed in every year;
-    min_closed / max_overflow: the closure-combination rows (see `zoning.closures`)."""
+    min_closed / max_overflow: the closure-combination rows (see `zoning.closures`);
+    reductions: the valid reduction of the module docstring (same optimum, same LP bound)."""
 
     budget: float | None = None
     max_sites: int | None = None
@@ -98,6 +108,7 @@ class NetworkOptions:
     closed: tuple[str, ...] = ()
     min_closed: int | None = None
     max_overflow: float | None = None
+    reductions: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,6 +191,20 @@ def _site_options(net: NetworkProblem) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(net.option_school, kind="stable")
     start = np.searchsorted(net.option_school[order], np.arange(m + 1))
     return start, order
+
+
+def _early_options(net: NetworkProblem, rules: PairRules, opts: NetworkOptions) -> np.ndarray:
+    """(O,) options that, if opened, open in their first year: every option when
+    `reductions`, except at sites with a must pair (opening there moves a quarter)."""
+    if not opts.reductions or not len(net.option_school):
+        return np.zeros(len(net.option_school), dtype=bool)
+    must_site = np.asarray(rules.must.any(axis=0), dtype=bool)
+    return ~must_site[net.option_school]
+
+
+def early_fixed(block: LevelBlock, options: NetworkOptions) -> np.ndarray:
+    """(O,) options of the block whose opening year the model fixes to their first year."""
+    return _early_options(block.net, block.rules, options)
 
 
 def _level_block(
@@ -308,12 +333,13 @@ def _level_block(
         lo_one = np.full((len(sites), T), -np.inf)
         lo_one[net.must_open[sites], T - 1] = 1.0
         rows.close(lo_one.ravel(), np.ones(len(sites) * T))
-        if T > 1:  # z[o,t] − z[o,t+1] ≤ 0
+        if T > 1:  # z[o,t] − z[o,t+1] ≤ 0; = 0 from first[o] on at a site without must pairs
             r = np.arange(n_opt * (T - 1)).reshape(n_opt, T - 1)
             zc = z0 + np.arange(n_opt * T).reshape(n_opt, T)
             rows.add(r, zc[:, :-1], np.ones(r.shape))
             rows.add(r, zc[:, 1:], -np.ones(r.shape))
-            rows.close(np.full(n_opt * (T - 1), -np.inf), np.zeros(n_opt * (T - 1)))
+            early = (np.arange(T - 1)[None, :] >= net.option_first[:, None]) & _early_options(net, rules, opts)[:, None]
+            rows.close(np.where(early, 0.0, -np.inf).ravel(), np.zeros(n_opt * (T - 1)))
     # feeder groups: x[a,j,t] = x[b,j,t] for consecutive members a, b of a group
     if rules.feeder_groups:
         index = np.full((n, m), -1)

@@ -7,8 +7,9 @@ So, within one time limit:
 2. sites from the LP: must-open sites first, then the sites the LP opens at least half
    (Σ_o z[o,T] ≥ 0.5), then the others it opens at all (more sites never lengthen a trip),
    each group by LP value, while the budget (money, sites) allows; each with the smallest
-   option holding the rooms the LP gives it (per unit opened), opening in the first year
-   the LP has it half open (not before its earliest year);
+   option holding the rooms the LP gives it (per unit opened), opening in its earliest year
+   (the model's reduction; at a site with a must pair: the first year the LP has it half
+   open, not before its earliest year);
 3. with those sites fixed, each level is zoned by the zoning engine (`zoning.assign.
    solve_problem`: exact MIP at ward scale, LP-guided with local search at city scale) once
    per phase — the run of years with the same sites open — giving whole quarters, whole
@@ -28,12 +29,12 @@ import numpy as np
 import pandas as pd
 
 from zoning.assign import solve_problem
-from zoning.network_model import NetworkModel, start_vector
+from zoning.network_model import NetworkModel, early_fixed, start_vector
 from zoning.problem import with_dense
 from zoning.solve import SolveOutcome, relative_gap, solve_model
 from zoning.vectors import best_classes
 
-__all__ = ["lp_guided_start", "solve_network_model"]
+__all__ = ["lp_guided_start", "solve_network_model", "whole_sites_relaxation"]
 
 LP_SHARE = 0.5
 """Most of the time the LP relaxation may take."""
@@ -74,6 +75,8 @@ def _choose_sites(model: NetworkModel, lp: np.ndarray) -> list[tuple[int, int, i
             )
             half = np.flatnonzero(z[mine].sum(axis=0) >= 0.5 * max(value, 1e-9))
             first = max(int(net.option_first[o]), int(half[0]) if len(half) else T - 1)
+            if early_fixed(b, model.options)[o]:
+                first = int(net.option_first[o])
             group = 0 if net.must_open[j] else 1 if value >= OPEN_THRESHOLD else 2
             ranked.append((group, -value, bi, o, first))
     money = model.options.budget if model.options.budget is not None else np.inf
@@ -90,7 +93,11 @@ def _choose_sites(model: NetworkModel, lp: np.ndarray) -> list[tuple[int, int, i
                 continue
             o = int(mine[np.argmax(net.option_rooms[mine])])
             cost = float(net.option_cost[o])
-            first = max(first, int(net.option_first[o]))
+            first = (
+                int(net.option_first[o])
+                if early_fixed(model.blocks[bi], model.options)[o]
+                else max(first, int(net.option_first[o]))
+            )
         money -= cost
         count -= 1
         chosen.append((bi, o, first))
@@ -187,6 +194,16 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
         values[b.n0 : b.o0] = classes.ravel()
         values[b.o0 : b.z0] = np.maximum(pupils - classes * zp.class_limit[:, None, :], 0.0).ravel()
     return values
+
+
+def whole_sites_relaxation(model: NetworkModel) -> NetworkModel:
+    """The network model with whole sites (z) and closures (c) but fractional zones and
+    classes (x, n continuous): a relaxation, so its proven bound is a lower bound of the
+    model's optimum, at least the LP's (it only adds integrality to the LP)."""
+    integer = np.zeros(model.n_cols, dtype=bool)
+    for b in model.blocks:
+        integer[b.z0 : b.c0 + len(b.closable)] = True
+    return replace(model, integer=integer)
 
 
 def _feasible(model: NetworkModel, values: np.ndarray, tol: float = 1e-6) -> bool:

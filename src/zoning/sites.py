@@ -25,6 +25,7 @@ from zoning.network_model import (
     NetworkModel,
     NetworkOptions,
     build_network_model,
+    early_fixed,
     start_vector,
 )
 from zoning.network_problem import NetworkProblem
@@ -115,18 +116,49 @@ SITE_COLUMNS = [
 ]
 
 
+def _open_when_needed(model: NetworkModel, values: np.ndarray) -> np.ndarray:
+    """Each opened site from the first year it takes pupils: the strengthened model opens
+    every site in its first possible year (`network_model`, z[o,t] = z[o,t+1]), which costs
+    nothing; the years before it takes anyone are given back (same zones, same objective)."""
+    values = values.copy()
+    for b in model.blocks:
+        net = b.net
+        _n, m, T, G = net.shape
+        n_opt = len(net.option_school)
+        if not n_opt:
+            continue
+        free = early_fixed(b, model.options)
+        z = np.round(values[b.z0 : b.z0 + n_opt * T].reshape(n_opt, T))
+        x = values[b.x0 : b.n0].reshape(-1, T)
+        taken = np.zeros((m, T))
+        np.add.at(taken, b.pair_school, x)
+        for o in np.flatnonzero((z[:, T - 1] > 0.5) & free):
+            j = int(net.option_school[o])
+            used = np.flatnonzero(taken[j] > 1e-6)
+            if not len(used):
+                continue
+            first = int(used[0])
+            values[b.z0 + o * T : b.z0 + o * T + first] = 0.0
+            cells = (j * T + np.arange(first))[:, None] * G + np.arange(G)[None, :]
+            values[b.n0 + cells.ravel()] = 0.0
+            values[b.o0 + cells.ravel()] = 0.0
+    return values
+
+
 def _right_size(model: NetworkModel, values: np.ndarray) -> np.ndarray:
     """Each opened site at its smallest option that still holds the classes the solution
     opens there in every year (same zoning, same pupil-metres, less cost)."""
     values = values.copy()
+    used = _open_when_needed(model, values)  # classes only in the years a site takes pupils
     for b in model.blocks:
         net, zp = b.net, b.net.zoning
         _n, m, T, G = zp.shape
         n_opt = len(net.option_school)
         if not n_opt:
             continue
+        values[b.n0 : b.z0] = used[b.n0 : b.z0]  # no class at a site before it takes pupils
         z = np.round(values[b.z0 : b.z0 + n_opt * T].reshape(n_opt, T))
-        classes = np.round(values[b.n0 : b.o0].reshape(m, T, G), 6)
+        classes = np.round(used[b.n0 : b.o0].reshape(m, T, G), 6)
         need = (classes.sum(axis=2) * zp.rooms_per_class[:, None]).max(axis=1)  # (m,)
         for o in np.flatnonzero(z[:, T - 1] > 0.5):
             j = net.option_school[o]
@@ -279,8 +311,8 @@ def result_from_values(
     if outcome.values is None:
         return _empty_result(outcome, conflicts, build_seconds)
     before = outcome.values
-    values = _right_size(model, before)
-    tables = _tables(model, values)
+    values = _right_size(model, before)  # still a solution of the model (a warm start)
+    tables = _tables(model, _open_when_needed(model, values))
     sites = tables["sites"]
     solver_sites = _tables(model, before)["sites"]
     sites["right_sized"] = sites["rooms"].fillna(0).to_numpy() < solver_sites["rooms"].fillna(0).to_numpy()

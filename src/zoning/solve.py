@@ -474,6 +474,15 @@ class BackgroundSolve:
             self.process.start()
             send.close()
 
+    def cancel(self) -> None:
+        """Stop the child now, its outcome no longer wanted (nothing to do without a child)."""
+        if self.process is not None and not self.closed:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
+            self.receive.close()
+            self.closed = True
+
     def finish(self) -> tuple[SolveOutcome, np.ndarray | None]:
         """The outcome, by the deadline at the latest."""
         model, relax = self.model, self.relax

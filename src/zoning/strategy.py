@@ -6,21 +6,24 @@
   there, so the search runs as named phases (`LP_GUIDED_PHASES`) over one state (`Search`,
   holding the best `Zoning` so far):
   1. `bound` — the LP relaxation gives the bound every answer is measured against;
-  2. `starts` — several fractional starts — the LP itself, LPs with 0.25–1 class per grade
-     held back in every school's rooms (whole classes per grade waste on average half a class
-     per grade), and an LP with the LP's class counts rounded to whole classes that fit the
+  2. `starts` — several fractional starts — the LP itself, LPs with 0.5, 0.75, 0.25 and 1
+     class per grade held back in every school's rooms (whole classes per grade waste on
+     average half a class per grade), and an LP with the LP's class counts rounded to whole classes that fit the
      rooms (`whole_class_counts`) — are rounded to whole quarters, schools still short of rooms
      are repaired by greedy moves, and a vectorised local search of moves, swaps and ejection
-     chains (`zoning.local_search`, `zoning.ejection`) finishes each; the best is kept;
+     chains (`zoning.local_search`, `zoning.ejection`) finishes each (each rounding LP is
+     solved in a child process while the previous start is rounded); the best is kept;
   3. `windows` — windows of neighbouring schools re-solved exactly by small MIPs
      (`zoning.windows`) take turns with the local search until `WINDOW_SHARE` of the time
      (`PARALLEL_WINDOW_END` when the proof runs beside them);
-  4. `proof` (`bounding_model`): the split-quarter relaxation when several grades or years
-     share the rooms (its bound comes far sooner than the whole MIP's) — launched right after
-     (1) in a child process beside (2) and (3) until the deadline when the machine has two
-     cores (`PARALLEL_PROOF`, phase `launch_proof`), else after (3), warm-started from the best
-     zoning — or, with one grade and year, the whole MIP itself, run straight after (2) (it
-     may prove the optimum and improve the zoning).
+  4. `proof`: when several grades or years share the rooms, the class-count bound
+     (`zoning.lagrange`: the assignment rows dualised from the LP duals, one small MIP per
+     school with whole classes; an anytime bound) — launched right after (1) in a child
+     process beside (2) and (3) until the deadline when the machine has two cores
+     (`PARALLEL_PROOF`, phase `launch_proof`), else after (3); without the LP's duals, or with
+     `PROOF_METHOD = "split_quarter"`, HiGHS on the split-quarter relaxation
+     (`bounding_model`) instead — or, with one grade and year, the whole MIP itself, run
+     straight after (2) (it may prove the optimum and improve the zoning).
   The reported bound is the LP bound or the proof step's bound, whichever is higher, so the
   gap is honest for the whole (sparsified) model.
 - `contiguous` (HiGHS, contiguity at city scale): `bound` (the LP with the contiguity rows),
@@ -50,6 +53,7 @@ import numpy as np
 
 from zoning.contiguity import grow_zones
 from zoning.ejection import improve_by_chains
+from zoning.lagrange import BackgroundBound, ClassCountBound, class_count_bound
 from zoning.local_search import improve_locally, whole_class_counts
 from zoning.model import MatrixModel, ModelOptions
 from zoning.problem import ZoningProblem
@@ -202,8 +206,12 @@ WINDOW_SECONDS = 0.5
 """Most seconds one window's MIP may take."""
 WINDOW_CHUNK = 0.1
 """Share of the time limit spent on windows between two local searches."""
-RESERVES = (0.25, 0.5, 0.75, 1.0)
-"""Rooms held back per school in the rounding LPs, per grade beyond the first (× rooms/class)."""
+RESERVES = (0.5, 0.75, 0.25, 1.0)
+"""Rooms held back per school in the rounding LPs, per grade beyond the first (× rooms/class),
+in the order they are tried: the 0.5-class reserve gave the best start in every 60 s run
+measured under load (4,032 quarters: 1.3493 × 10⁹ against 1.3625 × 10⁹ for 0.25 and 1.3546 × 10⁹
+for 0.75; 10,080 quarters: 2.0247 × 10⁹ against 2.0399 × 10⁹ for 0.25), and under load only the
+first one or two rounding LPs start before `START_LPS_SHARE` of the time."""
 LOCAL_SEARCH_SHARE = 0.05
 """Most of the time limit one local search (moves and swaps) may take."""
 START_LPS_SHARE = 0.2
@@ -217,6 +225,10 @@ PARALLEL_PROOF = (os.cpu_count() or 1) >= 2
 (from the end of the starts to the deadline) instead of after them."""
 PARALLEL_WINDOW_END = 0.97
 """Share of the time limit at which the windows stop when the proof runs beside them."""
+PROOF_METHOD = "class_count"
+"""The proof step with several grades or years: "class_count" (the Lagrangian bound with whole
+classes per school, `zoning.lagrange`; from the LP duals, so only when the LP was solved) or
+"split_quarter" (HiGHS on the split-quarter relaxation, `bounding_model`)."""
 MIN_PROOF_SECONDS = 1.0
 """The proof step runs only with at least this many seconds left."""
 
@@ -281,6 +293,8 @@ class Search:
     solver_name: str = "HiGHS"
     proof_split: bool = False
     pending_proof: BackgroundSolve | None = None  # the proof running beside the windows
+    pending_bound: BackgroundBound | None = None  # the class-count bound running beside them
+    lp_duals: np.ndarray | None = None  # the LP's reduced costs (one per column), when optimal
     chain_round: float = 0.0  # seconds one round of the local search took, at most
 
     def at(self, share: float) -> float:
@@ -352,7 +366,7 @@ def bound_phase(search: Search) -> None:
     rule = model.contiguity_rule()
     if rule is None or _is_feasible(model, start):
         search.offer(Zoning.of(model, problem, round_shares(model, start)))
-    lp, _ = solve_by_deadline(model, relax=True, deadline=search.child_deadline)
+    lp, duals = solve_by_deadline(model, relax=True, deadline=search.child_deadline)
     search.solver_name = lp.solver
     search.record(
         {"step": "lp_relaxation", "status": lp.status, "objective": lp.objective, "seconds": round(lp.seconds, 3)}
@@ -360,14 +374,31 @@ def bound_phase(search: Search) -> None:
     if lp.values is not None:
         search.lp = lp
         search.raise_bound(lp.bound)  # the LP objective only when the LP was solved to optimality
+        if lp.bound is not None and duals is not None:
+            search.lp_duals = duals
+
+
+def _class_count_proof(search: Search) -> bool:
+    """True when the proof step is the class-count bound (`zoning.lagrange`): several grades or
+    years, the LP solved to optimality (its duals start the multipliers), `PROOF_METHOD`."""
+    _, is_split = bounding_model(search.model, search.problem)
+    return is_split and PROOF_METHOD == "class_count" and search.lp_duals is not None
 
 
 def launch_proof_phase(search: Search) -> None:
-    """With two cores and several grades or years, start the split-quarter proof in a child
-    process now, beside the starts and windows, until the deadline (its bound is what it is
-    for, and the bound does not need a good start; the nearest-school zoning warm-starts it)."""
+    """With two cores and several grades or years, start the proof in a child process now,
+    beside the starts and windows, until the deadline (its bound is what it is for, and the
+    bound does not need a good start): the class-count bound from the LP duals, or (LP cut
+    short, or `PROOF_METHOD`) the split-quarter MIP warm-started from the nearest schools."""
     bounding, is_split = bounding_model(search.model, search.problem)
-    if PARALLEL_PROOF and is_split and search.best is not None and search.left() > MIN_PROOF_SECONDS:
+    if not PARALLEL_PROOF or search.left() <= MIN_PROOF_SECONDS:
+        return
+    if _class_count_proof(search):
+        assert search.lp_duals is not None
+        search.pending_bound = BackgroundBound(
+            search.model, search.problem, search.lp_duals, deadline=search.child_deadline, lp_bound=search.bound
+        )
+    elif is_split and search.best is not None:
         search.pending_proof = BackgroundSolve(
             bounding,
             deadline=search.child_deadline,
@@ -376,83 +407,112 @@ def launch_proof_phase(search: Search) -> None:
         )
 
 
-def starts_phase(search: Search) -> None:
-    """Fractional starts rounded to whole quarters, repaired, and improved by moves, swaps and
-    ejection chains; the best is kept."""
+def _start_models(search: Search) -> list[tuple[str, MatrixModel]]:
+    """The rounding LPs after the LP itself, in the order they are tried: rooms held back
+    (`RESERVES`), then the LP's class counts rounded to whole classes that fit the rooms."""
     model, problem, lp = search.model, search.problem, search.lp
-    if lp is None or lp.values is None:
-        return
+    assert lp is not None and lp.values is not None
     _, m, T, G = problem.shape
-    candidates = [("lp_rounded", lp.values)]
+    models: list[tuple[str, MatrixModel]] = []
     room_rows = slice(model.n_rows - m * T, model.n_rows)
     for reserve in RESERVES:
-        if time.perf_counter() > search.at(START_LPS_SHARE):
-            break
         held = reserve * max(G - 1, 0) * float(problem.rooms_per_class.max())
         if held <= 0:
             continue
         row_hi = model.row_hi.copy()
         row_hi[room_rows] = np.maximum(model.row_hi[room_rows] - held, 0.0)
-        adjusted, _ = solve_by_deadline(replace(model, row_hi=row_hi), relax=True, deadline=search.at(START_LP_END))
-        if adjusted.values is not None:
-            candidates.append((f"lp_reserve_{held:g}_rooms", adjusted.values))
-    if model.integer[model.classes_slice].any() and time.perf_counter() < search.at(START_LPS_SHARE):
+        models.append((f"lp_reserve_{held:g}_rooms", replace(model, row_hi=row_hi)))
+    if model.integer[model.classes_slice].any():
         fixed = whole_class_counts(model, problem, lp.values)
         col_lo, col_hi = model.col_lo.copy(), model.col_hi.copy()
         col_lo[model.classes_slice] = col_hi[model.classes_slice] = fixed.ravel()
-        classes_lp, _ = solve_by_deadline(
-            replace(model, col_lo=col_lo, col_hi=col_hi), relax=True, deadline=search.at(START_LP_END)
-        )
-        if classes_lp.values is not None:
-            candidates.append(("lp_whole_classes", classes_lp.values))
-    end = search.at(STARTS_SHARE)
-    for number, (name, values) in enumerate(candidates):
-        t0 = time.perf_counter()
-        if number > 0 and t0 >= end:
-            break
-        # the LP's own rounding is always made (up to 90% of the time), the others only in time
-        stop = min(t0 + LOCAL_SEARCH_SHARE * search.time_limit, search.at(0.9) if number == 0 else end)
-        chosen = repair_overflow(model, problem, round_shares(model, values), deadline=stop)
-        t1 = time.perf_counter()
-        chosen, moves = improve_by_chains(model, problem, chosen, deadline=stop)
-        search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(moves["rounds"], 1))
-        zoning = Zoning.of(model, problem, chosen)
-        search.record(
-            {
-                "step": f"round_and_repair ({name})",
-                "status": "feasible",
-                "objective": zoning.objective,
-                "seconds": round(time.perf_counter() - t0, 3),
-                **moves,
-            }
-        )
-        search.offer(zoning)
+        models.append(("lp_whole_classes", replace(model, col_lo=col_lo, col_hi=col_hi)))
+    return models
 
 
-def windows_phase(search: Search) -> None:
-    """Windows of neighbouring schools re-solved exactly, taking turns with the local search,
-    until `WINDOW_SHARE` of the time (with several grades or years; with one, the whole MIP
-    of the proof phase does better)."""
-    model, problem = search.model, search.problem
-    _, is_split = bounding_model(model, problem)
-    search.proof_split = is_split
-    if not is_split or search.lp is None or search.lp.values is None or search.best is None:
+def starts_phase(search: Search) -> None:
+    """Fractional starts rounded to whole quarters, repaired, and improved by moves, swaps and
+    ejection chains; the best is kept. Each rounding LP is solved in a child process while the
+    previous start is being rounded and improved (no LP starts after `START_LPS_SHARE` of the
+    time, each stops at `START_LP_END`; no rounding starts after `STARTS_SHARE`, except the
+    LP's own)."""
+    model, problem, lp = search.model, search.problem, search.lp
+    if lp is None or lp.values is None:
         return
-    n, m, _, _ = problem.shape
+    waiting = _start_models(search)
+    end = search.at(STARTS_SHARE)
+
+    def launch() -> tuple[str, BackgroundSolve] | None:
+        if not waiting or time.perf_counter() > search.at(START_LPS_SHARE):
+            return None
+        name, lp_model = waiting.pop(0)
+        return name, BackgroundSolve(lp_model, relax=True, deadline=search.at(START_LP_END))
+
+    running = launch()
+    name, number = "lp_rounded", 0
+    values: np.ndarray | None = lp.values
+    try:
+        while True:
+            t0 = time.perf_counter()
+            if values is not None and (number == 0 or t0 < end):
+                # the LP's own rounding is always made (up to 90% of the time), the others in time
+                stop = min(t0 + LOCAL_SEARCH_SHARE * search.time_limit, search.at(0.9) if number == 0 else end)
+                chosen = repair_overflow(model, problem, round_shares(model, values), deadline=stop)
+                t1 = time.perf_counter()
+                chosen, moves = improve_by_chains(model, problem, chosen, deadline=stop)
+                search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(moves["rounds"], 1))
+                zoning = Zoning.of(model, problem, chosen)
+                search.record(
+                    {
+                        "step": f"round_and_repair ({name})",
+                        "status": "feasible",
+                        "objective": zoning.objective,
+                        "seconds": round(time.perf_counter() - t0, 3),
+                        **moves,
+                    }
+                )
+                search.offer(zoning)
+                number += 1
+            if running is None or time.perf_counter() >= end:
+                break
+            name, solve = running
+            outcome, _ = solve.finish()
+            running = launch()
+            values = outcome.values
+    finally:
+        if running is not None:
+            running[1].cancel()
+
+
+def _excess_priority(search: Search, chosen: np.ndarray) -> np.ndarray:
+    """Per school, what its quarters cost beyond the LP's choice (windows are seeded there)."""
+    model = search.model
+    n, m, _, _ = search.problem.shape
+    assert search.lp is not None and search.lp.values is not None
     x_lp = search.lp.values[: model.n_pairs]
-    best = search.best.chosen
-    # seed windows where the zoning costs most beyond the LP's choice
     lp_cost = np.bincount(model.pair_quarter, weights=model.cost[: model.n_pairs] * x_lp, minlength=n)
-    excess = model.cost[best] - lp_cost
-    priority = np.bincount(model.pair_school[best], weights=excess, minlength=m)
+    return np.bincount(model.pair_school[chosen], weights=model.cost[chosen] - lp_cost, minlength=m)
+
+
+LocalStep = Callable[[np.ndarray], "tuple[np.ndarray, dict] | None"]
+"""One local search after a chunk of windows: the improved choices and their counts, or None
+when it does not fit in the time left."""
+
+
+def _windows_with_local_search(search: Search, *, window_deadline: float, local: LocalStep, name: str) -> None:
+    """Windows of `WINDOW_SCHOOLS` neighbouring schools re-solved exactly (`zoning.windows`;
+    with contiguity, the main model with the other columns held, so the rule still holds),
+    taking turns with `local` until `window_deadline`: a window's new zones open new moves.
+    The best zoning is offered after each step (kept should the deadline alarm ring)."""
+    model, problem = search.model, search.problem
+    assert search.best is not None
+    chosen = search.best.chosen
+    priority = _excess_priority(search, chosen)
     t0 = time.perf_counter()
-    window_deadline = search.at(PARALLEL_WINDOW_END if search.pending_proof is not None else WINDOW_SHARE)
-    chosen = best
     stats = {"windows": 0, "improved": 0, "gain": 0.0}
     moves = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
     try:
         while time.perf_counter() + 0.5 < window_deadline:
-            # windows and local search take turns: a window's new zones open new moves and swaps
             chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * search.time_limit)
             chosen, found = improve_by_windows(
                 model,
@@ -466,22 +526,19 @@ def windows_phase(search: Search) -> None:
             )
             for key in stats:
                 stats[key] += found[key]
-            search.offer(Zoning.of(model, problem, chosen))  # kept should the deadline alarm ring
-            last_call = search.at(0.98)
-            if time.perf_counter() + search.chain_round >= last_call:
-                continue  # one more round of chains would not fit
-            stop = min(time.perf_counter() + LOCAL_SEARCH_SHARE * search.time_limit, last_call)
-            t1 = time.perf_counter()
-            chosen, local = improve_by_chains(model, problem, chosen, deadline=stop)
-            search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(local["rounds"], 1))
+            search.offer(Zoning.of(model, problem, chosen))
+            improved = local(chosen)
+            if improved is None:
+                continue
+            chosen, local_stats = improved
             for key in moves:
-                moves[key] += local[key]
+                moves[key] += local_stats[key]
             search.offer(Zoning.of(model, problem, chosen))
     finally:
         if (stats["windows"] or moves["rounds"]) and search.best is not None:
             search.record(
                 {
-                    "step": "windows",
+                    "step": name,
                     "status": "feasible",
                     "objective": search.best.objective,
                     "seconds": round(time.perf_counter() - t0, 3),
@@ -491,11 +548,42 @@ def windows_phase(search: Search) -> None:
             )
 
 
+def windows_phase(search: Search) -> None:
+    """Windows of neighbouring schools re-solved exactly, taking turns with the local search
+    (moves, swaps, ejection chains), until `WINDOW_SHARE` of the time (`PARALLEL_WINDOW_END`
+    with the proof beside them); only with several grades or years (with one, the whole MIP
+    of the proof phase does better)."""
+    model, problem = search.model, search.problem
+    _, is_split = bounding_model(model, problem)
+    search.proof_split = is_split
+    if not is_split or search.lp is None or search.lp.values is None or search.best is None:
+        return
+    beside = search.pending_proof is not None or search.pending_bound is not None
+    window_deadline = search.at(PARALLEL_WINDOW_END if beside else WINDOW_SHARE)
+
+    def chains(chosen: np.ndarray) -> tuple[np.ndarray, dict] | None:
+        last_call = search.at(0.98)
+        if time.perf_counter() + search.chain_round >= last_call:
+            return None  # one more round of chains would not fit
+        stop = min(time.perf_counter() + LOCAL_SEARCH_SHARE * search.time_limit, last_call)
+        t1 = time.perf_counter()
+        chosen, found = improve_by_chains(model, problem, chosen, deadline=stop)
+        search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(found["rounds"], 1))
+        return chosen, found
+
+    _windows_with_local_search(search, window_deadline=window_deadline, local=chains, name="windows")
+
+
 def proof_phase(search: Search) -> None:
     """The rest of the time proves a bound (split-quarter relaxation) or runs the whole MIP
     (one grade and year, or contiguity), warm-started from the best zoning; killed at the
     deadline, keeping what it last reported."""
     model, problem = search.model, search.problem
+    if search.pending_bound is not None or (
+        model.contiguity_rule() is None and search.pending_proof is None and _class_count_proof(search)
+    ):
+        _finish_class_count_bound(search)
+        return
     bounding, is_split = bounding_model(model, problem) if model.contiguity_rule() is None else (model, False)
     if search.pending_proof is not None:  # started beside the windows
         proof, _ = search.pending_proof.finish()
@@ -533,6 +621,39 @@ def proof_phase(search: Search) -> None:
         chosen = round_shares(model, x)
         search.best = Zoning(chosen, float(proof.objective))
         search.best_values = proof.values
+
+
+def _finish_class_count_bound(search: Search) -> None:
+    """The class-count bound: read back from its child process, or (one core) computed now
+    until the deadline."""
+    if search.pending_bound is not None:
+        result = search.pending_bound.finish()
+        search.pending_bound = None
+    elif search.left() >= MIN_PROOF_SECONDS:
+        assert search.lp_duals is not None
+        target = None if search.best is None else search.best.objective
+        result = class_count_bound(
+            search.model,
+            search.problem,
+            search.lp_duals,
+            deadline=search.child_deadline,
+            lp_bound=None if search.lp is None else search.lp.bound,
+            target=target,
+        )
+    else:
+        result = ClassCountBound(None, None, 0, 0.0)
+    search.record(
+        {
+            "step": "class_count_bound",
+            "status": "bound" if result.bound is not None else "no_bound",
+            "objective": None,
+            "bound": result.bound,
+            "first_bound": result.first_bound,
+            "subgradient_steps": result.steps,
+            "seconds": round(result.seconds, 3),
+        }
+    )
+    search.raise_bound(result.bound)
 
 
 def grow_phase(search: Search) -> None:
@@ -605,11 +726,6 @@ def contiguous_windows_phase(search: Search) -> None:
     model, problem = search.model, search.problem
     if search.best is None or search.lp is None or search.lp.values is None:
         return
-    n, m, _, _ = problem.shape
-    best = search.best.chosen
-    x_lp = search.lp.values[: model.n_pairs]
-    lp_cost = np.bincount(model.pair_quarter, weights=model.cost[: model.n_pairs] * x_lp, minlength=n)
-    priority = np.bincount(model.pair_school[best], weights=model.cost[best] - lp_cost, minlength=m)
     window_deadline = search.at(WINDOW_SHARE)
     if PARALLEL_PROOF and search.left() > MIN_PROOF_SECONDS:
         search.pending_proof = BackgroundSolve(
@@ -619,45 +735,12 @@ def contiguous_windows_phase(search: Search) -> None:
             mip_rel_gap=search.target_gap,
         )
         window_deadline = search.at(PARALLEL_WINDOW_END)
-    t0 = time.perf_counter()
-    chosen = best
-    stats = {"windows": 0, "improved": 0, "gain": 0.0}
-    moves = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
     rule = model.contiguity_rule()
-    try:
-        while time.perf_counter() + 0.5 < window_deadline:
-            chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * search.time_limit)
-            chosen, found = improve_by_windows(
-                model,
-                problem,
-                search.options,
-                chosen,
-                deadline=chunk,
-                priority=priority,
-                window=WINDOW_SCHOOLS,
-                window_seconds=WINDOW_SECONDS,
-            )
-            for key in stats:
-                stats[key] += found[key]
-            search.offer(Zoning.of(model, problem, chosen))  # kept should the deadline alarm ring
-            chosen, local = improve_locally(
-                model, problem, chosen, deadline=min(window_deadline, search.at(0.98)), rule=rule
-            )
-            for key in moves:
-                moves[key] += local[key]
-            search.offer(Zoning.of(model, problem, chosen))
-    finally:
-        if (stats["windows"] or moves["rounds"]) and search.best is not None:
-            search.record(
-                {
-                    "step": "contiguous_windows",
-                    "status": "feasible",
-                    "objective": search.best.objective,
-                    "seconds": round(time.perf_counter() - t0, 3),
-                    **stats,
-                    **{f"local_{k}": v for k, v in moves.items()},
-                }
-            )
+
+    def moves(chosen: np.ndarray) -> tuple[np.ndarray, dict]:
+        return improve_locally(model, problem, chosen, deadline=min(window_deadline, search.at(0.98)), rule=rule)
+
+    _windows_with_local_search(search, window_deadline=window_deadline, local=moves, name="contiguous_windows")
 
 
 class OutOfTime(Exception):

@@ -144,8 +144,9 @@ def test_hand_computed_primary_school():
     assert r["pupils_mean"] == pytest.approx(71)
     assert r["classes"] == 3 and r["rooms_needed"] == 3 and r["rooms_available"] == 10
     assert r["room_shortfall"] == 0
-    assert r["utilization"] == pytest.approx(71 / 35 / 10)  # pupils / seats (10 rooms × 35)
+    assert r["utilization"] == pytest.approx(3 / 10)  # rooms needed / rooms available
     assert r["seats"] == pytest.approx(350)
+    assert r["seat_fill"] == pytest.approx(71 / 350)  # pupils / seats (10 rooms × 35): its own name
     assert r["mean_class_size"] == pytest.approx(71 / 3)
     assert r["p_over"] == pytest.approx(0.0, abs=1e-12)
     assert r["flag"] == "ok" and pd.isna(r["first_short_year"])
@@ -157,7 +158,8 @@ def test_two_sessions_rule_in_the_analysis():
     one = analyze(demand, zones_to(["Q0"], "tieu_hoc"), single_school("tieu_hoc", 3, sessions=1), NORMS).iloc[0]
     assert (two["classes"], two["rooms_needed"], two["room_shortfall"], two["flag"]) == (4, 4, 1, "over")
     assert (one["classes"], one["rooms_needed"], one["room_shortfall"]) == (4, 2, 0)
-    assert one["utilization"] == pytest.approx(140 / 35 * 0.5 / 3)
+    assert one["utilization"] == pytest.approx(2 / 3)  # 4 classes, 2 rooms of 3
+    assert one["seat_fill"] == pytest.approx(140 / (3 / 0.5 * 35))
 
 
 def test_school_not_yet_open_has_no_rooms_and_runs_short():
@@ -195,7 +197,8 @@ def test_p_over_follows_the_normal_reading_of_the_80_band():
     ]
     r = analyze(demand, zones_to(["Q0"], "thcs"), single_school("thcs", 4), NORMS).iloc[0]
     assert r["p_over"] == pytest.approx(1 - normal.cdf((180 - 150) / sd), abs=1e-6)
-    assert r["flag"] == "ok"  # p_over ≈ 0.067 < 0.2 and utilization 150 / 180 = 0.83 < 0.9
+    # p_over ≈ 0.067 < 0.2, but 150 pupils fill 4 classes in the 4 rooms: utilization 4 / 4 ≥ 0.9
+    assert r["flag"] == "tight" and r["utilization"] == 1.0
 
 
 def test_p_over_is_monotone_in_demand_and_consistent_with_the_flag():
@@ -221,12 +224,16 @@ def test_p_over_is_monotone_in_demand_and_consistent_with_the_flag():
 
 
 def test_tight_flag_from_utilization():
-    # 170 pupils in grade 6: 4 classes at 45 in 4 rooms, utilization 170 / 180 = 0.94 ≥ 0.9, no shortfall
+    # 130 pupils in grade 6: 3 classes at 45 in 4 rooms, utilization 3 / 4 = 0.75 < 0.9: ok;
+    # 170 pupils: 4 classes in 4 rooms, utilization 1.0 ≥ 0.9, no shortfall: tight
+    small = one_grade_demand("lop_6", [130.0], spread=0.0001)
+    r = analyze(small, zones_to(["Q0"], "thcs"), single_school("thcs", 4), NORMS).iloc[0]
+    assert r["utilization"] == 0.75 and r["flag"] == "ok"
     demand = one_grade_demand("lop_6", [170.0], spread=0.0001)
     r = analyze(demand, zones_to(["Q0"], "thcs"), single_school("thcs", 4), NORMS).iloc[0]
     assert r["room_shortfall"] == 0 and r["p_over"] < 0.2
     assert r["flag"] == "tight"
-    relaxed = load_norms({"flag_tight_utilization": 0.95})
+    relaxed = load_norms({"flag_tight_utilization": 1.01})
     assert analyze(demand, zones_to(["Q0"], "thcs"), single_school("thcs", 4), relaxed).iloc[0]["flag"] == "ok"
 
 
@@ -241,8 +248,8 @@ def test_tight_flag_from_p_over():
 def test_first_short_year_is_the_first_year_with_a_shortfall():
     demand = pd.concat([one_grade_demand("lop_6", [m], year=y) for y, m in ((2027, 80), (2028, 100), (2029, 80))])
     table = analyze(demand, zones_to(["Q0"], "thcs"), single_school("thcs", 2), NORMS)
-    # 80 pupils: 2 classes in 2 rooms, utilization 80 / 90 = 0.89, P(> 90 pupils) ≈ 0.05 → ok
-    assert table["flag"].tolist() == ["ok", "over", "ok"]
+    # 80 pupils: 2 classes in 2 rooms, utilization 2 / 2 → tight (every room used), not short
+    assert table["flag"].tolist() == ["tight", "over", "tight"]
     assert (table["first_short_year"] == 2028).all()
 
 
@@ -313,3 +320,59 @@ def test_bad_demand_rows_are_named(column, value, expected):
     demand.loc[1, column] = value
     with pytest.raises(ValueError, match=expected):
         analyze(demand, zones_to(["Q0"], "tieu_hoc"), single_school("tieu_hoc", 5), NORMS)
+
+
+# ------------------------------------------------------------------ one meaning of utilization
+def test_utilization_is_rooms_and_above_one_exactly_when_short():
+    # over a range of demand: utilization = rooms needed / rooms available, > 1 ⇔ rooms short
+    base = enrollment_demand(random_forecast(), NORMS)
+    seen_short = seen_full = 0
+    for scale in np.linspace(0.4, 2.0, 7):
+        demand = base.copy()
+        demand[["mean", "lo80", "hi80", "lo95", "hi95"]] *= scale
+        table = analyze(demand, split_zones(), two_schools_per_level(), NORMS)
+        open_ = table["rooms_available"] > 0
+        t = table[open_]
+        assert np.array_equal(t["utilization"] > 1.0, t["room_shortfall"] > 0)
+        assert t["utilization"].to_numpy() == pytest.approx((t["rooms_needed"] / t["rooms_available"]).to_numpy())
+        assert t["seat_fill"].to_numpy() == pytest.approx((t["pupils_mean"] / t["seats"]).to_numpy())
+        assert ((t["flag"] == "over") == (t["utilization"] > 1.0)).all()
+        seen_short += int((t["room_shortfall"] > 0).sum())
+        seen_full += int((t["utilization"] == 1.0).sum())
+    assert seen_short > 0
+
+
+def test_short_of_a_room_while_seats_are_not_full():
+    # grade 6: 46 pupils (2 classes at 45), grade 7: 30 (1 class) in 2 rooms: 3 rooms needed,
+    # one short; the seats (2 rooms × 45) are only 76 / 90 full — seat fill, not utilization
+    demand = pd.concat([one_grade_demand("lop_6", [46.0]), one_grade_demand("lop_7", [30.0])])
+    demand = demand.groupby(["quarter_id", "school_year", "level", "grade"], as_index=False).agg(
+        {"age": "first", "mean": "sum", "lo80": "sum", "hi80": "sum", "lo95": "sum", "hi95": "sum"}
+    )
+    r = analyze(demand, zones_to(["Q0"], "thcs"), single_school("thcs", 2), NORMS).iloc[0]
+    assert (r["classes"], r["rooms_needed"], r["room_shortfall"]) == (3, 3, 1)
+    assert r["utilization"] == pytest.approx(1.5) and r["flag"] == "over"
+    assert r["seat_fill"] == pytest.approx(76 / 90)
+
+
+def test_assignment_per_school_year_sends_each_year_its_own_zones():
+    # Q0 goes to CS1 in 2027 and to CS2 in 2028 (e.g. CS2 opens): pupils follow the year's rows
+    demand = pd.concat([one_grade_demand("lop_6", [50.0], year=y) for y in (2027, 2028)], ignore_index=True)
+    schools = pd.DataFrame(
+        {"school_id": ["CS1", "CS2"], "level": "thcs", "classrooms": [4, 4], "opens": [np.nan, 2028]}
+    )
+    zones = pd.DataFrame(
+        {
+            "quarter_id": ["Q0", "Q0"],
+            "level": "thcs",
+            "school_id": ["CS1", "CS2"],
+            "share": 1.0,
+            "school_year": [2027, 2028],
+        }
+    )
+    table = analyze(demand, zones, schools, NORMS).set_index(["school_id", "school_year"])
+    assert table.loc[("CS1", 2027), "pupils_mean"] == pytest.approx(50)
+    assert table.loc[("CS2", 2027), "pupils_mean"] == 0
+    assert table.loc[("CS1", 2028), "pupils_mean"] == 0
+    assert table.loc[("CS2", 2028), "pupils_mean"] == pytest.approx(50)
+    assert table["room_shortfall"].sum() == 0

@@ -93,6 +93,10 @@ def test_progress_lines_count_done_failed_left() -> None:
     assert lines[0] == "Planning wards: 3 (done 0 · failed 0 · left 3 · unchanged 2)"
     assert lines[2].startswith("[2/3] ✗ b (0.1 s) — done 1 · failed 1 · left 1 · unchanged 2 — about ")
     assert lines[3].startswith("[3/3] ✓ c") and "about" not in lines[3]
+    vietnamese: list[str] = []
+    progress = BatchProgress(1, sink=vietnamese.append, lang="vi")
+    progress.finished("a", True, 2.4)
+    assert vietnamese[-1].startswith("[1/1] ✓ a (2,4 giây) — xong 1")  # one number format per language
     assert format_seconds(3909) == "1:05:09" and format_seconds(242) == "4:02"
 
 

@@ -120,7 +120,7 @@ def test_lp_guided_search_beats_its_start_and_reports_the_lp_gap(problem):
     steps = {step["step"].split(" ")[0]: step for step in report.steps}
     rounded = min(s["objective"] for s in report.steps if s["step"].startswith("round_and_repair"))
     assert report.objective <= rounded + 1e-6  # the windows never make it worse
-    assert {"lp_relaxation", "windows", "split_quarter_bound"} <= set(steps)  # five grades
+    assert {"lp_relaxation", "windows", "class_count_bound"} <= set(steps)  # five grades
     zones = result.zones()
     assert zones["quarter_id"].is_unique and len(zones) == problem.shape[0]
     assert zones["pupils"].sum() == pytest.approx(problem.demand.sum(), rel=1e-6)

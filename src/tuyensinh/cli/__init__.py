@@ -5,6 +5,9 @@ which adds its parser and sets `run=<function(args) -> int>` as default: parse �
 A command imports the engines it calls inside its `run`, so `tuyensinh --help` or `validate`
 start without loading the solver and plotting stacks (the only imports inside functions left in
 the app layer).
+The help, argparse's messages and everything printed are in the planner's language: Vietnamese
+by default, English with `--lang en` (read from argv before the parser is built:
+`tuyensinh.cli.language`; help texts in `tuyensinh.words.cli`). An option error exits with code 2.
 Exit codes: 0 success, 2 invalid input data (the problems are printed, in the command's --lang:
 Vietnamese by default), a zoning that cannot be made as asked (`zoning.ZoningError`, printed
 in --lang; other ValueErrors as "error: …"), an output folder that may not be replaced or an
@@ -22,6 +25,7 @@ from collections.abc import Sequence
 from importlib import metadata
 
 from tuyensinh.cli.errors import CommandError
+from tuyensinh.cli.language import argparse_in, localize, requested_lang
 from tuyensinh.present.owned import OutputFolderError
 from tuyensinh.ward.errors import WardDataError
 from tuyensinh.words.core import LANGS
@@ -40,26 +44,28 @@ def _version() -> str:
         return "?"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tuyensinh",
-        description="Enrollment forecasting, zoning and classroom planning for a ward or commune.",
-    )
+def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
+    """The `tuyensinh` parser with its help in `lang` (build and use it inside `argparse_in(lang)`
+    for argparse's own words in `lang` too, as `main` does)."""
+    parser = argparse.ArgumentParser(prog="tuyensinh")
     parser.add_argument("--version", action="version", version=f"tuyensinh {_version()}")
+    parser.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         module_name = f"tuyensinh.cli.{name}"
         if importlib.util.find_spec(module_name) is None:
             continue
         importlib.import_module(module_name).register(sub)
+    localize(parser, lang)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    lang = getattr(args, "lang", "vi")
-    lang = lang if lang in LANGS else "vi"
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = requested_lang(argv)
+    with argparse_in(lang):
+        args = build_parser(lang).parse_args(argv)
+    args.lang = lang  # `tuyensinh --lang en plan …` and `tuyensinh plan … --lang en` alike
     try:
         return int(args.run(args) or 0)
     except WardDataError as error:

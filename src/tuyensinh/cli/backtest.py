@@ -4,7 +4,9 @@ Rolling-origin backtest of the forecast method against naive persistence, pure a
 un-shrunk Hamilton–Perry: prints the tables (weighted MAPE, MAPE, MALPE and interval coverage
 by horizon, entry age and cohort size), then the ward-level block — the same forecasts summed
 to ward totals of the entry ages (`forecast.ward_accuracy`) and turned into entry-grade pupils
-and class counts for the whole ward and each school catchment (`tuyensinh.plan.accuracy`) — and
+and class counts for the whole ward and each school catchment (`tuyensinh.plan.accuracy`), and the
+score of the real-data benchmark (weighted MAPE of each quarter at ages 6 and 11 by horizon, the
+method's ratio to the shrunk Hamilton–Perry `hp_shrunk`: `tuyensinh.plan.accuracy.small_area_scores`) — and
 writes backtest.csv (the summary), backtest_cells.csv (every forecast cell with its outcome),
 backtest_ward.csv (ward-total metrics) and backtest_entry_grades.csv (pupils and classes
 scores) into --out. The printout is Vietnamese by default (decimal commas), English with
@@ -85,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
 
     from capacity.norms import load_norms
     from forecast import backtest, format_summary, ward_accuracy
-    from tuyensinh.plan.accuracy import planning_accuracy
-    from tuyensinh.plan.accuracy_words import format_planning_accuracy
+    from tuyensinh.plan.accuracy import planning_accuracy, small_area_scores
+    from tuyensinh.plan.accuracy_words import format_planning_accuracy, small_area_text
     from tuyensinh.present.outputs import staged_output, write_csv_atomic
     from tuyensinh.ward.population_only import load_forecast_inputs
     from tuyensinh.words.labels import say, ward_title
@@ -135,6 +137,8 @@ def run(args: argparse.Namespace) -> int:
     print(format_summary(result, lang))
     print()
     print(ward_totals_text(totals, lang, ward.kind))
+    print()
+    print(small_area_text(small_area_scores(result.cells), lang))  # scored as the real-data benchmark
     print()
     if entry is not None:
         print(format_planning_accuracy(entry, lang, kind=ward.kind))

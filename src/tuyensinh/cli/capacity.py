@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from tuyensinh.cli.errors import CommandError
+from tuyensinh.words.cli import CLI, say
+
 __all__ = ["register", "run"]
 
 OUTPUTS = (
@@ -69,11 +72,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _read_csv(path: Path, what: str, ids: tuple[str, ...]) -> pd.DataFrame:
     if not path.is_file():
-        raise FileNotFoundError(f"{what}: file {path} not found")
+        raise CommandError(CLI.text("said.capacity_missing_file", what=what, path=path))
     try:
         return pd.read_csv(path, dtype=dict.fromkeys(ids, str), encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(f"{path}: not UTF-8 text ({error.reason}); in Excel use 'Save as → CSV UTF-8'") from error
+        raise CommandError(CLI.text("said.capacity_not_utf8", path=path, reason=error.reason)) from error
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,17 +95,14 @@ def run(args: argparse.Namespace) -> int:
     )
     horizon = args.horizon or ward.horizon
     if horizon <= ward.base_year:
-        raise ValueError(f"--horizon {horizon} must be after the base year {ward.base_year} (ward.toml)")
+        raise CommandError(CLI.text("said.capacity_horizon", horizon=horizon, base=ward.base_year))
 
     if args.zones:
         zones = _read_csv(Path(args.zones), "--zones", ("quarter_id", "school_id"))
     elif ward.zones is not None:
         zones = ward.zones
     else:
-        raise ValueError(
-            f"{Path(args.ward_dir) / 'zones.csv'} not found: the capacity analysis needs the current zones "
-            "(quarter_id, level, school_id[, share]); add zones.csv to the ward folder or give --zones FILE"
-        )
+        raise CommandError(CLI.text("said.capacity_no_zones", path=Path(args.ward_dir) / "zones.csv"))
     zones = check_assignment(zones, ward.schools, name=args.zones or str(Path(args.ward_dir) / "zones.csv"))
     if args.forecast:
         forecast_table = check_forecast(
@@ -140,39 +140,70 @@ def run(args: argparse.Namespace) -> int:
         base_year=base,
     )
     cycle = compute_cycle(ward, norms, table, demand, zones, rates_used)
-    utilization = capacity.plot_utilization(table, ward.schools, lang=args.lang)
-    shortfall = capacity.plot_room_shortfall(table, ward.schools, lang=args.lang)
+    from tuyensinh.words.labels import say as label
+
+    zones_words = label("zones.given" if args.zones else "zones.current", args.lang)
+    utilization = capacity.plot_utilization(table, ward.schools, lang=args.lang, zones=zones_words)
+    shortfall = capacity.plot_room_shortfall(table, ward.schools, lang=args.lang, zones=zones_words)
 
     with staged_output(args.out) as stage:
         write_csv_atomic(demand, stage / "demand.csv")
-        write_csv_atomic(table, stage / "capacity.csv")
+        # which zones it assumes: the ward folder's zones.csv (current), or the file of --zones
+        write_csv_atomic(table.assign(zones="given" if args.zones else "current"), stage / "capacity.csv")
         write_csv_atomic(places, stage / "quotas.csv")
         write_csv_atomic(summary, stage / "ward_summary.csv")
         for name, field in CYCLE_FILES.items():
             if getattr(cycle, field) is not None:
                 write_csv_atomic(getattr(cycle, field), stage / name)
-        write_capacity_xlsx(stage / "capacity_plan.xlsx", cycle_sheets(cycle), ward.schools, lang=args.lang)
+        write_capacity_xlsx(
+            stage / "capacity_plan.xlsx",
+            cycle_sheets(cycle),
+            ward.schools,
+            lang=args.lang,
+            zones="given" if args.zones else "current",
+        )
         utilization.savefig(stage / "utilization.png", dpi=150)
         shortfall.savefig(stage / "room_shortfall.png", dpi=150)
 
-    _print_flags(table, ward.schools, horizon, args.out)
+    zones_file = args.zones or str(Path(args.ward_dir) / "zones.csv")
+    _print_flags(table, ward.schools, horizon, args.out, zones_file, args.lang)
     return 0
 
 
-def _print_flags(table: pd.DataFrame, schools: pd.DataFrame, horizon: int, out: str) -> None:
+def _print_flags(table: pd.DataFrame, schools: pd.DataFrame, horizon: int, out: str, zones: str, lang: str) -> None:
+    """One line per school and level at the horizon, in `lang` (numbers as the planner writes them)."""
+    from tuyensinh.words.core import number
+    from tuyensinh.words.labels import flag_name, school_year_label
+
     names = dict(
         zip(schools["school_id"].astype(str), schools.get("name", schools["school_id"]).astype(str), strict=True)
     )
     last = table[table["school_year"] == table["school_year"].max()]
-    lines = [f"Capacity to school year {horizon}–{horizon + 1}: written to {out}"]
+    lines = [
+        say("said.capacity_heading", lang, years=school_year_label(horizon, lang), out=out),
+        say("said.capacity_zones_note", lang, zones=zones),
+    ]
+    wide = max(len(flag_name(flag, lang)) for flag in ("ok", "tight", "over"))
     for row in table.drop_duplicates(["school_id", "level"]).itertuples(index=False):
         end = last[(last["school_id"] == row.school_id) & (last["level"] == row.level)].iloc[0]
-        first = "" if pd.isna(row.first_short_year) else f", short of rooms from {int(row.first_short_year)}"
+        year = int(end["school_year"])
+        first = (
+            ""
+            if pd.isna(row.first_short_year)
+            else say("said.capacity_first_short", lang, year=int(row.first_short_year))
+        )
         if end["rooms_available"] == 0 and end["pupils_mean"] > 0:
-            state = f"not open in {int(end['school_year'])} but {end['pupils_mean']:.0f} pupils are zoned to it"
+            state = say("said.capacity_closed_zoned", lang, year=year, pupils=number(end["pupils_mean"], lang))
         elif end["rooms_available"] == 0:
-            state = f"not open in {int(end['school_year'])}"
+            state = say("said.capacity_closed", lang, year=year)
         else:
-            state = f"utilization {end['utilization']:.0%} in {int(end['school_year'])}, {int(end['room_shortfall'])} room(s) short"
-        lines.append(f"  {row.school_id:<8} {names.get(row.school_id, ''):<45} {end['flag']:<5} {state}{first}")
+            state = say(
+                "said.capacity_state",
+                lang,
+                utilization=number(100 * end["utilization"], lang) + "%",
+                year=year,
+                short=number(end["room_shortfall"], lang),
+            )
+        flag = flag_name(str(end["flag"]), lang)
+        lines.append(f"  {row.school_id:<8} {names.get(row.school_id, ''):<40} {flag:<{wide}} {state}{first}")
     print("\n".join(lines), file=sys.stdout)

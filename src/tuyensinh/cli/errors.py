@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
+from tuyensinh.cli.language import active_lang
 from tuyensinh.words.core import Text
 from tuyensinh.words.system import say
 
@@ -12,15 +13,19 @@ __all__ = ["CommandError", "finite_number"]
 
 
 def finite_number(written: str) -> float:
-    """An argparse type: a finite number of at least 0 (`nan`, `inf`, `-1` refused, in both languages,
-    since the command's --lang is not known while its arguments are read)."""
+    """An argparse type: a finite number of at least 0 (`nan`, `inf`, `-1` refused in the command
+    line's language; in both languages when called outside `tuyensinh.cli.main`)."""
+
     try:
         value = float(written)
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or value < 0:
+        lang = active_lang()
         raise argparse.ArgumentTypeError(
-            f"{say('arg.finite', 'vi', value=written)} / {say('arg.finite', 'en', value=written)}"
+            say("arg.finite", lang, value=written)
+            if lang
+            else f"{say('arg.finite', 'vi', value=written)} / {say('arg.finite', 'en', value=written)}"
         )
     return value
 

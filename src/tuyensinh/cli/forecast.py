@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import argparse
 
+from tuyensinh.words.cli import say
+from tuyensinh.words.core import number
+
 __all__ = ["register", "run"]
 
 
@@ -80,10 +83,17 @@ def run(args: argparse.Namespace) -> int:
             buffer = io.BytesIO()
             figure.savefig(buffer, format="png", dpi=120)
             write_bytes_atomic(stage / "forecast_ward.png", buffer.getvalue())
-    n_q = result.quarters["quarter_id"].nunique()
     print(
-        f"{ward.name}: forecast of ages 0–18 for {n_q} quarters, {base_year + 1}–{horizon} "
-        f"(base year {base_year}; intervals calibrated on {result.calibration.n_errors} past errors) "
-        f"→ {args.out}/forecast.csv"
+        say(
+            "said.forecast_done",
+            args.lang,
+            place=ward.name,
+            n=number(result.quarters["quarter_id"].nunique(), args.lang),
+            first=base_year + 1,
+            last=horizon,
+            base=base_year,
+            errors=number(result.calibration.n_errors, args.lang),
+            out=f"{args.out}/forecast.csv",
+        )
     )
     return 0

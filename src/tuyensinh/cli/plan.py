@@ -85,6 +85,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="TỶ",
         help="with --network: money for all new sites, billion VND (default: no limit)",
     )
+    parser.add_argument(
+        "--paper",
+        choices=("A4", "A3"),
+        default="A4",
+        help="paper of the maps (maps/*.pdf, *.png) and of the printed report: A4 (default) or A3",
+    )
+    parser.add_argument(
+        "--orientation",
+        choices=("auto", "portrait", "landscape"),
+        default="auto",
+        help="portrait or landscape map sheets (default auto: the one that prints the ward larger)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
     parser.set_defaults(run=run)
 
@@ -102,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
         school_year=args.school_year,
         lang=args.lang,
         rezone_each_year=not args.no_yearly,
+        paper=args.paper,
+        map_orientation=args.orientation,
         **{k: v for k, v in options.items() if v is not None},
     )
     network = None

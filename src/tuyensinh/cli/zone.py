@@ -124,7 +124,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="auto",
         help="portrait or landscape sheet (default auto: the one that prints the ward larger)",
     )
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines or bars on stderr")
     parser.set_defaults(run=run)
+
+
+class _Steps:
+    """The two steps on stderr: progress bars on a terminal (the solve against its time limit,
+    `tuyensinh.present.progress_bars`), plain lines elsewhere, nothing with --quiet."""
+
+    def __init__(self, quiet: bool, lang: str) -> None:
+        from tuyensinh.present.progress_bars import StepBars
+
+        self.quiet = quiet
+        self.bars = StepBars(2, sys.stderr, lang) if not quiet and sys.stderr.isatty() else None
+
+    def start(self, number: int, text: str, seconds_at_most: float | None = None) -> None:
+        if self.bars is not None:
+            self.bars.start(number, text.rstrip("…"), seconds_at_most)
+        elif not self.quiet:
+            print(text, file=sys.stderr)
+
+    def close(self) -> None:
+        if self.bars is not None:
+            self.bars.close()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -170,7 +192,8 @@ def run(args: argparse.Namespace) -> int:
         )
     norms = capacity.load_norms(ward.norms, ward.rates)
     place = ward_title(ward.kind, ward.name, args.lang)
-    print(say("zone.progress_forecast", args.lang, place=place), file=sys.stderr)
+    steps = _Steps(args.quiet, args.lang)
+    steps.start(1, say("zone.progress_forecast", args.lang, place=place))
     projected = forecast.project(
         ward.population, ward.births, ward.housing, base_year=ward.base_year, horizon=years[-1]
     )
@@ -183,15 +206,13 @@ def run(args: argparse.Namespace) -> int:
     stability = args.stability if args.stability is not None else (DEFAULT_STABILITY if current is not None else 0.0)
     adjacency = quarter_adjacency(ward.quarters_projected()) if args.contiguous else None
 
-    print(
-        say(
-            "zone.progress_zoning",
-            args.lang,
-            level=level_in_sentence(args.level, args.lang),
-            years=school_years_text(years, args.lang),
-        ),
-        file=sys.stderr,
+    zoning = say(
+        "zone.progress_zoning",
+        args.lang,
+        level=level_in_sentence(args.level, args.lang),
+        years=school_years_text(years, args.lang),
     )
+    steps.start(2, zoning, args.time_limit * (len(years) if args.per_year else 1))  # the solver's limit
     result = assign(
         demand,
         ward.schools,
@@ -211,6 +232,7 @@ def run(args: argparse.Namespace) -> int:
         time_limit=args.time_limit,
         solver=args.solver,
     )
+    steps.close()
     with staged_output(args.out) as stage:
         write_csv_atomic(result.zones(years[0]), stage / "zones.csv", float_format="%.6g")
         if args.per_year:

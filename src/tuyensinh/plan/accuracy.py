@@ -17,9 +17,15 @@ and the cells are summed (`forecast.area_totals`) to the totals a planner publis
   school's own limit (`capacity.effective_limits`) for a catchment.
 
 Scores per grade × scope × horizon (1–4 years ahead), for every method in the backtest (the
-plan runs the method and the naive baseline "keep the origin year's count"): accuracy of pupils
-= 100 − MAPE (percent), weighted MAPE, MALPE, and the share of forecasts whose class count is
-exactly right and within ±1 class (with the counts, e.g. 8 of 10).
+plan runs the method and two baselines: naive "keep the origin year's count" and the simple
+shrunk Hamilton–Perry `hp_shrunk` of issue 10): accuracy of pupils = 100 − MAPE (percent),
+weighted MAPE, MALPE, and the share of forecasts whose class count is exactly right and within
+±1 class (with the counts, e.g. 8 of 10).
+
+`small_area_scores` scores the same backtest as the real-data benchmark does
+(benchmarks/forecast_real_bench.py): weighted MAPE = Σ|mean − actual| / Σ actual × 100 over the
+quarter cells of ages 6 and 11 (entry ages of lớp 1 and lớp 6), by horizon, with each method's
+ratio to `hp_shrunk` — the ward's own history judged by the yardstick of the real data.
 
 What is not scored: the participation and private-school rates are the same on both sides (no
 enrolment history is read), so these figures measure the population forecast as it reaches
@@ -28,7 +34,7 @@ pupils and classes; mixed-age and mixed-grade classes are not formed (one grade,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -52,12 +58,19 @@ __all__ = [
     "score_totals",
     "planning_accuracy",
     "ward_planning_accuracy",
+    "small_area_scores",
+    "SIMPLE_BASELINE",
+    "SMALL_AREA_AGES",
 ]
 
 #: Entry grades scored: (grade, level); their ages follow the norm table's cohort rule.
 ENTRY_GRADES: tuple[tuple[str, str], ...] = (("mg_3_4", "mam_non"), ("lop_1", "tieu_hoc"), ("lop_6", "thcs"))
-#: Methods the plan backtests: the forecast method and naive persistence (the baseline).
-PLAN_METHODS: tuple[str, ...] = ("shrunk", "naive")
+#: Methods the plan backtests: the forecast method, the simple shrunk Hamilton–Perry of the
+#: real-data benchmark and naive persistence (the two baselines).
+PLAN_METHODS: tuple[str, ...] = ("shrunk", "hp_shrunk", "naive")
+#: The baseline of the real-data benchmark (issue 10) and the ages it scores.
+SIMPLE_BASELINE = "hp_shrunk"
+SMALL_AREA_AGES: tuple[int, ...] = (6, 11)
 #: The plan publishes school years up to 4 years after the base year (2027–2030 from 2026).
 PLAN_MAX_HORIZON = 4
 #: Years of population history a backtest with honest intervals needs (forecast.backtest:
@@ -107,12 +120,13 @@ class PlanningAccuracy:
 
     totals: one row per scope × area × grade × method × origin × horizon (pupils, classes);
     table: the scores per scope × grade × method × horizon (percent; counts of forecasts);
-    origins: the origin years scored.
+    origins: the origin years scored; small_area: `small_area_scores` of the same backtest.
     """
 
     totals: pd.DataFrame
     table: pd.DataFrame
     origins: tuple[int, ...]
+    small_area: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def row(self, grade: str, horizon: int = 1, scope: str = "ward", method: str = METHOD) -> pd.Series | None:
         """The scores of one grade × horizon × scope × method (None when not scored)."""
@@ -142,7 +156,53 @@ class PlanningAccuracy:
                     "classes_within1_pct": round(float(row["classes_within1"]), 1),
                 }
             out[scope] = entry
+        if not self.small_area.empty:
+            combined = self.small_area[self.small_area["ages"] == _ages_label(SMALL_AREA_AGES)]
+            out["small_area"] = {
+                "ages": list(SMALL_AREA_AGES),
+                "baseline": SIMPLE_BASELINE,
+                "metric": "weighted MAPE of quarter cells, sum|mean - actual| / sum actual (percent)",
+                "wmape": {
+                    f"h{int(h)}": {m: round(float(v), 2) for m, v in zip(g["method"], g["wmape"], strict=True)}
+                    for h, g in combined.groupby("horizon")
+                },
+            }
         return out
+
+
+def _ages_label(ages: tuple[int, ...]) -> str:
+    return ", ".join(str(a) for a in ages)
+
+
+def small_area_scores(cells: pd.DataFrame, ages: tuple[int, ...] = SMALL_AREA_AGES) -> pd.DataFrame:
+    """Weighted MAPE of backtest `cells` as the real-data benchmark scores it.
+
+    wmape = 100 × Σ|mean − actual| / Σ actual over the cells (origin × quarter × age) of `ages`
+    per method × horizon (`mean`: the unrounded expected count), for the ages together and each
+    age alone; ratio = wmape / wmape of `SIMPLE_BASELINE` at the same ages and horizon (NaN when
+    the baseline was not backtested). Columns: ages ("6, 11", "6", "11"), method, horizon, cells,
+    wmape, ratio; methods in the standard order.
+    """
+    part = cells[cells["age"].isin(ages)]
+    groups = [(_ages_label(ages), part)] + [(str(a), part[part["age"] == a]) for a in ages]
+    frames = []
+    for label, rows in groups:
+        keys = [rows["method"], rows["horizon"]]
+        error = (rows["mean"] - rows["actual"]).abs().groupby(keys).sum()
+        actual = rows["actual"].groupby(keys).sum()
+        frame = pd.DataFrame({"cells": rows.groupby(keys).size(), "wmape": 100 * error / actual}).reset_index()
+        frames.append(frame.assign(ages=label))
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if table.empty:
+        return pd.DataFrame(columns=["ages", "method", "horizon", "cells", "wmape", "ratio"])
+    base = table[table["method"] == SIMPLE_BASELINE].set_index(["ages", "horizon"])["wmape"]
+    index = pd.MultiIndex.from_frame(table[["ages", "horizon"]])
+    table["ratio"] = table["wmape"].to_numpy() / base.reindex(index).to_numpy()
+    order = {m: i for i, m in enumerate(METHODS)}
+    table = table.assign(_a=table["ages"].map({label: i for i, (label, _) in enumerate(groups)}))
+    table = table.assign(_m=table["method"].map(order).fillna(len(order)))
+    table = table.sort_values(["_a", "horizon", "_m"], kind="stable")
+    return table[["ages", "method", "horizon", "cells", "wmape", "ratio"]].reset_index(drop=True)
 
 
 def _grade_rules(norms: Norms) -> pd.DataFrame:
@@ -253,7 +313,12 @@ def planning_accuracy(
     """Entry-grade pupil and class-count accuracy of backtest `cells` (see the module docstring)."""
     totals = entry_grade_totals(cells, norms, schools=schools, zones=zones, max_horizon=max_horizon, methods=methods)
     origins = tuple(int(o) for o in sorted(totals["origin"].unique()))
-    return PlanningAccuracy(totals=totals, table=score_totals(totals), origins=origins)
+    part = cells[cells["horizon"] <= max_horizon]
+    if methods is not None:
+        part = part[part["method"].isin(methods)]
+    return PlanningAccuracy(
+        totals=totals, table=score_totals(totals), origins=origins, small_area=small_area_scores(part)
+    )
 
 
 def history_long_enough(ward: Any) -> bool:
@@ -272,7 +337,7 @@ def ward_planning_accuracy(
 ) -> PlanningAccuracy:
     """`planning_accuracy` of a loaded `Ward` on its history up to its base year, with its
     norms, schools and current zones. `cells`: a backtest of the ward to reuse (else the method
-    and the naive baseline are backtested, about 0.2 s on a sample ward). Raises ValueError
+    and its two baselines are backtested, about 0.2 s on a sample ward). Raises ValueError
     when the history is too short for a backtest."""
     norms = norms if norms is not None else load_norms(ward.norms, ward.rates)
     if cells is None:

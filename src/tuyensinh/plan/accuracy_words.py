@@ -1,5 +1,7 @@
 """How accurate the forecast has been, in the planner's words: the report's sentences and table, and
-what `tuyensinh backtest` prints (`tuyensinh.plan.accuracy` computes the figures)."""
+what `tuyensinh backtest` prints (`tuyensinh.plan.accuracy` computes the figures). The comparison
+with the real-data benchmark's baseline (`small_area_*`) is one plain sentence in the report's main
+text, a table in its methods appendix, and a block of the printout."""
 
 from __future__ import annotations
 
@@ -8,10 +10,25 @@ import pandas as pd
 
 from forecast.backtest import method_name, table_text
 from forecast.settings import METHODS
-from tuyensinh.plan.accuracy import BASELINE, ENTRY_GRADES, METHOD, PlanningAccuracy
+from tuyensinh.plan.accuracy import (
+    BASELINE,
+    ENTRY_GRADES,
+    METHOD,
+    SIMPLE_BASELINE,
+    SMALL_AREA_AGES,
+    PlanningAccuracy,
+)
 from tuyensinh.words.labels import grade_name, kind_name, say
+from tuyensinh.words.methods import say as methods_say
 
-__all__ = ["accuracy_sentences", "accuracy_report_table", "format_planning_accuracy"]
+__all__ = [
+    "accuracy_sentences",
+    "accuracy_report_table",
+    "format_planning_accuracy",
+    "small_area_sentence",
+    "small_area_frame",
+    "small_area_text",
+]
 
 
 def _grade_in_sentence(grade: str, lang: str) -> str:
@@ -103,6 +120,9 @@ def accuracy_report_table(acc: PlanningAccuracy, *, lang: str = "vi") -> pd.Data
         columns[say("accuracy.col_school_pupils", lang)] = pct(school["accuracy"].reindex(ward.index)).to_numpy()
         columns[say("accuracy.col_school_exact", lang)] = pct(school["classes_exact"].reindex(ward.index)).to_numpy()
         columns[say("accuracy.col_school_within", lang)] = pct(school["classes_within1"].reindex(ward.index)).to_numpy()
+    simple = t[(t["scope"] == "ward") & (t["method"] == SIMPLE_BASELINE)].set_index(key)
+    if not simple.empty:
+        columns[methods_say("plain.col_simple_pupils", lang)] = pct(simple["accuracy"].reindex(ward.index)).to_numpy()
     if not base.empty:
         columns[say("accuracy.col_naive_pupils", lang)] = pct(base["accuracy"].reindex(ward.index)).to_numpy()
         b = base.reindex(ward.index)
@@ -146,3 +166,76 @@ def format_planning_accuracy(acc: PlanningAccuracy, lang: str = "vi", *, kind: s
             )
             lines += ["", say(key, lang, scope=title), table_text(wide, lang, decimals=1)]
     return "\n".join(lines)
+
+
+def _combined(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table["ages"] == ", ".join(str(a) for a in SMALL_AREA_AGES)]
+
+
+def small_area_sentence(acc: PlanningAccuracy, lang: str = "vi") -> str | None:
+    """One plain sentence: how far off the forecast of the quarters' children aged 6 and 11 has
+    been 1 and (at most) 4 years ahead, against the simple baseline, and whether it was closer
+    (None when the baseline was not backtested)."""
+    table = _combined(acc.small_area)
+    wide = table.pivot_table(index="horizon", columns="method", values="wmape") if not table.empty else None
+    if wide is None or METHOD not in wide or SIMPLE_BASELINE not in wide:
+        return None
+    wide = wide[[METHOD, SIMPLE_BASELINE]].dropna()
+    if wide.empty:
+        return None
+    first, last = int(wide.index.min()), int(wide.index.max())
+    better = [int(h) for h in wide.index if wide.loc[h, METHOD] < wide.loc[h, SIMPLE_BASELINE]]
+    worse = [int(h) for h in wide.index if int(h) not in better]
+    if not worse:
+        verdict = methods_say("plain.better_all", lang)
+    elif not better:
+        verdict = methods_say("plain.better_none", lang)
+    else:
+        join = ", ".join
+        verdict = methods_say("plain.better_some", lang, better=join(map(str, better)), worse=join(map(str, worse)))
+
+    def pct(value: float) -> str:  # one decimal: 2.6 and 3.2 do not both read "3"
+        text = f"{float(value):.1f}"
+        return text.replace(".", ",") if lang == "vi" else text
+
+    return methods_say(
+        "plain.small_area",
+        lang,
+        first=first,
+        last=last,
+        err_first=pct(wide.loc[first, METHOD]),
+        err_last=pct(wide.loc[last, METHOD]),
+        base_first=pct(wide.loc[first, SIMPLE_BASELINE]),
+        base_last=pct(wide.loc[last, SIMPLE_BASELINE]),
+        verdict=verdict,
+    )
+
+
+def small_area_frame(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """`small_area_scores` wide: one row per ages × horizon, the weighted MAPE of each method and
+    the method's ratio to the simple baseline (numbers; the report formats them)."""
+    if table.empty:
+        return pd.DataFrame()
+    wide = table.pivot_table(index=["ages", "horizon"], columns="method", values="wmape", sort=False)
+    wide = wide[[m for m in METHODS if m in wide.columns]]
+    ratio = table[table["method"] == METHOD].set_index(["ages", "horizon"])["ratio"]
+    wide.columns.name = None
+    frame = wide.rename(columns=lambda m: method_name(m, lang)).round(2)
+    frame[methods_say("appendix.col_ratio", lang, method=method_name(METHOD, lang))] = ratio.reindex(wide.index).round(
+        2
+    )
+    frame.index = frame.index.set_names([methods_say("appendix.col_ages", lang), say("accuracy.col_horizon", lang)])
+    frame = frame.reset_index()
+    both = " và " if lang == "vi" else " and "  # "6, 11" would read as a decimal in Vietnamese
+    frame.iloc[:, 0] = frame.iloc[:, 0].str.replace(", ", both, regex=False)
+    return frame
+
+
+def small_area_text(table: pd.DataFrame, lang: str = "vi") -> str:
+    """The printout block: the same scores as the real-data benchmark, on the ward's history."""
+    frame = small_area_frame(table, lang)
+    if frame.empty:
+        return ""
+    frame = frame.set_index(list(frame.columns[:2]))
+    frame.columns.name = say("backtest.method", lang)
+    return "\n".join([methods_say("backtest.small_area", lang), table_text(frame, lang, decimals=2)])

@@ -8,7 +8,12 @@
 Zoning decisions (docs/workflow.md):
 - the *proposed* zoning is the coming school year's optimum; it is what the ward publishes,
   and capacity.csv / quotas.csv show it held unchanged to the horizon ("if we keep these
-  zones, where do rooms run short?");
+  zones, where do rooms run short?") — except from a school year in which a school of the
+  level opens or closes: the years from then to the next such change are zoned again as one
+  zoning with the schools open then (against the held zones, with the stability weight), and
+  held. So a school
+  opening in 2029 takes quarters, pupils and a quota from 2029–30, and a closed school keeps
+  none (`Plan.held`: the proposed zones per school year);
 - the *current* zoning (zones.csv of the ward folder, when present) gives
   capacity_current_zones.csv: the same question for today's zones;
 - each later year is also re-zoned on its own (zones_by_year.csv, capacity_rezoned.csv):
@@ -21,8 +26,10 @@ it); `tuyensinh.plan.run.run_plan` loads the ward, computes and writes every out
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from capacity.analyze import analyze
@@ -41,7 +48,7 @@ from zoning.contiguity import quarter_adjacency
 from zoning.distances import fill_missing_distances, quarter_school_distances
 from zoning.result import ZoningResult
 
-__all__ = ["compute_plan", "project_forecast", "ward_distances"]
+__all__ = ["compute_plan", "project_forecast", "school_set_changes", "ward_distances", "with_capacity_figures"]
 
 
 def _coming_year(ward: Ward, school_year: int | None) -> int:
@@ -94,8 +101,49 @@ def _current_zones(ward: Ward, level: str) -> pd.DataFrame | None:
     return zones if not zones.empty else None
 
 
+def school_set_changes(schools: pd.DataFrame, level: str, years: tuple[int, ...]) -> list[int]:
+    """The school years after the first in which the open schools of `level` differ from the
+    year before (a school opens or closes: `opens ≤ Y < closes`)."""
+    own = schools[schools["level"] == level]
+    opens = pd.to_numeric(own["opens"], errors="coerce").fillna(-1e9).to_numpy(float)
+    closes = pd.to_numeric(own["closes"], errors="coerce").fillna(1e9).to_numpy(float)
+    year = np.asarray(years, dtype=float)[:, None]
+    is_open = (opens[None, :] <= year) & (year < closes[None, :])  # (years, schools)
+    differs = (is_open[1:] != is_open[:-1]).any(axis=1)
+    return [int(y) for y, d in zip(years[1:], differs, strict=True) if d]
+
+
+def _held_zones(first: pd.DataFrame, changed: dict[int, pd.DataFrame], years: tuple[int, ...]) -> pd.DataFrame:
+    """Zones per school year: `first` from the first year, each `changed[Y]` from year Y on."""
+    frames, zones = [], first
+    for year in years:
+        zones = changed.get(year, zones)
+        frames.append(zones[["quarter_id", "level", "school_id", "share"]].assign(school_year=year))
+    return pd.concat(frames, ignore_index=True)
+
+
+#: The load columns that the zoning maps show and capacity.analyze recounts (the plan's one count).
+_RECOUNTED = ["classes", "rooms_needed", "room_shortfall", "utilization"]
+
+
+def with_capacity_figures(result: ZoningResult, capacity: pd.DataFrame) -> ZoningResult:
+    """`result` with its load's classes, rooms and utilization taken from the capacity table of
+    the same zones, so the maps, the report, capacity.csv and zones.gpkg print the same numbers
+    (the zoning model counts classes without mixed-age groups, capacity.analyze with them; a
+    school without rooms that is sent pupils has a blank utilization on the map, its flag says
+    over). The zoning's own overflow is kept."""
+    keys = ["school_id", "level", "school_year"]
+    figures = capacity[[*keys, *_RECOUNTED]].astype({"school_id": str})
+    figures = figures.assign(utilization=figures["utilization"].replace([np.inf, -np.inf], np.nan))
+    load = result.load.drop(columns=_RECOUNTED).merge(figures, on=keys, how="left", validate="one_to_one")
+    for column in _RECOUNTED:  # a year capacity did not analyse keeps the zoning's count
+        load[column] = load[column].fillna(result.load[column].set_axis(load.index))
+    return replace(result, load=load[list(result.load.columns)])
+
+
 def _analyze(demand: pd.DataFrame, assignment: pd.DataFrame, ward: Ward, norms: Norms) -> pd.DataFrame:
-    zones = assignment[["quarter_id", "level", "school_id", "share"]]
+    keys = ["school_year"] if "school_year" in assignment.columns else []
+    zones = assignment[["quarter_id", "level", "school_id", "share", *keys]]
     return analyze(demand, zones, ward.schools, norms, horizon=ward.horizon)
 
 
@@ -152,11 +200,14 @@ def compute_plan(
 
     options = _zoning_options(ward, settings)
     zonings: dict[str, ZoningResult] = {}
+    reopened: dict[str, ZoningResult] = {}
+    held_parts: list[pd.DataFrame] = []
     yearly: dict[str, ZoningResult] | None = {} if settings.rezone_each_year and len(years) > 1 else None
     for level in _levels_with_schools(ward):
         current = _current_zones(ward, level)
         label = level_name(level, lang, short=True)
-        with progress.step(4, f"zoning.{level}", "step.zoning", level=label):
+        limit = settings.time_limit  # one model: the solver stops at its time limit
+        with progress.step(4, f"zoning.{level}", "step.zoning", level=label, seconds_at_most=limit):
             zonings[level] = assign(
                 demand,
                 ward.schools,
@@ -170,7 +221,15 @@ def compute_plan(
         if yearly is not None:
             # the coming year zoned on its own is the proposed zoning: solve the later years only,
             # each against the year before
-            with progress.step(4, f"zoning_yearly.{level}", "step.zoning_years", level=label, horizon=ward.horizon):
+            bound = limit * (len(years) - 1)  # one model per later year
+            with progress.step(
+                4,
+                f"zoning_yearly.{level}",
+                "step.zoning_years",
+                level=label,
+                horizon=ward.horizon,
+                seconds_at_most=bound,
+            ):
                 later = assign(
                     demand,
                     ward.schools,
@@ -183,14 +242,38 @@ def compute_plan(
                     **options,
                 )
                 yearly[level] = combine_years([zonings[level], later])
+        # a school opens or closes after the coming year: zone that year again with the schools
+        # open then, against the zones held so far, and hold the new zones from then on
+        zones = zones_of_year(zonings[level], coming)
+        changed: dict[int, pd.DataFrame] = {}
+        parts: list[ZoningResult] = []
+        starts = school_set_changes(ward.schools, level, years)
+        for year, end in zip(starts, [*starts[1:], ward.horizon + 1][: len(starts)], strict=True):
+            with progress.step(4, f"zoning_change.{level}", "step.zoning", level=label):
+                again = assign(  # one zoning for the years until the next change
+                    demand,
+                    ward.schools,
+                    distances,
+                    level=level,
+                    school_years=list(range(year, end)),
+                    norms=norms,
+                    current=zones,
+                    **{**options, "stability": settings.stability},
+                )
+            zones = changed[year] = zones_of_year(again, year)
+            parts.append(again)
+        if parts:
+            reopened[level] = combine_years(parts)
+        held_parts.append(_held_zones(zones_of_year(zonings[level], coming), changed, years))
 
     with progress.step(5, "capacity", "step.capacity"):
         assignment = pd.concat([r.zones(coming) for r in zonings.values()], ignore_index=True)
-        held = assignment[["quarter_id", "level", "school_id", "share"]]
+        held = pd.concat(held_parts, ignore_index=True)  # proposed zones per school year
         capacity_table = _analyze(demand, held, ward, norms)
         capacity_current = _analyze(demand, ward.zones, ward, norms) if ward.zones is not None else None
         by_year = stack_yearly(yearly)
         capacity_yearly = _analyze_yearly(demand, by_year, ward, norms) if by_year is not None else None
+        zonings = {level: with_capacity_figures(result, capacity_table) for level, result in zonings.items()}
         quotas = entry_quotas(demand, held, ward.schools, norms)
         summary = ward_summary(capacity_table, demand, held, ward.schools, norms, forecast=table, setting=ward.setting)
         cycle = compute_cycle(ward, norms, capacity_table, demand, held, rates_used)
@@ -215,4 +298,6 @@ def compute_plan(
         timings=dict(progress.timings),
         accuracy=accuracy,
         cycle=cycle,
+        held=held,
+        reopened=reopened,
     )

@@ -1,10 +1,11 @@
 """What report.html of a plan (`tuyensinh.plan.types.Plan`) says: its tables and sentences.
 
-The planner-facing content of the report, in the plan's language: the capacity of each school
-for the coming year and the horizon, the three zonings compared, the quarters that change
-school, the entry quotas, the solver's reports and the zoning notes, the summary lines, the
-forecast's past accuracy, and the headlines `tuyensinh plan` prints. `tuyensinh.present.report` lays
-the page out.
+The planner-facing content of the report, in the plan's language and in plain words: the capacity
+of each school for the coming year and the horizon, the three zonings compared, the quarters that
+change school and the zoning notes, the entry quotas, the summary lines, the forecast's past
+accuracy, and the headlines `tuyensinh plan` prints; the methods, their scores and the solver's
+reports go to the appendix at the end (`tuyensinh.plan.appendix`). `tuyensinh.present.report`
+lays the page out.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from typing import Any
 import pandas as pd
 
 from tuyensinh.plan.accuracy import history_long_enough
-from tuyensinh.plan.accuracy_words import accuracy_report_table, accuracy_sentences
+from tuyensinh.plan.accuracy_words import accuracy_report_table, accuracy_sentences, small_area_sentence
+from tuyensinh.plan.appendix import appendix_sections
 from tuyensinh.plan.cycle_report import cycle_sections
 from tuyensinh.plan.figures import capacity_figure_titles, forecast_figure_titles
 from tuyensinh.plan.types import Plan
+from tuyensinh.plan.zone_words import current_shortfall, rezoning_sentences, shortfall_sentences
 from tuyensinh.present.report import (
     ReportFigure,
     ReportSection,
@@ -27,7 +30,6 @@ from tuyensinh.present.report import (
     flag_sentences,
     render_report,
     vi_thousands,
-    ward_shortfall_sentences,
     who_word,
 )
 from tuyensinh.ward import Ward
@@ -42,6 +44,7 @@ from tuyensinh.words.labels import (
     school_year_label,
     ward_title,
 )
+from tuyensinh.words.methods import say as methods_say
 
 __all__ = ["plan_report", "plan_headlines", "zoning_note_sentences", "REPORTED_NOTE_KINDS"]
 
@@ -67,7 +70,8 @@ def _capacity_table(plan: Plan, years: list[int]) -> pd.DataFrame:
             say("col.classes", lang): rows["classes"].astype(int),
             say("col.rooms_needed", lang): rows["rooms_needed"].astype(int),
             say("col.rooms_available", lang): rows["rooms_available"].astype(int),
-            say("col.room_shortfall", lang): rows["room_shortfall"].astype(int),
+            say("col.room_shortfall_proposed", lang): rows["room_shortfall"].astype(int),
+            **current_shortfall(plan, rows),
             say("col.utilization", lang): rows["utilization"].map(
                 lambda u: "–" if pd.isna(u) or u == float("inf") else f"{u:.0%}"
             ),
@@ -142,29 +146,6 @@ def _quota_table(plan: Plan) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _solver_table(plan: Plan) -> pd.DataFrame:
-
-    lang = plan.settings.lang
-    rows = []
-    for entry in plan.solver_reports():
-        gap = entry.get("gap")
-        rows.append(
-            {
-                say("col.zoning", lang): (
-                    say("report.zoning_proposed", lang, school_year=school_year_label(plan.school_year, lang))
-                    if entry["zoning"] == "proposed"
-                    else say("report.zoning_yearly", lang)
-                ),
-                say("col.level", lang): level_name(entry["level"], lang),
-                say("col.school_year", lang): ", ".join(school_year_label(y, lang) for y in entry["school_years"]),
-                say("col.status", lang): say(f"status.{entry['status']}", lang),
-                say("col.gap", lang): "–" if gap is None else vi_thousands(f"{gap:.2%}", lang),
-                say("col.seconds", lang): round(float(entry["solve_seconds"]), 2),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def zoning_note_sentences(plan: Plan) -> list[str]:
     """The zoning notes of every zoning solved (proposed, then re-zoned each year), in the plan's
     language, each once: a time limit reached, quarters with no school within --max-distance."""
@@ -228,7 +209,8 @@ def _accuracy_sections(plan: Plan) -> list[Any]:
         ReportSection(
             heading,
             intro=intro,
-            sentences=tuple(accuracy_sentences(acc, lang=lang, kind=plan.ward.kind)),
+            sentences=tuple(accuracy_sentences(acc, lang=lang, kind=plan.ward.kind))
+            + tuple(line for line in (small_area_sentence(acc, lang),) if line),
             tables=[
                 ReportTable(
                     say("report.accuracy_table", lang),
@@ -251,7 +233,7 @@ def _warning_sections(plan: Plan) -> list[ReportSection]:
 
 def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
     """The report.html page of a plan (`pngs`: the figures of `tuyensinh.plan.figures.plan_figures`
-    as PNG bytes, see `tuyensinh.plan.files.save_figures`)."""
+    as PNG bytes, drawn by `tuyensinh.plan.drawing`)."""
     ward, lang = plan.ward, plan.settings.lang
     coming = school_year_label(plan.school_year, lang)
     horizon = school_year_label(plan.school_years[-1], lang)
@@ -260,7 +242,7 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
     flags = flag_sentences(plan.capacity, ward.schools, lang=lang, overflow=plan.overflow())
     if not any(kind in ("over", "tight") for kind, _ in flags):
         flags = [("info", say("report.no_flags", lang, horizon_label=horizon)), *flags]
-    summary = [*_summary_lines(plan), *ward_shortfall_sentences(plan.capacity, ward.schools, lang=lang)]
+    summary = [*_summary_lines(plan), *shortfall_sentences(plan), *rezoning_sentences(plan)]
     if plan.capacity_yearly is not None:
         summary.append(_yearly_line(plan))
     forecast_figs = [
@@ -276,7 +258,9 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
     changes = _changes_table(plan)
     zoning_tables = [ReportTable(say("report.changes", lang), changes)] if not changes.empty else []
     capacity_figs = [
-        ReportFigure(label, pngs[name]) for name, label in capacity_figure_titles(plan).items() if name in pngs
+        ReportFigure(f"{label} ({say('zones.proposed', lang)})", pngs[name])
+        for name, label in capacity_figure_titles(plan).items()
+        if name in pngs
     ]
     sections = [
         ReportSection(say("report.forecast", lang), figures=forecast_figs),
@@ -285,10 +269,15 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
             say("report.zoning", lang, school_year=coming),
             figures=zoning_figs,
             intro="" if zoning_tables or ward.zones is None else say("report.no_changes", lang),
+            sentences=zoning_note_sentences(plan),
             tables=zoning_tables,
         ),
         ReportSection(
             say("report.capacity", lang, horizon_label=horizon),
+            intro=say(
+                "report.capacity_zones" if plan.capacity_current is not None else "report.capacity_zones_proposed_only",
+                lang,
+            ),
             figures=capacity_figs,
             tables=[
                 ReportTable(say("report.zonings_compared", lang), _zonings_compared(plan)),
@@ -309,11 +298,6 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
                 )
             ],
         ),
-        ReportSection(
-            say("report.solver", lang),
-            sentences=zoning_note_sentences(plan),
-            tables=[ReportTable(say("report.solver", lang), _solver_table(plan))],
-        ),
         *_warning_sections(plan),
     ]
     try:
@@ -329,6 +313,10 @@ def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
         summary=summary,
         lang=lang,
         footer=say("report.footer", lang, version=version, created=created),
+        appendix=appendix_sections(plan),
+        appendix_heading=methods_say("appendix.heading", lang),
+        appendix_intro=methods_say("appendix.intro", lang),
+        paper=plan.settings.paper,
     )
 
 
@@ -338,7 +326,7 @@ def plan_headlines(plan: Plan) -> tuple[str, ...]:
     zoning notes (`zoning_note_sentences`)."""
     ward, lang = plan.ward, plan.settings.lang
     return (
-        tuple(ward_shortfall_sentences(plan.capacity, ward.schools, lang=lang))
+        tuple(shortfall_sentences(plan))
         + tuple(
             s
             for kind, s in flag_sentences(plan.capacity, ward.schools, lang=lang, overflow=plan.overflow())

@@ -64,9 +64,9 @@ def _pdf_bytes(fig: Any) -> bytes:
 
 def _map_job(level: str) -> FigureJob:
     def run(plan: Plan, stage: Path) -> dict[str, bytes]:
-        from tuyensinh.plan.figures import zoning_maps
+        from tuyensinh.plan.figures import map_orientation, zoning_maps
 
-        fig = zoning_maps(plan, levels=(level,))[f"zones_{level}"]
+        fig = zoning_maps(plan, orientation=map_orientation(plan), levels=(level,))[f"zones_{level}"]
         write_bytes_atomic(stage / "maps" / f"zones_{level}.png", sheet_png(fig, plan.settings.map_dpi))
         write_bytes_atomic(stage / "maps" / f"zones_{level}.pdf", _pdf_bytes(fig))
         return {}

@@ -73,11 +73,13 @@ def _quarter_fan(plan: Plan, quarter: str, title: str) -> Any:
 
 
 def _utilization(plan: Plan) -> Any:
-    return plot_utilization(plan.capacity, plan.ward.schools, lang=plan.settings.lang)
+    zones = say("zones.proposed", plan.settings.lang)  # which zones the charts assume
+    return plot_utilization(plan.capacity, plan.ward.schools, lang=plan.settings.lang, zones=zones)
 
 
 def _shortfall(plan: Plan) -> Any:
-    return plot_room_shortfall(plan.capacity, plan.ward.schools, lang=plan.settings.lang)
+    zones = say("zones.proposed", plan.settings.lang)
+    return plot_room_shortfall(plan.capacity, plan.ward.schools, lang=plan.settings.lang, zones=zones)
 
 
 def chart_builders(plan: Plan) -> dict[str, Callable[[Plan], Any]]:
@@ -99,14 +101,20 @@ def chart_builders(plan: Plan) -> dict[str, Callable[[Plan], Any]]:
     return builders
 
 
+def map_orientation(plan: Plan) -> str | None:
+    """The orientation of the zoning maps of maps/ (None: the one printing the ward larger)."""
+    return None if plan.settings.map_orientation == "auto" else plan.settings.map_orientation
+
+
 def plan_figures(plan: Plan) -> dict[str, Any]:
     """Every chart and map of the plan as matplotlib Figures, by output name: the charts of
     `chart_builders`, zones_<level> (the zoning map of the coming school year) and
-    report_zones_<level> (the same map as an A4 portrait sheet, as report.html shows it: as
-    wide as the page's column, so its 7-8 pt labels stay 7-8 pt when the report is printed and
-    ~15 px on screen). `tuyensinh.plan.drawing` draws and saves them one by one."""
+    report_zones_<level> (the same map as a portrait sheet of the report's paper, as
+    report.html shows it: as wide as the page's column, so its 7-8 pt labels stay 7-8 pt when
+    the report is printed and ~15 px on screen). `tuyensinh.plan.drawing` draws and saves them
+    one by one."""
     figures = {name: build(plan) for name, build in chart_builders(plan).items() if name.startswith("forecast_")}
-    figures.update(zoning_maps(plan))
+    figures.update(zoning_maps(plan, orientation=map_orientation(plan)))
     figures.update(zoning_maps(plan, orientation="portrait", prefix="report_zones_"))
     figures.update({name: build(plan) for name, build in chart_builders(plan).items() if name not in figures})
     return figures
@@ -128,11 +136,14 @@ def zoning_maps(
     plan: Plan, orientation: str | None = None, prefix: str = "zones_", levels: Sequence[str] | None = None
 ) -> dict[str, Any]:
     """The zoning map of each level (or of `levels`) for the coming school year:
-    {"<prefix><level>": Figure} (zoning.maps.plot_zones: an A4 sheet, `orientation` portrait or
+    {"<prefix><level>": Figure} (zoning.maps.plot_zones: a sheet of the plan's paper, A4 or A3, `orientation` portrait or
     landscape, default the one printing the ward larger; in the ward's projected CRS)."""
     ward, options = plan.ward, _map_arguments(plan)
+    paper = plan.settings.paper
     return {
-        f"{prefix}{level}": plot_zones(result, ward.quarters, ward.schools, orientation=orientation, **options)
+        f"{prefix}{level}": plot_zones(
+            result, ward.quarters, ward.schools, orientation=orientation, paper=paper, **options
+        )
         for level, result in plan.zonings.items()
         if levels is None or level in levels
     }

@@ -4,7 +4,8 @@
 forecast.csv, demand.csv, zones.csv, capacity.csv, quotas.csv, ward_summary.csv, quotas.xlsx,
 capacity_plan.xlsx and the capacity cycle's tables (tuyensinh.plan.cycle.CYCLE_FILES),
 zones.gpkg, report.html, maps/zones_<level>.png|pdf|html, charts/*.png and, when they apply,
-capacity_current_zones.csv, zones_by_year.csv and capacity_rezoned.csv; `write_plan_manifest`
+capacity_current_zones.csv, zones_by_year.csv, capacity_rezoned.csv and
+zones_proposed_by_year.csv (the proposed zones of each year, when a school opens or closes); `write_plan_manifest`
 adds manifest.json. `check_out_folder` refuses output folders whose replacement would destroy
 other data.
 """
@@ -46,18 +47,26 @@ def check_out_folder(ward_folder: Path, out: Path) -> None:
     check_replaceable(out)
 
 
+def _with_zones(capacity: pd.DataFrame | None, zones: str) -> pd.DataFrame | None:
+    """A capacity table with the column `zones` saying which zones it assumes: `proposed`
+    (the plan's zones, redrawn from a year a school opens or closes), `current` (the ward
+    folder's zones.csv) or `rezoned_each_year`."""
+    return None if capacity is None else capacity.assign(zones=zones)
+
+
 def _write_tables(plan: Plan, stage: Path) -> None:
     """The CSV tables of the plan (numbers with 6 significant digits)."""
     tables = {
         "forecast.csv": plan.forecast,
         "demand.csv": plan.demand,
         "zones.csv": plan.assignment[ZONES_COLUMNS],
-        "capacity.csv": plan.capacity,
+        "capacity.csv": _with_zones(plan.capacity, "proposed"),
         "quotas.csv": plan.quotas,
         "ward_summary.csv": plan.summary,
-        "capacity_current_zones.csv": plan.capacity_current,
+        "capacity_current_zones.csv": _with_zones(plan.capacity_current, "current"),
         "zones_by_year.csv": plan.yearly_assignment(),
-        "capacity_rezoned.csv": plan.capacity_yearly,
+        "zones_proposed_by_year.csv": plan.held if plan.reopened else None,  # re-zoned when a school opens/closes
+        "capacity_rezoned.csv": _with_zones(plan.capacity_yearly, "rezoned_each_year"),
     }
     if plan.cycle is not None:
         from tuyensinh.plan.cycle import CYCLE_FILES
@@ -105,7 +114,9 @@ def _write_documents(plan: Plan, stage: Path) -> None:
         from tuyensinh.plan.cycle import cycle_sheets
         from tuyensinh.present.capacity_xlsx import write_capacity_xlsx
 
-        write_capacity_xlsx(stage / "capacity_plan.xlsx", cycle_sheets(plan.cycle), ward.schools, lang=lang)
+        write_capacity_xlsx(
+            stage / "capacity_plan.xlsx", cycle_sheets(plan.cycle), ward.schools, lang=lang, zones="proposed"
+        )
     geo.write_zones_gpkg(
         stage / "zones.gpkg",
         geo.zones_layers(ward.quarters, plan.assignment, ward.schools, ward.crs, school_load=_school_load(plan)),

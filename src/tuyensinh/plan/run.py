@@ -24,6 +24,7 @@ from tuyensinh.present.network import add_to_report, write_network
 from tuyensinh.present.network import network_lines as lines_of_network
 from tuyensinh.present.outputs import staged_output
 from tuyensinh.ward import load_ward
+from tuyensinh.words.core import number
 from tuyensinh.words.labels import check_lang, say
 
 __all__ = ["run_plan"]
@@ -77,5 +78,7 @@ def run_plan(
         files = sorted([*files, "manifest.json"])
     plan = replace(plan, timings=dict(tracker.timings))
     headlines = (*plan_headlines(plan), *network_lines)
-    tracker.line(say("step.done", settings.lang, out=out, seconds=time.perf_counter() - started))
+    seconds = number(time.perf_counter() - started, settings.lang, 1)
+    tracker.close()
+    tracker.line(say("step.done", settings.lang, out=out, seconds=seconds))
     return PlanResult(out=out.resolve(), plan=plan, files=tuple(files), manifest=manifest, headlines=headlines)

@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pandas as pd
 
 from capacity.norms import Norms
 from tuyensinh.plan.accuracy import PlanningAccuracy
 from tuyensinh.plan.cycle import CapacityCycle
+from tuyensinh.present.progress_bars import StepBars
 from tuyensinh.ward import Ward
 from tuyensinh.words.labels import check_lang, say
 from zoning.result import ZoningResult
@@ -49,6 +50,10 @@ class PlanSettings:
         pupils and classes, `tuyensinh.plan.accuracy`; a backtest of about 0.2–1 s on a sample ward),
         shown in the report and recorded in manifest.json.
     map_dpi: resolution of the PNG maps in maps/ (the PDF is vector).
+    paper: "A4" (default) or "A3": the sheet of the maps in maps/ (PNG and PDF) and the printed
+        page of report.html.
+    map_orientation: "auto" (default: the one printing the ward larger), "portrait" or
+        "landscape": the sheet of the maps in maps/ (report.html shows portrait copies).
     """
 
     school_year: int | None = None
@@ -61,9 +66,15 @@ class PlanSettings:
     rezone_each_year: bool = True
     accuracy: bool = True
     map_dpi: int = 300
+    paper: str = "A4"
+    map_orientation: str = "auto"
 
     def __post_init__(self) -> None:
         check_lang(self.lang)
+        if self.paper not in ("A4", "A3"):
+            raise ValueError(f"--paper must be A4 or A3, not {self.paper!r}")
+        if self.map_orientation not in ("auto", "portrait", "landscape"):
+            raise ValueError(f"--orientation must be auto, portrait or landscape, not {self.map_orientation!r}")
         if self.time_limit <= 0:
             raise ValueError("time limit must be a positive number of seconds")
         if self.stability < 0:
@@ -73,16 +84,26 @@ class PlanSettings:
 
 
 class Progress:
-    """Short progress lines on stderr ("[4/7] Phân luồng tuyển sinh: tiểu học …") and timings.
+    """Progress of a plan on stderr, and its timings.
 
-    `sink`: True → stderr, False/None → silent, or a callable taking each line.
+    `sink`: True → stderr: on a terminal, progress bars with the time left
+    (`tuyensinh.present.progress_bars`: the steps, and each time-limited zoning solve against its
+    limit); elsewhere (a log, a pipe) one short line per step ("[4/7] Phân luồng tuyển sinh:
+    tiểu học …"). False/None → silent; a callable → it takes each line. `stream`: where True
+    writes (default `sys.stderr`, read when the progress starts).
     """
 
     TOTAL = 7
 
-    def __init__(self, sink: bool | Callable[[str], None] | None, lang: str = "vi") -> None:
+    def __init__(
+        self, sink: bool | Callable[[str], None] | None, lang: str = "vi", stream: TextIO | None = None
+    ) -> None:
+        self._bars: StepBars | None = None
         if sink is True:
-            self._emit: Callable[[str], None] | None = lambda line: print(line, file=sys.stderr, flush=True)
+            out = stream if stream is not None else sys.stderr
+            self._emit: Callable[[str], None] | None = lambda line: print(line, file=out, flush=True)
+            if _is_terminal(out):
+                self._bars = StepBars(self.TOTAL, out, lang)
         elif callable(sink):
             self._emit = sink
         else:
@@ -91,18 +112,47 @@ class Progress:
         self.timings: dict[str, float] = {}
 
     def line(self, line: str) -> None:
-        if self._emit is not None:
+        """One line of progress (written above the bars on a terminal)."""
+        if self._bars is not None:
+            self._bars.write(line)
+        elif self._emit is not None:
             self._emit(line)
 
+    def close(self) -> None:
+        """End the bars (a terminal's cursor back below them); later lines are plain lines."""
+        if self._bars is not None:
+            self._bars.close()
+            self._bars = None
+
     @contextmanager
-    def step(self, number: int, name: str, key: str, **fields: Any) -> Iterator[None]:
-        """Announce step `number` and time it under `name` in the timings."""
-        self.line(f"[{number}/{self.TOTAL}] {say(key, self.lang, **fields)} …")
+    def step(
+        self, number: int, name: str, key: str, *, seconds_at_most: float | None = None, **fields: Any
+    ) -> Iterator[None]:
+        """Announce step `number` and time it under `name` in the timings; `seconds_at_most`: an
+        upper bound of its duration (a solver's time limit), drawn as a time bar on a terminal."""
+        text = say(key, self.lang, **fields)
+        if self._bars is not None:
+            self._bars.start(number, text, seconds_at_most)
+        else:
+            self.line(f"[{number}/{self.TOTAL}] {text} …")
         start = time.perf_counter()
         try:
             yield
+        except BaseException:
+            self.close()  # the error is printed below the bars, not across them
+            raise
         finally:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+            if self._bars is not None:
+                self._bars.finish(number)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if callable(isatty) else False
+    except (OSError, ValueError):  # a closed or detached stream
+        return False
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,6 +168,10 @@ class Plan:
     accuracy: how accurate the forecast has been (`tuyensinh.plan.accuracy.PlanningAccuracy`), or
         None when switched off, when a forecast was passed in to reuse, or when the history is
         too short for a backtest.
+    held: the proposed zones per school year (`school_year, quarter_id, level, school_id,
+        share`): the coming year's zones, zoned again from each year a school opens or closes
+        (capacity, quotas and the cycle use these).
+    reopened: per level, the zonings of the years a school opens or closes (empty when none).
     cycle: teachers, the costed building programme, facilities, lớp ghép and — with
         enrolment.csv — the intake report, the rates used and universalisation
         (`tuyensinh.plan.cycle.CapacityCycle`).
@@ -143,6 +197,8 @@ class Plan:
     timings: dict[str, float] = field(default_factory=dict)
     accuracy: PlanningAccuracy | None = None
     cycle: CapacityCycle | None = None
+    held: pd.DataFrame | None = None
+    reopened: dict[str, ZoningResult] = field(default_factory=dict)
 
     @property
     def levels(self) -> tuple[str, ...]:
@@ -165,7 +221,7 @@ class Plan:
     def solver_reports(self) -> list[dict[str, Any]]:
         """One dict per model solved: which zoning, status, objective, bound, gap, seconds."""
         rows = []
-        for kind, results in (("proposed", self.zonings), ("yearly", self.yearly or {})):
+        for kind, results in (("proposed", self.zonings), ("yearly", self.yearly or {}), ("opening", self.reopened)):
             for result in results.values():
                 for report in result.reports:
                     entry = report.to_dict()

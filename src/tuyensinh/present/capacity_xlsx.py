@@ -5,7 +5,9 @@ per level and item, with the running total) and by school; facilities against th
 lớp ghép runs; the 15 August intake report and the forecast accuracy achieved; the rates used
 and where each came from; the universalisation indicators; the data still to add. A sheet whose
 table is empty says which data would fill it. Codes (levels, grades, items, indicators) are
-written as the planner's words; shares as percentages, money with thousands separators.
+written as the planner's words; shares as percentages, money with thousands separators. Printed
+on A4 landscape fitted to the page width, the header row repeated, a print area and page numbers
+(`tuyensinh.present.xlsx_print`); text cells are text, whatever they start with.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from tuyensinh.present.excel import cells_as_text
 from tuyensinh.present.outputs import write_bytes_atomic
+from tuyensinh.present.xlsx_print import set_up_printing
 from tuyensinh.words.cycle import CYCLE_SHEETS, code_name, column_label, cycle_text, needs_sentence
-from tuyensinh.words.labels import check_lang, grade_name, level_name, school_year_label
+from tuyensinh.words.labels import check_lang, grade_name, level_name, say, school_year_label
 
 __all__ = ["CapacitySheet", "capacity_workbook", "write_capacity_xlsx"]
 
@@ -86,9 +90,10 @@ def _cell_value(column: str, value: object, lang: str, names: dict[str, str]) ->
 
 
 def capacity_workbook(
-    sheets: Sequence[CapacitySheet], schools: pd.DataFrame | None = None, lang: str = "vi"
+    sheets: Sequence[CapacitySheet], schools: pd.DataFrame | None = None, lang: str = "vi", zones: str | None = None
 ) -> Workbook:
-    """The workbook: one formatted sheet per CapacitySheet, in order."""
+    """The workbook: one formatted sheet per CapacitySheet, in order. `zones` ("proposed",
+    "current", "given"): a line under each title says which zones the figures assume."""
     lang = check_lang(lang)
     names = {}
     if schools is not None and "name" in schools:
@@ -99,6 +104,9 @@ def capacity_workbook(
         title = CYCLE_SHEETS[sheet.key][0 if lang == "vi" else 1][:31]
         ws = wb.create_sheet(title)
         ws.cell(row=1, column=1, value=title).font = Font(name=_FONT, size=14, bold=True)
+        if zones is not None:
+            zones_line = say("xlsx.zones", lang, zones=say(f"zones.{zones}", lang))
+            ws.cell(row=2, column=1, value=zones_line).font = Font(name=_FONT, size=11, italic=True)
         table = sheet.table
         if table is None or table.empty:
             text = (
@@ -108,6 +116,7 @@ def capacity_workbook(
             )
             ws.cell(row=3, column=1, value=text).font = Font(name=_FONT, size=12, italic=True)
             ws.column_dimensions["A"].width = 100
+            set_up_printing(ws, last_row=3, last_col=1)
             continue
         columns = list(table.columns)
         for j, column in enumerate(columns, start=1):
@@ -131,20 +140,21 @@ def capacity_workbook(
                 elif isinstance(cell.value, float):
                     cell.number_format = "#,##0.0"
         ws.freeze_panes = "B4"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        set_up_printing(ws, last_row=3 + len(table), last_col=len(columns), title_rows=(3, 3))
+    cells_as_text(wb)  # a school name starting with "=" stays text
     return wb
 
 
 def write_capacity_xlsx(
-    path: str | os.PathLike, sheets: Sequence[CapacitySheet], schools: pd.DataFrame | None = None, lang: str = "vi"
+    path: str | os.PathLike,
+    sheets: Sequence[CapacitySheet],
+    schools: pd.DataFrame | None = None,
+    lang: str = "vi",
+    zones: str | None = None,
 ) -> None:
-    """Write capacity_plan.xlsx atomically."""
+    """Write capacity_plan.xlsx atomically (`zones`: see `capacity_workbook`)."""
     import io
 
     buffer = io.BytesIO()
-    capacity_workbook(sheets, schools, lang).save(buffer)
+    capacity_workbook(sheets, schools, lang, zones).save(buffer)
     write_bytes_atomic(path, buffer.getvalue())

@@ -4,15 +4,19 @@ One sheet per level (mầm non, tiểu học, THCS). Each sheet carries the admi
 a ward document, a title with the school year, one row per school × entry grade with the pupils
 and classes of the coming school year (the quota) and of the following years (projections, to
 prepare rooms), a total per school and for the level, and a signature block ("Người lập biểu",
-"Trưởng phòng Văn hóa – Xã hội"). Printing is set up for A4 landscape, fitted to one page wide,
-with the header rows repeated on every page.
+"Trưởng phòng Văn hóa – Xã hội"). Printing (`tuyensinh.present.xlsx_print`): A4 landscape, fitted
+to the page width, header rows repeated, a print area, and each level on one page when it fits
+at 55 % or more — else page breaks between schools that keep the last school, the total and the
+signature block together.
 
-Values are written as numbers, not formulas, so any program reading the file sees them.
+The pupils and classes of each grade are numbers; the per-school subtotals and TỔNG CỘNG are
+formulas over the rows they total (`=SUBTOTAL(9,…)`, which leaves nested subtotals out) and the
+average class size is `=IF(classes>0,pupils/classes,"")`, each stored with its value
+(`tuyensinh.present.xlsx_formulas`), so a program that does not calculate still reads the totals.
 """
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +29,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tuyensinh.present.outputs import FORMULA_START, write_bytes_atomic
+from tuyensinh.present.xlsx_formulas import Formulas, ratio, subtotal, workbook_bytes
+from tuyensinh.present.xlsx_print import DEFAULT_ROW_PT, set_up_printing
 from tuyensinh.words.labels import (
     GRADE_ORDER,
     LEVEL_ORDER,
@@ -46,6 +52,10 @@ _FONT = "Times New Roman"  # the font of Vietnamese administrative documents (Ng
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 _RIGHT = Alignment(horizontal="right", vertical="center")
+
+_DATA_ROW_PT = 15.0  # Times New Roman 11 pt, one line
+_NAME_CHARS = 30  # characters of a school name on one line of column B (width 34)
+_SIGNING_ROWS = 4  # blank rows kept in the print area to sign in
 
 QUOTA_COLUMNS = ("school_id", "level", "grade", "school_year", "pupils", "classes")
 
@@ -91,6 +101,7 @@ def _year_columns(years: Sequence[int]) -> list[tuple[int, str]]:
 
 def _write_level_sheet(
     ws: Worksheet,
+    formulas: Formulas,
     table: pd.DataFrame,
     names: dict[str, str],
     *,
@@ -155,6 +166,7 @@ def _write_level_sheet(
     # Data: one block per school, one row per entry grade, a subtotal when several grades.
     row = h2 + 1
     grand = {(y, f): 0.0 for y, f in columns if f != "avg"}
+    blocks: list[tuple[int, int]] = []
     if table.empty:
         _merge_write(ws, row, 1, ncol, say("xlsx.empty", lang), _font(11, italic=True))
         row += 1
@@ -178,25 +190,21 @@ def _write_level_sheet(
         totals = {(y, f): 0.0 for y, f in columns if f != "avg"}
         for grade in grades:
             ws.cell(row=row, column=3, value=grade_name(grade, lang))
-            for offset, (year, field) in enumerate(columns):
-                cell = ws.cell(row=row, column=4 + offset)
-                if field == "avg":
-                    pupils = _value(pivot, "pupils", school_id, grade, year)
-                    classes = _value(pivot, "classes", school_id, grade, year)
-                    cell.value = round(pupils / classes, 1) if classes else None
-                    cell.number_format = "0.0"
-                else:
-                    value = _value(pivot, field, school_id, grade, year)
-                    totals[(year, field)] += value
-                    cell.value = _number(value)
-                    cell.number_format = "#,##0"
+            values = {(y, f): _value(pivot, f, school_id, grade, y) for y, f in columns if f != "avg"}
+            _write_numbers(ws, formulas, row, columns, values)
+            for cell_key, value in values.items():
+                totals[cell_key] += value
             row += 1
         if len(grades) > 1:
             ws.cell(row=row, column=3, value=say("xlsx.school_total", lang, school="").strip()).font = _font(
                 11, bold=True
             )
-            _write_totals(ws, row, columns, totals)
+            _write_numbers(ws, formulas, row, columns, totals, rows=(first, row - 1))
             row += 1
+        blocks.append((first, row - 1))
+        lines = -(-len(names.get(school_id, school_id)) // _NAME_CHARS)  # a long name wraps: room for it
+        if lines > row - first:
+            ws.row_dimensions[first].height = _DATA_ROW_PT * (lines - (row - first) + 1)
         ws.cell(row=first, column=1, value=number)
         ws.cell(row=first, column=2, value=names.get(school_id, school_id))
         if row - 1 > first:
@@ -207,13 +215,14 @@ def _write_level_sheet(
     if not table.empty:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
         ws.cell(row=row, column=1, value=say("xlsx.level_total", lang))
-        _write_totals(ws, row, columns, grand)
+        _write_numbers(ws, formulas, row, columns, grand, rows=(h2 + 1, row - 1))
         for c in range(1, ncol + 1):
             ws.cell(row=row, column=c).font = _font(11, bold=True)
             ws.cell(row=row, column=c).fill = _TOTAL_FILL
         row += 1
     last_table_row = row - 1
     for r in range(h2 + 1, last_table_row + 1):
+        ws.row_dimensions[r].height = ws.row_dimensions[r].height or _DATA_ROW_PT
         for c in range(1, ncol + 1):
             cell = ws.cell(row=r, column=c)
             cell.border = _BORDER
@@ -221,7 +230,8 @@ def _write_level_sheet(
                 cell.font = _font(11)
             cell.alignment = _CENTER if c in (1,) else (_LEFT if c in (2, 3) else _RIGHT)
 
-    # Note and signature block.
+    # Note and signature block, with room to sign (the print area ends below it).
+    tail = row
     row += 1
     _merge_write(ws, row, 1, ncol, say("xlsx.note_pupils", lang), _font(10, italic=True), _LEFT)
     row += 2
@@ -234,22 +244,20 @@ def _write_level_sheet(
     row += 1
     _merge_write(ws, row, 1, half, say("doc.sign_hint", lang), _font(11, italic=True))
     _merge_write(ws, row, half + 1, ncol, say("doc.sign_hint", lang), _font(11, italic=True))
+    for r in range(row + 1, row + 1 + _SIGNING_ROWS):
+        ws.row_dimensions[r].height = DEFAULT_ROW_PT
+    last_row = row + _SIGNING_ROWS
 
     # Widths, frozen header, print set-up.
     widths = [6, 34, 22] + [13 if f != "avg" else 11 for _, f in columns]
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
+    for r in (1, 2, 4, 5):
+        ws.row_dimensions[r].height = 18
+    for r in (3, 7):
+        ws.row_dimensions[r].height = 8
     ws.freeze_panes = f"D{h2 + 1}"
-    ws.print_title_rows = f"{h1}:{h2}"
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "&P / &N"
+    set_up_printing(ws, last_row=last_row, last_col=ncol, title_rows=(h1, h2), blocks=blocks, tail=tail, first=h2 + 1)
 
 
 def _value(pivot: pd.DataFrame | None, field: str, school_id: str, grade: str, year: int) -> float:
@@ -266,19 +274,34 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(float(value), 1)
 
 
-def _write_totals(
-    ws: Worksheet, row: int, columns: list[tuple[int, str]], totals: dict[tuple[int, str], float]
+def _write_numbers(
+    ws: Worksheet,
+    formulas: Formulas,
+    row: int,
+    columns: list[tuple[int, str]],
+    values: dict[tuple[int, str], float],
+    rows: tuple[int, int] | None = None,
 ) -> None:
+    """One row of pupils and classes per school year: numbers, or — when `rows` is given — the
+    subtotal formulas over those rows (`values` then being what they compute); the average class
+    size as a formula either way."""
     for offset, (year, field) in enumerate(columns):
-        cell = ws.cell(row=row, column=4 + offset)
+        col = 4 + offset
+        cell = ws.cell(row=row, column=col)
         if field == "avg":
-            pupils, classes = totals[(year, "pupils")], totals[(year, "classes")]
-            cell.value = round(pupils / classes, 1) if classes else None
+            pupils, classes = values[(year, "pupils")], values[(year, "classes")]
+            letters = get_column_letter(col - 2), get_column_letter(col - 1)
+            formulas.put(
+                ws, row, col, ratio(f"{letters[0]}{row}", f"{letters[1]}{row}"), pupils / classes if classes else None
+            )
             cell.number_format = "0.0"
-        else:
-            cell.value = _number(totals[(year, field)])
+        elif rows is None:
+            cell.value = _number(values[(year, field)])
             cell.number_format = "#,##0"
-        cell.font = _font(11, bold=True)
+        else:
+            formulas.put(ws, row, col, subtotal(col, *rows), _number(values[(year, field)]))
+            cell.number_format = "#,##0"
+            cell.font = _font(11, bold=True)
 
 
 def quotas_workbook(
@@ -307,10 +330,12 @@ def quotas_workbook(
     years = sorted(set(table["school_year"]) | {int(school_year)})
     wb = Workbook()
     wb.remove(wb.active)
+    formulas = Formulas()
     for level in levels:
         ws = wb.create_sheet(sheet_name(level, lang))
         _write_level_sheet(
             ws,
+            formulas,
             table.loc[table["level"] == level],
             names,
             level=level,
@@ -321,6 +346,7 @@ def quotas_workbook(
             lang=lang,
         )
     cells_as_text(wb)
+    formulas.apply(wb)  # after cells_as_text: the only formulas are the ones written here
     wb.properties.title = say("xlsx.title", lang, school_year=school_year_label(school_year, lang))
     wb.properties.creator = "tuyensinh"
     return wb
@@ -347,7 +373,4 @@ def cells_as_text(wb: Workbook) -> None:
 def write_quotas_xlsx(path: str | os.PathLike, quotas: pd.DataFrame, schools: pd.DataFrame, **options: Any) -> Path:
     """Build the workbook (see `quotas_workbook`, whose keywords `options` are) and write it
     atomically to `path`."""
-    wb = quotas_workbook(quotas, schools, **options)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return write_bytes_atomic(path, buffer.getvalue())
+    return write_bytes_atomic(path, workbook_bytes(quotas_workbook(quotas, schools, **options)))

@@ -18,7 +18,7 @@ from zoning.labels import number  # one Vietnamese/English number format for map
 
 __all__ = ["UNDERUSED_BELOW", "flag_sentences", "ward_shortfall_sentences", "number_text", "vi_thousands", "who_word"]
 
-UNDERUSED_BELOW = 0.5  # a school using under half its rooms' places is named as under-used
+UNDERUSED_BELOW = 0.5  # a school whose classes need under half its rooms is named as under-used
 
 
 def number_text(value: float, lang: str, decimals: int = 0) -> str:
@@ -202,12 +202,13 @@ def _not_open(capacity: pd.DataFrame, schools: pd.DataFrame) -> pd.Series:
 
 
 def ward_shortfall_sentences(
-    capacity: pd.DataFrame, schools: pd.DataFrame | None = None, *, lang: str = "vi"
+    capacity: pd.DataFrame, schools: pd.DataFrame | None = None, *, lang: str = "vi", zones: str | None = None
 ) -> list[str]:
     """Per level: new classrooms needed by the last year (sum over schools of each one's worst
     shortfall; a room built for the worst year serves every earlier year). With `schools`,
     years in which a school is closed are left out: its pupils need new zones, not new rooms
-    at a closed site (`flag_sentences` says so)."""
+    at a closed site (`flag_sentences` says so). `zones` ("proposed", "current"): say in each
+    sentence which zones the capacity table assumes."""
     if schools is not None:
         capacity = capacity.loc[~_not_open(capacity, schools)]
     if capacity.empty:
@@ -220,8 +221,9 @@ def ward_shortfall_sentences(
         if rooms > 1e-9:
             lines.append(
                 say(
-                    "flag.ward_short",
+                    "flag.ward_short" if zones is None else "flag.ward_short_zones",
                     lang,
+                    zones="" if zones is None else say(f"zones.{zones}", lang),
                     level=level_name(level, lang, short=lang == "vi"),
                     rooms=_int(rooms),
                     school_year=school_year_label(last, lang),

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from tuyensinh.present.outputs import write_bytes_atomic, write_csv_atomic, write_text_atomic
-from tuyensinh.words.core import pick
+from tuyensinh.words.core import number, pick
 from tuyensinh.words.labels import level_name
 from tuyensinh.words.network import CONFLICT_REASONS, KIND_NAMES, say
 
@@ -43,8 +43,7 @@ FILES = (
 
 
 def _num(value: float, lang: str, digits: int = 0) -> str:
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".") if lang == "vi" else text
+    return number(value, lang, digits)
 
 
 def _km(metres: float, lang: str) -> str:
@@ -311,11 +310,11 @@ def write_network(outcome: Any, folder: str | Path, lang: str = "vi") -> list[st
 
 def add_to_report(report: str | Path, outcome: Any, lang: str = "vi", image: str = "network/network_map.png") -> None:
     """Insert the network section (with its map, `image` relative to the report) into an
-    existing report page, before its footer (or at the end of its body)."""
+    existing report page, before its methods appendix or its footer (or at the end of its body)."""
     path = Path(report)
     page = path.read_text(encoding="utf-8")
     section = report_section(outcome, lang).replace(
         "</section>", f"<p><img src='{html.escape(image)}' style='max-width:100%'></p></section>", 1
     )
-    marker = "<footer>" if "<footer>" in page else "</body>"
+    marker = next(m for m in ('<section class="appendix"', "<footer>", "</body>") if m in page)
     write_text_atomic(path, page.replace(marker, section + "\n" + marker, 1))

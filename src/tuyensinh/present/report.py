@@ -40,6 +40,7 @@ __all__ = [
     "ReportTable",
     "ReportSection",
     "figure_png",
+    "page_css",
     "render_report",
     "write_report",
     "flag_sentences",
@@ -121,6 +122,8 @@ td:first-child, td.text { text-align: left; }
 p.note { color: var(--muted); font-size: 0.88em; margin-top: -8px; }
 footer { margin-top: 36px; color: var(--muted); font-size: 0.85em; border-top: 1px solid var(--line);
          padding-top: 8px; }
+section.appendix { margin-top: 40px; border-top: 3px solid var(--accent); }
+section.appendix h3 { font-size: 1.1em; margin-top: 22px; }
 @page { size: A4 portrait; margin: 16mm 14mm 16mm 14mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
@@ -128,8 +131,21 @@ footer { margin-top: 36px; color: var(--muted); font-size: 0.85em; border-top: 1
   figure, table, ul.flags li, p.note { break-inside: avoid; page-break-inside: avoid; }
   figure img { max-height: 230mm; }
   thead { display: table-header-group; }
+  section.appendix { break-before: page; page-break-before: always; border-top: none; margin-top: 0; }
 }
 """
+
+#: Printed page of the report: `@page` size and the tallest a figure may print (mm), per paper.
+PAPER_CSS = {"A4": ("A4 portrait", 230), "A3": ("A3 portrait", 350)}
+
+
+def page_css(paper: str = "A4") -> str:
+    """The stylesheet for printing on `paper` ("A4" or "A3", portrait, 14–16 mm margins)."""
+    try:
+        size, figure_mm = PAPER_CSS[paper.upper()]
+    except KeyError:
+        raise ValueError(f"unknown paper size {paper!r}: use one of {', '.join(PAPER_CSS)}") from None
+    return _CSS.replace("size: A4 portrait", f"size: {size}").replace("max-height: 230mm", f"max-height: {figure_mm}mm")
 
 
 def _img(figure: ReportFigure) -> str:
@@ -155,6 +171,15 @@ def _table(table: ReportTable, lang: str) -> str:
     return f"<h3>{html.escape(table.title)}</h3>{body}{note}"
 
 
+def _section_body(section: ReportSection, lang: str) -> list[str]:
+    parts = [f"<p>{html.escape(section.intro)}</p>"] if section.intro else []
+    if section.sentences:
+        parts.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in section.sentences) + "</ul>")
+    parts += [_img(figure) for figure in section.figures]
+    parts += [_table(table, lang) for table in section.tables]
+    return parts
+
+
 def render_report(
     *,
     title: str,
@@ -164,18 +189,24 @@ def render_report(
     footer: str,
     lang: str = "vi",
     summary: Sequence[str] = (),
+    appendix: Sequence[ReportSection] = (),
+    appendix_heading: str = "",
+    appendix_intro: str = "",
+    paper: str = "A4",
 ) -> str:
     """The whole page as HTML text.
 
     `flags`: (severity, sentence) with severity ``over``, ``tight`` or ``info``;
-    `summary`: short sentences shown first.
+    `summary`: short sentences shown first; `appendix`: sections after the main ones, under
+    `appendix_heading` (a new printed page: methods and their words); `paper`: "A4" or "A3",
+    the printed page size.
     """
     check_lang(lang)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<title>{html.escape(title)}</title><style>{page_css(paper)}</style></head><body>",
         f'<header><h1>{html.escape(title)}</h1><p class="subtitle">{html.escape(subtitle)}</p></header>',
     ]
     if summary:
@@ -187,12 +218,14 @@ def render_report(
     parts.append("</ul>")
     for section in sections:
         parts.append(f"<section><h2>{html.escape(section.heading)}</h2>")
-        if section.intro:
-            parts.append(f"<p>{html.escape(section.intro)}</p>")
-        if section.sentences:
-            parts.append("<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in section.sentences) + "</ul>")
-        parts += [_img(figure) for figure in section.figures]
-        parts += [_table(table, lang) for table in section.tables]
+        parts += _section_body(section, lang)
+        parts.append("</section>")
+    if appendix:
+        parts.append(f'<section class="appendix" id="methods"><h2>{html.escape(appendix_heading)}</h2>')
+        if appendix_intro:
+            parts.append(f"<p>{html.escape(appendix_intro)}</p>")
+        for section in appendix:
+            parts += [f"<h3>{html.escape(section.heading)}</h3>", *_section_body(section, lang)]
         parts.append("</section>")
     parts.append(f"<footer>{html.escape(footer)}</footer></body></html>")
     return "\n".join(parts) + "\n"

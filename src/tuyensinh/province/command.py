@@ -115,6 +115,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(city.comparison.to_string(index=False), file=sys.stderr)
     if not args.quiet:
+        from tuyensinh.words.core import number
         from tuyensinh.words.province import say
 
         print(
@@ -124,7 +125,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
                 planned=result.count("planned"),
                 unchanged=result.count("unchanged"),
                 failed=len(result.failed),
-                seconds=f"{result.seconds:.1f}",
+                seconds=number(result.seconds, args.lang, 1),
             ),
             file=sys.stderr,
         )

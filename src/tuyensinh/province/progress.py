@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from tuyensinh.words.core import number
 from tuyensinh.words.province import say
 
 __all__ = ["BatchProgress", "format_seconds"]
@@ -41,7 +42,8 @@ class BatchProgress:
         self.done = self.failed = 0
         self.started = time.perf_counter()
         self._words = {
-            key: say(f"progress.{key}", lang) for key in ("desc", "unit", "done", "failed", "left", "eta", "unchanged")
+            key: say(f"progress.{key}", lang)
+            for key in ("desc", "unit", "done", "failed", "left", "eta", "unchanged", "seconds")
         }
         self._bar: Any = None
         self._emit: Callable[[str], None] | None = None
@@ -97,7 +99,8 @@ class BatchProgress:
         elif self._emit is not None:
             eta = self.remaining_seconds()
             mark = "✓" if ok else "✗"
-            line = f"[{self.done + self.failed}/{self.total}] {mark} {name} ({seconds:.1f} s) — {self._counts()}"
+            took = f"{number(seconds, self.lang, 1)} {self._words['seconds']}"
+            line = f"[{self.done + self.failed}/{self.total}] {mark} {name} ({took}) — {self._counts()}"
             if eta is not None and self.left:
                 line += f" — {self._words['eta']} {format_seconds(eta)}"
             self._emit(line)

@@ -23,6 +23,7 @@ import pandas as pd
 from tuyensinh.province.bridge import level_name, school_year_label
 from tuyensinh.province.rollup import LEVELS, Rollup, level_table
 from tuyensinh.province.worker import WardOutcome
+from tuyensinh.words.core import number
 from tuyensinh.words.province import say
 
 __all__ = ["fmt", "province_map_png", "rollup_page"]
@@ -34,10 +35,7 @@ def fmt(value: Any, lang: str = "vi", decimals: int = 0) -> str:
         return "–"
     if not isinstance(value, (int, float)):
         return str(value)
-    text = f"{value:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return number(value, lang, decimals)
 
 
 def _outlines(outcomes: Sequence[WardOutcome]) -> Any:

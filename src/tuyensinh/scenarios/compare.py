@@ -216,7 +216,7 @@ def compare_scenarios(
     scenarios: Sequence[Scenario],
     settings: Any = None,
     *,
-    progress: bool | Callable[[str], None] | None = None,
+    progress: Progress | bool | Callable[[str], None] | None = None,
 ) -> Comparison:
     """Compute the baseline plan and one plan per scenario; tabulate them side by side.
 

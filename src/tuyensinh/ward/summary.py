@@ -13,6 +13,7 @@ import pandas as pd
 from tuyensinh.ward import Ward
 from tuyensinh.ward.codes import LEVELS
 from tuyensinh.ward.errors import WardDataError
+from tuyensinh.words.core import number
 from tuyensinh.words.labels import level_name, ward_title
 from tuyensinh.words.validate import VALIDATE, say
 
@@ -49,11 +50,11 @@ def schools_by_level(ward: Ward) -> pd.DataFrame:
     return grouped.reindex(list(LEVELS), fill_value=0).astype("int64")
 
 
-def _table(frame: pd.DataFrame, index_label: str) -> list[str]:
-    """A plain-text table with right-aligned numbers."""
+def _table(frame: pd.DataFrame, index_label: str, lang: str) -> list[str]:
+    """A plain-text table with right-aligned numbers (written as in `lang`: 1.523 / 1,523)."""
     header = [index_label, *map(str, frame.columns)]
     rows = [
-        [str(index), *(f"{value:,}".replace(",", " ") for value in values)]
+        [str(index), *(number(value, lang) for value in values)]
         for index, values in zip(frame.index, frame.to_numpy(), strict=True)
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -80,13 +81,13 @@ def summary_text(ward: Ward, lang: str = "vi") -> str:
         "",
         say("summary.population", lang) + ":",
     ]
-    lines += ["  " + line for line in _table(population_by_band(ward), say("summary.year", lang))]
+    lines += ["  " + line for line in _table(population_by_band(ward), say("summary.year", lang), lang)]
     schools = schools_by_level(ward)
     schools.index = [level_name(level, lang) for level in schools.index]
     schools.loc[say("summary.sum", lang)] = schools.sum()
     schools.columns = [say("summary.n_schools", lang), say("summary.classrooms", lang)]
     lines += ["", say("summary.schools", lang) + ":"]
-    lines += ["  " + line for line in _table(schools, say("summary.level", lang))]
+    lines += ["  " + line for line in _table(schools, say("summary.level", lang), lang)]
     present, absent = say("summary.present", lang), say("summary.absent", lang)
     files = ", ".join(f"{name}.csv: {present if here else absent}" for name, here in ward.optional_files.items())
     lines += ["", f"{say('summary.optional', lang)}: {files}"]

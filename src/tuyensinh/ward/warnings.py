@@ -30,7 +30,7 @@ from capacity.norms import Norms
 from tuyensinh.ward.errors import Problem
 from tuyensinh.ward.folder import Ward
 from tuyensinh.words.checks import text
-from tuyensinh.words.core import Text
+from tuyensinh.words.core import Text, number
 from tuyensinh.words.labels import level_name
 
 __all__ = ["data_warnings", "JUMP_SHARE", "ROOMS_SHARE", "COHORT_GAP", "MAX_WARNINGS_PER_KIND"]
@@ -139,6 +139,11 @@ def _cohorts(ward: Ward) -> list[Problem]:
     return found[:MAX_WARNINGS_PER_KIND]
 
 
+def _metres(value: float) -> Text:
+    """Whole metres in each language's number format (1.250 / 1,250)."""
+    return Text(number(value, "vi"), number(value, "en"))
+
+
 def _far_schools(ward: Ward, norms: Norms) -> list[Problem]:
     quarters = ward.quarters_projected()[["quarter_id", "geometry"]]
     schools = ward.schools_projected().reset_index(names="position")
@@ -155,8 +160,8 @@ def _far_schools(ward: Ward, norms: Norms) -> list[Problem]:
                 school_id=school.school_id,
                 name=school["name"],
                 quarter_id=school.quarter_id,
-                distance=f"{school.metres:,.0f}".replace(",", " "),
-                norm=f"{limit:,.0f}".replace(",", " "),
+                distance=_metres(school.metres),
+                norm=_metres(limit),
                 level=_level_text(school.level),
             ),
             text("fix.far_school"),

@@ -14,8 +14,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from forecast.langs import LANGS, check_lang  # the one language check, shared with the engines
+from forecast.langs import format_number as number  # the one number format of every output
 
-__all__ = ["LANGS", "check_lang", "pick", "placeholders", "Text", "EMPTY", "Catalog"]
+__all__ = ["LANGS", "check_lang", "number", "pick", "placeholders", "Text", "EMPTY", "Catalog"]
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:

@@ -63,7 +63,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "step.capacity": ("Tính lớp, phòng học và chỉ tiêu", "Classes, classrooms and quotas"),
     "step.charts": ("Vẽ biểu đồ và bản đồ", "Drawing charts and maps"),
     "step.write": ("Ghi kết quả", "Writing outputs"),
-    "step.done": ("Xong: kết quả trong {out} ({seconds:.1f} giây)", "Done: outputs in {out} ({seconds:.1f} s)"),
+    "step.done": ("Xong: kết quả trong {out} ({seconds} giây)", "Done: outputs in {out} ({seconds} s)"),
     "step.scenario": ("Kịch bản: {name}", "Scenario: {name}"),
     # administrative heading of printed documents
     "doc.committee": ("ỦY BAN NHÂN DÂN {kind} {name}", "PEOPLE'S COMMITTEE OF {kind} {name}"),
@@ -128,19 +128,21 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "report.forecast": ("Dự báo dân số độ tuổi đi học", "School-age population forecast"),
     "report.forecast_note": (
-        "Đường giữa là số dự báo; dải đậm là khoảng tin cậy 80%, dải nhạt 95%.",
-        "The line is the forecast; the dark band is the 80% interval, the light band 95%.",
+        "Đường giữa là số dự báo; số thực tế nằm trong dải đậm 8 trong 10 khả năng, trong dải nhạt "
+        "19 trong 20 khả năng.",
+        "The line is the forecast; the real count falls in the dark band 8 times in 10, in the light "
+        "band 19 times in 20.",
     ),
     "report.zoning": ("Phân luồng tuyển sinh năm học {school_year}", "Enrollment zoning for {school_year}"),
     "report.capacity": (
-        "Sử dụng phòng học và thiếu phòng đến năm học {horizon_label}",
-        "Classroom use and shortfall to {horizon_label}",
+        "Mức sử dụng phòng học và thiếu phòng đến năm học {horizon_label}",
+        "Classroom utilization and shortfall to {horizon_label}",
     ),
     "report.quotas": ("Chỉ tiêu tuyển sinh năm học {school_year}", "Enrollment quotas for {school_year}"),
     "report.zonings_compared": ("Thiếu phòng theo phương án phân luồng", "Rooms short by zoning option"),
     "report.zoning_proposed": (
-        "Phân luồng đề xuất (giữ từ năm học {school_year})",
-        "Proposed zoning (kept from {school_year})",
+        "Phân luồng đề xuất (giữ từ năm học {school_year}, phân luồng lại năm có trường mở hoặc đóng)",
+        "Proposed zoning (kept from {school_year}, redrawn in a year a school opens or closes)",
     ),
     "report.zoning_current": ("Phân luồng hiện hành (zones.csv)", "Current zoning (zones.csv)"),
     "report.zoning_yearly": ("Phân luồng lại từng năm", "Rezoned every year"),
@@ -173,16 +175,18 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Accuracy by entry grade and years ahead",
     ),
     "report.accuracy_note": (
-        "Độ chính xác = 100% − sai số tương đối trung bình (MAPE) của số trẻ/học sinh. Số lớp = "
-        'số trẻ chia sĩ số tối đa, làm tròn lên; "8/10" là 8 trong 10 lần dự báo. Từng trường: '
-        "vùng tuyển sinh hiện hành (zones.csv). Giữ nguyên: cách đơn giản lấy số trẻ cùng tuổi "
-        "của năm lập dự báo. Tỷ lệ huy động và học trường tư giữ như kế hoạch, nên chỉ sai số của "
-        "dự báo dân số được đo.",
-        "Accuracy = 100% − mean absolute percentage error (MAPE) of pupils. Classes = pupils "
-        'divided by the class-size limit, rounded up; "8/10" means 8 forecasts out of 10. Per '
-        "school: the current zones (zones.csv). Kept: the simple rule of keeping the count of "
-        "the same age in the forecast year. Participation and private shares are held as in the "
-        "plan, so only the population forecast's error is measured.",
+        "Số trẻ đúng 98% nghĩa là số dự báo lệch trung bình khoảng 2% so với số trẻ thực tế. Số "
+        'lớp = số trẻ chia sĩ số tối đa, làm tròn lên; "8/10" là 8 trong 10 lần dự báo. Từng '
+        "trường: vùng tuyển sinh hiện hành (zones.csv). Cách đơn giản: tỷ số giữa các độ tuổi "
+        "của 5 năm gần nhất; giữ nguyên: lấy số trẻ cùng tuổi của năm lập dự báo (cách tính: "
+        "xem Phụ lục). Tỷ lệ huy động và học trường tư giữ như kế hoạch, nên chỉ sai số của dự "
+        "báo dân số được đo.",
+        "Pupils 98% accurate means the forecast was off by about 2% on average from the children "
+        'counted. Classes = pupils divided by the class-size limit, rounded up; "8/10" means 8 '
+        "forecasts out of 10. Per school: the current zones (zones.csv). Simple calculation: "
+        "the ratios between ages over the last 5 years; kept: the count of the same age in the "
+        "forecast year (how they are computed: see the Appendix). Participation and private "
+        "shares are held as in the plan, so only the population forecast's error is measured.",
     ),
     "accuracy.place_ward": ("cả {kind}", "the whole {kind}"),
     "accuracy.sentence": (
@@ -328,7 +332,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col.rooms_needed": ("Phòng cần", "Rooms needed"),
     "col.rooms_available": ("Phòng hiện có", "Rooms available"),
     "col.room_shortfall": ("Thiếu phòng", "Rooms short"),
-    "col.utilization": ("Sử dụng", "Utilization"),
+    "col.utilization": ("Mức sử dụng phòng học", "Classroom utilization"),
     "col.p_over": ("Khả năng quá tải", "Chance of overload"),
     "col.flag": ("Đánh giá", "Assessment"),
     "col.quarter": ("Khu phố/thôn", "Quarter"),
@@ -346,6 +350,48 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col.zoning": ("Phương án", "Zoning"),
     "col.total": ("Tổng", "Total"),
     "scenario.baseline": ("Phương án gốc", "Baseline"),
+    # --- which zones a figure assumes; one meaning of utilization (issue 16, consistency) ---
+    "zones.proposed": ("theo tuyến đề xuất", "proposed zones"),
+    "zones.current": ("theo tuyến hiện hành", "current zones"),
+    "col.room_shortfall_proposed": ("Thiếu phòng (theo tuyến đề xuất)", "Rooms short (proposed zones)"),
+    "col.room_shortfall_current": ("Thiếu phòng (theo tuyến hiện hành)", "Rooms short (current zones)"),
+    "col.seat_fill": ("Tỷ lệ lấp đầy chỗ học", "Seat fill"),
+    "flag.ward_short_zones": (
+        "Cấp {level} ({zones}): cần thêm {rooms} phòng học đến năm học {school_year}",
+        "{level} ({zones}): {rooms} new classroom(s) needed by {school_year}",
+    ),
+    "report.capacity_zones": (
+        "Các số của phần này tính theo tuyến đề xuất (zones.csv trong thư mục kết quả, phân luồng lại "
+        "từ năm học có trường mở hoặc đóng). Cột «Thiếu phòng (theo tuyến hiện hành)» tính với tuyến "
+        "đang áp dụng (zones.csv của phường/xã), như lệnh tuyensinh capacity. Mức sử dụng phòng học = "
+        "số phòng học cần (lớp đủ theo sĩ số tối đa) ÷ số phòng học hiện có: trên 100% là thiếu phòng.",
+        "The figures of this section assume the proposed zones (zones.csv in the output folder, redrawn "
+        "from a school year in which a school opens or closes). The column “Rooms short (current "
+        "zones)” uses the zones in force (the ward folder's zones.csv), as tuyensinh capacity does. "
+        "Classroom utilization = classrooms needed (whole classes at the size limits) ÷ classrooms "
+        "available: above 100% means rooms are short.",
+    ),
+    "report.capacity_zones_proposed_only": (
+        "Các số của phần này tính theo tuyến đề xuất (zones.csv trong thư mục kết quả, phân luồng lại "
+        "từ năm học có trường mở hoặc đóng); phường/xã chưa có tuyến hiện hành (zones.csv). Mức sử "
+        "dụng phòng học = số phòng học cần (lớp đủ theo sĩ số tối đa) ÷ số phòng học hiện có: trên "
+        "100% là thiếu phòng.",
+        "The figures of this section assume the proposed zones (zones.csv in the output folder, "
+        "redrawn from a school year in which a school opens or closes); the ward has no current "
+        "zones (zones.csv). Classroom utilization = classrooms needed (whole classes at the size "
+        "limits) ÷ classrooms available: above 100% means rooms are short.",
+    ),
+    "zones.given": ("theo tuyến trong tệp --zones", "zones of the --zones file"),
+    "xlsx.zones": ("Các số tính {zones}.", "Figures assume the {zones}."),
+    "rezone.opens": ("{school} mở", "{school} opens"),
+    "rezone.closes": ("{school} ngừng hoạt động", "{school} closes"),
+    "rezone.sentence": (
+        "Năm học {school_year} ({events}): tuyến đề xuất được lập lại từ năm học này, {moved} khu "
+        "phố/thôn đổi trường (tuyến từng năm: zones_proposed_by_year.csv).",
+        "{school_year} ({events}): the proposed zones are drawn again from this school year, "
+        "{moved} quarter(s) change school (zones of each year: zones_proposed_by_year.csv).",
+    ),
+    # --- end of the consistency block ---
 }
 
 

@@ -1043,7 +1043,7 @@ UNITS: dict[str, str] = {
     "share of the group's limit": "tỷ lệ so với sĩ số tối đa của nhóm",
     "share of age 0": "tỷ lệ trẻ 0 tuổi",
     "probability": "xác suất",
-    "share of seats": "tỷ lệ chỗ học",
+    "share of rooms": "tỷ lệ phòng học",
     "classrooms per 10000 school-age residents": "phòng học trên 10 000 dân trong độ tuổi đi học",
 }
 

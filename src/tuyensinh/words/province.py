@@ -120,6 +120,7 @@ PROVINCE = Catalog(
         "progress.left": ("còn", "left"),
         "progress.eta": ("còn khoảng", "about"),
         "progress.unchanged": ("không đổi", "unchanged"),
+        "progress.seconds": ("giây", "s"),
         "batch.summary": (
             "xong {planned}, không đổi {unchanged}, lỗi {failed}, {seconds} giây",
             "planned {planned}, unchanged {unchanged}, failed {failed}, {seconds} s",

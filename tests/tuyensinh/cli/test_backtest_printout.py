@@ -169,6 +169,10 @@ def test_backtest_command_in_both_languages(thien_hoa_dir, tmp_path, capsys):
         assert heading in vi, heading
     assert not {piece for piece in _english_headings() if piece in vi}
     assert "mg_3_4" not in vi and "lop_1" not in vi
+    # the real-data benchmark's score of the ward's own history, against the shrunk Hamilton–Perry
+    assert "=== Như bộ kiểm định trên số liệu thật: MAPE có trọng số (%) của từng khu phố/thôn" in vi
+    assert "=== As the real-data benchmark scores it: weighted MAPE (%) of each quarter at ages 6" in en
+    assert "This method / hp_shrunk" in en and "Phương pháp này / hp_shrunk" in vi
     folder_vi, folder_en = folders["vi"], folders["en"]
     names = ("backtest.csv", "backtest_cells.csv", "backtest_ward.csv", "backtest_entry_grades.csv")
     assert vi.rstrip().endswith("Đã ghi: " + ", ".join(str(folder_vi / n) for n in names))

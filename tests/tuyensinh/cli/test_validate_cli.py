@@ -19,10 +19,6 @@ def expected_band(year: int, low: int, high: int) -> int:
     return sum(population_counts(q, year, age) for q in range(len(QUARTER_IDS)) for age in AGES if low <= age <= high)
 
 
-def spaced(number: int) -> str:
-    return f"{number:,}".replace(",", " ")
-
-
 def test_population_by_band_matches_hand_sums(tmp_path: Path) -> None:
     table = population_by_band(load_ward(write_ward(tmp_path / "ward")))
     assert list(table.columns) == ["0–2", "3–5", "6–10", "11–14", "15–17", "0–17"]
@@ -53,7 +49,7 @@ def test_valid_folder_prints_summary_and_exits_0(tmp_path: Path, capsys: pytest.
     assert "Phường Phước Bình (25220), Đồng Nai" in out and "Dữ liệu hợp lệ." in out
     assert "Số khu phố/thôn: 3" in out
     row_2024 = next(line for line in out.splitlines() if line.strip().startswith("2024"))
-    numbers = [int(n.replace(" ", "")) for n in row_2024.split("  ") if n.strip()][1:]
+    numbers = [int(n.replace(".", "")) for n in row_2024.split("  ") if n.strip()][1:]  # 1.523: Vietnamese
     assert numbers == [expected_band(2024, lo, hi) for lo, hi in [(0, 2), (3, 5), (6, 10), (11, 14), (15, 17), (0, 17)]]
     assert any(line.split()[:2] == ["Mầm", "non"] and line.split()[-2:] == ["1", "8"] for line in out.splitlines())
     assert any(line.split()[:1] == ["Cộng"] and line.split()[-2:] == ["3", "44"] for line in out.splitlines())

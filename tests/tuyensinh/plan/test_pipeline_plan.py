@@ -145,7 +145,7 @@ def test_capacity_with_current_and_rezoned_zones(vi_run):
 
 def test_quotas_workbook_in_vietnamese(vi_run):
     result, _ = vi_run
-    wb = openpyxl.load_workbook(result.out / "quotas.xlsx")
+    wb = openpyxl.load_workbook(result.out / "quotas.xlsx", data_only=True)  # totals: stored values
     assert wb.sheetnames == ["Mầm non", "Tiểu học", "THCS"]
     ws = wb["Tiểu học"]
     values = {v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+from typing import Any
 
 import numpy as np
 import pytest
@@ -23,7 +24,7 @@ def _pixels(data: bytes) -> np.ndarray:
     return np.asarray(image.convert("RGB"), dtype=np.int16)
 
 
-def _savefig(fig: Figure, dpi: float, **options: object) -> bytes:
+def _savefig(fig: Figure, dpi: float, **options: Any) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, **options)
     return buffer.getvalue()

@@ -1,10 +1,14 @@
-"""quotas.xlsx read back with openpyxl: headers, numbers, totals, signature block, print set-up."""
+"""quotas.xlsx read back with openpyxl: headers, numbers, totals, signature block, print set-up.
+
+The workbook is read with `data_only=True`: totals and class sizes are formulas, read here as
+the values stored beside them (test_quotas_printed.py evaluates the formulas themselves)."""
 
 from __future__ import annotations
 
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.utils import get_column_letter
 
 from tuyensinh.present.excel import quotas_workbook, sheet_name, write_quotas_xlsx
 
@@ -49,7 +53,12 @@ def _find(ws, value) -> tuple[int, int]:
 def workbook(tmp_path_factory):
     path = tmp_path_factory.mktemp("xlsx") / "quotas.xlsx"
     write_quotas_xlsx(path, QUOTAS, SCHOOLS, **OPTIONS)
-    return openpyxl.load_workbook(path)
+    return openpyxl.load_workbook(path, data_only=True)
+
+
+def _shown(values: tuple) -> tuple:
+    """Values as printed: class sizes with one decimal (number format 0.0)."""
+    return tuple(round(v, 1) if isinstance(v, float) else v for v in values)
 
 
 def test_one_sheet_per_level_in_vietnamese(workbook):
@@ -86,11 +95,11 @@ def test_headers_title_and_heading_in_vietnamese(workbook):
 def test_numbers_and_totals(workbook):
     ws = workbook["Tiểu học"]
     r, _ = _find(ws, "Trường Tiểu học Phước Bình")
-    assert _rows(ws)[r - 1][3:8] == (71, 3, 23.7, 80, 3)  # 71 / 3 = 23.67 pupils per class
+    assert _shown(_rows(ws)[r - 1][3:8]) == (71, 3, 23.7, 80, 3)  # 71 / 3 = 23.67 pupils per class
     r, _ = _find(ws, "Trường Tiểu học Lê Lợi")
-    assert _rows(ws)[r - 1][3:8] == (40, 2, 20, 35, 1)
+    assert _shown(_rows(ws)[r - 1][3:8]) == (40, 2, 20, 35, 1)
     r, _ = _find(ws, "TỔNG CỘNG")
-    assert _rows(ws)[r - 1][3:8] == (111, 5, 22.2, 115, 4)
+    assert _shown(_rows(ws)[r - 1][3:8]) == (111, 5, 22.2, 115, 4)
     # the school year before the quota year (2026) is not shown
     assert all(999 not in row for row in _rows(ws))
 
@@ -98,18 +107,20 @@ def test_numbers_and_totals(workbook):
 def test_preschool_groups_and_subtotal(workbook):
     ws = workbook["Mầm non"]
     r, _ = _find(ws, "Mẫu giáo 3–4 tuổi")
-    assert _rows(ws)[r - 1][2:8] == ("Mẫu giáo 3–4 tuổi", 20, 1, 20, 0, 0)
+    assert _shown(_rows(ws)[r - 1][2:8]) == ("Mẫu giáo 3–4 tuổi", 20, 1, 20, 0, 0)
     r, _ = _find(ws, "Mẫu giáo 5–6 tuổi")
-    assert _rows(ws)[r - 1][3:8] == (31, 1, 31, 33, 1)
+    assert _shown(_rows(ws)[r - 1][3:8]) == (31, 1, 31, 33, 1)
     r, _ = _find(ws, "Cộng")
-    assert _rows(ws)[r - 1][3:8] == (51, 2, 25.5, 33, 1)
+    assert _shown(_rows(ws)[r - 1][3:8]) == (51, 2, 25.5, 33, 1)
 
 
 def test_print_setup_and_layout(workbook):
     for ws in workbook:
         assert ws.page_setup.orientation == "landscape"
         assert int(ws.page_setup.paperSize) == 9  # A4
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 1  # short: one page
+        sign_row, _ = _find(ws, "(Ký, ghi rõ họ tên)")  # the print area keeps 4 rows to sign in
+        assert ws.print_area == f"'{ws.title}'!$A$1:${get_column_letter(ws.max_column)}${sign_row + 4}"
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.freeze_panes == "D10"
         assert ws.print_title_rows == "$8:$9"

@@ -12,6 +12,7 @@ import pytest
 from tuyensinh.plan import PlanSettings
 from tuyensinh.scenarios.compare import (
     CloseSchool,
+    Comparison,
     HousingProject,
     NormOverride,
     OpenSchool,
@@ -265,3 +266,87 @@ def test_compare_cli_prints_side_by_side_and_writes_csv(comparison, tmp_path, ca
     assert list(written.columns[:3]) == ["scenario", "level", "school_year"]
     assert len(written) == len(comparison.table)
     assert "rooms_short_diff" in pd.read_csv(out / "compare_differences.csv").columns
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_compare_printout_fits_100_columns_in_one_number_format(comparison, lang):
+    import re
+
+    from tuyensinh.cli.compare import compare_text
+
+    text = compare_text(comparison, lang)
+    assert max(len(line) for line in text.splitlines()) <= 100
+    heads = ("Phương án gốc", "Kịch bản: Trường mới 2029", "Kịch bản: Sĩ số THCS 40")
+    if lang == "en":
+        heads = ("Baseline", "Scenario: Trường mới 2029", "Scenario: Sĩ số THCS 40")
+    assert all(f"\n{head}\n" in text for head in heads)
+    # the baseline's primary rooms short in 2030, then the new school's difference in brackets
+    base = _row(comparison.table, "baseline", "tieu_hoc", 2030)
+    diff = comparison.differences.query("scenario == 'Trường mới 2029' and level == 'tieu_hoc' and school_year == 2030")
+    change = int(diff["rooms_short_diff"].iloc[0])
+    assert change < 0 and f"{int(base['rooms_short'] + change)} (−{-change})" in text
+    if lang == "vi":
+        assert not re.search(r"\d,\d{3}(?!\d)|\d\.\d{1,2}(?!\d)|\d \d{3}(?!\d)", text)
+        assert re.search(r"\d\.\d{3},\d", text)  # pupil-km: 4.661,6
+    else:
+        assert not re.search(r"\d\.\d{3}(?!\d)|\d,\d{1,2}(?!\d)|\d \d{3}(?!\d)", text)
+        assert re.search(r"\d,\d{3}\.\d", text)
+
+
+def test_compare_workbook_matches_the_csv(comparison, tmp_path, monkeypatch, phuoc_binh_dir, capsys):
+    """compare --out writes compare.xlsx: the CSV's figures side by side, numbers as numbers, headers in
+    the language, frozen, printed A4 landscape; a scenario named like a formula stays text."""
+    from openpyxl import load_workbook
+
+    import tuyensinh.scenarios.compare as scenarios_module
+    from tuyensinh.cli import main
+    from tuyensinh.present.compare_xlsx import HEADER_ROWS
+
+    formula = '=HYPERLINK("http://x")'
+    renamed = Comparison(
+        comparison.table.replace({"scenario": {"Sĩ số THCS 40": formula}}),
+        comparison.differences.replace({"scenario": {"Sĩ số THCS 40": formula}}),
+        comparison.plans,
+    )
+    monkeypatch.setattr(scenarios_module, "compare_scenarios", lambda *a, **k: renamed)
+    path = tmp_path / "s.toml"
+    path.write_text(SCENARIOS_TOML, encoding="utf-8")
+    out = tmp_path / "cmp"
+    assert main(["compare", str(phuoc_binh_dir), "-s", str(path), "--out", str(out), "--quiet"]) == 0
+    written = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))  # .tuyensinh-outputs.json: ours
+    assert written == ["compare.csv", "compare.xlsx", "compare_differences.csv"]
+    capsys.readouterr()
+    csv = pd.read_csv(out / "compare.csv")
+    assert (csv["scenario"] == "'" + formula).any()  # the CSV's own neutralising quote
+    csv["scenario"] = csv["scenario"].str.removeprefix("'")
+    ws = load_workbook(out / "compare.xlsx")["So sánh kịch bản"]
+    metric_row, option_row = HEADER_ROWS
+    assert ws.freeze_panes == f"C{option_row + 1}"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.print_title_rows == f"${metric_row}:${option_row}"  # the header rows on every page
+    assert ws.cell(metric_row, 1).value == "Cấp học" and ws.cell(metric_row, 2).value == "Năm học"
+    headers = {}
+    metric = None
+    for column in range(3, ws.max_column + 1):
+        metric = ws.cell(metric_row, column).value or metric  # merged over its options
+        headers[column] = (metric, ws.cell(option_row, column).value)
+    assert {m for m, _ in headers.values()} == {"Số lớp", "Thiếu phòng", "Học sinh × km"}
+    assert {o for _, o in headers.values()} == {"Phương án gốc", "Trường mới 2029", formula}
+    formula_cell = next(ws.cell(option_row, c) for c, (_, o) in headers.items() if o == formula)
+    assert formula_cell.data_type == "s" and formula_cell.quotePrefix  # text, not a formula
+    levels = {"Mầm non": "mam_non", "Tiểu học": "tieu_hoc", "Trung học cơ sở": "thcs"}
+    fields = {"Số lớp": "classes", "Thiếu phòng": "rooms_short", "Học sinh × km": "pupil_metres"}
+    scenarios = {"Phương án gốc": "baseline", "Trường mới 2029": "Trường mới 2029", formula: formula}
+    checked = 0
+    for row in range(option_row + 1, ws.max_row + 1):
+        level, year = levels[ws.cell(row, 1).value], int(ws.cell(row, 2).value[:4])
+        for column, (metric, option) in headers.items():
+            value = ws.cell(row, column).value
+            assert isinstance(value, (int, float))  # a number, not a text
+            expected = _row(csv, scenarios[option], level, year)[fields[metric]]
+            if fields[metric] == "pupil_metres":  # km to 0.1 in the sheet; the CSV: 6 significant digits
+                assert value == pytest.approx(expected / 1000, abs=0.1)
+            else:
+                assert value == expected
+            checked += 1
+    assert checked == len(csv) * 3
