@@ -23,6 +23,7 @@ possible groupings of a level's grades.
 from __future__ import annotations
 
 import itertools
+import pickle
 import warnings
 from collections.abc import Iterable
 from functools import lru_cache
@@ -131,11 +132,33 @@ def level_classes(level: str, pupils: np.ndarray, limits: np.ndarray, norms: Nor
     return classes, group_of[best]
 
 
+_CHECKED: dict[tuple[str, bytes], pd.DataFrame] = {}
+"""Schools tables already validated, by (name, pickled table): a plan checks the same table
+some forty times (every capacity.analyze, quota and summary call), ≈ 8 ms each."""
+_CHECKED_MAX = 16
+
+
 def check_schools(schools: pd.DataFrame, name: str = "schools") -> pd.DataFrame:
     """Validate the schools table; return a copy with defaults filled (sessions 2, NaN others).
 
     The optional facility columns (capacity.school_columns) are checked too: their bad cells
-    raise a TableError listing every problem (a ValueError)."""
+    raise a TableError listing every problem (a ValueError). A table equal to one checked
+    before (the same pickled bytes: values, dtypes, index, columns) gets a copy of that
+    result without being checked again."""
+    try:
+        key = (name, pickle.dumps(schools, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # an unpicklable cell: check it every time
+        return _check_schools(schools, name)
+    checked = _CHECKED.get(key)
+    if checked is None:
+        checked = _check_schools(schools, name)
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.pop(next(iter(_CHECKED)))
+        _CHECKED[key] = checked
+    return checked.copy()
+
+
+def _check_schools(schools: pd.DataFrame, name: str) -> pd.DataFrame:
     need = [c for c in ("school_id", "level", "classrooms") if c not in schools.columns]
     if need:
         raise ValueError(f"{name}: missing column(s) {', '.join(need)}; see docs/data-format.md (schools.csv)")

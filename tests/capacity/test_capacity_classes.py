@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from capacity import classes_by_grade, effective_limits, load_norms, rooms_available, rooms_needed
-from capacity.classes import ceil_classes, level_classes
+from capacity.classes import ceil_classes, check_schools, level_classes
 
 NORMS = load_norms()
 PRESCHOOL_LIMITS = np.array([[15, 20, 25, 25, 30, 35]], float)
@@ -148,3 +148,14 @@ def test_classes_by_grade_labels_mixed_groups():
 def test_bad_schools_tables(schools, expected):
     with pytest.raises(ValueError, match=expected):
         rooms_available(schools, [2027])
+
+
+def test_a_schools_table_checked_again_gives_the_same_result_and_a_changed_one_is_checked_again():
+    schools = pd.DataFrame({"school_id": ["A", "B"], "level": ["tieu_hoc", "thcs"], "classrooms": [10, 8]})
+    first = check_schools(schools)
+    first.loc[0, "classrooms"] = 99.0  # the caller's copy: the remembered result is not touched
+    again = check_schools(schools.copy())
+    assert again["classrooms"].tolist() == [10.0, 8.0] and again["sessions_per_day"].tolist() == [2, 2]
+    schools.loc[1, "classrooms"] = -1  # changed in place: checked again, refused
+    with pytest.raises(ValueError, match="classrooms"):
+        check_schools(schools)

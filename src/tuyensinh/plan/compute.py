@@ -168,8 +168,13 @@ def compute_plan(
     *,
     progress: Progress | bool | Callable[[str], None] | None = None,
     forecast: pd.DataFrame | ForecastResult | None = None,
+    on_forecast: Callable[[pd.DataFrame, pd.DataFrame | None], None] | None = None,
 ) -> Plan:
     """Forecast, demand, zoning, capacity and quotas for `ward` (nothing is written).
+
+    `on_forecast(quarters, ward_totals)`: called as soon as the forecast is known (the future
+    `Plan.forecast` and `Plan.forecast_ward`), e.g. to start drawing the fan charts while the
+    rest is computed (`tuyensinh.plan.drawing.draw_forecast_early`).
 
     `forecast`: a forecast to reuse (a forecast table, or `forecast.project_all`'s result, e.g.
     the same ward's in a scenario that does not change population or housing); computed when
@@ -190,6 +195,8 @@ def compute_plan(
             table, ward_table = projected, None
         else:
             table, ward_table = projected.quarters, projected.ward
+    if on_forecast is not None:
+        on_forecast(table, ward_table)
     accuracy = None
     if settings.accuracy and forecast is None:
         with progress.step(2, "accuracy", "step.accuracy"):

@@ -15,6 +15,11 @@ workers inherit the plan instead of receiving a copy) while the calling process 
 tables. `figure_workers` says how many: `TUYENSINH_FIGURE_WORKERS` when set (0 or 1: serial),
 else one per usable core, at most 2. `tuyensinh batch` runs one ward per core and keeps its
 plans serial (figure_workers=1). Without the fork start method (Windows) the jobs run serially.
+
+The fan charts need only the forecast: `draw_forecast_early` starts them on one process as soon
+as the forecast is computed (`compute_plan(..., on_forecast=...)`), while the plan computes the
+zonings and capacity on the other core; `draw_figures(..., early=...)` then skips them and
+collects their bytes. The same jobs, so the same files as the serial path.
 """
 
 from __future__ import annotations
@@ -27,13 +32,25 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+import pandas as pd
 
 from tuyensinh.plan.pngs import cropped_png, sheet_png
-from tuyensinh.plan.types import Plan
+from tuyensinh.plan.types import Plan, PlanSettings
 from tuyensinh.present.outputs import write_bytes_atomic, write_text_atomic
 
-__all__ = ["WORKERS_ENV", "Drawing", "FigureJob", "draw_figures", "figure_jobs", "figure_workers"]
+__all__ = [
+    "WORKERS_ENV",
+    "Drawing",
+    "FigureJob",
+    "ForecastView",
+    "draw_figures",
+    "draw_forecast_early",
+    "figure_jobs",
+    "figure_workers",
+    "forecast_jobs",
+]
 
 WORKERS_ENV = "TUYENSINH_FIGURE_WORKERS"
 """Environment variable: processes drawing a plan's figures (0 or 1: serial in the calling process)."""
@@ -118,6 +135,25 @@ def figure_jobs(plan: Plan) -> dict[str, FigureJob]:
     return jobs
 
 
+@dataclass(frozen=True)
+class ForecastView:
+    """What the fan charts read of a plan (`tuyensinh.plan.figures`), before the plan exists:
+    the ward, the settings and the forecast tables (quarters; ward totals or None)."""
+
+    ward: Any
+    settings: PlanSettings
+    forecast: pd.DataFrame
+    forecast_ward: pd.DataFrame | None
+
+
+def forecast_jobs(view: Plan | ForecastView) -> dict[str, FigureJob]:
+    """The fan charts' jobs (forecast_ward, forecast_<quarter>), the same as `figure_jobs`'."""
+    from tuyensinh.plan.figures import chart_builders
+
+    builders = chart_builders(cast(Plan, view))  # the fan charts' builders read only the view's fields
+    return {name: _chart_job(name, build) for name, build in builders.items() if name.startswith("forecast_")}
+
+
 def figure_workers(requested: int | None = None) -> int:
     """Processes to draw with: `requested` when given, else `TUYENSINH_FIGURE_WORKERS` when
     set, else one per usable core up to `MAX_WORKERS`; 1 means serial."""
@@ -157,9 +193,15 @@ class Drawing:
     by name (a job's exception is raised there); `close()` stops the pool (always call it)."""
 
     def __init__(
-        self, pool: ProcessPoolExecutor | None, futures: list[Future[dict[str, bytes]]], done: dict[str, bytes]
+        self,
+        pool: ProcessPoolExecutor | None,
+        futures: list[Future[dict[str, bytes]]],
+        done: dict[str, bytes],
+        names: frozenset[str] = frozenset(),
+        early: Drawing | None = None,
     ):
         self._pool, self._futures, self._done = pool, futures, done
+        self.names, self._early = names, early  # the jobs' names; figures started earlier
 
     @property
     def parallel(self) -> bool:
@@ -167,28 +209,24 @@ class Drawing:
         return self._pool is not None
 
     def result(self) -> dict[str, bytes]:
-        pngs = dict(self._done)
+        pngs = self._early.result() if self._early is not None else {}
+        pngs.update(self._done)
         for future in self._futures:
             pngs.update(future.result())
         return pngs
 
     def close(self) -> None:
+        if self._early is not None:
+            self._early.close()
+            self._early = None
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
             gc.unfreeze()
 
 
-def draw_figures(plan: Plan, stage: Path, workers: int | None = None) -> Drawing:
-    """Start drawing every figure of `plan` into the staging folder `stage`: on a pool of
-    `figure_workers(workers)` processes (returns at once), or serially (returns when done)."""
-    jobs = figure_jobs(plan)
-    count = min(figure_workers(workers), len(jobs))
-    if count <= 1:
-        pngs: dict[str, bytes] = {}
-        for job in jobs.values():
-            pngs.update(job.run(plan, stage))
-        return Drawing(None, [], pngs)
+def _pool_drawing(plan: Plan, stage: Path, jobs: dict[str, FigureJob], count: int, early: Drawing | None) -> Drawing:
+    """Run `jobs` on a fork pool of `count` processes that inherit `plan` (longest first)."""
     # the objects that exist now are the workers' inheritance: out of the collector's sight, so
     # the workers' collections neither walk them nor copy their memory pages (copy-on-write)
     gc.freeze()
@@ -205,4 +243,31 @@ def draw_figures(plan: Plan, stage: Path, workers: int | None = None) -> Drawing
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
         raise
-    return Drawing(pool, futures, {})
+    return Drawing(pool, futures, {}, frozenset(jobs), early)
+
+
+def draw_forecast_early(view: ForecastView, stage: Path, workers: int | None = None) -> Drawing | None:
+    """Start the fan charts on one process of their own (returns at once), or None when the
+    figures are drawn serially (`figure_workers(workers)` is 1): the serial path draws them
+    with the rest. Pass the result to `draw_figures(..., early=...)`, or close it."""
+    if figure_workers(workers) <= 1:
+        return None
+    jobs = forecast_jobs(view)
+    return _pool_drawing(cast(Plan, view), stage, jobs, 1, None) if jobs else None
+
+
+def draw_figures(plan: Plan, stage: Path, workers: int | None = None, early: Drawing | None = None) -> Drawing:
+    """Start drawing every figure of `plan` into the staging folder `stage`: on a pool of
+    `figure_workers(workers)` processes (returns at once), or serially (returns when done).
+    `early`: figures already being drawn (`draw_forecast_early`): skipped here, their bytes
+    are part of `result()` and `close()` stops their process too."""
+    jobs = figure_jobs(plan)
+    if early is not None:
+        jobs = {name: job for name, job in jobs.items() if name not in early.names}
+    count = min(figure_workers(workers), len(jobs))
+    if count <= 1:
+        pngs: dict[str, bytes] = {}
+        for job in jobs.values():
+            pngs.update(job.run(plan, stage))
+        return Drawing(None, [], pngs, frozenset(jobs), early)
+    return _pool_drawing(plan, stage, jobs, count, early)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from tuyensinh.plan.content import plan_report
-from tuyensinh.plan.drawing import draw_figures
+from tuyensinh.plan.drawing import Drawing, draw_figures
 from tuyensinh.plan.types import Plan, Progress
 from tuyensinh.present import geo
 from tuyensinh.present.excel import write_quotas_xlsx
@@ -124,7 +124,9 @@ def _write_documents(plan: Plan, stage: Path) -> None:
     )
 
 
-def write_plan(plan: Plan, stage: Path, progress: Progress, figure_workers: int | None = None) -> list[str]:
+def write_plan(
+    plan: Plan, stage: Path, progress: Progress, figure_workers: int | None = None, early: Drawing | None = None
+) -> list[str]:
     """Write every output of `plan` but manifest.json into the folder `stage` (steps 6 and 7
     of `progress`); return the relative file names.
 
@@ -132,9 +134,10 @@ def write_plan(plan: Plan, stage: Path, progress: Progress, figure_workers: int 
     `figure_workers` processes (None: its default; 1: serially, in this process). On a pool,
     step 6 starts the drawing, writes the tables, workbooks and zones.gpkg meanwhile and waits
     for the figures; serially it draws and step 7 writes the rest. Step 7 ends with report.html.
+    `early`: the fan charts already being drawn (`tuyensinh.plan.drawing.draw_forecast_early`).
     """
     with progress.step(6, "charts", "step.charts"):
-        drawing = draw_figures(plan, stage, workers=figure_workers)
+        drawing = draw_figures(plan, stage, workers=figure_workers, early=early)
         try:
             overlapped = drawing.parallel
             if overlapped:

@@ -15,8 +15,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
+
 from tuyensinh.plan.compute import compute_plan
 from tuyensinh.plan.content import plan_headlines
+from tuyensinh.plan.drawing import Drawing, ForecastView, draw_forecast_early
 from tuyensinh.plan.files import check_out_folder, write_plan, write_plan_manifest
 from tuyensinh.plan.network import NetworkSettings, compute_network
 from tuyensinh.plan.types import PlanResult, PlanSettings, Progress
@@ -63,8 +66,19 @@ def run_plan(
         ward = load_ward(ward_folder)
     check_out_folder(ward_folder, out)
     with staged_output(out, replace_whole=True) as stage:
-        plan = compute_plan(ward, settings, progress=tracker)
-        files = write_plan(plan, stage, tracker, figure_workers=figure_workers)
+        early: list[Drawing | None] = []  # the fan charts, drawn while the plan is computed
+
+        def start_fans(forecast: pd.DataFrame, forecast_ward: pd.DataFrame | None) -> None:
+            view = ForecastView(ward, settings, forecast, forecast_ward)
+            early.append(draw_forecast_early(view, stage, workers=figure_workers))
+
+        try:
+            plan = compute_plan(ward, settings, progress=tracker, on_forecast=start_fans)
+            files = write_plan(plan, stage, tracker, figure_workers=figure_workers, early=early[0] if early else None)
+        finally:  # a failed run stops the fan charts' process too (closing twice is harmless)
+            for drawing in early:
+                if drawing is not None:
+                    drawing.close()
         network_lines: list[str] = []
         if network is not None:
             outcome = compute_network(ward, network)

@@ -1,10 +1,11 @@
 """The plan's figures: each PNG from one draw gives savefig's pixels, and the pool draws what the
-serial path draws (tuyensinh.plan.pngs, tuyensinh.plan.drawing)."""
+serial path draws, also with the fan charts started early (tuyensinh.plan.pngs, tuyensinh.plan.drawing)."""
 
 from __future__ import annotations
 
 import io
 import multiprocessing
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,15 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from tuyensinh.plan import drawing
-from tuyensinh.plan.drawing import FigureJob, draw_figures, figure_jobs, figure_workers
+from tuyensinh.plan.drawing import (
+    FigureJob,
+    ForecastView,
+    draw_figures,
+    draw_forecast_early,
+    figure_jobs,
+    figure_workers,
+    forecast_jobs,
+)
 from tuyensinh.plan.pngs import cropped_png, sheet_png
 
 FORK = "fork" in multiprocessing.get_all_start_methods()
@@ -127,3 +136,45 @@ def test_a_failing_figure_fails_the_run_from_the_pool(vi_run, tmp_path, monkeypa
             run.result()
     finally:
         run.close()
+
+
+def _files(stage: Path) -> dict[str, bytes]:
+    return {p.relative_to(stage).as_posix(): p.read_bytes() for p in stage.rglob("*") if p.is_file()}
+
+
+@pytest.mark.skipif(not FORK, reason="the figure pool needs the fork start method")
+def test_fan_charts_started_early_give_the_serial_files(vi_run, tmp_path, monkeypatch):
+    plan = vi_run[0].plan
+    fans = forecast_jobs(plan)
+    assert "forecast_ward" in fans and len(fans) == 3  # the ward and its two fastest-changing quarters
+    keep = {*fans, "shortfall"}
+    jobs = {name: job for name, job in figure_jobs(plan).items() if name in keep}
+    assert set(jobs) == keep
+    monkeypatch.setattr(drawing, "figure_jobs", lambda plan: jobs)
+
+    serial = draw_figures(plan, tmp_path / "serial", workers=1)
+    serial_pngs = serial.result()
+    serial.close()
+
+    view = ForecastView(plan.ward, plan.settings, plan.forecast, plan.forecast_ward)
+    early = draw_forecast_early(view, tmp_path / "early", workers=2)
+    assert early is not None and early.parallel and early.names == set(fans)
+    run = draw_figures(plan, tmp_path / "early", workers=2, early=early)
+    try:
+        assert run.names == {"shortfall"}  # the fan charts are not drawn twice
+        early_pngs = run.result()
+    finally:
+        run.close()
+    assert early_pngs == serial_pngs and set(serial_pngs) == keep
+    assert _files(tmp_path / "early") == _files(tmp_path / "serial")
+    # the run_plan of the fixture drew its fan charts early (a pool on this machine): the same bytes
+    written = _files(vi_run[0].out / "charts")
+    for name in fans:
+        assert written[f"{name}.png"] == serial_pngs[name]
+
+
+def test_the_serial_path_starts_nothing_early(vi_run, tmp_path):
+    plan = vi_run[0].plan
+    view = ForecastView(plan.ward, plan.settings, plan.forecast, plan.forecast_ward)
+    assert draw_forecast_early(view, tmp_path, workers=1) is None  # tuyensinh batch: all in one process
+    assert not list(tmp_path.iterdir())
