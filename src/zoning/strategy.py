@@ -541,21 +541,22 @@ def _windows_with_local_search(
                 for key in chains:
                     chains[key] += found[key]
                 search.offer(Zoning.of(model, problem, chosen))
-            share = 1.0 - chain_share
-            chunk = min(window_deadline, time.perf_counter() + share * WINDOW_CHUNK * search.time_limit)
-            chosen, found = improve_by_windows(
-                model,
-                problem,
-                search.options,
-                chosen,
-                deadline=chunk,
-                priority=priority,
-                window=WINDOW_SCHOOLS,
-                window_seconds=WINDOW_SECONDS,
-            )
-            for key in stats:
-                stats[key] += found[key]
-            search.offer(Zoning.of(model, problem, chosen))
+            if chain_share < 1.0:
+                share = 1.0 - chain_share
+                chunk = min(window_deadline, time.perf_counter() + share * WINDOW_CHUNK * search.time_limit)
+                chosen, found = improve_by_windows(
+                    model,
+                    problem,
+                    search.options,
+                    chosen,
+                    deadline=chunk,
+                    priority=priority,
+                    window=WINDOW_SCHOOLS,
+                    window_seconds=WINDOW_SECONDS,
+                )
+                for key in stats:
+                    stats[key] += found[key]
+                search.offer(Zoning.of(model, problem, chosen))
             improved = local(chosen)
             if improved is None:
                 continue
@@ -564,7 +565,7 @@ def _windows_with_local_search(
                 moves[key] += local_stats[key]
             search.offer(Zoning.of(model, problem, chosen))
     finally:
-        if (stats["windows"] or moves["rounds"]) and search.best is not None:
+        if (stats["windows"] or chains["windows"] or moves["rounds"]) and search.best is not None:
             search.record(
                 {
                     "step": name,
