@@ -230,7 +230,7 @@ PROOF_METHOD = "class_count"
 """The proof step with several grades or years: "class_count" (the Lagrangian bound with whole
 classes per school, `zoning.lagrange`; from the LP duals, so only when the LP was solved) or
 "split_quarter" (HiGHS on the split-quarter relaxation, `bounding_model`)."""
-CHAIN_SHARE = 0.5
+CHAIN_SHARE = 1.0
 """Share of each chunk of windows (LP-guided strategy) spent on chain windows
 (`zoning.chain_windows`: along full schools to one with a spare class) instead of windows of
 nearest schools; 0 turns them off."""
