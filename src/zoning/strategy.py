@@ -236,6 +236,8 @@ CHAIN_SHARE = 1.0
 nearest schools; 0 turns them off."""
 CHAIN_SCHOOLS = 5
 """Schools per chain window."""
+CHAIN_SECONDS = 0.5
+"""Most seconds one chain window's MIP may take."""
 MIN_PROOF_SECONDS = 1.0
 """The proof step runs only with at least this many seconds left."""
 
@@ -534,7 +536,7 @@ def _windows_with_local_search(
                     deadline=chunk,
                     priority=priority,
                     size=CHAIN_SCHOOLS,
-                    window_seconds=WINDOW_SECONDS,
+                    window_seconds=CHAIN_SECONDS,
                     start_at=next_seed,
                 )
                 next_seed = int(found["next"])
