@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from forecast.engine import first_origin_index, project_means
+from forecast.engine import calibration_origins, first_origin_index, project_means
 from forecast.intervals import calibrate, interval_bounds, summarize_errors
 from forecast.langs import check_lang
 from forecast.settings import DEFAULT_SETTINGS, METHOD_LABELS, METHODS, ForecastSettings
@@ -215,7 +215,8 @@ def backtest(
             if o < first_eval:
                 continue
             year = int(arrays.years[o])
-            cal = calibrate([e for e in errors if e.origin + e.horizon <= year])
+            calibrating = {int(arrays.years[c]) for c in calibration_origins(o, settings)}
+            cal = calibrate([e for e in errors if e.origin in calibrating and e.origin + e.horizon <= year])
             steps = min(max_horizon, last - o)
             mean = means[o][:, :, :steps]
             bounds = interval_bounds(mean, ages, cal)

@@ -41,6 +41,7 @@ __all__ = [
     "Combination",
     "PLAIN",
     "calibration_sample",
+    "calibration_origins",
     "shrunk_hamilton_perry",
 ]
 
@@ -324,6 +325,23 @@ def shrunk_hamilton_perry(total: np.ndarray, steps: int) -> np.ndarray:
     return out
 
 
+#: Fewest origins with `ForecastSettings.calibration_history` years of history that calibrate
+#: the intervals on their own; with fewer, every origin from the third year is used.
+MIN_LONG_ORIGINS = 3
+
+
+def calibration_origins(base_index: int, settings: ForecastSettings) -> list[int]:
+    """Origins (indices) whose past forecasts calibrate the intervals at `base_index`: those
+    made from at least `settings.calibration_history` years of history, when MIN_LONG_ORIGINS
+    such origins exist (else every origin from the third year). A forecast from 3 years of
+    history errs more than one from a long history: its errors would widen today's intervals
+    with a method that no longer applies (on the Yokohama blocks the 80 % intervals held up to
+    85 % of outcomes with them)."""
+    every = list(range(first_origin_index(), base_index))
+    long = [o for o in every if o + 1 >= settings.calibration_history]
+    return long if len(long) >= MIN_LONG_ORIGINS else every
+
+
 def calibration_sample(arrays: WardArrays, settings: ForecastSettings) -> WardArrays:
     """The quarters the rolling-origin runs use: all of them, or above
     `settings.calibration_quarters` a seeded sample of that many."""
@@ -354,7 +372,7 @@ def rolling_errors(
     """
     last = arrays.years.size - 1
     if origins is None:
-        origins = list(range(first_origin_index(), last))
+        origins = calibration_origins(last, settings)
     if past is None:
         arrays = calibration_sample(arrays, settings)
     ages = arrays.ages[:n_ages]

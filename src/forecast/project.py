@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.engine import PLAIN, calibration_sample, fit_combination, project_means, rolling_errors
-from forecast.intervals import Calibration, calibrate, interval_bounds
+from forecast.intervals import Calibration, calibrate, fill_bounds
 from forecast.settings import DEFAULT_SETTINGS, ForecastSettings
 from forecast.tables import WardArrays, ward_arrays
 
@@ -68,26 +68,60 @@ def _ward_total_factors(ward_total: pd.DataFrame, years: np.ndarray, mean: np.nd
     return np.broadcast_to(factor[None, :], sums.shape)
 
 
-def _tidy(quarters: np.ndarray, years: np.ndarray, ages: np.ndarray, values: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Arrays [Q, A, H] → rows ordered by quarter_id, year, age.
+#: Quarters whose interval bounds are computed at a time while the tidy table is filled.
+_TIDY_QUARTERS = 20_000
 
-    The arrays are taken out of `values` one by one and copied into a single float block, so
-    a city-scale forecast never holds two full copies of its numbers at once.
-    """
-    n_q, n_a, n_h = values["mean"].shape
-    n = n_q * n_a * n_h
-    block = np.empty((5, n))
-    for i, name in enumerate(("mean", *_BOUNDS)):
-        block[i].reshape(n_q, n_h, n_a)[...] = values.pop(name).transpose(0, 2, 1)
+
+def _tidy(
+    quarters: np.ndarray,
+    years: np.ndarray,
+    ages: np.ndarray,
+    mean: np.ndarray,
+    calibration: Calibration | None,
+    factor: np.ndarray | None = None,
+    observed: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Forecasts `mean` [Q, A, H] → rows ordered by quarter_id, year, age with their bounds.
+
+    The bounds (`calibration`; None: equal to the mean) are computed for a chunk of quarters
+    at a time and written straight into the one float block behind the table, scaled by
+    `factor` [A, H] (the ward-total constraint) when given; `observed` [Q, A] (include_base)
+    is prepended as the base year with bounds equal to it. A city-scale forecast thus never
+    holds its bounds twice (19 million rows: the table's 0.9 GB and the mean, nothing more)."""
+    n_q, n_a, n_h = mean.shape
+    first = 0 if observed is None else 1
+    n_y = n_h + first
+    block = np.empty((5, n_q * n_y * n_a))
+    views = [block[i].reshape(n_q, n_y, n_a) for i in range(5)]
+    for q0 in range(0, n_q, _TIDY_QUARTERS):  # chunks of quarters, each vectorized
+        q1 = min(n_q, q0 + _TIDY_QUARTERS)
+        m = views[0][q0:q1, first:]
+        m[...] = mean[q0:q1].transpose(0, 2, 1)  # [q, H, A]: the table's order
+        parts = [
+            views[i][q0:q1, first:] for i in (3, 1, 2, 4)
+        ]  # lo95, lo80, hi80, hi95 (columns: mean, lo80, hi80, lo95, hi95)
+        if calibration is not None:
+            fill_bounds(m, ages, calibration, parts, age_axis=2)
+        else:
+            for part in parts:
+                part[...] = m
+        if factor is not None:
+            for i in range(5):
+                views[i][q0:q1, first:] *= factor.T[None]
+        if observed is not None:
+            for i in range(5):
+                views[i][q0:q1, 0] = observed[q0:q1]
     frame = pd.DataFrame(block.T, columns=["mean", *_BOUNDS], copy=False)
-    frame.insert(0, "quarter_id", pd.Index(quarters).repeat(n_a * n_h))
-    frame.insert(1, "year", np.tile(np.repeat(years, n_a), n_q))
-    frame.insert(2, "age", np.tile(ages, n_q * n_h))
+    # each column inserted as a Series sharing its array (an array or Index would be copied again)
+    ids = pd.Index(quarters).repeat(n_a * n_y).array
+    frame.insert(0, "quarter_id", pd.Series(ids, index=frame.index, copy=False))
+    year_col = np.empty((n_q, n_y * n_a), dtype=np.int64)
+    year_col[...] = np.repeat(years, n_a)  # one broadcast copy, not a tile
+    age_col = np.empty((n_q * n_y, n_a), dtype=np.int64)
+    age_col[...] = ages
+    frame.insert(1, "year", pd.Series(year_col.reshape(-1), index=frame.index, copy=False))
+    frame.insert(2, "age", pd.Series(age_col.reshape(-1), index=frame.index, copy=False))
     return frame[FORECAST_COLUMNS] if list(frame.columns) != FORECAST_COLUMNS else frame
-
-
-def _prepend_base(values: dict[str, np.ndarray], base: np.ndarray) -> dict[str, np.ndarray]:
-    return {name: np.concatenate([base[:, :, None], arr], axis=2) for name, arr in values.items()}
 
 
 def project_arrays(
@@ -97,8 +131,9 @@ def project_arrays(
     max_age: int,
     intervals: bool,
     settings: ForecastSettings,
-) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray], Calibration, Calibration]:
-    """(forecast years, quarter arrays, ward arrays, calibrations) for the shrunk method."""
+) -> tuple[np.ndarray, np.ndarray, Calibration | None, Calibration | None]:
+    """(forecast years, quarter means [Q, A, H], quarter and ward calibrations — None without
+    intervals) for the shrunk method; the bounds are computed by `_tidy`."""
     base_year = arrays.base_year
     steps = horizon - base_year
     n_ages = max_age + 1
@@ -108,19 +143,18 @@ def project_arrays(
     if settings.combine:
         combination, past = fit_combination(sample, base_index, settings)
     # quarters merged away before the base year have no forecast; their past still trains the method
-    mean = project_means(arrays, base_index, steps, "shrunk", settings, combination)[arrays.exists[:, -1], :n_ages]
-    quarter_cal = ward_cal = Calibration((0.0,) * 6, (0.0,) * 4, 0, ())
+    mean = project_means(arrays, base_index, steps, "shrunk", settings, combination)[:, :n_ages]
+    now = arrays.exists[:, -1]
+    if not now.all():
+        mean = mean[now]
+    quarter_cal = ward_cal = None
     if intervals:
         quarter_errors, ward_errors = rolling_errors(
             sample, "shrunk", settings, n_ages=n_ages, combination=combination, past=past
         )
         quarter_cal, ward_cal = calibrate(quarter_errors), calibrate(ward_errors)
-    ages = arrays.ages[:n_ages]
-    ward_mean = mean.sum(axis=0, keepdims=True)
-    quarter = {"mean": mean, **interval_bounds(mean, ages, quarter_cal)}
-    ward = {"mean": ward_mean, **interval_bounds(ward_mean, ages, ward_cal)}
     years = np.arange(base_year + 1, horizon + 1)
-    return years, quarter, ward, quarter_cal, ward_cal
+    return years, mean, quarter_cal, ward_cal
 
 
 def project_all(
@@ -146,24 +180,23 @@ def project_all(
         raise ValueError(
             f"horizon {horizon} must be after the base year {base}: the forecast covers base + 1 … horizon."
         )
-    years, quarter, ward, quarter_cal, ward_cal = project_arrays(
+    years, mean, quarter_cal, ward_cal = project_arrays(
         arrays, horizon=horizon, max_age=max_age, intervals=intervals, settings=settings
     )
-    if ward_total is not None:
-        factor = _ward_total_factors(ward_total, years, quarter["mean"], max_age)
-        for values in (quarter, ward):
-            for name in list(values):
-                values[name] = values[name] * factor[None]
+    ward_mean = mean.sum(axis=0, keepdims=True)
+    factor = None if ward_total is None else _ward_total_factors(ward_total, years, mean, max_age)
     ages = arrays.ages[: max_age + 1]
     now = arrays.exists[:, -1]
+    observed = ward_observed = None
     if include_base:
         observed = arrays.total[now, : max_age + 1, -1]
-        quarter = _prepend_base(quarter, observed)
-        ward = _prepend_base(ward, observed.sum(axis=0, keepdims=True))
+        ward_observed = observed.sum(axis=0, keepdims=True)
         years = np.r_[base, years]
-    quarter_frame = _tidy(arrays.quarters[now], years, ages, quarter)
-    ward_frame = _tidy(np.array(["ward"], dtype=object), years, ages, ward).drop(columns="quarter_id")
-    return ForecastResult(quarter_frame, ward_frame, quarter_cal, ward_cal, base, settings)
+    quarter_frame = _tidy(arrays.quarters[now], years, ages, mean, quarter_cal, factor, observed)
+    ward_frame = _tidy(np.array(["ward"], dtype=object), years, ages, ward_mean, ward_cal, factor, ward_observed)
+    ward_frame = ward_frame.drop(columns="quarter_id")
+    none = Calibration((0.0,) * 6, (0.0,) * 4, 0, ())
+    return ForecastResult(quarter_frame, ward_frame, quarter_cal or none, ward_cal or none, base, settings)
 
 
 def project(

@@ -141,13 +141,13 @@ NEIGHBOURS: tuple[float, ...] = (0.0, 0.5, 1.0)
 
 @dataclass(frozen=True)
 class ValidatedRatios:
-    """Time-weighted, shrunk ratios [Q, A-1] and the (λ, κ per age) chosen for them."""
+    """Time-weighted, shrunk ratios [Q, A-1] and the λ, κ and ν chosen for each age."""
 
     ratio: np.ndarray
     ward: np.ndarray  # [A-1] the ward ratio (all quarters pooled, same time weights)
-    decay: float
+    decay: np.ndarray  # [A-1] λ of each age
     kappa: np.ndarray  # [A-1] κ of each age (persons expected, time-weighted)
-    neighbours: float = 0.0  # ν: weight of the neighbouring ages in the quarter's level
+    neighbours: np.ndarray  # [A-1] ν of each age: weight of the neighbouring ages in the quarter's level
 
 
 def _pool_neighbours(x: np.ndarray, nu: float) -> np.ndarray:
@@ -195,7 +195,7 @@ def validated_ratios(
     kappa_band: int = 5,
     validation_quarters: int = 2000,
     neighbour_weights: tuple[float, ...] = NEIGHBOURS,
-    fixed: tuple[float, np.ndarray, float] | None = None,
+    fixed: tuple[float | np.ndarray, np.ndarray, float | np.ndarray] | None = None,
 ) -> ValidatedRatios:
     """Cohort-change ratios from every usable year, recent years weighted most, each quarter
     shrunk toward the ward's ratio of the same age:
@@ -208,10 +208,10 @@ def validated_ratios(
     f is the quarter's level relative to the ward, borrowing strength from the neighbouring
     ages with weight ν (a quarter that gains families at age 4 gains them at 3 and 5 too).
     λ, ν and κ are not assumed: each candidate predicts each of the last `validation_years`
-    one-year transitions from the transitions before it (N̂ = D_t · r); the (λ, ν) with the
-    least absolute error in persons is kept, and for each band of `kappa_band` ages the κ with
-    the least error in that band — how much a quarter's own past says about its next year,
-    measured on the ward itself. (Ages differ: young families move by choice of quarter, so
+    one-year transitions from the transitions before it (N̂ = D_t · r); for each band of
+    `kappa_band` ages the (λ, ν, κ) with the least absolute error in persons in that band is
+    kept — how much, and how far back, a quarter's own past says about its next year, measured
+    on the ward itself. (Ages differ: young families move by choice of quarter, so
     quarters' ratios at ages 0–5 differ for real; at school ages most differences are noise.)
     With fewer than 3 transitions the middle candidates (λ = 0.85, κ = 400) are used. Above
     `validation_quarters` quarters the choice is made on a seeded sample of that many (one
@@ -225,9 +225,9 @@ def validated_ratios(
     n_k, n_r = n_t - 1, den.shape[1]
     band = np.arange(n_r) // kappa_band
     n_band = int(band.max()) + 1 if n_r else 0
-    decay = decays[len(decays) // 2]
+    decay: float | np.ndarray = decays[len(decays) // 2]
     kappa = np.full(n_r, kappas[len(kappas) // 2])
-    nu = 0.0
+    nu: float | np.ndarray = 0.0
     vden, vnum = den, num
     if den.shape[0] > validation_quarters:
         pick = np.sort(np.random.default_rng(20260102).choice(den.shape[0], validation_quarters, replace=False))
@@ -260,10 +260,24 @@ def validated_ratios(
                     for j in range(len(kappas)):
                         err[i, j] += np.bincount(band, weights=by_age[j], minlength=n_band)
         best_k = err.argmin(axis=1)  # [pair, band]
-        totals = np.take_along_axis(err, best_k[:, None, :], axis=1)[:, 0, :].sum(axis=1)
-        i = int(totals.argmin())
-        decay, nu = pairs[i]
-        kappa = np.asarray(kappas, dtype=float)[best_k[i]][band]
-    weights = decay ** np.arange(n_k - 1, -1, -1, dtype=float)
-    ratio, ward = _weighted_ratios(den, num, weights, kappa, bounds, nu)
-    return ValidatedRatios(ratio, ward, decay, kappa, nu)
+        best = np.take_along_axis(err, best_k[:, None, :], axis=1)[:, 0, :]  # [pair, band]
+        pair_of_band = best.argmin(axis=0)  # [band]
+        kappa = np.asarray(kappas, dtype=float)[best_k[pair_of_band, np.arange(n_band)]][band]
+        decay = np.array([pairs[i][0] for i in pair_of_band], dtype=float)[band]
+        nu = np.array([pairs[i][1] for i in pair_of_band], dtype=float)[band]
+    decay_a = np.broadcast_to(np.asarray(decay, dtype=float), (n_r,)).copy()
+    nu_a = np.broadcast_to(np.asarray(nu, dtype=float), (n_r,)).copy()
+    kappa = np.broadcast_to(np.asarray(kappa, dtype=float), (n_r,))
+    ratio = np.empty((den.shape[0], n_r))
+    ward = np.empty(n_r)
+    change = np.flatnonzero(np.diff(decay_a) != 0) + 1 if n_r else np.zeros(0, int)
+    change = np.union1d(change, np.flatnonzero(np.diff(nu_a) != 0) + 1)
+    for start, end in zip(np.r_[0, change], np.r_[change, n_r], strict=True):  # runs of ages sharing (λ, ν)
+        if end <= start:
+            continue
+        lo, hi = max(0, start - 1), min(n_r, end + 1)  # with one neighbouring age each side
+        weights = decay_a[start] ** np.arange(n_k - 1, -1, -1, dtype=float)
+        r, w = _weighted_ratios(den[:, lo:hi], num[:, lo:hi], weights, kappa[lo:hi], bounds, float(nu_a[start]))
+        ratio[:, start:end] = r[:, start - lo : end - lo]
+        ward[start:end] = w[start - lo : end - lo]
+    return ValidatedRatios(ratio, ward, decay_a, kappa.copy(), nu_a)

@@ -63,6 +63,8 @@ class ForecastSettings:
     calibration_quarters: above this many quarters the rolling-origin runs that calibrate the
         intervals use a seeded sample of this many quarters (millions of errors already; more
         would only cost time). The forecast itself always uses every quarter.
+    calibration_history: the intervals are calibrated on past forecasts made from at least
+        this many years of history (years), when at least 3 such origins exist.
     """
 
     window: int = 5
@@ -80,6 +82,7 @@ class ForecastSettings:
     fit_max_age: int = 20
     max_fit_horizon: int = 10
     learned_rows: int = 60_000
+    calibration_history: int = 5
 
     def __post_init__(self) -> None:
         if self.window < 2:

@@ -104,8 +104,35 @@ def _whole_numbers(
     frame: pd.DataFrame, table: str, column: str, minimum: float = 0, rows: np.ndarray | None = None
 ) -> np.ndarray:
     """The column as floats; blank, non-numeric or below-`minimum` values raise, naming the
-    spreadsheet rows (`rows`: see `_sheet_rows`)."""
-    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    spreadsheet rows (`rows`: see `_sheet_rows`). An integer column is checked without a
+    per-value conversion (one reduction; a city's 19 million rows in milliseconds)."""
+    raw = frame[column]
+    if _plain_ints(raw):
+        ints = raw.to_numpy()
+        if ints.size and ints.min() < minimum:
+            return _checked(ints.astype(float), table, column, minimum, rows)
+        return ints.astype(float)
+    return _checked(pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float), table, column, minimum, rows)
+
+
+def _plain_ints(column: pd.Series) -> bool:
+    """A NumPy integer column (no missing values possible)."""
+    return isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu"
+
+
+def _whole_ints(
+    frame: pd.DataFrame, table: str, column: str, minimum: float = 0, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Like `_whole_numbers`, as int64 (years, ages); an int64 column is returned as it is."""
+    raw = frame[column]
+    if _plain_ints(raw):
+        ints = raw.to_numpy().astype(np.int64, copy=False)
+        if not ints.size or ints.min() >= minimum:
+            return ints
+    return _whole_numbers(frame, table, column, minimum, rows).astype(np.int64)
+
+
+def _checked(values: np.ndarray, table: str, column: str, minimum: float, rows: np.ndarray | None) -> np.ndarray:
     bad = ~np.isfinite(values)
     if bad.any():
         rows = _sheet_rows(bad, rows)
@@ -124,20 +151,33 @@ def _whole_numbers(
 
 
 def _codes(series: pd.Series, categories: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and the sorted unique labels of an id column (strings)."""
-    text = series.astype(str)
+    """Integer codes and the sorted unique labels (text) of an id column; with `categories`,
+    the codes of those labels (−1 for an unknown one).
+
+    Tables are usually grouped by quarter, so ids come in runs of equal values: only the first
+    id of each run is turned into text and looked up, and its code is repeated over the run
+    (a city's 19 million rows hold ~1 million runs). Same codes as factorizing every row."""
+    values = series.to_numpy()
+    n = values.size
+    change = np.ones(n, dtype=bool)
+    if n > 1:
+        np.not_equal(values[1:], values[:-1], out=change[1:])
+    starts = np.flatnonzero(change)
+    heads = pd.Series(values[starts], dtype=object).astype(str)
     if categories is None:
-        codes, uniques = pd.factorize(text, sort=True)
-        return codes.astype(np.int64), np.asarray(uniques, dtype=object)
-    index = pd.Index(categories)
-    return index.get_indexer(text).astype(np.int64), categories
+        head_codes, uniques = pd.factorize(heads, sort=True)
+        labels = np.asarray(uniques, dtype=object)
+    else:
+        head_codes, labels = pd.Index(categories).get_indexer(heads), categories
+    lengths = np.diff(np.append(starts, n))
+    return np.repeat(head_codes.astype(np.int64), lengths), labels
 
 
 def _population(population: pd.DataFrame, base_year: int | None):
     _require_columns(population, "population.csv", ("quarter_id", "year", "age", "count"))
     if len(population) == 0:
         raise ValueError("population.csv has no rows: it needs residents by quarter, year and age.")
-    years = _whole_numbers(population, "population.csv", "year", minimum=1900).astype(np.int64)
+    years = _whole_ints(population, "population.csv", "year", minimum=1900)
     if base_year is None:
         base_year = int(years.max())
     keep = years <= base_year
@@ -146,10 +186,12 @@ def _population(population: pd.DataFrame, base_year: int | None):
             f"population.csv has no rows up to the base year {base_year} "
             f"(its years are {int(years.min())}–{int(years.max())}). Choose a base year with data."
         )
-    population = population.loc[keep]
-    years = years[keep]
-    rows = np.flatnonzero(keep) + 2  # spreadsheet row of each kept row
-    ages = _whole_numbers(population, "population.csv", "age", rows=rows).astype(np.int64)
+    rows = None  # every row kept: a row's spreadsheet number is its position + 2
+    if not keep.all():
+        population = population.loc[keep]
+        years = years[keep]
+        rows = np.flatnonzero(keep) + 2  # spreadsheet row of each kept row
+    ages = _whole_ints(population, "population.csv", "age", rows=rows)
     counts = _whole_numbers(population, "population.csv", "count", rows=rows)
     has_sex = "sex" in population.columns
     sex = None
@@ -166,7 +208,8 @@ def _population(population: pd.DataFrame, base_year: int | None):
 
 
 def _check_years(all_years: np.ndarray, base_year: int) -> np.ndarray:
-    present = np.unique(all_years)
+    low = int(all_years.min())
+    present = low + np.flatnonzero(np.bincount(all_years - low))
     first = int(present[0])
     expected = np.arange(first, base_year + 1)
     gaps = np.setdiff1d(expected, present)
@@ -213,13 +256,21 @@ def ward_arrays(
     age_axis = np.arange(max_present + 1)
     q_codes, quarters = _codes(population["quarter_id"])
     n_q, n_a, n_t = len(quarters), age_axis.size, year_axis.size
-    t_codes = years - year_axis[0]
     n_s = 2 if sex is not None else 1
-    s_codes = sex if sex is not None else np.zeros_like(q_codes)
-    flat = ((q_codes * n_a + ages) * n_t + t_codes) * n_s + s_codes
     size = n_q * n_a * n_t * n_s
+    # flat cell index ((q·A + a)·T + t)·S + s, built in place in the codes' array (int64: what
+    # bincount counts without a conversion)
+    flat = q_codes
+    flat *= n_a
+    flat += ages
+    flat *= n_t
+    flat += years
+    flat -= year_axis[0]
+    if sex is not None:
+        flat *= n_s
+        flat += sex
     rows_per_cell = np.bincount(flat, minlength=size)
-    if (rows_per_cell > 1).any():
+    if rows_per_cell.max(initial=0) > 1:
         dup = _sheet_rows(rows_per_cell[flat] > 1, sheet_rows, 2 * _EXAMPLES)
         key = "quarter_id, year, age" + (", sex" if sex is not None else "")
         raise ValueError(
@@ -227,7 +278,8 @@ def ward_arrays(
             f"{', '.join(map(str, dup))}). Keep one row per {key}."
         )
     cells = rows_per_cell.reshape(n_q, n_a, n_t, n_s)
-    quarter_year = cells.sum(axis=(1, 3)) > 0  # [q, t]: the quarter has rows that year
+    rows_per_year = cells.sum(axis=(1, 3))  # [q, t]
+    quarter_year = rows_per_year > 0  # the quarter has rows that year
     # A quarter may start after the first year (a new quarter) or stop before the base year (merged
     # away); between its first and its last year it needs every year.
     started = np.maximum.accumulate(quarter_year, axis=1)
@@ -241,10 +293,10 @@ def ward_arrays(
             f"their quarter (e.g. {'; '.join(examples)}). A quarter needs rows for every year from its first "
             f"to its last year; add them (count 0 if nobody lived there)."
         )
-    expected_cells = np.broadcast_to(quarter_year[:, None, :, None], cells.shape)
-    missing = expected_cells & (cells == 0)
-    if missing.any():
-        q, a, t, s = np.nonzero(missing)
+    # no duplicates: a quarter-year with rows has every age (and sex) exactly when it has A·S rows
+    if ((rows_per_year != n_a * n_s) & quarter_year).any():
+        expected_cells = np.broadcast_to(quarter_year[:, None, :, None], cells.shape)
+        q, a, t, s = np.nonzero(expected_cells & (cells == 0))
         labels = []
         for i in range(min(_EXAMPLES, len(q))):
             label = f"{quarters[q[i]]}, {year_axis[t[i]]}, age {age_axis[a[i]]}"
@@ -258,7 +310,7 @@ def ward_arrays(
             + " from 0 to the oldest age; add rows with count 0 where nobody lives."
         )
     by_sex = np.bincount(flat, weights=counts, minlength=size).reshape(n_q, n_a, n_t, n_s)
-    total = by_sex.sum(axis=3)
+    total = by_sex.sum(axis=3) if sex is not None else by_sex.reshape(n_q, n_a, n_t)
     female = by_sex[..., 1].copy() if sex is not None else None
     exists = quarter_year & (total.sum(axis=1) > 0)
 

@@ -36,7 +36,7 @@ def test_validated_ratios_by_hand_for_one_candidate():
     assert r.ward[0] == pytest.approx(ward)
     assert r.ratio[0, 0] == pytest.approx(w0 * n0 / d0 + (1 - w0) * ward)
     assert r.ratio[1, 0] == pytest.approx(w1 * n1 / d1 + (1 - w1) * ward)
-    assert r.decay == 0.5 and r.kappa.tolist() == [10.0]
+    assert r.decay.tolist() == [0.5] and r.kappa.tolist() == [10.0]
 
 
 def test_neighbouring_ages_lend_their_level():
@@ -231,3 +231,19 @@ def test_a_new_quarter_and_a_merged_away_quarter_are_forecast_as_they_are(small_
     hole = pop[~((pop["quarter_id"] == q_new) & (pop["year"] == 2017))]
     with pytest.raises(ValueError, match=f"{q_new} in 2017"):
         project(hole, base_year=2021, horizon=2024)
+
+
+def test_each_age_band_keeps_its_own_decay_and_neighbour_weight():
+    """Per-age (λ, ν): each age's ratio is the one computed with that age's λ and ν alone."""
+    rng = np.random.default_rng(9)
+    p = rng.poisson(30.0, size=(6, 8, 7)).astype(float)
+    exists = np.ones((6, 7), bool)
+    decay = np.array([0.5, 0.5, 0.5, 1.0, 1.0, 1.0, 0.85])
+    nu = np.array([0.0, 0.0, 0.0, 0.5, 0.5, 0.5, 0.0])
+    kappa = np.full(7, 40.0)
+    mixed = validated_ratios(p, p, exists, bounds=None, fixed=(decay, kappa, nu))
+    for lam, v in {(0.5, 0.0), (1.0, 0.5), (0.85, 0.0)}:
+        alone = validated_ratios(p, p, exists, bounds=None, fixed=(lam, kappa, v))
+        cols = (decay == lam) & (nu == v)
+        assert mixed.ratio[:, cols] == pytest.approx(alone.ratio[:, cols], rel=1e-12)
+    assert mixed.decay.tolist() == decay.tolist() and mixed.neighbours.tolist() == nu.tolist()

@@ -197,12 +197,14 @@ def test_deeply_nested_scenarios_file(ward, tmp_path, capsys):
 @pytest.mark.parametrize("option", ["--stability", "--max-distance", "--time-limit"])
 @pytest.mark.parametrize("value", ["nan", "inf", "-1", "1e999", "ba trăm"])
 def test_plan_options_must_be_finite_numbers(ward, tmp_path, capsys, option, value):
-    with pytest.raises(SystemExit) as info:
-        main(["plan", str(ward), "--out", str(tmp_path / "out"), option, value])
-    err = capsys.readouterr().err
-    assert info.value.code == 2
-    assert f"argument {option}" in err and f"'{value}'" in err and "finite number" in err and "số hữu hạn" in err
-    assert not (tmp_path / "out").exists()
+    # Vietnamese by default, English with --lang en; exit code 2 and nothing written either way
+    for extra, words in (([], ("tham số", "số hữu hạn")), (["--lang", "en"], ("argument", "finite number"))):
+        with pytest.raises(SystemExit) as info:
+            main(["plan", str(ward), "--out", str(tmp_path / "out"), *extra, option, value])
+        err = capsys.readouterr().err
+        assert info.value.code == 2
+        assert f"{words[0]} {option}" in err and f"'{value}'" in err and words[1] in err, err
+        assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(
