@@ -34,7 +34,7 @@ import numpy as np
 from zoning.model import MatrixModel, ModelOptions
 from zoning.problem import ZoningProblem
 from zoning.vectors import best_classes, school_pupils
-from zoning.windows import _school_neighbours, solve_window
+from zoning.windows import school_neighbours, solve_window
 
 __all__ = ["chain_window", "improve_by_chain_windows", "spare_classes"]
 
@@ -97,7 +97,7 @@ def improve_by_chain_windows(
     pq, ps = model.pair_quarter, model.pair_school
     lookup = np.full((n, m), -1, dtype=np.int64)
     lookup[pq, ps] = np.arange(model.n_pairs)
-    neighbours = _school_neighbours(problem)
+    neighbours = school_neighbours(problem)
     chosen = chosen.copy()
     has_spare = spare_classes(problem, ps[chosen]) >= 1
     weight = np.zeros(m) if priority is None else np.asarray(priority, dtype=float)

@@ -13,9 +13,11 @@
      are repaired by greedy moves, and a vectorised local search of moves, swaps and ejection
      chains (`zoning.local_search`, `zoning.ejection`) finishes each (each rounding LP is
      solved in a child process while the previous start is rounded); the best is kept;
-  3. `windows` — windows of neighbouring schools re-solved exactly by small MIPs
-     (`zoning.windows`) take turns with the local search until `WINDOW_SHARE` of the time
-     (`PARALLEL_WINDOW_END` when the proof runs beside them);
+  3. `windows` — chain windows (`zoning.chain_windows`: full schools along a chain to one
+     with a spare class, so a class can move along it; `CHAIN_SHARE` of each chunk, the rest
+     windows of nearest schools, `zoning.windows`) re-solved exactly by small MIPs take turns
+     with the local search until `WINDOW_SHARE` of the time (`PARALLEL_WINDOW_END` when the
+     proof runs beside them);
   4. `proof`: when several grades or years share the rooms, the class-count bound
      (`zoning.lagrange`: the assignment rows dualised from the LP duals, one small MIP per
      school with whole classes; an anytime bound) — launched right after (1) in a child

@@ -19,7 +19,7 @@ from zoning.problem import ZoningProblem
 from zoning.solve import solve_model
 from zoning.vectors import solution_vector
 
-__all__ = ["improve_by_windows", "solve_window", "subproblem"]
+__all__ = ["improve_by_windows", "school_neighbours", "solve_window", "subproblem"]
 
 
 def subproblem(problem: ZoningProblem, model: MatrixModel, quarters: np.ndarray, schools: np.ndarray) -> ZoningProblem:
@@ -59,7 +59,7 @@ def subproblem(problem: ZoningProblem, model: MatrixModel, quarters: np.ndarray,
     )
 
 
-def _school_neighbours(problem: ZoningProblem) -> np.ndarray:
+def school_neighbours(problem: ZoningProblem) -> np.ndarray:
     """(m, m) schools ordered by distance from each school's nearest quarter (self first);
     schools with no known distance from that quarter come last, by position."""
     m = len(problem.school_ids)
@@ -95,7 +95,7 @@ def improve_by_windows(
     pq, ps = model.pair_quarter, model.pair_school
     lookup = np.full((n, m), -1, dtype=np.int64)
     lookup[pq, ps] = np.arange(model.n_pairs)
-    neighbours = _school_neighbours(problem)
+    neighbours = school_neighbours(problem)
     seeds = np.argsort(-priority, kind="stable") if priority is not None else np.arange(m)
     chosen = chosen.copy()
     stats = {"windows": 0, "improved": 0, "gain": 0.0}
