@@ -15,22 +15,36 @@ after removing only what differs between two runs of the *same* code:
 - report.html: the creation time and version in the footer, and the "seconds" column of the
   solver table;
 - maps/*.pdf: the `/CreationDate` entry;
-- quotas.xlsx: compared member by member, with `dcterms:created/modified` removed from
+- quotas.xlsx, capacity_plan.xlsx: compared member by member, with `dcterms:created/modified` removed from
   docProps/core.xml;
 - zones.gpkg: compared as a SQLite dump with GeoPackage `last_change` timestamps removed.
 
-Everything else (CSV tables, PNG charts and maps, web maps) must be identical as written.
+Images are compared by what they show, not by their bytes (the PNG encoder's settings, RGB
+or RGBA storage and the PDF writer's object layout may change without changing the picture):
+
+- PNG (maps/*.png, charts/*.png and every image embedded in report.html, which is compared
+  with its images taken out): the same size in pixels and, on the 0–255 scale of each RGB
+  channel (transparent pixels seen on white), a mean absolute difference of at most
+  `MEAN_TOLERANCE` and at most `PIXEL_SHARE` of the pixels differing by more than
+  `PIXEL_TOLERANCE` in some channel;
+- PDF (maps/*.pdf): identical bytes after the creation date is removed, or else the same
+  number of pages, the same page sizes and the same text (`pdfinfo` and `pdftotext` from
+  poppler-utils; without them the bytes must be identical).
+
+Everything else (CSV tables, web maps) must be identical as written.
 Exit status 0: identical; 1: a difference (listed); 2: a run failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import io
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -43,7 +57,14 @@ REPO = Path(__file__).resolve().parents[1]
 WARDS = ("phuoc_binh", "thien_hoa")
 LANGS = ("vi", "en")
 RUN = "import sys; from tuyensinh.cli import main; sys.exit(main(sys.argv[1:]))"
-NORMALISED = re.compile(r"^(report\.html|quotas\.xlsx|zones\.gpkg|maps/.*\.pdf|manifest\.json)$")
+NORMALISED = re.compile(r"^(report\.html|.*\.xlsx|zones\.gpkg|maps/.*\.pdf|manifest\.json|.*\.png)$")
+MEAN_TOLERANCE = 0.5
+"""Largest mean absolute difference between two images, in levels of 0–255 per channel."""
+PIXEL_TOLERANCE = 32
+"""A pixel differs when one of its channels differs by more than this many levels…"""
+PIXEL_SHARE = 0.001
+"""…and at most this share of the pixels may differ."""
+EMBEDDED_PNG = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
 
 
 def export_src(rev: str, into: Path) -> Path:
@@ -116,7 +137,7 @@ def _blank_seconds_column(table: str) -> str:
 
 
 def _report(data: bytes) -> bytes:
-    html = data.decode()
+    html = EMBEDDED_PNG.sub("data:image/png;base64,<image>", data.decode())
     html = re.sub(r"<table.*?</table>", lambda m: _blank_seconds_column(m.group(0)), html, flags=re.S)
     html = re.sub(
         r"<footer>.*?</footer>",
@@ -161,22 +182,81 @@ def normalised(path: Path) -> bytes:
         return _manifest(data)
     if name == "report.html":
         return _report(data)
-    if name == "quotas.xlsx":
+    if name.endswith(".xlsx"):
         return _xlsx(data)
     if name.endswith(".pdf"):
         return _pdf(data)
     return data
 
 
+def image_difference(before: bytes, after: bytes) -> str | None:
+    """How two PNG images differ beyond the tolerances (see the module docstring), or None."""
+    import numpy as np
+    from PIL import Image
+
+    def pixels(data: bytes) -> np.ndarray:
+        image: Image.Image = Image.open(io.BytesIO(data))
+        image.load()
+        if image.mode != "RGB":
+            canvas = Image.new("RGBA", image.size, "white")
+            image = Image.alpha_composite(canvas, image.convert("RGBA")).convert("RGB")
+        return np.asarray(image, dtype=np.int16)
+
+    a, b = pixels(before), pixels(after)
+    if a.shape != b.shape:
+        return f"size {a.shape[1]}×{a.shape[0]} px before, {b.shape[1]}×{b.shape[0]} px after"
+    diff = np.abs(a - b)
+    mean = float(diff.mean())
+    share = float((diff.max(axis=2) > PIXEL_TOLERANCE).mean())
+    if mean > MEAN_TOLERANCE or share > PIXEL_SHARE:
+        return f"mean difference {mean:.3f} levels, {100 * share:.3f}% of the pixels differ"
+    return None
+
+
+def _pdf_facts(path: Path) -> tuple[str, str] | None:
+    """(page count and sizes, text) of a PDF by poppler-utils, or None without them."""
+    if not (shutil.which("pdfinfo") and shutil.which("pdftotext")):
+        return None
+    info = subprocess.run(["pdfinfo", "-l", "9999", str(path)], capture_output=True, text=True).stdout
+    pages = "\n".join(line for line in info.splitlines() if re.match(r"^(Pages|Page +\d+ size):", line))
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    return pages, text
+
+
+def difference(before: Path, after: Path, rel: Path) -> str | None:
+    """How one output file differs between the two runs (None: the same)."""
+    if rel.suffix == ".png":
+        return image_difference((before / rel).read_bytes(), (after / rel).read_bytes())
+    if normalised(before / rel) == normalised(after / rel):
+        if rel.name == "report.html":
+            images = [EMBEDDED_PNG.findall(p.read_text(encoding="utf-8")) for p in (before / rel, after / rel)]
+            if len(images[0]) != len(images[1]):
+                return f"{len(images[0])} images before, {len(images[1])} after"
+            for i, (a, b) in enumerate(zip(*images, strict=True), start=1):
+                problem = image_difference(base64.b64decode(a), base64.b64decode(b))
+                if problem:
+                    return f"image {i}: {problem}"
+        return None
+    if rel.suffix == ".pdf":
+        facts = _pdf_facts(before / rel), _pdf_facts(after / rel)
+        if facts[0] is not None and facts[0] == facts[1]:
+            return None
+        return (
+            "pages or text differ" if facts[0] is not None else "bytes differ (no pdfinfo/pdftotext to compare pages)"
+        )
+    return "content differs"
+
+
 def compare(before: Path, after: Path) -> list[str]:
-    """Differences between two folders of runs (empty: identical after normalising)."""
+    """Differences between two folders of runs (empty: the same, as the module docstring says)."""
     files_before = {p.relative_to(before) for p in before.rglob("*") if p.is_file()}
     files_after = {p.relative_to(after) for p in after.rglob("*") if p.is_file()}
     problems = [f"only before: {p}" for p in sorted(files_before - files_after)]
     problems += [f"only after: {p}" for p in sorted(files_after - files_before)]
     for rel in sorted(files_before & files_after):
-        if normalised(before / rel) != normalised(after / rel):
-            problems.append(f"differs: {rel}")
+        problem = difference(before, after, rel)
+        if problem:
+            problems.append(f"differs: {rel} ({problem})")
     return problems
 
 

@@ -3,6 +3,7 @@ and status. Lines starting with '#' are comments; the first one carries the vers
 
 from __future__ import annotations
 
+import functools
 import io
 from importlib import resources
 from pathlib import Path
@@ -20,14 +21,21 @@ def read_norm_table(path: str | Path | None = None) -> tuple[pd.DataFrame, str]:
     """Read a norm table (default: the packaged norms.csv); return (table, version).
 
     Lines starting with '#' are comments; the first one carries the version
-    ("... version 2025.12 ...").
+    ("... version 2025.12 ..."). The packaged table is read once per process (a copy is
+    returned each time): a batch worker plans many wards with it.
     """
     if path is None:
-        text = resources.files("capacity").joinpath("norms.csv").read_text(encoding="utf-8")
-        name = "norms.csv"
-    else:
-        text = Path(path).read_text(encoding="utf-8-sig")
-        name = str(path)
+        table, version = _packaged_table()
+        return table.copy(), version
+    return _parse(Path(path).read_text(encoding="utf-8-sig"), str(path))
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged_table() -> tuple[pd.DataFrame, str]:
+    return _parse(resources.files("capacity").joinpath("norms.csv").read_text(encoding="utf-8"), "norms.csv")
+
+
+def _parse(text: str, name: str) -> tuple[pd.DataFrame, str]:
     comments = [line for line in text.splitlines() if line.startswith("#")]
     body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
     table = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)

@@ -71,6 +71,16 @@ _STRIP_IN = 0.6
 """Height kept free under the ward for the scale bar and the north arrow, inches."""
 
 
+class _SheetCanvas(FigureCanvasAgg):
+    """The Agg canvas of a map sheet, whose `draw_idle` does nothing: GeoPandas' `plot` asks for
+    an idle draw after each layer, which on a non-interactive Agg canvas renders the whole sheet
+    at once (four to six full renders per map, none of them seen). The sheet is rendered only
+    when it is saved."""
+
+    def draw_idle(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
 def plot_zones(
     result: ZoningResult,
     quarters: gpd.GeoDataFrame,
@@ -144,7 +154,7 @@ def _sheet(
     ward = area.union_all()
 
     fig = Figure(figsize=page_inches(paper, orientation or "landscape"))
-    FigureCanvasAgg(fig)
+    _SheetCanvas(fig)
     handles = legend_handles(layers, ctx, lang)
     legend = draw_legend(fig, handles, lang)
     legend_w, legend_h = size_in(legend, fig)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from tuyensinh.province.rollup import build_rollup, province_totals
+from tuyensinh.province.rollup import build_rollup, level_table, province_totals
 from tuyensinh.province.rollup_excel import rollup_workbook
 from tuyensinh.province.rollup_report import fmt, rollup_page
 from tuyensinh.province.worker import WardOutcome
@@ -108,6 +108,19 @@ def test_totals_are_hand_computed_sums(outcomes: list[WardOutcome]) -> None:
     assert status.loc["an_phu", "worst_year"] == 2028
     assert status.loc["an_phu", "rooms_short_per_1000"] == pytest.approx(4 / 1100 * 1000)
     assert status.loc["binh_an", "rooms_short_per_1000"] == 0
+
+
+def test_level_table_rows_are_shared_by_workbook_and_page(outcomes: list[WardOutcome]) -> None:
+    rollup = build_rollup(outcomes, province={"name": "Tỉnh Thử"})
+    table = level_table(rollup, "thcs")
+    assert table.years == (2027, 2028, 2029) and table.coming == 2027 and table.horizon == 2029
+    rows = {row.ward: row for row in table.rows}
+    assert set(rows) == {"an_phu", "binh_an", "cat_lai"}
+    assert not rows["cat_lai"].ok and rows["cat_lai"].pupils is None  # failed: a status, no figures
+    assert rows["an_phu"].ok and rows["an_phu"].short == (2, 4, 3) and rows["an_phu"].teachers_short == 2
+    assert table.has_teachers and table.has_cost and table.has_total
+    assert table.total["short"] == tuple(sum(r.short[i] for r in table.rows if r.ok) for i in range(3))
+    assert table.total["pupils"] == sum(r.pupils for r in table.rows if r.ok) == 1500
 
 
 def test_province_totals_add_an_all_levels_row() -> None:

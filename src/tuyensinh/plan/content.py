@@ -233,7 +233,7 @@ def _warning_sections(plan: Plan) -> list[ReportSection]:
 
 def plan_report(plan: Plan, pngs: dict[str, bytes]) -> str:
     """The report.html page of a plan (`pngs`: the figures of `tuyensinh.plan.figures.plan_figures`
-    as PNG bytes, see `tuyensinh.plan.files.save_figures`)."""
+    as PNG bytes, drawn by `tuyensinh.plan.drawing`)."""
     ward, lang = plan.ward, plan.settings.lang
     coming = school_year_label(plan.school_year, lang)
     horizon = school_year_label(plan.school_years[-1], lang)

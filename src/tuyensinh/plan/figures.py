@@ -8,6 +8,8 @@ under the titles given by `forecast_figure_titles` and `capacity_figure_titles`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from capacity.charts import plot_room_shortfall, plot_utilization
@@ -19,6 +21,7 @@ from zoning.webmap import zones_html
 
 __all__ = [
     "plan_figures",
+    "chart_builders",
     "zoning_maps",
     "interactive_maps",
     "forecast_figure_titles",
@@ -59,33 +62,61 @@ def capacity_figure_titles(plan: Plan) -> dict[str, str]:
     return {"utilization": say("col.utilization", lang), "shortfall": say("col.room_shortfall", lang)}
 
 
-def plan_figures(plan: Plan) -> dict[str, Any]:
-    """Every chart and map of the plan as matplotlib Figures, by output name.
+def _ward_fan(plan: Plan, title: str) -> Any:
+    history = plan.ward.population_by_age()
+    return ward_fan_chart(plan.forecast_ward, history=history, lang=plan.settings.lang, name=title)
+
+
+def _quarter_fan(plan: Plan, quarter: str, title: str) -> Any:
+    history = plan.ward.population_by_age()
+    return fan_chart(plan.forecast, quarter, history=history, name=title, lang=plan.settings.lang)
+
+
+def _utilization(plan: Plan) -> Any:
+    zones = say("zones.proposed", plan.settings.lang)  # which zones the charts assume
+    return plot_utilization(plan.capacity, plan.ward.schools, lang=plan.settings.lang, zones=zones)
+
+
+def _shortfall(plan: Plan) -> Any:
+    zones = say("zones.proposed", plan.settings.lang)
+    return plot_room_shortfall(plan.capacity, plan.ward.schools, lang=plan.settings.lang, zones=zones)
+
+
+def chart_builders(plan: Plan) -> dict[str, Callable[[Plan], Any]]:
+    """The plan's charts by output name, each as a function building its matplotlib Figure.
 
     forecast_ward, forecast_<quarter>: fan charts of the ward and of the two quarters whose
-    school-age population changes most (forecast's chart functions); zones_<level>: the
-    zoning map of the coming school year (zoning's map function); utilization, shortfall:
+    school-age population changes most (forecast's chart functions); utilization, shortfall:
     capacity's charts (proposed zones held to the horizon).
     """
-    ward, lang = plan.ward, plan.settings.lang
-    history = ward.population_by_age()
-    figures: dict[str, Any] = {}
+    builders: dict[str, Callable[[Plan], Any]] = {}
     for name, title in forecast_figure_titles(plan).items():
         if name == "forecast_ward":
             if plan.forecast_ward is not None:
-                figures[name] = ward_fan_chart(plan.forecast_ward, history=history, lang=lang, name=title)
+                builders[name] = partial(_ward_fan, title=title)
         else:
-            figures[name] = fan_chart(
-                plan.forecast, name.removeprefix("forecast_"), history=history, name=title, lang=lang
-            )
-    orientation = None if plan.settings.map_orientation == "auto" else plan.settings.map_orientation
-    figures.update(zoning_maps(plan, orientation=orientation))
-    # report.html shows each map as a portrait sheet of the report's paper: as wide as the page's
-    # column, so its 7-8 pt labels stay 7-8 pt when the report is printed and ~15 px on screen
+            builders[name] = partial(_quarter_fan, quarter=name.removeprefix("forecast_"), title=title)
+    builders["utilization"] = _utilization
+    builders["shortfall"] = _shortfall
+    return builders
+
+
+def map_orientation(plan: Plan) -> str | None:
+    """The orientation of the zoning maps of maps/ (None: the one printing the ward larger)."""
+    return None if plan.settings.map_orientation == "auto" else plan.settings.map_orientation
+
+
+def plan_figures(plan: Plan) -> dict[str, Any]:
+    """Every chart and map of the plan as matplotlib Figures, by output name: the charts of
+    `chart_builders`, zones_<level> (the zoning map of the coming school year) and
+    report_zones_<level> (the same map as a portrait sheet of the report's paper, as
+    report.html shows it: as wide as the page's column, so its 7-8 pt labels stay 7-8 pt when
+    the report is printed and ~15 px on screen). `tuyensinh.plan.drawing` draws and saves them
+    one by one."""
+    figures = {name: build(plan) for name, build in chart_builders(plan).items() if name.startswith("forecast_")}
+    figures.update(zoning_maps(plan, orientation=map_orientation(plan)))
     figures.update(zoning_maps(plan, orientation="portrait", prefix="report_zones_"))
-    zones = say("zones.proposed", lang)  # which zones the charts assume
-    figures["utilization"] = plot_utilization(plan.capacity, ward.schools, lang=lang, zones=zones)
-    figures["shortfall"] = plot_room_shortfall(plan.capacity, ward.schools, lang=lang, zones=zones)
+    figures.update({name: build(plan) for name, build in chart_builders(plan).items() if name not in figures})
     return figures
 
 
@@ -101,9 +132,11 @@ def _map_arguments(plan: Plan) -> dict[str, Any]:
     }
 
 
-def zoning_maps(plan: Plan, orientation: str | None = None, prefix: str = "zones_") -> dict[str, Any]:
-    """The zoning map of each level for the coming school year: {"<prefix><level>": Figure}
-    (zoning.maps.plot_zones: a sheet of the plan's paper, A4 or A3, `orientation` portrait or
+def zoning_maps(
+    plan: Plan, orientation: str | None = None, prefix: str = "zones_", levels: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """The zoning map of each level (or of `levels`) for the coming school year:
+    {"<prefix><level>": Figure} (zoning.maps.plot_zones: a sheet of the plan's paper, A4 or A3, `orientation` portrait or
     landscape, default the one printing the ward larger; in the ward's projected CRS)."""
     ward, options = plan.ward, _map_arguments(plan)
     paper = plan.settings.paper
@@ -112,13 +145,15 @@ def zoning_maps(plan: Plan, orientation: str | None = None, prefix: str = "zones
             result, ward.quarters, ward.schools, orientation=orientation, paper=paper, **options
         )
         for level, result in plan.zonings.items()
+        if levels is None or level in levels
     }
 
 
-def interactive_maps(plan: Plan) -> dict[str, str]:
+def interactive_maps(plan: Plan, levels: Sequence[str] | None = None) -> dict[str, str]:
     """The same maps as self-contained HTML pages (zoning.webmap.zones_html): {"zones_<level>": html}."""
     ward, options = plan.ward, _map_arguments(plan)
     return {
         f"zones_{level}": zones_html(result, ward.quarters, ward.schools, **options)
         for level, result in plan.zonings.items()
+        if levels is None or level in levels
     }

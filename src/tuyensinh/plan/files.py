@@ -12,28 +12,26 @@ other data.
 
 from __future__ import annotations
 
-import io
 import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from tuyensinh.plan.content import plan_report
-from tuyensinh.plan.figures import interactive_maps, plan_figures
+from tuyensinh.plan.drawing import draw_figures
 from tuyensinh.plan.types import Plan, Progress
 from tuyensinh.present import geo
 from tuyensinh.present.excel import write_quotas_xlsx
 from tuyensinh.present.manifest import build_manifest, sha256_file, write_manifest
-from tuyensinh.present.outputs import write_bytes_atomic, write_csv_atomic, write_text_atomic
-from tuyensinh.present.report import figure_png, write_report
+from tuyensinh.present.outputs import write_csv_atomic
+from tuyensinh.present.report import write_report
 from tuyensinh.words.labels import level_name
 from zoning.result import ZONES_COLUMNS
 
-__all__ = ["check_out_folder", "save_figures", "write_plan", "write_plan_manifest"]
+__all__ = ["check_out_folder", "write_plan", "write_plan_manifest"]
 
 
 def check_out_folder(ward_folder: Path, out: Path) -> None:
@@ -98,65 +96,55 @@ def _school_load(plan: Plan) -> pd.DataFrame:
     return load
 
 
-def save_figures(figures: dict[str, Any], folder: Path, map_dpi: int = 300) -> dict[str, bytes]:
-    """Save the maps (maps/<name>.png at `map_dpi` and .pdf: the whole A4/A3 sheet, margins
-    kept, so they print at 100 %) and charts (charts/<name>.png); return each figure as PNG
-    bytes for the report (a map as its "report_<name>" copy when there is one, at 150 dpi)."""
-    pngs: dict[str, bytes] = {}
-    for name, fig in figures.items():
-        if name.startswith("report_"):
-            continue
-        if name.startswith("zones_"):
-            (folder / "maps").mkdir(parents=True, exist_ok=True)
-            for fmt, dpi in (("png", map_dpi), ("pdf", 72)):
-                buffer = io.BytesIO()
-                fig.savefig(buffer, format=fmt, dpi=dpi, metadata={"Software": None} if fmt == "png" else None)
-                write_bytes_atomic(folder / "maps" / f"{name}.{fmt}", buffer.getvalue())
-            pngs[name] = figure_png(figures.get(f"report_{name}", fig), dpi=150, close=False)
-        else:
-            pngs[name] = figure_png(fig, dpi=120, close=False)
-            write_bytes_atomic(folder / "charts" / f"{name}.png", pngs[name])
-    return pngs
-
-
-def write_plan(plan: Plan, stage: Path, progress: Progress) -> list[str]:
-    """Write every output of `plan` but manifest.json into the folder `stage` (steps 6 and 7
-    of `progress`); return the relative file names."""
+def _write_documents(plan: Plan, stage: Path) -> None:
+    """The CSV tables, quotas.xlsx, capacity_plan.xlsx and zones.gpkg."""
     ward, lang = plan.ward, plan.settings.lang
-    figures: dict[str, Any] = {}
-    try:
-        with progress.step(6, "charts", "step.charts"):
-            figures = plan_figures(plan)
-            pngs = save_figures(figures, stage, map_dpi=plan.settings.map_dpi)
-            for name, page in interactive_maps(plan).items():
-                write_text_atomic(stage / "maps" / f"{name}.html", page)
-    finally:
-        for fig in figures.values():
-            plt.close(fig)
-    with progress.step(7, "write", "step.write"):
-        _write_tables(plan, stage)
-        write_quotas_xlsx(
-            stage / "quotas.xlsx",
-            plan.quotas,
-            ward.schools,
-            ward_name=ward.name,
-            ward_kind=ward.kind,
-            base_year=ward.base_year,
-            school_year=plan.school_year,
-            lang=lang,
-        )
-        if plan.cycle is not None:
-            from tuyensinh.plan.cycle import cycle_sheets
-            from tuyensinh.present.capacity_xlsx import write_capacity_xlsx
+    _write_tables(plan, stage)
+    write_quotas_xlsx(
+        stage / "quotas.xlsx",
+        plan.quotas,
+        ward.schools,
+        ward_name=ward.name,
+        ward_kind=ward.kind,
+        base_year=ward.base_year,
+        school_year=plan.school_year,
+        lang=lang,
+    )
+    if plan.cycle is not None:
+        from tuyensinh.plan.cycle import cycle_sheets
+        from tuyensinh.present.capacity_xlsx import write_capacity_xlsx
 
-            write_capacity_xlsx(
-                stage / "capacity_plan.xlsx", cycle_sheets(plan.cycle), ward.schools, lang=lang, zones="proposed"
-            )
-        geo.write_zones_gpkg(
-            stage / "zones.gpkg",
-            geo.zones_layers(ward.quarters, plan.assignment, ward.schools, ward.crs, school_load=_school_load(plan)),
-            level_names={level: level_name(level, lang) for level in plan.levels},
+        write_capacity_xlsx(
+            stage / "capacity_plan.xlsx", cycle_sheets(plan.cycle), ward.schools, lang=lang, zones="proposed"
         )
+    geo.write_zones_gpkg(
+        stage / "zones.gpkg",
+        geo.zones_layers(ward.quarters, plan.assignment, ward.schools, ward.crs, school_load=_school_load(plan)),
+        level_names={level: level_name(level, lang) for level in plan.levels},
+    )
+
+
+def write_plan(plan: Plan, stage: Path, progress: Progress, figure_workers: int | None = None) -> list[str]:
+    """Write every output of `plan` but manifest.json into the folder `stage` (steps 6 and 7
+    of `progress`); return the relative file names.
+
+    The charts and maps are drawn by `tuyensinh.plan.drawing.draw_figures` on
+    `figure_workers` processes (None: its default; 1: serially, in this process). On a pool,
+    step 6 starts the drawing, writes the tables, workbooks and zones.gpkg meanwhile and waits
+    for the figures; serially it draws and step 7 writes the rest. Step 7 ends with report.html.
+    """
+    with progress.step(6, "charts", "step.charts"):
+        drawing = draw_figures(plan, stage, workers=figure_workers)
+        try:
+            overlapped = drawing.parallel
+            if overlapped:
+                _write_documents(plan, stage)
+            pngs = drawing.result()
+        finally:
+            drawing.close()
+    with progress.step(7, "write", "step.write"):
+        if not overlapped:
+            _write_documents(plan, stage)
         write_report(stage / "report.html", plan_report(plan, pngs))
     return sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file())
 

@@ -38,6 +38,7 @@ def run_plan(
     progress: bool | Callable[[str], None] | None = True,
     settings: PlanSettings | None = None,
     network: NetworkSettings | None = None,
+    figure_workers: int | None = None,
 ) -> PlanResult:
     """Run the December workflow on a ward folder and write every output into `out`.
 
@@ -46,6 +47,9 @@ def run_plan(
     contents of `out` are replaced only when the whole run succeeds. `network`: also plan the
     school network (`tuyensinh.plan.network`: new sites, closures, the ward's constraints),
     write its outputs into `out/network/` and add its section to report.html.
+    `figure_workers`: processes drawing the charts and maps (`tuyensinh.plan.drawing`; None:
+    `TUYENSINH_FIGURE_WORKERS` or one per core up to 2; 1: serially, as `tuyensinh batch`
+    workers do).
     """
     settings = settings or PlanSettings()
     if school_year is not None:
@@ -60,7 +64,7 @@ def run_plan(
     check_out_folder(ward_folder, out)
     with staged_output(out, replace_whole=True) as stage:
         plan = compute_plan(ward, settings, progress=tracker)
-        files = write_plan(plan, stage, tracker)
+        files = write_plan(plan, stage, tracker, figure_workers=figure_workers)
         network_lines: list[str] = []
         if network is not None:
             outcome = compute_network(ward, network)

@@ -37,7 +37,16 @@ import pandas as pd
 
 from tuyensinh.province.worker import WardOutcome
 
-__all__ = ["ENTRY_GRADES", "LEVELS", "Rollup", "build_rollup", "province_totals"]
+__all__ = [
+    "ENTRY_GRADES",
+    "LEVELS",
+    "LevelTable",
+    "Rollup",
+    "WardRow",
+    "build_rollup",
+    "level_table",
+    "province_totals",
+]
 
 LEVELS = ("mam_non", "tieu_hoc", "thcs")
 #: the grade whose forecast accuracy a level reports (its entry grade; preschool: 3–4 years)
@@ -257,3 +266,104 @@ def province_totals(levels: pd.DataFrame) -> pd.DataFrame:
     table = pd.concat([by_level.reset_index(), whole.reset_index()], ignore_index=True)
     table = table.sort_values(["level", "school_year"], key=lambda s: s.map(order) if s.name == "level" else s)
     return table[["level", "school_year", "wards", *columns]].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class WardRow:
+    """One ward's row in a level's table (raw numbers; the workbook and the report page format
+    them). A ward that failed (`ok` False) has no numbers, only its status. `short`: rooms
+    short per school year of `LevelTable.years`; `teachers_short` / `build_cost`: at the
+    horizon / to the horizon, meaningful only when the table `has_teachers` / `has_cost`."""
+
+    ward: str
+    code: str
+    name: str
+    status: str
+    ok: bool
+    pupils: Any = None
+    classes: Any = None
+    short: tuple[Any, ...] = ()
+    first_short_year: Any = None
+    teachers_short: Any = None
+    build_cost: Any = None
+    accuracy_h1: Any = None
+    accuracy_naive_h1: Any = None
+
+
+@dataclass(frozen=True)
+class LevelTable:
+    """A level's table of the province roll-up, shared by province.xlsx and the report page:
+    one `WardRow` per ward with a school of the level (and per failed ward), then the
+    province's total (`total`: pupils and classes of the coming year, rooms short per year,
+    teachers short at the horizon, build cost; `has_total` False when no ward has the level).
+    has_teachers / has_cost: the wards' rows have these figures; total_has_teachers /
+    total_has_cost: the total has them (otherwise the tables say "not available")."""
+
+    years: tuple[int, ...]
+    coming: int
+    horizon: int
+    rows: tuple[WardRow, ...]
+    total: dict[str, Any]
+    has_total: bool
+    has_teachers: bool
+    has_cost: bool
+    total_has_teachers: bool
+    total_has_cost: bool
+
+
+def level_table(rollup: Rollup, level: str) -> LevelTable:
+    """The rows of `level`'s table, built once for both the workbook and the report page."""
+    years = tuple(rollup.school_years)
+    coming = rollup.coming_year or (years[0] if years else 0)
+    horizon = rollup.horizon or (years[-1] if years else 0)
+    wards = rollup.wards[rollup.wards["level"] == level].set_index("ward") if len(rollup.wards) else pd.DataFrame()
+    records = wards.to_dict("index")
+    levels = rollup.levels[rollup.levels["level"] == level]
+    shortage = levels.pivot_table(index="ward", columns="school_year", values="rooms_short", aggfunc="sum")
+    has_teachers = rollup.has_teachers and "teachers_short_horizon" in wards.columns
+    has_cost = rollup.has_cost and "build_cost_million_vnd" in wards.columns
+    rows = []
+    for _, s in rollup.status.iterrows():
+        base = {"ward": s["ward"], "code": s["code"], "name": s["name"], "status": s["status"]}
+        ok = s["status"] in ("planned", "unchanged")
+        if not ok:
+            rows.append(WardRow(**base, ok=False))
+            continue
+        if s["ward"] not in records:
+            continue  # the ward has no school of this level
+        w, short = records[s["ward"]], shortage.loc[s["ward"]]
+        rows.append(
+            WardRow(
+                **base,
+                ok=True,
+                pupils=w["pupils"],
+                classes=w["classes"],
+                short=tuple(short.get(y) for y in years),
+                first_short_year=w["first_short_year"],
+                teachers_short=w["teachers_short_horizon"] if has_teachers else None,
+                build_cost=w["build_cost_million_vnd"] if has_cost else None,
+                accuracy_h1=w["accuracy_h1"],
+                accuracy_naive_h1=w["accuracy_naive_h1"],
+            )
+        )
+    total = rollup.totals[rollup.totals["level"] == level].set_index("school_year")
+    teachers_total = rollup.has_teachers and "teachers_short" in total
+    totals = {
+        "pupils": total["pupils"].get(coming),
+        "classes": total["classes"].get(coming),
+        "short": tuple(total["rooms_short"].get(y) for y in years),
+        "teachers_short": total["teachers_short"].get(horizon) if teachers_total else None,
+        "build_cost": total["build_cost_million_vnd"].sum() if rollup.has_cost else None,
+    }
+    return LevelTable(
+        years=years,
+        coming=coming,
+        horizon=horizon,
+        rows=tuple(rows),
+        total=totals,
+        has_total=len(total) > 0,
+        has_teachers=has_teachers,
+        has_cost=has_cost,
+        total_has_teachers=teachers_total,
+        total_has_cost=rollup.has_cost,
+    )

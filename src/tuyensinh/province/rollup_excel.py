@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tuyensinh.province.bridge import level_name, school_year_label
-from tuyensinh.province.rollup import LEVELS, Rollup
+from tuyensinh.province.rollup import LEVELS, Rollup, level_table
 from tuyensinh.words.province import say
 
 __all__ = ["rollup_workbook"]
@@ -182,20 +182,19 @@ def _totals_sheet(ws: Worksheet, rollup: Rollup) -> None:
 
 def _level_sheet(ws: Worksheet, rollup: Rollup, level: str) -> None:
     lang = rollup.lang
-    years = list(rollup.school_years)
-    coming = rollup.coming_year or (years[0] if years else 0)
-    horizon = rollup.horizon or (years[-1] if years else 0)
+    table = level_table(rollup, level)
+    years = list(table.years)
     names = [
         say("no", lang),
         say("code", lang),
         say("ward", lang),
-        say("pupils_coming", lang, year=school_year_label(coming, lang)),
-        say("classes_coming", lang, year=school_year_label(coming, lang)),
+        say("pupils_coming", lang, year=school_year_label(table.coming, lang)),
+        say("classes_coming", lang, year=school_year_label(table.coming, lang)),
     ]
     names += [say("rooms_short_year", lang, year=school_year_label(y, lang)) for y in years]
     names += [
         say("first_short", lang),
-        say("teachers_short_horizon", lang, year=school_year_label(horizon, lang)),
+        say("teachers_short_horizon", lang, year=school_year_label(table.horizon, lang)),
         say("build_cost", lang),
         say("accuracy", lang),
         say("accuracy_naive", lang),
@@ -206,52 +205,39 @@ def _level_sheet(ws: Worksheet, rollup: Rollup, level: str) -> None:
     row = _heading(ws, rollup, len(names), title)
     _header_row(ws, row, names, widths)
     na = say("not_available", lang)
-    levels = rollup.levels[rollup.levels["level"] == level]
-    shortage = levels.pivot_table(index="ward", columns="school_year", values="rooms_short", aggfunc="sum")
-    wards = rollup.wards[rollup.wards["level"] == level].set_index("ward") if len(rollup.wards) else pd.DataFrame()
-    records = wards.to_dict("index")
-    shown = 0
-    for _, s in rollup.status.iterrows():
-        ok = s["status"] in ("planned", "unchanged")
-        if ok and s["ward"] not in wards.index:
-            continue  # the ward has no school of this level
-        shown += 1
+    for shown, w in enumerate(table.rows, start=1):
         row += 1
-        base = [shown, s["code"], s["name"]]
-        if not ok:
+        base = [shown, w.code, w.name]
+        if not w.ok:
             values = (
                 base
                 + [None, None]
                 + [None] * len(years)
-                + [None, None, None, None, None, say(f"status.{s['status']}", lang)]
+                + [None, None, None, None, None, say(f"status.{w.status}", lang)]
             )
             _data_row(ws, row, values, fill=_FAILED_FILL)
             continue
-        w = records[s["ward"]]
-        short = shortage.loc[s["ward"]]
-        first = w["first_short_year"]
-        values = (
-            base
-            + [w["pupils"], w["classes"]]
-            + [short.get(y) for y in years]
-            + [
-                school_year_label(int(first), lang) if pd.notna(first) else say("none_short", lang),
-                w["teachers_short_horizon"] if rollup.has_teachers and "teachers_short_horizon" in w else na,
-                w["build_cost_million_vnd"] if rollup.has_cost and "build_cost_million_vnd" in w else na,
-                w["accuracy_h1"],
-                w["accuracy_naive_h1"],
-                say(f"status.{s['status']}", lang),
-            ]
-        )
+        first = w.first_short_year
+        values = [
+            *base,
+            w.pupils,
+            w.classes,
+            *w.short,
+            school_year_label(int(first), lang) if pd.notna(first) else say("none_short", lang),
+            w.teachers_short if table.has_teachers else na,
+            w.build_cost if table.has_cost else na,
+            w.accuracy_h1,
+            w.accuracy_naive_h1,
+            say(f"status.{w.status}", lang),
+        ]
         _data_row(ws, row, values)
     row += 1
-    total = rollup.totals[rollup.totals["level"] == level].set_index("school_year")
-    values = [None, None, say("total", lang), total["pupils"].get(coming), total["classes"].get(coming)]
-    values += [total["rooms_short"].get(y) for y in years]
+    total = table.total
+    values = [None, None, say("total", lang), total["pupils"], total["classes"], *total["short"]]
     values += [
         None,
-        total["teachers_short"].get(horizon) if rollup.has_teachers and "teachers_short" in total else na,
-        total["build_cost_million_vnd"].sum() if rollup.has_cost else na,
+        total["teachers_short"] if table.total_has_teachers else na,
+        total["build_cost"] if table.total_has_cost else na,
         None,
         None,
         None,

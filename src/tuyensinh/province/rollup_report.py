@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from tuyensinh.province.bridge import level_name, school_year_label
-from tuyensinh.province.rollup import LEVELS, Rollup
+from tuyensinh.province.rollup import LEVELS, Rollup, level_table
 from tuyensinh.province.worker import WardOutcome
 from tuyensinh.words.core import number
 from tuyensinh.words.province import say
@@ -162,58 +162,50 @@ def _totals_table(rollup: Rollup) -> str:
 def _level_table(rollup: Rollup, level: str) -> str:
     lang = rollup.lang
     na = say("not_available", lang)
-    years = list(rollup.school_years)
-    coming = rollup.coming_year or (years[0] if years else 0)
-    horizon = rollup.horizon or (years[-1] if years else 0)
+    table = level_table(rollup, level)
     headers = [
         say("ward", lang),
-        say("pupils_coming", lang, year=school_year_label(coming, lang)),
-        say("classes_coming", lang, year=school_year_label(coming, lang)),
+        say("pupils_coming", lang, year=school_year_label(table.coming, lang)),
+        say("classes_coming", lang, year=school_year_label(table.coming, lang)),
     ]
-    headers += [say("rooms_short_year", lang, year=school_year_label(y, lang)) for y in years]
+    headers += [say("rooms_short_year", lang, year=school_year_label(y, lang)) for y in table.years]
     headers += [
         say("first_short", lang),
-        say("teachers_short_horizon", lang, year=school_year_label(horizon, lang)),
+        say("teachers_short_horizon", lang, year=school_year_label(table.horizon, lang)),
         say("build_cost", lang),
         say("accuracy", lang),
         say("accuracy_naive", lang),
     ]
-    wards = rollup.wards[rollup.wards["level"] == level].set_index("ward") if len(rollup.wards) else pd.DataFrame()
-    records = wards.to_dict("index")
-    levels = rollup.levels[rollup.levels["level"] == level]
-    shortage = levels.pivot_table(index="ward", columns="school_year", values="rooms_short", aggfunc="sum")
     rows, classes = [], []
-    for _, s in rollup.status.iterrows():
-        if s["ward"] not in records:
-            continue
-        w = records[s["ward"]]
-        short = shortage.loc[s["ward"]]
-        first = w["first_short_year"]
+    for w in table.rows:
+        if not w.ok:
+            continue  # listed under the problems
+        first = w.first_short_year
         rows.append(
             [
-                str(s["name"]),
-                fmt(w["pupils"], lang),
-                fmt(w["classes"], lang),
-                *[fmt(short.get(y), lang) for y in years],
+                str(w.name),
+                fmt(w.pupils, lang),
+                fmt(w.classes, lang),
+                *[fmt(value, lang) for value in w.short],
                 school_year_label(int(first), lang) if pd.notna(first) else say("none_short", lang),
-                fmt(w["teachers_short_horizon"], lang) if rollup.has_teachers and "teachers_short_horizon" in w else na,
-                fmt(w["build_cost_million_vnd"], lang) if rollup.has_cost and "build_cost_million_vnd" in w else na,
-                fmt(w["accuracy_h1"], lang, 1),
-                fmt(w["accuracy_naive_h1"], lang, 1),
+                fmt(w.teachers_short, lang) if table.has_teachers else na,
+                fmt(w.build_cost, lang) if table.has_cost else na,
+                fmt(w.accuracy_h1, lang, 1),
+                fmt(w.accuracy_naive_h1, lang, 1),
             ]
         )
         classes.append("short" if pd.notna(first) else "")
-    total = rollup.totals[rollup.totals["level"] == level].set_index("school_year")
-    if len(total):
+    if table.has_total:
+        total = table.total
         rows.append(
             [
                 say("total", lang),
-                fmt(total["pupils"].get(coming), lang),
-                fmt(total["classes"].get(coming), lang),
-                *[fmt(total["rooms_short"].get(y), lang) for y in years],
+                fmt(total["pupils"], lang),
+                fmt(total["classes"], lang),
+                *[fmt(value, lang) for value in total["short"]],
                 "",
-                fmt(total["teachers_short"].get(horizon), lang) if rollup.has_teachers else na,
-                fmt(total["build_cost_million_vnd"].sum(), lang) if rollup.has_cost else na,
+                fmt(total["teachers_short"], lang) if table.total_has_teachers else na,
+                fmt(total["build_cost"], lang) if table.total_has_cost else na,
                 "",
                 "",
             ]

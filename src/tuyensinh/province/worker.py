@@ -6,6 +6,12 @@ that contiguity or distance limits make impossible), or "error" with the unexpec
 The ward's outputs are written by `run_plan` itself, atomically (a staging folder swapped in
 as a whole), so a failed ward keeps its previous outputs untouched. The outcome also carries
 the worker's process id and peak resident memory, for the benchmark.
+
+A worker plans its wards one after another on one core: the batch runs one worker per core, so
+a ward's plan draws its figures serially (`run_plan(figure_workers=1)`, no pool of its own) and
+NumPy's BLAS and OpenMP pools are held to one thread (threadpoolctl when installed; the local
+cluster's workers also start with OMP/MKL/OPENBLAS_NUM_THREADS=1, Dask's default). HiGHS runs
+single-threaded in every plan (zoning.solve).
 """
 
 from __future__ import annotations
@@ -69,9 +75,28 @@ def peak_memory_mb() -> float:
         return psutil.Process().memory_info().rss / (1 << 20)
 
 
+_ONE_CORE: list[object] = []
+"""threadpoolctl's limiter, kept alive once set (empty until the first ward of this process)."""
+
+
+def one_core() -> None:
+    """Hold this process' BLAS/OpenMP thread pools to one thread (once; a no-op without
+    threadpoolctl)."""
+    if _ONE_CORE:
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        _ONE_CORE.append(None)
+        return
+    _ONE_CORE.append(threadpool_limits(limits=1))
+
+
 def plan_ward(job: WardJob, settings: object) -> WardOutcome:
-    """Plan one ward into `job.out` (the `tuyensinh plan` run); report problems, never raise."""
+    """Plan one ward into `job.out` (the `tuyensinh plan` run, on one core); report problems,
+    never raise."""
     os.environ.setdefault("MPLBACKEND", "Agg")
+    one_core()
     from tuyensinh.province.bridge import WardDataError, file_hashes, run_plan
 
     started, cpu = time.perf_counter(), time.process_time()
@@ -86,7 +111,7 @@ def plan_ward(job: WardJob, settings: object) -> WardOutcome:
     except OSError:
         inputs = {}
     try:
-        run_plan(job.folder, job.out, settings=settings, progress=False)  # type: ignore[arg-type]
+        run_plan(job.folder, job.out, settings=settings, progress=False, figure_workers=1)  # type: ignore[arg-type]
     except WardDataError as problem:
         return WardOutcome(
             **base,

@@ -17,7 +17,6 @@ import pyogrio
 import pytest
 
 from tuyensinh.cli import main
-from tuyensinh.plan import files as plan_files
 from tuyensinh.plan import run as pipeline
 from tuyensinh.plan import run_plan
 
@@ -279,7 +278,7 @@ def test_a_failed_run_leaves_the_previous_outputs_untouched(vi_run, monkeypatch)
     before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     # reuse the computed plan and skip the charts (fast), then fail in the middle of writing
     monkeypatch.setattr(pipeline, "compute_plan", lambda *a, **k: result.plan)
-    monkeypatch.setattr(plan_files, "plan_figures", lambda plan: {})
+    monkeypatch.setattr("tuyensinh.plan.drawing.figure_jobs", lambda plan: {})
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -307,7 +306,7 @@ def test_out_folder_that_is_not_a_plan_is_refused(tmp_path, phuoc_binh_dir):
 def test_cli_plan_quiet_and_errors(vi_run, tmp_path, capsys, monkeypatch):
     result, _ = vi_run
     monkeypatch.setattr(pipeline, "compute_plan", lambda *a, **k: result.plan)
-    monkeypatch.setattr(plan_files, "plan_figures", lambda plan: {})
+    monkeypatch.setattr("tuyensinh.plan.drawing.figure_jobs", lambda plan: {})
     out = tmp_path / "cli_out"
     code = main(["plan", str(result.plan.ward.folder), "--out", str(out), "--quiet"])
     captured = capsys.readouterr()

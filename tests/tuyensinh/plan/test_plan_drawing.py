@@ -1,0 +1,129 @@
+"""The plan's figures: each PNG from one draw gives savefig's pixels, and the pool draws what the
+serial path draws (tuyensinh.plan.pngs, tuyensinh.plan.drawing)."""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+from typing import Any
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+
+from tuyensinh.plan import drawing
+from tuyensinh.plan.drawing import FigureJob, draw_figures, figure_jobs, figure_workers
+from tuyensinh.plan.pngs import cropped_png, sheet_png
+
+FORK = "fork" in multiprocessing.get_all_start_methods()
+
+
+def _pixels(data: bytes) -> np.ndarray:
+    image = Image.open(io.BytesIO(data))
+    return np.asarray(image.convert("RGB"), dtype=np.int16)
+
+
+def _savefig(fig: Figure, dpi: float, **options: Any) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, **options)
+    return buffer.getvalue()
+
+
+def _chart() -> Figure:
+    fig = Figure(figsize=(6.0, 4.0), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([2026, 2027, 2028, 2029, 2030], [410, 432, 447, 451, 470], marker="o")
+    ax.fill_between([2026, 2030], [380, 420], [440, 520], alpha=0.3)
+    ax.set_title("Dân số 6–10 tuổi – Phường Phước Bình")
+    ax.set_ylabel("trẻ em")
+    fig.legend(["dự báo"], loc="outside right upper")
+    return fig
+
+
+@pytest.mark.parametrize("dpi", [100, 120, 150])
+def test_a_cropped_png_has_the_pixels_of_savefig_tight(dpi):
+    ours = _pixels(cropped_png(_chart(), dpi))
+    theirs = _pixels(_savefig(_chart(), dpi, bbox_inches="tight", pad_inches=0.1))
+    assert ours.shape == theirs.shape
+    assert np.abs(ours - theirs).mean() <= 0.5
+
+
+def test_a_sheet_png_is_the_whole_figure_in_rgb_with_its_resolution():
+    data = sheet_png(_chart(), 200)
+    image = Image.open(io.BytesIO(data))
+    assert image.mode == "RGB" and image.size == (1200, 800)
+    assert round(image.info["dpi"][0]) == 200
+    assert np.array_equal(_pixels(data), _pixels(_savefig(_chart(), 200)))
+
+
+def test_a_transparent_figure_keeps_its_alpha_channel():
+    fig = _chart()
+    fig.patch.set_alpha(0.0)
+    assert Image.open(io.BytesIO(sheet_png(fig, 50))).mode == "RGBA"
+
+
+def test_figure_workers_reads_the_setting(monkeypatch):
+    monkeypatch.setenv(drawing.WORKERS_ENV, "1")
+    assert figure_workers() == 1
+    monkeypatch.setenv(drawing.WORKERS_ENV, "0")
+    assert figure_workers() == 1
+    monkeypatch.setenv(drawing.WORKERS_ENV, "many")
+    assert figure_workers() == 1
+    monkeypatch.setenv(drawing.WORKERS_ENV, "3")
+    assert figure_workers() == (3 if FORK else 1)
+    assert figure_workers(1) == 1  # an explicit request wins (tuyensinh batch)
+    monkeypatch.delenv(drawing.WORKERS_ENV)
+    assert 1 <= figure_workers() <= drawing.MAX_WORKERS
+
+
+@pytest.mark.skipif(not FORK, reason="the figure pool needs the fork start method")
+def test_the_pool_writes_what_the_serial_path_writes(vi_run, tmp_path, monkeypatch):
+    plan = vi_run[0].plan
+    level = plan.levels[0]
+    keep = {f"zones_{level}", f"report_zones_{level}", f"web_{level}", "shortfall"}
+    jobs = {name: job for name, job in figure_jobs(plan).items() if name in keep}
+    assert set(jobs) == keep
+    monkeypatch.setattr(drawing, "figure_jobs", lambda plan: jobs)
+    results = {}
+    for workers in (1, 2):
+        stage = tmp_path / f"w{workers}"
+        run = draw_figures(plan, stage, workers=workers)
+        assert run.parallel == (workers > 1)
+        try:
+            pngs = run.result()
+        finally:
+            run.close()
+        files = {p.relative_to(stage).as_posix(): p.read_bytes() for p in stage.rglob("*") if p.is_file()}
+        results[workers] = (pngs, files)
+    (serial_pngs, serial_files), (pool_pngs, pool_files) = results[1], results[2]
+    assert set(serial_pngs) == set(pool_pngs) == {f"zones_{level}", "shortfall"}
+    assert (
+        set(serial_files)
+        == set(pool_files)
+        == {
+            f"maps/zones_{level}.png",
+            f"maps/zones_{level}.pdf",
+            f"maps/zones_{level}.html",
+            "charts/shortfall.png",
+        }
+    )
+    for name in serial_pngs:
+        assert serial_pngs[name] == pool_pngs[name]
+    for name in ("charts/shortfall.png", f"maps/zones_{level}.png", f"maps/zones_{level}.html"):
+        assert serial_files[name] == pool_files[name]
+
+
+@pytest.mark.skipif(not FORK, reason="the figure pool needs the fork start method")
+def test_a_failing_figure_fails_the_run_from_the_pool(vi_run, tmp_path, monkeypatch):
+    def broken(plan, stage):
+        raise RuntimeError("no ink")
+
+    jobs = {"a": FigureJob(lambda plan, stage: {"a": b"png"}), "b": FigureJob(broken)}
+    monkeypatch.setattr(drawing, "figure_jobs", lambda plan: jobs)
+    run = draw_figures(vi_run[0].plan, tmp_path, workers=2)
+    try:
+        with pytest.raises(RuntimeError, match="no ink"):
+            run.result()
+    finally:
+        run.close()
