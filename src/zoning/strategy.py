@@ -13,9 +13,11 @@
      are repaired by greedy moves, and a vectorised local search of moves, swaps and ejection
      chains (`zoning.local_search`, `zoning.ejection`) finishes each (each rounding LP is
      solved in a child process while the previous start is rounded); the best is kept;
-  3. `windows` — windows of neighbouring schools re-solved exactly by small MIPs
-     (`zoning.windows`) take turns with the local search until `WINDOW_SHARE` of the time
-     (`PARALLEL_WINDOW_END` when the proof runs beside them);
+  3. `windows` — chain windows (`zoning.chain_windows`: full schools along a chain to one
+     with a spare class, so a class can move along it; `CHAIN_SHARE` of each chunk, the rest
+     windows of nearest schools, `zoning.windows`) re-solved exactly by small MIPs take turns
+     with the local search until `WINDOW_SHARE` of the time (`PARALLEL_WINDOW_END` when the
+     proof runs beside them);
   4. `proof`: when several grades or years share the rooms, the class-count bound
      (`zoning.lagrange`: the assignment rows dualised from the LP duals, one small MIP per
      school with whole classes; an anytime bound) — launched right after (1) in a child
@@ -51,6 +53,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from zoning.chain_windows import improve_by_chain_windows
 from zoning.contiguity import grow_zones
 from zoning.ejection import improve_by_chains
 from zoning.lagrange import BackgroundBound, ClassCountBound, class_count_bound
@@ -229,6 +232,14 @@ PROOF_METHOD = "class_count"
 """The proof step with several grades or years: "class_count" (the Lagrangian bound with whole
 classes per school, `zoning.lagrange`; from the LP duals, so only when the LP was solved) or
 "split_quarter" (HiGHS on the split-quarter relaxation, `bounding_model`)."""
+CHAIN_SHARE = 1.0
+"""Share of each chunk of windows (LP-guided strategy) spent on chain windows
+(`zoning.chain_windows`: along full schools to one with a spare class) instead of windows of
+nearest schools; 0 turns them off."""
+CHAIN_SCHOOLS = 5
+"""Schools per chain window."""
+CHAIN_SECONDS = 0.5
+"""Most seconds one chain window's MIP may take."""
 MIN_PROOF_SECONDS = 1.0
 """The proof step runs only with at least this many seconds left."""
 
@@ -499,7 +510,9 @@ LocalStep = Callable[[np.ndarray], "tuple[np.ndarray, dict] | None"]
 when it does not fit in the time left."""
 
 
-def _windows_with_local_search(search: Search, *, window_deadline: float, local: LocalStep, name: str) -> None:
+def _windows_with_local_search(
+    search: Search, *, window_deadline: float, local: LocalStep, name: str, chain_share: float = 0.0
+) -> None:
     """Windows of `WINDOW_SCHOOLS` neighbouring schools re-solved exactly (`zoning.windows`;
     with contiguity, the main model with the other columns held, so the rule still holds),
     taking turns with `local` until `window_deadline`: a window's new zones open new moves.
@@ -510,23 +523,44 @@ def _windows_with_local_search(search: Search, *, window_deadline: float, local:
     priority = _excess_priority(search, chosen)
     t0 = time.perf_counter()
     stats = {"windows": 0, "improved": 0, "gain": 0.0}
+    chains = {"windows": 0, "improved": 0, "gain": 0.0}
+    next_seed = 0
     moves = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
     try:
         while time.perf_counter() + 0.5 < window_deadline:
-            chunk = min(window_deadline, time.perf_counter() + WINDOW_CHUNK * search.time_limit)
-            chosen, found = improve_by_windows(
-                model,
-                problem,
-                search.options,
-                chosen,
-                deadline=chunk,
-                priority=priority,
-                window=WINDOW_SCHOOLS,
-                window_seconds=WINDOW_SECONDS,
-            )
-            for key in stats:
-                stats[key] += found[key]
-            search.offer(Zoning.of(model, problem, chosen))
+            if chain_share > 0:
+                chunk = min(window_deadline, time.perf_counter() + chain_share * WINDOW_CHUNK * search.time_limit)
+                chosen, found = improve_by_chain_windows(
+                    model,
+                    problem,
+                    search.options,
+                    chosen,
+                    deadline=chunk,
+                    priority=priority,
+                    size=CHAIN_SCHOOLS,
+                    window_seconds=CHAIN_SECONDS,
+                    start_at=next_seed,
+                )
+                next_seed = int(found["next"])
+                for key in chains:
+                    chains[key] += found[key]
+                search.offer(Zoning.of(model, problem, chosen))
+            if chain_share < 1.0:
+                share = 1.0 - chain_share
+                chunk = min(window_deadline, time.perf_counter() + share * WINDOW_CHUNK * search.time_limit)
+                chosen, found = improve_by_windows(
+                    model,
+                    problem,
+                    search.options,
+                    chosen,
+                    deadline=chunk,
+                    priority=priority,
+                    window=WINDOW_SCHOOLS,
+                    window_seconds=WINDOW_SECONDS,
+                )
+                for key in stats:
+                    stats[key] += found[key]
+                search.offer(Zoning.of(model, problem, chosen))
             improved = local(chosen)
             if improved is None:
                 continue
@@ -535,7 +569,7 @@ def _windows_with_local_search(search: Search, *, window_deadline: float, local:
                 moves[key] += local_stats[key]
             search.offer(Zoning.of(model, problem, chosen))
     finally:
-        if (stats["windows"] or moves["rounds"]) and search.best is not None:
+        if (stats["windows"] or chains["windows"] or moves["rounds"]) and search.best is not None:
             search.record(
                 {
                     "step": name,
@@ -543,6 +577,7 @@ def _windows_with_local_search(search: Search, *, window_deadline: float, local:
                     "objective": search.best.objective,
                     "seconds": round(time.perf_counter() - t0, 3),
                     **stats,
+                    **({f"chain_{k}": v for k, v in chains.items()} if chain_share > 0 else {}),
                     **{f"local_{k}": v for k, v in moves.items()},
                 }
             )
@@ -571,7 +606,9 @@ def windows_phase(search: Search) -> None:
         search.chain_round = max(search.chain_round, (time.perf_counter() - t1) / max(found["rounds"], 1))
         return chosen, found
 
-    _windows_with_local_search(search, window_deadline=window_deadline, local=chains, name="windows")
+    _windows_with_local_search(
+        search, window_deadline=window_deadline, local=chains, name="windows", chain_share=CHAIN_SHARE
+    )
 
 
 def proof_phase(search: Search) -> None:

@@ -19,7 +19,7 @@ from zoning.problem import ZoningProblem
 from zoning.solve import solve_model
 from zoning.vectors import solution_vector
 
-__all__ = ["improve_by_windows", "subproblem"]
+__all__ = ["improve_by_windows", "school_neighbours", "solve_window", "subproblem"]
 
 
 def subproblem(problem: ZoningProblem, model: MatrixModel, quarters: np.ndarray, schools: np.ndarray) -> ZoningProblem:
@@ -59,7 +59,7 @@ def subproblem(problem: ZoningProblem, model: MatrixModel, quarters: np.ndarray,
     )
 
 
-def _school_neighbours(problem: ZoningProblem) -> np.ndarray:
+def school_neighbours(problem: ZoningProblem) -> np.ndarray:
     """(m, m) schools ordered by distance from each school's nearest quarter (self first);
     schools with no known distance from that quarter come last, by position."""
     m = len(problem.school_ids)
@@ -95,7 +95,7 @@ def improve_by_windows(
     pq, ps = model.pair_quarter, model.pair_school
     lookup = np.full((n, m), -1, dtype=np.int64)
     lookup[pq, ps] = np.arange(model.n_pairs)
-    neighbours = _school_neighbours(problem)
+    neighbours = school_neighbours(problem)
     seeds = np.argsort(-priority, kind="stable") if priority is not None else np.arange(m)
     chosen = chosen.copy()
     stats = {"windows": 0, "improved": 0, "gain": 0.0}
@@ -131,32 +131,64 @@ def improve_by_windows(
                 stats["improved"] += 1
                 stats["gain"] += gain
             continue
-        sub = subproblem(problem, model, quarters, schools)
-        sub_model = build_model(sub, sub_options)
-        sub_lookup = np.full((len(quarters), len(schools)), -1, dtype=np.int64)
-        sub_lookup[sub_model.pair_quarter, sub_model.pair_school] = np.arange(sub_model.n_pairs)
-        local_school = np.searchsorted(schools, school_of[quarters])
-        start_pairs = sub_lookup[np.arange(len(quarters)), local_school]
-        start = solution_vector(sub_model, sub, start_pairs)
-        before = sub_model.objective(start)
-        limit = min(window_seconds, deadline - time.perf_counter())
-        if limit <= 0.05:
+        window_gain = solve_window(
+            model,
+            problem,
+            sub_options,
+            chosen,
+            quarters,
+            schools,
+            lookup,
+            deadline=deadline,
+            window_seconds=window_seconds,
+        )
+        if window_gain is None:
             break
-        outcome = solve_model(sub_model, time_limit=limit, start=start)
         stats["windows"] += 1
-        if (
-            outcome.values is None
-            or outcome.objective is None
-            or outcome.objective >= before - 1e-6 * max(1.0, abs(before))
-        ):
-            continue
-        x = outcome.values[: sub_model.n_pairs] > 0.5
-        new_q = sub_model.pair_quarter[x]
-        new_s = schools[sub_model.pair_school[x]]
-        chosen[quarters[new_q]] = lookup[quarters[new_q], new_s]
-        stats["improved"] += 1
-        stats["gain"] += before - outcome.objective
+        if window_gain > 0:
+            stats["improved"] += 1
+            stats["gain"] += window_gain
     return chosen, stats
+
+
+def solve_window(
+    model: MatrixModel,
+    problem: ZoningProblem,
+    sub_options: ModelOptions,
+    chosen: np.ndarray,
+    quarters: np.ndarray,
+    schools: np.ndarray,
+    lookup: np.ndarray,
+    *,
+    deadline: float,
+    window_seconds: float,
+) -> float | None:
+    """Re-zone `quarters` (those now at `schools`) among `schools` by a small MIP warm-started
+    from `chosen`, which is updated in place when the MIP finds better. Returns the gain
+    (pupil-metres, 0.0 when none) or None when too little time is left to try."""
+    sub = subproblem(problem, model, quarters, schools)
+    sub_model = build_model(sub, sub_options)
+    sub_lookup = np.full((len(quarters), len(schools)), -1, dtype=np.int64)
+    sub_lookup[sub_model.pair_quarter, sub_model.pair_school] = np.arange(sub_model.n_pairs)
+    local_school = np.searchsorted(schools, model.pair_school[chosen[quarters]])
+    start_pairs = sub_lookup[np.arange(len(quarters)), local_school]
+    start = solution_vector(sub_model, sub, start_pairs)
+    before = sub_model.objective(start)
+    limit = min(window_seconds, deadline - time.perf_counter())
+    if limit <= 0.05:
+        return None
+    outcome = solve_model(sub_model, time_limit=limit, start=start)
+    if (
+        outcome.values is None
+        or outcome.objective is None
+        or outcome.objective >= before - 1e-6 * max(1.0, abs(before))
+    ):
+        return 0.0
+    x = outcome.values[: sub_model.n_pairs] > 0.5
+    new_q = sub_model.pair_quarter[x]
+    new_s = schools[sub_model.pair_school[x]]
+    chosen[quarters[new_q]] = lookup[quarters[new_q], new_s]
+    return float(before - outcome.objective)
 
 
 def _window_of_model(
