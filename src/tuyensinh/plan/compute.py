@@ -169,12 +169,16 @@ def compute_plan(
     progress: Progress | bool | Callable[[str], None] | None = None,
     forecast: pd.DataFrame | ForecastResult | None = None,
     on_forecast: Callable[[pd.DataFrame, pd.DataFrame | None], None] | None = None,
+    on_capacity: Callable[[int, dict[str, ZoningResult], pd.DataFrame], None] | None = None,
 ) -> Plan:
     """Forecast, demand, zoning, capacity and quotas for `ward` (nothing is written).
 
     `on_forecast(quarters, ward_totals)`: called as soon as the forecast is known (the future
     `Plan.forecast` and `Plan.forecast_ward`), e.g. to start drawing the fan charts while the
     rest is computed (`tuyensinh.plan.drawing.draw_forecast_early`).
+    `on_capacity(school_year, zonings, capacity)`: called as soon as the proposed zones' capacity
+    table is known, with the future `Plan.school_year`, `Plan.zonings` and `Plan.capacity` (what
+    the maps and capacity charts show), before the other capacity analyses, quotas and cycle.
 
     `forecast`: a forecast to reuse (a forecast table, or `forecast.project_all`'s result, e.g.
     the same ward's in a scenario that does not change population or housing); computed when
@@ -277,10 +281,12 @@ def compute_plan(
         assignment = pd.concat([r.zones(coming) for r in zonings.values()], ignore_index=True)
         held = pd.concat(held_parts, ignore_index=True)  # proposed zones per school year
         capacity_table = _analyze(demand, held, ward, norms)
+        zonings = {level: with_capacity_figures(result, capacity_table) for level, result in zonings.items()}
+        if on_capacity is not None:
+            on_capacity(coming, zonings, capacity_table)
         capacity_current = _analyze(demand, ward.zones, ward, norms) if ward.zones is not None else None
         by_year = stack_yearly(yearly)
         capacity_yearly = _analyze_yearly(demand, by_year, ward, norms) if by_year is not None else None
-        zonings = {level: with_capacity_figures(result, capacity_table) for level, result in zonings.items()}
         quotas = entry_quotas(demand, held, ward.schools, norms)
         summary = ward_summary(capacity_table, demand, held, ward.schools, norms, forecast=table, setting=ward.setting)
         cycle = compute_cycle(ward, norms, capacity_table, demand, held, rates_used)

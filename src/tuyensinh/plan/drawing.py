@@ -44,9 +44,11 @@ __all__ = [
     "WORKERS_ENV",
     "Drawing",
     "FigureJob",
+    "FigureView",
     "ForecastView",
     "draw_figures",
     "draw_forecast_early",
+    "draw_rest_early",
     "figure_jobs",
     "figure_workers",
     "forecast_jobs",
@@ -146,6 +148,22 @@ class ForecastView:
     forecast_ward: pd.DataFrame | None
 
 
+@dataclass(frozen=True)
+class FigureView(ForecastView):
+    """What every figure reads of a plan, known before the plan's last steps: the fan charts'
+    fields, the coming `school_year`, the `zonings` with the capacity figures and the proposed
+    zones' `capacity` table."""
+
+    school_year: int
+    zonings: dict[str, Any]
+    capacity: pd.DataFrame
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """Levels zoned, as `Plan.levels`."""
+        return tuple(self.zonings)
+
+
 def forecast_jobs(view: Plan | ForecastView) -> dict[str, FigureJob]:
     """The fan charts' jobs (forecast_ward, forecast_<quarter>), the same as `figure_jobs`'."""
     from tuyensinh.plan.figures import chart_builders
@@ -201,12 +219,14 @@ class Drawing:
         early: Drawing | None = None,
     ):
         self._pool, self._futures, self._done = pool, futures, done
-        self.names, self._early = names, early  # the jobs' names; figures started earlier
+        self._early = early  # figures started earlier
+        self.names: frozenset[str] = names | (early.names if early is not None else frozenset())
+        """The figures drawn, also those of `early`."""
 
     @property
     def parallel(self) -> bool:
         """The figures are being drawn by other processes (this one is free meanwhile)."""
-        return self._pool is not None
+        return self._pool is not None or (self._early is not None and self._early.parallel)
 
     def result(self) -> dict[str, bytes]:
         pngs = self._early.result() if self._early is not None else {}
@@ -254,6 +274,19 @@ def draw_forecast_early(view: ForecastView, stage: Path, workers: int | None = N
         return None
     jobs = forecast_jobs(view)
     return _pool_drawing(cast(Plan, view), stage, jobs, 1, None) if jobs else None
+
+
+def draw_rest_early(view: FigureView, stage: Path, early: Drawing | None, workers: int | None = None) -> Drawing | None:
+    """Start every figure but those of `early` (the fan charts) on a pool of
+    `figure_workers(workers)` processes as soon as the proposed zones' capacity is known
+    (returns at once; its result includes `early`'s), or None when drawing serially."""
+    if figure_workers(workers) <= 1:
+        return None
+    jobs = figure_jobs(cast(Plan, view))  # the figures' builders read only the view's fields
+    if early is not None:
+        jobs = {name: job for name, job in jobs.items() if name not in early.names}
+    count = min(figure_workers(workers), len(jobs))
+    return _pool_drawing(cast(Plan, view), stage, jobs, count, early) if count > 1 else None
 
 
 def draw_figures(plan: Plan, stage: Path, workers: int | None = None, early: Drawing | None = None) -> Drawing:

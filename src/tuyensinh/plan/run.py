@@ -19,7 +19,7 @@ import pandas as pd
 
 from tuyensinh.plan.compute import compute_plan
 from tuyensinh.plan.content import plan_headlines
-from tuyensinh.plan.drawing import Drawing, ForecastView, draw_forecast_early
+from tuyensinh.plan.drawing import Drawing, FigureView, ForecastView, draw_forecast_early, draw_rest_early
 from tuyensinh.plan.files import check_out_folder, write_plan, write_plan_manifest
 from tuyensinh.plan.network import NetworkSettings, compute_network
 from tuyensinh.plan.types import PlanResult, PlanSettings, Progress
@@ -29,6 +29,7 @@ from tuyensinh.present.outputs import staged_output
 from tuyensinh.ward import load_ward
 from tuyensinh.words.core import number
 from tuyensinh.words.labels import check_lang, say
+from zoning.result import ZoningResult
 
 __all__ = ["run_plan"]
 
@@ -66,16 +67,26 @@ def run_plan(
         ward = load_ward(ward_folder)
     check_out_folder(ward_folder, out)
     with staged_output(out, replace_whole=True) as stage:
-        early: list[Drawing | None] = []  # the fan charts, drawn while the plan is computed
+        # the figures drawn while the plan is computed: the fan charts once the forecast is
+        # known, the maps and capacity charts once the proposed zones' capacity is
+        early: list[Drawing | None] = []
+        forecasts: list[ForecastView] = []
 
         def start_fans(forecast: pd.DataFrame, forecast_ward: pd.DataFrame | None) -> None:
-            view = ForecastView(ward, settings, forecast, forecast_ward)
-            early.append(draw_forecast_early(view, stage, workers=figure_workers))
+            forecasts.append(ForecastView(ward, settings, forecast, forecast_ward))
+            early.append(draw_forecast_early(forecasts[-1], stage, workers=figure_workers))
+
+        def start_rest(school_year: int, zonings: dict[str, ZoningResult], capacity: pd.DataFrame) -> None:
+            fans = forecasts[-1]
+            view = FigureView(ward, settings, fans.forecast, fans.forecast_ward, school_year, zonings, capacity)
+            rest = draw_rest_early(view, stage, early[-1], workers=figure_workers)
+            if rest is not None:
+                early.append(rest)
 
         try:
-            plan = compute_plan(ward, settings, progress=tracker, on_forecast=start_fans)
-            files = write_plan(plan, stage, tracker, figure_workers=figure_workers, early=early[0] if early else None)
-        finally:  # a failed run stops the fan charts' process too (closing twice is harmless)
+            plan = compute_plan(ward, settings, progress=tracker, on_forecast=start_fans, on_capacity=start_rest)
+            files = write_plan(plan, stage, tracker, figure_workers=figure_workers, early=early[-1] if early else None)
+        finally:  # a failed run stops the drawing processes too (closing twice is harmless)
             for drawing in early:
                 if drawing is not None:
                     drawing.close()

@@ -16,9 +16,11 @@ from PIL import Image
 from tuyensinh.plan import drawing
 from tuyensinh.plan.drawing import (
     FigureJob,
+    FigureView,
     ForecastView,
     draw_figures,
     draw_forecast_early,
+    draw_rest_early,
     figure_jobs,
     figure_workers,
     forecast_jobs,
@@ -139,7 +141,9 @@ def test_a_failing_figure_fails_the_run_from_the_pool(vi_run, tmp_path, monkeypa
 
 
 def _files(stage: Path) -> dict[str, bytes]:
-    return {p.relative_to(stage).as_posix(): p.read_bytes() for p in stage.rglob("*") if p.is_file()}
+    """The files written, by name (a PDF's bytes hold its creation time: its size instead)."""
+    files = {p.relative_to(stage).as_posix(): p for p in stage.rglob("*") if p.is_file()}
+    return {name: str(p.stat().st_size).encode() if p.suffix == ".pdf" else p.read_bytes() for name, p in files.items()}
 
 
 @pytest.mark.skipif(not FORK, reason="the figure pool needs the fork start method")
@@ -161,16 +165,58 @@ def test_fan_charts_started_early_give_the_serial_files(vi_run, tmp_path, monkey
     assert early is not None and early.parallel and early.names == set(fans)
     run = draw_figures(plan, tmp_path / "early", workers=2, early=early)
     try:
-        assert run.names == {"shortfall"}  # the fan charts are not drawn twice
+        assert run.names == keep  # its own job (shortfall) and the early ones
         early_pngs = run.result()
     finally:
         run.close()
     assert early_pngs == serial_pngs and set(serial_pngs) == keep
     assert _files(tmp_path / "early") == _files(tmp_path / "serial")
+
+    # the maps and capacity charts started too before the plan is complete: nothing left to draw
+    fans_first = draw_forecast_early(view, tmp_path / "rest", workers=2)
+    figures = FigureView(*vars(view).values(), plan.school_year, plan.zonings, plan.capacity)
+    rest = draw_rest_early(figures, tmp_path / "rest", fans_first, workers=2)
+    assert rest is None  # one job left (shortfall): drawn with the others by draw_figures
+    run = draw_figures(plan, tmp_path / "rest", workers=2, early=fans_first)
+    try:
+        rest_pngs = run.result()
+    finally:
+        run.close()
+    assert rest_pngs == serial_pngs and _files(tmp_path / "rest") == _files(tmp_path / "serial")
     # the run_plan of the fixture drew its fan charts early (a pool on this machine): the same bytes
     written = _files(vi_run[0].out / "charts")
     for name in fans:
         assert written[f"{name}.png"] == serial_pngs[name]
+
+
+@pytest.mark.skipif(not FORK, reason="the figure pool needs the fork start method")
+def test_maps_and_charts_started_early_give_the_serial_files(vi_run, tmp_path, monkeypatch):
+    plan = vi_run[0].plan
+    level = plan.levels[0]
+    fans = forecast_jobs(plan)
+    keep = {*fans, f"zones_{level}", f"web_{level}", "shortfall", "utilization"}
+    jobs = {name: job for name, job in figure_jobs(plan).items() if name in keep}
+    monkeypatch.setattr(drawing, "figure_jobs", lambda plan: jobs)
+    serial = draw_figures(plan, tmp_path / "serial", workers=1)
+    serial_pngs = serial.result()
+    serial.close()
+
+    view = FigureView(
+        plan.ward, plan.settings, plan.forecast, plan.forecast_ward, plan.school_year, plan.zonings, plan.capacity
+    )
+    assert view.levels == plan.levels
+    fans_first = draw_forecast_early(view, tmp_path / "early", workers=2)
+    rest = draw_rest_early(view, tmp_path / "early", fans_first, workers=2)
+    assert rest is not None and rest.names == keep
+    run = draw_figures(plan, tmp_path / "early", workers=2, early=rest)
+    try:
+        assert run.parallel  # nothing left to draw here: the documents are written meanwhile
+        pngs = run.result()
+    finally:
+        run.close()
+    assert pngs == serial_pngs and set(pngs) == {*fans, "shortfall", "utilization"}
+    assert _files(tmp_path / "early") == _files(tmp_path / "serial")
+    assert draw_rest_early(view, tmp_path / "none", None, workers=1) is None  # serial: nothing early
 
 
 def test_the_serial_path_starts_nothing_early(vi_run, tmp_path):
