@@ -10,16 +10,19 @@ Each figure (`tuyensinh.plan.figures`) is built once and saved in every format i
     web_<level>           the interactive map → maps/zones_<level>.html
 
 The figures are independent, so `draw_figures` can run the jobs on a pool of worker processes
-(`concurrent.futures.ProcessPoolExecutor`, started by fork after the plan is computed: the
-workers inherit the plan instead of receiving a copy) while the calling process writes the
+(`concurrent.futures.ProcessPoolExecutor`, started by fork: the workers inherit the plan, or
+the part of it they read, instead of receiving a copy) while the calling process writes the
 tables. `figure_workers` says how many: `TUYENSINH_FIGURE_WORKERS` when set (0 or 1: serial),
 else one per usable core, at most 2. `tuyensinh batch` runs one ward per core and keeps its
 plans serial (figure_workers=1). Without the fork start method (Windows) the jobs run serially.
 
-The fan charts need only the forecast: `draw_forecast_early` starts them on one process as soon
-as the forecast is computed (`compute_plan(..., on_forecast=...)`), while the plan computes the
-zonings and capacity on the other core; `draw_figures(..., early=...)` then skips them and
-collects their bytes. The same jobs, so the same files as the serial path.
+`tuyensinh.plan.run` starts the figures before the plan is complete: the fan charts need only
+the forecast, so `draw_forecast_early` starts them on one process as soon as the forecast is
+computed (`compute_plan(..., on_forecast=...)`) while the plan computes the zonings on the other
+core; `draw_rest_early` starts every other figure on the pool as soon as the proposed zones'
+capacity is known (`on_capacity`: a `FigureView`), while the other capacity analyses, quotas
+and cycle are computed. `draw_figures(..., early=...)` then skips them and collects their
+bytes. The same jobs, so the same files as the serial path.
 """
 
 from __future__ import annotations
