@@ -68,7 +68,9 @@ def test_class_count_bound_lies_between_the_lp_and_the_optimum(n: int, seed: int
     small = toy(n=n, m=3, seed=seed, years=years)
     model = build_model(small, ModelOptions())
     lp, duals = solve_relaxation(model)
+    assert duals is not None and lp.objective is not None
     whole = solve_model(model, time_limit=60)
+    assert whole.objective is not None
     assert lp.status == whole.status == "optimal"
     result = class_count_bound(model, small, duals, deadline=time.perf_counter() + 1.5)
     assert result.first_bound is not None and result.bound is not None
@@ -83,7 +85,9 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp() -> None:
     small = toy(seed=5)
     model = build_model(small, ModelOptions())
     lp, duals = solve_relaxation(model)
+    assert duals is not None and lp.objective is not None
     whole = solve_model(model, time_limit=60)
+    assert whole.objective is not None
     u = assignment_duals(model, small, duals)
     pieces = SchoolPieces(model, small)
     rng = np.random.default_rng(0)
@@ -106,6 +110,7 @@ def test_the_bound_in_a_child_process_reports_what_it_found() -> None:
     small = toy(seed=7)
     model = build_model(small, ModelOptions())
     lp, duals = solve_relaxation(model)
+    assert duals is not None and lp.objective is not None
     result = BackgroundBound(model, small, duals, deadline=time.perf_counter() + 2.0).finish()
     assert result.bound is not None and result.bound >= lp.objective * (1 - 1e-7)
     assert result.first_bound is not None and result.first_bound <= result.bound
@@ -123,6 +128,7 @@ def test_lp_guided_reports_the_class_count_bound() -> None:
     problem = toy(n=300, m=18, spare=1.05, seed=2)
     report = solve_problem(problem, k_nearest=8, time_limit=4.0, strategy="lp_guided").solver
     step = next(s for s in report.steps if s["step"] == "class_count_bound")
+    assert report.lp_bound is not None and report.best_bound is not None and report.objective is not None
     assert step["bound"] is not None and step["bound"] > report.lp_bound
     assert report.best_bound == pytest.approx(step["bound"])
     assert report.lp_bound <= report.best_bound <= report.objective + 1e-6
