@@ -169,7 +169,7 @@ def test_ctrl_c_exits_130_and_keeps_the_previous_plan(ward, tmp_path, capsys, mo
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    def half_written(plan: object, stage: Path, progress: object) -> list[str]:
+    def half_written(plan: object, stage: Path, progress: object, **options: object) -> list[str]:
         (stage / "report.html").write_text("this year, half written")
         raise KeyboardInterrupt
 
