@@ -703,14 +703,15 @@ from tuyensinh.scenarios import (
     comparison_wide,
 )
 
-th01 = ward.schools.set_index("school_id").loc["TH01"]
+# the new school in KP22, a quarter far from every primary school today
+site = ward.quarters.set_index("quarter_id").loc["KP22"].geometry.representative_point()
 scenarios = [
     Scenario(
         "Mở trường tiểu học mới 2028",
         (
             OpenSchool(
                 "TH05", "Trường Tiểu học Phước Bình 2", "tieu_hoc",
-                lon=float(th01.lon) + 0.004, lat=float(th01.lat) + 0.004, classrooms=20, opens=2028,
+                lon=float(site.x), lat=float(site.y), classrooms=20, opens=2028,
             ),
         ),
     ),
@@ -724,16 +725,26 @@ comparison_wide(comparison)
             md(
                 """
 **Chênh lệch so với hiện trạng:** số dương là nhiều hơn, số âm là ít hơn so với khi phường giữ
-nguyên như hiện nay (ví dụ phòng thiếu −2 nghĩa là bớt 2 phòng phải xây).
+nguyên như hiện nay (ví dụ phòng thiếu −2 nghĩa là bớt 2 phòng phải xây; quãng đường −300 nghĩa
+là mỗi học sinh đi học gần hơn 300 m tính bình quân). Trường mới ở khu phố 22 rút ngắn đường
+đi học của các khu phố phía đông bắc khoảng 300 m mỗi học sinh, nhưng cần thêm 2–3 lớp: học sinh
+chia cho nhiều trường hơn nên có lớp không đủ sĩ số tối đa.
 """
             ),
             code(
                 """
 differences = comparison.differences.pivot_table(
-    index=["level", "school_year"], columns="scenario", values=["rooms_short_diff", "classes_diff"]
+    index=["level", "school_year"],
+    columns="scenario",
+    values=["rooms_short_diff", "classes_diff", "mean_distance_m_diff"],
 ).round(1)
 differences.reindex(LEVEL_ORDER, level=0).rename(
-    columns={"rooms_short_diff": "phòng thiếu", "classes_diff": "số lớp"}, level=0
+    columns={
+        "rooms_short_diff": "phòng thiếu",
+        "classes_diff": "số lớp",
+        "mean_distance_m_diff": "quãng đường bình quân (m)",
+    },
+    level=0,
 ).rename(
     index=level_name, level=0
 ).rename(index=school_year_label, level=1).rename_axis(index=["cấp học", "năm học"], columns=["", "phương án"])
