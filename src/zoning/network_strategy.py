@@ -14,7 +14,11 @@ So, within one time limit:
    solve_problem`: exact MIP at ward scale, LP-guided with local search at city scale) once
    per phase — the run of years with the same sites open — giving whole quarters, whole
    classes per grade and the pupils over capacity: a full start vector;
-4. the whole network MIP, warm-started from it, for the rest of the time (it may open other
+4. with the start's sites and closures fixed, the model splits into one zoning MIP per level
+   and school year (`zoning.network_parts`): each solved by HiGHS, warm-started, within
+   `PARTS_SHARE` of the time left (the start zones each phase once; a year's own MIP uses that
+   year's pupils and whole classes, and proves the best zoning of these sites part by part);
+5. the whole network MIP, warm-started from it, for the rest of the time (it may open other
    sites, rezone, and prove the optimum).
 Levels with feeder groups are zoned in step 3 by their nearest school per group (the zoning
 engine has no feeder rows); the MIP then improves them.
@@ -30,6 +34,7 @@ import pandas as pd
 
 from zoning.assign import solve_problem
 from zoning.network_model import NetworkModel, early_fixed, start_vector
+from zoning.network_parts import solve_parts
 from zoning.problem import with_dense
 from zoning.solve import SolveOutcome, relative_gap, solve_model
 from zoning.vectors import best_classes
@@ -41,6 +46,8 @@ LP_SHARE = 0.5
 ZONING_SHARE = 0.45
 """Share of the time for zoning the phases (step 3)."""
 OPEN_THRESHOLD = 0.5
+PARTS_SHARE = 0.75
+"""Share of the time left after the start for the zoning MIPs of each level and year (step 4)."""
 MIN_MIP_SECONDS = 0.5
 """Below this many seconds left, the MIP is not started (setting it up alone may overrun)."""
 PHASE_STRATEGY = "lp_guided"
@@ -219,7 +226,7 @@ def _feasible(model: NetworkModel, values: np.ndarray, tol: float = 1e-6) -> boo
 def solve_network_model(
     model: NetworkModel, *, time_limit: float, mip_rel_gap: float, start: np.ndarray | None = None
 ) -> tuple[SolveOutcome, dict]:
-    """Steps 1–4 (module docstring) with HiGHS; `start` (a previous plan) skips steps 1–3.
+    """Steps 1–5 (module docstring) with HiGHS; `start` (a previous plan) skips steps 1–3.
     Returns the outcome (its bound the better of the LP's and the MIP's) and step timings."""
     began = time.perf_counter()
     steps: dict = {}
@@ -245,6 +252,14 @@ def solve_network_model(
     if start is not None:
         steps["start_objective"] = model.objective(start)
         steps["start_ends_at"] = time.perf_counter() - began
+        left = time_limit - (time.perf_counter() - began)
+        if left * PARTS_SHARE > MIN_MIP_SECONDS:
+            parts = solve_parts(model, start, time_limit=left * PARTS_SHARE, mip_rel_gap=mip_rel_gap)
+            if parts.objective <= steps["start_objective"] and _feasible(model, parts.values):
+                start = parts.values
+            steps["parts"], steps["parts_proven"] = parts.parts, parts.proven
+            steps["parts_objective"], steps["sites_fixed_bound"] = parts.objective, parts.bound
+            steps["parts_end_at"] = time.perf_counter() - began
     left = time_limit - (time.perf_counter() - began)
     if start is not None and left < MIN_MIP_SECONDS:  # no time left for the MIP: the start is the plan
         steps["mip_skipped"] = True

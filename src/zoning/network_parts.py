@@ -1,0 +1,110 @@
+"""Given the sites, the network model splits into independent zonings: one per level and year.
+
+With the site variables z (and the closures c) fixed, every row of the network model
+(`zoning.network_model`) but the budget rows involves one level and one school year only:
+the assignment Σ_j x[i,j,t] = 1, the seats Σ_i d·x − L·n − o ≤ 0, the rooms
+Σ_g r·n ≤ R + Σ_o S·z (z now a number), the links x ≤ Σ_o z (bounds), the feeder rows
+x[a,j,t] = x[b,j,t]. So the optimum with fixed sites is the sum, over (level, year), of the
+optima of whole-class zoning MIPs of ≤ 100 quarters × ≤ 20 schools at ward scale, each far
+smaller than the whole model. The parts are found generically, as the connected components
+of the rows and the columns that are not fixed (a row that links every part, such as the
+closure study's Σ o ≤ Ō, leaves one part).
+
+`solve_parts` solves each part with HiGHS, warm-started from a full vector, and returns the
+better vector and a lower bound *for these sites* (the fixed columns' cost plus each part's
+proven bound): the best zoning of the sites a plan chose, proven part by part.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from zoning.network_model import NetworkModel
+from zoning.solve import solve_model
+
+__all__ = ["PartsResult", "fixed_columns", "model_parts", "solve_parts"]
+
+
+@dataclass(frozen=True)
+class PartsResult:
+    """values: the full column vector (each part the better of the start and HiGHS's best);
+    objective: its cost; bound: a lower bound of the model with these sites fixed (None
+    when a part had no time or no bound);
+    parts, proven: how many parts, and how many HiGHS proved optimal."""
+
+    values: np.ndarray
+    objective: float
+    bound: float | None
+    parts: int
+    proven: int
+
+
+def fixed_columns(model: NetworkModel) -> np.ndarray:
+    """(n_cols,) bool: the site (z) and closure (c) columns, fixed by a plan."""
+    fixed = np.zeros(model.n_cols, dtype=bool)
+    for b in model.blocks:
+        fixed[b.z0 : b.c0 + len(b.closable)] = True
+    return fixed
+
+
+def model_parts(model: NetworkModel, fixed: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(rows, columns) of each independent part of the model once the `fixed` columns are
+    fixed: the connected components of the bipartite graph rows × free columns (rows that
+    touch no free column are left out). Ordered by first column."""
+    free = np.flatnonzero(~fixed)
+    sub = model.matrix[:, free].tocsr()
+    sub.eliminate_zeros()
+    m = sub.shape[0]
+    pattern = (sub != 0).astype(np.int8)
+    graph = sparse.bmat([[None, pattern], [pattern.T, None]], format="csr")
+    _count, label = connected_components(graph, directed=False)
+    row_label, col_label = label[:m], label[m:]
+    touched = np.diff(sub.indptr) > 0
+    parts = []
+    for lab in np.unique(col_label):  # parts ≤ levels × years: a loop over parts, not cells
+        parts.append((np.flatnonzero((row_label == lab) & touched), free[col_label == lab]))
+    return parts
+
+
+def solve_parts(model: NetworkModel, start: np.ndarray, *, time_limit: float, mip_rel_gap: float = 1e-4) -> PartsResult:
+    """Each part of the model with `start`'s sites and closures fixed, solved by HiGHS
+    warm-started from `start` within an even share of what is left of `time_limit` (a part
+    proven early leaves its time to the next). `start` must be feasible."""
+    began = time.perf_counter()
+    fixed = fixed_columns(model)
+    fixed_values = np.round(start[fixed])
+    shift = model.matrix[:, fixed] @ fixed_values  # the fixed columns' share of each row
+    values = start.copy()
+    values[fixed] = fixed_values
+    bound: float | None = float(model.cost[fixed] @ fixed_values)
+    parts = model_parts(model, fixed)
+    proven = 0
+    for k, (rows, cols) in enumerate(parts):
+        own = float(model.cost[cols] @ start[cols])
+        left = time_limit - (time.perf_counter() - began)
+        if left <= 0.05:  # no time: the start stays for the other parts
+            bound = None
+            break
+        part = replace(
+            model,
+            cost=model.cost[cols],
+            col_lo=model.col_lo[cols],
+            col_hi=model.col_hi[cols],
+            integer=model.integer[cols],
+            matrix=model.matrix[rows][:, cols].tocsr(),
+            row_lo=model.row_lo[rows] - shift[rows],
+            row_hi=model.row_hi[rows] - shift[rows],
+        )
+        out = solve_model(
+            part.as_matrix_model(), time_limit=left / (len(parts) - k), start=start[cols], mip_rel_gap=mip_rel_gap
+        )
+        if out.values is not None and out.objective is not None and out.objective < own:
+            values[cols] = out.values
+        bound = None if bound is None or out.bound is None else bound + out.bound
+        proven += out.status == "optimal"
+    return PartsResult(values, model.objective(values), bound, len(parts), proven)
