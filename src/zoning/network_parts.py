@@ -27,7 +27,7 @@ from scipy.sparse.csgraph import connected_components
 from zoning.network_model import NetworkModel
 from zoning.solve import solve_model
 
-__all__ = ["PartsResult", "fixed_columns", "model_parts", "solve_parts"]
+__all__ = ["PartsResult", "fixed_columns", "model_parts", "solve_parts", "tidy"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,23 @@ def fixed_columns(model: NetworkModel) -> np.ndarray:
     for b in model.blocks:
         fixed[b.z0 : b.c0 + len(b.closable)] = True
     return fixed
+
+
+def tidy(model: NetworkModel, values: np.ndarray) -> np.ndarray:
+    """`values` with the integer columns rounded and each overflow o[j,t,g] recomputed as
+    max(0, seats taken − L·n) from its seats row (a solver's values within its tolerances,
+    made exact)."""
+    v = values.copy()
+    v[model.integer] = np.round(v[model.integer])
+    ocols = np.concatenate([np.arange(b.o0, b.z0) for b in model.blocks])
+    if not len(ocols):
+        return v
+    entries = model.matrix.tocsc()[:, ocols].tocoo()
+    seats = entries.data == -1.0  # o's coefficient in its seats row (+1 in Σ o ≤ Ō)
+    rows, cols = entries.row[seats], ocols[entries.col[seats]]
+    v[ocols] = 0.0
+    v[cols] = np.maximum(model.matrix[rows] @ v - model.row_hi[rows], 0.0)
+    return v
 
 
 def model_parts(model: NetworkModel, fixed: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -107,4 +124,6 @@ def solve_parts(model: NetworkModel, start: np.ndarray, *, time_limit: float, mi
             values[cols] = out.values
         bound = None if bound is None or out.bound is None else bound + out.bound
         proven += out.status == "optimal"
+    if proven or not np.array_equal(values, start):
+        values = tidy(model, values)
     return PartsResult(values, model.objective(values), bound, len(parts), proven)

@@ -1,6 +1,7 @@
 """With the sites fixed, the network model splits into one zoning per school year
 (zoning.network_parts): the parts, their optimum (the same as the whole model's with those
-sites) and a valid bound, on the small toy of test_network_bounds."""
+sites) and a valid bound, on the small toy of test_network_bounds; the start zones each
+year on its own (zoning.network_strategy)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from test_network_bounds import YEARS, _model, small_ward
+from test_network_bounds import YEARS, _model, grades_network, small_ward
 
 from zoning.network_model import start_vector
-from zoning.network_parts import fixed_columns, model_parts, solve_parts
+from zoning.network_parts import fixed_columns, model_parts, solve_parts, tidy
+from zoning.network_strategy import lp_guided_start
+from zoning.sites import NetworkOptions
 from zoning.solve import solve_model
 
 
@@ -85,3 +88,38 @@ def test_no_time_leaves_the_start_and_no_bound(toy):
     result = solve_parts(model, start, time_limit=0.0)
     assert result.bound is None and result.proven == 0
     assert np.array_equal(result.values, start)
+
+
+def test_the_start_zones_each_year_on_its_own():
+    # A (2 rooms: one class of 35 per grade) near q0 and q1; B (4 rooms) far. q1 fits at A
+    # beside q0 in 2027 and 2028, not in 2029 (40 pupils per grade): one zoning for the three
+    # years would send q1 to B every year; the model's optimum moves it in 2029 only
+    pupils = {"q0": [(20, 20)] * 3, "q1": [(10, 10), (10, 10), (20, 20)]}
+    net = grades_network(pupils, {"q0": 100.0, "q1": 400.0}, {"A": (0.0, 2), "B": (1000.0, 4)}, {}, None)
+    model = _model(net, NetworkOptions(distance_penalty=0.0))
+    (b,) = model.blocks
+    lp = solve_model(model.as_matrix_model(), relax=True)
+    start = lp_guided_start(model, lp.values, 10.0)
+    assert start is not None
+    exact = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
+    assert model.objective(start) == pytest.approx(exact.objective, rel=1e-7)
+    T = len(YEARS)
+    x = start[b.x0 : b.n0].reshape(-1, T)
+    q1_at = {
+        str(net.school_ids[s]): x[p]
+        for p, (q, s) in enumerate(zip(b.pair_quarter, b.pair_school, strict=True))
+        if q == 1
+    }
+    assert q1_at["A"].tolist() == [1.0, 1.0, 0.0] and q1_at["B"].tolist() == [0.0, 0.0, 1.0]
+
+
+def test_tidy_rounds_whole_columns_and_recomputes_the_overflow(toy):
+    model, exact = toy
+    noisy = exact.values.copy()
+    noisy[model.integer] += np.where(np.round(noisy[model.integer]) > 0, -3e-7, 3e-7)
+    (b,) = model.blocks
+    noisy[b.o0 : b.z0] += 2.0  # overflow beyond what the seats need
+    clean = tidy(model, noisy)
+    assert np.array_equal(clean[model.integer], np.round(clean[model.integer]))
+    assert _feasible(model, clean, tol=1e-9)
+    assert model.objective(clean) == pytest.approx(model.objective(exact.values), rel=1e-9)
