@@ -51,6 +51,8 @@ OPEN_THRESHOLD = 0.5
 ZONE_EACH_YEAR = True
 """Step 3 zones each school year on its own (True) or each phase once: the run of years with
 the same sites open (False)."""
+WHOLE_SITES_SHARE = 0.0
+"""Share of the time left after the start for the whole-sites relaxation (step 3b; 0: no step)."""
 PARTS_SHARE = 0.75
 """Share of the time left after the start for the zoning MIPs of each level and year (step 4)."""
 MIN_MIP_SECONDS = 0.5
@@ -222,6 +224,32 @@ def whole_sites_relaxation(model: NetworkModel) -> NetworkModel:
     return replace(model, integer=integer)
 
 
+def _whole_sites_step(
+    model: NetworkModel, start: np.ndarray, left: float, mip_rel_gap: float, steps: dict
+) -> tuple[np.ndarray, float | None]:
+    """Step 3b: the whole-sites relaxation warm-started from `start` within
+    `WHOLE_SITES_SHARE` of `left` seconds; its sites zoned (step 3) when they differ from the
+    start's. Returns the better start and the relaxation's bound (a lower bound of the model)."""
+    t0 = time.perf_counter()
+    relaxed = solve_model(
+        whole_sites_relaxation(model).as_matrix_model(),
+        time_limit=left * WHOLE_SITES_SHARE,
+        start=start,
+        mip_rel_gap=mip_rel_gap,
+    )
+    steps["whole_sites_seconds"] = time.perf_counter() - t0
+    steps["whole_sites_bound"] = relaxed.bound
+    fixed = fixed_columns(model)
+    if relaxed.values is None or np.array_equal(np.round(relaxed.values[fixed]), np.round(start[fixed])):
+        return start, relaxed.bound
+    left -= time.perf_counter() - t0
+    other = lp_guided_start(model, relaxed.values, left * ZONING_SHARE)
+    steps["whole_sites_start"] = None if other is None else model.objective(other)
+    if other is not None and _feasible(model, other) and model.objective(other) < model.objective(start):
+        return other, relaxed.bound
+    return start, relaxed.bound
+
+
 def _feasible(model: NetworkModel, values: np.ndarray, tol: float = 1e-6) -> bool:
     activity = model.matrix @ values
     return bool(
@@ -255,6 +283,11 @@ def solve_network_model(
             steps["zoning_seconds"] = time.perf_counter() - t0
             if start is not None and not _feasible(model, start):
                 start = None
+            if start is not None and split and WHOLE_SITES_SHARE > 0:
+                left = time_limit - (time.perf_counter() - began)
+                start, sites_bound = _whole_sites_step(model, start, left, mip_rel_gap, steps)
+                if sites_bound is not None and (lp_bound is None or sites_bound > lp_bound):
+                    lp_bound = sites_bound
         if start is None:
             start = start_vector(model)
             if start is not None and not _feasible(model, start):

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from test_network_bounds import YEARS, _model, grades_network, small_ward
 
+from zoning import network_strategy
 from zoning.network_model import start_vector
 from zoning.network_parts import fixed_columns, model_parts, solve_parts, tidy
 from zoning.network_strategy import lp_guided_start
@@ -123,3 +124,15 @@ def test_tidy_rounds_whole_columns_and_recomputes_the_overflow(toy):
     assert np.array_equal(clean[model.integer], np.round(clean[model.integer]))
     assert _feasible(model, clean, tol=1e-9)
     assert model.objective(clean) == pytest.approx(model.objective(exact.values), rel=1e-9)
+
+
+def test_whole_sites_step_keeps_a_feasible_start_no_worse_and_a_valid_bound(toy, monkeypatch):
+    model, exact = toy
+    monkeypatch.setattr(network_strategy, "WHOLE_SITES_SHARE", 0.5)
+    start = start_vector(model)  # no site open: the relaxation's sites are better
+    steps: dict = {}
+    better, bound = network_strategy._whole_sites_step(model, start, 20.0, 1e-9, steps)
+    assert _feasible(model, better)
+    assert model.objective(better) < model.objective(start)
+    assert bound is not None and bound <= exact.objective + 1e-6
+    assert steps["whole_sites_start"] == pytest.approx(model.objective(better))
