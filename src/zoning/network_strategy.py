@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 
 from zoning.assign import solve_problem
-from zoning.network_model import NetworkModel, early_fixed, start_vector
+from zoning.network_model import LevelBlock, NetworkModel, early_fixed, start_vector
 from zoning.network_parts import fixed_columns, model_parts, solve_parts
-from zoning.problem import with_dense
+from zoning.problem import ZoningProblem, with_dense
 from zoning.solve import SolveOutcome, relative_gap, solve_model
 from zoning.vectors import best_classes
 
@@ -135,7 +135,7 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
         )
         for bi, b in enumerate(model.blocks)
     )
-    per_phase = time_limit / max(phases_total, 1)
+    done = 0
     for bi, b in enumerate(model.blocks):
         net, zp = b.net, b.net.zoning
         n, m, T, G = zp.shape
@@ -157,6 +157,9 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
         school_of = np.full((n, T), -1)
         if b.rules.feeder_groups:
             continue  # keep the nearest-school start of this level (see the module docstring)
+        index = np.full((n, m), -1)
+        index[b.pair_quarter, b.pair_school] = np.arange(len(b.pair_quarter))
+        with_rooms = replace(zp, rooms=rooms)
         keys = [(tuple(open_site[:, t]), t if ZONE_EACH_YEAR else -1) for t in range(T)]
         t = 0
         while t < T:
@@ -183,23 +186,35 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
                 had_current=None,
             )
             left = time_limit - (time.perf_counter() - began)
+            same_sites = ZONE_EACH_YEAR and t > 0 and keys[t][0] == keys[t - 1][0] and (school_of[:, t - 1] >= 0).all()
+            if left <= 0.05 and same_sites:  # out of time: last year's zones (the same schools open)
+                school_of[:, t] = school_of[:, t - 1]
+                t = end + 1
+                continue
             if left <= 0.05:
                 return None
             result = solve_problem(
                 phase,
                 distance_penalty=model.options.distance_penalty,
                 overflow_penalty=b.penalty,
-                time_limit=min(left, max(per_phase, 0.2)),
+                time_limit=min(
+                    left, max(left / max(phases_total - done, 1), 0.2)
+                ),  # a phase done early leaves its time
                 strategy=PHASE_STRATEGY,
             )
+            done += 1
             zones = result.assignment[result.assignment["school_year"] == phase.school_years[0]]
             zones = zones.sort_values("share", ascending=False, kind="stable").drop_duplicates("quarter_id")
             qi = pd.Index(zp.quarter_ids.astype(str)).get_indexer(zones["quarter_id"].astype(str))
             si = cols[pd.Index(zp.school_ids[cols].astype(str)).get_indexer(zones["school_id"].astype(str))]
             school_of[np.ix_(qi, years)] = si[:, None]
+            if same_sites:  # the same schools open as last year:
+                last = school_of[:, t - 1]  # keep last year's zones when they cost less this year
+                if _year_cost(model, b, with_rooms, index, last, t) < _year_cost(
+                    model, b, with_rooms, index, school_of[:, t], t
+                ):
+                    school_of[:, t] = last
             t = end + 1
-        index = np.full((n, m), -1)
-        index[b.pair_quarter, b.pair_school] = np.arange(len(b.pair_quarter))
         pairs = index[np.arange(n)[:, None], school_of]  # (n, T)
         if (pairs < 0).any():
             return None
@@ -212,6 +227,24 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
         values[b.n0 : b.o0] = classes.ravel()
         values[b.o0 : b.z0] = np.maximum(pupils - classes * zp.class_limit[:, None, :], 0.0).ravel()
     return values
+
+
+def _year_cost(
+    model: NetworkModel, b: LevelBlock, problem: ZoningProblem, index: np.ndarray, school: np.ndarray, t: int
+) -> float:
+    """Objective share of year t of one level when quarter i goes to school[i] (pupil-metres
+    plus the overflow penalty, classes by `best_classes`); inf when a quarter has no allowed
+    school."""
+    n, m, T, G = problem.shape
+    pairs = index[np.arange(n), school] if (school >= 0).all() else np.full(n, -1)
+    if (pairs < 0).any():
+        return float("inf")
+    pupils = np.zeros((m, T, G))
+    year = np.zeros((m, G))
+    np.add.at(year, school, problem.demand[:, t])
+    pupils[:, t] = year
+    over = np.maximum(pupils - best_classes(problem, pupils) * problem.class_limit[:, None, :], 0.0)
+    return float(model.cost[b.x0 + pairs * T + t].sum() + b.penalty * over[:, t].sum())
 
 
 def whole_sites_relaxation(model: NetworkModel) -> NetworkModel:

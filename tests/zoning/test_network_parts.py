@@ -112,6 +112,17 @@ def test_the_start_zones_each_year_on_its_own():
         if q == 1
     }
     assert q1_at["A"].tolist() == [1.0, 1.0, 0.0] and q1_at["B"].tolist() == [0.0, 0.0, 1.0]
+    # the cost of each year's zones (used to keep last year's when they cost less) adds up
+    school = np.full((2, T), -1)
+    taken = np.nonzero(x > 0.5)
+    school[b.pair_quarter[taken[0]], taken[1]] = b.pair_school[taken[0]]
+    index = np.full((2, 2), -1)
+    index[b.pair_quarter, b.pair_school] = np.arange(len(b.pair_quarter))
+    years = [network_strategy._year_cost(model, b, net.zoning, index, school[:, t], t) for t in range(T)]
+    assert sum(years) == pytest.approx(model.objective(start), rel=1e-9)
+    moved = school[:, 2].copy()
+    moved[1] = list(net.school_ids).index("A")  # q1 at A in 2029: 5 pupils per grade over capacity
+    assert network_strategy._year_cost(model, b, net.zoning, index, moved, 2) > years[2] + 5 * b.penalty
 
 
 def test_tidy_rounds_whole_columns_and_recomputes_the_overflow(toy):
