@@ -37,6 +37,7 @@ import pandas as pd
 from zoning.assign import solve_problem
 from zoning.network_model import LevelBlock, NetworkModel, early_fixed, start_vector
 from zoning.network_parts import fixed_columns, model_parts, solve_parts
+from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem, with_dense
 from zoning.solve import SolveOutcome, relative_gap, solve_model
 from zoning.vectors import best_classes
@@ -55,6 +56,8 @@ WHOLE_SITES_SHARE = 0.0
 """Share of the time left after the start for the whole-sites relaxation (step 3b; 0: no step)."""
 PARTS_SHARE = 0.75
 """Share of the time left after the start for the zoning MIPs of each level and year (step 4)."""
+MIN_PHASE_SECONDS = 0.2
+"""Below this many seconds left, a phase is not zoned by the engine (last year's zones, or no start)."""
 MIN_MIP_SECONDS = 0.5
 """Below this many seconds left, the MIP is not started (setting it up alone may overrun)."""
 PHASE_STRATEGY = "lp_guided"
@@ -187,22 +190,26 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
             )
             left = time_limit - (time.perf_counter() - began)
             same_sites = ZONE_EACH_YEAR and t > 0 and keys[t][0] == keys[t - 1][0] and (school_of[:, t - 1] >= 0).all()
-            if left <= 0.05 and same_sites:  # out of time: last year's zones (the same schools open)
+            result = None
+            if left > MIN_PHASE_SECONDS:
+                try:  # a phase done early leaves its time to the next
+                    result = solve_problem(
+                        phase,
+                        distance_penalty=model.options.distance_penalty,
+                        overflow_penalty=b.penalty,
+                        time_limit=min(left, max(left / max(phases_total - done, 1), MIN_PHASE_SECONDS)),
+                        strategy=PHASE_STRATEGY,
+                    )
+                except ZoningError as error:
+                    if error.key != "no_solution":
+                        raise
+            done += 1
+            if result is None and same_sites:  # out of time: last year's zones (the same schools open)
                 school_of[:, t] = school_of[:, t - 1]
                 t = end + 1
                 continue
-            if left <= 0.05:
+            if result is None:
                 return None
-            result = solve_problem(
-                phase,
-                distance_penalty=model.options.distance_penalty,
-                overflow_penalty=b.penalty,
-                time_limit=min(
-                    left, max(left / max(phases_total - done, 1), 0.2)
-                ),  # a phase done early leaves its time
-                strategy=PHASE_STRATEGY,
-            )
-            done += 1
             zones = result.assignment[result.assignment["school_year"] == phase.school_years[0]]
             zones = zones.sort_values("share", ascending=False, kind="stable").drop_duplicates("quarter_id")
             qi = pd.Index(zp.quarter_ids.astype(str)).get_indexer(zones["quarter_id"].astype(str))
