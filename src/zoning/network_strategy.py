@@ -11,11 +11,13 @@ So, within one time limit:
    (the model's reduction; at a site with a must pair: the first year the LP has it half
    open, not before its earliest year);
 3. with those sites fixed, each level is zoned by the zoning engine (`zoning.assign.
-   solve_problem`, `PHASE_STRATEGY`) for each school year on its own (`ZONE_EACH_YEAR`; the
-   model's zones may differ by year, and one zoning for a run of years with the same sites
-   fits the first year's pupils, not the later years': ward benchmark, same run, every grade
-   153.1 × 10⁶ pupil-metres against 158.4, entry grades 26.97 against 27.34), giving whole
-   quarters, whole classes per grade and the pupils over capacity: a full start vector;
+   solve_problem`, `PHASE_STRATEGY`) once per phase — the run of years with the same sites
+   open — or for each school year on its own (`ZONE_EACH_YEAR`, off), giving whole quarters,
+   whole classes per grade and the pupils over capacity: a full start vector; a phase's
+   unused time goes to the next, and a phase the engine cannot zone in time keeps last
+   year's zones (else the nearest schools) instead of losing the start; optionally (3b,
+   `WHOLE_SITES_SHARE` > 0, off: no gain within 10 s at ward scale) the whole-sites
+   relaxation's sites, zoned the same way, when that start is better;
 4. when the model splits once the sites are fixed (several school years or levels), with the
    start's sites and closures fixed, one zoning MIP per level and school year
    (`zoning.network_parts`), each solved by HiGHS, warm-started, within `PARTS_SHARE` of the
@@ -49,9 +51,10 @@ LP_SHARE = 0.5
 ZONING_SHARE = 0.45
 """Share of the time for zoning the phases (step 3)."""
 OPEN_THRESHOLD = 0.5
-ZONE_EACH_YEAR = True
+ZONE_EACH_YEAR = False
 """Step 3 zones each school year on its own (True) or each phase once: the run of years with
-the same sites open (False)."""
+the same sites open (False, the default: with 15 shorter slices at ward scale the engine found
+nothing in some of them under load, see docs/zoning.md; step 4 zones each year instead)."""
 WHOLE_SITES_SHARE = 0.0
 """Share of the time left after the start for the whole-sites relaxation (step 3b; 0: no step)."""
 PARTS_SHARE = 0.75
@@ -163,6 +166,10 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
         index = np.full((n, m), -1)
         index[b.pair_quarter, b.pair_school] = np.arange(len(b.pair_quarter))
         with_rooms = replace(zp, rooms=rooms)
+        nearest = np.full((n, T), -1)  # the fallback's zones: each quarter's nearest school
+        if fallback is not None:
+            p, y = np.nonzero(fallback[b.x0 : b.n0].reshape(-1, T) > 0.5)
+            nearest[b.pair_quarter[p], y] = b.pair_school[p]
         keys = [(tuple(open_site[:, t]), t if ZONE_EACH_YEAR else -1) for t in range(T)]
         t = 0
         while t < T:
@@ -204,12 +211,15 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
                     if error.key != "no_solution":
                         raise
             done += 1
-            if result is None and same_sites:  # out of time: last year's zones (the same schools open)
-                school_of[:, t] = school_of[:, t - 1]
+            if result is None:  # out of time: last year's zones (still open), else the nearest schools
+                if t > 0 and (school_of[:, t - 1] >= 0).all() and not must_site.any():
+                    school_of[:, t] = school_of[:, t - 1]
+                elif (nearest[:, t] >= 0).all():
+                    school_of[:, t] = nearest[:, t]
+                else:
+                    return None
                 t = end + 1
                 continue
-            if result is None:
-                return None
             zones = result.assignment[result.assignment["school_year"] == phase.school_years[0]]
             zones = zones.sort_values("share", ascending=False, kind="stable").drop_duplicates("quarter_id")
             qi = pd.Index(zp.quarter_ids.astype(str)).get_indexer(zones["quarter_id"].astype(str))

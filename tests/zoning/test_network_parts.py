@@ -91,7 +91,8 @@ def test_no_time_leaves_the_start_and_no_bound(toy):
     assert np.array_equal(result.values, start)
 
 
-def test_the_start_zones_each_year_on_its_own():
+def test_the_start_zones_each_year_on_its_own(monkeypatch):
+    monkeypatch.setattr(network_strategy, "ZONE_EACH_YEAR", True)
     # A (2 rooms: one class of 35 per grade) near q0 and q1; B (4 rooms) far. q1 fits at A
     # beside q0 in 2027 and 2028, not in 2029 (40 pupils per grade): one zoning for the three
     # years would send q1 to B every year; the model's optimum moves it in 2029 only
