@@ -283,7 +283,15 @@ def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: 
         print(
             f"  tuyensinh steps: LP {st.get('lp_seconds', 0):.1f} s, phase zonings {st.get('zoning_seconds', 0):.1f} s; "
             f"start at {st['start_ends_at']:.1f} s: {st['start_objective']:,.0f} "
-            f"({relative_gap(st['start_objective'], best_bound):.3%} above the best bound), then the MIP"
+            f"({'—' if (g := relative_gap(st['start_objective'], best_bound)) is None else f'{g:.3%}'} above the best bound), "
+            "then the MIP"
+        )
+    if "parts" in st:
+        fixed_bound = st.get("sites_fixed_bound")
+        print(
+            f"  tuyensinh step 4: {st['parts_proven']} of {st['parts']} parts (level × year, sites fixed) proven; "
+            f"{st['parts_objective']:,.0f} at {st['parts_end_at']:.1f} s; bound with these sites "
+            + ("—" if fixed_bound is None else f"{fixed_bound:,.0f}")
         )
     print(
         "  sites opened by tuyensinh: "
