@@ -48,7 +48,14 @@ from zoning.contiguity import quarter_adjacency
 from zoning.distances import fill_missing_distances, quarter_school_distances
 from zoning.result import ZoningResult
 
-__all__ = ["compute_plan", "project_forecast", "school_set_changes", "ward_distances", "with_capacity_figures"]
+__all__ = [
+    "compute_plan",
+    "past_accuracy",
+    "project_forecast",
+    "school_set_changes",
+    "ward_distances",
+    "with_capacity_figures",
+]
 
 
 def _coming_year(ward: Ward, school_year: int | None) -> int:
@@ -162,6 +169,13 @@ def _past_accuracy(ward: Ward, norms: Norms) -> PlanningAccuracy | None:
     return ward_planning_accuracy(ward, norms=norms)
 
 
+def past_accuracy(ward: Ward) -> PlanningAccuracy | None:
+    """`Plan.accuracy` of `ward` on its own, as `compute_plan` measures it (with the plan's
+    norms; None: history too short): e.g. on another process while the forecast is computed
+    (`compute_plan(..., accuracy_elsewhere=...)`)."""
+    return _past_accuracy(ward, plan_norms(ward)[0])
+
+
 def compute_plan(
     ward: Ward,
     settings: PlanSettings | None = None,
@@ -170,6 +184,7 @@ def compute_plan(
     forecast: pd.DataFrame | ForecastResult | None = None,
     on_forecast: Callable[[pd.DataFrame, pd.DataFrame | None], None] | None = None,
     on_capacity: Callable[[int, dict[str, ZoningResult], pd.DataFrame], None] | None = None,
+    accuracy_elsewhere: Callable[[], PlanningAccuracy | None] | None = None,
 ) -> Plan:
     """Forecast, demand, zoning, capacity and quotas for `ward` (nothing is written).
 
@@ -184,6 +199,9 @@ def compute_plan(
     the same ward's in a scenario that does not change population or housing); computed when
     None. The forecast's past accuracy (`Plan.accuracy`) is measured only with a forecast
     computed here (and `settings.accuracy`): a reused forecast comes with its own.
+    `accuracy_elsewhere()`: returns that accuracy measured elsewhere (`past_accuracy(ward)`, e.g.
+    on another process since the ward was loaded: `tuyensinh.plan.run`); called instead of
+    measuring it here.
     """
     settings = settings or PlanSettings()
     if not isinstance(progress, Progress):
@@ -204,7 +222,7 @@ def compute_plan(
     accuracy = None
     if settings.accuracy and forecast is None:
         with progress.step(2, "accuracy", "step.accuracy"):
-            accuracy = _past_accuracy(ward, norms)
+            accuracy = _past_accuracy(ward, norms) if accuracy_elsewhere is None else accuracy_elsewhere()
     with progress.step(3, "demand", "step.demand"):
         demand = enrollment_demand(table, norms, school_years=years, progression=progression)
         distances = ward_distances(ward)
