@@ -65,7 +65,7 @@ def exceedance_probability(
 
     needed_at(z) receives scores z [rows, k] (k scores per row) and must return the need at
     each [rows, k], non-decreasing in z. Bisection on z to 1e-11 precision (`iterations`
-    halvings of [-z_range, z_range]); returns probabilities in [0, 1].
+    halvings of [-z_range, z_range]); returns probabilities in [0, 1]. `depth`: at most 12.
 
     The halvings are taken `depth` at a time: one call of needed_at evaluates every midpoint
     the next `depth` halvings could visit (the 2^depth − 1 nodes of the bisection tree, each
@@ -82,7 +82,7 @@ def exceedance_probability(
     picked = np.arange(rows)
     done = 0
     while done < iterations:
-        d = max(1, min(depth, iterations - done))
+        d = max(1, min(depth, 12, iterations - done))  # 2^12 scores per row at most
         size = 2**d  # heap order: node i has children 2i and 2i + 1; node 0 unused
         lo, hi, mid = np.empty((rows, size)), np.empty((rows, size)), np.empty((rows, size))
         lo[:, 1], hi[:, 1] = low, high
