@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from forecast.births import import_smoothing
 from tuyensinh.plan.accuracy import PlanningAccuracy
 from tuyensinh.plan.compute import compute_plan, past_accuracy
 from tuyensinh.plan.content import plan_headlines
@@ -69,6 +70,7 @@ class _AccuracyElsewhere:
         self._future: Future[PlanningAccuracy | None] | None = None
         self._ward = ward
         if settings.accuracy and figure_workers(workers) > 1:
+            import_smoothing()  # the forecast needs it too: imported once, before the fork
             self._pool = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("fork"),
