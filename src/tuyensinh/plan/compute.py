@@ -222,9 +222,9 @@ def compute_plan(
         on_forecast(table, ward_table)
     accuracy = None
     measured = settings.accuracy and forecast is None
-    if measured and accuracy_elsewhere is None:
-        with progress.step(2, "accuracy", "step.accuracy"):
-            accuracy = _past_accuracy(ward, norms)
+    if measured:
+        with progress.step(2, "accuracy", "step.accuracy"):  # announced here also when measured elsewhere
+            accuracy = _past_accuracy(ward, norms) if accuracy_elsewhere is None else None
     with progress.step(3, "demand", "step.demand"):
         demand = enrollment_demand(table, norms, school_years=years, progression=progression)
         distances = ward_distances(ward)
@@ -313,7 +313,7 @@ def compute_plan(
     if measured and accuracy_elsewhere is not None:  # needed only now: its process had all this time
         waited = time.perf_counter()
         accuracy = accuracy_elsewhere()
-        progress.timings["accuracy"] = time.perf_counter() - waited
+        progress.timings["accuracy"] = progress.timings.get("accuracy", 0.0) + time.perf_counter() - waited
     return Plan(
         ward=ward,
         settings=settings,
