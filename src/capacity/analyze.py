@@ -265,8 +265,14 @@ def analyze(
         per_class = norms.rooms_per_class(sessions)
         rooms = frame["rooms_available"].to_numpy(float)
 
-        def needed(pupils_grid: np.ndarray) -> np.ndarray:
-            return rooms_needed(level_classes(level, pupils_grid, limit, norms)[0].sum(axis=1), sessions, norms)  # noqa: B023 - called only inside this iteration
+        def needed_at(z: np.ndarray) -> np.ndarray:
+            """Rooms needed per row at scores z [rows, k] → [rows, k] (one call for all k)."""
+            n, k = z.shape
+            grades = stacked.shape[1]  # noqa: B023 - called only inside this iteration
+            bounds = np.broadcast_to(stacked[:, None], (n, k, grades, stacked.shape[2]))  # noqa: B023
+            pupils_grid = quantile_at(bounds, np.broadcast_to(z[:, :, None], (n, k, grades))).reshape(n * k, grades)
+            classes = level_classes(level, pupils_grid, np.repeat(limit, k, axis=0), norms)[0].sum(axis=1)  # noqa: B023
+            return rooms_needed(classes, np.repeat(sessions, k), norms).reshape(n, k)  # noqa: B023
 
         frame.insert(1, "level", level)
         for bound in BOUNDS:
@@ -289,7 +295,7 @@ def analyze(
         frame["seats"] = rooms / per_class * mix_limit
         frame["seat_fill"] = _ratio(frame["pupils_mean"].to_numpy(float), frame["seats"].to_numpy(float))
         stacked = np.stack([arr[b] for b in _QUANTILE_ORDER], axis=-1)
-        frame["p_over"] = exceedance_probability(lambda z: needed(quantile_at(stacked, z[:, None])), rooms)  # noqa: B023 - called at once
+        frame["p_over"] = exceedance_probability(needed_at, rooms)
         frame["classes_lo80"] = classes["lo80"].astype(int)
         frame["classes_hi80"] = classes["hi80"].astype(int)
         frame["rooms_needed_hi80"] = rooms_needed(classes["hi80"], sessions, norms).astype(int)

@@ -59,22 +59,49 @@ def exceedance_probability(
     *,
     z_range: float = 8.0,
     iterations: int = 40,
+    depth: int = 4,
 ) -> np.ndarray:
     """P(needed > available) per row when needed depends on one score z ~ N(0, 1).
 
-    needed_at(z) must return the need per row at scores z (array [rows]) and be
-    non-decreasing in z. Bisection on z to 1e-11 precision; returns probabilities in [0, 1].
+    needed_at(z) receives scores z [rows, k] (k scores per row) and must return the need at
+    each [rows, k], non-decreasing in z. Bisection on z to 1e-11 precision (`iterations`
+    halvings of [-z_range, z_range]); returns probabilities in [0, 1]. `depth`: at most 12.
+
+    The halvings are taken `depth` at a time: one call of needed_at evaluates every midpoint
+    the next `depth` halvings could visit (the 2^depth − 1 nodes of the bisection tree, each
+    midpoint computed as 0.5 × (low + high) of its node, exactly as one halving at a time
+    would), then each row walks down its own path. The same scores, so the same result as
+    `depth=1`, with `iterations / depth` calls instead of `iterations`.
     """
     available = np.asarray(available, float)
-    low = np.full(available.shape, -z_range)
-    high = np.full(available.shape, z_range)
-    over_low = needed_at(low) > available
-    over_high = needed_at(high) > available
-    for _ in range(iterations):
-        mid = 0.5 * (low + high)
-        over = needed_at(mid) > available
-        high = np.where(over, mid, high)
-        low = np.where(over, low, mid)
+    rows = available.shape[0]
+    low = np.full(rows, -z_range)
+    high = np.full(rows, z_range)
+    ends = needed_at(np.stack([low, high], axis=1)) > available[:, None]
+    over_low, over_high = ends[:, 0], ends[:, 1]
+    picked = np.arange(rows)
+    done = 0
+    while done < iterations:
+        d = max(1, min(depth, 12, iterations - done))  # 2^12 scores per row at most
+        size = 2**d  # heap order: node i has children 2i and 2i + 1; node 0 unused
+        lo, hi, mid = np.empty((rows, size)), np.empty((rows, size)), np.empty((rows, size))
+        lo[:, 1], hi[:, 1] = low, high
+        for level in range(d):
+            nodes = np.arange(2**level, 2 ** (level + 1))
+            mid[:, nodes] = 0.5 * (lo[:, nodes] + hi[:, nodes])
+            if level + 1 < d:
+                lo[:, 2 * nodes], hi[:, 2 * nodes] = lo[:, nodes], mid[:, nodes]
+                lo[:, 2 * nodes + 1], hi[:, 2 * nodes + 1] = mid[:, nodes], hi[:, nodes]
+        over = np.zeros((rows, size), dtype=bool)
+        over[:, 1:] = needed_at(mid[:, 1:]) > available[:, None]
+        node = np.ones(rows, dtype=int)
+        for _ in range(d):
+            at = mid[picked, node]
+            is_over = over[picked, node]
+            high = np.where(is_over, at, high)
+            low = np.where(is_over, low, at)
+            node = 2 * node + (~is_over).astype(int)
+        done += d
     p = 1.0 - ndtr(high)
     p = np.where(over_low, 1.0, p)
     p = np.where(~over_high, 0.0, p)

@@ -39,7 +39,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from tuyensinh.plan.pngs import cropped_png, sheet_png
+from tuyensinh.plan.pngs import cropped_png, share_text_metrics, shared_text_metrics, sheet_png
 from tuyensinh.plan.types import Plan, PlanSettings
 from tuyensinh.present.outputs import write_bytes_atomic, write_text_atomic
 
@@ -201,6 +201,7 @@ _RUN: tuple[Plan, Path, dict[str, FigureJob]] | None = None
 def _adopt(plan: Plan, stage: Path, jobs: dict[str, FigureJob]) -> None:
     global _RUN
     _RUN = (plan, stage, jobs)
+    share_text_metrics()  # a drawing process draws only the plan's figures
 
 
 def _run_job(name: str) -> dict[str, bytes]:
@@ -303,7 +304,8 @@ def draw_figures(plan: Plan, stage: Path, workers: int | None = None, early: Dra
     count = min(figure_workers(workers), len(jobs))
     if count <= 1:
         pngs: dict[str, bytes] = {}
-        for job in jobs.values():
-            pngs.update(job.run(plan, stage))
+        with shared_text_metrics():
+            for job in jobs.values():
+                pngs.update(job.run(plan, stage))
         return Drawing(None, [], pngs, frozenset(jobs), early)
     return _pool_drawing(plan, stage, jobs, count, early)

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 from tuyensinh.present.excel import cells_as_text
@@ -100,6 +102,10 @@ def capacity_workbook(
         names = dict(zip(schools["school_id"].astype(str), schools["name"].astype(str), strict=True))
     wb = Workbook()
     wb.remove(wb.active)
+    # a body cell's style (font, border, alignment, number format) by number format: set once
+    # through openpyxl's descriptors (which hash every style object into the workbook's lists,
+    # the bulk of the time), then copied as the same indices into those lists
+    body_styles: dict[str, StyleArray] = {}
     for sheet in sheets:
         title = CYCLE_SHEETS[sheet.key][0 if lang == "vi" else 1][:31]
         ws = wb.create_sheet(title)
@@ -130,15 +136,24 @@ def capacity_workbook(
         for i, row in enumerate(table.itertuples(index=False), start=4):
             for j, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
                 cell = ws.cell(row=i, column=j, value=_cell_value(column, value, lang, names))
+                if column in _SHARES:
+                    number_format = "0.0%"
+                elif column in _MONEY:
+                    number_format = "#,##0"
+                elif isinstance(cell.value, float):
+                    number_format = "#,##0.0"
+                else:
+                    number_format = ""
+                known = body_styles.get(number_format)
+                if known is not None:  # the same style as an earlier body cell: its indices
+                    cell._style = copy(known)
+                    continue
                 cell.font = Font(name=_FONT, size=11)
                 cell.border = _BORDER
                 cell.alignment = _WRAP
-                if column in _SHARES:
-                    cell.number_format = "0.0%"
-                elif column in _MONEY:
-                    cell.number_format = "#,##0"
-                elif isinstance(cell.value, float):
-                    cell.number_format = "#,##0.0"
+                if number_format:
+                    cell.number_format = number_format
+                body_styles[number_format] = copy(cell._style)
         ws.freeze_panes = "B4"
         set_up_printing(ws, last_row=3 + len(table), last_col=len(columns), title_rows=(3, 3))
     cells_as_text(wb)  # a school name starting with "=" stays text

@@ -224,3 +224,43 @@ def test_the_serial_path_starts_nothing_early(vi_run, tmp_path):
     view = ForecastView(plan.ward, plan.settings, plan.forecast, plan.forecast_ward)
     assert draw_forecast_early(view, tmp_path, workers=1) is None  # tuyensinh batch: all in one process
     assert not list(tmp_path.iterdir())
+
+
+def test_shared_text_metrics_give_the_same_pixels_and_are_undone(monkeypatch):
+    import matplotlib.text as mtext
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from tuyensinh.plan.pngs import shared_text_metrics
+
+    def chart() -> Figure:
+        fig = Figure(figsize=(4, 3), layout="constrained")
+        ax = fig.add_subplot()
+        ax.plot([2026, 2027, 2028, 2029, 2030], [410, 432, 451, 440, 467], label="Dự báo $\\mu$")
+        ax.set_title("Trẻ 6 tuổi — phường Phước Bình")
+        ax.set_xlabel("Năm học")
+        ax.legend()
+        return fig
+
+    measured: list[str] = []
+    measure = RendererAgg.get_text_width_height_descent
+
+    def counted(self, s, prop, ismath):
+        measured.append(s)
+        return measure(self, s, prop, ismath)
+
+    monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counted)
+    original = mtext._get_text_metrics_function
+    alone = [cropped_png(chart(), 120), cropped_png(chart(), 150)]
+    per_chart = len(measured) / 2
+    with shared_text_metrics():
+        assert mtext._get_text_metrics_function is not original
+        with shared_text_metrics():  # nested: still one shared cache, undone by the outer block
+            measured.clear()
+            shared = [cropped_png(chart(), 120), cropped_png(chart(), 150)]
+            first_two = len(measured)
+            shared.append(cropped_png(chart(), 120))
+            assert len(measured) - first_two <= 2  # the same chart again: (almost) nothing measured
+        assert mtext._get_text_metrics_function is not original
+    assert first_two < 2 * per_chart  # the tight box's texts are not measured again for the drawing
+    assert mtext._get_text_metrics_function is original
+    assert shared == [alone[0], alone[1], alone[0]]  # byte for byte, also from the second chart on
