@@ -1,4 +1,5 @@
-"""A lower bound with whole classes per school: the assignment rows dualised (Lagrangian).
+"""A lower bound with whole classes and whole quarters per school: the assignment rows dualised
+(Lagrangian).
 
 The LP relaxation opens fractional classes (3.4 classes of grade 2 for 119 pupils), so with
 several grades sharing a school's rooms it misses about half a class per grade and school.
@@ -9,16 +10,20 @@ small mixed-integer problem per school, whose classes stay whole:
   piece_j(u) = min Σ_{p=(i,j)} (c[p] − u[i]) · x[p] + M · Σ_{t,g} o[j,t,g]
                s.t. Σ_i d[i,t,g] · x[i,j] ≤ L[j,g] · n[j,t,g] + o[j,t,g]   (seats, as in the model)
                     Σ_g r[j] · n[j,t,g] ≤ R[j,t]                           (rooms)
-                    0 ≤ x ≤ 1, n integer ≥ 0, o ≥ 0
+                    x ∈ {0, 1}, n integer ≥ 0, o ≥ 0
 
-(symbols as in `zoning.model`; x is relaxed to [0, 1] inside a piece — quarters may be shared,
-as in the split-quarter relaxation of `zoning.strategy.bounding_model`). Every zoning is a
-solution of every piece, so θ(u) ≤ the optimum of the model for any u (weak duality), and
-each piece's own MIP bound may stand in for its optimum. With u the LP's duals of the
-assignment rows and the classes relaxed, θ(u) is the LP bound; with whole classes it is
-higher — on the 4,032-quarter 5-grade city, +1.44% at the LP duals, what HiGHS's
-split-quarter MIP proves in 20–30 s on an idle machine. Subgradient steps then raise it
-(∂θ/∂u[i] = 1 − Σ_j x[i,j], the pieces' x; Polyak steps): 1.61% after 50 s.
+(symbols as in `zoning.model`). Inside a piece quarters stay whole (x binary, as in the
+model; `WHOLE_QUARTERS`): a piece is then a small multi-knapsack — which whole quarters school j
+takes, in whole classes per grade within its rooms — and every whole-quarter zoning restricted
+to school j is one of its solutions, so θ(u) ≤ the optimum of the model for any u (weak
+duality), and each piece's own MIP bound may stand in for its optimum. With u the LP's duals of
+the assignment rows and everything relaxed, θ(u) is the LP bound. With x in [0, 1] inside the
+pieces (quarters shared, as in the split-quarter relaxation of
+`zoning.strategy.bounding_model`) and whole classes, the bound can never exceed the split-quarter
+relaxation's: on the 4,032-quarter 5-grade city +1.44% above the LP bound at the LP duals and
+1.61% after 50 s, against 1.65% for HiGHS on that relaxation after 900 s. Whole quarters inside
+the pieces raise it beyond: +1.63% at the LP duals and 1.79–1.86% after 60 s (under load).
+Subgradient steps raise it (∂θ/∂u[i] = 1 − Σ_j x[i,j], the pieces' x; Polyak steps).
 
 Each piece is a HiGHS model of one school (its candidate pairs, T·G classes and overflows,
 T·G + T rows), made when first needed from the model's columns and rows; between steps only
@@ -78,7 +83,9 @@ TARGET_SHARE = 0.4
 """Polyak's target for the steps: θ at the LP duals plus this share of its rise above the LP
 bound (raised the same way above the best bound once that comes within a tenth of it). On the
 4,032-quarter city a target ≈ 2% above the LP bound climbed steadily (1.44% → 1.62% in 15
-steps) where one 3.5% above it, or 0.6% above the best bound, stalled after the first step."""
+steps) where one 3.5% above it, or 0.6% above the best bound, stalled after the first step.
+With whole quarters inside the pieces (60 s, load 6–9): 0.4 reached 1.86%, 0.25 1.84%, 0.7
+1.74% (no better bound after its first step)."""
 PIECE_HEURISTICS_OFF = (
     "mip_heuristic_run_feasibility_jump",
     "mip_heuristic_run_rins",
@@ -90,6 +97,13 @@ piece's MIP takes 4.3 ms of CPU instead of 14 (4,032-quarter city)."""
 REUSE_SHIFT = 1e-6
 """A piece is solved again when its bound would otherwise drop by more than this share of θ
 spread over the schools (`SchoolPieces.evaluate`)."""
+WHOLE_QUARTERS = True
+"""Quarters stay whole inside each piece (x binary, as in the model) — a stronger bound than
+the split-quarter pieces (x in [0, 1])."""
+PIECE_GAP = 1e-4
+"""HiGHS's relative MIP gap in the pieces: only their dual bound counts, which stays a bound; on
+the 4,032-quarter city (60 s, load 6) 1e-4 reached 7 steps and 1.86% above the LP bound, 1e-6
+4 steps and 1.79%, 1e-3 5 steps and 1.82%."""
 STALL_STEPS = 3
 """Steps without a better bound after which the step size is halved."""
 
@@ -119,6 +133,7 @@ class SchoolPieces:
         self.local = np.full(model.n_cols, -1, dtype=np.int64)
         self.T = T
         self.pairs = [order[bounds[j] : bounds[j + 1]] for j in range(m)]
+        self.whole_x = [bool(model.integer[p].any()) for p in self.pairs]
         self.integral = [bool(model.integer[model.classes_slice][j * cells : (j + 1) * cells].any()) for j in range(m)]
         self.solvers: list = [None] * m  # the pieces as MIPs, made when first needed
         self.relaxed: list = [None] * m  # the same with the classes relaxed (LPs)
@@ -165,10 +180,11 @@ class SchoolPieces:
         lp.a_matrix_.index_ = sub.indices.astype(np.int32)
         lp.a_matrix_.value_ = sub.data.astype(np.float64)
         kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
-        lp.integrality_ = [kinds[int(model.integer[c] and c >= self.P)] for c in cols]
+        # classes integer; quarters binary too with WHOLE_QUARTERS (as in the model)
+        lp.integrality_ = [kinds[int(model.integer[c] and (WHOLE_QUARTERS or c >= self.P))] for c in cols]
         mip, relaxed = _highs_object(), _highs_object()
         for h in (mip, relaxed):
-            for key, value in (("threads", 1), ("mip_rel_gap", 1e-6), ("random_seed", 12345)):
+            for key, value in (("threads", 1), ("mip_rel_gap", PIECE_GAP), ("random_seed", 12345)):
                 h.setOptionValue(key, value)
         for key in PIECE_HEURISTICS_OFF:
             mip.setOptionValue(key, False)
@@ -223,8 +239,11 @@ class SchoolPieces:
             lower[j] = float(h.getInfo().objective_function_value)
             classes = values[len(pairs) : len(pairs) + self.cells]
             fraction = float(np.abs(classes - np.round(classes)).sum())
-            if not self.integral[j] or fraction <= 1e-7:
-                self._keep(j, lower[j], reduced, values)  # whole classes already: the optimum
+            if WHOLE_QUARTERS and self.whole_x[j]:
+                shares = values[: len(pairs)]
+                fraction += float(np.minimum(shares, 1.0 - shares).clip(0.0).sum())
+            if not (self.integral[j] or (WHOLE_QUARTERS and self.whole_x[j])) or fraction <= 1e-7:
+                self._keep(j, lower[j], reduced, values)  # whole classes (and quarters) already: the optimum
             else:
                 self.x[pairs] = values[: len(pairs)]
                 pending.append((-fraction, j))
