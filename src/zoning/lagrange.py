@@ -23,7 +23,9 @@ pieces (quarters shared, as in the split-quarter relaxation of
 relaxation's: on the 4,032-quarter 5-grade city +1.44% above the LP bound at the LP duals and
 1.61% after 50 s, against 1.65% for HiGHS on that relaxation after 900 s. Whole quarters inside
 the pieces raise it beyond: +1.63% at the LP duals and 1.79–1.86% after 60 s (under load).
-Subgradient steps raise it (∂θ/∂u[i] = 1 − Σ_j x[i,j], the pieces' x; Polyak steps).
+Subgradient steps raise it (∂θ/∂u[i] = 1 − Σ_j x[i,j], the pieces' x; Polyak step lengths
+along a deflected direction: `DEFLECTION` of the new subgradient plus the rest of the last
+direction).
 
 Each piece is a HiGHS model of one school (its candidate pairs, T·G classes and overflows,
 T·G + T rows), made when first needed from the model's columns and rows; between steps only
@@ -104,6 +106,11 @@ PIECE_GAP = 1e-4
 """HiGHS's relative MIP gap in the pieces: only their dual bound counts, which stays a bound; on
 the 4,032-quarter city (60 s, load 6) 1e-4 reached 7 steps and 1.86% above the LP bound, 1e-6
 4 steps and 1.79%, 1e-3 5 steps and 1.82%."""
+DEFLECTION = 0.6
+"""Share of the new subgradient in each step's direction, the rest the last direction's (a
+deflected subgradient: it damps the zigzag of quarters served twice, then not at all). On the
+4,032-quarter city, θ after 8 steps: 2.105% above the LP bound with 0.6, 1.849% with plain
+subgradient steps (1.0), 2.095% with 0.4."""
 WARM_START = True
 """Each piece MIP starts from its last solution (still feasible: only the costs change): on the
 4,032-quarter city ≈ 10% less CPU per subgradient step (5.2–5.6 s instead of 5.1–6.3 s)."""
@@ -320,17 +327,20 @@ def class_count_bound(
     aim = first + TARGET_SHARE * (first - floor)
     step_size, stall, steps = 1.0, 0, 0
     n = pieces.n
+    direction: np.ndarray | None = None
     while complete and time.perf_counter() < deadline:
         served = np.bincount(pieces.pq, weights=x, minlength=n)
         sub = 1.0 - served
-        norm = float(sub @ sub)
-        if norm <= 1e-12:
+        if float(sub @ sub) <= 1e-12:
             break  # every quarter served once by the pieces: θ is the optimum
+        # the step's direction: this subgradient and a share of the last direction (`DEFLECTION`)
+        direction = sub if direction is None else DEFLECTION * sub + (1.0 - DEFLECTION) * direction
+        norm = float(direction @ direction)
         if best > aim - 0.1 * (aim - floor):  # Polyak's target, raised when nearly reached
             aim = best + TARGET_SHARE * (best - floor)
         if target is not None and best < target < aim:
             aim = target
-        trial = u + step_size * (aim - value) / norm * sub
+        trial = u + step_size * (aim - value) / norm * direction
         trial_value, trial_x, complete = pieces.evaluate(trial, deadline)
         if trial_value is None:
             break
