@@ -19,42 +19,31 @@ import argparse
 
 import pandas as pd
 
+from tuyensinh.cli.language import LISTED
+
 __all__ = ["register", "run", "ward_totals_text"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "backtest",
-        help="measure forecast accuracy on the ward's own history against simple baselines",
-        description=(
-            "Re-run the forecast from every past year and compare with what happened: weighted "
-            "MAPE, MAPE, MALPE and 80%/95% interval coverage by horizon, entry age and cohort size, "
-            "for the method and three baselines."
-        ),
+        help=LISTED,
     )
     parser.add_argument(
         "ward_dir",
         metavar="WARD_DIR",
-        help="the ward folder, a folder with only population.csv (births.csv, housing.csv, "
-        "ward.toml optional), or a population CSV file",
     )
     parser.add_argument(
         "--out",
         default=None,
         metavar="DIR",
-        help="output folder for backtest.csv, backtest_cells.csv, backtest_ward.csv and "
-        "backtest_entry_grades.csv (default: none — the tables are printed, nothing is written)",
     )
-    parser.add_argument("--max-horizon", type=int, default=5, metavar="H", help="years ahead evaluated (default: 5)")
-    parser.add_argument(
-        "--base-year", type=int, default=None, metavar="Y", help="last year of data used (default: ward.toml base_year)"
-    )
+    parser.add_argument("--max-horizon", type=int, default=5, metavar="H")
+    parser.add_argument("--base-year", type=int, default=None, metavar="Y")
     parser.add_argument(
         "--lang",
         choices=("vi", "en"),
         default="vi",
-        help="language of the printed tables: vi (Vietnamese, default) or en (English); "
-        "the CSV files are the same in both",
     )
     parser.set_defaults(run=run)
 

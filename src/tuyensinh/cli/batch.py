@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 
+from tuyensinh.cli.language import LISTED
+
 __all__ = ["register"]
 
 
@@ -18,13 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     parser = subparsers.add_parser(
         "batch",
-        help="plan every ward folder of a province in parallel (Dask), then the province roll-up",
-        description=(
-            "Plan every ward folder under PROVINCE_DIR in parallel on a local Dask cluster (--workers N) "
-            "or an existing one (--scheduler ADDRESS); each ward's outputs in DIR/wards/<ward>/, then the "
-            "province roll-up (province.xlsx, province_report.html, map). A rerun skips the wards whose "
-            "inputs and settings are unchanged; --force plans them all again."
-        ),
+        help=LISTED,
     )
     add_batch_arguments(parser)
     parser.set_defaults(run=run_batch_command)

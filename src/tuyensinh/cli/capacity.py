@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from tuyensinh.cli.errors import CommandError
+from tuyensinh.cli.language import LISTED
 from tuyensinh.words.cli import CLI, say
 
 __all__ = ["register", "run"]
@@ -41,32 +42,21 @@ OUTPUTS = (
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "capacity",
-        help="enrollment demand, classes, classrooms, quotas and shortfall flags to the horizon",
-        description=(
-            "Turn the population forecast into enrollment demand, send it to the schools of the "
-            "current zones and write demand.csv, capacity.csv, quotas.csv, ward_summary.csv and two "
-            "charts (utilization heat map, classroom shortfall)."
-        ),
+        help=LISTED,
     )
-    parser.add_argument(
-        "ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, schools.csv, ...)"
-    )
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("ward_dir", metavar="WARD_DIR")
+    parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument(
         "--zones",
         metavar="FILE",
-        help="zones CSV (quarter_id, level, school_id[, share]); default: the ward's zones.csv",
     )
-    parser.add_argument(
-        "--forecast", metavar="FILE", help="forecast.csv from `tuyensinh forecast`; default: forecast now"
-    )
+    parser.add_argument("--forecast", metavar="FILE")
     parser.add_argument(
         "--enrolment",
         metavar="FILE",
-        help="optional enrolment history (school_year, grade, pupils) to estimate progression per grade",
     )
-    parser.add_argument("--horizon", type=int, metavar="YEAR", help="last school year (default: ward.toml horizon)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="chart labels: vi (default) or en")
+    parser.add_argument("--horizon", type=int, metavar="YEAR")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.set_defaults(run=run)
 
 

@@ -20,6 +20,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from tuyensinh.cli.errors import finite_number
+from tuyensinh.cli.language import LISTED
 from tuyensinh.words.cli import say
 from tuyensinh.words.core import number
 
@@ -34,39 +35,30 @@ __all__ = ["register", "run"]
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "compare",
-        help="compare the plan under what-if scenarios (new school, housing, class sizes, closing)",
-        description="Compute the plan for the ward as it is and for each scenario, and show "
-        "classes, rooms short and pupil-km side by side per level and school year.",
+        help=LISTED,
     )
-    parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder")
+    parser.add_argument("ward_dir", metavar="WARD_DIR")
     parser.add_argument(
         "--scenario",
         "-s",
         action="append",
         required=True,
         metavar="FILE",
-        help="scenarios TOML file (repeatable; each may hold several [[scenario]])",
     )
-    parser.add_argument(
-        "--out", metavar="DIR", default=None, help="also write compare.csv and compare_differences.csv into DIR"
-    )
-    parser.add_argument(
-        "--school-year", type=int, default=None, metavar="Y", help="first school year (default: base year + 1)"
-    )
+    parser.add_argument("--out", metavar="DIR", default=None)
+    parser.add_argument("--school-year", type=int, default=None, metavar="Y")
     parser.add_argument(
         "--lang",
         choices=("vi", "en"),
         default="vi",
-        help="language of the table and of the problems: vi (Vietnamese, default) or en (English)",
     )
     parser.add_argument(
         "--time-limit",
         type=finite_number,
         default=60.0,
         metavar="S",
-        help="solver time limit per zoning model, seconds (default: 60)",
     )
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
+    parser.add_argument("--quiet", "-q", action="store_true")
     parser.set_defaults(run=run)
 
 

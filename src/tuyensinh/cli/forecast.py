@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 
+from tuyensinh.cli.language import LISTED
 from tuyensinh.words.cli import say
 from tuyensinh.words.core import number
 
@@ -22,36 +23,27 @@ __all__ = ["register", "run"]
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "forecast",
-        help="forecast children per quarter, single age and year with prediction intervals",
-        description=(
-            "Forecast residents aged 0–18 per quarter, single age and year (to the horizon) from "
-            "the population history, with 80% and 95% prediction intervals; writes forecast.csv "
-            "and forecast_ward.csv into --out."
-        ),
+        help=LISTED,
     )
     parser.add_argument(
         "ward_dir",
         metavar="WARD_DIR",
-        help="the ward folder, a folder with only population.csv (births.csv, housing.csv, "
-        "ward.toml optional), or a population CSV file",
     )
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument(
         "--base-year",
         type=int,
         default=None,
         metavar="Y",
-        help="use only data up to the end of year Y (default: ward.toml base_year)",
     )
     parser.add_argument(
         "--horizon",
         type=int,
         default=None,
         metavar="Y",
-        help="last forecast year (default: ward.toml horizon, normally 2030)",
     )
-    parser.add_argument("--charts", action="store_true", help="also draw the ward fan chart (forecast_ward.png)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="chart labels (default: vi)")
+    parser.add_argument("--charts", action="store_true")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.set_defaults(run=run)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from tuyensinh.cli.language import LISTED
 from tuyensinh.start import start_ward
 from tuyensinh.words.start import say
 
@@ -18,27 +19,17 @@ __all__ = ["register", "run"]
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "init",
-        help="start a new ward folder from the commune's boundary and its quarters (polygons or points)",
-        description="Start a new ward folder: ward.toml, quarters.geojson and a template workbook ward.xlsx to fill in. "
-        "The boundary is an administrative code of data/boundaries (e.g. 06085) or a file; the quarters "
-        "are a polygon layer, or points (CSV with quarter_id, name, lon, lat, or GeoJSON points) from which "
-        "approximate quarters are drawn (Voronoi cells clipped to the boundary).",
+        help=LISTED,
     )
-    parser.add_argument("ward_dir", metavar="WARD_DIR", help="the new ward folder (must not exist or be empty)")
-    parser.add_argument("--boundary", required=True, metavar="CODE|FILE", help="the ward's outline: a code or a file")
+    parser.add_argument("ward_dir", metavar="WARD_DIR")
+    parser.add_argument("--boundary", required=True, metavar="CODE|FILE")
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--points", metavar="FILE", help="one point per quarter (CSV lon/lat or GeoJSON points)")
-    source.add_argument("--quarters", metavar="FILE", help="the quarters as polygons (GeoJSON, GeoPackage)")
-    parser.add_argument(
-        "--base-year", type=int, default=None, help="the last year of population data (default: this year)"
-    )
-    parser.add_argument(
-        "--kind", choices=("phường", "xã", "đặc khu"), default=None, help="default: from the boundary's name"
-    )
-    parser.add_argument("--province", default="", help="the province's name, written into ward.toml")
-    parser.add_argument(
-        "--lang", choices=("vi", "en"), default="vi", help="language of the messages and of the template"
-    )
+    source.add_argument("--points", metavar="FILE")
+    source.add_argument("--quarters", metavar="FILE")
+    parser.add_argument("--base-year", type=int, default=None)
+    parser.add_argument("--kind", choices=("phường", "xã", "đặc khu"), default=None)
+    parser.add_argument("--province", default="")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.set_defaults(run=run)
 
 

@@ -24,7 +24,12 @@ from contextlib import contextmanager
 from tuyensinh.words.cli import ARGPARSE, CLI, METAVARS
 from tuyensinh.words.core import LANGS, pick
 
-__all__ = ["active_lang", "argparse_in", "localize", "requested_lang", "subparsers_of"]
+__all__ = ["LISTED", "active_lang", "argparse_in", "localize", "requested_lang", "subparsers_of"]
+
+LISTED = ""
+"""The `help=` of every sub-command's `add_parser` call: argparse lists a sub-command in
+`tuyensinh --help` only when that call has a help; the text itself is put there by `localize`
+from `tuyensinh.words.cli` (the one place of the command line's words)."""
 
 _LANG_SPELLINGS = ("--la", "--lan", "--lang")  # --lang and its abbreviations argparse accepts
 _active: list[str] = []  # the language of the `argparse_in` block running, if any

@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tuyensinh.cli.language import LISTED
+
 __all__ = ["register", "run"]
 
 LEVELS = ("mam_non", "tieu_hoc", "thcs")
@@ -23,42 +25,29 @@ LEVELS = ("mam_non", "tieu_hoc", "thcs")
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "network",
-        help="the school network: new sites within a budget, closures and mergers, the ward's constraints",
-        description=(
-            "Choose which candidate sites (candidates.csv) open, when and how big, so pupils walk least "
-            "and no school is over capacity, within a budget; review the small schools and satellite "
-            "sites; honour constraints.csv and use neighbouring wards' seats (neighbours.csv)."
-        ),
+        help=LISTED,
     )
-    parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder")
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    parser.add_argument("ward_dir", metavar="WARD_DIR")
+    parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument(
         "--budget",
         type=float,
         default=None,
         metavar="TỶ",
-        help="money for all new sites, in billion VND (tỷ đồng); default: no money limit",
     )
-    parser.add_argument("--max-sites", type=int, default=None, metavar="N", help="open at most N sites")
-    parser.add_argument("--level", choices=LEVELS, nargs="+", default=None, help="levels to plan (default: all)")
-    parser.add_argument(
-        "--time-limit", type=float, default=20.0, metavar="S", help="solver time limit per model, seconds (default 20)"
-    )
+    parser.add_argument("--max-sites", type=int, default=None, metavar="N")
+    parser.add_argument("--level", choices=LEVELS, nargs="+", default=None)
+    parser.add_argument("--time-limit", type=float, default=20.0, metavar="S")
     parser.add_argument(
         "--max-increase",
         type=float,
         default=300.0,
         metavar="M",
-        help="closure rule: no quarter's trip may grow by more than M metres (default 300)",
     )
-    parser.add_argument(
-        "--within-norm", action="store_true", help="closure rule: a trip may grow only within the walking-distance norm"
-    )
-    parser.add_argument(
-        "--curve", type=int, default=3, metavar="N", help="budget curve for 0 … N sites (default 3; 0: none)"
-    )
-    parser.add_argument("--no-closures", action="store_true", help="skip the review of small schools")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="language: vi (default) or en")
+    parser.add_argument("--within-norm", action="store_true")
+    parser.add_argument("--curve", type=int, default=3, metavar="N")
+    parser.add_argument("--no-closures", action="store_true")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.set_defaults(run=run)
 
 

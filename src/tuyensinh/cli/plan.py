@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from tuyensinh.cli.errors import finite_number
+from tuyensinh.cli.language import LISTED
 
 __all__ = ["register", "run"]
 
@@ -19,85 +20,65 @@ __all__ = ["register", "run"]
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "plan",
-        help="the December workflow: forecast, zoning, classrooms, quotas, maps and report",
-        description=(
-            "Run the whole December workflow on a ward folder and write every output "
-            "(CSV tables, quotas.xlsx, zones.gpkg, maps, report.html, manifest.json) into --out. "
-            "The previous contents of --out are replaced only when the run succeeds."
-        ),
+        help=LISTED,
     )
-    parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, ...)")
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced as a whole)")
+    parser.add_argument("ward_dir", metavar="WARD_DIR")
+    parser.add_argument("--out", required=True, metavar="DIR")
     parser.add_argument(
         "--school-year",
         type=int,
         default=None,
         metavar="Y",
-        help="school year to zone and set quotas for (Y = Y–Y+1; default: base year + 1)",
     )
-    parser.add_argument(
-        "--lang", choices=("vi", "en"), default="vi", help="language of the report, workbook and maps (default: vi)"
-    )
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.add_argument(
         "--stability",
         type=finite_number,
         default=None,
         metavar="W",
-        help="metres of travel one pupil moved away from its current school is "
-        "worth (default: 300; 0 = shortest distances only)",
     )
     parser.add_argument(
         "--max-distance",
         type=finite_number,
         default=None,
         metavar="M",
-        help="hard maximum home–school distance in metres (default: none)",
     )
     parser.add_argument(
         "--contiguous",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="require each school's zone to be one connected piece, as published "
-        "zoning maps should be (default: on; --no-contiguous turns it off)",
     )
     parser.add_argument(
         "--time-limit",
         type=finite_number,
         default=None,
         metavar="S",
-        help="solver time limit per zoning, seconds (default: 60)",
     )
     parser.add_argument(
         "--no-yearly",
         action="store_true",
-        help="skip re-zoning each later year (faster; the coming year's zones still hold)",
     )
     parser.add_argument(
         "--network",
         action="store_true",
-        help="also plan the school network (candidates.csv, constraints.csv, neighbours.csv: new sites, "
-        "closures) into DIR/network/ and the report, as `tuyensinh network` does",
     )
     parser.add_argument(
         "--budget",
         type=float,
         default=None,
         metavar="TỶ",
-        help="with --network: money for all new sites, billion VND (default: no limit)",
     )
     parser.add_argument(
         "--paper",
         choices=("A4", "A3"),
         default="A4",
-        help="paper of the maps (maps/*.pdf, *.png) and of the printed report: A4 (default) or A3",
     )
     parser.add_argument(
         "--orientation",
         choices=("auto", "portrait", "landscape"),
         default="auto",
-        help="portrait or landscape map sheets (default auto: the one that prints the ward larger)",
     )
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
+    parser.add_argument("--quiet", "-q", action="store_true")
     parser.set_defaults(run=run)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tuyensinh.cli.language import LISTED
 from tuyensinh.ward import load_ward
 from tuyensinh.ward.errors import WardDataError
 from tuyensinh.ward.summary import problems_text, summary_text
@@ -21,16 +22,13 @@ __all__ = ["register", "run"]
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "validate",
-        help="check a ward folder and summarise it (or list every problem)",
-        description="Check every file of a ward folder (docs/data-format.md). Prints a summary and exits 0 when "
-        "the folder is valid; prints every problem (file, row, column, fix) and exits 2 when not.",
+        help=LISTED,
     )
-    parser.add_argument("ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, quarters.geojson, …)")
+    parser.add_argument("ward_dir", metavar="WARD_DIR")
     parser.add_argument(
         "--lang",
         choices=("vi", "en"),
         default="vi",
-        help="language of the summary and of the problems: vi (Vietnamese, default) or en (English)",
     )
     parser.set_defaults(run=run)
 

@@ -26,6 +26,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from tuyensinh.cli.errors import CommandError, finite_number
+from tuyensinh.cli.language import LISTED
 from tuyensinh.words.core import Text
 
 if TYPE_CHECKING:
@@ -39,92 +40,65 @@ LEVELS = ("mam_non", "tieu_hoc", "thcs")
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "zone",
-        help="enrollment zones for one level: quarters to schools under class and room limits",
-        description=(
-            "Assign every quarter (khu phố/thôn) to a school of the level so that pupils walk as "
-            "little as possible, classes stay within the class-size limits and classes fit the "
-            "classrooms; pupils who cannot be seated are reported per school, never dropped."
-        ),
+        help=LISTED,
     )
-    parser.add_argument(
-        "ward_dir", metavar="WARD_DIR", help="the ward folder (ward.toml, population.csv, schools.csv, ...)"
-    )
-    parser.add_argument(
-        "--level", required=True, choices=LEVELS, help="mam_non (mầm non), tieu_hoc (tiểu học) or thcs (THCS)"
-    )
+    parser.add_argument("ward_dir", metavar="WARD_DIR")
+    parser.add_argument("--level", required=True, choices=LEVELS)
     parser.add_argument(
         "--school-year",
         type=int,
         nargs="+",
         metavar="YEAR",
-        help="school year(s) to zone, e.g. 2027 for 2027–2028 (default: the year after the base year); "
-        "several years give one zoning that holds for all of them",
     )
-    parser.add_argument(
-        "--per-year", action="store_true", help="with several --school-year values: a separate zoning for each year"
-    )
-    parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument(
-        "--entry-grade", action="store_true", help="zone only the entry grade (grade 1, grade 6; every preschool group)"
-    )
+    parser.add_argument("--per-year", action="store_true")
+    parser.add_argument("--out", required=True, metavar="DIR")
+    parser.add_argument("--entry-grade", action="store_true")
     parser.add_argument(
         "--stability",
         type=finite_number,
         default=None,
         metavar="M",
-        help="metres of extra walking worth keeping one pupil at the current school "
-        "(default 300 when the ward has zones.csv, else 0)",
     )
     parser.add_argument(
         "--max-distance",
         type=finite_number,
         default=None,
         metavar="M",
-        help="hard limit on the walking distance, metres",
     )
     parser.add_argument(
         "--distance-penalty",
         type=finite_number,
         default=1.0,
         metavar="W",
-        help="extra weight of each metre beyond the walking-distance norm (default 1: counts double)",
     )
     parser.add_argument(
         "--contiguous",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="make every school's zone one connected piece, as in `tuyensinh plan` (default: on, off "
-        "with --split; --no-contiguous turns it off)",
     )
-    parser.add_argument("--split", action="store_true", help="allow a quarter to be shared between schools")
-    parser.add_argument(
-        "--time-limit", type=finite_number, default=60.0, metavar="S", help="solver time limit, seconds (default 60)"
-    )
+    parser.add_argument("--split", action="store_true")
+    parser.add_argument("--time-limit", type=finite_number, default=60.0, metavar="S")
     parser.add_argument(
         "--solver",
         choices=("highs", "pulp-highs", "cbc"),
         default="highs",
-        help="highs (default), pulp-highs (HiGHS through PuLP) or cbc",
     )
     parser.add_argument(
         "--lang",
         choices=("vi", "en"),
         default="vi",
-        help="language of the maps and of what is printed: vi (default) or en",
     )
     parser.add_argument(
         "--paper",
         choices=("A4", "A3"),
         default="A4",
-        help="sheet of the PNG and PDF map: A4 (default) or A3, 10 mm margins",
     )
     parser.add_argument(
         "--orientation",
         choices=("auto", "portrait", "landscape"),
         default="auto",
-        help="portrait or landscape sheet (default auto: the one that prints the ward larger)",
     )
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress lines or bars on stderr")
+    parser.add_argument("--quiet", "-q", action="store_true")
     parser.set_defaults(run=run)
 
 

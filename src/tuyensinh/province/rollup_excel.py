@@ -16,7 +16,6 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -24,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tuyensinh.province.bridge import level_name, school_year_label
 from tuyensinh.province.rollup import LEVELS, Rollup, level_table
+from tuyensinh.province.rollup_columns import level_headings, total_cells, totals_cells, totals_headings, ward_cells
 from tuyensinh.words.province import say
 
 __all__ = ["rollup_workbook"]
@@ -137,45 +137,16 @@ def _signature(ws: Worksheet, row: int, width: int, lang: str) -> None:
         cell.font, cell.alignment = font, _CENTER
 
 
-def _level_label(level: str, lang: str) -> str:
-    return say("all_levels", lang) if level == "all" else level_name(level, lang)
-
-
 def _totals_sheet(ws: Worksheet, rollup: Rollup) -> None:
     lang = rollup.lang
-    names = [
-        say("level", lang),
-        say("school_year", lang),
-        say("wards", lang),
-        say("pupils", lang),
-        say("classes", lang),
-        say("rooms_needed", lang),
-        say("rooms_available", lang),
-        say("rooms_short", lang),
-        say("schools_short", lang),
-        say("teachers_short", lang),
-        say("build_cost", lang),
-    ]
+    names = totals_headings(lang)
     widths = [18, 13, 11, 15, 10, 12, 12, 12, 13, 13, 17]
     row = _heading(ws, rollup, len(names), say("totals_heading", lang))
     _header_row(ws, row, names, widths)
-    na = say("not_available", lang)
     for _, t in rollup.totals.iterrows():
         row += 1
-        values = [
-            _level_label(t["level"], lang),
-            school_year_label(int(t["school_year"]), lang),
-            t["wards"],
-            t["pupils"],
-            t["classes"],
-            t["rooms_needed"],
-            t["rooms_available"],
-            t["rooms_short"],
-            t["schools_short"],
-            t["teachers_short"] if rollup.has_teachers else na,
-            t["build_cost_million_vnd"] if rollup.has_cost else na,
-        ]
-        _data_row(ws, row, values, fill=_TOTAL_FILL if t["level"] == "all" else None, bold=t["level"] == "all")
+        whole = t["level"] == "all"
+        _data_row(ws, row, totals_cells(t, rollup), fill=_TOTAL_FILL if whole else None, bold=whole)
     _signature(ws, row + 2, len(names), lang)
     _print_setup(ws)
 
@@ -183,66 +154,21 @@ def _totals_sheet(ws: Worksheet, rollup: Rollup) -> None:
 def _level_sheet(ws: Worksheet, rollup: Rollup, level: str) -> None:
     lang = rollup.lang
     table = level_table(rollup, level)
-    years = list(table.years)
-    names = [
-        say("no", lang),
-        say("code", lang),
-        say("ward", lang),
-        say("pupils_coming", lang, year=school_year_label(table.coming, lang)),
-        say("classes_coming", lang, year=school_year_label(table.coming, lang)),
-    ]
-    names += [say("rooms_short_year", lang, year=school_year_label(y, lang)) for y in years]
-    names += [
-        say("first_short", lang),
-        say("teachers_short_horizon", lang, year=school_year_label(table.horizon, lang)),
-        say("build_cost", lang),
-        say("accuracy", lang),
-        say("accuracy_naive", lang),
-        say("status", lang),
-    ]
-    widths = [6, 8, 22, 14, 11, *[11] * len(years), 13, 12, 15, 13, 12, 16]
+    columns = level_headings(table, lang)
+    names = [say("no", lang), say("code", lang), say("ward", lang), *columns, say("status", lang)]
+    widths = [6, 8, 22, 14, 11, *[11] * len(table.years), 13, 12, 15, 13, 12, 16]
     title = f"{say('title', lang)} — {level_name(level, lang).upper()}"
     row = _heading(ws, rollup, len(names), title)
     _header_row(ws, row, names, widths)
-    na = say("not_available", lang)
     for shown, w in enumerate(table.rows, start=1):
         row += 1
-        base = [shown, w.code, w.name]
+        status = say(f"status.{w.status}", lang)
         if not w.ok:
-            values = (
-                base
-                + [None, None]
-                + [None] * len(years)
-                + [None, None, None, None, None, say(f"status.{w.status}", lang)]
-            )
-            _data_row(ws, row, values, fill=_FAILED_FILL)
+            _data_row(ws, row, [shown, w.code, w.name, *[None] * len(columns), status], fill=_FAILED_FILL)
             continue
-        first = w.first_short_year
-        values = [
-            *base,
-            w.pupils,
-            w.classes,
-            *w.short,
-            school_year_label(int(first), lang) if pd.notna(first) else say("none_short", lang),
-            w.teachers_short if table.has_teachers else na,
-            w.build_cost if table.has_cost else na,
-            w.accuracy_h1,
-            w.accuracy_naive_h1,
-            say(f"status.{w.status}", lang),
-        ]
-        _data_row(ws, row, values)
+        _data_row(ws, row, [shown, w.code, w.name, *ward_cells(w, table, lang), status])
     row += 1
-    total = table.total
-    values = [None, None, say("total", lang), total["pupils"], total["classes"], *total["short"]]
-    values += [
-        None,
-        total["teachers_short"] if table.total_has_teachers else na,
-        total["build_cost"] if table.total_has_cost else na,
-        None,
-        None,
-        None,
-    ]
-    _data_row(ws, row, values, fill=_TOTAL_FILL, bold=True)
+    _data_row(ws, row, [None, None, say("total", lang), *total_cells(table, lang), None], fill=_TOTAL_FILL, bold=True)
     ws.merge_cells(start_row=row + 2, start_column=1, end_row=row + 2, end_column=len(names))
     cell = ws.cell(row=row + 2, column=1, value=say("accuracy_note", lang))
     cell.font, cell.alignment = _font(10, italic=True), _LEFT

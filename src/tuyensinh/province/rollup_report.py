@@ -22,6 +22,14 @@ import pandas as pd
 
 from tuyensinh.province.bridge import level_name, school_year_label
 from tuyensinh.province.rollup import LEVELS, Rollup, level_table
+from tuyensinh.province.rollup_columns import (
+    ACCURACY_CELLS,
+    level_headings,
+    total_cells,
+    totals_cells,
+    totals_headings,
+    ward_cells,
+)
 from tuyensinh.province.worker import WardOutcome
 from tuyensinh.words.core import number
 from tuyensinh.words.province import say
@@ -121,97 +129,30 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], classes: Seque
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def _cells(cells: Sequence[Any], lang: str, blank: str = "–") -> list[str]:
+    """Cells of `rollup_columns` as text: numbers formatted, the accuracies with one decimal
+    (the last `ACCURACY_CELLS` of a level's row), None as `blank`."""
+    accuracy_from = len(cells) - ACCURACY_CELLS
+    return [blank if c is None else fmt(c, lang, 1 if i >= accuracy_from else 0) for i, c in enumerate(cells)]
+
+
 def _totals_table(rollup: Rollup) -> str:
     lang = rollup.lang
-    na = say("not_available", lang)
-    headers = [
-        say("level", lang),
-        say("school_year", lang),
-        say("wards", lang),
-        say("pupils", lang),
-        say("classes", lang),
-        say("rooms_needed", lang),
-        say("rooms_available", lang),
-        say("rooms_short", lang),
-        say("schools_short", lang),
-        say("teachers_short", lang),
-        say("build_cost", lang),
-    ]
-    rows, classes = [], []
-    for _, t in rollup.totals.iterrows():
-        level = say("all_levels", lang) if t["level"] == "all" else level_name(t["level"], lang)
-        rows.append(
-            [
-                level,
-                school_year_label(int(t["school_year"]), lang),
-                fmt(t["wards"], lang),
-                fmt(t["pupils"], lang),
-                fmt(t["classes"], lang),
-                fmt(t["rooms_needed"], lang),
-                fmt(t["rooms_available"], lang),
-                fmt(t["rooms_short"], lang),
-                fmt(t["schools_short"], lang),
-                fmt(t["teachers_short"], lang) if rollup.has_teachers else na,
-                fmt(t["build_cost_million_vnd"], lang) if rollup.has_cost else na,
-            ]
-        )
-        classes.append("total" if t["level"] == "all" else "")
-    return _table(headers, rows, classes)
+    rows = [[fmt(c, lang) for c in totals_cells(t, rollup)] for _, t in rollup.totals.iterrows()]
+    classes = ["total" if level == "all" else "" for level in rollup.totals["level"]]
+    return _table(totals_headings(lang), rows, classes)
 
 
 def _level_table(rollup: Rollup, level: str) -> str:
     lang = rollup.lang
-    na = say("not_available", lang)
     table = level_table(rollup, level)
-    headers = [
-        say("ward", lang),
-        say("pupils_coming", lang, year=school_year_label(table.coming, lang)),
-        say("classes_coming", lang, year=school_year_label(table.coming, lang)),
-    ]
-    headers += [say("rooms_short_year", lang, year=school_year_label(y, lang)) for y in table.years]
-    headers += [
-        say("first_short", lang),
-        say("teachers_short_horizon", lang, year=school_year_label(table.horizon, lang)),
-        say("build_cost", lang),
-        say("accuracy", lang),
-        say("accuracy_naive", lang),
-    ]
-    rows, classes = [], []
-    for w in table.rows:
-        if not w.ok:
-            continue  # listed under the problems
-        first = w.first_short_year
-        rows.append(
-            [
-                str(w.name),
-                fmt(w.pupils, lang),
-                fmt(w.classes, lang),
-                *[fmt(value, lang) for value in w.short],
-                school_year_label(int(first), lang) if pd.notna(first) else say("none_short", lang),
-                fmt(w.teachers_short, lang) if table.has_teachers else na,
-                fmt(w.build_cost, lang) if table.has_cost else na,
-                fmt(w.accuracy_h1, lang, 1),
-                fmt(w.accuracy_naive_h1, lang, 1),
-            ]
-        )
-        classes.append("short" if pd.notna(first) else "")
+    planned = [w for w in table.rows if w.ok]  # a failed ward is listed under the problems
+    rows = [[str(w.name), *_cells(ward_cells(w, table, lang), lang)] for w in planned]
+    classes = ["short" if pd.notna(w.first_short_year) else "" for w in planned]
     if table.has_total:
-        total = table.total
-        rows.append(
-            [
-                say("total", lang),
-                fmt(total["pupils"], lang),
-                fmt(total["classes"], lang),
-                *[fmt(value, lang) for value in total["short"]],
-                "",
-                fmt(total["teachers_short"], lang) if table.total_has_teachers else na,
-                fmt(total["build_cost"], lang) if table.total_has_cost else na,
-                "",
-                "",
-            ]
-        )
+        rows.append([say("total", lang), *_cells(total_cells(table, lang), lang, blank="")])
         classes.append("total")
-    return _table(headers, rows, classes)
+    return _table([say("ward", lang), *level_headings(table, lang)], rows, classes)
 
 
 def _problems(rollup: Rollup) -> str:
