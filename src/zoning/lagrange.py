@@ -122,7 +122,7 @@ class SchoolPieces:
     """One HiGHS MIP per school (`piece_j`), built from the model's columns and rows when first
     needed (a school none of whose pairs is ever worth taking has none)."""
 
-    def __init__(self, model: MatrixModel, problem: ZoningProblem) -> None:
+    def __init__(self, model: MatrixModel, problem: ZoningProblem, whole: bool | None = None) -> None:
         n, m, T, G = problem.shape
         P = model.n_pairs
         if model.n_cols != model.overflow_slice.stop or model.contiguity_rule() is not None:
@@ -143,7 +143,8 @@ class SchoolPieces:
         self.local = np.full(model.n_cols, -1, dtype=np.int64)
         self.T = T
         self.pairs = [order[bounds[j] : bounds[j + 1]] for j in range(m)]
-        self.whole_x = [bool(model.integer[p].any()) for p in self.pairs]
+        whole = WHOLE_QUARTERS if whole is None else whole  # quarters binary inside the pieces
+        self.whole_x = [whole and bool(model.integer[p].any()) for p in self.pairs]
         self.integral = [bool(model.integer[model.classes_slice][j * cells : (j + 1) * cells].any()) for j in range(m)]
         self.solvers: list = [None] * m  # the pieces as MIPs, made when first needed
         self.relaxed: list = [None] * m  # the same with the classes relaxed (LPs)
@@ -191,8 +192,8 @@ class SchoolPieces:
         lp.a_matrix_.index_ = sub.indices.astype(np.int32)
         lp.a_matrix_.value_ = sub.data.astype(np.float64)
         kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
-        # classes integer; quarters binary too with WHOLE_QUARTERS (as in the model)
-        lp.integrality_ = [kinds[int(model.integer[c] and (WHOLE_QUARTERS or c >= self.P))] for c in cols]
+        # classes integer; quarters binary too with whole quarters (as in the model)
+        lp.integrality_ = [kinds[int(model.integer[c] and (self.whole_x[j] or c >= self.P))] for c in cols]
         mip, relaxed = _highs_object(), _highs_object()
         for h in (mip, relaxed):
             for key, value in (("threads", 1), ("mip_rel_gap", PIECE_GAP), ("random_seed", 12345)):
@@ -250,10 +251,10 @@ class SchoolPieces:
             lower[j] = float(h.getInfo().objective_function_value)
             classes = values[len(pairs) : len(pairs) + self.cells]
             fraction = float(np.abs(classes - np.round(classes)).sum())
-            if WHOLE_QUARTERS and self.whole_x[j]:
+            if self.whole_x[j]:
                 shares = values[: len(pairs)]
                 fraction += float(np.minimum(shares, 1.0 - shares).clip(0.0).sum())
-            if not (self.integral[j] or (WHOLE_QUARTERS and self.whole_x[j])) or fraction <= 1e-7:
+            if not (self.integral[j] or self.whole_x[j]) or fraction <= 1e-7:
                 self._keep(j, lower[j], reduced, values)  # whole classes (and quarters) already: the optimum
             else:
                 self.x[pairs] = values[: len(pairs)]
@@ -313,11 +314,27 @@ def class_count_bound(
     the LP's reduced costs, one per column, `lp_bound` its objective), by Polyak steps towards
     `TARGET_SHARE` above θ at the duals (never above `target`, e.g. the best zoning's
     objective). `report(bound, first bound, steps)` hears of every better bound (the first bound
-    is None while the first round is still running)."""
+    is None while the first round is still running). With whole quarters in the pieces, a round
+    with shared quarters (≈ 4× faster: 1.44% above the LP bound on the 4,032-quarter city
+    against 1.63%) comes first, so that a machine under load still gets at least that bound."""
     began = time.perf_counter()
     pieces = SchoolPieces(model, problem)
     u = assignment_duals(model, problem, duals)
-    value, x, complete = pieces.evaluate(u, deadline, None if report is None else lambda b: report(b, None, 0))
+    heard = [-np.inf]
+
+    def progress(bound: float) -> None:  # only better bounds are reported during the first round
+        if report is not None and bound > heard[0]:
+            heard[0] = bound
+            report(bound, None, 0)
+
+    shared_value = None
+    if any(pieces.whole_x):  # first the quick round with shared quarters: a bound even under load
+        shared_value, _, _ = SchoolPieces(model, problem, whole=False).evaluate(u, deadline, progress)
+        if shared_value is not None:
+            progress(shared_value)
+    value, x, complete = pieces.evaluate(u, deadline, progress)
+    if value is None or (not complete and shared_value is not None and shared_value > value):
+        value, complete = shared_value, False  # the whole-quarter round was cut short
     if value is None:
         return ClassCountBound(None, None, 0, time.perf_counter() - began)
     first = best = value
