@@ -24,15 +24,7 @@ import numpy as np
 
 from forecast.shrinkage import raw_factor, shrink_toward_one
 
-__all__ = [
-    "YoungestAgeModel",
-    "exposure_kind",
-    "exposure",
-    "fit_youngest_age",
-    "forecast_rate",
-    "import_smoothing",
-    "women_projection",
-]
+__all__ = ["YoungestAgeModel", "exposure_kind", "exposure", "fit_youngest_age", "forecast_rate", "women_projection"]
 
 
 @dataclass(frozen=True)
@@ -91,12 +83,6 @@ def forecast_rate(history: np.ndarray, steps: int, model: str = "holt_damped", m
 
 
 _PATH_YEARS = 40
-
-
-def import_smoothing() -> None:
-    """Import statsmodels' Holt-Winters smoothing now (≈ 0.3 s, otherwise paid by the first
-    fit): e.g. before forking processes that will all fit (`tuyensinh.plan.run`)."""
-    from statsmodels.tsa.holtwinters import ExponentialSmoothing  # noqa: F401
 
 
 @lru_cache(maxsize=256)

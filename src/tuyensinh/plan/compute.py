@@ -25,7 +25,6 @@ it); `tuyensinh.plan.run.run_plan` loads the ward, computes and writes every out
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -49,14 +48,7 @@ from zoning.contiguity import quarter_adjacency
 from zoning.distances import fill_missing_distances, quarter_school_distances
 from zoning.result import ZoningResult
 
-__all__ = [
-    "compute_plan",
-    "past_accuracy",
-    "project_forecast",
-    "school_set_changes",
-    "ward_distances",
-    "with_capacity_figures",
-]
+__all__ = ["compute_plan", "project_forecast", "school_set_changes", "ward_distances", "with_capacity_figures"]
 
 
 def _coming_year(ward: Ward, school_year: int | None) -> int:
@@ -170,13 +162,6 @@ def _past_accuracy(ward: Ward, norms: Norms) -> PlanningAccuracy | None:
     return ward_planning_accuracy(ward, norms=norms)
 
 
-def past_accuracy(ward: Ward) -> PlanningAccuracy | None:
-    """`Plan.accuracy` of `ward` on its own, as `compute_plan` measures it (with the plan's
-    norms; None: history too short): e.g. on another process while the forecast is computed
-    (`compute_plan(..., accuracy_elsewhere=...)`)."""
-    return _past_accuracy(ward, plan_norms(ward)[0])
-
-
 def compute_plan(
     ward: Ward,
     settings: PlanSettings | None = None,
@@ -185,7 +170,6 @@ def compute_plan(
     forecast: pd.DataFrame | ForecastResult | None = None,
     on_forecast: Callable[[pd.DataFrame, pd.DataFrame | None], None] | None = None,
     on_capacity: Callable[[int, dict[str, ZoningResult], pd.DataFrame], None] | None = None,
-    accuracy_elsewhere: Callable[[], PlanningAccuracy | None] | None = None,
 ) -> Plan:
     """Forecast, demand, zoning, capacity and quotas for `ward` (nothing is written).
 
@@ -200,9 +184,6 @@ def compute_plan(
     the same ward's in a scenario that does not change population or housing); computed when
     None. The forecast's past accuracy (`Plan.accuracy`) is measured only with a forecast
     computed here (and `settings.accuracy`): a reused forecast comes with its own.
-    `accuracy_elsewhere()`: returns that accuracy measured elsewhere (`past_accuracy(ward)`, e.g.
-    on another process since the ward was loaded: `tuyensinh.plan.run`); called instead of
-    measuring it here, once everything else is computed (its wait is the "accuracy" timing).
     """
     settings = settings or PlanSettings()
     if not isinstance(progress, Progress):
@@ -221,10 +202,9 @@ def compute_plan(
     if on_forecast is not None:
         on_forecast(table, ward_table)
     accuracy = None
-    measured = settings.accuracy and forecast is None
-    if measured:
-        with progress.step(2, "accuracy", "step.accuracy"):  # announced here also when measured elsewhere
-            accuracy = _past_accuracy(ward, norms) if accuracy_elsewhere is None else None
+    if settings.accuracy and forecast is None:
+        with progress.step(2, "accuracy", "step.accuracy"):
+            accuracy = _past_accuracy(ward, norms)
     with progress.step(3, "demand", "step.demand"):
         demand = enrollment_demand(table, norms, school_years=years, progression=progression)
         distances = ward_distances(ward)
@@ -310,10 +290,6 @@ def compute_plan(
         quotas = entry_quotas(demand, held, ward.schools, norms)
         summary = ward_summary(capacity_table, demand, held, ward.schools, norms, forecast=table, setting=ward.setting)
         cycle = compute_cycle(ward, norms, capacity_table, demand, held, rates_used)
-    if measured and accuracy_elsewhere is not None:  # needed only now: its process had all this time
-        waited = time.perf_counter()
-        accuracy = accuracy_elsewhere()
-        progress.timings["accuracy"] = progress.timings.get("accuracy", 0.0) + time.perf_counter() - waited
     return Plan(
         ward=ward,
         settings=settings,

@@ -9,93 +9,29 @@ report's content comes from `tuyensinh.plan.content`, its charts and maps from
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
-from forecast.births import import_smoothing
-from tuyensinh.plan.accuracy import PlanningAccuracy
-from tuyensinh.plan.compute import compute_plan, past_accuracy
+from tuyensinh.plan.compute import compute_plan
 from tuyensinh.plan.content import plan_headlines
-from tuyensinh.plan.drawing import (
-    Drawing,
-    FigureView,
-    ForecastView,
-    draw_forecast_early,
-    draw_rest_early,
-    figure_workers,
-)
+from tuyensinh.plan.drawing import Drawing, FigureView, ForecastView, draw_forecast_early, draw_rest_early
 from tuyensinh.plan.files import check_out_folder, write_plan, write_plan_manifest
 from tuyensinh.plan.network import NetworkSettings, compute_network
 from tuyensinh.plan.types import PlanResult, PlanSettings, Progress
 from tuyensinh.present.network import add_to_report, write_network
 from tuyensinh.present.network import network_lines as lines_of_network
 from tuyensinh.present.outputs import staged_output
-from tuyensinh.ward import Ward, load_ward
+from tuyensinh.ward import load_ward
 from tuyensinh.words.core import number
 from tuyensinh.words.labels import check_lang, say
 from zoning.result import ZoningResult
 
 __all__ = ["run_plan"]
-
-# The ward whose past accuracy a process of `_AccuracyElsewhere` measures (fork: inherited).
-_WARD: Ward | None = None
-
-
-def _adopt_ward(ward: Ward) -> None:
-    global _WARD
-    _WARD = ward
-
-
-def _measure_adopted() -> PlanningAccuracy | None:
-    assert _WARD is not None, "an accuracy process without its ward"
-    return past_accuracy(_WARD)
-
-
-class _AccuracyElsewhere:
-    """The forecast's past accuracy measured on a fork process of its own, started as soon as
-    the ward is loaded: the backtest then runs on the second core while this process computes
-    the forecast (which the backtest does not need). Only when the figures are drawn on
-    processes too (`figure_workers` > 1: not in `tuyensinh batch` workers, not without fork)."""
-
-    def __init__(self, ward: Ward, settings: PlanSettings, workers: int | None):
-        self._pool: ProcessPoolExecutor | None = None
-        self._future: Future[PlanningAccuracy | None] | None = None
-        self._ward = ward
-        if settings.accuracy and figure_workers(workers) > 1:
-            import_smoothing()  # the forecast needs it too: imported once, before the fork
-            self._pool = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_adopt_ward,
-                initargs=(ward,),
-            )
-            self._future = self._pool.submit(_measure_adopted)
-
-    def result_getter(self) -> Callable[[], PlanningAccuracy | None] | None:
-        """For `compute_plan(..., accuracy_elsewhere=...)`: None when measured in this process."""
-        return self.result if self._future is not None else None
-
-    def result(self) -> PlanningAccuracy | None:
-        assert self._future is not None
-        try:
-            return self._future.result()
-        except BrokenProcessPool:  # the process died (e.g. out of memory): measure it here
-            return past_accuracy(self._ward)
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
 
 
 def run_plan(
@@ -131,7 +67,6 @@ def run_plan(
         ward = load_ward(ward_folder)
     check_out_folder(ward_folder, out)
     with staged_output(out, replace_whole=True) as stage:
-        measuring = _AccuracyElsewhere(ward, settings, figure_workers)  # the backtest beside the forecast
         # the figures drawn while the plan is computed: the fan charts once the forecast is
         # known, the maps and capacity charts once the proposed zones' capacity is
         early: list[Drawing | None] = []
@@ -149,17 +84,9 @@ def run_plan(
                 early.append(rest)
 
         try:
-            plan = compute_plan(
-                ward,
-                settings,
-                progress=tracker,
-                on_forecast=start_fans,
-                on_capacity=start_rest,
-                accuracy_elsewhere=measuring.result_getter(),
-            )
+            plan = compute_plan(ward, settings, progress=tracker, on_forecast=start_fans, on_capacity=start_rest)
             files = write_plan(plan, stage, tracker, figure_workers=figure_workers, early=early[-1] if early else None)
         finally:  # a failed run stops the drawing processes too (closing twice is harmless)
-            measuring.close()
             for drawing in early:
                 if drawing is not None:
                     drawing.close()
