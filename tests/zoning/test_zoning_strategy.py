@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from capacity import load_norms
-from zoning import build_problem, solve_problem
+from zoning import build_problem, solve_problem, vectors
 from zoning.local_search import improve_locally, unseated, whole_class_counts
 from zoning.model import TIE_BREAK, ModelOptions, build_model
 from zoning.strategy import feasible_start
@@ -211,7 +211,9 @@ def test_one_session_schools_seat_two_classes_per_room():
     assert classes.tolist() == [[[2.0, 2.0]]]  # 4 classes in 2 rooms, two shifts
 
 
-def test_repair_reduces_overflow_and_keeps_every_quarter(problem):
+@pytest.mark.parametrize("single_moves", [0, 1, 10**6])  # batches only, one move then batches, one at a time
+def test_repair_reduces_overflow_and_keeps_every_quarter(problem, monkeypatch, single_moves):
+    monkeypatch.setattr(vectors, "SINGLE_MOVES", single_moves)
     model = build_model(problem, ModelOptions(k_nearest=8))
     nearest = round_shares(model, -problem.distance[model.pair_quarter, model.pair_school])
     before = solution_vector(model, problem, nearest)
