@@ -60,7 +60,11 @@ WHOLE_SITES_SHARE = 0.0
 PARTS_SHARE = 0.75
 """Share of the time left after the start for the zoning MIPs of each level and year (step 4)."""
 MIN_PHASE_SECONDS = 0.2
-"""Below this many seconds left, a phase is not zoned by the engine (last year's zones, or no start)."""
+"""The least time a phase is given, even when the zoning share is spent (the engine's rounding
+and repair then still seat the pupils: the nearest schools alone left hundreds over capacity)."""
+PHASE_SKIP_SECONDS = 0.05
+"""Below this many seconds left of the zoning share, a phase is not zoned by the engine (last
+year's zones, else the nearest schools)."""
 MIN_MIP_SECONDS = 0.5
 """Below this many seconds left, the MIP is not started (setting it up alone may overrun)."""
 PHASE_STRATEGY = "lp_guided"
@@ -198,13 +202,13 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
             left = time_limit - (time.perf_counter() - began)
             same_sites = ZONE_EACH_YEAR and t > 0 and keys[t][0] == keys[t - 1][0] and (school_of[:, t - 1] >= 0).all()
             result = None
-            if left > MIN_PHASE_SECONDS:
-                try:  # a phase done early leaves its time to the next
+            if left > PHASE_SKIP_SECONDS:
+                try:  # a phase done early leaves its time to the next; a late one still gets its floor
                     result = solve_problem(
                         phase,
                         distance_penalty=model.options.distance_penalty,
                         overflow_penalty=b.penalty,
-                        time_limit=min(left, max(left / max(phases_total - done, 1), MIN_PHASE_SECONDS)),
+                        time_limit=max(min(left, left / max(phases_total - done, 1)), MIN_PHASE_SECONDS),
                         strategy=PHASE_STRATEGY,
                     )
                 except ZoningError as error:

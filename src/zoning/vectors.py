@@ -35,11 +35,12 @@ def _rooms_needed(problem: ZoningProblem, pupils: np.ndarray, schools: np.ndarra
 
 
 SINGLE_MOVES = 256
-"""`repair_overflow` applies its first SINGLE_MOVES moves one at a time (each sees the rooms the
-previous one freed), then batches of moves of distinct schools: at 10,080 quarters one move at
-a time used the whole start budget, while on the 4,032-quarter grade-1 city the batched start
-(514 pupil-m worse) left HiGHS unable to prove the optimum within 60 s (proven in 29 s from
-the one-at-a-time start)."""
+"""With one grade and one school year, `repair_overflow` applies its first SINGLE_MOVES moves one
+at a time (each seeing the rooms the previous one freed), then batches of moves of distinct
+schools; with several grades or years, batches from the start. The batched start of the
+4,032-quarter grade-1 city (514 pupil-m worse) had left HiGHS unable to prove it optimal within
+60 s; with several grades or years single moves cost the start its time (at 10,080 quarters,
+and in the school network's phases, where they lost the start)."""
 
 
 def repair_overflow(
@@ -54,7 +55,7 @@ def repair_overflow(
     `chosen[i]` is the pair index of quarter i's school. A move of quarter i from school a to
     candidate b is allowed when b still fits its rooms in every year afterwards and a then
     needs fewer rooms; the move with the least extra cost per room freed is applied, one at a
-    time for the first `SINGLE_MOVES` moves, then in batches of such moves touching distinct
+    time for the first `SINGLE_MOVES` moves of a one-grade one-year problem, then in batches of such moves touching distinct
     schools, until no school is short, no move helps or `deadline` (a time.perf_counter()
     value) passes. Vectorised over all candidate moves; the loop runs over moves or batches.
     """
@@ -91,7 +92,7 @@ def repair_overflow(
         # the cheapest move per room freed of every short school, those touching distinct
         # schools applied together (each school's rooms recounted after the batch)
         good = np.flatnonzero(ok)
-        if moves < SINGLE_MOVES:  # the single cheapest move
+        if T * G == 1 and moves < SINGLE_MOVES:  # the single cheapest move
             picked = good[[int(np.argmin(score[good]))]]
         else:
             picked = good[_disjoint_best(score[good], a[good], b[good], m)]

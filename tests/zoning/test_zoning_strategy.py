@@ -212,8 +212,10 @@ def test_one_session_schools_seat_two_classes_per_room():
 
 
 @pytest.mark.parametrize("single_moves", [0, 1, 10**6])  # batches only, one move then batches, one at a time
-def test_repair_reduces_overflow_and_keeps_every_quarter(problem, monkeypatch, single_moves):
+@pytest.mark.parametrize("grades", [GRADES, ("lop_1",)])  # one grade and one year: the single moves apply
+def test_repair_reduces_overflow_and_keeps_every_quarter(monkeypatch, single_moves, grades):
     monkeypatch.setattr(vectors, "SINGLE_MOVES", single_moves)
+    problem = city(grades=grades, spare=1.12 if len(grades) > 1 else 0.95)
     model = build_model(problem, ModelOptions(k_nearest=8))
     nearest = round_shares(model, -problem.distance[model.pair_quarter, model.pair_school])
     before = solution_vector(model, problem, nearest)
