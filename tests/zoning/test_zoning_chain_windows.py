@@ -3,68 +3,20 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
+from hand_zoning import hand_instance, pairs_for, schools_of
 
-from capacity import load_norms
-from zoning import build_problem
 from zoning.chain_windows import chain_window, improve_by_chain_windows, spare_classes
 from zoning.ejection import improve_by_chains
 from zoning.local_search import improve_locally
-from zoning.model import ModelOptions, build_model
+from zoning.model import ModelOptions
 from zoning.strategy import feasible_start
 from zoning.vectors import round_shares, solution_vector
 
-NORMS = load_norms()
-FAR = 50_000.0
-
 
 def two_grades(pupils: dict[str, tuple[float, float]], rooms: dict[str, int], metres: dict[tuple[str, str], float]):
-    """Grades 1 and 2 (35 pupils per class, 1 room per class); unlisted pairs are FAR metres."""
-    qid, sid = list(pupils), list(rooms)
-    demand = pd.DataFrame(
-        {
-            "quarter_id": np.repeat(qid, 2),
-            "school_year": 2027,
-            "level": "tieu_hoc",
-            "grade": ["lop_1", "lop_2"] * len(qid),
-            "age": [6, 7] * len(qid),
-            "mean": [v for q in qid for v in pupils[q]],
-        }
-    )
-    schools = pd.DataFrame(
-        {
-            "school_id": sid,
-            "name": sid,
-            "level": "tieu_hoc",
-            "classrooms": [rooms[s] for s in sid],
-            "sessions_per_day": 2,
-        }
-    )
-    distances = pd.DataFrame(
-        [(q, s, metres.get((q, s), FAR)) for q in qid for s in sid], columns=["quarter_id", "school_id", "metres"]
-    )
-    problem = build_problem(
-        demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS, grades=("lop_1", "lop_2")
-    )
-    model = build_model(problem, ModelOptions(k_nearest=3, distance_penalty=0.0))
-    return problem, model
-
-
-def pairs_for(model, problem, schools: dict[str, str]) -> np.ndarray:
-    q_index = {q: i for i, q in enumerate(problem.quarter_ids)}
-    s_index = {s: j for j, s in enumerate(problem.school_ids)}
-    chosen = np.full(len(q_index), -1)
-    for q, s in schools.items():
-        hit = np.flatnonzero((model.pair_quarter == q_index[q]) & (model.pair_school == s_index[s]))
-        chosen[q_index[q]] = hit[0]
-    return chosen
-
-
-def schools_of(model, problem, chosen) -> dict[str, str]:
-    return {
-        str(problem.quarter_ids[model.pair_quarter[p]]): str(problem.school_ids[model.pair_school[p]]) for p in chosen
-    }
+    """Grades 1 and 2, each quarter's three nearest schools (`hand_zoning.hand_instance`)."""
+    return hand_instance(pupils, rooms, metres, grades=("lop_1", "lop_2"), k_nearest=3)
 
 
 def test_class_counts_of_two_schools_changed_together():

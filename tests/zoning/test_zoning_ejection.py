@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hand_zoning import NORMS, hand_instance, pairs_for, schools_of
 
-from capacity import load_norms
 from zoning import build_problem
 from zoning.ejection import improve_by_chains
 from zoning.local_search import improve_locally, unseated
@@ -14,58 +14,12 @@ from zoning.model import ModelOptions, build_model
 from zoning.strategy import feasible_start
 from zoning.vectors import repair_overflow, round_shares, solution_vector
 
-NORMS = load_norms()
 GRADES = ("lop_1", "lop_2", "lop_3", "lop_4", "lop_5")
-FAR = 50_000.0
 
 
 def tiny(pupils: dict[str, float], rooms: dict[str, int], metres: dict[tuple[str, str], float]):
-    """One grade (35 pupils per class, 1 room per class); unlisted pairs are FAR metres."""
-    qid, sid = list(pupils), list(rooms)
-    demand = pd.DataFrame(
-        {
-            "quarter_id": qid,
-            "school_year": 2027,
-            "level": "tieu_hoc",
-            "grade": "lop_1",
-            "age": 6,
-            "mean": [pupils[q] for q in qid],
-        }
-    )
-    schools = pd.DataFrame(
-        {
-            "school_id": sid,
-            "name": sid,
-            "level": "tieu_hoc",
-            "classrooms": [rooms[s] for s in sid],
-            "sessions_per_day": 2,
-        }
-    )
-    distances = pd.DataFrame(
-        [(q, s, metres.get((q, s), FAR)) for q in qid for s in sid], columns=["quarter_id", "school_id", "metres"]
-    )
-    problem = build_problem(
-        demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS, grades=("lop_1",)
-    )
-    model = build_model(problem, ModelOptions(k_nearest=2, distance_penalty=0.0))
-    return problem, model
-
-
-def pairs_for(model, problem, schools: dict[str, str]) -> np.ndarray:
-    """Pair index per quarter for {quarter_id: school_id}."""
-    q_index = {q: i for i, q in enumerate(problem.quarter_ids)}
-    s_index = {s: j for j, s in enumerate(problem.school_ids)}
-    chosen = np.full(len(q_index), -1)
-    for q, s in schools.items():
-        hit = np.flatnonzero((model.pair_quarter == q_index[q]) & (model.pair_school == s_index[s]))
-        chosen[q_index[q]] = hit[0]
-    return chosen
-
-
-def schools_of(model, problem, chosen) -> dict[str, str]:
-    return {
-        str(problem.quarter_ids[model.pair_quarter[p]]): str(problem.school_ids[model.pair_school[p]]) for p in chosen
-    }
+    """One grade, each quarter's two nearest schools (`hand_zoning.hand_instance`)."""
+    return hand_instance({q: (v,) for q, v in pupils.items()}, rooms, metres, grades=("lop_1",), k_nearest=2)
 
 
 def test_chain_that_no_move_or_swap_finds():
