@@ -32,6 +32,7 @@ from typing import Any
 import matplotlib.text as mtext
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 __all__ = ["PAD_INCHES", "PNG_COMPRESSION", "cropped_png", "share_text_metrics", "shared_text_metrics", "sheet_png"]
@@ -54,14 +55,14 @@ def _encode(pixels: np.ndarray, dpi: float) -> bytes:
     return out.getvalue()
 
 
-def _savefig_png(fig: Any, dpi: float, crop: bool) -> bytes:
+def _savefig_png(fig: Any, dpi: float, bbox: Bbox | None = None) -> bytes:
+    """`savefig` as PNG, of the whole figure or of `bbox` (inches, padding included)."""
     buffer = io.BytesIO()
     fig.savefig(
         buffer,
         format="png",
         dpi=dpi,
-        bbox_inches="tight" if crop else None,
-        pad_inches=PAD_INCHES,
+        bbox_inches=bbox,
         metadata={"Software": None},
         pil_kwargs={"compress_level": PNG_COMPRESSION},
     )
@@ -85,13 +86,28 @@ def sheet_png(fig: Any, dpi: float) -> bytes:
     pixels = _render(fig, dpi)
     width, height = fig.get_size_inches()
     if pixels.shape[:2] != (int(height * dpi), int(width * dpi)):  # not savefig's canvas size
-        return _savefig_png(fig, dpi, crop=False)
+        return _savefig_png(fig, dpi)
     return _encode(pixels, dpi)
 
 
 def cropped_png(fig: Any, dpi: float) -> bytes:
-    """The figure trimmed to its drawn content plus `PAD_INCHES`, as PNG bytes."""
-    return _savefig_png(fig, dpi, crop=True)
+    """The figure trimmed to its drawn content plus `PAD_INCHES`, as PNG bytes: the pixels of
+    `savefig(bbox_inches="tight")` without its measuring draw (see the module docstring)."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    engine = fig.get_layout_engine()
+    original = fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        if engine is not None:
+            engine.execute(fig)  # the layout savefig's measuring draw computes, at the same resolution
+        box = fig.get_tightbbox(canvas.get_renderer()).padded(PAD_INCHES)
+        fig.set_layout_engine("none")  # laid out: savefig would otherwise draw once more to lay it out
+        try:
+            return _savefig_png(fig, dpi, bbox=box)
+        finally:
+            fig.set_layout_engine(engine)
+    finally:
+        fig.set_dpi(original)
 
 
 _SHARED_MAX = 50_000
