@@ -45,13 +45,15 @@ PAD_INCHES = 0.1
 
 
 def _encode(pixels: np.ndarray, dpi: float) -> bytes:
-    """RGBA pixels (rows from the top) as PNG bytes, RGB when all are opaque."""
+    """RGBA pixels (rows from the top, C-contiguous) as PNG bytes, RGB when all are opaque (Pillow
+    drops the alpha bytes as it reads them: no RGB copy of the pixels is made first)."""
+    height, width = pixels.shape[:2]
     if pixels[..., 3].min() == 255:
-        pixels = pixels[..., :3]
+        image = Image.frombytes("RGB", (width, height), pixels, "raw", "RGBX")
+    else:
+        image = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
     out = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(pixels)).save(
-        out, format="png", compress_level=PNG_COMPRESSION, dpi=(dpi, dpi)
-    )
+    image.save(out, format="png", compress_level=PNG_COMPRESSION, dpi=(dpi, dpi))
     return out.getvalue()
 
 
@@ -70,13 +72,14 @@ def _savefig_png(fig: Any, dpi: float, bbox: Bbox | None = None) -> bytes:
 
 
 def _render(fig: Any, dpi: float) -> np.ndarray:
-    """The whole figure drawn once at `dpi`: RGBA pixels, rows from the top."""
+    """The whole figure drawn once at `dpi`: RGBA pixels, rows from the top (the canvas's own
+    buffer, not a copy: read it before the figure is drawn again)."""
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     original = fig.dpi
     fig.set_dpi(dpi)
     try:
         canvas.draw()
-        return np.array(canvas.buffer_rgba(), copy=True)
+        return np.asarray(canvas.buffer_rgba())
     finally:
         fig.set_dpi(original)
 
@@ -101,7 +104,7 @@ def cropped_png(fig: Any, dpi: float) -> bytes:
         if engine is not None:
             engine.execute(fig)  # the layout savefig's measuring draw computes, at the same resolution
         box = fig.get_tightbbox(canvas.get_renderer()).padded(PAD_INCHES)
-        fig.set_layout_engine("none")  # laid out: savefig would otherwise draw once more to lay it out
+        fig.set_layout_engine(None)  # laid out: with an engine (even "none") savefig draws once more
         try:
             return _savefig_png(fig, dpi, bbox=box)
         finally:
