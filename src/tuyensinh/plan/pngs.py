@@ -32,6 +32,7 @@ from typing import Any
 import matplotlib.text as mtext
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.font_manager import fontManager, get_font
 from matplotlib.transforms import Bbox
 from PIL import Image
 
@@ -145,12 +146,61 @@ def share_text_metrics() -> Callable[[], None]:
 
     metrics_function._shared = True  # type: ignore[attr-defined]
     setattr(mtext, "_get_text_metrics_function", metrics_function)  # noqa: B010 - private
+    heights: dict[tuple[Any, float], tuple[float | None, float | None, float | None]] = {}
+    hook = not hasattr(RendererAgg, _HEIGHTS_HOOK)
+    if hook:
+        setattr(RendererAgg, _HEIGHTS_HOOK, _shared_font_heights(heights))
 
     def undo() -> None:
         setattr(mtext, "_get_text_metrics_function", original)  # noqa: B010 - private
+        if hook:
+            delattr(RendererAgg, _HEIGHTS_HOOK)
         sizes.clear()
+        heights.clear()
 
     return undo
+
+
+_HEIGHTS_HOOK = "_get_font_height_metrics"
+"""The renderer method matplotlib's text layout (3.11) asks for a font's ascent, descent and
+line gap before it looks them up in the font file itself, for every text it measures."""
+
+
+def _font_heights(prop: Any, dpi: float) -> tuple[float | None, float | None, float | None]:
+    """(ascent, descent, line gap) in pixels of the font of `prop` at `dpi`: what matplotlib's
+    `Text._get_layout` computes from the font's OS/2 or hhea table (the same operations, so the
+    same numbers); (None, None, None) when the font has neither (matplotlib then measures)."""
+    font: Any = get_font(fontManager._find_fonts_by_props(prop))  # tables read by name, as matplotlib reads them
+    tables = (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"), ("hhea", "lineGap", "ascent", "descent"))
+    for table_name, gap_key, ascent_key, descent_key in tables:
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        fontsize = prop.get_size_in_points()
+        units_per_em = font.get_sfnt_table("head")["unitsPerEm"]
+        scale = 1 / units_per_em * fontsize * dpi / 72
+        return table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale
+    return None, None, None
+
+
+def _shared_font_heights(
+    heights: dict[tuple[Any, float], tuple[float | None, float | None, float | None]],
+) -> Callable[[Any, Any], tuple[float | None, float | None, float | None]]:
+    """The `_HEIGHTS_HOOK` method of Agg renderers while text metrics are shared: a font's
+    heights found once per font properties and resolution (an Agg renderer is made at its
+    figure's resolution, which is the one matplotlib scales them to)."""
+
+    def method(renderer: Any, prop: Any) -> tuple[float | None, float | None, float | None]:
+        if type(renderer) is not RendererAgg:
+            return None, None, None
+        found = heights.get((prop, renderer.dpi))
+        if found is None:
+            if len(heights) >= _SHARED_MAX:
+                heights.clear()
+            found = heights[(prop.copy(), renderer.dpi)] = _font_heights(prop, renderer.dpi)
+        return found
+
+    return method
 
 
 @contextmanager
