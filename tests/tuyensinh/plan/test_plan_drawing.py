@@ -13,7 +13,7 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from tuyensinh.plan import drawing
+from tuyensinh.plan import drawing, pngs
 from tuyensinh.plan.drawing import (
     FigureJob,
     FigureView,
@@ -56,8 +56,17 @@ def _chart() -> Figure:
 def test_a_cropped_png_has_the_pixels_of_savefig_tight(dpi):
     ours = _pixels(cropped_png(_chart(), dpi))
     theirs = _pixels(_savefig(_chart(), dpi, bbox_inches="tight", pad_inches=0.1))
-    assert ours.shape == theirs.shape
-    assert np.abs(ours - theirs).mean() <= 0.5
+    assert np.array_equal(ours, theirs)  # the same pixels: laid out and cropped as savefig does it
+
+
+def test_a_png_of_transparent_pixels_keeps_them_with_its_resolution():
+    pixels = np.full((3, 5, 4), 255, np.uint8)
+    pixels[..., 0] = np.arange(5) * 50  # red rises along each row
+    pixels[1, 2] = (10, 20, 30, 0)  # one transparent pixel
+    image = Image.open(io.BytesIO(pngs._encode(pixels, 150.0)))
+    assert image.mode == "RGBA" and image.size == (5, 3)
+    assert round(image.info["dpi"][0]) == 150
+    assert np.array_equal(np.asarray(image), pixels)
 
 
 def test_a_sheet_png_is_the_whole_figure_in_rgb_with_its_resolution():
