@@ -35,6 +35,8 @@ import matplotlib.text as mtext
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.font_manager import fontManager, get_font
+from matplotlib.path import Path
+from matplotlib.textpath import TextToPath
 from matplotlib.transforms import Bbox
 from PIL import Image
 
@@ -189,13 +191,18 @@ def share_text_metrics() -> Callable[[], None]:
     hook = not hasattr(RendererAgg, _HEIGHTS_HOOK)
     if hook:
         setattr(RendererAgg, _HEIGHTS_HOOK, _shared_font_heights(heights))
+    outlines: dict[tuple[str, Any], tuple[np.ndarray, np.ndarray]] = {}
+    text_path = TextToPath.get_text_path
+    setattr(TextToPath, "get_text_path", _shared_text_paths(text_path, outlines))  # noqa: B010
 
     def undo() -> None:
         setattr(mtext, "_get_text_metrics_function", original)  # noqa: B010 - private
         if hook:
             delattr(RendererAgg, _HEIGHTS_HOOK)
+        setattr(TextToPath, "get_text_path", text_path)  # noqa: B010
         sizes.clear()
         heights.clear()
+        outlines.clear()
 
     return undo
 
@@ -220,6 +227,33 @@ def _font_heights(prop: Any, dpi: float) -> tuple[float | None, float | None, fl
         scale = 1 / units_per_em * fontsize * dpi / 72
         return table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale
     return None, None, None
+
+
+def _shared_text_paths(
+    original: Callable[..., Any], outlines: dict[tuple[str, Any], tuple[np.ndarray, np.ndarray]]
+) -> Callable[..., tuple[Any, Any]]:
+    """`TextToPath.get_text_path` remembering the outline of each plain text per font
+    properties: a text drawn as a path (the maps' labels with their white halo) is outlined
+    once, not again for the PNG, the PDF and the report's map. The outline is in font units
+    at matplotlib's fixed outline scale: it depends on the text and the font only. Kept as
+    read-only arrays (a `Path` of them copies nothing and can change nothing)."""
+
+    def get_text_path(self: Any, prop: Any, s: str, ismath: Any = False, **options: Any) -> tuple[Any, Any]:
+        if ismath is not False or any(v is not None for v in options.values()) or type(self) is not TextToPath:
+            return original(self, prop, s, ismath, **options)
+        key = (s, prop)
+        found = outlines.get(key)
+        if found is None:
+            verts, codes = original(self, prop, s, ismath)
+            found = (np.array(verts, dtype=float).reshape(-1, 2), np.array(codes, dtype=Path.code_type))
+            for array in found:
+                array.setflags(write=False)
+            if len(outlines) >= _SHARED_MAX:
+                outlines.clear()
+            outlines[(s, prop.copy())] = found
+        return found
+
+    return get_text_path
 
 
 def _shared_font_heights(

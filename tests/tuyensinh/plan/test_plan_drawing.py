@@ -273,3 +273,35 @@ def test_shared_text_metrics_give_the_same_pixels_and_are_undone(monkeypatch):
     assert first_two < 2 * per_chart  # the tight box's texts are not measured again for the drawing
     assert mtext._get_text_metrics_function is original
     assert shared == [alone[0], alone[1], alone[0]]  # byte for byte, also from the second chart on
+
+
+def test_shared_heights_and_outlines_give_the_same_pixels_and_are_undone():
+    from matplotlib import patheffects
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.textpath import TextToPath
+
+    from tuyensinh.plan.pngs import shared_text_metrics
+
+    def sheet() -> Figure:  # labels with a halo are drawn as paths (outlined), as on the maps
+        fig = Figure(figsize=(3, 2))
+        halo = [patheffects.withStroke(linewidth=2.4, foreground="white")]
+        fig.text(0.1, 0.6, "Trường Tiểu học\nKim Đồng", fontsize=8.5, fontweight="bold", path_effects=halo)
+        fig.text(0.1, 0.2, "Khu phố 9", fontsize=7, path_effects=halo, color="#1a1a1a")
+        return fig
+
+    def pdf(fig: Figure) -> bytes:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="pdf", metadata={"CreationDate": None})
+        return buffer.getvalue()
+
+    outline, native = TextToPath.get_text_path, hasattr(RendererAgg, "_get_font_height_metrics")
+    alone = [sheet_png(sheet(), 120), cropped_png(sheet(), 150), pdf(sheet())]
+    with shared_text_metrics():
+        assert hasattr(RendererAgg, "_get_font_height_metrics") and TextToPath.get_text_path is not outline
+        first = TextToPath().get_text_path(sheet().texts[1].get_fontproperties(), "Khu phố 9")
+        again = TextToPath().get_text_path(sheet().texts[1].get_fontproperties(), "Khu phố 9")
+        assert first[0] is again[0] and not first[0].flags.writeable  # outlined once, read-only
+        shared = [sheet_png(sheet(), 120), cropped_png(sheet(), 150), pdf(sheet())]
+        shared += [sheet_png(sheet(), 120)]
+    assert hasattr(RendererAgg, "_get_font_height_metrics") == native and TextToPath.get_text_path is outline
+    assert shared == [*alone, alone[0]]  # byte for byte
