@@ -58,12 +58,18 @@ MARKER_PT = 13.0
 
 
 def measure_text(fig: Figure) -> Measure:
+    """The rendered size of a label (text, points, weight) on `fig`, in points, remembered. One
+    Text measures them all, set to each label in turn (never drawn: a Text costs more to make
+    than to measure)."""
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg canvas
+    probe = Text(0, 0, "", ha="center", va="center", figure=fig)
 
     @cache
     def measure(text: str, size: float, weight: str) -> tuple[float, float]:
-        t = Text(0, 0, text, fontsize=size, fontweight=weight, ha="center", va="center", figure=fig)
-        box = t.get_window_extent(renderer)
+        probe.set_text(text)
+        probe.set_fontsize(size)
+        probe.set_fontweight(weight)
+        box = probe.get_window_extent(renderer)
         return box.width * 72.0 / fig.dpi, box.height * 72.0 / fig.dpi
 
     return measure
