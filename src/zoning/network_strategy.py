@@ -39,6 +39,7 @@ import pandas as pd
 from zoning.assign import solve_problem
 from zoning.network_model import LevelBlock, NetworkModel, early_fixed, start_vector
 from zoning.network_parts import fixed_columns, model_parts, solve_parts
+from zoning.network_sites import budget_prices, improve_sites, solve_lp
 from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem, with_dense
 from zoning.solve import SolveOutcome, relative_gap, solve_model
@@ -57,6 +58,15 @@ the same sites open (False, the default: with 15 shorter slices at ward scale th
 nothing in some of them under load, see docs/zoning.md; step 4 zones each year instead)."""
 WHOLE_SITES_SHARE = 0.0
 """Share of the time left after the start for the whole-sites relaxation (step 3b; 0: no step)."""
+SITE_SEARCH_SHARE = 0.15
+"""Most of the time left after the LP that the site search may take (step 2b, before the
+zoning's share; 0: no search)."""
+LP_ZONES = True
+"""After the site search, with one grade per level and no feeder groups, start from the
+sites-fixed LP's zones rounded (each quarter to its largest share) instead of zoning the
+phases with the zoning engine (step 3); step 4 then zones each year. With several grades the
+rounding leaves whole classes short (ward, every grade: 1,581 pupils over capacity) and the
+engine zones the phases."""
 PARTS_SHARE = 0.75
 """Share of the time left after the start for the zoning MIPs of each level and year (step 4)."""
 MIN_PHASE_SECONDS = 0.2
@@ -128,15 +138,39 @@ def _choose_sites(model: NetworkModel, lp: np.ndarray) -> list[tuple[int, int, i
     return chosen
 
 
-def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> np.ndarray | None:
-    """A full start vector: the LP's sites (step 2) zoned by the zoning engine (step 3).
-    None when the model forces closures or bounds the overflow (then HiGHS starts alone)."""
+def lp_guided_start(
+    model: NetworkModel,
+    lp: np.ndarray,
+    time_limit: float,
+    *,
+    prices: tuple[float, float] | None = None,
+    search_seconds: float = 0.0,
+    steps: dict | None = None,
+) -> np.ndarray | None:
+    """A full start vector: the LP's sites (step 2), improved by the site search (step 2b,
+    within `search_seconds`, the zoning's `time_limit` apart; `prices`: the LP's prices of the
+    budgets, see `zoning.network_sites`), zoned by the zoning engine (step 3). None when the
+    model forces closures or bounds the overflow (then HiGHS starts alone)."""
     if model.options.min_closed or model.options.max_overflow is not None:
         return None
     began = time.perf_counter()
     fallback = start_vector(model)
     values = np.zeros(model.n_cols) if fallback is None else fallback.copy()
     chosen = _choose_sites(model, lp)
+    lp_zones: list[np.ndarray] | None = None
+    if search_seconds > 0 and any(len(b.net.option_school) for b in model.blocks):
+        search = improve_sites(model, chosen, prices=prices or (0.0, 0.0), time_limit=search_seconds)
+        chosen = search.chosen
+        if LP_ZONES and all(b.net.shape[3] == 1 and not b.rules.feeder_groups for b in model.blocks):
+            lp_zones = search.zones
+        if steps is not None:
+            steps["site_search"] = {
+                "seconds": search.seconds,
+                "lps": search.evaluations,
+                "from": search.start_value,
+                "to": search.value,
+            }
+        began = time.perf_counter()
     phases_total = sum(
         b.net.shape[2]
         if ZONE_EACH_YEAR
@@ -175,7 +209,9 @@ def lp_guided_start(model: NetworkModel, lp: np.ndarray, time_limit: float) -> n
             p, y = np.nonzero(fallback[b.x0 : b.n0].reshape(-1, T) > 0.5)
             nearest[b.pair_quarter[p], y] = b.pair_school[p]
         keys = [(tuple(open_site[:, t]), t if ZONE_EACH_YEAR else -1) for t in range(T)]
-        t = 0
+        if lp_zones is not None:  # the sites-fixed LP's zones, rounded: no phase zoning
+            school_of = lp_zones[bi].copy()
+        t = 0 if lp_zones is None else T
         while t < T:
             end = t
             while end + 1 < T and keys[end + 1] == keys[t]:
@@ -324,7 +360,7 @@ def solve_network_model(
     lp_bound = None
     split = len(model_parts(model, fixed_columns(model))) > 1  # step 4 (else: the whole MIP alone)
     if start is None or not _feasible(model, start):
-        lp = solve_model(model.as_matrix_model(), relax=True, time_limit=time_limit * LP_SHARE)
+        lp, duals = solve_lp(model, time_limit=time_limit * LP_SHARE)
         steps["lp_seconds"] = lp.seconds
         lp_bound = lp.objective if lp.status == "optimal" else None
         if lp.status == "infeasible":
@@ -333,7 +369,14 @@ def solve_network_model(
         if lp.values is not None:
             t0 = time.perf_counter()
             left = time_limit - (time.perf_counter() - began)
-            start = lp_guided_start(model, lp.values, left * ZONING_SHARE)
+            start = lp_guided_start(
+                model,
+                lp.values,
+                left * (1 - SITE_SEARCH_SHARE) * ZONING_SHARE,
+                prices=budget_prices(model, duals),
+                search_seconds=left * SITE_SEARCH_SHARE,
+                steps=steps,
+            )
             steps["zoning_seconds"] = time.perf_counter() - t0
             if start is not None and not _feasible(model, start):
                 start = None

@@ -1,0 +1,432 @@
+"""Better sites than the LP's rounding: a local search judged by the sites-fixed LP of each level.
+
+Once the sites are chosen (which room option of each candidate site opens, from its first
+year: the model's reduction), every row of the network model (`zoning.network_model`) but
+the budget rows involves one level, so the LP relaxation with the site columns z fixed is the
+sum over levels of
+    v_l(C_l) = min { cost of level l's columns : level l's rows, z fixed by C_l }
+(C_l: the option opened at each of level l's sites, or none). min over budget-feasible
+C = (C_l) of Σ_l v_l(C_l) is the whole-sites relaxation (`network_strategy.
+whole_sites_relaxation`), whose sites, zoned, are measured to be better than those of the
+LP rounding (docs/zoning.md). Each v_l is one small LP, re-solved by HiGHS's dual simplex
+from the last basis after a change of the z bounds (milliseconds at ward scale), cached by
+configuration. The search (`improve_sites`):
+1. priced: per level, single moves (open a site with an option, change its option, close it)
+   while they lower v_l(C_l) + λ·cost(C_l) + μ·|C_l| (λ, μ: the LP's prices of the money
+   budget and of the number of sites, the duals of their rows), which decouples the levels;
+2. repair: while the budget is exceeded, the one or two money-saving moves (on different
+   sites) that cover the excess with the least predicted loss (the best of the few best
+   predicted, evaluated exactly);
+3. within the budget: the best improving single move; else an exchange — a gaining move that
+   breaks the budget with the cheapest repair — among the best predicted, evaluated exactly;
+   until no move improves or the time is up.
+It is a heuristic for the start (the plan is whatever the MIP steps make of it), not a bound:
+v_l is a lower bound of level l's cost with those sites only.
+
+Sites with a must pair (their opening year is decided, not fixed by the reduction) and
+closures are left as the LP rounding chose them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import numpy as np
+
+from zoning.model import MatrixModel
+from zoning.network_model import LevelBlock, NetworkModel, early_fixed
+from zoning.solve import DEADLINE_GRACE, SolveOutcome, _highs_lp, _highs_object, _highs_version, _stop_at
+
+__all__ = ["SearchResult", "budget_prices", "improve_sites", "shared_rows", "solve_lp"]
+
+Move = tuple[int, int, int]
+"""(level, site column, option opened there or -1 to close it)."""
+
+TOP_EXCHANGES = 25
+"""Gaining moves tried with a repair in an exchange (step 3), best predicted first."""
+REPAIRS_PER_EXCHANGE = 3
+"""Repairs (best predicted first) kept per gaining move in an exchange: the predicted loss
+adds the moves' own deltas, which miss that the gaining move may seat the pupils a saver
+leaves without a seat."""
+EVALUATED = 8
+"""Predicted combinations (repairs, exchanges) evaluated exactly per round."""
+
+
+@dataclass
+class SearchResult:
+    """chosen: (block, option, first year index) of the sites to open; value: Σ_l v_l of
+    them (the sites-fixed LP, pupil-m with penalties); start_value: the same for the sites
+    given; evaluations: LPs solved; seconds."""
+
+    chosen: list[tuple[int, int, int]]
+    value: float
+    start_value: float
+    evaluations: int
+    seconds: float
+    zones: list[np.ndarray] = field(default_factory=list)
+    """per block (n, T): each quarter's school column in the sites-fixed LP of the sites
+    chosen (its largest share), rounded: a zoning to start from"""
+
+
+class _LevelLP:
+    """Level `b`'s rows and columns as a HiGHS LP whose z bounds are set per configuration."""
+
+    def __init__(self, model: NetworkModel, b: LevelBlock) -> None:
+        cols = np.arange(b.x0, b.c0 + len(b.closable))
+        matrix = model.matrix.tocsr()
+        sub = matrix[:, cols].tocsr()
+        own = np.arange(matrix.shape[0]) < matrix.shape[0] - shared_rows(model)
+        inside = np.flatnonzero(own & (np.diff(sub.indptr) > 0) & (np.diff(sub.indptr) == np.diff(matrix.indptr)))
+        part = sub[inside].tocsr()
+        sub_model = _Sub(
+            len(cols),
+            len(inside),
+            model.cost[cols],
+            model.col_lo[cols],
+            model.col_hi[cols],
+            model.row_lo[inside],
+            model.row_hi[inside],
+            part,
+            np.zeros(len(cols), dtype=bool),
+        )
+        lp = _highs_lp(cast(MatrixModel, sub_model), relax=True, col_hi=None)
+        import highspy
+
+        self.optimal = highspy.HighsModelStatus.kOptimal
+        self.h = _highs_object()
+        self.h.setOptionValue("threads", 1)
+        self.h.passModel(lp)
+        net = b.net
+        self.T = net.shape[2]
+        self.n_opt = len(net.option_school)
+        self.z_cols = ((b.z0 - b.x0) + np.arange(self.n_opt * self.T)).astype(np.int32)
+        self.first = net.option_first
+        self.pq, self.ps, self.n = b.pair_quarter, b.pair_school, net.shape[0]
+
+    def zones(self, config: dict[int, tuple[int, int]]) -> np.ndarray:
+        """(n, T) school column of each quarter and year: its largest share in the LP of `config`."""
+        self.value(config)
+        x = np.asarray(self.h.getSolution().col_value)[: len(self.pq) * self.T].reshape(-1, self.T)
+        school = np.full((self.n, self.T), -1)
+        for t in range(self.T):  # years: a loop of T, the pairs vectorised
+            order = np.lexsort((-x[:, t], self.pq))
+            head = np.ones(len(order), dtype=bool)
+            head[1:] = self.pq[order][1:] != self.pq[order][:-1]
+            school[self.pq[order][head], t] = self.ps[order][head]
+        return school
+
+    def value(self, config: dict[int, tuple[int, int]]) -> float:
+        """v_l: the level's LP with option o open from year f for each (o, f) in config's values."""
+        z = np.zeros((self.n_opt, self.T))
+        for o, f in config.values():
+            z[o, f:] = 1.0
+        flat = z.ravel()
+        self.h.changeColsBounds(len(self.z_cols), self.z_cols, flat, flat)
+        self.h.run()
+        if self.h.getModelStatus() != self.optimal:  # infeasible (a must pair at a closed site)
+            return float("inf")
+        return float(self.h.getInfo().objective_function_value)
+
+
+@dataclass(frozen=True)
+class _Sub:
+    """The matrix fields `_highs_lp` reads, for one level's rows and columns."""
+
+    n_cols: int
+    n_rows: int
+    cost: np.ndarray
+    col_lo: np.ndarray
+    col_hi: np.ndarray
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    matrix: Any  # scipy CSR
+    integer: np.ndarray
+
+
+def solve_lp(model: NetworkModel, *, time_limit: float) -> tuple[SolveOutcome, np.ndarray | None]:
+    """The LP relaxation by HiGHS (as `zoning.solve.solve_model(relax=True)`) and its row
+    duals (None unless solved to optimality)."""
+    import highspy
+
+    began = time.perf_counter()
+    h = _highs_object()
+    h.setOptionValue("time_limit", float(max(time_limit, 0.01)))
+    h.setOptionValue("threads", 1)
+    h.passModel(_highs_lp(model.as_matrix_model(), True, None))
+    _stop_at(h, began + time_limit + DEADLINE_GRACE)
+    h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    has_solution = info.primal_solution_status == 2
+    optimal = status == highspy.HighsModelStatus.kOptimal
+    values = np.asarray(h.getSolution().col_value) if has_solution else None
+    objective = float(info.objective_function_value) if has_solution else None
+    verdict = (
+        "infeasible"
+        if status == highspy.HighsModelStatus.kInfeasible
+        else "optimal"
+        if optimal and has_solution
+        else "feasible"
+        if has_solution
+        else "no_solution"
+    )
+    outcome = SolveOutcome(
+        values,
+        verdict,
+        h.modelStatusToString(status),
+        objective,
+        objective if optimal else None,
+        0.0 if optimal else None,
+        time.perf_counter() - began,
+        f"HiGHS {_highs_version()} (highspy)",
+    )
+    duals = np.asarray(h.getSolution().row_dual) if optimal and has_solution else None
+    return outcome, duals
+
+
+def shared_rows(model: NetworkModel) -> int:
+    """How many rows, at the end of the model, are shared by the levels (the budgets, the
+    closures' Σ c ≥ K, the overflow's Σ o ≤ Ō; built in that order by `build_network_model`)."""
+    opts = model.options
+    has_sites = any(len(b.net.option_school) for b in model.blocks)
+    return int(
+        (opts.budget is not None and has_sites)
+        + (opts.max_sites is not None and has_sites)
+        + (opts.min_closed is not None and any(len(b.closable) for b in model.blocks))
+        + (opts.max_overflow is not None)
+    )
+
+
+def budget_prices(model: NetworkModel, row_duals: np.ndarray | None) -> tuple[float, float]:
+    """(λ, μ) ≥ 0: the LP's prices of the money budget (pupil-m per VND) and of the number of
+    sites (pupil-m per site), from the duals of their rows (built in that order by
+    `build_network_model`, after every level's rows and before the closure rows); 0 for a
+    budget the model does not have."""
+    if row_duals is None or not any(len(b.net.option_school) for b in model.blocks):
+        return 0.0, 0.0
+    opts = model.options
+    k = model.n_rows
+    k -= opts.max_overflow is not None
+    k -= opts.min_closed is not None and any(len(b.closable) for b in model.blocks)
+    money = count = 0.0
+    if opts.max_sites is not None:
+        k -= 1
+        count = max(-float(row_duals[k]), 0.0)
+    if opts.budget is not None:
+        k -= 1
+        money = max(-float(row_duals[k]), 0.0)
+    return money, count
+
+
+class _OutOfTime(Exception):
+    """The search's time is up (raised before an LP that is not cached)."""
+
+
+class _Search:
+    def __init__(self, model: NetworkModel, chosen: list[tuple[int, int, int]], deadline: float) -> None:
+        self.model = model
+        self.deadline = deadline
+        self.levels = [_LevelLP(model, b) for b in model.blocks]
+        self.cache: dict[tuple[int, frozenset], float] = {}
+        self.budget = model.options.budget if model.options.budget is not None else np.inf
+        self.max_sites = model.options.max_sites if model.options.max_sites is not None else np.inf
+        self.config: list[dict[int, tuple[int, int]]] = [{} for _ in model.blocks]
+        for bi, o, first in chosen:
+            self.config[bi][int(model.blocks[bi].net.option_school[o])] = (int(o), int(first))
+        self.movable: list[np.ndarray] = []  # per level: site columns the search may change
+        for b in model.blocks:
+            net = b.net
+            early = early_fixed(b, model.options)
+            sites = np.flatnonzero(net.kind == "candidate")
+            ok = [
+                j for j in sites if len(np.flatnonzero(net.option_school == j)) and early[net.option_school == j].all()
+            ]
+            self.movable.append(np.asarray(ok, dtype=np.int64))
+
+    def value(self, bi: int, config: dict[int, tuple[int, int]]) -> float:
+        key = (bi, frozenset(config.items()))
+        if key not in self.cache:
+            if time.perf_counter() > self.deadline:
+                raise _OutOfTime
+            self.cache[key] = self.levels[bi].value(config)
+        return self.cache[key]
+
+    def total_cached(self, config: list[dict[int, tuple[int, int]]]) -> float:
+        """Σ_l v_l when every level's value is cached, else inf."""
+        keys = [(bi, frozenset(c.items())) for bi, c in enumerate(config)]
+        return sum(self.cache.get(k, np.inf) for k in keys)
+
+    def total(self, config: list[dict[int, tuple[int, int]]]) -> float:
+        return sum(self.value(bi, c) for bi, c in enumerate(config))
+
+    def money(self, bi: int, config: dict[int, tuple[int, int]]) -> float:
+        return float(sum(self.model.blocks[bi].net.option_cost[o] for o, _ in config.values()))
+
+    def spend(self, config: list[dict[int, tuple[int, int]]]) -> tuple[float, int]:
+        return sum(self.money(bi, c) for bi, c in enumerate(config)), sum(len(c) for c in config)
+
+    def feasible(self, config: list[dict[int, tuple[int, int]]]) -> bool:
+        money, count = self.spend(config)
+        return money <= self.budget * (1 + 1e-9) + 1e-6 and count <= self.max_sites
+
+    def moves(self, bi: int) -> list[Move]:
+        """Every single change of level bi's movable sites: open, change option, close."""
+        net = self.model.blocks[bi].net
+        out: list[Move] = []
+        for j in self.movable[bi]:
+            now = self.config[bi].get(int(j), (-1, -1))[0]
+            out += [(bi, int(j), int(o)) for o in np.flatnonzero(net.option_school == j) if o != now]
+            if now >= 0 and not net.must_open[j]:
+                out.append((bi, int(j), -1))
+        return out
+
+    def applied(self, moves: tuple[Move, ...]) -> list[dict[int, tuple[int, int]]]:
+        config = [dict(c) for c in self.config]
+        for bi, j, o in moves:
+            if o < 0:
+                config[bi].pop(j, None)
+            else:
+                config[bi][j] = (o, int(self.model.blocks[bi].net.option_first[o]))
+        return config
+
+    def delta(self, move: Move) -> float:
+        bi = move[0]
+        return self.value(bi, self.applied((move,))[bi]) - self.value(bi, self.config[bi])
+
+    def priced(self, money_price: float, count_price: float) -> None:
+        """Step 1: per level, best single moves on v_l + λ·cost + μ·count."""
+        for bi in range(len(self.levels)):
+            while time.perf_counter() < self.deadline:
+
+                def score(c: dict[int, tuple[int, int]], bi: int = bi) -> float:
+                    return self.value(bi, c) + money_price * self.money(bi, c) + count_price * len(c)
+
+                now = score(self.config[bi])
+                best, move = now, None
+                for m in self.moves(bi):
+                    s = score(self.applied((m,))[bi])
+                    if s < best - 1e-9 * abs(best):
+                        best, move = s, m
+                if move is None:
+                    break
+                self.config = self.applied((move,))
+
+    def _combined(self, moves: tuple[Move, ...]) -> bool:
+        return len({(bi, j) for bi, j, _ in moves}) == len(moves)
+
+    def best_repair(self, base: tuple[Move, ...], savers: list[tuple[float, Move]]) -> list[tuple[float, tuple]]:
+        """Combinations of `base` with one or two savers (distinct sites) that keep the budget,
+        predicted loss = Σ of the moves' own deltas, best first."""
+        out = []
+        for k in (0, 1, 2):
+            for combo in itertools.combinations(savers, k):
+                moves = base + tuple(m for _, m in combo)
+                if not self._combined(moves):
+                    continue
+                if self.feasible(self.applied(moves)):
+                    out.append((sum(d for d, _ in combo), moves))
+        out.sort(key=lambda c: c[0])
+        return out
+
+    def savers(self, deltas: dict[Move, float]) -> list[tuple[float, Move]]:
+        money, count = self.spend(self.config)
+        out = []
+        for m, d in deltas.items():
+            after_money, after_count = self.spend(self.applied((m,)))
+            if after_money < money - 1e-6 or after_count < count:
+                out.append((d, m))
+        out.sort(key=lambda s: s[0])
+        return out[:12]
+
+    def adopt(self, candidates: list[tuple[float, tuple]], current: float) -> bool:
+        """Evaluate the best `EVALUATED` predicted move sets; adopt the best if it improves."""
+        best, chosen = current, None
+        for _pred, moves in candidates[:EVALUATED]:
+            if time.perf_counter() > self.deadline:
+                break
+            value = self.total(self.applied(moves))
+            if value < best - 1e-9 * abs(best):
+                best, chosen = value, moves
+        if chosen is None:
+            return False
+        self.config = self.applied(chosen)
+        return True
+
+    def repair(self) -> None:
+        """Step 2: back within the budget, losing least."""
+        while not self.feasible(self.config) and time.perf_counter() < self.deadline:
+            deltas = {m: self.delta(m) for bi in range(len(self.levels)) for m in self.moves(bi)}
+            options = self.best_repair((), self.savers(deltas))
+            if not options:  # one move at a time, the best saving per loss
+                saving = self.savers(deltas)
+                if not saving:
+                    return
+                self.config = self.applied((saving[0][1],))
+                continue
+            best, chosen = np.inf, options[0][1]
+            for _pred, moves in options[:EVALUATED]:
+                value = self.total(self.applied(moves))
+                if value < best:
+                    best, chosen = value, moves
+            self.config = self.applied(chosen)
+
+    def descend(self) -> None:
+        """Step 3: improving single moves, else exchanges, within the budget."""
+        while time.perf_counter() < self.deadline:
+            current = self.total(self.config)
+            deltas = {m: self.delta(m) for bi in range(len(self.levels)) for m in self.moves(bi)}
+            ranked = sorted(deltas.items(), key=lambda md: md[1])
+            single = [(d, (m,)) for m, d in ranked if d < 0 and self.feasible(self.applied((m,)))]
+            if single:
+                self.config = self.applied(single[0][1])
+                continue
+            savers = self.savers(deltas)
+            exchanges = []
+            for m, d in ranked[:TOP_EXCHANGES]:
+                if d >= 0:
+                    break
+                repairs = self.best_repair((m,), [s for s in savers if s[1][:2] != m[:2]])
+                exchanges += [(d + loss, moves) for loss, moves in repairs[:REPAIRS_PER_EXCHANGE]]
+            exchanges.sort(key=lambda e: e[0])
+            if not self.adopt([e for e in exchanges if e[0] < 0] or exchanges, current):
+                return
+
+    def chosen(self) -> list[tuple[int, int, int]]:
+        return sorted((bi, o, f) for bi, c in enumerate(self.config) for o, f in c.values())
+
+
+def improve_sites(
+    model: NetworkModel,
+    chosen: list[tuple[int, int, int]],
+    *,
+    prices: tuple[float, float] = (0.0, 0.0),
+    time_limit: float,
+) -> SearchResult:
+    """Steps 1–3 of the module docstring from `chosen` ((block, option, first year index),
+    within the budget), in at most about `time_limit` seconds (one LP may overrun it). The
+    sites returned keep the budget and are never worse by Σ_l v_l than `chosen`."""
+    began = time.perf_counter()
+    search = _Search(model, chosen, np.inf)
+    start_value = search.total(search.config)
+    start_config = [dict(c) for c in search.config]
+    search.deadline = began + time_limit
+    best, value = start_config, start_value
+    try:
+        if any(p > 0 for p in prices):
+            search.priced(*prices)
+            search.repair()
+        if search.feasible(search.config) and search.total(search.config) < value:
+            best, value = [dict(c) for c in search.config], search.total(search.config)
+        search.config = [dict(c) for c in best]
+        search.descend()
+    except _OutOfTime:
+        pass
+    if search.feasible(search.config) and search.total_cached(search.config) < value:
+        best, value = search.config, search.total_cached(search.config)
+    search.config = best
+    search.deadline = np.inf
+    zones = [level.zones(c) for level, c in zip(search.levels, search.config, strict=True)]
+    return SearchResult(search.chosen(), value, start_value, len(search.cache), time.perf_counter() - began, zones)
