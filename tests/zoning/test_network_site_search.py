@@ -4,6 +4,7 @@ move within the budget helps, never worse than its start and always within the b
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -13,7 +14,7 @@ from test_network_bounds import _model, small_ward
 from test_network_sites import line_network
 
 from zoning.network_sites import budget_prices, improve_sites, solve_lp
-from zoning.network_strategy import _choose_sites, whole_sites_relaxation
+from zoning.network_strategy import _choose_sites, _feasible, _repaired_zones, lp_guided_start, whole_sites_relaxation
 from zoning.sites import NetworkOptions
 from zoning.solve import solve_model
 
@@ -109,3 +110,22 @@ def test_search_invariants_on_the_small_ward():
     opened = [o for _, o, _ in found.chosen]
     assert len({int(b.net.option_school[o]) for o in opened}) == len(opened)
     assert b.net.option_cost[opened].sum() <= options.budget
+
+
+def test_repaired_zones_move_the_cheapest_quarter_out_of_a_full_school():
+    # A (1 room = 35 seats) at 0, B (1 room) at 3,000; q0 and q1 (35 pupils each) at 0 and
+    # 1,000 both start at A: q1 moving to B costs 35·(2,000 − 1,000), q0 35·3,000: q1 moves
+    net = line_network({"q0": 0, "q1": 1000}, {"A": (0, 1), "B": (3000, 1)}, {}, {"q0": 35, "q1": 35})
+    phase = net.zoning
+    school = _repaired_zones(phase, np.arange(2), np.array([0, 0]), 0.0, 1e6, deadline=time.perf_counter() + 5)
+    assert school.tolist() == [0, 1]
+
+
+def test_start_from_the_searched_sites_is_feasible_and_hand_checked():
+    model = two_sites()
+    lp, duals = solve_lp(model, time_limit=30)
+    steps: dict = {}
+    start = lp_guided_start(model, lp.values, 5.0, prices=budget_prices(model, duals), search_seconds=5.0, steps=steps)
+    assert start is not None and _feasible(model, start)
+    assert model.objective(start) == pytest.approx(35_000, abs=50)  # K and H with 1 room each
+    assert steps["site_search"]["to"] <= steps["site_search"]["from"]
