@@ -10,15 +10,18 @@ C = (C_l) of Σ_l v_l(C_l) is the whole-sites relaxation (`network_strategy.
 whole_sites_relaxation`), whose sites, zoned, are measured to be better than those of the
 LP rounding (docs/zoning.md). Each v_l is one small LP, re-solved by HiGHS's dual simplex
 from the last basis after a change of the z bounds (milliseconds at ward scale), cached by
-configuration. The search (`improve_sites`):
-1. priced: per level, single moves (open a site with an option, change its option, close it)
-   while they lower v_l(C_l) + λ·cost(C_l) + μ·|C_l| (λ, μ: the LP's prices of the money
-   budget and of the number of sites, the duals of their rows), which decouples the levels;
+configuration, with the reduced costs rc of the z columns: v_l is convex in the z bounds, so
+v_l + rc·Δz is a lower bound of v_l after a move, by which moves are tried (a scan stops when
+the bound cannot beat the best move found: the best move is exact with a few LPs instead of
+one per move). The search (`improve_sites`):
+1. priced: per level, the best single move (open a site with an option, change its option,
+   close it) on v_l(C_l) + λ·cost(C_l) + μ·|C_l| while one improves (λ, μ: the LP's prices of
+   the money budget and of the number of sites, the duals of their rows), which decouples the
+   levels;
 2. repair: while the budget is exceeded, the one or two money-saving moves (on different
-   sites) that cover the excess with the least predicted loss (the best of the few best
-   predicted, evaluated exactly);
+   sites) of least predicted loss (the best few predicted evaluated exactly);
 3. within the budget: the best improving single move; else an exchange — a gaining move that
-   breaks the budget with the cheapest repair — among the best predicted, evaluated exactly;
+   breaks the budget with its cheapest repairs — the best few predicted evaluated exactly;
    until no move improves or the time is up.
 It is a heuristic for the start (the plan is whatever the MIP steps make of it), not a bound:
 v_l is a lower bound of level l's cost with those sites only.
@@ -45,12 +48,19 @@ __all__ = ["SearchResult", "budget_prices", "improve_sites", "shared_rows", "sol
 Move = tuple[int, int, int]
 """(level, site column, option opened there or -1 to close it)."""
 
-TOP_EXCHANGES = 25
-"""Gaining moves tried with a repair in an exchange (step 3), best predicted first."""
+TOP_EXCHANGES = 12
+"""Gaining moves tried with a repair in an exchange (step 3): these many, least lower bound
+first, evaluated exactly."""
 REPAIRS_PER_EXCHANGE = 3
-"""Repairs (best predicted first) kept per gaining move in an exchange: the predicted loss
-adds the moves' own deltas, which miss that the gaining move may seat the pupils a saver
-leaves without a seat."""
+"""Repairs (best predicted first) kept per gaining move in an exchange: the predicted change
+adds the moves' own lower bounds, which miss how the moves interact (the gaining move may seat
+the pupils a saver leaves without a seat)."""
+ZONES_SECONDS_SHARE = 0.25
+"""Seconds (a share of the search's time) each level's LP may take to give the zones of the
+sites chosen once the search is over."""
+SAVERS = 12
+"""Money-saving moves considered by a repair: twice as many, least lower bound of loss first,
+are evaluated exactly, and these many kept, least loss first."""
 EVALUATED = 8
 """Predicted combinations (repairs, exchanges) evaluated exactly per round."""
 
@@ -59,7 +69,8 @@ EVALUATED = 8
 class SearchResult:
     """chosen: (block, option, first year index) of the sites to open; value: Σ_l v_l of
     them (the sites-fixed LP, pupil-m with penalties); start_value: the same for the sites
-    given; evaluations: LPs solved; seconds."""
+    given (both NaN when even those LPs did not finish in time); evaluations: LPs solved;
+    seconds."""
 
     chosen: list[tuple[int, int, int]]
     value: float
@@ -68,7 +79,11 @@ class SearchResult:
     seconds: float
     zones: list[np.ndarray] = field(default_factory=list)
     """per block (n, T): each quarter's school column in the sites-fixed LP of the sites
-    chosen (its largest share), rounded: a zoning to start from"""
+    chosen (its largest share), rounded: a zoning to start from (empty when out of time)"""
+
+
+class _OutOfTime(Exception):
+    """The search's time is up (before an LP that is not cached, or during one)."""
 
 
 class _LevelLP:
@@ -99,6 +114,13 @@ class _LevelLP:
         self.h = _highs_object()
         self.h.setOptionValue("threads", 1)
         self.h.passModel(lp)
+        self.stop_at = np.inf  # a time.perf_counter() value: a run past it is interrupted
+
+        def check(event) -> None:
+            if time.perf_counter() > self.stop_at:
+                event.interrupt()
+
+        self.h.cbSimplexInterrupt.subscribe(check)
         net = b.net
         self.T = net.shape[2]
         self.n_opt = len(net.option_school)
@@ -118,17 +140,22 @@ class _LevelLP:
             school[self.pq[order][head], t] = self.ps[order][head]
         return school
 
-    def value(self, config: dict[int, tuple[int, int]]) -> float:
-        """v_l: the level's LP with option o open from year f for each (o, f) in config's values."""
+    def value(self, config: dict[int, tuple[int, int]]) -> tuple[float, np.ndarray]:
+        """v_l: the level's LP with option o open from year f for each (o, f) in config's values;
+        and the reduced costs (n_opt, T) of the z columns, a subgradient of v_l in the z bounds
+        (v_l is convex in them: v_l(z') ≥ v_l(z) + rc·(z' − z))."""
         z = np.zeros((self.n_opt, self.T))
         for o, f in config.values():
             z[o, f:] = 1.0
         flat = z.ravel()
         self.h.changeColsBounds(len(self.z_cols), self.z_cols, flat, flat)
         self.h.run()
+        if time.perf_counter() > self.stop_at and self.h.getModelStatus() != self.optimal:
+            raise _OutOfTime
         if self.h.getModelStatus() != self.optimal:  # infeasible (a must pair at a closed site)
-            return float("inf")
-        return float(self.h.getInfo().objective_function_value)
+            return float("inf"), np.zeros((self.n_opt, self.T))
+        rc = np.asarray(self.h.getSolution().col_dual)[self.z_cols].reshape(self.n_opt, self.T)
+        return float(self.h.getInfo().objective_function_value), rc
 
 
 @dataclass(frozen=True)
@@ -221,16 +248,12 @@ def budget_prices(model: NetworkModel, row_duals: np.ndarray | None) -> tuple[fl
     return money, count
 
 
-class _OutOfTime(Exception):
-    """The search's time is up (raised before an LP that is not cached)."""
-
-
 class _Search:
     def __init__(self, model: NetworkModel, chosen: list[tuple[int, int, int]], deadline: float) -> None:
         self.model = model
         self.deadline = deadline
         self.levels = [_LevelLP(model, b) for b in model.blocks]
-        self.cache: dict[tuple[int, frozenset], float] = {}
+        self.cache: dict[tuple[int, frozenset], tuple[float, np.ndarray]] = {}
         self.budget = model.options.budget if model.options.budget is not None else np.inf
         self.max_sites = model.options.max_sites if model.options.max_sites is not None else np.inf
         self.config: list[dict[int, tuple[int, int]]] = [{} for _ in model.blocks]
@@ -247,17 +270,34 @@ class _Search:
             self.movable.append(np.asarray(ok, dtype=np.int64))
 
     def value(self, bi: int, config: dict[int, tuple[int, int]]) -> float:
+        return self.solved(bi, config)[0]
+
+    def solved(self, bi: int, config: dict[int, tuple[int, int]]) -> tuple[float, np.ndarray]:
         key = (bi, frozenset(config.items()))
         if key not in self.cache:
             if time.perf_counter() > self.deadline:
                 raise _OutOfTime
+            self.levels[bi].stop_at = self.deadline
             self.cache[key] = self.levels[bi].value(config)
         return self.cache[key]
+
+    def lower(self, move: Move) -> float:
+        """A lower bound of v_l after `move` from the current sites: v_l + rc·Δz (convexity)."""
+        bi, j, o = move
+        value, rc = self.solved(bi, self.config[bi])
+        if not np.isfinite(value):
+            return -np.inf
+        old = self.config[bi].get(j)
+        if old is not None:
+            value -= float(rc[old[0], old[1] :].sum())
+        if o >= 0:
+            value += float(rc[o, int(self.model.blocks[bi].net.option_first[o]) :].sum())
+        return value
 
     def total_cached(self, config: list[dict[int, tuple[int, int]]]) -> float:
         """Σ_l v_l when every level's value is cached, else inf."""
         keys = [(bi, frozenset(c.items())) for bi, c in enumerate(config)]
-        return sum(self.cache.get(k, np.inf) for k in keys)
+        return sum(self.cache[k][0] if k in self.cache else np.inf for k in keys)
 
     def total(self, config: list[dict[int, tuple[int, int]]]) -> float:
         return sum(self.value(bi, c) for bi, c in enumerate(config))
@@ -292,24 +332,25 @@ class _Search:
                 config[bi][j] = (o, int(self.model.blocks[bi].net.option_first[o]))
         return config
 
-    def delta(self, move: Move) -> float:
-        bi = move[0]
-        return self.value(bi, self.applied((move,))[bi]) - self.value(bi, self.config[bi])
-
     def priced(self, money_price: float, count_price: float) -> None:
-        """Step 1: per level, best single moves on v_l + λ·cost + μ·count."""
+        """Step 1: per level, the best single move on v_l + λ·cost + μ·count, while one
+        improves; moves are tried by their lower bound (v_l + rc·Δz, priced) and the scan
+        stops once that bound cannot beat the best found (so the best move is exact)."""
         for bi in range(len(self.levels)):
-            while time.perf_counter() < self.deadline:
+            while True:
 
-                def score(c: dict[int, tuple[int, int]], bi: int = bi) -> float:
-                    return self.value(bi, c) + money_price * self.money(bi, c) + count_price * len(c)
+                def priced_of(c: dict[int, tuple[int, int]], bi: int = bi) -> float:
+                    return money_price * self.money(bi, c) + count_price * len(c)
 
-                now = score(self.config[bi])
+                now = self.value(bi, self.config[bi]) + priced_of(self.config[bi])
+                scored = sorted((self.lower(m) + priced_of(self.applied((m,))[bi]), m) for m in self.moves(bi))
                 best, move = now, None
-                for m in self.moves(bi):
-                    s = score(self.applied((m,))[bi])
-                    if s < best - 1e-9 * abs(best):
-                        best, move = s, m
+                for low, m in scored:
+                    if low >= best - 1e-9 * abs(best):
+                        break
+                    exact = self.value(bi, self.applied((m,))[bi]) + priced_of(self.applied((m,))[bi])
+                    if exact < best - 1e-9 * abs(best):
+                        best, move = exact, m
                 if move is None:
                     break
                 self.config = self.applied((move,))
@@ -319,7 +360,7 @@ class _Search:
 
     def best_repair(self, base: tuple[Move, ...], savers: list[tuple[float, Move]]) -> list[tuple[float, tuple]]:
         """Combinations of `base` with one or two savers (distinct sites) that keep the budget,
-        predicted loss = Σ of the moves' own deltas, best first."""
+        best first by predicted loss (Σ of the savers' lower bounds of loss)."""
         out = []
         for k in (0, 1, 2):
             for combo in itertools.combinations(savers, k):
@@ -331,22 +372,29 @@ class _Search:
         out.sort(key=lambda c: c[0])
         return out
 
-    def savers(self, deltas: dict[Move, float]) -> list[tuple[float, Move]]:
+    def savers(self) -> list[tuple[float, Move]]:
+        """The moves that save money or a site, each with a lower bound of its loss
+        (rc·Δz), least first; the first `SAVERS`."""
         money, count = self.spend(self.config)
         out = []
-        for m, d in deltas.items():
-            after_money, after_count = self.spend(self.applied((m,)))
-            if after_money < money - 1e-6 or after_count < count:
-                out.append((d, m))
-        out.sort(key=lambda s: s[0])
-        return out[:12]
+        for bi in range(len(self.levels)):
+            now = self.value(bi, self.config[bi])
+            for m in self.moves(bi):
+                after_money, after_count = self.spend(self.applied((m,)))
+                if after_money < money - 1e-6 or after_count < count:
+                    out.append((self.lower(m) - now, m))
+        out.sort(key=lambda s: s[0])  # by lower bound, then the first few exactly
+        exact = [
+            (self.value(m[0], self.applied((m,))[m[0]]) - self.value(m[0], self.config[m[0]]), m)
+            for _, m in out[: 2 * SAVERS]
+        ]
+        exact.sort(key=lambda s: s[0])
+        return exact[:SAVERS]
 
     def adopt(self, candidates: list[tuple[float, tuple]], current: float) -> bool:
         """Evaluate the best `EVALUATED` predicted move sets; adopt the best if it improves."""
         best, chosen = current, None
         for _pred, moves in candidates[:EVALUATED]:
-            if time.perf_counter() > self.deadline:
-                break
             value = self.total(self.applied(moves))
             if value < best - 1e-9 * abs(best):
                 best, chosen = value, moves
@@ -357,14 +405,13 @@ class _Search:
 
     def repair(self) -> None:
         """Step 2: back within the budget, losing least."""
-        while not self.feasible(self.config) and time.perf_counter() < self.deadline:
-            deltas = {m: self.delta(m) for bi in range(len(self.levels)) for m in self.moves(bi)}
-            options = self.best_repair((), self.savers(deltas))
-            if not options:  # one move at a time, the best saving per loss
-                saving = self.savers(deltas)
-                if not saving:
+        while not self.feasible(self.config):
+            savers = self.savers()
+            options = self.best_repair((), savers)
+            if not options:  # one move at a time, the one losing least
+                if not savers:
                     return
-                self.config = self.applied((saving[0][1],))
+                self.config = self.applied((savers[0][1],))
                 continue
             best, chosen = np.inf, options[0][1]
             for _pred, moves in options[:EVALUATED]:
@@ -374,24 +421,34 @@ class _Search:
             self.config = self.applied(chosen)
 
     def descend(self) -> None:
-        """Step 3: improving single moves, else exchanges, within the budget."""
-        while time.perf_counter() < self.deadline:
+        """Step 3: the best improving single move within the budget (tried by lower bound,
+        the scan pruned as in step 1), else the best of the exchanges predicted best (a
+        gaining move with one or two savers), until none improves."""
+        while True:
             current = self.total(self.config)
-            deltas = {m: self.delta(m) for bi in range(len(self.levels)) for m in self.moves(bi)}
-            ranked = sorted(deltas.items(), key=lambda md: md[1])
-            single = [(d, (m,)) for m, d in ranked if d < 0 and self.feasible(self.applied((m,)))]
-            if single:
-                self.config = self.applied(single[0][1])
-                continue
-            savers = self.savers(deltas)
-            exchanges = []
-            for m, d in ranked[:TOP_EXCHANGES]:
-                if d >= 0:
+            now = [self.value(bi, c) for bi, c in enumerate(self.config)]
+            moves = [m for bi in range(len(self.levels)) for m in self.moves(bi)]
+            ranked = sorted((self.lower(m) - now[m[0]], m) for m in moves)
+            best, single = 0.0, None
+            for low, m in ranked:
+                if low >= best - 1e-9 * abs(current):
                     break
+                if self.feasible(self.applied((m,))):
+                    d = self.value(m[0], self.applied((m,))[m[0]]) - now[m[0]]
+                    if d < best - 1e-9 * abs(current):
+                        best, single = d, m
+            if single is not None:
+                self.config = self.applied((single,))
+                continue
+            savers = self.savers()
+            exchanges = []
+            gains = [(low, m) for low, m in ranked[:TOP_EXCHANGES] if low < 0]
+            for low, m in gains:
+                low = self.value(m[0], self.applied((m,))[m[0]]) - now[m[0]]  # exact
                 repairs = self.best_repair((m,), [s for s in savers if s[1][:2] != m[:2]])
-                exchanges += [(d + loss, moves) for loss, moves in repairs[:REPAIRS_PER_EXCHANGE]]
+                exchanges += [(low + loss, moves) for loss, moves in repairs[:REPAIRS_PER_EXCHANGE]]
             exchanges.sort(key=lambda e: e[0])
-            if not self.adopt([e for e in exchanges if e[0] < 0] or exchanges, current):
+            if not self.adopt(exchanges, current):
                 return
 
     def chosen(self) -> list[tuple[int, int, int]]:
@@ -409,11 +466,12 @@ def improve_sites(
     within the budget), in at most about `time_limit` seconds (one LP may overrun it). The
     sites returned keep the budget and are never worse by Σ_l v_l than `chosen`."""
     began = time.perf_counter()
-    search = _Search(model, chosen, np.inf)
-    start_value = search.total(search.config)
-    start_config = [dict(c) for c in search.config]
-    search.deadline = began + time_limit
-    best, value = start_config, start_value
+    search = _Search(model, chosen, began + time_limit)
+    best = [dict(c) for c in search.config]
+    try:
+        start_value = value = search.total(search.config)
+    except _OutOfTime:  # not even the start's LPs in time: the sites as given, no zones
+        return SearchResult(search.chosen(), np.nan, np.nan, len(search.cache), time.perf_counter() - began)
     try:
         if any(p > 0 for p in prices):
             search.priced(*prices)
@@ -427,6 +485,11 @@ def improve_sites(
     if search.feasible(search.config) and search.total_cached(search.config) < value:
         best, value = search.config, search.total_cached(search.config)
     search.config = best
-    search.deadline = np.inf
-    zones = [level.zones(c) for level, c in zip(search.levels, search.config, strict=True)]
+    zones: list[np.ndarray] = []
+    try:  # the zones of the sites chosen: LPs solved before, re-solved from a near basis
+        for level, c in zip(search.levels, search.config, strict=True):
+            level.stop_at = time.perf_counter() + ZONES_SECONDS_SHARE * time_limit
+            zones.append(level.zones(c))
+    except _OutOfTime:
+        zones = []
     return SearchResult(search.chosen(), value, start_value, len(search.cache), time.perf_counter() - began, zones)

@@ -172,7 +172,7 @@ def lp_guided_start(
     if search_seconds > 0 and any(len(b.net.option_school) for b in model.blocks):
         search = improve_sites(model, chosen, prices=prices or (0.0, 0.0), time_limit=search_seconds)
         chosen = search.chosen
-        if LP_ZONES and all(not b.rules.feeder_groups for b in model.blocks):
+        if LP_ZONES and search.zones and all(not b.rules.feeder_groups for b in model.blocks):
             lp_zones = search.zones
         if steps is not None:
             steps["site_search"] = {

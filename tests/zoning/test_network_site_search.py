@@ -13,7 +13,7 @@ import pytest
 from test_network_bounds import _model, small_ward
 from test_network_sites import line_network
 
-from zoning.network_sites import budget_prices, improve_sites, solve_lp
+from zoning.network_sites import _Search, budget_prices, improve_sites, solve_lp
 from zoning.network_strategy import _choose_sites, _feasible, _repaired_zones, lp_guided_start, whole_sites_relaxation
 from zoning.sites import NetworkOptions
 from zoning.solve import solve_model
@@ -129,3 +129,34 @@ def test_start_from_the_searched_sites_is_feasible_and_hand_checked():
     assert start is not None and _feasible(model, start)
     assert model.objective(start) == pytest.approx(35_000, abs=50)  # K and H with 1 room each
     assert steps["site_search"]["to"] <= steps["site_search"]["from"]
+
+
+def test_move_bound_never_exceeds_the_moves_value():
+    # v_l is convex in the z bounds: v_l + rc·Δz ≤ v_l after the move, for every single move
+    # from the LP rounding's sites of the small ward and from K with 2 rooms on the toy
+    net, options = small_ward()
+    small = _model(net, options)
+    for model, chosen in (
+        (small, _choose_sites(small, solve_lp(small, time_limit=30)[0].values)),
+        (two_sites(), [(0, _option(two_sites(), "K", 2), 0)]),
+    ):
+        search = _Search(model, chosen, np.inf)
+        moves = search.moves(0)
+        assert moves
+        for m in moves:
+            exact = search.value(0, search.applied((m,))[0])
+            assert search.lower(m) <= exact + 1e-6 * max(1.0, abs(exact))
+    # hand-checked: from K with 2 rooms, opening H (1 room) can at best move q3 (35 pupils,
+    # 1,000 m from K) to H: the bound is ≤ 70,000 − 35,000 and ≥ the LP's 35,000
+    model = two_sites()
+    search = _Search(model, [(0, _option(model, "K", 2), 0)], np.inf)
+    h = list(model.blocks[0].net.school_ids).index("H")
+    assert 34_950 <= search.lower((0, h, _option(model, "H", 1))) <= 35_050
+
+
+def test_no_time_keeps_the_sites_given_and_gives_no_zones():
+    model = two_sites()
+    start = [(0, _option(model, "K", 2), 0)]
+    found = improve_sites(model, start, time_limit=0.0)
+    assert found.chosen == start and found.zones == []
+    assert np.isnan(found.value) and np.isnan(found.start_value)
