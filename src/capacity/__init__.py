@@ -14,9 +14,10 @@
 See docs/capacity.md (definitions) and docs/norms.md (the norm table and its sources).
 """
 
+from typing import TYPE_CHECKING
+
 from capacity.analyze import CAPACITY_COLUMNS, analyze, pupils_by_school
 from capacity.building import BUILD_COLUMNS, building_by_year, building_programme
-from capacity.charts import plot_room_shortfall, plot_utilization
 from capacity.classes import classes_by_grade, effective_limits, rooms_available, rooms_needed
 from capacity.coverage import COVERAGE_COLUMNS, data_coverage
 from capacity.demand import DEMAND_COLUMNS, enrollment_demand, progression_from_history
@@ -30,6 +31,9 @@ from capacity.summary import SUMMARY_COLUMNS, shortfall_drivers, ward_summary
 from capacity.table_checks import TableError, TableProblem
 from capacity.teachers import TEACHER_COLUMNS, teacher_needs
 from capacity.universal import UNIVERSAL_COLUMNS, universalisation
+
+if TYPE_CHECKING:
+    from capacity.charts import plot_room_shortfall, plot_utilization
 
 __all__ = [
     "BUILD_COLUMNS",
@@ -78,3 +82,12 @@ __all__ = [
     "universalisation",
     "ward_summary",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The charts on first use: matplotlib is imported only by the code that draws."""
+    if name in ("plot_room_shortfall", "plot_utilization"):
+        from capacity import charts
+
+        return getattr(charts, name)
+    raise AttributeError(f"module 'capacity' has no attribute {name!r}")

@@ -13,6 +13,8 @@
 See docs/zoning.md for the model, the solving strategies and the measured performance.
 """
 
+from typing import TYPE_CHECKING
+
 from zoning.assign import assign, solve_problem
 from zoning.contiguity import is_contiguous, quarter_adjacency, zone_pieces
 from zoning.distances import (
@@ -22,11 +24,13 @@ from zoning.distances import (
     quarter_centres,
     quarter_school_distances,
 )
-from zoning.maps import figure_bytes, plot_zones
 from zoning.notes import Note, ZoningError
 from zoning.problem import ZoningProblem, build_problem
 from zoning.result import ZONES_COLUMNS, SolverReport, ZoningResult
 from zoning.webmap import zones_html
+
+if TYPE_CHECKING:
+    from zoning.maps import figure_bytes, plot_zones
 
 __all__ = [
     "assign",
@@ -50,3 +54,12 @@ __all__ = [
     "figure_bytes",
     "zones_html",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The map functions on first use: matplotlib is imported only by the code that draws."""
+    if name in ("figure_bytes", "plot_zones"):
+        from zoning import maps
+
+        return getattr(maps, name)
+    raise AttributeError(f"module 'zoning' has no attribute {name!r}")

@@ -25,6 +25,7 @@ it); `tuyensinh.plan.run.run_plan` loads the ward, computes and writes every out
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -39,6 +40,7 @@ from capacity.quotas import quotas as entry_quotas
 from capacity.summary import ward_summary
 from forecast.project import ForecastResult, project_all
 from tuyensinh.plan.accuracy import PlanningAccuracy, history_long_enough, ward_planning_accuracy
+from tuyensinh.plan.background import Background
 from tuyensinh.plan.cycle import compute_cycle, plan_norms
 from tuyensinh.plan.types import Plan, PlanSettings, Progress, stack_yearly
 from tuyensinh.ward import Ward
@@ -170,6 +172,7 @@ def compute_plan(
     forecast: pd.DataFrame | ForecastResult | None = None,
     on_forecast: Callable[[pd.DataFrame, pd.DataFrame | None], None] | None = None,
     on_capacity: Callable[[int, dict[str, ZoningResult], pd.DataFrame], None] | None = None,
+    parallel: bool = False,
 ) -> Plan:
     """Forecast, demand, zoning, capacity and quotas for `ward` (nothing is written).
 
@@ -184,15 +187,42 @@ def compute_plan(
     the same ward's in a scenario that does not change population or housing); computed when
     None. The forecast's past accuracy (`Plan.accuracy`) is measured only with a forecast
     computed here (and `settings.accuracy`): a reused forecast comes with its own.
+    `parallel`: the plan may use a second core (`tuyensinh.plan.run` with more than one figure
+    process): the past accuracy is then measured there while the forecast is computed
+    (`tuyensinh.plan.background`; the same result).
     """
     settings = settings or PlanSettings()
     if not isinstance(progress, Progress):
         progress = Progress(progress, settings.lang)
+    norms, progression, rates_used = plan_norms(ward)  # rates from enrolment.csv when given
+    measuring = settings.accuracy and forecast is None
+    past = Background(_past_accuracy, ward, norms, parallel=parallel) if measuring else None
+
+    try:
+        return _compute(
+            ward, settings, progress, forecast, on_forecast, on_capacity, norms, progression, rates_used, past
+        )
+    finally:
+        if past is not None:
+            past.close()
+
+
+def _compute(
+    ward: Ward,
+    settings: PlanSettings,
+    progress: Progress,
+    forecast: pd.DataFrame | ForecastResult | None,
+    on_forecast: Callable[[pd.DataFrame, pd.DataFrame | None], None] | None,
+    on_capacity: Callable[[int, dict[str, ZoningResult], pd.DataFrame], None] | None,
+    norms: Norms,
+    progression: pd.DataFrame | None,
+    rates_used: pd.DataFrame | None,
+    past: Background[PlanningAccuracy | None] | None,
+) -> Plan:
+    """`compute_plan`'s steps 2–5 (`past`: the past accuracy being measured, or None)."""
     lang = settings.lang
     coming = _coming_year(ward, settings.school_year)
     years = tuple(range(coming, ward.horizon + 1))
-    norms, progression, rates_used = plan_norms(ward)  # rates from enrolment.csv when given
-
     with progress.step(2, "forecast", "step.forecast"):
         projected = project_forecast(ward) if forecast is None else forecast
         if isinstance(projected, pd.DataFrame):
@@ -202,9 +232,9 @@ def compute_plan(
     if on_forecast is not None:
         on_forecast(table, ward_table)
     accuracy = None
-    if settings.accuracy and forecast is None:
-        with progress.step(2, "accuracy", "step.accuracy"):
-            accuracy = _past_accuracy(ward, norms)
+    if past is not None:
+        with progress.step(2, "accuracy", "step.accuracy"):  # on the other core: collected at the end
+            accuracy = None if past.parallel else past.result()
     with progress.step(3, "demand", "step.demand"):
         demand = enrollment_demand(table, norms, school_years=years, progression=progression)
         distances = ward_distances(ward)
@@ -229,30 +259,6 @@ def compute_plan(
                 current=current,
                 **options,
             )
-        if yearly is not None:
-            # the coming year zoned on its own is the proposed zoning: solve the later years only,
-            # each against the year before
-            bound = limit * (len(years) - 1)  # one model per later year
-            with progress.step(
-                4,
-                f"zoning_yearly.{level}",
-                "step.zoning_years",
-                level=label,
-                horizon=ward.horizon,
-                seconds_at_most=bound,
-            ):
-                later = assign(
-                    demand,
-                    ward.schools,
-                    distances,
-                    level=level,
-                    school_years=years[1:],
-                    norms=norms,
-                    current=zones_of_year(zonings[level], coming),
-                    per_year=True,
-                    **options,
-                )
-                yearly[level] = combine_years([zonings[level], later])
         # a school opens or closes after the coming year: zone that year again with the schools
         # open then, against the zones held so far, and hold the new zones from then on
         zones = zones_of_year(zonings[level], coming)
@@ -277,19 +283,54 @@ def compute_plan(
             reopened[level] = combine_years(parts)
         held_parts.append(_held_zones(zones_of_year(zonings[level], coming), changed, years))
 
+    # the proposed zones' capacity first, so that the maps and capacity charts start drawing
+    # (`on_capacity`) while each level is zoned again for every later year
+    started = time.perf_counter()
+    assignment = pd.concat([r.zones(coming) for r in zonings.values()], ignore_index=True)
+    held = pd.concat(held_parts, ignore_index=True)  # proposed zones per school year
+    capacity_table = _analyze(demand, held, ward, norms)
+    zoned = zonings  # as solved: the later years' zonings start from these
+    zonings = {level: with_capacity_figures(result, capacity_table) for level, result in zonings.items()}
+    proposed_seconds = time.perf_counter() - started
+    if on_capacity is not None:
+        on_capacity(coming, zonings, capacity_table)
+    for level in zoned if yearly is not None else ():
+        # the coming year zoned on its own is the proposed zoning: solve the later years only,
+        # each against the year before
+        bound = settings.time_limit * (len(years) - 1)  # one model per later year
+        with progress.step(
+            4,
+            f"zoning_yearly.{level}",
+            "step.zoning_years",
+            level=level_name(level, lang, short=True),
+            horizon=ward.horizon,
+            seconds_at_most=bound,
+        ):
+            later = assign(
+                demand,
+                ward.schools,
+                distances,
+                level=level,
+                school_years=years[1:],
+                norms=norms,
+                current=zones_of_year(zoned[level], coming),
+                per_year=True,
+                **options,
+            )
+            yearly[level] = combine_years([zoned[level], later])  # type: ignore[index]
+
     with progress.step(5, "capacity", "step.capacity"):
-        assignment = pd.concat([r.zones(coming) for r in zonings.values()], ignore_index=True)
-        held = pd.concat(held_parts, ignore_index=True)  # proposed zones per school year
-        capacity_table = _analyze(demand, held, ward, norms)
-        zonings = {level: with_capacity_figures(result, capacity_table) for level, result in zonings.items()}
-        if on_capacity is not None:
-            on_capacity(coming, zonings, capacity_table)
         capacity_current = _analyze(demand, ward.zones, ward, norms) if ward.zones is not None else None
         by_year = stack_yearly(yearly)
         capacity_yearly = _analyze_yearly(demand, by_year, ward, norms) if by_year is not None else None
         quotas = entry_quotas(demand, held, ward.schools, norms)
         summary = ward_summary(capacity_table, demand, held, ward.schools, norms, forecast=table, setting=ward.setting)
         cycle = compute_cycle(ward, norms, capacity_table, demand, held, rates_used)
+    progress.timings["capacity"] += proposed_seconds
+    if past is not None and past.parallel:
+        started = time.perf_counter()
+        accuracy = past.result()
+        progress.timings["accuracy"] = progress.timings.get("accuracy", 0.0) + time.perf_counter() - started
     return Plan(
         ward=ward,
         settings=settings,

@@ -39,7 +39,6 @@ from typing import Any, cast
 
 import pandas as pd
 
-from tuyensinh.plan.pngs import cropped_png, share_text_metrics, shared_text_metrics, sheet_png
 from tuyensinh.plan.types import Plan, PlanSettings
 from tuyensinh.present.outputs import write_bytes_atomic, write_text_atomic
 
@@ -55,6 +54,7 @@ __all__ = [
     "figure_jobs",
     "figure_workers",
     "forecast_jobs",
+    "import_drawing_modules",
 ]
 
 WORKERS_ENV = "TUYENSINH_FIGURE_WORKERS"
@@ -87,6 +87,7 @@ def _pdf_bytes(fig: Any) -> bytes:
 def _map_job(level: str) -> FigureJob:
     def run(plan: Plan, stage: Path) -> dict[str, bytes]:
         from tuyensinh.plan.figures import map_orientation, zoning_maps
+        from tuyensinh.plan.pngs import sheet_png
 
         fig = zoning_maps(plan, orientation=map_orientation(plan), levels=(level,))[f"zones_{level}"]
         write_bytes_atomic(stage / "maps" / f"zones_{level}.png", sheet_png(fig, plan.settings.map_dpi))
@@ -99,6 +100,7 @@ def _map_job(level: str) -> FigureJob:
 def _report_map_job(level: str) -> FigureJob:
     def run(plan: Plan, stage: Path) -> dict[str, bytes]:
         from tuyensinh.plan.figures import zoning_maps
+        from tuyensinh.plan.pngs import cropped_png
 
         fig = zoning_maps(plan, orientation="portrait", prefix="report_zones_", levels=(level,))
         return {f"zones_{level}": cropped_png(fig[f"report_zones_{level}"], REPORT_MAP_DPI)}
@@ -119,6 +121,8 @@ def _web_map_job(level: str) -> FigureJob:
 
 def _chart_job(name: str, build: Callable[[Plan], Any]) -> FigureJob:
     def run(plan: Plan, stage: Path) -> dict[str, bytes]:
+        from tuyensinh.plan.pngs import cropped_png
+
         png = cropped_png(build(plan), CHART_DPI)
         write_bytes_atomic(stage / "charts" / f"{name}.png", png)
         return {name: png}
@@ -199,6 +203,8 @@ _RUN: tuple[Plan, Path, dict[str, FigureJob]] | None = None
 
 
 def _adopt(plan: Plan, stage: Path, jobs: dict[str, FigureJob]) -> None:
+    from tuyensinh.plan.pngs import share_text_metrics
+
     global _RUN
     _RUN = (plan, stage, jobs)
     share_text_metrics()  # a drawing process draws only the plan's figures
@@ -249,8 +255,20 @@ class Drawing:
             gc.unfreeze()
 
 
+def import_drawing_modules() -> None:
+    """matplotlib and the figure modules, imported once by the process that forks the drawing
+    processes (which inherit them): the rest of a plan's main process never imports them.
+    `tuyensinh batch` workers import them once for all their wards."""
+    import capacity.charts  # noqa: F401
+    import forecast.charts  # noqa: F401
+    import tuyensinh.plan.pngs  # noqa: F401
+    import zoning.maps
+    import zoning.webmap  # noqa: F401
+
+
 def _pool_drawing(plan: Plan, stage: Path, jobs: dict[str, FigureJob], count: int, early: Drawing | None) -> Drawing:
     """Run `jobs` on a fork pool of `count` processes that inherit `plan` (longest first)."""
+    import_drawing_modules()
     # the objects that exist now are the workers' inheritance: out of the collector's sight, so
     # the workers' collections neither walk them nor copy their memory pages (copy-on-write)
     gc.freeze()
@@ -304,8 +322,11 @@ def draw_figures(plan: Plan, stage: Path, workers: int | None = None, early: Dra
     count = min(figure_workers(workers), len(jobs))
     if count <= 1:
         pngs: dict[str, bytes] = {}
-        with shared_text_metrics():
-            for job in jobs.values():
-                pngs.update(job.run(plan, stage))
+        if jobs:
+            from tuyensinh.plan.pngs import shared_text_metrics
+
+            with shared_text_metrics():
+                for job in jobs.values():
+                    pngs.update(job.run(plan, stage))
         return Drawing(None, [], pngs, frozenset(jobs), early)
     return _pool_drawing(plan, stage, jobs, count, early)

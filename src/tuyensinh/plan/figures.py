@@ -1,8 +1,9 @@
 """The charts and maps of a plan (`tuyensinh.plan.types.Plan`), as matplotlib Figures or HTML.
 
 forecast fan charts (forecast.charts), the zoning map of each level for the coming school
-year (zoning.maps, zoning.webmap) and the capacity charts (capacity.charts). Nothing is saved
-here: `tuyensinh.plan.files` writes them, `tuyensinh.plan.content` puts them in report.html
+year (zoning.maps, zoning.webmap) and the capacity charts (capacity.charts), each imported
+when a figure is built: a plan's main process imports this module for the titles, and leaves
+matplotlib to the processes that draw. Nothing is saved here: `tuyensinh.plan.files` writes them, `tuyensinh.plan.content` puts them in report.html
 under the titles given by `forecast_figure_titles` and `capacity_figure_titles`.
 """
 
@@ -12,12 +13,8 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from capacity.charts import plot_room_shortfall, plot_utilization
-from forecast.charts import fan_chart, ward_fan_chart
 from tuyensinh.plan.types import Plan
 from tuyensinh.words.labels import say, ward_title
-from zoning.maps import plot_zones
-from zoning.webmap import zones_html
 
 __all__ = [
     "plan_figures",
@@ -63,21 +60,29 @@ def capacity_figure_titles(plan: Plan) -> dict[str, str]:
 
 
 def _ward_fan(plan: Plan, title: str) -> Any:
+    from forecast.charts import ward_fan_chart
+
     history = plan.ward.population_by_age()
     return ward_fan_chart(plan.forecast_ward, history=history, lang=plan.settings.lang, name=title)
 
 
 def _quarter_fan(plan: Plan, quarter: str, title: str) -> Any:
+    from forecast.charts import fan_chart
+
     history = plan.ward.population_by_age()
     return fan_chart(plan.forecast, quarter, history=history, name=title, lang=plan.settings.lang)
 
 
 def _utilization(plan: Plan) -> Any:
+    from capacity.charts import plot_utilization
+
     zones = say("zones.proposed", plan.settings.lang)  # which zones the charts assume
     return plot_utilization(plan.capacity, plan.ward.schools, lang=plan.settings.lang, zones=zones)
 
 
 def _shortfall(plan: Plan) -> Any:
+    from capacity.charts import plot_room_shortfall
+
     zones = say("zones.proposed", plan.settings.lang)
     return plot_room_shortfall(plan.capacity, plan.ward.schools, lang=plan.settings.lang, zones=zones)
 
@@ -138,6 +143,8 @@ def zoning_maps(
     """The zoning map of each level (or of `levels`) for the coming school year:
     {"<prefix><level>": Figure} (zoning.maps.plot_zones: a sheet of the plan's paper, A4 or A3, `orientation` portrait or
     landscape, default the one printing the ward larger; in the ward's projected CRS)."""
+    from zoning.maps import plot_zones
+
     ward, options = plan.ward, _map_arguments(plan)
     paper = plan.settings.paper
     return {
@@ -151,6 +158,8 @@ def zoning_maps(
 
 def interactive_maps(plan: Plan, levels: Sequence[str] | None = None) -> dict[str, str]:
     """The same maps as self-contained HTML pages (zoning.webmap.zones_html): {"zones_<level>": html}."""
+    from zoning.webmap import zones_html
+
     ward, options = plan.ward, _map_arguments(plan)
     return {
         f"zones_{level}": zones_html(result, ward.quarters, ward.schools, **options)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 
 from tuyensinh.present.geo_styles import write_layer_styles
 from tuyensinh.words.labels import LEVEL_ORDER, level_name
@@ -136,6 +137,12 @@ def zones_layers(
     return layers
 
 
+SQLITE_SYNC = "OGR_SQLITE_SYNCHRONOUS"
+"""GDAL's option for SQLite's own flushes: off while zones.gpkg is written (each layer's
+transactions flushed the disk: 0.6 s for a sample ward, against 0.05 s without; the file is
+flushed once, as every output is, before the staging folder is moved into place)."""
+
+
 def write_zones_gpkg(
     path: str | os.PathLike, layers: dict[str, gpd.GeoDataFrame], level_names: dict[str, str] | None = None
 ) -> Path:
@@ -146,14 +153,25 @@ def write_zones_gpkg(
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".gpkg", dir=path.parent)
     os.close(fd)
     os.unlink(tmp)  # GDAL creates the file itself
+    before = pyogrio.get_gdal_config_option(SQLITE_SYNC)
+    pyogrio.set_gdal_config_options({SQLITE_SYNC: "OFF"})
     try:
         for name, frame in layers.items():
             frame.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+        pyogrio.set_gdal_config_options({SQLITE_SYNC: before})
+        _flush(Path(tmp))
         write_layer_styles(Path(tmp), layers, level_names or {level: level_name(level) for level in LEVEL_ORDER})
         os.replace(tmp, path)
     except BaseException:
+        pyogrio.set_gdal_config_options({SQLITE_SYNC: before})
         for leftover in (tmp, tmp + "-journal", tmp + "-wal", tmp + "-shm"):
             if os.path.exists(leftover):
                 os.unlink(leftover)
         raise
     return path
+
+
+def _flush(path: Path) -> None:
+    """Flush a file's data to the disk (its layers were written without SQLite's flushes)."""
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())

@@ -16,13 +16,9 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only: never open a window
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.figure import Figure
 
 from tuyensinh.present.flags import (
     UNDERUSED_BELOW,
@@ -34,6 +30,9 @@ from tuyensinh.present.flags import (
 )
 from tuyensinh.present.outputs import write_text_atomic
 from tuyensinh.words.labels import check_lang, say
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "ReportFigure",
@@ -88,6 +87,11 @@ class ReportSection:
 
 def figure_png(fig: Figure, dpi: int = 110, close: bool = True) -> bytes:
     """Render a matplotlib Figure to PNG bytes (no metadata, so runs are comparable)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: never open a window (imported here: only drawing code needs it)
+    import matplotlib.pyplot as plt
+
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     if close:
