@@ -22,7 +22,10 @@ one per move). The search (`improve_sites`):
    sites) of least predicted loss (the best few predicted evaluated exactly);
 3. within the budget: the best improving single move; else an exchange — a gaining move that
    breaks the budget with its cheapest repairs — the best few predicted evaluated exactly;
-   until no move improves or the time is up.
+   until no move improves or the time is up;
+4. every level configuration solved so far recombined: the best budget-feasible combination
+   (exact values, no LP), which also makes the search useful when cut short (ward entry
+   grades, 0.5 s and 42 LPs: 26.31 × 10⁶ where the search alone kept the start's 26.67).
 It is a heuristic for the start (the plan is whatever the MIP steps make of it), not a bound:
 v_l is a lower bound of level l's cost with those sites only.
 
@@ -451,6 +454,37 @@ class _Search:
             if not self.adopt(exchanges, current):
                 return
 
+    def best_cached(self) -> tuple[float, list[dict[int, tuple[int, int]]]] | None:
+        """The best budget-feasible combination of the level configurations solved so far (no
+        LP: their values are known), level by level, keeping only the combinations that no
+        cheaper one (with as many sites or fewer, when sites are counted) beats; None when
+        none is feasible."""
+        counted = np.isfinite(self.max_sites)
+        combos: list[tuple[float, float, int, list]] = [(0.0, 0.0, 0, [])]
+        for bi in range(len(self.levels)):
+            mine = [
+                (v, self.money(bi, dict(k)), len(k), dict(k))
+                for (b, k), (v, _) in self.cache.items()
+                if b == bi and np.isfinite(v)
+            ]
+            grown = [
+                (value + v, money + m, count + n, [*configs, c])
+                for value, money, count, configs in combos
+                for v, m, n, c in mine
+                if money + m <= self.budget * (1 + 1e-9) + 1e-6 and count + n <= self.max_sites
+            ]
+            grown.sort(key=lambda g: (g[2] if counted else 0, g[1], g[0]))
+            combos, least = [], dict[int, float]()
+            for g in grown:  # by count (when counted), then money: kept when it beats the cheaper
+                key = g[2] if counted else 0
+                if g[0] < least.get(key, np.inf) - 1e-9 * abs(g[0]):
+                    least[key] = g[0]
+                    combos.append(g)
+            if not combos:
+                return None
+        value, _, _, configs = min(combos, key=lambda g: g[0])
+        return value, configs
+
     def chosen(self) -> list[tuple[int, int, int]]:
         return sorted((bi, o, f) for bi, c in enumerate(self.config) for o, f in c.values())
 
@@ -462,7 +496,7 @@ def improve_sites(
     prices: tuple[float, float] = (0.0, 0.0),
     time_limit: float,
 ) -> SearchResult:
-    """Steps 1–3 of the module docstring from `chosen` ((block, option, first year index),
+    """Steps 1–4 of the module docstring from `chosen` ((block, option, first year index),
     within the budget), in at most about `time_limit` seconds (one LP may overrun it). The
     sites returned keep the budget and are never worse by Σ_l v_l than `chosen`."""
     began = time.perf_counter()
@@ -484,6 +518,9 @@ def improve_sites(
         pass
     if search.feasible(search.config) and search.total_cached(search.config) < value:
         best, value = search.config, search.total_cached(search.config)
+    combined = search.best_cached()  # every level configuration solved, recombined
+    if combined is not None and combined[0] < value - 1e-9 * abs(value):
+        value, best = combined
     search.config = best
     zones: list[np.ndarray] = []
     try:  # the zones of the sites chosen: LPs solved before, re-solved from a near basis

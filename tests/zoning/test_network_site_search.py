@@ -160,3 +160,18 @@ def test_no_time_keeps_the_sites_given_and_gives_no_zones():
     found = improve_sites(model, start, time_limit=0.0)
     assert found.chosen == start and found.zones == []
     assert np.isnan(found.value) and np.isnan(found.start_value)
+
+
+def test_cached_levels_recombined_within_the_budget_hand_checked():
+    # the configurations solved, recombined: the best within the budget, with its exact value
+    model = two_sites()
+    k1, k2, h1 = _option(model, "K", 1), _option(model, "K", 2), _option(model, "H", 1)
+    net = model.blocks[0].net
+    ids = list(net.school_ids)
+    k, h = ids.index("K"), ids.index("H")
+    search = _Search(model, [(0, k2, 0)], np.inf)
+    for config in ({k: (k2, 0)}, {k: (k1, 0)}, {k: (k2, 0), h: (h1, 0)}, {k: (k1, 0), h: (h1, 0)}):
+        search.value(0, config)  # K2 70,000 (14 bn), K1 overflow, K2 + H1 35,000 (24 bn), K1 + H1 35,000 (20 bn)
+    value, (config,) = search.best_cached()
+    assert config == {k: (k1, 0), h: (h1, 0)}  # K2 + H1 breaks the 20 bn budget
+    assert value == pytest.approx(35_000, abs=50)
