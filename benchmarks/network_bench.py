@@ -16,8 +16,10 @@ model (`solver="pulp-highs"`: the matrices written as a PuLP problem), with the 
 limit, 1 thread. Printed: build and solve seconds, objective, best bound, gap, sites opened,
 pupils over capacity.
 
-Run: `python -m benchmarks network [--skip-city] [--skip-pulp] [--ward-limit 10] [--city-limit 60]
-[--gap-study S]` (`--gap-study`: where each ward plan's gap lies, see `gap_study`).
+Run: `python -m benchmarks network [--skip-city] [--skip-pulp] [--before] [--ward-limit 10]
+[--city-limit 60] [--gap-study S]` (`--before`: the ward instances also solved by the strategy
+without the site search and its LP-zone start, the previous one, in the same run;
+`--gap-study`: where each ward plan's gap lies, see `gap_study`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import shapely
 from benchmarks.zoning_bench import CRS, HCMC, _points_in, synthetic_city
 from capacity import load_norms
 from capacity.grades import LEVEL_GRADES
+from zoning import network_strategy
 from zoning.constraints import pair_rules
 from zoning.distances import quarter_school_distances
 from zoning.network_problem import build_network_problem
@@ -201,7 +204,7 @@ def city_instance(seed: int = 5, n_candidates: int = 100, short: float = 0.06, m
     return [net], NetworkOptions(max_sites=max_sites, k_nearest=10)
 
 
-def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: bool):
+def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: bool, before: bool = False):
     sizes = ", ".join(
         f"{n.level}: {n.shape[0]} quarters × {int((n.kind == 'existing').sum())} schools + "
         f"{int((n.kind == 'candidate').sum())} sites"
@@ -230,6 +233,28 @@ def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: 
             wall,
         )
     ]
+    if before:  # the strategy as it was before the site search, same run
+        saved = network_strategy.SITE_SEARCH_SHARE, network_strategy.LP_ZONES
+        network_strategy.SITE_SEARCH_SHARE, network_strategy.LP_ZONES = 0.0, False
+        try:
+            began = time.perf_counter()
+            old = plan_network(nets, options=options, time_limit=limit - SAFETY)
+            wall_b = time.perf_counter() - began
+        finally:
+            network_strategy.SITE_SEARCH_SHARE, network_strategy.LP_ZONES = saved
+        rows.append(
+            (
+                "tuyensinh before (no site search)",
+                old.build_seconds,
+                old.seconds,
+                old.objective,
+                old.bound,
+                old.status,
+                int(old.sites["opened"].sum()),
+                old.overflow_pupils,
+                wall_b,
+            )
+        )
     if not skip_pulp:
         began = time.perf_counter()
         pulp = solve_model(model.as_matrix_model(), solver="pulp-highs", time_limit=limit)
@@ -276,9 +301,16 @@ def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: 
         )
         + f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
-    if len(rows) > 1:
-        print(f"  ratio: plain PuLP total time / tuyensinh total time = {rows[1][8] / max(rows[0][8], 1e-9):.2f}×")
+    pulp_rows = [r for r in rows if r[0].startswith("plain")]
+    if pulp_rows:
+        print(f"  ratio: plain PuLP total time / tuyensinh total time = {pulp_rows[0][8] / max(rows[0][8], 1e-9):.2f}×")
     st = ours.steps
+    if "site_search" in st:
+        ss = st["site_search"]
+        print(
+            f"  tuyensinh step 2b (site search): {ss['lps']} sites-fixed LPs in {ss['seconds']:.1f} s; "
+            f"Σ levels' LP with the sites fixed {ss['from']:,.0f} → {ss['to']:,.0f}"
+        )
     if "start_objective" in st:
         print(
             f"  tuyensinh steps: LP {st.get('lp_seconds', 0):.1f} s, phase zonings {st.get('zoning_seconds', 0):.1f} s; "
@@ -339,6 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-ward", action="store_true")
     parser.add_argument("--skip-pulp", action="store_true", help="skip the plain PuLP + HiGHS baseline")
     parser.add_argument(
+        "--before", action="store_true", help="also run the strategy without the site search (the previous one)"
+    )
+    parser.add_argument(
         "--gap-study", type=float, default=0.0, metavar="S", help="ward: where the gap lies (S seconds per solve)"
     )
     args = parser.parse_args(argv)
@@ -350,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"(ward instance made in {time.perf_counter() - t0:.1f} s; budget "
                 f"{(options.budget or 0) / 1e9:,.0f} billion VND)"
             )
-            ours = _compare(label, nets, options, args.ward_limit, args.skip_pulp)
+            ours = _compare(label, nets, options, args.ward_limit, args.skip_pulp, args.before)
             if args.gap_study > 0 and ours.values is not None:
                 gap_study(nets, options, ours.values, args.gap_study)
     if not args.skip_city:

@@ -207,3 +207,14 @@ def test_the_batch_command_of_the_cli(province: dict, capsys: pytest.CaptureFixt
     assert "xong 0, không đổi 3, lỗi 1" in captured.err  # the same settings: nothing re-planned
     assert main(["batch", str(root / "missing"), "--out", str(root / "out2")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_the_local_cluster_workers_run_without_the_task_profiler() -> None:
+    import dask
+
+    from tuyensinh.province.batch import dask_client
+
+    with dask_client(1, None) as client:
+        seen = client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+    assert list(seen.values()) == [False]
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # this process's setting untouched

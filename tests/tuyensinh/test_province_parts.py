@@ -156,3 +156,27 @@ def test_plan_ward_reports_problems_and_crashes_instead_of_raising(tmp_path: Pat
     crashed = plan_ward(job, "not settings")  # a programming error, not the ward's
     assert crashed.status == "error" and "AttributeError" in crashed.error and crashed.problems
     assert not (tmp_path / "out" / "bad").exists()
+
+
+def test_a_worker_is_prepared_once_one_blas_thread_shared_text_sizes_frozen_imports() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, json, matplotlib.text as t\n"
+        "from threadpoolctl import threadpool_info\n"
+        "from tuyensinh.province.worker import _PREPARED, prepare_worker\n"
+        "before = t._get_text_metrics_function\n"
+        "prepare_worker(); shared = t._get_text_metrics_function; frozen = gc.get_freeze_count()\n"
+        "prepare_worker()\n"
+        "print(json.dumps({'blas': [p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas'],\n"
+        "  'shared': getattr(shared, '_shared', False), 'was_shared': getattr(before, '_shared', False),\n"
+        "  'same_after_second_call': t._get_text_metrics_function is shared, 'frozen': frozen,\n"
+        "  'prepared': len(_PREPARED)}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    facts = json.loads(done.stdout.strip().splitlines()[-1])
+    assert facts["blas"] and set(facts["blas"]) == {1}
+    assert facts["shared"] and not facts["was_shared"] and facts["same_after_second_call"]
+    assert facts["frozen"] > 10_000  # the imported modules' objects
+    assert facts["prepared"] == 1

@@ -257,30 +257,6 @@ def _compute(
                 current=current,
                 **options,
             )
-        if yearly is not None:
-            # the coming year zoned on its own is the proposed zoning: solve the later years only,
-            # each against the year before
-            bound = limit * (len(years) - 1)  # one model per later year
-            with progress.step(
-                4,
-                f"zoning_yearly.{level}",
-                "step.zoning_years",
-                level=label,
-                horizon=ward.horizon,
-                seconds_at_most=bound,
-            ):
-                later = assign(
-                    demand,
-                    ward.schools,
-                    distances,
-                    level=level,
-                    school_years=years[1:],
-                    norms=norms,
-                    current=zones_of_year(zonings[level], coming),
-                    per_year=True,
-                    **options,
-                )
-                yearly[level] = combine_years([zonings[level], later])
         # a school opens or closes after the coming year: zone that year again with the schools
         # open then, against the zones held so far, and hold the new zones from then on
         zones = zones_of_year(zonings[level], coming)
@@ -305,19 +281,50 @@ def _compute(
             reopened[level] = combine_years(parts)
         held_parts.append(_held_zones(zones_of_year(zonings[level], coming), changed, years))
 
+    # the proposed zones' capacity first, so that the maps and capacity charts start drawing
+    # (`on_capacity`) while each level is zoned again for every later year
+    started = time.perf_counter()
+    assignment = pd.concat([r.zones(coming) for r in zonings.values()], ignore_index=True)
+    held = pd.concat(held_parts, ignore_index=True)  # proposed zones per school year
+    capacity_table = _analyze(demand, held, ward, norms)
+    zoned = zonings  # as solved: the later years' zonings start from these
+    zonings = {level: with_capacity_figures(result, capacity_table) for level, result in zonings.items()}
+    proposed_seconds = time.perf_counter() - started
+    if on_capacity is not None:
+        on_capacity(coming, zonings, capacity_table)
+    for level in zoned if yearly is not None else ():
+        # the coming year zoned on its own is the proposed zoning: solve the later years only,
+        # each against the year before
+        bound = settings.time_limit * (len(years) - 1)  # one model per later year
+        with progress.step(
+            4,
+            f"zoning_yearly.{level}",
+            "step.zoning_years",
+            level=level_name(level, lang, short=True),
+            horizon=ward.horizon,
+            seconds_at_most=bound,
+        ):
+            later = assign(
+                demand,
+                ward.schools,
+                distances,
+                level=level,
+                school_years=years[1:],
+                norms=norms,
+                current=zones_of_year(zoned[level], coming),
+                per_year=True,
+                **options,
+            )
+            yearly[level] = combine_years([zoned[level], later])  # type: ignore[index]
+
     with progress.step(5, "capacity", "step.capacity"):
-        assignment = pd.concat([r.zones(coming) for r in zonings.values()], ignore_index=True)
-        held = pd.concat(held_parts, ignore_index=True)  # proposed zones per school year
-        capacity_table = _analyze(demand, held, ward, norms)
-        zonings = {level: with_capacity_figures(result, capacity_table) for level, result in zonings.items()}
-        if on_capacity is not None:
-            on_capacity(coming, zonings, capacity_table)
         capacity_current = _analyze(demand, ward.zones, ward, norms) if ward.zones is not None else None
         by_year = stack_yearly(yearly)
         capacity_yearly = _analyze_yearly(demand, by_year, ward, norms) if by_year is not None else None
         quotas = entry_quotas(demand, held, ward.schools, norms)
         summary = ward_summary(capacity_table, demand, held, ward.schools, norms, forecast=table, setting=ward.setting)
         cycle = compute_cycle(ward, norms, capacity_table, demand, held, rates_used)
+    progress.timings["capacity"] += proposed_seconds
     if past is not None and past.parallel:
         started = time.perf_counter()
         accuracy = past.result()

@@ -54,6 +54,7 @@ __all__ = [
     "figure_jobs",
     "figure_workers",
     "forecast_jobs",
+    "import_drawing_modules",
 ]
 
 WORKERS_ENV = "TUYENSINH_FIGURE_WORKERS"
@@ -254,9 +255,10 @@ class Drawing:
             gc.unfreeze()
 
 
-def _import_drawing_modules() -> None:
+def import_drawing_modules() -> None:
     """matplotlib and the figure modules, imported once by the process that forks the drawing
-    processes (which inherit them): the rest of a plan's main process never imports them."""
+    processes (which inherit them): the rest of a plan's main process never imports them.
+    `tuyensinh batch` workers import them once for all their wards."""
     import capacity.charts  # noqa: F401
     import forecast.charts  # noqa: F401
     import tuyensinh.plan.pngs  # noqa: F401
@@ -266,7 +268,7 @@ def _import_drawing_modules() -> None:
 
 def _pool_drawing(plan: Plan, stage: Path, jobs: dict[str, FigureJob], count: int, early: Drawing | None) -> Drawing:
     """Run `jobs` on a fork pool of `count` processes that inherit `plan` (longest first)."""
-    _import_drawing_modules()
+    import_drawing_modules()
     # the objects that exist now are the workers' inheritance: out of the collector's sight, so
     # the workers' collections neither walk them nor copy their memory pages (copy-on-write)
     gc.freeze()

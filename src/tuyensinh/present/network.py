@@ -25,7 +25,7 @@ from tuyensinh.words.core import number, pick
 from tuyensinh.words.labels import level_name
 from tuyensinh.words.network import CONFLICT_REASONS, KIND_NAMES, say
 
-__all__ = ["write_network", "report_section", "network_lines", "add_to_report", "FILES"]
+__all__ = ["write_network", "report_section", "network_lines", "network_map", "add_to_report", "FILES"]
 
 FILES = (
     "network_sites.csv",
@@ -203,6 +203,15 @@ def report_section(outcome: Any, lang: str = "vi") -> str:
 
 
 def _map_png(outcome: Any, lang: str) -> bytes:
+    buffer = io.BytesIO()
+    network_map(outcome, lang).savefig(buffer, format="png", dpi=200, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def network_map(outcome: Any, lang: str) -> Any:
+    """The map of network_map.png: the last school year's zones of one level (primary when
+    planned), the quarters that change school outlined in red, existing schools, new sites
+    and neighbour schools; the legend in one row below the map. A matplotlib Figure."""
     from matplotlib.figure import Figure
 
     ward, plan, without = outcome.ward, outcome.plan, outcome.without_sites
@@ -243,11 +252,20 @@ def _map_png(outcome: Any, lang: str) -> bytes:
                 zorder=5,
                 label=say(f"map.{kind}", lang),
             )
-    ax.legend(loc="lower left", fontsize=8, frameon=True)
+    # below the map, never over a quarter (a corner of the axes may hold part of the ward)
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(
+            handles,
+            labels,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.01),
+            ncols=len(handles),
+            fontsize=8,
+            frameon=False,
+        )
     ax.set_title(say("map.title", lang, place=ward.name, year=f"{year}–{year + 1}"), fontsize=11)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=200, bbox_inches="tight")
-    return buffer.getvalue()
+    return fig
 
 
 def network_sites_frame(outcome: Any) -> Any:

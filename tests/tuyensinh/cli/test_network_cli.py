@@ -105,3 +105,23 @@ def test_plan_with_network_adds_its_files_and_report_section(thien_hoa_dir, tmp_
     assert report.index("Mạng lưới trường học") < report.index("<footer>")
     manifest = (out / "manifest.json").read_text(encoding="utf-8")
     assert "network/network_sites.csv" in manifest
+
+
+@pytest.mark.slow
+def test_the_network_map_legend_lies_below_the_map_never_over_a_quarter(thien_hoa_dir):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from tuyensinh.plan.network import NetworkSettings, compute_network
+    from tuyensinh.present.network import network_map
+
+    outcome = compute_network(load_ward(thien_hoa_dir), NetworkSettings(budget=45e9, time_limit=3, curve_sites=0))
+    fig = network_map(outcome, "vi")
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(renderer)
+    drawn = [c.get_window_extent(renderer) for c in ax.collections]  # the quarters, outlines and points
+    assert legend.y1 <= min(box.y0 for box in drawn)  # the legend's top is below everything drawn
+    assert legend.x0 >= 0 and legend.x1 <= fig.bbox.width  # and within the sheet
+    assert len(ax.get_legend().get_texts()) >= 2

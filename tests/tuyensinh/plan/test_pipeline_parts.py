@@ -107,6 +107,8 @@ def test_zones_gpkg_round_trip(tmp_path):
     )
     layers = set(pyogrio.list_layers(path)[:, 0])
     assert layers == {"quarters", "schools", "zones_mam_non", "zones_tieu_hoc", "boundary", "layer_styles"}
+    # written without SQLite's own flushes, the GDAL option is given back as it was
+    assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") is None
     quarters = gpd.read_file(path, layer="quarters").set_index("quarter_id")
     assert quarters.crs.to_epsg() == 3405
     assert quarters.loc["Q2", "school_tieu_hoc"] == "TH01"  # the larger share
