@@ -34,7 +34,15 @@ from capacity.norms import Norms
 from capacity.teachers import add_teacher_columns, round_teachers, teacher_ratios
 from capacity.uncertainty import exceedance_probability, quantile_at
 
-__all__ = ["CAPACITY_COLUMNS", "analyze", "pupils_by_school", "check_assignment", "check_demand", "year_keys"]
+__all__ = [
+    "CAPACITY_COLUMNS",
+    "analyze",
+    "analyze_each_year",
+    "pupils_by_school",
+    "check_assignment",
+    "check_demand",
+    "year_keys",
+]
 
 CAPACITY_COLUMNS: tuple[str, ...] = (
     "school_id",
@@ -181,7 +189,19 @@ def pupils_by_school(
     lo95, hi95` (pupils).
     """
     schools = check_schools(schools)
-    demand = check_demand(demand)
+    return _pupils_by_school(check_demand(demand), assignment, schools, levels=levels, school_years=school_years)
+
+
+def _pupils_by_school(
+    demand: pd.DataFrame,
+    assignment: pd.DataFrame,
+    schools: pd.DataFrame,
+    *,
+    levels: tuple[str, ...] | None,
+    school_years: list[int] | None,
+) -> pd.DataFrame:
+    """`pupils_by_school` of a demand table and schools table already checked (check_demand,
+    check_schools): the assignment is checked here."""
     assignment = check_assignment(assignment, schools)
     if levels is None:
         levels = tuple(lv for lv in LEVELS if (assignment["level"] == lv).any())
@@ -249,7 +269,7 @@ def analyze(
     years = sorted(y for y in demand["school_year"].unique().tolist() if horizon is None or y <= horizon)
     if not years:
         raise ValueError(f"demand: no school year up to the horizon {horizon}")
-    pupils = pupils_by_school(demand, assignment, schools, levels=levels, school_years=years)
+    pupils = _pupils_by_school(demand, assignment, schools, levels=levels, school_years=years)
     limits = effective_limits(schools, norms)
     pupils = pupils.merge(limits[["school_id", "grade", "max_class_size"]], on=["school_id", "grade"], how="left")
     available = rooms_available(schools, years)
@@ -320,6 +340,42 @@ def analyze(
     return table.sort_values(["level", "school_id", "school_year"], key=_level_key, kind="stable").reset_index(
         drop=True
     )
+
+
+def analyze_each_year(
+    demand: pd.DataFrame,
+    assignment: pd.DataFrame,
+    schools: pd.DataFrame,
+    norms: Norms,
+    *,
+    horizon: int | None = None,
+) -> pd.DataFrame:
+    """The capacity table of a zoning per school year, each year analysed on its own.
+
+    `assignment` has a `school_year` column (e.g. re-zoned every year). The result is the
+    table of one `analyze(demand of year Y, assignment of year Y, ...)` per school year Y of
+    the assignment, concatenated year after year — computed in one `analyze` call: every row
+    depends only on its own school and year, except `first_short_year` and
+    `first_teacher_short_year`, which a one-year table sets to the row's own year when the
+    row is short of rooms (of teachers), else blank. Assignments whose years do not all hold
+    the same levels, or hold a year without demand or beyond `horizon`, are analysed one year
+    at a time (the same result, with the same errors).
+    """
+    by_year = assignment.groupby("school_year", sort=True)
+    years = list(by_year.groups)
+    levels = by_year["level"].agg(frozenset)
+    demand_years = set(pd.to_numeric(demand["school_year"], errors="coerce").tolist())
+    if levels.nunique() > 1 or not demand_years.issuperset(years) or (horizon is not None and max(years) > horizon):
+        frames = [
+            analyze(demand.loc[demand["school_year"] == year], zones, schools, norms, horizon=horizon)
+            for year, zones in by_year
+        ]
+        return pd.concat(frames, ignore_index=True)
+    table = analyze(demand.loc[demand["school_year"].isin(years)], assignment, schools, norms, horizon=horizon)
+    year = table["school_year"].astype("Int64")
+    table["first_short_year"] = year.where(table["room_shortfall"].to_numpy() > 0)
+    table["first_teacher_short_year"] = year.where((table["teacher_shortfall"].fillna(0) > 0).to_numpy())
+    return table.sort_values("school_year", kind="stable").reset_index(drop=True)
 
 
 def _ratio(part: np.ndarray, whole: np.ndarray) -> np.ndarray:

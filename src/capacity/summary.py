@@ -116,6 +116,11 @@ def shortfall_drivers(
     return feeds[["school_id", "level", "school_year", "quarter_id", "pupils", "pupils_added"]].reset_index(drop=True)
 
 
+def _rows_of(frame: pd.DataFrame) -> dict[tuple[str, int], pd.DataFrame]:
+    """The rows of each (level, school_year), in the frame's order."""
+    return dict(iter(frame.groupby(["level", "school_year"], sort=False)))
+
+
 def ward_summary(
     capacity: pd.DataFrame,
     demand: pd.DataFrame,
@@ -172,11 +177,9 @@ def ward_summary(
     table["room_balance"] = table["rooms_available"] - table["rooms_needed"]
 
     short = cap[cap["room_shortfall"] > 0]
+    short_of = _rows_of(short)
     table["schools_short"] = [
-        _listing(
-            short[(short["level"] == lv) & (short["school_year"] == y)].set_index("school_id")["room_shortfall"],
-            "{key} ({value})",
-        )
+        _listing(short_of.get((lv, y), short.iloc[:0]).set_index("school_id")["room_shortfall"], "{key} ({value})")
         for lv, y in zip(table["level"], table["school_year"], strict=True)
     ]
     table["land_norm_m2_per_pupil"] = [norms.land_per_pupil(lv, setting) for lv in table["level"]]
@@ -184,8 +187,9 @@ def ward_summary(
     below["per_pupil"] = below["land_m2"] / below["pupils_mean"]
     below["norm"] = [norms.land_per_pupil(lv, setting) for lv in below["level"]]
     below = below[below["per_pupil"] < below["norm"]]
+    below_of = _rows_of(below)
     table["schools_below_land_norm"] = [
-        ", ".join(below.loc[(below["level"] == lv) & (below["school_year"] == y), "school_id"])
+        ", ".join(below_of.get((lv, y), below.iloc[:0])["school_id"])
         for lv, y in zip(table["level"], table["school_year"], strict=True)
     ]
 
@@ -202,9 +206,10 @@ def ward_summary(
         feeds_short.groupby(["level", "school_year", "quarter_id"])["share"].sum().rename("share").reset_index()
     )
     tops = []
+    quarters_of, feeding_of = _rows_of(per_quarter), _rows_of(feeds_short)
     for lv, y in zip(table["level"], table["school_year"], strict=True):
-        rows = per_quarter[(per_quarter["level"] == lv) & (per_quarter["school_year"] == y)]
-        feeding = feeds_short[(feeds_short["level"] == lv) & (feeds_short["school_year"] == y)]
+        rows = quarters_of.get((lv, y), per_quarter.iloc[:0])
+        feeding = feeding_of.get((lv, y), feeds_short.iloc[:0])
         if len(feeding):
             rows = rows.merge(feeding[["quarter_id", "share"]], on="quarter_id")
             rows = rows.assign(added=rows["added"] * rows["share"])

@@ -102,39 +102,43 @@ def universalisation(
             rows = table[(table["grade"] == grade) & table["completed"].notna()]
             done[grade] = rows.groupby(["birth_year", "school_year"])["completed"].sum()
 
+    done_rows = {grade: series.reset_index() for grade, series in done.items() if not series.empty}
+
     def completed_before(grade: str, year: int, ages: range) -> np.ndarray:
-        series = done.get(grade)
-        if series is None or series.empty:
+        frame = done_rows.get(grade)
+        if frame is None:
             return np.zeros(len(ages))
-        frame = series.reset_index()
         frame = frame[frame["school_year"] < year]
         per_birth = frame.groupby("birth_year")["completed"].sum()
         return per_birth.reindex([year - a for a in ages]).fillna(0.0).to_numpy(float)
 
     thresholds = norms.universal_thresholds()
     rows_out = []
+    counts = pop.to_dict()  # (year, age) -> persons
+    of_year = dict(iter(table.groupby("school_year", sort=False)))  # each year's rows, in table order
+    lop_9_years = set(table.loc[table["grade"] == "lop_9", "school_year"])
     for year in years:
+        in_year = of_year.get(year, table.iloc[:0])
         for name, (level, lo, hi) in INDICATORS.items():
             ages = range(lo, hi + 1)
-            population_n = float(pop.reindex([(year, a) for a in ages]).fillna(0.0).sum())
-            have_pop = all((year, a) in pop.index for a in ages)
+            population_n = float(np.array([counts.get((year, a), 0.0) for a in ages], float).sum())
+            have_pop = all((year, a) in counts for a in ages)
             numerator, method = np.nan, ""
             if name.startswith("preschool") or name == "grade1_age6":
                 grades = mg if name.startswith("preschool") else ["lop_1"]
                 if has_birth:
-                    sel = table[
-                        (table["school_year"] == year)
-                        & table["grade"].isin(LEVEL_GRADES["mam_non"] if name.startswith("preschool") else grades)
-                        & table["age"].between(lo, hi)
+                    sel = in_year[
+                        in_year["grade"].isin(LEVEL_GRADES["mam_non"] if name.startswith("preschool") else grades)
+                        & in_year["age"].between(lo, hi)
                     ]
                     numerator, method = float(sel["pupils"].sum()), "by birth year"
                 else:
                     pick = ["mg_5_6"] if name == "preschool_age5" else grades
-                    sel = table[(table["school_year"] == year) & table["grade"].isin(pick)]
+                    sel = in_year[in_year["grade"].isin(pick)]
                     numerator, method = float(sel["pupils"].sum()), "grade read as age (no birth_year)"
             elif name.startswith("primary_completed"):
                 if has_birth:
-                    in_thcs = table[(table["school_year"] == year) & (table["level"] == "thcs")]
+                    in_thcs = in_year[in_year["level"] == "thcs"]
                     thcs = (
                         _cohort_counts(in_thcs, "pupils").reindex([(year, a) for a in ages]).fillna(0.0).to_numpy(float)
                     )
@@ -148,7 +152,7 @@ def universalisation(
                     method = "needs birth_year"
             else:
                 # diplomas of ages 15–18 were earned in school years Y − 4 … Y − 1: all must be in the table
-                covered = set(range(year - (hi - 14), year)) <= set(table.loc[table["grade"] == "lop_9", "school_year"])
+                covered = set(range(year - (hi - 14), year)) <= lop_9_years
                 if has_birth and has_completed and covered:
                     numerator, method = float(completed_before("lop_9", year, ages).sum()), "completed lớp 9"
                 elif has_birth and has_completed:

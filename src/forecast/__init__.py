@@ -14,31 +14,16 @@ Public API (plain pandas DataFrames in, tidy DataFrames out; docs/forecast.md):
 - `ForecastSettings` (method choices), `simulate_ward` (a synthetic ward with known future).
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from forecast.accuracy import accuracy_table, area_totals, total_accuracy, ward_accuracy
-    from forecast.backtest import BacktestResult, backtest, format_summary
-    from forecast.charts import fan_chart, ward_fan_chart
-    from forecast.project import FORECAST_COLUMNS, WARD_COLUMNS, ForecastResult, project, project_all, project_ward
-    from forecast.settings import DEFAULT_SETTINGS, METHODS, ForecastSettings
-    from forecast.simulate import simulate_ward
+from forecast.accuracy import accuracy_table, area_totals, total_accuracy, ward_accuracy
+from forecast.backtest import BacktestResult, backtest, format_summary
+from forecast.project import FORECAST_COLUMNS, WARD_COLUMNS, ForecastResult, project, project_all, project_ward
+from forecast.settings import DEFAULT_SETTINGS, METHODS, ForecastSettings
+from forecast.simulate import simulate_ward
 
-_HOME = {
-    **dict.fromkeys(("accuracy_table", "area_totals", "total_accuracy", "ward_accuracy"), "forecast.accuracy"),
-    **dict.fromkeys(("BacktestResult", "backtest", "format_summary"), "forecast.backtest"),
-    **dict.fromkeys(("fan_chart", "ward_fan_chart"), "forecast.charts"),
-    **dict.fromkeys(
-        ("FORECAST_COLUMNS", "WARD_COLUMNS", "ForecastResult", "project", "project_all", "project_ward"),
-        "forecast.project",
-    ),
-    **dict.fromkeys(("DEFAULT_SETTINGS", "METHODS", "ForecastSettings"), "forecast.settings"),
-    "simulate_ward": "forecast.simulate",
-}
-"""Where each public name lives: imported on first use, so that `import forecast.langs` (the
-command line's language check) or a command that never forecasts does not import scipy,
-statsmodels and matplotlib."""
+if TYPE_CHECKING:
+    from forecast.charts import fan_chart, ward_fan_chart
 
 __all__ = [
     "project",
@@ -64,10 +49,12 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    """The public API on first use (see `_HOME`)."""
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module 'forecast' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value
-    return value
+    """`fan_chart` and `ward_fan_chart` on first use: matplotlib is imported only by the code
+    that draws (a plan's main process computes while other processes draw). (Only these two:
+    `project` and `backtest` share their names with their modules, which a lazy import would
+    leave in their place.)"""
+    if name in ("fan_chart", "ward_fan_chart"):
+        from forecast import charts
+
+        return getattr(charts, name)
+    raise AttributeError(f"module 'forecast' has no attribute {name!r}")

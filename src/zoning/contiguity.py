@@ -88,18 +88,44 @@ def zone_pieces(assignment: pd.DataFrame, adjacency: pd.DataFrame) -> pd.Series:
     """
     rows = assignment.loc[assignment["share"] > 1e-9, ["quarter_id", "school_id"]].astype(str)
     rows = rows.drop_duplicates().reset_index(drop=True)
-    rows["node"] = np.arange(len(rows))
-    edges = adjacency[["quarter_id_a", "quarter_id_b"]].astype(str)
-    joined = edges.merge(rows.rename(columns={"quarter_id": "quarter_id_a"}), on="quarter_id_a").merge(
-        rows.rename(columns={"quarter_id": "quarter_id_b", "node": "other"}), on=["quarter_id_b", "school_id"]
-    )
     size = len(rows)
-    graph = sparse.coo_matrix(
-        (np.ones(len(joined)), (joined["node"].to_numpy(), joined["other"].to_numpy())), shape=(size, size)
+    node, other = _membership_edges(
+        rows["quarter_id"].to_numpy(dtype=object),
+        rows["school_id"].to_numpy(dtype=object),
+        adjacency["quarter_id_a"].astype(str).to_numpy(dtype=object),
+        adjacency["quarter_id_b"].astype(str).to_numpy(dtype=object),
     )
+    graph = sparse.coo_matrix((np.ones(len(node)), (node, other)), shape=(size, size))
     labels = connected_components(graph, directed=False)[1] if size else np.zeros(0, dtype=int)
     pieces = pd.Series(labels, index=rows["school_id"].to_numpy()).groupby(level=0, sort=True).nunique()
     return pieces.rename("pieces").astype("int64").rename_axis(None)
+
+
+def _membership_edges(
+    quarter: np.ndarray, school: np.ndarray, side_a: np.ndarray, side_b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The edges (node, other) between memberships: node i = (quarter[i], school[i]) and node
+    j = (quarter[j], school[i]) for every neighbour pair (side_a[e], side_b[e]) with
+    quarter[i] = side_a[e], quarter[j] = side_b[e] (the same school). Memberships are unique
+    pairs; the edges come in no particular order. Sorted keys and searches, no loop."""
+    codes, _ = pd.factorize(np.concatenate([quarter, side_a, side_b]))
+    n = len(quarter)
+    q, a, b = codes[:n], codes[n : n + len(side_a)], codes[n + len(side_a) :]
+    s, _ = pd.factorize(school)
+    width = int(s.max()) + 1 if n else 1
+    by_quarter = np.argsort(q, kind="stable")  # the memberships of each quarter, contiguous
+    count = np.bincount(q, minlength=int(codes.max()) + 1 if len(codes) else 0)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    per_edge = count[a]  # memberships of each edge's first quarter
+    edge = np.repeat(np.arange(len(a)), per_edge)
+    offset = np.arange(len(edge)) - np.repeat(np.cumsum(per_edge) - per_edge, per_edge)
+    node = by_quarter[start[a][edge] + offset]
+    keys = q.astype(np.int64) * width + s  # (quarter, school) of each membership
+    order = np.argsort(keys, kind="stable")
+    wanted = b[edge].astype(np.int64) * width + s[node]
+    at = np.minimum(np.searchsorted(keys[order], wanted), max(n - 1, 0))
+    found = (keys[order][at] == wanted) if n else np.zeros(0, dtype=bool)
+    return node[found], order[at][found]
 
 
 def is_contiguous(assignment: pd.DataFrame, adjacency: pd.DataFrame) -> bool:

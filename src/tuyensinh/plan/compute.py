@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from capacity.analyze import analyze
+from capacity.analyze import analyze, analyze_each_year
 from capacity.demand import enrollment_demand
 from capacity.norms import Norms
 from capacity.quotas import quotas as entry_quotas
@@ -150,11 +150,9 @@ def _analyze(demand: pd.DataFrame, assignment: pd.DataFrame, ward: Ward, norms: 
 
 
 def _analyze_yearly(demand: pd.DataFrame, yearly: pd.DataFrame, ward: Ward, norms: Norms) -> pd.DataFrame:
-    """Capacity when each school year uses its own zoning."""
-    frames = []
-    for year, zones in yearly.groupby("school_year", sort=True):
-        frames.append(_analyze(demand.loc[demand["school_year"] == year], zones, ward, norms))
-    return pd.concat(frames, ignore_index=True)
+    """Capacity when each school year uses its own zoning (each year analysed on its own)."""
+    zones = yearly[["quarter_id", "level", "school_id", "share", "school_year"]]
+    return analyze_each_year(demand, zones, ward.schools, norms, horizon=ward.horizon)
 
 
 def _past_accuracy(ward: Ward, norms: Norms) -> PlanningAccuracy | None:

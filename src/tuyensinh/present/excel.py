@@ -170,27 +170,16 @@ def _write_level_sheet(
     if table.empty:
         _merge_write(ws, row, 1, ncol, say("xlsx.empty", lang), _font(11, italic=True))
         row += 1
-    pivot = (
-        table.pivot_table(
-            index=["school_id", "grade"],
-            columns="school_year",
-            values=["pupils", "classes"],
-            aggfunc="sum",
-            fill_value=0,
-        )
-        if not table.empty
-        else None
-    )
+    sums = _sums(table)
     grade_rank = {g: i for i, g in enumerate(GRADE_ORDER)}
+    grades_of = table.groupby("school_id")["grade"].unique()
     for number, school_id in enumerate(sorted(table["school_id"].unique()), start=1):
-        grades = sorted(
-            table.loc[table["school_id"] == school_id, "grade"].unique(), key=lambda g: (grade_rank.get(g, 99), g)
-        )
+        grades = sorted(grades_of[school_id], key=lambda g: (grade_rank.get(g, 99), g))
         first = row
         totals = {(y, f): 0.0 for y, f in columns if f != "avg"}
         for grade in grades:
             ws.cell(row=row, column=3, value=grade_name(grade, lang))
-            values = {(y, f): _value(pivot, f, school_id, grade, y) for y, f in columns if f != "avg"}
+            values = {(y, f): sums.get((f, school_id, grade, y), 0.0) for y, f in columns if f != "avg"}
             _write_numbers(ws, formulas, row, columns, values)
             for cell_key, value in values.items():
                 totals[cell_key] += value
@@ -260,14 +249,19 @@ def _write_level_sheet(
     set_up_printing(ws, last_row=last_row, last_col=ncol, title_rows=(h1, h2), blocks=blocks, tail=tail, first=h2 + 1)
 
 
-def _value(pivot: pd.DataFrame | None, field: str, school_id: str, grade: str, year: int) -> float:
-    if pivot is None:
-        return 0.0
-    try:
-        value = pivot.loc[(school_id, grade), (field, year)]
-    except KeyError:
-        return 0.0
-    return float(value) if pd.notna(value) else 0.0
+def _sums(table: pd.DataFrame) -> dict[tuple[str, str, str, int], float]:
+    """Pupils and classes summed per school, grade and school year, by (field, school_id,
+    grade, school_year); a sum of blanks is 0."""
+    if table.empty:
+        return {}
+    keys = ["school_id", "grade", "school_year"]
+    grouped = table.groupby(keys)[["pupils", "classes"]].sum()
+    index = list(grouped.index)
+    return {
+        (field, *key): float(value)
+        for field in ("pupils", "classes")
+        for key, value in zip(index, grouped[field].to_numpy(), strict=True)
+    }
 
 
 def _number(value: float) -> int | float:

@@ -174,8 +174,11 @@ def read_csv_cells(path: Path, file: str | None = None) -> tuple[RawTable | None
     cells.columns = header
     cells.index = pd.RangeIndex(2, 2 + len(cells), name="row")
     if len(cells):
-        cells = cells.apply(lambda column: column.str.strip())
-        cells = cells.loc[cells.ne("").any(axis=1)]
+        # every cell is text (dtype=object, na_filter=False): strip them in one pass
+        stripped = np.array([cell.strip() for cell in cells.to_numpy(dtype=object).ravel()], dtype=object)
+        stripped = stripped.reshape(cells.shape)
+        cells = pd.DataFrame(stripped, index=cells.index, columns=cells.columns, dtype=object)
+        cells = cells.loc[(stripped != "").any(axis=1)]
     unnamed = [position for position, name in enumerate(header) if name == ""]
     for position in unnamed:
         if cells.iloc[:, position].ne("").any():

@@ -77,7 +77,12 @@ class Ward:
     input_warnings: tuple[Problem, ...] = ()  # values accepted but unusual, placed by file, row and column
 
     def population_by_age(self) -> pd.DataFrame:
-        """Residents per quarter, year and single age, summed over sex (persons)."""
+        """Residents per quarter, year and single age, summed over sex (persons; a copy of
+        the table summed once per ward: a plan asks for it four times)."""
+        return self._population_by_age.copy()
+
+    @cached_property
+    def _population_by_age(self) -> pd.DataFrame:
         return self.population.groupby(["quarter_id", "year", "age"], as_index=False, sort=True)["count"].sum()
 
     def quarters_projected(self) -> gpd.GeoDataFrame:

@@ -73,6 +73,11 @@ def read_numbers(
     it settles the ambiguous `7.300`. Vectorised over the plain cells; only the few cells that are
     not plain numbers are looked at one by one.
     """
+    plain = cells.to_numpy(dtype=object)
+    if all(isinstance(cell, str) and 0 < len(cell) <= 15 and cell.isascii() and cell.isdigit() for cell in plain):
+        # whole numbers written with digits only (the bulk of population.csv): nothing to
+        # settle, the same values as the general path below
+        return NumberReading(np.array([int(cell) for cell in plain], dtype="float64"), {})
     written = cells.astype(str)
     prepared = written.str.replace(",", ".", regex=False) if decimal_comma else written
     values = pd.to_numeric(prepared, errors="coerce").to_numpy(dtype="float64", na_value=np.nan, copy=True)
