@@ -1,9 +1,10 @@
 """The December workflow's computing: `compute_plan(ward, settings) -> Plan` (nothing is written).
 
     validate (load_ward) → forecast (forecast.project) → demand (capacity.enrollment_demand)
-    → zoning per level for the coming school year (zoning.assign), and re-zoned for each
-      later year to the horizon → classes, rooms, flags and quotas (capacity.analyze, quotas,
-      ward_summary) → outputs
+    → zoning per level for the coming school year (zoning.assign) → the proposed zones'
+      capacity (capacity.analyze; `on_capacity`: the maps can be drawn) → each level re-zoned
+      for each later year to the horizon → the other capacity tables, quotas, ward_summary and
+      the capacity cycle → outputs (the forecast's past accuracy beside it all, with `parallel`)
 
 Zoning decisions (docs/workflow.md):
 - the *proposed* zoning is the coming school year's optimum; it is what the ward publishes,
