@@ -5,31 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from capacity_forecasts import random_forecast
 from scipy.stats import norm as normal
 
 from capacity import CAPACITY_COLUMNS, analyze, enrollment_demand, load_norms, pupils_by_school
 from capacity.grades import GRADE_LEVEL, LEVEL_GRADES
 
 NORMS = load_norms()
-
-
-def random_forecast(quarters: int = 6, years=(2027, 2028, 2029, 2030), seed: int = 1) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    q, y, a = np.meshgrid([f"Q{i}" for i in range(quarters)], years, np.arange(19), indexing="ij")
-    mean = rng.gamma(4.0, 8.0, size=q.shape)
-    width = rng.uniform(0.05, 0.3, size=q.shape)
-    return pd.DataFrame(
-        {
-            "quarter_id": q.ravel(),
-            "year": y.ravel(),
-            "age": a.ravel(),
-            "mean": mean.ravel(),
-            "lo80": (mean * (1 - width)).ravel(),
-            "hi80": (mean * (1 + width)).ravel(),
-            "lo95": (mean * (1 - 1.5 * width)).ravel(),
-            "hi95": (mean * (1 + 1.7 * width)).ravel(),
-        }
-    )
 
 
 def two_schools_per_level() -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from capacity_forecasts import random_forecast
 
 from capacity import enrollment_demand, load_norms
 from capacity.analyze import analyze, analyze_each_year
@@ -14,22 +15,8 @@ YEARS = (2027, 2028, 2029, 2030)
 
 
 def forecast(quarters: int = 6, seed: int = 3) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    q, y, a = np.meshgrid([f"Q{i}" for i in range(quarters)], YEARS, np.arange(19), indexing="ij")
-    mean = rng.gamma(4.0, 9.0, size=q.shape) * (1 + 0.15 * (y - 2027))  # growing: later years run short
-    width = rng.uniform(0.05, 0.3, size=q.shape)
-    return pd.DataFrame(
-        {
-            "quarter_id": q.ravel(),
-            "year": y.ravel(),
-            "age": a.ravel(),
-            "mean": mean.ravel(),
-            "lo80": (mean * (1 - width)).ravel(),
-            "hi80": (mean * (1 + width)).ravel(),
-            "lo95": (mean * (1 - 1.5 * width)).ravel(),
-            "hi95": (mean * (1 + 1.7 * width)).ravel(),
-        }
-    )
+    """Growing by 15% a year: the later years run short."""
+    return random_forecast(quarters, YEARS, seed, scale=9.0, growth=0.15)
 
 
 SCHOOLS = pd.DataFrame(
