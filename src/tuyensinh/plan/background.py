@@ -7,7 +7,8 @@ start, the second core has nothing to do, and the result is needed only at the e
 the function's arguments (never pickled: the norms hold read-only mappings); only the result
 travels back pickled. Without the fork
 start method, or when `parallel` is False (`tuyensinh batch` runs one ward per core), `fn`
-runs in this process when its result is asked for: the same result either way.
+runs in this process when its result is asked for, as it does when the forked process dies
+(e.g. out of memory): the same result either way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Generic, TypeVar, cast
 
 __all__ = ["Background"]
@@ -58,6 +60,8 @@ class Background(Generic[T]):
             return self._fn(*self._args)
         try:
             return self._future.result()
+        except BrokenProcessPool:  # the process died (e.g. out of memory): compute it here
+            return self._fn(*self._args)
         finally:
             self.close()
 

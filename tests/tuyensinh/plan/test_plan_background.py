@@ -39,3 +39,16 @@ def test_an_exception_reaches_the_caller(parallel: bool) -> None:
     with pytest.raises(ValueError, match="no history"):
         job.result()
     job.close()
+
+
+def _dies_in_a_child(parent: int) -> int:
+    if os.getpid() != parent:
+        os._exit(1)  # the forked process dies without a result
+    return 7
+
+
+@pytest.mark.skipif(not FORK, reason="needs the fork start method")
+def test_a_dead_process_is_replaced_by_the_call_here() -> None:
+    job = Background(_dies_in_a_child, os.getpid(), parallel=True)
+    assert job.parallel
+    assert job.result() == 7
