@@ -50,7 +50,15 @@ from scipy import sparse
 from zoning.model import MatrixModel
 from zoning.problem import ZoningProblem
 
-__all__ = ["ClassCountBound", "SchoolPieces", "assignment_duals", "class_count_bound", "BackgroundBound"]
+__all__ = [
+    "BackgroundBound",
+    "ClassCountBound",
+    "SchoolPieces",
+    "assignment_duals",
+    "class_count_bound",
+    "piece_solvers",
+    "polyak_ascent",
+]
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,49 @@ STALL_STEPS = 3
 """Steps without a better bound after which the step size is halved."""
 
 
+def piece_solvers(
+    cost: np.ndarray,
+    col_lo: np.ndarray,
+    col_hi: np.ndarray,
+    integer: np.ndarray,
+    matrix: sparse.csr_matrix,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+) -> tuple[Any, Any]:
+    """One piece's HiGHS models (a MIP with `integer` columns, its primal heuristics off and
+    relative gap `PIECE_GAP`, and the same as an LP), one thread each: min cost·v s.t.
+    row_lo ≤ matrix·v ≤ row_hi, col_lo ≤ v ≤ col_hi."""
+    import highspy
+
+    from zoning.solve import _highs_object
+
+    n_rows, n_cols = matrix.shape
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_cols, n_rows
+    lp.col_cost_ = np.asarray(cost, dtype=np.float64)
+    lp.col_lower_ = np.asarray(col_lo, dtype=np.float64)
+    lp.col_upper_ = np.asarray(col_hi, dtype=np.float64)
+    lp.row_lower_ = np.asarray(row_lo, dtype=np.float64)
+    lp.row_upper_ = np.asarray(row_hi, dtype=np.float64)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_cols, n_rows
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(np.float64)
+    kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+    lp.integrality_ = [kinds[int(flag)] for flag in integer]
+    mip, relaxed = _highs_object(), _highs_object()
+    for h in (mip, relaxed):
+        for key, value in (("threads", 1), ("mip_rel_gap", PIECE_GAP), ("random_seed", 12345)):
+            h.setOptionValue(key, value)
+    for key in PIECE_HEURISTICS_OFF:
+        mip.setOptionValue(key, False)
+    mip.passModel(lp)
+    lp.integrality_ = []
+    relaxed.passModel(lp)
+    return mip, relaxed
+
+
 class SchoolPieces:
     """One HiGHS MIP per school (`piece_j`), built from the model's columns and rows when first
     needed (a school none of whose pairs is ever worth taking has none)."""
@@ -158,10 +209,6 @@ class SchoolPieces:
 
     def _build(self, j: int) -> None:
         """Piece j's HiGHS models (MIP and LP), from the model's columns and rows."""
-        import highspy
-
-        from zoning.solve import _highs_object
-
         model, n, m, T, cells = self.model, self.n, self.m, self.T, self.cells
         pairs = self.pairs[j]
         cls = model.classes_slice.start + j * cells + np.arange(cells)
@@ -179,30 +226,17 @@ class SchoolPieces:
             (piece.data[keep], (piece.row[keep], local[piece.col[keep]])), shape=(len(rows), len(cols))
         )
         local[cols] = -1
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = len(cols), len(rows)
-        lp.col_cost_ = model.cost[cols].astype(np.float64)
-        lp.col_lower_ = model.col_lo[cols].astype(np.float64)
-        lp.col_upper_ = model.col_hi[cols].astype(np.float64)
-        lp.row_lower_ = model.row_lo[rows].astype(np.float64)
-        lp.row_upper_ = model.row_hi[rows].astype(np.float64)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cols), len(rows)
-        lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = sub.indices.astype(np.int32)
-        lp.a_matrix_.value_ = sub.data.astype(np.float64)
-        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
         # classes integer; quarters binary too with whole quarters (as in the model)
-        lp.integrality_ = [kinds[int(model.integer[c] and (self.whole_x[j] or c >= self.P))] for c in cols]
-        mip, relaxed = _highs_object(), _highs_object()
-        for h in (mip, relaxed):
-            for key, value in (("threads", 1), ("mip_rel_gap", PIECE_GAP), ("random_seed", 12345)):
-                h.setOptionValue(key, value)
-        for key in PIECE_HEURISTICS_OFF:
-            mip.setOptionValue(key, False)
-        mip.passModel(lp)
-        lp.integrality_ = []
-        relaxed.passModel(lp)
+        integer = np.array([bool(model.integer[c] and (self.whole_x[j] or c >= self.P)) for c in cols])
+        mip, relaxed = piece_solvers(
+            model.cost[cols],
+            model.col_lo[cols],
+            model.col_hi[cols],
+            integer,
+            sub,
+            model.row_lo[rows],
+            model.row_hi[rows],
+        )
         self.solvers[j], self.relaxed[j] = mip, relaxed
 
     def evaluate(
@@ -300,6 +334,70 @@ class SchoolPieces:
         self.x[pairs] = 0.0 if values is None else values[: len(pairs)]
 
 
+def polyak_ascent(
+    evaluate: Callable[[np.ndarray], tuple[float | None, Any, bool]],
+    subgradient: Callable[[np.ndarray, Any], np.ndarray],
+    u: np.ndarray,
+    value: float,
+    x: Any,
+    *,
+    deadline: float,
+    floor: float,
+    target: float | None = None,
+    report: Callable[[float, int], None] | None = None,
+    project: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> tuple[float, int]:
+    """Deflected subgradient steps with Polyak's step lengths on a concave dual function θ
+    from multipliers `u` (θ(u) = `value`, `x` the pieces' solution there), until `deadline`:
+    (best θ, steps taken). `evaluate(u)` gives (a bound ≤ θ(u) or None, the solution, whether
+    it is θ(u) itself); `subgradient(u, x)` a supergradient of θ at u; `project` the
+    multipliers back onto their domain (signs of inequality rows). The target is `TARGET_SHARE`
+    of the rise above `floor` (e.g. the LP bound), raised when nearly reached, never above
+    `target`; the direction is `DEFLECTION` of the new subgradient plus the rest of the last
+    one; the step size halves after `STALL_STEPS` steps without a better θ. `report(best,
+    steps)` hears of every better θ."""
+    first = best = value
+    aim = first + TARGET_SHARE * (first - floor)
+    step_size, stall, steps = 1.0, 0, 0
+    direction: np.ndarray | None = None
+    while time.perf_counter() < deadline:
+        sub = subgradient(u, x)
+        if float(sub @ sub) <= 1e-12:
+            break  # every dualised row satisfied by the pieces' solution: θ is the optimum
+        # the step's direction: this subgradient and a share of the last direction (`DEFLECTION`)
+        direction = sub if direction is None else DEFLECTION * sub + (1.0 - DEFLECTION) * direction
+        norm = float(direction @ direction)
+        if norm <= 1e-18:
+            break
+        if best > aim - 0.1 * (aim - floor):  # Polyak's target, raised when nearly reached
+            aim = best + TARGET_SHARE * (best - floor)
+        if target is not None and best < target < aim:
+            aim = target
+        trial = u + step_size * (aim - value) / norm * direction
+        if project is not None:
+            trial = project(trial)
+        trial_value, trial_x, complete = evaluate(trial)
+        if trial_value is None:
+            break
+        if not complete:  # cut short by the deadline: a bound, but not θ at the trial point
+            if trial_value > best:
+                best = trial_value
+                if report is not None:
+                    report(best, steps)
+            break
+        steps += 1
+        u, value, x = trial, trial_value, trial_x
+        if value > best:
+            best, stall = value, 0
+            if report is not None:
+                report(best, steps)
+        else:
+            stall += 1
+            if stall >= STALL_STEPS:
+                step_size, stall = step_size / 2, 0
+    return best, steps
+
+
 def class_count_bound(
     model: MatrixModel,
     problem: ZoningProblem,
@@ -341,46 +439,28 @@ def class_count_bound(
     if report is not None:
         report(best, first, 0)
     floor = first / 1.01 if lp_bound is None else min(lp_bound, first)  # where the rise is measured from
-    aim = first + TARGET_SHARE * (first - floor)
-    step_size, stall, steps = 1.0, 0, 0
     n = pieces.n
-    direction: np.ndarray | None = None
-    while complete and time.perf_counter() < deadline:
-        served = np.bincount(pieces.pq, weights=x, minlength=n)
-        sub = 1.0 - served
-        if float(sub @ sub) <= 1e-12:
-            break  # every quarter served once by the pieces: θ is the optimum
-        # the step's direction: this subgradient and a share of the last direction (`DEFLECTION`)
-        direction = sub if direction is None else DEFLECTION * sub + (1.0 - DEFLECTION) * direction
-        norm = float(direction @ direction)
-        if best > aim - 0.1 * (aim - floor):  # Polyak's target, raised when nearly reached
-            aim = best + TARGET_SHARE * (best - floor)
-        if target is not None and best < target < aim:
-            aim = target
-        trial = u + step_size * (aim - value) / norm * direction
-        trial_value, trial_x, complete = pieces.evaluate(trial, deadline)
-        if trial_value is None:
-            break
-        if not complete:  # cut short by the deadline: a bound, but not θ at the trial point
-            if trial_value > best:
-                best = trial_value
-                if report is not None:
-                    report(best, first, steps)
-            break
-        steps += 1
-        u, value, x = trial, trial_value, trial_x
-        if value > best:
-            best, stall = value, 0
-            if report is not None:
-                report(best, first, steps)
-        else:
-            stall += 1
-            if stall >= STALL_STEPS:
-                step_size, stall = step_size / 2, 0
+    steps = 0
+    if complete:
+
+        def subgradient(_u: np.ndarray, x: np.ndarray) -> np.ndarray:
+            return 1.0 - np.bincount(pieces.pq, weights=x, minlength=n)
+
+        best, steps = polyak_ascent(
+            lambda trial: pieces.evaluate(trial, deadline),
+            subgradient,
+            u,
+            value,
+            x,
+            deadline=deadline,
+            floor=floor,
+            target=target,
+            report=None if report is None else lambda bound, steps: report(bound, first, steps),
+        )
     return ClassCountBound(best, first, steps, time.perf_counter() - began)
 
 
-def _child(conn, model: MatrixModel, problem: ZoningProblem, duals: np.ndarray, kwargs: dict[str, Any]) -> None:
+def _child(conn, function: Callable[..., ClassCountBound], args: tuple, kwargs: dict[str, Any]) -> None:
     """The child's side of `BackgroundBound`: report every better bound, then the result."""
 
     def report(bound: float, first: float | None, steps: int) -> None:
@@ -390,7 +470,7 @@ def _child(conn, model: MatrixModel, problem: ZoningProblem, duals: np.ndarray, 
             os._exit(0)
 
     try:
-        result = class_count_bound(model, problem, duals, report=report, **kwargs)
+        result = function(*args, report=report, **kwargs)
         conn.send(("done", result))
     except BaseException as error:  # reported to the parent
         with contextlib.suppress(BrokenPipeError, OSError):
@@ -401,22 +481,24 @@ def _child(conn, model: MatrixModel, problem: ZoningProblem, duals: np.ndarray, 
 
 
 class BackgroundBound:
-    """`class_count_bound` in a forked child process ending by `deadline` (killed then, the
-    parent keeping the last bound it reported); in this process, in `finish()`, without fork."""
+    """`class_count_bound(model, problem, duals, …)` — or `function(*args, …)`, any bound with
+    its keywords `deadline, lp_bound, target, report` (e.g. `zoning.network_lagrange.
+    network_bound(model, row_duals, …)`) — in a forked child process ending by `deadline`
+    (killed then, the parent keeping the last bound it reported); in this process, in
+    `finish()`, without fork."""
 
     def __init__(
         self,
-        model: MatrixModel,
-        problem: ZoningProblem,
-        duals: np.ndarray,
-        *,
+        *args: Any,
         deadline: float,
         lp_bound: float | None = None,
         target: float | None = None,
+        function: Callable[..., ClassCountBound] | None = None,
     ) -> None:
         from zoning.solve import KILL_MARGIN, _fork_available
 
-        self.args = (model, problem, duals)
+        self.function = class_count_bound if function is None else function
+        self.args = args
         self.deadline = deadline
         self.kwargs: dict[str, Any] = {"lp_bound": lp_bound, "target": target}
         self.began = time.perf_counter()
@@ -431,7 +513,7 @@ class BackgroundBound:
             self.receive, send = context.Pipe(duplex=False)
             self.process = context.Process(
                 target=_child,
-                args=(send, model, problem, duals, {**self.kwargs, "deadline": deadline - 2 * KILL_MARGIN}),
+                args=(send, self.function, args, {**self.kwargs, "deadline": deadline - 2 * KILL_MARGIN}),
                 daemon=True,
             )
             sys.stdout.flush()
@@ -442,7 +524,7 @@ class BackgroundBound:
     def finish(self) -> ClassCountBound:
         """The result, by the deadline at the latest."""
         if self.process is None:
-            return class_count_bound(*self.args, deadline=self.deadline - 2 * self.margin, **self.kwargs)
+            return self.function(*self.args, deadline=self.deadline - 2 * self.margin, **self.kwargs)
         process, receive = self.process, self.receive
         try:
             while self.result is None:
