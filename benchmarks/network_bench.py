@@ -325,6 +325,15 @@ def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: 
             f"{st['parts_objective']:,.0f} at {st['parts_end_at']:.1f} s; bound with these sites "
             + ("—" if fixed_bound is None else f"{fixed_bound:,.0f}")
         )
+    if "class_count_bound" in st:
+        cc, lp_bound = st["class_count_bound"], st.get("lp_bound")
+        print(
+            "  tuyensinh Lagrangian bound (zoning.network_lagrange, beside the steps): "
+            + ("—" if cc["first"] is None else f"{cc['first']:,.0f} at the LP duals")
+            + ("" if cc["bound"] is None else f", {cc['bound']:,.0f} after {cc['steps']} steps")
+            + f" in {cc['seconds']:.1f} s"
+            + ("" if lp_bound is None or cc["bound"] is None else f" ({cc['bound'] / lp_bound - 1:+.3%} above the LP)")
+        )
     print(
         "  sites opened by tuyensinh: "
         + ", ".join(f"{r.site_id} ({int(r.rooms)} rooms, {r.opens})" for r in ours.opened.itertuples())

@@ -521,14 +521,15 @@ class BackgroundBound:
             self.process.start()
             send.close()
 
-    def finish(self) -> ClassCountBound:
-        """The result, by the deadline at the latest."""
+    def finish(self, wait: bool = True) -> ClassCountBound:
+        """The result, by the deadline at the latest; with `wait` False, at once: the best
+        bound the child has reported so far (the child is then killed)."""
         if self.process is None:
             return self.function(*self.args, deadline=self.deadline - 2 * self.margin, **self.kwargs)
         process, receive = self.process, self.receive
         try:
             while self.result is None:
-                left = self.deadline - self.margin - time.perf_counter()
+                left = self.deadline - self.margin - time.perf_counter() if wait else 0.0
                 if not receive.poll(max(min(left, 0.05), 0.0)):
                     if left <= 0 or not process.is_alive():
                         break

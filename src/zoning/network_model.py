@@ -127,6 +127,7 @@ class LevelBlock:
     closable: np.ndarray  # school columns that may close
     penalty: float  # overflow penalty (metres per pupil)
     neighbour_penalty: float
+    r0: int = 0  # the level's rows start here: its n·T assignment rows first (row r0 + i·T + t)
 
 
 @dataclass(frozen=True, eq=False)
@@ -218,6 +219,7 @@ def _level_block(
     """Append one level's columns (to `cols`) and rows (to `rows`); return where they are."""
     zp = net.zoning
     n, m, T, G = zp.shape
+    r0 = rows.count
     closed = np.isin(zp.school_ids.astype(str), list(opts.closed))
     allowed = rules.allowed & ~closed[None, :]
     fixed = (net.kind != "candidate")[None, :]
@@ -369,6 +371,7 @@ def _level_block(
         closable=closable,
         penalty=penalty,
         neighbour_penalty=nb_pen,
+        r0=r0,
     )
 
 

@@ -1,0 +1,335 @@
+"""A Lagrangian lower bound of the network model over every site choice: the assignment and
+budget rows dualised, whole quarters, whole classes and whole sites inside the pieces.
+
+The LP relaxation of the network model (`zoning.network_model`, symbols there) opens
+fractional classes per grade, fractional sites and fractional quarters; its bound misses
+about half a class per grade in every full school. As in `zoning.lagrange` (one school's
+piece per zoning), the rows that link the schools are dualised, with multipliers y in HiGHS's
+sign convention (reduced costs c − Aᵀy):
+
+    Σ_j x[i,j,t] = 1                      y = u[i,t] free        each level's assignment rows
+    Σ_levels Σ_o cost[o]·z[o,T] ≤ B       y = −λ ≤ 0             money budget
+    Σ_o z[o,T] ≤ p                        y = −μ ≤ 0             number of sites
+    Σ_j c[j] ≥ K                          y = κ ≥ 0              closure combinations
+    Σ o ≤ Ō                               y = −ν ≤ 0             the overflow before (closures)
+
+(each row scaled by its largest coefficient, so that a budget in VND and an assignment row
+weigh alike in a step). Every other row — seats, rooms, the site links x ≤ Σ_o z (= for a
+must pair at a site), x + c ≤ 1, one option per site and year (= 1 at T for a must-open
+site), z[o,t] ≤ z[o,t+1] and the reduction's z[o,t] = z[o,t+1], the feeder rows
+x[a,j,t] = x[b,j,t] — holds columns of one school column of one level, so the rest splits into
+pieces: the connected components of those rows and the columns (found generically, as
+`zoning.network_parts` does). With c̃ = c − A_Dᵀ y and b_r the dualised rows' right-hand sides:
+
+    θ(y) = Σ_r y_r·b_r + Σ_pieces piece(y),   piece(y) = min { c̃·v : the piece's rows, bounds,
+                                                                  integrality (the model's) }
+
+The pieces are, per level:
+- an existing school j in year t (as in `zoning.lagrange`): min Σ_i (D[i,t]·w[i,j] − u[i,t])·
+  x[i,j,t] + (M + ν)·Σ_g o[j,t,g] over whole quarters x ∈ {0,1} (x = 1 for a must pair), whole
+  classes n[j,t,g] ∈ ℤ≥0 per grade with Σ_i d·x ≤ L·n + o and Σ_g r·n ≤ R[j,t], and the feeder
+  rows of j and t;
+- a neighbour school j in year t: the same with seats (n continuous, L = 1): a knapsack of
+  whole quarters with a soft capacity;
+- a closable school j: all its years with c[j], min(−κ [closed], Σ_t piece_{j,t} [open]);
+- a candidate site s: all its years with its options: min over "not opened" (0; not for a
+  must-open site) and each option o and opening year f ≥ first[o] (f = first[o] under the
+  model's reduction, at a site without a must pair) of
+      (ε + λ)·cost[o] + μ + Σ_{t ≥ f} piece_{s,t,o}(y),
+  piece_{s,t,o} the existing school's piece with S[o] rooms, and x = 1 in the years open for
+  the quarters of a must pair at s (0 before). HiGHS solves it as one MIP over the site's z
+  columns, which is that minimum.
+Any whole plan satisfies every piece's rows, and for it the dualised terms y_r·(b_r − a_r·v)
+are 0 (equalities) or ≤ 0 (inequalities, with y of the right sign), so θ(y) ≤ the optimum for
+every y (weak duality), whatever the sites; each piece's proven MIP bound (or its LP value)
+may stand in for its optimum. With y the LP's row duals and every piece relaxed, θ(y) is the
+LP bound; whole quarters, classes and sites inside the pieces lift it. Subgradient: b − A_D·v
+(v the pieces' solutions; at y_r = 0 an inequality row's component clipped to the side it may
+move), steps by `zoning.lagrange.polyak_ascent` (deflected, Polyak's step lengths), the
+multipliers projected onto their signs. The pieces reuse `zoning.lagrange`'s piece models
+(`piece_solvers`: LP first, then the MIP from its last solution, heuristics off), and a piece
+whose reduced costs barely moved keeps its last value plus the least the change can take off
+(Σ min(Δ·lo, Δ·hi) over its columns: still a bound).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from zoning.lagrange import (
+    REUSE_SHIFT,
+    WARM_START,
+    ClassCountBound,
+    piece_solvers,
+    polyak_ascent,
+)
+from zoning.network_model import NetworkModel
+from zoning.network_sites import shared_rows
+
+__all__ = ["NetworkPieces", "dualised_rows", "network_bound"]
+
+PIECE_SECONDS = 0.1
+"""Most seconds a piece's MIP may take in one evaluation (its proven bound then stands in for
+its optimum). Ward benchmark, every grade, θ at the LP duals: every piece to its gap 9.0 s
+(two site pieces 2.2 and 3.0 s), capped at 0.1 s 2.2 s for a sum of the pieces 0.01% of θ
+lower, at 0.02 s 1.3 s and 0.6% lower."""
+
+
+def dualised_rows(model: NetworkModel) -> np.ndarray:
+    """Row indices of the dualised rows: each level's n·T assignment rows, then the shared
+    rows at the end of the model (budgets, closure combinations)."""
+    own = [b.r0 + np.arange(b.net.shape[0] * b.net.shape[2]) for b in model.blocks]
+    shared = np.arange(model.n_rows - shared_rows(model), model.n_rows)
+    return np.concatenate([*own, shared]).astype(np.int64)
+
+
+class NetworkPieces:
+    """The pieces of the network model once the `dualised_rows` are dualised: one HiGHS MIP
+    (and LP) per connected component of the other rows and the columns, made when first
+    needed; columns in no other row are solved alone (at a bound)."""
+
+    def __init__(self, model: NetworkModel, dualised: np.ndarray) -> None:
+        self.model = model
+        keep = np.ones(model.n_rows, dtype=bool)
+        keep[dualised] = False
+        rows = np.flatnonzero(keep)
+        sub = model.matrix[rows].tocsr()
+        sub.eliminate_zeros()
+        pattern = (sub != 0).astype(np.int8)
+        k = sub.shape[0]
+        graph = sparse.bmat([[None, pattern], [pattern.T, None]], format="csr")
+        _count, label = connected_components(graph, directed=False)
+        row_label, col_label = label[:k], label[k:]
+        touched = np.diff(pattern.tocsc().indptr) > 0  # columns in some kept row
+        self.alone = np.flatnonzero(~touched)  # columns in no kept row
+        order = np.argsort(col_label, kind="stable")
+        labels = col_label[order]
+        first = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+        bounds = np.r_[first, len(order)]
+        row_order = np.argsort(row_label, kind="stable")
+        row_bounds = np.searchsorted(row_label[row_order], labels[first])
+        row_ends = np.searchsorted(row_label[row_order], labels[first], side="right")
+        self.pieces: list[tuple[np.ndarray, np.ndarray]] = []
+        for a, (lo, hi) in enumerate(itertools.pairwise(bounds)):  # loop over pieces
+            cols = np.sort(order[lo:hi])
+            if not touched[cols[0]]:
+                continue
+            self.pieces.append((rows[np.sort(row_order[row_bounds[a] : row_ends[a]])], cols))
+        self.kept = sub
+        self.kept_rows = rows
+        count = len(self.pieces)
+        self.solvers: list = [None] * count
+        self.relaxed: list = [None] * count
+        self.last: list = [None] * count
+        self.integral = [bool(model.integer[c].any()) for _, c in self.pieces]
+        # a piece whose reduced costs are all ≥ 0 has value 0 when v = 0 is one of its solutions
+        self.zero_ok = [
+            bool(
+                (model.col_lo[c] <= 0).all()
+                and (model.col_hi[c] >= 0).all()
+                and (model.row_lo[r] <= 0).all()
+                and (model.row_hi[r] >= 0).all()
+            )
+            for r, c in self.pieces
+        ]
+        self.solved = np.zeros(count, dtype=bool)
+        self.solved_value = np.zeros(count)
+        self.solved_reduced = np.zeros(model.n_cols)
+        self.solved_total = 0.0
+        self.v = np.zeros(model.n_cols)
+        self.mips = 0  # piece MIPs solved
+        self.seconds = 0.0
+
+    def _build(self, k: int) -> None:
+        rows, cols = self.pieces[k]
+        model = self.model
+        local = np.searchsorted(self.kept_rows, rows)
+        block = self.kept[local][:, cols].tocsr()
+        self.solvers[k], self.relaxed[k] = piece_solvers(
+            model.cost[cols],
+            model.col_lo[cols],
+            model.col_hi[cols],
+            model.integer[cols],
+            block,
+            model.row_lo[rows],
+            model.row_hi[rows],
+        )
+
+    def evaluate(
+        self, reduced: np.ndarray, deadline: float, progress: Callable[[float], None] | None = None
+    ) -> tuple[float | None, np.ndarray, bool]:
+        """Σ of the pieces' minima of reduced·v (a bound ≤ it when a MIP is cut short, None
+        when not even the pieces' LPs were solved by `deadline`), the pieces' v (n_cols,), and
+        whether the sum is exact (every piece solved). LP first; a piece whose LP is not
+        integral is then solved as a MIP, the most fractional first."""
+        import highspy
+
+        began = time.perf_counter()
+        model = self.model
+        lo, hi = model.col_lo, model.col_hi
+        alone = self.alone
+        r = reduced[alone]
+        pick = np.where(r < 0, hi[alone], lo[alone])
+        if not np.isfinite(pick).all():
+            return None, self.v.copy(), False  # unbounded below: no bound
+        self.v[alone] = pick
+        base = float(r @ pick)
+        delta = reduced - self.solved_reduced
+        with np.errstate(invalid="ignore"):
+            least = np.minimum(delta * lo, delta * hi)  # the least a change of costs takes off
+        least = np.where(delta == 0, 0.0, least)
+        tolerance = REUSE_SHIFT * (abs(self.solved_total) + 1.0) / max(len(self.pieces), 1)
+        lower = np.zeros(len(self.pieces))
+        pending: list[tuple[float, int]] = []
+        for k, (_rows, cols) in enumerate(self.pieces):
+            if self.solved[k]:
+                shift = float(least[cols].sum())
+                if np.isfinite(shift) and shift >= -tolerance:
+                    lower[k] = self.solved_value[k] + shift  # still a bound: see the module docstring
+                    continue
+            self.solved[k] = False
+            rc = reduced[cols]
+            if self.zero_ok[k] and rc.min() >= 0:
+                self._keep(k, 0.0, reduced, None)
+                continue
+            if time.perf_counter() > deadline:
+                self.seconds += time.perf_counter() - began
+                return None, self.v.copy(), False
+            if self.relaxed[k] is None:
+                self._build(k)
+            h = self.relaxed[k]
+            h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), rc.astype(np.float64))
+            h.run()
+            status = h.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
+                self.seconds += time.perf_counter() - began
+                return None, self.v.copy(), False  # an infeasible or unbounded piece: no bound
+            values = np.asarray(h.getSolution().col_value)
+            lower[k] = float(h.getInfo().objective_function_value)
+            whole = model.integer[cols]
+            fraction = float(np.abs(values[whole] - np.round(values[whole])).sum())
+            if not self.integral[k] or fraction <= 1e-7:
+                self._keep(k, lower[k], reduced, values)
+            else:
+                self.v[cols] = values
+                pending.append((-fraction, k))
+        reported = time.perf_counter()
+        for _, k in sorted(pending):
+            now = time.perf_counter()
+            if now > deadline:
+                self.seconds += now - began
+                return base + float(lower.sum()), self.v.copy(), False
+            if progress is not None and now - reported > 1.0:
+                progress(base + float(lower.sum()))
+                reported = now
+            cols = self.pieces[k][1]
+            h = self.solvers[k]
+            h.setOptionValue("time_limit", float(max(min(deadline - now, PIECE_SECONDS), 0.01)))
+            h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), reduced[cols].astype(np.float64))
+            if WARM_START and self.last[k] is not None:
+                start = highspy.HighsSolution()
+                start.col_value = self.last[k]
+                h.setSolution(start)
+            h.run()
+            self.mips += 1
+            info = h.getInfo()
+            bound = float(info.mip_dual_bound)
+            if np.isfinite(bound) and bound > lower[k]:
+                lower[k] = bound
+            solution = np.asarray(h.getSolution().col_value) if info.primal_solution_status == 2 else None
+            if solution is not None:
+                self.last[k] = list(solution)
+            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                self._keep(k, lower[k], reduced, solution)
+            elif solution is not None:
+                self.v[cols] = solution
+        value = base + float(lower.sum())
+        self.solved_total = value
+        self.seconds += time.perf_counter() - began
+        return value, self.v.copy(), True
+
+    def _keep(self, k: int, value: float, reduced: np.ndarray, values: np.ndarray | None) -> None:
+        """Piece k solved at `reduced`: its value and v (its lower bounds when `values` is None)."""
+        cols = self.pieces[k][1]
+        self.solved[k], self.solved_value[k] = True, value
+        self.solved_reduced[cols] = reduced[cols]
+        self.v[cols] = self.model.col_lo[cols] if values is None else values
+
+
+def network_bound(
+    model: NetworkModel,
+    row_duals: np.ndarray,
+    *,
+    deadline: float,
+    lp_bound: float | None = None,
+    target: float | None = None,
+    report: Callable[[float, float | None, int], None] | None = None,
+) -> ClassCountBound:
+    """The best θ(y) (module docstring) reached by `deadline` (time.perf_counter()), from the
+    LP's row duals `row_duals` (HiGHS's, one per row; `lp_bound` the LP's objective), by
+    `zoning.lagrange.polyak_ascent` steps (never aiming above `target`, e.g. the best plan's
+    objective). `report(bound, first bound, steps)` hears of every better bound (first None
+    while the first evaluation runs). A bound of the model whatever the sites, closures and
+    constraints (the dualised rows are all the rows that link pieces)."""
+    began = time.perf_counter()
+    rows = dualised_rows(model)
+    part = model.matrix[rows].tocsr()
+    scale = np.maximum(abs(part).max(axis=1).toarray().ravel(), 1e-12)
+    part = sparse.diags(1.0 / scale) @ part
+    lo, hi = model.row_lo[rows] / scale, model.row_hi[rows] / scale
+    free_lo, free_hi = np.isinf(lo), np.isinf(hi)
+    pieces = NetworkPieces(model, rows)
+    heard = [-np.inf]
+
+    def project(y: np.ndarray) -> np.ndarray:
+        y = np.where(free_lo, np.minimum(y, 0.0), y)  # a ≤ row: y ≤ 0
+        return np.where(free_hi, np.maximum(y, 0.0), y)  # a ≥ row: y ≥ 0
+
+    def evaluate(
+        y: np.ndarray, progress: Callable[[float], None] | None = None
+    ) -> tuple[float | None, np.ndarray, bool]:
+        right = np.where(y > 0, lo, np.where(y < 0, hi, 0.0))
+        constant = float(np.where(y == 0, 0.0, y * right).sum())  # Σ_r y_r·b_r
+        heard = None if progress is None else (lambda bound: progress(bound + constant))
+        value, v, complete = pieces.evaluate(model.cost - part.T @ y, deadline, heard)
+        return (None if value is None else value + constant), v, complete
+
+    def subgradient(y: np.ndarray, v: np.ndarray) -> np.ndarray:
+        activity = part @ v
+        low, high = lo - activity, hi - activity
+        return np.where(y > 0, low, np.where(y < 0, high, np.clip(0.0, low, high)))
+
+    def progress(bound: float) -> None:
+        if report is not None and bound > heard[0]:
+            heard[0] = bound
+            report(bound, None, 0)
+
+    y = project(row_duals[rows] * scale)
+    value, v, complete = evaluate(y, progress)
+    if value is None:
+        return ClassCountBound(None, None, 0, time.perf_counter() - began)
+    first = best = value
+    if report is not None:
+        report(best, first, 0)
+    steps = 0
+    if complete:
+        floor = first / 1.01 if lp_bound is None else min(lp_bound, first)
+        best, steps = polyak_ascent(
+            evaluate,
+            subgradient,
+            y,
+            value,
+            v,
+            deadline=deadline,
+            floor=floor,
+            target=target,
+            report=None if report is None else lambda bound, steps: report(bound, first, steps),
+            project=project,
+        )
+    return ClassCountBound(best, first, steps, time.perf_counter() - began)
