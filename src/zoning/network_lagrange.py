@@ -72,7 +72,7 @@ from zoning.lagrange import (
 from zoning.network_model import NetworkModel
 from zoning.network_sites import shared_rows
 
-__all__ = ["NetworkPieces", "dualised_rows", "network_bound"]
+__all__ = ["NetworkDual", "NetworkPieces", "dualised_rows", "network_bound"]
 
 PIECE_SECONDS = 0.1
 """Most seconds a piece's MIP may take in one evaluation (its proven bound then stands in for
@@ -262,6 +262,45 @@ class NetworkPieces:
         self.v[cols] = self.model.col_lo[cols] if values is None else values
 
 
+class NetworkDual:
+    """θ(y) of the module docstring for the network `model`: the dualised rows (`dualised_rows`)
+    scaled by their largest coefficient (multipliers y of the scaled rows), their pieces."""
+
+    def __init__(self, model: NetworkModel) -> None:
+        self.model = model
+        self.rows = dualised_rows(model)
+        part = model.matrix[self.rows].tocsr()
+        self.scale = np.maximum(abs(part).max(axis=1).toarray().ravel(), 1e-12)
+        self.part = (sparse.diags(1.0 / self.scale) @ part).tocsr()
+        self.lo, self.hi = model.row_lo[self.rows] / self.scale, model.row_hi[self.rows] / self.scale
+        self.pieces = NetworkPieces(model, self.rows)
+
+    def multipliers(self, row_duals: np.ndarray) -> np.ndarray:
+        """y from HiGHS's row duals of the model (one per row), scaled and projected."""
+        return self.project(row_duals[self.rows] * self.scale)
+
+    def project(self, y: np.ndarray) -> np.ndarray:
+        """y with the signs of the inequality rows: ≤ rows y ≤ 0, ≥ rows y ≥ 0."""
+        y = np.where(np.isinf(self.lo), np.minimum(y, 0.0), y)
+        return np.where(np.isinf(self.hi), np.maximum(y, 0.0), y)
+
+    def evaluate(
+        self, y: np.ndarray, deadline: float, progress: Callable[[float], None] | None = None
+    ) -> tuple[float | None, np.ndarray, bool]:
+        """(a bound ≤ θ(y) or None, the pieces' v, whether it is θ(y) itself); y projected."""
+        right = np.where(y > 0, self.lo, np.where(y < 0, self.hi, 0.0))
+        constant = float(np.where(y == 0, 0.0, y * right).sum())  # Σ_r y_r·b_r
+        heard = None if progress is None else (lambda bound: progress(bound + constant))
+        value, v, complete = self.pieces.evaluate(self.model.cost - self.part.T @ y, deadline, heard)
+        return (None if value is None else value + constant), v, complete
+
+    def subgradient(self, y: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """b − A_D·v, an inequality row's component at y_r = 0 clipped to the side y_r may move."""
+        activity = self.part @ v
+        low, high = self.lo - activity, self.hi - activity
+        return np.where(y > 0, low, np.where(y < 0, high, np.clip(0.0, low, high)))
+
+
 def network_bound(
     model: NetworkModel,
     row_duals: np.ndarray,
@@ -278,40 +317,16 @@ def network_bound(
     while the first evaluation runs). A bound of the model whatever the sites, closures and
     constraints (the dualised rows are all the rows that link pieces)."""
     began = time.perf_counter()
-    rows = dualised_rows(model)
-    part = model.matrix[rows].tocsr()
-    scale = np.maximum(abs(part).max(axis=1).toarray().ravel(), 1e-12)
-    part = sparse.diags(1.0 / scale) @ part
-    lo, hi = model.row_lo[rows] / scale, model.row_hi[rows] / scale
-    free_lo, free_hi = np.isinf(lo), np.isinf(hi)
-    pieces = NetworkPieces(model, rows)
+    dual = NetworkDual(model)
     heard = [-np.inf]
-
-    def project(y: np.ndarray) -> np.ndarray:
-        y = np.where(free_lo, np.minimum(y, 0.0), y)  # a ≤ row: y ≤ 0
-        return np.where(free_hi, np.maximum(y, 0.0), y)  # a ≥ row: y ≥ 0
-
-    def evaluate(
-        y: np.ndarray, progress: Callable[[float], None] | None = None
-    ) -> tuple[float | None, np.ndarray, bool]:
-        right = np.where(y > 0, lo, np.where(y < 0, hi, 0.0))
-        constant = float(np.where(y == 0, 0.0, y * right).sum())  # Σ_r y_r·b_r
-        heard = None if progress is None else (lambda bound: progress(bound + constant))
-        value, v, complete = pieces.evaluate(model.cost - part.T @ y, deadline, heard)
-        return (None if value is None else value + constant), v, complete
-
-    def subgradient(y: np.ndarray, v: np.ndarray) -> np.ndarray:
-        activity = part @ v
-        low, high = lo - activity, hi - activity
-        return np.where(y > 0, low, np.where(y < 0, high, np.clip(0.0, low, high)))
 
     def progress(bound: float) -> None:
         if report is not None and bound > heard[0]:
             heard[0] = bound
             report(bound, None, 0)
 
-    y = project(row_duals[rows] * scale)
-    value, v, complete = evaluate(y, progress)
+    y = dual.multipliers(row_duals)
+    value, v, complete = dual.evaluate(y, deadline, progress)
     if value is None:
         return ClassCountBound(None, None, 0, time.perf_counter() - began)
     first = best = value
@@ -321,8 +336,8 @@ def network_bound(
     if complete:
         floor = first / 1.01 if lp_bound is None else min(lp_bound, first)
         best, steps = polyak_ascent(
-            evaluate,
-            subgradient,
+            lambda trial: dual.evaluate(trial, deadline),
+            dual.subgradient,
             y,
             value,
             v,
@@ -330,6 +345,6 @@ def network_bound(
             floor=floor,
             target=target,
             report=None if report is None else lambda bound, steps: report(bound, first, steps),
-            project=project,
+            project=dual.project,
         )
     return ClassCountBound(best, first, steps, time.perf_counter() - began)
