@@ -74,6 +74,9 @@ from zoning.network_sites import shared_rows
 
 __all__ = ["NetworkDual", "NetworkPieces", "dualised_rows", "network_bound"]
 
+LINKED_PIECES = True
+"""Sites and closable schools are solved pattern by pattern, year by year (`_LinkedPiece`)
+instead of as one MIP over their years."""
 PIECE_SECONDS = 0.1
 """Most seconds a piece's MIP may take in one evaluation (its proven bound then stands in for
 its optimum). Ward benchmark, every grade, θ at the LP duals: every piece to its gap 9.0 s
@@ -87,6 +90,192 @@ def dualised_rows(model: NetworkModel) -> np.ndarray:
     own = [b.r0 + np.arange(b.net.shape[0] * b.net.shape[2]) for b in model.blocks]
     shared = np.arange(model.n_rows - shared_rows(model), model.n_rows)
     return np.concatenate([*own, shared]).astype(np.int64)
+
+
+class _LinkedPiece:
+    """A piece whose years are linked only by a few 0/1 columns — a site's z[o,t], a closable
+    school's c[j] (`link`) — with few feasible patterns: each option opened from a year f to
+    the horizon, or none; closed or not. With the pattern fixed the piece splits into its years
+    (the components of its other rows and columns), so
+
+        piece = min over patterns p of  c̃_link·z_p + Σ_k piece_k(rows shifted by A_link·z_p)
+
+    and any lower bounds of the year pieces give a lower bound of it. Every year piece is
+    first bounded by its LP (0 without solving when its costs are ≥ 0 and 0 is feasible), then
+    the MIPs of the best pattern's year pieces are solved, until the best pattern's are all
+    solved (a branch-and-bound over the patterns): per year a MIP of one school-year, as for an
+    existing school, instead of one MIP over every year, whose tree multiplies the years' (a
+    site of the ward benchmark: 3.0 s as one MIP)."""
+
+    def __init__(
+        self,
+        model: NetworkModel,
+        block: sparse.csr_matrix,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        link: np.ndarray,
+        groups: list[np.ndarray],
+    ) -> None:
+        self.model = model
+        self.rows, self.cols = rows, cols
+        is_link = np.isin(cols, link)
+        self.link, self.free = np.flatnonzero(is_link), np.flatnonzero(~is_link)  # local columns
+        a_link = block[:, self.link].tocsr()
+        a_free = block[:, self.free].tocsr()
+        has_free = np.diff(a_free.indptr) > 0
+        # candidate patterns: none, or one group (an option's years, a closure) on from f
+        position = {int(c): i for i, c in enumerate(cols[self.link])}
+        candidates = [np.zeros(len(self.link))]
+        for group in groups:
+            mine = [position[int(c)] for c in group if int(c) in position]
+            for f in range(len(mine)):
+                z = np.zeros(len(self.link))
+                z[mine[f:]] = 1.0
+                candidates.append(z)
+        patterns = np.array(candidates)
+        lo, hi = model.row_lo[rows], model.row_hi[rows]
+        activity = (a_link[~has_free] @ patterns.T).T  # link-only rows: one option, monotone, must open
+        ok = (
+            (activity >= lo[~has_free] - 1e-9).all(axis=1)
+            & (activity <= hi[~has_free] + 1e-9).all(axis=1)
+            & (patterns >= model.col_lo[cols[self.link]] - 1e-9).all(axis=1)
+            & (patterns <= model.col_hi[cols[self.link]] + 1e-9).all(axis=1)
+        )
+        self.patterns = patterns[ok]
+        shifts = (a_link @ self.patterns.T).T  # (patterns, rows)
+        # the year pieces: components of the rows with free columns and the free columns
+        sub = a_free[has_free]
+        pattern_ = (sub != 0).astype(np.int8)
+        k = sub.shape[0]
+        graph = sparse.bmat([[None, pattern_], [pattern_.T, None]], format="csr")
+        _count, label = connected_components(graph, directed=False)
+        row_label, col_label = label[:k], label[k:]
+        row_index = np.flatnonzero(has_free)
+        self.parts: list[tuple[np.ndarray, np.ndarray]] = []  # (local rows, local free columns)
+        for lab in np.unique(col_label):  # a loop over years
+            self.parts.append((row_index[row_label == lab], self.free[col_label == lab]))
+        # distinct row bounds of each year piece over the patterns: (part, key) → slot
+        self.slot_of = np.zeros((len(self.patterns), len(self.parts)), dtype=np.int64)
+        self.slots: list[tuple[int, np.ndarray, np.ndarray]] = []  # (part, row lo, row hi)
+        for q, (part_rows, _) in enumerate(self.parts):
+            seen: dict[bytes, int] = {}
+            for p in range(len(self.patterns)):
+                shift = np.round(shifts[p, part_rows], 9)
+                key = shift.tobytes()
+                if key not in seen:
+                    seen[key] = len(self.slots)
+                    self.slots.append((q, lo[part_rows] - shift, hi[part_rows] - shift))
+                self.slot_of[p, q] = seen[key]
+        self.block = block
+        self.solvers: list = [None] * len(self.parts)
+        self.relaxed: list = [None] * len(self.parts)
+        self.last: list = [None] * len(self.slots)
+        self.zero_ok = [
+            bool((model.col_lo[cols[c]] <= 0).all() and (rlo <= 1e-9).all() and (rhi >= -1e-9).all())
+            for (q, rlo, rhi) in self.slots
+            for c in [self.parts[q][1]]
+        ]
+        self.mips = 0
+
+    def _build(self, q: int) -> None:
+        part_rows, part_cols = self.parts[q]
+        model, cols = self.model, self.cols[part_cols]
+        self.solvers[q], self.relaxed[q] = piece_solvers(
+            model.cost[cols],
+            model.col_lo[cols],
+            model.col_hi[cols],
+            model.integer[cols],
+            self.block[part_rows][:, part_cols].tocsr(),
+            model.row_lo[self.rows[part_rows]],
+            model.row_hi[self.rows[part_rows]],
+        )
+
+    def _run(self, h, slot: int, costs: np.ndarray, start: list | None = None) -> None:
+        """Run `h` (a year piece's HiGHS model) with the row bounds of `slot`, `costs`, and
+        `start` (a solution of the same slot) as its warm start."""
+        import highspy
+
+        _, rlo, rhi = self.slots[slot]
+        n_rows = len(rlo)
+        h.changeRowsBounds(n_rows, np.arange(n_rows, dtype=np.int32), rlo.astype(np.float64), rhi.astype(np.float64))
+        h.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs.astype(np.float64))
+        if start is not None:
+            solution = highspy.HighsSolution()
+            solution.col_value = start
+            h.setSolution(solution)
+        h.run()
+
+    def evaluate(self, reduced: np.ndarray, deadline: float) -> tuple[float | None, np.ndarray, bool]:
+        """(a lower bound of the piece at the reduced costs `reduced` (n_cols,) or None, its v
+        (the piece's columns), whether every MIP it used was proven)."""
+        import highspy
+
+        model = self.model
+        rc = reduced[self.cols]
+        lower = np.zeros(len(self.slots))
+        final = np.zeros(len(self.slots), dtype=bool)
+        values: list[np.ndarray | None] = [None] * len(self.slots)
+        proven = True
+        for slot, (q, _rlo, _rhi) in enumerate(self.slots):
+            costs = rc[self.parts[q][1]]
+            if self.zero_ok[slot] and costs.min() >= 0:
+                final[slot] = True  # 0: nothing worth taking
+                continue
+            if time.perf_counter() > deadline:
+                return None, np.zeros(len(self.cols)), False
+            if self.relaxed[q] is None:
+                self._build(q)
+            h = self.relaxed[q]
+            self._run(h, slot, costs)
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+                    lower[slot], final[slot] = np.inf, True  # this pattern is impossible
+                    continue
+                return None, np.zeros(len(self.cols)), False
+            lower[slot] = float(h.getInfo().objective_function_value)
+            solution = np.asarray(h.getSolution().col_value)
+            values[slot] = solution
+            whole = model.integer[self.cols[self.parts[q][1]]]
+            final[slot] = bool(np.abs(solution[whole] - np.round(solution[whole])).sum() <= 1e-7)
+        link_cost = self.patterns @ rc[self.link]
+        while True:
+            totals = link_cost + lower[self.slot_of].sum(axis=1)
+            best = int(np.argmin(totals))
+            todo = [int(slot) for slot in self.slot_of[best] if not final[slot]]
+            if not todo:
+                break
+            for slot in todo:  # the MIPs of the best pattern's year pieces
+                now = time.perf_counter()
+                if now > deadline:
+                    return float(totals.min()), self._solution(best, values), False
+                q = self.slots[slot][0]
+                h = self.solvers[q]
+                h.setOptionValue("time_limit", float(max(min(deadline - now, PIECE_SECONDS), 0.01)))
+                self._run(h, slot, rc[self.parts[q][1]], self.last[slot] if WARM_START else None)
+                self.mips += 1
+                info = h.getInfo()
+                if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+                    lower[slot] = np.inf
+                elif np.isfinite(info.mip_dual_bound):
+                    lower[slot] = max(lower[slot], float(info.mip_dual_bound))
+                if info.primal_solution_status == 2:
+                    found = np.asarray(h.getSolution().col_value)
+                    values[slot], self.last[slot] = found, list(found)
+                proven = proven and h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+                final[slot] = True
+        totals = link_cost + lower[self.slot_of].sum(axis=1)
+        best = int(np.argmin(totals))
+        return float(totals[best]), self._solution(best, values), proven
+
+    def _solution(self, best: int, values: list[np.ndarray | None]) -> np.ndarray:
+        """The piece's v: pattern `best` and its year pieces' solutions (their lower bounds
+        where none is known)."""
+        v = self.model.col_lo[self.cols].astype(float).copy()
+        v[self.link] = self.patterns[best]
+        for q, slot in enumerate(self.slot_of[best]):
+            if values[slot] is not None:
+                v[self.parts[q][1]] = values[slot]
+        return v
 
 
 class NetworkPieces:
@@ -138,6 +327,21 @@ class NetworkPieces:
             )
             for r, c in self.pieces
         ]
+        # sites and closable schools: by pattern, year by year (`_LinkedPiece`)
+        link = [np.zeros(0, dtype=np.int64)]
+        groups: list[np.ndarray] = []
+        for b in model.blocks:
+            T, n_opt = b.net.shape[2], len(b.net.option_school)
+            groups += [b.z0 + o * T + np.arange(T) for o in range(n_opt)]
+            groups += [np.array([b.c0 + k]) for k in range(len(b.closable))]
+            link.append(np.arange(b.z0, b.c0 + len(b.closable)))
+        links = np.concatenate(link)
+        self.linked: list[_LinkedPiece | None] = [None] * count
+        if LINKED_PIECES:
+            for k, (r, c) in enumerate(self.pieces):
+                if np.isin(c, links).any():
+                    block = self.kept[np.searchsorted(self.kept_rows, r)][:, c].tocsr()
+                    self.linked[k] = _LinkedPiece(model, block, r, c, links, groups)
         self.solved = np.zeros(count, dtype=bool)
         self.solved_value = np.zeros(count)
         self.solved_reduced = np.zeros(model.n_cols)
@@ -201,6 +405,19 @@ class NetworkPieces:
             if time.perf_counter() > deadline:
                 self.seconds += time.perf_counter() - began
                 return None, self.v.copy(), False
+            linked = self.linked[k]
+            if linked is not None:  # a site or a closable school: pattern by pattern, year by year
+                value, local, proven = linked.evaluate(reduced, deadline)
+                self.mips = sum(p.mips for p in self.linked if p is not None)
+                if value is None:
+                    self.seconds += time.perf_counter() - began
+                    return None, self.v.copy(), False
+                lower[k] = value
+                if proven:
+                    self._keep(k, value, reduced, local)
+                else:
+                    self.v[cols] = local
+                continue
             if self.relaxed[k] is None:
                 self._build(k)
             h = self.relaxed[k]

@@ -136,10 +136,13 @@ VARIANTS = {
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
 @pytest.mark.parametrize("seed", [1, 4])
-def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp(variant: str, seed: int) -> None:
+def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp(variant: str, seed: int, monkeypatch) -> None:
     """Weak duality on small networks with sites, a budget of money or sites, a must pair at a
     site and closure combinations: θ(y) ≤ the optimum for the LP duals and random
-    multipliers around them; with every piece relaxed, θ at the LP duals is the LP bound."""
+    multipliers around them; with every piece relaxed (and the sites' and closures' patterns
+    not enumerated), θ at the LP duals is the LP bound."""
+    import zoning.network_lagrange as network_lagrange
+
     options, constraints = VARIANTS[variant]
     model = model_of(sites_ward(seed), options, constraints)
     optimum = exact(model)
@@ -149,18 +152,25 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp(variant: str
     y0 = dual.multipliers(duals)
     shared = {"money": 1, "sites": 1, "must pair at a site": 1, "closures": 2}[variant]  # budgets, Σ c ≥ K
     assert len(y0) == len(dualised_rows(model)) == 6 * 3 + shared  # + one assignment row per quarter and year
-    relaxed = NetworkDual(replace(model, integer=np.zeros(model.n_cols, dtype=bool)))
+    with monkeypatch.context() as patch:
+        patch.setattr(network_lagrange, "LINKED_PIECES", False)
+        relaxed = NetworkDual(replace(model, integer=np.zeros(model.n_cols, dtype=bool)))
     value, _, complete = relaxed.evaluate(y0, time.perf_counter() + 30)
     assert complete and value == pytest.approx(lp.objective, rel=1e-7)
     first, _, complete = dual.evaluate(y0, time.perf_counter() + 30)
     assert complete and first is not None
     assert lp.objective * (1 - 1e-7) <= first <= optimum * (1 + 1e-7)
+    with monkeypatch.context() as patch:  # each site and closable school as one MIP over its years
+        patch.setattr(network_lagrange, "LINKED_PIECES", False)
+        joint = NetworkDual(model)
     rng = np.random.default_rng(seed)
-    for spread in (0.05, 0.3, 1.0):
+    for spread in (0.0, 0.05, 0.3, 1.0):
         y = dual.project(y0 + spread * np.abs(y0).mean() * rng.standard_normal(len(y0)))
         value, v, complete = dual.evaluate(y, time.perf_counter() + 30)
         assert complete and value is not None and value <= optimum * (1 + 1e-7)
         assert ((v >= model.col_lo - 1e-6) & (v <= model.col_hi + 1e-6)).all()
+        same, _, complete = joint.evaluate(y, time.perf_counter() + 30)  # the same θ(y), pieces solved whole
+        assert complete and same == pytest.approx(value, rel=1e-6)
     result = network_bound(model, duals, deadline=time.perf_counter() + 0.4, lp_bound=lp.objective)
     assert result.bound is not None and first - 1e-6 <= result.bound <= optimum * (1 + 1e-7)
 
