@@ -26,9 +26,10 @@ NORMS = load_norms()  # primary: 35 pupils per class, one room per class on two 
 GRADES = ("lop_1", "lop_2")
 
 
-def network(pupils, positions, schools, sites=None, candidates=None, years=(2027,), closable=()):
+def network(pupils, positions, schools, sites=None, candidates=None, years=(2027,), closable=(), neighbours=None):
     """Primary, grades 1–2: `pupils[q][k]` = (grade 1, grade 2) in year k; quarters and schools
-    on a line (metres); `schools[s]` = (position, classrooms); `sites[s]` = position."""
+    on a line (metres); `schools[s]` = (position, classrooms); `sites[s]` = position;
+    `neighbours`: a neighbours table with each school's position in `x`."""
     demand = pd.DataFrame(
         [
             {"quarter_id": q, "school_year": y, "level": "tieu_hoc", "grade": g, "mean": v[k][gi]}
@@ -47,6 +48,8 @@ def network(pupils, positions, schools, sites=None, candidates=None, years=(2027
         }
     )
     points = {**{s: x for s, (x, _) in schools.items()}, **(sites or {})}
+    if neighbours is not None:
+        points.update(dict(zip(neighbours["school_id"], neighbours["x"], strict=True)))
     distances = pd.DataFrame(
         [(q, s, abs(positions[q] - x)) for q in positions for s, x in points.items()],
         columns=["quarter_id", "school_id", "metres"],
@@ -55,7 +58,12 @@ def network(pupils, positions, schools, sites=None, candidates=None, years=(2027
         demand, table, distances, level="tieu_hoc", school_years=list(years), norms=NORMS, grades=list(GRADES)
     )
     return build_network_problem(
-        problem, norms=NORMS, candidates=candidates, distances=distances if sites else None, closable=closable
+        problem,
+        norms=NORMS,
+        candidates=candidates,
+        neighbours=neighbours,
+        distances=distances if sites or neighbours is not None else None,
+        closable=closable,
     )
 
 
@@ -94,9 +102,10 @@ def test_hand_computed_whole_classes_lift_the_bound_to_the_optimum_above_the_lp(
         assert complete and value == pytest.approx(min(u, c + 20 * M), rel=1e-9)
 
 
-def sites_ward(seed: int, years=(2027, 2028, 2029)):
+def sites_ward(seed: int, years=(2027, 2028, 2029), must_open: bool = False, neighbour: bool = False):
     """Six quarters on a line, two schools (3 and 2 rooms), two sites (2 or 4 rooms; K from the
-    first year, H from the second), pupils growing."""
+    first year, H from the second; H must open with `must_open`), pupils growing; with
+    `neighbour`, a school of the next ward beyond the line offering 30 seats."""
     rng = np.random.default_rng(seed)
     positions = {f"q{k}": 400.0 * k for k in range(6)}
     pupils = {
@@ -110,7 +119,11 @@ def sites_ward(seed: int, years=(2027, 2028, 2029)):
             "rooms": [2, 4, 2, 4],
             "cost": [12e9, 20e9, 12e9, 20e9],
             "earliest_year": [years[0], years[0], years[1], years[1]],
+            "must_open": [False, False, must_open, must_open],
         }
+    )
+    neighbours = pd.DataFrame(
+        {"school_id": ["N1"], "name": ["N1"], "level": "tieu_hoc", "ward": ["Bên"], "seats": [30], "x": [2600.0]}
     )
     return network(
         pupils,
@@ -120,6 +133,7 @@ def sites_ward(seed: int, years=(2027, 2028, 2029)):
         candidates,
         years=years,
         closable=("B",),
+        neighbours=neighbours if neighbour else None,
     )
 
 
@@ -131,26 +145,36 @@ VARIANTS = {
         PlannerConstraints(must=pd.DataFrame({"level": ["tieu_hoc"], "quarter_id": ["q3"], "school_id": ["H"]})),
     ),
     "closures": (NetworkOptions(budget=40e9, min_closed=1), None),
+    "feeder, must open, neighbour": (
+        NetworkOptions(budget=25e9),
+        PlannerConstraints(
+            feeder=pd.DataFrame({"quarter_id": ["q0", "q1", "q3", "q4"], "group": ["a", "a", "b", "b"]}),
+            feeder_level="tieu_hoc",
+        ),
+    ),
 }
 
 
-@pytest.mark.parametrize("variant", list(VARIANTS))
-@pytest.mark.parametrize("seed", [1, 4])
+@pytest.mark.parametrize(
+    ("variant", "seed"), [(v, 1) for v in VARIANTS] + [("money", 4), ("sites", 4), ("closures", 4)]
+)
 def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp(variant: str, seed: int, monkeypatch) -> None:
     """Weak duality on small networks with sites, a budget of money or sites, a must pair at a
-    site and closure combinations: θ(y) ≤ the optimum for the LP duals and random
+    site, closure combinations, feeder groups with a must-open site and a neighbour: θ(y) ≤ the optimum for the LP duals and random
     multipliers around them; with every piece relaxed (and the sites' and closures' patterns
     not enumerated), θ at the LP duals is the LP bound."""
     import zoning.network_lagrange as network_lagrange
 
     options, constraints = VARIANTS[variant]
-    model = model_of(sites_ward(seed), options, constraints)
+    last = variant.startswith("feeder")
+    model = model_of(sites_ward(seed, must_open=last, neighbour=last), options, constraints)
+    assert not last or model.blocks[0].rules.feeder_groups
     optimum = exact(model)
     lp, duals = solve_lp(model, time_limit=10)
     assert duals is not None and lp.objective is not None
     dual = NetworkDual(model)
     y0 = dual.multipliers(duals)
-    shared = {"money": 1, "sites": 1, "must pair at a site": 1, "closures": 2}[variant]  # budgets, Σ c ≥ K
+    shared = 2 if variant == "closures" else 1  # the budget, Σ c ≥ K
     assert len(y0) == len(dualised_rows(model)) == 6 * 3 + shared  # + one assignment row per quarter and year
     with monkeypatch.context() as patch:
         patch.setattr(network_lagrange, "LINKED_PIECES", False)
