@@ -175,6 +175,18 @@ class _LinkedPiece:
             for (q, rlo, rhi) in self.slots
             for c in [self.parts[q][1]]
         ]
+        # a slot whose row bounds contain another's (of the same year piece) is a relaxation
+        # of it: its value is a lower bound of the other's (more rooms never cost more); each
+        # slot's `parent` is such a slot that no other contains, its own LP solved first
+        count = len(self.slots)
+        contains = np.zeros((count, count), dtype=bool)  # [b, a]: b relaxes a (a loop over ≤ (O + 1)·T slots)
+        for a, (qa, lo_a, hi_a) in enumerate(self.slots):
+            for b, (qb, lo_b, hi_b) in enumerate(self.slots):
+                contains[b, a] = a != b and qa == qb and bool((lo_b <= lo_a).all() and (hi_b >= hi_a).all())
+        maximal = np.asarray(~contains.any(axis=0))  # slots of one part have distinct bounds: no ties
+        self.parent = np.array(
+            [a if maximal[a] else int(np.flatnonzero(contains[:, a] & maximal)[0]) for a in range(count)]
+        )
         self.mips = 0
 
     def _build(self, q: int) -> None:
@@ -207,51 +219,77 @@ class _LinkedPiece:
 
     def evaluate(self, reduced: np.ndarray, deadline: float) -> tuple[float | None, np.ndarray, bool]:
         """(a lower bound of the piece at the reduced costs `reduced` (n_cols,) or None, its v
-        (the piece's columns), whether every MIP it used was proven)."""
+        (the piece's columns), whether every MIP it used was proven). Each slot's bound is
+        first its parent's LP (0 without solving when its costs are ≥ 0 and 0 is feasible),
+        then, while it is in the best pattern, its own LP, then its MIP."""
         import highspy
 
         model = self.model
         rc = reduced[self.cols]
-        lower = np.zeros(len(self.slots))
-        final = np.zeros(len(self.slots), dtype=bool)
-        values: list[np.ndarray | None] = [None] * len(self.slots)
+        count = len(self.slots)
+        lower = np.full(count, -np.inf)
+        state = np.zeros(count, dtype=np.int8)  # 0: its parent's bound, 1: its own LP, 2: final
+        values: list[np.ndarray | None] = [None] * count
         proven = True
-        for slot, (q, _rlo, _rhi) in enumerate(self.slots):
-            costs = rc[self.parts[q][1]]
-            if self.zero_ok[slot] and costs.min() >= 0:
-                final[slot] = True  # 0: nothing worth taking
-                continue
+
+        def zero(slot: int) -> bool:
+            return self.zero_ok[slot] and bool(rc[self.parts[self.slots[slot][0]][1]].min() >= 0)
+
+        def relax(slot: int) -> bool:
+            """Slot's LP (False when out of time or neither optimal nor infeasible)."""
+            q = self.slots[slot][0]
+            state[slot] = 2
+            if zero(slot):
+                lower[slot] = 0.0  # nothing worth taking
+                return True
             if time.perf_counter() > deadline:
-                return None, np.zeros(len(self.cols)), False
+                return False
             if self.relaxed[q] is None:
                 self._build(q)
             h = self.relaxed[q]
-            self._run(h, slot, costs)
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
-                    lower[slot], final[slot] = np.inf, True  # this pattern is impossible
-                    continue
-                return None, np.zeros(len(self.cols)), False
-            lower[slot] = float(h.getInfo().objective_function_value)
+            self._run(h, slot, rc[self.parts[q][1]])
+            status = h.getModelStatus()
+            if status == highspy.HighsModelStatus.kInfeasible:
+                lower[slot] = np.inf  # this pattern is impossible
+                return True
+            if status != highspy.HighsModelStatus.kOptimal:
+                return False
+            lower[slot] = max(lower[slot], float(h.getInfo().objective_function_value))
             solution = np.asarray(h.getSolution().col_value)
             values[slot] = solution
             whole = model.integer[self.cols[self.parts[q][1]]]
-            final[slot] = bool(np.abs(solution[whole] - np.round(solution[whole])).sum() <= 1e-7)
+            if np.abs(solution[whole] - np.round(solution[whole])).sum() > 1e-7:
+                state[slot] = 1  # fractional: its MIP may raise it
+            return True
+
+        for slot in np.flatnonzero(self.parent == np.arange(count)).tolist():
+            if not relax(slot):
+                return None, np.zeros(len(self.cols)), False
         link_cost = self.patterns @ rc[self.link]
+
+        def totals() -> np.ndarray:
+            own = np.where(state == 0, lower[self.parent], lower)
+            return link_cost + own[self.slot_of].sum(axis=1)
+
         while True:
-            totals = link_cost + lower[self.slot_of].sum(axis=1)
-            best = int(np.argmin(totals))
-            todo = [int(slot) for slot in self.slot_of[best] if not final[slot]]
+            sums = totals()
+            best = int(np.argmin(sums))
+            todo = [int(slot) for slot in self.slot_of[best] if state[slot] != 2]
             if not todo:
                 break
-            for slot in todo:  # the MIPs of the best pattern's year pieces
+            for slot in todo:  # the best pattern's year pieces: their LP, then their MIP
+                if state[slot] == 0:
+                    lower[slot] = lower[self.parent[slot]]
+                    if not relax(slot):
+                        return float(sums.min()), self._solution(best, values), False
+                    continue
                 now = time.perf_counter()
                 if now > deadline:
-                    return float(totals.min()), self._solution(best, values), False
+                    return float(sums.min()), self._solution(best, values), False
                 q = self.slots[slot][0]
                 h = self.solvers[q]
                 h.setOptionValue("time_limit", float(max(min(deadline - now, PIECE_SECONDS), 0.01)))
-                self._run(h, slot, rc[self.parts[q][1]], self.last[slot] if WARM_START else None)
+                self._run(h, int(slot), rc[self.parts[q][1]], self.last[slot] if WARM_START else None)
                 self.mips += 1
                 info = h.getInfo()
                 if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
@@ -262,10 +300,10 @@ class _LinkedPiece:
                     found = np.asarray(h.getSolution().col_value)
                     values[slot], self.last[slot] = found, list(found)
                 proven = proven and h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-                final[slot] = True
-        totals = link_cost + lower[self.slot_of].sum(axis=1)
-        best = int(np.argmin(totals))
-        return float(totals[best]), self._solution(best, values), proven
+                state[slot] = 2
+        sums = totals()
+        best = int(np.argmin(sums))
+        return float(sums[best]), self._solution(best, values), proven
 
     def _solution(self, best: int, values: list[np.ndarray | None]) -> np.ndarray:
         """The piece's v: pattern `best` and its year pieces' solutions (their lower bounds
