@@ -507,7 +507,7 @@ def _with_class_count_bound(
     process (at once when the outcome is already proven within `mip_rel_gap`); recorded in
     `steps["class_count_bound"]`: bound, first bound (at the LP duals), steps, seconds."""
     if beside is not None:
-        proven = outcome.gap is not None and outcome.gap <= mip_rel_gap
+        proven = outcome.status == "optimal" or (outcome.gap is not None and outcome.gap <= mip_rel_gap)
         result = beside.finish(wait=not proven)
         steps["class_count_bound"] = {
             "bound": result.bound,
