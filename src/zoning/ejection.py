@@ -40,6 +40,33 @@ def _expand(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndar
     return owner, starts[owner] + offset
 
 
+STEP_BLOCK = 32_768
+"""States per block when the chain search prices every step (one NumPy call stays a few
+milliseconds, so the deadline alarm of `zoning.strategy` is not held up for a tenth of a second
+by one call over half a million states)."""
+
+
+def _blocks(count: int, size: int = STEP_BLOCK) -> list[slice]:
+    """Consecutive slices of at most `size` covering range(count)."""
+    return [slice(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _best_in_groups(
+    value: np.ndarray, order: np.ndarray, key_sorted: np.ndarray, group_start: np.ndarray, group_size: np.ndarray
+) -> np.ndarray:
+    """For each group of equal keys, the index of its largest `value` (the first such index on
+    ties): what `np.lexsort((-value, key))` then the first of each key gives, in linear time.
+    `order` is a stable argsort of the keys, `key_sorted` the keys in that order, `group_start`
+    and `group_size` its runs."""
+    if not len(order):
+        return order
+    ordered = value[order]
+    best = np.maximum.reduceat(ordered, group_start)
+    at = np.flatnonzero(ordered == np.repeat(best, group_size))
+    first = np.r_[True, key_sorted[at][1:] != key_sorted[at][:-1]]
+    return order[at[first]]
+
+
 def _chain_round(
     model: MatrixModel,
     problem: ZoningProblem,
@@ -180,9 +207,21 @@ def _deep_round(
     r_in, pos = _expand(school_start[ms], school_start[ms + 1] - school_start[ms])
     k = by_school[pos]
     s = ms[r_in]
-    step = penalty * (over[s] - unseated(problem, pupils[s] + demand[mq[r_in]] - demand[k], s))
+    step = np.concatenate(
+        [
+            penalty * (over[s[b]] - unseated(problem, pupils[s[b]] + demand[mq[r_in[b]]] - demand[k[b]], s[b]))
+            for b in _blocks(len(r_in))
+        ]
+        or [np.zeros(0)]
+    )
     keep = step > -1e-9  # k makes room for q at s
     r_in, k, step = r_in[keep], k[keep], step[keep]
+    # the steps grouped by the quarter k that leaves (stable: within a group, the first
+    # step of the largest value wins ties, as a stable sort by (k, −value) would pick)
+    by_k = np.argsort(k, kind="stable")
+    k_sorted = k[by_k]
+    group_start = np.flatnonzero(np.r_[True, k_sorted[1:] != k_sorted[:-1]]) if len(k) else np.zeros(0, np.int64)
+    group_size = np.diff(np.r_[group_start, len(k)])
     value = saving[movable] + leave  # depth 1: one quarter moved
     preds = []
     found_gain, found_at = [], []
@@ -195,10 +234,7 @@ def _deep_round(
         if d == depth:
             break
         through = value[r_in] + step
-        order = np.lexsort((-through, k))
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = k[order][1:] != k[order][:-1]
-        best_r = order[first]
+        best_r = _best_in_groups(through, by_k, k_sorted, group_start, group_size)
         best_of = np.full(n, -np.inf)
         pred_of = np.full(n, -1)
         best_of[k[best_r]] = through[best_r]

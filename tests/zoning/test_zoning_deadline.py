@@ -77,9 +77,8 @@ def test_a_tight_time_limit_ends_within_five_percent(problem, limit):
     assert zones["quarter_id"].is_unique and len(zones) == problem.shape[0]  # a complete zoning
     assert zones["pupils"].sum() == pytest.approx(problem.demand.sum(), rel=1e-6)
     assert report.best_bound is None or report.best_bound <= report.objective + 1e-6
-    # the engine's own schedule ends within the issue's 5% too (it ended at 5.047 s of a 5 s limit
-    # once in a full fresh-clone suite, 2026-12-05 23:45, while passing alone: under watch)
-    assert report.steps[-1]["ends_at"] <= 1.05 * limit
+    # the engine's own schedule ends within the limit (its clock starts after the model is built)
+    assert report.steps[-1]["ends_at"] <= limit
 
 
 def test_a_solver_run_past_its_deadline_is_killed_and_keeps_what_it_reported(problem):
@@ -100,3 +99,28 @@ def test_a_solver_run_past_its_deadline_is_killed_and_keeps_what_it_reported(pro
     assert outcome.objective <= model.objective(start) + 1e-6
     activity = model.matrix @ outcome.values
     assert (activity <= model.row_hi + 1e-6).all() and (activity >= model.row_lo - 1e-6).all()
+
+
+def test_the_overflow_sharing_pass_keeps_its_time_limit(problem):
+    """The second pass (zoning.share_overflow) gets only the time the search left; HiGHS on
+    this model in the calling process overran a 0.13 s limit by 0.14 s (its presolve does not
+    look at the clock), so it runs in a child killed at its deadline."""
+    from zoning.share_overflow import school_overflow, share_overflow
+
+    model = build_model(problem, ModelOptions(k_nearest=10))
+    values = solution_vector_of_start(model, problem)
+    assert school_overflow(model, problem, values).sum() > 1  # there is overflow to share
+    for limit in (0.1, 0.3):
+        began = time.perf_counter()
+        shared = share_overflow(model, problem, values, time_limit=limit)
+        elapsed = time.perf_counter() - began
+        assert elapsed <= limit + 0.05, f"{elapsed:.3f} s for a {limit:g} s limit"
+        if shared is not None:  # a sharing found in time keeps every pupil counted once
+            assert shared[model.overflow_slice].sum() <= values[model.overflow_slice].sum() + 1e-4
+
+
+def solution_vector_of_start(model, problem):
+    """The nearest-school start's whole-quarter column vector (pupils over capacity in it)."""
+    from zoning.vectors import round_shares, solution_vector
+
+    return solution_vector(model, problem, round_shares(model, feasible_start(model, problem)))

@@ -123,3 +123,34 @@ def test_chains_never_worsen_keep_every_quarter_once_and_are_deterministic():
     np.add.at(pupils, model.pair_school[first], problem.demand)
     assert pupils.sum() == pytest.approx(problem.demand.sum())  # no child lost
     assert unseated(problem, pupils, np.arange(m)).sum() == pytest.approx(after_values[model.overflow_slice].sum())
+
+
+def test_best_step_per_leaving_quarter_is_the_largest_first_on_ties():
+    # keys 2, 0, 2, 1, 0, 2 with values 5, -inf, 7, 3, -inf, 7: key 0 has only -inf (its first,
+    # index 1), key 1 index 3, key 2 the first of its two 7s (index 2)
+    from zoning.ejection import _best_in_groups
+
+    key = np.array([2, 0, 2, 1, 0, 2])
+    value = np.array([5.0, -np.inf, 7.0, 3.0, -np.inf, 7.0])
+    order = np.argsort(key, kind="stable")
+    key_sorted = key[order]
+    start = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1]])
+    size = np.diff(np.r_[start, len(key)])
+    assert _best_in_groups(value, order, key_sorted, start, size).tolist() == [1, 3, 2]
+
+
+def test_best_step_per_leaving_quarter_matches_a_sort_by_key_then_value():
+    # the chain search's linear-time choice against the sort it replaced, with many ties
+    from zoning.ejection import _best_in_groups
+
+    rng = np.random.default_rng(7)
+    key = rng.integers(0, 300, size=5000)
+    value = rng.integers(-5, 5, size=5000).astype(float)
+    value[rng.random(5000) < 0.1] = -np.inf
+    order = np.argsort(key, kind="stable")
+    key_sorted = key[order]
+    start = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1]])
+    size = np.diff(np.r_[start, len(key)])
+    by_sort = np.lexsort((-value, key))
+    first = np.r_[True, key[by_sort][1:] != key[by_sort][:-1]]
+    assert (_best_in_groups(value, order, key_sorted, start, size) == by_sort[first]).all()
