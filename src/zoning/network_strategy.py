@@ -509,18 +509,25 @@ def _with_class_count_bound(
     outcome: SolveOutcome, beside: BackgroundBound | None, steps: dict, mip_rel_gap: float, began: float
 ) -> SolveOutcome:
     """`outcome` with its bound raised to the Lagrangian bound's, read back from its child
-    process (at once when the outcome is already proven within `mip_rel_gap`); recorded in
-    `steps["class_count_bound"]`: bound, first bound (at the LP duals), steps, seconds."""
+    process (at once when the outcome is already proven within `mip_rel_gap`, or infeasible);
+    recorded in `steps["class_count_bound"]`: bound, first bound (at the LP duals), steps,
+    seconds."""
     if beside is not None:
-        proven = outcome.status == "optimal" or (outcome.gap is not None and outcome.gap <= mip_rel_gap)
-        result = beside.finish(wait=not proven)
+        settled = outcome.status in ("optimal", "infeasible") or (
+            outcome.gap is not None and outcome.gap <= mip_rel_gap
+        )
+        result = beside.finish(wait=not settled)
         steps["class_count_bound"] = {
             "bound": result.bound,
             "first": result.first_bound,
             "steps": result.steps,
             "seconds": result.seconds,
         }
-        if result.bound is not None and (outcome.bound is None or result.bound > outcome.bound):
+        if (
+            result.bound is not None
+            and outcome.status != "infeasible"
+            and (outcome.bound is None or result.bound > outcome.bound)
+        ):
             bound = min(result.bound, outcome.objective) if outcome.objective is not None else result.bound
             outcome = replace(outcome, bound=bound, gap=relative_gap(outcome.objective, bound))
     return replace(outcome, seconds=time.perf_counter() - began)
