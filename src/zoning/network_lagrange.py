@@ -37,8 +37,10 @@ The pieces are, per level:
   model's reduction, at a site without a must pair) of
       (ε + λ)·cost[o] + μ + Σ_{t ≥ f} piece_{s,t,o}(y),
   piece_{s,t,o} the existing school's piece with S[o] rooms, and x = 1 in the years open for
-  the quarters of a must pair at s (0 before). HiGHS solves it as one MIP over the site's z
-  columns, which is that minimum.
+  the quarters of a must pair at s (0 before). It is computed so (`_LinkedPiece`: the feasible
+  patterns of the site's z columns, each year piece bounded by the LP of the largest option,
+  then by its own LP and MIP while it belongs to the best pattern), not as one MIP over the
+  years (`LINKED_PIECES`).
 Any whole plan satisfies every piece's rows, and for it the dualised terms y_r·(b_r − a_r·v)
 are 0 (equalities) or ≤ 0 (inequalities, with y of the right sign), so θ(y) ≤ the optimum for
 every y (weak duality), whatever the sites; each piece's proven MIP bound (or its LP value)
@@ -171,7 +173,7 @@ class _LinkedPiece:
         self.relaxed: list = [None] * len(self.parts)
         self.last: list = [None] * len(self.slots)
         self.zero_ok = [
-            bool((model.col_lo[cols[c]] <= 0).all() and (rlo <= 1e-9).all() and (rhi >= -1e-9).all())
+            bool((model.col_lo[cols[c]] == 0).all() and (rlo <= 1e-9).all() and (rhi >= -1e-9).all())
             for (q, rlo, rhi) in self.slots
             for c in [self.parts[q][1]]
         ]
@@ -184,9 +186,8 @@ class _LinkedPiece:
             for b, (qb, lo_b, hi_b) in enumerate(self.slots):
                 contains[b, a] = a != b and qa == qb and bool((lo_b <= lo_a).all() and (hi_b >= hi_a).all())
         maximal = np.asarray(~contains.any(axis=0))  # slots of one part have distinct bounds: no ties
-        self.parent = np.array(
-            [a if maximal[a] else int(np.flatnonzero(contains[:, a] & maximal)[0]) for a in range(count)]
-        )
+        above = [np.flatnonzero(contains[:, a] & maximal) for a in range(count)]
+        self.parent = np.array([int(b[0]) if len(b) and not maximal[a] else a for a, b in enumerate(above)])
         self.mips = 0
 
     def _build(self, q: int) -> None:
@@ -355,14 +356,10 @@ class NetworkPieces:
         self.relaxed: list = [None] * count
         self.last: list = [None] * count
         self.integral = [bool(model.integer[c].any()) for _, c in self.pieces]
-        # a piece whose reduced costs are all ≥ 0 has value 0 when v = 0 is one of its solutions
+        # a piece whose reduced costs are all ≥ 0 has value 0 when its columns are ≥ 0 and
+        # v = 0 is one of its solutions
         self.zero_ok = [
-            bool(
-                (model.col_lo[c] <= 0).all()
-                and (model.col_hi[c] >= 0).all()
-                and (model.row_lo[r] <= 0).all()
-                and (model.row_hi[r] >= 0).all()
-            )
+            bool((model.col_lo[c] == 0).all() and (model.row_lo[r] <= 0).all() and (model.row_hi[r] >= 0).all())
             for r, c in self.pieces
         ]
         # sites and closable schools: by pattern, year by year (`_LinkedPiece`)
