@@ -10,6 +10,7 @@ choice first, then around every other school in turn, until the time is up.
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import replace
 
 import numpy as np
@@ -59,20 +60,34 @@ def subproblem(problem: ZoningProblem, model: MatrixModel, quarters: np.ndarray,
     )
 
 
+_NEIGHBOURS: weakref.WeakKeyDictionary[ZoningProblem, np.ndarray] = weakref.WeakKeyDictionary()
+
+
 def school_neighbours(problem: ZoningProblem) -> np.ndarray:
     """(m, m) schools ordered by distance from each school's nearest quarter (self first);
-    schools with no known distance from that quarter come last, by position."""
+    schools with no known distance from that quarter come last, by position.
+
+    Computed once per problem (the windows ask for it at every chunk) and in linear passes over
+    the known distances, never one long sort: a sort of the 8.5 million links of 10,080 quarters
+    × 840 schools took 2.2 s in one NumPy call, which the deadline alarm cannot interrupt."""
+    cached = _NEIGHBOURS.get(problem)
+    if cached is not None:
+        return cached
     m = len(problem.school_ids)
     lq, ls, lm = problem.link_quarter, problem.link_school, problem.link_metres
-    by_school = np.lexsort((lq, lm, ls))
-    first = np.ones(len(by_school), dtype=bool)
-    first[1:] = ls[by_school][1:] != ls[by_school][:-1]
-    anchor = np.zeros(m, dtype=np.int64)
-    anchor[ls[by_school[first]]] = lq[by_school[first]]  # quarter nearest to each school
+    nearest = np.full(m, np.inf)
+    np.minimum.at(nearest, ls, lm)
+    at_nearest = np.flatnonzero(lm == nearest[ls])
+    anchor = np.full(m, np.iinfo(np.int64).max)
+    np.minimum.at(anchor, ls[at_nearest], lq[at_nearest])  # ties: the first quarter
+    anchor[anchor == np.iinfo(np.int64).max] = 0  # a school with no known distance
     between = problem.metres(np.repeat(anchor, m), np.tile(np.arange(m), m)).reshape(m, m)
     between = np.where(np.isnan(between), np.inf, between)
     np.fill_diagonal(between, -1.0)
-    return np.argsort(between, axis=1, kind="stable")
+    order = np.argsort(between, axis=1, kind="stable")
+    order.flags.writeable = False
+    _NEIGHBOURS[problem] = order
+    return order
 
 
 def improve_by_windows(

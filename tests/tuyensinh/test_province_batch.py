@@ -206,7 +206,51 @@ def test_the_batch_command_of_the_cli(province: dict, capsys: pytest.CaptureFixt
     assert captured.out.strip() == str((root / "out").resolve())
     assert "xong 0, không đổi 3, lỗi 1" in captured.err  # the same settings: nothing re-planned
     assert main(["batch", str(root / "missing"), "--out", str(root / "out2")]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith("Lỗi: ") and "không có thư mục tỉnh này" in said  # in the planner's language
+    assert main(["batch", str(root / "missing"), "--out", str(root / "out2"), "--lang", "en"]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_the_citywide_command_zones_an_earlier_batch_and_says_what_changed(
+    province: dict, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tuyensinh.cli import main
+
+    out = province["root"] / "out"
+    code = main(["citywide", str(out), "--level", "thcs", "--time-limit", "20"])
+    captured = capsys.readouterr()
+    assert code == 0
+    folder = (out / "citywide_thcs").resolve()
+    assert captured.out.strip() == str(folder)
+    assert {"zones.csv", "comparison.csv", "load.csv", "solver.json", "map.png"} <= {p.name for p in folder.iterdir()}
+    zones = pd.read_csv(folder / "zones.csv")
+    rows = pd.read_csv(folder / "comparison.csv").set_index("zoning")
+    # the summary's figures are those of the files, written as a Vietnamese planner writes them
+    crossing = int(zones["crosses"].sum())
+    assert f"{crossing} khu phố/thôn học trường của phường/xã khác" in captured.err
+    assert f"{int(zones['changed'].sum())} khu phố/thôn đổi trường" in captured.err
+    km = f"{rows.loc['citywide', 'mean_distance_m'] / 1000:.2f}".replace(".", ",")
+    assert f"Quãng đường trung bình {km} km" in captured.err
+    assert f"({len(_ok(province['result']))} phường/xã)" in captured.err
+    # a second run replaces the folder it wrote (its manifest.json lists the files), in English
+    assert main(["citywide", str(out), "--time-limit", "20", "--lang", "en", "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out.strip() == str(folder)
+    assert "manifest.json" in {p.name for p in folder.iterdir()}
+    # no batch in the folder: a clear refusal in either language, nothing written
+    empty = province["root"] / "no_batch"
+    empty.mkdir()
+    assert main(["citywide", str(empty)]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith("Lỗi: ") and "tuyensinh batch" in said and "batch.json" in said
+    assert main(["citywide", str(empty), "--lang", "en"]) == 2
+    assert "not found: run `tuyensinh batch PROVINCE_DIR" in capsys.readouterr().err
+    assert list(empty.iterdir()) == []
+    # a damaged batch.json is named, not a traceback
+    (empty / "batch.json").write_text("{not json", encoding="utf-8")
+    assert main(["citywide", str(empty), "--lang", "en"]) == 2
+    assert "cannot be read" in capsys.readouterr().err
 
 
 def test_the_local_cluster_workers_run_without_the_task_profiler() -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
-from hand_zoning import hand_instance, pairs_for, schools_of
+from hand_zoning import NORMS, hand_instance, pairs_for, schools_of
 
+from zoning import build_problem
 from zoning.chain_windows import chain_window, improve_by_chain_windows, spare_classes
 from zoning.ejection import improve_by_chains
 from zoning.local_search import improve_locally
@@ -95,3 +97,27 @@ def test_chain_windows_never_worsen_and_keep_every_quarter_once():
     assert after == pytest.approx(before - stats["gain"], rel=1e-6)
     assert after_values[model.overflow_slice].sum() <= before_values[model.overflow_slice].sum() + 1e-9
     assert stats["windows"] >= 1
+
+
+def test_schools_ordered_from_each_schools_nearest_quarter_first_quarter_on_ties():
+    # A is 100 m from both quarters: its anchor is the first, Q1, from which D (200 m) comes
+    # before B (300 m); B's anchor is Q2 (50 m), from which A (100) comes before D (400); C has
+    # no known distance at all: anchored at the first quarter, and last from everywhere
+    from zoning.windows import school_neighbours
+
+    metres = {("Q1", "A"): 100, ("Q2", "A"): 100, ("Q1", "B"): 300, ("Q2", "B"): 50, ("Q1", "D"): 200, ("Q2", "D"): 400}
+    demand = pd.DataFrame(
+        {"quarter_id": ["Q1", "Q2"], "school_year": 2027, "level": "tieu_hoc", "grade": "lop_1", "age": 6, "mean": 30.0}
+    )
+    schools = pd.DataFrame(
+        {"school_id": list("ABCD"), "name": list("ABCD"), "level": "tieu_hoc", "classrooms": 2, "sessions_per_day": 2}
+    )
+    distances = pd.DataFrame([(q, s, v) for (q, s), v in metres.items()], columns=["quarter_id", "school_id", "metres"])
+    problem = build_problem(
+        demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS, grades=("lop_1",)
+    )
+    ids = list(problem.school_ids)
+    order = school_neighbours(problem)
+    named = {ids[j]: [ids[k] for k in order[j]] for j in range(len(ids))}
+    assert named == {"A": list("ADBC"), "B": list("BADC"), "C": list("CADB"), "D": list("DABC")}
+    assert school_neighbours(problem) is order  # computed once per problem

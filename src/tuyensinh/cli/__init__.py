@@ -24,16 +24,27 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 
-from tuyensinh.cli.errors import CommandError
 from tuyensinh.cli.language import argparse_in, localize, requested_lang
 from tuyensinh.present.owned import OutputFolderError
 from tuyensinh.ward.errors import WardDataError
-from tuyensinh.words.core import LANGS
+from tuyensinh.words.core import LANGS, WordedError
 from tuyensinh.words.system import os_error_text
 from tuyensinh.words.system import say as say_system
 from tuyensinh.words.zone import say
 
-COMMANDS = ("init", "validate", "forecast", "backtest", "capacity", "zone", "plan", "compare", "network", "batch")
+COMMANDS = (
+    "init",
+    "validate",
+    "forecast",
+    "backtest",
+    "capacity",
+    "zone",
+    "plan",
+    "compare",
+    "network",
+    "batch",
+    "citywide",
+)
 
 
 def _version() -> str:
@@ -87,11 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _error_text(error: Exception, lang: str) -> str:
-    """'Lỗi: …' / 'error: …' for a `zoning.ZoningError` or a `CommandError` (worded in `lang`);
+    """'Lỗi: …' / 'error: …' for a `zoning.ZoningError` or a `tuyensinh.words.core.WordedError`
+    (a `CommandError`, the province commands' refusals: worded in `lang`);
     'error: …' for any other ValueError. zoning is not imported here: a ZoningError exists only
     once it is loaded."""
     notes = sys.modules.get("zoning.notes")
-    worded = isinstance(error, (CommandError, OutputFolderError))
+    worded = isinstance(error, (WordedError, OutputFolderError))
     if worded or (notes is not None and isinstance(error, notes.ZoningError)):
         return f"{say('error.prefix', lang)}: {error.text(lang)}"  # type: ignore[attr-defined]
     return f"error: {error}"

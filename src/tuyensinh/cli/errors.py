@@ -6,7 +6,7 @@ import argparse
 import math
 
 from tuyensinh.cli.language import active_lang
-from tuyensinh.words.core import Text
+from tuyensinh.words.core import WordedError
 from tuyensinh.words.system import say
 
 __all__ = ["CommandError", "finite_number"]
@@ -30,17 +30,9 @@ def finite_number(written: str) -> float:
     return value
 
 
-class CommandError(ValueError):
+class CommandError(WordedError):
     """A command cannot run as asked; `worded` says why in both languages (`str(error)`: English).
 
     The command line prints it as `Lỗi: …` / `error: …` in the command's --lang, like a
     `zoning.ZoningError`.
     """
-
-    def __init__(self, worded: Text) -> None:
-        self.worded = worded
-        super().__init__(worded.en)
-
-    def text(self, lang: str = "vi") -> str:
-        """The error in `lang` ("vi" or "en")."""
-        return self.worded.get(lang)

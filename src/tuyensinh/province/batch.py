@@ -36,7 +36,8 @@ from tuyensinh.province.bridge import PlanSettings, manifest_json, write_text_at
 from tuyensinh.province.folders import WardJob, check_out_dir, plan_is_current, province_info, ward_jobs
 from tuyensinh.province.progress import BatchProgress
 from tuyensinh.province.worker import ERROR, FAILED, UNCHANGED, WardOutcome, plan_ward
-from tuyensinh.words.province import say
+from tuyensinh.words.core import WordedError
+from tuyensinh.words.province import PROVINCE, say
 
 __all__ = ["BatchResult", "default_workers", "run_batch"]
 
@@ -229,7 +230,7 @@ def run_batch(
     jobs = ward_jobs(province_dir, out_path)
     workers = int(workers or default_workers())
     if workers < 1:
-        raise ValueError("--workers must be at least 1")
+        raise WordedError(PROVINCE.text("error.workers"))
     out_path.mkdir(parents=True, exist_ok=True)
 
     last = _previous_record(out_path)

@@ -8,7 +8,7 @@ nowhere else, so a reorganisation of `tuyensinh` changes this module only.
 from __future__ import annotations
 
 from tuyensinh.plan import PlanSettings, run_plan
-from tuyensinh.present.manifest import file_hashes, manifest_json
+from tuyensinh.present.manifest import MANIFEST_VERSION, file_hashes, manifest_json
 from tuyensinh.present.outputs import staged_output, write_bytes_atomic, write_csv_atomic, write_text_atomic
 from tuyensinh.samples import files as sample_files
 from tuyensinh.samples.demography import simulate
@@ -36,6 +36,7 @@ from tuyensinh.ward.errors import Problem, WardDataError
 from tuyensinh.words.labels import level_name, school_year_label, ward_title
 
 __all__ = [
+    "MANIFEST_VERSION",
     "PHUOC_BINH",
     "THIEN_HOA",
     "Demography",

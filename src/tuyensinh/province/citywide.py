@@ -36,6 +36,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tuyensinh.words.core import Text, WordedError
+from tuyensinh.words.province import PROVINCE
+
 __all__ = ["CitywideResult", "citywide_zoning", "measure", "write_citywide"]
 
 SEPARATOR = ":"
@@ -64,6 +67,13 @@ class CitywideResult:
     quarters: Any = None  # GeoDataFrame of the city's quarters (for the map)
     schools: Any = None  # GeoDataFrame of the city's schools of the level (for the map)
     notes: tuple[str, ...] = ()
+
+
+def _level_text(level: str) -> Text:
+    """The level's name inside a sentence, in both languages ('THCS' / 'lower secondary')."""
+    from tuyensinh.province.bridge import level_name
+
+    return Text(level_name(level, "vi", short=True), level_name(level, "en", short=True))
 
 
 def _prefix(values: pd.Series, code: str) -> pd.Series:
@@ -145,7 +155,7 @@ def _school_index(problem: Any, zones: pd.DataFrame) -> np.ndarray:
     index = chosen.map(position)
     if index.isna().any():
         missing = ", ".join(map(str, chosen.index[index.isna()][:5]))
-        raise ValueError(f"the ward-by-ward zoning leaves quarters without a school of the level: {missing}")
+        raise WordedError(PROVINCE.text("error.city_unzoned", quarters=missing))
     return index.to_numpy(int)
 
 
@@ -175,10 +185,10 @@ def citywide_zoning(
     parts = [_ward_tables(folder, out, level, school_year, national) for folder, out in wards]
     parts = [p for p in parts if len(p["schools"]) and len(p["demand"])]
     if not parts:
-        raise ValueError(f"no planned ward has schools and pupils of level {level}")
+        raise WordedError(PROVINCE.text("error.city_no_ward", level=_level_text(level)))
     years = {p["year"] for p in parts}
     if len(years) > 1:
-        raise ValueError(f"the wards' plans zone different school years ({sorted(years)}); give --school-year")
+        raise WordedError(PROVINCE.text("error.city_years", years=", ".join(map(str, sorted(years)))))
     year = years.pop()
     crs = pd.Series([p["crs"] for p in parts]).mode().iloc[0]
     quarters = gpd.GeoDataFrame(pd.concat([p["quarters"] for p in parts], ignore_index=True), crs="EPSG:4326")
@@ -309,8 +319,16 @@ def citywide_map_png(result: CitywideResult, dpi: int = 150, lang: str = "vi") -
 
 def write_citywide(result: CitywideResult, out: str | os.PathLike, lang: str = "vi") -> list[str]:
     """Write citywide_<level>/ into `out` atomically as a whole: zones.csv, comparison.csv,
-    load.csv, solver.json, map.png; return the folder's file names."""
-    from tuyensinh.province.bridge import manifest_json, staged_output, write_bytes_atomic, write_csv_atomic
+    load.csv, solver.json, map.png and manifest.json (the files' SHA-256, so that the next run
+    may replace the folder); return the folder's file names."""
+    from tuyensinh.province.bridge import (
+        MANIFEST_VERSION,
+        file_hashes,
+        manifest_json,
+        staged_output,
+        write_bytes_atomic,
+        write_csv_atomic,
+    )
 
     folder = Path(out) / f"citywide_{result.level}"
     with staged_output(folder, replace_whole=True) as stage:
@@ -328,4 +346,13 @@ def write_citywide(result: CitywideResult, out: str | os.PathLike, lang: str = "
         }
         write_bytes_atomic(stage / "solver.json", manifest_json(record).encode("utf-8"))
         write_bytes_atomic(stage / "map.png", citywide_map_png(result, lang=lang))
+        manifest = {
+            "manifest_version": MANIFEST_VERSION,
+            "tool": "tuyensinh",
+            "command": "citywide",
+            "level": result.level,
+            "school_year": result.school_year,
+            "outputs_sha256": file_hashes(stage),
+        }
+        write_bytes_atomic(stage / "manifest.json", manifest_json(manifest).encode("utf-8"))
     return sorted(p.name for p in folder.iterdir())

@@ -1,13 +1,16 @@
-"""The province commands: `tuyensinh batch` and `python -m tuyensinh.province batch|citywide|sample`.
+"""The province commands: `tuyensinh batch`, `tuyensinh citywide` and `python -m tuyensinh.province
+batch|citywide|sample`.
 
-    python -m tuyensinh.province batch PROVINCE_DIR --out DIR [--workers N] [--scheduler ADDRESS]
-                                       [--force] [--citywide thcs] [plan options]
-    python -m tuyensinh.province citywide PROVINCE_DIR --out DIR [--level thcs] [--time-limit S]
-    python -m tuyensinh.province sample --out DIR [--wards N] [--broken K]
+    tuyensinh batch PROVINCE_DIR --out DIR [--workers N] [--scheduler ADDRESS] [--force]
+                                 [--citywide thcs] [plan options]
+    tuyensinh citywide OUT_DIR [--level thcs] [--school-year Y] [--time-limit S] [--contiguous]
+    python -m tuyensinh.province sample --out DIR [--wards N] [--broken K]   (the sample province)
 
-Exit codes: 0 every ward planned; 3 the batch ran but some wards have problems (listed in the
-roll-up and on stderr); 2 bad input or options (a clear message, no traceback); 1 an unexpected
-failure.
+`citywide` zones a level across ward lines on the outputs of an earlier batch (OUT_DIR, the
+batch's --out), as `batch --citywide` does right after planning. Exit codes: 0 every ward
+planned (or the city zoned); 3 the batch ran but some wards have problems (listed in the roll-up
+and on stderr); 2 bad input or options (a clear message in --lang, no traceback); 1 an
+unexpected failure.
 """
 
 from __future__ import annotations
@@ -16,8 +19,19 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-__all__ = ["add_batch_arguments", "main", "run_batch_command"]
+from tuyensinh.words.core import WordedError
+from tuyensinh.words.province import PROVINCE
+
+__all__ = [
+    "add_batch_arguments",
+    "add_citywide_arguments",
+    "citywide_summary",
+    "main",
+    "run_batch_command",
+    "run_citywide_command",
+]
 
 EXIT_SOME_FAILED = 3
 
@@ -107,13 +121,16 @@ def run_batch_command(args: argparse.Namespace) -> int:
         progress=not args.quiet,
     )
     for level in args.citywide or ():
-        from tuyensinh.province.citywide import citywide_zoning, write_citywide
-
         wards = [(o.folder, o.out) for o in result.outcomes if o.ok]
-        city = citywide_zoning(wards, level=level, time_limit=args.citywide_time_limit)
-        write_citywide(city, result.out, lang=args.lang)
-        if not args.quiet:
-            print(city.comparison.to_string(index=False), file=sys.stderr)
+        _zone_city(
+            wards,
+            result.out,
+            level=level,
+            time_limit=args.citywide_time_limit,
+            lang=args.lang,
+            quiet=args.quiet,
+            folder_on_stdout=False,  # the batch prints its own folder
+        )
     if not args.quiet:
         from tuyensinh.words.core import number
         from tuyensinh.words.province import say
@@ -135,22 +152,88 @@ def run_batch_command(args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if result.failed else 0
 
 
-def _citywide(args: argparse.Namespace) -> int:
+def add_citywide_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `citywide` (`tuyensinh citywide` and `python -m tuyensinh.province citywide`)."""
+    parser.add_argument("out_dir", metavar="OUT_DIR", help="the output folder of an earlier batch (its --out)")
+    parser.add_argument(
+        "--level", default="thcs", choices=("thcs", "tieu_hoc", "mam_non"), metavar="LEVEL", help="level to zone"
+    )
+    parser.add_argument(
+        "--school-year", type=int, default=None, metavar="Y", help="school year (default: the plans' coming year)"
+    )
+    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S", help="solver time limit, seconds")
+    parser.add_argument("--contiguous", action="store_true", help="each school's zone one connected piece (slower)")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of every output (default vi)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
+
+
+def run_citywide_command(args: argparse.Namespace) -> int:
+    """Run `citywide` from parsed arguments on an earlier batch's outputs; print the folder written."""
     import json
 
+    batch = Path(args.out_dir) / "batch.json"
+    if not batch.is_file():
+        raise WordedError(PROVINCE.text("error.no_batch", path=batch, out=args.out_dir))
+    try:
+        record = json.loads(batch.read_text(encoding="utf-8"))
+        wards = [(w["folder"], w["out"]) for w in record["wards"] if w["status"] in ("planned", "unchanged")]
+    except (ValueError, KeyError, TypeError):
+        raise WordedError(PROVINCE.text("error.batch_json", path=batch)) from None
+    options = {"school_year": args.school_year, "contiguous": args.contiguous}
+    _zone_city(
+        wards, args.out_dir, level=args.level, time_limit=args.time_limit, lang=args.lang, quiet=args.quiet, **options
+    )
+    return 0
+
+
+def _zone_city(
+    wards: list[tuple[str, str]],
+    out: str | Path,
+    *,
+    level: str,
+    time_limit: float,
+    lang: str,
+    quiet: bool,
+    folder_on_stdout: bool = True,
+    **options: Any,
+) -> None:
+    """Zone `level` across the wards, write citywide_<level>/ into `out`, print its folder on
+    stdout (`folder_on_stdout`) and, unless `quiet`, the summary on stderr."""
     from tuyensinh.province.citywide import citywide_zoning, write_citywide
 
-    batch = Path(args.out) / "batch.json"
-    if not batch.is_file():
-        raise ValueError(f"{batch} not found: run `batch {args.province_dir} --out {args.out}` first")
-    record = json.loads(batch.read_text(encoding="utf-8"))
-    wards = [(w["folder"], w["out"]) for w in record["wards"] if w["status"] in ("planned", "unchanged")]
-    city = citywide_zoning(
-        wards, level=args.level, school_year=args.school_year, time_limit=args.time_limit, contiguous=args.contiguous
+    city = citywide_zoning(wards, level=level, time_limit=time_limit, **options)
+    write_citywide(city, out, lang=lang)
+    folder = Path(out).resolve() / f"citywide_{level}"
+    if not quiet:
+        print(citywide_summary(city, folder, lang), file=sys.stderr)
+    if folder_on_stdout:
+        print(folder)
+
+
+def citywide_summary(city: Any, folder: str | Path, lang: str = "vi") -> str:
+    """What the city-wide zoning changed, in `lang`: pupils, mean trip and pupils without a seat
+    against the ward-by-ward zoning, quarters crossing a ward line or changing school."""
+    from tuyensinh.province.bridge import level_name, school_year_label
+    from tuyensinh.words.core import number
+
+    rows = city.comparison.set_index("zoning")
+    ward, whole = rows.loc["ward_by_ward"], rows.loc["citywide"]
+    return PROVINCE.say(
+        "city.summary",
+        lang,
+        level=level_name(city.level, lang, short=True),
+        year=school_year_label(city.school_year, lang),
+        pupils=number(whole["pupils"], lang),
+        quarters=number(whole["quarters"], lang),
+        wards=number(len(city.wards), lang),
+        city_km=number(whole["mean_distance_m"] / 1000, lang, 2),
+        ward_km=number(ward["mean_distance_m"] / 1000, lang, 2),
+        city_over=number(whole["pupils_over_capacity"], lang),
+        ward_over=number(ward["pupils_over_capacity"], lang),
+        crossing=number(whole["quarters_crossing"], lang),
+        changed=number(whole["quarters_changed"], lang),
+        folder=folder,
     )
-    write_citywide(city, args.out, lang=args.lang)
-    print(city.comparison.to_string(index=False))
-    return 0
 
 
 def _sample(args: argparse.Namespace) -> int:
@@ -171,22 +254,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_batch_arguments(batch)
     batch.set_defaults(run=run_batch_command)
     city = commands.add_parser("citywide", help="zone one level across ward lines (after batch)")
-    city.add_argument("province_dir", metavar="PROVINCE_DIR")
-    city.add_argument("--out", required=True, metavar="DIR", help="the batch's output folder")
-    city.add_argument("--level", default="thcs", choices=("thcs", "tieu_hoc", "mam_non"))
-    city.add_argument("--school-year", type=int, default=None, metavar="Y")
-    city.add_argument("--time-limit", type=float, default=60.0, metavar="S")
-    city.add_argument("--contiguous", action="store_true", help="each school's zone one connected piece (slower)")
-    city.add_argument("--lang", choices=("vi", "en"), default="vi")
-    city.set_defaults(run=_citywide)
+    add_citywide_arguments(city)
+    city.set_defaults(run=run_citywide_command)
     sample = commands.add_parser("sample", help="generate the sample province from HCMC's 168 ward outlines")
     sample.add_argument("--out", required=True, metavar="DIR")
     sample.add_argument("--wards", type=int, default=None, metavar="N", help="only the N wards nearest Phường Sài Gòn")
     sample.add_argument("--broken", type=int, default=0, metavar="K", help="spoil the last K wards on purpose")
     sample.set_defaults(run=_sample)
     args = parser.parse_args(argv)
+    lang = getattr(args, "lang", "en")
     try:
         return int(args.run(args))
+    except WordedError as error:
+        print(f"{'Lỗi' if lang == 'vi' else 'error'}: {error.text(lang)}", file=sys.stderr)
+        return 2
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from tuyensinh.province.bridge import PlanSettings, file_hashes
+from tuyensinh.words.core import WordedError
+from tuyensinh.words.province import PROVINCE
 
 __all__ = [
     "WardJob",
@@ -42,10 +44,7 @@ def find_wards(province_dir: str | os.PathLike) -> list[Path]:
     Hidden folders are skipped, and a ward folder's own sub-folders are not searched."""
     root = Path(province_dir)
     if not root.is_dir():
-        raise ValueError(
-            f"{root}: the province directory does not exist or is not a folder; give the folder "
-            "that holds one sub-folder per ward (each with its ward.toml)"
-        )
+        raise WordedError(PROVINCE.text("error.no_province_dir", path=root))
     found: list[Path] = []
 
     def walk(folder: Path) -> None:
@@ -57,10 +56,7 @@ def find_wards(province_dir: str | os.PathLike) -> list[Path]:
 
     walk(root)
     if not found:
-        raise ValueError(
-            f"{root}: no ward folder found (a ward folder holds ward.toml); put one sub-folder per "
-            "ward in it, e.g. 26740_sai_gon/ward.toml"
-        )
+        raise WordedError(PROVINCE.text("error.no_ward", path=root))
     return found
 
 
@@ -81,17 +77,12 @@ def check_out_dir(province_dir: str | os.PathLike, out: str | os.PathLike) -> No
     """Refuse an output folder that overlaps the province directory or holds other data."""
     root, out = Path(province_dir).resolve(), Path(out).resolve()
     if out == root or out in root.parents or root in out.parents:
-        raise ValueError(
-            f"--out {out} overlaps the province directory {root}: give a separate folder, e.g. out/<province>"
-        )
+        raise WordedError(PROVINCE.text("error.out_overlaps", out=out, root=root))
     if out.exists():
         if not out.is_dir():
-            raise ValueError(f"--out {out} is a file; give a folder path")
+            raise WordedError(PROVINCE.text("error.out_is_file", out=out))
         if any(out.iterdir()) and not (out / "batch.json").is_file():
-            raise ValueError(
-                f"--out {out} already holds files that are not an earlier tuyensinh batch (no "
-                "batch.json); choose an empty or new folder"
-            )
+            raise WordedError(PROVINCE.text("error.out_not_batch", out=out))
 
 
 def province_info(province_dir: str | os.PathLike) -> dict[str, str]:
@@ -102,9 +93,7 @@ def province_info(province_dir: str | os.PathLike) -> dict[str, str]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(
-            f'{path}: not valid TOML ({error}); write [province] code = "79", name = "Thành phố Hồ Chí Minh"'
-        ) from None
+        raise WordedError(PROVINCE.text("error.province_toml", path=path, error=error)) from None
     section = data.get("province", {})
     return {k: str(v) for k, v in section.items() if k in ("code", "name")} if isinstance(section, dict) else {}
 

@@ -451,6 +451,44 @@ _HELP: dict[str, tuple[str, str]] = {
         "resolution of each ward's PNG maps (default 300)",
     ),
     "batch.quiet": ("không in tiến độ ra stderr", "no progress on stderr"),
+    # citywide
+    "citywide.help": (
+        "phân vùng một cấp học vượt qua ranh giới phường/xã, trên kết quả của tuyensinh batch",
+        "zone one level across ward lines, on the outputs of tuyensinh batch",
+    ),
+    "citywide.description": (
+        "Phân vùng CẤP_HỌC (mặc định THCS) cho toàn thành phố, không theo ranh giới phường/xã: mọi khu phố/thôn "
+        "và mọi trường của các phường/xã đã lập kế hoạch trong THƯ_MỤC_KẾT_QUẢ (thư mục --out của một lần chạy "
+        "tuyensinh batch), với số học sinh mà kế hoạch của từng phường/xã đã dự báo, so với phân vùng theo từng "
+        "phường/xã. Kết quả trong THƯ_MỤC_KẾT_QUẢ/citywide_<cấp>/: zones.csv, comparison.csv, load.csv, "
+        "solver.json, map.png.",
+        "Zone LEVEL (default lower secondary) across the whole city regardless of ward lines: every quarter and "
+        "school of the wards planned in OUT_DIR (the --out of a tuyensinh batch), with the pupils each ward's "
+        "plan forecast, compared with the ward-by-ward zoning. Outputs in OUT_DIR/citywide_<level>/: zones.csv, "
+        "comparison.csv, load.csv, solver.json, map.png.",
+    ),
+    "citywide.out_dir": (
+        "thư mục kết quả của một lần chạy tuyensinh batch trước (thư mục --out của lần đó)",
+        "the output folder of an earlier tuyensinh batch (its --out)",
+    ),
+    "citywide.level": (
+        "cấp học cần phân vùng: thcs (mặc định), tieu_hoc hoặc mam_non",
+        "level to zone: thcs (default), tieu_hoc or mam_non",
+    ),
+    "citywide.school_year": (
+        "năm học cần phân vùng (mặc định: năm học tới trong kế hoạch của các phường/xã)",
+        "school year to zone (default: the coming school year of the wards' plans)",
+    ),
+    "citywide.time_limit": (
+        "thời gian tối đa cho bộ giải, giây (mặc định 60)",
+        "solver time limit, seconds (default 60)",
+    ),
+    "citywide.contiguous": (
+        "vùng của mỗi trường là một mảng liền (chậm hơn)",
+        "each school's zone one connected piece (slower)",
+    ),
+    "citywide.lang": _LANG,
+    "citywide.quiet": ("không in bản tóm tắt ra stderr", "no summary on stderr"),
 }
 
 _SAY: dict[str, tuple[str, str]] = {
@@ -523,6 +561,7 @@ METAVARS: dict[str, tuple[str, str]] = {
     "COMMAND": ("LỆNH", "COMMAND"),
     "WARD_DIR": ("THƯ_MỤC_PHƯỜNG", "WARD_DIR"),
     "PROVINCE_DIR": ("THƯ_MỤC_TỈNH", "PROVINCE_DIR"),
+    "OUT_DIR": ("THƯ_MỤC_KẾT_QUẢ", "OUT_DIR"),
     "DIR": ("THƯ_MỤC", "DIR"),
     "FILE": ("TỆP", "FILE"),
     "CODE|FILE": ("MÃ|TỆP", "CODE|FILE"),

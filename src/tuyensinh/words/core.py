@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from forecast.langs import LANGS, check_lang  # the one language check, shared with the engines
 from forecast.langs import format_number as number  # the one number format of every output
 
-__all__ = ["LANGS", "check_lang", "number", "pick", "placeholders", "Text", "EMPTY", "Catalog"]
+__all__ = ["LANGS", "check_lang", "number", "pick", "placeholders", "Text", "EMPTY", "Catalog", "WordedError"]
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:
@@ -45,6 +45,20 @@ class Text:
 
 
 EMPTY = Text("", "")
+
+
+class WordedError(ValueError):
+    """Something the planner asked cannot be done; `worded` says why in both languages
+    (`str(error)`: English). The command line prints it as `Lỗi: …` / `error: …` in its --lang;
+    a library caller picks the language with `text(lang)`."""
+
+    def __init__(self, worded: Text) -> None:
+        self.worded = worded
+        super().__init__(worded.en)
+
+    def text(self, lang: str = "vi") -> str:
+        """The error in `lang` ("vi" or "en")."""
+        return self.worded.get(lang)
 
 
 def _in(lang: str, fields: Mapping[str, object]) -> dict[str, object]:

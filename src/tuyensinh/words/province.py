@@ -130,6 +130,77 @@ PROVINCE = Catalog(
             "Tác vụ không hoàn thành (máy tính toán bị dừng?): {error}",
             "The task did not complete (worker lost?): {error}",
         ),
+        # what the province commands refuse (tuyensinh batch, tuyensinh citywide)
+        "error.no_province_dir": (
+            "{path}: không có thư mục tỉnh này (hoặc đây không phải một thư mục); hãy chỉ thư mục chứa mỗi "
+            "phường/xã một thư mục con (mỗi thư mục con có tệp ward.toml)",
+            "{path}: the province directory does not exist or is not a folder; give the folder that holds "
+            "one sub-folder per ward (each with its ward.toml)",
+        ),
+        "error.no_ward": (
+            "{path}: không thấy thư mục phường/xã nào (thư mục phường/xã là thư mục có tệp ward.toml); hãy "
+            "đặt mỗi phường/xã vào một thư mục con, ví dụ 26740_sai_gon/ward.toml",
+            "{path}: no ward folder found (a ward folder holds ward.toml); put one sub-folder per ward in it, "
+            "e.g. 26740_sai_gon/ward.toml",
+        ),
+        "error.out_overlaps": (
+            "--out {out} trùng hoặc lồng với thư mục tỉnh {root}: hãy chọn một thư mục riêng, ví dụ out/<tỉnh>",
+            "--out {out} overlaps the province directory {root}: give a separate folder, e.g. out/<province>",
+        ),
+        "error.out_is_file": (
+            "--out {out} là một tệp; hãy chỉ một thư mục",
+            "--out {out} is a file; give a folder path",
+        ),
+        "error.out_not_batch": (
+            "--out {out} đã có những tệp không phải kết quả của một lần chạy tuyensinh batch (không có "
+            "batch.json); hãy chọn một thư mục trống hoặc thư mục mới",
+            "--out {out} already holds files that are not an earlier tuyensinh batch (no batch.json); "
+            "choose an empty or new folder",
+        ),
+        "error.province_toml": (
+            '{path}: không phải TOML hợp lệ ({error}); hãy viết [province] code = "79", name = "Thành phố Hồ Chí Minh"',
+            '{path}: not valid TOML ({error}); write [province] code = "79", name = "Thành phố Hồ Chí Minh"',
+        ),
+        "error.workers": ("--workers phải từ 1 trở lên", "--workers must be at least 1"),
+        "error.no_batch": (
+            "{path}: không thấy tệp này; hãy chạy `tuyensinh batch THƯ_MỤC_TỈNH --out {out}` trước, rồi phân "
+            "vùng toàn thành phố trên kết quả đó",
+            "{path} not found: run `tuyensinh batch PROVINCE_DIR --out {out}` first, then zone the city on its outputs",
+        ),
+        "error.batch_json": (
+            "{path}: không đọc được tệp này (tệp bị hỏng hoặc bị sửa tay); hãy chạy lại tuyensinh batch",
+            "{path}: cannot be read (damaged or edited by hand); run tuyensinh batch again",
+        ),
+        "error.city_no_ward": (
+            "không phường/xã nào đã lập kế hoạch có trường và học sinh cấp {level}",
+            "no planned ward has schools and pupils of level {level}",
+        ),
+        "error.city_years": (
+            "kế hoạch các phường/xã phân vùng những năm học khác nhau ({years}); hãy chọn một năm học với "
+            "--school-year",
+            "the wards' plans zone different school years ({years}); choose one with --school-year",
+        ),
+        "error.city_unzoned": (
+            "phân vùng của từng phường/xã còn để khu phố/thôn không có trường cấp này: {quarters}; hãy chạy "
+            "lại tuyensinh batch với --force",
+            "the ward-by-ward zoning leaves quarters without a school of the level: {quarters}; run tuyensinh "
+            "batch again with --force",
+        ),
+        # what `tuyensinh citywide` (and `batch --citywide`) prints when done
+        "city.summary": (
+            "Phân vùng {level} toàn thành phố, năm học {year}: {pupils} học sinh của {quarters} khu phố/thôn "
+            "({wards} phường/xã).\n"
+            "  Quãng đường trung bình {city_km} km (phân vùng theo từng phường/xã: {ward_km} km); "
+            "học sinh chưa có chỗ {city_over} (theo từng phường/xã: {ward_over}).\n"
+            "  {crossing} khu phố/thôn học trường của phường/xã khác; {changed} khu phố/thôn đổi trường.\n"
+            "  Kết quả: {folder}",
+            "City-wide zoning, {level}, school year {year}: {pupils} pupils of {quarters} quarters "
+            "({wards} wards).\n"
+            "  Mean trip {city_km} km (ward by ward: {ward_km} km); pupils without a seat {city_over} "
+            "(ward by ward: {ward_over}).\n"
+            "  {crossing} quarters zoned to another ward's school; {changed} quarters change school.\n"
+            "  Outputs: {folder}",
+        ),
         # the city-wide zoning map
         "city.crosses": ("Khu phố học trường của phường, xã khác", "Quarter zoned to another ward's school"),
         "city.changed": ("Đổi trường, cùng phường, xã", "Changed school, same ward"),
