@@ -346,18 +346,20 @@ def polyak_ascent(
     target: float | None = None,
     report: Callable[[float, int], None] | None = None,
     project: Callable[[np.ndarray], np.ndarray] | None = None,
+    share: float | None = None,
 ) -> tuple[float, int]:
     """Deflected subgradient steps with Polyak's step lengths on a concave dual function θ
     from multipliers `u` (θ(u) = `value`, `x` the pieces' solution there), until `deadline`:
     (best θ, steps taken). `evaluate(u)` gives (a bound ≤ θ(u) or None, the solution, whether
     it is θ(u) itself); `subgradient(u, x)` a supergradient of θ at u; `project` the
-    multipliers back onto their domain (signs of inequality rows). The target is `TARGET_SHARE`
-    of the rise above `floor` (e.g. the LP bound), raised when nearly reached, never above
-    `target`; the direction is `DEFLECTION` of the new subgradient plus the rest of the last
-    one; the step size halves after `STALL_STEPS` steps without a better θ. `report(best,
-    steps)` hears of every better θ."""
+    multipliers back onto their domain (signs of inequality rows). The target is θ plus
+    `share` (default `TARGET_SHARE`) of its rise above `floor` (e.g. the LP bound), raised when
+    nearly reached, never above `target`; the direction is `DEFLECTION` of the new subgradient
+    plus the rest of the last one; the step size halves after `STALL_STEPS` steps without a
+    better θ. `report(best, steps)` hears of every better θ."""
+    share = TARGET_SHARE if share is None else share
     first = best = value
-    aim = first + TARGET_SHARE * (first - floor)
+    aim = first + share * (first - floor)
     step_size, stall, steps = 1.0, 0, 0
     direction: np.ndarray | None = None
     while time.perf_counter() < deadline:
@@ -370,7 +372,7 @@ def polyak_ascent(
         if norm <= 1e-18:
             break
         if best > aim - 0.1 * (aim - floor):  # Polyak's target, raised when nearly reached
-            aim = best + TARGET_SHARE * (best - floor)
+            aim = best + share * (best - floor)
         if target is not None and best < target < aim:
             aim = target
         trial = u + step_size * (aim - value) / norm * direction
