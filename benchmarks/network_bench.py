@@ -17,9 +17,11 @@ limit, 1 thread. Printed: build and solve seconds, objective, best bound, gap, s
 pupils over capacity.
 
 Run: `python -m benchmarks network [--skip-city] [--skip-pulp] [--before] [--ward-limit 10]
-[--city-limit 60] [--gap-study S]` (`--before`: the ward instances also solved by the strategy
-without the site search and its LP-zone start, the previous one, in the same run;
-`--gap-study`: where each ward plan's gap lies, see `gap_study`).
+[--city-limit 60] [--gap-study S] [--no-proof]` (`--no-proof`: the ward instances also
+solved without step 4b, the proof over every site choice, in the same run; `--before`: the
+ward instances also solved by the strategy without the site search and its LP-zone start,
+the previous one, in the same run; `--gap-study`: where each ward plan's gap lies, see
+`gap_study`).
 """
 
 from __future__ import annotations
@@ -204,7 +206,15 @@ def city_instance(seed: int = 5, n_candidates: int = 100, short: float = 0.06, m
     return [net], NetworkOptions(max_sites=max_sites, k_nearest=10)
 
 
-def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: bool, before: bool = False):
+def _compare(
+    name: str,
+    nets,
+    options: NetworkOptions,
+    limit: float,
+    skip_pulp: bool,
+    before: bool = False,
+    no_proof: bool = False,
+):
     sizes = ", ".join(
         f"{n.level}: {n.shape[0]} quarters × {int((n.kind == 'existing').sum())} schools + "
         f"{int((n.kind == 'candidate').sum())} sites"
@@ -245,6 +255,28 @@ def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: 
         rows.append(
             (
                 "tuyensinh before (no site search)",
+                old.build_seconds,
+                old.seconds,
+                old.objective,
+                old.bound,
+                old.status,
+                int(old.sites["opened"].sum()),
+                old.overflow_pupils,
+                wall_b,
+            )
+        )
+    if no_proof:  # the strategy without step 4b (the proof over every site choice), same run
+        saved_proof = network_strategy.SITES_PROOF
+        network_strategy.SITES_PROOF = False
+        try:
+            began = time.perf_counter()
+            old = plan_network(nets, options=options, time_limit=limit - SAFETY)
+            wall_b = time.perf_counter() - began
+        finally:
+            network_strategy.SITES_PROOF = saved_proof
+        rows.append(
+            (
+                "tuyensinh without the sites proof",
                 old.build_seconds,
                 old.seconds,
                 old.objective,
@@ -325,6 +357,15 @@ def _compare(name: str, nets, options: NetworkOptions, limit: float, skip_pulp: 
             f"{st['parts_objective']:,.0f} at {st['parts_end_at']:.1f} s; bound with these sites "
             + ("—" if fixed_bound is None else f"{fixed_bound:,.0f}")
         )
+    if "sites_proof" in st:
+        sp = st["sites_proof"]
+        print(
+            "  tuyensinh step 4b (zoning.network_proof, every site choice): "
+            + ("out of time in the sites' branch-and-bound" if sp["bound"] is None else f"bound {sp['bound']:,.0f}")
+            + f"{' (proven)' if sp['proven'] else ''}; {sp['configurations']} configurations left of "
+            f"{'×'.join(str(k) for k in sp['level_configurations']) or '—'} level configurations; "
+            f"{sp['lps']} LPs, {sp['part_mips']} more part MIPs, {sp['seconds']:.1f} s"
+        )
     if "class_count_bound" in st:
         cc, lp_bound = st["class_count_bound"], st.get("lp_bound")
         print(
@@ -383,6 +424,9 @@ def main(argv: list[str] | None = None) -> int:
         "--before", action="store_true", help="also run the strategy without the site search (the previous one)"
     )
     parser.add_argument(
+        "--no-proof", action="store_true", help="also run the strategy without step 4b (the sites proof), same run"
+    )
+    parser.add_argument(
         "--gap-study", type=float, default=0.0, metavar="S", help="ward: where the gap lies (S seconds per solve)"
     )
     args = parser.parse_args(argv)
@@ -394,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"(ward instance made in {time.perf_counter() - t0:.1f} s; budget "
                 f"{(options.budget or 0) / 1e9:,.0f} billion VND)"
             )
-            ours = _compare(label, nets, options, args.ward_limit, args.skip_pulp, args.before)
+            ours = _compare(label, nets, options, args.ward_limit, args.skip_pulp, args.before, args.no_proof)
             if args.gap_study > 0 and ours.values is not None:
                 gap_study(nets, options, ours.values, args.gap_study)
     if not args.skip_city:

@@ -35,13 +35,16 @@ class PartsResult:
     """values: the full column vector (each part the better of the start and HiGHS's best);
     objective: its cost; bound: a lower bound of the model with these sites fixed (None
     when a part had no time or no bound);
-    parts, proven: how many parts, and how many HiGHS proved optimal."""
+    parts, proven: how many parts, and how many HiGHS proved optimal; per_part: each
+    part's (bound or None, cost of its columns in `values`) in `model_parts` order (the
+    parts reached before the time ran out)."""
 
     values: np.ndarray
     objective: float
     bound: float | None
     parts: int
     proven: int
+    per_part: tuple[tuple[float | None, float], ...] = ()
 
 
 def fixed_columns(model: NetworkModel) -> np.ndarray:
@@ -101,6 +104,7 @@ def solve_parts(model: NetworkModel, start: np.ndarray, *, time_limit: float, mi
     bound: float | None = float(model.cost[fixed] @ fixed_values)
     parts = model_parts(model, fixed)
     proven = 0
+    per_part: list[tuple[float | None, float]] = []
     for k, (rows, cols) in enumerate(parts):
         own = float(model.cost[cols] @ start[cols])
         left = time_limit - (time.perf_counter() - began)
@@ -122,8 +126,9 @@ def solve_parts(model: NetworkModel, start: np.ndarray, *, time_limit: float, mi
         )
         if out.values is not None and out.objective is not None and out.objective < own:
             values[cols] = out.values
+        per_part.append((out.bound, float(model.cost[cols] @ values[cols])))
         bound = None if bound is None or out.bound is None else bound + out.bound
         proven += out.status == "optimal"
     if proven or not np.array_equal(values, start):
         values = tidy(model, values)
-    return PartsResult(values, model.objective(values), bound, len(parts), proven)
+    return PartsResult(values, model.objective(values), bound, len(parts), proven, tuple(per_part))

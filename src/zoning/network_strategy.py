@@ -55,6 +55,7 @@ from zoning.model import ModelOptions, build_model
 from zoning.network_lagrange import network_bound
 from zoning.network_model import LevelBlock, NetworkModel, early_fixed, start_vector
 from zoning.network_parts import fixed_columns, model_parts, solve_parts
+from zoning.network_proof import proof_applies, sites_proof
 from zoning.network_sites import budget_prices, improve_sites, solve_lp
 from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem, with_dense
@@ -104,6 +105,14 @@ beside steps 4–5 when some level has several grades (whole classes per grade a
 to the LP bound; with one grade per level — the entry grades — it rose 0.06% above the LP in
 10 s on the ward benchmark, below the whole MIP's own root bound, and would only take the
 parts' CPU). Needs fork (else skipped)."""
+SITES_PROOF = True
+"""Step 4b: after the parts of the plan's sites, the proof over every site choice
+(`zoning.network_proof`: a branch-and-bound over each level's sites by their LPs, the budget
+priced by the LP's duals, then the part MIPs of the configurations left), when every level
+has one grade (the entry grades). Its bound replaces the LP's; when it proves the plan, the
+whole MIP (step 5) is skipped."""
+PROOF_RESERVE_SECONDS = 0.1
+"""Seconds of the time limit left after step 4b (a part MIP may overrun its limit)."""
 PHASE_STRATEGY = "lp_guided"
 """How each phase is zoned (`zoning.strategy`): LP rounding, repair and local search find
 a zoning with next to no pupils over capacity in a fraction of a second at ward scale, where
@@ -477,6 +486,22 @@ def solve_network_model(
             steps["parts"], steps["parts_proven"] = parts.parts, parts.proven
             steps["parts_objective"], steps["sites_fixed_bound"] = parts.objective, parts.bound
             steps["parts_end_at"] = time.perf_counter() - began
+            if lp_duals is not None and _proof_wanted(model):
+                start, lp_bound, proven = _sites_proof_step(
+                    model, start, parts.per_part, lp_duals, lp_bound, began + time_limit, mip_rel_gap, steps
+                )
+                if proven:
+                    result = SolveOutcome(
+                        start,
+                        "optimal",
+                        "proven by the sites' branch-and-bound",
+                        model.objective(start),
+                        lp_bound,
+                        relative_gap(model.objective(start), lp_bound),
+                        time.perf_counter() - began,
+                        "HiGHS (highspy) LP + parts",
+                    )
+                    return _with_class_count_bound(result, beside, steps, mip_rel_gap, began), steps
     left = time_limit - (time.perf_counter() - began)
     if start is not None and left < MIN_MIP_SECONDS:  # no time left for the MIP: the start is the plan
         steps["mip_skipped"] = True
@@ -497,6 +522,57 @@ def solve_network_model(
     if lp_bound is not None and (outcome.bound is None or lp_bound > outcome.bound):
         outcome = replace(outcome, bound=lp_bound, gap=relative_gap(outcome.objective, lp_bound))
     return _with_class_count_bound(outcome, beside, steps, mip_rel_gap, began), steps
+
+
+def _proof_wanted(model: NetworkModel) -> bool:
+    """Step 4b runs (`SITES_PROOF`): one grade per level (with several, the part MIPs are not
+    proven in seconds) and the sites decided by their option alone, without closures."""
+    return SITES_PROOF and all(b.net.shape[3] == 1 for b in model.blocks) and proof_applies(model)
+
+
+def _sites_proof_step(
+    model: NetworkModel,
+    start: np.ndarray,
+    per_part: tuple,
+    duals: np.ndarray,
+    lp_bound: float | None,
+    deadline: float,
+    mip_rel_gap: float,
+    steps: dict,
+) -> tuple[np.ndarray, float | None, bool]:
+    """Step 4b: the proof over every site choice (`zoning.network_proof.sites_proof`) for the
+    plan `start`, until `deadline`; returns the plan (a better one when found), the bound (the
+    better of `lp_bound` and the proof's) and whether the plan is proven within
+    `mip_rel_gap`. Recorded in `steps["sites_proof"]`."""
+    proof = sites_proof(
+        model,
+        model.objective(start),
+        budget_prices(model, duals),
+        deadline=deadline - PROOF_RESERVE_SECONDS,
+        mip_rel_gap=mip_rel_gap,
+        known=(start, list(per_part)),
+    )
+    if proof is None:
+        return start, lp_bound, False
+    steps["sites_proof"] = {
+        "bound": proof.bound,
+        "proven": proof.proven,
+        "configurations": proof.configurations,
+        "level_configurations": proof.level_configurations,
+        "lps": proof.lps,
+        "part_mips": proof.part_mips,
+        "seconds": proof.seconds,
+    }
+    if (
+        proof.values is not None
+        and _feasible(model, proof.values)
+        and model.objective(proof.values) < model.objective(start)
+    ):
+        start = proof.values
+    if proof.bound is not None and (lp_bound is None or proof.bound > lp_bound):
+        lp_bound = min(proof.bound, model.objective(start))
+    gap = relative_gap(model.objective(start), lp_bound)
+    return start, lp_bound, bool(proof.proven and gap is not None and gap <= mip_rel_gap + 1e-12)
 
 
 def _class_count_wanted(model: NetworkModel) -> bool:

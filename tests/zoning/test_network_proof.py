@@ -1,0 +1,100 @@
+"""The proof over every site choice (zoning.network_proof): a branch-and-bound on each level's
+sites bounded by the LP, then the parts' MIPs. Hand-checked toys where the best sites differ
+from the given plan's, and the invariant bound ≤ the optimum found by brute force."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_network_bounds import _model, small_ward
+from test_network_site_search import two_sites
+from test_network_sites import line_network
+
+from zoning.network_proof import sites_proof
+from zoning.network_sites import budget_prices, solve_lp
+from zoning.network_strategy import _feasible, solve_network_model
+from zoning.sites import NetworkOptions
+from zoning.solve import solve_model
+
+
+def _prices(model):
+    _lp, duals = solve_lp(model, time_limit=30)
+    return budget_prices(model, duals)
+
+
+def test_proof_finds_and_proves_two_small_sites_from_a_worse_plan_hand_checked():
+    # two_sites: the plan "K with 2 rooms" costs 70,000 pupil-m; within 20 bn VND the best is
+    # K and H with 1 room each (35,000): the proof must list it, solve it and prove it.
+    model = two_sites()
+    proof = sites_proof(model, 70_000.0, _prices(model), deadline=time.perf_counter() + 60, mip_rel_gap=1e-6)
+    assert proof is not None and proof.proven
+    assert proof.values is not None and _feasible(model, proof.values)
+    assert model.objective(proof.values) == pytest.approx(35_000, abs=50)
+    assert model.objective(proof.values) * (1 - 1e-6) - 1e-6 <= proof.bound <= model.objective(proof.values) + 1e-6
+    net = model.blocks[0].net
+    T = net.shape[2]
+    z = proof.values[model.blocks[0].z0 : model.blocks[0].z0 + len(net.option_school) * T].reshape(-1, T)[:, -1]
+    opened = sorted((str(net.school_ids[net.option_school[o]]), int(net.option_rooms[o])) for o in np.flatnonzero(z))
+    assert opened == [("H", 1), ("K", 1)]
+
+
+def test_budget_for_one_site_proves_the_given_plan_hand_checked():
+    # 14 bn VND, one site only: K or H with 2 rooms, 70,000 each (A: q0, q1 = 35·1,000; the
+    # site: q2, q3 = 35·1,000); with 1 room 35 pupils have no seat. The plan K2 is proven as given.
+    model = two_sites(budget=14e9)
+    proof = sites_proof(model, 70_000.0, _prices(model), deadline=time.perf_counter() + 60, mip_rel_gap=1e-6)
+    assert proof is not None and proof.proven and proof.values is None  # nothing strictly better
+    assert 70_000 * (1 - 1e-6) - 50 <= proof.bound <= 70_000 + 50
+
+
+def test_bound_is_never_above_the_brute_force_optimum_and_proves_it():
+    # small_ward: two grades, three years, two sites with two options each and a budget for
+    # one small site; the exact optimum of the whole MIP (HiGHS to 1e-9).
+    net, options = small_ward()
+    model = _model(net, options)
+    exact = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
+    assert exact.status == "optimal"
+    best = exact.objective
+    for upper in (best * 1.2, best):
+        proof = sites_proof(model, upper, _prices(model), deadline=time.perf_counter() + 60, mip_rel_gap=1e-6)
+        assert proof is not None and proof.proven
+        assert proof.bound <= best * (1 + 1e-7) + 1e-6
+        assert proof.bound >= best * (1 - 2e-6) - 1e-6
+    # from the worse plan, the optimum itself is found
+    proof = sites_proof(model, best * 1.2, _prices(model), deadline=time.perf_counter() + 60, mip_rel_gap=1e-6)
+    assert proof.values is not None and _feasible(model, proof.values)
+    assert model.objective(proof.values) == pytest.approx(best, rel=1e-6)
+
+
+def test_a_proof_out_of_time_gives_no_bound_and_closures_are_not_handled():
+    model = two_sites()
+    late = sites_proof(model, 70_000.0, _prices(model), deadline=time.perf_counter() - 1, mip_rel_gap=1e-6)
+    assert late is not None and late.bound is None and not late.proven
+    net, options = small_ward()
+    closing = _model(net, NetworkOptions(budget=options.budget, min_closed=1, distance_penalty=0.0))
+    assert sites_proof(closing, 1e9, (0.0, 0.0), deadline=time.perf_counter() + 10, mip_rel_gap=1e-6) is None
+
+
+def test_strategy_proves_the_plan_by_the_sites_and_skips_the_whole_mip():
+    # two years, one grade: the model splits into parts, so step 4 and then the proof run
+    candidates = pd.DataFrame(
+        {"site_id": ["K", "K", "H", "H"], "level": "tieu_hoc", "rooms": [1, 2, 1, 2], "cost": [10e9, 14e9] * 2}
+    )
+    net = line_network(
+        {"q0": 0, "q1": 1000, "q2": 2000, "q3": 3000},
+        {"A": (0, 2)},
+        {"K": 2000, "H": 3000},
+        dict.fromkeys(("q0", "q1", "q2", "q3"), 35),
+        years=(2027, 2028),
+        candidates=candidates,
+    )
+    model = _model(net, NetworkOptions(budget=20e9, distance_penalty=0.0))
+    outcome, steps = solve_network_model(model, time_limit=30, mip_rel_gap=1e-4)
+    assert steps["sites_proof"]["proven"]
+    assert outcome.status == "optimal" and outcome.solver_status == "proven by the sites' branch-and-bound"
+    assert outcome.objective == pytest.approx(2 * 35_000, abs=100)
+    assert outcome.bound <= outcome.objective + 1e-6
+    assert outcome.objective - outcome.bound <= 1e-4 * outcome.objective
