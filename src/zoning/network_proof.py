@@ -7,7 +7,7 @@ C = (C_1, …, C_L) (C_l: the option opened at each of level l's sites, or none)
     the sites-fixed LP  = Σ_l v_l(C_l)            (`zoning.network_sites`)
     the sites-fixed MIP = Σ_l Σ_t V_{l,t}(C_l)    (the parts, `zoning.network_parts`)
 and V_{l,t} depends only on (l, t, the options open in year t). A plan of value U is proven
-(within the relative gap γ) when every budget-feasible C has a lower bound ≥ U' = U·(1 − γ):
+(within the relative gap γ) when every budget-feasible C has a lower bound ≥ U' = U·(1 − 0.9γ):
 
 1. per level, a branch-and-bound over its sites (children of a node: the next site shut or
    open with each option; a node's bound: the level's LP with the free sites' z in [0, 1],
@@ -57,6 +57,14 @@ PartKey = tuple[int, int, tuple[int, ...]]
 DUAL_SLACK = 1e-7
 """Relative margin above the threshold for a prune by the parent's duals (reduced costs are
 within HiGHS's tolerances)."""
+TARGET_SHARE = 0.9
+"""The proof's target is U·(1 − TARGET_SHARE·γ) (γ: the relative gap asked): a bound at
+that target proves the plan within γ with a margin (a bound of exactly U·(1 − γ) sits on the
+edge, where rounding decides)."""
+PART_GAP_SHARE = 0.5
+"""Each part MIP is solved to PART_GAP_SHARE·γ (so that the plan's own configuration, whose
+parts' bounds sum to at least U·(1 − PART_GAP_SHARE·γ), reaches the target); the parts of
+step 4 are reused when proven that close."""
 MAX_COMBINATIONS = 200_000
 """Partial combinations of level configurations kept in step 2 before giving up."""
 
@@ -318,7 +326,7 @@ def sites_proof(
     if not proof_applies(model):
         return None
     began = time.perf_counter()
-    target = upper * (1 - mip_rel_gap)
+    target = upper * (1 - TARGET_SHARE * mip_rel_gap)
     opts = model.options
     budget = opts.budget if opts.budget is not None else np.inf
     max_sites = opts.max_sites if opts.max_sites is not None else np.inf
@@ -354,7 +362,7 @@ def sites_proof(
         if len(combos) > MAX_COMBINATIONS:
             return gave_up()
     # step 3: the parts
-    parts = _Parts(model, mip_rel_gap)
+    parts = _Parts(model, PART_GAP_SHARE * mip_rel_gap)
     lp_of: dict[PartKey, float] = {}
     config_keys = []
     for _v, _m, _n, idx in combos:
@@ -374,7 +382,7 @@ def sites_proof(
             z = plan[b.z0 : b.z0 + len(b.net.option_school) * T].reshape(-1, T)[:, t]
             key = (bi, t, tuple(int(o) for o in np.flatnonzero(z > 0.5)))
             got = [results[k] for k in ks if k < len(results)]
-            proven = all(r[0] is not None and r[0] >= r[1] - mip_rel_gap * abs(r[1]) - 1e-6 for r in got)
+            proven = all(r[0] is not None and r[0] >= r[1] - parts.gap * abs(r[1]) - 1e-6 for r in got)
             if key in lp_of and len(got) == len(ks) and proven:  # an unproven part is solved again
                 extra = parts.extra(key)
                 bound = float(np.sum([r[0] for r in got])) + extra
@@ -386,7 +394,7 @@ def sites_proof(
 
     best_value, best_config = upper, None
     while time.perf_counter() < deadline:
-        target = best_value * (1 - mip_rel_gap)
+        target = best_value * (1 - TARGET_SHARE * mip_rel_gap)
         lows = [sum(low(k) for k in keys) for keys in config_keys]
         todo = [(lows[i], i) for i in range(len(lows)) if lows[i] < target]
         todo = [(lw, i) for lw, i in todo if any(k not in parts.solved for k in config_keys[i])]
@@ -401,7 +409,7 @@ def sites_proof(
                 parts.solved[k][2] is not None for k in config_keys[i]
             ):
                 best_value, best_config = value, i
-    target = best_value * (1 - mip_rel_gap)
+    target = best_value * (1 - TARGET_SHARE * mip_rel_gap)
     lows = [sum(low(k) for k in keys) for keys in config_keys]
     bound = min([target, *lows])
     values = None

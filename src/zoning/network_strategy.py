@@ -55,7 +55,7 @@ from zoning.model import ModelOptions, build_model
 from zoning.network_lagrange import network_bound
 from zoning.network_model import LevelBlock, NetworkModel, early_fixed, start_vector
 from zoning.network_parts import fixed_columns, model_parts, solve_parts
-from zoning.network_proof import proof_applies, sites_proof
+from zoning.network_proof import PART_GAP_SHARE, proof_applies, sites_proof
 from zoning.network_sites import budget_prices, improve_sites, solve_lp
 from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem, with_dense
@@ -480,13 +480,15 @@ def solve_network_model(
         steps["start_ends_at"] = time.perf_counter() - began
         left = time_limit - (time.perf_counter() - began)
         if split and left * PARTS_SHARE > MIN_MIP_SECONDS:
-            parts = solve_parts(model, start, time_limit=left * PARTS_SHARE, mip_rel_gap=mip_rel_gap)
+            proof = lp_duals is not None and _proof_wanted(model)  # step 4b follows: its parts' gap
+            part_gap = mip_rel_gap * (PART_GAP_SHARE if proof else 1.0)
+            parts = solve_parts(model, start, time_limit=left * PARTS_SHARE, mip_rel_gap=part_gap)
             if parts.objective <= steps["start_objective"] and _feasible(model, parts.values):
                 start = parts.values
             steps["parts"], steps["parts_proven"] = parts.parts, parts.proven
             steps["parts_objective"], steps["sites_fixed_bound"] = parts.objective, parts.bound
             steps["parts_end_at"] = time.perf_counter() - began
-            if lp_duals is not None and _proof_wanted(model):
+            if proof and lp_duals is not None:
                 start, lp_bound, proven = _sites_proof_step(
                     model, start, parts.per_part, lp_duals, lp_bound, began + time_limit, mip_rel_gap, steps
                 )
