@@ -28,6 +28,11 @@ So, within one time limit:
    start's sites and closures fixed, one zoning MIP per level and school year
    (`zoning.network_parts`), each solved by HiGHS, warm-started, within `PARTS_SHARE` of the
    time left: the best zoning of these sites, proven part by part where time allows;
+4b. when every level has one grade and the sites are decided by their option alone (no must
+   pair at a site, no closures; `SITES_PROOF`), the proof over every site choice
+   (`zoning.network_proof`: a branch-and-bound over each level's sites by their LPs, the
+   budget priced by the LP's duals, then the part MIPs of the configurations left), to the
+   time limit; its bound replaces the LP's, and a proven plan skips step 5;
 5. the whole network MIP, warm-started from it, for the rest of the time (it may open other
    sites, rezone, and prove the optimum).
 Beside steps 4–5, from the LP's duals, the Lagrangian bound over every site choice
