@@ -238,7 +238,7 @@ def zoning_notebook() -> nbformat.NotebookNode:
         cells=[
             md(
                 """
-# 2. Phân luồng tuyển sinh — phân tuyến cho năm học tới
+# 2. Phân tuyến tuyển sinh — phân tuyến cho năm học tới
 
 Mỗi khu phố / thôn được giao cho một trường ở mỗi cấp học (mầm non, tiểu học, THCS) sao cho trẻ
 đi học càng gần càng tốt **mà không trường nào phải nhận nhiều học sinh hơn số phòng học cho
