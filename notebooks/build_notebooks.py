@@ -1,4 +1,4 @@
-"""Write the planners' notebooks (01_du_bao, 02_phan_luong, 03_phong_hoc), executed, with nbformat.
+"""Write the planners' notebooks (01_du_bao, 02_phan_tuyen, 03_phong_hoc), executed, with nbformat.
 
 The notebooks are generated from this file so they stay reviewable as code. Their narration is
 Vietnamese, for a ward planner; the code comments stay short English. Each notebook is written
@@ -8,7 +8,7 @@ planner opening it on GitHub or in JupyterLab sees the results before running an
 Rebuild after changing a cell here, or when the plan's figures change (one command, ~2 minutes):
 
     make notebooks-build                               # = .venv/bin/python notebooks/build_notebooks.py
-    .venv/bin/python notebooks/build_notebooks.py 02_phan_luong   # one notebook only
+    .venv/bin/python notebooks/build_notebooks.py 02_phan_tuyen   # one notebook only
 
 The files are deterministic: fixed cell ids, no execution timestamps, a fixed language_info, no
 machine paths in the outputs, so rebuilding unchanged code gives the same bytes.
@@ -221,7 +221,7 @@ by_method("cover80").round(0)
             ),
             md(
                 """
-**Tiếp theo:** `02_phan_luong.ipynb` dùng dự báo này để phân tuyến tuyển sinh. Cả quy trình
+**Tiếp theo:** `02_phan_tuyen.ipynb` dùng dự báo này để phân tuyến tuyển sinh. Cả quy trình
 tháng 12 (dự báo → phân tuyến → phòng học → chỉ tiêu, bản đồ và báo cáo) là một lệnh:
 
 ```
@@ -238,7 +238,7 @@ def zoning_notebook() -> nbformat.NotebookNode:
         cells=[
             md(
                 """
-# 2. Phân luồng tuyển sinh — phân tuyến cho năm học tới
+# 2. Phân tuyến tuyển sinh — phân tuyến cho năm học tới
 
 Mỗi khu phố / thôn được giao cho một trường ở mỗi cấp học (mầm non, tiểu học, THCS) sao cho trẻ
 đi học càng gần càng tốt **mà không trường nào phải nhận nhiều học sinh hơn số phòng học cho
@@ -756,7 +756,7 @@ differences.reindex(LEVEL_ORDER, level=0).rename(
 
 NOTEBOOKS: dict[str, Callable[[], nbformat.NotebookNode]] = {
     "01_du_bao": forecast_notebook,
-    "02_phan_luong": zoning_notebook,
+    "02_phan_tuyen": zoning_notebook,
     "03_phong_hoc": capacity_notebook,
 }
 

@@ -20,9 +20,9 @@ __all__ = ["map_text", "level_label", "level_in_sentence", "school_years_text", 
 _LEVELS = LEVEL_NAMES
 
 _TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Phân luồng tuyển sinh cấp {level} – năm học {year}", "Enrollment zones, {level} – school year {year}"),
+    "title": ("Phân tuyến tuyển sinh cấp {level} – năm học {year}", "Enrollment zones, {level} – school year {year}"),
     "title_years": (
-        "Phân luồng tuyển sinh cấp {level} – các năm học {first} đến {last}",
+        "Phân tuyến tuyển sinh cấp {level} – các năm học {first} đến {last}",
         "Enrollment zones, {level} – school years {first} to {last}",
     ),
     "school_entry": (
@@ -62,14 +62,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "web_changed": ("Đổi trường", "Moved school"),
     "web_yes": ("Có", "Yes"),
     "web_no": ("Không", "No"),
-    "web_no_current": ("Chưa có phân luồng hiện hành", "No current zoning"),
+    "web_no_current": ("Chưa có phân tuyến hiện hành", "No current zoning"),
     "web_share": ("Tỉ lệ", "Share"),
     "web_classes": ("Số lớp", "Classes"),
     "web_rooms": ("Phòng học cần / hiện có", "Classrooms needed / available"),
     "web_utilization": ("Mức sử dụng phòng học", "Classroom utilization"),
     "web_overflow": ("Học sinh vượt sức chứa", "Pupils over capacity"),
     "web_zone_quarters": ("Số khu phố/thôn trong vùng", "Quarters in the zone"),
-    "web_unassigned": ("Chưa phân luồng", "Not zoned"),
+    "web_unassigned": ("Chưa phân tuyến", "Not zoned"),
     "web_help": (
         "Lăn chuột để phóng to/thu nhỏ, kéo để di chuyển; rê chuột hoặc bấm vào khu phố/thôn "
         "hay trường để xem số liệu.",
@@ -108,7 +108,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "zone: {quarters}.",
     ),
     "note.start_kept": (
-        "Phân luồng cấp {level}, {years}: sau {seconds} giây bộ giải chưa tìm được phương án "
+        "Phân tuyến cấp {level}, {years}: sau {seconds} giây bộ giải chưa tìm được phương án "
         "nào; phương án hiển thị giữ trường hiện hành của từng khu phố/thôn (chưa có thì "
         "trường gần nhất); tăng thời gian giải (--time-limit) để có phương án tối ưu.",
         "{Level} zoning, {years}: the solver found no zoning within the time limit of "
@@ -116,7 +116,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "nearest); allow more time (--time-limit) for an optimised zoning.",
     ),
     "note.time_limit": (
-        "Phân luồng cấp {level}, {years}: hết thời gian giải ({seconds} giây) trước khi "
+        "Phân tuyến cấp {level}, {years}: hết thời gian giải ({seconds} giây) trước khi "
         "chứng minh được phương án là tối ưu ({gap}); tăng thời gian giải (--time-limit) "
         "để có phương án tốt hơn.",
         "{Level} zoning, {years}: the solver reached its time limit ({seconds} s) before "
@@ -138,15 +138,15 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     # zoning errors (zoning.notes.ZoningError)
     "error.infeasible": (
-        "Không có phương án phân luồng cấp {level} nào đáp ứng các giới hạn đã đặt "
-        "({limits}): hãy {relax}. Thiếu chỗ học tự nó không bao giờ khiến việc phân luồng "
+        "Không có phương án phân tuyến cấp {level} nào đáp ứng các giới hạn đã đặt "
+        "({limits}): hãy {relax}. Thiếu chỗ học tự nó không bao giờ khiến việc phân tuyến "
         "bất khả thi (học sinh vượt sức chứa được báo cáo theo từng trường).",
         "No {level} zoning meets the limits asked for ({limits}): {relax}. Capacity "
         "alone never makes zoning impossible (pupils over capacity are reported per "
         "school).",
     ),
     "error.no_solution": (
-        "Sau {seconds} giây bộ giải chưa tìm được phương án phân luồng cấp {level} nào "
+        "Sau {seconds} giây bộ giải chưa tìm được phương án phân tuyến cấp {level} nào "
         "({solver}: {solver_status}); hãy tăng thời gian giải (--time-limit).",
         "The solver found no {level} zoning within {seconds} s ({solver}: "
         "{solver_status}); allow more time (--time-limit).",
@@ -155,7 +155,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Không thể tạo vùng tuyển sinh liền khối cho khu phố/thôn {quarters}: không trường nào được xét "
         "cho các khu phố/thôn này nối được với chúng qua một chuỗi khu phố/thôn liền kề. Hãy kiểm tra "
         "quarters.geojson (khu phố/thôn tách rời hoặc có khe hở giữa các ranh giới), nới khoảng cách "
-        "tối đa, hoặc phân luồng không yêu cầu vùng liền khối.",
+        "tối đa, hoặc phân tuyến không yêu cầu vùng liền khối.",
         "Contiguous zones are impossible for quarter(s) {quarters}: none of their candidate schools "
         "can be reached through neighbouring quarters. Check quarters.geojson for islands or gaps "
         "between boundaries, raise the maximum distance, or zone without contiguity.",

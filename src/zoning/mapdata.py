@@ -186,7 +186,7 @@ def status_text(result: ZoningResult, lang: str) -> str:
 
 
 def map_title(result: ZoningResult, year: int, lang: str, title: str | None = None) -> str:
-    """`title`, or 'Phân luồng tuyển sinh cấp tiểu học – năm học 2027–2028'."""
+    """`title`, or 'Phân tuyến tuyển sinh cấp tiểu học – năm học 2027–2028'."""
     return title or map_text("title", lang, level=level_label(result.level, lang), year=f"{year}–{year + 1}")
 
 

@@ -248,7 +248,7 @@ def test_notebook_01_bands_are_of_children_only() -> None:
 
 def test_notebook_02_stability_table_shows_a_trade_off() -> None:
     # issue 16: the stability table showed identical rows for 0, 300 and 3,000
-    table = _shown_table("02_phan_luong", "02-10")
+    table = _shown_table("02_phan_tuyen", "02-10")
     moved, walk = table["số khu phố đổi trường"], table["quãng đường trung bình (m)"]
     assert table["trọng số ổn định (m)"] == [0, 300, 1000, 3000]
     assert moved == sorted(moved, reverse=True) and moved[0] > moved[-1]  # more weight, fewer moves

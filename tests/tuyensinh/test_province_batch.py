@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from openpyxl import load_workbook
 
 from tuyensinh.province.batch import run_batch
@@ -182,6 +183,22 @@ def test_citywide_serves_every_quarter_once_and_reports_overflow(province: dict)
         assert rows.loc["citywide", "pupils_over_capacity"] == pytest.approx(load["overflow_pupils"].sum(), abs=0.5)
         assert rows.loc["citywide", "pupils_over_capacity"] <= rows.loc["ward_by_ward", "pupils_over_capacity"] + 1e-6
     assert rows.loc["ward_by_ward", "pupils_over_capacity"] > 0  # the tight city really is short
+    # the map's legend sits below the map, never over a quarter (measured on the drawn figure)
+    import matplotlib.pyplot as plt
+
+    from tuyensinh.province.citywide import citywide_map_figure
+
+    fig = citywide_map_figure(city, lang="vi")
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        legend = ax.get_legend().get_window_extent(renderer)  # pixels
+        (x0, y0), (x1, y1) = ax.transData.inverted().transform([[legend.x0, legend.y0], [legend.x1, legend.y1]])
+        assert not city.quarters.intersects(shapely.box(x0, y0, x1, y1)).any()  # covers no quarter
+        assert ax.get_title().startswith("Phân tuyến THCS toàn thành phố")
+    finally:
+        plt.close(fig)
 
 
 def test_the_batch_command_of_the_cli(province: dict, capsys: pytest.CaptureFixture[str]) -> None:

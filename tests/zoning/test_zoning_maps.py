@@ -73,7 +73,7 @@ def test_vietnamese_labels_with_diacritics(zoned):
     result, quarters, schools = zoned
     fig = plot_zones(result, quarters, schools, crs=CRS, place="Phường Phước Bình")
     words = "\n".join(texts(fig))
-    assert "Phân luồng tuyển sinh cấp tiểu học – năm học 2027–2028" in words
+    assert "Phân tuyến tuyển sinh cấp tiểu học – năm học 2027–2028" in words
     assert "Phường Phước Bình" in words
     assert "Trường Tiểu học Hòa Bình" in words and "Trường Tiểu học Lê Lợi" in words
     assert "Khu phố 5" in words  # quarter labels

@@ -189,7 +189,7 @@ def test_time_limit_note_says_how_far_from_optimal(grid_problem):
     gap = result.solver.gap
     assert result.note_records[0].key == "time_limit"
     assert result.note_texts("vi")[0] == (
-        "Phân luồng cấp tiểu học, năm học 2027–2028: hết thời gian giải (0,05 giây) trước khi chứng minh "
+        "Phân tuyến cấp tiểu học, năm học 2027–2028: hết thời gian giải (0,05 giây) trước khi chứng minh "
         f"được phương án là tối ưu (phương án tìm được kém phương án tốt nhất không quá {vi_percent(gap)}); "
         "tăng thời gian giải (--time-limit) để có phương án tốt hơn."
     )
@@ -212,7 +212,7 @@ def test_nothing_found_in_time_keeps_the_start_with_a_note(grid_problem):
     result = solve_problem(grid_problem, time_limit=0.001, solver="pulp-highs", strategy="exact")
     assert result.note_records[0].key == "start_kept"
     assert result.note_texts("vi")[0] == (
-        "Phân luồng cấp tiểu học, năm học 2027–2028: sau 0,001 giây bộ giải chưa tìm được phương án nào; "
+        "Phân tuyến cấp tiểu học, năm học 2027–2028: sau 0,001 giây bộ giải chưa tìm được phương án nào; "
         "phương án hiển thị giữ trường hiện hành của từng khu phố/thôn (chưa có thì trường gần nhất); "
         "tăng thời gian giải (--time-limit) để có phương án tối ưu."
     )
@@ -303,9 +303,9 @@ def test_infeasible_limits_error():
     error = ZoningError("infeasible", level="tieu_hoc", contiguity=True, max_distance=1500.0)
     assert isinstance(error, ValueError) and error.key == "infeasible"
     assert error.text("vi") == (
-        "Không có phương án phân luồng cấp tiểu học nào đáp ứng các giới hạn đã đặt (vùng tuyển sinh liền "
+        "Không có phương án phân tuyến cấp tiểu học nào đáp ứng các giới hạn đã đặt (vùng tuyển sinh liền "
         "khối; khoảng cách tối đa 1.500 m): hãy bỏ yêu cầu vùng liền khối hoặc tăng khoảng cách tối đa. "
-        "Thiếu chỗ học tự nó không bao giờ khiến việc phân luồng bất khả thi (học sinh vượt sức chứa được "
+        "Thiếu chỗ học tự nó không bao giờ khiến việc phân tuyến bất khả thi (học sinh vượt sức chứa được "
         "báo cáo theo từng trường)."
     )
     assert error.text("en") == (
@@ -356,7 +356,7 @@ def test_impossible_contiguity_error_wording():
     assert error.text("vi") == (
         "Không thể tạo vùng tuyển sinh liền khối cho khu phố/thôn q2: không trường nào được xét cho các khu "
         "phố/thôn này nối được với chúng qua một chuỗi khu phố/thôn liền kề. Hãy kiểm tra quarters.geojson "
-        "(khu phố/thôn tách rời hoặc có khe hở giữa các ranh giới), nới khoảng cách tối đa, hoặc phân luồng "
+        "(khu phố/thôn tách rời hoặc có khe hở giữa các ranh giới), nới khoảng cách tối đa, hoặc phân tuyến "
         "không yêu cầu vùng liền khối."
     )
     assert error.text("en") == (
@@ -382,7 +382,7 @@ def test_no_zoning_in_time_error():
     solver, status = error.params["solver"], error.params["solver_status"]
     assert solver.startswith("HiGHS") and status
     assert error.text("vi") == (
-        f"Sau 0,001 giây bộ giải chưa tìm được phương án phân luồng cấp tiểu học nào "
+        f"Sau 0,001 giây bộ giải chưa tìm được phương án phân tuyến cấp tiểu học nào "
         f"({solver}: {status}); hãy tăng thời gian giải (--time-limit)."
     )
     assert error.text("en") == (

@@ -159,7 +159,7 @@ def test_vietnamese_by_default_english_on_request(zoned):
     result, quarters, schools = zoned
     page = zones_html(result, quarters, schools, crs=CRS, place="Phường Phước Bình")
     assert '<html lang="vi">' in page
-    assert "<title>Phân luồng tuyển sinh cấp tiểu học – năm học 2027–2028</title>" in page
+    assert "<title>Phân tuyến tuyển sinh cấp tiểu học – năm học 2027–2028</title>" in page
     assert "Phường Phước Bình" in page and "Trường và vùng tuyển sinh" in page
     texts = "".join(parse(page).texts)
     assert "Trường Tiểu học Hòa Bình" in texts and "Trường Tiểu học Lê Lợi & <Trần Phú>" in texts
@@ -171,7 +171,7 @@ def test_vietnamese_by_default_english_on_request(zoned):
     english = zones_html(result, quarters, schools, crs=CRS, lang="en", place="Phước Bình ward")
     assert '<html lang="en">' in english
     assert "<title>Enrollment zones, Primary – school year 2027–2028</title>" in english
-    assert "Schools and their zones" in english and "Phân luồng" not in english
+    assert "Schools and their zones" in english and "Phân tuyến" not in english
     rows = page_data(parse(english))["schools"][0]["rows"]
     assert [r[0] for r in rows][:3] == ["Pupils", "Classes", "Classrooms needed / available"]
     with pytest.raises(ValueError, match="unknown output language"):

@@ -88,7 +88,7 @@ class Progress:
 
     `sink`: True → stderr: on a terminal, progress bars with the time left
     (`tuyensinh.present.progress_bars`: the steps, and each time-limited zoning solve against its
-    limit); elsewhere (a log, a pipe) one short line per step ("[4/7] Phân luồng tuyển sinh:
+    limit); elsewhere (a log, a pipe) one short line per step ("[4/7] Phân tuyến tuyển sinh:
     tiểu học …"). False/None → silent; a callable → it takes each line. `stream`: where True
     writes (default `sys.stderr`, read when the progress starts).
     """

@@ -3,7 +3,7 @@
 The style of `tuyensinh batch` (tqdm on stderr, one redrawn line per bar, no smoothing): tqdm is
 already a dependency, degrades to nothing on a pipe, and computes rate and time remaining.
 Two bars:
-- the steps bar `[4/7] Phân luồng tuyển sinh: tiểu học` with the time spent and tqdm's estimate
+- the steps bar `[4/7] Phân tuyến tuyển sinh: tiểu học` with the time spent and tqdm's estimate
   of the time left from the steps done so far;
 - under it, while a step with a known upper bound runs (a zoning solve, whose solver stops at
   its time limit), a time bar filled by the seconds spent against that bound: the time left is

@@ -265,10 +265,24 @@ def citywide_zoning(
 
 
 def citywide_map_png(result: CitywideResult, dpi: int = 150, lang: str = "vi") -> bytes:
-    """Quarters zoned across a ward line (orange), changed within their ward (light orange),
-    ward outlines (dark lines) and the schools (triangles)."""
+    """`citywide_map_figure` as PNG bytes."""
     import io
 
+    import matplotlib.pyplot as plt
+
+    fig = citywide_map_figure(result, lang)
+    try:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        return buffer.getvalue()
+    finally:
+        plt.close(fig)
+
+
+def citywide_map_figure(result: CitywideResult, lang: str = "vi") -> Any:
+    """Quarters zoned across a ward line (orange), changed within their ward (light orange),
+    ward outlines (dark lines) and the schools (triangles); the legend below the map, never
+    over a quarter. A matplotlib Figure (the caller closes it)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -298,8 +312,11 @@ def citywide_map_png(result: CitywideResult, dpi: int = 150, lang: str = "vi") -
                 Patch(color="#e8eef5", label=say("city.kept", lang)),
                 Line2D([], [], marker="^", color="#1f4e79", linestyle="", label=say("city.school", lang)),
             ],
-            loc="lower left",
+            loc="upper center",  # below the map, never over a quarter
+            bbox_to_anchor=(0.5, -0.01),
+            ncols=2,
             fontsize=9,
+            frameon=False,
         )
         ax.set_title(
             say(
@@ -310,11 +327,10 @@ def citywide_map_png(result: CitywideResult, dpi: int = 150, lang: str = "vi") -
             )
         )
         ax.set_axis_off()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-        return buffer.getvalue()
-    finally:
+    except BaseException:
         plt.close(fig)
+        raise
+    return fig
 
 
 def write_citywide(result: CitywideResult, out: str | os.PathLike, lang: str = "vi") -> list[str]:

@@ -58,8 +58,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "step.validate": ("Kiểm tra dữ liệu phường/xã", "Checking the ward folder"),
     "step.forecast": ("Dự báo dân số theo độ tuổi", "Forecasting population by age"),
     "step.demand": ("Tính nhu cầu tuyển sinh", "Computing enrollment demand"),
-    "step.zoning": ("Phân luồng tuyển sinh: {level}", "Enrollment zoning: {level}"),
-    "step.zoning_years": ("Phân luồng từng năm đến {horizon}: {level}", "Zoning each year to {horizon}: {level}"),
+    "step.zoning": ("Phân tuyến tuyển sinh: {level}", "Enrollment zoning: {level}"),
+    "step.zoning_years": ("Phân tuyến từng năm đến {horizon}: {level}", "Zoning each year to {horizon}: {level}"),
     "step.capacity": ("Tính lớp, phòng học và chỉ tiêu", "Classes, classrooms and quotas"),
     "step.charts": ("Vẽ biểu đồ và bản đồ", "Drawing charts and maps"),
     "step.write": ("Ghi kết quả", "Writing outputs"),
@@ -79,7 +79,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "xlsx.title": ("CHỈ TIÊU TUYỂN SINH NĂM HỌC {school_year}", "ENROLLMENT QUOTAS, SCHOOL YEAR {school_year}"),
     "xlsx.subtitle": ("Cấp học: {level} – {ward}", "Level: {level} – {ward}"),
     "xlsx.basis": (
-        "Căn cứ: dự báo dân số cuối năm {base_year} và phương án phân luồng tuyển sinh theo địa bàn "
+        "Căn cứ: dự báo dân số cuối năm {base_year} và phương án phân tuyến tuyển sinh theo địa bàn "
         "năm học {school_year}. Các năm sau là số dự kiến để chuẩn bị phòng học.",
         "Basis: population forecast of December {base_year} and the enrollment zoning for "
         "{school_year}. Later years are projections for classroom planning.",
@@ -103,7 +103,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     # report
     "report.title": ("Kế hoạch tuyển sinh và phòng học – {ward}", "Enrollment and classroom plan – {ward}"),
     "report.subtitle": (
-        "Dự báo cuối năm {base_year}; phân luồng năm học {school_year}; phòng học đến năm học {horizon_label}",
+        "Dự báo cuối năm {base_year}; phân tuyến năm học {school_year}; phòng học đến năm học {horizon_label}",
         "Forecast of December {base_year}; zoning for {school_year}; classrooms to {horizon_label}",
     ),
     "report.summary": ("Tóm tắt", "Summary"),
@@ -113,12 +113,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "report.who_children": ("trẻ", "children"),
     "report.who_pupils": ("học sinh", "pupils"),
     "report.yearly_line": (
-        "Nếu phân luồng lại mỗi năm (kể cả khi trường mới mở), năm thiếu nhiều nhất: {parts}",
+        "Nếu phân tuyến lại mỗi năm (kể cả khi trường mới mở), năm thiếu nhiều nhất: {parts}",
         "If the zones are redrawn every year (including when new schools open), worst year: {parts}",
     ),
     "report.yearly_part": ("{level} thiếu {rooms} phòng", "{level} {rooms} room(s) short"),
     "report.yearly_none": (
-        "Nếu phân luồng lại mỗi năm (kể cả khi trường mới mở), mọi cấp học đủ phòng đến năm học {horizon_label}",
+        "Nếu phân tuyến lại mỗi năm (kể cả khi trường mới mở), mọi cấp học đủ phòng đến năm học {horizon_label}",
         "If the zones are redrawn every year (including when new schools open), every level has "
         "enough rooms up to {horizon_label}",
     ),
@@ -133,19 +133,19 @@ _TEXT: dict[str, tuple[str, str]] = {
         "The line is the forecast; the real count falls in the dark band 8 times in 10, in the light "
         "band 19 times in 20.",
     ),
-    "report.zoning": ("Phân luồng tuyển sinh năm học {school_year}", "Enrollment zoning for {school_year}"),
+    "report.zoning": ("Phân tuyến tuyển sinh năm học {school_year}", "Enrollment zoning for {school_year}"),
     "report.capacity": (
         "Mức sử dụng phòng học và thiếu phòng đến năm học {horizon_label}",
         "Classroom utilization and shortfall to {horizon_label}",
     ),
     "report.quotas": ("Chỉ tiêu tuyển sinh năm học {school_year}", "Enrollment quotas for {school_year}"),
-    "report.zonings_compared": ("Thiếu phòng theo phương án phân luồng", "Rooms short by zoning option"),
+    "report.zonings_compared": ("Thiếu phòng theo phương án phân tuyến", "Rooms short by zoning option"),
     "report.zoning_proposed": (
-        "Phân luồng đề xuất (giữ từ năm học {school_year}, phân luồng lại năm có trường mở hoặc đóng)",
+        "Phân tuyến đề xuất (giữ từ năm học {school_year}, phân tuyến lại năm có trường mở hoặc đóng)",
         "Proposed zoning (kept from {school_year}, redrawn in a year a school opens or closes)",
     ),
-    "report.zoning_current": ("Phân luồng hiện hành (zones.csv)", "Current zoning (zones.csv)"),
-    "report.zoning_yearly": ("Phân luồng lại từng năm", "Rezoned every year"),
+    "report.zoning_current": ("Phân tuyến hiện hành (zones.csv)", "Current zoning (zones.csv)"),
+    "report.zoning_yearly": ("Phân tuyến lại từng năm", "Rezoned every year"),
     "report.solver": ("Thông tin kỹ thuật", "Technical details"),
     "report.footer": (
         "Tạo bởi tuyensinh {version} lúc {created}. Dữ liệu đầu vào và thiết lập: manifest.json.",
@@ -305,16 +305,16 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{school} uses only {use:.0%} of its rooms in {school_year}: {size:.0f} {who} per class on average",
     ),
     "flag.overflow_clause": (
-        "; phân luồng năm học {school_year} còn {pupils:.0f} trẻ/học sinh vượt sức chứa",
+        "; phân tuyến năm học {school_year} còn {pupils:.0f} trẻ/học sinh vượt sức chứa",
         "; the zoning of {school_year} leaves {pupils:.0f} pupils above its capacity",
     ),
     "flag.overflow": (
-        "Phân luồng năm học {school_year} ({level}): {pupils:.0f} trẻ/học sinh vượt sức chứa của {school}",
+        "Phân tuyến năm học {school_year} ({level}): {pupils:.0f} trẻ/học sinh vượt sức chứa của {school}",
         "Zoning {school_year} ({level}): {pupils:.0f} pupils above the capacity of {school}",
     ),
     "flag.closed_with_pupils": (
-        "{school} không còn hoạt động từ năm học {school_year} nhưng theo phân luồng đang giữ vẫn có "
-        "{pupils:,.0f} trẻ/học sinh: cần phân luồng lại các khu phố/thôn của trường",
+        "{school} không còn hoạt động từ năm học {school_year} nhưng theo phân tuyến đang giữ vẫn có "
+        "{pupils:,.0f} trẻ/học sinh: cần phân tuyến lại các khu phố/thôn của trường",
         "{school} is closed from {school_year} but the zones kept would still send it {pupils:,.0f} "
         "pupils: its quarters need new zones",
     ),
@@ -361,7 +361,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{level} ({zones}): {rooms} new classroom(s) needed by {school_year}",
     ),
     "report.capacity_zones": (
-        "Các số của phần này tính theo tuyến đề xuất (zones.csv trong thư mục kết quả, phân luồng lại "
+        "Các số của phần này tính theo tuyến đề xuất (zones.csv trong thư mục kết quả, phân tuyến lại "
         "từ năm học có trường mở hoặc đóng). Cột «Thiếu phòng (theo tuyến hiện hành)» tính với tuyến "
         "đang áp dụng (zones.csv của phường/xã), như lệnh tuyensinh capacity. Mức sử dụng phòng học = "
         "số phòng học cần (lớp đủ theo sĩ số tối đa) ÷ số phòng học hiện có: trên 100% là thiếu phòng.",
@@ -372,7 +372,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "available: above 100% means rooms are short.",
     ),
     "report.capacity_zones_proposed_only": (
-        "Các số của phần này tính theo tuyến đề xuất (zones.csv trong thư mục kết quả, phân luồng lại "
+        "Các số của phần này tính theo tuyến đề xuất (zones.csv trong thư mục kết quả, phân tuyến lại "
         "từ năm học có trường mở hoặc đóng); phường/xã chưa có tuyến hiện hành (zones.csv). Mức sử "
         "dụng phòng học = số phòng học cần (lớp đủ theo sĩ số tối đa) ÷ số phòng học hiện có: trên "
         "100% là thiếu phòng.",

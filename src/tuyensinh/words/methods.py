@@ -156,7 +156,7 @@ METHODS_TEXT = Catalog(
             "choice). On the shortfall chart, the dashed bar is the upper 80% bound: the rooms short "
             "if the number of children runs high (only 1 chance in 10 of more).",
         ),
-        "appendix.zoning": ("Phân luồng tuyển sinh: mô hình tối ưu", "Zoning: the optimisation model"),
+        "appendix.zoning": ("Phân tuyến tuyển sinh: mô hình tối ưu", "Zoning: the optimisation model"),
         "appendix.zoning_text": (
             "Mỗi khu phố/thôn được giao cho một trường bằng mô hình quy hoạch nguyên (MIP) giải bằng "
             "HiGHS: tổng quãng đường đi học (học sinh × mét) nhỏ nhất, cộng {stability} mét cho mỗi "

@@ -207,7 +207,7 @@ PROVINCE = Catalog(
         "city.kept": ("Giữ trường", "Unchanged"),
         "city.school": ("Trường", "School"),
         "city.title": (
-            "Phân luồng {level} toàn thành phố, năm học {year}",
+            "Phân tuyến {level} toàn thành phố, năm học {year}",
             "City-wide zoning, {level}, school year {year}",
         ),
     },

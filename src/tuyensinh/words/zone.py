@@ -20,7 +20,7 @@ ZONE = Catalog(
             "Dự báo dân số và nhu cầu tuyển sinh ({place})…",
             "Forecasting population and enrollment demand ({place})…",
         ),
-        "zone.progress_zoning": ("Phân luồng tuyển sinh cấp {level}, {years}…", "Zoning {level} schools, {years}…"),
+        "zone.progress_zoning": ("Phân tuyến tuyển sinh cấp {level}, {years}…", "Zoning {level} schools, {years}…"),
         "zone.written": (
             "{out}: zones.csv, school_load.csv, solver.json, bản đồ (PNG, PDF, HTML)",
             "{out}: zones.csv, school_load.csv, solver.json, maps (PNG, PDF, HTML)",
@@ -44,7 +44,7 @@ ZONE = Catalog(
             "horizon) of ward.toml; got {years}.",
         ),
         "error.no_school_of_level": (
-            "schools.csv không có trường cấp {level} nào; không có gì để phân luồng.",
+            "schools.csv không có trường cấp {level} nào; không có gì để phân tuyến.",
             "schools.csv has no {level} school; nothing to zone.",
         ),
         "error.prefix": ("Lỗi", "error"),

@@ -177,7 +177,7 @@ def test_zone_command_speaks_vietnamese_only(noted_runs):
     )
     assert stderr.splitlines() == [
         "Dự báo dân số và nhu cầu tuyển sinh (Phường Phước Bình)…",
-        "Phân luồng tuyển sinh cấp tiểu học, năm học 2029–2030…",
+        "Phân tuyến tuyển sinh cấp tiểu học, năm học 2029–2030…",
     ]
     # no English sentence: once the file names, the solver's name and the option are set aside,
     # not one English word is left

@@ -28,7 +28,7 @@ def test_labels_vietnamese_by_default_english_on_request():
     assert labels.school_year_label(2027) == "2027–2028"
     assert labels.ward_title("phường", "Phước Bình") == "Phường Phước Bình"
     assert labels.ward_title("xã", "Thiện Hòa", "en") == "Thiện Hòa commune"
-    assert labels.say("step.zoning", level="tiểu học") == "Phân luồng tuyển sinh: tiểu học"
+    assert labels.say("step.zoning", level="tiểu học") == "Phân tuyến tuyển sinh: tiểu học"
 
 
 def test_unknown_language_is_a_clear_error():

@@ -201,9 +201,9 @@ def test_report_is_self_contained_and_in_vietnamese(vi_run):
     for heading in (
         "Những điểm cần chú ý",
         "Dự báo dân số độ tuổi đi học",
-        "Phân luồng tuyển sinh năm học 2027–2028",
+        "Phân tuyến tuyển sinh năm học 2027–2028",
         "Chỉ tiêu tuyển sinh năm học 2027–2028",
-        "Thiếu phòng theo phương án phân luồng",
+        "Thiếu phòng theo phương án phân tuyến",
     ):
         assert heading in page, heading
     # flags in plain words, naming the schools the sample ward was built to overload
@@ -231,7 +231,7 @@ def test_report_flags_match_the_capacity_table(vi_run):
 def test_progress_lines(vi_run):
     _, lines = vi_run
     assert lines[0] == "[1/7] Kiểm tra dữ liệu phường/xã …"
-    assert "[4/7] Phân luồng tuyển sinh: tiểu học …" in lines
+    assert "[4/7] Phân tuyến tuyển sinh: tiểu học …" in lines
     assert lines[-1].startswith("Xong: kết quả trong")
     numbers = [int(m.group(1)) for line in lines if (m := re.match(r"\[(\d)/7\]", line))]
     assert numbers == sorted(numbers) and set(numbers) == set(range(1, 8))

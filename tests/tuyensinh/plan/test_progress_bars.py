@@ -35,7 +35,7 @@ def test_plain_lines_when_stderr_is_not_a_terminal() -> None:
     _run_steps(progress)
     assert log.getvalue().splitlines() == [
         "[1/7] Kiểm tra dữ liệu phường/xã …",
-        "[4/7] Phân luồng tuyển sinh: THCS …",
+        "[4/7] Phân tuyến tuyển sinh: THCS …",
         "Kịch bản: A",
     ]
     assert set(progress.timings) == {"validate", "zoning.thcs"}

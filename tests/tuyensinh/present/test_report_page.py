@@ -100,14 +100,14 @@ def test_flags_from_year_and_overflow():
     # a school short of rooms whose zoning also leaves pupils without a seat is named once, not twice
     assert text[0] == (
         "Trường Tiểu học Phước Bình thiếu 4 phòng học từ năm học 2029–2030, đến năm học 2030–2031 thiếu 5 phòng; "
-        "phân luồng năm học 2027–2028 còn 23 trẻ/học sinh vượt sức chứa"
+        "phân tuyến năm học 2027–2028 còn 23 trẻ/học sinh vượt sức chứa"
     )
     assert [kind for kind, _ in flags] == ["over", "over", "tight", "info"]
     assert sum("Phước Bình" in sentence for sentence in text) == 1
     # overflow at a school with enough rooms keeps its own point, as urgent as missing rooms
     lone = pd.DataFrame({"school_id": ["TH02"], "level": ["tieu_hoc"], "school_year": [2027], "overflow": [7.0]})
     alone = [s for _, s in flag_sentences(_capacity(), SCHOOLS, lang="vi", from_year=2029, overflow=lone)]
-    assert "Phân luồng năm học 2027–2028 (tiểu học): 7 trẻ/học sinh vượt sức chứa của Trường Tiểu học Lê Lợi" in alone
+    assert "Phân tuyến năm học 2027–2028 (tiểu học): 7 trẻ/học sinh vượt sức chứa của Trường Tiểu học Lê Lợi" in alone
 
 
 def test_report_prints_on_a4_with_headings_kept_with_their_content():
@@ -181,7 +181,7 @@ def test_a_closed_school_that_still_gets_pupils_needs_new_zones_not_rooms():
     assert flags[0] == (
         "over",
         "Trường Tiểu học Lê Lợi không còn hoạt động từ năm học 2029–2030 nhưng "
-        "theo phân luồng đang giữ vẫn có 600 trẻ/học sinh: cần phân luồng lại "
+        "theo phân tuyến đang giữ vẫn có 600 trẻ/học sinh: cần phân tuyến lại "
         "các khu phố/thôn của trường",
     )
     assert not any("Lê Lợi thiếu" in s for _, s in flags)
