@@ -339,6 +339,8 @@ def sites_proof(
 
     try:
         best = [lv.best() for lv in levels]
+        if not all(np.isfinite(best)):  # a level with no feasible configuration: no thresholds
+            return gave_up()
         lists = []
         for bi, lv in enumerate(levels):
             found = lv.enumerate(target + slack - (sum(best) - best[bi]))
@@ -386,7 +388,8 @@ def sites_proof(
             if key in lp_of and len(got) == len(ks) and proven:  # an unproven part is solved again
                 extra = parts.extra(key)
                 bound = float(np.sum([r[0] for r in got])) + extra
-                parts.solved[key] = (bound, float(np.sum([r[1] for r in got])) + extra, None)
+                cols = parts.where[(bi, t)][1]  # the plan's zoning of that part
+                parts.solved[key] = (bound, float(np.sum([r[1] for r in got])) + extra, plan[cols])
                 reused += 1
 
     def low(key: PartKey) -> float:
