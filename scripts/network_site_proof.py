@@ -17,6 +17,11 @@ optimal when every budget-feasible configuration C = (C_1, C_2, C_3) has a lower
 3. the part MIPs those configurations need, keyed by (level, year, the options open that
    year), counted, and a sample (or all, `--solve-parts`) solved by HiGHS to time them.
 
+The library's step 4b (`zoning.network_proof.sites_proof`) runs the same algorithm inside
+`solve_network_model` (reusing step 4's parts, its target U·(1 − 0.9γ)); this script keeps
+the measurement: `--order` compares branching orders, `--solve-all` solves every part MIP the
+configurations left use (the entry grades' optimum and its bound).
+
 Run: `nice -n 19 python scripts/network_site_proof.py [--upper 26221000] [--solve-parts N]`.
 """
 
