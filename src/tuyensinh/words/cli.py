@@ -426,7 +426,7 @@ _HELP: dict[str, tuple[str, str]] = {
         "plan every ward again, even those whose inputs and settings are unchanged",
     ),
     "batch.citywide": (
-        "phân vùng thêm cấp CẤP_HỌC vượt qua ranh giới phường/xã (thcs, tieu_hoc; dùng được nhiều lần)",
+        "phân tuyến thêm cấp CẤP_HỌC vượt qua ranh giới phường/xã (thcs, tieu_hoc; dùng được nhiều lần)",
         "also zone LEVEL across ward lines (thcs, tieu_hoc; repeatable)",
     ),
     "batch.citywide_time_limit": (
@@ -453,13 +453,13 @@ _HELP: dict[str, tuple[str, str]] = {
     "batch.quiet": ("không in tiến độ ra stderr", "no progress on stderr"),
     # citywide
     "citywide.help": (
-        "phân vùng một cấp học vượt qua ranh giới phường/xã, trên kết quả của tuyensinh batch",
+        "phân tuyến một cấp học vượt qua ranh giới phường/xã, trên kết quả của tuyensinh batch",
         "zone one level across ward lines, on the outputs of tuyensinh batch",
     ),
     "citywide.description": (
-        "Phân vùng CẤP_HỌC (mặc định THCS) cho toàn thành phố, không theo ranh giới phường/xã: mọi khu phố/thôn "
+        "Phân tuyến CẤP_HỌC (mặc định THCS) cho toàn thành phố, không theo ranh giới phường/xã: mọi khu phố/thôn "
         "và mọi trường của các phường/xã đã lập kế hoạch trong THƯ_MỤC_KẾT_QUẢ (thư mục --out của một lần chạy "
-        "tuyensinh batch), với số học sinh mà kế hoạch của từng phường/xã đã dự báo, so với phân vùng theo từng "
+        "tuyensinh batch), với số học sinh mà kế hoạch của từng phường/xã đã dự báo, so với phân tuyến theo từng "
         "phường/xã. Kết quả trong THƯ_MỤC_KẾT_QUẢ/citywide_<cấp>/: zones.csv, comparison.csv, load.csv, "
         "solver.json, map.png.",
         "Zone LEVEL (default lower secondary) across the whole city regardless of ward lines: every quarter and "

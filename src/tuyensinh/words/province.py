@@ -164,7 +164,7 @@ PROVINCE = Catalog(
         "error.workers": ("--workers phải từ 1 trở lên", "--workers must be at least 1"),
         "error.no_batch": (
             "{path}: không thấy tệp này; hãy chạy `tuyensinh batch THƯ_MỤC_TỈNH --out {out}` trước, rồi phân "
-            "vùng toàn thành phố trên kết quả đó",
+            "tuyến toàn thành phố trên kết quả đó",
             "{path} not found: run `tuyensinh batch PROVINCE_DIR --out {out}` first, then zone the city on its outputs",
         ),
         "error.batch_json": (
@@ -181,16 +181,16 @@ PROVINCE = Catalog(
             "the wards' plans zone different school years ({years}); choose one with --school-year",
         ),
         "error.city_unzoned": (
-            "phân vùng của từng phường/xã còn để khu phố/thôn không có trường cấp này: {quarters}; hãy chạy "
+            "phân tuyến của từng phường/xã còn để khu phố/thôn không có trường cấp này: {quarters}; hãy chạy "
             "lại tuyensinh batch với --force",
             "the ward-by-ward zoning leaves quarters without a school of the level: {quarters}; run tuyensinh "
             "batch again with --force",
         ),
         # what `tuyensinh citywide` (and `batch --citywide`) prints when done
         "city.summary": (
-            "Phân vùng {level} toàn thành phố, năm học {year}: {pupils} học sinh của {quarters} khu phố/thôn "
+            "Phân tuyến {level} toàn thành phố, năm học {year}: {pupils} học sinh của {quarters} khu phố/thôn "
             "({wards} phường/xã).\n"
-            "  Quãng đường trung bình {city_km} km (phân vùng theo từng phường/xã: {ward_km} km); "
+            "  Quãng đường trung bình {city_km} km (phân tuyến theo từng phường/xã: {ward_km} km); "
             "học sinh chưa có chỗ {city_over} (theo từng phường/xã: {ward_over}).\n"
             "  {crossing} khu phố/thôn học trường của phường/xã khác; {changed} khu phố/thôn đổi trường.\n"
             "  Kết quả: {folder}",
