@@ -22,7 +22,8 @@ The library's step 4b (`zoning.network_proof.sites_proof`) runs the same algorit
 the measurement: `--order` compares branching orders, `--solve-all` solves every part MIP the
 configurations left use (the entry grades' optimum and its bound).
 
-Run: `nice -n 19 python scripts/network_site_proof.py [--upper 26221000] [--solve-parts N]`.
+Run: `PYTHONPATH=src:. nice -n 19 python scripts/network_site_proof.py [--upper 26221000] [--order column]
+[--solve-all] [--part-limit 20]` (without `--upper`, a 10 s plan is made first).
 """
 
 from __future__ import annotations
