@@ -42,12 +42,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from zoning.model import MatrixModel
 from zoning.network_model import NetworkModel, early_fixed
 from zoning.network_parts import fixed_columns, model_parts, tidy
 from zoning.network_sites import _LevelLP
-from zoning.solve import solve_model
+from zoning.solve import SolveOutcome, solve_model
 
-__all__ = ["ProofResult", "sites_proof"]
+__all__ = ["Listing", "ListingBeside", "ProofResult", "list_configurations", "sites_proof"]
 
 Config = tuple[tuple[int, int], ...]
 """A level's configuration: sorted (site column, option) of its sites open."""
@@ -266,7 +267,8 @@ class _Parts:
             values[b.z0 + o * T + int(b.net.option_first[o]) : b.z0 + (o + 1) * T] = 1.0
         return values
 
-    def solve(self, key: PartKey, time_limit: float) -> None:
+    def part_model(self, key: PartKey) -> MatrixModel:
+        """The zoning MIP of one level and school year with the options `key` open."""
         bi, t, options = key
         model = self.model
         rows, cols = self.where[(bi, t)]
@@ -282,7 +284,14 @@ class _Parts:
             row_lo=model.row_lo[rows] - shift[rows],
             row_hi=model.row_hi[rows] - shift[rows],
         )
-        out = solve_model(part.as_matrix_model(), time_limit=max(time_limit, 0.05), mip_rel_gap=self.gap)
+        return part.as_matrix_model()
+
+    def solve(self, key: PartKey, time_limit: float) -> None:
+        """Solve the part `key` in this process."""
+        out = solve_model(self.part_model(key), time_limit=max(time_limit, 0.05), mip_rel_gap=self.gap)
+        self.keep(key, out)
+
+    def keep(self, key: PartKey, out: SolveOutcome) -> None:
         extra = self.extra(key)
         bound = -np.inf if out.bound is None else float(out.bound) + extra
         value = np.inf if out.objective is None else float(out.objective) + extra
@@ -310,6 +319,110 @@ def _keys(model: NetworkModel, bi: int, config: Config) -> list[PartKey]:
     return [(bi, t, tuple(sorted(o for _, o in config if net.option_first[o] <= t))) for t in range(net.shape[2])]
 
 
+@dataclass(frozen=True)
+class Listing:
+    """Step 1's result: per level, min g_l (`best`) and every configuration with g_l below the
+    threshold its target gave, as (config, g_l, v_l, money, sites, the LP's cost per year);
+    `lps`: the LPs solved."""
+
+    best: tuple[float, ...]
+    lists: tuple[tuple[tuple[Config, float, float, float, int, np.ndarray], ...], ...]
+    lps: int
+    target: float
+
+
+def list_configurations(
+    model: NetworkModel, prices: tuple[float, float], target: float, *, deadline: float
+) -> Listing | None:
+    """Step 1 for the proof target `target` (U'): each level's configurations that may beat it
+    (None when out of time, or when a level has no feasible configuration). A listing made for
+    a larger target holds every configuration a smaller one would list (`sites_proof` filters
+    it), so it may be made from the start's value beside step 4 (`ListingBeside`)."""
+    slack = _slack(model, prices)
+    levels = [_Level(model, bi, prices, deadline) for bi in range(len(model.blocks))]
+    try:
+        best = [lv.best() for lv in levels]
+        if not all(np.isfinite(best)):  # a level with no feasible configuration: no thresholds
+            return None
+        lists = []
+        for bi, lv in enumerate(levels):
+            found = lv.enumerate(target + slack - (sum(best) - best[bi]))
+            cost = lv.net.option_cost
+            lists.append(
+                tuple(
+                    (c, g, g - sum(lv.priced[o] for _, o in c), float(sum(cost[o] for _, o in c)), len(c), y)
+                    for c, g, y in found
+                )
+            )
+    except _OutOfTime:
+        return None
+    return Listing(tuple(best), tuple(lists), sum(lv.lps for lv in levels), target)
+
+
+def _slack(model: NetworkModel, prices: tuple[float, float]) -> float:
+    """λ·B + μ·p: the priced budgets (0 for a budget not set or not binding)."""
+    opts = model.options
+    budget = opts.budget if opts.budget is not None else np.inf
+    max_sites = opts.max_sites if opts.max_sites is not None else np.inf
+    return (prices[0] * budget if prices[0] > 0 else 0.0) + (prices[1] * max_sites if prices[1] > 0 else 0.0)
+
+
+class ListingBeside:
+    """`list_configurations` in a forked child process, started now (beside step 4, on the
+    other core) and read back by `finish()`; without fork, computed in `finish()`."""
+
+    def __init__(self, model: NetworkModel, prices: tuple[float, float], target: float, *, deadline: float) -> None:
+        import multiprocessing
+        import sys
+
+        from zoning.solve import _fork_available
+
+        self.args = (model, prices, target)
+        self.deadline = deadline
+        self.process = None
+        if _fork_available():
+            context = multiprocessing.get_context("fork")
+            self.receive, send = context.Pipe(duplex=False)
+            self.process = context.Process(
+                target=_listing_child, args=(send, model, prices, target, deadline), daemon=True
+            )
+            sys.stdout.flush()
+            sys.stderr.flush()
+            self.process.start()
+            send.close()
+
+    def finish(self) -> Listing | None:
+        """The listing, waiting for it until the deadline at the latest (None then)."""
+        if self.process is None:
+            model, prices, target = self.args
+            return list_configurations(model, prices, target, deadline=self.deadline)
+        process, receive = self.process, self.receive
+        try:
+            if receive.poll(max(self.deadline - time.perf_counter(), 0.0)):
+                try:
+                    kind, result = receive.recv()
+                except (EOFError, OSError):
+                    return None
+                if kind == "error":
+                    raise RuntimeError(f"the sites' listing failed in its child process: {result}")
+                return result
+            return None
+        finally:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receive.close()
+
+
+def _listing_child(conn, model: NetworkModel, prices: tuple[float, float], target: float, deadline: float) -> None:
+    try:
+        conn.send(("done", list_configurations(model, prices, target, deadline=deadline)))
+    except BaseException as error:  # reported to the parent, which re-raises
+        conn.send(("error", repr(error)))
+    finally:
+        conn.close()
+
+
 def sites_proof(
     model: NetworkModel,
     upper: float,
@@ -318,11 +431,13 @@ def sites_proof(
     deadline: float,
     mip_rel_gap: float,
     known: tuple[np.ndarray, list[tuple[float | None, float]]] | None = None,
+    listing: Listing | None = None,
 ) -> ProofResult | None:
     """Steps 1–3 of the module docstring for a plan of value `upper` (prices: the LP's duals
     of the money and site-count budgets), until `deadline` (a time.perf_counter() value);
     `known`: (the plan's values, each part's (bound, objective) in `model_parts` order) from
-    the strategy's step 4, reused. None when the proof does not apply."""
+    the strategy's step 4, reused; `listing`: step 1 already made for a target at least this
+    plan's (`ListingBeside`), filtered here. None when the proof does not apply."""
     if not proof_applies(model):
         return None
     began = time.perf_counter()
@@ -330,26 +445,22 @@ def sites_proof(
     opts = model.options
     budget = opts.budget if opts.budget is not None else np.inf
     max_sites = opts.max_sites if opts.max_sites is not None else np.inf
-    slack = (prices[0] * budget if prices[0] > 0 else 0.0) + (prices[1] * max_sites if prices[1] > 0 else 0.0)
-    levels = [_Level(model, bi, prices, deadline) for bi in range(len(model.blocks))]
-    lps = lambda: sum(lv.lps for lv in levels)  # noqa: E731
+    slack = _slack(model, prices)
+    lps = 0 if listing is None else listing.lps
 
     def gave_up() -> ProofResult:
-        return ProofResult(None, False, None, 0, (), lps(), 0, time.perf_counter() - began)
+        return ProofResult(None, False, None, 0, (), lps, 0, time.perf_counter() - began)
 
-    try:
-        best = [lv.best() for lv in levels]
-        if not all(np.isfinite(best)):  # a level with no feasible configuration: no thresholds
+    if listing is None or listing.target < target:
+        listing = list_configurations(model, prices, target, deadline=deadline)
+        if listing is None:
             return gave_up()
-        lists = []
-        for bi, lv in enumerate(levels):
-            found = lv.enumerate(target + slack - (sum(best) - best[bi]))
-            cost = lv.net.option_cost
-            lists.append(
-                [(c, g - sum(lv.priced[o] for _, o in c), sum(cost[o] for _, o in c), len(c), y) for c, g, y in found]
-            )
-    except _OutOfTime:
-        return gave_up()
+        lps = listing.lps
+    best = listing.best
+    lists = [
+        [(c, v, money, count, y) for c, g, v, money, count, y in found if g < target + slack - (sum(best) - best[bi])]
+        for bi, found in enumerate(listing.lists)
+    ]
     # step 2: exact combination (budgets, Σ v < U')
     least = [min((e[1] for e in lst), default=np.inf) for lst in lists]
     combos: list[tuple[float, float, int, tuple[int, ...]]] = [(0.0, 0.0, 0, ())]
@@ -430,7 +541,7 @@ def sites_proof(
         values,
         len(combos),
         tuple(len(lst) for lst in lists),
-        lps(),
+        lps,
         len(parts.solved) - reused,
         time.perf_counter() - began,
     )

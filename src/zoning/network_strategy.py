@@ -60,7 +60,7 @@ from zoning.model import ModelOptions, build_model
 from zoning.network_lagrange import network_bound
 from zoning.network_model import LevelBlock, NetworkModel, early_fixed, start_vector
 from zoning.network_parts import fixed_columns, model_parts, solve_parts
-from zoning.network_proof import PART_GAP_SHARE, proof_applies, sites_proof
+from zoning.network_proof import PART_GAP_SHARE, TARGET_SHARE, ListingBeside, proof_applies, sites_proof
 from zoning.network_sites import budget_prices, improve_sites, solve_lp
 from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem, with_dense
@@ -487,6 +487,14 @@ def solve_network_model(
         if split and left * PARTS_SHARE > MIN_MIP_SECONDS:
             proof = lp_duals is not None and _proof_wanted(model)  # step 4b follows: its parts' gap
             part_gap = mip_rel_gap * (PART_GAP_SHARE if proof else 1.0)
+            listing = None  # step 4b's listing of the sites, on the other core beside step 4
+            if proof and lp_duals is not None:
+                listing = ListingBeside(
+                    model,
+                    budget_prices(model, lp_duals),
+                    steps["start_objective"] * (1 - TARGET_SHARE * mip_rel_gap),
+                    deadline=began + time_limit - PROOF_RESERVE_SECONDS,
+                )
             parts = solve_parts(model, start, time_limit=left * PARTS_SHARE, mip_rel_gap=part_gap)
             if parts.objective <= steps["start_objective"] and _feasible(model, parts.values):
                 start = parts.values
@@ -494,8 +502,9 @@ def solve_network_model(
             steps["parts_objective"], steps["sites_fixed_bound"] = parts.objective, parts.bound
             steps["parts_end_at"] = time.perf_counter() - began
             if proof and lp_duals is not None:
+                assert listing is not None
                 start, lp_bound, proven = _sites_proof_step(
-                    model, start, parts.per_part, lp_duals, lp_bound, began + time_limit, mip_rel_gap, steps
+                    model, start, parts.per_part, lp_duals, lp_bound, began + time_limit, mip_rel_gap, steps, listing
                 )
                 if proven:
                     result = SolveOutcome(
@@ -550,11 +559,14 @@ def _sites_proof_step(
     deadline: float,
     mip_rel_gap: float,
     steps: dict,
+    listing: ListingBeside | None = None,
 ) -> tuple[np.ndarray, float | None, bool]:
     """Step 4b: the proof over every site choice (`zoning.network_proof.sites_proof`) for the
     plan `start`, until `deadline`; returns the plan (a better one when found), the bound (the
     better of `lp_bound` and the proof's) and whether the plan is proven within
-    `mip_rel_gap`. Recorded in `steps["sites_proof"]`."""
+    `mip_rel_gap`. Recorded in `steps["sites_proof"]`. `listing`: its step 1, started beside
+    step 4 from the start's value (read back here)."""
+    listed = None if listing is None else listing.finish()
     proof = sites_proof(
         model,
         model.objective(start),
@@ -562,6 +574,7 @@ def _sites_proof_step(
         deadline=deadline - PROOF_RESERVE_SECONDS,
         mip_rel_gap=mip_rel_gap,
         known=(start, list(per_part)),
+        listing=listed,
     )
     if proof is None:
         return start, lp_bound, False

@@ -98,3 +98,28 @@ def test_strategy_proves_the_plan_by_the_sites_and_skips_the_whole_mip():
     assert outcome.objective == pytest.approx(2 * 35_000, abs=100)
     assert outcome.bound <= outcome.objective + 1e-6
     assert outcome.objective - outcome.bound <= 1e-4 * outcome.objective
+
+
+def test_a_listing_made_beside_from_a_worse_plan_gives_the_same_proof():
+    # step 1 made in a forked child from the start's value (a larger target: a superset of
+    # configurations, filtered by the final plan's), as the strategy does beside step 4
+    from zoning.network_proof import ListingBeside, list_configurations
+
+    net, options = small_ward()
+    model = _model(net, options)
+    exact = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
+    prices = _prices(model)
+    deadline = time.perf_counter() + 60
+    loose = list_configurations(model, prices, 1.3 * exact.objective, deadline=deadline)
+    tight = list_configurations(model, prices, exact.objective, deadline=deadline)
+    assert loose is not None and tight is not None
+    for wide, narrow in zip(loose.lists, tight.lists, strict=True):
+        assert {c for c, *_ in narrow} <= {c for c, *_ in wide}  # every configuration kept
+    beside = ListingBeside(model, prices, 1.3 * exact.objective, deadline=deadline).finish()
+    assert beside is not None
+    assert [[c for c, *_ in level] for level in beside.lists] == [[c for c, *_ in level] for level in loose.lists]
+    alone = sites_proof(model, exact.objective, prices, deadline=deadline, mip_rel_gap=1e-6)
+    given = sites_proof(model, exact.objective, prices, deadline=deadline, mip_rel_gap=1e-6, listing=beside)
+    assert alone is not None and given is not None and alone.proven and given.proven
+    assert given.bound == pytest.approx(alone.bound, rel=1e-9)
+    assert given.configurations == alone.configurations  # the same configurations after filtering
