@@ -33,7 +33,6 @@ import itertools
 import pickle
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.network_bench import ward_instance
 from zoning.constraints import pair_rules
 from zoning.network_model import NetworkModel
-from zoning.network_parts import fixed_columns, model_parts
+from zoning.network_parts import fixed_columns, model_parts, part_model
 from zoning.network_sites import _LevelLP, budget_prices, solve_lp
 from zoning.sites import build_network_model, plan_network
 from zoning.solve import solve_model
@@ -173,7 +172,7 @@ class LevelBB:
         import heapq
 
         tie = itertools.count()
-        heap = [(self.record({})[0], next(tie), {}, True)]
+        heap: list = [(self.record({})[0], next(tie), {}, True)]
         while heap:
             value, _, fixed, exact = heapq.heappop(heap)
             if not exact:
@@ -215,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     if upper is None:
         t0 = time.perf_counter()
         plan = plan_network(nets, options=options, time_limit=8.5)
+        assert plan.objective is not None
         upper = float(plan.objective)
 
         print(f"plan: {upper:,.0f} pupil-m in {time.perf_counter() - t0:.1f} s; bound {plan.bound:,.0f}")
@@ -275,11 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     keys: dict[tuple, tuple[int, int]] = {}
     for bi, u in enumerate(used):
         net = nets[bi]
-        for k in u:
-            config = lists[bi][k][0]
+        for index in map(int, u):
+            config = lists[bi][index][0]
             for t in range(T):
                 key = (bi, t, tuple(sorted(o for _, o in config if net.option_first[o] <= t)))
-                keys.setdefault(key, (bi, k))
+                keys.setdefault(key, (bi, index))
     per_level = [sum(1 for key in keys if key[0] == bi) for bi in range(3)]
     print(f"distinct part MIPs (level, year, options open): {len(keys)} (per level {per_level})")
     config_parts = [
@@ -336,16 +336,7 @@ class Parts:
         shift = model.matrix[:, self.fixed] @ values[self.fixed]
         # ε·cost of the options open at T, carried by the last year's part
         extra = float(model.cost[self.fixed] @ values[self.fixed]) if t == T - 1 else 0.0
-        part = replace(
-            model,
-            cost=model.cost[cols],
-            col_lo=model.col_lo[cols],
-            col_hi=model.col_hi[cols],
-            integer=model.integer[cols],
-            matrix=model.matrix[rows][:, cols].tocsr(),
-            row_lo=model.row_lo[rows] - shift[rows],
-            row_hi=model.row_hi[rows] - shift[rows],
-        )
+        part = part_model(model, rows, cols, shift)
         return part, extra
 
     def lp(self, key: tuple) -> float:
@@ -355,7 +346,7 @@ class Parts:
             t0 = time.perf_counter()
             part, extra = self._part(key)
             out = solve_model(part.as_matrix_model(), relax=True, time_limit=self.limit)
-            self.lps[key] = float(out.objective) + extra
+            self.lps[key] = (np.inf if out.objective is None else float(out.objective)) + extra
             self.lp_seconds += time.perf_counter() - t0
         return self.lps[key]
 

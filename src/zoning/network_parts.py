@@ -27,7 +27,7 @@ from scipy.sparse.csgraph import connected_components
 from zoning.network_model import NetworkModel
 from zoning.solve import solve_model
 
-__all__ = ["PartsResult", "fixed_columns", "model_parts", "solve_parts", "tidy"]
+__all__ = ["PartsResult", "fixed_columns", "model_parts", "part_model", "solve_parts", "tidy"]
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,21 @@ def model_parts(model: NetworkModel, fixed: np.ndarray) -> list[tuple[np.ndarray
     return parts
 
 
+def part_model(model: NetworkModel, rows: np.ndarray, cols: np.ndarray, shift: np.ndarray) -> NetworkModel:
+    """The part (`rows`, `cols`) of `model` as a model of its own, the fixed columns' share of
+    each row (`shift`, full length) moved to the right-hand sides."""
+    return replace(
+        model,
+        cost=model.cost[cols],
+        col_lo=model.col_lo[cols],
+        col_hi=model.col_hi[cols],
+        integer=model.integer[cols],
+        matrix=model.matrix[rows][:, cols].tocsr(),
+        row_lo=model.row_lo[rows] - shift[rows],
+        row_hi=model.row_hi[rows] - shift[rows],
+    )
+
+
 def solve_parts(model: NetworkModel, start: np.ndarray, *, time_limit: float, mip_rel_gap: float = 1e-4) -> PartsResult:
     """Each part of the model with `start`'s sites and closures fixed, solved by HiGHS
     warm-started from `start` within an even share of what is left of `time_limit` (a part
@@ -111,16 +126,7 @@ def solve_parts(model: NetworkModel, start: np.ndarray, *, time_limit: float, mi
         if left <= 0.05:  # no time: the start stays for the other parts
             bound = None
             break
-        part = replace(
-            model,
-            cost=model.cost[cols],
-            col_lo=model.col_lo[cols],
-            col_hi=model.col_hi[cols],
-            integer=model.integer[cols],
-            matrix=model.matrix[rows][:, cols].tocsr(),
-            row_lo=model.row_lo[rows] - shift[rows],
-            row_hi=model.row_hi[rows] - shift[rows],
-        )
+        part = part_model(model, rows, cols, shift)
         out = solve_model(
             part.as_matrix_model(), time_limit=left / (len(parts) - k), start=start[cols], mip_rel_gap=mip_rel_gap
         )

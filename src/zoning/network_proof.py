@@ -38,13 +38,13 @@ from __future__ import annotations
 import heapq
 import itertools
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from zoning.model import MatrixModel
 from zoning.network_model import NetworkModel, early_fixed
-from zoning.network_parts import fixed_columns, model_parts, tidy
+from zoning.network_parts import fixed_columns, model_parts, part_model, tidy
 from zoning.network_sites import _LevelLP
 from zoning.solve import SolveOutcome, solve_model
 
@@ -274,16 +274,7 @@ class _Parts:
         rows, cols = self.where[(bi, t)]
         fixed_values = self.z_values(bi, options)[self.fixed]
         shift = model.matrix[:, self.fixed] @ fixed_values
-        part = replace(
-            model,
-            cost=model.cost[cols],
-            col_lo=model.col_lo[cols],
-            col_hi=model.col_hi[cols],
-            integer=model.integer[cols],
-            matrix=model.matrix[rows][:, cols].tocsr(),
-            row_lo=model.row_lo[rows] - shift[rows],
-            row_hi=model.row_hi[rows] - shift[rows],
-        )
+        part = part_model(model, rows, cols, shift)
         return part.as_matrix_model()
 
     def solve(self, key: PartKey, time_limit: float) -> None:
