@@ -48,7 +48,15 @@ from zoning.network_parts import fixed_columns, model_parts, part_model, tidy
 from zoning.network_sites import _LevelLP
 from zoning.solve import SolveOutcome, solve_model
 
-__all__ = ["Listing", "ListingBeside", "ProofResult", "list_configurations", "sites_proof"]
+__all__ = [
+    "Listing",
+    "ListingBeside",
+    "ProofResult",
+    "configurations_left",
+    "list_configurations",
+    "part_keys",
+    "sites_proof",
+]
 
 Config = tuple[tuple[int, int], ...]
 """A level's configuration: sorted (site column, option) of its sites open."""
@@ -117,6 +125,8 @@ class _Level:
                 self.year[mine - b.x0] = t
         self.nodes: dict[frozenset, tuple] = {}  # fixed → (g, z, d, lo, hi, year costs)
         self.lps = 0
+        self.kept = 0  # children that kept their parent's LP solution (no LP)
+        self.pruned = 0  # children pruned by their parent's dual bound (no LP)
 
     def bounds(self, fixed: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
         n_opt, T = len(self.net.option_school), self.T
@@ -161,9 +171,11 @@ class _Level:
             return self.nodes[key]
         lo2, hi2 = self.bounds(fixed)
         if _fits(parent, lo2, hi2):
+            self.kept += 1
             self.nodes[key] = (*parent[:3], lo2, hi2, parent[5])  # the parent's solution: its value
             return self.nodes[key]
         if _dual(parent, lo2, hi2) >= threshold + DUAL_SLACK * abs(threshold):
+            self.pruned += 1
             return None
         return self.record(fixed)
 
@@ -188,6 +200,7 @@ class _Level:
                 key = frozenset(kid.items())
                 lo2, hi2 = self.bounds(kid)
                 if key not in self.nodes and _fits(rec, lo2, hi2):
+                    self.kept += 1
                     self.nodes[key] = (*rec[:3], lo2, hi2, rec[5])
                 if key in self.nodes:
                     heapq.heappush(heap, (self.nodes[key][0], next(tie), kid, True))
@@ -305,7 +318,8 @@ def part_year(model: NetworkModel, cols: np.ndarray) -> tuple[int, int] | None:
     return None
 
 
-def _keys(model: NetworkModel, bi: int, config: Config) -> list[PartKey]:
+def part_keys(model: NetworkModel, bi: int, config: Config) -> list[PartKey]:
+    """The parts level `bi`'s configuration `config` needs, one per school year."""
     net = model.blocks[bi].net
     return [(bi, t, tuple(sorted(o for _, o in config if net.option_first[o] <= t))) for t in range(net.shape[2])]
 
@@ -314,12 +328,14 @@ def _keys(model: NetworkModel, bi: int, config: Config) -> list[PartKey]:
 class Listing:
     """Step 1's result: per level, min g_l (`best`) and every configuration with g_l below the
     threshold its target gave, as (config, g_l, v_l, money, sites, the LP's cost per year);
-    `lps`: the LPs solved."""
+    `lps`: the LPs solved; `level_counts`: per level, (LPs, children that kept their parent's
+    LP solution, children pruned by its dual bound)."""
 
     best: tuple[float, ...]
     lists: tuple[tuple[tuple[Config, float, float, float, int, np.ndarray], ...], ...]
     lps: int
     target: float
+    level_counts: tuple[tuple[int, int, int], ...] = ()
 
 
 def list_configurations(
@@ -347,7 +363,8 @@ def list_configurations(
             )
     except _OutOfTime:
         return None
-    return Listing(tuple(best), tuple(lists), sum(lv.lps for lv in levels), target)
+    counts = tuple((lv.lps, lv.kept, lv.pruned) for lv in levels)
+    return Listing(tuple(best), tuple(lists), sum(lv.lps for lv in levels), target, counts)
 
 
 def _slack(model: NetworkModel, prices: tuple[float, float]) -> float:
@@ -414,6 +431,40 @@ def _listing_child(conn, model: NetworkModel, prices: tuple[float, float], targe
         conn.close()
 
 
+Combination = tuple[float, float, int, tuple[int, ...]]
+"""Σ v_l, money, sites, and each level's index in its list."""
+
+
+def configurations_left(
+    model: NetworkModel, listing: Listing, prices: tuple[float, float], target: float
+) -> tuple[list[list[tuple[Config, float, float, int, np.ndarray]]], list[Combination]] | None:
+    """Step 1's lists kept below `target`'s thresholds, as (config, v_l, money, sites, the LP's
+    cost per year), and step 2: every combination of one configuration per level within the
+    budgets with Σ_l v_l < `target` (None beyond `MAX_COMBINATIONS`)."""
+    opts = model.options
+    budget = opts.budget if opts.budget is not None else np.inf
+    max_sites = opts.max_sites if opts.max_sites is not None else np.inf
+    slack = _slack(model, prices)
+    best = listing.best
+    lists = [
+        [(c, v, money, count, y) for c, g, v, money, count, y in found if g < target + slack - (sum(best) - best[bi])]
+        for bi, found in enumerate(listing.lists)
+    ]
+    least = [min((e[1] for e in lst), default=np.inf) for lst in lists]
+    combos: list[Combination] = [(0.0, 0.0, 0, ())]
+    for bi, lst in enumerate(lists):
+        rest = sum(least[bi + 1 :])
+        combos = [
+            (v + e[1], m + e[2], n + e[3], (*idx, k))
+            for v, m, n, idx in combos
+            for k, e in enumerate(lst)
+            if v + e[1] + rest < target and m + e[2] <= budget * (1 + 1e-9) + 1e-6 and n + e[3] <= max_sites
+        ]
+        if len(combos) > MAX_COMBINATIONS:
+            return None
+    return lists, combos
+
+
 def sites_proof(
     model: NetworkModel,
     upper: float,
@@ -433,10 +484,6 @@ def sites_proof(
         return None
     began = time.perf_counter()
     target = upper * (1 - TARGET_SHARE * mip_rel_gap)
-    opts = model.options
-    budget = opts.budget if opts.budget is not None else np.inf
-    max_sites = opts.max_sites if opts.max_sites is not None else np.inf
-    slack = _slack(model, prices)
     lps = 0 if listing is None else listing.lps
 
     def gave_up() -> ProofResult:
@@ -447,24 +494,10 @@ def sites_proof(
         if listing is None:
             return gave_up()
         lps = listing.lps
-    best = listing.best
-    lists = [
-        [(c, v, money, count, y) for c, g, v, money, count, y in found if g < target + slack - (sum(best) - best[bi])]
-        for bi, found in enumerate(listing.lists)
-    ]
-    # step 2: exact combination (budgets, Σ v < U')
-    least = [min((e[1] for e in lst), default=np.inf) for lst in lists]
-    combos: list[tuple[float, float, int, tuple[int, ...]]] = [(0.0, 0.0, 0, ())]
-    for bi, lst in enumerate(lists):
-        rest = sum(least[bi + 1 :])
-        combos = [
-            (v + e[1], m + e[2], n + e[3], (*idx, k))
-            for v, m, n, idx in combos
-            for k, e in enumerate(lst)
-            if v + e[1] + rest < target and m + e[2] <= budget * (1 + 1e-9) + 1e-6 and n + e[3] <= max_sites
-        ]
-        if len(combos) > MAX_COMBINATIONS:
-            return gave_up()
+    left = configurations_left(model, listing, prices, target)
+    if left is None:
+        return gave_up()
+    lists, combos = left
     # step 3: the parts
     parts = _Parts(model, PART_GAP_SHARE * mip_rel_gap)
     lp_of: dict[PartKey, float] = {}
@@ -473,7 +506,7 @@ def sites_proof(
         keys = []
         for bi, k in enumerate(idx):
             c, _, _, _, years = lists[bi][k]
-            for t, key in enumerate(_keys(model, bi, c)):
+            for t, key in enumerate(part_keys(model, bi, c)):
                 lp_of[key] = float(years[t])
                 keys.append(key)
         config_keys.append(keys)
