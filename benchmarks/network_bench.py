@@ -30,6 +30,7 @@ import argparse
 import os
 import time
 from dataclasses import replace
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -221,72 +222,36 @@ def _compare(
         for n in nets
     )
     T = nets[0].shape[2]
-    began = time.perf_counter()
-    ours = plan_network(nets, options=options, time_limit=limit - SAFETY)
-    wall = time.perf_counter() - began
+
+    def run(label: str, **strategy: object) -> tuple[tuple, Any]:
+        """One plan of the instance with `network_strategy`'s settings `strategy` for this run:
+        its table row and the plan."""
+        saved = {key: getattr(network_strategy, key) for key in strategy}
+        for key, value in strategy.items():
+            setattr(network_strategy, key, value)
+        try:
+            began = time.perf_counter()
+            plan = plan_network(nets, options=options, time_limit=limit - SAFETY)
+            wall = time.perf_counter() - began
+        finally:
+            for key, value in saved.items():
+                setattr(network_strategy, key, value)
+        opened = int(plan.sites["opened"].sum())
+        row = (label, plan.build_seconds, plan.seconds, plan.objective, plan.bound, plan.status, opened)
+        return (*row, plan.overflow_pupils, wall), plan
+
+    ours_row, ours = run("tuyensinh: NumPy model, HiGHS direct")
     rules = [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets]
     model = build_network_model(nets, rules, options)
     print(
         f"{name}: {sizes}; {T} school year(s); {model.n_cols:,} columns ({int(model.integer.sum()):,} integer), "
         f"{model.n_rows:,} rows; time limit {limit:g} s, 1 thread"
     )
-    rows = [
-        (
-            "tuyensinh: NumPy model, HiGHS direct",
-            ours.build_seconds,
-            ours.seconds,
-            ours.objective,
-            ours.bound,
-            ours.status,
-            int(ours.sites["opened"].sum()),
-            ours.overflow_pupils,
-            wall,
-        )
-    ]
+    rows = [ours_row]
     if before:  # the strategy as it was before the site search, same run
-        saved = network_strategy.SITE_SEARCH_SHARE, network_strategy.LP_ZONES
-        network_strategy.SITE_SEARCH_SHARE, network_strategy.LP_ZONES = 0.0, False
-        try:
-            began = time.perf_counter()
-            old = plan_network(nets, options=options, time_limit=limit - SAFETY)
-            wall_b = time.perf_counter() - began
-        finally:
-            network_strategy.SITE_SEARCH_SHARE, network_strategy.LP_ZONES = saved
-        rows.append(
-            (
-                "tuyensinh before (no site search)",
-                old.build_seconds,
-                old.seconds,
-                old.objective,
-                old.bound,
-                old.status,
-                int(old.sites["opened"].sum()),
-                old.overflow_pupils,
-                wall_b,
-            )
-        )
+        rows.append(run("tuyensinh before (no site search)", SITE_SEARCH_SHARE=0.0, LP_ZONES=False)[0])
     if no_proof:  # the strategy without step 4b (the proof over every site choice), same run
-        saved_proof = network_strategy.SITES_PROOF
-        network_strategy.SITES_PROOF = False
-        try:
-            began = time.perf_counter()
-            old = plan_network(nets, options=options, time_limit=limit - SAFETY)
-            wall_b = time.perf_counter() - began
-        finally:
-            network_strategy.SITES_PROOF = saved_proof
-        rows.append(
-            (
-                "tuyensinh without the sites proof",
-                old.build_seconds,
-                old.seconds,
-                old.objective,
-                old.bound,
-                old.status,
-                int(old.sites["opened"].sum()),
-                old.overflow_pupils,
-                wall_b,
-            )
-        )
+        rows.append(run("tuyensinh without the sites proof", SITES_PROOF=False)[0])
     if not skip_pulp:
         began = time.perf_counter()
         pulp = solve_model(model.as_matrix_model(), solver="pulp-highs", time_limit=limit)
