@@ -507,30 +507,14 @@ def solve_network_model(
                     model, start, parts.per_part, lp_duals, lp_bound, began + time_limit, mip_rel_gap, steps, listing
                 )
                 if proven:
-                    result = SolveOutcome(
-                        start,
-                        "optimal",
-                        "proven by the sites' branch-and-bound",
-                        model.objective(start),
-                        lp_bound,
-                        relative_gap(model.objective(start), lp_bound),
-                        time.perf_counter() - began,
-                        "HiGHS (highspy) LP + parts",
+                    result = _plan_outcome(
+                        model, start, "optimal", "proven by the sites' branch-and-bound", lp_bound, began, "parts"
                     )
                     return _with_class_count_bound(result, beside, steps, mip_rel_gap, began), steps
     left = time_limit - (time.perf_counter() - began)
     if start is not None and left < MIN_MIP_SECONDS:  # no time left for the MIP: the start is the plan
         steps["mip_skipped"] = True
-        skipped = SolveOutcome(
-            start,
-            "feasible",
-            "time limit before the MIP",
-            model.objective(start),
-            lp_bound,
-            relative_gap(model.objective(start), lp_bound),
-            time.perf_counter() - began,
-            "HiGHS (highspy) LP + zoning engine",
-        )
+        skipped = _plan_outcome(model, start, "feasible", "time limit before the MIP", lp_bound, began, "zoning engine")
         return _with_class_count_bound(skipped, beside, steps, mip_rel_gap, began), steps
     # in a forked child killed at the deadline (HiGHS in this process overran a 20 s limit by
     # 1.8 s in its root cuts); it keeps the last incumbent and bound the child reported
@@ -542,6 +526,17 @@ def solve_network_model(
     if lp_bound is not None and (outcome.bound is None or lp_bound > outcome.bound):
         outcome = replace(outcome, bound=lp_bound, gap=relative_gap(outcome.objective, lp_bound))
     return _with_class_count_bound(outcome, beside, steps, mip_rel_gap, began), steps
+
+
+def _plan_outcome(
+    model: NetworkModel, plan: np.ndarray, status: str, said: str, bound: float | None, began: float, steps: str
+) -> SolveOutcome:
+    """The outcome of a plan the steps made without the whole MIP (`said`: why it stops there;
+    `steps`: what made it, after HiGHS's LP)."""
+    objective = model.objective(plan)
+    seconds = time.perf_counter() - began
+    gap = relative_gap(objective, bound)
+    return SolveOutcome(plan, status, said, objective, bound, gap, seconds, f"HiGHS (highspy) LP + {steps}")
 
 
 def _proof_wanted(model: NetworkModel) -> bool:
