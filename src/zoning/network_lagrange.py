@@ -403,6 +403,7 @@ class NetworkPieces:
         self.v = np.zeros(model.n_cols)
         self.mips = 0  # piece MIPs solved
         self.seconds = 0.0
+        self.values = np.zeros(count)  # each piece's bound in the last evaluation
 
     def _build(self, k: int) -> None:
         rows, cols = self.pieces[k]
@@ -420,12 +421,19 @@ class NetworkPieces:
         )
 
     def evaluate(
-        self, reduced: np.ndarray, deadline: float, progress: Callable[[float], None] | None = None
+        self,
+        reduced: np.ndarray,
+        deadline: float,
+        progress: Callable[[float], None] | None = None,
+        floor: np.ndarray | None = None,
     ) -> tuple[float | None, np.ndarray, bool]:
         """Σ of the pieces' minima of reduced·v (a bound ≤ it when a MIP is cut short, None
         when not even the pieces' LPs were solved by `deadline`), the pieces' v (n_cols,), and
         whether the sum is exact (every piece solved). LP first; a piece whose LP is not
-        integral is then solved as a MIP, the most fractional first."""
+        integral is then solved as a MIP, the most fractional first. `floor` (one per piece):
+        known lower bounds of the pieces at these costs (e.g. the relaxed pieces' values), each
+        piece's bound the larger of its own and its floor, the sum then never None. Each
+        piece's bound is left in `values` (n_pieces,)."""
         import highspy
 
         began = time.perf_counter()
@@ -443,30 +451,38 @@ class NetworkPieces:
             least = np.minimum(delta * lo, delta * hi)  # the least a change of costs takes off
         least = np.where(delta == 0, 0.0, least)
         tolerance = REUSE_SHIFT * (abs(self.solved_total) + 1.0) / max(len(self.pieces), 1)
-        lower = np.zeros(len(self.pieces))
+        lower = np.full(len(self.pieces), -np.inf) if floor is None else floor.astype(float).copy()
+
+        def cut_short() -> tuple[float | None, np.ndarray, bool]:
+            """The bound when out of time: the floors of the pieces not reached (None without)."""
+            self.seconds += time.perf_counter() - began
+            self.values = lower.copy()
+            if not np.isfinite(lower).all():
+                return None, self.v.copy(), False
+            return base + float(lower.sum()), self.v.copy(), False
+
         pending: list[tuple[float, int]] = []
         for k, (_rows, cols) in enumerate(self.pieces):
             if self.solved[k]:
                 shift = float(least[cols].sum())
                 if np.isfinite(shift) and shift >= -tolerance:
-                    lower[k] = self.solved_value[k] + shift  # still a bound: see the module docstring
+                    lower[k] = max(lower[k], self.solved_value[k] + shift)  # still a bound: module docstring
                     continue
             self.solved[k] = False
             rc = reduced[cols]
             if self.zero_ok[k] and rc.min() >= 0:
                 self._keep(k, 0.0, reduced, None)
+                lower[k] = 0.0
                 continue
             if time.perf_counter() > deadline:
-                self.seconds += time.perf_counter() - began
-                return None, self.v.copy(), False
+                return cut_short()
             linked = self.linked[k]
             if linked is not None:  # a site or a closable school: pattern by pattern, year by year
                 value, local, proven = linked.evaluate(reduced, deadline)
                 self.mips = sum(p.mips for p in self.linked if p is not None)
                 if value is None:
-                    self.seconds += time.perf_counter() - began
-                    return None, self.v.copy(), False
-                lower[k] = value
+                    return cut_short()
+                lower[k] = max(lower[k], value)
                 if proven:
                     self._keep(k, value, reduced, local)
                 else:
@@ -482,7 +498,7 @@ class NetworkPieces:
                 self.seconds += time.perf_counter() - began
                 return None, self.v.copy(), False  # an infeasible or unbounded piece: no bound
             values = np.asarray(h.getSolution().col_value)
-            lower[k] = float(h.getInfo().objective_function_value)
+            lower[k] = max(lower[k], float(h.getInfo().objective_function_value))
             whole = self.integer[cols]
             fraction = float(np.abs(values[whole] - np.round(values[whole])).sum())
             if not self.integral[k] or fraction <= 1e-7:
@@ -494,8 +510,7 @@ class NetworkPieces:
         for _, k in sorted(pending):
             now = time.perf_counter()
             if now > deadline:
-                self.seconds += now - began
-                return base + float(lower.sum()), self.v.copy(), False
+                return cut_short()
             if progress is not None and now - reported > 1.0:
                 progress(base + float(lower.sum()))
                 reported = now
@@ -522,6 +537,7 @@ class NetworkPieces:
                 self.v[cols] = solution
         value = base + float(lower.sum())
         self.solved_total = value
+        self.values = lower.copy()
         self.seconds += time.perf_counter() - began
         return value, self.v.copy(), True
 
@@ -556,13 +572,18 @@ class NetworkDual:
         return np.where(np.isinf(self.hi), np.maximum(y, 0.0), y)
 
     def evaluate(
-        self, y: np.ndarray, deadline: float, progress: Callable[[float], None] | None = None
+        self,
+        y: np.ndarray,
+        deadline: float,
+        progress: Callable[[float], None] | None = None,
+        floor: np.ndarray | None = None,
     ) -> tuple[float | None, np.ndarray, bool]:
-        """(a bound ≤ θ(y) or None, the pieces' v, whether it is θ(y) itself); y projected."""
+        """(a bound ≤ θ(y) or None, the pieces' v, whether it is θ(y) itself); y projected;
+        `floor`: lower bounds of the pieces at y (`NetworkPieces.evaluate`)."""
         right = np.where(y > 0, self.lo, np.where(y < 0, self.hi, 0.0))
         constant = float(np.where(y == 0, 0.0, y * right).sum())  # Σ_r y_r·b_r
         heard = None if progress is None else (lambda bound: progress(bound + constant))
-        value, v, complete = self.pieces.evaluate(self.model.cost - self.part.T @ y, deadline, heard)
+        value, v, complete = self.pieces.evaluate(self.model.cost - self.part.T @ y, deadline, heard, floor)
         return (None if value is None else value + constant), v, complete
 
     def subgradient(self, y: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -610,12 +631,12 @@ def network_bound(
     floor = first / 1.01 if lp_bound is None else min(lp_bound, first)
     told = None if report is None else (lambda bound, steps: report(bound, first, steps))
     ends = began + RELAXED_SHARE * (deadline - began) if relaxed else deadline
-    at = [y, value, v]  # the multipliers of the best complete θ so far, θ there, the pieces' v
+    at = [y, value, dual.pieces.values.copy()]  # the best complete θ's multipliers, θ, its pieces' values
 
     def evaluate(trial: np.ndarray, dual: NetworkDual, ends: float) -> tuple[float | None, np.ndarray, bool]:
         found, solution, whole = dual.evaluate(trial, ends)
         if found is not None and whole and found > at[1]:
-            at[:] = [trial, found, solution]
+            at[:] = [trial, found, dual.pieces.values.copy()]
         return found, solution, whole
 
     best, steps = polyak_ascent(
@@ -639,7 +660,7 @@ def network_bound(
             if told is not None and bound > best:
                 told(bound, steps)
 
-        found, v, complete = exact.evaluate(start, deadline, partial)
+        found, v, complete = exact.evaluate(start, deadline, partial, floor=at[2])  # never below the relaxed θ
         if found is not None and found > best:
             best = found
             if told is not None:

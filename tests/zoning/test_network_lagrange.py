@@ -162,7 +162,9 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp(variant: str
     """Weak duality on small networks with sites, a budget of money or sites, a must pair at a
     site, closure combinations, feeder groups with a must-open site and a neighbour: θ(y) ≤ the optimum for the LP duals and random
     multipliers around them; with every piece relaxed (and the sites' and closures' patterns
-    not enumerated), θ at the LP duals is the LP bound."""
+    not enumerated), θ at the LP duals is the LP bound; with the quarters relaxed inside the
+    pieces, θ no higher; the relaxed pieces' values as floors of an evaluation
+    cut short by the deadline give their sum."""
     import zoning.network_lagrange as network_lagrange
 
     options, constraints = VARIANTS[variant]
@@ -187,6 +189,7 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp(variant: str
     with monkeypatch.context() as patch:  # each site and closable school as one MIP over its years
         patch.setattr(network_lagrange, "LINKED_PIECES", False)
         joint = NetworkDual(model)
+    loose, fresh = NetworkDual(model, whole_quarters=False), NetworkDual(model)
     rng = np.random.default_rng(seed)
     for spread in (0.0, 0.05, 0.3, 1.0):
         y = dual.project(y0 + spread * np.abs(y0).mean() * rng.standard_normal(len(y0)))
@@ -195,7 +198,22 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp(variant: str
         assert ((v >= model.col_lo - 1e-6) & (v <= model.col_hi + 1e-6)).all()
         same, _, complete = joint.evaluate(y, time.perf_counter() + 30)  # the same θ(y), pieces solved whole
         assert complete and same == pytest.approx(value, rel=1e-6)
+        # quarters relaxed inside the pieces: a bound of each piece, so of θ(y)
+        low, v_low, complete = loose.evaluate(y, time.perf_counter() + 30)
+        assert complete and low is not None and low <= value + 1e-6 * abs(value)
+        assert ((v_low >= model.col_lo - 1e-6) & (v_low <= model.col_hi + 1e-6)).all()
+        # the relaxed pieces' values as floors: θ(y) itself when there is time, at least their sum when not
+        floored, _, complete = fresh.evaluate(y, time.perf_counter() + 30, floor=loose.pieces.values)
+        assert complete and floored is not None and value - 1e-6 * abs(value) <= floored <= optimum * (1 + 1e-7)
+        late, _, complete = NetworkDual(model).evaluate(y, time.perf_counter() - 1.0, floor=loose.pieces.values)
+        assert not complete and late == pytest.approx(low, rel=1e-9)
+        assert NetworkDual(model).evaluate(y, time.perf_counter() - 1.0)[0] is None  # out of time, no floor
     result = network_bound(model, duals, deadline=time.perf_counter() + 0.4, lp_bound=lp.objective)
+    assert result.bound is not None and result.first_bound is not None
+    assert result.first_bound - 1e-6 <= result.bound <= optimum * (1 + 1e-7)
+    with monkeypatch.context() as patch:  # whole quarters from the start: never below θ at the LP duals
+        patch.setattr(network_lagrange, "RELAXED_SHARE", 0.0)
+        result = network_bound(model, duals, deadline=time.perf_counter() + 1.5, lp_bound=lp.objective)
     assert result.bound is not None and first - 1e-6 <= result.bound <= optimum * (1 + 1e-7)
 
 
