@@ -238,7 +238,6 @@ class _LinkedPiece:
         then, while it is in the best pattern, its own LP, then its MIP."""
         import highspy
 
-        model = self.model
         rc = reduced[self.cols]
         count = len(self.slots)
         lower = np.full(count, -np.inf)
