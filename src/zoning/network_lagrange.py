@@ -630,12 +630,12 @@ def network_bound(
     floor = first / 1.01 if lp_bound is None else min(lp_bound, first)
     told = None if report is None else (lambda bound, steps: report(bound, first, steps))
     ends = began + RELAXED_SHARE * (deadline - began) if relaxed else deadline
-    at = [y, value, dual.pieces.values.copy()]  # the best complete θ's multipliers, θ, its pieces' values
+    at: dict = {"y": y, "theta": value, "pieces": dual.pieces.values.copy()}  # the best complete θ so far
 
     def evaluate(trial: np.ndarray, dual: NetworkDual, ends: float) -> tuple[float | None, np.ndarray, bool]:
         found, solution, whole = dual.evaluate(trial, ends)
-        if found is not None and whole and found > at[1]:
-            at[:] = [trial, found, dual.pieces.values.copy()]
+        if found is not None and whole and found > at["theta"]:
+            at.update(y=trial, theta=found, pieces=dual.pieces.values.copy())
         return found, solution, whole
 
     best, steps = polyak_ascent(
@@ -653,19 +653,18 @@ def network_bound(
     )
     if relaxed and time.perf_counter() < deadline:  # then whole quarters, from the best multipliers
         exact = NetworkDual(model)
-        start = at[0]
+        start: np.ndarray = at["y"]
 
         def partial(bound: float) -> None:  # while θ with whole quarters is being evaluated
             if told is not None and bound > best:
                 told(bound, steps)
 
-        found, v, complete = exact.evaluate(start, deadline, partial, floor=at[2])  # never below the relaxed θ
+        found, v, complete = exact.evaluate(start, deadline, partial, floor=at["pieces"])  # never below the relaxed θ
         if found is not None and found > best:
             best = found
             if told is not None:
                 told(best, steps)
         if found is not None and complete:
-            at[1] = -np.inf
             more_best, more = polyak_ascent(
                 lambda trial: evaluate(trial, exact, deadline),
                 exact.subgradient,
