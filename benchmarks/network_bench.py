@@ -17,8 +17,10 @@ limit, 1 thread. Printed: build and solve seconds, objective, best bound, gap, s
 pupils over capacity.
 
 Run: `python -m benchmarks network [--skip-city] [--skip-pulp] [--before] [--ward-limit 10]
-[--city-limit 60] [--gap-study S] [--no-proof]` (`--no-proof`: the ward instances also
-solved without step 4b, the proof over every site choice, in the same run; `--before`: the
+[--city-limit 60] [--gap-study S] [--no-proof] [--bound-before]` (`--no-proof`: the ward
+instances also solved without step 4b, the proof over every site choice, in the same run;
+`--bound-before`: also with the Lagrangian bound's quarters whole from its first step,
+`network_lagrange.RELAXED_SHARE` = 0, the previous bound, in the same run; `--before`: the
 ward instances also solved by the strategy without the site search and its LP-zone start,
 the previous one, in the same run; `--gap-study`: where each ward plan's gap lies, see
 `gap_study`).
@@ -40,7 +42,7 @@ import shapely
 from benchmarks.zoning_bench import CRS, HCMC, _points_in, synthetic_city
 from capacity import load_norms
 from capacity.grades import LEVEL_GRADES
-from zoning import network_strategy
+from zoning import network_lagrange, network_strategy
 from zoning.constraints import pair_rules
 from zoning.distances import quarter_school_distances
 from zoning.network_problem import build_network_problem
@@ -215,6 +217,7 @@ def _compare(
     skip_pulp: bool,
     before: bool = False,
     no_proof: bool = False,
+    bound_before: bool = False,
 ):
     sizes = ", ".join(
         f"{n.level}: {n.shape[0]} quarters × {int((n.kind == 'existing').sum())} schools + "
@@ -223,19 +226,21 @@ def _compare(
     )
     T = nets[0].shape[2]
 
-    def run(label: str, **strategy: object) -> tuple[tuple, Any]:
-        """One plan of the instance with `network_strategy`'s settings `strategy` for this run:
-        its table row and the plan."""
-        saved = {key: getattr(network_strategy, key) for key in strategy}
-        for key, value in strategy.items():
-            setattr(network_strategy, key, value)
+    def run(label: str, lagrange: dict | None = None, **strategy: object) -> tuple[tuple, Any]:
+        """One plan of the instance with `network_strategy`'s settings `strategy` (and
+        `network_lagrange`'s settings `lagrange`) for this run: its table row and the plan."""
+        patches = [(network_strategy, key, value) for key, value in strategy.items()]
+        patches += [(network_lagrange, key, value) for key, value in (lagrange or {}).items()]
+        saved = [(module, key, getattr(module, key)) for module, key, _ in patches]
+        for module, key, value in patches:
+            setattr(module, key, value)
         try:
             began = time.perf_counter()
             plan = plan_network(nets, options=options, time_limit=limit - SAFETY)
             wall = time.perf_counter() - began
         finally:
-            for key, value in saved.items():
-                setattr(network_strategy, key, value)
+            for module, key, value in saved:
+                setattr(module, key, value)
         opened = int(plan.sites["opened"].sum())
         row = (label, plan.build_seconds, plan.seconds, plan.objective, plan.bound, plan.status, opened)
         return (*row, plan.overflow_pupils, wall), plan
@@ -252,6 +257,10 @@ def _compare(
         rows.append(run("tuyensinh before (no site search)", SITE_SEARCH_SHARE=0.0, LP_ZONES=False)[0])
     if no_proof:  # the strategy without step 4b (the proof over every site choice), same run
         rows.append(run("tuyensinh without the sites proof", SITES_PROOF=False)[0])
+    whole_bound = None
+    if bound_before:  # the Lagrangian bound with whole quarters from its first step (before), same run
+        before_row, whole_bound = run("tuyensinh, bound's quarters whole", lagrange={"RELAXED_SHARE": 0.0})
+        rows.append(before_row)
     if not skip_pulp:
         began = time.perf_counter()
         pulp = solve_model(model.as_matrix_model(), solver="pulp-highs", time_limit=limit)
@@ -331,21 +340,29 @@ def _compare(
             f"{'×'.join(str(k) for k in sp['level_configurations']) or '—'} level configurations; "
             f"{sp['lps']} LPs, {sp['part_mips']} more part MIPs, {sp['seconds']:.1f} s"
         )
-    if "class_count_bound" in st:
-        cc, lp_bound = st["class_count_bound"], st.get("lp_bound")
-        print(
-            "  tuyensinh Lagrangian bound (zoning.network_lagrange, beside the steps): "
-            + ("—" if cc["first"] is None else f"{cc['first']:,.0f} at the LP duals")
-            + ("" if cc["bound"] is None else f", {cc['bound']:,.0f} after {cc['steps']} steps")
-            + f" in {cc['seconds']:.1f} s"
-            + ("" if lp_bound is None or cc["bound"] is None else f" ({cc['bound'] / lp_bound - 1:+.3%} above the LP)")
-        )
+    _bound_line(st)
+    if whole_bound is not None:
+        _bound_line(whole_bound.steps, "with whole quarters from the start")
     print(
         "  sites opened by tuyensinh: "
         + ", ".join(f"{r.site_id} ({int(r.rooms)} rooms, {r.opens})" for r in ours.opened.itertuples())
         + f"; cost {ours.cost / 1e9:,.1f} billion VND; pupils over capacity {ours.overflow_pupils:,.1f}"
     )
     return ours
+
+
+def _bound_line(st: dict, note: str = "") -> None:
+    """The Lagrangian bound's line of a plan's steps (`network_strategy`), if it ran."""
+    if "class_count_bound" not in st:
+        return
+    cc, lp_bound = st["class_count_bound"], st.get("lp_bound")
+    print(
+        f"  tuyensinh Lagrangian bound (zoning.network_lagrange, beside the steps){' ' + note if note else ''}: "
+        + ("—" if cc["first"] is None else f"{cc['first']:,.0f} at the LP duals")
+        + ("" if cc["bound"] is None else f", {cc['bound']:,.0f} after {cc['steps']} steps")
+        + f" in {cc['seconds']:.1f} s"
+        + ("" if lp_bound is None or cc["bound"] is None else f" ({cc['bound'] / lp_bound - 1:+.3%} above the LP)")
+    )
 
 
 def gap_study(nets, options: NetworkOptions, plan_values: np.ndarray, seconds: float) -> None:
@@ -392,6 +409,11 @@ def main(argv: list[str] | None = None) -> int:
         "--no-proof", action="store_true", help="also run the strategy without step 4b (the sites proof), same run"
     )
     parser.add_argument(
+        "--bound-before",
+        action="store_true",
+        help="also run with the Lagrangian bound's quarters whole from its first step (the previous bound), same run",
+    )
+    parser.add_argument(
         "--gap-study", type=float, default=0.0, metavar="S", help="ward: where the gap lies (S seconds per solve)"
     )
     args = parser.parse_args(argv)
@@ -403,7 +425,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"(ward instance made in {time.perf_counter() - t0:.1f} s; budget "
                 f"{(options.budget or 0) / 1e9:,.0f} billion VND)"
             )
-            ours = _compare(label, nets, options, args.ward_limit, args.skip_pulp, args.before, args.no_proof)
+            ours = _compare(
+                label, nets, options, args.ward_limit, args.skip_pulp, args.before, args.no_proof, args.bound_before
+            )
             if args.gap_study > 0 and ours.values is not None:
                 gap_study(nets, options, ours.values, args.gap_study)
     if not args.skip_city:
