@@ -403,6 +403,7 @@ class NetworkPieces:
         self.mips = 0  # piece MIPs solved
         self.seconds = 0.0
         self.values = np.zeros(count)  # each piece's bound in the last evaluation
+        self.optimal = np.zeros(count, dtype=bool)  # … solved to optimality in it
 
     def _build(self, k: int) -> None:
         rows, cols = self.pieces[k]
@@ -425,14 +426,18 @@ class NetworkPieces:
         deadline: float,
         progress: Callable[[float], None] | None = None,
         floor: np.ndarray | None = None,
+        known: np.ndarray | None = None,
     ) -> tuple[float | None, np.ndarray, bool]:
         """Σ of the pieces' minima of reduced·v (a bound ≤ it when a MIP is cut short, None
         when not even the pieces' LPs were solved by `deadline`), the pieces' v (n_cols,), and
         whether the sum is exact (every piece solved). LP first; a piece whose LP is not
         integral is then solved as a MIP, the most fractional first. `floor` (one per piece):
         known lower bounds of the pieces at these costs (e.g. the relaxed pieces' values), each
-        piece's bound the larger of its own and its floor, the sum then never None. Each
-        piece's bound is left in `values` (n_pieces,)."""
+        piece's bound the larger of its own and its floor, the sum then never None. `known`
+        (bool, one per piece; with `floor`): pieces whose floor is their value at these costs,
+        with their v in `self.v` (e.g. a relaxed piece whose solution has whole quarters: see
+        `whole_pieces`), not solved again. Each piece's bound is left in `values` (n_pieces,),
+        the pieces solved to optimality at these costs in `optimal`."""
         import highspy
 
         began = time.perf_counter()
@@ -460,8 +465,12 @@ class NetworkPieces:
                 return None, self.v.copy(), False
             return base + float(lower.sum()), self.v.copy(), False
 
+        self.optimal[:] = False
         pending: list[tuple[float, int]] = []
         for k, (_rows, cols) in enumerate(self.pieces):
+            if known is not None and floor is not None and known[k]:
+                self._keep(k, float(floor[k]), reduced, self.v[cols].copy())
+                continue
             if self.solved[k]:
                 shift = float(least[cols].sum())
                 if np.isfinite(shift) and shift >= -tolerance:
@@ -544,8 +553,21 @@ class NetworkPieces:
         """Piece k solved at `reduced`: its value and v (its lower bounds when `values` is None)."""
         cols = self.pieces[k][1]
         self.solved[k], self.solved_value[k] = True, value
+        self.optimal[k] = True
         self.solved_reduced[cols] = reduced[cols]
         self.v[cols] = self.model.col_lo[cols] if values is None else values
+
+    def whole_pieces(self) -> np.ndarray:
+        """(n_pieces,) bool: the pieces solved to optimality in the last evaluation whose
+        solution has whole quarters (and whole classes, sites): with the quarters relaxed
+        (`whole_quarters` False), their value is also the value with whole quarters."""
+        whole = self.model.integer
+        out = np.zeros(len(self.pieces), dtype=bool)
+        for k, (_rows, cols) in enumerate(self.pieces):  # a loop over pieces
+            if self.optimal[k]:
+                values = self.v[cols][whole[cols]]
+                out[k] = bool(np.abs(values - np.round(values)).sum() <= 1e-7)
+        return out
 
 
 class NetworkDual:
@@ -576,13 +598,15 @@ class NetworkDual:
         deadline: float,
         progress: Callable[[float], None] | None = None,
         floor: np.ndarray | None = None,
+        known: np.ndarray | None = None,
     ) -> tuple[float | None, np.ndarray, bool]:
         """(a bound ≤ θ(y) or None, the pieces' v, whether it is θ(y) itself); y projected;
-        `floor`: lower bounds of the pieces at y (`NetworkPieces.evaluate`)."""
+        `floor`, `known`: lower bounds of the pieces at y, those that are their values
+        (`NetworkPieces.evaluate`)."""
         right = np.where(y > 0, self.lo, np.where(y < 0, self.hi, 0.0))
         constant = float(np.where(y == 0, 0.0, y * right).sum())  # Σ_r y_r·b_r
         heard = None if progress is None else (lambda bound: progress(bound + constant))
-        value, v, complete = self.pieces.evaluate(self.model.cost - self.part.T @ y, deadline, heard, floor)
+        value, v, complete = self.pieces.evaluate(self.model.cost - self.part.T @ y, deadline, heard, floor, known)
         return (None if value is None else value + constant), v, complete
 
     def subgradient(self, y: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -630,12 +654,17 @@ def network_bound(
     floor = first / 1.01 if lp_bound is None else min(lp_bound, first)
     told = None if report is None else (lambda bound, steps: report(bound, first, steps))
     ends = began + RELAXED_SHARE * (deadline - began) if relaxed else deadline
-    at: dict = {"y": y, "theta": value, "pieces": dual.pieces.values.copy()}  # the best complete θ so far
+    # the best complete θ so far: its multipliers, θ, its pieces' values, v, which are whole
+    at: dict = {"y": y, "theta": value, "pieces": dual.pieces.values.copy(), "v": v, "whole": None}
+    if relaxed:
+        at["whole"] = dual.pieces.whole_pieces()
 
     def evaluate(trial: np.ndarray, dual: NetworkDual, ends: float) -> tuple[float | None, np.ndarray, bool]:
         found, solution, whole = dual.evaluate(trial, ends)
         if found is not None and whole and found > at["theta"]:
-            at.update(y=trial, theta=found, pieces=dual.pieces.values.copy())
+            at.update(y=trial, theta=found, pieces=dual.pieces.values.copy(), v=solution)
+            if relaxed:
+                at["whole"] = dual.pieces.whole_pieces()
         return found, solution, whole
 
     best, steps = polyak_ascent(
@@ -654,12 +683,13 @@ def network_bound(
     if relaxed and time.perf_counter() < deadline:  # then whole quarters, from the best multipliers
         exact = NetworkDual(model)
         start: np.ndarray = at["y"]
+        exact.pieces.v[:] = at["v"]  # the relaxed pieces whose quarters came out whole are not solved again
 
         def partial(bound: float) -> None:  # while θ with whole quarters is being evaluated
             if told is not None and bound > best:
                 told(bound, steps)
 
-        found, v, complete = exact.evaluate(start, deadline, partial, floor=at["pieces"])  # never below the relaxed θ
+        found, v, complete = exact.evaluate(start, deadline, partial, floor=at["pieces"], known=at["whole"])
         if found is not None and found > best:
             best = found
             if told is not None:

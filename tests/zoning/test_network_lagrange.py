@@ -190,6 +190,7 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp(variant: str
         patch.setattr(network_lagrange, "LINKED_PIECES", False)
         joint = NetworkDual(model)
     loose, fresh = NetworkDual(model, whole_quarters=False), NetworkDual(model)
+    known_count = 0
     rng = np.random.default_rng(seed)
     for spread in (0.0, 0.05, 0.3, 1.0):
         y = dual.project(y0 + spread * np.abs(y0).mean() * rng.standard_normal(len(y0)))
@@ -205,9 +206,21 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp(variant: str
         # the relaxed pieces' values as floors: θ(y) itself when there is time, at least their sum when not
         floored, _, complete = fresh.evaluate(y, time.perf_counter() + 30, floor=loose.pieces.values)
         assert complete and floored is not None and value - 1e-6 * abs(value) <= floored <= optimum * (1 + 1e-7)
+        # the relaxed pieces whose quarters came out whole are θ's pieces: not solved again, same θ
+        known = loose.pieces.whole_pieces()
+        known_count += int(known.sum())
+        again = NetworkDual(model)
+        again.pieces.v[:] = v_low
+        skipped, v_skip, complete = again.evaluate(y, time.perf_counter() + 30, floor=loose.pieces.values, known=known)
+        scratch, _, complete_scratch = NetworkDual(model).evaluate(y, time.perf_counter() + 30)
+        assert complete and complete_scratch and skipped == pytest.approx(scratch, rel=1e-4)  # the pieces' MIP gap
+        assert ((v_skip >= model.col_lo - 1e-6) & (v_skip <= model.col_hi + 1e-6)).all()
+        whole = model.integer
+        assert np.abs(v_skip[whole] - np.round(v_skip[whole])).max() <= 1e-6
         late, _, complete = NetworkDual(model).evaluate(y, time.perf_counter() - 1.0, floor=loose.pieces.values)
         assert not complete and late == pytest.approx(low, rel=1e-9)
         assert NetworkDual(model).evaluate(y, time.perf_counter() - 1.0)[0] is None  # out of time, no floor
+    assert known_count > 0
     result = network_bound(model, duals, deadline=time.perf_counter() + 0.4, lp_bound=lp.objective)
     assert result.bound is not None and result.first_bound is not None
     assert result.first_bound - 1e-6 <= result.bound <= optimum * (1 + 1e-7)
