@@ -273,3 +273,26 @@ def test_solve_network_model_reports_the_lagrangian_bound() -> None:
     assert steps["lp_bound"] * (1 - 1e-7) <= outcome.bound <= min(outcome.objective, optimum) * (1 + 1e-7)
     if record["bound"] is not None:
         assert outcome.bound >= min(record["bound"], outcome.objective) * (1 - 1e-9)
+
+
+def test_hand_computed_relaxed_quarters_give_a_weaker_bound() -> None:
+    """Two quarters of 20 grade-1 pupils 100 m from school A (one room: one class of 35), at
+    u[i] = c[i] + 2M (reduced costs −2M, M the overflow penalty). Whole quarters: A takes one
+    quarter (−2M) or both (−4M + 5M over), piece −2M, θ = c1 + c2 + 2M ≤ the optimum c1 + c2 +
+    5M. Quarters relaxed inside the piece: the class filled to 35 pupils by 1.75 quarters, piece
+    −3.5M, θ' = c1 + c2 + 0.5M: lower, still a bound; the relaxed piece's solution is not whole,
+    so `whole_pieces` does not take it for θ's."""
+    net = network({"a": [(20.0, 0.0)], "b": [(20.0, 0.0)]}, {"a": 0.0, "b": 0.0}, {"A": (100.0, 1)})
+    model = model_of(net)
+    block = model.blocks[0]
+    c, M = model.cost[block.x0 : block.x0 + 2], block.penalty
+    assert exact(model) == pytest.approx(c.sum() + 5 * M, rel=1e-9)
+    u = c + 2 * M
+    whole, v, complete = NetworkDual(model).evaluate(u, time.perf_counter() + 10)
+    assert complete and whole == pytest.approx(c.sum() + 2 * M, rel=1e-9)
+    assert np.sort(v[block.x0 : block.x0 + 2]) == pytest.approx([0.0, 1.0])
+    loose = NetworkDual(model, whole_quarters=False)
+    relaxed, v, complete = loose.evaluate(u, time.perf_counter() + 10)
+    assert complete and relaxed == pytest.approx(c.sum() + 0.5 * M, rel=1e-9)
+    assert v[block.x0 : block.x0 + 2].sum() == pytest.approx(1.75)
+    assert not loose.pieces.whole_pieces().any()
