@@ -27,7 +27,9 @@ So, within one time limit:
 4. when the model splits once the sites are fixed (several school years or levels), with the
    start's sites and closures fixed, one zoning MIP per level and school year
    (`zoning.network_parts`), each solved by HiGHS, warm-started, within `PARTS_SHARE` of the
-   time left: the best zoning of these sites, proven part by part where time allows;
+   time left: the best zoning of these sites, proven part by part where time allows; the
+   parts no site decision touches (the years before any site may open) are solved instead
+   from the first second in a forked child (`SITES_FREE_BESIDE`, with step 4b);
 4b. when every level has one grade and the sites are decided by their option alone (no must
    pair at a site, no closures; `SITES_PROOF`), the proof over every site choice
    (`zoning.network_proof`: a branch-and-bound over each level's sites by their LPs, the
