@@ -59,7 +59,7 @@ class Beside:
             return next((r for r in self.reports if wanted(r)), None)
         while not self.done:
             seen = len(self.reports)
-            if not self._read(self.until - time.perf_counter()):
+            if not self.read(self.until - time.perf_counter()):
                 break
             found = next((r for r in self.reports[seen:] if wanted(r)), None)
             if found is not None:
@@ -74,7 +74,7 @@ class Beside:
                 self._run_here()
             return self.result
         try:
-            while not self.done and self._read(self.until - time.perf_counter() if wait else 0.0):
+            while not self.done and self.read(self.until - time.perf_counter() if wait else 0.0):
                 pass
         finally:
             self.stop()
@@ -90,7 +90,7 @@ class Beside:
         self.receive.close()
         self.stopped = self.done = True
 
-    def _read(self, seconds: float) -> bool:
+    def read(self, seconds: float) -> bool:
         """Read one message, waiting up to `seconds`; False when none came (the time is up,
         or the child ended: then `done`)."""
         assert self.process is not None
@@ -118,6 +118,12 @@ class Beside:
             if left <= 0:
                 return False
         return False
+
+    def drain(self) -> None:
+        """Read every message already there, without waiting."""
+        if self.process is not None:
+            while not self.done and self.read(0.0):
+                pass
 
     def _run_here(self) -> None:
         if not self.done:

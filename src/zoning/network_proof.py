@@ -399,10 +399,12 @@ class ListingBeside:
     """`list_configurations` in a forked child process (`zoning.beside.Beside`), started now
     (beside step 4, on the other core) for the target `target` and, first, the smaller
     targets target·(1 − r) for r in `LISTING_RUNGS`, each listing reported as it is made;
-    `finish(wanted)` takes the first with a target at least `wanted` (the final plan's,
-    known only after step 4), so the proof starts as soon as that one is made."""
+    `prove(upper, …)` proves a plan with the first listing at or above its target (known
+    only after step 4), solving meanwhile the part MIPs the smaller listings already made
+    call for."""
 
     def __init__(self, model: NetworkModel, prices: tuple[float, float], target: float, *, deadline: float) -> None:
+        self.model, self.prices = model, prices
         self.beside = Beside(
             list_configurations,
             model,
@@ -420,6 +422,57 @@ class ListingBeside:
             return self.beside.wait(lambda listing: listing.target >= wanted)
         finally:
             self.beside.stop()
+
+    def ready(self, wanted: float) -> bool:
+        """A listing for a target ≥ `wanted` has come (read without waiting)."""
+        self.beside.drain()
+        return any(listing.target >= wanted for listing in self.beside.reports)
+
+    def prove(
+        self,
+        upper: float,
+        *,
+        deadline: float,
+        mip_rel_gap: float,
+        known: tuple[np.ndarray, list[tuple[float | None, float]]] | None = None,
+    ) -> ProofResult | None:
+        """`sites_proof` of the plan of value `upper` with the first listing at or above its
+        target. While that listing is being made, the proof's loop runs on the largest listing
+        already made (a smaller target: its configurations are the least bounded, the ones the
+        proof takes first) until the wanted one comes; the part MIPs it solves are kept for the
+        proof (`sites_proof(parts=…)`)."""
+        wanted = upper * (1 - TARGET_SHARE * mip_rel_gap)
+        cache = _Parts(self.model, PART_GAP_SHARE * mip_rel_gap)
+        done_with = None
+        beside = self.beside.process is not None  # without fork, the listing is made in finish()
+        while beside and not self.ready(wanted) and not self.beside.done and time.perf_counter() < deadline:
+            partial = self.beside.reports[-1] if self.beside.reports else None
+            if partial is None or partial is done_with:
+                self.beside.read(deadline - time.perf_counter())  # the next listing (or the end)
+                continue
+            sites_proof(
+                self.model,
+                partial.target / (1 - TARGET_SHARE * mip_rel_gap),
+                self.prices,
+                deadline=deadline,
+                mip_rel_gap=mip_rel_gap,
+                known=known,
+                listing=partial,
+                parts=cache,
+                stop=lambda: self.ready(wanted),
+            )
+            done_with = partial
+        listing = self.finish(wanted)
+        return sites_proof(
+            self.model,
+            upper,
+            self.prices,
+            deadline=deadline,
+            mip_rel_gap=mip_rel_gap,
+            known=known,
+            listing=listing,
+            parts=cache,
+        )
 
 
 Combination = tuple[float, float, int, tuple[int, ...]]
@@ -465,12 +518,16 @@ def sites_proof(
     mip_rel_gap: float,
     known: tuple[np.ndarray, list[tuple[float | None, float]]] | None = None,
     listing: Listing | None = None,
+    parts: _Parts | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> ProofResult | None:
     """Steps 1–3 of the module docstring for a plan of value `upper` (prices: the LP's duals
     of the money and site-count budgets), until `deadline` (a time.perf_counter() value);
     `known`: (the plan's values, each part's (bound, objective) in `model_parts` order) from
     the strategy's step 4, reused; `listing`: step 1 already made for a target at least this
-    plan's (`ListingBeside`), filtered here. None when the proof does not apply."""
+    plan's (`ListingBeside`), filtered here; `parts`: the part MIPs already solved (kept, and
+    added to); `stop()`: checked before each part MIP, True ends the loop there. None when the
+    proof does not apply."""
     if not proof_applies(model):
         return None
     began = time.perf_counter()
@@ -490,7 +547,7 @@ def sites_proof(
         return gave_up()
     lists, combos = left
     # step 3: the parts
-    parts = _Parts(model, PART_GAP_SHARE * mip_rel_gap)
+    parts = _Parts(model, PART_GAP_SHARE * mip_rel_gap) if parts is None else parts
     lp_of: dict[PartKey, float] = {}
     config_keys = []
     for _v, _m, _n, idx in combos:
@@ -521,8 +578,17 @@ def sites_proof(
     def low(key: PartKey) -> float:
         return max(parts.solved[key][0], lp_of[key]) if key in parts.solved else lp_of[key]
 
+    def value(i: int) -> float:
+        """The plan of configuration i when its parts are all solved (with a zoning), else inf."""
+        if all(k in parts.solved and parts.solved[k][2] is not None for k in config_keys[i]):
+            return sum(parts.solved[k][1] for k in config_keys[i])
+        return np.inf
+
     best_value, best_config = upper, None
-    while time.perf_counter() < deadline:
+    for i in range(len(config_keys)):  # configurations whose parts were all solved before
+        if value(i) < best_value - 1e-9 * abs(best_value):
+            best_value, best_config = value(i), i
+    while time.perf_counter() < deadline and (stop is None or not stop()):
         target = best_value * (1 - TARGET_SHARE * mip_rel_gap)
         lows = [sum(low(k) for k in keys) for keys in config_keys]
         todo = [(lows[i], i) for i in range(len(lows)) if lows[i] < target]
@@ -532,12 +598,8 @@ def sites_proof(
         i = min(todo)[1]
         key = max((k for k in config_keys[i] if k not in parts.solved), key=lambda k: lp_of[k])
         parts.solve(key, deadline - time.perf_counter())
-        if all(k in parts.solved for k in config_keys[i]):
-            value = sum(parts.solved[k][1] for k in config_keys[i])
-            if value < best_value - 1e-9 * abs(best_value) and all(
-                parts.solved[k][2] is not None for k in config_keys[i]
-            ):
-                best_value, best_config = value, i
+        if value(i) < best_value - 1e-9 * abs(best_value):
+            best_value, best_config = value(i), i
     target = best_value * (1 - TARGET_SHARE * mip_rel_gap)
     lows = [sum(low(k) for k in keys) for keys in config_keys]
     bound = min([target, *lows])

@@ -595,15 +595,20 @@ def _sites_proof_step(
     better of `lp_bound` and the proof's) and whether the plan is proven within
     `mip_rel_gap`. Recorded in `steps["sites_proof"]`. `listing`: its step 1, started beside
     step 4 from the start's value (read back here)."""
-    listed = None if listing is None else listing.finish(model.objective(start) * (1 - TARGET_SHARE * mip_rel_gap))
-    proof = sites_proof(
-        model,
-        model.objective(start),
-        budget_prices(model, duals),
-        deadline=deadline - PROOF_RESERVE_SECONDS,
-        mip_rel_gap=mip_rel_gap,
-        known=(start, list(per_part)),
-        listing=listed,
+    known = (start, list(per_part))
+    proof = (
+        sites_proof(
+            model,
+            model.objective(start),
+            budget_prices(model, duals),
+            deadline=deadline - PROOF_RESERVE_SECONDS,
+            mip_rel_gap=mip_rel_gap,
+            known=known,
+        )
+        if listing is None
+        else listing.prove(
+            model.objective(start), deadline=deadline - PROOF_RESERVE_SECONDS, mip_rel_gap=mip_rel_gap, known=known
+        )
     )
     if proof is None:
         return start, lp_bound, False

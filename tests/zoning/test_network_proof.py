@@ -193,3 +193,37 @@ def test_the_year_before_any_site_is_solved_beside_and_the_plan_is_still_proven(
     alone, alone_steps = solve_network_model(model, time_limit=30, mip_rel_gap=1e-4)
     assert "parts_beside" not in alone_steps and alone.status == "optimal"
     assert alone.objective == pytest.approx(outcome.objective, rel=1e-4)
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_proof_made_while_the_listing_grows_is_the_proof_made_after_it(fork, monkeypatch):
+    # the listing child reports smaller targets first; meanwhile the proof's loop solves the
+    # part MIPs they call for, kept for the proof of the plan: the same bound, the same verdict
+    from zoning import network_proof, solve
+    from zoning.network_proof import ListingBeside, _Parts
+
+    if not fork:
+        monkeypatch.setattr(solve, "_fork_available", lambda: False)
+    net, options = small_ward()
+    model = _model(net, options)
+    best = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9).objective
+    prices = _prices(model)
+    deadline = time.perf_counter() + 60
+    alone = sites_proof(model, 1.2 * best, prices, deadline=deadline, mip_rel_gap=1e-6)
+    monkeypatch.setattr(network_proof, "LISTING_RUNGS", (0.4, 0.3, 0.2, 0.1))
+    beside = ListingBeside(model, prices, 1.3 * best, deadline=deadline)
+    proof = beside.prove(1.2 * best, deadline=deadline, mip_rel_gap=1e-6)
+    assert alone is not None and proof is not None and alone.proven and proof.proven
+    assert proof.bound == pytest.approx(alone.bound, rel=1e-9)
+    assert proof.values is not None and model.objective(proof.values) == pytest.approx(best, rel=1e-6)
+    # the parts a first proof solved are not solved again by a second one given them
+    cache = _Parts(model, network_proof.PART_GAP_SHARE * 1e-6)
+    first = sites_proof(model, 1.2 * best, prices, deadline=deadline, mip_rel_gap=1e-6, parts=cache)
+    again = sites_proof(model, 1.2 * best, prices, deadline=deadline, mip_rel_gap=1e-6, parts=cache)
+    assert first is not None and again is not None and first.part_mips > 0
+    assert again.part_mips == first.part_mips  # the cache's, none added
+    assert again.bound == pytest.approx(first.bound, rel=1e-9) and again.proven
+    assert again.values is not None and model.objective(again.values) == pytest.approx(best, rel=1e-6)
+    # stopped before its first part MIP, a proof solves none and proves nothing
+    stopped = sites_proof(model, 1.2 * best, prices, deadline=deadline, mip_rel_gap=1e-6, stop=lambda: True)
+    assert stopped is not None and stopped.part_mips == 0 and not stopped.proven
