@@ -39,7 +39,7 @@ import heapq
 import itertools
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -441,6 +441,7 @@ class ListingBeside:
         already made (a smaller target: its configurations are the least bounded, the ones the
         proof takes first) until the wanted one comes; the part MIPs it solves are kept for the
         proof (`sites_proof(parts=…)`)."""
+        began = time.perf_counter()
         wanted = upper * (1 - TARGET_SHARE * mip_rel_gap)
         cache = _Parts(self.model, PART_GAP_SHARE * mip_rel_gap)
         done_with = None
@@ -463,7 +464,7 @@ class ListingBeside:
             )
             done_with = partial
         listing = self.finish(wanted)
-        return sites_proof(
+        proof = sites_proof(
             self.model,
             upper,
             self.prices,
@@ -473,6 +474,7 @@ class ListingBeside:
             listing=listing,
             parts=cache,
         )
+        return None if proof is None else replace(proof, seconds=time.perf_counter() - began)
 
 
 Combination = tuple[float, float, int, tuple[int, ...]]
