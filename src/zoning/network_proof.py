@@ -35,6 +35,7 @@ site), without closures; `sites_proof` returns None otherwise.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import time
@@ -444,6 +445,15 @@ class ListingBeside:
         began = time.perf_counter()
         wanted = upper * (1 - TARGET_SHARE * mip_rel_gap)
         cache = _Parts(self.model, PART_GAP_SHARE * mip_rel_gap)
+        prove = functools.partial(
+            sites_proof,
+            self.model,
+            prices=self.prices,
+            deadline=deadline,
+            mip_rel_gap=mip_rel_gap,
+            known=known,
+            parts=cache,
+        )
         done_with = None
         beside = self.beside.process is not None  # without fork, the listing is made in finish()
         while beside and not self.ready(wanted) and not self.beside.done and time.perf_counter() < deadline:
@@ -451,29 +461,9 @@ class ListingBeside:
             if partial is None or partial is done_with:
                 self.beside.read(deadline - time.perf_counter())  # the next listing (or the end)
                 continue
-            sites_proof(
-                self.model,
-                partial.target / (1 - TARGET_SHARE * mip_rel_gap),
-                self.prices,
-                deadline=deadline,
-                mip_rel_gap=mip_rel_gap,
-                known=known,
-                listing=partial,
-                parts=cache,
-                stop=lambda: self.ready(wanted),
-            )
+            prove(partial.target / (1 - TARGET_SHARE * mip_rel_gap), listing=partial, stop=lambda: self.ready(wanted))
             done_with = partial
-        listing = self.finish(wanted)
-        proof = sites_proof(
-            self.model,
-            upper,
-            self.prices,
-            deadline=deadline,
-            mip_rel_gap=mip_rel_gap,
-            known=known,
-            listing=listing,
-            parts=cache,
-        )
+        proof = prove(upper, listing=self.finish(wanted))
         return None if proof is None else replace(proof, seconds=time.perf_counter() - began)
 
 
