@@ -20,18 +20,23 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Beside"]
+__all__ = ["Beside", "fork_available"]
 
 POLL_SECONDS = 0.05
 """Longest wait on the child's pipe between checks of the deadline and of the child's life."""
+
+
+def fork_available() -> bool:
+    """True when work can run in a forked child: POSIX fork, and this process is not itself a
+    daemonic worker (e.g. of a multiprocessing pool or a Dask worker), which may not have
+    children."""
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
 
 
 class Beside:
     """`function(*args, report=…, **kwargs)` in a forked child process, started now."""
 
     def __init__(self, function: Callable[..., Any], *args: Any, until: float, **kwargs: Any) -> None:
-        from zoning.solve import _fork_available
-
         self.function, self.args, self.kwargs = function, args, kwargs
         self.until = until
         self.reports: list[Any] = []
@@ -39,7 +44,7 @@ class Beside:
         self.done = False  # the result (or the child's end) has been read
         self.stopped = False
         self.process = None
-        if _fork_available():
+        if fork_available():
             context = multiprocessing.get_context("fork")
             self.receive, send = context.Pipe(duplex=False)
             self.process = context.Process(target=_child, args=(send, function, args, kwargs), daemon=True)

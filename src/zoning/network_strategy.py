@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from zoning.assign import solve_problem
-from zoning.beside import Beside
+from zoning.beside import Beside, fork_available
 from zoning.ejection import improve_by_chains
 from zoning.lagrange import BackgroundBound
 from zoning.model import ModelOptions, build_model
@@ -67,7 +67,7 @@ from zoning.network_proof import PART_GAP_SHARE, TARGET_SHARE, ListingBeside, pr
 from zoning.network_sites import budget_prices, improve_sites, solve_lp
 from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem, with_dense
-from zoning.solve import SolveOutcome, _fork_available, relative_gap, solve_by_deadline, solve_model
+from zoning.solve import SolveOutcome, relative_gap, solve_by_deadline, solve_model
 from zoning.vectors import best_classes, repair_overflow
 
 __all__ = ["lp_guided_start", "solve_network_model", "whole_sites_relaxation"]
@@ -638,7 +638,7 @@ def _sites_free_beside(model: NetworkModel, deadline: float, mip_rel_gap: float)
     before any site may open), solved from the first second in a child process
     (`SITES_FREE_BESIDE`, when step 4b is wanted and fork is available) to step 4b's gap:
     their indices and the child, whose outcomes step 4 collects. None otherwise."""
-    if not (SITES_FREE_BESIDE and _proof_wanted(model) and _fork_available()):
+    if not (SITES_FREE_BESIDE and _proof_wanted(model) and fork_available()):
         return None
     free = sites_free_parts(model)
     if not free:
@@ -659,7 +659,7 @@ def _solved_beside(child: Beside) -> dict[int, SolveOutcome]:
 def _class_count_wanted(model: NetworkModel) -> bool:
     """The Lagrangian bound runs beside the steps (`CLASS_COUNT_BOUND`): some level has several
     grades, and a child process can be forked."""
-    return CLASS_COUNT_BOUND and any(b.net.shape[3] > 1 for b in model.blocks) and _fork_available()
+    return CLASS_COUNT_BOUND and any(b.net.shape[3] > 1 for b in model.blocks) and fork_available()
 
 
 def _with_class_count_bound(

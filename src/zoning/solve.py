@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import multiprocessing
 import os
 import sys
 import time
@@ -30,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from zoning.beside import Beside, fork_available
 from zoning.model import MatrixModel
 
 __all__ = [
@@ -380,12 +380,6 @@ KILL_MARGIN = 0.05
 reads back what it last reported)."""
 
 
-def _fork_available() -> bool:
-    """True when HiGHS can run in a forked child: POSIX fork, and this process is not itself a
-    daemonic worker (e.g. of a multiprocessing pool), which may not have children."""
-    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
-
-
 def _highs_reporting(model: MatrixModel, *, report: Callable[[tuple], None], **kwargs: Any) -> tuple[SolveOutcome, Any]:
     """`_solve_highs` reporting its progress (bound, objective, values) as one item each (what
     `BackgroundSolve` runs in its child)."""
@@ -433,13 +427,11 @@ class BackgroundSolve:
         col_hi: np.ndarray | None = None,
         mip_rel_gap: float = MIP_REL_GAP,
     ) -> None:
-        from zoning.beside import Beside
-
         self.model, self.deadline, self.relax = model, deadline, relax
         self.began = time.perf_counter()
         self.start, self.col_hi, self.mip_rel_gap = start, col_hi, mip_rel_gap
         self.child: Beside | None = None
-        if highs_available() and _fork_available():
+        if highs_available() and fork_available():
             _highs_version()  # read once in this process (the child's copy is discarded)
             self.child = Beside(
                 _highs_reporting,

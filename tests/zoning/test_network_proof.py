@@ -199,11 +199,12 @@ def test_the_year_before_any_site_is_solved_beside_and_the_plan_is_still_proven(
 def test_a_proof_made_while_the_listing_grows_is_the_proof_made_after_it(fork, monkeypatch):
     # the listing child reports smaller targets first; meanwhile the proof's loop solves the
     # part MIPs they call for, kept for the proof of the plan: the same bound, the same verdict
-    from zoning import network_proof, solve
+    from zoning import beside as forking
+    from zoning import network_proof
     from zoning.network_proof import ListingBeside, _Parts
 
     if not fork:
-        monkeypatch.setattr(solve, "_fork_available", lambda: False)
+        monkeypatch.setattr(forking, "fork_available", lambda: False)
     net, options = small_ward()
     model = _model(net, options)
     best = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9).objective

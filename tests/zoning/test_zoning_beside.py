@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from zoning import solve
+from zoning import beside
 from zoning.beside import Beside
 
 
@@ -36,7 +36,7 @@ def _sleeps(seconds: float, *, report) -> str:
 @pytest.mark.parametrize("fork", [True, False])
 def test_reports_arrive_in_order_and_the_result_after_them(fork, monkeypatch):
     if not fork:
-        monkeypatch.setattr(solve, "_fork_available", lambda: False)
+        monkeypatch.setattr(beside, "fork_available", lambda: False)
     child = Beside(_squares, 6, until=time.perf_counter() + 30)
     assert (child.process is not None) == fork
     assert child.wait(lambda r: r > 5) == 9  # the first report above 5
@@ -66,7 +66,7 @@ def test_finish_without_waiting_takes_only_what_is_there():
 @pytest.mark.parametrize("fork", [True, False])
 def test_an_error_in_the_child_is_raised_in_the_parent(fork, monkeypatch):
     if not fork:
-        monkeypatch.setattr(solve, "_fork_available", lambda: False)
+        monkeypatch.setattr(beside, "fork_available", lambda: False)
     child = Beside(_fails, until=time.perf_counter() + 30)
     error = RuntimeError if fork else ValueError
     with pytest.raises(error, match="a part without rows"):
