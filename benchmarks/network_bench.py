@@ -327,7 +327,9 @@ def _compare(
     if "parts" in st:
         fixed_bound = st.get("sites_fixed_bound")
         print(
-            f"  tuyensinh step 4: {st['parts_proven']} of {st['parts']} parts (level × year, sites fixed) proven; "
+            f"  tuyensinh step 4: {st['parts_proven']} of {st['parts']} parts (level × year, sites fixed) proven"
+            + (f" ({st['parts_beside']} no site touches, solved beside from the start)" if "parts_beside" in st else "")
+            + "; "
             f"{st['parts_objective']:,.0f} at {st['parts_end_at']:.1f} s; bound with these sites "
             + ("—" if fixed_bound is None else f"{fixed_bound:,.0f}")
         )

@@ -35,10 +35,6 @@ whole-quarter model without contiguity only (the LP-guided strategy's).
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
-import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -462,32 +458,12 @@ def class_count_bound(
     return ClassCountBound(best, first, steps, time.perf_counter() - began)
 
 
-def _child(conn, function: Callable[..., ClassCountBound], args: tuple, kwargs: dict[str, Any]) -> None:
-    """The child's side of `BackgroundBound`: report every better bound, then the result."""
-
-    def report(bound: float, first: float | None, steps: int) -> None:
-        try:
-            conn.send(("bound", bound, first, steps))
-        except (BrokenPipeError, OSError):
-            os._exit(0)
-
-    try:
-        result = function(*args, report=report, **kwargs)
-        conn.send(("done", result))
-    except BaseException as error:  # reported to the parent
-        with contextlib.suppress(BrokenPipeError, OSError):
-            conn.send(("error", repr(error)))
-    finally:
-        conn.close()
-        os._exit(0)
-
-
 class BackgroundBound:
     """`class_count_bound(model, problem, duals, …)` — or `function(*args, …)`, any bound with
     its keywords `deadline, lp_bound, target, report` (e.g. `zoning.network_lagrange.
     network_bound(model, row_duals, …)`) — in a forked child process ending by `deadline`
-    (killed then, the parent keeping the last bound it reported); in this process, in
-    `finish()`, without fork."""
+    (`zoning.beside.Beside`; stopped then, the parent keeping the best bound it reported); in
+    this process, in `finish()`, without fork."""
 
     def __init__(
         self,
@@ -497,61 +473,32 @@ class BackgroundBound:
         target: float | None = None,
         function: Callable[..., ClassCountBound] | None = None,
     ) -> None:
-        from zoning.solve import KILL_MARGIN, _fork_available
+        from zoning.beside import Beside
+        from zoning.solve import KILL_MARGIN
 
-        self.function = class_count_bound if function is None else function
-        self.args = args
-        self.deadline = deadline
-        self.kwargs: dict[str, Any] = {"lp_bound": lp_bound, "target": target}
         self.began = time.perf_counter()
-        self.bound: float | None = None
-        self.first: float | None = None
-        self.steps = 0
-        self.result: ClassCountBound | None = None
-        self.process = None
-        self.margin = KILL_MARGIN
-        if _fork_available():
-            context = multiprocessing.get_context("fork")
-            self.receive, send = context.Pipe(duplex=False)
-            self.process = context.Process(
-                target=_child,
-                args=(send, self.function, args, {**self.kwargs, "deadline": deadline - 2 * KILL_MARGIN}),
-                daemon=True,
-            )
-            sys.stdout.flush()
-            sys.stderr.flush()
-            self.process.start()
-            send.close()
+        self.child = Beside(
+            _reporting,
+            class_count_bound if function is None else function,
+            *args,
+            until=deadline - KILL_MARGIN,
+            deadline=deadline - 2 * KILL_MARGIN,
+            lp_bound=lp_bound,
+            target=target,
+        )
 
     def finish(self, wait: bool = True) -> ClassCountBound:
         """The result, by the deadline at the latest; with `wait` False, at once: the best
-        bound the child has reported so far (the child is then killed)."""
-        if self.process is None:
-            return self.function(*self.args, deadline=self.deadline - 2 * self.margin, **self.kwargs)
-        process, receive = self.process, self.receive
-        try:
-            while self.result is None:
-                left = self.deadline - self.margin - time.perf_counter() if wait else 0.0
-                if not receive.poll(max(min(left, 0.05), 0.0)):
-                    if left <= 0 or not process.is_alive():
-                        break
-                    continue
-                try:
-                    message = receive.recv()
-                except (EOFError, OSError):
-                    break
-                if message[0] == "bound":
-                    if self.bound is None or message[1] > self.bound:
-                        self.bound, self.first, self.steps = message[1:]
-                elif message[0] == "done":
-                    self.result = message[1]
-                else:
-                    raise RuntimeError(f"the class-count bound failed in its child process: {message[1]}")
-        finally:
-            if process.is_alive():
-                process.kill()
-            process.join()
-            receive.close()
-        if self.result is not None:
-            return self.result
-        return ClassCountBound(self.bound, self.first, self.steps, time.perf_counter() - self.began)
+        bound the child has reported so far (the child is then stopped)."""
+        result = self.child.finish(wait)
+        if result is not None:
+            return result
+        bound, first, steps = max(self.child.reports, key=lambda reported: reported[0], default=(None, None, 0))
+        return ClassCountBound(bound, first, steps, time.perf_counter() - self.began)
+
+
+def _reporting(
+    function: Callable[..., ClassCountBound], *args: Any, report: Callable, **kwargs: Any
+) -> ClassCountBound:
+    """`function(*args, **kwargs)` with each report (bound, first bound, steps) as one item."""
+    return function(*args, report=lambda bound, first, steps: report((bound, first, steps)), **kwargs)

@@ -18,6 +18,7 @@ proven bound): the best zoning of the sites a plan chose, proven part by part.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -25,9 +26,18 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from zoning.network_model import NetworkModel
-from zoning.solve import solve_model
+from zoning.solve import SolveOutcome, solve_model
 
-__all__ = ["PartsResult", "fixed_columns", "model_parts", "part_model", "solve_parts", "tidy"]
+__all__ = [
+    "PartsResult",
+    "fixed_columns",
+    "model_parts",
+    "part_model",
+    "sites_free_parts",
+    "solve_parts",
+    "solve_sites_free_parts",
+    "tidy",
+]
 
 
 @dataclass(frozen=True)
@@ -106,35 +116,90 @@ def part_model(model: NetworkModel, rows: np.ndarray, cols: np.ndarray, shift: n
     )
 
 
-def solve_parts(model: NetworkModel, start: np.ndarray, *, time_limit: float, mip_rel_gap: float = 1e-4) -> PartsResult:
+def solve_parts(
+    model: NetworkModel,
+    start: np.ndarray,
+    *,
+    time_limit: float,
+    mip_rel_gap: float = 1e-4,
+    elsewhere: Collection[int] = (),
+    collect: Callable[[], Mapping[int, SolveOutcome]] | None = None,
+) -> PartsResult:
     """Each part of the model with `start`'s sites and closures fixed, solved by HiGHS
     warm-started from `start` within an even share of what is left of `time_limit` (a part
-    proven early leaves its time to the next). `start` must be feasible."""
+    proven early leaves its time to the next). `start` must be feasible. `elsewhere`: parts
+    (their indices in `model_parts` order) solved by someone else, whose outcomes `collect()`
+    gives once this process has solved the others (a part it does not give keeps the start)."""
     began = time.perf_counter()
     fixed = fixed_columns(model)
     fixed_values = np.round(start[fixed])
     shift = model.matrix[:, fixed] @ fixed_values  # the fixed columns' share of each row
     values = start.copy()
     values[fixed] = fixed_values
-    bound: float | None = float(model.cost[fixed] @ fixed_values)
     parts = model_parts(model, fixed)
-    proven = 0
-    per_part: list[tuple[float | None, float]] = []
-    for k, (rows, cols) in enumerate(parts):
-        own = float(model.cost[cols] @ start[cols])
+    mine = [k for k in range(len(parts)) if k not in set(elsewhere)]
+    outcomes: dict[int, SolveOutcome] = {}
+    for n, k in enumerate(mine):
+        rows, cols = parts[k]
         left = time_limit - (time.perf_counter() - began)
         if left <= 0.05:  # no time: the start stays for the other parts
-            bound = None
             break
         part = part_model(model, rows, cols, shift)
-        out = solve_model(
-            part.as_matrix_model(), time_limit=left / (len(parts) - k), start=start[cols], mip_rel_gap=mip_rel_gap
+        outcomes[k] = solve_model(
+            part.as_matrix_model(), time_limit=left / (len(mine) - n), start=start[cols], mip_rel_gap=mip_rel_gap
         )
-        if out.values is not None and out.objective is not None and out.objective < own:
+    if collect is not None and len(mine) < len(parts):
+        outcomes.update({k: out for k, out in collect().items() if k not in mine})
+    bound: float | None = float(model.cost[fixed] @ fixed_values)
+    per_part: list[tuple[float | None, float]] = []
+    for k, (_rows, cols) in enumerate(parts):
+        out = outcomes.get(k)
+        better = out is not None and out.objective is not None and out.objective < float(model.cost[cols] @ start[cols])
+        if better and out is not None and out.values is not None:
             values[cols] = out.values
-        per_part.append((out.bound, float(model.cost[cols] @ values[cols])))
-        bound = None if bound is None or out.bound is None else bound + out.bound
-        proven += out.status == "optimal"
+        part_bound = None if out is None else out.bound
+        per_part.append((part_bound, float(model.cost[cols] @ values[cols])))
+        bound = None if bound is None or part_bound is None else bound + part_bound
+    proven = sum(out.status == "optimal" for out in outcomes.values())
     if proven or not np.array_equal(values, start):
         values = tidy(model, values)
     return PartsResult(values, model.objective(values), bound, len(parts), proven, tuple(per_part))
+
+
+def sites_free_parts(model: NetworkModel) -> list[int]:
+    """The parts (indices in `model_parts` order) that no site or closure decision touches:
+    every fixed column in their rows is fixed by its own bounds (a site's z in the years
+    before its first), so their optimum is the same whatever the plan (the years before any
+    site may open). Such a part may be solved before the sites are known."""
+    fixed = fixed_columns(model)
+    constant = fixed & (model.col_lo == model.col_hi)
+    matrix = model.matrix.tocsr()
+    touches_choice = np.asarray((abs(matrix[:, fixed & ~constant]) > 0).sum(axis=1)).ravel() > 0
+    return [k for k, (rows, _cols) in enumerate(model_parts(model, fixed)) if not touches_choice[rows].any()]
+
+
+def solve_sites_free_parts(
+    model: NetworkModel,
+    *,
+    deadline: float,
+    mip_rel_gap: float = 1e-4,
+    report: Callable[[tuple[int, SolveOutcome]], None] | None = None,
+) -> dict[int, SolveOutcome]:
+    """HiGHS on each part of `sites_free_parts` (from no start) until `deadline` (a
+    time.perf_counter() value): {part index: outcome}, each also given to `report` when solved
+    (the strategy runs this in a child process, `zoning.beside.Beside`, from its first second)."""
+    fixed = fixed_columns(model)
+    shift = model.matrix[:, fixed] @ model.col_lo[fixed]
+    parts = model_parts(model, fixed)
+    solved: dict[int, SolveOutcome] = {}
+    for k in sites_free_parts(model):
+        left = deadline - time.perf_counter()
+        if left <= 0.05:
+            break
+        rows, cols = parts[k]
+        solved[k] = solve_model(
+            part_model(model, rows, cols, shift).as_matrix_model(), time_limit=left, mip_rel_gap=mip_rel_gap
+        )
+        if report is not None:
+            report((k, solved[k]))
+    return solved

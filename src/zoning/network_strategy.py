@@ -27,7 +27,9 @@ So, within one time limit:
 4. when the model splits once the sites are fixed (several school years or levels), with the
    start's sites and closures fixed, one zoning MIP per level and school year
    (`zoning.network_parts`), each solved by HiGHS, warm-started, within `PARTS_SHARE` of the
-   time left: the best zoning of these sites, proven part by part where time allows;
+   time left: the best zoning of these sites, proven part by part where time allows; the
+   parts no site decision touches (the years before any site may open) are solved instead
+   from the first second in a forked child (`SITES_FREE_BESIDE`, with step 4b);
 4b. when every level has one grade and the sites are decided by their option alone (no must
    pair at a site, no closures; `SITES_PROOF`), the proof over every site choice
    (`zoning.network_proof`: a branch-and-bound over each level's sites by their LPs, the
@@ -54,17 +56,18 @@ import numpy as np
 import pandas as pd
 
 from zoning.assign import solve_problem
+from zoning.beside import Beside, fork_available
 from zoning.ejection import improve_by_chains
 from zoning.lagrange import BackgroundBound
 from zoning.model import ModelOptions, build_model
 from zoning.network_lagrange import network_bound
 from zoning.network_model import LevelBlock, NetworkModel, early_fixed, start_vector
-from zoning.network_parts import fixed_columns, model_parts, solve_parts
+from zoning.network_parts import fixed_columns, model_parts, sites_free_parts, solve_parts, solve_sites_free_parts
 from zoning.network_proof import PART_GAP_SHARE, TARGET_SHARE, ListingBeside, proof_applies, sites_proof
 from zoning.network_sites import budget_prices, improve_sites, solve_lp
 from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem, with_dense
-from zoning.solve import SolveOutcome, _fork_available, relative_gap, solve_by_deadline, solve_model
+from zoning.solve import SolveOutcome, relative_gap, solve_by_deadline, solve_model
 from zoning.vectors import best_classes, repair_overflow
 
 __all__ = ["lp_guided_start", "solve_network_model", "whole_sites_relaxation"]
@@ -110,6 +113,11 @@ beside steps 4–5 when some level has several grades (whole classes per grade a
 to the LP bound; with one grade per level — the entry grades — it rose 0.06% above the LP in
 10 s on the ward benchmark, below the whole MIP's own root bound, and would only take the
 parts' CPU). Needs fork (else skipped)."""
+SITES_FREE_BESIDE = True
+"""With step 4b, the parts no site decision touches (the years before any site may open:
+their zoning is the same in every plan) are solved from the first second in a child process
+on the other core, while this one makes the start; step 4 takes their outcomes instead of
+solving them (on the ward entry grades they are the three hardest parts: 0.3–2.3 s each)."""
 SITES_PROOF = True
 """Step 4b: after the parts of the plan's sites, the proof over every site choice
 (`zoning.network_proof`: a branch-and-bound over each level's sites by their LPs, the budget
@@ -438,13 +446,29 @@ def solve_network_model(
 ) -> tuple[SolveOutcome, dict]:
     """Steps 1–5 (module docstring) with HiGHS; `start` (a previous plan) skips steps 1–3.
     Returns the outcome (its bound the better of the LP's and the MIP's) and step timings."""
+    children: list[Beside] = []  # work beside the steps in child processes, stopped at the end
+    try:
+        return _solve_steps(model, time_limit, mip_rel_gap, start, children)
+    finally:
+        for child in children:
+            child.stop()
+
+
+def _solve_steps(
+    model: NetworkModel, time_limit: float, mip_rel_gap: float, start: np.ndarray | None, children: list[Beside]
+) -> tuple[SolveOutcome, dict]:
     began = time.perf_counter()
     steps: dict = {}
     lp_bound = None
     beside: BackgroundBound | None = None  # the Lagrangian bound in a child process
     lp_duals: np.ndarray | None = None
     split = len(model_parts(model, fixed_columns(model))) > 1  # step 4 (else: the whole MIP alone)
-    if start is None or not _feasible(model, start):
+    fresh = start is None or not _feasible(model, start)  # steps 1–3 (and 4b when it applies)
+    deadline = began + time_limit - PROOF_RESERVE_SECONDS
+    free = _sites_free_beside(model, deadline, mip_rel_gap) if fresh and split else None
+    if free is not None:
+        children.append(free[1])
+    if fresh:
         lp, duals = solve_lp(model, time_limit=time_limit * LP_SHARE)
         steps["lp_seconds"] = lp.seconds
         lp_bound = steps["lp_bound"] = lp.objective if lp.status == "optimal" else None
@@ -493,12 +517,22 @@ def solve_network_model(
                     model,
                     budget_prices(model, lp_duals),
                     steps["start_objective"] * (1 - TARGET_SHARE * mip_rel_gap),
-                    deadline=began + time_limit - PROOF_RESERVE_SECONDS,
+                    deadline=deadline,
                 )
-            parts = solve_parts(model, start, time_limit=left * PARTS_SHARE, mip_rel_gap=part_gap)
+                children.append(listing.beside)
+            parts = solve_parts(
+                model,
+                start,
+                time_limit=left * PARTS_SHARE,
+                mip_rel_gap=part_gap,
+                elsewhere=() if free is None else free[0],
+                collect=None if free is None else lambda: _solved_beside(free[1]),
+            )
             if parts.objective <= steps["start_objective"] and _feasible(model, parts.values):
                 start = parts.values
             steps["parts"], steps["parts_proven"] = parts.parts, parts.proven
+            if free is not None:
+                steps["parts_beside"] = len(free[0])
             steps["parts_objective"], steps["sites_fixed_bound"] = parts.objective, parts.bound
             steps["parts_end_at"] = time.perf_counter() - began
             if proof and lp_duals is not None:
@@ -561,15 +595,20 @@ def _sites_proof_step(
     better of `lp_bound` and the proof's) and whether the plan is proven within
     `mip_rel_gap`. Recorded in `steps["sites_proof"]`. `listing`: its step 1, started beside
     step 4 from the start's value (read back here)."""
-    listed = None if listing is None else listing.finish()
-    proof = sites_proof(
-        model,
-        model.objective(start),
-        budget_prices(model, duals),
-        deadline=deadline - PROOF_RESERVE_SECONDS,
-        mip_rel_gap=mip_rel_gap,
-        known=(start, list(per_part)),
-        listing=listed,
+    known = (start, list(per_part))
+    proof = (
+        sites_proof(
+            model,
+            model.objective(start),
+            budget_prices(model, duals),
+            deadline=deadline - PROOF_RESERVE_SECONDS,
+            mip_rel_gap=mip_rel_gap,
+            known=known,
+        )
+        if listing is None
+        else listing.prove(
+            model.objective(start), deadline=deadline - PROOF_RESERVE_SECONDS, mip_rel_gap=mip_rel_gap, known=known
+        )
     )
     if proof is None:
         return start, lp_bound, False
@@ -594,10 +633,33 @@ def _sites_proof_step(
     return start, lp_bound, bool(proof.proven and gap is not None and gap <= mip_rel_gap + 1e-12)
 
 
+def _sites_free_beside(model: NetworkModel, deadline: float, mip_rel_gap: float) -> tuple[list[int], Beside] | None:
+    """The parts no site decision touches (`zoning.network_parts.sites_free_parts`: the years
+    before any site may open), solved from the first second in a child process
+    (`SITES_FREE_BESIDE`, when step 4b is wanted and fork is available) to step 4b's gap:
+    their indices and the child, whose outcomes step 4 collects. None otherwise."""
+    if not (SITES_FREE_BESIDE and _proof_wanted(model) and fork_available()):
+        return None
+    free = sites_free_parts(model)
+    if not free:
+        return None
+    child = Beside(
+        solve_sites_free_parts, model, until=deadline, deadline=deadline, mip_rel_gap=PART_GAP_SHARE * mip_rel_gap
+    )
+    return free, child
+
+
+def _solved_beside(child: Beside) -> dict[int, SolveOutcome]:
+    """The outcomes the child of `_sites_free_beside` gives, waiting for it until its deadline
+    (the parts it reached by then, when it has not finished)."""
+    result = child.finish()
+    return dict(child.reports) if result is None else result
+
+
 def _class_count_wanted(model: NetworkModel) -> bool:
     """The Lagrangian bound runs beside the steps (`CLASS_COUNT_BOUND`): some level has several
     grades, and a child process can be forked."""
-    return CLASS_COUNT_BOUND and any(b.net.shape[3] > 1 for b in model.blocks) and _fork_available()
+    return CLASS_COUNT_BOUND and any(b.net.shape[3] > 1 for b in model.blocks) and fork_available()
 
 
 def _with_class_count_bound(

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import multiprocessing
 import os
 import sys
 import time
@@ -30,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from zoning.beside import Beside, fork_available
 from zoning.model import MatrixModel
 
 __all__ = [
@@ -380,30 +380,10 @@ KILL_MARGIN = 0.05
 reads back what it last reported)."""
 
 
-def _fork_available() -> bool:
-    """True when HiGHS can run in a forked child: POSIX fork, and this process is not itself a
-    daemonic worker (e.g. of a multiprocessing pool), which may not have children."""
-    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
-
-
-def _child(conn, model: MatrixModel, kwargs: dict[str, Any]) -> None:
-    """The child's side of `solve_by_deadline`: solve, report progress and the outcome."""
-
-    def progress(bound: float | None, objective: float | None, values: np.ndarray | None) -> None:
-        try:
-            conn.send(("progress", bound, objective, values))
-        except (BrokenPipeError, OSError):
-            os._exit(0)
-
-    try:
-        outcome, duals = _solve_highs(model, progress=progress, **kwargs)
-        conn.send(("done", outcome, duals))
-    except BaseException as error:  # reported to the parent, which re-raises
-        with contextlib.suppress(BrokenPipeError, OSError):
-            conn.send(("error", repr(error), None))
-    finally:
-        conn.close()
-        os._exit(0)
+def _highs_reporting(model: MatrixModel, *, report: Callable[[tuple], None], **kwargs: Any) -> tuple[SolveOutcome, Any]:
+    """`_solve_highs` reporting its progress (bound, objective, values) as one item each (what
+    `BackgroundSolve` runs in its child)."""
+    return _solve_highs(model, progress=lambda *progress: report(progress), **kwargs)
 
 
 def solve_by_deadline(
@@ -431,11 +411,11 @@ def solve_by_deadline(
 
 
 class BackgroundSolve:
-    """HiGHS on `model` in a forked child process, started at once and ending by `deadline`;
-    `finish()` waits for it (or kills it at the deadline) and returns what `solve_by_deadline`
-    returns. Meanwhile this process is free: the LP-guided search runs its windows while the
-    child proves a bound (two processes on two cores). Without `fork`, or without highspy,
-    the solve runs in `finish()` instead."""
+    """HiGHS on `model` in a forked child process (`zoning.beside.Beside`), started at once and
+    ending by `deadline`; `finish()` waits for it (or stops it at the deadline) and returns
+    what `solve_by_deadline` returns. Meanwhile this process is free: the LP-guided search
+    runs its windows while the child proves a bound (two processes on two cores). Without
+    `fork`, or without highspy, the solve runs in `finish()` instead."""
 
     def __init__(
         self,
@@ -449,44 +429,30 @@ class BackgroundSolve:
     ) -> None:
         self.model, self.deadline, self.relax = model, deadline, relax
         self.began = time.perf_counter()
-        limit = max(deadline - self.began - 2 * KILL_MARGIN, 0.01)
         self.start, self.col_hi, self.mip_rel_gap = start, col_hi, mip_rel_gap
-        self.kwargs: dict[str, Any] = {
-            "time_limit": limit,
-            "relax": relax,
-            "start": start,
-            "col_hi": col_hi,
-            "mip_rel_gap": mip_rel_gap,
-        }
-        self.process = None
-        self.final: tuple | None = None
-        self.closed = False
-        self.bound: float | None = None
-        self.objective: float | None = None
-        self.values: np.ndarray | None = None
-        if highs_available() and _fork_available():
+        self.child: Beside | None = None
+        if highs_available() and fork_available():
             _highs_version()  # read once in this process (the child's copy is discarded)
-            context = multiprocessing.get_context("fork")
-            self.receive, send = context.Pipe(duplex=False)
-            self.process = context.Process(target=_child, args=(send, model, self.kwargs), daemon=True)
-            sys.stdout.flush()
-            sys.stderr.flush()
-            self.process.start()
-            send.close()
+            self.child = Beside(
+                _highs_reporting,
+                model,
+                until=deadline - KILL_MARGIN,
+                time_limit=max(deadline - self.began - 2 * KILL_MARGIN, 0.01),
+                relax=relax,
+                start=start,
+                col_hi=col_hi,
+                mip_rel_gap=mip_rel_gap,
+            )
 
     def cancel(self) -> None:
         """Stop the child now, its outcome no longer wanted (nothing to do without a child)."""
-        if self.process is not None and not self.closed:
-            if self.process.is_alive():
-                self.process.kill()
-            self.process.join()
-            self.receive.close()
-            self.closed = True
+        if self.child is not None:
+            self.child.stop()
 
     def finish(self) -> tuple[SolveOutcome, np.ndarray | None]:
         """The outcome, by the deadline at the latest."""
         model, relax = self.model, self.relax
-        if self.process is None:
+        if self.child is None:
             limit = max(self.deadline - time.perf_counter() - 2 * KILL_MARGIN, 0.01)
             if not highs_available():
                 outcome = _solve_pulp(
@@ -496,49 +462,20 @@ class BackgroundSolve:
             return _solve_highs(
                 model, time_limit=limit, relax=relax, start=self.start, col_hi=self.col_hi, mip_rel_gap=self.mip_rel_gap
             )
-        process, receive = self.process, self.receive
-        final = self.final
-        try:
-            while final is None and not self.closed:
-                left = self.deadline - KILL_MARGIN - time.perf_counter()
-                # read what is there (also when the time is up: the last bound may be waiting)
-                while final is None and receive.poll(0 if left <= 0 else min(left, 0.05)):
-                    try:
-                        message = receive.recv()
-                    except (EOFError, OSError):
-                        left = 0.0
-                        break
-                    if message[0] == "progress":
-                        _, b, o, v = message
-                        self.bound = b if b is not None else self.bound
-                        if v is not None:
-                            self.objective, self.values = o, v
-                    else:
-                        final = self.final = message
-                    left = self.deadline - KILL_MARGIN - time.perf_counter()
-                if final is not None or left <= 0 or not process.is_alive():
-                    break
-        finally:
-            if not self.closed:
-                if process.is_alive():
-                    process.kill()
-                process.join()
-                receive.close()
-                self.closed = True
-        bound, objective, values = self.bound, self.objective, self.values
-        if final is not None and final[0] == "done":
-            return final[1], final[2]
-        if final is not None:
-            raise RuntimeError(f"HiGHS failed in its child process: {final[1]}")
+        result = self.child.finish()
+        if result is not None:
+            return result
+        # stopped at the deadline: the last bound and the last solution it reported
+        bound = next((b for b, _o, _v in reversed(self.child.reports) if b is not None), None)
+        objective, values = next(((o, v) for _b, o, v in reversed(self.child.reports) if v is not None), (None, None))
         has = values is not None and not relax
-        gap = relative_gap(objective, bound) if has else None
         outcome = SolveOutcome(
             values if has else None,
             "feasible" if has else "no_solution",
             "killed at the deadline",
             objective if has else None,
             None if relax else bound,
-            gap,
+            relative_gap(objective, bound) if has else None,
             time.perf_counter() - self.began,
             f"HiGHS {_highs_version()} (highspy)",
         )

@@ -51,9 +51,10 @@ def grades_network(pupils, positions, schools, sites, candidates):
     return build_network_problem(problem, norms=NORMS, candidates=candidates, distances=distances)
 
 
-def small_ward():
+def small_ward(earliest=(2027, 2027, 2028, 2028)):
     # six quarters on a line (metres), two schools of 3 and 2 rooms, two sites (2 or 4 rooms,
-    # from 2028; 2 rooms from 2027 at K), pupils growing; a budget for one small site
+    # K from 2027 and H from 2028 unless `earliest` says otherwise), pupils growing; a budget
+    # for one small site
     rng = np.random.default_rng(3)
     positions = {f"q{k}": 400.0 * k for k in range(6)}
     pupils = {
@@ -66,7 +67,7 @@ def small_ward():
             "level": "tieu_hoc",
             "rooms": [2, 4, 2, 4],
             "cost": [12e9, 20e9, 12e9, 20e9],
-            "earliest_year": [2027, 2027, 2028, 2028],
+            "earliest_year": list(earliest),
         }
     )
     net = grades_network(pupils, positions, {"A": (0.0, 3), "B": (2000.0, 2)}, {"K": 900.0, "H": 1500.0}, candidates)

@@ -5,6 +5,7 @@ year on its own (zoning.network_strategy)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -13,7 +14,15 @@ from test_network_bounds import YEARS, _model, grades_network, small_ward
 
 from zoning import network_strategy
 from zoning.network_model import start_vector
-from zoning.network_parts import fixed_columns, model_parts, solve_parts, tidy
+from zoning.network_parts import (
+    fixed_columns,
+    model_parts,
+    sites_free_parts,
+    solve_parts,
+    solve_sites_free_parts,
+    tidy,
+)
+from zoning.network_proof import part_year
 from zoning.network_strategy import lp_guided_start
 from zoning.sites import NetworkOptions
 from zoning.solve import solve_model
@@ -81,6 +90,35 @@ def test_a_row_over_every_year_leaves_one_part():
     net, options = small_ward()
     model = _model(net, replace(options, max_overflow=5.0))  # Σ o ≤ Ō links every year
     assert len(model_parts(model, fixed_columns(model))) == 1
+
+
+def test_the_years_before_any_site_opens_are_solved_once_for_every_plan():
+    # no site may open before 2028: the 2027 part is the same whatever the sites (solved
+    # beside, from no start); step 4 takes its outcome and ends where it ends alone
+    net, options = small_ward(earliest=(2028, 2028, 2029, 2029))
+    model = _model(net, options)
+    parts = model_parts(model, fixed_columns(model))
+    free = sites_free_parts(model)
+    assert [part_year(model, parts[k][1]) for k in free] == [(0, 0)]
+    solved = solve_sites_free_parts(model, deadline=time.perf_counter() + 60, mip_rel_gap=1e-9)
+    assert set(solved) == set(free) and all(out.status == "optimal" for out in solved.values())
+    exact = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
+    for start in (start_vector(model), exact.values):  # no site; the optimum's sites
+        alone = solve_parts(model, start, time_limit=60, mip_rel_gap=1e-9)
+        shared = solve_parts(model, start, time_limit=60, mip_rel_gap=1e-9, elsewhere=free, collect=lambda: solved)
+        assert shared.objective == pytest.approx(alone.objective, rel=1e-7)
+        assert shared.bound == pytest.approx(alone.bound, rel=1e-7)
+        assert shared.proven == alone.proven == len(parts)
+        (k,) = free
+        assert shared.per_part[k][1] == pytest.approx(solved[k].objective, rel=1e-7)  # the same in both plans
+        assert _feasible(model, shared.values)
+    # a part given by no one keeps the start's zoning, and leaves no bound
+    start = start_vector(model)
+    missing = solve_parts(model, start, time_limit=60, mip_rel_gap=1e-9, elsewhere=free, collect=dict)
+    cols = parts[free[0]][1]
+    assert missing.bound is None and np.array_equal(missing.values[cols], start[cols])
+    # a site that may open in the first year: no part is free of the sites
+    assert sites_free_parts(_model(*small_ward())) == []
 
 
 def test_no_time_leaves_the_start_and_no_bound(toy):

@@ -100,9 +100,11 @@ def test_strategy_proves_the_plan_by_the_sites_and_skips_the_whole_mip():
     assert outcome.objective - outcome.bound <= 1e-4 * outcome.objective
 
 
-def test_a_listing_made_beside_from_a_worse_plan_gives_the_same_proof():
+def test_a_listing_made_beside_from_a_worse_plan_gives_the_same_proof(monkeypatch):
     # step 1 made in a forked child from the start's value (a larger target: a superset of
-    # configurations, filtered by the final plan's), as the strategy does beside step 4
+    # configurations, filtered by the final plan's), as the strategy does beside step 4; the
+    # child lists smaller targets first, and the strategy takes the first at or above its own
+    from zoning import network_proof
     from zoning.network_proof import ListingBeside, list_configurations
 
     net, options = small_ward()
@@ -115,11 +117,114 @@ def test_a_listing_made_beside_from_a_worse_plan_gives_the_same_proof():
     assert loose is not None and tight is not None
     for wide, narrow in zip(loose.lists, tight.lists, strict=True):
         assert {c for c, *_ in narrow} <= {c for c, *_ in wide}  # every configuration kept
-    beside = ListingBeside(model, prices, 1.3 * exact.objective, deadline=deadline).finish()
-    assert beside is not None
-    assert [[c for c, *_ in level] for level in beside.lists] == [[c for c, *_ in level] for level in loose.lists]
+    monkeypatch.setattr(network_proof, "LISTING_RUNGS", (0.2, 0.1))  # 1.04, 1.17, then 1.3 × the optimum
+    top = ListingBeside(model, prices, 1.3 * exact.objective, deadline=deadline).finish(1.2 * exact.objective)
+    assert top is not None and top.target == pytest.approx(1.3 * exact.objective)
+    assert [[c for c, *_ in level] for level in top.lists] == [[c for c, *_ in level] for level in loose.lists]
+    beside = ListingBeside(model, prices, 1.3 * exact.objective, deadline=deadline).finish(exact.objective)
+    assert beside is not None and beside.target == pytest.approx(1.3 * 0.8 * exact.objective)
     alone = sites_proof(model, exact.objective, prices, deadline=deadline, mip_rel_gap=1e-6)
-    given = sites_proof(model, exact.objective, prices, deadline=deadline, mip_rel_gap=1e-6, listing=beside)
-    assert alone is not None and given is not None and alone.proven and given.proven
-    assert given.bound == pytest.approx(alone.bound, rel=1e-9)
-    assert given.configurations == alone.configurations  # the same configurations after filtering
+    for listing in (top, beside):
+        given = sites_proof(model, exact.objective, prices, deadline=deadline, mip_rel_gap=1e-6, listing=listing)
+        assert alone is not None and given is not None and alone.proven and given.proven
+        assert given.bound == pytest.approx(alone.bound, rel=1e-9)
+        assert given.configurations == alone.configurations  # the same configurations after filtering
+
+
+def test_a_ladder_of_targets_reports_each_listing_as_if_made_alone():
+    from zoning.network_proof import list_configurations
+
+    net, options = small_ward()
+    model = _model(net, options)
+    prices = _prices(model)
+    deadline = time.perf_counter() + 60
+    first = list_configurations(model, prices, 0.0, deadline=deadline)  # lists nothing; gives min g_l
+    assert first is not None and first.lists == ((),)
+    g = first.best[0]
+    reported: list = []
+    last = list_configurations(
+        model, prices, 1.3 * g, deadline=deadline, below=(1.1 * g, 1.01 * g, 2 * g), report=reported.append
+    )
+    assert [r.target for r in reported] == pytest.approx([1.01 * g, 1.1 * g, 1.3 * g])  # 2g is above: ignored
+    assert last is reported[-1]
+    counts = []
+    for listing in reported:
+        alone = list_configurations(model, prices, listing.target, deadline=deadline)
+        assert alone is not None and alone.best == pytest.approx(listing.best)
+        for mine, its in zip(listing.lists, alone.lists, strict=True):
+            assert {c for c, *_ in mine} == {c for c, *_ in its}
+        counts.append(sum(len(level) for level in listing.lists))
+    assert counts == sorted(counts) and counts[0] < counts[-1]  # a larger target lists more
+
+
+def test_the_year_before_any_site_is_solved_beside_and_the_plan_is_still_proven(monkeypatch):
+    # sites from 2028 only: the 2027 zoning is the same in every plan, solved in a child from
+    # the first second; the strategy proves the same optimum as the whole MIP, with or without
+    import multiprocessing
+
+    from zoning import network_strategy
+    from zoning.network_parts import sites_free_parts
+
+    candidates = pd.DataFrame(
+        {
+            "site_id": ["K", "K", "H", "H"],
+            "level": "tieu_hoc",
+            "rooms": [1, 2, 1, 2],
+            "cost": [10e9, 14e9] * 2,
+            "earliest_year": 2028,
+        }
+    )
+    net = line_network(
+        {"q0": 0, "q1": 1000, "q2": 2000, "q3": 3000},
+        {"A": (0, 2)},
+        {"K": 2000, "H": 3000},
+        dict.fromkeys(("q0", "q1", "q2", "q3"), 35),
+        years=(2027, 2028, 2029),
+        candidates=candidates,
+    )
+    model = _model(net, NetworkOptions(budget=20e9, distance_penalty=0.0))
+    assert len(sites_free_parts(model)) == 1
+    exact = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
+    outcome, steps = solve_network_model(model, time_limit=30, mip_rel_gap=1e-4)
+    assert steps["parts_beside"] == 1 and steps["sites_proof"]["proven"]
+    assert outcome.status == "optimal" and outcome.objective == pytest.approx(exact.objective, rel=1e-4)
+    assert not multiprocessing.active_children()
+    monkeypatch.setattr(network_strategy, "SITES_FREE_BESIDE", False)
+    alone, alone_steps = solve_network_model(model, time_limit=30, mip_rel_gap=1e-4)
+    assert "parts_beside" not in alone_steps and alone.status == "optimal"
+    assert alone.objective == pytest.approx(outcome.objective, rel=1e-4)
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_proof_made_while_the_listing_grows_is_the_proof_made_after_it(fork, monkeypatch):
+    # the listing child reports smaller targets first; meanwhile the proof's loop solves the
+    # part MIPs they call for, kept for the proof of the plan: the same bound, the same verdict
+    from zoning import beside as forking
+    from zoning import network_proof
+    from zoning.network_proof import ListingBeside, _Parts
+
+    if not fork:
+        monkeypatch.setattr(forking, "fork_available", lambda: False)
+    net, options = small_ward()
+    model = _model(net, options)
+    best = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9).objective
+    prices = _prices(model)
+    deadline = time.perf_counter() + 60
+    alone = sites_proof(model, 1.2 * best, prices, deadline=deadline, mip_rel_gap=1e-6)
+    monkeypatch.setattr(network_proof, "LISTING_RUNGS", (0.4, 0.3, 0.2, 0.1))
+    beside = ListingBeside(model, prices, 1.3 * best, deadline=deadline)
+    proof = beside.prove(1.2 * best, deadline=deadline, mip_rel_gap=1e-6)
+    assert alone is not None and proof is not None and alone.proven and proof.proven
+    assert proof.bound == pytest.approx(alone.bound, rel=1e-9)
+    assert proof.values is not None and model.objective(proof.values) == pytest.approx(best, rel=1e-6)
+    # the parts a first proof solved are not solved again by a second one given them
+    cache = _Parts(model, network_proof.PART_GAP_SHARE * 1e-6)
+    first = sites_proof(model, 1.2 * best, prices, deadline=deadline, mip_rel_gap=1e-6, parts=cache)
+    again = sites_proof(model, 1.2 * best, prices, deadline=deadline, mip_rel_gap=1e-6, parts=cache)
+    assert first is not None and again is not None and first.part_mips > 0
+    assert again.part_mips == first.part_mips  # the cache's, none added
+    assert again.bound == pytest.approx(first.bound, rel=1e-9) and again.proven
+    assert again.values is not None and model.objective(again.values) == pytest.approx(best, rel=1e-6)
+    # stopped before its first part MIP, a proof solves none and proves nothing
+    stopped = sites_proof(model, 1.2 * best, prices, deadline=deadline, mip_rel_gap=1e-6, stop=lambda: True)
+    assert stopped is not None and stopped.part_mips == 0 and not stopped.proven
