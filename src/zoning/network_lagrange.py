@@ -691,7 +691,7 @@ def network_bound(
         return found, solution, whole
 
     best, steps = polyak_ascent(
-        lambda trial: evaluate(trial, dual, ends),
+        lambda trial: evaluate(trial, dual, deadline),  # a step begun before `ends` may end after it
         dual.subgradient,
         y,
         value,
