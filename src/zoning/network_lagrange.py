@@ -86,6 +86,7 @@ from zoning.lagrange import (
 )
 from zoning.network_model import NetworkModel
 from zoning.network_sites import shared_rows
+from zoning.small_mip import branch_and_bound
 
 __all__ = ["NetworkDual", "NetworkPieces", "dualised_rows", "network_bound"]
 
@@ -108,6 +109,10 @@ EXACT_SHARE = 0.1
 ones: the relaxed steps have come near their own maximum, a bold target overshoots. Ward
 benchmark, every grade, 60 s (relaxed until 36 s, 142.67 × 10⁶; θ with whole quarters there
 143.10): 1.0 no better θ in the 8 steps after, 0.1 143.25 after 6."""
+SMALL_MIP = 12
+"""A piece (or a site's year piece) with at most this many integer columns — a school-year with
+the quarters relaxed: its classes per grade — is solved by `zoning.small_mip.branch_and_bound`
+on its LP instead of HiGHS's MIP solver (3.2 ms instead of 5.8 on the ward's school-years)."""
 LINKED_PIECES = True
 """Sites and closable schools are solved pattern by pattern, year by year (`_LinkedPiece`)
 instead of as one MIP over their years."""
@@ -321,10 +326,27 @@ class _LinkedPiece:
                 if now > deadline:
                     return float(sums.min()), self._solution(best, values), False
                 q = self.slots[slot][0]
+                self.mips += 1
+                part_cols = self.cols[self.parts[q][1]]
+                whole = self.integer[part_cols]
+                if whole.sum() <= SMALL_MIP:  # few integer columns (classes): our own branching
+                    self._run(self.relaxed[q], int(slot), rc[self.parts[q][1]])
+                    bound, found, status = branch_and_bound(
+                        self.relaxed[q],
+                        whole,
+                        self.model.col_lo[part_cols],
+                        self.model.col_hi[part_cols],
+                        deadline=min(deadline, now + PIECE_SECONDS),
+                    )
+                    lower[slot] = max(lower[slot], bound)
+                    if found is not None:
+                        values[slot] = found
+                    proven = proven and status != "cut"
+                    state[slot] = 2
+                    continue
                 h = self.solvers[q]
                 h.setOptionValue("time_limit", float(max(min(deadline - now, PIECE_SECONDS), 0.01)))
                 self._run(h, int(slot), rc[self.parts[q][1]], self.last[slot] if WARM_START else None)
-                self.mips += 1
                 info = h.getInfo()
                 if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
                     lower[slot] = np.inf
@@ -546,6 +568,23 @@ class NetworkPieces:
                 progress(base + float(lower.sum()))
                 reported = now
             cols = self.pieces[k][1]
+            whole = self.integer[cols]
+            if whole.sum() <= SMALL_MIP:  # few integer columns (classes): our own branching
+                self.mips += 1
+                bound, found, status = branch_and_bound(
+                    self.relaxed[k],  # solved at these costs in the loop above
+                    whole,
+                    model.col_lo[cols],
+                    model.col_hi[cols],
+                    deadline=min(deadline, now + PIECE_SECONDS),
+                )
+                if np.isfinite(bound):  # (an infeasible piece keeps its LP value, as with HiGHS's MIP)
+                    lower[k] = max(lower[k], bound)
+                if status == "optimal":
+                    self._keep(k, lower[k], reduced, found)
+                elif found is not None:
+                    self.v[cols] = found
+                continue
             h = self.solvers[k]
             h.setOptionValue("time_limit", float(max(min(deadline - now, PIECE_SECONDS), 0.01)))
             h.changeColsCost(len(cols), np.arange(len(cols), dtype=np.int32), reduced[cols].astype(np.float64))
