@@ -13,7 +13,8 @@ So, within one time limit:
    (`zoning.network_sites.improve_sites`, within `SITE_SEARCH_SHARE` of the time left): moves,
    repairs and exchanges of sites judged by the LP of each level with its sites fixed, priced
    by the LP's duals of the budget rows;
-3. with those sites fixed, after the site search (`LP_ZONES`, levels without feeder groups):
+3. with those sites fixed, after the site search (`LP_ZONES`, levels without feeder groups
+   and, with `ENGINE_FOR_GRADES`, with one grade):
    each school year zoned from the sites-fixed LP's zones, rounded, repaired and improved by
    the zoning engine's greedy repair and ejection chains; otherwise
    each level is zoned by the zoning engine (`zoning.assign.
@@ -97,6 +98,13 @@ engine's LP-guided strategy on each phase: at ward scale the start is ready in a
 and better (entry grades 26.30 against 26.64 × 10⁶ on the same sites; every grade 152.5
 against 156–157 × 10⁶; load 2.5–6). Rounded alone, the LP's zones left 148 (entry grades) and 1,581
 (every grade) pupils over capacity."""
+ENGINE_FOR_GRADES = True
+"""With `LP_ZONES`, a level with several grades is still zoned year by year by the zoning
+engine (`PHASE_STRATEGY`), not from the LP's zones: whole classes per grade are where the
+LP's zones and the chains fall short. Ward benchmark, every grade, 8.5 s of solving: 149.10 ×
+10⁶ against 150.88 (the LP's zones; step 4's HiGHS parts barely move either); on one
+tiểu học year with the plan's sites the engine reaches 11.18 × 10⁶ in 0.5 s where HiGHS's MIP
+has 12.96 after 10 s and 11.20 after 30 s. One grade (the entry grades) keeps the LP's zones."""
 PARTS_SHARE = 0.75
 """Share of the time left after the start for the zoning MIPs of each level and year (step 4)."""
 MIN_PHASE_SECONDS = 0.2
@@ -284,7 +292,7 @@ def lp_guided_start(
                 had_current=None,
             )
             left = time_limit - (time.perf_counter() - began)
-            if lp_zones is not None:  # the sites-fixed LP's zones of the year, repaired
+            if lp_zones is not None and (G == 1 or not ENGINE_FOR_GRADES):  # the LP's zones, repaired
                 repaired = _repaired_zones(
                     phase,
                     cols,
@@ -298,7 +306,7 @@ def lp_guided_start(
                     done += 1
                     t = end + 1
                     continue
-            same_sites = ZONE_EACH_YEAR and t > 0 and keys[t][0] == keys[t - 1][0] and (school_of[:, t - 1] >= 0).all()
+            same_sites = each_year and t > 0 and keys[t][0] == keys[t - 1][0] and (school_of[:, t - 1] >= 0).all()
             result = None
             if left > PHASE_SKIP_SECONDS:
                 try:  # a phase done early leaves its time to the next; a late one still gets its floor

@@ -164,6 +164,32 @@ def test_the_start_zones_each_year_on_its_own(monkeypatch):
     assert network_strategy._year_cost(model, b, net.zoning, index, moved, 2) > years[2] + 5 * b.penalty
 
 
+@pytest.mark.parametrize("engine", [True, False])
+def test_a_level_with_several_grades_is_zoned_by_the_engine_after_the_site_search(engine, monkeypatch):
+    # small_ward has two grades: with the site search's LP zones at hand, the start still zones
+    # each year by the zoning engine (ENGINE_FOR_GRADES), else from the LP's zones; either way
+    # a feasible start no worse than the nearest-school one
+    monkeypatch.setattr(network_strategy, "ENGINE_FOR_GRADES", engine)
+    zoned: list[tuple[int, int]] = []
+    engine_zoning = network_strategy.solve_problem
+
+    def counted(phase, **kwargs):
+        zoned.append((len(phase.school_years), phase.shape[3]))
+        return engine_zoning(phase, **kwargs)
+
+    monkeypatch.setattr(network_strategy, "solve_problem", counted)
+    net, options = small_ward()
+    model = _model(net, options)
+    lp = solve_model(model.as_matrix_model(), relax=True)
+    start = lp_guided_start(model, lp.values, 10.0, search_seconds=10.0)
+    assert start is not None and _feasible(model, start)
+    assert model.objective(start) <= model.objective(start_vector(model)) + 1e-6
+    if engine:
+        assert zoned == [(1, 2)] * len(YEARS)  # each year on its own, both grades
+    else:
+        assert zoned == []
+
+
 def test_tidy_rounds_whole_columns_and_recomputes_the_overflow(toy):
     model, exact = toy
     noisy = exact.values.copy()
