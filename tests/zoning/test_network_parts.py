@@ -181,7 +181,7 @@ def test_a_level_with_several_grades_is_zoned_by_the_engine_after_the_site_searc
     net, options = small_ward()
     model = _model(net, options)
     lp = solve_model(model.as_matrix_model(), relax=True)
-    start = lp_guided_start(model, lp.values, 10.0, search_seconds=10.0)
+    start = lp_guided_start(model, lp.values, 1.5, search_seconds=2.0)
     assert start is not None and _feasible(model, start)
     assert model.objective(start) <= model.objective(start_vector(model)) + 1e-6
     if engine:
