@@ -104,7 +104,14 @@ engine (`PHASE_STRATEGY`), not from the LP's zones: whole classes per grade are 
 LP's zones and the chains fall short. Ward benchmark, every grade, 8.5 s of solving: 149.10 ×
 10⁶ against 150.88 (the LP's zones; step 4's HiGHS parts barely move either); on one
 tiểu học year with the plan's sites the engine reaches 11.18 × 10⁶ in 0.5 s where HiGHS's MIP
-has 12.96 after 10 s and 11.20 after 30 s. One grade (the entry grades) keeps the LP's zones."""
+has 12.96 after 10 s and 11.20 after 30 s. One grade (the entry grades) keeps the LP's zones,
+and so does a level of fewer than `ENGINE_MIN_PAIRS` quarter–school pairs."""
+ENGINE_MIN_PAIRS = 500
+"""Quarter–school pairs of a level below which `ENGINE_FOR_GRADES` does not apply: step 4's
+HiGHS parts prove such a level's zoning in a fraction of a second from the LP's zones, while
+the engine uses its whole share of the time on each year (Thiện Hòa, 21 quarters, ≤ 105 pairs
+per level: `tuyensinh network` 37.6 s with the engine against 4.9 s, the same plan; the ward
+benchmark has 1,500–1,800 pairs per level)."""
 PARTS_SHARE = 0.75
 """Share of the time left after the start for the zoning MIPs of each level and year (step 4)."""
 MIN_PHASE_SECONDS = 0.2
@@ -261,6 +268,7 @@ def lp_guided_start(
             continue  # keep the nearest-school start of this level (see the module docstring)
         index = np.full((n, m), -1)
         index[b.pair_quarter, b.pair_school] = np.arange(len(b.pair_quarter))
+        by_engine = ENGINE_FOR_GRADES and G > 1 and len(b.pair_quarter) >= ENGINE_MIN_PAIRS
         with_rooms = replace(zp, rooms=rooms)
         nearest = np.full((n, T), -1)  # the fallback's zones: each quarter's nearest school
         if fallback is not None:
@@ -292,7 +300,7 @@ def lp_guided_start(
                 had_current=None,
             )
             left = time_limit - (time.perf_counter() - began)
-            if lp_zones is not None and (G == 1 or not ENGINE_FOR_GRADES):  # the LP's zones, repaired
+            if lp_zones is not None and not by_engine:  # the sites-fixed LP's zones of the year, repaired
                 repaired = _repaired_zones(
                     phase,
                     cols,

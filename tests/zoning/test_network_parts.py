@@ -164,12 +164,15 @@ def test_the_start_zones_each_year_on_its_own(monkeypatch):
     assert network_strategy._year_cost(model, b, net.zoning, index, moved, 2) > years[2] + 5 * b.penalty
 
 
-@pytest.mark.parametrize("engine", [True, False])
-def test_a_level_with_several_grades_is_zoned_by_the_engine_after_the_site_search(engine, monkeypatch):
+@pytest.mark.parametrize(("engine", "min_pairs", "used"), [(True, 0, True), (False, 0, False), (True, None, False)])
+def test_a_level_with_several_grades_is_zoned_by_the_engine_after_the_site_search(engine, min_pairs, used, monkeypatch):
     # small_ward has two grades: with the site search's LP zones at hand, the start still zones
-    # each year by the zoning engine (ENGINE_FOR_GRADES), else from the LP's zones; either way
-    # a feasible start no worse than the nearest-school one
+    # each year by the zoning engine (ENGINE_FOR_GRADES), else from the LP's zones — also when
+    # the level has fewer quarter–school pairs than ENGINE_MIN_PAIRS (its 24 are far fewer than
+    # the default); either way a feasible start no worse than the nearest-school one
     monkeypatch.setattr(network_strategy, "ENGINE_FOR_GRADES", engine)
+    if min_pairs is not None:
+        monkeypatch.setattr(network_strategy, "ENGINE_MIN_PAIRS", min_pairs)
     zoned: list[tuple[int, int]] = []
     engine_zoning = network_strategy.solve_problem
 
@@ -184,7 +187,7 @@ def test_a_level_with_several_grades_is_zoned_by_the_engine_after_the_site_searc
     start = lp_guided_start(model, lp.values, 1.5, search_seconds=2.0)
     assert start is not None and _feasible(model, start)
     assert model.objective(start) <= model.objective(start_vector(model)) + 1e-6
-    if engine:
+    if used:
         assert zoned == [(1, 2)] * len(YEARS)  # each year on its own, both grades
     else:
         assert zoned == []
