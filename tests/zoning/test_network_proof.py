@@ -7,11 +7,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import pandas as pd
 import pytest
 from test_network_bounds import _model, small_ward
 from test_network_site_search import two_sites
-from test_network_sites import line_network
 
 from zoning.network_proof import sites_proof
 from zoning.network_sites import budget_prices, solve_lp
@@ -80,18 +78,7 @@ def test_a_proof_out_of_time_gives_no_bound_and_closures_are_not_handled():
 
 def test_strategy_proves_the_plan_by_the_sites_and_skips_the_whole_mip():
     # two years, one grade: the model splits into parts, so step 4 and then the proof run
-    candidates = pd.DataFrame(
-        {"site_id": ["K", "K", "H", "H"], "level": "tieu_hoc", "rooms": [1, 2, 1, 2], "cost": [10e9, 14e9] * 2}
-    )
-    net = line_network(
-        {"q0": 0, "q1": 1000, "q2": 2000, "q3": 3000},
-        {"A": (0, 2)},
-        {"K": 2000, "H": 3000},
-        dict.fromkeys(("q0", "q1", "q2", "q3"), 35),
-        years=(2027, 2028),
-        candidates=candidates,
-    )
-    model = _model(net, NetworkOptions(budget=20e9, distance_penalty=0.0))
+    model = two_sites(years=(2027, 2028))
     outcome, steps = solve_network_model(model, time_limit=30, mip_rel_gap=1e-4)
     assert steps["sites_proof"]["proven"]
     assert outcome.status == "optimal" and outcome.solver_status == "proven by the sites' branch-and-bound"
@@ -165,24 +152,7 @@ def test_the_year_before_any_site_is_solved_beside_and_the_plan_is_still_proven(
     from zoning import network_strategy
     from zoning.network_parts import sites_free_parts
 
-    candidates = pd.DataFrame(
-        {
-            "site_id": ["K", "K", "H", "H"],
-            "level": "tieu_hoc",
-            "rooms": [1, 2, 1, 2],
-            "cost": [10e9, 14e9] * 2,
-            "earliest_year": 2028,
-        }
-    )
-    net = line_network(
-        {"q0": 0, "q1": 1000, "q2": 2000, "q3": 3000},
-        {"A": (0, 2)},
-        {"K": 2000, "H": 3000},
-        dict.fromkeys(("q0", "q1", "q2", "q3"), 35),
-        years=(2027, 2028, 2029),
-        candidates=candidates,
-    )
-    model = _model(net, NetworkOptions(budget=20e9, distance_penalty=0.0))
+    model = two_sites(years=(2027, 2028, 2029), earliest=2028)
     assert len(sites_free_parts(model)) == 1
     exact = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
     outcome, steps = solve_network_model(model, time_limit=30, mip_rel_gap=1e-4)

@@ -19,17 +19,21 @@ from zoning.sites import NetworkOptions
 from zoning.solve import solve_model
 
 
-def two_sites(budget=20e9, max_sites=None):
+def two_sites(budget=20e9, max_sites=None, years=(2027,), earliest=None):
     # A (2 rooms = 70 seats) at 0; q0..q3, 35 pupils each, at 0, 1,000, 2,000, 3,000 m;
-    # site K at 2,000 and site H at 3,000, each 1 room (10 bn VND) or 2 rooms (14 bn VND).
+    # site K at 2,000 and site H at 3,000, each 1 room (10 bn VND) or 2 rooms (14 bn VND),
+    # from `earliest` (default: the first school year).
     candidates = pd.DataFrame(
         {"site_id": ["K", "K", "H", "H"], "level": "tieu_hoc", "rooms": [1, 2, 1, 2], "cost": [10e9, 14e9] * 2}
     )
+    if earliest is not None:
+        candidates["earliest_year"] = earliest
     net = line_network(
         {"q0": 0, "q1": 1000, "q2": 2000, "q3": 3000},
         {"A": (0, 2)},
         {"K": 2000, "H": 3000},
         dict.fromkeys(("q0", "q1", "q2", "q3"), 35),
+        years=years,
         candidates=candidates,
     )
     options = NetworkOptions(budget=budget, max_sites=max_sites, distance_penalty=0.0)
