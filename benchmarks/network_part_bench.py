@@ -1,0 +1,91 @@
+"""Every-grade ward parts proven by column generation over school patterns (zoning.part_columns).
+
+    python -m benchmarks network-part [--limit S] [--parts 7,8,9,14] [--plan-limit 10]
+
+The ward instance's every-grade network (benchmarks.network_bench.ward_instance) is planned in
+`--plan-limit` seconds; with the plan's sites fixed, each chosen level-year part (the
+`model_parts` order: mầm non 2026–2030 = 0–4, tiểu học 5–9, THCS 10–14) is solved twice from
+the plan's zoning within `--limit` seconds: by HiGHS alone (the baseline, as `solve_parts`
+does) and by `prove_part` (the column bound, the restricted master MIP, HiGHS with the
+Lagrangian cuts and the fixed pairs). Prints each one's objective, bound, gap and seconds, the
+column bound and its stages, and the ratio of the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from benchmarks.network_bench import YEARS, ward_instance
+from zoning.constraints import pair_rules
+from zoning.network_parts import fixed_columns, model_parts, part_model
+from zoning.network_proof import part_year
+from zoning.part_columns import part_schools, prove_part
+from zoning.sites import build_network_model, plan_network
+from zoning.solve import relative_gap, solve_model
+
+
+def _gap(objective: float | None, bound: float | None) -> str:
+    gap = relative_gap(objective, bound)
+    return "—" if gap is None else f"{100 * gap:.3f}%"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks network-part", description=__doc__.split("\n")[0])
+    parser.add_argument("--limit", type=float, default=60.0, help="seconds per part for each method")
+    parser.add_argument("--parts", default="7,8,9,14", help="part indices (0–14), comma-separated, or 'all'")
+    parser.add_argument("--plan-limit", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    nets, options = ward_instance(entry_grade=False)
+    began = time.perf_counter()
+    plan = plan_network(nets, options=options, time_limit=args.plan_limit)
+    start = plan.values
+    if start is None or plan.objective is None:
+        print("no plan: nothing to prove")
+        return 1
+    print(
+        f"plan in {time.perf_counter() - began:.1f} s: {plan.objective / 1e6:.3f} × 10⁶ pupil-m "
+        f"(bound {_gap(plan.objective, plan.bound)} below)"
+    )
+    model = build_network_model(nets, [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets], options)
+    fixed = fixed_columns(model)
+    shift = model.matrix[:, fixed] @ np.round(start[fixed])
+    parts = model_parts(model, fixed)
+    chosen: list[int] | range
+    chosen = range(len(parts)) if args.parts == "all" else [int(k) for k in args.parts.split(",")]
+    level_names = [b.net.level for b in model.blocks]
+    totals = {"highs": 0.0, "columns": 0.0}
+    for k in chosen:
+        rows, cols = parts[k]
+        part = part_model(model, rows, cols, shift)
+        found = part_year(model, cols)
+        if found is None:
+            continue
+        level, year = found
+        label = f"{k:2d} {level_names[level]} {YEARS[year]}"
+        own = part.objective(start[cols])
+        t0 = time.perf_counter()
+        plain = solve_model(part.as_matrix_model(), time_limit=args.limit, start=start[cols], mip_rel_gap=1e-4)
+        t_plain = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        proof = prove_part(part, part_schools(model, cols, part), start[cols], time_limit=args.limit)
+        t_cols = time.perf_counter() - t0
+        totals["highs"] += t_plain
+        totals["columns"] += t_cols
+        root = proof.root
+        print(
+            f"part {label}: plan {own:,.0f}\n"
+            f"   HiGHS alone    {plain.objective or float('nan'):,.0f}  bound {plain.bound or float('nan'):,.0f}  "
+            f"gap {_gap(plain.objective, plain.bound)}  {t_plain:.1f} s  {plain.status}\n"
+            f"   prove_part     {proof.objective:,.0f}  bound {proof.bound:,.0f}  gap {_gap(proof.objective, proof.bound)}  "
+            f"{t_cols:.1f} s  {proof.status}  (ratio {t_cols / max(t_plain, 1e-9):.2f})\n"
+            f"     column bound {root.bound:,.0f} (relaxed {root.relaxed_bound:,.0f}; {root.iterations[0]} + "
+            f"{root.iterations[1]} iterations, {proof.seconds[0]:.1f} s); master MIP "
+            f"{'—' if proof.master_ip is None else f'{proof.master_ip:,.0f}'} ({proof.seconds[1]:.1f} s); "
+            f"{proof.fixed} pairs fixed; HiGHS after them {proof.seconds[2]:.1f} s",
+            flush=True,
+        )
+    print(f"total: HiGHS alone {totals['highs']:.1f} s, prove_part {totals['columns']:.1f} s")
+    return 0
