@@ -91,12 +91,16 @@ def main(argv: list[str] | None = None) -> int:
             f"   prove_part     {proof.objective:,.0f}  bound {proof.bound:,.0f}  gap {_gap(proof.objective, proof.bound)}  "
             f"{t_cols:.1f} s  {proof.status}{ratio}"
         )
-        lines.append(
-            f"     column bound {root.bound:,.0f} (relaxed {root.relaxed_bound:,.0f}; {root.iterations[0]} + "
-            f"{root.iterations[1]} iterations, {proof.seconds[0]:.1f} s); master MIP "
-            f"{'—' if proof.master_ip is None else f'{proof.master_ip:,.0f}'} ({proof.seconds[1]:.1f} s); "
-            f"{proof.fixed} pairs fixed; HiGHS after them {proof.seconds[2]:.1f} s"
-        )
+        if root is None:
+            lines.append(f"     proven by HiGHS's first slice ({proof.seconds[0]:.1f} s)")
+        else:
+            lines.append(
+                f"     HiGHS's first slice {proof.seconds[0]:.1f} s; column bound {root.bound:,.0f} (relaxed "
+                f"{root.relaxed_bound:,.0f}; {root.iterations[0]} + {root.iterations[1]} iterations, "
+                f"{proof.seconds[1]:.1f} s); master MIP "
+                f"{'—' if proof.master_ip is None else f'{proof.master_ip:,.0f}'} ({proof.seconds[2]:.1f} s); "
+                f"{proof.fixed} pairs fixed; HiGHS after them {proof.seconds[3]:.1f} s"
+            )
         print("\n".join(lines), flush=True)
     print(f"total: HiGHS alone {totals['highs']:.1f} s, prove_part {totals['columns']:.1f} s")
     return 0
