@@ -174,6 +174,7 @@ class _Piece:
         self.q = schools.quarter[cols]
         self.integer = part.integer[cols].astype(bool)
         self.open = bool((hi[self.x] > 0).any())
+        self.empty = bool((lo <= 0).all() and (hi >= 0).all() and (lo_r[keep] <= 0).all() and (hi_r[keep] >= 0).all())
         self.mip = _highs(self.cost, lo, hi, sub[keep], lo_r[keep], hi_r[keep], self.integer)
         self.mip.setOptionValue("mip_rel_gap", PIECE_GAP)
         for option in PIECE_HEURISTICS_OFF:
@@ -190,7 +191,7 @@ class _Piece:
 
     def price(self, pi: np.ndarray, whole: bool, deadline: float) -> tuple[float, np.ndarray | None]:
         """(a lower bound of min over patterns of c − π·x, the best pattern found or None)."""
-        if not self.open:
+        if not self.open and self.empty:
             return 0.0, None
         c = self.reduced(pi)
         idx = np.arange(len(c), dtype=np.int32)
@@ -199,7 +200,7 @@ class _Piece:
             bound, found, _status = branch_and_bound(
                 self.lp, self.integer & ~self.x, self.lo, self.hi, deadline=deadline
             )
-            return min(float(bound), 0.0), found
+            return (min(float(bound), 0.0) if self.empty else float(bound)), found
         self.mip.changeColsCost(len(c), idx, c)
         self.mip.setOptionValue("time_limit", max(0.01, min(PIECE_SECONDS, deadline - time.perf_counter())))
         self.mip.run()
@@ -207,7 +208,7 @@ class _Piece:
         if info.mip_dual_bound != info.mip_dual_bound or abs(info.mip_dual_bound) == np.inf:
             return -np.inf, None
         found = np.asarray(self.mip.getSolution().col_value) if info.primal_solution_status == 2 else None
-        return min(float(info.mip_dual_bound), 0.0), found
+        return (min(float(info.mip_dual_bound), 0.0) if self.empty else float(info.mip_dual_bound)), found
 
 
 class _Master:
@@ -345,7 +346,8 @@ def column_bound(
     master = _Master(len(schools.linking), schools.schools)
     for j, piece in enumerate(pieces):
         master.add(j, piece, start[piece.cols], False)
-        master.add(j, piece, np.zeros(len(piece.cols)), False)
+        if piece.empty:  # no quarter (not when a must pair or a bound asks for one)
+            master.add(j, piece, np.zeros(len(piece.cols)), False)
     lp = _highs(part.cost, part.col_lo, part.col_hi, part.matrix, part.row_lo, part.row_hi, None)
     lp.run()
     pi = np.asarray(lp.getSolution().row_dual)[schools.linking]

@@ -99,3 +99,24 @@ def test_prove_part_reaches_the_optimum_with_a_valid_bound(parts, first_slice):
         assert proof.bound <= best.objective + 1e-6 * abs(best.objective)
         activity = part.matrix @ proof.values
         assert (activity >= part.row_lo - 1e-5).all() and (activity <= part.row_hi + 1e-5).all()
+
+
+def test_a_quarter_held_at_another_school_stays_there(parts):
+    """A must pair (x ≥ 1) leaves its school no empty pattern: the proof keeps the pair and
+    reaches HiGHS's optimum with it."""
+    _m, _cols, part, schools, _start, best, _lp = parts[-1]
+    x = (schools.quarter >= 0) & (part.col_hi > 0)
+    away = np.flatnonzero(x & (best.values < 0.5))  # pairs the optimum does not use
+    held = away[np.argmin(part.cost[away])]
+    lo = part.col_lo.astype(float).copy()
+    lo[held] = 1.0
+    must = replace(part, col_lo=lo)
+    exact = solve_model(must.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
+    assert exact.status == "optimal" and exact.values is not None and exact.objective is not None
+    assert exact.objective > best.objective  # the pair costs something
+    proof = prove_part(must, schools, exact.values, time_limit=30, first_slice=0.0)
+    assert proof.status == "optimal"
+    assert proof.objective == pytest.approx(exact.objective, rel=1e-4)
+    assert proof.bound <= exact.objective + 1e-6 * abs(exact.objective)
+    assert proof.values[held] > 0.5
+    assert (proof.values >= must.col_lo - 1e-6).all()
