@@ -103,11 +103,11 @@ def ward_tables(
     n_quarters: int = 100,
     short: float = 0.08,
     entry_grade: bool = False,
-    schools: dict[str, int] | None = None,
+    schools_per_level: dict[str, int] | None = None,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(quarters, schools, candidate sites, demand, distances) of the ward-scale benchmark;
-    `schools`: existing schools per level (default `LEVELS`; the same instance as before)."""
-    counts = LEVELS if schools is None else {**LEVELS, **schools}
+    `schools_per_level`: existing schools per level (default `LEVELS`: `ward_instance`'s)."""
+    counts = LEVELS if schools_per_level is None else {**LEVELS, **schools_per_level}
     rng = np.random.default_rng(seed)
     wards = gpd.read_file(HCMC).to_crs(CRS)
     ward = wards.iloc[int(np.argsort(wards.geometry.area.to_numpy())[len(wards) // 2])].geometry

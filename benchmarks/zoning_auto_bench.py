@@ -18,7 +18,8 @@ Sections (`--sections grid,wards`, both by default):
 - wards: data/wards/phuoc_binh and data/wards/thien_hoa: every `assign` call of `tuyensinh
   plan` (default settings: contiguous zones, 60 s per model) is captured and run again with
   each strategy (the contiguous strategy where the plan asks for contiguity, else
-  lp_guided) at each of `--limits`.
+  lp_guided) at each of `--limits`; `--drop-contiguity`: without the contiguity rule (exact
+  against lp_guided).
 Printed per problem and limit: quarters × schools (pairs), grades × years, what `auto` picks,
 and for each strategy the objective (10⁶ pupil-metres), the best bound, the gap, the wall
 seconds; the last column is the other strategy's objective ÷ exact's (below 1: better than
@@ -91,9 +92,9 @@ def _solve(problem, strategy: str, limit: float, **options: Any) -> dict[str, An
     }
 
 
-def _auto(problem, **options: Any) -> str:
-    """What `auto` picks for this problem (the model is built and the choice read back,
-    without solving: `zoning.strategy.auto_strategy`)."""
+def _auto(problem, limit: float, **options: Any) -> str:
+    """What `auto` picks for this problem with `limit` seconds (the model is built and the
+    choice read back, without solving: `zoning.strategy.auto_strategy`)."""
     from zoning.model import ModelOptions, build_model
     from zoning.strategy import auto_strategy
 
@@ -103,7 +104,7 @@ def _auto(problem, **options: Any) -> str:
         max_distance=options.get("max_distance"),
     )
     model = build_model(problem, model_options)
-    return auto_strategy(model, problem, model_options)
+    return auto_strategy(model, problem, model_options, time_limit=limit)
 
 
 def _fmt(x: float | None, scale: float = 1e6, digits: int = 3) -> str:
@@ -120,9 +121,9 @@ def _compare(
 ) -> None:
     """Exact and `other` on `problem` at each limit; prints one line per limit."""
     n, m, years, grades = problem.shape
-    auto = _auto(problem, **options)
     exact_done: dict[str, Any] | None = None
     for limit in limits:
+        auto = _auto(problem, limit, **options)
         reused = exact_done is not None
         exact = exact_done or _solve(problem, "exact", limit, **options)
         if exact["status"] == "optimal":
@@ -185,7 +186,7 @@ def grid_section(args: argparse.Namespace, rows: list[dict]) -> None:
         for grades_kind in args.grades.split(","):
             entry = grades_kind == "entry"
             quarters, schools, _, demand, distances = ward_tables(
-                n_quarters=n_quarters, entry_grade=entry, schools=dict.fromkeys(LEVEL_GRADES, n_schools)
+                n_quarters=n_quarters, entry_grade=entry, schools_per_level=dict.fromkeys(LEVEL_GRADES, n_schools)
             )
             adjacency = quarter_adjacency(quarters) if args.contiguous else None
             for level in args.levels.split(","):
@@ -206,7 +207,7 @@ def wards_section(args: argparse.Namespace, rows: list[dict]) -> None:
     from tuyensinh.plan.types import PlanSettings
     from tuyensinh.ward import load_ward
 
-    assign_module = importlib.import_module("zoning.assign")  # the module (`zoning.assign` is also the function)
+    assign_module: Any = importlib.import_module("zoning.assign")  # the module (`zoning.assign` is also the function)
 
     limits = [float(x) for x in args.limits.split(",")]
     captured: list[tuple[tuple, dict]] = []
@@ -220,13 +221,15 @@ def wards_section(args: argparse.Namespace, rows: list[dict]) -> None:
     for name in WARDS:
         captured.clear()
         ward = load_ward(REPO / "data" / "wards" / name)
-        assign_module.solve_problem = capture_solve  # type: ignore[assignment]
+        assign_module.solve_problem = capture_solve
         try:
             compute.compute_plan(ward, PlanSettings(accuracy=False))
         finally:
-            assign_module.solve_problem = real_solve  # type: ignore[assignment]
+            assign_module.solve_problem = real_solve
         for (problem,), kwargs in captured:
             options = {k: v for k, v in kwargs.items() if k in OPTIONS}
+            if args.drop_contiguity:
+                options.pop("contiguity", None)
             other = "contiguous" if options.get("contiguity") is not None else "lp_guided"
             years = problem.school_years
             label = f"{name} {years[0]}" + (f"–{years[-1]}" if len(years) > 1 else "")
@@ -251,6 +254,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--grades", default="all,entry", help="all (every grade of the level), entry (its entry grade)")
     parser.add_argument("--years", default="1,5", help="school years per model (1: 2029; 5: 2026–2030)")
     parser.add_argument("--contiguous", action="store_true", help="with the contiguity rule (exact vs contiguous)")
+    parser.add_argument(
+        "--drop-contiguity",
+        action="store_true",
+        help="wards: solve the plan's models without the contiguity rule (as `tuyensinh zone --no-contiguous`)",
+    )
     parser.add_argument("--csv", default=None, metavar="FILE", help="write every row to FILE")
     return parser
 
