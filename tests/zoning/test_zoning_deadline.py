@@ -11,53 +11,18 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
-import pandas as pd
 import pytest
+from scattered_city import scattered_city
 
-from capacity import load_norms
-from zoning import build_problem, solve_problem
+from zoning import solve_problem
 from zoning.model import ModelOptions, build_model
 from zoning.solve import solve_by_deadline
 from zoning.strategy import feasible_start
 
-NORMS = load_norms()
-GRADES = ("lop_1", "lop_2", "lop_3", "lop_4", "lop_5")
-
 
 def city(n: int = 2500, m: int = 120, seed: int = 3):
     """Quarters and schools scattered in a 20 km square; five grades sharing tight rooms."""
-    rng = np.random.default_rng(seed)
-    q = rng.uniform(0, 20_000, size=(n, 2))
-    s = rng.uniform(0, 20_000, size=(m, 2))
-    per_grade = rng.gamma(4.0, 3.5, size=(n, 1)) * rng.uniform(0.85, 1.15, size=(n, len(GRADES)))
-    qid = [f"Q{i:05d}" for i in range(n)]
-    demand = pd.DataFrame(
-        {
-            "quarter_id": np.repeat(qid, len(GRADES)),
-            "school_year": 2027,
-            "level": "tieu_hoc",
-            "grade": np.tile(GRADES, n),
-            "age": np.tile(np.arange(6, 11), n),
-            "mean": per_grade.ravel().round(2),
-        }
-    )
-    weights = rng.uniform(0.7, 1.3, size=m)
-    rooms = np.round(weights / weights.sum() * per_grade.sum() / 35 * 1.05) + 3
-    schools = pd.DataFrame(
-        {
-            "school_id": [f"S{j:03d}" for j in range(m)],
-            "name": [f"Trường {j}" for j in range(m)],
-            "level": "tieu_hoc",
-            "classrooms": rooms.astype(int),
-            "sessions_per_day": 2,
-        }
-    )
-    metres = np.hypot(q[:, None, 0] - s[None, :, 0], q[:, None, 1] - s[None, :, 1]) * 1.3
-    distances = pd.DataFrame(
-        {"quarter_id": np.repeat(qid, m), "school_id": np.tile(schools["school_id"], n), "metres": metres.ravel()}
-    )
-    return build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS)
+    return scattered_city(n, m, side=20_000.0, spare=1.05, seed=seed)
 
 
 @pytest.fixture(scope="module")

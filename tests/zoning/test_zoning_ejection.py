@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
-from hand_zoning import NORMS, hand_instance, pairs_for, schools_of
+from hand_zoning import hand_instance, pairs_for, schools_of
+from scattered_city import GRADES, scattered_city
 
-from zoning import build_problem
 from zoning.ejection import improve_by_chains
 from zoning.local_search import improve_locally, unseated
 from zoning.model import ModelOptions, build_model
 from zoning.strategy import feasible_start
 from zoning.vectors import repair_overflow, round_shares, solution_vector
-
-GRADES = ("lop_1", "lop_2", "lop_3", "lop_4", "lop_5")
 
 
 def tiny(pupils: dict[str, float], rooms: dict[str, int], metres: dict[tuple[str, str], float]):
@@ -68,36 +65,7 @@ def test_three_cycle_that_no_move_swap_or_chain_of_two_finds():
 
 def city(n: int = 300, m: int = 18, seed: int = 3):
     """Quarters and schools in a 10 km square, five grades, rooms about 10% above the need."""
-    rng = np.random.default_rng(seed)
-    q, s = rng.uniform(0, 10_000, size=(n, 2)), rng.uniform(0, 10_000, size=(m, 2))
-    per_grade = rng.gamma(4.0, 3.5, size=(n, 1)) * rng.uniform(0.85, 1.15, size=(n, len(GRADES)))
-    qid = [f"Q{i:04d}" for i in range(n)]
-    demand = pd.DataFrame(
-        {
-            "quarter_id": np.repeat(qid, len(GRADES)),
-            "school_year": 2027,
-            "level": "tieu_hoc",
-            "grade": np.tile(GRADES, n),
-            "age": np.tile(np.arange(6, 11), n),
-            "mean": per_grade.ravel().round(2),
-        }
-    )
-    weights = rng.uniform(0.7, 1.3, size=m)
-    rooms = np.round(weights / weights.sum() * per_grade.sum() / 35 * 1.1) + 3
-    schools = pd.DataFrame(
-        {
-            "school_id": [f"S{j:03d}" for j in range(m)],
-            "name": [f"T{j}" for j in range(m)],
-            "level": "tieu_hoc",
-            "classrooms": rooms.astype(int),
-            "sessions_per_day": 2,
-        }
-    )
-    metres = np.hypot(q[:, None, 0] - s[None, :, 0], q[:, None, 1] - s[None, :, 1]) * 1.3
-    distances = pd.DataFrame(
-        {"quarter_id": np.repeat(qid, m), "school_id": np.tile(schools["school_id"], n), "metres": metres.ravel()}
-    )
-    problem = build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS)
+    problem = scattered_city(n, m, spare=1.1, seed=seed)
     return problem, build_model(problem, ModelOptions(k_nearest=6))
 
 

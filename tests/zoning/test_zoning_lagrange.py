@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import pandas as pd
 import pytest
+from scattered_city import scattered_city
 
 from capacity import load_norms
-from zoning import build_problem, solve_problem
+from zoning import solve_problem
 from zoning.lagrange import BackgroundBound, SchoolPieces, assignment_duals, class_count_bound
 from zoning.model import ModelOptions, build_model
 from zoning.problem import ZoningProblem
@@ -22,43 +22,7 @@ GRADES = ("lop_1", "lop_2", "lop_3", "lop_4", "lop_5")
 
 def toy(n: int = 36, m: int = 4, spare: float = 1.02, seed: int = 3, years: tuple[int, ...] = (2027,)) -> ZoningProblem:
     """A hand-sized 5-grade city: `n` quarters and `m` schools in a 10 km square, tight rooms."""
-    rng = np.random.default_rng(seed)
-    q = rng.uniform(0, 10_000, size=(n, 2))
-    s = rng.uniform(0, 10_000, size=(m, 2))
-    per_grade = rng.gamma(4.0, 3.5, size=(n, 1)) * rng.uniform(0.85, 1.15, size=(n, len(GRADES)))
-    qid = [f"Q{i:04d}" for i in range(n)]
-    demand = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "quarter_id": np.repeat(qid, len(GRADES)),
-                    "school_year": year,
-                    "level": "tieu_hoc",
-                    "grade": np.tile(GRADES, n),
-                    "age": np.tile(np.arange(6, 11), n),
-                    "mean": (per_grade * (1 + 0.1 * k)).ravel().round(2),
-                }
-            )
-            for k, year in enumerate(years)
-        ],
-        ignore_index=True,
-    )
-    weights = rng.uniform(0.7, 1.3, size=m)
-    rooms = np.round(weights / weights.sum() * per_grade.sum() / 35 * spare * (1 + 0.1 * (len(years) - 1))) + 3
-    schools = pd.DataFrame(
-        {
-            "school_id": [f"S{j:03d}" for j in range(m)],
-            "name": [f"Trường {j}" for j in range(m)],
-            "level": "tieu_hoc",
-            "classrooms": rooms.astype(int),
-            "sessions_per_day": 2,
-        }
-    )
-    metres = np.hypot(q[:, None, 0] - s[None, :, 0], q[:, None, 1] - s[None, :, 1]) * 1.3
-    distances = pd.DataFrame(
-        {"quarter_id": np.repeat(qid, m), "school_id": np.tile(schools["school_id"], n), "metres": metres.ravel()}
-    )
-    return build_problem(demand, schools, distances, level="tieu_hoc", school_years=list(years), norms=NORMS)
+    return scattered_city(n, m, spare=spare, seed=seed, years=years)
 
 
 @pytest.mark.parametrize(("n", "seed", "years"), [(36, 3, (2027,)), (28, 1, (2027, 2028))])

@@ -5,63 +5,22 @@ from __future__ import annotations
 import struct
 
 import geopandas as gpd
-import pandas as pd
 import pytest
 from matplotlib.text import Text
+from nine_quarters import CELL, CELLS, CRS, X0, Y0, zone_nine
 from shapely.geometry import box
 
-from capacity import load_norms
-from zoning import assign, figure_bytes, plot_zones, quarter_school_distances
-
-CRS = "EPSG:3405"
+from zoning import figure_bytes, plot_zones
 
 
 @pytest.fixture(scope="module")
 def zoned():
-    x0, y0 = 700_000.0, 1_300_000.0
-    cells = [(r, c) for r in range(3) for c in range(3)]
     quarters = gpd.GeoDataFrame(
         {"quarter_id": [f"KP{k + 1:02d}" for k in range(9)], "name": [f"Khu phố {k + 1}" for k in range(9)]},
-        geometry=[box(x0 + c * 600, y0 + r * 600, x0 + (c + 1) * 600, y0 + (r + 1) * 600) for r, c in cells],
+        geometry=[box(X0 + c * CELL, Y0 + r * CELL, X0 + (c + 1) * CELL, Y0 + (r + 1) * CELL) for r, c in CELLS],
         crs=CRS,
     )
-    sites = gpd.GeoSeries(gpd.points_from_xy([x0 + 300, x0 + 1500], [y0 + 300, y0 + 1500]), crs=CRS).to_crs(4326)
-    schools = pd.DataFrame(
-        {
-            "school_id": ["TH01", "TH02"],
-            "name": ["Trường Tiểu học Hòa Bình", "Trường Tiểu học Lê Lợi"],
-            "level": "tieu_hoc",
-            "lon": sites.x,
-            "lat": sites.y,
-            "classrooms": [5, 4],
-            "sessions_per_day": 2,
-        }
-    )
-    demand = pd.DataFrame(
-        {
-            "quarter_id": quarters["quarter_id"],
-            "school_year": 2027,
-            "level": "tieu_hoc",
-            "grade": "lop_1",
-            "age": 6,
-            "mean": [30.0, 25, 20, 22, 18, 26, 24, 21, 40],
-        }
-    )
-    current = pd.DataFrame(
-        {"quarter_id": quarters["quarter_id"], "level": "tieu_hoc", "school_id": ["TH01"] * 5 + ["TH02"] * 4}
-    )
-    distances = quarter_school_distances(quarters, schools, crs=CRS)
-    result = assign(
-        demand,
-        schools,
-        distances,
-        level="tieu_hoc",
-        school_years=2027,
-        norms=load_norms(),
-        grades=["lop_1"],
-        current=current,
-        stability=100.0,
-    )
+    result, schools = zone_nine(quarters, ["Trường Tiểu học Hòa Bình", "Trường Tiểu học Lê Lợi"])
     return result, quarters, schools
 
 

@@ -8,6 +8,7 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
+from scattered_city import GRADES, scattered_city
 
 from capacity import load_norms
 from zoning import build_problem, solve_problem, vectors
@@ -17,42 +18,11 @@ from zoning.strategy import feasible_start
 from zoning.vectors import best_classes, repair_overflow, round_shares, solution_vector
 
 NORMS = load_norms()
-GRADES = ("lop_1", "lop_2", "lop_3", "lop_4", "lop_5")
 
 
 def city(n: int = 400, m: int = 24, spare: float = 1.12, seed: int = 0, grades: tuple[str, ...] = GRADES):
     """Quarters and schools scattered in a 10 km square; primary pupils in five grades (or `grades`)."""
-    rng = np.random.default_rng(seed)
-    q = rng.uniform(0, 10_000, size=(n, 2))
-    s = rng.uniform(0, 10_000, size=(m, 2))
-    per_grade = rng.gamma(4.0, 3.5, size=(n, 1)) * rng.uniform(0.85, 1.15, size=(n, len(grades)))
-    qid = [f"Q{i:04d}" for i in range(n)]
-    demand = pd.DataFrame(
-        {
-            "quarter_id": np.repeat(qid, len(grades)),
-            "school_year": 2027,
-            "level": "tieu_hoc",
-            "grade": np.tile(grades, n),
-            "age": np.tile(np.arange(6, 6 + len(grades)), n),
-            "mean": per_grade.ravel().round(2),
-        }
-    )
-    weights = rng.uniform(0.7, 1.3, size=m)
-    rooms = np.round(weights / weights.sum() * per_grade.sum() / 35 * spare) + 3
-    schools = pd.DataFrame(
-        {
-            "school_id": [f"S{j:03d}" for j in range(m)],
-            "name": [f"Trường {j}" for j in range(m)],
-            "level": "tieu_hoc",
-            "classrooms": rooms.astype(int),
-            "sessions_per_day": 2,
-        }
-    )
-    metres = np.hypot(q[:, None, 0] - s[None, :, 0], q[:, None, 1] - s[None, :, 1]) * 1.3
-    distances = pd.DataFrame(
-        {"quarter_id": np.repeat(qid, m), "school_id": np.tile(schools["school_id"], n), "metres": metres.ravel()}
-    )
-    return build_problem(demand, schools, distances, level="tieu_hoc", school_years=2027, norms=NORMS, grades=grades)
+    return scattered_city(n, m, spare=spare, seed=seed, grades=grades)
 
 
 @pytest.fixture(scope="module")

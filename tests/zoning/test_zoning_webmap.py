@@ -12,14 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from nine_quarters import CELL, CELLS, CRS, X0, Y0, zone_nine
 from shapely.geometry import box
 
 from capacity import load_norms
 from zoning import assign, quarter_school_distances
 from zoning.webmap import VIEW_SIZE, zones_html
 
-CRS = "EPSG:3405"
-X0, Y0, CELL = 700_000.0, 1_300_000.0, 600.0
 NAMES = [f"Khu phố {k + 1}" for k in range(9)]
 NAMES[4] = 'Khu <b>"Đồng" & Tâm\'s'  # must be escaped everywhere
 SCHOOLS = ["Trường Tiểu học Hòa Bình", "Trường Tiểu học Lê Lợi & <Trần Phú>"]
@@ -27,51 +26,14 @@ SCHOOLS = ["Trường Tiểu học Hòa Bình", "Trường Tiểu học Lê Lợ
 
 @pytest.fixture(scope="module")
 def zoned():
-    cells = [(r, c) for r in range(3) for c in range(3)]
     # boundaries digitised with a vertex every 2 m: the page must simplify them back to corners
     geoms = shapely.segmentize(
-        np.array([box(X0 + c * CELL, Y0 + r * CELL, X0 + (c + 1) * CELL, Y0 + (r + 1) * CELL) for r, c in cells]), 2.0
+        np.array([box(X0 + c * CELL, Y0 + r * CELL, X0 + (c + 1) * CELL, Y0 + (r + 1) * CELL) for r, c in CELLS]), 2.0
     )
     quarters = gpd.GeoDataFrame(
         {"quarter_id": [f"KP{k + 1:02d}" for k in range(9)], "name": NAMES}, geometry=geoms, crs=CRS
     )
-    sites = gpd.GeoSeries(gpd.points_from_xy([X0 + 300, X0 + 1500], [Y0 + 300, Y0 + 1500]), crs=CRS).to_crs(4326)
-    schools = pd.DataFrame(
-        {
-            "school_id": ["TH01", "TH02"],
-            "name": SCHOOLS,
-            "level": "tieu_hoc",
-            "lon": sites.x,
-            "lat": sites.y,
-            "classrooms": [5, 4],
-            "sessions_per_day": 2,
-        }
-    )
-    demand = pd.DataFrame(
-        {
-            "quarter_id": quarters["quarter_id"],
-            "school_year": 2027,
-            "level": "tieu_hoc",
-            "grade": "lop_1",
-            "age": 6,
-            "mean": [30.0, 25, 20, 22, 18, 26, 24, 21, 40],
-        }
-    )
-    current = pd.DataFrame(
-        {"quarter_id": quarters["quarter_id"], "level": "tieu_hoc", "school_id": ["TH01"] * 5 + ["TH02"] * 4}
-    )
-    distances = quarter_school_distances(quarters, schools, crs=CRS)
-    result = assign(
-        demand,
-        schools,
-        distances,
-        level="tieu_hoc",
-        school_years=2027,
-        norms=load_norms(),
-        grades=["lop_1"],
-        current=current,
-        stability=100.0,
-    )
+    result, schools = zone_nine(quarters, SCHOOLS)
     return result, quarters, schools
 
 

@@ -55,27 +55,47 @@ def _version() -> str:
         return "?"
 
 
-def build_parser(lang: str = "vi") -> argparse.ArgumentParser:
-    """The `tuyensinh` parser with its help in `lang` (build and use it inside `argparse_in(lang)`
-    for argparse's own words in `lang` too, as `main` does)."""
-    parser = argparse.ArgumentParser(prog="tuyensinh")
+PROVINCE_COMMANDS = ("batch", "citywide", "sample")
+"""The commands of `python -m tuyensinh.province` (its words: the keys `province.*`)."""
+
+
+def build_parser(
+    lang: str = "vi", *, prog: str = "tuyensinh", commands: Sequence[str] = COMMANDS, words: str = "tuyensinh"
+) -> argparse.ArgumentParser:
+    """The `prog` parser with the sub-commands `commands` (each `tuyensinh.cli.<name>`) and its
+    help in `lang` from the `words.*` entries of `tuyensinh.words.cli` (build and use it inside
+    `argparse_in(lang)` for argparse's own words in `lang` too, as `main` does)."""
+    parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("--version", action="version", version=f"tuyensinh {_version()}")
     parser.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
+    for name in commands:
         module_name = f"tuyensinh.cli.{name}"
         if importlib.util.find_spec(module_name) is None:
             continue
         importlib.import_module(module_name).register(sub)
-    localize(parser, lang)
+    localize(parser, lang, words)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def province_main(argv: Sequence[str] | None = None) -> int:
+    """`python -m tuyensinh.province batch|citywide|sample …`: `tuyensinh batch` and `tuyensinh
+    citywide`, plus `sample` (the synthetic sample province), in the same planner's language."""
+    return main(argv, prog="python -m tuyensinh.province", commands=PROVINCE_COMMANDS, words="province")
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    prog: str = "tuyensinh",
+    commands: Sequence[str] = COMMANDS,
+    words: str = "tuyensinh",
+) -> int:
+    """Run the command line (`argv`: default sys.argv[1:]); the exit code (module docstring)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = requested_lang(argv)
     with argparse_in(lang):
-        args = build_parser(lang).parse_args(argv)
+        args = build_parser(lang, prog=prog, commands=commands, words=words).parse_args(argv)
     args.lang = lang  # `tuyensinh --lang en plan …` and `tuyensinh plan … --lang en` alike
     try:
         return int(args.run(args) or 0)

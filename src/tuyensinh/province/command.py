@@ -1,10 +1,10 @@
-"""The province commands: `tuyensinh batch`, `tuyensinh citywide` and `python -m tuyensinh.province
-batch|citywide|sample`.
+"""The province commands: `tuyensinh batch` and `tuyensinh citywide` (also reached as `python -m
+tuyensinh.province batch|citywide`, beside its `sample`: `tuyensinh.cli.province_main`).
 
     tuyensinh batch PROVINCE_DIR --out DIR [--workers N] [--scheduler ADDRESS] [--force]
                                  [--citywide thcs] [plan options]
     tuyensinh citywide OUT_DIR [--level thcs] [--school-year Y] [--time-limit S] [--contiguous]
-    python -m tuyensinh.province sample --out DIR [--wards N] [--broken K]   (the sample province)
+    python -m tuyensinh.province sample --out DIR [--wards N] [--broken K]   (`tuyensinh.cli.sample`)
 
 `citywide` zones a level across ward lines on the outputs of an earlier batch (OUT_DIR, the
 batch's --out), as `batch --citywide` does right after planning. Exit codes: 0 every ward
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,6 @@ __all__ = [
     "add_batch_arguments",
     "add_citywide_arguments",
     "citywide_summary",
-    "main",
     "run_batch_command",
     "run_citywide_command",
 ]
@@ -234,43 +232,3 @@ def citywide_summary(city: Any, folder: str | Path, lang: str = "vi") -> str:
         changed=number(whole["quarters_changed"], lang),
         folder=folder,
     )
-
-
-def _sample(args: argparse.Namespace) -> int:
-    from tuyensinh.province.sample import sample_province
-
-    folders = sample_province(args.out, wards=args.wards, broken=args.broken)
-    print(f"{len(folders)} ward folders in {args.out}")
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tuyensinh.province",
-        description="Province scale: many wards on Dask, roll-up, city-wide zoning.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    batch = commands.add_parser("batch", help="plan every ward folder in parallel, then the province roll-up")
-    add_batch_arguments(batch)
-    batch.set_defaults(run=run_batch_command)
-    city = commands.add_parser("citywide", help="zone one level across ward lines (after batch)")
-    add_citywide_arguments(city)
-    city.set_defaults(run=run_citywide_command)
-    sample = commands.add_parser("sample", help="generate the sample province from HCMC's 168 ward outlines")
-    sample.add_argument("--out", required=True, metavar="DIR")
-    sample.add_argument("--wards", type=int, default=None, metavar="N", help="only the N wards nearest Phường Sài Gòn")
-    sample.add_argument("--broken", type=int, default=0, metavar="K", help="spoil the last K wards on purpose")
-    sample.set_defaults(run=_sample)
-    args = parser.parse_args(argv)
-    lang = getattr(args, "lang", "en")
-    try:
-        return int(args.run(args))
-    except WordedError as error:
-        print(f"{'Lỗi' if lang == 'vi' else 'error'}: {error.text(lang)}", file=sys.stderr)
-        return 2
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130

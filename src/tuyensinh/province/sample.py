@@ -50,6 +50,8 @@ from tuyensinh.province.bridge import (
     transform_geometry,
     write_bytes_atomic,
 )
+from tuyensinh.words.core import WordedError
+from tuyensinh.words.province import PROVINCE
 
 __all__ = [
     "GENERATOR_VERSION",
@@ -135,7 +137,7 @@ def pick_wards(wards: list[SampleWard], count: int | None) -> list[SampleWard]:
     if count is None or count >= len(wards):
         return wards
     if count < 1:
-        raise ValueError("--wards must be at least 1")
+        raise WordedError(PROVINCE.text("error.sample_wards"))
     centres = np.array([[w.geometry.representative_point().x, w.geometry.representative_point().y] for w in wards])
     start = next((i for i, w in enumerate(wards) if w.name == START_WARD), 0)
     metres = np.hypot((centres[:, 0] - centres[start, 0]) * 109_000, (centres[:, 1] - centres[start, 1]) * 110_500)
@@ -293,7 +295,7 @@ def sample_province(
     168); `broken`: spoil the last K of them (`break_ward`)."""
     chosen = pick_wards(hcmc_wards(boundaries), wards)
     if not 0 <= broken <= len(chosen):
-        raise ValueError(f"--broken must be between 0 and the number of wards ({len(chosen)})")
+        raise WordedError(PROVINCE.text("error.sample_broken", wards=len(chosen)))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     folders = []

@@ -489,6 +489,36 @@ _HELP: dict[str, tuple[str, str]] = {
     ),
     "citywide.lang": _LANG,
     "citywide.quiet": ("không in bản tóm tắt ra stderr", "no summary on stderr"),
+    # python -m tuyensinh.province (`batch` and `citywide` as above, plus `sample`)
+    "province.description": (
+        "Quy mô tỉnh, thành phố: lập kế hoạch nhiều phường/xã song song (Dask), tổng hợp toàn tỉnh, phân "
+        "tuyến vượt ranh giới phường/xã; `sample` tạo tỉnh mẫu để chạy thử.",
+        "Province scale: many wards planned in parallel (Dask), the province roll-up, zoning across ward "
+        "lines; `sample` writes a sample province to try them on.",
+    ),
+    "province.command": ("lệnh cần chạy (xem danh sách dưới đây)", "the command to run (listed below)"),
+    "province.version": ("in số phiên bản rồi thoát", "show the version number and exit"),
+    "province.lang": _LANG,
+    "sample.help": (
+        "tạo tỉnh mẫu (số liệu giả lập) từ ranh giới 168 phường/xã của TP. Hồ Chí Minh",
+        "write the sample province (synthetic data) from the outlines of HCMC's 168 wards",
+    ),
+    "sample.description": (
+        "Tạo một thư mục phường/xã giả lập cho mỗi phường/xã của TP. Hồ Chí Minh (ranh giới thật, số liệu "
+        "giả lập) và tệp province.toml trong THƯ_MỤC, để chạy thử tuyensinh batch.",
+        "Write one synthetic ward folder per ward of Ho Chi Minh City (real outlines, synthetic data) and "
+        "province.toml into DIR, to try tuyensinh batch on.",
+    ),
+    "sample.out": ("thư mục sẽ ghi tỉnh mẫu vào", "folder to write the sample province into"),
+    "sample.wards": (
+        "chỉ lấy N phường/xã gần Phường Sài Gòn nhất (mặc định: cả 168)",
+        "only the N wards nearest Phường Sài Gòn (default: all 168)",
+    ),
+    "sample.broken": (
+        "cố ý làm hỏng dữ liệu của K phường/xã cuối, để xem báo lỗi (mặc định 0)",
+        "spoil the data of the last K wards on purpose, to see the errors reported (default 0)",
+    ),
+    "sample.lang": _LANG,
 }
 
 _SAY: dict[str, tuple[str, str]] = {

@@ -201,6 +201,16 @@ PROVINCE = Catalog(
             "  {crossing} quarters zoned to another ward's school; {changed} quarters change school.\n"
             "  Outputs: {folder}",
         ),
+        # what `python -m tuyensinh.province sample` prints, and its refusals
+        "sample.written": ("{wards} thư mục phường/xã trong {out}", "{wards} ward folders in {out}"),
+        "error.sample_wards": (
+            "--wards phải từ 1 trở lên (số phường/xã của tỉnh mẫu)",
+            "--wards must be at least 1 (the number of sample wards)",
+        ),
+        "error.sample_broken": (
+            "--broken phải từ 0 đến số phường/xã của tỉnh mẫu ({wards})",
+            "--broken must be between 0 and the number of sample wards ({wards})",
+        ),
         # the city-wide zoning map
         "city.crosses": ("Khu phố học trường của phường, xã khác", "Quarter zoned to another ward's school"),
         "city.changed": ("Đổi trường, cùng phường, xã", "Changed school, same ward"),
