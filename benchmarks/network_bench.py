@@ -80,6 +80,34 @@ def ward_instance(
     seed: int = 11, n_quarters: int = 100, short: float = 0.08, budget_sites: float = 8.0, entry_grade: bool = False
 ):
     """(networks per level, options) of the ward-scale benchmark."""
+    quarters, schools_df, cand, demand_df, distances = ward_tables(seed, n_quarters, short, entry_grade)
+    norms = load_norms()
+    nets = []
+    for level in LEVELS:
+        problem = build_problem(
+            demand_df,
+            schools_df,
+            distances,
+            level=level,
+            school_years=list(YEARS),
+            norms=norms,
+            grades=sorted(demand_df.loc[demand_df["level"] == level, "grade"].unique()),
+        )
+        nets.append(build_network_problem(problem, norms=norms, candidates=cand, distances=distances))
+    budget = float(cand.groupby("site_id")["cost"].median().sum()) * budget_sites / cand["site_id"].nunique()
+    return nets, NetworkOptions(budget=budget)
+
+
+def ward_tables(
+    seed: int = 11,
+    n_quarters: int = 100,
+    short: float = 0.08,
+    entry_grade: bool = False,
+    schools_per_level: dict[str, int] | None = None,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(quarters, schools, candidate sites, demand, distances) of the ward-scale benchmark;
+    `schools_per_level`: existing schools per level (default `LEVELS`: `ward_instance`'s)."""
+    counts = LEVELS if schools_per_level is None else {**LEVELS, **schools_per_level}
     rng = np.random.default_rng(seed)
     wards = gpd.read_file(HCMC).to_crs(CRS)
     ward = wards.iloc[int(np.argsort(wards.geometry.area.to_numpy())[len(wards) // 2])].geometry
@@ -88,7 +116,7 @@ def ward_instance(
     norms = load_norms()
     growth = 1.04 ** (np.asarray(YEARS) - YEARS[0])
     schools, candidates, demand = [], [], []
-    for level, count in LEVELS.items():
+    for level, count in counts.items():
         grades = (
             LEVEL_GRADES[level][-1:]
             if entry_grade and level == "mam_non"
@@ -156,20 +184,7 @@ def ward_instance(
         ignore_index=True,
     )
     distances = quarter_school_distances(quarters, points, crs=CRS)  # every school of the level (≤ 20)
-    nets = []
-    for level in LEVELS:
-        problem = build_problem(
-            demand_df,
-            schools_df,
-            distances,
-            level=level,
-            school_years=list(YEARS),
-            norms=norms,
-            grades=sorted(demand_df.loc[demand_df["level"] == level, "grade"].unique()),
-        )
-        nets.append(build_network_problem(problem, norms=norms, candidates=cand, distances=distances))
-    budget = float(cand.groupby("site_id")["cost"].median().sum()) * budget_sites / cand["site_id"].nunique()
-    return nets, NetworkOptions(budget=budget)
+    return quarters, schools_df, cand, demand_df, distances
 
 
 def city_instance(seed: int = 5, n_candidates: int = 100, short: float = 0.06, max_sites: int = 30):

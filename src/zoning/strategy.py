@@ -1,9 +1,15 @@
-"""How a zoning model is solved: exactly, LP-guided at city scale, or grown contiguous zones.
+"""How a zoning model is solved: exactly, LP-guided at city scale or with several grades, or
+grown contiguous zones.
+
+`auto` (`auto_strategy`) picks `exact` up to `exact_max_binaries` binary pair columns: 1,500
+with one grade or the contiguity rule; with several grades (whole classes per grade share the
+rooms, where the exact MIP stalls), 200 — 500 for one school year with more than 20 s — and
+`lp_guided` (`contiguous` with contiguity) above.
 
 - `exact`: the whole MIP in one solver call, warm-started (HiGHS) from a feasible zoning (the
   current zones when given, else every quarter at its nearest candidate school).
-- `lp_guided` (HiGHS, whole quarters, city scale): a plain MIP stalls at tens of percent gap
-  there, so the search runs as named phases (`LP_GUIDED_PHASES`) over one state (`Search`,
+- `lp_guided` (HiGHS, whole quarters, city scale or several grades): a plain MIP stalls at
+  tens of percent gap there, so the search runs as named phases (`LP_GUIDED_PHASES`) over one state (`Search`,
   holding the best `Zoning` so far):
   1. `bound` — the LP relaxation gives the bound every answer is measured against;
   2. `starts` — several fractional starts — the LP itself, LPs with 0.5, 0.75, 0.25 and 1
@@ -67,18 +73,83 @@ from zoning.windows import improve_by_windows
 __all__ = [
     "CONTIGUOUS_PHASES",
     "EXACT_MAX_BINARIES",
+    "EXACT_MAX_BINARIES_GRADES",
+    "EXACT_MAX_BINARIES_GRADES_YEAR",
+    "EXACT_SHORT_SECONDS",
     "LP_GUIDED_PHASES",
     "STRATEGIES",
     "Search",
     "StrategyOutcome",
     "Zoning",
+    "auto_strategy",
+    "exact_max_binaries",
     "feasible_start",
     "solve_with_strategy",
 ]
 
 STRATEGIES = ("auto", "exact", "lp_guided", "contiguous")
 EXACT_MAX_BINARIES = 1500
-"""`auto` solves models with at most this many binary pair variables exactly."""
+"""`auto` solves a model of one grade (in any number of school years) exactly up to this many
+binary pair variables, and any model with the contiguity rule (above it: `contiguous`)."""
+EXACT_MAX_BINARIES_GRADES = 200
+"""`auto` solves a model of several grades (whole classes per grade share each school's rooms)
+without the contiguity rule exactly only up to this many binary pair variables; above it,
+`lp_guided` — except with one school year and a time limit above `EXACT_SHORT_SECONDS`
+(`EXACT_MAX_BINARIES_GRADES_YEAR`).
+
+Measured 2026-12-06 04:55–05:45 UTC on the shared 2-core machine (load average 1.9–3.5, the
+benchmark niced; one run each), `python -m benchmarks zoning-auto`: the ward benchmark's
+instance (classrooms 8% short of the 2030 need), tiểu học, 5 grades; lp_guided's objective ÷
+exact's (below 1: lp_guided better; docs/zoning.md, "What `auto` picks", has every row):
+
+| pairs | years | 5 s  | 10 s | 20 s | 60 s |
+|-------|-------|------|------|------|------|
+|    80 | 1     |      | 1.25 (exact proven, 7.4 s) | | |
+|   120 | 1     |      | 1.00 (exact proven, 9.3 s) | | |
+|   200 | 1     |      | 1.04 | | |
+|   240 | 1     |      | 0.67 | | |
+|   300 | 1     | 0.58 | 0.72 | 0.86 | 1.10 |
+|   400 | 1     | 0.68 | 0.95 | 0.93 | 1.05 |
+|   560 | 1     |      |      |      | 1.00 |
+|   600 | 1     |      |      |      | 0.94 |
+|   800 | 1     | 0.52 | 0.69 | 0.75 | 0.96 |
+| 1,072 | 1     |      | 0.59 |      | 0.78 |
+|    80 | 5     |      | 0.88 |      | 0.91 |
+|   120 | 5     |      | 0.97 |      | 1.06 (exact proven, 53.5 s) |
+|   200 | 5     |      | 0.93 |      | 0.98 |
+|   300 | 5     | 0.52 | 0.60 | 0.69 | 0.90 |
+|   400 | 5     | 0.48 | 0.75 | 0.75 | 0.86 |
+|   800 | 5     | 0.84 | 0.74 | 0.80 |      |
+
+THCS (4 grades) and mầm non (6), one year, 10 s: 1.00 at 120 pairs (exact proven in 0.6 s),
+1.00 at 200, 0.90 and 0.57 at 800. lp_guided reaches its zoning within 10 s and then stalls
+(the same objective from 10 s to 60 s), always using the whole limit, while HiGHS's exact MIP
+keeps improving: with one year it catches up by 60 s up to about 560 pairs. One grade, even
+over 5 years (the entry grade): exact as good (0.996–1.007) and proven in 0.5–9.5 s up to
+1,696 pairs — years alone do not make the exact MIP stall, so the rule counts grades, then
+years. The sample wards' models (40–150 pairs, 4–6 grades, 1–3 years): the same zoning both
+ways, exact proven in 0.0–0.6 s. With the contiguity rule the contiguous strategy was worse
+than exact at 200 and 800 pairs (1.09, 1.03 at 10 s; 0.80 at 1,599), so contiguity keeps
+`EXACT_MAX_BINARIES`."""
+EXACT_MAX_BINARIES_GRADES_YEAR = 500
+"""With several grades, one school year and a time limit above `EXACT_SHORT_SECONDS`, `auto`
+solves exactly up to this many binary pair variables (measured at 60 s: exact better at 300
+and 400 pairs, the same at 560, lp_guided better at 600, 800 and 1,072; see
+`EXACT_MAX_BINARIES_GRADES`)."""
+EXACT_SHORT_SECONDS = 20.0
+"""The time limit up to which `EXACT_MAX_BINARIES_GRADES` holds also for one school year
+(lp_guided better at 5, 10 and 20 s from 240 pairs; at 25 s, 300 pairs, still 0.86 — above
+20 s the rule keeps the old choice until 60 s measurements say otherwise)."""
+
+
+def exact_max_binaries(grades: int, years: int, time_limit: float, contiguity: bool = False) -> int:
+    """The most binary pair variables `auto` solves exactly for a model of `grades` grades and
+    `years` school years with `time_limit` seconds (`EXACT_MAX_BINARIES_GRADES`)."""
+    if grades <= 1 or contiguity:
+        return EXACT_MAX_BINARIES
+    if years == 1 and time_limit > EXACT_SHORT_SECONDS:
+        return EXACT_MAX_BINARIES_GRADES_YEAR
+    return EXACT_MAX_BINARIES_GRADES
 
 
 @dataclass(frozen=True)
@@ -122,6 +193,25 @@ def _is_feasible(model: MatrixModel, values: np.ndarray, tol: float = 1e-6) -> b
     )
 
 
+def auto_strategy(
+    model: MatrixModel,
+    problem: ZoningProblem,
+    options: ModelOptions,
+    *,
+    solver: str = "highs",
+    time_limit: float = 60.0,
+) -> str:
+    """The strategy `auto` picks for `model`: "exact" up to `exact_max_binaries` binary pair
+    columns (and always with split quarters or another solver than HiGHS), else "lp_guided" —
+    "contiguous" with the contiguity rule."""
+    binaries = int(model.integer[: model.n_pairs].sum())
+    _, _, years, grades = problem.shape
+    limit = exact_max_binaries(grades, years, time_limit, contiguity=options.adjacency is not None)
+    if binaries > limit and solver == "highs" and not options.split:
+        return "contiguous" if options.adjacency is not None else "lp_guided"
+    return "exact"
+
+
 def solve_with_strategy(
     model: MatrixModel,
     problem: ZoningProblem,
@@ -138,13 +228,9 @@ def solve_with_strategy(
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}: use one of {', '.join(STRATEGIES)}")
     deadline = time.perf_counter() + time_limit if deadline is None else deadline
-    binaries = int(model.integer[: model.n_pairs].sum())
-    large = binaries > EXACT_MAX_BINARIES
+    large = int(model.integer[: model.n_pairs].sum()) > EXACT_MAX_BINARIES
     if strategy == "auto":
-        if large and solver == "highs" and not options.split:
-            strategy = "contiguous" if options.adjacency is not None else "lp_guided"
-        else:
-            strategy = "exact"
+        strategy = auto_strategy(model, problem, options, solver=solver, time_limit=time_limit)
     if strategy in ("lp_guided", "contiguous"):
         if solver != "highs":
             raise ValueError(f"the {strategy} strategy needs solver='highs'")
