@@ -29,6 +29,8 @@ _LANG = (
     "ngôn ngữ của hướng dẫn, thông báo và kết quả: vi (tiếng Việt, mặc định) hoặc en (tiếng Anh)",
     "language of the help, the messages and the outputs: vi (Vietnamese, default) or en (English)",
 )
+_COMMAND = ("lệnh cần chạy (xem danh sách dưới đây)", "the command to run (listed below)")
+_VERSION = ("in số phiên bản rồi thoát", "show the version number and exit")
 
 _HELP: dict[str, tuple[str, str]] = {
     # tuyensinh
@@ -38,8 +40,8 @@ _HELP: dict[str, tuple[str, str]] = {
         "Enrollment forecasting, zoning and classroom planning for a ward or commune. "
         "Type `tuyensinh COMMAND --help` for each command's help; add --lang en for English.",
     ),
-    "tuyensinh.command": ("lệnh cần chạy (xem danh sách dưới đây)", "the command to run (listed below)"),
-    "tuyensinh.version": ("in số phiên bản rồi thoát", "show the version number and exit"),
+    "tuyensinh.command": _COMMAND,
+    "tuyensinh.version": _VERSION,
     "tuyensinh.lang": _LANG,
     # init
     "init.help": (
@@ -496,8 +498,8 @@ _HELP: dict[str, tuple[str, str]] = {
         "Province scale: many wards planned in parallel (Dask), the province roll-up, zoning across ward "
         "lines; `sample` writes a sample province to try them on.",
     ),
-    "province.command": ("lệnh cần chạy (xem danh sách dưới đây)", "the command to run (listed below)"),
-    "province.version": ("in số phiên bản rồi thoát", "show the version number and exit"),
+    "province.command": _COMMAND,
+    "province.version": _VERSION,
     "province.lang": _LANG,
     "sample.help": (
         "tạo tỉnh mẫu (số liệu giả lập) từ ranh giới 168 phường/xã của TP. Hồ Chí Minh",
