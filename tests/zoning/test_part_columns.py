@@ -101,22 +101,43 @@ def test_prove_part_reaches_the_optimum_with_a_valid_bound(parts, first_slice):
         assert (activity >= part.row_lo - 1e-5).all() and (activity <= part.row_hi + 1e-5).all()
 
 
-def test_a_quarter_held_at_another_school_stays_there(parts):
-    """A must pair (x ≥ 1) leaves its school no empty pattern: the proof keeps the pair and
-    reaches HiGHS's optimum with it."""
+@pytest.fixture(scope="module")
+def held(parts):
+    """The last year's part with one pair the optimum does not use held (x ≥ 1: a must pair):
+    (part, schools, the pair's column, HiGHS's optimum of it)."""
     _m, _cols, part, schools, _start, best, _lp = parts[-1]
     x = (schools.quarter >= 0) & (part.col_hi > 0)
     away = np.flatnonzero(x & (best.values < 0.5))  # pairs the optimum does not use
-    held = away[np.argmin(part.cost[away])]
+    pair = away[np.argmin(part.cost[away])]
     lo = part.col_lo.astype(float).copy()
-    lo[held] = 1.0
+    lo[pair] = 1.0
     must = replace(part, col_lo=lo)
     exact = solve_model(must.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
     assert exact.status == "optimal" and exact.values is not None and exact.objective is not None
     assert exact.objective > best.objective  # the pair costs something
+    return must, schools, pair, exact
+
+
+def test_a_quarter_held_at_another_school_stays_there(held):
+    """A must pair (x ≥ 1) leaves its school no empty pattern: the proof keeps the pair and
+    reaches HiGHS's optimum with it."""
+    must, schools, pair, exact = held
     proof = prove_part(must, schools, exact.values, time_limit=30, first_slice=0.0)
     assert proof.status == "optimal"
     assert proof.objective == pytest.approx(exact.objective, rel=1e-4)
     assert proof.bound <= exact.objective + 1e-6 * abs(exact.objective)
-    assert proof.values[held] > 0.5
+    assert proof.values[pair] > 0.5
     assert (proof.values >= must.col_lo - 1e-6).all()
+
+
+def test_a_school_with_a_held_quarter_gets_no_empty_pattern(held):
+    """Every pattern the master holds keeps the part's bounds: the school holding a quarter
+    (x ≥ 1) has no empty pattern, the others have one."""
+    must, schools, pair, exact = held
+    _root, pieces, master = column_bound(must, schools, exact.values, deadline=time.perf_counter() + 30)
+    for j, _cost, values, _fractional in master.columns:
+        piece = pieces[j]
+        assert (values >= piece.lo - 1e-6).all() and (values <= piece.hi + 1e-6).all()
+    empty = {j for j, _c, values, _f in master.columns if not (values[pieces[j].x] > 1e-9).any()}
+    assert int(schools.school[pair]) not in empty
+    assert empty  # the other schools keep their empty pattern
