@@ -14,7 +14,7 @@ into one piece per school (symbols as in `zoning.network_model`):
             a piece's proven MIP bound may stand for its minimum)
 
 Pricing a school is its piece MIP with the costs c[i,j] − π_i (≈ 100 binaries and G integers:
-HiGHS with its primal heuristics off, gap `PIECE_GAP`), first with the quarters relaxed
+HiGHS with its primal heuristics off, gap `zoning.lagrange.PIECE_GAP`), first with the quarters relaxed
 (x ∈ [0,1], classes whole: `zoning.small_mip`, ≈ 1 ms; a weaker θ′ ≤ θ) until that master
 converges, then whole (its fractional columns dropped). Stabilisation (box-step): the
 quarter rows carry artificial columns ±e_i of cost π̂_i ± δ_i, so the master's duals stay within
@@ -41,6 +41,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
+from zoning.lagrange import piece_solvers
 from zoning.network_model import NetworkModel
 from zoning.small_mip import branch_and_bound
 from zoning.solve import solve_model
@@ -56,18 +57,12 @@ __all__ = [
     "prove_part",
 ]
 
-PIECE_GAP = 1e-4
-"""HiGHS's relative gap in a piece: its dual bound stands in θ, so the bound stays valid."""
 PIECE_SECONDS = 2.0
 """Most seconds one piece MIP may take (its bound then stands for its minimum)."""
-PIECE_HEURISTICS_OFF = (
-    "mip_heuristic_run_feasibility_jump",
-    "mip_heuristic_run_rins",
-    "mip_heuristic_run_rens",
-    "mip_heuristic_run_root_reduced_cost",
-)
-"""Off in the pieces: 3× faster at the ward's tiểu học 2029 duals (0.55 s for its ten pieces
-instead of 1.5 s; with `PIECE_GAP` 0.33 s)."""
+# The pieces' HiGHS models are the class-count bound's (`zoning.lagrange.piece_solvers`): one
+# thread, relative gap `PIECE_GAP` (its dual bound stands in θ, so the bound stays valid), the
+# primal heuristics off (`PIECE_HEURISTICS_OFF`: 3× faster at the ward's tiểu học 2029 duals,
+# 0.55 s for its ten pieces instead of 1.5 s; with the gap 0.33 s).
 BOX = 0.05
 """Half-width of the box around π̂ for the relaxed stage, as a share of |π̂_i| (at least a tenth of
 the mean |π̂|); a fifth of it for the whole stage, which starts from the relaxed stage's π̂."""
@@ -83,7 +78,7 @@ if the optimum is below that, the smaller MIP proves it (and finds it when the c
 combine into it); otherwise its bound, θ·(1 + GUESS), still holds, and the pairs are fixed
 again against the best zoning. Root gaps measured: 0–0.24% on the ward's every-grade parts."""
 WHOLE_TOL = 5e-5
-"""The whole stage ends when its master is within this share of θ (≥ `PIECE_GAP`'s slack)."""
+"""The whole stage ends when its master is within this share of θ (≥ `zoning.lagrange.PIECE_GAP`'s slack)."""
 
 
 @dataclass(frozen=True)
@@ -175,11 +170,7 @@ class _Piece:
         self.integer = part.integer[cols].astype(bool)
         self.open = bool((hi[self.x] > 0).any())
         self.empty = bool((lo <= 0).all() and (hi >= 0).all() and (lo_r[keep] <= 0).all() and (hi_r[keep] >= 0).all())
-        self.mip = _highs(self.cost, lo, hi, sub[keep], lo_r[keep], hi_r[keep], self.integer)
-        self.mip.setOptionValue("mip_rel_gap", PIECE_GAP)
-        for option in PIECE_HEURISTICS_OFF:
-            self.mip.setOptionValue(option, False)
-        self.lp = _highs(self.cost, lo, hi, sub[keep], lo_r[keep], hi_r[keep], None)
+        self.mip, self.lp = piece_solvers(self.cost, lo, hi, self.integer, sub[keep], lo_r[keep], hi_r[keep])
         dense = sub[keep].toarray()  # ≤ 2G + 1 rows × ≈ 100 columns
         packing = (dense == 0) | ((lo_r[keep] == -np.inf)[:, None] & (dense > 0))
         self.removable = packing.all(axis=0)  # a quarter may leave any pattern of this school
