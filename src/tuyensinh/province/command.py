@@ -35,66 +35,23 @@ EXIT_SOME_FAILED = 3
 
 
 def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `batch` (shared with the `tuyensinh batch` command)."""
-    parser.add_argument("province_dir", metavar="PROVINCE_DIR", help="folder holding one sub-folder per ward")
+    """The options of `batch` (`tuyensinh batch` and `python -m tuyensinh.province batch`); their
+    help texts are `tuyensinh.words.cli`'s `batch.*`, put on by the command line."""
+    parser.add_argument("province_dir", metavar="PROVINCE_DIR")
+    parser.add_argument("--out", required=True, metavar="DIR")
+    parser.add_argument("--workers", type=int, default=None, metavar="N")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS")
+    parser.add_argument("--force", action="store_true")
     parser.add_argument(
-        "--out",
-        required=True,
-        metavar="DIR",
-        help="output folder: wards/<ward>/ (each ward's plan), batch.json and the roll-up",
+        "--citywide", action="append", choices=("thcs", "tieu_hoc", "mam_non"), default=None, metavar="LEVEL"
     )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="worker processes of the local Dask cluster (default: one per core)",
-    )
-    parser.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="use an existing Dask cluster (e.g. tcp://10.0.0.5:8786) instead of a local one; "
-        "its workers must see the same folders",
-    )
-    parser.add_argument(
-        "--force", action="store_true", help="plan every ward again, even those whose inputs and settings are unchanged"
-    )
-    parser.add_argument(
-        "--citywide",
-        action="append",
-        choices=("thcs", "tieu_hoc", "mam_non"),
-        default=None,
-        metavar="LEVEL",
-        help="also zone LEVEL across ward lines (thcs, tieu_hoc; repeatable)",
-    )
-    parser.add_argument(
-        "--citywide-time-limit",
-        type=float,
-        default=60.0,
-        metavar="S",
-        help="solver time limit of the city-wide zoning, seconds (default 60)",
-    )
-    parser.add_argument(
-        "--school-year",
-        type=int,
-        default=None,
-        metavar="Y",
-        help="school year to zone and set quotas for (default: each ward's base year + 1)",
-    )
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of every output (default vi)")
-    parser.add_argument(
-        "--time-limit",
-        type=float,
-        default=None,
-        metavar="S",
-        help="solver time limit per zoning model in each ward's plan (default 60)",
-    )
-    parser.add_argument("--no-yearly", action="store_true", help="skip re-zoning each later year in each ward")
-    parser.add_argument(
-        "--map-dpi", type=int, default=None, metavar="DPI", help="resolution of each ward's PNG maps (default 300)"
-    )
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    parser.add_argument("--citywide-time-limit", type=float, default=60.0, metavar="S")
+    parser.add_argument("--school-year", type=int, default=None, metavar="Y")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
+    parser.add_argument("--time-limit", type=float, default=None, metavar="S")
+    parser.add_argument("--no-yearly", action="store_true")
+    parser.add_argument("--map-dpi", type=int, default=None, metavar="DPI")
+    parser.add_argument("--quiet", "-q", action="store_true")
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
@@ -151,18 +108,15 @@ def run_batch_command(args: argparse.Namespace) -> int:
 
 
 def add_citywide_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of `citywide` (`tuyensinh citywide` and `python -m tuyensinh.province citywide`)."""
-    parser.add_argument("out_dir", metavar="OUT_DIR", help="the output folder of an earlier batch (its --out)")
-    parser.add_argument(
-        "--level", default="thcs", choices=("thcs", "tieu_hoc", "mam_non"), metavar="LEVEL", help="level to zone"
-    )
-    parser.add_argument(
-        "--school-year", type=int, default=None, metavar="Y", help="school year (default: the plans' coming year)"
-    )
-    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S", help="solver time limit, seconds")
-    parser.add_argument("--contiguous", action="store_true", help="each school's zone one connected piece (slower)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of every output (default vi)")
-    parser.add_argument("--quiet", "-q", action="store_true", help="no summary on stderr")
+    """The options of `citywide` (`tuyensinh citywide` and `python -m tuyensinh.province
+    citywide`); their help texts are `tuyensinh.words.cli`'s `citywide.*`."""
+    parser.add_argument("out_dir", metavar="OUT_DIR")
+    parser.add_argument("--level", default="thcs", choices=("thcs", "tieu_hoc", "mam_non"), metavar="LEVEL")
+    parser.add_argument("--school-year", type=int, default=None, metavar="Y")
+    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S")
+    parser.add_argument("--contiguous", action="store_true")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi")
+    parser.add_argument("--quiet", "-q", action="store_true")
 
 
 def run_citywide_command(args: argparse.Namespace) -> int:
