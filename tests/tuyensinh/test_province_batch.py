@@ -2,11 +2,18 @@
 REAL local Dask cluster of worker processes: the broken ward is reported and does not stop
 the others, the roll-up adds up to the wards' own outputs, a rerun skips unchanged wards,
 --force redoes them, and the city-wide zoning serves every quarter once within capacity or
-with the overflow reported."""
+with the overflow reported.
+
+The first batch and the forced rerun run on one local cluster of two workers started for the
+module and given to `run_batch` as its scheduler (`--scheduler`): the forced rerun finds the
+workers with their imports done, as a long-running cluster would (a new cluster's worker
+spends about 9 s importing before its first ward on this machine). The rerun of one changed
+ward starts its own local cluster, as `tuyensinh batch` without --scheduler does."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -27,12 +34,46 @@ SETTINGS = PlanSettings(map_dpi=40, rezone_each_year=False, time_limit=20.0)
 
 
 @pytest.fixture(scope="module")
-def province(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def scheduler() -> Iterator[str]:
+    """The address of a local cluster of two single-threaded worker processes for the module,
+    set up as `dask_client` sets up its own (no task profiler); its scheduler's HTTP server on a
+    free port, so the clusters `run_batch` starts meanwhile still find Dask's default port."""
+    import logging
+
+    import dask
+    from dask.distributed import LocalCluster
+
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": ":0"},
+            silence_logs=logging.ERROR,
+        )
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory: pytest.TempPathFactory, scheduler: str) -> dict:
     root = tmp_path_factory.mktemp("province")
     folders = sample_province(root / "hcmc", wards=4, broken=1)
     lines: list[str] = []
-    result = run_batch(root / "hcmc", root / "out", workers=2, settings=SETTINGS, progress=lines.append)
-    return {"root": root, "folders": folders, "result": result, "lines": lines, "broken": folders[-1].name}
+    result = run_batch(
+        root / "hcmc", root / "out", workers=2, scheduler=scheduler, settings=SETTINGS, progress=lines.append
+    )
+    return {
+        "root": root,
+        "folders": folders,
+        "result": result,
+        "lines": lines,
+        "broken": folders[-1].name,
+        "scheduler": scheduler,
+    }
 
 
 def load_ward_name(folder: Path) -> str:
@@ -64,7 +105,7 @@ def test_broken_ward_is_reported_and_the_others_are_planned(province: dict) -> N
 
 def test_wards_ran_on_two_worker_processes(province: dict) -> None:
     result = province["result"]
-    assert result.workers == 2
+    assert result.workers == 2 and result.scheduler == province["scheduler"]
     pids = {o.worker for o in result.outcomes}
     import os
 
@@ -147,8 +188,15 @@ def test_rerun_skips_unchanged_wards_and_force_redoes_them(province: dict) -> No
         handle.write("# edited\n")
     one = run_batch(root / "hcmc", root / "out", workers=1, settings=SETTINGS, progress=False, rollup=False)
     assert [o.name for o in one.outcomes if o.status == "planned"] == [ward.name]
+    assert one.scheduler == "local" and one.workers == 1  # its own local cluster of one worker
     forced = run_batch(
-        root / "hcmc", root / "out", workers=2, settings=SETTINGS, progress=False, force=True, rollup=False
+        root / "hcmc",
+        root / "out",
+        scheduler=province["scheduler"],
+        settings=SETTINGS,
+        progress=False,
+        force=True,
+        rollup=False,
     )
     assert sorted(o.status for o in forced.outcomes) == ["failed", "planned", "planned", "planned"]
 
