@@ -30,7 +30,11 @@ So, within one time limit:
    (`zoning.network_parts`), each solved by HiGHS, warm-started, within `PARTS_SHARE` of the
    time left: the best zoning of these sites, proven part by part where time allows; the
    parts no site decision touches (the years before any site may open) are solved instead
-   from the first second in a forked child (`SITES_FREE_BESIDE`, with step 4b);
+   from the first second in a forked child (`SITES_FREE_BESIDE`, with step 4b); when that
+   time gives each part at least `COLUMNS_FROM_SECONDS`, the parts with several grades are
+   proven by column generation over school patterns (`zoning.part_columns.prove_part`, after
+   a first pass of HiGHS alone); `steps["parts_detail"]` says how each part was solved and
+   whether it is proven, `steps["zoning_proven"]` whether the plan's zoning is its sites' optimum;
 4b. when every level has one grade and the sites are decided by their option alone (no must
    pair at a site, no closures; `SITES_PROOF`), the proof over every site choice
    (`zoning.network_proof`: a branch-and-bound over each level's sites by their LPs, the
@@ -63,8 +67,15 @@ from zoning.lagrange import BackgroundBound
 from zoning.model import ModelOptions, build_model
 from zoning.network_lagrange import network_bound
 from zoning.network_model import LevelBlock, NetworkModel, early_fixed, start_vector
-from zoning.network_parts import fixed_columns, model_parts, sites_free_parts, solve_parts, solve_sites_free_parts
-from zoning.network_proof import PART_GAP_SHARE, TARGET_SHARE, ListingBeside, proof_applies, sites_proof
+from zoning.network_parts import (
+    PartsResult,
+    fixed_columns,
+    model_parts,
+    sites_free_parts,
+    solve_parts,
+    solve_sites_free_parts,
+)
+from zoning.network_proof import PART_GAP_SHARE, TARGET_SHARE, ListingBeside, part_year, proof_applies, sites_proof
 from zoning.network_sites import budget_prices, improve_sites, solve_lp
 from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem, with_dense
@@ -112,6 +123,12 @@ HiGHS parts prove such a level's zoning in a fraction of a second from the LP's 
 the engine uses its whole share of the time on each year (Thiện Hòa, 21 quarters, ≤ 105 pairs
 per level: `tuyensinh network` 37.6 s with the engine against 4.9 s, the same plan; the ward
 benchmark has 1,500–1,800 pairs per level)."""
+COLUMNS_FROM_SECONDS = 8.0
+"""Step 4 proves the parts with several grades by column generation (`zoning.network_parts.
+solve_parts(columns_from=…)`) when its time gives each part at least this many seconds (an even
+share; one grade keeps HiGHS alone, and with it the entry grades' proof). Below it, HiGHS
+alone. Measured on the ward benchmark's every-grade parts (docs/zoning.md, "Every grade: the
+parts proven in the plan"): TODO."""
 PARTS_SHARE = 0.75
 """Share of the time left after the start for the zoning MIPs of each level and year (step 4)."""
 MIN_PHASE_SECONDS = 0.2
@@ -464,10 +481,57 @@ def solve_network_model(
     Returns the outcome (its bound the better of the LP's and the MIP's) and step timings."""
     children: list[Beside] = []  # work beside the steps in child processes, stopped at the end
     try:
-        return _solve_steps(model, time_limit, mip_rel_gap, start, children)
+        outcome, steps = _solve_steps(model, time_limit, mip_rel_gap, start, children)
     finally:
         for child in children:
             child.stop()
+    sites = steps.pop("_parts_sites", None)
+    if sites is not None:
+        steps["zoning_proven"] = bool(
+            steps.get("sites_fixed_proven")
+            and outcome.values is not None
+            and outcome.objective is not None
+            and np.array_equal(np.round(outcome.values[fixed_columns(model)]), sites)
+            and outcome.objective <= steps["parts_objective"] * (1 + mip_rel_gap) + 1e-6
+        )
+    return outcome, steps
+
+
+def _record_parts(model: NetworkModel, parts: PartsResult, steps: dict) -> None:
+    """Step 4's outcome in `steps`: per part (`parts_detail`: level, school year, method —
+    "highs", "columns" (column generation), "beside" (the child's HiGHS) or "none" —, status,
+    objective, bound, seconds), the count proven by each method (`parts_proven_by`), and
+    whether every part is proven (`sites_fixed_proven`: the zoning of these sites is optimal
+    within the gap). The sites themselves are kept (`_parts_sites`, read back by
+    `solve_network_model` for `zoning_proven`: the final plan has these sites and this zoning)."""
+    fixed = fixed_columns(model)
+    detail = []
+    by: dict[str, int] = {}
+    for (_rows, cols), (bound, cost), method, status, seconds in zip(
+        model_parts(model, fixed), parts.per_part, parts.methods, parts.statuses, parts.seconds, strict=True
+    ):
+        found = part_year(model, cols)
+        level, year = (None, None) if found is None else (model.blocks[found[0]].net.level, found[1])
+        years = None if found is None else model.blocks[found[0]].net.zoning.school_years
+        detail.append(
+            {
+                "level": level,
+                "year": year if years is None or year is None else int(years[year]),
+                "method": method,
+                "status": status,
+                "objective": cost,
+                "bound": bound,
+                "seconds": round(seconds, 3),
+            }
+        )
+        if status == "optimal":
+            by[method] = by.get(method, 0) + 1
+    steps["parts_detail"] = detail
+    steps["parts_proven_by"] = by
+    steps["sites_fixed_proven"] = bool(
+        parts.parts and parts.bound is not None and all(d["status"] == "optimal" for d in detail)
+    )
+    steps["_parts_sites"] = np.round(parts.values[fixed])
 
 
 def _solve_steps(
@@ -543,7 +607,9 @@ def _solve_steps(
                 mip_rel_gap=part_gap,
                 elsewhere=() if free is None else free[0],
                 collect=None if free is None else lambda: _solved_beside(free[1]),
+                columns_from=COLUMNS_FROM_SECONDS,
             )
+            _record_parts(model, parts, steps)
             if parts.objective <= steps["start_objective"] and _feasible(model, parts.values):
                 start = parts.values
             steps["parts"], steps["parts_proven"] = parts.parts, parts.proven
