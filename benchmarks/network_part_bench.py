@@ -38,15 +38,22 @@ def _gap(objective: float | None, bound: float | None) -> str:
     return "—" if gap is None else f"{100 * gap:.3f}%"
 
 
-def _step4(model, start: np.ndarray, limits: list[float]) -> int:
+def _step4(model, start: np.ndarray, limits: list[float], variants: list[str]) -> int:
     """Step 4 (`solve_parts`) from the plan's zoning, its sites fixed, once per time limit: HiGHS
-    alone (`columns_from=None`) and with the column generation (`columns_from=0`)."""
+    alone (`columns_from=None`), with the column generation (`columns_from=0`), and with it on
+    both cores (`beside=True`); `variants`: only those labels (all when empty)."""
     print("step 4 s | method | zoning × 10⁶ | sites-fixed bound × 10⁶ | gap | proven (by) | s | load")
     for limit in limits:
-        for label, columns_from in (("HiGHS alone", None), ("columns", 0.0)):
+        for key, label, columns_from, beside in (
+            ("highs", "HiGHS alone", None, False),
+            ("columns", "columns", 0.0, False),
+            ("columns2", "columns, 2 cores", 0.0, True),
+        ):
+            if variants and key not in variants:
+                continue
             load = os.getloadavg()[0]
             t0 = time.perf_counter()
-            out = solve_parts(model, start, time_limit=limit, columns_from=columns_from)
+            out = solve_parts(model, start, time_limit=limit, columns_from=columns_from, beside=beside)
             seconds = time.perf_counter() - t0
             by: dict[str, int] = {}
             for method, status in zip(out.methods, out.statuses, strict=True):
@@ -110,6 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         default="",
         help="seconds, comma-separated: step 4 (solve_parts) from the plan, HiGHS alone and with the column generation",
     )
+    parser.add_argument(
+        "--variants",
+        default="",
+        help="with --step4: highs, columns, columns2 (2 cores), comma-separated",
+    )
     parser.add_argument("--plans", default="", help="time limits (s), comma-separated: plan once per limit")
     args = parser.parse_args(argv)
     nets, options = ward_instance(entry_grade=False)
@@ -127,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     model = build_network_model(nets, [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets], options)
     if args.step4:
-        return _step4(model, start, [float(s) for s in args.step4.split(",")])
+        variants = [v for v in args.variants.split(",") if v]
+        return _step4(model, start, [float(s) for s in args.step4.split(",")], variants)
     fixed = fixed_columns(model)
     shift = model.matrix[:, fixed] @ np.round(start[fixed])
     parts = model_parts(model, fixed)

@@ -17,8 +17,8 @@ proven bound): the best zoning of the sites a plan chose, proven part by part. G
 optimum, are proven instead by column generation over school patterns
 (`zoning.part_columns.prove_part`): HiGHS alone first on each of them for `FIRST_PASS_SHARE`
 of the time (the easy parts end there), then `prove_part` on the parts left, the nearest to
-proven first, each within an even share of what is left (a part proven early leaves its time
-to the next ones).
+proven first, each within an even share of what is left or, when that is short, up to
+`COLUMNS_PART_SECONDS` (a part proven early leaves its time to the next ones).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from zoning.beside import Beside, fork_available
 from zoning.network_model import NetworkModel
 from zoning.part_columns import PartSchools, part_schools, prove_part
 from zoning.solve import SolveOutcome, relative_gap, solve_model
@@ -49,12 +50,26 @@ __all__ = [
 ]
 
 
-FIRST_PASS_SHARE = 0.15
+FIRST_PASS_SHARE = 0.5
 """With `columns_from`, the share of step 4's time in which HiGHS alone, warm-started, is run on
-each part with several grades before any column generation (an even share each): an easy part
-is proven there (the ward's THCS 2026–2029 in 0.8–5.4 s, where `prove_part`'s column bound
-alone takes 6.8–76 s), and the hard ones start the column generation from HiGHS's better
-zoning and are ordered by its gap."""
+each part with several grades before any column generation (an even share each): the parts
+HiGHS proves fast are proven there (the ward's THCS parts in 0.8–10 s, where `prove_part` took
+10–60 s), and HiGHS's zonings improve most in their first seconds (ward benchmark, every
+grade, 15 parts from one plan: 153.59 → 152.27 × 10⁶ in 4 s a part, 152.10 in 10 s); the hard
+parts then start the column generation from HiGHS's zoning, ordered by its gap. Measured with
+0.15 (150 s of step 4, 2026-12-06 08:06–08:11, load 2.9–4.4): 6 parts proven against HiGHS
+alone's 5, but the zoning 149.45 against 148.94 and the bound 143.47 against 143.98 — THCS
+2026 and 2030, which HiGHS alone proves in 8–9 s, took the column generation 21–44 s."""
+COLUMNS_PART_SECONDS = 60.0
+"""The least time `prove_part` is given on a part of the second pass when the even share is
+less (the time left permitting): a part cut short proves nothing and barely improves its
+zoning, so the parts nearest to proven get what a proof takes and the last ones none. Ward
+benchmark, every grade (docs/zoning.md): the 15 parts proven in 0.8–108 s each (median ≈ 40 s);
+with an even share of 4 s or 10 s a part, 1 and 3 parts proven of 15 and the zoning no better
+than the plan's."""
+BESIDE_GRACE = 1.0
+"""Seconds past step 4's deadline that the parent waits for the child's last proof (a part
+MIP may overrun its limit)."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +189,7 @@ def solve_parts(
     elsewhere: Collection[int] = (),
     collect: Callable[[], Mapping[int, SolveOutcome]] | None = None,
     columns_from: float | None = None,
+    beside: bool = False,
 ) -> PartsResult:
     """Each part of the model with `start`'s sites and closures fixed, solved by HiGHS
     warm-started from `start` within an even share of what is left of `time_limit` (a part
@@ -182,7 +198,8 @@ def solve_parts(
     gives once this process has solved the others (a part it does not give keeps the start).
     `columns_from`: when `time_limit` gives each part at least this many seconds, the parts
     with several grades are solved in two passes (module docstring): HiGHS alone within
-    `FIRST_PASS_SHARE` of the time, then `prove_part` on those it did not prove."""
+    `FIRST_PASS_SHARE` of the time, then `prove_part` on those it did not prove (with
+    `beside`, every other one in a forked child process on the other core)."""
     began = time.perf_counter()
     deadline = began + time_limit
     fixed = fixed_columns(model)
@@ -228,25 +245,30 @@ def solve_parts(
     # the second pass: the column generation on the parts HiGHS did not prove, nearest first
     hard = [k for k in first if k not in outcomes or outcomes[k].status != "optimal"]
     hard.sort(key=lambda k: _gap_or_inf(outcomes.get(k)))
-    for n, k in enumerate(hard):
-        left = deadline - time.perf_counter()
-        if left <= 0.05:
-            break
-        t0 = time.perf_counter()
-        proof = prove_part(
-            models[k], columns[k], best[k], time_limit=left / (len(hard) - n), mip_rel_gap=mip_rel_gap, first_slice=0.0
+    proofs: dict[int, tuple[np.ndarray, float, float]] = {}
+    child = None
+    if beside and len(hard) > 1 and fork_available():  # every other part on the other core
+        child = Beside(
+            _prove_parts, models, columns, best, hard[1::2], deadline, mip_rel_gap, until=deadline + BESIDE_GRACE
         )
-        spent[k] = spent.get(k, 0.0) + time.perf_counter() - t0
-        if proof.objective < models[k].objective(best[k]):
-            best[k] = proof.values
+        hard = hard[0::2]
+    proofs.update(_prove_parts(models, columns, best, hard, deadline, mip_rel_gap))
+    if child is not None:
+        result = child.finish()
+        proofs.update(dict(child.reports) if result is None else result)
+    for k, (zoning, lowest, seconds) in proofs.items():
+        spent[k] = spent.get(k, 0.0) + seconds
+        if models[k].objective(zoning) < models[k].objective(best[k]):
+            best[k] = zoning
         before = outcomes.get(k)
-        lowest = max([proof.bound] + ([before.bound] if before is not None and before.bound is not None else []))
+        if before is not None and before.bound is not None:
+            lowest = max(lowest, before.bound)
         objective = models[k].objective(best[k])
         done = bool(np.isfinite(lowest)) and objective - lowest <= mip_rel_gap * abs(objective) + 1e-6
         outcomes[k] = SolveOutcome(
             best[k],
             "optimal" if done else "feasible",
-            proof.status,
+            "column generation",
             objective,
             float(lowest) if np.isfinite(lowest) else None,
             relative_gap(objective, lowest),
@@ -282,6 +304,33 @@ def solve_parts(
         tuple(outcomes[k].status if k in outcomes else "none" for k in range(len(parts))),
         tuple(spent.get(k, 0.0) for k in range(len(parts))),
     )
+
+
+def _prove_parts(
+    models: Mapping[int, NetworkModel],
+    columns: Mapping[int, PartSchools],
+    best: Mapping[int, np.ndarray],
+    order: list[int],
+    deadline: float,
+    mip_rel_gap: float,
+    report: Callable[[tuple[int, tuple[np.ndarray, float, float]]], None] | None = None,
+) -> dict[int, tuple[np.ndarray, float, float]]:
+    """`prove_part` on the parts `order`, in that order, each within an even share of what is
+    left to `deadline` (time.perf_counter()) or, when that is less, `COLUMNS_PART_SECONDS` (the
+    parts not reached keep HiGHS's first pass): {part: (its best zoning, bound, seconds)}, each
+    also given to `report` (this runs in a child process beside the parent's own parts)."""
+    proofs = {}
+    for n, k in enumerate(order):
+        left = deadline - time.perf_counter()
+        if left <= 0.05:
+            break
+        t0 = time.perf_counter()
+        slice_ = max(left / (len(order) - n), min(left, COLUMNS_PART_SECONDS))
+        proof = prove_part(models[k], columns[k], best[k], time_limit=slice_, mip_rel_gap=mip_rel_gap, first_slice=0.0)
+        proofs[k] = (proof.values, float(proof.bound), time.perf_counter() - t0)
+        if report is not None:
+            report((k, proofs[k]))
+    return proofs
 
 
 def _gap_or_inf(out: SolveOutcome | None) -> float:

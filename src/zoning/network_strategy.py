@@ -129,6 +129,14 @@ solve_parts(columns_from=…)`) when its time gives each part at least this many
 share; one grade keeps HiGHS alone, and with it the entry grades' proof). Below it, HiGHS
 alone. Measured on the ward benchmark's every-grade parts (docs/zoning.md, "Every grade: the
 parts proven in the plan"): TODO."""
+COLUMNS_ZONING_SECONDS = 20.0
+"""The most seconds step 3 (the start's zoning) takes when step 4 will use the column generation
+(`_zoning_seconds`): ward benchmark, every grade, the engine's start was 148.29 × 10⁶ after
+22 s (60 s limit) and 147.99 after 106 s (300 s limit), 0.2% for 84 s that the parts' proofs
+use instead."""
+COLUMNS_BESIDE = False
+"""With the column generation in step 4, every other part is proven in a forked child process on
+the other core (`solve_parts(beside=True)`), beside the Lagrangian bound's child. TODO measured."""
 PARTS_SHARE = 0.75
 """Share of the time left after the start for the zoning MIPs of each level and year (step 4)."""
 MIN_PHASE_SECONDS = 0.2
@@ -497,6 +505,18 @@ def solve_network_model(
     return outcome, steps
 
 
+def _zoning_seconds(model: NetworkModel, left: float, n_parts: int) -> float:
+    """Step 3's time: `ZONING_SHARE` of what the site search leaves of `left`, at most
+    `COLUMNS_ZONING_SECONDS` when step 4 will prove the parts of several grades by column
+    generation (their share of the time, as if the start took none, reaches
+    `COLUMNS_FROM_SECONDS`): those parts' optima replace the engine's zonings."""
+    seconds = left * (1 - SITE_SEARCH_SHARE) * ZONING_SHARE
+    several = any(b.net.shape[3] > 1 for b in model.blocks)
+    if several and n_parts > 1 and left * PARTS_SHARE / n_parts >= COLUMNS_FROM_SECONDS:
+        return min(seconds, COLUMNS_ZONING_SECONDS)
+    return seconds
+
+
 def _record_parts(model: NetworkModel, parts: PartsResult, steps: dict) -> None:
     """Step 4's outcome in `steps`: per part (`parts_detail`: level, school year, method —
     "highs", "columns" (column generation), "beside" (the child's HiGHS) or "none" —, status,
@@ -542,7 +562,8 @@ def _solve_steps(
     lp_bound = None
     beside: BackgroundBound | None = None  # the Lagrangian bound in a child process
     lp_duals: np.ndarray | None = None
-    split = len(model_parts(model, fixed_columns(model))) > 1  # step 4 (else: the whole MIP alone)
+    n_parts = len(model_parts(model, fixed_columns(model)))
+    split = n_parts > 1  # step 4 (else: the whole MIP alone)
     fresh = start is None or not _feasible(model, start)  # steps 1–3 (and 4b when it applies)
     deadline = began + time_limit - PROOF_RESERVE_SECONDS
     free = _sites_free_beside(model, deadline, mip_rel_gap) if fresh and split else None
@@ -562,7 +583,7 @@ def _solve_steps(
             start = lp_guided_start(
                 model,
                 lp.values,
-                left * (1 - SITE_SEARCH_SHARE) * ZONING_SHARE,
+                _zoning_seconds(model, left, n_parts),
                 prices=budget_prices(model, duals),
                 search_seconds=left * SITE_SEARCH_SHARE,
                 steps=steps,
@@ -608,6 +629,7 @@ def _solve_steps(
                 elsewhere=() if free is None else free[0],
                 collect=None if free is None else lambda: _solved_beside(free[1]),
                 columns_from=COLUMNS_FROM_SECONDS,
+                beside=COLUMNS_BESIDE and fork_available(),
             )
             _record_parts(model, parts, steps)
             if parts.objective <= steps["start_objective"] and _feasible(model, parts.values):

@@ -179,3 +179,14 @@ def test_the_strategy_below_the_threshold_keeps_highs(toy, monkeypatch):
     monkeypatch.setattr(network_strategy, "CLASS_COUNT_BOUND", False)
     _outcome, steps = solve_network_model(model, time_limit=3.0, mip_rel_gap=1e-6)
     assert {d["method"] for d in steps["parts_detail"]} == {"highs"}
+
+
+def test_on_two_cores_the_same_optima(toy, no_first_pass):
+    """Every other part proven in a forked child (`beside`): the same parts' optima, each part
+    once, by the column generation."""
+    model, optimum, optima = toy
+    result = solve_parts(model, optimum, time_limit=60, mip_rel_gap=1e-6, columns_from=0.0, beside=True)
+    assert result.methods == ("columns",) * len(YEARS) and result.proven == len(YEARS)
+    for (_bound, cost), best in zip(result.per_part, optima, strict=True):
+        assert cost == pytest.approx(best, rel=1e-5)
+    _served_once_and_seated(model, result.values)
