@@ -78,6 +78,10 @@ def _step4(model, start: np.ndarray, limits: list[float], variants: list[str]) -
     return 0
 
 
+def _millions(value: float | None) -> str:
+    return "—" if value is None else f"{value / 1e6:.3f}"
+
+
 def _plans(nets, options, limits: list[float]) -> int:
     """One every-grade plan per time limit: objective, sites-fixed bound, parts proven, gap, seconds."""
     print("limit s | plan × 10⁶ | sites-fixed bound × 10⁶ (gap) | parts proven (methods) | network gap | s | load")
@@ -103,6 +107,17 @@ def _plans(nets, options, limits: list[float]) -> int:
             f" ({st.get('parts_objective', float('nan')) / 1e6:.3f}); zoning proven: {st.get('zoning_proven')}",
             flush=True,
         )
+        detail = st.get("parts_detail") or []
+        if detail:
+            print(
+                "        parts (method, ✓ proven, objective/bound × 10⁶, s): "
+                + "; ".join(
+                    f"{d['level']} {d['year']} {d['method']}{'✓' if d['status'] == 'optimal' else ''} "
+                    f"{d['objective'] / 1e6:.3f}/{_millions(d['bound'])} {d['seconds']:.0f}"
+                    for d in detail
+                ),
+                flush=True,
+            )
     return 0
 
 

@@ -123,12 +123,17 @@ HiGHS parts prove such a level's zoning in a fraction of a second from the LP's 
 the engine uses its whole share of the time on each year (Thiện Hòa, 21 quarters, ≤ 105 pairs
 per level: `tuyensinh network` 37.6 s with the engine against 4.9 s, the same plan; the ward
 benchmark has 1,500–1,800 pairs per level)."""
-COLUMNS_FROM_SECONDS = 8.0
+COLUMNS_FROM_SECONDS = 25.0
 """Step 4 proves the parts with several grades by column generation (`zoning.network_parts.
 solve_parts(columns_from=…)`) when its time gives each part at least this many seconds (an even
 share; one grade keeps HiGHS alone, and with it the entry grades' proof). Below it, HiGHS
-alone. Measured on the ward benchmark's every-grade parts (docs/zoning.md, "Every grade: the
-parts proven in the plan"): TODO."""
+alone. Ward benchmark, every grade (docs/zoning.md, "the parts proven in the plan"; shared
+machine, load 2.6–5.2): the column generation proves a hard part (tiểu học, mầm non) in
+10–60 s of CPU, and a part cut short proves nothing and keeps a worse zoning — with 2, 4 and
+10 s a part, 0, 1 and 3 parts proven against HiGHS alone's 3, 3 and 5, the zonings 0.3–0.8%
+worse; a 300 s plan with a threshold of 8 s a part (≈ 14 s each) proved no part by columns
+and was 0.3% worse. The 15 parts need ≈ 560 s of one core, so ≈ 25 s a part is where the
+proofs start to fit."""
 COLUMNS_ZONING_SECONDS = 20.0
 """The most seconds step 3 (the start's zoning) takes when step 4 will use the column generation
 (`_zoning_seconds`): ward benchmark, every grade, the engine's start was 148.29 × 10⁶ after
@@ -136,7 +141,10 @@ COLUMNS_ZONING_SECONDS = 20.0
 use instead."""
 COLUMNS_BESIDE = False
 """With the column generation in step 4, every other part is proven in a forked child process on
-the other core (`solve_parts(beside=True)`), beside the Lagrangian bound's child. TODO measured."""
+the other core (`solve_parts(beside=True)`), beside the Lagrangian bound's child. Off: measured
+under load 3.4–4.4 (150 s of step 4 on the ward's every-grade parts) no gain — 5 parts proven
+against 6 on one core, two cut at 61.5 s — as the other core was not free; the Lagrangian
+bound keeps it (the network gap's bound)."""
 PARTS_SHARE = 0.75
 """Share of the time left after the start for the zoning MIPs of each level and year (step 4)."""
 MIN_PHASE_SECONDS = 0.2
