@@ -16,8 +16,8 @@ proven bound): the best zoning of the sites a plan chose, proven part by part. G
 (`columns_from`), the parts with several grades, where HiGHS's bound stalls 4–7% below the
 optimum, are proven instead by column generation over school patterns
 (`zoning.part_columns.prove_part`): HiGHS alone first on each of them for `FIRST_PASS_SHARE`
-of the time (the easy parts end there), then `prove_part` on the parts left, the nearest to
-proven first, each within an even share of what is left or, when that is short, up to
+of the time (the easy parts end there), then `prove_part` on the parts left, the widest open
+first (`COLUMNS_ORDER`), each within an even share of what is left or, when that is short, up to
 `COLUMNS_PART_SECONDS` (a part proven early leaves its time to the next ones).
 """
 
@@ -63,10 +63,16 @@ alone's 5, but the zoning 149.45 against 148.94 and the bound 143.47 against 143
 COLUMNS_PART_SECONDS = 60.0
 """The least time `prove_part` is given on a part of the second pass when the even share is
 less (the time left permitting): a part cut short proves nothing and barely improves its
-zoning, so the parts nearest to proven get what a proof takes and the last ones none. Ward
+zoning, so the first parts get what a proof takes and the last ones none. Ward
 benchmark, every grade (docs/zoning.md): the 15 parts proven in 0.8–108 s each (median ≈ 40 s);
 with an even share of 4 s or 10 s a part, 1 and 3 parts proven of 15 and the zoning no better
 than the plan's."""
+COLUMNS_ORDER = "widest"
+"""The order of the second pass: "widest" — the most pupil-metres open between HiGHS's first-pass
+zoning and bound first (where a proof raises the sites-fixed bound and improves the zoning the
+most: the ward's tiểu học 2028–2030, 6–9% open, proven in 28–70 s), or "nearest" — the smallest
+relative gap first (more parts proven when they are cheap; on the ward it picked the 2026 parts,
+0.4–0.7% open, the slowest for the column generation: 62–76 s; a 600 s plan proved 1 of 5)."""
 BESIDE_GRACE = 1.0
 """Seconds past step 4's deadline that the parent waits for the child's last proof (a part
 MIP may overrun its limit)."""
@@ -242,9 +248,12 @@ def solve_parts(
         left = until - time.perf_counter()
         if left > 0.05:
             highs(k, left / (len(first) - n))
-    # the second pass: the column generation on the parts HiGHS did not prove, nearest first
+    # the second pass: the column generation on the parts HiGHS did not prove, in COLUMNS_ORDER
     hard = [k for k in first if k not in outcomes or outcomes[k].status != "optimal"]
-    hard.sort(key=lambda k: _gap_or_inf(outcomes.get(k)))
+    if COLUMNS_ORDER == "nearest":
+        hard.sort(key=lambda k: _gap_or_inf(outcomes.get(k)))
+    else:  # "widest": the most pupil-metres between HiGHS's zoning and bound first
+        hard.sort(key=lambda k: -_open_or_inf(outcomes.get(k)))
     proofs: dict[int, tuple[np.ndarray, float, float]] = {}
     child = None
     if beside and len(hard) > 1 and fork_available():  # every other part on the other core
@@ -331,6 +340,13 @@ def _prove_parts(
         if report is not None:
             report((k, proofs[k]))
     return proofs
+
+
+def _open_or_inf(out: SolveOutcome | None) -> float:
+    """The outcome's objective − bound (pupil-metres), inf when unknown."""
+    if out is None or out.objective is None or out.bound is None or not np.isfinite(out.bound):
+        return np.inf
+    return float(out.objective - out.bound)
 
 
 def _gap_or_inf(out: SolveOutcome | None) -> float:
