@@ -516,11 +516,12 @@ def solve_network_model(
 def _zoning_seconds(model: NetworkModel, left: float, n_parts: int) -> float:
     """Step 3's time: `ZONING_SHARE` of what the site search leaves of `left`, at most
     `COLUMNS_ZONING_SECONDS` when step 4 will prove the parts of several grades by column
-    generation (their share of the time, as if the start took none, reaches
-    `COLUMNS_FROM_SECONDS`): those parts' optima replace the engine's zonings."""
+    generation (their share of what the capped start leaves reaches `COLUMNS_FROM_SECONDS`):
+    those parts' optima replace the engine's zonings."""
     seconds = left * (1 - SITE_SEARCH_SHARE) * ZONING_SHARE
     several = any(b.net.shape[3] > 1 for b in model.blocks)
-    if several and n_parts > 1 and left * PARTS_SHARE / n_parts >= COLUMNS_FROM_SECONDS:
+    after = left - COLUMNS_ZONING_SECONDS - 5.0  # what the capped start leaves (5 s for the site search)
+    if several and n_parts > 1 and after * PARTS_SHARE / n_parts >= COLUMNS_FROM_SECONDS:
         return min(seconds, COLUMNS_ZONING_SECONDS)
     return seconds
 

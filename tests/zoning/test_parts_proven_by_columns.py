@@ -190,3 +190,19 @@ def test_on_two_cores_the_same_optima(toy, no_first_pass):
     for (_bound, cost), best in zip(result.per_part, optima, strict=True):
         assert cost == pytest.approx(best, rel=1e-5)
     _served_once_and_seated(model, result.values)
+
+
+def test_the_start_is_capped_only_when_the_columns_follow(toy):
+    """Step 3's time (`_zoning_seconds`): `ZONING_SHARE` of what the site search leaves, at most
+    `COLUMNS_ZONING_SECONDS` with several grades once step 4's share of what is left reaches the
+    threshold; one grade (the entry grades' path) never capped."""
+    model, _optimum, _optima = toy
+    n = len(YEARS)
+    share = (1 - network_strategy.SITE_SEARCH_SHARE) * network_strategy.ZONING_SHARE
+    short = 10.0
+    assert network_strategy._zoning_seconds(model, short, n) == pytest.approx(short * share)
+    long = (network_strategy.COLUMNS_FROM_SECONDS * n / network_strategy.PARTS_SHARE) * 3 + 100
+    assert long * share > network_strategy.COLUMNS_ZONING_SECONDS
+    assert network_strategy._zoning_seconds(model, long, n) == network_strategy.COLUMNS_ZONING_SECONDS
+    one_grade = two_sites()
+    assert network_strategy._zoning_seconds(one_grade, long, n) == pytest.approx(long * share)
