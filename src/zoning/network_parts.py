@@ -215,9 +215,10 @@ def solve_parts(
     values[fixed] = fixed_values
     parts = model_parts(model, fixed)
     mine = [k for k in range(len(parts)) if k not in set(elsewhere)]
-    models = {k: part_model(model, *parts[k], shift) for k in mine}
+    models: dict[int, NetworkModel] = {}  # built when first needed (as before the column generation)
     columns: dict[int, PartSchools] = {}
     if columns_from is not None and mine and time_limit / len(mine) >= columns_from:
+        models.update({k: part_model(model, *parts[k], shift) for k in mine})
         for k in mine:
             found = column_schools(model, parts[k][1], models[k])
             if found is not None:
@@ -229,6 +230,8 @@ def solve_parts(
 
     def highs(k: int, seconds: float) -> None:
         t0 = time.perf_counter()
+        if k not in models:
+            models[k] = part_model(model, *parts[k], shift)
         out = solve_model(models[k].as_matrix_model(), time_limit=seconds, start=best[k], mip_rel_gap=mip_rel_gap)
         spent[k] = spent.get(k, 0.0) + time.perf_counter() - t0
         outcomes[k], methods[k] = out, "highs"
