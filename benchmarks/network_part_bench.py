@@ -2,6 +2,7 @@
 
     python -m benchmarks network-part [--limit S] [--parts 7,8,9,14] [--plan-limit 10]
     python -m benchmarks network-part --plans 10,60,120,300
+    python -m benchmarks network-part --step4 30,60,150 [--plan-limit 30] [--variants highs,columns,columns2]
 
 The ward instance's every-grade network (benchmarks.network_bench.ward_instance) is planned in
 `--plan-limit` seconds; with the plan's sites fixed, each chosen level-year part (the
@@ -14,6 +15,9 @@ column bound and its stages, and the ratio of the seconds.
 `--plans L1,L2,…`: instead, the every-grade network planned once per time limit (seconds), each
 plan's objective, its sites-fixed bound (the fixed columns' cost plus each part's bound, step
 4), the parts proven (and how), the network gap reported, the seconds, and the load average.
+`--step4 S1,S2,…`: instead, step 4 alone (`solve_parts`) from the plan's zoning, its sites fixed,
+within each time: HiGHS alone, with the column generation (`columns_from=0`) and with it on
+both cores (`beside`): the zoning, the sites-fixed bound, the parts proven, each part's outcome.
 """
 
 from __future__ import annotations
