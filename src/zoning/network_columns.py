@@ -129,14 +129,29 @@ class _State(_Piece):
     def __init__(self, part: NetworkModel, schools: PartSchools, j: int, link_t: sparse.csr_matrix) -> None:
         super().__init__(part, schools, j)
         self.link_t = link_t[self.cols].tocsr()  # (piece columns × linking rows)
+        self.shortcuts = 0  # whole prices read from the relaxed one
 
     def reduced(self, pi: np.ndarray) -> np.ndarray:
         return self.cost - self.link_t @ pi
 
     def price(self, pi: np.ndarray, whole: bool, deadline: float) -> tuple[float, np.ndarray | None]:
-        if self.empty and self.reduced(pi).min() >= 0:  # columns ≥ 0 and 0 feasible: nothing worth taking
+        """(a lower bound of min over the state's patterns of c − πᵀa, the best pattern found or
+        None). Whole: the quarters relaxed first; when that pattern has whole quarters and
+        reaches its bound it is the whole optimum too (a relaxation's optimum that is feasible),
+        and HiGHS's MIP is not run."""
+        c = self.reduced(pi)
+        if self.empty and c.min() >= 0:  # columns ≥ 0 and 0 feasible: nothing worth taking
             return 0.0, None
-        return super().price(pi, whole, deadline)
+        bound, found = super().price(pi, False, deadline)
+        if not whole:
+            return bound, found
+        if found is not None and np.isfinite(bound):
+            x = found[self.x]
+            value = float(c @ found)
+            if np.abs(x - np.round(x)).max(initial=0.0) <= 1e-9 and value <= bound + 1e-9 * max(1.0, abs(bound)):
+                self.shortcuts += 1
+                return (min(value, 0.0) if self.empty else value), found
+        return super().price(pi, True, deadline)
 
 
 class NetworkColumns:
