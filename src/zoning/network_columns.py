@@ -66,7 +66,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
-from zoning.network_model import NetworkModel
+from zoning.network_model import NetworkModel, start_vector
 from zoning.network_parts import fixed_columns
 from zoning.network_sites import solve_lp
 from zoning.part_columns import BOX, RELAXED_TOL, WHOLE_TOL, PartSchools, _highs, _Piece
@@ -391,6 +391,7 @@ class _Master:
         self.columns: list[tuple[int, bool]] = []  # state, fractional
         self.seen: set[tuple[int, bytes]] = set()
         self.boxed = False
+        self.feasible = False  # the columns of a feasible plan are in
 
     def add(self, s: int, values: np.ndarray, fractional: bool) -> bool:
         state = self.cols.states[s]
@@ -410,15 +411,27 @@ class _Master:
         return True
 
     def box(self, centre: np.ndarray, delta: np.ndarray | None) -> None:
+        """The artificials at costs centre ± delta; without a box, shut when the master has a
+        feasible plan's columns (`feasible`), else at the cost `big` (a switch between the
+        box's costs and `big` upsets HiGHS's simplex: solve errors on the ward)."""
         n = self.nL
         idx = np.arange(2 * n, dtype=np.int32)
-        cost = np.full(2 * n, self.big) if delta is None else np.concatenate([centre + delta, -(centre - delta)])
-        self.h.changeColsCost(len(idx), idx, cost)
+        shut = delta is None and self.feasible
+        self.h.changeColsBounds(len(idx), idx, np.zeros(2 * n), np.full(2 * n, 0.0 if shut else self.inf))
+        if delta is not None:
+            self.h.changeColsCost(len(idx), idx, np.concatenate([centre + delta, -(centre - delta)]))
+        elif not shut:
+            self.h.changeColsCost(len(idx), idx, np.full(2 * n, self.big))
         self.boxed = delta is not None
 
     def solve(self) -> tuple[float, np.ndarray, np.ndarray, bool]:
         """(value, π on the linking rows, duals of the states' rows, whether artificials are used)."""
+        import highspy
+
         self.h.run()
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # once more from scratch
+            self.h.clearSolver()
+            self.h.run()
         y = np.asarray(self.h.getSolution().row_dual)
         used = bool((np.asarray(self.h.getSolution().col_value)[: 2 * self.nL] > 1e-9).any())
         return float(self.h.getInfo().objective_function_value), y[: self.nL], y[self.row0 :], used
@@ -521,8 +534,9 @@ def network_column_bound(
 ) -> NetworkColumnBound:
     """A lower bound of the network `model` over every site choice (module docstring) by
     `deadline` (time.perf_counter()): column generation from the network LP's duals (`row_duals`
-    and `lp_bound`, HiGHS's, or solved here), a feasible plan `start` (model columns; e.g.
-    `network_model.start_vector`) giving the first columns. Valid whenever it stops: the best
+    and `lp_bound`, HiGHS's, or solved here), a feasible plan `start` (model columns; by default
+    `network_model.start_vector`'s when it has one, else the master starts on artificials) giving
+    the first columns. Valid whenever it stops: the best
     θ_int reached, or the LP's value. `report(bound)` hears of every rise."""
     began = time.perf_counter()
     if row_duals is None or lp_bound is None:
@@ -535,15 +549,15 @@ def network_column_bound(
     piece_matrix = model.matrix[:, pieces]
     big = 10.0 * float(np.abs(model.cost[pieces]).max() + 1.0) * float(max(1.0, abs(piece_matrix).max()))
     master = _Master(cols, big)
+    start = start_vector(model) if start is None else start
     if start is not None:
-        key = _school_years(model)
+        master.feasible = True
         for s, state in enumerate(cols.states):  # each school-year's part of the plan, if its state is the plan's
             col, coef, _const = cols.capacity[s]
             if (col < 0 or (coef > 0 and start[col] > 0.5) or (coef < 0 and start[col] < 0.5)) and (
                 start[state.cols] != 0
             ).any():
                 master.add(s, start[state.cols], False)
-        del key
     run = _Run(began, float(lp_bound), report)
     pi = cols.project(np.asarray(row_duals)[cols.linking])
     counts = [0, 0]
