@@ -76,6 +76,9 @@ __all__ = ["NetworkColumnBound", "NetworkColumns", "network_column_bound"]
 RELAXED_SHARE = 0.6
 """Most of the time the relaxed stage (quarters relaxed inside the pieces) may take before the
 whole stage starts (it ends earlier when its master converges)."""
+FULL_PRICING = 5
+"""Every this many iterations every state is priced (between them a state that cannot give a
+column keeps a lower bound of its price: `NetworkColumns.evaluate`)."""
 INNER_SECONDS = 1.0
 """Most seconds the sites' MIP of one θ_int may take (its proven bound stands in)."""
 
@@ -130,6 +133,7 @@ class _State(_Piece):
         super().__init__(part, schools, j)
         self.link_t = link_t[self.cols].tocsr()  # (piece columns × linking rows)
         self.shortcuts = 0  # whole prices read from the relaxed one
+        self.last: tuple[np.ndarray, float] | None = None  # (reduced costs, m_s) when last priced
 
     def reduced(self, pi: np.ndarray) -> np.ndarray:
         return self.cost - self.link_t @ pi
@@ -234,6 +238,7 @@ class NetworkColumns:
                     self.group.append((piece, np.inf))
             offset += m * T
         # states in pricing order: by school-year, the largest option first
+        self.skipped = 0  # states not priced (`evaluate`)
         self.order = sorted(range(len(self.states)), key=lambda s: (self.group[s][0], -self.group[s][1]))
         self._sites()
 
@@ -307,10 +312,13 @@ class NetworkColumns:
         return np.where(np.isinf(self.hi_L), np.maximum(pi, 0.0), pi)
 
     def evaluate(
-        self, pi: np.ndarray, whole: bool, deadline: float
+        self, pi: np.ndarray, whole: bool, deadline: float, mu: np.ndarray | None = None
     ) -> tuple[float, float, np.ndarray, list[np.ndarray | None], np.ndarray] | None:
         """(θ_LP, θ_int, m per state, each state's best pattern or None, the sites' MIP (z, c))
-        at π (projected), or None when the deadline came first."""
+        at π (projected), or None when the deadline came first. With `mu` (the master's duals
+        of the states' rows), a state whose last price, moved by the least the change of its
+        reduced costs can take off (Σ min(Δ·lo, Δ·hi): still a lower bound), cannot price below
+        its μ_s is not priced: it has no column to give, and that lower bound stands for m_s."""
         import highspy
 
         m = np.zeros(len(self.states))
@@ -320,12 +328,26 @@ class NetworkColumns:
             if time.perf_counter() > deadline:
                 return None
             piece = self.group[s][0]
-            if piece == zero_at and self.states[s].empty:
+            state = self.states[s]
+            if piece == zero_at and state.empty:
                 continue  # fewer rooms, fewer patterns: still 0
-            m[s], found[s] = self.states[s].price(pi, whole, deadline)
+            if mu is not None and state.last is not None:
+                reduced = state.reduced(pi)
+                delta = reduced - state.last[0]
+                with np.errstate(invalid="ignore"):
+                    least = np.where(delta == 0, 0.0, np.minimum(delta * state.lo, delta * state.hi))
+                estimate = state.last[1] + float(least.sum())
+                if state.empty:
+                    estimate = min(estimate, 0.0)
+                if np.isfinite(estimate) and estimate - mu[s] >= -1e-9 * max(1.0, abs(estimate)):
+                    m[s] = estimate
+                    self.skipped += 1
+                    continue
+            m[s], found[s] = state.price(pi, whole, deadline)
             if not np.isfinite(m[s]) and m[s] < 0:
                 return None  # a piece without a bound
-            zero_at = piece if (m[s] >= 0 and self.states[s].empty and np.isfinite(self.group[s][1])) else -1
+            state.last = (state.reduced(pi), m[s])
+            zero_at = piece if (m[s] >= 0 and state.empty and np.isfinite(self.group[s][1])) else -1
         big = 1e3 * (np.abs(self.model.cost).max() + 1.0) * max(1.0, float(self.model.n_rows))
         mm = np.minimum(m, big)  # an infeasible state (m = ∞) stands as a large value: still a bound
         right = np.where(pi > 0, self.lo_L, np.where(pi < 0, self.hi_L, 0.0))
@@ -494,7 +516,7 @@ def _stage(
         iterations += 1
         boxed, pi, mu, at_edge = master.solve()
         pi = cols.project(pi)
-        at = cols.evaluate(pi, whole, deadline)
+        at = cols.evaluate(pi, whole, deadline, None if iterations % FULL_PRICING == 0 else mu)
         if at is None:
             break
         theta, theta_int, _m, found, z = at
