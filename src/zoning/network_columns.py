@@ -239,6 +239,18 @@ class NetworkColumns:
             offset += m * T
         # states in pricing order: by school-year, the largest option first
         self.skipped = 0  # states not priced (`evaluate`)
+        # a site option's pattern is one of each larger option's at the same site and year (more
+        # rooms relax its rooms row only): the states it is offered to as well
+        self.larger = [
+            [
+                t
+                for t in range(len(self.states))
+                if self.group[t][0] == piece and np.isfinite(rooms) and self.group[t][1] > rooms
+            ]
+            if np.isfinite(rooms)
+            else []
+            for piece, rooms in self.group
+        ]
         self.order = sorted(range(len(self.states)), key=lambda s: (self.group[s][0], -self.group[s][1]))
         self._sites()
 
@@ -523,9 +535,12 @@ def _stage(
         run.heard(theta_int, z)
         added = 0
         for s, pattern in enumerate(found):
-            state = cols.states[s]
-            if pattern is not None and float(state.reduced(pi) @ pattern) - mu[s] < -1e-7 * max(1.0, abs(boxed)):
-                added += master.add(s, pattern, not whole)
+            if pattern is None:
+                continue
+            value = float(cols.states[s].reduced(pi) @ pattern)  # the same columns for every option
+            for t in [s, *cols.larger[s]]:
+                if value - mu[t] < -1e-7 * max(1.0, abs(boxed)):
+                    added += master.add(t, pattern, not whole)
         if theta > best[0]:
             best = (theta, pi.copy())
             if at_edge:
