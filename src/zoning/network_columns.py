@@ -20,7 +20,7 @@ internal rows:
                                      one state per option with z[o,t] not fixed to 0
 
 and P_s, the patterns of state s, is the set of (x, n, o) of the school-year within its internal
-rows with those z, c (x ∈ {0,1}, classes whole: `part_columns`' pieces, built by its `_Piece`).
+rows with those z, c (x ∈ {0,1}, classes whole: `part_columns`' pieces, its `SchoolPiece`).
 The closed or unopened school-year takes the empty pattern only (cost 0).
 
 Master (LP over λ_p ≥ 0 for p ∈ P_s, and the z, c columns in their bounds, continuous):
@@ -69,7 +69,7 @@ from scipy import sparse
 from zoning.network_model import NetworkModel, start_vector
 from zoning.network_parts import fixed_columns
 from zoning.network_sites import solve_lp
-from zoning.part_columns import BOX, RELAXED_TOL, WHOLE_TOL, PartSchools, _highs, _Piece
+from zoning.part_columns import BOX, RELAXED_TOL, WHOLE_TOL, PartSchools, SchoolPiece, quiet_highs
 
 __all__ = ["NetworkColumnBound", "NetworkColumns", "network_column_bound"]
 
@@ -125,8 +125,8 @@ def _school_years(model: NetworkModel) -> np.ndarray:
     return key
 
 
-class _State(_Piece):
-    """One state's piece (`part_columns._Piece` on the model with the state's z, c shifted into
+class _State(SchoolPiece):
+    """One state's piece (`part_columns.SchoolPiece` on the model with the state's z, c shifted into
     the row bounds), priced against the linking rows' multipliers."""
 
     def __init__(self, part: NetworkModel, schools: PartSchools, j: int, link_t: sparse.csr_matrix) -> None:
@@ -290,7 +290,7 @@ class NetworkColumns:
         """The sites' problem over (z, c): the site rows (LP and MIP, costs set per θ)."""
         model, zc = self.model, self.zc
         rows, lo, hi = self.site_matrix()
-        self.site_lp = _highs(
+        self.site_lp = quiet_highs(
             model.cost[zc],
             model.col_lo[zc].astype(float),
             model.col_hi[zc].astype(float),
@@ -299,7 +299,7 @@ class NetworkColumns:
             hi,
             None,
         )
-        self.site_mip = _highs(
+        self.site_mip = quiet_highs(
             model.cost[zc],
             model.col_lo[zc].astype(float),
             model.col_hi[zc].astype(float),
@@ -411,7 +411,7 @@ class _Master:
         bottom = sparse.hstack([sparse.csr_matrix((self.nS, 2 * nL)), convexity.tocsr()])
         matrix = sparse.vstack([top, middle, bottom]).tocsr()
         self.row0 = nL + nM
-        self.h = _highs(
+        self.h = quiet_highs(
             np.concatenate([np.full(2 * nL, big), model.cost[cols.zc]]),
             np.zeros(2 * nL + self.nZ),
             np.concatenate([np.full(2 * nL, self.inf), model.col_hi[cols.zc].astype(float)]),

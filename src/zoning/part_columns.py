@@ -50,11 +50,13 @@ __all__ = [
     "ColumnBound",
     "PartProof",
     "PartSchools",
+    "SchoolPiece",
     "column_bound",
     "fixed_pairs",
     "lagrangian_cuts",
     "part_schools",
     "prove_part",
+    "quiet_highs",
 ]
 
 PIECE_SECONDS = 2.0
@@ -127,7 +129,7 @@ def part_schools(model: NetworkModel, cols: np.ndarray, part: NetworkModel) -> P
     return PartSchools(school, linking, quarter, int(school.max()) + 1)
 
 
-def _highs(cost, lo, hi, matrix, row_lo, row_hi, integer):
+def quiet_highs(cost, lo, hi, matrix, row_lo, row_hi, integer):
     """A quiet single-thread HiGHS holding the model."""
     import highspy
 
@@ -148,7 +150,7 @@ def _highs(cost, lo, hi, matrix, row_lo, row_hi, integer):
     return h
 
 
-class _Piece:
+class SchoolPiece:
     """School j's piece: its columns, its own rows (one-column rows as bounds), a MIP and an LP."""
 
     def __init__(self, part: NetworkModel, schools: PartSchools, j: int) -> None:
@@ -214,7 +216,7 @@ class _Master:
 
         self.inf = highspy.kHighsInf
         self.nq, self.S = nq, schools
-        h = _highs(
+        h = quiet_highs(
             np.zeros(2 * nq),
             np.zeros(2 * nq),
             np.full(2 * nq, self.inf),
@@ -230,7 +232,7 @@ class _Master:
         self.columns: list[tuple[int, float, np.ndarray, bool]] = []  # school, cost, piece values, fractional
         self.seen: set[tuple[int, bytes]] = set()
 
-    def add(self, j: int, piece: _Piece, values: np.ndarray, fractional: bool) -> bool:
+    def add(self, j: int, piece: SchoolPiece, values: np.ndarray, fractional: bool) -> bool:
         v = values.copy()
         if not fractional:
             v[piece.integer] = np.round(v[piece.integer])
@@ -282,7 +284,7 @@ class ColumnBound:
     columns: tuple[tuple[int, np.ndarray], ...]
 
 
-def _theta(pieces: list[_Piece], pi: np.ndarray, whole: bool, deadline: float):
+def _theta(pieces: list[SchoolPiece], pi: np.ndarray, whole: bool, deadline: float):
     """θ(π), each school's bound and pattern (or None)."""
     bounds = np.zeros(len(pieces))
     found: list[np.ndarray | None] = []
@@ -337,7 +339,7 @@ def column_bound(
     deadline: float,
     relaxed_first: bool = True,
     relaxed_share: float = 1.0,
-) -> tuple[ColumnBound, list[_Piece], _Master]:
+) -> tuple[ColumnBound, list[SchoolPiece], _Master]:
     """The part's Dantzig–Wolfe bound by column generation from the LP's duals (module
     docstring), the feasible zoning `start` (part columns) giving the first columns: the bound,
     the pieces and the master (for `prove_part`). Cut short by `deadline` (time.perf_counter()),
@@ -346,13 +348,13 @@ def column_bound(
     and fixings hold too). `relaxed_share`: the most of the time to the deadline the relaxed
     stage may take (the whole stage then has the rest)."""
     began = time.perf_counter()
-    pieces = [_Piece(part, schools, j) for j in range(schools.schools)]
+    pieces = [SchoolPiece(part, schools, j) for j in range(schools.schools)]
     master = _Master(len(schools.linking), schools.schools)
     for j, piece in enumerate(pieces):
         master.add(j, piece, start[piece.cols], False)
         if piece.empty:  # no quarter (not when a must pair or a bound asks for one)
             master.add(j, piece, np.zeros(len(piece.cols)), False)
-    lp = _highs(part.cost, part.col_lo, part.col_hi, part.matrix, part.row_lo, part.row_hi, None)
+    lp = quiet_highs(part.cost, part.col_lo, part.col_hi, part.matrix, part.row_lo, part.row_hi, None)
     lp.run()
     pi = np.asarray(lp.getSolution().row_dual)[schools.linking]
     relaxed, counts = -np.inf, [0, 0]
@@ -392,7 +394,7 @@ def lagrangian_cuts(
 
 
 def fixed_pairs(
-    part: NetworkModel, schools: PartSchools, bound: ColumnBound, pieces: list[_Piece], upper: float
+    part: NetworkModel, schools: PartSchools, bound: ColumnBound, pieces: list[SchoolPiece], upper: float
 ) -> np.ndarray:
     """(n_cols,) bool: x columns that are 0 in every zoning of the part below `upper`
     (θ + c[i,j] − π_i > upper, for quarters that may leave any pattern of their school)."""
@@ -424,7 +426,7 @@ class PartProof:
 
 
 def _master_ip(
-    master: _Master, pieces: list[_Piece], n_cols: int, seconds: float
+    master: _Master, pieces: list[SchoolPiece], n_cols: int, seconds: float
 ) -> tuple[float | None, np.ndarray | None]:
     """The restricted master with λ whole (artificials off): a zoning over the columns found."""
     import highspy
