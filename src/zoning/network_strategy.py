@@ -30,7 +30,11 @@ So, within one time limit:
    (`zoning.network_parts`), each solved by HiGHS, warm-started, within `PARTS_SHARE` of the
    time left: the best zoning of these sites, proven part by part where time allows; the
    parts no site decision touches (the years before any site may open) are solved instead
-   from the first second in a forked child (`SITES_FREE_BESIDE`, with step 4b);
+   from the first second in a forked child (`SITES_FREE_BESIDE`, with step 4b); when that
+   time gives each part at least `COLUMNS_FROM_SECONDS`, the parts with several grades are
+   proven by column generation over school patterns (`zoning.part_columns.prove_part`, after
+   a first pass of HiGHS alone); `steps["parts_detail"]` says how each part was solved and
+   whether it is proven, `steps["zoning_proven"]` whether the plan's zoning is its sites' optimum;
 4b. when every level has one grade and the sites are decided by their option alone (no must
    pair at a site, no closures; `SITES_PROOF`), the proof over every site choice
    (`zoning.network_proof`: a branch-and-bound over each level's sites by their LPs, the
@@ -63,8 +67,15 @@ from zoning.lagrange import BackgroundBound
 from zoning.model import ModelOptions, build_model
 from zoning.network_lagrange import network_bound
 from zoning.network_model import LevelBlock, NetworkModel, early_fixed, start_vector
-from zoning.network_parts import fixed_columns, model_parts, sites_free_parts, solve_parts, solve_sites_free_parts
-from zoning.network_proof import PART_GAP_SHARE, TARGET_SHARE, ListingBeside, proof_applies, sites_proof
+from zoning.network_parts import (
+    PartsResult,
+    fixed_columns,
+    model_parts,
+    sites_free_parts,
+    solve_parts,
+    solve_sites_free_parts,
+)
+from zoning.network_proof import PART_GAP_SHARE, TARGET_SHARE, ListingBeside, part_year, proof_applies, sites_proof
 from zoning.network_sites import budget_prices, improve_sites, solve_lp
 from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem, with_dense
@@ -112,6 +123,28 @@ HiGHS parts prove such a level's zoning in a fraction of a second from the LP's 
 the engine uses its whole share of the time on each year (Thiện Hòa, 21 quarters, ≤ 105 pairs
 per level: `tuyensinh network` 37.6 s with the engine against 4.9 s, the same plan; the ward
 benchmark has 1,500–1,800 pairs per level)."""
+COLUMNS_FROM_SECONDS = 25.0
+"""Step 4 proves the parts with several grades by column generation (`zoning.network_parts.
+solve_parts(columns_from=…)`) when its time gives each part at least this many seconds (an even
+share; one grade keeps HiGHS alone, and with it the entry grades' proof). Below it, HiGHS
+alone. Ward benchmark, every grade (docs/zoning.md, "the parts proven in the plan"; shared
+machine, load 2.6–5.2): the column generation proves a hard part (tiểu học, mầm non) in
+10–60 s of CPU, and a part cut short proves nothing and keeps a worse zoning — with 2, 4 and
+10 s a part, 0, 1 and 3 parts proven against HiGHS alone's 3, 3 and 5, the zonings 0.3–0.8%
+worse; a 300 s plan with a threshold of 8 s a part (≈ 14 s each) proved no part by columns
+and was 0.3% worse. The 15 parts need ≈ 560 s of one core, so ≈ 25 s a part is where the
+proofs start to fit."""
+COLUMNS_ZONING_SECONDS = 20.0
+"""The most seconds step 3 (the start's zoning) takes when step 4 will use the column generation
+(`_zoning_seconds`): ward benchmark, every grade, the engine's start was 148.29 × 10⁶ after
+22 s (60 s limit) and 147.99 after 106 s (300 s limit), 0.2% for 84 s that the parts' proofs
+use instead."""
+COLUMNS_BESIDE = False
+"""With the column generation in step 4, every other part is proven in a forked child process on
+the other core (`solve_parts(beside=True)`), beside the Lagrangian bound's child. Off: measured
+under load 3.4–4.4 (150 s of step 4 on the ward's every-grade parts) no gain — 5 parts proven
+against 6 on one core, two cut at 61.5 s — as the other core was not free; the Lagrangian
+bound keeps it (the network gap's bound)."""
 PARTS_SHARE = 0.75
 """Share of the time left after the start for the zoning MIPs of each level and year (step 4)."""
 MIN_PHASE_SECONDS = 0.2
@@ -464,10 +497,70 @@ def solve_network_model(
     Returns the outcome (its bound the better of the LP's and the MIP's) and step timings."""
     children: list[Beside] = []  # work beside the steps in child processes, stopped at the end
     try:
-        return _solve_steps(model, time_limit, mip_rel_gap, start, children)
+        outcome, steps = _solve_steps(model, time_limit, mip_rel_gap, start, children)
     finally:
         for child in children:
             child.stop()
+    sites = steps.pop("_parts_sites", None)
+    if sites is not None:
+        steps["zoning_proven"] = bool(
+            steps.get("sites_fixed_proven")
+            and outcome.values is not None
+            and outcome.objective is not None
+            and np.array_equal(np.round(outcome.values[fixed_columns(model)]), sites)
+            and outcome.objective <= steps["parts_objective"] * (1 + mip_rel_gap) + 1e-6
+        )
+    return outcome, steps
+
+
+def _zoning_seconds(model: NetworkModel, left: float, n_parts: int) -> float:
+    """Step 3's time: `ZONING_SHARE` of what the site search leaves of `left`, at most
+    `COLUMNS_ZONING_SECONDS` when step 4 will prove the parts of several grades by column
+    generation (their share of what the capped start leaves reaches `COLUMNS_FROM_SECONDS`):
+    those parts' optima replace the engine's zonings."""
+    seconds = left * (1 - SITE_SEARCH_SHARE) * ZONING_SHARE
+    several = any(b.net.shape[3] > 1 for b in model.blocks)
+    after = left - COLUMNS_ZONING_SECONDS - 5.0  # what the capped start leaves (5 s for the site search)
+    if several and n_parts > 1 and after * PARTS_SHARE / n_parts >= COLUMNS_FROM_SECONDS:
+        return min(seconds, COLUMNS_ZONING_SECONDS)
+    return seconds
+
+
+def _record_parts(model: NetworkModel, parts: PartsResult, steps: dict) -> None:
+    """Step 4's outcome in `steps`: per part (`parts_detail`: level, school year, method —
+    "highs", "columns" (column generation), "beside" (the child's HiGHS) or "none" —, status,
+    objective, bound, seconds), the count proven by each method (`parts_proven_by`), and
+    whether every part is proven (`sites_fixed_proven`: the zoning of these sites is optimal
+    within the gap). The sites themselves are kept (`_parts_sites`, read back by
+    `solve_network_model` for `zoning_proven`: the final plan has these sites and this zoning)."""
+    fixed = fixed_columns(model)
+    detail = []
+    by: dict[str, int] = {}
+    for (_rows, cols), (bound, cost), method, status, seconds in zip(
+        model_parts(model, fixed), parts.per_part, parts.methods, parts.statuses, parts.seconds, strict=True
+    ):
+        found = part_year(model, cols)
+        level, year = (None, None) if found is None else (model.blocks[found[0]].net.level, found[1])
+        years = None if found is None else model.blocks[found[0]].net.zoning.school_years
+        detail.append(
+            {
+                "level": level,
+                "year": year if years is None or year is None else int(years[year]),
+                "method": method,
+                "status": status,
+                "objective": cost,
+                "bound": bound,
+                "seconds": round(seconds, 3),
+            }
+        )
+        if status == "optimal":
+            by[method] = by.get(method, 0) + 1
+    steps["parts_detail"] = detail
+    steps["parts_proven_by"] = by
+    steps["sites_fixed_proven"] = bool(
+        parts.parts and parts.bound is not None and all(d["status"] == "optimal" for d in detail)
+    )
+    steps["_parts_sites"] = np.round(parts.values[fixed])
 
 
 def _solve_steps(
@@ -478,7 +571,8 @@ def _solve_steps(
     lp_bound = None
     beside: BackgroundBound | None = None  # the Lagrangian bound in a child process
     lp_duals: np.ndarray | None = None
-    split = len(model_parts(model, fixed_columns(model))) > 1  # step 4 (else: the whole MIP alone)
+    n_parts = len(model_parts(model, fixed_columns(model)))
+    split = n_parts > 1  # step 4 (else: the whole MIP alone)
     fresh = start is None or not _feasible(model, start)  # steps 1–3 (and 4b when it applies)
     deadline = began + time_limit - PROOF_RESERVE_SECONDS
     free = _sites_free_beside(model, deadline, mip_rel_gap) if fresh and split else None
@@ -498,7 +592,7 @@ def _solve_steps(
             start = lp_guided_start(
                 model,
                 lp.values,
-                left * (1 - SITE_SEARCH_SHARE) * ZONING_SHARE,
+                _zoning_seconds(model, left, n_parts),
                 prices=budget_prices(model, duals),
                 search_seconds=left * SITE_SEARCH_SHARE,
                 steps=steps,
@@ -543,7 +637,10 @@ def _solve_steps(
                 mip_rel_gap=part_gap,
                 elsewhere=() if free is None else free[0],
                 collect=None if free is None else lambda: _solved_beside(free[1]),
+                columns_from=COLUMNS_FROM_SECONDS,
+                beside=COLUMNS_BESIDE and fork_available(),
             )
+            _record_parts(model, parts, steps)
             if parts.objective <= steps["start_objective"] and _feasible(model, parts.values):
                 start = parts.values
             steps["parts"], steps["parts_proven"] = parts.parts, parts.proven

@@ -50,11 +50,13 @@ __all__ = [
     "ColumnBound",
     "PartProof",
     "PartSchools",
+    "SchoolPiece",
     "column_bound",
     "fixed_pairs",
     "lagrangian_cuts",
     "part_schools",
     "prove_part",
+    "quiet_highs",
 ]
 
 PIECE_SECONDS = 2.0
@@ -77,6 +79,10 @@ GUESS = 0.005
 if the optimum is below that, the smaller MIP proves it (and finds it when the columns did not
 combine into it); otherwise its bound, θ·(1 + GUESS), still holds, and the pairs are fixed
 again against the best zoning. Root gaps measured: 0–0.24% on the ward's every-grade parts."""
+RELAXED_SHARE = 0.6
+"""`prove_part`'s relaxed stage may take at most this share of the column bound's time, so that
+a short slice still prices whole patterns (measured on the ward's tiểu học 2029: the relaxed
+stage 10–25 s of a 23–48 s bound; with a long slice it ends by its own tolerance first)."""
 WHOLE_TOL = 5e-5
 """The whole stage ends when its master is within this share of θ (≥ `zoning.lagrange.PIECE_GAP`'s slack)."""
 
@@ -123,7 +129,7 @@ def part_schools(model: NetworkModel, cols: np.ndarray, part: NetworkModel) -> P
     return PartSchools(school, linking, quarter, int(school.max()) + 1)
 
 
-def _highs(cost, lo, hi, matrix, row_lo, row_hi, integer):
+def quiet_highs(cost, lo, hi, matrix, row_lo, row_hi, integer):
     """A quiet single-thread HiGHS holding the model."""
     import highspy
 
@@ -144,7 +150,7 @@ def _highs(cost, lo, hi, matrix, row_lo, row_hi, integer):
     return h
 
 
-class _Piece:
+class SchoolPiece:
     """School j's piece: its columns, its own rows (one-column rows as bounds), a MIP and an LP."""
 
     def __init__(self, part: NetworkModel, schools: PartSchools, j: int) -> None:
@@ -210,7 +216,7 @@ class _Master:
 
         self.inf = highspy.kHighsInf
         self.nq, self.S = nq, schools
-        h = _highs(
+        h = quiet_highs(
             np.zeros(2 * nq),
             np.zeros(2 * nq),
             np.full(2 * nq, self.inf),
@@ -226,7 +232,7 @@ class _Master:
         self.columns: list[tuple[int, float, np.ndarray, bool]] = []  # school, cost, piece values, fractional
         self.seen: set[tuple[int, bytes]] = set()
 
-    def add(self, j: int, piece: _Piece, values: np.ndarray, fractional: bool) -> bool:
+    def add(self, j: int, piece: SchoolPiece, values: np.ndarray, fractional: bool) -> bool:
         v = values.copy()
         if not fractional:
             v[piece.integer] = np.round(v[piece.integer])
@@ -278,7 +284,7 @@ class ColumnBound:
     columns: tuple[tuple[int, np.ndarray], ...]
 
 
-def _theta(pieces: list[_Piece], pi: np.ndarray, whole: bool, deadline: float):
+def _theta(pieces: list[SchoolPiece], pi: np.ndarray, whole: bool, deadline: float):
     """θ(π), each school's bound and pattern (or None)."""
     bounds = np.zeros(len(pieces))
     found: list[np.ndarray | None] = []
@@ -326,31 +332,44 @@ def _stage(master: _Master, pieces, pi0, *, whole: bool, box: float, tol: float,
 
 
 def column_bound(
-    part: NetworkModel, schools: PartSchools, start: np.ndarray, *, deadline: float, relaxed_first: bool = True
-) -> tuple[ColumnBound, list[_Piece], _Master]:
+    part: NetworkModel,
+    schools: PartSchools,
+    start: np.ndarray,
+    *,
+    deadline: float,
+    relaxed_first: bool = True,
+    relaxed_share: float = 1.0,
+) -> tuple[ColumnBound, list[SchoolPiece], _Master]:
     """The part's Dantzig–Wolfe bound by column generation from the LP's duals (module
     docstring), the feasible zoning `start` (part columns) giving the first columns: the bound,
     the pieces and the master (for `prove_part`). Cut short by `deadline` (time.perf_counter()),
-    `bound` is still a lower bound (θ at the best multipliers)."""
+    `bound` is still a lower bound (θ at the best multipliers, or the relaxed stage's θ′ when
+    that is higher: a relaxed piece's bound is a lower bound of its whole one, so its cuts
+    and fixings hold too). `relaxed_share`: the most of the time to the deadline the relaxed
+    stage may take (the whole stage then has the rest)."""
     began = time.perf_counter()
-    pieces = [_Piece(part, schools, j) for j in range(schools.schools)]
+    pieces = [SchoolPiece(part, schools, j) for j in range(schools.schools)]
     master = _Master(len(schools.linking), schools.schools)
     for j, piece in enumerate(pieces):
         master.add(j, piece, start[piece.cols], False)
         if piece.empty:  # no quarter (not when a must pair or a bound asks for one)
             master.add(j, piece, np.zeros(len(piece.cols)), False)
-    lp = _highs(part.cost, part.col_lo, part.col_hi, part.matrix, part.row_lo, part.row_hi, None)
+    lp = quiet_highs(part.cost, part.col_lo, part.col_hi, part.matrix, part.row_lo, part.row_hi, None)
     lp.run()
     pi = np.asarray(lp.getSolution().row_dual)[schools.linking]
     relaxed, counts = -np.inf, [0, 0]
     if relaxed_first:
-        relaxed, pi, _b, _v, counts[0] = _stage(
-            master, pieces, pi, whole=False, box=BOX, tol=RELAXED_TOL, deadline=deadline
+        until = time.perf_counter() + relaxed_share * max(0.0, deadline - time.perf_counter())
+        relaxed, pi, relaxed_bounds, _v, counts[0] = _stage(
+            master, pieces, pi, whole=False, box=BOX, tol=RELAXED_TOL, deadline=min(deadline, until)
         )
+        relaxed_pi = pi.copy()
         master.drop_fractional()
     theta, pi, bounds, value, counts[1] = _stage(
         master, pieces, pi, whole=True, box=BOX / 5 if relaxed_first else BOX, tol=WHOLE_TOL, deadline=deadline
     )
+    if relaxed_first and relaxed > theta:  # the whole stage cut short before it rose above θ′
+        theta, pi, bounds = relaxed, relaxed_pi, relaxed_bounds
     whole_columns = tuple((j, v) for j, _c, v, frac in master.columns if not frac)
     result = ColumnBound(
         theta, value, relaxed, pi, bounds, (counts[0], counts[1]), time.perf_counter() - began, whole_columns
@@ -375,7 +394,7 @@ def lagrangian_cuts(
 
 
 def fixed_pairs(
-    part: NetworkModel, schools: PartSchools, bound: ColumnBound, pieces: list[_Piece], upper: float
+    part: NetworkModel, schools: PartSchools, bound: ColumnBound, pieces: list[SchoolPiece], upper: float
 ) -> np.ndarray:
     """(n_cols,) bool: x columns that are 0 in every zoning of the part below `upper`
     (θ + c[i,j] − π_i > upper, for quarters that may leave any pattern of their school)."""
@@ -407,7 +426,7 @@ class PartProof:
 
 
 def _master_ip(
-    master: _Master, pieces: list[_Piece], n_cols: int, seconds: float
+    master: _Master, pieces: list[SchoolPiece], n_cols: int, seconds: float
 ) -> tuple[float | None, np.ndarray | None]:
     """The restricted master with λ whole (artificials off): a zoning over the columns found."""
     import highspy
@@ -458,7 +477,9 @@ def prove_part(
             t0 = time.perf_counter() - began
             return PartProof(best, part.objective(best), first_bound, "optimal", None, None, 0, (t0, 0.0, 0.0, 0.0))
     t0 = time.perf_counter()
-    root, pieces, master = column_bound(part, schools, best, deadline=began + bound_share * time_limit)
+    root, pieces, master = column_bound(
+        part, schools, best, deadline=began + bound_share * time_limit, relaxed_share=RELAXED_SHARE
+    )
     t1 = time.perf_counter()
     found, values = _master_ip(master, pieces, len(part.cost), 0.05 * time_limit)
     t2 = time.perf_counter()
@@ -477,7 +498,7 @@ def prove_part(
     )
     bound, fixed = lowest, np.zeros(len(part.cost), dtype=bool)
     guess = root.bound + GUESS * abs(root.bound)
-    for threshold in ([guess] if guess < upper else []) + [np.inf]:
+    for threshold in ([guess] if np.isfinite(guess) and guess < upper else []) + [np.inf]:
         threshold = min(threshold, upper)  # every zoning of value ≤ threshold keeps the fixing
         fixed = fixed_pairs(part, schools, root, pieces, threshold + 1e-7 * abs(threshold))
         hi = part.col_hi.astype(float).copy()
