@@ -449,6 +449,14 @@ class BackgroundSolve:
         if self.child is not None:
             self.child.stop()
 
+    def ended(self) -> bool:
+        """True when the child has ended with its outcome (read without waiting): `finish()`
+        then returns at once. False without a child (the solve runs in `finish()`)."""
+        if self.child is None:
+            return False
+        self.child.drain()
+        return self.child.done and self.child.result is not None
+
     def finish(self) -> tuple[SolveOutcome, np.ndarray | None]:
         """The outcome, by the deadline at the latest."""
         model, relax = self.model, self.relax

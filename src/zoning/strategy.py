@@ -418,6 +418,20 @@ class Search:
             return True
         return False
 
+    def proven_beside(self) -> bool:
+        """True when the proof running beside the windows has ended and its bound leaves
+        nothing to win within `target_gap`: against the best zoning, or its own when it solved
+        the model itself (the contiguous MIP) — the windows may stop, the proof phase reads it."""
+        proof = self.pending_proof
+        if proof is None or not proof.ended():
+            return False
+        outcome, _ = proof.finish()
+        objective = None if self.best is None else self.best.objective
+        if proof.model is self.model and outcome.values is not None and outcome.objective is not None:
+            objective = outcome.objective if objective is None else min(objective, outcome.objective)
+        gap = relative_gap(objective, outcome.bound)
+        return gap is not None and gap <= self.target_gap * 1.0001
+
     def raise_bound(self, bound: float | None) -> None:
         if bound is not None:
             self.bound = bound if self.bound is None else max(self.bound, bound)
@@ -612,8 +626,12 @@ def _windows_with_local_search(
     chains = {"windows": 0, "improved": 0, "gain": 0.0}
     next_seed = 0
     moves = {"rounds": 0, "moves": 0, "swaps": 0, "gain": 0.0}
+    proven = False
     try:
         while time.perf_counter() + 0.5 < window_deadline:
+            if search.proven_beside():  # the proof beside has closed the gap: nothing to win here
+                proven = True
+                break
             if chain_share > 0:
                 chunk = min(window_deadline, time.perf_counter() + chain_share * WINDOW_CHUNK * search.time_limit)
                 chosen, found = improve_by_chain_windows(
@@ -655,11 +673,12 @@ def _windows_with_local_search(
                 moves[key] += local_stats[key]
             search.offer(Zoning.of(model, problem, chosen))
     finally:
-        if (stats["windows"] or chains["windows"] or moves["rounds"]) and search.best is not None:
+        if (stats["windows"] or chains["windows"] or moves["rounds"] or proven) and search.best is not None:
             search.record(
                 {
                     "step": name,
                     "status": "feasible",
+                    "proven_beside": proven,
                     "objective": search.best.objective,
                     "seconds": round(time.perf_counter() - t0, 3),
                     **stats,

@@ -108,8 +108,8 @@ def test_contiguous_strategy_grows_a_start_that_keeps_the_rule():
     mask = np.zeros(model.n_pairs, dtype=bool)
     mask[chosen] = True
     assert rule.holds(mask)
-    # 3 s: the contiguous MIP beside the windows proves this zoning optimal in about 1.5 s, and the
-    # windows use their share of the limit whatever it is (10 s gave the same steps and values)
+    # 3 s: the contiguous MIP beside the windows proves this zoning optimal in about a second (10 s
+    # gave the same steps and values)
     solved = solve_with_strategy(model, problem, options, strategy="contiguous", time_limit=3)
     steps = [s["step"] for s in solved.steps]
     assert steps[:3] == ["lp_relaxation", "grow_contiguous", "contiguous_moves"]
@@ -130,3 +130,23 @@ def test_contiguous_zoning_through_solve_problem(strategy, monkeypatch):
     result = solve_problem(problem, contiguity=adjacency, time_limit=3, strategy=strategy)  # as 10 s: the same zones
     assert result.solver.strategy == "contiguous"
     check_contiguous_but_the_island(result, adjacency)
+
+
+def test_the_windows_stop_once_the_contiguous_mip_beside_them_is_proven():
+    """The contiguous MIP running beside the windows proves this archipelago's zoning in about
+    a second: the windows then stop (they have nothing left to win) instead of running to
+    their share of the limit, and the zoning is the MIP's optimum."""
+    from zoning.strategy import PARALLEL_WINDOW_END
+
+    problem, adjacency = archipelago()
+    options = ModelOptions(adjacency=adjacency)
+    model = build_model(problem, options)
+    limit = 30.0
+    solved = solve_with_strategy(model, problem, options, strategy="contiguous", time_limit=limit)
+    windows = next(s for s in solved.steps if s["step"] == "contiguous_windows")
+    mip = next(s for s in solved.steps if s["step"] == "contiguous_mip")
+    assert windows["proven_beside"] is True
+    assert windows["ends_at"] < PARALLEL_WINDOW_END * limit / 2  # stopped long before its deadline
+    assert mip["status"] == "optimal" and solved.outcome.status == "optimal"
+    assert solved.outcome.objective == pytest.approx(mip["objective"], rel=1e-9)
+    assert solved.outcome.gap is not None and solved.outcome.gap <= 1e-4
