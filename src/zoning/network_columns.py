@@ -290,24 +290,9 @@ class NetworkColumns:
         """The sites' problem over (z, c): the site rows (LP and MIP, costs set per θ)."""
         model, zc = self.model, self.zc
         rows, lo, hi = self.site_matrix()
-        self.site_lp = quiet_highs(
-            model.cost[zc],
-            model.col_lo[zc].astype(float),
-            model.col_hi[zc].astype(float),
-            rows,
-            lo,
-            hi,
-            None,
-        )
-        self.site_mip = quiet_highs(
-            model.cost[zc],
-            model.col_lo[zc].astype(float),
-            model.col_hi[zc].astype(float),
-            rows,
-            lo,
-            hi,
-            model.integer[zc].astype(bool),
-        )
+        sites = (model.cost[zc], model.col_lo[zc].astype(float), model.col_hi[zc].astype(float), rows, lo, hi)
+        self.site_lp = quiet_highs(*sites, None)
+        self.site_mip = quiet_highs(*sites, model.integer[zc].astype(bool))
         self.site_mip.setOptionValue("mip_rel_gap", 1e-7)
 
     def site_matrix(self) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:

@@ -10,9 +10,9 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from test_network_bounds import YEARS, _model, small_ward
+from small_ward_parts import exact_parts
+from test_network_bounds import YEARS
 
-from zoning.network_parts import fixed_columns, model_parts, part_model
 from zoning.part_columns import column_bound, fixed_pairs, lagrangian_cuts, part_schools, prove_part
 from zoning.solve import solve_model
 
@@ -20,18 +20,11 @@ from zoning.solve import solve_model
 @pytest.fixture(scope="module")
 def parts():
     """(part model, its schools, a feasible start, HiGHS's optimum, its LP value) per year."""
-    net, options = small_ward()
-    model = _model(net, options)
-    exact = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
-    assert exact.status == "optimal" and exact.values is not None
-    fixed = fixed_columns(model)
-    shift = model.matrix[:, fixed] @ np.round(exact.values[fixed])
+    model, _exact, exact = exact_parts()
     out = []
-    for rows, cols in model_parts(model, fixed):
-        part = part_model(model, rows, cols, shift)
-        best = solve_model(part.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
+    for cols, part, best in exact:
         lp = solve_model(part.as_matrix_model(), time_limit=60, relax=True)
-        assert best.status == "optimal" and best.values is not None and lp.objective is not None
+        assert lp.objective is not None
         # a worse feasible start: the part's zoning with the travel costs reversed
         schools = part_schools(model, cols, part)
         far = replace(part, cost=np.where(schools.quarter >= 0, -part.cost, part.cost))

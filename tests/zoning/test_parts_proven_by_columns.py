@@ -10,7 +10,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from test_network_bounds import YEARS, _model, small_ward
+from small_ward_parts import exact_parts
+from test_network_bounds import YEARS
 from test_network_site_search import two_sites
 
 from zoning import network_parts, network_strategy
@@ -23,18 +24,8 @@ from zoning.solve import solve_model
 @pytest.fixture(scope="module")
 def toy():
     """(model, the exact optimum's full vector, per part: HiGHS's proven optimum with its sites)."""
-    net, options = small_ward()
-    model = _model(net, options)
-    exact = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
-    assert exact.status == "optimal" and exact.values is not None
-    fixed = fixed_columns(model)
-    shift = model.matrix[:, fixed] @ np.round(exact.values[fixed])
-    optima = []
-    for rows, cols in model_parts(model, fixed):
-        best = solve_model(part_model(model, rows, cols, shift).as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
-        assert best.status == "optimal" and best.objective is not None
-        optima.append(best.objective)
-    return model, exact.values, optima
+    model, optimum, parts = exact_parts()
+    return model, optimum, [best.objective for _cols, _part, best in parts]
 
 
 def _served_once_and_seated(model, values):
