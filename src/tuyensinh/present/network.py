@@ -50,6 +50,23 @@ def _km(metres: float, lang: str) -> str:
     return _num(metres / 1000.0, lang)
 
 
+def _parts_line(plan: Any, lang: str) -> list[str]:
+    """When the plan is not proven: how many of its level-year zonings (its sites fixed) were
+    proven (`zoning.network_strategy`'s `steps["parts_detail"]`), so the planner sees whether
+    the gap left is the choice of sites or the zoning too. Nothing when the plan is proven, was
+    not split into parts, or is not step 4's (the MIP after it moved it)."""
+    steps = plan.steps
+    detail = steps.get("parts_detail") if plan.status != "optimal" else None
+    parts_objective, objective = steps.get("parts_objective"), plan.objective
+    if not detail or parts_objective is None or objective is None:
+        return []
+    if abs(objective - parts_objective) > 1e-6 * max(abs(objective), 1.0):
+        return []
+    proven = sum(d["status"] == "optimal" for d in detail)
+    rest = say("parts.rest_sites" if proven == len(detail) else "parts.rest_both", lang)
+    return [say("summary.parts", lang, proven=proven, parts=len(detail), rest=rest)]
+
+
 def network_lines(outcome: Any, lang: str = "vi") -> list[str]:
     """What `tuyensinh network` prints after the files: the sites, the solver, conflicts, closures."""
     plan, without = outcome.plan, outcome.without_sites
@@ -89,6 +106,7 @@ def network_lines(outcome: Any, lang: str = "vi") -> list[str]:
             seconds=_num(plan.seconds, lang, 1),
         )
     )
+    lines.extend(_parts_line(plan, lang))
     for row in plan.conflicts.itertuples():
         lines.append(
             say(

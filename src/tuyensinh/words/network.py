@@ -105,6 +105,17 @@ NETWORK = Catalog(
             "Lời giải: {status} (cách cận dưới tối đa {gap}, {seconds} giây).",
             "Solver: {status} (at most {gap} above the bound, {seconds} s).",
         ),
+        "summary.parts": (
+            "  Phân vùng với các địa điểm đã chọn: chứng minh tối ưu {proven}/{parts} phần (cấp học × năm học);"
+            " phần còn lại của khoảng cách là {rest}.",
+            "  Zoning of the chosen sites: proven optimal in {proven} of {parts} parts (level × school year);"
+            " the rest of the gap is {rest}.",
+        ),
+        "parts.rest_sites": ("ở việc chọn địa điểm", "in the choice of sites"),
+        "parts.rest_both": (
+            "ở việc chọn địa điểm và phân vùng của các phần chưa chứng minh",
+            "in the choice of sites and the zoning of the parts not proven",
+        ),
         "status.optimal": ("tối ưu", "optimal"),
         "status.feasible": ("chưa chứng minh tối ưu", "not proven optimal"),
         "status.infeasible": ("không có phương án thỏa mọi ràng buộc", "no plan meets every constraint"),

@@ -125,3 +125,42 @@ def test_the_network_map_legend_lies_below_the_map_never_over_a_quarter(thien_ho
     assert legend.y1 <= min(box.y0 for box in drawn)  # the legend's top is below everything drawn
     assert legend.x0 >= 0 and legend.x1 <= fig.bbox.width  # and within the sheet
     assert len(ax.get_legend().get_texts()) >= 2
+
+
+def test_a_plan_not_proven_says_how_many_of_its_zonings_are(thien_hoa_dir):
+    """The line under the solver's: with the plan not proven, how many level-year zonings of the
+    chosen sites step 4 proved, and whether the gap left is the sites alone; no line when the
+    plan is proven (Thiện Hòa) or is not step 4's."""
+    from dataclasses import replace
+
+    from tuyensinh.plan.network import NetworkSettings, compute_network
+    from tuyensinh.present.network import network_lines
+
+    outcome = compute_network(load_ward(thien_hoa_dir), NetworkSettings(budget=45e9, time_limit=3, curve_sites=0))
+    assert outcome.plan.status == "optimal"
+    vi = network_lines(outcome, "vi")
+    assert not any("Phân vùng với các địa điểm đã chọn" in line for line in vi)
+
+    objective = outcome.plan.objective
+    part = {"level": "tieu_hoc", "year": 2027, "method": "highs", "objective": 1.0, "bound": 1.0, "seconds": 0.1}
+    detail = [
+        {**part, "status": "optimal"},
+        {**part, "status": "feasible", "method": "columns"},
+        {**part, "status": "optimal"},
+    ]
+
+    def lines(status, parts, parts_objective, lang):
+        steps = {**outcome.plan.steps, "parts_detail": parts, "parts_objective": parts_objective}
+        plan = replace(outcome.plan, status=status, steps=steps)
+        found = network_lines(replace(outcome, plan=plan), lang)
+        return [line for line in found if "Phân vùng với" in line or "Zoning of the chosen sites" in line]
+
+    (vi_line,) = lines("feasible", detail, objective, "vi")
+    assert "chứng minh tối ưu 2/3 phần" in vi_line and "phân vùng của các phần chưa chứng minh" in vi_line
+    (en_line,) = lines("feasible", detail, objective, "en")
+    assert "proven optimal in 2 of 3 parts" in en_line and "the parts not proven" in en_line
+    every = [{**d, "status": "optimal"} for d in detail]
+    (all_proven,) = lines("feasible", every, objective, "en")
+    assert "3 of 3" in all_proven and all_proven.endswith("the rest of the gap is in the choice of sites.")
+    assert lines("optimal", detail, objective, "en") == []  # proven: nothing to add
+    assert lines("feasible", detail, objective * 1.01, "en") == []  # the MIP after step 4 moved the plan
