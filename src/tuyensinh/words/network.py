@@ -106,15 +106,15 @@ NETWORK = Catalog(
             "Solver: {status} (at most {gap} above the bound, {seconds} s).",
         ),
         "summary.parts": (
-            "  Phân vùng với các địa điểm đã chọn: chứng minh tối ưu {proven}/{parts} phần (cấp học × năm học);"
-            " phần còn lại của khoảng cách là {rest}.",
+            "  Phân vùng tuyển sinh theo các địa điểm đã chọn: chứng minh tối ưu {proven}/{parts} phần"
+            " (cấp học × năm học); khoảng cách còn lại nằm ở {rest}.",
             "  Zoning of the chosen sites: proven optimal in {proven} of {parts} parts (level × school year);"
-            " the rest of the gap is {rest}.",
+            " the gap left lies in {rest}.",
         ),
-        "parts.rest_sites": ("ở việc chọn địa điểm", "in the choice of sites"),
+        "parts.rest_sites": ("việc chọn địa điểm", "the choice of sites"),
         "parts.rest_both": (
-            "ở việc chọn địa điểm và phân vùng của các phần chưa chứng minh",
-            "in the choice of sites and the zoning of the parts not proven",
+            "việc chọn địa điểm và phân vùng của các phần chưa chứng minh",
+            "the choice of sites and the zoning of the parts not proven",
         ),
         "status.optimal": ("tối ưu", "optimal"),
         "status.feasible": ("chưa chứng minh tối ưu", "not proven optimal"),

@@ -139,7 +139,7 @@ def test_a_plan_not_proven_says_how_many_of_its_zonings_are(thien_hoa_dir):
     outcome = compute_network(load_ward(thien_hoa_dir), NetworkSettings(budget=45e9, time_limit=3, curve_sites=0))
     assert outcome.plan.status == "optimal"
     vi = network_lines(outcome, "vi")
-    assert not any("Phân vùng với các địa điểm đã chọn" in line for line in vi)
+    assert not any("Phân vùng tuyển sinh theo các địa điểm đã chọn" in line for line in vi)
 
     objective = outcome.plan.objective
     part = {"level": "tieu_hoc", "year": 2027, "method": "highs", "objective": 1.0, "bound": 1.0, "seconds": 0.1}
@@ -153,7 +153,7 @@ def test_a_plan_not_proven_says_how_many_of_its_zonings_are(thien_hoa_dir):
         steps = {**outcome.plan.steps, "parts_detail": parts, "parts_objective": parts_objective}
         plan = replace(outcome.plan, status=status, steps=steps)
         found = network_lines(replace(outcome, plan=plan), lang)
-        return [line for line in found if "Phân vùng với" in line or "Zoning of the chosen sites" in line]
+        return [line for line in found if "Phân vùng tuyển sinh theo" in line or "Zoning of the chosen sites" in line]
 
     (vi_line,) = lines("feasible", detail, objective, "vi")
     assert "chứng minh tối ưu 2/3 phần" in vi_line and "phân vùng của các phần chưa chứng minh" in vi_line
@@ -161,6 +161,6 @@ def test_a_plan_not_proven_says_how_many_of_its_zonings_are(thien_hoa_dir):
     assert "proven optimal in 2 of 3 parts" in en_line and "the parts not proven" in en_line
     every = [{**d, "status": "optimal"} for d in detail]
     (all_proven,) = lines("feasible", every, objective, "en")
-    assert "3 of 3" in all_proven and all_proven.endswith("the rest of the gap is in the choice of sites.")
+    assert "3 of 3" in all_proven and all_proven.endswith("the gap left lies in the choice of sites.")
     assert lines("optimal", detail, objective, "en") == []  # proven: nothing to add
     assert lines("feasible", detail, objective * 1.01, "en") == []  # the MIP after step 4 moved the plan
