@@ -65,6 +65,7 @@ from zoning.beside import Beside, fork_available
 from zoning.ejection import improve_by_chains
 from zoning.lagrange import BackgroundBound
 from zoning.model import ModelOptions, build_model
+from zoning.network_chains import block_zoning, chain_years, phase_problem
 from zoning.network_lagrange import network_bound
 from zoning.network_model import LevelBlock, NetworkModel, early_fixed, start_vector
 from zoning.network_parts import (
@@ -78,7 +79,7 @@ from zoning.network_parts import (
 from zoning.network_proof import PART_GAP_SHARE, TARGET_SHARE, ListingBeside, part_year, proof_applies, sites_proof
 from zoning.network_sites import budget_prices, improve_sites, solve_lp
 from zoning.notes import ZoningError
-from zoning.problem import ZoningProblem, with_dense
+from zoning.problem import ZoningProblem
 from zoning.solve import SolveOutcome, relative_gap, solve_by_deadline, solve_model
 from zoning.vectors import best_classes, repair_overflow
 
@@ -145,6 +146,12 @@ the other core (`solve_parts(beside=True)`), beside the Lagrangian bound's child
 under load 3.4–4.4 (150 s of step 4 on the ward's every-grade parts) no gain — 5 parts proven
 against 6 on one core, two cut at 61.5 s — as the other core was not free; the Lagrangian
 bound keeps it (the network gap's bound)."""
+CHAINS_SHARE = 1.0
+"""Step 4a: the share of step 4's time in which, before HiGHS, each level-year zoning of a
+level with several grades is improved by the zoning engine (`zoning.network_chains.chain_years`:
+repair and ejection chains, then chain windows); what it leaves goes to HiGHS's parts."""
+PARTS_SHARE_GRADES = 0.95
+"""`PARTS_SHARE` when step 4a runs (steps 4a and 4 together; the whole MIP, step 5, gets the rest)."""
 PARTS_SHARE = 0.75
 """Share of the time left after the start for the zoning MIPs of each level and year (step 4)."""
 MIN_PHASE_SECONDS = 0.2
@@ -315,23 +322,7 @@ def lp_guided_start(
                 end += 1
             years = np.arange(t, end + 1)
             cols = np.flatnonzero(open_site[:, t])
-            ok = allowed[:, cols].copy()
-            forced = must_site[:, cols].any(axis=1)
-            ok[forced] = must_site[forced][:, cols]
-            dist = np.where(ok, zp.distance[:, cols], np.nan)
-            phase = with_dense(
-                zp,
-                school_years=tuple(zp.school_years[y] for y in years),
-                demand=zp.demand[:, years],
-                school_ids=zp.school_ids[cols],
-                school_names=zp.school_names[cols],
-                distance=dist,
-                class_limit=zp.class_limit[cols],
-                rooms=rooms[cols][:, years],
-                rooms_per_class=zp.rooms_per_class[cols],
-                current=None,
-                had_current=None,
-            )
+            phase = phase_problem(zp, rooms, cols, allowed, must_site, years)
             left = time_limit - (time.perf_counter() - began)
             if lp_zones is not None and not by_engine:  # the sites-fixed LP's zones of the year, repaired
                 repaired = _repaired_zones(
@@ -383,17 +374,10 @@ def lp_guided_start(
                 ):
                     school_of[:, t] = last
             t = end + 1
-        pairs = index[np.arange(n)[:, None], school_of]  # (n, T)
-        if (pairs < 0).any():
+        zoned = block_zoning(b, with_rooms, index, school_of)
+        if zoned is None:
             return None
-        x = np.zeros((len(b.pair_quarter), T))
-        x[pairs, np.arange(T)[None, :]] = 1.0
-        values[b.x0 : b.n0] = x.ravel()
-        pupils = np.zeros((m, T, G))
-        np.add.at(pupils, (school_of[:, :, None], np.arange(T)[None, :, None], np.arange(G)[None, None, :]), zp.demand)
-        classes = best_classes(replace(zp, rooms=rooms), pupils)
-        values[b.n0 : b.o0] = classes.ravel()
-        values[b.o0 : b.z0] = np.maximum(pupils - classes * zp.class_limit[:, None, :], 0.0).ravel()
+        values[b.x0 : b.z0] = zoned
     return values
 
 
@@ -630,10 +614,19 @@ def _solve_steps(
                     deadline=deadline,
                 )
                 children.append(listing.beside)
+            parts_seconds = left * PARTS_SHARE
+            if _chains_wanted(model, parts_seconds, n_parts, proof):  # step 4a
+                start, steps["chains"] = chain_years(
+                    model,
+                    start,
+                    deadline=time.perf_counter() + CHAINS_SHARE * left * PARTS_SHARE_GRADES,
+                    min_pairs=ENGINE_MIN_PAIRS,
+                )
+                parts_seconds = left * PARTS_SHARE_GRADES - steps["chains"]["seconds"]
             parts = solve_parts(
                 model,
                 start,
-                time_limit=left * PARTS_SHARE,
+                time_limit=parts_seconds,
                 mip_rel_gap=part_gap,
                 elsewhere=() if free is None else free[0],
                 collect=None if free is None else lambda: _solved_beside(free[1]),
@@ -684,6 +677,18 @@ def _plan_outcome(
     seconds = time.perf_counter() - began
     gap = relative_gap(objective, bound)
     return SolveOutcome(plan, status, said, objective, bound, gap, seconds, f"HiGHS (highspy) LP + {steps}")
+
+
+def _chains_wanted(model: NetworkModel, parts_seconds: float, n_parts: int, proof: bool) -> bool:
+    """Step 4a runs (`CHAINS_SHARE` > 0): some level has several grades, step 4b does not follow
+    (`proof`), and step 4's `parts_seconds` are short of the column generation's
+    (`COLUMNS_FROM_SECONDS` a part: that path is unchanged)."""
+    return (
+        CHAINS_SHARE > 0
+        and not proof
+        and any(b.net.shape[3] > 1 for b in model.blocks)
+        and parts_seconds / max(n_parts, 1) < COLUMNS_FROM_SECONDS
+    )
 
 
 def _proof_wanted(model: NetworkModel) -> bool:

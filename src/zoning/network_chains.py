@@ -1,0 +1,257 @@
+"""Step 4a of the network strategy: a plan's level-year zonings improved by the zoning engine.
+
+With the sites of a plan fixed, the network model splits into one whole-class zoning per level
+and school year (`zoning.network_parts`). For a level with several grades, HiGHS on such a part
+barely moves in the fraction of a second a short plan gives it (ward benchmark, every grade,
+10 s plan: 15 parts of 0.2 s each, no part better than the start), while the zoning engine's
+local search does: `chain_years` rezones each year, its sites fixed, in two passes —
+1. the greedy repair of pupils over capacity and the ejection chains (`zoning.vectors.
+   repair_overflow`, `zoning.ejection.improve_by_chains`: moves, swaps, chains and cycles of
+   whole quarters, each school's classes recounted per grade), each year within an even share
+   of what is left, to its local optimum (≈ 0.1–0.2 s a year at ward scale);
+2. with the time left, round after round over the years, chain windows (`zoning.chain_windows`:
+   a few neighbouring schools along full ones to one with a spare class, re-solved exactly by a
+   small MIP) then the chains again, which leave the chains' local optimum.
+A year's new zoning is kept only when the whole plan stays feasible and costs less, so the plan
+never gets worse. The zones of the years (the engine's steps are deterministic; the windows'
+MIPs are time-limited) may differ from run to run under load.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from zoning.chain_windows import improve_by_chain_windows
+from zoning.ejection import improve_by_chains
+from zoning.model import MatrixModel, ModelOptions, build_model
+from zoning.network_model import LevelBlock, NetworkModel
+from zoning.problem import ZoningProblem, with_dense
+from zoning.vectors import best_classes, repair_overflow
+
+__all__ = ["CHAIN_WINDOW_SECONDS", "WINDOW_ROUND_SECONDS", "block_zoning", "chain_years", "phase_problem"]
+
+CHAIN_WINDOW_SECONDS = 0.5
+"""Most seconds one chain window's MIP may take in pass 2 (as the engine's `CHAIN_SECONDS`)."""
+WINDOW_ROUND_SECONDS = 0.3
+"""The least time a year is given in one round of pass 2 (fewer years a round when less is left)."""
+
+
+def phase_problem(
+    zp: ZoningProblem,
+    rooms: np.ndarray,
+    cols: np.ndarray,
+    allowed: np.ndarray,
+    must_site: np.ndarray,
+    years: np.ndarray,
+) -> ZoningProblem:
+    """The zoning problem of one level's school years `years` (indices) with its open school
+    columns `cols`: `rooms` (m, T) with the sites' rooms, the pairs `allowed` (n, m), a quarter
+    with a must pair at a site (`must_site`, (n, m)) allowed there only."""
+    ok = allowed[:, cols].copy()
+    forced = must_site[:, cols].any(axis=1)
+    ok[forced] = must_site[forced][:, cols]
+    return with_dense(
+        zp,
+        school_years=tuple(zp.school_years[y] for y in years),
+        demand=zp.demand[:, years],
+        school_ids=zp.school_ids[cols],
+        school_names=zp.school_names[cols],
+        distance=np.where(ok, zp.distance[:, cols], np.nan),
+        class_limit=zp.class_limit[cols],
+        rooms=rooms[cols][:, years],
+        rooms_per_class=zp.rooms_per_class[cols],
+        current=None,
+        had_current=None,
+    )
+
+
+def block_zoning(b: LevelBlock, problem: ZoningProblem, index: np.ndarray, school_of: np.ndarray) -> np.ndarray | None:
+    """The level's x, n and o columns (`b.x0`…`b.z0`) when quarter i goes to school
+    `school_of[i, t]` in year t: the classes per grade that leave the fewest pupils over
+    capacity (`best_classes`, `problem`'s rooms with the sites') and those pupils as overflow;
+    None when a quarter's school is not one of its pairs (`index`: (n, m) pair or −1)."""
+    n, m, T, G = problem.shape
+    pairs = index[np.arange(n)[:, None], school_of]  # (n, T)
+    if (pairs < 0).any():
+        return None
+    x = np.zeros((len(b.pair_quarter), T))
+    x[pairs, np.arange(T)[None, :]] = 1.0
+    pupils = np.zeros((m, T, G))
+    np.add.at(pupils, (school_of[:, :, None], np.arange(T)[None, :, None], np.arange(G)[None, None, :]), problem.demand)
+    classes = best_classes(problem, pupils)
+    over = np.maximum(pupils - classes * problem.class_limit[:, None, :], 0.0)
+    return np.concatenate([x.ravel(), classes.ravel(), over.ravel()])
+
+
+@dataclass
+class _Year:
+    """One level-year of `chain_years`: its zoning problem (the open schools `cols`, the sites'
+    rooms), the zoning model and the current choice (pair of the zoning model per quarter)."""
+
+    block: int
+    year: int
+    cols: np.ndarray
+    problem: ZoningProblem
+    model: MatrixModel
+    options: ModelOptions
+    chosen: np.ndarray
+    seed: int = 0  # where pass 2's next chain windows start (`improve_by_chain_windows(start_at=…)`)
+
+
+def _years(model: NetworkModel, values: np.ndarray, min_pairs: int) -> list[_Year]:
+    """The level-years `chain_years` improves (module docstring), set up from `values`."""
+    years = []
+    for bi, b in enumerate(model.blocks):
+        net, zp = b.net, b.net.zoning
+        n, m, T, G = zp.shape
+        if G < 2 or len(b.pair_quarter) < min_pairs or b.rules.feeder_groups:
+            continue
+        if (values[b.c0 : b.c0 + len(b.closable)] > 0.5).any():
+            continue
+        n_opt = len(net.option_school)
+        option_rooms = np.zeros((m, T))
+        if n_opt:
+            z = np.round(values[b.z0 : b.z0 + n_opt * T]).reshape(n_opt, T)
+            np.add.at(option_rooms, net.option_school, z * net.option_rooms[:, None])
+        rooms = zp.rooms + option_rooms
+        is_site = net.kind == "candidate"
+        allowed = np.zeros((n, m), dtype=bool)
+        allowed[b.pair_quarter, b.pair_school] = True
+        school_of = _school_of(b, values)
+        if school_of is None:
+            continue
+        options = ModelOptions(distance_penalty=model.options.distance_penalty, overflow_penalty=b.penalty)
+        for t in range(T):
+            cols = np.flatnonzero((option_rooms[:, t] > 0) | ~is_site)
+            problem = phase_problem(zp, rooms, cols, allowed, b.rules.must & is_site[None, :], np.array([t]))
+            zmodel = build_model(problem, options)
+            index = np.full((n, len(cols)), -1)
+            index[zmodel.pair_quarter, zmodel.pair_school] = np.arange(zmodel.n_pairs)
+            local = np.searchsorted(cols, school_of[:, t])
+            inside = local < len(cols)
+            if not inside.all() or not (cols[local] == school_of[:, t]).all():
+                continue
+            chosen = index[np.arange(n), local]
+            if (chosen < 0).any():
+                continue
+            years.append(_Year(bi, t, cols, problem, zmodel, options, chosen))
+    return years
+
+
+def _school_of(b: LevelBlock, values: np.ndarray) -> np.ndarray | None:
+    """(n, T) school column of each quarter and year in `values` (None when a quarter is split)."""
+    n, _m, T, _G = b.net.zoning.shape
+    school_of = np.full((n, T), -1)
+    p, y = np.nonzero(values[b.x0 : b.n0].reshape(-1, T) > 0.5)
+    school_of[b.pair_quarter[p], y] = b.pair_school[p]
+    return None if (school_of < 0).any() else school_of
+
+
+def _keep(model: NetworkModel, values: np.ndarray, year: _Year, chosen: np.ndarray) -> np.ndarray | None:
+    """`values` with `year`'s zoning replaced by `chosen` when that keeps the plan feasible and
+    lowers its cost; else None."""
+    b = model.blocks[year.block]
+    zp = b.net.zoning
+    n, m, T, _G = zp.shape
+    school_of = _school_of(b, values)
+    if school_of is None:
+        return None
+    school_of[:, year.year] = year.cols[year.model.pair_school[chosen]]
+    n_opt = len(b.net.option_school)
+    option_rooms = np.zeros((m, T))
+    if n_opt:
+        z = np.round(values[b.z0 : b.z0 + n_opt * T]).reshape(n_opt, T)
+        np.add.at(option_rooms, b.net.option_school, z * b.net.option_rooms[:, None])
+    index = np.full((n, m), -1)
+    index[b.pair_quarter, b.pair_school] = np.arange(len(b.pair_quarter))
+    zoned = block_zoning(b, replace(zp, rooms=zp.rooms + option_rooms), index, school_of)
+    if zoned is None:
+        return None
+    trial = values.copy()
+    trial[b.x0 : b.z0] = zoned
+    if model.objective(trial) >= model.objective(values) - 1e-6 or not _feasible(model, trial):
+        return None
+    return trial
+
+
+def _feasible(model: NetworkModel, values: np.ndarray, tol: float = 1e-6) -> bool:
+    activity = model.matrix @ values
+    return bool(
+        (activity >= model.row_lo - tol).all()
+        and (activity <= model.row_hi + tol).all()
+        and (values >= model.col_lo - tol).all()
+        and (values <= model.col_hi + tol).all()
+    )
+
+
+def chain_years(
+    model: NetworkModel, values: np.ndarray, *, deadline: float, min_pairs: int = 0, windows: bool = True
+) -> tuple[np.ndarray, dict]:
+    """Step 4a (module docstring): each school year of each level with several grades and at
+    least `min_pairs` quarter–school pairs (no feeder groups, no school closed) rezoned with
+    `values`' sites fixed, until `deadline` (time.perf_counter()): pass 1, repair and chains;
+    pass 2 (`windows`), chain windows and chains, round after round. `values` must be feasible
+    with whole quarters. Returns the plan (never costlier) and {years, improved (level-years
+    whose zoning was replaced), gain (pupil-metres; pass_1: pass 1's), rounds (of pass 2), seconds}."""
+    began = time.perf_counter()
+    values = values.copy()
+    years = _years(model, values, min_pairs)
+    stats: dict = {"years": len(years), "improved": 0, "gain": 0.0, "rounds": 0, "seconds": 0.0}
+    before = model.objective(values)
+    improved: set[int] = set()
+
+    def offer(k: int, chosen: np.ndarray) -> None:
+        nonlocal values
+        if np.array_equal(chosen, years[k].chosen):
+            return
+        trial = _keep(model, values, years[k], chosen)
+        if trial is not None:
+            values = trial
+            years[k].chosen = chosen
+            improved.add(k)
+
+    for k, year in enumerate(years):  # pass 1: repair and chains to their local optimum
+        left = deadline - time.perf_counter()
+        if left <= 0.02:
+            break
+        until = time.perf_counter() + left / (len(years) - k)
+        chosen = repair_overflow(year.model, year.problem, year.chosen, deadline=until)
+        chosen, _ = improve_by_chains(year.model, year.problem, chosen, deadline=until)
+        offer(k, chosen)
+    stats["pass_1"] = before - model.objective(values)
+    stale: set[int] = set()  # years whose windows found nothing since their last change
+    while windows and years and len(stale) < len(years):  # pass 2: chain windows, then chains
+        left = deadline - time.perf_counter()
+        if left < WINDOW_ROUND_SECONDS:
+            break
+        stats["rounds"] += 1
+        todo = [k for k in range(len(years)) if k not in stale]
+        todo = todo[: max(1, int(min(left, 1e6) // WINDOW_ROUND_SECONDS))]
+        for done, k in enumerate(todo):
+            left = deadline - time.perf_counter()
+            if left < 0.25:
+                break
+            year = years[k]
+            until = time.perf_counter() + left / (len(todo) - done)
+            chosen, found = improve_by_chain_windows(
+                year.model,
+                year.problem,
+                year.options,
+                year.chosen,
+                deadline=until,
+                window_seconds=CHAIN_WINDOW_SECONDS,
+                start_at=year.seed,
+            )
+            year.seed = int(found["next"])
+            if found["improved"]:
+                chosen, _ = improve_by_chains(year.model, year.problem, chosen, deadline=until)
+                offer(k, chosen)
+            else:
+                stale.add(k)
+    stats["improved"] = len(improved)
+    stats["gain"] = before - model.objective(values)
+    stats["seconds"] = time.perf_counter() - began
+    return values, stats
