@@ -17,7 +17,8 @@ limit, 1 thread. Printed: build and solve seconds, objective, best bound, gap, s
 pupils over capacity.
 
 Run: `python -m benchmarks network [--skip-city] [--skip-pulp] [--before] [--ward-limit 10]
-[--city-limit 60] [--gap-study S] [--no-proof] [--bound-before]` (`--no-proof`: the ward
+[--city-limit 60] [--gap-study S] [--no-proof] [--bound-before] [--seeds 11,12,13 --limits 10,20]`
+(`--seeds`: the seed study alone, `seed_study`: step 4a of the strategy off and on, back to back) (`--no-proof`: the ward
 instances also solved without step 4b, the proof over every site choice, in the same run;
 `--bound-before`: also with the Lagrangian bound's quarters whole from its first step,
 `network_lagrange.RELAXED_SHARE` = 0, the previous bound, in the same run; `--before`: the
@@ -412,6 +413,68 @@ def gap_study(nets, options: NetworkOptions, plan_values: np.ndarray, seconds: f
     show("the plan's sites fixed: MIP bound", fixed_mip.bound, fixed_mip.objective)
 
 
+def _plan_with(nets, options: NetworkOptions, limit: float, **strategy: object):
+    """One plan (`plan_network`, `limit` − `SAFETY` seconds) with `network_strategy`'s settings
+    `strategy` for this run: (plan, wall seconds)."""
+    saved = {key: getattr(network_strategy, key) for key in strategy}
+    for key, value in strategy.items():
+        setattr(network_strategy, key, value)
+    try:
+        began = time.perf_counter()
+        plan = plan_network(nets, options=options, time_limit=limit - SAFETY)
+        return plan, time.perf_counter() - began
+    finally:
+        for key, value in saved.items():
+            setattr(network_strategy, key, value)
+
+
+def seed_study(seeds: list[int], limits: list[float]) -> None:
+    """The every-grade ward instance of each seed (`ward_instance(seed=…)`) planned at each time
+    limit, back to back: before (step 4a off, `CHAINS_SHARE` = 0: the previous strategy) and now;
+    each plan, the ratio now ÷ before and the load; then the median ratio per limit. Last, the
+    entry-grade instance (seed 11, 10 s) before and now: proven, and in how many seconds (its
+    path, step 4b, must not slow down)."""
+    print(
+        "seed study, ward scale, every grade: before = step 4a off (CHAINS_SHARE 0); "
+        "now = the default; objective × 10⁶ pupil-metres"
+    )
+    print(
+        f"  {'limit':>5s} {'seed':>4s} {'before':>10s} {'start':>9s} {'now':>10s} {'start':>9s} "
+        f"{'now/before':>10s} {'4a gain':>8s} {'load':>5s}"
+    )
+    ratios: dict[float, list[float]] = {}
+    for limit in limits:
+        for seed in seeds:
+            nets, options = ward_instance(seed=seed)
+            load0 = os.getloadavg()[0]
+            before, _ = _plan_with(nets, options, limit, CHAINS_SHARE=0.0)
+            now, _ = _plan_with(nets, options, limit)
+            ratio = now.objective / before.objective
+            ratios.setdefault(limit, []).append(ratio)
+            gain = now.steps.get("chains", {}).get("gain", 0.0)
+            print(
+                f"  {limit:5g} {seed:4d} {before.objective / 1e6:10.3f} "
+                f"{before.steps.get('start_objective', np.nan) / 1e6:9.3f} {now.objective / 1e6:10.3f} "
+                f"{now.steps.get('start_objective', np.nan) / 1e6:9.3f} {ratio:10.4f} {gain / 1e6:8.3f} "
+                f"{max(load0, os.getloadavg()[0]):5.1f}",
+                flush=True,
+            )
+    for limit, values in ratios.items():
+        print(
+            f"  {limit:g} s: median now/before {np.median(values):.4f} over seeds {seeds} "
+            f"(min {min(values):.4f}, max {max(values):.4f})"
+        )
+    nets, options = ward_instance(entry_grade=True)
+    for label, strategy in (("before", {"CHAINS_SHARE": 0.0}), ("now", {})):
+        plan, wall = _plan_with(nets, options, 10.0, **strategy)
+        print(
+            f"  entry grades (seed 11, 10 s) {label}: {plan.objective / 1e6:.4f} × 10⁶, {plan.status}, "
+            f"gap {'—' if plan.gap is None else f'{plan.gap:.4%}'}, {wall:.1f} s in all "
+            f"(load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
+            flush=True,
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks network", description=__doc__.split("\n")[0])
     parser.add_argument("--ward-limit", type=float, default=10.0)
@@ -433,7 +496,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--gap-study", type=float, default=0.0, metavar="S", help="ward: where the gap lies (S seconds per solve)"
     )
+    parser.add_argument(
+        "--seeds", default="", help="seed study (e.g. 11,12,13): every grade, step 4a off and on, back to back"
+    )
+    parser.add_argument("--limits", default="10,20", help="the seed study's time limits, seconds (e.g. 10,20)")
     args = parser.parse_args(argv)
+    if args.seeds:
+        seed_study([int(s) for s in args.seeds.split(",")], [float(v) for v in args.limits.split(",")])
+        return 0
     if not args.skip_ward:
         for entry, label in ((False, "ward scale, every grade"), (True, "ward scale, entry grades")):
             t0 = time.perf_counter()

@@ -98,6 +98,7 @@ class _Year:
     model: MatrixModel
     options: ModelOptions
     chosen: np.ndarray
+    barren: int = 0  # chain windows tried since the last that improved
     seed: int = 0  # where pass 2's next chain windows start (`improve_by_chain_windows(start_at=…)`)
 
 
@@ -199,7 +200,7 @@ def chain_years(
     began = time.perf_counter()
     values = values.copy()
     years = _years(model, values, min_pairs)
-    stats: dict = {"years": len(years), "improved": 0, "gain": 0.0, "rounds": 0, "seconds": 0.0}
+    stats: dict = {"years": len(years), "improved": 0, "gain": 0.0, "rounds": 0, "windows": 0, "seconds": 0.0}
     before = model.objective(values)
     improved: set[int] = set()
 
@@ -246,11 +247,15 @@ def chain_years(
                 start_at=year.seed,
             )
             year.seed = int(found["next"])
+            stats["windows"] += found["windows"]
             if found["improved"]:
+                year.barren = 0
                 chosen, _ = improve_by_chains(year.model, year.problem, chosen, deadline=until)
                 offer(k, chosen)
             else:
-                stale.add(k)
+                year.barren += found["windows"]
+                if year.barren >= year.problem.shape[1] or not found["windows"]:
+                    stale.add(k)  # every seed school tried since its last gain
     stats["improved"] = len(improved)
     stats["gain"] = before - model.objective(values)
     stats["seconds"] = time.perf_counter() - began

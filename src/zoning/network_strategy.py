@@ -25,6 +25,14 @@ So, within one time limit:
    year's zones (else the nearest schools) instead of losing the start; optionally (3b,
    `WHOLE_SITES_SHARE` > 0, off: no gain within 10 s at ward scale) the whole-sites
    relaxation's sites, zoned the same way, when that start is better;
+4a. when a level has several grades and at least `ENGINE_MIN_PAIRS` pairs (and neither step 4b
+   nor the column generation follows), each of its school years, the start's sites fixed,
+   improved by the zoning engine within `CHAINS_SHARE` of step 4's time
+   (`zoning.network_chains.chain_years`: greedy repair and ejection chains of whole quarters,
+   whole classes per grade, then chain windows re-solved by small MIPs); HiGHS's parts, which
+   did not move a ward year in 0.2–0.5 s, get what it leaves, and steps 4a–4 take
+   `PARTS_SHARE_GRADES` of the time left instead of `PARTS_SHARE` (the whole MIP found nothing
+   in its 1–4 s there);
 4. when the model splits once the sites are fixed (several school years or levels), with the
    start's sites and closures fixed, one zoning MIP per level and school year
    (`zoning.network_parts`), each solved by HiGHS, warm-started, within `PARTS_SHARE` of the
@@ -680,13 +688,18 @@ def _plan_outcome(
 
 
 def _chains_wanted(model: NetworkModel, parts_seconds: float, n_parts: int, proof: bool) -> bool:
-    """Step 4a runs (`CHAINS_SHARE` > 0): some level has several grades, step 4b does not follow
-    (`proof`), and step 4's `parts_seconds` are short of the column generation's
+    """Step 4a runs (`CHAINS_SHARE` > 0): some level has several grades, at least
+    `ENGINE_MIN_PAIRS` quarter–school pairs and no feeder groups (below that, HiGHS proves a
+    level-year in a fraction of a second: the sample wards' path is unchanged), step 4b does not
+    follow (`proof`), and step 4's `parts_seconds` are short of the column generation's
     (`COLUMNS_FROM_SECONDS` a part: that path is unchanged)."""
     return (
         CHAINS_SHARE > 0
         and not proof
-        and any(b.net.shape[3] > 1 for b in model.blocks)
+        and any(
+            b.net.shape[3] > 1 and len(b.pair_quarter) >= ENGINE_MIN_PAIRS and not b.rules.feeder_groups
+            for b in model.blocks
+        )
         and parts_seconds / max(n_parts, 1) < COLUMNS_FROM_SECONDS
     )
 

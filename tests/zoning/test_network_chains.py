@@ -89,13 +89,15 @@ def test_chains_never_worsen_the_optimum_and_skip_small_levels(toy):
     assert stats["improved"] == 0 and np.array_equal(same, plan)
 
 
-def test_chains_step_runs_only_with_several_grades_short_of_the_column_generation(toy):
+def test_chains_step_runs_only_with_several_grades_short_of_the_column_generation(toy, monkeypatch):
     model, _exact = toy
+    (b,) = model.blocks
+    assert not network_strategy._chains_wanted(model, 1.0, len(YEARS), proof=False)  # a small level: HiGHS alone
+    monkeypatch.setattr(network_strategy, "ENGINE_MIN_PAIRS", len(b.pair_quarter))
     n_parts = len(YEARS)
     per_part = network_strategy.COLUMNS_FROM_SECONDS
     assert network_strategy._chains_wanted(model, 0.5 * per_part * n_parts, n_parts, proof=False)
     assert not network_strategy._chains_wanted(model, per_part * n_parts, n_parts, proof=False)  # columns' path
     assert not network_strategy._chains_wanted(model, 1.0, n_parts, proof=True)  # step 4b's path
-    (b,) = model.blocks
     one_grade = replace(b, net=replace(b.net, zoning=replace(b.net.zoning, grades=b.net.zoning.grades[:1])))
     assert not network_strategy._chains_wanted(replace(model, blocks=(one_grade,)), 1.0, n_parts, proof=False)
