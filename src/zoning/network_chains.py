@@ -8,13 +8,14 @@ local search does: `chain_years` rezones each year, its sites fixed, in two pass
 1. the greedy repair of pupils over capacity and the ejection chains (`zoning.vectors.
    repair_overflow`, `zoning.ejection.improve_by_chains`: moves, swaps, chains and cycles of
    whole quarters, each school's classes recounted per grade), each year within an even share
-   of what is left, to its local optimum (≈ 0.1–0.2 s a year at ward scale);
-2. with the time left, round after round over the years, chain windows (`zoning.chain_windows`:
-   a few neighbouring schools along full ones to one with a spare class, re-solved exactly by a
-   small MIP) then the chains again, which leave the chains' local optimum.
+   of what is left, to its local optimum (≈ 0.1–0.3 s a year at ward scale);
+2. with the time left, the zoning engine's LP-guided strategy (`zoning.strategy.
+   solve_with_strategy`: rounding starts with classes held back, repair, chains, windows
+   re-solved by small MIPs) on one year after another, `ENGINE_YEAR_SECONDS` each, the years
+   whose zoning lies most above their LP relaxation first (a few milliseconds per LP).
 A year's new zoning is kept only when the whole plan stays feasible and costs less, so the plan
-never gets worse. The zones of the years (the engine's steps are deterministic; the windows'
-MIPs are time-limited) may differ from run to run under load.
+never gets worse. Pass 1 is deterministic; pass 2 is time-limited, so under load it may stop at
+other points.
 """
 
 from __future__ import annotations
@@ -24,19 +25,23 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from zoning.chain_windows import improve_by_chain_windows
 from zoning.ejection import improve_by_chains
 from zoning.model import MatrixModel, ModelOptions, build_model
 from zoning.network_model import LevelBlock, NetworkModel
 from zoning.problem import ZoningProblem, with_dense
-from zoning.vectors import best_classes, repair_overflow
+from zoning.solve import solve_model
+from zoning.strategy import solve_with_strategy
+from zoning.vectors import best_classes, repair_overflow, solution_vector
 
-__all__ = ["CHAIN_WINDOW_SECONDS", "WINDOW_ROUND_SECONDS", "block_zoning", "chain_years", "phase_problem"]
+__all__ = ["ENGINE_MIN_SECONDS", "ENGINE_YEAR_SECONDS", "block_zoning", "chain_years", "phase_problem"]
 
-CHAIN_WINDOW_SECONDS = 0.5
-"""Most seconds one chain window's MIP may take in pass 2 (as the engine's `CHAIN_SECONDS`)."""
-WINDOW_ROUND_SECONDS = 0.3
-"""The least time a year is given in one round of pass 2 (fewer years a round when less is left)."""
+ENGINE_YEAR_SECONDS = 1.5
+"""Seconds of the zoning engine (LP-guided strategy) per year in pass 2: on the ward's every-grade
+tiểu học years it used 1.3–1.45 s of 1.5 and reached 10.42 × 10⁶ (2028) and 11.18 (2029) where
+the chains' local optimum was 11.08 and 11.92 (optima 10.27, 11.13); with 0.2–0.5 s it stops
+after its first rounding, no better than the chains."""
+ENGINE_MIN_SECONDS = 0.6
+"""The least time left for which pass 2 still runs the engine on one more year."""
 
 
 def phase_problem(
@@ -98,8 +103,6 @@ class _Year:
     model: MatrixModel
     options: ModelOptions
     chosen: np.ndarray
-    barren: int = 0  # chain windows tried since the last that improved
-    seed: int = 0  # where pass 2's next chain windows start (`improve_by_chain_windows(start_at=…)`)
 
 
 def _years(model: NetworkModel, values: np.ndarray, min_pairs: int) -> list[_Year]:
@@ -140,6 +143,34 @@ def _years(model: NetworkModel, values: np.ndarray, min_pairs: int) -> list[_Yea
                 continue
             years.append(_Year(bi, t, cols, problem, zmodel, options, chosen))
     return years
+
+
+def _most_open_first(years: list[_Year], deadline: float) -> list[int]:
+    """The years (indices) by their zoning's cost above their LP relaxation, largest first
+    (pupil-metres: where the engine has the most to gain); a year whose LP is not solved by
+    `deadline` last."""
+    opens = []
+    for year in years:
+        cost = year.model.objective(solution_vector(year.model, year.problem, year.chosen))
+        left = deadline - time.perf_counter()
+        lp = solve_model(year.model, relax=True, time_limit=max(left, 0.01)) if left > 0.05 else None
+        opens.append(cost - lp.objective if lp is not None and lp.objective is not None else -np.inf)
+    return sorted(range(len(years)), key=lambda k: -opens[k])
+
+
+def _choices(model: MatrixModel, values: np.ndarray | None) -> np.ndarray | None:
+    """The pair of each quarter in a whole-quarter solution `values` of a zoning model (None when
+    there is none or a quarter is split)."""
+    if values is None:
+        return None
+    x = values[: model.n_pairs] > 0.5
+    quarters = model.pair_quarter[x]
+    n = int(model.pair_quarter.max()) + 1 if model.n_pairs else 0
+    if len(quarters) != n or len(np.unique(quarters)) != n:
+        return None
+    chosen = np.empty(n, dtype=np.int64)
+    chosen[quarters] = np.flatnonzero(x)
+    return chosen
 
 
 def _school_of(b: LevelBlock, values: np.ndarray) -> np.ndarray | None:
@@ -189,18 +220,19 @@ def _feasible(model: NetworkModel, values: np.ndarray, tol: float = 1e-6) -> boo
 
 
 def chain_years(
-    model: NetworkModel, values: np.ndarray, *, deadline: float, min_pairs: int = 0, windows: bool = True
+    model: NetworkModel, values: np.ndarray, *, deadline: float, min_pairs: int = 0, engine: bool = True
 ) -> tuple[np.ndarray, dict]:
     """Step 4a (module docstring): each school year of each level with several grades and at
     least `min_pairs` quarter–school pairs (no feeder groups, no school closed) rezoned with
     `values`' sites fixed, until `deadline` (time.perf_counter()): pass 1, repair and chains;
-    pass 2 (`windows`), chain windows and chains, round after round. `values` must be feasible
+    pass 2 (`engine`), the zoning engine on the years most open first. `values` must be feasible
     with whole quarters. Returns the plan (never costlier) and {years, improved (level-years
-    whose zoning was replaced), gain (pupil-metres; pass_1: pass 1's), rounds (of pass 2), seconds}."""
+    whose zoning was replaced), gain (pupil-metres; pass_1: pass 1's), engine_years (the years
+    pass 2 reached), seconds}."""
     began = time.perf_counter()
     values = values.copy()
     years = _years(model, values, min_pairs)
-    stats: dict = {"years": len(years), "improved": 0, "gain": 0.0, "rounds": 0, "windows": 0, "seconds": 0.0}
+    stats: dict = {"years": len(years), "improved": 0, "gain": 0.0, "engine_years": 0, "seconds": 0.0}
     before = model.objective(values)
     improved: set[int] = set()
 
@@ -223,39 +255,24 @@ def chain_years(
         chosen, _ = improve_by_chains(year.model, year.problem, chosen, deadline=until)
         offer(k, chosen)
     stats["pass_1"] = before - model.objective(values)
-    stale: set[int] = set()  # years whose windows found nothing since their last change
-    while windows and years and len(stale) < len(years):  # pass 2: chain windows, then chains
-        left = deadline - time.perf_counter()
-        if left < WINDOW_ROUND_SECONDS:
-            break
-        stats["rounds"] += 1
-        todo = [k for k in range(len(years)) if k not in stale]
-        todo = todo[: max(1, int(min(left, 1e6) // WINDOW_ROUND_SECONDS))]
-        for done, k in enumerate(todo):
+    if engine and years:  # pass 2: the engine on the years the LP says are most open
+        order = _most_open_first(years, deadline)
+        for k in order:
             left = deadline - time.perf_counter()
-            if left < 0.25:
+            if left < ENGINE_MIN_SECONDS:
                 break
             year = years[k]
-            until = time.perf_counter() + left / (len(todo) - done)
-            chosen, found = improve_by_chain_windows(
+            solved = solve_with_strategy(
                 year.model,
                 year.problem,
                 year.options,
-                year.chosen,
-                deadline=until,
-                window_seconds=CHAIN_WINDOW_SECONDS,
-                start_at=year.seed,
+                strategy="lp_guided",
+                time_limit=min(left, ENGINE_YEAR_SECONDS),
             )
-            year.seed = int(found["next"])
-            stats["windows"] += found["windows"]
-            if found["improved"]:
-                year.barren = 0
-                chosen, _ = improve_by_chains(year.model, year.problem, chosen, deadline=until)
-                offer(k, chosen)
-            else:
-                year.barren += found["windows"]
-                if year.barren >= year.problem.shape[1] or not found["windows"]:
-                    stale.add(k)  # every seed school tried since its last gain
+            stats["engine_years"] += 1
+            found = _choices(year.model, solved.outcome.values)
+            if found is not None:
+                offer(k, found)
     stats["improved"] = len(improved)
     stats["gain"] = before - model.objective(values)
     stats["seconds"] = time.perf_counter() - began

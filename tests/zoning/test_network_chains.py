@@ -4,13 +4,15 @@ ejection chains; on the small two-grade toy of test_network_bounds."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from test_network_bounds import YEARS, _model, small_ward
 
-from zoning import network_strategy
+from zoning import network_chains, network_strategy
 from zoning.network_chains import block_zoning, chain_years
 from zoning.network_parts import fixed_columns, model_parts
 from zoning.solve import solve_model
@@ -56,7 +58,7 @@ def test_chains_improve_a_poor_zoning_of_the_sites_keep_them_and_stay_feasible(t
     plan, school_of = _farthest(model, exact.values)
     assert _feasible(model, plan)
     assert model.objective(plan) > exact.objective + 1.0  # the farthest schools cost more
-    better, stats = chain_years(model, plan, deadline=np.inf)
+    better, stats = chain_years(model, plan, deadline=np.inf, engine=False)
     assert stats["years"] == len(YEARS)
     assert stats["improved"] >= 1 and stats["gain"] > 0
     assert model.objective(better) == pytest.approx(model.objective(plan) - stats["gain"])
@@ -78,7 +80,7 @@ def test_chains_improve_a_poor_zoning_of_the_sites_keep_them_and_stay_feasible(t
 
 def test_chains_never_worsen_the_optimum_and_skip_small_levels(toy):
     model, exact = toy
-    kept, stats = chain_years(model, exact.values, deadline=np.inf)
+    kept, stats = chain_years(model, exact.values, deadline=np.inf, engine=False)
     assert model.objective(kept) == pytest.approx(exact.objective, rel=1e-9)
     assert _feasible(model, kept)
     plan, _ = _farthest(model, exact.values)
@@ -87,6 +89,31 @@ def test_chains_never_worsen_the_optimum_and_skip_small_levels(toy):
     assert stats["years"] == 0 and np.array_equal(same, plan)
     same, stats = chain_years(model, plan, deadline=0.0)  # no time: the plan as it was
     assert stats["improved"] == 0 and np.array_equal(same, plan)
+
+
+def test_the_engine_pass_keeps_the_plan_feasible_and_no_worse(toy, monkeypatch):
+    model, exact = toy
+    plan, _ = _farthest(model, exact.values)
+    chained, _ = chain_years(model, plan, deadline=np.inf, engine=False)
+    monkeypatch.setattr(network_chains, "ENGINE_YEAR_SECONDS", 0.3)
+    monkeypatch.setattr(network_chains, "ENGINE_MIN_SECONDS", 0.1)
+    both, stats = chain_years(model, plan, deadline=time.perf_counter() + 60.0)
+    assert stats["engine_years"] == len(YEARS)  # every year, by how open its LP leaves it
+    assert model.objective(both) <= model.objective(chained) + 1e-6
+    assert model.objective(both) >= exact.objective - 1e-6
+    assert _feasible(model, both)
+    fixed = fixed_columns(model)
+    assert np.array_equal(both[fixed], plan[fixed])
+
+
+def test_choices_read_whole_quarters_and_refuse_split_ones():
+    values = np.zeros(6)
+    zoning = SimpleNamespace(n_pairs=6, pair_quarter=np.array([0, 0, 1, 1, 2, 2]))
+    values[[1, 2, 5]] = 1.0
+    assert network_chains._choices(zoning, values).tolist() == [1, 2, 5]
+    values[0] = 1.0  # quarter 0 at two schools
+    assert network_chains._choices(zoning, values) is None
+    assert network_chains._choices(zoning, None) is None
 
 
 def test_chains_step_runs_only_with_several_grades_short_of_the_column_generation(toy, monkeypatch):
