@@ -29,7 +29,8 @@ So, within one time limit:
    nor the column generation follows), each of its school years, the start's sites fixed,
    improved by the zoning engine within `CHAINS_SHARE` of step 4's time
    (`zoning.network_chains.chain_years`: greedy repair and ejection chains of whole quarters,
-   whole classes per grade, then chain windows re-solved by small MIPs); HiGHS's parts, which
+   whole classes per grade, then the engine's LP-guided strategy on the years most open above
+   their LP, 1.5 s each); HiGHS's parts, which
    did not move a ward year in 0.2–0.5 s, get what it leaves, and steps 4a–4 take
    `PARTS_SHARE_GRADES` of the time left instead of `PARTS_SHARE` (the whole MIP found nothing
    in its 1–4 s there);
@@ -157,9 +158,13 @@ bound keeps it (the network gap's bound)."""
 CHAINS_SHARE = 1.0
 """Step 4a: the share of step 4's time in which, before HiGHS, each level-year zoning of a
 level with several grades is improved by the zoning engine (`zoning.network_chains.chain_years`:
-repair and ejection chains, then chain windows); what it leaves goes to HiGHS's parts."""
+repair and ejection chains, then the engine on the years most open); what it leaves goes to
+HiGHS's parts (0: no step 4a, the previous strategy). Ward benchmark, every grade: HiGHS's 15
+parts in 0.2 s each (10 s plan) left the start as it was; the chains alone took it from
+152.6–154.3 to 150.6–150.9 × 10⁶ in 1.5–2.5 s (docs/zoning.md, "Step 4a")."""
 PARTS_SHARE_GRADES = 0.95
-"""`PARTS_SHARE` when step 4a runs (steps 4a and 4 together; the whole MIP, step 5, gets the rest)."""
+"""`PARTS_SHARE` when step 4a runs (steps 4a and 4 together; the whole MIP, step 5, gets the rest:
+on the every-grade ward it never moved a plan in its 1–4 s, and 5% of a 10 s plan skips it)."""
 PARTS_SHARE = 0.75
 """Share of the time left after the start for the zoning MIPs of each level and year (step 4)."""
 MIN_PHASE_SECONDS = 0.2
