@@ -49,9 +49,11 @@ small MIP over the sites: every whole plan has whole sites within the site rows,
 θ_LP(π) is a bound too: the site rows' integer hull, the budget's knapsack included, is what it
 adds). The bound returned is the best θ_int reached, never below the network LP's value.
 
-Column generation as in `part_columns`: from the network LP's duals, a box-step on the linking
-rows (artificials ±e_r at costs π̂ ± δ, π̂ the multipliers of the best θ_LP), first with the
-quarters relaxed inside the pieces (`RELAXED_SHARE` of the time at most), then whole. A state
+Column generation by `zoning.column_master` (the master and the box-step loop `part_columns`
+uses too; this master is its general form, with the site columns and rows): from the network
+LP's duals, a box-step on the linking rows (artificials ±e_r at costs π̂ ± δ, π̂ the multipliers
+of the best θ_LP), first with the quarters relaxed inside the pieces (`RELAXED_SHARE` of the time
+at most), then whole. A state
 whose reduced costs are all ≥ 0 (and whose empty pattern is feasible) has m_s = 0 without a
 solve, and a site-year whose largest option has m_s = 0 has 0 for every smaller option (more
 rooms only add patterns).
