@@ -303,7 +303,8 @@ def fixed_pairs(
         removable[piece.cols] = piece.removable
     rise = np.full(len(part.cost), -np.inf)
     rise[x] = part.cost[x] - bound.multipliers[schools.quarter[x]]
-    return x & removable & (part.col_lo <= 0) & (part.col_hi > 0) & (bound.bound + rise > upper + 1e-9 * max(1.0, abs(upper)))
+    above = bound.bound + rise > upper + 1e-9 * max(1.0, abs(upper))
+    return x & removable & (part.col_lo <= 0) & (part.col_hi > 0) & above
 
 
 @dataclass(frozen=True)

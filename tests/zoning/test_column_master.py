@@ -48,7 +48,8 @@ class _Toy:
         self.site = site
 
     def price(self, pi: np.ndarray, whole: bool, deadline: float, mu: np.ndarray | None) -> Priced:
-        m, found = np.zeros(2), []
+        m = np.zeros(2)
+        found: list[np.ndarray | None] = []
         for s, piece in enumerate(self.states):
             values = [float(piece.cost @ p) - float(pi @ p[:2]) for p in piece.patterns]
             k = int(np.argmin(values))
