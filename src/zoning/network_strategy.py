@@ -30,7 +30,7 @@ So, within one time limit:
    improved by the zoning engine within `CHAINS_SHARE` of step 4's time
    (`zoning.network_chains.chain_years`: greedy repair and ejection chains of whole quarters,
    whole classes per grade, then the engine's LP-guided strategy on the years most open above
-   their LP, 1.5 s each); HiGHS's parts, which
+   their LP, 1.5 s each); HiGHS's parts (alone, no column generation), which
    did not move a ward year in 0.2–0.5 s, get what it leaves, and steps 4a–4 take
    `PARTS_SHARE_GRADES` of the time left instead of `PARTS_SHARE` (the whole MIP found nothing
    in its 1–4 s there);
@@ -628,7 +628,9 @@ def _solve_steps(
                 )
                 children.append(listing.beside)
             parts_seconds = left * PARTS_SHARE
-            if _chains_wanted(model, parts_seconds, n_parts, proof):  # step 4a
+            columns_from: float | None = COLUMNS_FROM_SECONDS
+            if _chains_wanted(model, parts_seconds, n_parts, proof):  # step 4a (then HiGHS alone, as before)
+                columns_from = None
                 start, steps["chains"] = chain_years(
                     model,
                     start,
@@ -643,7 +645,7 @@ def _solve_steps(
                 mip_rel_gap=part_gap,
                 elsewhere=() if free is None else free[0],
                 collect=None if free is None else lambda: _solved_beside(free[1]),
-                columns_from=COLUMNS_FROM_SECONDS,
+                columns_from=columns_from,
                 beside=COLUMNS_BESIDE and fork_available(),
             )
             _record_parts(model, parts, steps)
