@@ -28,6 +28,7 @@ import numpy as np
 from zoning.ejection import improve_by_chains
 from zoning.model import MatrixModel, ModelOptions, build_model
 from zoning.network_model import LevelBlock, NetworkModel
+from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem, with_dense
 from zoning.solve import solve_model
 from zoning.strategy import solve_with_strategy
@@ -262,13 +263,18 @@ def chain_years(
             if left < ENGINE_MIN_SECONDS:
                 break
             year = years[k]
-            solved = solve_with_strategy(
-                year.model,
-                year.problem,
-                year.options,
-                strategy="lp_guided",
-                time_limit=min(left, ENGINE_YEAR_SECONDS),
-            )
+            try:
+                solved = solve_with_strategy(
+                    year.model,
+                    year.problem,
+                    year.options,
+                    strategy="lp_guided",
+                    time_limit=min(left, ENGINE_YEAR_SECONDS),
+                )
+            except ZoningError as error:  # nothing found in its time: the year keeps its zoning
+                if error.key != "no_solution":
+                    raise
+                continue
             stats["engine_years"] += 1
             found = _choices(year.model, solved.outcome.values)
             if found is not None:
