@@ -343,6 +343,7 @@ def polyak_ascent(
     report: Callable[[float, int], None] | None = None,
     project: Callable[[np.ndarray], np.ndarray] | None = None,
     share: float | None = None,
+    patience: int | None = None,
 ) -> tuple[float, int]:
     """Deflected subgradient steps with Polyak's step lengths on a concave dual function θ
     from multipliers `u` (θ(u) = `value`, `x` the pieces' solution there), until `deadline`:
@@ -352,11 +353,12 @@ def polyak_ascent(
     `share` (default `TARGET_SHARE`) of its rise above `floor` (e.g. the LP bound), raised when
     nearly reached, never above `target`; the direction is `DEFLECTION` of the new subgradient
     plus the rest of the last one; the step size halves after `STALL_STEPS` steps without a
-    better θ. `report(best, steps)` hears of every better θ."""
+    better θ; with `patience`, the steps end after that many steps in a row without a better θ.
+    `report(best, steps)` hears of every better θ."""
     share = TARGET_SHARE if share is None else share
     first = best = value
     aim = first + share * (first - floor)
-    step_size, stall, steps = 1.0, 0, 0
+    step_size, stall, steps, waited = 1.0, 0, 0, 0
     direction: np.ndarray | None = None
     while time.perf_counter() < deadline:
         sub = subgradient(u, x)
@@ -386,13 +388,15 @@ def polyak_ascent(
         steps += 1
         u, value, x = trial, trial_value, trial_x
         if value > best:
-            best, stall = value, 0
+            best, stall, waited = value, 0, 0
             if report is not None:
                 report(best, steps)
         else:
-            stall += 1
+            stall, waited = stall + 1, waited + 1
             if stall >= STALL_STEPS:
                 step_size, stall = step_size / 2, 0
+            if patience is not None and waited >= patience:
+                break
     return best, steps
 
 

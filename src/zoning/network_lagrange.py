@@ -110,6 +110,9 @@ RELAXED_TARGET = 1.2
 """Polyak's target share (as `TARGET_SHARE`) of the relaxed steps. Ward benchmark, every grade,
 the best θ in 8 s (× 10⁶, final code): 0.7 141.36, 1.0 141.84, 1.15 142.07, 1.2 142.04, 1.3
 142.00–142.09, 1.5 141.35; in 60 s: 1.0 143.49, 1.2 143.53."""
+RELAXED_PATIENCE: int | None = 2
+"""The relaxed steps end early, and θ with whole quarters begins, after this many relaxed steps
+in a row without a better θ (None: only at `RELAXED_SHARE` of the time)."""
 EXACT_SHARE = 0.1
 """Polyak's target share (as `TARGET_SHARE`) of the steps with whole quarters after the relaxed
 ones: the relaxed steps have come near their own maximum, a bold target overshoots. Ward
@@ -119,6 +122,11 @@ SMALL_MIP = 12
 """A piece (or a site's year piece) with at most this many integer columns — a school-year with
 the quarters relaxed: its classes per grade — is solved by `zoning.small_mip.branch_and_bound`
 on its LP instead of HiGHS's MIP solver (3.2 ms instead of 5.8 on the ward's school-years)."""
+SEARCH_REUSE = True
+"""`zoning.small_mip.branch_and_bound` of a piece (or a site's year piece with its pattern's
+rooms) starts from the open nodes of its search at the last multipliers (`leaves`: they cover
+every whole point of the piece whatever the costs) instead of the root, and not from a second
+solve of the root LP already solved."""
 LINKED_PIECES = True
 """Sites and closable schools are solved pattern by pattern, year by year (`_LinkedPiece`)
 instead of as one MIP over their years."""
@@ -217,6 +225,7 @@ class _LinkedPiece:
         self.solvers: list = [None] * len(self.parts)
         self.relaxed: list = [None] * len(self.parts)
         self.last: list = [None] * len(self.slots)
+        self.leaves: list[list] = [[] for _ in self.slots]  # each slot's last search's open nodes
         self.zero_ok = [
             bool((model.col_lo[cols[c]] == 0).all() and (rlo <= 1e-9).all() and (rhi >= -1e-9).all())
             for (q, rlo, rhi) in self.slots
@@ -248,9 +257,9 @@ class _LinkedPiece:
             model.row_hi[self.rows[part_rows]],
         )
 
-    def _run(self, h, slot: int, costs: np.ndarray, start: list | None = None) -> None:
+    def _run(self, h, slot: int, costs: np.ndarray, start: list | None = None, run: bool = True) -> None:
         """Run `h` (a year piece's HiGHS model) with the row bounds of `slot`, `costs`, and
-        `start` (a solution of the same slot) as its warm start."""
+        `start` (a solution of the same slot) as its warm start (only set them: `run` False)."""
         import highspy
 
         _, rlo, rhi = self.slots[slot]
@@ -261,7 +270,8 @@ class _LinkedPiece:
             solution = highspy.HighsSolution()
             solution.col_value = start
             h.setSolution(solution)
-        h.run()
+        if run:
+            h.run()
 
     def evaluate(self, reduced: np.ndarray, deadline: float) -> tuple[float | None, np.ndarray, bool]:
         """(a lower bound of the piece at the reduced costs `reduced` (n_cols,) or None, its v
@@ -336,13 +346,14 @@ class _LinkedPiece:
                 part_cols = self.cols[self.parts[q][1]]
                 whole = self.integer[part_cols]
                 if whole.sum() <= SMALL_MIP:  # few integer columns (classes): our own branching
-                    self._run(self.relaxed[q], int(slot), rc[self.parts[q][1]])
-                    bound, found, status = branch_and_bound(
+                    self._run(self.relaxed[q], int(slot), rc[self.parts[q][1]], run=not SEARCH_REUSE)
+                    bound, found, status = branch_and_bound(  # from the slot's last open nodes
                         self.relaxed[q],
                         whole,
                         self.model.col_lo[part_cols],
                         self.model.col_hi[part_cols],
                         deadline=min(deadline, now + PIECE_SECONDS),
+                        leaves=self.leaves[slot] if SEARCH_REUSE else None,
                     )
                     lower[slot] = max(lower[slot], bound)
                     if found is not None:
@@ -424,6 +435,7 @@ class NetworkPieces:
         self.solvers: list = [None] * count
         self.relaxed: list = [None] * count
         self.last: list = [None] * count
+        self.leaves: list[list] = [[] for _ in range(count)]  # each piece's last search's open nodes
         self.integral = [bool(self.integer[c].any()) for _, c in self.pieces]
         # a piece whose reduced costs are all ≥ 0 has value 0 when its columns are ≥ 0 and
         # v = 0 is one of its solutions
@@ -518,6 +530,7 @@ class NetworkPieces:
 
         self.optimal[:] = False
         pending: list[tuple[float, int]] = []
+        roots: dict[int, tuple[float, np.ndarray]] = {}  # the pending pieces' LPs
         for k, (_rows, cols) in enumerate(self.pieces):
             if known is not None and floor is not None and known[k]:
                 self._keep(k, float(floor[k]), reduced, self.v[cols].copy())
@@ -557,7 +570,8 @@ class NetworkPieces:
                 self.seconds += time.perf_counter() - began
                 return None, self.v.copy(), False  # an infeasible or unbounded piece: no bound
             values = np.asarray(h.getSolution().col_value)
-            lower[k] = max(lower[k], float(h.getInfo().objective_function_value))
+            root = float(h.getInfo().objective_function_value)
+            lower[k] = max(lower[k], root)
             whole = self.integer[cols]
             fraction = float(np.abs(values[whole] - np.round(values[whole])).sum())
             if not self.integral[k] or fraction <= 1e-7:
@@ -565,6 +579,7 @@ class NetworkPieces:
             else:
                 self.v[cols] = values
                 pending.append((-fraction, k))
+                roots[k] = (root, values)
         reported = time.perf_counter()
         for _, k in sorted(pending):
             now = time.perf_counter()
@@ -578,11 +593,13 @@ class NetworkPieces:
             if whole.sum() <= SMALL_MIP:  # few integer columns (classes): our own branching
                 self.mips += 1
                 bound, found, status = branch_and_bound(
-                    self.relaxed[k],  # solved at these costs in the loop above
+                    self.relaxed[k],  # solved at these costs in the loop above (its LP: `roots`)
                     whole,
                     model.col_lo[cols],
                     model.col_hi[cols],
                     deadline=min(deadline, now + PIECE_SECONDS),
+                    leaves=self.leaves[k] if SEARCH_REUSE else None,  # from its last search's open nodes
+                    root=roots[k] if SEARCH_REUSE else None,
                 )
                 if np.isfinite(bound):  # (an infeasible piece keeps its LP value, as with HiGHS's MIP)
                     lower[k] = max(lower[k], bound)
@@ -747,6 +764,7 @@ def network_bound(
         report=told,
         project=dual.project,
         share=RELAXED_TARGET if relaxed else TARGET_SHARE,
+        patience=RELAXED_PATIENCE if relaxed else None,
     )
     if relaxed and time.perf_counter() < deadline:  # then whole quarters, from the best multipliers
         exact = NetworkDual(model)
