@@ -33,6 +33,7 @@ from zoning.sites import build_network_model, plan_network
 
 BASELINE: dict[tuple[Any, str], Any] = {
     (network_lagrange, "RELAXED_PATIENCE"): None,
+    (network_lagrange, "RELAXED_STALL_STEPS"): 3,
     (network_lagrange, "SEARCH_REUSE"): False,
 }
 """The settings of the bound before (module, constant) → value."""

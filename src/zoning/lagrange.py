@@ -344,6 +344,7 @@ def polyak_ascent(
     project: Callable[[np.ndarray], np.ndarray] | None = None,
     share: float | None = None,
     patience: int | None = None,
+    stall_steps: int | None = None,
 ) -> tuple[float, int]:
     """Deflected subgradient steps with Polyak's step lengths on a concave dual function θ
     from multipliers `u` (θ(u) = `value`, `x` the pieces' solution there), until `deadline`:
@@ -353,7 +354,8 @@ def polyak_ascent(
     `share` (default `TARGET_SHARE`) of its rise above `floor` (e.g. the LP bound), raised when
     nearly reached, never above `target`; the direction is `DEFLECTION` of the new subgradient
     plus the rest of the last one; the step size halves after `STALL_STEPS` steps without a
-    better θ; with `patience`, the steps end after that many steps in a row without a better θ.
+    better θ (`stall_steps`, default `STALL_STEPS`); with `patience`, the steps end after that
+    many steps in a row without a better θ.
     `report(best, steps)` hears of every better θ."""
     share = TARGET_SHARE if share is None else share
     first = best = value
@@ -393,7 +395,7 @@ def polyak_ascent(
                 report(best, steps)
         else:
             stall, waited = stall + 1, waited + 1
-            if stall >= STALL_STEPS:
+            if stall >= (STALL_STEPS if stall_steps is None else stall_steps):
                 step_size, stall = step_size / 2, 0
             if patience is not None and waited >= patience:
                 break

@@ -61,10 +61,14 @@ HiGHS's MIP solver, ≈ 3 ms by `zoning.small_mip.branch_and_bound`, `SMALL_MIP`
 LP duals (whole classes with shared quarters are what the rise is made of: a grade's classes
 can only be filled to the last pupil by quarters split across grades in the proportions of
 their pupils). Then, from the best multipliers of the first phase (`RELAXED_SHARE` of the
-time), θ with whole quarters: each piece's relaxed value stands as its floor (a piece cut short
+time, or in a short run earlier once `RELAXED_PATIENCE` relaxed steps in a row found no better
+θ), θ with
+whole quarters: each piece's relaxed value stands as its floor (a piece cut short
 by the deadline keeps it, so θ there is never below θ'), a piece whose relaxed solution already
 has whole quarters keeps its value and solution without being solved again; then its steps,
-with a modest Polyak target (`EXACT_SHARE`).
+with a modest Polyak target (`EXACT_SHARE`). A relaxed piece's branch-and-bound starts from
+the open nodes of its search at the last multipliers (`SEARCH_REUSE`: only the costs changed,
+and the open nodes of any search tree hold every whole point of the piece that its root does).
 """
 
 from __future__ import annotations
@@ -110,9 +114,23 @@ RELAXED_TARGET = 1.2
 """Polyak's target share (as `TARGET_SHARE`) of the relaxed steps. Ward benchmark, every grade,
 the best θ in 8 s (× 10⁶, final code): 0.7 141.36, 1.0 141.84, 1.15 142.07, 1.2 142.04, 1.3
 142.00–142.09, 1.5 141.35; in 60 s: 1.0 143.49, 1.2 143.53."""
-RELAXED_PATIENCE: int | None = 2
-"""The relaxed steps end early, and θ with whole quarters begins, after this many relaxed steps
-in a row without a better θ (None: only at `RELAXED_SHARE` of the time)."""
+SHORT_RUN_SECONDS = 30.0
+"""A bound given at most this many seconds (the planner's 10–20 s runs) halves its relaxed steps
+after `RELAXED_STALL_STEPS` steps without a better θ and ends them after `RELAXED_PATIENCE` in a
+row; a longer one keeps `zoning.lagrange.STALL_STEPS` and `RELAXED_SHARE` alone."""
+RELAXED_STALL_STEPS = 2
+"""In a short run (`SHORT_RUN_SECONDS`), relaxed steps without a better θ after which their step
+size is halved (`zoning.lagrange.STALL_STEPS` = 3 otherwise)."""
+RELAXED_PATIENCE: int | None = 4
+"""In a short run (`SHORT_RUN_SECONDS`), the relaxed steps end, and θ with whole quarters begins,
+after this many relaxed steps in a row without a better θ (None: only at `RELAXED_SHARE` of the
+time). Ward benchmark, every grade, the relaxed steps stall at 141.83 × 10⁶ after ≈ 8 s of CPU
+(7 steps) and then climb slowly with halved steps, while θ with whole quarters there is ≈ 0.4
+higher. The bound alone, best θ at 15 / 20 / 30 / 40 s of CPU (60 s runs; two runs, load
+3.1–3.6): no patience 141.90–142.12 / 142.19–142.36 / 142.62–142.64 / 142.80–143.12; 4 with
+halving after 2: 142.27 / 142.53 / 142.62 / 142.86 (so not in longer runs); 2 (halving after 3):
+142.26 at 15 s, then 142.19 at 60 s (the whole-quarter steps from 9 s barely climb); 5: 142.27 /
+142.55 / 142.71 / 142.77."""
 EXACT_SHARE = 0.1
 """Polyak's target share (as `TARGET_SHARE`) of the steps with whole quarters after the relaxed
 ones: the relaxed steps have come near their own maximum, a bold target overshoots. Ward
@@ -126,7 +144,8 @@ SEARCH_REUSE = True
 """`zoning.small_mip.branch_and_bound` of a piece (or a site's year piece with its pattern's
 rooms) starts from the open nodes of its search at the last multipliers (`leaves`: they cover
 every whole point of the piece whatever the costs) instead of the root, and not from a second
-solve of the root LP already solved."""
+solve of the root LP already solved. Ward benchmark, every grade, the same 7 relaxed evaluations
+(the same θ'): 4.2–4.7 s of CPU instead of 5.1–6.4, ≈ 9.6 LPs a search instead of ≈ 12."""
 LINKED_PIECES = True
 """Sites and closable schools are solved pattern by pattern, year by year (`_LinkedPiece`)
 instead of as one MIP over their years."""
@@ -739,6 +758,7 @@ def network_bound(
     floor = first / 1.01 if lp_bound is None else min(lp_bound, first)
     told = None if report is None else (lambda bound, steps: report(bound, first, steps))
     ends = began + RELAXED_SHARE * (deadline - began) if relaxed else deadline
+    short = relaxed and deadline - began <= SHORT_RUN_SECONDS  # `RELAXED_PATIENCE`
     # the best complete θ so far: its multipliers, θ, its pieces' values, v, which are whole
     at: dict = {"y": y, "theta": value, "pieces": dual.pieces.values.copy(), "v": v, "whole": None}
     if relaxed:
@@ -764,7 +784,8 @@ def network_bound(
         report=told,
         project=dual.project,
         share=RELAXED_TARGET if relaxed else TARGET_SHARE,
-        patience=RELAXED_PATIENCE if relaxed else None,
+        patience=RELAXED_PATIENCE if short else None,
+        stall_steps=RELAXED_STALL_STEPS if short else None,
     )
     if relaxed and time.perf_counter() < deadline:  # then whole quarters, from the best multipliers
         exact = NetworkDual(model)

@@ -11,6 +11,12 @@ Best first: the open node with the least LP value is expanded next, so the first
 solution is integral is optimal, and when cut short (deadline, node limit) the least LP value
 of the open nodes is a lower bound of the MIP (each open node's LP bounds its subtree, the
 closed ones are pruned or expanded).
+
+From the last open nodes (`leaves`): the Lagrangian bound solves the same piece at other costs
+at every step. Costs do not change which nodes are feasible, and the open nodes of a search
+(the infeasible ones dropped) hold every whole point of the piece, so a search may start from
+them instead of the root: the least of their LP values bounds the piece, and best first from
+them ends at its optimum (ward benchmark: ≈ 9.6 LPs a search instead of ≈ 12).
 """
 
 from __future__ import annotations
