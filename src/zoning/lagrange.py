@@ -130,10 +130,11 @@ def piece_solvers(
     matrix: sparse.csr_matrix,
     row_lo: np.ndarray,
     row_hi: np.ndarray,
+    with_mip: bool = True,
 ) -> tuple[Any, Any]:
     """One piece's HiGHS models (a MIP with `integer` columns, its primal heuristics off and
-    relative gap `PIECE_GAP`, and the same as an LP), one thread each: min cost·v s.t.
-    row_lo ≤ matrix·v ≤ row_hi, col_lo ≤ v ≤ col_hi."""
+    relative gap `PIECE_GAP` — None without `with_mip` — and the same as an LP), one thread
+    each: min cost·v s.t. row_lo ≤ matrix·v ≤ row_hi, col_lo ≤ v ≤ col_hi."""
     import highspy
 
     from zoning.solve import _highs_object
@@ -153,13 +154,15 @@ def piece_solvers(
     lp.a_matrix_.value_ = matrix.data.astype(np.float64)
     kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
     lp.integrality_ = [kinds[int(flag)] for flag in integer]
-    mip, relaxed = _highs_object(), _highs_object()
+    mip, relaxed = _highs_object() if with_mip else None, _highs_object()
     for h in (mip, relaxed):
         for key, value in (("threads", 1), ("mip_rel_gap", PIECE_GAP), ("random_seed", 12345)):
-            h.setOptionValue(key, value)
-    for key in PIECE_HEURISTICS_OFF:
-        mip.setOptionValue(key, False)
-    mip.passModel(lp)
+            if h is not None:
+                h.setOptionValue(key, value)
+    if mip is not None:
+        for key in PIECE_HEURISTICS_OFF:
+            mip.setOptionValue(key, False)
+        mip.passModel(lp)
     lp.integrality_ = []
     relaxed.passModel(lp)
     return mip, relaxed

@@ -274,6 +274,7 @@ class _LinkedPiece:
             self.block[part_rows][:, part_cols].tocsr(),
             model.row_lo[self.rows[part_rows]],
             model.row_hi[self.rows[part_rows]],
+            with_mip=bool(self.integer[cols].sum() > SMALL_MIP),  # else `branch_and_bound` on the LP
         )
 
     def _run(self, h, slot: int, costs: np.ndarray, start: list | None = None, run: bool = True) -> None:
@@ -500,6 +501,7 @@ class NetworkPieces:
             block,
             model.row_lo[rows],
             model.row_hi[rows],
+            with_mip=bool(self.integer[cols].sum() > SMALL_MIP),  # else `branch_and_bound` on the LP
         )
 
     def evaluate(
