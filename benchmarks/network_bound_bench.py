@@ -2,7 +2,7 @@
 the subgradient Lagrangian (zoning.network_lagrange), same run, same seconds.
 
     python -m benchmarks network-bound [--limit 300] [--at 60,120,300] [--plan-limit 10]
-                                       [--entry-grade] [--no-baseline] [--best PUPIL_M]
+                                       [--entry-grade] [--no-baseline] [--best PUPIL_M] [--start FILE.npy]
 
 The ward instance (benchmarks.network_bench.ward_instance, every grade unless `--entry-grade`)
 is planned in `--plan-limit` seconds (`plan_network`: its plan is the gap's numerator and its
@@ -12,7 +12,8 @@ the Lagrangian bound (`network_lagrange.network_bound`, the baseline) and the co
 thread. Printed: the column bound's stages, then at each of `--at` seconds each bound, the ratio
 of the column bound's rise above the LP to the Lagrangian's, and the gap of this run's plan (and of
 `--best`, a known plan's value: this run's plan is starved when the machine is loaded) against
-each.
+each. `--start FILE.npy`: the plan read from the file when it exists, else saved there
+(`network_part_bench.planned`: the same plan for runs to compare).
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ import time
 import numpy as np
 
 from benchmarks.network_bench import ward_instance
+from benchmarks.network_part_bench import planned
 from zoning.constraints import pair_rules
 from zoning.network_columns import network_column_bound
 from zoning.network_lagrange import network_bound
 from zoning.network_sites import solve_lp
-from zoning.sites import build_network_model, plan_network
+from zoning.sites import build_network_model
 
 
 def _at(history: list[tuple[float, float]], seconds: float) -> float:
@@ -55,18 +57,19 @@ def main(argv: list[str] | None = None) -> int:
         help="a known plan's objective (pupil-m; e.g. 147.596e6, the every-grade 10 s plan's sites zoned to "
         "proven optimality by part_columns): its gap against each bound is printed too",
     )
+    parser.add_argument("--start", default="", help="a .npy file: the plan read from it if it exists, else saved to it")
     args = parser.parse_args(argv)
     checkpoints = [float(s) for s in args.at.split(",") if float(s) <= args.limit] or [args.limit]
     nets, options = ward_instance(entry_grade=args.entry_grade)
     print(f"ward instance, {'entry grades' if args.entry_grade else 'every grade'}; load {_load()}", flush=True)
     began = time.perf_counter()
-    plan = plan_network(nets, options=options, time_limit=args.plan_limit)
-    if plan.objective is None or plan.values is None:
+    values, objective, bound = planned(nets, options, args.plan_limit, args.start)
+    if objective is None or values is None:
         print("no plan")
         return 1
     print(
-        f"plan in {time.perf_counter() - began:.1f} s: {plan.objective / 1e6:.4f} × 10⁶ pupil-m "
-        f"(its own bound {(plan.bound or float('nan')) / 1e6:.4f})",
+        f"plan in {time.perf_counter() - began:.1f} s: {objective / 1e6:.4f} × 10⁶ pupil-m "
+        f"(its own bound {(bound or float('nan')) / 1e6:.4f})",
         flush=True,
     )
     model = build_network_model(nets, [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets], options)
@@ -89,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lagrangian bound: {max(b for _a, b in lagrange) / 1e6:.4f} × 10⁶, {out.steps} steps; load {_load()}")
     t0 = time.perf_counter()
     columns = network_column_bound(
-        model, deadline=t0 + args.limit, start=plan.values, row_duals=duals, lp_bound=lp.objective
+        model, deadline=t0 + args.limit, start=values, row_duals=duals, lp_bound=lp.objective
     )
     history = list(columns.history)
     print(
@@ -99,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{columns.relaxed_bound / 1e6:.4f}; load {_load()}",
         flush=True,
     )
-    best = plan.objective if args.best is None else min(args.best, plan.objective)
+    best = objective if args.best is None else min(args.best, objective)
     print(
         "     s | Lagrangian | column bound | rise over the LP, columns ÷ Lagrangian | this run's plan above: "
         "Lagrangian, columns | the best plan above: Lagrangian, columns"
@@ -109,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         ratio = (b - lp.objective) / max(a - lp.objective, 1e-9) if not args.no_baseline else float("nan")
         print(
             f"{at:6.0f} | {a / 1e6:10.4f} | {b / 1e6:12.4f} | {ratio:8.2f} | "
-            f"{100 * (plan.objective - a) / plan.objective:6.3f}%, {100 * (plan.objective - b) / plan.objective:6.3f}% | "
+            f"{100 * (objective - a) / objective:6.3f}%, {100 * (objective - b) / objective:6.3f}% | "
             f"{100 * (best - a) / best:6.3f}%, {100 * (best - b) / best:6.3f}%"
         )
     return 0

@@ -1,6 +1,6 @@
 """Every-grade ward parts proven by column generation over school patterns (zoning.part_columns).
 
-    python -m benchmarks network-part [--limit S] [--parts 7,8,9,14] [--plan-limit 10]
+    python -m benchmarks network-part [--limit S] [--parts 7,8,9,14] [--plan-limit 10] [--start FILE.npy]
     python -m benchmarks network-part --plans 10,60,120,300
     python -m benchmarks network-part --step4 30,60,150 [--plan-limit 30] [--variants highs,columns,columns2]
 
@@ -10,7 +10,9 @@ The ward instance's every-grade network (benchmarks.network_bench.ward_instance)
 the plan's zoning within `--limit` seconds: by HiGHS alone (the baseline, as `solve_parts`
 does) and by `prove_part` (the column bound, the restricted master MIP, HiGHS with the
 Lagrangian cuts and the fixed pairs). Prints each one's objective, bound, gap and seconds, the
-column bound and its stages, and the ratio of the seconds.
+column bound and its stages, and the ratio of the seconds. `--start FILE.npy`: the plan's values
+are read from the file when it exists (no planning), else saved there — the same plan for runs
+to compare (a 10 s plan on the loaded machine may be another plan, with other parts).
 
 `--plans L1,L2,…`: instead, the every-grade network planned once per time limit (seconds), each
 plan's objective, its sites-fixed bound (the fixed columns' cost plus each part's bound, step
@@ -82,6 +84,19 @@ def _step4(model, start: np.ndarray, limits: list[float], variants: list[str]) -
     return 0
 
 
+def planned(nets, options, limit: float, path: str) -> tuple[np.ndarray | None, float | None, float | None]:
+    """The plan's (values, objective, bound): `plan_network` within `limit` seconds, saved at `path`
+    (.npy) when given and new, or read from it (its objective from the model, no bound)."""
+    if path and os.path.exists(path):
+        values = np.load(path)
+        model = build_network_model(nets, [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets], options)
+        return values, model.objective(values), None
+    plan = plan_network(nets, options=options, time_limit=limit)
+    if path and plan.values is not None:
+        np.save(path, plan.values)
+    return plan.values, plan.objective, plan.bound
+
+
 def _millions(value: float | None) -> str:
     return "—" if value is None else f"{value / 1e6:.3f}"
 
@@ -142,19 +157,19 @@ def main(argv: list[str] | None = None) -> int:
         help="with --step4: highs, columns, columns2 (2 cores), comma-separated",
     )
     parser.add_argument("--plans", default="", help="time limits (s), comma-separated: plan once per limit")
+    parser.add_argument("--start", default="", help="a .npy file: the plan read from it if it exists, else saved to it")
     args = parser.parse_args(argv)
     nets, options = ward_instance(entry_grade=False)
     if args.plans:
         return _plans(nets, options, [float(s) for s in args.plans.split(",")])
     began = time.perf_counter()
-    plan = plan_network(nets, options=options, time_limit=args.plan_limit)
-    start = plan.values
-    if start is None or plan.objective is None:
+    start, objective, bound = planned(nets, options, args.plan_limit, args.start)
+    if start is None or objective is None:
         print("no plan: nothing to prove")
         return 1
     print(
-        f"plan in {time.perf_counter() - began:.1f} s: {plan.objective / 1e6:.3f} × 10⁶ pupil-m "
-        f"(bound {_gap(plan.objective, plan.bound)} below)"
+        f"plan in {time.perf_counter() - began:.1f} s: {objective / 1e6:.3f} × 10⁶ pupil-m "
+        f"(bound {_gap(objective, bound)} below)"
     )
     model = build_network_model(nets, [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets], options)
     if args.step4:

@@ -49,9 +49,11 @@ small MIP over the sites: every whole plan has whole sites within the site rows,
 θ_LP(π) is a bound too: the site rows' integer hull, the budget's knapsack included, is what it
 adds). The bound returned is the best θ_int reached, never below the network LP's value.
 
-Column generation as in `part_columns`: from the network LP's duals, a box-step on the linking
-rows (artificials ±e_r at costs π̂ ± δ, π̂ the multipliers of the best θ_LP), first with the
-quarters relaxed inside the pieces (`RELAXED_SHARE` of the time at most), then whole. A state
+Column generation by `zoning.column_master` (the master and the box-step loop `part_columns`
+uses too; this master is its general form, with the site columns and rows): from the network
+LP's duals, a box-step on the linking rows (artificials ±e_r at costs π̂ ± δ, π̂ the multipliers
+of the best θ_LP), first with the quarters relaxed inside the pieces (`RELAXED_SHARE` of the time
+at most), then whole. A state
 whose reduced costs are all ≥ 0 (and whose empty pattern is feasible) has m_s = 0 without a
 solve, and a site-year whose largest option has m_s = 0 has 0 for every smaller option (more
 rooms only add patterns).
@@ -66,19 +68,17 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
+from zoning.column_master import Master, Priced, Sites, generate, quiet_highs
 from zoning.network_model import NetworkModel, start_vector
 from zoning.network_parts import fixed_columns
 from zoning.network_sites import solve_lp
-from zoning.part_columns import BOX, RELAXED_TOL, WHOLE_TOL, PartSchools, SchoolPiece, quiet_highs
+from zoning.part_columns import PartSchools, SchoolPiece
 
 __all__ = ["NetworkColumnBound", "NetworkColumns", "network_column_bound"]
 
 RELAXED_SHARE = 0.6
 """Most of the time the relaxed stage (quarters relaxed inside the pieces) may take before the
 whole stage starts (it ends earlier when its master converges)."""
-FULL_PRICING = 5
-"""Every this many iterations every state is priced (between them a state that cannot give a
-column keeps a lower bound of its price: `NetworkColumns.evaluate`)."""
 INNER_SECONDS = 1.0
 """Most seconds the sites' MIP of one θ_int may take (its proven bound stands in)."""
 
@@ -137,6 +137,12 @@ class _State(SchoolPiece):
 
     def reduced(self, pi: np.ndarray) -> np.ndarray:
         return self.cost - self.link_t @ pi
+
+    def link(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The pattern's (linking rows, coefficients) a_p = A_L·p."""
+        a = self.link_t.T @ values
+        on = np.flatnonzero(np.abs(a) > 1e-12)
+        return on, a[on]
 
     def price(self, pi: np.ndarray, whole: bool, deadline: float) -> tuple[float, np.ndarray | None]:
         """(a lower bound of min over the state's patterns of c − πᵀa, the best pattern found or
@@ -372,176 +378,58 @@ class NetworkColumns:
         return constant + values[0], constant + values[1], m, found, z
 
 
-class _Master:
-    """The restricted master LP (module docstring) with box-step artificials on the linking rows."""
-
-    def __init__(self, cols: NetworkColumns, big: float) -> None:
-        model, nL = cols.model, len(cols.linking)
-        self.cols, self.nL, self.nZ, self.nS = cols, nL, len(cols.zc), len(cols.states)
-        self.inf, self.big = cols.inf, big
-        site, site_lo, site_hi = cols.site_matrix()
-        nM = len(cols.site_rows)
-        convexity = sparse.lil_matrix((self.nS, self.nZ))
-        where = np.searchsorted(cols.zc, [c for c, _g, _k in cols.capacity])
-        row_lo, row_hi = np.full(self.nS, -np.inf), np.zeros(self.nS)
-        for s, (col, coef, const) in enumerate(cols.capacity):  # Σλ − coef·col ≤ const (= when ∅ ∉ P_s)
-            if col >= 0:
-                convexity[s, where[s]] = -coef
-            row_hi[s] = const
-            if not cols.states[s].empty:
-                row_lo[s] = const
-        eye = sparse.eye(nL, format="csr")
-        top = sparse.hstack([eye, -eye, cols.link_zc]) if nL else sparse.csr_matrix((0, self.nZ))
-        middle = sparse.hstack([sparse.csr_matrix((nM, 2 * nL)), site])
-        bottom = sparse.hstack([sparse.csr_matrix((self.nS, 2 * nL)), convexity.tocsr()])
-        matrix = sparse.vstack([top, middle, bottom]).tocsr()
-        self.row0 = nL + nM
-        self.h = quiet_highs(
-            np.concatenate([np.full(2 * nL, big), model.cost[cols.zc]]),
-            np.zeros(2 * nL + self.nZ),
-            np.concatenate([np.full(2 * nL, self.inf), model.col_hi[cols.zc].astype(float)]),
-            matrix,
-            np.concatenate([cols.lo_L, site_lo, row_lo]),
-            np.concatenate([cols.hi_L, site_hi, row_hi]),
-            None,
-        )
-        idx = np.arange(2 * nL, 2 * nL + self.nZ, dtype=np.int32)
-        self.h.changeColsBounds(len(idx), idx, model.col_lo[cols.zc].astype(np.float64), model.col_hi[cols.zc])
-        self.columns: list[tuple[int, bool]] = []  # state, fractional
-        self.seen: set[tuple[int, bytes]] = set()
-        self.boxed = False
-        self.feasible = False  # the columns of a feasible plan are in
-
-    def add(self, s: int, values: np.ndarray, fractional: bool) -> bool:
-        state = self.cols.states[s]
-        v = values.copy()
-        if not fractional:
-            v[state.integer] = np.round(v[state.integer])
-        key = (s, np.round(np.where(state.x, v, 0.0), 6).tobytes() + np.round(v[~state.x], 3).tobytes())
-        if key in self.seen:
-            return False
-        self.seen.add(key)
-        a = state.link_t.T @ v
-        on = np.flatnonzero(np.abs(a) > 1e-12)
-        rows = np.append(on, self.row0 + s).astype(np.int32)
-        self.h.addCol(float(state.cost @ v), 0.0, self.inf, len(rows), rows, np.append(a[on], 1.0))
-        frac = fractional and bool((np.abs(v[state.x] - np.round(v[state.x])) > 1e-6).any())
-        self.columns.append((s, frac))
-        return True
-
-    def box(self, centre: np.ndarray, delta: np.ndarray | None) -> None:
-        """The artificials at costs centre ± delta; without a box, shut when the master has a
-        feasible plan's columns (`feasible`), else at the cost `big` (a switch between the
-        box's costs and `big` upsets HiGHS's simplex: solve errors on the ward)."""
-        n = self.nL
-        idx = np.arange(2 * n, dtype=np.int32)
-        shut = delta is None and self.feasible
-        self.h.changeColsBounds(len(idx), idx, np.zeros(2 * n), np.full(2 * n, 0.0 if shut else self.inf))
-        if delta is not None:
-            self.h.changeColsCost(len(idx), idx, np.concatenate([centre + delta, -(centre - delta)]))
-        elif not shut:
-            self.h.changeColsCost(len(idx), idx, np.full(2 * n, self.big))
-        self.boxed = delta is not None
-
-    def solve(self) -> tuple[float, np.ndarray, np.ndarray, bool]:
-        """(value, π on the linking rows, duals of the states' rows, whether artificials are used)."""
-        import highspy
-
-        self.h.run()
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # once more from scratch
-            self.h.clearSolver()
-            self.h.run()
-        y = np.asarray(self.h.getSolution().row_dual)
-        used = bool((np.asarray(self.h.getSolution().col_value)[: 2 * self.nL] > 1e-9).any())
-        return float(self.h.getInfo().objective_function_value), y[: self.nL], y[self.row0 :], used
-
-    def sites(self) -> np.ndarray:
-        z = np.zeros(self.cols.model.n_cols)
-        z[self.cols.zc] = np.asarray(self.h.getSolution().col_value)[2 * self.nL : 2 * self.nL + self.nZ]
-        return z
-
-    def drop_fractional(self) -> None:
-        first = 2 * self.nL + self.nZ
-        idx = np.array([first + k for k, (_s, frac) in enumerate(self.columns) if frac], dtype=np.int32)
-        if len(idx):
-            self.h.changeColsBounds(len(idx), idx, np.zeros(len(idx)), np.zeros(len(idx)))
+def _master(cols: NetworkColumns, big: float, feasible: bool) -> Master:
+    """The restricted master (module docstring; `column_master.Master`): the states' rows
+    Σλ − coef·(z or c) ≤ constant (= when ∅ ∉ P_s), the site rows scaled (`site_matrix`)."""
+    model = cols.model
+    rows, lo, hi = cols.site_matrix()
+    sites = Sites(
+        model.cost[cols.zc],
+        model.col_lo[cols.zc].astype(float),
+        model.col_hi[cols.zc].astype(float),
+        cols.link_zc,
+        rows,
+        lo,
+        hi,
+    )
+    where = np.searchsorted(cols.zc, [c for c, _g, _k in cols.capacity])
+    capacity = [
+        (int(where[s]) if col >= 0 else -1, coef, const if not state.empty else -np.inf, const)
+        for s, ((col, coef, const), state) in enumerate(zip(cols.capacity, cols.states, strict=True))
+    ]
+    return Master(cols.states, cols.lo_L, cols.hi_L, capacity, sites, big=big, feasible=feasible)
 
 
 class _Run:
-    """The best bounds so far and their history."""
+    """The states' pricing for `column_master` (`NetworkColumns.evaluate`), and the best bounds
+    so far (θ_int, with the sites' MIP values) and their history."""
 
-    def __init__(self, began: float, lp: float, report: Callable[[float], None] | None) -> None:
-        self.began, self.bound, self.dw, self.report = began, lp, -np.inf, report
+    def __init__(self, cols: NetworkColumns, began: float, lp: float, report: Callable[[float], None] | None) -> None:
+        self.cols, self.states = cols, cols.states
+        self.began, self.bound, self.report = began, lp, report
+        self.relaxed = lp  # the best θ_int when last priced with the quarters relaxed
         self.sites = np.zeros(0)
         self.history: list[tuple[float, float]] = [(time.perf_counter() - began, lp)]
 
-    def heard(self, theta_int: float, sites: np.ndarray) -> None:
+    def price(self, pi: np.ndarray, whole: bool, deadline: float, mu: np.ndarray | None) -> Priced | None:
+        at = self.cols.evaluate(pi, whole, deadline, mu)
+        if at is None:
+            return None
+        theta, theta_int, m, found, z = at
         if theta_int > self.bound:
-            self.bound, self.sites = theta_int, sites
+            self.bound, self.sites = theta_int, z
             self.history.append((time.perf_counter() - self.began, theta_int))
             if self.report is not None:
                 self.report(theta_int)
+        if not whole:
+            self.relaxed = self.bound
+        return Priced(theta, m, found)
 
+    def project(self, pi: np.ndarray) -> np.ndarray:
+        return self.cols.project(pi)
 
-def _stage(
-    cols: NetworkColumns,
-    master: _Master,
-    run: _Run,
-    pi0: np.ndarray,
-    *,
-    whole: bool,
-    box: float,
-    tol: float,
-    deadline: float,
-):
-    """Box-step column generation from π0 until the master (without artificials) is within
-    `tol` of the best θ_LP, no column comes, or the deadline: (best θ_LP, its π, iterations)."""
-    at = cols.evaluate(pi0, whole, deadline)
-    if at is None:
-        return -np.inf, pi0, 0
-    theta, theta_int, _m, found, z = at
-    run.heard(theta_int, z)
-    for s, pattern in enumerate(found):
-        if pattern is not None:
-            master.add(s, pattern, not whole)
-    best = (theta, pi0.copy())
-    scale = np.maximum(np.abs(pi0), 0.1 * np.abs(pi0).mean() + 1e-9)
-    delta = box * scale
-    master.box(best[1], delta)
-    iterations = 0
-    while time.perf_counter() < deadline:
-        iterations += 1
-        boxed, pi, mu, at_edge = master.solve()
-        pi = cols.project(pi)
-        at = cols.evaluate(pi, whole, deadline, None if iterations % FULL_PRICING == 0 else mu)
-        if at is None:
-            break
-        theta, theta_int, _m, found, z = at
-        run.heard(theta_int, z)
-        added = 0
-        for s, pattern in enumerate(found):
-            if pattern is None:
-                continue
-            value = float(cols.states[s].reduced(pi) @ pattern)  # the same columns for every option
-            for t in [s, *cols.larger[s]]:
-                if value - mu[t] < -1e-7 * max(1.0, abs(boxed)):
-                    added += master.add(t, pattern, not whole)
-        if theta > best[0]:
-            best = (theta, pi.copy())
-            if at_edge:
-                delta = 2.0 * delta
-        elif not added:
-            delta = 2.0 * delta
-        if iterations % 5 == 0 or not added:
-            master.box(best[1], None)
-            value, _pi, _mu, used = master.solve()
-            master.box(best[1], delta)
-            if not used and value - best[0] <= tol * abs(value):
-                break
-        else:
-            master.box(best[1], delta)
-    run.dw = max(run.dw, best[0])
-    return best[0], best[1], iterations
+    def offered(self, s: int) -> list[int]:
+        return self.cols.larger[s]
 
 
 def network_column_bound(
@@ -570,40 +458,33 @@ def network_column_bound(
     pieces = np.flatnonzero(~fixed_columns(model))
     piece_matrix = model.matrix[:, pieces]
     big = 10.0 * float(np.abs(model.cost[pieces]).max() + 1.0) * float(max(1.0, abs(piece_matrix).max()))
-    master = _Master(cols, big)
     start = start_vector(model) if start is None else start
+    master = _master(cols, big, start is not None)
     if start is not None:
-        master.feasible = True
         for s, state in enumerate(cols.states):  # each school-year's part of the plan, if its state is the plan's
             col, coef, _const = cols.capacity[s]
             if (col < 0 or (coef > 0 and start[col] > 0.5) or (coef < 0 and start[col] < 0.5)) and (
                 start[state.cols] != 0
             ).any():
                 master.add(s, start[state.cols], False)
-    run = _Run(began, float(lp_bound), report)
+    run = _Run(cols, began, float(lp_bound), report)
     pi = cols.project(np.asarray(row_duals)[cols.linking])
-    counts = [0, 0]
-    relaxed = -np.inf
-    if relaxed_first:
-        ends = began + RELAXED_SHARE * (deadline - began)
-        _t, pi, counts[0] = _stage(cols, master, run, pi, whole=False, box=BOX, tol=RELAXED_TOL, deadline=ends)
-        relaxed = run.bound
-        master.drop_fractional()
-    _t, pi, counts[1] = _stage(
-        cols, master, run, pi, whole=True, box=BOX / 5 if relaxed_first else BOX, tol=WHOLE_TOL, deadline=deadline
-    )
-    master.box(pi, None)
+    ends = began + RELAXED_SHARE * (deadline - began) if relaxed_first else None
+    relaxed, whole = generate(master, run, pi, deadline=deadline, relaxed_until=ends)
+    master.box(whole.pi, None)
     value, _pi, _mu, used = master.solve()
+    master_sites = np.zeros(model.n_cols)
+    master_sites[cols.zc] = master.sites()
     return NetworkColumnBound(
         bound=run.bound,
         lp=float(lp_bound),
-        dantzig_wolfe=run.dw,
+        dantzig_wolfe=max(whole.theta, -np.inf if relaxed is None else relaxed.theta),
         master=np.nan if used else value,
-        relaxed_bound=relaxed,
-        iterations=(counts[0], counts[1]),
+        relaxed_bound=run.relaxed if relaxed is not None else -np.inf,
+        iterations=(0 if relaxed is None else relaxed.iterations, whole.iterations),
         states=len(cols.states),
         seconds=time.perf_counter() - began,
         sites=run.sites if len(run.sites) else np.zeros(model.n_cols),
-        master_sites=master.sites(),
+        master_sites=master_sites,
         history=tuple(run.history),
     )

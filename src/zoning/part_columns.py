@@ -16,9 +16,11 @@ into one piece per school (symbols as in `zoning.network_model`):
 Pricing a school is its piece MIP with the costs c[i,j] − π_i (≈ 100 binaries and G integers:
 HiGHS with its primal heuristics off, gap `zoning.lagrange.PIECE_GAP`), first with the quarters relaxed
 (x ∈ [0,1], classes whole: `zoning.small_mip`, ≈ 1 ms; a weaker θ′ ≤ θ) until that master
-converges, then whole (its fractional columns dropped). Stabilisation (box-step): the
-quarter rows carry artificial columns ±e_i of cost π̂_i ± δ_i, so the master's duals stay within
-δ of π̂, the multipliers of the best θ so far; the box doubles when its master finds no column.
+converges, then whole (its fractional columns dropped). The master and the stabilised
+(box-step) loop are `zoning.column_master`'s, its states the schools (capacity = 1, no site
+columns): the quarter rows carry artificial columns ±e_i of cost π̂_i ± δ_i, so the master's duals
+stay within δ of π̂, the multipliers of the best θ so far; the box doubles when its master finds
+no column. The pieces are priced at every iteration (`_Pieces`, π free on the equality rows).
 
 What the bound gives a proof:
 - Lagrangian cuts: for each school j, Σ_(cols of j) (c − π_i(col))·v ≥ b_j(π), b_j the piece's
@@ -41,6 +43,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
+from zoning.column_master import Master, Priced, Sites, generate, quiet_highs
 from zoning.lagrange import piece_solvers
 from zoning.network_model import NetworkModel
 from zoning.small_mip import branch_and_bound
@@ -65,11 +68,6 @@ PIECE_SECONDS = 2.0
 # thread, relative gap `PIECE_GAP` (its dual bound stands in θ, so the bound stays valid), the
 # primal heuristics off (`PIECE_HEURISTICS_OFF`: 3× faster at the ward's tiểu học 2029 duals,
 # 0.55 s for its ten pieces instead of 1.5 s; with the gap 0.33 s).
-BOX = 0.05
-"""Half-width of the box around π̂ for the relaxed stage, as a share of |π̂_i| (at least a tenth of
-the mean |π̂|); a fifth of it for the whole stage, which starts from the relaxed stage's π̂."""
-RELAXED_TOL = 1e-4
-"""The relaxed stage ends when its master is within this share of θ′."""
 FIRST_SLICE = 0.05
 """`prove_part` gives HiGHS alone this share of its time first: an easy part is proven there
 (THCS 2028 of the ward: HiGHS 0.8 s, the column generation 18.5 s), a hard one starts the
@@ -83,8 +81,6 @@ RELAXED_SHARE = 0.6
 """`prove_part`'s relaxed stage may take at most this share of the column bound's time, so that
 a short slice still prices whole patterns (measured on the ward's tiểu học 2029: the relaxed
 stage 10–25 s of a 23–48 s bound; with a long slice it ends by its own tolerance first)."""
-WHOLE_TOL = 5e-5
-"""The whole stage ends when its master is within this share of θ (≥ `zoning.lagrange.PIECE_GAP`'s slack)."""
 
 
 @dataclass(frozen=True)
@@ -129,27 +125,6 @@ def part_schools(model: NetworkModel, cols: np.ndarray, part: NetworkModel) -> P
     return PartSchools(school, linking, quarter, int(school.max()) + 1)
 
 
-def quiet_highs(cost, lo, hi, matrix, row_lo, row_hi, integer):
-    """A quiet single-thread HiGHS holding the model."""
-    import highspy
-
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(cost), matrix.shape[0]
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lo, hi
-    lp.row_lower_, lp.row_upper_ = row_lo, row_hi
-    csc = sparse.csc_matrix(matrix)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = csc.indptr, csc.indices, csc.data
-    if integer is not None and integer.any():
-        kind = highspy.HighsVarType
-        lp.integrality_ = [kind.kInteger if w else kind.kContinuous for w in integer]
-    h.passModel(lp)
-    return h
-
-
 class SchoolPiece:
     """School j's piece: its columns, its own rows (one-column rows as bounds), a MIP and an LP."""
 
@@ -186,6 +161,11 @@ class SchoolPiece:
         c[self.x] -= pi[self.q[self.x]]
         return c
 
+    def link(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The pattern's (linking rows, coefficients): its quarters' rows, its x values."""
+        on = self.x & (values > 1e-9)
+        return self.q[on], values[on]
+
     def price(self, pi: np.ndarray, whole: bool, deadline: float) -> tuple[float, np.ndarray | None]:
         """(a lower bound of min over patterns of c − π·x, the best pattern found or None)."""
         if not self.open and self.empty:
@@ -208,64 +188,6 @@ class SchoolPiece:
         return (min(float(info.mip_dual_bound), 0.0) if self.empty else float(info.mip_dual_bound)), found
 
 
-class _Master:
-    """The restricted master LP, with box-step artificials on the quarter rows."""
-
-    def __init__(self, nq: int, schools: int) -> None:
-        import highspy
-
-        self.inf = highspy.kHighsInf
-        self.nq, self.S = nq, schools
-        h = quiet_highs(
-            np.zeros(2 * nq),
-            np.zeros(2 * nq),
-            np.full(2 * nq, self.inf),
-            sparse.hstack([sparse.eye(nq), -sparse.eye(nq)]).tocsr() if nq else sparse.csr_matrix((0, 0)),
-            np.ones(nq),
-            np.ones(nq),
-            None,
-        )
-        h.addRows(
-            schools, np.ones(schools), np.ones(schools), 0, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0)
-        )
-        self.h = h
-        self.columns: list[tuple[int, float, np.ndarray, bool]] = []  # school, cost, piece values, fractional
-        self.seen: set[tuple[int, bytes]] = set()
-
-    def add(self, j: int, piece: SchoolPiece, values: np.ndarray, fractional: bool) -> bool:
-        v = values.copy()
-        if not fractional:
-            v[piece.integer] = np.round(v[piece.integer])
-        on = piece.x & (v > 1e-9)
-        key = (j, np.round(np.where(on, v, 0.0), 6).tobytes())
-        if key in self.seen:
-            return False
-        self.seen.add(key)
-        rows = np.append(piece.q[on], self.nq + j).astype(np.int32)
-        self.h.addCol(float(piece.cost @ v), 0.0, self.inf, len(rows), rows, np.append(v[on], 1.0))
-        self.columns.append(
-            (j, float(piece.cost @ v), v, fractional and bool(((v[on] > 1e-6) & (v[on] < 1 - 1e-6)).any()))
-        )
-        return True
-
-    def box(self, centre: np.ndarray, delta: np.ndarray | None) -> None:
-        idx = np.arange(2 * self.nq, dtype=np.int32)
-        hi = np.full(2 * self.nq, self.inf if delta is not None else 0.0)
-        self.h.changeColsBounds(len(idx), idx, np.zeros(len(idx)), hi)
-        if delta is not None:
-            self.h.changeColsCost(len(idx), idx, np.concatenate([centre + delta, -(centre - delta)]))
-
-    def solve(self) -> tuple[float, np.ndarray, np.ndarray]:
-        self.h.run()
-        y = np.asarray(self.h.getSolution().row_dual)
-        return float(self.h.getInfo().objective_function_value), y[: self.nq], y[self.nq :]
-
-    def drop_fractional(self) -> None:
-        idx = np.array([2 * self.nq + k for k, c in enumerate(self.columns) if c[3]], dtype=np.int32)
-        if len(idx):
-            self.h.changeColsBounds(len(idx), idx, np.zeros(len(idx)), np.zeros(len(idx)))
-
-
 @dataclass(frozen=True)
 class ColumnBound:
     """The column generation's outcome. bound: θ at the best multipliers (a lower bound of the
@@ -284,51 +206,25 @@ class ColumnBound:
     columns: tuple[tuple[int, np.ndarray], ...]
 
 
-def _theta(pieces: list[SchoolPiece], pi: np.ndarray, whole: bool, deadline: float):
-    """θ(π), each school's bound and pattern (or None)."""
-    bounds = np.zeros(len(pieces))
-    found: list[np.ndarray | None] = []
-    for j, piece in enumerate(pieces):
-        bounds[j], pattern = piece.price(pi, whole, deadline)
-        found.append(pattern)
-    return float(pi.sum() + bounds.sum()), bounds, found
+class _Pieces:
+    """The schools' pieces as `column_master.Pricing`: θ(π) = Σ_i π_i + Σ_j b_j(π) (module docstring)."""
 
+    def __init__(self, pieces: list[SchoolPiece]) -> None:
+        self.states = pieces
 
-def _stage(master: _Master, pieces, pi0, *, whole: bool, box: float, tol: float, deadline: float):
-    """Box-step column generation from π0 until the master is within `tol` of θ, no column
-    comes, or the deadline: (θ, π, piece bounds, master value, iterations)."""
-    theta, bounds, found = _theta(pieces, pi0, whole, deadline)
-    for j, pattern in enumerate(found):
-        if pattern is not None:
-            master.add(j, pieces[j], pattern, not whole)
-    best = (theta, pi0.copy(), bounds)
-    scale = np.maximum(np.abs(pi0), 0.1 * np.abs(pi0).mean() + 1e-9)
-    delta = box * scale
-    master.box(best[1], delta)
-    value, iterations = np.inf, 0
-    while time.perf_counter() < deadline:
-        iterations += 1
-        boxed, pi, mu = master.solve()
-        at_edge = bool((np.asarray(master.h.getSolution().col_value)[: 2 * master.nq] > 1e-9).any())
-        theta, bounds, found = _theta(pieces, pi, whole, deadline)
-        added = 0
-        for j, pattern in enumerate(found):
-            if pattern is not None and float(pieces[j].reduced(pi) @ pattern) - mu[j] < -1e-7 * max(1.0, abs(boxed)):
-                added += master.add(j, pieces[j], pattern, not whole)
-        if theta > best[0]:
-            best = (theta, pi.copy(), bounds)
-            if at_edge:
-                delta = 2.0 * delta  # a good step that the box held back: give the next more room
-        elif not added:
-            delta = 2.0 * delta  # the box's centre is optimal within the box: widen it
-        master.box(best[1], delta)
-        if iterations % 5 == 0 or not added:
-            master.box(best[1], None)
-            value = master.solve()[0]
-            master.box(best[1], delta)
-            if value - best[0] <= tol * abs(value):
-                break
-    return best[0], best[1], best[2], value, iterations
+    def price(self, pi: np.ndarray, whole: bool, deadline: float, _mu: np.ndarray | None) -> Priced:
+        bounds = np.zeros(len(self.states))
+        found: list[np.ndarray | None] = []
+        for j, piece in enumerate(self.states):
+            bounds[j], pattern = piece.price(pi, whole, deadline)
+            found.append(pattern)
+        return Priced(float(pi.sum() + bounds.sum()), bounds, found)
+
+    def project(self, pi: np.ndarray) -> np.ndarray:
+        return pi  # the quarter rows are equalities: π free
+
+    def offered(self, _s: int) -> tuple[int, ...]:
+        return ()
 
 
 def column_bound(
@@ -339,7 +235,7 @@ def column_bound(
     deadline: float,
     relaxed_first: bool = True,
     relaxed_share: float = 1.0,
-) -> tuple[ColumnBound, list[SchoolPiece], _Master]:
+) -> tuple[ColumnBound, list[SchoolPiece], Master]:
     """The part's Dantzig–Wolfe bound by column generation from the LP's duals (module
     docstring), the feasible zoning `start` (part columns) giving the first columns: the bound,
     the pieces and the master (for `prove_part`). Cut short by `deadline` (time.perf_counter()),
@@ -349,30 +245,32 @@ def column_bound(
     stage may take (the whole stage then has the rest)."""
     began = time.perf_counter()
     pieces = [SchoolPiece(part, schools, j) for j in range(schools.schools)]
-    master = _Master(len(schools.linking), schools.schools)
+    nq, ones = len(schools.linking), np.ones(len(schools.linking))
+    master = Master(pieces, ones, ones, [(-1, 0.0, 1.0, 1.0)] * len(pieces), Sites.none(nq), big=0.0, feasible=True)
     for j, piece in enumerate(pieces):
-        master.add(j, piece, start[piece.cols], False)
+        master.add(j, start[piece.cols], False)
         if piece.empty:  # no quarter (not when a must pair or a bound asks for one)
-            master.add(j, piece, np.zeros(len(piece.cols)), False)
+            master.add(j, np.zeros(len(piece.cols)), False)
     lp = quiet_highs(part.cost, part.col_lo, part.col_hi, part.matrix, part.row_lo, part.row_hi, None)
     lp.run()
     pi = np.asarray(lp.getSolution().row_dual)[schools.linking]
-    relaxed, counts = -np.inf, [0, 0]
-    if relaxed_first:
-        until = time.perf_counter() + relaxed_share * max(0.0, deadline - time.perf_counter())
-        relaxed, pi, relaxed_bounds, _v, counts[0] = _stage(
-            master, pieces, pi, whole=False, box=BOX, tol=RELAXED_TOL, deadline=min(deadline, until)
-        )
-        relaxed_pi = pi.copy()
-        master.drop_fractional()
-    theta, pi, bounds, value, counts[1] = _stage(
-        master, pieces, pi, whole=True, box=BOX / 5 if relaxed_first else BOX, tol=WHOLE_TOL, deadline=deadline
+    until = time.perf_counter() + relaxed_share * max(0.0, deadline - time.perf_counter())
+    relaxed, whole = generate(
+        master, _Pieces(pieces), pi, deadline=deadline, relaxed_until=until if relaxed_first else None
     )
-    if relaxed_first and relaxed > theta:  # the whole stage cut short before it rose above θ′
-        theta, pi, bounds = relaxed, relaxed_pi, relaxed_bounds
+    best = whole
+    if relaxed is not None and relaxed.theta > whole.theta:  # the whole stage cut short before it rose above θ′
+        best = relaxed
     whole_columns = tuple((j, v) for j, _c, v, frac in master.columns if not frac)
     result = ColumnBound(
-        theta, value, relaxed, pi, bounds, (counts[0], counts[1]), time.perf_counter() - began, whole_columns
+        best.theta,
+        whole.value,
+        -np.inf if relaxed is None else relaxed.theta,
+        best.pi,
+        best.m if best.m is not None else np.zeros(len(pieces)),  # the pieces always price: never None
+        (0 if relaxed is None else relaxed.iterations, whole.iterations),
+        time.perf_counter() - began,
+        whole_columns,
     )
     return result, pieces, master
 
@@ -397,14 +295,16 @@ def fixed_pairs(
     part: NetworkModel, schools: PartSchools, bound: ColumnBound, pieces: list[SchoolPiece], upper: float
 ) -> np.ndarray:
     """(n_cols,) bool: x columns that are 0 in every zoning of the part below `upper`
-    (θ + c[i,j] − π_i > upper, for quarters that may leave any pattern of their school)."""
+    (θ + c[i,j] − π_i > upper by more than 10⁻⁹ of it, for quarters that may leave any pattern of
+    their school: at θ = upper a pair with c[i,j] = π_i stays free whatever the rounding of θ)."""
     x = schools.quarter >= 0
     removable = np.zeros(len(part.cost), dtype=bool)
     for piece in pieces:
         removable[piece.cols] = piece.removable
     rise = np.full(len(part.cost), -np.inf)
     rise[x] = part.cost[x] - bound.multipliers[schools.quarter[x]]
-    return x & removable & (part.col_lo <= 0) & (part.col_hi > 0) & (bound.bound + rise > upper)
+    above = bound.bound + rise > upper + 1e-9 * max(1.0, abs(upper))
+    return x & removable & (part.col_lo <= 0) & (part.col_hi > 0) & above
 
 
 @dataclass(frozen=True)
@@ -426,12 +326,12 @@ class PartProof:
 
 
 def _master_ip(
-    master: _Master, pieces: list[SchoolPiece], n_cols: int, seconds: float
+    master: Master, pieces: list[SchoolPiece], n_cols: int, seconds: float
 ) -> tuple[float | None, np.ndarray | None]:
     """The restricted master with λ whole (artificials off): a zoning over the columns found."""
     import highspy
 
-    master.box(np.zeros(master.nq), None)
+    master.box(np.zeros(master.nL), None)
     h, n = master.h, master.h.getNumCol()
     h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
     h.setOptionValue("time_limit", max(0.01, seconds))
@@ -442,7 +342,7 @@ def _master_ip(
     if status != 2:
         return None, None
     values = np.zeros(n_cols)
-    for (j, _cost, v, _frac), weight in zip(master.columns, lam[2 * master.nq :], strict=True):
+    for (j, _cost, v, _frac), weight in zip(master.columns, lam[master.first :], strict=True):
         if weight > 0.5:
             values[pieces[j].cols] = v
     return float(h.getInfo().objective_function_value), values
