@@ -1,8 +1,8 @@
 """How fast the every-grade Lagrangian bound of the network model rises in its first seconds:
 the bound as it is now against a baseline (the settings before), same run.
 
-    python -m benchmarks network-lagrange [--limit 20] [--at 5,10,20] [--plans 10,20]
-                                          [--entry-grade] [--no-plans]
+    python -m benchmarks network-lagrange [--limit 20] [--at 5,10,20] [--plans 10,20] [--repeat 1]
+                                          [--entry-grade] [--no-plans] [--no-standalone]
 
 The ward instance (`benchmarks.network_bench.ward_instance`, every grade unless `--entry-grade`);
 its network LP is solved once; then `zoning.network_lagrange.network_bound` runs standalone
@@ -13,7 +13,10 @@ steadier on a loaded machine), its rise above the LP, the difference (new − ba
 ratio of the rises. Then, for each of `--plans` seconds, the planner
 (`zoning.sites.plan_network`, the bound's child beside its steps) with the baseline settings,
 then as it is: the bound it prints (the Lagrangian's), its steps and seconds, the plan and the
-gap. The machine's load (1/5/15 min) is printed beside each run: timings are noisy.
+gap (with `--entry-grade` the planner runs no such child: "—"). `--repeat`: each pair that many
+times. The machine's load (1/5/15 min) is printed beside each run: timings are noisy. The
+baseline keeps the changes that are not settings (`zoning.lagrange.piece_solvers` without the
+relaxed pieces' MIP objects).
 """
 
 from __future__ import annotations
