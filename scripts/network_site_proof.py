@@ -1,6 +1,6 @@
 """Measure what step 4b, the proof over every site choice, needs on the ward entry-grade plan.
 
-Not library code (docs/zoning.md, "The entry grades proven by branching on the sites"): it runs
+Not library code (docs/zoning-measurements.md, "The entry grades proven by branching on the sites"): it runs
 the library's own steps (`zoning.network_proof`) on the benchmark's entry-grade ward instance
 (`benchmarks.network_bench.ward_instance`) with no deadline and prints what each takes:
 

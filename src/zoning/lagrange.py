@@ -130,10 +130,11 @@ def piece_solvers(
     matrix: sparse.csr_matrix,
     row_lo: np.ndarray,
     row_hi: np.ndarray,
+    with_mip: bool = True,
 ) -> tuple[Any, Any]:
     """One piece's HiGHS models (a MIP with `integer` columns, its primal heuristics off and
-    relative gap `PIECE_GAP`, and the same as an LP), one thread each: min cost·v s.t.
-    row_lo ≤ matrix·v ≤ row_hi, col_lo ≤ v ≤ col_hi."""
+    relative gap `PIECE_GAP` — None without `with_mip` — and the same as an LP), one thread
+    each: min cost·v s.t. row_lo ≤ matrix·v ≤ row_hi, col_lo ≤ v ≤ col_hi."""
     import highspy
 
     from zoning.solve import _highs_object
@@ -153,13 +154,15 @@ def piece_solvers(
     lp.a_matrix_.value_ = matrix.data.astype(np.float64)
     kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
     lp.integrality_ = [kinds[int(flag)] for flag in integer]
-    mip, relaxed = _highs_object(), _highs_object()
+    mip, relaxed = _highs_object() if with_mip else None, _highs_object()
     for h in (mip, relaxed):
         for key, value in (("threads", 1), ("mip_rel_gap", PIECE_GAP), ("random_seed", 12345)):
-            h.setOptionValue(key, value)
-    for key in PIECE_HEURISTICS_OFF:
-        mip.setOptionValue(key, False)
-    mip.passModel(lp)
+            if h is not None:
+                h.setOptionValue(key, value)
+    if mip is not None:
+        for key in PIECE_HEURISTICS_OFF:
+            mip.setOptionValue(key, False)
+        mip.passModel(lp)
     lp.integrality_ = []
     relaxed.passModel(lp)
     return mip, relaxed
@@ -343,6 +346,8 @@ def polyak_ascent(
     report: Callable[[float, int], None] | None = None,
     project: Callable[[np.ndarray], np.ndarray] | None = None,
     share: float | None = None,
+    patience: int | None = None,
+    stall_steps: int | None = None,
 ) -> tuple[float, int]:
     """Deflected subgradient steps with Polyak's step lengths on a concave dual function θ
     from multipliers `u` (θ(u) = `value`, `x` the pieces' solution there), until `deadline`:
@@ -352,11 +357,13 @@ def polyak_ascent(
     `share` (default `TARGET_SHARE`) of its rise above `floor` (e.g. the LP bound), raised when
     nearly reached, never above `target`; the direction is `DEFLECTION` of the new subgradient
     plus the rest of the last one; the step size halves after `STALL_STEPS` steps without a
-    better θ. `report(best, steps)` hears of every better θ."""
+    better θ (`stall_steps`, default `STALL_STEPS`); with `patience`, the steps end after that
+    many steps in a row without a better θ.
+    `report(best, steps)` hears of every better θ."""
     share = TARGET_SHARE if share is None else share
     first = best = value
     aim = first + share * (first - floor)
-    step_size, stall, steps = 1.0, 0, 0
+    step_size, stall, steps, waited = 1.0, 0, 0, 0
     direction: np.ndarray | None = None
     while time.perf_counter() < deadline:
         sub = subgradient(u, x)
@@ -386,13 +393,15 @@ def polyak_ascent(
         steps += 1
         u, value, x = trial, trial_value, trial_x
         if value > best:
-            best, stall = value, 0
+            best, stall, waited = value, 0, 0
             if report is not None:
                 report(best, steps)
         else:
-            stall += 1
-            if stall >= STALL_STEPS:
+            stall, waited = stall + 1, waited + 1
+            if stall >= (STALL_STEPS if stall_steps is None else stall_steps):
                 step_size, stall = step_size / 2, 0
+            if patience is not None and waited >= patience:
+                break
     return best, steps
 
 

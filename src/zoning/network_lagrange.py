@@ -61,10 +61,14 @@ HiGHS's MIP solver, ≈ 3 ms by `zoning.small_mip.branch_and_bound`, `SMALL_MIP`
 LP duals (whole classes with shared quarters are what the rise is made of: a grade's classes
 can only be filled to the last pupil by quarters split across grades in the proportions of
 their pupils). Then, from the best multipliers of the first phase (`RELAXED_SHARE` of the
-time), θ with whole quarters: each piece's relaxed value stands as its floor (a piece cut short
+time, or in a short run earlier once `RELAXED_PATIENCE` relaxed steps in a row found no better
+θ), θ with
+whole quarters: each piece's relaxed value stands as its floor (a piece cut short
 by the deadline keeps it, so θ there is never below θ'), a piece whose relaxed solution already
 has whole quarters keeps its value and solution without being solved again; then its steps,
-with a modest Polyak target (`EXACT_SHARE`).
+with a modest Polyak target (`EXACT_SHARE`). A relaxed piece's branch-and-bound starts from
+the open nodes of its search at the last multipliers (`SEARCH_REUSE`: only the costs changed,
+and the open nodes of any search tree hold every whole point of the piece that its root does).
 """
 
 from __future__ import annotations
@@ -110,6 +114,23 @@ RELAXED_TARGET = 1.2
 """Polyak's target share (as `TARGET_SHARE`) of the relaxed steps. Ward benchmark, every grade,
 the best θ in 8 s (× 10⁶, final code): 0.7 141.36, 1.0 141.84, 1.15 142.07, 1.2 142.04, 1.3
 142.00–142.09, 1.5 141.35; in 60 s: 1.0 143.49, 1.2 143.53."""
+SHORT_RUN_SECONDS = 30.0
+"""A bound given at most this many seconds (the planner's 10–20 s runs) halves its relaxed steps
+after `RELAXED_STALL_STEPS` steps without a better θ and ends them after `RELAXED_PATIENCE` in a
+row; a longer one keeps `zoning.lagrange.STALL_STEPS` and `RELAXED_SHARE` alone."""
+RELAXED_STALL_STEPS = 2
+"""In a short run (`SHORT_RUN_SECONDS`), relaxed steps without a better θ after which their step
+size is halved (`zoning.lagrange.STALL_STEPS` = 3 otherwise)."""
+RELAXED_PATIENCE: int | None = 4
+"""In a short run (`SHORT_RUN_SECONDS`), the relaxed steps end, and θ with whole quarters begins,
+after this many relaxed steps in a row without a better θ (None: only at `RELAXED_SHARE` of the
+time). Ward benchmark, every grade, the relaxed steps stall at 141.83 × 10⁶ after ≈ 8 s of CPU
+(7 steps) and then climb slowly with halved steps, while θ with whole quarters there is ≈ 0.4
+higher. The bound alone, best θ at 15 / 20 / 30 / 40 s of CPU (60 s runs; two runs, load
+3.1–3.6): no patience 141.90–142.12 / 142.19–142.36 / 142.62–142.64 / 142.80–143.12; 4 with
+halving after 2: 142.27 / 142.53 / 142.62 / 142.86 (so not in longer runs); 2 (halving after 3):
+142.26 at 15 s, then 142.19 at 60 s (the whole-quarter steps from 9 s barely climb); 5: 142.27 /
+142.55 / 142.71 / 142.77."""
 EXACT_SHARE = 0.1
 """Polyak's target share (as `TARGET_SHARE`) of the steps with whole quarters after the relaxed
 ones: the relaxed steps have come near their own maximum, a bold target overshoots. Ward
@@ -119,6 +140,12 @@ SMALL_MIP = 12
 """A piece (or a site's year piece) with at most this many integer columns — a school-year with
 the quarters relaxed: its classes per grade — is solved by `zoning.small_mip.branch_and_bound`
 on its LP instead of HiGHS's MIP solver (3.2 ms instead of 5.8 on the ward's school-years)."""
+SEARCH_REUSE = True
+"""`zoning.small_mip.branch_and_bound` of a piece (or a site's year piece with its pattern's
+rooms) starts from the open nodes of its search at the last multipliers (`leaves`: they cover
+every whole point of the piece whatever the costs) instead of the root, and not from a second
+solve of the root LP already solved. Ward benchmark, every grade, the same 7 relaxed evaluations
+(the same θ'): 4.2–4.7 s of CPU instead of 5.1–6.4, ≈ 9.6 LPs a search instead of ≈ 12."""
 LINKED_PIECES = True
 """Sites and closable schools are solved pattern by pattern, year by year (`_LinkedPiece`)
 instead of as one MIP over their years."""
@@ -217,6 +244,7 @@ class _LinkedPiece:
         self.solvers: list = [None] * len(self.parts)
         self.relaxed: list = [None] * len(self.parts)
         self.last: list = [None] * len(self.slots)
+        self.leaves: list[list] = [[] for _ in self.slots]  # each slot's last search's open nodes
         self.zero_ok = [
             bool((model.col_lo[cols[c]] == 0).all() and (rlo <= 1e-9).all() and (rhi >= -1e-9).all())
             for (q, rlo, rhi) in self.slots
@@ -246,11 +274,12 @@ class _LinkedPiece:
             self.block[part_rows][:, part_cols].tocsr(),
             model.row_lo[self.rows[part_rows]],
             model.row_hi[self.rows[part_rows]],
+            with_mip=bool(self.integer[cols].sum() > SMALL_MIP),  # else `branch_and_bound` on the LP
         )
 
-    def _run(self, h, slot: int, costs: np.ndarray, start: list | None = None) -> None:
+    def _run(self, h, slot: int, costs: np.ndarray, start: list | None = None, run: bool = True) -> None:
         """Run `h` (a year piece's HiGHS model) with the row bounds of `slot`, `costs`, and
-        `start` (a solution of the same slot) as its warm start."""
+        `start` (a solution of the same slot) as its warm start (only set them: `run` False)."""
         import highspy
 
         _, rlo, rhi = self.slots[slot]
@@ -261,7 +290,8 @@ class _LinkedPiece:
             solution = highspy.HighsSolution()
             solution.col_value = start
             h.setSolution(solution)
-        h.run()
+        if run:
+            h.run()
 
     def evaluate(self, reduced: np.ndarray, deadline: float) -> tuple[float | None, np.ndarray, bool]:
         """(a lower bound of the piece at the reduced costs `reduced` (n_cols,) or None, its v
@@ -336,13 +366,14 @@ class _LinkedPiece:
                 part_cols = self.cols[self.parts[q][1]]
                 whole = self.integer[part_cols]
                 if whole.sum() <= SMALL_MIP:  # few integer columns (classes): our own branching
-                    self._run(self.relaxed[q], int(slot), rc[self.parts[q][1]])
-                    bound, found, status = branch_and_bound(
+                    self._run(self.relaxed[q], int(slot), rc[self.parts[q][1]], run=not SEARCH_REUSE)
+                    bound, found, status = branch_and_bound(  # from the slot's last open nodes
                         self.relaxed[q],
                         whole,
                         self.model.col_lo[part_cols],
                         self.model.col_hi[part_cols],
                         deadline=min(deadline, now + PIECE_SECONDS),
+                        leaves=self.leaves[slot] if SEARCH_REUSE else None,
                     )
                     lower[slot] = max(lower[slot], bound)
                     if found is not None:
@@ -424,6 +455,7 @@ class NetworkPieces:
         self.solvers: list = [None] * count
         self.relaxed: list = [None] * count
         self.last: list = [None] * count
+        self.leaves: list[list] = [[] for _ in range(count)]  # each piece's last search's open nodes
         self.integral = [bool(self.integer[c].any()) for _, c in self.pieces]
         # a piece whose reduced costs are all ≥ 0 has value 0 when its columns are ≥ 0 and
         # v = 0 is one of its solutions
@@ -469,6 +501,7 @@ class NetworkPieces:
             block,
             model.row_lo[rows],
             model.row_hi[rows],
+            with_mip=bool(self.integer[cols].sum() > SMALL_MIP),  # else `branch_and_bound` on the LP
         )
 
     def evaluate(
@@ -518,6 +551,7 @@ class NetworkPieces:
 
         self.optimal[:] = False
         pending: list[tuple[float, int]] = []
+        roots: dict[int, tuple[float, np.ndarray]] = {}  # the pending pieces' LPs
         for k, (_rows, cols) in enumerate(self.pieces):
             if known is not None and floor is not None and known[k]:
                 self._keep(k, float(floor[k]), reduced, self.v[cols].copy())
@@ -557,7 +591,8 @@ class NetworkPieces:
                 self.seconds += time.perf_counter() - began
                 return None, self.v.copy(), False  # an infeasible or unbounded piece: no bound
             values = np.asarray(h.getSolution().col_value)
-            lower[k] = max(lower[k], float(h.getInfo().objective_function_value))
+            root = float(h.getInfo().objective_function_value)
+            lower[k] = max(lower[k], root)
             whole = self.integer[cols]
             fraction = float(np.abs(values[whole] - np.round(values[whole])).sum())
             if not self.integral[k] or fraction <= 1e-7:
@@ -565,6 +600,7 @@ class NetworkPieces:
             else:
                 self.v[cols] = values
                 pending.append((-fraction, k))
+                roots[k] = (root, values)
         reported = time.perf_counter()
         for _, k in sorted(pending):
             now = time.perf_counter()
@@ -578,11 +614,13 @@ class NetworkPieces:
             if whole.sum() <= SMALL_MIP:  # few integer columns (classes): our own branching
                 self.mips += 1
                 bound, found, status = branch_and_bound(
-                    self.relaxed[k],  # solved at these costs in the loop above
+                    self.relaxed[k],  # solved at these costs in the loop above (its LP: `roots`)
                     whole,
                     model.col_lo[cols],
                     model.col_hi[cols],
                     deadline=min(deadline, now + PIECE_SECONDS),
+                    leaves=self.leaves[k] if SEARCH_REUSE else None,  # from its last search's open nodes
+                    root=roots[k] if SEARCH_REUSE else None,
                 )
                 if np.isfinite(bound):  # (an infeasible piece keeps its LP value, as with HiGHS's MIP)
                     lower[k] = max(lower[k], bound)
@@ -722,6 +760,7 @@ def network_bound(
     floor = first / 1.01 if lp_bound is None else min(lp_bound, first)
     told = None if report is None else (lambda bound, steps: report(bound, first, steps))
     ends = began + RELAXED_SHARE * (deadline - began) if relaxed else deadline
+    short = relaxed and deadline - began <= SHORT_RUN_SECONDS  # `RELAXED_PATIENCE`
     # the best complete θ so far: its multipliers, θ, its pieces' values, v, which are whole
     at: dict = {"y": y, "theta": value, "pieces": dual.pieces.values.copy(), "v": v, "whole": None}
     if relaxed:
@@ -747,6 +786,8 @@ def network_bound(
         report=told,
         project=dual.project,
         share=RELAXED_TARGET if relaxed else TARGET_SHARE,
+        patience=RELAXED_PATIENCE if short else None,
+        stall_steps=RELAXED_STALL_STEPS if short else None,
     )
     if relaxed and time.perf_counter() < deadline:  # then whole quarters, from the best multipliers
         exact = NetworkDual(model)

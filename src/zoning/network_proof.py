@@ -26,8 +26,9 @@ and V_{l,t} depends only on (l, t, the options open in year t). A plan of value 
    part of largest LP value of the least-bounded one is solved by HiGHS (cached by its key:
    many configurations share parts). A configuration whose parts are all solved is a plan.
 The bound returned, min(U', the least bound of a configuration left), is valid for every site
-choice. Measured on the ward entry grades (docs/zoning.md): 49 configurations left, 20 part
-MIPs of 126, the optimum 26.213 × 10⁶ proven.
+choice. Measured on the ward entry grades (docs/zoning-measurements.md, "The entry grades proven by
+branching on the sites"): 49 configurations left, 20 part MIPs of 126, the optimum 26.213 × 10⁶
+proven.
 
 Applies when every site's decision is "which option, from its first year" (no must pair at a
 site), without closures; `sites_proof` returns None otherwise.

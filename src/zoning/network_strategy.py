@@ -161,7 +161,7 @@ level with several grades is improved by the zoning engine (`zoning.network_chai
 repair and ejection chains, then the engine on the years most open); what it leaves goes to
 HiGHS's parts (0: no step 4a, the previous strategy). Ward benchmark, every grade: HiGHS's 15
 parts in 0.2 s each (10 s plan) left the start as it was; the chains alone took it from
-152.6–154.3 to 150.6–150.9 × 10⁶ in 1.5–2.5 s (docs/zoning.md, "Step 4a")."""
+152.6–154.3 to 150.6–150.9 × 10⁶ in 1.5–2.5 s (docs/zoning-measurements.md, "Step 4a")."""
 PARTS_SHARE_GRADES = 0.95
 """`PARTS_SHARE` when step 4a runs (steps 4a and 4 together; the whole MIP, step 5, gets the rest:
 on the every-grade ward it never moved a plan in its 1–4 s, and 5% of a 10 s plan skips it)."""

@@ -31,7 +31,7 @@ What the bound gives a proof:
   x[i,j] = 0 in every zoning below an upper bound U when θ + c[i,j] − π_i > U.
 - The restricted master as a set-partition MIP over the columns found: a zoning (U).
 
-Measured on the ward's every-grade parts (docs/zoning.md, "every-grade gap analysis"): the
+Measured on the ward's every-grade parts (docs/zoning-measurements.md, "Every grade: one level-year part proven by column generation"): the
 Dantzig–Wolfe bound is within 0.12% of the optimum where HiGHS's bound is 5% below after 30 s.
 """
 

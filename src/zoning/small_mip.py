@@ -11,6 +11,12 @@ Best first: the open node with the least LP value is expanded next, so the first
 solution is integral is optimal, and when cut short (deadline, node limit) the least LP value
 of the open nodes is a lower bound of the MIP (each open node's LP bounds its subtree, the
 closed ones are pruned or expanded).
+
+From the last open nodes (`leaves`): the Lagrangian bound solves the same piece at other costs
+at every step. Costs do not change which nodes are feasible, and the open nodes of a search
+(the infeasible ones dropped) hold every whole point of the piece, so a search may start from
+them instead of the root: the least of their LP values bounds the piece, and best first from
+them ends at its optimum (ward benchmark: ≈ 9.6 LPs a search instead of ≈ 12).
 """
 
 from __future__ import annotations
@@ -21,21 +27,41 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["INTEGRAL", "branch_and_bound"]
+__all__ = ["INTEGRAL", "MAX_LEAVES", "branch_and_bound"]
 
 INTEGRAL = 1e-6
 """An integer column's LP value within this of an integer counts as integral."""
+MAX_LEAVES = 16
+"""An earlier search's open nodes (`leaves`) are started from when there are at most this many;
+more, and the search starts again from the root (each open node costs an LP)."""
 
 
 def branch_and_bound(
-    lp: Any, integer: np.ndarray, col_lo: np.ndarray, col_hi: np.ndarray, *, deadline: float, max_nodes: int = 500
+    lp: Any,
+    integer: np.ndarray,
+    col_lo: np.ndarray,
+    col_hi: np.ndarray,
+    *,
+    deadline: float,
+    max_nodes: int = 500,
+    leaves: list[tuple[np.ndarray, np.ndarray]] | None = None,
+    root: tuple[float, np.ndarray] | None = None,
 ) -> tuple[float, np.ndarray | None, str]:
     """min of `lp`'s objective (a HiGHS object holding the LP: costs and row bounds set) with
     the columns `integer` (bool, one per column) whole, within `col_lo`, `col_hi` (the
     integer columns' bounds, one per column): (lower bound, the best solution found or None,
     "optimal" | "infeasible" | "cut"). "cut": out of time or nodes — the bound is then the
     least LP value of the open nodes (−inf if not even the LP was solved). The integer
-    columns' bounds of `lp` are restored."""
+    columns' bounds of `lp` are restored.
+
+    `leaves` (a list, or None): the boxes (lo, hi of the integer columns) of the open nodes
+    of an earlier search on the same rows and column bounds (other costs) to start from
+    instead of the root — the integer points of the feasible nodes of any search tree lie in
+    its open nodes, whatever the costs, so they stand for the root (an empty list: the root)
+    — replaced on return by this search's open nodes (empty when cut short by a node that
+    could not be solved). `root`: the LP's value and solution at the root (`lp` just solved
+    at these costs with the integer columns' bounds `col_lo`, `col_hi`), not solved again when
+    the search starts from the root."""
     import highspy
 
     idx = np.flatnonzero(integer).astype(np.int32)
@@ -54,14 +80,28 @@ def branch_and_bound(
             return None
         return float(lp.getInfo().objective_function_value), np.asarray(lp.getSolution().col_value)
 
+    def kept(heap: list) -> None:
+        """The open nodes' boxes into `leaves`."""
+        if leaves is not None:
+            leaves[:] = [(lo, hi) for _, _, lo, hi, _ in heap]
+
     try:
-        root = solve(lo0, hi0)
-        if root is None:
-            return -np.inf, None, "cut"
-        if root[1] is None:
+        from_root = not (leaves and len(leaves) <= MAX_LEAVES)
+        boxes = [(lo0, hi0)] if from_root else list(leaves or [])
+        heap: list[tuple[float, int, np.ndarray, np.ndarray, np.ndarray]] = []
+        for made, (lo, hi) in enumerate(boxes):
+            node = root if from_root and root is not None else solve(lo, hi)
+            if node is None:
+                if leaves is not None:
+                    leaves.clear()
+                return -np.inf, None, "cut"
+            if node[1] is not None:
+                heap.append((node[0], made, lo, hi, node[1]))
+        made = len(boxes)
+        if not heap:
+            kept(heap)
             return np.inf, None, "infeasible"
-        heap: list[tuple[float, int, np.ndarray, np.ndarray, np.ndarray]] = [(root[0], 0, lo0, hi0, root[1])]
-        made = 1
+        heapq.heapify(heap)
         while heap:
             value, _, lo, hi, x = heap[0]
             n = x[idx]
@@ -69,8 +109,10 @@ def branch_and_bound(
             if off.max(initial=0.0) <= INTEGRAL:  # the least open bound is integral: optimal
                 solution = x.copy()
                 solution[idx] = np.round(n)
+                kept(heap)
                 return value, solution, "optimal"
             if made >= max_nodes or time.perf_counter() > deadline:
+                kept(heap)
                 return value, None, "cut"
             heapq.heappop(heap)
             k = int(np.argmax(off))  # the most fractional integer column
@@ -85,9 +127,12 @@ def branch_and_bound(
                 node = solve(child_lo, child_hi)
                 made += 1
                 if node is None:  # neither optimal nor infeasible: no bound below this node
+                    if leaves is not None:
+                        leaves.clear()
                     return -np.inf, None, "cut"
                 if node[1] is not None:
                     heapq.heappush(heap, (node[0], made, child_lo, child_hi, node[1]))
+        kept(heap)
         return np.inf, None, "infeasible"
     finally:
         lp.changeColsBounds(count, idx, lo0, hi0)

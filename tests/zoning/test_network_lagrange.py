@@ -163,8 +163,10 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp(variant: str
     site, closure combinations, feeder groups with a must-open site and a neighbour: θ(y) ≤ the optimum for the LP duals and random
     multipliers around them; with every piece relaxed (and the sites' and closures' patterns
     not enumerated), θ at the LP duals is the LP bound; with the quarters relaxed inside the
-    pieces, θ no higher; the relaxed pieces' values as floors of an evaluation
-    cut short by the deadline give their sum."""
+    pieces, θ no higher, and the same when each piece's search starts from its last open
+    nodes (`SEARCH_REUSE`) as afresh; the relaxed pieces' values as floors of an evaluation
+    cut short by the deadline give their sum; the bound when the relaxed steps end early
+    (`RELAXED_PATIENCE`)."""
     import zoning.network_lagrange as network_lagrange
 
     options, constraints = VARIANTS[variant]
@@ -190,6 +192,7 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp(variant: str
         patch.setattr(network_lagrange, "LINKED_PIECES", False)
         joint = NetworkDual(model)
     loose, fresh = NetworkDual(model, whole_quarters=False), NetworkDual(model)
+    loose_afresh = NetworkDual(model, whole_quarters=False)
     known_count = 0
     rng = np.random.default_rng(seed)
     for spread in (0.0, 0.05, 0.3, 1.0):
@@ -203,6 +206,11 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp(variant: str
         low, v_low, complete = loose.evaluate(y, time.perf_counter() + 30)
         assert complete and low is not None and low <= value + 1e-6 * abs(value)
         assert ((v_low >= model.col_lo - 1e-6) & (v_low <= model.col_hi + 1e-6)).all()
+        # `loose` searched its pieces from their open nodes at the last y: the same θ' as afresh
+        with monkeypatch.context() as patch:
+            patch.setattr(network_lagrange, "SEARCH_REUSE", False)
+            afresh, _, complete = loose_afresh.evaluate(y, time.perf_counter() + 30)
+        assert complete and afresh == pytest.approx(low, rel=1e-7)
         # the relaxed pieces' values as floors: θ(y) itself when there is time, at least their sum when not
         floored, _, complete = fresh.evaluate(y, time.perf_counter() + 30, floor=loose.pieces.values)
         assert complete and floored is not None and value - 1e-6 * abs(value) <= floored <= optimum * (1 + 1e-7)
@@ -222,6 +230,11 @@ def test_any_multipliers_give_a_bound_and_the_lp_duals_price_the_lp(variant: str
         assert NetworkDual(model).evaluate(y, time.perf_counter() - 1.0)[0] is None  # out of time, no floor
     assert known_count > 0
     result = network_bound(model, duals, deadline=time.perf_counter() + 0.4, lp_bound=lp.objective)
+    assert result.bound is not None and result.first_bound is not None
+    assert result.first_bound - 1e-6 <= result.bound <= optimum * (1 + 1e-7)
+    with monkeypatch.context() as patch:  # whole quarters after one relaxed step without a better θ
+        patch.setattr(network_lagrange, "RELAXED_PATIENCE", 1)
+        result = network_bound(model, duals, deadline=time.perf_counter() + 1.0, lp_bound=lp.objective)
     assert result.bound is not None and result.first_bound is not None
     assert result.first_bound - 1e-6 <= result.bound <= optimum * (1 + 1e-7)
     with monkeypatch.context() as patch:  # whole quarters from the start: never below θ at the LP duals

@@ -1,6 +1,7 @@
 """`zoning.small_mip.branch_and_bound` against HiGHS's MIP solver: a hand-computed piece, random
 school-year pieces with the quarters relaxed (classes per grade whole), an infeasible one, and
-a cut-short search that still gives a lower bound; the LP's bounds are restored."""
+a cut-short search that still gives a lower bound, searches from the last open nodes at new
+costs; the LP's bounds are restored."""
 
 from __future__ import annotations
 
@@ -117,3 +118,60 @@ def test_the_random_pieces_need_branching() -> None:
         lp.run()
         gaps += highs_optimum(*data) > lp.getInfo().objective_function_value + 1e-6
     assert gaps >= 6
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_search_from_the_last_open_nodes_matches_highs_at_new_costs(seed: int, monkeypatch) -> None:
+    """`leaves`: each search starts from the open nodes of the last one on the same piece (the
+    costs changed, the rows not) — first a search cut short after three nodes, then whole ones
+    at four other costs — and finds HiGHS's optimum at each; `root` (the LP just solved) gives
+    the same result as solving it again."""
+    import zoning.small_mip as small_mip
+
+    monkeypatch.setattr(small_mip, "MAX_LEAVES", 6)  # more open nodes: from the root again
+    rng = np.random.default_rng(100 + seed)
+    quarters, grades, rooms = int(rng.integers(3, 25)), int(rng.integers(2, 6)), int(rng.integers(1, 12))
+    cost, lo, hi, integer, matrix, row_lo, row_hi = piece(rng, quarters, grades, rooms)
+    _, lp = piece_solvers(cost, lo, hi, integer, matrix, row_lo, row_hi)
+    leaves: list = []
+    lp.run()
+    early, _, _ = branch_and_bound(lp, integer, lo, hi, deadline=time.perf_counter() + 30, max_nodes=3, leaves=leaves)
+    assert early <= highs_optimum(cost, lo, hi, integer, matrix, row_lo, row_hi) + 1e-6 * (1 + abs(early))
+    started = 0
+    for _ in range(4):
+        changed = cost.copy()
+        changed[:quarters] *= rng.uniform(0.6, 1.4, size=quarters)
+        changed[quarters : quarters + grades] = rng.uniform(-30.0, 30.0, size=grades)  # classes priced
+        optimum = highs_optimum(changed, lo, hi, integer, matrix, row_lo, row_hi)
+        lp.changeColsCost(len(changed), np.arange(len(changed), dtype=np.int32), changed)
+        started += 0 < len(leaves) <= small_mip.MAX_LEAVES
+        bound, solution, status = branch_and_bound(
+            lp, integer, lo, hi, deadline=time.perf_counter() + 30, leaves=leaves
+        )
+        assert status == "optimal" and bound == pytest.approx(optimum, rel=1e-7, abs=1e-6)
+        assert solution is not None and float(changed @ solution) == pytest.approx(optimum, rel=1e-7, abs=1e-6)
+        assert (matrix @ solution <= row_hi + 1e-6).all() and (solution >= lo - 1e-9).all()
+        lp.run()  # the root LP, then from the root with it given
+        root = (float(lp.getInfo().objective_function_value), np.asarray(lp.getSolution().col_value))
+        again, _, status = branch_and_bound(lp, integer, lo, hi, deadline=time.perf_counter() + 30, root=root)
+        assert status == "optimal" and again == pytest.approx(optimum, rel=1e-7, abs=1e-6)
+    assert started >= 1  # some search began from open nodes
+    assert np.array_equal(np.asarray(lp.getLp().col_upper_), hi) and np.array_equal(
+        np.asarray(lp.getLp().col_lower_), lo
+    )
+
+
+def test_an_infeasible_piece_leaves_no_open_nodes() -> None:
+    """The infeasible piece above: no open node is kept, and a second search (other costs) from
+    the empty list finds it infeasible again."""
+    matrix = sparse.csr_matrix(np.array([[30.0, -35.0, -1.0], [0.0, 1.0, 0.0]]))
+    lo, hi = np.array([1.0, 0.0, 0.0]), np.array([1.0, 3.0, 0.0])
+    integer = np.array([False, True, False])
+    _, lp = piece_solvers(np.array([-1.0, 0.0, 0.0]), lo, hi, integer, matrix, np.full(2, -np.inf), np.zeros(2))
+    leaves: list = []
+    for cost in (np.array([-1.0, 0.0, 0.0]), np.array([5.0, -2.0, 0.0])):
+        lp.changeColsCost(3, np.arange(3, dtype=np.int32), cost)
+        bound, solution, status = branch_and_bound(
+            lp, integer, lo, hi, deadline=time.perf_counter() + 10, leaves=leaves
+        )
+        assert status == "infeasible" and bound == np.inf and solution is None and leaves == []
