@@ -340,6 +340,13 @@ def _compare(
             f"({'—' if (g := relative_gap(st['start_objective'], best_bound)) is None else f'{g:.3%}'} above the best bound), "
             "then the MIP"
         )
+    if "chains" in st:
+        ch = st["chains"]
+        print(
+            f"  tuyensinh step 4a (zoning.network_chains, the engine on each level-year): {ch['improved']} of "
+            f"{ch['years']} years improved, {ch['gain']:,.0f} less ({ch['pass_1']:,.0f} by the chains, the rest by "
+            f"the engine on {ch['engine_years']} years) in {ch['seconds']:.1f} s"
+        )
     if "parts" in st:
         fixed_bound = st.get("sites_fixed_bound")
         print(
