@@ -64,7 +64,7 @@ COLUMNS_PART_SECONDS = 60.0
 """The least time `prove_part` is given on a part of the second pass when the even share is
 less (the time left permitting): a part cut short proves nothing and barely improves its
 zoning, so the first parts get what a proof takes and the last ones none. Ward
-benchmark, every grade (docs/zoning.md): the 15 parts proven in 0.8–108 s each (median ≈ 40 s);
+benchmark, every grade (docs/zoning-measurements.md): the 15 parts proven in 0.8–108 s each (median ≈ 40 s);
 with an even share of 4 s or 10 s a part, 1 and 3 parts proven of 15 and the zoning no better
 than the plan's."""
 COLUMNS_ORDER = "widest"

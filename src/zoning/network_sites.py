@@ -8,7 +8,7 @@ sum over levels of
 (C_l: the option opened at each of level l's sites, or none). min over budget-feasible
 C = (C_l) of Σ_l v_l(C_l) is the whole-sites relaxation (`network_strategy.
 whole_sites_relaxation`), whose sites, zoned, are measured to be better than those of the
-LP rounding (docs/zoning.md). Each v_l is one small LP, re-solved by HiGHS's dual simplex
+LP rounding (docs/zoning-measurements.md). Each v_l is one small LP, re-solved by HiGHS's dual simplex
 from the last basis after a change of the z bounds (milliseconds at ward scale), cached by
 configuration, with the reduced costs rc of the z columns: v_l is convex in the z bounds, so
 v_l + rc·Δz is a lower bound of v_l after a move, by which moves are tried (a scan stops when

@@ -102,7 +102,7 @@ OPEN_THRESHOLD = 0.5
 ZONE_EACH_YEAR = False
 """Step 3 zones each school year on its own (True) or each phase once: the run of years with
 the same sites open (False, the default: with 15 shorter slices at ward scale the engine found
-nothing in some of them under load, see docs/zoning.md; step 4 zones each year instead)."""
+nothing in some of them under load, see docs/zoning-measurements.md; step 4 zones each year instead)."""
 WHOLE_SITES_SHARE = 0.0
 """Share of the time left after the start for the whole-sites relaxation (step 3b; 0: no step)."""
 SITE_SEARCH_SHARE = 0.25
@@ -137,7 +137,7 @@ COLUMNS_FROM_SECONDS = 25.0
 """Step 4 proves the parts with several grades by column generation (`zoning.network_parts.
 solve_parts(columns_from=…)`) when its time gives each part at least this many seconds (an even
 share; one grade keeps HiGHS alone, and with it the entry grades' proof). Below it, HiGHS
-alone. Ward benchmark, every grade (docs/zoning.md, "the parts proven in the plan"; shared
+alone. Ward benchmark, every grade (docs/zoning-measurements.md, "the parts proven in the plan"; shared
 machine, load 2.6–5.2): the column generation proves a hard part (tiểu học, mầm non) in
 10–60 s of CPU, and a part cut short proves nothing and keeps a worse zoning — with 2, 4 and
 10 s a part, 0, 1 and 3 parts proven against HiGHS alone's 3, 3 and 5, the zonings 0.3–0.8%
