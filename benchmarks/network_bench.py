@@ -43,7 +43,7 @@ import shapely
 from benchmarks.zoning_bench import CRS, HCMC, _points_in, synthetic_city
 from capacity import load_norms
 from capacity.grades import LEVEL_GRADES
-from zoning import network_lagrange, network_strategy
+from zoning import network_chains, network_lagrange, network_strategy
 from zoning.constraints import pair_rules
 from zoning.distances import quarter_school_distances
 from zoning.network_problem import build_network_problem
@@ -420,19 +420,21 @@ def gap_study(nets, options: NetworkOptions, plan_values: np.ndarray, seconds: f
     show("the plan's sites fixed: MIP bound", fixed_mip.bound, fixed_mip.objective)
 
 
-def _plan_with(nets, options: NetworkOptions, limit: float, **strategy: object):
+def _plan_with(nets, options: NetworkOptions, limit: float, chains: dict | None = None, **strategy: object):
     """One plan (`plan_network`, `limit` − `SAFETY` seconds) with `network_strategy`'s settings
-    `strategy` for this run: (plan, wall seconds)."""
-    saved = {key: getattr(network_strategy, key) for key in strategy}
-    for key, value in strategy.items():
-        setattr(network_strategy, key, value)
+    `strategy` and `network_chains`' settings `chains` for this run: (plan, wall seconds)."""
+    patches = [(network_strategy, key, value) for key, value in strategy.items()]
+    patches += [(network_chains, key, value) for key, value in (chains or {}).items()]
+    saved = [(module, key, getattr(module, key)) for module, key, _ in patches]
+    for module, key, value in patches:
+        setattr(module, key, value)
     try:
         began = time.perf_counter()
         plan = plan_network(nets, options=options, time_limit=limit - SAFETY)
         return plan, time.perf_counter() - began
     finally:
-        for key, value in saved.items():
-            setattr(network_strategy, key, value)
+        for module, key, value in saved:
+            setattr(module, key, value)
 
 
 def seed_study(seeds: list[int], limits: list[float]) -> None:
@@ -447,7 +449,7 @@ def seed_study(seeds: list[int], limits: list[float]) -> None:
     )
     print(
         f"  {'limit':>5s} {'seed':>4s} {'before':>10s} {'start':>9s} {'now':>10s} {'start':>9s} "
-        f"{'now/before':>10s} {'4a gain':>8s} {'load':>5s}"
+        f"{'now/before':>10s} {'4a gain':>8s} {'4a s':>5s} {'proven':>7s} {'load':>5s}"
     )
     ratios: dict[float, list[float]] = {}
     for limit in limits:
@@ -459,10 +461,12 @@ def seed_study(seeds: list[int], limits: list[float]) -> None:
             ratio = now.objective / before.objective
             ratios.setdefault(limit, []).append(ratio)
             gain = now.steps.get("chains", {}).get("gain", 0.0)
+            seconds = now.steps.get("chains", {}).get("seconds", 0.0)
+            proven = f"{before.steps.get('parts_proven', 0)}/{now.steps.get('parts_proven', 0)}"
             print(
                 f"  {limit:5g} {seed:4d} {before.objective / 1e6:10.3f} "
                 f"{before.steps.get('start_objective', np.nan) / 1e6:9.3f} {now.objective / 1e6:10.3f} "
-                f"{now.steps.get('start_objective', np.nan) / 1e6:9.3f} {ratio:10.4f} {gain / 1e6:8.3f} "
+                f"{now.steps.get('start_objective', np.nan) / 1e6:9.3f} {ratio:10.4f} {gain / 1e6:8.3f} {seconds:5.1f} {proven:>7s} "
                 f"{max(load0, os.getloadavg()[0]):5.1f}",
                 flush=True,
             )
@@ -479,6 +483,42 @@ def seed_study(seeds: list[int], limits: list[float]) -> None:
             f"gap {'—' if plan.gap is None else f'{plan.gap:.4%}'}, {wall:.1f} s in all "
             f"(load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)",
             flush=True,
+        )
+
+
+def engine_study(seeds: list[int], limits: list[float], values: list[float]) -> None:
+    """Step 4a's pass 2 given `values` seconds a year (`network_chains.ENGINE_YEAR_SECONDS`): the
+    every-grade ward instance of each seed at each time limit, the values back to back; each
+    objective and its ratio to the default's plan of the same seed and limit (the first value
+    when the default is not among them), then the median, least and largest ratio per value."""
+    base = network_chains.ENGINE_YEAR_SECONDS if network_chains.ENGINE_YEAR_SECONDS in values else values[0]
+    print(
+        f"engine study, ward scale, every grade: ENGINE_YEAR_SECONDS {values} (baseline {base:g}); "
+        "objective × 10⁶ pupil-metres (÷ baseline)"
+    )
+    print(f"  {'limit':>5s} {'seed':>4s} " + " ".join(f"{f'{v:g} s':>19s}" for v in values) + f" {'load':>5s}")
+    ratios: dict[tuple[float, float], list[float]] = {}
+    for limit in limits:
+        for seed in seeds:
+            nets, options = ward_instance(seed=seed)
+            load0 = os.getloadavg()[0]
+            plans = {v: _plan_with(nets, options, limit, chains={"ENGINE_YEAR_SECONDS": v})[0] for v in values}
+            cells = []
+            for v in values:
+                ratio = plans[v].objective / plans[base].objective
+                ratios.setdefault((limit, v), []).append(ratio)
+                engine = plans[v].steps.get("chains", {}).get("engine_years", 0)
+                cells.append(f"{plans[v].objective / 1e6:9.3f} ({ratio:.4f}) {engine:d}y")
+            print(
+                f"  {limit:5g} {seed:4d} "
+                + " ".join(f"{c:>19s}" for c in cells)
+                + f" {max(load0, os.getloadavg()[0]):5.1f}",
+                flush=True,
+            )
+    for (limit, v), found in ratios.items():
+        print(
+            f"  {limit:g} s, {v:g} s a year: median ÷ baseline {np.median(found):.4f} over seeds {seeds} "
+            f"(min {min(found):.4f}, max {max(found):.4f})"
         )
 
 
@@ -507,7 +547,19 @@ def main(argv: list[str] | None = None) -> int:
         "--seeds", default="", help="seed study (e.g. 11,12,13): every grade, step 4a off and on, back to back"
     )
     parser.add_argument("--limits", default="10,20", help="the seed study's time limits, seconds (e.g. 10,20)")
+    parser.add_argument(
+        "--engine-years",
+        default="",
+        help="with --seeds: instead of step 4a off and on, step 4a's engine seconds a year (e.g. 1.0,1.5,2.5)",
+    )
     args = parser.parse_args(argv)
+    if args.seeds and args.engine_years:
+        engine_study(
+            [int(s) for s in args.seeds.split(",")],
+            [float(v) for v in args.limits.split(",")],
+            [float(v) for v in args.engine_years.split(",")],
+        )
+        return 0
     if args.seeds:
         seed_study([int(s) for s in args.seeds.split(",")], [float(v) for v in args.limits.split(",")])
         return 0
