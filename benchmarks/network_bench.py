@@ -449,7 +449,7 @@ def seed_study(seeds: list[int], limits: list[float]) -> None:
     )
     print(
         f"  {'limit':>5s} {'seed':>4s} {'before':>10s} {'start':>9s} {'now':>10s} {'start':>9s} "
-        f"{'now/before':>10s} {'4a gain':>8s} {'4a s':>5s} {'proven':>7s} {'load':>5s}"
+        f"{'now/before':>10s} {'4a gain':>8s} {'4a s':>5s} {'part s':>6s} {'proven':>7s} {'load':>5s}"
     )
     ratios: dict[float, list[float]] = {}
     for limit in limits:
@@ -466,7 +466,7 @@ def seed_study(seeds: list[int], limits: list[float]) -> None:
             print(
                 f"  {limit:5g} {seed:4d} {before.objective / 1e6:10.3f} "
                 f"{before.steps.get('start_objective', np.nan) / 1e6:9.3f} {now.objective / 1e6:10.3f} "
-                f"{now.steps.get('start_objective', np.nan) / 1e6:9.3f} {ratio:10.4f} {gain / 1e6:8.3f} {seconds:5.1f} {proven:>7s} "
+                f"{now.steps.get('start_objective', np.nan) / 1e6:9.3f} {ratio:10.4f} {gain / 1e6:8.3f} {seconds:5.1f} {before.steps.get('part_seconds', np.nan):6.2f} {proven:>7s} "
                 f"{max(load0, os.getloadavg()[0]):5.1f}",
                 flush=True,
             )

@@ -628,6 +628,7 @@ def _solve_steps(
                 )
                 children.append(listing.beside)
             parts_seconds = left * PARTS_SHARE
+            steps["part_seconds"] = parts_seconds / max(n_parts, 1)  # step 4's even share a part, without 4a
             columns_from: float | None = COLUMNS_FROM_SECONDS
             if _chains_wanted(model, parts_seconds, n_parts, proof):  # step 4a (then HiGHS alone, as before)
                 columns_from = None
