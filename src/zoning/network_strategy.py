@@ -162,6 +162,16 @@ repair and ejection chains, then the engine on the years most open); what it lea
 HiGHS's parts (0: no step 4a, the previous strategy). Ward benchmark, every grade: HiGHS's 15
 parts in 0.2 s each (10 s plan) left the start as it was; the chains alone took it from
 152.6–154.3 to 150.6–150.9 × 10⁶ in 1.5–2.5 s (docs/zoning-measurements.md, "Step 4a")."""
+CHAINS_UNTIL_SECONDS = 0.7
+"""Step 4a runs only while step 4's even share of `PARTS_SHARE` of the time left is below this many
+seconds a part (`steps["part_seconds"]`): with more, step 3 gave the engine ≈ 0.6 s or more a year,
+the start is already near the engine's local optimum, and step 4a (pass 2: 1.5 s on each of the
+15 ward years) takes HiGHS's time for next to nothing. Ward benchmark, every grade, step 4a on ÷
+off back to back, seeds 11 / 12 / 13 (2026-12-06 11:02–11:35, niced, load 2.5–4.0; docs/zoning-
+measurements.md, "Step 4a at longer limits"): 20 s (0.52 s a part) 0.9967 / 0.9962 / 0.9971;
+30 s (0.87) 0.9987 / 1.0003 / 1.0014; 40 s (1.21) 1.0001 / 1.0004 / 1.0013, step 4a 21 s for
+a gain of 0–0.02 × 10⁶ while HiGHS lost the parts it proved (seed 12: 9 → 2); 60 s 1.0000 /
+0.9997 / 1.0001; 300 s (seed 11) 0.9998, step 4a gaining nothing."""
 PARTS_SHARE_GRADES = 0.95
 """`PARTS_SHARE` when step 4a runs (steps 4a and 4 together; the whole MIP, step 5, gets the rest:
 on the every-grade ward it never moved a plan in its 1–4 s, and 5% of a 10 s plan skips it)."""
@@ -699,8 +709,9 @@ def _chains_wanted(model: NetworkModel, parts_seconds: float, n_parts: int, proo
     """Step 4a runs (`CHAINS_SHARE` > 0): some level has several grades, at least
     `ENGINE_MIN_PAIRS` quarter–school pairs and no feeder groups (below that, HiGHS proves a
     level-year in a fraction of a second: the sample wards' path is unchanged), step 4b does not
-    follow (`proof`), and step 4's `parts_seconds` are short of the column generation's
-    (`COLUMNS_FROM_SECONDS` a part: that path is unchanged)."""
+    follow (`proof`), and step 4's `parts_seconds` give each of the `n_parts` parts less than
+    `CHAINS_UNTIL_SECONDS` (with more, the engine's start leaves step 4a nothing to gain; far
+    below the column generation's `COLUMNS_FROM_SECONDS`, whose path is unchanged)."""
     return (
         CHAINS_SHARE > 0
         and not proof
@@ -708,7 +719,7 @@ def _chains_wanted(model: NetworkModel, parts_seconds: float, n_parts: int, proo
             b.net.shape[3] > 1 and len(b.pair_quarter) >= ENGINE_MIN_PAIRS and not b.rules.feeder_groups
             for b in model.blocks
         )
-        and parts_seconds / max(n_parts, 1) < COLUMNS_FROM_SECONDS
+        and parts_seconds / max(n_parts, 1) < min(CHAINS_UNTIL_SECONDS, COLUMNS_FROM_SECONDS)
     )
 
 

@@ -116,15 +116,24 @@ def test_choices_read_whole_quarters_and_refuse_split_ones():
     assert network_chains._choices(zoning, None) is None
 
 
-def test_chains_step_runs_only_with_several_grades_short_of_the_column_generation(toy, monkeypatch):
+def test_chains_step_runs_only_with_several_grades_and_short_parts(toy, monkeypatch):
     model, _exact = toy
     (b,) = model.blocks
-    assert not network_strategy._chains_wanted(model, 1.0, len(YEARS), proof=False)  # a small level: HiGHS alone
+    assert not network_strategy._chains_wanted(model, 0.1, len(YEARS), proof=False)  # a small level: HiGHS alone
     monkeypatch.setattr(network_strategy, "ENGINE_MIN_PAIRS", len(b.pair_quarter))
     n_parts = len(YEARS)
-    per_part = network_strategy.COLUMNS_FROM_SECONDS
+    per_part = network_strategy.CHAINS_UNTIL_SECONDS
     assert network_strategy._chains_wanted(model, 0.5 * per_part * n_parts, n_parts, proof=False)
-    assert not network_strategy._chains_wanted(model, per_part * n_parts, n_parts, proof=False)  # columns' path
-    assert not network_strategy._chains_wanted(model, 1.0, n_parts, proof=True)  # step 4b's path
+    assert not network_strategy._chains_wanted(
+        model, 1.5 * per_part * n_parts, n_parts, proof=False
+    )  # the start had time
+    columns = network_strategy.COLUMNS_FROM_SECONDS
+    assert not network_strategy._chains_wanted(model, columns * n_parts, n_parts, proof=False)  # columns' path
+    monkeypatch.setattr(
+        network_strategy, "CHAINS_UNTIL_SECONDS", 2 * columns
+    )  # a higher gate: the columns keep their path
+    assert network_strategy._chains_wanted(model, 0.5 * columns * n_parts, n_parts, proof=False)
+    assert not network_strategy._chains_wanted(model, columns * n_parts, n_parts, proof=False)
+    assert not network_strategy._chains_wanted(model, 0.1, n_parts, proof=True)  # step 4b's path
     one_grade = replace(b, net=replace(b.net, zoning=replace(b.net.zoning, grades=b.net.zoning.grades[:1])))
-    assert not network_strategy._chains_wanted(replace(model, blocks=(one_grade,)), 1.0, n_parts, proof=False)
+    assert not network_strategy._chains_wanted(replace(model, blocks=(one_grade,)), 0.1, n_parts, proof=False)
