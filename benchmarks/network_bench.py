@@ -420,7 +420,7 @@ def gap_study(nets, options: NetworkOptions, plan_values: np.ndarray, seconds: f
     show("the plan's sites fixed: MIP bound", fixed_mip.bound, fixed_mip.objective)
 
 
-def _plan_with(nets, options: NetworkOptions, limit: float, chains: dict | None = None, **strategy: object):
+def _plan_with(nets, options: NetworkOptions, limit: float, chains: dict[str, float] | None = None, **strategy: object):
     """One plan (`plan_network`, `limit` − `SAFETY` seconds) with `network_strategy`'s settings
     `strategy` and `network_chains`' settings `chains` for this run: (plan, wall seconds)."""
     patches = [(network_strategy, key, value) for key, value in strategy.items()]
@@ -477,7 +477,7 @@ def seed_study(seeds: list[int], limits: list[float]) -> None:
         )
     nets, options = ward_instance(entry_grade=True)
     for label, strategy in (("before", {"CHAINS_SHARE": 0.0}), ("now", {})):
-        plan, wall = _plan_with(nets, options, 10.0, **strategy)
+        plan, wall = _plan_with(nets, options, 10.0, None, **strategy)
         print(
             f"  entry grades (seed 11, 10 s) {label}: {plan.objective / 1e6:.4f} × 10⁶, {plan.status}, "
             f"gap {'—' if plan.gap is None else f'{plan.gap:.4%}'}, {wall:.1f} s in all "

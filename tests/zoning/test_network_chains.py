@@ -124,9 +124,8 @@ def test_chains_step_runs_only_with_several_grades_and_short_parts(toy, monkeypa
     n_parts = len(YEARS)
     per_part = network_strategy.CHAINS_UNTIL_SECONDS
     assert network_strategy._chains_wanted(model, 0.5 * per_part * n_parts, n_parts, proof=False)
-    assert not network_strategy._chains_wanted(
-        model, 1.5 * per_part * n_parts, n_parts, proof=False
-    )  # the start had time
+    # with more time a part, step 3's start had the engine's time: no step 4a
+    assert not network_strategy._chains_wanted(model, 1.5 * per_part * n_parts, n_parts, proof=False)
     columns = network_strategy.COLUMNS_FROM_SECONDS
     assert not network_strategy._chains_wanted(model, columns * n_parts, n_parts, proof=False)  # columns' path
     monkeypatch.setattr(
