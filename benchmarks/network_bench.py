@@ -18,7 +18,8 @@ pupils over capacity.
 
 Run: `python -m benchmarks network [--skip-city] [--skip-pulp] [--before] [--ward-limit 10]
 [--city-limit 60] [--gap-study S] [--no-proof] [--bound-before] [--seeds 11,12,13 --limits 10,20]`
-(`--seeds`: the seed study alone, `seed_study`: step 4a of the strategy off and on, back to back) (`--no-proof`: the ward
+(`--seeds`: the seed study alone, `seed_study`: step 4a of the strategy off and on, back to back;
+with `--engine-years 1.0,1.5,2.5`, `engine_study`: step 4a's engine seconds a year instead) (`--no-proof`: the ward
 instances also solved without step 4b, the proof over every site choice, in the same run;
 `--bound-before`: also with the Lagrangian bound's quarters whole from its first step,
 `network_lagrange.RELAXED_SHARE` = 0, the previous bound, in the same run; `--before`: the

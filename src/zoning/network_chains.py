@@ -40,7 +40,11 @@ ENGINE_YEAR_SECONDS = 1.5
 """Seconds of the zoning engine (LP-guided strategy) per year in pass 2: on the ward's every-grade
 tiểu học years it used 1.3–1.45 s of 1.5 and reached 10.42 × 10⁶ (2028) and 11.18 (2029) where
 the chains' local optimum was 11.08 and 11.92 (optima 10.27, 11.13); with 0.2–0.5 s it stops
-after its first rounding, no better than the chains."""
+after its first rounding, no better than the chains. Against 1.0 and 2.5 s (`python -m benchmarks
+network --seeds 11,12,13 --limits 10,20 --engine-years 1.0,1.5,2.5`, 2026-12-06 11:21–11:26, load
+2.7–3.1; ÷ 1.5 s, seeds 11 / 12 / 13): 1.0 s at 10 s 0.9931 / 0.9975 / 0.9997 (8–10 years
+reached instead of 2–3), at 20 s 0.9999 / 0.9990 / 1.0084 (seed 13 0.8% worse); 2.5 s at 10 s
+1.0029 / 0.9998 / 1.0006, at 20 s 1.0003 / 0.9987 / 1.0000 — no clear gain at both limits, kept."""
 ENGINE_MIN_SECONDS = 0.6
 """The least time left for which pass 2 still runs the engine on one more year."""
 

@@ -25,9 +25,10 @@ So, within one time limit:
    year's zones (else the nearest schools) instead of losing the start; optionally (3b,
    `WHOLE_SITES_SHARE` > 0, off: no gain within 10 s at ward scale) the whole-sites
    relaxation's sites, zoned the same way, when that start is better;
-4a. when a level has several grades and at least `ENGINE_MIN_PAIRS` pairs (and neither step 4b
-   nor the column generation follows), each of its school years, the start's sites fixed,
-   improved by the zoning engine within `CHAINS_SHARE` of step 4's time
+4a. when a level has several grades and at least `ENGINE_MIN_PAIRS` pairs, step 4 would give
+   each part less than `CHAINS_UNTIL_SECONDS` (short plans: ≤ 20–25 s at ward scale, where the
+   start's engine had < 0.5 s a year) and step 4b does not follow, each of its school years,
+   the start's sites fixed, improved by the zoning engine within `CHAINS_SHARE` of step 4's time
    (`zoning.network_chains.chain_years`: greedy repair and ejection chains of whole quarters,
    whole classes per grade, then the engine's LP-guided strategy on the years most open above
    their LP, 1.5 s each); HiGHS's parts (alone, no column generation), which
