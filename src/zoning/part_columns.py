@@ -77,6 +77,10 @@ GUESS = 0.005
 if the optimum is below that, the smaller MIP proves it (and finds it when the columns did not
 combine into it); otherwise its bound, θ·(1 + GUESS), still holds, and the pairs are fixed
 again against the best zoning. Root gaps measured: 0–0.24% on the ward's every-grade parts."""
+SEARCH_REUSE = True
+"""A piece's relaxed pricing (`zoning.small_mip.branch_and_bound`) starts from the open nodes of
+its last search (`SchoolPiece.leaves`: the same rows and bounds at other duals, so they hold
+every whole point of the piece) instead of the root."""
 RELAXED_SHARE = 0.6
 """`prove_part`'s relaxed stage may take at most this share of the column bound's time, so that
 a short slice still prices whole patterns (measured on the ward's tiểu học 2029: the relaxed
@@ -155,6 +159,7 @@ class SchoolPiece:
         dense = sub[keep].toarray()  # ≤ 2G + 1 rows × ≈ 100 columns
         packing = (dense == 0) | ((lo_r[keep] == -np.inf)[:, None] & (dense > 0))
         self.removable = packing.all(axis=0)  # a quarter may leave any pattern of this school
+        self.leaves: list[tuple[np.ndarray, np.ndarray]] = []  # the last relaxed search's open nodes
 
     def reduced(self, pi: np.ndarray) -> np.ndarray:
         c = self.cost.copy()
@@ -175,7 +180,12 @@ class SchoolPiece:
         if not whole:
             self.lp.changeColsCost(len(c), idx, c)
             bound, found, _status = branch_and_bound(
-                self.lp, self.integer & ~self.x, self.lo, self.hi, deadline=deadline
+                self.lp,
+                self.integer & ~self.x,
+                self.lo,
+                self.hi,
+                deadline=deadline,
+                leaves=self.leaves if SEARCH_REUSE else None,
             )
             return (min(float(bound), 0.0) if self.empty else float(bound)), found
         self.mip.changeColsCost(len(c), idx, c)
