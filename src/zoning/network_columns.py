@@ -55,7 +55,8 @@ LP's duals, a box-step on the linking rows (artificials ±e_r at costs π̂ ± �
 of the best θ_LP), first with the quarters relaxed inside the pieces (`RELAXED_SHARE` of the time
 at most), then whole. A state
 whose reduced costs are all ≥ 0 (and whose empty pattern is feasible) has m_s = 0 without a
-solve, and a site-year whose largest option has m_s = 0 has 0 for every smaller option (more
+solve (a state's relaxed search, in both stages, starts from its last one's open nodes:
+`part_columns.SEARCH_REUSE`), and a site-year whose largest option has m_s = 0 has 0 for every smaller option (more
 rooms only add patterns).
 """
 

@@ -15,8 +15,10 @@ into one piece per school (symbols as in `zoning.network_model`):
 
 Pricing a school is its piece MIP with the costs c[i,j] − π_i (≈ 100 binaries and G integers:
 HiGHS with its primal heuristics off, gap `zoning.lagrange.PIECE_GAP`), first with the quarters relaxed
-(x ∈ [0,1], classes whole: `zoning.small_mip`, ≈ 1 ms; a weaker θ′ ≤ θ) until that master
-converges, then whole (its fractional columns dropped). The master and the stabilised
+(x ∈ [0,1], classes whole: `zoning.small_mip`, ≈ 1 ms, each search from the open nodes of the
+piece's last one, `SEARCH_REUSE`; a weaker θ′ ≤ θ) until that master converges, then whole (its
+fractional columns dropped; HiGHS: the small search over the ≈ 100 binaries too is ≈ 3.5× slower
+and often cut at its node limit). The master and the stabilised
 (box-step) loop are `zoning.column_master`'s, its states the schools (capacity = 1, no site
 columns): the quarter rows carry artificial columns ±e_i of cost π̂_i ± δ_i, so the master's duals
 stay within δ of π̂, the multipliers of the best θ so far; the box doubles when its master finds

@@ -3,7 +3,7 @@ open nodes of the piece's last one (`SchoolPiece.leaves`, `part_columns.SEARCH_R
 small ward's parts, at a sequence of duals around the column bound's multipliers, the same
 values and patterns (ties apart) as a search from the root every time and as HiGHS's MIP of the relaxed
 piece — and a different value somewhere once an open node is dropped between searches (the
-comparison would catch a restart that loses a node)."""
+comparison would catch a restart that loses a node); network_columns' states the same."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ import pytest
 from small_ward_parts import exact_parts
 
 from zoning import part_columns
+from zoning.network_columns import NetworkColumns
+from zoning.network_sites import solve_lp
 from zoning.part_columns import SchoolPiece, column_bound, part_schools
 
 STEPS = 25
@@ -112,3 +114,33 @@ def test_dropping_an_open_node_changes_a_price(priced, monkeypatch) -> None:
                 assert d >= f - 1e-6 * max(1.0, abs(f))  # fewer nodes: never lower
                 wrong += d > f + 1e-6 * max(1.0, abs(f))
     assert wrong > 0
+
+
+@pytest.mark.parametrize("whole", [False, True])
+def test_network_states_price_the_same_with_restarts(monkeypatch, whole: bool) -> None:
+    """network_columns' states (part_columns' pieces with their sites' z, c fixed; whole: the
+    relaxed search first, HiGHS's MIP when its pattern is not whole) at a sequence of duals: the
+    same m_s and θ with each search from the last one's open nodes as from the root."""
+    model, _exact, _parts = exact_parts()
+    _lp, duals = solve_lp(model, time_limit=30)
+    rng = np.random.default_rng(7)
+    probe = NetworkColumns(model)
+    pi0 = np.asarray(duals)[probe.linking]
+    scale = np.abs(pi0).mean() + 1.0
+    pis = [probe.project(pi0 + 0.3 * scale * rng.standard_normal(len(pi0))) for _ in range(12)]
+    runs = []
+    for reuse in (True, False):
+        monkeypatch.setattr(part_columns, "SEARCH_REUSE", reuse)
+        cols = NetworkColumns(model)
+        out = []
+        for pi in pis:
+            at = cols.evaluate(pi, whole, time.perf_counter() + 30)
+            assert at is not None
+            out.append((at[0], at[1], at[2]))
+        runs.append((out, sum(len(state.leaves) > 0 for state in cols.states)))
+    (again, kept), (fresh, _none) = runs
+    assert kept > 0  # some states were searched from open nodes
+    for (theta_a, int_a, m_a), (theta_f, int_f, m_f) in zip(again, fresh, strict=True):
+        assert theta_a == pytest.approx(theta_f, rel=1e-9, abs=1e-6)
+        assert int_a == pytest.approx(int_f, rel=1e-9, abs=1e-6)
+        assert np.allclose(m_a, m_f, rtol=1e-9, atol=1e-6)
