@@ -3,7 +3,8 @@ open nodes of the piece's last one (`SchoolPiece.leaves`, `part_columns.SEARCH_R
 small ward's parts, at a sequence of duals around the column bound's multipliers, the same
 values and patterns (ties apart) as a search from the root every time and as HiGHS's MIP of the relaxed
 piece — and a different value somewhere once an open node is dropped between searches (the
-comparison would catch a restart that loses a node); network_columns' states the same."""
+comparison would catch a restart that loses a node); network_columns' states the same (restarts
+there are off by default)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 from small_ward_parts import exact_parts
 
-from zoning import part_columns
+from zoning import network_columns, part_columns
 from zoning.network_columns import NetworkColumns
 from zoning.network_sites import solve_lp
 from zoning.part_columns import SchoolPiece, column_bound, part_schools
@@ -120,7 +121,8 @@ def test_dropping_an_open_node_changes_a_price(priced, monkeypatch) -> None:
 def test_network_states_price_the_same_with_restarts(monkeypatch, whole: bool) -> None:
     """network_columns' states (part_columns' pieces with their sites' z, c fixed; whole: the
     relaxed search first, HiGHS's MIP when its pattern is not whole) at a sequence of duals: the
-    same m_s and θ with each search from the last one's open nodes as from the root."""
+    same m_s and θ with each search from the last one's open nodes (network_columns.SEARCH_REUSE,
+    off by default) as from the root."""
     model, _exact, _parts = exact_parts()
     _lp, duals = solve_lp(model, time_limit=30)
     rng = np.random.default_rng(7)
@@ -131,6 +133,7 @@ def test_network_states_price_the_same_with_restarts(monkeypatch, whole: bool) -
     runs = []
     for reuse in (True, False):
         monkeypatch.setattr(part_columns, "SEARCH_REUSE", reuse)
+        monkeypatch.setattr(network_columns, "SEARCH_REUSE", reuse)
         cols = NetworkColumns(model)
         out = []
         for pi in pis:
