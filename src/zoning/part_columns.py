@@ -15,8 +15,10 @@ into one piece per school (symbols as in `zoning.network_model`):
 
 Pricing a school is its piece MIP with the costs c[i,j] − π_i (≈ 100 binaries and G integers:
 HiGHS with its primal heuristics off, gap `zoning.lagrange.PIECE_GAP`), first with the quarters relaxed
-(x ∈ [0,1], classes whole: `zoning.small_mip`, ≈ 1 ms; a weaker θ′ ≤ θ) until that master
-converges, then whole (its fractional columns dropped). The master and the stabilised
+(x ∈ [0,1], classes whole: `zoning.small_mip`, ≈ 1 ms, each search from the open nodes of the
+piece's last one, `SEARCH_REUSE`; a weaker θ′ ≤ θ) until that master converges, then whole (its
+fractional columns dropped; HiGHS: the small search over the ≈ 100 binaries too is ≈ 3.5× slower
+and often cut at its node limit). The master and the stabilised
 (box-step) loop are `zoning.column_master`'s, its states the schools (capacity = 1, no site
 columns): the quarter rows carry artificial columns ±e_i of cost π̂_i ± δ_i, so the master's duals
 stay within δ of π̂, the multipliers of the best θ so far; the box doubles when its master finds
@@ -77,6 +79,10 @@ GUESS = 0.005
 if the optimum is below that, the smaller MIP proves it (and finds it when the columns did not
 combine into it); otherwise its bound, θ·(1 + GUESS), still holds, and the pairs are fixed
 again against the best zoning. Root gaps measured: 0–0.24% on the ward's every-grade parts."""
+SEARCH_REUSE = True
+"""A piece's relaxed pricing (`zoning.small_mip.branch_and_bound`) starts from the open nodes of
+its last search (`SchoolPiece.leaves`: the same rows and bounds at other duals, so they hold
+every whole point of the piece) instead of the root."""
 RELAXED_SHARE = 0.6
 """`prove_part`'s relaxed stage may take at most this share of the column bound's time, so that
 a short slice still prices whole patterns (measured on the ward's tiểu học 2029: the relaxed
@@ -155,6 +161,7 @@ class SchoolPiece:
         dense = sub[keep].toarray()  # ≤ 2G + 1 rows × ≈ 100 columns
         packing = (dense == 0) | ((lo_r[keep] == -np.inf)[:, None] & (dense > 0))
         self.removable = packing.all(axis=0)  # a quarter may leave any pattern of this school
+        self.leaves: list[tuple[np.ndarray, np.ndarray]] = []  # the last relaxed search's open nodes
 
     def reduced(self, pi: np.ndarray) -> np.ndarray:
         c = self.cost.copy()
@@ -175,7 +182,12 @@ class SchoolPiece:
         if not whole:
             self.lp.changeColsCost(len(c), idx, c)
             bound, found, _status = branch_and_bound(
-                self.lp, self.integer & ~self.x, self.lo, self.hi, deadline=deadline
+                self.lp,
+                self.integer & ~self.x,
+                self.lo,
+                self.hi,
+                deadline=deadline,
+                leaves=self.leaves if SEARCH_REUSE else None,
             )
             return (min(float(bound), 0.0) if self.empty else float(bound)), found
         self.mip.changeColsCost(len(c), idx, c)
