@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -246,18 +247,7 @@ def _compare(
     def run(label: str, lagrange: dict | None = None, **strategy: object) -> tuple[tuple, Any]:
         """One plan of the instance with `network_strategy`'s settings `strategy` (and
         `network_lagrange`'s settings `lagrange`) for this run: its table row and the plan."""
-        patches = [(network_strategy, key, value) for key, value in strategy.items()]
-        patches += [(network_lagrange, key, value) for key, value in (lagrange or {}).items()]
-        saved = [(module, key, getattr(module, key)) for module, key, _ in patches]
-        for module, key, value in patches:
-            setattr(module, key, value)
-        try:
-            began = time.perf_counter()
-            plan = plan_network(nets, options=options, time_limit=limit - SAFETY)
-            wall = time.perf_counter() - began
-        finally:
-            for module, key, value in saved:
-                setattr(module, key, value)
+        plan, wall = _plan_with(nets, options, limit, lagrange=lagrange, strategy=strategy)
         opened = int(plan.sites["opened"].sum())
         row = (label, plan.build_seconds, plan.seconds, plan.objective, plan.bound, plan.status, opened)
         return (*row, plan.overflow_pupils, wall), plan
@@ -421,11 +411,21 @@ def gap_study(nets, options: NetworkOptions, plan_values: np.ndarray, seconds: f
     show("the plan's sites fixed: MIP bound", fixed_mip.bound, fixed_mip.objective)
 
 
-def _plan_with(nets, options: NetworkOptions, limit: float, chains: dict[str, float] | None = None, **strategy: object):
+def _plan_with(
+    nets,
+    options: NetworkOptions,
+    limit: float,
+    *,
+    chains: dict[str, float] | None = None,
+    lagrange: dict | None = None,
+    strategy: Mapping[str, object] | None = None,
+):
     """One plan (`plan_network`, `limit` − `SAFETY` seconds) with `network_strategy`'s settings
-    `strategy` and `network_chains`' settings `chains` for this run: (plan, wall seconds)."""
-    patches = [(network_strategy, key, value) for key, value in strategy.items()]
+    `strategy`, `network_chains`' settings `chains` and `network_lagrange`'s settings `lagrange`
+    for this run: (plan, wall seconds)."""
+    patches = [(network_strategy, key, value) for key, value in (strategy or {}).items()]
     patches += [(network_chains, key, value) for key, value in (chains or {}).items()]
+    patches += [(network_lagrange, key, value) for key, value in (lagrange or {}).items()]
     saved = [(module, key, getattr(module, key)) for module, key, _ in patches]
     for module, key, value in patches:
         setattr(module, key, value)
@@ -457,7 +457,7 @@ def seed_study(seeds: list[int], limits: list[float]) -> None:
         for seed in seeds:
             nets, options = ward_instance(seed=seed)
             load0 = os.getloadavg()[0]
-            before, _ = _plan_with(nets, options, limit, CHAINS_SHARE=0.0)
+            before, _ = _plan_with(nets, options, limit, strategy={"CHAINS_SHARE": 0.0})
             now, _ = _plan_with(nets, options, limit)
             ratio = now.objective / before.objective
             ratios.setdefault(limit, []).append(ratio)
@@ -478,7 +478,7 @@ def seed_study(seeds: list[int], limits: list[float]) -> None:
         )
     nets, options = ward_instance(entry_grade=True)
     for label, strategy in (("before", {"CHAINS_SHARE": 0.0}), ("now", {})):
-        plan, wall = _plan_with(nets, options, 10.0, None, **strategy)
+        plan, wall = _plan_with(nets, options, 10.0, strategy=strategy)
         print(
             f"  entry grades (seed 11, 10 s) {label}: {plan.objective / 1e6:.4f} × 10⁶, {plan.status}, "
             f"gap {'—' if plan.gap is None else f'{plan.gap:.4%}'}, {wall:.1f} s in all "

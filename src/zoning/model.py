@@ -54,6 +54,7 @@ Objective (pupil-metres, summed over the school years):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -63,7 +64,7 @@ from zoning.contiguity import ContiguityRule, closer_neighbour_pairs, island_com
 from zoning.notes import Note, ZoningError
 from zoning.problem import ZoningProblem
 
-__all__ = ["MatrixModel", "ModelOptions", "build_model", "candidate_pairs", "TIE_BREAK"]
+__all__ = ["MatrixModel", "ModelOptions", "build_model", "candidate_pairs", "is_feasible", "TIE_BREAK"]
 
 TIE_BREAK = 1e-4
 """Pupils charged per metre on every pair, so empty quarters go to their nearest school."""
@@ -202,6 +203,33 @@ def _overflow_penalty(problem: ZoningProblem, distance_penalty: float, stability
     nearest = problem.nearest_metres()
     reference = max(problem.norm_distance or 1000.0, float(np.median(nearest)))
     return OVERFLOW_METRES * (reference * (1.0 + distance_penalty) + stability)
+
+
+class _Bounded(Protocol):
+    """The fields `is_feasible` reads (`MatrixModel`, `zoning.network_model.NetworkModel`)."""
+
+    @property
+    def matrix(self) -> sparse.csr_matrix: ...
+    @property
+    def row_lo(self) -> np.ndarray: ...
+    @property
+    def row_hi(self) -> np.ndarray: ...
+    @property
+    def col_lo(self) -> np.ndarray: ...
+    @property
+    def col_hi(self) -> np.ndarray: ...
+
+
+def is_feasible(model: _Bounded, values: np.ndarray, tol: float = 1e-6) -> bool:
+    """`values` within every row and column bound of `model` (a `MatrixModel` or a
+    `zoning.network_model.NetworkModel`), to `tol`; integrality not checked."""
+    activity = model.matrix @ values
+    return bool(
+        (activity >= model.row_lo - tol).all()
+        and (activity <= model.row_hi + tol).all()
+        and (values >= model.col_lo - tol).all()
+        and (values <= model.col_hi + tol).all()
+    )
 
 
 def build_model(problem: ZoningProblem, options: ModelOptions = ModelOptions()) -> MatrixModel:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from zoning.ejection import improve_by_chains
-from zoning.model import MatrixModel, ModelOptions, build_model
+from zoning.model import MatrixModel, ModelOptions, build_model, is_feasible
 from zoning.network_model import LevelBlock, NetworkModel
 from zoning.notes import ZoningError
 from zoning.problem import ZoningProblem, with_dense
@@ -209,19 +209,9 @@ def _keep(model: NetworkModel, values: np.ndarray, year: _Year, chosen: np.ndarr
         return None
     trial = values.copy()
     trial[b.x0 : b.z0] = zoned
-    if model.objective(trial) >= model.objective(values) - 1e-6 or not _feasible(model, trial):
+    if model.objective(trial) >= model.objective(values) - 1e-6 or not is_feasible(model, trial):
         return None
     return trial
-
-
-def _feasible(model: NetworkModel, values: np.ndarray, tol: float = 1e-6) -> bool:
-    activity = model.matrix @ values
-    return bool(
-        (activity >= model.row_lo - tol).all()
-        and (activity <= model.row_hi + tol).all()
-        and (values >= model.col_lo - tol).all()
-        and (values <= model.col_hi + tol).all()
-    )
 
 
 def chain_years(

@@ -74,7 +74,7 @@ from zoning.assign import solve_problem
 from zoning.beside import Beside, fork_available
 from zoning.ejection import improve_by_chains
 from zoning.lagrange import BackgroundBound
-from zoning.model import ModelOptions, build_model
+from zoning.model import ModelOptions, build_model, is_feasible
 from zoning.network_chains import block_zoning, chain_years, phase_problem
 from zoning.network_lagrange import network_bound
 from zoning.network_model import LevelBlock, NetworkModel, early_fixed, start_vector
@@ -483,19 +483,9 @@ def _whole_sites_step(
     left -= time.perf_counter() - t0
     other = lp_guided_start(model, relaxed.values, left * ZONING_SHARE)
     steps["whole_sites_start"] = None if other is None else model.objective(other)
-    if other is not None and _feasible(model, other) and model.objective(other) < model.objective(start):
+    if other is not None and is_feasible(model, other) and model.objective(other) < model.objective(start):
         return other, relaxed.bound
     return start, relaxed.bound
-
-
-def _feasible(model: NetworkModel, values: np.ndarray, tol: float = 1e-6) -> bool:
-    activity = model.matrix @ values
-    return bool(
-        (activity >= model.row_lo - tol).all()
-        and (activity <= model.row_hi + tol).all()
-        and (values >= model.col_lo - tol).all()
-        and (values <= model.col_hi + tol).all()
-    )
 
 
 def solve_network_model(
@@ -581,7 +571,7 @@ def _solve_steps(
     lp_duals: np.ndarray | None = None
     n_parts = len(model_parts(model, fixed_columns(model)))
     split = n_parts > 1  # step 4 (else: the whole MIP alone)
-    fresh = start is None or not _feasible(model, start)  # steps 1–3 (and 4b when it applies)
+    fresh = start is None or not is_feasible(model, start)  # steps 1–3 (and 4b when it applies)
     deadline = began + time_limit - PROOF_RESERVE_SECONDS
     free = _sites_free_beside(model, deadline, mip_rel_gap) if fresh and split else None
     if free is not None:
@@ -606,7 +596,7 @@ def _solve_steps(
                 steps=steps,
             )
             steps["zoning_seconds"] = time.perf_counter() - t0
-            if start is not None and not _feasible(model, start):
+            if start is not None and not is_feasible(model, start):
                 start = None
             if start is not None and split and WHOLE_SITES_SHARE > 0:
                 left = time_limit - (time.perf_counter() - began)
@@ -615,7 +605,7 @@ def _solve_steps(
                     lp_bound = sites_bound
         if start is None:
             start = start_vector(model)
-            if start is not None and not _feasible(model, start):
+            if start is not None and not is_feasible(model, start):
                 start = None
     if lp_duals is not None and _class_count_wanted(model):  # after the start, which is time-sliced
         beside = BackgroundBound(
@@ -661,7 +651,7 @@ def _solve_steps(
                 beside=COLUMNS_BESIDE and fork_available(),
             )
             _record_parts(model, parts, steps)
-            if parts.objective <= steps["start_objective"] and _feasible(model, parts.values):
+            if parts.objective <= steps["start_objective"] and is_feasible(model, parts.values):
                 start = parts.values
             steps["parts"], steps["parts_proven"] = parts.parts, parts.proven
             if free is not None:
@@ -774,7 +764,7 @@ def _sites_proof_step(
     }
     if (
         proof.values is not None
-        and _feasible(model, proof.values)
+        and is_feasible(model, proof.values)
         and model.objective(proof.values) < model.objective(start)
     ):
         start = proof.values

@@ -64,7 +64,7 @@ from zoning.contiguity import grow_zones
 from zoning.ejection import improve_by_chains
 from zoning.lagrange import BackgroundBound, ClassCountBound, class_count_bound
 from zoning.local_search import improve_locally, whole_class_counts
-from zoning.model import MatrixModel, ModelOptions
+from zoning.model import MatrixModel, ModelOptions, is_feasible
 from zoning.problem import ZoningProblem
 from zoning.solve import BackgroundSolve, SolveOutcome, relative_gap, solve_by_deadline, solve_model
 from zoning.vectors import repair_overflow, round_shares, solution_vector
@@ -183,16 +183,6 @@ def feasible_start(model: MatrixModel, problem: ZoningProblem) -> np.ndarray:
     return values
 
 
-def _is_feasible(model: MatrixModel, values: np.ndarray, tol: float = 1e-6) -> bool:
-    activity = model.matrix @ values
-    return bool(
-        (activity >= model.row_lo - tol).all()
-        and (activity <= model.row_hi + tol).all()
-        and (values <= model.col_hi + tol).all()
-        and (values >= model.col_lo - tol).all()
-    )
-
-
 def auto_strategy(
     model: MatrixModel,
     problem: ZoningProblem,
@@ -247,7 +237,7 @@ def solve_with_strategy(
         _run_phases(search, phases)
         return search.outcome(strategy)
     start = feasible_start(model, problem)
-    start_ok = _is_feasible(model, start)
+    start_ok = is_feasible(model, start)
     if solver == "highs" and large:
         # a big model: HiGHS's own limit is not kept inside its root cuts; the child is killed
         outcome, _ = solve_by_deadline(
@@ -475,7 +465,7 @@ def bound_phase(search: Search) -> None:
     model, problem = search.model, search.problem
     start = feasible_start(model, problem)
     rule = model.contiguity_rule()
-    if rule is None or _is_feasible(model, start):
+    if rule is None or is_feasible(model, start):
         search.offer(Zoning.of(model, problem, round_shares(model, start)))
     lp, duals = solve_by_deadline(model, relax=True, deadline=search.child_deadline)
     search.solver_name = lp.solver
@@ -757,7 +747,7 @@ def proof_phase(search: Search) -> None:
         and proof.values is not None
         and proof.objective is not None
         and (search.best is None or proof.objective < search.best.objective - 1e-9)
-        and _is_feasible(model, proof.values, 1e-5)
+        and is_feasible(model, proof.values, 1e-5)
     ):
         x = proof.values[: model.n_pairs]
         chosen = round_shares(model, x)

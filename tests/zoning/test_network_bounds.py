@@ -78,6 +78,15 @@ def _model(net, options):
     return build_network_model([net], [pair_rules(net, None)], options)
 
 
+def solved_small_ward():
+    """The small toy's model (reductions on) and its optimum, proven by HiGHS."""
+    net, options = small_ward()
+    model = _model(net, options)
+    exact = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
+    assert exact.status == "optimal"
+    return model, exact
+
+
 @pytest.fixture(scope="module")
 def toy():
     net, options = small_ward()

@@ -10,21 +10,16 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from test_network_bounds import YEARS, _model, small_ward
+from test_network_bounds import YEARS, solved_small_ward
 
 from zoning import network_chains, network_strategy
 from zoning.network_chains import block_zoning, chain_years
 from zoning.network_parts import fixed_columns, model_parts
-from zoning.solve import solve_model
 
 
 @pytest.fixture(scope="module")
 def toy():
-    net, options = small_ward()
-    model = _model(net, options)
-    exact = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
-    assert exact.status == "optimal"
-    return model, exact
+    return solved_small_ward()
 
 
 def _feasible(model, values, tol=1e-6):

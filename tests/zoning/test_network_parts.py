@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from test_network_bounds import YEARS, _model, grades_network, small_ward
+from test_network_bounds import YEARS, _model, grades_network, small_ward, solved_small_ward
 
 from zoning import network_strategy
 from zoning.network_model import start_vector
@@ -30,11 +30,7 @@ from zoning.solve import solve_model
 
 @pytest.fixture(scope="module")
 def toy():
-    net, options = small_ward()
-    model = _model(net, options)
-    exact = solve_model(model.as_matrix_model(), time_limit=60, mip_rel_gap=1e-9)
-    assert exact.status == "optimal"
-    return model, exact
+    return solved_small_ward()
 
 
 def _with_sites_of(model, values):

@@ -11,9 +11,10 @@ import pytest
 from test_network_bounds import _model, small_ward
 from test_network_site_search import two_sites
 
+from zoning.model import is_feasible
 from zoning.network_proof import sites_proof
 from zoning.network_sites import budget_prices, solve_lp
-from zoning.network_strategy import _feasible, solve_network_model
+from zoning.network_strategy import solve_network_model
 from zoning.sites import NetworkOptions
 from zoning.solve import solve_model
 
@@ -29,7 +30,7 @@ def test_proof_finds_and_proves_two_small_sites_from_a_worse_plan_hand_checked()
     model = two_sites()
     proof = sites_proof(model, 70_000.0, _prices(model), deadline=time.perf_counter() + 60, mip_rel_gap=1e-6)
     assert proof is not None and proof.proven
-    assert proof.values is not None and _feasible(model, proof.values)
+    assert proof.values is not None and is_feasible(model, proof.values)
     assert model.objective(proof.values) == pytest.approx(35_000, abs=50)
     assert model.objective(proof.values) * (1 - 1e-6) - 1e-6 <= proof.bound <= model.objective(proof.values) + 1e-6
     net = model.blocks[0].net
@@ -63,7 +64,7 @@ def test_bound_is_never_above_the_brute_force_optimum_and_proves_it():
         assert proof.bound >= best * (1 - 2e-6) - 1e-6
     # from the worse plan, the optimum itself is found
     proof = sites_proof(model, best * 1.2, _prices(model), deadline=time.perf_counter() + 60, mip_rel_gap=1e-6)
-    assert proof.values is not None and _feasible(model, proof.values)
+    assert proof.values is not None and is_feasible(model, proof.values)
     assert model.objective(proof.values) == pytest.approx(best, rel=1e-6)
 
 

@@ -13,8 +13,9 @@ import pytest
 from test_network_bounds import _model, small_ward
 from test_network_sites import line_network
 
+from zoning.model import is_feasible
 from zoning.network_sites import _Search, budget_prices, improve_sites, solve_lp
-from zoning.network_strategy import _choose_sites, _feasible, _repaired_zones, lp_guided_start, whole_sites_relaxation
+from zoning.network_strategy import _choose_sites, _repaired_zones, lp_guided_start, whole_sites_relaxation
 from zoning.sites import NetworkOptions
 from zoning.solve import solve_model
 
@@ -130,7 +131,7 @@ def test_start_from_the_searched_sites_is_feasible_and_hand_checked():
     lp, duals = solve_lp(model, time_limit=30)
     steps: dict = {}
     start = lp_guided_start(model, lp.values, 5.0, prices=budget_prices(model, duals), search_seconds=5.0, steps=steps)
-    assert start is not None and _feasible(model, start)
+    assert start is not None and is_feasible(model, start)
     assert model.objective(start) == pytest.approx(35_000, abs=50)  # K and H with 1 room each
     assert steps["site_search"]["to"] <= steps["site_search"]["from"]
 

@@ -15,8 +15,9 @@ from test_network_bounds import YEARS
 from test_network_site_search import two_sites
 
 from zoning import network_parts, network_strategy
+from zoning.model import is_feasible
 from zoning.network_parts import column_schools, fixed_columns, model_parts, part_model, solve_parts
-from zoning.network_strategy import _feasible, solve_network_model
+from zoning.network_strategy import solve_network_model
 from zoning.part_columns import part_schools, prove_part
 from zoning.solve import solve_model
 
@@ -37,7 +38,7 @@ def _served_once_and_seated(model, values):
     served = np.zeros((n, T))
     np.add.at(served, b.pair_quarter, x)
     assert np.allclose(served, 1.0)
-    assert _feasible(model, values)
+    assert is_feasible(model, values)
     assert np.allclose(values[model.integer], np.round(values[model.integer]))
 
 
