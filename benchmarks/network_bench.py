@@ -48,6 +48,7 @@ from capacity.grades import LEVEL_GRADES
 from zoning import network_chains, network_lagrange, network_strategy
 from zoning.constraints import pair_rules
 from zoning.distances import quarter_school_distances
+from zoning.network_model import NetworkModel
 from zoning.network_problem import build_network_problem
 from zoning.network_strategy import whole_sites_relaxation
 from zoning.problem import build_problem
@@ -99,6 +100,12 @@ def ward_instance(
         nets.append(build_network_problem(problem, norms=norms, candidates=cand, distances=distances))
     budget = float(cand.groupby("site_id")["cost"].median().sum()) * budget_sites / cand["site_id"].nunique()
     return nets, NetworkOptions(budget=budget)
+
+
+def ward_model(nets, options: NetworkOptions) -> NetworkModel:
+    """The network model of `ward_instance`'s (nets, options) as the planner builds it (the pairs
+    of `pair_rules`, no planner constraints)."""
+    return build_network_model(nets, [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets], options)
 
 
 def ward_tables(
@@ -253,8 +260,7 @@ def _compare(
         return (*row, plan.overflow_pupils, wall), plan
 
     ours_row, ours = run("tuyensinh: NumPy model, HiGHS direct")
-    rules = [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets]
-    model = build_network_model(nets, rules, options)
+    model = ward_model(nets, options)
     print(
         f"{name}: {sizes}; {T} school year(s); {model.n_cols:,} columns ({int(model.integer.sum()):,} integer), "
         f"{model.n_rows:,} rows; time limit {limit:g} s, 1 thread"
@@ -385,8 +391,7 @@ def gap_study(nets, options: NetworkOptions, plan_values: np.ndarray, seconds: f
     """Where the gap of a ward plan lies: the LP bound; the bound with whole sites and
     fractional zones (`whole_sites_relaxation`, the site choice's share of the gap); and with
     the plan's own sites fixed, the LP and the MIP (the whole quarters' and classes' share)."""
-    rules = [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets]
-    model = build_network_model(nets, rules, options)
+    model = ward_model(nets, options)
     plan = model.objective(plan_values)
     lp = solve_model(model.as_matrix_model(), relax=True, time_limit=seconds)
     sites = solve_model(

@@ -24,13 +24,11 @@ import time
 
 import numpy as np
 
-from benchmarks.network_bench import ward_instance
+from benchmarks.network_bench import ward_instance, ward_model
 from benchmarks.network_part_bench import planned
-from zoning.constraints import pair_rules
 from zoning.network_columns import network_column_bound
 from zoning.network_lagrange import network_bound
 from zoning.network_sites import solve_lp
-from zoning.sites import build_network_model
 
 
 def _at(history: list[tuple[float, float]], seconds: float) -> float:
@@ -72,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(its own bound {(bound or float('nan')) / 1e6:.4f})",
         flush=True,
     )
-    model = build_network_model(nets, [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets], options)
+    model = ward_model(nets, options)
     t0 = time.perf_counter()
     lp, duals = solve_lp(model, time_limit=120.0)
     if duals is None or lp.objective is None:

@@ -28,11 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.network_bench import ward_instance
+from benchmarks.network_bench import ward_instance, ward_model
 from zoning import network_lagrange
-from zoning.constraints import pair_rules
 from zoning.network_sites import solve_lp
-from zoning.sites import build_network_model, plan_network
+from zoning.sites import plan_network
 
 BASELINE: dict[tuple[Any, str], Any] = {
     (network_lagrange, "RELAXED_PATIENCE"): None,
@@ -98,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     checkpoints = [float(s) for s in args.at.split(",") if float(s) <= args.limit] or [args.limit]
     nets, options = ward_instance(entry_grade=args.entry_grade)
-    model = build_network_model(nets, [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets], options)
+    model = ward_model(nets, options)
     lp, duals = solve_lp(model, time_limit=120.0)
     if duals is None or lp.objective is None:
         print("the network LP was not solved")

@@ -30,12 +30,11 @@ import time
 
 import numpy as np
 
-from benchmarks.network_bench import YEARS, ward_instance
-from zoning.constraints import pair_rules
+from benchmarks.network_bench import YEARS, ward_instance, ward_model
 from zoning.network_parts import fixed_columns, model_parts, part_model, solve_parts
 from zoning.network_proof import part_year
 from zoning.part_columns import part_schools, prove_part
-from zoning.sites import build_network_model, plan_network
+from zoning.sites import plan_network
 from zoning.solve import relative_gap, solve_model
 
 
@@ -89,7 +88,7 @@ def planned(nets, options, limit: float, path: str) -> tuple[np.ndarray | None, 
     (.npy) when given and new, or read from it (its objective from the model, no bound)."""
     if path and os.path.exists(path):
         values = np.load(path)
-        model = build_network_model(nets, [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets], options)
+        model = ward_model(nets, options)
         return values, model.objective(values), None
     plan = plan_network(nets, options=options, time_limit=limit)
     if path and plan.values is not None:
@@ -171,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         f"plan in {time.perf_counter() - began:.1f} s: {objective / 1e6:.3f} × 10⁶ pupil-m "
         f"(bound {_gap(objective, bound)} below)"
     )
-    model = build_network_model(nets, [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets], options)
+    model = ward_model(nets, options)
     if args.step4:
         variants = [v for v in args.variants.split(",") if v]
         return _step4(model, start, [float(s) for s in args.step4.split(",")], variants)

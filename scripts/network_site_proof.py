@@ -27,8 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.network_bench import ward_instance
-from zoning.constraints import pair_rules
+from benchmarks.network_bench import ward_instance, ward_model
 from zoning.network_proof import (
     PART_GAP_SHARE,
     TARGET_SHARE,
@@ -39,7 +38,7 @@ from zoning.network_proof import (
     sites_proof,
 )
 from zoning.network_sites import budget_prices, solve_lp
-from zoning.sites import build_network_model, plan_network
+from zoning.sites import plan_network
 
 GAP = 1e-4
 """The relative gap proven (HiGHS's default)."""
@@ -52,8 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part-limit", type=float, default=20.0, help="seconds per part MIP with --solve-all")
     args = parser.parse_args(argv)
     nets, options = ward_instance(entry_grade=True)
-    rules = [pair_rules(net, None, k_nearest=options.k_nearest) for net in nets]
-    model = build_network_model(nets, rules, options)
+    model = ward_model(nets, options)
     upper = args.upper
     if upper is None:
         t0 = time.perf_counter()
