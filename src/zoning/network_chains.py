@@ -108,6 +108,8 @@ class _Year:
     model: MatrixModel
     options: ModelOptions
     chosen: np.ndarray
+    level: ZoningProblem  # the level's problem, every year, with the sites' rooms
+    index: np.ndarray  # the level's pair index (`LevelBlock.pair_index`)
 
 
 def _years(model: NetworkModel, values: np.ndarray, min_pairs: int) -> list[_Year]:
@@ -120,12 +122,9 @@ def _years(model: NetworkModel, values: np.ndarray, min_pairs: int) -> list[_Yea
             continue
         if (values[b.c0 : b.c0 + len(b.closable)] > 0.5).any():
             continue
-        n_opt = len(net.option_school)
-        option_rooms = np.zeros((m, T))
-        if n_opt:
-            z = np.round(values[b.z0 : b.z0 + n_opt * T]).reshape(n_opt, T)
-            np.add.at(option_rooms, net.option_school, z * net.option_rooms[:, None])
+        option_rooms = b.site_rooms(values)
         rooms = zp.rooms + option_rooms
+        level, pairs = replace(zp, rooms=rooms), b.pair_index()
         is_site = net.kind == "candidate"
         allowed = np.zeros((n, m), dtype=bool)
         allowed[b.pair_quarter, b.pair_school] = True
@@ -146,7 +145,7 @@ def _years(model: NetworkModel, values: np.ndarray, min_pairs: int) -> list[_Yea
             chosen = index[np.arange(n), local]
             if (chosen < 0).any():
                 continue
-            years.append(_Year(bi, t, cols, problem, zmodel, options, chosen))
+            years.append(_Year(bi, t, cols, problem, zmodel, options, chosen, level, pairs))
     return years
 
 
@@ -191,20 +190,11 @@ def _keep(model: NetworkModel, values: np.ndarray, year: _Year, chosen: np.ndarr
     """`values` with `year`'s zoning replaced by `chosen` when that keeps the plan feasible and
     lowers its cost; else None."""
     b = model.blocks[year.block]
-    zp = b.net.zoning
-    n, m, T, _G = zp.shape
     school_of = _school_of(b, values)
     if school_of is None:
         return None
     school_of[:, year.year] = year.cols[year.model.pair_school[chosen]]
-    n_opt = len(b.net.option_school)
-    option_rooms = np.zeros((m, T))
-    if n_opt:
-        z = np.round(values[b.z0 : b.z0 + n_opt * T]).reshape(n_opt, T)
-        np.add.at(option_rooms, b.net.option_school, z * b.net.option_rooms[:, None])
-    index = np.full((n, m), -1)
-    index[b.pair_quarter, b.pair_school] = np.arange(len(b.pair_quarter))
-    zoned = block_zoning(b, replace(zp, rooms=zp.rooms + option_rooms), index, school_of)
+    zoned = block_zoning(b, year.level, year.index, school_of)  # the sites stay as `_years` found them
     if zoned is None:
         return None
     trial = values.copy()

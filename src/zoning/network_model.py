@@ -129,6 +129,26 @@ class LevelBlock:
     neighbour_penalty: float
     r0: int = 0  # the level's rows start here: its n·T assignment rows first (row r0 + i·T + t)
 
+    def site_rooms(self, values: np.ndarray) -> np.ndarray:
+        """(m, T) classrooms the site options open in `values` (z rounded) add to each school
+        column in each year (0 for existing and neighbour schools)."""
+        net = self.net
+        m, T = net.shape[1], net.shape[2]
+        rooms = np.zeros((m, T))
+        n_opt = len(net.option_school)
+        if n_opt:
+            z = np.round(values[self.z0 : self.z0 + n_opt * T]).reshape(n_opt, T)
+            np.add.at(rooms, net.option_school, z * net.option_rooms[:, None])
+        return rooms
+
+    def pair_index(self) -> np.ndarray:
+        """(n, m) the pair p of quarter i and school column j (x[p, t] at x0 + p·T + t), −1 where
+        the pair is not allowed."""
+        n, m = self.net.shape[0], self.net.shape[1]
+        index = np.full((n, m), -1)
+        index[self.pair_quarter, self.pair_school] = np.arange(len(self.pair_quarter))
+        return index
+
 
 @dataclass(frozen=True, eq=False)
 class NetworkModel:

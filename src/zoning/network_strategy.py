@@ -318,9 +318,7 @@ def lp_guided_start(
             if cb == bi:
                 z[o, first:] = 1.0
         values[b.z0 : b.z0 + n_opt * T] = z.ravel()
-        option_rooms = np.zeros((m, T))
-        if n_opt:
-            np.add.at(option_rooms, net.option_school, z * net.option_rooms[:, None])
+        option_rooms = b.site_rooms(values)
         rooms = zp.rooms + option_rooms
         is_site = net.kind == "candidate"
         open_site = (option_rooms > 0) | ~is_site[:, None]  # (m, T)
@@ -330,8 +328,7 @@ def lp_guided_start(
         school_of = np.full((n, T), -1)
         if b.rules.feeder_groups:
             continue  # keep the nearest-school start of this level (see the module docstring)
-        index = np.full((n, m), -1)
-        index[b.pair_quarter, b.pair_school] = np.arange(len(b.pair_quarter))
+        index = b.pair_index()
         by_engine = ENGINE_FOR_GRADES and G > 1 and len(b.pair_quarter) >= ENGINE_MIN_PAIRS
         with_rooms = replace(zp, rooms=rooms)
         nearest = np.full((n, T), -1)  # the fallback's zones: each quarter's nearest school

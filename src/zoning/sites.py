@@ -187,9 +187,7 @@ def _tables(model: NetworkModel, values: np.ndarray) -> dict[str, pd.DataFrame]:
         classes = values[b.n0 : b.o0].reshape(m, T, G)
         over = values[b.o0 : b.z0].reshape(m, T, G)
         z = np.round(values[b.z0 : b.z0 + n_opt * T].reshape(n_opt, T))
-        option_rooms = np.zeros((m, T))
-        if n_opt:
-            np.add.at(option_rooms, net.option_school, z * net.option_rooms[:, None])
+        option_rooms = b.site_rooms(values)
         closed = np.zeros(m, dtype=bool)
         closed[b.closable] = values[b.c0 : b.c0 + len(b.closable)] > 0.5
         closed |= np.isin(zp.school_ids.astype(str), list(model.options.closed))
